@@ -1,0 +1,109 @@
+//! The arrivals board: today's check-ins in order, each with its current status and wait.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::check_in::CheckIn;
+use crate::visit_status::{StatusEvent, VisitStatus};
+
+/// One line of the arrivals board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoardEntry {
+    pub check_in: CheckIn,
+    pub status: VisitStatus,
+    /// The event that set the current status (what an undo would cancel).
+    pub last_event: Option<StatusEvent>,
+    /// How long they waited before being called, or have waited so far (milliseconds).
+    pub waited_ms: i64,
+}
+
+/// Builds the board from the day's check-ins and status events, as of `now_ms`.
+///
+/// Pure and order-independent: every device holding the same documents shows the same board.
+/// An event cancelled by an undo counts as if it never happened; among the rest, the latest
+/// (by time, then id) decides the status.
+pub fn arrivals_board(check_ins: impl IntoIterator<Item = CheckIn>, events: &[StatusEvent], now_ms: i64) -> Vec<BoardEntry> {
+    let undone: HashSet<&str> = events.iter().filter_map(|e| e.undoes.as_deref()).collect();
+    let mut by_visit: HashMap<&str, Vec<&StatusEvent>> = HashMap::new();
+    for event in events.iter().filter(|e| e.status.is_some() && !undone.contains(e.id.as_str())) {
+        by_visit.entry(event.visit.as_str()).or_default().push(event);
+    }
+    let mut seen = HashSet::new();
+    let mut board: Vec<BoardEntry> = check_ins
+        .into_iter()
+        .filter(|c| seen.insert(c.id.clone()))
+        .map(|check_in| {
+            let mut history = by_visit.remove(check_in.id.as_str()).unwrap_or_default();
+            history.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
+            let last = history.last().copied();
+            let status = last.and_then(|e| e.status).unwrap_or(VisitStatus::Waiting);
+            // The wait ends when they are first called (or otherwise leave the queue).
+            let left_queue = history.iter().find(|e| e.status != Some(VisitStatus::Waiting)).map(|e| e.at_ms);
+            let until = if status == VisitStatus::Waiting { now_ms } else { left_queue.unwrap_or(now_ms) };
+            BoardEntry { waited_ms: (until - check_in.at_ms).max(0), status, last_event: last.cloned(), check_in }
+        })
+        .collect();
+    board.sort_by(|a, b| (a.check_in.at_ms, &a.check_in.ticket, &a.check_in.id).cmp(&(b.check_in.at_ms, &b.check_in.ticket, &b.check_in.id)));
+    board
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check_in::VisitReason;
+    use crate::ids::{EventId, VisitId};
+
+    fn arrival(n: u8, at_ms: i64) -> CheckIn {
+        CheckIn::new(VisitId::from_random([n; 16]), &format!("Visitor {n}"), VisitReason::WalkIn, "", format!("A-{n:03}"), at_ms, "k").unwrap()
+    }
+
+    fn event(n: u8) -> EventId {
+        EventId::from_random([n; 16])
+    }
+
+    #[test]
+    fn arrivals_are_in_check_in_order_and_wait_until_called() {
+        let (a, b) = (arrival(1, 1_000), arrival(2, 500));
+        let called = StatusEvent::set(event(1), &a.id, VisitStatus::Called, 61_000, "desk");
+        let board = arrivals_board([a.clone(), b.clone()], &[called], 121_000);
+        assert_eq!(board.iter().map(|e| e.check_in.id.clone()).collect::<Vec<_>>(), vec![b.id, a.id]);
+        assert_eq!(board[0].status, VisitStatus::Waiting);
+        assert_eq!(board[0].waited_ms, 120_500);
+        assert_eq!(board[1].status, VisitStatus::Called);
+        assert_eq!(board[1].waited_ms, 60_000);
+    }
+
+    #[test]
+    fn an_undone_click_is_as_if_it_never_happened() {
+        let a = arrival(1, 0);
+        let called = StatusEvent::set(event(1), &a.id, VisitStatus::Called, 10, "desk");
+        let no_show = StatusEvent::set(event(2), &a.id, VisitStatus::NoShow, 20, "desk");
+        let undo = StatusEvent::undo(event(3), &no_show, 30, "desk");
+        let board = arrivals_board([a], &[called.clone(), no_show, undo], 40);
+        assert_eq!(board[0].status, VisitStatus::Called);
+        assert_eq!(board[0].last_event.as_ref(), Some(&called));
+    }
+
+    #[test]
+    fn the_same_check_in_seen_twice_is_listed_once() {
+        let a = arrival(1, 0);
+        assert_eq!(arrivals_board([a.clone(), a], &[], 5).len(), 1);
+    }
+
+    #[test]
+    fn concurrent_status_changes_resolve_the_same_everywhere() {
+        use automerge::AutoCommit;
+        let a = arrival(1, 0);
+        let mut tablet1 = AutoCommit::new();
+        let mut tablet2 = tablet1.fork();
+        StatusEvent::set(event(1), &a.id, VisitStatus::Called, 100, "tablet 1").record(&mut tablet1).unwrap();
+        StatusEvent::set(event(2), &a.id, VisitStatus::Done, 100, "tablet 2").record(&mut tablet2).unwrap();
+        tablet1.merge(&mut tablet2.clone()).unwrap();
+        tablet2.merge(&mut tablet1.clone()).unwrap();
+        let e1 = crate::visit_status::status_events(tablet1.document());
+        let e2 = crate::visit_status::status_events(tablet2.document());
+        assert_eq!(e1.len(), 2, "both clicks are kept");
+        let s1 = arrivals_board([a.clone()], &e1, 200)[0].status;
+        let s2 = arrivals_board([a], &e2, 200)[0].status;
+        assert_eq!(s1, s2);
+    }
+}

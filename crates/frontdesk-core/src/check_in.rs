@@ -1,0 +1,150 @@
+//! A check-in: someone arrived and said who they are and why they came.
+
+use automerge::{ReadDoc, ActorId, AutoCommit, Automerge, ROOT};
+use autosurgeon::{Hydrate, Reconcile};
+
+use crate::ids::VisitId;
+
+/// Why the visitor came.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Reconcile, Hydrate)]
+pub enum VisitReason {
+    /// They have an appointment or reservation.
+    Appointment,
+    /// They walked in for a service.
+    WalkIn,
+    /// They came to see a member of staff.
+    SeeStaff,
+}
+
+impl VisitReason {
+    pub const ALL: [VisitReason; 3] = [VisitReason::Appointment, VisitReason::WalkIn, VisitReason::SeeStaff];
+}
+
+/// One arrival, as recorded by a kiosk or the desk.
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct CheckIn {
+    pub id: String,
+    /// The name the visitor gave.
+    pub name: String,
+    pub reason: VisitReason,
+    /// Who they came to see or what service they want, if they said.
+    pub detail: String,
+    /// The queue number shown to them, e.g. `A-007`.
+    pub ticket: String,
+    /// When they checked in (UTC milliseconds).
+    pub at_ms: i64,
+    /// The device that recorded it.
+    pub device: String,
+}
+
+/// Why a check-in was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
+pub enum CheckInError {
+    #[error("a name is required")]
+    NameMissing,
+    #[error("the name is too long")]
+    NameTooLong,
+    #[error("the detail is too long")]
+    DetailTooLong,
+}
+
+/// Longest accepted name, in characters.
+pub const MAX_NAME: usize = 80;
+/// Longest accepted detail, in characters.
+pub const MAX_DETAIL: usize = 120;
+
+impl CheckIn {
+    /// Validates what the visitor typed and builds the check-in.
+    pub fn new(
+        id: VisitId,
+        name: &str,
+        reason: VisitReason,
+        detail: &str,
+        ticket: String,
+        at_ms: i64,
+        device: &str,
+    ) -> Result<CheckIn, CheckInError> {
+        let name = collapse_spaces(name);
+        if name.is_empty() {
+            return Err(CheckInError::NameMissing);
+        }
+        if name.chars().count() > MAX_NAME {
+            return Err(CheckInError::NameTooLong);
+        }
+        let detail = collapse_spaces(detail);
+        if detail.chars().count() > MAX_DETAIL {
+            return Err(CheckInError::DetailTooLong);
+        }
+        Ok(CheckIn { id: id.to_string(), name, reason, detail, ticket, at_ms, device: device.to_owned() })
+    }
+
+    /// Encodes the check-in as a standalone inbox chunk.
+    ///
+    /// Each check-in is its own tiny change (its actor is derived from the visit id), stored at the
+    /// inbox root under its id, so a kiosk needs no earlier state to write one and can forget it
+    /// once the relay has it; every such chunk merges cleanly into the inbox document.
+    pub fn to_inbox_chunk(&self) -> Vec<u8> {
+        let actor = self.id.parse::<VisitId>().map(|id| ActorId::from(&id.0[..])).unwrap_or_else(|_| ActorId::from(self.id.as_bytes()));
+        let mut doc = AutoCommit::new().with_actor(actor);
+        // Reconciling a plain struct into a fresh document cannot fail.
+        let _ = autosurgeon::reconcile_prop(&mut doc, ROOT, self.id.as_str(), self);
+        doc.save()
+    }
+}
+
+/// Reads every well-formed check-in in an inbox document; malformed entries are skipped.
+pub fn check_ins(inbox: &Automerge) -> Vec<CheckIn> {
+    inbox
+        .keys(ROOT)
+        .filter_map(|key| autosurgeon::hydrate_prop::<_, CheckIn, _, _>(inbox, ROOT, key.as_str()).ok())
+        .filter(|c: &CheckIn| !c.name.is_empty())
+        .collect()
+}
+
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+
+    fn visit(n: u8) -> VisitId {
+        VisitId::from_random([n; 16])
+    }
+
+    #[test]
+    fn names_are_trimmed_and_required() {
+        let c = CheckIn::new(visit(1), "  Ana   María ", VisitReason::WalkIn, "", "A-001".into(), 5, "k").unwrap();
+        assert_eq!(c.name, "Ana María");
+        assert_eq!(CheckIn::new(visit(1), "   ", VisitReason::WalkIn, "", "A".into(), 5, "k"), Err(CheckInError::NameMissing));
+        let long = "x".repeat(MAX_NAME + 1);
+        assert_eq!(CheckIn::new(visit(1), &long, VisitReason::WalkIn, "", "A".into(), 5, "k"), Err(CheckInError::NameTooLong));
+    }
+
+    #[test]
+    fn independent_check_in_chunks_merge_into_one_inbox() {
+        let a = CheckIn::new(visit(1), "Ana", VisitReason::Appointment, "", "A-001".into(), 1, "k").unwrap();
+        let b = CheckIn::new(visit(2), "Bo", VisitReason::SeeStaff, "Dr. Ruiz", "A-002".into(), 2, "k").unwrap();
+        let mut inbox = Automerge::new();
+        inbox.load_incremental(&a.to_inbox_chunk()).unwrap();
+        inbox.load_incremental(&b.to_inbox_chunk()).unwrap();
+        // Applying a chunk twice changes nothing.
+        inbox.load_incremental(&a.to_inbox_chunk()).unwrap();
+        let mut found = check_ins(&inbox);
+        found.sort_by_key(|c| c.at_ms);
+        assert_eq!(found, vec![a, b]);
+    }
+
+    #[test]
+    fn a_malformed_entry_does_not_hide_the_others() {
+        let good = CheckIn::new(visit(3), "Cleo", VisitReason::WalkIn, "", "A-003".into(), 3, "k").unwrap();
+        let mut bad = AutoCommit::new();
+        bad.put(ROOT, "junk", 42).unwrap();
+        let mut inbox = Automerge::new();
+        inbox.load_incremental(&good.to_inbox_chunk()).unwrap();
+        inbox.load_incremental(&bad.save()).unwrap();
+        assert_eq!(check_ins(&inbox), vec![good]);
+    }
+}

@@ -1,0 +1,17 @@
+//! Frontdesk's core: the documents' schema, the front-office rules and the sync client's state
+//! machine. No I/O, no clock, no randomness of its own: time and random bytes are passed in.
+
+pub mod board;
+pub mod check_in;
+pub mod doc_name;
+pub mod ids;
+pub mod replica;
+pub mod sync_client;
+pub mod visit_status;
+
+pub use board::{BoardEntry, arrivals_board};
+pub use check_in::{CheckIn, CheckInError, VisitReason};
+pub use ids::{EventId, VisitId};
+pub use replica::{Replica, ReplicaError};
+pub use sync_client::{Connection, Effect, SyncClient, SyncEvent, SyncStatus};
+pub use visit_status::{StatusEvent, VisitStatus};

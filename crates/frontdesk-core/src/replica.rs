@@ -1,0 +1,105 @@
+//! The documents one device holds, with local changes turned into chunks to send.
+
+use std::collections::BTreeMap;
+
+use automerge::{ActorId, AutoCommit, Automerge};
+
+/// A document could not be read or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplicaError {
+    #[error("document {doc} is damaged: {source}")]
+    Damaged { doc: String, source: automerge::AutomergeError },
+    #[error("change refused: {0}")]
+    Change(String),
+}
+
+/// A device's copy of its documents.
+pub struct Replica {
+    actor: ActorId,
+    docs: BTreeMap<String, AutoCommit>,
+}
+
+impl Replica {
+    /// `actor` must be unique to this running session (random bytes from the caller).
+    pub fn new(actor: [u8; 16]) -> Replica {
+        Replica { actor: ActorId::from(&actor[..]), docs: BTreeMap::new() }
+    }
+
+    fn doc_mut(&mut self, name: &str) -> &mut AutoCommit {
+        let actor = &self.actor;
+        self.docs.entry(name.to_owned()).or_insert_with(|| AutoCommit::new().with_actor(actor.clone()))
+    }
+
+    /// Loads a document's bytes from storage (or applies them on top of what is there).
+    pub fn load(&mut self, name: &str, bytes: &[u8]) -> Result<(), ReplicaError> {
+        self.apply(name, bytes).map(|_| ())
+    }
+
+    /// Applies a chunk or snapshot from the relay; returns whether the document changed.
+    pub fn apply(&mut self, name: &str, bytes: &[u8]) -> Result<bool, ReplicaError> {
+        let doc = self.doc_mut(name);
+        let before = doc.get_heads();
+        doc.load_incremental(bytes).map_err(|source| ReplicaError::Damaged { doc: name.to_owned(), source })?;
+        Ok(doc.get_heads() != before)
+    }
+
+    /// Makes a local change and returns the chunk that carries it (empty if nothing changed).
+    pub fn change<R>(
+        &mut self,
+        name: &str,
+        edit: impl FnOnce(&mut AutoCommit) -> Result<R, String>,
+    ) -> Result<(R, Vec<u8>), ReplicaError> {
+        let doc = self.doc_mut(name);
+        let heads = doc.get_heads();
+        let result = edit(doc).map_err(ReplicaError::Change)?;
+        doc.commit();
+        let chunk = doc.save_after(&heads);
+        Ok((result, chunk))
+    }
+
+    /// The whole document, compacted, for storage or a snapshot.
+    pub fn save(&mut self, name: &str) -> Vec<u8> {
+        self.docs.get_mut(name).map(|d| d.save()).unwrap_or_default()
+    }
+
+    pub fn get(&mut self, name: &str) -> Option<&Automerge> {
+        self.docs.get_mut(name).map(|d| d.document())
+    }
+
+    /// Names of the documents held.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.docs.keys().map(String::as_str)
+    }
+
+    /// Forgets a document (e.g. a past day on a kiosk).
+    pub fn drop_doc(&mut self, name: &str) {
+        self.docs.remove(name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::{ROOT, ReadDoc, transaction::Transactable};
+
+    #[test]
+    fn a_local_change_becomes_a_chunk_another_replica_can_apply() {
+        let mut a = Replica::new([1; 16]);
+        let mut b = Replica::new([2; 16]);
+        let ((), chunk) = a.change("day/x", |d| d.put(ROOT, "k", "v").map_err(|e| e.to_string())).unwrap();
+        assert!(b.apply("day/x", &chunk).unwrap());
+        assert!(!b.apply("day/x", &chunk).unwrap(), "a chunk applied twice changes nothing");
+        let value = b.get("day/x").unwrap().get(ROOT, "k").unwrap().unwrap().0.into_string().ok();
+        assert_eq!(value.as_deref(), Some("v"));
+    }
+
+    #[test]
+    fn damaged_bytes_change_nothing() {
+        let mut a = Replica::new([1; 16]);
+        a.change("d", |d| d.put(ROOT, "k", 1).map_err(|e| e.to_string())).unwrap();
+        let before = a.save("d");
+        // Automerge skips what it cannot parse; either way the document must be untouched.
+        assert!(!a.apply("d", b"not automerge at all").unwrap_or(false));
+        assert_eq!(a.save("d"), before);
+    }
+}

@@ -1,0 +1,320 @@
+//! The device side of sync as a state machine: events in, effects out, no I/O.
+//!
+//! The runtime (a browser tab, or a test) opens sockets, sends frames, applies chunks to the
+//! replica and persists the outbox; this type decides what to do and when.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, PROTOCOL_VERSION, Role, ServerMsg, close};
+
+/// Where the connection to the relay stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Connection {
+    /// Not connected; the next attempt is at `retry_at_ms`.
+    Offline { retry_at_ms: i64 },
+    /// A socket is opening or saying Hello.
+    Connecting,
+    /// Welcomed by the relay.
+    Online { device: String, name: String, role: Role },
+    /// The relay refused this device for good (unknown or revoked token, old protocol).
+    Refused { reason: String },
+}
+
+/// What the sync badge shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncStatus {
+    pub connection: Connection,
+    /// Changes saved here that the relay has not acknowledged yet.
+    pub pending: usize,
+    /// The last refusal of a request (shown, not fatal).
+    pub last_error: Option<String>,
+}
+
+/// Something that happened to the runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncEvent {
+    /// Time passed.
+    Tick,
+    /// The socket opened.
+    Opened,
+    /// The socket closed (or failed to open).
+    Closed { code: u16, reason: String },
+    /// A binary frame arrived.
+    Frame(Vec<u8>),
+}
+
+/// Something the runtime must do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Open a socket to the relay.
+    Open,
+    /// Send this frame.
+    Send(Vec<u8>),
+    /// Close the socket (it is dead or misbehaving).
+    Close,
+    /// Apply these bytes to the document and persist it with the new cursor.
+    Apply { doc: String, cursor: u64, bytes: Vec<u8> },
+    /// The relay has the chunk: remove it from the durable outbox.
+    Acked { chunk_id: ChunkId },
+    /// A document under a watched prefix exists: the runtime may subscribe to it.
+    DocExists { doc: String },
+    /// The document has many chunks since its last snapshot: send one covering `covers_seq`.
+    WantSnapshot { doc: String, covers_seq: u64 },
+    /// The status changed (for the badge).
+    Status,
+}
+
+#[derive(Clone, Debug)]
+struct Pending {
+    chunk_id: ChunkId,
+    doc: String,
+    bytes: Vec<u8>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct DocState {
+    cursor: u64,
+    since_snapshot: u64,
+    snapshot_requested: bool,
+}
+
+/// Backoff bounds, in milliseconds.
+const FIRST_RETRY_MS: i64 = 500;
+const MAX_RETRY_MS: i64 = 8_000;
+/// Ping when the link has been quiet this long; give up when it has been silent for longer.
+const PING_AFTER_MS: i64 = 15_000;
+const DEAD_AFTER_MS: i64 = 40_000;
+/// Chunks since the last snapshot that make a document worth compacting.
+pub const SNAPSHOT_AFTER_CHUNKS: u64 = 500;
+
+/// The sync client of one device.
+pub struct SyncClient {
+    token: String,
+    connection: Connection,
+    attempts: u32,
+    docs: BTreeMap<String, DocState>,
+    watches: BTreeSet<String>,
+    outbox: Vec<Pending>,
+    last_heard_ms: i64,
+    last_error: Option<String>,
+    may_snapshot: bool,
+}
+
+impl SyncClient {
+    /// A client that will connect at the first tick. `cursors` and `outbox` come from storage.
+    pub fn new(
+        token: String,
+        cursors: impl IntoIterator<Item = (String, u64)>,
+        outbox: impl IntoIterator<Item = (ChunkId, String, Vec<u8>)>,
+    ) -> SyncClient {
+        SyncClient {
+            token,
+            connection: Connection::Offline { retry_at_ms: i64::MIN },
+            attempts: 0,
+            docs: cursors.into_iter().map(|(doc, cursor)| (doc, DocState { cursor, ..DocState::default() })).collect(),
+            watches: BTreeSet::new(),
+            outbox: outbox.into_iter().map(|(chunk_id, doc, bytes)| Pending { chunk_id, doc, bytes }).collect(),
+            last_heard_ms: 0,
+            last_error: None,
+            may_snapshot: false,
+        }
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        SyncStatus { connection: self.connection.clone(), pending: self.outbox.len(), last_error: self.last_error.clone() }
+    }
+
+    pub fn is_online(&self) -> bool {
+        matches!(self.connection, Connection::Online { .. })
+    }
+
+    /// The last applied sequence number of a document.
+    pub fn cursor(&self, doc: &str) -> Option<u64> {
+        self.docs.get(doc).map(|d| d.cursor)
+    }
+
+    /// Follow a document: catch up on it now (if online) and on every reconnect.
+    pub fn subscribe(&mut self, doc: &str) -> Vec<Effect> {
+        let state = self.docs.entry(doc.to_owned()).or_default();
+        let after_seq = state.cursor;
+        if self.is_online() {
+            vec![Effect::Send(ClientMsg::Subscribe { doc: doc.to_owned(), after_seq }.encode())]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Be told of documents whose names start with `prefix`.
+    pub fn watch(&mut self, prefix: &str) -> Vec<Effect> {
+        if self.watches.insert(prefix.to_owned()) && self.is_online() {
+            vec![Effect::Send(ClientMsg::Watch { prefix: prefix.to_owned() }.encode())]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Queue a chunk that is already saved locally; it is sent now if online, else on reconnect.
+    pub fn push(&mut self, chunk_id: ChunkId, doc: &str, bytes: Vec<u8>) -> Vec<Effect> {
+        if self.outbox.iter().any(|p| p.chunk_id == chunk_id) {
+            return Vec::new();
+        }
+        let msg = ClientMsg::Push { doc: doc.to_owned(), chunk_id, bytes: bytes.clone() };
+        self.outbox.push(Pending { chunk_id, doc: doc.to_owned(), bytes });
+        let mut effects = vec![Effect::Status];
+        if self.is_online() {
+            effects.push(Effect::Send(msg.encode()));
+        }
+        effects
+    }
+
+    /// Send a snapshot the runtime made after [`Effect::WantSnapshot`].
+    pub fn snapshot(&mut self, doc: &str, covers_seq: u64, bytes: Vec<u8>) -> Vec<Effect> {
+        if self.is_online() {
+            vec![Effect::Send(ClientMsg::Snapshot { doc: doc.to_owned(), covers_seq, bytes }.encode())]
+        } else {
+            if let Some(state) = self.docs.get_mut(doc) {
+                state.snapshot_requested = false;
+            }
+            Vec::new()
+        }
+    }
+
+    /// Advance the machine. `now_ms` is the runtime's clock; `jitter` in `0.0..1.0` spreads retries.
+    pub fn handle(&mut self, event: SyncEvent, now_ms: i64, jitter: f64) -> Vec<Effect> {
+        match event {
+            SyncEvent::Tick => self.tick(now_ms),
+            SyncEvent::Opened => {
+                self.last_heard_ms = now_ms;
+                vec![Effect::Send(ClientMsg::Hello { token: self.token.clone(), protocol: PROTOCOL_VERSION }.encode())]
+            }
+            SyncEvent::Closed { code, reason } => self.closed(code, reason, now_ms, jitter),
+            SyncEvent::Frame(frame) => {
+                self.last_heard_ms = now_ms;
+                match ServerMsg::decode(&frame) {
+                    Ok(msg) => self.received(msg),
+                    Err(err) => {
+                        self.last_error = Some(format!("relay sent a bad frame: {err}"));
+                        vec![Effect::Close]
+                    }
+                }
+            }
+        }
+    }
+
+    fn tick(&mut self, now_ms: i64) -> Vec<Effect> {
+        match self.connection {
+            Connection::Offline { retry_at_ms } if now_ms >= retry_at_ms => {
+                self.connection = Connection::Connecting;
+                self.last_heard_ms = now_ms;
+                vec![Effect::Open, Effect::Status]
+            }
+            Connection::Online { .. } | Connection::Connecting if now_ms - self.last_heard_ms > DEAD_AFTER_MS => {
+                vec![Effect::Close]
+            }
+            Connection::Online { .. } if now_ms - self.last_heard_ms > PING_AFTER_MS => {
+                vec![Effect::Send(ClientMsg::Ping.encode())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn closed(&mut self, code: u16, reason: String, now_ms: i64, jitter: f64) -> Vec<Effect> {
+        if matches!(self.connection, Connection::Refused { .. }) {
+            return Vec::new();
+        }
+        if code == close::UNAUTHORIZED || code == close::UNSUPPORTED_PROTOCOL {
+            self.connection = Connection::Refused { reason };
+            return vec![Effect::Status];
+        }
+        let was_online = self.is_online();
+        if was_online {
+            self.attempts = 0;
+        }
+        let backoff = (FIRST_RETRY_MS << self.attempts.min(5)).min(MAX_RETRY_MS);
+        let spread = (backoff as f64 * 0.5 * jitter.clamp(0.0, 1.0)) as i64;
+        self.attempts = self.attempts.saturating_add(1);
+        self.connection = Connection::Offline { retry_at_ms: now_ms + backoff + spread };
+        for state in self.docs.values_mut() {
+            state.snapshot_requested = false;
+        }
+        vec![Effect::Status]
+    }
+
+    fn received(&mut self, msg: ServerMsg) -> Vec<Effect> {
+        match msg {
+            ServerMsg::Welcome { device, name, role } => {
+                self.attempts = 0;
+                self.last_error = None;
+                self.may_snapshot = role != Role::Kiosk;
+                self.connection = Connection::Online { device, name, role };
+                let mut effects = vec![Effect::Status];
+                for (doc, state) in &self.docs {
+                    effects.push(Effect::Send(ClientMsg::Subscribe { doc: doc.clone(), after_seq: state.cursor }.encode()));
+                }
+                for prefix in &self.watches {
+                    effects.push(Effect::Send(ClientMsg::Watch { prefix: prefix.clone() }.encode()));
+                }
+                for p in &self.outbox {
+                    effects.push(Effect::Send(
+                        ClientMsg::Push { doc: p.doc.clone(), chunk_id: p.chunk_id, bytes: p.bytes.clone() }.encode(),
+                    ));
+                }
+                effects
+            }
+            ServerMsg::Snapshot { doc, covers_seq, bytes } => {
+                let Some(state) = self.docs.get_mut(&doc) else { return Vec::new() };
+                if covers_seq <= state.cursor {
+                    return Vec::new();
+                }
+                state.cursor = covers_seq;
+                state.since_snapshot = 0;
+                vec![Effect::Apply { doc, cursor: covers_seq, bytes }]
+            }
+            ServerMsg::Chunk { doc, seq, bytes } => {
+                let may_snapshot = self.may_snapshot;
+                let Some(state) = self.docs.get_mut(&doc) else { return Vec::new() };
+                if seq <= state.cursor {
+                    return Vec::new(); // already applied (a backlog/live overlap, or a resend)
+                }
+                state.cursor = seq;
+                state.since_snapshot += 1;
+                let mut effects = vec![Effect::Apply { doc: doc.clone(), cursor: seq, bytes }];
+                if may_snapshot && state.since_snapshot >= SNAPSHOT_AFTER_CHUNKS && !state.snapshot_requested {
+                    state.snapshot_requested = true;
+                    effects.push(Effect::WantSnapshot { doc, covers_seq: seq });
+                }
+                effects
+            }
+            ServerMsg::SnapshotStored { doc, .. } => {
+                if let Some(state) = self.docs.get_mut(&doc) {
+                    state.since_snapshot = 0;
+                    state.snapshot_requested = false;
+                }
+                Vec::new()
+            }
+            ServerMsg::Synced { .. } | ServerMsg::Pong => Vec::new(),
+            ServerMsg::Ack { chunk_id, .. } => {
+                let before = self.outbox.len();
+                self.outbox.retain(|p| p.chunk_id != chunk_id);
+                if self.outbox.len() == before {
+                    return Vec::new();
+                }
+                vec![Effect::Acked { chunk_id }, Effect::Status]
+            }
+            ServerMsg::DocExists { doc } => vec![Effect::DocExists { doc }],
+            ServerMsg::Error { code, doc, message } => {
+                // Refused chunks stay in the outbox: nothing saved here is ever dropped silently.
+                self.last_error = Some(match doc {
+                    Some(doc) => format!("{code:?} ({doc}): {message}"),
+                    None => format!("{code:?}: {message}"),
+                });
+                let mut effects = vec![Effect::Status];
+                if code == ErrorCode::StorageFailed || code == ErrorCode::RateLimited {
+                    // Try again on a fresh connection after the backoff.
+                    effects.push(Effect::Close);
+                }
+                effects
+            }
+        }
+    }
+}

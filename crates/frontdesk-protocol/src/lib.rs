@@ -1,0 +1,269 @@
+//! The relay's wire protocol: binary WebSocket frames carrying opaque document chunks.
+//!
+//! A frame is one version byte followed by a postcard-encoded [`ClientMsg`] or [`ServerMsg`].
+//! The relay never looks inside `bytes`: they are Automerge saves, and could be ciphertext.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The protocol version this build speaks; it is the first byte of every frame.
+pub const PROTOCOL_VERSION: u8 = 1;
+
+/// Default upper bound on a frame, enforced by the relay (and respected by clients).
+pub const DEFAULT_MAX_FRAME: usize = 1024 * 1024;
+
+/// WebSocket close codes the relay uses, so a client can tell a user what went wrong.
+pub mod close {
+    /// The frame could not be decoded.
+    pub const BAD_FRAME: u16 = 4000;
+    /// The socket did not say `Hello` in time.
+    pub const HELLO_TIMEOUT: u16 = 4001;
+    /// The token is unknown or revoked.
+    pub const UNAUTHORIZED: u16 = 4002;
+    /// The client speaks another protocol version.
+    pub const UNSUPPORTED_PROTOCOL: u16 = 4003;
+    /// The client sent something before `Hello`, or `Hello` twice.
+    pub const PROTOCOL_VIOLATION: u16 = 4004;
+    /// The client fell too far behind the live stream; it should reconnect and catch up.
+    pub const TOO_SLOW: u16 = 4005;
+    /// The relay is shutting down.
+    pub const GOING_AWAY: u16 = 1001;
+    /// The frame is larger than the relay accepts.
+    pub const TOO_BIG: u16 = 1009;
+}
+
+/// A client-chosen identifier of a chunk, so re-sending the same chunk is harmless.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ChunkId(pub [u8; 16]);
+
+impl fmt::Display for ChunkId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ChunkId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ChunkId({self})")
+    }
+}
+
+impl std::str::FromStr for ChunkId {
+    type Err = DecodeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.len() != 32 || !s.is_ascii() {
+            return Err(DecodeError::Malformed);
+        }
+        let mut out = [0u8; 16];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).map_err(|_| DecodeError::Malformed)?;
+        }
+        Ok(ChunkId(out))
+    }
+}
+
+/// What a device may do; decided by the relay from the device's token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// A public kiosk: pushes to its own inbox, reads the public `kiosk` document.
+    Kiosk,
+    /// Reception staff.
+    Staff,
+    /// Office manager: everything staff can, plus payroll.
+    Manager,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Kiosk => "kiosk",
+            Role::Staff => "staff",
+            Role::Manager => "manager",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "kiosk" => Ok(Role::Kiosk),
+            "staff" => Ok(Role::Staff),
+            "manager" => Ok(Role::Manager),
+            other => Err(format!("unknown role `{other}` (expected kiosk, staff or manager)")),
+        }
+    }
+}
+
+/// Messages a device sends to the relay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientMsg {
+    /// The first message on a socket.
+    Hello { token: String, protocol: u8 },
+    /// Stream the document's snapshot and chunks after `after_seq`, then live chunks.
+    Subscribe { doc: String, after_seq: u64 },
+    /// Tell me the documents whose names start with `prefix`, now and when they appear.
+    Watch { prefix: String },
+    /// Append a chunk to a document's log.
+    Push { doc: String, chunk_id: ChunkId, bytes: Vec<u8> },
+    /// A full save covering every chunk up to `covers_seq`; the relay may drop those chunks.
+    Snapshot { doc: String, covers_seq: u64, bytes: Vec<u8> },
+    /// Keep-alive.
+    Ping,
+}
+
+/// Messages the relay sends to a device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServerMsg {
+    Welcome { device: String, name: String, role: Role },
+    /// A document's snapshot, sent on subscribe when the device is behind it.
+    Snapshot { doc: String, covers_seq: u64, bytes: Vec<u8> },
+    /// One chunk of a document's log.
+    Chunk { doc: String, seq: u64, bytes: Vec<u8> },
+    /// The backlog of a subscription has been sent; `head` is the last sequence number.
+    Synced { doc: String, head: u64 },
+    /// The chunk is durably stored at `seq`.
+    Ack { doc: String, chunk_id: ChunkId, seq: u64 },
+    /// The snapshot is durably stored.
+    SnapshotStored { doc: String, covers_seq: u64 },
+    /// A document matching a watched prefix exists.
+    DocExists { doc: String },
+    /// A request was refused; the socket stays open.
+    Error { code: ErrorCode, doc: Option<String>, message: String },
+    Pong,
+}
+
+/// Why a request was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorCode {
+    /// The device's role may not do this with this document.
+    Forbidden,
+    /// The document name is not valid.
+    BadDocName,
+    /// The document would exceed the relay's size limit.
+    DocTooLarge,
+    /// The device sends faster than the relay allows.
+    RateLimited,
+    /// The relay could not store the chunk; the client should retry later.
+    StorageFailed,
+}
+
+/// Why a frame could not be decoded.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("empty frame")]
+    Empty,
+    #[error("unsupported protocol version {0} (this relay speaks {PROTOCOL_VERSION})")]
+    Version(u8),
+    #[error("malformed frame")]
+    Malformed,
+}
+
+fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
+    let mut out = vec![PROTOCOL_VERSION];
+    // Serialising these plain enums into a Vec cannot fail.
+    out.extend(postcard::to_allocvec(msg).unwrap_or_default());
+    out
+}
+
+fn decode<'a, T: Deserialize<'a>>(frame: &'a [u8]) -> Result<T, DecodeError> {
+    let (&version, body) = frame.split_first().ok_or(DecodeError::Empty)?;
+    if version != PROTOCOL_VERSION {
+        return Err(DecodeError::Version(version));
+    }
+    // postcard checks every length against the remaining input before allocating,
+    // so a few bytes claiming a huge vector fail here instead of allocating.
+    postcard::from_bytes(body).map_err(|_| DecodeError::Malformed)
+}
+
+impl ClientMsg {
+    pub fn encode(&self) -> Vec<u8> {
+        encode(self)
+    }
+    pub fn decode(frame: &[u8]) -> Result<Self, DecodeError> {
+        decode(frame)
+    }
+}
+
+impl ServerMsg {
+    pub fn encode(&self) -> Vec<u8> {
+        encode(self)
+    }
+    pub fn decode(frame: &[u8]) -> Result<Self, DecodeError> {
+        decode(frame)
+    }
+}
+
+/// Checks a document name: 1–128 characters of `a-z 0-9 - _ .`, in `/`-separated non-empty segments.
+pub fn valid_doc_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && name.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_through_frames() {
+        let msgs = vec![
+            ClientMsg::Hello { token: "t".into(), protocol: PROTOCOL_VERSION },
+            ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 7 },
+            ClientMsg::Push { doc: "inbox/2026-11-26/k1".into(), chunk_id: ChunkId([3; 16]), bytes: vec![1, 2, 3] },
+        ];
+        for msg in msgs {
+            assert_eq!(ClientMsg::decode(&msg.encode()).unwrap(), msg);
+        }
+        let reply = ServerMsg::Ack { doc: "d".into(), chunk_id: ChunkId([9; 16]), seq: 42 };
+        assert_eq!(ServerMsg::decode(&reply.encode()).unwrap(), reply);
+    }
+
+    #[test]
+    fn wrong_version_and_garbage_are_errors_not_panics() {
+        let mut frame = ClientMsg::Ping.encode();
+        frame[0] = 99;
+        assert_eq!(ClientMsg::decode(&frame), Err(DecodeError::Version(99)));
+        assert_eq!(ClientMsg::decode(&[]), Err(DecodeError::Empty));
+        assert_eq!(ClientMsg::decode(&[PROTOCOL_VERSION, 0xff, 0xff]), Err(DecodeError::Malformed));
+    }
+
+    #[test]
+    fn a_tiny_frame_claiming_a_huge_vector_is_rejected() {
+        // Push variant (3), doc "a", chunk id, then a varint length of ~2^35 bytes.
+        let mut frame = vec![PROTOCOL_VERSION, 3, 1, b'a'];
+        frame.extend([0u8; 16]);
+        frame.extend([0xff, 0xff, 0xff, 0xff, 0x7f]);
+        assert_eq!(ClientMsg::decode(&frame), Err(DecodeError::Malformed));
+    }
+
+    #[test]
+    fn chunk_ids_print_and_parse_as_hex() {
+        let id = ChunkId([0xab; 16]);
+        assert_eq!(id.to_string().parse::<ChunkId>().unwrap(), id);
+        assert!("zz".parse::<ChunkId>().is_err());
+    }
+
+    #[test]
+    fn doc_names_are_checked() {
+        assert!(valid_doc_name("inbox/2026-11-26/k-1"));
+        assert!(valid_doc_name("kiosk"));
+        for bad in ["", "/a", "a//b", "A", "a/../b", "a b", &"x".repeat(129)] {
+            assert!(!valid_doc_name(bad), "{bad:?}");
+        }
+    }
+}

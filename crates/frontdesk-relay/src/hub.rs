@@ -1,0 +1,104 @@
+//! Live fan-out: which connection is subscribed to which document or watching which prefix.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use frontdesk_protocol::ServerMsg;
+use tokio::sync::{Notify, mpsc};
+
+/// An encoded frame, shared by every subscriber it goes to.
+pub type Frame = Arc<[u8]>;
+
+/// The hub's handle on one connection.
+pub struct Peer {
+    pub id: u64,
+    tx: mpsc::Sender<Frame>,
+    /// Set when the peer's queue overflowed; the connection closes itself.
+    pub too_slow: AtomicBool,
+    pub kick: Notify,
+}
+
+impl Peer {
+    pub fn new(id: u64, tx: mpsc::Sender<Frame>) -> Arc<Peer> {
+        Arc::new(Peer { id, tx, too_slow: AtomicBool::new(false), kick: Notify::new() })
+    }
+
+    /// Queues a frame without waiting; a peer that cannot keep up is told to go.
+    pub fn offer(&self, frame: Frame) {
+        if self.tx.try_send(frame).is_err() && !self.too_slow.swap(true, Ordering::SeqCst) {
+            self.kick.notify_one();
+        }
+    }
+}
+
+#[derive(Default)]
+struct Subscriptions {
+    docs: HashMap<String, Vec<Arc<Peer>>>,
+    watches: Vec<(String, Arc<Peer>)>,
+}
+
+/// The registry of live subscriptions.
+#[derive(Default)]
+pub struct Hub {
+    inner: Mutex<Subscriptions>,
+}
+
+impl Hub {
+    pub fn subscribe(&self, doc: &str, peer: &Arc<Peer>) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let peers = inner.docs.entry(doc.to_owned()).or_default();
+        if !peers.iter().any(|p| p.id == peer.id) {
+            peers.push(peer.clone());
+        }
+    }
+
+    pub fn watch(&self, prefix: &str, peer: &Arc<Peer>) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if !inner.watches.iter().any(|(p, w)| p == prefix && w.id == peer.id) {
+            inner.watches.push((prefix.to_owned(), peer.clone()));
+        }
+    }
+
+    /// Forgets a connection everywhere.
+    pub fn remove(&self, peer_id: u64) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.docs.retain(|_, peers| {
+            peers.retain(|p| p.id != peer_id);
+            !peers.is_empty()
+        });
+        inner.watches.retain(|(_, p)| p.id != peer_id);
+    }
+
+    /// Sends a committed chunk to every subscriber except the device that pushed it.
+    pub fn publish(&self, doc: &str, seq: u64, bytes: &[u8], origin: u64, new_doc: bool) {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if new_doc {
+            let mut announce: Option<Frame> = None;
+            for (prefix, peer) in &inner.watches {
+                if doc.starts_with(prefix.as_str()) && peer.id != origin {
+                    let frame = announce
+                        .get_or_insert_with(|| ServerMsg::DocExists { doc: doc.to_owned() }.encode().into())
+                        .clone();
+                    peer.offer(frame);
+                }
+            }
+        }
+        if let Some(peers) = inner.docs.get(doc) {
+            let mut frame: Option<Frame> = None;
+            for peer in peers.iter().filter(|p| p.id != origin) {
+                let frame = frame
+                    .get_or_insert_with(|| {
+                        ServerMsg::Chunk { doc: doc.to_owned(), seq, bytes: bytes.to_vec() }.encode().into()
+                    })
+                    .clone();
+                peer.offer(frame);
+            }
+        }
+    }
+
+    /// How many connections are subscribed to anything (for the health endpoint).
+    pub fn subscribed_docs(&self) -> usize {
+        self.inner.lock().map(|i| i.docs.len()).unwrap_or(0)
+    }
+}

@@ -1,0 +1,148 @@
+//! `frontdesk-relay`: run the relay, or manage the devices allowed to connect to it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use frontdesk_protocol::Role;
+use frontdesk_relay::{Config, Relay, store};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(version, about = "Frontdesk relay: stores and forwards document changes, serves the app")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the sync endpoint and the app.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Folder for the SQLite database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Folder of the built app (Trunk's dist) to serve.
+        #[arg(long)]
+        dist: Option<PathBuf>,
+        /// Largest accepted frame in bytes.
+        #[arg(long, default_value_t = frontdesk_protocol::DEFAULT_MAX_FRAME)]
+        max_frame: usize,
+        /// Most simultaneous device connections.
+        #[arg(long, default_value_t = 10_000)]
+        max_connections: usize,
+        /// Seconds a new socket may take to say Hello.
+        #[arg(long, default_value_t = 10)]
+        hello_timeout: u64,
+    },
+    /// Manage devices.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+        /// Folder for the SQLite database.
+        #[arg(long, default_value = "data", global = true)]
+        data: PathBuf,
+    },
+    /// Check the database's integrity.
+    Check {
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Register a device and print its token (shown once).
+    Add {
+        #[arg(long)]
+        role: Role,
+        #[arg(long)]
+        name: String,
+    },
+    /// List registered devices.
+    List,
+    /// Revoke a device: it can no longer connect.
+    Revoke { id: String },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { addr, data, dist, max_frame, max_connections, hello_timeout } => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
+                )
+                .init();
+            let mut config = Config::new(data);
+            config.dist_dir = dist;
+            config.max_frame = max_frame;
+            config.max_connections = max_connections;
+            config.hello_timeout = Duration::from_secs(hello_timeout);
+            tokio::runtime::Runtime::new()?.block_on(serve(addr, config))
+        }
+        Command::Device { command, data } => {
+            std::fs::create_dir_all(&data)?;
+            let conn = store::Store::open_admin(&data.join("relay.sqlite3"))?;
+            match command {
+                DeviceCommand::Add { role, name } => {
+                    let (id, token) = store::add_device(&conn, &name, role)?;
+                    println!("{{\"id\":\"{id}\",\"role\":\"{role}\",\"token\":\"{token}\"}}");
+                }
+                DeviceCommand::List => {
+                    for d in store::list_devices(&conn)? {
+                        println!("{}\t{}\t{}{}", d.id, d.role, d.name, if d.revoked { "\t(revoked)" } else { "" });
+                    }
+                }
+                DeviceCommand::Revoke { id } => {
+                    anyhow::ensure!(store::revoke_device(&conn, &id)?, "no device with id {id}");
+                    println!("revoked {id}");
+                }
+            }
+            Ok(())
+        }
+        Command::Check { data } => {
+            let conn = store::Store::open_admin(&data.join("relay.sqlite3"))?;
+            let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            anyhow::ensure!(verdict == "ok", "integrity check failed: {verdict}");
+            println!("ok");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(addr: SocketAddr, config: Config) -> anyhow::Result<()> {
+    let shutdown = CancellationToken::new();
+    let data_dir = config.data_dir.clone();
+    let relay = Relay::open(config, shutdown.clone()).with_context(|| format!("opening the database in {}", data_dir.display()))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    tracing::info!(addr = %listener.local_addr()?, data = %data_dir.display(), "relay listening");
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutdown requested");
+        shutdown.cancel();
+    });
+    frontdesk_relay::run(listener, relay).await
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

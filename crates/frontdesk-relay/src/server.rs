@@ -1,0 +1,122 @@
+//! The HTTP side: the WebSocket endpoint, the health check, the app's files, and shutdown.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::Config;
+use crate::hub::Hub;
+use crate::store::Store;
+
+/// State shared by every connection.
+pub struct Relay {
+    pub config: Config,
+    pub store: Arc<Store>,
+    pub hub: Arc<Hub>,
+    pub shutdown: CancellationToken,
+    connections: Arc<Semaphore>,
+    next_id: AtomicU64,
+}
+
+impl Relay {
+    /// Opens the database in `config.data_dir` and wires fan-out to it.
+    pub fn open(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<Relay>> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let hub = Arc::new(Hub::default());
+        let publish_hub = hub.clone();
+        let store = Store::open(&config.database_path(), config.store, move |c| {
+            publish_hub.publish(c.doc, c.seq, c.bytes, c.origin, c.new_doc)
+        })?;
+        Ok(Arc::new(Relay {
+            connections: Arc::new(Semaphore::new(config.max_connections)),
+            config,
+            store,
+            hub,
+            shutdown,
+            next_id: AtomicU64::new(1),
+        }))
+    }
+
+    pub fn next_connection_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Connections open right now.
+    pub fn open_connections(&self) -> usize {
+        self.config.max_connections - self.connections.available_permits()
+    }
+}
+
+/// The relay's routes: `/sync`, `/healthz`, and the app (any other path falls back to `index.html`).
+pub fn app(relay: Arc<Relay>) -> Router {
+    let router = Router::new().route("/sync", get(sync)).route("/healthz", get(health)).with_state(relay.clone());
+    match &relay.config.dist_dir {
+        Some(dist) => {
+            let index = ServeFile::new(dist.join("index.html"));
+            router.fallback_service(ServeDir::new(dist).fallback(index)).layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-cache"),
+            ))
+        }
+        None => router.fallback(|| async { (StatusCode::NOT_FOUND, "This relay serves no app (start it with --dist).") }),
+    }
+}
+
+async fn sync(
+    State(relay): State<Arc<Relay>>,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let Ok(permit) = relay.connections.clone().try_acquire_owned() else {
+        tracing::warn!(%addr, limit = relay.config.max_connections, "connection refused: too many connections");
+        return (StatusCode::SERVICE_UNAVAILABLE, "too many connections").into_response();
+    };
+    // Let frames a little over the limit through the transport so we can close with a clear code.
+    let transport_limit = relay.config.max_frame.saturating_mul(2).max(64 * 1024);
+    upgrade.max_message_size(transport_limit).max_frame_size(transport_limit).on_upgrade(move |socket| async move {
+        crate::connection::serve(socket, relay, addr.to_string()).await;
+        drop(permit);
+    })
+}
+
+async fn health(State(relay): State<Arc<Relay>>) -> Response {
+    let db = relay.store.read(|conn| Ok(conn.query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, u64>(0))?)).await;
+    let body = |status: &str, docs: Option<u64>| {
+        serde_json::json!({
+            "status": status,
+            "documents": docs,
+            "connections": relay.open_connections(),
+            "subscribed_documents": relay.hub.subscribed_docs(),
+            "version": env!("CARGO_PKG_VERSION"),
+        })
+        .to_string()
+    };
+    let json = [(header::CONTENT_TYPE, "application/json")];
+    match db {
+        Ok(docs) => (StatusCode::OK, json, body("ok", Some(docs))).into_response(),
+        Err(err) => {
+            tracing::error!(%err, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, json, body("database unavailable", None)).into_response()
+        }
+    }
+}
+
+/// Serves until `shutdown` is cancelled, then closes sockets and lets the database writer finish.
+pub async fn run(listener: TcpListener, relay: Arc<Relay>) -> anyhow::Result<()> {
+    let shutdown = relay.shutdown.clone();
+    let service = app(relay.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(async move { shutdown.cancelled().await }).await?;
+    relay.store.close();
+    tracing::info!("relay stopped; database closed");
+    Ok(())
+}

@@ -1,0 +1,309 @@
+//! The relay spoken to over real sockets on loopback, as devices would.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, PROTOCOL_VERSION, Role, ServerMsg, close};
+use frontdesk_relay::{Config, Relay, store};
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_util::sync::CancellationToken;
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+struct TestRelay {
+    addr: SocketAddr,
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+    data: tempfile::TempDir,
+}
+
+impl TestRelay {
+    async fn start(tune: impl FnOnce(&mut Config)) -> TestRelay {
+        let data = tempfile::tempdir().unwrap();
+        Self::start_in(data, tune).await
+    }
+
+    async fn start_in(data: tempfile::TempDir, tune: impl FnOnce(&mut Config)) -> TestRelay {
+        let mut config = Config::new(data.path().to_owned());
+        tune(&mut config);
+        let shutdown = CancellationToken::new();
+        let relay = Relay::open(config, shutdown.clone()).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move { frontdesk_relay::run(listener, relay).await.unwrap() });
+        TestRelay { addr, shutdown, task, data }
+    }
+
+    fn device(&self, role: Role, name: &str) -> (String, String) {
+        let conn = store::Store::open_admin(&self.data.path().join("relay.sqlite3")).unwrap();
+        store::add_device(&conn, name, role).unwrap()
+    }
+
+    async fn stop(self) -> tempfile::TempDir {
+        self.shutdown.cancel();
+        tokio::time::timeout(Duration::from_secs(10), self.task).await.expect("relay stops in time").unwrap();
+        self.data
+    }
+
+    async fn raw(&self) -> Ws {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/sync", self.addr)).await.unwrap();
+        ws
+    }
+
+    /// A socket that has said Hello and been welcomed.
+    async fn connect(&self, token: &str) -> Ws {
+        let mut ws = self.raw().await;
+        send(&mut ws, ClientMsg::Hello { token: token.into(), protocol: PROTOCOL_VERSION }).await;
+        match recv(&mut ws).await {
+            ServerMsg::Welcome { .. } => ws,
+            other => panic!("expected Welcome, got {other:?}"),
+        }
+    }
+}
+
+async fn send(ws: &mut Ws, msg: ClientMsg) {
+    ws.send(Message::Binary(msg.encode().into())).await.unwrap();
+}
+
+async fn recv(ws: &mut Ws) -> ServerMsg {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("a reply in time");
+        match msg.expect("socket open").expect("no socket error") {
+            Message::Binary(bytes) => return ServerMsg::decode(&bytes).expect("a valid frame"),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+/// Reads until the relay closes the socket; returns the close code.
+async fn close_code(ws: &mut Ws) -> u16 {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("closed in time");
+        match msg {
+            Some(Ok(Message::Close(Some(frame)))) => return frame.code.into(),
+            Some(Ok(Message::Close(None))) | None => return 1005,
+            Some(Ok(_)) => continue,
+            Some(Err(err)) => panic!("socket error instead of a close frame: {err}"),
+        }
+    }
+}
+
+fn chunk(n: u8) -> ChunkId {
+    ChunkId([n; 16])
+}
+
+const INBOX: &str = "inbox/2026-11-26";
+
+#[tokio::test]
+async fn a_kiosk_push_is_acknowledged_and_reaches_a_watching_subscribed_desk() {
+    let relay = TestRelay::start(|_| {}).await;
+    let (kiosk_id, kiosk_token) = relay.device(Role::Kiosk, "Lobby kiosk");
+    let (_, staff_token) = relay.device(Role::Staff, "Desk 1");
+    let inbox = format!("{INBOX}/{kiosk_id}");
+
+    let mut desk = relay.connect(&staff_token).await;
+    send(&mut desk, ClientMsg::Watch { prefix: format!("{INBOX}/") }).await;
+    let mut kiosk = relay.connect(&kiosk_token).await;
+    send(&mut kiosk, ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(1), bytes: vec![1, 2, 3] }).await;
+    assert_eq!(recv(&mut kiosk).await, ServerMsg::Ack { doc: inbox.clone(), chunk_id: chunk(1), seq: 1 });
+
+    assert_eq!(recv(&mut desk).await, ServerMsg::DocExists { doc: inbox.clone() });
+    send(&mut desk, ClientMsg::Subscribe { doc: inbox.clone(), after_seq: 0 }).await;
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox.clone(), seq: 1, bytes: vec![1, 2, 3] });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: inbox.clone(), head: 1 });
+
+    // Live from now on.
+    send(&mut kiosk, ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(2), bytes: vec![4] }).await;
+    assert_eq!(recv(&mut kiosk).await, ServerMsg::Ack { doc: inbox.clone(), chunk_id: chunk(2), seq: 2 });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox, seq: 2, bytes: vec![4] });
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn resending_a_chunk_is_harmless() {
+    let relay = TestRelay::start(|_| {}).await;
+    let (_, token) = relay.device(Role::Staff, "Desk");
+    let mut desk = relay.connect(&token).await;
+    for _ in 0..3 {
+        send(&mut desk, ClientMsg::Push { doc: "day/2026-11-26".into(), chunk_id: chunk(7), bytes: vec![9] }).await;
+        assert_eq!(recv(&mut desk).await, ServerMsg::Ack { doc: "day/2026-11-26".into(), chunk_id: chunk(7), seq: 1 });
+    }
+    send(&mut desk, ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 0 }).await;
+    assert!(matches!(recv(&mut desk).await, ServerMsg::Chunk { seq: 1, .. }));
+    assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: "day/2026-11-26".into(), head: 1 });
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn acknowledged_chunks_survive_a_restart_and_subscribers_resume_after_their_cursor() {
+    let relay = TestRelay::start(|_| {}).await;
+    let (_, token) = relay.device(Role::Staff, "Desk");
+    let mut desk = relay.connect(&token).await;
+    for n in 1..=5 {
+        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n] }).await;
+    }
+    for _ in 1..=5 {
+        assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
+    }
+    drop(desk);
+    let data = relay.stop().await;
+
+    let relay = TestRelay::start_in(data, |_| {}).await;
+    let mut desk = relay.connect(&token).await;
+    send(&mut desk, ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 3 }).await;
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 4, bytes: vec![4] });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 5, bytes: vec![5] });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: "day/d".into(), head: 5 });
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_snapshot_replaces_the_chunks_it_covers() {
+    let relay = TestRelay::start(|_| {}).await;
+    let (_, token) = relay.device(Role::Staff, "Desk");
+    let mut desk = relay.connect(&token).await;
+    for n in 1..=3 {
+        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n] }).await;
+        assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
+    }
+    send(&mut desk, ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2] }).await;
+    assert_eq!(recv(&mut desk).await, ServerMsg::SnapshotStored { doc: "day/d".into(), covers_seq: 2 });
+    send(&mut desk, ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 0 }).await;
+    assert_eq!(recv(&mut desk).await, ServerMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2] });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 3, bytes: vec![3] });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: "day/d".into(), head: 3 });
+    // A snapshot claiming more than the log holds is refused and changes nothing.
+    send(&mut desk, ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 99, bytes: vec![] }).await;
+    assert!(matches!(recv(&mut desk).await, ServerMsg::Error { code: ErrorCode::StorageFailed, .. }));
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_kiosk_is_refused_other_documents_but_keeps_its_socket() {
+    let relay = TestRelay::start(|_| {}).await;
+    let (_, token) = relay.device(Role::Kiosk, "Kiosk");
+    let mut kiosk = relay.connect(&token).await;
+    send(&mut kiosk, ClientMsg::Push { doc: format!("{INBOX}/someone-else"), chunk_id: chunk(1), bytes: vec![1] }).await;
+    assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
+    send(&mut kiosk, ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 0 }).await;
+    assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
+    send(&mut kiosk, ClientMsg::Watch { prefix: "inbox/".into() }).await;
+    assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
+    send(&mut kiosk, ClientMsg::Subscribe { doc: "Not A Name".into(), after_seq: 0 }).await;
+    assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::BadDocName, .. }));
+    send(&mut kiosk, ClientMsg::Ping).await;
+    assert_eq!(recv(&mut kiosk).await, ServerMsg::Pong);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn bad_handshakes_get_clear_close_codes_and_harm_no_one_else() {
+    let relay = TestRelay::start(|c| c.hello_timeout = Duration::from_millis(300)).await;
+    let (_, token) = relay.device(Role::Staff, "Desk");
+    let mut good = relay.connect(&token).await;
+
+    let mut ws = relay.raw().await;
+    ws.send(Message::Binary(vec![PROTOCOL_VERSION, 0xff, 0xff, 0xff].into())).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, close::BAD_FRAME);
+
+    let mut ws = relay.raw().await;
+    ws.send(Message::Text("hello".into())).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, close::BAD_FRAME);
+
+    let mut ws = relay.raw().await;
+    let mut frame = ClientMsg::Hello { token: token.clone(), protocol: PROTOCOL_VERSION }.encode();
+    frame[0] = PROTOCOL_VERSION + 1;
+    ws.send(Message::Binary(frame.into())).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, close::UNSUPPORTED_PROTOCOL);
+
+    let mut ws = relay.raw().await;
+    send(&mut ws, ClientMsg::Hello { token: token.clone(), protocol: 77 }).await;
+    assert_eq!(close_code(&mut ws).await, close::UNSUPPORTED_PROTOCOL);
+
+    let mut ws = relay.raw().await;
+    send(&mut ws, ClientMsg::Ping).await;
+    assert_eq!(close_code(&mut ws).await, close::PROTOCOL_VIOLATION);
+
+    let mut ws = relay.raw().await;
+    send(&mut ws, ClientMsg::Hello { token: "not-a-token".into(), protocol: PROTOCOL_VERSION }).await;
+    assert_eq!(close_code(&mut ws).await, close::UNAUTHORIZED);
+
+    let mut ws = relay.raw().await; // says nothing
+    assert_eq!(close_code(&mut ws).await, close::HELLO_TIMEOUT);
+
+    let mut ws = relay.connect(&token).await;
+    send(&mut ws, ClientMsg::Hello { token: token.clone(), protocol: PROTOCOL_VERSION }).await;
+    assert_eq!(close_code(&mut ws).await, close::PROTOCOL_VIOLATION);
+
+    // Through all of that, the good device was served.
+    send(&mut good, ClientMsg::Ping).await;
+    assert_eq!(recv(&mut good).await, ServerMsg::Pong);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_frame_over_the_limit_is_closed_with_1009() {
+    let relay = TestRelay::start(|c| c.max_frame = 64 * 1024).await;
+    let (_, token) = relay.device(Role::Staff, "Desk");
+    let mut ws = relay.connect(&token).await;
+    send(&mut ws, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![0; 100 * 1024] }).await;
+    assert_eq!(close_code(&mut ws).await, close::TOO_BIG);
+    // Far over the limit, the transport itself refuses it; the relay still serves others.
+    let mut ws = relay.connect(&token).await;
+    let _ = ws.send(Message::Binary(vec![0u8; 300 * 1024].into())).await;
+    let mut other = relay.connect(&token).await;
+    send(&mut other, ClientMsg::Ping).await;
+    assert_eq!(recv(&mut other).await, ServerMsg::Pong);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn connections_over_the_limit_are_refused_with_503() {
+    let relay = TestRelay::start(|c| c.max_connections = 2).await;
+    let (_, token) = relay.device(Role::Staff, "Desk");
+    let _a = relay.connect(&token).await;
+    let _b = relay.connect(&token).await;
+    let err = tokio_tungstenite::connect_async(format!("ws://{}/sync", relay.addr)).await.unwrap_err();
+    assert!(err.to_string().contains("503"), "{err}");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_revoked_device_cannot_connect() {
+    let relay = TestRelay::start(|_| {}).await;
+    let (id, token) = relay.device(Role::Kiosk, "Kiosk");
+    let conn = store::Store::open_admin(&relay.data.path().join("relay.sqlite3")).unwrap();
+    assert!(store::revoke_device(&conn, &id).unwrap());
+    let mut ws = relay.raw().await;
+    send(&mut ws, ClientMsg::Hello { token, protocol: PROTOCOL_VERSION }).await;
+    assert_eq!(close_code(&mut ws).await, close::UNAUTHORIZED);
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn shutdown_closes_sockets_with_going_away() {
+    let relay = TestRelay::start(|_| {}).await;
+    let (_, token) = relay.device(Role::Staff, "Desk");
+    let mut ws = relay.connect(&token).await;
+    relay.shutdown.cancel();
+    assert_eq!(close_code(&mut ws).await, close::GOING_AWAY);
+    let _ = Arc::new(relay.stop().await);
+}
+
+#[tokio::test]
+async fn the_health_endpoint_reports_ok() {
+    let relay = TestRelay::start(|_| {}).await;
+    let mut tcp = TcpStream::connect(relay.addr).await.unwrap();
+    tcp.write_all(b"GET /healthz HTTP/1.1\r\nhost: relay\r\nconnection: close\r\n\r\n").await.unwrap();
+    let mut body = String::new();
+    tcp.read_to_string(&mut body).await.unwrap();
+    assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+    assert!(body.contains("\"status\":\"ok\""), "{body}");
+    relay.stop().await;
+}
