@@ -1,1 +1,11 @@
-//! app
+//! Frontdesk, the browser app: the lobby kiosk and the staff desk, local-first.
+
+pub mod app;
+pub mod components;
+pub mod device;
+pub mod i18n;
+pub mod pages;
+pub mod settings;
+pub mod storage;
+
+pub use app::App;

@@ -1,0 +1,364 @@
+//! A running device: its documents, durable storage, sync client and socket, wired to signals.
+//!
+//! A local change is applied to the replica, saved in IndexedDB (document and outbox in one
+//! durable transaction), shown, and only then sent. Remote chunks are applied, shown, and saved
+//! in batches together with the cursor they bring the document to.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
+use std::rc::{Rc, Weak};
+
+use automerge::AutoCommit;
+use frontdesk_core::{Connection, Effect, Replica, SyncClient, SyncEvent, SyncStatus};
+use frontdesk_protocol::ChunkId;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+
+use crate::settings::{DeviceSettings, Mode};
+use crate::storage::{StorageError, Store, StoredChunk, Write};
+
+/// Milliseconds since the epoch, from the browser's clock.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Random bytes from the browser's cryptographic generator.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No crypto source at all: fall back to Math.random, still unique enough for ids.
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes
+}
+
+/// A device's data and its link to the relay.
+pub struct Device {
+    pub mode: Mode,
+    pub settings: RefCell<DeviceSettings>,
+    /// What the sync badge shows.
+    pub status: RwSignal<SyncStatus>,
+    /// Bumped whenever a document changed, so views re-read them.
+    pub revision: RwSignal<u64>,
+    /// A storage problem the user must know about.
+    pub storage_problem: RwSignal<Option<StorageError>>,
+    store: Store,
+    state: RefCell<State>,
+    socket: RefCell<Option<Socket>>,
+    generation: Cell<u32>,
+    flush_scheduled: Cell<bool>,
+    ticker: RefCell<Option<gloo_timers::callback::Interval>>,
+}
+
+struct State {
+    client: SyncClient,
+    replica: Replica,
+    dirty: BTreeSet<String>,
+    watches: Vec<String>,
+}
+
+struct Socket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}
+
+impl Device {
+    /// Opens storage, loads what it holds, and starts syncing `docs` and the documents under `watches`.
+    pub async fn start(mode: Mode, settings: DeviceSettings, docs: Vec<String>, watches: Vec<String>) -> Result<Rc<Device>, StorageError> {
+        let store = Store::open(mode.database()).await?;
+        let stored = store.load_docs().await?;
+        let outbox = store.load_outbox().await?;
+        let mut replica = Replica::new(random_bytes());
+        let mut cursors = Vec::new();
+        for doc in stored {
+            match replica.load(&doc.name, &doc.bytes) {
+                Ok(()) => cursors.push((doc.name, doc.cursor)),
+                // Keep going: the relay will send the document again from the start.
+                Err(err) => leptos::logging::warn!("stored document {} unreadable: {err}", doc.name),
+            }
+        }
+        let outbox = outbox.into_iter().map(|c| (c.id, c.doc, c.bytes));
+        let mut client = SyncClient::new(settings.token.clone(), cursors, outbox);
+        for doc in &docs {
+            client.subscribe(doc);
+        }
+        for prefix in &watches {
+            client.watch(prefix);
+        }
+        let status = RwSignal::new(client.status());
+        let device = Rc::new(Device {
+            mode,
+            settings: RefCell::new(settings),
+            status,
+            revision: RwSignal::new(0),
+            storage_problem: RwSignal::new(None),
+            store,
+            state: RefCell::new(State { client, replica, dirty: BTreeSet::new(), watches }),
+            socket: RefCell::new(None),
+            generation: Cell::new(0),
+            flush_scheduled: Cell::new(false),
+            ticker: RefCell::new(None),
+        });
+        let weak = Rc::downgrade(&device);
+        *device.ticker.borrow_mut() = Some(gloo_timers::callback::Interval::new(1_000, move || {
+            if let Some(device) = weak.upgrade() {
+                device.event(SyncEvent::Tick);
+            }
+        }));
+        device.event(SyncEvent::Tick);
+        Ok(device)
+    }
+
+    /// Stops syncing (the page is going away).
+    pub fn stop(&self) {
+        self.ticker.borrow_mut().take();
+        self.generation.set(self.generation.get().wrapping_add(1));
+        self.socket.borrow_mut().take();
+    }
+
+    /// Reads a document (if held) with `f`.
+    pub fn read<R>(&self, doc: &str, f: impl FnOnce(&automerge::Automerge) -> R) -> Option<R> {
+        let mut state = self.state.borrow_mut();
+        state.replica.get(doc).map(f)
+    }
+
+    /// Names of the documents held that start with `prefix`.
+    pub fn docs_under(&self, prefix: &str) -> Vec<String> {
+        self.state.borrow().replica.names().filter(|n| n.starts_with(prefix)).map(str::to_owned).collect()
+    }
+
+    /// Follows one more document.
+    pub fn subscribe(self: &Rc<Self>, doc: &str) {
+        let effects = self.state.borrow_mut().client.subscribe(doc);
+        self.run(effects);
+    }
+
+    /// Makes a local change, saves it durably, shows it, then sends it.
+    pub async fn change(self: &Rc<Self>, doc: &str, edit: impl FnOnce(&mut AutoCommit) -> Result<(), String>) -> Result<(), String> {
+        let (chunk, saved, cursor) = {
+            let mut state = self.state.borrow_mut();
+            let ((), chunk) = state.replica.change(doc, edit).map_err(|e| e.to_string())?;
+            let saved = state.replica.save(doc);
+            let cursor = state.client.cursor(doc).unwrap_or(0);
+            (chunk, saved, cursor)
+        };
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let id = ChunkId(random_bytes());
+        let writes = vec![
+            Write::Doc { name: doc.to_owned(), bytes: saved, cursor },
+            Write::OutboxPut(StoredChunk { id, doc: doc.to_owned(), bytes: chunk.clone(), order: js_sys::Date::now() }),
+        ];
+        self.commit_then_push(writes, id, doc, chunk).await;
+        Ok(())
+    }
+
+    /// Queues a chunk made outside any held document (a kiosk's check-in): saved, then sent.
+    pub async fn submit(self: &Rc<Self>, doc: &str, chunk: Vec<u8>) {
+        let id = ChunkId(random_bytes());
+        let writes = vec![Write::OutboxPut(StoredChunk { id, doc: doc.to_owned(), bytes: chunk.clone(), order: js_sys::Date::now() })];
+        self.commit_then_push(writes, id, doc, chunk).await;
+    }
+
+    async fn commit_then_push(self: &Rc<Self>, writes: Vec<Write>, id: ChunkId, doc: &str, chunk: Vec<u8>) {
+        match self.store.commit(writes).await {
+            Ok(()) => {}
+            // Not saved here: say so, and still send it so the relay keeps it.
+            Err(err) => {
+                leptos::logging::error!("saving a change failed: {err}");
+                self.storage_problem.set(Some(err));
+            }
+        }
+        self.revision.update(|r| *r += 1);
+        let effects = self.state.borrow_mut().client.push(id, doc, chunk);
+        self.run(effects);
+    }
+
+    fn event(self: &Rc<Self>, event: SyncEvent) {
+        let jitter = js_sys::Math::random();
+        let effects = self.state.borrow_mut().client.handle(event, now_ms(), jitter);
+        self.run(effects);
+    }
+
+    fn run(self: &Rc<Self>, effects: Vec<Effect>) {
+        let mut queue: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Open => self.open_socket(),
+                Effect::Send(frame) => {
+                    if let Some(socket) = self.socket.borrow().as_ref()
+                        && socket.ws.ready_state() == WebSocket::OPEN
+                    {
+                        let _ = socket.ws.send_with_u8_array(&frame);
+                    }
+                }
+                Effect::Close => {
+                    self.generation.set(self.generation.get().wrapping_add(1));
+                    let had_socket = self.socket.borrow_mut().take().is_some();
+                    if had_socket {
+                        let jitter = js_sys::Math::random();
+                        let more = self.state.borrow_mut().client.handle(
+                            SyncEvent::Closed { code: 1000, reason: "closed by this device".into() },
+                            now_ms(),
+                            jitter,
+                        );
+                        queue.extend(more);
+                    }
+                }
+                Effect::Apply { doc, bytes, .. } => {
+                    let mut state = self.state.borrow_mut();
+                    match state.replica.apply(&doc, &bytes) {
+                        Ok(_) => {
+                            state.dirty.insert(doc);
+                        }
+                        Err(err) => leptos::logging::warn!("chunk for {doc} skipped: {err}"),
+                    }
+                    drop(state);
+                    self.schedule_flush();
+                }
+                Effect::Acked { chunk_id } => {
+                    let commit = self.store.commit(vec![Write::OutboxDelete(chunk_id)]);
+                    spawn_local(async move {
+                        if let Err(err) = commit.await {
+                            leptos::logging::warn!("could not clear an acknowledged change: {err}");
+                        }
+                    });
+                }
+                Effect::DocExists { doc } => {
+                    let mut state = self.state.borrow_mut();
+                    let watched = state.watches.iter().any(|p| doc.starts_with(p.as_str()));
+                    if watched && state.client.cursor(&doc).is_none() {
+                        queue.extend(state.client.subscribe(&doc));
+                    }
+                }
+                Effect::WantSnapshot { doc, covers_seq } => {
+                    let mut state = self.state.borrow_mut();
+                    let bytes = state.replica.save(&doc);
+                    queue.extend(state.client.snapshot(&doc, covers_seq, bytes));
+                }
+                Effect::Status => {
+                    let status = self.state.borrow().client.status();
+                    if let Connection::Online { device, name, .. } = &status.connection {
+                        let mut settings = self.settings.borrow_mut();
+                        if settings.device != *device || settings.name != *name {
+                            settings.device = device.clone();
+                            settings.name = name.clone();
+                            settings.save(self.mode);
+                        }
+                    }
+                    self.status.set(status);
+                }
+            }
+        }
+    }
+
+    /// Saves changed documents and refreshes views, a moment later, in one go.
+    fn schedule_flush(self: &Rc<Self>) {
+        if self.flush_scheduled.replace(true) {
+            return;
+        }
+        let weak = Rc::downgrade(self);
+        gloo_timers::callback::Timeout::new(30, move || {
+            if let Some(device) = weak.upgrade() {
+                device.flush();
+            }
+        })
+        .forget();
+    }
+
+    fn flush(self: &Rc<Self>) {
+        self.flush_scheduled.set(false);
+        let writes: Vec<Write> = {
+            let mut state = self.state.borrow_mut();
+            let dirty = std::mem::take(&mut state.dirty);
+            dirty
+                .into_iter()
+                .map(|name| {
+                    let bytes = state.replica.save(&name);
+                    let cursor = state.client.cursor(&name).unwrap_or(0);
+                    Write::Doc { name, bytes, cursor }
+                })
+                .collect()
+        };
+        if writes.is_empty() {
+            return;
+        }
+        self.revision.update(|r| *r += 1);
+        let commit = self.store.commit(writes);
+        let problem = self.storage_problem;
+        spawn_local(async move {
+            if let Err(err) = commit.await {
+                leptos::logging::error!("saving synced documents failed: {err}");
+                problem.set(Some(err));
+            }
+        });
+    }
+
+    fn open_socket(self: &Rc<Self>) {
+        let generation = self.generation.get().wrapping_add(1);
+        self.generation.set(generation);
+        self.socket.borrow_mut().take();
+        let url = self.settings.borrow().sync_url();
+        let ws = match WebSocket::new(&url) {
+            Ok(ws) => ws,
+            Err(_) => {
+                self.event(SyncEvent::Closed { code: 1006, reason: format!("cannot open {url}") });
+                return;
+            }
+        };
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let current = move |weak: &Weak<Device>| weak.upgrade().filter(|d| d.generation.get() == generation);
+
+        let weak = Rc::downgrade(self);
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            if let Some(device) = current(&weak) {
+                device.event(SyncEvent::Opened);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(device) = current(&weak)
+                && let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>()
+            {
+                device.event(SyncEvent::Frame(js_sys::Uint8Array::new(&buffer).to_vec()));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            if let Some(device) = current(&weak) {
+                device.generation.set(generation.wrapping_add(1));
+                let old = device.socket.borrow_mut().take();
+                device.event(SyncEvent::Closed { code: event.code(), reason: event.reason() });
+                // This handler belongs to `old`: drop it after the handler has returned.
+                gloo_timers::callback::Timeout::new(0, move || drop(old)).forget();
+            }
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        *self.socket.borrow_mut() = Some(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close });
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,24 @@
+//! The start page: which face of Frontdesk this device should show.
+
+use leptos::prelude::*;
+
+use crate::i18n::{Lang, Msg};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let lang = RwSignal::new(Lang::En);
+    let t = move |msg: Msg| msg.text(lang.get());
+    view! {
+        <main class="home">
+            <div class="home__card">
+                <span class="brand brand--large">"Frontdesk"</span>
+                <p class="home__lead">{move || t(Msg::SetupLead)}</p>
+                <nav class="home__choices">
+                    <a class="choice" href="/kiosk"><span class="choice__icon" aria-hidden="true">"🖐️"</span>{move || t(Msg::SetupKioskLink)}</a>
+                    <a class="choice" href="/desk"><span class="choice__icon" aria-hidden="true">"🗂️"</span>{move || t(Msg::SetupDeskLink)}</a>
+                </nav>
+                <button class="button button--lang" on:click=move |_| lang.update(|l| *l = l.other())>{move || lang.get().other().native_name()}</button>
+            </div>
+        </main>
+    }
+}

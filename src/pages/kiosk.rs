@@ -1,0 +1,288 @@
+//! The lobby kiosk: a visitor checks in, gets a queue number, and the screen forgets them.
+
+use chrono::Local;
+use frontdesk_core::check_in::{CheckIn, CheckInError, MAX_NAME};
+use frontdesk_core::{VisitId, VisitReason, doc_name};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
+use crate::components::sync_badge::SyncBadge;
+use crate::device::{now_ms, random_bytes};
+use crate::i18n::{Lang, Msg};
+use crate::settings::{Mode, next_ticket};
+
+/// After this long without a touch, an unfinished check-in is abandoned and cleared.
+const IDLE_MS: i64 = 60_000;
+/// How long the thank-you screen stays up.
+const THANKS_MS: i64 = 10_000;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    Welcome,
+    Name,
+    Reason,
+    Confirm,
+    Thanks { name: String, ticket: String },
+}
+
+#[component]
+pub fn KioskPage() -> impl IntoView {
+    let gate = use_device(Mode::Kiosk, vec![doc_name::KIOSK.to_owned()], Vec::new());
+    move || match gate.get() {
+        Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
+        Gate::Setup => view! { <SetupForm mode=Mode::Kiosk/> }.into_any(),
+        Gate::Failed(error) => view! { <StorageFailure lang=Lang::En error/> }.into_any(),
+        Gate::Ready(device) => view! { <Kiosk device/> }.into_any(),
+    }
+}
+
+fn reason_label(reason: VisitReason) -> (Msg, Msg) {
+    match reason {
+        VisitReason::Appointment => (Msg::ReasonAppointment, Msg::ReasonAppointmentHint),
+        VisitReason::WalkIn => (Msg::ReasonWalkIn, Msg::ReasonWalkInHint),
+        VisitReason::SeeStaff => (Msg::ReasonSeeStaff, Msg::ReasonSeeStaffHint),
+    }
+}
+
+fn detail_question(reason: VisitReason) -> Msg {
+    match reason {
+        VisitReason::Appointment => Msg::AppointmentWith,
+        VisitReason::WalkIn => Msg::WhichService,
+        VisitReason::SeeStaff => Msg::WhoToSee,
+    }
+}
+
+fn reason_icon(reason: VisitReason) -> &'static str {
+    match reason {
+        VisitReason::Appointment => "📅",
+        VisitReason::WalkIn => "🛎️",
+        VisitReason::SeeStaff => "👋",
+    }
+}
+
+#[component]
+fn Kiosk(device: DeviceRef) -> impl IntoView {
+    let default_lang = device.with_value(|d| d.settings.borrow().lang);
+    let lang = RwSignal::new(default_lang);
+    let step = RwSignal::new(Step::Welcome);
+    let name = RwSignal::new(String::new());
+    let reason = RwSignal::new(None::<VisitReason>);
+    let detail = RwSignal::new(String::new());
+    let name_error = RwSignal::new(None::<Msg>);
+    let last_touch = RwSignal::new(now_ms());
+    let now = RwSignal::new(now_ms());
+    let status = device.with_value(|d| d.status);
+    let storage_problem = device.with_value(|d| d.storage_problem);
+
+    // Forget the visitor: every field back to empty, the language back to the kiosk's own.
+    let reset = move || {
+        name.set(String::new());
+        reason.set(None);
+        detail.set(String::new());
+        name_error.set(None);
+        lang.set(default_lang);
+        step.set(Step::Welcome);
+    };
+    let touch = move || last_touch.set(now_ms());
+
+    let clock = set_interval_with_handle(
+        move || {
+            let t = now_ms();
+            now.set(t);
+            let idle = t - last_touch.get_untracked();
+            match step.get_untracked() {
+                Step::Welcome => {}
+                Step::Thanks { .. } if idle >= THANKS_MS => reset(),
+                Step::Thanks { .. } => {}
+                _ if idle >= IDLE_MS => reset(),
+                _ => {}
+            }
+        },
+        std::time::Duration::from_millis(500),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(clock) = clock {
+            clock.clear();
+        }
+    });
+
+    let validate_name = move || -> bool {
+        let value = name.get_untracked();
+        let trimmed = value.trim();
+        let error = if trimmed.is_empty() {
+            Some(Msg::NameMissing)
+        } else if trimmed.chars().count() > MAX_NAME {
+            Some(Msg::NameTooLong)
+        } else {
+            None
+        };
+        name_error.set(error);
+        error.is_none()
+    };
+
+    let confirm = move || {
+        let Some(chosen) = reason.get_untracked() else { return };
+        let today = Local::now().date_naive();
+        let (kiosk_id, prefix) = device.with_value(|d| {
+            let id = d.settings.borrow().device.clone();
+            let prefix = (b'A' + id.bytes().next().unwrap_or(b'a') % 26) as char;
+            (id, prefix)
+        });
+        let ticket = next_ticket(&today.to_string(), prefix);
+        let check_in = CheckIn::new(
+            VisitId::from_random(random_bytes()),
+            &name.get_untracked(),
+            chosen,
+            &detail.get_untracked(),
+            ticket.clone(),
+            now_ms(),
+            &kiosk_id,
+        );
+        match check_in {
+            Ok(check_in) => {
+                let chunk = check_in.to_inbox_chunk();
+                let inbox = doc_name::inbox(today, &kiosk_id);
+                let shown_name = check_in.name.split(' ').next().unwrap_or_default().to_owned();
+                let dev = device.get_value();
+                spawn_local(async move { dev.submit(&inbox, chunk).await });
+                // The visitor's entries are no longer needed on screen.
+                name.set(String::new());
+                detail.set(String::new());
+                reason.set(None);
+                touch();
+                step.set(Step::Thanks { name: shown_name, ticket });
+            }
+            Err(CheckInError::DetailTooLong) => step.set(Step::Reason),
+            Err(_) => {
+                validate_name();
+                step.set(Step::Name);
+            }
+        }
+    };
+
+    let t = move |msg: Msg| msg.text(lang.get());
+    let lang_signal = Signal::derive(move || lang.get());
+
+    let screen = move || match step.get() {
+        Step::Welcome => view! {
+            <section class="kiosk-screen kiosk-welcome">
+                <h1 class="kiosk-title">{move || t(Msg::Welcome)}</h1>
+                <p class="kiosk-lead">{move || t(Msg::WelcomeLead)}</p>
+                <button class="button button--primary button--huge" on:click=move |_| { touch(); step.set(Step::Name) }>
+                    {move || t(Msg::CheckIn)}
+                </button>
+            </section>
+        }
+        .into_any(),
+        Step::Name => view! {
+            <form class="kiosk-screen" on:submit=move |ev| {
+                ev.prevent_default();
+                touch();
+                if validate_name() { step.set(Step::Reason) }
+            }>
+                <h1 class="kiosk-question"><label for="visitor-name">{move || t(Msg::YourName)}</label></h1>
+                <input id="visitor-name" class="kiosk-input" type="text" autocomplete="off" autocapitalize="words"
+                    spellcheck="false" maxlength="120" placeholder=move || t(Msg::NameHint)
+                    aria-invalid=move || name_error.get().is_some().to_string()
+                    aria-describedby="visitor-name-error"
+                    prop:value=name
+                    on:input=move |ev| {
+                        touch();
+                        name.set(event_target_value(&ev));
+                        if name_error.get_untracked().is_some() || name.get_untracked().trim().chars().count() > MAX_NAME {
+                            validate_name();
+                        }
+                    } autofocus />
+                <p id="visitor-name-error" class="field-error" role="alert">{move || name_error.get().map(t)}</p>
+                <div class="kiosk-actions">
+                    <button type="button" class="button button--ghost button--large" on:click=move |_| reset()>{move || t(Msg::Cancel)}</button>
+                    <button type="submit" class="button button--primary button--large">{move || t(Msg::Next)}</button>
+                </div>
+            </form>
+        }
+        .into_any(),
+        Step::Reason => view! {
+            <section class="kiosk-screen">
+                <h1 class="kiosk-question">{move || t(Msg::WhyHere)}</h1>
+                <div class="reason-list" role="radiogroup">
+                    {VisitReason::ALL.into_iter().map(|r| {
+                        let (label, hint) = reason_label(r);
+                        view! {
+                            <button type="button" class="reason" role="radio"
+                                aria-checked=move || (reason.get() == Some(r)).to_string()
+                                on:click=move |_| { touch(); reason.set(Some(r)) }>
+                                <span class="reason__icon" aria-hidden="true">{reason_icon(r)}</span>
+                                <span class="reason__text">
+                                    <span class="reason__label">{move || t(label)}</span>
+                                    <span class="reason__hint">{move || t(hint)}</span>
+                                </span>
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+                {move || reason.get().map(|r| view! {
+                    <label class="field kiosk-detail">
+                        <span class="field__label">{move || t(detail_question(r))}" "<em>"("{move || t(Msg::Optional)}")"</em></span>
+                        <input class="field__input" type="text" autocomplete="off" maxlength="120"
+                            prop:value=detail on:input=move |ev| { touch(); detail.set(event_target_value(&ev)) } />
+                    </label>
+                })}
+                <div class="kiosk-actions">
+                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); step.set(Step::Name) }>{move || t(Msg::Back)}</button>
+                    <button type="button" class="button button--primary button--large" disabled=move || reason.get().is_none()
+                        on:click=move |_| { touch(); step.set(Step::Confirm) }>{move || t(Msg::Next)}</button>
+                </div>
+            </section>
+        }
+        .into_any(),
+        Step::Confirm => view! {
+            <section class="kiosk-screen">
+                <h1 class="kiosk-question">{move || t(Msg::ConfirmTitle)}</h1>
+                <dl class="confirm-card">
+                    <dt>{move || t(Msg::NameHint)}</dt>
+                    <dd class="confirm-card__name">{move || name.get().split_whitespace().collect::<Vec<_>>().join(" ")}</dd>
+                    <dt>{move || t(Msg::WhyHere)}</dt>
+                    <dd>{move || reason.get().map(|r| t(reason_label(r).0))}
+                        {move || { let d = detail.get(); (!d.trim().is_empty()).then(|| format!(" · {}", d.trim())) }}</dd>
+                </dl>
+                <div class="kiosk-actions">
+                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); step.set(Step::Reason) }>{move || t(Msg::Back)}</button>
+                    <button type="button" class="button button--primary button--large" on:click=move |_| confirm()>{move || t(Msg::Confirm)}</button>
+                </div>
+            </section>
+        }
+        .into_any(),
+        Step::Thanks { name: first_name, ticket } => view! {
+            <section class="kiosk-screen kiosk-thanks">
+                <h1 class="kiosk-title">{move || t(Msg::ThanksTitle)}", "{first_name.clone()}</h1>
+                <p class="kiosk-lead">{move || t(Msg::YourNumber)}</p>
+                <p class="ticket" aria-label="queue number">{ticket.clone()}</p>
+                <p class="kiosk-lead">{move || t(Msg::TakeASeat)}</p>
+                <button class="button button--primary button--large" on:click=move |_| reset()>{move || t(Msg::Done)}</button>
+                <p class="kiosk-countdown">{move || t(Msg::BackToStartIn)}" "
+                    {move || ((THANKS_MS - (now.get() - last_touch.get())).max(0) + 999) / 1000}" s"</p>
+            </section>
+        }
+        .into_any(),
+    };
+
+    view! {
+        <div class="kiosk" lang=move || lang.get().code() on:pointerdown=move |_| touch()>
+            <header class="kiosk-bar">
+                <span class="brand">"Frontdesk"</span>
+                <div class="kiosk-bar__end">
+                    <SyncBadge status lang=lang_signal/>
+                    <button class="button button--lang" on:click=move |_| { touch(); lang.update(|l| *l = l.other()) }>
+                        {move || lang.get().other().native_name()}
+                    </button>
+                </div>
+            </header>
+            {move || storage_problem.get().map(|err| view! {
+                <div class="banner banner--error" role="alert">{move || t(Msg::StorageFailed)}": "{err.to_string()}</div>
+            })}
+            <main class="kiosk-main">{screen}</main>
+        </div>
+    }
+}

@@ -1,0 +1,291 @@
+//! Durable browser storage: documents and the outbox in IndexedDB.
+//!
+//! Every write is one transaction with `durability: "strict"`, awaited until it completes, so a
+//! change shown as saved is on disk even if the tab crashes right after.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use frontdesk_protocol::ChunkId;
+use futures::channel::oneshot;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
+
+const DOCS: &str = "docs";
+const OUTBOX: &str = "outbox";
+const VERSION: u32 = 1;
+
+/// A storage failure, with a message fit to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageError {
+    /// IndexedDB is missing (private mode in some browsers) or refused.
+    Unavailable(String),
+    /// The device ran out of space for this site.
+    Full,
+    Failed(String),
+}
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StorageError::Unavailable(why) => write!(f, "storage unavailable: {why}"),
+            StorageError::Full => f.write_str("storage full"),
+            StorageError::Failed(why) => write!(f, "storage error: {why}"),
+        }
+    }
+}
+
+fn js_error(err: JsValue) -> StorageError {
+    if let Some(ex) = err.dyn_ref::<web_sys::DomException>() {
+        if ex.name() == "QuotaExceededError" {
+            return StorageError::Full;
+        }
+        return StorageError::Failed(format!("{}: {}", ex.name(), ex.message()));
+    }
+    StorageError::Failed(err.as_string().unwrap_or_else(|| format!("{err:?}")))
+}
+
+/// A document as stored: its full save and the relay sequence number it includes.
+pub struct StoredDoc {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub cursor: u64,
+}
+
+/// A chunk saved here and not yet acknowledged by the relay.
+pub struct StoredChunk {
+    pub id: ChunkId,
+    pub doc: String,
+    pub bytes: Vec<u8>,
+    pub order: f64,
+}
+
+/// One write in a transaction.
+pub enum Write {
+    Doc { name: String, bytes: Vec<u8>, cursor: u64 },
+    OutboxPut(StoredChunk),
+    OutboxDelete(ChunkId),
+    DocDelete(String),
+}
+
+/// An open IndexedDB database.
+#[derive(Clone)]
+pub struct Store {
+    db: IdbDatabase,
+}
+
+/// Resolves when the request succeeds (with its result) or fails.
+async fn request(req: &IdbRequest) -> Result<JsValue, StorageError> {
+    let (tx, rx) = oneshot::channel::<Result<JsValue, JsValue>>();
+    let tx = Rc::new(RefCell::new(Some(tx)));
+    let ok_tx = tx.clone();
+    let ok_req = req.clone();
+    let on_success = Closure::once(move |_: web_sys::Event| {
+        if let Some(tx) = ok_tx.borrow_mut().take() {
+            let _ = tx.send(ok_req.result());
+        }
+    });
+    let err_req = req.clone();
+    let on_error = Closure::once(move |_: web_sys::Event| {
+        if let Some(tx) = tx.borrow_mut().take() {
+            let err = err_req.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::from_str("request failed"));
+            let _ = tx.send(Err(err));
+        }
+    });
+    req.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
+    req.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let result = rx.await.map_err(|_| StorageError::Failed("request dropped".into()))?;
+    req.set_onsuccess(None);
+    req.set_onerror(None);
+    result.map_err(js_error)
+}
+
+/// Resolves when the transaction has committed (or failed).
+async fn committed(tx: &IdbTransaction) -> Result<(), StorageError> {
+    let (sender, rx) = oneshot::channel::<Result<(), JsValue>>();
+    let sender = Rc::new(RefCell::new(Some(sender)));
+    let done = sender.clone();
+    let on_complete = Closure::once(move |_: web_sys::Event| {
+        if let Some(s) = done.borrow_mut().take() {
+            let _ = s.send(Ok(()));
+        }
+    });
+    let err_tx = tx.clone();
+    let failed = sender.clone();
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+        if let Some(s) = failed.borrow_mut().take() {
+            let err = err_tx.error().map(JsValue::from).unwrap_or(JsValue::from_str("transaction aborted"));
+            let _ = s.send(Err(err));
+        }
+    });
+    tx.set_oncomplete(Some(on_complete.as_ref().unchecked_ref()));
+    tx.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    tx.set_onabort(Some(on_error.as_ref().unchecked_ref()));
+    let result = rx.await.map_err(|_| StorageError::Failed("transaction dropped".into()))?;
+    tx.set_oncomplete(None);
+    tx.set_onerror(None);
+    tx.set_onabort(None);
+    result.map_err(js_error)
+}
+
+fn bytes_of(value: &JsValue, key: &str) -> Vec<u8> {
+    Reflect::get(value, &key.into()).ok().filter(|v| v.is_object()).map(|v| Uint8Array::new(&v).to_vec()).unwrap_or_default()
+}
+
+fn string_of(value: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string())
+}
+
+fn number_of(value: &JsValue, key: &str) -> f64 {
+    Reflect::get(value, &key.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+}
+
+fn record(fields: &[(&str, JsValue)]) -> Object {
+    let obj = Object::new();
+    for (key, value) in fields {
+        let _ = Reflect::set(&obj, &(*key).into(), value);
+    }
+    obj
+}
+
+impl Store {
+    /// Opens (creating or upgrading) the database `name`.
+    pub async fn open(name: &str) -> Result<Store, StorageError> {
+        let factory = web_sys::window()
+            .and_then(|w| w.indexed_db().ok().flatten())
+            .ok_or_else(|| StorageError::Unavailable("this browser offers no IndexedDB".into()))?;
+        let open = factory.open_with_u32(name, VERSION).map_err(js_error)?;
+        let upgrade_req = open.clone();
+        let on_upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+            if let Ok(result) = upgrade_req.result()
+                && let Ok(db) = result.dyn_into::<IdbDatabase>()
+            {
+                let names = db.object_store_names();
+                for store in [DOCS, OUTBOX] {
+                    if !names.contains(store) {
+                        let _ = db.create_object_store(store);
+                    }
+                }
+            }
+        });
+        open.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+        let db = request(&open).await?;
+        open.set_onupgradeneeded(None);
+        let db: IdbDatabase = db.dyn_into().map_err(|_| StorageError::Failed("not a database".into()))?;
+        Ok(Store { db })
+    }
+
+    fn transaction(&self, mode: IdbTransactionMode) -> Result<IdbTransaction, StorageError> {
+        let stores = Array::of2(&DOCS.into(), &OUTBOX.into());
+        let mode = match mode {
+            IdbTransactionMode::Readwrite => "readwrite",
+            _ => "readonly",
+        };
+        // `{ durability: "strict" }` flushes to disk before `complete` fires. web-sys marks the
+        // options argument unstable, so it is passed through a plain call.
+        let options = record(&[("durability", "strict".into())]);
+        let transaction = Reflect::get(&self.db, &"transaction".into()).map_err(js_error)?;
+        let transaction: js_sys::Function = transaction.dyn_into().map_err(js_error)?;
+        let tx = transaction.call3(&self.db, &stores, &mode.into(), &options).map_err(js_error)?;
+        tx.dyn_into::<IdbTransaction>().map_err(js_error)
+    }
+
+    fn object_store(tx: &IdbTransaction, name: &str) -> Result<IdbObjectStore, StorageError> {
+        tx.object_store(name).map_err(js_error)
+    }
+
+    /// Every stored document.
+    pub async fn load_docs(&self) -> Result<Vec<StoredDoc>, StorageError> {
+        let tx = self.transaction(IdbTransactionMode::Readonly)?;
+        let docs = Self::object_store(&tx, DOCS)?;
+        let all = request(&docs.get_all().map_err(js_error)?).await?;
+        Ok(Array::from(&all)
+            .iter()
+            .filter_map(|v| {
+                Some(StoredDoc { name: string_of(&v, "name")?, bytes: bytes_of(&v, "bytes"), cursor: number_of(&v, "cursor") as u64 })
+            })
+            .collect())
+    }
+
+    /// Every chunk not yet acknowledged, oldest first.
+    pub async fn load_outbox(&self) -> Result<Vec<StoredChunk>, StorageError> {
+        let tx = self.transaction(IdbTransactionMode::Readonly)?;
+        let outbox = Self::object_store(&tx, OUTBOX)?;
+        let all = request(&outbox.get_all().map_err(js_error)?).await?;
+        let mut chunks: Vec<StoredChunk> = Array::from(&all)
+            .iter()
+            .filter_map(|v| {
+                Some(StoredChunk {
+                    id: string_of(&v, "id")?.parse().ok()?,
+                    doc: string_of(&v, "doc")?,
+                    bytes: bytes_of(&v, "bytes"),
+                    order: number_of(&v, "order"),
+                })
+            })
+            .collect();
+        chunks.sort_by(|a, b| a.order.total_cmp(&b.order));
+        Ok(chunks)
+    }
+
+    /// Applies `writes` in one durable transaction; resolves once it has committed.
+    ///
+    /// The transaction is created before this returns its future, so transactions commit in the
+    /// order `commit` was called.
+    pub fn commit(&self, writes: Vec<Write>) -> impl std::future::Future<Output = Result<(), StorageError>> + 'static {
+        let started = self.start_commit(writes);
+        async move { committed(&started?).await }
+    }
+
+    fn start_commit(&self, writes: Vec<Write>) -> Result<IdbTransaction, StorageError> {
+        let tx = self.transaction(IdbTransactionMode::Readwrite)?;
+        let docs = Self::object_store(&tx, DOCS)?;
+        let outbox = Self::object_store(&tx, OUTBOX)?;
+        for write in writes {
+            let result = match write {
+                Write::Doc { name, bytes, cursor } => {
+                    let value = record(&[
+                        ("name", name.clone().into()),
+                        ("bytes", Uint8Array::from(&bytes[..]).into()),
+                        ("cursor", (cursor as f64).into()),
+                    ]);
+                    docs.put_with_key(&value, &name.into())
+                }
+                Write::OutboxPut(chunk) => {
+                    let id = chunk.id.to_string();
+                    let value = record(&[
+                        ("id", id.clone().into()),
+                        ("doc", chunk.doc.into()),
+                        ("bytes", Uint8Array::from(&chunk.bytes[..]).into()),
+                        ("order", chunk.order.into()),
+                    ]);
+                    outbox.put_with_key(&value, &id.into())
+                }
+                Write::OutboxDelete(id) => outbox.delete(&id.to_string().into()),
+                Write::DocDelete(name) => docs.delete(&name.into()),
+            };
+            if let Err(err) = result {
+                let _ = tx.abort();
+                return Err(js_error(err));
+            }
+        }
+        Ok(tx)
+    }
+
+    /// Deletes the whole database (used when a device is reset).
+    pub async fn destroy(name: &str) -> Result<(), StorageError> {
+        let factory = web_sys::window()
+            .and_then(|w| w.indexed_db().ok().flatten())
+            .ok_or_else(|| StorageError::Unavailable("no IndexedDB".into()))?;
+        let req = factory.delete_database(name).map_err(js_error)?;
+        request(&req).await.map(|_| ())
+    }
+}
+
+/// Asks the browser to keep this site's storage even under pressure; `Some(false)` if refused.
+pub async fn request_persistence() -> Option<bool> {
+    let storage = web_sys::window()?.navigator().storage();
+    let promise = storage.persist().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_bool()
+}
