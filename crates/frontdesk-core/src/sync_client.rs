@@ -80,7 +80,7 @@ struct DocState {
 
 /// Backoff bounds, in milliseconds.
 const FIRST_RETRY_MS: i64 = 500;
-const MAX_RETRY_MS: i64 = 8_000;
+const MAX_RETRY_MS: i64 = 5_000;
 /// Ping when the link has been quiet this long; give up when it has been silent for longer.
 const PING_AFTER_MS: i64 = 15_000;
 const DEAD_AFTER_MS: i64 = 40_000;

@@ -1,0 +1,373 @@
+//! The end-to-end bench: a real relay process, a real chromedriver and headless Chromium,
+//! and a browser driven the way a person uses it (click what is labelled, read what is shown).
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// The relay binary: `FRONTDESK_RELAY_BIN`, or the one `cargo xtask test` built.
+fn relay_bin() -> PathBuf {
+    if let Ok(path) = std::env::var("FRONTDESK_RELAY_BIN") {
+        return path.into();
+    }
+    let root = repo_root();
+    for profile in ["release", "debug"] {
+        let path = root.join("target").join(profile).join("frontdesk-relay");
+        if path.exists() {
+            return path;
+        }
+    }
+    panic!("no relay binary: run the end-to-end tests through `cargo xtask test`")
+}
+
+/// The built app: `FRONTDESK_DIST`, or `dist/`.
+fn dist_dir() -> PathBuf {
+    let dist = std::env::var("FRONTDESK_DIST").map(PathBuf::from).unwrap_or_else(|_| repo_root().join("dist"));
+    assert!(dist.join("index.html").exists(), "no built app in {}: run `cargo xtask test`", dist.display());
+    dist
+}
+
+/// A device registered with the relay.
+pub struct DeviceToken {
+    pub id: String,
+    pub token: String,
+}
+
+/// A relay process on its own port and data folder.
+pub struct Relay {
+    child: Option<Child>,
+    pub port: u16,
+    pub data: tempfile::TempDir,
+}
+
+impl Relay {
+    pub fn start() -> Result<Relay> {
+        let mut relay = Relay { child: None, port: free_port(), data: tempfile::tempdir()? };
+        relay.restart()?;
+        Ok(relay)
+    }
+
+    /// Starts the relay again on the same port and data (after `kill` or `stop`).
+    pub fn restart(&mut self) -> Result<()> {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(self.data.path().join("relay.log"))?;
+        let child = Command::new(relay_bin())
+            .args(["serve", "--addr", &format!("127.0.0.1:{}", self.port), "--data"])
+            .arg(self.data.path())
+            .arg("--dist")
+            .arg(dist_dir())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .context("starting the relay")?;
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        bail!("the relay did not start listening: {}", self.log())
+    }
+
+    /// SIGKILL: no chance to flush anything.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn add_device(&self, role: &str, name: &str) -> Result<DeviceToken> {
+        let out = Command::new(relay_bin())
+            .args(["device", "add", "--role", role, "--name", name, "--data"])
+            .arg(self.data.path())
+            .output()?;
+        anyhow::ensure!(out.status.success(), "device add failed: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+        Ok(DeviceToken {
+            id: v["id"].as_str().context("id")?.to_owned(),
+            token: v["token"].as_str().context("token")?.to_owned(),
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The link that sets a device up on first open.
+    pub fn setup_link(&self, page: &str, device: &DeviceToken) -> String {
+        self.url(&format!("/{page}#token={}&device={}", device.token, device.id))
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data.path().join("relay.log")).unwrap_or_default()
+    }
+
+    pub fn integrity_check(&self) -> Result<()> {
+        let out = Command::new(relay_bin()).args(["check", "--data"]).arg(self.data.path()).output()?;
+        anyhow::ensure!(out.status.success(), "integrity check failed: {}", String::from_utf8_lossy(&out.stderr));
+        Ok(())
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A chromedriver in its own process group, so everything it started dies with it.
+pub struct Driver {
+    child: Child,
+    port: u16,
+    profiles: tempfile::TempDir,
+}
+
+impl Driver {
+    pub fn start() -> Result<Driver> {
+        use std::os::unix::process::CommandExt;
+        let port = free_port();
+        let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let child = Command::new(&bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .with_context(|| format!("starting {bin} (install chromium-driver)"))?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            anyhow::ensure!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Driver { child, port, profiles: tempfile::tempdir()? })
+    }
+
+    /// A fresh browser (its own profile: storage, service worker, cache) at the given size.
+    pub async fn browser(&self, width: u32, height: u32) -> Result<Browser> {
+        let profile = tempfile::tempdir_in(self.profiles.path())?.keep();
+        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                    "--disable-sync", "--disable-quic", "--hide-scrollbars", "--lang=en-US",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let serde_json::Value::Object(caps) = caps else { unreachable!() };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .context("opening a browser session")?;
+        Ok(Browser { client })
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Kill the whole group: chromedriver and every Chromium it started.
+        let _ = Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", self.child.id())]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// One browser window, used as a person would.
+pub struct Browser {
+    pub client: Client,
+}
+
+/// Logs a step, so a failing run shows how far it got.
+pub fn step(what: &str) {
+    use std::sync::OnceLock;
+    static START: OnceLock<Instant> = OnceLock::new();
+    let start = START.get_or_init(Instant::now);
+    eprintln!("[e2e {:>7.2}s] {what}", start.elapsed().as_secs_f64());
+}
+
+fn literal(text: &str) -> String {
+    if text.contains('\'') { format!("\"{text}\"") } else { format!("'{text}'") }
+}
+
+impl Browser {
+    pub async fn goto(&self, url: &str) -> Result<()> {
+        self.client.goto(url).await?;
+        Ok(())
+    }
+
+    /// Everything the page shows, as text.
+    pub async fn text(&self) -> Result<String> {
+        Ok(self.client.find(Locator::Css("body")).await?.text().await?)
+    }
+
+    /// Waits until `text` is on the screen; returns how long it took.
+    pub async fn wait_for_text(&self, text: &str, timeout: Duration) -> Result<Duration> {
+        step(&format!("wait for text {text:?}"));
+        self.wait_until(timeout, &format!("text {text:?}"), |body| body.contains(text)).await
+    }
+
+    pub async fn wait_until(&self, timeout: Duration, what: &str, ready: impl Fn(&str) -> bool) -> Result<Duration> {
+        let start = Instant::now();
+        loop {
+            let body = self.text().await.unwrap_or_default();
+            if ready(&body) {
+                return Ok(start.elapsed());
+            }
+            if start.elapsed() > timeout {
+                bail!("waited {timeout:?} for {what}; the screen shows:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for an element matching an XPath expression.
+    pub async fn wait_for(&self, xpath: &str, timeout: Duration) -> Result<fantoccini::elements::Element> {
+        let start = Instant::now();
+        loop {
+            if let Ok(element) = self.client.find(Locator::XPath(xpath)).await {
+                return Ok(element);
+            }
+            if start.elapsed() > timeout {
+                let body = self.text().await.unwrap_or_default();
+                bail!("no element {xpath} after {timeout:?}; the screen shows:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clicks the button whose visible label is (or contains a line that is) `label`.
+    pub async fn click_button(&self, label: &str) -> Result<()> {
+        step(&format!("click {label:?}"));
+        let l = literal(label);
+        let xpath = format!("//button[not(@disabled)][normalize-space(.)={l} or .//*[normalize-space(.)={l}]]");
+        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await.with_context(|| format!("clicking {label:?}"))?;
+        Ok(())
+    }
+
+    /// Clicks the button `label` inside the card that shows `name`.
+    pub async fn click_in_card(&self, name: &str, label: &str) -> Result<()> {
+        step(&format!("click {label:?} for {name:?}"));
+        let xpath = format!(
+            "//li[.//*[normalize-space(.)={}]]//button[normalize-space(.)={}]",
+            literal(name),
+            literal(label)
+        );
+        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Types into the field labelled `label`.
+    pub async fn type_into(&self, label: &str, text: &str) -> Result<()> {
+        let l = literal(label);
+        let xpath = format!("//input[@id=//label[normalize-space(.)={l}]/@for] | //label[.//*[normalize-space(.)={l}]]//input");
+        let input = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        input.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// The names shown in the board column titled `column`.
+    pub async fn names_in(&self, column: &str) -> Result<Vec<String>> {
+        let xpath = format!("//section[@aria-label={}]//*[contains(@class,'visit-card__name')]", literal(column));
+        let mut names = Vec::new();
+        for element in self.client.find_all(Locator::XPath(&xpath)).await? {
+            names.push(element.text().await?);
+        }
+        Ok(names)
+    }
+
+    /// Waits until the column shows exactly `expected` names (in any order).
+    pub async fn wait_for_column(&self, column: &str, expected: &[&str], timeout: Duration) -> Result<Duration> {
+        step(&format!("wait for {expected:?} in {column:?}"));
+        let start = Instant::now();
+        let mut want: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        loop {
+            let mut names = self.names_in(column).await.unwrap_or_default();
+            names.sort();
+            if names == want {
+                return Ok(start.elapsed());
+            }
+            if start.elapsed() > timeout {
+                bail!("column {column:?} shows {names:?}, expected {want:?}; screen:\n{}", self.text().await?);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the service worker controls the page (the app would start offline).
+    pub async fn wait_for_offline_ready(&self) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            let ready = self
+                .client
+                .execute(
+                    "return !!navigator.serviceWorker.controller && caches.keys().then(k => k.length > 0)",
+                    vec![],
+                )
+                .await?;
+            if ready.as_bool() == Some(true) {
+                return Ok(());
+            }
+            anyhow::ensure!(start.elapsed() < Duration::from_secs(15), "the service worker never took control");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) -> Result<()> {
+        let dir = repo_root().join("target").join("screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let png = self.client.screenshot().await?;
+        std::fs::write(dir.join(format!("{name}.png")), png)?;
+        Ok(())
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.client.close().await.map_err(|e| anyhow!("closing the browser: {e}"))
+    }
+}
+
+/// Walks a visitor through the kiosk; returns the queue number it showed.
+pub async fn check_in_at_kiosk(kiosk: &Browser, name: &str, reason: &str, shots: Option<&str>) -> Result<String> {
+    kiosk.click_button("Check in").await?;
+    kiosk.type_into("What is your name?", name).await?;
+    if let Some(prefix) = shots {
+        kiosk.screenshot(&format!("{prefix}-2-name")).await?;
+    }
+    kiosk.click_button("Next").await?;
+    kiosk.click_button(reason).await?;
+    if let Some(prefix) = shots {
+        kiosk.screenshot(&format!("{prefix}-3-reason")).await?;
+    }
+    kiosk.click_button("Next").await?;
+    kiosk.wait_for_text("Is this right?", Duration::from_secs(5)).await?;
+    if let Some(prefix) = shots {
+        kiosk.screenshot(&format!("{prefix}-4-confirm")).await?;
+    }
+    kiosk.click_button("Confirm check-in").await?;
+    let ticket = kiosk.wait_for("//*[@aria-label='queue number']", Duration::from_secs(5)).await?.text().await?;
+    if let Some(prefix) = shots {
+        kiosk.screenshot(&format!("{prefix}-5-thanks")).await?;
+    }
+    kiosk.click_button("Done").await?;
+    kiosk.wait_for_text("Welcome", Duration::from_secs(5)).await?;
+    Ok(ticket)
+}
