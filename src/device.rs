@@ -80,7 +80,12 @@ impl Drop for Socket {
 
 impl Device {
     /// Opens storage, loads what it holds, and starts syncing `docs` and the documents under `watches`.
-    pub async fn start(mode: Mode, settings: DeviceSettings, docs: Vec<String>, watches: Vec<String>) -> Result<Rc<Device>, StorageError> {
+    pub async fn start(
+        mode: Mode,
+        settings: DeviceSettings,
+        docs: Vec<String>,
+        watches: Vec<String>,
+    ) -> Result<Rc<Device>, StorageError> {
         let store = Store::open(mode.database()).await?;
         let stored = store.load_docs().await?;
         let outbox = store.load_outbox().await?;
@@ -150,7 +155,11 @@ impl Device {
     }
 
     /// Makes a local change, saves it durably, shows it, then sends it.
-    pub async fn change(self: &Rc<Self>, doc: &str, edit: impl FnOnce(&mut AutoCommit) -> Result<(), String>) -> Result<(), String> {
+    pub async fn change(
+        self: &Rc<Self>,
+        doc: &str,
+        edit: impl FnOnce(&mut AutoCommit) -> Result<(), String>,
+    ) -> Result<(), String> {
         let (chunk, saved, cursor) = {
             let mut state = self.state.borrow_mut();
             let ((), chunk) = state.replica.change(doc, edit).map_err(|e| e.to_string())?;
@@ -173,7 +182,12 @@ impl Device {
     /// Queues a chunk made outside any held document (a kiosk's check-in): saved, then sent.
     pub async fn submit(self: &Rc<Self>, doc: &str, chunk: Vec<u8>) {
         let id = ChunkId(random_bytes());
-        let writes = vec![Write::OutboxPut(StoredChunk { id, doc: doc.to_owned(), bytes: chunk.clone(), order: js_sys::Date::now() })];
+        let writes = vec![Write::OutboxPut(StoredChunk {
+            id,
+            doc: doc.to_owned(),
+            bytes: chunk.clone(),
+            order: js_sys::Date::now(),
+        })];
         self.commit_then_push(writes, id, doc, chunk).await;
     }
 
@@ -353,7 +367,8 @@ impl Device {
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        *self.socket.borrow_mut() = Some(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close });
+        *self.socket.borrow_mut() =
+            Some(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close });
     }
 }
 

@@ -180,8 +180,12 @@ impl Msg {
             (DeviceRefused, Es) => "El servidor no reconoce este dispositivo",
             (StorageFailed, En) => "Could not save on this device",
             (StorageFailed, Es) => "No se pudo guardar en este dispositivo",
-            (StorageFull, En) => "This device's storage is full. Changes are kept in memory and sent to the relay, but free some space.",
-            (StorageFull, Es) => "El almacenamiento de este dispositivo está lleno. Los cambios se envían al servidor, pero libere espacio.",
+            (StorageFull, En) => {
+                "This device's storage is full. Changes are kept in memory and sent to the relay, but free some space."
+            }
+            (StorageFull, Es) => {
+                "El almacenamiento de este dispositivo está lleno. Los cambios se envían al servidor, pero libere espacio."
+            }
             (Arrivals, En) => "Arrivals",
             (Arrivals, Es) => "Llegadas",
             (Waiting, En) => "Waiting",
@@ -220,8 +224,12 @@ impl Msg {
             (UndoneNotice, Es) => "Deshecho",
             (SetupTitle, En) => "Set up this device",
             (SetupTitle, Es) => "Configurar este dispositivo",
-            (SetupLead, En) => "Open the setup link printed by the relay (cargo xtask serve), or paste this device's token.",
-            (SetupLead, Es) => "Abra el enlace de configuración que muestra el servidor (cargo xtask serve) o pegue el token de este dispositivo.",
+            (SetupLead, En) => {
+                "Open the setup link printed by the relay (cargo xtask serve), or paste this device's token."
+            }
+            (SetupLead, Es) => {
+                "Abra el enlace de configuración que muestra el servidor (cargo xtask serve) o pegue el token de este dispositivo."
+            }
             (SetupToken, En) => "Device token",
             (SetupToken, Es) => "Token del dispositivo",
             (SetupSave, En) => "Save and start",
@@ -244,4 +252,24 @@ pub fn format_wait(ms: i64, lang: Lang) -> String {
     let (h, m) = (minutes / 60, minutes % 60);
     let _ = lang; // the short forms are the same in both languages
     if h > 0 { format!("{h} h {m:02} min") } else { format!("{m} min") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_read_as_minutes_then_hours() {
+        assert_eq!(format_wait(59_000, Lang::En), "0 min");
+        assert_eq!(format_wait(7 * 60_000, Lang::Es), "7 min");
+        assert_eq!(format_wait(65 * 60_000, Lang::En), "1 h 05 min");
+        assert_eq!(format_wait(-5, Lang::En), "0 min");
+    }
+
+    #[test]
+    fn the_language_switch_offers_the_other_language_in_its_own_name() {
+        assert_eq!(Lang::En.other().native_name(), "Español");
+        assert_eq!(Lang::Es.other().native_name(), "English");
+        assert_ne!(Msg::Welcome.text(Lang::En), Msg::Welcome.text(Lang::Es));
+    }
 }

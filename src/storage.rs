@@ -131,7 +131,11 @@ async fn committed(tx: &IdbTransaction) -> Result<(), StorageError> {
 }
 
 fn bytes_of(value: &JsValue, key: &str) -> Vec<u8> {
-    Reflect::get(value, &key.into()).ok().filter(|v| v.is_object()).map(|v| Uint8Array::new(&v).to_vec()).unwrap_or_default()
+    Reflect::get(value, &key.into())
+        .ok()
+        .filter(|v| v.is_object())
+        .map(|v| Uint8Array::new(&v).to_vec())
+        .unwrap_or_default()
 }
 
 fn string_of(value: &JsValue, key: &str) -> Option<String> {
@@ -204,7 +208,11 @@ impl Store {
         Ok(Array::from(&all)
             .iter()
             .filter_map(|v| {
-                Some(StoredDoc { name: string_of(&v, "name")?, bytes: bytes_of(&v, "bytes"), cursor: number_of(&v, "cursor") as u64 })
+                Some(StoredDoc {
+                    name: string_of(&v, "name")?,
+                    bytes: bytes_of(&v, "bytes"),
+                    cursor: number_of(&v, "cursor") as u64,
+                })
             })
             .collect())
     }

@@ -17,8 +17,18 @@ async fn documents_and_the_outbox_survive_reopening_the_database() {
     store
         .commit(vec![
             Write::Doc { name: "day/2026-11-26".into(), bytes: vec![1, 2, 3], cursor: 7 },
-            Write::OutboxPut(StoredChunk { id: ChunkId([1; 16]), doc: "day/2026-11-26".into(), bytes: vec![9], order: 2.0 }),
-            Write::OutboxPut(StoredChunk { id: ChunkId([2; 16]), doc: "day/2026-11-26".into(), bytes: vec![8], order: 1.0 }),
+            Write::OutboxPut(StoredChunk {
+                id: ChunkId([1; 16]),
+                doc: "day/2026-11-26".into(),
+                bytes: vec![9],
+                order: 2.0,
+            }),
+            Write::OutboxPut(StoredChunk {
+                id: ChunkId([2; 16]),
+                doc: "day/2026-11-26".into(),
+                bytes: vec![8],
+                order: 1.0,
+            }),
         ])
         .await
         .expect("commit");
@@ -27,9 +37,16 @@ async fn documents_and_the_outbox_survive_reopening_the_database() {
     let store = Store::open(name).await.expect("reopen");
     let docs = store.load_docs().await.expect("docs");
     assert_eq!(docs.len(), 1);
-    assert_eq!((docs[0].name.as_str(), docs[0].bytes.as_slice(), docs[0].cursor), ("day/2026-11-26", &[1u8, 2, 3][..], 7));
+    assert_eq!(
+        (docs[0].name.as_str(), docs[0].bytes.as_slice(), docs[0].cursor),
+        ("day/2026-11-26", &[1u8, 2, 3][..], 7)
+    );
     let outbox = store.load_outbox().await.expect("outbox");
-    assert_eq!(outbox.iter().map(|c| c.id).collect::<Vec<_>>(), vec![ChunkId([2; 16]), ChunkId([1; 16])], "oldest first");
+    assert_eq!(
+        outbox.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![ChunkId([2; 16]), ChunkId([1; 16])],
+        "oldest first"
+    );
 
     store.commit(vec![Write::OutboxDelete(ChunkId([2; 16]))]).await.expect("delete");
     assert_eq!(store.load_outbox().await.expect("outbox").len(), 1);
@@ -38,7 +55,8 @@ async fn documents_and_the_outbox_survive_reopening_the_database() {
 #[wasm_bindgen_test]
 fn a_check_in_round_trips_through_an_inbox_on_wasm() {
     let check_in =
-        CheckIn::new(VisitId::from_random([5; 16]), "Zoë Núñez", VisitReason::WalkIn, "", "A-001".into(), 1_000, "k1").unwrap();
+        CheckIn::new(VisitId::from_random([5; 16]), "Zoë Núñez", VisitReason::WalkIn, "", "A-001".into(), 1_000, "k1")
+            .unwrap();
     let mut replica = Replica::new([3; 16]);
     replica.apply("inbox/2026-11-26/k1", &check_in.to_inbox_chunk()).unwrap();
     let found = replica.get("inbox/2026-11-26/k1").map(check_ins).unwrap();

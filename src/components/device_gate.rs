@@ -71,7 +71,8 @@ pub fn SetupForm(mode: Mode) -> impl IntoView {
         if token.is_empty() {
             return;
         }
-        DeviceSettings { token, device: device.get_untracked().trim().to_owned(), ..DeviceSettings::default() }.save(mode);
+        DeviceSettings { token, device: device.get_untracked().trim().to_owned(), ..DeviceSettings::default() }
+            .save(mode);
         if let Some(window) = web_sys::window() {
             let _ = window.location().reload();
         }

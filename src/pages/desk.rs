@@ -104,7 +104,8 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     };
     let by = move || device.with_value(|d| d.settings.borrow().name.clone());
     let set_status = move |entry: &BoardEntry, new_status: VisitStatus| {
-        let event = StatusEvent::set(EventId::from_random(random_bytes()), &entry.check_in.id, new_status, now_ms(), &by());
+        let event =
+            StatusEvent::set(EventId::from_random(random_bytes()), &entry.check_in.id, new_status, now_ms(), &by());
         record(event, entry.check_in.name.clone(), true);
     };
     let undo = move |_| {
@@ -118,7 +119,11 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let average_wait = move || {
         board.with(|b| {
             let waits: Vec<i64> = b.iter().filter(|e| e.status != VisitStatus::NoShow).map(|e| e.waited_ms).collect();
-            if waits.is_empty() { "—".to_owned() } else { format_wait(waits.iter().sum::<i64>() / waits.len() as i64, lang.get()) }
+            if waits.is_empty() {
+                "—".to_owned()
+            } else {
+                format_wait(waits.iter().sum::<i64>() / waits.len() as i64, lang.get())
+            }
         })
     };
 
@@ -233,10 +238,34 @@ fn format_date(date: NaiveDate, lang: Lang) -> String {
     use chrono::Datelike;
     const EN_DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     const ES_DAYS: [&str; 7] = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"];
-    const EN_MONTHS: [&str; 12] =
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-    const ES_MONTHS: [&str; 12] =
-        ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"];
+    const EN_MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const ES_MONTHS: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
     let weekday = date.weekday().num_days_from_monday() as usize;
     let month = date.month0() as usize;
     match lang {

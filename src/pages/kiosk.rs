@@ -165,7 +165,8 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     let t = move |msg: Msg| msg.text(lang.get());
     let lang_signal = Signal::derive(move || lang.get());
 
-    let screen = move || match step.get() {
+    let screen = move || {
+        match step.get() {
         Step::Welcome => view! {
             <section class="kiosk-screen kiosk-welcome">
                 <h1 class="kiosk-title">{move || t(Msg::Welcome)}</h1>
@@ -266,6 +267,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
             </section>
         }
         .into_any(),
+    }
     };
 
     view! {

@@ -259,18 +259,19 @@ impl Browser {
         step(&format!("click {label:?}"));
         let l = literal(label);
         let xpath = format!("//button[not(@disabled)][normalize-space(.)={l} or .//*[normalize-space(.)={l}]]");
-        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await.with_context(|| format!("clicking {label:?}"))?;
+        self.wait_for(&xpath, Duration::from_secs(5))
+            .await?
+            .click()
+            .await
+            .with_context(|| format!("clicking {label:?}"))?;
         Ok(())
     }
 
     /// Clicks the button `label` inside the card that shows `name`.
     pub async fn click_in_card(&self, name: &str, label: &str) -> Result<()> {
         step(&format!("click {label:?} for {name:?}"));
-        let xpath = format!(
-            "//li[.//*[normalize-space(.)={}]]//button[normalize-space(.)={}]",
-            literal(name),
-            literal(label)
-        );
+        let xpath =
+            format!("//li[.//*[normalize-space(.)={}]]//button[normalize-space(.)={}]", literal(name), literal(label));
         self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
         Ok(())
     }
@@ -278,7 +279,8 @@ impl Browser {
     /// Types into the field labelled `label`.
     pub async fn type_into(&self, label: &str, text: &str) -> Result<()> {
         let l = literal(label);
-        let xpath = format!("//input[@id=//label[normalize-space(.)={l}]/@for] | //label[.//*[normalize-space(.)={l}]]//input");
+        let xpath =
+            format!("//input[@id=//label[normalize-space(.)={l}]/@for] | //label[.//*[normalize-space(.)={l}]]//input");
         let input = self.wait_for(&xpath, Duration::from_secs(5)).await?;
         input.send_keys(text).await?;
         Ok(())
@@ -319,10 +321,7 @@ impl Browser {
         loop {
             let ready = self
                 .client
-                .execute(
-                    "return !!navigator.serviceWorker.controller && caches.keys().then(k => k.length > 0)",
-                    vec![],
-                )
+                .execute("return !!navigator.serviceWorker.controller && caches.keys().then(k => k.length > 0)", vec![])
                 .await?;
             if ready.as_bool() == Some(true) {
                 return Ok(());

@@ -109,8 +109,15 @@ async fn offline_kiosk_and_desk_converge_when_the_relay_returns() -> Result<()> 
     desk.screenshot("desk-offline").await?;
 
     relay.restart()?;
-    kiosk.wait_until(RECONNECT, "kiosk back online, nothing waiting", |t| t.contains("Online") && !t.contains("waiting to sync")).await?;
-    desk.wait_until(RECONNECT, "desk back online, nothing waiting", |t| t.contains("Online") && !t.contains("waiting to sync")).await?;
+    kiosk
+        .wait_until(RECONNECT, "kiosk back online, nothing waiting", |t| {
+            t.contains("Online") && !t.contains("waiting to sync")
+        })
+        .await?;
+    desk.wait_until(RECONNECT, "desk back online, nothing waiting", |t| {
+        t.contains("Online") && !t.contains("waiting to sync")
+    })
+    .await?;
     desk.wait_for_column("Waiting", &["Diego Soto", "Elena Mora"], SOON).await?;
     desk.wait_for_column("With staff", &["Carmen Vidal"], SOON).await?;
 
@@ -150,7 +157,9 @@ async fn a_relay_killed_during_a_burst_of_check_ins_loses_none() -> Result<()> {
     relay.restart()?;
     relay.integrity_check()?;
     desk.wait_for_column("Waiting", &names, RECONNECT).await?;
-    kiosk.wait_until(RECONNECT, "the kiosk's outbox drained", |t| t.contains("Online") && !t.contains("waiting to sync")).await?;
+    kiosk
+        .wait_until(RECONNECT, "the kiosk's outbox drained", |t| t.contains("Online") && !t.contains("waiting to sync"))
+        .await?;
 
     kiosk.close().await?;
     desk.close().await?;

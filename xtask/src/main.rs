@@ -1,1 +1,341 @@
-fn main() {}
+//! `cargo xtask`: the project's chores, in Rust.
+//!
+//! - `cargo xtask serve`  installs what is missing, builds the app and the relay, and serves both.
+//! - `cargo xtask test`   installs what is missing and runs every check and test.
+//! - `cargo xtask bench`  runs the benchmarks and prints their figures.
+//!
+//! Tools are installed inside the repository (`.tools/`), never by hand.
+
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+const BINARYEN_VERSION: &str = "132.0.0";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let started = Instant::now();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test(),
+        Some("bench") => bench(&args[1..]),
+        Some("dist") => setup_app_tools().and_then(|()| build_app()),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 serve [--addr 127.0.0.1:8080] [--data data]   build and serve the app and the relay\n\
+                 test                                          every check and test (what CI runs)\n\
+                 bench                                         the benchmarks (figures for BENCHMARKS.md)\n\
+                 dist                                          build the app into dist/"
+            );
+            std::process::exit(2);
+        }
+    };
+    if let Err(err) = &result {
+        eprintln!("\nxtask failed after {:.0?}: {err:#}", started.elapsed());
+    }
+    result
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the repository").to_owned()
+}
+
+fn tools() -> PathBuf {
+    root().join(".tools")
+}
+
+fn say(what: &str) {
+    eprintln!("\n\x1b[1;36m==> {what}\x1b[0m");
+}
+
+/// PATH with the project's own tools first.
+fn tool_path() -> OsString {
+    let mut paths = vec![tools().join("bin"), tools().join("npm/node_modules/.bin")];
+    if let Some(home) = env::var_os("HOME") {
+        paths.push(PathBuf::from(home).join(".cargo/bin"));
+    }
+    paths.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
+    env::join_paths(paths).expect("valid PATH")
+}
+
+fn cmd(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.current_dir(root()).env("PATH", tool_path());
+    c
+}
+
+fn run(c: &mut Command) -> Result<()> {
+    let shown = format!("{c:?}");
+    let status = c.status().with_context(|| format!("could not start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+fn output(c: &mut Command) -> Option<String> {
+    let out = c.output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+// ---------------------------------------------------------------- setup
+
+fn ensure_wasm_target() -> Result<()> {
+    let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    say("installing the wasm32 target (rustup)");
+    run(cmd("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Installs a crate's binary into `.tools/bin` unless the right version is already there.
+fn ensure_cargo_tool(krate: &str, bin: &str, version: &str, locked: bool, minutes: u32) -> Result<()> {
+    let path = tools().join("bin").join(bin);
+    let current = output(Command::new(&path).arg("--version")).unwrap_or_default();
+    if current.contains(version) {
+        return Ok(());
+    }
+    say(&format!("installing {krate} {version} into .tools/ (about {minutes} min, once)"));
+    let mut c = cmd("cargo");
+    c.args(["install", krate, "--version", version, "--root"]).arg(tools());
+    if locked {
+        c.arg("--locked");
+    }
+    run(&mut c)
+}
+
+fn ensure_wasm_opt() -> Result<()> {
+    let bin = tools().join("npm/node_modules/.bin/wasm-opt");
+    let current = output(Command::new(&bin).arg("--version")).unwrap_or_default();
+    if current.contains(&BINARYEN_VERSION[..3]) {
+        return Ok(());
+    }
+    if output(Command::new("npm").arg("--version")).is_none() {
+        apt_install(&["npm"], "npm (Node.js package manager) to install binaryen's wasm-opt")?;
+    }
+    say(&format!("installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) into .tools/"));
+    std::fs::create_dir_all(tools().join("npm"))?;
+    run(cmd("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(tools().join("npm"))
+        .arg(format!("binaryen@{BINARYEN_VERSION}")))
+}
+
+fn apt_install(packages: &[&str], what: &str) -> Result<()> {
+    let is_root = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    if !is_root || output(Command::new("apt-get").arg("--version")).is_none() {
+        bail!(
+            "{what} is missing: install the packages {} (Debian/Ubuntu: apt-get install {})",
+            packages.join(" "),
+            packages.join(" ")
+        );
+    }
+    say(&format!("installing {} (apt-get)", packages.join(" ")));
+    run(Command::new("apt-get").args(["update", "-q"]))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn chromium() -> String {
+    env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+fn chromedriver() -> String {
+    env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
+
+fn ensure_browser() -> Result<()> {
+    if Path::new(&chromium()).exists() && Path::new(&chromedriver()).exists() {
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"], "Chromium and ChromeDriver (for the browser tests)")
+}
+
+fn setup_app_tools() -> Result<()> {
+    ensure_wasm_target()?;
+    ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true, 11)?;
+    // Not --locked: a locked dependency of this version is missing from the registry.
+    ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", WASM_BINDGEN_VERSION, false, 4)?;
+    ensure_wasm_opt()?;
+    say("fetching dependencies (the app builds offline)");
+    run(cmd("cargo").args(["fetch", "--locked"]))
+}
+
+// ---------------------------------------------------------------- builds
+
+fn build_app() -> Result<()> {
+    say("building the app (release wasm, a few minutes the first time)");
+    run(cmd("trunk").args(["build", "--release"]).env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
+    report_app_size()
+}
+
+fn report_app_size() -> Result<()> {
+    let dist = root().join("dist");
+    let (mut raw, mut wasm) = (0u64, 0u64);
+    for entry in std::fs::read_dir(&dist)? {
+        let entry = entry?;
+        let len = entry.metadata()?.len();
+        raw += len;
+        if entry.path().extension().is_some_and(|e| e == "wasm") {
+            wasm += len;
+        }
+    }
+    eprintln!("    dist/: {} KiB in all, of which wasm {} KiB", raw / 1024, wasm / 1024);
+    Ok(())
+}
+
+fn relay_bin(profile: &str) -> PathBuf {
+    root().join("target").join(profile).join("frontdesk-relay")
+}
+
+// ---------------------------------------------------------------- serve
+
+struct ServeArgs {
+    addr: String,
+    data: PathBuf,
+}
+
+fn parse_serve(args: &[String]) -> Result<ServeArgs> {
+    let mut parsed = ServeArgs { addr: "127.0.0.1:8080".into(), data: root().join("data") };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--addr" => parsed.addr = it.next().context("--addr needs a value")?.clone(),
+            "--data" => parsed.data = PathBuf::from(it.next().context("--data needs a value")?),
+            other => bail!("unknown option {other} (expected --addr or --data)"),
+        }
+    }
+    Ok(parsed)
+}
+
+/// A device the serve command set up, remembered in the data folder.
+fn ensure_device(data: &Path, file: &str, role: &str, name: &str) -> Result<(String, String)> {
+    let path = data.join(file);
+    if let Ok(text) = std::fs::read_to_string(&path)
+        && let Some((id, token)) = text.trim().split_once(' ')
+    {
+        return Ok((id.to_owned(), token.to_owned()));
+    }
+    let out = output(
+        Command::new(relay_bin("release")).args(["device", "add", "--role", role, "--name", name, "--data"]).arg(data),
+    )
+    .context("registering a device with the relay")?;
+    let field = |key: &str| -> Result<String> {
+        let start = out.find(&format!("\"{key}\":\"")).context("device add output")? + key.len() + 4;
+        Ok(out[start..].split('"').next().unwrap_or_default().to_owned())
+    };
+    let (id, token) = (field("id")?, field("token")?);
+    std::fs::write(&path, format!("{id} {token}\n"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok((id, token))
+}
+
+fn serve(args: &[String]) -> Result<()> {
+    let args = parse_serve(args)?;
+    setup_app_tools()?;
+    build_app()?;
+    say("building the relay (release)");
+    run(cmd("cargo").args(["build", "--release", "--locked", "-p", "frontdesk-relay", "--bin", "frontdesk-relay"]))?;
+    std::fs::create_dir_all(&args.data)?;
+    let data = args.data.canonicalize()?;
+    let (kiosk_id, kiosk_token) = ensure_device(&data, "kiosk.device", "kiosk", "Lobby kiosk")?;
+    let (_, desk_token) = ensure_device(&data, "desk.device", "staff", "Front desk")?;
+    let host = args.addr.replace("0.0.0.0", "127.0.0.1");
+    say("Frontdesk is starting. Open these on the devices (each link sets its device up on first use):");
+    eprintln!("    Kiosk: http://{host}/kiosk#token={kiosk_token}&device={kiosk_id}");
+    eprintln!("    Desk:  http://{host}/desk#token={desk_token}");
+    eprintln!(
+        "    More devices: target/release/frontdesk-relay device add --role staff --name \"Tablet 2\" --data {}",
+        data.display()
+    );
+    eprintln!("    Health: http://{host}/healthz      Stop: Ctrl-C\n");
+    run(Command::new(relay_bin("release"))
+        .args(["serve", "--addr", &args.addr, "--data"])
+        .arg(&data)
+        .arg("--dist")
+        .arg(root().join("dist")))
+}
+
+// ---------------------------------------------------------------- test
+
+fn test() -> Result<()> {
+    let started = Instant::now();
+    setup_app_tools()?;
+    ensure_browser()?;
+
+    say("format check");
+    run(cmd("cargo").args(["fmt", "--all", "--", "--check"]))?;
+
+    say("clippy (native, warnings denied)");
+    run(cmd("cargo").args(["clippy", "--locked", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    say("clippy (wasm: the app and the core, warnings denied)");
+    run(cmd("cargo").args([
+        "clippy",
+        "--locked",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "frontdesk",
+        "-p",
+        "frontdesk-core",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    say("native tests: protocol, core, relay, app logic");
+    run(cmd("cargo").args(["test", "--locked", "--workspace", "--exclude", "frontdesk"]))?;
+    run(cmd("cargo").args(["test", "--locked", "-p", "frontdesk", "--lib"]))?;
+
+    say("the core builds for wasm");
+    run(cmd("cargo").args(["build", "--locked", "-p", "frontdesk-core", "--target", WASM_TARGET]))?;
+
+    say("browser tests (wasm-bindgen-test in headless Chromium)");
+    run(cmd("cargo")
+        .args(["test", "--locked", "-p", "frontdesk", "--target", WASM_TARGET, "--test", "browser"])
+        .env("CHROMEDRIVER", chromedriver())
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+
+    say("the benchmarks build");
+    run(cmd("cargo").args(["build", "--locked", "-p", "frontdesk-relay", "--bin", "sync-load"]))?;
+
+    build_app()?;
+    say("building the relay for the end-to-end tests");
+    run(cmd("cargo").args(["build", "--locked", "-p", "frontdesk-relay", "--bin", "frontdesk-relay"]))?;
+
+    say("end-to-end tests: a real relay, kiosk and desks in headless Chromium");
+    run(cmd("cargo")
+        .args(["test", "--locked", "-p", "frontdesk", "--test", "e2e", "--", "--test-threads=1"])
+        .env("FRONTDESK_RELAY_BIN", relay_bin("debug"))
+        .env("FRONTDESK_DIST", root().join("dist"))
+        .env("CHROMIUM", chromium())
+        .env("CHROMEDRIVER", chromedriver()))?;
+
+    say(&format!("all checks and tests passed in {:.0?}", started.elapsed()));
+    Ok(())
+}
+
+// ---------------------------------------------------------------- bench
+
+fn bench(args: &[String]) -> Result<()> {
+    say("building the sync load generator (release)");
+    run(cmd("cargo").args(["build", "--release", "--locked", "-p", "frontdesk-relay", "--bin", "sync-load"]))?;
+    say("sync latency and throughput: relay vs. a bare forwarder, on loopback");
+    run(Command::new(root().join("target/release/sync-load")).args(args))
+}

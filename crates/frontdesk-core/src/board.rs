@@ -21,7 +21,11 @@ pub struct BoardEntry {
 /// Pure and order-independent: every device holding the same documents shows the same board.
 /// An event cancelled by an undo counts as if it never happened; among the rest, the latest
 /// (by time, then id) decides the status.
-pub fn arrivals_board(check_ins: impl IntoIterator<Item = CheckIn>, events: &[StatusEvent], now_ms: i64) -> Vec<BoardEntry> {
+pub fn arrivals_board(
+    check_ins: impl IntoIterator<Item = CheckIn>,
+    events: &[StatusEvent],
+    now_ms: i64,
+) -> Vec<BoardEntry> {
     let undone: HashSet<&str> = events.iter().filter_map(|e| e.undoes.as_deref()).collect();
     let mut by_visit: HashMap<&str, Vec<&StatusEvent>> = HashMap::new();
     for event in events.iter().filter(|e| e.status.is_some() && !undone.contains(e.id.as_str())) {
@@ -42,7 +46,13 @@ pub fn arrivals_board(check_ins: impl IntoIterator<Item = CheckIn>, events: &[St
             BoardEntry { waited_ms: (until - check_in.at_ms).max(0), status, last_event: last.cloned(), check_in }
         })
         .collect();
-    board.sort_by(|a, b| (a.check_in.at_ms, &a.check_in.ticket, &a.check_in.id).cmp(&(b.check_in.at_ms, &b.check_in.ticket, &b.check_in.id)));
+    board.sort_by(|a, b| {
+        (a.check_in.at_ms, &a.check_in.ticket, &a.check_in.id).cmp(&(
+            b.check_in.at_ms,
+            &b.check_in.ticket,
+            &b.check_in.id,
+        ))
+    });
     board
 }
 
@@ -53,7 +63,16 @@ mod tests {
     use crate::ids::{EventId, VisitId};
 
     fn arrival(n: u8, at_ms: i64) -> CheckIn {
-        CheckIn::new(VisitId::from_random([n; 16]), &format!("Visitor {n}"), VisitReason::WalkIn, "", format!("A-{n:03}"), at_ms, "k").unwrap()
+        CheckIn::new(
+            VisitId::from_random([n; 16]),
+            &format!("Visitor {n}"),
+            VisitReason::WalkIn,
+            "",
+            format!("A-{n:03}"),
+            at_ms,
+            "k",
+        )
+        .unwrap()
     }
 
     fn event(n: u8) -> EventId {

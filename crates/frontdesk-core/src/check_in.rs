@@ -1,6 +1,6 @@
 //! A check-in: someone arrived and said who they are and why they came.
 
-use automerge::{ReadDoc, ActorId, AutoCommit, Automerge, ROOT};
+use automerge::{ActorId, AutoCommit, Automerge, ROOT, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::ids::VisitId;
@@ -84,7 +84,11 @@ impl CheckIn {
     /// inbox root under its id, so a kiosk needs no earlier state to write one and can forget it
     /// once the relay has it; every such chunk merges cleanly into the inbox document.
     pub fn to_inbox_chunk(&self) -> Vec<u8> {
-        let actor = self.id.parse::<VisitId>().map(|id| ActorId::from(&id.0[..])).unwrap_or_else(|_| ActorId::from(self.id.as_bytes()));
+        let actor = self
+            .id
+            .parse::<VisitId>()
+            .map(|id| ActorId::from(&id.0[..]))
+            .unwrap_or_else(|_| ActorId::from(self.id.as_bytes()));
         let mut doc = AutoCommit::new().with_actor(actor);
         // Reconciling a plain struct into a fresh document cannot fail.
         let _ = autosurgeon::reconcile_prop(&mut doc, ROOT, self.id.as_str(), self);
@@ -118,9 +122,15 @@ mod tests {
     fn names_are_trimmed_and_required() {
         let c = CheckIn::new(visit(1), "  Ana   María ", VisitReason::WalkIn, "", "A-001".into(), 5, "k").unwrap();
         assert_eq!(c.name, "Ana María");
-        assert_eq!(CheckIn::new(visit(1), "   ", VisitReason::WalkIn, "", "A".into(), 5, "k"), Err(CheckInError::NameMissing));
+        assert_eq!(
+            CheckIn::new(visit(1), "   ", VisitReason::WalkIn, "", "A".into(), 5, "k"),
+            Err(CheckInError::NameMissing)
+        );
         let long = "x".repeat(MAX_NAME + 1);
-        assert_eq!(CheckIn::new(visit(1), &long, VisitReason::WalkIn, "", "A".into(), 5, "k"), Err(CheckInError::NameTooLong));
+        assert_eq!(
+            CheckIn::new(visit(1), &long, VisitReason::WalkIn, "", "A".into(), 5, "k"),
+            Err(CheckInError::NameTooLong)
+        );
     }
 
     #[test]

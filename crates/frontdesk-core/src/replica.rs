@@ -8,7 +8,7 @@ use automerge::{ActorId, AutoCommit, Automerge};
 #[derive(Debug, thiserror::Error)]
 pub enum ReplicaError {
     #[error("document {doc} is damaged: {source}")]
-    Damaged { doc: String, source: automerge::AutomergeError },
+    Damaged { doc: String, source: Box<automerge::AutomergeError> },
     #[error("change refused: {0}")]
     Change(String),
 }
@@ -39,7 +39,7 @@ impl Replica {
     pub fn apply(&mut self, name: &str, bytes: &[u8]) -> Result<bool, ReplicaError> {
         let doc = self.doc_mut(name);
         let before = doc.get_heads();
-        doc.load_incremental(bytes).map_err(|source| ReplicaError::Damaged { doc: name.to_owned(), source })?;
+        doc.load_incremental(bytes).map_err(|source| ReplicaError::Damaged { doc: name.to_owned(), source: Box::new(source) })?;
         Ok(doc.get_heads() != before)
     }
 

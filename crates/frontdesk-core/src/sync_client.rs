@@ -121,7 +121,11 @@ impl SyncClient {
     }
 
     pub fn status(&self) -> SyncStatus {
-        SyncStatus { connection: self.connection.clone(), pending: self.outbox.len(), last_error: self.last_error.clone() }
+        SyncStatus {
+            connection: self.connection.clone(),
+            pending: self.outbox.len(),
+            last_error: self.last_error.clone(),
+        }
     }
 
     pub fn is_online(&self) -> bool {
@@ -249,7 +253,9 @@ impl SyncClient {
                 self.connection = Connection::Online { device, name, role };
                 let mut effects = vec![Effect::Status];
                 for (doc, state) in &self.docs {
-                    effects.push(Effect::Send(ClientMsg::Subscribe { doc: doc.clone(), after_seq: state.cursor }.encode()));
+                    effects.push(Effect::Send(
+                        ClientMsg::Subscribe { doc: doc.clone(), after_seq: state.cursor }.encode(),
+                    ));
                 }
                 for prefix in &self.watches {
                     effects.push(Effect::Send(ClientMsg::Watch { prefix: prefix.clone() }.encode()));

@@ -3,7 +3,7 @@
 //! Status changes are appended as events, never overwritten, so two tablets acting at once
 //! both keep their click and every device derives the same current status.
 
-use automerge::{ReadDoc, AutoCommit, Automerge, ROOT};
+use automerge::{AutoCommit, Automerge, ROOT, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::ids::EventId;
@@ -44,7 +44,14 @@ pub struct StatusEvent {
 
 impl StatusEvent {
     pub fn set(id: EventId, visit: &str, status: VisitStatus, at_ms: i64, by: &str) -> StatusEvent {
-        StatusEvent { id: id.to_string(), visit: visit.to_owned(), status: Some(status), undoes: None, at_ms, by: by.to_owned() }
+        StatusEvent {
+            id: id.to_string(),
+            visit: visit.to_owned(),
+            status: Some(status),
+            undoes: None,
+            at_ms,
+            by: by.to_owned(),
+        }
     }
 
     pub fn undo(id: EventId, of: &StatusEvent, at_ms: i64, by: &str) -> StatusEvent {

@@ -124,21 +124,49 @@ pub enum ClientMsg {
 /// Messages the relay sends to a device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ServerMsg {
-    Welcome { device: String, name: String, role: Role },
+    Welcome {
+        device: String,
+        name: String,
+        role: Role,
+    },
     /// A document's snapshot, sent on subscribe when the device is behind it.
-    Snapshot { doc: String, covers_seq: u64, bytes: Vec<u8> },
+    Snapshot {
+        doc: String,
+        covers_seq: u64,
+        bytes: Vec<u8>,
+    },
     /// One chunk of a document's log.
-    Chunk { doc: String, seq: u64, bytes: Vec<u8> },
+    Chunk {
+        doc: String,
+        seq: u64,
+        bytes: Vec<u8>,
+    },
     /// The backlog of a subscription has been sent; `head` is the last sequence number.
-    Synced { doc: String, head: u64 },
+    Synced {
+        doc: String,
+        head: u64,
+    },
     /// The chunk is durably stored at `seq`.
-    Ack { doc: String, chunk_id: ChunkId, seq: u64 },
+    Ack {
+        doc: String,
+        chunk_id: ChunkId,
+        seq: u64,
+    },
     /// The snapshot is durably stored.
-    SnapshotStored { doc: String, covers_seq: u64 },
+    SnapshotStored {
+        doc: String,
+        covers_seq: u64,
+    },
     /// A document matching a watched prefix exists.
-    DocExists { doc: String },
+    DocExists {
+        doc: String,
+    },
     /// A request was refused; the socket stays open.
-    Error { code: ErrorCode, doc: Option<String>, message: String },
+    Error {
+        code: ErrorCode,
+        doc: Option<String>,
+        message: String,
+    },
     Pong,
 }
 

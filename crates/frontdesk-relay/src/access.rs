@@ -21,7 +21,7 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
         // A kiosk writes only into its own inboxes (`inbox/<date>/<device>`) and never reads them
         // back; it reads only the public `kiosk` document.
         Role::Kiosk => match access {
-            Access::Write => area == "inbox" && segments.clone().count() == 2 && segments.last() == Some(device),
+            Access::Write => area == "inbox" && segments.clone().count() == 2 && segments.next_back() == Some(device),
             Access::Read => doc == "kiosk",
             Access::Snapshot => false,
         },

@@ -36,7 +36,8 @@ pub async fn serve(socket: WebSocket, relay: Arc<Relay>, peer_addr: String) {
     let end = match handshake(&relay, &mut stream).await {
         Ok(device) => {
             tracing::info!(conn = id, device = %device.id, name = %device.name, role = %device.role, %peer_addr, "device connected");
-            let welcome = ServerMsg::Welcome { device: device.id.clone(), name: device.name.clone(), role: device.role };
+            let welcome =
+                ServerMsg::Welcome { device: device.id.clone(), name: device.name.clone(), role: device.role };
             if sink.send(Message::Binary(welcome.encode().into())).await.is_err() {
                 End::ClientClosed
             } else {
@@ -70,12 +71,18 @@ async fn handshake(relay: &Arc<Relay>, stream: &mut SplitStream<WebSocket>) -> R
         Ok(ClientMsg::Hello { token, protocol }) => (token, protocol),
         Ok(_) => return Err(closing(close::PROTOCOL_VIOLATION, "the first message must be Hello")),
         Err(DecodeError::Version(v)) => {
-            return Err(closing(close::UNSUPPORTED_PROTOCOL, format!("protocol {v} unsupported, relay speaks {PROTOCOL_VERSION}")));
+            return Err(closing(
+                close::UNSUPPORTED_PROTOCOL,
+                format!("protocol {v} unsupported, relay speaks {PROTOCOL_VERSION}"),
+            ));
         }
         Err(err) => return Err(closing(close::BAD_FRAME, err.to_string())),
     };
     if protocol != PROTOCOL_VERSION {
-        return Err(closing(close::UNSUPPORTED_PROTOCOL, format!("protocol {protocol} unsupported, relay speaks {PROTOCOL_VERSION}")));
+        return Err(closing(
+            close::UNSUPPORTED_PROTOCOL,
+            format!("protocol {protocol} unsupported, relay speaks {PROTOCOL_VERSION}"),
+        ));
     }
     match relay.store.device_by_token(&token).await {
         Ok(Some(device)) if !device.revoked => Ok(device),
@@ -103,11 +110,16 @@ async fn next_frame(stream: &mut SplitStream<WebSocket>, max_frame: usize) -> Re
             }
             Some(Ok(Message::Binary(bytes))) => {
                 if bytes.len() > max_frame {
-                    return Err(closing(close::TOO_BIG, format!("frame of {} bytes over the limit of {max_frame}", bytes.len())));
+                    return Err(closing(
+                        close::TOO_BIG,
+                        format!("frame of {} bytes over the limit of {max_frame}", bytes.len()),
+                    ));
                 }
                 return Ok(bytes.to_vec());
             }
-            Some(Ok(Message::Text(_))) => return Err(closing(close::BAD_FRAME, "text frames are not part of the protocol")),
+            Some(Ok(Message::Text(_))) => {
+                return Err(closing(close::BAD_FRAME, "text frames are not part of the protocol"));
+            }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
         }
     }
@@ -188,7 +200,9 @@ impl Session {
     async fn handle(&mut self, frame: &[u8], sink: &mut Sink) -> Result<(), End> {
         let msg = match ClientMsg::decode(frame) {
             Ok(msg) => msg,
-            Err(DecodeError::Version(v)) => return Err(closing(close::UNSUPPORTED_PROTOCOL, format!("protocol {v} unsupported"))),
+            Err(DecodeError::Version(v)) => {
+                return Err(closing(close::UNSUPPORTED_PROTOCOL, format!("protocol {v} unsupported")));
+            }
             Err(err) => return Err(closing(close::BAD_FRAME, err.to_string())),
         };
         if !self.rate.take(Instant::now()) {
@@ -204,7 +218,14 @@ impl Session {
                     return self.refuse(sink, ErrorCode::BadDocName, Some(doc), "invalid document name".into()).await;
                 }
                 if !self.allowed(&doc, Access::Write) {
-                    return self.refuse(sink, ErrorCode::Forbidden, Some(doc), format!("a {} may not write here", self.device.role)).await;
+                    return self
+                        .refuse(
+                            sink,
+                            ErrorCode::Forbidden,
+                            Some(doc),
+                            format!("a {} may not write here", self.device.role),
+                        )
+                        .await;
                 }
                 // Pushes are pipelined: the commit is awaited off this loop and the Ack queued.
                 let Ok(permit) = self.inflight.clone().acquire_owned().await else {
@@ -223,7 +244,11 @@ impl Session {
                         },
                         Err(err) => {
                             tracing::error!(conn, %err, %doc, "push not stored");
-                            ServerMsg::Error { code: ErrorCode::StorageFailed, message: "not stored; retry".into(), doc: Some(doc) }
+                            ServerMsg::Error {
+                                code: ErrorCode::StorageFailed,
+                                message: "not stored; retry".into(),
+                                doc: Some(doc),
+                            }
                         }
                     };
                     peer.offer(reply.encode().into());
@@ -251,7 +276,9 @@ impl Session {
             return self.refuse(sink, ErrorCode::BadDocName, Some(doc), "invalid document name".into()).await;
         }
         if !self.allowed(&doc, Access::Read) {
-            return self.refuse(sink, ErrorCode::Forbidden, Some(doc), format!("a {} may not read this", self.device.role)).await;
+            return self
+                .refuse(sink, ErrorCode::Forbidden, Some(doc), format!("a {} may not read this", self.device.role))
+                .await;
         }
         // Register first, then read the backlog: a chunk committed in between arrives twice
         // (once in the backlog, once live) and the client skips what it already has.
@@ -274,7 +301,9 @@ impl Session {
 
     async fn watch(&mut self, sink: &mut Sink, prefix: String) -> Result<(), End> {
         if !access::may_watch(self.device.role, &prefix) || prefix.len() > 128 {
-            return self.refuse(sink, ErrorCode::Forbidden, Some(prefix), format!("a {} may not watch this", self.device.role)).await;
+            return self
+                .refuse(sink, ErrorCode::Forbidden, Some(prefix), format!("a {} may not watch this", self.device.role))
+                .await;
         }
         self.relay.hub.watch(&prefix, &self.peer);
         let docs = match self.relay.store.docs_with_prefix(&prefix).await {

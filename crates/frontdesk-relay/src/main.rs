@@ -76,7 +76,8 @@ fn main() -> anyhow::Result<()> {
         Command::Serve { addr, data, dist, max_frame, max_connections, hello_timeout } => {
             tracing_subscriber::fmt()
                 .with_env_filter(
-                    tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info,tower_http=warn".into()),
                 )
                 .init();
             let mut config = Config::new(data);
@@ -119,7 +120,8 @@ fn main() -> anyhow::Result<()> {
 async fn serve(addr: SocketAddr, config: Config) -> anyhow::Result<()> {
     let shutdown = CancellationToken::new();
     let data_dir = config.data_dir.clone();
-    let relay = Relay::open(config, shutdown.clone()).with_context(|| format!("opening the database in {}", data_dir.display()))?;
+    let relay = Relay::open(config, shutdown.clone())
+        .with_context(|| format!("opening the database in {}", data_dir.display()))?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, data = %data_dir.display(), "relay listening");
     tokio::spawn(async move {

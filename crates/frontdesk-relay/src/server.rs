@@ -63,12 +63,13 @@ pub fn app(relay: Arc<Relay>) -> Router {
     match &relay.config.dist_dir {
         Some(dist) => {
             let index = ServeFile::new(dist.join("index.html"));
-            router.fallback_service(ServeDir::new(dist).fallback(index)).layer(SetResponseHeaderLayer::overriding(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("no-cache"),
-            ))
+            router
+                .fallback_service(ServeDir::new(dist).fallback(index))
+                .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
         }
-        None => router.fallback(|| async { (StatusCode::NOT_FOUND, "This relay serves no app (start it with --dist).") }),
+        None => {
+            router.fallback(|| async { (StatusCode::NOT_FOUND, "This relay serves no app (start it with --dist).") })
+        }
     }
 }
 
@@ -90,7 +91,8 @@ async fn sync(
 }
 
 async fn health(State(relay): State<Arc<Relay>>) -> Response {
-    let db = relay.store.read(|conn| Ok(conn.query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, u64>(0))?)).await;
+    let db =
+        relay.store.read(|conn| Ok(conn.query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, u64>(0))?)).await;
     let body = |status: &str, docs: Option<u64>| {
         serde_json::json!({
             "status": status,

@@ -177,7 +177,13 @@ impl Store {
     }
 
     /// Appends a chunk; resolves once it is committed. Re-sending a chunk id returns its first seq.
-    pub async fn push(&self, doc: &str, chunk_id: ChunkId, bytes: Vec<u8>, origin: u64) -> Result<Appended, StoreError> {
+    pub async fn push(
+        &self,
+        doc: &str,
+        chunk_id: ChunkId,
+        bytes: Vec<u8>,
+        origin: u64,
+    ) -> Result<Appended, StoreError> {
         let (reply, rx) = oneshot::channel();
         self.send(Write::Push { doc: doc.to_owned(), chunk_id, bytes, origin, reply })?;
         rx.await.map_err(|_| StoreError::Closed)?
@@ -229,7 +235,8 @@ impl Store {
     pub async fn docs_with_prefix(self: &Arc<Self>, prefix: &str) -> Result<Vec<String>, StoreError> {
         let prefix = prefix.to_owned();
         self.read(move |conn| {
-            let mut stmt = conn.prepare_cached("SELECT name FROM docs WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name")?;
+            let mut stmt =
+                conn.prepare_cached("SELECT name FROM docs WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name")?;
             let rows = stmt.query_map([&prefix], |row| row.get::<_, String>(0))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
@@ -285,7 +292,9 @@ fn read_backlog(conn: &Connection, doc: &str, after_seq: u64) -> Result<Backlog,
     };
     let mut backlog = Backlog { head, ..Backlog::default() };
     let snapshot: Option<(u64, Vec<u8>)> = tx
-        .query_row("SELECT covers_seq, bytes FROM snapshots WHERE doc = ?1", [doc], |row| Ok((row.get(0)?, row.get(1)?)))
+        .query_row("SELECT covers_seq, bytes FROM snapshots WHERE doc = ?1", [doc], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
         .optional()?;
     let mut from = after_seq;
     if let Some((covers, bytes)) = snapshot
@@ -444,8 +453,12 @@ fn append(
         return Err(StoreError::DocTooLarge { limit: limits.max_doc_bytes });
     }
     let seq = head + 1;
-    tx.prepare_cached("INSERT INTO chunks (doc, seq, chunk_id, bytes) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![doc, seq, &chunk_id.0[..], bytes])?;
+    tx.prepare_cached("INSERT INTO chunks (doc, seq, chunk_id, bytes) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
+        doc,
+        seq,
+        &chunk_id.0[..],
+        bytes
+    ])?;
     tx.prepare_cached(
         "INSERT INTO docs (name, head_seq, bytes) VALUES (?1, ?2, ?3)
          ON CONFLICT (name) DO UPDATE SET head_seq = excluded.head_seq, bytes = docs.bytes + ?3",

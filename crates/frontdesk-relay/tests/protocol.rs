@@ -189,7 +189,8 @@ async fn a_kiosk_is_refused_other_documents_but_keeps_its_socket() {
     let relay = TestRelay::start(|_| {}).await;
     let (_, token) = relay.device(Role::Kiosk, "Kiosk");
     let mut kiosk = relay.connect(&token).await;
-    send(&mut kiosk, ClientMsg::Push { doc: format!("{INBOX}/someone-else"), chunk_id: chunk(1), bytes: vec![1] }).await;
+    send(&mut kiosk, ClientMsg::Push { doc: format!("{INBOX}/someone-else"), chunk_id: chunk(1), bytes: vec![1] })
+        .await;
     assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
     send(&mut kiosk, ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 0 }).await;
     assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
