@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
+use crate::components::icons::{Icon, IconSvg};
 use crate::components::sync_badge::SyncBadge;
 use crate::device::{now_ms, random_bytes};
 use crate::i18n::{Lang, Msg, format_wait};
@@ -167,7 +168,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             </div>
             <Show when=move || board.with(|b| !b.is_empty()) fallback=move || view! {
                 <div class="empty-state">
-                    <div class="empty-state__art" aria-hidden="true">"🛋️"</div>
+                    <div class="empty-state__art"><IconSvg icon=Icon::Clipboard size=56/></div>
                     <h2>{move || t(Msg::NobodyYet)}</h2>
                     <p>{move || t(Msg::NobodyYetHint)}</p>
                 </div>

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::icons::{Icon, IconSvg};
 use crate::i18n::{Lang, Msg};
 
 #[component]
@@ -14,8 +15,8 @@ pub fn HomePage() -> impl IntoView {
                 <span class="brand brand--large">"Frontdesk"</span>
                 <p class="home__lead">{move || t(Msg::SetupLead)}</p>
                 <nav class="home__choices">
-                    <a class="choice" href="/kiosk"><span class="choice__icon" aria-hidden="true">"🖐️"</span>{move || t(Msg::SetupKioskLink)}</a>
-                    <a class="choice" href="/desk"><span class="choice__icon" aria-hidden="true">"🗂️"</span>{move || t(Msg::SetupDeskLink)}</a>
+                    <a class="choice" href="/kiosk"><span class="choice__icon"><IconSvg icon=Icon::Kiosk size=44/></span>{move || t(Msg::SetupKioskLink)}</a>
+                    <a class="choice" href="/desk"><span class="choice__icon"><IconSvg icon=Icon::Desk size=44/></span>{move || t(Msg::SetupDeskLink)}</a>
                 </nav>
                 <button class="button button--lang" on:click=move |_| lang.update(|l| *l = l.other())>{move || lang.get().other().native_name()}</button>
             </div>

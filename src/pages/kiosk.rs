@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
+use crate::components::icons::{Icon, IconSvg};
 use crate::components::sync_badge::SyncBadge;
 use crate::device::{now_ms, random_bytes};
 use crate::i18n::{Lang, Msg};
@@ -53,11 +54,11 @@ fn detail_question(reason: VisitReason) -> Msg {
     }
 }
 
-fn reason_icon(reason: VisitReason) -> &'static str {
+fn reason_icon(reason: VisitReason) -> Icon {
     match reason {
-        VisitReason::Appointment => "📅",
-        VisitReason::WalkIn => "🛎️",
-        VisitReason::SeeStaff => "👋",
+        VisitReason::Appointment => Icon::Calendar,
+        VisitReason::WalkIn => Icon::Bell,
+        VisitReason::SeeStaff => Icon::Person,
     }
 }
 
@@ -214,7 +215,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                             <button type="button" class="reason" role="radio"
                                 aria-checked=move || (reason.get() == Some(r)).to_string()
                                 on:click=move |_| { touch(); reason.set(Some(r)) }>
-                                <span class="reason__icon" aria-hidden="true">{reason_icon(r)}</span>
+                                <span class="reason__icon"><IconSvg icon=reason_icon(r)/></span>
                                 <span class="reason__text">
                                     <span class="reason__label">{move || t(label)}</span>
                                     <span class="reason__hint">{move || t(hint)}</span>
@@ -263,7 +264,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 <p class="kiosk-lead">{move || t(Msg::TakeASeat)}</p>
                 <button class="button button--primary button--large" on:click=move |_| reset()>{move || t(Msg::Done)}</button>
                 <p class="kiosk-countdown">{move || t(Msg::BackToStartIn)}" "
-                    {move || ((THANKS_MS - (now.get() - last_touch.get())).max(0) + 999) / 1000}" s"</p>
+                    {move || ((THANKS_MS - (now.get() - last_touch.get())).clamp(0, THANKS_MS) + 999) / 1000}" s"</p>
             </section>
         }
         .into_any(),

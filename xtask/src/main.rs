@@ -19,7 +19,7 @@ const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132.0.0";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
-fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let started = Instant::now();
     let result = match args.first().map(String::as_str) {
@@ -38,10 +38,13 @@ fn main() -> Result<()> {
             std::process::exit(2);
         }
     };
-    if let Err(err) = &result {
-        eprintln!("\nxtask failed after {:.0?}: {err:#}", started.elapsed());
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nxtask failed after {:.0?}: {err:#}", started.elapsed());
+            std::process::ExitCode::FAILURE
+        }
     }
-    result
 }
 
 fn root() -> PathBuf {
@@ -73,7 +76,11 @@ fn cmd(program: &str) -> Command {
 }
 
 fn run(c: &mut Command) -> Result<()> {
-    let shown = format!("{c:?}");
+    let shown = std::iter::once(c.get_program())
+        .chain(c.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
     let status = c.status().with_context(|| format!("could not start {shown}"))?;
     if !status.success() {
         bail!("{shown} failed ({status})");

@@ -39,7 +39,8 @@ impl Replica {
     pub fn apply(&mut self, name: &str, bytes: &[u8]) -> Result<bool, ReplicaError> {
         let doc = self.doc_mut(name);
         let before = doc.get_heads();
-        doc.load_incremental(bytes).map_err(|source| ReplicaError::Damaged { doc: name.to_owned(), source: Box::new(source) })?;
+        doc.load_incremental(bytes)
+            .map_err(|source| ReplicaError::Damaged { doc: name.to_owned(), source: Box::new(source) })?;
         Ok(doc.get_heads() != before)
     }
 

@@ -1,0 +1,475 @@
+//! The sync client and the documents, run against an in-memory relay on a simulated network:
+//! devices go offline, edit, lose messages and reconnect, and must end up identical.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use frontdesk_core::check_in::check_ins;
+use frontdesk_core::visit_status::status_events;
+use frontdesk_core::{
+    BoardEntry, CheckIn, Connection, Effect, EventId, Replica, StatusEvent, SyncClient, SyncEvent, VisitId,
+    VisitReason, VisitStatus, arrivals_board,
+};
+use frontdesk_protocol::{ChunkId, ClientMsg, Role, ServerMsg, close};
+
+const DAY: &str = "day/2026-11-26";
+const INBOX_PREFIX: &str = "inbox/2026-11-26/";
+
+/// The relay's semantics, in memory: per-document logs, idempotent pushes, fan-out after append.
+#[derive(Default)]
+struct SimRelay {
+    logs: BTreeMap<String, Vec<(ChunkId, Vec<u8>)>>,
+    subscribers: BTreeMap<String, BTreeSet<usize>>,
+    watches: Vec<(String, usize)>,
+    connected: BTreeSet<usize>,
+    /// Drop the next Ack to this device (the commit happened, the reply is lost).
+    lose_next_ack: BTreeSet<usize>,
+}
+
+impl SimRelay {
+    fn disconnect(&mut self, device: usize) {
+        self.connected.remove(&device);
+        for subs in self.subscribers.values_mut() {
+            subs.remove(&device);
+        }
+        self.watches.retain(|(_, d)| *d != device);
+    }
+
+    fn handle(&mut self, from: usize, frame: &[u8], role: Role) -> Vec<(usize, Vec<u8>)> {
+        let msg = ClientMsg::decode(frame).expect("clients send valid frames");
+        let mut out = Vec::new();
+        match msg {
+            ClientMsg::Hello { .. } => out.push((
+                from,
+                ServerMsg::Welcome { device: format!("d{from}"), name: format!("Device {from}"), role }.encode(),
+            )),
+            ClientMsg::Subscribe { doc, after_seq } => {
+                self.subscribers.entry(doc.clone()).or_default().insert(from);
+                let log = self.logs.get(&doc).cloned().unwrap_or_default();
+                for (i, (_, bytes)) in log.iter().enumerate() {
+                    let seq = i as u64 + 1;
+                    if seq > after_seq {
+                        out.push((from, ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone() }.encode()));
+                    }
+                }
+                out.push((from, ServerMsg::Synced { doc, head: log.len() as u64 }.encode()));
+            }
+            ClientMsg::Watch { prefix } => {
+                self.watches.push((prefix.clone(), from));
+                for doc in self.logs.keys().filter(|d| d.starts_with(&prefix)) {
+                    out.push((from, ServerMsg::DocExists { doc: doc.clone() }.encode()));
+                }
+            }
+            ClientMsg::Push { doc, chunk_id, bytes } => {
+                let log = self.logs.entry(doc.clone()).or_default();
+                let new_doc = log.is_empty();
+                let (seq, fresh) = match log.iter().position(|(id, _)| *id == chunk_id) {
+                    Some(i) => (i as u64 + 1, false),
+                    None => {
+                        log.push((chunk_id, bytes.clone()));
+                        (log.len() as u64, true)
+                    }
+                };
+                if fresh {
+                    if new_doc {
+                        for (prefix, watcher) in &self.watches {
+                            if doc.starts_with(prefix.as_str()) && *watcher != from {
+                                out.push((*watcher, ServerMsg::DocExists { doc: doc.clone() }.encode()));
+                            }
+                        }
+                    }
+                    for sub in self.subscribers.get(&doc).into_iter().flatten().filter(|s| **s != from) {
+                        out.push((*sub, ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone() }.encode()));
+                    }
+                }
+                if !self.lose_next_ack.remove(&from) {
+                    out.push((from, ServerMsg::Ack { doc, chunk_id, seq }.encode()));
+                }
+            }
+            ClientMsg::Snapshot { .. } | ClientMsg::Ping => {}
+        }
+        out
+    }
+}
+
+struct Device {
+    client: SyncClient,
+    replica: Replica,
+    role: Role,
+    socket_open: bool,
+    inbound: VecDeque<Vec<u8>>,
+    watches: Vec<String>,
+    /// Chunks removed from the durable outbox (acknowledged).
+    acked: Vec<ChunkId>,
+}
+
+struct Sim {
+    relay: SimRelay,
+    devices: Vec<Device>,
+    /// Whether each device's network is up.
+    network: Vec<bool>,
+    now: i64,
+    next_id: u8,
+}
+
+impl Sim {
+    fn new(roles: &[Role]) -> Sim {
+        let mut sim = Sim { relay: SimRelay::default(), devices: Vec::new(), network: Vec::new(), now: 0, next_id: 1 };
+        for (i, role) in roles.iter().enumerate() {
+            let mut client = SyncClient::new(format!("token{i}"), Vec::new(), Vec::new());
+            let mut watches = Vec::new();
+            if *role != Role::Kiosk {
+                client.subscribe(DAY);
+                client.watch(INBOX_PREFIX);
+                watches.push(INBOX_PREFIX.to_owned());
+            }
+            sim.devices.push(Device {
+                client,
+                replica: Replica::new([i as u8 + 100; 16]),
+                role: *role,
+                socket_open: false,
+                inbound: VecDeque::new(),
+                watches,
+                acked: Vec::new(),
+            });
+            sim.network.push(true);
+        }
+        sim
+    }
+
+    fn id(&mut self) -> [u8; 16] {
+        self.next_id = self.next_id.wrapping_add(1);
+        let mut id = [self.next_id; 16];
+        id[0] = 0xEE;
+        id
+    }
+
+    fn effects(&mut self, i: usize, effects: Vec<Effect>) {
+        let mut queue: VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                Effect::Open => {
+                    if self.network[i] {
+                        self.devices[i].socket_open = true;
+                        self.relay.connected.insert(i);
+                        queue.extend(self.devices[i].client.handle(SyncEvent::Opened, self.now, 0.5));
+                    } else {
+                        queue.extend(self.devices[i].client.handle(
+                            SyncEvent::Closed { code: 1006, reason: "no network".into() },
+                            self.now,
+                            0.5,
+                        ));
+                    }
+                }
+                Effect::Send(frame) => {
+                    if self.devices[i].socket_open {
+                        let role = self.devices[i].role;
+                        for (to, reply) in self.relay.handle(i, &frame, role) {
+                            if self.devices[to].socket_open {
+                                self.devices[to].inbound.push_back(reply);
+                            }
+                        }
+                    }
+                }
+                Effect::Close => self.drop_socket(i),
+                Effect::Apply { doc, bytes, .. } => {
+                    self.devices[i].replica.apply(&doc, &bytes).expect("valid chunk");
+                }
+                Effect::Acked { chunk_id } => self.devices[i].acked.push(chunk_id),
+                Effect::DocExists { doc } => {
+                    let d = &mut self.devices[i];
+                    if d.watches.iter().any(|p| doc.starts_with(p.as_str())) && d.client.cursor(&doc).is_none() {
+                        queue.extend(d.client.subscribe(&doc));
+                    }
+                }
+                Effect::WantSnapshot { doc, covers_seq } => {
+                    let bytes = self.devices[i].replica.save(&doc);
+                    queue.extend(self.devices[i].client.snapshot(&doc, covers_seq, bytes));
+                }
+                Effect::Status => {}
+            }
+        }
+    }
+
+    fn drop_socket(&mut self, i: usize) {
+        if !self.devices[i].socket_open {
+            return;
+        }
+        self.devices[i].socket_open = false;
+        self.devices[i].inbound.clear();
+        self.relay.disconnect(i);
+        let effects = self.devices[i].client.handle(
+            SyncEvent::Closed { code: close::GOING_AWAY, reason: "gone".into() },
+            self.now,
+            0.5,
+        );
+        self.effects(i, effects);
+    }
+
+    /// Delivers queued frames until nothing moves.
+    fn pump(&mut self) {
+        loop {
+            let mut moved = false;
+            for i in 0..self.devices.len() {
+                while let Some(frame) = self.devices[i].inbound.pop_front() {
+                    moved = true;
+                    let effects = self.devices[i].client.handle(SyncEvent::Frame(frame), self.now, 0.5);
+                    self.effects(i, effects);
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    /// Lets time pass (reconnects happen) and delivers everything.
+    fn settle(&mut self) {
+        for _ in 0..40 {
+            self.now += 1_000;
+            for i in 0..self.devices.len() {
+                let effects = self.devices[i].client.handle(SyncEvent::Tick, self.now, 0.5);
+                self.effects(i, effects);
+            }
+            self.pump();
+        }
+    }
+
+    fn set_network(&mut self, i: usize, up: bool) {
+        self.network[i] = up;
+        if !up {
+            self.drop_socket(i);
+        }
+    }
+
+    fn check_in(&mut self, kiosk: usize, name: &str) -> String {
+        let visit = VisitId::from_random(self.id());
+        let check_in =
+            CheckIn::new(visit, name, VisitReason::WalkIn, "", format!("A-{name}"), self.now, &format!("d{kiosk}"))
+                .unwrap();
+        let chunk_id = ChunkId(self.id());
+        let effects =
+            self.devices[kiosk].client.push(chunk_id, &format!("{INBOX_PREFIX}d{kiosk}"), check_in.to_inbox_chunk());
+        self.effects(kiosk, effects);
+        self.pump();
+        check_in.id
+    }
+
+    fn set_status(&mut self, desk: usize, visit: &str, status: VisitStatus) -> StatusEvent {
+        let event = StatusEvent::set(EventId::from_random(self.id()), visit, status, self.now, &format!("d{desk}"));
+        self.record(desk, &event);
+        event
+    }
+
+    fn record(&mut self, desk: usize, event: &StatusEvent) {
+        let ((), chunk) =
+            self.devices[desk].replica.change(DAY, |d| event.record(d).map_err(|e| e.to_string())).unwrap();
+        let chunk_id = ChunkId(self.id());
+        let effects = self.devices[desk].client.push(chunk_id, DAY, chunk);
+        self.effects(desk, effects);
+        self.pump();
+    }
+
+    fn board(&mut self, i: usize) -> Vec<BoardEntry> {
+        let d = &mut self.devices[i];
+        let inboxes: Vec<String> =
+            d.replica.names().filter(|n| n.starts_with(INBOX_PREFIX)).map(str::to_owned).collect();
+        let mut arrivals = Vec::new();
+        for inbox in inboxes {
+            arrivals.extend(d.replica.get(&inbox).map(check_ins).unwrap_or_default());
+        }
+        let events = d.replica.get(DAY).map(status_events).unwrap_or_default();
+        arrivals_board(arrivals, &events, 1_000_000)
+    }
+
+    fn names(&mut self, i: usize) -> Vec<(String, VisitStatus)> {
+        self.board(i).into_iter().map(|e| (e.check_in.name, e.status)).collect()
+    }
+
+    fn pending(&self, i: usize) -> usize {
+        self.devices[i].client.status().pending
+    }
+}
+
+#[test]
+fn a_kiosk_check_in_reaches_every_desk_and_a_status_change_reaches_the_others() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    assert_eq!(sim.names(1), vec![("Ana".into(), VisitStatus::Waiting)]);
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Waiting)]);
+    sim.set_status(1, &ana, VisitStatus::Called);
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
+    assert_eq!(sim.pending(0), 0, "the kiosk's outbox is empty once the relay has the check-in");
+}
+
+#[test]
+fn offline_devices_keep_working_and_converge_with_nothing_lost_or_doubled() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_network(0, false);
+    sim.set_network(1, false);
+    sim.check_in(0, "Bo");
+    sim.check_in(0, "Cy");
+    sim.set_status(1, &ana, VisitStatus::Done);
+    assert_eq!(sim.pending(0), 2);
+    assert_eq!(sim.pending(1), 1);
+    // Desk 2 stayed online and acts on the same visitor meanwhile.
+    sim.set_status(2, &ana, VisitStatus::Called);
+    sim.settle();
+    sim.set_network(0, true);
+    sim.set_network(1, true);
+    sim.settle();
+    let boards: Vec<_> = (1..3).map(|i| sim.names(i)).collect();
+    assert_eq!(boards[0], boards[1]);
+    assert_eq!(boards[0].len(), 3, "three visitors, none doubled: {:?}", boards[0]);
+    assert_eq!(sim.pending(0) + sim.pending(1) + sim.pending(2), 0);
+    let inbox_chunks: usize =
+        sim.relay.logs.iter().filter(|(d, _)| d.starts_with(INBOX_PREFIX)).map(|(_, l)| l.len()).sum();
+    assert_eq!(inbox_chunks, 3, "each check-in stored once");
+}
+
+#[test]
+fn a_lost_acknowledgement_is_recovered_on_reconnect_without_a_duplicate() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff]);
+    sim.settle();
+    sim.relay.lose_next_ack.insert(0);
+    sim.check_in(0, "Ana");
+    assert_eq!(sim.pending(0), 1, "no Ack arrived, so the check-in stays in the outbox");
+    sim.drop_socket(0);
+    sim.settle();
+    assert_eq!(sim.pending(0), 0, "the resend was acknowledged");
+    assert_eq!(sim.relay.logs[&format!("{INBOX_PREFIX}d0")].len(), 1, "the relay kept one copy");
+    assert_eq!(sim.names(1).len(), 1);
+}
+
+#[test]
+fn an_undo_made_offline_wins_over_nothing_and_reaches_everyone() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_network(1, false);
+    let no_show = sim.set_status(1, &ana, VisitStatus::NoShow);
+    let undo = StatusEvent::undo(EventId::from_random(sim.id()), &no_show, sim.now + 1, "d1");
+    sim.record(1, &undo);
+    sim.set_network(1, true);
+    sim.settle();
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Waiting)]);
+}
+
+#[test]
+fn reconnect_backoff_grows_then_resets_after_a_welcome() {
+    let mut client = SyncClient::new("t".into(), Vec::new(), Vec::new());
+    assert_eq!(client.handle(SyncEvent::Tick, 0, 0.0), vec![Effect::Open, Effect::Status]);
+    let mut retry_times = Vec::new();
+    let mut now = 0;
+    for _ in 0..6 {
+        client.handle(SyncEvent::Closed { code: 1006, reason: String::new() }, now, 0.0);
+        let Connection::Offline { retry_at_ms } = client.status().connection else { panic!("offline") };
+        retry_times.push(retry_at_ms - now);
+        now = retry_at_ms;
+        assert!(client.handle(SyncEvent::Tick, now, 0.0).contains(&Effect::Open));
+    }
+    assert_eq!(retry_times, vec![500, 1000, 2000, 4000, 5000, 5000]);
+    client.handle(SyncEvent::Opened, now, 0.0);
+    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff }.encode();
+    client.handle(SyncEvent::Frame(welcome), now, 0.0);
+    client.handle(SyncEvent::Closed { code: 1006, reason: String::new() }, now, 0.0);
+    let Connection::Offline { retry_at_ms } = client.status().connection else { panic!("offline") };
+    assert_eq!(retry_at_ms - now, 500);
+}
+
+#[test]
+fn an_unknown_token_stops_the_retries_and_says_why() {
+    let mut client = SyncClient::new("bad".into(), Vec::new(), Vec::new());
+    client.handle(SyncEvent::Tick, 0, 0.0);
+    client.handle(SyncEvent::Closed { code: close::UNAUTHORIZED, reason: "unknown device token".into() }, 10, 0.0);
+    assert_eq!(client.status().connection, Connection::Refused { reason: "unknown device token".into() });
+    assert!(client.handle(SyncEvent::Tick, 1_000_000, 0.0).is_empty());
+}
+
+#[test]
+fn on_reconnect_the_client_resubscribes_after_its_cursor_and_resends_its_outbox() {
+    let mut client =
+        SyncClient::new("t".into(), vec![(DAY.to_owned(), 7)], vec![(ChunkId([1; 16]), DAY.to_owned(), vec![42])]);
+    client.handle(SyncEvent::Tick, 0, 0.0);
+    client.handle(SyncEvent::Opened, 0, 0.0);
+    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff }.encode();
+    let sent: Vec<ClientMsg> = client
+        .handle(SyncEvent::Frame(welcome), 0, 0.0)
+        .into_iter()
+        .filter_map(|e| if let Effect::Send(f) = e { ClientMsg::decode(&f).ok() } else { None })
+        .collect();
+    assert!(sent.contains(&ClientMsg::Subscribe { doc: DAY.into(), after_seq: 7 }));
+    assert!(sent.contains(&ClientMsg::Push { doc: DAY.into(), chunk_id: ChunkId([1; 16]), bytes: vec![42] }));
+    // A chunk at or before the cursor is not applied again.
+    let old = ServerMsg::Chunk { doc: DAY.into(), seq: 7, bytes: vec![1] }.encode();
+    assert!(client.handle(SyncEvent::Frame(old), 0, 0.0).is_empty());
+}
+
+#[test]
+fn a_silent_link_is_pinged_then_closed() {
+    let mut client = SyncClient::new("t".into(), Vec::new(), Vec::new());
+    client.handle(SyncEvent::Tick, 0, 0.0);
+    client.handle(SyncEvent::Opened, 0, 0.0);
+    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff }.encode();
+    client.handle(SyncEvent::Frame(welcome), 0, 0.0);
+    assert_eq!(client.handle(SyncEvent::Tick, 16_000, 0.0), vec![Effect::Send(ClientMsg::Ping.encode())]);
+    assert_eq!(client.handle(SyncEvent::Tick, 41_000, 0.0), vec![Effect::Close]);
+}
+
+mod random_schedules {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        CheckIn,
+        Status(usize, usize, u8),
+        Network(usize, bool),
+        Settle,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => Just(Op::CheckIn),
+            4 => (1usize..4, 0usize..8, 0u8..4).prop_map(|(d, v, s)| Op::Status(d, v, s)),
+            2 => (0usize..4, any::<bool>()).prop_map(|(d, up)| Op::Network(d, up)),
+            1 => Just(Op::Settle),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn every_device_converges_after_any_schedule_of_edits_and_outages(ops in proptest::collection::vec(op(), 1..40)) {
+            let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff, Role::Staff]);
+            sim.settle();
+            let mut visits = Vec::new();
+            for op in ops {
+                match op {
+                    Op::CheckIn => { let n = format!("V{}", visits.len()); visits.push(sim.check_in(0, &n)); }
+                    Op::Status(desk, v, s) => {
+                        // A desk can only act on visitors it has seen.
+                        let seen: Vec<String> = sim.board(desk).into_iter().map(|e| e.check_in.id).collect();
+                        if let Some(visit) = seen.get(v % seen.len().max(1)) {
+                            let status = [VisitStatus::Waiting, VisitStatus::Called, VisitStatus::Done, VisitStatus::NoShow][s as usize];
+                            sim.set_status(desk, &visit.clone(), status);
+                        }
+                    }
+                    Op::Network(d, up) => sim.set_network(d, up),
+                    Op::Settle => sim.settle(),
+                }
+                sim.now += 7;
+            }
+            for d in 0..4 { sim.set_network(d, true); }
+            sim.settle();
+            let reference = sim.names(1);
+            prop_assert_eq!(reference.len(), visits.len());
+            for desk in 2..4 {
+                prop_assert_eq!(sim.names(desk), reference.clone());
+            }
+            for d in 0..4 { prop_assert_eq!(sim.pending(d), 0); }
+        }
+    }
+}
