@@ -101,6 +101,7 @@ pub enum Msg {
     SetupDeskLink,
     Loading,
     Reset,
+    NoOneHere,
 }
 
 impl Msg {
@@ -242,6 +243,8 @@ impl Msg {
             (Loading, Es) => "Abriendo…",
             (Reset, En) => "Forget this device",
             (Reset, Es) => "Olvidar este dispositivo",
+            (NoOneHere, En) => "No one",
+            (NoOneHere, Es) => "Nadie",
         }
     }
 }
@@ -251,7 +254,11 @@ pub fn format_wait(ms: i64, lang: Lang) -> String {
     let minutes = ms.max(0) / 60_000;
     let (h, m) = (minutes / 60, minutes % 60);
     let _ = lang; // the short forms are the same in both languages
-    if h > 0 { format!("{h} h {m:02} min") } else { format!("{m} min") }
+    match (h, m) {
+        (0, 0) => "< 1 min".to_owned(),
+        (0, m) => format!("{m} min"),
+        (h, m) => format!("{h} h {m:02} min"),
+    }
 }
 
 #[cfg(test)]
@@ -260,10 +267,10 @@ mod tests {
 
     #[test]
     fn waits_read_as_minutes_then_hours() {
-        assert_eq!(format_wait(59_000, Lang::En), "0 min");
+        assert_eq!(format_wait(59_000, Lang::En), "< 1 min");
         assert_eq!(format_wait(7 * 60_000, Lang::Es), "7 min");
         assert_eq!(format_wait(65 * 60_000, Lang::En), "1 h 05 min");
-        assert_eq!(format_wait(-5, Lang::En), "0 min");
+        assert_eq!(format_wait(-5, Lang::En), "< 1 min");
     }
 
     #[test]

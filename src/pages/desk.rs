@@ -133,6 +133,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         view! {
             <section class=format!("board-column board-column--{class}") aria-label=move || t(title)>
                 <h2 class="board-column__title">{move || t(title)}<span class="count">{move || entries().len()}</span></h2>
+                <Show when=move || entries().is_empty()>
+                    <p class="board-column__empty">{move || t(Msg::NoOneHere)}</p>
+                </Show>
                 <ol class="visit-list">
                     <For each=entries key=|e| (e.check_in.id.clone(), e.status, e.waited_ms / 60_000) let:entry>
                         <VisitCard entry lang=lang_signal on_status=Callback::new(move |(e, s): (BoardEntry, VisitStatus)| set_status(&e, s))/>

@@ -332,6 +332,24 @@ impl Browser {
         }
     }
 
+    /// How many records an IndexedDB object store of this page's origin holds.
+    pub async fn stored_records(&self, database: &str, store: &str) -> Result<u64> {
+        let script = r#"
+            const [database, store, done] = arguments;
+            const open = indexedDB.open(database);
+            open.onerror = () => done(-1);
+            open.onsuccess = () => {
+                const db = open.result;
+                if (!db.objectStoreNames.contains(store)) { db.close(); done(0); return; }
+                const count = db.transaction(store).objectStore(store).count();
+                count.onsuccess = () => { db.close(); done(count.result); };
+                count.onerror = () => { db.close(); done(-1); };
+            };
+        "#;
+        let count = self.client.execute_async(script, vec![json!(database), json!(store)]).await?;
+        count.as_u64().with_context(|| format!("could not count {database}/{store}: {count}"))
+    }
+
     pub async fn screenshot(&self, name: &str) -> Result<()> {
         let dir = repo_root().join("target").join("screenshots");
         std::fs::create_dir_all(&dir)?;

@@ -42,6 +42,15 @@ async fn a_kiosk_check_in_appears_on_two_desks_and_staff_can_call_undo_and_finis
     kiosk.screenshot("kiosk-1-welcome").await?;
     desk1.screenshot("desk-empty").await?;
 
+    // A visitor can switch the kiosk to Spanish; the next visitor gets the kiosk's own language.
+    kiosk.click_button("Español").await?;
+    kiosk.wait_for_text("Bienvenido", SOON).await?;
+    kiosk.click_button("Registrar llegada").await?;
+    kiosk.wait_for_text("¿Cómo se llama?", SOON).await?;
+    kiosk.screenshot("kiosk-es-name").await?;
+    kiosk.click_button("Empezar de nuevo").await?;
+    kiosk.wait_for_text("Welcome", SOON).await?;
+
     let ticket = check_in_at_kiosk(&kiosk, "Ana Ruiz", "I'd like a service", Some("kiosk")).await?;
     assert!(ticket.ends_with("-001"), "first queue number of the day, got {ticket}");
     let seen1 = desk1.wait_for_column("Waiting", &["Ana Ruiz"], SOON).await?;
@@ -68,9 +77,12 @@ async fn a_kiosk_check_in_appears_on_two_desks_and_staff_can_call_undo_and_finis
     desk2.click_in_card("Ana Ruiz", "Done").await?;
     desk1.wait_for_column("Finished", &["Ana Ruiz"], SOON).await?;
 
-    // The kiosk shows nothing of the visitors once they are done.
+    // The kiosk shows nothing of the visitors once they are done, and keeps nothing of them
+    // once the relay has their check-ins.
     let kiosk_text = kiosk.text().await?;
     assert!(!kiosk_text.contains("Ana") && !kiosk_text.contains("Bruno"), "kiosk still shows a visitor: {kiosk_text}");
+    kiosk.wait_until(SOON, "kiosk synced", |t| !t.contains("waiting to sync")).await?;
+    assert_eq!(kiosk.stored_records("frontdesk-kiosk", "outbox").await?, 0);
 
     for browser in [kiosk, desk1, desk2] {
         browser.close().await?;

@@ -75,6 +75,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { addr, data, dist, max_frame, max_connections, hello_timeout } => {
             tracing_subscriber::fmt()
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env()
                         .unwrap_or_else(|_| "info,tower_http=warn".into()),
