@@ -91,7 +91,10 @@ impl Device {
         let outbox = store.load_outbox().await?;
         let mut replica = Replica::new(random_bytes());
         let mut cursors = Vec::new();
-        for doc in stored {
+        // Only today's documents are loaded; older days stay on disk (memory stays flat over a year).
+        let wanted =
+            |name: &str| docs.iter().any(|d| d == name) || watches.iter().any(|p| name.starts_with(p.as_str()));
+        for doc in stored.into_iter().filter(|d| wanted(&d.name)) {
             match replica.load(&doc.name, &doc.bytes) {
                 Ok(()) => cursors.push((doc.name, doc.cursor)),
                 // Keep going: the relay will send the document again from the start.
@@ -127,6 +130,12 @@ impl Device {
             }
         }));
         device.event(SyncEvent::Tick);
+        spawn_local(async {
+            // Ask the browser not to evict our data under storage pressure (a kiosk or tablet
+            // installed as an app is usually granted this).
+            let granted = crate::storage::request_persistence().await;
+            leptos::logging::log!("persistent storage: {granted:?}");
+        });
         Ok(device)
     }
 

@@ -408,6 +408,30 @@ fn on_reconnect_the_client_resubscribes_after_its_cursor_and_resends_its_outbox(
 }
 
 #[test]
+fn a_staff_device_offers_a_snapshot_after_many_chunks_and_a_kiosk_never_does() {
+    for (role, expect) in [(Role::Staff, true), (Role::Kiosk, false)] {
+        let mut client = SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new());
+        client.handle(SyncEvent::Tick, 0, 0.0);
+        client.handle(SyncEvent::Opened, 0, 0.0);
+        let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role }.encode();
+        client.handle(SyncEvent::Frame(welcome), 0, 0.0);
+        let mut wanted = Vec::new();
+        for seq in 1..=frontdesk_core::sync_client::SNAPSHOT_AFTER_CHUNKS {
+            let chunk = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![] }.encode();
+            wanted.extend(
+                client
+                    .handle(SyncEvent::Frame(chunk), 0, 0.0)
+                    .into_iter()
+                    .filter(|e| matches!(e, Effect::WantSnapshot { .. })),
+            );
+        }
+        let snapshot =
+            Effect::WantSnapshot { doc: DAY.into(), covers_seq: frontdesk_core::sync_client::SNAPSHOT_AFTER_CHUNKS };
+        assert_eq!(wanted, if expect { vec![snapshot] } else { vec![] }, "{role:?}");
+    }
+}
+
+#[test]
 fn a_silent_link_is_pinged_then_closed() {
     let mut client = SyncClient::new("t".into(), Vec::new(), Vec::new());
     client.handle(SyncEvent::Tick, 0, 0.0);
