@@ -2,4 +2,5 @@
 
 pub mod device_gate;
 pub mod icons;
+pub mod status_bar;
 pub mod sync_badge;

@@ -100,8 +100,8 @@ pub enum Msg {
     SetupKioskLink,
     SetupDeskLink,
     Loading,
-    Reset,
     NoOneHere,
+    KioskNeedsRelay,
 }
 
 impl Msg {
@@ -241,10 +241,14 @@ impl Msg {
             (SetupDeskLink, Es) => "Mostrador del personal",
             (Loading, En) => "Opening…",
             (Loading, Es) => "Abriendo…",
-            (Reset, En) => "Forget this device",
-            (Reset, Es) => "Olvidar este dispositivo",
             (NoOneHere, En) => "No one",
             (NoOneHere, Es) => "Nadie",
+            (KioskNeedsRelay, En) => {
+                "This kiosk is being set up. Connect it to the relay once to start taking check-ins."
+            }
+            (KioskNeedsRelay, Es) => {
+                "Este quiosco se está configurando. Conéctelo una vez al servidor para empezar a registrar llegadas."
+            }
         }
     }
 }

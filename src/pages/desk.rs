@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::icons::{Icon, IconSvg};
-use crate::components::sync_badge::SyncBadge;
+use crate::components::status_bar::{StatusBar, StorageBanner};
 use crate::device::{now_ms, random_bytes};
 use crate::i18n::{Lang, Msg, format_wait};
 use crate::settings::Mode;
@@ -153,16 +153,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                     <h1 class="desk-bar__title">{move || t(Msg::Arrivals)}</h1>
                     <span class="desk-bar__date">{move || format_date(today, lang.get())}</span>
                 </div>
-                <div class="desk-bar__end">
-                    <SyncBadge status lang=lang_signal/>
-                    <button class="button button--lang" on:click=move |_| lang.update(|l| *l = l.other())>
-                        {move || lang.get().other().native_name()}
-                    </button>
-                </div>
+                <StatusBar status lang/>
             </header>
-            {move || storage_problem.get().map(|err| view! {
-                <div class="banner banner--error" role="alert">{move || t(Msg::StorageFailed)}": "{err.to_string()}</div>
-            })}
+            <StorageBanner problem=storage_problem lang/>
             <div class="desk-stats">
                 <div class="stat"><span class="stat__value">{move || count(|s| s == VisitStatus::Waiting)}</span><span class="stat__label">{move || t(Msg::Waiting)}</span></div>
                 <div class="stat"><span class="stat__value">{move || count(|s| s == VisitStatus::Called)}</span><span class="stat__label">{move || t(Msg::WithStaff)}</span></div>

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::icons::{Icon, IconSvg};
-use crate::components::sync_badge::SyncBadge;
+use crate::components::status_bar::{StatusBar, StorageBanner};
 use crate::device::{now_ms, random_bytes};
 use crate::i18n::{Lang, Msg};
 use crate::settings::{Mode, next_ticket};
@@ -86,6 +86,12 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         step.set(Step::Welcome);
     };
     let touch = move || last_touch.set(now_ms());
+    // A kiosk writes into an inbox named after its device id, which the relay tells it on first
+    // connection (or its setup link does); until then it cannot take check-ins.
+    let has_identity = move || {
+        status.track();
+        device.with_value(|d| !d.settings.borrow().device.is_empty())
+    };
 
     let clock = set_interval_with_handle(
         move || {
@@ -164,17 +170,22 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     };
 
     let t = move |msg: Msg| msg.text(lang.get());
-    let lang_signal = Signal::derive(move || lang.get());
 
     let screen = move || {
         match step.get() {
         Step::Welcome => view! {
             <section class="kiosk-screen kiosk-welcome">
                 <h1 class="kiosk-title">{move || t(Msg::Welcome)}</h1>
-                <p class="kiosk-lead">{move || t(Msg::WelcomeLead)}</p>
-                <button class="button button--primary button--huge" on:click=move |_| { touch(); step.set(Step::Name) }>
-                    {move || t(Msg::CheckIn)}
-                </button>
+                {move || if has_identity() {
+                    view! {
+                        <p class="kiosk-lead">{move || t(Msg::WelcomeLead)}</p>
+                        <button class="button button--primary button--huge" on:click=move |_| { touch(); step.set(Step::Name) }>
+                            {move || t(Msg::CheckIn)}
+                        </button>
+                    }.into_any()
+                } else {
+                    view! { <p class="kiosk-lead" role="status">{move || t(Msg::KioskNeedsRelay)}</p> }.into_any()
+                }}
             </section>
         }
         .into_any(),
@@ -275,16 +286,9 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         <div class="kiosk" lang=move || lang.get().code() on:pointerdown=move |_| touch()>
             <header class="kiosk-bar">
                 <span class="brand">"Frontdesk"</span>
-                <div class="kiosk-bar__end">
-                    <SyncBadge status lang=lang_signal/>
-                    <button class="button button--lang" on:click=move |_| { touch(); lang.update(|l| *l = l.other()) }>
-                        {move || lang.get().other().native_name()}
-                    </button>
-                </div>
+                <StatusBar status lang on_switch=Callback::new(move |()| touch())/>
             </header>
-            {move || storage_problem.get().map(|err| view! {
-                <div class="banner banner--error" role="alert">{move || t(Msg::StorageFailed)}": "{err.to_string()}</div>
-            })}
+            <StorageBanner problem=storage_problem lang/>
             <main class="kiosk-main">{screen}</main>
         </div>
     }

@@ -363,6 +363,51 @@ impl Browser {
     }
 }
 
+/// A relay with a kiosk and some desks, each set up from its link and online.
+pub struct Lobby {
+    pub relay: Relay,
+    pub driver: Driver,
+    pub kiosk: Browser,
+    pub desks: Vec<Browser>,
+    next_desk: usize,
+}
+
+impl Lobby {
+    /// Starts a relay and opens the kiosk (1920×1080) and one desk per size given.
+    pub async fn open(desk_sizes: &[(u32, u32)]) -> Result<Lobby> {
+        let relay = Relay::start()?;
+        let driver = Driver::start()?;
+        let kiosk_device = relay.add_device("kiosk", "Lobby kiosk")?;
+        let kiosk = driver.browser(1920, 1080).await?;
+        kiosk.goto(&relay.setup_link("kiosk", &kiosk_device)).await?;
+        let mut lobby = Lobby { relay, driver, kiosk, desks: Vec::new(), next_desk: 1 };
+        for &(width, height) in desk_sizes {
+            let desk = lobby.open_desk(width, height).await?;
+            lobby.desks.push(desk);
+        }
+        lobby.kiosk.wait_for_text("Online", Duration::from_secs(10)).await?;
+        Ok(lobby)
+    }
+
+    /// Sets up one more staff tablet and waits until it is online.
+    pub async fn open_desk(&mut self, width: u32, height: u32) -> Result<Browser> {
+        let device = self.relay.add_device("staff", &format!("Desk {}", self.next_desk))?;
+        self.next_desk += 1;
+        let desk = self.driver.browser(width, height).await?;
+        desk.goto(&self.relay.setup_link("desk", &device)).await?;
+        desk.wait_for_text("Online", Duration::from_secs(10)).await?;
+        Ok(desk)
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.kiosk.close().await?;
+        for desk in self.desks {
+            desk.close().await?;
+        }
+        Ok(())
+    }
+}
+
 /// Walks a visitor through the kiosk; returns the queue number it showed.
 pub async fn check_in_at_kiosk(kiosk: &Browser, name: &str, reason: &str, shots: Option<&str>) -> Result<String> {
     kiosk.click_button("Check in").await?;

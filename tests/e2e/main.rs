@@ -6,7 +6,7 @@ mod harness;
 use std::time::Duration;
 
 use anyhow::Result;
-use harness::{Driver, Relay, check_in_at_kiosk};
+use harness::{Lobby, check_in_at_kiosk};
 
 const SOON: Duration = Duration::from_secs(10);
 /// Reconnecting waits out a backoff of up to 7.5 s.
@@ -16,26 +16,11 @@ const RECONNECT: Duration = Duration::from_secs(25);
 const TABLET: (u32, u32) = (1280, 800);
 /// Desk tablet, portrait.
 const TABLET_PORTRAIT: (u32, u32) = (800, 1280);
-/// The lobby kiosk: a 21-inch screen.
-const KIOSK: (u32, u32) = (1920, 1080);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kiosk_check_in_appears_on_two_desks_and_staff_can_call_undo_and_finish() -> Result<()> {
-    let relay = Relay::start()?;
-    let kiosk_device = relay.add_device("kiosk", "Lobby kiosk")?;
-    let desk1_device = relay.add_device("staff", "Front desk")?;
-    let desk2_device = relay.add_device("staff", "Tablet 2")?;
-    let driver = Driver::start()?;
-
-    let kiosk = driver.browser(KIOSK.0, KIOSK.1).await?;
-    let desk1 = driver.browser(TABLET.0, TABLET.1).await?;
-    let desk2 = driver.browser(TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
-    kiosk.goto(&relay.setup_link("kiosk", &kiosk_device)).await?;
-    desk1.goto(&relay.setup_link("desk", &desk1_device)).await?;
-    desk2.goto(&relay.setup_link("desk", &desk2_device)).await?;
-    for browser in [&kiosk, &desk1, &desk2] {
-        browser.wait_for_text("Online", SOON).await?;
-    }
+    let lobby = Lobby::open(&[TABLET, TABLET_PORTRAIT]).await?;
+    let (kiosk, desk1, desk2) = (&lobby.kiosk, &lobby.desks[0], &lobby.desks[1]);
     // The setup secret does not stay in the address bar.
     assert!(!desk1.client.current_url().await?.as_str().contains("token"));
     desk1.wait_for_text("No one has checked in yet today", SOON).await?;
@@ -51,14 +36,14 @@ async fn a_kiosk_check_in_appears_on_two_desks_and_staff_can_call_undo_and_finis
     kiosk.click_button("Empezar de nuevo").await?;
     kiosk.wait_for_text("Welcome", SOON).await?;
 
-    let ticket = check_in_at_kiosk(&kiosk, "Ana Ruiz", "I'd like a service", Some("kiosk")).await?;
+    let ticket = check_in_at_kiosk(kiosk, "Ana Ruiz", "I'd like a service", Some("kiosk")).await?;
     assert!(ticket.ends_with("-001"), "first queue number of the day, got {ticket}");
     let seen1 = desk1.wait_for_column("Waiting", &["Ana Ruiz"], SOON).await?;
     let seen2 = desk2.wait_for_column("Waiting", &["Ana Ruiz"], SOON).await?;
     println!("check-in reached desk 1 in {seen1:?} and desk 2 in {seen2:?} (after the kiosk showed the ticket)");
     assert!(desk1.text().await?.contains(&ticket), "the desk shows the queue number {ticket}");
 
-    check_in_at_kiosk(&kiosk, "Bruno Díaz", "I'm here to see someone", None).await?;
+    check_in_at_kiosk(kiosk, "Bruno Díaz", "I'm here to see someone", None).await?;
     desk1.wait_for_column("Waiting", &["Ana Ruiz", "Bruno Díaz"], SOON).await?;
 
     // Call Ana in on desk 1: desk 2 sees it move.
@@ -83,36 +68,23 @@ async fn a_kiosk_check_in_appears_on_two_desks_and_staff_can_call_undo_and_finis
     assert!(!kiosk_text.contains("Ana") && !kiosk_text.contains("Bruno"), "kiosk still shows a visitor: {kiosk_text}");
     kiosk.wait_until(SOON, "kiosk synced", |t| !t.contains("waiting to sync")).await?;
     assert_eq!(kiosk.stored_records("frontdesk-kiosk", "outbox").await?, 0);
-
-    for browser in [kiosk, desk1, desk2] {
-        browser.close().await?;
-    }
-    Ok(())
+    lobby.close().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_kiosk_and_desk_converge_when_the_relay_returns() -> Result<()> {
-    let mut relay = Relay::start()?;
-    let kiosk_device = relay.add_device("kiosk", "Lobby kiosk")?;
-    let desk_device = relay.add_device("staff", "Front desk")?;
-    let late_device = relay.add_device("staff", "Back office")?;
-    let driver = Driver::start()?;
-    let kiosk = driver.browser(KIOSK.0, KIOSK.1).await?;
-    let desk = driver.browser(TABLET.0, TABLET.1).await?;
-    kiosk.goto(&relay.setup_link("kiosk", &kiosk_device)).await?;
-    desk.goto(&relay.setup_link("desk", &desk_device)).await?;
-    kiosk.wait_for_text("Online", SOON).await?;
-    desk.wait_for_text("Online", SOON).await?;
-    check_in_at_kiosk(&kiosk, "Carmen Vidal", "I have an appointment", None).await?;
+    let mut lobby = Lobby::open(&[TABLET]).await?;
+    let (kiosk, desk) = (&lobby.kiosk, &lobby.desks[0]);
+    check_in_at_kiosk(kiosk, "Carmen Vidal", "I have an appointment", None).await?;
     desk.wait_for_column("Waiting", &["Carmen Vidal"], SOON).await?;
 
-    relay.kill();
+    lobby.relay.kill();
     kiosk.wait_for_text("Offline", RECONNECT).await?;
     desk.wait_for_text("Offline", RECONNECT).await?;
 
     // Both keep working with no relay at all.
-    check_in_at_kiosk(&kiosk, "Diego Soto", "I'd like a service", None).await?;
-    check_in_at_kiosk(&kiosk, "Elena Mora", "I'm here to see someone", None).await?;
+    check_in_at_kiosk(kiosk, "Diego Soto", "I'd like a service", None).await?;
+    check_in_at_kiosk(kiosk, "Elena Mora", "I'm here to see someone", None).await?;
     kiosk.wait_for_text("2 waiting to sync", SOON).await?;
     desk.click_in_card("Carmen Vidal", "Call in").await?;
     desk.wait_for_column("With staff", &["Carmen Vidal"], SOON).await?;
@@ -120,77 +92,45 @@ async fn offline_kiosk_and_desk_converge_when_the_relay_returns() -> Result<()> 
     kiosk.screenshot("kiosk-offline").await?;
     desk.screenshot("desk-offline").await?;
 
-    relay.restart()?;
-    kiosk
-        .wait_until(RECONNECT, "kiosk back online, nothing waiting", |t| {
-            t.contains("Online") && !t.contains("waiting to sync")
-        })
-        .await?;
-    desk.wait_until(RECONNECT, "desk back online, nothing waiting", |t| {
-        t.contains("Online") && !t.contains("waiting to sync")
-    })
-    .await?;
+    lobby.relay.restart()?;
+    let synced = |t: &str| t.contains("Online") && !t.contains("waiting to sync");
+    kiosk.wait_until(RECONNECT, "kiosk back online, nothing waiting", synced).await?;
+    desk.wait_until(RECONNECT, "desk back online, nothing waiting", synced).await?;
     desk.wait_for_column("Waiting", &["Diego Soto", "Elena Mora"], SOON).await?;
     desk.wait_for_column("With staff", &["Carmen Vidal"], SOON).await?;
 
     // A desk that was never offline sees the same board, nothing lost and nothing doubled.
-    let late = driver.browser(TABLET.0, TABLET.1).await?;
-    late.goto(&relay.setup_link("desk", &late_device)).await?;
+    let late = lobby.open_desk(TABLET.0, TABLET.1).await?;
     late.wait_for_column("Waiting", &["Diego Soto", "Elena Mora"], SOON).await?;
     late.wait_for_column("With staff", &["Carmen Vidal"], SOON).await?;
-    relay.integrity_check()?;
-
-    for browser in [kiosk, desk, late] {
-        browser.close().await?;
-    }
-    Ok(())
+    lobby.relay.integrity_check()?;
+    late.close().await?;
+    lobby.close().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_killed_during_a_burst_of_check_ins_loses_none() -> Result<()> {
-    let mut relay = Relay::start()?;
-    let kiosk_device = relay.add_device("kiosk", "Lobby kiosk")?;
-    let desk_device = relay.add_device("staff", "Front desk")?;
-    let driver = Driver::start()?;
-    let kiosk = driver.browser(KIOSK.0, KIOSK.1).await?;
-    let desk = driver.browser(TABLET.0, TABLET.1).await?;
-    kiosk.goto(&relay.setup_link("kiosk", &kiosk_device)).await?;
-    desk.goto(&relay.setup_link("desk", &desk_device)).await?;
-    kiosk.wait_for_text("Online", SOON).await?;
-    desk.wait_for_text("Online", SOON).await?;
-
+    let mut lobby = Lobby::open(&[TABLET]).await?;
     let names = ["Visitor One", "Visitor Two", "Visitor Three", "Visitor Four", "Visitor Five", "Visitor Six"];
     for (i, name) in names.iter().enumerate() {
-        check_in_at_kiosk(&kiosk, name, "I'd like a service", None).await?;
+        check_in_at_kiosk(&lobby.kiosk, name, "I'd like a service", None).await?;
         if i == 2 {
-            relay.kill(); // SIGKILL mid-burst
+            lobby.relay.kill(); // SIGKILL mid-burst
         }
     }
-    relay.restart()?;
-    relay.integrity_check()?;
-    desk.wait_for_column("Waiting", &names, RECONNECT).await?;
-    kiosk
-        .wait_until(RECONNECT, "the kiosk's outbox drained", |t| t.contains("Online") && !t.contains("waiting to sync"))
-        .await?;
-
-    kiosk.close().await?;
-    desk.close().await?;
-    Ok(())
+    lobby.relay.restart()?;
+    lobby.relay.integrity_check()?;
+    lobby.desks[0].wait_for_column("Waiting", &names, RECONNECT).await?;
+    let drained = |t: &str| t.contains("Online") && !t.contains("waiting to sync");
+    lobby.kiosk.wait_until(RECONNECT, "the kiosk's outbox drained", drained).await?;
+    lobby.close().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reload_with_the_relay_down_still_shows_the_board() -> Result<()> {
-    let mut relay = Relay::start()?;
-    let kiosk_device = relay.add_device("kiosk", "Lobby kiosk")?;
-    let desk_device = relay.add_device("staff", "Front desk")?;
-    let driver = Driver::start()?;
-    let kiosk = driver.browser(KIOSK.0, KIOSK.1).await?;
-    let desk = driver.browser(TABLET.0, TABLET.1).await?;
-    kiosk.goto(&relay.setup_link("kiosk", &kiosk_device)).await?;
-    desk.goto(&relay.setup_link("desk", &desk_device)).await?;
-    desk.wait_for_text("Online", SOON).await?;
-    kiosk.wait_for_text("Online", SOON).await?;
-    check_in_at_kiosk(&kiosk, "Fátima Gil", "I have an appointment", None).await?;
+    let mut lobby = Lobby::open(&[TABLET]).await?;
+    let (kiosk, desk) = (&lobby.kiosk, &lobby.desks[0]);
+    check_in_at_kiosk(kiosk, "Fátima Gil", "I have an appointment", None).await?;
     desk.wait_for_column("Waiting", &["Fátima Gil"], SOON).await?;
     desk.click_in_card("Fátima Gil", "Call in").await?;
     desk.wait_for_column("With staff", &["Fátima Gil"], SOON).await?;
@@ -198,20 +138,18 @@ async fn a_reload_with_the_relay_down_still_shows_the_board() -> Result<()> {
     desk.wait_for_offline_ready().await?;
     kiosk.wait_for_offline_ready().await?;
 
-    relay.kill();
+    lobby.relay.kill();
     desk.client.refresh().await?;
     desk.wait_for_column("With staff", &["Fátima Gil"], SOON).await?;
     desk.wait_for_text("Offline", RECONNECT).await?;
     kiosk.client.refresh().await?;
     kiosk.wait_for_text("Welcome", SOON).await?;
     // The kiosk still takes check-ins after an offline reload.
-    check_in_at_kiosk(&kiosk, "Gael Ortiz", "I'd like a service", None).await?;
+    check_in_at_kiosk(kiosk, "Gael Ortiz", "I'd like a service", None).await?;
     kiosk.wait_for_text("1 waiting to sync", SOON).await?;
 
-    relay.restart()?;
+    lobby.relay.restart()?;
     desk.wait_for_column("Waiting", &["Gael Ortiz"], RECONNECT).await?;
     desk.wait_for_column("With staff", &["Fátima Gil"], SOON).await?;
-    kiosk.close().await?;
-    desk.close().await?;
-    Ok(())
+    lobby.close().await
 }

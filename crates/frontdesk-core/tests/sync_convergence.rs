@@ -442,6 +442,7 @@ fn a_silent_link_is_pinged_then_closed() {
     assert_eq!(client.handle(SyncEvent::Tick, 41_000, 0.0), vec![Effect::Close]);
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 mod random_schedules {
     use super::*;
     use proptest::prelude::*;

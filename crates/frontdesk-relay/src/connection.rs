@@ -141,7 +141,7 @@ impl Session {
         let config = &relay.config;
         Session {
             id,
-            peer: Peer::new(id, tx),
+            peer: Peer::new(id, &device.id, tx),
             rx,
             inflight: Arc::new(Semaphore::new(config.max_inflight_pushes)),
             rate: RateLimit::new(config.rate_per_sec, config.rate_burst, Instant::now()),
@@ -151,6 +151,7 @@ impl Session {
     }
 
     async fn run(mut self, sink: &mut Sink, stream: &mut SplitStream<WebSocket>) -> End {
+        self.relay.hub.register(&self.peer);
         let mut keepalive = tokio::time::interval(Duration::from_secs(30));
         keepalive.tick().await;
         loop {
@@ -170,6 +171,9 @@ impl Session {
                     }
                 }
                 _ = self.peer.kick.notified() => {
+                    if self.peer.revoked.load(Ordering::SeqCst) {
+                        return closing(close::UNAUTHORIZED, "this device has been revoked");
+                    }
                     if self.peer.too_slow.load(Ordering::SeqCst) {
                         return closing(close::TOO_SLOW, "too far behind; reconnect to catch up");
                     }

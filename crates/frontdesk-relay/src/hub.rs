@@ -13,15 +13,26 @@ pub type Frame = Arc<[u8]>;
 /// The hub's handle on one connection.
 pub struct Peer {
     pub id: u64,
+    /// The device on the other end.
+    pub device: String,
     tx: mpsc::Sender<Frame>,
     /// Set when the peer's queue overflowed; the connection closes itself.
     pub too_slow: AtomicBool,
+    /// Set when the device's token was revoked; the connection closes itself.
+    pub revoked: AtomicBool,
     pub kick: Notify,
 }
 
 impl Peer {
-    pub fn new(id: u64, tx: mpsc::Sender<Frame>) -> Arc<Peer> {
-        Arc::new(Peer { id, tx, too_slow: AtomicBool::new(false), kick: Notify::new() })
+    pub fn new(id: u64, device: &str, tx: mpsc::Sender<Frame>) -> Arc<Peer> {
+        Arc::new(Peer {
+            id,
+            device: device.to_owned(),
+            tx,
+            too_slow: AtomicBool::new(false),
+            revoked: AtomicBool::new(false),
+            kick: Notify::new(),
+        })
     }
 
     /// Queues a frame without waiting; a peer that cannot keep up is told to go.
@@ -34,6 +45,8 @@ impl Peer {
 
 #[derive(Default)]
 struct Subscriptions {
+    /// Every connected peer, by connection id.
+    peers: HashMap<u64, Arc<Peer>>,
     docs: HashMap<String, Vec<Arc<Peer>>>,
     watches: Vec<(String, Arc<Peer>)>,
 }
@@ -45,6 +58,30 @@ pub struct Hub {
 }
 
 impl Hub {
+    /// Records a connected peer (so it can be found when its device is revoked).
+    pub fn register(&self, peer: &Arc<Peer>) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.peers.insert(peer.id, peer.clone());
+    }
+
+    /// Tells every connection of `device` to close; returns how many there were.
+    pub fn revoke(&self, device: &str) -> usize {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut kicked = 0;
+        for peer in inner.peers.values().filter(|p| p.device == device) {
+            if !peer.revoked.swap(true, Ordering::SeqCst) {
+                peer.kick.notify_one();
+                kicked += 1;
+            }
+        }
+        kicked
+    }
+
+    /// Connected peers right now.
+    pub fn connected(&self) -> usize {
+        self.inner.lock().map(|i| i.peers.len()).unwrap_or(0)
+    }
+
     pub fn subscribe(&self, doc: &str, peer: &Arc<Peer>) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let peers = inner.docs.entry(doc.to_owned()).or_default();
@@ -63,6 +100,7 @@ impl Hub {
     /// Forgets a connection everywhere.
     pub fn remove(&self, peer_id: u64) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.peers.remove(&peer_id);
         inner.docs.retain(|_, peers| {
             peers.retain(|p| p.id != peer_id);
             !peers.is_empty()

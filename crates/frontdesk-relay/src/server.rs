@@ -113,8 +113,39 @@ async fn health(State(relay): State<Arc<Relay>>) -> Response {
     }
 }
 
+/// Disconnects revoked devices within about half a second of `device revoke` (run by another process).
+async fn watch_revocations(relay: Arc<Relay>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = relay.shutdown.cancelled() => return,
+        }
+        let revoked = relay
+            .store
+            .read(|conn| {
+                let mut stmt = conn.prepare_cached("SELECT id FROM devices WHERE revoked = 1")?;
+                let ids = stmt.query_map([], |row| row.get::<_, String>(0))?;
+                Ok(ids.collect::<Result<Vec<_>, _>>()?)
+            })
+            .await;
+        match revoked {
+            Ok(ids) => {
+                for id in ids {
+                    let kicked = relay.hub.revoke(&id);
+                    if kicked > 0 {
+                        tracing::warn!(device = %id, connections = kicked, "revoked device disconnected");
+                    }
+                }
+            }
+            Err(err) => tracing::error!(%err, "cannot read revoked devices"),
+        }
+    }
+}
+
 /// Serves until `shutdown` is cancelled, then closes sockets and lets the database writer finish.
 pub async fn run(listener: TcpListener, relay: Arc<Relay>) -> anyhow::Result<()> {
+    tokio::spawn(watch_revocations(relay.clone()));
     let shutdown = relay.shutdown.clone();
     let service = app(relay.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(async move { shutdown.cancelled().await }).await?;

@@ -288,6 +288,78 @@ async fn a_revoked_device_cannot_connect() {
 }
 
 #[tokio::test]
+async fn a_device_revoked_while_connected_is_disconnected_within_a_second() {
+    let relay = TestRelay::start(|_| {}).await;
+    let (id, token) = relay.device(Role::Staff, "Tablet");
+    let (_, other_token) = relay.device(Role::Staff, "Other tablet");
+    let mut ws = relay.connect(&token).await;
+    let mut other = relay.connect(&other_token).await;
+    let conn = store::Store::open_admin(&relay.data.path().join("relay.sqlite3")).unwrap();
+    let revoked_at = std::time::Instant::now();
+    assert!(store::revoke_device(&conn, &id).unwrap());
+    assert_eq!(close_code(&mut ws).await, close::UNAUTHORIZED);
+    assert!(revoked_at.elapsed() < Duration::from_secs(1), "took {:?}", revoked_at.elapsed());
+    send(&mut other, ClientMsg::Ping).await;
+    assert_eq!(recv(&mut other).await, ServerMsg::Pong, "other devices stay connected");
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn a_flooding_device_is_rate_limited_and_others_are_still_served() {
+    let relay = TestRelay::start(|c| {
+        c.rate_per_sec = 100;
+        c.rate_burst = 200;
+    })
+    .await;
+    let (_, token) = relay.device(Role::Staff, "Flooder");
+    let (_, calm_token) = relay.device(Role::Staff, "Calm");
+    let mut flood = relay.connect(&token).await;
+    let mut calm = relay.connect(&calm_token).await;
+    for _ in 0..1000 {
+        flood.feed(Message::Binary(ClientMsg::Ping.encode().into())).await.unwrap();
+    }
+    flood.flush().await.unwrap();
+    let (mut pongs, mut limited) = (0, 0);
+    while pongs + limited < 1000 {
+        match recv(&mut flood).await {
+            ServerMsg::Pong => pongs += 1,
+            ServerMsg::Error { code: ErrorCode::RateLimited, .. } => limited += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!((200..400).contains(&pongs), "the burst and a little refill are served, got {pongs}");
+    assert!(limited > 600, "the rest is refused, got {limited}");
+    let started = std::time::Instant::now();
+    send(&mut calm, ClientMsg::Ping).await;
+    assert_eq!(recv(&mut calm).await, ServerMsg::Pong);
+    assert!(started.elapsed() < Duration::from_millis(500), "the calm device waited {:?}", started.elapsed());
+    relay.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_silent_sockets_are_closed_after_the_hello_timeout_while_a_device_syncs() {
+    let relay = TestRelay::start(|c| c.hello_timeout = Duration::from_secs(2)).await;
+    let (_, token) = relay.device(Role::Staff, "Desk");
+    let mut silent = Vec::new();
+    for _ in 0..1000 {
+        silent.push(relay.raw().await);
+    }
+    let mut desk = relay.connect(&token).await;
+    let mut slowest = Duration::ZERO;
+    for n in 1..=20u8 {
+        let started = std::time::Instant::now();
+        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 300] }).await;
+        assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
+        slowest = slowest.max(started.elapsed());
+    }
+    assert!(slowest < Duration::from_millis(500), "a real device's push waited {slowest:?}");
+    for ws in &mut silent {
+        assert_eq!(close_code(ws).await, close::HELLO_TIMEOUT);
+    }
+    relay.stop().await;
+}
+
+#[tokio::test]
 async fn shutdown_closes_sockets_with_going_away() {
     let relay = TestRelay::start(|_| {}).await;
     let (_, token) = relay.device(Role::Staff, "Desk");

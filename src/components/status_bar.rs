@@ -1,0 +1,46 @@
+//! The end of every device's top bar: sync status and the language switch, and the banner that
+//! says when this device could not save.
+
+use frontdesk_core::SyncStatus;
+use leptos::prelude::*;
+
+use crate::components::sync_badge::SyncBadge;
+use crate::i18n::{Lang, Msg};
+use crate::storage::StorageError;
+
+#[component]
+pub fn StatusBar(
+    status: RwSignal<SyncStatus>,
+    lang: RwSignal<Lang>,
+    /// Called when the language is switched (the kiosk counts it as activity).
+    #[prop(optional)]
+    on_switch: Option<Callback<()>>,
+) -> impl IntoView {
+    let lang_signal = Signal::derive(move || lang.get());
+    view! {
+        <div class="status-bar">
+            <SyncBadge status lang=lang_signal/>
+            <button class="button button--lang" on:click=move |_| {
+                if let Some(on_switch) = on_switch {
+                    on_switch.run(());
+                }
+                lang.update(|l| *l = l.other());
+            }>
+                {move || lang.get().other().native_name()}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+pub fn StorageBanner(problem: RwSignal<Option<StorageError>>, lang: RwSignal<Lang>) -> impl IntoView {
+    move || {
+        problem.get().map(|err| {
+            let message = match err {
+                StorageError::Full => Msg::StorageFull.text(lang.get()).to_owned(),
+                other => format!("{}: {other}", Msg::StorageFailed.text(lang.get())),
+            };
+            view! { <div class="banner banner--error" role="alert">{message}</div> }
+        })
+    }
+}
