@@ -26,6 +26,7 @@ fn main() -> std::process::ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
+        Some("soak") => soak(&args[1..]),
         Some("dist") => setup_app_tools().and_then(|()| build_app()),
         _ => {
             eprintln!(
@@ -33,6 +34,7 @@ fn main() -> std::process::ExitCode {
                  serve [--addr 127.0.0.1:8080] [--data data]   build and serve the app and the relay\n\
                  test                                          every check and test (what CI runs)\n\
                  bench                                         the benchmarks (figures for BENCHMARKS.md)\n\
+                 soak [--cases N] [--rounds N]                 the long reliability runs (figures for RELIABILITY.md)\n\
                  dist                                          build the app into dist/"
             );
             std::process::exit(2);
@@ -335,6 +337,43 @@ fn test() -> Result<()> {
         .env("CHROMEDRIVER", chromedriver()))?;
 
     say(&format!("all checks and tests passed in {:.0?}", started.elapsed()));
+    Ok(())
+}
+
+// ---------------------------------------------------------------- soak
+
+fn soak(args: &[String]) -> Result<()> {
+    let (mut cases, mut rounds) = ("100000".to_owned(), "100".to_owned());
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--cases" => cases = it.next().context("--cases needs a number")?.clone(),
+            "--rounds" => rounds = it.next().context("--rounds needs a number")?.clone(),
+            other => bail!("unknown option {other} (expected --cases or --rounds)"),
+        }
+    }
+    let started = Instant::now();
+    say(&format!("convergence under random schedules: {cases} cases (kiosk + 3 desks, outages, lost messages)"));
+    run(cmd("cargo")
+        .args(["test", "--locked", "--profile", "soak", "-p", "frontdesk-core", "--test", "sync_convergence"])
+        .args(["random_schedules", "--", "--nocapture"])
+        .env("FRONTDESK_SIM_CASES", &cases))?;
+    say(&format!("relay killed with SIGKILL while 10 devices push: {rounds} rounds"));
+    run(cmd("cargo")
+        .args([
+            "test",
+            "--locked",
+            "--profile",
+            "soak",
+            "-p",
+            "frontdesk-relay",
+            "--test",
+            "crash",
+            "--",
+            "--nocapture",
+        ])
+        .env("FRONTDESK_CRASH_ROUNDS", &rounds))?;
+    say(&format!("soak passed in {:.0?}", started.elapsed()));
     Ok(())
 }
 

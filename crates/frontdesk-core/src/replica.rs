@@ -63,6 +63,11 @@ impl Replica {
         self.docs.get_mut(name).map(|d| d.save()).unwrap_or_default()
     }
 
+    /// The document's current heads (equal heads mean equal documents).
+    pub fn heads(&mut self, name: &str) -> Vec<automerge::ChangeHash> {
+        self.docs.get_mut(name).map(|d| d.get_heads()).unwrap_or_default()
+    }
+
     pub fn get(&mut self, name: &str) -> Option<&Automerge> {
         self.docs.get_mut(name).map(|d| d.document())
     }

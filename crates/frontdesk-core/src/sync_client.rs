@@ -69,6 +69,8 @@ struct Pending {
     chunk_id: ChunkId,
     doc: String,
     bytes: Vec<u8>,
+    /// When the client first saw it unacknowledged on the current connection (tick time).
+    waiting_since_ms: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -84,6 +86,8 @@ const MAX_RETRY_MS: i64 = 5_000;
 /// Ping when the link has been quiet this long; give up when it has been silent for longer.
 const PING_AFTER_MS: i64 = 15_000;
 const DEAD_AFTER_MS: i64 = 40_000;
+/// A push with no answer for this long means the link is broken: reconnect and resend.
+const ACK_TIMEOUT_MS: i64 = 20_000;
 /// Chunks since the last snapshot that make a document worth compacting.
 pub const SNAPSHOT_AFTER_CHUNKS: u64 = 500;
 
@@ -113,7 +117,10 @@ impl SyncClient {
             attempts: 0,
             docs: cursors.into_iter().map(|(doc, cursor)| (doc, DocState { cursor, ..DocState::default() })).collect(),
             watches: BTreeSet::new(),
-            outbox: outbox.into_iter().map(|(chunk_id, doc, bytes)| Pending { chunk_id, doc, bytes }).collect(),
+            outbox: outbox
+                .into_iter()
+                .map(|(chunk_id, doc, bytes)| Pending { chunk_id, doc, bytes, waiting_since_ms: None })
+                .collect(),
             last_heard_ms: 0,
             last_error: None,
             may_snapshot: false,
@@ -163,7 +170,7 @@ impl SyncClient {
             return Vec::new();
         }
         let msg = ClientMsg::Push { doc: doc.to_owned(), chunk_id, bytes: bytes.clone() };
-        self.outbox.push(Pending { chunk_id, doc: doc.to_owned(), bytes });
+        self.outbox.push(Pending { chunk_id, doc: doc.to_owned(), bytes, waiting_since_ms: None });
         let mut effects = vec![Effect::Status];
         if self.is_online() {
             effects.push(Effect::Send(msg.encode()));
@@ -215,8 +222,20 @@ impl SyncClient {
             Connection::Online { .. } | Connection::Connecting if now_ms - self.last_heard_ms > DEAD_AFTER_MS => {
                 vec![Effect::Close]
             }
-            Connection::Online { .. } if now_ms - self.last_heard_ms > PING_AFTER_MS => {
-                vec![Effect::Send(ClientMsg::Ping.encode())]
+            Connection::Online { .. } => {
+                let mut unanswered = false;
+                for pending in &mut self.outbox {
+                    let since = *pending.waiting_since_ms.get_or_insert(now_ms);
+                    unanswered |= now_ms - since > ACK_TIMEOUT_MS;
+                }
+                if unanswered {
+                    // The relay has not acknowledged a push in time: start over on a new socket.
+                    vec![Effect::Close]
+                } else if now_ms - self.last_heard_ms > PING_AFTER_MS {
+                    vec![Effect::Send(ClientMsg::Ping.encode())]
+                } else {
+                    Vec::new()
+                }
             }
             _ => Vec::new(),
         }
@@ -260,7 +279,8 @@ impl SyncClient {
                 for prefix in &self.watches {
                     effects.push(Effect::Send(ClientMsg::Watch { prefix: prefix.clone() }.encode()));
                 }
-                for p in &self.outbox {
+                for p in &mut self.outbox {
+                    p.waiting_since_ms = None;
                     effects.push(Effect::Send(
                         ClientMsg::Push { doc: p.doc.clone(), chunk_id: p.chunk_id, bytes: p.bytes.clone() }.encode(),
                     ));

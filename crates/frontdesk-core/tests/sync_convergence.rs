@@ -432,6 +432,19 @@ fn a_staff_device_offers_a_snapshot_after_many_chunks_and_a_kiosk_never_does() {
 }
 
 #[test]
+fn an_unanswered_push_makes_the_client_reconnect_and_resend() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff]);
+    sim.settle();
+    sim.relay.lose_next_ack.insert(0);
+    sim.check_in(0, "Ana");
+    assert_eq!(sim.pending(0), 1);
+    assert!(sim.devices[0].client.is_online(), "the socket looks fine");
+    sim.settle(); // 40 s pass: the client gives up on the silent socket and resends
+    assert_eq!(sim.pending(0), 0);
+    assert_eq!(sim.relay.logs[&format!("{INBOX_PREFIX}d0")].len(), 1);
+}
+
+#[test]
 fn a_silent_link_is_pinged_then_closed() {
     let mut client = SyncClient::new("t".into(), Vec::new(), Vec::new());
     client.handle(SyncEvent::Tick, 0, 0.0);
@@ -451,8 +464,16 @@ mod random_schedules {
     enum Op {
         CheckIn,
         Status(usize, usize, u8),
+        /// A device's network goes down (partition) or comes back.
         Network(usize, bool),
+        /// A device's connection breaks: frames in flight to it are lost; it reconnects by itself.
+        Blip(usize),
+        /// The relay commits the device's next push but the Ack is lost.
+        LoseAck(usize),
+        /// Time passes and everything in flight is delivered.
         Settle,
+        /// Some time passes (reconnect timers may fire).
+        Tick,
     }
 
     fn op() -> impl Strategy<Value = Op> {
@@ -460,12 +481,19 @@ mod random_schedules {
             3 => Just(Op::CheckIn),
             4 => (1usize..4, 0usize..8, 0u8..4).prop_map(|(d, v, s)| Op::Status(d, v, s)),
             2 => (0usize..4, any::<bool>()).prop_map(|(d, up)| Op::Network(d, up)),
+            1 => (0usize..4).prop_map(Op::Blip),
+            1 => (0usize..4).prop_map(Op::LoseAck),
             1 => Just(Op::Settle),
+            1 => Just(Op::Tick),
         ]
     }
 
+    fn cases() -> u32 {
+        std::env::var("FRONTDESK_SIM_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256)
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
         #[test]
         fn every_device_converges_after_any_schedule_of_edits_and_outages(ops in proptest::collection::vec(op(), 1..40)) {
             let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff, Role::Staff]);
@@ -483,10 +511,22 @@ mod random_schedules {
                         }
                     }
                     Op::Network(d, up) => sim.set_network(d, up),
+                    Op::Blip(d) => sim.drop_socket(d),
+                    Op::LoseAck(d) => { sim.relay.lose_next_ack.insert(d); }
                     Op::Settle => sim.settle(),
+                    Op::Tick => {
+                        sim.now += 1_500;
+                        for d in 0..4 {
+                            let effects = sim.devices[d].client.handle(SyncEvent::Tick, sim.now, 0.5);
+                            sim.effects(d, effects);
+                        }
+                        sim.pump();
+                    }
                 }
                 sim.now += 7;
             }
+            // The network heals and stops losing messages.
+            sim.relay.lose_next_ack.clear();
             for d in 0..4 { sim.set_network(d, true); }
             sim.settle();
             let reference = sim.names(1);
@@ -495,6 +535,24 @@ mod random_schedules {
                 prop_assert_eq!(sim.names(desk), reference.clone());
             }
             for d in 0..4 { prop_assert_eq!(sim.pending(d), 0); }
+            // Same heads everywhere, and every document survives save → load unchanged.
+            let mut docs: Vec<String> = sim.devices[1].replica.names().map(str::to_owned).collect();
+            docs.sort();
+            for desk in 2..4 {
+                let mut theirs: Vec<String> = sim.devices[desk].replica.names().map(str::to_owned).collect();
+                theirs.sort();
+                prop_assert_eq!(&theirs, &docs);
+            }
+            for doc in &docs {
+                let reference = sim.devices[1].replica.heads(doc);
+                for desk in 2..4 {
+                    prop_assert_eq!(sim.devices[desk].replica.heads(doc), reference.clone(), "{}", doc);
+                }
+                let saved = sim.devices[1].replica.save(doc);
+                let mut reloaded = Replica::new([9; 16]);
+                reloaded.load(doc, &saved).unwrap();
+                prop_assert_eq!(reloaded.heads(doc), reference);
+            }
         }
     }
 }

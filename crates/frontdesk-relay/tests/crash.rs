@@ -1,0 +1,168 @@
+//! The relay process killed with SIGKILL while devices push: every acknowledged chunk must be
+//! there after a restart, and the database must pass its integrity check every time.
+//!
+//! `FRONTDESK_CRASH_ROUNDS` sets the number of rounds (the test command runs a few; `cargo xtask
+//! soak` runs 100).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, ServerMsg};
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+
+const RELAY: &str = env!("CARGO_BIN_EXE_frontdesk-relay");
+const DEVICES: usize = 10;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap()
+}
+
+fn start(data: &Path, port: u16) -> Child {
+    let mut child = Command::new(RELAY)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("relay starts");
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return child;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("relay did not listen");
+}
+
+fn add_device(data: &Path, name: &str) -> String {
+    let out = Command::new(RELAY)
+        .args(["device", "add", "--role", "staff", "--name", name, "--data"])
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let start = text.find("\"token\":\"").unwrap() + 9;
+    text[start..].split('"').next().unwrap().to_owned()
+}
+
+/// A chunk's bytes name the chunk, so presence can be checked by content.
+fn chunk_for(device: usize, n: u32) -> (ChunkId, Vec<u8>) {
+    let mut id = [0u8; 16];
+    id[0] = device as u8;
+    id[1..5].copy_from_slice(&n.to_le_bytes());
+    let mut bytes = id.to_vec();
+    bytes.extend(std::iter::repeat_n(0xAB, 300));
+    (ChunkId(id), bytes)
+}
+
+/// One device pushing as fast as acks come back; returns the chunk ids the relay acknowledged.
+async fn push_until_killed(port: u16, token: String, device: usize, first: u32) -> Vec<ChunkId> {
+    let mut acked = Vec::new();
+    let Ok((mut ws, _)) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/sync")).await else {
+        return acked;
+    };
+    let hello = ClientMsg::Hello { token, protocol: PROTOCOL_VERSION }.encode();
+    if ws.send(Message::Binary(hello.into())).await.is_err() {
+        return acked;
+    }
+    let doc = format!("day/crash-{}", device % 3); // devices share documents
+    let mut n = first;
+    // Keep a few pushes in flight, like a device flushing its outbox.
+    let mut in_flight = 0;
+    loop {
+        while in_flight < 8 {
+            let (chunk_id, bytes) = chunk_for(device, n);
+            n += 1;
+            let push = ClientMsg::Push { doc: doc.clone(), chunk_id, bytes }.encode();
+            if ws.send(Message::Binary(push.into())).await.is_err() {
+                return acked;
+            }
+            in_flight += 1;
+        }
+        match ws.next().await {
+            Some(Ok(Message::Binary(frame))) => match ServerMsg::decode(&frame) {
+                Ok(ServerMsg::Ack { chunk_id, .. }) => {
+                    acked.push(chunk_id);
+                    in_flight -= 1;
+                }
+                Ok(_) => {}
+                Err(_) => return acked,
+            },
+            Some(Ok(_)) => {}
+            _ => return acked,
+        }
+    }
+}
+
+/// Everything the relay holds for a document, as chunk ids (read from the chunk bytes).
+async fn stored(port: u16, token: &str, doc: &str) -> Vec<ChunkId> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/sync")).await.unwrap();
+    let hello = ClientMsg::Hello { token: token.to_owned(), protocol: PROTOCOL_VERSION }.encode();
+    ws.send(Message::Binary(hello.into())).await.unwrap();
+    let sub = ClientMsg::Subscribe { doc: doc.to_owned(), after_seq: 0 }.encode();
+    ws.send(Message::Binary(sub.into())).await.unwrap();
+    let mut ids = Vec::new();
+    while let Some(Ok(msg)) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.unwrap() {
+        let Message::Binary(frame) = msg else { continue };
+        match ServerMsg::decode(&frame).unwrap() {
+            ServerMsg::Chunk { bytes, .. } => ids.push(ChunkId(bytes[..16].try_into().unwrap())),
+            ServerMsg::Synced { .. } => break,
+            _ => {}
+        }
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_pushes_loses_no_acknowledged_chunk() {
+    let rounds: usize = std::env::var("FRONTDESK_CRASH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let tokens: Vec<String> = (0..DEVICES).map(|i| add_device(data.path(), &format!("tablet {i}"))).collect();
+    let mut acked_by_doc: BTreeMap<String, Vec<ChunkId>> = BTreeMap::new();
+    let mut total_acked = 0;
+    for round in 0..rounds {
+        let mut relay = start(data.path(), port);
+        let pushers: Vec<_> = tokens
+            .iter()
+            .enumerate()
+            .map(|(device, token)| {
+                let first = (round as u32) * 1_000_000;
+                tokio::spawn(push_until_killed(port, token.clone(), device, first))
+            })
+            .collect();
+        // Kill at a moment that differs from round to round.
+        let after = 150 + (round * 97) % 400;
+        tokio::time::sleep(Duration::from_millis(after as u64)).await;
+        relay.kill().unwrap();
+        relay.wait().unwrap();
+        for (device, pusher) in pushers.into_iter().enumerate() {
+            let acked = pusher.await.unwrap();
+            total_acked += acked.len();
+            acked_by_doc.entry(format!("day/crash-{}", device % 3)).or_default().extend(acked);
+        }
+        let check = Command::new(RELAY).args(["check", "--data"]).arg(data.path()).output().unwrap();
+        assert!(
+            check.status.success(),
+            "round {round}: integrity check failed: {}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+    assert!(total_acked > rounds * 10, "the devices got acknowledgements ({total_acked})");
+
+    let mut relay = start(data.path(), port);
+    for (doc, acked) in &acked_by_doc {
+        let present: std::collections::HashSet<ChunkId> = stored(port, &tokens[0], doc).await.into_iter().collect();
+        let lost: Vec<_> = acked.iter().filter(|id| !present.contains(id)).collect();
+        assert!(lost.is_empty(), "{doc}: {} acknowledged chunks lost, e.g. {:?}", lost.len(), lost.first());
+    }
+    println!("{rounds} SIGKILL rounds, {DEVICES} devices, {total_acked} acknowledged chunks, none lost");
+    relay.kill().unwrap();
+    let _ = relay.wait();
+}
