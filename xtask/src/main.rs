@@ -27,6 +27,7 @@ fn main() -> std::process::ExitCode {
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         Some("soak") => soak(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         Some("dist") => setup_app_tools().and_then(|()| build_app()),
         _ => {
             eprintln!(
@@ -35,6 +36,7 @@ fn main() -> std::process::ExitCode {
                  test                                          every check and test (what CI runs)\n\
                  bench                                         the benchmarks (figures for BENCHMARKS.md)\n\
                  soak [--cases N] [--rounds N]                 the long reliability runs (figures for RELIABILITY.md)\n\
+                 fuzz [--seconds N]                            each fuzz target for N seconds (nightly + cargo-fuzz)\n\
                  dist                                          build the app into dist/"
             );
             std::process::exit(2);
@@ -374,6 +376,37 @@ fn soak(args: &[String]) -> Result<()> {
         ])
         .env("FRONTDESK_CRASH_ROUNDS", &rounds))?;
     say(&format!("soak passed in {:.0?}", started.elapsed()));
+    Ok(())
+}
+
+// ---------------------------------------------------------------- fuzz
+
+const FUZZ_TARGETS: [&str; 3] = ["relay_decode", "client_frames", "document_chunks"];
+
+fn fuzz(args: &[String]) -> Result<()> {
+    let mut seconds = "60".to_owned();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--seconds" => seconds = it.next().context("--seconds needs a number")?.clone(),
+            other => bail!("unknown option {other} (expected --seconds)"),
+        }
+    }
+    let toolchains = output(cmd("rustup").args(["toolchain", "list"])).unwrap_or_default();
+    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+        bail!("fuzzing needs the nightly toolchain: rustup toolchain install nightly");
+    }
+    ensure_cargo_tool("cargo-fuzz", "cargo-fuzz", "0.13.2", true, 3)?;
+    for target in FUZZ_TARGETS {
+        say(&format!("fuzzing {target} for {seconds} s"));
+        run(cmd("cargo").args(["+nightly", "fuzz", "run", target, "--"]).args([
+            format!("-max_total_time={seconds}"),
+            "-rss_limit_mb=1024".to_owned(),
+            "-timeout=10".to_owned(),
+            "-max_len=65536".to_owned(),
+        ]))?;
+    }
+    say("no crash, no leak over the limit, no timeout");
     Ok(())
 }
 
