@@ -192,6 +192,24 @@ impl Drop for Driver {
     }
 }
 
+/// A Chrome DevTools command sent through chromedriver (`goog/cdp/execute`), for what no person
+/// can do from the page: crash the renderer, shrink the storage quota.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()))
+    }
+}
+
 /// One browser window, used as a person would.
 pub struct Browser {
     pub client: Client,
@@ -348,6 +366,17 @@ impl Browser {
         "#;
         let count = self.client.execute_async(script, vec![json!(database), json!(store)]).await?;
         count.as_u64().with_context(|| format!("could not count {database}/{store}: {count}"))
+    }
+
+    /// Runs a DevTools command on this browser's page.
+    pub async fn devtools(&self, cmd: &'static str, params: serde_json::Value) -> Result<serde_json::Value> {
+        Ok(self.client.issue_cmd(Cdp { cmd, params }).await?)
+    }
+
+    /// Crashes the page's renderer process, as an out-of-memory kill or a GPU fault would.
+    pub async fn crash_renderer(&self) {
+        // The command does not answer: the page it would answer from is gone.
+        let _ = tokio::time::timeout(Duration::from_secs(3), self.devtools("Page.crash", json!({}))).await;
     }
 
     pub async fn screenshot(&self, name: &str) -> Result<()> {

@@ -153,3 +153,69 @@ async fn a_reload_with_the_relay_down_still_shows_the_board() -> Result<()> {
     desk.wait_for_column("With staff", &["Fátima Gil"], SOON).await?;
     lobby.close().await
 }
+
+/// Statuses as the desk shows them: (column, name) pairs, sorted.
+async fn board_state(desk: &harness::Browser, names: &[&str]) -> Result<Vec<(String, String)>> {
+    let mut state = Vec::new();
+    for column in ["Waiting", "With staff", "Finished"] {
+        for name in desk.names_in(column).await? {
+            if names.contains(&name.as_str()) {
+                state.push((column.to_owned(), name));
+            }
+        }
+    }
+    state.sort();
+    Ok(state)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_edit_the_desk_showed_survives_a_renderer_crash() -> Result<()> {
+    let mut lobby = Lobby::open(&[TABLET]).await?;
+    let names = ["Hugo Paz", "Inés Rey", "Jon Ibarra"];
+    for name in names {
+        check_in_at_kiosk(&lobby.kiosk, name, "I'd like a service", None).await?;
+    }
+    lobby.desks[0].wait_for_column("Waiting", &names, SOON).await?;
+    lobby.desks[0].wait_for_offline_ready().await?;
+    // With the relay gone, the tablet's own storage is the only copy of what staff do next.
+    lobby.relay.kill();
+    let desk_url = lobby.relay.url("/desk");
+    let actions = [("Hugo Paz", "Call in"), ("Inés Rey", "No-show"), ("Hugo Paz", "Done")];
+    for (round, (name, action)) in actions.into_iter().enumerate() {
+        let desk = &lobby.desks[0];
+        desk.click_in_card(name, action).await?;
+        // Crash at a different moment each round: at once, or after the screen caught up.
+        if round > 0 {
+            tokio::time::sleep(Duration::from_millis(30 * round as u64)).await;
+        }
+        let shown = board_state(desk, &names).await?;
+        desk.crash_renderer().await;
+        // The person reloads the tab (a crashed tab shows Chrome's error page).
+        desk.goto(&desk_url).await?;
+        desk.wait_for_text("Offline", RECONNECT).await?;
+        let after = board_state(desk, &names).await?;
+        for entry in &shown {
+            assert!(after.contains(entry), "round {round}: {entry:?} was on screen before the crash, gone after: {after:?}");
+        }
+    }
+    lobby.desks[0].wait_for_column("Finished", &["Hugo Paz", "Inés Rey"], SOON).await?;
+    lobby.relay.restart()?;
+    let late = lobby.open_desk(TABLET.0, TABLET.1).await?;
+    late.wait_for_column("Finished", &["Hugo Paz", "Inés Rey"], RECONNECT).await?;
+    late.wait_for_column("Waiting", &["Jon Ibarra"], SOON).await?;
+    late.close().await?;
+    lobby.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_is_shown_at_once_and_the_check_in_still_reaches_the_desk() -> Result<()> {
+    let lobby = Lobby::open(&[TABLET]).await?;
+    let origin = lobby.relay.url("");
+    lobby.kiosk.devtools("Storage.overrideQuotaForOrigin", serde_json::json!({ "origin": origin, "quotaSize": 0 })).await?;
+    check_in_at_kiosk(&lobby.kiosk, "Karla Soto", "I'd like a service", None).await?;
+    lobby.kiosk.wait_for_text("storage is full", Duration::from_secs(1)).await?;
+    lobby.kiosk.screenshot("kiosk-storage-full").await?;
+    // Not saved on the kiosk, but sent: the relay has it and the desk shows it.
+    lobby.desks[0].wait_for_column("Waiting", &["Karla Soto"], SOON).await?;
+    lobby.close().await
+}
