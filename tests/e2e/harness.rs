@@ -142,7 +142,11 @@ impl Driver {
         use std::os::unix::process::CommandExt;
         let port = free_port();
         let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let child = Command::new(&bin)
+        let mut command = Command::new(&bin);
+        if let Ok(log) = std::env::var("E2E_DRIVER_LOG") {
+            command.arg(format!("--log-path={log}")).arg("--verbose");
+        }
+        let child = command
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -373,10 +377,15 @@ impl Browser {
         Ok(self.client.issue_cmd(Cdp { cmd, params }).await?)
     }
 
-    /// Crashes the page's renderer process, as an out-of-memory kill or a GPU fault would.
-    pub async fn crash_renderer(&self) {
-        // The command does not answer: the page it would answer from is gone.
+    /// Crashes the page's renderer process (as an out-of-memory kill or a GPU fault would), then
+    /// does what a person does: opens the app again in another tab of the same browser.
+    pub async fn crash_and_reopen(&self, url: &str) -> Result<()> {
+        // The spare tab is opened first: once a tab has crashed, chromedriver cannot open another.
+        let spare = self.client.new_window(true).await.context("opening a spare tab")?;
+        // The command gets no answer: the page it would answer from is gone.
         let _ = tokio::time::timeout(Duration::from_secs(3), self.devtools("Page.crash", json!({}))).await;
+        self.client.switch_to_window(spare.handle).await?;
+        self.goto(url).await
     }
 
     pub async fn screenshot(&self, name: &str) -> Result<()> {

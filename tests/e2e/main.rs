@@ -189,13 +189,14 @@ async fn every_edit_the_desk_showed_survives_a_renderer_crash() -> Result<()> {
             tokio::time::sleep(Duration::from_millis(30 * round as u64)).await;
         }
         let shown = board_state(desk, &names).await?;
-        desk.crash_renderer().await;
-        // The person reloads the tab (a crashed tab shows Chrome's error page).
-        desk.goto(&desk_url).await?;
+        desk.crash_and_reopen(&desk_url).await?;
         desk.wait_for_text("Offline", RECONNECT).await?;
         let after = board_state(desk, &names).await?;
         for entry in &shown {
-            assert!(after.contains(entry), "round {round}: {entry:?} was on screen before the crash, gone after: {after:?}");
+            assert!(
+                after.contains(entry),
+                "round {round}: {entry:?} was on screen before the crash, gone after: {after:?}"
+            );
         }
     }
     lobby.desks[0].wait_for_column("Finished", &["Hugo Paz", "Inés Rey"], SOON).await?;
@@ -211,7 +212,10 @@ async fn every_edit_the_desk_showed_survives_a_renderer_crash() -> Result<()> {
 async fn a_full_disk_is_shown_at_once_and_the_check_in_still_reaches_the_desk() -> Result<()> {
     let lobby = Lobby::open(&[TABLET]).await?;
     let origin = lobby.relay.url("");
-    lobby.kiosk.devtools("Storage.overrideQuotaForOrigin", serde_json::json!({ "origin": origin, "quotaSize": 0 })).await?;
+    lobby
+        .kiosk
+        .devtools("Storage.overrideQuotaForOrigin", serde_json::json!({ "origin": origin, "quotaSize": 1 }))
+        .await?;
     check_in_at_kiosk(&lobby.kiosk, "Karla Soto", "I'd like a service", None).await?;
     lobby.kiosk.wait_for_text("storage is full", Duration::from_secs(1)).await?;
     lobby.kiosk.screenshot("kiosk-storage-full").await?;
