@@ -489,7 +489,7 @@ mod random_schedules {
     }
 
     fn cases() -> u32 {
-        std::env::var("FRONTDESK_SIM_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256)
+        std::env::var("FRONTDESK_SIM_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1000)
     }
 
     proptest! {
