@@ -74,7 +74,19 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let storage_problem = device.with_value(|d| d.storage_problem);
     let now = RwSignal::new(now_ms());
     let last_action = RwSignal::new(None::<LastAction>);
-    let clock = set_interval_with_handle(move || now.set(now_ms()), std::time::Duration::from_secs(1)).ok();
+    let clock = set_interval_with_handle(
+        move || {
+            now.set(now_ms());
+            // A desk left open overnight turns to the new day's board by itself.
+            if Local::now().date_naive() != today
+                && let Some(window) = web_sys::window()
+            {
+                let _ = window.location().reload();
+            }
+        },
+        std::time::Duration::from_secs(1),
+    )
+    .ok();
     on_cleanup(move || {
         if let Some(clock) = clock {
             clock.clear();
