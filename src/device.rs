@@ -87,14 +87,11 @@ impl Device {
         watches: Vec<String>,
     ) -> Result<Rc<Device>, StorageError> {
         let store = Store::open(mode.database()).await?;
-        let stored = store.load_docs().await?;
+        let stored = store.load_docs(&docs, &watches).await?;
         let outbox = store.load_outbox().await?;
         let mut replica = Replica::new(random_bytes());
         let mut cursors = Vec::new();
-        // Only today's documents are loaded; older days stay on disk (memory stays flat over a year).
-        let wanted =
-            |name: &str| docs.iter().any(|d| d == name) || watches.iter().any(|p| name.starts_with(p.as_str()));
-        for doc in stored.into_iter().filter(|d| wanted(&d.name)) {
+        for doc in stored {
             match replica.load(&doc.name, &doc.bytes) {
                 Ok(()) => cursors.push((doc.name, doc.cursor)),
                 // Keep going: the relay will send the document again from the start.
@@ -155,12 +152,6 @@ impl Device {
     /// Names of the documents held that start with `prefix`.
     pub fn docs_under(&self, prefix: &str) -> Vec<String> {
         self.state.borrow().replica.names().filter(|n| n.starts_with(prefix)).map(str::to_owned).collect()
-    }
-
-    /// Follows one more document.
-    pub fn subscribe(self: &Rc<Self>, doc: &str) {
-        let effects = self.state.borrow_mut().client.subscribe(doc);
-        self.run(effects);
     }
 
     /// Makes a local change, saves it durably, shows it, then sends it.

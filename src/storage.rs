@@ -76,58 +76,61 @@ pub struct Store {
     db: IdbDatabase,
 }
 
+/// Waits for the first of a success or a failure event, then detaches the handlers.
+///
+/// `attach` installs (and, given `None`, removes) the two handlers on a request or transaction.
+async fn settled(
+    attach: impl Fn(Option<&js_sys::Function>, Option<&js_sys::Function>),
+    on_ok: impl Fn() -> Result<JsValue, JsValue> + 'static,
+    on_fail: impl Fn() -> JsValue + 'static,
+) -> Result<JsValue, StorageError> {
+    let (sender, rx) = oneshot::channel::<Result<JsValue, JsValue>>();
+    let sender = Rc::new(RefCell::new(Some(sender)));
+    let ok_sender = sender.clone();
+    let ok = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+        if let Some(s) = ok_sender.borrow_mut().take() {
+            let _ = s.send(on_ok());
+        }
+    });
+    let fail = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+        if let Some(s) = sender.borrow_mut().take() {
+            let _ = s.send(Err(on_fail()));
+        }
+    });
+    attach(Some(ok.as_ref().unchecked_ref()), Some(fail.as_ref().unchecked_ref()));
+    let result = rx.await;
+    attach(None, None);
+    result.map_err(|_| StorageError::Failed("the browser dropped a storage request".into()))?.map_err(js_error)
+}
+
 /// Resolves when the request succeeds (with its result) or fails.
 async fn request(req: &IdbRequest) -> Result<JsValue, StorageError> {
-    let (tx, rx) = oneshot::channel::<Result<JsValue, JsValue>>();
-    let tx = Rc::new(RefCell::new(Some(tx)));
-    let ok_tx = tx.clone();
-    let ok_req = req.clone();
-    let on_success = Closure::once(move |_: web_sys::Event| {
-        if let Some(tx) = ok_tx.borrow_mut().take() {
-            let _ = tx.send(ok_req.result());
-        }
-    });
-    let err_req = req.clone();
-    let on_error = Closure::once(move |_: web_sys::Event| {
-        if let Some(tx) = tx.borrow_mut().take() {
-            let err = err_req.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::from_str("request failed"));
-            let _ = tx.send(Err(err));
-        }
-    });
-    req.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
-    req.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let result = rx.await.map_err(|_| StorageError::Failed("request dropped".into()))?;
-    req.set_onsuccess(None);
-    req.set_onerror(None);
-    result.map_err(js_error)
+    let (ok_req, err_req) = (req.clone(), req.clone());
+    settled(
+        |ok, fail| {
+            req.set_onsuccess(ok);
+            req.set_onerror(fail);
+        },
+        move || ok_req.result(),
+        move || err_req.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::from_str("request failed")),
+    )
+    .await
 }
 
 /// Resolves when the transaction has committed (or failed).
 async fn committed(tx: &IdbTransaction) -> Result<(), StorageError> {
-    let (sender, rx) = oneshot::channel::<Result<(), JsValue>>();
-    let sender = Rc::new(RefCell::new(Some(sender)));
-    let done = sender.clone();
-    let on_complete = Closure::once(move |_: web_sys::Event| {
-        if let Some(s) = done.borrow_mut().take() {
-            let _ = s.send(Ok(()));
-        }
-    });
     let err_tx = tx.clone();
-    let failed = sender.clone();
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
-        if let Some(s) = failed.borrow_mut().take() {
-            let err = err_tx.error().map(JsValue::from).unwrap_or(JsValue::from_str("transaction aborted"));
-            let _ = s.send(Err(err));
-        }
-    });
-    tx.set_oncomplete(Some(on_complete.as_ref().unchecked_ref()));
-    tx.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    tx.set_onabort(Some(on_error.as_ref().unchecked_ref()));
-    let result = rx.await.map_err(|_| StorageError::Failed("transaction dropped".into()))?;
-    tx.set_oncomplete(None);
-    tx.set_onerror(None);
-    tx.set_onabort(None);
-    result.map_err(js_error)
+    settled(
+        |ok, fail| {
+            tx.set_oncomplete(ok);
+            tx.set_onerror(fail);
+            tx.set_onabort(fail);
+        },
+        || Ok(JsValue::UNDEFINED),
+        move || err_tx.error().map(JsValue::from).unwrap_or(JsValue::from_str("transaction aborted")),
+    )
+    .await
+    .map(|_| ())
 }
 
 fn bytes_of(value: &JsValue, key: &str) -> Vec<u8> {
@@ -144,6 +147,14 @@ fn string_of(value: &JsValue, key: &str) -> Option<String> {
 
 fn number_of(value: &JsValue, key: &str) -> f64 {
     Reflect::get(value, &key.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+}
+
+fn stored_doc(value: &JsValue) -> Option<StoredDoc> {
+    Some(StoredDoc {
+        name: string_of(value, "name")?,
+        bytes: bytes_of(value, "bytes"),
+        cursor: number_of(value, "cursor") as u64,
+    })
 }
 
 fn record(fields: &[(&str, JsValue)]) -> Object {
@@ -200,21 +211,23 @@ impl Store {
         tx.object_store(name).map_err(js_error)
     }
 
-    /// Every stored document.
-    pub async fn load_docs(&self) -> Result<Vec<StoredDoc>, StorageError> {
+    /// The stored documents named in `names` or starting with one of `prefixes` (only those are
+    /// read: a tablet keeps a year of days on disk and loads just today's).
+    pub async fn load_docs(&self, names: &[String], prefixes: &[String]) -> Result<Vec<StoredDoc>, StorageError> {
         let tx = self.transaction(IdbTransactionMode::Readonly)?;
         let docs = Self::object_store(&tx, DOCS)?;
-        let all = request(&docs.get_all().map_err(js_error)?).await?;
-        Ok(Array::from(&all)
-            .iter()
-            .filter_map(|v| {
-                Some(StoredDoc {
-                    name: string_of(&v, "name")?,
-                    bytes: bytes_of(&v, "bytes"),
-                    cursor: number_of(&v, "cursor") as u64,
-                })
-            })
-            .collect())
+        let mut found = Vec::new();
+        for name in names {
+            let value = request(&docs.get(&name.into()).map_err(js_error)?).await?;
+            found.extend(stored_doc(&value));
+        }
+        for prefix in prefixes {
+            let range =
+                web_sys::IdbKeyRange::bound(&prefix.into(), &format!("{prefix}\u{ffff}").into()).map_err(js_error)?;
+            let values = request(&docs.get_all_with_key(&range).map_err(js_error)?).await?;
+            found.extend(Array::from(&values).iter().filter_map(|v| stored_doc(&v)));
+        }
+        Ok(found)
     }
 
     /// Every chunk not yet acknowledged, oldest first.

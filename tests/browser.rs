@@ -35,7 +35,7 @@ async fn documents_and_the_outbox_survive_reopening_the_database() {
     drop(store);
 
     let store = Store::open(name).await.expect("reopen");
-    let docs = store.load_docs().await.expect("docs");
+    let docs = store.load_docs(&["day/2026-11-26".into()], &[]).await.expect("docs");
     assert_eq!(docs.len(), 1);
     assert_eq!(
         (docs[0].name.as_str(), docs[0].bytes.as_slice(), docs[0].cursor),
@@ -50,6 +50,33 @@ async fn documents_and_the_outbox_survive_reopening_the_database() {
 
     store.commit(vec![Write::OutboxDelete(ChunkId([2; 16]))]).await.expect("delete");
     assert_eq!(store.load_outbox().await.expect("outbox").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn only_the_documents_asked_for_are_read() {
+    let name = "test-storage-selective";
+    let _ = Store::destroy(name).await;
+    let store = Store::open(name).await.expect("open");
+    let doc = |name: &str| Write::Doc { name: name.into(), bytes: vec![1], cursor: 0 };
+    store
+        .commit(vec![
+            doc("day/2026-11-25"),
+            doc("day/2026-11-26"),
+            doc("inbox/2026-11-25/k1"),
+            doc("inbox/2026-11-26/k1"),
+            doc("inbox/2026-11-26/k2"),
+        ])
+        .await
+        .expect("commit");
+    let mut names: Vec<String> = store
+        .load_docs(&["day/2026-11-26".into()], &["inbox/2026-11-26/".into()])
+        .await
+        .expect("load")
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["day/2026-11-26", "inbox/2026-11-26/k1", "inbox/2026-11-26/k2"]);
 }
 
 #[wasm_bindgen_test]

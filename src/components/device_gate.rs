@@ -89,7 +89,7 @@ pub fn SetupForm(mode: Mode) -> impl IntoView {
                 </label>
                 {(mode == Mode::Kiosk).then(|| view! {
                     <label class="field">
-                        <span class="field__label">"Device id"</span>
+                        <span class="field__label">{Msg::SetupDeviceId.text(lang)}</span>
                         <input class="field__input" type="text" autocomplete="off" spellcheck="false"
                             prop:value=device on:input=move |ev| device.set(event_target_value(&ev)) />
                     </label>

@@ -92,11 +92,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             clock.clear();
         }
     });
-    // Waits are shown in minutes: refresh the board on data changes and once every 15 s.
-    let minute_tick = Memo::new(move |_| now.get() / 15_000);
+    // The board changes with the documents; the waits shown on it tick with the clock (live_wait).
     let board = Memo::new(move |_| {
         revision.track();
-        minute_tick.track();
         read_board(device, today, now.get_untracked())
     });
     let t = move |msg: Msg| msg.text(lang.get());
@@ -131,7 +129,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let count = move |pred: fn(VisitStatus) -> bool| board.with(|b| b.iter().filter(|e| pred(e.status)).count());
     let average_wait = move || {
         board.with(|b| {
-            let waits: Vec<i64> = b.iter().filter(|e| e.status != VisitStatus::NoShow).map(|e| e.waited_ms).collect();
+            let now = now.get();
+            let waits: Vec<i64> =
+                b.iter().filter(|e| e.status != VisitStatus::NoShow).map(|e| live_wait(e, now)).collect();
             if waits.is_empty() {
                 "—".to_owned()
             } else {
@@ -149,8 +149,8 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                     <p class="board-column__empty">{move || t(Msg::NoOneHere)}</p>
                 </Show>
                 <ol class="visit-list">
-                    <For each=entries key=|e| (e.check_in.id.clone(), e.status, e.waited_ms / 60_000) let:entry>
-                        <VisitCard entry lang=lang_signal on_status=Callback::new(move |(e, s): (BoardEntry, VisitStatus)| set_status(&e, s))/>
+                    <For each=entries key=|e| (e.check_in.id.clone(), e.status) let:entry>
+                        <VisitCard entry now lang=lang_signal on_status=Callback::new(move |(e, s): (BoardEntry, VisitStatus)| set_status(&e, s))/>
                     </For>
                 </ol>
             </section>
@@ -198,10 +198,16 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
 }
 
 #[component]
-fn VisitCard(entry: BoardEntry, lang: Signal<Lang>, on_status: Callback<(BoardEntry, VisitStatus)>) -> impl IntoView {
+fn VisitCard(
+    entry: BoardEntry,
+    now: RwSignal<i64>,
+    lang: Signal<Lang>,
+    on_status: Callback<(BoardEntry, VisitStatus)>,
+) -> impl IntoView {
     let t = move |msg: Msg| msg.text(lang.get());
     let status = entry.status;
-    let wait = entry.waited_ms;
+    let shown = entry.clone();
+    let wait = move || live_wait(&shown, now.get());
     let reason = entry.check_in.reason;
     let detail = entry.check_in.detail.clone();
     let card = entry.clone();
@@ -235,12 +241,17 @@ fn VisitCard(entry: BoardEntry, lang: Signal<Lang>, on_status: Callback<(BoardEn
                 <span class="visit-card__reason">{move || t(reason_msg(reason))}{(!detail.is_empty()).then(|| format!(" · {detail}"))}</span>
                 <span class="visit-card__wait">
                     {move || if status == VisitStatus::Waiting { t(Msg::WaitingFor) } else { t(Msg::Waited) }}" "
-                    {move || format_wait(wait, lang.get())}
+                    {move || format_wait(wait(), lang.get())}
                 </span>
             </div>
             <div class="visit-card__actions">{actions}</div>
         </li>
     }
+}
+
+/// How long a visitor has waited as of `now`: still counting while they wait, fixed once called.
+fn live_wait(entry: &BoardEntry, now: i64) -> i64 {
+    if entry.status == VisitStatus::Waiting { (now - entry.check_in.at_ms).max(0) } else { entry.waited_ms }
 }
 
 fn format_date(date: NaiveDate, lang: Lang) -> String {

@@ -1,7 +1,7 @@
 //! The lobby kiosk: a visitor checks in, gets a queue number, and the screen forgets them.
 
 use chrono::Local;
-use frontdesk_core::check_in::{CheckIn, CheckInError, MAX_NAME};
+use frontdesk_core::check_in::{CheckIn, CheckInError, visitor_name};
 use frontdesk_core::{VisitId, VisitReason, doc_name};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -43,6 +43,14 @@ fn reason_label(reason: VisitReason) -> (Msg, Msg) {
         VisitReason::Appointment => (Msg::ReasonAppointment, Msg::ReasonAppointmentHint),
         VisitReason::WalkIn => (Msg::ReasonWalkIn, Msg::ReasonWalkInHint),
         VisitReason::SeeStaff => (Msg::ReasonSeeStaff, Msg::ReasonSeeStaffHint),
+    }
+}
+
+fn error_msg(error: CheckInError) -> Msg {
+    match error {
+        CheckInError::NameMissing => Msg::NameMissing,
+        CheckInError::NameTooLong => Msg::NameTooLong,
+        CheckInError::DetailTooLong => Msg::DetailTooLong,
     }
 }
 
@@ -116,15 +124,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     });
 
     let validate_name = move || -> bool {
-        let value = name.get_untracked();
-        let trimmed = value.trim();
-        let error = if trimmed.is_empty() {
-            Some(Msg::NameMissing)
-        } else if trimmed.chars().count() > MAX_NAME {
-            Some(Msg::NameTooLong)
-        } else {
-            None
-        };
+        let error = visitor_name(&name.get_untracked()).err().map(error_msg);
         name_error.set(error);
         error.is_none()
     };
@@ -204,7 +204,10 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                     on:input=move |ev| {
                         touch();
                         name.set(event_target_value(&ev));
-                        if name_error.get_untracked().is_some() || name.get_untracked().trim().chars().count() > MAX_NAME {
+                        // Say "too long" as they type; "missing" only once they try to go on.
+                        if name_error.get_untracked().is_some()
+                            || visitor_name(&name.get_untracked()) == Err(CheckInError::NameTooLong)
+                        {
                             validate_name();
                         }
                     } autofocus />

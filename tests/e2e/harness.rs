@@ -262,6 +262,14 @@ impl Browser {
         }
     }
 
+    /// Waits until the device is online with nothing waiting to sync.
+    pub async fn wait_until_synced(&self, timeout: Duration) -> Result<Duration> {
+        self.wait_until(timeout, "online with nothing waiting to sync", |t| {
+            t.contains("Online") && !t.contains("waiting to sync")
+        })
+        .await
+    }
+
     /// Waits for an element matching an XPath expression.
     pub async fn wait_for(&self, xpath: &str, timeout: Duration) -> Result<fantoccini::elements::Element> {
         let start = Instant::now();

@@ -66,7 +66,7 @@ async fn a_kiosk_check_in_appears_on_two_desks_and_staff_can_call_undo_and_finis
     // once the relay has their check-ins.
     let kiosk_text = kiosk.text().await?;
     assert!(!kiosk_text.contains("Ana") && !kiosk_text.contains("Bruno"), "kiosk still shows a visitor: {kiosk_text}");
-    kiosk.wait_until(SOON, "kiosk synced", |t| !t.contains("waiting to sync")).await?;
+    kiosk.wait_until_synced(SOON).await?;
     assert_eq!(kiosk.stored_records("frontdesk-kiosk", "outbox").await?, 0);
     lobby.close().await
 }
@@ -93,9 +93,8 @@ async fn offline_kiosk_and_desk_converge_when_the_relay_returns() -> Result<()> 
     desk.screenshot("desk-offline").await?;
 
     lobby.relay.restart()?;
-    let synced = |t: &str| t.contains("Online") && !t.contains("waiting to sync");
-    kiosk.wait_until(RECONNECT, "kiosk back online, nothing waiting", synced).await?;
-    desk.wait_until(RECONNECT, "desk back online, nothing waiting", synced).await?;
+    kiosk.wait_until_synced(RECONNECT).await?;
+    desk.wait_until_synced(RECONNECT).await?;
     desk.wait_for_column("Waiting", &["Diego Soto", "Elena Mora"], SOON).await?;
     desk.wait_for_column("With staff", &["Carmen Vidal"], SOON).await?;
 
@@ -121,8 +120,7 @@ async fn a_relay_killed_during_a_burst_of_check_ins_loses_none() -> Result<()> {
     lobby.relay.restart()?;
     lobby.relay.integrity_check()?;
     lobby.desks[0].wait_for_column("Waiting", &names, RECONNECT).await?;
-    let drained = |t: &str| t.contains("Online") && !t.contains("waiting to sync");
-    lobby.kiosk.wait_until(RECONNECT, "the kiosk's outbox drained", drained).await?;
+    lobby.kiosk.wait_until_synced(RECONNECT).await?;
     lobby.close().await
 }
 
@@ -134,7 +132,7 @@ async fn a_reload_with_the_relay_down_still_shows_the_board() -> Result<()> {
     desk.wait_for_column("Waiting", &["Fátima Gil"], SOON).await?;
     desk.click_in_card("Fátima Gil", "Call in").await?;
     desk.wait_for_column("With staff", &["Fátima Gil"], SOON).await?;
-    desk.wait_until(SOON, "the change synced", |t| !t.contains("waiting to sync")).await?;
+    desk.wait_until_synced(SOON).await?;
     desk.wait_for_offline_ready().await?;
     kiosk.wait_for_offline_ready().await?;
 

@@ -64,13 +64,7 @@ impl CheckIn {
         at_ms: i64,
         device: &str,
     ) -> Result<CheckIn, CheckInError> {
-        let name = collapse_spaces(name);
-        if name.is_empty() {
-            return Err(CheckInError::NameMissing);
-        }
-        if name.chars().count() > MAX_NAME {
-            return Err(CheckInError::NameTooLong);
-        }
+        let name = visitor_name(name)?;
         let detail = collapse_spaces(detail);
         if detail.chars().count() > MAX_DETAIL {
             return Err(CheckInError::DetailTooLong);
@@ -93,6 +87,18 @@ impl CheckIn {
         // Reconciling a plain struct into a fresh document cannot fail.
         let _ = autosurgeon::reconcile_prop(&mut doc, ROOT, self.id.as_str(), self);
         doc.save()
+    }
+}
+
+/// The name as it will be recorded (spaces collapsed), or why it cannot be.
+pub fn visitor_name(typed: &str) -> Result<String, CheckInError> {
+    let name = collapse_spaces(typed);
+    if name.is_empty() {
+        Err(CheckInError::NameMissing)
+    } else if name.chars().count() > MAX_NAME {
+        Err(CheckInError::NameTooLong)
+    } else {
+        Ok(name)
     }
 }
 

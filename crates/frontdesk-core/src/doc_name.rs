@@ -24,11 +24,6 @@ pub fn day(date: NaiveDate) -> String {
 /// The public document kiosks read.
 pub const KIOSK: &str = "kiosk";
 
-/// Whether a document name is a kiosk inbox.
-pub fn is_inbox(doc: &str) -> bool {
-    doc.starts_with("inbox/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,7 @@ macro_rules! random_id {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+                frontdesk_protocol::write_hex16(&self.0, f)
             }
         }
 
@@ -35,21 +35,10 @@ macro_rules! random_id {
         impl FromStr for $name {
             type Err = BadId;
             fn from_str(s: &str) -> Result<Self, BadId> {
-                parse_hex16(s).map($name).ok_or_else(|| BadId(s.to_owned()))
+                frontdesk_protocol::parse_hex16(s).map($name).ok_or_else(|| BadId(s.to_owned()))
             }
         }
     };
-}
-
-fn parse_hex16(s: &str) -> Option<[u8; 16]> {
-    if s.len() != 32 || !s.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 16];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).ok()?;
-    }
-    Some(out)
 }
 
 random_id!(

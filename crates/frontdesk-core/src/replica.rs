@@ -76,11 +76,6 @@ impl Replica {
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.docs.keys().map(String::as_str)
     }
-
-    /// Forgets a document (e.g. a past day on a kiosk).
-    pub fn drop_doc(&mut self, name: &str) {
-        self.docs.remove(name);
-    }
 }
 
 #[cfg(test)]

@@ -290,6 +290,15 @@ impl Sim {
     }
 }
 
+/// A client that has connected and been welcomed as `role`, with what the welcome made it do.
+fn welcomed(mut client: SyncClient, role: Role) -> (SyncClient, Vec<Effect>) {
+    client.handle(SyncEvent::Tick, 0, 0.0);
+    client.handle(SyncEvent::Opened, 0, 0.0);
+    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role }.encode();
+    let effects = client.handle(SyncEvent::Frame(welcome), 0, 0.0);
+    (client, effects)
+}
+
 #[test]
 fn a_kiosk_check_in_reaches_every_desk_and_a_status_change_reaches_the_others() {
     let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
@@ -390,13 +399,10 @@ fn an_unknown_token_stops_the_retries_and_says_why() {
 
 #[test]
 fn on_reconnect_the_client_resubscribes_after_its_cursor_and_resends_its_outbox() {
-    let mut client =
+    let client =
         SyncClient::new("t".into(), vec![(DAY.to_owned(), 7)], vec![(ChunkId([1; 16]), DAY.to_owned(), vec![42])]);
-    client.handle(SyncEvent::Tick, 0, 0.0);
-    client.handle(SyncEvent::Opened, 0, 0.0);
-    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff }.encode();
-    let sent: Vec<ClientMsg> = client
-        .handle(SyncEvent::Frame(welcome), 0, 0.0)
+    let (mut client, effects) = welcomed(client, Role::Staff);
+    let sent: Vec<ClientMsg> = effects
         .into_iter()
         .filter_map(|e| if let Effect::Send(f) = e { ClientMsg::decode(&f).ok() } else { None })
         .collect();
@@ -410,11 +416,7 @@ fn on_reconnect_the_client_resubscribes_after_its_cursor_and_resends_its_outbox(
 #[test]
 fn a_staff_device_offers_a_snapshot_after_many_chunks_and_a_kiosk_never_does() {
     for (role, expect) in [(Role::Staff, true), (Role::Kiosk, false)] {
-        let mut client = SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new());
-        client.handle(SyncEvent::Tick, 0, 0.0);
-        client.handle(SyncEvent::Opened, 0, 0.0);
-        let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role }.encode();
-        client.handle(SyncEvent::Frame(welcome), 0, 0.0);
+        let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), role);
         let mut wanted = Vec::new();
         for seq in 1..=frontdesk_core::sync_client::SNAPSHOT_AFTER_CHUNKS {
             let chunk = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![] }.encode();
@@ -446,11 +448,7 @@ fn an_unanswered_push_makes_the_client_reconnect_and_resend() {
 
 #[test]
 fn a_silent_link_is_pinged_then_closed() {
-    let mut client = SyncClient::new("t".into(), Vec::new(), Vec::new());
-    client.handle(SyncEvent::Tick, 0, 0.0);
-    client.handle(SyncEvent::Opened, 0, 0.0);
-    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff }.encode();
-    client.handle(SyncEvent::Frame(welcome), 0, 0.0);
+    let (mut client, _) = welcomed(SyncClient::new("t".into(), Vec::new(), Vec::new()), Role::Staff);
     assert_eq!(client.handle(SyncEvent::Tick, 16_000, 0.0), vec![Effect::Send(ClientMsg::Ping.encode())]);
     assert_eq!(client.handle(SyncEvent::Tick, 41_000, 0.0), vec![Effect::Close]);
 }

@@ -36,12 +36,26 @@ pub mod close {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ChunkId(pub [u8; 16]);
 
+/// Writes 16 random bytes as 32 lowercase hexadecimal digits (how ids are shown and stored).
+pub fn write_hex16(bytes: &[u8; 16], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
+}
+
+/// Reads 32 hexadecimal digits back into 16 bytes.
+pub fn parse_hex16(s: &str) -> Option<[u8; 16]> {
+    if s.len() != 32 || !s.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
 impl fmt::Display for ChunkId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in self.0 {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
+        write_hex16(&self.0, f)
     }
 }
 
@@ -54,14 +68,7 @@ impl fmt::Debug for ChunkId {
 impl std::str::FromStr for ChunkId {
     type Err = DecodeError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.len() != 32 || !s.is_ascii() {
-            return Err(DecodeError::Malformed);
-        }
-        let mut out = [0u8; 16];
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).map_err(|_| DecodeError::Malformed)?;
-        }
-        Ok(ChunkId(out))
+        parse_hex16(s).map(ChunkId).ok_or(DecodeError::Malformed)
     }
 }
 

@@ -8,6 +8,7 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{Semaphore, mpsc};
+use tokio_tungstenite::tungstenite::Error;
 
 use frontdesk_protocol::{ClientMsg, DecodeError, ErrorCode, PROTOCOL_VERSION, ServerMsg, close, valid_doc_name};
 
@@ -101,12 +102,12 @@ async fn next_frame(stream: &mut SplitStream<WebSocket>, max_frame: usize) -> Re
         match stream.next().await {
             None | Some(Ok(Message::Close(_))) => return Err(End::ClientClosed),
             Some(Err(err)) => {
-                // tungstenite reports an over-long message as an error before we see it.
-                let text = err.to_string();
-                if text.contains("too long") || text.contains("Space limit") {
+                // Over the transport's limit, tungstenite refuses the message before we see it.
+                let err = err.into_inner();
+                if let Some(Error::Capacity(_)) = err.downcast_ref::<Error>() {
                     return Err(closing(close::TOO_BIG, "frame over the size limit"));
                 }
-                return Err(closing(close::BAD_FRAME, format!("socket error: {text}")));
+                return Err(closing(close::BAD_FRAME, format!("socket error: {err}")));
             }
             Some(Ok(Message::Binary(bytes))) => {
                 if bytes.len() > max_frame {

@@ -77,11 +77,6 @@ impl Hub {
         kicked
     }
 
-    /// Connected peers right now.
-    pub fn connected(&self) -> usize {
-        self.inner.lock().map(|i| i.peers.len()).unwrap_or(0)
-    }
-
     pub fn subscribe(&self, doc: &str, peer: &Arc<Peer>) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let peers = inner.docs.entry(doc.to_owned()).or_default();

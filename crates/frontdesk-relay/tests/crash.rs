@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, ServerMsg};
+use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, Role, ServerMsg};
+use frontdesk_relay::store;
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -40,15 +41,8 @@ fn start(data: &Path, port: u16) -> Child {
 }
 
 fn add_device(data: &Path, name: &str) -> String {
-    let out = Command::new(RELAY)
-        .args(["device", "add", "--role", "staff", "--name", name, "--data"])
-        .arg(data)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    let start = text.find("\"token\":\"").unwrap() + 9;
-    text[start..].split('"').next().unwrap().to_owned()
+    let conn = store::Store::open_admin(&data.join("relay.sqlite3")).unwrap();
+    store::add_device(&conn, name, Role::Staff).unwrap().1
 }
 
 /// A chunk's bytes name the chunk, so presence can be checked by content.

@@ -255,9 +255,10 @@ async fn a_frame_over_the_limit_is_closed_with_1009() {
     let mut ws = relay.connect(&token).await;
     send(&mut ws, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![0; 100 * 1024] }).await;
     assert_eq!(close_code(&mut ws).await, close::TOO_BIG);
-    // Far over the limit, the transport itself refuses it; the relay still serves others.
+    // Far over the limit, the transport itself refuses it, with the same code; others are served.
     let mut ws = relay.connect(&token).await;
     let _ = ws.send(Message::Binary(vec![0u8; 300 * 1024].into())).await;
+    assert_eq!(close_code(&mut ws).await, close::TOO_BIG);
     let mut other = relay.connect(&token).await;
     send(&mut other, ClientMsg::Ping).await;
     assert_eq!(recv(&mut other).await, ServerMsg::Pong);
