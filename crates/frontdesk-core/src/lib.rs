@@ -4,8 +4,13 @@
 pub mod board;
 pub mod check_in;
 pub mod doc_name;
+pub mod ics;
 pub mod ids;
+pub mod money;
+pub mod records;
 pub mod replica;
+pub mod schedule;
+pub mod site;
 pub mod sync_client;
 pub mod visit_status;
 

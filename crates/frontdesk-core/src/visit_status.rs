@@ -3,10 +3,11 @@
 //! Status changes are appended as events, never overwritten, so two tablets acting at once
 //! both keep their click and every device derives the same current status.
 
-use automerge::{AutoCommit, Automerge, ROOT, ReadDoc};
+use automerge::{AutoCommit, Automerge};
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::ids::EventId;
+use crate::records;
 
 /// Where a visit stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Reconcile, Hydrate)]
@@ -66,14 +67,15 @@ impl StatusEvent {
     }
 
     /// Writes the event into a day document.
-    pub fn record(&self, day: &mut AutoCommit) -> Result<(), autosurgeon::ReconcileError> {
-        autosurgeon::reconcile_prop(day, ROOT, self.id.as_str(), self)
+    pub fn record(&self, day: &mut AutoCommit) -> Result<(), String> {
+        records::put(day, KIND, &self.id, self)
     }
 }
 
+/// Where status events live in a day document (`status/<event id>`).
+const KIND: &str = "status";
+
 /// Every well-formed event in a day document; malformed entries are skipped.
 pub fn status_events(day: &Automerge) -> Vec<StatusEvent> {
-    day.keys(ROOT)
-        .filter_map(|key| autosurgeon::hydrate_prop::<_, StatusEvent, _, _>(day, ROOT, key.as_str()).ok())
-        .collect()
+    records::all(day, KIND)
 }

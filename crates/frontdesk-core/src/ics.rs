@@ -1,0 +1,142 @@
+//! An iCalendar (RFC 5545) file for one booking, to send to the client or add to a calendar.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+
+use crate::schedule::Booking;
+
+/// What the event says besides the booking itself.
+pub struct EventText<'a> {
+    pub title: &'a str,
+    pub location: &'a str,
+    pub description: &'a str,
+}
+
+/// The `.ics` text of a booking. `utc_offset_min` is the site's offset from UTC on that date
+/// (e.g. +60 for Madrid in winter); `now_ms` stamps the file.
+pub fn booking_event(booking: &Booking, text: &EventText<'_>, utc_offset_min: i32, now_ms: i64) -> Option<String> {
+    let local: NaiveDateTime = booking.day()?.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(booking.start_min));
+    let start = local - Duration::minutes(i64::from(utc_offset_min));
+    let end = start + Duration::minutes(i64::from(booking.duration_min));
+    let stamp = DateTime::<Utc>::from_timestamp_millis(now_ms)?.naive_utc();
+    let utc = |t: NaiveDateTime| t.format("%Y%m%dT%H%M%SZ").to_string();
+    let status = if booking.state.holds_time() { "CONFIRMED" } else { "CANCELLED" };
+    let lines = [
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//Frontdesk//Frontdesk//EN".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        "METHOD:PUBLISH".to_owned(),
+        "BEGIN:VEVENT".to_owned(),
+        format!("UID:{}@frontdesk", booking.id),
+        format!("DTSTAMP:{}", utc(stamp)),
+        format!("DTSTART:{}", utc(start)),
+        format!("DTEND:{}", utc(end)),
+        format!("SUMMARY:{}", escape(text.title)),
+        format!("LOCATION:{}", escape(text.location)),
+        format!("DESCRIPTION:{}", escape(text.description)),
+        format!("STATUS:{status}"),
+        "END:VEVENT".to_owned(),
+        "END:VCALENDAR".to_owned(),
+    ];
+    Some(lines.iter().map(|l| fold(l)).collect::<Vec<_>>().join(""))
+}
+
+/// Escapes a TEXT value: backslash, semicolon, comma and newlines.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets (never inside a UTF-8 character) and ends it with CRLF.
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::BookingState;
+
+    fn booking() -> Booking {
+        Booking {
+            id: "b1".into(),
+            code: "K7M4QX".into(),
+            client: "Ana Gil".into(),
+            phone: String::new(),
+            service: "checkup".into(),
+            staff: "ruiz".into(),
+            resource: String::new(),
+            date: "2026-11-30".into(),
+            start_min: 10 * 60 + 30,
+            duration_min: 45,
+            buffer_min: 0,
+            notes: String::new(),
+            state: BookingState::Booked,
+            series: String::new(),
+            made_by: "t".into(),
+            made_ms: 0,
+            changed_by: "t".into(),
+            changed_ms: 0,
+        }
+    }
+
+    #[test]
+    fn an_event_is_valid_icalendar_in_utc() {
+        let text = EventText {
+            title: "Revisión, Dra. Ruiz; sala 2",
+            location: "Clínica Sol — Calle Mayor 1, Madrid",
+            description: "Código de confirmación: K7M4QX\nTraiga su tarjeta sanitaria y llegue diez minutos antes de la hora, por favor.",
+        };
+        let ics = booking_event(&booking(), &text, 60, 1_764_000_000_000).unwrap();
+        // Every line ends in CRLF and holds at most 75 octets; continuation lines start with a space.
+        assert!(ics.ends_with("\r\n"));
+        for line in ics.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{line:?}");
+        }
+        let unfolded = ics.replace("\r\n ", "");
+        let lines: Vec<&str> = unfolded.split("\r\n").collect();
+        assert_eq!(lines.first(), Some(&"BEGIN:VCALENDAR"));
+        assert!(lines.contains(&"DTSTART:20261130T093000Z"), "10:30 in Madrid (UTC+1) is 09:30 UTC");
+        assert!(lines.contains(&"DTEND:20261130T101500Z"));
+        assert!(lines.contains(&"UID:b1@frontdesk"));
+        assert!(lines.contains(&"SUMMARY:Revisión\\, Dra. Ruiz\\; sala 2"));
+        assert!(lines.iter().any(|l| l.starts_with("DESCRIPTION:Código de confirmación: K7M4QX\\nTraiga")));
+        assert!(lines.iter().any(|l| l.starts_with("DTSTAMP:2025")));
+        for needed in ["VERSION:2.0", "PRODID:", "BEGIN:VEVENT", "END:VEVENT", "END:VCALENDAR"] {
+            assert!(lines.iter().any(|l| l.starts_with(needed)), "{needed}");
+        }
+        // Folding never splits a character.
+        assert!(std::str::from_utf8(ics.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_cancelled_booking_says_so() {
+        let cancelled = Booking { state: BookingState::Cancelled, ..booking() };
+        let text = EventText { title: "x", location: "", description: "" };
+        assert!(booking_event(&cancelled, &text, 0, 0).unwrap().contains("STATUS:CANCELLED"));
+        assert!(booking_event(&Booking { date: "soon".into(), ..booking() }, &text, 0, 0).is_none());
+    }
+}

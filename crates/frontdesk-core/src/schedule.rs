@@ -1,0 +1,680 @@
+//! Appointments (bookings) of one day: booking, moving, cancelling, availability, buffers,
+//! recurrence, the waitlist, and the conflicts that offline bookings can create.
+//!
+//! A day's bookings live in its `day/<date>` document (site-local date), each under
+//! `booking/<id>`. Times are minutes after the site's local midnight: a calendar keeps wall-clock
+//! times, and the site's time zone turns them into instants where one is needed (`.ics`).
+
+use std::collections::HashSet;
+
+use automerge::{AutoCommit, Automerge};
+use autosurgeon::{Hydrate, Reconcile};
+use chrono::{Duration, NaiveDate};
+
+use crate::records;
+use crate::site::{self, SiteError};
+
+/// Where a booking stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Reconcile, Hydrate)]
+pub enum BookingState {
+    Booked,
+    Arrived,
+    NoShow,
+    Cancelled,
+}
+
+impl BookingState {
+    /// Whether the booking still holds its time.
+    pub fn holds_time(self) -> bool {
+        matches!(self, BookingState::Booked | BookingState::Arrived)
+    }
+}
+
+/// One appointment, reservation or meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Booking {
+    pub id: String,
+    /// The confirmation code the client is given.
+    pub code: String,
+    pub client: String,
+    pub phone: String,
+    pub service: String,
+    /// Staff id, or empty.
+    pub staff: String,
+    /// Resource id, or empty.
+    pub resource: String,
+    /// `YYYY-MM-DD`, the site-local date (also the day document it lives in).
+    pub date: String,
+    pub start_min: u32,
+    pub duration_min: u32,
+    /// Kept free after the booking (from the service at booking time).
+    pub buffer_min: u32,
+    pub notes: String,
+    pub state: BookingState,
+    /// Recurring bookings share a series id.
+    pub series: String,
+    pub made_by: String,
+    pub made_ms: i64,
+    pub changed_by: String,
+    pub changed_ms: i64,
+}
+
+impl Booking {
+    pub fn end_min(&self) -> u32 {
+        self.start_min + self.duration_min
+    }
+
+    /// The time the booking blocks for others: its duration plus the buffer after it.
+    fn blocks(&self) -> (u32, u32) {
+        (self.start_min, self.start_min + self.duration_min + self.buffer_min)
+    }
+
+    pub fn day(&self) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").ok()
+    }
+}
+
+/// What a person asks for when booking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingRequest {
+    pub client: String,
+    pub phone: String,
+    pub service: String,
+    pub staff: String,
+    pub resource: String,
+    pub date: NaiveDate,
+    pub start_min: u32,
+    /// `None`: the service's duration.
+    pub duration_min: Option<u32>,
+    pub notes: String,
+}
+
+/// Why a booking (or a move) is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BookingError {
+    #[error("a name is required")]
+    ClientMissing,
+    #[error("the name is too long")]
+    ClientTooLong,
+    #[error("not a phone number")]
+    BadPhone,
+    #[error("choose a service")]
+    ServiceUnknown,
+    #[error("{0}")]
+    Duration(SiteError),
+    #[error("closed that day")]
+    Closed,
+    #[error("outside opening hours")]
+    OutsideOpeningHours,
+    #[error("that staff member does not work then")]
+    OutsideWorkingHours,
+    #[error("that staff member does not perform this service")]
+    CannotPerform,
+    #[error("that staff member is booked then")]
+    StaffBusy { with: String },
+    #[error("that room or resource is booked then")]
+    ResourceBusy { with: String },
+    #[error("that time has passed")]
+    InThePast,
+    #[error("notes are too long")]
+    NotesTooLong,
+}
+
+const MAX_NOTES: usize = 500;
+
+/// A phone number as typed, kept if it has 6 to 15 digits (spaces, dashes, dots, brackets and a
+/// leading `+` allowed); empty is fine.
+pub fn clean_phone(typed: &str) -> Result<String, BookingError> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(String::new());
+    }
+    let allowed = |(i, c): (usize, char)| c.is_ascii_digit() || " -.()".contains(c) || (i == 0 && c == '+');
+    let digits = typed.chars().filter(char::is_ascii_digit).count();
+    if typed.chars().enumerate().all(allowed) && (6..=15).contains(&digits) {
+        Ok(typed.split_whitespace().collect::<Vec<_>>().join(" "))
+    } else {
+        Err(BookingError::BadPhone)
+    }
+}
+
+/// Where a booking would go, and what would stop it.
+pub struct Planner<'a> {
+    pub site: &'a site::Site,
+    /// The bookings already on that day.
+    pub existing: &'a [Booking],
+    /// "Now", in site-local terms, for refusing times that have passed: `(today, minute)`.
+    pub now: (NaiveDate, u32),
+}
+
+impl Planner<'_> {
+    /// Checks a request and returns the booking it makes (id, code and authorship from the caller).
+    pub fn check(&self, request: &BookingRequest, ignore: Option<&str>) -> Result<Checked, BookingError> {
+        let client = site::clean_name(&request.client).map_err(|e| match e {
+            SiteError::NameTooLong => BookingError::ClientTooLong,
+            _ => BookingError::ClientMissing,
+        })?;
+        let phone = clean_phone(&request.phone)?;
+        let notes = request.notes.trim().to_owned();
+        if notes.chars().count() > MAX_NOTES {
+            return Err(BookingError::NotesTooLong);
+        }
+        let service = self.site.service(&request.service).ok_or(BookingError::ServiceUnknown)?;
+        let duration = request.duration_min.unwrap_or(service.duration_min);
+        site::check_duration(duration).map_err(BookingError::Duration)?;
+        let (start, end) = (request.start_min, request.start_min + duration);
+        if (request.date, start) < self.now {
+            return Err(BookingError::InThePast);
+        }
+        let hours = self.site.profile.as_ref().map(|p| site::hours_on(&p.hours, request.date));
+        if let Some(hours) = hours {
+            if !hours.open {
+                return Err(BookingError::Closed);
+            }
+            if !hours.contains(start, end) {
+                return Err(BookingError::OutsideOpeningHours);
+            }
+        }
+        if !request.staff.is_empty() {
+            if let Some(member) = self.site.staff_member(&request.staff)
+                && !site::hours_on(&member.hours, request.date).contains(start, end)
+            {
+                return Err(BookingError::OutsideWorkingHours);
+            }
+            if !service.can_be_done_by(&request.staff) {
+                return Err(BookingError::CannotPerform);
+            }
+        }
+        let blocks = (start, end + service.buffer_min);
+        for other in self.existing.iter().filter(|b| b.state.holds_time() && Some(b.id.as_str()) != ignore) {
+            if !overlaps(blocks, other.blocks()) {
+                continue;
+            }
+            if !request.staff.is_empty() && other.staff == request.staff {
+                return Err(BookingError::StaffBusy { with: other.id.clone() });
+            }
+            if !request.resource.is_empty() && other.resource == request.resource {
+                return Err(BookingError::ResourceBusy { with: other.id.clone() });
+            }
+        }
+        Ok(Checked { client, phone, notes, duration_min: duration, buffer_min: service.buffer_min })
+    }
+
+    /// Start times (every `step` minutes) where `service` fits with `staff` (or anyone, if empty).
+    pub fn free_slots(&self, date: NaiveDate, service: &str, staff: &str, step: u32) -> Vec<u32> {
+        let step = step.max(5);
+        let request = |start_min| BookingRequest {
+            client: "-".into(),
+            phone: String::new(),
+            service: service.to_owned(),
+            staff: staff.to_owned(),
+            resource: String::new(),
+            date,
+            start_min,
+            duration_min: None,
+            notes: String::new(),
+        };
+        (0..24 * 60).step_by(step as usize).filter(|&start| self.check(&request(start), None).is_ok()).collect()
+    }
+}
+
+/// A request that passed the checks, cleaned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub client: String,
+    pub phone: String,
+    pub notes: String,
+    pub duration_min: u32,
+    pub buffer_min: u32,
+}
+
+/// Who makes a change, and when (from the caller's clock).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub by: String,
+    pub at_ms: i64,
+}
+
+impl Checked {
+    pub fn into_booking(self, request: &BookingRequest, id: String, code: String, series: String, stamp: &Stamp) -> Booking {
+        Booking {
+            id,
+            code,
+            client: self.client,
+            phone: self.phone,
+            service: request.service.clone(),
+            staff: request.staff.clone(),
+            resource: request.resource.clone(),
+            date: request.date.format("%Y-%m-%d").to_string(),
+            start_min: request.start_min,
+            duration_min: self.duration_min,
+            buffer_min: self.buffer_min,
+            notes: self.notes,
+            state: BookingState::Booked,
+            series,
+            made_by: stamp.by.clone(),
+            made_ms: stamp.at_ms,
+            changed_by: stamp.by.clone(),
+            changed_ms: stamp.at_ms,
+        }
+    }
+}
+
+fn overlaps(a: (u32, u32), b: (u32, u32)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+const BOOKING: &str = "booking";
+const KEEP_BOTH: &str = "keep-both";
+
+/// Writes a booking into its day document (new, or changed in place).
+pub fn put_booking(day: &mut AutoCommit, booking: &Booking) -> Result<(), String> {
+    records::put(day, BOOKING, &booking.id, booking)
+}
+
+/// The bookings of a day document, by start time.
+pub fn bookings(day: &Automerge) -> Vec<Booking> {
+    let mut all: Vec<Booking> = records::all(day, BOOKING);
+    all.sort_by(|a, b| (a.start_min, &a.staff, &a.id).cmp(&(b.start_min, &b.staff, &b.id)));
+    all
+}
+
+/// Changes a booking's state (arrived, no-show, cancelled, or back to booked).
+pub fn set_state(day: &mut AutoCommit, booking: &Booking, state: BookingState, stamp: &Stamp) -> Result<(), String> {
+    let changed = Booking { state, changed_by: stamp.by.clone(), changed_ms: stamp.at_ms, ..booking.clone() };
+    put_booking(day, &changed)
+}
+
+/// Dates of a weekly series: `count` dates `every_weeks` apart, starting at `first`.
+pub fn weekly_dates(first: NaiveDate, every_weeks: u32, count: u32) -> Vec<NaiveDate> {
+    (0..count.min(52)).map(|i| first + Duration::weeks(i64::from(i * every_weeks.max(1)))).collect()
+}
+
+/// What two bookings collide over.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Clash {
+    Staff(String),
+    Resource(String),
+}
+
+/// Two bookings that hold the same person or room at overlapping times: made offline on two
+/// tablets, or by moves that crossed. Shown to staff until someone decides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// The earlier-made booking first.
+    pub first: Booking,
+    pub second: Booking,
+    pub over: Clash,
+}
+
+impl Conflict {
+    /// A stable key for the pair, the same on every device.
+    pub fn key(&self) -> String {
+        pair_key(&self.first.id, &self.second.id)
+    }
+}
+
+fn pair_key(a: &str, b: &str) -> String {
+    if a < b { format!("{a}+{b}") } else { format!("{b}+{a}") }
+}
+
+/// Someone decided that two overlapping bookings both stand (a double-booked doctor who will
+/// manage, a shared room).
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct KeepBoth {
+    pub pair: String,
+    pub by: String,
+    pub at_ms: i64,
+}
+
+/// Records that both bookings of a conflict stand.
+pub fn keep_both(day: &mut AutoCommit, conflict: &Conflict, stamp: &Stamp) -> Result<(), String> {
+    let key = conflict.key();
+    records::put(day, KEEP_BOTH, &key, &KeepBoth { pair: key.clone(), by: stamp.by.clone(), at_ms: stamp.at_ms })
+}
+
+/// The conflicts among a day's bookings that nobody has resolved yet. Pure and independent of
+/// the order changes arrived in: every device holding the same document reports the same list.
+pub fn conflicts(day: &Automerge) -> Vec<Conflict> {
+    let kept: HashSet<String> = records::all::<KeepBoth>(day, KEEP_BOTH).into_iter().map(|k| k.pair).collect();
+    find_conflicts(&bookings(day), &kept)
+}
+
+/// The conflicts among `bookings`, except the pairs in `kept`.
+pub fn find_conflicts(bookings: &[Booking], kept: &HashSet<String>) -> Vec<Conflict> {
+    let active: Vec<&Booking> = bookings.iter().filter(|b| b.state.holds_time()).collect();
+    let mut found = Vec::new();
+    for (i, a) in active.iter().enumerate() {
+        for b in &active[i + 1..] {
+            if !overlaps(a.blocks(), b.blocks()) || kept.contains(&pair_key(&a.id, &b.id)) {
+                continue;
+            }
+            let over = if !a.staff.is_empty() && a.staff == b.staff {
+                Clash::Staff(a.staff.clone())
+            } else if !a.resource.is_empty() && a.resource == b.resource {
+                Clash::Resource(a.resource.clone())
+            } else {
+                continue;
+            };
+            let (first, second) =
+                if (a.made_ms, &a.id) <= (b.made_ms, &b.id) { ((*a).clone(), (*b).clone()) } else { ((*b).clone(), (*a).clone()) };
+            found.push(Conflict { first, second, over });
+        }
+    }
+    found.sort_by(|x, y| (x.first.start_min, x.key()).cmp(&(y.first.start_min, y.key())));
+    found
+}
+
+/// Someone waiting for a time to free up.
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct WaitlistEntry {
+    pub id: String,
+    pub client: String,
+    pub phone: String,
+    pub service: String,
+    /// Preferred staff member, or empty for anyone.
+    pub staff: String,
+    pub made_ms: i64,
+    /// Set once they were booked or gave up.
+    pub closed: bool,
+}
+
+const WAITLIST: &str = "waitlist";
+
+pub fn put_waitlist(day: &mut AutoCommit, entry: &WaitlistEntry) -> Result<(), String> {
+    records::put(day, WAITLIST, &entry.id, entry)
+}
+
+/// The open waitlist of a day, first come first.
+pub fn waitlist(day: &Automerge) -> Vec<WaitlistEntry> {
+    let mut all: Vec<WaitlistEntry> = records::all::<WaitlistEntry>(day, WAITLIST).into_iter().filter(|e| !e.closed).collect();
+    all.sort_by(|a, b| (a.made_ms, &a.id).cmp(&(b.made_ms, &b.id)));
+    all
+}
+
+/// A free time offered to someone on the waitlist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    pub entry: WaitlistEntry,
+    pub staff: String,
+    pub start_min: u32,
+}
+
+/// For each person waiting (first come first), the earliest time that now fits them. Each time is
+/// offered to one person only.
+pub fn waitlist_offers(planner: &Planner<'_>, date: NaiveDate, waiting: &[WaitlistEntry]) -> Vec<Offer> {
+    let mut taken: Vec<(String, u32, u32)> = Vec::new();
+    let mut offers = Vec::new();
+    for entry in waiting {
+        let Some(service) = planner.site.service(&entry.service) else { continue };
+        let candidates: Vec<String> = if entry.staff.is_empty() {
+            planner.site.providers().filter(|p| service.can_be_done_by(&p.id)).map(|p| p.id.clone()).collect()
+        } else {
+            vec![entry.staff.clone()]
+        };
+        let best = candidates
+            .iter()
+            .flat_map(|staff| planner.free_slots(date, &entry.service, staff, 15).into_iter().map(move |s| (s, staff)))
+            .filter(|(start, staff)| {
+                let end = start + service.duration_min + service.buffer_min;
+                !taken.iter().any(|(s, a, b)| s == *staff && overlaps((*start, end), (*a, *b)))
+            })
+            .min();
+        if let Some((start, staff)) = best {
+            taken.push((staff.clone(), start, start + service.duration_min + service.buffer_min));
+            offers.push(Offer { entry: entry.clone(), staff: staff.clone(), start_min: start });
+        }
+    }
+    offers
+}
+
+/// The alphabet of confirmation codes: no 0/O, no 1/I, so a code read aloud is typed right.
+const CODE_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+/// Characters in a confirmation code (32^6 ≈ a billion codes).
+pub const CODE_LEN: usize = 6;
+
+/// A confirmation code from random bytes (the caller's).
+pub fn confirmation_code(random: [u8; CODE_LEN]) -> String {
+    random.iter().map(|b| CODE_ALPHABET[(*b as usize) % 32] as char).collect()
+}
+
+/// A typed code in canonical form: capitals, no spaces or dashes.
+pub fn normalize_code(typed: &str) -> String {
+    typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::*;
+
+    fn date() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap() // a Monday
+    }
+
+    pub(crate) fn clinic() -> Site {
+        let mut ruiz_hours = weekday_hours();
+        ruiz_hours[0] = DayHours::new(10 * 60, 14 * 60);
+        Site {
+            profile: Some(Profile {
+                name: "Clínica Sol".into(),
+                kind: BusinessKind::MedicalOffice,
+                lang: "es".into(),
+                time_zone: "Europe/Madrid".into(),
+                currency: "EUR".into(),
+                hours: weekday_hours(),
+            }),
+            services: vec![Service {
+                id: "checkup".into(),
+                name_en: "Check-up".into(),
+                name_es: "Revisión".into(),
+                description_en: String::new(),
+                description_es: String::new(),
+                duration_min: 30,
+                buffer_min: 10,
+                price_minor: 4500,
+                performers: vec![],
+                active: true,
+            }],
+            staff: vec![
+                StaffMember { id: "ruiz".into(), name: "Dra. Ruiz".into(), role: StaffRole::Provider, hours: ruiz_hours, active: true },
+                StaffMember { id: "vega".into(), name: "Dr. Vega".into(), role: StaffRole::Provider, hours: weekday_hours(), active: true },
+            ],
+            resources: vec![],
+        }
+    }
+
+    fn request(staff: &str, start_min: u32) -> BookingRequest {
+        BookingRequest {
+            client: "Ana Gil".into(),
+            phone: "+34 600 111 222".into(),
+            service: "checkup".into(),
+            staff: staff.into(),
+            resource: String::new(),
+            date: date(),
+            start_min,
+            duration_min: None,
+            notes: String::new(),
+        }
+    }
+
+    fn book(planner: &Planner<'_>, req: &BookingRequest, id: &str, made_ms: i64) -> Booking {
+        let checked = planner.check(req, None).unwrap();
+        checked.into_booking(req, id.into(), "ABC234".into(), String::new(), &Stamp { by: "tablet".into(), at_ms: made_ms })
+    }
+
+    fn planner<'a>(site: &'a Site, existing: &'a [Booking]) -> Planner<'a> {
+        Planner { site, existing, now: (date() - Duration::days(1), 0) }
+    }
+
+    #[test]
+    fn availability_respects_hours_durations_and_buffers() {
+        let site = clinic();
+        let empty = planner(&site, &[]);
+        // Dra. Ruiz works 10:00–14:00 on Mondays: a 30-minute check-up starts 10:00 … 13:30.
+        let slots = empty.free_slots(date(), "checkup", "ruiz", 30);
+        assert_eq!(slots.first(), Some(&600));
+        assert_eq!(slots.last(), Some(&810));
+        let taken = [book(&empty, &request("ruiz", 600), "b1", 1)];
+        let busy = planner(&site, &taken);
+        // 10:00–10:30 plus a 10-minute buffer: the next start is 10:40, not 10:30.
+        let slots = busy.free_slots(date(), "checkup", "ruiz", 10);
+        assert_eq!(slots.first(), Some(&640));
+        // A booking may not start so close before that its own buffer runs into the next.
+        assert_eq!(busy.check(&request("ruiz", 570), None).unwrap_err(), BookingError::OutsideWorkingHours);
+        assert!(matches!(busy.check(&request("ruiz", 630), None), Err(BookingError::StaffBusy { .. })));
+        // Someone else is free at the same time.
+        assert!(busy.check(&request("vega", 600), None).is_ok());
+    }
+
+    #[test]
+    fn bad_requests_say_what_is_wrong_and_save_nothing() {
+        let site = clinic();
+        let p = planner(&site, &[]);
+        let cases = [
+            (BookingRequest { client: "  ".into(), ..request("vega", 600) }, BookingError::ClientMissing),
+            (BookingRequest { phone: "call me".into(), ..request("vega", 600) }, BookingError::BadPhone),
+            (BookingRequest { service: "nope".into(), ..request("vega", 600) }, BookingError::ServiceUnknown),
+            (
+                BookingRequest { duration_min: Some(0), ..request("vega", 600) },
+                BookingError::Duration(SiteError::DurationTooShort),
+            ),
+            (request("vega", 8 * 60), BookingError::OutsideOpeningHours),
+            (request("vega", 17 * 60 + 45), BookingError::OutsideOpeningHours),
+            (BookingRequest { date: date() + Duration::days(6), ..request("vega", 600) }, BookingError::Closed),
+        ];
+        for (req, error) in cases {
+            assert_eq!(p.check(&req, None), Err(error));
+        }
+        let past = Planner { now: (date(), 11 * 60), ..planner(&site, &[]) };
+        assert_eq!(past.check(&request("vega", 600), None), Err(BookingError::InThePast));
+    }
+
+    #[test]
+    fn a_move_does_not_collide_with_the_booking_itself() {
+        let site = clinic();
+        let first = book(&planner(&site, &[]), &request("vega", 600), "b1", 1);
+        let existing = [first.clone()];
+        let p = planner(&site, &existing);
+        assert!(p.check(&request("vega", 615), Some("b1")).is_ok());
+        assert!(p.check(&request("vega", 615), None).is_err());
+    }
+
+    #[test]
+    fn cancelled_bookings_free_their_time() {
+        let site = clinic();
+        let mut day = AutoCommit::new();
+        let b = book(&planner(&site, &[]), &request("vega", 600), "b1", 1);
+        put_booking(&mut day, &b).unwrap();
+        set_state(&mut day, &b, BookingState::Cancelled, &Stamp { by: "t".into(), at_ms: 2 }).unwrap();
+        let stored = bookings(day.document());
+        assert_eq!(stored[0].state, BookingState::Cancelled);
+        assert!(planner(&site, &stored).check(&request("vega", 600), None).is_ok());
+    }
+
+    /// Two tablets offline book the same doctor at overlapping times: after the merge both
+    /// bookings exist, every replica reports the same conflict, and one tap resolves it.
+    #[test]
+    fn double_bookings_made_offline_surface_as_one_conflict_everywhere() {
+        let site = clinic();
+        let mut a = AutoCommit::new();
+        let mut b = a.fork();
+        let made_a = book(&planner(&site, &[]), &request("vega", 600), "aaa", 10);
+        let made_b = book(&planner(&site, &[]), &BookingRequest { client: "Luis Paz".into(), ..request("vega", 615) }, "bbb", 20);
+        put_booking(&mut a, &made_a).unwrap();
+        put_booking(&mut b, &made_b).unwrap();
+        a.merge(&mut b.clone()).unwrap();
+        b.merge(&mut a.clone()).unwrap();
+        let (on_a, on_b) = (conflicts(a.document()), conflicts(b.document()));
+        assert_eq!(on_a, on_b);
+        assert_eq!(on_a.len(), 1);
+        assert_eq!(on_a[0].first.id, "aaa");
+        assert_eq!(on_a[0].second.client, "Luis Paz");
+        assert_eq!(on_a[0].over, Clash::Staff("vega".into()));
+        assert_eq!(bookings(a.document()).len(), 2, "nothing dropped");
+
+        // Resolve on one tablet by cancelling the later booking; the other learns it by sync.
+        set_state(&mut b, &on_b[0].second, BookingState::Cancelled, &Stamp { by: "t2".into(), at_ms: 30 }).unwrap();
+        a.merge(&mut b.clone()).unwrap();
+        assert!(conflicts(a.document()).is_empty());
+
+        // Or keep both, on purpose.
+        let mut c = AutoCommit::new();
+        put_booking(&mut c, &made_a).unwrap();
+        put_booking(&mut c, &made_b).unwrap();
+        let found = conflicts(c.document());
+        keep_both(&mut c, &found[0], &Stamp { by: "t3".into(), at_ms: 40 }).unwrap();
+        assert!(conflicts(c.document()).is_empty());
+    }
+
+    #[test]
+    fn the_same_room_at_the_same_time_is_a_conflict_too() {
+        let site = clinic();
+        let p = planner(&site, &[]);
+        let room = |staff: &str, id: &str| {
+            let req = BookingRequest { resource: "room-4".into(), ..request(staff, 660) };
+            book(&p, &req, id, 1)
+        };
+        let found = find_conflicts(&[room("vega", "x"), room("ruiz", "y")], &HashSet::new());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].over, Clash::Resource("room-4".into()));
+        // Back to back (after the buffer) is not a conflict.
+        let mut later = room("ruiz", "z");
+        later.start_min = 700;
+        assert!(find_conflicts(&[room("vega", "x"), later], &HashSet::new()).is_empty());
+    }
+
+    #[test]
+    fn the_waitlist_is_offered_freed_times_first_come_first() {
+        let site = clinic();
+        // Dr. Vega is fully booked 9:00–18:00 except 11:00–11:40, which a cancellation freed.
+        let p0 = planner(&site, &[]);
+        let mut day: Vec<Booking> = Vec::new();
+        let mut start = 9 * 60;
+        let mut n = 0;
+        while start + 30 <= 18 * 60 {
+            if start != 660 {
+                let req = request("vega", start);
+                day.push(book(&p0, &req, &format!("v{n}"), 1));
+            }
+            start += 40;
+            n += 1;
+        }
+        // Dra. Ruiz is away.
+        let mut site = site;
+        site.staff[0].active = false;
+        let p = planner(&site, &day);
+        let entry = |id: &str, made_ms| WaitlistEntry {
+            id: id.into(),
+            client: id.into(),
+            phone: String::new(),
+            service: "checkup".into(),
+            staff: String::new(),
+            made_ms,
+            closed: false,
+        };
+        let offers = waitlist_offers(&p, date(), &[entry("first", 1), entry("second", 2)]);
+        assert_eq!(offers.len(), 1, "one freed time, one offer: {offers:?}");
+        assert_eq!((offers[0].entry.id.as_str(), offers[0].start_min, offers[0].staff.as_str()), ("first", 660, "vega"));
+    }
+
+    #[test]
+    fn weekly_series_and_codes() {
+        let dates = weekly_dates(date(), 2, 3);
+        assert_eq!(dates, vec![date(), date() + Duration::weeks(2), date() + Duration::weeks(4)]);
+        let code = confirmation_code([0, 31, 32, 200, 7, 255]);
+        assert_eq!(code.len(), CODE_LEN);
+        assert!(code.bytes().all(|c| CODE_ALPHABET.contains(&c)));
+        assert_eq!(normalize_code(" k7m-4qx "), "K7M4QX");
+    }
+
+    #[test]
+    fn phone_numbers() {
+        assert_eq!(clean_phone(" +34 600  111 222 ").unwrap(), "+34 600 111 222");
+        assert_eq!(clean_phone("").unwrap(), "");
+        assert_eq!(clean_phone("(55) 1234-5678").unwrap(), "(55) 1234-5678");
+        assert!(clean_phone("12").is_err());
+        assert!(clean_phone("555-CALL").is_err());
+        assert!(clean_phone("34+600111222").is_err());
+    }
+}
