@@ -47,6 +47,8 @@ pub struct Device {
     pub revision: RwSignal<u64>,
     /// A storage problem the user must know about.
     pub storage_problem: RwSignal<Option<StorageError>>,
+    /// `staff` or `manager` (or `kiosk`), as the relay last said.
+    pub role: RwSignal<String>,
     store: Store,
     state: RefCell<State>,
     socket: RefCell<Option<Socket>>,
@@ -107,12 +109,14 @@ impl Device {
             client.watch(prefix);
         }
         let status = RwSignal::new(client.status());
+        let role = RwSignal::new(settings.role.clone());
         let device = Rc::new(Device {
             mode,
             settings: RefCell::new(settings),
             status,
             revision: RwSignal::new(0),
             storage_problem: RwSignal::new(None),
+            role,
             store,
             state: RefCell::new(State { client, replica, dirty: BTreeSet::new(), watches }),
             socket: RefCell::new(None),
@@ -147,6 +151,44 @@ impl Device {
     pub fn read<R>(&self, doc: &str, f: impl FnOnce(&automerge::Automerge) -> R) -> Option<R> {
         let mut state = self.state.borrow_mut();
         state.replica.get(doc).map(f)
+    }
+
+    /// Starts following more documents (a calendar day browsed to): loads what storage holds of
+    /// them and subscribes. Documents already followed are left alone.
+    pub async fn follow(self: &Rc<Self>, names: Vec<String>) {
+        let new: Vec<String> = {
+            let state = self.state.borrow();
+            names.into_iter().filter(|n| state.client.cursor(n).is_none()).collect()
+        };
+        if new.is_empty() {
+            return;
+        }
+        let stored = match self.store.load_docs(&new, &[]).await {
+            Ok(stored) => stored,
+            Err(err) => {
+                leptos::logging::warn!("could not read stored documents: {err}");
+                Vec::new()
+            }
+        };
+        let effects = {
+            let mut state = self.state.borrow_mut();
+            let mut effects = Vec::new();
+            for doc in stored {
+                if state.client.cursor(&doc.name).is_some() {
+                    continue;
+                }
+                match state.replica.load(&doc.name, &doc.bytes) {
+                    Ok(()) => state.client.set_cursor(&doc.name, doc.cursor),
+                    Err(err) => leptos::logging::warn!("stored document {} unreadable: {err}", doc.name),
+                }
+            }
+            for name in &new {
+                effects.extend(state.client.subscribe(name));
+            }
+            effects
+        };
+        self.revision.update(|r| *r += 1);
+        self.run(effects);
     }
 
     /// Names of the documents held that start with `prefix`.
@@ -269,12 +311,15 @@ impl Device {
                 }
                 Effect::Status => {
                     let status = self.state.borrow().client.status();
-                    if let Connection::Online { device, name, .. } = &status.connection {
+                    if let Connection::Online { device, name, role } = &status.connection {
                         let mut settings = self.settings.borrow_mut();
-                        if settings.device != *device || settings.name != *name {
+                        let role = role_name(*role);
+                        if settings.device != *device || settings.name != *name || settings.role != role {
                             settings.device = device.clone();
                             settings.name = name.clone();
+                            settings.role = role.to_owned();
                             settings.save(self.mode);
+                            self.role.set(role.to_owned());
                         }
                     }
                     self.status.set(status);
@@ -369,6 +414,15 @@ impl Device {
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         *self.socket.borrow_mut() =
             Some(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close });
+    }
+}
+
+/// The name a role is remembered by.
+fn role_name(role: frontdesk_protocol::Role) -> &'static str {
+    match role {
+        frontdesk_protocol::Role::Kiosk => "kiosk",
+        frontdesk_protocol::Role::Staff => "staff",
+        frontdesk_protocol::Role::Manager => "manager",
     }
 }
 

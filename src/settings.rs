@@ -45,6 +45,9 @@ pub struct DeviceSettings {
     pub relay: String,
     #[serde(default)]
     pub lang: Lang,
+    /// The role the relay gave this device (`kiosk`, `staff`, `manager`), remembered for offline starts.
+    #[serde(default)]
+    pub role: String,
 }
 
 impl DeviceSettings {

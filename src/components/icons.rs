@@ -11,6 +11,8 @@ pub enum Icon {
     Clipboard,
     Kiosk,
     Desk,
+    Plus,
+    Alert,
 }
 
 #[component]
@@ -43,6 +45,12 @@ pub fn IconSvg(icon: Icon, #[prop(default = 40)] size: u32) -> impl IntoView {
         Icon::Desk => view! {
             <rect x="3" y="4" width="18" height="12" rx="2"/>
             <path d="M7 20h10M12 16v4M7 8h6M7 11h10"/>
+        }
+        .into_any(),
+        Icon::Plus => view! { <path d="M12 5v14M5 12h14"/> }.into_any(),
+        Icon::Alert => view! {
+            <path d="M12 3 2 20h20L12 3z"/>
+            <path d="M12 10v4M12 17h.01"/>
         }
         .into_any(),
     };

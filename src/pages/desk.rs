@@ -1,26 +1,32 @@
-//! The staff desk: today's arrivals board, live, with call in / done / no-show and undo.
+//! The staff desk: one tablet app with today's arrivals, the calendar and (for a manager) the
+//! business settings, under a shared top bar with the sync state and the language switch.
 
-use chrono::{Local, NaiveDate};
-use frontdesk_core::check_in::check_ins;
-use frontdesk_core::visit_status::status_events;
-use frontdesk_core::{BoardEntry, EventId, StatusEvent, VisitReason, VisitStatus, arrivals_board, doc_name};
+mod arrivals;
+mod business;
+mod calendar;
+
+use chrono::{Duration, Local, NaiveDate};
+use frontdesk_core::doc_name;
+use frontdesk_core::site::Site;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
-use crate::components::icons::{Icon, IconSvg};
 use crate::components::status_bar::{StatusBar, StorageBanner};
-use crate::device::{now_ms, random_bytes};
-use crate::i18n::{Lang, Msg, format_wait};
+use crate::device::now_ms;
+use crate::i18n::{Lang, Msg};
 use crate::settings::Mode;
 
-/// How long the undo button stays after a click.
-const UNDO_MS: i64 = 12_000;
+pub use arrivals::format_date;
+
+/// Days ahead a desk keeps in sync from the start, so it can book them offline.
+const DAYS_AHEAD: i64 = 7;
 
 #[component]
 pub fn DeskPage() -> impl IntoView {
     let today = Local::now().date_naive();
-    let gate = use_device(Mode::Desk, vec![doc_name::day(today)], vec![doc_name::inbox_prefix(today)]);
+    let mut docs = vec![doc_name::SITE.to_owned()];
+    docs.extend((0..DAYS_AHEAD).map(|n| doc_name::day(today + Duration::days(n))));
+    let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)]);
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
         Gate::Setup => view! { <SetupForm mode=Mode::Desk/> }.into_any(),
@@ -29,51 +35,32 @@ pub fn DeskPage() -> impl IntoView {
     }
 }
 
-/// Reads today's board from the device's documents.
-fn read_board(device: DeviceRef, today: NaiveDate, now: i64) -> Vec<BoardEntry> {
-    device.with_value(|d| {
-        let mut arrivals = Vec::new();
-        for inbox in d.docs_under(&doc_name::inbox_prefix(today)) {
-            arrivals.extend(d.read(&inbox, check_ins).unwrap_or_default());
-        }
-        let events = d.read(&doc_name::day(today), status_events).unwrap_or_default();
-        arrivals_board(arrivals, &events, now)
+/// The desk's screens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Arrivals,
+    Calendar,
+    Business,
+}
+
+/// The business as the `site` document says, re-read when any document changes.
+pub fn use_site(device: DeviceRef) -> Memo<Site> {
+    let revision = device.with_value(|d| d.revision);
+    Memo::new(move |_| {
+        revision.track();
+        device.with_value(|d| d.read(doc_name::SITE, Site::read)).unwrap_or_default()
     })
-}
-
-/// The last click made on this tablet, which the undo button cancels.
-#[derive(Clone, Debug, PartialEq)]
-struct LastAction {
-    event: StatusEvent,
-    name: String,
-    at_ms: i64,
-}
-
-fn status_msg(status: VisitStatus) -> Msg {
-    match status {
-        VisitStatus::Waiting => Msg::Waiting,
-        VisitStatus::Called => Msg::StatusCalled,
-        VisitStatus::Done => Msg::StatusDone,
-        VisitStatus::NoShow => Msg::StatusNoShow,
-    }
-}
-
-fn reason_msg(reason: VisitReason) -> Msg {
-    match reason {
-        VisitReason::Appointment => Msg::ReasonAppointment,
-        VisitReason::WalkIn => Msg::ReasonWalkIn,
-        VisitReason::SeeStaff => Msg::ReasonSeeStaff,
-    }
 }
 
 #[component]
 fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let lang = RwSignal::new(device.with_value(|d| d.settings.borrow().lang));
     let status = device.with_value(|d| d.status);
-    let revision = device.with_value(|d| d.revision);
+    let role = device.with_value(|d| d.role);
     let storage_problem = device.with_value(|d| d.storage_problem);
+    let site = use_site(device);
     let now = RwSignal::new(now_ms());
-    let last_action = RwSignal::new(None::<LastAction>);
+    let tab = RwSignal::new(Tab::Arrivals);
     let clock = set_interval_with_handle(
         move || {
             now.set(now_ms());
@@ -92,204 +79,53 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             clock.clear();
         }
     });
-    // The board changes with the documents; the waits shown on it tick with the clock (live_wait).
-    let board = Memo::new(move |_| {
-        revision.track();
-        read_board(device, today, now.get_untracked())
+    // The first time a manager opens the desk of a business not set up yet, start there.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let manager = role.get() == "manager";
+        let unset = site.with(|s| s.profile.is_none());
+        if manager && unset {
+            tab.set(Tab::Business);
+        }
+        manager
     });
     let t = move |msg: Msg| msg.text(lang.get());
-    let lang_signal = Signal::derive(move || lang.get());
-
-    let record = move |event: StatusEvent, name: String, remember: bool| {
-        let dev = device.get_value();
-        let doc = doc_name::day(today);
-        spawn_local(async move {
-            let to_record = event.clone();
-            let result = dev.change(&doc, move |d| to_record.record(d).map_err(|e| e.to_string())).await;
-            match result {
-                Ok(()) if remember => last_action.set(Some(LastAction { event, name, at_ms: now_ms() })),
-                Ok(()) => last_action.set(None),
-                Err(err) => leptos::logging::error!("status change failed: {err}"),
-            }
-        });
-    };
-    let by = move || device.with_value(|d| d.settings.borrow().name.clone());
-    let set_status = move |entry: &BoardEntry, new_status: VisitStatus| {
-        let event =
-            StatusEvent::set(EventId::from_random(random_bytes()), &entry.check_in.id, new_status, now_ms(), &by());
-        record(event, entry.check_in.name.clone(), true);
-    };
-    let undo = move |_| {
-        if let Some(action) = last_action.get_untracked() {
-            let event = StatusEvent::undo(EventId::from_random(random_bytes()), &action.event, now_ms(), &by());
-            record(event, action.name, false);
-        }
-    };
-
-    let count = move |pred: fn(VisitStatus) -> bool| board.with(|b| b.iter().filter(|e| pred(e.status)).count());
-    let average_wait = move || {
-        board.with(|b| {
-            let now = now.get();
-            let waits: Vec<i64> =
-                b.iter().filter(|e| e.status != VisitStatus::NoShow).map(|e| live_wait(e, now)).collect();
-            if waits.is_empty() {
-                "—".to_owned()
-            } else {
-                format_wait(waits.iter().sum::<i64>() / waits.len() as i64, lang.get())
-            }
-        })
-    };
-
-    let column = move |title: Msg, class: &'static str, filter: fn(VisitStatus) -> bool| {
-        let entries = move || board.with(|b| b.iter().filter(|e| filter(e.status)).cloned().collect::<Vec<_>>());
+    let tab_button = move |which: Tab, label: Msg| {
         view! {
-            <section class=format!("board-column board-column--{class}") aria-label=move || t(title)>
-                <h2 class="board-column__title">{move || t(title)}<span class="count">{move || entries().len()}</span></h2>
-                <Show when=move || entries().is_empty()>
-                    <p class="board-column__empty">{move || t(Msg::NoOneHere)}</p>
-                </Show>
-                <ol class="visit-list">
-                    <For each=entries key=|e| (e.check_in.id.clone(), e.status) let:entry>
-                        <VisitCard entry now lang=lang_signal on_status=Callback::new(move |(e, s): (BoardEntry, VisitStatus)| set_status(&e, s))/>
-                    </For>
-                </ol>
-            </section>
+            <button class="tab" class:tab--active=move || tab.get() == which
+                aria-pressed=move || (tab.get() == which).to_string()
+                on:click=move |_| {
+                    tab.set(which);
+                    // Each screen starts at its top, not where the last one was scrolled to.
+                    if let Some(window) = web_sys::window() {
+                        window.scroll_to_with_x_and_y(0.0, 0.0);
+                    }
+                }>{move || t(label)}</button>
         }
     };
-
     view! {
         <div class="desk" lang=move || lang.get().code()>
             <header class="desk-bar">
                 <div class="desk-bar__start">
-                    <span class="brand">"Frontdesk"</span>
-                    <h1 class="desk-bar__title">{move || t(Msg::Arrivals)}</h1>
-                    <span class="desk-bar__date">{move || format_date(today, lang.get())}</span>
+                    <span class="brand">{move || site.with(|s| s.profile.as_ref().map(|p| p.name.clone())).unwrap_or_else(|| "Frontdesk".into())}</span>
+                    <nav class="tabs" aria-label="Desk">
+                        {tab_button(Tab::Arrivals, Msg::Arrivals)}
+                        {tab_button(Tab::Calendar, Msg::Calendar)}
+                        <Show when=move || role.get() == "manager">
+                            {tab_button(Tab::Business, Msg::Business)}
+                        </Show>
+                    </nav>
                 </div>
                 <StatusBar status lang/>
             </header>
             <StorageBanner problem=storage_problem lang/>
-            <div class="desk-stats">
-                <div class="stat"><span class="stat__value">{move || count(|s| s == VisitStatus::Waiting)}</span><span class="stat__label">{move || t(Msg::Waiting)}</span></div>
-                <div class="stat"><span class="stat__value">{move || count(|s| s == VisitStatus::Called)}</span><span class="stat__label">{move || t(Msg::WithStaff)}</span></div>
-                <div class="stat"><span class="stat__value">{move || count(|s| !s.is_open())}</span><span class="stat__label">{move || t(Msg::Finished)}</span></div>
-                <div class="stat"><span class="stat__value">{average_wait}</span><span class="stat__label">{move || t(Msg::AverageWait)}</span></div>
-            </div>
-            <Show when=move || board.with(|b| !b.is_empty()) fallback=move || view! {
-                <div class="empty-state">
-                    <div class="empty-state__art"><IconSvg icon=Icon::Clipboard size=56/></div>
-                    <h2>{move || t(Msg::NobodyYet)}</h2>
-                    <p>{move || t(Msg::NobodyYetHint)}</p>
-                </div>
-            }>
-                <div class="board">
-                    {column(Msg::Waiting, "waiting", |s| s == VisitStatus::Waiting)}
-                    {column(Msg::WithStaff, "called", |s| s == VisitStatus::Called)}
-                    {column(Msg::Finished, "finished", |s| !s.is_open())}
-                </div>
-            </Show>
-            {move || last_action.get().filter(|a| now.get() - a.at_ms < UNDO_MS).map(|action| view! {
-                <div class="toast" role="status">
-                    <span>{action.name.clone()}" → "{action.event.status.map(|s| t(status_msg(s)))}</span>
-                    <button class="button button--toast" on:click=undo>{move || t(Msg::Undo)}</button>
-                </div>
-            })}
+            {move || match tab.get() {
+                Tab::Arrivals => view! { <arrivals::Arrivals device today lang now/> }.into_any(),
+                Tab::Calendar => view! { <calendar::Calendar device today lang now site/> }.into_any(),
+                Tab::Business => view! { <business::Business device lang site/> }.into_any(),
+            }}
         </div>
-    }
-}
-
-#[component]
-fn VisitCard(
-    entry: BoardEntry,
-    now: RwSignal<i64>,
-    lang: Signal<Lang>,
-    on_status: Callback<(BoardEntry, VisitStatus)>,
-) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
-    let status = entry.status;
-    let shown = entry.clone();
-    let wait = move || live_wait(&shown, now.get());
-    let reason = entry.check_in.reason;
-    let detail = entry.check_in.detail.clone();
-    let card = entry.clone();
-    let action = move |label: Msg, class: &'static str, to: VisitStatus| {
-        let e = card.clone();
-        view! {
-            <button class=format!("button {class}") on:click=move |_| on_status.run((e.clone(), to))>{move || t(label)}</button>
-        }
-    };
-    let actions = match status {
-        VisitStatus::Waiting => view! {
-            {action(Msg::CallIn, "button--primary", VisitStatus::Called)}
-            {action(Msg::NoShow, "button--ghost", VisitStatus::NoShow)}
-        }
-        .into_any(),
-        VisitStatus::Called => view! {
-            {action(Msg::MarkDone, "button--primary", VisitStatus::Done)}
-            {action(Msg::BackToWaiting, "button--ghost", VisitStatus::Waiting)}
-        }
-        .into_any(),
-        VisitStatus::Done | VisitStatus::NoShow => view! {
-            <span class=format!("pill pill--{}", if status == VisitStatus::Done { "done" } else { "no-show" })>{move || t(status_msg(status))}</span>
-        }
-        .into_any(),
-    };
-    view! {
-        <li class="visit-card" data-status=format!("{status:?}").to_lowercase()>
-            <span class="visit-card__ticket">{entry.check_in.ticket.clone()}</span>
-            <div class="visit-card__body">
-                <span class="visit-card__name">{entry.check_in.name.clone()}</span>
-                <span class="visit-card__reason">{move || t(reason_msg(reason))}{(!detail.is_empty()).then(|| format!(" · {detail}"))}</span>
-                <span class="visit-card__wait">
-                    {move || if status == VisitStatus::Waiting { t(Msg::WaitingFor) } else { t(Msg::Waited) }}" "
-                    {move || format_wait(wait(), lang.get())}
-                </span>
-            </div>
-            <div class="visit-card__actions">{actions}</div>
-        </li>
-    }
-}
-
-/// How long a visitor has waited as of `now`: still counting while they wait, fixed once called.
-fn live_wait(entry: &BoardEntry, now: i64) -> i64 {
-    if entry.status == VisitStatus::Waiting { (now - entry.check_in.at_ms).max(0) } else { entry.waited_ms }
-}
-
-fn format_date(date: NaiveDate, lang: Lang) -> String {
-    use chrono::Datelike;
-    const EN_DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-    const ES_DAYS: [&str; 7] = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"];
-    const EN_MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    const ES_MONTHS: [&str; 12] = [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ];
-    let weekday = date.weekday().num_days_from_monday() as usize;
-    let month = date.month0() as usize;
-    match lang {
-        Lang::En => format!("{}, {} {}", EN_DAYS[weekday], EN_MONTHS[month], date.day()),
-        Lang::Es => format!("{} {} de {}", ES_DAYS[weekday], date.day(), ES_MONTHS[month]),
     }
 }

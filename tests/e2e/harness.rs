@@ -166,6 +166,7 @@ impl Driver {
         let profile = tempfile::tempdir_in(self.profiles.path())?.keep();
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let caps = json!({
+            "goog:loggingPrefs": { "browser": "ALL" },
             "goog:chromeOptions": {
                 "binary": chromium,
                 "args": [
@@ -214,6 +215,20 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     }
 }
 
+/// The page's console messages since the last call (chromedriver's `se/log`).
+#[derive(Debug)]
+struct ConsoleLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
 /// One browser window, used as a person would.
 pub struct Browser {
     pub client: Client,
@@ -256,7 +271,7 @@ impl Browser {
                 return Ok(start.elapsed());
             }
             if start.elapsed() > timeout {
-                bail!("waited {timeout:?} for {what}; the screen shows:\n{body}");
+                bail!("waited {timeout:?} for {what}; the screen shows:\n{body}\n{}", self.console_errors().await);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -314,6 +329,58 @@ impl Browser {
             format!("//input[@id=//label[normalize-space(.)={l}]/@for] | //label[.//*[normalize-space(.)={l}]]//input");
         let input = self.wait_for(&xpath, Duration::from_secs(5)).await?;
         input.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Chooses `option` in the drop-down labelled `label`.
+    pub async fn select_option(&self, label: &str, option: &str) -> Result<()> {
+        step(&format!("choose {option:?} in {label:?}"));
+        let xpath = format!(
+            "//label[.//*[normalize-space(.)={}]]//select/option[normalize-space(.)={}]",
+            literal(label),
+            literal(option)
+        );
+        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Clicks the button labelled (by text or `aria-label`) `label` inside the region (a section
+    /// or dialog) named `region` and holding the text `containing`.
+    pub async fn click_in_region(&self, containing: &str, label: &str) -> Result<()> {
+        step(&format!("click {label:?} next to {containing:?}"));
+        let (c, l) = (literal(containing), literal(label));
+        let xpath = format!(
+            "//div[contains(@class,'conflict__side')][.//*[normalize-space(.)={c}]]//button[normalize-space(.)={l}]"
+        );
+        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Ticks (or unticks) the checkbox whose label reads `label`.
+    pub async fn click_labelled_checkbox(&self, label: &str) -> Result<()> {
+        step(&format!("tick {label:?}"));
+        let xpath = format!("//label[.//*[normalize-space(.)={}]]//input[@type='checkbox']", literal(label));
+        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Clicks the button `label` in the list row that shows `name`.
+    pub async fn click_in_row(&self, name: &str, label: &str) -> Result<()> {
+        step(&format!("click {label:?} in the row of {name:?}"));
+        let xpath = format!(
+            "//li[contains(@class,'row')][.//*[normalize-space(.)={}]]//button[normalize-space(.)={}]",
+            literal(name),
+            literal(label)
+        );
+        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Clicks the element with `aria-label` `label`.
+    pub async fn click_labelled(&self, label: &str) -> Result<()> {
+        step(&format!("click [{label}]"));
+        let xpath = format!("//*[@aria-label={}]", literal(label));
+        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
         Ok(())
     }
 
@@ -380,6 +447,19 @@ impl Browser {
         count.as_u64().with_context(|| format!("could not count {database}/{store}: {count}"))
     }
 
+    /// Errors and warnings the page logged (a panic's message among them), for failure reports.
+    pub async fn console_errors(&self) -> String {
+        let Ok(entries) = self.client.issue_cmd(ConsoleLog).await else { return String::new() };
+        let lines: Vec<String> = entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE" || e["level"] == "WARNING")
+            .map(|e| format!("console {}: {}", e["level"].as_str().unwrap_or("?"), e["message"].as_str().unwrap_or("")))
+            .collect();
+        if lines.is_empty() { String::new() } else { format!("the page logged:\n{}", lines.join("\n")) }
+    }
+
     /// Runs a DevTools command on this browser's page.
     pub async fn devtools(&self, cmd: &'static str, params: serde_json::Value) -> Result<serde_json::Value> {
         Ok(self.client.issue_cmd(Cdp { cmd, params }).await?)
@@ -437,7 +517,12 @@ impl Lobby {
 
     /// Sets up one more staff tablet and waits until it is online.
     pub async fn open_desk(&mut self, width: u32, height: u32) -> Result<Browser> {
-        let device = self.relay.add_device("staff", &format!("Desk {}", self.next_desk))?;
+        self.open_desk_as("staff", width, height).await
+    }
+
+    /// Sets up one more tablet with `role` (`staff` or `manager`) and waits until it is online.
+    pub async fn open_desk_as(&mut self, role: &str, width: u32, height: u32) -> Result<Browser> {
+        let device = self.relay.add_device(role, &format!("Desk {}", self.next_desk))?;
         self.next_desk += 1;
         let desk = self.driver.browser(width, height).await?;
         desk.goto(&self.relay.setup_link("desk", &device)).await?;

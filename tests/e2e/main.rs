@@ -1,6 +1,7 @@
 //! End-to-end: a real relay, a kiosk and desks in headless Chromium, used as people use them.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod calendar;
 mod harness;
 
 use std::time::Duration;

@@ -265,10 +265,12 @@ fn serve(args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&args.data)?;
     let data = args.data.canonicalize()?;
     let (kiosk_id, kiosk_token) = ensure_device(&data, "kiosk.device", "kiosk", "Lobby kiosk")?;
+    let (_, manager_token) = ensure_device(&data, "manager.device", "manager", "Office manager")?;
     let (_, desk_token) = ensure_device(&data, "desk.device", "staff", "Front desk")?;
     let host = args.addr.replace("0.0.0.0", "127.0.0.1");
     say("Frontdesk is starting. Open these on the devices (each link sets its device up on first use):");
     eprintln!("    Kiosk: http://{host}/kiosk#token={kiosk_token}&device={kiosk_id}");
+    eprintln!("    Manager (sets up the business first): http://{host}/desk#token={manager_token}");
     eprintln!("    Desk:  http://{host}/desk#token={desk_token}");
     eprintln!(
         "    More devices: target/release/frontdesk-relay device add --role staff --name \"Tablet 2\" --data {}",

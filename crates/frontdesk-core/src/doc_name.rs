@@ -3,6 +3,7 @@
 //! - `inbox/<date>/<kiosk device>`: check-ins made at one kiosk on one day (kiosk writes, staff read)
 //! - `day/<date>`: that day's visit status log (staff)
 //! - `kiosk`: what a kiosk may show (staff write, kiosk read)
+//! - `site`: the business profile, services, staff directory and resources (manager writes)
 
 use chrono::NaiveDate;
 
@@ -24,6 +25,9 @@ pub fn day(date: NaiveDate) -> String {
 /// The public document kiosks read.
 pub const KIOSK: &str = "kiosk";
 
+/// The business profile, services, staff and resources (manager writes, staff read).
+pub const SITE: &str = "site";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,7 +38,7 @@ mod tests {
         assert_eq!(inbox(date, "ab12"), "inbox/2026-11-26/ab12");
         assert!(inbox(date, "ab12").starts_with(&inbox_prefix(date)));
         assert_eq!(day(date), "day/2026-11-26");
-        for name in [inbox(date, "ab12"), day(date), KIOSK.to_string()] {
+        for name in [inbox(date, "ab12"), day(date), KIOSK.to_string(), SITE.to_string()] {
             assert!(frontdesk_protocol::valid_doc_name(&name), "{name}");
         }
     }

@@ -49,6 +49,10 @@ random_id!(
     /// One entry in a day's log of visit status changes.
     EventId
 );
+random_id!(
+    /// Any other record: a service, a member of staff, a booking, a waitlist entry.
+    RecordId
+);
 
 #[cfg(test)]
 mod tests {

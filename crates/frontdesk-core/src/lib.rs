@@ -16,7 +16,7 @@ pub mod visit_status;
 
 pub use board::{BoardEntry, arrivals_board};
 pub use check_in::{CheckIn, CheckInError, VisitReason};
-pub use ids::{EventId, VisitId};
+pub use ids::{EventId, RecordId, VisitId};
 pub use replica::{Replica, ReplicaError};
 pub use sync_client::{Connection, Effect, SyncClient, SyncEvent, SyncStatus};
 pub use visit_status::{StatusEvent, VisitStatus};

@@ -86,7 +86,8 @@ pub fn parse_amount(text: &str, currency: &str) -> Result<i64, MoneyError> {
         return Err(MoneyError::TooLarge);
     }
     let scale = 10_i64.pow(places);
-    let mut minor_part: i64 = if fraction.is_empty() { 0 } else { fraction.parse().map_err(|_| MoneyError::Malformed)? };
+    let mut minor_part: i64 =
+        if fraction.is_empty() { 0 } else { fraction.parse().map_err(|_| MoneyError::Malformed)? };
     minor_part *= 10_i64.pow(places - fraction.len() as u32);
     Ok(major * scale + minor_part)
 }

@@ -236,7 +236,14 @@ pub struct Stamp {
 }
 
 impl Checked {
-    pub fn into_booking(self, request: &BookingRequest, id: String, code: String, series: String, stamp: &Stamp) -> Booking {
+    pub fn into_booking(
+        self,
+        request: &BookingRequest,
+        id: String,
+        code: String,
+        series: String,
+        stamp: &Stamp,
+    ) -> Booking {
         Booking {
             id,
             code,
@@ -356,12 +363,15 @@ pub fn find_conflicts(bookings: &[Booking], kept: &HashSet<String>) -> Vec<Confl
             } else {
                 continue;
             };
-            let (first, second) =
-                if (a.made_ms, &a.id) <= (b.made_ms, &b.id) { ((*a).clone(), (*b).clone()) } else { ((*b).clone(), (*a).clone()) };
+            let (first, second) = if (a.made_ms, &a.id) <= (b.made_ms, &b.id) {
+                ((*a).clone(), (*b).clone())
+            } else {
+                ((*b).clone(), (*a).clone())
+            };
             found.push(Conflict { first, second, over });
         }
     }
-    found.sort_by(|x, y| (x.first.start_min, x.key()).cmp(&(y.first.start_min, y.key())));
+    found.sort_by_key(|c| (c.first.start_min, c.key()));
     found
 }
 
@@ -387,7 +397,8 @@ pub fn put_waitlist(day: &mut AutoCommit, entry: &WaitlistEntry) -> Result<(), S
 
 /// The open waitlist of a day, first come first.
 pub fn waitlist(day: &Automerge) -> Vec<WaitlistEntry> {
-    let mut all: Vec<WaitlistEntry> = records::all::<WaitlistEntry>(day, WAITLIST).into_iter().filter(|e| !e.closed).collect();
+    let mut all: Vec<WaitlistEntry> =
+        records::all::<WaitlistEntry>(day, WAITLIST).into_iter().filter(|e| !e.closed).collect();
     all.sort_by(|a, b| (a.made_ms, &a.id).cmp(&(b.made_ms, &b.id)));
     all
 }
@@ -477,8 +488,20 @@ mod tests {
                 active: true,
             }],
             staff: vec![
-                StaffMember { id: "ruiz".into(), name: "Dra. Ruiz".into(), role: StaffRole::Provider, hours: ruiz_hours, active: true },
-                StaffMember { id: "vega".into(), name: "Dr. Vega".into(), role: StaffRole::Provider, hours: weekday_hours(), active: true },
+                StaffMember {
+                    id: "ruiz".into(),
+                    name: "Dra. Ruiz".into(),
+                    role: StaffRole::Provider,
+                    hours: ruiz_hours,
+                    active: true,
+                },
+                StaffMember {
+                    id: "vega".into(),
+                    name: "Dr. Vega".into(),
+                    role: StaffRole::Provider,
+                    hours: weekday_hours(),
+                    active: true,
+                },
             ],
             resources: vec![],
         }
@@ -500,7 +523,13 @@ mod tests {
 
     fn book(planner: &Planner<'_>, req: &BookingRequest, id: &str, made_ms: i64) -> Booking {
         let checked = planner.check(req, None).unwrap();
-        checked.into_booking(req, id.into(), "ABC234".into(), String::new(), &Stamp { by: "tablet".into(), at_ms: made_ms })
+        checked.into_booking(
+            req,
+            id.into(),
+            "ABC234".into(),
+            String::new(),
+            &Stamp { by: "tablet".into(), at_ms: made_ms },
+        )
     }
 
     fn planner<'a>(site: &'a Site, existing: &'a [Booking]) -> Planner<'a> {
@@ -580,7 +609,12 @@ mod tests {
         let mut a = AutoCommit::new();
         let mut b = a.fork();
         let made_a = book(&planner(&site, &[]), &request("vega", 600), "aaa", 10);
-        let made_b = book(&planner(&site, &[]), &BookingRequest { client: "Luis Paz".into(), ..request("vega", 615) }, "bbb", 20);
+        let made_b = book(
+            &planner(&site, &[]),
+            &BookingRequest { client: "Luis Paz".into(), ..request("vega", 615) },
+            "bbb",
+            20,
+        );
         put_booking(&mut a, &made_a).unwrap();
         put_booking(&mut b, &made_b).unwrap();
         a.merge(&mut b.clone()).unwrap();
@@ -655,7 +689,10 @@ mod tests {
         };
         let offers = waitlist_offers(&p, date(), &[entry("first", 1), entry("second", 2)]);
         assert_eq!(offers.len(), 1, "one freed time, one offer: {offers:?}");
-        assert_eq!((offers[0].entry.id.as_str(), offers[0].start_min, offers[0].staff.as_str()), ("first", 660, "vega"));
+        assert_eq!(
+            (offers[0].entry.id.as_str(), offers[0].start_min, offers[0].staff.as_str()),
+            ("first", 660, "vega")
+        );
     }
 
     #[test]

@@ -176,9 +176,9 @@ pub fn plausible_time_zone(zone: &str) -> bool {
     zone == "UTC"
         || (zone.contains('/')
             && zone.len() <= 40
-            && zone.split('/').all(|part| {
-                !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))
-            }))
+            && zone
+                .split('/')
+                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c))))
 }
 
 /// Checks a week of hours.

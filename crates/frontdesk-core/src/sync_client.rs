@@ -144,6 +144,12 @@ impl SyncClient {
         self.docs.get(doc).map(|d| d.cursor)
     }
 
+    /// Sets where a document not yet followed stands (it was just loaded from storage); a
+    /// document already followed keeps its own cursor.
+    pub fn set_cursor(&mut self, doc: &str, cursor: u64) {
+        self.docs.entry(doc.to_owned()).or_insert_with(|| DocState { cursor, ..DocState::default() });
+    }
+
     /// Follow a document: catch up on it now (if online) and on every reconnect.
     pub fn subscribe(&mut self, doc: &str) -> Vec<Effect> {
         let state = self.docs.entry(doc.to_owned()).or_default();

@@ -27,8 +27,9 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
         },
         Role::Staff => match access {
             Access::Read | Access::Snapshot => area != "payroll",
-            // Staff read inboxes but only kiosks write into them.
-            Access::Write => area != "payroll" && area != "inbox",
+            // Staff read inboxes but only kiosks write into them; the business profile, services
+            // and staff directory (`site`) are the manager's to change.
+            Access::Write => area != "payroll" && area != "inbox" && area != "site",
         },
         Role::Manager => match access {
             Access::Read | Access::Snapshot => true,
@@ -70,5 +71,8 @@ mod tests {
         assert!(allowed(Role::Staff, "s", "day/2026-11-26", Access::Write));
         assert!(!allowed(Role::Staff, "s", "payroll/2026-11", Access::Read));
         assert!(allowed(Role::Manager, "m", "payroll/2026-11", Access::Write));
+        assert!(allowed(Role::Staff, "s", "site", Access::Read));
+        assert!(!allowed(Role::Staff, "s", "site", Access::Write));
+        assert!(allowed(Role::Manager, "m", "site", Access::Write));
     }
 }

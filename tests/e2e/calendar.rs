@@ -1,0 +1,148 @@
+//! The calendar, as reception uses it: a manager sets the business up, tablets book, and
+//! bookings made on two tablets while apart come back as a conflict a person resolves.
+
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::harness::{Browser, Lobby, step};
+use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
+
+/// A manager's first run: profile (open every day, so tomorrow always takes bookings), a doctor
+/// and a service. Returns with the profile saved and synced.
+async fn set_up_clinic(manager: &Browser) -> Result<()> {
+    manager.wait_for_text("Set up your business", SOON).await?;
+    manager.type_into("Business name", "Clínica Sol").await?;
+    manager.select_option("Kind of business", "Medical office").await?;
+    manager.select_option("Language", "English").await?;
+    for day in ["Saturday", "Sunday"] {
+        manager.click_labelled_checkbox(day).await?;
+    }
+    manager.screenshot("business-1-profile").await?;
+    manager.click_button("Save profile").await?;
+    manager.wait_for_text("Saved", SOON).await?;
+    manager.click_button("Add staff member").await?;
+    manager.type_into("Full name", "Dra. Ruiz").await?;
+    manager.click_button("Save staff member").await?;
+    manager.wait_for_text("Dra. Ruiz", SOON).await?;
+    manager.click_button("Add service").await?;
+    manager.type_into("Name (English)", "Check-up").await?;
+    manager.type_into("Name (Spanish)", "Revisión").await?;
+    manager.type_into("Price (EUR)", "45").await?;
+    manager.screenshot("business-2-service").await?;
+    manager.click_button("Save service").await?;
+    manager.wait_for_text("30 min · 45.00 EUR", SOON).await?;
+    manager.screenshot("business-3-done").await?;
+    manager.wait_until_synced(SOON).await?;
+    Ok(())
+}
+
+/// Opens tomorrow's calendar on a tablet, once the business has reached it.
+async fn open_tomorrow(desk: &Browser) -> Result<()> {
+    desk.click_button("Calendar").await?;
+    desk.wait_for_text("Dra. Ruiz", SOON).await?;
+    desk.click_labelled("Next day").await?;
+    Ok(())
+}
+
+/// Books `client` with Dra. Ruiz at `time` on the calendar's day.
+async fn book(desk: &Browser, client: &str, time: &str) -> Result<()> {
+    desk.click_button("New appointment").await?;
+    desk.type_into("Client's name", client).await?;
+    desk.click_button(time).await?;
+    desk.click_button("Book").await?;
+    desk.wait_for_text("Confirmation code", SOON).await?;
+    desk.click_labelled("Close").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_made_on_one_tablet_appears_on_another() -> Result<()> {
+    let mut lobby = Lobby::open(&[TABLET]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_clinic(&manager).await?;
+
+    let desk = &lobby.desks[0];
+    open_tomorrow(desk).await?;
+    desk.click_button("New appointment").await?;
+    // Nothing is half-saved: booking without a name or time says what is missing.
+    desk.click_button("Book").await?;
+    desk.wait_for_text("The client's name is required.", SOON).await?;
+    desk.type_into("Client's name", "Ana Gil").await?;
+    desk.wait_for_text("Choose a time", SOON).await?;
+    desk.type_into("Phone · optional", "call me").await?;
+    desk.wait_for_text("Not a phone number", SOON).await?;
+    desk.click_button("10:00").await?;
+    desk.type_into("Phone · optional", &format!("{}+34 600 111 222", "\u{E003}".repeat(7))).await?;
+    desk.screenshot("calendar-1-booking-form").await?;
+    desk.click_button("Book").await?;
+    desk.wait_for_text("Confirmation code", SOON).await?;
+    desk.screenshot("calendar-2-booked").await?;
+    desk.click_labelled("Close").await?;
+
+    // The manager's tablet (on another screen) sees it within a second or so.
+    open_tomorrow(&manager).await?;
+    manager.wait_for_text("Ana Gil", SOON).await?;
+    // A booked time is no longer offered.
+    manager.click_button("New appointment").await?;
+    manager.wait_for_text("Free times", SOON).await?;
+    let offered = manager.client.find_all(fantoccini::Locator::XPath("//div[@class='slots']/button")).await?;
+    let mut times = Vec::new();
+    for slot in offered {
+        times.push(slot.text().await?);
+    }
+    anyhow::ensure!(times.contains(&"10:30".to_owned()), "free times offered: {times:?}");
+    anyhow::ensure!(!times.contains(&"10:00".to_owned()), "10:00 still offered after it was booked: {times:?}");
+    manager.click_labelled("Close").await?;
+
+    // Cancelling with a mistaken click is undone in one tap, on every tablet.
+    manager.click_in_row("Ana Gil", "Open").await?;
+    manager.click_button("Cancel booking").await?;
+    manager.wait_for_text("Ana Gil → Cancelled", SOON).await?;
+    desk.wait_for_text("Cancelled", SOON).await?;
+    manager.click_button("Undo").await?;
+    desk.wait_until(SOON, "the booking back", |t| t.contains("Ana Gil") && !t.contains("Cancelled")).await?;
+    desk.screenshot("calendar-3-day").await?;
+    manager.close().await?;
+    lobby.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offline_double_booking_becomes_a_conflict_card_that_one_tap_resolves() -> Result<()> {
+    let mut lobby = Lobby::open(&[TABLET, TABLET_PORTRAIT]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_clinic(&manager).await?;
+    for desk in &lobby.desks {
+        open_tomorrow(desk).await?;
+    }
+    // Both tablets lose the relay, and each books Dra. Ruiz at 10:00 for someone else.
+    lobby.relay.kill();
+    for desk in &lobby.desks {
+        desk.wait_for_text("Offline", RECONNECT).await?;
+    }
+    book(&lobby.desks[0], "Ana Gil", "10:00").await?;
+    book(&lobby.desks[1], "Luis Paz", "10:00").await?;
+    step("both tablets booked the same time offline");
+    lobby.relay.restart()?;
+    for desk in &lobby.desks {
+        desk.wait_for_text("Double booking", RECONNECT).await?;
+        desk.wait_until(SOON, "both bookings in the conflict card", |t| {
+            t.contains("Ana Gil") && t.contains("Luis Paz")
+        })
+        .await?;
+    }
+    lobby.desks[0].screenshot("calendar-4-conflict").await?;
+    lobby.desks[1].screenshot("calendar-4-conflict-portrait").await?;
+    // One tap on one tablet: keep Luis Paz; Ana Gil's booking is cancelled everywhere.
+    lobby.desks[1].click_in_region("Luis Paz", "Keep this one").await?;
+    for desk in &lobby.desks {
+        desk.wait_until(SOON, "the conflict gone", |t| !t.contains("Double booking")).await?;
+        desk.wait_until(SOON, "Ana Gil cancelled", |t| t.contains("Cancelled")).await?;
+    }
+    manager
+        .wait_until(SOON, "the conflict gone on the manager's tablet too", |t| !t.contains("Double booking"))
+        .await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    manager.close().await?;
+    lobby.close().await
+}
