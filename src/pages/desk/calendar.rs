@@ -218,7 +218,7 @@ pub fn Calendar(
             {move || match panel.get() {
                 Panel::None => None,
                 Panel::Form { moving, staff, start_min } => Some(view! {
-                    <BookingForm device lang site date today moving staff start_min day=Signal::derive(move || day.get().bookings)
+                    <BookingForm device lang site date today moving=moving.map(|b| *b) staff start_min day=Signal::derive(move || day.get().bookings)
                         on_close=Callback::new(move |()| panel.set(Panel::None))
                         on_booked=Callback::new(move |id: String| panel.set(Panel::Details(id)))/>
                 }.into_any()),
@@ -226,7 +226,7 @@ pub fn Calendar(
                     <BookingDetails device lang site booking
                         on_close=Callback::new(move |()| panel.set(Panel::None))
                         on_state=Callback::new(move |(b, s): (Booking, BookingState)| change_state(b, s))
-                        on_move=Callback::new(move |b: Booking| panel.set(Panel::Form { staff: b.staff.clone(), start_min: Some(b.start_min), moving: Some(b) }))/>
+                        on_move=Callback::new(move |b: Booking| panel.set(Panel::Form { staff: b.staff.clone(), start_min: Some(b.start_min), moving: Some(Box::new(b)) }))/>
                 }.into_any()),
             }}
             {move || undo.get().filter(|u| now.get() - u.at_ms < 12_000).map(|u| view! {
