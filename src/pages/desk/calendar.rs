@@ -71,7 +71,7 @@ enum Panel {
     None,
     /// A new booking (or a move of an existing one), prefilled.
     Form {
-        moving: Option<Booking>,
+        moving: Option<Box<Booking>>,
         staff: String,
         start_min: Option<u32>,
     },
