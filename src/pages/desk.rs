@@ -6,13 +6,13 @@ mod business;
 mod calendar;
 
 use chrono::{Duration, Local, NaiveDate};
-use frontdesk_core::doc_name;
 use frontdesk_core::site::Site;
+use frontdesk_core::{Connection, doc_name, kiosk_doc, schedule};
 use leptos::prelude::*;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::status_bar::{StatusBar, StorageBanner};
-use crate::device::now_ms;
+use crate::device::{now_ms, random_bytes};
 use crate::i18n::{Lang, Msg};
 use crate::settings::Mode;
 
@@ -24,7 +24,7 @@ const DAYS_AHEAD: i64 = 7;
 #[component]
 pub fn DeskPage() -> impl IntoView {
     let today = Local::now().date_naive();
-    let mut docs = vec![doc_name::SITE.to_owned()];
+    let mut docs = vec![doc_name::SITE.to_owned(), doc_name::KIOSK.to_owned()];
     docs.extend((0..DAYS_AHEAD).map(|n| doc_name::day(today + Duration::days(n))));
     let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)]);
     move || match gate.get() {
@@ -41,6 +41,49 @@ enum Tab {
     Arrivals,
     Calendar,
     Business,
+}
+
+/// Keeps the `kiosk` document in line with the site and today's bookings, whenever either
+/// changes and this tablet is online: the lobby kiosk then finds today's appointments by code,
+/// or by name and phone, even with the network gone. Every tablet computes the same entries, so
+/// once one has written them the others find nothing to do.
+fn publish_kiosk_index(device: DeviceRef, today: NaiveDate) {
+    let revision = device.with_value(|d| d.revision);
+    let status = device.with_value(|d| d.status);
+    let busy = StoredValue::new(false);
+    Effect::new(move |_| {
+        revision.track();
+        let online = status.with(|s| matches!(s.connection, Connection::Online { .. }));
+        if !online || busy.get_value() {
+            return;
+        }
+        let work = device.with_value(|d| {
+            let site = d.read(doc_name::SITE, Site::read).filter(|s| s.profile.is_some())?;
+            let bookings = d.read(&doc_name::day(today), schedule::bookings).unwrap_or_default();
+            let salt = d.read(doc_name::KIOSK, |k| kiosk_doc::salt(k, today)).flatten();
+            let current = salt.is_some_and(|salt| {
+                let want = kiosk_doc::desired(&site, &bookings, today, &salt);
+                d.read(doc_name::KIOSK, |k| kiosk_doc::is_current(k, &want)).unwrap_or(false)
+            });
+            (!current).then_some((site, bookings))
+        });
+        let Some((site, bookings)) = work else { return };
+        busy.set_value(true);
+        let dev = device.get_value();
+        leptos::task::spawn_local(async move {
+            let result = dev
+                .change(doc_name::KIOSK, move |k| {
+                    let salt = kiosk_doc::ensure_salt(k, today, random_bytes())?;
+                    let want = kiosk_doc::desired(&site, &bookings, today, &salt);
+                    kiosk_doc::publish(k, today, &want)
+                })
+                .await;
+            if let Err(err) = result {
+                leptos::logging::warn!("could not update the kiosk's index: {err}");
+            }
+            busy.set_value(false);
+        });
+    });
 }
 
 /// The business as the `site` document says, re-read when any document changes.
@@ -91,6 +134,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         }
         manager
     });
+    publish_kiosk_index(device, today);
     let t = move |msg: Msg| msg.text(lang.get());
     let tab_button = move |which: Tab, label: Msg| {
         view! {

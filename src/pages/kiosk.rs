@@ -2,6 +2,9 @@
 
 use chrono::Local;
 use frontdesk_core::check_in::{CheckIn, CheckInError, visitor_name};
+use frontdesk_core::kiosk_doc::{self, Lookup, Query};
+use frontdesk_core::money::format_amount;
+use frontdesk_core::site::format_time;
 use frontdesk_core::{VisitId, VisitReason, doc_name};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,8 +26,13 @@ enum Step {
     Welcome,
     Name,
     Reason,
+    /// An appointment: find it by confirmation code, or by name and phone.
+    Find,
     Confirm,
-    Thanks { name: String, ticket: String },
+    Thanks {
+        name: String,
+        ticket: String,
+    },
 }
 
 #[component]
@@ -70,6 +78,17 @@ fn reason_icon(reason: VisitReason) -> Icon {
     }
 }
 
+/// "10:00 · Check-up · Dra. Ruiz": an appointment the kiosk found, in the visitor's language.
+fn appointment_line(a: &Lookup, lang: Lang) -> String {
+    let service = if lang == Lang::Es { &a.service_es } else { &a.service_en };
+    let mut line = format!("{} · {service}", format_time(a.start_min));
+    if !a.host.is_empty() {
+        line.push_str(" · ");
+        line.push_str(&a.host);
+    }
+    line
+}
+
 #[component]
 fn Kiosk(device: DeviceRef) -> impl IntoView {
     let default_lang = device.with_value(|d| d.settings.borrow().lang);
@@ -79,6 +98,21 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     let reason = RwSignal::new(None::<VisitReason>);
     let detail = RwSignal::new(String::new());
     let name_error = RwSignal::new(None::<Msg>);
+    let code = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let found = RwSignal::new(None::<Lookup>);
+    let not_found = RwSignal::new(false);
+    let accepted = RwSignal::new(false);
+    let revision = device.with_value(|d| d.revision);
+    // What the kiosk document says: services, hosts, the business and its terms.
+    let front = Memo::new(move |_| {
+        revision.track();
+        device
+            .with_value(|d| {
+                d.read(doc_name::KIOSK, |k| (kiosk_doc::front(k), kiosk_doc::services(k), kiosk_doc::hosts(k)))
+            })
+            .unwrap_or_default()
+    });
     let last_touch = RwSignal::new(now_ms());
     let now = RwSignal::new(now_ms());
     let status = device.with_value(|d| d.status);
@@ -90,6 +124,11 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         reason.set(None);
         detail.set(String::new());
         name_error.set(None);
+        code.set(String::new());
+        phone.set(String::new());
+        found.set(None);
+        not_found.set(false);
+        accepted.set(false);
         lang.set(default_lang);
         step.set(Step::Welcome);
     };
@@ -138,15 +177,22 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
             (id, prefix)
         });
         let ticket = next_ticket(&today.to_string(), prefix);
+        let appointment = found.get_untracked();
+        let what = match &appointment {
+            Some(a) => appointment_line(a, lang.get_untracked()),
+            None => detail.get_untracked(),
+        };
+        let (consent_version, _, _) = kiosk_doc::consent(front.with_untracked(|f| f.0.as_ref().map(|f| f.kind)));
         let check_in = CheckIn::new(
             VisitId::from_random(random_bytes()),
             &name.get_untracked(),
             chosen,
-            &detail.get_untracked(),
+            &what,
             ticket.clone(),
             now_ms(),
             &kiosk_id,
-        );
+        )
+        .map(|c| c.for_booking(appointment.map(|a| a.booking)).with_consent(consent_version));
         match check_in {
             Ok(check_in) => {
                 let chunk = check_in.to_inbox_chunk();
@@ -158,6 +204,10 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 name.set(String::new());
                 detail.set(String::new());
                 reason.set(None);
+                code.set(String::new());
+                phone.set(String::new());
+                found.set(None);
+                accepted.set(false);
                 touch();
                 step.set(Step::Thanks { name: shown_name, ticket });
             }
@@ -238,19 +288,101 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                         }
                     }).collect_view()}
                 </div>
-                {move || reason.get().map(|r| view! {
-                    <label class="field kiosk-detail">
-                        <span class="field__label">{move || t(detail_question(r))}" "<em>"("{move || t(Msg::Optional)}")"</em></span>
-                        <input class="field__input" type="text" autocomplete="off" maxlength="120"
-                            prop:value=detail on:input=move |ev| { touch(); detail.set(event_target_value(&ev)) } />
-                    </label>
+                {move || reason.get().map(|r| {
+                    let l = lang.get();
+                    // Walk-ins choose a service (with what it costs); visitors choose who they came to see.
+                    let choices: Vec<(String, String)> = match r {
+                        VisitReason::WalkIn => front.with(|f| f.1.iter().map(|s| {
+                            let (name, description) = if l == Lang::Es { (&s.name_es, &s.description_es) } else { (&s.name_en, &s.description_en) };
+                            let price = format_amount(s.price_minor, &s.currency, l == Lang::Es);
+                            let sub = format!("{} min · {price} {}{}", s.duration_min, s.currency, if description.is_empty() { String::new() } else { format!(" · {description}") });
+                            (name.clone(), sub)
+                        }).collect()),
+                        VisitReason::SeeStaff => front.with(|f| f.2.iter().map(|h| (h.name.clone(), String::new())).collect()),
+                        VisitReason::Appointment => Vec::new(),
+                    };
+                    if r == VisitReason::Appointment {
+                        view! { <p class="kiosk-hint">{t(Msg::FindNext)}</p> }.into_any()
+                    } else if choices.is_empty() {
+                        view! {
+                            <label class="field kiosk-detail">
+                                <span class="field__label">{move || t(detail_question(r))}" "<em>"("{move || t(Msg::Optional)}")"</em></span>
+                                <input class="field__input" type="text" autocomplete="off" maxlength="120"
+                                    prop:value=detail on:input=move |ev| { touch(); detail.set(event_target_value(&ev)) } />
+                            </label>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <div class="kiosk-choices" role="radiogroup" aria-label=move || t(detail_question(r))>
+                                <p class="kiosk-choices__title">{move || t(detail_question(r))}</p>
+                                {choices.into_iter().map(|(label, sub)| {
+                                    let value = label.clone();
+                                    let chosen = label.clone();
+                                    view! {
+                                        <button type="button" class="choice-card" role="radio"
+                                            aria-checked=move || (detail.get() == chosen).to_string()
+                                            on:click=move |_| { touch(); detail.set(value.clone()) }>
+                                            <span class="choice-card__label">{label}</span>
+                                            {(!sub.is_empty()).then(|| view! { <span class="choice-card__sub">{sub}</span> })}
+                                        </button>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
+                    }
                 })}
                 <div class="kiosk-actions">
                     <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); step.set(Step::Name) }>{move || t(Msg::Back)}</button>
                     <button type="button" class="button button--primary button--large" disabled=move || reason.get().is_none()
-                        on:click=move |_| { touch(); step.set(Step::Confirm) }>{move || t(Msg::Next)}</button>
+                        on:click=move |_| {
+                            touch();
+                            step.set(if reason.get_untracked() == Some(VisitReason::Appointment) { Step::Find } else { Step::Confirm })
+                        }>{move || t(Msg::Next)}</button>
                 </div>
             </section>
+        }
+        .into_any(),
+        Step::Find => view! {
+            <form class="kiosk-screen" on:submit=move |ev| {
+                ev.prevent_default();
+                touch();
+                let today = Local::now().date_naive();
+                let typed_code = code.get_untracked();
+                let typed_phone = phone.get_untracked();
+                let visitor = name.get_untracked();
+                let result = device.with_value(|d| d.read(doc_name::KIOSK, |k| {
+                    if !typed_code.trim().is_empty() {
+                        kiosk_doc::find(k, today, Query::Code(&typed_code))
+                    } else {
+                        kiosk_doc::find(k, today, Query::NamePhone { name: &visitor, phone: &typed_phone })
+                    }
+                })).flatten();
+                not_found.set(result.is_none());
+                if result.is_some() {
+                    found.set(result);
+                    step.set(Step::Confirm);
+                }
+            }>
+                <h1 class="kiosk-question">{move || t(Msg::FindTitle)}</h1>
+                <label class="field kiosk-detail">
+                    <span class="field__label">{move || t(Msg::ConfirmationCode)}</span>
+                    <input class="field__input kiosk-code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="12"
+                        prop:value=code on:input=move |ev| { touch(); not_found.set(false); code.set(event_target_value(&ev)) } autofocus />
+                </label>
+                <p class="kiosk-or">{move || t(Msg::NoCode)}</p>
+                <label class="field kiosk-detail">
+                    <span class="field__label">{move || t(Msg::YourPhone)}</span>
+                    <input class="field__input" type="tel" autocomplete="off" maxlength="20"
+                        prop:value=phone on:input=move |ev| { touch(); not_found.set(false); phone.set(event_target_value(&ev)) } />
+                </label>
+                <p class="field-error" role="alert">{move || not_found.get().then(|| t(Msg::NotFound))}</p>
+                <div class="kiosk-actions">
+                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); step.set(Step::Reason) }>{move || t(Msg::Back)}</button>
+                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); found.set(None); step.set(Step::Confirm) }>{move || t(Msg::ContinueWithout)}</button>
+                    <button type="submit" class="button button--primary button--large"
+                        disabled=move || code.get().trim().is_empty() && phone.get().trim().is_empty()>{move || t(Msg::Find)}</button>
+                </div>
+            </form>
         }
         .into_any(),
         Step::Confirm => view! {
@@ -261,11 +393,28 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                     <dd class="confirm-card__name">{move || name.get().split_whitespace().collect::<Vec<_>>().join(" ")}</dd>
                     <dt>{move || t(Msg::WhyHere)}</dt>
                     <dd>{move || reason.get().map(|r| t(reason_label(r).0))}
-                        {move || { let d = detail.get(); (!d.trim().is_empty()).then(|| format!(" · {}", d.trim())) }}</dd>
+                        {move || match found.get() {
+                            Some(a) => Some(format!(" · {}", appointment_line(&a, lang.get()))),
+                            None => { let d = detail.get(); (!d.trim().is_empty()).then(|| format!(" · {}", d.trim())) }
+                        }}</dd>
                 </dl>
+                <label class="consent">
+                    <input type="checkbox" prop:checked=accepted on:change=move |ev| { touch(); accepted.set(event_target_checked(&ev)) }/>
+                    <span>
+                        <span class="consent__title">{move || t(Msg::AcceptTerms)}</span>
+                        <span class="consent__text">{move || {
+                            let (_, en, es) = kiosk_doc::consent(front.with(|f| f.0.as_ref().map(|f| f.kind)));
+                            if lang.get() == Lang::Es { es } else { en }
+                        }}</span>
+                    </span>
+                </label>
                 <div class="kiosk-actions">
-                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); step.set(Step::Reason) }>{move || t(Msg::Back)}</button>
-                    <button type="button" class="button button--primary button--large" on:click=move |_| confirm()>{move || t(Msg::Confirm)}</button>
+                    <button type="button" class="button button--ghost button--large" on:click=move |_| {
+                        touch();
+                        step.set(if reason.get_untracked() == Some(VisitReason::Appointment) { Step::Find } else { Step::Reason })
+                    }>{move || t(Msg::Back)}</button>
+                    <button type="button" class="button button--primary button--large" disabled=move || !accepted.get()
+                        on:click=move |_| confirm()>{move || t(Msg::Confirm)}</button>
                 </div>
             </section>
         }
@@ -288,7 +437,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     view! {
         <div class="kiosk" lang=move || lang.get().code() on:pointerdown=move |_| touch()>
             <header class="kiosk-bar">
-                <span class="brand">"Frontdesk"</span>
+                <span class="brand">{move || front.with(|f| f.0.as_ref().map(|f| f.business.clone())).unwrap_or_else(|| "Frontdesk".into())}</span>
                 <StatusBar status lang on_switch=Callback::new(move |()| touch())/>
             </header>
             <StorageBanner problem=storage_problem lang/>

@@ -146,3 +146,72 @@ async fn an_offline_double_booking_becomes_a_conflict_card_that_one_tap_resolves
     manager.close().await?;
     lobby.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_checks_in_an_appointment_by_code_with_the_relay_down_and_keeps_no_trace() -> Result<()> {
+    let (mut lobby, _) = Lobby::open_at_midday(&[TABLET]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_clinic(&manager).await?;
+    manager.close().await?;
+
+    // Reception books Marta for today; the tablet gives her a confirmation code.
+    let desk = &lobby.desks[0];
+    desk.click_button("Calendar").await?;
+    desk.wait_for_text("Dra. Ruiz", SOON).await?;
+    desk.click_button("New appointment").await?;
+    desk.type_into("Client's name", "Marta Ríos").await?;
+    desk.type_into("Phone · optional", "600 222 333").await?;
+    desk.wait_for("//div[@class='slots']/button", SOON).await?.click().await?;
+    desk.click_button("Book").await?;
+    let code = desk.wait_for("//dd[contains(@class,'code')]", SOON).await?.text().await?;
+    step(&format!("booked with code {code}"));
+    desk.click_labelled("Close").await?;
+    // The tablet publishes the kiosk's index right after the booking.
+    desk.wait_until_synced(SOON).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    desk.wait_until_synced(SOON).await?;
+    let kiosk = &lobby.kiosk;
+    kiosk.wait_for_text("Clínica Sol", SOON).await?;
+
+    // The network goes; Marta arrives.
+    lobby.relay.kill();
+    kiosk.wait_for_text("Offline", RECONNECT).await?;
+    kiosk.click_button("Check in").await?;
+    kiosk.type_into("What is your name?", "Marta Ríos").await?;
+    kiosk.click_button("Next").await?;
+    kiosk.click_button("I have an appointment").await?;
+    kiosk.click_button("Next").await?;
+    kiosk.wait_for_text("Find your appointment", SOON).await?;
+    // A wrong code says so, and says nothing about anyone else's.
+    kiosk.type_into("Confirmation code", "ZZZZZZ").await?;
+    kiosk.click_button("Find").await?;
+    kiosk.wait_for_text("We couldn't find an appointment with those details", SOON).await?;
+    kiosk.type_into("Confirmation code", &format!("{}{}", "\u{E003}".repeat(6), code.to_lowercase())).await?;
+    kiosk.screenshot("kiosk-find-appointment").await?;
+    kiosk.click_button("Find").await?;
+    kiosk.wait_for_text("Is this right?", SOON).await?;
+    kiosk.wait_for_text("Check-up · Dra. Ruiz", SOON).await?;
+    kiosk.click_labelled_checkbox("I accept").await?;
+    kiosk.screenshot("kiosk-appointment-confirm").await?;
+    kiosk.click_button("Confirm check-in").await?;
+    kiosk.wait_for_text("Thank you", SOON).await?;
+
+    // Back online: the desk sees her waiting, and her booking as arrived.
+    lobby.relay.restart()?;
+    kiosk.wait_until_synced(RECONNECT).await?;
+    // The thank-you screen goes by itself after a few seconds; Marta may also tap Done.
+    if kiosk.text().await?.contains("Thank you") {
+        kiosk.click_button("Done").await?;
+    }
+    kiosk.wait_for_text("Welcome", SOON).await?;
+    let traces = kiosk.traces_of("Marta").await?;
+    assert!(traces.is_empty(), "the kiosk still holds the visitor's name in: {traces:?}");
+    let traces = kiosk.traces_of(&code).await?;
+    assert!(traces.is_empty(), "the kiosk still holds the visitor's code in: {traces:?}");
+
+    desk.wait_for_text("Arrived", RECONNECT).await?;
+    desk.click_button("Arrivals").await?;
+    desk.wait_for_column("Waiting", &["Marta Ríos"], SOON).await?;
+    desk.wait_for_text("Check-up · Dra. Ruiz", SOON).await?;
+    lobby.close().await
+}

@@ -138,11 +138,15 @@ pub struct Driver {
 }
 
 impl Driver {
-    pub fn start() -> Result<Driver> {
+    /// A driver whose browsers live in time zone `zone` (an IANA name, through `TZ`).
+    pub fn start_in_zone(zone: Option<&str>) -> Result<Driver> {
         use std::os::unix::process::CommandExt;
         let port = free_port();
         let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let mut command = Command::new(&bin);
+        if let Some(zone) = zone {
+            command.env("TZ", zone);
+        }
         if let Ok(log) = std::env::var("E2E_DRIVER_LOG") {
             command.arg(format!("--log-path={log}")).arg("--verbose");
         }
@@ -454,10 +458,66 @@ impl Browser {
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|e| e["level"] == "SEVERE" || e["level"] == "WARNING")
+            .filter(|e| {
+                e["level"] == "SEVERE" || (e["level"] == "WARNING" && !e["message"].to_string().contains("integrity"))
+            })
             .map(|e| format!("console {}: {}", e["level"].as_str().unwrap_or("?"), e["message"].as_str().unwrap_or("")))
             .collect();
         if lines.is_empty() { String::new() } else { format!("the page logged:\n{}", lines.join("\n")) }
+    }
+
+    /// Every place a browser could keep what a visitor typed, searched for `needle`: the page,
+    /// the address and history, local and session storage, every IndexedDB record (as bytes)
+    /// and every cached response. Returns where it was found (empty: nowhere).
+    pub async fn traces_of(&self, needle: &str) -> Result<Vec<String>> {
+        let script = r#"
+            const [needle, done] = arguments;
+            (async () => {
+                const found = [];
+                if (document.documentElement.outerHTML.includes(needle)) found.push("DOM");
+                if (location.href.includes(needle) || JSON.stringify(history.state ?? null).includes(needle)) found.push("history");
+                for (const [name, store] of [["localStorage", localStorage], ["sessionStorage", sessionStorage]]) {
+                    for (let i = 0; i < store.length; i++) {
+                        const key = store.key(i);
+                        if (key.includes(needle) || (store.getItem(key) ?? "").includes(needle)) found.push(name + ":" + key);
+                    }
+                }
+                const bytes = new TextEncoder().encode(needle);
+                const contains = (value) => {
+                    let data = null;
+                    if (value instanceof ArrayBuffer) data = new Uint8Array(value);
+                    else if (ArrayBuffer.isView(value)) data = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+                    if (data) {
+                        outer: for (let i = 0; i + bytes.length <= data.length; i++) {
+                            for (let j = 0; j < bytes.length; j++) if (data[i + j] !== bytes[j]) continue outer;
+                            return true;
+                        }
+                        return false;
+                    }
+                    if (typeof value === "string") return value.includes(needle);
+                    if (value && typeof value === "object") return Object.values(value).some(contains);
+                    return false;
+                };
+                for (const info of await indexedDB.databases()) {
+                    const db = await new Promise((ok, fail) => { const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+                    for (const storeName of db.objectStoreNames) {
+                        const all = await new Promise((ok) => { const r = db.transaction(storeName).objectStore(storeName).getAll(); r.onsuccess = () => ok(r.result); });
+                        if (all.some(contains)) found.push("IndexedDB:" + info.name + "/" + storeName);
+                    }
+                    db.close();
+                }
+                for (const cacheName of await caches.keys()) {
+                    const cache = await caches.open(cacheName);
+                    for (const request of await cache.keys()) {
+                        const text = await (await cache.match(request)).text();
+                        if (request.url.includes(needle) || text.includes(needle)) found.push("cache:" + request.url);
+                    }
+                }
+                return found;
+            })().then(done, (e) => done(["error: " + e]));
+        "#;
+        let found = self.client.execute_async(script, vec![json!(needle)]).await?;
+        Ok(found.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect())
     }
 
     /// Runs a DevTools command on this browser's page.
@@ -501,8 +561,24 @@ pub struct Lobby {
 impl Lobby {
     /// Starts a relay and opens the kiosk (1920×1080) and one desk per size given.
     pub async fn open(desk_sizes: &[(u32, u32)]) -> Result<Lobby> {
+        Lobby::open_in_zone(desk_sizes, None).await
+    }
+
+    /// Like [`Lobby::open`], with every browser in a time zone where it is now around midday, so
+    /// a test can book today during opening hours whenever it runs. Returns the lobby and the
+    /// offset from UTC (hours) its browsers live at.
+    pub async fn open_at_midday(desk_sizes: &[(u32, u32)]) -> Result<(Lobby, i32)> {
+        use chrono::Timelike;
+        let utc_hour = chrono::Utc::now().hour() as i32;
+        let offset = 12 - utc_hour; // -11 ..= 12
+        // Etc/GMT zones count the other way: Etc/GMT-3 is three hours ahead of UTC.
+        let zone = if offset >= 0 { format!("Etc/GMT-{offset}") } else { format!("Etc/GMT+{}", -offset) };
+        Ok((Lobby::open_in_zone(desk_sizes, Some(&zone)).await?, offset))
+    }
+
+    async fn open_in_zone(desk_sizes: &[(u32, u32)], zone: Option<&str>) -> Result<Lobby> {
         let relay = Relay::start()?;
-        let driver = Driver::start()?;
+        let driver = Driver::start_in_zone(zone)?;
         let kiosk_device = relay.add_device("kiosk", "Lobby kiosk")?;
         let kiosk = driver.browser(1920, 1080).await?;
         kiosk.goto(&relay.setup_link("kiosk", &kiosk_device)).await?;
@@ -552,10 +628,15 @@ pub async fn check_in_at_kiosk(kiosk: &Browser, name: &str, reason: &str, shots:
         kiosk.screenshot(&format!("{prefix}-3-reason")).await?;
     }
     kiosk.click_button("Next").await?;
+    if reason == "I have an appointment" {
+        // No code at hand: checking in without finding the booking.
+        kiosk.click_button("Continue without").await?;
+    }
     kiosk.wait_for_text("Is this right?", Duration::from_secs(5)).await?;
     if let Some(prefix) = shots {
         kiosk.screenshot(&format!("{prefix}-4-confirm")).await?;
     }
+    kiosk.click_labelled_checkbox("I accept").await?;
     kiosk.click_button("Confirm check-in").await?;
     let ticket = kiosk.wait_for("//*[@aria-label='queue number']", Duration::from_secs(5)).await?.text().await?;
     if let Some(prefix) = shots {

@@ -35,6 +35,10 @@ pub struct CheckIn {
     pub at_ms: i64,
     /// The device that recorded it.
     pub device: String,
+    /// The booking they checked in for, when the kiosk found it (by code, or name and phone).
+    pub booking: Option<String>,
+    /// The version of the terms they accepted on screen.
+    pub consent: Option<String>,
 }
 
 /// Why a check-in was refused.
@@ -69,7 +73,27 @@ impl CheckIn {
         if detail.chars().count() > MAX_DETAIL {
             return Err(CheckInError::DetailTooLong);
         }
-        Ok(CheckIn { id: id.to_string(), name, reason, detail, ticket, at_ms, device: device.to_owned() })
+        Ok(CheckIn {
+            id: id.to_string(),
+            name,
+            reason,
+            detail,
+            ticket,
+            at_ms,
+            device: device.to_owned(),
+            booking: None,
+            consent: None,
+        })
+    }
+
+    /// Links the check-in to the booking the visitor came for.
+    pub fn for_booking(self, booking: Option<String>) -> CheckIn {
+        CheckIn { booking, ..self }
+    }
+
+    /// Records which version of the terms the visitor accepted.
+    pub fn with_consent(self, version: &str) -> CheckIn {
+        CheckIn { consent: Some(version.to_owned()), ..self }
     }
 
     /// Encodes the check-in as a standalone inbox chunk.

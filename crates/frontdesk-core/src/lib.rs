@@ -6,6 +6,7 @@ pub mod check_in;
 pub mod doc_name;
 pub mod ics;
 pub mod ids;
+pub mod kiosk_doc;
 pub mod money;
 pub mod records;
 pub mod replica;

@@ -286,6 +286,16 @@ pub fn bookings(day: &Automerge) -> Vec<Booking> {
     all
 }
 
+/// Marks as arrived the bookings someone checked in for (at the kiosk, by code or phone), so
+/// the calendar shows who is here without anyone at the desk clicking.
+pub fn with_arrivals<'a>(mut day: Vec<Booking>, checked_in: impl IntoIterator<Item = &'a str>) -> Vec<Booking> {
+    let here: HashSet<&str> = checked_in.into_iter().collect();
+    for b in day.iter_mut().filter(|b| b.state == BookingState::Booked && here.contains(b.id.as_str())) {
+        b.state = BookingState::Arrived;
+    }
+    day
+}
+
 /// Changes a booking's state (arrived, no-show, cancelled, or back to booked).
 pub fn set_state(day: &mut AutoCommit, booking: &Booking, state: BookingState, stamp: &Stamp) -> Result<(), String> {
     let changed = Booking { state, changed_by: stamp.by.clone(), changed_ms: stamp.at_ms, ..booking.clone() };
@@ -703,6 +713,18 @@ mod tests {
         assert_eq!(code.len(), CODE_LEN);
         assert!(code.bytes().all(|c| CODE_ALPHABET.contains(&c)));
         assert_eq!(normalize_code(" k7m-4qx "), "K7M4QX");
+    }
+
+    #[test]
+    fn a_kiosk_check_in_for_a_booking_marks_it_arrived() {
+        let site = clinic();
+        let p = planner(&site, &[]);
+        let a = book(&p, &request("vega", 600), "a", 1);
+        let b = book(&p, &request("ruiz", 600), "b", 1);
+        let c = Booking { state: BookingState::Cancelled, ..book(&p, &request("vega", 700), "c", 1) };
+        let shown = with_arrivals(vec![a, b, c], ["a", "c", "unknown"]);
+        let states: Vec<_> = shown.iter().map(|x| (x.id.as_str(), x.state)).collect();
+        assert_eq!(states, [("a", BookingState::Arrived), ("b", BookingState::Booked), ("c", BookingState::Cancelled)]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the conflicts that offline bookings left, and the `.ics` of any booking.
 
 use chrono::{Datelike, Duration, NaiveDate, Timelike};
+use frontdesk_core::check_in::check_ins;
 use frontdesk_core::schedule::{
     self, Booking, BookingRequest, BookingState, Conflict, Planner, Stamp, bookings, conflicts,
 };
@@ -28,11 +29,18 @@ struct DayView {
 }
 
 fn read_day(device: DeviceRef, date: NaiveDate) -> DayView {
-    device
-        .with_value(|d| {
-            d.read(&doc_name::day(date), |doc| DayView { bookings: bookings(doc), conflicts: conflicts(doc) })
+    device.with_value(|d| {
+        // Who checked in at the kiosk for a booking of this day (by code, or name and phone).
+        let mut checked_in = Vec::new();
+        for inbox in d.docs_under(&doc_name::inbox_prefix(date)) {
+            checked_in.extend(d.read(&inbox, check_ins).unwrap_or_default().into_iter().filter_map(|c| c.booking));
+        }
+        d.read(&doc_name::day(date), |doc| DayView {
+            bookings: schedule::with_arrivals(bookings(doc), checked_in.iter().map(String::as_str)),
+            conflicts: conflicts(doc),
         })
         .unwrap_or_default()
+    })
 }
 
 /// Who is making a change on this tablet, and when.
