@@ -48,6 +48,9 @@ pub struct DeviceSettings {
     /// The role the relay gave this device (`kiosk`, `staff`, `manager`), remembered for offline starts.
     #[serde(default)]
     pub role: String,
+    /// The staff member this tablet belongs to (their messages and visitors show on it), or empty.
+    #[serde(default)]
+    pub owner: String,
 }
 
 impl DeviceSettings {

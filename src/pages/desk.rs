@@ -4,6 +4,7 @@
 mod arrivals;
 mod business;
 mod calendar;
+mod calls;
 
 use chrono::{Duration, Local, NaiveDate};
 use frontdesk_core::site::Site;
@@ -26,6 +27,7 @@ pub fn DeskPage() -> impl IntoView {
     let today = Local::now().date_naive();
     let mut docs = vec![doc_name::SITE.to_owned(), doc_name::KIOSK.to_owned()];
     docs.extend((0..DAYS_AHEAD).map(|n| doc_name::day(today + Duration::days(n))));
+    docs.extend(frontdesk_core::calls::recent_docs(today));
     let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)]);
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
@@ -40,6 +42,7 @@ pub fn DeskPage() -> impl IntoView {
 enum Tab {
     Arrivals,
     Calendar,
+    Calls,
     Business,
 }
 
@@ -104,6 +107,29 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let site = use_site(device);
     let now = RwSignal::new(now_ms());
     let tab = RwSignal::new(Tab::Arrivals);
+    let owner = RwSignal::new(device.with_value(|d| d.settings.borrow().owner.clone()));
+    let revision = device.with_value(|d| d.revision);
+    let log = Memo::new(move |_| {
+        revision.track();
+        calls::read_calls(device, today)
+    });
+    // What the person this tablet belongs to should know: their open messages, and visitors
+    // who came to see them and are waiting in the lobby.
+    let my_messages = move || frontdesk_core::calls::open_messages_for(&log.get(), &owner.get()).len();
+    let my_visitors = Memo::new(move |_| {
+        revision.track();
+        let name = site.with(|s| s.staff_member(&owner.get()).map(|m| m.name.clone()));
+        let Some(name) = name else { return Vec::new() };
+        arrivals::read_board(device, today, now.get_untracked())
+            .into_iter()
+            .filter(|e| {
+                e.status == frontdesk_core::VisitStatus::Waiting
+                    && e.check_in.reason == frontdesk_core::VisitReason::SeeStaff
+                    && e.check_in.detail == name
+            })
+            .map(|e| e.check_in.name)
+            .collect::<Vec<_>>()
+    });
     let clock = set_interval_with_handle(
         move || {
             now.set(now_ms());
@@ -157,6 +183,19 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                     <nav class="tabs" aria-label="Desk">
                         {tab_button(Tab::Arrivals, Msg::Arrivals)}
                         {tab_button(Tab::Calendar, Msg::Calendar)}
+                        <button class="tab" class:tab--active=move || tab.get() == Tab::Calls
+                            aria-pressed=move || (tab.get() == Tab::Calls).to_string()
+                            on:click=move |_| {
+                                tab.set(Tab::Calls);
+                                if let Some(window) = web_sys::window() {
+                                    window.scroll_to_with_x_and_y(0.0, 0.0);
+                                }
+                            }>
+                            {move || t(Msg::CallsTab)}
+                            <Show when=move || { my_messages() > 0 }>
+                                <span class="badge" aria-label=move || t(Msg::MyMessages)>{my_messages}</span>
+                            </Show>
+                        </button>
                         <Show when=move || role.get() == "manager">
                             {tab_button(Tab::Business, Msg::Business)}
                         </Show>
@@ -165,9 +204,15 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 <StatusBar status lang/>
             </header>
             <StorageBanner problem=storage_problem lang/>
+            <Show when=move || my_visitors.with(|v| !v.is_empty())>
+                <div class="banner banner--visitor" role="status">
+                    {move || format!("{} {}", my_visitors.get().join(", "), t(Msg::IsHereToSeeYou))}
+                </div>
+            </Show>
             {move || match tab.get() {
                 Tab::Arrivals => view! { <arrivals::Arrivals device today lang now/> }.into_any(),
                 Tab::Calendar => view! { <calendar::Calendar device today lang now site/> }.into_any(),
+                Tab::Calls => view! { <calls::Calls device today lang site log owner/> }.into_any(),
                 Tab::Business => view! { <business::Business device lang site/> }.into_any(),
             }}
         </div>

@@ -215,3 +215,52 @@ async fn the_kiosk_checks_in_an_appointment_by_code_with_the_relay_down_and_keep
     desk.wait_for_text("Check-up · Dra. Ruiz", SOON).await?;
     lobby.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_taken_at_the_desk_shows_on_the_addressees_tablet_until_handled() -> Result<()> {
+    let mut lobby = Lobby::open(&[TABLET]).await?;
+    let ruiz = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_clinic(&ruiz).await?;
+    // This tablet is Dra. Ruiz's own.
+    ruiz.click_button("Calls").await?;
+    ruiz.select_option("This tablet is", "Dra. Ruiz").await?;
+    ruiz.wait_for_text("No messages. All caught up.", SOON).await?;
+
+    let desk = &lobby.desks[0];
+    desk.click_button("Calls").await?;
+    desk.wait_for_text("Dra. Ruiz", SOON).await?;
+    desk.type_into("Who called", "Pedro Gómez").await?;
+    desk.type_into("Number to call back", "600 333 444").await?;
+    desk.type_into("What about", "Results of the blood test").await?;
+    desk.click_labelled_checkbox("Take a message for them").await?;
+    desk.click_button("Save").await?;
+    // A message needs someone to give it to: nothing is saved until then.
+    desk.wait_for_text("Choose who the message is for.", SOON).await?;
+    desk.select_option("For whom", "Dra. Ruiz").await?;
+    desk.click_labelled_checkbox("Please call back").await?;
+    desk.screenshot("calls-1-form").await?;
+    desk.click_button("Save").await?;
+    desk.wait_for_text("→ Dra. Ruiz · Results of the blood test", SOON).await?;
+
+    ruiz.wait_for_text("Pedro Gómez · 600 333 444", SOON).await?;
+    ruiz.screenshot("calls-2-my-messages").await?;
+    ruiz.click_button("Handled").await?;
+    ruiz.wait_for_text("No messages. All caught up.", SOON).await?;
+    desk.wait_for_text("Handled", SOON).await?;
+
+    // A visitor for Dra. Ruiz checks in at the kiosk: her tablet says so.
+    let kiosk = &lobby.kiosk;
+    kiosk.wait_for_text("Clínica Sol", SOON).await?;
+    kiosk.click_button("Check in").await?;
+    kiosk.type_into("What is your name?", "Bruno Díaz").await?;
+    kiosk.click_button("Next").await?;
+    kiosk.click_button("I'm here to see someone").await?;
+    kiosk.click_button("Dra. Ruiz").await?;
+    kiosk.click_button("Next").await?;
+    kiosk.click_labelled_checkbox("I accept").await?;
+    kiosk.click_button("Confirm check-in").await?;
+    ruiz.wait_for_text("Bruno Díaz is here to see you", SOON).await?;
+    ruiz.screenshot("calls-3-visitor").await?;
+    ruiz.close().await?;
+    lobby.close().await
+}

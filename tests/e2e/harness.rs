@@ -329,8 +329,9 @@ impl Browser {
     /// Types into the field labelled `label`.
     pub async fn type_into(&self, label: &str, text: &str) -> Result<()> {
         let l = literal(label);
-        let xpath =
-            format!("//input[@id=//label[normalize-space(.)={l}]/@for] | //label[.//*[normalize-space(.)={l}]]//input");
+        let xpath = format!(
+            "//input[@id=//label[normalize-space(.)={l}]/@for] | //label[.//*[normalize-space(.)={l}]]//*[self::input or self::textarea]"
+        );
         let input = self.wait_for(&xpath, Duration::from_secs(5)).await?;
         input.send_keys(text).await?;
         Ok(())

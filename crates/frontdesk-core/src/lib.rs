@@ -2,6 +2,7 @@
 //! machine. No I/O, no clock, no randomness of its own: time and random bytes are passed in.
 
 pub mod board;
+pub mod calls;
 pub mod check_in;
 pub mod doc_name;
 pub mod ics;

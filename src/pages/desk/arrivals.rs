@@ -16,7 +16,7 @@ use crate::i18n::{Lang, Msg, format_wait};
 const UNDO_MS: i64 = 12_000;
 
 /// Reads today's board from the device's documents.
-fn read_board(device: DeviceRef, today: NaiveDate, now: i64) -> Vec<BoardEntry> {
+pub fn read_board(device: DeviceRef, today: NaiveDate, now: i64) -> Vec<BoardEntry> {
     device.with_value(|d| {
         let mut arrivals = Vec::new();
         for inbox in d.docs_under(&doc_name::inbox_prefix(today)) {

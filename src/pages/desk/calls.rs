@@ -1,0 +1,238 @@
+//! Calls and messages: the phone log, "while you were out" messages for a member of staff, and
+//! (on a tablet that belongs to someone) their open messages and the visitors waiting for them.
+
+use frontdesk_core::RecordId;
+use frontdesk_core::calls::{self, Call, CallError, CallForm};
+use frontdesk_core::schedule::Stamp;
+use frontdesk_core::site::Site;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::device_gate::DeviceRef;
+use crate::device::{now_ms, random_bytes};
+use crate::i18n::{Lang, Msg};
+
+/// Every call in the documents this tablet follows (this month and the last), newest first.
+pub fn read_calls(device: DeviceRef, today: chrono::NaiveDate) -> Vec<Call> {
+    device.with_value(|d| {
+        let mut all: Vec<Call> =
+            calls::recent_docs(today).iter().flat_map(|doc| d.read(doc, calls::calls).unwrap_or_default()).collect();
+        all.sort_by(|a, b| (b.at_ms, &b.id).cmp(&(a.at_ms, &a.id)));
+        all
+    })
+}
+
+/// Which document a call lives in: the month it was taken in.
+fn doc_of(call: &Call) -> String {
+    let date = chrono::DateTime::from_timestamp_millis(call.at_ms)
+        .map(|t| t.with_timezone(&chrono::Local).date_naive())
+        .unwrap_or_default();
+    calls::month_doc(date)
+}
+
+fn save(device: DeviceRef, doc: String, edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String> + 'static) {
+    let dev = device.get_value();
+    spawn_local(async move {
+        if let Err(e) = dev.change(&doc, edit).await {
+            leptos::logging::error!("saving a call failed: {e}");
+        }
+    });
+}
+
+fn call_error_text(error: &CallError, lang: Lang) -> &'static str {
+    use CallError::*;
+    match (error, lang) {
+        (CallerMissing, Lang::En) => "Who called? Write a name or a number.",
+        (CallerMissing, Lang::Es) => "¿Quién llamó? Escriba un nombre o un número.",
+        (CallerTooLong, Lang::En) => "The name is too long (80 characters at most).",
+        (CallerTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
+        (BadPhone, Lang::En) => "Not a phone number: 6 to 15 digits, spaces and + allowed.",
+        (BadPhone, Lang::Es) => "No es un teléfono: de 6 a 15 cifras, se admiten espacios y +.",
+        (MessageWithoutRecipient, Lang::En) => "Choose who the message is for.",
+        (MessageWithoutRecipient, Lang::Es) => "Elija para quién es el recado.",
+        (CallbackWithoutNumber, Lang::En) => "A callback needs a number to call.",
+        (CallbackWithoutNumber, Lang::Es) => "Para devolver la llamada hace falta un número.",
+        (ReasonTooLong, Lang::En) => "The note is too long (500 characters at most).",
+        (ReasonTooLong, Lang::Es) => "La nota es demasiado larga (500 caracteres como máximo).",
+    }
+}
+
+fn clock(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn Calls(
+    device: DeviceRef,
+    today: chrono::NaiveDate,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    log: Memo<Vec<Call>>,
+    owner: RwSignal<String>,
+) -> impl IntoView {
+    let t = move |msg: Msg| msg.text(lang.get());
+    let caller = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let for_staff = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let message = RwSignal::new(false);
+    let callback = RwSignal::new(false);
+    let touched = RwSignal::new(false);
+    let stamp = move || Stamp { by: device.with_value(|d| d.settings.borrow().name.clone()), at_ms: now_ms() };
+    let form = move || CallForm {
+        caller: caller.get(),
+        phone: phone.get(),
+        for_staff: for_staff.get(),
+        reason: reason.get(),
+        message: message.get(),
+        callback: callback.get(),
+    };
+    let problem = move || {
+        if !touched.get() {
+            return None;
+        }
+        form().check(String::new(), &stamp()).err().map(|e| call_error_text(&e, lang.get()))
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        let Ok(call) = form().check(RecordId::from_random(random_bytes()).to_string(), &stamp()) else { return };
+        save(device, calls::month_doc(today), move |d| calls::put_call(d, &call));
+        caller.set(String::new());
+        phone.set(String::new());
+        for_staff.set(String::new());
+        reason.set(String::new());
+        message.set(false);
+        callback.set(false);
+        touched.set(false);
+    };
+    let handle = move |call: Call, done: bool| {
+        let doc = doc_of(&call);
+        let s = stamp();
+        save(device, doc, move |d| calls::set_handled(d, &call, done.then_some(&s)));
+    };
+    let staff_name = move |id: &str| site.with(|s| s.staff_member(id).map(|m| m.name.clone())).unwrap_or_default();
+    let mine = move || calls::open_messages_for(&log.get(), &owner.get());
+    view! {
+        <div class="page calls">
+            <div class="calls__grid">
+                <form class="card form" on:submit=submit aria-labelledby="call-form-title" novalidate>
+                    <h2 id="call-form-title" class="card__title">{move || t(Msg::LogACall)}</h2>
+                    <label class="field">
+                        <span class="field__label">{move || t(Msg::WhoCalled)}</span>
+                        <input class="field__input" type="text" autocomplete="off" maxlength="80" prop:value=caller on:input=move |ev| caller.set(event_target_value(&ev))/>
+                    </label>
+                    <label class="field">
+                        <span class="field__label">{move || t(Msg::CallbackNumber)}</span>
+                        <input class="field__input" type="tel" autocomplete="off" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/>
+                    </label>
+                    <label class="field">
+                        <span class="field__label">{move || t(Msg::ForWhom)}</span>
+                        <select class="field__input" on:change=move |ev| for_staff.set(event_target_value(&ev))>
+                            <option value="" selected=move || for_staff.get().is_empty()>{move || t(Msg::NoOneInParticular)}</option>
+                            {move || site.get().staff.into_iter().filter(|m| m.active).map(|m| {
+                                let id = m.id.clone();
+                                view! { <option value=m.id.clone() selected=move || for_staff.get() == id>{m.name.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span class="field__label">{move || t(Msg::WhatAbout)}</span>
+                        <textarea class="field__input field__input--area" rows="3" maxlength="500" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" prop:checked=message on:change=move |ev| message.set(event_target_checked(&ev))/>
+                        <span>{move || t(Msg::TakeAMessage)}</span>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" prop:checked=callback on:change=move |ev| callback.set(event_target_checked(&ev))/>
+                        <span>{move || t(Msg::PleaseCallBack)}</span>
+                    </label>
+                    <p class="field-error" role="alert">{problem}</p>
+                    <div class="form__actions">
+                        <button class="button button--primary button--large" type="submit">{move || t(Msg::SaveCall)}</button>
+                    </div>
+                </form>
+                <div class="calls__side">
+                    <section class="card" aria-labelledby="mine-title">
+                        <div class="card__head">
+                            <h2 id="mine-title" class="card__title">{move || t(Msg::MyMessages)}<span class="count">{move || mine().len()}</span></h2>
+                            <label class="field field--inline">
+                                <span class="field__label">{move || t(Msg::ThisTabletIs)}</span>
+                                <select class="field__input" on:change=move |ev| {
+                                    let chosen = event_target_value(&ev);
+                                    device.with_value(|d| {
+                                        let mut settings = d.settings.borrow_mut();
+                                        settings.owner = chosen.clone();
+                                        settings.save(d.mode);
+                                    });
+                                    owner.set(chosen);
+                                }>
+                                    <option value="" selected=move || owner.get().is_empty()>{move || t(Msg::SharedTablet)}</option>
+                                    {move || site.get().staff.into_iter().filter(|m| m.active).map(|m| {
+                                        let id = m.id.clone();
+                                        view! { <option value=m.id.clone() selected=move || owner.get() == id>{m.name.clone()}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        </div>
+                        <Show when=move || owner.get().is_empty()>
+                            <p class="card__empty">{move || t(Msg::ChooseOwnerHint)}</p>
+                        </Show>
+                        <Show when=move || !owner.get().is_empty() && mine().is_empty()>
+                            <p class="card__empty">{move || t(Msg::NoMessages)}</p>
+                        </Show>
+                        <ul class="rows">
+                            <For each=mine key=|c| c.id.clone() let:call>
+                                {
+                                    let done = call.clone();
+                                    view! {
+                                        <li class="row message">
+                                            <span class="row__time">{clock(call.at_ms)}</span>
+                                            <div class="row__main">
+                                                <span class="row__title">{call.caller.clone()}{(!call.phone.is_empty()).then(|| format!(" · {}", call.phone))}</span>
+                                                <span class="row__sub">{call.reason.clone()}{call.callback.then(|| view! { <strong class="tag">{move || t(Msg::PleaseCallBack)}</strong> })}</span>
+                                            </div>
+                                            <button class="button button--primary" on:click=move |_| handle(done.clone(), true)>{move || t(Msg::MarkHandled)}</button>
+                                        </li>
+                                    }
+                                }
+                            </For>
+                        </ul>
+                    </section>
+                    <section class="card" aria-labelledby="log-title">
+                        <h2 id="log-title" class="card__title">{move || t(Msg::CallLog)}</h2>
+                        <Show when=move || log.with(|l| l.is_empty())>
+                            <p class="card__empty">{move || t(Msg::NoCallsYet)}</p>
+                        </Show>
+                        <ul class="rows">
+                            {move || log.get().into_iter().take(50).map(|call| {
+                                let reopen = call.clone();
+                                let for_whom = staff_name(&call.for_staff);
+                                let handled = call.message && call.handled_ms != 0;
+                                view! {
+                                    <li class="row">
+                                        <span class="row__time">{clock(call.at_ms)}</span>
+                                        <div class="row__main">
+                                            <span class="row__title">{call.caller.clone()}{(!call.phone.is_empty()).then(|| format!(" · {}", call.phone))}</span>
+                                            <span class="row__sub">
+                                                {(!for_whom.is_empty()).then(|| format!("→ {for_whom} · "))}{call.reason.clone()}
+                                            </span>
+                                        </div>
+                                        {call.is_open_message().then(|| view! { <span class="pill pill--booked">{move || t(Msg::MessageOpen)}</span> })}
+                                        {handled.then(|| view! {
+                                            <span class="pill pill--done">{move || t(Msg::Handled)}</span>
+                                            <button class="button button--ghost" on:click=move |_| handle(reopen.clone(), false)>{move || t(Msg::Reopen)}</button>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                </div>
+            </div>
+        </div>
+    }
+}
