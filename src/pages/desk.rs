@@ -5,6 +5,7 @@ mod arrivals;
 mod business;
 mod calendar;
 mod calls;
+mod search;
 
 use chrono::{Duration, Local, NaiveDate};
 use frontdesk_core::site::Site;
@@ -39,7 +40,7 @@ pub fn DeskPage() -> impl IntoView {
 
 /// The desk's screens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tab {
+pub enum Tab {
     Arrivals,
     Calendar,
     Calls,
@@ -107,6 +108,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let site = use_site(device);
     let now = RwSignal::new(now_ms());
     let tab = RwSignal::new(Tab::Arrivals);
+    let focus = RwSignal::new(None::<(NaiveDate, String)>);
     let owner = RwSignal::new(device.with_value(|d| d.settings.borrow().owner.clone()));
     let revision = device.with_value(|d| d.revision);
     let log = Memo::new(move |_| {
@@ -201,7 +203,10 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                         </Show>
                     </nav>
                 </div>
-                <StatusBar status lang/>
+                <div class="desk-bar__end">
+                    <search::SearchBox device today lang site log tab focus/>
+                    <StatusBar status lang/>
+                </div>
             </header>
             <StorageBanner problem=storage_problem lang/>
             <Show when=move || my_visitors.with(|v| !v.is_empty())>
@@ -211,7 +216,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             </Show>
             {move || match tab.get() {
                 Tab::Arrivals => view! { <arrivals::Arrivals device today lang now/> }.into_any(),
-                Tab::Calendar => view! { <calendar::Calendar device today lang now site/> }.into_any(),
+                Tab::Calendar => view! { <calendar::Calendar device today lang now site focus/> }.into_any(),
                 Tab::Calls => view! { <calls::Calls device today lang site log owner/> }.into_any(),
                 Tab::Business => view! { <business::Business device lang site/> }.into_any(),
             }}

@@ -337,6 +337,13 @@ impl Browser {
         Ok(())
     }
 
+    /// Types into the field whose `aria-label` is `label` (a search box).
+    pub async fn type_into_labelled(&self, label: &str, text: &str) -> Result<()> {
+        let xpath = format!("//input[@aria-label={}]", literal(label));
+        self.wait_for(&xpath, Duration::from_secs(5)).await?.send_keys(text).await?;
+        Ok(())
+    }
+
     /// Chooses `option` in the drop-down labelled `label`.
     pub async fn select_option(&self, label: &str, option: &str) -> Result<()> {
         step(&format!("choose {option:?} in {label:?}"));

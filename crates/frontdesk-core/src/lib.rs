@@ -12,6 +12,7 @@ pub mod money;
 pub mod records;
 pub mod replica;
 pub mod schedule;
+pub mod search;
 pub mod site;
 pub mod sync_client;
 pub mod visit_status;

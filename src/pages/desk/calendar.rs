@@ -101,12 +101,21 @@ pub fn Calendar(
     lang: RwSignal<Lang>,
     now: RwSignal<i64>,
     site: Memo<Site>,
+    /// A booking to show (from the search box).
+    focus: RwSignal<Option<(NaiveDate, String)>>,
 ) -> impl IntoView {
     let t = move |msg: Msg| msg.text(lang.get());
     let revision = device.with_value(|d| d.revision);
     let date = RwSignal::new(today);
     let panel = RwSignal::new(Panel::None);
     let undo = RwSignal::new(None::<Undoable>);
+    Effect::new(move |_| {
+        if let Some((day, id)) = focus.get() {
+            date.set(day);
+            panel.set(Panel::Details(id));
+            focus.set(None);
+        }
+    });
     Effect::new(move |_| {
         let dev = device.get_value();
         let doc = doc_name::day(date.get());
