@@ -67,7 +67,7 @@ pub fn SearchBox(
     let revision = device.with_value(|d| d.revision);
     let hits = Memo::new(move |_| {
         revision.track();
-        let Some(query) = Query::new(&typed.get()) else { return None };
+        let query = Query::new(&typed.get())?;
         Some(site.with(|s| log.with(|l| find(device, today, &query, s, l, lang.get()))))
     });
     let go = move |hit: Hit| {
