@@ -6,6 +6,7 @@ mod business;
 mod calendar;
 mod calls;
 mod search;
+mod week;
 
 use chrono::{Duration, Local, NaiveDate};
 use frontdesk_core::site::Site;

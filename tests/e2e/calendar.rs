@@ -79,6 +79,12 @@ async fn a_booking_made_on_one_tablet_appears_on_another() -> Result<()> {
     desk.wait_for_text("Confirmation code", SOON).await?;
     desk.screenshot("calendar-2-booked").await?;
     desk.click_labelled("Close").await?;
+    // The week view shows it too, in its day's column.
+    desk.click_button("Week").await?;
+    desk.wait_for_text("Week of", SOON).await?;
+    desk.wait_for("//div[contains(@class,'week-grid')]//*[normalize-space(.)='Ana Gil']", SOON).await?;
+    desk.screenshot("calendar-week").await?;
+    desk.click_button("Day").await?;
 
     // The manager's tablet finds it from anywhere with the search box.
     manager.click_button("Calls").await?;

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use super::week;
 use crate::components::device_gate::DeviceRef;
 use crate::components::icons::{Icon, IconSvg};
 use crate::device::{now_ms, random_bytes};
@@ -109,6 +110,16 @@ pub fn Calendar(
     let date = RwSignal::new(today);
     let panel = RwSignal::new(Panel::None);
     let undo = RwSignal::new(None::<Undoable>);
+    let weekly = RwSignal::new(false);
+    let who = RwSignal::new(String::new());
+    // The week shows the first provider until someone picks another (the site may arrive later).
+    Effect::new(move |_| {
+        if who.with(String::is_empty)
+            && let Some(first) = site.with(|s| s.providers().next().map(|p| p.id.clone()))
+        {
+            who.set(first);
+        }
+    });
     Effect::new(move |_| {
         if let Some((day, id)) = focus.get() {
             date.set(day);
@@ -164,11 +175,36 @@ pub fn Calendar(
         <div class="page calendar">
             <div class="toolbar">
                 <div class="toolbar__group">
-                    <button class="button button--ghost button--icon" aria-label=move || t(Msg::PreviousDay) on:click=move |_| date.update(|d| *d -= Duration::days(1))>"‹"</button>
+                    <div class="view-switch" role="group">
+                        <button class="tab" class:tab--active=move || !weekly.get() aria-pressed=move || (!weekly.get()).to_string() on:click=move |_| weekly.set(false)>{move || t(Msg::DayView)}</button>
+                        <button class="tab" class:tab--active=move || weekly.get() aria-pressed=move || weekly.get().to_string() on:click=move |_| weekly.set(true)>{move || t(Msg::WeekView)}</button>
+                    </div>
+                    <button class="button button--ghost button--icon" aria-label=move || t(if weekly.get() { Msg::PreviousWeek } else { Msg::PreviousDay })
+                        on:click=move |_| date.update(|d| *d -= Duration::days(if weekly.get_untracked() { 7 } else { 1 }))>"‹"</button>
                     <button class="button button--ghost" on:click=move |_| date.set(today) disabled=move || date.get() == today>{move || t(Msg::Today)}</button>
-                    <button class="button button--ghost button--icon" aria-label=move || t(Msg::NextDay) on:click=move |_| date.update(|d| *d += Duration::days(1))>"›"</button>
-                    <h1 class="toolbar__title">{move || format_date(date.get(), lang.get())}</h1>
+                    <button class="button button--ghost button--icon" aria-label=move || t(if weekly.get() { Msg::NextWeek } else { Msg::NextDay })
+                        on:click=move |_| date.update(|d| *d += Duration::days(if weekly.get_untracked() { 7 } else { 1 }))>"›"</button>
+                    <h1 class="toolbar__title">{move || if weekly.get() {
+                        format!("{} {}", t(Msg::WeekOf), format_date(week::week_start(date.get()), lang.get()))
+                    } else {
+                        format_date(date.get(), lang.get())
+                    }}</h1>
                 </div>
+                <Show when=move || weekly.get()>
+                    <label class="field field--inline">
+                        <span class="field__label">{move || t(Msg::Show)}</span>
+                        <select class="field__input" on:change=move |ev| who.set(event_target_value(&ev))>
+                            {move || site.with(|s| {
+                                let people = s.providers().map(|p| (p.id.clone(), p.name.clone()));
+                                let rooms = s.resources.iter().filter(|r| r.active).map(|r| (r.id.clone(), r.name.clone()));
+                                people.chain(rooms).collect::<Vec<_>>()
+                            }).into_iter().map(|(id, name)| {
+                                let chosen = id.clone();
+                                view! { <option value=id selected=move || who.get() == chosen>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </Show>
                 <input class="field__input field__input--date" type="date" aria-label=move || t(Msg::GoToDate)
                     prop:value=move || date.get().format("%Y-%m-%d").to_string()
                     on:change=move |ev| if let Ok(d) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") { date.set(d) }/>
@@ -189,7 +225,19 @@ pub fn Calendar(
             <Show when=closed>
                 <p class="notice">{move || t(Msg::ClosedThisDay)}</p>
             </Show>
-            <div class="day-grid" style=move || format!("--hours: {}; --hour-px: {HOUR_PX}px; --staff: {}", (span().1 - span().0) / 60, providers().len().max(1))>
+            <Show when=move || weekly.get()>
+                <week::WeekGrid device lang site date who on_open=Callback::new(move |open: week::Open| match open {
+                    week::Open::Booking(day, id) => {
+                        date.set(day);
+                        panel.set(Panel::Details(id));
+                    }
+                    week::Open::Slot(day, start) => {
+                        date.set(day);
+                        panel.set(Panel::Form { moving: None, staff: who.get_untracked(), start_min: Some(start) });
+                    }
+                })/>
+            </Show>
+            <div class="day-grid" class:hidden=move || weekly.get() style=move || format!("--hours: {}; --hour-px: {HOUR_PX}px; --staff: {}", (span().1 - span().0) / 60, providers().len().max(1))>
                 <div class="day-grid__head">
                     <span></span>
                     {move || providers().into_iter().map(|p| view! { <span class="day-grid__staff">{p.name}</span> }).collect_view()}
@@ -228,7 +276,9 @@ pub fn Calendar(
                     }).collect_view()}
                 </div>
             </div>
-            <DayList day lang site panel/>
+            <Show when=move || !weekly.get()>
+                <DayList day lang site panel/>
+            </Show>
             <Show when=move || panel.get() != Panel::None>
                 <button class="sheet-backdrop" aria-hidden="true" tabindex="-1" on:click=move |_| panel.set(Panel::None)></button>
             </Show>
