@@ -6,6 +6,7 @@ mod business;
 mod calendar;
 mod calls;
 mod search;
+mod waitlist;
 mod week;
 
 use chrono::{Duration, Local, NaiveDate};

@@ -117,6 +117,15 @@ async fn a_booking_made_on_one_tablet_appears_on_another() -> Result<()> {
     manager.click_button("Undo").await?;
     desk.wait_until(SOON, "the booking back", |t| t.contains("Ana Gil") && !t.contains("Cancelled")).await?;
     desk.screenshot("calendar-3-day").await?;
+
+    // Someone who wants a time goes on the waitlist; the first free time is offered, one tap books it.
+    desk.type_into("Who is waiting", "Luis Paz").await?;
+    desk.click_button("Add to waitlist").await?;
+    desk.wait_for_text("Book 09:00 · Dra. Ruiz", SOON).await?;
+    desk.screenshot("calendar-waitlist").await?;
+    desk.click_button("Book 09:00 · Dra. Ruiz").await?;
+    desk.wait_for_text("No one is waiting for a time this day.", SOON).await?;
+    manager.wait_for_text("Luis Paz", SOON).await?;
     manager.close().await?;
     lobby.close().await
 }

@@ -278,6 +278,7 @@ pub fn Calendar(
             </div>
             <Show when=move || !weekly.get()>
                 <DayList day lang site panel/>
+                <super::waitlist::Waitlist device lang site date bookings=Signal::derive(move || day.get().bookings) now=local_now(now_ms())/>
             </Show>
             <Show when=move || panel.get() != Panel::None>
                 <button class="sheet-backdrop" aria-hidden="true" tabindex="-1" on:click=move |_| panel.set(Panel::None)></button>
