@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use frontdesk_core::check_in::check_ins;
+use frontdesk_core::schedule::{self, Booking, BookingState};
 use frontdesk_core::visit_status::status_events;
 use frontdesk_core::{
     BoardEntry, CheckIn, Connection, Effect, EventId, Replica, StatusEvent, SyncClient, SyncEvent, VisitId,
@@ -261,12 +262,52 @@ impl Sim {
     }
 
     fn record(&mut self, desk: usize, event: &StatusEvent) {
-        let ((), chunk) =
-            self.devices[desk].replica.change(DAY, |d| event.record(d).map_err(|e| e.to_string())).unwrap();
+        self.change_day(desk, |d| event.record(d));
+    }
+
+    /// A local change to the day document on `desk`, saved and pushed like the app does.
+    fn change_day(&mut self, desk: usize, edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String>) {
+        let ((), chunk) = self.devices[desk].replica.change(DAY, edit).unwrap();
         let chunk_id = ChunkId(self.id());
         let effects = self.devices[desk].client.push(chunk_id, DAY, chunk);
         self.effects(desk, effects);
         self.pump();
+    }
+
+    /// A desk books staff member `staff` at `start_min` for 30 minutes, with what it knows (a
+    /// desk offline does not see the others' bookings: that is how double bookings happen).
+    fn book(&mut self, desk: usize, staff: usize, start_min: u32) -> String {
+        let id = frontdesk_core::RecordId::from_random(self.id()).to_string();
+        let booking = Booking {
+            id: id.clone(),
+            code: "CODE22".into(),
+            client: format!("C-{id}"),
+            phone: String::new(),
+            service: "s".into(),
+            staff: format!("staff{staff}"),
+            resource: String::new(),
+            date: "2026-11-26".into(),
+            start_min,
+            duration_min: 30,
+            buffer_min: 0,
+            notes: String::new(),
+            state: BookingState::Booked,
+            series: String::new(),
+            made_by: format!("d{desk}"),
+            made_ms: self.now,
+            changed_by: format!("d{desk}"),
+            changed_ms: self.now,
+        };
+        self.change_day(desk, |d| schedule::put_booking(d, &booking));
+        id
+    }
+
+    fn bookings(&mut self, i: usize) -> Vec<Booking> {
+        self.devices[i].replica.get(DAY).map(schedule::bookings).unwrap_or_default()
+    }
+
+    fn conflicts(&mut self, i: usize) -> Vec<schedule::Conflict> {
+        self.devices[i].replica.get(DAY).map(schedule::conflicts).unwrap_or_default()
     }
 
     fn board(&mut self, i: usize) -> Vec<BoardEntry> {
@@ -462,6 +503,12 @@ mod random_schedules {
     enum Op {
         CheckIn,
         Status(usize, usize, u8),
+        /// A desk books a staff member (0..2) at one of four overlapping start times.
+        Book(usize, usize, u32),
+        /// A desk cancels one of the bookings it sees (as resolving a conflict does).
+        Cancel(usize, usize),
+        /// A desk decides both bookings of a conflict it sees stand.
+        KeepBoth(usize, usize),
         /// A device's network goes down (partition) or comes back.
         Network(usize, bool),
         /// A device's connection breaks: frames in flight to it are lost; it reconnects by itself.
@@ -478,6 +525,9 @@ mod random_schedules {
         prop_oneof![
             3 => Just(Op::CheckIn),
             4 => (1usize..4, 0usize..8, 0u8..4).prop_map(|(d, v, s)| Op::Status(d, v, s)),
+            3 => (1usize..4, 0usize..2, 0u32..4).prop_map(|(d, staff, slot)| Op::Book(d, staff, 540 + slot * 20)),
+            1 => (1usize..4, 0usize..8).prop_map(|(d, b)| Op::Cancel(d, b)),
+            1 => (1usize..4, 0usize..4).prop_map(|(d, c)| Op::KeepBoth(d, c)),
             2 => (0usize..4, any::<bool>()).prop_map(|(d, up)| Op::Network(d, up)),
             1 => (0usize..4).prop_map(Op::Blip),
             1 => (0usize..4).prop_map(Op::LoseAck),
@@ -497,6 +547,7 @@ mod random_schedules {
             let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff, Role::Staff]);
             sim.settle();
             let mut visits = Vec::new();
+            let mut booked = Vec::new();
             for op in ops {
                 match op {
                     Op::CheckIn => { let n = format!("V{}", visits.len()); visits.push(sim.check_in(0, &n)); }
@@ -506,6 +557,21 @@ mod random_schedules {
                         if let Some(visit) = seen.get(v % seen.len().max(1)) {
                             let status = [VisitStatus::Waiting, VisitStatus::Called, VisitStatus::Done, VisitStatus::NoShow][s as usize];
                             sim.set_status(desk, &visit.clone(), status);
+                        }
+                    }
+                    Op::Book(desk, staff, start) => booked.push(sim.book(desk, staff, start)),
+                    Op::Cancel(desk, b) => {
+                        let seen = sim.bookings(desk);
+                        if let Some(booking) = seen.get(b % seen.len().max(1)).cloned() {
+                            let stamp = schedule::Stamp { by: format!("d{desk}"), at_ms: sim.now };
+                            sim.change_day(desk, |d| schedule::set_state(d, &booking, BookingState::Cancelled, &stamp));
+                        }
+                    }
+                    Op::KeepBoth(desk, c) => {
+                        let seen = sim.conflicts(desk);
+                        if let Some(conflict) = seen.get(c % seen.len().max(1)).cloned() {
+                            let stamp = schedule::Stamp { by: format!("d{desk}"), at_ms: sim.now };
+                            sim.change_day(desk, |d| schedule::keep_both(d, &conflict, &stamp));
                         }
                     }
                     Op::Network(d, up) => sim.set_network(d, up),
@@ -533,6 +599,18 @@ mod random_schedules {
                 prop_assert_eq!(sim.names(desk), reference.clone());
             }
             for d in 0..4 { prop_assert_eq!(sim.pending(d), 0); }
+            // Every booking made anywhere exists everywhere, and every desk reports the same
+            // conflicts (the domain's check is a function of the merged document).
+            let bookings = sim.bookings(1);
+            let mut ids: Vec<String> = bookings.iter().map(|b| b.id.clone()).collect();
+            ids.sort();
+            booked.sort();
+            prop_assert_eq!(&ids, &booked);
+            let conflicts = sim.conflicts(1);
+            for desk in 2..4 {
+                prop_assert_eq!(sim.bookings(desk), bookings.clone());
+                prop_assert_eq!(sim.conflicts(desk), conflicts.clone());
+            }
             // Same heads everywhere, and every document survives save → load unchanged.
             let mut docs: Vec<String> = sim.devices[1].replica.names().map(str::to_owned).collect();
             docs.sort();
