@@ -12,6 +12,9 @@ use crate::components::device_gate::DeviceRef;
 use crate::device::{now_ms, random_bytes};
 use crate::i18n::{Lang, Msg, booking_error_text};
 
+/// A change to a day document.
+type Edit = Box<dyn FnOnce(&mut automerge::AutoCommit) -> Result<(), String>>;
+
 #[component]
 pub fn Waitlist(
     device: DeviceRef,
@@ -38,7 +41,7 @@ pub fn Waitlist(
     let service = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let stamp = move || Stamp { by: device.with_value(|d| d.settings.borrow().name.clone()), at_ms: now_ms() };
-    let write = move |day: NaiveDate, edit: Box<dyn FnOnce(&mut automerge::AutoCommit) -> Result<(), String>>| {
+    let write = move |day: NaiveDate, edit: Edit| {
         let dev = device.get_value();
         spawn_local(async move {
             if let Err(e) = dev.change(&doc_name::day(day), edit).await {
