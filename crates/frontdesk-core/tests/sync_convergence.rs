@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use frontdesk_core::check_in::check_ins;
+#[cfg(not(target_arch = "wasm32"))]
 use frontdesk_core::schedule::{self, Booking, BookingState};
 use frontdesk_core::visit_status::status_events;
 use frontdesk_core::{
@@ -274,6 +275,7 @@ impl Sim {
         self.pump();
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// A desk books staff member `staff` at `start_min` for 30 minutes, with what it knows (a
     /// desk offline does not see the others' bookings: that is how double bookings happen).
     fn book(&mut self, desk: usize, staff: usize, start_min: u32) -> String {
@@ -302,10 +304,12 @@ impl Sim {
         id
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn bookings(&mut self, i: usize) -> Vec<Booking> {
         self.devices[i].replica.get(DAY).map(schedule::bookings).unwrap_or_default()
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn conflicts(&mut self, i: usize) -> Vec<schedule::Conflict> {
         self.devices[i].replica.get(DAY).map(schedule::conflicts).unwrap_or_default()
     }
