@@ -5,6 +5,7 @@ mod arrivals;
 mod business;
 mod calendar;
 mod calls;
+mod rooms;
 mod search;
 mod waitlist;
 mod week;
@@ -31,6 +32,8 @@ pub fn DeskPage() -> impl IntoView {
     let mut docs = vec![doc_name::SITE.to_owned(), doc_name::KIOSK.to_owned()];
     docs.extend((0..DAYS_AHEAD).map(|n| doc_name::day(today + Duration::days(n))));
     docs.extend(frontdesk_core::calls::recent_docs(today));
+    docs.extend(frontdesk_core::stays::recent_docs(today));
+    docs.push(frontdesk_core::stays::ROOMS_DOC.to_owned());
     let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)]);
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
@@ -46,6 +49,7 @@ pub enum Tab {
     Arrivals,
     Calendar,
     Calls,
+    Rooms,
     Business,
 }
 
@@ -200,6 +204,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                                 <span class="badge" aria-label=move || t(Msg::MyMessages)>{my_messages}</span>
                             </Show>
                         </button>
+                        <Show when=move || site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Rooms)))>
+                            {tab_button(Tab::Rooms, Msg::RoomsTab)}
+                        </Show>
                         <Show when=move || role.get() == "manager">
                             {tab_button(Tab::Business, Msg::Business)}
                         </Show>
@@ -220,6 +227,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 Tab::Arrivals => view! { <arrivals::Arrivals device today lang now/> }.into_any(),
                 Tab::Calendar => view! { <calendar::Calendar device today lang now site focus/> }.into_any(),
                 Tab::Calls => view! { <calls::Calls device today lang site log owner/> }.into_any(),
+                Tab::Rooms => view! { <rooms::Rooms device today lang site/> }.into_any(),
                 Tab::Business => view! { <business::Business device lang site/> }.into_any(),
             }}
         </div>

@@ -91,7 +91,7 @@ async fn a_booking_made_on_one_tablet_appears_on_another() -> Result<()> {
     manager.type_into_labelled("Search", "gil an").await?;
     manager.wait_for_text("Ana Gil", SOON).await?;
     manager.screenshot("search").await?;
-    manager.wait_for("//button[contains(@class,'search__hit')]", SOON).await?.click().await?;
+    manager.click_el(manager.wait_for("//button[contains(@class,'search__hit')]", SOON).await?).await?;
     manager.wait_for_text("Confirmation code", SOON).await?;
     manager.click_labelled("Close").await?;
     manager.click_button("Today").await?;
@@ -184,7 +184,7 @@ async fn the_kiosk_checks_in_an_appointment_by_code_with_the_relay_down_and_keep
     desk.click_button("New appointment").await?;
     desk.type_into("Client's name", "Marta Ríos").await?;
     desk.type_into("Phone · optional", "600 222 333").await?;
-    desk.wait_for("//div[@class='slots']/button", SOON).await?.click().await?;
+    desk.click_el(desk.wait_for("//div[@class='slots']/button", SOON).await?).await?;
     desk.click_button("Book").await?;
     let code = desk.wait_for("//dd[contains(@class,'code')]", SOON).await?.text().await?;
     step(&format!("booked with code {code}"));
@@ -285,5 +285,64 @@ async fn a_message_taken_at_the_desk_shows_on_the_addressees_tablet_until_handle
     ruiz.wait_for_text("Bruno Díaz is here to see you", SOON).await?;
     ruiz.screenshot("calls-3-visitor").await?;
     ruiz.close().await?;
+    lobby.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hotel_reserves_nights_checks_guests_in_and_out_and_keeps_room_status() -> Result<()> {
+    let (mut lobby, _) = Lobby::open_at_midday(&[TABLET]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    manager.wait_for_text("Set up your business", SOON).await?;
+    manager.type_into("Business name", "Hotel Mar").await?;
+    manager.select_option("Kind of business", "Hotel").await?;
+    manager.select_option("Language", "English").await?;
+    manager.click_button("Save profile").await?;
+    manager.wait_for_text("Saved", SOON).await?;
+    for room in ["101", "102"] {
+        manager.type_into("Name", room).await?;
+        manager.select_option("Kind", "Hotel room").await?;
+        manager.type_into("Room type", "Double").await?;
+        manager.type_into("Nightly rate", "90").await?;
+        manager.click_button("Add").await?;
+        manager.wait_for(&format!("//li[.//*[normalize-space(.)='{room}']]"), SOON).await?;
+    }
+    manager.wait_until_synced(SOON).await?;
+
+    // Reception reserves two nights in 101, from today.
+    let desk = &lobby.desks[0];
+    desk.click_button("Rooms").await?;
+    desk.wait_for_text("Vacant tonight", SOON).await?;
+    desk.type_into("Guest's name", "Eva Sanz").await?;
+    desk.type_into("Nights", "\u{E003}2").await?;
+    desk.select_option("Room", "101 · Double · 90.00 EUR").await?;
+    desk.wait_for_text("180.00 EUR", SOON).await?;
+    desk.click_button("Reserve").await?;
+    desk.wait_for_text("Arriving today", SOON).await?;
+    desk.wait_for("//section[@aria-labelledby='arrivals-title']//*[normalize-space(.)='Eva Sanz']", SOON).await?;
+    // 101 is no longer offered for those nights.
+    let options = desk.client.find_all(fantoccini::Locator::XPath("//select/option[contains(.,'Double')]")).await?;
+    let mut offered = Vec::new();
+    for option in options {
+        offered.push(option.text().await?);
+    }
+    anyhow::ensure!(offered.iter().all(|o| !o.starts_with("101")), "101 still offered: {offered:?}");
+
+    desk.click_in_row("Eva Sanz", "Check in").await?;
+    desk.wait_for("//article[@aria-label='101']//*[normalize-space(.)='Eva Sanz']", SOON).await?;
+    desk.screenshot("rooms-1-in-house").await?;
+    // The other tablet sees her in the house.
+    manager.click_button("Rooms").await?;
+    manager.wait_for("//article[@aria-label='101']//*[normalize-space(.)='Eva Sanz']", SOON).await?;
+
+    // Checking out leaves the room dirty; housekeeping marks it clean.
+    desk.click_in_row("Eva Sanz", "Check out").await?;
+    desk.wait_for("//article[@aria-label='101'][@data-status='dirty']", SOON).await?;
+    manager.wait_for("//article[@aria-label='101'][@data-status='dirty']", SOON).await?;
+    manager
+        .click_el(manager.wait_for("//article[@aria-label='101']//button[normalize-space(.)='Inspected']", SOON).await?)
+        .await?;
+    desk.wait_for("//article[@aria-label='101'][@data-status='inspected']", SOON).await?;
+    desk.screenshot("rooms-2-board").await?;
+    manager.close().await?;
     lobby.close().await
 }

@@ -304,16 +304,22 @@ impl Browser {
         }
     }
 
+    /// Clicks an element as a person would: brought to the middle of the screen first, so the
+    /// sticky top bar never covers it.
+    pub async fn click_el(&self, element: fantoccini::elements::Element) -> Result<()> {
+        let arg = serde_json::to_value(&element)?;
+        self.client.execute("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});", vec![arg]).await?;
+        element.click().await?;
+        Ok(())
+    }
+
     /// Clicks the button whose visible label is (or contains a line that is) `label`.
     pub async fn click_button(&self, label: &str) -> Result<()> {
         step(&format!("click {label:?}"));
         let l = literal(label);
         let xpath = format!("//button[not(@disabled)][normalize-space(.)={l} or .//*[normalize-space(.)={l}]]");
-        self.wait_for(&xpath, Duration::from_secs(5))
-            .await?
-            .click()
-            .await
-            .with_context(|| format!("clicking {label:?}"))?;
+        let button = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        self.click_el(button).await.with_context(|| format!("clicking {label:?}"))?;
         Ok(())
     }
 
@@ -322,7 +328,8 @@ impl Browser {
         step(&format!("click {label:?} for {name:?}"));
         let xpath =
             format!("//li[.//*[normalize-space(.)={}]]//button[normalize-space(.)={}]", literal(name), literal(label));
-        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        self.click_el(element).await?;
         Ok(())
     }
 
@@ -352,7 +359,8 @@ impl Browser {
             literal(label),
             literal(option)
         );
-        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        self.click_el(element).await?;
         Ok(())
     }
 
@@ -364,7 +372,8 @@ impl Browser {
         let xpath = format!(
             "//div[contains(@class,'conflict__side')][.//*[normalize-space(.)={c}]]//button[normalize-space(.)={l}]"
         );
-        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        self.click_el(element).await?;
         Ok(())
     }
 
@@ -372,7 +381,8 @@ impl Browser {
     pub async fn click_labelled_checkbox(&self, label: &str) -> Result<()> {
         step(&format!("tick {label:?}"));
         let xpath = format!("//label[.//*[normalize-space(.)={}]]//input[@type='checkbox']", literal(label));
-        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        self.click_el(element).await?;
         Ok(())
     }
 
@@ -384,7 +394,8 @@ impl Browser {
             literal(name),
             literal(label)
         );
-        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        self.click_el(element).await?;
         Ok(())
     }
 
@@ -392,7 +403,8 @@ impl Browser {
     pub async fn click_labelled(&self, label: &str) -> Result<()> {
         step(&format!("click [{label}]"));
         let xpath = format!("//*[@aria-label={}]", literal(label));
-        self.wait_for(&xpath, Duration::from_secs(5)).await?.click().await?;
+        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        self.click_el(element).await?;
         Ok(())
     }
 

@@ -14,6 +14,7 @@ pub mod replica;
 pub mod schedule;
 pub mod search;
 pub mod site;
+pub mod stays;
 pub mod sync_client;
 pub mod visit_status;
 
