@@ -70,21 +70,22 @@ fn publish_kiosk_index(device: DeviceRef, today: NaiveDate) {
         let work = device.with_value(|d| {
             let site = d.read(doc_name::SITE, Site::read).filter(|s| s.profile.is_some())?;
             let bookings = d.read(&doc_name::day(today), schedule::bookings).unwrap_or_default();
+            let wait = frontdesk_core::board::expected_wait(&arrivals::read_board(device, today, now_ms()));
             let salt = d.read(doc_name::KIOSK, |k| kiosk_doc::salt(k, today)).flatten();
             let current = salt.is_some_and(|salt| {
-                let want = kiosk_doc::desired(&site, &bookings, today, &salt);
+                let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
                 d.read(doc_name::KIOSK, |k| kiosk_doc::is_current(k, &want)).unwrap_or(false)
             });
-            (!current).then_some((site, bookings))
+            (!current).then_some((site, bookings, wait))
         });
-        let Some((site, bookings)) = work else { return };
+        let Some((site, bookings, wait)) = work else { return };
         busy.set_value(true);
         let dev = device.get_value();
         leptos::task::spawn_local(async move {
             let result = dev
                 .change(doc_name::KIOSK, move |k| {
                     let salt = kiosk_doc::ensure_salt(k, today, random_bytes())?;
-                    let want = kiosk_doc::desired(&site, &bookings, today, &salt);
+                    let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
                     kiosk_doc::publish(k, today, &want)
                 })
                 .await;

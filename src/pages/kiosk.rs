@@ -109,7 +109,10 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         revision.track();
         device
             .with_value(|d| {
-                d.read(doc_name::KIOSK, |k| (kiosk_doc::front(k), kiosk_doc::services(k), kiosk_doc::hosts(k)))
+                d.read(doc_name::KIOSK, |k| {
+                    let today = Local::now().date_naive();
+                    (kiosk_doc::front(k), kiosk_doc::services(k), kiosk_doc::hosts(k), kiosk_doc::wait(k, today))
+                })
             })
             .unwrap_or_default()
     });
@@ -229,6 +232,12 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 {move || if has_identity() {
                     view! {
                         <p class="kiosk-lead">{move || t(Msg::WelcomeLead)}</p>
+                        {move || front.with(|f| f.3.clone()).map(|w| view! {
+                            <p class="kiosk-wait" role="status">
+                                <span class="kiosk-wait__value">{format!("~{} min", w.minutes)}</span>
+                                <span>{move || t(Msg::ExpectedWait)}" · "{w.waiting}" "{move || t(Msg::PeopleWaiting)}</span>
+                            </p>
+                        })}
                         <button class="button button--primary button--huge" on:click=move |_| { touch(); step.set(Step::Name) }>
                             {move || t(Msg::CheckIn)}
                         </button>

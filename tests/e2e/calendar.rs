@@ -91,7 +91,7 @@ async fn a_booking_made_on_one_tablet_appears_on_another() -> Result<()> {
     manager.type_into_labelled("Search", "gil an").await?;
     manager.wait_for_text("Ana Gil", SOON).await?;
     manager.screenshot("search").await?;
-    manager.click_el(manager.wait_for("//button[contains(@class,'search__hit')]", SOON).await?).await?;
+    manager.click_xpath("//button[contains(@class,'search__hit')]").await?;
     manager.wait_for_text("Confirmation code", SOON).await?;
     manager.click_labelled("Close").await?;
     manager.click_button("Today").await?;
@@ -184,7 +184,7 @@ async fn the_kiosk_checks_in_an_appointment_by_code_with_the_relay_down_and_keep
     desk.click_button("New appointment").await?;
     desk.type_into("Client's name", "Marta Ríos").await?;
     desk.type_into("Phone · optional", "600 222 333").await?;
-    desk.click_el(desk.wait_for("//div[@class='slots']/button", SOON).await?).await?;
+    desk.click_xpath("//div[@class='slots']/button").await?;
     desk.click_button("Book").await?;
     let code = desk.wait_for("//dd[contains(@class,'code')]", SOON).await?.text().await?;
     step(&format!("booked with code {code}"));
@@ -284,6 +284,11 @@ async fn a_message_taken_at_the_desk_shows_on_the_addressees_tablet_until_handle
     kiosk.click_button("Confirm check-in").await?;
     ruiz.wait_for_text("Bruno Díaz is here to see you", SOON).await?;
     ruiz.screenshot("calls-3-visitor").await?;
+    // Once someone has been called in, the kiosk tells the next visitor what wait to expect.
+    desk.click_button("Arrivals").await?;
+    desk.click_in_card("Bruno Díaz", "Call in").await?;
+    kiosk.wait_for_text("expected wait · 0 waiting", SOON).await?;
+    kiosk.screenshot("kiosk-expected-wait").await?;
     ruiz.close().await?;
     lobby.close().await
 }
@@ -338,9 +343,7 @@ async fn a_hotel_reserves_nights_checks_guests_in_and_out_and_keeps_room_status(
     desk.click_in_row("Eva Sanz", "Check out").await?;
     desk.wait_for("//article[@aria-label='101'][@data-status='dirty']", SOON).await?;
     manager.wait_for("//article[@aria-label='101'][@data-status='dirty']", SOON).await?;
-    manager
-        .click_el(manager.wait_for("//article[@aria-label='101']//button[normalize-space(.)='Inspected']", SOON).await?)
-        .await?;
+    manager.click_xpath("//article[@aria-label='101']//button[normalize-space(.)='Inspected']").await?;
     desk.wait_for("//article[@aria-label='101'][@data-status='inspected']", SOON).await?;
     desk.screenshot("rooms-2-board").await?;
     manager.close().await?;

@@ -313,13 +313,25 @@ impl Browser {
         Ok(())
     }
 
+    /// Finds and clicks what `xpath` matches; if the page re-rendered it between the two (a
+    /// stale element), finds it again.
+    pub async fn click_xpath(&self, xpath: &str) -> Result<()> {
+        let mut attempts = 0;
+        loop {
+            let element = self.wait_for(xpath, Duration::from_secs(5)).await?;
+            match self.click_el(element).await {
+                Err(e) if attempts < 3 && format!("{e:#}").contains("stale element") => attempts += 1,
+                other => return other,
+            }
+        }
+    }
+
     /// Clicks the button whose visible label is (or contains a line that is) `label`.
     pub async fn click_button(&self, label: &str) -> Result<()> {
         step(&format!("click {label:?}"));
         let l = literal(label);
         let xpath = format!("//button[not(@disabled)][normalize-space(.)={l} or .//*[normalize-space(.)={l}]]");
-        let button = self.wait_for(&xpath, Duration::from_secs(5)).await?;
-        self.click_el(button).await.with_context(|| format!("clicking {label:?}"))?;
+        self.click_xpath(&xpath).await.with_context(|| format!("clicking {label:?}"))?;
         Ok(())
     }
 
@@ -328,8 +340,7 @@ impl Browser {
         step(&format!("click {label:?} for {name:?}"));
         let xpath =
             format!("//li[.//*[normalize-space(.)={}]]//button[normalize-space(.)={}]", literal(name), literal(label));
-        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
-        self.click_el(element).await?;
+        self.click_xpath(&xpath).await?;
         Ok(())
     }
 
@@ -359,8 +370,7 @@ impl Browser {
             literal(label),
             literal(option)
         );
-        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
-        self.click_el(element).await?;
+        self.click_xpath(&xpath).await?;
         Ok(())
     }
 
@@ -372,8 +382,7 @@ impl Browser {
         let xpath = format!(
             "//div[contains(@class,'conflict__side')][.//*[normalize-space(.)={c}]]//button[normalize-space(.)={l}]"
         );
-        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
-        self.click_el(element).await?;
+        self.click_xpath(&xpath).await?;
         Ok(())
     }
 
@@ -381,8 +390,7 @@ impl Browser {
     pub async fn click_labelled_checkbox(&self, label: &str) -> Result<()> {
         step(&format!("tick {label:?}"));
         let xpath = format!("//label[.//*[normalize-space(.)={}]]//input[@type='checkbox']", literal(label));
-        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
-        self.click_el(element).await?;
+        self.click_xpath(&xpath).await?;
         Ok(())
     }
 
@@ -394,8 +402,7 @@ impl Browser {
             literal(name),
             literal(label)
         );
-        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
-        self.click_el(element).await?;
+        self.click_xpath(&xpath).await?;
         Ok(())
     }
 
@@ -403,8 +410,7 @@ impl Browser {
     pub async fn click_labelled(&self, label: &str) -> Result<()> {
         step(&format!("click [{label}]"));
         let xpath = format!("//*[@aria-label={}]", literal(label));
-        let element = self.wait_for(&xpath, Duration::from_secs(5)).await?;
-        self.click_el(element).await?;
+        self.click_xpath(&xpath).await?;
         Ok(())
     }
 

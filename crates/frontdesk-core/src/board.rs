@@ -56,6 +56,22 @@ pub fn arrivals_board(
     board
 }
 
+/// What a new arrival can expect: how many are waiting, and roughly how long the last people
+/// called in had waited (the median of the last five, rounded up to 5 minutes). `None` until
+/// someone has been called in today.
+pub fn expected_wait(board: &[BoardEntry]) -> Option<(usize, u32)> {
+    let waiting = board.iter().filter(|e| e.status == VisitStatus::Waiting).count();
+    let mut seen: Vec<&BoardEntry> = board.iter().filter(|e| e.status != VisitStatus::Waiting).collect();
+    seen.sort_by_key(|e| std::cmp::Reverse(e.check_in.at_ms));
+    let mut waits: Vec<i64> = seen.iter().take(5).map(|e| e.waited_ms).collect();
+    if waits.is_empty() {
+        return None;
+    }
+    waits.sort_unstable();
+    let median_min = (waits[waits.len() / 2] as f64 / 60_000.0).ceil() as u32;
+    Some((waiting, median_min.div_ceil(5).max(1) * 5))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +93,28 @@ mod tests {
 
     fn event(n: u8) -> EventId {
         EventId::from_random([n; 16])
+    }
+
+    #[test]
+    fn the_expected_wait_follows_the_last_people_called_in() {
+        let minute = 60_000;
+        let entry = |n: u8, at_ms: i64, status: VisitStatus, waited_min: i64| BoardEntry {
+            check_in: arrival(n, at_ms),
+            status,
+            last_event: None,
+            waited_ms: waited_min * minute,
+        };
+        assert_eq!(expected_wait(&[entry(1, 0, VisitStatus::Waiting, 3)]), None, "nobody seen yet");
+        let board = [
+            entry(1, 0, VisitStatus::Done, 40),
+            entry(2, 1, VisitStatus::Called, 12),
+            entry(3, 2, VisitStatus::Done, 7),
+            entry(4, 3, VisitStatus::NoShow, 11),
+            entry(5, 4, VisitStatus::Waiting, 2),
+            entry(6, 5, VisitStatus::Waiting, 1),
+        ];
+        // Waits of those seen: 40, 12, 7, 11 → median 12 → rounded up to 15.
+        assert_eq!(expected_wait(&board), Some((2, 15)));
     }
 
     #[test]

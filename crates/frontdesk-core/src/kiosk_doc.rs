@@ -64,6 +64,15 @@ pub struct Front {
     pub lang: String,
 }
 
+/// The wait a new arrival can expect, as the desk last saw it.
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Wait {
+    pub date: String,
+    pub waiting: u32,
+    pub minutes: u32,
+}
+
+const WAIT: &str = "wait";
 const LOOKUP: &str = "lookup";
 const SERVICE: &str = "service";
 const HOST: &str = "host";
@@ -122,11 +131,12 @@ pub struct Desired {
     services: Vec<PublicService>,
     hosts: Vec<Host>,
     front: Option<Front>,
+    wait: Option<Wait>,
 }
 
 /// Computes what the kiosk document should say for `date`. `salt` is the day's salt already in
 /// the document, if any.
-pub fn desired(site: &Site, bookings: &[Booking], date: NaiveDate, salt: &str) -> Desired {
+pub fn desired(site: &Site, bookings: &[Booking], date: NaiveDate, salt: &str, wait: Option<(usize, u32)>) -> Desired {
     let mut lookups = BTreeMap::new();
     for b in bookings.iter().filter(|b| b.state.holds_time() && b.day() == Some(date)) {
         let service = site.service(&b.service);
@@ -164,7 +174,8 @@ pub fn desired(site: &Site, bookings: &[Booking], date: NaiveDate, salt: &str) -
     let hosts =
         site.staff.iter().filter(|m| m.active).map(|m| Host { id: m.id.clone(), name: m.name.clone() }).collect();
     let front = site.profile.as_ref().map(|p| Front { business: p.name.clone(), kind: p.kind, lang: p.lang.clone() });
-    Desired { lookups, services, hosts, front }
+    let wait = wait.map(|(waiting, minutes)| Wait { date: date.to_string(), waiting: waiting as u32, minutes });
+    Desired { lookups, services, hosts, front, wait }
 }
 
 /// The salt for `date` in the kiosk document, if one was made.
@@ -206,6 +217,7 @@ pub fn is_current(kiosk: &Automerge, want: &Desired) -> bool {
         && services == want_services
         && hosts == want_hosts
         && records::get::<Front>(kiosk, FRONT, "main") == want.front
+        && records::get::<Wait>(kiosk, WAIT, "now") == want.wait
 }
 
 /// Brings the kiosk document in line with `want` for `date`: writes what is new or changed and
@@ -248,6 +260,14 @@ pub fn publish(kiosk: &mut AutoCommit, date: NaiveDate, want: &Desired) -> Resul
     {
         records::put(kiosk, FRONT, "main", front)?;
     }
+    if records::get::<Wait>(kiosk.document(), WAIT, "now") != want.wait {
+        match &want.wait {
+            Some(wait) => records::put(kiosk, WAIT, "now", wait)?,
+            None => {
+                let _ = kiosk.delete(ROOT, records::key(WAIT, "now").as_str());
+            }
+        }
+    }
     Ok(())
 }
 
@@ -283,6 +303,11 @@ pub fn hosts(kiosk: &Automerge) -> Vec<Host> {
 
 pub fn front(kiosk: &Automerge) -> Option<Front> {
     records::get(kiosk, FRONT, "main")
+}
+
+/// Today's expected wait, if the desk published one today.
+pub fn wait(kiosk: &Automerge, date: NaiveDate) -> Option<Wait> {
+    records::get::<Wait>(kiosk, WAIT, "now").filter(|w| w.date == date.to_string())
 }
 
 /// The terms a visitor accepts at the kiosk, per kind of business: (version, English, Spanish).
@@ -380,7 +405,7 @@ mod tests {
     fn published(bookings: &[Booking]) -> AutoCommit {
         let mut kiosk = AutoCommit::new();
         let salt = ensure_salt(&mut kiosk, date(), [9; 16]).unwrap();
-        let want = desired(&site(), bookings, date(), &salt);
+        let want = desired(&site(), bookings, date(), &salt, Some((2, 15)));
         publish(&mut kiosk, date(), &want).unwrap();
         assert!(is_current(kiosk.document(), &want));
         kiosk
@@ -397,6 +422,8 @@ mod tests {
         let by_phone = find(doc, date(), Query::NamePhone { name: "ana  GIL", phone: "600 111 222" });
         assert_eq!(by_phone.map(|l| l.booking), Some("b1".into()));
         assert!(find(doc, date(), Query::Code("ZZZZZZ")).is_none());
+        assert_eq!(wait(doc, date()).map(|w| (w.waiting, w.minutes)), Some((2, 15)));
+        assert!(wait(doc, date().succ_opt().unwrap()).is_none(), "yesterday's wait is not shown");
         assert!(find(doc, date(), Query::NamePhone { name: "Ana Gil", phone: "600 111 223" }).is_none());
         // Tomorrow's kiosk cannot use today's index.
         assert!(find(doc, date().succ_opt().unwrap(), Query::Code(&code)).is_none());
@@ -427,14 +454,14 @@ mod tests {
         let mut kiosk = published(&[booking("b1", "Ana Gil", "600111222", code)]);
         let cancelled = Booking { state: BookingState::Cancelled, ..booking("b1", "Ana Gil", "600111222", code) };
         let today_salt = salt(kiosk.document(), date()).unwrap();
-        let want = desired(&site(), &[cancelled], date(), &today_salt);
+        let want = desired(&site(), &[cancelled], date(), &today_salt, None);
         assert!(!is_current(kiosk.document(), &want));
         publish(&mut kiosk, date(), &want).unwrap();
         assert!(find(kiosk.document(), date(), Query::Code(code)).is_none());
         // A new day gets a new salt; yesterday's salt and entries are removed.
         let next = date().succ_opt().unwrap();
         let new_salt = ensure_salt(&mut kiosk, next, [7; 16]).unwrap();
-        let want = desired(&site(), &[], next, &new_salt);
+        let want = desired(&site(), &[], next, &new_salt, None);
         publish(&mut kiosk, next, &want).unwrap();
         assert!(salt(kiosk.document(), date()).is_none());
         assert_eq!(services(kiosk.document()).len(), 1);
@@ -449,7 +476,7 @@ mod tests {
         let mut other = a.fork();
         // Both compute the same entries from the same documents: nothing to write on either.
         let day_salt = salt(other.document(), date()).unwrap();
-        let want = desired(&site(), &b, date(), &day_salt);
+        let want = desired(&site(), &b, date(), &day_salt, Some((2, 15)));
         assert!(is_current(other.document(), &want));
         publish(&mut other, date(), &want).unwrap();
         a.merge(&mut other).unwrap();
