@@ -107,6 +107,10 @@ pub enum Msg {
     NoOneHere,
     KioskNeedsRelay,
     Discard,
+    StateMoved,
+    Date,
+    RoomOrEquipment,
+    NoRoomNeeded,
     ExpectedWait,
     PeopleWaiting,
     NoArrivals,
@@ -578,6 +582,14 @@ impl Msg {
             (ExpectedWait, Es) => "espera estimada",
             (PeopleWaiting, En) => "waiting",
             (PeopleWaiting, Es) => "esperando",
+            (RoomOrEquipment, En) => "Room or equipment",
+            (RoomOrEquipment, Es) => "Sala o equipo",
+            (NoRoomNeeded, En) => "None needed",
+            (NoRoomNeeded, Es) => "No hace falta",
+            (StateMoved, En) => "Moved",
+            (StateMoved, Es) => "Movida",
+            (Date, En) => "Date",
+            (Date, Es) => "Fecha",
             (Discard, En) => "Cancel",
             (Discard, Es) => "Cancelar",
             (Calendar, En) => "Calendar",
@@ -844,6 +856,7 @@ pub fn booking_state_msg(state: BookingState) -> Msg {
         BookingState::Arrived => Msg::StateArrived,
         BookingState::NoShow => Msg::StateNoShow,
         BookingState::Cancelled => Msg::StateCancelled,
+        BookingState::Moved => Msg::StateMoved,
     }
 }
 

@@ -118,6 +118,29 @@ async fn a_booking_made_on_one_tablet_appears_on_another() -> Result<()> {
     desk.wait_until(SOON, "the booking back", |t| t.contains("Ana Gil") && !t.contains("Cancelled")).await?;
     desk.screenshot("calendar-3-day").await?;
 
+    // Ana asks to come the day after instead: the booking moves to that day, on every tablet.
+    desk.click_in_row("Ana Gil", "Open").await?;
+    desk.click_button("Move").await?;
+    let day_after = chrono::Local::now().date_naive() + chrono::Duration::days(2);
+    desk.type_into("Date", &day_after.format("%m%d%Y").to_string()).await?;
+    desk.click_button("11:00").await?;
+    desk.click_button("Save new time").await?;
+    desk.wait_for_text("Confirmation code", SOON).await?;
+    desk.click_labelled("Close").await?;
+    desk.wait_for_text(&day_after.format("%B %-d").to_string(), SOON).await?;
+    desk.wait_for(
+        "//li[contains(@class,'row')][.//*[normalize-space(.)='Ana Gil']][.//*[normalize-space(.)='11:00']]",
+        SOON,
+    )
+    .await?;
+    desk.click_labelled("Previous day").await?;
+    desk.wait_for(
+        "//li[contains(@class,'row')][.//*[normalize-space(.)='Ana Gil']][.//*[normalize-space(.)='Moved']]",
+        SOON,
+    )
+    .await?;
+    manager.wait_for_text("Moved", SOON).await?;
+
     // Someone who wants a time goes on the waitlist; the first free time is offered, one tap books it.
     desk.type_into("Who is waiting", "Luis Paz").await?;
     desk.click_button("Add to waitlist").await?;

@@ -21,6 +21,8 @@ pub enum BookingState {
     Arrived,
     NoShow,
     Cancelled,
+    /// Moved to another day (the booking now lives in that day's document).
+    Moved,
 }
 
 impl BookingState {
@@ -202,13 +204,18 @@ impl Planner<'_> {
 
     /// Start times (every `step` minutes) where `service` fits with `staff` (or anyone, if empty).
     pub fn free_slots(&self, date: NaiveDate, service: &str, staff: &str, step: u32) -> Vec<u32> {
+        self.free_slots_with(date, service, staff, "", step)
+    }
+
+    /// Like [`Planner::free_slots`], also needing `resource` (a room, equipment) free.
+    pub fn free_slots_with(&self, date: NaiveDate, service: &str, staff: &str, resource: &str, step: u32) -> Vec<u32> {
         let step = step.max(5);
         let request = |start_min| BookingRequest {
             client: "-".into(),
             phone: String::new(),
             service: service.to_owned(),
             staff: staff.to_owned(),
-            resource: String::new(),
+            resource: resource.to_owned(),
             date,
             start_min,
             duration_min: None,
@@ -564,6 +571,12 @@ mod tests {
         assert!(matches!(busy.check(&request("ruiz", 630), None), Err(BookingError::StaffBusy { .. })));
         // Someone else is free at the same time.
         assert!(busy.check(&request("vega", 600), None).is_ok());
+        // A room booked at 11:00 is not offered to anyone then.
+        let room = BookingRequest { resource: "room-4".into(), ..request("vega", 660) };
+        let in_room = [book(&empty, &room, "r1", 1)];
+        let with_room = planner(&site, &in_room);
+        assert!(!with_room.free_slots_with(date(), "checkup", "ruiz", "room-4", 30).contains(&660));
+        assert!(with_room.free_slots_with(date(), "checkup", "ruiz", "", 30).contains(&660));
     }
 
     #[test]

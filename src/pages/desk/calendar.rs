@@ -249,7 +249,7 @@ pub fn Calendar(
                     {move || providers().into_iter().map(|p| {
                         let staff = p.id.clone();
                         let (from, to) = span();
-                        let column_bookings = day.with(|d| d.bookings.iter().filter(|b| b.staff == staff && b.state != BookingState::Cancelled).cloned().collect::<Vec<_>>());
+                        let column_bookings = day.with(|d| d.bookings.iter().filter(|b| b.staff == staff && !matches!(b.state, BookingState::Cancelled | BookingState::Moved)).cloned().collect::<Vec<_>>());
                         let slots = (from..to).step_by(30).map(|start| {
                             let staff = staff.clone();
                             view! {
@@ -313,7 +313,7 @@ fn DayList(day: Memo<DayView>, lang: RwSignal<Lang>, site: Memo<Site>, panel: Rw
     let t = move |msg: Msg| msg.text(lang.get());
     view! {
         <section class="card day-list" aria-labelledby="day-list-title">
-            <h2 id="day-list-title" class="card__title">{move || t(Msg::DayAgenda)}<span class="count">{move || day.with(|d| d.bookings.iter().filter(|b| b.state != BookingState::Cancelled).count())}</span></h2>
+            <h2 id="day-list-title" class="card__title">{move || t(Msg::DayAgenda)}<span class="count">{move || day.with(|d| d.bookings.iter().filter(|b| !matches!(b.state, BookingState::Cancelled | BookingState::Moved)).count())}</span></h2>
             <Show when=move || day.with(|d| d.bookings.is_empty())>
                 <p class="card__empty">{move || t(Msg::NoBookingsThisDay)}</p>
             </Show>
@@ -464,6 +464,8 @@ fn BookingDetails(
                         <button class="button button--ghost" on:click=move |_| on_move.run(moving.clone())>{move || t(Msg::Move)}</button>
                         {act(Msg::CancelBooking, BookingState::Cancelled, "button--danger")}
                     }.into_any(),
+                    // A moved booking lives on its new day now; nothing to do with this copy.
+                    BookingState::Moved => ().into_any(),
                     _ => act(Msg::BackToBooked, BookingState::Booked, "button--ghost").into_any(),
                 }}
                 <button class="button button--ghost" on:click=download>{move || t(Msg::AddToCalendar)}</button>
@@ -519,7 +521,20 @@ fn BookingForm(
     on_booked: Callback<String>,
 ) -> impl IntoView {
     let t = move |msg: Msg| msg.text(lang.get());
-    let _ = today;
+    let _ = (today, day);
+    // The form has its own date: a booking can be made, or moved, to another day than the one
+    // on screen. Its bookings are read (and followed) here.
+    let form_date = RwSignal::new(date.get_untracked());
+    let revision = device.with_value(|d| d.revision);
+    Effect::new(move |_| {
+        let dev = device.get_value();
+        let doc = doc_name::day(form_date.get());
+        spawn_local(async move { dev.follow(vec![doc]).await });
+    });
+    let day = Memo::new(move |_| {
+        revision.track();
+        device.with_value(|d| d.read(&doc_name::day(form_date.get()), bookings)).unwrap_or_default()
+    });
     let first_service = site.with_untracked(|s| {
         moving.as_ref().map(|b| b.service.clone()).or_else(|| {
             s.services.iter().find(|x| x.active && (staff.is_empty() || x.can_be_done_by(&staff))).map(|x| x.id.clone())
@@ -534,6 +549,7 @@ fn BookingForm(
         staff
     });
     let start = RwSignal::new(start_min);
+    let room = RwSignal::new(moving.as_ref().map(|b| b.resource.clone()).unwrap_or_default());
     let notes = RwSignal::new(moving.as_ref().map(|b| b.notes.clone()).unwrap_or_default());
     let repeat = RwSignal::new(1u32);
     let touched = RwSignal::new(false);
@@ -547,8 +563,8 @@ fn BookingForm(
         phone: phone.get(),
         service: service.get(),
         staff: who.get(),
-        resource: String::new(),
-        date: date.get(),
+        resource: room.get(),
+        date: form_date.get(),
         start_min: start.get().unwrap_or(0),
         duration_min: None,
         notes: notes.get(),
@@ -578,12 +594,12 @@ fn BookingForm(
         let site = site.get();
         let existing = day.get();
         let planner = Planner { site: &site, existing: &existing, now: local_now(now_ms()) };
-        let mut slots = planner.free_slots(date.get(), &service.get(), &who.get(), 15);
+        let mut slots = planner.free_slots_with(form_date.get(), &service.get(), &who.get(), &room.get(), 15);
         if let Some(id) = &mid {
             // The booking being moved frees its own time.
             let others: Vec<Booking> = existing.iter().filter(|b| &b.id != id).cloned().collect();
             let planner = Planner { existing: &others, ..planner };
-            slots = planner.free_slots(date.get(), &service.get(), &who.get(), 15);
+            slots = planner.free_slots_with(form_date.get(), &service.get(), &who.get(), &room.get(), 15);
         }
         slots
     };
@@ -603,12 +619,26 @@ fn BookingForm(
         match &moving {
             Some(old) => {
                 let Ok(checked) = planner.check(&req, Some(&old.id)) else { return };
+                let new_date = req.date.format("%Y-%m-%d").to_string();
+                if new_date != old.date {
+                    // Another day: the booking goes to that day's document, and the old day keeps
+                    // a record that it moved (so a tablet still showing it learns where it went).
+                    to_save.push(Booking {
+                        state: BookingState::Moved,
+                        notes: format!("→ {new_date}"),
+                        changed_by: stamp.by.clone(),
+                        changed_ms: stamp.at_ms,
+                        ..old.clone()
+                    });
+                }
                 to_save.push(Booking {
+                    date: new_date,
                     client: checked.client,
                     phone: checked.phone,
                     notes: checked.notes,
                     service: req.service.clone(),
                     staff: req.staff.clone(),
+                    resource: req.resource.clone(),
                     start_min: req.start_min,
                     duration_min: checked.duration_min,
                     buffer_min: checked.buffer_min,
@@ -636,7 +666,11 @@ fn BookingForm(
                 }
             }
         }
-        let Some(first_id) = to_save.first().map(|b| b.id.clone()) else { return };
+        let Some(first_id) = to_save.last().filter(|_| moving.is_some()).or(to_save.first()).map(|b| b.id.clone())
+        else {
+            return;
+        };
+        let shown = req.date;
         saving.set(true);
         let dev = device.get_value();
         spawn_local(async move {
@@ -651,7 +685,10 @@ fn BookingForm(
             }
             saving.set(false);
             match result {
-                Ok(()) => on_booked.run(first_id),
+                Ok(()) => {
+                    date.set(shown);
+                    on_booked.run(first_id)
+                }
                 Err(e) => failure.set(Some(e)),
             }
         });
@@ -700,8 +737,28 @@ fn BookingForm(
                         }).collect_view()}
                     </select>
                 </label>
+                <label class="field">
+                    <span class="field__label">{move || t(Msg::Date)}</span>
+                    <input class="field__input" type="date" prop:value=move || form_date.get().to_string()
+                        on:change=move |ev| if let Ok(d) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
+                            form_date.set(d);
+                            start.set(None);
+                        }/>
+                </label>
+                <Show when=move || site.with(|s| s.resources.iter().any(|r| r.active && r.kind != frontdesk_core::site::ResourceKind::HotelRoom))>
+                    <label class="field">
+                        <span class="field__label">{move || t(Msg::RoomOrEquipment)}<em>" · "{move || t(Msg::Optional)}</em></span>
+                        <select class="field__input" on:change=move |ev| room.set(event_target_value(&ev))>
+                            <option value="" selected=move || room.get().is_empty()>{move || t(Msg::NoRoomNeeded)}</option>
+                            {move || site.with(|s| s.resources.iter().filter(|r| r.active && r.kind != frontdesk_core::site::ResourceKind::HotelRoom).cloned().collect::<Vec<_>>()).into_iter().map(|r| {
+                                let id = r.id.clone();
+                                view! { <option value=r.id.clone() selected=move || room.get() == id>{r.name.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </Show>
                 <div class="field">
-                    <span class="field__label">{move || t(Msg::FreeTimes)}" · "{move || format_date(date.get(), lang.get())}</span>
+                    <span class="field__label">{move || t(Msg::FreeTimes)}" · "{move || format_date(form_date.get(), lang.get())}</span>
                     <div class="slots" role="group" aria-label=move || t(Msg::FreeTimes)>
                         {move || {
                             let slots = free();

@@ -55,7 +55,10 @@ pub fn WeekGrid(
                     .with_value(|d| d.read(&doc_name::day(day), schedule::bookings))
                     .unwrap_or_default()
                     .into_iter()
-                    .filter(|b| b.state != BookingState::Cancelled && (b.staff == id || b.resource == id))
+                    .filter(|b| {
+                        !matches!(b.state, BookingState::Cancelled | BookingState::Moved)
+                            && (b.staff == id || b.resource == id)
+                    })
                     .collect::<Vec<Booking>>();
                 (day, bookings)
             })
