@@ -451,6 +451,9 @@ fn BookingDetails(
                 <dt>{move || t(Msg::When)}</dt><dd>{format_time(booking.start_min)}"–"{format_time(booking.end_min())}</dd>
                 <dt>{move || t(Msg::Service)}</dt><dd>{service.as_ref().map(|s| s.name(lang.get_untracked().code()).to_owned())}</dd>
                 <dt>{move || t(Msg::With)}</dt><dd>{staff}</dd>
+                {site.with_untracked(|s| s.resource(&booking.resource).map(|r| r.name.clone())).map(|room| view! {
+                    <dt>{move || t(Msg::RoomOrEquipment)}</dt><dd>{room}</dd>
+                })}
                 <dt>{move || t(Msg::Phone)}</dt><dd>{if booking.phone.is_empty() { "—".to_owned() } else { booking.phone.clone() }}</dd>
                 <dt>{move || t(Msg::ConfirmationCode)}</dt><dd class="code">{booking.code.clone()}</dd>
                 <dt>{move || t(Msg::Status)}</dt><dd><span class=format!("pill pill--{}", format!("{state:?}").to_lowercase())>{move || t(booking_state_msg(state))}</span></dd>
