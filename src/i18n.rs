@@ -107,6 +107,8 @@ pub enum Msg {
     NoOneHere,
     KioskNeedsRelay,
     Discard,
+    QueueNumber,
+    DeskSections,
     StateMoved,
     Date,
     RoomOrEquipment,
@@ -590,6 +592,10 @@ impl Msg {
             (StateMoved, Es) => "Movida",
             (Date, En) => "Date",
             (Date, Es) => "Fecha",
+            (QueueNumber, En) => "queue number",
+            (QueueNumber, Es) => "número de turno",
+            (DeskSections, En) => "Desk sections",
+            (DeskSections, Es) => "Secciones del mostrador",
             (Discard, En) => "Cancel",
             (Discard, Es) => "Cancelar",
             (Calendar, En) => "Calendar",
@@ -941,6 +947,50 @@ pub fn booking_error_text(error: &BookingError, lang: Lang) -> &'static str {
         (InThePast, Lang::Es) => "Esa hora ya ha pasado.",
         (NotesTooLong, Lang::En) => "Notes are too long (500 characters at most).",
         (NotesTooLong, Lang::Es) => "Las notas son demasiado largas (500 caracteres como máximo).",
+    }
+}
+
+pub fn call_error_text(error: &frontdesk_core::calls::CallError, lang: Lang) -> &'static str {
+    use frontdesk_core::calls::CallError::*;
+    match (error, lang) {
+        (CallerMissing, Lang::En) => "Who called? Write a name or a number.",
+        (CallerMissing, Lang::Es) => "¿Quién llamó? Escriba un nombre o un número.",
+        (CallerTooLong, Lang::En) => "The name is too long (80 characters at most).",
+        (CallerTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
+        (BadPhone, Lang::En) => "Not a phone number: 6 to 15 digits, spaces and + allowed.",
+        (BadPhone, Lang::Es) => "No es un teléfono: de 6 a 15 cifras, se admiten espacios y +.",
+        (MessageWithoutRecipient, Lang::En) => "Choose who the message is for.",
+        (MessageWithoutRecipient, Lang::Es) => "Elija para quién es el recado.",
+        (CallbackWithoutNumber, Lang::En) => "A callback needs a number to call.",
+        (CallbackWithoutNumber, Lang::Es) => "Para devolver la llamada hace falta un número.",
+        (ReasonTooLong, Lang::En) => "The note is too long (500 characters at most).",
+        (ReasonTooLong, Lang::Es) => "La nota es demasiado larga (500 caracteres como máximo).",
+    }
+}
+
+pub fn stay_error_text(e: &frontdesk_core::stays::StayError, lang: Lang) -> &'static str {
+    use frontdesk_core::stays::StayError::*;
+    match (e, lang) {
+        (GuestMissing, Lang::En) => "The guest's name is required.",
+        (GuestMissing, Lang::Es) => "El nombre del huésped es obligatorio.",
+        (GuestTooLong, Lang::En) => "The name is too long (80 characters at most).",
+        (GuestTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
+        (BadPhone, Lang::En) => "Not a phone number: 6 to 15 digits, spaces and + allowed.",
+        (BadPhone, Lang::Es) => "No es un teléfono: de 6 a 15 cifras, se admiten espacios y +.",
+        (RoomUnknown, Lang::En) => "Choose a room.",
+        (RoomUnknown, Lang::Es) => "Elija una habitación.",
+        (NoNights, Lang::En) => "A stay is at least one night.",
+        (NoNights, Lang::Es) => "Una estancia es de al menos una noche.",
+        (TooManyNights, Lang::En) => "At most 60 nights.",
+        (TooManyNights, Lang::Es) => "Como máximo 60 noches.",
+        (BadGuests, Lang::En) => "Guests must be between 1 and 12.",
+        (BadGuests, Lang::Es) => "Los huéspedes deben ser entre 1 y 12.",
+        (InThePast, Lang::En) => "The arrival date has passed.",
+        (InThePast, Lang::Es) => "La fecha de llegada ya ha pasado.",
+        (OutOfOrder, Lang::En) => "That room is out of order.",
+        (OutOfOrder, Lang::Es) => "Esa habitación está fuera de servicio.",
+        (RoomTaken { .. }, Lang::En) => "That room is taken for some of those nights.",
+        (RoomTaken { .. }, Lang::Es) => "Esa habitación está ocupada alguna de esas noches.",
     }
 }
 

@@ -189,7 +189,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             <header class="desk-bar">
                 <div class="desk-bar__start">
                     <span class="brand">{move || site.with(|s| s.profile.as_ref().map(|p| p.name.clone())).unwrap_or_else(|| "Frontdesk".into())}</span>
-                    <nav class="tabs" aria-label="Desk">
+                    <nav class="tabs" aria-label=move || t(Msg::DeskSections)>
                         {tab_button(Tab::Arrivals, Msg::Arrivals)}
                         {tab_button(Tab::Calendar, Msg::Calendar)}
                         <button class="tab" class:tab--active=move || tab.get() == Tab::Calls

@@ -432,7 +432,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
             <section class="kiosk-screen kiosk-thanks">
                 <h1 class="kiosk-title">{move || t(Msg::ThanksTitle)}", "{first_name.clone()}</h1>
                 <p class="kiosk-lead">{move || t(Msg::YourNumber)}</p>
-                <p class="ticket" aria-label="queue number">{ticket.clone()}</p>
+                <p class="ticket" aria-label=move || t(Msg::QueueNumber)>{ticket.clone()}</p>
                 <p class="kiosk-lead">{move || t(Msg::TakeASeat)}</p>
                 <button class="button button--primary button--large" on:click=move |_| reset()>{move || t(Msg::Done)}</button>
                 <p class="kiosk-countdown">{move || t(Msg::BackToStartIn)}" "

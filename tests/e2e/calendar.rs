@@ -149,6 +149,11 @@ async fn a_booking_made_on_one_tablet_appears_on_another() -> Result<()> {
     desk.click_button("Book 09:00 · Dra. Ruiz").await?;
     desk.wait_for_text("No one is waiting for a time this day.", SOON).await?;
     manager.wait_for_text("Luis Paz", SOON).await?;
+    // The same screen in Spanish, words and dates.
+    desk.click_button("Español").await?;
+    desk.wait_for_text("Lista de espera", SOON).await?;
+    desk.wait_for_text("Nueva cita", SOON).await?;
+    desk.screenshot("calendar-es").await?;
     manager.close().await?;
     lobby.close().await
 }

@@ -2,7 +2,7 @@
 //! (on a tablet that belongs to someone) their open messages and the visitors waiting for them.
 
 use frontdesk_core::RecordId;
-use frontdesk_core::calls::{self, Call, CallError, CallForm};
+use frontdesk_core::calls::{self, Call, CallForm};
 use frontdesk_core::schedule::Stamp;
 use frontdesk_core::site::Site;
 use leptos::prelude::*;
@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::components::device_gate::DeviceRef;
 use crate::device::{now_ms, random_bytes};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Lang, Msg, call_error_text};
 
 /// Every call in the documents this tablet follows (this month and the last), newest first.
 pub fn read_calls(device: DeviceRef, today: chrono::NaiveDate) -> Vec<Call> {
@@ -37,24 +37,6 @@ fn save(device: DeviceRef, doc: String, edit: impl FnOnce(&mut automerge::AutoCo
             leptos::logging::error!("saving a call failed: {e}");
         }
     });
-}
-
-fn call_error_text(error: &CallError, lang: Lang) -> &'static str {
-    use CallError::*;
-    match (error, lang) {
-        (CallerMissing, Lang::En) => "Who called? Write a name or a number.",
-        (CallerMissing, Lang::Es) => "¿Quién llamó? Escriba un nombre o un número.",
-        (CallerTooLong, Lang::En) => "The name is too long (80 characters at most).",
-        (CallerTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
-        (BadPhone, Lang::En) => "Not a phone number: 6 to 15 digits, spaces and + allowed.",
-        (BadPhone, Lang::Es) => "No es un teléfono: de 6 a 15 cifras, se admiten espacios y +.",
-        (MessageWithoutRecipient, Lang::En) => "Choose who the message is for.",
-        (MessageWithoutRecipient, Lang::Es) => "Elija para quién es el recado.",
-        (CallbackWithoutNumber, Lang::En) => "A callback needs a number to call.",
-        (CallbackWithoutNumber, Lang::Es) => "Para devolver la llamada hace falta un número.",
-        (ReasonTooLong, Lang::En) => "The note is too long (500 characters at most).",
-        (ReasonTooLong, Lang::Es) => "La nota es demasiado larga (500 caracteres como máximo).",
-    }
 }
 
 fn clock(ms: i64) -> String {

@@ -6,15 +6,13 @@ use frontdesk_core::RecordId;
 use frontdesk_core::money::format_amount;
 use frontdesk_core::schedule::{Stamp, confirmation_code};
 use frontdesk_core::site::{ResourceKind, Site};
-use frontdesk_core::stays::{
-    self, HousekeepingStatus, RoomStatus, Stay, StayConflict, StayError, StayRequest, StayState,
-};
+use frontdesk_core::stays::{self, HousekeepingStatus, RoomStatus, Stay, StayConflict, StayRequest, StayState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::device_gate::DeviceRef;
 use crate::device::{now_ms, random_bytes};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Lang, Msg, stay_error_text};
 use crate::pages::desk::format_date;
 
 /// Everything the rooms screen reads.
@@ -40,32 +38,6 @@ fn read_house(device: DeviceRef, today: NaiveDate) -> House {
         let conflicts = stays::conflicts(&all, &kept);
         House { stays: all, rooms, conflicts }
     })
-}
-
-fn stay_error_text(e: &StayError, lang: Lang) -> &'static str {
-    use StayError::*;
-    match (e, lang) {
-        (GuestMissing, Lang::En) => "The guest's name is required.",
-        (GuestMissing, Lang::Es) => "El nombre del huésped es obligatorio.",
-        (GuestTooLong, Lang::En) => "The name is too long (80 characters at most).",
-        (GuestTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
-        (BadPhone, Lang::En) => "Not a phone number: 6 to 15 digits, spaces and + allowed.",
-        (BadPhone, Lang::Es) => "No es un teléfono: de 6 a 15 cifras, se admiten espacios y +.",
-        (RoomUnknown, Lang::En) => "Choose a room.",
-        (RoomUnknown, Lang::Es) => "Elija una habitación.",
-        (NoNights, Lang::En) => "A stay is at least one night.",
-        (NoNights, Lang::Es) => "Una estancia es de al menos una noche.",
-        (TooManyNights, Lang::En) => "At most 60 nights.",
-        (TooManyNights, Lang::Es) => "Como máximo 60 noches.",
-        (BadGuests, Lang::En) => "Guests must be between 1 and 12.",
-        (BadGuests, Lang::Es) => "Los huéspedes deben ser entre 1 y 12.",
-        (InThePast, Lang::En) => "The arrival date has passed.",
-        (InThePast, Lang::Es) => "La fecha de llegada ya ha pasado.",
-        (OutOfOrder, Lang::En) => "That room is out of order.",
-        (OutOfOrder, Lang::Es) => "Esa habitación está fuera de servicio.",
-        (RoomTaken { .. }, Lang::En) => "That room is taken for some of those nights.",
-        (RoomTaken { .. }, Lang::Es) => "Esa habitación está ocupada alguna de esas noches.",
-    }
 }
 
 fn status_msg(status: HousekeepingStatus) -> Msg {
