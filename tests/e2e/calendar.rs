@@ -310,6 +310,7 @@ async fn a_message_taken_at_the_desk_shows_on_the_addressees_tablet_until_handle
     kiosk.click_button("Next").await?;
     kiosk.click_labelled_checkbox("I accept").await?;
     kiosk.click_button("Confirm check-in").await?;
+    kiosk.click_button("Done").await?;
     ruiz.wait_for_text("Bruno Díaz is here to see you", SOON).await?;
     ruiz.screenshot("calls-3-visitor").await?;
     // Once someone has been called in, the kiosk tells the next visitor what wait to expect.
