@@ -221,6 +221,30 @@ impl Device {
         Ok(())
     }
 
+    /// Who is making a change on this device (its name at the relay), and when.
+    pub fn stamp(&self) -> frontdesk_core::schedule::Stamp {
+        frontdesk_core::schedule::Stamp { by: self.settings.borrow().name.clone(), at_ms: now_ms() }
+    }
+
+    /// [`Device::change`] from a click handler, which cannot wait for it: `done` gets the outcome
+    /// (a failure is also logged, with `what` was being saved).
+    pub fn change_soon(
+        self: &Rc<Self>,
+        doc: String,
+        what: &'static str,
+        edit: impl FnOnce(&mut AutoCommit) -> Result<(), String> + 'static,
+        done: impl FnOnce(Result<(), String>) + 'static,
+    ) {
+        let device = self.clone();
+        spawn_local(async move {
+            let result = device.change(&doc, edit).await;
+            if let Err(err) = &result {
+                leptos::logging::error!("saving {what} failed: {err}");
+            }
+            done(result);
+        });
+    }
+
     /// Queues a chunk made outside any held document (a kiosk's check-in): saved, then sent.
     pub async fn submit(self: &Rc<Self>, doc: &str, chunk: Vec<u8>) {
         let id = ChunkId(random_bytes());

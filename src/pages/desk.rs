@@ -12,7 +12,7 @@ mod week;
 
 use chrono::{Duration, Local, NaiveDate};
 use frontdesk_core::site::Site;
-use frontdesk_core::{Connection, doc_name, kiosk_doc, schedule};
+use frontdesk_core::{BoardEntry, Connection, doc_name, kiosk_doc, schedule};
 use leptos::prelude::*;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
@@ -57,7 +57,7 @@ pub enum Tab {
 /// changes and this tablet is online: the lobby kiosk then finds today's appointments by code,
 /// or by name and phone, even with the network gone. Every tablet computes the same entries, so
 /// once one has written them the others find nothing to do.
-fn publish_kiosk_index(device: DeviceRef, today: NaiveDate) {
+fn publish_kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, board: Memo<Vec<BoardEntry>>) {
     let revision = device.with_value(|d| d.revision);
     let status = device.with_value(|d| d.status);
     let busy = StoredValue::new(false);
@@ -67,10 +67,13 @@ fn publish_kiosk_index(device: DeviceRef, today: NaiveDate) {
         if !online || busy.get_value() {
             return;
         }
+        let site = site.get();
+        let wait = board.with(|b| frontdesk_core::board::expected_wait(b));
+        if site.profile.is_none() {
+            return;
+        }
         let work = device.with_value(|d| {
-            let site = d.read(doc_name::SITE, Site::read).filter(|s| s.profile.is_some())?;
             let bookings = d.read(&doc_name::day(today), schedule::bookings).unwrap_or_default();
-            let wait = frontdesk_core::board::expected_wait(&arrivals::read_board(device, today, now_ms()));
             let salt = d.read(doc_name::KIOSK, |k| kiosk_doc::salt(k, today)).flatten();
             let current = salt.is_some_and(|salt| {
                 let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
@@ -125,19 +128,25 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     // What the person this tablet belongs to should know: their open messages, and visitors
     // who came to see them and are waiting in the lobby.
     let my_messages = move || frontdesk_core::calls::open_messages_for(&log.get(), &owner.get()).len();
-    let my_visitors = Memo::new(move |_| {
+    // Today's board, read once per change of the documents: the arrivals screen, the host's
+    // notice and the kiosk's expected wait all come from it.
+    let board = Memo::new(move |_| {
         revision.track();
+        arrivals::read_board(device, today, now.get_untracked())
+    });
+    let my_visitors = Memo::new(move |_| {
         let name = site.with(|s| s.staff_member(&owner.get()).map(|m| m.name.clone()));
         let Some(name) = name else { return Vec::new() };
-        arrivals::read_board(device, today, now.get_untracked())
-            .into_iter()
-            .filter(|e| {
-                e.status == frontdesk_core::VisitStatus::Waiting
-                    && e.check_in.reason == frontdesk_core::VisitReason::SeeStaff
-                    && e.check_in.detail == name
-            })
-            .map(|e| e.check_in.name)
-            .collect::<Vec<_>>()
+        board.with(|b| {
+            b.iter()
+                .filter(|e| {
+                    e.status == frontdesk_core::VisitStatus::Waiting
+                        && e.check_in.reason == frontdesk_core::VisitReason::SeeStaff
+                        && e.check_in.detail == name
+                })
+                .map(|e| e.check_in.name.clone())
+                .collect::<Vec<_>>()
+        })
     });
     let clock = set_interval_with_handle(
         move || {
@@ -169,7 +178,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         }
         manager
     });
-    publish_kiosk_index(device, today);
+    publish_kiosk_index(device, today, site, board);
     let t = move |msg: Msg| msg.text(lang.get());
     let tab_button = move |which: Tab, label: Msg| {
         view! {
@@ -225,7 +234,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 </div>
             </Show>
             {move || match tab.get() {
-                Tab::Arrivals => view! { <arrivals::Arrivals device today lang now/> }.into_any(),
+                Tab::Arrivals => view! { <arrivals::Arrivals device today lang now board/> }.into_any(),
                 Tab::Calendar => view! { <calendar::Calendar device today lang now site focus/> }.into_any(),
                 Tab::Calls => view! { <calls::Calls device today lang site log owner/> }.into_any(),
                 Tab::Rooms => view! { <rooms::Rooms device today lang site/> }.into_any(),

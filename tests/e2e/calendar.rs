@@ -360,6 +360,7 @@ async fn a_hotel_reserves_nights_checks_guests_in_and_out_and_keeps_room_status(
         offered.push(option.text().await?);
     }
     anyhow::ensure!(offered.iter().all(|o| !o.starts_with("101")), "101 still offered: {offered:?}");
+    anyhow::ensure!(offered.iter().any(|o| o.starts_with("102")), "102 should be offered: {offered:?}");
 
     desk.click_in_row("Eva Sanz", "Check in").await?;
     desk.wait_for("//article[@aria-label='101']//*[normalize-space(.)='Eva Sanz']", SOON).await?;

@@ -10,8 +10,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use chrono::{Datelike, NaiveDate};
 
 use crate::records;
-use crate::schedule::{BookingError, Stamp, clean_phone};
-use crate::site;
+use crate::schedule::{Stamp, clean_phone};
 
 /// One phone call (or a message left at the desk in person).
 #[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
@@ -71,10 +70,7 @@ impl CallForm {
     /// Checks the form and makes the call record (id and stamp from the caller).
     pub fn check(&self, id: String, stamp: &Stamp) -> Result<Call, CallError> {
         let caller = self.caller.split_whitespace().collect::<Vec<_>>().join(" ");
-        let phone = clean_phone(&self.phone).map_err(|e| match e {
-            BookingError::BadPhone => CallError::BadPhone,
-            _ => CallError::BadPhone,
-        })?;
+        let phone = clean_phone(&self.phone).map_err(|_| CallError::BadPhone)?;
         if caller.is_empty() && phone.is_empty() {
             return Err(CallError::CallerMissing);
         }
@@ -146,11 +142,6 @@ pub fn open_messages_for<'a>(calls: impl IntoIterator<Item = &'a Call>, staff: &
         calls.into_iter().filter(|c| c.is_open_message() && c.for_staff == staff).cloned().collect();
     open.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
     open
-}
-
-/// A staff member's name for a message, or "anyone".
-pub fn recipient<'a>(site: &'a site::Site, call: &Call) -> Option<&'a str> {
-    site.staff_member(&call.for_staff).map(|m| m.name.as_str())
 }
 
 #[cfg(test)]

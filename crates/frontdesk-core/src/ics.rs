@@ -83,23 +83,10 @@ mod tests {
     fn booking() -> Booking {
         Booking {
             id: "b1".into(),
-            code: "K7M4QX".into(),
-            client: "Ana Gil".into(),
-            phone: String::new(),
-            service: "checkup".into(),
             staff: "ruiz".into(),
-            resource: String::new(),
-            date: "2026-11-30".into(),
             start_min: 10 * 60 + 30,
             duration_min: 45,
-            buffer_min: 0,
-            notes: String::new(),
-            state: BookingState::Booked,
-            series: String::new(),
-            made_by: "t".into(),
-            made_ms: 0,
-            changed_by: "t".into(),
-            changed_ms: 0,
+            ..Booking::sample("b1")
         }
     }
 

@@ -76,6 +76,34 @@ impl Booking {
     }
 }
 
+#[cfg(test)]
+impl Booking {
+    /// A booked 30-minute appointment on Monday 2026-11-30 at 10:00 (service `s`, staff `r`),
+    /// for tests to adjust.
+    pub(crate) fn sample(id: &str) -> Booking {
+        Booking {
+            id: id.into(),
+            code: "K7M4QX".into(),
+            client: "Ana Gil".into(),
+            phone: String::new(),
+            service: "s".into(),
+            staff: "r".into(),
+            resource: String::new(),
+            date: "2026-11-30".into(),
+            start_min: 600,
+            duration_min: 30,
+            buffer_min: 0,
+            notes: String::new(),
+            state: BookingState::Booked,
+            series: String::new(),
+            made_by: "t".into(),
+            made_ms: 0,
+            changed_by: "t".into(),
+            changed_ms: 0,
+        }
+    }
+}
+
 /// What a person asks for when booking.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BookingRequest {
@@ -338,7 +366,8 @@ impl Conflict {
     }
 }
 
-fn pair_key(a: &str, b: &str) -> String {
+/// The key of a pair of records, the same whichever order they come in.
+pub(crate) fn pair_key(a: &str, b: &str) -> String {
     if a < b { format!("{a}+{b}") } else { format!("{b}+{a}") }
 }
 

@@ -156,18 +156,12 @@ pub enum SiteError {
     Price(money::MoneyError),
 }
 
-const MAX_NAME: usize = 80;
-
-/// A name, trimmed, or why it cannot be one.
+/// A name, trimmed, or why it cannot be one (the same rule as a visitor's name at the kiosk).
 pub fn clean_name(typed: &str) -> Result<String, SiteError> {
-    let name = typed.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        Err(SiteError::NameMissing)
-    } else if name.chars().count() > MAX_NAME {
-        Err(SiteError::NameTooLong)
-    } else {
-        Ok(name)
-    }
+    crate::check_in::visitor_name(typed).map_err(|e| match e {
+        crate::check_in::CheckInError::NameTooLong => SiteError::NameTooLong,
+        _ => SiteError::NameMissing,
+    })
 }
 
 /// Whether `zone` has the shape of an IANA zone name (`UTC`, `America/Mexico_City`, …). Whether

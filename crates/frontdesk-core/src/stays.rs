@@ -13,7 +13,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use chrono::{Datelike, NaiveDate};
 
 use crate::records;
-use crate::schedule::{Stamp, clean_phone};
+use crate::schedule::{KeepBoth, Stamp, clean_phone, pair_key};
 use crate::site::{self, ResourceKind, Site};
 
 /// Where a stay stands.
@@ -257,16 +257,8 @@ pub struct StayConflict {
 
 impl StayConflict {
     pub fn key(&self) -> String {
-        let (a, b) = (&self.first.id, &self.second.id);
-        if a < b { format!("{a}+{b}") } else { format!("{b}+{a}") }
+        pair_key(&self.first.id, &self.second.id)
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
-struct KeepBoth {
-    pair: String,
-    by: String,
-    at_ms: i64,
 }
 
 /// Records that both stays of a conflict stand (in the first stay's document).

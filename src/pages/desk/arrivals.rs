@@ -53,14 +53,15 @@ fn reason_msg(reason: VisitReason) -> Msg {
 }
 
 #[component]
-pub fn Arrivals(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, now: RwSignal<i64>) -> impl IntoView {
-    let revision = device.with_value(|d| d.revision);
+pub fn Arrivals(
+    device: DeviceRef,
+    today: NaiveDate,
+    lang: RwSignal<Lang>,
+    now: RwSignal<i64>,
+    /// Today's board (it changes with the documents; the waits shown tick with the clock: live_wait).
+    board: Memo<Vec<BoardEntry>>,
+) -> impl IntoView {
     let last_action = RwSignal::new(None::<LastAction>);
-    // The board changes with the documents; the waits shown on it tick with the clock (live_wait).
-    let board = Memo::new(move |_| {
-        revision.track();
-        read_board(device, today, now.get_untracked())
-    });
     let t = move |msg: Msg| msg.text(lang.get());
     let lang_signal = Signal::derive(move || lang.get());
 

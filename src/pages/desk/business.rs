@@ -7,7 +7,6 @@ use frontdesk_core::site::{
 };
 use frontdesk_core::{RecordId, doc_name};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::device_gate::DeviceRef;
 use crate::device::random_bytes;
@@ -23,11 +22,7 @@ fn save_site(
     edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String> + 'static,
     done: impl FnOnce(Result<(), String>) + 'static,
 ) {
-    let dev = device.get_value();
-    spawn_local(async move {
-        let result = dev.change(doc_name::SITE, edit).await;
-        done(result);
-    });
+    device.get_value().change_soon(doc_name::SITE.to_owned(), "the business settings", edit, done);
 }
 
 #[component]

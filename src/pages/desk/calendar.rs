@@ -46,7 +46,7 @@ fn read_day(device: DeviceRef, date: NaiveDate) -> DayView {
 
 /// Who is making a change on this tablet, and when.
 fn stamp(device: DeviceRef) -> Stamp {
-    Stamp { by: device.with_value(|d| d.settings.borrow().name.clone()), at_ms: now_ms() }
+    device.with_value(|d| d.stamp())
 }
 
 /// The site-local date and minute of an instant (the tablet's clock and zone).
@@ -57,12 +57,8 @@ fn local_now(ms: i64) -> (NaiveDate, u32) {
 
 /// Writes a booking (new, moved or with a new state) into its day.
 fn save_booking(device: DeviceRef, booking: Booking, done: impl FnOnce(Result<(), String>) + 'static) {
-    let dev = device.get_value();
-    spawn_local(async move {
-        let Some(date) = booking.day() else { return done(Err("bad date".into())) };
-        let result = dev.change(&doc_name::day(date), move |d| schedule::put_booking(d, &booking)).await;
-        done(result);
-    });
+    let Some(date) = booking.day() else { return done(Err(format!("booking {} has no date", booking.id))) };
+    device.get_value().change_soon(doc_name::day(date), "a booking", move |d| schedule::put_booking(d, &booking), done);
 }
 
 /// "New appointment", "New reservation", "Nueva reunión": in the business's words.
@@ -139,20 +135,7 @@ pub fn Calendar(
     let new_label = move || new_booking_label(site, lang.get());
     let providers = move || site.with(|s| s.providers().cloned().collect::<Vec<_>>());
     // The grid spans the opening hours of the day (and any booking outside them).
-    let span = move || {
-        let hours = site.with(|s| s.profile.as_ref().map(|p| site::hours_on(&p.hours, date.get())));
-        let (mut from, mut to) = match hours {
-            Some(h) if h.open => (h.from_min, h.to_min),
-            _ => (9 * 60, 18 * 60),
-        };
-        day.with(|d| {
-            for b in d.bookings.iter().filter(|b| b.state.holds_time()) {
-                from = from.min(b.start_min);
-                to = to.max(b.end_min());
-            }
-        });
-        (from / 60 * 60, to.div_ceil(60) * 60)
-    };
+    let span = move || site.with(|s| day.with(|d| week::grid_span(s, &[date.get()], &d.bookings)));
     let closed = move || site.with(|s| s.profile.as_ref().is_some_and(|p| !site::hours_on(&p.hours, date.get()).open));
 
     let change_state = move |booking: Booking, state: BookingState| {
@@ -286,12 +269,12 @@ pub fn Calendar(
             {move || match panel.get() {
                 Panel::None => None,
                 Panel::Form { moving, staff, start_min } => Some(view! {
-                    <BookingForm device lang site date today moving=moving.map(|b| *b) staff start_min day=Signal::derive(move || day.get().bookings)
+                    <BookingForm device lang site date moving=moving.map(|b| *b) staff start_min
                         on_close=Callback::new(move |()| panel.set(Panel::None))
                         on_booked=Callback::new(move |id: String| panel.set(Panel::Details(id)))/>
                 }.into_any()),
                 Panel::Details(id) => day.with(|d| d.bookings.iter().find(|b| b.id == id).cloned()).map(|booking| view! {
-                    <BookingDetails device lang site booking
+                    <BookingDetails lang site booking
                         on_close=Callback::new(move |()| panel.set(Panel::None))
                         on_state=Callback::new(move |(b, s): (Booking, BookingState)| change_state(b, s))
                         on_move=Callback::new(move |b: Booking| panel.set(Panel::Form { staff: b.staff.clone(), start_min: Some(b.start_min), moving: Some(Box::new(b)) }))/>
@@ -348,31 +331,23 @@ fn ConflictCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>, confl
         schedule::Clash::Resource(id) => site.with_untracked(|s| s.resource(id).map(|r| r.name.clone())),
     }
     .unwrap_or_default();
-    let keep = move |keep: &Booking, drop: &Booking| {
-        let _ = keep;
+    // Keeping one booking means cancelling the other.
+    let keep = move |drop: &Booking| {
         let cancelled = Booking {
             state: BookingState::Cancelled,
             changed_by: stamp(device).by,
             changed_ms: now_ms(),
             ..drop.clone()
         };
-        save_booking(device, cancelled, |r| {
-            if let Err(e) = r {
-                leptos::logging::error!("resolving failed: {e}")
-            }
-        });
+        save_booking(device, cancelled, |_| {});
     };
     let both = conflict.clone();
     let keep_both = move |_| {
-        let dev = device.get_value();
         let conflict = both.clone();
         let Some(date) = conflict.first.day() else { return };
         let stamp = stamp(device);
-        spawn_local(async move {
-            if let Err(e) = dev.change(&doc_name::day(date), move |d| schedule::keep_both(d, &conflict, &stamp)).await {
-                leptos::logging::error!("resolving failed: {e}");
-            }
-        });
+        let edit = move |d: &mut automerge::AutoCommit| schedule::keep_both(d, &conflict, &stamp);
+        device.get_value().change_soon(doc_name::day(date), "a conflict decision", edit, |_| {});
     };
     let side = move |mine: Booking, other: Booking| {
         let made = chrono::DateTime::from_timestamp_millis(mine.made_ms)
@@ -381,13 +356,13 @@ fn ConflictCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>, confl
         let service = site
             .with_untracked(|s| s.service(&mine.service).map(|s| s.name(lang.get_untracked().code()).to_owned()))
             .unwrap_or_default();
-        let (k, d) = (mine.clone(), other.clone());
+        let d = other.clone();
         view! {
             <div class="conflict__side">
                 <span class="conflict__client">{mine.client.clone()}</span>
                 <span>{format_time(mine.start_min)}"–"{format_time(mine.end_min())}" · "{service}</span>
                 <span class="conflict__who">{move || t(Msg::BookedBy)}" "{mine.made_by.clone()}" · "{made.clone()}</span>
-                <button class="button button--primary" on:click=move |_| keep(&k, &d)>{move || t(Msg::KeepThisOne)}</button>
+                <button class="button button--primary" on:click=move |_| keep(&d)>{move || t(Msg::KeepThisOne)}</button>
             </div>
         }
     };
@@ -409,7 +384,6 @@ fn ConflictCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>, confl
 
 #[component]
 fn BookingDetails(
-    device: DeviceRef,
     lang: RwSignal<Lang>,
     site: Memo<Site>,
     booking: Booking,
@@ -417,7 +391,6 @@ fn BookingDetails(
     on_state: Callback<(Booking, BookingState)>,
     on_move: Callback<Booking>,
 ) -> impl IntoView {
-    let _ = device;
     let t = move |msg: Msg| msg.text(lang.get());
     let service = site.with_untracked(|s| s.service(&booking.service).cloned());
     let staff = site.with_untracked(|s| s.staff_member(&booking.staff).map(|m| m.name.clone())).unwrap_or_default();
@@ -515,16 +488,13 @@ fn BookingForm(
     lang: RwSignal<Lang>,
     site: Memo<Site>,
     date: RwSignal<NaiveDate>,
-    today: NaiveDate,
     moving: Option<Booking>,
     staff: String,
     start_min: Option<u32>,
-    day: Signal<Vec<Booking>>,
     on_close: Callback<()>,
     on_booked: Callback<String>,
 ) -> impl IntoView {
     let t = move |msg: Msg| msg.text(lang.get());
-    let _ = (today, day);
     // The form has its own date: a booking can be made, or moved, to another day than the one
     // on screen. Its bookings are read (and followed) here.
     let form_date = RwSignal::new(date.get_untracked());

@@ -3,13 +3,11 @@
 
 use frontdesk_core::RecordId;
 use frontdesk_core::calls::{self, Call, CallForm};
-use frontdesk_core::schedule::Stamp;
 use frontdesk_core::site::Site;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::{now_ms, random_bytes};
+use crate::device::random_bytes;
 use crate::i18n::{Lang, Msg, call_error_text};
 
 /// Every call in the documents this tablet follows (this month and the last), newest first.
@@ -31,12 +29,7 @@ fn doc_of(call: &Call) -> String {
 }
 
 fn save(device: DeviceRef, doc: String, edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String> + 'static) {
-    let dev = device.get_value();
-    spawn_local(async move {
-        if let Err(e) = dev.change(&doc, edit).await {
-            leptos::logging::error!("saving a call failed: {e}");
-        }
-    });
+    device.get_value().change_soon(doc, "a call", edit, |_| {});
 }
 
 fn clock(ms: i64) -> String {
@@ -62,7 +55,7 @@ pub fn Calls(
     let message = RwSignal::new(false);
     let callback = RwSignal::new(false);
     let touched = RwSignal::new(false);
-    let stamp = move || Stamp { by: device.with_value(|d| d.settings.borrow().name.clone()), at_ms: now_ms() };
+    let stamp = move || device.with_value(|d| d.stamp());
     let form = move || CallForm {
         caller: caller.get(),
         phone: phone.get(),

@@ -4,14 +4,13 @@
 use chrono::NaiveDate;
 use frontdesk_core::RecordId;
 use frontdesk_core::money::format_amount;
-use frontdesk_core::schedule::{Stamp, confirmation_code};
+use frontdesk_core::schedule::confirmation_code;
 use frontdesk_core::site::{ResourceKind, Site};
 use frontdesk_core::stays::{self, HousekeepingStatus, RoomStatus, Stay, StayConflict, StayRequest, StayState};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::{now_ms, random_bytes};
+use crate::device::random_bytes;
 use crate::i18n::{Lang, Msg, stay_error_text};
 use crate::pages::desk::format_date;
 
@@ -57,30 +56,22 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
         revision.track();
         read_house(device, today)
     });
-    let stamp = move || Stamp { by: device.with_value(|d| d.settings.borrow().name.clone()), at_ms: now_ms() };
+    let stamp = move || device.with_value(|d| d.stamp());
     let currency = move || site.with(|s| s.profile.as_ref().map(|p| p.currency.clone())).unwrap_or_default();
     let money =
         move |minor: i64| format!("{} {}", format_amount(minor, &currency(), lang.get() == Lang::Es), currency());
     let room_name = move |id: &str| site.with(|s| s.resource(id).map(|r| r.name.clone())).unwrap_or_default();
 
     let save_stay = move |stay: Stay| {
-        let dev = device.get_value();
-        spawn_local(async move {
-            let Some(arrive) = stay.arrive_date() else { return };
-            if let Err(e) = dev.change(&stays::month_doc(arrive), move |d| stays::put_stay(d, &stay)).await {
-                leptos::logging::error!("saving a stay failed: {e}");
-            }
-        });
+        let Some(arrive) = stay.arrive_date() else { return };
+        let edit = move |d: &mut automerge::AutoCommit| stays::put_stay(d, &stay);
+        device.get_value().change_soon(stays::month_doc(arrive), "a stay", edit, |_| {});
     };
     let set_room = move |room: String, status: HousekeepingStatus| {
         let s = stamp();
         let record = RoomStatus { room, status, note: String::new(), by: s.by, at_ms: s.at_ms };
-        let dev = device.get_value();
-        spawn_local(async move {
-            if let Err(e) = dev.change(stays::ROOMS_DOC, move |d| stays::put_room_status(d, &record)).await {
-                leptos::logging::error!("saving a room's status failed: {e}");
-            }
-        });
+        let edit = move |d: &mut automerge::AutoCommit| stays::put_room_status(d, &record);
+        device.get_value().change_soon(stays::ROOMS_DOC.to_owned(), "a room's status", edit, |_| {});
     };
     let check_in = move |stay: Stay| save_stay(stays::with_state(&stay, StayState::CheckedIn, &stamp()));
     let check_out = move |stay: Stay| {
@@ -167,11 +158,9 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                                 <button class="button button--ghost" on:click=move |_| {
                                     let c = both.clone();
                                     let s = stamp();
-                                    let dev = device.get_value();
                                     let Some(arrive) = c.first.arrive_date() else { return };
-                                    spawn_local(async move {
-                                        let _ = dev.change(&stays::month_doc(arrive), move |d| stays::keep_both(d, &c, &s)).await;
-                                    });
+                                    let edit = move |d: &mut automerge::AutoCommit| stays::keep_both(d, &c, &s);
+                                    device.get_value().change_soon(stays::month_doc(arrive), "a conflict decision", edit, |_| {});
                                 }>{move || t(Msg::KeepBoth)}</button>
                             </div>
                             <div class="conflict__sides">{side(a.clone(), b.clone())}{side(b, a)}</div>

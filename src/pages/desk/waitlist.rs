@@ -2,11 +2,10 @@
 //! cancellation, a move), the first in line who fits is offered it, and one tap books it.
 
 use chrono::NaiveDate;
-use frontdesk_core::schedule::{self, BookingRequest, Planner, Stamp, WaitlistEntry};
+use frontdesk_core::schedule::{self, BookingRequest, Planner, WaitlistEntry};
 use frontdesk_core::site::{Site, format_time};
 use frontdesk_core::{RecordId, doc_name};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::device_gate::DeviceRef;
 use crate::device::{now_ms, random_bytes};
@@ -40,14 +39,9 @@ pub fn Waitlist(
     let phone = RwSignal::new(String::new());
     let service = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let stamp = move || Stamp { by: device.with_value(|d| d.settings.borrow().name.clone()), at_ms: now_ms() };
+    let stamp = move || device.with_value(|d| d.stamp());
     let write = move |day: NaiveDate, edit: Edit| {
-        let dev = device.get_value();
-        spawn_local(async move {
-            if let Err(e) = dev.change(&doc_name::day(day), edit).await {
-                leptos::logging::error!("waitlist change failed: {e}");
-            }
-        });
+        device.get_value().change_soon(doc_name::day(day), "the waitlist", edit, |_| {});
     };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

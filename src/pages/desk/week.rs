@@ -18,6 +18,26 @@ pub fn week_start(date: NaiveDate) -> NaiveDate {
     date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
 }
 
+/// The hours a grid spans for `days`: every opening hour among them and any booking outside
+/// them, in whole hours (9:00–18:00 when nothing is known).
+pub fn grid_span<'a>(site: &Site, days: &[NaiveDate], bookings: impl IntoIterator<Item = &'a Booking>) -> (u32, u32) {
+    let (mut from, mut to) = (24 * 60, 0);
+    if let Some(p) = &site.profile {
+        for day in days {
+            let h = site::hours_on(&p.hours, *day);
+            if h.open {
+                from = from.min(h.from_min);
+                to = to.max(h.to_min);
+            }
+        }
+    }
+    for b in bookings.into_iter().filter(|b| b.state.holds_time()) {
+        from = from.min(b.start_min);
+        to = to.max(b.end_min());
+    }
+    if from >= to { (9 * 60, 18 * 60) } else { (from / 60 * 60, to.div_ceil(60) * 60) }
+}
+
 /// What a tap on the week asks the calendar to open.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Open {
@@ -65,27 +85,7 @@ pub fn WeekGrid(
             .collect::<Vec<_>>()
     });
     // The rows span every opening hour of the week (and any booking outside them).
-    let span = move || {
-        let (mut from, mut to) = (24 * 60, 0);
-        site.with(|s| {
-            if let Some(p) = &s.profile {
-                for day in days() {
-                    let h = site::hours_on(&p.hours, day);
-                    if h.open {
-                        from = from.min(h.from_min);
-                        to = to.max(h.to_min);
-                    }
-                }
-            }
-        });
-        week.with(|w| {
-            for b in w.iter().flat_map(|(_, b)| b) {
-                from = from.min(b.start_min);
-                to = to.max(b.end_min());
-            }
-        });
-        if from >= to { (9 * 60, 18 * 60) } else { (from / 60 * 60, to.div_ceil(60) * 60) }
-    };
+    let span = move || site.with(|s| week.with(|w| grid_span(s, &days(), w.iter().flat_map(|(_, b)| b))));
     view! {
         <div class="week-grid" style=move || format!("--hour-px: {HOUR_PX}px")>
             <div class="week-grid__head">
