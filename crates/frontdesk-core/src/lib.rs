@@ -1,14 +1,18 @@
 //! Frontdesk's core: the documents' schema, the front-office rules and the sync client's state
 //! machine. No I/O, no clock, no randomness of its own: time and random bytes are passed in.
 
+pub mod billing;
 pub mod board;
 pub mod calls;
+pub mod catalog;
 pub mod check_in;
+pub mod clients;
 pub mod doc_name;
 pub mod ics;
 pub mod ids;
 pub mod kiosk_doc;
 pub mod money;
+pub mod orders;
 pub mod records;
 pub mod replica;
 pub mod schedule;

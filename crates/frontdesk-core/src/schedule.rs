@@ -486,7 +486,7 @@ pub fn waitlist_offers(planner: &Planner<'_>, date: NaiveDate, waiting: &[Waitli
 }
 
 /// The alphabet of confirmation codes: no 0/O, no 1/I, so a code read aloud is typed right.
-const CODE_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+pub const CODE_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 /// Characters in a confirmation code (32^6 ≈ a billion codes).
 pub const CODE_LEN: usize = 6;
 
