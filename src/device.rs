@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::rc::{Rc, Weak};
 
 use automerge::AutoCommit;
+use frontdesk_core::replica::DocEdit;
 use frontdesk_core::{Connection, Effect, Replica, SyncClient, SyncEvent, SyncStatus};
 use frontdesk_protocol::ChunkId;
 use leptos::prelude::*;
@@ -219,6 +220,64 @@ impl Device {
         ];
         self.commit_then_push(writes, id, doc, chunk).await;
         Ok(())
+    }
+
+    /// Changes several documents as one: all the edits are made, then saved in one storage
+    /// transaction (an order and the stock it takes are on disk together or not at all), then
+    /// sent. If any edit fails, none is kept.
+    pub async fn change_all(self: &Rc<Self>, edits: Vec<(String, DocEdit)>) -> Result<(), String> {
+        let mut writes = Vec::new();
+        let mut chunks = Vec::new();
+        {
+            let mut state = self.state.borrow_mut();
+            let made = state.replica.change_all(edits).map_err(|e| e.to_string())?;
+            for (doc, chunk) in made {
+                let saved = state.replica.save(&doc);
+                let cursor = state.client.cursor(&doc).unwrap_or(0);
+                let id = ChunkId(random_bytes());
+                writes.push(Write::Doc { name: doc.clone(), bytes: saved, cursor });
+                writes.push(Write::OutboxPut(StoredChunk {
+                    id,
+                    doc: doc.clone(),
+                    bytes: chunk.clone(),
+                    order: js_sys::Date::now(),
+                }));
+                chunks.push((id, doc, chunk));
+            }
+        }
+        if chunks.is_empty() {
+            return Ok(());
+        }
+        match self.store.commit(writes).await {
+            Ok(()) => {}
+            Err(err) => {
+                leptos::logging::error!("saving a change failed: {err}");
+                self.storage_problem.set(Some(err));
+            }
+        }
+        self.revision.update(|r| *r += 1);
+        for (id, doc, chunk) in chunks {
+            let effects = self.state.borrow_mut().client.push(id, &doc, chunk);
+            self.run(effects);
+        }
+        Ok(())
+    }
+
+    /// [`Device::change_all`] from a click handler; `done` gets the outcome.
+    pub fn change_all_soon(
+        self: &Rc<Self>,
+        edits: Vec<(String, DocEdit)>,
+        what: &'static str,
+        done: impl FnOnce(Result<(), String>) + 'static,
+    ) {
+        let device = self.clone();
+        spawn_local(async move {
+            let result = device.change_all(edits).await;
+            if let Err(err) = &result {
+                leptos::logging::error!("saving {what} failed: {err}");
+            }
+            done(result);
+        });
     }
 
     /// Who is making a change on this device (its name at the relay), and when.

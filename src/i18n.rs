@@ -8,6 +8,9 @@ use frontdesk_core::schedule::{BookingError, BookingState};
 use frontdesk_core::site::{BookingNoun, BusinessKind, ResourceKind, SiteError, StaffRole};
 use serde::{Deserialize, Serialize};
 
+pub mod sales;
+pub use sales::SalesMsg;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Lang {
     #[default]

@@ -2,10 +2,15 @@
 //! business settings, under a shared top bar with the sync state and the language switch.
 
 mod arrivals;
+mod billing;
 mod business;
 mod calendar;
 mod calls;
+mod clients;
+mod orders;
+mod products;
 mod rooms;
+mod sales;
 mod search;
 mod waitlist;
 mod week;
@@ -34,6 +39,7 @@ pub fn DeskPage() -> impl IntoView {
     docs.extend(frontdesk_core::calls::recent_docs(today));
     docs.extend(frontdesk_core::stays::recent_docs(today));
     docs.push(frontdesk_core::stays::ROOMS_DOC.to_owned());
+    docs.extend(sales::docs(today));
     let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)]);
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
@@ -50,6 +56,9 @@ pub enum Tab {
     Calendar,
     Calls,
     Rooms,
+    Clients,
+    Orders,
+    Billing,
     Business,
 }
 
@@ -179,6 +188,29 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         manager
     });
     publish_kiosk_index(device, today, site, board);
+    let ledger = Memo::new(move |_| {
+        revision.track();
+        sales::read_ledger(device, today)
+    });
+    let draft = RwSignal::new(None::<sales::Draft>);
+    // Orders show for a shop, and wherever the manager has put products on sale.
+    let sells = Memo::new(move |_| {
+        revision.track();
+        let shop = site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Orders)));
+        shop || device.with_value(|d| d.read(frontdesk_core::catalog::DOC, |c| !frontdesk_core::catalog::products(c).is_empty())).unwrap_or(false)
+    });
+    let sales_tab = move |which: Tab, label: crate::i18n::SalesMsg| {
+        view! {
+            <button class="tab" class:tab--active=move || tab.get() == which
+                aria-pressed=move || (tab.get() == which).to_string()
+                on:click=move |_| {
+                    tab.set(which);
+                    if let Some(window) = web_sys::window() {
+                        window.scroll_to_with_x_and_y(0.0, 0.0);
+                    }
+                }>{move || label.text(lang.get())}</button>
+        }
+    };
     let t = move |msg: Msg| msg.text(lang.get());
     let tab_button = move |which: Tab, label: Msg| {
         view! {
@@ -217,6 +249,20 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                         <Show when=move || site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Rooms)))>
                             {tab_button(Tab::Rooms, Msg::RoomsTab)}
                         </Show>
+                        <button class="tab" class:tab--active=move || tab.get() == Tab::Clients
+                            aria-pressed=move || (tab.get() == Tab::Clients).to_string()
+                            on:click=move |_| {
+                                tab.set(Tab::Clients);
+                                if let Some(window) = web_sys::window() {
+                                    window.scroll_to_with_x_and_y(0.0, 0.0);
+                                }
+                            }>
+                            {move || crate::i18n::sales::people_word(site.with(|s| s.profile.as_ref().map(|p| p.kind.person()).unwrap_or(frontdesk_core::site::PersonNoun::Client)), lang.get())}
+                        </button>
+                        <Show when=move || sells.get()>
+                            {sales_tab(Tab::Orders, crate::i18n::SalesMsg::OrdersTab)}
+                        </Show>
+                        {sales_tab(Tab::Billing, crate::i18n::SalesMsg::BillingTab)}
                         <Show when=move || role.get() == "manager">
                             {tab_button(Tab::Business, Msg::Business)}
                         </Show>
@@ -238,6 +284,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 Tab::Calendar => view! { <calendar::Calendar device today lang now site focus/> }.into_any(),
                 Tab::Calls => view! { <calls::Calls device today lang site log owner/> }.into_any(),
                 Tab::Rooms => view! { <rooms::Rooms device today lang site/> }.into_any(),
+                Tab::Clients => view! { <clients::Clients device today lang site ledger/> }.into_any(),
+                Tab::Orders => view! { <orders::Orders device today lang site ledger tab draft/> }.into_any(),
+                Tab::Billing => view! { <billing::Billing device today lang site ledger draft/> }.into_any(),
                 Tab::Business => view! { <business::Business device lang site/> }.into_any(),
             }}
         </div>

@@ -570,6 +570,36 @@ impl Browser {
         Ok(())
     }
 
+    /// Prints the page to a PDF (as the browser's print dialog would, with the print styles),
+    /// keeps it beside the screenshots as `name.pdf`, and returns the text a reader sees in it.
+    pub async fn print_to_pdf(&self, name: &str) -> Result<String> {
+        step(&format!("print to {name}.pdf"));
+        let pdf = self.client.print(fantoccini::wd::PrintConfiguration::default()).await?;
+        let dir = repo_root().join("target").join("screenshots");
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(format!("{name}.pdf")), &pdf)?;
+        pdf_extract::extract_text_from_mem(&pdf).map_err(|e| anyhow!("reading the printed PDF: {e}"))
+    }
+
+    /// Replaces what the field labelled `label` holds with `text`.
+    pub async fn retype(&self, label: &str, text: &str) -> Result<()> {
+        let l = literal(label);
+        let xpath = format!("//label[.//*[normalize-space(.)={l}]]//input");
+        let input = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        let held = input.prop("value").await?.unwrap_or_default();
+        input.send_keys(&format!("{}{text}", "\u{E003}".repeat(held.chars().count()))).await?;
+        Ok(())
+    }
+
+    /// Replaces what the field with `aria-label` `label` holds (a search box) with `text`.
+    pub async fn retype_labelled(&self, label: &str, text: &str) -> Result<()> {
+        let xpath = format!("//input[@aria-label={}]", literal(label));
+        let input = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        let held = input.prop("value").await?.unwrap_or_default();
+        input.send_keys(&format!("{}{text}", "\u{E003}".repeat(held.chars().count()))).await?;
+        Ok(())
+    }
+
     pub async fn close(self) -> Result<()> {
         self.client.close().await.map_err(|e| anyhow!("closing the browser: {e}"))
     }

@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod calendar;
+mod sales;
 mod harness;
 
 use std::time::Duration;

@@ -483,6 +483,37 @@ pub fn day_close(invoices: &[Invoice], payments: &[Payment], date: NaiveDate, fr
     close
 }
 
+/// The line that bills a booking: its service at the service's price.
+pub fn booking_line(booking: &crate::schedule::Booking, site: &crate::site::Site, lang: &str) -> InvoiceLine {
+    let service = site.service(&booking.service);
+    InvoiceLine {
+        description: format!(
+            "{} · {} {}",
+            service.map(|s| s.name(lang).to_owned()).unwrap_or_default(),
+            booking.date,
+            crate::site::format_time(booking.start_min)
+        ),
+        qty: 1,
+        unit_minor: service.map(|s| s.price_minor).unwrap_or(0),
+        tax_bp: 0,
+        discount_bp: 0,
+        source: format!("booking/{}", booking.id),
+    }
+}
+
+/// The line that bills a hotel stay: its nights at the agreed rate.
+pub fn stay_line(stay: &crate::stays::Stay, site: &crate::site::Site) -> InvoiceLine {
+    let room = site.resource(&stay.room).map(|r| r.name.clone()).unwrap_or_default();
+    InvoiceLine {
+        description: format!("{room} · {} → {}", stay.arrive, stay.depart),
+        qty: stay.nights().max(1) as u32,
+        unit_minor: stay.rate_minor,
+        tax_bp: 0,
+        discount_bp: 0,
+        source: format!("stay/{}", stay.id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

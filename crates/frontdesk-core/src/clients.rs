@@ -191,9 +191,8 @@ pub fn identities(all: &[Client], id: &str) -> Vec<Client> {
     out
 }
 
-/// Merges `gone` into `keep`: `gone` points at `keep`, and `keep` takes the contact details it
-/// lacked from `gone`, and `gone`'s notes after its own.
-pub fn merge(doc: &mut AutoCommit, all: &[Client], keep: &str, gone: &str, stamp: &Stamp) -> Result<(), ClientError> {
+/// Whether `gone` can be merged into `keep` (both known, not already one client): the two records.
+pub fn check_merge(all: &[Client], keep: &str, gone: &str) -> Result<(Client, Client), ClientError> {
     if keep == gone {
         return Err(ClientError::SameClient);
     }
@@ -203,6 +202,13 @@ pub fn merge(doc: &mut AutoCommit, all: &[Client], keep: &str, gone: &str, stamp
     if resolve(&by_id, keep) == resolve(&by_id, gone) {
         return Err(ClientError::SameClient);
     }
+    Ok((keep_c, gone_c))
+}
+
+/// Merges `gone` into `keep`: `gone` points at `keep`, and `keep` takes the contact details it
+/// lacked from `gone`, and `gone`'s notes after its own.
+pub fn merge(doc: &mut AutoCommit, all: &[Client], keep: &str, gone: &str, stamp: &Stamp) -> Result<(), ClientError> {
+    let (keep_c, gone_c) = check_merge(all, keep, gone)?;
     let pick = |a: &str, b: &str| if a.is_empty() { b.to_owned() } else { a.to_owned() };
     let notes = match (keep_c.notes.is_empty(), gone_c.notes.is_empty()) {
         (_, true) => keep_c.notes.clone(),

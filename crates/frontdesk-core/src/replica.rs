@@ -13,6 +13,9 @@ pub enum ReplicaError {
     Change(String),
 }
 
+/// One edit of one document, for [`Replica::change_all`].
+pub type DocEdit = Box<dyn FnOnce(&mut AutoCommit) -> Result<(), String>>;
+
 /// A device's copy of its documents.
 pub struct Replica {
     actor: ActorId,
@@ -52,10 +55,48 @@ impl Replica {
     ) -> Result<(R, Vec<u8>), ReplicaError> {
         let doc = self.doc_mut(name);
         let heads = doc.get_heads();
-        let result = edit(doc).map_err(ReplicaError::Change)?;
+        let result = match edit(doc) {
+            Ok(result) => result,
+            Err(err) => {
+                // A refused edit leaves nothing behind (not even what it wrote before failing).
+                doc.rollback();
+                return Err(ReplicaError::Change(err));
+            }
+        };
         doc.commit();
         let chunk = doc.save_after(&heads);
         Ok((result, chunk))
+    }
+
+    /// Makes changes to several documents as one: if any edit fails, none is kept. Returns each
+    /// changed document's chunk (documents whose edit wrote nothing are left out).
+    pub fn change_all(&mut self, edits: Vec<(String, DocEdit)>) -> Result<Vec<(String, Vec<u8>)>, ReplicaError> {
+        let mut heads: BTreeMap<String, Vec<automerge::ChangeHash>> = BTreeMap::new();
+        for (name, _) in &edits {
+            if !heads.contains_key(name) {
+                let h = self.doc_mut(name).get_heads();
+                heads.insert(name.clone(), h);
+            }
+        }
+        // Edits stay in each document's open transaction until all have succeeded.
+        for (name, edit) in edits {
+            if let Err(err) = edit(self.doc_mut(&name)) {
+                for touched in heads.keys() {
+                    self.doc_mut(touched).rollback();
+                }
+                return Err(ReplicaError::Change(err));
+            }
+        }
+        let mut chunks = Vec::new();
+        for (name, before) in heads {
+            let doc = self.doc_mut(&name);
+            doc.commit();
+            let chunk = doc.save_after(&before);
+            if !chunk.is_empty() {
+                chunks.push((name, chunk));
+            }
+        }
+        Ok(chunks)
     }
 
     /// The whole document, compacted, for storage or a snapshot.
@@ -102,5 +143,32 @@ mod tests {
         // Automerge skips what it cannot parse; either way the document must be untouched.
         assert!(!a.apply("d", b"not automerge at all").unwrap_or(false));
         assert_eq!(a.save("d"), before);
+    }
+
+    #[test]
+    fn changes_to_several_documents_are_kept_together_or_not_at_all() {
+        let mut a = Replica::new([1; 16]);
+        let put = |k: &'static str| -> DocEdit { Box::new(move |d| d.put(ROOT, k, 1).map(|_| ()).map_err(|e| e.to_string())) };
+        let fail: DocEdit = Box::new(|d| {
+            d.put(ROOT, "half", 1).map_err(|e| e.to_string())?;
+            Err("refused".into())
+        });
+        assert!(a.change_all(vec![("one".into(), put("x")), ("two".into(), fail)]).is_err());
+        assert!(a.get("one").unwrap().get(ROOT, "x").unwrap().is_none(), "the first edit was rolled back");
+        assert!(a.get("two").unwrap().get(ROOT, "half").unwrap().is_none());
+        let chunks = a.change_all(vec![("one".into(), put("x")), ("two".into(), put("y"))]).unwrap();
+        assert_eq!(chunks.len(), 2);
+        let mut b = Replica::new([2; 16]);
+        for (doc, chunk) in &chunks {
+            assert!(b.apply(doc, chunk).unwrap());
+        }
+        assert!(b.get("two").unwrap().get(ROOT, "y").unwrap().is_some());
+        // A refused single edit leaves nothing either.
+        assert!(a.change("one", |d| { d.put(ROOT, "z", 1).map_err(|e| e.to_string())?; Err::<(), _>("no".into()) }).is_err());
+        let ((), chunk) = a.change("one", |d| d.put(ROOT, "w", 1).map_err(|e| e.to_string())).unwrap();
+        let mut c = Replica::new([3; 16]);
+        c.apply("one", &a.save("one")).unwrap();
+        assert!(c.get("one").unwrap().get(ROOT, "z").unwrap().is_none());
+        assert!(!chunk.is_empty());
     }
 }

@@ -41,6 +41,7 @@ pub fn Business(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> im
                 <ServicesCard device lang site/>
                 <StaffCard device lang site/>
                 <ResourcesCard device lang site/>
+                <super::products::ProductsCard device lang site/>
             </Show>
         </div>
     }

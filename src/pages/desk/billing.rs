@@ -1,0 +1,595 @@
+//! Billing at the desk: invoices from orders, visits, stays or free lines; payments and refunds;
+//! a printable invoice; the day close by payment method; and the cards for what tablets did
+//! offline that needs a person (an invoice paid twice, two invoices with one number).
+
+use chrono::{Local, NaiveDate, TimeZone};
+use frontdesk_core::billing::{self, Invoice, InvoiceForm, LineForm, Method, PaymentForm};
+use frontdesk_core::clients::{self, Client};
+use frontdesk_core::site::Site;
+use frontdesk_core::{doc_name, schedule, stays};
+use leptos::prelude::*;
+
+use super::sales::{Draft, Ledger, currency, format_money, invoice_doc, new_id, read_orders};
+use crate::components::device_gate::DeviceRef;
+use crate::i18n::sales::{billing_error_text, method_msg};
+use crate::i18n::{Lang, SalesMsg};
+
+/// Something waiting to be invoiced: who, what, and its lines.
+#[derive(Clone, Debug, PartialEq)]
+struct Billable {
+    who: String,
+    client: String,
+    what: String,
+    lines: Vec<billing::InvoiceLine>,
+}
+
+fn day_bounds(day: NaiveDate) -> (i64, i64) {
+    let start = |d: NaiveDate| {
+        Local.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()).earliest().map(|t| t.timestamp_millis()).unwrap_or(0)
+    };
+    (start(day), start(day.succ_opt().unwrap_or(day)))
+}
+
+/// Removes line `n`, keeping one empty line to type into.
+fn remove_line(lines: &mut Vec<LineForm>, n: usize) {
+    if n < lines.len() {
+        lines.remove(n);
+    }
+    if lines.is_empty() {
+        lines.push(LineForm::default());
+    }
+}
+
+fn print_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
+#[component]
+pub fn Billing(
+    device: DeviceRef,
+    today: NaiveDate,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    ledger: Memo<Ledger>,
+    draft: RwSignal<Option<Draft>>,
+) -> impl IntoView {
+    let t = move |msg: SalesMsg| msg.text(lang.get());
+    let selected = RwSignal::new(None::<String>);
+    view! {
+        {move || match selected.get() {
+            Some(id) => view! { <InvoiceSheet device lang site ledger id on_close=Callback::new(move |()| selected.set(None))/> }.into_any(),
+            None => view! {
+                <div class="page billing">
+                    <div class="alerts"><Warnings lang ledger selected/></div>
+                    <div class="calls__grid">
+                        <NewInvoice device today lang site draft on_issued=Callback::new(move |id| selected.set(Some(id)))/>
+                        <div class="calls__side">
+                            <ToInvoice device today lang site ledger draft/>
+                            <section class="card" aria-labelledby="invoices-title">
+                                <h2 id="invoices-title" class="card__title">{move || t(SalesMsg::InvoicesThisMonth)}</h2>
+                                <Show when=move || ledger.with(|l| l.invoices.is_empty())>
+                                    <p class="card__empty">{move || t(SalesMsg::NoInvoices)}</p>
+                                </Show>
+                                <ul class="rows">
+                                    {move || ledger.get().invoices.into_iter().take(60).map(|inv| {
+                                        let standing = ledger.with(|l| billing::standing(&inv, &l.payments));
+                                        let cur = inv.currency.clone();
+                                        let id = inv.id.clone();
+                                        let (pill, label) = if inv.void {
+                                            ("pill--cancelled", SalesMsg::Void)
+                                        } else if standing.due < 0 {
+                                            ("pill--conflict", SalesMsg::Overpaid)
+                                        } else if standing.due == 0 {
+                                            ("pill--done", SalesMsg::Paid)
+                                        } else {
+                                            ("pill--booked", SalesMsg::Due)
+                                        };
+                                        view! {
+                                            <li class="row">
+                                                <div class="row__main">
+                                                    <span class="row__title"><span class="code">{inv.number.clone()}</span>" · "<span>{inv.client_name.clone()}</span></span>
+                                                    <span class="row__sub">{inv.date.clone()}" · "<strong>{move || format_money(standing.total, &cur, lang.get())}</strong></span>
+                                                </div>
+                                                <span class=format!("pill {pill}")>{move || t(label)}</span>
+                                                <button class="button button--ghost" on:click=move |_| selected.set(Some(id.clone()))>{move || t(SalesMsg::OpenInvoice)}</button>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                            <DayCloseCard today lang site ledger/>
+                        </div>
+                    </div>
+                </div>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn NewInvoice(
+    device: DeviceRef,
+    today: NaiveDate,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    draft: RwSignal<Option<Draft>>,
+    on_issued: Callback<String>,
+) -> impl IntoView {
+    let t = move |msg: SalesMsg| msg.text(lang.get());
+    let revision = device.with_value(|d| d.revision);
+    let people = Memo::new(move |_| {
+        revision.track();
+        device.with_value(|d| d.read(clients::DOC, clients::all)).map(|all| clients::active(&all)).unwrap_or_default()
+    });
+    let client_name = RwSignal::new(String::new());
+    let client_id = RwSignal::new(String::new());
+    let lines = RwSignal::new(vec![LineForm::default()]);
+    let notes = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
+    let cur = move || site.with(currency);
+    // A draft handed over from another screen (an order's "Invoice") fills the form.
+    Effect::new(move |_| {
+        if let Some(d) = draft.get() {
+            let comma = lang.get_untracked() == Lang::Es;
+            let c = cur();
+            client_name.set(d.client_name.clone());
+            client_id.set(d.client.clone());
+            lines.update(|v| {
+                v.retain(|l| l != &LineForm::default());
+                v.extend(d.lines.iter().map(|l| LineForm::of(l, &c, comma)));
+            });
+            draft.set(None);
+        }
+    });
+    let client_of = move |name: &str| -> Option<Client> {
+        let folded = frontdesk_core::search::fold(name.trim());
+        people.with(|p| p.iter().find(|c| frontdesk_core::search::fold(&c.name) == folded).cloned())
+    };
+    let form = move || {
+        let name = client_name.get();
+        let client = if client_id.get().is_empty() { client_of(&name).map(|c| c.id).unwrap_or_default() } else { client_id.get() };
+        InvoiceForm { client, client_name: name, lines: lines.get(), notes: notes.get() }
+    };
+    let series = device.with_value(|d| billing::series_of(&d.settings.borrow().device));
+    let month_doc = billing::month_doc(today);
+    let checked = {
+        let series = series.clone();
+        let month_doc = month_doc.clone();
+        move || {
+            let existing = device.with_value(|d| d.read(&month_doc, billing::invoices)).unwrap_or_default();
+            let stamp = device.with_value(|d| d.stamp());
+            form().check(new_id(), &series, &cur(), today, &existing, &stamp)
+        }
+    };
+    let checked2 = checked.clone();
+    let money = move |minor: i64| format_money(minor, &cur(), lang.get());
+    let preview = move || {
+        let c = cur();
+        let ok: Vec<billing::InvoiceLine> = lines.get().iter().enumerate().filter_map(|(i, l)| l.check(i + 1, &c).ok()).collect();
+        billing::totals(&ok)
+    };
+    let issue = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        // Re-read the month's invoices at the moment of issuing: the number follows the last.
+        let Ok(invoice) = checked2() else { return };
+        let id = invoice.id.clone();
+        device.get_value().change_soon(
+            month_doc.clone(),
+            "an invoice",
+            move |d| billing::put_invoice(d, &invoice),
+            move |r| match r {
+                Ok(()) => {
+                    lines.set(vec![LineForm::default()]);
+                    client_name.set(String::new());
+                    client_id.set(String::new());
+                    notes.set(String::new());
+                    touched.set(false);
+                    on_issued.run(id.clone());
+                }
+                Err(e) => failed.set(Some(e)),
+            },
+        );
+    };
+    let set_line = move |n: usize, f: fn(&mut LineForm, String), value: String| {
+        lines.update(|v| {
+            if let Some(l) = v.get_mut(n) {
+                f(l, value);
+            }
+        });
+    };
+    view! {
+        <form class="card form invoice-form" on:submit=issue aria-labelledby="invoice-form-title" novalidate>
+            <h2 id="invoice-form-title" class="card__title">{move || t(SalesMsg::NewInvoice)}</h2>
+            <label class="field">
+                <span class="field__label">{move || t(SalesMsg::BillTo)}</span>
+                <input class="field__input" type="text" autocomplete="off" list="invoice-clients" maxlength="80" prop:value=client_name
+                    on:input=move |ev| { client_name.set(event_target_value(&ev)); client_id.set(String::new()); }/>
+                <datalist id="invoice-clients">
+                    {move || people.get().into_iter().map(|c| view! { <option value=c.name.clone()></option> }).collect_view()}
+                </datalist>
+            </label>
+            <div class="invoice-lines" role="group" aria-label=move || t(SalesMsg::Line)>
+                <div class="invoice-lines__head" aria-hidden="true">
+                    <span>{move || t(SalesMsg::Description)}</span>
+                    <span>{move || t(SalesMsg::Quantity)}</span>
+                    <span>{move || format!("{} ({})", t(SalesMsg::UnitPrice), cur())}</span>
+                    <span>{move || t(SalesMsg::TaxPercent)}</span>
+                    <span>{move || t(SalesMsg::DiscountPercent)}</span>
+                    <span></span>
+                </div>
+                {move || (0..lines.with(Vec::len)).map(|n| {
+                    let get = move |f: fn(&LineForm) -> String| lines.with(|v| v.get(n).map(f).unwrap_or_default());
+                    let label = move |m: SalesMsg| format!("{} {} · {}", t(SalesMsg::Line), n + 1, t(m));
+                    view! {
+                        <div class="invoice-line">
+                            <input class="field__input" type="text" aria-label=move || label(SalesMsg::Description) maxlength="120"
+                                prop:value=move || get(|l| l.description.clone()) on:input=move |ev| set_line(n, |l, v| l.description = v, event_target_value(&ev))/>
+                            <input class="field__input" type="text" inputmode="numeric" aria-label=move || label(SalesMsg::Quantity)
+                                prop:value=move || get(|l| l.qty.clone()) placeholder="1" on:input=move |ev| set_line(n, |l, v| l.qty = v, event_target_value(&ev))/>
+                            <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::UnitPrice)
+                                prop:value=move || get(|l| l.unit.clone()) on:input=move |ev| set_line(n, |l, v| l.unit = v, event_target_value(&ev))/>
+                            <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::TaxPercent)
+                                prop:value=move || get(|l| l.tax.clone()) placeholder="0" on:input=move |ev| set_line(n, |l, v| l.tax = v, event_target_value(&ev))/>
+                            <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::DiscountPercent)
+                                prop:value=move || get(|l| l.discount.clone()) placeholder="0" on:input=move |ev| set_line(n, |l, v| l.discount = v, event_target_value(&ev))/>
+                            <button class="button button--ghost button--icon" type="button" aria-label=move || label(SalesMsg::Remove)
+                                on:click=move |_| lines.update(|v| remove_line(v, n))>"×"</button>
+                        </div>
+                    }
+                }).collect_view()}
+                <button class="button button--ghost" type="button" on:click=move |_| lines.update(|v| v.push(LineForm::default()))>{move || t(SalesMsg::AddLine)}</button>
+            </div>
+            <dl class="totals">
+                <dt>{move || t(SalesMsg::Subtotal)}</dt><dd>{move || money(preview().net)}</dd>
+                <dt>{move || t(SalesMsg::Tax)}</dt><dd>{move || money(preview().tax)}</dd>
+                <dt class="totals__grand">{move || t(SalesMsg::Total)}</dt><dd class="totals__grand">{move || money(preview().total)}</dd>
+            </dl>
+            <label class="field">
+                <span class="field__label">{move || t(SalesMsg::Notes)}</span>
+                <input class="field__input" type="text" maxlength="1000" prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev))/>
+            </label>
+            <p class="field-error" role="alert">
+                {move || failed.get().or_else(|| checked().err().filter(|_| touched.get()).map(|e| billing_error_text(&e, lang.get(), money)))}
+            </p>
+            <div class="form__actions">
+                <button class="button button--primary button--large" type="submit">{move || t(SalesMsg::IssueInvoice)}</button>
+            </div>
+        </form>
+    }
+}
+
+/// Orders, today's visits and stays that no invoice bills yet.
+#[component]
+fn ToInvoice(
+    device: DeviceRef,
+    today: NaiveDate,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    ledger: Memo<Ledger>,
+    draft: RwSignal<Option<Draft>>,
+) -> impl IntoView {
+    let t = move |msg: SalesMsg| msg.text(lang.get());
+    let revision = device.with_value(|d| d.revision);
+    let waiting = Memo::new(move |_| {
+        revision.track();
+        let done = ledger.with(|l| billing::invoiced_sources(&l.invoices));
+        let s = site.get();
+        let code = lang.get().code();
+        let mut out = Vec::new();
+        for o in read_orders(device, today) {
+            if o.state != frontdesk_core::orders::OrderState::Cancelled && !done.contains(&format!("order/{}", o.id)) {
+                let what = o.lines.iter().map(|l| format!("{} × {}", l.qty, l.name)).collect::<Vec<_>>().join(", ");
+                out.push(Billable { who: o.client_name.clone(), client: o.client.clone(), what, lines: o.invoice_lines() });
+            }
+        }
+        let bookings = device.with_value(|d| d.read(&doc_name::day(today), schedule::bookings)).unwrap_or_default();
+        for b in bookings.iter().filter(|b| b.state == schedule::BookingState::Arrived) {
+            if !done.contains(&format!("booking/{}", b.id)) {
+                let line = billing::booking_line(b, &s, code);
+                out.push(Billable { who: b.client.clone(), client: String::new(), what: line.description.clone(), lines: vec![line] });
+            }
+        }
+        let held: Vec<stays::Stay> = device.with_value(|d| {
+            stays::recent_docs(today).iter().flat_map(|doc| d.read(doc, stays::stays).unwrap_or_default()).collect()
+        });
+        for st in held.iter().filter(|st| matches!(st.state, stays::StayState::CheckedIn | stays::StayState::CheckedOut)) {
+            if !done.contains(&format!("stay/{}", st.id)) {
+                let line = billing::stay_line(st, &s);
+                out.push(Billable { who: st.guest.clone(), client: String::new(), what: line.description.clone(), lines: vec![line] });
+            }
+        }
+        out
+    });
+    view! {
+        <section class="card" aria-labelledby="to-invoice-title">
+            <h2 id="to-invoice-title" class="card__title">{move || t(SalesMsg::ToInvoice)}<span class="count">{move || waiting.with(Vec::len)}</span></h2>
+            <Show when=move || waiting.with(Vec::is_empty)>
+                <p class="card__empty">{move || t(SalesMsg::NothingToInvoice)}</p>
+            </Show>
+            <ul class="rows">
+                {move || waiting.get().into_iter().map(|b| {
+                    let who = b.who.clone();
+                    let item = b.clone();
+                    view! {
+                        <li class="row">
+                            <div class="row__main">
+                                <span class="row__title">{who}</span>
+                                <span class="row__sub">{b.what.clone()}</span>
+                            </div>
+                            <button class="button button--ghost" on:click=move |_| draft.set(Some(Draft { client: item.client.clone(), client_name: item.who.clone(), lines: item.lines.clone() }))>
+                                {move || t(SalesMsg::AddToInvoice)}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn Warnings(lang: RwSignal<Lang>, ledger: Memo<Ledger>, selected: RwSignal<Option<String>>) -> impl IntoView {
+    let t = move |msg: SalesMsg| msg.text(lang.get());
+    view! {
+        {move || {
+            let l = ledger.get();
+            let over: Vec<(Invoice, i64)> = billing::overpaid(&l.invoices, &l.payments).into_iter().map(|(i, n)| (i.clone(), n)).collect();
+            over.into_iter().map(|(inv, extra)| {
+                let id = inv.id.clone();
+                let cur = inv.currency.clone();
+                view! {
+                    <section class="card conflict" role="alert">
+                        <h2 class="card__title">{move || t(SalesMsg::OverpaidTitle)}" "<span class="code">{inv.number.clone()}</span></h2>
+                        <p class="card__lead">{move || t(SalesMsg::OverpaidLead)}" "<strong>{move || format_money(extra, &cur, lang.get())}</strong></p>
+                        <button class="button button--primary" on:click=move |_| selected.set(Some(id.clone()))>{move || t(SalesMsg::OpenInvoice)}</button>
+                    </section>
+                }
+            }).collect_view()
+        }}
+        {move || {
+            let l = ledger.get();
+            billing::number_clashes(&l.invoices).into_iter().map(|(a, b)| view! {
+                <section class="card conflict" role="alert">
+                    <h2 class="card__title">{move || t(SalesMsg::NumberClashTitle)}" "<span class="code">{a.number.clone()}</span></h2>
+                    <p class="card__lead">{move || t(SalesMsg::NumberClashLead)}</p>
+                    <p class="row__sub">{format!("{} · {} — {} · {}", a.client_name, a.issued_by, b.client_name, b.issued_by)}</p>
+                </section>
+            }).collect_view()
+        }}
+    }
+}
+
+#[component]
+fn DayCloseCard(today: NaiveDate, lang: RwSignal<Lang>, site: Memo<Site>, ledger: Memo<Ledger>) -> impl IntoView {
+    let t = move |msg: SalesMsg| msg.text(lang.get());
+    let close = Memo::new(move |_| {
+        let (from, to) = day_bounds(today);
+        ledger.with(|l| billing::day_close(&l.invoices, &l.payments, today, from, to))
+    });
+    let money = move |minor: i64| format_money(minor, &site.with(currency), lang.get());
+    view! {
+        <section class="card day-close printable" aria-labelledby="day-close-title">
+            <div class="card__head">
+                <h2 id="day-close-title" class="card__title">{move || t(SalesMsg::DayClose)}" · "{move || super::format_date(today, lang.get())}</h2>
+                <button class="button button--ghost no-print" on:click=move |_| print_page()>{move || t(SalesMsg::Print)}</button>
+            </div>
+            <table class="table">
+                <thead><tr><th>{move || t(SalesMsg::Method)}</th><th class="num">{move || t(SalesMsg::Taken)}</th><th class="num">{move || t(SalesMsg::Refunded)}</th></tr></thead>
+                <tbody>
+                    {move || Method::ALL.into_iter().map(|m| {
+                        let (taken, refunded) = close.with(|c| c.by_method.get(&m).copied().unwrap_or_default());
+                        view! { <tr><td>{move || method_msg(m, lang.get())}</td><td class="num">{money(taken)}</td><td class="num">{money(refunded)}</td></tr> }
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr><th>{move || t(SalesMsg::Net)}</th><th class="num" colspan="2">{move || money(close.with(|c| c.net))}</th></tr>
+                    <tr><td>{move || t(SalesMsg::InvoicesIssued)}</td><td class="num" colspan="2">{move || format!("{} · {}", close.with(|c| c.invoices), money(close.with(|c| c.invoiced)))}</td></tr>
+                </tfoot>
+            </table>
+        </section>
+    }
+}
+
+/// One invoice as it prints, with its payments and the desk's actions around it.
+#[component]
+fn InvoiceSheet(
+    device: DeviceRef,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    ledger: Memo<Ledger>,
+    id: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let t = move |msg: SalesMsg| msg.text(lang.get());
+    let id2 = id.clone();
+    let invoice = Memo::new(move |_| ledger.with(|l| l.invoices.iter().find(|i| i.id == id2).cloned()));
+    let payments = Memo::new(move |_| {
+        let id = id.clone();
+        ledger.with(|l| l.payments.iter().filter(|p| p.invoice == id).cloned().collect::<Vec<_>>())
+    });
+    let standing = move || invoice.get().map(|i| billing::standing(&i, &payments.get())).unwrap_or_default();
+    let cur = move || invoice.with(|i| i.as_ref().map(|i| i.currency.clone())).unwrap_or_default();
+    let money = move |minor: i64| format_money(minor, &cur(), lang.get());
+    let amount = RwSignal::new(String::new());
+    let method = RwSignal::new(Method::Card);
+    let refund = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    // The amount starts at what is due (or, for a refund, what was overpaid).
+    Effect::new(move |_| {
+        let s = standing();
+        let c = cur();
+        let comma = lang.get_untracked() == Lang::Es;
+        let suggested = if refund.get() { (-s.due).max(0) } else { s.due.max(0) };
+        amount.set(if suggested > 0 { frontdesk_core::money::format_amount(suggested, &c, comma) } else { String::new() });
+    });
+    let stamp = move || device.with_value(|d| d.stamp());
+    let pay = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(inv) = invoice.get() else { return };
+        let form = PaymentForm { amount: amount.get(), method: Some(method.get()), refund: refund.get(), note: String::new() };
+        match form.check(&inv, &payments.get(), new_id(), &stamp()) {
+            Err(e) => error.set(Some(billing_error_text(&e, lang.get(), money))),
+            Ok(p) => {
+                error.set(None);
+                device.get_value().change_soon(invoice_doc(&inv), "a payment", move |d| billing::put_payment(d, &p), move |r| {
+                    if let Err(e) = r {
+                        error.set(Some(e));
+                    } else {
+                        refund.set(false);
+                    }
+                });
+            }
+        }
+    };
+    let set_void = move |void: bool| {
+        let Some(inv) = invoice.get() else { return };
+        let changed = Invoice { void, ..inv.clone() };
+        device.get_value().change_soon(invoice_doc(&inv), "an invoice", move |d| billing::put_invoice(d, &changed), |_| {});
+    };
+    let business = move || site.with(|s| s.profile.as_ref().map(|p| p.name.clone())).unwrap_or_default();
+    // The payment whose receipt is shown (and prints instead of the invoice).
+    let receipt = RwSignal::new(None::<frontdesk_core::billing::Payment>);
+    view! {
+        <div class="page invoice-page" class:invoice-page--receipt=move || receipt.with(Option::is_some)>
+            <div class="invoice-page__bar no-print">
+                <button class="button button--ghost" on:click=move |_| on_close.run(())>{move || format!("← {}", t(SalesMsg::AllInvoices))}</button>
+                <button class="button button--primary" on:click=move |_| print_page()>{move || t(SalesMsg::PrintInvoice)}</button>
+            </div>
+            {move || invoice.get().map(|inv| {
+                let totals = inv.totals();
+                let comma = lang.get() == Lang::Es;
+                let void = inv.void;
+                view! {
+                    <article class="card invoice printable" class:invoice--void=void aria-label=move || t(SalesMsg::InvoiceTitle)>
+                        <header class="invoice__head">
+                            <div>
+                                <p class="invoice__business">{business}</p>
+                                <h2 class="invoice__title">{move || t(SalesMsg::InvoiceTitle)}" "<span class="invoice__number">{inv.number.clone()}</span></h2>
+                                {void.then(|| view! { <p class="invoice__void">{move || t(SalesMsg::Void)}</p> })}
+                            </div>
+                            <dl class="invoice__meta">
+                                <dt>{move || t(SalesMsg::Date)}</dt><dd>{inv.date.clone()}</dd>
+                                <dt>{move || t(SalesMsg::BillTo)}</dt><dd>{inv.client_name.clone()}</dd>
+                                <dt>{move || t(SalesMsg::IssuedBy)}</dt><dd>{inv.issued_by.clone()}</dd>
+                            </dl>
+                        </header>
+                        <table class="table invoice__lines">
+                            <thead><tr>
+                                <th>{move || t(SalesMsg::Description)}</th>
+                                <th class="num">{move || t(SalesMsg::Quantity)}</th>
+                                <th class="num">{move || t(SalesMsg::UnitPrice)}</th>
+                                <th class="num">{move || t(SalesMsg::DiscountPercent)}</th>
+                                <th class="num">{move || t(SalesMsg::TaxPercent)}</th>
+                                <th class="num">{move || t(SalesMsg::Amount)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {inv.lines.iter().map(|l| {
+                                    let a = l.amounts();
+                                    view! { <tr>
+                                        <td>{l.description.clone()}</td>
+                                        <td class="num">{l.qty}</td>
+                                        <td class="num">{money(l.unit_minor)}</td>
+                                        <td class="num">{frontdesk_core::catalog::format_tax(l.discount_bp, comma)}</td>
+                                        <td class="num">{frontdesk_core::catalog::format_tax(l.tax_bp, comma)}</td>
+                                        <td class="num">{money(a.net)}</td>
+                                    </tr> }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <dl class="totals invoice__totals">
+                            <dt>{move || t(SalesMsg::Subtotal)}</dt><dd>{money(totals.net)}</dd>
+                            {totals.tax_by_rate.iter().filter(|(_, v)| **v != 0).map(|(rate, v)| view! {
+                                <dt>{format!("{} {} %", t(SalesMsg::Tax), frontdesk_core::catalog::format_tax(*rate, comma))}</dt><dd>{money(*v)}</dd>
+                            }).collect_view()}
+                            <dt class="totals__grand">{move || t(SalesMsg::Total)}</dt><dd class="totals__grand invoice__total">{money(totals.total)}</dd>
+                            <dt>{move || t(SalesMsg::PaidSoFar)}</dt><dd>{move || money(standing().paid)}</dd>
+                            <dt>{move || t(SalesMsg::AmountDue)}</dt><dd class="invoice__due">{move || money(standing().due)}</dd>
+                        </dl>
+                        {(!inv.notes.is_empty()).then(|| view! { <p class="invoice__notes">{inv.notes.clone()}</p> })}
+                        <section class="invoice__payments">
+                            <h3>{move || t(SalesMsg::Payments)}</h3>
+                            <Show when=move || payments.with(Vec::is_empty)>
+                                <p class="card__empty">{move || t(SalesMsg::NoPayments)}</p>
+                            </Show>
+                            <ul class="rows">
+                                {move || payments.get().into_iter().map(|p| {
+                                    let when = chrono::DateTime::from_timestamp_millis(p.at_ms).map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                                    view! {
+                                        <li class="row">
+                                            <span class="row__time">{when}</span>
+                                            <div class="row__main">
+                                                <span class="row__title">{move || method_msg(p.method, lang.get())}{p.refund.then(|| view! { " · " {move || t(SalesMsg::Refund)} })}</span>
+                                                <span class="row__sub">{p.by.clone()}</span>
+                                            </div>
+                                            <strong>{money(p.signed())}</strong>
+                                            <button class="button button--ghost no-print" on:click={
+                                                let p = p.clone();
+                                                move |_| receipt.set(Some(p.clone()))
+                                            }>{move || t(SalesMsg::Receipt)}</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    </article>
+                }
+            })}
+            {move || receipt.get().map(|p| {
+                let number = invoice.with(|i| i.as_ref().map(|i| i.number.clone())).unwrap_or_default();
+                let client = invoice.with(|i| i.as_ref().map(|i| i.client_name.clone())).unwrap_or_default();
+                let when = chrono::DateTime::from_timestamp_millis(p.at_ms).map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                view! {
+                    <article class="card receipt printable" aria-label=move || t(SalesMsg::Receipt)>
+                        <p class="invoice__business">{business}</p>
+                        <h2 class="invoice__title">{move || t(SalesMsg::Receipt)}</h2>
+                        <dl class="invoice__meta">
+                            <dt>{move || t(SalesMsg::Date)}</dt><dd>{when}</dd>
+                            <dt>{move || t(SalesMsg::ForInvoice)}</dt><dd class="invoice__number">{number}</dd>
+                            <dt>{move || t(SalesMsg::BillTo)}</dt><dd>{client}</dd>
+                            <dt>{move || t(SalesMsg::Method)}</dt><dd>{move || method_msg(p.method, lang.get())}</dd>
+                        </dl>
+                        <p class="receipt__amount">
+                            <span>{move || if p.refund { t(SalesMsg::RefundedWithThanks) } else { t(SalesMsg::ReceivedWithThanks) }}</span>
+                            <strong>{money(p.amount_minor)}</strong>
+                        </p>
+                        <p class="row__sub">{move || t(SalesMsg::StillDue)}" "{move || money(standing().due.max(0))}</p>
+                        <div class="form__actions no-print">
+                            <button class="button button--primary" on:click=move |_| print_page()>{move || t(SalesMsg::PrintReceipt)}</button>
+                            <button class="button button--ghost" on:click=move |_| receipt.set(None)>{move || crate::i18n::Msg::Close.text(lang.get())}</button>
+                        </div>
+                    </article>
+                }
+            })}
+            <form class="card form no-print payment-form" on:submit=pay aria-labelledby="payment-title" novalidate>
+                <h2 id="payment-title" class="card__title">{move || if refund.get() { t(SalesMsg::RecordRefund) } else { t(SalesMsg::TakePayment) }}</h2>
+                <div class="segmented" role="radiogroup" aria-label=move || t(SalesMsg::Method)>
+                    {Method::ALL.into_iter().map(|m| view! {
+                        <button type="button" role="radio" class="segmented__option" class:segmented__option--on=move || method.get() == m
+                            aria-checked=move || (method.get() == m).to_string() on:click=move |_| method.set(m)>{move || method_msg(m, lang.get())}</button>
+                    }).collect_view()}
+                </div>
+                <label class="field">
+                    <span class="field__label">{move || format!("{} ({})", t(SalesMsg::Amount), cur())}</span>
+                    <input class="field__input field__input--money" type="text" inputmode="decimal" prop:value=amount on:input=move |ev| amount.set(event_target_value(&ev))/>
+                </label>
+                <label class="check">
+                    <input type="checkbox" prop:checked=refund on:change=move |ev| refund.set(event_target_checked(&ev))/>
+                    <span>{move || t(SalesMsg::Refund)}</span>
+                </label>
+                <p class="field-error" role="alert">{move || error.get()}</p>
+                <div class="form__actions">
+                    <button class="button button--primary button--large" type="submit">{move || if refund.get() { t(SalesMsg::RecordRefund) } else { t(SalesMsg::TakePayment) }}</button>
+                    {move || if invoice.with(|i| i.as_ref().is_some_and(|i| i.void)) {
+                        view! { <button class="button button--ghost" type="button" on:click=move |_| set_void(false)>{move || t(SalesMsg::UndoVoid)}</button> }.into_any()
+                    } else {
+                        view! { <button class="button button--ghost" type="button" on:click=move |_| set_void(true)>{move || t(SalesMsg::VoidInvoice)}</button> }.into_any()
+                    }}
+                </div>
+            </form>
+        </div>
+    }
+}

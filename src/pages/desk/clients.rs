@@ -1,0 +1,345 @@
+//! Client accounts at the desk: find someone by name, phone or code; their details and notes;
+//! their appointments, stays, orders and invoices; what they owe; and merging a duplicate.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use frontdesk_core::billing;
+use frontdesk_core::clients::{self, Client, ClientForm};
+use frontdesk_core::site::Site;
+use frontdesk_core::{schedule, stays};
+use leptos::prelude::*;
+
+use super::sales::{Ledger, format_money, new_code, new_id, currency, read_orders};
+use crate::components::device_gate::DeviceRef;
+use crate::i18n::sales::{client_error_text, order_state_msg};
+use crate::i18n::{Lang, Msg, SalesMsg, booking_state_msg};
+
+fn save(device: DeviceRef, client: Client, done: impl FnOnce(Result<(), String>) + 'static) {
+    device.get_value().change_soon(clients::DOC.to_owned(), "a client", move |d| clients::put_client(d, &client), done);
+}
+
+#[component]
+pub fn Clients(
+    device: DeviceRef,
+    today: NaiveDate,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    ledger: Memo<Ledger>,
+) -> impl IntoView {
+    let t = move |msg: SalesMsg| msg.text(lang.get());
+    let revision = device.with_value(|d| d.revision);
+    let everyone = Memo::new(move |_| {
+        revision.track();
+        device.with_value(|d| d.read(clients::DOC, clients::all)).unwrap_or_default()
+    });
+    let query = RwSignal::new(String::new());
+    let selected = RwSignal::new(None::<String>);
+    let creating = RwSignal::new(false);
+    let shown = move || {
+        let q = query.get();
+        everyone.with(|all| if q.trim().chars().count() < 2 { clients::active(all) } else { clients::find(all, &q) })
+    };
+    view! {
+        <div class="page clients">
+            <div class="calls__grid">
+                <section class="card" aria-labelledby="clients-title">
+                    <div class="card__head">
+                        <h2 id="clients-title" class="card__title">
+                            {move || crate::i18n::sales::people_word(site.with(|s| s.profile.as_ref().map(|p| p.kind.person()).unwrap_or(frontdesk_core::site::PersonNoun::Client)), lang.get())}
+                            <span class="count">{move || everyone.with(|a| clients::active(a).len())}</span>
+                        </h2>
+                        <button class="button button--primary" on:click=move |_| { creating.set(true); selected.set(None); }>{move || t(SalesMsg::NewClient)}</button>
+                    </div>
+                    <input class="field__input" type="search" autocomplete="off" aria-label=move || t(SalesMsg::FindClient)
+                        placeholder=move || t(SalesMsg::FindClient) prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
+                    <Show when=move || everyone.with(Vec::is_empty)>
+                        <p class="card__empty">{move || t(SalesMsg::NoClientsYet)}</p>
+                    </Show>
+                    <Show when=move || everyone.with(|a| !a.is_empty()) && shown().is_empty()>
+                        <p class="card__empty">{move || t(SalesMsg::NoClientsFound)}</p>
+                    </Show>
+                    <ul class="rows client-list">
+                        {move || shown().into_iter().take(100).map(|c| {
+                            let id = c.id.clone();
+                            let id2 = c.id.clone();
+                            view! {
+                                <li class="row">
+                                    <button class="client-pick" class:client-pick--on=move || selected.get().as_deref() == Some(id.as_str())
+                                        on:click=move |_| { selected.set(Some(id2.clone())); creating.set(false); }>
+                                        <span class="row__title">{c.name.clone()}</span>
+                                        <span class="row__sub">{[c.phone.clone(), c.email.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</span>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+                <div class="calls__side">
+                    {move || if creating.get() {
+                        let blank = Client {
+                            id: new_id(), code: new_code(), name: query.get_untracked(), phone: String::new(), email: String::new(),
+                            notes: String::new(), merged_into: String::new(), made_by: String::new(), made_ms: 0,
+                            changed_by: String::new(), changed_ms: 0,
+                        };
+                        view! { <ClientEditor device lang client=blank is_new=true on_done=Callback::new(move |id: Option<String>| { creating.set(false); if id.is_some() { selected.set(id); } })/> }.into_any()
+                    } else {
+                        match selected.get() {
+                            Some(id) => view! { <ClientAccount device today lang site ledger everyone id/> }.into_any(),
+                            None => view! { <section class="card"><p class="card__empty">{move || t(SalesMsg::ChooseClientHint)}</p></section> }.into_any(),
+                        }
+                    }}
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ClientEditor(device: DeviceRef, lang: RwSignal<Lang>, client: Client, is_new: bool, on_done: Callback<Option<String>>) -> impl IntoView {
+    let t = move |msg: SalesMsg| msg.text(lang.get());
+    let start = ClientForm::of(&client);
+    let name = RwSignal::new(start.name);
+    let phone = RwSignal::new(start.phone);
+    let email = RwSignal::new(start.email);
+    let notes = RwSignal::new(start.notes);
+    let touched = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
+    let stamp = move || device.with_value(|d| d.stamp());
+    let client2 = client.clone();
+    let checked = move || {
+        let form = ClientForm { name: name.get(), phone: phone.get(), email: email.get(), notes: notes.get() };
+        if is_new { form.check(client2.id.clone(), client2.code.clone(), &stamp()) } else { form.apply(&client2, &stamp()) }
+    };
+    let checked2 = checked.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        let Ok(saved) = checked2() else { return };
+        let id = saved.id.clone();
+        save(device, saved, move |r| match r {
+            Ok(()) => on_done.run(Some(id)),
+            Err(e) => failed.set(Some(e)),
+        });
+    };
+    let field = move |label: SalesMsg, value: RwSignal<String>, kind: &'static str| {
+        view! {
+            <label class="field">
+                <span class="field__label">{move || t(label)}</span>
+                <input class="field__input" type=kind autocomplete="off" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+            </label>
+        }
+    };
+    view! {
+        <form class="card form" on:submit=submit aria-labelledby="client-form-title" novalidate>
+            <h2 id="client-form-title" class="card__title">{move || if is_new { t(SalesMsg::NewClient) } else { t(SalesMsg::EditClient) }}</h2>
+            <label class="field">
+                <span class="field__label">{move || Msg::FullName.text(lang.get())}</span>
+                <input class="field__input" type="text" autocomplete="off" maxlength="80" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+            </label>
+            <div class="form__grid">
+                {field(SalesMsg::Phone, phone, "tel")}
+                {field(SalesMsg::Email, email, "email")}
+            </div>
+            <label class="field">
+                <span class="field__label">{move || t(SalesMsg::Notes)}</span>
+                <textarea class="field__input field__input--area" rows="3" maxlength="2000" prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
+            </label>
+            <p class="field-error" role="alert">
+                {move || failed.get().or_else(|| checked().err().filter(|_| touched.get()).map(|e| client_error_text(&e, lang.get()).to_owned()))}
+            </p>
+            <div class="form__actions">
+                <button class="button button--primary button--large" type="submit">{move || t(SalesMsg::SaveClient)}</button>
+                <button class="button button--ghost" type="button" on:click=move |_| on_done.run(None)>{move || Msg::Discard.text(lang.get())}</button>
+            </div>
+        </form>
+    }
+}
+
+/// One client's account: details, history across what this tablet holds, balance, merging.
+#[component]
+fn ClientAccount(
+    device: DeviceRef,
+    today: NaiveDate,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    ledger: Memo<Ledger>,
+    everyone: Memo<Vec<Client>>,
+    id: String,
+) -> impl IntoView {
+    let t = move |msg: SalesMsg| msg.text(lang.get());
+    let revision = device.with_value(|d| d.revision);
+    let id2 = id.clone();
+    // The record this id stands for now (it may have been merged into another meanwhile).
+    let who = Memo::new(move |_| everyone.with(|all| clients::identities(all, &id2)));
+    let me = move || who.with(|w| w.first().cloned());
+    let ids = Memo::new(move |_| who.with(|w| clients::ids_of(w)));
+    let editing = RwSignal::new(false);
+    let merge_pick = RwSignal::new(String::new());
+    let merge_error = RwSignal::new(None::<String>);
+    let money = move |minor: i64| format_money(minor, &site.with(currency), lang.get());
+    let bookings = Memo::new(move |_| {
+        revision.track();
+        let mine = who.get();
+        let mut found: Vec<schedule::Booking> = device.with_value(|d| {
+            d.docs_under("day/").iter().flat_map(|doc| d.read(doc, schedule::bookings).unwrap_or_default()).collect()
+        });
+        found.retain(|b| clients::is_theirs(&mine, &b.client, &b.phone));
+        found.sort_by(|a, b| (&b.date, b.start_min).cmp(&(&a.date, a.start_min)));
+        found
+    });
+    let stays_of = Memo::new(move |_| {
+        revision.track();
+        let mine = who.get();
+        let mut found: Vec<stays::Stay> = device.with_value(|d| {
+            d.docs_under("stays/").iter().flat_map(|doc| d.read(doc, stays::stays).unwrap_or_default()).collect()
+        });
+        found.retain(|s| clients::is_theirs(&mine, &s.guest, &s.phone));
+        found
+    });
+    let orders_of = Memo::new(move |_| {
+        revision.track();
+        let ids = ids.get();
+        read_orders(device, today).into_iter().filter(|o| ids.contains(&o.client)).collect::<Vec<_>>()
+    });
+    let invoices_of = Memo::new(move |_| {
+        let ids = ids.get();
+        ledger.with(|l| l.invoices.iter().filter(|i| ids.contains(&i.client)).cloned().collect::<Vec<_>>())
+    });
+    let balance = Memo::new(move |_| ledger.with(|l| billing::balance(&ids.get(), &l.invoices, &l.payments)));
+    let merge = move |_| {
+        let Some(keep) = me() else { return };
+        let gone = merge_pick.get();
+        let all = everyone.get();
+        let stamp = device.with_value(|d| d.stamp());
+        // Checked here first, so a refusal is shown and nothing is written.
+        if let Err(e) = clients::check_merge(&all, &keep.id, &gone) {
+            merge_error.set(Some(client_error_text(&e, lang.get()).to_owned()));
+            return;
+        }
+        merge_error.set(None);
+        merge_pick.set(String::new());
+        device.get_value().change_soon(
+            clients::DOC.to_owned(),
+            "a merge",
+            move |d| clients::merge(d, &all, &keep.id, &gone, &stamp).map_err(|e| e.to_string()),
+            move |r| {
+                if let Err(e) = r {
+                    merge_error.set(Some(e));
+                }
+            },
+        );
+    };
+    view! {
+        {move || me().map(|c| {
+            let edit = c.clone();
+            view! {
+                <section class="card client-card" aria-labelledby="client-title">
+                    <div class="card__head">
+                        <div>
+                            <h2 id="client-title" class="card__title">{c.name.clone()}</h2>
+                            <p class="row__sub">{move || t(SalesMsg::ClientCode)}" "<span class="code">{c.code.clone()}</span></p>
+                        </div>
+                        <div class="client-card__balance" class:client-card__balance--owes=move || { balance.get() > 0 }>
+                            <span class="stat__label">{move || t(SalesMsg::Balance)}</span>
+                            <strong>{move || money(balance.get().abs())}</strong>
+                            <span class="row__sub">{move || match balance.get() { b if b > 0 => t(SalesMsg::Owes), b if b < 0 => t(SalesMsg::InCredit), _ => t(SalesMsg::SettledUp) }}</span>
+                        </div>
+                    </div>
+                    <dl class="facts">
+                        <dt>{move || t(SalesMsg::Phone)}</dt><dd>{if c.phone.is_empty() { "—".to_owned() } else { c.phone.clone() }}</dd>
+                        <dt>{move || t(SalesMsg::Email)}</dt><dd>{if c.email.is_empty() { "—".to_owned() } else { c.email.clone() }}</dd>
+                        <dt>{move || t(SalesMsg::Notes)}</dt><dd class="client-card__notes">{if c.notes.is_empty() { "—".to_owned() } else { c.notes.clone() }}</dd>
+                    </dl>
+                    <div class="form__actions">
+                        <button class="button button--ghost" on:click=move |_| editing.set(true)>{move || t(SalesMsg::EditClient)}</button>
+                    </div>
+                    {move || editing.get().then(|| view! { <ClientEditor device lang client=edit.clone() is_new=false on_done=Callback::new(move |_| editing.set(false))/> })}
+                </section>
+            }
+        })}
+        <section class="card" aria-labelledby="history-title">
+            <h2 id="history-title" class="card__title">{move || t(SalesMsg::Bookings)}</h2>
+            <Show when=move || bookings.with(Vec::is_empty) && stays_of.with(Vec::is_empty)>
+                <p class="card__empty">{move || t(SalesMsg::NothingYet)}</p>
+            </Show>
+            <ul class="rows">
+                {move || bookings.get().into_iter().map(|b| {
+                    let service = site.with(|s| s.service(&b.service).map(|x| x.name(lang.get().code()).to_owned())).unwrap_or_default();
+                    view! {
+                        <li class="row">
+                            <span class="row__time">{frontdesk_core::site::format_time(b.start_min)}</span>
+                            <div class="row__main"><span class="row__title">{service}</span><span class="row__sub">{b.date.clone()}</span></div>
+                            <span class="pill pill--booked">{move || booking_state_msg(b.state).text(lang.get())}</span>
+                        </li>
+                    }
+                }).collect_view()}
+                {move || stays_of.get().into_iter().map(|s| view! {
+                    <li class="row">
+                        <div class="row__main"><span class="row__title">{move || t(SalesMsg::Stays)}</span><span class="row__sub">{format!("{} → {}", s.arrive, s.depart)}</span></div>
+                        <strong>{money(s.total_minor())}</strong>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <section class="card" aria-labelledby="client-orders-title">
+            <h2 id="client-orders-title" class="card__title">{move || t(SalesMsg::OrdersHeading)}" · "{move || t(SalesMsg::InvoicesHeading)}</h2>
+            <Show when=move || orders_of.with(Vec::is_empty) && invoices_of.with(Vec::is_empty)>
+                <p class="card__empty">{move || t(SalesMsg::NothingYet)}</p>
+            </Show>
+            <ul class="rows">
+                {move || orders_of.get().into_iter().map(|o| {
+                    let state = o.state;
+                    view! {
+                        <li class="row">
+                            <div class="row__main">
+                                <span class="row__title">{o.lines.iter().map(|l| format!("{} × {}", l.qty, l.name)).collect::<Vec<_>>().join(", ")}</span>
+                                <span class="row__sub">{o.date.clone()}" · "{money(o.total())}</span>
+                            </div>
+                            <span class="pill pill--booked">{move || t(order_state_msg(state))}</span>
+                        </li>
+                    }
+                }).collect_view()}
+                {move || invoices_of.get().into_iter().map(|i| {
+                    let s = ledger.with(|l| billing::standing(&i, &l.payments));
+                    view! {
+                        <li class="row">
+                            <div class="row__main">
+                                <span class="row__title"><span class="code">{i.number.clone()}</span></span>
+                                <span class="row__sub">{i.date.clone()}" · "{money(s.total)}</span>
+                            </div>
+                            <span class=if s.due == 0 { "pill pill--done" } else { "pill pill--booked" }>
+                                {move || if s.due == 0 { t(SalesMsg::Paid).to_owned() } else { format!("{} {}", t(SalesMsg::Due), money(s.due)) }}
+                            </span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+        <section class="card" aria-labelledby="merge-title">
+            <h2 id="merge-title" class="card__title">{move || t(SalesMsg::MergeTitle)}</h2>
+            <p class="card__lead">{move || t(SalesMsg::MergeLead)}</p>
+            {move || (who.with(Vec::len) > 1).then(|| view! {
+                <p class="row__sub">{move || t(SalesMsg::AlsoKnownAs)}": "{who.get().iter().skip(1).map(|c| c.name.clone()).collect::<Vec<_>>().join(", ")}</p>
+            })}
+            <div class="inline-form">
+                <label class="field">
+                    <span class="field__label">{move || t(SalesMsg::FindClient)}</span>
+                    <select class="field__input" on:change=move |ev| merge_pick.set(event_target_value(&ev))>
+                        <option value="" selected=move || merge_pick.get().is_empty()>"—"</option>
+                        {move || {
+                            let mine: HashSet<String> = ids.get();
+                            everyone.with(|all| clients::active(all)).into_iter().filter(|c| !mine.contains(&c.id)).map(|c| {
+                                let id = c.id.clone();
+                                let label = [c.name.clone(), c.phone.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ");
+                                view! { <option value=c.id.clone() selected=move || merge_pick.get() == id>{label}</option> }
+                            }).collect_view()
+                        }}
+                    </select>
+                </label>
+                <button class="button" disabled=move || merge_pick.get().is_empty() on:click=merge>{move || t(SalesMsg::Merge)}</button>
+            </div>
+            <p class="field-error" role="alert">{move || merge_error.get()}</p>
+        </section>
+    }
+}

@@ -1,0 +1,128 @@
+//! What the orders, billing and products screens share: reading the catalog, orders and
+//! invoices this tablet holds, and money in the site's currency and the user's locale.
+
+use chrono::{Datelike, NaiveDate};
+use frontdesk_core::billing::{self, Invoice, Payment};
+use frontdesk_core::catalog::{self, Product};
+use frontdesk_core::orders::{self, Order};
+use frontdesk_core::site::Site;
+use frontdesk_core::{RecordId, money, schedule};
+use leptos::prelude::*;
+
+use crate::components::device_gate::DeviceRef;
+use crate::device::random_bytes;
+use crate::i18n::Lang;
+
+pub fn new_id() -> String {
+    RecordId::from_random(random_bytes()).to_string()
+}
+
+pub fn new_code() -> String {
+    schedule::confirmation_code(random_bytes())
+}
+
+/// The months whose orders and invoices a desk follows: this one and the one before.
+pub fn recent_months(today: NaiveDate) -> [NaiveDate; 2] {
+    let previous = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
+    [today, previous]
+}
+
+/// Documents a desk follows for the money screens.
+pub fn docs(today: NaiveDate) -> Vec<String> {
+    let mut docs = vec![catalog::DOC.to_owned(), frontdesk_core::clients::DOC.to_owned()];
+    for month in recent_months(today) {
+        docs.push(orders::month_doc(month));
+        docs.push(billing::month_doc(month));
+    }
+    docs
+}
+
+pub fn currency(site: &Site) -> String {
+    site.profile.as_ref().map(|p| p.currency.clone()).unwrap_or_else(|| "EUR".into())
+}
+
+/// `12.50 EUR` / `12,50 EUR`.
+pub fn format_money(minor: i64, currency: &str, lang: Lang) -> String {
+    let sign = if minor < 0 { "−" } else { "" };
+    format!("{sign}{} {currency}", money::format_amount(minor.abs(), currency, lang == Lang::Es))
+}
+
+/// The catalog: products and their stock.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Catalog {
+    pub products: Vec<Product>,
+    pub stock: Vec<(String, i64)>,
+    pub shortages: Vec<catalog::Shortage>,
+}
+
+impl Catalog {
+    pub fn stock_of(&self, product: &str) -> i64 {
+        self.stock.iter().find(|(p, _)| p == product).map(|(_, n)| *n).unwrap_or(0)
+    }
+
+    pub fn product(&self, id: &str) -> Option<&Product> {
+        self.products.iter().find(|p| p.id == id)
+    }
+}
+
+pub fn read_catalog(device: DeviceRef) -> Catalog {
+    device
+        .with_value(|d| {
+            d.read(catalog::DOC, |doc| {
+                let products = catalog::products(doc);
+                let stock = products.iter().map(|p| (p.id.clone(), catalog::stock(doc, &p.id))).collect();
+                Catalog { products, stock, shortages: catalog::shortages(doc) }
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// Orders of this month and the last, newest first.
+pub fn read_orders(device: DeviceRef, today: NaiveDate) -> Vec<Order> {
+    device.with_value(|d| {
+        let mut all: Vec<Order> = recent_months(today)
+            .iter()
+            .flat_map(|m| d.read(&orders::month_doc(*m), orders::orders).unwrap_or_default())
+            .collect();
+        all.sort_by(|a, b| (b.made_ms, &b.id).cmp(&(a.made_ms, &a.id)));
+        all
+    })
+}
+
+/// Invoices and payments of this month and the last.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ledger {
+    pub invoices: Vec<Invoice>,
+    pub payments: Vec<Payment>,
+}
+
+pub fn read_ledger(device: DeviceRef, today: NaiveDate) -> Ledger {
+    device.with_value(|d| {
+        let mut ledger = Ledger::default();
+        for month in recent_months(today) {
+            let doc = billing::month_doc(month);
+            ledger.invoices.extend(d.read(&doc, billing::invoices).unwrap_or_default());
+            ledger.payments.extend(d.read(&doc, billing::payments).unwrap_or_default());
+        }
+        ledger.invoices.sort_by(|a, b| (b.issued_ms, &b.number).cmp(&(a.issued_ms, &a.number)));
+        ledger
+    })
+}
+
+/// Which document an order lives in: the month it was taken.
+pub fn order_doc(order: &Order) -> String {
+    orders::month_doc(NaiveDate::parse_from_str(&order.date, "%Y-%m-%d").unwrap_or_default())
+}
+
+/// Which document an invoice (and its payments) lives in: the month it was issued.
+pub fn invoice_doc(invoice: &Invoice) -> String {
+    billing::month_doc(NaiveDate::parse_from_str(&invoice.date, "%Y-%m-%d").unwrap_or_default())
+}
+
+/// An invoice the desk starts from elsewhere (an order's "Invoice" button).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Draft {
+    pub client: String,
+    pub client_name: String,
+    pub lines: Vec<billing::InvoiceLine>,
+}
