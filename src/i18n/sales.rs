@@ -141,7 +141,9 @@ impl SalesMsg {
             AddToOrder => ("Add to order", "Añadir al pedido"),
             Remove => ("Remove", "Quitar"),
             TakeOrder => ("Take order", "Tomar pedido"),
-            OrderEmptyHint => ("Choose a product and a quantity, then add it.", "Elija un producto y una cantidad y añádalo."),
+            OrderEmptyHint => {
+                ("Choose a product and a quantity, then add it.", "Elija un producto y una cantidad y añádalo.")
+            }
             OpenOrders => ("Open orders", "Pedidos abiertos"),
             NoOpenOrders => ("No open orders.", "No hay pedidos abiertos."),
             OrderTaken => ("Taken", "Tomado"),
@@ -215,7 +217,10 @@ impl SalesMsg {
             PaidSoFar => ("Paid", "Pagado"),
             Products => ("Products", "Productos"),
             AddProduct => ("Add product", "Añadir producto"),
-            NoProductsYet => ("No products yet. Add what you sell at the desk.", "Aún no hay productos. Añada lo que vende en el mostrador."),
+            NoProductsYet => (
+                "No products yet. Add what you sell at the desk.",
+                "Aún no hay productos. Añada lo que vende en el mostrador.",
+            ),
             ProductName => ("Product name", "Nombre del producto"),
             PriceBeforeTax => ("Price before tax", "Precio sin impuestos"),
             UnitsInStock => ("Units in stock", "Unidades en stock"),
@@ -234,9 +239,14 @@ impl SalesMsg {
             Phone => ("Phone", "Teléfono"),
             Email => ("Email", "Correo electrónico"),
             SaveClient => ("Save", "Guardar"),
-            NoClientsYet => ("No one here yet. Add the first with New.", "Aún no hay nadie. Añada el primero con Nuevo."),
+            NoClientsYet => {
+                ("No one here yet. Add the first with New.", "Aún no hay nadie. Añada el primero con Nuevo.")
+            }
             NoClientsFound => ("No one matches that.", "Nadie coincide con eso."),
-            ChooseClientHint => ("Choose someone from the list to see their history and balance.", "Elija a alguien de la lista para ver su historial y saldo."),
+            ChooseClientHint => (
+                "Choose someone from the list to see their history and balance.",
+                "Elija a alguien de la lista para ver su historial y saldo.",
+            ),
             Bookings => ("Appointments", "Citas"),
             Stays => ("Stays", "Estancias"),
             OrdersHeading => ("Orders", "Pedidos"),
@@ -365,32 +375,64 @@ pub fn billing_error_text(error: &BillingError, lang: Lang, money: impl Fn(i64) 
     use BillingError::*;
     let es = lang == Lang::Es;
     match error {
-        NoLines => if es { "Una factura necesita al menos una línea." } else { "An invoice needs at least one line." }.into(),
+        NoLines => {
+            if es { "Una factura necesita al menos una línea." } else { "An invoice needs at least one line." }.into()
+        }
         TooManyLines => if es { "Como máximo 200 líneas." } else { "At most 200 lines." }.into(),
         DescriptionMissing(n) => {
-            if es { format!("Línea {n}: falta la descripción.") } else { format!("Line {n}: a description is required.") }
+            if es {
+                format!("Línea {n}: falta la descripción.")
+            } else {
+                format!("Line {n}: a description is required.")
+            }
         }
         DescriptionTooLong(n) => {
-            if es { format!("Línea {n}: la descripción es demasiado larga.") } else { format!("Line {n}: the description is too long.") }
+            if es {
+                format!("Línea {n}: la descripción es demasiado larga.")
+            } else {
+                format!("Line {n}: the description is too long.")
+            }
         }
         BadQuantity(n) => {
-            if es { format!("Línea {n}: la cantidad debe ser de 1 a 9.999.") } else { format!("Line {n}: quantity must be from 1 to 9,999.") }
+            if es {
+                format!("Línea {n}: la cantidad debe ser de 1 a 9.999.")
+            } else {
+                format!("Line {n}: quantity must be from 1 to 9,999.")
+            }
         }
         Price(n, e) => format!("{} {n}: {}", if es { "Línea" } else { "Line" }, money_error_text(*e, lang)),
         BadTax(n) => {
-            if es { format!("Línea {n}: el impuesto debe ser de 0 a 100 %.") } else { format!("Line {n}: tax must be from 0 to 100 %.") }
+            if es {
+                format!("Línea {n}: el impuesto debe ser de 0 a 100 %.")
+            } else {
+                format!("Line {n}: tax must be from 0 to 100 %.")
+            }
         }
         BadDiscount(n) => {
-            if es { format!("Línea {n}: el descuento debe ser de 0 a 100 %.") } else { format!("Line {n}: discount must be from 0 to 100 %.") }
+            if es {
+                format!("Línea {n}: el descuento debe ser de 0 a 100 %.")
+            } else {
+                format!("Line {n}: discount must be from 0 to 100 %.")
+            }
         }
         ClientMissing => if es { "Escriba a quién se factura." } else { "Write who the invoice is for." }.into(),
         Amount(e) => money_error_text(*e, lang).into(),
-        ZeroAmount => if es { "El importe debe ser mayor que cero." } else { "The amount must be more than zero." }.into(),
+        ZeroAmount => {
+            if es { "El importe debe ser mayor que cero." } else { "The amount must be more than zero." }.into()
+        }
         MoreThanDue { due } => {
-            if es { format!("Es más de lo pendiente ({}).", money(*due)) } else { format!("That is more than is due ({}).", money(*due)) }
+            if es {
+                format!("Es más de lo pendiente ({}).", money(*due))
+            } else {
+                format!("That is more than is due ({}).", money(*due))
+            }
         }
         RefundTooLarge { paid } => {
-            if es { format!("No se puede devolver más de lo pagado ({}).", money(*paid)) } else { format!("A refund cannot exceed what was paid ({}).", money(*paid)) }
+            if es {
+                format!("No se puede devolver más de lo pagado ({}).", money(*paid))
+            } else {
+                format!("A refund cannot exceed what was paid ({}).", money(*paid))
+            }
         }
         Void => if es { "La factura está anulada." } else { "The invoice is void." }.into(),
         NoteTooLong => if es { "La nota es demasiado larga." } else { "The note is too long." }.into(),

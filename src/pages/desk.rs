@@ -197,7 +197,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let sells = Memo::new(move |_| {
         revision.track();
         let shop = site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Orders)));
-        shop || device.with_value(|d| d.read(frontdesk_core::catalog::DOC, |c| !frontdesk_core::catalog::products(c).is_empty())).unwrap_or(false)
+        shop || device
+            .with_value(|d| d.read(frontdesk_core::catalog::DOC, |c| !frontdesk_core::catalog::products(c).is_empty()))
+            .unwrap_or(false)
     });
     let sales_tab = move |which: Tab, label: crate::i18n::SalesMsg| {
         view! {

@@ -2,8 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod calendar;
-mod sales;
 mod harness;
+mod sales;
 
 use std::time::Duration;
 

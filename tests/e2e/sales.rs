@@ -36,12 +36,16 @@ async fn take_order(desk: &Browser, client: &str, qty: &str) -> Result<()> {
     desk.click_button("Orders").await?;
     desk.wait_for_text("New order", SOON).await?;
     desk.type_into("Client (optional)", client).await?;
-    desk.click_xpath("//label[.//*[normalize-space(.)='Product']]//select/option[starts-with(normalize-space(.),'Hand cream')]").await?;
+    desk.click_xpath(
+        "//label[.//*[normalize-space(.)='Product']]//select/option[starts-with(normalize-space(.),'Hand cream')]",
+    )
+    .await?;
     desk.retype("Quantity", qty).await?;
     desk.click_button("Add to order").await?;
     desk.wait_for_text(&format!("{qty} × Hand cream"), SOON).await?;
     desk.click_button("Take order").await?;
-    desk.wait_until(SOON, "the order among the open orders", |t| t.contains(client) && t.contains("Open orders")).await?;
+    desk.wait_until(SOON, "the order among the open orders", |t| t.contains(client) && t.contains("Open orders"))
+        .await?;
     Ok(())
 }
 
@@ -56,7 +60,11 @@ async fn an_order_taken_on_one_tablet_is_invoiced_paid_and_printed_on_another() 
     // More than is in stock is refused with the number left.
     front.click_button("Orders").await?;
     front.wait_for_text("New order", SOON).await?;
-    front.click_xpath("//label[.//*[normalize-space(.)='Product']]//select/option[starts-with(normalize-space(.),'Hand cream')]").await?;
+    front
+        .click_xpath(
+            "//label[.//*[normalize-space(.)='Product']]//select/option[starts-with(normalize-space(.),'Hand cream')]",
+        )
+        .await?;
     front.retype("Quantity", "5").await?;
     front.click_button("Add to order").await?;
     front.click_button("Take order").await?;
@@ -70,11 +78,13 @@ async fn an_order_taken_on_one_tablet_is_invoiced_paid_and_printed_on_another() 
 
     // The other tablet sees it, and the stock it took.
     back.click_button("Orders").await?;
-    back.wait_until(SOON, "the order on the other tablet", |t| t.contains("Ana Gil") && t.contains("30.25 EUR")).await?;
+    back.wait_until(SOON, "the order on the other tablet", |t| t.contains("Ana Gil") && t.contains("30.25 EUR"))
+        .await?;
     back.wait_for_text("1 in stock", SOON).await?;
     back.click_in_row("Ana Gil", "Invoice").await?;
     back.wait_for_text("New invoice", SOON).await?;
-    back.wait_until(SOON, "the order's total in the invoice form", |t| t.contains("Total") && t.contains("30.25 EUR")).await?;
+    back.wait_until(SOON, "the order's total in the invoice form", |t| t.contains("Total") && t.contains("30.25 EUR"))
+        .await?;
     back.screenshot("billing-new-invoice").await?;
     back.click_button("Issue invoice").await?;
     back.wait_for_text("Amount due", SOON).await?;
@@ -106,11 +116,17 @@ async fn an_order_taken_on_one_tablet_is_invoiced_paid_and_printed_on_another() 
     back.wait_for_text("Received with thanks", SOON).await?;
     let receipt = back.print_to_pdf("receipt").await?;
     let flat_receipt: String = receipt.split_whitespace().collect::<Vec<_>>().join(" ");
-    ensure!(flat_receipt.contains("Receipt") && flat_receipt.contains("30.25 EUR") && flat_receipt.contains("Cash"), "receipt: {flat_receipt}");
+    ensure!(
+        flat_receipt.contains("Receipt") && flat_receipt.contains("30.25 EUR") && flat_receipt.contains("Cash"),
+        "receipt: {flat_receipt}"
+    );
     ensure!(flat_receipt.contains(&number) && !flat_receipt.contains("Hand cream"), "receipt: {flat_receipt}");
     // In Spanish, the same invoice reads in Spanish with a decimal comma.
     back.click_button("Español").await?;
-    back.wait_until(SOON, "the invoice in Spanish", |t| t.contains("Recibido, gracias") && t.contains("30,25 EUR") && t.contains("Pendiente de pago")).await?;
+    back.wait_until(SOON, "the invoice in Spanish", |t| {
+        t.contains("Recibido, gracias") && t.contains("30,25 EUR") && t.contains("Pendiente de pago")
+    })
+    .await?;
     back.screenshot("billing-receipt-es").await?;
     back.click_button("English").await?;
 
@@ -118,7 +134,9 @@ async fn an_order_taken_on_one_tablet_is_invoiced_paid_and_printed_on_another() 
     front.wait_until(SOON, "the order marked invoiced", |t| t.contains("Invoiced")).await?;
     front.click_button("Billing").await?;
     front.wait_for_text(&number, SOON).await?;
-    front.wait_until(SOON, "the day close counting the cash", |t| t.contains("Day close") && t.contains("Paid")).await?;
+    front
+        .wait_until(SOON, "the day close counting the cash", |t| t.contains("Day close") && t.contains("Paid"))
+        .await?;
     let close = front.wait_for("//section[contains(@class,'day-close')]", SOON).await?.text().await?;
     ensure!(close.contains("Cash 30.25 EUR"), "day close: {close}");
     front.screenshot("billing-list").await?;
@@ -178,7 +196,10 @@ async fn a_duplicate_customer_is_merged_and_their_account_shows_orders_invoices_
         desk.click_button("Save").await?;
         desk.wait_for_text("Same person twice?", SOON).await?;
     }
-    back.wait_until(SOON, "both records on the second tablet", |t| t.contains("600 111 222") && t.contains("ana@example.es")).await?;
+    back.wait_until(SOON, "both records on the second tablet", |t| {
+        t.contains("600 111 222") && t.contains("ana@example.es")
+    })
+    .await?;
     // Search finds her by phone digits.
     back.type_into_labelled("Find by name, phone or code", "111 222").await?;
     let mut listed = String::new();
@@ -195,12 +216,12 @@ async fn a_duplicate_customer_is_merged_and_their_account_shows_orders_invoices_
     back.select_option("Find by name, phone or code", "Ana Gil · 600 111 222").await?;
     back.click_button("Merge into this one").await?;
     for desk in [front, back] {
-        desk.wait_until(SOON, "one Ana with both details", |t| {
-            t.contains("Customers\n1\nNew")
-        })
-        .await?;
+        desk.wait_until(SOON, "one Ana with both details", |t| t.contains("Customers\n1\nNew")).await?;
     }
-    back.wait_until(SOON, "the kept record holds the phone and the email", |t| t.contains("600 111 222") && t.contains("ana@example.es")).await?;
+    back.wait_until(SOON, "the kept record holds the phone and the email", |t| {
+        t.contains("600 111 222") && t.contains("ana@example.es")
+    })
+    .await?;
 
     // An order for her on one tablet, invoiced on the other: her account owes it.
     take_order(front, "Ana Gil", "1").await?;
@@ -211,7 +232,10 @@ async fn a_duplicate_customer_is_merged_and_their_account_shows_orders_invoices_
     back.wait_for_text("Amount due", SOON).await?;
     back.click_button("Customers").await?;
     back.click_xpath("//button[contains(@class,'client-pick')][.//*[normalize-space(.)='Ana Gil']]").await?;
-    back.wait_until(SOON, "her account owes the invoice", |t| t.contains("15.13 EUR") && t.contains("owes") && t.contains("1 × Hand cream")).await?;
+    back.wait_until(SOON, "her account owes the invoice", |t| {
+        t.contains("15.13 EUR") && t.contains("owes") && t.contains("1 × Hand cream")
+    })
+    .await?;
     back.screenshot("customer-account").await?;
     lobby.close().await
 }

@@ -434,7 +434,12 @@ pub fn number_clashes(invoices: &[Invoice]) -> Vec<(Invoice, Invoice)> {
 
 /// The sources (`order/<id>`, `booking/<id>`, `stay/<id>`) already on a live invoice.
 pub fn invoiced_sources(invoices: &[Invoice]) -> HashSet<String> {
-    invoices.iter().filter(|i| !i.void).flat_map(|i| i.lines.iter().map(|l| l.source.clone())).filter(|s| !s.is_empty()).collect()
+    invoices
+        .iter()
+        .filter(|i| !i.void)
+        .flat_map(|i| i.lines.iter().map(|l| l.source.clone()))
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// A client's balance across `invoices`: what they still owe (negative: in credit).
@@ -565,13 +570,19 @@ mod tests {
         };
         assert_eq!(bad(vec![]), BillingError::NoLines);
         assert_eq!(bad(vec![LineForm::default()]), BillingError::NoLines);
-        assert_eq!(bad(vec![line("A", "1", "1", "", ""), line("", "1", "1", "", "")]), BillingError::DescriptionMissing(2));
+        assert_eq!(
+            bad(vec![line("A", "1", "1", "", ""), line("", "1", "1", "", "")]),
+            BillingError::DescriptionMissing(2)
+        );
         assert_eq!(bad(vec![line("A", "0", "1", "", "")]), BillingError::BadQuantity(1));
         assert_eq!(bad(vec![line("A", "1", "-5", "", "")]), BillingError::Price(1, MoneyError::Negative));
         assert_eq!(bad(vec![line("A", "1", "1", "120", "")]), BillingError::BadTax(1));
         assert_eq!(bad(vec![line("A", "1", "1", "", "150")]), BillingError::BadDiscount(1));
         let no_client = InvoiceForm { lines: vec![line("A", "1", "1", "", "")], ..Default::default() };
-        assert_eq!(no_client.check("i".into(), "A", "EUR", day(), &[], &stamp("D", 1)), Err(BillingError::ClientMissing));
+        assert_eq!(
+            no_client.check("i".into(), "A", "EUR", day(), &[], &stamp("D", 1)),
+            Err(BillingError::ClientMissing)
+        );
     }
 
     #[test]
@@ -637,7 +648,10 @@ mod tests {
         let all = invoices(one.document());
         let pays = payments(one.document());
         assert_eq!(pays.len(), 2);
-        assert_eq!(overpaid(&all, &pays).iter().map(|(i, over)| (i.id.as_str(), *over)).collect::<Vec<_>>(), [("i0", 5000)]);
+        assert_eq!(
+            overpaid(&all, &pays).iter().map(|(i, over)| (i.id.as_str(), *over)).collect::<Vec<_>>(),
+            [("i0", 5000)]
+        );
     }
 
     #[test]

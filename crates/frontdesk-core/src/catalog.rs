@@ -199,7 +199,10 @@ mod tests {
         assert_eq!(form("X", "1", "", "-2").check("p".into(), "EUR"), Err(ProductError::BadStock));
         assert_eq!(form("X", "1", "", "2.5").check("p".into(), "EUR"), Err(ProductError::BadStock));
         assert_eq!(parse_tax("10,5 %"), Ok(1050));
-        assert_eq!((format_tax(1050, true), format_tax(2100, false), format_tax(425, false)), ("10,5".into(), "21".into(), "4.25".into()));
+        assert_eq!(
+            (format_tax(1050, true), format_tax(2100, false), format_tax(425, false)),
+            ("10,5".into(), "21".into(), "4.25".into())
+        );
     }
 
     #[test]

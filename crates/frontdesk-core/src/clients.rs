@@ -117,7 +117,15 @@ impl ClientForm {
     /// Checks the form and applies it to an existing client.
     pub fn apply(&self, client: &Client, stamp: &Stamp) -> Result<Client, ClientError> {
         let (name, phone, email, notes) = self.cleaned()?;
-        Ok(Client { name, phone, email, notes, changed_by: stamp.by.clone(), changed_ms: stamp.at_ms, ..client.clone() })
+        Ok(Client {
+            name,
+            phone,
+            email,
+            notes,
+            changed_by: stamp.by.clone(),
+            changed_ms: stamp.at_ms,
+            ..client.clone()
+        })
     }
 
     fn cleaned(&self) -> Result<(String, String, String, String), ClientError> {
@@ -223,7 +231,8 @@ pub fn merge(doc: &mut AutoCommit, all: &[Client], keep: &str, gone: &str, stamp
         changed_ms: stamp.at_ms,
         ..keep_c
     };
-    let merged = Client { merged_into: keep.to_owned(), changed_by: stamp.by.clone(), changed_ms: stamp.at_ms, ..gone_c };
+    let merged =
+        Client { merged_into: keep.to_owned(), changed_by: stamp.by.clone(), changed_ms: stamp.at_ms, ..gone_c };
     put_client(doc, &kept).map_err(|_| ClientError::Unknown)?;
     put_client(doc, &merged).map_err(|_| ClientError::Unknown)?;
     Ok(())
@@ -233,10 +242,7 @@ pub fn merge(doc: &mut AutoCommit, all: &[Client], keep: &str, gone: &str, stamp
 pub fn find(all: &[Client], typed: &str) -> Vec<Client> {
     let Some(query) = Query::new(typed) else { return Vec::new() };
     let code = crate::schedule::normalize_code(typed);
-    active(all)
-        .into_iter()
-        .filter(|c| c.code == code || query.matches(&[&c.name, &c.phone, &c.email]))
-        .collect()
+    active(all).into_iter().filter(|c| c.code == code || query.matches(&[&c.name, &c.phone, &c.email])).collect()
 }
 
 /// The last nine digits of a phone number (what stays the same with or without a country code).
@@ -283,7 +289,10 @@ mod tests {
         let s = stamp("Desk", 1);
         let bad = |form: ClientForm| form.check("1".into(), "X".into(), &s).unwrap_err();
         assert_eq!(bad(ClientForm::default()), ClientError::NameMissing);
-        assert_eq!(bad(ClientForm { name: "Ana".into(), phone: "12ab".into(), ..Default::default() }), ClientError::BadPhone);
+        assert_eq!(
+            bad(ClientForm { name: "Ana".into(), phone: "12ab".into(), ..Default::default() }),
+            ClientError::BadPhone
+        );
         assert_eq!(
             bad(ClientForm { name: "Ana".into(), email: "ana@local".into(), ..Default::default() }),
             ClientError::BadEmail

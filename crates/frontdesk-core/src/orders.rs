@@ -271,7 +271,10 @@ mod tests {
         let three = |_: &str| 3;
         assert_eq!(form(&[]).check(&p, three, ids(), day(), &stamp("D")), Err(OrderError::Empty));
         assert_eq!(form(&[("x", 1)]).check(&p, three, ids(), day(), &stamp("D")), Err(OrderError::UnknownProduct));
-        assert_eq!(form(&[("old", 1)]).check(&p, three, ids(), day(), &stamp("D")), Err(OrderError::Retired("Old soap".into())));
+        assert_eq!(
+            form(&[("old", 1)]).check(&p, three, ids(), day(), &stamp("D")),
+            Err(OrderError::Retired("Old soap".into()))
+        );
         assert_eq!(form(&[("cream", 0)]).check(&p, three, ids(), day(), &stamp("D")), Err(OrderError::BadQuantity));
         assert_eq!(
             form(&[("cream", 2), ("cream", 2)]).check(&p, three, ids(), day(), &stamp("D")),

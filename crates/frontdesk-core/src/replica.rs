@@ -148,7 +148,9 @@ mod tests {
     #[test]
     fn changes_to_several_documents_are_kept_together_or_not_at_all() {
         let mut a = Replica::new([1; 16]);
-        let put = |k: &'static str| -> DocEdit { Box::new(move |d| d.put(ROOT, k, 1).map(|_| ()).map_err(|e| e.to_string())) };
+        let put = |k: &'static str| -> DocEdit {
+            Box::new(move |d| d.put(ROOT, k, 1).map(|_| ()).map_err(|e| e.to_string()))
+        };
         let fail: DocEdit = Box::new(|d| {
             d.put(ROOT, "half", 1).map_err(|e| e.to_string())?;
             Err("refused".into())
@@ -164,7 +166,13 @@ mod tests {
         }
         assert!(b.get("two").unwrap().get(ROOT, "y").unwrap().is_some());
         // A refused single edit leaves nothing either.
-        assert!(a.change("one", |d| { d.put(ROOT, "z", 1).map_err(|e| e.to_string())?; Err::<(), _>("no".into()) }).is_err());
+        assert!(
+            a.change("one", |d| {
+                d.put(ROOT, "z", 1).map_err(|e| e.to_string())?;
+                Err::<(), _>("no".into())
+            })
+            .is_err()
+        );
         let ((), chunk) = a.change("one", |d| d.put(ROOT, "w", 1).map_err(|e| e.to_string())).unwrap();
         let mut c = Replica::new([3; 16]);
         c.apply("one", &a.save("one")).unwrap();

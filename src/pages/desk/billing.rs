@@ -25,7 +25,11 @@ struct Billable {
 
 fn day_bounds(day: NaiveDate) -> (i64, i64) {
     let start = |d: NaiveDate| {
-        Local.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()).earliest().map(|t| t.timestamp_millis()).unwrap_or(0)
+        Local
+            .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.timestamp_millis())
+            .unwrap_or(0)
     };
     (start(day), start(day.succ_opt().unwrap_or(day)))
 }
@@ -150,7 +154,11 @@ fn NewInvoice(
     };
     let form = move || {
         let name = client_name.get();
-        let client = if client_id.get().is_empty() { client_of(&name).map(|c| c.id).unwrap_or_default() } else { client_id.get() };
+        let client = if client_id.get().is_empty() {
+            client_of(&name).map(|c| c.id).unwrap_or_default()
+        } else {
+            client_id.get()
+        };
         InvoiceForm { client, client_name: name, lines: lines.get(), notes: notes.get() }
     };
     let series = device.with_value(|d| billing::series_of(&d.settings.borrow().device));
@@ -168,7 +176,8 @@ fn NewInvoice(
     let money = move |minor: i64| format_money(minor, &cur(), lang.get());
     let preview = move || {
         let c = cur();
-        let ok: Vec<billing::InvoiceLine> = lines.get().iter().enumerate().filter_map(|(i, l)| l.check(i + 1, &c).ok()).collect();
+        let ok: Vec<billing::InvoiceLine> =
+            lines.get().iter().enumerate().filter_map(|(i, l)| l.check(i + 1, &c).ok()).collect();
         billing::totals(&ok)
     };
     let issue = move |ev: leptos::ev::SubmitEvent| {
@@ -283,23 +292,40 @@ fn ToInvoice(
         for o in read_orders(device, today) {
             if o.state != frontdesk_core::orders::OrderState::Cancelled && !done.contains(&format!("order/{}", o.id)) {
                 let what = o.lines.iter().map(|l| format!("{} × {}", l.qty, l.name)).collect::<Vec<_>>().join(", ");
-                out.push(Billable { who: o.client_name.clone(), client: o.client.clone(), what, lines: o.invoice_lines() });
+                out.push(Billable {
+                    who: o.client_name.clone(),
+                    client: o.client.clone(),
+                    what,
+                    lines: o.invoice_lines(),
+                });
             }
         }
         let bookings = device.with_value(|d| d.read(&doc_name::day(today), schedule::bookings)).unwrap_or_default();
         for b in bookings.iter().filter(|b| b.state == schedule::BookingState::Arrived) {
             if !done.contains(&format!("booking/{}", b.id)) {
                 let line = billing::booking_line(b, &s, code);
-                out.push(Billable { who: b.client.clone(), client: String::new(), what: line.description.clone(), lines: vec![line] });
+                out.push(Billable {
+                    who: b.client.clone(),
+                    client: String::new(),
+                    what: line.description.clone(),
+                    lines: vec![line],
+                });
             }
         }
         let held: Vec<stays::Stay> = device.with_value(|d| {
             stays::recent_docs(today).iter().flat_map(|doc| d.read(doc, stays::stays).unwrap_or_default()).collect()
         });
-        for st in held.iter().filter(|st| matches!(st.state, stays::StayState::CheckedIn | stays::StayState::CheckedOut)) {
+        for st in
+            held.iter().filter(|st| matches!(st.state, stays::StayState::CheckedIn | stays::StayState::CheckedOut))
+        {
             if !done.contains(&format!("stay/{}", st.id)) {
                 let line = billing::stay_line(st, &s);
-                out.push(Billable { who: st.guest.clone(), client: String::new(), what: line.description.clone(), lines: vec![line] });
+                out.push(Billable {
+                    who: st.guest.clone(),
+                    client: String::new(),
+                    what: line.description.clone(),
+                    lines: vec![line],
+                });
             }
         }
         out
@@ -424,31 +450,46 @@ fn InvoiceSheet(
         let c = cur();
         let comma = lang.get_untracked() == Lang::Es;
         let suggested = if refund.get() { (-s.due).max(0) } else { s.due.max(0) };
-        amount.set(if suggested > 0 { frontdesk_core::money::format_amount(suggested, &c, comma) } else { String::new() });
+        amount.set(if suggested > 0 {
+            frontdesk_core::money::format_amount(suggested, &c, comma)
+        } else {
+            String::new()
+        });
     });
     let stamp = move || device.with_value(|d| d.stamp());
     let pay = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(inv) = invoice.get() else { return };
-        let form = PaymentForm { amount: amount.get(), method: Some(method.get()), refund: refund.get(), note: String::new() };
+        let form =
+            PaymentForm { amount: amount.get(), method: Some(method.get()), refund: refund.get(), note: String::new() };
         match form.check(&inv, &payments.get(), new_id(), &stamp()) {
             Err(e) => error.set(Some(billing_error_text(&e, lang.get(), money))),
             Ok(p) => {
                 error.set(None);
-                device.get_value().change_soon(invoice_doc(&inv), "a payment", move |d| billing::put_payment(d, &p), move |r| {
-                    if let Err(e) = r {
-                        error.set(Some(e));
-                    } else {
-                        refund.set(false);
-                    }
-                });
+                device.get_value().change_soon(
+                    invoice_doc(&inv),
+                    "a payment",
+                    move |d| billing::put_payment(d, &p),
+                    move |r| {
+                        if let Err(e) = r {
+                            error.set(Some(e));
+                        } else {
+                            refund.set(false);
+                        }
+                    },
+                );
             }
         }
     };
     let set_void = move |void: bool| {
         let Some(inv) = invoice.get() else { return };
         let changed = Invoice { void, ..inv.clone() };
-        device.get_value().change_soon(invoice_doc(&inv), "an invoice", move |d| billing::put_invoice(d, &changed), |_| {});
+        device.get_value().change_soon(
+            invoice_doc(&inv),
+            "an invoice",
+            move |d| billing::put_invoice(d, &changed),
+            |_| {},
+        );
     };
     let business = move || site.with(|s| s.profile.as_ref().map(|p| p.name.clone())).unwrap_or_default();
     // The payment whose receipt is shown (and prints instead of the invoice).

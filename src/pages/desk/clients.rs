@@ -10,7 +10,7 @@ use frontdesk_core::site::Site;
 use frontdesk_core::{schedule, stays};
 use leptos::prelude::*;
 
-use super::sales::{Ledger, format_money, new_code, new_id, currency, read_orders};
+use super::sales::{Ledger, currency, format_money, new_code, new_id, read_orders};
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::sales::{client_error_text, order_state_msg};
 use crate::i18n::{Lang, Msg, SalesMsg, booking_state_msg};
@@ -96,7 +96,13 @@ pub fn Clients(
 }
 
 #[component]
-fn ClientEditor(device: DeviceRef, lang: RwSignal<Lang>, client: Client, is_new: bool, on_done: Callback<Option<String>>) -> impl IntoView {
+fn ClientEditor(
+    device: DeviceRef,
+    lang: RwSignal<Lang>,
+    client: Client,
+    is_new: bool,
+    on_done: Callback<Option<String>>,
+) -> impl IntoView {
     let t = move |msg: SalesMsg| msg.text(lang.get());
     let start = ClientForm::of(&client);
     let name = RwSignal::new(start.name);
@@ -109,7 +115,11 @@ fn ClientEditor(device: DeviceRef, lang: RwSignal<Lang>, client: Client, is_new:
     let client2 = client.clone();
     let checked = move || {
         let form = ClientForm { name: name.get(), phone: phone.get(), email: email.get(), notes: notes.get() };
-        if is_new { form.check(client2.id.clone(), client2.code.clone(), &stamp()) } else { form.apply(&client2, &stamp()) }
+        if is_new {
+            form.check(client2.id.clone(), client2.code.clone(), &stamp())
+        } else {
+            form.apply(&client2, &stamp())
+        }
     };
     let checked2 = checked.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {

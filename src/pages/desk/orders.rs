@@ -125,7 +125,11 @@ pub fn Orders(
     };
     let invoiced = Memo::new(move |_| ledger.with(|l| billing::invoiced_sources(&l.invoices)));
     let invoice = move |order: Order| {
-        draft.set(Some(Draft { client: order.client.clone(), client_name: order.client_name.clone(), lines: order.invoice_lines() }));
+        draft.set(Some(Draft {
+            client: order.client.clone(),
+            client_name: order.client_name.clone(),
+            lines: order.invoice_lines(),
+        }));
         tab.set(Tab::Billing);
     };
     let draft_total = move || {
@@ -148,7 +152,8 @@ pub fn Orders(
     };
     let row = move |order: Order| {
         let summary = order.lines.iter().map(|l| format!("{} × {}", l.qty, l.name)).collect::<Vec<_>>().join(", ");
-        let who = if order.client_name.is_empty() { t(SalesMsg::CounterSale).to_owned() } else { order.client_name.clone() };
+        let who =
+            if order.client_name.is_empty() { t(SalesMsg::CounterSale).to_owned() } else { order.client_name.clone() };
         let state = order.state;
         let is_invoiced = invoiced.with(|i| i.contains(&format!("order/{}", order.id)));
         let (o1, o2, o3) = (order.clone(), order.clone(), order.clone());
@@ -187,10 +192,20 @@ pub fn Orders(
             </li>
         }
     };
-    let open = move || all_orders.get().into_iter().filter(|o| matches!(o.state, OrderState::Taken | OrderState::Ready)).collect::<Vec<_>>();
+    let open = move || {
+        all_orders
+            .get()
+            .into_iter()
+            .filter(|o| matches!(o.state, OrderState::Taken | OrderState::Ready))
+            .collect::<Vec<_>>()
+    };
     let finished = move || {
         let day = today.format("%Y-%m-%d").to_string();
-        all_orders.get().into_iter().filter(|o| !matches!(o.state, OrderState::Taken | OrderState::Ready) && o.date == day).collect::<Vec<_>>()
+        all_orders
+            .get()
+            .into_iter()
+            .filter(|o| !matches!(o.state, OrderState::Taken | OrderState::Ready) && o.date == day)
+            .collect::<Vec<_>>()
     };
     view! {
         <div class="page orders">

@@ -82,7 +82,8 @@ fn ProductEditor(
     let failed = RwSignal::new(None::<String>);
     let cur2 = cur.clone();
     let checked = move || {
-        ProductForm { name: name.get(), price: price.get(), tax: tax.get(), stock: stock.get() }.check(id.clone(), &cur2)
+        ProductForm { name: name.get(), price: price.get(), tax: tax.get(), stock: stock.get() }
+            .check(id.clone(), &cur2)
     };
     let checked2 = checked.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
