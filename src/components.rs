@@ -4,3 +4,4 @@ pub mod device_gate;
 pub mod icons;
 pub mod status_bar;
 pub mod sync_badge;
+pub mod time_clock;

@@ -192,6 +192,42 @@ impl Device {
         self.run(effects);
     }
 
+    /// Starts watching for documents under `prefix` (a manager's time clocks): loads those
+    /// storage holds, subscribes them, and asks the relay for the others as they appear.
+    pub async fn watch(self: &Rc<Self>, prefix: String) {
+        if self.state.borrow().watches.contains(&prefix) {
+            return;
+        }
+        let stored = match self.store.load_docs(&[], std::slice::from_ref(&prefix)).await {
+            Ok(stored) => stored,
+            Err(err) => {
+                leptos::logging::warn!("could not read stored documents: {err}");
+                Vec::new()
+            }
+        };
+        let effects = {
+            let mut state = self.state.borrow_mut();
+            let mut effects = Vec::new();
+            for doc in stored {
+                if state.client.cursor(&doc.name).is_some() {
+                    continue;
+                }
+                match state.replica.load(&doc.name, &doc.bytes) {
+                    Ok(()) => {
+                        state.client.set_cursor(&doc.name, doc.cursor);
+                        effects.extend(state.client.subscribe(&doc.name));
+                    }
+                    Err(err) => leptos::logging::warn!("stored document {} unreadable: {err}", doc.name),
+                }
+            }
+            state.watches.push(prefix.clone());
+            effects.extend(state.client.watch(&prefix));
+            effects
+        };
+        self.revision.update(|r| *r += 1);
+        self.run(effects);
+    }
+
     /// Names of the documents held that start with `prefix`.
     pub fn docs_under(&self, prefix: &str) -> Vec<String> {
         self.state.borrow().replica.names().filter(|n| n.starts_with(prefix)).map(str::to_owned).collect()

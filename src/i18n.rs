@@ -8,7 +8,9 @@ use frontdesk_core::schedule::{BookingError, BookingState};
 use frontdesk_core::site::{BookingNoun, BusinessKind, ResourceKind, SiteError, StaffRole};
 use serde::{Deserialize, Serialize};
 
+pub mod people;
 pub mod sales;
+pub use people::PeopleMsg;
 pub use sales::SalesMsg;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@ mod calendar;
 mod calls;
 mod clients;
 mod orders;
+mod payroll;
 mod products;
 mod rooms;
 mod sales;
@@ -59,6 +60,7 @@ pub enum Tab {
     Clients,
     Orders,
     Billing,
+    Payroll,
     Business,
 }
 
@@ -193,6 +195,20 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         sales::read_ledger(device, today)
     });
     let draft = RwSignal::new(None::<sales::Draft>);
+    let clocking = RwSignal::new(false);
+    // A manager's desk also keeps payroll: the payroll document, the time clocks, and the
+    // kiosk's list of PINs.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let manager = role.get() == "manager";
+        if manager {
+            leptos::task::spawn_local(payroll::follow(device.get_value(), today));
+            payroll::publish_pins(device);
+        }
+        manager
+    });
     // Orders show for a shop, and wherever the manager has put products on sale.
     let sells = Memo::new(move |_| {
         revision.track();
@@ -266,16 +282,30 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                         </Show>
                         {sales_tab(Tab::Billing, crate::i18n::SalesMsg::BillingTab)}
                         <Show when=move || role.get() == "manager">
+                            <button class="tab" class:tab--active=move || tab.get() == Tab::Payroll
+                                aria-pressed=move || (tab.get() == Tab::Payroll).to_string()
+                                on:click=move |_| tab.set(Tab::Payroll)>{move || crate::i18n::PeopleMsg::PayrollTab.text(lang.get())}</button>
                             {tab_button(Tab::Business, Msg::Business)}
                         </Show>
                     </nav>
                 </div>
                 <div class="desk-bar__end">
                     <search::SearchBox device today lang site log tab focus/>
+                    <button class="button button--ghost" on:click=move |_| clocking.set(true)>{move || crate::i18n::PeopleMsg::TimeClock.text(lang.get())}</button>
                     <StatusBar status lang/>
                 </div>
             </header>
             <StorageBanner problem=storage_problem lang/>
+            <Show when=move || clocking.get()>
+                <button class="sheet-backdrop" aria-hidden="true" tabindex="-1" on:click=move |_| clocking.set(false)></button>
+                <aside class="sheet" role="dialog" aria-labelledby="clock-title">
+                    <div class="sheet__head">
+                        <h2 id="clock-title">{move || crate::i18n::PeopleMsg::TimeClock.text(lang.get())}</h2>
+                        <button class="button button--ghost button--icon" aria-label=move || Msg::Close.text(lang.get()) on:click=move |_| clocking.set(false)>"×"</button>
+                    </div>
+                    <crate::components::time_clock::TimeClock device lang on_done=move |()| clocking.set(false)/>
+                </aside>
+            </Show>
             <Show when=move || my_visitors.with(|v| !v.is_empty())>
                 <div class="banner banner--visitor" role="status">
                     {move || format!("{} {}", my_visitors.get().join(", "), t(Msg::IsHereToSeeYou))}
@@ -289,6 +319,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 Tab::Clients => view! { <clients::Clients device today lang site ledger/> }.into_any(),
                 Tab::Orders => view! { <orders::Orders device today lang site ledger tab draft/> }.into_any(),
                 Tab::Billing => view! { <billing::Billing device today lang site ledger draft/> }.into_any(),
+                Tab::Payroll => view! { <payroll::Payroll device today lang site/> }.into_any(),
                 Tab::Business => view! { <business::Business device lang site/> }.into_any(),
             }}
         </div>

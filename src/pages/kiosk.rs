@@ -12,8 +12,9 @@ use leptos::task::spawn_local;
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::status_bar::{StatusBar, StorageBanner};
+use crate::components::time_clock::TimeClock;
 use crate::device::{now_ms, random_bytes};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Lang, Msg, PeopleMsg};
 use crate::settings::{Mode, next_ticket};
 
 /// After this long without a touch, an unfinished check-in is abandoned and cleared.
@@ -33,6 +34,8 @@ enum Step {
         name: String,
         ticket: String,
     },
+    /// A member of staff clocking in or out with their PIN.
+    Clock,
 }
 
 #[component]
@@ -241,6 +244,9 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                         <button class="button button--primary button--huge" on:click=move |_| { touch(); step.set(Step::Name) }>
                             {move || t(Msg::CheckIn)}
                         </button>
+                        <button class="button button--ghost kiosk-staff" on:click=move |_| { touch(); step.set(Step::Clock) }>
+                            {move || PeopleMsg::StaffButton.text(lang.get())}
+                        </button>
                     }.into_any()
                 } else {
                     view! { <p class="kiosk-lead" role="status">{move || t(Msg::KioskNeedsRelay)}</p> }.into_any()
@@ -424,6 +430,16 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                     }>{move || t(Msg::Back)}</button>
                     <button type="button" class="button button--primary button--large" disabled=move || !accepted.get()
                         on:click=move |_| confirm()>{move || t(Msg::Confirm)}</button>
+                </div>
+            </section>
+        }
+        .into_any(),
+        Step::Clock => view! {
+            <section class="kiosk-screen kiosk-clock">
+                <h1 class="kiosk-title">{move || PeopleMsg::TimeClock.text(lang.get())}</h1>
+                <TimeClock device lang on_done=move |()| reset()/>
+                <div class="kiosk-actions">
+                    <button class="button button--ghost button--large" on:click=move |_| reset()>{move || t(Msg::Back)}</button>
                 </div>
             </section>
         }

@@ -600,6 +600,13 @@ impl Browser {
         Ok(())
     }
 
+    /// Types `hh:mm` into the (first) time field on the screen.
+    pub async fn type_into_time(&self, hh_mm: &str) -> Result<()> {
+        let input = self.wait_for("//input[@type='time']", Duration::from_secs(5)).await?;
+        input.send_keys(&hh_mm.replace(':', "")).await?;
+        Ok(())
+    }
+
     pub async fn close(self) -> Result<()> {
         self.client.close().await.map_err(|e| anyhow!("closing the browser: {e}"))
     }

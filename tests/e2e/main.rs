@@ -3,6 +3,7 @@
 
 mod calendar;
 mod harness;
+mod people;
 mod sales;
 
 use std::time::Duration;

@@ -17,23 +17,32 @@ pub enum Access {
 pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
     let mut segments = doc.split('/');
     let area = segments.next().unwrap_or_default();
+    // `<area>/<date>/<device>` written by that device only: kiosk inboxes and time clocks.
+    let own_drop_box = segments.clone().count() == 2 && segments.next_back() == Some(device);
+    // Only the manager reads payroll and the time clocks.
+    let private = area == "payroll" || area == "timeclock";
     match role {
-        // A kiosk writes only into its own inboxes (`inbox/<date>/<device>`) and never reads them
-        // back; it reads only the public `kiosk` document.
+        // A kiosk writes only into its own inboxes and time clocks and never reads them back; it
+        // reads only the public `kiosk` document.
         Role::Kiosk => match access {
-            Access::Write => area == "inbox" && segments.clone().count() == 2 && segments.next_back() == Some(device),
+            Access::Write => (area == "inbox" || area == "timeclock") && own_drop_box,
             Access::Read => doc == "kiosk",
             Access::Snapshot => false,
         },
         Role::Staff => match access {
-            Access::Read | Access::Snapshot => area != "payroll",
+            Access::Read | Access::Snapshot => !private,
             // Staff read inboxes but only kiosks write into them; the business profile, services
-            // and staff directory (`site`) are the manager's to change.
-            Access::Write => area != "payroll" && area != "inbox" && area != "site",
+            // and staff directory (`site`) are the manager's to change; a desk's punches go into
+            // its own time clock, which it cannot read back.
+            Access::Write => match area {
+                "timeclock" => own_drop_box,
+                "payroll" | "inbox" | "site" => false,
+                _ => true,
+            },
         },
         Role::Manager => match access {
             Access::Read | Access::Snapshot => true,
-            Access::Write => area != "inbox",
+            Access::Write => area != "inbox" && (area != "timeclock" || own_drop_box),
         },
     }
 }
@@ -42,8 +51,8 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
 pub fn may_watch(role: Role, prefix: &str) -> bool {
     match role {
         Role::Kiosk => false,
-        // A prefix that could match payroll documents would leak their names.
-        Role::Staff => !prefix.starts_with("payroll") && !"payroll".starts_with(prefix),
+        // A prefix that could match payroll or time-clock documents would leak their names.
+        Role::Staff => ["payroll", "timeclock"].iter().all(|p| !prefix.starts_with(p) && !p.starts_with(prefix)),
         Role::Manager => true,
     }
 }
@@ -62,6 +71,25 @@ mod tests {
         assert!(allowed(Role::Kiosk, "k1", "kiosk", Access::Read));
         assert!(!allowed(Role::Kiosk, "k1", "kiosk", Access::Write));
         assert!(!may_watch(Role::Kiosk, "inbox/"));
+    }
+
+    #[test]
+    fn time_clocks_are_written_by_their_device_and_read_by_the_manager_only() {
+        let doc = "timeclock/2026-11-26/k1";
+        assert!(allowed(Role::Kiosk, "k1", doc, Access::Write));
+        assert!(!allowed(Role::Kiosk, "k2", doc, Access::Write));
+        assert!(!allowed(Role::Kiosk, "k1", doc, Access::Read));
+        assert!(allowed(Role::Staff, "d1", "timeclock/2026-11-26/d1", Access::Write));
+        assert!(!allowed(Role::Staff, "d1", doc, Access::Write));
+        assert!(!allowed(Role::Staff, "d1", "timeclock/2026-11-26/d1", Access::Read));
+        assert!(!allowed(Role::Staff, "d1", doc, Access::Snapshot));
+        assert!(allowed(Role::Manager, "m", doc, Access::Read));
+        assert!(!allowed(Role::Manager, "m", doc, Access::Write));
+        assert!(allowed(Role::Manager, "m", "timeclock/2026-11-26/m", Access::Write));
+        assert!(!may_watch(Role::Staff, "timeclock/"));
+        assert!(!may_watch(Role::Staff, "time"));
+        assert!(may_watch(Role::Staff, "inbox/"));
+        assert!(may_watch(Role::Manager, "timeclock/2026-11-"));
     }
 
     #[test]

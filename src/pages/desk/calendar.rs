@@ -464,7 +464,7 @@ fn utc_offset_min(booking: &Booking) -> i32 {
 }
 
 /// Offers `text` as a file download.
-fn download_file(name: &str, mime: &str, text: &str) {
+pub(super) fn download_file(name: &str, mime: &str, text: &str) {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);

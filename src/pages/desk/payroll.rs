@@ -1,0 +1,500 @@
+//! The manager's payroll: who is on the clock, pay rates and PINs, timesheets with missed
+//! punches fixed (reason kept), closing a pay period, and its CSV.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, Duration, Local, NaiveDate, TimeZone};
+use frontdesk_core::payroll::{self, Fix, FixKind, PayRate, Problem, RateForm, Sheet};
+use frontdesk_core::site::Site;
+use frontdesk_core::{doc_name, export};
+use leptos::prelude::*;
+
+use super::sales::{currency, format_money, new_id};
+use crate::components::device_gate::DeviceRef;
+use crate::device::random_bytes;
+use crate::i18n::people::{close_error_text, fix_error_text, rate_error_text};
+use crate::i18n::{Lang, PeopleMsg};
+
+/// What a manager's desk follows for payroll: the payroll document and this and last month's
+/// time clocks.
+pub async fn follow(device: std::rc::Rc<crate::device::Device>, today: NaiveDate) {
+    device.follow(vec![payroll::DOC.to_owned()]).await;
+    let previous = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
+    for month in [today, previous] {
+        device.watch(payroll::timeclock_prefix(month)).await;
+    }
+}
+
+/// Keeps the kiosk document's PIN list (hashes, no names) in line with the pay rates, and makes
+/// the PIN salt the first time. Runs on a manager's desk.
+pub fn publish_pins(device: DeviceRef) {
+    let revision = device.with_value(|d| d.revision);
+    let busy = StoredValue::new(false);
+    Effect::new(move |_| {
+        revision.track();
+        if busy.get_value() {
+            return;
+        }
+        let work = device.with_value(|d| {
+            let wanted: BTreeSet<String> = d
+                .read(payroll::DOC, payroll::rates)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| r.pin)
+                .filter(|p| !p.is_empty())
+                .collect();
+            let (salted, known) = d
+                .read(doc_name::KIOSK, |k| (payroll::pin_salt(k).is_some(), payroll::known_pins(k)))
+                .unwrap_or((false, BTreeSet::new()));
+            (!salted || known != wanted).then_some(wanted)
+        });
+        let Some(wanted) = work else { return };
+        busy.set_value(true);
+        let dev = device.get_value();
+        leptos::task::spawn_local(async move {
+            let result = dev
+                .change(doc_name::KIOSK, move |k| {
+                    payroll::ensure_pin_salt(k, random_bytes())?;
+                    payroll::publish_pins(k, &wanted)
+                })
+                .await;
+            if let Err(err) = result {
+                leptos::logging::warn!("could not update the kiosk's PIN list: {err}");
+            }
+            busy.set_value(false);
+        });
+    });
+}
+
+fn offset_ms() -> i64 {
+    Local::now().offset().local_minus_utc() as i64 * 1000
+}
+
+fn clock(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&Local).format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn day_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&Local).format("%a %d").to_string())
+        .unwrap_or_default()
+}
+
+/// Everything payroll reads, once per change.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Books {
+    rates: Vec<PayRate>,
+    punches: Vec<payroll::Punch>,
+    fixes: Vec<Fix>,
+    periods: Vec<payroll::Period>,
+    salt: Option<String>,
+}
+
+#[component]
+pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Memo<Site>) -> impl IntoView {
+    let t = move |msg: PeopleMsg| msg.text(lang.get());
+    let revision = device.with_value(|d| d.revision);
+    let books = Memo::new(move |_| {
+        revision.track();
+        device.with_value(|d| Books {
+            rates: d.read(payroll::DOC, payroll::rates).unwrap_or_default(),
+            punches: d
+                .docs_under("timeclock/")
+                .iter()
+                .flat_map(|doc| d.read(doc, payroll::punches).unwrap_or_default())
+                .collect(),
+            fixes: d.read(payroll::DOC, payroll::fixes).unwrap_or_default(),
+            periods: d.read(payroll::DOC, payroll::periods).unwrap_or_default(),
+            salt: d.read(doc_name::KIOSK, payroll::pin_salt).flatten(),
+        })
+    });
+    let monday = today - Duration::days(today.weekday().num_days_from_monday() as i64);
+    let from = RwSignal::new(monday.to_string());
+    let to = RwSignal::new((monday + Duration::days(6)).to_string());
+    let period = move || {
+        let f = NaiveDate::parse_from_str(&from.get(), "%Y-%m-%d").ok()?;
+        let t = NaiveDate::parse_from_str(&to.get(), "%Y-%m-%d").ok()?;
+        Some((f, t))
+    };
+    let sheets = Memo::new(move |_| {
+        let Some((f, t)) = period() else { return Vec::new() };
+        books.with(|b| payroll::sheets(&b.rates, &b.punches, &b.fixes, f, t, offset_ms()))
+    });
+    let today_sheets =
+        Memo::new(move |_| books.with(|b| payroll::sheets(&b.rates, &b.punches, &b.fixes, today, today, offset_ms())));
+    let name_of = move |id: &str| site.with(|s| s.staff_member(id).map(|m| m.name.clone())).unwrap_or_default();
+    let money = move |minor: i64| format_money(minor, &site.with(currency), lang.get());
+    let fixing = RwSignal::new(None::<(String, Problem)>);
+    let editing = RwSignal::new(None::<String>);
+    let close_outcome = RwSignal::new(None::<Result<String, String>>);
+    // What the last attempt said no longer holds once the sheets change.
+    Effect::new(move |_| {
+        sheets.track();
+        close_outcome.set(None);
+    });
+    let close_period = move |_| {
+        let Some((f, t_)) = period() else { return };
+        let stamp = device.with_value(|d| d.stamp());
+        let staff = site.with(|s| s.staff.clone());
+        let result = payroll::close(
+            &sheets.get(),
+            &staff,
+            &books.with(|b| b.periods.clone()),
+            f,
+            t_,
+            &site.with(currency),
+            new_id(),
+            &stamp,
+        );
+        match result {
+            Err(e) => close_outcome.set(Some(Err(close_error_text(&e, lang.get())))),
+            Ok(p) => device.get_value().change_soon(
+                payroll::DOC.to_owned(),
+                "a pay period",
+                move |d| payroll::put_period(d, &p),
+                move |r| {
+                    close_outcome.set(Some(r.map(|()| PeopleMsg::PeriodClosed.text(lang.get_untracked()).to_owned())));
+                },
+            ),
+        }
+    };
+    let download = move |p: payroll::Period| {
+        let es = lang.get() == Lang::Es;
+        let header = [
+            t(PeopleMsg::Name),
+            t(PeopleMsg::Regular),
+            t(PeopleMsg::Overtime),
+            t(PeopleMsg::Gross),
+            t(PeopleMsg::Currency),
+        ];
+        let text = export::csv(&payroll::period_rows(&p, es, header));
+        super::calendar::download_file(&format!("payroll-{}-{}.csv", p.from, p.to), "text/csv;charset=utf-8", &text);
+    };
+    view! {
+        <div class="page payroll">
+            <section class="card" aria-labelledby="on-clock-title">
+                <h2 id="on-clock-title" class="card__title">{move || t(PeopleMsg::OnTheClock)}</h2>
+                {move || {
+                    let in_now = payroll::on_the_clock(&today_sheets.get());
+                    if in_now.is_empty() {
+                        view! { <p class="card__empty">{move || t(PeopleMsg::NobodyIn)}</p> }.into_any()
+                    } else {
+                        view! { <div class="chips">{in_now.into_iter().map(|id| view! { <span class="chip chip--on">{name_of(&id)}</span> }).collect_view()}</div> }.into_any()
+                    }
+                }}
+            </section>
+            <section class="card" aria-labelledby="rates-title">
+                <h2 id="rates-title" class="card__title">{move || t(PeopleMsg::PayRates)}</h2>
+                <Show when=move || site.with(|s| s.staff.is_empty())>
+                    <p class="card__empty">{move || t(PeopleMsg::NoStaffYet)}</p>
+                </Show>
+                <ul class="rows">
+                    {move || site.get().staff.into_iter().filter(|m| m.active).map(|m| {
+                        let id = m.id.clone();
+                        let id2 = m.id.clone();
+                        let rate = books.with(|b| b.rates.iter().find(|r| r.staff == m.id).cloned());
+                        let summary = rate.as_ref().map(|r| format!(
+                            "{}/h · {} {} h · {} %",
+                            money(r.hourly_minor), t(PeopleMsg::Overtime), r.overtime_after_min / 60, r.overtime_pct
+                        ));
+                        let has_pin = rate.as_ref().is_some_and(|r| !r.pin.is_empty());
+                        view! {
+                            <li class="row row--wrap">
+                                <div class="row__main">
+                                    <span class="row__title">{m.name.clone()}</span>
+                                    <span class="row__sub">{summary.unwrap_or_default()}" · "{move || t(if has_pin { PeopleMsg::PinSet } else { PeopleMsg::NoPin })}</span>
+                                </div>
+                                <button class="button button--ghost" on:click=move |_| editing.set(Some(id.clone()))>{move || crate::i18n::Msg::Edit.text(lang.get())}</button>
+                                {move || (editing.get().as_deref() == Some(id2.as_str())).then(|| {
+                                    view! { <RateEditor device lang site books staff=id2.clone() on_close=Callback::new(move |()| editing.set(None))/> }
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+            <section class="card" aria-labelledby="sheets-title">
+                <div class="card__head">
+                    <h2 id="sheets-title" class="card__title">{move || t(PeopleMsg::Timesheets)}</h2>
+                    <div class="inline-form">
+                        <label class="field">
+                            <span class="field__label">{move || t(PeopleMsg::From)}</span>
+                            <input class="field__input field__input--date" type="date" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/>
+                        </label>
+                        <label class="field">
+                            <span class="field__label">{move || t(PeopleMsg::To)}</span>
+                            <input class="field__input field__input--date" type="date" prop:value=to on:input=move |ev| to.set(event_target_value(&ev))/>
+                        </label>
+                    </div>
+                </div>
+                {move || sheets.get().into_iter().map(|s| {
+                    let staff = s.staff.clone();
+                    view! { <SheetView sheet=s name=name_of(&staff) lang money fixing/> }
+                }).collect_view()}
+                {move || fixing.get().map(|(staff, problem)| view! {
+                    <FixForm device lang staff problem on_close=Callback::new(move |()| fixing.set(None))/>
+                })}
+                <div class="form__actions">
+                    <button class="button button--primary button--large" on:click=close_period>{move || t(PeopleMsg::ClosePeriod)}</button>
+                    {move || close_outcome.get().map(|r| match r {
+                        Ok(text) => view! { <span class="form-outcome form-outcome--ok" role="status">{text}</span> }.into_any(),
+                        Err(text) => view! { <span class="form-outcome form-outcome--error" role="alert">{text}</span> }.into_any(),
+                    })}
+                </div>
+            </section>
+            <section class="card" aria-labelledby="periods-title">
+                <h2 id="periods-title" class="card__title">{move || t(PeopleMsg::ClosedPeriods)}</h2>
+                <ul class="rows">
+                    {move || books.get().periods.into_iter().map(|p| {
+                        let total: i64 = p.lines.iter().map(|l| l.gross_minor).sum();
+                        let cur = p.currency.clone();
+                        let pd = p.clone();
+                        view! {
+                            <li class="row">
+                                <div class="row__main">
+                                    <span class="row__title">{format!("{} → {}", p.from, p.to)}</span>
+                                    <span class="row__sub">{move || format_money(total, &cur, lang.get())}" · "{p.closed_by.clone()}</span>
+                                </div>
+                                <button class="button button--ghost" on:click=move |_| download(pd.clone())>{move || t(PeopleMsg::DownloadCsv)}</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn SheetView(
+    sheet: Sheet,
+    name: String,
+    lang: RwSignal<Lang>,
+    money: impl Fn(i64) -> String + Copy + Send + Sync + 'static,
+    fixing: RwSignal<Option<(String, Problem)>>,
+) -> impl IntoView {
+    let t = move |msg: PeopleMsg| msg.text(lang.get());
+    let staff = sheet.staff.clone();
+    view! {
+        <div class="sheet-block">
+            <div class="sheet-block__head">
+                <h3>{name}</h3>
+                <span class="sheet-block__totals">
+                    {move || t(PeopleMsg::Regular)}" "<strong>{payroll::format_minutes(sheet.regular_min)}</strong>
+                    " · "{move || t(PeopleMsg::Overtime)}" "<strong>{payroll::format_minutes(sheet.overtime_min)}</strong>
+                    " · "{move || t(PeopleMsg::Gross)}" "<strong>{money(sheet.gross_minor)}</strong>
+                </span>
+            </div>
+            {sheet.shifts.is_empty().then(|| view! { <p class="card__empty">{move || t(PeopleMsg::NoShifts)}</p> })}
+            <ul class="shift-list">
+                {sheet.shifts.iter().map(|s| {
+                    let end = s.end_ms.map(clock);
+                    let fixed = s.fixed.join("; ");
+                    view! {
+                        <li class="shift">
+                            <span class="shift__day">{day_of(s.start_ms)}</span>
+                            <span>{clock(s.start_ms)}" – "{move || end.clone().unwrap_or_else(|| t(PeopleMsg::StillIn).to_owned())}</span>
+                            {(!fixed.is_empty()).then(|| view! { <span class="tag">{move || t(PeopleMsg::Fixed)}": "{fixed.clone()}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {sheet.problems.into_iter().map(|p| {
+                let (label, at) = match &p {
+                    Problem::OpenPunch { at_ms } => (PeopleMsg::OpenPunch, *at_ms),
+                    Problem::OutWithoutIn { at_ms } => (PeopleMsg::OutWithoutIn, *at_ms),
+                };
+                let staff = staff.clone();
+                view! {
+                    <div class="problem" role="alert">
+                        <span>{move || t(label)}" · "{day_of(at)}" "{clock(at)}</span>
+                        <button class="button button--primary" on:click=move |_| fixing.set(Some((staff.clone(), p.clone())))>{move || t(PeopleMsg::Fix)}</button>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn RateEditor(
+    device: DeviceRef,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    books: Memo<Books>,
+    staff: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let t = move |msg: PeopleMsg| msg.text(lang.get());
+    let current = books.with_untracked(|b| b.rates.iter().find(|r| r.staff == staff).cloned());
+    let comma = lang.get_untracked() == Lang::Es;
+    let cur = site.with_untracked(currency);
+    let hourly = RwSignal::new(
+        current.as_ref().map(|r| frontdesk_core::money::format_amount(r.hourly_minor, &cur, comma)).unwrap_or_default(),
+    );
+    let after =
+        RwSignal::new(current.as_ref().map(|r| (r.overtime_after_min / 60).to_string()).unwrap_or_else(|| "40".into()));
+    let pct = RwSignal::new(current.as_ref().map(|r| r.overtime_pct.to_string()).unwrap_or_else(|| "150".into()));
+    let pin = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(salt) = books.with(|b| b.salt.clone()) else {
+            error.set(Some(t(PeopleMsg::SaltPending).to_owned()));
+            return;
+        };
+        let form = RateForm {
+            hourly: hourly.get(),
+            overtime_after_hours: after.get(),
+            overtime_pct: pct.get(),
+            pin: pin.get(),
+        };
+        let checked = books.with(|b| form.check(&staff, current.as_ref(), &b.rates, &salt, &cur));
+        match checked {
+            Err(e) => error.set(Some(rate_error_text(&e, lang.get()))),
+            Ok(rate) => {
+                pin.set(String::new());
+                device.get_value().change_soon(
+                    payroll::DOC.to_owned(),
+                    "a pay rate",
+                    move |d| payroll::put_rate(d, &rate),
+                    move |r| match r {
+                        Ok(()) => on_close.run(()),
+                        Err(e) => error.set(Some(e)),
+                    },
+                );
+            }
+        }
+    };
+    let field = move |label: PeopleMsg, value: RwSignal<String>, mode: &'static str, kind: &'static str| {
+        view! {
+            <label class="field">
+                <span class="field__label">{move || t(label)}</span>
+                <input class="field__input" type=kind inputmode=mode autocomplete="off" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+            </label>
+        }
+    };
+    view! {
+        <form class="subform rate-form" on:submit=save novalidate aria-label=move || t(PeopleMsg::PayRates)>
+            <div class="form__grid">
+                {field(PeopleMsg::Hourly, hourly, "decimal", "text")}
+                {field(PeopleMsg::OvertimeAfter, after, "decimal", "text")}
+                {field(PeopleMsg::OvertimePct, pct, "numeric", "text")}
+                {field(PeopleMsg::NewPin, pin, "numeric", "password")}
+            </div>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <div class="form__actions">
+                <button class="button button--primary" type="submit">{move || t(PeopleMsg::Save)}</button>
+                <button class="button button--ghost" type="button" on:click=move |_| on_close.run(())>{move || crate::i18n::Msg::Discard.text(lang.get())}</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn FixForm(
+    device: DeviceRef,
+    lang: RwSignal<Lang>,
+    staff: String,
+    problem: Problem,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let t = move |msg: PeopleMsg| msg.text(lang.get());
+    let (at_ms, default_kind) = match problem {
+        Problem::OpenPunch { at_ms } => (at_ms, FixKind::AddOut),
+        Problem::OutWithoutIn { at_ms } => (at_ms, FixKind::AddIn),
+    };
+    let kind = RwSignal::new(default_kind);
+    let date = chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|t| t.with_timezone(&Local).date_naive())
+        .unwrap_or_default();
+    let time = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    // The punch a "leave out" fix removes: the one the problem points at.
+    let punch_at = at_ms;
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let k = kind.get();
+        let at = match k {
+            FixKind::Ignore => 0,
+            _ => frontdesk_core::site::parse_time(&time.get())
+                .and_then(|m| date.and_hms_opt(m / 60, m % 60, 0))
+                .and_then(|dt| Local.from_local_datetime(&dt).earliest())
+                .map(|t| t.timestamp_millis())
+                .unwrap_or(0),
+        };
+        let stamp = device.with_value(|d| d.stamp());
+        let punch = if k == FixKind::Ignore {
+            device
+                .with_value(|d| {
+                    d.docs_under("timeclock/")
+                        .iter()
+                        .flat_map(|doc| d.read(doc, payroll::punches).unwrap_or_default())
+                        .find(|p| p.at_ms == punch_at)
+                        .map(|p| p.id)
+                })
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let fix = Fix {
+            id: new_id(),
+            staff: staff.clone(),
+            kind: k,
+            at_ms: at,
+            punch,
+            reason: reason.get(),
+            by: stamp.by,
+            made_ms: stamp.at_ms,
+        };
+        match payroll::check_fix(fix) {
+            Err(e) => error.set(Some(fix_error_text(&e, lang.get()).to_owned())),
+            Ok(fix) => device.get_value().change_soon(
+                payroll::DOC.to_owned(),
+                "a fix",
+                move |d| payroll::put_fix(d, &fix),
+                move |r| match r {
+                    Ok(()) => on_close.run(()),
+                    Err(e) => error.set(Some(e)),
+                },
+            ),
+        }
+    };
+    let option = move |k: FixKind, label: PeopleMsg| {
+        view! {
+            <label class="check">
+                <input type="radio" name="fix-kind" prop:checked=move || kind.get() == k on:change=move |_| kind.set(k)/>
+                <span>{move || t(label)}</span>
+            </label>
+        }
+    };
+    view! {
+        <form class="subform" on:submit=save novalidate aria-label=move || t(PeopleMsg::Fix)>
+            <fieldset class="fieldset">
+                {option(FixKind::AddOut, PeopleMsg::AddClockOut)}
+                {option(FixKind::AddIn, PeopleMsg::AddClockIn)}
+                {option(FixKind::Ignore, PeopleMsg::LeaveOut)}
+            </fieldset>
+            <div class="form__grid">
+                <Show when=move || kind.get() != FixKind::Ignore>
+                    <label class="field">
+                        <span class="field__label">{move || format!("{} · {date}", t(PeopleMsg::Time))}</span>
+                        <input class="field__input field__input--time" type="time" prop:value=time on:input=move |ev| time.set(event_target_value(&ev))/>
+                    </label>
+                </Show>
+                <label class="field field--wide">
+                    <span class="field__label">{move || t(PeopleMsg::Reason)}</span>
+                    <input class="field__input" type="text" maxlength="200" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))/>
+                </label>
+            </div>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <div class="form__actions">
+                <button class="button button--primary" type="submit">{move || t(PeopleMsg::SaveFix)}</button>
+                <button class="button button--ghost" type="button" on:click=move |_| on_close.run(())>{move || crate::i18n::Msg::Discard.text(lang.get())}</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,87 @@
+//! Staff at the time clock: a PIN set by the manager, a clock-in at the kiosk that reaches the
+//! manager's timesheet, a missed clock-out fixed with its reason, and a pay period closed.
+
+use anyhow::{Result, ensure};
+
+use crate::harness::{Lobby, step};
+use crate::{SOON, TABLET, TABLET_PORTRAIT};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clock_in_at_the_kiosk_appears_on_the_managers_timesheet_and_the_period_closes_once_fixed() -> Result<()> {
+    let (mut lobby, _) = Lobby::open_at_midday(&[TABLET_PORTRAIT]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    manager.wait_for_text("Set up your business", SOON).await?;
+    manager.type_into("Business name", "Clínica Sol").await?;
+    manager.select_option("Language", "English").await?;
+    manager.click_button("Save profile").await?;
+    manager.wait_for_text("Saved", SOON).await?;
+    manager.click_button("Add staff member").await?;
+    manager.type_into("Full name", "Dra. Ruiz").await?;
+    manager.click_button("Save staff member").await?;
+    manager.wait_for_text("Dra. Ruiz", SOON).await?;
+
+    // The manager sets her pay and PIN.
+    manager.click_button("Payroll").await?;
+    manager.wait_for_text("Pay rates and PINs", SOON).await?;
+    manager.click_in_row("Dra. Ruiz", "Edit").await?;
+    manager.type_into("Hourly rate", "20").await?;
+    manager.type_into("New PIN (empty keeps it)", "12a").await?;
+    manager.click_button("Save").await?;
+    manager.wait_for_text("A PIN is 4 to 8 digits.", SOON).await?;
+    manager.retype("New PIN (empty keeps it)", "4321").await?;
+    manager.click_button("Save").await?;
+    manager.wait_for_text("20.00 EUR/h · Overtime 40 h · 150 % · PIN set", SOON).await?;
+    manager.wait_until_synced(SOON).await?;
+
+    // A staff tablet has no payroll, and its time clock refuses a PIN nobody has.
+    let desk = &lobby.desks[0];
+    desk.wait_for_text("Time clock", SOON).await?;
+    ensure!(!desk.text().await?.contains("Payroll"), "a staff tablet shows no payroll");
+    desk.click_button("Time clock").await?;
+    desk.type_into("Your PIN", "0000").await?;
+    desk.click_button("Clock in").await?;
+    desk.wait_for_text("PIN not recognised.", SOON).await?;
+    desk.click_labelled("Close").await?;
+
+    // At the kiosk she clocks in (a wrong PIN first); the kiosk never shows her name.
+    let kiosk = &lobby.kiosk;
+    kiosk.click_button("Staff: clock in or out").await?;
+    kiosk.type_into("Your PIN", "1111").await?;
+    kiosk.click_button("Clock in").await?;
+    kiosk.wait_for_text("PIN not recognised.", SOON).await?;
+    kiosk.screenshot("kiosk-time-clock").await?;
+    kiosk.type_into("Your PIN", "4321").await?;
+    kiosk.click_button("Clock in").await?;
+    kiosk.wait_for_text("Clocked in at", SOON).await?;
+    ensure!(!kiosk.text().await?.contains("Ruiz"), "the kiosk learns no name");
+    kiosk.wait_for_text("Welcome", SOON).await?;
+    kiosk.wait_until_synced(SOON).await?;
+    ensure!(kiosk.traces_of("4321").await?.is_empty(), "the PIN left no trace on the kiosk");
+
+    // The manager sees her on the clock, and cannot close the week with her punch open.
+    manager.wait_until(SOON, "Dra. Ruiz on the clock", |t| t.contains("On the clock now\nDra. Ruiz")).await?;
+    manager.wait_for_text("In without out", SOON).await?;
+    manager.click_button("Close pay period").await?;
+    manager.wait_for_text("Punches to fix first, each with a reason: 1.", SOON).await?;
+    manager.click_button("Fix").await?;
+    manager.click_button("Save fix").await?;
+    manager.wait_for_text("Write why: the reason is kept with the fix.", SOON).await?;
+    manager.type_into("Reason", "Forgot to clock out").await?;
+    manager.click_button("Save fix").await?;
+    manager.wait_for_text("Not a time: write it like 17:30.", SOON).await?;
+    manager.type_into_time("18:00").await?;
+    manager.click_button("Save fix").await?;
+    manager.wait_for_text("fixed: Forgot to clock out", SOON).await?;
+    manager.wait_until(SOON, "the refusal gone once fixed", |t| !t.contains("Punches to fix first")).await?;
+    manager.screenshot("payroll-timesheet").await?;
+    let sheet = manager.text().await?;
+    ensure!(!sheet.contains("In without out"), "the open punch is fixed: {sheet}");
+    step("closing the week");
+    manager.click_button("Close pay period").await?;
+    manager.wait_for_text("Pay period closed.", SOON).await?;
+    manager.wait_for_text("Download CSV", SOON).await?;
+    manager.click_button("Close pay period").await?;
+    manager.wait_for_text("Part of these dates is already closed.", SOON).await?;
+    manager.close().await?;
+    lobby.close().await
+}
