@@ -10,6 +10,7 @@ mod clients;
 mod orders;
 mod payroll;
 mod products;
+mod reports;
 mod rooms;
 mod sales;
 mod search;
@@ -61,6 +62,7 @@ pub enum Tab {
     Orders,
     Billing,
     Payroll,
+    Reports,
     Business,
 }
 
@@ -285,6 +287,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                             <button class="tab" class:tab--active=move || tab.get() == Tab::Payroll
                                 aria-pressed=move || (tab.get() == Tab::Payroll).to_string()
                                 on:click=move |_| tab.set(Tab::Payroll)>{move || crate::i18n::PeopleMsg::PayrollTab.text(lang.get())}</button>
+                            <button class="tab" class:tab--active=move || tab.get() == Tab::Reports
+                                aria-pressed=move || (tab.get() == Tab::Reports).to_string()
+                                on:click=move |_| tab.set(Tab::Reports)>{move || crate::i18n::PeopleMsg::ReportsTab.text(lang.get())}</button>
                             {tab_button(Tab::Business, Msg::Business)}
                         </Show>
                     </nav>
@@ -319,6 +324,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 Tab::Clients => view! { <clients::Clients device today lang site ledger/> }.into_any(),
                 Tab::Orders => view! { <orders::Orders device today lang site ledger tab draft/> }.into_any(),
                 Tab::Billing => view! { <billing::Billing device today lang site ledger draft/> }.into_any(),
+                Tab::Reports => view! { <reports::Reports device today lang site ledger/> }.into_any(),
                 Tab::Payroll => view! { <payroll::Payroll device today lang site/> }.into_any(),
                 Tab::Business => view! { <business::Business device lang site/> }.into_any(),
             }}

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 
-use crate::harness::{Browser, Lobby, step};
+use crate::harness::{Browser, Lobby, check_in_at_kiosk, step};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 /// A manager sets up a shop that sells hand cream (12.50 + 21 % tax, `stock` units).
@@ -54,8 +54,9 @@ async fn an_order_taken_on_one_tablet_is_invoiced_paid_and_printed_on_another() 
     let mut lobby = Lobby::open(&[TABLET, TABLET_PORTRAIT]).await?;
     let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
     set_up_shop(&manager, "3").await?;
-    manager.close().await?;
     let (front, back) = (&lobby.desks[0], &lobby.desks[1]);
+    // A visitor walks in (the report counts her).
+    check_in_at_kiosk(&lobby.kiosk, "Marta Ríos", "I'd like a service", None).await?;
 
     // More than is in stock is refused with the number left.
     front.click_button("Orders").await?;
@@ -140,6 +141,16 @@ async fn an_order_taken_on_one_tablet_is_invoiced_paid_and_printed_on_another() 
     let close = front.wait_for("//section[contains(@class,'day-close')]", SOON).await?.text().await?;
     ensure!(close.contains("Cash 30.25 EUR"), "day close: {close}");
     front.screenshot("billing-list").await?;
+
+    // The manager's report shows the visit, what was invoiced and what was taken.
+    manager.click_button("Reports").await?;
+    manager
+        .wait_until(SOON, "the report with the day's data", |t| {
+            t.contains("Visits\n1") && t.contains("Products\n30.25 EUR") && t.contains("Cash\n30.25 EUR")
+        })
+        .await?;
+    manager.screenshot("reports").await?;
+    manager.close().await?;
     tokio::time::sleep(Duration::from_millis(200)).await;
     lobby.close().await
 }

@@ -17,6 +17,7 @@ pub mod orders;
 pub mod payroll;
 pub mod records;
 pub mod replica;
+pub mod reports;
 pub mod schedule;
 pub mod search;
 pub mod site;
