@@ -8,6 +8,7 @@ use frontdesk_core::schedule::{BookingError, BookingState};
 use frontdesk_core::site::{BookingNoun, BusinessKind, ResourceKind, SiteError, StaffRole};
 use serde::{Deserialize, Serialize};
 
+pub mod claims;
 pub mod people;
 pub mod sales;
 pub use people::PeopleMsg;

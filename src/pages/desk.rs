@@ -7,6 +7,7 @@ mod business;
 mod calendar;
 mod calls;
 mod clients;
+mod insurance;
 mod orders;
 mod payroll;
 mod products;
@@ -42,6 +43,7 @@ pub fn DeskPage() -> impl IntoView {
     docs.extend(frontdesk_core::stays::recent_docs(today));
     docs.push(frontdesk_core::stays::ROOMS_DOC.to_owned());
     docs.extend(sales::docs(today));
+    docs.push(frontdesk_core::insurance::DOC.to_owned());
     let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)]);
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
@@ -58,6 +60,7 @@ pub enum Tab {
     Calendar,
     Calls,
     Rooms,
+    Insurance,
     Clients,
     Orders,
     Billing,
@@ -279,6 +282,11 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                             }>
                             {move || crate::i18n::sales::people_word(site.with(|s| s.profile.as_ref().map(|p| p.kind.person()).unwrap_or(frontdesk_core::site::PersonNoun::Client)), lang.get())}
                         </button>
+                        <Show when=move || site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Insurance)))>
+                            <button class="tab" class:tab--active=move || tab.get() == Tab::Insurance
+                                aria-pressed=move || (tab.get() == Tab::Insurance).to_string()
+                                on:click=move |_| tab.set(Tab::Insurance)>{move || crate::i18n::claims::ClaimsMsg::Tab.text(lang.get())}</button>
+                        </Show>
                         <Show when=move || sells.get()>
                             {sales_tab(Tab::Orders, crate::i18n::SalesMsg::OrdersTab)}
                         </Show>
@@ -321,6 +329,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 Tab::Calendar => view! { <calendar::Calendar device today lang now site focus/> }.into_any(),
                 Tab::Calls => view! { <calls::Calls device today lang site log owner/> }.into_any(),
                 Tab::Rooms => view! { <rooms::Rooms device today lang site/> }.into_any(),
+                Tab::Insurance => view! { <insurance::Insurance device lang site tab draft/> }.into_any(),
                 Tab::Clients => view! { <clients::Clients device today lang site ledger/> }.into_any(),
                 Tab::Orders => view! { <orders::Orders device today lang site ledger tab draft/> }.into_any(),
                 Tab::Billing => view! { <billing::Billing device today lang site ledger draft/> }.into_any(),

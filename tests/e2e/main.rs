@@ -3,6 +3,7 @@
 
 mod calendar;
 mod harness;
+mod insurance;
 mod people;
 mod sales;
 

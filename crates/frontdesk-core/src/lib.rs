@@ -11,6 +11,7 @@ pub mod doc_name;
 pub mod export;
 pub mod ics;
 pub mod ids;
+pub mod insurance;
 pub mod kiosk_doc;
 pub mod money;
 pub mod orders;

@@ -1,0 +1,372 @@
+//! Insurance paperwork (the `insurance` document): a patient's cover, and a claim per visit that
+//! moves draft → submitted → approved / denied / needs information, with the documents it still
+//! lacks and the copay taken at the desk.
+//!
+//! A claim's status is not a field two tablets could overwrite: every move is its own event
+//! record, and the status is the latest event (by time, then id) — so two moves made apart both
+//! stay in the history, and every device agrees on where the claim stands.
+
+use automerge::{AutoCommit, Automerge};
+use autosurgeon::{Hydrate, Reconcile};
+
+use crate::money::{self, MoneyError};
+use crate::records;
+use crate::schedule::Stamp;
+
+pub const DOC: &str = "insurance";
+
+/// Where a claim stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Reconcile, Hydrate)]
+pub enum ClaimStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Denied,
+    NeedsInfo,
+}
+
+impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 5] = [
+        ClaimStatus::Draft,
+        ClaimStatus::Submitted,
+        ClaimStatus::NeedsInfo,
+        ClaimStatus::Approved,
+        ClaimStatus::Denied,
+    ];
+
+    /// Where a claim can go from here.
+    pub fn next(self) -> &'static [ClaimStatus] {
+        use ClaimStatus::*;
+        match self {
+            Draft => &[Submitted],
+            Submitted => &[Approved, Denied, NeedsInfo],
+            NeedsInfo => &[Submitted],
+            // An appeal goes back in.
+            Denied => &[Submitted],
+            Approved => &[],
+        }
+    }
+
+    /// Whether the desk has something to do (rather than waiting for the insurer).
+    pub fn needs_action(self) -> bool {
+        matches!(self, ClaimStatus::Draft | ClaimStatus::NeedsInfo)
+    }
+}
+
+/// A document a claim needs, and whether the desk has it.
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Paper {
+    pub name: String,
+    pub received: bool,
+}
+
+/// One claim for one visit.
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Claim {
+    pub id: String,
+    pub client: String,
+    pub patient: String,
+    pub insurer: String,
+    pub plan: String,
+    pub member_number: String,
+    /// The policy holder, when not the patient.
+    pub holder: String,
+    /// What the visit was, and when.
+    pub visit: String,
+    pub amount_minor: i64,
+    pub copay_minor: i64,
+    pub papers: Vec<Paper>,
+    pub made_by: String,
+    pub made_ms: i64,
+}
+
+impl Claim {
+    /// The documents still missing.
+    pub fn missing(&self) -> Vec<&str> {
+        self.papers.iter().filter(|p| !p.received).map(|p| p.name.as_str()).collect()
+    }
+}
+
+/// One move of a claim, with a note (what the insurer asked for, why it was denied).
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct ClaimEvent {
+    pub id: String,
+    pub claim: String,
+    pub status: ClaimStatus,
+    pub note: String,
+    pub by: String,
+    pub at_ms: i64,
+}
+
+/// Why a claim or a move is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClaimError {
+    #[error("the patient's name is required")]
+    PatientMissing,
+    #[error("the insurer is required")]
+    InsurerMissing,
+    #[error("the member number is required")]
+    MemberMissing,
+    #[error("a field is too long")]
+    TooLong,
+    #[error("amount: {0}")]
+    Amount(MoneyError),
+    #[error("copay: {0}")]
+    Copay(MoneyError),
+    #[error("the copay cannot exceed the amount")]
+    CopayTooLarge,
+    #[error("a claim cannot go from {from:?} to {to:?}")]
+    NotAllowed { from: ClaimStatus, to: ClaimStatus },
+    #[error("documents still missing: {0:?}")]
+    Missing(Vec<String>),
+    #[error("say what the insurer needs")]
+    NoteRequired,
+}
+
+/// A claim as typed at the desk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClaimForm {
+    pub client: String,
+    pub patient: String,
+    pub insurer: String,
+    pub plan: String,
+    pub member_number: String,
+    pub holder: String,
+    pub visit: String,
+    pub amount: String,
+    pub copay: String,
+    pub papers: Vec<String>,
+}
+
+fn clean(text: &str, max: usize) -> Result<String, ClaimError> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > max { Err(ClaimError::TooLong) } else { Ok(text) }
+}
+
+impl ClaimForm {
+    pub fn check(&self, id: String, currency: &str, stamp: &Stamp) -> Result<Claim, ClaimError> {
+        let patient = clean(&self.patient, 80)?;
+        if patient.is_empty() {
+            return Err(ClaimError::PatientMissing);
+        }
+        let insurer = clean(&self.insurer, 80)?;
+        if insurer.is_empty() {
+            return Err(ClaimError::InsurerMissing);
+        }
+        let member_number = clean(&self.member_number, 40)?;
+        if member_number.is_empty() {
+            return Err(ClaimError::MemberMissing);
+        }
+        let amount_minor = money::parse_amount(&self.amount, currency).map_err(ClaimError::Amount)?;
+        let copay_minor = if self.copay.trim().is_empty() {
+            0
+        } else {
+            money::parse_amount(&self.copay, currency).map_err(ClaimError::Copay)?
+        };
+        if copay_minor > amount_minor {
+            return Err(ClaimError::CopayTooLarge);
+        }
+        let papers = self
+            .papers
+            .iter()
+            .map(|p| clean(p, 80))
+            .filter(|p| !matches!(p, Ok(p) if p.is_empty()))
+            .map(|p| p.map(|name| Paper { name, received: false }))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Claim {
+            id,
+            client: self.client.clone(),
+            patient,
+            insurer,
+            plan: clean(&self.plan, 80)?,
+            member_number,
+            holder: clean(&self.holder, 80)?,
+            visit: clean(&self.visit, 120)?,
+            amount_minor,
+            copay_minor,
+            papers,
+            made_by: stamp.by.clone(),
+            made_ms: stamp.at_ms,
+        })
+    }
+}
+
+const CLAIM: &str = "claim";
+const EVENT: &str = "claimevent";
+
+pub fn put_claim(doc: &mut AutoCommit, claim: &Claim) -> Result<(), String> {
+    records::put(doc, CLAIM, &claim.id, claim)
+}
+
+pub fn put_event(doc: &mut AutoCommit, event: &ClaimEvent) -> Result<(), String> {
+    records::put(doc, EVENT, &event.id, event)
+}
+
+/// A claim with where it stands and how it got there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimView {
+    pub claim: Claim,
+    pub status: ClaimStatus,
+    /// Oldest first.
+    pub history: Vec<ClaimEvent>,
+}
+
+/// Every claim in the document, newest first, with its status from its events.
+pub fn claims(doc: &Automerge) -> Vec<ClaimView> {
+    let mut events: Vec<ClaimEvent> = records::all(doc, EVENT);
+    events.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
+    let mut out: Vec<ClaimView> = records::all::<Claim>(doc, CLAIM)
+        .into_iter()
+        .map(|claim| {
+            let history: Vec<ClaimEvent> = events.iter().filter(|e| e.claim == claim.id).cloned().collect();
+            let status = history.last().map(|e| e.status).unwrap_or(ClaimStatus::Draft);
+            ClaimView { claim, status, history }
+        })
+        .collect();
+    out.sort_by(|a, b| (b.claim.made_ms, &b.claim.id).cmp(&(a.claim.made_ms, &a.claim.id)));
+    out
+}
+
+/// Checks a move of `view` to `to` and makes its event. Submitting needs every document; asking
+/// for information needs a note saying what.
+pub fn move_claim(
+    view: &ClaimView,
+    to: ClaimStatus,
+    note: &str,
+    id: String,
+    stamp: &Stamp,
+) -> Result<ClaimEvent, ClaimError> {
+    if !view.status.next().contains(&to) {
+        return Err(ClaimError::NotAllowed { from: view.status, to });
+    }
+    let note = clean(note, 300)?;
+    if to == ClaimStatus::Submitted {
+        let missing: Vec<String> = view.claim.missing().into_iter().map(str::to_owned).collect();
+        if !missing.is_empty() {
+            return Err(ClaimError::Missing(missing));
+        }
+    }
+    if to == ClaimStatus::NeedsInfo && note.is_empty() {
+        return Err(ClaimError::NoteRequired);
+    }
+    // A move is never older than the status it leaves (a tablet whose clock runs behind).
+    let at_ms = view.history.last().map(|e| e.at_ms + 1).unwrap_or(0).max(stamp.at_ms);
+    Ok(ClaimEvent { id, claim: view.claim.id.clone(), status: to, note, by: stamp.by.clone(), at_ms })
+}
+
+/// Claims the desk must act on (drafts, and those the insurer sent back), oldest first.
+pub fn waiting_for_action(all: &[ClaimView]) -> Vec<&ClaimView> {
+    let mut out: Vec<&ClaimView> = all.iter().filter(|c| c.status.needs_action()).collect();
+    out.sort_by_key(|c| c.claim.made_ms);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(by: &str, at_ms: i64) -> Stamp {
+        Stamp { by: by.into(), at_ms }
+    }
+
+    fn form() -> ClaimForm {
+        ClaimForm {
+            client: "c1".into(),
+            patient: "Ana Gil".into(),
+            insurer: "Sanitas".into(),
+            plan: "Plus".into(),
+            member_number: "SN-123".into(),
+            holder: String::new(),
+            visit: "Check-up 2026-11-26".into(),
+            amount: "60".into(),
+            copay: "10".into(),
+            papers: vec!["Insurance card".into(), "Referral".into(), " ".into()],
+        }
+    }
+
+    #[test]
+    fn the_form_is_checked() {
+        let s = stamp("D", 1);
+        let bad = |f: ClaimForm| f.check("x".into(), "EUR", &s).unwrap_err();
+        assert_eq!(bad(ClaimForm { patient: " ".into(), ..form() }), ClaimError::PatientMissing);
+        assert_eq!(bad(ClaimForm { insurer: "".into(), ..form() }), ClaimError::InsurerMissing);
+        assert_eq!(bad(ClaimForm { member_number: "".into(), ..form() }), ClaimError::MemberMissing);
+        assert_eq!(bad(ClaimForm { amount: "-5".into(), ..form() }), ClaimError::Amount(MoneyError::Negative));
+        assert_eq!(bad(ClaimForm { copay: "70".into(), ..form() }), ClaimError::CopayTooLarge);
+        let c = form().check("x".into(), "EUR", &s).unwrap();
+        assert_eq!((c.amount_minor, c.copay_minor, c.papers.len()), (6000, 1000, 2));
+    }
+
+    #[test]
+    fn a_claim_moves_through_its_workflow_and_keeps_its_history() {
+        let mut doc = AutoCommit::new();
+        let mut claim = form().check("k".into(), "EUR", &stamp("Desk 1", 1)).unwrap();
+        put_claim(&mut doc, &claim).unwrap();
+        let view = |doc: &mut AutoCommit| claims(doc.document()).remove(0);
+        let v = view(&mut doc);
+        assert_eq!(v.status, ClaimStatus::Draft);
+        assert_eq!(waiting_for_action(std::slice::from_ref(&v)).len(), 1);
+        assert_eq!(
+            move_claim(&v, ClaimStatus::Submitted, "", "e1".into(), &stamp("D", 2)),
+            Err(ClaimError::Missing(vec!["Insurance card".into(), "Referral".into()]))
+        );
+        assert!(matches!(
+            move_claim(&v, ClaimStatus::Approved, "", "e".into(), &stamp("D", 2)),
+            Err(ClaimError::NotAllowed { .. })
+        ));
+        for p in &mut claim.papers {
+            p.received = true;
+        }
+        put_claim(&mut doc, &claim).unwrap();
+        let e = move_claim(&view(&mut doc), ClaimStatus::Submitted, "", "e1".into(), &stamp("D", 3)).unwrap();
+        put_event(&mut doc, &e).unwrap();
+        assert_eq!(view(&mut doc).status, ClaimStatus::Submitted);
+        assert_eq!(
+            move_claim(&view(&mut doc), ClaimStatus::NeedsInfo, " ", "e2".into(), &stamp("D", 4)),
+            Err(ClaimError::NoteRequired)
+        );
+        let e =
+            move_claim(&view(&mut doc), ClaimStatus::NeedsInfo, "Referral date", "e2".into(), &stamp("D", 4)).unwrap();
+        put_event(&mut doc, &e).unwrap();
+        let e = move_claim(&view(&mut doc), ClaimStatus::Submitted, "", "e3".into(), &stamp("D", 5)).unwrap();
+        put_event(&mut doc, &e).unwrap();
+        let e = move_claim(&view(&mut doc), ClaimStatus::Approved, "", "e4".into(), &stamp("D", 6)).unwrap();
+        put_event(&mut doc, &e).unwrap();
+        let v = view(&mut doc);
+        assert_eq!(v.status, ClaimStatus::Approved);
+        assert_eq!(
+            v.history.iter().map(|e| e.status).collect::<Vec<_>>(),
+            [ClaimStatus::Submitted, ClaimStatus::NeedsInfo, ClaimStatus::Submitted, ClaimStatus::Approved]
+        );
+        assert_eq!(v.history[1].note, "Referral date");
+        assert!(ClaimStatus::Approved.next().is_empty());
+    }
+
+    #[test]
+    fn two_tablets_moving_a_claim_apart_agree_after_merging() {
+        let mut base = AutoCommit::new();
+        let mut claim = form().check("k".into(), "EUR", &stamp("D", 1)).unwrap();
+        claim.papers.clear();
+        put_claim(&mut base, &claim).unwrap();
+        let e =
+            move_claim(&claims(base.document())[0], ClaimStatus::Submitted, "", "e0".into(), &stamp("D", 2)).unwrap();
+        put_event(&mut base, &e).unwrap();
+        let mut one = base.fork();
+        let mut two = base.fork();
+        let v1 = claims(one.document()).remove(0);
+        let v2 = claims(two.document()).remove(0);
+        put_event(&mut one, &move_claim(&v1, ClaimStatus::Approved, "", "a".into(), &stamp("One", 10)).unwrap())
+            .unwrap();
+        put_event(
+            &mut two,
+            &move_claim(&v2, ClaimStatus::NeedsInfo, "Signature", "b".into(), &stamp("Two", 11)).unwrap(),
+        )
+        .unwrap();
+        one.merge(&mut two).unwrap();
+        two.merge(&mut one).unwrap();
+        let (a, b) = (claims(one.document()).remove(0), claims(two.document()).remove(0));
+        assert_eq!(a, b);
+        assert_eq!(a.status, ClaimStatus::NeedsInfo, "the later move stands");
+        assert_eq!(a.history.len(), 3, "both moves stay in the history");
+    }
+}

@@ -1,0 +1,81 @@
+//! Insurance paperwork: a claim created on one tablet moves through the insurer's workflow on
+//! another, refusing to go out with documents missing.
+
+use anyhow::Result;
+
+use crate::harness::Lobby;
+use crate::{SOON, TABLET, TABLET_PORTRAIT};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_moves_through_its_workflow_across_tablets() -> Result<()> {
+    let mut lobby = Lobby::open(&[TABLET, TABLET_PORTRAIT]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    manager.wait_for_text("Set up your business", SOON).await?;
+    manager.type_into("Business name", "Clínica Sol").await?;
+    manager.select_option("Kind of business", "Medical office").await?;
+    manager.select_option("Language", "English").await?;
+    manager.click_button("Save profile").await?;
+    manager.wait_for_text("Saved", SOON).await?;
+    manager.wait_until_synced(SOON).await?;
+    manager.close().await?;
+    let (front, back) = (&lobby.desks[0], &lobby.desks[1]);
+
+    front.click_button("Insurance").await?;
+    front.wait_for_text("New claim", SOON).await?;
+    front.click_button("Create claim").await?;
+    front.wait_for_text("The patient's name is required.", SOON).await?;
+    front.type_into("Patient", "Ana Gil").await?;
+    front.type_into("Insurer", "Sanitas").await?;
+    front.type_into("Member number", "SN-4471").await?;
+    front.type_into("Visit (what and when)", "Check-up, 26 Nov").await?;
+    front.type_into("Amount claimed (EUR)", "60").await?;
+    front.type_into("Copay at the desk (EUR)", "10").await?;
+    front.click_button("Create claim").await?;
+    front.wait_for_text("Submit to insurer", SOON).await?;
+    // It cannot go out without its documents.
+    front.click_button("Submit to insurer").await?;
+    front.wait_for_text("Documents still missing: Insurance card, Referral.", SOON).await?;
+    for paper in ["Insurance card", "Referral"] {
+        front
+            .click_xpath(&format!(
+                "//section[contains(@class,'claim')]//label[.//*[normalize-space(.)='{paper}']]//input"
+            ))
+            .await?;
+    }
+    front.wait_until(SOON, "both documents received", |t| !t.contains("Missing")).await?;
+    front.click_button("Submit to insurer").await?;
+    front.wait_for_text("Mark approved", SOON).await?;
+    front.screenshot("insurance-claim").await?;
+
+    // The other tablet sees it submitted; the insurer asks for something.
+    back.click_button("Insurance").await?;
+    back.wait_until(SOON, "the claim on the other tablet", |t| t.contains("Ana Gil") && t.contains("Submitted"))
+        .await?;
+    back.click_in_row("Ana Gil", "Open").await?;
+    back.click_button("Insurer needs information").await?;
+    back.wait_for_text("Write what the insurer needs.", SOON).await?;
+    back.type_into("Note (what the insurer said)", "Referral date missing").await?;
+    back.click_button("Insurer needs information").await?;
+    back.wait_until(SOON, "the claim waiting for the desk", |t| {
+        t.contains("Waiting for the desk\n1") && t.contains("Needs information")
+    })
+    .await?;
+
+    // Back at the front: resubmitted, then approved; the history keeps every step and note.
+    front.wait_until(SOON, "the request on the first tablet", |t| t.contains("Referral date missing")).await?;
+    front.click_button("Submit to insurer").await?;
+    front.click_button("Mark approved").await?;
+    for desk in [front, back] {
+        desk.wait_until(SOON, "approved with its history", |t| {
+            t.contains("Approved") && t.contains("Referral date missing") && t.contains("Waiting for the desk\n0")
+        })
+        .await?;
+    }
+    back.screenshot("insurance-approved").await?;
+    // The copay is billed at the desk.
+    front.click_button("Bill the copay").await?;
+    front
+        .wait_until(SOON, "the copay in a new invoice", |t| t.contains("New invoice") && t.contains("10.00 EUR"))
+        .await?;
+    lobby.close().await
+}
