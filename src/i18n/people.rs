@@ -2,6 +2,7 @@
 //! so one missing does not compile).
 
 use frontdesk_core::payroll::{CloseError, FixError, PinError, RateError};
+use frontdesk_core::staffing::StaffingError;
 
 use super::{Lang, money_error_text};
 
@@ -69,6 +70,27 @@ pub enum PeopleMsg {
     Bookings,
     Metric,
     Value,
+    TeamTab,
+    OnDeskNow,
+    NobodyOnDesk,
+    MyTasks,
+    NewTask,
+    WhatToDo,
+    ForWhom,
+    DueToday,
+    HandOut,
+    AllTasks,
+    NoTasks,
+    MarkDone,
+    TaskDone,
+    Overdue,
+    Rota,
+    PreviousWeek,
+    NextWeek,
+    AddShift,
+    RemoveShift,
+    Who,
+    Day,
 }
 
 impl PeopleMsg {
@@ -135,6 +157,27 @@ impl PeopleMsg {
             OtherLabel => ("Other", "Otros"),
             Bookings => ("Bookings", "Reservas"),
             Metric => ("Metric", "Indicador"),
+            TeamTab => ("Team", "Equipo"),
+            OnDeskNow => ("On the desk now", "En recepción ahora"),
+            NobodyOnDesk => ("No one is on the rota right now.", "Nadie tiene turno ahora."),
+            MyTasks => ("My tasks", "Mis tareas"),
+            NewTask => ("Hand out a task", "Asignar una tarea"),
+            WhatToDo => ("What is to be done", "Qué hay que hacer"),
+            ForWhom => ("For whom", "Para quién"),
+            DueToday => ("Due today at (optional)", "Para hoy a las (opcional)"),
+            HandOut => ("Hand out", "Asignar"),
+            AllTasks => ("Tasks", "Tareas"),
+            NoTasks => ("No tasks yet.", "Aún no hay tareas."),
+            MarkDone => ("Done", "Hecha"),
+            TaskDone => ("Done", "Hecha"),
+            Overdue => ("Overdue", "Atrasada"),
+            Rota => ("Shifts this week", "Turnos de la semana"),
+            PreviousWeek => ("Previous week", "Semana anterior"),
+            NextWeek => ("Next week", "Semana siguiente"),
+            AddShift => ("Add shift", "Añadir turno"),
+            RemoveShift => ("Remove the shift of", "Quitar el turno de"),
+            Who => ("Who", "Quién"),
+            Day => ("Day", "Día"),
             Value => ("Value", "Valor"),
             SaltPending => (
                 "The kiosk's PIN list is being prepared: try again in a moment.",
@@ -189,5 +232,23 @@ pub fn close_error_text(error: &CloseError, lang: Lang) -> String {
         (CloseError::OpenPunches(n), Lang::Es) => format!("Fichajes por corregir antes, cada uno con su motivo: {n}."),
         (CloseError::Overlaps, Lang::En) => "Part of these dates is already closed.".into(),
         (CloseError::Overlaps, Lang::Es) => "Parte de estas fechas ya está cerrada.".into(),
+    }
+}
+
+pub fn staffing_error_text(error: &StaffingError, lang: Lang) -> &'static str {
+    use StaffingError::*;
+    match (error, lang) {
+        (NoOne, Lang::En) => "Choose who.",
+        (NoOne, Lang::Es) => "Elija a quién.",
+        (BadTime, Lang::En) => "Not a time: write it like 09:30.",
+        (BadTime, Lang::Es) => "No es una hora: escríbala como 09:30.",
+        (Inverted, Lang::En) => "The shift ends before it starts.",
+        (Inverted, Lang::Es) => "El turno termina antes de empezar.",
+        (Overlap, Lang::En) => "That person already has a shift then.",
+        (Overlap, Lang::Es) => "Esa persona ya tiene turno a esa hora.",
+        (TitleMissing, Lang::En) => "Say what is to be done.",
+        (TitleMissing, Lang::Es) => "Escriba qué hay que hacer.",
+        (TitleTooLong, Lang::En) => "The task is too long (200 characters at most).",
+        (TitleTooLong, Lang::Es) => "La tarea es demasiado larga (200 caracteres como máximo).",
     }
 }

@@ -127,6 +127,15 @@ pub enum SalesMsg {
     RefundedWithThanks,
     StillDue,
     ForInvoice,
+    ImportCsv,
+    ChooseCsv,
+    ImportHintClients,
+    ImportHintProducts,
+    ReadyToImport,
+    NotImported,
+    ImportNow,
+    Imported,
+    ExportCsv,
 }
 
 impl SalesMsg {
@@ -271,6 +280,21 @@ impl SalesMsg {
             RefundedWithThanks => ("Refunded", "Devuelto"),
             StillDue => ("Still due", "Queda pendiente"),
             ForInvoice => ("For invoice", "Por la factura"),
+            ImportCsv => ("Import CSV", "Importar CSV"),
+            ChooseCsv => ("A CSV file from a spreadsheet", "Un archivo CSV de una hoja de cálculo"),
+            ImportHintClients => (
+                "Columns: name, phone, email, notes (in English or Spanish; comma or semicolon).",
+                "Columnas: nombre, teléfono, correo, notas (en español o inglés; coma o punto y coma).",
+            ),
+            ImportHintProducts => (
+                "Columns: name, price, tax, stock (in English or Spanish; comma or semicolon).",
+                "Columnas: nombre, precio, IVA, stock (en español o inglés; coma o punto y coma).",
+            ),
+            ReadyToImport => ("Rows ready to import:", "Filas listas para importar:"),
+            NotImported => ("These rows will not be imported:", "Estas filas no se importarán:"),
+            ImportNow => ("Import", "Importar"),
+            Imported => ("Imported:", "Importados:"),
+            ExportCsv => ("Download CSV", "Descargar CSV"),
         };
         match lang {
             Lang::En => en,

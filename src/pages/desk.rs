@@ -7,6 +7,7 @@ mod business;
 mod calendar;
 mod calls;
 mod clients;
+mod import;
 mod insurance;
 mod orders;
 mod payroll;
@@ -15,6 +16,7 @@ mod reports;
 mod rooms;
 mod sales;
 mod search;
+mod team;
 mod waitlist;
 mod week;
 
@@ -44,6 +46,7 @@ pub fn DeskPage() -> impl IntoView {
     docs.push(frontdesk_core::stays::ROOMS_DOC.to_owned());
     docs.extend(sales::docs(today));
     docs.push(frontdesk_core::insurance::DOC.to_owned());
+    docs.push(frontdesk_core::staffing::DOC.to_owned());
     let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)]);
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
@@ -60,6 +63,7 @@ pub enum Tab {
     Calendar,
     Calls,
     Rooms,
+    Team,
     Insurance,
     Clients,
     Orders,
@@ -200,6 +204,11 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         sales::read_ledger(device, today)
     });
     let draft = RwSignal::new(None::<sales::Draft>);
+    let team = Memo::new(move |_| {
+        revision.track();
+        team::read(device)
+    });
+    let my_tasks = move || team.with(|tm| frontdesk_core::staffing::open_for(&tm.tasks, &owner.get()).len());
     let clocking = RwSignal::new(false);
     // A manager's desk also keeps payroll: the payroll document, the time clocks, and the
     // kiosk's list of PINs.
@@ -264,7 +273,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                                     window.scroll_to_with_x_and_y(0.0, 0.0);
                                 }
                             }>
-                            {move || t(Msg::CallsTab)}
+                            <span>{move || t(Msg::CallsTab)}</span>
                             <Show when=move || { my_messages() > 0 }>
                                 <span class="badge" aria-label=move || t(Msg::MyMessages)>{my_messages}</span>
                             </Show>
@@ -281,6 +290,14 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                                 }
                             }>
                             {move || crate::i18n::sales::people_word(site.with(|s| s.profile.as_ref().map(|p| p.kind.person()).unwrap_or(frontdesk_core::site::PersonNoun::Client)), lang.get())}
+                        </button>
+                        <button class="tab" class:tab--active=move || tab.get() == Tab::Team
+                            aria-pressed=move || (tab.get() == Tab::Team).to_string()
+                            on:click=move |_| tab.set(Tab::Team)>
+                            <span>{move || crate::i18n::PeopleMsg::TeamTab.text(lang.get())}</span>
+                            <Show when=move || { my_tasks() > 0 }>
+                                <span class="badge" aria-label=move || crate::i18n::PeopleMsg::MyTasks.text(lang.get())>{my_tasks}</span>
+                            </Show>
                         </button>
                         <Show when=move || site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Insurance)))>
                             <button class="tab" class:tab--active=move || tab.get() == Tab::Insurance
@@ -329,6 +346,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 Tab::Calendar => view! { <calendar::Calendar device today lang now site focus/> }.into_any(),
                 Tab::Calls => view! { <calls::Calls device today lang site log owner/> }.into_any(),
                 Tab::Rooms => view! { <rooms::Rooms device today lang site/> }.into_any(),
+                Tab::Team => view! { <team::Team device today lang site team owner/> }.into_any(),
                 Tab::Insurance => view! { <insurance::Insurance device lang site tab draft/> }.into_any(),
                 Tab::Clients => view! { <clients::Clients device today lang site ledger/> }.into_any(),
                 Tab::Orders => view! { <orders::Orders device today lang site ledger tab draft/> }.into_any(),

@@ -6,6 +6,7 @@ mod harness;
 mod insurance;
 mod people;
 mod sales;
+mod team;
 
 use std::time::Duration;
 

@@ -250,3 +250,34 @@ async fn a_duplicate_customer_is_merged_and_their_account_shows_orders_invoices_
     back.screenshot("customer-account").await?;
     lobby.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customers_imported_from_a_spanish_csv_report_bad_rows_and_wait_for_acceptance() -> Result<()> {
+    let mut lobby = Lobby::open(&[TABLET]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_shop(&manager, "1").await?;
+    manager.close().await?;
+    let desk = &lobby.desks[0];
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("clientes.csv");
+    std::fs::write(
+        &file,
+        "\u{feff}Nombre;Teléfono;Correo electrónico;Notas\r\nJosé Núñez;600 111 222;jose@example.es;\"Prefiere; mañanas\"\r\nAna Gil;llámame;;\r\nMaría Peña;;;\r\n",
+    )?;
+    desk.click_button("Customers").await?;
+    desk.click_button("Import CSV").await?;
+    let input = desk.wait_for("//input[@type='file']", SOON).await?;
+    input.send_keys(&file.to_string_lossy()).await?;
+    desk.wait_for_text("Rows ready to import: 2", SOON).await?;
+    desk.wait_for_text("Line 3: Not a phone number: 6 to 15 digits, spaces and + allowed.", SOON).await?;
+    // Nothing is imported until accepted.
+    ensure!(desk.text().await?.contains("No one here yet"), "nothing imported before accepting");
+    desk.screenshot("customers-import").await?;
+    desk.click_button("Import (2)").await?;
+    desk.wait_for_text("Imported: 2", SOON).await?;
+    desk.wait_until(SOON, "both customers listed, accents intact", |t| {
+        t.contains("José Núñez") && t.contains("María Peña") && !t.contains("Ana Gil")
+    })
+    .await?;
+    lobby.close().await
+}

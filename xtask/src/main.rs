@@ -383,7 +383,7 @@ fn soak(args: &[String]) -> Result<()> {
 
 // ---------------------------------------------------------------- fuzz
 
-const FUZZ_TARGETS: [&str; 3] = ["relay_decode", "client_frames", "document_chunks"];
+const FUZZ_TARGETS: [&str; 4] = ["relay_decode", "client_frames", "document_chunks", "csv_import"];
 
 fn fuzz(args: &[String]) -> Result<()> {
     let mut seconds = "60".to_owned();

@@ -36,6 +36,18 @@ pub fn Clients(
     let query = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);
     let creating = RwSignal::new(false);
+    let importing = RwSignal::new(false);
+    let export = move |_| {
+        let l = lang.get();
+        let header =
+            [SalesMsg::ClientCode, SalesMsg::Phone, SalesMsg::Email, SalesMsg::Notes].map(|m| m.text(l).to_owned());
+        let mut rows =
+            vec![std::iter::once(crate::i18n::Msg::FullName.text(l).to_owned()).chain(header).collect::<Vec<_>>()];
+        for c in everyone.with(|a| clients::active(a)) {
+            rows.push(vec![c.name, c.code, c.phone, c.email, c.notes]);
+        }
+        super::calendar::download_file("clients.csv", "text/csv;charset=utf-8", &frontdesk_core::export::csv(&rows));
+    };
     let shown = move || {
         let q = query.get();
         everyone.with(|all| if q.trim().chars().count() < 2 { clients::active(all) } else { clients::find(all, &q) })
@@ -49,8 +61,15 @@ pub fn Clients(
                             {move || crate::i18n::sales::people_word(site.with(|s| s.profile.as_ref().map(|p| p.kind.person()).unwrap_or(frontdesk_core::site::PersonNoun::Client)), lang.get())}
                             <span class="count">{move || everyone.with(|a| clients::active(a).len())}</span>
                         </h2>
-                        <button class="button button--primary" on:click=move |_| { creating.set(true); selected.set(None); }>{move || t(SalesMsg::NewClient)}</button>
+                        <div class="toolbar__group">
+                            <button class="button button--ghost" on:click=move |_| importing.update(|v| *v = !*v)>{move || t(SalesMsg::ImportCsv)}</button>
+                            <button class="button button--ghost" on:click=export>{move || t(SalesMsg::ExportCsv)}</button>
+                            <button class="button button--primary" on:click=move |_| { creating.set(true); selected.set(None); }>{move || t(SalesMsg::NewClient)}</button>
+                        </div>
                     </div>
+                    <Show when=move || importing.get()>
+                        <super::import::ImportCard device lang kind=super::import::Kind::Clients currency=site.with_untracked(super::sales::currency) on_close=Callback::new(move |()| importing.set(false))/>
+                    </Show>
                     <input class="field__input" type="search" autocomplete="off" aria-label=move || t(SalesMsg::FindClient)
                         placeholder=move || t(SalesMsg::FindClient) prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
                     <Show when=move || everyone.with(Vec::is_empty)>

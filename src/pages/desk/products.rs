@@ -20,12 +20,19 @@ pub fn ProductsCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -
     // None: closed; Some(None): a new product; Some(Some(p)): editing p.
     let editing = RwSignal::new(None::<Option<Product>>);
     let restocking = RwSignal::new(None::<String>);
+    let importing = RwSignal::new(false);
     view! {
         <section class="card" aria-labelledby="products-title">
             <div class="card__head">
                 <h2 id="products-title" class="card__title">{move || t(SalesMsg::Products)}</h2>
-                <button class="button button--ghost" on:click=move |_| editing.set(Some(None))>{move || t(SalesMsg::AddProduct)}</button>
+                <div class="toolbar__group">
+                    <button class="button button--ghost" on:click=move |_| importing.update(|v| *v = !*v)>{move || t(SalesMsg::ImportCsv)}</button>
+                    <button class="button button--ghost" on:click=move |_| editing.set(Some(None))>{move || t(SalesMsg::AddProduct)}</button>
+                </div>
             </div>
+            <Show when=move || importing.get()>
+                <super::import::ImportCard device lang kind=super::import::Kind::Products currency=site.with_untracked(currency) on_close=Callback::new(move |()| importing.set(false))/>
+            </Show>
             <Show when=move || catalog.with(|c| c.products.is_empty())>
                 <p class="card__empty">{move || t(SalesMsg::NoProductsYet)}</p>
             </Show>
