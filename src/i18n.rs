@@ -295,6 +295,9 @@ pub enum Msg {
     StateArrived,
     StateNoShow,
     StateCancelled,
+    InsuranceOptional,
+    YourInsurer,
+    MemberNumber,
 }
 
 impl Msg {
@@ -822,6 +825,12 @@ impl Msg {
             (StateNoShow, Es) => "No se presentó",
             (StateCancelled, En) => "Cancelled",
             (StateCancelled, Es) => "Cancelada",
+            (InsuranceOptional, En) => "Your insurance (optional)",
+            (InsuranceOptional, Es) => "Su seguro (opcional)",
+            (YourInsurer, En) => "Insurance company",
+            (YourInsurer, Es) => "Compañía de seguros",
+            (MemberNumber, En) => "Member number",
+            (MemberNumber, Es) => "Número de asegurado",
         }
     }
 }

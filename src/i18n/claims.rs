@@ -30,6 +30,8 @@ pub enum ClaimsMsg {
     History,
     BillCopay,
     Created,
+    InsuredArrivals,
+    StartClaim,
 }
 
 impl ClaimsMsg {
@@ -60,6 +62,8 @@ impl ClaimsMsg {
             History => ("History", "Historial"),
             BillCopay => ("Bill the copay", "Facturar el copago"),
             Created => ("Created", "Creada"),
+            InsuredArrivals => ("Today's arrivals with insurance", "Llegadas de hoy con seguro"),
+            StartClaim => ("Start a claim", "Iniciar reclamación"),
         };
         match lang {
             Lang::En => en,

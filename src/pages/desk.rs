@@ -347,7 +347,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 Tab::Calls => view! { <calls::Calls device today lang site log owner/> }.into_any(),
                 Tab::Rooms => view! { <rooms::Rooms device today lang site/> }.into_any(),
                 Tab::Team => view! { <team::Team device today lang site team owner/> }.into_any(),
-                Tab::Insurance => view! { <insurance::Insurance device lang site tab draft/> }.into_any(),
+                Tab::Insurance => view! { <insurance::Insurance device lang site tab draft board/> }.into_any(),
                 Tab::Clients => view! { <clients::Clients device today lang site ledger/> }.into_any(),
                 Tab::Orders => view! { <orders::Orders device today lang site ledger tab draft/> }.into_any(),
                 Tab::Billing => view! { <billing::Billing device today lang site ledger draft/> }.into_any(),

@@ -106,6 +106,8 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     let found = RwSignal::new(None::<Lookup>);
     let not_found = RwSignal::new(false);
     let accepted = RwSignal::new(false);
+    let insurer = RwSignal::new(String::new());
+    let member = RwSignal::new(String::new());
     let revision = device.with_value(|d| d.revision);
     // What the kiosk document says: services, hosts, the business and its terms.
     let front = Memo::new(move |_| {
@@ -135,6 +137,8 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         found.set(None);
         not_found.set(false);
         accepted.set(false);
+        insurer.set(String::new());
+        member.set(String::new());
         lang.set(default_lang);
         step.set(Step::Welcome);
     };
@@ -198,7 +202,8 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
             now_ms(),
             &kiosk_id,
         )
-        .map(|c| c.for_booking(appointment.map(|a| a.booking)).with_consent(consent_version));
+        .map(|c| c.for_booking(appointment.map(|a| a.booking)).with_consent(consent_version))
+        .and_then(|c| c.with_insurance(&insurer.get_untracked(), &member.get_untracked()));
         match check_in {
             Ok(check_in) => {
                 let chunk = check_in.to_inbox_chunk();
@@ -214,6 +219,8 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 phone.set(String::new());
                 found.set(None);
                 accepted.set(false);
+                insurer.set(String::new());
+                member.set(String::new());
                 touch();
                 step.set(Step::Thanks { name: shown_name, ticket });
             }
@@ -413,6 +420,21 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                             None => { let d = detail.get(); (!d.trim().is_empty()).then(|| format!(" · {}", d.trim())) }
                         }}</dd>
                 </dl>
+                <Show when=move || front.with(|f| f.0.as_ref().is_some_and(|f| f.kind.has(frontdesk_core::site::Module::Insurance)))>
+                    <fieldset class="kiosk-insurance">
+                        <legend>{move || t(Msg::InsuranceOptional)}</legend>
+                        <label class="field">
+                            <span class="field__label">{move || t(Msg::YourInsurer)}</span>
+                            <input class="field__input kiosk-input" type="text" autocomplete="off" maxlength="60"
+                                prop:value=insurer on:input=move |ev| { touch(); insurer.set(event_target_value(&ev)) }/>
+                        </label>
+                        <label class="field">
+                            <span class="field__label">{move || t(Msg::MemberNumber)}</span>
+                            <input class="field__input kiosk-input" type="text" autocomplete="off" maxlength="40"
+                                prop:value=member on:input=move |ev| { touch(); member.set(event_target_value(&ev)) }/>
+                        </label>
+                    </fieldset>
+                </Show>
                 <label class="consent">
                     <input type="checkbox" prop:checked=accepted on:change=move |ev| { touch(); accepted.set(event_target_checked(&ev)) }/>
                     <span>

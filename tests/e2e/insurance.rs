@@ -1,7 +1,7 @@
 //! Insurance paperwork: a claim created on one tablet moves through the insurer's workflow on
 //! another, refusing to go out with documents missing.
 
-use anyhow::Result;
+use anyhow::{Result, ensure};
 
 use crate::harness::Lobby;
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
@@ -20,13 +20,30 @@ async fn a_claim_moves_through_its_workflow_across_tablets() -> Result<()> {
     manager.close().await?;
     let (front, back) = (&lobby.desks[0], &lobby.desks[1]);
 
+    // Ana checks in at the kiosk and gives her insurance there.
+    let kiosk = &lobby.kiosk;
+    kiosk.wait_for_text("Clínica Sol", SOON).await?;
+    kiosk.click_button("Check in").await?;
+    kiosk.type_into("What is your name?", "Ana Gil").await?;
+    kiosk.click_button("Next").await?;
+    kiosk.click_button("I'd like a service").await?;
+    kiosk.click_button("Next").await?;
+    kiosk.wait_for_text("Your insurance (optional)", SOON).await?;
+    kiosk.type_into("Insurance company", "Sanitas").await?;
+    kiosk.type_into("Member number", "SN-4471").await?;
+    kiosk.click_labelled_checkbox("I accept").await?;
+    kiosk.click_button("Confirm check-in").await?;
+    kiosk.click_button("Done").await?;
+    kiosk.wait_until_synced(SOON).await?;
+    ensure!(kiosk.traces_of("SN-4471").await?.is_empty(), "the kiosk keeps no trace of the member number");
+    front.wait_for_text("Sanitas · SN-4471", SOON).await?;
+
     front.click_button("Insurance").await?;
     front.wait_for_text("New claim", SOON).await?;
     front.click_button("Create claim").await?;
     front.wait_for_text("The patient's name is required.", SOON).await?;
-    front.type_into("Patient", "Ana Gil").await?;
-    front.type_into("Insurer", "Sanitas").await?;
-    front.type_into("Member number", "SN-4471").await?;
+    // The claim starts from her arrival: name, insurer and member number filled in.
+    front.click_in_row("Ana Gil", "Start a claim").await?;
     front.type_into("Visit (what and when)", "Check-up, 26 Nov").await?;
     front.type_into("Amount claimed (EUR)", "60").await?;
     front.type_into("Copay at the desk (EUR)", "10").await?;

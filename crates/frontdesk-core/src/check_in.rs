@@ -36,9 +36,15 @@ pub struct CheckIn {
     /// The device that recorded it.
     pub device: String,
     /// The booking they checked in for, when the kiosk found it (by code, or name and phone).
+    /// (Fields added after the first release read as empty from older check-ins.)
+    #[autosurgeon(missing = "Default::default")]
     pub booking: Option<String>,
     /// The version of the terms they accepted on screen.
+    #[autosurgeon(missing = "Default::default")]
     pub consent: Option<String>,
+    /// Their insurer and member number, if they gave them (a medical office): "Sanitas · SN-4471".
+    #[autosurgeon(missing = "Default::default")]
+    pub insurance: Option<String>,
 }
 
 /// Why a check-in was refused.
@@ -83,6 +89,7 @@ impl CheckIn {
             device: device.to_owned(),
             booking: None,
             consent: None,
+            insurance: None,
         })
     }
 
@@ -94,6 +101,21 @@ impl CheckIn {
     /// Records which version of the terms the visitor accepted.
     pub fn with_consent(self, version: &str) -> CheckIn {
         CheckIn { consent: Some(version.to_owned()), ..self }
+    }
+
+    /// Adds the insurer and member number the visitor typed (both empty: none).
+    pub fn with_insurance(self, insurer: &str, member: &str) -> Result<CheckIn, CheckInError> {
+        let (insurer, member) = (collapse_spaces(insurer), collapse_spaces(member));
+        if insurer.chars().count() > 60 || member.chars().count() > 40 {
+            return Err(CheckInError::DetailTooLong);
+        }
+        let insurance = match (insurer.is_empty(), member.is_empty()) {
+            (true, true) => None,
+            (false, true) => Some(insurer),
+            (true, false) => Some(member),
+            (false, false) => Some(format!("{insurer} · {member}")),
+        };
+        Ok(CheckIn { insurance, ..self })
     }
 
     /// Encodes the check-in as a standalone inbox chunk.
@@ -161,6 +183,28 @@ mod tests {
             CheckIn::new(visit(1), &long, VisitReason::WalkIn, "", "A".into(), 5, "k"),
             Err(CheckInError::NameTooLong)
         );
+    }
+
+    #[test]
+    fn insurance_is_optional_and_old_check_ins_without_it_still_read() {
+        let c = CheckIn::new(visit(4), "Ana", VisitReason::Appointment, "", "A".into(), 1, "k").unwrap();
+        assert_eq!(c.clone().with_insurance(" ", "").unwrap().insurance, None);
+        assert_eq!(
+            c.clone().with_insurance("Sanitas", " SN-4471 ").unwrap().insurance.as_deref(),
+            Some("Sanitas · SN-4471")
+        );
+        assert_eq!(c.clone().with_insurance(&"x".repeat(61), "").unwrap_err(), CheckInError::DetailTooLong);
+        // A check-in written by an app from before the field existed.
+        let mut doc = automerge::AutoCommit::new();
+        let old = doc.put_object(automerge::ROOT, c.id.as_str(), automerge::ObjType::Map).unwrap();
+        for (k, v) in [("id", c.id.as_str()), ("name", "Ana"), ("detail", ""), ("ticket", "A"), ("device", "k")] {
+            doc.put(&old, k, v).unwrap();
+        }
+        doc.put(&old, "at_ms", 1i64).unwrap();
+        autosurgeon::reconcile_prop(&mut doc, &old, "reason", VisitReason::Appointment).unwrap();
+        let read = check_ins(doc.document());
+        assert_eq!(read.len(), 1, "an old check-in is still read");
+        assert_eq!(read[0].insurance, None);
     }
 
     #[test]

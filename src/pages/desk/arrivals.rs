@@ -195,6 +195,7 @@ fn VisitCard(
             <div class="visit-card__body">
                 <span class="visit-card__name">{entry.check_in.name.clone()}</span>
                 <span class="visit-card__reason">{move || t(reason_msg(reason))}{(!detail.is_empty()).then(|| format!(" · {detail}"))}</span>
+                {entry.check_in.insurance.clone().map(|i| view! { <span class="visit-card__insurance">{i}</span> })}
                 <span class="visit-card__wait">
                     {move || if status == VisitStatus::Waiting { t(Msg::WaitingFor) } else { t(Msg::Waited) }}" "
                     {move || format_wait(wait(), lang.get())}

@@ -32,6 +32,14 @@ fn pill(status: ClaimStatus) -> &'static str {
     }
 }
 
+/// A claim started from a kiosk arrival: the patient and the cover they typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Start {
+    pub patient: String,
+    pub insurer: String,
+    pub member: String,
+}
+
 #[component]
 pub fn Insurance(
     device: DeviceRef,
@@ -39,7 +47,9 @@ pub fn Insurance(
     site: Memo<Site>,
     tab: RwSignal<Tab>,
     draft: RwSignal<Option<Draft>>,
+    board: Memo<Vec<frontdesk_core::BoardEntry>>,
 ) -> impl IntoView {
+    let start = RwSignal::new(None::<Start>);
     let t = move |m: ClaimsMsg| m.text(lang.get());
     let revision = device.with_value(|d| d.revision);
     let all = Memo::new(move |_| {
@@ -50,8 +60,34 @@ pub fn Insurance(
     view! {
         <div class="page insurance">
             <div class="calls__grid">
-                <NewClaim device lang site on_created=Callback::new(move |id| open.set(Some(id)))/>
+                <NewClaim device lang site start on_created=Callback::new(move |id| open.set(Some(id)))/>
                 <div class="calls__side">
+                    {move || {
+                        let arrived: Vec<(String, String)> = board.with(|b| b.iter().filter_map(|e| e.check_in.insurance.clone().map(|i| (e.check_in.name.clone(), i))).collect());
+                        (!arrived.is_empty()).then(|| view! {
+                            <section class="card" aria-labelledby="insured-arrivals-title">
+                                <h2 id="insured-arrivals-title" class="card__title">{move || t(ClaimsMsg::InsuredArrivals)}</h2>
+                                <ul class="rows">
+                                    {arrived.into_iter().map(|(name, cover)| {
+                                        let (insurer, member) = match cover.split_once(" · ") {
+                                            Some((i, m)) => (i.to_owned(), m.to_owned()),
+                                            None => (cover.clone(), String::new()),
+                                        };
+                                        let s = Start { patient: name.clone(), insurer, member };
+                                        view! {
+                                            <li class="row">
+                                                <div class="row__main">
+                                                    <span class="row__title"><span>{name}</span></span>
+                                                    <span class="row__sub">{cover}</span>
+                                                </div>
+                                                <button class="button button--ghost" on:click=move |_| start.set(Some(s.clone()))>{move || t(ClaimsMsg::StartClaim)}</button>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        })
+                    }}
                     <section class="card" aria-labelledby="waiting-claims-title">
                         <h2 id="waiting-claims-title" class="card__title">{move || t(ClaimsMsg::WaitingForAction)}
                             <span class="count">{move || all.with(|a| insurance::waiting_for_action(a).len())}</span></h2>
@@ -105,7 +141,13 @@ pub fn Insurance(
 }
 
 #[component]
-fn NewClaim(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>, on_created: Callback<String>) -> impl IntoView {
+fn NewClaim(
+    device: DeviceRef,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    start: RwSignal<Option<Start>>,
+    on_created: Callback<String>,
+) -> impl IntoView {
     let t = move |m: ClaimsMsg| m.text(lang.get());
     let revision = device.with_value(|d| d.revision);
     let people = Memo::new(move |_| {
@@ -115,6 +157,15 @@ fn NewClaim(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>, on_create
     let fields: [RwSignal<String>; 8] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let [patient, insurer, plan, member, holder, visit, amount, copay] = fields;
     let papers = RwSignal::new(vec![true, true, false]);
+    // A claim started from an arrival fills in what the patient typed at the kiosk.
+    Effect::new(move |_| {
+        if let Some(s) = start.get() {
+            patient.set(s.patient);
+            insurer.set(s.insurer);
+            member.set(s.member);
+            start.set(None);
+        }
+    });
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
