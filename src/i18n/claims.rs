@@ -32,6 +32,10 @@ pub enum ClaimsMsg {
     Created,
     InsuredArrivals,
     StartClaim,
+    CardPhoto,
+    TakePhoto,
+    RetakePhoto,
+    PhotoUnreadable,
 }
 
 impl ClaimsMsg {
@@ -64,6 +68,10 @@ impl ClaimsMsg {
             Created => ("Created", "Creada"),
             InsuredArrivals => ("Today's arrivals with insurance", "Llegadas de hoy con seguro"),
             StartClaim => ("Start a claim", "Iniciar reclamación"),
+            CardPhoto => ("Photo of the insurance card", "Foto de la tarjeta del seguro"),
+            TakePhoto => ("Photo of the card", "Foto de la tarjeta"),
+            RetakePhoto => ("New photo of the card", "Nueva foto de la tarjeta"),
+            PhotoUnreadable => ("That picture could not be read.", "No se pudo leer esa imagen."),
         };
         match lang {
             Lang::En => en,

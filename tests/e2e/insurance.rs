@@ -62,6 +62,19 @@ async fn a_claim_moves_through_its_workflow_across_tablets() -> Result<()> {
     front.wait_until(SOON, "both documents received", |t| !t.contains("Missing")).await?;
     front.click_button("Submit to insurer").await?;
     front.wait_for_text("Mark approved", SOON).await?;
+    // A photo of the card (from the tablet's camera; here a file) reaches the other tablet.
+    let dir = tempfile::tempdir()?;
+    let card = dir.path().join("card.svg");
+    std::fs::write(
+        &card,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="856" height="540"><rect width="856" height="540" rx="40" fill="#0f766e"/><text x="60" y="140" font-size="72" font-family="sans-serif" fill="white">SANITAS</text><text x="60" y="420" font-size="48" font-family="monospace" fill="white">SN-4471</text></svg>"##,
+    )?;
+    front
+        .wait_for("//section[contains(@class,'claim')]//input[@type='file']", SOON)
+        .await?
+        .send_keys(&card.to_string_lossy())
+        .await?;
+    front.wait_for("//img[contains(@class,'claim__card')]", SOON).await?;
     front.screenshot("insurance-claim").await?;
 
     // The other tablet sees it submitted; the insurer asks for something.
@@ -69,6 +82,11 @@ async fn a_claim_moves_through_its_workflow_across_tablets() -> Result<()> {
     back.wait_until(SOON, "the claim on the other tablet", |t| t.contains("Ana Gil") && t.contains("Submitted"))
         .await?;
     back.click_in_row("Ana Gil", "Open").await?;
+    let photo = back.wait_for("//img[contains(@class,'claim__card')]", SOON).await?;
+    ensure!(
+        photo.attr("src").await?.unwrap_or_default().starts_with("data:image/jpeg;base64,"),
+        "the card photo on the other tablet"
+    );
     back.click_button("Insurer needs information").await?;
     back.wait_for_text("Write what the insurer needs.", SOON).await?;
     back.type_into("Note (what the insurer said)", "Referral date missing").await?;

@@ -261,6 +261,45 @@ pub fn waiting_for_action(all: &[ClaimView]) -> Vec<&ClaimView> {
     out
 }
 
+/// A photo of the insurance card, taken with the tablet's camera, in its own document
+/// (`cardphoto/<claim id>`) so the claims document stays small and a tablet loads a photo only
+/// when it opens the claim.
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct CardPhoto {
+    /// A `data:image/jpeg;base64,…` URL, scaled down on the tablet before saving.
+    pub data_url: String,
+    pub by: String,
+    pub at_ms: i64,
+}
+
+/// Largest photo kept (the tablet scales it to about 1,000 pixels across first).
+pub const MAX_PHOTO: usize = 1_500_000;
+
+pub fn photo_doc(claim: &str) -> String {
+    format!("cardphoto/{claim}")
+}
+
+/// Checks a photo from the tablet: a JPEG or PNG data URL, not too large.
+pub fn check_photo(data_url: &str) -> Result<(), String> {
+    let image = data_url.starts_with("data:image/jpeg;base64,") || data_url.starts_with("data:image/png;base64,");
+    if !image {
+        return Err("not an image".into());
+    }
+    if data_url.len() > MAX_PHOTO {
+        return Err("the photo is too large".into());
+    }
+    Ok(())
+}
+
+pub fn put_photo(doc: &mut AutoCommit, photo: &CardPhoto) -> Result<(), String> {
+    check_photo(&photo.data_url)?;
+    records::put(doc, "photo", "card", photo)
+}
+
+pub fn photo(doc: &Automerge) -> Option<CardPhoto> {
+    records::get(doc, "photo", "card")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +321,18 @@ mod tests {
             copay: "10".into(),
             papers: vec!["Insurance card".into(), "Referral".into(), " ".into()],
         }
+    }
+
+    #[test]
+    fn card_photos_are_images_of_bounded_size() {
+        assert!(check_photo("data:image/jpeg;base64,/9j/4AAQ").is_ok());
+        assert!(check_photo("data:text/html;base64,PHNjcmlwdD4=").is_err());
+        assert!(check_photo(&format!("data:image/png;base64,{}", "A".repeat(MAX_PHOTO))).is_err());
+        let mut doc = AutoCommit::new();
+        let p = CardPhoto { data_url: "data:image/png;base64,iVBOR".into(), by: "D".into(), at_ms: 1 };
+        put_photo(&mut doc, &p).unwrap();
+        assert_eq!(photo(doc.document()), Some(p));
+        assert_eq!(photo_doc("k"), "cardphoto/k");
     }
 
     #[test]

@@ -22,6 +22,28 @@ fn save(
     device.get_value().change_soon(insurance::DOC.to_owned(), "a claim", edit, done);
 }
 
+/// Reads a photo the tablet's camera (or a file) gave, scales it to at most 1,000 pixels across,
+/// and returns it as a JPEG data URL.
+async fn scaled_photo(file: web_sys::File) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let url = web_sys::Url::create_object_url_with_blob(&file).ok()?;
+    let img = web_sys::HtmlImageElement::new().ok()?;
+    img.set_src(&url);
+    let decoded = wasm_bindgen_futures::JsFuture::from(img.decode()).await;
+    let _ = web_sys::Url::revoke_object_url(&url);
+    decoded.ok()?;
+    let (w, h) = (img.natural_width().max(1) as f64, img.natural_height().max(1) as f64);
+    let scale = (1000.0 / w.max(h)).min(1.0);
+    let (cw, ch) = ((w * scale).round().max(1.0), (h * scale).round().max(1.0));
+    let canvas =
+        web_sys::window()?.document()?.create_element("canvas").ok()?.dyn_into::<web_sys::HtmlCanvasElement>().ok()?;
+    canvas.set_width(cw as u32);
+    canvas.set_height(ch as u32);
+    let ctx = canvas.get_context("2d").ok()??.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()?;
+    ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, cw, ch).ok()?;
+    canvas.to_data_url_with_type_and_encoder_options("image/jpeg", &wasm_bindgen::JsValue::from_f64(0.72)).ok()
+}
+
 fn pill(status: ClaimStatus) -> &'static str {
     match status {
         ClaimStatus::Draft => "pill pill--booked",
@@ -346,6 +368,45 @@ fn ClaimCard(
         }
     };
     let missing = c.missing().len();
+    // The card photo lives in its own document, loaded when the claim is opened.
+    let photo_doc = insurance::photo_doc(&c.id);
+    {
+        let dev = device.get_value();
+        let doc = photo_doc.clone();
+        leptos::task::spawn_local(async move { dev.follow(vec![doc]).await });
+    }
+    let revision = device.with_value(|d| d.revision);
+    let photo = Memo::new({
+        let doc = photo_doc.clone();
+        move |_| {
+            revision.track();
+            device.with_value(|d| d.read(&doc, insurance::photo)).flatten()
+        }
+    });
+    let on_photo = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let doc = photo_doc.clone();
+        leptos::task::spawn_local(async move {
+            let Some(data_url) = scaled_photo(file).await else {
+                error.set(Some(t(ClaimsMsg::PhotoUnreadable).to_owned()));
+                return;
+            };
+            let stamp = device.with_value(|d| d.stamp());
+            let p = insurance::CardPhoto { data_url, by: stamp.by, at_ms: stamp.at_ms };
+            device.get_value().change_soon(
+                doc,
+                "a card photo",
+                move |d| insurance::put_photo(d, &p),
+                move |r| {
+                    if let Err(e) = r {
+                        error.set(Some(e));
+                    }
+                },
+            );
+        });
+    };
     view! {
         <section class="card claim" aria-labelledby="claim-title">
             <div class="card__head">
@@ -374,6 +435,13 @@ fn ClaimCard(
                     }).collect_view()}
                 </div>
             </fieldset>
+            <div class="claim__photo">
+                {move || photo.get().map(|p| view! { <img class="claim__card" src=p.data_url alt=move || t(ClaimsMsg::CardPhoto)/> })}
+                <label class="button button--ghost claim__photo-button">
+                    {move || t(if photo.with(Option::is_some) { ClaimsMsg::RetakePhoto } else { ClaimsMsg::TakePhoto })}
+                    <input class="visually-hidden" type="file" accept="image/*" capture="environment" on:change=on_photo/>
+                </label>
+            </div>
             {(!status.next().is_empty()).then(|| view! {
                 <label class="field">
                     <span class="field__label">{move || t(ClaimsMsg::Note)}</span>
