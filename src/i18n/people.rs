@@ -91,6 +91,7 @@ pub enum PeopleMsg {
     RemoveShift,
     Who,
     Day,
+    OpenClaims,
 }
 
 impl PeopleMsg {
@@ -178,6 +179,7 @@ impl PeopleMsg {
             RemoveShift => ("Remove the shift of", "Quitar el turno de"),
             Who => ("Who", "Quién"),
             Day => ("Day", "Día"),
+            OpenClaims => ("Open insurance claims", "Reclamaciones abiertas"),
             Value => ("Value", "Valor"),
             SaltPending => (
                 "The kiosk's PIN list is being prepared: try again in a moment.",

@@ -17,7 +17,6 @@ async fn a_claim_moves_through_its_workflow_across_tablets() -> Result<()> {
     manager.click_button("Save profile").await?;
     manager.wait_for_text("Saved", SOON).await?;
     manager.wait_until_synced(SOON).await?;
-    manager.close().await?;
     let (front, back) = (&lobby.desks[0], &lobby.desks[1]);
 
     // Ana checks in at the kiosk and gives her insurance there.
@@ -96,6 +95,10 @@ async fn a_claim_moves_through_its_workflow_across_tablets() -> Result<()> {
     })
     .await?;
 
+    // The manager's report counts it among the open claims.
+    manager.click_button("Reports").await?;
+    manager.wait_until(SOON, "one open claim in the report", |t| t.contains("Open insurance claims\n1")).await?;
+
     // Back at the front: resubmitted, then approved; the history keeps every step and note.
     front.wait_until(SOON, "the request on the first tablet", |t| t.contains("Referral date missing")).await?;
     front.click_button("Submit to insurer").await?;
@@ -107,6 +110,8 @@ async fn a_claim_moves_through_its_workflow_across_tablets() -> Result<()> {
         .await?;
     }
     back.screenshot("insurance-approved").await?;
+    manager.wait_until(SOON, "no open claim once approved", |t| t.contains("Open insurance claims\n0")).await?;
+    manager.close().await?;
     // The copay is billed at the desk.
     front.click_button("Bill the copay").await?;
     front

@@ -146,7 +146,10 @@ async fn an_order_taken_on_one_tablet_is_invoiced_paid_and_printed_on_another() 
     manager.click_button("Reports").await?;
     manager
         .wait_until(SOON, "the report with the day's data", |t| {
-            t.contains("Visits\n1") && t.contains("Products\n30.25 EUR") && t.contains("Cash\n30.25 EUR")
+            t.contains("Visits\n1")
+                && t.contains("Products\n30.25 EUR")
+                && t.contains("Cash\n30.25 EUR")
+                && t.contains("Open insurance claims\n0")
         })
         .await?;
     manager.screenshot("reports").await?;
@@ -227,7 +230,7 @@ async fn a_duplicate_customer_is_merged_and_their_account_shows_orders_invoices_
     back.select_option("Find by name, phone or code", "Ana Gil · 600 111 222").await?;
     back.click_button("Merge into this one").await?;
     for desk in [front, back] {
-        desk.wait_until(SOON, "one Ana with both details", |t| t.contains("Customers\n1\nNew")).await?;
+        desk.wait_until(SOON, "one Ana with both details", |t| t.contains("Customers\n1\nImport CSV")).await?;
     }
     back.wait_until(SOON, "the kept record holds the phone and the email", |t| {
         t.contains("600 111 222") && t.contains("ana@example.es")

@@ -121,6 +121,20 @@ pub fn Reports(
             )
         })
     });
+    let open_claims = Memo::new(move |_| {
+        revision.track();
+        device
+            .with_value(|d| d.read(frontdesk_core::insurance::DOC, frontdesk_core::insurance::claims))
+            .unwrap_or_default()
+            .iter()
+            .filter(|c| {
+                !matches!(
+                    c.status,
+                    frontdesk_core::insurance::ClaimStatus::Approved | frontdesk_core::insurance::ClaimStatus::Denied
+                )
+            })
+            .count()
+    });
     let money = move |minor: i64| format_money(minor, &site.with(currency), lang.get());
     let wait = move |ms: Option<i64>| ms.map(|m| format_wait(m, lang.get())).unwrap_or_else(|| "—".into());
     let download = move |_| {
@@ -135,6 +149,7 @@ pub fn Reports(
         rows.push(vec![t(PeopleMsg::LongestWait).into(), wait(r.longest_wait_ms)]);
         rows.push(vec![t(PeopleMsg::NoShows).into(), r.no_shows.to_string()]);
         rows.push(vec![t(PeopleMsg::Bookings).into(), r.bookings.to_string()]);
+        rows.push(vec![t(PeopleMsg::OpenClaims).into(), open_claims.get().to_string()]);
         for (day, n) in &r.visits_per_day {
             rows.push(vec![format!("{} {day}", t(PeopleMsg::Visits)), n.to_string()]);
         }
@@ -169,6 +184,7 @@ pub fn Reports(
                 <div class="stat"><span class="stat__label">{move || t(PeopleMsg::AverageWait)}</span><span class="stat__value">{move || wait(report.with(|r| r.average_wait_ms))}</span></div>
                 <div class="stat"><span class="stat__label">{move || t(PeopleMsg::LongestWait)}</span><span class="stat__value">{move || wait(report.with(|r| r.longest_wait_ms))}</span></div>
                 <div class="stat"><span class="stat__label">{move || t(PeopleMsg::NoShows)}</span><span class="stat__value">{move || report.with(|r| format!("{} / {}", r.no_shows, r.bookings))}</span></div>
+                <div class="stat"><span class="stat__label">{move || t(PeopleMsg::OpenClaims)}</span><span class="stat__value">{move || open_claims.get()}</span></div>
             </div>
             <div class="report-grid">
                 <section class="card" aria-labelledby="per-day-title">
