@@ -243,6 +243,13 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 }>{move || label.text(lang.get())}</button>
         }
     };
+    // Each screen starts at its top, not where the last one was scrolled to.
+    let open_tab = move |which: Tab| {
+        tab.set(which);
+        if let Some(window) = web_sys::window() {
+            window.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    };
     let t = move |msg: Msg| msg.text(lang.get());
     let tab_button = move |which: Tab, label: Msg| {
         view! {
@@ -293,7 +300,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                         </button>
                         <button class="tab" class:tab--active=move || tab.get() == Tab::Team
                             aria-pressed=move || (tab.get() == Tab::Team).to_string()
-                            on:click=move |_| tab.set(Tab::Team)>
+                            on:click=move |_| open_tab(Tab::Team)>
                             <span>{move || crate::i18n::PeopleMsg::TeamTab.text(lang.get())}</span>
                             <Show when=move || { my_tasks() > 0 }>
                                 <span class="badge" aria-label=move || crate::i18n::PeopleMsg::MyTasks.text(lang.get())>{my_tasks}</span>
@@ -302,7 +309,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                         <Show when=move || site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Insurance)))>
                             <button class="tab" class:tab--active=move || tab.get() == Tab::Insurance
                                 aria-pressed=move || (tab.get() == Tab::Insurance).to_string()
-                                on:click=move |_| tab.set(Tab::Insurance)>{move || crate::i18n::claims::ClaimsMsg::Tab.text(lang.get())}</button>
+                                on:click=move |_| open_tab(Tab::Insurance)>{move || crate::i18n::claims::ClaimsMsg::Tab.text(lang.get())}</button>
                         </Show>
                         <Show when=move || sells.get()>
                             {sales_tab(Tab::Orders, crate::i18n::SalesMsg::OrdersTab)}
@@ -311,10 +318,10 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                         <Show when=move || role.get() == "manager">
                             <button class="tab" class:tab--active=move || tab.get() == Tab::Payroll
                                 aria-pressed=move || (tab.get() == Tab::Payroll).to_string()
-                                on:click=move |_| tab.set(Tab::Payroll)>{move || crate::i18n::PeopleMsg::PayrollTab.text(lang.get())}</button>
+                                on:click=move |_| open_tab(Tab::Payroll)>{move || crate::i18n::PeopleMsg::PayrollTab.text(lang.get())}</button>
                             <button class="tab" class:tab--active=move || tab.get() == Tab::Reports
                                 aria-pressed=move || (tab.get() == Tab::Reports).to_string()
-                                on:click=move |_| tab.set(Tab::Reports)>{move || crate::i18n::PeopleMsg::ReportsTab.text(lang.get())}</button>
+                                on:click=move |_| open_tab(Tab::Reports)>{move || crate::i18n::PeopleMsg::ReportsTab.text(lang.get())}</button>
                             {tab_button(Tab::Business, Msg::Business)}
                         </Show>
                     </nav>
