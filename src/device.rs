@@ -164,32 +164,41 @@ impl Device {
         if new.is_empty() {
             return;
         }
-        let stored = match self.store.load_docs(&new, &[]).await {
+        // Every name is subscribed, whether storage held it or not.
+        self.load_stored(&new, &[]).await;
+        let effects = {
+            let mut state = self.state.borrow_mut();
+            new.iter().flat_map(|name| state.client.subscribe(name)).collect::<Vec<_>>()
+        };
+        self.revision.update(|r| *r += 1);
+        self.run(effects);
+    }
+
+    /// Loads from storage the documents named, or under the prefixes, that are not held yet, and
+    /// sets their cursors; returns the names loaded (not yet subscribed).
+    async fn load_stored(&self, names: &[String], prefixes: &[String]) -> Vec<String> {
+        let stored = match self.store.load_docs(names, prefixes).await {
             Ok(stored) => stored,
             Err(err) => {
                 leptos::logging::warn!("could not read stored documents: {err}");
                 Vec::new()
             }
         };
-        let effects = {
-            let mut state = self.state.borrow_mut();
-            let mut effects = Vec::new();
-            for doc in stored {
-                if state.client.cursor(&doc.name).is_some() {
-                    continue;
-                }
-                match state.replica.load(&doc.name, &doc.bytes) {
-                    Ok(()) => state.client.set_cursor(&doc.name, doc.cursor),
-                    Err(err) => leptos::logging::warn!("stored document {} unreadable: {err}", doc.name),
-                }
+        let mut state = self.state.borrow_mut();
+        let mut loaded = Vec::new();
+        for doc in stored {
+            if state.client.cursor(&doc.name).is_some() {
+                continue;
             }
-            for name in &new {
-                effects.extend(state.client.subscribe(name));
+            match state.replica.load(&doc.name, &doc.bytes) {
+                Ok(()) => {
+                    state.client.set_cursor(&doc.name, doc.cursor);
+                    loaded.push(doc.name);
+                }
+                Err(err) => leptos::logging::warn!("stored document {} unreadable: {err}", doc.name),
             }
-            effects
-        };
-        self.revision.update(|r| *r += 1);
-        self.run(effects);
+        }
+        loaded
     }
 
     /// Starts watching for documents under `prefix` (a manager's time clocks): loads those
@@ -198,27 +207,12 @@ impl Device {
         if self.state.borrow().watches.contains(&prefix) {
             return;
         }
-        let stored = match self.store.load_docs(&[], std::slice::from_ref(&prefix)).await {
-            Ok(stored) => stored,
-            Err(err) => {
-                leptos::logging::warn!("could not read stored documents: {err}");
-                Vec::new()
-            }
-        };
+        let loaded = self.load_stored(&[], std::slice::from_ref(&prefix)).await;
         let effects = {
             let mut state = self.state.borrow_mut();
             let mut effects = Vec::new();
-            for doc in stored {
-                if state.client.cursor(&doc.name).is_some() {
-                    continue;
-                }
-                match state.replica.load(&doc.name, &doc.bytes) {
-                    Ok(()) => {
-                        state.client.set_cursor(&doc.name, doc.cursor);
-                        effects.extend(state.client.subscribe(&doc.name));
-                    }
-                    Err(err) => leptos::logging::warn!("stored document {} unreadable: {err}", doc.name),
-                }
+            for name in &loaded {
+                effects.extend(state.client.subscribe(name));
             }
             state.watches.push(prefix.clone());
             effects.extend(state.client.watch(&prefix));

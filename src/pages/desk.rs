@@ -28,7 +28,7 @@ use leptos::prelude::*;
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::status_bar::{StatusBar, StorageBanner};
 use crate::device::{now_ms, random_bytes};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Lang, Msg, PeopleMsg, SalesMsg};
 use crate::settings::Mode;
 
 pub use arrivals::format_date;
@@ -118,6 +118,34 @@ fn publish_kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, bo
             busy.set_value(false);
         });
     });
+}
+
+/// A section of the desk in the top bar; opening one starts it at its top (not where the last one
+/// was scrolled to). A `badge` above zero shows a count (messages, tasks for this tablet's owner).
+#[component]
+fn TabButton(
+    tab: RwSignal<Tab>,
+    which: Tab,
+    #[prop(into)] label: Signal<&'static str>,
+    #[prop(optional, into)] badge: Option<Signal<usize>>,
+    #[prop(optional, into)] badge_label: Option<Signal<&'static str>>,
+) -> impl IntoView {
+    let count = move || badge.map(|b| b.get()).unwrap_or(0);
+    view! {
+        <button class="tab" class:tab--active=move || tab.get() == which
+            aria-pressed=move || (tab.get() == which).to_string()
+            on:click=move |_| {
+                tab.set(which);
+                if let Some(window) = web_sys::window() {
+                    window.scroll_to_with_x_and_y(0.0, 0.0);
+                }
+            }>
+            <span>{move || label.get()}</span>
+            <Show when=move || { count() > 0 }>
+                <span class="badge" aria-label=move || badge_label.map(|l| l.get()).unwrap_or_default()>{count}</span>
+            </Show>
+        </button>
+    }
 }
 
 /// The business as the `site` document says, re-read when any document changes.
@@ -231,38 +259,12 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             .with_value(|d| d.read(frontdesk_core::catalog::DOC, |c| !frontdesk_core::catalog::products(c).is_empty()))
             .unwrap_or(false)
     });
-    let sales_tab = move |which: Tab, label: crate::i18n::SalesMsg| {
-        view! {
-            <button class="tab" class:tab--active=move || tab.get() == which
-                aria-pressed=move || (tab.get() == which).to_string()
-                on:click=move |_| {
-                    tab.set(which);
-                    if let Some(window) = web_sys::window() {
-                        window.scroll_to_with_x_and_y(0.0, 0.0);
-                    }
-                }>{move || label.text(lang.get())}</button>
-        }
-    };
-    // Each screen starts at its top, not where the last one was scrolled to.
-    let open_tab = move |which: Tab| {
-        tab.set(which);
-        if let Some(window) = web_sys::window() {
-            window.scroll_to_with_x_and_y(0.0, 0.0);
-        }
-    };
     let t = move |msg: Msg| msg.text(lang.get());
     let tab_button = move |which: Tab, label: Msg| {
-        view! {
-            <button class="tab" class:tab--active=move || tab.get() == which
-                aria-pressed=move || (tab.get() == which).to_string()
-                on:click=move |_| {
-                    tab.set(which);
-                    // Each screen starts at its top, not where the last one was scrolled to.
-                    if let Some(window) = web_sys::window() {
-                        window.scroll_to_with_x_and_y(0.0, 0.0);
-                    }
-                }>{move || t(label)}</button>
-        }
+        view! { <TabButton tab which label=Signal::derive(move || t(label))/> }
+    };
+    let has = move |module: frontdesk_core::site::Module| {
+        site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(module)))
     };
     view! {
         <div class="desk" lang=move || lang.get().code()>
@@ -272,56 +274,27 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                     <nav class="tabs" aria-label=move || t(Msg::DeskSections)>
                         {tab_button(Tab::Arrivals, Msg::Arrivals)}
                         {tab_button(Tab::Calendar, Msg::Calendar)}
-                        <button class="tab" class:tab--active=move || tab.get() == Tab::Calls
-                            aria-pressed=move || (tab.get() == Tab::Calls).to_string()
-                            on:click=move |_| {
-                                tab.set(Tab::Calls);
-                                if let Some(window) = web_sys::window() {
-                                    window.scroll_to_with_x_and_y(0.0, 0.0);
-                                }
-                            }>
-                            <span>{move || t(Msg::CallsTab)}</span>
-                            <Show when=move || { my_messages() > 0 }>
-                                <span class="badge" aria-label=move || t(Msg::MyMessages)>{my_messages}</span>
-                            </Show>
-                        </button>
-                        <Show when=move || site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Rooms)))>
+                        <TabButton tab which=Tab::Calls label=Signal::derive(move || t(Msg::CallsTab))
+                            badge=Signal::derive(my_messages) badge_label=Signal::derive(move || t(Msg::MyMessages))/>
+                        <Show when=move || has(frontdesk_core::site::Module::Rooms)>
                             {tab_button(Tab::Rooms, Msg::RoomsTab)}
                         </Show>
-                        <button class="tab" class:tab--active=move || tab.get() == Tab::Clients
-                            aria-pressed=move || (tab.get() == Tab::Clients).to_string()
-                            on:click=move |_| {
-                                tab.set(Tab::Clients);
-                                if let Some(window) = web_sys::window() {
-                                    window.scroll_to_with_x_and_y(0.0, 0.0);
-                                }
-                            }>
-                            {move || crate::i18n::sales::people_word(site.with(|s| s.profile.as_ref().map(|p| p.kind.person()).unwrap_or(frontdesk_core::site::PersonNoun::Client)), lang.get())}
-                        </button>
-                        <button class="tab" class:tab--active=move || tab.get() == Tab::Team
-                            aria-pressed=move || (tab.get() == Tab::Team).to_string()
-                            on:click=move |_| open_tab(Tab::Team)>
-                            <span>{move || crate::i18n::PeopleMsg::TeamTab.text(lang.get())}</span>
-                            <Show when=move || { my_tasks() > 0 }>
-                                <span class="badge" aria-label=move || crate::i18n::PeopleMsg::MyTasks.text(lang.get())>{my_tasks}</span>
-                            </Show>
-                        </button>
-                        <Show when=move || site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Insurance)))>
-                            <button class="tab" class:tab--active=move || tab.get() == Tab::Insurance
-                                aria-pressed=move || (tab.get() == Tab::Insurance).to_string()
-                                on:click=move |_| open_tab(Tab::Insurance)>{move || crate::i18n::claims::ClaimsMsg::Tab.text(lang.get())}</button>
+                        <TabButton tab which=Tab::Clients label=Signal::derive(move || {
+                            let noun = site.with(|s| s.profile.as_ref().map(|p| p.kind.person()).unwrap_or(frontdesk_core::site::PersonNoun::Client));
+                            crate::i18n::sales::people_word(noun, lang.get())
+                        })/>
+                        <TabButton tab which=Tab::Team label=Signal::derive(move || PeopleMsg::TeamTab.text(lang.get()))
+                            badge=Signal::derive(my_tasks) badge_label=Signal::derive(move || PeopleMsg::MyTasks.text(lang.get()))/>
+                        <Show when=move || has(frontdesk_core::site::Module::Insurance)>
+                            <TabButton tab which=Tab::Insurance label=Signal::derive(move || crate::i18n::claims::ClaimsMsg::Tab.text(lang.get()))/>
                         </Show>
                         <Show when=move || sells.get()>
-                            {sales_tab(Tab::Orders, crate::i18n::SalesMsg::OrdersTab)}
+                            <TabButton tab which=Tab::Orders label=Signal::derive(move || SalesMsg::OrdersTab.text(lang.get()))/>
                         </Show>
-                        {sales_tab(Tab::Billing, crate::i18n::SalesMsg::BillingTab)}
+                        <TabButton tab which=Tab::Billing label=Signal::derive(move || SalesMsg::BillingTab.text(lang.get()))/>
                         <Show when=move || role.get() == "manager">
-                            <button class="tab" class:tab--active=move || tab.get() == Tab::Payroll
-                                aria-pressed=move || (tab.get() == Tab::Payroll).to_string()
-                                on:click=move |_| open_tab(Tab::Payroll)>{move || crate::i18n::PeopleMsg::PayrollTab.text(lang.get())}</button>
-                            <button class="tab" class:tab--active=move || tab.get() == Tab::Reports
-                                aria-pressed=move || (tab.get() == Tab::Reports).to_string()
-                                on:click=move |_| open_tab(Tab::Reports)>{move || crate::i18n::PeopleMsg::ReportsTab.text(lang.get())}</button>
+                            <TabButton tab which=Tab::Payroll label=Signal::derive(move || PeopleMsg::PayrollTab.text(lang.get()))/>
+                            <TabButton tab which=Tab::Reports label=Signal::derive(move || PeopleMsg::ReportsTab.text(lang.get()))/>
                             {tab_button(Tab::Business, Msg::Business)}
                         </Show>
                     </nav>

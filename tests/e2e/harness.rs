@@ -709,3 +709,22 @@ pub async fn check_in_at_kiosk(kiosk: &Browser, name: &str, reason: &str, shots:
     kiosk.wait_for_text("Welcome", Duration::from_secs(5)).await?;
     Ok(ticket)
 }
+
+/// A manager's first run: the business `name` of `kind` (as the drop-down says it), in English,
+/// and the members of `staff`. Returns once the last is listed.
+pub async fn set_up_business(manager: &Browser, name: &str, kind: &str, staff: &[&str]) -> Result<()> {
+    let soon = Duration::from_secs(10);
+    manager.wait_for_text("Set up your business", soon).await?;
+    manager.type_into("Business name", name).await?;
+    manager.select_option("Kind of business", kind).await?;
+    manager.select_option("Language", "English").await?;
+    manager.click_button("Save profile").await?;
+    manager.wait_for_text("Saved", soon).await?;
+    for member in staff {
+        manager.click_button("Add staff member").await?;
+        manager.type_into("Full name", member).await?;
+        manager.click_button("Save staff member").await?;
+        manager.wait_for_text(member, soon).await?;
+    }
+    Ok(())
+}

@@ -3,19 +3,14 @@
 
 use anyhow::{Result, ensure};
 
-use crate::harness::Lobby;
+use crate::harness::{Lobby, set_up_business};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_claim_moves_through_its_workflow_across_tablets() -> Result<()> {
     let mut lobby = Lobby::open(&[TABLET, TABLET_PORTRAIT]).await?;
     let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
-    manager.wait_for_text("Set up your business", SOON).await?;
-    manager.type_into("Business name", "Clínica Sol").await?;
-    manager.select_option("Kind of business", "Medical office").await?;
-    manager.select_option("Language", "English").await?;
-    manager.click_button("Save profile").await?;
-    manager.wait_for_text("Saved", SOON).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &[]).await?;
     manager.wait_until_synced(SOON).await?;
     let (front, back) = (&lobby.desks[0], &lobby.desks[1]);
 

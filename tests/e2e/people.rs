@@ -3,22 +3,14 @@
 
 use anyhow::{Result, ensure};
 
-use crate::harness::{Lobby, step};
+use crate::harness::{Lobby, set_up_business, step};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clock_in_at_the_kiosk_appears_on_the_managers_timesheet_and_the_period_closes_once_fixed() -> Result<()> {
     let (mut lobby, _) = Lobby::open_at_midday(&[TABLET_PORTRAIT]).await?;
     let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
-    manager.wait_for_text("Set up your business", SOON).await?;
-    manager.type_into("Business name", "Clínica Sol").await?;
-    manager.select_option("Language", "English").await?;
-    manager.click_button("Save profile").await?;
-    manager.wait_for_text("Saved", SOON).await?;
-    manager.click_button("Add staff member").await?;
-    manager.type_into("Full name", "Dra. Ruiz").await?;
-    manager.click_button("Save staff member").await?;
-    manager.wait_for_text("Dra. Ruiz", SOON).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
 
     // The manager sets her pay and PIN.
     manager.click_button("Payroll").await?;

@@ -5,17 +5,12 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 
-use crate::harness::{Browser, Lobby, check_in_at_kiosk, step};
+use crate::harness::{Browser, Lobby, check_in_at_kiosk, set_up_business, step};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 /// A manager sets up a shop that sells hand cream (12.50 + 21 % tax, `stock` units).
 async fn set_up_shop(manager: &Browser, stock: &str) -> Result<()> {
-    manager.wait_for_text("Set up your business", SOON).await?;
-    manager.type_into("Business name", "Tienda Luz").await?;
-    manager.select_option("Kind of business", "Retail shop").await?;
-    manager.select_option("Language", "English").await?;
-    manager.click_button("Save profile").await?;
-    manager.wait_for_text("Saved", SOON).await?;
+    set_up_business(manager, "Tienda Luz", "Retail shop", &[]).await?;
     manager.click_button("Add product").await?;
     // Nothing is saved until the form is right.
     manager.click_button("Save product").await?;

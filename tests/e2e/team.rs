@@ -3,22 +3,14 @@
 
 use anyhow::Result;
 
-use crate::harness::Lobby;
+use crate::harness::{Lobby, set_up_business};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_handed_out_shows_on_the_assignees_tablet_until_done() -> Result<()> {
     let (mut lobby, _) = Lobby::open_at_midday(&[TABLET_PORTRAIT]).await?;
     let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
-    manager.wait_for_text("Set up your business", SOON).await?;
-    manager.type_into("Business name", "Clínica Sol").await?;
-    manager.select_option("Language", "English").await?;
-    manager.click_button("Save profile").await?;
-    manager.wait_for_text("Saved", SOON).await?;
-    manager.click_button("Add staff member").await?;
-    manager.type_into("Full name", "Dra. Ruiz").await?;
-    manager.click_button("Save staff member").await?;
-    manager.wait_for_text("Dra. Ruiz", SOON).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
 
     // A shift from 09:00 to 14:00 today: it is midday, so she is on the desk now.
     manager.click_button("Team").await?;

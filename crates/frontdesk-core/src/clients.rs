@@ -245,6 +245,12 @@ pub fn find(all: &[Client], typed: &str) -> Vec<Client> {
     active(all).into_iter().filter(|c| c.code == code || query.matches(&[&c.name, &c.phone, &c.email])).collect()
 }
 
+/// The client whose name is what was typed (any case, with or without accents), among `people`.
+pub fn named<'a>(people: &'a [Client], typed: &str) -> Option<&'a Client> {
+    let folded = fold(typed.trim());
+    people.iter().find(|c| fold(&c.name) == folded)
+}
+
 /// The last nine digits of a phone number (what stays the same with or without a country code).
 pub fn phone_key(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
@@ -320,6 +326,8 @@ mod tests {
         assert_eq!(find(&all, "611 222")[0].id, "b");
         assert_eq!(find(&all, "k7qf-2m")[0].id, "a");
         assert!(find(&all, "x").is_empty());
+        assert_eq!(named(&all, " luis nunez ").map(|c| c.id.as_str()), Some("b"));
+        assert!(named(&all, "Luis").is_none());
     }
 
     #[test]

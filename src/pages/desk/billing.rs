@@ -122,11 +122,7 @@ fn NewInvoice(
     on_issued: Callback<String>,
 ) -> impl IntoView {
     let t = move |msg: SalesMsg| msg.text(lang.get());
-    let revision = device.with_value(|d| d.revision);
-    let people = Memo::new(move |_| {
-        revision.track();
-        device.with_value(|d| d.read(clients::DOC, clients::all)).map(|all| clients::active(&all)).unwrap_or_default()
-    });
+    let people = super::sales::use_people(device);
     let client_name = RwSignal::new(String::new());
     let client_id = RwSignal::new(String::new());
     let lines = RwSignal::new(vec![LineForm::default()]);
@@ -148,10 +144,7 @@ fn NewInvoice(
             draft.set(None);
         }
     });
-    let client_of = move |name: &str| -> Option<Client> {
-        let folded = frontdesk_core::search::fold(name.trim());
-        people.with(|p| p.iter().find(|c| frontdesk_core::search::fold(&c.name) == folded).cloned())
-    };
+    let client_of = move |name: &str| -> Option<Client> { people.with(|p| clients::named(p, name).cloned()) };
     let form = move || {
         let name = client_name.get();
         let client = if client_id.get().is_empty() {
@@ -217,9 +210,7 @@ fn NewInvoice(
                 <span class="field__label">{move || t(SalesMsg::BillTo)}</span>
                 <input class="field__input" type="text" autocomplete="off" list="invoice-clients" maxlength="80" prop:value=client_name
                     on:input=move |ev| { client_name.set(event_target_value(&ev)); client_id.set(String::new()); }/>
-                <datalist id="invoice-clients">
-                    {move || people.get().into_iter().map(|c| view! { <option value=c.name.clone()></option> }).collect_view()}
-                </datalist>
+                <super::sales::PeopleOptions id="invoice-clients" people/>
             </label>
             <div class="invoice-lines" role="group" aria-label=move || t(SalesMsg::Line)>
                 <div class="invoice-lines__head" aria-hidden="true">

@@ -171,11 +171,7 @@ fn NewClaim(
     on_created: Callback<String>,
 ) -> impl IntoView {
     let t = move |m: ClaimsMsg| m.text(lang.get());
-    let revision = device.with_value(|d| d.revision);
-    let people = Memo::new(move |_| {
-        revision.track();
-        device.with_value(|d| d.read(clients::DOC, clients::all)).map(|all| clients::active(&all)).unwrap_or_default()
-    });
+    let people = super::sales::use_people(device);
     let fields: [RwSignal<String>; 8] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let [patient, insurer, plan, member, holder, visit, amount, copay] = fields;
     let papers = RwSignal::new(vec![true, true, false]);
@@ -196,10 +192,7 @@ fn NewClaim(
         let chosen: Vec<String> =
             papers.get().iter().zip(names).filter(|(on, _)| **on).map(|(_, n)| n.text(l).to_owned()).collect();
         let name = patient.get();
-        let folded = frontdesk_core::search::fold(name.trim());
-        let client = people
-            .with(|p| p.iter().find(|c| frontdesk_core::search::fold(&c.name) == folded).map(|c| c.id.clone()))
-            .unwrap_or_default();
+        let client = people.with(|p| clients::named(p, &name).map(|c| c.id.clone())).unwrap_or_default();
         let form = ClaimForm {
             client,
             patient: name,
@@ -248,9 +241,7 @@ fn NewClaim(
             <label class="field">
                 <span class="field__label">{move || t(ClaimsMsg::Patient)}</span>
                 <input class="field__input" type="text" autocomplete="off" list="claim-patients" prop:value=patient on:input=move |ev| patient.set(event_target_value(&ev))/>
-                <datalist id="claim-patients">
-                    {move || people.get().into_iter().map(|c| view! { <option value=c.name.clone()></option> }).collect_view()}
-                </datalist>
+                <super::sales::PeopleOptions id="claim-patients" people/>
             </label>
             <div class="form__grid">
                 {field(ClaimsMsg::Insurer, insurer, "text")}

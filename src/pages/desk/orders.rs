@@ -57,10 +57,7 @@ pub fn Orders(
         revision.track();
         read_orders(device, today)
     });
-    let people = Memo::new(move |_| {
-        revision.track();
-        device.with_value(|d| d.read(clients::DOC, clients::all)).map(|all| clients::active(&all)).unwrap_or_default()
-    });
+    let people = super::sales::use_people(device);
     let cur = move || site.with(currency);
     let money = move |minor: i64| format_money(minor, &cur(), lang.get());
 
@@ -72,10 +69,7 @@ pub fn Orders(
     let notes = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let stamp = move || device.with_value(|d| d.stamp());
-    let client_of = move |name: &str| -> Option<Client> {
-        let folded = frontdesk_core::search::fold(name.trim());
-        people.with(|p| p.iter().find(|c| frontdesk_core::search::fold(&c.name) == folded).cloned())
-    };
+    let client_of = move |name: &str| -> Option<Client> { people.with(|p| clients::named(p, name).cloned()) };
     let form = move || {
         let name = client_name.get();
         let client = client_of(&name);
@@ -227,9 +221,7 @@ pub fn Orders(
                     <label class="field">
                         <span class="field__label">{move || t(SalesMsg::ClientOptional)}</span>
                         <input class="field__input" type="text" autocomplete="off" list="order-clients" maxlength="80" prop:value=client_name on:input=move |ev| client_name.set(event_target_value(&ev))/>
-                        <datalist id="order-clients">
-                            {move || people.get().into_iter().map(|c| view! { <option value=c.name.clone()></option> }).collect_view()}
-                        </datalist>
+                        <super::sales::PeopleOptions id="order-clients" people/>
                     </label>
                     <div class="order-pick">
                         <label class="field order-pick__product">

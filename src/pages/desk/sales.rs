@@ -77,6 +77,26 @@ pub fn read_catalog(device: DeviceRef) -> Catalog {
         .unwrap_or_default()
 }
 
+/// Everyone the desk knows (merged duplicates left out), re-read when a document changes.
+pub fn use_people(device: DeviceRef) -> Memo<Vec<frontdesk_core::clients::Client>> {
+    use frontdesk_core::clients;
+    let revision = device.with_value(|d| d.revision);
+    Memo::new(move |_| {
+        revision.track();
+        device.with_value(|d| d.read(clients::DOC, clients::all)).map(|all| clients::active(&all)).unwrap_or_default()
+    })
+}
+
+/// The names a client field suggests as one types (an HTML `datalist` with `id`).
+#[component]
+pub fn PeopleOptions(id: &'static str, people: Memo<Vec<frontdesk_core::clients::Client>>) -> impl IntoView {
+    view! {
+        <datalist id=id>
+            {move || people.get().into_iter().map(|c| view! { <option value=c.name.clone()></option> }).collect_view()}
+        </datalist>
+    }
+}
+
 /// Orders of this month and the last, newest first.
 pub fn read_orders(device: DeviceRef, today: NaiveDate) -> Vec<Order> {
     device.with_value(|d| {
