@@ -26,6 +26,18 @@ pub enum ClaimStatus {
 }
 
 impl ClaimStatus {
+    /// A stable lower-case name for styles and page attributes (never `Debug`, which release
+    /// builds may strip).
+    pub fn key(self) -> &'static str {
+        match self {
+            ClaimStatus::Draft => "draft",
+            ClaimStatus::Submitted => "submitted",
+            ClaimStatus::Approved => "approved",
+            ClaimStatus::Denied => "denied",
+            ClaimStatus::NeedsInfo => "needsinfo",
+        }
+    }
+
     pub const ALL: [ClaimStatus; 5] = [
         ClaimStatus::Draft,
         ClaimStatus::Submitted,

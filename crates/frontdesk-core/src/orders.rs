@@ -24,6 +24,17 @@ pub enum OrderState {
 }
 
 impl OrderState {
+    /// A stable lower-case name for styles and page attributes (never `Debug`, which release
+    /// builds may strip).
+    pub fn key(self) -> &'static str {
+        match self {
+            OrderState::Taken => "taken",
+            OrderState::Ready => "ready",
+            OrderState::PickedUp => "pickedup",
+            OrderState::Cancelled => "cancelled",
+        }
+    }
+
     /// Whether the order holds its units (everything but a cancelled order).
     pub fn holds_stock(self) -> bool {
         self != OrderState::Cancelled

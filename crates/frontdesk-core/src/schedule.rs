@@ -26,6 +26,18 @@ pub enum BookingState {
 }
 
 impl BookingState {
+    /// A stable lower-case name for styles and page attributes (never `Debug`, which release
+    /// builds may strip).
+    pub fn key(self) -> &'static str {
+        match self {
+            BookingState::Booked => "booked",
+            BookingState::Arrived => "arrived",
+            BookingState::NoShow => "noshow",
+            BookingState::Cancelled => "cancelled",
+            BookingState::Moved => "moved",
+        }
+    }
+
     /// Whether the booking still holds its time.
     pub fn holds_time(self) -> bool {
         matches!(self, BookingState::Booked | BookingState::Arrived)

@@ -299,6 +299,19 @@ pub enum HousekeepingStatus {
     OutOfOrder,
 }
 
+impl HousekeepingStatus {
+    /// A stable lower-case name for styles and page attributes (never `Debug`, which release
+    /// builds may strip).
+    pub fn key(self) -> &'static str {
+        match self {
+            HousekeepingStatus::Clean => "clean",
+            HousekeepingStatus::Dirty => "dirty",
+            HousekeepingStatus::Inspected => "inspected",
+            HousekeepingStatus::OutOfOrder => "outoforder",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct RoomStatus {
     pub room: String,

@@ -337,8 +337,8 @@ impl SyncClient {
             ServerMsg::Error { code, doc, message } => {
                 // Refused chunks stay in the outbox: nothing saved here is ever dropped silently.
                 self.last_error = Some(match doc {
-                    Some(doc) => format!("{code:?} ({doc}): {message}"),
-                    None => format!("{code:?}: {message}"),
+                    Some(doc) => format!("{code} ({doc}): {message}"),
+                    None => format!("{code}: {message}"),
                 });
                 let mut effects = vec![Effect::Status];
                 if code == ErrorCode::StorageFailed || code == ErrorCode::RateLimited {

@@ -23,6 +23,17 @@ pub enum VisitStatus {
 }
 
 impl VisitStatus {
+    /// A stable lower-case name for styles and page attributes (never `Debug`, which release
+    /// builds may strip).
+    pub fn key(self) -> &'static str {
+        match self {
+            VisitStatus::Waiting => "waiting",
+            VisitStatus::Called => "called",
+            VisitStatus::Done => "done",
+            VisitStatus::NoShow => "noshow",
+        }
+    }
+
     /// Whether the visitor is still in the lobby or with staff.
     pub fn is_open(self) -> bool {
         matches!(self, VisitStatus::Waiting | VisitStatus::Called)

@@ -192,6 +192,18 @@ pub enum ErrorCode {
     StorageFailed,
 }
 
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ErrorCode::Forbidden => "Forbidden",
+            ErrorCode::BadDocName => "BadDocName",
+            ErrorCode::DocTooLarge => "DocTooLarge",
+            ErrorCode::RateLimited => "RateLimited",
+            ErrorCode::StorageFailed => "StorageFailed",
+        })
+    }
+}
+
 /// Why a frame could not be decoded.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DecodeError {

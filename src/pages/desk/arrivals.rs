@@ -190,7 +190,7 @@ fn VisitCard(
         .into_any(),
     };
     view! {
-        <li class="visit-card" data-status=format!("{status:?}").to_lowercase()>
+        <li class="visit-card" data-status=status.key()>
             <span class="visit-card__ticket">{entry.check_in.ticket.clone()}</span>
             <div class="visit-card__body">
                 <span class="visit-card__name">{entry.check_in.name.clone()}</span>

@@ -247,7 +247,7 @@ pub fn Calendar(
                             let service = site.with_untracked(|s| s.service(&b.service).map(|s| s.name(lang.get_untracked().code()).to_owned())).unwrap_or_default();
                             let in_conflict = day.with_untracked(|d| d.conflicts.iter().any(|c| c.first.id == b.id || c.second.id == b.id));
                             view! {
-                                <button class="booking" class:booking--conflict=in_conflict data-state=format!("{:?}", b.state).to_lowercase()
+                                <button class="booking" class:booking--conflict=in_conflict data-state=b.state.key()
                                     style=format!("top: {top}px; height: {height}px")
                                     on:click=move |_| panel.set(Panel::Details(id.clone()))>
                                     <span class="booking__line"><span class="booking__time">{format_time(b.start_min)}</span><span class="booking__client">{b.client.clone()}</span></span>
@@ -313,7 +313,7 @@ fn DayList(day: Memo<DayView>, lang: RwSignal<Lang>, site: Memo<Site>, panel: Rw
                                 <span class="row__title">{b.client.clone()}</span>
                                 <span class="row__sub">{service}" · "{staff}</span>
                             </div>
-                            <span class=format!("pill pill--{}", format!("{state:?}").to_lowercase())>{move || t(booking_state_msg(state))}</span>
+                            <span class=format!("pill pill--{}", state.key())>{move || t(booking_state_msg(state))}</span>
                             <button class="button button--ghost" on:click=move |_| panel.set(Panel::Details(id.clone()))>{move || t(Msg::Open)}</button>
                         </li>
                     }
@@ -429,7 +429,7 @@ fn BookingDetails(
                 })}
                 <dt>{move || t(Msg::Phone)}</dt><dd>{if booking.phone.is_empty() { "—".to_owned() } else { booking.phone.clone() }}</dd>
                 <dt>{move || t(Msg::ConfirmationCode)}</dt><dd class="code">{booking.code.clone()}</dd>
-                <dt>{move || t(Msg::Status)}</dt><dd><span class=format!("pill pill--{}", format!("{state:?}").to_lowercase())>{move || t(booking_state_msg(state))}</span></dd>
+                <dt>{move || t(Msg::Status)}</dt><dd><span class=format!("pill pill--{}", state.key())>{move || t(booking_state_msg(state))}</span></dd>
                 {(!booking.notes.is_empty()).then(|| view! { <dt>{move || t(Msg::Notes)}</dt><dd>{booking.notes.clone()}</dd> })}
             </dl>
             <div class="sheet__actions">

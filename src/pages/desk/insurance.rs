@@ -405,7 +405,7 @@ fn ClaimCard(
                     <h2 id="claim-title" class="card__title">{c.patient.clone()}</h2>
                     <p class="row__sub">{format!("{} {} · {} · {}", c.insurer, c.plan, c.member_number, c.visit)}</p>
                 </div>
-                <span class=pill(status) data-status=format!("{status:?}")>{move || status_text(status, lang.get())}</span>
+                <span class=pill(status) data-status=status.key()>{move || status_text(status, lang.get())}</span>
             </div>
             <dl class="facts">
                 <dt>{move || t(ClaimsMsg::Amount)}</dt><dd>{money(c.amount_minor)}</dd>

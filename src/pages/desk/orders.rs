@@ -153,13 +153,13 @@ pub fn Orders(
         let (o1, o2, o3) = (order.clone(), order.clone(), order.clone());
         let total = order.total();
         view! {
-            <li class="row order-row" data-state=format!("{state:?}")>
+            <li class="row order-row" data-state=state.key()>
                 <span class="row__time">{clock(order.made_ms)}</span>
                 <div class="row__main">
                     <span class="row__title"><span>{who}</span>" · "<span class="code">{order.code.clone()}</span></span>
                     <span class="row__sub">{summary}" · "<strong>{money(total)}</strong>" · "{order.made_by.clone()}</span>
                 </div>
-                <span class=format!("pill pill--order-{}", format!("{state:?}").to_lowercase())>{move || t(order_state_msg(state))}</span>
+                <span class=format!("pill pill--order-{}", state.key())>{move || t(order_state_msg(state))}</span>
                 <div class="row__actions">
                     {match state {
                         OrderState::Taken => view! {

@@ -218,10 +218,10 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                         let tonight = h.stays.iter().find(|s| s.room == r.id && s.state.holds_room() && s.covers_night(today)).map(|s| s.guest.clone());
                         let id = r.id.clone();
                         view! {
-                            <article class="room-card" data-status=format!("{status:?}").to_lowercase() aria-label=r.name.clone()>
+                            <article class="room-card" data-status=status.key() aria-label=r.name.clone()>
                                 <div class="room-card__head">
                                     <span class="room-card__name">{r.name.clone()}</span>
-                                    <span class=format!("pill room-pill room-pill--{}", format!("{status:?}").to_lowercase())>{move || t(status_msg(status))}</span>
+                                    <span class=format!("pill room-pill room-pill--{}", status.key())>{move || t(status_msg(status))}</span>
                                 </div>
                                 <span class="room-card__sub">{r.room_type.clone()}" · "{money(r.rate_minor)}</span>
                                 <span class="room-card__guest">{tonight.unwrap_or_else(|| t(Msg::Vacant).to_owned())}</span>

@@ -112,7 +112,7 @@ pub fn WeekGrid(
                         let height = (b.duration_min * HOUR_PX / 60).max(22);
                         let id = b.id.clone();
                         view! {
-                            <button class="booking booking--compact" data-state=format!("{:?}", b.state).to_lowercase()
+                            <button class="booking booking--compact" data-state=b.state.key()
                                 style=format!("top: {top}px; height: {height}px")
                                 on:click=move |_| on_open.run(Open::Booking(day, id.clone()))>
                                 <span class="booking__line"><span class="booking__time">{format_time(b.start_min)}</span><span class="booking__client">{b.client.clone()}</span></span>

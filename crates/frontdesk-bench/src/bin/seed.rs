@@ -1,0 +1,102 @@
+//! `seed`: fills a relay's data folder with generated front-office data.
+//!
+//! ```text
+//! seed --business medical|hotel --days 365 [--today 2026-11-27] [--seed 1] --data ./data-bench
+//! ```
+//!
+//! Each document goes in as one chunk (what a tablet's first push of it would be), so a device
+//! that subscribes gets the whole year from the relay. Prints what it made and how big it is.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use frontdesk_bench::seed::{self, Business};
+use frontdesk_protocol::ChunkId;
+use frontdesk_relay::store::{Store, StoreLimits};
+
+struct Options {
+    business: Business,
+    days: u32,
+    today: NaiveDate,
+    seed: u64,
+    data: PathBuf,
+}
+
+fn parse() -> Result<Options> {
+    let mut o = Options {
+        business: Business::MedicalOffice,
+        days: 365,
+        today: chrono::Local::now().date_naive(),
+        seed: 1,
+        data: PathBuf::from("data-bench"),
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().context("missing value");
+        match arg.as_str() {
+            "--business" => o.business = value()?.parse().map_err(anyhow::Error::msg)?,
+            "--days" => o.days = value()?.parse()?,
+            "--today" => o.today = value()?.parse()?,
+            "--seed" => o.seed = value()?.parse()?,
+            "--data" => o.data = PathBuf::from(value()?),
+            other => bail!(
+                "unknown option {other}; options: --business medical|hotel --days 365 --today YYYY-MM-DD --seed 1 --data DIR"
+            ),
+        }
+    }
+    Ok(o)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let o = parse()?;
+    let started = Instant::now();
+    let mut seeded = seed::generate(o.business, o.today, o.days, o.seed);
+    let docs = seeded.saved();
+    let generated = started.elapsed();
+    std::fs::create_dir_all(&o.data).with_context(|| format!("cannot create {}", o.data.display()))?;
+    let store = Store::open(&o.data.join("relay.sqlite3"), StoreLimits::default(), |_| {})?;
+    let mut total = 0usize;
+    for (i, (name, bytes)) in docs.iter().enumerate() {
+        total += bytes.len();
+        let mut id = [0u8; 16];
+        id[..8].copy_from_slice(&(i as u64 + 1).to_le_bytes());
+        id[8..].copy_from_slice(&o.seed.to_le_bytes());
+        store.push(name, ChunkId(id), bytes.clone(), 0).await.with_context(|| format!("storing {name}"))?;
+    }
+    store.close();
+    let c = &seeded.counts;
+    println!(
+        "seeded {:?}: {} days to {} in {:.1} s: {} documents, {} KB saved",
+        o.business,
+        o.days,
+        o.today,
+        generated.as_secs_f64(),
+        docs.len(),
+        total / 1024
+    );
+    println!(
+        "  {} check-ins, {} bookings, {} invoices, {} payments, {} clients, {} claims, {} punches, {} shifts, {} calls, {} stays, {} room changes",
+        c.check_ins,
+        c.bookings,
+        c.invoices,
+        c.payments,
+        c.clients,
+        c.claims,
+        c.punches,
+        c.shifts,
+        c.calls,
+        c.stays,
+        c.room_changes
+    );
+    let mut biggest: Vec<_> = docs.iter().map(|(n, b)| (b.len(), n)).collect();
+    biggest.sort_unstable_by(|a, b| b.cmp(a));
+    for (size, name) in biggest.iter().take(8) {
+        println!("  {name}: {} KB", size / 1024);
+    }
+    println!("  data folder: {}", o.data.display());
+    Ok(())
+}
