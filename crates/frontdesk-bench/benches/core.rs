@@ -1,1 +1,110 @@
-fn main() {}
+//! Criterion benches of the core on seeded data: loading the documents a tablet holds (and how
+//! that grows from a month to three years), building today's board, and the kiosk's check-in
+//! up to the bytes it saves. `cargo xtask bench` runs them and writes the figures to BENCHMARKS.md.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::time::Duration;
+
+use automerge::Automerge;
+use chrono::NaiveDate;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use frontdesk_bench::seed::{self, Business};
+use frontdesk_core::check_in::{self, CheckIn, VisitReason};
+use frontdesk_core::doc_name;
+use frontdesk_core::ids::VisitId;
+use frontdesk_core::{billing, board, clients, insurance, schedule, stays, visit_status};
+
+/// The seeded stretches: a month, a year and three years up to the same day.
+const SCALES: [(&str, u32); 3] = [("1 month", 30), ("1 year", 365), ("3 years", 1095)];
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date")
+}
+
+fn saved(business: Business, days: u32) -> BTreeMap<String, Vec<u8>> {
+    seed::generate(business, today(), days, 1).saved().into_iter().collect()
+}
+
+/// Loading (and reading the records of) the documents a tablet holds, at each scale. The single
+/// documents grow with the years; the day and month documents stay the size of one day or month.
+fn load(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load");
+    group.sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_millis(500));
+    for (scale, days) in SCALES {
+        let medical = saved(Business::MedicalOffice, days);
+        let hotel = saved(Business::Hotel, days);
+        let docs: [(&str, &Vec<u8>); 7] = [
+            ("clients", &medical["clients"]),
+            ("insurance", &medical["insurance"]),
+            ("staffing", &medical["staffing"]),
+            ("payroll", &medical["payroll"]),
+            ("day", &medical[&doc_name::day(today())]),
+            ("invoices month (hotel)", &hotel[&billing::month_doc(today())]),
+            ("rooms (hotel)", &hotel["rooms"]),
+        ];
+        for (name, bytes) in docs {
+            println!("size {name} {scale} {}", bytes.len());
+            group.bench_with_input(BenchmarkId::new(name, scale), bytes, |b, bytes| {
+                b.iter(|| Automerge::load(black_box(bytes)).expect("loads"))
+            });
+        }
+        // Load and read every record: what a tablet does to show the clients list.
+        let bytes = &medical["clients"];
+        group.bench_with_input(BenchmarkId::new("clients read", scale), bytes, |b, bytes| {
+            b.iter(|| clients::all(&Automerge::load(black_box(bytes)).expect("loads")).len())
+        });
+        let bytes = &medical["insurance"];
+        group.bench_with_input(BenchmarkId::new("claims read", scale), bytes, |b, bytes| {
+            b.iter(|| insurance::claims(&Automerge::load(black_box(bytes)).expect("loads")).len())
+        });
+        let bytes = &hotel[&stays::month_doc(today())];
+        group.bench_with_input(BenchmarkId::new("stays month read (hotel)", scale), bytes, |b, bytes| {
+            b.iter(|| stays::stays(&Automerge::load(black_box(bytes)).expect("loads")).len())
+        });
+    }
+    group.finish();
+}
+
+/// Today's board from the stored day and inbox documents: what the desk computes on start and
+/// after every change.
+fn today_board(c: &mut Criterion) {
+    let medical = saved(Business::MedicalOffice, 30);
+    let day = medical[&doc_name::day(today())].clone();
+    let inbox = medical[&doc_name::inbox(today(), "kiosk-1")].clone();
+    c.bench_function("board/today from stored documents", |b| {
+        b.iter(|| {
+            let day = Automerge::load(black_box(&day)).expect("loads");
+            let inbox = Automerge::load(black_box(&inbox)).expect("loads");
+            let events = visit_status::status_events(&day);
+            let bookings = schedule::bookings(&day);
+            let board = board::arrivals_board(check_in::check_ins(&inbox), &events, 1_795_000_000_000);
+            (board.len(), bookings.len())
+        })
+    });
+}
+
+/// The kiosk's part of a check-in: validate, build the record and encode the chunk it stores.
+fn kiosk_check_in(c: &mut Criterion) {
+    let mut n = 0u8;
+    c.bench_function("kiosk/check-in to saved chunk", |b| {
+        b.iter(|| {
+            n = n.wrapping_add(1);
+            let check_in = CheckIn::new(
+                VisitId::from_random([n; 16]),
+                black_box("  Ana  María García "),
+                VisitReason::WalkIn,
+                "Consulta general",
+                "A-042".to_owned(),
+                1_795_000_000_000,
+                "kiosk-1",
+            )
+            .expect("valid")
+            .with_consent("terms-medical-1");
+            check_in.to_inbox_chunk()
+        })
+    });
+}
+
+criterion_group!(benches, kiosk_check_in, today_board, load);
+criterion_main!(benches);

@@ -13,6 +13,9 @@ use tokio_tungstenite::tungstenite::Error;
 use frontdesk_protocol::{ClientMsg, DecodeError, ErrorCode, PROTOCOL_VERSION, ServerMsg, close, valid_doc_name};
 
 use crate::access::{self, Access};
+
+/// Most queued frames sent to a device before one flush.
+const SEND_BATCH: usize = 64;
 use crate::hub::{Frame, Peer};
 use crate::rate::RateLimit;
 use crate::server::Relay;
@@ -167,7 +170,18 @@ impl Session {
                     }
                 }
                 Some(frame) = self.rx.recv() => {
-                    if sink.send(Message::Binary(frame.to_vec().into())).await.is_err() {
+                    // Send what is queued in one go (one flush, not one per frame): a subscriber
+                    // catching a burst keeps up instead of falling behind.
+                    let mut next = Some(frame);
+                    let mut batch = 0;
+                    while let Some(frame) = next {
+                        if sink.feed(Message::Binary(frame.to_vec().into())).await.is_err() {
+                            return End::ClientClosed;
+                        }
+                        batch += 1;
+                        next = if batch < SEND_BATCH { self.rx.try_recv().ok() } else { None };
+                    }
+                    if sink.flush().await.is_err() {
                         return End::ClientClosed;
                     }
                 }

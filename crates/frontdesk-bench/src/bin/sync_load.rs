@@ -1,0 +1,715 @@
+//! `sync-load`: a load generator for the relay, measured against a bare WebSocket forwarder.
+//!
+//! For each device count, one device pushes check-in-sized chunks and the others are subscribed.
+//! It reports push → delivered latency (every subscriber, p50/p99), push → acknowledged latency
+//! (the relay's durable commit), and throughput when the pusher sends as fast as it is allowed.
+//! The same run measures a forwarder that only broadcasts frames (no storage, no protocol), the
+//! floor any relay has on this machine.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, Role, ServerMsg};
+use frontdesk_relay::{Config, Relay, store};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Mutex, broadcast, mpsc};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_util::sync::CancellationToken;
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+struct Options {
+    scenarios: Vec<String>,
+    devices: Vec<usize>,
+    push_devices: usize,
+    push_seconds: u64,
+    idle_devices: usize,
+    relay_bin: Option<std::path::PathBuf>,
+    offline_check_ins: usize,
+    paced: usize,
+    rate: u64,
+    burst: usize,
+    size: usize,
+}
+
+fn parse() -> Result<Options> {
+    let mut o = Options {
+        scenarios: Vec::new(),
+        devices: vec![1, 10, 50],
+        push_devices: 500,
+        push_seconds: 5,
+        idle_devices: 5000,
+        relay_bin: None,
+        offline_check_ins: 120,
+        paced: 1000,
+        rate: 200,
+        burst: 5000,
+        size: 400,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().context("missing value");
+        match arg.as_str() {
+            "--devices" => o.devices = value()?.split(',').map(str::parse).collect::<Result<_, _>>()?,
+            "--paced" => o.paced = value()?.parse()?,
+            "--rate" => o.rate = value()?.parse()?,
+            "--burst" => o.burst = value()?.parse()?,
+            "--size" => o.size = value()?.parse()?,
+            "--push-devices" => o.push_devices = value()?.parse()?,
+            "--push-seconds" => o.push_seconds = value()?.parse()?,
+            "--idle-devices" => o.idle_devices = value()?.parse()?,
+            "--relay-bin" => o.relay_bin = Some(value()?.into()),
+            "--offline-check-ins" => o.offline_check_ins = value()?.parse()?,
+            "latency" | "pushes" | "idle" | "catch-up" => o.scenarios.push(arg.clone()),
+            other => anyhow::bail!(
+                "unknown option {other}; scenarios: latency pushes idle catch-up (default: all); options: \
+                 --devices 1,10,50 --paced 1000 --rate 200 --burst 5000 --size 400 --push-devices 500 \
+                 --push-seconds 5 --idle-devices 5000 --relay-bin PATH --offline-check-ins 120"
+            ),
+        }
+    }
+    Ok(o)
+}
+
+/// Latencies in microseconds.
+#[derive(Default)]
+struct Samples(Vec<u64>);
+
+impl Samples {
+    fn pct(&mut self, p: f64) -> f64 {
+        if self.0.is_empty() {
+            return f64::NAN;
+        }
+        self.0.sort_unstable();
+        let i = ((self.0.len() - 1) as f64 * p).round() as usize;
+        self.0[i] as f64 / 1000.0
+    }
+}
+
+struct Figures {
+    delivered: Samples,
+    acked: Samples,
+    throughput: f64,
+}
+
+fn stamp(epoch: Instant, seq: u64, size: usize) -> Vec<u8> {
+    let mut bytes = vec![0u8; size.max(16)];
+    bytes[..8].copy_from_slice(&(epoch.elapsed().as_nanos() as u64).to_le_bytes());
+    bytes[8..16].copy_from_slice(&seq.to_le_bytes());
+    bytes
+}
+
+fn read_stamp(epoch: Instant, bytes: &[u8]) -> (u64, u64) {
+    let sent = u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default());
+    let seq = u64::from_le_bytes(bytes[8..16].try_into().unwrap_or_default());
+    let now = epoch.elapsed().as_nanos() as u64;
+    (now.saturating_sub(sent) / 1000, seq)
+}
+
+// ------------------------------------------------------------------ the relay
+
+async fn relay_run(o: &Options, devices: usize) -> Result<Figures> {
+    let data = tempfile::tempdir()?;
+    let mut config = Config::new(data.path().to_owned());
+    config.rate_per_sec = 1_000_000;
+    config.rate_burst = 1_000_000;
+    let shutdown = CancellationToken::new();
+    let relay = Relay::open(config, shutdown.clone())?;
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(frontdesk_relay::run(listener, relay));
+    let conn = store::Store::open_admin(&data.path().join("relay.sqlite3"))?;
+    let mut tokens = Vec::new();
+    for i in 0..devices {
+        tokens.push(store::add_device(&conn, &format!("bench {i}"), Role::Staff)?.1);
+    }
+    drop(conn);
+    let doc = "day/bench".to_owned();
+    let epoch = Instant::now();
+
+    // Subscribers record the latency of every chunk they get.
+    let (lat_tx, mut lat_rx) = mpsc::unbounded_channel::<(u64, u64)>();
+    let mut ready = Vec::new();
+    for token in tokens.iter().skip(1) {
+        let mut ws = hello(addr, token).await?;
+        send(&mut ws, ClientMsg::Subscribe { doc: doc.clone(), after_seq: 0 }).await?;
+        let lat_tx = lat_tx.clone();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        ready.push(ready_rx);
+        tokio::spawn(async move {
+            let mut ready_tx = Some(ready_tx);
+            while let Some(Ok(msg)) = ws.next().await {
+                let Message::Binary(frame) = msg else { continue };
+                match ServerMsg::decode(&frame) {
+                    Ok(ServerMsg::Synced { .. }) => {
+                        if let Some(tx) = ready_tx.take() {
+                            let _ = tx.send(());
+                        }
+                    }
+                    Ok(ServerMsg::Chunk { bytes, .. }) => {
+                        let _ = lat_tx.send(read_stamp(epoch, &bytes));
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+    for r in ready {
+        r.await?;
+    }
+
+    let pusher = hello(addr, &tokens[0]).await?;
+    let (mut sink, mut stream) = pusher.split();
+    let acked = Arc::new(Mutex::new(Samples::default()));
+    let (ack_count_tx, mut ack_count_rx) = mpsc::unbounded_channel::<()>();
+    let sent_at = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<ChunkId, Instant>::new()));
+    {
+        let acked = acked.clone();
+        let sent_at = sent_at.clone();
+        tokio::spawn(async move {
+            while let Some(Ok(Message::Binary(frame))) = stream.next().await {
+                if let Ok(ServerMsg::Ack { chunk_id, .. }) = ServerMsg::decode(&frame) {
+                    if let Some(t) = sent_at.lock().ok().and_then(|mut m| m.remove(&chunk_id)) {
+                        acked.lock().await.0.push(t.elapsed().as_micros() as u64);
+                    }
+                    let _ = ack_count_tx.send(());
+                }
+            }
+        });
+    }
+
+    // Paced: latency at a steady, realistic rate.
+    let mut delivered = Samples::default();
+    let interval = Duration::from_micros(1_000_000 / o.rate.max(1));
+    let mut ticker = tokio::time::interval(interval);
+    let mut n = 0u64;
+    for _ in 0..o.paced {
+        ticker.tick().await;
+        n += 1;
+        let id = chunk_id(n);
+        sent_at.lock().map_err(|_| anyhow::anyhow!("lock"))?.insert(id, Instant::now());
+        let push = ClientMsg::Push { doc: doc.clone(), chunk_id: id, bytes: stamp(epoch, n, o.size) };
+        sink.send(Message::Binary(push.encode().into())).await?;
+    }
+    let expected = o.paced * (devices - 1);
+    collect(&mut lat_rx, &mut delivered, expected).await;
+    for _ in 0..o.paced {
+        ack_count_rx.recv().await;
+    }
+
+    // Burst: as fast as the pusher may go, pipelined; throughput of delivered chunks.
+    let start = Instant::now();
+    let mut sink_burst = sink;
+    for _ in 0..o.burst {
+        n += 1;
+        let push = ClientMsg::Push { doc: doc.clone(), chunk_id: chunk_id(n), bytes: stamp(epoch, n, o.size) };
+        sink_burst.feed(Message::Binary(push.encode().into())).await?;
+    }
+    sink_burst.flush().await?;
+    for _ in 0..o.burst {
+        ack_count_rx.recv().await;
+    }
+    let mut burst = Samples::default();
+    collect(&mut lat_rx, &mut burst, o.burst * (devices - 1)).await;
+    let elapsed = start.elapsed().as_secs_f64();
+
+    shutdown.cancel();
+    let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+    let acked = std::mem::take(&mut *acked.lock().await);
+    Ok(Figures { delivered, acked, throughput: o.burst as f64 / elapsed })
+}
+
+fn chunk_id(n: u64) -> ChunkId {
+    let mut id = [0u8; 16];
+    id[..8].copy_from_slice(&n.to_le_bytes());
+    ChunkId(id)
+}
+
+async fn collect(rx: &mut mpsc::UnboundedReceiver<(u64, u64)>, samples: &mut Samples, expected: usize) {
+    while samples.0.len() < expected {
+        match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
+            Ok(Some((latency, _))) => samples.0.push(latency),
+            _ => {
+                eprintln!("  (only {} of {expected} deliveries arrived)", samples.0.len());
+                break;
+            }
+        }
+    }
+}
+
+async fn hello(addr: SocketAddr, token: &str) -> Result<Ws> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync")).await?;
+    send(&mut ws, ClientMsg::Hello { token: token.to_owned(), protocol: PROTOCOL_VERSION }).await?;
+    while let Some(msg) = ws.next().await {
+        if let Message::Binary(frame) = msg?
+            && let Ok(ServerMsg::Welcome { .. }) = ServerMsg::decode(&frame)
+        {
+            return Ok(ws);
+        }
+    }
+    anyhow::bail!("no Welcome")
+}
+
+async fn send(ws: &mut Ws, msg: ClientMsg) -> Result<()> {
+    ws.send(Message::Binary(msg.encode().into())).await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------ the bare forwarder
+
+/// Accepts sockets and sends every binary frame to every other socket. No storage, no checks.
+async fn forwarder(listener: TcpListener, stop: CancellationToken) {
+    let (tx, _) = broadcast::channel::<(u64, Arc<[u8]>)>(65_536);
+    let mut next = 0u64;
+    loop {
+        let (tcp, _) = tokio::select! {
+            conn = listener.accept() => match conn { Ok(c) => c, Err(_) => continue },
+            _ = stop.cancelled() => return,
+        };
+        next += 1;
+        let id = next;
+        let tx = tx.clone();
+        let mut rx = tx.subscribe();
+        tokio::spawn(async move {
+            let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else { return };
+            let (mut sink, mut stream) = ws.split();
+            loop {
+                tokio::select! {
+                    msg = stream.next() => match msg {
+                        Some(Ok(Message::Binary(b))) => { let _ = tx.send((id, Arc::from(&b[..]))); }
+                        Some(Ok(_)) => {}
+                        _ => return,
+                    },
+                    out = rx.recv() => match out {
+                        Ok((from, bytes)) if from != id => {
+                            if sink.send(Message::Binary(bytes.to_vec().into())).await.is_err() { return; }
+                        }
+                        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(_) => return,
+                    },
+                }
+            }
+        });
+    }
+}
+
+async fn forwarder_run(o: &Options, devices: usize) -> Result<Figures> {
+    let stop = CancellationToken::new();
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(forwarder(listener, stop.clone()));
+    let epoch = Instant::now();
+    let (lat_tx, mut lat_rx) = mpsc::unbounded_channel::<(u64, u64)>();
+    for _ in 1..devices {
+        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/")).await?;
+        let lat_tx = lat_tx.clone();
+        tokio::spawn(async move {
+            let (_sink, mut stream) = ws.split();
+            while let Some(Ok(msg)) = stream.next().await {
+                if let Message::Binary(bytes) = msg {
+                    let _ = lat_tx.send(read_stamp(epoch, &bytes));
+                }
+            }
+        });
+    }
+    let (mut pusher, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/")).await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut delivered = Samples::default();
+    let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / o.rate.max(1)));
+    let mut n = 0;
+    for _ in 0..o.paced {
+        ticker.tick().await;
+        n += 1;
+        pusher.send(Message::Binary(stamp(epoch, n, o.size).into())).await?;
+    }
+    collect(&mut lat_rx, &mut delivered, o.paced * (devices - 1)).await;
+    let start = Instant::now();
+    for _ in 0..o.burst {
+        n += 1;
+        pusher.feed(Message::Binary(stamp(epoch, n, o.size).into())).await?;
+    }
+    pusher.flush().await?;
+    let mut burst = Samples::default();
+    collect(&mut lat_rx, &mut burst, o.burst * (devices - 1)).await;
+    let elapsed = start.elapsed().as_secs_f64();
+    stop.cancel();
+    Ok(Figures { delivered, acked: Samples::default(), throughput: o.burst as f64 / elapsed })
+}
+
+/// Prints a figure for `cargo xtask bench` to collect (one per line, `figure <key> <value>`).
+fn figure(key: &str, value: f64) {
+    println!("figure {key} {value:.3}");
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let mut o = parse()?;
+    if o.scenarios.is_empty() {
+        o.scenarios = ["latency", "pushes", "idle", "catch-up"].map(String::from).to_vec();
+    }
+    for scenario in o.scenarios.clone() {
+        match scenario.as_str() {
+            "latency" => latency(&o).await?,
+            "pushes" => pushes(&o).await?,
+            "idle" => idle(&o).await?,
+            _ => catch_up(&o).await?,
+        }
+        println!();
+    }
+    Ok(())
+}
+
+async fn latency(o: &Options) -> Result<()> {
+    println!(
+        "sync-load: one pusher, {} B chunks; paced {} chunks at {}/s, then a burst of {} (pipelined)\n",
+        o.size, o.paced, o.rate, o.burst
+    );
+    println!("| devices | server | push→delivered p50 | p99 | push→ack p50 | p99 | burst throughput |");
+    println!("|---|---|---|---|---|---|---|");
+    for &devices in &o.devices {
+        let devices = devices.max(1);
+        let mut relay = relay_run(o, devices).await?;
+        let mut floor = forwarder_run(o, devices).await?;
+        let ms = |v: f64| if v.is_nan() { "—".to_owned() } else { format!("{v:.2} ms") };
+        println!(
+            "| {devices} | relay (SQLite, durable) | {} | {} | {} | {} | {:.0} chunks/s |",
+            ms(relay.delivered.pct(0.5)),
+            ms(relay.delivered.pct(0.99)),
+            ms(relay.acked.pct(0.5)),
+            ms(relay.acked.pct(0.99)),
+            relay.throughput
+        );
+        println!(
+            "| {devices} | bare forwarder | {} | {} | — | — | {:.0} chunks/s |",
+            ms(floor.delivered.pct(0.5)),
+            ms(floor.delivered.pct(0.99)),
+            floor.throughput
+        );
+        figure(&format!("latency.relay.{devices}.p50_ms"), relay.delivered.pct(0.5));
+        figure(&format!("latency.relay.{devices}.p99_ms"), relay.delivered.pct(0.99));
+        figure(&format!("latency.relay.{devices}.ack_p99_ms"), relay.acked.pct(0.99));
+        figure(&format!("latency.relay.{devices}.throughput"), relay.throughput);
+        figure(&format!("latency.forwarder.{devices}.p50_ms"), floor.delivered.pct(0.5));
+        figure(&format!("latency.forwarder.{devices}.p99_ms"), floor.delivered.pct(0.99));
+        figure(&format!("latency.forwarder.{devices}.throughput"), floor.throughput);
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------ many devices pushing
+
+/// Devices each keep this many pushes in flight (a tablet sending what it saved offline).
+const WINDOW: usize = 4;
+
+fn add_devices(data: &std::path::Path, n: usize, role: Role) -> Result<Vec<(String, String)>> {
+    let conn = store::Store::open_admin(&data.join("relay.sqlite3"))?;
+    conn.execute_batch("BEGIN")?;
+    let mut devices = Vec::with_capacity(n);
+    for i in 0..n {
+        devices.push(store::add_device(&conn, &format!("bench {i}"), role)?);
+    }
+    conn.execute_batch("COMMIT")?;
+    Ok(devices)
+}
+
+async fn in_process_relay(config: Config) -> Result<(SocketAddr, CancellationToken, tokio::task::JoinHandle<()>)> {
+    let shutdown = CancellationToken::new();
+    let relay = Relay::open(config, shutdown.clone())?;
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(async move {
+        let _ = frontdesk_relay::run(listener, relay).await;
+    });
+    Ok((addr, shutdown, server))
+}
+
+/// Durable pushes per second: every device pushes to its own document, `WINDOW` in flight,
+/// with the relay's default limits; a push counts once its acknowledgement (after the SQLite
+/// commit) is back.
+async fn pushes(o: &Options) -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let devices = add_devices(data.path(), o.push_devices, Role::Staff)?;
+    let (addr, shutdown, server) = in_process_relay(Config::new(data.path().to_owned())).await?;
+    let mut sockets = Vec::with_capacity(devices.len());
+    for (_, token) in &devices {
+        sockets.push(hello(addr, token).await?);
+    }
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(o.push_seconds);
+    let size = o.size;
+    let mut tasks = Vec::new();
+    for (d, ws) in sockets.into_iter().enumerate() {
+        tasks.push(tokio::spawn(async move {
+            let doc = format!("day/bench-{d}");
+            let (mut sink, mut stream) = ws.split();
+            let mut sent_at = std::collections::HashMap::new();
+            let mut n = 0u64;
+            let mut acked = 0u64;
+            let mut latencies = Vec::new();
+            let push = |n: u64| {
+                let mut id = [0u8; 16];
+                id[..8].copy_from_slice(&n.to_le_bytes());
+                id[8..16].copy_from_slice(&(d as u64).to_le_bytes());
+                (ChunkId(id), ClientMsg::Push { doc: doc.clone(), chunk_id: ChunkId(id), bytes: vec![7u8; size] })
+            };
+            for _ in 0..WINDOW {
+                n += 1;
+                let (id, msg) = push(n);
+                sent_at.insert(id, Instant::now());
+                sink.send(Message::Binary(msg.encode().into())).await?;
+            }
+            while let Some(Ok(frame)) = stream.next().await {
+                let Message::Binary(frame) = frame else { continue };
+                match ServerMsg::decode(&frame) {
+                    Ok(ServerMsg::Ack { chunk_id, .. }) => {
+                        let now = Instant::now();
+                        if let Some(t) = sent_at.remove(&chunk_id) {
+                            latencies.push(now.duration_since(t).as_micros() as u64);
+                            if now <= deadline {
+                                acked += 1;
+                            }
+                        }
+                        if now < deadline {
+                            n += 1;
+                            let (id, msg) = push(n);
+                            sent_at.insert(id, Instant::now());
+                            sink.send(Message::Binary(msg.encode().into())).await?;
+                        } else if sent_at.is_empty() {
+                            break;
+                        }
+                    }
+                    Ok(ServerMsg::Error { message, .. }) => anyhow::bail!("device {d} refused: {message}"),
+                    _ => {}
+                }
+            }
+            anyhow::Ok((acked, latencies))
+        }));
+    }
+    let mut acked = 0u64;
+    let mut latencies = Samples::default();
+    for task in tasks {
+        let (a, l) = task.await??;
+        acked += a;
+        latencies.0.extend(l);
+    }
+    let elapsed = deadline.duration_since(start).as_secs_f64();
+    shutdown.cancel();
+    let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+    let rate = acked as f64 / elapsed;
+    println!(
+        "pushes: {} devices, {WINDOW} in flight each, {} B chunks, {} s: {acked} acknowledged = {rate:.0} durable pushes/s; push→ack p50 {:.2} ms, p99 {:.2} ms",
+        o.push_devices,
+        o.size,
+        o.push_seconds,
+        latencies.pct(0.5),
+        latencies.pct(0.99)
+    );
+    figure("pushes.devices", o.push_devices as f64);
+    figure("pushes.per_sec", rate);
+    figure("pushes.ack_p50_ms", latencies.pct(0.5));
+    figure("pushes.ack_p99_ms", latencies.pct(0.99));
+    Ok(())
+}
+
+// ------------------------------------------------------------------ idle devices
+
+fn resident_kb(pid: u32) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .context("no VmRSS")
+}
+
+/// The real relay binary in its own process, with `n` devices connected, each subscribed to
+/// three documents and otherwise idle: its resident memory.
+async fn idle(o: &Options) -> Result<()> {
+    let bin = match &o.relay_bin {
+        Some(bin) => bin.clone(),
+        None => std::env::current_exe()?.with_file_name("frontdesk-relay"),
+    };
+    anyhow::ensure!(bin.exists(), "no relay binary at {} (build it, or pass --relay-bin)", bin.display());
+    let data = tempfile::tempdir()?;
+    let devices = add_devices(data.path(), o.idle_devices, Role::Staff)?;
+    let port = TcpListener::bind("127.0.0.1:0").await?.local_addr()?.port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
+    let mut relay = tokio::process::Command::new(&bin)
+        .args(["serve", "--addr", &addr.to_string(), "--max-connections", &(o.idle_devices + 100).to_string()])
+        .arg("--data")
+        .arg(data.path())
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let pid = relay.id().context("relay pid")?;
+    let mut waited = 0;
+    while TcpStream::connect(addr).await.is_err() {
+        anyhow::ensure!(waited < 100, "the relay did not start listening");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = resident_kb(pid)?;
+    let started = Instant::now();
+    let mut alive = Vec::with_capacity(devices.len());
+    for batch in devices.chunks(100) {
+        let mut joins = Vec::new();
+        for (_, token) in batch {
+            let token = token.clone();
+            joins.push(tokio::spawn(async move {
+                let mut ws = hello(addr, &token).await?;
+                for doc in ["kiosk", "site", "day/bench"] {
+                    send(&mut ws, ClientMsg::Subscribe { doc: doc.to_owned(), after_seq: 0 }).await?;
+                }
+                anyhow::Ok(ws)
+            }));
+        }
+        for join in joins {
+            let mut ws = join.await??;
+            // Keep reading so pings are answered, as a real device's socket would.
+            alive.push(tokio::spawn(async move { while let Some(Ok(_)) = ws.next().await {} }));
+        }
+    }
+    let connect_s = started.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let after = resident_kb(pid)?;
+    let still = alive.iter().filter(|t| !t.is_finished()).count();
+    anyhow::ensure!(still == devices.len(), "only {still} of {} devices stayed connected", devices.len());
+    let _ = relay.start_kill();
+    let _ = relay.wait().await;
+    for task in alive {
+        task.abort();
+    }
+    println!(
+        "idle: {} devices connected in {connect_s:.1} s, each subscribed to 3 documents: relay resident {:.1} MB (was {:.1} MB with none), {:.1} KB a device",
+        o.idle_devices,
+        after as f64 / 1024.0,
+        before as f64 / 1024.0,
+        (after.saturating_sub(before)) as f64 / o.idle_devices as f64
+    );
+    figure("idle.devices", o.idle_devices as f64);
+    figure("idle.rss_mb", after as f64 / 1024.0);
+    figure("idle.rss_empty_mb", before as f64 / 1024.0);
+    Ok(())
+}
+
+// ------------------------------------------------------------------ a kiosk back after a day offline
+
+fn ms_now(epoch: Instant) -> i64 {
+    epoch.elapsed().as_millis() as i64
+}
+
+/// A kiosk that was offline for a day comes back: the real sync client (the one the app runs)
+/// with a day of check-ins in its outbox and its cursor of the `kiosk` document from the day
+/// before, while the desk republished that document many times. Measures how long until it is
+/// caught up (every check-in acknowledged, the document synced) and in how many round trips
+/// (batches it sent that had to wait for the relay's answer).
+async fn catch_up(o: &Options) -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let kiosk = add_devices(data.path(), 1, Role::Kiosk)?.remove(0);
+    let desk = add_devices(data.path(), 1, Role::Staff)?.remove(0);
+    let (addr, shutdown, server) = in_process_relay(Config::new(data.path().to_owned())).await?;
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
+
+    // Yesterday the kiosk had the `kiosk` document up to the desk's 10th change; today the desk
+    // made 40 more (the day's appointment index, republished as bookings changed).
+    let mut ws = hello(addr, &desk.1).await?;
+    let mut kiosk_doc = automerge::AutoCommit::new();
+    let mut cursor = 0;
+    for n in 0..50u64 {
+        use automerge::transaction::Transactable;
+        kiosk_doc.put(automerge::ROOT, format!("slot{n}"), "x".repeat(200))?;
+        let bytes = kiosk_doc.save_incremental();
+        send(&mut ws, ClientMsg::Push { doc: "kiosk".to_owned(), chunk_id: chunk_id(1_000 + n), bytes }).await?;
+        loop {
+            let Some(Ok(Message::Binary(frame))) = ws.next().await else { anyhow::bail!("desk closed") };
+            if let Ok(ServerMsg::Ack { seq, .. }) = ServerMsg::decode(&frame) {
+                if n == 9 {
+                    cursor = seq;
+                }
+                break;
+            }
+        }
+    }
+    drop(ws);
+
+    // The day's check-ins, saved at the kiosk while the relay was out of reach.
+    let inbox = frontdesk_core::doc_name::inbox(date, &kiosk.0);
+    let outbox: Vec<(ChunkId, String, Vec<u8>)> = (0..o.offline_check_ins)
+        .map(|n| {
+            let id = frontdesk_core::ids::VisitId::from_random([n as u8; 16]);
+            let check_in = frontdesk_core::check_in::CheckIn::new(
+                id,
+                "Ana María García",
+                frontdesk_core::check_in::VisitReason::WalkIn,
+                "Consulta general",
+                format!("A-{n:03}"),
+                1_795_000_000_000 + n as i64 * 60_000,
+                &kiosk.0,
+            )
+            .expect("a valid check-in");
+            (chunk_id(n as u64 + 1), inbox.clone(), check_in.to_inbox_chunk())
+        })
+        .collect();
+    let sent_bytes: usize = outbox.iter().map(|(_, _, b)| b.len()).sum();
+
+    let epoch = Instant::now();
+    let mut client =
+        frontdesk_core::sync_client::SyncClient::new(kiosk.1.clone(), [("kiosk".to_owned(), cursor)], outbox);
+    let started = Instant::now();
+    let effects = client.handle(frontdesk_core::sync_client::SyncEvent::Tick, ms_now(epoch), 0.5);
+    anyhow::ensure!(
+        effects.iter().any(|e| matches!(e, frontdesk_core::sync_client::Effect::Open)),
+        "the client did not open a socket"
+    );
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync")).await?;
+    let (mut sink, mut stream) = ws.split();
+    let mut round_trips = 0;
+    let mut applied = 0usize;
+    let mut synced = false;
+    let mut pending = client.handle(frontdesk_core::sync_client::SyncEvent::Opened, ms_now(epoch), 0.5);
+    loop {
+        let mut sent = false;
+        for effect in pending.drain(..) {
+            match effect {
+                frontdesk_core::sync_client::Effect::Send(frame) => {
+                    sink.feed(Message::Binary(frame.into())).await?;
+                    sent = true;
+                }
+                frontdesk_core::sync_client::Effect::Apply { bytes, .. } => applied += bytes.len(),
+                _ => {}
+            }
+        }
+        if sent {
+            sink.flush().await?;
+            round_trips += 1;
+        }
+        if synced && client.status().pending == 0 {
+            break;
+        }
+        let Some(Ok(msg)) = stream.next().await else { anyhow::bail!("the relay closed the kiosk's socket") };
+        let Message::Binary(frame) = msg else { continue };
+        if let Ok(ServerMsg::Synced { doc, .. }) = ServerMsg::decode(&frame) {
+            synced |= doc == "kiosk";
+        }
+        pending = client.handle(frontdesk_core::sync_client::SyncEvent::Frame(frame.to_vec()), ms_now(epoch), 0.5);
+    }
+    let took = started.elapsed().as_secs_f64() * 1000.0;
+    shutdown.cancel();
+    let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+    println!(
+        "catch-up: a kiosk back after a day offline ({} check-ins, {} KB, to send; 40 changes of its document to get, {} KB) caught up in {round_trips} round trips, {took:.1} ms",
+        o.offline_check_ins,
+        sent_bytes / 1024,
+        applied / 1024
+    );
+    figure("catch_up.round_trips", round_trips as f64);
+    figure("catch_up.ms", took);
+    Ok(())
+}
