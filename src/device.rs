@@ -233,6 +233,9 @@ impl Device {
         doc: &str,
         edit: impl FnOnce(&mut AutoCommit) -> Result<(), String>,
     ) -> Result<(), String> {
+        // A document not loaded yet (still to follow after start) is loaded first: a change must
+        // land on what storage holds, never on an empty stand-in saved over it.
+        self.follow(vec![doc.to_owned()]).await;
         let (chunk, saved, cursor) = {
             let mut state = self.state.borrow_mut();
             let ((), chunk) = state.replica.change(doc, edit).map_err(|e| e.to_string())?;
@@ -256,6 +259,7 @@ impl Device {
     /// transaction (an order and the stock it takes are on disk together or not at all), then
     /// sent. If any edit fails, none is kept.
     pub async fn change_all(self: &Rc<Self>, edits: Vec<(String, DocEdit)>) -> Result<(), String> {
+        self.follow(edits.iter().map(|(doc, _)| doc.clone()).collect()).await;
         let mut writes = Vec::new();
         let mut chunks = Vec::new();
         {

@@ -21,8 +21,15 @@ pub enum Gate {
     Failed(String),
 }
 
-/// Starts the device for `mode`, following `docs` and the documents under `watches`.
-pub fn use_device(mode: Mode, docs: Vec<String>, watches: Vec<String>) -> RwSignal<Gate, LocalStorage> {
+/// Starts the device for `mode`, following `docs` and the documents under `watches`; once it is
+/// ready (and its first screen can show), it follows `later` too, one document at a time, so a
+/// year of clients or claims does not hold up today's board.
+pub fn use_device(
+    mode: Mode,
+    docs: Vec<String>,
+    watches: Vec<String>,
+    later: Vec<String>,
+) -> RwSignal<Gate, LocalStorage> {
     let gate = RwSignal::new_local(Gate::Loading);
     let Some(settings) = DeviceSettings::from_setup_link(mode).or_else(|| DeviceSettings::load(mode)) else {
         gate.set(Gate::Setup);
@@ -30,7 +37,13 @@ pub fn use_device(mode: Mode, docs: Vec<String>, watches: Vec<String>) -> RwSign
     };
     spawn_local(async move {
         match Device::start(mode, settings, docs, watches).await {
-            Ok(device) => gate.set(Gate::Ready(StoredValue::new_local(device))),
+            Ok(device) => {
+                gate.set(Gate::Ready(StoredValue::new_local(device.clone())));
+                for name in later {
+                    // Each load awaits storage, so the page stays responsive in between.
+                    device.follow(vec![name]).await;
+                }
+            }
             Err(err) => gate.set(Gate::Failed(err.to_string())),
         }
     });

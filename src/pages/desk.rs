@@ -39,15 +39,17 @@ const DAYS_AHEAD: i64 = 7;
 #[component]
 pub fn DeskPage() -> impl IntoView {
     let today = Local::now().date_naive();
-    let mut docs = vec![doc_name::SITE.to_owned(), doc_name::KIOSK.to_owned()];
-    docs.extend((0..DAYS_AHEAD).map(|n| doc_name::day(today + Duration::days(n))));
-    docs.extend(frontdesk_core::calls::recent_docs(today));
-    docs.extend(frontdesk_core::stays::recent_docs(today));
-    docs.push(frontdesk_core::stays::ROOMS_DOC.to_owned());
-    docs.extend(sales::docs(today));
-    docs.push(frontdesk_core::insurance::DOC.to_owned());
-    docs.push(frontdesk_core::staffing::DOC.to_owned());
-    let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)]);
+    // Today's board first: the business, the kiosk's index, today and its arrivals.
+    let docs = vec![doc_name::SITE.to_owned(), doc_name::KIOSK.to_owned(), doc_name::day(today)];
+    // Then, once the board shows, the rest of what a desk keeps (the big ones last).
+    let mut later: Vec<String> = (1..DAYS_AHEAD).map(|n| doc_name::day(today + Duration::days(n))).collect();
+    later.extend(frontdesk_core::calls::recent_docs(today));
+    later.extend(frontdesk_core::stays::recent_docs(today));
+    later.push(frontdesk_core::stays::ROOMS_DOC.to_owned());
+    later.extend(sales::docs(today));
+    later.push(frontdesk_core::staffing::DOC.to_owned());
+    later.push(frontdesk_core::insurance::DOC.to_owned());
+    let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)], later);
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
         Gate::Setup => view! { <SetupForm mode=Mode::Desk/> }.into_any(),

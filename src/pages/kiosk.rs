@@ -40,7 +40,7 @@ enum Step {
 
 #[component]
 pub fn KioskPage() -> impl IntoView {
-    let gate = use_device(Mode::Kiosk, vec![doc_name::KIOSK.to_owned()], Vec::new());
+    let gate = use_device(Mode::Kiosk, vec![doc_name::KIOSK.to_owned()], Vec::new(), Vec::new());
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
         Gate::Setup => view! { <SetupForm mode=Mode::Kiosk/> }.into_any(),

@@ -2,7 +2,7 @@
 //!
 //! - `cargo xtask serve`  installs what is missing, builds the app and the relay, and serves both.
 //! - `cargo xtask test`   installs what is missing and runs every check and test.
-//! - `cargo xtask bench`  runs the benchmarks and prints their figures.
+//! - `cargo xtask bench`  runs every benchmark and rewrites the figures in BENCHMARKS.md.
 //!
 //! Tools are installed inside the repository (`.tools/`), never by hand.
 
@@ -13,6 +13,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+
+mod bench;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
@@ -25,7 +27,7 @@ fn main() -> std::process::ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
-        Some("bench") => bench(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("soak") => soak(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
         Some("dist") => setup_app_tools().and_then(|()| build_app()),
@@ -34,7 +36,7 @@ fn main() -> std::process::ExitCode {
                 "usage: cargo xtask <command>\n\n\
                  serve [--addr 127.0.0.1:8080] [--data data]   build and serve the app and the relay\n\
                  test                                          every check and test (what CI runs)\n\
-                 bench                                         the benchmarks (figures for BENCHMARKS.md)\n\
+                 bench [--quick] [--browser-days 30,365,1095]   every benchmark; rewrites BENCHMARKS.md's figures\n\
                  soak [--cases N] [--rounds N]                 the long reliability runs (figures for RELIABILITY.md)\n\
                  fuzz [--seconds N]                            each fuzz target for N seconds (nightly + cargo-fuzz)\n\
                  dist                                          build the app into dist/"
@@ -325,8 +327,8 @@ fn test() -> Result<()> {
         .env("CHROMEDRIVER", chromedriver())
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
 
-    say("the benchmarks build");
-    run(cmd("cargo").args(["build", "--locked", "-p", "frontdesk-relay", "--bin", "sync-load"]))?;
+    say("the benchmarks build (not run: `cargo xtask bench` runs them)");
+    run(cmd("cargo").args(["bench", "--locked", "--workspace", "--no-run"]))?;
 
     build_app()?;
     say("building the relay for the end-to-end tests");
@@ -410,13 +412,4 @@ fn fuzz(args: &[String]) -> Result<()> {
     }
     say("no crash, no leak over the limit, no timeout");
     Ok(())
-}
-
-// ---------------------------------------------------------------- bench
-
-fn bench(args: &[String]) -> Result<()> {
-    say("building the sync load generator (release)");
-    run(cmd("cargo").args(["build", "--release", "--locked", "-p", "frontdesk-relay", "--bin", "sync-load"]))?;
-    say("sync latency and throughput: relay vs. a bare forwarder, on loopback");
-    run(Command::new(root().join("target/release/sync-load")).args(args))
 }

@@ -29,11 +29,13 @@ pub fn recent_months(today: NaiveDate) -> [NaiveDate; 2] {
 
 /// Documents a desk follows for the money screens.
 pub fn docs(today: NaiveDate) -> Vec<String> {
-    let mut docs = vec![catalog::DOC.to_owned(), frontdesk_core::clients::DOC.to_owned()];
+    let mut docs = vec![catalog::DOC.to_owned()];
     for month in recent_months(today) {
         docs.push(orders::month_doc(month));
         docs.push(billing::month_doc(month));
     }
+    // The clients document grows with the years: last.
+    docs.push(frontdesk_core::clients::DOC.to_owned());
     docs
 }
 

@@ -1,0 +1,224 @@
+//! The measurements (native only: they drive a browser).
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::harness::{Browser, Driver, Relay, check_in_at_kiosk};
+use anyhow::{Context, Result};
+use serde_json::json;
+
+/// Records, in the page, when the app first drew, when today's board first showed a visitor, each
+/// tap on the kiosk's confirm button, and each committed IndexedDB write.
+const OBSERVER: &str = r#"
+(() => {
+  const fd = window.__fd = { app: null, board: null, taps: [], saves: [] };
+  const check = () => {
+    if (fd.app === null && document.body && document.body.children.length > 0) fd.app = performance.now();
+    if (fd.board === null && document.querySelector('.visit-card')) fd.board = performance.now();
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+  document.addEventListener('click', (e) => {
+    const button = e.target.closest && e.target.closest('button');
+    if (button && button.textContent.trim() === 'Confirm check-in') fd.taps.push(performance.now());
+  }, true);
+  const open = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (...args) {
+    const tx = open.apply(this, args);
+    if (args[1] === 'readwrite') {
+      const begun = performance.now();
+      tx.addEventListener('complete', () => fd.saves.push([begun, performance.now()]));
+    }
+    return tx;
+  };
+})();
+"#;
+
+struct Options {
+    days: Vec<u32>,
+    check_ins: usize,
+    cold_starts: usize,
+}
+
+fn parse() -> Result<Options> {
+    let mut o = Options { days: vec![30, 365, 1095], check_ins: 100, cold_starts: 5 };
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().context("missing value");
+        match arg.as_str() {
+            "--days" => o.days = value()?.split(',').map(str::parse).collect::<Result<_, _>>()?,
+            "--check-ins" => o.check_ins = value()?.parse()?,
+            "--cold-starts" => o.cold_starts = value()?.parse()?,
+            other => {
+                anyhow::bail!("unknown option {other}; options: --days 30,365,1095 --check-ins 100 --cold-starts 5")
+            }
+        }
+    }
+    Ok(o)
+}
+
+fn figure(key: &str, value: f64) {
+    println!("figure {key} {value:.3}");
+}
+
+fn seed_bin() -> PathBuf {
+    std::env::var("FRONTDESK_SEED_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/seed"))
+}
+
+fn pct(samples: &mut [f64], p: f64) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[((samples.len() - 1) as f64 * p).round() as usize]
+}
+
+async fn page(browser: &Browser, script: &str) -> Result<serde_json::Value> {
+    Ok(browser.client.execute(script, vec![]).await?)
+}
+
+/// The wasm instance's linear memory, in bytes (the bindings Trunk leaves on `window`).
+async fn wasm_memory(browser: &Browser) -> Result<f64> {
+    let v = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.wasmBindings.default().then((w) => done(w.memory.buffer.byteLength), () => done(-1));",
+            vec![],
+        )
+        .await?;
+    let bytes = v.as_f64().context("memory size")?;
+    anyhow::ensure!(bytes > 0.0, "could not read the wasm memory");
+    Ok(bytes)
+}
+
+async fn desk(days: u32, o: &Options) -> Result<()> {
+    let label = match days {
+        30 => "1 month".to_owned(),
+        365 => "1 year".to_owned(),
+        1095 => "3 years".to_owned(),
+        d => format!("{d} days"),
+    };
+    let mut relay = Relay::start()?;
+    relay.kill();
+    let today = chrono::Local::now().date_naive();
+    let started = Instant::now();
+    let out = Command::new(seed_bin())
+        .args(["--business", "medical", "--days", &days.to_string(), "--today", &today.to_string(), "--data"])
+        .arg(relay.data.path())
+        .output()
+        .with_context(|| format!("running {}", seed_bin().display()))?;
+    anyhow::ensure!(out.status.success(), "seed failed: {}", String::from_utf8_lossy(&out.stderr));
+    eprintln!("[{label}] seeded in {:.0?}: {}", started.elapsed(), String::from_utf8_lossy(&out.stdout).trim());
+    relay.restart()?;
+
+    let driver = Driver::start_in_zone(None)?;
+    let device = relay.add_device("staff", "Bench tablet")?;
+    let desk = driver.browser(1280, 800).await?;
+    desk.devtools("Page.enable", json!({})).await?;
+    desk.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": OBSERVER })).await?;
+    let first = Instant::now();
+    desk.goto(&relay.setup_link("desk", &device)).await?;
+    desk.wait_for("//*[contains(@class, 'visit-card')]", Duration::from_secs(120)).await?;
+    desk.wait_until_synced(Duration::from_secs(120)).await?;
+    let first_sync = first.elapsed().as_secs_f64() * 1000.0;
+    // Let the documents it follows arrive and be stored before measuring starts from storage.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+
+    let mut cold = Vec::new();
+    let mut after_wasm = Vec::new();
+    for _ in 0..o.cold_starts {
+        desk.goto(&relay.url("/desk")).await?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let v = page(
+                &desk,
+                "return window.__fd && window.__fd.board !== null ? [window.__fd.app, window.__fd.board] : null",
+            )
+            .await?;
+            if let Some([app, board]) = v.as_array().map(|a| [a[0].as_f64(), a[1].as_f64()]) {
+                let (app, board) = (app.context("app time")?, board.context("board time")?);
+                cold.push(board);
+                after_wasm.push(board - app);
+                break;
+            }
+            anyhow::ensure!(Instant::now() < deadline, "[{label}] the board did not show after a reload");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    // What the tablet holds once someone has looked through the day: the board, the clients list.
+    let memory_board = wasm_memory(&desk).await?;
+    desk.click_button("Patients").await?;
+    desk.wait_for_text("patients", Duration::from_secs(30)).await.ok();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let memory = wasm_memory(&desk).await?.max(memory_board);
+    let (cold_p50, after_p50) = (pct(&mut cold, 0.5), pct(&mut after_wasm, 0.5));
+    let (cold_max, after_max) = (pct(&mut cold, 1.0), pct(&mut after_wasm, 1.0));
+    println!(
+        "desk, {label} of a medical office: first sync {first_sync:.0} ms; cold start to today's board p50 {cold_p50:.0} ms (max {cold_max:.0}), after the wasm started p50 {after_p50:.0} ms (max {after_max:.0}); wasm memory {:.1} MB",
+        memory / 1_048_576.0
+    );
+    let key = label.replace(' ', "_");
+    figure(&format!("browser.{key}.first_sync_ms"), first_sync);
+    figure(&format!("browser.{key}.cold_start_ms"), cold_p50);
+    figure(&format!("browser.{key}.cold_start_max_ms"), cold_max);
+    figure(&format!("browser.{key}.board_after_wasm_ms"), after_p50);
+    figure(&format!("browser.{key}.board_after_wasm_max_ms"), after_max);
+    figure(&format!("browser.{key}.wasm_memory_mb"), memory / 1_048_576.0);
+    desk.close().await?;
+    Ok(())
+}
+
+async fn kiosk(o: &Options) -> Result<()> {
+    let relay = Relay::start()?;
+    let driver = Driver::start_in_zone(None)?;
+    let device = relay.add_device("kiosk", "Bench kiosk")?;
+    let kiosk = driver.browser(1920, 1080).await?;
+    kiosk.devtools("Page.enable", json!({})).await?;
+    kiosk.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": OBSERVER })).await?;
+    kiosk.goto(&relay.setup_link("kiosk", &device)).await?;
+    kiosk.wait_for_text("Online", Duration::from_secs(20)).await?;
+    for n in 0..o.check_ins {
+        check_in_at_kiosk(&kiosk, &format!("Visitor {n}"), "I'd like a service", None).await?;
+    }
+    let v = page(&kiosk, "return [window.__fd.taps, window.__fd.saves]").await?;
+    let taps: Vec<f64> = v[0].as_array().map(|a| a.iter().filter_map(|x| x.as_f64()).collect()).unwrap_or_default();
+    let saves: Vec<(f64, f64)> = v[1]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| Some((x[0].as_f64()?, x[1].as_f64()?))).collect())
+        .unwrap_or_default();
+    anyhow::ensure!(taps.len() == o.check_ins, "saw {} taps for {} check-ins", taps.len(), o.check_ins);
+    // For each tap, the first write committed after it: the check-in going into the outbox.
+    let (mut total, mut app, mut commit) = (Vec::new(), Vec::new(), Vec::new());
+    for tap in &taps {
+        let (begun, done) =
+            saves.iter().copied().find(|(_, done)| done >= tap).context("a tap with no save after it")?;
+        total.push(done - tap);
+        app.push((begun - tap).max(0.0));
+        commit.push(done - begun.max(*tap));
+    }
+    let (p50, p99) = (pct(&mut total, 0.5), pct(&mut total, 0.99));
+    let (app50, app99) = (pct(&mut app, 0.5), pct(&mut app, 0.99));
+    let (commit50, commit99) = (pct(&mut commit, 0.5), pct(&mut commit, 0.99));
+    println!(
+        "kiosk: tap on Confirm → check-in committed to IndexedDB, {} check-ins: p50 {p50:.1} ms, p99 {p99:.1} ms \
+         (the app's work, tap → write begun: p50 {app50:.1} ms, p99 {app99:.1} ms; the durable commit: p50 {commit50:.1} ms, p99 {commit99:.1} ms)",
+        o.check_ins
+    );
+    figure("browser.kiosk.tap_to_saved_p50_ms", p50);
+    figure("browser.kiosk.tap_to_saved_p99_ms", p99);
+    figure("browser.kiosk.tap_to_write_p99_ms", app99);
+    figure("browser.kiosk.commit_p99_ms", commit99);
+    kiosk.close().await?;
+    Ok(())
+}
+
+pub async fn run() -> Result<()> {
+    let o = parse()?;
+    kiosk(&o).await?;
+    for &days in &o.days {
+        desk(days, &o).await?;
+    }
+    Ok(())
+}
