@@ -45,7 +45,7 @@ pub fn DeskPage() -> impl IntoView {
     let mut later: Vec<String> = (1..DAYS_AHEAD).map(|n| doc_name::day(today + Duration::days(n))).collect();
     later.extend(frontdesk_core::calls::recent_docs(today));
     later.extend(frontdesk_core::stays::recent_docs(today));
-    later.push(frontdesk_core::stays::ROOMS_DOC.to_owned());
+    later.extend(frontdesk_core::stays::rooms_docs(today));
     later.extend(sales::docs(today));
     later.push(frontdesk_core::staffing::DOC.to_owned());
     later.push(frontdesk_core::insurance::DOC.to_owned());

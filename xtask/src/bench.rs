@@ -344,7 +344,7 @@ fn render(f: &Figures, command: &str) -> String {
         let cells: Vec<String> = scales.iter().map(|(s, k)| cell(s, k)).collect();
         out.push_str(&format!("| {label} | {} |\n", cells.join(" | ")));
     };
-    for doc in ["clients", "insurance", "staffing", "day", "invoices month (hotel)", "rooms (hotel)"] {
+    for doc in ["clients", "insurance", "staffing", "day", "invoices month (hotel)", "rooms month (hotel)"] {
         line(&format!("`{doc}`: stored size, load"), &|s, _| {
             let size = f.get(&format!("size {doc} {s}"));
             let load = f.get(&format!("core load/{doc}/{s}"));

@@ -41,7 +41,7 @@ fn load(c: &mut Criterion) {
             ("payroll", &medical["payroll"]),
             ("day", &medical[&doc_name::day(today())]),
             ("invoices month (hotel)", &hotel[&billing::month_doc(today())]),
-            ("rooms (hotel)", &hotel["rooms"]),
+            ("rooms month (hotel)", &hotel[&stays::rooms_doc(today())]),
         ];
         for (name, bytes) in docs {
             println!("size {name} {scale} {}", bytes.len());
@@ -49,6 +49,9 @@ fn load(c: &mut Criterion) {
                 b.iter(|| Automerge::load(black_box(bytes)).expect("loads"))
             });
         }
+        // What every change to the document costs a tablet that saves the whole document.
+        let doc = Automerge::load(&medical["clients"]).expect("loads");
+        group.bench_with_input(BenchmarkId::new("clients save", scale), &doc, |b, doc| b.iter(|| doc.save().len()));
         // Load and read every record: what a tablet does to show the clients list.
         let bytes = &medical["clients"];
         group.bench_with_input(BenchmarkId::new("clients read", scale), bytes, |b, bytes| {

@@ -670,7 +670,7 @@ fn hotel(g: &mut Gen, first: NaiveDate, today: NaiveDate) {
                         by: "housekeeping".to_owned(),
                         at_ms: ms(date, 12 * 60),
                     };
-                    g.change("rooms", "tablet-3", |d| stays::put_room_status(d, &change));
+                    g.change(&stays::rooms_doc(date), "tablet-3", |d| stays::put_room_status(d, &change));
                     g.counts.room_changes += 1;
                 }
             }
@@ -731,7 +731,7 @@ mod tests {
         let night = day("2026-11-20");
         let occupied = all.iter().filter(|s| s.covers_night(night)).count();
         assert!((30..=60).contains(&occupied), "{occupied}");
-        let rooms = stays::room_statuses(&automerge::Automerge::load(&saved["rooms"]).unwrap());
+        let rooms = stays::room_statuses(&automerge::Automerge::load(&saved[&stays::rooms_doc(today)]).unwrap());
         assert_eq!(rooms.len(), HOTEL_ROOMS);
     }
 }

@@ -33,7 +33,9 @@ fn read_house(device: DeviceRef, today: NaiveDate) -> House {
                 kept.extend(k);
             }
         }
-        let rooms = d.read(stays::ROOMS_DOC, stays::room_statuses).unwrap_or_default();
+        let rooms = stays::latest_room_statuses(
+            stays::rooms_docs(today).iter().map(|name| d.read(name, stays::room_statuses).unwrap_or_default()),
+        );
         let conflicts = stays::conflicts(&all, &kept);
         House { stays: all, rooms, conflicts }
     })
@@ -70,8 +72,9 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
     let set_room = move |room: String, status: HousekeepingStatus| {
         let s = stamp();
         let record = RoomStatus { room, status, note: String::new(), by: s.by, at_ms: s.at_ms };
-        let edit = move |d: &mut automerge::AutoCommit| stays::put_room_status(d, &record);
-        device.get_value().change_soon(stays::ROOMS_DOC.to_owned(), "a room's status", edit, |_| {});
+        let latest = house.with_untracked(|h| h.rooms.clone());
+        let edit = move |d: &mut automerge::AutoCommit| stays::set_room_status(d, &record, &latest);
+        device.get_value().change_soon(stays::rooms_doc(today), "a room's status", edit, |_| {});
     };
     let check_in = move |stay: Stay| save_stay(stays::with_state(&stay, StayState::CheckedIn, &stamp()));
     let check_out = move |stay: Stay| {
