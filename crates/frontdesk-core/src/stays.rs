@@ -582,9 +582,8 @@ mod tests {
         put_room_status(&mut legacy, &status("104", HousekeepingStatus::Dirty, 1)).unwrap();
         put_room_status(&mut legacy, &status("102", HousekeepingStatus::Clean, 2)).unwrap();
         let mut january = AutoCommit::new();
-        let latest = latest_room_statuses(
-            [january.document(), december.document(), legacy.document()].map(|d| room_statuses(d)),
-        );
+        let latest =
+            latest_room_statuses([january.document(), december.document(), legacy.document()].map(room_statuses));
         assert_eq!(room_status(&latest, "102"), HousekeepingStatus::Dirty, "the later change wins");
         assert_eq!(room_status(&latest, "104"), HousekeepingStatus::Dirty);
         // January's first change carries forward what is not clean, and only that.
@@ -596,7 +595,7 @@ mod tests {
         assert_eq!(room_status(&january_only, "104"), HousekeepingStatus::Dirty);
         assert!(!january_only.iter().any(|s| s.room == "103"), "a clean room is not copied");
         // A later change in January does not copy over what January already says.
-        let latest = latest_room_statuses([january.document(), december.document()].map(|d| room_statuses(d)));
+        let latest = latest_room_statuses([january.document(), december.document()].map(room_statuses));
         set_room_status(&mut january, &status("101", HousekeepingStatus::Clean, 30), &latest).unwrap();
         let january_only = room_statuses(january.document());
         assert_eq!(room_status(&january_only, "101"), HousekeepingStatus::Clean);
