@@ -4,8 +4,9 @@
 //! durable transaction), shown, and only then sent. Remote chunks are applied, shown, and saved
 //! in batches together with the cursor they bring the document to.
 
+use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::{Rc, Weak};
 
 use automerge::AutoCommit;
@@ -56,7 +57,14 @@ pub struct Device {
     generation: Cell<u32>,
     flush_scheduled: Cell<bool>,
     ticker: RefCell<Option<gloo_timers::callback::Interval>>,
+    /// The last result of each [`Device::read_cached`], with the heads it was read at.
+    cache: RefCell<HashMap<CacheKey, Cached>>,
 }
+
+/// A cached read: the document, the reading function and what it returns.
+type CacheKey = (String, usize, TypeId);
+/// The heads a cached read was made at, and its result.
+type Cached = (Vec<automerge::ChangeHash>, Rc<dyn Any>);
 
 struct State {
     client: SyncClient,
@@ -124,6 +132,7 @@ impl Device {
             generation: Cell::new(0),
             flush_scheduled: Cell::new(false),
             ticker: RefCell::new(None),
+            cache: RefCell::new(HashMap::new()),
         });
         let weak = Rc::downgrade(&device);
         *device.ticker.borrow_mut() = Some(gloo_timers::callback::Interval::new(1_000, move || {
@@ -152,6 +161,27 @@ impl Device {
     pub fn read<R>(&self, doc: &str, f: impl FnOnce(&automerge::Automerge) -> R) -> Option<R> {
         let mut state = self.state.borrow_mut();
         state.replica.get(doc).map(f)
+    }
+
+    /// Reads a document (if held) with `read`, reusing the last result while the document is
+    /// unchanged (same heads). Views re-read on every change to any document; with a year of
+    /// clients or claims, reading them again for a change elsewhere cost hundreds of milliseconds.
+    pub fn read_cached<T: Clone + 'static>(&self, doc: &str, read: fn(&automerge::Automerge) -> T) -> Option<T> {
+        let heads = {
+            let mut state = self.state.borrow_mut();
+            state.replica.get(doc)?;
+            state.replica.heads(doc)
+        };
+        let key = (doc.to_owned(), read as usize, TypeId::of::<T>());
+        if let Some((seen, value)) = self.cache.borrow().get(&key)
+            && *seen == heads
+            && let Some(value) = value.downcast_ref::<T>()
+        {
+            return Some(value.clone());
+        }
+        let value = self.read(doc, read)?;
+        self.cache.borrow_mut().insert(key, (heads, Rc::new(value.clone())));
+        Some(value)
     }
 
     /// Starts following more documents (a calendar day browsed to): loads what storage holds of

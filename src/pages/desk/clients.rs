@@ -31,7 +31,7 @@ pub fn Clients(
     let revision = device.with_value(|d| d.revision);
     let everyone = Memo::new(move |_| {
         revision.track();
-        device.with_value(|d| d.read(clients::DOC, clients::all)).unwrap_or_default()
+        device.with_value(|d| d.read_cached(clients::DOC, clients::all)).unwrap_or_default()
     });
     let query = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);

@@ -76,7 +76,7 @@ pub fn Insurance(
     let revision = device.with_value(|d| d.revision);
     let all = Memo::new(move |_| {
         revision.track();
-        device.with_value(|d| d.read(insurance::DOC, insurance::claims)).unwrap_or_default()
+        device.with_value(|d| d.read_cached(insurance::DOC, insurance::claims)).unwrap_or_default()
     });
     let open = RwSignal::new(None::<String>);
     view! {

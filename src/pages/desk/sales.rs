@@ -85,7 +85,10 @@ pub fn use_people(device: DeviceRef) -> Memo<Vec<frontdesk_core::clients::Client
     let revision = device.with_value(|d| d.revision);
     Memo::new(move |_| {
         revision.track();
-        device.with_value(|d| d.read(clients::DOC, clients::all)).map(|all| clients::active(&all)).unwrap_or_default()
+        device
+            .with_value(|d| d.read_cached(clients::DOC, clients::all))
+            .map(|all| clients::active(&all))
+            .unwrap_or_default()
     })
 }
 

@@ -29,7 +29,7 @@ pub struct Staffing {
 pub fn read(device: DeviceRef) -> Staffing {
     device
         .with_value(|d| {
-            d.read(staffing::DOC, |doc| Staffing { shifts: staffing::shifts(doc), tasks: staffing::tasks(doc) })
+            d.read_cached(staffing::DOC, |doc| Staffing { shifts: staffing::shifts(doc), tasks: staffing::tasks(doc) })
         })
         .unwrap_or_default()
 }
