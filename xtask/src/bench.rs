@@ -357,6 +357,7 @@ fn render(f: &Figures, command: &str) -> String {
     line("desk: first sync from the relay", &|_, k| ms(f.get(&format!("browser.{k}.first_sync_ms"))));
     line("desk: cold start → today's board (p50)", &|_, k| ms(f.get(&format!("browser.{k}.cold_start_ms"))));
     line("desk: board after the wasm started (p50)", &|_, k| ms(f.get(&format!("browser.{k}.board_after_wasm_ms"))));
+    line("desk: open the patients list (tap → list drawn)", &|_, k| ms(f.get(&format!("browser.{k}.clients_tab_ms"))));
     line("desk: wasm memory", &|_, k| {
         f.get(&format!("browser.{k}.wasm_memory_mb")).map(|m| format!("{m:.1} MB")).unwrap_or_else(|| "—".into())
     });
