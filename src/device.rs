@@ -49,6 +49,9 @@ pub struct Device {
     pub revision: RwSignal<u64>,
     /// A storage problem the user must know about.
     pub storage_problem: RwSignal<Option<StorageError>>,
+    /// Whether the browser agreed to keep this device's data under storage pressure (`None`
+    /// until it answered, or if it cannot say).
+    pub persistent: RwSignal<Option<bool>>,
     /// `staff` or `manager` (or `kiosk`), as the relay last said.
     pub role: RwSignal<String>,
     store: Store,
@@ -125,6 +128,7 @@ impl Device {
             status,
             revision: RwSignal::new(0),
             storage_problem: RwSignal::new(None),
+            persistent: RwSignal::new(None),
             role,
             store,
             state: RefCell::new(State { client, replica, dirty: BTreeSet::new(), watches }),
@@ -141,11 +145,13 @@ impl Device {
             }
         }));
         device.event(SyncEvent::Tick);
-        spawn_local(async {
+        let persistent = device.persistent;
+        spawn_local(async move {
             // Ask the browser not to evict our data under storage pressure (a kiosk or tablet
-            // installed as an app is usually granted this).
+            // installed as an app is usually granted this); a desk says so when it is refused.
             let granted = crate::storage::request_persistence().await;
             leptos::logging::log!("persistent storage: {granted:?}");
+            persistent.set(granted);
         });
         Ok(device)
     }

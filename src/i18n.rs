@@ -84,6 +84,8 @@ pub enum Msg {
     DeviceRefused,
     StorageFailed,
     StorageFull,
+    StorageMayBeCleared,
+    GotIt,
     Arrivals,
     Waiting,
     WithStaff,
@@ -383,6 +385,14 @@ impl Msg {
             (StorageFull, Es) => {
                 "El almacenamiento de este dispositivo está lleno. Los cambios se envían al servidor, pero libere espacio."
             }
+            (StorageMayBeCleared, En) => {
+                "This browser may clear what this tablet keeps when space runs low, and changes not yet sent would be lost. Install Frontdesk as an app (browser menu → Install) so it keeps them."
+            }
+            (StorageMayBeCleared, Es) => {
+                "Este navegador puede borrar lo que guarda esta tableta si falta espacio, y se perderían los cambios aún no enviados. Instale Frontdesk como aplicación (menú del navegador → Instalar) para conservarlos."
+            }
+            (GotIt, En) => "Got it",
+            (GotIt, Es) => "Entendido",
             (Arrivals, En) => "Arrivals",
             (Arrivals, Es) => "Llegadas",
             (Waiting, En) => "Waiting",

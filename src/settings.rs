@@ -51,6 +51,9 @@ pub struct DeviceSettings {
     /// The staff member this tablet belongs to (their messages and visitors show on it), or empty.
     #[serde(default)]
     pub owner: String,
+    /// Someone read the notice that the browser may clear this device's data.
+    #[serde(default)]
+    pub storage_notice_seen: bool,
 }
 
 impl DeviceSettings {

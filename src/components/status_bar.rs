@@ -32,6 +32,33 @@ pub fn StatusBar(
     }
 }
 
+/// Tells a tablet's user, once, that the browser did not agree to keep this device's data (it
+/// may clear it under storage pressure); dismissed for good on this device.
+#[component]
+pub fn PersistenceNotice(
+    persistent: RwSignal<Option<bool>>,
+    lang: RwSignal<Lang>,
+    seen: bool,
+    on_seen: Callback<()>,
+) -> impl IntoView {
+    let dismissed = RwSignal::new(seen);
+    move || {
+        (persistent.get() == Some(false) && !dismissed.get()).then(|| {
+            view! {
+                <div class="banner banner--notice" role="status">
+                    <span>{Msg::StorageMayBeCleared.text(lang.get())}</span>
+                    <button class="button button--ghost" on:click=move |_| {
+                        dismissed.set(true);
+                        on_seen.run(());
+                    }>
+                        <span>{Msg::GotIt.text(lang.get())}</span>
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
 #[component]
 pub fn StorageBanner(problem: RwSignal<Option<StorageError>>, lang: RwSignal<Lang>) -> impl IntoView {
     move || {

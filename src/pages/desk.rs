@@ -26,7 +26,7 @@ use frontdesk_core::{BoardEntry, Connection, doc_name, kiosk_doc, schedule};
 use leptos::prelude::*;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
-use crate::components::status_bar::{StatusBar, StorageBanner};
+use crate::components::status_bar::{PersistenceNotice, StatusBar, StorageBanner};
 use crate::device::{now_ms, random_bytes};
 use crate::i18n::{Lang, Msg, PeopleMsg, SalesMsg};
 use crate::settings::Mode;
@@ -165,6 +165,8 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let status = device.with_value(|d| d.status);
     let role = device.with_value(|d| d.role);
     let storage_problem = device.with_value(|d| d.storage_problem);
+    let persistent = device.with_value(|d| d.persistent);
+    let notice_seen = device.with_value(|d| d.settings.borrow().storage_notice_seen);
     let site = use_site(device);
     let now = RwSignal::new(now_ms());
     let tab = RwSignal::new(Tab::Arrivals);
@@ -308,6 +310,13 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 </div>
             </header>
             <StorageBanner problem=storage_problem lang/>
+            <PersistenceNotice persistent lang seen=notice_seen on_seen=Callback::new(move |()| {
+                device.with_value(|d| {
+                    let mut settings = d.settings.borrow_mut();
+                    settings.storage_notice_seen = true;
+                    settings.save(Mode::Desk);
+                });
+            })/>
             <Show when=move || clocking.get()>
                 <button class="sheet-backdrop" aria-hidden="true" tabindex="-1" on:click=move |_| clocking.set(false)></button>
                 <aside class="sheet" role="dialog" aria-labelledby="clock-title">

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use harness::{Lobby, check_in_at_kiosk};
+use serde_json::json;
 
 const SOON: Duration = Duration::from_secs(10);
 /// Reconnecting waits out a backoff of up to 7.5 s.
@@ -29,6 +30,26 @@ async fn a_kiosk_check_in_appears_on_two_desks_and_staff_can_call_undo_and_finis
     // The setup secret does not stay in the address bar.
     assert!(!desk1.client.current_url().await?.as_str().contains("token"));
     desk1.wait_for_text("No one has checked in yet today", SOON).await?;
+
+    // A fresh browser has not agreed to keep the tablet's data under storage pressure: the desk
+    // says so, and once put away the notice stays away on that tablet.
+    const NOTICE: &str = "This browser may clear what this tablet keeps";
+    desk1.wait_for_text(NOTICE, SOON).await?;
+    desk1.screenshot("desk-storage-notice").await?;
+    desk1.click_button("Got it").await?;
+    desk1.wait_until(SOON, "the storage notice put away", |t| !t.contains(NOTICE)).await?;
+    desk1.client.refresh().await?;
+    desk1.wait_for_text("No one has checked in yet today", SOON).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(!desk1.text().await?.contains(NOTICE), "the notice came back after it was put away");
+    // A browser that keeps the data (as an installed app is allowed to) shows no notice.
+    desk2.wait_for_text(NOTICE, SOON).await?;
+    desk2.devtools("Browser.grantPermissions", json!({ "permissions": ["durableStorage"] })).await?;
+    desk2.client.refresh().await?;
+    desk2.wait_for_text("No one has checked in yet today", SOON).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(!desk2.text().await?.contains(NOTICE), "a desk whose data is kept still shows the notice");
+
     kiosk.screenshot("kiosk-1-welcome").await?;
     desk1.screenshot("desk-empty").await?;
 
