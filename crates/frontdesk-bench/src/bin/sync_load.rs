@@ -30,6 +30,7 @@ struct Options {
     idle_devices: usize,
     relay_bin: Option<std::path::PathBuf>,
     offline_check_ins: usize,
+    repeat: usize,
     paced: usize,
     rate: u64,
     burst: usize,
@@ -45,6 +46,7 @@ fn parse() -> Result<Options> {
         idle_devices: 5000,
         relay_bin: None,
         offline_check_ins: 120,
+        repeat: 3,
         paced: 1000,
         rate: 200,
         burst: 5000,
@@ -65,11 +67,12 @@ fn parse() -> Result<Options> {
             "--idle-devices" => o.idle_devices = value()?.parse()?,
             "--relay-bin" => o.relay_bin = Some(value()?.into()),
             "--offline-check-ins" => o.offline_check_ins = value()?.parse()?,
+            "--repeat" => o.repeat = value()?.parse()?,
             "latency" | "pushes" | "idle" | "catch-up" => o.scenarios.push(arg.clone()),
             other => anyhow::bail!(
                 "unknown option {other}; scenarios: latency pushes idle catch-up (default: all); options: \
                  --devices 1,10,50 --paced 1000 --rate 200 --burst 5000 --size 400 --push-devices 500 \
-                 --push-seconds 5 --idle-devices 5000 --relay-bin PATH --offline-check-ins 120"
+                 --push-seconds 5 --idle-devices 5000 --relay-bin PATH --offline-check-ins 120 --repeat 3"
             ),
         }
     }
@@ -366,37 +369,73 @@ async fn main() -> Result<()> {
 
 async fn latency(o: &Options) -> Result<()> {
     println!(
-        "sync-load: one pusher, {} B chunks; paced {} chunks at {}/s, then a burst of {} (pipelined)\n",
-        o.size, o.paced, o.rate, o.burst
+        "sync-load: one pusher, {} B chunks; paced {} chunks at {}/s, then a burst of {} (pipelined); {} repetitions, the median shown with the range of p99\n",
+        o.size, o.paced, o.rate, o.burst, o.repeat
     );
-    println!("| devices | server | push→delivered p50 | p99 | push→ack p50 | p99 | burst throughput |");
+    println!("| devices | server | push→delivered p50 | p99 (range) | push→ack p50 | p99 | burst throughput |");
     println!("|---|---|---|---|---|---|---|");
+    let ms = |v: f64| if v.is_nan() { "—".to_owned() } else { format!("{v:.2} ms") };
     for &devices in &o.devices {
         let devices = devices.max(1);
-        let mut relay = relay_run(o, devices).await?;
-        let mut floor = forwarder_run(o, devices).await?;
-        let ms = |v: f64| if v.is_nan() { "—".to_owned() } else { format!("{v:.2} ms") };
+        // Each repetition gives one value of each figure; the median of them is reported, and
+        // the range of p99 (a single disk stall on this VM moves one run's p99 by hundreds of ms).
+        let mut runs: Vec<[f64; 8]> = Vec::new();
+        for _ in 0..o.repeat.max(1) {
+            let mut relay = relay_run(o, devices).await?;
+            let mut floor = forwarder_run(o, devices).await?;
+            runs.push([
+                relay.delivered.pct(0.5),
+                relay.delivered.pct(0.99),
+                relay.acked.pct(0.5),
+                relay.acked.pct(0.99),
+                relay.throughput,
+                floor.delivered.pct(0.5),
+                floor.delivered.pct(0.99),
+                floor.throughput,
+            ]);
+        }
+        let median = |i: usize| {
+            let mut v: Vec<f64> = runs.iter().map(|r| r[i]).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let range = |i: usize| {
+            let v: Vec<f64> = runs.iter().map(|r| r[i]).filter(|x| !x.is_nan()).collect();
+            if v.is_empty() {
+                return (f64::NAN, f64::NAN);
+            }
+            (v.iter().copied().fold(f64::INFINITY, f64::min), v.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+        };
+        let ((r_lo, r_hi), (f_lo, f_hi)) = (range(1), range(6));
         println!(
-            "| {devices} | relay (SQLite, durable) | {} | {} | {} | {} | {:.0} chunks/s |",
-            ms(relay.delivered.pct(0.5)),
-            ms(relay.delivered.pct(0.99)),
-            ms(relay.acked.pct(0.5)),
-            ms(relay.acked.pct(0.99)),
-            relay.throughput
+            "| {devices} | relay (SQLite, durable) | {} | {} ({}–{}) | {} | {} | {:.0} chunks/s |",
+            ms(median(0)),
+            ms(median(1)),
+            ms(r_lo),
+            ms(r_hi),
+            ms(median(2)),
+            ms(median(3)),
+            median(4)
         );
         println!(
-            "| {devices} | bare forwarder | {} | {} | — | — | {:.0} chunks/s |",
-            ms(floor.delivered.pct(0.5)),
-            ms(floor.delivered.pct(0.99)),
-            floor.throughput
+            "| {devices} | bare forwarder | {} | {} ({}–{}) | — | — | {:.0} chunks/s |",
+            ms(median(5)),
+            ms(median(6)),
+            ms(f_lo),
+            ms(f_hi),
+            median(7)
         );
-        figure(&format!("latency.relay.{devices}.p50_ms"), relay.delivered.pct(0.5));
-        figure(&format!("latency.relay.{devices}.p99_ms"), relay.delivered.pct(0.99));
-        figure(&format!("latency.relay.{devices}.ack_p99_ms"), relay.acked.pct(0.99));
-        figure(&format!("latency.relay.{devices}.throughput"), relay.throughput);
-        figure(&format!("latency.forwarder.{devices}.p50_ms"), floor.delivered.pct(0.5));
-        figure(&format!("latency.forwarder.{devices}.p99_ms"), floor.delivered.pct(0.99));
-        figure(&format!("latency.forwarder.{devices}.throughput"), floor.throughput);
+        figure(&format!("latency.relay.{devices}.p50_ms"), median(0));
+        figure(&format!("latency.relay.{devices}.p99_ms"), median(1));
+        figure(&format!("latency.relay.{devices}.p99_min_ms"), r_lo);
+        figure(&format!("latency.relay.{devices}.p99_max_ms"), r_hi);
+        figure(&format!("latency.relay.{devices}.ack_p99_ms"), median(3));
+        figure(&format!("latency.relay.{devices}.throughput"), median(4));
+        figure(&format!("latency.forwarder.{devices}.p50_ms"), median(5));
+        figure(&format!("latency.forwarder.{devices}.p99_ms"), median(6));
+        figure(&format!("latency.forwarder.{devices}.p99_min_ms"), f_lo);
+        figure(&format!("latency.forwarder.{devices}.p99_max_ms"), f_hi);
+        figure(&format!("latency.forwarder.{devices}.throughput"), median(7));
     }
     Ok(())
 }
