@@ -153,6 +153,50 @@ impl Gen {
         (name, phone)
     }
 
+    /// Issues an invoice of one line on `date` (in that month's document) and takes its
+    /// payment in full a minute later.
+    fn paid_invoice(
+        &mut self,
+        tablet: &str,
+        date: NaiveDate,
+        issued_ms: i64,
+        (client, client_name): (String, String),
+        line: InvoiceLine,
+        method: Method,
+    ) -> Invoice {
+        let series = billing::series_of(tablet);
+        let invoice = Invoice {
+            id: self.id(),
+            number: format!("{}-{series}-{:04}", date.format("%Y%m"), self.counts.invoices + 1),
+            series,
+            client,
+            client_name,
+            lines: vec![line],
+            notes: String::new(),
+            currency: "EUR".to_owned(),
+            issued_by: tablet.to_owned(),
+            issued_ms,
+            date: date.format("%Y-%m-%d").to_string(),
+            void: false,
+        };
+        let month = billing::month_doc(date);
+        self.change(&month, tablet, |d| billing::put_invoice(d, &invoice));
+        self.counts.invoices += 1;
+        let payment = Payment {
+            id: self.id(),
+            invoice: invoice.id.clone(),
+            method,
+            amount_minor: invoice.totals().total,
+            refund: false,
+            note: String::new(),
+            by: tablet.to_owned(),
+            at_ms: issued_ms + 60_000,
+        };
+        self.change(&month, tablet, |d| billing::put_payment(d, &payment));
+        self.counts.payments += 1;
+        invoice
+    }
+
     fn code(&mut self) -> String {
         let mut random = [0u8; schedule::CODE_LEN];
         self.rng.fill(&mut random);
@@ -406,46 +450,19 @@ fn medical_day(
         g.change(&day, &stamp.by.clone(), |d| schedule::set_state(d, booking, state, &stamp));
     }
     // 12 invoices a day (3,000 a year), each paid; 4 insurance claims.
-    let month = billing::month_doc(date);
     for (n, (booking, patient, price)) in booked.iter().take(if past { 12 } else { 4 }).enumerate() {
         let (client, client_name, _) = patients[*patient].clone();
         let tablet = g.tablet();
         let issued = ms(date, 10 * 60 + n as u32 * 20);
-        let invoice = Invoice {
-            id: g.id(),
-            number: format!("{}-{}-{:04}", date.format("%Y%m"), billing::series_of(tablet), g.counts.invoices + 1),
-            series: billing::series_of(tablet),
-            client,
-            client_name,
-            lines: vec![InvoiceLine {
-                description: "Consulta".to_owned(),
-                qty: 1,
-                unit_minor: *price,
-                tax_bp: 0,
-                discount_bp: 0,
-                source: booking.id.clone(),
-            }],
-            notes: String::new(),
-            currency: "EUR".to_owned(),
-            issued_by: tablet.to_owned(),
-            issued_ms: issued,
-            date: date.format("%Y-%m-%d").to_string(),
-            void: false,
+        let line = InvoiceLine {
+            description: "Consulta".to_owned(),
+            qty: 1,
+            unit_minor: *price,
+            tax_bp: 0,
+            discount_bp: 0,
+            source: booking.id.clone(),
         };
-        g.change(&month, tablet, |d| billing::put_invoice(d, &invoice));
-        g.counts.invoices += 1;
-        let payment = Payment {
-            id: g.id(),
-            invoice: invoice.id.clone(),
-            method: Method::ALL[n % 3],
-            amount_minor: *price,
-            refund: false,
-            note: String::new(),
-            by: tablet.to_owned(),
-            at_ms: issued + 60_000,
-        };
-        g.change(&month, tablet, |d| billing::put_payment(d, &payment));
-        g.counts.payments += 1;
+        let invoice = g.paid_invoice(tablet, date, issued, (client, client_name), line, Method::ALL[n % 3]);
         if n < 4 {
             let insurer = INSURERS[g.rng.usize(..INSURERS.len())];
             let claim = Claim {
@@ -616,47 +633,16 @@ fn hotel(g: &mut Gen, first: NaiveDate, today: NaiveDate) {
                     &schedule::Stamp { by: tablet.to_owned(), at_ms: ms(depart, 11 * 60) },
                 );
                 g.change(&month, tablet, |d| stays::put_stay(d, &stay));
-                let invoices = billing::month_doc(depart);
-                let invoice = Invoice {
-                    id: g.id(),
-                    number: format!(
-                        "{}-{}-{:04}",
-                        depart.format("%Y%m"),
-                        billing::series_of(tablet),
-                        g.counts.invoices + 1
-                    ),
-                    series: billing::series_of(tablet),
-                    client: String::new(),
-                    client_name: stay.guest.clone(),
-                    lines: vec![InvoiceLine {
-                        description: format!("Room {} × {nights}", room.name),
-                        qty: nights as u32,
-                        unit_minor: stay.rate_minor,
-                        tax_bp: 1000,
-                        discount_bp: 0,
-                        source: stay.id.clone(),
-                    }],
-                    notes: String::new(),
-                    currency: "EUR".to_owned(),
-                    issued_by: tablet.to_owned(),
-                    issued_ms: ms(depart, 11 * 60),
-                    date: depart.format("%Y-%m-%d").to_string(),
-                    void: false,
+                let line = InvoiceLine {
+                    description: format!("Room {} × {nights}", room.name),
+                    qty: nights as u32,
+                    unit_minor: stay.rate_minor,
+                    tax_bp: 1000,
+                    discount_bp: 0,
+                    source: stay.id.clone(),
                 };
-                g.change(&invoices, tablet, |d| billing::put_invoice(d, &invoice));
-                g.counts.invoices += 1;
-                let payment = Payment {
-                    id: g.id(),
-                    invoice: invoice.id.clone(),
-                    method: Method::Card,
-                    amount_minor: invoice.totals().total,
-                    refund: false,
-                    note: String::new(),
-                    by: tablet.to_owned(),
-                    at_ms: ms(depart, 11 * 60 + 2),
-                };
-                g.change(&invoices, tablet, |d| billing::put_payment(d, &payment));
-                g.counts.payments += 1;
+                let guest = (String::new(), stay.guest.clone());
+                g.paid_invoice(tablet, depart, ms(depart, 11 * 60), guest, line, Method::Card);
             }
         }
         if date <= today {

@@ -587,7 +587,6 @@ mod tests {
         assert_eq!(room_status(&latest, "102"), HousekeepingStatus::Dirty, "the later change wins");
         assert_eq!(room_status(&latest, "104"), HousekeepingStatus::Dirty);
         // January's first change carries forward what is not clean, and only that.
-        let latest = latest.clone();
         set_room_status(&mut january, &status("102", HousekeepingStatus::Inspected, 20), &latest).unwrap();
         let january_only = room_statuses(january.document());
         assert_eq!(room_status(&january_only, "101"), HousekeepingStatus::OutOfOrder);

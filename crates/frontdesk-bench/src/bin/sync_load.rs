@@ -118,20 +118,12 @@ fn read_stamp(epoch: Instant, bytes: &[u8]) -> (u64, u64) {
 
 async fn relay_run(o: &Options, devices: usize) -> Result<Figures> {
     let data = tempfile::tempdir()?;
+    let tokens: Vec<String> = add_devices(data.path(), devices, Role::Staff)?.into_iter().map(|(_, t)| t).collect();
+    // No rate limit here: the burst measures how fast the relay can go.
     let mut config = Config::new(data.path().to_owned());
     config.rate_per_sec = 1_000_000;
     config.rate_burst = 1_000_000;
-    let shutdown = CancellationToken::new();
-    let relay = Relay::open(config, shutdown.clone())?;
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let server = tokio::spawn(frontdesk_relay::run(listener, relay));
-    let conn = store::Store::open_admin(&data.path().join("relay.sqlite3"))?;
-    let mut tokens = Vec::new();
-    for i in 0..devices {
-        tokens.push(store::add_device(&conn, &format!("bench {i}"), Role::Staff)?.1);
-    }
-    drop(conn);
+    let (addr, shutdown, server) = in_process_relay(config).await?;
     let doc = "day/bench".to_owned();
     let epoch = Instant::now();
 
