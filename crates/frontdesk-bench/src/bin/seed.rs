@@ -10,51 +10,39 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use frontdesk_bench::seed::{self, Business};
 use frontdesk_protocol::ChunkId;
 use frontdesk_relay::store::{Store, StoreLimits};
 
+/// Fills a relay's data folder with generated front-office data.
+#[derive(clap::Parser)]
+#[command(about)]
 struct Options {
+    /// `medical` (a busy medical office) or `hotel` (60 rooms).
+    #[arg(long, default_value = "medical")]
     business: Business,
+    /// Days of data, ending today (bookings also for the week after).
+    #[arg(long, default_value_t = 365)]
     days: u32,
-    today: NaiveDate,
+    /// The last day (default: today).
+    #[arg(long)]
+    today: Option<NaiveDate>,
+    /// Seed of the generator: the same seed makes the same data.
+    #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// The relay's data folder.
+    #[arg(long, default_value = "data-bench")]
     data: PathBuf,
-}
-
-fn parse() -> Result<Options> {
-    let mut o = Options {
-        business: Business::MedicalOffice,
-        days: 365,
-        today: chrono::Local::now().date_naive(),
-        seed: 1,
-        data: PathBuf::from("data-bench"),
-    };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().context("missing value");
-        match arg.as_str() {
-            "--business" => o.business = value()?.parse().map_err(anyhow::Error::msg)?,
-            "--days" => o.days = value()?.parse()?,
-            "--today" => o.today = value()?.parse()?,
-            "--seed" => o.seed = value()?.parse()?,
-            "--data" => o.data = PathBuf::from(value()?),
-            other => bail!(
-                "unknown option {other}; options: --business medical|hotel --days 365 --today YYYY-MM-DD --seed 1 --data DIR"
-            ),
-        }
-    }
-    Ok(o)
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let o = parse()?;
+    let o = <Options as clap::Parser>::parse();
+    let today = o.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let started = Instant::now();
-    let mut seeded = seed::generate(o.business, o.today, o.days, o.seed);
+    let mut seeded = seed::generate(o.business, today, o.days, o.seed);
     let docs = seeded.saved();
     let generated = started.elapsed();
     std::fs::create_dir_all(&o.data).with_context(|| format!("cannot create {}", o.data.display()))?;
@@ -73,7 +61,7 @@ async fn main() -> Result<()> {
         "seeded {:?}: {} days to {} in {:.1} s: {} documents, {} KB saved",
         o.business,
         o.days,
-        o.today,
+        today,
         generated.as_secs_f64(),
         docs.len(),
         total / 1024

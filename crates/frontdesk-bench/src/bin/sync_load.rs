@@ -22,61 +22,45 @@ use tokio_util::sync::CancellationToken;
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// The relay under load, measured against a bare WebSocket forwarder.
+#[derive(clap::Parser)]
+#[command(about)]
 struct Options {
+    /// Which scenarios to run (default: all).
+    #[arg(value_parser = ["latency", "pushes", "idle", "catch-up"])]
     scenarios: Vec<String>,
+    /// Devices connected in the latency runs (one pushes, the rest subscribe).
+    #[arg(long, value_delimiter = ',', default_value = "1,10,50")]
     devices: Vec<usize>,
+    /// Devices pushing at once in the durable-pushes run.
+    #[arg(long, default_value_t = 500)]
     push_devices: usize,
+    #[arg(long, default_value_t = 5)]
     push_seconds: u64,
+    /// Devices connected and idle in the memory run.
+    #[arg(long, default_value_t = 5000)]
     idle_devices: usize,
+    /// The relay binary for the idle run (default: next to this one).
+    #[arg(long)]
     relay_bin: Option<std::path::PathBuf>,
+    /// Check-ins waiting in the kiosk's outbox when it comes back.
+    #[arg(long, default_value_t = 120)]
     offline_check_ins: usize,
+    /// Repetitions of each latency run (the median is reported, with p99's range).
+    #[arg(long, default_value_t = 3)]
     repeat: usize,
+    /// Chunks sent at a steady rate for the latency figures.
+    #[arg(long, default_value_t = 1000)]
     paced: usize,
+    /// Chunks a second while paced.
+    #[arg(long, default_value_t = 200)]
     rate: u64,
+    /// Chunks sent back to back for the throughput figure.
+    #[arg(long, default_value_t = 5000)]
     burst: usize,
+    /// Bytes a chunk (a check-in chunk is 300–450).
+    #[arg(long, default_value_t = 400)]
     size: usize,
-}
-
-fn parse() -> Result<Options> {
-    let mut o = Options {
-        scenarios: Vec::new(),
-        devices: vec![1, 10, 50],
-        push_devices: 500,
-        push_seconds: 5,
-        idle_devices: 5000,
-        relay_bin: None,
-        offline_check_ins: 120,
-        repeat: 3,
-        paced: 1000,
-        rate: 200,
-        burst: 5000,
-        size: 400,
-    };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().context("missing value");
-        match arg.as_str() {
-            "--devices" => o.devices = value()?.split(',').map(str::parse).collect::<Result<_, _>>()?,
-            "--paced" => o.paced = value()?.parse()?,
-            "--rate" => o.rate = value()?.parse()?,
-            "--burst" => o.burst = value()?.parse()?,
-            "--size" => o.size = value()?.parse()?,
-            "--push-devices" => o.push_devices = value()?.parse()?,
-            "--push-seconds" => o.push_seconds = value()?.parse()?,
-            "--idle-devices" => o.idle_devices = value()?.parse()?,
-            "--relay-bin" => o.relay_bin = Some(value()?.into()),
-            "--offline-check-ins" => o.offline_check_ins = value()?.parse()?,
-            "--repeat" => o.repeat = value()?.parse()?,
-            "latency" | "pushes" | "idle" | "catch-up" => o.scenarios.push(arg.clone()),
-            other => anyhow::bail!(
-                "unknown option {other}; scenarios: latency pushes idle catch-up (default: all); options: \
-                 --devices 1,10,50 --paced 1000 --rate 200 --burst 5000 --size 400 --push-devices 500 \
-                 --push-seconds 5 --idle-devices 5000 --relay-bin PATH --offline-check-ins 120 --repeat 3"
-            ),
-        }
-    }
-    Ok(o)
 }
 
 /// Latencies in microseconds.
@@ -343,7 +327,7 @@ fn figure(key: &str, value: f64) {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let mut o = parse()?;
+    let mut o = <Options as clap::Parser>::parse();
     if o.scenarios.is_empty() {
         o.scenarios = ["latency", "pushes", "idle", "catch-up"].map(String::from).to_vec();
     }
