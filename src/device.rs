@@ -102,7 +102,14 @@ impl Device {
     ) -> Result<Rc<Device>, StorageError> {
         let store = Store::open(mode.database()).await?;
         let stored = store.load_docs(&docs, &watches).await?;
-        let outbox = store.load_outbox().await?;
+        let mut outbox = store.load_outbox().await?;
+        // Chunks spilled to localStorage while IndexedDB was full belong to the outbox too.
+        for chunk in crate::spill::all(mode) {
+            if !outbox.iter().any(|c| c.id == chunk.id) {
+                outbox.push(chunk);
+            }
+        }
+        outbox.sort_by(|a, b| a.order.total_cmp(&b.order));
         let mut replica = Replica::new(random_bytes());
         let mut cursors = Vec::new();
         for doc in stored {
@@ -114,6 +121,13 @@ impl Device {
         }
         let outbox = outbox.into_iter().map(|c| (c.id, c.doc, c.bytes));
         let mut client = SyncClient::new(settings.token.clone(), cursors, outbox);
+        // Held and followed documents get the changes not yet acknowledged (a document first
+        // written while storage was full may exist only as outbox chunks).
+        let mut held: BTreeSet<String> = replica.names().map(str::to_owned).collect();
+        held.extend(docs.iter().cloned());
+        for doc in &held {
+            apply_unacknowledged(&mut replica, &client, doc);
+        }
         for doc in &docs {
             client.subscribe(doc);
         }
@@ -201,9 +215,13 @@ impl Device {
             return;
         }
         // Every name is subscribed, whether storage held it or not.
-        self.load_stored(&new, &[]).await;
+        let loaded = self.load_stored(&new, &[]).await;
         let effects = {
             let mut state = self.state.borrow_mut();
+            let State { replica, client, .. } = &mut *state;
+            for name in new.iter().filter(|n| !loaded.contains(n)) {
+                apply_unacknowledged(replica, client, name);
+            }
             new.iter().flat_map(|name| state.client.subscribe(name)).collect::<Vec<_>>()
         };
         self.revision.update(|r| *r += 1);
@@ -226,9 +244,11 @@ impl Device {
             if state.client.cursor(&doc.name).is_some() {
                 continue;
             }
-            match state.replica.load(&doc.name, &doc.bytes) {
+            let State { replica, client, .. } = &mut *state;
+            match replica.load(&doc.name, &doc.bytes) {
                 Ok(()) => {
-                    state.client.set_cursor(&doc.name, doc.cursor);
+                    client.set_cursor(&doc.name, doc.cursor);
+                    apply_unacknowledged(replica, client, &doc.name);
                     loaded.push(doc.name);
                 }
                 Err(err) => leptos::logging::warn!("stored document {} unreadable: {err}", doc.name),
@@ -318,13 +338,7 @@ impl Device {
         if chunks.is_empty() {
             return Ok(());
         }
-        match self.store.commit(writes).await {
-            Ok(()) => {}
-            Err(err) => {
-                leptos::logging::error!("saving a change failed: {err}");
-                self.storage_problem.set(Some(err));
-            }
-        }
+        self.save_change(writes).await;
         self.revision.update(|r| *r += 1);
         for (id, doc, chunk) in chunks {
             let effects = self.state.borrow_mut().client.push(id, &doc, chunk);
@@ -387,17 +401,45 @@ impl Device {
     }
 
     async fn commit_then_push(self: &Rc<Self>, writes: Vec<Write>, id: ChunkId, doc: &str, chunk: Vec<u8>) {
-        match self.store.commit(writes).await {
-            Ok(()) => {}
-            // Not saved here: say so, and still send it so the relay keeps it.
-            Err(err) => {
-                leptos::logging::error!("saving a change failed: {err}");
-                self.storage_problem.set(Some(err));
-            }
-        }
+        self.save_change(writes).await;
         self.revision.update(|r| *r += 1);
         let effects = self.state.borrow_mut().client.push(id, doc, chunk);
         self.run(effects);
+    }
+
+    /// Saves a local change's writes in one transaction. If storage is full, the change's outbox
+    /// chunks are still kept — in IndexedDB alone (the document saves are the large part), else
+    /// spilled to localStorage — so a change the screen shows is never only in memory; the
+    /// document is rebuilt from them on the next start. Either way the user is told, and the
+    /// change is sent all the same.
+    async fn save_change(&self, writes: Vec<Write>) {
+        let chunks: Vec<StoredChunk> = writes
+            .iter()
+            .filter_map(|w| match w {
+                Write::OutboxPut(chunk) => Some(chunk.clone()),
+                _ => None,
+            })
+            .collect();
+        let problem = match self.store.commit(writes).await {
+            Ok(()) => {
+                // There is room again: a full-storage warning no longer holds.
+                if matches!(self.storage_problem.get_untracked(), Some(StorageError::Full | StorageError::NotKept)) {
+                    self.storage_problem.set(None);
+                }
+                return;
+            }
+            Err(StorageError::Full) if !chunks.is_empty() => {
+                let outbox_only = chunks.iter().cloned().map(Write::OutboxPut).collect();
+                let kept = match self.store.commit(outbox_only).await {
+                    Ok(()) => true,
+                    Err(_) => chunks.iter().all(|c| crate::spill::put(self.mode, c)),
+                };
+                if kept { StorageError::Full } else { StorageError::NotKept }
+            }
+            Err(err) => err,
+        };
+        leptos::logging::error!("saving a change failed: {problem}");
+        self.storage_problem.set(Some(problem));
     }
 
     fn event(self: &Rc<Self>, event: SyncEvent) {
@@ -443,6 +485,7 @@ impl Device {
                     self.schedule_flush();
                 }
                 Effect::Acked { chunk_id } => {
+                    crate::spill::remove(self.mode, &chunk_id);
                     let commit = self.store.commit(vec![Write::OutboxDelete(chunk_id)]);
                     spawn_local(async move {
                         if let Err(err) = commit.await {
@@ -567,6 +610,17 @@ impl Device {
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         *self.socket.borrow_mut() =
             Some(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close });
+    }
+}
+
+/// Applies to a document just loaded the chunks of it the relay has not acknowledged yet: they
+/// are in the document already, unless its save failed for lack of space (applying a change
+/// twice does nothing).
+fn apply_unacknowledged(replica: &mut Replica, client: &SyncClient, doc: &str) {
+    for bytes in client.unacknowledged(doc) {
+        if let Err(err) = replica.apply(doc, bytes) {
+            leptos::logging::warn!("an unsent change to {doc} could not be applied: {err}");
+        }
     }
 }
 

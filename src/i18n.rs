@@ -84,6 +84,7 @@ pub enum Msg {
     DeviceRefused,
     StorageFailed,
     StorageFull,
+    StorageFullNotKept,
     StorageMayBeCleared,
     GotIt,
     Arrivals,
@@ -380,10 +381,16 @@ impl Msg {
             (StorageFailed, En) => "Could not save on this device",
             (StorageFailed, Es) => "No se pudo guardar en este dispositivo",
             (StorageFull, En) => {
-                "This device's storage is full. Changes are kept in memory and sent to the relay, but free some space."
+                "This device's storage is full. Your changes are kept until the relay has them, but changes from other devices are not saved here: free some space."
             }
             (StorageFull, Es) => {
-                "El almacenamiento de este dispositivo está lleno. Los cambios se envían al servidor, pero libere espacio."
+                "El almacenamiento de este dispositivo está lleno. Sus cambios se guardan hasta que el servidor los tenga, pero los de otros dispositivos no se guardan aquí: libere espacio."
+            }
+            (StorageFullNotKept, En) => {
+                "This device's storage is full and your last change could not be kept on it. It is being sent: keep this screen open until nothing is waiting to be sent, and free some space."
+            }
+            (StorageFullNotKept, Es) => {
+                "El almacenamiento de este dispositivo está lleno y su último cambio no se pudo guardar en él. Se está enviando: no cierre esta pantalla hasta que no quede nada por enviar, y libere espacio."
             }
             (StorageMayBeCleared, En) => {
                 "This browser may clear what this tablet keeps when space runs low, and changes not yet sent would be lost. Install Frontdesk as an app (browser menu → Install) so it keeps them."

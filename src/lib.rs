@@ -6,6 +6,7 @@ pub mod device;
 pub mod i18n;
 pub mod pages;
 pub mod settings;
+pub mod spill;
 pub mod storage;
 
 pub use app::App;

@@ -21,6 +21,14 @@ impl Mode {
         }
     }
 
+    /// Where this mode's outbox chunks go when IndexedDB is full (see `spill`).
+    pub fn spill_prefix(self) -> &'static str {
+        match self {
+            Mode::Kiosk => "frontdesk.kiosk.spill.",
+            Mode::Desk => "frontdesk.desk.spill.",
+        }
+    }
+
     /// The IndexedDB database of this mode.
     pub fn database(self) -> &'static str {
         match self {

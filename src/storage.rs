@@ -22,8 +22,12 @@ const VERSION: u32 = 1;
 pub enum StorageError {
     /// IndexedDB is missing (private mode in some browsers) or refused.
     Unavailable(String),
-    /// The device ran out of space for this site.
+    /// The device ran out of space for this site; changes are still kept (in the outbox, or
+    /// spilled to localStorage) until the relay has them.
     Full,
+    /// Out of space, and a change could not be kept on this device at all: it is only in memory
+    /// and on its way to the relay.
+    NotKept,
     Failed(String),
 }
 
@@ -32,6 +36,7 @@ impl std::fmt::Display for StorageError {
         match self {
             StorageError::Unavailable(why) => write!(f, "storage unavailable: {why}"),
             StorageError::Full => f.write_str("storage full"),
+            StorageError::NotKept => f.write_str("storage full; a change is kept only in memory until sent"),
             StorageError::Failed(why) => write!(f, "storage error: {why}"),
         }
     }
@@ -55,6 +60,7 @@ pub struct StoredDoc {
 }
 
 /// A chunk saved here and not yet acknowledged by the relay.
+#[derive(Clone)]
 pub struct StoredChunk {
     pub id: ChunkId,
     pub doc: String,

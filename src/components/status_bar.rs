@@ -65,6 +65,7 @@ pub fn StorageBanner(problem: RwSignal<Option<StorageError>>, lang: RwSignal<Lan
         problem.get().map(|err| {
             let message = match err {
                 StorageError::Full => Msg::StorageFull.text(lang.get()).to_owned(),
+                StorageError::NotKept => Msg::StorageFullNotKept.text(lang.get()).to_owned(),
                 other => format!("{}: {other}", Msg::StorageFailed.text(lang.get())),
             };
             view! { <div class="banner banner--error" role="alert">{message}</div> }

@@ -551,6 +551,36 @@ impl Browser {
         Ok(self.client.issue_cmd(Cdp { cmd, params }).await?)
     }
 
+    /// Leaves this site no room: its quota shrinks to one byte, and this returns once a write
+    /// is refused. Chromium grants IndexedDB space from an allowance it checked earlier, which
+    /// decays over 30 s (`BucketContext::kBucketSpaceCacheTimeLimit`), so the new quota bites
+    /// only when that has run out; a probe database is written until it does.
+    pub async fn fill_storage(&self, origin: &str) -> Result<()> {
+        self.devtools("Storage.overrideQuotaForOrigin", json!({ "origin": origin, "quotaSize": 1 })).await?;
+        let probe = r#"
+            const done = arguments[0];
+            const r = indexedDB.open("quota-probe");
+            r.onupgradeneeded = () => r.result.createObjectStore("probe");
+            r.onerror = () => done(r.error && r.error.name === "QuotaExceededError");
+            r.onsuccess = () => {
+                const db = r.result;
+                const tx = db.transaction("probe", "readwrite");
+                tx.objectStore("probe").put(new Uint8Array(1024), "k");
+                tx.oncomplete = () => { db.close(); done(false); };
+                tx.onabort = () => { db.close(); done(tx.error && tx.error.name === "QuotaExceededError"); };
+            };
+        "#;
+        let deadline = Instant::now() + Duration::from_secs(45);
+        while self.client.execute_async(probe, vec![]).await? != json!(true) {
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "the browser still accepted writes 45 s after its quota was set to 1 byte"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        Ok(())
+    }
+
     /// Crashes the page's renderer process (as an out-of-memory kill or a GPU fault would), then
     /// does what a person does: opens the app again in another tab of the same browser.
     pub async fn crash_and_reopen(&self, url: &str) -> Result<()> {

@@ -239,17 +239,40 @@ async fn every_edit_the_desk_showed_survives_a_renderer_crash() -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_full_disk_is_shown_at_once_and_the_check_in_still_reaches_the_desk() -> Result<()> {
-    let lobby = Lobby::open(&[TABLET]).await?;
-    let origin = lobby.relay.url("");
-    lobby
-        .kiosk
-        .devtools("Storage.overrideQuotaForOrigin", serde_json::json!({ "origin": origin, "quotaSize": 1 }))
-        .await?;
+async fn a_full_disk_is_shown_at_once_and_every_change_is_kept_until_the_relay_has_it() -> Result<()> {
+    let mut lobby = Lobby::open(&[TABLET]).await?;
     check_in_at_kiosk(&lobby.kiosk, "Karla Soto", "I'd like a service", None).await?;
+    lobby.desks[0].wait_for_column("Waiting", &["Karla Soto"], SOON).await?;
+    lobby.desks[0].wait_until_synced(SOON).await?;
+    lobby.desks[0].wait_for_offline_ready().await?;
+    lobby.kiosk.wait_for_offline_ready().await?;
+    // The relay is down (the devices' storage is the only copy) and both have no room left.
+    lobby.relay.kill();
+    let origin = lobby.relay.url("");
+    tokio::try_join!(lobby.kiosk.fill_storage(&origin), lobby.desks[0].fill_storage(&origin))?;
+    check_in_at_kiosk(&lobby.kiosk, "Luis Vega", "I'd like a service", None).await?;
     lobby.kiosk.wait_for_text("storage is full", Duration::from_secs(1)).await?;
     lobby.kiosk.screenshot("kiosk-storage-full").await?;
-    // Not saved on the kiosk, but sent: the relay has it and the desk shows it.
-    lobby.desks[0].wait_for_column("Waiting", &["Karla Soto"], SOON).await?;
+    let desk = &lobby.desks[0];
+    desk.click_in_card("Karla Soto", "Call in").await?;
+    desk.wait_for_column("With staff", &["Karla Soto"], SOON).await?;
+    desk.wait_for_text("storage is full", Duration::from_secs(1)).await?;
+    desk.screenshot("desk-storage-full").await?;
+    // Both tabs crash before the relay ever had those changes: each was kept all the same.
+    lobby.kiosk.crash_and_reopen(&lobby.relay.url("/kiosk")).await?;
+    lobby.kiosk.wait_for_text("1 waiting to sync", RECONNECT).await?;
+    desk.crash_and_reopen(&lobby.relay.url("/desk")).await?;
+    desk.wait_for_text("Offline", RECONNECT).await?;
+    desk.wait_for_column("With staff", &["Karla Soto"], SOON).await?;
+    lobby.relay.restart()?;
+    desk.wait_for_column("Waiting", &["Luis Vega"], RECONNECT).await?;
+    lobby.kiosk.wait_until_synced(RECONNECT).await?;
+    desk.wait_until_synced(RECONNECT).await?;
+    let late = lobby.open_desk(TABLET.0, TABLET.1).await?;
+    late.wait_for_column("With staff", &["Karla Soto"], RECONNECT).await?;
+    late.wait_for_column("Waiting", &["Luis Vega"], SOON).await?;
+    late.close().await?;
+    // Once the relay has the check-in, the kiosk keeps nothing of the visitor.
+    assert_eq!(lobby.kiosk.traces_of("Luis Vega").await?, Vec::<String>::new());
     lobby.close().await
 }

@@ -170,6 +170,13 @@ impl SyncClient {
         }
     }
 
+    /// The chunks of `doc` the relay has not acknowledged, oldest first. A device applies them
+    /// to a document it loads: a change whose document save failed (storage full) lives only in
+    /// the outbox until the relay has it.
+    pub fn unacknowledged(&self, doc: &str) -> impl Iterator<Item = &[u8]> {
+        self.outbox.iter().filter(move |p| p.doc == doc).map(|p| p.bytes.as_slice())
+    }
+
     /// Queue a chunk that is already saved locally; it is sent now if online, else on reconnect.
     pub fn push(&mut self, chunk_id: ChunkId, doc: &str, bytes: Vec<u8>) -> Vec<Effect> {
         if self.outbox.iter().any(|p| p.chunk_id == chunk_id) {

@@ -1,0 +1,51 @@
+//! Where the outbox goes when IndexedDB is full: localStorage, one key per chunk.
+//!
+//! localStorage has its own small allowance (a few megabytes, apart from the quota IndexedDB
+//! shares), so a change the device could not save in IndexedDB is still kept on the device until
+//! the relay acknowledges it; then its key is removed. Only chunks not yet acknowledged live
+//! here, so a kiosk keeps no visitor's data once the relay has it.
+
+use frontdesk_protocol::ChunkId;
+use gloo_storage::{LocalStorage, Storage};
+use serde::{Deserialize, Serialize};
+
+use crate::settings::Mode;
+use crate::storage::StoredChunk;
+
+#[derive(Serialize, Deserialize)]
+struct Spilled {
+    doc: String,
+    bytes: Vec<u8>,
+    order: f64,
+}
+
+fn key(mode: Mode, id: &ChunkId) -> String {
+    format!("{}{id}", mode.spill_prefix())
+}
+
+/// Keeps `chunk` in localStorage; false if even that is full.
+pub fn put(mode: Mode, chunk: &StoredChunk) -> bool {
+    let value = Spilled { doc: chunk.doc.clone(), bytes: chunk.bytes.clone(), order: chunk.order };
+    LocalStorage::set(key(mode, &chunk.id), value).is_ok()
+}
+
+/// Forgets a chunk the relay acknowledged (nothing happens if it was never spilled).
+pub fn remove(mode: Mode, id: &ChunkId) {
+    LocalStorage::delete(key(mode, id));
+}
+
+/// Every spilled chunk of `mode`.
+pub fn all(mode: Mode) -> Vec<StoredChunk> {
+    let storage = LocalStorage::raw();
+    let len = storage.length().unwrap_or(0);
+    let prefix = mode.spill_prefix();
+    let keys: Vec<String> =
+        (0..len).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(prefix)).collect();
+    keys.into_iter()
+        .filter_map(|k| {
+            let id = k[prefix.len()..].parse().ok()?;
+            let Spilled { doc, bytes, order } = LocalStorage::get(&k).ok()?;
+            Some(StoredChunk { id, doc, bytes, order })
+        })
+        .collect()
+}
