@@ -75,9 +75,36 @@ struct Pending {
 
 #[derive(Clone, Debug, Default)]
 struct DocState {
+    /// Every chunk up to here is applied: where the relay resends from on reconnect.
     cursor: u64,
+    /// Chunks past a gap, applied already; the cursor moves over them once the gap is filled.
+    /// The relay sends a document's chunks in order, so this stays empty unless frames arrive
+    /// out of order — then nothing is skipped: the gap is fetched again on the next connection.
+    ahead: BTreeSet<u64>,
     since_snapshot: u64,
     snapshot_requested: bool,
+}
+
+impl DocState {
+    /// Whether chunk `seq` is new here; if so, it counts as applied from now on.
+    fn take(&mut self, seq: u64) -> bool {
+        if seq <= self.cursor || !self.ahead.insert(seq) {
+            return false;
+        }
+        while self.ahead.remove(&(self.cursor + 1)) {
+            self.cursor += 1;
+        }
+        true
+    }
+
+    /// A snapshot covers everything up to `covers_seq`.
+    fn covered(&mut self, covers_seq: u64) {
+        self.cursor = self.cursor.max(covers_seq);
+        self.ahead.retain(|s| *s > covers_seq);
+        while self.ahead.remove(&(self.cursor + 1)) {
+            self.cursor += 1;
+        }
+    }
 }
 
 /// Backoff bounds, in milliseconds.
@@ -305,22 +332,26 @@ impl SyncClient {
                 if covers_seq <= state.cursor {
                     return Vec::new();
                 }
-                state.cursor = covers_seq;
+                state.covered(covers_seq);
                 state.since_snapshot = 0;
-                vec![Effect::Apply { doc, cursor: covers_seq, bytes }]
+                vec![Effect::Apply { doc, cursor: state.cursor, bytes }]
             }
             ServerMsg::Chunk { doc, seq, bytes } => {
                 let may_snapshot = self.may_snapshot;
                 let Some(state) = self.docs.get_mut(&doc) else { return Vec::new() };
-                if seq <= state.cursor {
+                if !state.take(seq) {
                     return Vec::new(); // already applied (a backlog/live overlap, or a resend)
                 }
-                state.cursor = seq;
                 state.since_snapshot += 1;
-                let mut effects = vec![Effect::Apply { doc: doc.clone(), cursor: seq, bytes }];
-                if may_snapshot && state.since_snapshot >= SNAPSHOT_AFTER_CHUNKS && !state.snapshot_requested {
+                let mut effects = vec![Effect::Apply { doc: doc.clone(), cursor: state.cursor, bytes }];
+                // A snapshot covers what is applied without a gap: never a chunk not seen yet.
+                if may_snapshot
+                    && state.since_snapshot >= SNAPSHOT_AFTER_CHUNKS
+                    && !state.snapshot_requested
+                    && state.cursor > 0
+                {
                     state.snapshot_requested = true;
-                    effects.push(Effect::WantSnapshot { doc, covers_seq: seq });
+                    effects.push(Effect::WantSnapshot { doc, covers_seq: state.cursor });
                 }
                 effects
             }

@@ -108,6 +108,8 @@ struct Device {
     watches: Vec<String>,
     /// Chunks removed from the durable outbox (acknowledged).
     acked: Vec<ChunkId>,
+    /// Frames to this device are held back (a slow link) until released.
+    held: bool,
 }
 
 /// Each invoice's standing, and the overpaid invoices with by how much.
@@ -144,6 +146,7 @@ impl Sim {
                 inbound: VecDeque::new(),
                 watches,
                 acked: Vec::new(),
+                held: false,
             });
             sim.network.push(true);
         }
@@ -219,11 +222,32 @@ impl Sim {
         self.effects(i, effects);
     }
 
-    /// Delivers queued frames until nothing moves.
+    /// Releases the frames held back for device `i`: in order, reversed, every one twice, or
+    /// every other one first.
+    fn release(&mut self, i: usize, how: u8) {
+        let d = &mut self.devices[i];
+        d.held = false;
+        let frames: Vec<Vec<u8>> = d.inbound.drain(..).collect();
+        d.inbound = match how % 4 {
+            0 => frames.into(),
+            1 => frames.into_iter().rev().collect(),
+            2 => frames.into_iter().flat_map(|f| [f.clone(), f]).collect(),
+            _ => {
+                let (even, odd): (Vec<_>, Vec<_>) = frames.into_iter().enumerate().partition(|(n, _)| n % 2 == 0);
+                odd.into_iter().chain(even).map(|(_, f)| f).collect()
+            }
+        };
+        self.pump();
+    }
+
+    /// Delivers queued frames until nothing moves (frames to a held device wait).
     fn pump(&mut self) {
         loop {
             let mut moved = false;
             for i in 0..self.devices.len() {
+                if self.devices[i].held {
+                    continue;
+                }
                 while let Some(frame) = self.devices[i].inbound.pop_front() {
                     moved = true;
                     let effects = self.devices[i].client.handle(SyncEvent::Frame(frame), self.now, 0.5);
@@ -238,6 +262,9 @@ impl Sim {
 
     /// Lets time pass (reconnects happen) and delivers everything.
     fn settle(&mut self) {
+        for d in &mut self.devices {
+            d.held = false;
+        }
         for _ in 0..40 {
             self.now += 1_000;
             for i in 0..self.devices.len() {
@@ -597,6 +624,30 @@ fn unacknowledged_chunks_of_a_document_stay_listed_until_the_relay_has_them() {
 }
 
 #[test]
+fn a_chunk_out_of_order_is_applied_at_once_and_the_cursor_waits_for_the_gap() {
+    let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
+    let chunk = |client: &mut SyncClient, seq: u64| {
+        let frame = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8] }.encode();
+        client.handle(SyncEvent::Frame(frame), 0, 0.0).into_iter().filter(|e| matches!(e, Effect::Apply { .. })).count()
+    };
+    assert_eq!(chunk(&mut client, 1), 1);
+    assert_eq!(chunk(&mut client, 3), 1, "applied although 2 is missing");
+    assert_eq!(chunk(&mut client, 3), 0, "a duplicate is not applied twice");
+    assert_eq!(client.cursor(DAY), Some(1), "a reconnect asks again for what follows 1");
+    assert_eq!(chunk(&mut client, 2), 1);
+    assert_eq!(client.cursor(DAY), Some(3));
+    // A snapshot covering up to 5 leaves 6, seen early, counted.
+    let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
+    client.handle(SyncEvent::Frame(ServerMsg::Chunk { doc: DAY.into(), seq: 6, bytes: vec![6] }.encode()), 0, 0.0);
+    client.handle(
+        SyncEvent::Frame(ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5] }.encode()),
+        0,
+        0.0,
+    );
+    assert_eq!(client.cursor(DAY), Some(6));
+}
+
+#[test]
 fn a_staff_device_offers_a_snapshot_after_many_chunks_and_a_kiosk_never_does() {
     for (role, expect) in [(Role::Staff, true), (Role::Kiosk, false)] {
         let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), role);
@@ -664,6 +715,10 @@ mod random_schedules {
         Blip(usize),
         /// The relay commits the device's next push but the Ack is lost.
         LoseAck(usize),
+        /// Frames to a device are held back (delayed)...
+        Hold(usize),
+        /// ...then delivered in order, reversed, duplicated or interleaved.
+        Release(usize, u8),
         /// Time passes and everything in flight is delivered.
         Settle,
         /// Some time passes (reconnect timers may fire).
@@ -683,6 +738,8 @@ mod random_schedules {
             2 => (0usize..4, any::<bool>()).prop_map(|(d, up)| Op::Network(d, up)),
             1 => (0usize..4).prop_map(Op::Blip),
             1 => (0usize..4).prop_map(Op::LoseAck),
+            2 => (0usize..4).prop_map(Op::Hold),
+            2 => (0usize..4, 0u8..4).prop_map(|(d, how)| Op::Release(d, how)),
             1 => Just(Op::Settle),
             1 => Just(Op::Tick),
         ]
@@ -768,6 +825,8 @@ mod random_schedules {
                 }
                 Op::Network(d, up) => sim.set_network(d, up),
                 Op::Blip(d) => sim.drop_socket(d),
+                Op::Hold(d) => sim.devices[d].held = true,
+                Op::Release(d, how) => sim.release(d, how),
                 Op::LoseAck(d) => {
                     sim.relay.lose_next_ack.insert(d);
                 }
