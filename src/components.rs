@@ -2,6 +2,7 @@
 
 pub mod device_gate;
 pub mod icons;
+pub mod keyboard;
 pub mod status_bar;
 pub mod sync_badge;
 pub mod time_clock;

@@ -20,7 +20,7 @@ pub fn StatusBar(
     view! {
         <div class="status-bar">
             <SyncBadge status lang=lang_signal/>
-            <button class="button button--lang" on:click=move |_| {
+            <button class="button button--lang" lang=move || lang.get().other().code() on:click=move |_| {
                 if let Some(on_switch) = on_switch {
                     on_switch.run(());
                 }

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::icons::{Icon, IconSvg};
+use crate::components::keyboard::{focus_screen, radio_group_keys};
 use crate::components::status_bar::{StatusBar, StorageBanner};
 use crate::components::time_clock::TimeClock;
 use crate::device::{now_ms, random_bytes};
@@ -97,6 +98,14 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     let default_lang = device.with_value(|d| d.settings.borrow().lang);
     let lang = RwSignal::new(default_lang);
     let step = RwSignal::new(Step::Welcome);
+    // Each new step takes the keyboard focus (its field, else its heading), so a keyboard or
+    // screen-reader user lands on what just appeared instead of on nothing.
+    Effect::new(move |shown_before: Option<()>| {
+        step.track();
+        if shown_before.is_some() {
+            request_animation_frame(|| focus_screen(".kiosk-main"));
+        }
+    });
     let name = RwSignal::new(String::new());
     let reason = RwSignal::new(None::<VisitReason>);
     let detail = RwSignal::new(String::new());
@@ -238,7 +247,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         match step.get() {
         Step::Welcome => view! {
             <section class="kiosk-screen kiosk-welcome">
-                <h1 class="kiosk-title">{move || t(Msg::Welcome)}</h1>
+                <h1 class="kiosk-title" tabindex="-1">{move || t(Msg::Welcome)}</h1>
                 {move || if has_identity() {
                     view! {
                         <p class="kiosk-lead">{move || t(Msg::WelcomeLead)}</p>
@@ -267,7 +276,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 touch();
                 if validate_name() { step.set(Step::Reason) }
             }>
-                <h1 class="kiosk-question"><label for="visitor-name">{move || t(Msg::YourName)}</label></h1>
+                <h1 class="kiosk-question" tabindex="-1"><label for="visitor-name">{move || t(Msg::YourName)}</label></h1>
                 <input id="visitor-name" class="kiosk-input" type="text" autocomplete="off" autocapitalize="words"
                     spellcheck="false" maxlength="120" placeholder=move || t(Msg::NameHint)
                     aria-invalid=move || name_error.get().is_some().to_string()
@@ -293,13 +302,14 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         .into_any(),
         Step::Reason => view! {
             <section class="kiosk-screen">
-                <h1 class="kiosk-question">{move || t(Msg::WhyHere)}</h1>
-                <div class="reason-list" role="radiogroup">
-                    {VisitReason::ALL.into_iter().map(|r| {
+                <h1 id="why-here" class="kiosk-question" tabindex="-1">{move || t(Msg::WhyHere)}</h1>
+                <div class="reason-list" role="radiogroup" aria-labelledby="why-here" on:keydown=radio_group_keys>
+                    {VisitReason::ALL.into_iter().enumerate().map(|(i, r)| {
                         let (label, hint) = reason_label(r);
                         view! {
                             <button type="button" class="reason" role="radio"
                                 aria-checked=move || (reason.get() == Some(r)).to_string()
+                                tabindex=move || if reason.get().map_or(i == 0, |chosen| chosen == r) { "0" } else { "-1" }
                                 on:click=move |_| { touch(); reason.set(Some(r)) }>
                                 <span class="reason__icon"><IconSvg icon=reason_icon(r)/></span>
                                 <span class="reason__text">
@@ -335,20 +345,30 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                         }.into_any()
                     } else {
                         view! {
-                            <div class="kiosk-choices" role="radiogroup" aria-label=move || t(detail_question(r))>
+                            <div class="kiosk-choices" role="radiogroup" aria-label=move || t(detail_question(r)) on:keydown=radio_group_keys>
                                 <p class="kiosk-choices__title">{move || t(detail_question(r))}</p>
-                                {choices.into_iter().map(|(label, sub)| {
+                                {
+                                let labels: Vec<String> = choices.iter().map(|(label, _)| label.clone()).collect();
+                                choices.into_iter().enumerate().map(|(i, (label, sub))| {
                                     let value = label.clone();
                                     let chosen = label.clone();
+                                    let mine = label.clone();
+                                    let labels = labels.clone();
                                     view! {
                                         <button type="button" class="choice-card" role="radio"
                                             aria-checked=move || (detail.get() == chosen).to_string()
+                                            tabindex=move || {
+                                                let d = detail.get();
+                                                let tab_stop = if labels.contains(&d) { d == mine } else { i == 0 };
+                                                if tab_stop { "0" } else { "-1" }
+                                            }
                                             on:click=move |_| { touch(); detail.set(value.clone()) }>
                                             <span class="choice-card__label">{label}</span>
                                             {(!sub.is_empty()).then(|| view! { <span class="choice-card__sub">{sub}</span> })}
                                         </button>
                                     }
-                                }).collect_view()}
+                                }).collect_view()
+                                }
                             </div>
                         }.into_any()
                     }
@@ -385,7 +405,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                     step.set(Step::Confirm);
                 }
             }>
-                <h1 class="kiosk-question">{move || t(Msg::FindTitle)}</h1>
+                <h1 class="kiosk-question" tabindex="-1">{move || t(Msg::FindTitle)}</h1>
                 <label class="field kiosk-detail">
                     <span class="field__label">{move || t(Msg::ConfirmationCode)}</span>
                     <input class="field__input kiosk-code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="12"
@@ -409,7 +429,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         .into_any(),
         Step::Confirm => view! {
             <section class="kiosk-screen">
-                <h1 class="kiosk-question">{move || t(Msg::ConfirmTitle)}</h1>
+                <h1 class="kiosk-question" tabindex="-1">{move || t(Msg::ConfirmTitle)}</h1>
                 <dl class="confirm-card">
                     <dt>{move || t(Msg::NameHint)}</dt>
                     <dd class="confirm-card__name">{move || name.get().split_whitespace().collect::<Vec<_>>().join(" ")}</dd>
@@ -458,7 +478,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         .into_any(),
         Step::Clock => view! {
             <section class="kiosk-screen kiosk-clock">
-                <h1 class="kiosk-title">{move || PeopleMsg::TimeClock.text(lang.get())}</h1>
+                <h1 class="kiosk-title" tabindex="-1">{move || PeopleMsg::TimeClock.text(lang.get())}</h1>
                 <TimeClock device lang on_done=move |()| reset()/>
                 <div class="kiosk-actions">
                     <button class="button button--ghost button--large" on:click=move |_| reset()>{move || t(Msg::Back)}</button>
@@ -468,9 +488,9 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         .into_any(),
         Step::Thanks { name: first_name, ticket } => view! {
             <section class="kiosk-screen kiosk-thanks">
-                <h1 class="kiosk-title">{move || t(Msg::ThanksTitle)}", "{first_name.clone()}</h1>
+                <h1 class="kiosk-title" tabindex="-1">{move || t(Msg::ThanksTitle)}", "{first_name.clone()}</h1>
                 <p class="kiosk-lead">{move || t(Msg::YourNumber)}</p>
-                <p class="ticket" aria-label=move || t(Msg::QueueNumber)>{ticket.clone()}</p>
+                <p class="ticket">{ticket.clone()}</p>
                 <p class="kiosk-lead">{move || t(Msg::TakeASeat)}</p>
                 <button class="button button--primary button--large" on:click=move |_| reset()>{move || t(Msg::Done)}</button>
                 <p class="kiosk-countdown">{move || t(Msg::BackToStartIn)}" "

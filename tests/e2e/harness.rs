@@ -40,6 +40,32 @@ fn dist_dir() -> PathBuf {
     dist
 }
 
+/// WebDriver key codes.
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
+pub const SPACE: &str = "\u{E00D}";
+pub const ARROW_DOWN: &str = "\u{E015}";
+
+fn key_name(c: char) -> String {
+    match c {
+        '\u{E004}' => "Tab".into(),
+        '\u{E007}' => "Enter".into(),
+        '\u{E00D}' => "Space".into(),
+        '\u{E015}' => "ArrowDown".into(),
+        c => c.to_string(),
+    }
+}
+
+/// The element with the keyboard focus, as [`Browser::focused`] reads it.
+#[derive(Debug, Clone)]
+pub struct Focused {
+    pub tag: String,
+    pub role: String,
+    pub kind: String,
+    pub checked: String,
+    pub text: String,
+}
+
 /// A device registered with the relay.
 pub struct DeviceToken {
     pub id: String,
@@ -551,6 +577,51 @@ impl Browser {
         Ok(self.client.issue_cmd(Cdp { cmd, params }).await?)
     }
 
+    /// What has the keyboard focus: its tag, role, type, `aria-checked`, and its text (an
+    /// input's label instead).
+    pub async fn focused(&self) -> Result<Focused> {
+        let script = r#"
+            const e = document.activeElement;
+            const label = e.labels && e.labels.length ? e.labels[0].innerText : "";
+            return {
+                tag: e.tagName.toLowerCase(),
+                role: e.getAttribute("role") || "",
+                kind: e.getAttribute("type") || "",
+                checked: e.getAttribute("aria-checked") || (e.type === "checkbox" ? String(e.checked) : ""),
+                text: (label || e.innerText || "").trim(),
+            };
+        "#;
+        let v = self.client.execute(script, vec![]).await?;
+        let field = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
+        Ok(Focused {
+            tag: field("tag"),
+            role: field("role"),
+            kind: field("kind"),
+            checked: field("checked"),
+            text: field("text"),
+        })
+    }
+
+    /// Presses keys on whatever has the focus, as a keyboard does (WebDriver key codes for
+    /// Tab, Enter, arrows…).
+    pub async fn press(&self, keys: &str) -> Result<()> {
+        step(&format!("press {:?}", keys.chars().map(key_name).collect::<Vec<_>>().join(" ")));
+        self.client.active_element().await?.send_keys(keys).await?;
+        Ok(())
+    }
+
+    /// Presses Tab until `pred` holds for the focused element (at most `max` times).
+    pub async fn tab_to(&self, what: &str, max: usize, pred: impl Fn(&Focused) -> bool) -> Result<Focused> {
+        for _ in 0..=max {
+            let now = self.focused().await?;
+            if pred(&now) {
+                return Ok(now);
+            }
+            self.press(TAB).await?;
+        }
+        bail!("{what} not reached with {max} presses of Tab; focus is on {:?}", self.focused().await?)
+    }
+
     /// Leaves this site no room: its quota shrinks to one byte, and this returns once a write
     /// is refused. Chromium grants IndexedDB space from an allowance it checked earlier, which
     /// decays over 30 s (`BucketContext::kBucketSpaceCacheTimeLimit`), so the new quota bites
@@ -731,7 +802,7 @@ pub async fn check_in_at_kiosk(kiosk: &Browser, name: &str, reason: &str, shots:
     }
     kiosk.click_labelled_checkbox("I accept").await?;
     kiosk.click_button("Confirm check-in").await?;
-    let ticket = kiosk.wait_for("//*[@aria-label='queue number']", Duration::from_secs(5)).await?.text().await?;
+    let ticket = kiosk.wait_for("//p[@class='ticket']", Duration::from_secs(5)).await?.text().await?;
     if let Some(prefix) = shots {
         kiosk.screenshot(&format!("{prefix}-5-thanks")).await?;
     }

@@ -11,7 +11,7 @@ mod team;
 use std::time::Duration;
 
 use anyhow::Result;
-use harness::{Lobby, check_in_at_kiosk};
+use harness::{ARROW_DOWN, ENTER, Lobby, SPACE, check_in_at_kiosk};
 use serde_json::json;
 
 const SOON: Duration = Duration::from_secs(10);
@@ -274,5 +274,50 @@ async fn a_full_disk_is_shown_at_once_and_every_change_is_kept_until_the_relay_h
     late.close().await?;
     // Once the relay has the check-in, the kiosk keeps nothing of the visitor.
     assert_eq!(lobby.kiosk.traces_of("Luis Vega").await?, Vec::<String>::new());
+    lobby.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_checks_in_with_the_keyboard_alone() -> Result<()> {
+    let lobby = Lobby::open(&[TABLET]).await?;
+    let kiosk = &lobby.kiosk;
+    // From the top of the page: the language switch, then "Check in".
+    kiosk.tab_to("Check in", 4, |f| f.text == "Check in").await?;
+    kiosk.press(ENTER).await?;
+    // Each step puts the focus on what it asks: here the name field, by its label.
+    kiosk.wait_for_text("What is your name?", SOON).await?;
+    let field = kiosk.focused().await?;
+    assert_eq!((field.tag.as_str(), field.text.as_str()), ("input", "What is your name?"), "{field:?}");
+    kiosk.press(ENTER).await?;
+    kiosk.wait_for_text("Please type your name", SOON).await?;
+    assert_eq!(kiosk.focused().await?.tag, "input", "an empty name keeps the focus in the field");
+    kiosk.press(&format!("Nora Kim{ENTER}")).await?;
+    // The question is announced; the reasons are one Tab stop, and arrows choose among them.
+    kiosk.wait_for_text("What brings you in today?", SOON).await?;
+    assert_eq!(kiosk.focused().await?.text, "What brings you in today?");
+    let first = kiosk.tab_to("the reasons", 1, |f| f.role == "radio").await?;
+    assert!(first.text.starts_with("I have an appointment"), "{first:?}");
+    kiosk.press(ARROW_DOWN).await?;
+    let chosen = kiosk.focused().await?;
+    assert!(chosen.text.starts_with("I'd like a service") && chosen.checked == "true", "{chosen:?}");
+    kiosk.tab_to("Next", 4, |f| f.text == "Next").await?;
+    kiosk.press(ENTER).await?;
+    // Confirm: the terms are a checkbox (Space), then "Confirm check-in".
+    kiosk.wait_for_text("Is this right?", SOON).await?;
+    assert_eq!(kiosk.focused().await?.text, "Is this right?");
+    let terms = kiosk.tab_to("the terms", 6, |f| f.kind == "checkbox").await?;
+    assert!(terms.text.starts_with("I accept"), "{terms:?}");
+    kiosk.press(SPACE).await?;
+    assert_eq!(kiosk.focused().await?.checked, "true");
+    kiosk.tab_to("Confirm check-in", 3, |f| f.text == "Confirm check-in").await?;
+    kiosk.press(ENTER).await?;
+    kiosk.wait_for_text("Your number", SOON).await?;
+    assert_eq!(kiosk.focused().await?.text, "Thank you, Nora");
+    lobby.desks[0].wait_for_column("Waiting", &["Nora Kim"], SOON).await?;
+    // Done, by keyboard: back to a welcome screen with the focus on its heading.
+    kiosk.tab_to("Done", 3, |f| f.text == "Done").await?;
+    kiosk.press(ENTER).await?;
+    kiosk.wait_for_text("Welcome", SOON).await?;
+    assert_eq!(kiosk.focused().await?.text, "Welcome");
     lobby.close().await
 }
