@@ -1,6 +1,7 @@
 //! Frontdesk, the browser app: the lobby kiosk and the staff desk, local-first.
 
 pub mod app;
+pub mod clock;
 pub mod components;
 pub mod device;
 pub mod i18n;

@@ -29,6 +29,14 @@ impl Mode {
         }
     }
 
+    /// The business's time zone, as this mode last saw it (see `clock`).
+    pub fn zone_key(self) -> &'static str {
+        match self {
+            Mode::Kiosk => "frontdesk.kiosk.zone",
+            Mode::Desk => "frontdesk.desk.zone",
+        }
+    }
+
     /// The IndexedDB database of this mode.
     pub fn database(self) -> &'static str {
         match self {

@@ -3,7 +3,6 @@
 //! (offline too), writes the punch into its own time-clock document (which only the manager
 //! reads), and forgets the PIN.
 
-use chrono::Local;
 use frontdesk_core::doc_name;
 use frontdesk_core::payroll::{self, Punch, PunchKind};
 use leptos::prelude::*;
@@ -37,11 +36,10 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
         let record =
             Punch { id: frontdesk_core::RecordId::from_random(random_bytes()).to_string(), kind, pin: hash, at_ms };
         let chunk = payroll::punch_chunk(&record, random_bytes());
-        let (doc, dev) = device.with_value(|d| {
-            (payroll::timeclock_doc(Local::now().date_naive(), &d.settings.borrow().device), d.clone())
-        });
+        let (doc, dev) = device
+            .with_value(|d| (payroll::timeclock_doc(crate::clock::today(), &d.settings.borrow().device), d.clone()));
         spawn_local(async move { dev.submit(&doc, chunk).await });
-        done.set(Some((kind, Local::now().format("%H:%M").to_string())));
+        done.set(Some((kind, crate::clock::now().format("%H:%M").to_string())));
         set_timeout(
             move || {
                 let _ = on_done.try_run(());

@@ -20,7 +20,7 @@ mod team;
 mod waitlist;
 mod week;
 
-use chrono::{Duration, Local, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use frontdesk_core::site::Site;
 use frontdesk_core::{BoardEntry, Connection, doc_name, kiosk_doc, schedule};
 use leptos::prelude::*;
@@ -38,7 +38,9 @@ const DAYS_AHEAD: i64 = 7;
 
 #[component]
 pub fn DeskPage() -> impl IntoView {
-    let today = Local::now().date_naive();
+    // The business's date, by the zone this tablet last saw in the profile.
+    crate::clock::init(Mode::Desk);
+    let today = crate::clock::today();
     // Today's board first: the business, the kiosk's index, today and its arrivals.
     let docs = vec![doc_name::SITE.to_owned(), doc_name::KIOSK.to_owned(), doc_name::day(today)];
     // Then, once the board shows, the rest of what a desk keeps (the big ones last).
@@ -168,6 +170,13 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let persistent = device.with_value(|d| d.persistent);
     let notice_seen = device.with_value(|d| d.settings.borrow().storage_notice_seen);
     let site = use_site(device);
+    // Dates and times follow the business's zone; the clock turns the board over if the
+    // profile's zone puts the business on another date than this tablet's start assumed.
+    Effect::new(move |_| {
+        if let Some(zone) = site.with(|s| s.profile.as_ref().map(|p| p.time_zone.clone())) {
+            crate::clock::set_zone(Mode::Desk, &zone);
+        }
+    });
     let now = RwSignal::new(now_ms());
     let tab = RwSignal::new(Tab::Arrivals);
     let focus = RwSignal::new(None::<(NaiveDate, String)>);
@@ -203,8 +212,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let clock = set_interval_with_handle(
         move || {
             now.set(now_ms());
-            // A desk left open overnight turns to the new day's board by itself.
-            if Local::now().date_naive() != today
+            // A desk left open overnight turns to the new day's board by itself (so does one
+            // whose business moved to another time zone where the date is not the same).
+            if crate::clock::today() != today
                 && let Some(window) = web_sys::window()
             {
                 let _ = window.location().reload();

@@ -1,6 +1,5 @@
 //! The lobby kiosk: a visitor checks in, gets a queue number, and the screen forgets them.
 
-use chrono::Local;
 use frontdesk_core::check_in::{CheckIn, CheckInError, visitor_name};
 use frontdesk_core::kiosk_doc::{self, Lookup, Query};
 use frontdesk_core::money::format_amount;
@@ -41,6 +40,7 @@ enum Step {
 
 #[component]
 pub fn KioskPage() -> impl IntoView {
+    crate::clock::init(Mode::Kiosk);
     let gate = use_device(Mode::Kiosk, vec![doc_name::KIOSK.to_owned()], Vec::new(), Vec::new());
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
@@ -124,8 +124,13 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         device
             .with_value(|d| {
                 d.read(doc_name::KIOSK, |k| {
-                    let today = Local::now().date_naive();
-                    (kiosk_doc::front(k), kiosk_doc::services(k), kiosk_doc::hosts(k), kiosk_doc::wait(k, today))
+                    let front = kiosk_doc::front(k);
+                    // Check-ins are dated by the business's clock, not this screen's zone.
+                    if let Some(zone) = front.as_ref().map(|f| f.time_zone.as_str()).filter(|z| !z.is_empty()) {
+                        crate::clock::set_zone(Mode::Kiosk, zone);
+                    }
+                    let today = crate::clock::today();
+                    (front, kiosk_doc::services(k), kiosk_doc::hosts(k), kiosk_doc::wait(k, today))
                 })
             })
             .unwrap_or_default()
@@ -189,7 +194,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
 
     let confirm = move || {
         let Some(chosen) = reason.get_untracked() else { return };
-        let today = Local::now().date_naive();
+        let today = crate::clock::today();
         let (kiosk_id, prefix) = device.with_value(|d| {
             let id = d.settings.borrow().device.clone();
             let prefix = (b'A' + id.bytes().next().unwrap_or(b'a') % 26) as char;
@@ -388,7 +393,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
             <form class="kiosk-screen" on:submit=move |ev| {
                 ev.prevent_default();
                 touch();
-                let today = Local::now().date_naive();
+                let today = crate::clock::today();
                 let typed_code = code.get_untracked();
                 let typed_phone = phone.get_untracked();
                 let visitor = name.get_untracked();

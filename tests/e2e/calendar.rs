@@ -379,3 +379,65 @@ async fn a_hotel_reserves_nights_checks_guests_in_and_out_and_keeps_room_status(
     manager.close().await?;
     lobby.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dates_and_times_follow_the_business_zone_not_the_devices() -> Result<()> {
+    use chrono::{Datelike, Timelike, Utc};
+    // The business is where it is now about midday; its kiosk and tablets are set more than
+    // half a day away, where it is already tomorrow (or still yesterday) for the next hour.
+    let business = 12 - Utc::now().hour() as i32; // -11 ..= 12
+    let devices = if business <= 1 { business + 13 } else { business - 14 };
+    let zone = |hours: i32| if hours >= 0 { format!("Etc/GMT-{hours}") } else { format!("Etc/GMT+{}", -hours) };
+    let mut lobby = Lobby::open_in_zone(&[], Some(&zone(devices))).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    manager.wait_for_text("Set up your business", SOON).await?;
+    manager.type_into("Business name", "Clínica Sol").await?;
+    manager.select_option("Kind of business", "Medical office").await?;
+    manager.select_option("Language", "English").await?;
+    manager.retype("Time zone", &zone(business)).await?;
+    manager.click_button("Save profile").await?;
+    manager.wait_for_text("Saved", SOON).await?;
+    // The tablet turns to the business's day by itself (it reloads onto today's board).
+    manager.wait_for_text("No one has checked in yet today", RECONNECT).await?;
+    manager.wait_until_synced(SOON).await?;
+
+    // The calendar opens on the business's day.
+    let here = Utc::now() + chrono::Duration::hours(business as i64);
+    let months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let day = format!("{}, {} {}", here.format("%A"), months[here.month0() as usize], here.day());
+    manager.click_button("Calendar").await?;
+    manager.wait_for_text(&day, RECONNECT).await?;
+
+    // The kiosk dates a check-in by the business's clock too: the desk, following the
+    // business's day, sees it (by the kiosk's own date it would be filed under another day).
+    let kiosk = &lobby.kiosk;
+    kiosk.wait_for_text("Clínica Sol", SOON).await?;
+    crate::harness::check_in_at_kiosk(kiosk, "Rosa Luna", "I'd like a service", None).await?;
+    manager.click_button("Arrivals").await?;
+    manager.wait_for_column("Waiting", &["Rosa Luna"], SOON).await?;
+
+    // A call is logged at the business's time of day, not the tablet's.
+    manager.click_button("Calls").await?;
+    manager.type_into("Who called", "Pedro Gómez").await?;
+    manager.type_into("What about", "Opening hours").await?;
+    let before = Utc::now() + chrono::Duration::hours(business as i64);
+    manager.click_button("Save").await?;
+    let after = Utc::now() + chrono::Duration::hours(business as i64);
+    let shown = manager.text().await?;
+    let times = [before.format("%H:%M").to_string(), after.format("%H:%M").to_string()];
+    assert!(times.iter().any(|t| shown.contains(&format!("{t}\nPedro Gómez"))), "expected {times:?} in:\n{shown}");
+    lobby.close().await
+}

@@ -740,7 +740,7 @@ impl Lobby {
         Ok((Lobby::open_in_zone(desk_sizes, Some(&zone)).await?, offset))
     }
 
-    async fn open_in_zone(desk_sizes: &[(u32, u32)], zone: Option<&str>) -> Result<Lobby> {
+    pub async fn open_in_zone(desk_sizes: &[(u32, u32)], zone: Option<&str>) -> Result<Lobby> {
         let relay = Relay::start()?;
         let driver = Driver::start_in_zone(zone)?;
         let kiosk_device = relay.add_device("kiosk", "Lobby kiosk")?;

@@ -62,6 +62,10 @@ pub struct Front {
     pub business: String,
     pub kind: BusinessKind,
     pub lang: String,
+    /// The business's IANA time zone: the kiosk dates check-ins by it (empty in kiosk documents
+    /// published before it was added).
+    #[autosurgeon(missing = "Default::default")]
+    pub time_zone: String,
 }
 
 /// The wait a new arrival can expect, as the desk last saw it.
@@ -159,7 +163,12 @@ pub fn desired(site: &Site, bookings: &[Booking], date: NaiveDate, salt: &str, w
         .collect();
     let hosts =
         site.staff.iter().filter(|m| m.active).map(|m| Host { id: m.id.clone(), name: m.name.clone() }).collect();
-    let front = site.profile.as_ref().map(|p| Front { business: p.name.clone(), kind: p.kind, lang: p.lang.clone() });
+    let front = site.profile.as_ref().map(|p| Front {
+        business: p.name.clone(),
+        kind: p.kind,
+        lang: p.lang.clone(),
+        time_zone: p.time_zone.clone(),
+    });
     let wait = wait.map(|(waiting, minutes)| Wait { date: date.to_string(), waiting: waiting as u32, minutes });
     Desired { lookups, services, hosts, front, wait }
 }

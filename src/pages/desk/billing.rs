@@ -2,7 +2,7 @@
 //! a printable invoice; the day close by payment method; and the cards for what tablets did
 //! offline that needs a person (an invoice paid twice, two invoices with one number).
 
-use chrono::{Local, NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use frontdesk_core::billing::{self, Invoice, InvoiceForm, LineForm, Method, PaymentForm};
 use frontdesk_core::clients::{self, Client};
 use frontdesk_core::site::Site;
@@ -24,14 +24,7 @@ struct Billable {
 }
 
 fn day_bounds(day: NaiveDate) -> (i64, i64) {
-    let start = |d: NaiveDate| {
-        Local
-            .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|t| t.timestamp_millis())
-            .unwrap_or(0)
-    };
-    (start(day), start(day.succ_opt().unwrap_or(day)))
+    (crate::clock::start_of(day), crate::clock::start_of(day.succ_opt().unwrap_or(day)))
 }
 
 /// Removes line `n`, keeping one empty line to type into.
@@ -549,7 +542,7 @@ fn InvoiceSheet(
                             </Show>
                             <ul class="rows">
                                 {move || payments.get().into_iter().map(|p| {
-                                    let when = chrono::DateTime::from_timestamp_millis(p.at_ms).map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                                    let when = crate::clock::format(p.at_ms, "%Y-%m-%d %H:%M");
                                     view! {
                                         <li class="row">
                                             <span class="row__time">{when}</span>
@@ -573,7 +566,7 @@ fn InvoiceSheet(
             {move || receipt.get().map(|p| {
                 let number = invoice.with(|i| i.as_ref().map(|i| i.number.clone())).unwrap_or_default();
                 let client = invoice.with(|i| i.as_ref().map(|i| i.client_name.clone())).unwrap_or_default();
-                let when = chrono::DateTime::from_timestamp_millis(p.at_ms).map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                let when = crate::clock::format(p.at_ms, "%Y-%m-%d %H:%M");
                 view! {
                     <article class="card receipt printable" aria-label=move || t(SalesMsg::Receipt)>
                         <p class="invoice__business">{business}</p>

@@ -49,10 +49,10 @@ fn stamp(device: DeviceRef) -> Stamp {
     device.with_value(|d| d.stamp())
 }
 
-/// The site-local date and minute of an instant (the tablet's clock and zone).
+/// The business's date and minute at an instant.
 fn local_now(ms: i64) -> (NaiveDate, u32) {
-    let now = chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&chrono::Local)).unwrap_or_default();
-    (now.date_naive(), now.hour() * 60 + now.minute())
+    let now = crate::clock::local(ms);
+    (now.date(), now.hour() * 60 + now.minute())
 }
 
 /// Writes a booking (new, moved or with a new state) into its day.
@@ -350,9 +350,7 @@ fn ConflictCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>, confl
         device.get_value().change_soon(doc_name::day(date), "a conflict decision", edit, |_| {});
     };
     let side = move |mine: Booking, other: Booking| {
-        let made = chrono::DateTime::from_timestamp_millis(mine.made_ms)
-            .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
-            .unwrap_or_default();
+        let made = crate::clock::format(mine.made_ms, "%H:%M");
         let service = site
             .with_untracked(|s| s.service(&mine.service).map(|s| s.name(lang.get_untracked().code()).to_owned()))
             .unwrap_or_default();

@@ -22,10 +22,7 @@ pub fn read_calls(device: DeviceRef, today: chrono::NaiveDate) -> Vec<Call> {
 
 /// Which document a call lives in: the month it was taken in.
 fn doc_of(call: &Call) -> String {
-    let date = chrono::DateTime::from_timestamp_millis(call.at_ms)
-        .map(|t| t.with_timezone(&chrono::Local).date_naive())
-        .unwrap_or_default();
-    calls::month_doc(date)
+    calls::month_doc(crate::clock::local(call.at_ms).date())
 }
 
 fn save(device: DeviceRef, doc: String, edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String> + 'static) {
@@ -33,9 +30,7 @@ fn save(device: DeviceRef, doc: String, edit: impl FnOnce(&mut automerge::AutoCo
 }
 
 fn clock(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
-        .unwrap_or_default()
+    crate::clock::format(ms, "%H:%M")
 }
 
 #[component]

@@ -454,7 +454,7 @@ fn ClaimCard(
                 <li>{move || t(ClaimsMsg::Created)}" · "{c.made_by.clone()}</li>
                 {view.history.iter().map(|e| {
                     let s = e.status;
-                    let when = chrono::DateTime::from_timestamp_millis(e.at_ms).map(|x| x.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                    let when = crate::clock::format(e.at_ms, "%Y-%m-%d %H:%M");
                     view! { <li><strong>{move || status_text(s, lang.get())}</strong>" · "{when}" · "{e.by.clone()}{(!e.note.is_empty()).then(|| format!(" — {}", e.note))}</li> }
                 }).collect_view()}
             </ol>

@@ -32,9 +32,7 @@ fn edits_of(change: OrderChange) -> Vec<(String, DocEdit)> {
 }
 
 fn clock(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
-        .unwrap_or_default()
+    crate::clock::format(ms, "%H:%M")
 }
 
 #[component]

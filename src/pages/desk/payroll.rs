@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, Duration, Local, NaiveDate, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate};
 use frontdesk_core::payroll::{self, Fix, FixKind, PayRate, Problem, RateForm, Sheet};
 use frontdesk_core::site::Site;
 use frontdesk_core::{doc_name, export};
@@ -67,19 +67,15 @@ pub fn publish_pins(device: DeviceRef) {
 }
 
 fn offset_ms() -> i64 {
-    Local::now().offset().local_minus_utc() as i64 * 1000
+    crate::clock::offset_ms(crate::device::now_ms())
 }
 
 fn clock(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&Local).format("%H:%M").to_string())
-        .unwrap_or_default()
+    crate::clock::format(ms, "%H:%M")
 }
 
 fn day_of(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&Local).format("%a %d").to_string())
-        .unwrap_or_default()
+    crate::clock::format(ms, "%a %d")
 }
 
 /// Everything payroll reads, once per change.
@@ -407,9 +403,7 @@ fn FixForm(
         Problem::OutWithoutIn { at_ms } => (at_ms, FixKind::AddIn),
     };
     let kind = RwSignal::new(default_kind);
-    let date = chrono::DateTime::from_timestamp_millis(at_ms)
-        .map(|t| t.with_timezone(&Local).date_naive())
-        .unwrap_or_default();
+    let date = crate::clock::local(at_ms).date();
     let time = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -422,8 +416,7 @@ fn FixForm(
             FixKind::Ignore => 0,
             _ => frontdesk_core::site::parse_time(&time.get())
                 .and_then(|m| date.and_hms_opt(m / 60, m % 60, 0))
-                .and_then(|dt| Local.from_local_datetime(&dt).earliest())
-                .map(|t| t.timestamp_millis())
+                .map(crate::clock::instant)
                 .unwrap_or(0),
         };
         let stamp = device.with_value(|d| d.stamp());

@@ -1,7 +1,7 @@
 //! The manager's reports: visits per day and hour, waits, no-shows, what was invoiced by service
 //! and taken by payment method — as charts, and as CSV.
 
-use chrono::{Duration, Local, NaiveDate, TimeZone};
+use chrono::{Duration, NaiveDate};
 use frontdesk_core::reports::{self, Day, Labels, Report};
 use frontdesk_core::site::Site;
 use frontdesk_core::{doc_name, export, schedule};
@@ -13,11 +13,7 @@ use crate::i18n::sales::method_msg;
 use crate::i18n::{Lang, PeopleMsg, format_wait};
 
 fn start_of(day: NaiveDate) -> i64 {
-    Local
-        .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .earliest()
-        .map(|t| t.timestamp_millis())
-        .unwrap_or(0)
+    crate::clock::start_of(day)
 }
 
 /// Vertical bars with their value above and label below.
@@ -108,7 +104,7 @@ pub fn Reports(
         let s = site.get();
         let code = lang.get().code();
         let range = (start_of(dates[0]), start_of(today.succ_opt().unwrap_or(today)));
-        let offset = Local::now().offset().local_minus_utc() as i64 * 1000;
+        let offset = crate::clock::offset_ms(crate::device::now_ms());
         ledger.with(|l| {
             reports::build(
                 &days,

@@ -1,7 +1,7 @@
 //! Supervising reception: who is on the desk now, the week's shifts, and tasks handed out with a
 //! due time, which show on the assignee's tablet until they are done.
 
-use chrono::{Datelike, Duration, Local, NaiveDate, Timelike};
+use chrono::{Datelike, Duration, NaiveDate, Timelike};
 use frontdesk_core::site::Site;
 use frontdesk_core::staffing::{self, Shift, Task};
 use leptos::prelude::*;
@@ -35,7 +35,7 @@ pub fn read(device: DeviceRef) -> Staffing {
 }
 
 fn now_min() -> u32 {
-    let now = Local::now();
+    let now = crate::clock::now();
     now.hour() * 60 + now.minute()
 }
 

@@ -91,7 +91,7 @@ pub fn WeekGrid(
             <div class="week-grid__head">
                 <span></span>
                 {move || days().into_iter().map(|d| view! {
-                    <span class="week-grid__day" class:week-grid__day--today=d == chrono::Local::now().date_naive()>
+                    <span class="week-grid__day" class:week-grid__day--today=d == crate::clock::today()>
                         {weekday_name(d.weekday().num_days_from_monday() as usize, lang.get())}" "{d.day()}
                     </span>
                 }).collect_view()}
