@@ -222,6 +222,7 @@ impl Sim {
         self.effects(i, effects);
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// Releases the frames held back for device `i`: in order, reversed, every one twice, or
     /// every other one first.
     fn release(&mut self, i: usize, how: u8) {
