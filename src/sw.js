@@ -1,22 +1,31 @@
-// Frontdesk service worker: keeps the app shell so a kiosk or tablet that reloads offline starts.
-// Navigations go to the network first and fall back to the cached page; the hashed assets are
-// cached on install (read from index.html) and served from the cache first.
-const CACHE = "frontdesk-shell-v1";
+// Frontdesk service worker: keeps the app shells so a kiosk or tablet that reloads offline starts.
+// The desk's shell is /index.html; the kiosk, an app of its own, has /kiosk/index.html.
+// Navigations go to the network first and fall back to their cached shell; the hashed assets
+// are cached on install (read from each shell) and served from the cache first.
+const CACHE = "frontdesk-shell-v2";
+const SHELLS = ["/index.html", "/kiosk/index.html"];
+
+/// The shell a page of the app starts from.
+function shellFor(pathname) {
+  return pathname === "/kiosk" || pathname.startsWith("/kiosk/") ? "/kiosk/index.html" : "/index.html";
+}
 
 async function cacheShell() {
   const cache = await caches.open(CACHE);
-  const response = await fetch("/index.html", { cache: "no-store" });
-  if (!response.ok) return;
-  const html = await response.clone().text();
-  await cache.put("/index.html", response);
-  const assets = new Set();
-  for (const match of html.matchAll(/(?:href|src)="(\/[^"]+)"/g)) assets.add(match[1]);
-  await Promise.all([...assets].map(async (url) => {
-    try {
-      const asset = await fetch(url, { cache: "no-store" });
-      if (asset.ok) await cache.put(url, asset);
-    } catch (_) { /* cached on first use instead */ }
-  }));
+  for (const shell of SHELLS) {
+    const response = await fetch(shell, { cache: "no-store" });
+    if (!response.ok) continue;
+    const html = await response.clone().text();
+    await cache.put(shell, response);
+    const assets = new Set();
+    for (const match of html.matchAll(/(?:href|src)="(\/[^"]+)"/g)) assets.add(match[1]);
+    await Promise.all([...assets].map(async (url) => {
+      try {
+        const asset = await fetch(url, { cache: "no-store" });
+        if (asset.ok) await cache.put(url, asset);
+      } catch (_) { /* cached on first use instead */ }
+    }));
+  }
 }
 
 self.addEventListener("install", (event) => {
@@ -37,16 +46,17 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname === "/sync" || url.pathname === "/healthz") return;
   if (request.mode === "navigate") {
+    const shell = shellFor(url.pathname);
     event.respondWith((async () => {
       try {
         const response = await fetch(request);
         if (response.ok) {
           const cache = await caches.open(CACHE);
-          await cache.put("/index.html", response.clone());
+          await cache.put(shell, response.clone());
         }
         return response;
       } catch (_) {
-        const cached = await caches.match("/index.html");
+        const cached = await caches.match(shell);
         return cached || Response.error();
       }
     })());

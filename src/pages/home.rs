@@ -15,7 +15,7 @@ pub fn HomePage() -> impl IntoView {
                 <span class="brand brand--large">"Frontdesk"</span>
                 <p class="home__lead">{move || t(Msg::SetupLead)}</p>
                 <nav class="home__choices">
-                    <a class="choice" href="/kiosk"><span class="choice__icon"><IconSvg icon=Icon::Kiosk size=44/></span>{move || t(Msg::SetupKioskLink)}</a>
+                    <a class="choice" href="/kiosk/" rel="external"><span class="choice__icon"><IconSvg icon=Icon::Kiosk size=44/></span>{move || t(Msg::SetupKioskLink)}</a>
                     <a class="choice" href="/desk"><span class="choice__icon"><IconSvg icon=Icon::Desk size=44/></span>{move || t(Msg::SetupDeskLink)}</a>
                 </nav>
                 <button class="button button--lang" on:click=move |_| lang.update(|l| *l = l.other())>{move || lang.get().other().native_name()}</button>

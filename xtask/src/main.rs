@@ -187,24 +187,49 @@ fn setup_app_tools() -> Result<()> {
 
 // ---------------------------------------------------------------- builds
 
+/// Builds the desk's app into `dist/` and the kiosk's own, smaller app into `dist/kiosk/` (the
+/// relay serves a folder with its own `index.html` as an app of its own).
 fn build_app() -> Result<()> {
     say("building the app (release wasm, a few minutes the first time)");
     run(cmd("trunk").args(["build", "--release"]).env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
-    report_app_size()
+    say("building the kiosk's app");
+    // Trunk replaces its whole dist folder: the kiosk is built apart, then moved in.
+    let staged = root().join("target").join("kiosk-dist");
+    run(cmd("trunk")
+        .args(["build", "kiosk.html", "--release", "true", "--public-url", "/kiosk/", "--dist"])
+        .arg(&staged)
+        .env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
+    let kiosk = root().join("dist").join("kiosk");
+    if kiosk.exists() {
+        std::fs::remove_dir_all(&kiosk)?;
+    }
+    std::fs::create_dir_all(&kiosk)?;
+    for entry in std::fs::read_dir(&staged)? {
+        let path = entry?.path();
+        if path.is_file() {
+            let name = path.file_name().context("a file name")?;
+            let target = if name == "kiosk.html" { kiosk.join("index.html") } else { kiosk.join(name) };
+            std::fs::copy(&path, target)?;
+        }
+    }
+    report_app_size(&root().join("dist"))?;
+    report_app_size(&kiosk)
 }
 
-fn report_app_size() -> Result<()> {
-    let dist = root().join("dist");
+fn report_app_size(dist: &Path) -> Result<()> {
     let (mut raw, mut wasm) = (0u64, 0u64);
-    for entry in std::fs::read_dir(&dist)? {
+    for entry in std::fs::read_dir(dist)? {
         let entry = entry?;
+        if !entry.path().is_file() {
+            continue;
+        }
         let len = entry.metadata()?.len();
         raw += len;
         if entry.path().extension().is_some_and(|e| e == "wasm") {
             wasm += len;
         }
     }
-    eprintln!("    dist/: {} KiB in all, of which wasm {} KiB", raw / 1024, wasm / 1024);
+    eprintln!("    {}: {} KiB in all, of which wasm {} KiB", dist.display(), raw / 1024, wasm / 1024);
     Ok(())
 }
 

@@ -57,11 +57,17 @@ impl Relay {
     }
 }
 
-/// The relay's routes: `/sync`, `/healthz`, and the app (any other path falls back to `index.html`).
+/// The relay's routes: `/sync`, `/healthz`, and the app: any other path falls back to
+/// `index.html`, and a folder of the app with its own `index.html` is an app of its own (paths
+/// under `/<folder>` fall back to that one).
 pub fn app(relay: Arc<Relay>) -> Router {
-    let router = Router::new().route("/sync", get(sync)).route("/healthz", get(health)).with_state(relay.clone());
+    let mut router = Router::new().route("/sync", get(sync)).route("/healthz", get(health)).with_state(relay.clone());
     match &relay.config.dist_dir {
         Some(dist) => {
+            for (name, folder) in nested_apps(dist) {
+                let index = ServeFile::new(folder.join("index.html"));
+                router = router.nest_service(&format!("/{name}"), ServeDir::new(folder).fallback(index));
+            }
             let index = ServeFile::new(dist.join("index.html"));
             router
                 .fallback_service(ServeDir::new(dist).fallback(index))
@@ -71,6 +77,19 @@ pub fn app(relay: Arc<Relay>) -> Router {
             router.fallback(|| async { (StatusCode::NOT_FOUND, "This relay serves no app (start it with --dist).") })
         }
     }
+}
+
+/// The folders of `dist` that hold an `index.html`, by name.
+fn nested_apps(dist: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dist) else { return Vec::new() };
+    let mut apps: Vec<(String, std::path::PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.join("index.html").is_file())
+        .filter_map(|p| Some((p.file_name()?.to_str()?.to_owned(), p)))
+        .collect();
+    apps.sort();
+    apps
 }
 
 /// Read and write buffer of each device's socket.

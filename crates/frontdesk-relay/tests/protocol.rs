@@ -381,3 +381,38 @@ async fn the_health_endpoint_reports_ok() {
     assert!(body.contains("\"status\":\"ok\""), "{body}");
     relay.stop().await;
 }
+
+/// The body of `GET path`, after checking the status is 200.
+async fn get(relay: &TestRelay, path: &str) -> String {
+    let mut tcp = TcpStream::connect(relay.addr).await.unwrap();
+    tcp.write_all(format!("GET {path} HTTP/1.1\r\nhost: relay\r\nconnection: close\r\n\r\n").as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tcp.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "GET {path}: {response}");
+    response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn the_app_and_an_app_in_a_folder_each_answer_for_their_own_paths() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "desk shell").unwrap();
+    std::fs::write(dist.path().join("desk.js"), "desk code").unwrap();
+    std::fs::create_dir(dist.path().join("kiosk")).unwrap();
+    std::fs::write(dist.path().join("kiosk/index.html"), "kiosk shell").unwrap();
+    std::fs::write(dist.path().join("kiosk/kiosk.js"), "kiosk code").unwrap();
+    std::fs::create_dir(dist.path().join("assets")).unwrap();
+    std::fs::write(dist.path().join("assets/logo.svg"), "logo").unwrap();
+    let folder = dist.path().to_owned();
+    let relay = TestRelay::start(|c| c.dist_dir = Some(folder)).await;
+    assert_eq!(get(&relay, "/desk").await, "desk shell");
+    assert_eq!(get(&relay, "/").await, "desk shell");
+    assert_eq!(get(&relay, "/desk.js").await, "desk code");
+    assert_eq!(get(&relay, "/kiosk").await, "kiosk shell");
+    assert_eq!(get(&relay, "/kiosk/").await, "kiosk shell");
+    assert_eq!(get(&relay, "/kiosk/kiosk.js").await, "kiosk code");
+    assert_eq!(get(&relay, "/kiosk/some/screen").await, "kiosk shell");
+    // A folder without its own index.html is plain files of the app.
+    assert_eq!(get(&relay, "/assets/logo.svg").await, "logo");
+    assert_eq!(get(&relay, "/assets/missing").await, "desk shell");
+    relay.stop().await;
+}
