@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::device::Device;
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{KioskMsg, Lang};
 use crate::settings::{DeviceSettings, Mode};
 
 pub type DeviceRef = StoredValue<Rc<Device>, LocalStorage>;
@@ -58,7 +58,7 @@ pub fn use_device(
 /// Shown while storage opens.
 #[component]
 pub fn Splash(lang: Lang) -> impl IntoView {
-    view! { <div class="splash"><div class="splash__spinner" aria-hidden="true"></div><p>{Msg::Loading.text(lang)}</p></div> }
+    view! { <div class="splash"><div class="splash__spinner" aria-hidden="true"></div><p>{KioskMsg::Loading.text(lang)}</p></div> }
 }
 
 /// Shown when storage cannot be opened at all.
@@ -66,7 +66,7 @@ pub fn Splash(lang: Lang) -> impl IntoView {
 pub fn StorageFailure(lang: Lang, error: String) -> impl IntoView {
     view! {
         <div class="splash splash--error" role="alert">
-            <h1>{Msg::StorageFailed.text(lang)}</h1>
+            <h1>{KioskMsg::StorageFailed.text(lang)}</h1>
             <p>{error}</p>
         </div>
     }
@@ -93,21 +93,21 @@ pub fn SetupForm(mode: Mode) -> impl IntoView {
     view! {
         <main class="setup">
             <form class="setup__card" on:submit=save>
-                <h1>{Msg::SetupTitle.text(lang)}</h1>
-                <p class="setup__lead">{Msg::SetupLead.text(lang)}</p>
+                <h1>{KioskMsg::SetupTitle.text(lang)}</h1>
+                <p class="setup__lead">{KioskMsg::SetupLead.text(lang)}</p>
                 <label class="field">
-                    <span class="field__label">{Msg::SetupToken.text(lang)}</span>
+                    <span class="field__label">{KioskMsg::SetupToken.text(lang)}</span>
                     <input class="field__input" type="text" autocomplete="off" spellcheck="false"
                         prop:value=token on:input=move |ev| token.set(event_target_value(&ev)) />
                 </label>
                 {(mode == Mode::Kiosk).then(|| view! {
                     <label class="field">
-                        <span class="field__label">{Msg::SetupDeviceId.text(lang)}</span>
+                        <span class="field__label">{KioskMsg::SetupDeviceId.text(lang)}</span>
                         <input class="field__input" type="text" autocomplete="off" spellcheck="false"
                             prop:value=device on:input=move |ev| device.set(event_target_value(&ev)) />
                     </label>
                 })}
-                <button class="button button--primary button--large" type="submit">{Msg::SetupSave.text(lang)}</button>
+                <button class="button button--primary button--large" type="submit">{KioskMsg::SetupSave.text(lang)}</button>
             </form>
         </main>
     }

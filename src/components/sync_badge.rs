@@ -3,7 +3,7 @@
 use frontdesk_core::{Connection, SyncStatus};
 use leptos::prelude::*;
 
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{KioskMsg, Lang};
 
 #[component]
 pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoView {
@@ -17,13 +17,13 @@ pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoV
         let lang = lang.get();
         let status = status.get();
         let mut text = match status.connection {
-            Connection::Online { .. } => Msg::Online.text(lang).to_owned(),
-            Connection::Connecting => Msg::Connecting.text(lang).to_owned(),
-            Connection::Offline { .. } => Msg::Offline.text(lang).to_owned(),
-            Connection::Refused { .. } => Msg::DeviceRefused.text(lang).to_owned(),
+            Connection::Online { .. } => KioskMsg::Online.text(lang).to_owned(),
+            Connection::Connecting => KioskMsg::Connecting.text(lang).to_owned(),
+            Connection::Offline { .. } => KioskMsg::Offline.text(lang).to_owned(),
+            Connection::Refused { .. } => KioskMsg::DeviceRefused.text(lang).to_owned(),
         };
         if status.pending > 0 {
-            text.push_str(&format!(" · {} {}", status.pending, Msg::ChangesWaiting.text(lang)));
+            text.push_str(&format!(" · {} {}", status.pending, KioskMsg::ChangesWaiting.text(lang)));
         }
         text
     };
@@ -32,7 +32,7 @@ pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoV
         match (&status.connection, status.last_error) {
             (Connection::Refused { reason }, _) => reason.clone(),
             (_, Some(err)) => err,
-            _ if status.pending == 0 => Msg::AllSaved.text(lang.get()).to_owned(),
+            _ if status.pending == 0 => KioskMsg::AllSaved.text(lang.get()).to_owned(),
             _ => String::new(),
         }
     };

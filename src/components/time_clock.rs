@@ -3,6 +3,7 @@
 //! (offline too), writes the punch into its own time-clock document (which only the manager
 //! reads), and forgets the PIN.
 
+use chrono::Timelike;
 use frontdesk_core::doc_name;
 use frontdesk_core::payroll::{self, Punch, PunchKind};
 use leptos::prelude::*;
@@ -11,11 +12,11 @@ use leptos::task::spawn_local;
 use crate::components::device_gate::DeviceRef;
 use crate::device::{now_ms, random_bytes};
 use crate::i18n::people::pin_error_text;
-use crate::i18n::{Lang, PeopleMsg};
+use crate::i18n::{KioskMsg, Lang};
 
 #[component]
 pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
-    let t = move |msg: PeopleMsg| msg.text(lang.get());
+    let t = move |msg: KioskMsg| msg.text(lang.get());
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<(PunchKind, String)>);
@@ -39,7 +40,10 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
         let (doc, dev) = device
             .with_value(|d| (payroll::timeclock_doc(crate::clock::today(), &d.settings.borrow().device), d.clone()));
         spawn_local(async move { dev.submit(&doc, chunk).await });
-        done.set(Some((kind, crate::clock::now().format("%H:%M").to_string())));
+        done.set(Some((kind, {
+            let now = crate::clock::now();
+            frontdesk_core::site::format_time(now.hour() * 60 + now.minute())
+        })));
         set_timeout(
             move || {
                 let _ = on_done.try_run(());
@@ -52,20 +56,20 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
             {move || match done.get() {
                 Some((kind, at)) => view! {
                     <p class="time-clock__done" role="status">
-                        {move || t(if kind == PunchKind::In { PeopleMsg::ClockedIn } else { PeopleMsg::ClockedOut })}" "<strong>{at.clone()}</strong>
+                        {move || t(if kind == PunchKind::In { KioskMsg::ClockedIn } else { KioskMsg::ClockedOut })}" "<strong>{at.clone()}</strong>
                     </p>
                 }.into_any(),
                 None => view! {
                     <form class="time-clock__form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); punch(PunchKind::In) } novalidate>
                         <label class="field">
-                            <span class="field__label">{move || t(PeopleMsg::YourPin)}</span>
+                            <span class="field__label">{move || t(KioskMsg::YourPin)}</span>
                             <input class="field__input time-clock__pin" type="password" inputmode="numeric" autocomplete="off" maxlength="8"
-                                placeholder=move || t(PeopleMsg::PinHint) prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
+                                placeholder=move || t(KioskMsg::PinHint) prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
                         </label>
                         <p class="field-error" role="alert">{move || error.get()}</p>
                         <div class="time-clock__actions">
-                            <button class="button button--primary button--large" type="button" on:click=move |_| punch(PunchKind::In)>{move || t(PeopleMsg::ClockIn)}</button>
-                            <button class="button button--large" type="button" on:click=move |_| punch(PunchKind::Out)>{move || t(PeopleMsg::ClockOut)}</button>
+                            <button class="button button--primary button--large" type="button" on:click=move |_| punch(PunchKind::In)>{move || t(KioskMsg::ClockIn)}</button>
+                            <button class="button button--large" type="button" on:click=move |_| punch(PunchKind::Out)>{move || t(KioskMsg::ClockOut)}</button>
                         </div>
                     </form>
                 }.into_any(),

@@ -8,14 +8,6 @@ use super::{Lang, money_error_text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PeopleMsg {
-    TimeClock,
-    StaffButton,
-    YourPin,
-    PinHint,
-    ClockIn,
-    ClockOut,
-    ClockedIn,
-    ClockedOut,
     PayrollTab,
     PayRates,
     Hourly,
@@ -98,14 +90,6 @@ impl PeopleMsg {
     pub fn text(self, lang: Lang) -> &'static str {
         use PeopleMsg::*;
         let (en, es) = match self {
-            TimeClock => ("Time clock", "Fichaje"),
-            StaffButton => ("Staff: clock in or out", "Personal: fichar"),
-            YourPin => ("Your PIN", "Su PIN"),
-            PinHint => ("4 to 8 digits", "De 4 a 8 cifras"),
-            ClockIn => ("Clock in", "Entrada"),
-            ClockOut => ("Clock out", "Salida"),
-            ClockedIn => ("Clocked in at", "Entrada registrada a las"),
-            ClockedOut => ("Clocked out at", "Salida registrada a las"),
             PayrollTab => ("Payroll", "Nóminas"),
             PayRates => ("Pay rates and PINs", "Tarifas y PIN"),
             Hourly => ("Hourly rate", "Precio por hora"),

@@ -315,7 +315,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 </div>
                 <div class="desk-bar__end">
                     <search::SearchBox device today lang site log tab focus/>
-                    <button class="button button--ghost" on:click=move |_| clocking.set(true)>{move || crate::i18n::PeopleMsg::TimeClock.text(lang.get())}</button>
+                    <button class="button button--ghost" on:click=move |_| clocking.set(true)>{move || crate::i18n::KioskMsg::TimeClock.text(lang.get())}</button>
                     <StatusBar status lang/>
                 </div>
             </header>
@@ -331,7 +331,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 <button class="sheet-backdrop" aria-hidden="true" tabindex="-1" on:click=move |_| clocking.set(false)></button>
                 <aside class="sheet" role="dialog" aria-labelledby="clock-title">
                     <div class="sheet__head">
-                        <h2 id="clock-title">{move || crate::i18n::PeopleMsg::TimeClock.text(lang.get())}</h2>
+                        <h2 id="clock-title">{move || crate::i18n::KioskMsg::TimeClock.text(lang.get())}</h2>
                         <button class="button button--ghost button--icon" aria-label=move || Msg::Close.text(lang.get()) on:click=move |_| clocking.set(false)>"×"</button>
                     </div>
                     <crate::components::time_clock::TimeClock device lang on_done=move |()| clocking.set(false)/>

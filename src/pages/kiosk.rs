@@ -14,7 +14,7 @@ use crate::components::keyboard::{focus_screen, radio_group_keys};
 use crate::components::status_bar::{StatusBar, StorageBanner};
 use crate::components::time_clock::TimeClock;
 use crate::device::{now_ms, random_bytes};
-use crate::i18n::{Lang, Msg, PeopleMsg};
+use crate::i18n::{KioskMsg, Lang};
 use crate::settings::{Mode, next_ticket};
 
 /// After this long without a touch, an unfinished check-in is abandoned and cleared.
@@ -50,27 +50,27 @@ pub fn KioskPage() -> impl IntoView {
     }
 }
 
-fn reason_label(reason: VisitReason) -> (Msg, Msg) {
+fn reason_label(reason: VisitReason) -> (KioskMsg, KioskMsg) {
     match reason {
-        VisitReason::Appointment => (Msg::ReasonAppointment, Msg::ReasonAppointmentHint),
-        VisitReason::WalkIn => (Msg::ReasonWalkIn, Msg::ReasonWalkInHint),
-        VisitReason::SeeStaff => (Msg::ReasonSeeStaff, Msg::ReasonSeeStaffHint),
+        VisitReason::Appointment => (KioskMsg::ReasonAppointment, KioskMsg::ReasonAppointmentHint),
+        VisitReason::WalkIn => (KioskMsg::ReasonWalkIn, KioskMsg::ReasonWalkInHint),
+        VisitReason::SeeStaff => (KioskMsg::ReasonSeeStaff, KioskMsg::ReasonSeeStaffHint),
     }
 }
 
-fn error_msg(error: CheckInError) -> Msg {
+fn error_msg(error: CheckInError) -> KioskMsg {
     match error {
-        CheckInError::NameMissing => Msg::NameMissing,
-        CheckInError::NameTooLong => Msg::NameTooLong,
-        CheckInError::DetailTooLong => Msg::DetailTooLong,
+        CheckInError::NameMissing => KioskMsg::NameMissing,
+        CheckInError::NameTooLong => KioskMsg::NameTooLong,
+        CheckInError::DetailTooLong => KioskMsg::DetailTooLong,
     }
 }
 
-fn detail_question(reason: VisitReason) -> Msg {
+fn detail_question(reason: VisitReason) -> KioskMsg {
     match reason {
-        VisitReason::Appointment => Msg::AppointmentWith,
-        VisitReason::WalkIn => Msg::WhichService,
-        VisitReason::SeeStaff => Msg::WhoToSee,
+        VisitReason::Appointment => KioskMsg::AppointmentWith,
+        VisitReason::WalkIn => KioskMsg::WhichService,
+        VisitReason::SeeStaff => KioskMsg::WhoToSee,
     }
 }
 
@@ -109,7 +109,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let reason = RwSignal::new(None::<VisitReason>);
     let detail = RwSignal::new(String::new());
-    let name_error = RwSignal::new(None::<Msg>);
+    let name_error = RwSignal::new(None::<KioskMsg>);
     let code = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let found = RwSignal::new(None::<Lookup>);
@@ -246,31 +246,31 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         }
     };
 
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: KioskMsg| msg.text(lang.get());
 
     let screen = move || {
         match step.get() {
         Step::Welcome => view! {
             <section class="kiosk-screen kiosk-welcome">
-                <h1 class="kiosk-title" tabindex="-1">{move || t(Msg::Welcome)}</h1>
+                <h1 class="kiosk-title" tabindex="-1">{move || t(KioskMsg::Welcome)}</h1>
                 {move || if has_identity() {
                     view! {
-                        <p class="kiosk-lead">{move || t(Msg::WelcomeLead)}</p>
+                        <p class="kiosk-lead">{move || t(KioskMsg::WelcomeLead)}</p>
                         {move || front.with(|f| f.3.clone()).map(|w| view! {
                             <p class="kiosk-wait" role="status">
                                 <span class="kiosk-wait__value">{format!("~{} min", w.minutes)}</span>
-                                <span>{move || t(Msg::ExpectedWait)}" · "{w.waiting}" "{move || t(Msg::PeopleWaiting)}</span>
+                                <span>{move || t(KioskMsg::ExpectedWait)}" · "{w.waiting}" "{move || t(KioskMsg::PeopleWaiting)}</span>
                             </p>
                         })}
                         <button class="button button--primary button--huge" on:click=move |_| { touch(); step.set(Step::Name) }>
-                            {move || t(Msg::CheckIn)}
+                            {move || t(KioskMsg::CheckIn)}
                         </button>
                         <button class="button button--ghost kiosk-staff" on:click=move |_| { touch(); step.set(Step::Clock) }>
-                            {move || PeopleMsg::StaffButton.text(lang.get())}
+                            {move || KioskMsg::StaffButton.text(lang.get())}
                         </button>
                     }.into_any()
                 } else {
-                    view! { <p class="kiosk-lead" role="status">{move || t(Msg::KioskNeedsRelay)}</p> }.into_any()
+                    view! { <p class="kiosk-lead" role="status">{move || t(KioskMsg::KioskNeedsRelay)}</p> }.into_any()
                 }}
             </section>
         }
@@ -281,9 +281,9 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 touch();
                 if validate_name() { step.set(Step::Reason) }
             }>
-                <h1 class="kiosk-question" tabindex="-1"><label for="visitor-name">{move || t(Msg::YourName)}</label></h1>
+                <h1 class="kiosk-question" tabindex="-1"><label for="visitor-name">{move || t(KioskMsg::YourName)}</label></h1>
                 <input id="visitor-name" class="kiosk-input" type="text" autocomplete="off" autocapitalize="words"
-                    spellcheck="false" maxlength="120" placeholder=move || t(Msg::NameHint)
+                    spellcheck="false" maxlength="120" placeholder=move || t(KioskMsg::NameHint)
                     aria-invalid=move || name_error.get().is_some().to_string()
                     aria-describedby="visitor-name-error"
                     prop:value=name
@@ -299,15 +299,15 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                     } autofocus />
                 <p id="visitor-name-error" class="field-error" role="alert">{move || name_error.get().map(t)}</p>
                 <div class="kiosk-actions">
-                    <button type="button" class="button button--ghost button--large" on:click=move |_| reset()>{move || t(Msg::Cancel)}</button>
-                    <button type="submit" class="button button--primary button--large">{move || t(Msg::Next)}</button>
+                    <button type="button" class="button button--ghost button--large" on:click=move |_| reset()>{move || t(KioskMsg::Cancel)}</button>
+                    <button type="submit" class="button button--primary button--large">{move || t(KioskMsg::Next)}</button>
                 </div>
             </form>
         }
         .into_any(),
         Step::Reason => view! {
             <section class="kiosk-screen">
-                <h1 id="why-here" class="kiosk-question" tabindex="-1">{move || t(Msg::WhyHere)}</h1>
+                <h1 id="why-here" class="kiosk-question" tabindex="-1">{move || t(KioskMsg::WhyHere)}</h1>
                 <div class="reason-list" role="radiogroup" aria-labelledby="why-here" on:keydown=radio_group_keys>
                     {VisitReason::ALL.into_iter().enumerate().map(|(i, r)| {
                         let (label, hint) = reason_label(r);
@@ -339,11 +339,11 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                         VisitReason::Appointment => Vec::new(),
                     };
                     if r == VisitReason::Appointment {
-                        view! { <p class="kiosk-hint">{t(Msg::FindNext)}</p> }.into_any()
+                        view! { <p class="kiosk-hint">{t(KioskMsg::FindNext)}</p> }.into_any()
                     } else if choices.is_empty() {
                         view! {
                             <label class="field kiosk-detail">
-                                <span class="field__label">{move || t(detail_question(r))}" "<em>"("{move || t(Msg::Optional)}")"</em></span>
+                                <span class="field__label">{move || t(detail_question(r))}" "<em>"("{move || t(KioskMsg::Optional)}")"</em></span>
                                 <input class="field__input" type="text" autocomplete="off" maxlength="120"
                                     prop:value=detail on:input=move |ev| { touch(); detail.set(event_target_value(&ev)) } />
                             </label>
@@ -379,12 +379,12 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                     }
                 })}
                 <div class="kiosk-actions">
-                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); step.set(Step::Name) }>{move || t(Msg::Back)}</button>
+                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); step.set(Step::Name) }>{move || t(KioskMsg::Back)}</button>
                     <button type="button" class="button button--primary button--large" disabled=move || reason.get().is_none()
                         on:click=move |_| {
                             touch();
                             step.set(if reason.get_untracked() == Some(VisitReason::Appointment) { Step::Find } else { Step::Confirm })
-                        }>{move || t(Msg::Next)}</button>
+                        }>{move || t(KioskMsg::Next)}</button>
                 </div>
             </section>
         }
@@ -410,35 +410,35 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                     step.set(Step::Confirm);
                 }
             }>
-                <h1 class="kiosk-question" tabindex="-1">{move || t(Msg::FindTitle)}</h1>
+                <h1 class="kiosk-question" tabindex="-1">{move || t(KioskMsg::FindTitle)}</h1>
                 <label class="field kiosk-detail">
-                    <span class="field__label">{move || t(Msg::ConfirmationCode)}</span>
+                    <span class="field__label">{move || t(KioskMsg::ConfirmationCode)}</span>
                     <input class="field__input kiosk-code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="12"
                         prop:value=code on:input=move |ev| { touch(); not_found.set(false); code.set(event_target_value(&ev)) } autofocus />
                 </label>
-                <p class="kiosk-or">{move || t(Msg::NoCode)}</p>
+                <p class="kiosk-or">{move || t(KioskMsg::NoCode)}</p>
                 <label class="field kiosk-detail">
-                    <span class="field__label">{move || t(Msg::YourPhone)}</span>
+                    <span class="field__label">{move || t(KioskMsg::YourPhone)}</span>
                     <input class="field__input" type="tel" autocomplete="off" maxlength="20"
                         prop:value=phone on:input=move |ev| { touch(); not_found.set(false); phone.set(event_target_value(&ev)) } />
                 </label>
-                <p class="field-error" role="alert">{move || not_found.get().then(|| t(Msg::NotFound))}</p>
+                <p class="field-error" role="alert">{move || not_found.get().then(|| t(KioskMsg::NotFound))}</p>
                 <div class="kiosk-actions">
-                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); step.set(Step::Reason) }>{move || t(Msg::Back)}</button>
-                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); found.set(None); step.set(Step::Confirm) }>{move || t(Msg::ContinueWithout)}</button>
+                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); step.set(Step::Reason) }>{move || t(KioskMsg::Back)}</button>
+                    <button type="button" class="button button--ghost button--large" on:click=move |_| { touch(); found.set(None); step.set(Step::Confirm) }>{move || t(KioskMsg::ContinueWithout)}</button>
                     <button type="submit" class="button button--primary button--large"
-                        disabled=move || code.get().trim().is_empty() && phone.get().trim().is_empty()>{move || t(Msg::Find)}</button>
+                        disabled=move || code.get().trim().is_empty() && phone.get().trim().is_empty()>{move || t(KioskMsg::Find)}</button>
                 </div>
             </form>
         }
         .into_any(),
         Step::Confirm => view! {
             <section class="kiosk-screen">
-                <h1 class="kiosk-question" tabindex="-1">{move || t(Msg::ConfirmTitle)}</h1>
+                <h1 class="kiosk-question" tabindex="-1">{move || t(KioskMsg::ConfirmTitle)}</h1>
                 <dl class="confirm-card">
-                    <dt>{move || t(Msg::NameHint)}</dt>
+                    <dt>{move || t(KioskMsg::NameHint)}</dt>
                     <dd class="confirm-card__name">{move || name.get().split_whitespace().collect::<Vec<_>>().join(" ")}</dd>
-                    <dt>{move || t(Msg::WhyHere)}</dt>
+                    <dt>{move || t(KioskMsg::WhyHere)}</dt>
                     <dd>{move || reason.get().map(|r| t(reason_label(r).0))}
                         {move || match found.get() {
                             Some(a) => Some(format!(" · {}", appointment_line(&a, lang.get()))),
@@ -447,14 +447,14 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 </dl>
                 <Show when=move || front.with(|f| f.0.as_ref().is_some_and(|f| f.kind.has(frontdesk_core::site::Module::Insurance)))>
                     <fieldset class="kiosk-insurance">
-                        <legend>{move || t(Msg::InsuranceOptional)}</legend>
+                        <legend>{move || t(KioskMsg::InsuranceOptional)}</legend>
                         <label class="field">
-                            <span class="field__label">{move || t(Msg::YourInsurer)}</span>
+                            <span class="field__label">{move || t(KioskMsg::YourInsurer)}</span>
                             <input class="field__input kiosk-input" type="text" autocomplete="off" maxlength="60"
                                 prop:value=insurer on:input=move |ev| { touch(); insurer.set(event_target_value(&ev)) }/>
                         </label>
                         <label class="field">
-                            <span class="field__label">{move || t(Msg::MemberNumber)}</span>
+                            <span class="field__label">{move || t(KioskMsg::MemberNumber)}</span>
                             <input class="field__input kiosk-input" type="text" autocomplete="off" maxlength="40"
                                 prop:value=member on:input=move |ev| { touch(); member.set(event_target_value(&ev)) }/>
                         </label>
@@ -463,7 +463,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 <label class="consent">
                     <input type="checkbox" prop:checked=accepted on:change=move |ev| { touch(); accepted.set(event_target_checked(&ev)) }/>
                     <span>
-                        <span class="consent__title">{move || t(Msg::AcceptTerms)}</span>
+                        <span class="consent__title">{move || t(KioskMsg::AcceptTerms)}</span>
                         <span class="consent__text">{move || {
                             let (_, en, es) = kiosk_doc::consent(front.with(|f| f.0.as_ref().map(|f| f.kind)));
                             if lang.get() == Lang::Es { es } else { en }
@@ -474,31 +474,31 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                     <button type="button" class="button button--ghost button--large" on:click=move |_| {
                         touch();
                         step.set(if reason.get_untracked() == Some(VisitReason::Appointment) { Step::Find } else { Step::Reason })
-                    }>{move || t(Msg::Back)}</button>
+                    }>{move || t(KioskMsg::Back)}</button>
                     <button type="button" class="button button--primary button--large" disabled=move || !accepted.get()
-                        on:click=move |_| confirm()>{move || t(Msg::Confirm)}</button>
+                        on:click=move |_| confirm()>{move || t(KioskMsg::Confirm)}</button>
                 </div>
             </section>
         }
         .into_any(),
         Step::Clock => view! {
             <section class="kiosk-screen kiosk-clock">
-                <h1 class="kiosk-title" tabindex="-1">{move || PeopleMsg::TimeClock.text(lang.get())}</h1>
+                <h1 class="kiosk-title" tabindex="-1">{move || KioskMsg::TimeClock.text(lang.get())}</h1>
                 <TimeClock device lang on_done=move |()| reset()/>
                 <div class="kiosk-actions">
-                    <button class="button button--ghost button--large" on:click=move |_| reset()>{move || t(Msg::Back)}</button>
+                    <button class="button button--ghost button--large" on:click=move |_| reset()>{move || t(KioskMsg::Back)}</button>
                 </div>
             </section>
         }
         .into_any(),
         Step::Thanks { name: first_name, ticket } => view! {
             <section class="kiosk-screen kiosk-thanks">
-                <h1 class="kiosk-title" tabindex="-1">{move || t(Msg::ThanksTitle)}", "{first_name.clone()}</h1>
-                <p class="kiosk-lead">{move || t(Msg::YourNumber)}</p>
+                <h1 class="kiosk-title" tabindex="-1">{move || t(KioskMsg::ThanksTitle)}", "{first_name.clone()}</h1>
+                <p class="kiosk-lead">{move || t(KioskMsg::YourNumber)}</p>
                 <p class="ticket">{ticket.clone()}</p>
-                <p class="kiosk-lead">{move || t(Msg::TakeASeat)}</p>
-                <button class="button button--primary button--large" on:click=move |_| reset()>{move || t(Msg::Done)}</button>
-                <p class="kiosk-countdown">{move || t(Msg::BackToStartIn)}" "
+                <p class="kiosk-lead">{move || t(KioskMsg::TakeASeat)}</p>
+                <button class="button button--primary button--large" on:click=move |_| reset()>{move || t(KioskMsg::Done)}</button>
+                <p class="kiosk-countdown">{move || t(KioskMsg::BackToStartIn)}" "
                     {move || ((THANKS_MS - (now.get() - last_touch.get())).clamp(0, THANKS_MS) + 999) / 1000}" s"</p>
             </section>
         }

@@ -443,11 +443,15 @@ impl Browser {
     /// The names shown in the board column titled `column`.
     pub async fn names_in(&self, column: &str) -> Result<Vec<String>> {
         let xpath = format!("//section[@aria-label={}]//*[contains(@class,'visit-card__name')]", literal(column));
-        let mut names = Vec::new();
-        for element in self.client.find_all(Locator::XPath(&xpath)).await? {
-            names.push(element.text().await?);
-        }
-        Ok(names)
+        // Read in one go in the page: the board may re-render between two WebDriver calls.
+        let script = r#"
+            const r = document.evaluate(arguments[0], document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+            const names = [];
+            for (let i = 0; i < r.snapshotLength; i++) names.push(r.snapshotItem(i).innerText.trim());
+            return names;
+        "#;
+        let names = self.client.execute(script, vec![json!(xpath)]).await?;
+        Ok(names.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect())
     }
 
     /// Waits until the column shows exactly `expected` names (in any order).

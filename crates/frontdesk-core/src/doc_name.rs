@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 /// The prefix under which a day's kiosk inboxes live.
 pub fn inbox_prefix(date: NaiveDate) -> String {
-    format!("inbox/{}/", date.format("%Y-%m-%d"))
+    format!("inbox/{date}/")
 }
 
 /// One kiosk's inbox for one day.
@@ -19,7 +19,7 @@ pub fn inbox(date: NaiveDate, kiosk_device: &str) -> String {
 
 /// The staff's document for one day.
 pub fn day(date: NaiveDate) -> String {
-    format!("day/{}", date.format("%Y-%m-%d"))
+    format!("day/{date}")
 }
 
 /// The public document kiosks read.

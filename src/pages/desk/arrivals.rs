@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use crate::components::device_gate::DeviceRef;
 use crate::components::icons::{Icon, IconSvg};
 use crate::device::{now_ms, random_bytes};
-use crate::i18n::{Lang, Msg, format_wait};
+use crate::i18n::{KioskMsg, Lang, Msg, format_wait};
 
 /// How long the undo button stays after a click.
 const UNDO_MS: i64 = 12_000;
@@ -44,11 +44,12 @@ fn status_msg(status: VisitStatus) -> Msg {
     }
 }
 
-fn reason_msg(reason: VisitReason) -> Msg {
+/// Why a visitor came, in the words the kiosk offered them.
+fn reason_msg(reason: VisitReason) -> KioskMsg {
     match reason {
-        VisitReason::Appointment => Msg::ReasonAppointment,
-        VisitReason::WalkIn => Msg::ReasonWalkIn,
-        VisitReason::SeeStaff => Msg::ReasonSeeStaff,
+        VisitReason::Appointment => KioskMsg::ReasonAppointment,
+        VisitReason::WalkIn => KioskMsg::ReasonWalkIn,
+        VisitReason::SeeStaff => KioskMsg::ReasonSeeStaff,
     }
 }
 
@@ -194,7 +195,7 @@ fn VisitCard(
             <span class="visit-card__ticket">{entry.check_in.ticket.clone()}</span>
             <div class="visit-card__body">
                 <span class="visit-card__name">{entry.check_in.name.clone()}</span>
-                <span class="visit-card__reason">{move || t(reason_msg(reason))}{(!detail.is_empty()).then(|| format!(" · {detail}"))}</span>
+                <span class="visit-card__reason">{move || reason_msg(reason).text(lang.get())}{(!detail.is_empty()).then(|| format!(" · {detail}"))}</span>
                 {entry.check_in.insurance.clone().map(|i| view! { <span class="visit-card__insurance">{i}</span> })}
                 <span class="visit-card__wait">
                     {move || if status == VisitStatus::Waiting { t(Msg::WaitingFor) } else { t(Msg::Waited) }}" "

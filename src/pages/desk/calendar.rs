@@ -16,7 +16,7 @@ use super::week;
 use crate::components::device_gate::DeviceRef;
 use crate::components::icons::{Icon, IconSvg};
 use crate::device::{now_ms, random_bytes};
-use crate::i18n::{Lang, Msg, booking_error_text, booking_noun_msg, booking_state_msg};
+use crate::i18n::{KioskMsg, Lang, Msg, booking_error_text, booking_noun_msg, booking_state_msg};
 use crate::pages::desk::format_date;
 
 /// Height of one hour on the day grid, in pixels.
@@ -404,7 +404,7 @@ fn BookingDetails(
         let l = lang.get_untracked();
         let business = site.with_untracked(|s| s.profile.as_ref().map(|p| p.name.clone())).unwrap_or_default();
         let title = service_for_ics.as_ref().map(|s| s.name(l.code()).to_owned()).unwrap_or_default();
-        let description = format!("{}: {}", Msg::ConfirmationCode.text(l), for_ics.code);
+        let description = format!("{}: {}", KioskMsg::ConfirmationCode.text(l), for_ics.code);
         let offset = utc_offset_min(&for_ics);
         let text = ics::EventText { title: &title, location: &business, description: &description };
         if let Some(ics) = ics::booking_event(&for_ics, &text, offset, now_ms()) {
@@ -426,7 +426,7 @@ fn BookingDetails(
                     <dt>{move || t(Msg::RoomOrEquipment)}</dt><dd>{room}</dd>
                 })}
                 <dt>{move || t(Msg::Phone)}</dt><dd>{if booking.phone.is_empty() { "—".to_owned() } else { booking.phone.clone() }}</dd>
-                <dt>{move || t(Msg::ConfirmationCode)}</dt><dd class="code">{booking.code.clone()}</dd>
+                <dt>{move || KioskMsg::ConfirmationCode.text(lang.get())}</dt><dd class="code">{booking.code.clone()}</dd>
                 <dt>{move || t(Msg::Status)}</dt><dd><span class=format!("pill pill--{}", state.key())>{move || t(booking_state_msg(state))}</span></dd>
                 {(!booking.notes.is_empty()).then(|| view! { <dt>{move || t(Msg::Notes)}</dt><dd>{booking.notes.clone()}</dd> })}
             </dl>
@@ -686,7 +686,7 @@ fn BookingForm(
                         on:input=move |ev| { client.set(event_target_value(&ev)); touched.set(true); }/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::Phone)}<em>" · "{move || t(Msg::Optional)}</em></span>
+                    <span class="field__label">{move || t(Msg::Phone)}<em>" · "{move || KioskMsg::Optional.text(lang.get())}</em></span>
                     <input class="field__input" type="tel" autocomplete="off" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
@@ -718,7 +718,7 @@ fn BookingForm(
                 </label>
                 <Show when=move || site.with(|s| s.resources.iter().any(|r| r.active && r.kind != frontdesk_core::site::ResourceKind::HotelRoom))>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::RoomOrEquipment)}<em>" · "{move || t(Msg::Optional)}</em></span>
+                        <span class="field__label">{move || t(Msg::RoomOrEquipment)}<em>" · "{move || KioskMsg::Optional.text(lang.get())}</em></span>
                         <select class="field__input" on:change=move |ev| room.set(event_target_value(&ev))>
                             <option value="" selected=move || room.get().is_empty()>{move || t(Msg::NoRoomNeeded)}</option>
                             {move || site.with(|s| s.resources.iter().filter(|r| r.active && r.kind != frontdesk_core::site::ResourceKind::HotelRoom).cloned().collect::<Vec<_>>()).into_iter().map(|r| {
@@ -746,7 +746,7 @@ fn BookingForm(
                     </div>
                 </div>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::Notes)}<em>" · "{move || t(Msg::Optional)}</em></span>
+                    <span class="field__label">{move || t(Msg::Notes)}<em>" · "{move || KioskMsg::Optional.text(lang.get())}</em></span>
                     <textarea class="field__input field__input--area" rows="2" maxlength="500" prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
                 </label>
                 <Show when=move || !is_move>
