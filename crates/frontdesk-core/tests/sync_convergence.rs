@@ -766,7 +766,7 @@ mod random_schedules {
         let mut booked = Vec::new();
         let mut invoiced = Vec::new();
         let mut paid = Vec::new();
-        for op in ops {
+        for (step, op) in ops.into_iter().enumerate() {
             match op {
                 Op::CheckIn => {
                     let n = format!("V{}", visits.len());
@@ -842,6 +842,15 @@ mod random_schedules {
                 }
             }
             sim.now += 7;
+            // Save → load round-trips at every step: one device's documents each time, in turn.
+            let device = &mut sim.devices[step % 4];
+            let names: Vec<String> = device.replica.names().map(str::to_owned).collect();
+            for doc in &names {
+                let saved = device.replica.save(doc);
+                let mut reloaded = Replica::new([9; 16]);
+                reloaded.load(doc, &saved).map_err(|e| TestCaseError::fail(format!("{doc}: {e}")))?;
+                prop_assert_eq!(reloaded.heads(doc), device.replica.heads(doc), "{} at step {}", doc, step);
+            }
         }
         // The network heals and stops losing messages.
         sim.relay.lose_next_ack.clear();
