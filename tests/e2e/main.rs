@@ -300,6 +300,7 @@ async fn a_visitor_checks_in_with_the_keyboard_alone() -> Result<()> {
     kiosk.press(ARROW_DOWN).await?;
     let chosen = kiosk.focused().await?;
     assert!(chosen.text.starts_with("I'd like a service") && chosen.checked == "true", "{chosen:?}");
+    kiosk.screenshot("kiosk-keyboard-reason").await?;
     kiosk.tab_to("Next", 4, |f| f.text == "Next").await?;
     kiosk.press(ENTER).await?;
     // Confirm: the terms are a checkbox (Space), then "Confirm check-in".
