@@ -23,6 +23,8 @@ const BUCKET_MS: i64 = 15 * 60 * 1000;
 #[derive(Default)]
 struct Zone {
     name: String,
+    /// Whether `name` is also what the device remembers (it may not be: localStorage full).
+    saved: bool,
     format: Option<js_sys::Intl::DateTimeFormat>,
     /// The last lookup: the quarter hour it was for and the offset found.
     last: Option<(i64, i64)>,
@@ -36,6 +38,7 @@ thread_local! {
 pub fn init(mode: Mode) {
     let name: String = LocalStorage::get(mode.zone_key()).unwrap_or_default();
     use_zone(&name);
+    ZONE.with(|z| z.borrow_mut().saved = true);
 }
 
 /// Follows the business profile's zone; remembered for the next start.
@@ -44,7 +47,14 @@ pub fn set_zone(mode: Mode, name: &str) {
         return;
     }
     use_zone(name);
-    let _ = LocalStorage::set(mode.zone_key(), name);
+    let saved = LocalStorage::set(mode.zone_key(), name).is_ok();
+    ZONE.with(|z| z.borrow_mut().saved = saved);
+}
+
+/// Whether the zone in use is the one a restart would use: a desk turns to another day by
+/// reloading only then (else it would reload for ever).
+pub fn zone_saved() -> bool {
+    ZONE.with(|z| z.borrow().saved)
 }
 
 /// The zone in use, as named in the profile (empty: the device's own).
@@ -57,7 +67,7 @@ fn use_zone(name: &str) {
     if format.is_none() && !name.is_empty() {
         leptos::logging::warn!("the browser does not know the time zone {name:?}: using this device's");
     }
-    ZONE.with(|z| *z.borrow_mut() = Zone { name: name.to_owned(), format, last: None });
+    ZONE.with(|z| *z.borrow_mut() = Zone { name: name.to_owned(), saved: false, format, last: None });
 }
 
 /// `Intl.DateTimeFormat` for `zone` with numeric parts and a 24-hour clock, or `None` if the
@@ -142,12 +152,17 @@ pub fn format(at_ms: i64, pattern: &str) -> String {
     local(at_ms).format(pattern).to_string()
 }
 
-/// The instant (ms since the epoch) the business's clock shows `wall` (the earlier one, when a
-/// change of offset shows it twice).
+/// The instant (ms since the epoch) the business's clock shows `wall`: the earlier one when a
+/// change of offset shows it twice; for a time the clock skips (clocks going forward), the
+/// instant it would be by the offset before the change (so a day starting in the gap starts at
+/// the first moment it exists).
 pub fn instant(wall: NaiveDateTime) -> i64 {
+    const DAY_MS: i64 = 86_400_000;
     let as_utc = wall.and_utc().timestamp_millis();
-    let guess = as_utc - offset_ms(as_utc);
-    as_utc - offset_ms(guess)
+    // The offset a day before and a day after: one of them is the offset in force at `wall`
+    // (offsets change at most once in a day).
+    let candidates = [as_utc - offset_ms(as_utc - DAY_MS), as_utc - offset_ms(as_utc + DAY_MS)];
+    candidates.into_iter().filter(|t| local(*t) == wall).min().unwrap_or(candidates[0])
 }
 
 /// When the business's day `date` starts.

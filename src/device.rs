@@ -428,13 +428,15 @@ impl Device {
                 }
                 return;
             }
-            Err(StorageError::Full) if !chunks.is_empty() => {
+            // Out of space (some browsers report it as another error): the chunks alone, then
+            // localStorage.
+            Err(err) if !chunks.is_empty() => {
                 let outbox_only = chunks.iter().cloned().map(Write::OutboxPut).collect();
                 let kept = match self.store.commit(outbox_only).await {
                     Ok(()) => true,
                     Err(_) => chunks.iter().all(|c| crate::spill::put(self.mode, c)),
                 };
-                if kept { StorageError::Full } else { StorageError::NotKept }
+                if kept { err } else { StorageError::NotKept }
             }
             Err(err) => err,
         };

@@ -89,3 +89,31 @@ fn a_check_in_round_trips_through_an_inbox_on_wasm() {
     let found = replica.get("inbox/2026-11-26/k1").map(check_ins).unwrap();
     assert_eq!(found, vec![check_in]);
 }
+
+#[wasm_bindgen_test]
+fn the_business_clock_follows_its_zone_across_offset_changes() {
+    use chrono::NaiveDate;
+    use frontdesk::clock;
+    use frontdesk::settings::Mode;
+    let at = |y, m, d, h, min| NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap();
+    let utc_ms = |y, m, d, h, min| at(y, m, d, h, min).and_utc().timestamp_millis();
+
+    clock::set_zone(Mode::Desk, "Europe/Madrid");
+    // Winter: UTC+1. A day starts at 23:00 UTC the day before.
+    assert_eq!(clock::start_of(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()), utc_ms(2026, 11, 26, 23, 0));
+    assert_eq!(clock::local(utc_ms(2026, 7, 1, 10, 0)), at(2026, 7, 1, 12, 0), "summer: UTC+2");
+    // 02:30 on 25 October 2026 happens twice (clocks go back at 03:00): the earlier one.
+    assert_eq!(clock::instant(at(2026, 10, 25, 2, 30)), utc_ms(2026, 10, 25, 0, 30));
+
+    // Santiago de Chile moves its clocks forward at midnight: 6 September 2026 starts at 01:00.
+    clock::set_zone(Mode::Desk, "America/Santiago");
+    assert_eq!(clock::start_of(NaiveDate::from_ymd_opt(2026, 9, 6).unwrap()), utc_ms(2026, 9, 6, 4, 0));
+    assert_eq!(clock::local(utc_ms(2026, 9, 6, 4, 0)), at(2026, 9, 6, 1, 0));
+
+    // A zone the browser does not know: the device's own clock, not a crash.
+    clock::set_zone(Mode::Desk, "Nowhere/Atlantis");
+    let now = frontdesk::device::now_ms();
+    let device = chrono::DateTime::from_timestamp_millis(now).unwrap().with_timezone(&chrono::Local).naive_local();
+    assert_eq!(clock::local(now), device);
+    clock::set_zone(Mode::Desk, "");
+}

@@ -4,12 +4,23 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, KeyboardEvent};
 
 /// Arrow keys in a `role="radiogroup"` of `role="radio"` buttons: move to the next or previous
-/// choice and choose it (the WAI-ARIA radio group pattern). The group is one Tab stop: only the
+/// choice (Home, End: the first, the last) and choose it (the WAI-ARIA radio group pattern). The group is one Tab stop: only the
 /// chosen radio (or the first, when none is) has `tabindex="0"`.
 pub fn radio_group_keys(ev: KeyboardEvent) {
-    let step: i32 = match ev.key().as_str() {
-        "ArrowDown" | "ArrowRight" => 1,
-        "ArrowUp" | "ArrowLeft" => -1,
+    // Alt+Left is the browser's Back; a modified arrow is not for the group.
+    if ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+        return;
+    }
+    enum To {
+        Step(i32),
+        First,
+        Last,
+    }
+    let to = match ev.key().as_str() {
+        "ArrowDown" | "ArrowRight" => To::Step(1),
+        "ArrowUp" | "ArrowLeft" => To::Step(-1),
+        "Home" => To::First,
+        "End" => To::Last,
         _ => return,
     };
     let Some(group) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
@@ -21,9 +32,10 @@ pub fn radio_group_keys(ev: KeyboardEvent) {
     }
     let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
     let at = radios.iter().position(|r| active.as_ref().is_some_and(|a| a == r.as_ref() as &web_sys::Element));
-    let next = match at {
-        Some(i) => (i as i32 + step).rem_euclid(radios.len() as i32) as usize,
-        None => 0,
+    let next = match (to, at) {
+        (To::First, _) | (To::Step(_), None) => 0,
+        (To::Last, _) => radios.len() - 1,
+        (To::Step(step), Some(i)) => (i as i32 + step).rem_euclid(radios.len() as i32) as usize,
     };
     ev.prevent_default();
     let _ = radios[next].focus();

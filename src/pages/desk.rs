@@ -215,6 +215,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             // A desk left open overnight turns to the new day's board by itself (so does one
             // whose business moved to another time zone where the date is not the same).
             if crate::clock::today() != today
+                && crate::clock::zone_saved()
                 && let Some(window) = web_sys::window()
             {
                 let _ = window.location().reload();

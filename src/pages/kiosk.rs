@@ -507,7 +507,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     };
 
     view! {
-        <div class="kiosk" lang=move || lang.get().code() on:pointerdown=move |_| touch()>
+        <div class="kiosk" lang=move || lang.get().code() on:pointerdown=move |_| touch() on:keydown=move |_| touch()>
             <header class="kiosk-bar">
                 <span class="brand">{move || front.with(|f| f.0.as_ref().map(|f| f.business.clone())).unwrap_or_else(|| "Frontdesk".into())}</span>
                 <StatusBar status lang on_switch=Callback::new(move |()| touch())/>

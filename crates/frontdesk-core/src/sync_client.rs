@@ -363,7 +363,12 @@ impl SyncClient {
                 Vec::new()
             }
             ServerMsg::Synced { .. } | ServerMsg::Pong => Vec::new(),
-            ServerMsg::Ack { chunk_id, .. } => {
+            ServerMsg::Ack { doc, chunk_id, seq } => {
+                // The relay does not send a device its own chunks: the acknowledged one is in the
+                // document already, so the cursor counts it (or it would wait for it as a gap).
+                if let Some(state) = self.docs.get_mut(&doc) {
+                    state.take(seq);
+                }
                 let before = self.outbox.len();
                 self.outbox.retain(|p| p.chunk_id != chunk_id);
                 if self.outbox.len() == before {

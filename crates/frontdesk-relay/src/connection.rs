@@ -250,11 +250,13 @@ impl Session {
                 let Ok(permit) = self.inflight.clone().acquire_owned().await else {
                     return Err(closing(close::GOING_AWAY, "relay shutting down"));
                 };
-                let relay = self.relay.clone();
                 let peer = self.peer.clone();
+                // Queued for the writer here, in the order the device sent them; only the wait
+                // for the commit runs in its own task.
+                let stored = self.relay.store.push(&doc, chunk_id, bytes, self.id);
                 let conn = self.id;
                 tokio::spawn(async move {
-                    let reply = match relay.store.push(&doc, chunk_id, bytes, conn).await {
+                    let reply = match stored.await {
                         Ok(appended) => ServerMsg::Ack { doc, chunk_id, seq: appended.seq },
                         Err(StoreError::DocTooLarge { limit }) => ServerMsg::Error {
                             code: ErrorCode::DocTooLarge,

@@ -176,17 +176,27 @@ impl Store {
         guard.as_ref().ok_or(StoreError::Closed)?.send(write).map_err(|_| StoreError::Closed)
     }
 
-    /// Appends a chunk; resolves once it is committed. Re-sending a chunk id returns its first seq.
-    pub async fn push(
+    /// Appends a chunk; the returned future resolves once it is committed. Re-sending a chunk id
+    /// returns its first seq.
+    ///
+    /// The chunk is queued for the writer when this is *called*, not when the future is first
+    /// polled: pushes a connection makes one after the other get sequence numbers in that order
+    /// even though each commit is awaited in a task of its own. (A device's later change depends
+    /// on its earlier one; a reader given them the other way round would hold the later one back
+    /// while its cursor already covered it.)
+    pub fn push(
         &self,
         doc: &str,
         chunk_id: ChunkId,
         bytes: Vec<u8>,
         origin: u64,
-    ) -> Result<Appended, StoreError> {
+    ) -> impl std::future::Future<Output = Result<Appended, StoreError>> + Send + 'static {
         let (reply, rx) = oneshot::channel();
-        self.send(Write::Push { doc: doc.to_owned(), chunk_id, bytes, origin, reply })?;
-        rx.await.map_err(|_| StoreError::Closed)?
+        let queued = self.send(Write::Push { doc: doc.to_owned(), chunk_id, bytes, origin, reply });
+        async move {
+            queued?;
+            rx.await.map_err(|_| StoreError::Closed)?
+        }
     }
 
     /// Stores a snapshot and drops the chunks it covers, once durable.

@@ -402,6 +402,12 @@ async fn the_app_and_an_app_in_a_folder_each_answer_for_their_own_paths() {
     std::fs::write(dist.path().join("kiosk/kiosk.js"), "kiosk code").unwrap();
     std::fs::create_dir(dist.path().join("assets")).unwrap();
     std::fs::write(dist.path().join("assets/logo.svg"), "logo").unwrap();
+    // Folders that cannot be apps of their own (a relay route, a name axum would read as a
+    // pattern) are left as plain files.
+    for odd in ["sync", "{id}"] {
+        std::fs::create_dir(dist.path().join(odd)).unwrap();
+        std::fs::write(dist.path().join(odd).join("index.html"), "odd").unwrap();
+    }
     let folder = dist.path().to_owned();
     let relay = TestRelay::start(|c| c.dist_dir = Some(folder)).await;
     assert_eq!(get(&relay, "/desk").await, "desk shell");
@@ -414,5 +420,26 @@ async fn the_app_and_an_app_in_a_folder_each_answer_for_their_own_paths() {
     // A folder without its own index.html is plain files of the app.
     assert_eq!(get(&relay, "/assets/logo.svg").await, "logo");
     assert_eq!(get(&relay, "/assets/missing").await, "desk shell");
+    relay.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pushes_sent_one_after_another_are_stored_in_that_order() {
+    // A device's later change depends on its earlier one: a reader that got them the other way
+    // round would hold the later one back while its cursor already covered it.
+    let relay = TestRelay::start(|_| {}).await;
+    let (_, token) = relay.device(Role::Staff, "Desk");
+    let mut desk = relay.connect(&token).await;
+    for n in 1..=150u8 {
+        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 64] }).await;
+    }
+    let mut seq_of = std::collections::HashMap::new();
+    while seq_of.len() < 150 {
+        if let ServerMsg::Ack { chunk_id, seq, .. } = recv(&mut desk).await {
+            seq_of.insert(chunk_id.0[0], seq);
+        }
+    }
+    let seqs: Vec<u64> = (1..=150u8).map(|n| seq_of[&n]).collect();
+    assert_eq!(seqs, (1..=150).collect::<Vec<u64>>());
     relay.stop().await;
 }
