@@ -57,11 +57,6 @@ pub fn zone_saved() -> bool {
     ZONE.with(|z| z.borrow().saved)
 }
 
-/// The zone in use, as named in the profile (empty: the device's own).
-pub fn zone_name() -> String {
-    ZONE.with(|z| z.borrow().name.clone())
-}
-
 fn use_zone(name: &str) {
     let format = (!name.is_empty()).then(|| formatter(name)).flatten();
     if format.is_none() && !name.is_empty() {

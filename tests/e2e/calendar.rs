@@ -382,7 +382,7 @@ async fn a_hotel_reserves_nights_checks_guests_in_and_out_and_keeps_room_status(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dates_and_times_follow_the_business_zone_not_the_devices() -> Result<()> {
-    use chrono::{Datelike, Timelike, Utc};
+    use chrono::{Timelike, Utc};
     // The business is where it is now about midday; its kiosk and tablets are set more than
     // half a day away, where it is already tomorrow (or still yesterday) for the next hour.
     let business = 12 - Utc::now().hour() as i32; // -11 ..= 12
@@ -403,21 +403,7 @@ async fn dates_and_times_follow_the_business_zone_not_the_devices() -> Result<()
 
     // The calendar opens on the business's day.
     let here = Utc::now() + chrono::Duration::hours(business as i64);
-    let months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let day = format!("{}, {} {}", here.format("%A"), months[here.month0() as usize], here.day());
+    let day = here.format("%A, %B %-d").to_string();
     manager.click_button("Calendar").await?;
     manager.wait_for_text(&day, RECONNECT).await?;
 
