@@ -315,6 +315,12 @@ fn serve(args: &[String]) -> Result<()> {
 
 fn test() -> Result<()> {
     let started = Instant::now();
+    if std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        // A one-off run gains nothing from incremental caches, and they double the build folder
+        // (CI once ran out of disk). Set CARGO_INCREMENTAL=1 to keep them while working.
+        // SAFETY: xtask is single-threaded here; no other thread reads the environment.
+        unsafe { std::env::set_var("CARGO_INCREMENTAL", "0") };
+    }
     setup_app_tools()?;
     ensure_browser()?;
 
