@@ -1,12 +1,53 @@
 //! The app's words in English and Spanish.
 //!
-//! Every message is a variant of [`Msg`] and [`Msg::text`] matches on both the message and the
-//! language, so a message missing in one language does not compile.
+//! The texts live in `locales/en.json` and `locales/es.json`, read at compile time by
+//! [`leptos_i18n`]: a key the code asks for that the files lack, or an interpolation argument a
+//! text does not name, does not compile, and the test `both_languages_have_the_same_keys` fails
+//! if a key or a `{{ placeholder }}` is in one language and not the other.
+//!
+//! Messages are typed keys ([`Msg`], [`KioskMsg`], …) so that views can pass them around and a
+//! `match` can map a domain state to one; each names its key in the locale files once, in its
+//! `messages!` list. Texts with values in them are asked for with [`tr!`] and named arguments.
 
 use frontdesk_core::money::MoneyError;
 use frontdesk_core::schedule::{BookingError, BookingState};
 use frontdesk_core::site::{BookingNoun, BusinessKind, ResourceKind, SiteError, StaffRole};
 use serde::{Deserialize, Serialize};
+
+#[allow(unused_imports, dead_code)] // the generated module also has the context API, which we do not use
+mod generated {
+    // Written by build.rs from locales/*.json.
+    include!(concat!(env!("OUT_DIR"), "/i18n.rs"));
+}
+pub use generated::i18n::Locale;
+
+/// The text of `key` (a path in the locale files, `namespace.key`) in `lang`; with `name = value`
+/// arguments for the `{{ name }}`s it has, a `String`, else a `&'static str`.
+macro_rules! tr {
+    ($lang:expr, $($key:tt)+) => {
+        leptos_i18n::td_string!($crate::i18n::Lang::locale($lang), $($key)+)
+    };
+}
+pub(crate) use tr;
+
+/// A typed message list: `Name in namespace { Variant => key, … }` declares the enum and its
+/// `text`, each variant reading `namespace.key` from the locale files.
+macro_rules! messages {
+    ($name:ident in $ns:ident { $($variant:ident => $key:ident,)* }) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($variant,)*
+        }
+
+        impl $name {
+            pub fn text(self, lang: $crate::i18n::Lang) -> &'static str {
+                match self {
+                    $($name::$variant => tr!(lang, $ns.$key),)*
+                }
+            }
+        }
+    };
+}
 
 pub mod claims;
 pub mod kiosk;
@@ -39,6 +80,14 @@ impl Lang {
         }
     }
 
+    /// The locale the texts are read in.
+    pub fn locale(self) -> Locale {
+        match self {
+            Lang::En => Locale::en,
+            Lang::Es => Locale::es,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -47,604 +96,198 @@ impl Lang {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Msg {
-    Arrivals,
-    Waiting,
-    WithStaff,
-    Finished,
-    CallIn,
-    MarkDone,
-    NoShow,
-    BackToWaiting,
-    Undo,
-    NobodyYet,
-    NobodyYetHint,
-    Waited,
-    WaitingFor,
-    AverageWait,
-    StatusCalled,
-    StatusDone,
-    StatusNoShow,
-    UndoneNotice,
-    SetupKioskLink,
-    SetupDeskLink,
-    NoOneHere,
-    Discard,
-    DeskSections,
-    StateMoved,
-    Date,
-    RoomOrEquipment,
-    NoRoomNeeded,
-    NoArrivals,
-    NoOneInHouse,
-    RoomsTab,
-    RoomClean,
-    RoomDirty,
-    RoomInspected,
-    RoomOutOfOrder,
-    ArrivingToday,
-    LeavingToday,
-    Nights,
-    NightsLabel,
-    CheckInGuest,
-    CheckOutGuest,
-    Until,
-    RoomBoard,
-    NoRoomsYet,
-    Vacant,
-    NewReservation,
-    GuestName,
-    Arrival,
-    Guests,
-    Room,
-    ChooseRoom,
-    Reserve,
-    WhoIsWaiting,
-    TheirPhone,
-    Waitlist,
-    WaitlistEmpty,
-    AddToWaitlist,
-    BookAt,
-    Remove,
-    DayView,
-    WeekView,
-    PreviousWeek,
-    NextWeek,
-    WeekOf,
-    Show,
-    Search,
-    SearchHint,
-    SearchResults,
-    NothingFound,
-    CallsTab,
-    LogACall,
-    WhoCalled,
-    CallbackNumber,
-    ForWhom,
-    NoOneInParticular,
-    WhatAbout,
-    TakeAMessage,
-    PleaseCallBack,
-    SaveCall,
-    MyMessages,
-    ThisTabletIs,
-    SharedTablet,
-    ChooseOwnerHint,
-    NoMessages,
-    MarkHandled,
-    CallLog,
-    NoCallsYet,
-    MessageOpen,
-    Handled,
-    Reopen,
-    IsHereToSeeYou,
-    Calendar,
-    Business,
-    FirstRunTitle,
-    FirstRunLead,
-    BusinessProfile,
-    BusinessName,
-    BusinessKind,
-    Language,
-    TimeZone,
-    Currency,
-    OpeningHours,
-    Closed,
-    Opens,
-    Closes,
-    SaveProfile,
-    Saved,
-    Services,
-    Service,
-    AddService,
-    NoServicesYet,
-    Edit,
-    NameEnglish,
-    NameSpanish,
-    DescriptionEnglish,
-    DescriptionSpanish,
-    DurationMinutes,
-    BufferMinutes,
-    Price,
-    Offered,
-    WhoPerforms,
-    NoneMeansAnyone,
-    SaveService,
-    BadMinutes,
-    Staff,
-    AddStaff,
-    NoStaffYet,
-    FullName,
-    JobRole,
-    Active,
-    WorkingHours,
-    SaveStaff,
-    RoleReception,
-    RoleProvider,
-    RoleManager,
-    Resources,
-    ResourceName,
-    ResourceKindLabel,
-    KindRoom,
-    KindHotelRoom,
-    KindEquipment,
-    RoomType,
-    NightlyRate,
-    AddResource,
-    KindMedical,
-    KindHotel,
-    KindAgency,
-    KindConstruction,
-    KindRetail,
-    NounAppointment,
-    NounReservation,
-    NounMeeting,
-    PreviousDay,
-    NextDay,
-    Today,
-    GoToDate,
-    NewBooking,
-    MoveBooking,
-    CalendarNotReady,
-    CalendarNotReadyLead,
-    ClosedThisDay,
-    DayAgenda,
-    NoBookingsThisDay,
-    Open,
-    DoubleBooking,
-    DoubleBookingLead,
-    KeepThisOne,
-    KeepBoth,
-    BookedBy,
-    When,
-    With,
-    Phone,
-    Status,
-    Notes,
-    MarkArrived,
-    Move,
-    CancelBooking,
-    BackToBooked,
-    AddToCalendar,
-    Close,
-    ClientName,
-    FreeTimes,
-    NoFreeTimes,
-    ChooseATime,
-    RepeatWeekly,
-    DoesNotRepeat,
-    Weeks,
-    SaveMove,
-    Book,
-    StateBooked,
-    StateArrived,
-    StateNoShow,
-    StateCancelled,
-}
-
-impl Msg {
-    pub fn text(self, lang: Lang) -> &'static str {
-        use Lang::*;
-        use Msg::*;
-        match (self, lang) {
-            (Arrivals, En) => "Arrivals",
-            (Arrivals, Es) => "Llegadas",
-            (Waiting, En) => "Waiting",
-            (Waiting, Es) => "En espera",
-            (WithStaff, En) => "With staff",
-            (WithStaff, Es) => "Siendo atendidos",
-            (Finished, En) => "Finished",
-            (Finished, Es) => "Finalizados",
-            (CallIn, En) => "Call in",
-            (CallIn, Es) => "Llamar",
-            (MarkDone, En) => "Done",
-            (MarkDone, Es) => "Terminado",
-            (NoShow, En) => "No-show",
-            (NoShow, Es) => "No se presentó",
-            (BackToWaiting, En) => "Back to queue",
-            (BackToWaiting, Es) => "Volver a la cola",
-            (Undo, En) => "Undo",
-            (Undo, Es) => "Deshacer",
-            (NobodyYet, En) => "No one has checked in yet today",
-            (NobodyYet, Es) => "Nadie ha llegado todavía hoy",
-            (NobodyYetHint, En) => "Check-ins from the lobby kiosk appear here as they happen.",
-            (NobodyYetHint, Es) => "Las llegadas registradas en el quiosco aparecen aquí al momento.",
-            (Waited, En) => "waited",
-            (Waited, Es) => "esperó",
-            (WaitingFor, En) => "waiting",
-            (WaitingFor, Es) => "esperando",
-            (AverageWait, En) => "Average wait",
-            (AverageWait, Es) => "Espera media",
-            (StatusCalled, En) => "Called in",
-            (StatusCalled, Es) => "Llamado",
-            (StatusDone, En) => "Done",
-            (StatusDone, Es) => "Terminado",
-            (StatusNoShow, En) => "No-show",
-            (StatusNoShow, Es) => "No se presentó",
-            (UndoneNotice, En) => "Undone",
-            (UndoneNotice, Es) => "Deshecho",
-            (SetupKioskLink, En) => "Lobby kiosk",
-            (SetupKioskLink, Es) => "Quiosco de recepción",
-            (SetupDeskLink, En) => "Staff desk",
-            (SetupDeskLink, Es) => "Mostrador del personal",
-            (NoOneHere, En) => "No one",
-            (NoOneHere, Es) => "Nadie",
-            (CallsTab, En) => "Calls",
-            (CallsTab, Es) => "Llamadas",
-            (LogACall, En) => "Log a call",
-            (LogACall, Es) => "Anotar una llamada",
-            (WhoCalled, En) => "Who called",
-            (WhoCalled, Es) => "Quién llamó",
-            (CallbackNumber, En) => "Number to call back",
-            (CallbackNumber, Es) => "Número para devolver la llamada",
-            (ForWhom, En) => "For whom",
-            (ForWhom, Es) => "Para quién",
-            (NoOneInParticular, En) => "No one in particular",
-            (NoOneInParticular, Es) => "Nadie en concreto",
-            (WhatAbout, En) => "What about",
-            (WhatAbout, Es) => "Motivo",
-            (TakeAMessage, En) => "Take a message for them",
-            (TakeAMessage, Es) => "Dejar un recado",
-            (PleaseCallBack, En) => "Please call back",
-            (PleaseCallBack, Es) => "Devolver la llamada",
-            (SaveCall, En) => "Save",
-            (SaveCall, Es) => "Guardar",
-            (MyMessages, En) => "Messages for me",
-            (MyMessages, Es) => "Mis recados",
-            (ThisTabletIs, En) => "This tablet is",
-            (ThisTabletIs, Es) => "Esta tableta es de",
-            (SharedTablet, En) => "Shared (reception)",
-            (SharedTablet, Es) => "Compartida (recepción)",
-            (ChooseOwnerHint, En) => "Choose whose tablet this is to see their messages and visitors here.",
-            (ChooseOwnerHint, Es) => "Elija de quién es esta tableta para ver aquí sus recados y visitas.",
-            (NoMessages, En) => "No messages. All caught up.",
-            (NoMessages, Es) => "No hay recados. Todo al día.",
-            (MarkHandled, En) => "Handled",
-            (MarkHandled, Es) => "Atendido",
-            (CallLog, En) => "Call log",
-            (CallLog, Es) => "Registro de llamadas",
-            (NoCallsYet, En) => "No calls logged yet.",
-            (NoCallsYet, Es) => "Aún no hay llamadas anotadas.",
-            (MessageOpen, En) => "Message",
-            (MessageOpen, Es) => "Recado",
-            (Handled, En) => "Handled",
-            (Handled, Es) => "Atendido",
-            (Reopen, En) => "Reopen",
-            (Reopen, Es) => "Reabrir",
-            (IsHereToSeeYou, En) => "is here to see you, waiting in the lobby.",
-            (IsHereToSeeYou, Es) => "ha venido a verle y espera en recepción.",
-            (Search, En) => "Search",
-            (Search, Es) => "Buscar",
-            (SearchHint, En) => "Search clients, bookings, calls",
-            (SearchHint, Es) => "Buscar clientes, citas, llamadas",
-            (SearchResults, En) => "Search results",
-            (SearchResults, Es) => "Resultados",
-            (NothingFound, En) => "Nothing found.",
-            (NothingFound, Es) => "No se encontró nada.",
-            (DayView, En) => "Day",
-            (DayView, Es) => "Día",
-            (WeekView, En) => "Week",
-            (WeekView, Es) => "Semana",
-            (PreviousWeek, En) => "Previous week",
-            (PreviousWeek, Es) => "Semana anterior",
-            (NextWeek, En) => "Next week",
-            (NextWeek, Es) => "Semana siguiente",
-            (WeekOf, En) => "Week of",
-            (WeekOf, Es) => "Semana del",
-            (Show, En) => "Show",
-            (Show, Es) => "Mostrar",
-            (Waitlist, En) => "Waitlist",
-            (Waitlist, Es) => "Lista de espera",
-            (WaitlistEmpty, En) => "No one is waiting for a time this day.",
-            (WaitlistEmpty, Es) => "Nadie espera una hora este día.",
-            (AddToWaitlist, En) => "Add to waitlist",
-            (AddToWaitlist, Es) => "Añadir a la lista",
-            (BookAt, En) => "Book",
-            (BookAt, Es) => "Reservar",
-            (Remove, En) => "Remove",
-            (Remove, Es) => "Quitar",
-            (WhoIsWaiting, En) => "Who is waiting",
-            (WhoIsWaiting, Es) => "Quién espera",
-            (TheirPhone, En) => "Their phone",
-            (TheirPhone, Es) => "Su teléfono",
-            (RoomsTab, En) => "Rooms",
-            (RoomsTab, Es) => "Habitaciones",
-            (RoomClean, En) => "Clean",
-            (RoomClean, Es) => "Limpia",
-            (RoomDirty, En) => "Dirty",
-            (RoomDirty, Es) => "Sucia",
-            (RoomInspected, En) => "Inspected",
-            (RoomInspected, Es) => "Revisada",
-            (RoomOutOfOrder, En) => "Out of order",
-            (RoomOutOfOrder, Es) => "Fuera de servicio",
-            (ArrivingToday, En) => "Arriving today",
-            (ArrivingToday, Es) => "Llegan hoy",
-            (LeavingToday, En) => "In the house and leaving",
-            (LeavingToday, Es) => "Alojados y salidas",
-            (Nights, En) => "nights",
-            (Nights, Es) => "noches",
-            (NightsLabel, En) => "Nights",
-            (NightsLabel, Es) => "Noches",
-            (CheckInGuest, En) => "Check in",
-            (CheckInGuest, Es) => "Registrar entrada",
-            (CheckOutGuest, En) => "Check out",
-            (CheckOutGuest, Es) => "Registrar salida",
-            (Until, En) => "until",
-            (Until, Es) => "hasta",
-            (RoomBoard, En) => "Rooms",
-            (RoomBoard, Es) => "Habitaciones",
-            (NoRoomsYet, En) => "No hotel rooms yet: a manager adds them under Business → Rooms and equipment.",
-            (NoRoomsYet, Es) => "Aún no hay habitaciones: un gerente las añade en Negocio → Salas y equipos.",
-            (Vacant, En) => "Vacant tonight",
-            (Vacant, Es) => "Libre esta noche",
-            (NewReservation, En) => "New reservation",
-            (NewReservation, Es) => "Nueva reserva",
-            (GuestName, En) => "Guest's name",
-            (GuestName, Es) => "Nombre del huésped",
-            (Arrival, En) => "Arrival",
-            (Arrival, Es) => "Llegada",
-            (Guests, En) => "Guests",
-            (Guests, Es) => "Huéspedes",
-            (Room, En) => "Room",
-            (Room, Es) => "Habitación",
-            (ChooseRoom, En) => "Choose a free room",
-            (ChooseRoom, Es) => "Elija una habitación libre",
-            (Reserve, En) => "Reserve",
-            (Reserve, Es) => "Reservar",
-            (NoArrivals, En) => "No one arrives today.",
-            (NoArrivals, Es) => "Hoy no llega nadie.",
-            (NoOneInHouse, En) => "No guests in the house.",
-            (NoOneInHouse, Es) => "No hay huéspedes alojados.",
-            (RoomOrEquipment, En) => "Room or equipment",
-            (RoomOrEquipment, Es) => "Sala o equipo",
-            (NoRoomNeeded, En) => "None needed",
-            (NoRoomNeeded, Es) => "No hace falta",
-            (StateMoved, En) => "Moved",
-            (StateMoved, Es) => "Movida",
-            (Date, En) => "Date",
-            (Date, Es) => "Fecha",
-            (DeskSections, En) => "Desk sections",
-            (DeskSections, Es) => "Secciones del mostrador",
-            (Discard, En) => "Cancel",
-            (Discard, Es) => "Cancelar",
-            (Calendar, En) => "Calendar",
-            (Calendar, Es) => "Agenda",
-            (Business, En) => "Business",
-            (Business, Es) => "Negocio",
-            (FirstRunTitle, En) => "Set up your business",
-            (FirstRunTitle, Es) => "Configure su negocio",
-            (FirstRunLead, En) => {
-                "Tell Frontdesk who you are and when you open. Services and staff come next; every tablet gets them by itself."
-            }
-            (FirstRunLead, Es) => {
-                "Indique a Frontdesk quiénes son y cuándo abren. Después, los servicios y el personal; cada tableta los recibe sola."
-            }
-            (BusinessProfile, En) => "Business profile",
-            (BusinessProfile, Es) => "Perfil del negocio",
-            (BusinessName, En) => "Business name",
-            (BusinessName, Es) => "Nombre del negocio",
-            (BusinessKind, En) => "Kind of business",
-            (BusinessKind, Es) => "Tipo de negocio",
-            (Language, En) => "Language",
-            (Language, Es) => "Idioma",
-            (TimeZone, En) => "Time zone",
-            (TimeZone, Es) => "Zona horaria",
-            (Currency, En) => "Currency",
-            (Currency, Es) => "Moneda",
-            (OpeningHours, En) => "Opening hours",
-            (OpeningHours, Es) => "Horario de apertura",
-            (Closed, En) => "Closed",
-            (Closed, Es) => "Cerrado",
-            (Opens, En) => "opens",
-            (Opens, Es) => "abre",
-            (Closes, En) => "closes",
-            (Closes, Es) => "cierra",
-            (SaveProfile, En) => "Save profile",
-            (SaveProfile, Es) => "Guardar perfil",
-            (Saved, En) => "Saved",
-            (Saved, Es) => "Guardado",
-            (Services, En) => "Services",
-            (Services, Es) => "Servicios",
-            (Service, En) => "Service",
-            (Service, Es) => "Servicio",
-            (AddService, En) => "Add service",
-            (AddService, Es) => "Añadir servicio",
-            (NoServicesYet, En) => "No services yet. Add what clients can book.",
-            (NoServicesYet, Es) => "Aún no hay servicios. Añada lo que se puede reservar.",
-            (Edit, En) => "Edit",
-            (Edit, Es) => "Editar",
-            (NameEnglish, En) => "Name (English)",
-            (NameEnglish, Es) => "Nombre (inglés)",
-            (NameSpanish, En) => "Name (Spanish)",
-            (NameSpanish, Es) => "Nombre (español)",
-            (DescriptionEnglish, En) => "Description (English)",
-            (DescriptionEnglish, Es) => "Descripción (inglés)",
-            (DescriptionSpanish, En) => "Description (Spanish)",
-            (DescriptionSpanish, Es) => "Descripción (español)",
-            (DurationMinutes, En) => "Duration (minutes)",
-            (DurationMinutes, Es) => "Duración (minutos)",
-            (BufferMinutes, En) => "Buffer after (minutes)",
-            (BufferMinutes, Es) => "Margen después (minutos)",
-            (Price, En) => "Price",
-            (Price, Es) => "Precio",
-            (Offered, En) => "Offered",
-            (Offered, Es) => "Se ofrece",
-            (WhoPerforms, En) => "Who performs it",
-            (WhoPerforms, Es) => "Quién lo realiza",
-            (NoneMeansAnyone, En) => "None ticked: anyone",
-            (NoneMeansAnyone, Es) => "Sin marcar: cualquiera",
-            (SaveService, En) => "Save service",
-            (SaveService, Es) => "Guardar servicio",
-            (BadMinutes, En) => "Minutes must be a whole number",
-            (BadMinutes, Es) => "Los minutos deben ser un número entero",
-            (Staff, En) => "Staff",
-            (Staff, Es) => "Personal",
-            (AddStaff, En) => "Add staff member",
-            (AddStaff, Es) => "Añadir persona",
-            (NoStaffYet, En) => "No staff yet. Add the people clients book with.",
-            (NoStaffYet, Es) => "Aún no hay personal. Añada a quienes atienden citas.",
-            (FullName, En) => "Full name",
-            (FullName, Es) => "Nombre completo",
-            (JobRole, En) => "Role",
-            (JobRole, Es) => "Puesto",
-            (Active, En) => "Active",
-            (Active, Es) => "En activo",
-            (WorkingHours, En) => "Working hours",
-            (WorkingHours, Es) => "Horario de trabajo",
-            (SaveStaff, En) => "Save staff member",
-            (SaveStaff, Es) => "Guardar persona",
-            (RoleReception, En) => "Reception",
-            (RoleReception, Es) => "Recepción",
-            (RoleProvider, En) => "Provider (takes bookings)",
-            (RoleProvider, Es) => "Profesional (atiende citas)",
-            (RoleManager, En) => "Manager",
-            (RoleManager, Es) => "Gerencia",
-            (Resources, En) => "Rooms and equipment",
-            (Resources, Es) => "Salas y equipos",
-            (ResourceName, En) => "Name",
-            (ResourceName, Es) => "Nombre",
-            (ResourceKindLabel, En) => "Kind",
-            (ResourceKindLabel, Es) => "Tipo",
-            (KindRoom, En) => "Room",
-            (KindRoom, Es) => "Sala",
-            (KindHotelRoom, En) => "Hotel room",
-            (KindHotelRoom, Es) => "Habitación de hotel",
-            (KindEquipment, En) => "Equipment",
-            (KindEquipment, Es) => "Equipo",
-            (RoomType, En) => "Room type",
-            (RoomType, Es) => "Tipo de habitación",
-            (NightlyRate, En) => "Nightly rate",
-            (NightlyRate, Es) => "Tarifa por noche",
-            (AddResource, En) => "Add",
-            (AddResource, Es) => "Añadir",
-            (KindMedical, En) => "Medical office",
-            (KindMedical, Es) => "Consulta médica",
-            (KindHotel, En) => "Hotel",
-            (KindHotel, Es) => "Hotel",
-            (KindAgency, En) => "Advertising agency",
-            (KindAgency, Es) => "Agencia de publicidad",
-            (KindConstruction, En) => "Construction company",
-            (KindConstruction, Es) => "Empresa de construcción",
-            (KindRetail, En) => "Retail shop",
-            (KindRetail, Es) => "Tienda",
-            (NounAppointment, En) => "Appointment",
-            (NounAppointment, Es) => "Cita",
-            (NounReservation, En) => "Reservation",
-            (NounReservation, Es) => "Reserva",
-            (NounMeeting, En) => "Meeting",
-            (NounMeeting, Es) => "Reunión",
-            (PreviousDay, En) => "Previous day",
-            (PreviousDay, Es) => "Día anterior",
-            (NextDay, En) => "Next day",
-            (NextDay, Es) => "Día siguiente",
-            (Today, En) => "Today",
-            (Today, Es) => "Hoy",
-            (GoToDate, En) => "Go to date",
-            (GoToDate, Es) => "Ir a la fecha",
-            (NewBooking, En) => "New",
-            (NewBooking, Es) => "Nueva",
-            (MoveBooking, En) => "Move booking",
-            (MoveBooking, Es) => "Mover reserva",
-            (CalendarNotReady, En) => "The calendar needs the business set up",
-            (CalendarNotReady, Es) => "La agenda necesita el negocio configurado",
-            (CalendarNotReadyLead, En) => {
-                "A manager adds the business profile, at least one service and one provider under Business; this tablet gets them by itself."
-            }
-            (CalendarNotReadyLead, Es) => {
-                "Un gerente añade el perfil, al menos un servicio y un profesional en Negocio; esta tableta los recibe sola."
-            }
-            (ClosedThisDay, En) => "Closed this day.",
-            (ClosedThisDay, Es) => "Cerrado este día.",
-            (DayAgenda, En) => "The day",
-            (DayAgenda, Es) => "El día",
-            (NoBookingsThisDay, En) => "Nothing booked this day.",
-            (NoBookingsThisDay, Es) => "No hay nada reservado este día.",
-            (Open, En) => "Open",
-            (Open, Es) => "Abrir",
-            (DoubleBooking, En) => "Double booking",
-            (DoubleBooking, Es) => "Reserva doble",
-            (DoubleBookingLead, En) => {
-                "Two tablets booked this at the same time while apart. Keep one (the other is cancelled) or keep both."
-            }
-            (DoubleBookingLead, Es) => {
-                "Dos tabletas reservaron esto a la vez sin conexión. Conserve una (la otra se cancela) o ambas."
-            }
-            (KeepThisOne, En) => "Keep this one",
-            (KeepThisOne, Es) => "Conservar esta",
-            (KeepBoth, En) => "Keep both",
-            (KeepBoth, Es) => "Conservar ambas",
-            (BookedBy, En) => "Booked by",
-            (BookedBy, Es) => "Reservada por",
-            (When, En) => "When",
-            (When, Es) => "Cuándo",
-            (With, En) => "With",
-            (With, Es) => "Con",
-            (Phone, En) => "Phone",
-            (Phone, Es) => "Teléfono",
-            (Status, En) => "Status",
-            (Status, Es) => "Estado",
-            (Notes, En) => "Notes",
-            (Notes, Es) => "Notas",
-            (MarkArrived, En) => "Arrived",
-            (MarkArrived, Es) => "Ha llegado",
-            (Move, En) => "Move",
-            (Move, Es) => "Mover",
-            (CancelBooking, En) => "Cancel booking",
-            (CancelBooking, Es) => "Cancelar reserva",
-            (BackToBooked, En) => "Back to booked",
-            (BackToBooked, Es) => "Volver a reservada",
-            (AddToCalendar, En) => "Calendar file (.ics)",
-            (AddToCalendar, Es) => "Archivo de calendario (.ics)",
-            (Close, En) => "Close",
-            (Close, Es) => "Cerrar",
-            (ClientName, En) => "Client's name",
-            (ClientName, Es) => "Nombre del cliente",
-            (FreeTimes, En) => "Free times",
-            (FreeTimes, Es) => "Horas libres",
-            (NoFreeTimes, En) => "No free time this day for this service and person.",
-            (NoFreeTimes, Es) => "No hay horas libres este día para este servicio y persona.",
-            (ChooseATime, En) => "Choose a time",
-            (ChooseATime, Es) => "Elija una hora",
-            (RepeatWeekly, En) => "Repeat",
-            (RepeatWeekly, Es) => "Repetir",
-            (DoesNotRepeat, En) => "Does not repeat",
-            (DoesNotRepeat, Es) => "No se repite",
-            (Weeks, En) => "weeks (weekly)",
-            (Weeks, Es) => "semanas (semanal)",
-            (SaveMove, En) => "Save new time",
-            (SaveMove, Es) => "Guardar nueva hora",
-            (Book, En) => "Book",
-            (Book, Es) => "Reservar",
-            (StateBooked, En) => "Booked",
-            (StateBooked, Es) => "Reservada",
-            (StateArrived, En) => "Arrived",
-            (StateArrived, Es) => "Llegó",
-            (StateNoShow, En) => "No-show",
-            (StateNoShow, Es) => "No se presentó",
-            (StateCancelled, En) => "Cancelled",
-            (StateCancelled, Es) => "Cancelada",
-        }
+messages! {
+    Msg in desk {
+        Arrivals => arrivals,
+        Waiting => waiting,
+        WithStaff => with_staff,
+        Finished => finished,
+        CallIn => call_in,
+        MarkDone => mark_done,
+        NoShow => no_show,
+        BackToWaiting => back_to_waiting,
+        Undo => undo,
+        NobodyYet => nobody_yet,
+        NobodyYetHint => nobody_yet_hint,
+        Waited => waited,
+        WaitingFor => waiting_for,
+        AverageWait => average_wait,
+        StatusCalled => status_called,
+        StatusDone => status_done,
+        StatusNoShow => status_no_show,
+        UndoneNotice => undone_notice,
+        SetupKioskLink => setup_kiosk_link,
+        SetupDeskLink => setup_desk_link,
+        NoOneHere => no_one_here,
+        CallsTab => calls_tab,
+        LogACall => log_acall,
+        WhoCalled => who_called,
+        CallbackNumber => callback_number,
+        ForWhom => for_whom,
+        NoOneInParticular => no_one_in_particular,
+        WhatAbout => what_about,
+        TakeAMessage => take_amessage,
+        PleaseCallBack => please_call_back,
+        SaveCall => save_call,
+        MyMessages => my_messages,
+        ThisTabletIs => this_tablet_is,
+        SharedTablet => shared_tablet,
+        ChooseOwnerHint => choose_owner_hint,
+        NoMessages => no_messages,
+        MarkHandled => mark_handled,
+        CallLog => call_log,
+        NoCallsYet => no_calls_yet,
+        MessageOpen => message_open,
+        Handled => handled,
+        Reopen => reopen,
+        Search => search,
+        SearchHint => search_hint,
+        SearchResults => search_results,
+        NothingFound => nothing_found,
+        DayView => day_view,
+        WeekView => week_view,
+        PreviousWeek => previous_week,
+        NextWeek => next_week,
+        WeekOf => week_of,
+        Show => show,
+        Waitlist => waitlist,
+        WaitlistEmpty => waitlist_empty,
+        AddToWaitlist => add_to_waitlist,
+        BookAt => book_at,
+        Remove => remove,
+        WhoIsWaiting => who_is_waiting,
+        TheirPhone => their_phone,
+        RoomsTab => rooms_tab,
+        RoomClean => room_clean,
+        RoomDirty => room_dirty,
+        RoomInspected => room_inspected,
+        RoomOutOfOrder => room_out_of_order,
+        ArrivingToday => arriving_today,
+        LeavingToday => leaving_today,
+        NightsLabel => nights_label,
+        CheckInGuest => check_in_guest,
+        CheckOutGuest => check_out_guest,
+        Until => until,
+        RoomBoard => room_board,
+        NoRoomsYet => no_rooms_yet,
+        Vacant => vacant,
+        NewReservation => new_reservation,
+        GuestName => guest_name,
+        Arrival => arrival,
+        Guests => guests,
+        Room => room,
+        ChooseRoom => choose_room,
+        Reserve => reserve,
+        NoArrivals => no_arrivals,
+        NoOneInHouse => no_one_in_house,
+        RoomOrEquipment => room_or_equipment,
+        NoRoomNeeded => no_room_needed,
+        StateMoved => state_moved,
+        Date => date,
+        DeskSections => desk_sections,
+        Discard => discard,
+        Calendar => calendar,
+        Business => business,
+        FirstRunTitle => first_run_title,
+        FirstRunLead => first_run_lead,
+        BusinessProfile => business_profile,
+        BusinessName => business_name,
+        BusinessKind => business_kind,
+        Language => language,
+        TimeZone => time_zone,
+        Currency => currency,
+        OpeningHours => opening_hours,
+        Closed => closed,
+        Opens => opens,
+        Closes => closes,
+        SaveProfile => save_profile,
+        Saved => saved,
+        Services => services,
+        Service => service,
+        AddService => add_service,
+        NoServicesYet => no_services_yet,
+        Edit => edit,
+        NameEnglish => name_english,
+        NameSpanish => name_spanish,
+        DescriptionEnglish => description_english,
+        DescriptionSpanish => description_spanish,
+        DurationMinutes => duration_minutes,
+        BufferMinutes => buffer_minutes,
+        Price => price,
+        Offered => offered,
+        WhoPerforms => who_performs,
+        NoneMeansAnyone => none_means_anyone,
+        SaveService => save_service,
+        BadMinutes => bad_minutes,
+        Staff => staff,
+        AddStaff => add_staff,
+        NoStaffYet => no_staff_yet,
+        FullName => full_name,
+        JobRole => job_role,
+        Active => active,
+        WorkingHours => working_hours,
+        SaveStaff => save_staff,
+        RoleReception => role_reception,
+        RoleProvider => role_provider,
+        RoleManager => role_manager,
+        Resources => resources,
+        ResourceName => resource_name,
+        ResourceKindLabel => resource_kind_label,
+        KindRoom => kind_room,
+        KindHotelRoom => kind_hotel_room,
+        KindEquipment => kind_equipment,
+        RoomType => room_type,
+        NightlyRate => nightly_rate,
+        AddResource => add_resource,
+        KindMedical => kind_medical,
+        KindHotel => kind_hotel,
+        KindAgency => kind_agency,
+        KindConstruction => kind_construction,
+        KindRetail => kind_retail,
+        NounAppointment => noun_appointment,
+        NounReservation => noun_reservation,
+        NounMeeting => noun_meeting,
+        PreviousDay => previous_day,
+        NextDay => next_day,
+        Today => today,
+        GoToDate => go_to_date,
+        NewBooking => new_booking,
+        MoveBooking => move_booking,
+        CalendarNotReady => calendar_not_ready,
+        CalendarNotReadyLead => calendar_not_ready_lead,
+        ClosedThisDay => closed_this_day,
+        DayAgenda => day_agenda,
+        NoBookingsThisDay => no_bookings_this_day,
+        Open => open,
+        DoubleBooking => double_booking,
+        DoubleBookingLead => double_booking_lead,
+        KeepThisOne => keep_this_one,
+        KeepBoth => keep_both,
+        BookedBy => booked_by,
+        When => when,
+        With => with,
+        Phone => phone,
+        Status => status,
+        Notes => notes,
+        MarkArrived => mark_arrived,
+        Move => move_,
+        CancelBooking => cancel_booking,
+        BackToBooked => back_to_booked,
+        AddToCalendar => add_to_calendar,
+        Close => close,
+        ClientName => client_name,
+        FreeTimes => free_times,
+        NoFreeTimes => no_free_times,
+        ChooseATime => choose_atime,
+        RepeatWeekly => repeat_weekly,
+        DoesNotRepeat => does_not_repeat,
+        Weeks => weeks,
+        SaveMove => save_move,
+        Book => book,
+        StateBooked => state_booked,
+        StateArrived => state_arrived,
+        StateNoShow => state_no_show,
+        StateCancelled => state_cancelled,
     }
 }
 
@@ -694,131 +337,120 @@ pub fn booking_state_msg(state: BookingState) -> Msg {
     }
 }
 
-/// Monday = 0.
+/// Monday = 0; capitalised, for labels.
 pub fn weekday_name(day: usize, lang: Lang) -> &'static str {
-    const EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-    const ES: [&str; 7] = ["Lunes", "Martes", "Miércoles", "Jueves", "Viernes", "Sábado", "Domingo"];
-    match lang {
-        Lang::En => EN[day % 7],
-        Lang::Es => ES[day % 7],
+    match day % 7 {
+        0 => tr!(lang, weekday.mon),
+        1 => tr!(lang, weekday.tue),
+        2 => tr!(lang, weekday.wed),
+        3 => tr!(lang, weekday.thu),
+        4 => tr!(lang, weekday.fri),
+        5 => tr!(lang, weekday.sat),
+        _ => tr!(lang, weekday.sun),
     }
+}
+
+/// "Monday, March 3" / "lunes 3 de marzo": a day, as a heading says it.
+pub fn format_date(date: chrono::NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    let weekday = match date.weekday().num_days_from_monday() {
+        0 => tr!(lang, date.mon),
+        1 => tr!(lang, date.tue),
+        2 => tr!(lang, date.wed),
+        3 => tr!(lang, date.thu),
+        4 => tr!(lang, date.fri),
+        5 => tr!(lang, date.sat),
+        _ => tr!(lang, date.sun),
+    };
+    let month = match date.month() {
+        1 => tr!(lang, date.jan),
+        2 => tr!(lang, date.feb),
+        3 => tr!(lang, date.mar),
+        4 => tr!(lang, date.apr),
+        5 => tr!(lang, date.may),
+        6 => tr!(lang, date.jun),
+        7 => tr!(lang, date.jul),
+        8 => tr!(lang, date.aug),
+        9 => tr!(lang, date.sep),
+        10 => tr!(lang, date.oct),
+        11 => tr!(lang, date.nov),
+        _ => tr!(lang, date.dec),
+    };
+    tr!(lang, date.long, weekday, month, day = date.day())
 }
 
 pub fn site_error_text(error: SiteError, lang: Lang) -> &'static str {
     use SiteError::*;
-    match (error, lang) {
-        (NameMissing, Lang::En) => "A name is required.",
-        (NameMissing, Lang::Es) => "El nombre es obligatorio.",
-        (NameTooLong, Lang::En) => "The name is too long (80 characters at most).",
-        (NameTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
-        (BadLanguage, Lang::En) => "Choose English or Spanish.",
-        (BadLanguage, Lang::Es) => "Elija español o inglés.",
-        (BadTimeZone, Lang::En) => "Not a time zone: write it as Area/City, e.g. Europe/Madrid.",
-        (BadTimeZone, Lang::Es) => "No es una zona horaria: escríbala como Área/Ciudad, p. ej. Europe/Madrid.",
-        (BadCurrency, Lang::En) => "The currency is a three-letter code, e.g. EUR, USD, MXN.",
-        (BadCurrency, Lang::Es) => "La moneda es un código de tres letras, p. ej. EUR, USD, MXN.",
-        (HoursInverted, Lang::En) => "Each open day needs an opening time before its closing time.",
-        (HoursInverted, Lang::Es) => "Cada día abierto necesita una hora de apertura anterior a la de cierre.",
-        (HoursIncomplete, Lang::En) => "Hours must cover the seven days of the week.",
-        (HoursIncomplete, Lang::Es) => "El horario debe cubrir los siete días de la semana.",
-        (DurationTooShort, Lang::En) => "The duration must be at least 5 minutes.",
-        (DurationTooShort, Lang::Es) => "La duración debe ser de al menos 5 minutos.",
-        (DurationTooLong, Lang::En) => "The duration cannot be longer than a day.",
-        (DurationTooLong, Lang::Es) => "La duración no puede superar un día.",
-        (BufferTooLong, Lang::En) => "The buffer cannot be longer than two hours.",
-        (BufferTooLong, Lang::Es) => "El margen no puede superar dos horas.",
-        (Price(e), lang) => money_error_text(e, lang),
+    match error {
+        NameMissing => tr!(lang, site_error.name_missing),
+        NameTooLong => tr!(lang, site_error.name_too_long),
+        BadLanguage => tr!(lang, site_error.bad_language),
+        BadTimeZone => tr!(lang, site_error.bad_time_zone),
+        BadCurrency => tr!(lang, site_error.bad_currency),
+        HoursInverted => tr!(lang, site_error.hours_inverted),
+        HoursIncomplete => tr!(lang, site_error.hours_incomplete),
+        DurationTooShort => tr!(lang, site_error.duration_too_short),
+        DurationTooLong => tr!(lang, site_error.duration_too_long),
+        BufferTooLong => tr!(lang, site_error.buffer_too_long),
+        Price(e) => money_error_text(e, lang),
     }
 }
 
 pub fn money_error_text(error: MoneyError, lang: Lang) -> &'static str {
     use MoneyError::*;
-    match (error, lang) {
-        (Missing, Lang::En) => "An amount is required.",
-        (Missing, Lang::Es) => "El importe es obligatorio.",
-        (Malformed, Lang::En) => "Not an amount: write it like 45.00.",
-        (Malformed, Lang::Es) => "No es un importe: escríbalo como 45,00.",
-        (TooPrecise, Lang::En) => "Too many decimals for this currency.",
-        (TooPrecise, Lang::Es) => "Demasiados decimales para esta moneda.",
-        (Negative, Lang::En) => "The amount cannot be negative.",
-        (Negative, Lang::Es) => "El importe no puede ser negativo.",
-        (TooLarge, Lang::En) => "The amount is too large.",
-        (TooLarge, Lang::Es) => "El importe es demasiado grande.",
+    match error {
+        Missing => tr!(lang, money_error.missing),
+        Malformed => tr!(lang, money_error.malformed),
+        TooPrecise => tr!(lang, money_error.too_precise),
+        Negative => tr!(lang, money_error.negative),
+        TooLarge => tr!(lang, money_error.too_large),
     }
 }
 
 pub fn booking_error_text(error: &BookingError, lang: Lang) -> &'static str {
     use BookingError::*;
-    match (error, lang) {
-        (ClientMissing, Lang::En) => "The client's name is required.",
-        (ClientMissing, Lang::Es) => "El nombre del cliente es obligatorio.",
-        (ClientTooLong, Lang::En) => "The name is too long (80 characters at most).",
-        (ClientTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
-        (BadPhone, Lang::En) => "Not a phone number: 6 to 15 digits, spaces and + allowed.",
-        (BadPhone, Lang::Es) => "No es un teléfono: de 6 a 15 cifras, se admiten espacios y +.",
-        (ServiceUnknown, Lang::En) => "Choose a service.",
-        (ServiceUnknown, Lang::Es) => "Elija un servicio.",
-        (Duration(e), lang) => site_error_text(*e, lang),
-        (Closed, Lang::En) => "The business is closed that day.",
-        (Closed, Lang::Es) => "El negocio cierra ese día.",
-        (OutsideOpeningHours, Lang::En) => "That time is outside opening hours.",
-        (OutsideOpeningHours, Lang::Es) => "Esa hora está fuera del horario de apertura.",
-        (OutsideWorkingHours, Lang::En) => "That person does not work at that time.",
-        (OutsideWorkingHours, Lang::Es) => "Esa persona no trabaja a esa hora.",
-        (CannotPerform, Lang::En) => "That person does not perform this service.",
-        (CannotPerform, Lang::Es) => "Esa persona no realiza este servicio.",
-        (StaffBusy { .. }, Lang::En) => "That person is already booked then.",
-        (StaffBusy { .. }, Lang::Es) => "Esa persona ya tiene una reserva a esa hora.",
-        (ResourceBusy { .. }, Lang::En) => "That room or equipment is already booked then.",
-        (ResourceBusy { .. }, Lang::Es) => "Esa sala o equipo ya está reservado a esa hora.",
-        (InThePast, Lang::En) => "That time has already passed.",
-        (InThePast, Lang::Es) => "Esa hora ya ha pasado.",
-        (NotesTooLong, Lang::En) => "Notes are too long (500 characters at most).",
-        (NotesTooLong, Lang::Es) => "Las notas son demasiado largas (500 caracteres como máximo).",
+    match error {
+        ClientMissing => tr!(lang, booking_error.client_missing),
+        ClientTooLong => tr!(lang, booking_error.client_too_long),
+        BadPhone => tr!(lang, booking_error.bad_phone),
+        ServiceUnknown => tr!(lang, booking_error.service_unknown),
+        Duration(e) => site_error_text(*e, lang),
+        Closed => tr!(lang, booking_error.closed),
+        OutsideOpeningHours => tr!(lang, booking_error.outside_opening_hours),
+        OutsideWorkingHours => tr!(lang, booking_error.outside_working_hours),
+        CannotPerform => tr!(lang, booking_error.cannot_perform),
+        StaffBusy { .. } => tr!(lang, booking_error.staff_busy),
+        ResourceBusy { .. } => tr!(lang, booking_error.resource_busy),
+        InThePast => tr!(lang, booking_error.in_the_past),
+        NotesTooLong => tr!(lang, booking_error.notes_too_long),
     }
 }
 
 pub fn call_error_text(error: &frontdesk_core::calls::CallError, lang: Lang) -> &'static str {
     use frontdesk_core::calls::CallError::*;
-    match (error, lang) {
-        (CallerMissing, Lang::En) => "Who called? Write a name or a number.",
-        (CallerMissing, Lang::Es) => "¿Quién llamó? Escriba un nombre o un número.",
-        (CallerTooLong, Lang::En) => "The name is too long (80 characters at most).",
-        (CallerTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
-        (BadPhone, Lang::En) => "Not a phone number: 6 to 15 digits, spaces and + allowed.",
-        (BadPhone, Lang::Es) => "No es un teléfono: de 6 a 15 cifras, se admiten espacios y +.",
-        (MessageWithoutRecipient, Lang::En) => "Choose who the message is for.",
-        (MessageWithoutRecipient, Lang::Es) => "Elija para quién es el recado.",
-        (CallbackWithoutNumber, Lang::En) => "A callback needs a number to call.",
-        (CallbackWithoutNumber, Lang::Es) => "Para devolver la llamada hace falta un número.",
-        (ReasonTooLong, Lang::En) => "The note is too long (500 characters at most).",
-        (ReasonTooLong, Lang::Es) => "La nota es demasiado larga (500 caracteres como máximo).",
+    match error {
+        CallerMissing => tr!(lang, call_error.caller_missing),
+        CallerTooLong => tr!(lang, call_error.caller_too_long),
+        BadPhone => tr!(lang, call_error.bad_phone),
+        MessageWithoutRecipient => tr!(lang, call_error.message_without_recipient),
+        CallbackWithoutNumber => tr!(lang, call_error.callback_without_number),
+        ReasonTooLong => tr!(lang, call_error.reason_too_long),
     }
 }
 
 pub fn stay_error_text(e: &frontdesk_core::stays::StayError, lang: Lang) -> &'static str {
     use frontdesk_core::stays::StayError::*;
-    match (e, lang) {
-        (GuestMissing, Lang::En) => "The guest's name is required.",
-        (GuestMissing, Lang::Es) => "El nombre del huésped es obligatorio.",
-        (GuestTooLong, Lang::En) => "The name is too long (80 characters at most).",
-        (GuestTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
-        (BadPhone, Lang::En) => "Not a phone number: 6 to 15 digits, spaces and + allowed.",
-        (BadPhone, Lang::Es) => "No es un teléfono: de 6 a 15 cifras, se admiten espacios y +.",
-        (RoomUnknown, Lang::En) => "Choose a room.",
-        (RoomUnknown, Lang::Es) => "Elija una habitación.",
-        (NoNights, Lang::En) => "A stay is at least one night.",
-        (NoNights, Lang::Es) => "Una estancia es de al menos una noche.",
-        (TooManyNights, Lang::En) => "At most 60 nights.",
-        (TooManyNights, Lang::Es) => "Como máximo 60 noches.",
-        (BadGuests, Lang::En) => "Guests must be between 1 and 12.",
-        (BadGuests, Lang::Es) => "Los huéspedes deben ser entre 1 y 12.",
-        (InThePast, Lang::En) => "The arrival date has passed.",
-        (InThePast, Lang::Es) => "La fecha de llegada ya ha pasado.",
-        (OutOfOrder, Lang::En) => "That room is out of order.",
-        (OutOfOrder, Lang::Es) => "Esa habitación está fuera de servicio.",
-        (RoomTaken { .. }, Lang::En) => "That room is taken for some of those nights.",
-        (RoomTaken { .. }, Lang::Es) => "Esa habitación está ocupada alguna de esas noches.",
+    match e {
+        GuestMissing => tr!(lang, stay_error.guest_missing),
+        GuestTooLong => tr!(lang, stay_error.guest_too_long),
+        BadPhone => tr!(lang, stay_error.bad_phone),
+        RoomUnknown => tr!(lang, stay_error.room_unknown),
+        NoNights => tr!(lang, stay_error.no_nights),
+        TooManyNights => tr!(lang, stay_error.too_many_nights),
+        BadGuests => tr!(lang, stay_error.bad_guests),
+        InThePast => tr!(lang, stay_error.in_the_past),
+        OutOfOrder => tr!(lang, stay_error.out_of_order),
+        RoomTaken { .. } => tr!(lang, stay_error.room_taken),
     }
 }
 
@@ -851,5 +483,80 @@ mod tests {
         assert_eq!(Lang::En.other().native_name(), "Español");
         assert_eq!(Lang::Es.other().native_name(), "English");
         assert_ne!(KioskMsg::Welcome.text(Lang::En), KioskMsg::Welcome.text(Lang::Es));
+    }
+
+    /// Every key of a locale file (`namespace.key`) with the `{{ placeholders }}` its text has.
+    fn keys(json: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+        fn walk(prefix: &str, value: &serde_json::Value, out: &mut std::collections::BTreeMap<String, Vec<String>>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map {
+                        let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                        walk(&path, v, out);
+                    }
+                }
+                serde_json::Value::String(text) => {
+                    let mut names: Vec<String> = text
+                        .split("{{")
+                        .skip(1)
+                        .filter_map(|rest| rest.split_once("}}").map(|(name, _)| name.trim().to_owned()))
+                        .collect();
+                    names.sort();
+                    names.dedup();
+                    out.insert(prefix.to_owned(), names);
+                }
+                other => panic!("{prefix}: a text or a group of texts, not {other}"),
+            }
+        }
+        let value: serde_json::Value = serde_json::from_str(json).expect("a locale file is JSON");
+        let mut out = std::collections::BTreeMap::new();
+        walk("", &value, &mut out);
+        out
+    }
+
+    /// What differs between two locale files: keys only one has, placeholders that differ.
+    fn differences(a: &str, b: &str) -> Vec<String> {
+        let (a, b) = (keys(a), keys(b));
+        let mut out = Vec::new();
+        for (key, names) in &a {
+            match b.get(key) {
+                None => out.push(format!("{key} is only in the first")),
+                Some(other) if other != names => out.push(format!("{key}: {names:?} against {other:?}")),
+                Some(_) => {}
+            }
+        }
+        out.extend(b.keys().filter(|k| !a.contains_key(*k)).map(|k| format!("{k} is only in the second")));
+        out
+    }
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let (en, es) = (include_str!("../locales/en.json"), include_str!("../locales/es.json"));
+        assert!(keys(en).len() > 600, "the English file has the app's words");
+        assert_eq!(differences(en, es), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_key_or_placeholder_in_one_language_only_is_reported() {
+        let en = r#"{"kiosk": {"welcome": "Welcome", "wait": "{{ n }} waiting", "done": "Done"}}"#;
+        let es = r#"{"kiosk": {"welcome": "Bienvenido", "wait": "{{ m }} esperando"}, "extra": {"x": "y"}}"#;
+        assert_eq!(
+            differences(en, es),
+            vec![
+                "kiosk.done is only in the first".to_owned(),
+                r#"kiosk.wait: ["n"] against ["m"]"#.to_owned(),
+                "extra.x is only in the second".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn texts_with_values_put_them_where_each_language_says() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        assert_eq!(format_date(date, Lang::En), "Monday, March 2");
+        assert_eq!(format_date(date, Lang::Es), "lunes 2 de marzo");
+        let e = frontdesk_core::orders::OrderError::NotEnough { name: "Tea".into(), left: 3 };
+        assert_eq!(sales::order_error_text(&e, Lang::En), "Only 3 of Tea left.");
+        assert_eq!(sales::order_error_text(&e, Lang::Es), "Solo quedan 3 de Tea.");
     }
 }

@@ -3,7 +3,7 @@
 use frontdesk_core::{Connection, SyncStatus};
 use leptos::prelude::*;
 
-use crate::i18n::{KioskMsg, Lang};
+use crate::i18n::{KioskMsg, Lang, tr};
 
 #[component]
 pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoView {
@@ -23,7 +23,7 @@ pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoV
             Connection::Refused { .. } => KioskMsg::DeviceRefused.text(lang).to_owned(),
         };
         if status.pending > 0 {
-            text.push_str(&format!(" · {} {}", status.pending, KioskMsg::ChangesWaiting.text(lang)));
+            text.push_str(&format!(" · {}", tr!(lang, kiosk.changes_waiting, count = status.pending)));
         }
         text
     };

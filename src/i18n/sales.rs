@@ -9,343 +9,163 @@ use frontdesk_core::orders::{OrderError, OrderState};
 
 use super::{Lang, money_error_text};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SalesMsg {
-    OrdersTab,
-    BillingTab,
-    NewOrder,
-    Product,
-    Quantity,
-    AddToOrder,
-    Remove,
-    TakeOrder,
-    OrderEmptyHint,
-    OpenOrders,
-    NoOpenOrders,
-    OrderTaken,
-    Ready,
-    PickedUp,
-    Cancelled,
-    CancelOrder,
-    Undo,
-    MakeInvoice,
-    Invoiced,
-    InStock,
-    ShortageTitle,
-    ShortageLead,
-    Total,
-    Subtotal,
-    Tax,
-    Discount,
-    FinishedOrders,
-    CounterSale,
-    ClientOptional,
-    NewInvoice,
-    BillTo,
-    Description,
-    UnitPrice,
-    TaxPercent,
-    DiscountPercent,
-    AddLine,
-    IssueInvoice,
-    ToInvoice,
-    NothingToInvoice,
-    AddToInvoice,
-    InvoicesThisMonth,
-    NoInvoices,
-    Paid,
-    Due,
-    Overpaid,
-    Void,
-    TakePayment,
-    Amount,
-    Refund,
-    RecordRefund,
-    Payments,
-    NoPayments,
-    PrintInvoice,
-    VoidInvoice,
-    UndoVoid,
-    InvoiceTitle,
-    Date,
-    DayClose,
-    Taken,
-    Refunded,
-    Net,
-    InvoicesIssued,
-    Print,
-    OverpaidTitle,
-    OverpaidLead,
-    NumberClashTitle,
-    NumberClashLead,
-    AllInvoices,
-    Method,
-    AmountDue,
-    PaidSoFar,
-    Products,
-    AddProduct,
-    NoProductsYet,
-    ProductName,
-    PriceBeforeTax,
-    UnitsInStock,
-    SaveProduct,
-    StillSold,
-    AddStock,
-    UnitsReceived,
-    Saved,
-    Notes,
-    Line,
-    Clear,
-    IssuedBy,
-    OpenInvoice,
-    NewClient,
-    FindClient,
-    Phone,
-    Email,
-    SaveClient,
-    NoClientsYet,
-    NoClientsFound,
-    ChooseClientHint,
-    Bookings,
-    Stays,
-    OrdersHeading,
-    InvoicesHeading,
-    Balance,
-    Owes,
-    InCredit,
-    SettledUp,
-    MergeTitle,
-    MergeLead,
-    Merge,
-    AlsoKnownAs,
-    ClientCode,
-    NothingYet,
-    EditClient,
-    Receipt,
-    PrintReceipt,
-    ReceivedWithThanks,
-    RefundedWithThanks,
-    StillDue,
-    ForInvoice,
-    ImportCsv,
-    ChooseCsv,
-    ImportHintClients,
-    ImportHintProducts,
-    ReadyToImport,
-    NotImported,
-    ImportNow,
-    Imported,
-    ExportCsv,
-}
-
-impl SalesMsg {
-    pub fn text(self, lang: Lang) -> &'static str {
-        use SalesMsg::*;
-        let (en, es) = match self {
-            OrdersTab => ("Orders", "Pedidos"),
-            BillingTab => ("Billing", "Facturación"),
-            NewOrder => ("New order", "Nuevo pedido"),
-            Product => ("Product", "Producto"),
-            Quantity => ("Quantity", "Cantidad"),
-            AddToOrder => ("Add to order", "Añadir al pedido"),
-            Remove => ("Remove", "Quitar"),
-            TakeOrder => ("Take order", "Tomar pedido"),
-            OrderEmptyHint => {
-                ("Choose a product and a quantity, then add it.", "Elija un producto y una cantidad y añádalo.")
-            }
-            OpenOrders => ("Open orders", "Pedidos abiertos"),
-            NoOpenOrders => ("No open orders.", "No hay pedidos abiertos."),
-            OrderTaken => ("Taken", "Tomado"),
-            Ready => ("Ready", "Listo"),
-            PickedUp => ("Picked up", "Recogido"),
-            Cancelled => ("Cancelled", "Cancelado"),
-            CancelOrder => ("Cancel order", "Cancelar pedido"),
-            Undo => ("Undo", "Deshacer"),
-            MakeInvoice => ("Invoice", "Facturar"),
-            Invoiced => ("Invoiced", "Facturado"),
-            InStock => ("in stock", "en stock"),
-            ShortageTitle => ("Sold beyond stock", "Vendido por encima del stock"),
-            ShortageLead => (
-                "Tablets that were offline sold more than there was. Cancel one of these orders, or add the stock that arrived.",
-                "Tabletas sin conexión vendieron más de lo que había. Cancele uno de estos pedidos o añada el stock recibido.",
-            ),
-            Total => ("Total", "Total"),
-            Subtotal => ("Subtotal", "Base imponible"),
-            Tax => ("Tax", "Impuestos"),
-            Discount => ("Discount", "Descuento"),
-            FinishedOrders => ("Picked up and cancelled", "Recogidos y cancelados"),
-            CounterSale => ("Counter sale", "Venta en mostrador"),
-            ClientOptional => ("Client (optional)", "Cliente (opcional)"),
-            NewInvoice => ("New invoice", "Nueva factura"),
-            BillTo => ("Bill to", "Facturar a"),
-            Description => ("Description", "Descripción"),
-            UnitPrice => ("Unit price", "Precio unitario"),
-            TaxPercent => ("Tax %", "Impuesto %"),
-            DiscountPercent => ("Discount %", "Dto. %"),
-            AddLine => ("Add line", "Añadir línea"),
-            IssueInvoice => ("Issue invoice", "Emitir factura"),
-            ToInvoice => ("Ready to invoice", "Por facturar"),
-            NothingToInvoice => ("Nothing waiting to be invoiced.", "Nada pendiente de facturar."),
-            AddToInvoice => ("Add", "Añadir"),
-            InvoicesThisMonth => ("Invoices", "Facturas"),
-            NoInvoices => ("No invoices this month yet.", "Aún no hay facturas este mes."),
-            Paid => ("Paid", "Pagada"),
-            Due => ("Due", "Pendiente"),
-            Overpaid => ("Overpaid", "Pagada de más"),
-            Void => ("Void", "Anulada"),
-            TakePayment => ("Take payment", "Cobrar"),
-            Amount => ("Amount", "Importe"),
-            Refund => ("Refund", "Devolución"),
-            RecordRefund => ("Record refund", "Registrar devolución"),
-            Payments => ("Payments", "Pagos"),
-            NoPayments => ("No payments yet.", "Aún no hay pagos."),
-            PrintInvoice => ("Print invoice", "Imprimir factura"),
-            VoidInvoice => ("Void invoice", "Anular factura"),
-            UndoVoid => ("Undo void", "Deshacer anulación"),
-            InvoiceTitle => ("Invoice", "Factura"),
-            Date => ("Date", "Fecha"),
-            DayClose => ("Day close", "Cierre del día"),
-            Taken => ("Taken", "Cobrado"),
-            Refunded => ("Refunded", "Devuelto"),
-            Net => ("Net", "Neto"),
-            InvoicesIssued => ("Invoices issued", "Facturas emitidas"),
-            Print => ("Print", "Imprimir"),
-            OverpaidTitle => ("Paid twice?", "¿Cobrada dos veces?"),
-            OverpaidLead => (
-                "More was taken than was due, probably on two tablets while offline. Refund the difference.",
-                "Se cobró más de lo debido, seguramente en dos tabletas sin conexión. Devuelva la diferencia.",
-            ),
-            NumberClashTitle => ("Two invoices share a number", "Dos facturas comparten número"),
-            NumberClashLead => (
-                "Two devices used the same invoice series. Void one and issue it again.",
-                "Dos dispositivos usaron la misma serie. Anule una y vuelva a emitirla.",
-            ),
-            AllInvoices => ("All invoices", "Todas las facturas"),
-            Method => ("Method", "Forma de pago"),
-            AmountDue => ("Amount due", "Pendiente de pago"),
-            PaidSoFar => ("Paid", "Pagado"),
-            Products => ("Products", "Productos"),
-            AddProduct => ("Add product", "Añadir producto"),
-            NoProductsYet => (
-                "No products yet. Add what you sell at the desk.",
-                "Aún no hay productos. Añada lo que vende en el mostrador.",
-            ),
-            ProductName => ("Product name", "Nombre del producto"),
-            PriceBeforeTax => ("Price before tax", "Precio sin impuestos"),
-            UnitsInStock => ("Units in stock", "Unidades en stock"),
-            SaveProduct => ("Save product", "Guardar producto"),
-            StillSold => ("On sale", "A la venta"),
-            AddStock => ("Add stock", "Añadir stock"),
-            UnitsReceived => ("Units received", "Unidades recibidas"),
-            Saved => ("Saved", "Guardado"),
-            Notes => ("Notes", "Notas"),
-            Line => ("Line", "Línea"),
-            Clear => ("Clear", "Vaciar"),
-            IssuedBy => ("Issued by", "Emitida por"),
-            OpenInvoice => ("Open", "Abrir"),
-            NewClient => ("New", "Nuevo"),
-            FindClient => ("Find by name, phone or code", "Buscar por nombre, teléfono o código"),
-            Phone => ("Phone", "Teléfono"),
-            Email => ("Email", "Correo electrónico"),
-            SaveClient => ("Save", "Guardar"),
-            NoClientsYet => {
-                ("No one here yet. Add the first with New.", "Aún no hay nadie. Añada el primero con Nuevo.")
-            }
-            NoClientsFound => ("No one matches that.", "Nadie coincide con eso."),
-            ChooseClientHint => (
-                "Choose someone from the list to see their history and balance.",
-                "Elija a alguien de la lista para ver su historial y saldo.",
-            ),
-            Bookings => ("Appointments", "Citas"),
-            Stays => ("Stays", "Estancias"),
-            OrdersHeading => ("Orders", "Pedidos"),
-            InvoicesHeading => ("Invoices", "Facturas"),
-            Balance => ("Balance", "Saldo"),
-            Owes => ("owes", "debe"),
-            InCredit => ("in credit", "a favor"),
-            SettledUp => ("nothing owed", "nada pendiente"),
-            MergeTitle => ("Same person twice?", "¿La misma persona dos veces?"),
-            MergeLead => (
-                "Merge a duplicate into this record: its history and details move here, nothing is deleted.",
-                "Fusione un duplicado en esta ficha: su historial y datos pasan aquí, no se borra nada.",
-            ),
-            Merge => ("Merge into this one", "Fusionar en esta ficha"),
-            AlsoKnownAs => ("Merged records", "Fichas fusionadas"),
-            ClientCode => ("Code", "Código"),
-            NothingYet => ("Nothing yet.", "Nada todavía."),
-            EditClient => ("Edit details", "Editar datos"),
-            Receipt => ("Receipt", "Recibo"),
-            PrintReceipt => ("Print receipt", "Imprimir recibo"),
-            ReceivedWithThanks => ("Received with thanks", "Recibido, gracias"),
-            RefundedWithThanks => ("Refunded", "Devuelto"),
-            StillDue => ("Still due", "Queda pendiente"),
-            ForInvoice => ("For invoice", "Por la factura"),
-            ImportCsv => ("Import CSV", "Importar CSV"),
-            ChooseCsv => ("A CSV file from a spreadsheet", "Un archivo CSV de una hoja de cálculo"),
-            ImportHintClients => (
-                "Columns: name, phone, email, notes (in English or Spanish; comma or semicolon).",
-                "Columnas: nombre, teléfono, correo, notas (en español o inglés; coma o punto y coma).",
-            ),
-            ImportHintProducts => (
-                "Columns: name, price, tax, stock (in English or Spanish; comma or semicolon).",
-                "Columnas: nombre, precio, IVA, stock (en español o inglés; coma o punto y coma).",
-            ),
-            ReadyToImport => ("Rows ready to import:", "Filas listas para importar:"),
-            NotImported => ("These rows will not be imported:", "Estas filas no se importarán:"),
-            ImportNow => ("Import", "Importar"),
-            Imported => ("Imported:", "Importados:"),
-            ExportCsv => ("Download CSV", "Descargar CSV"),
-        };
-        match lang {
-            Lang::En => en,
-            Lang::Es => es,
-        }
+messages! {
+    SalesMsg in sales {
+        OrdersTab => orders_tab,
+        BillingTab => billing_tab,
+        NewOrder => new_order,
+        Product => product,
+        Quantity => quantity,
+        AddToOrder => add_to_order,
+        Remove => remove,
+        TakeOrder => take_order,
+        OrderEmptyHint => order_empty_hint,
+        OpenOrders => open_orders,
+        NoOpenOrders => no_open_orders,
+        OrderTaken => order_taken,
+        Ready => ready,
+        PickedUp => picked_up,
+        Cancelled => cancelled,
+        CancelOrder => cancel_order,
+        Undo => undo,
+        MakeInvoice => make_invoice,
+        Invoiced => invoiced,
+        InStock => in_stock,
+        ShortageTitle => shortage_title,
+        ShortageLead => shortage_lead,
+        Total => total,
+        Subtotal => subtotal,
+        Tax => tax,
+        Discount => discount,
+        FinishedOrders => finished_orders,
+        CounterSale => counter_sale,
+        ClientOptional => client_optional,
+        NewInvoice => new_invoice,
+        BillTo => bill_to,
+        Description => description,
+        UnitPrice => unit_price,
+        TaxPercent => tax_percent,
+        DiscountPercent => discount_percent,
+        AddLine => add_line,
+        IssueInvoice => issue_invoice,
+        ToInvoice => to_invoice,
+        NothingToInvoice => nothing_to_invoice,
+        AddToInvoice => add_to_invoice,
+        InvoicesThisMonth => invoices_this_month,
+        NoInvoices => no_invoices,
+        Paid => paid,
+        Due => due,
+        Overpaid => overpaid,
+        Void => void,
+        TakePayment => take_payment,
+        Amount => amount,
+        Refund => refund,
+        RecordRefund => record_refund,
+        Payments => payments,
+        NoPayments => no_payments,
+        PrintInvoice => print_invoice,
+        VoidInvoice => void_invoice,
+        UndoVoid => undo_void,
+        InvoiceTitle => invoice_title,
+        Date => date,
+        DayClose => day_close,
+        Taken => taken,
+        Refunded => refunded,
+        Net => net,
+        InvoicesIssued => invoices_issued,
+        Print => print,
+        OverpaidTitle => overpaid_title,
+        OverpaidLead => overpaid_lead,
+        NumberClashTitle => number_clash_title,
+        NumberClashLead => number_clash_lead,
+        AllInvoices => all_invoices,
+        Method => method,
+        AmountDue => amount_due,
+        PaidSoFar => paid_so_far,
+        Products => products,
+        AddProduct => add_product,
+        NoProductsYet => no_products_yet,
+        ProductName => product_name,
+        PriceBeforeTax => price_before_tax,
+        UnitsInStock => units_in_stock,
+        SaveProduct => save_product,
+        StillSold => still_sold,
+        AddStock => add_stock,
+        UnitsReceived => units_received,
+        Saved => saved,
+        Notes => notes,
+        Line => line,
+        Clear => clear,
+        IssuedBy => issued_by,
+        OpenInvoice => open_invoice,
+        NewClient => new_client,
+        FindClient => find_client,
+        Phone => phone,
+        Email => email,
+        SaveClient => save_client,
+        NoClientsYet => no_clients_yet,
+        NoClientsFound => no_clients_found,
+        ChooseClientHint => choose_client_hint,
+        Bookings => bookings,
+        Stays => stays,
+        OrdersHeading => orders_heading,
+        InvoicesHeading => invoices_heading,
+        Balance => balance,
+        Owes => owes,
+        InCredit => in_credit,
+        SettledUp => settled_up,
+        MergeTitle => merge_title,
+        MergeLead => merge_lead,
+        Merge => merge,
+        AlsoKnownAs => also_known_as,
+        ClientCode => client_code,
+        NothingYet => nothing_yet,
+        EditClient => edit_client,
+        Receipt => receipt,
+        PrintReceipt => print_receipt,
+        ReceivedWithThanks => received_with_thanks,
+        RefundedWithThanks => refunded_with_thanks,
+        StillDue => still_due,
+        ForInvoice => for_invoice,
+        ImportCsv => import_csv,
+        ChooseCsv => choose_csv,
+        ImportHintClients => import_hint_clients,
+        ImportHintProducts => import_hint_products,
+        NotImported => not_imported,
+        ImportNow => import_now,
+        ExportCsv => export_csv,
     }
 }
 
 /// "Patients", "Guests", "Clients", "Customers": the people a business of this kind serves.
 pub fn people_word(noun: frontdesk_core::site::PersonNoun, lang: Lang) -> &'static str {
     use frontdesk_core::site::PersonNoun::*;
-    match (noun, lang) {
-        (Patient, Lang::En) => "Patients",
-        (Patient, Lang::Es) => "Pacientes",
-        (Guest, Lang::En) => "Guests",
-        (Guest, Lang::Es) => "Huéspedes",
-        (Client, Lang::En) => "Clients",
-        (Client, Lang::Es) => "Clientes",
-        (Customer, Lang::En) => "Customers",
-        (Customer, Lang::Es) => "Clientes",
+    match noun {
+        Patient => tr!(lang, person_noun.patient),
+        Guest => tr!(lang, person_noun.guest),
+        Client => tr!(lang, person_noun.client),
+        Customer => tr!(lang, person_noun.customer),
     }
 }
 
 pub fn client_error_text(error: &frontdesk_core::clients::ClientError, lang: Lang) -> &'static str {
     use frontdesk_core::clients::ClientError::*;
-    match (error, lang) {
-        (NameMissing, Lang::En) => "The name is required.",
-        (NameMissing, Lang::Es) => "El nombre es obligatorio.",
-        (NameTooLong, Lang::En) => "The name is too long (80 characters at most).",
-        (NameTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
-        (BadPhone, Lang::En) => "Not a phone number: 6 to 15 digits, spaces and + allowed.",
-        (BadPhone, Lang::Es) => "No es un teléfono: de 6 a 15 cifras, se admiten espacios y +.",
-        (BadEmail, Lang::En) => "Not an email address.",
-        (BadEmail, Lang::Es) => "No es un correo electrónico.",
-        (NotesTooLong, Lang::En) => "Notes are too long (2,000 characters at most).",
-        (NotesTooLong, Lang::Es) => "Las notas son demasiado largas (2.000 caracteres como máximo).",
-        (SameClient, Lang::En) => "Those are already the same record.",
-        (SameClient, Lang::Es) => "Ya son la misma ficha.",
-        (Unknown, Lang::En) => "That record is not on this tablet yet.",
-        (Unknown, Lang::Es) => "Esa ficha aún no está en esta tableta.",
+    match error {
+        NameMissing => tr!(lang, client_error.name_missing),
+        NameTooLong => tr!(lang, client_error.name_too_long),
+        BadPhone => tr!(lang, client_error.bad_phone),
+        BadEmail => tr!(lang, client_error.bad_email),
+        NotesTooLong => tr!(lang, client_error.notes_too_long),
+        SameClient => tr!(lang, client_error.same_client),
+        Unknown => tr!(lang, client_error.unknown),
     }
 }
 
 pub fn method_msg(method: Method, lang: Lang) -> &'static str {
-    match (method, lang) {
-        (Method::Cash, Lang::En) => "Cash",
-        (Method::Cash, Lang::Es) => "Efectivo",
-        (Method::Card, Lang::En) => "Card",
-        (Method::Card, Lang::Es) => "Tarjeta",
-        (Method::Transfer, Lang::En) => "Transfer",
-        (Method::Transfer, Lang::Es) => "Transferencia",
+    match method {
+        Method::Cash => tr!(lang, method.cash),
+        Method::Card => tr!(lang, method.card),
+        Method::Transfer => tr!(lang, method.transfer),
     }
 }
 
@@ -360,105 +180,47 @@ pub fn order_state_msg(state: OrderState) -> SalesMsg {
 
 pub fn product_error_text(error: &ProductError, lang: Lang) -> String {
     use ProductError::*;
-    let text = match (error, lang) {
-        (NameMissing, Lang::En) => "The product's name is required.",
-        (NameMissing, Lang::Es) => "El nombre del producto es obligatorio.",
-        (NameTooLong, Lang::En) => "The name is too long (80 characters at most).",
-        (NameTooLong, Lang::Es) => "El nombre es demasiado largo (80 caracteres como máximo).",
-        (Price(e), lang) => money_error_text(*e, lang),
-        (BadTax, Lang::En) => "Tax must be a percentage from 0 to 100, like 21 or 10,5.",
-        (BadTax, Lang::Es) => "El impuesto debe ser un porcentaje de 0 a 100, como 21 o 10,5.",
-        (BadStock, Lang::En) => "Stock must be a whole number from 0 to 1,000,000.",
-        (BadStock, Lang::Es) => "El stock debe ser un número entero de 0 a 1.000.000.",
+    let text = match error {
+        NameMissing => tr!(lang, product_error.name_missing),
+        NameTooLong => tr!(lang, product_error.name_too_long),
+        Price(e) => money_error_text(*e, lang),
+        BadTax => tr!(lang, product_error.bad_tax),
+        BadStock => tr!(lang, product_error.bad_stock),
     };
     text.to_owned()
 }
 
 pub fn order_error_text(error: &OrderError, lang: Lang) -> String {
     use OrderError::*;
-    match (error, lang) {
-        (Empty, Lang::En) => "Add at least one product.".into(),
-        (Empty, Lang::Es) => "Añada al menos un producto.".into(),
-        (Retired(name), Lang::En) => format!("{name} is no longer sold."),
-        (Retired(name), Lang::Es) => format!("{name} ya no se vende."),
-        (UnknownProduct, Lang::En) => "Choose a product.".into(),
-        (UnknownProduct, Lang::Es) => "Elija un producto.".into(),
-        (BadQuantity, Lang::En) => "Quantity must be from 1 to 999.".into(),
-        (BadQuantity, Lang::Es) => "La cantidad debe ser de 1 a 999.".into(),
-        (NotEnough { name, left }, Lang::En) => format!("Only {left} of {name} left."),
-        (NotEnough { name, left }, Lang::Es) => format!("Solo quedan {left} de {name}."),
-        (NoteTooLong, Lang::En) => "The note is too long (500 characters at most).".into(),
-        (NoteTooLong, Lang::Es) => "La nota es demasiado larga (500 caracteres como máximo).".into(),
-        (AlreadyPickedUp, Lang::En) => "An order that was picked up cannot be cancelled.".into(),
-        (AlreadyPickedUp, Lang::Es) => "Un pedido recogido no se puede cancelar.".into(),
+    match error {
+        Empty => tr!(lang, order_error.empty).into(),
+        Retired(name) => tr!(lang, order_error.retired, name = name.clone()),
+        UnknownProduct => tr!(lang, order_error.unknown_product).into(),
+        BadQuantity => tr!(lang, order_error.bad_quantity).into(),
+        NotEnough { name, left } => tr!(lang, order_error.not_enough, name = name.clone(), left = *left),
+        NoteTooLong => tr!(lang, order_error.note_too_long).into(),
+        AlreadyPickedUp => tr!(lang, order_error.already_picked_up).into(),
     }
 }
 
 /// A billing error in words; `money` formats an amount for the messages that name one.
 pub fn billing_error_text(error: &BillingError, lang: Lang, money: impl Fn(i64) -> String) -> String {
     use BillingError::*;
-    let es = lang == Lang::Es;
     match error {
-        NoLines => {
-            if es { "Una factura necesita al menos una línea." } else { "An invoice needs at least one line." }.into()
-        }
-        TooManyLines => if es { "Como máximo 200 líneas." } else { "At most 200 lines." }.into(),
-        DescriptionMissing(n) => {
-            if es {
-                format!("Línea {n}: falta la descripción.")
-            } else {
-                format!("Line {n}: a description is required.")
-            }
-        }
-        DescriptionTooLong(n) => {
-            if es {
-                format!("Línea {n}: la descripción es demasiado larga.")
-            } else {
-                format!("Line {n}: the description is too long.")
-            }
-        }
-        BadQuantity(n) => {
-            if es {
-                format!("Línea {n}: la cantidad debe ser de 1 a 9.999.")
-            } else {
-                format!("Line {n}: quantity must be from 1 to 9,999.")
-            }
-        }
-        Price(n, e) => format!("{} {n}: {}", if es { "Línea" } else { "Line" }, money_error_text(*e, lang)),
-        BadTax(n) => {
-            if es {
-                format!("Línea {n}: el impuesto debe ser de 0 a 100 %.")
-            } else {
-                format!("Line {n}: tax must be from 0 to 100 %.")
-            }
-        }
-        BadDiscount(n) => {
-            if es {
-                format!("Línea {n}: el descuento debe ser de 0 a 100 %.")
-            } else {
-                format!("Line {n}: discount must be from 0 to 100 %.")
-            }
-        }
-        ClientMissing => if es { "Escriba a quién se factura." } else { "Write who the invoice is for." }.into(),
+        NoLines => tr!(lang, billing_error.no_lines).into(),
+        TooManyLines => tr!(lang, billing_error.too_many_lines).into(),
+        DescriptionMissing(line) => tr!(lang, billing_error.description_missing, line = *line),
+        DescriptionTooLong(line) => tr!(lang, billing_error.description_too_long, line = *line),
+        BadQuantity(line) => tr!(lang, billing_error.bad_quantity, line = *line),
+        Price(line, e) => tr!(lang, billing_error.price, line = *line, problem = money_error_text(*e, lang)),
+        BadTax(line) => tr!(lang, billing_error.bad_tax, line = *line),
+        BadDiscount(line) => tr!(lang, billing_error.bad_discount, line = *line),
+        ClientMissing => tr!(lang, billing_error.client_missing).into(),
         Amount(e) => money_error_text(*e, lang).into(),
-        ZeroAmount => {
-            if es { "El importe debe ser mayor que cero." } else { "The amount must be more than zero." }.into()
-        }
-        MoreThanDue { due } => {
-            if es {
-                format!("Es más de lo pendiente ({}).", money(*due))
-            } else {
-                format!("That is more than is due ({}).", money(*due))
-            }
-        }
-        RefundTooLarge { paid } => {
-            if es {
-                format!("No se puede devolver más de lo pagado ({}).", money(*paid))
-            } else {
-                format!("A refund cannot exceed what was paid ({}).", money(*paid))
-            }
-        }
-        Void => if es { "La factura está anulada." } else { "The invoice is void." }.into(),
-        NoteTooLong => if es { "La nota es demasiado larga." } else { "The note is too long." }.into(),
+        ZeroAmount => tr!(lang, billing_error.zero_amount).into(),
+        MoreThanDue { due } => tr!(lang, billing_error.more_than_due, due = money(*due)),
+        RefundTooLarge { paid } => tr!(lang, billing_error.refund_too_large, paid = money(*paid)),
+        Void => tr!(lang, billing_error.void).into(),
+        NoteTooLong => tr!(lang, billing_error.note_too_long).into(),
     }
 }

@@ -28,10 +28,10 @@ use leptos::prelude::*;
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::status_bar::{PersistenceNotice, StatusBar, StorageBanner};
 use crate::device::{now_ms, random_bytes};
-use crate::i18n::{Lang, Msg, PeopleMsg, SalesMsg};
+use crate::i18n::{Lang, Msg, PeopleMsg, SalesMsg, tr};
 use crate::settings::Mode;
 
-pub use arrivals::format_date;
+pub use crate::i18n::format_date;
 
 /// Days ahead a desk keeps in sync from the start, so it can book them offline.
 const DAYS_AHEAD: i64 = 7;
@@ -340,7 +340,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             </Show>
             <Show when=move || my_visitors.with(|v| !v.is_empty())>
                 <div class="banner banner--visitor" role="status">
-                    {move || format!("{} {}", my_visitors.get().join(", "), t(Msg::IsHereToSeeYou))}
+                    {move || tr!(lang.get(), desk.is_here_to_see_you, names = my_visitors.get().join(", "))}
                 </div>
             </Show>
             {move || match tab.get() {

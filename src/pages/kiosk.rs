@@ -14,7 +14,7 @@ use crate::components::keyboard::{focus_screen, radio_group_keys};
 use crate::components::status_bar::{StatusBar, StorageBanner};
 use crate::components::time_clock::TimeClock;
 use crate::device::{now_ms, random_bytes};
-use crate::i18n::{KioskMsg, Lang};
+use crate::i18n::{KioskMsg, Lang, tr};
 use crate::settings::{Mode, next_ticket};
 
 /// After this long without a touch, an unfinished check-in is abandoned and cleared.
@@ -259,7 +259,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                         {move || front.with(|f| f.3.clone()).map(|w| view! {
                             <p class="kiosk-wait" role="status">
                                 <span class="kiosk-wait__value">{format!("~{} min", w.minutes)}</span>
-                                <span>{move || t(KioskMsg::ExpectedWait)}" · "{w.waiting}" "{move || t(KioskMsg::PeopleWaiting)}</span>
+                                <span>{move || t(KioskMsg::ExpectedWait)}" · "{move || tr!(lang.get(), kiosk.people_waiting, count = w.waiting)}</span>
                             </p>
                         })}
                         <button class="button button--primary button--huge" on:click=move |_| { touch(); step.set(Step::Name) }>
@@ -493,13 +493,15 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         .into_any(),
         Step::Thanks { name: first_name, ticket } => view! {
             <section class="kiosk-screen kiosk-thanks">
-                <h1 class="kiosk-title" tabindex="-1">{move || t(KioskMsg::ThanksTitle)}", "{first_name.clone()}</h1>
+                <h1 class="kiosk-title" tabindex="-1">{move || tr!(lang.get(), kiosk.thanks_title, name = first_name.clone())}</h1>
                 <p class="kiosk-lead">{move || t(KioskMsg::YourNumber)}</p>
                 <p class="ticket">{ticket.clone()}</p>
                 <p class="kiosk-lead">{move || t(KioskMsg::TakeASeat)}</p>
                 <button class="button button--primary button--large" on:click=move |_| reset()>{move || t(KioskMsg::Done)}</button>
-                <p class="kiosk-countdown">{move || t(KioskMsg::BackToStartIn)}" "
-                    {move || ((THANKS_MS - (now.get() - last_touch.get())).clamp(0, THANKS_MS) + 999) / 1000}" s"</p>
+                <p class="kiosk-countdown">{move || {
+                    let seconds = ((THANKS_MS - (now.get() - last_touch.get())).clamp(0, THANKS_MS) + 999) / 1000;
+                    tr!(lang.get(), kiosk.back_to_start_in, seconds)
+                }}</p>
             </section>
         }
         .into_any(),

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use super::sales::{new_code, new_id};
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::sales::{client_error_text, product_error_text};
-use crate::i18n::{Lang, SalesMsg};
+use crate::i18n::{Lang, SalesMsg, tr};
 
 /// What kind of records a file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,28 +20,17 @@ pub enum Kind {
 }
 
 fn file_error_text(error: &FileError, lang: Lang) -> String {
-    let es = lang == Lang::Es;
     match error {
-        FileError::Empty => if es { "El archivo está vacío." } else { "The file is empty." }.into(),
-        FileError::TooLarge => if es { "El archivo supera 5 MB." } else { "The file is larger than 5 MB." }.into(),
-        FileError::TooManyRows => {
-            if es { "Más de 10.000 filas: divídalo." } else { "More than 10,000 rows: split it." }.into()
-        }
-        FileError::MissingColumn(c) => {
-            if es {
-                format!("Falta la columna «{c}».")
-            } else {
-                format!("There is no “{c}” column.")
-            }
-        }
+        FileError::Empty => tr!(lang, file_error.empty).into(),
+        FileError::TooLarge => tr!(lang, file_error.too_large).into(),
+        FileError::TooManyRows => tr!(lang, file_error.too_many_rows).into(),
+        FileError::MissingColumn(column) => tr!(lang, file_error.missing_column, column = *column),
     }
 }
 
 fn problem_text(problem: &RowProblem, lang: Lang) -> String {
     match problem {
-        RowProblem::Unreadable => {
-            if lang == Lang::Es { "La fila no se puede leer." } else { "The row cannot be read." }.into()
-        }
+        RowProblem::Unreadable => tr!(lang, file_error.unreadable_row).into(),
         RowProblem::Client(e) => client_error_text(e, lang).into(),
         RowProblem::Product(e) => product_error_text(e, lang),
     }
@@ -138,7 +127,7 @@ pub fn ImportCard(
                     let good = r.good();
                     let bad = r.bad();
                     view! {
-                        <p class="import__ready" role="status">{move || format!("{} {good}", t(SalesMsg::ReadyToImport))}</p>
+                        <p class="import__ready" role="status">{move || tr!(lang.get(), sales.ready_to_import, count = good)}</p>
                         {(!bad.is_empty()).then(|| view! {
                             <div class="import__bad" role="alert">
                                 <p>{move || t(SalesMsg::NotImported)}</p>
@@ -157,7 +146,7 @@ pub fn ImportCard(
                 }
             })}
             {move || done.get().map(|n| view! {
-                <p class="form-outcome form-outcome--ok" role="status">{move || format!("{} {n}", t(SalesMsg::Imported))}</p>
+                <p class="form-outcome form-outcome--ok" role="status">{move || tr!(lang.get(), sales.imported, count = n)}</p>
             })}
         </section>
     }

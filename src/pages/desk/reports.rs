@@ -1,7 +1,7 @@
 //! The manager's reports: visits per day and hour, waits, no-shows, what was invoiced by service
 //! and taken by payment method — as charts, and as CSV.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use frontdesk_core::reports::{self, Day, Labels, Report};
 use frontdesk_core::site::Site;
 use frontdesk_core::{doc_name, export, schedule};
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::sales::{Ledger, currency, format_money};
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::sales::method_msg;
-use crate::i18n::{Lang, PeopleMsg, format_wait};
+use crate::i18n::{Lang, PeopleMsg, format_wait, weekday_name};
 
 fn start_of(day: NaiveDate) -> i64 {
     crate::clock::start_of(day)
@@ -188,7 +188,7 @@ pub fn Reports(
                     {move || {
                         let long = days_back.get() > 7;
                         let bars = report.with(|r| r.visits_per_day.iter().map(|(d, n)| {
-                            let name = if long { d.format("%d").to_string() } else { super::format_date(*d, lang.get()).split(',').next().unwrap_or_default().to_owned() };
+                            let name = if long { d.format("%d").to_string() } else { weekday_name(d.weekday().num_days_from_monday() as usize, lang.get()).to_owned() };
                             (name, *n as i64)
                         }).collect::<Vec<_>>());
                         view! { <Columns bars label=t(PeopleMsg::VisitsPerDay).to_owned()/> }

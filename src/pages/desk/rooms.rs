@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
 use crate::device::random_bytes;
-use crate::i18n::{Lang, Msg, stay_error_text};
+use crate::i18n::{Lang, Msg, stay_error_text, tr};
 use crate::pages::desk::format_date;
 
 /// Everything the rooms screen reads.
@@ -183,7 +183,7 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                             view! {
                                 <li class="row">
                                     <span class="row__time">{room_name(&s.room)}</span>
-                                    <div class="row__main"><span class="row__title">{s.guest.clone()}</span><span class="row__sub">{format!("{} × {}", s.nights(), t(Msg::Nights))}" · "{money(s.total_minor())}</span></div>
+                                    <div class="row__main"><span class="row__title">{s.guest.clone()}</span><span class="row__sub">{let nights = s.nights(); move || tr!(lang.get(), desk.nights, count = nights)}" · "{money(s.total_minor())}</span></div>
                                     <button class="button button--primary" on:click=move |_| check_in(stay.clone())>{move || t(Msg::CheckInGuest)}</button>
                                 </li>
                             }
@@ -278,7 +278,7 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                         </select>
                     </label>
                 </div>
-                <p class="form-total">{move || planned().ok().map(|s| format!("{} {} · {} → {} · {}", s.nights(), t(Msg::Nights), format_date(s.arrive_date().unwrap_or(today), lang.get()), s.depart_date().map(|d| format_date(d, lang.get())).unwrap_or_default(), money(s.total_minor())))}</p>
+                <p class="form-total">{move || planned().ok().map(|s| format!("{} · {} → {} · {}", tr!(lang.get(), desk.nights, count = s.nights()), format_date(s.arrive_date().unwrap_or(today), lang.get()), s.depart_date().map(|d| format_date(d, lang.get())).unwrap_or_default(), money(s.total_minor())))}</p>
                 <p class="field-error" role="alert">{move || if touched.get() { planned().err().map(|e| stay_error_text(&e, lang.get())) } else { None }}</p>
                 <div class="form__actions">
                     <button class="button button--primary button--large" type="submit">{move || t(Msg::Reserve)}</button>
