@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, Automerge, ROOT};
 use autosurgeon::{Hydrate, Reconcile};
-use chrono::{DateTime, Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use sha2::{Digest, Sha256};
 
 use crate::money::{self, MoneyError};
@@ -358,22 +358,18 @@ pub fn gross(rate: &PayRate, regular_min: i64, overtime_min: i64) -> i64 {
     ((scaled + 3_000) / 6_000) as i64
 }
 
-/// The local date of an instant, for a tablet `offset_ms` ahead of UTC.
-fn local_date(at_ms: i64, offset_ms: i64) -> NaiveDate {
-    DateTime::from_timestamp_millis(at_ms + offset_ms).map(|t| t.date_naive()).unwrap_or_default()
-}
-
 /// The sheets of everyone with a pay rate, for the local dates `from..=to`.
 ///
 /// Punches are matched to people by PIN hash; fixes add or leave out punches. Shifts belong to
-/// the day they start. Overtime counts per ISO week, within the period.
+/// the day they start. Overtime counts per ISO week, within the period. `local` turns an instant
+/// into the business's wall-clock time (its offset may change within the period: summer time).
 pub fn sheets(
     rates: &[PayRate],
     punches: &[Punch],
     fixes: &[Fix],
     from: NaiveDate,
     to: NaiveDate,
-    offset_ms: i64,
+    local: impl Fn(i64) -> NaiveDateTime,
 ) -> Vec<Sheet> {
     let ignored: BTreeSet<&str> =
         fixes.iter().filter(|f| f.kind == FixKind::Ignore).map(|f| f.punch.as_str()).collect();
@@ -392,7 +388,7 @@ pub fn sheets(
                 FixKind::Ignore => {}
             }
         }
-        entries.retain(|(at, _, _)| (from..=to).contains(&local_date(*at, offset_ms)));
+        entries.retain(|(at, _, _)| (from..=to).contains(&local(*at).date()));
         entries.sort_by_key(|e| (e.0, e.1));
         let mut shifts = Vec::new();
         let mut problems = Vec::new();
@@ -422,7 +418,7 @@ pub fn sheets(
         let mut by_week: BTreeMap<(i32, u32), i64> = BTreeMap::new();
         for s in &shifts {
             if let Some(end) = s.end_ms {
-                let week = local_date(s.start_ms, offset_ms).iso_week();
+                let week = local(s.start_ms).date().iso_week();
                 *by_week.entry((week.year(), week.week())).or_default() += (end - s.start_ms).max(0) / 60_000;
             }
         }
@@ -566,8 +562,13 @@ pub fn period_rows(period: &Period, decimal_comma: bool, header: [&str; 5]) -> V
 mod tests {
     use super::*;
     use crate::schedule::Stamp;
+    use chrono::DateTime;
 
     const H: i64 = 3_600_000;
+
+    fn utc(ms: i64) -> NaiveDateTime {
+        DateTime::from_timestamp_millis(ms).unwrap().naive_utc()
+    }
     /// Monday 2026-11-23 00:00 UTC.
     const MON: i64 = 1_795_392_000_000;
 
@@ -591,8 +592,8 @@ mod tests {
 
     #[test]
     fn monday_is_where_the_tests_think_it_is() {
-        assert_eq!(local_date(MON, 0).weekday(), chrono::Weekday::Mon);
-        assert_eq!(local_date(MON, 0), week().0);
+        assert_eq!(utc(MON).weekday(), chrono::Weekday::Mon);
+        assert_eq!(utc(MON).date(), week().0);
     }
 
     #[test]
@@ -674,7 +675,7 @@ mod tests {
             ps.push(punch(&format!("o{d}"), "1111", PunchKind::Out, MON + d * 24 * H + 17 * H));
         }
         let (from, to) = week();
-        let s = &sheets(&[rate("ana", "1111")], &ps, &[], from, to, 0)[0];
+        let s = &sheets(&[rate("ana", "1111")], &ps, &[], from, to, utc)[0];
         assert!(s.problems.is_empty());
         assert_eq!((s.regular_min, s.overtime_min), (40 * 60, 5 * 60));
         // 40 × 12.00 + 5 × 18.00 = 570.00
@@ -704,7 +705,7 @@ mod tests {
             active: true,
         }];
         let stamp = Stamp { by: "Manager".into(), at_ms: 1 };
-        let s = sheets(&rates, &ps, &[], from, to, 0);
+        let s = sheets(&rates, &ps, &[], from, to, utc);
         assert_eq!(
             s[0].problems,
             vec![Problem::OpenPunch { at_ms: MON + 9 * H }, Problem::OutWithoutIn { at_ms: MON + 42 * H }]
@@ -727,7 +728,7 @@ mod tests {
             fix("f1", FixKind::AddOut, MON + 17 * H, "", "Forgot to punch out").unwrap(),
             fix("f2", FixKind::Ignore, 0, "oops", "Tapped twice").unwrap(),
         ];
-        let s = sheets(&rates, &ps, &fixes, from, to, 0);
+        let s = sheets(&rates, &ps, &fixes, from, to, utc);
         assert!(s[0].problems.is_empty());
         assert_eq!(s[0].shifts[0].fixed, vec!["Forgot to punch out".to_owned()]);
         assert_eq!(s[0].regular_min, 16 * 60);
@@ -746,8 +747,8 @@ mod tests {
         // 23:00 UTC Sunday is Monday 00:00 one hour east: inside the week there, outside here.
         let ps = vec![punch("i", "1111", PunchKind::In, MON - H)];
         let (from, to) = week();
-        assert!(sheets(&[rate("ana", "1111")], &ps, &[], from, to, 0)[0].shifts.is_empty());
-        let east = sheets(&[rate("ana", "1111")], &ps, &[], from, to, H);
+        assert!(sheets(&[rate("ana", "1111")], &ps, &[], from, to, utc)[0].shifts.is_empty());
+        let east = sheets(&[rate("ana", "1111")], &ps, &[], from, to, |ms| utc(ms + H));
         assert_eq!(on_the_clock(&east), vec!["ana".to_owned()]);
     }
 }

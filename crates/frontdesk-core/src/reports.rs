@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Timelike};
+use chrono::{NaiveDate, NaiveDateTime, Timelike};
 
 use crate::billing::{Invoice, Method, Payment};
 use crate::board::BoardEntry;
@@ -45,13 +45,14 @@ pub struct Report {
 }
 
 /// Builds the report over `days`; money over invoices dated in those days and payments made in
-/// `[from_ms, to_ms)`. `offset_ms` turns instants into the tablet's local hours.
+/// `[from_ms, to_ms)`. `local` turns an instant into the business's wall-clock time (its offset
+/// may change within the period: summer time).
 pub fn build(
     days: &[Day],
     invoices: &[Invoice],
     payments: &[Payment],
     (from_ms, to_ms): (i64, i64),
-    offset_ms: i64,
+    local: impl Fn(i64) -> NaiveDateTime,
     service_name: impl Fn(&str) -> Option<String>,
     labels: &Labels,
 ) -> Report {
@@ -61,9 +62,7 @@ pub fn build(
         r.visits_per_day.push((day.date, day.board.len() as u32));
         for e in &day.board {
             r.visits += 1;
-            if let Some(t) = DateTime::from_timestamp_millis(e.check_in.at_ms + offset_ms) {
-                r.visits_per_hour[t.hour() as usize] += 1;
-            }
+            r.visits_per_hour[local(e.check_in.at_ms).hour() as usize] += 1;
             match e.status {
                 VisitStatus::Called | VisitStatus::Done => waits.push(e.waited_ms),
                 VisitStatus::NoShow => r.no_shows += 1,
@@ -111,6 +110,11 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
+
+    fn utc(ms: i64) -> NaiveDateTime {
+        DateTime::from_timestamp_millis(ms).unwrap().naive_utc()
+    }
     use crate::billing::InvoiceLine;
     use crate::check_in::{CheckIn, VisitReason};
     use crate::ids::VisitId;
@@ -193,7 +197,7 @@ mod tests {
         ];
         let labels = Labels { products: "Products".into(), rooms: "Rooms".into(), other: "Other".into() };
         let r =
-            build(&days, &[invoice], &payments, (0, 100), 0, |s| (s == "s").then(|| "Check-up".to_owned()), &labels);
+            build(&days, &[invoice], &payments, (0, 100), utc, |s| (s == "s").then(|| "Check-up".to_owned()), &labels);
         assert_eq!(r.visits, 4);
         assert_eq!(r.visits_per_day, vec![(date, 4)]);
         assert_eq!((r.visits_per_hour[9], r.visits_per_hour[11], r.visits_per_hour[12]), (2, 1, 1));
@@ -208,7 +212,16 @@ mod tests {
         assert_eq!(r.revenue_by_method[&Method::Cash], 1000);
         assert_eq!(r.revenue_by_method[&Method::Transfer], 0);
         // An hour east, the 9 o'clock visits are at 10.
-        let east = build(&days, &[], &[], (0, 0), 3_600_000, |_| None, &labels);
+        let east = build(&days, &[], &[], (0, 0), |ms| utc(ms + 3_600_000), |_| None, &labels);
         assert_eq!(east.visits_per_hour[10], 2);
+        // The clocks go forward between the 9 o'clock visits and the later ones: each visit is
+        // counted at the hour the wall clock showed then, not at one offset for the whole period.
+        let switch = days[0].board.iter().map(|e| e.check_in.at_ms).max().unwrap();
+        let summer = |ms: i64| utc(if ms >= switch { ms + 3_600_000 } else { ms });
+        let r = build(&days, &[], &[], (0, 0), summer, |_| None, &labels);
+        assert_eq!(
+            (r.visits_per_hour[9], r.visits_per_hour[11], r.visits_per_hour[12], r.visits_per_hour[13]),
+            (2, 1, 0, 1)
+        );
     }
 }

@@ -66,10 +66,6 @@ pub fn publish_pins(device: DeviceRef) {
     });
 }
 
-fn offset_ms() -> i64 {
-    crate::clock::offset_ms(crate::device::now_ms())
-}
-
 fn clock(ms: i64) -> String {
     crate::clock::format(ms, "%H:%M")
 }
@@ -116,10 +112,11 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
     };
     let sheets = Memo::new(move |_| {
         let Some((f, t)) = period() else { return Vec::new() };
-        books.with(|b| payroll::sheets(&b.rates, &b.punches, &b.fixes, f, t, offset_ms()))
+        books.with(|b| payroll::sheets(&b.rates, &b.punches, &b.fixes, f, t, crate::clock::local))
     });
-    let today_sheets =
-        Memo::new(move |_| books.with(|b| payroll::sheets(&b.rates, &b.punches, &b.fixes, today, today, offset_ms())));
+    let today_sheets = Memo::new(move |_| {
+        books.with(|b| payroll::sheets(&b.rates, &b.punches, &b.fixes, today, today, crate::clock::local))
+    });
     let name_of = move |id: &str| site.with(|s| s.staff_member(id).map(|m| m.name.clone())).unwrap_or_default();
     let money = move |minor: i64| format_money(minor, &site.with(currency), lang.get());
     let fixing = RwSignal::new(None::<(String, Problem)>);

@@ -104,14 +104,13 @@ pub fn Reports(
         let s = site.get();
         let code = lang.get().code();
         let range = (start_of(dates[0]), start_of(today.succ_opt().unwrap_or(today)));
-        let offset = crate::clock::offset_ms(crate::device::now_ms());
         ledger.with(|l| {
             reports::build(
                 &days,
                 &l.invoices,
                 &l.payments,
                 range,
-                offset,
+                crate::clock::local,
                 |id| s.service(id).map(|x| x.name(code).to_owned()),
                 &labels,
             )
