@@ -54,6 +54,10 @@ fn load(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("clients save", scale), &doc, |b, doc| b.iter(|| doc.save().len()));
         // Load and read every record: what a tablet does to show the clients list.
         let bytes = &medical["clients"];
+        let everyone = clients::all(&Automerge::load(bytes).expect("loads"));
+        group.bench_with_input(BenchmarkId::new("clients list (by name)", scale), &everyone, |b, all| {
+            b.iter(|| clients::active(black_box(all)).len())
+        });
         group.bench_with_input(BenchmarkId::new("clients read", scale), bytes, |b, bytes| {
             b.iter(|| clients::all(&Automerge::load(black_box(bytes)).expect("loads")).len())
         });

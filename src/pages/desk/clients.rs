@@ -33,6 +33,9 @@ pub fn Clients(
         revision.track();
         device.with_value(|d| d.read_cached(clients::DOC, clients::all)).unwrap_or_default()
     });
+    // Everyone but merged duplicates, by name: once per change of the document, shared by the count,
+    // the list and the export.
+    let active = Memo::new(move |_| everyone.with(|a| clients::active(a)));
     let query = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<String>);
     let creating = RwSignal::new(false);
@@ -43,15 +46,16 @@ pub fn Clients(
             [SalesMsg::ClientCode, SalesMsg::Phone, SalesMsg::Email, SalesMsg::Notes].map(|m| m.text(l).to_owned());
         let mut rows =
             vec![std::iter::once(crate::i18n::Msg::FullName.text(l).to_owned()).chain(header).collect::<Vec<_>>()];
-        for c in everyone.with(|a| clients::active(a)) {
+        for c in active.get_untracked() {
             rows.push(vec![c.name, c.code, c.phone, c.email, c.notes]);
         }
         super::calendar::download_file("clients.csv", "text/csv;charset=utf-8", &frontdesk_core::export::csv(&rows));
     };
-    let shown = move || {
+    // What the list shows: once per change of the list or of the query.
+    let shown = Memo::new(move |_| {
         let q = query.get();
-        everyone.with(|all| if q.trim().chars().count() < 2 { clients::active(all) } else { clients::find(all, &q) })
-    };
+        if q.trim().chars().count() < 2 { active.get() } else { everyone.with(|all| clients::find(all, &q)) }
+    });
     view! {
         <div class="page clients">
             <div class="calls__grid">
@@ -59,7 +63,7 @@ pub fn Clients(
                     <div class="card__head">
                         <h2 id="clients-title" class="card__title">
                             {move || crate::i18n::sales::people_word(site.with(|s| s.profile.as_ref().map(|p| p.kind.person()).unwrap_or(frontdesk_core::site::PersonNoun::Client)), lang.get())}
-                            <span class="count">{move || everyone.with(|a| clients::active(a).len())}</span>
+                            <span class="count">{move || active.with(Vec::len)}</span>
                         </h2>
                         <div class="toolbar__group">
                             <button class="button button--ghost" on:click=move |_| importing.update(|v| *v = !*v)>{move || t(SalesMsg::ImportCsv)}</button>
@@ -75,11 +79,11 @@ pub fn Clients(
                     <Show when=move || everyone.with(Vec::is_empty)>
                         <p class="card__empty">{move || t(SalesMsg::NoClientsYet)}</p>
                     </Show>
-                    <Show when=move || everyone.with(|a| !a.is_empty()) && shown().is_empty()>
+                    <Show when=move || everyone.with(|a| !a.is_empty()) && shown.with(Vec::is_empty)>
                         <p class="card__empty">{move || t(SalesMsg::NoClientsFound)}</p>
                     </Show>
                     <ul class="rows client-list">
-                        {move || shown().into_iter().take(100).map(|c| {
+                        {move || shown.with(|s| s.iter().take(100).cloned().collect::<Vec<_>>()).into_iter().map(|c| {
                             let id = c.id.clone();
                             let id2 = c.id.clone();
                             view! {
