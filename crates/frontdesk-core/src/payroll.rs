@@ -371,6 +371,12 @@ pub fn sheets(
     to: NaiveDate,
     local: impl Fn(i64) -> NaiveDateTime,
 ) -> Vec<Sheet> {
+    const DAY_MS: i64 = 86_400_000;
+    let utc_start = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis());
+    let near = (
+        utc_start(from).map_or(i64::MIN, |ms| ms - DAY_MS),
+        to.succ_opt().and_then(utc_start).map_or(i64::MAX, |ms| ms + DAY_MS),
+    );
     let ignored: BTreeSet<&str> =
         fixes.iter().filter(|f| f.kind == FixKind::Ignore).map(|f| f.punch.as_str()).collect();
     let mut out = Vec::new();
@@ -388,7 +394,9 @@ pub fn sheets(
                 FixKind::Ignore => {}
             }
         }
-        entries.retain(|(at, _, _)| (from..=to).contains(&local(*at).date()));
+        // A day's wall clock is within a day of UTC's: only instants near the period need `local`
+        // (in the app it asks the browser's time-zone data, far dearer than this comparison).
+        entries.retain(|(at, _, _)| (near.0..near.1).contains(at) && (from..=to).contains(&local(*at).date()));
         entries.sort_by_key(|e| (e.0, e.1));
         let mut shifts = Vec::new();
         let mut problems = Vec::new();
@@ -750,5 +758,9 @@ mod tests {
         assert!(sheets(&[rate("ana", "1111")], &ps, &[], from, to, utc)[0].shifts.is_empty());
         let east = sheets(&[rate("ana", "1111")], &ps, &[], from, to, |ms| utc(ms + H));
         assert_eq!(on_the_clock(&east), vec!["ana".to_owned()]);
+        // Fourteen hours east (Kiritimati), 14:00 UTC on Sunday is already Monday there.
+        let ps = vec![punch("i", "1111", PunchKind::In, MON - 10 * H)];
+        let far_east = sheets(&[rate("ana", "1111")], &ps, &[], from, to, |ms| utc(ms + 14 * H));
+        assert_eq!(on_the_clock(&far_east), vec!["ana".to_owned()]);
     }
 }
