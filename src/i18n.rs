@@ -337,23 +337,9 @@ pub fn booking_state_msg(state: BookingState) -> Msg {
     }
 }
 
-/// Monday = 0; capitalised, for labels.
-pub fn weekday_name(day: usize, lang: Lang) -> &'static str {
+/// The day's name as it reads inside a date ("lunes", "Monday"); Monday = 0.
+fn day_word(day: usize, lang: Lang) -> &'static str {
     match day % 7 {
-        0 => tr!(lang, weekday.mon),
-        1 => tr!(lang, weekday.tue),
-        2 => tr!(lang, weekday.wed),
-        3 => tr!(lang, weekday.thu),
-        4 => tr!(lang, weekday.fri),
-        5 => tr!(lang, weekday.sat),
-        _ => tr!(lang, weekday.sun),
-    }
-}
-
-/// "Monday, March 3" / "lunes 3 de marzo": a day, as a heading says it.
-pub fn format_date(date: chrono::NaiveDate, lang: Lang) -> String {
-    use chrono::Datelike;
-    let weekday = match date.weekday().num_days_from_monday() {
         0 => tr!(lang, date.mon),
         1 => tr!(lang, date.tue),
         2 => tr!(lang, date.wed),
@@ -361,7 +347,19 @@ pub fn format_date(date: chrono::NaiveDate, lang: Lang) -> String {
         4 => tr!(lang, date.fri),
         5 => tr!(lang, date.sat),
         _ => tr!(lang, date.sun),
-    };
+    }
+}
+
+/// Monday = 0; capitalised, for labels ("Lunes", "Monday").
+pub fn weekday_name(day: usize, lang: Lang) -> String {
+    let mut chars = day_word(day, lang).chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// "Monday, March 3" / "lunes 3 de marzo": a day, as a heading says it.
+pub fn format_date(date: chrono::NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    let weekday = day_word(date.weekday().num_days_from_monday() as usize, lang);
     let month = match date.month() {
         1 => tr!(lang, date.jan),
         2 => tr!(lang, date.feb),
@@ -555,6 +553,8 @@ mod tests {
         let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         assert_eq!(format_date(date, Lang::En), "Monday, March 2");
         assert_eq!(format_date(date, Lang::Es), "lunes 2 de marzo");
+        assert_eq!((weekday_name(0, Lang::Es), weekday_name(2, Lang::Es)), ("Lunes".into(), "Miércoles".into()));
+        assert_eq!(weekday_name(6, Lang::En), "Sunday");
         let e = frontdesk_core::orders::OrderError::NotEnough { name: "Tea".into(), left: 3 };
         assert_eq!(sales::order_error_text(&e, Lang::En), "Only 3 of Tea left.");
         assert_eq!(sales::order_error_text(&e, Lang::Es), "Solo quedan 3 de Tea.");

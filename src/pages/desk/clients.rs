@@ -51,10 +51,15 @@ pub fn Clients(
         }
         super::calendar::download_file("clients.csv", "text/csv;charset=utf-8", &frontdesk_core::export::csv(&rows));
     };
-    // What the list shows: once per change of the list or of the query.
+    // What the list shows, at most its first rows: once per change of the list or of the query.
+    const ROWS: usize = 100;
     let shown = Memo::new(move |_| {
         let q = query.get();
-        if q.trim().chars().count() < 2 { active.get() } else { everyone.with(|all| clients::find(all, &q)) }
+        if q.trim().chars().count() < 2 {
+            active.with(|a| a.iter().take(ROWS).cloned().collect::<Vec<_>>())
+        } else {
+            everyone.with(|all| clients::find(all, &q).into_iter().take(ROWS).collect())
+        }
     });
     view! {
         <div class="page clients">
@@ -83,7 +88,7 @@ pub fn Clients(
                         <p class="card__empty">{move || t(SalesMsg::NoClientsFound)}</p>
                     </Show>
                     <ul class="rows client-list">
-                        {move || shown.with(|s| s.iter().take(100).cloned().collect::<Vec<_>>()).into_iter().map(|c| {
+                        {move || shown.get().into_iter().map(|c| {
                             let id = c.id.clone();
                             let id2 = c.id.clone();
                             view! {

@@ -187,7 +187,7 @@ pub fn Reports(
                     {move || {
                         let long = days_back.get() > 7;
                         let bars = report.with(|r| r.visits_per_day.iter().map(|(d, n)| {
-                            let name = if long { d.format("%d").to_string() } else { weekday_name(d.weekday().num_days_from_monday() as usize, lang.get()).to_owned() };
+                            let name = if long { d.format("%d").to_string() } else { weekday_name(d.weekday().num_days_from_monday() as usize, lang.get()) };
                             (name, *n as i64)
                         }).collect::<Vec<_>>());
                         view! { <Columns bars label=t(PeopleMsg::VisitsPerDay).to_owned()/> }
