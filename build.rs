@@ -1,4 +1,5 @@
-//! Generates the app's `i18n` module from `locales/<lang>.json` (see src/i18n.rs).
+//! Generates the app's `i18n` module from `locales/<lang>.json` (see src/i18n.rs), and links the
+//! desk's wasm with its relocations kept (for `cargo xtask split-wasm`).
 //!
 //! This is what `leptos_i18n_build` does, minus the ICU data export that crate always builds
 //! (CLDR downloads and a wasm runtime, for plural and date formatting we do not use). It also
@@ -14,6 +15,12 @@ use leptos_i18n_parser::parse_locales::parse_locales;
 fn main() {
     let mut dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     println!("cargo::rerun-if-changed=Cargo.toml");
+    // The desk's wasm keeps the linker's relocations: `cargo xtask split-wasm` (Trunk's post-build
+    // hook) needs them to split it at its `#[lazy]` sections. Only the desk: the kiosk has none,
+    // and wasm-opt cannot handle a module that still carries them.
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
+        println!("cargo::rustc-link-arg-bin=frontdesk=--emit-relocs");
+    }
     println!("cargo::rerun-if-changed=locales");
     let mut config: Config = ConfigFile::new(&mut dir).unwrap_or_else(|e| panic!("leptos-i18n settings: {e}")).into();
     // Texts with `{{ values }}` can be asked for as strings (`td_string!`), not only as views.

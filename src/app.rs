@@ -1,23 +1,35 @@
-//! The desk's app shell: routes, and the service worker that lets it start offline. The kiosk
-//! is an app of its own (`src/bin/kiosk.rs`, served at `/kiosk/`), so the desk's download does
-//! not carry it and the kiosk's does not carry the desk.
+//! The desk's app shell: which page the address names, and the service worker that lets it start
+//! offline. The kiosk is an app of its own (`src/bin/kiosk.rs`, served at `/kiosk/`), so the
+//! desk's download does not carry it and the kiosk's does not carry the desk.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::pages::{desk::DeskPage, home::HomePage};
+
+/// The page for an address: `/desk` is the staff desk, anything else the start page. Two pages
+/// and no navigation between them inside the app (the start page links to the desk), so no router.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Desk,
+}
+
+impl Page {
+    pub fn at(path: &str) -> Page {
+        match path.trim_end_matches('/') {
+            "/desk" => Page::Desk,
+            _ => Page::Home,
+        }
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
     register_service_worker();
-    view! {
-        <Router>
-            <Routes fallback=|| view! { <HomePage/> }>
-                <Route path=path!("/") view=HomePage/>
-                <Route path=path!("/desk") view=DeskPage/>
-            </Routes>
-        </Router>
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    match Page::at(&path) {
+        Page::Desk => view! { <DeskPage/> }.into_any(),
+        Page::Home => view! { <HomePage/> }.into_any(),
     }
 }
 
@@ -27,4 +39,18 @@ pub fn register_service_worker() {
     let container = window.navigator().service_worker();
     // Registration fails on insecure origins other than localhost; the app works without it.
     let _ = container.register("/sw.js");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn the_address_names_the_page() {
+        assert_eq!(Page::at("/desk"), Page::Desk);
+        assert_eq!(Page::at("/desk/"), Page::Desk);
+        assert_eq!(Page::at("/"), Page::Home);
+        assert_eq!(Page::at("/desks"), Page::Home);
+        assert_eq!(Page::at(""), Page::Home);
+    }
 }

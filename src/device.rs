@@ -4,6 +4,7 @@
 //! durable transaction), shown, and only then sent. Remote chunks are applied, shown, and saved
 //! in batches together with the cursor they bring the document to.
 
+use frontdesk_core::sorting::SortDyn;
 use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
@@ -109,7 +110,7 @@ impl Device {
                 outbox.push(chunk);
             }
         }
-        outbox.sort_by(|a, b| a.order.total_cmp(&b.order));
+        outbox.sort_dyn_by(|a, b| a.order.total_cmp(&b.order));
         let mut replica = Replica::new(random_bytes());
         let mut cursors = Vec::new();
         for doc in stored {

@@ -3,6 +3,7 @@
 //! Every write is one transaction with `durability: "strict"`, awaited until it completes, so a
 //! change shown as saved is on disk even if the tab crashes right after.
 
+use frontdesk_core::sorting::SortDyn;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -252,7 +253,7 @@ impl Store {
                 })
             })
             .collect();
-        chunks.sort_by(|a, b| a.order.total_cmp(&b.order));
+        chunks.sort_dyn_by(|a, b| a.order.total_cmp(&b.order));
         Ok(chunks)
     }
 

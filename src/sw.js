@@ -1,13 +1,46 @@
 // Frontdesk service worker: keeps the app shells so a kiosk or tablet that reloads offline starts.
 // The desk's shell is /index.html; the kiosk, an app of its own, has /kiosk/index.html.
 // Navigations go to the network first and fall back to their cached shell; the hashed assets
-// are cached on install (read from each shell) and served from the cache first.
-const CACHE = "frontdesk-shell-v2";
+// (the desk's wasm parts among them) are cached on install and whenever a new shell arrives,
+// read from each shell, and served from the cache first.
+const CACHE = "frontdesk-shell-v3";
 const SHELLS = ["/index.html", "/kiosk/index.html"];
 
 /// The shell a page of the app starts from.
 function shellFor(pathname) {
   return pathname === "/kiosk" || pathname.startsWith("/kiosk/") ? "/kiosk/index.html" : "/index.html";
+}
+
+/// Every asset a shell names (`href`/`src` starting with `/`): scripts, styles, the wasm and,
+/// for the desk, the parts of its wasm that load when a section first opens
+/// (`<link rel="frontdesk-part">`), so every section opens offline.
+function assetsOf(html) {
+  const assets = new Set();
+  for (const match of html.matchAll(/(?:href|src)="(\/[^"]+)"/g)) assets.add(match[1]);
+  return assets;
+}
+
+/// Caches what a shell names and the cache does not hold yet.
+async function cacheAssets(cache, html) {
+  await Promise.all([...assetsOf(html)].map(async (url) => {
+    if (await cache.match(url)) return;
+    try {
+      const asset = await fetch(url, { cache: "no-store" });
+      if (asset.ok) await cache.put(url, asset);
+    } catch (_) { /* cached on first use instead */ }
+  }));
+}
+
+/// Drops what no cached shell names any more (an older version's assets).
+async function prune(cache) {
+  const keep = new Set(SHELLS);
+  for (const shell of SHELLS) {
+    const cached = await cache.match(shell);
+    if (cached) for (const url of assetsOf(await cached.text())) keep.add(url);
+  }
+  for (const request of await cache.keys()) {
+    if (!keep.has(new URL(request.url).pathname)) await cache.delete(request);
+  }
 }
 
 async function cacheShell() {
@@ -17,14 +50,7 @@ async function cacheShell() {
     if (!response.ok) continue;
     const html = await response.clone().text();
     await cache.put(shell, response);
-    const assets = new Set();
-    for (const match of html.matchAll(/(?:href|src)="(\/[^"]+)"/g)) assets.add(match[1]);
-    await Promise.all([...assets].map(async (url) => {
-      try {
-        const asset = await fetch(url, { cache: "no-store" });
-        if (asset.ok) await cache.put(url, asset);
-      } catch (_) { /* cached on first use instead */ }
-    }));
+    await cacheAssets(cache, html);
   }
 }
 
@@ -53,6 +79,9 @@ self.addEventListener("fetch", (event) => {
         if (response.ok) {
           const cache = await caches.open(CACHE);
           await cache.put(shell, response.clone());
+          // A new version's shell: fetch its assets now, while online, and forget the old ones.
+          const html = await response.clone().text();
+          event.waitUntil(cacheAssets(cache, html).then(() => prune(cache)));
         }
         return response;
       } catch (_) {

@@ -109,13 +109,7 @@ fn publish_kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, bo
         busy.set_value(true);
         let dev = device.get_value();
         leptos::task::spawn_local(async move {
-            let result = dev
-                .change(doc_name::KIOSK, move |k| {
-                    let salt = kiosk_doc::ensure_salt(k, today, random_bytes())?;
-                    let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
-                    kiosk_doc::publish(k, today, &want)
-                })
-                .await;
+            let result = parts::publish_kiosk_index(dev, site, bookings, today, wait).await;
             if let Err(err) = result {
                 leptos::logging::warn!("could not update the kiosk's index: {err}");
             }
@@ -278,6 +272,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let tab_button = move |which: Tab, label: Msg| {
         view! { <TabButton tab which label=Signal::derive(move || t(label))/> }
     };
+    let shared = Shared { device, today, lang, now, site, focus, log, owner, team, ledger, draft, board, tab };
     let has = move |module: frontdesk_core::site::Module| {
         site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(module)))
     };
@@ -335,7 +330,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                         <h2 id="clock-title">{move || crate::i18n::KioskMsg::TimeClock.text(lang.get())}</h2>
                         <button class="button button--ghost button--icon" aria-label=move || Msg::Close.text(lang.get()) on:click=move |_| clocking.set(false)>"×"</button>
                     </div>
-                    <crate::components::time_clock::TimeClock device lang on_done=move |()| clocking.set(false)/>
+                    {load(Box::pin(parts::time_clock(device, lang, Callback::new(move |()| clocking.set(false)))))}
                 </aside>
             </Show>
             <Show when=move || my_visitors.with(|v| !v.is_empty())>
@@ -343,20 +338,164 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                     {move || tr!(lang.get(), desk.is_here_to_see_you, names = my_visitors.get().join(", "))}
                 </div>
             </Show>
-            {move || match tab.get() {
-                Tab::Arrivals => view! { <arrivals::Arrivals device today lang now board/> }.into_any(),
-                Tab::Calendar => view! { <calendar::Calendar device today lang now site focus/> }.into_any(),
-                Tab::Calls => view! { <calls::Calls device today lang site log owner/> }.into_any(),
-                Tab::Rooms => view! { <rooms::Rooms device today lang site/> }.into_any(),
-                Tab::Team => view! { <team::Team device today lang site team owner/> }.into_any(),
-                Tab::Insurance => view! { <insurance::Insurance device lang site tab draft board/> }.into_any(),
-                Tab::Clients => view! { <clients::Clients device today lang site ledger/> }.into_any(),
-                Tab::Orders => view! { <orders::Orders device today lang site ledger tab draft/> }.into_any(),
-                Tab::Billing => view! { <billing::Billing device today lang site ledger draft/> }.into_any(),
-                Tab::Reports => view! { <reports::Reports device today lang site ledger/> }.into_any(),
-                Tab::Payroll => view! { <payroll::Payroll device today lang site/> }.into_any(),
-                Tab::Business => view! { <business::Business device lang site/> }.into_any(),
-            }}
+            {move || section(tab.get(), shared)}
         </div>
+    }
+}
+
+/// What the desk's sections are given: handles to the shared state, all `Copy`.
+#[derive(Clone, Copy)]
+struct Shared {
+    device: DeviceRef,
+    today: NaiveDate,
+    lang: RwSignal<Lang>,
+    now: RwSignal<i64>,
+    site: Memo<Site>,
+    focus: RwSignal<Option<(NaiveDate, String)>>,
+    log: Memo<Vec<frontdesk_core::calls::Call>>,
+    owner: RwSignal<String>,
+    team: Memo<team::Staffing>,
+    ledger: Memo<sales::Ledger>,
+    draft: RwSignal<Option<sales::Draft>>,
+    board: Memo<Vec<BoardEntry>>,
+    tab: RwSignal<Tab>,
+}
+
+/// One section of the desk. Today's arrivals are part of the app's first download; every other
+/// section is its own part of the release build (`#[lazy]`: `cargo xtask dist` splits the wasm at
+/// these functions), fetched the first time it opens — the service worker keeps every part, so
+/// they open offline too.
+fn section(which: Tab, s: Shared) -> AnyView {
+    let Shared { device, today, lang, now, board, .. } = s;
+    let part: Part = match which {
+        Tab::Arrivals => return view! { <arrivals::Arrivals device today lang now board/> }.into_any(),
+        Tab::Calendar => Box::pin(parts::calendar(s)),
+        Tab::Calls => Box::pin(parts::calls(s)),
+        Tab::Rooms => Box::pin(parts::rooms(s)),
+        Tab::Team => Box::pin(parts::team(s)),
+        Tab::Insurance => Box::pin(parts::insurance(s)),
+        Tab::Clients => Box::pin(parts::clients(s)),
+        Tab::Orders => Box::pin(parts::orders(s)),
+        Tab::Billing => Box::pin(parts::billing(s)),
+        Tab::Reports => Box::pin(parts::reports(s)),
+        Tab::Payroll => Box::pin(parts::payroll(s)),
+        Tab::Business => Box::pin(parts::business(s)),
+    };
+    load(part)
+}
+
+/// A part of the desk's wasm being loaded, and the view it makes.
+type Part = std::pin::Pin<Box<dyn std::future::Future<Output = AnyView>>>;
+
+/// Shows a part's view once its code has loaded: at once when it had (the load is remembered),
+/// else after the fetch, with an empty page (marked busy) meanwhile.
+fn load(part: Part) -> AnyView {
+    let part = StoredValue::new_local(Some(part));
+    view! {
+        <Suspense fallback=move || view! { <div class="page page--loading" aria-busy="true"></div> }>
+            {move || Suspend::new(send_wrapper::SendWrapper::new(async move {
+                match part.try_update_value(Option::take).flatten() {
+                    Some(part) => part.await,
+                    None => ().into_any(),
+                }
+            }))}
+        </Suspense>
+    }
+    .into_any()
+}
+
+/// The desk's sections other than today's arrivals, each a split point of the release build
+/// (`#[lazy]`: the function and what only it uses go to a part of their own).
+mod parts {
+    use super::*;
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn calendar(s: Shared) -> AnyView {
+        let Shared { device, today, lang, now, site, focus, .. } = s;
+        view! { <calendar::Calendar device today lang now site focus/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn calls(s: Shared) -> AnyView {
+        let Shared { device, today, lang, site, log, owner, .. } = s;
+        view! { <calls::Calls device today lang site log owner/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn rooms(s: Shared) -> AnyView {
+        let Shared { device, today, lang, site, .. } = s;
+        view! { <rooms::Rooms device today lang site/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn team(s: Shared) -> AnyView {
+        let Shared { device, today, lang, site, team, owner, .. } = s;
+        view! { <team::Team device today lang site team owner/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn insurance(s: Shared) -> AnyView {
+        let Shared { device, lang, site, tab, draft, board, .. } = s;
+        view! { <insurance::Insurance device lang site tab draft board/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn clients(s: Shared) -> AnyView {
+        let Shared { device, today, lang, site, ledger, .. } = s;
+        view! { <clients::Clients device today lang site ledger/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn orders(s: Shared) -> AnyView {
+        let Shared { device, today, lang, site, ledger, tab, draft, .. } = s;
+        view! { <orders::Orders device today lang site ledger tab draft/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn billing(s: Shared) -> AnyView {
+        let Shared { device, today, lang, site, ledger, draft, .. } = s;
+        view! { <billing::Billing device today lang site ledger draft/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn reports(s: Shared) -> AnyView {
+        let Shared { device, today, lang, site, ledger, .. } = s;
+        view! { <reports::Reports device today lang site ledger/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn payroll(s: Shared) -> AnyView {
+        let Shared { device, today, lang, site, .. } = s;
+        view! { <payroll::Payroll device today lang site/> }.into_any()
+    }
+
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn business(s: Shared) -> AnyView {
+        let Shared { device, lang, site, .. } = s;
+        view! { <business::Business device lang site/> }.into_any()
+    }
+
+    /// The PIN time clock, opened from the top bar.
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn time_clock(device: DeviceRef, lang: RwSignal<Lang>, done: Callback<()>) -> AnyView {
+        view! { <crate::components::time_clock::TimeClock device lang on_done=done/> }.into_any()
+    }
+
+    /// Writes today's kiosk index (`publish_kiosk_index` decides when).
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn publish_kiosk_index(
+        device: std::rc::Rc<crate::device::Device>,
+        site: Site,
+        bookings: Vec<schedule::Booking>,
+        today: NaiveDate,
+        wait: Option<(usize, u32)>,
+    ) -> Result<(), String> {
+        device
+            .change(doc_name::KIOSK, move |k| {
+                let salt = kiosk_doc::ensure_salt(k, today, random_bytes())?;
+                let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
+                kiosk_doc::publish(k, today, &want)
+            })
+            .await
     }
 }

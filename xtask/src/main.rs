@@ -15,6 +15,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod split;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
@@ -31,6 +32,7 @@ fn main() -> std::process::ExitCode {
         Some("soak") => soak(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
         Some("dist") => setup_app_tools().and_then(|()| build_app()),
+        Some("split-wasm") => split::split_wasm(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\

@@ -15,6 +15,7 @@
 //! money for the same invoice offline both keep their record; if together they took more than was
 //! due, [`overpaid`] says so and the desk refunds the difference.
 
+use crate::sorting::SortDyn;
 use std::collections::{BTreeMap, HashSet};
 
 use automerge::{AutoCommit, Automerge};
@@ -300,7 +301,7 @@ impl InvoiceForm {
             currency: currency.to_owned(),
             issued_by: stamp.by.clone(),
             issued_ms: stamp.at_ms,
-            date: date.format("%Y-%m-%d").to_string(),
+            date: date.to_string(),
             void: false,
         })
     }
@@ -320,13 +321,13 @@ pub fn put_payment(doc: &mut AutoCommit, payment: &Payment) -> Result<(), String
 /// The month's invoices, newest number first.
 pub fn invoices(doc: &Automerge) -> Vec<Invoice> {
     let mut all: Vec<Invoice> = records::all(doc, INVOICE);
-    all.sort_by(|a, b| b.issued_ms.cmp(&a.issued_ms).then(b.number.cmp(&a.number)));
+    all.sort_dyn_by(|a, b| b.issued_ms.cmp(&a.issued_ms).then(b.number.cmp(&a.number)));
     all
 }
 
 pub fn payments(doc: &Automerge) -> Vec<Payment> {
     let mut all: Vec<Payment> = records::all(doc, PAYMENT);
-    all.sort_by(|a, b| a.at_ms.cmp(&b.at_ms).then(a.id.cmp(&b.id)));
+    all.sort_dyn_by(|a, b| a.at_ms.cmp(&b.at_ms).then(a.id.cmp(&b.id)));
     all
 }
 
@@ -424,7 +425,7 @@ pub fn number_clashes(invoices: &[Invoice]) -> Vec<(Invoice, Invoice)> {
     let mut out = Vec::new();
     for same in by_number.values().filter(|v| v.len() > 1) {
         let mut same = same.clone();
-        same.sort_by(|a, b| a.id.cmp(&b.id));
+        same.sort_dyn_by(|a, b| a.id.cmp(&b.id));
         for pair in same.windows(2) {
             out.push((pair[0].clone(), pair[1].clone()));
         }
@@ -480,7 +481,7 @@ pub fn day_close(invoices: &[Invoice], payments: &[Payment], date: NaiveDate, fr
         close.payments += 1;
     }
     close.net = close.taken - close.refunded;
-    let day = date.format("%Y-%m-%d").to_string();
+    let day = date.to_string();
     for i in invoices.iter().filter(|i| i.date == day && !i.void) {
         close.invoices += 1;
         close.invoiced += i.totals().total;

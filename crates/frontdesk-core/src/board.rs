@@ -1,5 +1,6 @@
 //! The arrivals board: today's check-ins in order, each with its current status and wait.
 
+use crate::sorting::SortDyn;
 use std::collections::{HashMap, HashSet};
 
 use crate::check_in::CheckIn;
@@ -37,7 +38,7 @@ pub fn arrivals_board(
         .filter(|c| seen.insert(c.id.clone()))
         .map(|check_in| {
             let mut history = by_visit.remove(check_in.id.as_str()).unwrap_or_default();
-            history.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
+            history.sort_dyn_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
             let last = history.last().copied();
             let status = last.and_then(|e| e.status).unwrap_or(VisitStatus::Waiting);
             // The wait ends when they are first called (or otherwise leave the queue).
@@ -46,7 +47,7 @@ pub fn arrivals_board(
             BoardEntry { waited_ms: (until - check_in.at_ms).max(0), status, last_event: last.cloned(), check_in }
         })
         .collect();
-    board.sort_by(|a, b| {
+    board.sort_dyn_by(|a, b| {
         (a.check_in.at_ms, &a.check_in.ticket, &a.check_in.id).cmp(&(
             b.check_in.at_ms,
             &b.check_in.ticket,
@@ -62,7 +63,7 @@ pub fn arrivals_board(
 pub fn expected_wait(board: &[BoardEntry]) -> Option<(usize, u32)> {
     let waiting = board.iter().filter(|e| e.status == VisitStatus::Waiting).count();
     let mut seen: Vec<&BoardEntry> = board.iter().filter(|e| e.status != VisitStatus::Waiting).collect();
-    seen.sort_by_key(|e| std::cmp::Reverse(e.check_in.at_ms));
+    seen.sort_dyn_by_key(|e| std::cmp::Reverse(e.check_in.at_ms));
     let mut waits: Vec<i64> = seen.iter().take(5).map(|e| e.waited_ms).collect();
     if waits.is_empty() {
         return None;

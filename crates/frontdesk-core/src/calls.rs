@@ -5,6 +5,7 @@
 //! mark it handled. A month per document keeps each small while an unhandled message from
 //! yesterday still shows today.
 
+use crate::sorting::SortDyn;
 use automerge::{AutoCommit, Automerge};
 use autosurgeon::{Hydrate, Reconcile};
 use chrono::{Datelike, NaiveDate};
@@ -132,7 +133,7 @@ pub fn set_handled(doc: &mut AutoCommit, call: &Call, stamp: Option<&Stamp>) -> 
 /// The calls in a messages document, newest first.
 pub fn calls(doc: &Automerge) -> Vec<Call> {
     let mut all: Vec<Call> = records::all(doc, CALL);
-    all.sort_by(|a, b| (b.at_ms, &b.id).cmp(&(a.at_ms, &a.id)));
+    all.sort_dyn_by(|a, b| (b.at_ms, &b.id).cmp(&(a.at_ms, &a.id)));
     all
 }
 
@@ -140,7 +141,7 @@ pub fn calls(doc: &Automerge) -> Vec<Call> {
 pub fn open_messages_for<'a>(calls: impl IntoIterator<Item = &'a Call>, staff: &str) -> Vec<Call> {
     let mut open: Vec<Call> =
         calls.into_iter().filter(|c| c.is_open_message() && c.for_staff == staff).cloned().collect();
-    open.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
+    open.sort_dyn_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
     open
 }
 

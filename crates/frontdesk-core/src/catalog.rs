@@ -7,6 +7,7 @@
 //! instead of a number nobody notices. The counter is created with the product, in the same
 //! change, so no tablet ever sees a product without it.
 
+use crate::sorting::SortDyn;
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, Automerge, ROOT, ReadDoc, ScalarValue, Value};
 use autosurgeon::{Hydrate, Reconcile};
@@ -135,7 +136,7 @@ pub fn put_product(doc: &mut AutoCommit, product: &Product, stock: i64) -> Resul
 /// Every product, by name (retired ones included: orders and invoices may name them).
 pub fn products(doc: &Automerge) -> Vec<Product> {
     let mut all: Vec<Product> = records::all(doc, PRODUCT);
-    all.sort_by(|a, b| crate::search::fold(&a.name).cmp(&crate::search::fold(&b.name)).then(a.id.cmp(&b.id)));
+    all.sort_dyn_by(|a, b| crate::search::fold(&a.name).cmp(&crate::search::fold(&b.name)).then(a.id.cmp(&b.id)));
     all
 }
 

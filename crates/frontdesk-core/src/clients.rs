@@ -7,6 +7,7 @@
 //! the pair in opposite directions offline, the records point at each other: [`resolve`] breaks
 //! such a cycle the same way on every device (the smallest id stays).
 
+use crate::sorting::SortDyn;
 use std::collections::{BTreeMap, HashSet};
 
 use automerge::{AutoCommit, Automerge};
@@ -164,7 +165,7 @@ pub fn active(all: &[Client]) -> Vec<Client> {
     // Each name folded once, not at every comparison (n log n folds took most of the list's time).
     let mut out: Vec<(String, &Client)> =
         all.iter().filter(|c| resolve(&by_id, &c.id) == c.id).map(|c| (fold(&c.name), c)).collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+    out.sort_dyn_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
     out.into_iter().map(|(_, c)| c.clone()).collect()
 }
 
@@ -197,7 +198,7 @@ pub fn identities(all: &[Client], id: &str) -> Vec<Client> {
     let by_id = index(all);
     let root = resolve(&by_id, id);
     let mut out: Vec<Client> = all.iter().filter(|c| resolve(&by_id, &c.id) == root).cloned().collect();
-    out.sort_by_key(|c| (c.id != root, c.made_ms));
+    out.sort_dyn_by_key(|c| (c.id != root, c.made_ms));
     out
 }
 

@@ -6,6 +6,7 @@
 //! record, and the status is the latest event (by time, then id) — so two moves made apart both
 //! stay in the history, and every device agrees on where the claim stands.
 
+use crate::sorting::SortDyn;
 use automerge::{AutoCommit, Automerge};
 use autosurgeon::{Hydrate, Reconcile};
 
@@ -226,7 +227,7 @@ pub struct ClaimView {
 /// Every claim in the document, newest first, with its status from its events.
 pub fn claims(doc: &Automerge) -> Vec<ClaimView> {
     let mut events: Vec<ClaimEvent> = records::all(doc, EVENT);
-    events.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
+    events.sort_dyn_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
     let mut out: Vec<ClaimView> = records::all::<Claim>(doc, CLAIM)
         .into_iter()
         .map(|claim| {
@@ -235,7 +236,7 @@ pub fn claims(doc: &Automerge) -> Vec<ClaimView> {
             ClaimView { claim, status, history }
         })
         .collect();
-    out.sort_by(|a, b| (b.claim.made_ms, &b.claim.id).cmp(&(a.claim.made_ms, &a.claim.id)));
+    out.sort_dyn_by(|a, b| (b.claim.made_ms, &b.claim.id).cmp(&(a.claim.made_ms, &a.claim.id)));
     out
 }
 
@@ -269,7 +270,7 @@ pub fn move_claim(
 /// Claims the desk must act on (drafts, and those the insurer sent back), oldest first.
 pub fn waiting_for_action(all: &[ClaimView]) -> Vec<&ClaimView> {
     let mut out: Vec<&ClaimView> = all.iter().filter(|c| c.status.needs_action()).collect();
-    out.sort_by_key(|c| c.claim.made_ms);
+    out.sort_dyn_by_key(|c| c.claim.made_ms);
     out
 }
 

@@ -6,6 +6,7 @@
 //! A kiosk matches what a visitor types against it with no network. Staff tablets keep it up to
 //! date from the day's bookings (every tablet computes the same entries, so they agree).
 
+use crate::sorting::SortDyn;
 use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, Automerge, ROOT, ReadDoc, transaction::Transactable};
@@ -199,15 +200,15 @@ pub fn is_current(kiosk: &Automerge, want: &Desired) -> bool {
         }
     }
     let want_lookups: Vec<(String, Lookup)> = want.lookups.clone().into_iter().collect();
-    lookups.sort_by(|a, b| a.0.cmp(&b.0));
+    lookups.sort_dyn_by(|a, b| a.0.cmp(&b.0));
     let mut services: Vec<PublicService> = records::all(kiosk, SERVICE);
-    services.sort_by(|a, b| a.id.cmp(&b.id));
+    services.sort_dyn_by(|a, b| a.id.cmp(&b.id));
     let mut want_services = want.services.clone();
-    want_services.sort_by(|a, b| a.id.cmp(&b.id));
+    want_services.sort_dyn_by(|a, b| a.id.cmp(&b.id));
     let mut hosts: Vec<Host> = records::all(kiosk, HOST);
-    hosts.sort_by(|a, b| a.id.cmp(&b.id));
+    hosts.sort_dyn_by(|a, b| a.id.cmp(&b.id));
     let mut want_hosts = want.hosts.clone();
-    want_hosts.sort_by(|a, b| a.id.cmp(&b.id));
+    want_hosts.sort_dyn_by(|a, b| a.id.cmp(&b.id));
     lookups == want_lookups
         && services == want_services
         && hosts == want_hosts
@@ -286,13 +287,13 @@ pub fn find(kiosk: &Automerge, date: NaiveDate, query: Query<'_>) -> Option<Look
 /// The public services, hosts and business details a kiosk shows.
 pub fn services(kiosk: &Automerge) -> Vec<PublicService> {
     let mut all: Vec<PublicService> = records::all(kiosk, SERVICE);
-    all.sort_by(|a, b| a.name_en.cmp(&b.name_en));
+    all.sort_dyn_by(|a, b| a.name_en.cmp(&b.name_en));
     all
 }
 
 pub fn hosts(kiosk: &Automerge) -> Vec<Host> {
     let mut all: Vec<Host> = records::all(kiosk, HOST);
-    all.sort_by(|a, b| a.name.cmp(&b.name));
+    all.sort_dyn_by(|a, b| a.name.cmp(&b.name));
     all
 }
 

@@ -5,6 +5,7 @@
 //! stock change in one local transaction. Lines keep the name, price and tax of the product at
 //! the time, so a later price change never rewrites an order.
 
+use crate::sorting::SortDyn;
 use automerge::{AutoCommit, Automerge};
 use autosurgeon::{Hydrate, Reconcile};
 use chrono::{Datelike, NaiveDate};
@@ -190,7 +191,7 @@ impl OrderForm {
             lines,
             notes,
             state: OrderState::Taken,
-            date: date.format("%Y-%m-%d").to_string(),
+            date: date.to_string(),
             made_by: stamp.by.clone(),
             made_ms: stamp.at_ms,
             changed_by: stamp.by.clone(),
@@ -234,7 +235,7 @@ pub fn put_order(doc: &mut AutoCommit, order: &Order) -> Result<(), String> {
 /// The month's orders, newest first.
 pub fn orders(doc: &Automerge) -> Vec<Order> {
     let mut all: Vec<Order> = records::all(doc, ORDER);
-    all.sort_by(|a, b| b.made_ms.cmp(&a.made_ms).then(a.id.cmp(&b.id)));
+    all.sort_dyn_by(|a, b| b.made_ms.cmp(&a.made_ms).then(a.id.cmp(&b.id)));
     all
 }
 

@@ -13,6 +13,7 @@
 //! guessed by anyone holding the salt, which every staff tablet does: a guess reveals a PIN that
 //! exists, never whose it is.
 
+use crate::sorting::SortDyn;
 use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::transaction::Transactable;
@@ -397,7 +398,7 @@ pub fn sheets(
         // A day's wall clock is within a day of UTC's: only instants near the period need `local`
         // (in the app it asks the browser's time-zone data, far dearer than this comparison).
         entries.retain(|(at, _, _)| (near.0..near.1).contains(at) && (from..=to).contains(&local(*at).date()));
-        entries.sort_by_key(|e| (e.0, e.1));
+        entries.sort_dyn_by_key(|e| (e.0, e.1));
         let mut shifts = Vec::new();
         let mut problems = Vec::new();
         let mut open: Option<(i64, Vec<String>)> = None;
@@ -497,7 +498,7 @@ pub fn put_period(doc: &mut AutoCommit, period: &Period) -> Result<(), String> {
 
 pub fn periods(doc: &Automerge) -> Vec<Period> {
     let mut all: Vec<Period> = records::all(doc, PERIOD);
-    all.sort_by(|a, b| b.from.cmp(&a.from));
+    all.sort_dyn_by(|a, b| b.from.cmp(&a.from));
     all
 }
 

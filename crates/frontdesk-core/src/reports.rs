@@ -1,6 +1,7 @@
 //! Reports for the manager: visits per day and per hour, waits, no-shows, revenue by service
 //! and by payment method — computed from the documents a tablet holds, nothing stored.
 
+use crate::sorting::SortDyn;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
@@ -97,7 +98,7 @@ pub fn build(
         }
     }
     r.revenue_by_service = by_service.into_iter().collect();
-    r.revenue_by_service.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    r.revenue_by_service.sort_dyn_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     for m in Method::ALL {
         r.revenue_by_method.insert(m, 0);
     }

@@ -5,6 +5,7 @@
 //! `booking/<id>`. Times are minutes after the site's local midnight: a calendar keeps wall-clock
 //! times, and the site's time zone turns them into instants where one is needed (`.ics`).
 
+use crate::sorting::SortDyn;
 use std::collections::HashSet;
 
 use automerge::{AutoCommit, Automerge};
@@ -84,7 +85,7 @@ impl Booking {
     }
 
     pub fn day(&self) -> Option<NaiveDate> {
-        NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").ok()
+        crate::dates::parse_day(&self.date)
     }
 }
 
@@ -299,7 +300,7 @@ impl Checked {
             service: request.service.clone(),
             staff: request.staff.clone(),
             resource: request.resource.clone(),
-            date: request.date.format("%Y-%m-%d").to_string(),
+            date: request.date.to_string(),
             start_min: request.start_min,
             duration_min: self.duration_min,
             buffer_min: self.buffer_min,
@@ -329,7 +330,7 @@ pub fn put_booking(day: &mut AutoCommit, booking: &Booking) -> Result<(), String
 /// The bookings of a day document, by start time.
 pub fn bookings(day: &Automerge) -> Vec<Booking> {
     let mut all: Vec<Booking> = records::all(day, BOOKING);
-    all.sort_by(|a, b| (a.start_min, &a.staff, &a.id).cmp(&(b.start_min, &b.staff, &b.id)));
+    all.sort_dyn_by(|a, b| (a.start_min, &a.staff, &a.id).cmp(&(b.start_min, &b.staff, &b.id)));
     all
 }
 
@@ -429,7 +430,7 @@ pub fn find_conflicts(bookings: &[Booking], kept: &HashSet<String>) -> Vec<Confl
             found.push(Conflict { first, second, over });
         }
     }
-    found.sort_by_key(|c| (c.first.start_min, c.key()));
+    found.sort_dyn_by_key(|c| (c.first.start_min, c.key()));
     found
 }
 
@@ -457,7 +458,7 @@ pub fn put_waitlist(day: &mut AutoCommit, entry: &WaitlistEntry) -> Result<(), S
 pub fn waitlist(day: &Automerge) -> Vec<WaitlistEntry> {
     let mut all: Vec<WaitlistEntry> =
         records::all::<WaitlistEntry>(day, WAITLIST).into_iter().filter(|e| !e.closed).collect();
-    all.sort_by(|a, b| (a.made_ms, &a.id).cmp(&(b.made_ms, &b.id)));
+    all.sort_dyn_by(|a, b| (a.made_ms, &a.id).cmp(&(b.made_ms, &b.id)));
     all
 }
 

@@ -1,6 +1,7 @@
 //! The business: profile, opening hours, services, staff directory and resources (the `site`
 //! document, written by a manager, read by every staff device).
 
+use crate::sorting::SortDyn;
 use automerge::{AutoCommit, Automerge};
 use autosurgeon::{Hydrate, Reconcile};
 use chrono::{Datelike, NaiveDate};
@@ -328,11 +329,11 @@ impl Site {
     /// Reads the site document; lists are sorted by name so every device shows the same order.
     pub fn read(doc: &Automerge) -> Site {
         let mut services: Vec<Service> = records::all(doc, SERVICE);
-        services.sort_by(|a, b| (&a.name_en, &a.id).cmp(&(&b.name_en, &b.id)));
+        services.sort_dyn_by(|a, b| (&a.name_en, &a.id).cmp(&(&b.name_en, &b.id)));
         let mut staff: Vec<StaffMember> = records::all(doc, STAFF);
-        staff.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+        staff.sort_dyn_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
         let mut resources: Vec<Resource> = records::all(doc, RESOURCE);
-        resources.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+        resources.sort_dyn_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
         Site { profile: records::get(doc, PROFILE, "main"), services, staff, resources }
     }
 

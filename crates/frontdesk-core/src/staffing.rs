@@ -2,6 +2,7 @@
 //! week), and the tasks a supervisor hands out ("call back this client", "prepare room 4") with a
 //! due time and a done state, shown on the assignee's tablet.
 
+use crate::sorting::SortDyn;
 use automerge::{AutoCommit, Automerge};
 use autosurgeon::{Hydrate, Reconcile};
 use chrono::{Duration, NaiveDate};
@@ -175,13 +176,13 @@ pub fn put_task(doc: &mut AutoCommit, task: &Task) -> Result<(), String> {
 
 pub fn shifts(doc: &Automerge) -> Vec<Shift> {
     let mut all: Vec<Shift> = records::all::<Shift>(doc, SHIFT).into_iter().filter(|s| !s.removed).collect();
-    all.sort_by(|a, b| (&a.date, a.from_min, &a.staff).cmp(&(&b.date, b.from_min, &b.staff)));
+    all.sort_dyn_by(|a, b| (&a.date, a.from_min, &a.staff).cmp(&(&b.date, b.from_min, &b.staff)));
     all
 }
 
 pub fn tasks(doc: &Automerge) -> Vec<Task> {
     let mut all: Vec<Task> = records::all(doc, TASK);
-    all.sort_by(|a, b| {
+    all.sort_dyn_by(|a, b| {
         let key = |t: &Task| (t.due_date.is_empty(), t.due_date.clone(), t.due_min, t.made_ms);
         key(a).cmp(&key(b))
     });

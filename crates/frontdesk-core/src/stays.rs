@@ -6,6 +6,7 @@
 //! Room status lives in the `rooms` document, one record per room (housekeeping changes it all
 //! day; the latest change wins, which is what a status board means).
 
+use crate::sorting::SortDyn;
 use std::collections::HashSet;
 
 use automerge::{AutoCommit, Automerge};
@@ -58,11 +59,11 @@ pub struct Stay {
 
 impl Stay {
     pub fn arrive_date(&self) -> Option<NaiveDate> {
-        NaiveDate::parse_from_str(&self.arrive, "%Y-%m-%d").ok()
+        crate::dates::parse_day(&self.arrive)
     }
 
     pub fn depart_date(&self) -> Option<NaiveDate> {
-        NaiveDate::parse_from_str(&self.depart, "%Y-%m-%d").ok()
+        crate::dates::parse_day(&self.depart)
     }
 
     pub fn nights(&self) -> i64 {
@@ -276,7 +277,7 @@ pub fn kept(docs: &[&Automerge]) -> HashSet<String> {
 /// stay arriving on the 31st and one arriving on the 1st are compared too).
 pub fn conflicts(stays: &[Stay], kept: &HashSet<String>) -> Vec<StayConflict> {
     let mut active: Vec<&Stay> = stays.iter().filter(|s| s.state.holds_room()).collect();
-    active.sort_by(|a, b| (a.made_ms, &a.id).cmp(&(b.made_ms, &b.id)));
+    active.sort_dyn_by(|a, b| (a.made_ms, &a.id).cmp(&(b.made_ms, &b.id)));
     let mut found = Vec::new();
     for (i, a) in active.iter().enumerate() {
         for b in &active[i + 1..] {
@@ -286,7 +287,7 @@ pub fn conflicts(stays: &[Stay], kept: &HashSet<String>) -> Vec<StayConflict> {
             }
         }
     }
-    found.sort_by_key(|c| (c.first.arrive.clone(), c.key()));
+    found.sort_dyn_by_key(|c| (c.first.arrive.clone(), c.key()));
     found
 }
 
@@ -331,7 +332,7 @@ const ROOM: &str = "room";
 /// one document for all time took 184 ms to load after a year of a 60-room hotel and 615 ms after
 /// three (BENCHMARKS.md), though it holds only 60 statuses. A month's document stays small.
 pub fn rooms_doc(date: NaiveDate) -> String {
-    format!("rooms/{}", date.format("%Y-%m"))
+    format!("rooms/{}", crate::dates::month_key(date))
 }
 
 /// The documents a desk reads room status from, newest first: this month's, last month's, and the
@@ -403,7 +404,7 @@ pub fn today(stays: &[Stay], date: NaiveDate) -> Today {
         }
     }
     for list in [&mut t.arrivals, &mut t.in_house, &mut t.departures] {
-        list.sort_by(|a, b| (&a.room, &a.guest).cmp(&(&b.room, &b.guest)));
+        list.sort_dyn_by(|a, b| (&a.room, &a.guest).cmp(&(&b.room, &b.guest)));
     }
     t
 }

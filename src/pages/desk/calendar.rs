@@ -189,8 +189,8 @@ pub fn Calendar(
                     </label>
                 </Show>
                 <input class="field__input field__input--date" type="date" aria-label=move || t(Msg::GoToDate)
-                    prop:value=move || date.get().format("%Y-%m-%d").to_string()
-                    on:change=move |ev| if let Ok(d) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") { date.set(d) }/>
+                    prop:value=move || date.get().to_string()
+                    on:change=move |ev| if let Some(d) = frontdesk_core::dates::parse_day(&event_target_value(&ev)) { date.set(d) }/>
                 <button class="button button--primary" disabled=move || site.with(|s| s.profile.is_none() || s.services.is_empty())
                     on:click=move |_| panel.set(Panel::Form { moving: None, staff: String::new(), start_min: None })>
                     <IconSvg icon=Icon::Plus size=20/>{new_label}
@@ -590,7 +590,7 @@ fn BookingForm(
         match &moving {
             Some(old) => {
                 let Ok(checked) = planner.check(&req, Some(&old.id)) else { return };
-                let new_date = req.date.format("%Y-%m-%d").to_string();
+                let new_date = req.date.to_string();
                 if new_date != old.date {
                     // Another day: the booking goes to that day's document, and the old day keeps
                     // a record that it moved (so a tablet still showing it learns where it went).
@@ -711,7 +711,7 @@ fn BookingForm(
                 <label class="field">
                     <span class="field__label">{move || t(Msg::Date)}</span>
                     <input class="field__input" type="date" prop:value=move || form_date.get().to_string()
-                        on:change=move |ev| if let Ok(d) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
+                        on:change=move |ev| if let Some(d) = frontdesk_core::dates::parse_day(&event_target_value(&ev)) {
                             form_date.set(d);
                             start.set(None);
                         }/>

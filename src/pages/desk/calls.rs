@@ -4,6 +4,7 @@
 use frontdesk_core::RecordId;
 use frontdesk_core::calls::{self, Call, CallForm};
 use frontdesk_core::site::Site;
+use frontdesk_core::sorting::SortDyn;
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
@@ -15,7 +16,7 @@ pub fn read_calls(device: DeviceRef, today: chrono::NaiveDate) -> Vec<Call> {
     device.with_value(|d| {
         let mut all: Vec<Call> =
             calls::recent_docs(today).iter().flat_map(|doc| d.read(doc, calls::calls).unwrap_or_default()).collect();
-        all.sort_by(|a, b| (b.at_ms, &b.id).cmp(&(a.at_ms, &a.id)));
+        all.sort_dyn_by(|a, b| (b.at_ms, &b.id).cmp(&(a.at_ms, &a.id)));
         all
     })
 }

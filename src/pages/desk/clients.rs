@@ -1,6 +1,7 @@
 //! Client accounts at the desk: find someone by name, phone or code; their details and notes;
 //! their appointments, stays, orders and invoices; what they owe; and merging a duplicate.
 
+use frontdesk_core::sorting::SortDyn;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -223,7 +224,7 @@ fn ClientAccount(
             d.docs_under("day/").iter().flat_map(|doc| d.read(doc, schedule::bookings).unwrap_or_default()).collect()
         });
         found.retain(|b| clients::is_theirs(&mine, &b.client, &b.phone));
-        found.sort_by(|a, b| (&b.date, b.start_min).cmp(&(&a.date, a.start_min)));
+        found.sort_dyn_by(|a, b| (&b.date, b.start_min).cmp(&(&a.date, a.start_min)));
         found
     });
     let stays_of = Memo::new(move |_| {

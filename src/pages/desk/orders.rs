@@ -192,7 +192,7 @@ pub fn Orders(
             .collect::<Vec<_>>()
     };
     let finished = move || {
-        let day = today.format("%Y-%m-%d").to_string();
+        let day = today.to_string();
         all_orders
             .get()
             .into_iter()

@@ -106,8 +106,8 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
     let from = RwSignal::new(monday.to_string());
     let to = RwSignal::new((monday + Duration::days(6)).to_string());
     let period = move || {
-        let f = NaiveDate::parse_from_str(&from.get(), "%Y-%m-%d").ok()?;
-        let t = NaiveDate::parse_from_str(&to.get(), "%Y-%m-%d").ok()?;
+        let f = frontdesk_core::dates::parse_day(&from.get())?;
+        let t = frontdesk_core::dates::parse_day(&to.get())?;
         Some((f, t))
     };
     let sheets = Memo::new(move |_| {

@@ -256,7 +256,7 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                     <label class="field">
                         <span class="field__label">{move || t(Msg::Arrival)}</span>
                         <input class="field__input" type="date" prop:value=move || arrive.get().to_string()
-                            on:change=move |ev| if let Ok(d) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") { arrive.set(d) }/>
+                            on:change=move |ev| if let Some(d) = frontdesk_core::dates::parse_day(&event_target_value(&ev)) { arrive.set(d) }/>
                     </label>
                     <label class="field">
                         <span class="field__label">{move || t(Msg::NightsLabel)}</span>

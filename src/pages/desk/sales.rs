@@ -6,6 +6,7 @@ use frontdesk_core::billing::{self, Invoice, Payment};
 use frontdesk_core::catalog::{self, Product};
 use frontdesk_core::orders::{self, Order};
 use frontdesk_core::site::Site;
+use frontdesk_core::sorting::SortDyn;
 use frontdesk_core::{RecordId, money, schedule};
 use leptos::prelude::*;
 
@@ -109,7 +110,7 @@ pub fn read_orders(device: DeviceRef, today: NaiveDate) -> Vec<Order> {
             .iter()
             .flat_map(|m| d.read(&orders::month_doc(*m), orders::orders).unwrap_or_default())
             .collect();
-        all.sort_by(|a, b| (b.made_ms, &b.id).cmp(&(a.made_ms, &a.id)));
+        all.sort_dyn_by(|a, b| (b.made_ms, &b.id).cmp(&(a.made_ms, &a.id)));
         all
     })
 }
@@ -129,19 +130,19 @@ pub fn read_ledger(device: DeviceRef, today: NaiveDate) -> Ledger {
             ledger.invoices.extend(d.read(&doc, billing::invoices).unwrap_or_default());
             ledger.payments.extend(d.read(&doc, billing::payments).unwrap_or_default());
         }
-        ledger.invoices.sort_by(|a, b| (b.issued_ms, &b.number).cmp(&(a.issued_ms, &a.number)));
+        ledger.invoices.sort_dyn_by(|a, b| (b.issued_ms, &b.number).cmp(&(a.issued_ms, &a.number)));
         ledger
     })
 }
 
 /// Which document an order lives in: the month it was taken.
 pub fn order_doc(order: &Order) -> String {
-    orders::month_doc(NaiveDate::parse_from_str(&order.date, "%Y-%m-%d").unwrap_or_default())
+    orders::month_doc(frontdesk_core::dates::parse_day(&order.date).unwrap_or_default())
 }
 
 /// Which document an invoice (and its payments) lives in: the month it was issued.
 pub fn invoice_doc(invoice: &Invoice) -> String {
-    billing::month_doc(NaiveDate::parse_from_str(&invoice.date, "%Y-%m-%d").unwrap_or_default())
+    billing::month_doc(frontdesk_core::dates::parse_day(&invoice.date).unwrap_or_default())
 }
 
 /// An invoice the desk starts from elsewhere (an order's "Invoice" button).

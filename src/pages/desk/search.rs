@@ -6,6 +6,7 @@ use frontdesk_core::calls::Call;
 use frontdesk_core::schedule::{self, Booking};
 use frontdesk_core::search::Query;
 use frontdesk_core::site::{Site, format_time};
+use frontdesk_core::sorting::SortDyn;
 use leptos::prelude::*;
 
 use super::Tab;
@@ -29,7 +30,7 @@ fn find(device: DeviceRef, today: NaiveDate, query: &Query, site: &Site, log: &[
     device.with_value(|d| {
         let mut bookings: Vec<Booking> =
             d.docs_under("day/").iter().flat_map(|doc| d.read(doc, schedule::bookings).unwrap_or_default()).collect();
-        bookings.sort_by(|a, b| (&a.date, a.start_min).cmp(&(&b.date, b.start_min)));
+        bookings.sort_dyn_by(|a, b| (&a.date, a.start_min).cmp(&(&b.date, b.start_min)));
         for b in bookings {
             let service = site.service(&b.service).map(|s| s.name(lang.code()).to_owned()).unwrap_or_default();
             if query.matches(&[&b.client, &b.phone, &b.code, &service, &b.notes]) {

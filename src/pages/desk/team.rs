@@ -62,7 +62,7 @@ pub fn Team(
     let shift_error = RwSignal::new(None::<String>);
     let add_shift = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let date = NaiveDate::parse_from_str(&shift_day.get(), "%Y-%m-%d").unwrap_or(today);
+        let date = frontdesk_core::dates::parse_day(&shift_day.get()).unwrap_or(today);
         let (staff, from, to) = (shift_staff.get(), shift_from.get(), shift_to.get());
         let form = staffing::ShiftForm { staff: &staff, date, from: &from, to: &to };
         let planned = site.with(|s| team.with(|tm| staffing::plan_shift(s, &tm.shifts, &form, new_id(), &stamp())));

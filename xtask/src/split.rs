@@ -1,0 +1,169 @@
+//! `cargo xtask split-wasm`: Trunk's post-build hook (Trunk.toml) that splits the desk's wasm at
+//! its `#[lazy]` functions, so a tablet downloads today's board first and each other section of
+//! the desk the first time it opens (or when the service worker fetches it for offline use).
+//!
+//! Trunk builds the app as usual (cargo → wasm-bindgen), then this hook, run in Trunk's staging
+//! folder, starts again from cargo's output (linked with `--emit-relocs`, see
+//! `.cargo/config.toml`): `wasm_split_cli_support` splits it into the main module and the parts,
+//! wasm-bindgen generates the JavaScript for the main module under the names Trunk gave its own
+//! output (so the page Trunk wrote loads it), and wasm-opt shrinks every module. The parts go to
+//! `parts-<hash>/` (a new folder for each build, so a cached part never meets a newer main
+//! module), and the page lists them as `<link rel="frontdesk-part">` for the service worker.
+//!
+//! An app without split points (the kiosk) is left as Trunk built it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::{cmd, run, say};
+
+/// What marks a wasm whose code calls a split function (the import wasm_split's macro declares).
+const SPLIT_IMPORT: &[u8] = b"__wasm_split_00";
+
+pub fn split_wasm() -> Result<()> {
+    let staging = PathBuf::from(std::env::var_os("TRUNK_STAGING_DIR").context("run by Trunk as a hook")?);
+    let html_file = PathBuf::from(std::env::var_os("TRUNK_HTML_FILE").context("run by Trunk as a hook")?);
+    let profile = std::env::var("TRUNK_PROFILE").unwrap_or_else(|_| "release".into());
+    let public_url = std::env::var("TRUNK_PUBLIC_URL").unwrap_or_else(|_| "/".into());
+    // Trunk's output: `<bin>-<hash>.js` and `<bin>-<hash>_bg.wasm`.
+    let stem = staged_stem(&staging)?;
+    let (bin, hash) = stem.rsplit_once('-').context("Trunk names its output <bin>-<hash>")?;
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| crate::root().join("target"), PathBuf::from);
+    let input = target_dir.join(crate::WASM_TARGET).join(&profile).join(format!("{bin}.wasm"));
+    let input_wasm = std::fs::read(&input).with_context(|| format!("reading cargo's output {}", input.display()))?;
+    if !contains(&input_wasm, SPLIT_IMPORT) {
+        return Ok(());
+    }
+    say(&format!("splitting {bin}'s wasm into its parts"));
+    let page_path = [staging.join(html_file.file_name().context("the page's file name")?), staging.join("index.html")]
+        .into_iter()
+        .find(|p| p.is_file())
+        .context("the page Trunk wrote")?;
+    let page = std::fs::read_to_string(&page_path).with_context(|| format!("reading {}", page_path.display()))?;
+
+    let folder = format!("parts-{hash}");
+    let parts_dir = staging.join(&folder);
+    if parts_dir.exists() {
+        std::fs::remove_dir_all(&parts_dir)?;
+    }
+    std::fs::create_dir_all(&parts_dir)?;
+    let main_wasm = parts_dir.join("main.wasm");
+    let link_name = format!("./{folder}/__wasm_split.js");
+    let main_module = format!("../{stem}.js");
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input_wasm);
+        options.output_dir = &staging;
+        options.main_out_path = &main_wasm;
+        options.link_name = &link_name;
+        options.main_module = &main_module;
+        options
+    })
+    .map_err(|err| anyhow::anyhow!("{err:#}"))
+    .context("splitting the wasm (was it linked with --emit-relocs? see .cargo/config.toml)")?;
+
+    // The parts sit next to the link module, which fetches them relative to itself.
+    let mut parts = Vec::new();
+    for module in &split.split_modules {
+        let name = module.file_name().context("a part's file name")?;
+        let to = parts_dir.join(name);
+        std::fs::rename(module, &to)?;
+        parts.push(to);
+    }
+
+    run(cmd("wasm-bindgen")
+        .args(["--target", "web", "--keep-lld-exports", "--no-typescript", "--out-name", &stem, "--out-dir"])
+        .arg(&staging)
+        .arg(&main_wasm))?;
+    std::fs::remove_file(&main_wasm)?;
+    if profile == "release" {
+        let mut modules = parts.clone();
+        modules.push(staging.join(format!("{stem}_bg.wasm")));
+        optimize(&modules)?;
+    }
+
+    // The page names every part, so the service worker keeps them for offline use.
+    let mut names: Vec<String> = parts
+        .iter()
+        .chain(std::iter::once(&parts_dir.join("__wasm_split.js")))
+        .map(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            format!("{public_url}{folder}/{name}")
+        })
+        .collect();
+    names.sort();
+    let links: String = names.iter().map(|href| format!("<link rel=\"frontdesk-part\" href=\"{href}\">")).collect();
+    let Some(head_end) = page.find("</head>") else { bail!("{} has no </head>", page_path.display()) };
+    let page = format!("{}{links}{}", &page[..head_end], &page[head_end..]);
+    std::fs::write(&page_path, page)?;
+    eprintln!("    {} parts in {folder}/", parts.len());
+    Ok(())
+}
+
+/// `<bin>-<hash>` of the one `*_bg.wasm` Trunk staged.
+fn staged_stem(staging: &Path) -> Result<String> {
+    let mut stems = Vec::new();
+    for entry in std::fs::read_dir(staging)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix("_bg.wasm") {
+            stems.push(stem.to_owned());
+        }
+    }
+    match stems.as_slice() {
+        [stem] => Ok(stem.clone()),
+        _ => bail!("expected one *_bg.wasm in {}, found {stems:?}", staging.display()),
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// wasm-opt `-Oz` on each module, two at a time (the machine has two cores).
+fn optimize(modules: &[PathBuf]) -> Result<()> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(module) = modules.get(i) else { return Ok(()) };
+                        let out = module.with_extension("opt.wasm");
+                        let done = cmd("wasm-opt")
+                            .arg("-Oz")
+                            .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
+                            .arg("--enable-mutable-globals")
+                            .arg(module)
+                            .arg("-o")
+                            .arg(&out)
+                            .output()
+                            .context("could not start wasm-opt")?;
+                        // Its warnings about the parts' name sections are noise; show them on failure.
+                        if !done.status.success() {
+                            bail!(
+                                "wasm-opt failed on {} ({}):\n{}",
+                                module.display(),
+                                done.status,
+                                String::from_utf8_lossy(&done.stderr)
+                            );
+                        }
+                        std::fs::rename(&out, module)?;
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|w| w.join().expect("a wasm-opt worker panicked"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_app_is_split_only_when_its_wasm_calls_a_split_function() {
+        assert!(contains(b"\0env\0__wasm_split_00billing00_import", SPLIT_IMPORT));
+        assert!(!contains(b"\0env\0__wbindgen_placeholder__", SPLIT_IMPORT));
+    }
+}
