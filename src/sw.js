@@ -43,6 +43,19 @@ async function prune(cache) {
   }
 }
 
+/// Keeps a shell fetched by a navigation; when it is a new version's, fetches its assets now,
+/// while online, and forgets the old ones. (Off the navigation's path: the page starts at once.)
+async function keepShell(shell, response) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(shell);
+  const before = cached ? await cached.text() : null;
+  const html = await response.clone().text();
+  await cache.put(shell, response);
+  if (html === before) return;
+  await cacheAssets(cache, html);
+  await prune(cache);
+}
+
 async function cacheShell() {
   const cache = await caches.open(CACHE);
   for (const shell of SHELLS) {
@@ -76,13 +89,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith((async () => {
       try {
         const response = await fetch(request);
-        if (response.ok) {
-          const cache = await caches.open(CACHE);
-          await cache.put(shell, response.clone());
-          // A new version's shell: fetch its assets now, while online, and forget the old ones.
-          const html = await response.clone().text();
-          event.waitUntil(cacheAssets(cache, html).then(() => prune(cache)));
-        }
+        if (response.ok) event.waitUntil(keepShell(shell, response.clone()));
         return response;
       } catch (_) {
         const cached = await caches.match(shell);

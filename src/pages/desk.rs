@@ -236,10 +236,6 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         manager
     });
     publish_kiosk_index(device, today, site, board);
-    let ledger = Memo::new(move |_| {
-        revision.track();
-        sales::read_ledger(device, today)
-    });
     let draft = RwSignal::new(None::<sales::Draft>);
     let team = Memo::new(move |_| {
         revision.track();
@@ -272,7 +268,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let tab_button = move |which: Tab, label: Msg| {
         view! { <TabButton tab which label=Signal::derive(move || t(label))/> }
     };
-    let shared = Shared { device, today, lang, now, site, focus, log, owner, team, ledger, draft, board, tab };
+    let shared = Shared { device, today, lang, now, site, focus, log, owner, team, draft, board, tab };
     let has = move |module: frontdesk_core::site::Module| {
         site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(module)))
     };
@@ -355,7 +351,6 @@ struct Shared {
     log: Memo<Vec<frontdesk_core::calls::Call>>,
     owner: RwSignal<String>,
     team: Memo<team::Staffing>,
-    ledger: Memo<sales::Ledger>,
     draft: RwSignal<Option<sales::Draft>>,
     board: Memo<Vec<BoardEntry>>,
     tab: RwSignal<Tab>,
@@ -441,25 +436,29 @@ mod parts {
 
     #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
     pub async fn clients(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, ledger, .. } = s;
+        let Shared { device, today, lang, site, .. } = s;
+        let ledger = sales::use_ledger(device, today);
         view! { <clients::Clients device today lang site ledger/> }.into_any()
     }
 
     #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
     pub async fn orders(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, ledger, tab, draft, .. } = s;
+        let Shared { device, today, lang, site, tab, draft, .. } = s;
+        let ledger = sales::use_ledger(device, today);
         view! { <orders::Orders device today lang site ledger tab draft/> }.into_any()
     }
 
     #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
     pub async fn billing(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, ledger, draft, .. } = s;
+        let Shared { device, today, lang, site, draft, .. } = s;
+        let ledger = sales::use_ledger(device, today);
         view! { <billing::Billing device today lang site ledger draft/> }.into_any()
     }
 
     #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
     pub async fn reports(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, ledger, .. } = s;
+        let Shared { device, today, lang, site, .. } = s;
+        let ledger = sales::use_ledger(device, today);
         view! { <reports::Reports device today lang site ledger/> }.into_any()
     }
 

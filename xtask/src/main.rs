@@ -41,7 +41,8 @@ fn main() -> std::process::ExitCode {
                  bench [--quick] [--browser-days 30,365,1095]   every benchmark; rewrites BENCHMARKS.md's figures\n\
                  soak [--cases N] [--rounds N]                 the long reliability runs (figures for RELIABILITY.md)\n\
                  fuzz [--seconds N]                            each fuzz target for N seconds (nightly + cargo-fuzz)\n\
-                 dist                                          build the app into dist/"
+                 dist                                          build the app into dist/\n\
+                 split-wasm                                    (Trunk's post-build hook) split the desk's wasm into parts"
             );
             std::process::exit(2);
         }

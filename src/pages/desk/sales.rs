@@ -122,6 +122,17 @@ pub struct Ledger {
     pub payments: Vec<Payment>,
 }
 
+/// This month's and last month's invoices and payments, re-read when a document changes. Made
+/// by each money screen as it opens (its code then travels with those screens' parts of the
+/// wasm, not in the desk's first download).
+pub fn use_ledger(device: DeviceRef, today: NaiveDate) -> Memo<Ledger> {
+    let revision = device.with_value(|d| d.revision);
+    Memo::new(move |_| {
+        revision.track();
+        read_ledger(device, today)
+    })
+}
+
 pub fn read_ledger(device: DeviceRef, today: NaiveDate) -> Ledger {
     device.with_value(|d| {
         let mut ledger = Ledger::default();
