@@ -20,15 +20,27 @@ function assetsOf(html) {
   return assets;
 }
 
-/// Caches what a shell names and the cache does not hold yet.
-async function cacheAssets(cache, html) {
-  await Promise.all([...assetsOf(html)].map(async (url) => {
-    if (await cache.match(url)) return;
+/// A page served in place of a missing file (the relay answers unknown paths with the app's
+/// page): never kept under an asset's address.
+function isPage(response) {
+  return (response.headers.get("content-type") || "").startsWith("text/html");
+}
+
+/// Caches what a shell names (only what the cache lacks, unless `refresh`); true when every
+/// asset is in the cache afterwards.
+async function cacheAssets(cache, html, refresh = false) {
+  const results = await Promise.all([...assetsOf(html)].map(async (url) => {
+    if (!refresh && await cache.match(url)) return true;
     try {
       const asset = await fetch(url, { cache: "no-store" });
-      if (asset.ok) await cache.put(url, asset);
-    } catch (_) { /* cached on first use instead */ }
+      if (!asset.ok || isPage(asset)) return false;
+      await cache.put(url, asset);
+      return true;
+    } catch (_) {
+      return !!(await cache.match(url));
+    }
   }));
+  return results.every(Boolean);
 }
 
 /// Drops what no cached shell names any more (an older version's assets).
@@ -43,27 +55,31 @@ async function prune(cache) {
   }
 }
 
-/// Keeps a shell fetched by a navigation; when it is a new version's, fetches its assets now,
-/// while online, and forgets the old ones. (Off the navigation's path: the page starts at once.)
+/// Keeps a shell fetched by a navigation once everything it names is cached: a new version's
+/// assets are fetched now, while online, and the old ones forgotten. Until then the cached shell
+/// stays the old one (whose assets are all here), and the next navigation tries again.
+/// (Off the navigation's path: the page starts at once.)
 async function keepShell(shell, response) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(shell);
   const before = cached ? await cached.text() : null;
   const html = await response.clone().text();
-  await cache.put(shell, response);
   if (html === before) return;
-  await cacheAssets(cache, html);
+  if (!(await cacheAssets(cache, html))) return;
+  await cache.put(shell, response);
   await prune(cache);
 }
 
+/// On install: each shell and everything it names, fetched afresh (the manifest and icon keep
+/// their names across versions). A shell whose assets did not all arrive is not kept; the first
+/// navigation to it tries again.
 async function cacheShell() {
   const cache = await caches.open(CACHE);
   for (const shell of SHELLS) {
     const response = await fetch(shell, { cache: "no-store" });
     if (!response.ok) continue;
     const html = await response.clone().text();
-    await cache.put(shell, response);
-    await cacheAssets(cache, html);
+    if (await cacheAssets(cache, html, true)) await cache.put(shell, response);
   }
 }
 
@@ -87,14 +103,19 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     const shell = shellFor(url.pathname);
     event.respondWith((async () => {
+      let response;
       try {
-        const response = await fetch(request);
-        if (response.ok) event.waitUntil(keepShell(shell, response.clone()));
-        return response;
+        response = await fetch(request);
       } catch (_) {
         const cached = await caches.match(shell);
         return cached || Response.error();
       }
+      if (response.ok) {
+        try {
+          event.waitUntil(keepShell(shell, response.clone()));
+        } catch (_) { /* kept on a later navigation */ }
+      }
+      return response;
     })());
     return;
   }
@@ -102,7 +123,7 @@ self.addEventListener("fetch", (event) => {
     const cached = await caches.match(request);
     if (cached) return cached;
     const response = await fetch(request);
-    if (response.ok && url.pathname !== "/sw.js") {
+    if (response.ok && !isPage(response) && url.pathname !== "/sw.js") {
       const cache = await caches.open(CACHE);
       await cache.put(request, response.clone());
     }

@@ -357,9 +357,9 @@ struct Shared {
 }
 
 /// One section of the desk. Today's arrivals are part of the app's first download; every other
-/// section is its own part of the release build (`#[lazy]`: `cargo xtask dist` splits the wasm at
-/// these functions), fetched the first time it opens — the service worker keeps every part, so
-/// they open offline too.
+/// section is its own part of the build (`#[lazy]`: Trunk's post-build hook, `cargo xtask
+/// split-wasm`, splits the wasm at these functions), fetched the first time it opens — the
+/// service worker keeps every part, so they open offline too.
 fn section(which: Tab, s: Shared) -> AnyView {
     let Shared { device, today, lang, now, board, .. } = s;
     let part: Part = match which {
@@ -385,6 +385,9 @@ type Part = std::pin::Pin<Box<dyn std::future::Future<Output = AnyView>>>;
 /// Shows a part's view once its code has loaded: at once when it had (the load is remembered),
 /// else after the fetch, with an empty page (marked busy) meanwhile.
 fn load(part: Part) -> AnyView {
+    // The future is taken once: a section's own code must not read signals while its part loads
+    // (`Suspend` would re-run this closure, which then has nothing left to show). Components are
+    // built untracked, so none does.
     let part = StoredValue::new_local(Some(part));
     view! {
         <Suspense fallback=move || view! { <div class="page page--loading" aria-busy="true"></div> }>

@@ -3,14 +3,14 @@
 //! the desk the first time it opens (or when the service worker fetches it for offline use).
 //!
 //! Trunk builds the app as usual (cargo → wasm-bindgen), then this hook, run in Trunk's staging
-//! folder, starts again from cargo's output (linked with `--emit-relocs`, see
-//! `.cargo/config.toml`): `wasm_split_cli_support` splits it into the main module and the parts,
+//! folder, starts again from cargo's output (linked with `--emit-relocs`, see `build.rs`): `wasm_split_cli_support` splits it into the main module and the parts,
 //! wasm-bindgen generates the JavaScript for the main module under the names Trunk gave its own
 //! output (so the page Trunk wrote loads it), and wasm-opt shrinks every module. The parts go to
 //! `parts-<hash>/` (a new folder for each build, so a cached part never meets a newer main
 //! module), and the page lists them as `<link rel="frontdesk-part">` for the service worker.
 //!
-//! An app without split points (the kiosk) is left as Trunk built it.
+//! An app without split points (the kiosk) is left as Trunk built it — but optimized here if its
+//! page turned Trunk's wasm-opt off (`data-wasm-opt="0"`, the desk's, which counts on this hook).
 
 use std::path::{Path, PathBuf};
 
@@ -29,10 +29,13 @@ pub fn split_wasm() -> Result<()> {
     // Trunk's output: `<bin>-<hash>.js` and `<bin>-<hash>_bg.wasm`.
     let stem = staged_stem(&staging)?;
     let (bin, hash) = stem.rsplit_once('-').context("Trunk names its output <bin>-<hash>")?;
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| crate::root().join("target"), PathBuf::from);
-    let input = target_dir.join(crate::WASM_TARGET).join(&profile).join(format!("{bin}.wasm"));
+    let input = target_dir()?.join(crate::WASM_TARGET).join(&profile).join(format!("{bin}.wasm"));
     let input_wasm = std::fs::read(&input).with_context(|| format!("reading cargo's output {}", input.display()))?;
     if !contains(&input_wasm, SPLIT_IMPORT) {
+        let source = std::fs::read_to_string(&html_file).unwrap_or_default();
+        if profile == "release" && source.contains("data-wasm-opt=\"0\"") {
+            optimize(&[staging.join(format!("{stem}_bg.wasm"))])?;
+        }
         return Ok(());
     }
     say(&format!("splitting {bin}'s wasm into its parts"));
@@ -60,7 +63,7 @@ pub fn split_wasm() -> Result<()> {
         options
     })
     .map_err(|err| anyhow::anyhow!("{err:#}"))
-    .context("splitting the wasm (was it linked with --emit-relocs? see .cargo/config.toml)")?;
+    .context("splitting the wasm (was it linked with --emit-relocs? see build.rs)")?;
 
     // The parts sit next to the link module, which fetches them relative to itself.
     let mut parts = Vec::new();
@@ -98,6 +101,16 @@ pub fn split_wasm() -> Result<()> {
     std::fs::write(&page_path, page)?;
     eprintln!("    {} parts in {folder}/", parts.len());
     Ok(())
+}
+
+/// Where cargo builds (whatever sets it: `CARGO_TARGET_DIR`, `build.target-dir`, …), as Trunk
+/// finds it.
+fn target_dir() -> Result<PathBuf> {
+    let metadata = crate::output(cmd("cargo").args(["metadata", "--format-version", "1", "--no-deps", "--offline"]))
+        .context("cargo metadata failed")?;
+    let metadata: serde_json::Value = serde_json::from_str(&metadata)?;
+    let dir = metadata["target_directory"].as_str().context("cargo metadata names no target_directory")?;
+    Ok(PathBuf::from(dir))
 }
 
 /// `<bin>-<hash>` of the one `*_bg.wasm` Trunk staged.
