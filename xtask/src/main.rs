@@ -221,8 +221,17 @@ fn build_app() -> Result<()> {
 
 fn report_app_size(dist: &Path) -> Result<()> {
     let (mut raw, mut wasm) = (0u64, 0u64);
-    for entry in std::fs::read_dir(dist)? {
-        let entry = entry?;
+    // The app's own files and the desk's wasm parts (`parts-<hash>/`, fetched as sections open).
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dist)?.collect::<Result<_, _>>()?;
+    for parts in entries
+        .iter()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("parts-"))
+        .map(|e| e.path())
+        .collect::<Vec<_>>()
+    {
+        entries.extend(std::fs::read_dir(parts)?.collect::<Result<Vec<_>, _>>()?);
+    }
+    for entry in entries {
         if !entry.path().is_file() {
             continue;
         }

@@ -133,7 +133,7 @@ pub fn use_ledger(device: DeviceRef, today: NaiveDate) -> Memo<Ledger> {
     })
 }
 
-pub fn read_ledger(device: DeviceRef, today: NaiveDate) -> Ledger {
+fn read_ledger(device: DeviceRef, today: NaiveDate) -> Ledger {
     device.with_value(|d| {
         let mut ledger = Ledger::default();
         for month in recent_months(today) {
