@@ -229,7 +229,11 @@ fn decode<'a, T: Deserialize<'a>>(frame: &'a [u8]) -> Result<T, DecodeError> {
     }
     // postcard checks every length against the remaining input before allocating,
     // so a few bytes claiming a huge vector fail here instead of allocating.
-    postcard::from_bytes(body).map_err(|_| DecodeError::Malformed)
+    match postcard::take_from_bytes(body) {
+        // A message followed by anything is not a message of this protocol.
+        Ok((msg, [])) => Ok(msg),
+        _ => Err(DecodeError::Malformed),
+    }
 }
 
 impl ClientMsg {
@@ -295,6 +299,16 @@ mod tests {
         let mut frame = vec![PROTOCOL_VERSION, 3, 1, b'a'];
         frame.extend([0u8; 16]);
         frame.extend([0xff, 0xff, 0xff, 0xff, 0x7f]);
+        assert_eq!(ClientMsg::decode(&frame), Err(DecodeError::Malformed));
+    }
+
+    #[test]
+    fn unknown_message_types_and_trailing_bytes_are_rejected() {
+        assert_eq!(ClientMsg::decode(&[PROTOCOL_VERSION, 0x7f]), Err(DecodeError::Malformed));
+        assert_eq!(ServerMsg::decode(&[PROTOCOL_VERSION, 0x7f]), Err(DecodeError::Malformed));
+        let mut frame = ClientMsg::Ping.encode();
+        assert_eq!(ClientMsg::decode(&frame), Ok(ClientMsg::Ping));
+        frame.push(0);
         assert_eq!(ClientMsg::decode(&frame), Err(DecodeError::Malformed));
     }
 

@@ -61,8 +61,10 @@ enum DeviceCommand {
     Add {
         #[arg(long)]
         role: Role,
+        /// What staff call it ("Lobby kiosk", "Dra. Ruiz's tablet"); default: the role and a
+        /// number ("kiosk 2").
         #[arg(long)]
-        name: String,
+        name: Option<String>,
     },
     /// List registered devices.
     List,
@@ -75,6 +77,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { addr, data, dist, max_frame, max_connections, hello_timeout } => {
             tracing_subscriber::fmt()
+                .with_writer(std::io::stderr)
                 .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env()
@@ -93,6 +96,13 @@ fn main() -> anyhow::Result<()> {
             let conn = store::Store::open_admin(&data.join("relay.sqlite3"))?;
             match command {
                 DeviceCommand::Add { role, name } => {
+                    let name = match name {
+                        Some(name) => name,
+                        None => {
+                            let same_role = store::list_devices(&conn)?.iter().filter(|d| d.role == role).count();
+                            format!("{role} {}", same_role + 1)
+                        }
+                    };
                     let (id, token) = store::add_device(&conn, &name, role)?;
                     println!("{{\"id\":\"{id}\",\"role\":\"{role}\",\"token\":\"{token}\"}}");
                 }

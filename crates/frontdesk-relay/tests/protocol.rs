@@ -217,6 +217,24 @@ async fn bad_handshakes_get_clear_close_codes_and_harm_no_one_else() {
     ws.send(Message::Text("hello".into())).await.unwrap();
     assert_eq!(close_code(&mut ws).await, close::BAD_FRAME);
 
+    // A well-formed frame of a message type this protocol does not have (tag 127), before and
+    // after Hello; and bytes after a valid message.
+    let unknown_type = vec![PROTOCOL_VERSION, 0x7f, 0x01, 0x02];
+    let mut ws = relay.raw().await;
+    ws.send(Message::Binary(unknown_type.clone().into())).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, close::BAD_FRAME);
+    let mut ws = relay.connect(&token).await;
+    ws.send(Message::Binary(unknown_type.into())).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, close::BAD_FRAME);
+    let mut ws = relay.connect(&token).await;
+    ws.send(Message::Binary(vec![PROTOCOL_VERSION, 0xff, 0xff, 0xff].into())).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, close::BAD_FRAME);
+    let mut ws = relay.connect(&token).await;
+    let mut frame = ClientMsg::Ping.encode();
+    frame.extend_from_slice(b"trailing");
+    ws.send(Message::Binary(frame.into())).await.unwrap();
+    assert_eq!(close_code(&mut ws).await, close::BAD_FRAME);
+
     let mut ws = relay.raw().await;
     let mut frame = ClientMsg::Hello { token: token.clone(), protocol: PROTOCOL_VERSION }.encode();
     frame[0] = PROTOCOL_VERSION + 1;
