@@ -251,6 +251,7 @@ fn relay_bin(profile: &str) -> PathBuf {
 
 // ---------------------------------------------------------------- serve
 
+#[derive(Debug)]
 struct ServeArgs {
     addr: String,
     data: PathBuf,
@@ -455,4 +456,27 @@ fn fuzz(args: &[String]) -> Result<()> {
     }
     say("no crash, no leak over the limit, no timeout");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn serve_takes_an_address_and_a_data_folder() {
+        let default = parse_serve(&[]).unwrap();
+        assert_eq!(default.addr, "127.0.0.1:8080");
+        assert_eq!(default.data, root().join("data"));
+        let given = parse_serve(&args(&["--data", "/srv/frontdesk", "--addr", "0.0.0.0:9000"])).unwrap();
+        assert_eq!(given.addr, "0.0.0.0:9000");
+        assert_eq!(given.data, PathBuf::from("/srv/frontdesk"));
+        let err = parse_serve(&args(&["--port", "1"])).unwrap_err().to_string();
+        assert_eq!(err, "unknown option --port (expected --addr or --data)");
+        let err = parse_serve(&args(&["--addr"])).unwrap_err().to_string();
+        assert_eq!(err, "--addr needs a value");
+    }
 }

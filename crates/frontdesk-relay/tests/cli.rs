@@ -6,7 +6,11 @@ const RELAY: &str = env!("CARGO_BIN_EXE_frontdesk-relay");
 
 fn relay(args: &[&str], data: &std::path::Path) -> (bool, String, String) {
     let out = Command::new(RELAY).args(args).arg("--data").arg(data).output().expect("the relay binary runs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -87,7 +91,9 @@ async fn every_refused_socket_leaves_a_log_line_and_sigterm_stops_the_relay_clea
     }
     assert!(listening, "the relay did not listen");
 
-    async fn closed_with(ws: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>) -> u16 {
+    async fn closed_with(
+        ws: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    ) -> u16 {
         while let Some(Ok(msg)) = ws.next().await {
             if let Message::Close(Some(frame)) = msg {
                 return frame.code.into();
@@ -96,7 +102,8 @@ async fn every_refused_socket_leaves_a_log_line_and_sigterm_stops_the_relay_clea
         0
     }
     // Garbage, a message type the protocol does not have, another protocol version.
-    for frame in [vec![PROTOCOL_VERSION, 0xff, 0xff, 0xff], vec![PROTOCOL_VERSION, 0x7f], vec![PROTOCOL_VERSION + 1, 0]] {
+    for frame in [vec![PROTOCOL_VERSION, 0xff, 0xff, 0xff], vec![PROTOCOL_VERSION, 0x7f], vec![PROTOCOL_VERSION + 1, 0]]
+    {
         let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
         ws.send(Message::Binary(frame.into())).await.unwrap();
         assert!(closed_with(&mut ws).await >= 4000);
@@ -104,8 +111,12 @@ async fn every_refused_socket_leaves_a_log_line_and_sigterm_stops_the_relay_clea
     // A kiosk asking for a document its role may not read, then a socket that never speaks,
     // while the connections are over the limit.
     let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
-    ws.send(Message::Binary(ClientMsg::Hello { token: kiosk, protocol: PROTOCOL_VERSION }.encode().into())).await.unwrap();
-    ws.send(Message::Binary(ClientMsg::Subscribe { doc: "clients".into(), after_seq: 0 }.encode().into())).await.unwrap();
+    ws.send(Message::Binary(ClientMsg::Hello { token: kiosk, protocol: PROTOCOL_VERSION }.encode().into()))
+        .await
+        .unwrap();
+    ws.send(Message::Binary(ClientMsg::Subscribe { doc: "clients".into(), after_seq: 0 }.encode().into()))
+        .await
+        .unwrap();
     let mut refused = false;
     while let Some(Ok(Message::Binary(frame))) = ws.next().await {
         if let Ok(ServerMsg::Error { .. }) = ServerMsg::decode(&frame) {

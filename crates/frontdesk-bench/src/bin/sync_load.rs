@@ -27,7 +27,7 @@ type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 #[command(about)]
 struct Options {
     /// Which scenarios to run (default: all).
-    #[arg(value_parser = ["latency", "pushes", "idle", "catch-up"])]
+    #[arg(value_parser = ["latency", "silent", "pushes", "idle", "catch-up"])]
     scenarios: Vec<String>,
     /// Devices connected in the latency runs (one pushes, the rest subscribe).
     #[arg(long, value_delimiter = ',', default_value = "1,10,50")]
@@ -43,6 +43,9 @@ struct Options {
     /// The relay binary for the idle run (default: next to this one).
     #[arg(long)]
     relay_bin: Option<std::path::PathBuf>,
+    /// Sockets that connect and never say Hello, in the silent run.
+    #[arg(long, default_value_t = 1000)]
+    silent_sockets: usize,
     /// Check-ins waiting in the kiosk's outbox when it comes back.
     #[arg(long, default_value_t = 120)]
     offline_check_ins: usize,
@@ -101,13 +104,19 @@ fn read_stamp(epoch: Instant, bytes: &[u8]) -> (u64, u64) {
 // ------------------------------------------------------------------ the relay
 
 async fn relay_run(o: &Options, devices: usize) -> Result<Figures> {
+    relay_run_with(o, devices, |_| {}).await
+}
+
+async fn relay_run_with(o: &Options, devices: usize, around: impl FnOnce(SocketAddr)) -> Result<Figures> {
     let data = tempfile::tempdir()?;
     let tokens: Vec<String> = add_devices(data.path(), devices, Role::Staff)?.into_iter().map(|(_, t)| t).collect();
     // No rate limit here: the burst measures how fast the relay can go.
     let mut config = Config::new(data.path().to_owned());
     config.rate_per_sec = 1_000_000;
     config.rate_burst = 1_000_000;
+    config.hello_timeout = SILENT_TIMEOUT;
     let (addr, shutdown, server) = in_process_relay(config).await?;
+    around(addr);
     let doc = "day/bench".to_owned();
     let epoch = Instant::now();
 
@@ -200,6 +209,12 @@ async fn relay_run(o: &Options, devices: usize) -> Result<Figures> {
     shutdown.cancel();
     let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
     let acked = std::mem::take(&mut *acked.lock().await);
+    if devices == 1 {
+        // No other device to deliver to: the figure is the device's own round trip (push →
+        // durable Ack) of the paced chunks, and the throughput that of acknowledged chunks.
+        let paced = Samples(acked.0[..o.paced.min(acked.0.len())].to_vec());
+        return Ok(Figures { delivered: paced, acked, throughput: o.burst as f64 / elapsed });
+    }
     Ok(Figures { delivered, acked, throughput: o.burst as f64 / elapsed })
 }
 
@@ -241,8 +256,9 @@ async fn send(ws: &mut Ws, msg: ClientMsg) -> Result<()> {
 
 // ------------------------------------------------------------------ the bare forwarder
 
-/// Accepts sockets and sends every binary frame to every other socket. No storage, no checks.
-async fn forwarder(listener: TcpListener, stop: CancellationToken) {
+/// Accepts sockets and sends every binary frame to every other socket (with `echo`, to its sender
+/// too: the round trip of a device alone). No storage, no checks.
+async fn forwarder(listener: TcpListener, stop: CancellationToken, echo: bool) {
     let (tx, _) = broadcast::channel::<(u64, Arc<[u8]>)>(65_536);
     let mut next = 0u64;
     loop {
@@ -265,7 +281,7 @@ async fn forwarder(listener: TcpListener, stop: CancellationToken) {
                         _ => return,
                     },
                     out = rx.recv() => match out {
-                        Ok((from, bytes)) if from != id => {
+                        Ok((from, bytes)) if echo || from != id => {
                             if sink.send(Message::Binary(bytes.to_vec().into())).await.is_err() { return; }
                         }
                         Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
@@ -281,7 +297,8 @@ async fn forwarder_run(o: &Options, devices: usize) -> Result<Figures> {
     let stop = CancellationToken::new();
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    tokio::spawn(forwarder(listener, stop.clone()));
+    let alone = devices == 1;
+    tokio::spawn(forwarder(listener, stop.clone(), alone));
     let epoch = Instant::now();
     let (lat_tx, mut lat_rx) = mpsc::unbounded_channel::<(u64, u64)>();
     for _ in 1..devices {
@@ -296,7 +313,22 @@ async fn forwarder_run(o: &Options, devices: usize) -> Result<Figures> {
             }
         });
     }
-    let (mut pusher, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/")).await?;
+    let (pusher, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/")).await?;
+    let (mut pusher, mut echoes) = pusher.split();
+    if alone {
+        // Alone, the pusher receives its own frames back: its round trip.
+        let lat_tx = lat_tx.clone();
+        tokio::spawn(async move {
+            while let Some(Ok(msg)) = echoes.next().await {
+                if let Message::Binary(bytes) = msg {
+                    let _ = lat_tx.send(read_stamp(epoch, &bytes));
+                }
+            }
+        });
+    } else {
+        tokio::spawn(async move { while let Some(Ok(_)) = echoes.next().await {} });
+    }
+    let receivers = if alone { 1 } else { devices - 1 };
     tokio::time::sleep(Duration::from_millis(200)).await;
     let mut delivered = Samples::default();
     let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / o.rate.max(1)));
@@ -306,7 +338,7 @@ async fn forwarder_run(o: &Options, devices: usize) -> Result<Figures> {
         n += 1;
         pusher.send(Message::Binary(stamp(epoch, n, o.size).into())).await?;
     }
-    collect(&mut lat_rx, &mut delivered, o.paced * (devices - 1)).await;
+    collect(&mut lat_rx, &mut delivered, o.paced * receivers).await;
     let start = Instant::now();
     for _ in 0..o.burst {
         n += 1;
@@ -314,7 +346,7 @@ async fn forwarder_run(o: &Options, devices: usize) -> Result<Figures> {
     }
     pusher.flush().await?;
     let mut burst = Samples::default();
-    collect(&mut lat_rx, &mut burst, o.burst * (devices - 1)).await;
+    collect(&mut lat_rx, &mut burst, o.burst * receivers).await;
     let elapsed = start.elapsed().as_secs_f64();
     stop.cancel();
     Ok(Figures { delivered, acked: Samples::default(), throughput: o.burst as f64 / elapsed })
@@ -329,11 +361,12 @@ fn figure(key: &str, value: f64) {
 async fn main() -> Result<()> {
     let mut o = <Options as clap::Parser>::parse();
     if o.scenarios.is_empty() {
-        o.scenarios = ["latency", "pushes", "idle", "catch-up"].map(String::from).to_vec();
+        o.scenarios = ["latency", "silent", "pushes", "idle", "catch-up"].map(String::from).to_vec();
     }
     for scenario in o.scenarios.clone() {
         match scenario.as_str() {
             "latency" => latency(&o).await?,
+            "silent" => silent(&o).await?,
             "pushes" => pushes(&o).await?,
             "idle" => idle(&o).await?,
             _ => catch_up(&o).await?,
@@ -413,6 +446,87 @@ async fn latency(o: &Options) -> Result<()> {
         figure(&format!("latency.forwarder.{devices}.p99_max_ms"), f_hi);
         figure(&format!("latency.forwarder.{devices}.throughput"), median(7));
     }
+    Ok(())
+}
+
+// ------------------------------------------------------------------ silent sockets
+
+/// How long the relay waits for a Hello in the latency runs (its default is 10 s).
+const SILENT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// 1,000 sockets connect and never speak while 50 devices sync: the relay closes each after its
+/// Hello timeout (which falls in the middle of the paced run), and the devices' latency is measured
+/// as in the latency run, against the bare forwarder's.
+async fn silent(o: &Options) -> Result<()> {
+    let devices = 50;
+    println!(
+        "sync-load: {} sockets connect and never say Hello (closed after {} s) while {devices} devices sync as in the latency run\n",
+        o.silent_sockets,
+        SILENT_TIMEOUT.as_secs()
+    );
+    let mut p99s = Vec::new();
+    let mut closed_counts = Vec::new();
+    for _ in 0..o.repeat.max(1) {
+        let (closed_tx, mut closed_rx) = mpsc::unbounded_channel::<(bool, Duration)>();
+        let sockets = o.silent_sockets;
+        let mut relay = relay_run_with(o, devices, move |addr| {
+            for _ in 0..sockets {
+                let closed_tx = closed_tx.clone();
+                tokio::spawn(async move {
+                    let opened = Instant::now();
+                    let Ok(Ok((mut ws, _))) = tokio::time::timeout(
+                        Duration::from_secs(10),
+                        tokio_tungstenite::connect_async(format!("ws://{addr}/sync")),
+                    )
+                    .await
+                    else {
+                        let _ = closed_tx.send((false, opened.elapsed()));
+                        return;
+                    };
+                    let mut code = None;
+                    while let Some(Ok(msg)) = ws.next().await {
+                        if let Message::Close(Some(frame)) = msg {
+                            code = Some(u16::from(frame.code));
+                            break;
+                        }
+                    }
+                    let _ = closed_tx.send((code == Some(frontdesk_protocol::close::HELLO_TIMEOUT), opened.elapsed()));
+                });
+            }
+        })
+        .await?;
+        let mut closed = 0;
+        let mut slowest = Duration::ZERO;
+        for _ in 0..o.silent_sockets {
+            match tokio::time::timeout(Duration::from_secs(30), closed_rx.recv()).await {
+                Ok(Some((ok, after))) => {
+                    closed += usize::from(ok);
+                    slowest = slowest.max(after);
+                }
+                _ => break,
+            }
+        }
+        println!(
+            "  run: {closed} of {} silent sockets closed with 4001 (the last {:.1} s after connecting); devices' p50 {:.2} ms, p99 {:.2} ms",
+            o.silent_sockets,
+            slowest.as_secs_f64(),
+            relay.delivered.pct(0.5),
+            relay.delivered.pct(0.99)
+        );
+        p99s.push(relay.delivered.pct(0.99));
+        closed_counts.push(closed);
+    }
+    let mut floor = forwarder_run(o, devices).await?;
+    p99s.sort_by(f64::total_cmp);
+    let median = p99s[p99s.len() / 2];
+    println!("  median p99 {median:.2} ms; the bare forwarder's p99 {:.2} ms", floor.delivered.pct(0.99));
+    figure("silent.sockets", o.silent_sockets as f64);
+    figure("silent.closed_min", closed_counts.iter().copied().min().unwrap_or(0) as f64);
+    figure("silent.devices", devices as f64);
+    figure("silent.p99_ms", median);
+    figure("silent.p99_min_ms", p99s[0]);
+    figure("silent.p99_max_ms", p99s[p99s.len() - 1]);
+    figure("silent.forwarder_p99_ms", floor.delivered.pct(0.99));
     Ok(())
 }
 
