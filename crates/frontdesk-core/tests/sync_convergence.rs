@@ -740,18 +740,18 @@ mod random_schedules {
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             3 => Just(Op::CheckIn),
-            4 => (1usize..4, 0usize..8, 0u8..4).prop_map(|(d, v, s)| Op::Status(d, v, s)),
-            3 => (1usize..4, 0usize..2, 0u32..4).prop_map(|(d, staff, slot)| Op::Book(d, staff, 540 + slot * 20)),
-            1 => (1usize..4, 0usize..8).prop_map(|(d, b)| Op::Cancel(d, b)),
-            1 => (1usize..4, 0usize..4).prop_map(|(d, c)| Op::KeepBoth(d, c)),
-            2 => (1usize..4, 0usize..8, 0u32..4, any::<bool>()).prop_map(|(d, b, slot, next)| Op::Move(d, b, 540 + slot * 20, next)),
-            1 => (1usize..4, 1i64..4).prop_map(|(d, euros)| Op::Invoice(d, euros * 1000)),
-            2 => (1usize..4, 0usize..4, 0u8..3, any::<bool>()).prop_map(|(d, i, how, refund)| Op::Pay(d, i, how, refund)),
-            2 => (0usize..4, any::<bool>()).prop_map(|(d, up)| Op::Network(d, up)),
-            1 => (0usize..4).prop_map(Op::Blip),
-            1 => (0usize..4).prop_map(Op::LoseAck),
-            2 => (0usize..4).prop_map(Op::Hold),
-            2 => (0usize..4, 0u8..4).prop_map(|(d, how)| Op::Release(d, how)),
+            4 => (1usize..5, 0usize..8, 0u8..4).prop_map(|(d, v, s)| Op::Status(d, v, s)),
+            3 => (1usize..5, 0usize..2, 0u32..4).prop_map(|(d, staff, slot)| Op::Book(d, staff, 540 + slot * 20)),
+            1 => (1usize..5, 0usize..8).prop_map(|(d, b)| Op::Cancel(d, b)),
+            1 => (1usize..5, 0usize..4).prop_map(|(d, c)| Op::KeepBoth(d, c)),
+            2 => (1usize..5, 0usize..8, 0u32..4, any::<bool>()).prop_map(|(d, b, slot, next)| Op::Move(d, b, 540 + slot * 20, next)),
+            1 => (1usize..5, 1i64..4).prop_map(|(d, euros)| Op::Invoice(d, euros * 1000)),
+            2 => (1usize..5, 0usize..4, 0u8..3, any::<bool>()).prop_map(|(d, i, how, refund)| Op::Pay(d, i, how, refund)),
+            2 => (0usize..5, any::<bool>()).prop_map(|(d, up)| Op::Network(d, up)),
+            1 => (0usize..5).prop_map(Op::Blip),
+            1 => (0usize..5).prop_map(Op::LoseAck),
+            2 => (0usize..5).prop_map(Op::Hold),
+            2 => (0usize..5, 0u8..4).prop_map(|(d, how)| Op::Release(d, how)),
             1 => Just(Op::Settle),
             1 => Just(Op::Tick),
         ]
@@ -763,22 +763,62 @@ mod random_schedules {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+        /// A kiosk and two to four desks: three to five replicas.
         #[test]
-        fn every_device_converges_after_any_schedule_of_edits_and_outages(ops in proptest::collection::vec(op(), 1..40)) {
-            run_schedule(ops)?;
+        fn every_device_converges_after_any_schedule_of_edits_and_outages(
+            ops in proptest::collection::vec(op(), 1..40),
+            desks in 2usize..=4,
+        ) {
+            run_schedule(ops, desks)?;
         }
     }
 
-    /// Runs a schedule, heals the network, and checks that every device ended the same.
-    fn run_schedule(ops: Vec<Op>) -> Result<(), TestCaseError> {
-        let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff, Role::Staff]);
+    /// The failures proptest found, kept as fixed schedules (its seeds replay other schedules
+    /// once the generator changes).
+    #[test]
+    fn a_lost_ack_then_a_status_change_converges() {
+        use Op::*;
+        for desks in 2..=4 {
+            run_schedule(vec![CheckIn, Settle, LoseAck(1), Settle, Status(1, 0, 0), CheckIn], desks).unwrap();
+        }
+    }
+
+    /// The op with its device numbers folded onto the devices there are (device 0 is the kiosk,
+    /// desks are 1..=desks).
+    fn fit(op: Op, desks: usize) -> Op {
+        let desk = |d: usize| 1 + (d.max(1) - 1) % desks;
+        let device = |d: usize| d % (desks + 1);
+        match op {
+            Op::Status(d, v, s) => Op::Status(desk(d), v, s),
+            Op::Book(d, staff, start) => Op::Book(desk(d), staff, start),
+            Op::Cancel(d, b) => Op::Cancel(desk(d), b),
+            Op::KeepBoth(d, c) => Op::KeepBoth(desk(d), c),
+            Op::Move(d, b, start, next) => Op::Move(desk(d), b, start, next),
+            Op::Invoice(d, minor) => Op::Invoice(desk(d), minor),
+            Op::Pay(d, i, how, refund) => Op::Pay(desk(d), i, how, refund),
+            Op::Network(d, up) => Op::Network(device(d), up),
+            Op::Blip(d) => Op::Blip(device(d)),
+            Op::LoseAck(d) => Op::LoseAck(device(d)),
+            Op::Hold(d) => Op::Hold(device(d)),
+            Op::Release(d, how) => Op::Release(device(d), how),
+            other => other,
+        }
+    }
+
+    /// Runs a schedule on a kiosk and `desks` desks, heals the network, and checks that every
+    /// device ended the same.
+    fn run_schedule(ops: Vec<Op>, desks: usize) -> Result<(), TestCaseError> {
+        let mut roles = vec![Role::Kiosk];
+        roles.extend(std::iter::repeat_n(Role::Staff, desks));
+        let n = roles.len();
+        let mut sim = Sim::new(&roles);
         sim.settle();
         let mut visits = Vec::new();
         let mut booked = Vec::new();
         let mut invoiced = Vec::new();
         let mut paid = Vec::new();
         for (step, op) in ops.into_iter().enumerate() {
-            match op {
+            match fit(op, desks) {
                 Op::CheckIn => {
                     let n = format!("V{}", visits.len());
                     visits.push(sim.check_in(0, &n));
@@ -845,7 +885,7 @@ mod random_schedules {
                 Op::Settle => sim.settle(),
                 Op::Tick => {
                     sim.now += 1_500;
-                    for d in 0..4 {
+                    for d in 0..n {
                         let effects = sim.devices[d].client.handle(SyncEvent::Tick, sim.now, 0.5);
                         sim.effects(d, effects);
                     }
@@ -854,7 +894,7 @@ mod random_schedules {
             }
             sim.now += 7;
             // Save → load round-trips at every step: one device's documents each time, in turn.
-            let device = &mut sim.devices[step % 4];
+            let device = &mut sim.devices[step % n];
             let names: Vec<String> = device.replica.names().map(str::to_owned).collect();
             for doc in &names {
                 let saved = device.replica.save(doc);
@@ -865,21 +905,21 @@ mod random_schedules {
         }
         // The network heals and stops losing messages.
         sim.relay.lose_next_ack.clear();
-        for d in 0..4 {
+        for d in 0..n {
             sim.set_network(d, true);
         }
         sim.settle();
         let reference = sim.names(1);
         prop_assert_eq!(reference.len(), visits.len());
-        for desk in 2..4 {
+        for desk in 2..n {
             prop_assert_eq!(sim.names(desk), reference.clone());
         }
-        for d in 0..4 {
+        for d in 0..n {
             prop_assert_eq!(sim.pending(d), 0);
         }
         // Every desk's cursor has reached the end of every log it follows: nothing is left to
         // fetch again on the next start (own chunks count once acknowledged, gaps are filled).
-        for d in 1..4 {
+        for d in 1..n {
             for (doc, log) in &sim.relay.logs {
                 if let Some(cursor) = sim.devices[d].client.cursor(doc) {
                     prop_assert_eq!(cursor, log.len() as u64, "device {} on {}", d, doc);
@@ -901,7 +941,7 @@ mod random_schedules {
         for b in &next_day {
             prop_assert!(ids.contains(&b.id), "{} came from today", b.id);
         }
-        for desk in 2..4 {
+        for desk in 2..n {
             prop_assert_eq!(sim.bookings(desk), bookings.clone());
             prop_assert_eq!(sim.conflicts(desk), conflicts.clone());
             prop_assert_eq!(sim.bookings_on(desk, NEXT_DAY), next_day.clone());
@@ -918,20 +958,20 @@ mod random_schedules {
         paid.sort();
         prop_assert_eq!(&payment_ids, &paid);
         let money = sim.money(1);
-        for desk in 2..4 {
+        for desk in 2..n {
             prop_assert_eq!(sim.money(desk), money.clone());
         }
         // Same heads everywhere, and every document survives save → load unchanged.
         let mut docs: Vec<String> = sim.devices[1].replica.names().map(str::to_owned).collect();
         docs.sort();
-        for desk in 2..4 {
+        for desk in 2..n {
             let mut theirs: Vec<String> = sim.devices[desk].replica.names().map(str::to_owned).collect();
             theirs.sort();
             prop_assert_eq!(&theirs, &docs);
         }
         for doc in &docs {
             let reference = sim.devices[1].replica.heads(doc);
-            for desk in 2..4 {
+            for desk in 2..n {
                 prop_assert_eq!(sim.devices[desk].replica.heads(doc), reference.clone(), "{}", doc);
             }
             let saved = sim.devices[1].replica.save(doc);
