@@ -4,6 +4,8 @@
 //! `Replica::apply` / `Replica::load`. This test binary counts the bytes the process has
 //! allocated at its peak while each crafted input is handled.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

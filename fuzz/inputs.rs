@@ -1,0 +1,100 @@
+//! What each fuzz target does with its input. The targets in `fuzz_targets/` call these under
+//! libFuzzer (`cargo xtask fuzz`), and the core's `fuzz_inputs` test calls them on seeds and
+//! thousands of mutations of them in every run of the test command.
+
+use frontdesk_core::check_in::check_ins;
+use frontdesk_core::import;
+use frontdesk_core::schedule::Stamp;
+use frontdesk_core::visit_status::status_events;
+use frontdesk_core::{Effect, Replica, SyncClient, SyncEvent, arrivals_board};
+use frontdesk_protocol::{ClientMsg, Role, ServerMsg, valid_doc_name};
+
+/// What the relay does with a frame from a device: decode it and check the names in it.
+pub fn relay_decode(frame: &[u8]) {
+    if let Ok(msg) = ClientMsg::decode(frame) {
+        match &msg {
+            ClientMsg::Subscribe { doc, .. } | ClientMsg::Push { doc, .. } | ClientMsg::Snapshot { doc, .. } => {
+                let _ = valid_doc_name(doc);
+            }
+            ClientMsg::Watch { prefix } => {
+                let _ = valid_doc_name(prefix);
+            }
+            ClientMsg::Hello { .. } | ClientMsg::Ping => {}
+        }
+        // Whatever decodes must encode back to an equal message.
+        assert_eq!(ClientMsg::decode(&msg.encode()).as_ref(), Ok(&msg));
+    }
+}
+
+/// Splits fuzz input into frames: each is a 2-byte little-endian length and that many bytes
+/// (the last takes what is left).
+pub fn frames(mut data: &[u8]) -> Vec<&[u8]> {
+    let mut frames = Vec::new();
+    while data.len() >= 2 {
+        let len = u16::from_le_bytes([data[0], data[1]]) as usize;
+        let rest = &data[2..];
+        let (frame, after) = rest.split_at(len.min(rest.len()));
+        frames.push(frame);
+        data = after;
+    }
+    frames
+}
+
+/// The same framing, to build inputs.
+pub fn join_frames(frames: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for frame in frames {
+        out.extend((frame.len() as u16).to_le_bytes());
+        out.extend(frame);
+    }
+    out
+}
+
+/// What a device does with frames from the relay: the sync client's state machine after a
+/// Welcome, fed any frames, applying whatever it asks to apply.
+pub fn client_frames(data: &[u8]) {
+    let mut client = SyncClient::new("t".into(), vec![("day/2026-11-26".to_owned(), 3)], Vec::new());
+    client.watch("inbox/2026-11-26/");
+    client.handle(SyncEvent::Tick, 0, 0.5);
+    client.handle(SyncEvent::Opened, 0, 0.5);
+    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff }.encode();
+    client.handle(SyncEvent::Frame(welcome), 0, 0.5);
+    let mut replica = Replica::new([1; 16]);
+    for (i, frame) in frames(data).into_iter().enumerate() {
+        for effect in client.handle(SyncEvent::Frame(frame.to_vec()), i as i64, 0.5) {
+            if let Effect::Apply { doc, bytes, .. } = effect {
+                let _ = replica.apply(&doc, &bytes);
+            }
+        }
+    }
+    let _ = client.status();
+}
+
+/// A hostile chunk in an inbox or day document: applying it and reading the board must not panic.
+pub fn document_chunks(data: &[u8]) {
+    let mut replica = Replica::new([2; 16]);
+    let (inbox, day) = data.split_at(data.len() / 2);
+    let _ = replica.apply("inbox/x/k", inbox);
+    let _ = replica.apply("day/x", day);
+    let arrivals = replica.get("inbox/x/k").map(check_ins).unwrap_or_default();
+    let events = replica.get("day/x").map(status_events).unwrap_or_default();
+    let _ = arrivals_board(arrivals, &events, 0);
+    let _ = replica.save("inbox/x/k");
+}
+
+/// A hostile file given to the client and product importers: any bytes give a preview or a file
+/// error, never a panic.
+pub fn csv_import(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let stamp = Stamp { by: "fuzz".into(), at_ms: 0 };
+    let mut n = 0u32;
+    let _ = import::clients(
+        &text,
+        || {
+            n += 1;
+            (n.to_string(), "C".into())
+        },
+        &stamp,
+    );
+    let _ = import::products(&text, "EUR", || "p".into());
+}
