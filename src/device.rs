@@ -389,16 +389,29 @@ impl Device {
         });
     }
 
-    /// Queues a chunk made outside any held document (a kiosk's check-in): saved, then sent.
-    pub async fn submit(self: &Rc<Self>, doc: &str, chunk: Vec<u8>) {
-        let id = ChunkId(random_bytes());
-        let writes = vec![Write::OutboxPut(StoredChunk {
-            id,
-            doc: doc.to_owned(),
-            bytes: chunk.clone(),
-            order: js_sys::Date::now(),
-        })];
-        self.commit_then_push(writes, id, doc, chunk).await;
+    /// Queues a chunk made outside any held document (a kiosk's check-in, a punch of the time
+    /// clock), which the screen confirms at once (the visitor's ticket).
+    ///
+    /// Before this returns, the chunk is written ahead to localStorage: a synchronous write,
+    /// handed to the browser process before the call returns, so a tab that crashes right after
+    /// the ticket shows still has it (the next start puts it back in the outbox). Then it is saved
+    /// in IndexedDB's outbox with strict durability (which survives losing power, ~20 ms later on
+    /// this machine), the localStorage copy is dropped, and it is sent.
+    pub fn submit(self: &Rc<Self>, doc: &str, chunk: Vec<u8>) {
+        let stored =
+            StoredChunk { id: ChunkId(random_bytes()), doc: doc.to_owned(), bytes: chunk, order: js_sys::Date::now() };
+        let written_ahead = crate::spill::put(self.mode, &stored);
+        let device = self.clone();
+        spawn_local(async move {
+            let (id, doc, chunk) = (stored.id, stored.doc.clone(), stored.bytes.clone());
+            let saved = device.save_change(vec![Write::OutboxPut(stored)]).await;
+            if saved && written_ahead {
+                crate::spill::remove(device.mode, &id);
+            }
+            device.revision.update(|r| *r += 1);
+            let effects = device.state.borrow_mut().client.push(id, &doc, chunk);
+            device.run(effects);
+        });
     }
 
     async fn commit_then_push(self: &Rc<Self>, writes: Vec<Write>, id: ChunkId, doc: &str, chunk: Vec<u8>) {
@@ -412,8 +425,8 @@ impl Device {
     /// chunks are still kept — in IndexedDB alone (the document saves are the large part), else
     /// spilled to localStorage — so a change the screen shows is never only in memory; the
     /// document is rebuilt from them on the next start. Either way the user is told, and the
-    /// change is sent all the same.
-    async fn save_change(&self, writes: Vec<Write>) {
+    /// change is sent all the same. True if every write was saved as asked.
+    async fn save_change(&self, writes: Vec<Write>) -> bool {
         let chunks: Vec<StoredChunk> = writes
             .iter()
             .filter_map(|w| match w {
@@ -427,7 +440,7 @@ impl Device {
                 if matches!(self.storage_problem.get_untracked(), Some(StorageError::Full | StorageError::NotKept)) {
                     self.storage_problem.set(None);
                 }
-                return;
+                return true;
             }
             // Out of space (some browsers report it as another error): the chunks alone, then
             // localStorage.
@@ -443,6 +456,7 @@ impl Device {
         };
         leptos::logging::error!("saving a change failed: {problem}");
         self.storage_problem.set(Some(problem));
+        false
     }
 
     fn event(self: &Rc<Self>, event: SyncEvent) {

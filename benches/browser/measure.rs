@@ -12,7 +12,7 @@ use serde_json::json;
 /// tap on the kiosk's confirm button, and each committed IndexedDB write.
 const OBSERVER: &str = r#"
 (() => {
-  const fd = window.__fd = { app: null, board: null, taps: [], saves: [], tab: null, list: null };
+  const fd = window.__fd = { app: null, board: null, taps: [], saves: [], ahead: [], tab: null, list: null };
   const check = () => {
     if (fd.app === null && document.body && document.body.children.length > 0) fd.app = performance.now();
     if (fd.board === null && document.querySelector('.visit-card')) fd.board = performance.now();
@@ -24,6 +24,13 @@ const OBSERVER: &str = r#"
     if (button && button.textContent.trim() === 'Confirm check-in') fd.taps.push(performance.now());
     if (button && button.textContent.trim().startsWith('Patients')) { fd.tab = performance.now(); fd.list = null; }
   }, true);
+  // A kiosk's check-in is saved first by writing it ahead to localStorage (synchronous).
+  const setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key, value) {
+    const result = setItem.call(this, key, value);
+    if (String(key).startsWith('frontdesk.kiosk.spill.')) fd.ahead.push(performance.now());
+    return result;
+  };
   const open = IDBDatabase.prototype.transaction;
   IDBDatabase.prototype.transaction = function (...args) {
     const tx = open.apply(this, args);
@@ -194,33 +201,37 @@ async fn kiosk(o: &Options) -> Result<()> {
     for n in 0..o.check_ins {
         check_in_at_kiosk(&kiosk, &format!("Visitor {n}"), "I'd like a service", None).await?;
     }
-    let v = page(&kiosk, "return [window.__fd.taps, window.__fd.saves]").await?;
+    let v = page(&kiosk, "return [window.__fd.taps, window.__fd.saves, window.__fd.ahead]").await?;
     let taps: Vec<f64> = v[0].as_array().map(|a| a.iter().filter_map(|x| x.as_f64()).collect()).unwrap_or_default();
+    let ahead: Vec<f64> = v[2].as_array().map(|a| a.iter().filter_map(|x| x.as_f64()).collect()).unwrap_or_default();
     let saves: Vec<(f64, f64)> = v[1]
         .as_array()
         .map(|a| a.iter().filter_map(|x| Some((x[0].as_f64()?, x[1].as_f64()?))).collect())
         .unwrap_or_default();
     anyhow::ensure!(taps.len() == o.check_ins, "saw {} taps for {} check-ins", taps.len(), o.check_ins);
-    // For each tap, the first write committed after it: the check-in going into the outbox.
-    let (mut total, mut app, mut commit) = (Vec::new(), Vec::new(), Vec::new());
+    // For each tap: the check-in written ahead to localStorage (saved: a crashed tab keeps it),
+    // and the first IndexedDB write committed after it (the outbox's durable save).
+    let (mut saved, mut durable, mut commit) = (Vec::new(), Vec::new(), Vec::new());
     for tap in &taps {
+        let written =
+            ahead.iter().copied().find(|at| at >= tap).context("a tap with nothing written ahead after it")?;
+        saved.push(written - tap);
         let (begun, done) =
             saves.iter().copied().find(|(_, done)| done >= tap).context("a tap with no save after it")?;
-        total.push(done - tap);
-        app.push((begun - tap).max(0.0));
+        durable.push(done - tap);
         commit.push(done - begun.max(*tap));
     }
-    let (p50, p99) = (pct(&mut total, 0.5), pct(&mut total, 0.99));
-    let (app50, app99) = (pct(&mut app, 0.5), pct(&mut app, 0.99));
-    let (commit50, commit99) = (pct(&mut commit, 0.5), pct(&mut commit, 0.99));
+    let (p50, p99) = (pct(&mut saved, 0.5), pct(&mut saved, 0.99));
+    let (durable50, durable99) = (pct(&mut durable, 0.5), pct(&mut durable, 0.99));
+    let commit99 = pct(&mut commit, 0.99);
     println!(
-        "kiosk: tap on Confirm → check-in committed to IndexedDB, {} check-ins: p50 {p50:.1} ms, p99 {p99:.1} ms \
-         (the app's work, tap → write begun: p50 {app50:.1} ms, p99 {app99:.1} ms; the durable commit: p50 {commit50:.1} ms, p99 {commit99:.1} ms)",
+        "kiosk, {} check-ins: tap on Confirm → written ahead (saved; a crashed tab keeps it): p50 {p50:.2} ms, p99 {p99:.2} ms; \
+         → committed to IndexedDB (durable if the power goes): p50 {durable50:.1} ms, p99 {durable99:.1} ms (the commit itself p99 {commit99:.1} ms)",
         o.check_ins
     );
     figure("browser.kiosk.tap_to_saved_p50_ms", p50);
     figure("browser.kiosk.tap_to_saved_p99_ms", p99);
-    figure("browser.kiosk.tap_to_write_p99_ms", app99);
+    figure("browser.kiosk.tap_to_durable_p99_ms", durable99);
     figure("browser.kiosk.commit_p99_ms", commit99);
     kiosk.close().await?;
     Ok(())

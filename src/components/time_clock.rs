@@ -39,7 +39,7 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
         let chunk = payroll::punch_chunk(&record, random_bytes());
         let (doc, dev) = device
             .with_value(|d| (payroll::timeclock_doc(crate::clock::today(), &d.settings.borrow().device), d.clone()));
-        spawn_local(async move { dev.submit(&doc, chunk).await });
+        dev.submit(&doc, chunk);
         done.set(Some((kind, {
             let now = crate::clock::now();
             frontdesk_core::site::format_time(now.hour() * 60 + now.minute())

@@ -224,7 +224,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 let inbox = doc_name::inbox(today, &kiosk_id);
                 let shown_name = check_in.name.split(' ').next().unwrap_or_default().to_owned();
                 let dev = device.get_value();
-                spawn_local(async move { dev.submit(&inbox, chunk).await });
+                dev.submit(&inbox, chunk);
                 // The visitor's entries are no longer needed on screen.
                 name.set(String::new());
                 detail.set(String::new());

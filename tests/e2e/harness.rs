@@ -307,6 +307,69 @@ impl Browser {
         }
     }
 
+    /// Starts recording, in the page, the wall-clock time (`Date.now()`, shared by every browser
+    /// on this machine) at which each of `texts` first shows. WebDriver's polling is not in the
+    /// figure. See [`Browser::seen_at`].
+    pub async fn watch_for_text(&self, texts: &[&str]) -> Result<()> {
+        self.client.execute(&watch_script(texts), vec![]).await?;
+        Ok(())
+    }
+
+    /// The same, for the next page this browser loads (from its very start).
+    pub async fn watch_on_next_load(&self, texts: &[&str]) -> Result<()> {
+        self.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": watch_script(texts) })).await?;
+        Ok(())
+    }
+
+    /// When `text` first showed (`Date.now()` in the page), waiting up to `timeout` for it.
+    pub async fn seen_at(&self, text: &str, timeout: Duration) -> Result<f64> {
+        let start = Instant::now();
+        loop {
+            let at =
+                self.client.execute("return (window.__seenAt || {})[arguments[0]] ?? null", vec![json!(text)]).await?;
+            if let Some(at) = at.as_f64() {
+                return Ok(at);
+            }
+            if start.elapsed() > timeout {
+                bail!(
+                    "{text:?} did not show within {timeout:?}; the screen shows:\n{}",
+                    self.text().await.unwrap_or_default()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The page's wall clock, `Date.now()`.
+    pub async fn now_ms(&self) -> Result<f64> {
+        let now = self.client.execute("return Date.now()", vec![]).await?;
+        now.as_f64().context("Date.now() is a number")
+    }
+
+    /// Moves the page's wall clock `ms` ahead (as if that much time had passed with nobody
+    /// touching the screen): `Date.now()` reads later from now on, for the app too.
+    pub async fn shift_clock(&self, ms: i64) -> Result<()> {
+        let script = r#"
+            window.__clockShift = (window.__clockShift || 0) + arguments[0];
+            if (!window.__realNow) {
+                window.__realNow = Date.now.bind(Date);
+                Date.now = () => window.__realNow() + window.__clockShift;
+            }
+        "#;
+        self.client.execute(script, vec![json!(ms)]).await?;
+        Ok(())
+    }
+
+    /// What the field labelled `label` holds.
+    pub async fn field_value(&self, label: &str) -> Result<String> {
+        let l = literal(label);
+        let xpath = format!(
+            "//input[@id=//label[normalize-space(.)={l}]/@for] | //label[.//*[normalize-space(.)={l}]]//*[self::input or self::textarea]"
+        );
+        let input = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        Ok(input.prop("value").await?.unwrap_or_default())
+    }
+
     /// Waits until the device is online with nothing waiting to sync.
     pub async fn wait_until_synced(&self, timeout: Duration) -> Result<Duration> {
         self.wait_until(timeout, "online with nothing waiting to sync", |t| {
@@ -785,6 +848,18 @@ impl Lobby {
 
 /// Walks a visitor through the kiosk; returns the queue number it showed.
 pub async fn check_in_at_kiosk(kiosk: &Browser, name: &str, reason: &str, shots: Option<&str>) -> Result<String> {
+    let (ticket, _) = check_in_at_kiosk_timed(kiosk, name, reason, shots).await?;
+    Ok(ticket)
+}
+
+/// [`check_in_at_kiosk`], also returning the kiosk's `Date.now()` just before "Confirm check-in"
+/// was tapped.
+pub async fn check_in_at_kiosk_timed(
+    kiosk: &Browser,
+    name: &str,
+    reason: &str,
+    shots: Option<&str>,
+) -> Result<(String, f64)> {
     kiosk.click_button("Check in").await?;
     kiosk.type_into("What is your name?", name).await?;
     if let Some(prefix) = shots {
@@ -805,6 +880,7 @@ pub async fn check_in_at_kiosk(kiosk: &Browser, name: &str, reason: &str, shots:
         kiosk.screenshot(&format!("{prefix}-4-confirm")).await?;
     }
     kiosk.click_labelled_checkbox("I accept").await?;
+    let confirmed_at = kiosk.now_ms().await?;
     kiosk.click_button("Confirm check-in").await?;
     let ticket = kiosk.wait_for("//p[@class='ticket']", Duration::from_secs(5)).await?.text().await?;
     if let Some(prefix) = shots {
@@ -812,7 +888,26 @@ pub async fn check_in_at_kiosk(kiosk: &Browser, name: &str, reason: &str, shots:
     }
     kiosk.click_button("Done").await?;
     kiosk.wait_for_text("Welcome", Duration::from_secs(5)).await?;
-    Ok(ticket)
+    Ok((ticket, confirmed_at))
+}
+
+/// A script that records in `window.__seenAt` when each of `texts` first shows in the page.
+fn watch_script(texts: &[&str]) -> String {
+    let texts = serde_json::to_string(texts).unwrap_or_default();
+    format!(
+        r#"(() => {{
+            const texts = {texts};
+            window.__seenAt = window.__seenAt || {{}};
+            const check = () => {{
+                const shown = document.body ? document.body.textContent : "";
+                for (const t of texts) {{
+                    if (!(t in window.__seenAt) && shown.includes(t)) window.__seenAt[t] = Date.now();
+                }}
+            }};
+            check();
+            new MutationObserver(check).observe(document, {{ subtree: true, childList: true, characterData: true }});
+        }})();"#
+    )
 }
 
 /// A manager's first run: the business `name` of `kind` (as the drop-down says it), in English,
