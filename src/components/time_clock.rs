@@ -7,7 +7,6 @@ use chrono::Timelike;
 use frontdesk_core::doc_name;
 use frontdesk_core::payroll::{self, Punch, PunchKind};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::device_gate::DeviceRef;
 use crate::device::{now_ms, random_bytes};

@@ -6,7 +6,6 @@ use frontdesk_core::money::format_amount;
 use frontdesk_core::site::format_time;
 use frontdesk_core::{VisitId, VisitReason, doc_name};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::icons::{Icon, IconSvg};
