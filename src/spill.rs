@@ -49,3 +49,10 @@ pub fn all(mode: Mode) -> Vec<StoredChunk> {
         })
         .collect()
 }
+
+/// Writes and removes a chunk under a key no start reads (see the kiosk's warm-up).
+pub fn warm_up(bytes: Vec<u8>) {
+    const KEY: &str = "frontdesk.warm-up";
+    let _ = LocalStorage::set(KEY, Spilled { doc: String::new(), bytes, order: 0.0 });
+    LocalStorage::delete(KEY);
+}

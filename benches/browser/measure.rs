@@ -221,6 +221,13 @@ async fn kiosk(o: &Options) -> Result<()> {
         durable.push(done - tap);
         commit.push(done - begun.max(*tap));
     }
+    let mut slowest: Vec<(usize, f64)> = saved.iter().copied().enumerate().collect();
+    slowest.sort_by(|a, b| b.1.total_cmp(&a.1));
+    println!(
+        "kiosk: the first check-ins took {:?} ms to be written ahead; the slowest (check-in, ms): {:?}",
+        saved.iter().take(5).map(|v| (v * 10.0).round() / 10.0).collect::<Vec<_>>(),
+        slowest.iter().take(5).map(|(i, v)| (i + 1, (v * 10.0).round() / 10.0)).collect::<Vec<_>>()
+    );
     let (p50, p99) = (pct(&mut saved, 0.5), pct(&mut saved, 0.99));
     let (durable50, durable99) = (pct(&mut durable, 0.5), pct(&mut durable, 0.99));
     let commit99 = pct(&mut commit, 0.99);

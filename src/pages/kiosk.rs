@@ -49,6 +49,22 @@ pub fn KioskPage() -> impl IntoView {
     }
 }
 
+/// A check-in of nobody, encoded and written ahead the way a visitor's is, then dropped.
+fn warm_up_check_in() {
+    let Ok(check_in) = CheckIn::new(
+        VisitId::from_random(random_bytes()),
+        "Warm Up",
+        VisitReason::WalkIn,
+        "",
+        "A-000".into(),
+        now_ms(),
+        "warm",
+    ) else {
+        return;
+    };
+    crate::spill::warm_up(check_in.to_inbox_chunk());
+}
+
 fn reason_label(reason: VisitReason) -> (KioskMsg, KioskMsg) {
     match reason {
         VisitReason::Appointment => (KioskMsg::ReasonAppointment, KioskMsg::ReasonAppointmentHint),
@@ -94,6 +110,9 @@ fn appointment_line(a: &Lookup, lang: Lang) -> String {
 
 #[component]
 fn Kiosk(device: DeviceRef) -> impl IntoView {
+    // The browser compiles wasm code the first time it runs: the first check-in after a start
+    // would wait ~15 ms for its encoder. Run it once now, while nobody is waiting.
+    set_timeout(warm_up_check_in, std::time::Duration::from_millis(500));
     let default_lang = device.with_value(|d| d.settings.borrow().lang);
     let lang = RwSignal::new(default_lang);
     let step = RwSignal::new(Step::Welcome);
