@@ -263,13 +263,17 @@ async fn every_edit_the_desk_showed_survives_a_renderer_crash() -> Result<()> {
     // Each action with the column it moves the visitor to.
     let actions =
         [("Hugo Paz", "Call in", "With staff"), ("Inés Rey", "No-show", "Finished"), ("Hugo Paz", "Done", "Finished")];
+    // Crash at a random moment after each click (the first round at once): before the save,
+    // during it, or after the screen caught up. The seed is printed to replay a failure.
+    let seed = std::env::var("FRONTDESK_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos() as u64).unwrap_or(7)
+    });
+    let waits: Vec<u64> = (0..actions.len() as u64).map(|i| if i == 0 { 0 } else { (seed >> (8 * i)) % 90 }).collect();
+    println!("renderer crashes {waits:?} ms after each click (FRONTDESK_CRASH_SEED={seed})");
     for (round, (name, action, target)) in actions.into_iter().enumerate() {
         let desk = &lobby.desks[0];
         desk.click_in_card(name, action).await?;
-        // Crash at a different moment each round: at once, or after the screen caught up.
-        if round > 0 {
-            tokio::time::sleep(Duration::from_millis(30 * round as u64)).await;
-        }
+        tokio::time::sleep(Duration::from_millis(waits[round])).await;
         let shown = board_state(desk, &names).await?;
         desk.crash_and_reopen(&desk_url).await?;
         desk.wait_for_text("Offline", RECONNECT).await?;

@@ -2,7 +2,8 @@
 //! there after a restart, and the database must pass its integrity check every time.
 //!
 //! `FRONTDESK_CRASH_ROUNDS` sets the number of rounds (the test command runs a few; `cargo xtask
-//! soak` runs 100).
+//! soak` runs 100). The moment of each kill is random, 100–600 ms in; the run prints its seed, and
+//! `FRONTDESK_CRASH_SEED` replays one.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -121,6 +122,19 @@ async fn sigkill_during_pushes_loses_no_acknowledged_chunk() {
     let tokens: Vec<String> = (0..DEVICES).map(|i| add_device(data.path(), &format!("tablet {i}"))).collect();
     let mut acked_by_doc: BTreeMap<String, Vec<ChunkId>> = BTreeMap::new();
     let mut total_acked = 0;
+    let seed: u64 = std::env::var("FRONTDESK_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
+    });
+    println!("kill moments from seed {seed} (FRONTDESK_CRASH_SEED={seed} replays them)");
+    let mut state = seed | 1;
+    let mut next_random = move || {
+        // xorshift64
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut moments = Vec::new();
     for round in 0..rounds {
         let mut relay = start(data.path(), port);
         let pushers: Vec<_> = tokens
@@ -131,9 +145,10 @@ async fn sigkill_during_pushes_loses_no_acknowledged_chunk() {
                 tokio::spawn(push_until_killed(port, token.clone(), device, first))
             })
             .collect();
-        // Kill at a moment that differs from round to round.
-        let after = 150 + (round * 97) % 400;
-        tokio::time::sleep(Duration::from_millis(after as u64)).await;
+        // Kill at a random moment: before the first acknowledgements, mid-batch, mid-commit.
+        let after = 100 + next_random() % 500;
+        moments.push(after);
+        tokio::time::sleep(Duration::from_millis(after)).await;
         relay.kill().unwrap();
         relay.wait().unwrap();
         for (device, pusher) in pushers.into_iter().enumerate() {
@@ -144,7 +159,7 @@ async fn sigkill_during_pushes_loses_no_acknowledged_chunk() {
         let check = Command::new(RELAY).args(["check", "--data"]).arg(data.path()).output().unwrap();
         assert!(
             check.status.success(),
-            "round {round}: integrity check failed: {}",
+            "round {round} (killed {after} ms in, seed {seed}): integrity check failed: {}",
             String::from_utf8_lossy(&check.stdout)
         );
     }
@@ -154,7 +169,12 @@ async fn sigkill_during_pushes_loses_no_acknowledged_chunk() {
     for (doc, acked) in &acked_by_doc {
         let present: std::collections::HashSet<ChunkId> = stored(port, &tokens[0], doc).await.into_iter().collect();
         let lost: Vec<_> = acked.iter().filter(|id| !present.contains(id)).collect();
-        assert!(lost.is_empty(), "{doc}: {} acknowledged chunks lost, e.g. {:?}", lost.len(), lost.first());
+        assert!(
+            lost.is_empty(),
+            "{doc}: {} acknowledged chunks lost, e.g. {:?} (seed {seed}, kill moments {moments:?} ms)",
+            lost.len(),
+            lost.first()
+        );
     }
     println!("{rounds} SIGKILL rounds, {DEVICES} devices, {total_acked} acknowledged chunks, none lost");
     relay.kill().unwrap();
