@@ -282,7 +282,7 @@ fn render(f: &Figures, command: &str) -> String {
                         _ => String::new(),
                     };
                     format!(
-                        "{t:.0} KB to start (wasm {:.0} — {:.0} KB raw —, JS {:.0}, CSS {:.0}){parts}",
+                        "{t:.0} KB to start (wasm {:.0} — {:.0} KB before gzip — JS {:.0}, CSS {:.0}){parts}",
                         get(&format!("{app}.wasm_gz_kb")).unwrap_or(0.0),
                         get(&format!("{app}.wasm_raw_kb")).unwrap_or(0.0),
                         get(&format!("{app}.js_gz_kb")).unwrap_or(0.0),
