@@ -1,9 +1,13 @@
-//! Where the outbox goes when IndexedDB is full: localStorage, one key per chunk.
+//! Outbox chunks in localStorage, one key per chunk, for two reasons:
 //!
-//! localStorage has its own small allowance (a few megabytes, apart from the quota IndexedDB
-//! shares), so a change the device could not save in IndexedDB is still kept on the device until
-//! the relay acknowledges it; then its key is removed. Only chunks not yet acknowledged live
-//! here, so a kiosk keeps no visitor's data once the relay has it.
+//! - **Written ahead.** A kiosk's check-in is confirmed on screen at once; its chunk is written
+//!   here first (a synchronous write) and removed once IndexedDB's durable outbox has it.
+//! - **IndexedDB full.** localStorage has its own small allowance (a few megabytes, apart from
+//!   the quota IndexedDB shares), so a change the device could not save in IndexedDB is still
+//!   kept on the device until the relay acknowledges it; then its key is removed.
+//!
+//! Only chunks not yet acknowledged live here, so a kiosk keeps no visitor's data once the relay
+//! has it. A start puts every chunk found here back in the outbox.
 
 use frontdesk_protocol::ChunkId;
 use gloo_storage::{LocalStorage, Storage};
