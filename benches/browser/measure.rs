@@ -50,7 +50,7 @@ struct Options {
 }
 
 fn parse() -> Result<Options> {
-    let mut o = Options { days: vec![30, 365, 1095], check_ins: 100, cold_starts: 5 };
+    let mut o = Options { days: vec![30, 365, 1095], check_ins: 300, cold_starts: 5 };
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -60,7 +60,7 @@ fn parse() -> Result<Options> {
             "--check-ins" => o.check_ins = value()?.parse()?,
             "--cold-starts" => o.cold_starts = value()?.parse()?,
             other => {
-                anyhow::bail!("unknown option {other}; options: --days 30,365,1095 --check-ins 100 --cold-starts 5")
+                anyhow::bail!("unknown option {other}; options: --days 30,365,1095 --check-ins 300 --cold-starts 5")
             }
         }
     }
