@@ -126,9 +126,10 @@ async fn every_refused_socket_leaves_a_log_line_and_sigterm_stops_the_relay_clea
     }
     assert!(refused, "the kiosk was not refused the clients document");
     let (mut silent, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
-    let (_third, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let (mut third, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
     assert!(tokio_tungstenite::connect_async(&url).await.is_err(), "a fourth connection over a limit of 3 was let in");
     assert_eq!(closed_with(&mut silent).await, 4001);
+    assert_eq!(closed_with(&mut third).await, 4001);
 
     let pid = relay.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
