@@ -362,11 +362,7 @@ impl Browser {
 
     /// What the field labelled `label` holds.
     pub async fn field_value(&self, label: &str) -> Result<String> {
-        let l = literal(label);
-        let xpath = format!(
-            "//input[@id=//label[normalize-space(.)={l}]/@for] | //label[.//*[normalize-space(.)={l}]]//*[self::input or self::textarea]"
-        );
-        let input = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        let input = self.wait_for(&field_xpath(label), Duration::from_secs(5)).await?;
         Ok(input.prop("value").await?.unwrap_or_default())
     }
 
@@ -435,11 +431,7 @@ impl Browser {
 
     /// Types into the field labelled `label`.
     pub async fn type_into(&self, label: &str, text: &str) -> Result<()> {
-        let l = literal(label);
-        let xpath = format!(
-            "//input[@id=//label[normalize-space(.)={l}]/@for] | //label[.//*[normalize-space(.)={l}]]//*[self::input or self::textarea]"
-        );
-        let input = self.wait_for(&xpath, Duration::from_secs(5)).await?;
+        let input = self.wait_for(&field_xpath(label), Duration::from_secs(5)).await?;
         input.send_keys(text).await?;
         Ok(())
     }
@@ -860,6 +852,15 @@ pub async fn check_in_at_kiosk_timed(
     reason: &str,
     shots: Option<&str>,
 ) -> Result<(String, f64)> {
+    let (ticket, confirmed_at) = confirm_at_kiosk(kiosk, name, reason, shots).await?;
+    kiosk.click_button("Done").await?;
+    kiosk.wait_for_text("Welcome", Duration::from_secs(5)).await?;
+    Ok((ticket, confirmed_at))
+}
+
+/// Walks a visitor through the kiosk up to the thanks screen (not tapping Done); returns the
+/// queue number and the kiosk's `Date.now()` just before "Confirm check-in" was tapped.
+pub async fn confirm_at_kiosk(kiosk: &Browser, name: &str, reason: &str, shots: Option<&str>) -> Result<(String, f64)> {
     kiosk.click_button("Check in").await?;
     kiosk.type_into("What is your name?", name).await?;
     if let Some(prefix) = shots {
@@ -886,9 +887,15 @@ pub async fn check_in_at_kiosk_timed(
     if let Some(prefix) = shots {
         kiosk.screenshot(&format!("{prefix}-5-thanks")).await?;
     }
-    kiosk.click_button("Done").await?;
-    kiosk.wait_for_text("Welcome", Duration::from_secs(5)).await?;
     Ok((ticket, confirmed_at))
+}
+
+/// The text field labelled `label` (by `for`, or by wrapping it).
+fn field_xpath(label: &str) -> String {
+    let l = literal(label);
+    format!(
+        "//input[@id=//label[normalize-space(.)={l}]/@for] | //label[.//*[normalize-space(.)={l}]]//*[self::input or self::textarea]"
+    )
 }
 
 /// A script that records in `window.__seenAt` when each of `texts` first shows in the page.

@@ -11,7 +11,7 @@ mod team;
 use std::time::Duration;
 
 use anyhow::Result;
-use harness::{ARROW_DOWN, ENTER, Lobby, SPACE, check_in_at_kiosk, check_in_at_kiosk_timed};
+use harness::{ARROW_DOWN, ENTER, Lobby, SPACE, check_in_at_kiosk, check_in_at_kiosk_timed, confirm_at_kiosk};
 use serde_json::json;
 
 const SOON: Duration = Duration::from_secs(10);
@@ -106,14 +106,7 @@ async fn a_kiosk_check_in_appears_on_two_desks_and_staff_can_call_undo_and_finis
 
     // A visitor who does not tap Done: ten seconds later the kiosk is back at its welcome (the
     // kiosk's clock is moved on rather than waited for).
-    kiosk.click_button("Check in").await?;
-    kiosk.type_into("What is your name?", "Clara Pons").await?;
-    kiosk.click_button("Next").await?;
-    kiosk.click_button("I'd like a service").await?;
-    kiosk.click_button("Next").await?;
-    kiosk.click_labelled_checkbox("I accept").await?;
-    kiosk.click_button("Confirm check-in").await?;
-    kiosk.wait_for("//p[@class='ticket']", SOON).await?;
+    confirm_at_kiosk(kiosk, "Clara Pons", "I'd like a service", None).await?;
     kiosk.shift_clock(7_000).await?;
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert!(kiosk.text().await?.contains("Thank you, Clara"), "the thanks screen left before its ten seconds");

@@ -219,25 +219,30 @@ fn build_app() -> Result<()> {
     report_app_size(&kiosk)
 }
 
+/// An app folder's files: its own (top level) and its wasm parts (`parts-<hash>/`, the desk's
+/// sections, fetched as they open).
+fn app_files(dist: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let (mut own, mut parts) = (Vec::new(), Vec::new());
+    for entry in std::fs::read_dir(dist)? {
+        let path = entry?.path();
+        if path.is_file() {
+            own.push(path);
+        } else if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("parts-")) {
+            for part in std::fs::read_dir(&path)? {
+                parts.push(part?.path());
+            }
+        }
+    }
+    Ok((own, parts))
+}
+
 fn report_app_size(dist: &Path) -> Result<()> {
     let (mut raw, mut wasm) = (0u64, 0u64);
-    // The app's own files and the desk's wasm parts (`parts-<hash>/`, fetched as sections open).
-    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dist)?.collect::<Result<_, _>>()?;
-    for parts in entries
-        .iter()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("parts-"))
-        .map(|e| e.path())
-        .collect::<Vec<_>>()
-    {
-        entries.extend(std::fs::read_dir(parts)?.collect::<Result<Vec<_>, _>>()?);
-    }
-    for entry in entries {
-        if !entry.path().is_file() {
-            continue;
-        }
-        let len = entry.metadata()?.len();
+    let (own, parts) = app_files(dist)?;
+    for path in own.iter().chain(&parts) {
+        let len = std::fs::metadata(path)?.len();
         raw += len;
-        if entry.path().extension().is_some_and(|e| e == "wasm") {
+        if path.extension().is_some_and(|e| e == "wasm") {
             wasm += len;
         }
     }

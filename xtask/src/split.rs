@@ -3,9 +3,10 @@
 //! the desk the first time it opens (or when the service worker fetches it for offline use).
 //!
 //! Trunk builds the app as usual (cargo → wasm-bindgen), then this hook, run in Trunk's staging
-//! folder, starts again from cargo's output (linked with `--emit-relocs`, see `build.rs`): `wasm_split_cli_support` splits it into the main module and the parts,
-//! wasm-bindgen generates the JavaScript for the main module under the names Trunk gave its own
-//! output (so the page Trunk wrote loads it), and wasm-opt shrinks every module. The parts go to
+//! folder, starts again from cargo's output (linked with `--emit-relocs`, see `build.rs`):
+//! `wasm_split_cli_support` splits it into the main module and the parts, wasm-bindgen generates
+//! the JavaScript for the main module under the names Trunk gave its own output (so the page
+//! Trunk wrote loads it), and wasm-opt shrinks every module. The parts go to
 //! `parts-<hash>/` (a new folder for each build, so a cached part never meets a newer main
 //! module), and the page lists them as `<link rel="frontdesk-part">` for the service worker.
 //!
