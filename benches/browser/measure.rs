@@ -101,6 +101,23 @@ async fn wasm_memory(browser: &Browser) -> Result<f64> {
     Ok(bytes)
 }
 
+/// What the page received over the network for its code and style (wasm, JS, CSS; the service
+/// worker's own script and what it fetched for itself left out), compressed as it came: Resource
+/// Timing's `encodedBodySize`, read on a device's first visit.
+async fn first_download_kb(browser: &Browser) -> Result<f64> {
+    let bytes = page(
+        browser,
+        "return performance.getEntriesByType('resource')
+            .filter(e => /\\.(wasm|js|css)$/.test(new URL(e.name).pathname) && !e.name.endsWith('/sw.js'))
+            .reduce((sum, e) => sum + e.encodedBodySize, 0)",
+    )
+    .await?
+    .as_f64()
+    .context("a byte count")?;
+    anyhow::ensure!(bytes > 0.0, "the page reports nothing downloaded");
+    Ok(bytes / 1024.0)
+}
+
 async fn desk(days: u32, o: &Options) -> Result<()> {
     let label = match days {
         30 => "1 month".to_owned(),
@@ -131,6 +148,9 @@ async fn desk(days: u32, o: &Options) -> Result<()> {
     desk.wait_for("//*[contains(@class, 'visit-card')]", Duration::from_secs(120)).await?;
     desk.wait_until_synced(Duration::from_secs(120)).await?;
     let first_sync = first.elapsed().as_secs_f64() * 1000.0;
+    let downloaded = first_download_kb(&desk).await?;
+    println!("desk: its first visit downloaded {downloaded:.0} KB of wasm, JS and CSS");
+    figure("browser.desk.first_download_kb", downloaded);
     // Let the documents it follows arrive and be stored before measuring starts from storage.
     tokio::time::sleep(Duration::from_secs(5)).await;
 
@@ -198,6 +218,9 @@ async fn kiosk(o: &Options) -> Result<()> {
     kiosk.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": OBSERVER })).await?;
     kiosk.goto(&relay.setup_link("kiosk", &device)).await?;
     kiosk.wait_for_text("Online", Duration::from_secs(20)).await?;
+    let downloaded = first_download_kb(&kiosk).await?;
+    println!("kiosk: its first visit downloaded {downloaded:.0} KB of wasm, JS and CSS");
+    figure("browser.kiosk.first_download_kb", downloaded);
     for n in 0..o.check_ins {
         check_in_at_kiosk(&kiosk, &format!("Visitor {n}"), "I'd like a service", None).await?;
     }

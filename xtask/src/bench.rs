@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: runs every benchmark and rewrites the figures in BENCHMARKS.md.
 //!
-//! - the app's download size (the release build, gzip -9),
+//! - the app's download size (the release build, as the relay sends it: gzip, see precompress.rs),
 //! - `sync-load`: relay latency against a bare forwarder (also while 1,000 silent sockets are refused),
 //!   500 devices pushing, 5,000 idle devices,
 //!   a kiosk back after a day offline,
@@ -11,7 +11,7 @@
 //! writes the tables between the `figures:begin` / `figures:end` marks of BENCHMARKS.md.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -137,13 +137,14 @@ fn collect(c: &mut Command, figures: &mut Figures) -> Result<()> {
     Ok(())
 }
 
-fn gzip_len(bytes: &[u8]) -> Result<u64> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(bytes)?;
-    Ok(gz.finish()?.len() as u64)
+/// What the relay sends for `file`: its gzip copy, written by `cargo xtask dist`.
+fn gzip_len(file: &Path) -> Result<u64> {
+    let copy = crate::precompress::gz_path(file);
+    Ok(std::fs::metadata(&copy).with_context(|| format!("{} (built by cargo xtask dist)", copy.display()))?.len())
 }
 
-/// What a device downloads to start: the wasm, its JS glue and the style sheets, gzip -9 — for
+/// What a device downloads to start: the wasm, its JS glue and the style sheets, as the relay
+/// sends them (their gzip copies, see xtask/src/precompress.rs) — for
 /// the desk (`dist/`) and for the kiosk, an app of its own (`dist/kiosk/`). The desk's sections
 /// other than today's board are parts of their own (`dist/parts-<hash>/`, see
 /// xtask/src/split.rs), fetched when a section first opens or by the service worker for offline
@@ -154,18 +155,17 @@ fn app_size(figures: &mut Figures) -> Result<()> {
         let (own, part_paths) = crate::app_files(&folder)?;
         let mut parts = 0;
         for part in &part_paths {
-            parts += gzip_len(&std::fs::read(part)?)?;
+            parts += gzip_len(part)?;
         }
         let part_files = part_paths.len();
         for path in own {
-            let bytes = std::fs::read(&path)?;
             match path.extension().and_then(|e| e.to_str()) {
                 Some("wasm") => {
-                    raw_wasm += bytes.len() as u64;
-                    wasm += gzip_len(&bytes)?;
+                    raw_wasm += std::fs::metadata(&path)?.len();
+                    wasm += gzip_len(&path)?;
                 }
-                Some("js") if !path.ends_with("sw.js") => js += gzip_len(&bytes)?,
-                Some("css") => css += gzip_len(&bytes)?,
+                Some("js") if !path.ends_with("sw.js") => js += gzip_len(&path)?,
+                Some("css") => css += gzip_len(&path)?,
                 _ => {}
             }
         }
@@ -275,8 +275,11 @@ fn render(f: &Figures, command: &str) -> String {
                         ),
                         _ => String::new(),
                     };
+                    let browser = get(&format!("browser.{what}.first_download_kb"))
+                        .map(|kb| format!("; Chromium received {kb:.0} KB for them on a first visit"))
+                        .unwrap_or_default();
                     format!(
-                        "{t:.0} KB to start (wasm {:.0} — {:.0} KB before gzip — JS {:.0}, CSS {:.0}){parts}",
+                        "{t:.0} KB to start (wasm {:.0} — {:.0} KB before gzip — JS {:.0}, CSS {:.0}){browser}{parts}",
                         get(&format!("{app}.wasm_gz_kb")).unwrap_or(0.0),
                         get(&format!("{app}.wasm_raw_kb")).unwrap_or(0.0),
                         get(&format!("{app}.js_gz_kb")).unwrap_or(0.0),

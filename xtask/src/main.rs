@@ -15,7 +15,9 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod precompress;
 mod split;
+mod styles;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
@@ -215,38 +217,60 @@ fn build_app() -> Result<()> {
             std::fs::copy(&path, target)?;
         }
     }
+    say("writing gzip copies of the app's files (the relay sends them)");
+    let started = Instant::now();
+    let copies = precompress::precompress(&root().join("dist"))?;
+    eprintln!("    {copies} files in {:.0?}", started.elapsed());
     report_app_size(&root().join("dist"))?;
     report_app_size(&kiosk)
 }
 
-/// An app folder's files: its own (top level) and its wasm parts (`parts-<hash>/`, the desk's
-/// sections, fetched as they open).
+/// An app folder's files: what it loads to start (its top-level files, and the script that
+/// loads its parts, which its JS imports) and its wasm parts (`parts-<hash>/*.wasm`, the desk's
+/// sections, fetched as they open) — without their gzip copies ([`precompress::gz_path`]).
 fn app_files(dist: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let (mut own, mut parts) = (Vec::new(), Vec::new());
     for entry in std::fs::read_dir(dist)? {
         let path = entry?.path();
-        if path.is_file() {
+        if path.is_file() && !precompress::is_copy(&path) {
             own.push(path);
-        } else if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("parts-")) {
+        } else if is_parts_folder(&path) {
             for part in std::fs::read_dir(&path)? {
-                parts.push(part?.path());
+                let part = part?.path();
+                if part.extension().is_some_and(|e| e == "js") {
+                    own.push(part);
+                } else if !precompress::is_copy(&part) {
+                    parts.push(part);
+                }
             }
         }
     }
     Ok((own, parts))
 }
 
+/// A folder of the desk's wasm parts (xtask/src/split.rs).
+fn is_parts_folder(path: &Path) -> bool {
+    path.is_dir() && path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("parts-"))
+}
+
 fn report_app_size(dist: &Path) -> Result<()> {
-    let (mut raw, mut wasm) = (0u64, 0u64);
+    let (mut raw, mut wasm, mut sent) = (0u64, 0u64, 0u64);
     let (own, parts) = app_files(dist)?;
     for path in own.iter().chain(&parts) {
         let len = std::fs::metadata(path)?.len();
         raw += len;
+        sent += std::fs::metadata(precompress::gz_path(path)).map_or(len, |m| m.len());
         if path.extension().is_some_and(|e| e == "wasm") {
             wasm += len;
         }
     }
-    eprintln!("    {}: {} KiB in all, of which wasm {} KiB", dist.display(), raw / 1024, wasm / 1024);
+    eprintln!(
+        "    {}: {} KiB in all, of which wasm {} KiB; {} KiB as sent (gzip)",
+        dist.display(),
+        raw / 1024,
+        wasm / 1024,
+        sent / 1024
+    );
     Ok(())
 }
 

@@ -10,6 +10,8 @@
 //! `parts-<hash>/` (a new folder for each build, so a cached part never meets a newer main
 //! module), and the page lists them as `<link rel="frontdesk-part">` for the service worker.
 //!
+//! Every app's style sheets are joined into one first (styles.rs).
+//!
 //! An app without split points (the kiosk) is left as Trunk built it — but optimized here if its
 //! page turned Trunk's wasm-opt off (`data-wasm-opt="0"`, the desk's, which counts on this hook).
 
@@ -32,6 +34,13 @@ pub fn split_wasm() -> Result<()> {
     let (bin, hash) = stem.rsplit_once('-').context("Trunk names its output <bin>-<hash>")?;
     let input = target_dir()?.join(crate::WASM_TARGET).join(&profile).join(format!("{bin}.wasm"));
     let input_wasm = std::fs::read(&input).with_context(|| format!("reading cargo's output {}", input.display()))?;
+    let page_path = [staging.join(html_file.file_name().context("the page's file name")?), staging.join("index.html")]
+        .into_iter()
+        .find(|p| p.is_file())
+        .context("the page Trunk wrote")?;
+    let page = std::fs::read_to_string(&page_path).with_context(|| format!("reading {}", page_path.display()))?;
+    let page = crate::styles::bundle(&staging, &page, &public_url)?;
+    std::fs::write(&page_path, &page)?;
     if !contains(&input_wasm, SPLIT_IMPORT) {
         let source = std::fs::read_to_string(&html_file).unwrap_or_default();
         if profile == "release" && source.contains("data-wasm-opt=\"0\"") {
@@ -40,11 +49,6 @@ pub fn split_wasm() -> Result<()> {
         return Ok(());
     }
     say(&format!("splitting {bin}'s wasm into its parts"));
-    let page_path = [staging.join(html_file.file_name().context("the page's file name")?), staging.join("index.html")]
-        .into_iter()
-        .find(|p| p.is_file())
-        .context("the page Trunk wrote")?;
-    let page = std::fs::read_to_string(&page_path).with_context(|| format!("reading {}", page_path.display()))?;
 
     let folder = format!("parts-{hash}");
     let parts_dir = staging.join(&folder);

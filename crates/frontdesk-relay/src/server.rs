@@ -65,18 +65,30 @@ pub fn app(relay: Arc<Relay>) -> Router {
     match &relay.config.dist_dir {
         Some(dist) => {
             for (name, folder) in nested_apps(dist) {
-                let index = ServeFile::new(folder.join("index.html"));
-                router = router.nest_service(&format!("/{name}"), ServeDir::new(folder).fallback(index));
+                router = router.nest_service(&format!("/{name}"), app_files(&folder));
             }
-            let index = ServeFile::new(dist.join("index.html"));
             router
-                .fallback_service(ServeDir::new(dist).fallback(index))
+                .fallback_service(app_files(dist))
                 .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                // A file's body depends on the browser's Accept-Encoding (its gzip copy or not):
+                // a cache between the relay and a device must keep the two apart.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::VARY,
+                    HeaderValue::from_static("accept-encoding"),
+                ))
         }
         None => {
             router.fallback(|| async { (StatusCode::NOT_FOUND, "This relay serves no app (start it with --dist).") })
         }
     }
+}
+
+/// An app's folder: its files, `index.html` for any other path, each sent as the `.gz` next to it
+/// when there is one and the browser takes gzip (`cargo xtask dist` writes them: a desk's first
+/// download is a third of the files' size).
+fn app_files(folder: &std::path::Path) -> ServeDir<ServeFile> {
+    let index = ServeFile::new(folder.join("index.html")).precompressed_gzip();
+    ServeDir::new(folder).precompressed_gzip().fallback(index)
 }
 
 /// The folders of `dist` that hold an `index.html`, by name.

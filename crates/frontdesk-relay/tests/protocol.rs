@@ -441,6 +441,56 @@ async fn the_app_and_an_app_in_a_folder_each_answer_for_their_own_paths() {
     relay.stop().await;
 }
 
+/// The head (status line and headers, lower-cased) and body of `GET path` sent with `headers`.
+async fn get_raw(relay: &TestRelay, path: &str, headers: &str) -> (String, Vec<u8>) {
+    let mut tcp = TcpStream::connect(relay.addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nhost: relay\r\n{headers}connection: close\r\n\r\n");
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    tcp.read_to_end(&mut response).await.unwrap();
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a head");
+    (String::from_utf8_lossy(&response[..split]).to_lowercase(), response[split + 4..].to_vec())
+}
+
+#[tokio::test]
+async fn a_file_with_a_gzip_copy_is_sent_compressed_to_a_browser_that_takes_gzip() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "desk shell").unwrap();
+    std::fs::write(dist.path().join("index.html.gz"), b"gzipped desk shell").unwrap();
+    std::fs::write(dist.path().join("desk.wasm"), "desk code").unwrap();
+    std::fs::write(dist.path().join("desk.wasm.gz"), b"gzipped desk code").unwrap();
+    std::fs::write(dist.path().join("plain.css"), "plain").unwrap();
+    std::fs::create_dir(dist.path().join("kiosk")).unwrap();
+    std::fs::write(dist.path().join("kiosk/index.html"), "kiosk shell").unwrap();
+    std::fs::write(dist.path().join("kiosk/index.html.gz"), b"gzipped kiosk shell").unwrap();
+    let folder = dist.path().to_owned();
+    let relay = TestRelay::start(|c| c.dist_dir = Some(folder)).await;
+    let gzip = "accept-encoding: gzip, deflate\r\n";
+    for (path, plain, compressed) in [
+        ("/desk.wasm", "desk code", "gzipped desk code"),
+        ("/", "desk shell", "gzipped desk shell"),
+        ("/calendar", "desk shell", "gzipped desk shell"),
+        ("/kiosk/", "kiosk shell", "gzipped kiosk shell"),
+        ("/kiosk/welcome", "kiosk shell", "gzipped kiosk shell"),
+    ] {
+        let (head, body) = get_raw(&relay, path, gzip).await;
+        assert!(head.starts_with("http/1.1 200"), "{path}: {head}");
+        assert!(head.contains("content-encoding: gzip"), "{path}: {head}");
+        assert!(head.contains("vary: accept-encoding"), "{path}: {head}");
+        assert_eq!(body, compressed.as_bytes(), "{path}");
+        let (head, body) = get_raw(&relay, path, "").await;
+        assert!(!head.contains("content-encoding"), "{path} without gzip: {head}");
+        assert_eq!(body, plain.as_bytes(), "{path} without gzip");
+    }
+    // The type is the file's, not the copy's; a file without a copy is sent as it is.
+    let (head, _) = get_raw(&relay, "/desk.wasm", gzip).await;
+    assert!(head.contains("content-type: application/wasm"), "{head}");
+    let (head, body) = get_raw(&relay, "/plain.css", gzip).await;
+    assert!(!head.contains("content-encoding"), "{head}");
+    assert_eq!(body, b"plain");
+    relay.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pushes_sent_one_after_another_are_stored_in_that_order() {
     // A device's later change depends on its earlier one: a reader that got them the other way
