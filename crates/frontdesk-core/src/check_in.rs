@@ -1,6 +1,6 @@
 //! A check-in: someone arrived and said who they are and why they came.
 
-use automerge::{ActorId, AutoCommit, Automerge, ROOT, ReadDoc};
+use automerge::{ActorId, AutoCommit, Automerge, ROOT};
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::ids::VisitId;
@@ -150,11 +150,7 @@ pub fn visitor_name(typed: &str) -> Result<String, CheckInError> {
 
 /// Reads every well-formed check-in in an inbox document; malformed entries are skipped.
 pub fn check_ins(inbox: &Automerge) -> Vec<CheckIn> {
-    inbox
-        .keys(ROOT)
-        .filter_map(|key| autosurgeon::hydrate_prop::<_, CheckIn, _, _>(inbox, ROOT, key.as_str()).ok())
-        .filter(|c: &CheckIn| !c.name.is_empty())
-        .collect()
+    crate::records::every(inbox).into_iter().filter(|c: &CheckIn| !c.name.is_empty()).collect()
 }
 
 fn collapse_spaces(s: &str) -> String {

@@ -29,6 +29,7 @@ pub mod staffing;
 pub mod stays;
 pub mod sync_client;
 pub mod visit_status;
+mod walked;
 
 pub use board::{BoardEntry, arrivals_board};
 pub use check_in::{CheckIn, CheckInError, VisitReason};
