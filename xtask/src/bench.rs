@@ -138,7 +138,7 @@ fn collect(c: &mut Command, figures: &mut Figures) -> Result<()> {
 }
 
 /// What the relay sends for `file`: its gzip copy, written by `cargo xtask dist`.
-fn gzip_len(file: &Path) -> Result<u64> {
+fn sent_len(file: &Path) -> Result<u64> {
     let copy = crate::precompress::gz_path(file);
     Ok(std::fs::metadata(&copy).with_context(|| format!("{} (built by cargo xtask dist)", copy.display()))?.len())
 }
@@ -155,17 +155,17 @@ fn app_size(figures: &mut Figures) -> Result<()> {
         let (own, part_paths) = crate::app_files(&folder)?;
         let mut parts = 0;
         for part in &part_paths {
-            parts += gzip_len(part)?;
+            parts += sent_len(part)?;
         }
         let part_files = part_paths.len();
         for path in own {
             match path.extension().and_then(|e| e.to_str()) {
                 Some("wasm") => {
                     raw_wasm += std::fs::metadata(&path)?.len();
-                    wasm += gzip_len(&path)?;
+                    wasm += sent_len(&path)?;
                 }
-                Some("js") if !path.ends_with("sw.js") => js += gzip_len(&path)?,
-                Some("css") => css += gzip_len(&path)?,
+                Some("js") if !path.ends_with("sw.js") => js += sent_len(&path)?,
+                Some("css") => css += sent_len(&path)?,
                 _ => {}
             }
         }

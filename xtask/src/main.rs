@@ -219,7 +219,7 @@ fn build_app() -> Result<()> {
     }
     say("writing gzip copies of the app's files (the relay sends them)");
     let started = Instant::now();
-    let copies = precompress::precompress(&root().join("dist"))?;
+    let copies = precompress::precompress(&[root().join("dist"), kiosk.clone()])?;
     eprintln!("    {copies} files in {:.0?}", started.elapsed());
     report_app_size(&root().join("dist"))?;
     report_app_size(&kiosk)
@@ -234,7 +234,7 @@ fn app_files(dist: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
         let path = entry?.path();
         if path.is_file() && !precompress::is_copy(&path) {
             own.push(path);
-        } else if is_parts_folder(&path) {
+        } else if path.is_dir() && path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("parts-")) {
             for part in std::fs::read_dir(&path)? {
                 let part = part?.path();
                 if part.extension().is_some_and(|e| e == "js") {
@@ -246,11 +246,6 @@ fn app_files(dist: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
         }
     }
     Ok((own, parts))
-}
-
-/// A folder of the desk's wasm parts (xtask/src/split.rs).
-fn is_parts_folder(path: &Path) -> bool {
-    path.is_dir() && path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("parts-"))
 }
 
 fn report_app_size(dist: &Path) -> Result<()> {

@@ -4,8 +4,8 @@
 //! spends no time compressing.
 //!
 //! What a device waits for when it starts (each app's own files: its main wasm module, JS, CSS,
-//! page; and the script that loads the parts) is compressed with Zopfli, which searches far harder than zlib's level 9 for the same
-//! gzip format: 4 % smaller wasm, for ~15 s of a core per app and build. The desk's parts
+//! page; and the script that loads the parts) is compressed with Zopfli, which searches far
+//! harder than zlib's level 9 for the same gzip format: 4 % smaller wasm, for ~15 s of a core per app and build. The desk's parts
 //! (`parts-*/`, fetched when a section opens or in the background) get zlib's best: Zopfli
 //! takes minutes over their two hundred small files.
 
@@ -41,24 +41,19 @@ enum Effort {
     Quick,
 }
 
-/// Writes a gzip copy of every compressible file under `folder` (its subfolders too) and removes
-/// copies whose file is gone. Returns how many copies it wrote.
-pub fn precompress(folder: &Path) -> Result<usize> {
+/// Writes a gzip copy of every compressible file of each app folder in `apps`: Zopfli for what
+/// the app loads to start, zlib's best for its parts (both as [`crate::app_files`] tells them
+/// apart). Returns how many copies it wrote. (A build starts from empty folders — Trunk replaces
+/// `dist/`, and the kiosk's folder is made anew — so no copy outlives its file.)
+pub fn precompress(apps: &[PathBuf]) -> Result<usize> {
+    let compressible =
+        |path: &PathBuf| path.extension().and_then(|e| e.to_str()).is_some_and(|e| COMPRESSIBLE.contains(&e));
     let mut files = Vec::new();
-    let mut stack = vec![(folder.to_owned(), Effort::Thorough)];
-    while let Some((dir, effort)) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                let effort = if crate::is_parts_folder(&path) { Effort::Quick } else { effort };
-                stack.push((path, effort));
-            } else if is_copy(&path) {
-                if !path.with_extension("").is_file() {
-                    std::fs::remove_file(&path)?;
-                }
-            } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| COMPRESSIBLE.contains(&e)) {
-                // The script that loads the parts is imported by the app's own: waited for.
-                let effort = if path.extension().is_some_and(|e| e == "js") { Effort::Thorough } else { effort };
+    for app in apps {
+        let (own, parts) = crate::app_files(app)?;
+        let own = own.into_iter().map(|p| (p, Effort::Thorough));
+        for (path, effort) in own.chain(parts.into_iter().map(|p| (p, Effort::Quick))) {
+            if compressible(&path) {
                 let work = std::fs::metadata(&path)?.len() * if effort == Effort::Thorough { 100 } else { 1 };
                 files.push((work, path, effort));
             }
@@ -132,21 +127,27 @@ mod tests {
     }
 
     #[test]
-    fn every_compressible_file_gets_a_copy_and_a_stale_copy_goes() {
+    fn what_an_app_waits_for_gets_zopfli_its_parts_zlib_and_other_kinds_no_copy() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("kiosk")).unwrap();
-        std::fs::create_dir_all(root.join("parts-1a2b")).unwrap();
-        std::fs::write(root.join("index.html"), "<html>desk</html>").unwrap();
-        std::fs::write(root.join("kiosk/app.wasm"), [0u8, 97, 115, 109]).unwrap();
-        std::fs::write(root.join("parts-1a2b/calendar.wasm"), [0u8, 97, 115, 109, 1]).unwrap();
-        std::fs::write(root.join("photo.png"), [137u8, 80, 78, 71]).unwrap();
-        std::fs::write(root.join("gone.js.gz"), b"old").unwrap();
-        assert_eq!(precompress(root).unwrap(), 3);
-        assert_eq!(gunzip(&std::fs::read(root.join("index.html.gz")).unwrap()), b"<html>desk</html>");
-        assert_eq!(gunzip(&std::fs::read(root.join("kiosk/app.wasm.gz")).unwrap()), [0u8, 97, 115, 109]);
-        assert_eq!(gunzip(&std::fs::read(root.join("parts-1a2b/calendar.wasm.gz")).unwrap()), [0u8, 97, 115, 109, 1]);
-        assert!(!root.join("photo.png.gz").exists(), "not a compressible kind");
-        assert!(!root.join("gone.js.gz").exists(), "its file is gone");
+        let (desk, kiosk) = (dir.path().to_owned(), dir.path().join("kiosk"));
+        std::fs::create_dir_all(&kiosk).unwrap();
+        std::fs::create_dir_all(desk.join("parts-1a2b")).unwrap();
+        let files: [(PathBuf, &[u8], Effort); 4] = [
+            (desk.join("index.html"), b"<html>desk</html>", Effort::Thorough),
+            (kiosk.join("app.wasm"), &[0, 97, 115, 109], Effort::Thorough),
+            (desk.join("parts-1a2b/__wasm_split.js"), b"export const load = 1;", Effort::Thorough),
+            (desk.join("parts-1a2b/calendar.wasm"), &[0, 97, 115, 109, 1], Effort::Quick),
+        ];
+        for (path, bytes, _) in &files {
+            std::fs::write(path, bytes).unwrap();
+        }
+        std::fs::write(desk.join("photo.png"), [137u8, 80, 78, 71]).unwrap();
+        assert_eq!(precompress(&[desk.clone(), kiosk]).unwrap(), 4);
+        for (path, bytes, effort) in &files {
+            let copy = std::fs::read(gz_path(path)).unwrap();
+            assert_eq!(gunzip(&copy), *bytes, "{}", path.display());
+            assert_eq!(copy, gzip(bytes, *effort).unwrap(), "{} compressed {effort:?}", path.display());
+        }
+        assert!(!desk.join("photo.png.gz").exists(), "not a compressible kind");
     }
 }

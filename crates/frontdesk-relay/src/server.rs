@@ -84,8 +84,8 @@ pub fn app(relay: Arc<Relay>) -> Router {
 }
 
 /// An app's folder: its files, `index.html` for any other path, each sent as the `.gz` next to it
-/// when there is one and the browser takes gzip (`cargo xtask dist` writes them: a desk's first
-/// download is a third of the files' size).
+/// when there is one and the browser takes gzip (`cargo xtask dist` writes them: a device
+/// downloads about 40 % of the files' size).
 fn app_files(folder: &std::path::Path) -> ServeDir<ServeFile> {
     let index = ServeFile::new(folder.join("index.html")).precompressed_gzip();
     ServeDir::new(folder).precompressed_gzip().fallback(index)
