@@ -395,9 +395,11 @@ async fn dates_and_times_follow_the_business_zone_not_the_devices() -> Result<()
     manager.select_option("Kind of business", "Medical office").await?;
     manager.select_option("Language", "English").await?;
     manager.retype("Time zone", &zone(business)).await?;
+    // The tablet turns to the business's day by itself: it reloads onto today's board, as soon
+    // as a second after the save, so the confirmation is watched for from inside the page.
+    manager.watch_for_text(&["Saved"]).await?;
     manager.click_button("Save profile").await?;
-    manager.wait_for_text("Saved", SOON).await?;
-    // The tablet turns to the business's day by itself (it reloads onto today's board).
+    manager.seen_at("Saved", SOON).await?;
     manager.wait_for_text("No one has checked in yet today", RECONNECT).await?;
     manager.wait_until_synced(SOON).await?;
 

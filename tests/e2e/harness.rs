@@ -321,12 +321,14 @@ impl Browser {
         Ok(())
     }
 
-    /// When `text` first showed (`Date.now()` in the page), waiting up to `timeout` for it.
+    /// When `text` first showed (`Date.now()` in the page), waiting up to `timeout` for it — also
+    /// when the app has reloaded the page since.
     pub async fn seen_at(&self, text: &str, timeout: Duration) -> Result<f64> {
         let start = Instant::now();
         loop {
-            let at =
-                self.client.execute("return (window.__seenAt || {})[arguments[0]] ?? null", vec![json!(text)]).await?;
+            // A page the app reloaded since the watch began has lost its own record: the tab keeps it.
+            let script = format!("{SEEN_BEFORE} return (window.__seenAt || seenBefore())[arguments[0]] ?? null");
+            let at = self.client.execute(&script, vec![json!(text)]).await?;
             if let Some(at) = at.as_f64() {
                 return Ok(at);
             }
@@ -898,6 +900,11 @@ fn field_xpath(label: &str) -> String {
     )
 }
 
+/// What the last watch recorded, for a page the app has reloaded since (the tab keeps it in its
+/// sessionStorage; a new watch starts afresh, as it always did).
+const SEEN_BEFORE: &str =
+    "function seenBefore() { return JSON.parse(sessionStorage.getItem(\"__seenAt\") || \"{}\"); }";
+
 /// A script that records in `window.__seenAt` when each of `texts` first shows in the page.
 fn watch_script(texts: &[&str]) -> String {
     let texts = serde_json::to_string(texts).unwrap_or_default();
@@ -908,7 +915,10 @@ fn watch_script(texts: &[&str]) -> String {
             const check = () => {{
                 const shown = document.body ? document.body.textContent : "";
                 for (const t of texts) {{
-                    if (!(t in window.__seenAt) && shown.includes(t)) window.__seenAt[t] = Date.now();
+                    if (!(t in window.__seenAt) && shown.includes(t)) {{
+                        window.__seenAt[t] = Date.now();
+                        sessionStorage.setItem("__seenAt", JSON.stringify(window.__seenAt));
+                    }}
                 }}
             }};
             check();
