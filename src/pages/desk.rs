@@ -80,7 +80,8 @@ pub enum Tab {
 /// Keeps the `kiosk` document in line with the site and today's bookings, whenever either
 /// changes and this tablet is online: the lobby kiosk then finds today's appointments by code,
 /// or by name and phone, even with the network gone. Every tablet computes the same entries, so
-/// once one has written them the others find nothing to do.
+/// once one has written them the others find nothing to do. Runs in a part of its own
+/// (`parts::kiosk_index`), loaded once the board shows.
 fn publish_kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, board: Memo<Vec<BoardEntry>>) {
     let revision = device.with_value(|d| d.revision);
     let status = device.with_value(|d| d.status);
@@ -109,7 +110,13 @@ fn publish_kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, bo
         busy.set_value(true);
         let dev = device.get_value();
         leptos::task::spawn_local(async move {
-            let result = parts::publish_kiosk_index(dev, site, bookings, today, wait).await;
+            let result = dev
+                .change(doc_name::KIOSK, move |k| {
+                    let salt = kiosk_doc::ensure_salt(k, today, random_bytes())?;
+                    let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
+                    kiosk_doc::publish(k, today, &want)
+                })
+                .await;
             if let Err(err) = result {
                 leptos::logging::warn!("could not update the kiosk's index: {err}");
             }
@@ -235,7 +242,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         }
         manager
     });
-    publish_kiosk_index(device, today, site, board);
+    // Duties that show nothing on the board come in parts of their own, loaded after it.
+    let owner_scope = Owner::current().expect("the desk is built under a reactive owner");
+    leptos::task::spawn_local(parts::kiosk_index(owner_scope.clone(), device, today, site, board));
     let draft = RwSignal::new(None::<sales::Draft>);
     let team = Memo::new(move |_| {
         revision.track();
@@ -251,8 +260,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         }
         let manager = role.get() == "manager";
         if manager {
-            leptos::task::spawn_local(payroll::follow(device.get_value(), today));
-            payroll::publish_pins(device);
+            leptos::task::spawn_local(parts::manager_duties(owner_scope.clone(), device, today));
         }
         manager
     });
@@ -385,12 +393,17 @@ type Part = std::pin::Pin<Box<dyn std::future::Future<Output = AnyView>>>;
 /// Shows a part's view once its code has loaded: at once when it had (the load is remembered),
 /// else after the fetch, with an empty page (marked busy) meanwhile.
 fn load(part: Part) -> AnyView {
+    load_showing(part, "page page--loading")
+}
+
+/// [`load`], with an empty element of `busy_class` (marked busy) shown while the part loads.
+fn load_showing(part: Part, busy_class: &'static str) -> AnyView {
     // The future is taken once: a section's own code must not read signals while its part loads
     // (`Suspend` would re-run this closure, which then has nothing left to show). Components are
     // built untracked, so none does.
     let part = StoredValue::new_local(Some(part));
     view! {
-        <Suspense fallback=move || view! { <div class="page page--loading" aria-busy="true"></div> }>
+        <Suspense fallback=move || view! { <div class=busy_class aria-busy="true"></div> }>
             {move || Suspend::new(send_wrapper::SendWrapper::new(async move {
                 match part.try_update_value(Option::take).flatten() {
                     Some(part) => part.await,
@@ -483,21 +496,23 @@ mod parts {
         view! { <crate::components::time_clock::TimeClock device lang on_done=done/> }.into_any()
     }
 
-    /// Writes today's kiosk index (`publish_kiosk_index` decides when).
+    /// Keeps today's kiosk index current (`publish_kiosk_index`), under the desk's owner.
     #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn publish_kiosk_index(
-        device: std::rc::Rc<crate::device::Device>,
-        site: Site,
-        bookings: Vec<schedule::Booking>,
+    pub async fn kiosk_index(
+        owner: Owner,
+        device: DeviceRef,
         today: NaiveDate,
-        wait: Option<(usize, u32)>,
-    ) -> Result<(), String> {
-        device
-            .change(doc_name::KIOSK, move |k| {
-                let salt = kiosk_doc::ensure_salt(k, today, random_bytes())?;
-                let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
-                kiosk_doc::publish(k, today, &want)
-            })
-            .await
+        site: Memo<Site>,
+        board: Memo<Vec<BoardEntry>>,
+    ) {
+        owner.with(|| publish_kiosk_index(device, today, site, board));
+    }
+
+    /// A manager's desk: keeps the kiosk's PIN list in line with the pay rates, and follows the
+    /// payroll document and the time clocks.
+    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+    pub async fn manager_duties(owner: Owner, device: DeviceRef, today: NaiveDate) {
+        owner.with(|| payroll::publish_pins(device));
+        payroll::follow(device.get_value(), today).await;
     }
 }

@@ -16,12 +16,15 @@ use anyhow::{Context, Result, bail};
 
 mod bench;
 mod precompress;
+mod scripts;
 mod split;
 mod styles;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132.0.0";
+/// Minifies the app's JavaScript (scripts.rs).
+const TERSER_VERSION: &str = "5.51.4";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() -> std::process::ExitCode {
@@ -131,21 +134,24 @@ fn ensure_cargo_tool(krate: &str, bin: &str, version: &str, locked: bool, minute
     run(&mut c)
 }
 
-fn ensure_wasm_opt() -> Result<()> {
-    let bin = tools().join("npm/node_modules/.bin/wasm-opt");
-    let current = output(Command::new(&bin).arg("--version")).unwrap_or_default();
-    if current.contains(&BINARYEN_VERSION[..3]) {
+/// wasm-opt (binaryen) and terser, from npm into `.tools/npm`.
+fn ensure_npm_tools() -> Result<()> {
+    let bin = tools().join("npm/node_modules/.bin");
+    let wasm_opt = output(Command::new(bin.join("wasm-opt")).arg("--version")).unwrap_or_default();
+    let terser = output(Command::new(bin.join("terser")).arg("--version")).unwrap_or_default();
+    if wasm_opt.contains(&BINARYEN_VERSION[..3]) && terser.contains(TERSER_VERSION) {
         return Ok(());
     }
     if output(Command::new("npm").arg("--version")).is_none() {
-        apt_install(&["npm"], "npm (Node.js package manager) to install binaryen's wasm-opt")?;
+        apt_install(&["npm"], "npm (Node.js package manager) to install wasm-opt and terser")?;
     }
-    say(&format!("installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) into .tools/"));
+    say(&format!("installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) and terser {TERSER_VERSION} into .tools/"));
     std::fs::create_dir_all(tools().join("npm"))?;
     run(cmd("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(tools().join("npm"))
-        .arg(format!("binaryen@{BINARYEN_VERSION}")))
+        .arg(format!("binaryen@{BINARYEN_VERSION}"))
+        .arg(format!("terser@{TERSER_VERSION}")))
 }
 
 fn apt_install(packages: &[&str], what: &str) -> Result<()> {
@@ -185,7 +191,7 @@ fn setup_app_tools() -> Result<()> {
     ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true, 11)?;
     // Not --locked: a locked dependency of this version is missing from the registry.
     ensure_cargo_tool("wasm-bindgen-cli", "wasm-bindgen", WASM_BINDGEN_VERSION, false, 4)?;
-    ensure_wasm_opt()?;
+    ensure_npm_tools()?;
     say("fetching dependencies (the app builds offline)");
     run(cmd("cargo").args(["fetch", "--locked"]))
 }

@@ -10,7 +10,8 @@
 //! `parts-<hash>/` (a new folder for each build, so a cached part never meets a newer main
 //! module), and the page lists them as `<link rel="frontdesk-part">` for the service worker.
 //!
-//! Every app's style sheets are joined into one first (styles.rs).
+//! Every app's style sheets are joined into one first (styles.rs), and a release build's scripts
+//! are minified last (scripts.rs).
 //!
 //! An app without split points (the kiosk) is left as Trunk built it — but optimized here if its
 //! page turned Trunk's wasm-opt off (`data-wasm-opt="0"`, the desk's, which counts on this hook).
@@ -45,6 +46,10 @@ pub fn split_wasm() -> Result<()> {
         let source = std::fs::read_to_string(&html_file).unwrap_or_default();
         if profile == "release" && source.contains("data-wasm-opt=\"0\"") {
             optimize(&[staging.join(format!("{stem}_bg.wasm"))])?;
+        }
+        if profile == "release" {
+            let page = crate::scripts::minify(&staging, &stem, &page, &public_url)?;
+            std::fs::write(&page_path, page)?;
         }
         return Ok(());
     }
@@ -102,7 +107,10 @@ pub fn split_wasm() -> Result<()> {
     names.sort();
     let links: String = names.iter().map(|href| format!("<link rel=\"frontdesk-part\" href=\"{href}\">")).collect();
     let Some(head_end) = page.find("</head>") else { bail!("{} has no </head>", page_path.display()) };
-    let page = format!("{}{links}{}", &page[..head_end], &page[head_end..]);
+    let mut page = format!("{}{links}{}", &page[..head_end], &page[head_end..]);
+    if profile == "release" {
+        page = crate::scripts::minify(&staging, &stem, &page, &public_url)?;
+    }
     std::fs::write(&page_path, page)?;
     eprintln!("    {} parts in {folder}/", parts.len());
     Ok(())

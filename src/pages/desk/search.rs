@@ -65,6 +65,43 @@ pub fn SearchBox(
     let t = move |msg: Msg| msg.text(lang.get());
     let typed = RwSignal::new(String::new());
     let open = RwSignal::new(false);
+    let ctx = Search { device, today, lang, site, log, tab, focus, typed, open };
+    view! {
+        <div class="search" on:focusout=move |_| {
+            // Let a click on a result land before the list closes.
+            gloo_timers::callback::Timeout::new(200, move || open.set(false)).forget();
+        }>
+            <input class="search__input" type="search" autocomplete="off" spellcheck="false"
+                aria-label=move || t(Msg::Search) placeholder=move || t(Msg::SearchHint)
+                prop:value=typed
+                on:input=move |ev| { typed.set(event_target_value(&ev)); open.set(true); }
+                on:focus=move |_| open.set(true)
+                on:keydown=move |ev| if ev.key() == "Escape" { typed.set(String::new()); open.set(false); }/>
+            // The finding and the list are a part of their own, fetched when the box first opens.
+            {move || open.get().then(|| super::load_showing(Box::pin(results(ctx)), "search__loading"))}
+        </div>
+    }
+}
+
+/// What the results list is given: the search box's state and what it searches.
+#[derive(Clone, Copy)]
+struct Search {
+    device: DeviceRef,
+    today: NaiveDate,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    log: Memo<Vec<Call>>,
+    tab: RwSignal<Tab>,
+    focus: RwSignal<Option<(NaiveDate, String)>>,
+    typed: RwSignal<String>,
+    open: RwSignal<bool>,
+}
+
+/// What was found for the words typed, as they change; nothing until something is typed.
+#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+async fn results(s: Search) -> AnyView {
+    let Search { device, today, lang, site, log, tab, focus, typed, open } = s;
+    let t = move |msg: Msg| msg.text(lang.get());
     let revision = device.with_value(|d| d.revision);
     let hits = Memo::new(move |_| {
         revision.track();
@@ -85,43 +122,31 @@ pub fn SearchBox(
         open.set(false);
         typed.set(String::new());
     };
-    view! {
-        <div class="search" on:focusout=move |_| {
-            // Let a click on a result land before the list closes.
-            gloo_timers::callback::Timeout::new(200, move || open.set(false)).forget();
-        }>
-            <input class="search__input" type="search" autocomplete="off" spellcheck="false"
-                aria-label=move || t(Msg::Search) placeholder=move || t(Msg::SearchHint)
-                prop:value=typed
-                on:input=move |ev| { typed.set(event_target_value(&ev)); open.set(true); }
-                on:focus=move |_| open.set(true)
-                on:keydown=move |ev| if ev.key() == "Escape" { typed.set(String::new()); open.set(false); }/>
-            {move || (open.get()).then(|| hits.get()).flatten().map(|hits| view! {
-                <div class="search__results" role="listbox" aria-label=move || t(Msg::SearchResults)>
-                    {if hits.is_empty() {
-                        view! { <p class="search__none">{t(Msg::NothingFound)}</p> }.into_any()
-                    } else {
-                        hits.into_iter().map(|hit| {
-                            let (kind, title, sub) = match &hit {
-                                Hit::Booking(b) => {
-                                    let service = site.with_untracked(|s| s.service(&b.service).map(|s| s.name(lang.get_untracked().code()).to_owned())).unwrap_or_default();
-                                    let when = b.day().map(|d| format_date(d, lang.get_untracked())).unwrap_or_default();
-                                    (booking_state_msg(b.state), b.client.clone(), format!("{when} · {} · {service}", format_time(b.start_min)))
-                                }
-                                Hit::Arrival { name, ticket } => (Msg::Arrivals, name.clone(), ticket.clone()),
-                                Hit::Call(c) => (Msg::CallsTab, if c.caller.is_empty() { c.phone.clone() } else { c.caller.clone() }, c.reason.clone()),
-                            };
-                            view! {
-                                <button type="button" class="search__hit" role="option" on:click=move |_| go(hit.clone())>
-                                    <span class="search__kind">{move || t(kind)}</span>
-                                    <span class="search__title">{title}</span>
-                                    <span class="search__sub">{sub}</span>
-                                </button>
-                            }
-                        }).collect_view().into_any()
-                    }}
-                </div>
-            })}
+    (move || hits.get().map(|hits| view! {
+        <div class="search__results" role="listbox" aria-label=move || t(Msg::SearchResults)>
+            {if hits.is_empty() {
+                view! { <p class="search__none">{t(Msg::NothingFound)}</p> }.into_any()
+            } else {
+                hits.into_iter().map(|hit| {
+                    let (kind, title, sub) = match &hit {
+                        Hit::Booking(b) => {
+                            let service = site.with_untracked(|s| s.service(&b.service).map(|s| s.name(lang.get_untracked().code()).to_owned())).unwrap_or_default();
+                            let when = b.day().map(|d| format_date(d, lang.get_untracked())).unwrap_or_default();
+                            (booking_state_msg(b.state), b.client.clone(), format!("{when} · {} · {service}", format_time(b.start_min)))
+                        }
+                        Hit::Arrival { name, ticket } => (Msg::Arrivals, name.clone(), ticket.clone()),
+                        Hit::Call(c) => (Msg::CallsTab, if c.caller.is_empty() { c.phone.clone() } else { c.caller.clone() }, c.reason.clone()),
+                    };
+                    view! {
+                        <button type="button" class="search__hit" role="option" on:click=move |_| go(hit.clone())>
+                            <span class="search__kind">{move || t(kind)}</span>
+                            <span class="search__title">{title}</span>
+                            <span class="search__sub">{sub}</span>
+                        </button>
+                    }
+                }).collect_view().into_any()
+            }}
         </div>
-    }
+    }))
+    .into_any()
 }
