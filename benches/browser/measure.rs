@@ -103,19 +103,25 @@ async fn wasm_memory(browser: &Browser) -> Result<f64> {
 
 /// What the page received over the network for its code and style (wasm, JS, CSS; the service
 /// worker's own script and what it fetched for itself left out), compressed as it came: Resource
-/// Timing's `encodedBodySize`, read on a device's first visit.
-async fn first_download_kb(browser: &Browser) -> Result<f64> {
-    let bytes = page(
+/// Timing's `encodedBodySize`, read on a device's first visit — in KB, what had arrived when
+/// today's board showed (all of it on a page without a board), and all it received.
+async fn first_download_kb(browser: &Browser) -> Result<(f64, f64)> {
+    let v = page(
         browser,
-        "return performance.getEntriesByType('resource')
-            .filter(e => /\\.(wasm|js|css)$/.test(new URL(e.name).pathname) && !e.name.endsWith('/sw.js'))
-            .reduce((sum, e) => sum + e.encodedBodySize, 0)",
+        "const fd = window.__fd;
+        const until = fd && fd.board !== null ? fd.board : Infinity;
+        const code = performance.getEntriesByType('resource')
+            .filter(e => /\\.(wasm|js|css)$/.test(new URL(e.name).pathname) && !e.name.endsWith('/sw.js'));
+        const sum = (es) => es.reduce((s, e) => s + e.encodedBodySize, 0);
+        return [sum(code.filter(e => e.responseEnd <= until)), sum(code)];",
     )
-    .await?
-    .as_f64()
-    .context("a byte count")?;
-    anyhow::ensure!(bytes > 0.0, "the page reports nothing downloaded");
-    Ok(bytes / 1024.0)
+    .await?;
+    let (before, all) = match v.as_array().map(|a| (a[0].as_f64(), a[1].as_f64())) {
+        Some((Some(before), Some(all))) => (before, all),
+        _ => anyhow::bail!("the page's byte counts: {v}"),
+    };
+    anyhow::ensure!(before > 0.0, "the page reports nothing downloaded before its first screen");
+    Ok((before / 1024.0, all / 1024.0))
 }
 
 async fn desk(days: u32, o: &Options) -> Result<()> {
@@ -148,9 +154,12 @@ async fn desk(days: u32, o: &Options) -> Result<()> {
     desk.wait_for("//*[contains(@class, 'visit-card')]", Duration::from_secs(120)).await?;
     desk.wait_until_synced(Duration::from_secs(120)).await?;
     let first_sync = first.elapsed().as_secs_f64() * 1000.0;
-    let downloaded = first_download_kb(&desk).await?;
-    println!("desk: its first visit downloaded {downloaded:.0} KB of wasm, JS and CSS");
+    let (downloaded, visit) = first_download_kb(&desk).await?;
+    println!(
+        "desk: its first visit downloaded {downloaded:.0} KB of wasm, JS and CSS before today's board showed, {visit:.0} KB by the time it had synced"
+    );
     figure("browser.desk.first_download_kb", downloaded);
+    figure("browser.desk.first_visit_kb", visit);
     // Let the documents it follows arrive and be stored before measuring starts from storage.
     tokio::time::sleep(Duration::from_secs(5)).await;
 
@@ -218,7 +227,7 @@ async fn kiosk(o: &Options) -> Result<()> {
     kiosk.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": OBSERVER })).await?;
     kiosk.goto(&relay.setup_link("kiosk", &device)).await?;
     kiosk.wait_for_text("Online", Duration::from_secs(20)).await?;
-    let downloaded = first_download_kb(&kiosk).await?;
+    let (downloaded, _) = first_download_kb(&kiosk).await?;
     println!("kiosk: its first visit downloaded {downloaded:.0} KB of wasm, JS and CSS");
     figure("browser.kiosk.first_download_kb", downloaded);
     for n in 0..o.check_ins {

@@ -275,8 +275,12 @@ fn render(f: &Figures, command: &str) -> String {
                         ),
                         _ => String::new(),
                     };
+                    // The desk's visit goes on after the board shows: the parts it loads then.
+                    let visit = get(&format!("browser.{what}.first_visit_kb"))
+                        .map(|kb| format!(" before the board showed ({kb:.0} KB in all by the time it had synced, with the parts it loads after the board)"))
+                        .unwrap_or_default();
                     let browser = get(&format!("browser.{what}.first_download_kb"))
-                        .map(|kb| format!("; Chromium received {kb:.0} KB for them on a first visit"))
+                        .map(|kb| format!("; Chromium received {kb:.0} KB for them on a first visit{visit}"))
                         .unwrap_or_default();
                     format!(
                         "{t:.0} KB to start (wasm {:.0} — {:.0} KB before gzip — JS {:.0}, CSS {:.0}){browser}{parts}",
