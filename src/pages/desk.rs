@@ -314,7 +314,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                     </nav>
                 </div>
                 <div class="desk-bar__end">
-                    <search::SearchBox device today lang site log tab focus/>
+                    <search::SearchBox shared/>
                     <button class="button button--ghost" on:click=move |_| clocking.set(true)>{move || crate::i18n::KioskMsg::TimeClock.text(lang.get())}</button>
                     <StatusBar status lang/>
                 </div>

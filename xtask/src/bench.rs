@@ -275,9 +275,9 @@ fn render(f: &Figures, command: &str) -> String {
                         ),
                         _ => String::new(),
                     };
-                    // The desk's visit goes on after the board shows: the parts it loads then.
+                    // The desk's visit goes on after the app drew: the parts of its background duties.
                     let visit = get(&format!("browser.{what}.first_visit_kb"))
-                        .map(|kb| format!(" before the board showed ({kb:.0} KB in all by the time it had synced, with the parts it loads after the board)"))
+                        .map(|kb| format!(" before the app drew ({kb:.0} KB in all by the time it had synced, with the parts it loads after)"))
                         .unwrap_or_default();
                     let browser = get(&format!("browser.{what}.first_download_kb"))
                         .map(|kb| format!("; Chromium received {kb:.0} KB for them on a first visit{visit}"))

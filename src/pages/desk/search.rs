@@ -9,7 +9,7 @@ use frontdesk_core::site::{Site, format_time};
 use frontdesk_core::sorting::SortDyn;
 use leptos::prelude::*;
 
-use super::Tab;
+use super::{Shared, Tab};
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::{Lang, Msg, booking_state_msg};
 use crate::pages::desk::format_date;
@@ -53,19 +53,12 @@ fn find(device: DeviceRef, today: NaiveDate, query: &Query, site: &Site, log: &[
 }
 
 #[component]
-pub fn SearchBox(
-    device: DeviceRef,
-    today: NaiveDate,
-    lang: RwSignal<Lang>,
-    site: Memo<Site>,
-    log: Memo<Vec<Call>>,
-    tab: RwSignal<Tab>,
-    focus: RwSignal<Option<(NaiveDate, String)>>,
-) -> impl IntoView {
+pub(super) fn SearchBox(shared: Shared) -> impl IntoView {
+    let lang = shared.lang;
     let t = move |msg: Msg| msg.text(lang.get());
     let typed = RwSignal::new(String::new());
     let open = RwSignal::new(false);
-    let ctx = Search { device, today, lang, site, log, tab, focus, typed, open };
+    let ctx = Search { shared, typed, open };
     view! {
         <div class="search" on:focusout=move |_| {
             // Let a click on a result land before the list closes.
@@ -83,16 +76,10 @@ pub fn SearchBox(
     }
 }
 
-/// What the results list is given: the search box's state and what it searches.
+/// What the results list is given: the desk's shared handles, and the search box's state.
 #[derive(Clone, Copy)]
 struct Search {
-    device: DeviceRef,
-    today: NaiveDate,
-    lang: RwSignal<Lang>,
-    site: Memo<Site>,
-    log: Memo<Vec<Call>>,
-    tab: RwSignal<Tab>,
-    focus: RwSignal<Option<(NaiveDate, String)>>,
+    shared: Shared,
     typed: RwSignal<String>,
     open: RwSignal<bool>,
 }
@@ -100,7 +87,8 @@ struct Search {
 /// What was found for the words typed, as they change; nothing until something is typed.
 #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
 async fn results(s: Search) -> AnyView {
-    let Search { device, today, lang, site, log, tab, focus, typed, open } = s;
+    let Search { shared, typed, open } = s;
+    let Shared { device, today, lang, site, log, tab, focus, .. } = shared;
     let t = move |msg: Msg| msg.text(lang.get());
     let revision = device.with_value(|d| d.revision);
     let hits = Memo::new(move |_| {
