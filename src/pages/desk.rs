@@ -242,9 +242,10 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         }
         manager
     });
-    // Duties that show nothing on the board come in parts of their own, loaded after it.
+    // Duties that show nothing on the board come in parts of their own, loaded once it is painted.
     let owner_scope = Owner::current().expect("the desk is built under a reactive owner");
-    leptos::task::spawn_local(parts::kiosk_index(owner_scope.clone(), device, today, site, board));
+    let keeper = owner_scope.clone();
+    after_paint(move || leptos::task::spawn_local(parts::kiosk_index(keeper, device, today, site, board)));
     let draft = RwSignal::new(None::<sales::Draft>);
     let team = Memo::new(move |_| {
         revision.track();
@@ -260,7 +261,8 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         }
         let manager = role.get() == "manager";
         if manager {
-            leptos::task::spawn_local(parts::manager_duties(owner_scope.clone(), device, today));
+            let owner = owner_scope.clone();
+            after_paint(move || leptos::task::spawn_local(parts::manager_duties(owner, device, today)));
         }
         manager
     });
@@ -345,6 +347,13 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             {move || section(tab.get(), shared)}
         </div>
     }
+}
+
+/// Runs `f` once the browser has painted what is on screen now: a part asked for while the desk
+/// mounts would have its fetches started (one per piece, ~30 for the kiosk-index keeper) before
+/// the first paint of today's board.
+fn after_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 /// What the desk's sections are given: handles to the shared state, all `Copy`.
