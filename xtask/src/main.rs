@@ -240,7 +240,7 @@ fn app_files(dist: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
         let path = entry?.path();
         if path.is_file() && !precompress::is_copy(&path) {
             own.push(path);
-        } else if path.is_dir() && path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("parts-")) {
+        } else if split::is_parts_folder(&path) {
             for part in std::fs::read_dir(&path)? {
                 let part = part?.path();
                 if part.extension().is_some_and(|e| e == "js") {

@@ -21,9 +21,9 @@ fn scripts(staging: &Path, stem: &str) -> Result<Vec<PathBuf>> {
     let mut found = vec![staging.join(format!("{stem}.js"))];
     for entry in std::fs::read_dir(staging)? {
         let path = entry?.path();
-        let is_parts = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("parts-"));
-        if is_parts && path.join("__wasm_split.js").is_file() {
-            found.push(path.join("__wasm_split.js"));
+        let loader = path.join(crate::split::PARTS_LOADER);
+        if crate::split::is_parts_folder(&path) && loader.is_file() {
+            found.push(loader);
         }
     }
     Ok(found)

@@ -25,6 +25,15 @@ use crate::{cmd, run, say};
 /// What marks a wasm whose code calls a split function (the import wasm_split's macro declares).
 const SPLIT_IMPORT: &[u8] = b"__wasm_split_00";
 
+/// The script that loads the parts, next to them (wasm_split writes it); the desk's JS imports it
+/// at start.
+pub const PARTS_LOADER: &str = "__wasm_split.js";
+
+/// A build's folder of the desk's parts: `parts-<hash>/` in the app's folder.
+pub fn is_parts_folder(path: &Path) -> bool {
+    path.is_dir() && path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("parts-"))
+}
+
 pub fn split_wasm() -> Result<()> {
     let staging = PathBuf::from(std::env::var_os("TRUNK_STAGING_DIR").context("run by Trunk as a hook")?);
     let html_file = PathBuf::from(std::env::var_os("TRUNK_HTML_FILE").context("run by Trunk as a hook")?);
@@ -40,17 +49,16 @@ pub fn split_wasm() -> Result<()> {
         .find(|p| p.is_file())
         .context("the page Trunk wrote")?;
     let page = std::fs::read_to_string(&page_path).with_context(|| format!("reading {}", page_path.display()))?;
-    let page = crate::styles::bundle(&staging, &page, &public_url)?;
-    std::fs::write(&page_path, &page)?;
+    let mut page = crate::styles::bundle(&staging, &page, &public_url)?;
     if !contains(&input_wasm, SPLIT_IMPORT) {
         let source = std::fs::read_to_string(&html_file).unwrap_or_default();
-        if profile == "release" && source.contains("data-wasm-opt=\"0\"") {
-            optimize(&[staging.join(format!("{stem}_bg.wasm"))])?;
-        }
         if profile == "release" {
-            let page = crate::scripts::minify(&staging, &stem, &page, &public_url)?;
-            std::fs::write(&page_path, page)?;
+            if source.contains("data-wasm-opt=\"0\"") {
+                optimize(&[staging.join(format!("{stem}_bg.wasm"))])?;
+            }
+            page = crate::scripts::minify(&staging, &stem, &page, &public_url)?;
         }
+        std::fs::write(&page_path, page)?;
         return Ok(());
     }
     say(&format!("splitting {bin}'s wasm into its parts"));
@@ -62,7 +70,7 @@ pub fn split_wasm() -> Result<()> {
     }
     std::fs::create_dir_all(&parts_dir)?;
     let main_wasm = parts_dir.join("main.wasm");
-    let link_name = format!("./{folder}/__wasm_split.js");
+    let link_name = format!("./{folder}/{PARTS_LOADER}");
     let main_module = format!("../{stem}.js");
     let split = wasm_split_cli_support::transform({
         let mut options = wasm_split_cli_support::Options::new(&input_wasm);
@@ -98,7 +106,7 @@ pub fn split_wasm() -> Result<()> {
     // The page names every part, so the service worker keeps them for offline use.
     let mut names: Vec<String> = parts
         .iter()
-        .chain(std::iter::once(&parts_dir.join("__wasm_split.js")))
+        .chain(std::iter::once(&parts_dir.join(PARTS_LOADER)))
         .map(|p| {
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             format!("{public_url}{folder}/{name}")
@@ -107,7 +115,7 @@ pub fn split_wasm() -> Result<()> {
     names.sort();
     let links: String = names.iter().map(|href| format!("<link rel=\"frontdesk-part\" href=\"{href}\">")).collect();
     let Some(head_end) = page.find("</head>") else { bail!("{} has no </head>", page_path.display()) };
-    let mut page = format!("{}{links}{}", &page[..head_end], &page[head_end..]);
+    page = format!("{}{links}{}", &page[..head_end], &page[head_end..]);
     if profile == "release" {
         page = crate::scripts::minify(&staging, &stem, &page, &public_url)?;
     }
