@@ -15,6 +15,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod parts;
 mod precompress;
 mod scripts;
 mod split;
@@ -240,7 +241,7 @@ fn app_files(dist: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
         let path = entry?.path();
         if path.is_file() && !precompress::is_copy(&path) {
             own.push(path);
-        } else if split::is_parts_folder(&path) {
+        } else if parts::is_folder(&path) {
             for part in std::fs::read_dir(&path)? {
                 let part = part?.path();
                 if part.extension().is_some_and(|e| e == "js") {

@@ -14,15 +14,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::cmd;
+use crate::{cmd, parts};
 
 /// The scripts of the app staged in `staging` under Trunk's `<bin>-<hash>` name `stem`.
 fn scripts(staging: &Path, stem: &str) -> Result<Vec<PathBuf>> {
     let mut found = vec![staging.join(format!("{stem}.js"))];
     for entry in std::fs::read_dir(staging)? {
         let path = entry?.path();
-        let loader = path.join(crate::split::PARTS_LOADER);
-        if crate::split::is_parts_folder(&path) && loader.is_file() {
+        let loader = path.join(parts::LOADER);
+        if parts::is_folder(&path) && loader.is_file() {
             found.push(loader);
         }
     }

@@ -20,19 +20,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{cmd, run, say};
+use crate::{cmd, parts, run, say};
 
 /// What marks a wasm whose code calls a split function (the import wasm_split's macro declares).
 const SPLIT_IMPORT: &[u8] = b"__wasm_split_00";
-
-/// The script that loads the parts, next to them (wasm_split writes it); the desk's JS imports it
-/// at start.
-pub const PARTS_LOADER: &str = "__wasm_split.js";
-
-/// A build's folder of the desk's parts: `parts-<hash>/` in the app's folder.
-pub fn is_parts_folder(path: &Path) -> bool {
-    path.is_dir() && path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("parts-"))
-}
 
 pub fn split_wasm() -> Result<()> {
     let staging = PathBuf::from(std::env::var_os("TRUNK_STAGING_DIR").context("run by Trunk as a hook")?);
@@ -63,14 +54,14 @@ pub fn split_wasm() -> Result<()> {
     }
     say(&format!("splitting {bin}'s wasm into its parts"));
 
-    let folder = format!("parts-{hash}");
+    let folder = parts::folder_name(hash);
     let parts_dir = staging.join(&folder);
     if parts_dir.exists() {
         std::fs::remove_dir_all(&parts_dir)?;
     }
     std::fs::create_dir_all(&parts_dir)?;
     let main_wasm = parts_dir.join("main.wasm");
-    let link_name = format!("./{folder}/{PARTS_LOADER}");
+    let link_name = format!("./{folder}/{}", parts::LOADER);
     let main_module = format!("../{stem}.js");
     let split = wasm_split_cli_support::transform({
         let mut options = wasm_split_cli_support::Options::new(&input_wasm);
@@ -106,7 +97,7 @@ pub fn split_wasm() -> Result<()> {
     // The page names every part, so the service worker keeps them for offline use.
     let mut names: Vec<String> = parts
         .iter()
-        .chain(std::iter::once(&parts_dir.join(PARTS_LOADER)))
+        .chain(std::iter::once(&parts_dir.join(parts::LOADER)))
         .map(|p| {
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             format!("{public_url}{folder}/{name}")
