@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod check_in;
 pub mod clients;
 pub mod dates;
+pub mod device;
 pub mod doc_name;
 pub mod export;
 pub mod ics;
@@ -33,6 +34,7 @@ mod walked;
 
 pub use board::{BoardEntry, arrivals_board};
 pub use check_in::{CheckIn, CheckInError, VisitReason};
+pub use device::DeviceCore;
 pub use ids::{EventId, RecordId, VisitId};
 pub use replica::{Replica, ReplicaError};
 pub use sync_client::{Connection, Effect, SyncClient, SyncEvent, SyncStatus};

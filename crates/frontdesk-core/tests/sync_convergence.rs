@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 #[cfg(not(target_arch = "wasm32"))]
 use frontdesk_core::billing;
 use frontdesk_core::check_in::check_ins;
+use frontdesk_core::device::{Effect as DeviceEffect, OutboxEntry, SaveId, Start, StorageError, StoredDoc, Write};
 #[cfg(not(target_arch = "wasm32"))]
 use frontdesk_core::schedule::{self, Booking, BookingState};
 use frontdesk_core::visit_status::status_events;
 use frontdesk_core::{
-    BoardEntry, CheckIn, Connection, Effect, EventId, Replica, StatusEvent, SyncClient, SyncEvent, VisitId,
+    BoardEntry, CheckIn, Connection, DeviceCore, Effect, EventId, Replica, StatusEvent, SyncClient, SyncEvent, VisitId,
     VisitReason, VisitStatus, arrivals_board,
 };
 use frontdesk_protocol::{ChunkId, ClientMsg, Role, ServerMsg, close};
@@ -99,17 +100,76 @@ impl SimRelay {
     }
 }
 
+/// What a device's storage holds: documents with their cursors, the durable outbox, and the
+/// chunks written ahead (localStorage in a browser).
+#[derive(Default)]
+struct Disk {
+    docs: BTreeMap<String, StoredDoc>,
+    outbox: BTreeMap<ChunkId, OutboxEntry>,
+    ahead: BTreeMap<ChunkId, OutboxEntry>,
+    /// Out of space: a transaction that writes a document fails (the outbox alone still fits).
+    full: bool,
+}
+
+impl Disk {
+    /// One transaction: every write or none.
+    fn commit(&mut self, writes: &[Write]) -> Result<(), StorageError> {
+        if self.full && writes.iter().any(|w| matches!(w, Write::Doc { .. })) {
+            return Err(StorageError::Full);
+        }
+        for write in writes {
+            match write.clone() {
+                Write::Doc { name, bytes, cursor } => {
+                    self.docs.insert(name.clone(), StoredDoc { name, bytes, cursor });
+                }
+                Write::OutboxPut(entry) => {
+                    self.outbox.insert(entry.id, entry);
+                }
+                Write::OutboxDelete(id) => {
+                    self.outbox.remove(&id);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A device: the one device core, driven by this simulation as the browser drives it.
 struct Device {
-    client: SyncClient,
-    replica: Replica,
+    core: DeviceCore,
     role: Role,
     socket_open: bool,
     inbound: VecDeque<Vec<u8>>,
-    watches: Vec<String>,
-    /// Chunks removed from the durable outbox (acknowledged).
-    acked: Vec<ChunkId>,
+    disk: Disk,
+    /// Saves the core asked for that storage has not carried out yet; a crash loses them.
+    saves: VecDeque<(SaveId, Vec<Write>)>,
+    /// Storage is slow: saves wait (a crash may come first).
+    disk_held: bool,
+    /// The core asked for a flush of received documents.
+    flush_due: bool,
     /// Frames to this device are held back (a slow link) until released.
     held: bool,
+    /// How many times it was started (each run has its own Automerge actor).
+    runs: u8,
+    /// Saves completed, by run: what the screen showed as saved.
+    saved: BTreeSet<(u8, SaveId)>,
+}
+
+/// Where a local change stands: made on `device`'s run `run`, kept if that save completed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Made {
+    device: usize,
+    run: u8,
+    save: Option<SaveId>,
+}
+
+/// What a device follows from its start: a desk its documents and today's inboxes; a kiosk nothing.
+fn following(role: Role) -> (Vec<String>, Vec<String>) {
+    if role == Role::Kiosk {
+        (Vec::new(), Vec::new())
+    } else {
+        (vec![DAY.to_owned(), NEXT_DAY.to_owned(), INVOICES.to_owned()], vec![INBOX_PREFIX.to_owned()])
+    }
 }
 
 /// Each invoice's standing, and the overpaid invoices with by how much.
@@ -123,34 +183,77 @@ struct Sim {
     network: Vec<bool>,
     now: i64,
     next_id: u8,
+    /// Saves lost in a crash before they completed, by device and run.
+    lost: BTreeSet<(usize, u8, SaveId)>,
+    /// What the cores said went wrong (nothing should).
+    warnings: Vec<String>,
 }
 
 impl Sim {
     fn new(roles: &[Role]) -> Sim {
-        let mut sim = Sim { relay: SimRelay::default(), devices: Vec::new(), network: Vec::new(), now: 0, next_id: 1 };
+        let mut sim = Sim {
+            relay: SimRelay::default(),
+            devices: Vec::new(),
+            network: Vec::new(),
+            now: 0,
+            next_id: 1,
+            lost: BTreeSet::new(),
+            warnings: Vec::new(),
+        };
         for (i, role) in roles.iter().enumerate() {
-            let mut client = SyncClient::new(format!("token{i}"), Vec::new(), Vec::new());
-            let mut watches = Vec::new();
-            if *role != Role::Kiosk {
-                for doc in [DAY, NEXT_DAY, INVOICES] {
-                    client.subscribe(doc);
-                }
-                client.watch(INBOX_PREFIX);
-                watches.push(INBOX_PREFIX.to_owned());
-            }
+            let (core, effects) = Self::boot(i, *role, &Disk::default(), 0);
             sim.devices.push(Device {
-                client,
-                replica: Replica::new([i as u8 + 100; 16]),
+                core,
                 role: *role,
                 socket_open: false,
                 inbound: VecDeque::new(),
-                watches,
-                acked: Vec::new(),
+                disk: Disk::default(),
+                saves: VecDeque::new(),
+                disk_held: false,
+                flush_due: false,
                 held: false,
+                runs: 0,
+                saved: BTreeSet::new(),
             });
             sim.network.push(true);
+            sim.effects(i, effects);
         }
         sim
+    }
+
+    /// A device core started from what `disk` holds, as a browser tab starts.
+    fn boot(i: usize, role: Role, disk: &Disk, run: u8) -> (DeviceCore, Vec<DeviceEffect>) {
+        let (follow, watch) = following(role);
+        let docs = disk
+            .docs
+            .values()
+            .filter(|d| follow.contains(&d.name) || watch.iter().any(|p| d.name.starts_with(p.as_str())))
+            .cloned()
+            .collect();
+        DeviceCore::start(Start {
+            token: format!("token{i}"),
+            seed: [i as u8 + 100, run, 1, 2, 3, 4, 5, 6, i as u8, run, 9, 10, 11, 12, 13, 14],
+            docs,
+            outbox: disk.outbox.values().cloned().collect(),
+            written_ahead: disk.ahead.values().cloned().collect(),
+            follow,
+            watch,
+        })
+    }
+
+    /// The tab crashes (or the device loses power): memory, the socket and the saves not yet
+    /// done are gone; it starts again from its storage.
+    fn crash(&mut self, i: usize) {
+        self.drop_socket(i);
+        let d = &mut self.devices[i];
+        for (id, _) in d.saves.drain(..) {
+            self.lost.insert((i, d.runs, id));
+        }
+        d.runs += 1;
+        d.flush_due = false;
+        let (core, effects) = Self::boot(i, d.role, &d.disk, d.runs);
+        d.core = core;
+        self.effects(i, effects);
     }
 
     fn id(&mut self) -> [u8; 16] {
@@ -160,24 +263,25 @@ impl Sim {
         id
     }
 
-    fn effects(&mut self, i: usize, effects: Vec<Effect>) {
-        let mut queue: VecDeque<Effect> = effects.into();
+    /// Carries out what a device core asks, as the browser runtime does.
+    fn effects(&mut self, i: usize, effects: Vec<DeviceEffect>) {
+        let mut queue: VecDeque<DeviceEffect> = effects.into();
         while let Some(effect) = queue.pop_front() {
             match effect {
-                Effect::Open => {
+                DeviceEffect::Open => {
                     if self.network[i] {
                         self.devices[i].socket_open = true;
                         self.relay.connected.insert(i);
-                        queue.extend(self.devices[i].client.handle(SyncEvent::Opened, self.now, 0.5));
+                        queue.extend(self.devices[i].core.handle(SyncEvent::Opened, self.now, 0.5));
                     } else {
-                        queue.extend(self.devices[i].client.handle(
+                        queue.extend(self.devices[i].core.handle(
                             SyncEvent::Closed { code: 1006, reason: "no network".into() },
                             self.now,
                             0.5,
                         ));
                     }
                 }
-                Effect::Send(frame) => {
+                DeviceEffect::Send(frame) => {
                     if self.devices[i].socket_open {
                         let role = self.devices[i].role;
                         for (to, reply) in self.relay.handle(i, &frame, role) {
@@ -187,24 +291,39 @@ impl Sim {
                         }
                     }
                 }
-                Effect::Close => self.drop_socket(i),
-                Effect::Apply { doc, bytes, .. } => {
-                    self.devices[i].replica.apply(&doc, &bytes).expect("valid chunk");
+                DeviceEffect::Close => self.drop_socket(i),
+                DeviceEffect::WriteAhead(entry) => {
+                    self.devices[i].disk.ahead.insert(entry.id, entry);
                 }
-                Effect::Acked { chunk_id } => self.devices[i].acked.push(chunk_id),
-                Effect::DocExists { doc } => {
-                    let d = &mut self.devices[i];
-                    if d.watches.iter().any(|p| doc.starts_with(p.as_str())) && d.client.cursor(&doc).is_none() {
-                        queue.extend(d.client.subscribe(&doc));
-                    }
+                DeviceEffect::ForgetWriteAhead(id) => {
+                    self.devices[i].disk.ahead.remove(&id);
                 }
-                Effect::WantSnapshot { doc, covers_seq } => {
-                    let bytes = self.devices[i].replica.save(&doc);
-                    queue.extend(self.devices[i].client.snapshot(&doc, covers_seq, bytes));
-                }
-                Effect::Status => {}
+                DeviceEffect::Save { id, writes } => self.devices[i].saves.push_back((id, writes)),
+                DeviceEffect::FlushSoon => self.devices[i].flush_due = true,
+                DeviceEffect::Warn(warning) => self.warnings.push(format!("device {i}: {warning}")),
+                DeviceEffect::Changed | DeviceEffect::Status | DeviceEffect::Problem(_) => {}
             }
         }
+    }
+
+    /// Storage carries out the saves asked for, in order, and the core hears how each went.
+    fn do_saves(&mut self, i: usize) -> bool {
+        let mut moved = false;
+        if self.devices[i].flush_due {
+            self.devices[i].flush_due = false;
+            let effects = self.devices[i].core.flush();
+            self.effects(i, effects);
+        }
+        while !self.devices[i].disk_held {
+            let Some((id, writes)) = self.devices[i].saves.pop_front() else { break };
+            moved = true;
+            let d = &mut self.devices[i];
+            let result = d.disk.commit(&writes);
+            d.saved.insert((d.runs, id));
+            let effects = d.core.saved(id, result);
+            self.effects(i, effects);
+        }
+        moved
     }
 
     fn drop_socket(&mut self, i: usize) {
@@ -214,7 +333,7 @@ impl Sim {
         self.devices[i].socket_open = false;
         self.devices[i].inbound.clear();
         self.relay.disconnect(i);
-        let effects = self.devices[i].client.handle(
+        let effects = self.devices[i].core.handle(
             SyncEvent::Closed { code: close::GOING_AWAY, reason: "gone".into() },
             self.now,
             0.5,
@@ -241,17 +360,19 @@ impl Sim {
         self.pump();
     }
 
-    /// Delivers queued frames until nothing moves (frames to a held device wait).
+    /// Delivers queued frames and carries out saves until nothing moves (frames to a held
+    /// device wait, and so do the saves of a held disk).
     fn pump(&mut self) {
         loop {
             let mut moved = false;
             for i in 0..self.devices.len() {
+                moved |= self.do_saves(i);
                 if self.devices[i].held {
                     continue;
                 }
                 while let Some(frame) = self.devices[i].inbound.pop_front() {
                     moved = true;
-                    let effects = self.devices[i].client.handle(SyncEvent::Frame(frame), self.now, 0.5);
+                    let effects = self.devices[i].core.handle(SyncEvent::Frame(frame), self.now, 0.5);
                     self.effects(i, effects);
                 }
             }
@@ -265,11 +386,12 @@ impl Sim {
     fn settle(&mut self) {
         for d in &mut self.devices {
             d.held = false;
+            d.disk_held = false;
         }
         for _ in 0..40 {
             self.now += 1_000;
             for i in 0..self.devices.len() {
-                let effects = self.devices[i].client.handle(SyncEvent::Tick, self.now, 0.5);
+                let effects = self.devices[i].core.handle(SyncEvent::Tick, self.now, 0.5);
                 self.effects(i, effects);
             }
             self.pump();
@@ -283,14 +405,15 @@ impl Sim {
         }
     }
 
+    /// A visitor checks in at the kiosk: the ticket shows once `submit` returns (the chunk is
+    /// written ahead by then).
     fn check_in(&mut self, kiosk: usize, name: &str) -> String {
         let visit = VisitId::from_random(self.id());
         let check_in =
             CheckIn::new(visit, name, VisitReason::WalkIn, "", format!("A-{name}"), self.now, &format!("d{kiosk}"))
                 .unwrap();
-        let chunk_id = ChunkId(self.id());
-        let effects =
-            self.devices[kiosk].client.push(chunk_id, &format!("{INBOX_PREFIX}d{kiosk}"), check_in.to_inbox_chunk());
+        let doc = format!("{INBOX_PREFIX}d{kiosk}");
+        let effects = self.devices[kiosk].core.submit(&doc, check_in.to_inbox_chunk(), self.now as f64);
         self.effects(kiosk, effects);
         self.pump();
         check_in.id
@@ -307,8 +430,8 @@ impl Sim {
     }
 
     /// A local change to the day document on `desk`, saved and pushed like the app does.
-    fn change_day(&mut self, desk: usize, edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String>) {
-        self.change_doc(desk, DAY, edit);
+    fn change_day(&mut self, desk: usize, edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String>) -> Made {
+        self.change_doc(desk, DAY, edit)
     }
 
     /// A local change to `doc` on `desk`, saved and pushed like the app does.
@@ -317,18 +440,29 @@ impl Sim {
         desk: usize,
         doc: &str,
         edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String>,
-    ) {
-        let ((), chunk) = self.devices[desk].replica.change(doc, edit).unwrap();
-        let chunk_id = ChunkId(self.id());
-        let effects = self.devices[desk].client.push(chunk_id, doc, chunk);
+    ) -> Made {
+        let now = self.now as f64;
+        let d = &mut self.devices[desk];
+        let ((), effects) = d.core.change(doc, edit, now).unwrap();
+        let save = effects.iter().find_map(|e| if let DeviceEffect::Save { id, .. } = e { Some(*id) } else { None });
+        let made = Made { device: desk, run: d.runs, save };
         self.effects(desk, effects);
         self.pump();
+        made
+    }
+
+    /// Whether a change made with [`Sim::change_doc`] is kept: its save completed before any crash.
+    fn kept(&self, made: Made) -> bool {
+        match made.save {
+            None => true,
+            Some(save) => !self.lost.contains(&(made.device, made.run, save)),
+        }
     }
 
     #[cfg(not(target_arch = "wasm32"))]
     /// A desk books staff member `staff` at `start_min` for 30 minutes, with what it knows (a
     /// desk offline does not see the others' bookings: that is how double bookings happen).
-    fn book(&mut self, desk: usize, staff: usize, start_min: u32) -> String {
+    fn book(&mut self, desk: usize, staff: usize, start_min: u32) -> (String, Made) {
         let id = frontdesk_core::RecordId::from_random(self.id()).to_string();
         let booking = Booking {
             id: id.clone(),
@@ -350,8 +484,8 @@ impl Sim {
             changed_by: format!("d{desk}"),
             changed_ms: self.now,
         };
-        self.change_day(desk, |d| schedule::put_booking(d, &booking));
-        id
+        let made = self.change_day(desk, |d| schedule::put_booking(d, &booking));
+        (id, made)
     }
 
     #[cfg(not(target_arch = "wasm32"))]
@@ -361,7 +495,7 @@ impl Sim {
 
     #[cfg(not(target_arch = "wasm32"))]
     fn bookings_on(&mut self, i: usize, day: &str) -> Vec<Booking> {
-        self.devices[i].replica.get(day).map(schedule::bookings).unwrap_or_default()
+        self.devices[i].core.doc(day).map(schedule::bookings).unwrap_or_default()
     }
 
     #[cfg(not(target_arch = "wasm32"))]
@@ -371,7 +505,7 @@ impl Sim {
 
     #[cfg(not(target_arch = "wasm32"))]
     fn conflicts_on(&mut self, i: usize, day: &str) -> Vec<schedule::Conflict> {
-        self.devices[i].replica.get(day).map(schedule::conflicts).unwrap_or_default()
+        self.devices[i].core.doc(day).map(schedule::conflicts).unwrap_or_default()
     }
 
     /// A desk moves a booking it sees to `start_min`, on the same day or the next (as the
@@ -399,7 +533,7 @@ impl Sim {
 
     /// A desk issues an invoice of `total_minor` (no tax) and returns its id.
     #[cfg(not(target_arch = "wasm32"))]
-    fn invoice(&mut self, desk: usize, total_minor: i64) -> String {
+    fn invoice(&mut self, desk: usize, total_minor: i64) -> (String, Made) {
         let id = frontdesk_core::RecordId::from_random(self.id()).to_string();
         let series = billing::series_of(&format!("d{desk}"));
         let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
@@ -425,14 +559,14 @@ impl Sim {
             date: "2026-11-26".into(),
             void: false,
         };
-        self.change_doc(desk, INVOICES, |d| billing::put_invoice(d, &invoice));
-        id
+        let made = self.change_doc(desk, INVOICES, |d| billing::put_invoice(d, &invoice));
+        (id, made)
     }
 
     /// A desk takes (or refunds) `amount` on an invoice it sees, checked against what it sees,
     /// as the payment form does; returns the payment's id when the form accepted it.
     #[cfg(not(target_arch = "wasm32"))]
-    fn pay(&mut self, desk: usize, invoice: &billing::Invoice, amount: &str, refund: bool) -> Option<String> {
+    fn pay(&mut self, desk: usize, invoice: &billing::Invoice, amount: &str, refund: bool) -> Option<(String, Made)> {
         let payments = self.payments(desk);
         let id = frontdesk_core::RecordId::from_random(self.id()).to_string();
         let stamp = schedule::Stamp { by: format!("d{desk}"), at_ms: self.now };
@@ -443,18 +577,18 @@ impl Sim {
             note: String::new(),
         };
         let payment = form.check(invoice, &payments, id.clone(), &stamp).ok()?;
-        self.change_doc(desk, INVOICES, |d| billing::put_payment(d, &payment));
-        Some(id)
+        let made = self.change_doc(desk, INVOICES, |d| billing::put_payment(d, &payment));
+        Some((id, made))
     }
 
     #[cfg(not(target_arch = "wasm32"))]
     fn invoices(&mut self, i: usize) -> Vec<billing::Invoice> {
-        self.devices[i].replica.get(INVOICES).map(billing::invoices).unwrap_or_default()
+        self.devices[i].core.doc(INVOICES).map(billing::invoices).unwrap_or_default()
     }
 
     #[cfg(not(target_arch = "wasm32"))]
     fn payments(&mut self, i: usize) -> Vec<billing::Payment> {
-        self.devices[i].replica.get(INVOICES).map(billing::payments).unwrap_or_default()
+        self.devices[i].core.doc(INVOICES).map(billing::payments).unwrap_or_default()
     }
 
     /// Each invoice's standing and the overpaid ones, as a desk's money screen shows them.
@@ -470,13 +604,12 @@ impl Sim {
 
     fn board(&mut self, i: usize) -> Vec<BoardEntry> {
         let d = &mut self.devices[i];
-        let inboxes: Vec<String> =
-            d.replica.names().filter(|n| n.starts_with(INBOX_PREFIX)).map(str::to_owned).collect();
+        let inboxes = d.core.names_under(INBOX_PREFIX);
         let mut arrivals = Vec::new();
         for inbox in inboxes {
-            arrivals.extend(d.replica.get(&inbox).map(check_ins).unwrap_or_default());
+            arrivals.extend(d.core.doc(&inbox).map(check_ins).unwrap_or_default());
         }
-        let events = d.replica.get(DAY).map(status_events).unwrap_or_default();
+        let events = d.core.doc(DAY).map(status_events).unwrap_or_default();
         arrivals_board(arrivals, &events, 1_000_000)
     }
 
@@ -485,7 +618,7 @@ impl Sim {
     }
 
     fn pending(&self, i: usize) -> usize {
-        self.devices[i].client.status().pending
+        self.devices[i].core.pending()
     }
 }
 
@@ -563,6 +696,87 @@ fn an_undo_made_offline_wins_over_nothing_and_reaches_everyone() {
     sim.set_network(1, true);
     sim.settle();
     assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Waiting)]);
+}
+
+#[test]
+fn a_kiosk_that_crashes_before_its_outbox_save_still_delivers_the_ticket_it_showed() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff]);
+    sim.settle();
+    sim.set_network(0, false);
+    sim.devices[0].disk_held = true;
+    sim.check_in(0, "Ana");
+    assert!(sim.devices[0].disk.outbox.is_empty(), "the durable save has not happened yet");
+    assert_eq!(sim.devices[0].disk.ahead.len(), 1, "but the check-in was written ahead");
+    sim.crash(0);
+    sim.set_network(0, true);
+    sim.settle();
+    assert_eq!(sim.names(1), vec![("Ana".into(), VisitStatus::Waiting)]);
+    assert!(sim.devices[0].disk.ahead.is_empty() && sim.devices[0].disk.outbox.is_empty(), "the kiosk keeps nothing");
+}
+
+#[test]
+fn a_desk_that_crashes_offline_sends_its_saved_changes_when_it_starts_again() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_network(1, false);
+    sim.set_status(1, &ana, VisitStatus::Called);
+    assert_eq!(sim.devices[1].disk.outbox.len(), 1);
+    sim.crash(1);
+    assert_eq!(sim.names(1), vec![("Ana".into(), VisitStatus::Called)], "the restarted desk shows its change");
+    sim.set_network(1, true);
+    sim.settle();
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
+    assert_eq!(sim.pending(1), 0);
+}
+
+#[test]
+fn a_change_made_with_storage_full_is_kept_in_the_outbox_and_survives_a_crash() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_network(1, false);
+    sim.devices[1].disk.full = true;
+    let made = sim
+        .change_day(1, |d| StatusEvent::set(EventId::from_random([7; 16]), &ana, VisitStatus::Done, 5, "d1").record(d));
+    assert!(sim.kept(made));
+    assert_eq!(sim.devices[1].core.problem(), Some(&StorageError::Full), "the user is told");
+    assert_eq!(sim.devices[1].disk.outbox.len(), 1, "the chunk alone was kept");
+    sim.crash(1);
+    assert_eq!(sim.names(1), vec![("Ana".into(), VisitStatus::Done)], "rebuilt from the outbox");
+    sim.devices[1].disk.full = false;
+    sim.set_network(1, true);
+    sim.settle();
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Done)]);
+}
+
+#[test]
+fn when_even_the_outbox_cannot_be_saved_the_change_is_written_ahead_and_still_sent() {
+    let (mut core, _) = DeviceCore::start(Start {
+        token: "t".into(),
+        seed: [1; 16],
+        docs: Vec::new(),
+        outbox: Vec::new(),
+        written_ahead: Vec::new(),
+        follow: vec![DAY.to_owned()],
+        watch: Vec::new(),
+    });
+    let ((), effects) = core
+        .change(DAY, |d| StatusEvent::set(EventId::from_random([7; 16]), "v", VisitStatus::Done, 5, "d").record(d), 1.0)
+        .unwrap();
+    let [DeviceEffect::Save { id, writes }] = &effects[..] else { panic!("one save: {effects:?}") };
+    assert_eq!(writes.len(), 2, "the document and its outbox entry, together");
+    let retry = core.saved(*id, Err(StorageError::Full));
+    let [DeviceEffect::Save { id: again, writes }] = &retry[..] else { panic!("the outbox alone: {retry:?}") };
+    assert!(matches!(writes[..], [Write::OutboxPut(_)]));
+    let last = core.saved(*again, Err(StorageError::Full));
+    let ahead: Vec<ChunkId> =
+        last.iter().filter_map(|e| if let DeviceEffect::WriteAhead(c) = e { Some(c.id) } else { None }).collect();
+    assert_eq!(ahead.len(), 1, "{last:?}");
+    assert!(last.contains(&DeviceEffect::Problem(Some(StorageError::Full))));
+    assert!(last.contains(&DeviceEffect::Changed), "shown");
+    assert_eq!(core.pending(), 1, "and queued for the relay");
+    assert_eq!(core.write_ahead_failed(ahead[0]), vec![DeviceEffect::Problem(Some(StorageError::NotKept))]);
 }
 
 #[test]
@@ -686,7 +900,10 @@ fn an_unanswered_push_makes_the_client_reconnect_and_resend() {
     sim.relay.lose_next_ack.insert(0);
     sim.check_in(0, "Ana");
     assert_eq!(sim.pending(0), 1);
-    assert!(sim.devices[0].client.is_online(), "the socket looks fine");
+    assert!(
+        sim.devices[0].core.status().connection != Connection::Connecting && sim.devices[0].socket_open,
+        "the socket looks fine"
+    );
     sim.settle(); // 40 s pass: the client gives up on the silent socket and resends
     assert_eq!(sim.pending(0), 0);
     assert_eq!(sim.relay.logs[&format!("{INBOX_PREFIX}d0")].len(), 1);
@@ -731,6 +948,12 @@ mod random_schedules {
         Hold(usize),
         /// ...then delivered in order, reversed, duplicated or interleaved.
         Release(usize, u8),
+        /// A device's storage is slow: its saves wait...
+        HoldDisk(usize),
+        /// ...or it is full: a transaction that writes a document fails (or there is room again).
+        DiskFull(usize, bool),
+        /// The device crashes (tab killed, power lost) and starts again from its storage.
+        Crash(usize),
         /// Time passes and everything in flight is delivered.
         Settle,
         /// Some time passes (reconnect timers may fire).
@@ -752,6 +975,9 @@ mod random_schedules {
             1 => (0usize..5).prop_map(Op::LoseAck),
             2 => (0usize..5).prop_map(Op::Hold),
             2 => (0usize..5, 0u8..4).prop_map(|(d, how)| Op::Release(d, how)),
+            1 => (0usize..5).prop_map(Op::HoldDisk),
+            1 => (0usize..5, any::<bool>()).prop_map(|(d, full)| Op::DiskFull(d, full)),
+            2 => (0usize..5).prop_map(Op::Crash),
             1 => Just(Op::Settle),
             1 => Just(Op::Tick),
         ]
@@ -801,6 +1027,9 @@ mod random_schedules {
             Op::LoseAck(d) => Op::LoseAck(device(d)),
             Op::Hold(d) => Op::Hold(device(d)),
             Op::Release(d, how) => Op::Release(device(d), how),
+            Op::HoldDisk(d) => Op::HoldDisk(device(d)),
+            Op::DiskFull(d, full) => Op::DiskFull(device(d), full),
+            Op::Crash(d) => Op::Crash(device(d)),
             other => other,
         }
     }
@@ -834,6 +1063,9 @@ mod random_schedules {
                     }
                 }
                 Op::Book(desk, staff, start) => booked.push(sim.book(desk, staff, start)),
+                Op::HoldDisk(d) => sim.devices[d].disk_held = true,
+                Op::DiskFull(d, full) => sim.devices[d].disk.full = full,
+                Op::Crash(d) => sim.crash(d),
                 Op::Cancel(desk, b) => {
                     // The calendar offers cancel on bookings it shows: not moved-away ones.
                     let mut seen = sim.bookings(desk);
@@ -870,8 +1102,8 @@ mod random_schedules {
                             _ => 500,
                         };
                         let amount = format!("{}.{:02}", minor / 100, minor % 100);
-                        if let Some(id) = sim.pay(desk, &invoice, &amount, refund) {
-                            paid.push(id);
+                        if let Some(made) = sim.pay(desk, &invoice, &amount, refund) {
+                            paid.push(made);
                         }
                     }
                 }
@@ -886,7 +1118,7 @@ mod random_schedules {
                 Op::Tick => {
                     sim.now += 1_500;
                     for d in 0..n {
-                        let effects = sim.devices[d].client.handle(SyncEvent::Tick, sim.now, 0.5);
+                        let effects = sim.devices[d].core.handle(SyncEvent::Tick, sim.now, 0.5);
                         sim.effects(d, effects);
                     }
                     sim.pump();
@@ -895,20 +1127,26 @@ mod random_schedules {
             sim.now += 7;
             // Save → load round-trips at every step: one device's documents each time, in turn.
             let device = &mut sim.devices[step % n];
-            let names: Vec<String> = device.replica.names().map(str::to_owned).collect();
-            for doc in &names {
-                let saved = device.replica.save(doc);
+            for doc in &device.core.names_under("") {
+                let saved = device.core.save_bytes(doc);
                 let mut reloaded = Replica::new([9; 16]);
                 reloaded.load(doc, &saved).map_err(|e| TestCaseError::fail(format!("{doc}: {e}")))?;
-                prop_assert_eq!(reloaded.heads(doc), device.replica.heads(doc), "{} at step {}", doc, step);
+                prop_assert_eq!(reloaded.heads(doc), device.core.heads(doc), "{} at step {}", doc, step);
             }
         }
-        // The network heals and stops losing messages.
+        // The network heals and stops losing messages; storage has room again.
         sim.relay.lose_next_ack.clear();
         for d in 0..n {
             sim.set_network(d, true);
+            sim.devices[d].disk.full = false;
         }
         sim.settle();
+        prop_assert_eq!(&sim.warnings, &Vec::<String>::new());
+        // What a crash took before its save completed was never shown as saved; the rest must
+        // be everywhere.
+        let mut booked: Vec<String> = booked.into_iter().filter(|(_, m)| sim.kept(*m)).map(|(id, _)| id).collect();
+        let mut invoiced: Vec<String> = invoiced.into_iter().filter(|(_, m)| sim.kept(*m)).map(|(id, _)| id).collect();
+        let mut paid: Vec<String> = paid.into_iter().filter(|(_, m)| sim.kept(*m)).map(|(id, _)| id).collect();
         let reference = sim.names(1);
         prop_assert_eq!(reference.len(), visits.len());
         for desk in 2..n {
@@ -921,7 +1159,7 @@ mod random_schedules {
         // fetch again on the next start (own chunks count once acknowledged, gaps are filled).
         for d in 1..n {
             for (doc, log) in &sim.relay.logs {
-                if let Some(cursor) = sim.devices[d].client.cursor(doc) {
+                if let Some(cursor) = sim.devices[d].core.cursor(doc) {
                     prop_assert_eq!(cursor, log.len() as u64, "device {} on {}", d, doc);
                 }
             }
@@ -962,19 +1200,19 @@ mod random_schedules {
             prop_assert_eq!(sim.money(desk), money.clone());
         }
         // Same heads everywhere, and every document survives save → load unchanged.
-        let mut docs: Vec<String> = sim.devices[1].replica.names().map(str::to_owned).collect();
+        let mut docs: Vec<String> = sim.devices[1].core.names_under("");
         docs.sort();
         for desk in 2..n {
-            let mut theirs: Vec<String> = sim.devices[desk].replica.names().map(str::to_owned).collect();
+            let mut theirs: Vec<String> = sim.devices[desk].core.names_under("");
             theirs.sort();
             prop_assert_eq!(&theirs, &docs);
         }
         for doc in &docs {
-            let reference = sim.devices[1].replica.heads(doc);
+            let reference = sim.devices[1].core.heads(doc);
             for desk in 2..n {
-                prop_assert_eq!(sim.devices[desk].replica.heads(doc), reference.clone(), "{}", doc);
+                prop_assert_eq!(sim.devices[desk].core.heads(doc), reference.clone(), "{}", doc);
             }
-            let saved = sim.devices[1].replica.save(doc);
+            let saved = sim.devices[1].core.save_bytes(doc);
             let mut reloaded = Replica::new([9; 16]);
             reloaded.load(doc, &saved).unwrap();
             prop_assert_eq!(reloaded.heads(doc), reference);

@@ -1,0 +1,538 @@
+//! One device's whole local logic as a state machine: its replica, its sync client, its outbox
+//! bookkeeping, the documents waiting to be saved, and the kiosk's write-ahead.
+//!
+//! Like the sync client, it does no I/O. It asks for storage the way it asks for the network —
+//! as effects — and hears back how storage went as calls ([`DeviceCore::saved`],
+//! [`DeviceCore::write_ahead_failed`]). Every platform is a thin interpreter of it: the browser
+//! (IndexedDB, localStorage, a WebSocket), the convergence simulation (maps in memory, a simulated
+//! network, crashes at any step) and the load bench.
+//!
+//! The order it keeps, for a local change: apply it to the replica, **save** it (the document and
+//! its outbox entry in one durable transaction), show it ([`Effect::Changed`]) and only then send
+//! it. A standalone chunk (a kiosk's check-in, a punch) is first **written ahead** (a synchronous
+//! write the runtime makes before it returns to the screen) so the ticket can show at once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use automerge::{AutoCommit, Automerge};
+use frontdesk_protocol::ChunkId;
+
+use crate::replica::{DocEdit, Replica, ReplicaError};
+use crate::sync_client::{self, SyncClient, SyncEvent, SyncStatus};
+
+/// A document as storage holds it: its whole save and the relay sequence number it includes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredDoc {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub cursor: u64,
+}
+
+/// A chunk saved on the device that the relay has not acknowledged yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxEntry {
+    pub id: ChunkId,
+    pub doc: String,
+    pub bytes: Vec<u8>,
+    /// When it was made (ms since the epoch): the outbox is resent in this order.
+    pub order: f64,
+}
+
+/// One write of a durable storage transaction.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Write {
+    Doc { name: String, bytes: Vec<u8>, cursor: u64 },
+    OutboxPut(OutboxEntry),
+    OutboxDelete(ChunkId),
+}
+
+/// Why storage did not do what was asked; a value the screen can show.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StorageError {
+    /// The browser offers no storage (private mode in some browsers) or refused it.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// The device ran out of space; changes are still kept (in the outbox alone, or written
+    /// ahead) until the relay has them.
+    #[error("storage full")]
+    Full,
+    /// Out of space, and a change could not be kept on this device at all: it is only in memory
+    /// and on its way to the relay.
+    #[error("storage full; a change is kept only in memory until sent")]
+    NotKept,
+    #[error("storage error: {0}")]
+    Failed(String),
+}
+
+/// Names one [`Effect::Save`], so its outcome can be reported with [`DeviceCore::saved`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SaveId(pub u64);
+
+/// Something the runtime must do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Open a socket to the relay.
+    Open,
+    /// Send this frame on the open socket.
+    Send(Vec<u8>),
+    /// Close the socket, then report [`SyncEvent::Closed`].
+    Close,
+    /// Keep this chunk synchronously, before returning to the screen (localStorage in a browser);
+    /// report a failure with [`DeviceCore::write_ahead_failed`].
+    WriteAhead(OutboxEntry),
+    /// The chunk is safe elsewhere: drop its written-ahead copy (if there is one).
+    ForgetWriteAhead(ChunkId),
+    /// Apply these writes in one durable transaction, in the order the saves were asked for;
+    /// report the outcome with [`DeviceCore::saved`].
+    Save { id: SaveId, writes: Vec<Write> },
+    /// Documents were received and wait to be saved: call [`DeviceCore::flush`] in a moment
+    /// (a burst of chunks is saved in one go).
+    FlushSoon,
+    /// What the device holds changed: views read again.
+    Changed,
+    /// The sync status changed (the badge).
+    Status,
+    /// The storage problem to show changed (`None`: it no longer holds).
+    Problem(Option<StorageError>),
+    /// Something went wrong that only a log needs to know.
+    Warn(String),
+}
+
+/// What a save in flight is for.
+#[derive(Debug)]
+struct Saving {
+    /// The local change's chunks, pushed once the save has an outcome.
+    chunks: Vec<OutboxEntry>,
+    stage: Stage,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Stage {
+    /// The first try: documents and outbox entries together (or only the background writes of
+    /// a flush or an acknowledgement, when `chunks` is empty).
+    Whole,
+    /// Storage failed with this error: the outbox entries alone (the documents are the large
+    /// part). Should that fail too, the chunks are written ahead instead.
+    OutboxOnly(StorageError),
+}
+
+/// A device: what it holds, what it owes the relay, what waits to be saved.
+pub struct DeviceCore {
+    client: SyncClient,
+    replica: Replica,
+    /// Documents changed by the relay and not saved since.
+    dirty: BTreeSet<String>,
+    /// Prefixes under which every new document is followed.
+    watches: BTreeSet<String>,
+    saving: BTreeMap<SaveId, Saving>,
+    next_save: u64,
+    /// Chunk ids are this session's random prefix and a counter.
+    id_prefix: [u8; 8],
+    next_chunk: u64,
+    problem: Option<StorageError>,
+    /// Chunks kept only as written-ahead copies (storage failed), until acknowledged.
+    spilled: BTreeSet<ChunkId>,
+}
+
+/// What a device starts from: what its storage holds, and what it follows.
+pub struct Start {
+    /// The relay's token for this device.
+    pub token: String,
+    /// Random bytes unique to this run (the Automerge actor and the chunk ids are made from them).
+    pub seed: [u8; 16],
+    /// The stored documents to load now.
+    pub docs: Vec<StoredDoc>,
+    /// The durable outbox.
+    pub outbox: Vec<OutboxEntry>,
+    /// Chunks written ahead and perhaps never saved to the outbox (a crash in between).
+    pub written_ahead: Vec<OutboxEntry>,
+    /// Documents to follow from the start, and prefixes to watch.
+    pub follow: Vec<String>,
+    pub watch: Vec<String>,
+}
+
+impl DeviceCore {
+    /// A device as its storage left it. The returned effects subscribe and watch once online.
+    pub fn start(start: Start) -> (DeviceCore, Vec<Effect>) {
+        let Start { token, seed, docs, mut outbox, written_ahead, follow, watch } = start;
+        for entry in written_ahead {
+            if !outbox.iter().any(|e| e.id == entry.id) {
+                outbox.push(entry);
+            }
+        }
+        outbox.sort_by(|a, b| a.order.total_cmp(&b.order));
+        let mut replica = Replica::new(seed);
+        let mut effects = Vec::new();
+        let mut cursors = Vec::new();
+        for doc in docs {
+            match replica.load(&doc.name, &doc.bytes) {
+                Ok(()) => cursors.push((doc.name, doc.cursor)),
+                // Keep going: the relay sends the document again from the start.
+                Err(err) => effects.push(Effect::Warn(format!("stored document {} unreadable: {err}", doc.name))),
+            }
+        }
+        let client = SyncClient::new(token, cursors, outbox.into_iter().map(|e| (e.id, e.doc, e.bytes)));
+        let mut id_prefix = [0; 8];
+        id_prefix.copy_from_slice(&seed[8..]);
+        let mut core = DeviceCore {
+            client,
+            replica,
+            dirty: BTreeSet::new(),
+            watches: BTreeSet::new(),
+            saving: BTreeMap::new(),
+            next_save: 0,
+            id_prefix,
+            next_chunk: 0,
+            problem: None,
+            spilled: BTreeSet::new(),
+        };
+        // Held and followed documents get the changes not yet acknowledged (a document first
+        // written while storage was full may exist only as outbox chunks).
+        let mut held: BTreeSet<String> = core.replica.names().map(str::to_owned).collect();
+        held.extend(follow.iter().cloned());
+        for doc in &held {
+            core.apply_unacknowledged(doc, &mut effects);
+        }
+        for doc in &follow {
+            effects.extend(core.client.subscribe(doc).into_iter().map(Effect::from));
+        }
+        for prefix in watch {
+            effects.extend(core.watch_prefix(prefix, Vec::new()));
+        }
+        (core, effects)
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    pub fn status(&self) -> SyncStatus {
+        self.client.status()
+    }
+
+    /// The storage problem the user was last told of.
+    pub fn problem(&self) -> Option<&StorageError> {
+        self.problem.as_ref()
+    }
+
+    /// A document, if held.
+    pub fn doc(&mut self, name: &str) -> Option<&Automerge> {
+        self.replica.get(name)
+    }
+
+    /// A document's heads (empty if not held): equal heads, equal documents.
+    pub fn heads(&mut self, name: &str) -> Vec<automerge::ChangeHash> {
+        self.replica.heads(name)
+    }
+
+    /// The whole document as storage would keep it.
+    pub fn save_bytes(&mut self, name: &str) -> Vec<u8> {
+        self.replica.save(name)
+    }
+
+    /// Names of the documents held that start with `prefix`.
+    pub fn names_under(&self, prefix: &str) -> Vec<String> {
+        self.replica.names().filter(|n| n.starts_with(prefix)).map(str::to_owned).collect()
+    }
+
+    /// Whether `doc` is followed (loaded and subscribed).
+    pub fn follows(&self, doc: &str) -> bool {
+        self.client.cursor(doc).is_some()
+    }
+
+    /// The relay sequence number `doc` is applied up to.
+    pub fn cursor(&self, doc: &str) -> Option<u64> {
+        self.client.cursor(doc)
+    }
+
+    pub fn is_watching(&self, prefix: &str) -> bool {
+        self.watches.contains(prefix)
+    }
+
+    /// Chunks saved here and not acknowledged, as the relay would be sent them.
+    pub fn pending(&self) -> usize {
+        self.client.status().pending
+    }
+
+    /// Saves asked for and not yet reported.
+    pub fn saves_in_flight(&self) -> usize {
+        self.saving.len()
+    }
+
+    // ------------------------------------------------------------------ following
+
+    /// Of `names`, those not followed yet: the runtime loads them from storage, then calls
+    /// [`DeviceCore::follow`].
+    pub fn to_load(&self, names: &[String]) -> Vec<String> {
+        names.iter().filter(|n| !self.follows(n)).cloned().collect()
+    }
+
+    /// Starts following `names` with what storage held of them (`stored`). Every name is
+    /// subscribed, whether storage held it or not; names already followed are left alone.
+    pub fn follow(&mut self, names: Vec<String>, stored: Vec<StoredDoc>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let new: Vec<String> = names.into_iter().filter(|n| !self.follows(n)).collect();
+        if new.is_empty() {
+            return effects;
+        }
+        let loaded = self.load_stored(stored, &mut effects);
+        for name in new.iter().filter(|n| !loaded.contains(n)) {
+            self.apply_unacknowledged(name, &mut effects);
+        }
+        for name in &new {
+            effects.extend(self.client.subscribe(name).into_iter().map(Effect::from));
+        }
+        effects.push(Effect::Changed);
+        effects
+    }
+
+    /// Starts watching `prefix` with the documents storage held under it: they are followed, and
+    /// every document the relay announces under it is followed as it appears.
+    pub fn watch(&mut self, prefix: String, stored: Vec<StoredDoc>) -> Vec<Effect> {
+        if self.watches.contains(&prefix) {
+            return Vec::new();
+        }
+        let mut effects = self.watch_prefix(prefix, stored);
+        effects.push(Effect::Changed);
+        effects
+    }
+
+    fn watch_prefix(&mut self, prefix: String, stored: Vec<StoredDoc>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let loaded = self.load_stored(stored, &mut effects);
+        for name in &loaded {
+            effects.extend(self.client.subscribe(name).into_iter().map(Effect::from));
+        }
+        effects.extend(self.client.watch(&prefix).into_iter().map(Effect::from));
+        self.watches.insert(prefix);
+        effects
+    }
+
+    /// Loads stored documents not followed yet; returns the names loaded.
+    fn load_stored(&mut self, stored: Vec<StoredDoc>, effects: &mut Vec<Effect>) -> Vec<String> {
+        let mut loaded = Vec::new();
+        for doc in stored {
+            if self.follows(&doc.name) {
+                continue;
+            }
+            match self.replica.load(&doc.name, &doc.bytes) {
+                Ok(()) => {
+                    self.client.set_cursor(&doc.name, doc.cursor);
+                    self.apply_unacknowledged(&doc.name, effects);
+                    loaded.push(doc.name);
+                }
+                Err(err) => effects.push(Effect::Warn(format!("stored document {} unreadable: {err}", doc.name))),
+            }
+        }
+        loaded
+    }
+
+    /// Applies to a document the chunks of it the relay has not acknowledged: they are in it
+    /// already, unless its save failed for lack of space (applying a change twice does nothing).
+    fn apply_unacknowledged(&mut self, doc: &str, effects: &mut Vec<Effect>) {
+        let chunks: Vec<Vec<u8>> = self.client.unacknowledged(doc).map(<[u8]>::to_vec).collect();
+        for bytes in chunks {
+            if let Err(err) = self.replica.apply(doc, &bytes) {
+                effects.push(Effect::Warn(format!("an unsent change to {doc} could not be applied: {err}")));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ local changes
+
+    /// Makes a local change to a followed document. The effects save it; it is shown and sent
+    /// once the save is reported. A change that writes nothing asks for nothing.
+    pub fn change<R>(
+        &mut self,
+        doc: &str,
+        edit: impl FnOnce(&mut AutoCommit) -> Result<R, String>,
+        now_ms: f64,
+    ) -> Result<(R, Vec<Effect>), ReplicaError> {
+        let (result, chunk) = self.replica.change(doc, edit)?;
+        Ok((result, self.save_local(vec![(doc.to_owned(), chunk)], now_ms)))
+    }
+
+    /// Changes several documents as one (an order and the stock it takes): saved in one
+    /// transaction, so on disk together or not at all. If any edit fails, none is kept.
+    pub fn change_all(&mut self, edits: Vec<(String, DocEdit)>, now_ms: f64) -> Result<Vec<Effect>, ReplicaError> {
+        let chunks = self.replica.change_all(edits)?;
+        Ok(self.save_local(chunks, now_ms))
+    }
+
+    fn save_local(&mut self, chunks: Vec<(String, Vec<u8>)>, now_ms: f64) -> Vec<Effect> {
+        let mut writes = Vec::new();
+        let mut entries = Vec::new();
+        for (doc, bytes) in chunks.into_iter().filter(|(_, c)| !c.is_empty()) {
+            let cursor = self.client.cursor(&doc).unwrap_or(0);
+            writes.push(Write::Doc { name: doc.clone(), bytes: self.replica.save(&doc), cursor });
+            let entry = OutboxEntry { id: self.chunk_id(), doc, bytes, order: now_ms };
+            writes.push(Write::OutboxPut(entry.clone()));
+            entries.push(entry);
+        }
+        if entries.is_empty() {
+            return Vec::new();
+        }
+        vec![self.save(writes, entries)]
+    }
+
+    /// Queues a chunk made outside any held document (a kiosk's check-in, a punch of the time
+    /// clock), which the screen confirms at once: it is written ahead before anything else,
+    /// then saved to the outbox, then sent.
+    pub fn submit(&mut self, doc: &str, bytes: Vec<u8>, now_ms: f64) -> Vec<Effect> {
+        let entry = OutboxEntry { id: self.chunk_id(), doc: doc.to_owned(), bytes, order: now_ms };
+        let save = self.save(vec![Write::OutboxPut(entry.clone())], vec![entry.clone()]);
+        vec![Effect::WriteAhead(entry), save]
+    }
+
+    fn chunk_id(&mut self) -> ChunkId {
+        let mut id = [0; 16];
+        id[..8].copy_from_slice(&self.id_prefix);
+        id[8..].copy_from_slice(&self.next_chunk.to_be_bytes());
+        self.next_chunk += 1;
+        ChunkId(id)
+    }
+
+    fn save(&mut self, writes: Vec<Write>, chunks: Vec<OutboxEntry>) -> Effect {
+        let id = SaveId(self.next_save);
+        self.next_save += 1;
+        self.saving.insert(id, Saving { chunks, stage: Stage::Whole });
+        Effect::Save { id, writes }
+    }
+
+    /// How a save went. A local change is shown and sent whatever the outcome: when storage is
+    /// full its chunks are still kept — in the outbox alone, else written ahead — so a change the
+    /// screen shows is never only in memory, and the user is told.
+    pub fn saved(&mut self, id: SaveId, result: Result<(), StorageError>) -> Vec<Effect> {
+        let Some(mut saving) = self.saving.remove(&id) else { return Vec::new() };
+        let mut effects = Vec::new();
+        match (result, saving.stage) {
+            (Ok(()), stage) => {
+                // Durable in the outbox: a written-ahead copy is no longer needed.
+                effects.extend(saving.chunks.iter().map(|c| Effect::ForgetWriteAhead(c.id)));
+                match stage {
+                    Stage::Whole if matches!(self.problem, Some(StorageError::Full | StorageError::NotKept)) => {
+                        // There is room again: a full-storage warning no longer holds.
+                        self.set_problem(None, &mut effects);
+                    }
+                    Stage::OutboxOnly(err) => self.set_problem(Some(err), &mut effects),
+                    Stage::Whole => {}
+                }
+            }
+            (Err(err), Stage::Whole) if !saving.chunks.is_empty() => {
+                let writes = saving.chunks.iter().cloned().map(Write::OutboxPut).collect();
+                saving.stage = Stage::OutboxOnly(err);
+                self.saving.insert(id, saving);
+                return vec![Effect::Save { id, writes }];
+            }
+            (Err(err), Stage::Whole) => {
+                // A background save (received documents, a cleared outbox entry): the documents
+                // are fetched again after their stored cursor, the entry acknowledged again.
+                self.set_problem(Some(err), &mut effects);
+                return effects;
+            }
+            (Err(_), Stage::OutboxOnly(first)) => {
+                self.set_problem(Some(first), &mut effects);
+                for chunk in &saving.chunks {
+                    self.spilled.insert(chunk.id);
+                    effects.push(Effect::WriteAhead(chunk.clone()));
+                }
+            }
+        }
+        if saving.chunks.is_empty() {
+            return effects;
+        }
+        effects.push(Effect::Changed);
+        for chunk in saving.chunks {
+            effects.extend(self.client.push(chunk.id, &chunk.doc, chunk.bytes).into_iter().map(Effect::from));
+        }
+        effects
+    }
+
+    /// A write-ahead the runtime could not make. Only when it was the last place a change
+    /// could be kept (storage had failed) does the user hear of it.
+    pub fn write_ahead_failed(&mut self, chunk: ChunkId) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.spilled.contains(&chunk) {
+            self.set_problem(Some(StorageError::NotKept), &mut effects);
+        }
+        effects
+    }
+
+    fn set_problem(&mut self, problem: Option<StorageError>, effects: &mut Vec<Effect>) {
+        if self.problem != problem {
+            self.problem = problem.clone();
+            effects.push(Effect::Problem(problem));
+        }
+    }
+
+    // ------------------------------------------------------------------ the relay
+
+    /// Time passed, the socket opened or closed, or a frame arrived.
+    pub fn handle(&mut self, event: SyncEvent, now_ms: i64, jitter: f64) -> Vec<Effect> {
+        let effects = self.client.handle(event, now_ms, jitter);
+        self.run(effects)
+    }
+
+    /// Saves the documents received since the last flush, each with the cursor it is applied up to.
+    pub fn flush(&mut self) -> Vec<Effect> {
+        let dirty = std::mem::take(&mut self.dirty);
+        let writes: Vec<Write> = dirty
+            .into_iter()
+            .map(|name| {
+                let bytes = self.replica.save(&name);
+                let cursor = self.client.cursor(&name).unwrap_or(0);
+                Write::Doc { name, bytes, cursor }
+            })
+            .collect();
+        if writes.is_empty() {
+            return Vec::new();
+        }
+        vec![self.save(writes, Vec::new()), Effect::Changed]
+    }
+
+    /// Carries out what the sync client decided that is not the runtime's to do.
+    fn run(&mut self, client_effects: Vec<sync_client::Effect>) -> Vec<Effect> {
+        let mut queue: std::collections::VecDeque<sync_client::Effect> = client_effects.into();
+        let mut effects = Vec::new();
+        while let Some(effect) = queue.pop_front() {
+            match effect {
+                sync_client::Effect::Apply { doc, bytes, .. } => match self.replica.apply(&doc, &bytes) {
+                    Ok(_) => {
+                        if self.dirty.is_empty() {
+                            effects.push(Effect::FlushSoon);
+                        }
+                        self.dirty.insert(doc);
+                    }
+                    Err(err) => effects.push(Effect::Warn(format!("chunk for {doc} skipped: {err}"))),
+                },
+                sync_client::Effect::Acked { chunk_id } => {
+                    self.spilled.remove(&chunk_id);
+                    effects.push(Effect::ForgetWriteAhead(chunk_id));
+                    effects.push(self.save(vec![Write::OutboxDelete(chunk_id)], Vec::new()));
+                }
+                sync_client::Effect::DocExists { doc } => {
+                    if self.watches.iter().any(|p| doc.starts_with(p.as_str())) && !self.follows(&doc) {
+                        queue.extend(self.client.subscribe(&doc));
+                    }
+                }
+                sync_client::Effect::WantSnapshot { doc, covers_seq } => {
+                    let bytes = self.replica.save(&doc);
+                    queue.extend(self.client.snapshot(&doc, covers_seq, bytes));
+                }
+                other => effects.push(Effect::from(other)),
+            }
+        }
+        effects
+    }
+}
+
+impl From<sync_client::Effect> for Effect {
+    /// The sync client's effects the runtime carries out itself (the rest never reach it).
+    fn from(effect: sync_client::Effect) -> Effect {
+        match effect {
+            sync_client::Effect::Open => Effect::Open,
+            sync_client::Effect::Send(frame) => Effect::Send(frame),
+            sync_client::Effect::Close => Effect::Close,
+            sync_client::Effect::Status => Effect::Status,
+            other => Effect::Warn(format!("unexpected sync effect {other:?}")),
+        }
+    }
+}
