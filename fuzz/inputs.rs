@@ -6,7 +6,8 @@ use frontdesk_core::check_in::check_ins;
 use frontdesk_core::import;
 use frontdesk_core::schedule::Stamp;
 use frontdesk_core::visit_status::status_events;
-use frontdesk_core::{Effect, Replica, SyncClient, SyncEvent, arrivals_board};
+use frontdesk_core::device::{self, DeviceCore, Start};
+use frontdesk_core::{Replica, SyncEvent, arrivals_board};
 use frontdesk_protocol::{ClientMsg, Role, ServerMsg, valid_doc_name};
 
 /// What the relay does with a frame from a device: decode it and check the names in it.
@@ -50,24 +51,36 @@ pub fn join_frames(frames: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-/// What a device does with frames from the relay: the sync client's state machine after a
-/// Welcome, fed any frames, applying whatever it asks to apply.
+/// What a device does with frames from the relay: the device core after a Welcome, fed any
+/// frames, with every save it asks for carried out (and every other one failing, so the
+/// storage-full paths run too).
 pub fn client_frames(data: &[u8]) {
-    let mut client = SyncClient::new("t".into(), vec![("day/2026-11-26".to_owned(), 3)], Vec::new());
-    client.watch("inbox/2026-11-26/");
-    client.handle(SyncEvent::Tick, 0, 0.5);
-    client.handle(SyncEvent::Opened, 0, 0.5);
+    let (mut core, _) = DeviceCore::start(Start {
+        token: "t".into(),
+        seed: [1; 16],
+        docs: Vec::new(),
+        outbox: Vec::new(),
+        written_ahead: Vec::new(),
+        follow: vec!["day/2026-11-26".to_owned()],
+        watch: vec!["inbox/2026-11-26/".to_owned()],
+    });
+    core.handle(SyncEvent::Tick, 0, 0.5);
+    core.handle(SyncEvent::Opened, 0, 0.5);
     let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff }.encode();
-    client.handle(SyncEvent::Frame(welcome), 0, 0.5);
-    let mut replica = Replica::new([1; 16]);
+    core.handle(SyncEvent::Frame(welcome), 0, 0.5);
+    let mut saves = 0u32;
     for (i, frame) in frames(data).into_iter().enumerate() {
-        for effect in client.handle(SyncEvent::Frame(frame.to_vec()), i as i64, 0.5) {
-            if let Effect::Apply { doc, bytes, .. } = effect {
-                let _ = replica.apply(&doc, &bytes);
+        let mut effects = core.handle(SyncEvent::Frame(frame.to_vec()), i as i64, 0.5);
+        effects.extend(core.flush());
+        while let Some(effect) = effects.pop() {
+            if let device::Effect::Save { id, .. } = effect {
+                saves += 1;
+                let result = if saves % 2 == 0 { Ok(()) } else { Err(device::StorageError::Full) };
+                effects.extend(core.saved(id, result));
             }
         }
     }
-    let _ = client.status();
+    let _ = core.status();
 }
 
 /// A hostile chunk in an inbox or day document: applying it and reading the board must not panic.

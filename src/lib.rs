@@ -6,6 +6,8 @@ pub mod components;
 pub mod device;
 pub mod i18n;
 pub mod pages;
+mod read_cache;
+mod relay_socket;
 pub mod settings;
 pub mod spill;
 pub mod storage;

@@ -14,7 +14,7 @@ use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 
 use crate::settings::Mode;
-use crate::storage::StoredChunk;
+use crate::storage::OutboxEntry;
 
 #[derive(Serialize, Deserialize)]
 struct Spilled {
@@ -28,7 +28,7 @@ fn key(mode: Mode, id: &ChunkId) -> String {
 }
 
 /// Keeps `chunk` in localStorage; false if even that is full.
-pub fn put(mode: Mode, chunk: &StoredChunk) -> bool {
+pub fn put(mode: Mode, chunk: &OutboxEntry) -> bool {
     let value = Spilled { doc: chunk.doc.clone(), bytes: chunk.bytes.clone(), order: chunk.order };
     LocalStorage::set(key(mode, &chunk.id), value).is_ok()
 }
@@ -39,7 +39,7 @@ pub fn remove(mode: Mode, id: &ChunkId) {
 }
 
 /// Every spilled chunk of `mode`.
-pub fn all(mode: Mode) -> Vec<StoredChunk> {
+pub fn all(mode: Mode) -> Vec<OutboxEntry> {
     let storage = LocalStorage::raw();
     let len = storage.length().unwrap_or(0);
     let prefix = mode.spill_prefix();
@@ -49,7 +49,7 @@ pub fn all(mode: Mode) -> Vec<StoredChunk> {
         .filter_map(|k| {
             let id = k[prefix.len()..].parse().ok()?;
             let Spilled { doc, bytes, order } = LocalStorage::get(&k).ok()?;
-            Some(StoredChunk { id, doc, bytes, order })
+            Some(OutboxEntry { id, doc, bytes, order })
         })
         .collect()
 }

@@ -7,7 +7,6 @@ use frontdesk_core::sorting::SortDyn;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use frontdesk_protocol::ChunkId;
 use futures::channel::oneshot;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
@@ -18,30 +17,7 @@ const DOCS: &str = "docs";
 const OUTBOX: &str = "outbox";
 const VERSION: u32 = 1;
 
-/// A storage failure, with a message fit to show.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StorageError {
-    /// IndexedDB is missing (private mode in some browsers) or refused.
-    Unavailable(String),
-    /// The device ran out of space for this site; changes are still kept (in the outbox, or
-    /// spilled to localStorage) until the relay has them.
-    Full,
-    /// Out of space, and a change could not be kept on this device at all: it is only in memory
-    /// and on its way to the relay.
-    NotKept,
-    Failed(String),
-}
-
-impl std::fmt::Display for StorageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StorageError::Unavailable(why) => write!(f, "storage unavailable: {why}"),
-            StorageError::Full => f.write_str("storage full"),
-            StorageError::NotKept => f.write_str("storage full; a change is kept only in memory until sent"),
-            StorageError::Failed(why) => write!(f, "storage error: {why}"),
-        }
-    }
-}
+pub use frontdesk_core::device::{OutboxEntry, StorageError, StoredDoc, Write};
 
 fn js_error(err: JsValue) -> StorageError {
     if let Some(ex) = err.dyn_ref::<web_sys::DomException>() {
@@ -51,30 +27,6 @@ fn js_error(err: JsValue) -> StorageError {
         return StorageError::Failed(format!("{}: {}", ex.name(), ex.message()));
     }
     StorageError::Failed(err.as_string().unwrap_or_else(|| format!("{err:?}")))
-}
-
-/// A document as stored: its full save and the relay sequence number it includes.
-pub struct StoredDoc {
-    pub name: String,
-    pub bytes: Vec<u8>,
-    pub cursor: u64,
-}
-
-/// A chunk saved here and not yet acknowledged by the relay.
-#[derive(Clone)]
-pub struct StoredChunk {
-    pub id: ChunkId,
-    pub doc: String,
-    pub bytes: Vec<u8>,
-    pub order: f64,
-}
-
-/// One write in a transaction.
-pub enum Write {
-    Doc { name: String, bytes: Vec<u8>, cursor: u64 },
-    OutboxPut(StoredChunk),
-    OutboxDelete(ChunkId),
-    DocDelete(String),
 }
 
 /// An open IndexedDB database.
@@ -238,14 +190,14 @@ impl Store {
     }
 
     /// Every chunk not yet acknowledged, oldest first.
-    pub async fn load_outbox(&self) -> Result<Vec<StoredChunk>, StorageError> {
+    pub async fn load_outbox(&self) -> Result<Vec<OutboxEntry>, StorageError> {
         let tx = self.transaction(IdbTransactionMode::Readonly)?;
         let outbox = Self::object_store(&tx, OUTBOX)?;
         let all = request(&outbox.get_all().map_err(js_error)?).await?;
-        let mut chunks: Vec<StoredChunk> = Array::from(&all)
+        let mut chunks: Vec<OutboxEntry> = Array::from(&all)
             .iter()
             .filter_map(|v| {
-                Some(StoredChunk {
+                Some(OutboxEntry {
                     id: string_of(&v, "id")?.parse().ok()?,
                     doc: string_of(&v, "doc")?,
                     bytes: bytes_of(&v, "bytes"),
@@ -291,7 +243,6 @@ impl Store {
                     outbox.put_with_key(&value, &id.into())
                 }
                 Write::OutboxDelete(id) => outbox.delete(&id.to_string().into()),
-                Write::DocDelete(name) => docs.delete(&name.into()),
             };
             if let Err(err) = result {
                 let _ = tx.abort();

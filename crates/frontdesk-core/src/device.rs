@@ -18,6 +18,7 @@ use automerge::{AutoCommit, Automerge};
 use frontdesk_protocol::ChunkId;
 
 use crate::replica::{DocEdit, Replica, ReplicaError};
+use crate::sorting::SortDyn;
 use crate::sync_client::{self, SyncClient, SyncEvent, SyncStatus};
 
 /// A document as storage holds it: its whole save and the relay sequence number it includes.
@@ -90,6 +91,9 @@ pub enum Effect {
     FlushSoon,
     /// What the device holds changed: views read again.
     Changed,
+    /// The local change saved with this id is kept — durably, or as safely as storage allowed
+    /// ([`Effect::Problem`] says which) — and shown: whoever waits for it may go on.
+    Kept(SaveId),
     /// The sync status changed (the badge).
     Status,
     /// The storage problem to show changed (`None`: it no longer holds).
@@ -160,7 +164,7 @@ impl DeviceCore {
                 outbox.push(entry);
             }
         }
-        outbox.sort_by(|a, b| a.order.total_cmp(&b.order));
+        outbox.sort_dyn_by(|a, b| a.order.total_cmp(&b.order));
         let mut replica = Replica::new(seed);
         let mut effects = Vec::new();
         let mut cursors = Vec::new();
@@ -440,6 +444,7 @@ impl DeviceCore {
             return effects;
         }
         effects.push(Effect::Changed);
+        effects.push(Effect::Kept(id));
         for chunk in saving.chunks {
             effects.extend(self.client.push(chunk.id, &chunk.doc, chunk.bytes).into_iter().map(Effect::from));
         }

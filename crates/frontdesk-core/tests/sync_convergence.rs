@@ -301,7 +301,7 @@ impl Sim {
                 DeviceEffect::Save { id, writes } => self.devices[i].saves.push_back((id, writes)),
                 DeviceEffect::FlushSoon => self.devices[i].flush_due = true,
                 DeviceEffect::Warn(warning) => self.warnings.push(format!("device {i}: {warning}")),
-                DeviceEffect::Changed | DeviceEffect::Status | DeviceEffect::Problem(_) => {}
+                DeviceEffect::Changed | DeviceEffect::Kept(_) | DeviceEffect::Status | DeviceEffect::Problem(_) => {}
             }
         }
     }

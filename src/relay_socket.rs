@@ -1,0 +1,54 @@
+//! The WebSocket to the relay, reporting what happens to it as the sync client's events.
+
+use frontdesk_core::SyncEvent;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+
+/// An open (or opening) socket; dropping it detaches its handlers and closes it.
+pub struct RelaySocket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl RelaySocket {
+    /// Opens a binary socket to `url`; `on_event` hears `Opened`, each `Frame` and `Closed`.
+    pub fn open(url: &str, on_event: impl Fn(SyncEvent) + Clone + 'static) -> Result<RelaySocket, SyncEvent> {
+        let ws =
+            WebSocket::new(url).map_err(|_| SyncEvent::Closed { code: 1006, reason: format!("cannot open {url}") })?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let event = on_event.clone();
+        let on_open = Closure::<dyn FnMut()>::new(move || event(SyncEvent::Opened));
+        let event = on_event.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+            if let Ok(buffer) = message.data().dyn_into::<js_sys::ArrayBuffer>() {
+                event(SyncEvent::Frame(js_sys::Uint8Array::new(&buffer).to_vec()));
+            }
+        });
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |closed: CloseEvent| {
+            on_event(SyncEvent::Closed { code: closed.code(), reason: closed.reason() })
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(RelaySocket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close })
+    }
+
+    /// Sends a frame if the socket is open (the sync client resends what matters on reconnect).
+    pub fn send(&self, frame: &[u8]) {
+        if self.ws.ready_state() == WebSocket::OPEN {
+            let _ = self.ws.send_with_u8_array(frame);
+        }
+    }
+}
+
+impl Drop for RelaySocket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}
