@@ -1,7 +1,7 @@
 //! In-browser tests (wasm-bindgen-test in headless Chromium): durable storage and the core on wasm.
 #![cfg(target_arch = "wasm32")]
 
-use frontdesk::storage::{Store, StoredChunk, Write};
+use frontdesk::storage::{Store, OutboxEntry, Write};
 use frontdesk_core::check_in::check_ins;
 use frontdesk_core::{CheckIn, Replica, VisitId, VisitReason};
 use frontdesk_protocol::ChunkId;
@@ -17,13 +17,13 @@ async fn documents_and_the_outbox_survive_reopening_the_database() {
     store
         .commit(vec![
             Write::Doc { name: "day/2026-11-26".into(), bytes: vec![1, 2, 3], cursor: 7 },
-            Write::OutboxPut(StoredChunk {
+            Write::OutboxPut(OutboxEntry {
                 id: ChunkId([1; 16]),
                 doc: "day/2026-11-26".into(),
                 bytes: vec![9],
                 order: 2.0,
             }),
-            Write::OutboxPut(StoredChunk {
+            Write::OutboxPut(OutboxEntry {
                 id: ChunkId([2; 16]),
                 doc: "day/2026-11-26".into(),
                 bytes: vec![8],
