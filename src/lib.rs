@@ -4,6 +4,7 @@ pub mod app;
 pub mod clock;
 pub mod components;
 pub mod device;
+mod documents;
 pub mod i18n;
 pub mod pages;
 mod read_cache;

@@ -1,5 +1,6 @@
 //! Small per-device settings in localStorage: who this device is to the relay, its language.
 
+use frontdesk_core::check_in::TicketCounter;
 use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 
@@ -124,21 +125,16 @@ impl DeviceSettings {
     }
 }
 
-/// The kiosk's queue numbers: a counter per day, kept on the kiosk (it holds no names).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-struct TicketCounter {
-    date: String,
-    last: u32,
+/// Where the kiosk keeps its queue numbers.
+const TICKETS: &str = "frontdesk.kiosk.ticket";
+
+/// The kiosk's queue numbers as last saved (`TicketCounter::number` takes the next one, for an
+/// accepted check-in only).
+pub fn ticket_counter() -> TicketCounter {
+    LocalStorage::get::<TicketCounter>(TICKETS).unwrap_or_default()
 }
 
-/// Takes the next queue number for `date` (e.g. `A-007`).
-pub fn next_ticket(date: &str, prefix: char) -> String {
-    const KEY: &str = "frontdesk.kiosk.ticket";
-    let mut counter = LocalStorage::get::<TicketCounter>(KEY).unwrap_or_default();
-    if counter.date != date {
-        counter = TicketCounter { date: date.to_owned(), last: 0 };
-    }
-    counter.last += 1;
-    let _ = LocalStorage::set(KEY, &counter);
-    format!("{prefix}-{:03}", counter.last)
+/// Keeps the queue numbers for the next check-in.
+pub fn save_ticket_counter(counter: &TicketCounter) {
+    let _ = LocalStorage::set(TICKETS, counter);
 }

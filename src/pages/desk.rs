@@ -196,19 +196,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         revision.track();
         arrivals::read_board(device, today, now.get_untracked())
     });
-    let my_visitors = Memo::new(move |_| {
-        let name = site.with(|s| s.staff_member(&owner.get()).map(|m| m.name.clone()));
-        let Some(name) = name else { return Vec::new() };
-        board.with(|b| {
-            b.iter()
-                .filter(|e| {
-                    e.status == frontdesk_core::VisitStatus::Waiting
-                        && e.check_in.reason == frontdesk_core::VisitReason::SeeStaff
-                        && e.check_in.detail == name
-                })
-                .map(|e| e.check_in.name.clone())
-                .collect::<Vec<_>>()
-        })
+    let my_visitors = Memo::new(move |_| -> Vec<String> {
+        let owner = owner.get();
+        board.with(|b| frontdesk_core::board::waiting_for(b, &owner).iter().map(|e| e.check_in.name.clone()).collect())
     });
     let clock = set_interval_with_handle(
         move || {

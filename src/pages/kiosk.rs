@@ -1,6 +1,6 @@
 //! The lobby kiosk: a visitor checks in, gets a queue number, and the screen forgets them.
 
-use frontdesk_core::check_in::{CheckIn, CheckInError, visitor_name};
+use frontdesk_core::check_in::{CheckIn, CheckInError, ticket_prefix, visitor_name};
 use frontdesk_core::kiosk_doc::{self, Lookup, Query};
 use frontdesk_core::money::format_amount;
 use frontdesk_core::site::format_time;
@@ -14,7 +14,7 @@ use crate::components::status_bar::{StatusBar, StorageBanner};
 use crate::components::time_clock::TimeClock;
 use crate::device::{now_ms, random_bytes};
 use crate::i18n::{KioskMsg, Lang, tr};
-use crate::settings::{Mode, next_ticket};
+use crate::settings::{Mode, save_ticket_counter, ticket_counter};
 
 /// After this long without a touch, an unfinished check-in is abandoned and cleared.
 const IDLE_MS: i64 = 60_000;
@@ -127,6 +127,8 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let reason = RwSignal::new(None::<VisitReason>);
     let detail = RwSignal::new(String::new());
+    // Whom they chose to see (a staff id): the desk of that person is told, whatever their name.
+    let host = RwSignal::new(None::<String>);
     let name_error = RwSignal::new(None::<KioskMsg>);
     let code = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
@@ -163,6 +165,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
         name.set(String::new());
         reason.set(None);
         detail.set(String::new());
+        host.set(None);
         name_error.set(None);
         code.set(String::new());
         phone.set(String::new());
@@ -213,31 +216,31 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
     let confirm = move || {
         let Some(chosen) = reason.get_untracked() else { return };
         let today = crate::clock::today();
-        let (kiosk_id, prefix) = device.with_value(|d| {
-            let id = d.settings.borrow().device.clone();
-            let prefix = (b'A' + id.bytes().next().unwrap_or(b'a') % 26) as char;
-            (id, prefix)
-        });
-        let ticket = next_ticket(&today.to_string(), prefix);
+        let kiosk_id = device.with_value(|d| d.settings.borrow().device.clone());
         let appointment = found.get_untracked();
         let what = match &appointment {
             Some(a) => appointment_line(a, lang.get_untracked()),
             None => detail.get_untracked(),
         };
         let (consent_version, _, _) = kiosk_doc::consent(front.with_untracked(|f| f.0.as_ref().map(|f| f.kind)));
+        let chosen_host = (chosen == VisitReason::SeeStaff).then(|| host.get_untracked()).flatten();
         let check_in = CheckIn::new(
             VisitId::from_random(random_bytes()),
             &name.get_untracked(),
             chosen,
             &what,
-            ticket.clone(),
+            String::new(),
             now_ms(),
             &kiosk_id,
         )
-        .map(|c| c.for_booking(appointment.map(|a| a.booking)).with_consent(consent_version))
+        .map(|c| c.for_booking(appointment.map(|a| a.booking)).with_consent(consent_version).with_host(chosen_host))
         .and_then(|c| c.with_insurance(&insurer.get_untracked(), &member.get_untracked()));
-        match check_in {
+        // The queue number goes only to a check-in that was accepted.
+        let mut tickets = ticket_counter();
+        match tickets.number(today, ticket_prefix(&kiosk_id), check_in) {
             Ok(check_in) => {
+                save_ticket_counter(&tickets);
+                let ticket = check_in.ticket.clone();
                 let chunk = check_in.to_inbox_chunk();
                 let inbox = doc_name::inbox(today, &kiosk_id);
                 let shown_name = check_in.name.split(' ').next().unwrap_or_default().to_owned();
@@ -246,6 +249,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 // The visitor's entries are no longer needed on screen.
                 name.set(String::new());
                 detail.set(String::new());
+                host.set(None);
                 reason.set(None);
                 code.set(String::new());
                 phone.set(String::new());
@@ -346,14 +350,14 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 {move || reason.get().map(|r| {
                     let l = lang.get();
                     // Walk-ins choose a service (with what it costs); visitors choose who they came to see.
-                    let choices: Vec<(String, String)> = match r {
+                    let choices: Vec<(String, String, Option<String>)> = match r {
                         VisitReason::WalkIn => front.with(|f| f.1.iter().map(|s| {
                             let (name, description) = if l == Lang::Es { (&s.name_es, &s.description_es) } else { (&s.name_en, &s.description_en) };
                             let price = format_amount(s.price_minor, &s.currency, l == Lang::Es);
                             let sub = format!("{} min · {price} {}{}", s.duration_min, s.currency, if description.is_empty() { String::new() } else { format!(" · {description}") });
-                            (name.clone(), sub)
+                            (name.clone(), sub, None)
                         }).collect()),
-                        VisitReason::SeeStaff => front.with(|f| f.2.iter().map(|h| (h.name.clone(), String::new())).collect()),
+                        VisitReason::SeeStaff => front.with(|f| f.2.iter().map(|h| (h.name.clone(), String::new(), Some(h.id.clone()))).collect()),
                         VisitReason::Appointment => Vec::new(),
                     };
                     if r == VisitReason::Appointment {
@@ -371,21 +375,22 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                             <div class="kiosk-choices" role="radiogroup" aria-label=move || t(detail_question(r)) on:keydown=radio_group_keys>
                                 <p class="kiosk-choices__title">{move || t(detail_question(r))}</p>
                                 {
-                                let labels: Vec<String> = choices.iter().map(|(label, _)| label.clone()).collect();
-                                choices.into_iter().enumerate().map(|(i, (label, sub))| {
-                                    let value = label.clone();
-                                    let chosen = label.clone();
-                                    let mine = label.clone();
-                                    let labels = labels.clone();
+                                // A choice is its label and, for a person, their id (two may share a name).
+                                let keys: Vec<(String, Option<String>)> = choices.iter().map(|(label, _, id)| (label.clone(), id.clone())).collect();
+                                choices.into_iter().enumerate().map(|(i, (label, sub, id))| {
+                                    let key = (label.clone(), id);
+                                    let (chosen, mine, value) = (key.clone(), key.clone(), key);
+                                    let keys = keys.clone();
+                                    let current = move || (detail.get(), host.get());
                                     view! {
                                         <button type="button" class="choice-card" role="radio"
-                                            aria-checked=move || (detail.get() == chosen).to_string()
+                                            aria-checked=move || (current() == chosen).to_string()
                                             tabindex=move || {
-                                                let d = detail.get();
-                                                let tab_stop = if labels.contains(&d) { d == mine } else { i == 0 };
+                                                let c = current();
+                                                let tab_stop = if keys.contains(&c) { c == mine } else { i == 0 };
                                                 if tab_stop { "0" } else { "-1" }
                                             }
-                                            on:click=move |_| { touch(); detail.set(value.clone()) }>
+                                            on:click=move |_| { touch(); detail.set(value.0.clone()); host.set(value.1.clone()) }>
                                             <span class="choice-card__label">{label}</span>
                                             {(!sub.is_empty()).then(|| view! { <span class="choice-card__sub">{sub}</span> })}
                                         </button>

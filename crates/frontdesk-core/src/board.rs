@@ -3,7 +3,7 @@
 use crate::sorting::SortDyn;
 use std::collections::{HashMap, HashSet};
 
-use crate::check_in::CheckIn;
+use crate::check_in::{CheckIn, VisitReason};
 use crate::visit_status::{StatusEvent, VisitStatus};
 
 /// One line of the arrivals board.
@@ -57,6 +57,46 @@ pub fn arrivals_board(
     board
 }
 
+/// How long visitors waited before being called in: the one definition of "average wait" that
+/// the board and the reports both show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Waits {
+    /// Over visitors who were called in (with staff or done); `None` until someone was.
+    pub average_ms: Option<i64>,
+    pub longest_ms: Option<i64>,
+}
+
+/// The waits of `entries` (one day's board, or several days'). Only a wait that ended counts:
+/// those still waiting would pull the figure towards the time of day it is read, and a no-show
+/// never ended theirs.
+pub fn waits<'a>(entries: impl IntoIterator<Item = &'a BoardEntry>) -> Waits {
+    let ended: Vec<i64> = entries
+        .into_iter()
+        .filter(|e| matches!(e.status, VisitStatus::Called | VisitStatus::Done))
+        .map(|e| e.waited_ms)
+        .collect();
+    if ended.is_empty() {
+        return Waits::default();
+    }
+    Waits { average_ms: Some(ended.iter().sum::<i64>() / ended.len() as i64), longest_ms: ended.iter().copied().max() }
+}
+
+/// The visitors waiting in the lobby for the member of staff `staff_id`: matched on the id they
+/// chose at the kiosk, never on a display name (two people may share one, a name may change).
+pub fn waiting_for<'a>(board: &'a [BoardEntry], staff_id: &str) -> Vec<&'a BoardEntry> {
+    if staff_id.is_empty() {
+        return Vec::new();
+    }
+    board
+        .iter()
+        .filter(|e| {
+            e.status == VisitStatus::Waiting
+                && e.check_in.reason == VisitReason::SeeStaff
+                && e.check_in.host.as_deref() == Some(staff_id)
+        })
+        .collect()
+}
+
 /// What a new arrival can expect: how many are waiting, and roughly how long the last people
 /// called in had waited (the median of the last five, rounded up to 5 minutes). `None` until
 /// someone has been called in today.
@@ -76,7 +116,6 @@ pub fn expected_wait(board: &[BoardEntry]) -> Option<(usize, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check_in::VisitReason;
     use crate::ids::{EventId, VisitId};
 
     fn arrival(n: u8, at_ms: i64) -> CheckIn {
@@ -116,6 +155,58 @@ mod tests {
         ];
         // Waits of those seen: 40, 12, 7, 11 → median 12 → rounded up to 15.
         assert_eq!(expected_wait(&board), Some((2, 15)));
+    }
+
+    #[test]
+    fn the_average_wait_counts_only_waits_that_ended() {
+        let minute = 60_000;
+        let entry = |n: u8, status: VisitStatus, waited_min: i64| BoardEntry {
+            check_in: arrival(n, i64::from(n)),
+            status,
+            last_event: None,
+            waited_ms: waited_min * minute,
+        };
+        assert_eq!(waits(&[entry(1, VisitStatus::Waiting, 30)]), Waits::default());
+        let board = [
+            entry(1, VisitStatus::Done, 10),
+            entry(2, VisitStatus::Called, 20),
+            entry(3, VisitStatus::Waiting, 90),
+            entry(4, VisitStatus::NoShow, 60),
+        ];
+        assert_eq!(waits(&board), Waits { average_ms: Some(15 * minute), longest_ms: Some(20 * minute) });
+    }
+
+    fn to_see(n: u8, host: Option<&str>, detail: &str) -> BoardEntry {
+        let check_in = CheckIn::new(
+            VisitId::from_random([n; 16]),
+            &format!("Visitor {n}"),
+            VisitReason::SeeStaff,
+            detail,
+            format!("A-{n:03}"),
+            i64::from(n),
+            "k",
+        )
+        .unwrap()
+        .with_host(host.map(str::to_owned));
+        BoardEntry { check_in, status: VisitStatus::Waiting, last_event: None, waited_ms: 0 }
+    }
+
+    #[test]
+    fn visitors_wait_for_the_staff_member_they_chose_not_for_a_name() {
+        // Two members of staff called "Dr. Ruiz"; a visitor chose the second.
+        let board = [to_see(1, Some("ruiz-2"), "Dr. Ruiz"), to_see(2, Some("ruiz-1"), "Dr. Ruiz")];
+        let ids = |found: Vec<&BoardEntry>| found.iter().map(|e| e.check_in.ticket.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(waiting_for(&board, "ruiz-1")), vec!["A-002"]);
+        assert_eq!(ids(waiting_for(&board, "ruiz-2")), vec!["A-001"]);
+        // Renamed since (the check-in still says the old name): still theirs.
+        let renamed = [to_see(3, Some("lopez"), "Ana López")];
+        assert_eq!(ids(waiting_for(&renamed, "lopez")), vec!["A-003"]);
+        // Someone typed a name with no one chosen: no tablet claims them; nor does a shared tablet.
+        assert!(waiting_for(&[to_see(4, None, "Dr. Ruiz")], "ruiz-1").is_empty());
+        assert!(waiting_for(&[to_see(5, Some(""), "")], "").is_empty());
+        // Once called in, they are no longer waiting.
+        let called = BoardEntry { status: VisitStatus::Called, ..to_see(6, Some("ruiz-1"), "Dr. Ruiz") };
+        assert!(waiting_for(&[called], "ruiz-1").is_empty());
     }
 
     #[test]

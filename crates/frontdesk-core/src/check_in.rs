@@ -2,6 +2,7 @@
 
 use automerge::{ActorId, AutoCommit, Automerge, ROOT};
 use autosurgeon::{Hydrate, Reconcile};
+use chrono::NaiveDate;
 
 use crate::ids::VisitId;
 
@@ -45,6 +46,10 @@ pub struct CheckIn {
     /// Their insurer and member number, if they gave them (a medical office): "Sanitas · SN-4471".
     #[autosurgeon(missing = "Default::default")]
     pub insurance: Option<String>,
+    /// The member of staff they came to see (their id in the site's staff directory), when
+    /// they chose one at the kiosk. The name they chose is in `detail`, as it read then.
+    #[autosurgeon(missing = "Default::default")]
+    pub host: Option<String>,
 }
 
 /// Why a check-in was refused.
@@ -90,12 +95,18 @@ impl CheckIn {
             booking: None,
             consent: None,
             insurance: None,
+            host: None,
         })
     }
 
     /// Links the check-in to the booking the visitor came for.
     pub fn for_booking(self, booking: Option<String>) -> CheckIn {
         CheckIn { booking, ..self }
+    }
+
+    /// Records whom the visitor came to see (a staff id), if they chose someone.
+    pub fn with_host(self, host: Option<String>) -> CheckIn {
+        CheckIn { host, ..self }
     }
 
     /// Records which version of the terms the visitor accepted.
@@ -146,6 +157,40 @@ pub fn visitor_name(typed: &str) -> Result<String, CheckInError> {
     } else {
         Ok(name)
     }
+}
+
+/// A kiosk's queue numbers: the last one it gave out, and on which day (kept on the kiosk, which
+/// holds no names).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TicketCounter {
+    pub date: String,
+    pub last: u32,
+}
+
+impl TicketCounter {
+    /// Gives an accepted check-in the next number of `date` (`A-007`, the letter from
+    /// [`ticket_prefix`]). A refused check-in is handed back refused and takes no number, so the
+    /// queue has no gap for a visitor who was sent back to fix their name.
+    pub fn number(
+        &mut self,
+        date: NaiveDate,
+        prefix: char,
+        check_in: Result<CheckIn, CheckInError>,
+    ) -> Result<CheckIn, CheckInError> {
+        let check_in = check_in?;
+        let date = date.to_string();
+        if self.date != date {
+            *self = TicketCounter { date, last: 0 };
+        }
+        self.last += 1;
+        Ok(CheckIn { ticket: format!("{prefix}-{:03}", self.last), ..check_in })
+    }
+}
+
+/// The letter a kiosk's tickets start with, from its device id (so two kiosks seldom hand out
+/// the same number).
+pub fn ticket_prefix(kiosk_device: &str) -> char {
+    (b'A' + kiosk_device.bytes().next().unwrap_or(b'a') % 26) as char
 }
 
 /// Reads every well-formed check-in in an inbox document; malformed entries are skipped.
@@ -201,6 +246,35 @@ mod tests {
         let read = check_ins(doc.document());
         assert_eq!(read.len(), 1, "an old check-in is still read");
         assert_eq!(read[0].insurance, None);
+        assert_eq!(read[0].host, None);
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    #[test]
+    fn a_refused_check_in_takes_no_ticket_number() {
+        let mut counter = TicketCounter::default();
+        let typed = |name: &str| CheckIn::new(visit(1), name, VisitReason::WalkIn, "", String::new(), 5, "k");
+        let first = counter.number(day(26), 'A', typed("Ana")).unwrap();
+        assert_eq!(first.ticket, "A-001");
+        let before = counter.clone();
+        assert_eq!(counter.number(day(26), 'A', typed("   ")), Err(CheckInError::NameMissing));
+        let insurance = typed("Bo").and_then(|c| c.with_insurance(&"x".repeat(61), ""));
+        assert_eq!(counter.number(day(26), 'A', insurance), Err(CheckInError::DetailTooLong));
+        assert_eq!(counter, before, "the refused check-ins left the counter as it was");
+        assert_eq!(counter.number(day(26), 'A', typed("Bo")).unwrap().ticket, "A-002", "no gap");
+        // A new day starts again at 1.
+        assert_eq!(counter.number(day(27), 'A', typed("Cleo")).unwrap().ticket, "A-001");
+    }
+
+    #[test]
+    fn a_kiosk_keeps_its_ticket_letter() {
+        assert_eq!(ticket_prefix("a1b2"), ticket_prefix("a9"));
+        for id in ["", "0", "a1", "zz", "ÿ-kiosk"] {
+            assert!(ticket_prefix(id).is_ascii_uppercase(), "{id:?}");
+        }
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub struct Report {
     /// Check-ins by local hour of the day.
     pub visits_per_hour: [u32; 24],
     pub visits: u32,
-    /// Over visitors who were called in.
+    /// Over visitors who were called in ([`crate::board::waits`], as the board shows it).
     pub average_wait_ms: Option<i64>,
     pub longest_wait_ms: Option<i64>,
     /// Bookings marked no-show plus visitors marked no-show at the desk.
@@ -58,16 +58,13 @@ pub fn build(
     labels: &Labels,
 ) -> Report {
     let mut r = Report::default();
-    let mut waits = Vec::new();
     for day in days {
         r.visits_per_day.push((day.date, day.board.len() as u32));
         for e in &day.board {
             r.visits += 1;
             r.visits_per_hour[local(e.check_in.at_ms).hour() as usize] += 1;
-            match e.status {
-                VisitStatus::Called | VisitStatus::Done => waits.push(e.waited_ms),
-                VisitStatus::NoShow => r.no_shows += 1,
-                VisitStatus::Waiting => {}
+            if e.status == VisitStatus::NoShow {
+                r.no_shows += 1;
             }
         }
         for b in day.bookings.iter().filter(|b| !matches!(b.state, BookingState::Cancelled | BookingState::Moved)) {
@@ -77,10 +74,8 @@ pub fn build(
             }
         }
     }
-    if !waits.is_empty() {
-        r.average_wait_ms = Some(waits.iter().sum::<i64>() / waits.len() as i64);
-        r.longest_wait_ms = waits.iter().copied().max();
-    }
+    let waits = crate::board::waits(days.iter().flat_map(|d| &d.board));
+    (r.average_wait_ms, r.longest_wait_ms) = (waits.average_ms, waits.longest_ms);
     let dates: Vec<String> = days.iter().map(|d| d.date.to_string()).collect();
     let booking_service = |id: &str| {
         days.iter().flat_map(|d| d.bookings.iter()).find(|b| b.id == id).and_then(|b| service_name(&b.service))

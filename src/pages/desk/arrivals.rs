@@ -1,9 +1,7 @@
 //! Today's arrivals board, live, with call in / done / no-show and undo.
 
 use chrono::NaiveDate;
-use frontdesk_core::check_in::check_ins;
-use frontdesk_core::visit_status::status_events;
-use frontdesk_core::{BoardEntry, EventId, StatusEvent, VisitReason, VisitStatus, arrivals_board, doc_name};
+use frontdesk_core::{BoardEntry, EventId, StatusEvent, VisitReason, VisitStatus, doc_name, views};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,16 +13,9 @@ use crate::i18n::{KioskMsg, Lang, Msg, format_wait};
 /// How long the undo button stays after a click.
 const UNDO_MS: i64 = 12_000;
 
-/// Reads today's board from the device's documents.
-pub fn read_board(device: DeviceRef, today: NaiveDate, now: i64) -> Vec<BoardEntry> {
-    device.with_value(|d| {
-        let mut arrivals = Vec::new();
-        for inbox in d.docs_under(&doc_name::inbox_prefix(today)) {
-            arrivals.extend(d.read(&inbox, check_ins).unwrap_or_default());
-        }
-        let events = d.read(&doc_name::day(today), status_events).unwrap_or_default();
-        arrivals_board(arrivals, &events, now)
-    })
+/// Reads the board of `date` from the device's documents.
+pub fn read_board(device: DeviceRef, date: NaiveDate, now: i64) -> Vec<BoardEntry> {
+    device.with_value(|d| views::board(&**d, date, now))
 }
 
 /// The last click made on this tablet, which the undo button cancels.
@@ -93,17 +84,12 @@ pub fn Arrivals(
     };
 
     let count = move |pred: fn(VisitStatus) -> bool| board.with(|b| b.iter().filter(|e| pred(e.status)).count());
+    // The same figure as the reports' (`board::waits`): waits that ended, not those still running.
     let average_wait = move || {
-        board.with(|b| {
-            let now = now.get();
-            let waits: Vec<i64> =
-                b.iter().filter(|e| e.status != VisitStatus::NoShow).map(|e| live_wait(e, now)).collect();
-            if waits.is_empty() {
-                "—".to_owned()
-            } else {
-                format_wait(waits.iter().sum::<i64>() / waits.len() as i64, lang.get())
-            }
-        })
+        board
+            .with(|b| frontdesk_core::board::waits(b).average_ms)
+            .map(|ms| format_wait(ms, lang.get()))
+            .unwrap_or_else(|| "—".into())
     };
 
     let column = move |title: Msg, class: &'static str, filter: fn(VisitStatus) -> bool| {

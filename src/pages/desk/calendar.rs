@@ -2,12 +2,9 @@
 //! the conflicts that offline bookings left, and the `.ics` of any booking.
 
 use chrono::{Datelike, Duration, NaiveDate, Timelike};
-use frontdesk_core::check_in::check_ins;
-use frontdesk_core::schedule::{
-    self, Booking, BookingRequest, BookingState, Conflict, Planner, Stamp, bookings, conflicts,
-};
+use frontdesk_core::schedule::{self, Booking, BookingRequest, BookingState, Conflict, Planner, Stamp, bookings};
 use frontdesk_core::site::{self, Site, format_time};
-use frontdesk_core::{RecordId, doc_name, ics};
+use frontdesk_core::{RecordId, doc_name, ics, views};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -23,25 +20,10 @@ use crate::pages::desk::format_date;
 const HOUR_PX: u32 = 96;
 
 /// The day's bookings and unresolved conflicts, re-read when documents change.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct DayView {
-    bookings: Vec<Booking>,
-    conflicts: Vec<Conflict>,
-}
+type DayView = views::CalendarDay;
 
 fn read_day(device: DeviceRef, date: NaiveDate) -> DayView {
-    device.with_value(|d| {
-        // Who checked in at the kiosk for a booking of this day (by code, or name and phone).
-        let mut checked_in = Vec::new();
-        for inbox in d.docs_under(&doc_name::inbox_prefix(date)) {
-            checked_in.extend(d.read(&inbox, check_ins).unwrap_or_default().into_iter().filter_map(|c| c.booking));
-        }
-        d.read(&doc_name::day(date), |doc| DayView {
-            bookings: schedule::with_arrivals(bookings(doc), checked_in.iter().map(String::as_str)),
-            conflicts: conflicts(doc),
-        })
-        .unwrap_or_default()
-    })
+    device.with_value(|d| views::calendar_day(&**d, date))
 }
 
 /// Who is making a change on this tablet, and when.

@@ -1,0 +1,151 @@
+//! What a page shows, read from the documents a device holds: the rule of which documents make
+//! up a screen lives here once, not in each page that shows it.
+
+use chrono::NaiveDate;
+
+use crate::board::{BoardEntry, arrivals_board};
+use crate::check_in::{CheckIn, check_ins};
+use crate::doc_name;
+use crate::documents::Documents;
+use crate::schedule::{self, Booking, Conflict};
+use crate::visit_status::status_events;
+
+/// Every check-in of `date`, from every kiosk's inbox of that day the device holds.
+pub fn arrivals(docs: &impl Documents, date: NaiveDate) -> Vec<CheckIn> {
+    docs.names_under(&doc_name::inbox_prefix(date))
+        .iter()
+        .flat_map(|inbox| docs.read(inbox, check_ins).unwrap_or_default())
+        .collect()
+}
+
+/// The arrivals board of `date` as of `now_ms`: the day's check-ins (its inboxes) with the
+/// status events of its day document.
+pub fn board(docs: &impl Documents, date: NaiveDate, now_ms: i64) -> Vec<BoardEntry> {
+    let events = docs.read(&doc_name::day(date), status_events).unwrap_or_default();
+    arrivals_board(arrivals(docs, date), &events, now_ms)
+}
+
+/// One day of the calendar: its bookings (marked arrived when a check-in names them) and the
+/// conflicts its bookings left.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CalendarDay {
+    pub bookings: Vec<Booking>,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The calendar's day `date`.
+pub fn calendar_day(docs: &impl Documents, date: NaiveDate) -> CalendarDay {
+    let checked_in: Vec<String> = arrivals(docs, date).into_iter().filter_map(|c| c.booking).collect();
+    docs.read(&doc_name::day(date), |day| CalendarDay {
+        bookings: schedule::with_arrivals(schedule::bookings(day), checked_in.iter().map(String::as_str)),
+        conflicts: schedule::conflicts(day),
+    })
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check_in::VisitReason;
+    use crate::ids::{EventId, VisitId};
+    use crate::reports::{self, Labels};
+    use crate::visit_status::{StatusEvent, VisitStatus};
+    use automerge::{AutoCommit, Automerge};
+    use chrono::{DateTime, NaiveDateTime};
+    use std::collections::BTreeMap;
+
+    const MINUTE: i64 = 60_000;
+
+    fn date() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    fn check_in(n: u8, at_min: i64, kiosk: &str) -> CheckIn {
+        let name = format!("Visitor {n}");
+        let ticket = format!("A-{n:03}");
+        CheckIn::new(VisitId::from_random([n; 16]), &name, VisitReason::WalkIn, "", ticket, at_min * MINUTE, kiosk)
+            .unwrap()
+    }
+
+    fn inbox(check_ins: &[CheckIn]) -> Automerge {
+        let mut doc = Automerge::new();
+        for c in check_ins {
+            doc.load_incremental(&c.to_inbox_chunk()).unwrap();
+        }
+        doc
+    }
+
+    /// Two kiosks' inboxes of the day, one of the day before, and the day's status events.
+    fn held() -> (BTreeMap<String, Automerge>, Vec<CheckIn>) {
+        let (a, b, c) = (check_in(1, 0, "k1"), check_in(2, 5, "k2"), check_in(3, 10, "k1"));
+        let yesterday = check_in(4, 0, "k1");
+        let mut day = AutoCommit::new();
+        let event = |n: u8, visit: &CheckIn, status, at_min: i64| {
+            StatusEvent::set(EventId::from_random([n; 16]), &visit.id, status, at_min * MINUTE, "desk")
+        };
+        for e in [
+            event(1, &a, VisitStatus::Called, 12),
+            event(2, &a, VisitStatus::Done, 30),
+            event(3, &b, VisitStatus::Called, 25),
+            event(4, &c, VisitStatus::NoShow, 40),
+        ] {
+            e.record(&mut day).unwrap();
+        }
+        let mut docs = BTreeMap::new();
+        docs.insert(doc_name::inbox(date(), "k1"), inbox(&[a.clone(), c.clone()]));
+        docs.insert(doc_name::inbox(date(), "k2"), inbox(std::slice::from_ref(&b)));
+        docs.insert(doc_name::inbox(date().pred_opt().unwrap(), "k1"), inbox(&[yesterday]));
+        docs.insert(doc_name::day(date()), day.document().clone());
+        (docs, vec![a, b, c])
+    }
+
+    #[test]
+    fn the_board_reads_every_kiosk_of_the_day_and_the_day_document() {
+        let (docs, expected) = held();
+        let board = board(&docs, date(), 60 * MINUTE);
+        let read: Vec<&CheckIn> = board.iter().map(|e| &e.check_in).collect();
+        assert_eq!(read, expected.iter().collect::<Vec<_>>(), "both kiosks, not the day before, in order");
+        let statuses: Vec<VisitStatus> = board.iter().map(|e| e.status).collect();
+        assert_eq!(statuses, vec![VisitStatus::Done, VisitStatus::Called, VisitStatus::NoShow]);
+        // A day with nothing held is an empty board, not an error.
+        assert!(super::board(&docs, date().succ_opt().unwrap(), 0).is_empty());
+    }
+
+    #[test]
+    fn the_board_and_the_report_give_the_same_average_wait_for_a_day() {
+        let (docs, _) = held();
+        let day_board = board(&docs, date(), 60 * MINUTE);
+        let on_board = crate::board::waits(&day_board);
+        let labels = Labels { products: String::new(), rooms: String::new(), other: String::new() };
+        let utc = |ms: i64| -> NaiveDateTime { DateTime::from_timestamp_millis(ms).unwrap().naive_utc() };
+        let days = [reports::Day { date: date(), board: day_board.clone(), bookings: Vec::new() }];
+        let report = reports::build(&days, &[], &[], (0, 0), utc, |_| None, &labels);
+        // Waits of 12 and 20 minutes (the no-show's does not count): 16 on both.
+        assert_eq!(on_board.average_ms, Some(16 * MINUTE));
+        assert_eq!(report.average_wait_ms, on_board.average_ms);
+        assert_eq!(report.longest_wait_ms, on_board.longest_ms);
+    }
+
+    #[test]
+    fn the_calendar_marks_bookings_a_kiosk_checked_in() {
+        let mut booked = Booking::sample("b1");
+        booked.date = date().to_string();
+        let mut other = Booking::sample("b2");
+        other.date = date().to_string();
+        other.start_min = booked.start_min + 60;
+        let mut day = AutoCommit::new();
+        schedule::put_booking(&mut day, &booked).unwrap();
+        schedule::put_booking(&mut day, &other).unwrap();
+        let arrived = check_in(1, 0, "k1").for_booking(Some("b1".into()));
+        let mut docs = BTreeMap::new();
+        docs.insert(doc_name::day(date()), day.document().clone());
+        docs.insert(doc_name::inbox(date(), "k1"), inbox(&[arrived]));
+        let view = calendar_day(&docs, date());
+        let expected = schedule::with_arrivals(vec![booked, other], ["b1"]);
+        let mut bookings = view.bookings.clone();
+        bookings.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(bookings, expected);
+        assert_ne!(bookings[0].state, bookings[1].state, "only the one checked in is marked");
+        assert!(view.conflicts.is_empty());
+    }
+}
