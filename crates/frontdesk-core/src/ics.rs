@@ -11,11 +11,17 @@ pub struct EventText<'a> {
     pub description: &'a str,
 }
 
-/// The `.ics` text of a booking. `utc_offset_min` is the site's offset from UTC on that date
-/// (e.g. +60 for Madrid in winter); `now_ms` stamps the file.
-pub fn booking_event(booking: &Booking, text: &EventText<'_>, utc_offset_min: i32, now_ms: i64) -> Option<String> {
-    let local: NaiveDateTime = booking.day()?.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(booking.start_min));
-    let start = local - Duration::minutes(i64::from(utc_offset_min));
+/// The `.ics` text of a booking. `instant` turns the business's wall-clock time into an instant
+/// (UTC milliseconds) by the business's time zone — never the device's: a tablet set to another
+/// zone must still send the time the client booked. `now_ms` stamps the file.
+pub fn booking_event(
+    booking: &Booking,
+    text: &EventText<'_>,
+    instant: impl Fn(NaiveDateTime) -> i64,
+    now_ms: i64,
+) -> Option<String> {
+    let wall: NaiveDateTime = booking.day()?.and_hms_opt(0, 0, 0)? + Duration::minutes(i64::from(booking.start_min));
+    let start = DateTime::<Utc>::from_timestamp_millis(instant(wall))?.naive_utc();
     let end = start + Duration::minutes(i64::from(booking.duration_min));
     let stamp = DateTime::<Utc>::from_timestamp_millis(now_ms)?.naive_utc();
     let utc = |t: NaiveDateTime| t.format("%Y%m%dT%H%M%SZ").to_string();
@@ -80,6 +86,11 @@ mod tests {
     use super::*;
     use crate::schedule::BookingState;
 
+    /// A business `hours` ahead of UTC (behind, if negative), all year.
+    fn zone(hours: i64) -> impl Fn(NaiveDateTime) -> i64 {
+        move |wall| wall.and_utc().timestamp_millis() - hours * 3_600_000
+    }
+
     fn booking() -> Booking {
         Booking {
             id: "b1".into(),
@@ -97,7 +108,7 @@ mod tests {
             location: "Clínica Sol — Calle Mayor 1, Madrid",
             description: "Código de confirmación: K7M4QX\nTraiga su tarjeta sanitaria y llegue diez minutos antes de la hora, por favor.",
         };
-        let ics = booking_event(&booking(), &text, 60, 1_764_000_000_000).unwrap();
+        let ics = booking_event(&booking(), &text, zone(1), 1_764_000_000_000).unwrap();
         // Every line ends in CRLF and holds at most 75 octets; continuation lines start with a space.
         assert!(ics.ends_with("\r\n"));
         for line in ics.split("\r\n").filter(|l| !l.is_empty()) {
@@ -123,7 +134,35 @@ mod tests {
     fn a_cancelled_booking_says_so() {
         let cancelled = Booking { state: BookingState::Cancelled, ..booking() };
         let text = EventText { title: "x", location: "", description: "" };
-        assert!(booking_event(&cancelled, &text, 0, 0).unwrap().contains("STATUS:CANCELLED"));
-        assert!(booking_event(&Booking { date: "soon".into(), ..booking() }, &text, 0, 0).is_none());
+        assert!(booking_event(&cancelled, &text, zone(0), 0).unwrap().contains("STATUS:CANCELLED"));
+        assert!(booking_event(&Booking { date: "soon".into(), ..booking() }, &text, zone(0), 0).is_none());
+    }
+
+    #[test]
+    fn an_event_is_at_the_business_hour_whatever_zone_the_device_is_in() {
+        // A New York business (UTC−5 in November) booked 09:00; whatever zone the tablet is set
+        // to, the client's calendar gets 14:00 UTC: the core turns wall-clock times into instants
+        // only through the business's zone it is given (it has no clock or zone of its own —
+        // `tests/tidy_clock.rs` holds it to that).
+        let nine = Booking { start_min: 9 * 60, duration_min: 30, ..booking() };
+        let text = EventText { title: "x", location: "", description: "" };
+        let ics = booking_event(&nine, &text, zone(-5), 0).unwrap();
+        assert!(ics.contains("DTSTART:20261130T140000Z\r\n"), "{ics}");
+        assert!(ics.contains("DTEND:20261130T143000Z\r\n"));
+        // The same booking at a Madrid business (UTC+1) is six hours earlier.
+        assert!(booking_event(&nine, &text, zone(1), 0).unwrap().contains("DTSTART:20261130T080000Z\r\n"));
+        // The zone is asked about the booking's own wall-clock time (its offset that day).
+        let asked = std::cell::Cell::new(None);
+        booking_event(
+            &nine,
+            &text,
+            |wall| {
+                asked.set(Some(wall));
+                0
+            },
+            0,
+        )
+        .unwrap();
+        assert_eq!(asked.get().map(|w| w.to_string()), Some("2026-11-30 09:00:00".to_owned()));
     }
 }

@@ -1,7 +1,7 @@
 //! The calendar: one day by staff member, booking, moving, cancelling, arrivals and no-shows,
 //! the conflicts that offline bookings left, and the `.ics` of any booking.
 
-use chrono::{Datelike, Duration, NaiveDate, Timelike};
+use chrono::{Duration, NaiveDate, Timelike};
 use frontdesk_core::schedule::{self, Booking, BookingRequest, BookingState, Conflict, Planner, Stamp, bookings};
 use frontdesk_core::site::{self, Site, format_time};
 use frontdesk_core::{RecordId, doc_name, ics, views};
@@ -387,9 +387,9 @@ fn BookingDetails(
         let business = site.with_untracked(|s| s.profile.as_ref().map(|p| p.name.clone())).unwrap_or_default();
         let title = service_for_ics.as_ref().map(|s| s.name(l.code()).to_owned()).unwrap_or_default();
         let description = format!("{}: {}", KioskMsg::ConfirmationCode.text(l), for_ics.code);
-        let offset = utc_offset_min(&for_ics);
         let text = ics::EventText { title: &title, location: &business, description: &description };
-        if let Some(ics) = ics::booking_event(&for_ics, &text, offset, now_ms()) {
+        // The booking's time is the business's: its zone, not this tablet's, makes it an instant.
+        if let Some(ics) = ics::booking_event(&for_ics, &text, crate::clock::instant, now_ms()) {
             download_file(&format!("{}-{}.ics", for_ics.date, for_ics.code), "text/calendar", &ics);
         }
     };
@@ -428,19 +428,6 @@ fn BookingDetails(
             </div>
         </aside>
     }
-}
-
-/// The tablet's offset from UTC at a booking's start, in minutes (e.g. +60 in Madrid in winter).
-fn utc_offset_min(booking: &Booking) -> i32 {
-    let Some(date) = booking.day() else { return 0 };
-    let local = js_sys::Date::new_with_year_month_day_hr_min(
-        date.year() as u32,
-        date.month0() as i32,
-        date.day() as i32,
-        (booking.start_min / 60) as i32,
-        (booking.start_min % 60) as i32,
-    );
-    -(local.get_timezone_offset() as i32)
 }
 
 /// Offers `text` as a file download.
