@@ -146,7 +146,7 @@ pub fn desired(site: &Site, bookings: &[Booking], date: NaiveDate, salt: &str, w
             lookups.insert(key, entry);
         }
     }
-    let currency = site.profile.as_ref().map(|p| p.currency.clone()).unwrap_or_default();
+    let currency = site.currency().to_owned();
     let services = site
         .services
         .iter()
@@ -465,6 +465,19 @@ mod tests {
         assert_eq!(services(kiosk.document()).len(), 1);
         assert_eq!(hosts(kiosk.document())[0].name, "Dra. Ruiz");
         assert_eq!(front(kiosk.document()).unwrap().business, "Clínica Sol");
+    }
+
+    #[test]
+    fn a_kiosk_prices_services_in_the_default_currency_until_the_profile_is_set() {
+        let mut kiosk = AutoCommit::new();
+        let salt = ensure_salt(&mut kiosk, date(), [3; 16]).unwrap();
+        let unset = Site { profile: None, ..site() };
+        publish(&mut kiosk, date(), &desired(&unset, &[], date(), &salt, None)).unwrap();
+        assert_eq!(services(kiosk.document())[0].currency, crate::site::DEFAULT_CURRENCY);
+        let mut dollars = site();
+        dollars.profile.as_mut().unwrap().currency = "USD".into();
+        publish(&mut kiosk, date(), &desired(&dollars, &[], date(), &salt, None)).unwrap();
+        assert_eq!(services(kiosk.document())[0].currency, "USD");
     }
 
     #[test]

@@ -130,6 +130,10 @@ pub struct Profile {
     pub hours: WeekHours,
 }
 
+/// The currency of a business whose profile is not set up yet (and the one the profile form
+/// offers first).
+pub const DEFAULT_CURRENCY: &str = "EUR";
+
 /// A field of a form that holds something the rules refuse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SiteError {
@@ -349,6 +353,11 @@ impl Site {
         self.resources.iter().find(|s| s.id == id)
     }
 
+    /// The business's currency: the profile's, else [`DEFAULT_CURRENCY`].
+    pub fn currency(&self) -> &str {
+        self.profile.as_ref().map_or(DEFAULT_CURRENCY, |p| p.currency.as_str())
+    }
+
     /// Staff who see clients (providers), active, in name order.
     pub fn providers(&self) -> impl Iterator<Item = &StaffMember> {
         self.staff.iter().filter(|s| s.active && s.role == StaffRole::Provider)
@@ -418,6 +427,13 @@ mod tests {
         assert!(BusinessKind::Hotel.has(Module::Rooms));
         assert!(BusinessKind::RetailShop.has(Module::Orders));
         assert!(!BusinessKind::Construction.has(Module::Orders));
+    }
+
+    #[test]
+    fn the_currency_is_the_profiles_else_the_default() {
+        assert_eq!(Site::default().currency(), DEFAULT_CURRENCY);
+        let site = Site { profile: Some(Profile { currency: "USD".into(), ..clinic() }), ..Site::default() };
+        assert_eq!(site.currency(), "USD");
     }
 
     #[test]

@@ -130,7 +130,7 @@ fn ProfileCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> imp
         current.as_ref().map(|p| p.lang.clone()).unwrap_or_else(|| lang.get_untracked().code().to_owned()),
     );
     let zone = RwSignal::new(current.as_ref().map(|p| p.time_zone.clone()).unwrap_or_else(browser_time_zone));
-    let currency = RwSignal::new(current.as_ref().map(|p| p.currency.clone()).unwrap_or_else(|| "EUR".into()));
+    let currency = RwSignal::new(site.with_untracked(|s| s.currency().to_owned()));
     let rows = RwSignal::new(rows_of(&current.as_ref().map(|p| p.hours.clone()).unwrap_or_else(site::weekday_hours)));
     let outcome = RwSignal::new(None::<Result<(), String>>);
     let profile = move || -> Result<Profile, SiteError> {
@@ -275,8 +275,7 @@ fn ServiceForm(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let t = move |msg: Msg| msg.text(lang.get());
-    let currency =
-        site.with_untracked(|s| s.profile.as_ref().map(|p| p.currency.clone()).unwrap_or_else(|| "EUR".into()));
+    let currency = site.with_untracked(|s| s.currency().to_owned());
     let comma = lang.get_untracked() == Lang::Es;
     let name_en = RwSignal::new(service.name_en.clone());
     let name_es = RwSignal::new(service.name_es.clone());

@@ -41,7 +41,7 @@ pub fn docs(today: NaiveDate) -> Vec<String> {
 }
 
 pub fn currency(site: &Site) -> String {
-    site.profile.as_ref().map(|p| p.currency.clone()).unwrap_or_else(|| "EUR".into())
+    site.currency().to_owned()
 }
 
 /// `12.50 EUR` / `12,50 EUR`.
