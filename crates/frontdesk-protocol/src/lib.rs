@@ -6,6 +6,11 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod access;
+pub mod area;
+
+pub use area::{Area, Readers, UnknownArea, Writers};
+
 /// The protocol version this build speaks; it is the first byte of every frame.
 pub const PROTOCOL_VERSION: u8 = 1;
 

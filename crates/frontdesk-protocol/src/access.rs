@@ -1,0 +1,120 @@
+//! Which documents a device may read and write, decided from its role, its id and the document's
+//! [`Area`] alone.
+//!
+//! The relay enforces these rules; they live here, beside the areas, so the core can test every
+//! name it makes against them. Document names are otherwise opaque: the only structure relied on
+//! is the area and, for drop boxes (`<area>/<date>/<device>`), the device id at the end. A name in
+//! no known area is refused to every role.
+
+use crate::Role;
+use crate::area::{Area, Readers, Writers};
+
+/// What a device wants to do with a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+    Snapshot,
+}
+
+/// Whether `role` (device `device`) may perform `access` on `doc`.
+pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
+    let Some(area) = Area::of(doc) else {
+        return false;
+    };
+    let readers = area.readers();
+    match access {
+        // A kiosk reads only the public document itself, never anything put under its name; it
+        // never reads back what it writes.
+        Access::Read if role == Role::Kiosk => readers == Readers::Everyone && doc == area.as_str(),
+        Access::Read => readers.include(role),
+        Access::Snapshot => role != Role::Kiosk && readers.include(role),
+        Access::Write => match area.writers() {
+            Writers::Staff => role != Role::Kiosk,
+            Writers::Manager => role == Role::Manager,
+            Writers::OwnDevice => own_drop_box(doc, device),
+            Writers::OwnKiosk => role == Role::Kiosk && own_drop_box(doc, device),
+        },
+    }
+}
+
+/// Whether `doc` is `<area>/<date>/<device>`: a drop box of `device`.
+fn own_drop_box(doc: &str, device: &str) -> bool {
+    let mut segments = doc.split('/');
+    segments.clone().count() == 3 && segments.next_back() == Some(device)
+}
+
+/// Whether `role` may watch for documents under `prefix`.
+pub fn may_watch(role: Role, prefix: &str) -> bool {
+    match role {
+        Role::Kiosk => false,
+        // A prefix that could match a manager-only area's documents would leak their names.
+        Role::Staff => Area::ALL.into_iter().filter(|area| area.readers() == Readers::Manager).all(|area| {
+            let name = area.as_str();
+            !prefix.starts_with(name) && !name.starts_with(prefix)
+        }),
+        Role::Manager => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kiosk_writes_only_its_own_inbox_and_reads_only_the_kiosk_document() {
+        assert!(allowed(Role::Kiosk, "k1", "inbox/2026-11-26/k1", Access::Write));
+        assert!(!allowed(Role::Kiosk, "k1", "inbox/2026-11-26/k2", Access::Write));
+        assert!(!allowed(Role::Kiosk, "k1", "inbox/2026-11-26/k1", Access::Read));
+        assert!(!allowed(Role::Kiosk, "k1", "inbox/k1", Access::Write));
+        assert!(!allowed(Role::Kiosk, "k1", "day/2026-11-26", Access::Read));
+        assert!(allowed(Role::Kiosk, "k1", "kiosk", Access::Read));
+        assert!(!allowed(Role::Kiosk, "k1", "kiosk/other", Access::Read));
+        assert!(!allowed(Role::Kiosk, "k1", "kiosk", Access::Write));
+        assert!(!may_watch(Role::Kiosk, "inbox/"));
+    }
+
+    #[test]
+    fn time_clocks_are_written_by_their_device_and_read_by_the_manager_only() {
+        let doc = "timeclock/2026-11-26/k1";
+        assert!(allowed(Role::Kiosk, "k1", doc, Access::Write));
+        assert!(!allowed(Role::Kiosk, "k2", doc, Access::Write));
+        assert!(!allowed(Role::Kiosk, "k1", doc, Access::Read));
+        assert!(allowed(Role::Staff, "d1", "timeclock/2026-11-26/d1", Access::Write));
+        assert!(!allowed(Role::Staff, "d1", doc, Access::Write));
+        assert!(!allowed(Role::Staff, "d1", "timeclock/2026-11-26/d1", Access::Read));
+        assert!(!allowed(Role::Staff, "d1", doc, Access::Snapshot));
+        assert!(allowed(Role::Manager, "m", doc, Access::Read));
+        assert!(!allowed(Role::Manager, "m", doc, Access::Write));
+        assert!(allowed(Role::Manager, "m", "timeclock/2026-11-26/m", Access::Write));
+        assert!(!may_watch(Role::Staff, "timeclock/"));
+        assert!(!may_watch(Role::Staff, "time"));
+        assert!(may_watch(Role::Staff, "inbox/"));
+        assert!(may_watch(Role::Manager, "timeclock/2026-11-"));
+    }
+
+    #[test]
+    fn staff_read_inboxes_but_not_payroll() {
+        assert!(allowed(Role::Staff, "s", "inbox/2026-11-26/k1", Access::Read));
+        assert!(!allowed(Role::Staff, "s", "inbox/2026-11-26/k1", Access::Write));
+        assert!(allowed(Role::Staff, "s", "day/2026-11-26", Access::Write));
+        assert!(!allowed(Role::Staff, "s", "payroll/2026-11", Access::Read));
+        assert!(allowed(Role::Manager, "m", "payroll/2026-11", Access::Write));
+        assert!(allowed(Role::Staff, "s", "site", Access::Read));
+        assert!(!allowed(Role::Staff, "s", "site", Access::Write));
+        assert!(allowed(Role::Manager, "m", "site", Access::Write));
+    }
+
+    #[test]
+    fn a_document_in_no_known_area_is_refused_to_every_role() {
+        // Staff could once write any area the rules did not name, and so make documents nobody
+        // had decided who may read.
+        for doc in ["notanarea/x", "notanarea", "dayx/2026-11-26", "payrolls", "inboxes/2026-11-26/s"] {
+            for (role, device) in [(Role::Kiosk, "s"), (Role::Staff, "s"), (Role::Manager, "s")] {
+                for access in [Access::Read, Access::Write, Access::Snapshot] {
+                    assert!(!allowed(role, device, doc, access), "{role} {access:?} {doc}");
+                }
+            }
+        }
+    }
+}
