@@ -36,8 +36,8 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
         let record =
             Punch { id: frontdesk_core::RecordId::from_random(random_bytes()).to_string(), kind, pin: hash, at_ms };
         let chunk = payroll::punch_chunk(&record, random_bytes());
-        let (doc, dev) = device
-            .with_value(|d| (payroll::timeclock_doc(crate::clock::today(), &d.settings.borrow().device), d.clone()));
+        let (doc, dev) =
+            device.with_value(|d| (doc_name::timeclock(crate::clock::today(), &d.settings.borrow().device), d.clone()));
         dev.submit(&doc, chunk);
         done.set(Some((kind, {
             let now = crate::clock::now();

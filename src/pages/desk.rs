@@ -45,12 +45,12 @@ pub fn DeskPage() -> impl IntoView {
     let docs = vec![doc_name::SITE.to_owned(), doc_name::KIOSK.to_owned(), doc_name::day(today)];
     // Then, once the board shows, the rest of what a desk keeps (the big ones last).
     let mut later: Vec<String> = (1..DAYS_AHEAD).map(|n| doc_name::day(today + Duration::days(n))).collect();
-    later.extend(frontdesk_core::calls::recent_docs(today));
-    later.extend(frontdesk_core::stays::recent_docs(today));
-    later.extend(frontdesk_core::stays::rooms_docs(today));
+    later.extend(doc_name::recent_messages(today));
+    later.extend(doc_name::recent_stays(today));
+    later.extend(doc_name::recent_rooms(today));
     later.extend(sales::docs(today));
-    later.push(frontdesk_core::staffing::DOC.to_owned());
-    later.push(frontdesk_core::insurance::DOC.to_owned());
+    later.push(doc_name::STAFFING.to_owned());
+    later.push(doc_name::INSURANCE.to_owned());
     let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)], later);
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
@@ -261,7 +261,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         revision.track();
         let shop = site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Orders)));
         shop || device
-            .with_value(|d| d.read(frontdesk_core::catalog::DOC, |c| !frontdesk_core::catalog::products(c).is_empty()))
+            .with_value(|d| d.read(doc_name::CATALOG, |c| !frontdesk_core::catalog::products(c).is_empty()))
             .unwrap_or(false)
     });
     let t = move |msg: Msg| msg.text(lang.get());

@@ -40,8 +40,8 @@ fn load(c: &mut Criterion) {
             ("staffing", &medical["staffing"]),
             ("payroll", &medical["payroll"]),
             ("day", &medical[&doc_name::day(today())]),
-            ("invoices month (hotel)", &hotel[&billing::month_doc(today())]),
-            ("rooms month (hotel)", &hotel[&stays::rooms_doc(today())]),
+            ("invoices month (hotel)", &hotel[&doc_name::invoices(today())]),
+            ("rooms month (hotel)", &hotel[&doc_name::rooms(today())]),
         ];
         for (name, bytes) in docs {
             println!("size {name} {scale} {}", bytes.len());
@@ -65,7 +65,7 @@ fn load(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("claims read", scale), bytes, |b, bytes| {
             b.iter(|| insurance::claims(&Automerge::load(black_box(bytes)).expect("loads")).len())
         });
-        let bytes = &hotel[&stays::month_doc(today())];
+        let bytes = &hotel[&doc_name::stays(today())];
         group.bench_with_input(BenchmarkId::new("stays month read (hotel)", scale), bytes, |b, bytes| {
             b.iter(|| stays::stays(&Automerge::load(black_box(bytes)).expect("loads")).len())
         });

@@ -179,7 +179,7 @@ impl Gen {
             date: date.format("%Y-%m-%d").to_string(),
             void: false,
         };
-        let month = billing::month_doc(date);
+        let month = doc_name::invoices(date);
         self.change(&month, tablet, |d| billing::put_invoice(d, &invoice));
         self.counts.invoices += 1;
         let payment = Payment {
@@ -504,7 +504,7 @@ fn medical_day(
         }
     }
     // Phone calls: 10 a day; the staff clock in and out at the kiosk.
-    let messages = calls_month(date);
+    let messages = doc_name::messages(date);
     for n in 0..10u32 {
         let (caller, phone) = g.person();
         let tablet = g.tablet();
@@ -527,12 +527,8 @@ fn medical_day(
     punches(g, &staff.members, date, past);
 }
 
-fn calls_month(date: NaiveDate) -> String {
-    format!("messages/{}", date.format("%Y-%m"))
-}
-
 fn punches(g: &mut Gen, members: &[StaffMember], date: NaiveDate, past: bool) {
-    let doc = payroll::timeclock_doc(date, KIOSK);
+    let doc = doc_name::timeclock(date, KIOSK);
     for (i, _) in members.iter().enumerate() {
         let pin = payroll::pin_hash("seed-salt", &format!("{:04}", 1000 + i));
         let kinds: &[(PunchKind, u32)] = if past {
@@ -602,7 +598,7 @@ fn hotel(g: &mut Gen, first: NaiveDate, today: NaiveDate) {
                 changed_by: String::new(),
                 changed_ms: 0,
             };
-            let month = stays::month_doc(date);
+            let month = doc_name::stays(date);
             g.change(&month, tablet, |d| stays::put_stay(d, &stay));
             g.counts.stays += 1;
             if date > today {
@@ -659,7 +655,7 @@ fn hotel(g: &mut Gen, first: NaiveDate, today: NaiveDate) {
                         by: "housekeeping".to_owned(),
                         at_ms: ms(date, 12 * 60),
                     };
-                    g.change(&stays::rooms_doc(date), "tablet-3", |d| stays::put_room_status(d, &change));
+                    g.change(&doc_name::rooms(date), "tablet-3", |d| stays::put_room_status(d, &change));
                     g.counts.room_changes += 1;
                 }
             }
@@ -694,7 +690,7 @@ mod tests {
         let board = board::arrivals_board(inbox.clone(), &events, ms(today, 18 * 60));
         assert_eq!(board.iter().filter(|v| v.status == VisitStatus::Waiting).count(), 8);
         assert_eq!(clients::all(&load("clients")).len(), seeded.counts.clients);
-        assert_eq!(billing::invoices(&load(&billing::month_doc(today))).len(), 7 * 12 + 4);
+        assert_eq!(billing::invoices(&load(&doc_name::invoices(today))).len(), 7 * 12 + 4);
         assert_eq!(seeded.counts.invoices, 7 * 12 + 4);
         assert_eq!(seeded.counts.check_ins, 7 * 80 + 40);
         // Bookings run six days ahead: 8 working days so far and 4 to come (30 Nov – 3 Dec).
@@ -720,7 +716,7 @@ mod tests {
         let night = day("2026-11-20");
         let occupied = all.iter().filter(|s| s.covers_night(night)).count();
         assert!((30..=60).contains(&occupied), "{occupied}");
-        let rooms = stays::room_statuses(&automerge::Automerge::load(&saved[&stays::rooms_doc(today)]).unwrap());
+        let rooms = stays::room_statuses(&automerge::Automerge::load(&saved[&doc_name::rooms(today)]).unwrap());
         assert_eq!(rooms.len(), HOTEL_ROOMS);
     }
 }

@@ -247,11 +247,6 @@ pub fn series_of(device: &str) -> String {
     (0..4).map(|i| crate::schedule::CODE_ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect()
 }
 
-/// The invoices document of `date`'s month.
-pub fn month_doc(date: NaiveDate) -> String {
-    format!("invoices/{:04}-{:02}", date.year(), date.month())
-}
-
 /// The next number of `series` in a month whose invoices are `existing`.
 pub fn next_number(existing: &[Invoice], series: &str, date: NaiveDate) -> String {
     let prefix = format!("{:04}{:02}-{series}-", date.year(), date.month());

@@ -8,7 +8,6 @@
 use crate::sorting::SortDyn;
 use automerge::{AutoCommit, Automerge};
 use autosurgeon::{Hydrate, Reconcile};
-use chrono::{Datelike, NaiveDate};
 
 use crate::records;
 use crate::schedule::{Stamp, clean_phone};
@@ -106,17 +105,6 @@ impl CallForm {
 
 const CALL: &str = "call";
 
-/// The messages document of `date`'s month.
-pub fn month_doc(date: NaiveDate) -> String {
-    format!("messages/{:04}-{:02}", date.year(), date.month())
-}
-
-/// The months a tablet follows to see every open message: this one and the one before.
-pub fn recent_docs(today: NaiveDate) -> [String; 2] {
-    let previous = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
-    [month_doc(today), month_doc(previous)]
-}
-
 pub fn put_call(doc: &mut AutoCommit, call: &Call) -> Result<(), String> {
     records::put(doc, CALL, &call.id, call)
 }
@@ -205,12 +193,5 @@ mod tests {
         let handled = calls(desk.document()).into_iter().find(|c| c.id == "c1").unwrap();
         set_handled(&mut desk, &handled, None).unwrap();
         assert_eq!(open_messages_for(&calls(desk.document()), "ruiz").len(), 2);
-    }
-
-    #[test]
-    fn months_partition_the_log() {
-        let date = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
-        assert_eq!(recent_docs(date), ["messages/2026-01".to_owned(), "messages/2025-12".to_owned()]);
-        assert!(frontdesk_protocol::valid_doc_name(&month_doc(date)));
     }
 }

@@ -116,7 +116,6 @@ impl ProductForm {
     }
 }
 
-pub const DOC: &str = "catalog";
 const PRODUCT: &str = "product";
 
 fn stock_key(product: &str) -> String {

@@ -147,7 +147,6 @@ impl ClientForm {
     }
 }
 
-pub const DOC: &str = "clients";
 const CLIENT: &str = "client";
 
 pub fn put_client(doc: &mut AutoCommit, client: &Client) -> Result<(), String> {

@@ -14,8 +14,6 @@ use crate::money::{self, MoneyError};
 use crate::records;
 use crate::schedule::Stamp;
 
-pub const DOC: &str = "insurance";
-
 /// Where a claim stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Reconcile, Hydrate)]
 pub enum ClaimStatus {
@@ -288,10 +286,6 @@ pub struct CardPhoto {
 /// Largest photo kept (the tablet scales it to about 1,000 pixels across first).
 pub const MAX_PHOTO: usize = 1_500_000;
 
-pub fn photo_doc(claim: &str) -> String {
-    format!("cardphoto/{claim}")
-}
-
 /// Checks a photo from the tablet: a JPEG or PNG data URL, not too large.
 pub fn check_photo(data_url: &str) -> Result<(), String> {
     let image = data_url.starts_with("data:image/jpeg;base64,") || data_url.starts_with("data:image/png;base64,");
@@ -345,7 +339,6 @@ mod tests {
         let p = CardPhoto { data_url: "data:image/png;base64,iVBOR".into(), by: "D".into(), at_ms: 1 };
         put_photo(&mut doc, &p).unwrap();
         assert_eq!(photo(doc.document()), Some(p));
-        assert_eq!(photo_doc("k"), "cardphoto/k");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use crate::sorting::SortDyn;
 use automerge::{AutoCommit, Automerge};
 use autosurgeon::{Hydrate, Reconcile};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::billing::{InvoiceLine, totals};
 use crate::catalog::Product;
@@ -219,11 +219,6 @@ pub fn move_to(order: &Order, to: OrderState, stamp: &Stamp) -> Result<OrderChan
     };
     let order = Order { state: to, changed_by: stamp.by.clone(), changed_ms: stamp.at_ms, ..order.clone() };
     Ok(OrderChange { order, stock })
-}
-
-/// The orders document of `date`'s month.
-pub fn month_doc(date: NaiveDate) -> String {
-    format!("orders/{:04}-{:02}", date.year(), date.month())
 }
 
 const ORDER: &str = "order";

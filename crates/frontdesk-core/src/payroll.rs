@@ -26,18 +26,6 @@ use crate::money::{self, MoneyError};
 use crate::records;
 use crate::site::StaffMember;
 
-pub const DOC: &str = "payroll";
-
-/// The time-clock document a device writes its punches of `date` into.
-pub fn timeclock_doc(date: NaiveDate, device: &str) -> String {
-    format!("timeclock/{date}/{device}")
-}
-
-/// The prefix of every time-clock document of `month`'s month.
-pub fn timeclock_prefix(month: NaiveDate) -> String {
-    format!("timeclock/{:04}-{:02}-", month.year(), month.month())
-}
-
 /// In or out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Reconcile, Hydrate)]
 pub enum PunchKind {

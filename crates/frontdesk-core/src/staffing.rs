@@ -11,8 +11,6 @@ use crate::records;
 use crate::schedule::Stamp;
 use crate::site::{Site, format_time, parse_time};
 
-pub const DOC: &str = "staffing";
-
 /// One person on the desk for part of one day.
 #[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct Shift {

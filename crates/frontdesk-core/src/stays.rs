@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use automerge::{AutoCommit, Automerge};
 use autosurgeon::{Hydrate, Reconcile};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::records;
 use crate::schedule::{KeepBoth, Stamp, clean_phone, pair_key};
@@ -223,19 +223,6 @@ pub fn free_rooms<'a>(
 const STAY: &str = "stay";
 const KEEP_BOTH: &str = "keep-both";
 
-/// The stays document of a month.
-pub fn month_doc(date: NaiveDate) -> String {
-    format!("stays/{:04}-{:02}", date.year(), date.month())
-}
-
-/// The stays documents a desk follows: last month, this month and the next.
-pub fn recent_docs(today: NaiveDate) -> [String; 3] {
-    let first = today.with_day(1).unwrap_or(today);
-    let previous = first.pred_opt().unwrap_or(first);
-    let next = (first + chrono::Duration::days(32)).with_day(1).unwrap_or(first);
-    [month_doc(previous), month_doc(today), month_doc(next)]
-}
-
 pub fn put_stay(doc: &mut AutoCommit, stay: &Stay) -> Result<(), String> {
     records::put(doc, STAY, &stay.id, stay)
 }
@@ -322,25 +309,7 @@ pub struct RoomStatus {
     pub at_ms: i64,
 }
 
-/// The single room-status document of the first releases (still read, never written).
-pub const ROOMS_DOC: &str = "rooms";
 const ROOM: &str = "room";
-
-/// The room-status document of `date`'s month, `rooms/<yyyy-mm>`.
-///
-/// Housekeeping changes each room's status a few times a day, and a document keeps every change:
-/// one document for all time took 184 ms to load after a year of a 60-room hotel and 615 ms after
-/// three (BENCHMARKS.md), though it holds only 60 statuses. A month's document stays small.
-pub fn rooms_doc(date: NaiveDate) -> String {
-    format!("rooms/{}", crate::dates::month_key(date))
-}
-
-/// The documents a desk reads room status from, newest first: this month's, last month's, and the
-/// single document of the first releases.
-pub fn rooms_docs(today: NaiveDate) -> [String; 3] {
-    let last_month = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
-    [rooms_doc(today), rooms_doc(last_month), ROOMS_DOC.to_owned()]
-}
 
 pub fn put_room_status(doc: &mut AutoCommit, status: &RoomStatus) -> Result<(), String> {
     records::put(doc, ROOM, &status.room, status)
@@ -568,8 +537,6 @@ mod tests {
             by: "desk".into(),
             at_ms,
         };
-        let today = NaiveDate::from_ymd_opt(2027, 1, 3).unwrap();
-        assert_eq!(rooms_docs(today), ["rooms/2027-01".to_owned(), "rooms/2026-12".to_owned(), "rooms".to_owned()]);
         // December: 101 out of order, 102 dirty, 103 cleaned; the first release's document says 104 is dirty.
         let mut december = AutoCommit::new();
         for s in [
@@ -600,13 +567,5 @@ mod tests {
         let january_only = room_statuses(january.document());
         assert_eq!(room_status(&january_only, "101"), HousekeepingStatus::Clean);
         assert_eq!(room_status(&january_only, "102"), HousekeepingStatus::Inspected);
-    }
-
-    #[test]
-    fn a_desk_follows_three_months_of_stays() {
-        assert_eq!(
-            recent_docs(NaiveDate::from_ymd_opt(2026, 12, 15).unwrap()),
-            ["stays/2026-11".to_owned(), "stays/2026-12".to_owned(), "stays/2027-01".to_owned()]
-        );
     }
 }

@@ -148,7 +148,7 @@ fn NewInvoice(
         InvoiceForm { client, client_name: name, lines: lines.get(), notes: notes.get() }
     };
     let series = device.with_value(|d| billing::series_of(&d.settings.borrow().device));
-    let month_doc = billing::month_doc(today);
+    let month_doc = doc_name::invoices(today);
     let checked = {
         let series = series.clone();
         let month_doc = month_doc.clone();
@@ -297,7 +297,7 @@ fn ToInvoice(
             }
         }
         let held: Vec<stays::Stay> = device.with_value(|d| {
-            stays::recent_docs(today).iter().flat_map(|doc| d.read(doc, stays::stays).unwrap_or_default()).collect()
+            doc_name::recent_stays(today).iter().flat_map(|doc| d.read(doc, stays::stays).unwrap_or_default()).collect()
         });
         for st in
             held.iter().filter(|st| matches!(st.state, stays::StayState::CheckedIn | stays::StayState::CheckedOut))

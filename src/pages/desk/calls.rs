@@ -3,6 +3,7 @@
 
 use frontdesk_core::RecordId;
 use frontdesk_core::calls::{self, Call, CallForm};
+use frontdesk_core::doc_name;
 use frontdesk_core::site::Site;
 use frontdesk_core::sorting::SortDyn;
 use leptos::prelude::*;
@@ -14,8 +15,10 @@ use crate::i18n::{Lang, Msg, call_error_text};
 /// Every call in the documents this tablet follows (this month and the last), newest first.
 pub fn read_calls(device: DeviceRef, today: chrono::NaiveDate) -> Vec<Call> {
     device.with_value(|d| {
-        let mut all: Vec<Call> =
-            calls::recent_docs(today).iter().flat_map(|doc| d.read(doc, calls::calls).unwrap_or_default()).collect();
+        let mut all: Vec<Call> = doc_name::recent_messages(today)
+            .iter()
+            .flat_map(|doc| d.read(doc, calls::calls).unwrap_or_default())
+            .collect();
         all.sort_dyn_by(|a, b| (b.at_ms, &b.id).cmp(&(a.at_ms, &a.id)));
         all
     })
@@ -23,7 +26,7 @@ pub fn read_calls(device: DeviceRef, today: chrono::NaiveDate) -> Vec<Call> {
 
 /// Which document a call lives in: the month it was taken in.
 fn doc_of(call: &Call) -> String {
-    calls::month_doc(crate::clock::local(call.at_ms).date())
+    doc_name::messages(crate::clock::local(call.at_ms).date())
 }
 
 fn save(device: DeviceRef, doc: String, edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String> + 'static) {
@@ -70,7 +73,7 @@ pub fn Calls(
         ev.prevent_default();
         touched.set(true);
         let Ok(call) = form().check(RecordId::from_random(random_bytes()).to_string(), &stamp()) else { return };
-        save(device, calls::month_doc(today), move |d| calls::put_call(d, &call));
+        save(device, doc_name::messages(today), move |d| calls::put_call(d, &call));
         caller.set(String::new());
         phone.set(String::new());
         for_staff.set(String::new());

@@ -1,6 +1,7 @@
 //! Client accounts at the desk: find someone by name, phone or code; their details and notes;
 //! their appointments, stays, orders and invoices; what they owe; and merging a duplicate.
 
+use frontdesk_core::doc_name::{self, Area};
 use frontdesk_core::sorting::SortDyn;
 use std::collections::HashSet;
 
@@ -17,7 +18,12 @@ use crate::i18n::sales::{client_error_text, order_state_msg};
 use crate::i18n::{Lang, Msg, SalesMsg, booking_state_msg};
 
 fn save(device: DeviceRef, client: Client, done: impl FnOnce(Result<(), String>) + 'static) {
-    device.get_value().change_soon(clients::DOC.to_owned(), "a client", move |d| clients::put_client(d, &client), done);
+    device.get_value().change_soon(
+        doc_name::CLIENTS.to_owned(),
+        "a client",
+        move |d| clients::put_client(d, &client),
+        done,
+    );
 }
 
 #[component]
@@ -32,7 +38,7 @@ pub fn Clients(
     let revision = device.with_value(|d| d.revision);
     let everyone = Memo::new(move |_| {
         revision.track();
-        device.with_value(|d| d.read_cached(clients::DOC, clients::all)).unwrap_or_default()
+        device.with_value(|d| d.read_cached(doc_name::CLIENTS, clients::all)).unwrap_or_default()
     });
     // Everyone but merged duplicates, by name: once per change of the document, shared by the count,
     // the list and the export.
@@ -221,7 +227,10 @@ fn ClientAccount(
         revision.track();
         let mine = who.get();
         let mut found: Vec<schedule::Booking> = device.with_value(|d| {
-            d.docs_under("day/").iter().flat_map(|doc| d.read(doc, schedule::bookings).unwrap_or_default()).collect()
+            d.docs_under(&doc_name::prefix(Area::Day))
+                .iter()
+                .flat_map(|doc| d.read(doc, schedule::bookings).unwrap_or_default())
+                .collect()
         });
         found.retain(|b| clients::is_theirs(&mine, &b.client, &b.phone));
         found.sort_dyn_by(|a, b| (&b.date, b.start_min).cmp(&(&a.date, a.start_min)));
@@ -231,7 +240,10 @@ fn ClientAccount(
         revision.track();
         let mine = who.get();
         let mut found: Vec<stays::Stay> = device.with_value(|d| {
-            d.docs_under("stays/").iter().flat_map(|doc| d.read(doc, stays::stays).unwrap_or_default()).collect()
+            d.docs_under(&doc_name::prefix(Area::Stays))
+                .iter()
+                .flat_map(|doc| d.read(doc, stays::stays).unwrap_or_default())
+                .collect()
         });
         found.retain(|s| clients::is_theirs(&mine, &s.guest, &s.phone));
         found
@@ -259,7 +271,7 @@ fn ClientAccount(
         merge_error.set(None);
         merge_pick.set(String::new());
         device.get_value().change_soon(
-            clients::DOC.to_owned(),
+            doc_name::CLIENTS.to_owned(),
             "a merge",
             move |d| clients::merge(d, &all, &keep.id, &gone, &stamp).map_err(|e| e.to_string()),
             move |r| {

@@ -2,6 +2,7 @@
 //! and each bad row with its line number and what is wrong), and nothing is written until the
 //! person taps Import.
 
+use frontdesk_core::doc_name;
 use frontdesk_core::import::{self, FileError, Preview, RowProblem};
 use frontdesk_core::{catalog, clients};
 use leptos::prelude::*;
@@ -94,10 +95,10 @@ pub fn ImportCard(
         let n = r.good();
         let (doc, edit): (&str, frontdesk_core::replica::DocEdit) = match r {
             Read::Clients(p) => {
-                (clients::DOC, Box::new(move |d| p.good.iter().try_for_each(|(_, c)| clients::put_client(d, c))))
+                (doc_name::CLIENTS, Box::new(move |d| p.good.iter().try_for_each(|(_, c)| clients::put_client(d, c))))
             }
             Read::Products(p) => (
-                catalog::DOC,
+                doc_name::CATALOG,
                 Box::new(move |d| {
                     p.good.iter().try_for_each(|(_, (prod, stock))| catalog::put_product(d, prod, *stock))
                 }),

@@ -4,6 +4,7 @@
 
 use frontdesk_core::billing::InvoiceLine;
 use frontdesk_core::clients;
+use frontdesk_core::doc_name;
 use frontdesk_core::insurance::{self, ClaimForm, ClaimStatus, ClaimView};
 use frontdesk_core::site::Site;
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ fn save(
     edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String> + 'static,
     done: impl FnOnce(Result<(), String>) + 'static,
 ) {
-    device.get_value().change_soon(insurance::DOC.to_owned(), "a claim", edit, done);
+    device.get_value().change_soon(doc_name::INSURANCE.to_owned(), "a claim", edit, done);
 }
 
 /// Reads a photo the tablet's camera (or a file) gave, scales it to at most 1,000 pixels across,
@@ -76,7 +77,7 @@ pub fn Insurance(
     let revision = device.with_value(|d| d.revision);
     let all = Memo::new(move |_| {
         revision.track();
-        device.with_value(|d| d.read_cached(insurance::DOC, insurance::claims)).unwrap_or_default()
+        device.with_value(|d| d.read_cached(doc_name::INSURANCE, insurance::claims)).unwrap_or_default()
     });
     let open = RwSignal::new(None::<String>);
     view! {
@@ -360,7 +361,7 @@ fn ClaimCard(
     };
     let missing = c.missing().len();
     // The card photo lives in its own document, loaded when the claim is opened.
-    let photo_doc = insurance::photo_doc(&c.id);
+    let photo_doc = doc_name::card_photo(&c.id);
     {
         let dev = device.get_value();
         let doc = photo_doc.clone();

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use frontdesk_core::billing;
 use frontdesk_core::catalog;
 use frontdesk_core::clients::{self, Client};
+use frontdesk_core::doc_name;
 use frontdesk_core::orders::{self, Order, OrderChange, OrderForm, OrderState};
 use frontdesk_core::replica::DocEdit;
 use frontdesk_core::site::Site;
@@ -24,7 +25,7 @@ fn edits_of(change: OrderChange) -> Vec<(String, DocEdit)> {
     let mut edits: Vec<(String, DocEdit)> = vec![(doc, Box::new(move |d| orders::put_order(d, &order)))];
     if !stock.is_empty() {
         edits.push((
-            catalog::DOC.to_owned(),
+            doc_name::CATALOG.to_owned(),
             Box::new(move |d| stock.iter().try_for_each(|(product, delta)| catalog::adjust_stock(d, product, *delta))),
         ));
     }

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use frontdesk_core::doc_name::Area;
 use frontdesk_core::payroll::{self, Fix, FixKind, PayRate, Problem, RateForm, Sheet};
 use frontdesk_core::site::Site;
 use frontdesk_core::{doc_name, export};
@@ -18,10 +19,9 @@ use crate::i18n::{Lang, PeopleMsg};
 /// What a manager's desk follows for payroll: the payroll document and this and last month's
 /// time clocks.
 pub async fn follow(device: std::rc::Rc<crate::device::Device>, today: NaiveDate) {
-    device.follow(vec![payroll::DOC.to_owned()]).await;
-    let previous = today.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today);
-    for month in [today, previous] {
-        device.watch(payroll::timeclock_prefix(month)).await;
+    device.follow(vec![doc_name::PAYROLL.to_owned()]).await;
+    for prefix in doc_name::recent_timeclocks(today) {
+        device.watch(prefix).await;
     }
 }
 
@@ -37,7 +37,7 @@ pub fn publish_pins(device: DeviceRef) {
         }
         let work = device.with_value(|d| {
             let wanted: BTreeSet<String> = d
-                .read(payroll::DOC, payroll::rates)
+                .read(doc_name::PAYROLL, payroll::rates)
                 .unwrap_or_default()
                 .into_iter()
                 .map(|r| r.pin)
@@ -91,14 +91,14 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
     let books = Memo::new(move |_| {
         revision.track();
         device.with_value(|d| Books {
-            rates: d.read(payroll::DOC, payroll::rates).unwrap_or_default(),
+            rates: d.read(doc_name::PAYROLL, payroll::rates).unwrap_or_default(),
             punches: d
-                .docs_under("timeclock/")
+                .docs_under(&doc_name::prefix(Area::Timeclock))
                 .iter()
                 .flat_map(|doc| d.read(doc, payroll::punches).unwrap_or_default())
                 .collect(),
-            fixes: d.read(payroll::DOC, payroll::fixes).unwrap_or_default(),
-            periods: d.read(payroll::DOC, payroll::periods).unwrap_or_default(),
+            fixes: d.read(doc_name::PAYROLL, payroll::fixes).unwrap_or_default(),
+            periods: d.read(doc_name::PAYROLL, payroll::periods).unwrap_or_default(),
             salt: d.read(doc_name::KIOSK, payroll::pin_salt).flatten(),
         })
     });
@@ -144,7 +144,7 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
         match result {
             Err(e) => close_outcome.set(Some(Err(close_error_text(&e, lang.get())))),
             Ok(p) => device.get_value().change_soon(
-                payroll::DOC.to_owned(),
+                doc_name::PAYROLL.to_owned(),
                 "a pay period",
                 move |d| payroll::put_period(d, &p),
                 move |r| {
@@ -350,7 +350,7 @@ fn RateEditor(
             Ok(rate) => {
                 pin.set(String::new());
                 device.get_value().change_soon(
-                    payroll::DOC.to_owned(),
+                    doc_name::PAYROLL.to_owned(),
                     "a pay rate",
                     move |d| payroll::put_rate(d, &rate),
                     move |r| match r {
@@ -420,7 +420,7 @@ fn FixForm(
         let punch = if k == FixKind::Ignore {
             device
                 .with_value(|d| {
-                    d.docs_under("timeclock/")
+                    d.docs_under(&doc_name::prefix(Area::Timeclock))
                         .iter()
                         .flat_map(|doc| d.read(doc, payroll::punches).unwrap_or_default())
                         .find(|p| p.at_ms == punch_at)
@@ -443,7 +443,7 @@ fn FixForm(
         match payroll::check_fix(fix) {
             Err(e) => error.set(Some(fix_error_text(&e, lang.get()).to_owned())),
             Ok(fix) => device.get_value().change_soon(
-                payroll::DOC.to_owned(),
+                doc_name::PAYROLL.to_owned(),
                 "a fix",
                 move |d| payroll::put_fix(d, &fix),
                 move |r| match r {

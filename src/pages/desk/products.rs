@@ -1,6 +1,7 @@
 //! The manager's product list (in the Business screen): name, price, tax, stock.
 
 use frontdesk_core::catalog::{self, Product, ProductError, ProductForm};
+use frontdesk_core::doc_name;
 use frontdesk_core::site::Site;
 use leptos::prelude::*;
 
@@ -99,7 +100,7 @@ fn ProductEditor(
         let Ok((mut product, units)) = checked2() else { return };
         product.retired = retired.get_untracked();
         device.get_value().change_soon(
-            catalog::DOC.to_owned(),
+            doc_name::CATALOG.to_owned(),
             "a product",
             move |d| catalog::put_product(d, &product, units),
             move |r| match r {
@@ -160,7 +161,7 @@ fn RestockForm(device: DeviceRef, lang: RwSignal<Lang>, product: String, on_clos
         };
         let product = product.clone();
         device.get_value().change_soon(
-            catalog::DOC.to_owned(),
+            doc_name::CATALOG.to_owned(),
             "new stock",
             move |d| catalog::adjust_stock(d, &product, n),
             move |r| match r {

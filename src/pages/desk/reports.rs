@@ -119,7 +119,7 @@ pub fn Reports(
     let open_claims = Memo::new(move |_| {
         revision.track();
         device
-            .with_value(|d| d.read_cached(frontdesk_core::insurance::DOC, frontdesk_core::insurance::claims))
+            .with_value(|d| d.read_cached(doc_name::INSURANCE, frontdesk_core::insurance::claims))
             .unwrap_or_default()
             .iter()
             .filter(|c| {

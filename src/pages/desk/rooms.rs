@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use frontdesk_core::RecordId;
+use frontdesk_core::doc_name;
 use frontdesk_core::money::format_amount;
 use frontdesk_core::schedule::confirmation_code;
 use frontdesk_core::site::{ResourceKind, Site};
@@ -24,7 +25,7 @@ struct House {
 
 fn read_house(device: DeviceRef, today: NaiveDate) -> House {
     device.with_value(|d| {
-        let docs = stays::recent_docs(today);
+        let docs = doc_name::recent_stays(today);
         let mut all = Vec::new();
         let mut kept = std::collections::HashSet::new();
         for doc in &docs {
@@ -34,7 +35,7 @@ fn read_house(device: DeviceRef, today: NaiveDate) -> House {
             }
         }
         let rooms = stays::latest_room_statuses(
-            stays::rooms_docs(today).iter().map(|name| d.read(name, stays::room_statuses).unwrap_or_default()),
+            doc_name::recent_rooms(today).iter().map(|name| d.read(name, stays::room_statuses).unwrap_or_default()),
         );
         let conflicts = stays::conflicts(&all, &kept);
         House { stays: all, rooms, conflicts }
@@ -67,14 +68,14 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
     let save_stay = move |stay: Stay| {
         let Some(arrive) = stay.arrive_date() else { return };
         let edit = move |d: &mut automerge::AutoCommit| stays::put_stay(d, &stay);
-        device.get_value().change_soon(stays::month_doc(arrive), "a stay", edit, |_| {});
+        device.get_value().change_soon(doc_name::stays(arrive), "a stay", edit, |_| {});
     };
     let set_room = move |room: String, status: HousekeepingStatus| {
         let s = stamp();
         let record = RoomStatus { room, status, note: String::new(), by: s.by, at_ms: s.at_ms };
         let latest = house.with_untracked(|h| h.rooms.clone());
         let edit = move |d: &mut automerge::AutoCommit| stays::set_room_status(d, &record, &latest);
-        device.get_value().change_soon(stays::rooms_doc(today), "a room's status", edit, |_| {});
+        device.get_value().change_soon(doc_name::rooms(today), "a room's status", edit, |_| {});
     };
     let check_in = move |stay: Stay| save_stay(stays::with_state(&stay, StayState::CheckedIn, &stamp()));
     let check_out = move |stay: Stay| {
@@ -163,7 +164,7 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                                     let s = stamp();
                                     let Some(arrive) = c.first.arrive_date() else { return };
                                     let edit = move |d: &mut automerge::AutoCommit| stays::keep_both(d, &c, &s);
-                                    device.get_value().change_soon(stays::month_doc(arrive), "a conflict decision", edit, |_| {});
+                                    device.get_value().change_soon(doc_name::stays(arrive), "a conflict decision", edit, |_| {});
                                 }>{move || t(Msg::KeepBoth)}</button>
                             </div>
                             <div class="conflict__sides">{side(a.clone(), b.clone())}{side(b, a)}</div>

@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use frontdesk_core::billing::{self, Invoice, Payment};
 use frontdesk_core::catalog::{self, Product};
+use frontdesk_core::doc_name;
 use frontdesk_core::orders::{self, Order};
 use frontdesk_core::site::Site;
 use frontdesk_core::sorting::SortDyn;
@@ -30,13 +31,13 @@ pub fn recent_months(today: NaiveDate) -> [NaiveDate; 2] {
 
 /// Documents a desk follows for the money screens.
 pub fn docs(today: NaiveDate) -> Vec<String> {
-    let mut docs = vec![catalog::DOC.to_owned()];
+    let mut docs = vec![doc_name::CATALOG.to_owned()];
     for month in recent_months(today) {
-        docs.push(orders::month_doc(month));
-        docs.push(billing::month_doc(month));
+        docs.push(doc_name::orders(month));
+        docs.push(doc_name::invoices(month));
     }
     // The clients document grows with the years: last.
-    docs.push(frontdesk_core::clients::DOC.to_owned());
+    docs.push(doc_name::CLIENTS.to_owned());
     docs
 }
 
@@ -71,7 +72,7 @@ impl Catalog {
 pub fn read_catalog(device: DeviceRef) -> Catalog {
     device
         .with_value(|d| {
-            d.read(catalog::DOC, |doc| {
+            d.read(doc_name::CATALOG, |doc| {
                 let products = catalog::products(doc);
                 let stock = products.iter().map(|p| (p.id.clone(), catalog::stock(doc, &p.id))).collect();
                 Catalog { products, stock, shortages: catalog::shortages(doc) }
@@ -87,7 +88,7 @@ pub fn use_people(device: DeviceRef) -> Memo<Vec<frontdesk_core::clients::Client
     Memo::new(move |_| {
         revision.track();
         device
-            .with_value(|d| d.read_cached(clients::DOC, clients::all))
+            .with_value(|d| d.read_cached(doc_name::CLIENTS, clients::all))
             .map(|all| clients::active(&all))
             .unwrap_or_default()
     })
@@ -108,7 +109,7 @@ pub fn read_orders(device: DeviceRef, today: NaiveDate) -> Vec<Order> {
     device.with_value(|d| {
         let mut all: Vec<Order> = recent_months(today)
             .iter()
-            .flat_map(|m| d.read(&orders::month_doc(*m), orders::orders).unwrap_or_default())
+            .flat_map(|m| d.read(&doc_name::orders(*m), orders::orders).unwrap_or_default())
             .collect();
         all.sort_dyn_by(|a, b| (b.made_ms, &b.id).cmp(&(a.made_ms, &a.id)));
         all
@@ -137,7 +138,7 @@ fn read_ledger(device: DeviceRef, today: NaiveDate) -> Ledger {
     device.with_value(|d| {
         let mut ledger = Ledger::default();
         for month in recent_months(today) {
-            let doc = billing::month_doc(month);
+            let doc = doc_name::invoices(month);
             ledger.invoices.extend(d.read(&doc, billing::invoices).unwrap_or_default());
             ledger.payments.extend(d.read(&doc, billing::payments).unwrap_or_default());
         }
@@ -148,12 +149,12 @@ fn read_ledger(device: DeviceRef, today: NaiveDate) -> Ledger {
 
 /// Which document an order lives in: the month it was taken.
 pub fn order_doc(order: &Order) -> String {
-    orders::month_doc(frontdesk_core::dates::parse_day(&order.date).unwrap_or_default())
+    doc_name::orders(frontdesk_core::dates::parse_day(&order.date).unwrap_or_default())
 }
 
 /// Which document an invoice (and its payments) lives in: the month it was issued.
 pub fn invoice_doc(invoice: &Invoice) -> String {
-    billing::month_doc(frontdesk_core::dates::parse_day(&invoice.date).unwrap_or_default())
+    doc_name::invoices(frontdesk_core::dates::parse_day(&invoice.date).unwrap_or_default())
 }
 
 /// An invoice the desk starts from elsewhere (an order's "Invoice" button).

@@ -2,6 +2,7 @@
 //! due time, which show on the assignee's tablet until they are done.
 
 use chrono::{Datelike, Duration, NaiveDate, Timelike};
+use frontdesk_core::doc_name;
 use frontdesk_core::site::Site;
 use frontdesk_core::staffing::{self, Shift, Task};
 use leptos::prelude::*;
@@ -16,7 +17,7 @@ fn save(
     what: &'static str,
     edit: impl FnOnce(&mut automerge::AutoCommit) -> Result<(), String> + 'static,
 ) {
-    device.get_value().change_soon(staffing::DOC.to_owned(), what, edit, |_| {});
+    device.get_value().change_soon(doc_name::STAFFING.to_owned(), what, edit, |_| {});
 }
 
 /// Shifts and tasks, read once per change.
@@ -29,7 +30,10 @@ pub struct Staffing {
 pub fn read(device: DeviceRef) -> Staffing {
     device
         .with_value(|d| {
-            d.read_cached(staffing::DOC, |doc| Staffing { shifts: staffing::shifts(doc), tasks: staffing::tasks(doc) })
+            d.read_cached(doc_name::STAFFING, |doc| Staffing {
+                shifts: staffing::shifts(doc),
+                tasks: staffing::tasks(doc),
+            })
         })
         .unwrap_or_default()
 }
