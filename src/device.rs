@@ -8,9 +8,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use automerge::AutoCommit;
 use frontdesk_core::device::{Effect, SaveId, Start, StorageError};
-use frontdesk_core::replica::DocEdit;
 use frontdesk_core::{Connection, DeviceCore, SyncEvent, SyncStatus};
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -21,22 +19,9 @@ use crate::relay_socket::RelaySocket;
 use crate::settings::{DeviceSettings, Mode};
 use crate::storage::Store;
 
-/// Milliseconds since the epoch, from the browser's clock.
-pub fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
-}
+pub use crate::platform::{now_ms, random_bytes};
 
-/// Random bytes from the browser's cryptographic generator.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    if getrandom::fill(&mut bytes).is_err() {
-        // No crypto source at all: fall back to Math.random, still unique enough for ids.
-        for b in bytes.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    bytes
-}
+mod edits;
 
 /// A device's data and its link to the relay.
 pub struct Device {
@@ -107,14 +92,7 @@ impl Device {
             }
         }));
         device.event(SyncEvent::Tick);
-        let persistent = device.persistent;
-        spawn_local(async move {
-            // Ask the browser not to evict our data under storage pressure (a kiosk or tablet
-            // installed as an app is usually granted this); a desk says so when it is refused.
-            let granted = crate::storage::request_persistence().await;
-            leptos::logging::log!("persistent storage: {granted:?}");
-            persistent.set(granted);
-        });
+        crate::storage::ask_to_persist(device.persistent);
         Ok(device)
     }
 
@@ -142,96 +120,6 @@ impl Device {
     /// Names of the documents held that start with `prefix`.
     pub fn docs_under(&self, prefix: &str) -> Vec<String> {
         self.core.borrow().names_under(prefix)
-    }
-
-    /// Starts following more documents (a calendar day browsed to), with what storage holds of them.
-    pub async fn follow(self: &Rc<Self>, names: Vec<String>) {
-        let new = self.core.borrow().to_load(&names);
-        if new.is_empty() {
-            return;
-        }
-        let stored = self.store.load_docs(&new, &[]).await.unwrap_or_else(|err| {
-            leptos::logging::warn!("could not read stored documents: {err}");
-            Vec::new()
-        });
-        let effects = self.core.borrow_mut().follow(new, stored);
-        self.run(effects);
-    }
-
-    /// Starts watching for documents under `prefix` (a manager's time clocks).
-    pub async fn watch(self: &Rc<Self>, prefix: String) {
-        if self.core.borrow().is_watching(&prefix) {
-            return;
-        }
-        let stored = self.store.load_docs(&[], std::slice::from_ref(&prefix)).await.unwrap_or_default();
-        let effects = self.core.borrow_mut().watch(prefix, stored);
-        self.run(effects);
-    }
-
-    /// Makes a local change: saved durably, then shown, then sent.
-    pub async fn change(
-        self: &Rc<Self>,
-        doc: &str,
-        edit: impl FnOnce(&mut AutoCommit) -> Result<(), String> + 'static,
-    ) -> Result<(), String> {
-        self.change_all(vec![(doc.to_owned(), Box::new(edit))]).await
-    }
-
-    /// [`Device::change`] from a click handler: `done` gets the outcome (a failure is also logged,
-    /// with `what` was being saved).
-    pub fn change_soon(
-        self: &Rc<Self>,
-        doc: String,
-        what: &'static str,
-        edit: impl FnOnce(&mut AutoCommit) -> Result<(), String> + 'static,
-        done: impl FnOnce(Result<(), String>) + 'static,
-    ) {
-        self.change_all_soon(vec![(doc, Box::new(edit))], what, done);
-    }
-
-    /// Changes several documents as one (an order and the stock it takes): on disk together or
-    /// not at all. If any edit fails, none is kept. `done` gets the outcome.
-    pub fn change_all_soon(
-        self: &Rc<Self>,
-        edits: Vec<(String, DocEdit)>,
-        what: &'static str,
-        done: impl FnOnce(Result<(), String>) + 'static,
-    ) {
-        let device = self.clone();
-        spawn_local(async move {
-            let result = device.change_all(edits).await;
-            if let Err(err) = &result {
-                leptos::logging::error!("saving {what} failed: {err}");
-            }
-            done(result);
-        });
-    }
-
-    async fn change_all(self: &Rc<Self>, edits: Vec<(String, DocEdit)>) -> Result<(), String> {
-        // A document not loaded yet is loaded first: a change must land on what storage holds,
-        // never on an empty stand-in saved over it.
-        self.follow(edits.iter().map(|(doc, _)| doc.clone()).collect()).await;
-        let effects = self.core.borrow_mut().change_all(edits, js_sys::Date::now()).map_err(|e| e.to_string())?;
-        let save = effects.iter().find_map(|e| if let Effect::Save { id, .. } = e { Some(*id) } else { None });
-        let Some(save) = save else { return Ok(()) }; // the edits wrote nothing
-        let (kept, wait) = oneshot::channel();
-        self.waiting.borrow_mut().push((save, kept));
-        self.run(effects);
-        let _ = wait.await;
-        Ok(())
-    }
-
-    /// Queues a chunk made outside any held document (a kiosk's check-in, a punch), which the
-    /// screen confirms at once: it is written ahead to localStorage (synchronously, before this
-    /// returns), then saved in IndexedDB's durable outbox, then sent.
-    pub fn submit(self: &Rc<Self>, doc: &str, chunk: Vec<u8>) {
-        let effects = self.core.borrow_mut().submit(doc, chunk, js_sys::Date::now());
-        self.run(effects);
-    }
-
-    /// Who is making a change on this device (its name at the relay), and when.
-    pub fn stamp(&self) -> frontdesk_core::schedule::Stamp {
-        frontdesk_core::schedule::Stamp { by: self.settings.borrow().name.clone(), at_ms: now_ms() }
     }
 
     fn event(self: &Rc<Self>, event: SyncEvent) {
@@ -296,16 +184,10 @@ impl Device {
     /// The badge, and the name and role the relay gave this device (remembered for offline starts).
     fn show_status(&self) {
         let status = self.core.borrow().status();
-        if let Connection::Online { device, name, role } = &status.connection {
-            let mut settings = self.settings.borrow_mut();
-            let role = role.as_str();
-            if settings.device != *device || settings.name != *name || settings.role != role {
-                settings.device = device.clone();
-                settings.name = name.clone();
-                settings.role = role.to_owned();
-                settings.save(self.mode);
-                self.role.set(role.to_owned());
-            }
+        if let Connection::Online { device, name, role } = &status.connection
+            && self.settings.borrow_mut().remember_relay_identity(self.mode, device, name, *role)
+        {
+            self.role.set(role.as_str().to_owned());
         }
         self.status.set(status);
     }

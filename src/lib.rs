@@ -7,6 +7,7 @@ pub mod device;
 mod documents;
 pub mod i18n;
 pub mod pages;
+pub mod platform;
 mod read_cache;
 mod relay_socket;
 pub mod settings;

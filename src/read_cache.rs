@@ -11,10 +11,12 @@ use std::rc::Rc;
 
 /// A document, the reading function and what it returns.
 type Key = (String, usize, TypeId);
+/// The heads a read was made at, and its result.
+type Read = (Vec<automerge::ChangeHash>, Rc<dyn Any>);
 
 #[derive(Default)]
 pub struct ReadCache {
-    reads: RefCell<HashMap<Key, (Vec<automerge::ChangeHash>, Rc<dyn Any>)>>,
+    reads: RefCell<HashMap<Key, Read>>,
 }
 
 impl ReadCache {

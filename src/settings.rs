@@ -82,6 +82,24 @@ impl DeviceSettings {
         let _ = LocalStorage::set(mode.key(), self);
     }
 
+    /// Keeps the id, name and role the relay welcomed this device with (for offline starts);
+    /// true if they changed.
+    pub fn remember_relay_identity(
+        &mut self,
+        mode: Mode,
+        device: &str,
+        name: &str,
+        role: frontdesk_protocol::Role,
+    ) -> bool {
+        let role = role.as_str();
+        if self.device == device && self.name == name && self.role == role {
+            return false;
+        }
+        (self.device, self.name, self.role) = (device.to_owned(), name.to_owned(), role.to_owned());
+        self.save(mode);
+        true
+    }
+
     pub fn forget(mode: Mode) {
         LocalStorage::delete(mode.key());
     }

@@ -262,8 +262,20 @@ impl Store {
     }
 }
 
+/// Asks the browser not to evict this device's data under storage pressure (a kiosk or tablet
+/// installed as an app is usually granted this) and puts the answer in `granted` (a desk says
+/// so when it is refused).
+pub fn ask_to_persist(granted: leptos::prelude::RwSignal<Option<bool>>) {
+    use leptos::prelude::Set;
+    leptos::task::spawn_local(async move {
+        let answer = request_persistence().await;
+        leptos::logging::log!("persistent storage: {answer:?}");
+        granted.set(answer);
+    });
+}
+
 /// Asks the browser to keep this site's storage even under pressure; `Some(false)` if refused.
-pub async fn request_persistence() -> Option<bool> {
+async fn request_persistence() -> Option<bool> {
     let storage = web_sys::window()?.navigator().storage();
     let promise = storage.persist().ok()?;
     wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_bool()
