@@ -3,10 +3,10 @@
 //! thousands of mutations of them in every run of the test command.
 
 use frontdesk_core::check_in::check_ins;
+use frontdesk_core::device::{self, DeviceCore, Start};
 use frontdesk_core::import;
 use frontdesk_core::schedule::Stamp;
 use frontdesk_core::visit_status::status_events;
-use frontdesk_core::device::{self, DeviceCore, Start};
 use frontdesk_core::{Replica, SyncEvent, arrivals_board};
 use frontdesk_protocol::{ClientMsg, Role, ServerMsg, valid_doc_name};
 
@@ -75,7 +75,7 @@ pub fn client_frames(data: &[u8]) {
         while let Some(effect) = effects.pop() {
             if let device::Effect::Save { id, .. } = effect {
                 saves += 1;
-                let result = if saves % 2 == 0 { Ok(()) } else { Err(device::StorageError::Full) };
+                let result = if saves.is_multiple_of(2) { Ok(()) } else { Err(device::StorageError::Full) };
                 effects.extend(core.saved(id, result));
             }
         }
