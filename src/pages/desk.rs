@@ -1,5 +1,9 @@
 //! The staff desk: one tablet app with today's arrivals, the calendar and (for a manager) the
 //! business settings, under a shared top bar with the sync state and the language switch.
+//!
+//! This is the shell: the top bar, its tabs and the section shown. Which documents a desk
+//! follows is in `follow`; what it publishes for the kiosk in `publish`; its sections' parts of
+//! the wasm, the duties loaded after the board, and their loader in `parts`.
 
 mod arrivals;
 mod billing;
@@ -7,11 +11,14 @@ mod business;
 mod calendar;
 mod calls;
 mod clients;
+mod follow;
 mod import;
 mod insurance;
 mod orders;
+mod parts;
 mod payroll;
 mod products;
+mod publish;
 mod reports;
 mod rooms;
 mod sales;
@@ -20,38 +27,26 @@ mod team;
 mod waitlist;
 mod week;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use frontdesk_core::site::Site;
-use frontdesk_core::{BoardEntry, Connection, doc_name, kiosk_doc, schedule};
+use frontdesk_core::{BoardEntry, doc_name};
 use leptos::prelude::*;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::status_bar::{PersistenceNotice, StatusBar, StorageBanner};
-use crate::device::{now_ms, random_bytes};
+use crate::device::now_ms;
 use crate::i18n::{Lang, Msg, PeopleMsg, SalesMsg, tr};
 use crate::settings::Mode;
 
 pub use crate::i18n::format_date;
-
-/// Days ahead a desk keeps in sync from the start, so it can book them offline.
-const DAYS_AHEAD: i64 = 7;
 
 #[component]
 pub fn DeskPage() -> impl IntoView {
     // The business's date, by the zone this tablet last saw in the profile.
     crate::clock::init(Mode::Desk);
     let today = crate::clock::today();
-    // Today's board first: the business, the kiosk's index, today and its arrivals.
-    let docs = vec![doc_name::SITE.to_owned(), doc_name::KIOSK.to_owned(), doc_name::day(today)];
-    // Then, once the board shows, the rest of what a desk keeps (the big ones last).
-    let mut later: Vec<String> = (1..DAYS_AHEAD).map(|n| doc_name::day(today + Duration::days(n))).collect();
-    later.extend(doc_name::recent_messages(today));
-    later.extend(doc_name::recent_stays(today));
-    later.extend(doc_name::recent_rooms(today));
-    later.extend(sales::docs(today));
-    later.push(doc_name::STAFFING.to_owned());
-    later.push(doc_name::INSURANCE.to_owned());
-    let gate = use_device(Mode::Desk, docs, vec![doc_name::inbox_prefix(today)], later);
+    // Today's board first; the rest of what a desk keeps once it shows.
+    let gate = use_device(Mode::Desk, follow::first(today), follow::watched(today), follow::later(today));
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
         Gate::Setup => view! { <SetupForm mode=Mode::Desk/> }.into_any(),
@@ -75,54 +70,6 @@ pub enum Tab {
     Payroll,
     Reports,
     Business,
-}
-
-/// Keeps the `kiosk` document in line with the site and today's bookings, whenever either
-/// changes and this tablet is online: the lobby kiosk then finds today's appointments by code,
-/// or by name and phone, even with the network gone. Every tablet computes the same entries, so
-/// once one has written them the others find nothing to do. Runs in a part of its own
-/// (`parts::kiosk_index`), loaded once the board shows.
-fn publish_kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, board: Memo<Vec<BoardEntry>>) {
-    let revision = device.with_value(|d| d.revision);
-    let status = device.with_value(|d| d.status);
-    let busy = StoredValue::new(false);
-    Effect::new(move |_| {
-        revision.track();
-        let online = status.with(|s| matches!(s.connection, Connection::Online { .. }));
-        if !online || busy.get_value() {
-            return;
-        }
-        let site = site.get();
-        let wait = board.with(|b| frontdesk_core::board::expected_wait(b));
-        if site.profile.is_none() {
-            return;
-        }
-        let work = device.with_value(|d| {
-            let bookings = d.read(&doc_name::day(today), schedule::bookings).unwrap_or_default();
-            let salt = d.read(doc_name::KIOSK, |k| kiosk_doc::salt(k, today)).flatten();
-            let current = salt.is_some_and(|salt| {
-                let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
-                d.read(doc_name::KIOSK, |k| kiosk_doc::is_current(k, &want)).unwrap_or(false)
-            });
-            (!current).then_some((site, bookings, wait))
-        });
-        let Some((site, bookings, wait)) = work else { return };
-        busy.set_value(true);
-        let dev = device.get_value();
-        leptos::task::spawn_local(async move {
-            let result = dev
-                .change(doc_name::KIOSK, move |k| {
-                    let salt = kiosk_doc::ensure_salt(k, today, random_bytes())?;
-                    let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
-                    kiosk_doc::publish(k, today, &want)
-                })
-                .await;
-            if let Err(err) = result {
-                leptos::logging::warn!("could not update the kiosk's index: {err}");
-            }
-            busy.set_value(false);
-        });
-    });
 }
 
 /// A section of the desk in the top bar; opening one starts it at its top (not where the last one
@@ -233,9 +180,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         manager
     });
     // Duties that show nothing on the board come in parts of their own, loaded once it is painted.
-    let owner_scope = Owner::current().expect("the desk is built under a reactive owner");
-    let keeper = owner_scope.clone();
-    after_paint(move || leptos::task::spawn_local(parts::kiosk_index(keeper, device, today, site, board)));
+    parts::duties(device, today, site, board, role);
     let draft = RwSignal::new(None::<sales::Draft>);
     let team = Memo::new(move |_| {
         revision.track();
@@ -243,19 +188,6 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     });
     let my_tasks = move || team.with(|tm| frontdesk_core::staffing::open_for(&tm.tasks, &owner.get()).len());
     let clocking = RwSignal::new(false);
-    // A manager's desk also keeps payroll: the payroll document, the time clocks, and the
-    // kiosk's list of PINs.
-    Effect::new(move |done: Option<bool>| {
-        if done == Some(true) {
-            return true;
-        }
-        let manager = role.get() == "manager";
-        if manager {
-            let owner = owner_scope.clone();
-            after_paint(move || leptos::task::spawn_local(parts::manager_duties(owner, device, today)));
-        }
-        manager
-    });
     // Orders show for a shop, and wherever the manager has put products on sale.
     let sells = Memo::new(move |_| {
         revision.track();
@@ -326,7 +258,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                         <h2 id="clock-title">{move || crate::i18n::KioskMsg::TimeClock.text(lang.get())}</h2>
                         <button class="button button--ghost button--icon" aria-label=move || Msg::Close.text(lang.get()) on:click=move |_| clocking.set(false)>"×"</button>
                     </div>
-                    {load(Box::pin(parts::time_clock(device, lang, Callback::new(move |()| clocking.set(false)))))}
+                    {parts::load(Box::pin(parts::time_clock(device, lang, Callback::new(move |()| clocking.set(false)))))}
                 </aside>
             </Show>
             <Show when=move || my_visitors.with(|v| !v.is_empty())>
@@ -334,16 +266,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                     {move || tr!(lang.get(), desk.is_here_to_see_you, names = my_visitors.get().join(", "))}
                 </div>
             </Show>
-            {move || section(tab.get(), shared)}
+            {move || parts::section(tab.get(), shared)}
         </div>
     }
-}
-
-/// Runs `f` once the browser has painted what is on screen now: a part asked for while the desk
-/// mounts would have its fetches started (one per piece, ~30 for the kiosk-index keeper) before
-/// the first paint of today's board.
-fn after_paint(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 /// What the desk's sections are given: handles to the shared state, all `Copy`.
@@ -361,157 +286,4 @@ struct Shared {
     draft: RwSignal<Option<sales::Draft>>,
     board: Memo<Vec<BoardEntry>>,
     tab: RwSignal<Tab>,
-}
-
-/// One section of the desk. Today's arrivals are part of the app's first download; every other
-/// section is its own part of the build (`#[lazy]`: Trunk's post-build hook, `cargo xtask
-/// split-wasm`, splits the wasm at these functions), fetched the first time it opens — the
-/// service worker keeps every part, so they open offline too.
-fn section(which: Tab, s: Shared) -> AnyView {
-    let Shared { device, today, lang, now, board, .. } = s;
-    let part: Part = match which {
-        Tab::Arrivals => return view! { <arrivals::Arrivals device today lang now board/> }.into_any(),
-        Tab::Calendar => Box::pin(parts::calendar(s)),
-        Tab::Calls => Box::pin(parts::calls(s)),
-        Tab::Rooms => Box::pin(parts::rooms(s)),
-        Tab::Team => Box::pin(parts::team(s)),
-        Tab::Insurance => Box::pin(parts::insurance(s)),
-        Tab::Clients => Box::pin(parts::clients(s)),
-        Tab::Orders => Box::pin(parts::orders(s)),
-        Tab::Billing => Box::pin(parts::billing(s)),
-        Tab::Reports => Box::pin(parts::reports(s)),
-        Tab::Payroll => Box::pin(parts::payroll(s)),
-        Tab::Business => Box::pin(parts::business(s)),
-    };
-    load(part)
-}
-
-/// A part of the desk's wasm being loaded, and the view it makes.
-type Part = std::pin::Pin<Box<dyn std::future::Future<Output = AnyView>>>;
-
-/// Shows a part's view once its code has loaded: at once when it had (the load is remembered),
-/// else after the fetch, with an empty page (marked busy) meanwhile.
-fn load(part: Part) -> AnyView {
-    load_showing(part, "page page--loading")
-}
-
-/// [`load`], with an empty element of `busy_class` (marked busy) shown while the part loads.
-fn load_showing(part: Part, busy_class: &'static str) -> AnyView {
-    // The future is taken once: a section's own code must not read signals while its part loads
-    // (`Suspend` would re-run this closure, which then has nothing left to show). Components are
-    // built untracked, so none does.
-    let part = StoredValue::new_local(Some(part));
-    view! {
-        <Suspense fallback=move || view! { <div class=busy_class aria-busy="true"></div> }>
-            {move || Suspend::new(send_wrapper::SendWrapper::new(async move {
-                match part.try_update_value(Option::take).flatten() {
-                    Some(part) => part.await,
-                    None => ().into_any(),
-                }
-            }))}
-        </Suspense>
-    }
-    .into_any()
-}
-
-/// The desk's sections other than today's arrivals, each a split point of the release build
-/// (`#[lazy]`: the function and what only it uses go to a part of their own).
-mod parts {
-    use super::*;
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn calendar(s: Shared) -> AnyView {
-        let Shared { device, today, lang, now, site, focus, .. } = s;
-        view! { <calendar::Calendar device today lang now site focus/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn calls(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, log, owner, .. } = s;
-        view! { <calls::Calls device today lang site log owner/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn rooms(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, .. } = s;
-        view! { <rooms::Rooms device today lang site/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn team(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, team, owner, .. } = s;
-        view! { <team::Team device today lang site team owner/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn insurance(s: Shared) -> AnyView {
-        let Shared { device, lang, site, tab, draft, board, .. } = s;
-        view! { <insurance::Insurance device lang site tab draft board/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn clients(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, .. } = s;
-        let ledger = sales::use_ledger(device, today);
-        view! { <clients::Clients device today lang site ledger/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn orders(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, tab, draft, .. } = s;
-        let ledger = sales::use_ledger(device, today);
-        view! { <orders::Orders device today lang site ledger tab draft/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn billing(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, draft, .. } = s;
-        let ledger = sales::use_ledger(device, today);
-        view! { <billing::Billing device today lang site ledger draft/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn reports(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, .. } = s;
-        let ledger = sales::use_ledger(device, today);
-        view! { <reports::Reports device today lang site ledger/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn payroll(s: Shared) -> AnyView {
-        let Shared { device, today, lang, site, .. } = s;
-        view! { <payroll::Payroll device today lang site/> }.into_any()
-    }
-
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn business(s: Shared) -> AnyView {
-        let Shared { device, lang, site, .. } = s;
-        view! { <business::Business device lang site/> }.into_any()
-    }
-
-    /// The PIN time clock, opened from the top bar.
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn time_clock(device: DeviceRef, lang: RwSignal<Lang>, done: Callback<()>) -> AnyView {
-        view! { <crate::components::time_clock::TimeClock device lang on_done=done/> }.into_any()
-    }
-
-    /// Keeps today's kiosk index current (`publish_kiosk_index`), under the desk's owner.
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn kiosk_index(
-        owner: Owner,
-        device: DeviceRef,
-        today: NaiveDate,
-        site: Memo<Site>,
-        board: Memo<Vec<BoardEntry>>,
-    ) {
-        owner.with(|| publish_kiosk_index(device, today, site, board));
-    }
-
-    /// A manager's desk: keeps the kiosk's PIN list in line with the pay rates, and follows the
-    /// payroll document and the time clocks.
-    #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-    pub async fn manager_duties(owner: Owner, device: DeviceRef, today: NaiveDate) {
-        owner.with(|| payroll::publish_pins(device));
-        payroll::follow(device.get_value(), today).await;
-    }
 }

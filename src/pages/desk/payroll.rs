@@ -1,8 +1,6 @@
 //! The manager's payroll: who is on the clock, pay rates and PINs, timesheets with missed
 //! punches fixed (reason kept), closing a pay period, and its CSV.
 
-use std::collections::BTreeSet;
-
 use chrono::{Datelike, Duration, NaiveDate};
 use frontdesk_core::doc_name::Area;
 use frontdesk_core::payroll::{self, Fix, FixKind, PayRate, Problem, RateForm, Sheet};
@@ -12,59 +10,8 @@ use leptos::prelude::*;
 
 use super::sales::{currency, format_money, new_id};
 use crate::components::device_gate::DeviceRef;
-use crate::device::random_bytes;
 use crate::i18n::people::{close_error_text, fix_error_text, rate_error_text};
 use crate::i18n::{Lang, PeopleMsg};
-
-/// What a manager's desk follows for payroll: the payroll document and this and last month's
-/// time clocks.
-pub async fn follow(device: std::rc::Rc<crate::device::Device>, today: NaiveDate) {
-    device.follow(vec![doc_name::PAYROLL.to_owned()]).await;
-    for prefix in doc_name::recent_timeclocks(today) {
-        device.watch(prefix).await;
-    }
-}
-
-/// Keeps the kiosk document's PIN list (hashes, no names) in line with the pay rates, and makes
-/// the PIN salt the first time. Runs on a manager's desk.
-pub fn publish_pins(device: DeviceRef) {
-    let revision = device.with_value(|d| d.revision);
-    let busy = StoredValue::new(false);
-    Effect::new(move |_| {
-        revision.track();
-        if busy.get_value() {
-            return;
-        }
-        let work = device.with_value(|d| {
-            let wanted: BTreeSet<String> = d
-                .read(doc_name::PAYROLL, payroll::rates)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| r.pin)
-                .filter(|p| !p.is_empty())
-                .collect();
-            let (salted, known) = d
-                .read(doc_name::KIOSK, |k| (payroll::pin_salt(k).is_some(), payroll::known_pins(k)))
-                .unwrap_or((false, BTreeSet::new()));
-            (!salted || known != wanted).then_some(wanted)
-        });
-        let Some(wanted) = work else { return };
-        busy.set_value(true);
-        let dev = device.get_value();
-        leptos::task::spawn_local(async move {
-            let result = dev
-                .change(doc_name::KIOSK, move |k| {
-                    payroll::ensure_pin_salt(k, random_bytes())?;
-                    payroll::publish_pins(k, &wanted)
-                })
-                .await;
-            if let Err(err) = result {
-                leptos::logging::warn!("could not update the kiosk's PIN list: {err}");
-            }
-            busy.set_value(false);
-        });
-    });
-}
 
 fn clock(ms: i64) -> String {
     crate::clock::format(ms, "%H:%M")

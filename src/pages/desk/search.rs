@@ -75,7 +75,7 @@ pub(super) fn SearchBox(shared: Shared) -> impl IntoView {
                 on:focus=move |_| open.set(true)
                 on:keydown=move |ev| if ev.key() == "Escape" { typed.set(String::new()); open.set(false); }/>
             // The finding and the list are a part of their own, fetched when the box first opens.
-            {move || open.get().then(|| super::load_showing(Box::pin(results(ctx)), "search__loading"))}
+            {move || open.get().then(|| super::parts::load_showing(Box::pin(results(ctx)), "search__loading"))}
         </div>
     }
 }
