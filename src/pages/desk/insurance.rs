@@ -55,12 +55,48 @@ fn pill(status: ClaimStatus) -> &'static str {
     }
 }
 
-/// A claim started from a kiosk arrival: the patient and the cover they typed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Start {
-    pub patient: String,
-    pub insurer: String,
-    pub member: String,
+/// The new-claim form as it is filled in. A claim started from a kiosk arrival fills in the
+/// patient and the cover they typed.
+#[derive(Clone, Copy)]
+struct ClaimFields {
+    patient: RwSignal<String>,
+    insurer: RwSignal<String>,
+    plan: RwSignal<String>,
+    member: RwSignal<String>,
+    holder: RwSignal<String>,
+    visit: RwSignal<String>,
+    amount: RwSignal<String>,
+    copay: RwSignal<String>,
+}
+
+impl ClaimFields {
+    fn new() -> Self {
+        let empty = || RwSignal::new(String::new());
+        ClaimFields {
+            patient: empty(),
+            insurer: empty(),
+            plan: empty(),
+            member: empty(),
+            holder: empty(),
+            visit: empty(),
+            amount: empty(),
+            copay: empty(),
+        }
+    }
+
+    /// A claim for a kiosk arrival: the patient and the cover they typed there.
+    fn start(self, patient: String, insurer: String, member: String) {
+        self.patient.set(patient);
+        self.insurer.set(insurer);
+        self.member.set(member);
+    }
+
+    fn clear(self) {
+        let ClaimFields { patient, insurer, plan, member, holder, visit, amount, copay } = self;
+        for field in [patient, insurer, plan, member, holder, visit, amount, copay] {
+            field.set(String::new());
+        }
+    }
 }
 
 #[component]
@@ -72,7 +108,7 @@ pub fn Insurance(
     draft: RwSignal<Option<Draft>>,
     board: Memo<Vec<frontdesk_core::BoardEntry>>,
 ) -> impl IntoView {
-    let start = RwSignal::new(None::<Start>);
+    let fields = ClaimFields::new();
     let t = move |m: ClaimsMsg| m.text(lang.get());
     let revision = device.with_value(|d| d.revision);
     let all = Memo::new(move |_| {
@@ -83,7 +119,7 @@ pub fn Insurance(
     view! {
         <div class="page insurance">
             <div class="calls__grid">
-                <NewClaim device lang site start on_created=Callback::new(move |id| open.set(Some(id)))/>
+                <NewClaim device lang site fields on_created=Callback::new(move |id| open.set(Some(id)))/>
                 <div class="calls__side">
                     {move || {
                         let arrived: Vec<(String, String)> = board.with(|b| b.iter().filter_map(|e| e.check_in.insurance.clone().map(|i| (e.check_in.name.clone(), i))).collect());
@@ -96,14 +132,14 @@ pub fn Insurance(
                                             Some((i, m)) => (i.to_owned(), m.to_owned()),
                                             None => (cover.clone(), String::new()),
                                         };
-                                        let s = Start { patient: name.clone(), insurer, member };
+                                        let patient = name.clone();
                                         view! {
                                             <li class="row">
                                                 <div class="row__main">
                                                     <span class="row__title"><span>{name}</span></span>
                                                     <span class="row__sub">{cover}</span>
                                                 </div>
-                                                <button class="button button--ghost" on:click=move |_| start.set(Some(s.clone()))>{move || t(ClaimsMsg::StartClaim)}</button>
+                                                <button class="button button--ghost" on:click=move |_| fields.start(patient.clone(), insurer.clone(), member.clone())>{move || t(ClaimsMsg::StartClaim)}</button>
                                             </li>
                                         }
                                     }).collect_view()}
@@ -168,23 +204,13 @@ fn NewClaim(
     device: DeviceRef,
     lang: RwSignal<Lang>,
     site: Memo<Site>,
-    start: RwSignal<Option<Start>>,
+    fields: ClaimFields,
     on_created: Callback<String>,
 ) -> impl IntoView {
     let t = move |m: ClaimsMsg| m.text(lang.get());
     let people = super::sales::use_people(device);
-    let fields: [RwSignal<String>; 8] = std::array::from_fn(|_| RwSignal::new(String::new()));
-    let [patient, insurer, plan, member, holder, visit, amount, copay] = fields;
+    let ClaimFields { patient, insurer, plan, member, holder, visit, amount, copay } = fields;
     let papers = RwSignal::new(vec![true, true, false]);
-    // A claim started from an arrival fills in what the patient typed at the kiosk.
-    Effect::new(move |_| {
-        if let Some(s) = start.get() {
-            patient.set(s.patient);
-            insurer.set(s.insurer);
-            member.set(s.member);
-            start.set(None);
-        }
-    });
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -217,9 +243,7 @@ fn NewClaim(
                     move |d| insurance::put_claim(d, &claim),
                     move |r| match r {
                         Ok(()) => {
-                            for f in fields {
-                                f.set(String::new());
-                            }
+                            fields.clear();
                             on_created.run(id.clone());
                         }
                         Err(e) => error.set(Some(e)),

@@ -68,18 +68,19 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
     let money = move |minor: i64| format_money(minor, &site.with(currency), lang.get());
     let fixing = RwSignal::new(None::<(String, Problem)>);
     let editing = RwSignal::new(None::<String>);
-    let close_outcome = RwSignal::new(None::<Result<String, String>>);
-    // What the last attempt said no longer holds once the sheets change.
-    Effect::new(move |_| {
-        sheets.track();
-        close_outcome.set(None);
-    });
+    // What the last attempt to close said, with the sheets it was about: it no longer holds
+    // once they change, and shows only while they are the same.
+    let closed = RwSignal::new(None::<(Vec<Sheet>, Result<String, String>)>);
+    let close_outcome = move || {
+        closed.with(|c| c.as_ref().filter(|(about, _)| sheets.with(|now| now == about)).map(|(_, r)| r.clone()))
+    };
     let close_period = move |_| {
         let Some((f, t_)) = period() else { return };
         let stamp = device.with_value(|d| d.stamp());
         let staff = site.with(|s| s.staff.clone());
+        let about = sheets.get();
         let result = payroll::close(
-            &sheets.get(),
+            &about,
             &staff,
             &books.with(|b| b.periods.clone()),
             f,
@@ -89,13 +90,14 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
             &stamp,
         );
         match result {
-            Err(e) => close_outcome.set(Some(Err(close_error_text(&e, lang.get())))),
+            Err(e) => closed.set(Some((about, Err(close_error_text(&e, lang.get()))))),
             Ok(p) => device.get_value().change_soon(
                 doc_name::PAYROLL.to_owned(),
                 "a pay period",
                 move |d| payroll::put_period(d, &p),
                 move |r| {
-                    close_outcome.set(Some(r.map(|()| PeopleMsg::PeriodClosed.text(lang.get_untracked()).to_owned())));
+                    closed
+                        .set(Some((about, r.map(|()| PeopleMsg::PeriodClosed.text(lang.get_untracked()).to_owned()))));
                 },
             ),
         }
@@ -178,7 +180,7 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
                 })}
                 <div class="form__actions">
                     <button class="button button--primary button--large" on:click=close_period>{move || t(PeopleMsg::ClosePeriod)}</button>
-                    {move || close_outcome.get().map(|r| match r {
+                    {move || close_outcome().map(|r| match r {
                         Ok(text) => view! { <span class="form-outcome form-outcome--ok" role="status">{text}</span> }.into_any(),
                         Err(text) => view! { <span class="form-outcome form-outcome--error" role="alert">{text}</span> }.into_any(),
                     })}
