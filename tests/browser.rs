@@ -1,7 +1,7 @@
 //! In-browser tests (wasm-bindgen-test in headless Chromium): durable storage and the core on wasm.
 #![cfg(target_arch = "wasm32")]
 
-use frontdesk::storage::{Store, OutboxEntry, Write};
+use frontdesk::storage::{OutboxEntry, Store, Write};
 use frontdesk_core::check_in::check_ins;
 use frontdesk_core::{CheckIn, Replica, VisitId, VisitReason};
 use frontdesk_protocol::ChunkId;
