@@ -13,7 +13,7 @@ use gloo_storage::{LocalStorage, Storage};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::device::now_ms;
+use crate::platform::now_ms;
 use crate::settings::Mode;
 
 /// Offsets are looked up again every quarter hour of the instant asked about (zones change

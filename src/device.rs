@@ -14,12 +14,11 @@ use futures::channel::oneshot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::platform::{now_ms, random_bytes};
 use crate::read_cache::ReadCache;
 use crate::relay_socket::RelaySocket;
 use crate::settings::{DeviceSettings, Mode};
 use crate::storage::Store;
-
-pub use crate::platform::{now_ms, random_bytes};
 
 mod edits;
 

@@ -112,7 +112,7 @@ fn the_business_clock_follows_its_zone_across_offset_changes() {
 
     // A zone the browser does not know: the device's own clock, not a crash.
     clock::set_zone(Mode::Desk, "Nowhere/Atlantis");
-    let now = frontdesk::device::now_ms();
+    let now = frontdesk::platform::now_ms();
     let device = chrono::DateTime::from_timestamp_millis(now).unwrap().with_timezone(&chrono::Local).naive_local();
     assert_eq!(clock::local(now), device);
     clock::set_zone(Mode::Desk, "");

@@ -9,9 +9,9 @@ use frontdesk_core::payroll::{self, Punch, PunchKind};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::{now_ms, random_bytes};
 use crate::i18n::people::pin_error_text;
 use crate::i18n::{KioskMsg, Lang};
+use crate::platform::{now_ms, random_bytes};
 
 #[component]
 pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {

@@ -9,7 +9,8 @@ use frontdesk_core::replica::DocEdit;
 use futures::channel::oneshot;
 use leptos::task::spawn_local;
 
-use super::{Device, now_ms};
+use super::Device;
+use crate::platform::now_ms;
 
 impl Device {
     /// Starts following more documents (a calendar day browsed to), with what storage holds of them.

@@ -34,8 +34,8 @@ use leptos::prelude::*;
 
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::status_bar::{PersistenceNotice, StatusBar, StorageBanner};
-use crate::device::now_ms;
 use crate::i18n::{Lang, Msg, PeopleMsg, SalesMsg, tr};
+use crate::platform::now_ms;
 use crate::settings::Mode;
 
 pub use crate::i18n::format_date;

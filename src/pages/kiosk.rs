@@ -21,8 +21,8 @@ use leptos::prelude::*;
 use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
 use crate::components::keyboard::focus_screen;
 use crate::components::status_bar::{StatusBar, StorageBanner};
-use crate::device::{now_ms, random_bytes};
 use crate::i18n::{KioskMsg, Lang};
+use crate::platform::{now_ms, random_bytes};
 use crate::settings::Mode;
 
 /// After this long without a touch, an unfinished check-in is abandoned and cleared.

@@ -7,8 +7,8 @@ use leptos::task::spawn_local;
 
 use crate::components::device_gate::DeviceRef;
 use crate::components::icons::{Icon, IconSvg};
-use crate::device::{now_ms, random_bytes};
 use crate::i18n::{KioskMsg, Lang, Msg, format_wait};
+use crate::platform::{now_ms, random_bytes};
 
 /// How long the undo button stays after a click.
 const UNDO_MS: i64 = 12_000;

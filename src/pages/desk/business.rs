@@ -9,8 +9,8 @@ use frontdesk_core::{RecordId, doc_name};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::random_bytes;
 use crate::i18n::{Lang, Msg, kind_msg, site_error_text, weekday_name};
+use crate::platform::random_bytes;
 
 fn new_id() -> String {
     RecordId::from_random(random_bytes()).to_string()

@@ -12,9 +12,9 @@ use wasm_bindgen::JsCast;
 use super::week;
 use crate::components::device_gate::DeviceRef;
 use crate::components::icons::{Icon, IconSvg};
-use crate::device::now_ms;
 use crate::i18n::{KioskMsg, Lang, Msg, booking_noun_msg, booking_state_msg};
 use crate::pages::desk::format_date;
+use crate::platform::now_ms;
 use booking_form::BookingForm;
 
 mod booking_form;

@@ -9,8 +9,8 @@ use frontdesk_core::sorting::SortDyn;
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::random_bytes;
 use crate::i18n::{Lang, Msg, call_error_text};
+use crate::platform::random_bytes;
 
 /// Every call in the documents this tablet follows (this month and the last), newest first.
 pub fn read_calls(device: DeviceRef, today: chrono::NaiveDate) -> Vec<Call> {

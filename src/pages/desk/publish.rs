@@ -12,7 +12,7 @@ use frontdesk_core::{BoardEntry, Connection, doc_name, kiosk_doc, payroll, sched
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::random_bytes;
+use crate::platform::random_bytes;
 
 /// Keeps the `kiosk` document in line with the site and today's bookings, whenever either
 /// changes and this tablet is online: the lobby kiosk then finds today's appointments by code,

@@ -89,7 +89,7 @@ pub fn Reports(
                 let end = start_of(date.succ_opt().unwrap_or(*date));
                 Day {
                     date: *date,
-                    board: super::arrivals::read_board(device, *date, end.min(crate::device::now_ms())),
+                    board: super::arrivals::read_board(device, *date, end.min(crate::platform::now_ms())),
                     bookings: device
                         .with_value(|d| d.read(&doc_name::day(*date), schedule::bookings))
                         .unwrap_or_default(),

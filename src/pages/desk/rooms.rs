@@ -11,9 +11,9 @@ use frontdesk_core::stays::{self, HousekeepingStatus, RoomStatus, Stay, StayConf
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::random_bytes;
 use crate::i18n::{Lang, Msg, stay_error_text, tr};
 use crate::pages::desk::format_date;
+use crate::platform::random_bytes;
 
 /// Everything the rooms screen reads.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -12,8 +12,8 @@ use frontdesk_core::{RecordId, money, schedule};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::random_bytes;
 use crate::i18n::Lang;
+use crate::platform::random_bytes;
 
 pub fn new_id() -> String {
     RecordId::from_random(random_bytes()).to_string()

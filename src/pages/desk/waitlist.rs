@@ -8,8 +8,8 @@ use frontdesk_core::{RecordId, doc_name};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::{now_ms, random_bytes};
 use crate::i18n::{Lang, Msg, booking_error_text};
+use crate::platform::{now_ms, random_bytes};
 
 /// A change to a day document.
 type Edit = Box<dyn FnOnce(&mut automerge::AutoCommit) -> Result<(), String>>;

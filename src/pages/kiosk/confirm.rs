@@ -6,8 +6,8 @@ use frontdesk_core::{VisitId, VisitReason, doc_name, kiosk_doc};
 use leptos::prelude::*;
 
 use super::{Shared, Step, Visit, appointment_line, reason_label};
-use crate::device::{now_ms, random_bytes};
 use crate::i18n::{KioskMsg, Lang};
+use crate::platform::{now_ms, random_bytes};
 use crate::settings::{save_ticket_counter, ticket_counter};
 
 #[component]

@@ -9,9 +9,9 @@ use leptos::task::spawn_local;
 
 use super::{local_now, new_booking_label, stamp};
 use crate::components::device_gate::DeviceRef;
-use crate::device::{now_ms, random_bytes};
 use crate::i18n::{KioskMsg, Lang, Msg, booking_error_text};
 use crate::pages::desk::format_date;
+use crate::platform::{now_ms, random_bytes};
 
 #[component]
 #[allow(clippy::too_many_arguments)]
