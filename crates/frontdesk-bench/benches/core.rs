@@ -13,7 +13,7 @@ use frontdesk_bench::seed::{self, Business};
 use frontdesk_core::check_in::{self, CheckIn, VisitReason};
 use frontdesk_core::doc_name;
 use frontdesk_core::ids::VisitId;
-use frontdesk_core::{billing, board, clients, insurance, schedule, stays, visit_status};
+use frontdesk_core::{board, clients, insurance, schedule, stays, visit_status};
 
 /// The seeded stretches: a month, a year and three years up to the same day.
 const SCALES: [(&str, u32); 3] = [("1 month", 30), ("1 year", 365), ("3 years", 1095)];

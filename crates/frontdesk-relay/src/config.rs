@@ -8,7 +8,7 @@ use crate::store::StoreLimits;
 /// Everything `serve` can be told.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Folder holding `relay.sqlite3`.
+    /// Folder holding the relay's database.
     pub data_dir: PathBuf,
     /// Folder of the built app to serve, if any.
     pub dist_dir: Option<PathBuf>,
@@ -42,9 +42,5 @@ impl Config {
             rate_burst: 2000,
             store: StoreLimits::default(),
         }
-    }
-
-    pub fn database_path(&self) -> PathBuf {
-        self.data_dir.join("relay.sqlite3")
     }
 }

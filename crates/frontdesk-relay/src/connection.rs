@@ -1,27 +1,27 @@
 //! One device's WebSocket: the `Hello` handshake, then subscriptions, pushes and snapshots.
+//!
+//! Written against any `Sink`/`Stream` of WebSocket messages, so a test can drive a connection
+//! through in-memory channels.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Error;
 
 use frontdesk_protocol::{ClientMsg, DecodeError, ErrorCode, PROTOCOL_VERSION, ServerMsg, close, valid_doc_name};
 
 use crate::access::{self, Access};
+use crate::hub::{Frame, Peer};
+use crate::rate::RateLimit;
+use crate::relay::Relay;
+use crate::store::{Device, StoreError};
 
 /// Most queued frames sent to a device before one flush.
 const SEND_BATCH: usize = 64;
-use crate::hub::{Frame, Peer};
-use crate::rate::RateLimit;
-use crate::server::Relay;
-use crate::store::{Device, StoreError};
-
-type Sink = SplitSink<WebSocket, Message>;
 
 /// Why a connection ended; logged once.
 enum End {
@@ -33,10 +33,16 @@ fn closing(code: u16, reason: impl Into<String>) -> End {
     End::Closed { code, reason: reason.into() }
 }
 
-/// Serves one socket until it closes; never panics on what the client sends.
-pub async fn serve(socket: WebSocket, relay: Arc<Relay>, peer_addr: String) {
+/// Serves one socket, given as its two halves, until it closes; never panics on what the client
+/// sends. A stream error whose source is tungstenite's capacity error (a message over the
+/// transport's limit) closes with 1009, any other with 4000.
+pub async fn serve<W, R, E>(mut sink: W, mut stream: R, relay: Arc<Relay>, peer_addr: String)
+where
+    W: Sink<Message> + Unpin,
+    R: Stream<Item = Result<Message, E>> + Unpin,
+    E: std::error::Error + 'static,
+{
     let id = relay.next_connection_id();
-    let (mut sink, mut stream) = socket.split();
     let end = match handshake(&relay, &mut stream).await {
         Ok(device) => {
             tracing::info!(conn = id, device = %device.id, name = %device.name, role = %device.role, %peer_addr, "device connected");
@@ -62,7 +68,11 @@ pub async fn serve(socket: WebSocket, relay: Arc<Relay>, peer_addr: String) {
     }
 }
 
-async fn handshake(relay: &Arc<Relay>, stream: &mut SplitStream<WebSocket>) -> Result<Device, End> {
+async fn handshake<R, E>(relay: &Arc<Relay>, stream: &mut R) -> Result<Device, End>
+where
+    R: Stream<Item = Result<Message, E>> + Unpin,
+    E: std::error::Error + 'static,
+{
     let first = tokio::select! {
         msg = tokio::time::timeout(relay.config.hello_timeout, next_frame(stream, relay.config.max_frame)) => msg,
         _ = relay.shutdown.cancelled() => return Err(closing(close::GOING_AWAY, "relay shutting down")),
@@ -99,15 +109,31 @@ async fn handshake(relay: &Arc<Relay>, stream: &mut SplitStream<WebSocket>) -> R
     }
 }
 
+/// Whether a socket error, or one of its sources, is tungstenite refusing a message over its size
+/// limit.
+fn over_capacity(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(err);
+    while let Some(err) = cause {
+        if let Some(Error::Capacity(_)) = err.downcast_ref::<Error>() {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
+}
+
 /// Reads the next binary frame, answering transport-level pings on the way.
-async fn next_frame(stream: &mut SplitStream<WebSocket>, max_frame: usize) -> Result<Vec<u8>, End> {
+async fn next_frame<R, E>(stream: &mut R, max_frame: usize) -> Result<Vec<u8>, End>
+where
+    R: Stream<Item = Result<Message, E>> + Unpin,
+    E: std::error::Error + 'static,
+{
     loop {
         match stream.next().await {
             None | Some(Ok(Message::Close(_))) => return Err(End::ClientClosed),
             Some(Err(err)) => {
                 // Over the transport's limit, tungstenite refuses the message before we see it.
-                let err = err.into_inner();
-                if let Some(Error::Capacity(_)) = err.downcast_ref::<Error>() {
+                if over_capacity(&err) {
                     return Err(closing(close::TOO_BIG, "frame over the size limit"));
                 }
                 return Err(closing(close::BAD_FRAME, format!("socket error: {err}")));
@@ -154,7 +180,12 @@ impl Session {
         }
     }
 
-    async fn run(mut self, sink: &mut Sink, stream: &mut SplitStream<WebSocket>) -> End {
+    async fn run<W, R, E>(mut self, sink: &mut W, stream: &mut R) -> End
+    where
+        W: Sink<Message> + Unpin,
+        R: Stream<Item = Result<Message, E>> + Unpin,
+        E: std::error::Error + 'static,
+    {
         self.relay.hub.register(&self.peer);
         let mut keepalive = tokio::time::interval(Duration::from_secs(30));
         keepalive.tick().await;
@@ -203,11 +234,17 @@ impl Session {
         }
     }
 
-    async fn send(&self, sink: &mut Sink, msg: ServerMsg) -> Result<(), End> {
+    async fn send<W: Sink<Message> + Unpin>(&self, sink: &mut W, msg: ServerMsg) -> Result<(), End> {
         sink.send(Message::Binary(msg.encode().into())).await.map_err(|_| End::ClientClosed)
     }
 
-    async fn refuse(&self, sink: &mut Sink, code: ErrorCode, doc: Option<String>, message: String) -> Result<(), End> {
+    async fn refuse<W: Sink<Message> + Unpin>(
+        &self,
+        sink: &mut W,
+        code: ErrorCode,
+        doc: Option<String>,
+        message: String,
+    ) -> Result<(), End> {
         tracing::warn!(conn = self.id, device = %self.device.id, ?code, ?doc, %message, "request refused");
         self.send(sink, ServerMsg::Error { code, doc, message }).await
     }
@@ -216,7 +253,7 @@ impl Session {
         access::allowed(self.device.role, &self.device.id, doc, access)
     }
 
-    async fn handle(&mut self, frame: &[u8], sink: &mut Sink) -> Result<(), End> {
+    async fn handle<W: Sink<Message> + Unpin>(&mut self, frame: &[u8], sink: &mut W) -> Result<(), End> {
         let msg = match ClientMsg::decode(frame) {
             Ok(msg) => msg,
             Err(DecodeError::Version(v)) => {
@@ -292,7 +329,12 @@ impl Session {
         }
     }
 
-    async fn subscribe(&mut self, sink: &mut Sink, doc: String, after_seq: u64) -> Result<(), End> {
+    async fn subscribe<W: Sink<Message> + Unpin>(
+        &mut self,
+        sink: &mut W,
+        doc: String,
+        after_seq: u64,
+    ) -> Result<(), End> {
         if !valid_doc_name(&doc) {
             return self.refuse(sink, ErrorCode::BadDocName, Some(doc), "invalid document name".into()).await;
         }
@@ -320,7 +362,7 @@ impl Session {
         self.send(sink, ServerMsg::Synced { doc, head: backlog.head }).await
     }
 
-    async fn watch(&mut self, sink: &mut Sink, prefix: String) -> Result<(), End> {
+    async fn watch<W: Sink<Message> + Unpin>(&mut self, sink: &mut W, prefix: String) -> Result<(), End> {
         if !access::may_watch(self.device.role, &prefix) || prefix.len() > 128 {
             return self
                 .refuse(sink, ErrorCode::Forbidden, Some(prefix), format!("a {} may not watch this", self.device.role))

@@ -7,8 +7,10 @@ pub mod config;
 pub mod connection;
 pub mod hub;
 pub mod rate;
+pub mod relay;
 pub mod server;
 pub mod store;
 
 pub use config::Config;
-pub use server::{Relay, app, run};
+pub use relay::Relay;
+pub use server::{app, run};

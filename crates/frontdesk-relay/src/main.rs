@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use frontdesk_protocol::Role;
-use frontdesk_relay::{Config, Relay, store};
+use frontdesk_relay::store::{NewDevice, SqliteStore, Store};
+use frontdesk_relay::{Config, Relay};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
@@ -93,39 +94,46 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Device { command, data } => {
             std::fs::create_dir_all(&data)?;
-            let conn = store::Store::open_admin(&data.join("relay.sqlite3"))?;
-            match command {
-                DeviceCommand::Add { role, name } => {
-                    let name = match name {
-                        Some(name) => name,
-                        None => {
-                            let same_role = store::list_devices(&conn)?.iter().filter(|d| d.role == role).count();
-                            format!("{role} {}", same_role + 1)
-                        }
-                    };
-                    let (id, token) = store::add_device(&conn, &name, role)?;
-                    println!("{{\"id\":\"{id}\",\"role\":\"{role}\",\"token\":\"{token}\"}}");
-                }
-                DeviceCommand::List => {
-                    for d in store::list_devices(&conn)? {
-                        println!("{}\t{}\t{}{}", d.id, d.role, d.name, if d.revoked { "\t(revoked)" } else { "" });
-                    }
-                }
-                DeviceCommand::Revoke { id } => {
-                    anyhow::ensure!(store::revoke_device(&conn, &id)?, "no device with id {id}");
-                    println!("revoked {id}");
-                }
-            }
-            Ok(())
+            let store = SqliteStore::open_admin_in(&data)?;
+            tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(device(command, &store))
         }
         Command::Check { data } => {
-            let conn = store::Store::open_admin(&data.join("relay.sqlite3"))?;
-            let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-            anyhow::ensure!(verdict == "ok", "integrity check failed: {verdict}");
-            println!("ok");
-            Ok(())
+            let store = SqliteStore::open_admin_in(&data)?;
+            tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+                store.integrity_check().await.context("integrity check failed")?;
+                store.close().await?;
+                println!("ok");
+                Ok(())
+            })
         }
     }
+}
+
+async fn device(command: DeviceCommand, store: &SqliteStore) -> anyhow::Result<()> {
+    match command {
+        DeviceCommand::Add { role, name } => {
+            let name = match name {
+                Some(name) => name,
+                None => {
+                    let same_role = store.devices().await?.iter().filter(|d| d.role == role).count();
+                    format!("{role} {}", same_role + 1)
+                }
+            };
+            let NewDevice { id, token } = store.add_device(&name, role).await?;
+            println!("{{\"id\":\"{id}\",\"role\":\"{role}\",\"token\":\"{token}\"}}");
+        }
+        DeviceCommand::List => {
+            for d in store.devices().await? {
+                println!("{}\t{}\t{}{}", d.id, d.role, d.name, if d.revoked { "\t(revoked)" } else { "" });
+            }
+        }
+        DeviceCommand::Revoke { id } => {
+            anyhow::ensure!(store.revoke_device(&id).await?, "no device with id {id}");
+            println!("revoked {id}");
+        }
+    }
+    store.close().await?;
+    Ok(())
 }
 
 async fn serve(addr: SocketAddr, config: Config) -> anyhow::Result<()> {

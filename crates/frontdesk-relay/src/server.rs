@@ -1,61 +1,19 @@
 //! The HTTP side: the WebSocket endpoint, the health check, the app's files, and shutdown.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Router;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use futures_util::StreamExt;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
-use tokio_util::sync::CancellationToken;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::config::Config;
-use crate::hub::Hub;
-use crate::store::Store;
-
-/// State shared by every connection.
-pub struct Relay {
-    pub config: Config,
-    pub store: Arc<Store>,
-    pub hub: Arc<Hub>,
-    pub shutdown: CancellationToken,
-    connections: Arc<Semaphore>,
-    next_id: AtomicU64,
-}
-
-impl Relay {
-    /// Opens the database in `config.data_dir` and wires fan-out to it.
-    pub fn open(config: Config, shutdown: CancellationToken) -> anyhow::Result<Arc<Relay>> {
-        std::fs::create_dir_all(&config.data_dir)?;
-        let hub = Arc::new(Hub::default());
-        let publish_hub = hub.clone();
-        let store = Store::open(&config.database_path(), config.store, move |c| {
-            publish_hub.publish(c.doc, c.seq, c.bytes, c.origin, c.new_doc)
-        })?;
-        Ok(Arc::new(Relay {
-            connections: Arc::new(Semaphore::new(config.max_connections)),
-            config,
-            store,
-            hub,
-            shutdown,
-            next_id: AtomicU64::new(1),
-        }))
-    }
-
-    pub fn next_connection_id(&self) -> u64 {
-        self.next_id.fetch_add(1, Ordering::Relaxed)
-    }
-
-    /// Connections open right now.
-    pub fn open_connections(&self) -> usize {
-        self.config.max_connections - self.connections.available_permits()
-    }
-}
+use crate::connection;
+use crate::relay::Relay;
 
 /// The relay's routes: `/sync`, `/healthz`, and the app: any other path falls back to
 /// `index.html`, and a folder of the app with its own `index.html` is an app of its own (paths
@@ -117,7 +75,7 @@ async fn sync(
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let Ok(permit) = relay.connections.clone().try_acquire_owned() else {
+    let Some(permit) = relay.admit() else {
         tracing::warn!(%addr, limit = relay.config.max_connections, "connection refused: too many connections");
         return (StatusCode::SERVICE_UNAVAILABLE, "too many connections").into_response();
     };
@@ -131,14 +89,14 @@ async fn sync(
         .max_message_size(transport_limit)
         .max_frame_size(transport_limit)
         .on_upgrade(move |socket| async move {
-            crate::connection::serve(socket, relay, addr.to_string()).await;
+            let (sink, stream) = socket.split();
+            connection::serve(sink, stream, relay, addr.to_string()).await;
             drop(permit);
         })
 }
 
 async fn health(State(relay): State<Arc<Relay>>) -> Response {
-    let db =
-        relay.store.read(|conn| Ok(conn.query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, u64>(0))?)).await;
+    let db = relay.store.doc_count().await;
     let body = |status: &str, docs: Option<u64>| {
         serde_json::json!({
             "status": status,
@@ -167,14 +125,7 @@ async fn watch_revocations(relay: Arc<Relay>) {
             _ = tick.tick() => {}
             _ = relay.shutdown.cancelled() => return,
         }
-        let revoked = relay
-            .store
-            .read(|conn| {
-                let mut stmt = conn.prepare_cached("SELECT id FROM devices WHERE revoked = 1")?;
-                let ids = stmt.query_map([], |row| row.get::<_, String>(0))?;
-                Ok(ids.collect::<Result<Vec<_>, _>>()?)
-            })
-            .await;
+        let revoked = relay.store.revoked_devices().await;
         match revoked {
             Ok(ids) => {
                 for id in ids {
@@ -195,7 +146,7 @@ pub async fn run(listener: TcpListener, relay: Arc<Relay>) -> anyhow::Result<()>
     let shutdown = relay.shutdown.clone();
     let service = app(relay.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(async move { shutdown.cancelled().await }).await?;
-    relay.store.close();
+    relay.store.close().await?;
     tracing::info!("relay stopped; database closed");
     Ok(())
 }

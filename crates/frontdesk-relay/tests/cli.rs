@@ -67,8 +67,11 @@ async fn every_refused_socket_leaves_a_log_line_and_sigterm_stops_the_relay_clea
 
     let data = tempfile::tempdir().unwrap();
     let kiosk = {
-        let conn = frontdesk_relay::store::Store::open_admin(&data.path().join("relay.sqlite3")).unwrap();
-        frontdesk_relay::store::add_device(&conn, "Lobby kiosk", Role::Kiosk).unwrap().1
+        use frontdesk_relay::store::{SqliteStore, Store};
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        let token = store.add_device("Lobby kiosk", Role::Kiosk).await.unwrap().token;
+        store.close().await.unwrap();
+        token
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let log_path = data.path().join("relay.log");

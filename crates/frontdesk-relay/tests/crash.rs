@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, Role, ServerMsg};
-use frontdesk_relay::store;
+use frontdesk_relay::store::{SqliteStore, Store};
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -41,9 +41,11 @@ fn start(data: &Path, port: u16) -> Child {
     panic!("relay did not listen");
 }
 
-fn add_device(data: &Path, name: &str) -> String {
-    let conn = store::Store::open_admin(&data.join("relay.sqlite3")).unwrap();
-    store::add_device(&conn, name, Role::Staff).unwrap().1
+async fn add_device(data: &Path, name: &str) -> String {
+    let store = SqliteStore::open_admin_in(data).unwrap();
+    let token = store.add_device(name, Role::Staff).await.unwrap().token;
+    store.close().await.unwrap();
+    token
 }
 
 /// A chunk's bytes name the chunk, so presence can be checked by content.
@@ -119,7 +121,10 @@ async fn sigkill_during_pushes_loses_no_acknowledged_chunk() {
     let rounds: usize = std::env::var("FRONTDESK_CRASH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
-    let tokens: Vec<String> = (0..DEVICES).map(|i| add_device(data.path(), &format!("tablet {i}"))).collect();
+    let mut tokens = Vec::with_capacity(DEVICES);
+    for i in 0..DEVICES {
+        tokens.push(add_device(data.path(), &format!("tablet {i}")).await);
+    }
     let mut acked_by_doc: BTreeMap<String, Vec<ChunkId>> = BTreeMap::new();
     let mut total_acked = 0;
     let seed: u64 = std::env::var("FRONTDESK_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {

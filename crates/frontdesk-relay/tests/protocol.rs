@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, PROTOCOL_VERSION, Role, ServerMsg, close};
-use frontdesk_relay::{Config, Relay, store};
+use frontdesk_relay::store::{SqliteStore, Store};
+use frontdesk_relay::{Config, Relay};
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -39,9 +40,15 @@ impl TestRelay {
         TestRelay { addr, shutdown, task, data }
     }
 
-    fn device(&self, role: Role, name: &str) -> (String, String) {
-        let conn = store::Store::open_admin(&self.data.path().join("relay.sqlite3")).unwrap();
-        store::add_device(&conn, name, role).unwrap()
+    /// Registers a device as the command line does, from a store of its own on the data folder.
+    async fn device(&self, role: Role, name: &str) -> (String, String) {
+        let added = self.admin().add_device(name, role).await.unwrap();
+        (added.id, added.token)
+    }
+
+    /// The relay's data opened as `frontdesk-relay device …` opens it, beside the running relay.
+    fn admin(&self) -> SqliteStore {
+        SqliteStore::open_admin_in(self.data.path()).unwrap()
     }
 
     async fn stop(self) -> tempfile::TempDir {
@@ -103,8 +110,8 @@ const INBOX: &str = "inbox/2026-11-26";
 #[tokio::test]
 async fn a_kiosk_push_is_acknowledged_and_reaches_a_watching_subscribed_desk() {
     let relay = TestRelay::start(|_| {}).await;
-    let (kiosk_id, kiosk_token) = relay.device(Role::Kiosk, "Lobby kiosk");
-    let (_, staff_token) = relay.device(Role::Staff, "Desk 1");
+    let (kiosk_id, kiosk_token) = relay.device(Role::Kiosk, "Lobby kiosk").await;
+    let (_, staff_token) = relay.device(Role::Staff, "Desk 1").await;
     let inbox = format!("{INBOX}/{kiosk_id}");
 
     let mut desk = relay.connect(&staff_token).await;
@@ -128,7 +135,7 @@ async fn a_kiosk_push_is_acknowledged_and_reaches_a_watching_subscribed_desk() {
 #[tokio::test]
 async fn resending_a_chunk_is_harmless() {
     let relay = TestRelay::start(|_| {}).await;
-    let (_, token) = relay.device(Role::Staff, "Desk");
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for _ in 0..3 {
         send(&mut desk, ClientMsg::Push { doc: "day/2026-11-26".into(), chunk_id: chunk(7), bytes: vec![9] }).await;
@@ -143,7 +150,7 @@ async fn resending_a_chunk_is_harmless() {
 #[tokio::test]
 async fn acknowledged_chunks_survive_a_restart_and_subscribers_resume_after_their_cursor() {
     let relay = TestRelay::start(|_| {}).await;
-    let (_, token) = relay.device(Role::Staff, "Desk");
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=5 {
         send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n] }).await;
@@ -166,7 +173,7 @@ async fn acknowledged_chunks_survive_a_restart_and_subscribers_resume_after_thei
 #[tokio::test]
 async fn a_snapshot_replaces_the_chunks_it_covers() {
     let relay = TestRelay::start(|_| {}).await;
-    let (_, token) = relay.device(Role::Staff, "Desk");
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=3 {
         send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n] }).await;
@@ -187,7 +194,7 @@ async fn a_snapshot_replaces_the_chunks_it_covers() {
 #[tokio::test]
 async fn a_kiosk_is_refused_other_documents_but_keeps_its_socket() {
     let relay = TestRelay::start(|_| {}).await;
-    let (_, token) = relay.device(Role::Kiosk, "Kiosk");
+    let (_, token) = relay.device(Role::Kiosk, "Kiosk").await;
     let mut kiosk = relay.connect(&token).await;
     send(&mut kiosk, ClientMsg::Push { doc: format!("{INBOX}/someone-else"), chunk_id: chunk(1), bytes: vec![1] })
         .await;
@@ -206,7 +213,7 @@ async fn a_kiosk_is_refused_other_documents_but_keeps_its_socket() {
 #[tokio::test]
 async fn bad_handshakes_get_clear_close_codes_and_harm_no_one_else() {
     let relay = TestRelay::start(|c| c.hello_timeout = Duration::from_millis(300)).await;
-    let (_, token) = relay.device(Role::Staff, "Desk");
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut good = relay.connect(&token).await;
 
     let mut ws = relay.raw().await;
@@ -269,7 +276,7 @@ async fn bad_handshakes_get_clear_close_codes_and_harm_no_one_else() {
 #[tokio::test]
 async fn a_frame_over_the_limit_is_closed_with_1009() {
     let relay = TestRelay::start(|c| c.max_frame = 64 * 1024).await;
-    let (_, token) = relay.device(Role::Staff, "Desk");
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut ws = relay.connect(&token).await;
     send(&mut ws, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![0; 100 * 1024] }).await;
     assert_eq!(close_code(&mut ws).await, close::TOO_BIG);
@@ -286,7 +293,7 @@ async fn a_frame_over_the_limit_is_closed_with_1009() {
 #[tokio::test]
 async fn connections_over_the_limit_are_refused_with_503() {
     let relay = TestRelay::start(|c| c.max_connections = 2).await;
-    let (_, token) = relay.device(Role::Staff, "Desk");
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
     let _a = relay.connect(&token).await;
     let _b = relay.connect(&token).await;
     let err = tokio_tungstenite::connect_async(format!("ws://{}/sync", relay.addr)).await.unwrap_err();
@@ -297,9 +304,8 @@ async fn connections_over_the_limit_are_refused_with_503() {
 #[tokio::test]
 async fn a_revoked_device_cannot_connect() {
     let relay = TestRelay::start(|_| {}).await;
-    let (id, token) = relay.device(Role::Kiosk, "Kiosk");
-    let conn = store::Store::open_admin(&relay.data.path().join("relay.sqlite3")).unwrap();
-    assert!(store::revoke_device(&conn, &id).unwrap());
+    let (id, token) = relay.device(Role::Kiosk, "Kiosk").await;
+    assert!(relay.admin().revoke_device(&id).await.unwrap());
     let mut ws = relay.raw().await;
     send(&mut ws, ClientMsg::Hello { token, protocol: PROTOCOL_VERSION }).await;
     assert_eq!(close_code(&mut ws).await, close::UNAUTHORIZED);
@@ -309,13 +315,13 @@ async fn a_revoked_device_cannot_connect() {
 #[tokio::test]
 async fn a_device_revoked_while_connected_is_disconnected_within_a_second() {
     let relay = TestRelay::start(|_| {}).await;
-    let (id, token) = relay.device(Role::Staff, "Tablet");
-    let (_, other_token) = relay.device(Role::Staff, "Other tablet");
+    let (id, token) = relay.device(Role::Staff, "Tablet").await;
+    let (_, other_token) = relay.device(Role::Staff, "Other tablet").await;
     let mut ws = relay.connect(&token).await;
     let mut other = relay.connect(&other_token).await;
-    let conn = store::Store::open_admin(&relay.data.path().join("relay.sqlite3")).unwrap();
+    let admin = relay.admin();
     let revoked_at = std::time::Instant::now();
-    assert!(store::revoke_device(&conn, &id).unwrap());
+    assert!(admin.revoke_device(&id).await.unwrap());
     assert_eq!(close_code(&mut ws).await, close::UNAUTHORIZED);
     assert!(revoked_at.elapsed() < Duration::from_secs(1), "took {:?}", revoked_at.elapsed());
     send(&mut other, ClientMsg::Ping).await;
@@ -330,8 +336,8 @@ async fn a_flooding_device_is_rate_limited_and_others_are_still_served() {
         c.rate_burst = 200;
     })
     .await;
-    let (_, token) = relay.device(Role::Staff, "Flooder");
-    let (_, calm_token) = relay.device(Role::Staff, "Calm");
+    let (_, token) = relay.device(Role::Staff, "Flooder").await;
+    let (_, calm_token) = relay.device(Role::Staff, "Calm").await;
     let mut flood = relay.connect(&token).await;
     let mut calm = relay.connect(&calm_token).await;
     for _ in 0..1000 {
@@ -358,7 +364,7 @@ async fn a_flooding_device_is_rate_limited_and_others_are_still_served() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_silent_sockets_are_closed_after_the_hello_timeout_while_a_device_syncs() {
     let relay = TestRelay::start(|c| c.hello_timeout = Duration::from_secs(2)).await;
-    let (_, token) = relay.device(Role::Staff, "Desk");
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut silent = Vec::new();
     for _ in 0..1000 {
         silent.push(relay.raw().await);
@@ -381,7 +387,7 @@ async fn a_thousand_silent_sockets_are_closed_after_the_hello_timeout_while_a_de
 #[tokio::test]
 async fn shutdown_closes_sockets_with_going_away() {
     let relay = TestRelay::start(|_| {}).await;
-    let (_, token) = relay.device(Role::Staff, "Desk");
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut ws = relay.connect(&token).await;
     relay.shutdown.cancel();
     assert_eq!(close_code(&mut ws).await, close::GOING_AWAY);
@@ -496,7 +502,7 @@ async fn pushes_sent_one_after_another_are_stored_in_that_order() {
     // A device's later change depends on its earlier one: a reader that got them the other way
     // round would hold the later one back while its cursor already covered it.
     let relay = TestRelay::start(|_| {}).await;
-    let (_, token) = relay.device(Role::Staff, "Desk");
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=150u8 {
         send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 64] }).await;

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use frontdesk_bench::seed::{self, Business};
 use frontdesk_protocol::ChunkId;
-use frontdesk_relay::store::{Store, StoreLimits};
+use frontdesk_relay::store::{SqliteStore, Store, StoreLimits};
 
 /// Fills a relay's data folder with generated front-office data.
 #[derive(clap::Parser)]
@@ -46,7 +46,7 @@ async fn main() -> Result<()> {
     let docs = seeded.saved();
     let generated = started.elapsed();
     std::fs::create_dir_all(&o.data).with_context(|| format!("cannot create {}", o.data.display()))?;
-    let store = Store::open(&o.data.join("relay.sqlite3"), StoreLimits::default(), |_| {})?;
+    let store = SqliteStore::open_in(&o.data, StoreLimits::default(), Box::new(|_| {}))?;
     let mut total = 0usize;
     for (i, (name, bytes)) in docs.iter().enumerate() {
         total += bytes.len();
@@ -55,7 +55,7 @@ async fn main() -> Result<()> {
         id[8..].copy_from_slice(&o.seed.to_le_bytes());
         store.push(name, ChunkId(id), bytes.clone(), 0).await.with_context(|| format!("storing {name}"))?;
     }
-    store.close();
+    store.close().await?;
     let c = &seeded.counts;
     println!(
         "seeded {:?}: {} days to {} in {:.1} s: {} documents, {} KB saved",

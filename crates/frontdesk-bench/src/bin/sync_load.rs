@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, Role, ServerMsg};
-use frontdesk_relay::{Config, Relay, store};
+use frontdesk_relay::store::{SqliteStore, Store};
+use frontdesk_relay::{Config, Relay};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Mutex, broadcast, mpsc};
@@ -109,7 +110,8 @@ async fn relay_run(o: &Options, devices: usize) -> Result<Figures> {
 
 async fn relay_run_with(o: &Options, devices: usize, around: impl FnOnce(SocketAddr)) -> Result<Figures> {
     let data = tempfile::tempdir()?;
-    let tokens: Vec<String> = add_devices(data.path(), devices, Role::Staff)?.into_iter().map(|(_, t)| t).collect();
+    let tokens: Vec<String> =
+        add_devices(data.path(), devices, Role::Staff).await?.into_iter().map(|(_, t)| t).collect();
     // No rate limit here: the burst measures how fast the relay can go.
     let mut config = Config::new(data.path().to_owned());
     config.rate_per_sec = 1_000_000;
@@ -535,15 +537,14 @@ async fn silent(o: &Options) -> Result<()> {
 /// Devices each keep this many pushes in flight (a tablet sending what it saved offline).
 const WINDOW: usize = 4;
 
-fn add_devices(data: &std::path::Path, n: usize, role: Role) -> Result<Vec<(String, String)>> {
-    let conn = store::Store::open_admin(&data.join("relay.sqlite3"))?;
-    conn.execute_batch("BEGIN")?;
-    let mut devices = Vec::with_capacity(n);
-    for i in 0..n {
-        devices.push(store::add_device(&conn, &format!("bench {i}"), role)?);
-    }
-    conn.execute_batch("COMMIT")?;
-    Ok(devices)
+/// Registers `n` devices in one transaction, as the command line would one by one.
+async fn add_devices(data: &std::path::Path, n: usize, role: Role) -> Result<Vec<(String, String)>> {
+    let store = SqliteStore::open_admin_in(data)?;
+    let names: Vec<String> = (0..n).map(|i| format!("bench {i}")).collect();
+    let wanted: Vec<(&str, Role)> = names.iter().map(|name| (name.as_str(), role)).collect();
+    let added = store.add_devices(&wanted).await?;
+    store.close().await?;
+    Ok(added.into_iter().map(|d| (d.id, d.token)).collect())
 }
 
 async fn in_process_relay(config: Config) -> Result<(SocketAddr, CancellationToken, tokio::task::JoinHandle<()>)> {
@@ -562,7 +563,7 @@ async fn in_process_relay(config: Config) -> Result<(SocketAddr, CancellationTok
 /// commit) is back.
 async fn pushes(o: &Options) -> Result<()> {
     let data = tempfile::tempdir()?;
-    let devices = add_devices(data.path(), o.push_devices, Role::Staff)?;
+    let devices = add_devices(data.path(), o.push_devices, Role::Staff).await?;
     let (addr, shutdown, server) = in_process_relay(Config::new(data.path().to_owned())).await?;
     let mut sockets = Vec::with_capacity(devices.len());
     for (_, token) in &devices {
@@ -665,7 +666,7 @@ async fn idle(o: &Options) -> Result<()> {
     };
     anyhow::ensure!(bin.exists(), "no relay binary at {} (build it, or pass --relay-bin)", bin.display());
     let data = tempfile::tempdir()?;
-    let devices = add_devices(data.path(), o.idle_devices, Role::Staff)?;
+    let devices = add_devices(data.path(), o.idle_devices, Role::Staff).await?;
     let port = TcpListener::bind("127.0.0.1:0").await?.local_addr()?.port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
     let mut relay = tokio::process::Command::new(&bin)
@@ -741,8 +742,8 @@ fn ms_now(epoch: Instant) -> i64 {
 /// (batches it sent that had to wait for the relay's answer).
 async fn catch_up(o: &Options) -> Result<()> {
     let data = tempfile::tempdir()?;
-    let kiosk = add_devices(data.path(), 1, Role::Kiosk)?.remove(0);
-    let desk = add_devices(data.path(), 1, Role::Staff)?.remove(0);
+    let kiosk = add_devices(data.path(), 1, Role::Kiosk).await?.remove(0);
+    let desk = add_devices(data.path(), 1, Role::Staff).await?.remove(0);
     let (addr, shutdown, server) = in_process_relay(Config::new(data.path().to_owned())).await?;
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
 

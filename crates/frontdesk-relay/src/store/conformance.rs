@@ -1,0 +1,397 @@
+//! The checks every [`Store`] must pass, written once against the trait: a store's own test file
+//! gives each a fresh [`Harness`] (see the relay's `tests/store_conformance.rs` for SQLite).
+//!
+//! Each check is an `async fn` that panics, saying what went wrong, when the store breaks the
+//! contract written on [`Store`].
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use frontdesk_protocol::{ChunkId, Role};
+
+use super::{Appended, Backlog, Committed, Publisher, Store, StoreError, StoreLimits};
+
+/// A store under test, on storage of its own that starts empty.
+pub trait Harness: Send + Sync {
+    type Store: Store + 'static;
+
+    /// Opens the store: empty the first time, holding what was stored before after that. It may
+    /// be opened again while open (a second handle on the same data).
+    fn open(
+        &self,
+        limits: StoreLimits,
+        publish: Publisher,
+    ) -> impl Future<Output = Result<Self::Store, StoreError>> + Send;
+
+    /// Every byte the store keeps: its files, or a dump of its tables.
+    fn raw_bytes(&self) -> impl Future<Output = Vec<u8>> + Send;
+}
+
+/// A chunk as the publisher was handed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Published {
+    doc: String,
+    seq: u64,
+    bytes: Vec<u8>,
+    origin: u64,
+    new_doc: bool,
+}
+
+/// A publisher that keeps what it is handed.
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<Published>>>);
+
+impl Recorder {
+    fn publisher(&self) -> Publisher {
+        let log = self.0.clone();
+        Box::new(move |c: Committed<'_>| {
+            let published = Published {
+                doc: c.doc.to_owned(),
+                seq: c.seq,
+                bytes: c.bytes.to_vec(),
+                origin: c.origin,
+                new_doc: c.new_doc,
+            };
+            log.lock().unwrap_or_else(|e| e.into_inner()).push(published);
+        })
+    }
+
+    fn seen(&self) -> Vec<Published> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+async fn open<H: Harness>(harness: &H, limits: StoreLimits, publish: Publisher) -> H::Store {
+    harness.open(limits, publish).await.expect("the store opens")
+}
+
+fn chunk(n: u32) -> ChunkId {
+    let mut id = [0u8; 16];
+    id[..4].copy_from_slice(&n.to_le_bytes());
+    ChunkId(id)
+}
+
+async fn push(store: &impl Store, doc: &str, n: u32, bytes: &[u8]) -> Appended {
+    store.push(doc, chunk(n), bytes.to_vec(), 7).await.unwrap_or_else(|e| panic!("push {n} to {doc}: {e}"))
+}
+
+async fn backlog(store: &impl Store, doc: &str, after_seq: u64) -> Backlog {
+    store.backlog(doc, after_seq).await.unwrap_or_else(|e| panic!("backlog of {doc}: {e}"))
+}
+
+/// An acknowledged push, snapshot and device are all there after the store is closed and
+/// opened again; writes called before the close still complete; none are taken after it.
+pub async fn acknowledged_writes_survive_a_close_and_reopen<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    for n in 1..=5 {
+        push(&store, "day/2026-11-26", n, &[n as u8; 10]).await;
+    }
+    push(&store, "clients", 100, b"first client").await;
+    store.snapshot("day/2026-11-26", 2, b"up to two".to_vec()).await.expect("snapshot stored");
+    let desk = store.add_device("Desk 1", Role::Staff).await.expect("device added");
+    // Called before the close, awaited after it.
+    let late = store.push("clients", chunk(101), b"second client".to_vec(), 7);
+    store.close().await.expect("the store closes");
+    assert_eq!(late.await.expect("a push called before the close completes").seq, 2);
+    assert!(store.push("clients", chunk(102), b"too late".to_vec(), 7).await.is_err(), "a closed store took a push");
+    drop(store);
+
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    let day = backlog(&store, "day/2026-11-26", 0).await;
+    assert_eq!(day.snapshot, Some((2, b"up to two".to_vec())));
+    assert_eq!(day.chunks, (3..=5).map(|n| (n as u64, vec![n as u8; 10])).collect::<Vec<_>>());
+    assert_eq!(day.head, 5);
+    let clients = backlog(&store, "clients", 0).await;
+    assert_eq!(clients.chunks, vec![(1, b"first client".to_vec()), (2, b"second client".to_vec())]);
+    let found = store.device_by_token(&desk.token).await.expect("token lookup").expect("the device is still there");
+    assert_eq!((found.id.as_str(), found.name.as_str(), found.role), (desk.id.as_str(), "Desk 1", Role::Staff));
+    // The log goes on where it was.
+    assert_eq!(push(&store, "clients", 103, b"third").await, Appended { seq: 3, fresh: true });
+    store.close().await.expect("the store closes");
+}
+
+/// Pushes called back to back, none awaited yet, get seqs 1..n per document in the order they
+/// were called — even when the last is awaited first — and reach the publisher in seq order,
+/// each before its push resolves.
+pub async fn pushes_get_seqs_in_the_order_they_are_called<H: Harness>(harness: H) {
+    let recorder = Recorder::default();
+    let store = open(&harness, StoreLimits::default(), recorder.publisher()).await;
+    let docs = ["day/2026-11-26", "day/2026-11-27", "inbox/2026-11-26/k1"];
+    let mut pending = Vec::new();
+    for n in 0..300u32 {
+        let doc = docs[n as usize % docs.len()];
+        let bytes = n.to_le_bytes().to_vec();
+        pending.push((doc, n, store.push(doc, chunk(n), bytes, u64::from(n))));
+    }
+    let mut seqs = Vec::new();
+    for (doc, n, stored) in pending.into_iter().rev() {
+        let appended = stored.await.unwrap_or_else(|e| panic!("push {n}: {e}"));
+        assert!(appended.fresh);
+        let seen = recorder.seen();
+        assert!(
+            seen.iter().any(|p| p.doc == doc && p.seq == appended.seq && p.bytes == n.to_le_bytes()),
+            "push {n} resolved before it was published"
+        );
+        seqs.push((doc, n, appended.seq));
+    }
+    seqs.reverse();
+    for doc in docs {
+        let in_call_order: Vec<u64> = seqs.iter().filter(|(d, ..)| *d == doc).map(|(.., seq)| *seq).collect();
+        assert_eq!(in_call_order, (1..=100).collect::<Vec<u64>>(), "{doc}: seqs in the order the pushes were called");
+        let seen = recorder.seen();
+        let published: Vec<&Published> = seen.iter().filter(|p| p.doc == doc).collect();
+        let published_seqs: Vec<u64> = published.iter().map(|p| p.seq).collect();
+        assert_eq!(published_seqs, (1..=100).collect::<Vec<u64>>(), "{doc}: published once each, in seq order");
+        assert!(
+            published[0].new_doc && published[1..].iter().all(|p| !p.new_doc),
+            "{doc}: only the first chunk is new"
+        );
+    }
+    for (doc, n, seq) in &seqs {
+        let p = recorder.seen().into_iter().find(|p| p.doc == *doc && p.seq == *seq).expect("published");
+        assert_eq!((p.bytes, p.origin), (n.to_le_bytes().to_vec(), u64::from(*n)), "{doc} #{seq}");
+    }
+    let stored = backlog(&store, docs[0], 0).await;
+    let expected: Vec<(u64, Vec<u8>)> =
+        (0..100u32).map(|i| (u64::from(i) + 1, (i * 3).to_le_bytes().to_vec())).collect();
+    assert_eq!(stored.chunks, expected, "the log holds the pushes in call order");
+    store.close().await.expect("the store closes");
+}
+
+/// When the publisher is handed a chunk, its commit is done: another handle on the same data
+/// already reads it.
+pub async fn chunks_are_published_only_once_committed<H: Harness>(harness: H) {
+    let observer = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    let verdicts: Arc<Mutex<Vec<(u64, bool)>>> = Arc::default();
+    let record = verdicts.clone();
+    let publisher: Publisher = Box::new(move |c: Committed<'_>| {
+        // On a thread of its own with its own runtime: the store may publish from a thread that
+        // is already running one.
+        let visible = std::thread::scope(|s| {
+            s.spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+                runtime
+                    .block_on(observer.backlog(c.doc, c.seq - 1))
+                    .is_ok_and(|b| b.chunks.first().is_some_and(|(seq, bytes)| *seq == c.seq && bytes == c.bytes))
+            })
+            .join()
+            .unwrap_or(false)
+        });
+        record.lock().unwrap_or_else(|e| e.into_inner()).push((c.seq, visible));
+    });
+    let store = open(&harness, StoreLimits::default(), publisher).await;
+    let pending: Vec<_> = (1..=20).map(|n| store.push("day/d", chunk(n), vec![n as u8; 32], 1)).collect();
+    for stored in pending {
+        stored.await.expect("push stored");
+    }
+    store.close().await.expect("the store closes");
+    let verdicts = verdicts.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert_eq!(verdicts.len(), 20, "every chunk published once");
+    for (seq, visible) in verdicts {
+        assert!(visible, "chunk {seq} was published before another handle could read it");
+    }
+}
+
+/// Pushing a chunk id again stores nothing, answers its first seq and publishes nothing; the
+/// same id in another document is another chunk.
+pub async fn a_repeated_chunk_id_keeps_its_first_seq_and_is_published_once<H: Harness>(harness: H) {
+    let recorder = Recorder::default();
+    let store = open(&harness, StoreLimits::default(), recorder.publisher()).await;
+    assert_eq!(push(&store, "day/d", 1, b"one").await, Appended { seq: 1, fresh: true });
+    assert_eq!(push(&store, "day/d", 2, b"two").await, Appended { seq: 2, fresh: true });
+    for _ in 0..3 {
+        assert_eq!(push(&store, "day/d", 1, b"one, resent").await, Appended { seq: 1, fresh: false });
+    }
+    assert_eq!(push(&store, "day/e", 1, b"elsewhere").await, Appended { seq: 1, fresh: true });
+    let day = backlog(&store, "day/d", 0).await;
+    assert_eq!(day.chunks, vec![(1, b"one".to_vec()), (2, b"two".to_vec())]);
+    assert_eq!(day.head, 2);
+    let published: Vec<(String, u64)> = recorder.seen().into_iter().map(|p| (p.doc, p.seq)).collect();
+    assert_eq!(published, [("day/d".to_owned(), 1), ("day/d".to_owned(), 2), ("day/e".to_owned(), 1)]);
+    store.close().await.expect("the store closes");
+}
+
+/// Snapshots: refused for an unknown document or past the head; ignored unless newer; otherwise
+/// stored with the chunks they cover dropped. A backlog gives the snapshot and later chunks, or
+/// only chunks to a subscriber already past the snapshot. Snapshots are not published.
+pub async fn snapshots_replace_the_chunks_they_cover<H: Harness>(harness: H) {
+    let recorder = Recorder::default();
+    let store = open(&harness, StoreLimits::default(), recorder.publisher()).await;
+    assert!(
+        matches!(store.snapshot("day/none", 1, b"s".to_vec()).await, Err(StoreError::UnknownDoc(_))),
+        "a snapshot of a document that does not exist is refused"
+    );
+    for n in 1..=5 {
+        push(&store, "day/d", n, &[n as u8]).await;
+    }
+    assert!(
+        matches!(
+            store.snapshot("day/d", 6, b"s".to_vec()).await,
+            Err(StoreError::SnapshotAhead { covers_seq: 6, head: 5 })
+        ),
+        "a snapshot past the head is refused"
+    );
+    let untouched = backlog(&store, "day/d", 0).await;
+    assert_eq!((untouched.snapshot, untouched.chunks.len(), untouched.head), (None, 5, 5));
+
+    store.snapshot("day/d", 3, b"up to 3".to_vec()).await.expect("snapshot stored");
+    let from_start = backlog(&store, "day/d", 0).await;
+    assert_eq!(
+        from_start,
+        Backlog { snapshot: Some((3, b"up to 3".to_vec())), chunks: vec![(4, vec![4]), (5, vec![5])], head: 5 }
+    );
+    assert_eq!(backlog(&store, "day/d", 2).await, from_start, "a subscriber behind the snapshot gets it");
+    let at = backlog(&store, "day/d", 3).await;
+    assert_eq!(at, Backlog { snapshot: None, chunks: vec![(4, vec![4]), (5, vec![5])], head: 5 });
+    let past = backlog(&store, "day/d", 4).await;
+    assert_eq!(past, Backlog { snapshot: None, chunks: vec![(5, vec![5])], head: 5 });
+
+    // Older and equal ones change nothing.
+    store.snapshot("day/d", 2, b"older".to_vec()).await.expect("an older snapshot is accepted");
+    store.snapshot("day/d", 3, b"equal".to_vec()).await.expect("an equal snapshot is accepted");
+    assert_eq!(backlog(&store, "day/d", 0).await, from_start);
+
+    store.snapshot("day/d", 5, b"up to 5".to_vec()).await.expect("a newer snapshot is stored");
+    assert_eq!(
+        backlog(&store, "day/d", 0).await,
+        Backlog { snapshot: Some((5, b"up to 5".to_vec())), chunks: vec![], head: 5 }
+    );
+    assert_eq!(backlog(&store, "day/d", 5).await, Backlog { snapshot: None, chunks: vec![], head: 5 });
+    assert_eq!(push(&store, "day/d", 6, &[6]).await, Appended { seq: 6, fresh: true }, "the log goes on");
+    assert_eq!(
+        backlog(&store, "day/d", 0).await,
+        Backlog { snapshot: Some((5, b"up to 5".to_vec())), chunks: vec![(6, vec![6])], head: 6 }
+    );
+    assert_eq!(recorder.seen().len(), 6, "only the chunks were published");
+    store.close().await.expect("the store closes");
+}
+
+/// A push that would take a document past its byte quota is refused, stores and publishes
+/// nothing; what a snapshot drops no longer counts.
+pub async fn a_push_over_the_document_quota_is_refused_and_stores_nothing<H: Harness>(harness: H) {
+    let recorder = Recorder::default();
+    let limits = StoreLimits { max_doc_bytes: 100, ..StoreLimits::default() };
+    let store = open(&harness, limits, recorder.publisher()).await;
+    push(&store, "day/d", 1, &[1; 60]).await;
+    let refused = store.push("day/d", chunk(2), vec![2; 50], 7).await;
+    assert!(matches!(refused, Err(StoreError::DocTooLarge { limit: 100 })), "{refused:?}");
+    assert!(
+        matches!(store.push("day/new", chunk(1), vec![0; 101], 7).await, Err(StoreError::DocTooLarge { .. })),
+        "a first chunk over the quota is refused"
+    );
+    assert_eq!(backlog(&store, "day/d", 0).await, Backlog { snapshot: None, chunks: vec![(1, vec![1; 60])], head: 1 });
+    assert_eq!(backlog(&store, "day/new", 0).await, Backlog::default(), "no document made by a refused push");
+    assert_eq!(store.doc_count().await.expect("count"), 1);
+    assert_eq!(push(&store, "day/d", 3, &[3; 40]).await, Appended { seq: 2, fresh: true }, "up to the quota fits");
+    assert_eq!(push(&store, "day/d", 1, &[1; 60]).await, Appended { seq: 1, fresh: false }, "a resend at the quota");
+    assert_eq!(push(&store, "day/e", 1, &[1; 100]).await.seq, 1, "each document has its own quota");
+    assert_eq!(recorder.seen().len(), 3, "refused pushes are not published");
+
+    store.snapshot("day/d", 2, vec![9; 10]).await.expect("snapshot stored");
+    assert_eq!(push(&store, "day/d", 4, &[4; 90]).await, Appended { seq: 3, fresh: true }, "the snapshot made room");
+    assert!(matches!(store.push("day/d", chunk(5), vec![5], 7).await, Err(StoreError::DocTooLarge { limit: 100 })));
+    store.close().await.expect("the store closes");
+}
+
+/// Devices are added (all at once, or one), listed, found by token, and revoked; the store keeps
+/// no token in plain text.
+pub async fn the_device_registry_adds_lists_finds_and_revokes<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    assert!(store.devices().await.expect("list").is_empty());
+    let added = store
+        .add_devices(&[("Lobby kiosk", Role::Kiosk), ("Desk 1", Role::Staff), ("Back office", Role::Manager)])
+        .await
+        .expect("devices added");
+    let tablet = store.add_device("Dra. Ruiz's tablet", Role::Staff).await.expect("device added");
+    assert_eq!(added.len(), 3);
+    let all: Vec<_> = added.iter().chain([&tablet]).collect();
+    for (i, a) in all.iter().enumerate() {
+        assert!(a.token.len() >= 32, "a token too short to be secret: {}", a.token);
+        assert!(!a.id.is_empty());
+        for b in &all[i + 1..] {
+            assert_ne!(a.id, b.id);
+            assert_ne!(a.token, b.token);
+        }
+    }
+    let listed: Vec<(String, String, Role, bool)> =
+        store.devices().await.expect("list").into_iter().map(|d| (d.id, d.name, d.role, d.revoked)).collect();
+    let expected: Vec<(String, String, Role, bool)> = [
+        (&added[0], "Lobby kiosk", Role::Kiosk),
+        (&added[1], "Desk 1", Role::Staff),
+        (&added[2], "Back office", Role::Manager),
+        (&tablet, "Dra. Ruiz's tablet", Role::Staff),
+    ]
+    .into_iter()
+    .map(|(d, name, role)| (d.id.clone(), name.to_owned(), role, false))
+    .collect();
+    assert_eq!(listed, expected, "listed oldest first");
+
+    let kiosk = store.device_by_token(&added[0].token).await.expect("lookup").expect("the kiosk's token finds it");
+    assert_eq!((kiosk.id.as_str(), kiosk.role, kiosk.revoked), (added[0].id.as_str(), Role::Kiosk, false));
+    assert_eq!(store.device_by_token("not-a-token").await.expect("lookup"), None);
+    assert_eq!(store.revoked_devices().await.expect("revoked ids"), Vec::<String>::new());
+
+    assert!(store.revoke_device(&added[0].id).await.expect("revoke"));
+    assert!(!store.revoke_device("no-such-device").await.expect("revoke"), "an unknown id is not revoked");
+    assert_eq!(store.revoked_devices().await.expect("revoked ids"), vec![added[0].id.clone()]);
+    let kiosk = store.device_by_token(&added[0].token).await.expect("lookup").expect("a revoked token still finds it");
+    assert!(kiosk.revoked);
+    let revoked: Vec<bool> = store.devices().await.expect("list").iter().map(|d| d.revoked).collect();
+    assert_eq!(revoked, [true, false, false, false]);
+
+    let raw = harness.raw_bytes().await;
+    let holds = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+    assert!(holds(b"Dra. Ruiz's tablet"), "the raw bytes are not the store's: a device's name is missing");
+    for device in &all {
+        assert!(!holds(device.token.as_bytes()), "a token is stored in plain text");
+    }
+    store.close().await.expect("the store closes");
+}
+
+/// Documents are listed by plain prefix (no pattern characters), sorted; the count is of
+/// documents, not chunks.
+pub async fn documents_are_listed_by_prefix_and_counted<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    assert_eq!(store.doc_count().await.expect("count"), 0);
+    assert_eq!(store.docs_with_prefix("").await.expect("list"), Vec::<String>::new());
+    let docs = ["inbox/2026-11-26/k2", "inbox/2026-11-26/k1", "inbox/2026-11-27/k1", "day/2026-11-26", "inboxes"];
+    for (n, doc) in docs.iter().enumerate() {
+        push(&store, doc, n as u32, b"a").await;
+        push(&store, doc, 100 + n as u32, b"b").await;
+    }
+    let list = |prefix: &'static str| {
+        let store = &store;
+        async move { store.docs_with_prefix(prefix).await.expect("list") }
+    };
+    assert_eq!(list("inbox/2026-11-26/").await, ["inbox/2026-11-26/k1", "inbox/2026-11-26/k2"]);
+    assert_eq!(list("inbox/").await, ["inbox/2026-11-26/k1", "inbox/2026-11-26/k2", "inbox/2026-11-27/k1"]);
+    assert_eq!(
+        list("").await,
+        ["day/2026-11-26", "inbox/2026-11-26/k1", "inbox/2026-11-26/k2", "inbox/2026-11-27/k1", "inboxes"]
+    );
+    assert_eq!(list("inbox/2026-11-26/k1").await, ["inbox/2026-11-26/k1"]);
+    assert!(list("zzz").await.is_empty());
+    assert!(list("inbox_").await.is_empty(), "`_` is a character, not a pattern");
+    assert!(list("inbox%").await.is_empty(), "`%` is a character, not a pattern");
+    assert!(list("INBOX/").await.is_empty(), "names are case-sensitive");
+    assert_eq!(store.doc_count().await.expect("count"), 5);
+    assert_eq!(backlog(&store, "day/none", 0).await, Backlog::default(), "an unknown document is empty, head 0");
+    store.close().await.expect("the store closes");
+}
+
+/// A store that was written to passes its integrity check, also after a reopen.
+pub async fn a_sound_store_passes_its_integrity_check<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    store.integrity_check().await.expect("an empty store is sound");
+    for n in 1..=50 {
+        push(&store, &format!("day/{}", n % 4), n, &[n as u8; 200]).await;
+    }
+    store.snapshot("day/1", 5, vec![1; 100]).await.expect("snapshot stored");
+    store.add_device("Desk", Role::Staff).await.expect("device added");
+    store.integrity_check().await.expect("a written store is sound");
+    store.close().await.expect("the store closes");
+    drop(store);
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    store.integrity_check().await.expect("a reopened store is sound");
+    store.close().await.expect("the store closes");
+}

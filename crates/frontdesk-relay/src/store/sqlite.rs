@@ -1,0 +1,501 @@
+//! The relay's store in one SQLite file in the data folder (WAL, synchronous FULL).
+//!
+//! All chunk and snapshot writes go through one writer thread that commits in groups (one fsync
+//! for a burst of pushes) and only then publishes and answers, so an acknowledged chunk is
+//! always on disk and subscribers see each document's chunks in sequence order. Reads and the
+//! device registry run on pooled connections off the async runtime.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use tokio::sync::oneshot;
+
+use frontdesk_protocol::{ChunkId, Role};
+
+use super::{Appended, Backlog, Committed, Device, NewDevice, Publisher, Store, StoreError, StoreFuture, StoreLimits};
+
+/// The database's file in the data folder: the only place its name is written.
+const FILE_NAME: &str = "relay.sqlite3";
+
+/// Pooled connections kept for reads.
+const POOL: usize = 8;
+
+/// A failure inside this module: SQLite's own, or one of the store's; only [`StoreError`]
+/// leaves it.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<Failure> for StoreError {
+    fn from(failure: Failure) -> StoreError {
+        match failure {
+            Failure::Sqlite(err) => StoreError::Backend(err.to_string()),
+            Failure::Store(err) => err,
+        }
+    }
+}
+
+type Result<T, E = Failure> = std::result::Result<T, E>;
+
+enum Write {
+    Push {
+        doc: String,
+        chunk_id: ChunkId,
+        bytes: Vec<u8>,
+        origin: u64,
+        reply: oneshot::Sender<Result<Appended, StoreError>>,
+    },
+    Snapshot {
+        doc: String,
+        covers_seq: u64,
+        bytes: Vec<u8>,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
+}
+
+/// The relay's SQLite database.
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Option<mpsc::Sender<Write>>>,
+    writer_thread: Mutex<Option<JoinHandle<()>>>,
+    pool: Mutex<Vec<Connection>>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS docs (
+    name TEXT PRIMARY KEY,
+    head_seq INTEGER NOT NULL,
+    bytes INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE IF NOT EXISTS chunks (
+    doc TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    chunk_id BLOB NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (doc, seq)
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS chunks_by_id ON chunks (doc, chunk_id);
+CREATE TABLE IF NOT EXISTS snapshots (
+    doc TEXT PRIMARY KEY,
+    covers_seq INTEGER NOT NULL,
+    bytes BLOB NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS devices (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token_sha256 BLOB NOT NULL UNIQUE,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+) STRICT;
+";
+
+fn open_connection(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database in the data folder `data_dir`, which must exist;
+    /// `publish` is called after each commit.
+    pub fn open_in(data_dir: &Path, limits: StoreLimits, publish: Publisher) -> Result<SqliteStore, StoreError> {
+        let path = data_dir.join(FILE_NAME);
+        let conn = open_connection(&path)?;
+        conn.execute_batch(SCHEMA).map_err(Failure::from)?;
+        let (tx, rx) = mpsc::channel();
+        let handle = std::thread::Builder::new()
+            .name("relay-db-writer".into())
+            .spawn(move || writer_loop(conn, rx, limits, publish))
+            .map_err(|e| StoreError::Backend(format!("cannot start the writer thread: {e}")))?;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                path,
+                writer: Mutex::new(Some(tx)),
+                writer_thread: Mutex::new(Some(handle)),
+                pool: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// Opens the database in `data_dir` for administration (devices, the integrity check):
+    /// default limits, nothing published.
+    pub fn open_admin_in(data_dir: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_in(data_dir, StoreLimits::default(), Box::new(|_| {}))
+    }
+
+    fn queue(&self, write: Write) -> Result<(), StoreError> {
+        let guard = self.inner.writer.lock().map_err(|_| StoreError::Closed)?;
+        guard.as_ref().ok_or(StoreError::Closed)?.send(write).map_err(|_| StoreError::Closed)
+    }
+
+    /// Runs `f` on a pooled connection off the async runtime.
+    fn with_connection<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> StoreFuture<'static, T> {
+        let inner = self.inner.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut conn = match inner.pool.lock().ok().and_then(|mut pool| pool.pop()) {
+                    Some(conn) => conn,
+                    None => open_connection(&inner.path)?,
+                };
+                let result = f(&mut conn);
+                if let Ok(mut pool) = inner.pool.lock()
+                    && pool.len() < POOL
+                {
+                    pool.push(conn);
+                }
+                Ok(result?)
+            })
+            .await
+            .map_err(|_| StoreError::Closed)?
+        })
+    }
+}
+
+impl Inner {
+    /// Stops accepting writes; returns the writer thread, to be joined once it has finished.
+    fn stop_writer(&self) -> Option<JoinHandle<()>> {
+        if let Ok(mut writer) = self.writer.lock() {
+            writer.take();
+        }
+        self.writer_thread.lock().ok().and_then(|mut h| h.take())
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(handle) = self.stop_writer() {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Store for SqliteStore {
+    fn push(&self, doc: &str, chunk_id: ChunkId, bytes: Vec<u8>, origin: u64) -> StoreFuture<'static, Appended> {
+        let (reply, rx) = oneshot::channel();
+        let queued = self.queue(Write::Push { doc: doc.to_owned(), chunk_id, bytes, origin, reply });
+        Box::pin(async move {
+            queued?;
+            rx.await.map_err(|_| StoreError::Closed)?
+        })
+    }
+
+    fn snapshot(&self, doc: &str, covers_seq: u64, bytes: Vec<u8>) -> StoreFuture<'static, ()> {
+        let (reply, rx) = oneshot::channel();
+        let queued = self.queue(Write::Snapshot { doc: doc.to_owned(), covers_seq, bytes, reply });
+        Box::pin(async move {
+            queued?;
+            rx.await.map_err(|_| StoreError::Closed)?
+        })
+    }
+
+    fn backlog<'a>(&'a self, doc: &'a str, after_seq: u64) -> StoreFuture<'a, Backlog> {
+        let doc = doc.to_owned();
+        self.with_connection(move |conn| read_backlog(conn, &doc, after_seq))
+    }
+
+    fn docs_with_prefix<'a>(&'a self, prefix: &'a str) -> StoreFuture<'a, Vec<String>> {
+        let prefix = prefix.to_owned();
+        self.with_connection(move |conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT name FROM docs WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name")?;
+            let rows = stmt.query_map([&prefix], |row| row.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn doc_count(&self) -> StoreFuture<'_, u64> {
+        self.with_connection(|conn| Ok(conn.query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, u64>(0))?))
+    }
+
+    fn add_devices<'a>(&'a self, devices: &'a [(&'a str, Role)]) -> StoreFuture<'a, Vec<NewDevice>> {
+        let devices: Vec<(String, Role)> = devices.iter().map(|(name, role)| ((*name).to_owned(), *role)).collect();
+        self.with_connection(move |conn| {
+            let tx = conn.transaction()?;
+            let mut added = Vec::with_capacity(devices.len());
+            {
+                let mut insert =
+                    tx.prepare_cached("INSERT INTO devices (id, name, role, token_sha256) VALUES (?1, ?2, ?3, ?4)")?;
+                for (name, role) in &devices {
+                    let (id, token) = (random_hex(6), random_hex(24));
+                    insert.execute(params![id, name, role.as_str(), token_hash(&token)])?;
+                    added.push(NewDevice { id, token });
+                }
+            }
+            tx.commit()?;
+            Ok(added)
+        })
+    }
+
+    fn devices(&self) -> StoreFuture<'_, Vec<Device>> {
+        self.with_connection(|conn| {
+            let mut stmt = conn.prepare("SELECT id, name, role, revoked FROM devices ORDER BY created_at, rowid")?;
+            let rows = stmt.query_map([], device_row)?;
+            rows.map(|row| device(row?)).collect()
+        })
+    }
+
+    fn revoke_device<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool> {
+        let id = id.to_owned();
+        self.with_connection(move |conn| Ok(conn.execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [id])? > 0))
+    }
+
+    fn device_by_token<'a>(&'a self, token: &'a str) -> StoreFuture<'a, Option<Device>> {
+        let hash = token_hash(token);
+        self.with_connection(move |conn| {
+            let row = conn
+                .prepare_cached("SELECT id, name, role, revoked FROM devices WHERE token_sha256 = ?1")?
+                .query_row([hash], device_row)
+                .optional()?;
+            row.map(device).transpose()
+        })
+    }
+
+    fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>> {
+        self.with_connection(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT id FROM devices WHERE revoked = 1")?;
+            let ids = stmt.query_map([], |row| row.get::<_, String>(0))?;
+            Ok(ids.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    fn integrity_check(&self) -> StoreFuture<'_, ()> {
+        self.with_connection(|conn| {
+            let verdict: String = conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+            if verdict == "ok" { Ok(()) } else { Err(StoreError::Corrupt(verdict).into()) }
+        })
+    }
+
+    fn close(&self) -> StoreFuture<'_, ()> {
+        let writer = self.inner.stop_writer();
+        Box::pin(async move {
+            if let Some(handle) = writer {
+                tokio::task::spawn_blocking(move || handle.join())
+                    .await
+                    .map_err(|_| StoreError::Closed)?
+                    .map_err(|_| StoreError::Backend("the writer thread panicked".into()))?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// `n` random bytes as hex.
+fn random_hex(n: usize) -> String {
+    use rand::RngCore;
+    let mut raw = vec![0u8; n];
+    rand::rng().fill_bytes(&mut raw);
+    raw.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+type DeviceRow = (String, String, String, bool);
+
+fn device_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+}
+
+fn device((id, name, role, revoked): DeviceRow) -> Result<Device> {
+    let role = role.parse().map_err(StoreError::Corrupt)?;
+    Ok(Device { id, name, role, revoked })
+}
+
+fn read_backlog(conn: &Connection, doc: &str, after_seq: u64) -> Result<Backlog> {
+    let tx = conn.unchecked_transaction()?;
+    let head: Option<u64> =
+        tx.query_row("SELECT head_seq FROM docs WHERE name = ?1", [doc], |row| row.get(0)).optional()?;
+    let Some(head) = head else {
+        return Ok(Backlog::default());
+    };
+    let mut backlog = Backlog { head, ..Backlog::default() };
+    let snapshot: Option<(u64, Vec<u8>)> = tx
+        .query_row("SELECT covers_seq, bytes FROM snapshots WHERE doc = ?1", [doc], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let mut from = after_seq;
+    if let Some((covers, bytes)) = snapshot
+        && covers > after_seq
+    {
+        from = covers;
+        backlog.snapshot = Some((covers, bytes));
+    }
+    let mut stmt = tx.prepare_cached("SELECT seq, bytes FROM chunks WHERE doc = ?1 AND seq > ?2 ORDER BY seq")?;
+    let rows = stmt.query_map(params![doc, from], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    backlog.chunks = rows.collect::<Result<_, _>>()?;
+    Ok(backlog)
+}
+
+struct Pending {
+    doc: String,
+    seq: u64,
+    bytes: Vec<u8>,
+    origin: u64,
+    new_doc: bool,
+}
+
+fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Write>, limits: StoreLimits, publish: Publisher) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < limits.max_batch {
+            match rx.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&mut conn, batch, limits, &publish);
+    }
+    tracing::debug!("database writer stopped");
+}
+
+enum Outcome {
+    Push(oneshot::Sender<Result<Appended, StoreError>>, Result<Appended, StoreError>),
+    Snapshot(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>),
+}
+
+fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, publish: &Publisher) {
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut published = Vec::new();
+    let tx = match conn.transaction() {
+        Ok(tx) => tx,
+        Err(err) => {
+            tracing::error!(%err, "cannot begin a transaction");
+            fail_all(batch);
+            return;
+        }
+    };
+    for write in batch {
+        match write {
+            Write::Push { doc, chunk_id, bytes, origin, reply } => {
+                let result = append(&tx, &doc, chunk_id, &bytes, limits);
+                if let Ok((appended, new_doc)) = &result
+                    && appended.fresh
+                {
+                    published.push(Pending { doc, seq: appended.seq, bytes, origin, new_doc: *new_doc });
+                }
+                outcomes.push(Outcome::Push(reply, result.map(|(a, _)| a).map_err(StoreError::from)));
+            }
+            Write::Snapshot { doc, covers_seq, bytes, reply } => {
+                let result = store_snapshot(&tx, &doc, covers_seq, &bytes);
+                outcomes.push(Outcome::Snapshot(reply, result.map_err(StoreError::from)));
+            }
+        }
+    }
+    if let Err(err) = tx.commit() {
+        tracing::error!(%err, "commit failed; nothing in this batch is acknowledged");
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Push(reply, _) => drop(reply.send(Err(StoreError::Closed))),
+                Outcome::Snapshot(reply, _) => drop(reply.send(Err(StoreError::Closed))),
+            }
+        }
+        return;
+    }
+    // Durable now: publish in sequence order, then acknowledge.
+    for p in &published {
+        publish(Committed { doc: &p.doc, seq: p.seq, bytes: &p.bytes, origin: p.origin, new_doc: p.new_doc });
+    }
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Push(reply, result) => drop(reply.send(result)),
+            Outcome::Snapshot(reply, result) => drop(reply.send(result)),
+        }
+    }
+}
+
+fn fail_all(batch: Vec<Write>) {
+    for write in batch {
+        match write {
+            Write::Push { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
+            Write::Snapshot { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
+        }
+    }
+}
+
+/// Appends a chunk in the writer's transaction; also says whether it was the document's first.
+fn append(
+    tx: &rusqlite::Transaction<'_>,
+    doc: &str,
+    chunk_id: ChunkId,
+    bytes: &[u8],
+    limits: StoreLimits,
+) -> Result<(Appended, bool)> {
+    let existing: Option<u64> = tx
+        .prepare_cached("SELECT seq FROM chunks WHERE doc = ?1 AND chunk_id = ?2")?
+        .query_row(params![doc, &chunk_id.0[..]], |row| row.get(0))
+        .optional()?;
+    if let Some(seq) = existing {
+        return Ok((Appended { seq, fresh: false }, false));
+    }
+    let current: Option<(u64, u64)> = tx
+        .prepare_cached("SELECT head_seq, bytes FROM docs WHERE name = ?1")?
+        .query_row([doc], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let (head, size) = current.unwrap_or((0, 0));
+    let len = bytes.len() as u64;
+    if size + len > limits.max_doc_bytes {
+        return Err(StoreError::DocTooLarge { limit: limits.max_doc_bytes }.into());
+    }
+    let seq = head + 1;
+    tx.prepare_cached("INSERT INTO chunks (doc, seq, chunk_id, bytes) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
+        doc,
+        seq,
+        &chunk_id.0[..],
+        bytes
+    ])?;
+    tx.prepare_cached(
+        "INSERT INTO docs (name, head_seq, bytes) VALUES (?1, ?2, ?3)
+         ON CONFLICT (name) DO UPDATE SET head_seq = excluded.head_seq, bytes = docs.bytes + ?3",
+    )?
+    .execute(params![doc, seq, len])?;
+    Ok((Appended { seq, fresh: true }, current.is_none()))
+}
+
+fn store_snapshot(tx: &rusqlite::Transaction<'_>, doc: &str, covers_seq: u64, bytes: &[u8]) -> Result<()> {
+    let head: Option<u64> =
+        tx.query_row("SELECT head_seq FROM docs WHERE name = ?1", [doc], |row| row.get(0)).optional()?;
+    let Some(head) = head else {
+        return Err(StoreError::UnknownDoc(doc.to_owned()).into());
+    };
+    if covers_seq > head {
+        return Err(StoreError::SnapshotAhead { covers_seq, head }.into());
+    }
+    let previous: Option<u64> =
+        tx.query_row("SELECT covers_seq FROM snapshots WHERE doc = ?1", [doc], |row| row.get(0)).optional()?;
+    if previous.is_some_and(|p| p >= covers_seq) {
+        return Ok(()); // an older or equal snapshot changes nothing
+    }
+    tx.execute(
+        "INSERT INTO snapshots (doc, covers_seq, bytes) VALUES (?1, ?2, ?3)
+         ON CONFLICT (doc) DO UPDATE SET covers_seq = excluded.covers_seq, bytes = excluded.bytes",
+        params![doc, covers_seq, bytes],
+    )?;
+    tx.execute("DELETE FROM chunks WHERE doc = ?1 AND seq <= ?2", params![doc, covers_seq])?;
+    let size: u64 = tx.query_row(
+        "SELECT COALESCE((SELECT SUM(length(bytes)) FROM chunks WHERE doc = ?1), 0)
+              + (SELECT length(bytes) FROM snapshots WHERE doc = ?1)",
+        [doc],
+        |row| row.get(0),
+    )?;
+    tx.execute("UPDATE docs SET bytes = ?2 WHERE name = ?1", params![doc, size])?;
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! The store conformance suite (`frontdesk_relay::store::conformance`) run on SQLite: each
+//! check on a fresh data folder.
+
+use frontdesk_relay::store::conformance::{self, Harness};
+use frontdesk_relay::store::{Publisher, SqliteStore, StoreError, StoreLimits};
+
+/// A SQLite store in a data folder of its own.
+struct Sqlite {
+    data: tempfile::TempDir,
+}
+
+fn sqlite() -> Sqlite {
+    Sqlite { data: tempfile::tempdir().expect("a temporary folder") }
+}
+
+impl Harness for Sqlite {
+    type Store = SqliteStore;
+
+    async fn open(&self, limits: StoreLimits, publish: Publisher) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_in(self.data.path(), limits, publish)
+    }
+
+    /// The database's files, the write-ahead log included.
+    async fn raw_bytes(&self) -> Vec<u8> {
+        let mut raw = Vec::new();
+        for entry in std::fs::read_dir(self.data.path()).expect("the data folder") {
+            raw.extend(std::fs::read(entry.expect("an entry").path()).expect("a database file"));
+        }
+        raw
+    }
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_a_close_and_reopen() {
+    conformance::acknowledged_writes_survive_a_close_and_reopen(sqlite()).await;
+}
+
+#[tokio::test]
+async fn pushes_get_seqs_in_the_order_they_are_called() {
+    conformance::pushes_get_seqs_in_the_order_they_are_called(sqlite()).await;
+}
+
+#[tokio::test]
+async fn chunks_are_published_only_once_committed() {
+    conformance::chunks_are_published_only_once_committed(sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_repeated_chunk_id_keeps_its_first_seq_and_is_published_once() {
+    conformance::a_repeated_chunk_id_keeps_its_first_seq_and_is_published_once(sqlite()).await;
+}
+
+#[tokio::test]
+async fn snapshots_replace_the_chunks_they_cover() {
+    conformance::snapshots_replace_the_chunks_they_cover(sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_push_over_the_document_quota_is_refused_and_stores_nothing() {
+    conformance::a_push_over_the_document_quota_is_refused_and_stores_nothing(sqlite()).await;
+}
+
+#[tokio::test]
+async fn the_device_registry_adds_lists_finds_and_revokes() {
+    conformance::the_device_registry_adds_lists_finds_and_revokes(sqlite()).await;
+}
+
+#[tokio::test]
+async fn documents_are_listed_by_prefix_and_counted() {
+    conformance::documents_are_listed_by_prefix_and_counted(sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_sound_store_passes_its_integrity_check() {
+    conformance::a_sound_store_passes_its_integrity_check(sqlite()).await;
+}
