@@ -12,7 +12,7 @@
 //! it. A standalone chunk (a kiosk's check-in, a punch) is first **written ahead** (a synchronous
 //! write the runtime makes before it returns to the screen) so the ticket can show at once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use automerge::{AutoCommit, Automerge};
 use frontdesk_protocol::ChunkId;
@@ -128,14 +128,16 @@ pub struct DeviceCore {
     dirty: BTreeSet<String>,
     /// Prefixes under which every new document is followed.
     watches: BTreeSet<String>,
-    saving: BTreeMap<SaveId, Saving>,
+    /// Saves asked for and not yet reported (a handful at a time: a list, not a map, for the
+    /// wasm's size).
+    saving: Vec<(SaveId, Saving)>,
     next_save: u64,
     /// Chunk ids are this session's random prefix and a counter.
     id_prefix: [u8; 8],
     next_chunk: u64,
     problem: Option<StorageError>,
     /// Chunks kept only as written-ahead copies (storage failed), until acknowledged.
-    spilled: BTreeSet<ChunkId>,
+    spilled: Vec<ChunkId>,
 }
 
 /// What a device starts from: what its storage holds, and what it follows.
@@ -183,12 +185,12 @@ impl DeviceCore {
             replica,
             dirty: BTreeSet::new(),
             watches: BTreeSet::new(),
-            saving: BTreeMap::new(),
+            saving: Vec::new(),
             next_save: 0,
             id_prefix,
             next_chunk: 0,
             problem: None,
-            spilled: BTreeSet::new(),
+            spilled: Vec::new(),
         };
         // Held and followed documents get the changes not yet acknowledged (a document first
         // written while storage was full may exist only as outbox chunks).
@@ -397,7 +399,7 @@ impl DeviceCore {
     fn save(&mut self, writes: Vec<Write>, chunks: Vec<OutboxEntry>) -> Effect {
         let id = SaveId(self.next_save);
         self.next_save += 1;
-        self.saving.insert(id, Saving { chunks, stage: Stage::Whole });
+        self.saving.push((id, Saving { chunks, stage: Stage::Whole }));
         Effect::Save { id, writes }
     }
 
@@ -405,7 +407,8 @@ impl DeviceCore {
     /// full its chunks are still kept — in the outbox alone, else written ahead — so a change the
     /// screen shows is never only in memory, and the user is told.
     pub fn saved(&mut self, id: SaveId, result: Result<(), StorageError>) -> Vec<Effect> {
-        let Some(mut saving) = self.saving.remove(&id) else { return Vec::new() };
+        let Some(at) = self.saving.iter().position(|(s, _)| *s == id) else { return Vec::new() };
+        let (_, mut saving) = self.saving.remove(at);
         let mut effects = Vec::new();
         match (result, saving.stage) {
             (Ok(()), stage) => {
@@ -423,7 +426,7 @@ impl DeviceCore {
             (Err(err), Stage::Whole) if !saving.chunks.is_empty() => {
                 let writes = saving.chunks.iter().cloned().map(Write::OutboxPut).collect();
                 saving.stage = Stage::OutboxOnly(err);
-                self.saving.insert(id, saving);
+                self.saving.push((id, saving));
                 return vec![Effect::Save { id, writes }];
             }
             (Err(err), Stage::Whole) => {
@@ -435,7 +438,7 @@ impl DeviceCore {
             (Err(_), Stage::OutboxOnly(first)) => {
                 self.set_problem(Some(first), &mut effects);
                 for chunk in &saving.chunks {
-                    self.spilled.insert(chunk.id);
+                    self.spilled.push(chunk.id);
                     effects.push(Effect::WriteAhead(chunk.clone()));
                 }
             }
@@ -509,7 +512,7 @@ impl DeviceCore {
                     Err(err) => effects.push(Effect::Warn(format!("chunk for {doc} skipped: {err}"))),
                 },
                 sync_client::Effect::Acked { chunk_id } => {
-                    self.spilled.remove(&chunk_id);
+                    self.spilled.retain(|id| *id != chunk_id);
                     effects.push(Effect::ForgetWriteAhead(chunk_id));
                     effects.push(self.save(vec![Write::OutboxDelete(chunk_id)], Vec::new()));
                 }
@@ -537,7 +540,8 @@ impl From<sync_client::Effect> for Effect {
             sync_client::Effect::Send(frame) => Effect::Send(frame),
             sync_client::Effect::Close => Effect::Close,
             sync_client::Effect::Status => Effect::Status,
-            other => Effect::Warn(format!("unexpected sync effect {other:?}")),
+            // Carried out by the core itself (`DeviceCore::run`), never handed over.
+            _ => Effect::Warn("a sync effect reached the runtime".to_owned()),
         }
     }
 }

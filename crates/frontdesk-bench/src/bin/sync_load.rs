@@ -11,6 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use frontdesk_core::SyncEvent;
+use frontdesk_core::device::{self, DeviceCore, OutboxEntry, Start, StoredDoc};
 use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, Role, ServerMsg};
 use frontdesk_relay::store::{SqliteStore, Store};
 use frontdesk_relay::{Config, Relay};
@@ -752,6 +754,7 @@ async fn catch_up(o: &Options) -> Result<()> {
     let mut ws = hello(addr, &desk.1).await?;
     let mut kiosk_doc = automerge::AutoCommit::new();
     let mut cursor = 0;
+    let mut held = Vec::new();
     for n in 0..50u64 {
         use automerge::transaction::Transactable;
         kiosk_doc.put(automerge::ROOT, format!("slot{n}"), "x".repeat(200))?;
@@ -762,6 +765,7 @@ async fn catch_up(o: &Options) -> Result<()> {
             if let Ok(ServerMsg::Ack { seq, .. }) = ServerMsg::decode(&frame) {
                 if n == 9 {
                     cursor = seq;
+                    held = kiosk_doc.save();
                 }
                 break;
             }
@@ -771,7 +775,7 @@ async fn catch_up(o: &Options) -> Result<()> {
 
     // The day's check-ins, saved at the kiosk while the relay was out of reach.
     let inbox = frontdesk_core::doc_name::inbox(date, &kiosk.0);
-    let outbox: Vec<(ChunkId, String, Vec<u8>)> = (0..o.offline_check_ins)
+    let outbox: Vec<OutboxEntry> = (0..o.offline_check_ins)
         .map(|n| {
             let id = frontdesk_core::ids::VisitId::from_random([n as u8; 16]);
             let check_in = frontdesk_core::check_in::CheckIn::new(
@@ -784,35 +788,48 @@ async fn catch_up(o: &Options) -> Result<()> {
                 &kiosk.0,
             )
             .expect("a valid check-in");
-            (chunk_id(n as u64 + 1), inbox.clone(), check_in.to_inbox_chunk())
+            OutboxEntry {
+                id: chunk_id(n as u64 + 1),
+                doc: inbox.clone(),
+                bytes: check_in.to_inbox_chunk(),
+                order: n as f64,
+            }
         })
         .collect();
-    let sent_bytes: usize = outbox.iter().map(|(_, _, b)| b.len()).sum();
+    let sent_bytes: usize = outbox.iter().map(|e| e.bytes.len()).sum();
 
+    // The kiosk's device core, started from what its storage held, driven here as the browser
+    // drives it (saves complete at once: the figure is the network's and the relay's).
     let epoch = Instant::now();
-    let mut client =
-        frontdesk_core::sync_client::SyncClient::new(kiosk.1.clone(), [("kiosk".to_owned(), cursor)], outbox);
+    let (mut core, first) = DeviceCore::start(Start {
+        token: kiosk.1.clone(),
+        seed: [7; 16],
+        docs: vec![StoredDoc { name: "kiosk".to_owned(), bytes: held, cursor }],
+        outbox,
+        written_ahead: Vec::new(),
+        follow: vec!["kiosk".to_owned()],
+        watch: Vec::new(),
+    });
+    let mut pending: std::collections::VecDeque<device::Effect> = first.into();
     let started = Instant::now();
-    let effects = client.handle(frontdesk_core::sync_client::SyncEvent::Tick, ms_now(epoch), 0.5);
-    anyhow::ensure!(
-        effects.iter().any(|e| matches!(e, frontdesk_core::sync_client::Effect::Open)),
-        "the client did not open a socket"
-    );
+    pending.extend(core.handle(SyncEvent::Tick, ms_now(epoch), 0.5));
+    anyhow::ensure!(pending.contains(&device::Effect::Open), "the device did not open a socket");
     let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync")).await?;
     let (mut sink, mut stream) = ws.split();
     let mut round_trips = 0;
     let mut applied = 0usize;
     let mut synced = false;
-    let mut pending = client.handle(frontdesk_core::sync_client::SyncEvent::Opened, ms_now(epoch), 0.5);
+    pending.extend(core.handle(SyncEvent::Opened, ms_now(epoch), 0.5));
     loop {
         let mut sent = false;
-        for effect in pending.drain(..) {
+        while let Some(effect) = pending.pop_front() {
             match effect {
-                frontdesk_core::sync_client::Effect::Send(frame) => {
+                device::Effect::Send(frame) => {
                     sink.feed(Message::Binary(frame.into())).await?;
                     sent = true;
                 }
-                frontdesk_core::sync_client::Effect::Apply { bytes, .. } => applied += bytes.len(),
+                device::Effect::Save { id, .. } => pending.extend(core.saved(id, Ok(()))),
+                device::Effect::FlushSoon => pending.extend(core.flush()),
                 _ => {}
             }
         }
@@ -820,15 +837,17 @@ async fn catch_up(o: &Options) -> Result<()> {
             sink.flush().await?;
             round_trips += 1;
         }
-        if synced && client.status().pending == 0 {
+        if synced && core.pending() == 0 {
             break;
         }
         let Some(Ok(msg)) = stream.next().await else { anyhow::bail!("the relay closed the kiosk's socket") };
         let Message::Binary(frame) = msg else { continue };
-        if let Ok(ServerMsg::Synced { doc, .. }) = ServerMsg::decode(&frame) {
-            synced |= doc == "kiosk";
+        match ServerMsg::decode(&frame) {
+            Ok(ServerMsg::Synced { doc, .. }) => synced |= doc == "kiosk",
+            Ok(ServerMsg::Chunk { bytes, .. }) => applied += bytes.len(),
+            _ => {}
         }
-        pending = client.handle(frontdesk_core::sync_client::SyncEvent::Frame(frame.to_vec()), ms_now(epoch), 0.5);
+        pending.extend(core.handle(SyncEvent::Frame(frame.to_vec()), ms_now(epoch), 0.5));
     }
     let took = started.elapsed().as_secs_f64() * 1000.0;
     shutdown.cancel();
