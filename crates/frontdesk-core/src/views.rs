@@ -3,11 +3,18 @@
 
 use chrono::NaiveDate;
 
+use frontdesk_protocol::Area;
+
+use crate::billing::{self, Invoice, Payment};
 use crate::board::{BoardEntry, arrivals_board};
 use crate::check_in::{CheckIn, check_ins};
 use crate::doc_name;
 use crate::documents::Documents;
+use crate::orders::{self, Order};
+use crate::payroll::{self, Punch};
 use crate::schedule::{self, Booking, Conflict};
+use crate::sorting::SortDyn;
+use crate::stays::{self, Stay};
 use crate::visit_status::status_events;
 
 /// Every check-in of `date`, from every kiosk's inbox of that day the device holds.
@@ -41,6 +48,56 @@ pub fn calendar_day(docs: &impl Documents, date: NaiveDate) -> CalendarDay {
         conflicts: schedule::conflicts(day),
     })
     .unwrap_or_default()
+}
+
+/// Every record `read` finds in every document of `area` the device holds (every day's
+/// bookings, every month's stays, every device's time clock it follows).
+fn every<T>(docs: &impl Documents, area: Area, read: fn(&automerge::Automerge) -> Vec<T>) -> Vec<T> {
+    docs.names_under(&doc_name::prefix(area)).iter().flat_map(|doc| docs.read(doc, read).unwrap_or_default()).collect()
+}
+
+/// Every booking of every day the device holds (a client's history, the search box).
+pub fn bookings_held(docs: &impl Documents) -> Vec<Booking> {
+    every(docs, Area::Day, schedule::bookings)
+}
+
+/// Every hotel stay of every month the device holds.
+pub fn stays_held(docs: &impl Documents) -> Vec<Stay> {
+    every(docs, Area::Stays, stays::stays)
+}
+
+/// Every time-clock punch the device holds (a manager's desk follows every device's clock of
+/// this month and the last).
+pub fn punches_held(docs: &impl Documents) -> Vec<Punch> {
+    every(docs, Area::Timeclock, payroll::punches)
+}
+
+/// The orders of `months`, newest first.
+pub fn orders(docs: &impl Documents, months: &[NaiveDate]) -> Vec<Order> {
+    let mut all: Vec<Order> =
+        months.iter().flat_map(|m| docs.read(&doc_name::orders(*m), orders::orders).unwrap_or_default()).collect();
+    all.sort_dyn_by(|a, b| (b.made_ms, &b.id).cmp(&(a.made_ms, &a.id)));
+    all
+}
+
+/// The invoices of some months and the payments made on them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ledger {
+    /// Newest first.
+    pub invoices: Vec<Invoice>,
+    pub payments: Vec<Payment>,
+}
+
+/// The ledger of `months` (a desk's money screens show this month's and the last).
+pub fn ledger(docs: &impl Documents, months: &[NaiveDate]) -> Ledger {
+    let mut ledger = Ledger::default();
+    for month in months {
+        let doc = doc_name::invoices(*month);
+        ledger.invoices.extend(docs.read(&doc, billing::invoices).unwrap_or_default());
+        ledger.payments.extend(docs.read(&doc, billing::payments).unwrap_or_default());
+    }
+    ledger.invoices.sort_dyn_by(|a, b| (b.issued_ms, &b.number).cmp(&(a.issued_ms, &a.number)));
+    ledger
 }
 
 #[cfg(test)]
@@ -147,5 +204,58 @@ mod tests {
         assert_eq!(bookings, expected);
         assert_ne!(bookings[0].state, bookings[1].state, "only the one checked in is marked");
         assert!(view.conflicts.is_empty());
+    }
+
+    #[test]
+    fn bookings_are_gathered_from_every_day_held_and_nothing_else() {
+        let mut docs = BTreeMap::new();
+        for (n, date) in [date(), date().succ_opt().unwrap()].into_iter().enumerate() {
+            let mut booking = Booking::sample(&format!("b{n}"));
+            booking.date = date.to_string();
+            let mut day = AutoCommit::new();
+            schedule::put_booking(&mut day, &booking).unwrap();
+            docs.insert(doc_name::day(date), day.document().clone());
+        }
+        // A booking record in a document of another area is not a booking of the calendar.
+        let mut stray = AutoCommit::new();
+        schedule::put_booking(&mut stray, &Booking::sample("elsewhere")).unwrap();
+        docs.insert(doc_name::stays(date()), stray.document().clone());
+        let mut ids: Vec<String> = bookings_held(&docs).into_iter().map(|b| b.id).collect();
+        ids.sort();
+        assert_eq!(ids, ["b0", "b1"]);
+    }
+
+    #[test]
+    fn the_ledger_holds_the_months_asked_for_newest_invoice_first() {
+        let invoice = |id: &str, date: NaiveDate, issued_ms: i64| billing::Invoice {
+            id: id.into(),
+            number: format!("N-{id}"),
+            series: "ABCD".into(),
+            client: "c".into(),
+            client_name: "Ana".into(),
+            lines: Vec::new(),
+            notes: String::new(),
+            currency: "EUR".into(),
+            issued_by: "d".into(),
+            issued_ms,
+            date: date.to_string(),
+            void: false,
+        };
+        let this = date();
+        let last = NaiveDate::from_ymd_opt(2026, 10, 3).unwrap();
+        let older = NaiveDate::from_ymd_opt(2026, 9, 3).unwrap();
+        let mut docs = BTreeMap::new();
+        for (id, date, at) in [("old", last, 1), ("new", this, 3), ("mid", this, 2), ("gone", older, 4)] {
+            let mut doc = AutoCommit::new();
+            if let Some(held) = docs.get(&doc_name::invoices(date)) {
+                doc = AutoCommit::load(&Automerge::save(held)).unwrap();
+            }
+            billing::put_invoice(&mut doc, &invoice(id, date, at)).unwrap();
+            docs.insert(doc_name::invoices(date), doc.document().clone());
+        }
+        let ledger = ledger(&docs, &[this, last]);
+        let ids: Vec<&str> = ledger.invoices.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["new", "mid", "old"], "this month and the last, newest first; September left out");
+        assert!(ledger.payments.is_empty());
     }
 }

@@ -148,6 +148,25 @@ async fn a_kiosk_is_refused_a_desk_document_and_keeps_its_connection() {
     assert_eq!(kiosk.recv().await, ServerMsg::Pong);
 }
 
+/// A document in no area the rules know was writable by any staff device (default allow): a
+/// tablet gone bad could store anything there. Every role is refused now, and nothing is stored.
+#[tokio::test]
+async fn a_document_in_no_known_area_is_refused_to_staff_and_manager_and_nothing_is_stored() {
+    let relay = TestRelay::open(|_| {});
+    for role in [Role::Staff, Role::Manager] {
+        let (_, token) = relay.device(role, "Tablet").await;
+        let mut tablet = relay.connect(&token).await;
+        tablet.send(ClientMsg::Push { doc: "notanarea/x".into(), chunk_id: chunk(9), bytes: vec![1] }).await;
+        assert!(matches!(
+            tablet.recv().await,
+            ServerMsg::Error { code: ErrorCode::Forbidden, doc: Some(doc), .. } if doc == "notanarea/x"
+        ));
+        tablet.send(ClientMsg::Subscribe { doc: "notanarea/x".into(), after_seq: 0 }).await;
+        assert!(matches!(tablet.recv().await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
+    }
+    assert_eq!(relay.relay.store.backlog("notanarea/x", 0).await.unwrap().head, 0, "nothing stored");
+}
+
 #[tokio::test]
 async fn a_bad_frame_closes_with_4000_and_a_text_frame_too() {
     let relay = TestRelay::open(|_| {});

@@ -1,7 +1,7 @@
 //! Client accounts at the desk: find someone by name, phone or code; their details and notes;
 //! their appointments, stays, orders and invoices; what they owe; and merging a duplicate.
 
-use frontdesk_core::doc_name::{self, Area};
+use frontdesk_core::doc_name;
 use frontdesk_core::sorting::SortDyn;
 use std::collections::HashSet;
 
@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use frontdesk_core::billing;
 use frontdesk_core::clients::{self, Client, ClientForm};
 use frontdesk_core::site::Site;
-use frontdesk_core::{schedule, stays};
+use frontdesk_core::{schedule, stays, views};
 use leptos::prelude::*;
 
 use super::sales::{Ledger, currency, format_money, new_code, new_id, read_orders};
@@ -226,12 +226,7 @@ fn ClientAccount(
     let bookings = Memo::new(move |_| {
         revision.track();
         let mine = who.get();
-        let mut found: Vec<schedule::Booking> = device.with_value(|d| {
-            d.docs_under(&doc_name::prefix(Area::Day))
-                .iter()
-                .flat_map(|doc| d.read(doc, schedule::bookings).unwrap_or_default())
-                .collect()
-        });
+        let mut found: Vec<schedule::Booking> = device.with_value(|d| views::bookings_held(&**d));
         found.retain(|b| clients::is_theirs(&mine, &b.client, &b.phone));
         found.sort_dyn_by(|a, b| (&b.date, b.start_min).cmp(&(&a.date, a.start_min)));
         found
@@ -239,12 +234,7 @@ fn ClientAccount(
     let stays_of = Memo::new(move |_| {
         revision.track();
         let mine = who.get();
-        let mut found: Vec<stays::Stay> = device.with_value(|d| {
-            d.docs_under(&doc_name::prefix(Area::Stays))
-                .iter()
-                .flat_map(|doc| d.read(doc, stays::stays).unwrap_or_default())
-                .collect()
-        });
+        let mut found: Vec<stays::Stay> = device.with_value(|d| views::stays_held(&**d));
         found.retain(|s| clients::is_theirs(&mine, &s.guest, &s.phone));
         found
     });

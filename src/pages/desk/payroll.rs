@@ -2,10 +2,9 @@
 //! punches fixed (reason kept), closing a pay period, and its CSV.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use frontdesk_core::doc_name::Area;
 use frontdesk_core::payroll::{self, Fix, FixKind, PayRate, Problem, RateForm, Sheet};
 use frontdesk_core::site::Site;
-use frontdesk_core::{doc_name, export};
+use frontdesk_core::{doc_name, export, views};
 use leptos::prelude::*;
 
 use super::sales::{currency, format_money, new_id};
@@ -39,11 +38,7 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
         revision.track();
         device.with_value(|d| Books {
             rates: d.read(doc_name::PAYROLL, payroll::rates).unwrap_or_default(),
-            punches: d
-                .docs_under(&doc_name::prefix(Area::Timeclock))
-                .iter()
-                .flat_map(|doc| d.read(doc, payroll::punches).unwrap_or_default())
-                .collect(),
+            punches: views::punches_held(&**d),
             fixes: d.read(doc_name::PAYROLL, payroll::fixes).unwrap_or_default(),
             periods: d.read(doc_name::PAYROLL, payroll::periods).unwrap_or_default(),
             salt: d.read(doc_name::KIOSK, payroll::pin_salt).flatten(),
@@ -368,13 +363,7 @@ fn FixForm(
         let stamp = device.with_value(|d| d.stamp());
         let punch = if k == FixKind::Ignore {
             device
-                .with_value(|d| {
-                    d.docs_under(&doc_name::prefix(Area::Timeclock))
-                        .iter()
-                        .flat_map(|doc| d.read(doc, payroll::punches).unwrap_or_default())
-                        .find(|p| p.at_ms == punch_at)
-                        .map(|p| p.id)
-                })
+                .with_value(|d| views::punches_held(&**d).into_iter().find(|p| p.at_ms == punch_at).map(|p| p.id))
                 .unwrap_or_default()
         } else {
             String::new()

@@ -2,13 +2,12 @@
 //! invoices this tablet holds, and money in the site's currency and the user's locale.
 
 use chrono::{Datelike, NaiveDate};
-use frontdesk_core::billing::{self, Invoice, Payment};
+use frontdesk_core::billing::{self, Invoice};
 use frontdesk_core::catalog::{self, Product};
 use frontdesk_core::doc_name;
-use frontdesk_core::orders::{self, Order};
+use frontdesk_core::orders::Order;
 use frontdesk_core::site::Site;
-use frontdesk_core::sorting::SortDyn;
-use frontdesk_core::{RecordId, money, schedule};
+use frontdesk_core::{RecordId, money, schedule, views};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
@@ -106,22 +105,10 @@ pub fn PeopleOptions(id: &'static str, people: Memo<Vec<frontdesk_core::clients:
 
 /// Orders of this month and the last, newest first.
 pub fn read_orders(device: DeviceRef, today: NaiveDate) -> Vec<Order> {
-    device.with_value(|d| {
-        let mut all: Vec<Order> = recent_months(today)
-            .iter()
-            .flat_map(|m| d.read(&doc_name::orders(*m), orders::orders).unwrap_or_default())
-            .collect();
-        all.sort_dyn_by(|a, b| (b.made_ms, &b.id).cmp(&(a.made_ms, &a.id)));
-        all
-    })
+    device.with_value(|d| views::orders(&**d, &recent_months(today)))
 }
 
-/// Invoices and payments of this month and the last.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Ledger {
-    pub invoices: Vec<Invoice>,
-    pub payments: Vec<Payment>,
-}
+pub use frontdesk_core::views::Ledger;
 
 /// This month's and last month's invoices and payments, re-read when a document changes. Made
 /// by each money screen as it opens (its code then travels with those screens' parts of the
@@ -130,20 +117,7 @@ pub fn use_ledger(device: DeviceRef, today: NaiveDate) -> Memo<Ledger> {
     let revision = device.with_value(|d| d.revision);
     Memo::new(move |_| {
         revision.track();
-        read_ledger(device, today)
-    })
-}
-
-fn read_ledger(device: DeviceRef, today: NaiveDate) -> Ledger {
-    device.with_value(|d| {
-        let mut ledger = Ledger::default();
-        for month in recent_months(today) {
-            let doc = doc_name::invoices(month);
-            ledger.invoices.extend(d.read(&doc, billing::invoices).unwrap_or_default());
-            ledger.payments.extend(d.read(&doc, billing::payments).unwrap_or_default());
-        }
-        ledger.invoices.sort_dyn_by(|a, b| (b.issued_ms, &b.number).cmp(&(a.issued_ms, &a.number)));
-        ledger
+        device.with_value(|d| views::ledger(&**d, &recent_months(today)))
     })
 }
 

@@ -3,11 +3,11 @@
 
 use chrono::NaiveDate;
 use frontdesk_core::calls::Call;
-use frontdesk_core::doc_name::{self, Area};
-use frontdesk_core::schedule::{self, Booking};
+use frontdesk_core::schedule::Booking;
 use frontdesk_core::search::Query;
 use frontdesk_core::site::{Site, format_time};
 use frontdesk_core::sorting::SortDyn;
+use frontdesk_core::views;
 use leptos::prelude::*;
 
 use super::{Shared, Tab};
@@ -29,11 +29,7 @@ const LIMIT: usize = 12;
 fn find(device: DeviceRef, today: NaiveDate, query: &Query, site: &Site, log: &[Call], lang: Lang) -> Vec<Hit> {
     let mut hits = Vec::new();
     device.with_value(|d| {
-        let mut bookings: Vec<Booking> = d
-            .docs_under(&doc_name::prefix(Area::Day))
-            .iter()
-            .flat_map(|doc| d.read(doc, schedule::bookings).unwrap_or_default())
-            .collect();
+        let mut bookings: Vec<Booking> = views::bookings_held(&**d);
         bookings.sort_dyn_by(|a, b| (&a.date, a.start_min).cmp(&(&b.date, b.start_min)));
         for b in bookings {
             let service = site.service(&b.service).map(|s| s.name(lang.code()).to_owned()).unwrap_or_default();
