@@ -11,7 +11,7 @@ use frontdesk_core::device::{Effect as DeviceEffect, OutboxEntry, SaveId, Start,
 use frontdesk_core::schedule::{self, Booking, BookingState};
 use frontdesk_core::visit_status::status_events;
 use frontdesk_core::{
-    BoardEntry, CheckIn, Connection, DeviceCore, Effect, EventId, Replica, StatusEvent, SyncClient, SyncEvent, VisitId,
+    BoardEntry, CheckIn, Connection, DeviceCore, Effect, EventId, StatusEvent, SyncClient, SyncEvent, VisitId,
     VisitReason, VisitStatus, arrivals_board,
 };
 use frontdesk_protocol::{ChunkId, ClientMsg, Role, ServerMsg, close};
@@ -1129,7 +1129,7 @@ mod random_schedules {
             let device = &mut sim.devices[step % n];
             for doc in &device.core.names_under("") {
                 let saved = device.core.save_bytes(doc);
-                let mut reloaded = Replica::new([9; 16]);
+                let mut reloaded = frontdesk_core::Replica::new([9; 16]);
                 reloaded.load(doc, &saved).map_err(|e| TestCaseError::fail(format!("{doc}: {e}")))?;
                 prop_assert_eq!(reloaded.heads(doc), device.core.heads(doc), "{} at step {}", doc, step);
             }
@@ -1213,7 +1213,7 @@ mod random_schedules {
                 prop_assert_eq!(sim.devices[desk].core.heads(doc), reference.clone(), "{}", doc);
             }
             let saved = sim.devices[1].core.save_bytes(doc);
-            let mut reloaded = Replica::new([9; 16]);
+            let mut reloaded = frontdesk_core::Replica::new([9; 16]);
             reloaded.load(doc, &saved).unwrap();
             prop_assert_eq!(reloaded.heads(doc), reference);
         }
