@@ -28,7 +28,14 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
         // never reads back what it writes.
         Access::Read if role == Role::Kiosk => readers == Readers::Everyone && doc == area.as_str(),
         Access::Read => readers.include(role),
-        Access::Snapshot => role != Role::Kiosk && readers.include(role),
+        // A snapshot replaces history, so only a device that may write the document may propose
+        // one, and never for a drop box: its writer never reads it back, and its readers may not
+        // write it.
+        Access::Snapshot => {
+            !matches!(area.writers(), Writers::OwnDevice | Writers::OwnKiosk)
+                && readers.include(role)
+                && allowed(role, device, doc, Access::Write)
+        }
         Access::Write => match area.writers() {
             Writers::Staff => role != Role::Kiosk,
             Writers::Manager => role == Role::Manager,
@@ -42,6 +49,18 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
 fn own_drop_box(doc: &str, device: &str) -> bool {
     let mut segments = doc.split('/');
     segments.clone().count() == 3 && segments.next_back() == Some(device)
+}
+
+/// The date segment of a drop box (`<area>/<date>/<device>`), which the relay holds to its own
+/// calendar; `None` for a document that is no drop box.
+pub fn drop_box_date(doc: &str) -> Option<&str> {
+    let area = Area::of(doc)?;
+    if !matches!(area.writers(), Writers::OwnDevice | Writers::OwnKiosk) {
+        return None;
+    }
+    let mut segments = doc.split('/');
+    let (_, date, _) = (segments.next()?, segments.next()?, segments.next()?);
+    segments.next().is_none().then_some(date)
 }
 
 /// Whether `role` may watch for documents under `prefix`.
@@ -84,6 +103,12 @@ mod tests {
         assert!(!allowed(Role::Staff, "d1", doc, Access::Write));
         assert!(!allowed(Role::Staff, "d1", "timeclock/2026-11-26/d1", Access::Read));
         assert!(!allowed(Role::Staff, "d1", doc, Access::Snapshot));
+        assert!(!allowed(Role::Manager, "m", doc, Access::Snapshot), "a drop box has no snapshots");
+        assert!(!allowed(Role::Staff, "d1", "timeclock/2026-11-26/d1", Access::Snapshot));
+        assert_eq!(drop_box_date(doc), Some("2026-11-26"));
+        assert_eq!(drop_box_date("inbox/2026-11-26/k1"), Some("2026-11-26"));
+        assert_eq!(drop_box_date("day/2026-11-26"), None);
+        assert_eq!(drop_box_date("inbox/2026-11-26"), None);
         assert!(allowed(Role::Manager, "m", doc, Access::Read));
         assert!(!allowed(Role::Manager, "m", doc, Access::Write));
         assert!(allowed(Role::Manager, "m", "timeclock/2026-11-26/m", Access::Write));
@@ -103,6 +128,19 @@ mod tests {
         assert!(allowed(Role::Staff, "s", "site", Access::Read));
         assert!(!allowed(Role::Staff, "s", "site", Access::Write));
         assert!(allowed(Role::Manager, "m", "site", Access::Write));
+    }
+
+    #[test]
+    fn only_a_writer_may_propose_a_snapshot() {
+        // A staff tablet could once snapshot `site` and the kiosks' inboxes, which it may not write.
+        assert!(!allowed(Role::Staff, "s", "site", Access::Snapshot));
+        assert!(allowed(Role::Manager, "m", "site", Access::Snapshot));
+        assert!(!allowed(Role::Staff, "s", "inbox/2026-11-26/k1", Access::Snapshot));
+        assert!(!allowed(Role::Kiosk, "k1", "inbox/2026-11-26/k1", Access::Snapshot));
+        assert!(!allowed(Role::Kiosk, "k1", "kiosk", Access::Snapshot));
+        assert!(allowed(Role::Staff, "s", "day/2026-11-26", Access::Snapshot));
+        assert!(allowed(Role::Staff, "s", "kiosk", Access::Snapshot));
+        assert!(!allowed(Role::Staff, "s", "payroll", Access::Snapshot));
     }
 
     #[test]

@@ -11,8 +11,14 @@ pub mod area;
 
 pub use area::{Area, Readers, UnknownArea, Writers};
 
-/// The protocol version this build speaks; it is the first byte of every frame.
-pub const PROTOCOL_VERSION: u8 = 1;
+/// The protocol version this build speaks; it is the first byte of every frame. Version 2 (since
+/// #17): pushes declare their heads, snapshots are proposed and checked by another device, chunks
+/// carry the relay's receive time.
+pub const PROTOCOL_VERSION: u8 = 2;
+
+/// The hash of one Automerge change (SHA-256), as devices declare it. The relay stores these
+/// without knowing what they are.
+pub type Head = [u8; 32];
 
 /// Default upper bound on a frame, enforced by the relay (and respected by clients).
 pub const DEFAULT_MAX_FRAME: usize = 1024 * 1024;
@@ -31,6 +37,10 @@ pub mod close {
     pub const PROTOCOL_VIOLATION: u16 = 4004;
     /// The client fell too far behind the live stream; it should reconnect and catch up.
     pub const TOO_SLOW: u16 = 4005;
+    /// The device has as many connections open as it may; it should retry later.
+    pub const TOO_MANY_CONNECTIONS: u16 = 4006;
+    /// The device sent more than it may; it should retry later, more slowly.
+    pub const RATE_LIMITED: u16 = 4007;
     /// The relay is shutting down.
     pub const GOING_AWAY: u16 = 1001;
     /// The frame is larger than the relay accepts.
@@ -125,10 +135,14 @@ pub enum ClientMsg {
     Subscribe { doc: String, after_seq: u64 },
     /// Tell me the documents whose names start with `prefix`, now and when they appear.
     Watch { prefix: String },
-    /// Append a chunk to a document's log.
-    Push { doc: String, chunk_id: ChunkId, bytes: Vec<u8> },
-    /// A full save covering every chunk up to `covers_seq`; the relay may drop those chunks.
+    /// Append a chunk to a document's log. `heads` are the hashes of the chunk's changes that no
+    /// other change of the chunk depends on: a snapshot that holds them holds the whole chunk.
+    Push { doc: String, chunk_id: ChunkId, bytes: Vec<u8>, heads: Vec<Head> },
+    /// A full save proposed to cover every chunk up to `covers_seq`. The relay keeps the chunks
+    /// until another device has checked it ([`ServerMsg::Check`]).
     Snapshot { doc: String, covers_seq: u64, bytes: Vec<u8> },
+    /// The answer to [`ServerMsg::Check`]: whether the proposed snapshot holds every head.
+    Checked { doc: String, covers_seq: u64, ok: bool },
     /// Keep-alive.
     Ping,
 }
@@ -147,11 +161,20 @@ pub enum ServerMsg {
         covers_seq: u64,
         bytes: Vec<u8>,
     },
-    /// One chunk of a document's log.
+    /// One chunk of a document's log, with the time the relay received it (ms since 1970, UTC).
     Chunk {
         doc: String,
         seq: u64,
         bytes: Vec<u8>,
+        at_ms: i64,
+    },
+    /// Another device proposed this snapshot: check that it loads and holds every one of
+    /// `must_contain` (the heads of every chunk it covers), and answer [`ClientMsg::Checked`].
+    Check {
+        doc: String,
+        covers_seq: u64,
+        bytes: Vec<u8>,
+        must_contain: Vec<Head>,
     },
     /// The backlog of a subscription has been sent; `head` is the last sequence number.
     Synced {
@@ -195,6 +218,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The relay could not store the chunk; the client should retry later.
     StorageFailed,
+    /// The device is over one of its quotas (documents, bytes, subscriptions, watches).
+    QuotaExceeded,
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -205,6 +230,7 @@ impl std::fmt::Display for ErrorCode {
             ErrorCode::DocTooLarge => "DocTooLarge",
             ErrorCode::RateLimited => "RateLimited",
             ErrorCode::StorageFailed => "StorageFailed",
+            ErrorCode::QuotaExceeded => "QuotaExceeded",
         })
     }
 }
@@ -280,7 +306,13 @@ mod tests {
         let msgs = vec![
             ClientMsg::Hello { token: "t".into(), protocol: PROTOCOL_VERSION },
             ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 7 },
-            ClientMsg::Push { doc: "inbox/2026-11-26/k1".into(), chunk_id: ChunkId([3; 16]), bytes: vec![1, 2, 3] },
+            ClientMsg::Push {
+                doc: "inbox/2026-11-26/k1".into(),
+                chunk_id: ChunkId([3; 16]),
+                bytes: vec![1, 2, 3],
+                heads: vec![[7; 32]],
+            },
+            ClientMsg::Checked { doc: "clients".into(), covers_seq: 9, ok: false },
         ];
         for msg in msgs {
             assert_eq!(ClientMsg::decode(&msg.encode()).unwrap(), msg);

@@ -25,6 +25,22 @@ pub struct Config {
     /// Messages per second one connection may send, averaged, and the burst it may save up.
     pub rate_per_sec: u32,
     pub rate_burst: u32,
+    /// Bytes per second one connection may send, averaged, and the burst it may save up.
+    pub bytes_per_sec: u32,
+    pub bytes_burst: u32,
+    /// Most connections one device may have open at once.
+    pub max_connections_per_device: usize,
+    /// Most documents one connection may subscribe to, and prefixes it may watch.
+    pub max_subscriptions: usize,
+    pub max_watches: usize,
+    /// Largest frame accepted before `Hello` (a Hello is a few dozen bytes).
+    pub max_hello_frame: usize,
+    /// How many days before the relay's (UTC) today a drop box (`inbox/<date>/…`,
+    /// `timeclock/<date>/…`) may be written; never more than a day ahead of it.
+    pub drop_box_days: u32,
+    /// Origins (`https://desk.example.com`) whose pages may open a socket, besides the relay's
+    /// own.
+    pub allowed_origins: Vec<String>,
     pub store: StoreLimits,
 }
 
@@ -40,6 +56,14 @@ impl Config {
             max_inflight_pushes: 256,
             rate_per_sec: 500,
             rate_burst: 2000,
+            bytes_per_sec: 4 * 1024 * 1024,
+            bytes_burst: 32 * 1024 * 1024,
+            max_connections_per_device: 8,
+            max_subscriptions: 20_000,
+            max_watches: 64,
+            max_hello_frame: 4 * 1024,
+            drop_box_days: 7,
+            allowed_origins: Vec::new(),
             store: StoreLimits::default(),
         }
     }

@@ -3,6 +3,7 @@
 //! Written against any `Sink`/`Stream` of WebSocket messages, so a test can drive a connection
 //! through in-memory channels.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -18,10 +19,13 @@ use crate::access::{self, Access};
 use crate::hub::{Frame, Peer};
 use crate::rate::RateLimit;
 use crate::relay::Relay;
-use crate::store::{Device, StoreError};
+use crate::store::{Device, NewChunk, Settled, StoreError};
 
 /// Most queued frames sent to a device before one flush.
 const SEND_BATCH: usize = 64;
+
+/// Most heads one chunk may declare (a device's chunk has one; a merge of a few has a few).
+const MAX_HEADS: usize = 256;
 
 /// Why a connection ended; logged once.
 enum End {
@@ -74,7 +78,8 @@ where
     E: std::error::Error + 'static,
 {
     let first = tokio::select! {
-        msg = tokio::time::timeout(relay.config.hello_timeout, next_frame(stream, relay.config.max_frame)) => msg,
+        // Before Hello a socket has a small budget: a Hello is a few dozen bytes.
+        msg = tokio::time::timeout(relay.config.hello_timeout, next_frame(stream, relay.config.max_hello_frame)) => msg,
         _ = relay.shutdown.cancelled() => return Err(closing(close::GOING_AWAY, "relay shutting down")),
     };
     let frame = match first {
@@ -163,6 +168,9 @@ struct Session {
     rx: mpsc::Receiver<Frame>,
     inflight: Arc<Semaphore>,
     rate: RateLimit,
+    byte_rate: RateLimit,
+    subscriptions: HashSet<String>,
+    watches: HashSet<String>,
 }
 
 impl Session {
@@ -171,10 +179,13 @@ impl Session {
         let config = &relay.config;
         Session {
             id,
-            peer: Peer::new(id, &device.id, tx),
+            peer: Peer::new(id, &device.id, device.role, tx),
             rx,
             inflight: Arc::new(Semaphore::new(config.max_inflight_pushes)),
             rate: RateLimit::new(config.rate_per_sec, config.rate_burst, Instant::now()),
+            byte_rate: RateLimit::new(config.bytes_per_sec, config.bytes_burst, Instant::now()),
+            subscriptions: HashSet::new(),
+            watches: HashSet::new(),
             device,
             relay,
         }
@@ -186,7 +197,9 @@ impl Session {
         R: Stream<Item = Result<Message, E>> + Unpin,
         E: std::error::Error + 'static,
     {
-        self.relay.hub.register(&self.peer);
+        if !self.relay.hub.register(&self.peer, self.relay.config.max_connections_per_device) {
+            return closing(close::TOO_MANY_CONNECTIONS, "this device has too many connections open");
+        }
         let mut keepalive = tokio::time::interval(Duration::from_secs(30));
         keepalive.tick().await;
         loop {
@@ -261,15 +274,20 @@ impl Session {
             }
             Err(err) => return Err(closing(close::BAD_FRAME, err.to_string())),
         };
-        if !self.rate.take(Instant::now()) {
+        let now = Instant::now();
+        if !self.rate.take(now) {
             return self.refuse(sink, ErrorCode::RateLimited, None, "too many messages; slow down".into()).await;
+        }
+        if !self.byte_rate.take_n(frame.len(), now) {
+            return self.refuse(sink, ErrorCode::RateLimited, None, "too many bytes; slow down".into()).await;
         }
         match msg {
             ClientMsg::Hello { .. } => Err(closing(close::PROTOCOL_VIOLATION, "Hello sent twice")),
             ClientMsg::Ping => self.send(sink, ServerMsg::Pong).await,
             ClientMsg::Subscribe { doc, after_seq } => self.subscribe(sink, doc, after_seq).await,
             ClientMsg::Watch { prefix } => self.watch(sink, prefix).await,
-            ClientMsg::Push { doc, chunk_id, bytes } => {
+            ClientMsg::Checked { doc, covers_seq, ok } => self.checked(doc, covers_seq, ok).await,
+            ClientMsg::Push { doc, chunk_id, bytes, heads } => {
                 if !valid_doc_name(&doc) {
                     return self.refuse(sink, ErrorCode::BadDocName, Some(doc), "invalid document name".into()).await;
                 }
@@ -283,6 +301,16 @@ impl Session {
                         )
                         .await;
                 }
+                if let Some(date) = access::drop_box_date(&doc)
+                    && !self.drop_box_open(date)
+                {
+                    let days = self.relay.config.drop_box_days;
+                    let message = format!("a drop box only for today, tomorrow or the last {days} days");
+                    return self.refuse(sink, ErrorCode::Forbidden, Some(doc), message).await;
+                }
+                if heads.len() > MAX_HEADS {
+                    return Err(closing(close::BAD_FRAME, "a chunk with too many heads"));
+                }
                 // Pushes are pipelined: the commit is awaited off this loop and the Ack queued.
                 let Ok(permit) = self.inflight.clone().acquire_owned().await else {
                     return Err(closing(close::GOING_AWAY, "relay shutting down"));
@@ -290,8 +318,16 @@ impl Session {
                 let peer = self.peer.clone();
                 // Queued for the writer here, in the order the device sent them; only the wait
                 // for the commit runs in its own task.
-                let stored = self.relay.store.push(&doc, chunk_id, bytes, self.id);
-                let conn = self.id;
+                let chunk = NewChunk {
+                    doc: doc.clone(),
+                    chunk_id,
+                    bytes,
+                    heads,
+                    device: self.device.id.clone(),
+                    at_ms: chrono::Utc::now().timestamp_millis(),
+                };
+                let stored = self.relay.store.push(chunk, self.id);
+                let (conn, device) = (self.id, self.device.id.clone());
                 tokio::spawn(async move {
                     let reply = match stored.await {
                         Ok(appended) => ServerMsg::Ack { doc, chunk_id, seq: appended.seq },
@@ -300,6 +336,14 @@ impl Session {
                             message: format!("document is over its limit of {limit} bytes"),
                             doc: Some(doc),
                         },
+                        Err(err @ StoreError::QuotaExceeded { .. }) => {
+                            tracing::warn!(conn, %device, %err, %doc, "push refused: quota");
+                            ServerMsg::Error {
+                                code: ErrorCode::QuotaExceeded,
+                                message: err.to_string(),
+                                doc: Some(doc),
+                            }
+                        }
                         Err(err) => {
                             tracing::error!(conn, %err, %doc, "push not stored");
                             ServerMsg::Error {
@@ -318,8 +362,16 @@ impl Session {
                 if !valid_doc_name(&doc) || !self.allowed(&doc, Access::Snapshot) {
                     return self.refuse(sink, ErrorCode::Forbidden, Some(doc), "snapshot not allowed".into()).await;
                 }
-                match self.relay.store.snapshot(&doc, covers_seq, bytes).await {
-                    Ok(()) => self.send(sink, ServerMsg::SnapshotStored { doc, covers_seq }).await,
+                match self.relay.store.propose_snapshot(&doc, covers_seq, bytes, &self.device.id).await {
+                    Ok(()) => {
+                        self.send(sink, ServerMsg::SnapshotStored { doc: doc.clone(), covers_seq }).await?;
+                        // Another device subscribed to it checks it now; if none is, the next to
+                        // subscribe will.
+                        if let Some(checker) = self.relay.hub.checker(&doc, &self.device.id) {
+                            self.ask_to_check(&doc, &checker.device, |frame| checker.offer(frame)).await;
+                        }
+                        Ok(())
+                    }
                     Err(err) => {
                         tracing::warn!(conn = self.id, %err, %doc, "snapshot refused");
                         self.refuse(sink, ErrorCode::StorageFailed, Some(doc), err.to_string()).await
@@ -327,6 +379,52 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Whether a drop box dated `date` may be written now: from `drop_box_days` days before the
+    /// relay's UTC today to one day after it (a device's local date is within a day of UTC).
+    fn drop_box_open(&self, date: &str) -> bool {
+        let Ok(date) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") else { return false };
+        let today = chrono::Utc::now().date_naive();
+        let days = (date - today).num_days();
+        (-i64::from(self.relay.config.drop_box_days)..=1).contains(&days)
+    }
+
+    /// Sends the waiting proposal of `doc`, if there is one and `checker` (a device id) did not
+    /// propose it, to be checked (through `send`).
+    async fn ask_to_check(&self, doc: &str, checker: &str, send: impl FnOnce(Frame)) {
+        match self.relay.store.proposal(doc).await {
+            Ok(Some(proposal)) if proposal.device != checker => {
+                let check = ServerMsg::Check {
+                    doc: doc.to_owned(),
+                    covers_seq: proposal.covers_seq,
+                    bytes: proposal.bytes,
+                    must_contain: proposal.must_contain,
+                };
+                send(check.encode().into());
+            }
+            Ok(_) => {}
+            Err(err) => tracing::error!(conn = self.id, %err, %doc, "cannot read a proposed snapshot"),
+        }
+    }
+
+    /// A device's verdict on a proposed snapshot.
+    async fn checked(&mut self, doc: String, covers_seq: u64, ok: bool) -> Result<(), End> {
+        if !valid_doc_name(&doc) || !self.allowed(&doc, Access::Read) {
+            return Ok(()); // not its document: ignored
+        }
+        match self.relay.store.settle_snapshot(&doc, covers_seq, &self.device.id, ok).await {
+            Ok(Settled::Proven) => {
+                tracing::info!(conn = self.id, checker = %self.device.id, %doc, covers_seq, "snapshot proven");
+            }
+            Ok(Settled::Rejected { proposer }) => tracing::warn!(
+                conn = self.id, checker = %self.device.id, %proposer, %doc, covers_seq,
+                "a proposed snapshot failed its check and was discarded; the chunks it covers are kept"
+            ),
+            Ok(Settled::Stale | Settled::OwnProposal) => {}
+            Err(err) => tracing::error!(conn = self.id, %err, %doc, "cannot settle a snapshot"),
+        }
+        Ok(())
     }
 
     async fn subscribe<W: Sink<Message> + Unpin>(
@@ -343,6 +441,11 @@ impl Session {
                 .refuse(sink, ErrorCode::Forbidden, Some(doc), format!("a {} may not read this", self.device.role))
                 .await;
         }
+        if !self.subscriptions.contains(&doc) && self.subscriptions.len() >= self.relay.config.max_subscriptions {
+            let message = format!("over the limit of {} documents", self.relay.config.max_subscriptions);
+            return self.refuse(sink, ErrorCode::QuotaExceeded, Some(doc), message).await;
+        }
+        self.subscriptions.insert(doc.clone());
         // Register first, then read the backlog: a chunk committed in between arrives twice
         // (once in the backlog, once live) and the client skips what it already has.
         self.relay.hub.subscribe(&doc, &self.peer);
@@ -356,10 +459,15 @@ impl Session {
         if let Some((covers_seq, bytes)) = backlog.snapshot {
             self.send(sink, ServerMsg::Snapshot { doc: doc.clone(), covers_seq, bytes }).await?;
         }
-        for (seq, bytes) in backlog.chunks {
-            self.send(sink, ServerMsg::Chunk { doc: doc.clone(), seq, bytes }).await?;
+        for chunk in backlog.chunks {
+            let msg = ServerMsg::Chunk { doc: doc.clone(), seq: chunk.seq, bytes: chunk.bytes, at_ms: chunk.at_ms };
+            self.send(sink, msg).await?;
         }
-        self.send(sink, ServerMsg::Synced { doc, head: backlog.head }).await
+        self.send(sink, ServerMsg::Synced { doc: doc.clone(), head: backlog.head }).await?;
+        // A snapshot another device proposed waits for one that holds the document to check it.
+        let peer = self.peer.clone();
+        self.ask_to_check(&doc, &self.device.id, |frame| peer.offer(frame)).await;
+        Ok(())
     }
 
     async fn watch<W: Sink<Message> + Unpin>(&mut self, sink: &mut W, prefix: String) -> Result<(), End> {
@@ -368,6 +476,11 @@ impl Session {
                 .refuse(sink, ErrorCode::Forbidden, Some(prefix), format!("a {} may not watch this", self.device.role))
                 .await;
         }
+        if !self.watches.contains(&prefix) && self.watches.len() >= self.relay.config.max_watches {
+            let message = format!("over the limit of {} watches", self.relay.config.max_watches);
+            return self.refuse(sink, ErrorCode::QuotaExceeded, Some(prefix), message).await;
+        }
+        self.watches.insert(prefix.clone());
         self.relay.hub.watch(&prefix, &self.peer);
         let docs = match self.relay.store.docs_with_prefix(&prefix).await {
             Ok(docs) => docs,

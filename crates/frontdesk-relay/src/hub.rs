@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use frontdesk_protocol::ServerMsg;
+use frontdesk_protocol::access::{Access, allowed};
+use frontdesk_protocol::{Role, ServerMsg};
 use tokio::sync::{Notify, mpsc};
 
 /// An encoded frame, shared by every subscriber it goes to.
@@ -15,6 +16,7 @@ pub struct Peer {
     pub id: u64,
     /// The device on the other end.
     pub device: String,
+    pub role: Role,
     tx: mpsc::Sender<Frame>,
     /// Set when the peer's queue overflowed; the connection closes itself.
     pub too_slow: AtomicBool,
@@ -24,10 +26,11 @@ pub struct Peer {
 }
 
 impl Peer {
-    pub fn new(id: u64, device: &str, tx: mpsc::Sender<Frame>) -> Arc<Peer> {
+    pub fn new(id: u64, device: &str, role: Role, tx: mpsc::Sender<Frame>) -> Arc<Peer> {
         Arc::new(Peer {
             id,
             device: device.to_owned(),
+            role,
             tx,
             too_slow: AtomicBool::new(false),
             revoked: AtomicBool::new(false),
@@ -58,10 +61,27 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// Records a connected peer (so it can be found when its device is revoked).
-    pub fn register(&self, peer: &Arc<Peer>) {
+    /// Records a connected peer (so it can be found when its device is revoked), unless its
+    /// device already has `max_per_device` connections open: then `false`.
+    pub fn register(&self, peer: &Arc<Peer>, max_per_device: usize) -> bool {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.peers.values().filter(|p| p.device == peer.device).count() >= max_per_device {
+            return false;
+        }
         inner.peers.insert(peer.id, peer.clone());
+        true
+    }
+
+    /// A connection subscribed to `doc` that may read it and is not of device `not_device`: the
+    /// one asked to check a snapshot `not_device` proposed.
+    pub fn checker(&self, doc: &str, not_device: &str) -> Option<Arc<Peer>> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner
+            .docs
+            .get(doc)?
+            .iter()
+            .find(|p| p.device != not_device && allowed(p.role, &p.device, doc, Access::Read))
+            .cloned()
     }
 
     /// Tells every connection of `device` to close; returns how many there were.
@@ -104,7 +124,7 @@ impl Hub {
     }
 
     /// Sends a committed chunk to every subscriber except the device that pushed it.
-    pub fn publish(&self, doc: &str, seq: u64, bytes: &[u8], origin: u64, new_doc: bool) {
+    pub fn publish(&self, doc: &str, seq: u64, bytes: &[u8], at_ms: i64, origin: u64, new_doc: bool) {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if new_doc {
             let mut announce: Option<Frame> = None;
@@ -122,7 +142,7 @@ impl Hub {
             for peer in peers.iter().filter(|p| p.id != origin) {
                 let frame = frame
                     .get_or_insert_with(|| {
-                        ServerMsg::Chunk { doc: doc.to_owned(), seq, bytes: bytes.to_vec() }.encode().into()
+                        ServerMsg::Chunk { doc: doc.to_owned(), seq, bytes: bytes.to_vec(), at_ms }.encode().into()
                     })
                     .clone();
                 peer.offer(frame);

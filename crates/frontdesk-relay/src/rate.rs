@@ -16,11 +16,16 @@ impl RateLimit {
 
     /// Takes one token; `false` when the device is over its rate.
     pub fn take(&mut self, now: Instant) -> bool {
+        self.take_n(1, now)
+    }
+
+    /// Takes `n` tokens (bytes, for a byte budget); `false`, taking none, when there are fewer.
+    pub fn take_n(&mut self, n: usize, now: Instant) -> bool {
         let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
         self.last = now;
         self.tokens = (self.tokens + elapsed * self.per_sec).min(self.burst);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
+        if self.tokens >= n as f64 {
+            self.tokens -= n as f64;
             true
         } else {
             false
@@ -40,5 +45,15 @@ mod tests {
         assert!(limit.take(t0) && limit.take(t0) && limit.take(t0));
         assert!(!limit.take(t0));
         assert!(limit.take(t0 + Duration::from_millis(100)));
+    }
+
+    #[test]
+    fn a_byte_budget_refuses_a_large_frame_then_refills() {
+        let t0 = Instant::now();
+        let mut bytes = RateLimit::new(1000, 4000, t0);
+        assert!(bytes.take_n(3000, t0));
+        assert!(!bytes.take_n(2000, t0), "over the burst left");
+        assert!(bytes.take_n(1000, t0), "a refused frame took nothing");
+        assert!(bytes.take_n(2000, t0 + Duration::from_secs(2)));
     }
 }

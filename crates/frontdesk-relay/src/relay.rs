@@ -37,7 +37,8 @@ impl Relay {
     ) -> anyhow::Result<Arc<Relay>> {
         let hub = Arc::new(Hub::default());
         let publish_hub = hub.clone();
-        let store = open_store(Box::new(move |c| publish_hub.publish(c.doc, c.seq, c.bytes, c.origin, c.new_doc)))?;
+        let store =
+            open_store(Box::new(move |c| publish_hub.publish(c.doc, c.seq, c.bytes, c.at_ms, c.origin, c.new_doc)))?;
         Ok(Arc::new(Relay {
             connections: Arc::new(Semaphore::new(config.max_connections)),
             config,

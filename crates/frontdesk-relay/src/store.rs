@@ -7,7 +7,7 @@ pub mod sqlite;
 use std::future::Future;
 use std::pin::Pin;
 
-use frontdesk_protocol::{ChunkId, Role};
+use frontdesk_protocol::{ChunkId, Head, Role};
 
 pub use sqlite::SqliteStore;
 
@@ -23,6 +23,12 @@ pub enum StoreError {
     UnknownDoc(String),
     #[error("the snapshot covers {covers_seq} but the document ends at {head}")]
     SnapshotAhead { covers_seq: u64, head: u64 },
+    /// The device is over one of its quotas.
+    #[error("the device is over its quota of {limit} {what}")]
+    QuotaExceeded { what: &'static str, limit: u64 },
+    /// The writer's queue is full; the client should retry later.
+    #[error("the relay is busy")]
+    Busy,
     #[error("the store is shut down")]
     Closed,
     #[error("corrupt: {0}")]
@@ -46,6 +52,53 @@ pub struct NewDevice {
     pub token: String,
 }
 
+/// A chunk a device pushes, with what the relay knows of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewChunk {
+    pub doc: String,
+    pub chunk_id: ChunkId,
+    pub bytes: Vec<u8>,
+    /// The heads the device declared (kept after the bytes are dropped, for checking snapshots).
+    pub heads: Vec<Head>,
+    /// The device that pushed it (its quotas are charged).
+    pub device: String,
+    /// When the relay received it, ms since 1970 (UTC).
+    pub at_ms: i64,
+}
+
+/// One chunk of a document's log as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogChunk {
+    pub seq: u64,
+    pub bytes: Vec<u8>,
+    pub at_ms: i64,
+}
+
+/// A snapshot a device proposed, waiting for another device to check it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proposal {
+    pub covers_seq: u64,
+    pub bytes: Vec<u8>,
+    /// The device that proposed it (it may not check its own).
+    pub device: String,
+    /// The declared heads of every chunk it covers, in seq order.
+    pub must_contain: Vec<Head>,
+}
+
+/// What became of a checked proposal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// Another device found it sound: it is the document's snapshot now and the chunks it covers
+    /// are dropped.
+    Proven,
+    /// Another device found it unsound: it is gone and the chunks stay. Says who proposed it.
+    Rejected { proposer: String },
+    /// No such proposal (already settled, replaced, or never made): nothing changed.
+    Stale,
+    /// The device that proposed it may not check it: nothing changed.
+    OwnProposal,
+}
+
 /// The result of a push: where the chunk sits in the log, and whether it was new.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Appended {
@@ -58,6 +111,7 @@ pub struct Committed<'a> {
     pub doc: &'a str,
     pub seq: u64,
     pub bytes: &'a [u8],
+    pub at_ms: i64,
     /// The connection that pushed it (not sent back to it).
     pub origin: u64,
     /// The document's first chunk: watchers of its prefix are told it exists.
@@ -73,7 +127,7 @@ pub struct Backlog {
     /// The stored snapshot and the seq it covers, when it is past the subscriber's cursor.
     pub snapshot: Option<(u64, Vec<u8>)>,
     /// The chunks after the cursor (or after the snapshot), in seq order.
-    pub chunks: Vec<(u64, Vec<u8>)>,
+    pub chunks: Vec<LogChunk>,
     /// The document's last seq; 0 for a document that does not exist.
     pub head: u64,
 }
@@ -85,11 +139,24 @@ pub struct StoreLimits {
     pub max_doc_bytes: u64,
     /// Most writes committed in one transaction.
     pub max_batch: usize,
+    /// Most writes waiting for the writer; past it a write fails at once with
+    /// [`StoreError::Busy`] instead of queueing without bound.
+    pub max_queued_writes: usize,
+    /// Most documents one device may create.
+    pub max_docs_per_device: u64,
+    /// Most bytes of chunks one device may have stored (what snapshots drop no longer counts).
+    pub max_bytes_per_device: u64,
 }
 
 impl Default for StoreLimits {
     fn default() -> Self {
-        StoreLimits { max_doc_bytes: 64 * 1024 * 1024, max_batch: 512 }
+        StoreLimits {
+            max_doc_bytes: 64 * 1024 * 1024,
+            max_batch: 512,
+            max_queued_writes: 65_536,
+            max_docs_per_device: 50_000,
+            max_bytes_per_device: 2 * 1024 * 1024 * 1024,
+        }
     }
 }
 
@@ -116,14 +183,21 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 ///   published.
 /// - **Idempotent pushes.** Pushing a chunk id the document already holds stores nothing,
 ///   resolves with its first seq and `fresh: false`, and is not published again.
-/// - **Quota.** A push that would take a document's chunks and snapshot past
-///   [`StoreLimits::max_doc_bytes`] fails with [`StoreError::DocTooLarge`] and stores nothing.
-/// - **Snapshots.** One is refused for a document that does not exist
-///   ([`StoreError::UnknownDoc`]) or that covers more than the document holds
-///   ([`StoreError::SnapshotAhead`]); one that is not newer than the stored snapshot is accepted
-///   and changes nothing; otherwise it replaces the stored one and the chunks it covers are
-///   dropped in the same transaction (and no longer count against the quota). The head does not
-///   change.
+/// - **Quotas.** A push that would take a document's chunks and snapshot past
+///   [`StoreLimits::max_doc_bytes`] fails with [`StoreError::DocTooLarge`] and stores nothing;
+///   one that would make its device create more than [`StoreLimits::max_docs_per_device`]
+///   documents or store more than [`StoreLimits::max_bytes_per_device`] bytes of chunks fails with
+///   [`StoreError::QuotaExceeded`] and stores nothing. A full writer queue fails a write with
+///   [`StoreError::Busy`] at once.
+/// - **Snapshots are proposed, then proven.** [`propose_snapshot`](Store::propose_snapshot)
+///   is refused for a document that does not exist ([`StoreError::UnknownDoc`]) or that covers
+///   more than the document holds ([`StoreError::SnapshotAhead`]); one not newer than the stored
+///   snapshot, or older than the proposal already waiting, is accepted and changes nothing;
+///   otherwise it becomes the document's proposal. A proposal changes no backlog: the chunks
+///   stay. [`settle_snapshot`](Store::settle_snapshot) by a device other than the proposer
+///   either proves it — it replaces the stored snapshot and the bytes of the chunks it covers
+///   are dropped in the same transaction (no longer counted against any quota; their declared
+///   heads are kept) — or rejects it (it is gone). The head never changes.
 ///
 /// # Reads
 ///
@@ -136,13 +210,19 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 /// the store keeps only the token's hash. Revoking keeps the device (listed as revoked): its
 /// token still finds it, marked revoked, so the relay can say why it refuses it.
 pub trait Store: Send + Sync {
-    /// Appends a chunk to `doc` for connection `origin`; resolves with its seq once durable.
-    /// Queued when called (see the contract above).
-    fn push(&self, doc: &str, chunk_id: ChunkId, bytes: Vec<u8>, origin: u64) -> StoreFuture<'static, Appended>;
+    /// Appends a chunk to its document for connection `origin`; resolves with its seq once
+    /// durable. Queued when called (see the contract above).
+    fn push(&self, chunk: NewChunk, origin: u64) -> StoreFuture<'static, Appended>;
 
-    /// Stores a snapshot of `doc` covering seqs up to `covers_seq` and drops the chunks it
-    /// covers; resolves once durable. Queued when called.
-    fn snapshot(&self, doc: &str, covers_seq: u64, bytes: Vec<u8>) -> StoreFuture<'static, ()>;
+    /// Stores `device`'s proposed snapshot of `doc` covering seqs up to `covers_seq`; resolves
+    /// once durable. Queued when called.
+    fn propose_snapshot(&self, doc: &str, covers_seq: u64, bytes: Vec<u8>, device: &str) -> StoreFuture<'static, ()>;
+
+    /// The proposal waiting for `doc`, with what it must contain.
+    fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>>;
+
+    /// `checker`'s verdict on the proposal of `doc` covering `covers_seq`. Queued when called.
+    fn settle_snapshot(&self, doc: &str, covers_seq: u64, checker: &str, sound: bool) -> StoreFuture<'static, Settled>;
 
     /// Everything a subscriber whose cursor is `after_seq` needs.
     fn backlog<'a>(&'a self, doc: &'a str, after_seq: u64) -> StoreFuture<'a, Backlog>;

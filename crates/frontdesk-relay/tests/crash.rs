@@ -76,7 +76,7 @@ async fn push_until_killed(port: u16, token: String, device: usize, first: u32) 
         while in_flight < 8 {
             let (chunk_id, bytes) = chunk_for(device, n);
             n += 1;
-            let push = ClientMsg::Push { doc: doc.clone(), chunk_id, bytes }.encode();
+            let push = ClientMsg::Push { doc: doc.clone(), chunk_id, bytes, heads: vec![] }.encode();
             if ws.send(Message::Binary(push.into())).await.is_err() {
                 return acked;
             }

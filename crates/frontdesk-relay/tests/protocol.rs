@@ -81,10 +81,23 @@ async fn recv(ws: &mut Ws) -> ServerMsg {
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("a reply in time");
         match msg.expect("socket open").expect("no socket error") {
-            Message::Binary(bytes) => return ServerMsg::decode(&bytes).expect("a valid frame"),
+            Message::Binary(bytes) => return untimed(ServerMsg::decode(&bytes).expect("a valid frame")),
             Message::Ping(_) | Message::Pong(_) => continue,
             other => panic!("unexpected {other:?}"),
         }
+    }
+}
+
+/// A chunk's receive time checked (the relay's clock, within the last minute) and then set to 0,
+/// so a test can compare whole messages.
+fn untimed(msg: ServerMsg) -> ServerMsg {
+    match msg {
+        ServerMsg::Chunk { doc, seq, bytes, at_ms } => {
+            let age = chrono::Utc::now().timestamp_millis() - at_ms;
+            assert!((0..60_000).contains(&age), "a chunk received {age} ms ago");
+            ServerMsg::Chunk { doc, seq, bytes, at_ms: 0 }
+        }
+        other => other,
     }
 }
 
@@ -105,30 +118,34 @@ fn chunk(n: u8) -> ChunkId {
     ChunkId([n; 16])
 }
 
-const INBOX: &str = "inbox/2026-11-26";
+/// Today's inboxes, by the relay's (UTC) calendar: a drop box for another day is refused.
+fn inboxes() -> String {
+    format!("inbox/{}", chrono::Utc::now().date_naive())
+}
 
 #[tokio::test]
 async fn a_kiosk_push_is_acknowledged_and_reaches_a_watching_subscribed_desk() {
     let relay = TestRelay::start(|_| {}).await;
     let (kiosk_id, kiosk_token) = relay.device(Role::Kiosk, "Lobby kiosk").await;
     let (_, staff_token) = relay.device(Role::Staff, "Desk 1").await;
-    let inbox = format!("{INBOX}/{kiosk_id}");
+    let inbox = format!("{}/{kiosk_id}", inboxes());
 
     let mut desk = relay.connect(&staff_token).await;
-    send(&mut desk, ClientMsg::Watch { prefix: format!("{INBOX}/") }).await;
+    send(&mut desk, ClientMsg::Watch { prefix: format!("{}/", inboxes()) }).await;
     let mut kiosk = relay.connect(&kiosk_token).await;
-    send(&mut kiosk, ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(1), bytes: vec![1, 2, 3] }).await;
+    send(&mut kiosk, ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(1), bytes: vec![1, 2, 3], heads: vec![] })
+        .await;
     assert_eq!(recv(&mut kiosk).await, ServerMsg::Ack { doc: inbox.clone(), chunk_id: chunk(1), seq: 1 });
 
     assert_eq!(recv(&mut desk).await, ServerMsg::DocExists { doc: inbox.clone() });
     send(&mut desk, ClientMsg::Subscribe { doc: inbox.clone(), after_seq: 0 }).await;
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox.clone(), seq: 1, bytes: vec![1, 2, 3] });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox.clone(), seq: 1, bytes: vec![1, 2, 3], at_ms: 0 });
     assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: inbox.clone(), head: 1 });
 
     // Live from now on.
-    send(&mut kiosk, ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(2), bytes: vec![4] }).await;
+    send(&mut kiosk, ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(2), bytes: vec![4], heads: vec![] }).await;
     assert_eq!(recv(&mut kiosk).await, ServerMsg::Ack { doc: inbox.clone(), chunk_id: chunk(2), seq: 2 });
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox, seq: 2, bytes: vec![4] });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox, seq: 2, bytes: vec![4], at_ms: 0 });
     relay.stop().await;
 }
 
@@ -138,7 +155,11 @@ async fn resending_a_chunk_is_harmless() {
     let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for _ in 0..3 {
-        send(&mut desk, ClientMsg::Push { doc: "day/2026-11-26".into(), chunk_id: chunk(7), bytes: vec![9] }).await;
+        send(
+            &mut desk,
+            ClientMsg::Push { doc: "day/2026-11-26".into(), chunk_id: chunk(7), bytes: vec![9], heads: vec![] },
+        )
+        .await;
         assert_eq!(recv(&mut desk).await, ServerMsg::Ack { doc: "day/2026-11-26".into(), chunk_id: chunk(7), seq: 1 });
     }
     send(&mut desk, ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 0 }).await;
@@ -153,7 +174,8 @@ async fn acknowledged_chunks_survive_a_restart_and_subscribers_resume_after_thei
     let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=5 {
-        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n] }).await;
+        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n], heads: vec![] })
+            .await;
     }
     for _ in 1..=5 {
         assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
@@ -164,26 +186,50 @@ async fn acknowledged_chunks_survive_a_restart_and_subscribers_resume_after_thei
     let relay = TestRelay::start_in(data, |_| {}).await;
     let mut desk = relay.connect(&token).await;
     send(&mut desk, ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 3 }).await;
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 4, bytes: vec![4] });
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 5, bytes: vec![5] });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 4, bytes: vec![4], at_ms: 0 });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 5, bytes: vec![5], at_ms: 0 });
     assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: "day/d".into(), head: 5 });
     relay.stop().await;
 }
 
 #[tokio::test]
-async fn a_snapshot_replaces_the_chunks_it_covers() {
+async fn a_snapshot_replaces_the_chunks_it_covers_once_another_device_has_checked_it() {
     let relay = TestRelay::start(|_| {}).await;
     let (_, token) = relay.device(Role::Staff, "Desk").await;
+    let (_, other_token) = relay.device(Role::Staff, "Desk 2").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=3 {
-        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n] }).await;
+        let push = ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n], heads: vec![[n; 32]] };
+        send(&mut desk, push).await;
         assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
     }
     send(&mut desk, ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2] }).await;
     assert_eq!(recv(&mut desk).await, ServerMsg::SnapshotStored { doc: "day/d".into(), covers_seq: 2 });
+    // Nobody has checked it: a subscriber gets every chunk, then is asked to check it.
+    let mut other = relay.connect(&other_token).await;
+    send(&mut other, ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 0 }).await;
+    for n in 1..=3 {
+        assert_eq!(
+            recv(&mut other).await,
+            ServerMsg::Chunk { doc: "day/d".into(), seq: n.into(), bytes: vec![n], at_ms: 0 }
+        );
+    }
+    assert_eq!(recv(&mut other).await, ServerMsg::Synced { doc: "day/d".into(), head: 3 });
+    assert_eq!(
+        recv(&mut other).await,
+        ServerMsg::Check {
+            doc: "day/d".into(),
+            covers_seq: 2,
+            bytes: vec![1, 2],
+            must_contain: vec![[1; 32], [2; 32]]
+        }
+    );
+    send(&mut other, ClientMsg::Checked { doc: "day/d".into(), covers_seq: 2, ok: true }).await;
+    send(&mut other, ClientMsg::Ping).await;
+    assert_eq!(recv(&mut other).await, ServerMsg::Pong);
     send(&mut desk, ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 0 }).await;
     assert_eq!(recv(&mut desk).await, ServerMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2] });
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 3, bytes: vec![3] });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 3, bytes: vec![3], at_ms: 0 });
     assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: "day/d".into(), head: 3 });
     // A snapshot claiming more than the log holds is refused and changes nothing.
     send(&mut desk, ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 99, bytes: vec![] }).await;
@@ -196,8 +242,8 @@ async fn a_kiosk_is_refused_other_documents_but_keeps_its_socket() {
     let relay = TestRelay::start(|_| {}).await;
     let (_, token) = relay.device(Role::Kiosk, "Kiosk").await;
     let mut kiosk = relay.connect(&token).await;
-    send(&mut kiosk, ClientMsg::Push { doc: format!("{INBOX}/someone-else"), chunk_id: chunk(1), bytes: vec![1] })
-        .await;
+    let elsewhere = format!("{}/someone-else", inboxes());
+    send(&mut kiosk, ClientMsg::Push { doc: elsewhere, chunk_id: chunk(1), bytes: vec![1], heads: vec![] }).await;
     assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
     send(&mut kiosk, ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 0 }).await;
     assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
@@ -278,7 +324,11 @@ async fn a_frame_over_the_limit_is_closed_with_1009() {
     let relay = TestRelay::start(|c| c.max_frame = 64 * 1024).await;
     let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut ws = relay.connect(&token).await;
-    send(&mut ws, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![0; 100 * 1024] }).await;
+    send(
+        &mut ws,
+        ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![0; 100 * 1024], heads: vec![] },
+    )
+    .await;
     assert_eq!(close_code(&mut ws).await, close::TOO_BIG);
     // Far over the limit, the transport itself refuses it, with the same code; others are served.
     let mut ws = relay.connect(&token).await;
@@ -373,7 +423,11 @@ async fn a_thousand_silent_sockets_are_closed_after_the_hello_timeout_while_a_de
     let mut slowest = Duration::ZERO;
     for n in 1..=20u8 {
         let started = std::time::Instant::now();
-        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 300] }).await;
+        send(
+            &mut desk,
+            ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 300], heads: vec![] },
+        )
+        .await;
         assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
         slowest = slowest.max(started.elapsed());
     }
@@ -505,7 +559,8 @@ async fn pushes_sent_one_after_another_are_stored_in_that_order() {
     let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=150u8 {
-        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 64] }).await;
+        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 64], heads: vec![] })
+            .await;
     }
     let mut seq_of = std::collections::HashMap::new();
     while seq_of.len() < 150 {

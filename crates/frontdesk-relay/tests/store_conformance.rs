@@ -51,8 +51,13 @@ async fn a_repeated_chunk_id_keeps_its_first_seq_and_is_published_once() {
 }
 
 #[tokio::test]
-async fn snapshots_replace_the_chunks_they_cover() {
-    conformance::snapshots_replace_the_chunks_they_cover(sqlite()).await;
+async fn snapshots_replace_the_chunks_they_cover_once_proven() {
+    conformance::snapshots_replace_the_chunks_they_cover_once_proven(sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_device_over_its_quota_is_refused() {
+    conformance::a_device_over_its_quota_is_refused(sqlite()).await;
 }
 
 #[tokio::test]

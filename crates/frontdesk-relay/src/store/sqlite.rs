@@ -6,16 +6,20 @@
 //! device registry run on pooled connections off the async runtime.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::mpsc::{self, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 
-use frontdesk_protocol::{ChunkId, Role};
+use frontdesk_protocol::{Head, Role};
 
-use super::{Appended, Backlog, Committed, Device, NewDevice, Publisher, Store, StoreError, StoreFuture, StoreLimits};
+use super::{
+    Appended, Backlog, Committed, Device, LogChunk, NewChunk, NewDevice, Proposal, Publisher, Settled, Store,
+    StoreError, StoreFuture, StoreLimits,
+};
 
 /// The database's file in the data folder: the only place its name is written.
 const FILE_NAME: &str = "relay.sqlite3";
@@ -46,17 +50,23 @@ type Result<T, E = Failure> = std::result::Result<T, E>;
 
 enum Write {
     Push {
-        doc: String,
-        chunk_id: ChunkId,
-        bytes: Vec<u8>,
+        chunk: NewChunk,
         origin: u64,
         reply: oneshot::Sender<Result<Appended, StoreError>>,
     },
-    Snapshot {
+    Propose {
         doc: String,
         covers_seq: u64,
         bytes: Vec<u8>,
+        device: String,
         reply: oneshot::Sender<Result<(), StoreError>>,
+    },
+    Settle {
+        doc: String,
+        covers_seq: u64,
+        checker: String,
+        sound: bool,
+        reply: oneshot::Sender<Result<Settled, StoreError>>,
     },
 }
 
@@ -67,7 +77,7 @@ pub struct SqliteStore {
 
 struct Inner {
     path: PathBuf,
-    writer: Mutex<Option<mpsc::Sender<Write>>>,
+    writer: Mutex<Option<SyncSender<Write>>>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
     pool: Mutex<Vec<Connection>>,
 }
@@ -91,6 +101,17 @@ CREATE TABLE IF NOT EXISTS snapshots (
     covers_seq INTEGER NOT NULL,
     bytes BLOB NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS proposals (
+    doc TEXT PRIMARY KEY,
+    covers_seq INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    device TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS device_usage (
+    device TEXT PRIMARY KEY,
+    docs INTEGER NOT NULL DEFAULT 0,
+    bytes INTEGER NOT NULL DEFAULT 0
+) STRICT;
 CREATE TABLE IF NOT EXISTS devices (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -100,6 +121,31 @@ CREATE TABLE IF NOT EXISTS devices (
     created_at TEXT NOT NULL DEFAULT (datetime('now'))
 ) STRICT;
 ";
+
+/// Columns added since the first schema, added to an older database when it is opened:
+/// `(table, column, definition)`.
+const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
+    // The declared heads of a chunk (32 bytes each), kept when a snapshot drops its bytes.
+    ("chunks", "heads", "BLOB NOT NULL DEFAULT x''"),
+    ("chunks", "device", "TEXT NOT NULL DEFAULT ''"),
+    ("chunks", "at_ms", "INTEGER NOT NULL DEFAULT 0"),
+    ("docs", "created_by", "TEXT NOT NULL DEFAULT ''"),
+];
+
+fn migrate(conn: &Connection) -> Result<()> {
+    conn.execute_batch(SCHEMA)?;
+    for (table, column, definition) in ADDED_COLUMNS {
+        let present: bool = conn.query_row(
+            &format!("SELECT count(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
+            [column],
+            |row| row.get(0),
+        )?;
+        if !present {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {definition}"))?;
+        }
+    }
+    Ok(())
+}
 
 fn open_connection(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
@@ -119,8 +165,8 @@ impl SqliteStore {
     pub fn open_in(data_dir: &Path, limits: StoreLimits, publish: Publisher) -> Result<SqliteStore, StoreError> {
         let path = data_dir.join(FILE_NAME);
         let conn = open_connection(&path)?;
-        conn.execute_batch(SCHEMA).map_err(Failure::from)?;
-        let (tx, rx) = mpsc::channel();
+        migrate(&conn)?;
+        let (tx, rx) = mpsc::sync_channel(limits.max_queued_writes);
         let handle = std::thread::Builder::new()
             .name("relay-db-writer".into())
             .spawn(move || writer_loop(conn, rx, limits, publish))
@@ -143,7 +189,24 @@ impl SqliteStore {
 
     fn queue(&self, write: Write) -> Result<(), StoreError> {
         let guard = self.inner.writer.lock().map_err(|_| StoreError::Closed)?;
-        guard.as_ref().ok_or(StoreError::Closed)?.send(write).map_err(|_| StoreError::Closed)
+        match guard.as_ref().ok_or(StoreError::Closed)?.try_send(write) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(_)) => Err(StoreError::Busy),
+            Err(TrySendError::Disconnected(_)) => Err(StoreError::Closed),
+        }
+    }
+
+    /// Queues a write made with `make` (given its reply channel) and awaits the answer.
+    fn write<T: Send + 'static>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Write,
+    ) -> StoreFuture<'static, T> {
+        let (reply, rx) = oneshot::channel();
+        let queued = self.queue(make(reply));
+        Box::pin(async move {
+            queued?;
+            rx.await.map_err(|_| StoreError::Closed)?
+        })
     }
 
     /// Runs `f` on a pooled connection off the async runtime.
@@ -191,22 +254,23 @@ impl Drop for Inner {
 }
 
 impl Store for SqliteStore {
-    fn push(&self, doc: &str, chunk_id: ChunkId, bytes: Vec<u8>, origin: u64) -> StoreFuture<'static, Appended> {
-        let (reply, rx) = oneshot::channel();
-        let queued = self.queue(Write::Push { doc: doc.to_owned(), chunk_id, bytes, origin, reply });
-        Box::pin(async move {
-            queued?;
-            rx.await.map_err(|_| StoreError::Closed)?
-        })
+    fn push(&self, chunk: NewChunk, origin: u64) -> StoreFuture<'static, Appended> {
+        self.write(|reply| Write::Push { chunk, origin, reply })
     }
 
-    fn snapshot(&self, doc: &str, covers_seq: u64, bytes: Vec<u8>) -> StoreFuture<'static, ()> {
-        let (reply, rx) = oneshot::channel();
-        let queued = self.queue(Write::Snapshot { doc: doc.to_owned(), covers_seq, bytes, reply });
-        Box::pin(async move {
-            queued?;
-            rx.await.map_err(|_| StoreError::Closed)?
-        })
+    fn propose_snapshot(&self, doc: &str, covers_seq: u64, bytes: Vec<u8>, device: &str) -> StoreFuture<'static, ()> {
+        let (doc, device) = (doc.to_owned(), device.to_owned());
+        self.write(|reply| Write::Propose { doc, covers_seq, bytes, device, reply })
+    }
+
+    fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>> {
+        let doc = doc.to_owned();
+        self.with_connection(move |conn| read_proposal(conn, &doc))
+    }
+
+    fn settle_snapshot(&self, doc: &str, covers_seq: u64, checker: &str, sound: bool) -> StoreFuture<'static, Settled> {
+        let (doc, checker) = (doc.to_owned(), checker.to_owned());
+        self.write(|reply| Write::Settle { doc, covers_seq, checker, sound, reply })
     }
 
     fn backlog<'a>(&'a self, doc: &'a str, after_seq: u64) -> StoreFuture<'a, Backlog> {
@@ -339,16 +403,43 @@ fn read_backlog(conn: &Connection, doc: &str, after_seq: u64) -> Result<Backlog>
         from = covers;
         backlog.snapshot = Some((covers, bytes));
     }
-    let mut stmt = tx.prepare_cached("SELECT seq, bytes FROM chunks WHERE doc = ?1 AND seq > ?2 ORDER BY seq")?;
-    let rows = stmt.query_map(params![doc, from], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let mut stmt =
+        tx.prepare_cached("SELECT seq, bytes, at_ms FROM chunks WHERE doc = ?1 AND seq > ?2 ORDER BY seq")?;
+    let rows = stmt.query_map(params![doc, from], |row| {
+        Ok(LogChunk { seq: row.get(0)?, bytes: row.get(1)?, at_ms: row.get(2)? })
+    })?;
     backlog.chunks = rows.collect::<Result<_, _>>()?;
     Ok(backlog)
+}
+
+/// The heads, 32 bytes each, as stored in one blob.
+fn heads_blob(heads: &[Head]) -> Vec<u8> {
+    heads.concat()
+}
+
+fn read_proposal(conn: &Connection, doc: &str) -> Result<Option<Proposal>> {
+    let tx = conn.unchecked_transaction()?;
+    let proposal: Option<(u64, Vec<u8>, String)> = tx
+        .query_row("SELECT covers_seq, bytes, device FROM proposals WHERE doc = ?1", [doc], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .optional()?;
+    let Some((covers_seq, bytes, device)) = proposal else { return Ok(None) };
+    let mut must_contain = Vec::new();
+    let mut stmt = tx.prepare_cached("SELECT heads FROM chunks WHERE doc = ?1 AND seq <= ?2 ORDER BY seq")?;
+    let mut rows = stmt.query(params![doc, covers_seq])?;
+    while let Some(row) = rows.next()? {
+        let blob: Vec<u8> = row.get(0)?;
+        must_contain.extend(blob.chunks_exact(32).filter_map(|h| Head::try_from(h).ok()));
+    }
+    Ok(Some(Proposal { covers_seq, bytes, device, must_contain }))
 }
 
 struct Pending {
     doc: String,
     seq: u64,
     bytes: Vec<u8>,
+    at_ms: i64,
     origin: u64,
     new_doc: bool,
 }
@@ -369,7 +460,23 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Write>, limits: StoreLim
 
 enum Outcome {
     Push(oneshot::Sender<Result<Appended, StoreError>>, Result<Appended, StoreError>),
-    Snapshot(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>),
+    Propose(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>),
+    Settle(oneshot::Sender<Result<Settled, StoreError>>, Result<Settled, StoreError>),
+}
+
+impl Outcome {
+    /// Answers the caller: with the outcome, or with `Closed` when the commit failed.
+    fn answer(self, committed: bool) {
+        match self {
+            Outcome::Push(reply, result) => drop(reply.send(if committed { result } else { Err(StoreError::Closed) })),
+            Outcome::Propose(reply, result) => {
+                drop(reply.send(if committed { result } else { Err(StoreError::Closed) }))
+            }
+            Outcome::Settle(reply, result) => {
+                drop(reply.send(if committed { result } else { Err(StoreError::Closed) }))
+            }
+        }
+    }
 }
 
 fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, publish: &Publisher) {
@@ -385,60 +492,58 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, p
     };
     for write in batch {
         match write {
-            Write::Push { doc, chunk_id, bytes, origin, reply } => {
-                let result = append(&tx, &doc, chunk_id, &bytes, limits);
+            Write::Push { chunk, origin, reply } => {
+                let result = append(&tx, &chunk, limits);
                 if let Ok((appended, new_doc)) = &result
                     && appended.fresh
                 {
-                    published.push(Pending { doc, seq: appended.seq, bytes, origin, new_doc: *new_doc });
+                    let NewChunk { doc, bytes, at_ms, .. } = chunk;
+                    published.push(Pending { doc, seq: appended.seq, bytes, at_ms, origin, new_doc: *new_doc });
                 }
                 outcomes.push(Outcome::Push(reply, result.map(|(a, _)| a).map_err(StoreError::from)));
             }
-            Write::Snapshot { doc, covers_seq, bytes, reply } => {
-                let result = store_snapshot(&tx, &doc, covers_seq, &bytes);
-                outcomes.push(Outcome::Snapshot(reply, result.map_err(StoreError::from)));
+            Write::Propose { doc, covers_seq, bytes, device, reply } => {
+                let result = store_proposal(&tx, &doc, covers_seq, &bytes, &device);
+                outcomes.push(Outcome::Propose(reply, result.map_err(StoreError::from)));
+            }
+            Write::Settle { doc, covers_seq, checker, sound, reply } => {
+                let result = settle(&tx, &doc, covers_seq, &checker, sound);
+                outcomes.push(Outcome::Settle(reply, result.map_err(StoreError::from)));
             }
         }
     }
     if let Err(err) = tx.commit() {
         tracing::error!(%err, "commit failed; nothing in this batch is acknowledged");
-        for outcome in outcomes {
-            match outcome {
-                Outcome::Push(reply, _) => drop(reply.send(Err(StoreError::Closed))),
-                Outcome::Snapshot(reply, _) => drop(reply.send(Err(StoreError::Closed))),
-            }
-        }
+        outcomes.into_iter().for_each(|o| o.answer(false));
         return;
     }
     // Durable now: publish in sequence order, then acknowledge.
     for p in &published {
-        publish(Committed { doc: &p.doc, seq: p.seq, bytes: &p.bytes, origin: p.origin, new_doc: p.new_doc });
+        publish(Committed {
+            doc: &p.doc,
+            seq: p.seq,
+            bytes: &p.bytes,
+            at_ms: p.at_ms,
+            origin: p.origin,
+            new_doc: p.new_doc,
+        });
     }
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Push(reply, result) => drop(reply.send(result)),
-            Outcome::Snapshot(reply, result) => drop(reply.send(result)),
-        }
-    }
+    outcomes.into_iter().for_each(|o| o.answer(true));
 }
 
 fn fail_all(batch: Vec<Write>) {
     for write in batch {
         match write {
             Write::Push { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
-            Write::Snapshot { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
+            Write::Propose { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
+            Write::Settle { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
         }
     }
 }
 
 /// Appends a chunk in the writer's transaction; also says whether it was the document's first.
-fn append(
-    tx: &rusqlite::Transaction<'_>,
-    doc: &str,
-    chunk_id: ChunkId,
-    bytes: &[u8],
-    limits: StoreLimits,
-) -> Result<(Appended, bool)> {
+fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits) -> Result<(Appended, bool)> {
+    let NewChunk { doc, chunk_id, bytes, heads, device, at_ms } = chunk;
     let existing: Option<u64> = tx
         .prepare_cached("SELECT seq FROM chunks WHERE doc = ?1 AND chunk_id = ?2")?
         .query_row(params![doc, &chunk_id.0[..]], |row| row.get(0))
@@ -455,41 +560,112 @@ fn append(
     if size + len > limits.max_doc_bytes {
         return Err(StoreError::DocTooLarge { limit: limits.max_doc_bytes }.into());
     }
+    let (docs_made, bytes_held): (u64, u64) = tx
+        .prepare_cached("SELECT docs, bytes FROM device_usage WHERE device = ?1")?
+        .query_row([device], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?
+        .unwrap_or((0, 0));
+    if current.is_none() && docs_made >= limits.max_docs_per_device {
+        return Err(StoreError::QuotaExceeded { what: "documents", limit: limits.max_docs_per_device }.into());
+    }
+    if bytes_held + len > limits.max_bytes_per_device {
+        return Err(StoreError::QuotaExceeded { what: "bytes", limit: limits.max_bytes_per_device }.into());
+    }
     let seq = head + 1;
-    tx.prepare_cached("INSERT INTO chunks (doc, seq, chunk_id, bytes) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
-        doc,
-        seq,
-        &chunk_id.0[..],
-        bytes
-    ])?;
     tx.prepare_cached(
-        "INSERT INTO docs (name, head_seq, bytes) VALUES (?1, ?2, ?3)
+        "INSERT INTO chunks (doc, seq, chunk_id, bytes, heads, device, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![doc, seq, &chunk_id.0[..], bytes, heads_blob(heads), device, at_ms])?;
+    tx.prepare_cached(
+        "INSERT INTO docs (name, head_seq, bytes, created_by) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (name) DO UPDATE SET head_seq = excluded.head_seq, bytes = docs.bytes + ?3",
     )?
-    .execute(params![doc, seq, len])?;
+    .execute(params![doc, seq, len, device])?;
+    tx.prepare_cached(
+        "INSERT INTO device_usage (device, docs, bytes) VALUES (?1, ?2, ?3)
+         ON CONFLICT (device) DO UPDATE SET docs = device_usage.docs + ?2, bytes = device_usage.bytes + ?3",
+    )?
+    .execute(params![device, current.is_none() as u64, len])?;
     Ok((Appended { seq, fresh: true }, current.is_none()))
 }
 
-fn store_snapshot(tx: &rusqlite::Transaction<'_>, doc: &str, covers_seq: u64, bytes: &[u8]) -> Result<()> {
+/// The document's head and the seq its stored snapshot covers (0 without one).
+fn head_and_snapshot(tx: &rusqlite::Transaction<'_>, doc: &str) -> Result<(u64, u64)> {
     let head: Option<u64> =
         tx.query_row("SELECT head_seq FROM docs WHERE name = ?1", [doc], |row| row.get(0)).optional()?;
     let Some(head) = head else {
         return Err(StoreError::UnknownDoc(doc.to_owned()).into());
     };
+    let covered: Option<u64> =
+        tx.query_row("SELECT covers_seq FROM snapshots WHERE doc = ?1", [doc], |row| row.get(0)).optional()?;
+    Ok((head, covered.unwrap_or(0)))
+}
+
+fn store_proposal(
+    tx: &rusqlite::Transaction<'_>,
+    doc: &str,
+    covers_seq: u64,
+    bytes: &[u8],
+    device: &str,
+) -> Result<()> {
+    let (head, covered) = head_and_snapshot(tx, doc)?;
     if covers_seq > head {
         return Err(StoreError::SnapshotAhead { covers_seq, head }.into());
     }
-    let previous: Option<u64> =
-        tx.query_row("SELECT covers_seq FROM snapshots WHERE doc = ?1", [doc], |row| row.get(0)).optional()?;
-    if previous.is_some_and(|p| p >= covers_seq) {
-        return Ok(()); // an older or equal snapshot changes nothing
+    let waiting: Option<u64> =
+        tx.query_row("SELECT covers_seq FROM proposals WHERE doc = ?1", [doc], |row| row.get(0)).optional()?;
+    if covers_seq <= covered || waiting.is_some_and(|w| w > covers_seq) {
+        return Ok(()); // nothing newer than what is there
     }
     tx.execute(
-        "INSERT INTO snapshots (doc, covers_seq, bytes) VALUES (?1, ?2, ?3)
-         ON CONFLICT (doc) DO UPDATE SET covers_seq = excluded.covers_seq, bytes = excluded.bytes",
-        params![doc, covers_seq, bytes],
+        "INSERT INTO proposals (doc, covers_seq, bytes, device) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (doc) DO UPDATE SET covers_seq = excluded.covers_seq, bytes = excluded.bytes,
+                                         device = excluded.device",
+        params![doc, covers_seq, bytes, device],
     )?;
-    tx.execute("DELETE FROM chunks WHERE doc = ?1 AND seq <= ?2", params![doc, covers_seq])?;
+    Ok(())
+}
+
+fn settle(tx: &rusqlite::Transaction<'_>, doc: &str, covers_seq: u64, checker: &str, sound: bool) -> Result<Settled> {
+    let waiting: Option<(u64, String)> = tx
+        .query_row("SELECT covers_seq, device FROM proposals WHERE doc = ?1", [doc], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let Some((waiting_covers, proposer)) = waiting else { return Ok(Settled::Stale) };
+    if waiting_covers != covers_seq {
+        return Ok(Settled::Stale);
+    }
+    if proposer == checker {
+        return Ok(Settled::OwnProposal);
+    }
+    if !sound {
+        tx.execute("DELETE FROM proposals WHERE doc = ?1", [doc])?;
+        return Ok(Settled::Rejected { proposer });
+    }
+    tx.execute(
+        "INSERT INTO snapshots (doc, covers_seq, bytes) SELECT doc, covers_seq, bytes FROM proposals WHERE doc = ?1
+         ON CONFLICT (doc) DO UPDATE SET covers_seq = excluded.covers_seq, bytes = excluded.bytes",
+        [doc],
+    )?;
+    tx.execute("DELETE FROM proposals WHERE doc = ?1", [doc])?;
+    // The covered chunks' bytes no longer count for the devices that pushed them.
+    let mut freed: Vec<(String, u64)> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT device, SUM(length(bytes)) FROM chunks WHERE doc = ?1 AND seq <= ?2 GROUP BY device",
+        )?;
+        let rows = stmt.query_map(params![doc, covers_seq], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        for row in rows {
+            freed.push(row?);
+        }
+    }
+    for (device, bytes) in freed {
+        tx.prepare_cached("UPDATE device_usage SET bytes = max(bytes - ?2, 0) WHERE device = ?1")?
+            .execute(params![device, bytes])?;
+    }
+    // The bytes go; the row stays, with the heads it declared.
+    tx.execute("UPDATE chunks SET bytes = x'' WHERE doc = ?1 AND seq <= ?2", params![doc, covers_seq])?;
     let size: u64 = tx.query_row(
         "SELECT COALESCE((SELECT SUM(length(bytes)) FROM chunks WHERE doc = ?1), 0)
               + (SELECT length(bytes) FROM snapshots WHERE doc = ?1)",
@@ -497,5 +673,5 @@ fn store_snapshot(tx: &rusqlite::Transaction<'_>, doc: &str, covers_seq: u64, by
         |row| row.get(0),
     )?;
     tx.execute("UPDATE docs SET bytes = ?2 WHERE name = ?1", params![doc, size])?;
-    Ok(())
+    Ok(Settled::Proven)
 }

@@ -1,0 +1,232 @@
+//! An enrolled device turned hostile, against the relay: every refusal the relay makes so one
+//! device cannot erase, forge or starve the others (issue #17). Each test attacks one defence
+//! and checks that honest devices lost nothing.
+
+use std::time::Duration;
+
+use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Role, ServerMsg, close};
+use frontdesk_relay::store::StoreLimits;
+
+mod support;
+
+use support::{Socket, TestRelay};
+
+fn chunk(n: u8) -> ChunkId {
+    ChunkId([n; 16])
+}
+
+fn push(doc: &str, n: u8) -> ClientMsg {
+    ClientMsg::Push { doc: doc.into(), chunk_id: chunk(n), bytes: vec![n; 8], heads: vec![[n; 32]] }
+}
+
+/// A drop box `<area>/<date>/<device>` dated `days` from the relay's (UTC) today.
+fn drop_box(area: &str, days: i64, device: &str) -> String {
+    let date = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
+    format!("{area}/{date}/{device}")
+}
+
+/// Sends `msg` and expects the refusal `code`.
+async fn refused(socket: &mut Socket, msg: ClientMsg, code: ErrorCode) -> String {
+    socket.send(msg).await;
+    match socket.recv().await {
+        ServerMsg::Error { code: got, message, .. } if got == code => message,
+        other => panic!("expected a {code} refusal, got {other:?}"),
+    }
+}
+
+/// Pushes chunk `n` and expects its Ack.
+async fn acked(socket: &mut Socket, doc: &str, n: u8) -> u64 {
+    socket.send(push(doc, n)).await;
+    match socket.recv().await {
+        ServerMsg::Ack { seq, .. } => seq,
+        other => panic!("expected an Ack for {doc} #{n}, got {other:?}"),
+    }
+}
+
+/// Subscribes from the start; returns the chunks' seqs and whether a snapshot came first.
+async fn everything(socket: &mut Socket, doc: &str) -> (Option<u64>, Vec<u64>) {
+    socket.send(ClientMsg::Subscribe { doc: doc.into(), after_seq: 0 }).await;
+    let (mut snapshot, mut seqs) = (None, Vec::new());
+    loop {
+        match socket.recv().await {
+            ServerMsg::Snapshot { covers_seq, .. } => snapshot = Some(covers_seq),
+            ServerMsg::Chunk { seq, .. } => seqs.push(seq),
+            ServerMsg::Synced { .. } => return (snapshot, seqs),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn staff_may_not_snapshot_what_they_may_not_write_nor_any_drop_box() {
+    let relay = TestRelay::open(|_| {});
+    let (_, manager) = relay.device(Role::Manager, "Office").await;
+    let (kiosk_id, kiosk) = relay.device(Role::Kiosk, "Kiosk").await;
+    let (_, staff) = relay.device(Role::Staff, "Desk").await;
+    let mut manager = relay.connect(&manager).await;
+    let mut kiosk = relay.connect(&kiosk).await;
+    let mut staff = relay.connect(&staff).await;
+    let inbox = drop_box("inbox", 0, &kiosk_id);
+    acked(&mut manager, "site", 1).await;
+    acked(&mut kiosk, &inbox, 2).await;
+    for doc in ["site", inbox.as_str()] {
+        let forged = ClientMsg::Snapshot { doc: doc.into(), covers_seq: 1, bytes: b"nothing here".to_vec() };
+        refused(&mut staff, forged, ErrorCode::Forbidden).await;
+    }
+    // Not even the manager, who reads every drop box, may snapshot one.
+    let forged = ClientMsg::Snapshot { doc: inbox.clone(), covers_seq: 1, bytes: vec![] };
+    refused(&mut manager, forged, ErrorCode::Forbidden).await;
+    assert_eq!(everything(&mut staff, "site").await, (None, vec![1]));
+    assert_eq!(everything(&mut staff, &inbox).await, (None, vec![1]));
+    assert_eq!(relay.relay.store.proposal("site").await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_garbage_snapshot_is_only_a_proposal_and_an_honest_checker_throws_it_away() {
+    let relay = TestRelay::open(|_| {});
+    let (_, hostile) = relay.device(Role::Staff, "Stolen tablet").await;
+    let (_, honest) = relay.device(Role::Staff, "Desk").await;
+    let mut hostile = relay.connect(&hostile).await;
+    let mut honest = relay.connect(&honest).await;
+    for n in 1..=4 {
+        acked(&mut honest, "clients", n).await;
+    }
+    let forged = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 4, bytes: b"garbage".to_vec() };
+    hostile.send(forged).await;
+    assert_eq!(hostile.recv().await, ServerMsg::SnapshotStored { doc: "clients".into(), covers_seq: 4 });
+    // The hostile device vouching for its own snapshot changes nothing.
+    hostile.send(ClientMsg::Checked { doc: "clients".into(), covers_seq: 4, ok: true }).await;
+    hostile.send(ClientMsg::Ping).await;
+    assert_eq!(hostile.recv().await, ServerMsg::Pong);
+    let (snapshot, seqs) = everything(&mut hostile, "clients").await;
+    assert_eq!((snapshot, seqs), (None, vec![1, 2, 3, 4]), "every chunk is still served");
+
+    // An honest device subscribing is asked to check it; it finds the heads missing and says so.
+    honest.send(ClientMsg::Subscribe { doc: "clients".into(), after_seq: 4 }).await;
+    assert_eq!(honest.recv().await, ServerMsg::Synced { doc: "clients".into(), head: 4 });
+    match honest.recv().await {
+        ServerMsg::Check { doc, covers_seq: 4, bytes, must_contain } => {
+            assert_eq!((doc.as_str(), bytes.as_slice()), ("clients", b"garbage".as_slice()));
+            assert_eq!(must_contain, (1..=4).map(|n| [n; 32]).collect::<Vec<_>>(), "every covered chunk's heads");
+        }
+        other => panic!("expected a Check, got {other:?}"),
+    }
+    honest.send(ClientMsg::Checked { doc: "clients".into(), covers_seq: 4, ok: false }).await;
+    honest.send(ClientMsg::Ping).await;
+    assert_eq!(honest.recv().await, ServerMsg::Pong);
+    assert_eq!(relay.relay.store.proposal("clients").await.unwrap(), None, "the rejected proposal is gone");
+    let (_, newcomer) = relay.device(Role::Staff, "New tablet").await;
+    let mut newcomer = relay.connect(&newcomer).await;
+    assert_eq!(everything(&mut newcomer, "clients").await, (None, vec![1, 2, 3, 4]), "nothing lost");
+}
+
+#[tokio::test]
+async fn a_kiosk_may_write_only_its_own_drop_boxes_of_these_days() {
+    let relay = TestRelay::open(|_| {});
+    let (kiosk_id, kiosk) = relay.device(Role::Kiosk, "Kiosk").await;
+    let mut kiosk = relay.connect(&kiosk).await;
+    for (days, n) in [(-7, 1), (-1, 2), (0, 3), (1, 4)] {
+        acked(&mut kiosk, &drop_box("inbox", days, &kiosk_id), n).await;
+    }
+    acked(&mut kiosk, &drop_box("timeclock", 0, &kiosk_id), 5).await;
+    for days in [-8, 2, -400, 3650] {
+        let message = refused(&mut kiosk, push(&drop_box("inbox", days, &kiosk_id), 6), ErrorCode::Forbidden).await;
+        assert!(message.contains("drop box"), "{message}");
+        refused(&mut kiosk, push(&drop_box("timeclock", days, &kiosk_id), 6), ErrorCode::Forbidden).await;
+    }
+    for doc in ["inbox/not-a-date/x".replace('x', &kiosk_id), format!("inbox/2026-13-45/{kiosk_id}")] {
+        refused(&mut kiosk, push(&doc, 7), ErrorCode::Forbidden).await;
+    }
+    refused(&mut kiosk, push(&drop_box("inbox", 0, "another-kiosk"), 8), ErrorCode::Forbidden).await;
+    assert_eq!(relay.relay.store.doc_count().await.unwrap(), 5, "only the five allowed drop boxes exist");
+}
+
+#[tokio::test]
+async fn a_device_cannot_make_documents_without_end() {
+    let relay = TestRelay::open(|c| c.store = StoreLimits { max_docs_per_device: 3, ..StoreLimits::default() });
+    let (_, hostile) = relay.device(Role::Staff, "Stolen tablet").await;
+    let (_, honest) = relay.device(Role::Staff, "Desk").await;
+    let mut hostile = relay.connect(&hostile).await;
+    let mut honest = relay.connect(&honest).await;
+    for n in 1..=3 {
+        acked(&mut hostile, &format!("day/2026-01-0{n}"), n).await;
+    }
+    let message = refused(&mut hostile, push("day/2026-01-04", 4), ErrorCode::QuotaExceeded).await;
+    assert!(message.contains("documents"), "{message}");
+    acked(&mut hostile, "day/2026-01-01", 5).await;
+    acked(&mut honest, "day/2026-01-04", 6).await;
+    assert_eq!(relay.relay.store.doc_count().await.unwrap(), 4);
+}
+
+#[tokio::test]
+async fn subscriptions_watches_and_connections_per_device_are_bounded() {
+    let relay = TestRelay::open(|c| {
+        c.max_subscriptions = 3;
+        c.max_watches = 2;
+        c.max_connections_per_device = 2;
+    });
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
+    let mut desk = relay.connect(&token).await;
+    for n in 1..=3 {
+        desk.send(ClientMsg::Subscribe { doc: format!("day/2026-01-0{n}"), after_seq: 0 }).await;
+        assert!(matches!(desk.recv().await, ServerMsg::Synced { .. }));
+    }
+    let again = ClientMsg::Subscribe { doc: "day/2026-01-01".into(), after_seq: 0 };
+    desk.send(again).await;
+    assert!(matches!(desk.recv().await, ServerMsg::Synced { .. }), "subscribing again to one it has is fine");
+    let fourth = ClientMsg::Subscribe { doc: "day/2026-01-04".into(), after_seq: 0 };
+    refused(&mut desk, fourth, ErrorCode::QuotaExceeded).await;
+    for prefix in ["inbox/", "day/"] {
+        desk.send(ClientMsg::Watch { prefix: prefix.into() }).await;
+    }
+    desk.send(ClientMsg::Ping).await;
+    assert_eq!(desk.recv().await, ServerMsg::Pong);
+    refused(&mut desk, ClientMsg::Watch { prefix: "clients".into() }, ErrorCode::QuotaExceeded).await;
+
+    let _second = relay.connect(&token).await;
+    let mut third = relay.socket();
+    third.send(ClientMsg::Hello { token: token.clone(), protocol: frontdesk_protocol::PROTOCOL_VERSION }).await;
+    assert!(matches!(third.recv().await, ServerMsg::Welcome { .. }));
+    assert_eq!(third.close_code().await, close::TOO_MANY_CONNECTIONS);
+    // Another device is not counted against this one.
+    let (_, other) = relay.device(Role::Staff, "Desk 2").await;
+    relay.connect(&other).await;
+}
+
+#[tokio::test]
+async fn a_device_sending_too_many_bytes_is_slowed_and_nothing_it_sent_is_half_stored() {
+    let relay = TestRelay::open(|c| {
+        c.bytes_per_sec = 10_000;
+        c.bytes_burst = 50_000;
+    });
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
+    let mut desk = relay.connect(&token).await;
+    let mut stored = 0;
+    let mut refusals = 0;
+    for n in 0..10u8 {
+        let big = ClientMsg::Push { doc: "clients".into(), chunk_id: chunk(n), bytes: vec![n; 20_000], heads: vec![] };
+        desk.send(big).await;
+        match desk.recv().await {
+            ServerMsg::Ack { .. } => stored += 1,
+            ServerMsg::Error { code: ErrorCode::RateLimited, message, .. } => {
+                assert!(message.contains("bytes"), "{message}");
+                refusals += 1;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((stored, refusals), (2, 8), "50 kB of burst takes two 20 kB chunks");
+    let backlog = relay.relay.store.backlog("clients", 0).await.unwrap();
+    assert_eq!(backlog.chunks.len(), 2);
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    acked(&mut desk, "clients", 20).await;
+}
+
+#[tokio::test]
+async fn a_big_first_frame_before_hello_is_closed_as_too_big() {
+    let relay = TestRelay::open(|_| {});
+    let mut stranger = relay.socket();
+    let hello = ClientMsg::Hello { token: "x".repeat(8 * 1024), protocol: frontdesk_protocol::PROTOCOL_VERSION };
+    stranger.send(hello).await;
+    assert_eq!(stranger.close_code().await, close::TOO_BIG);
+}
