@@ -14,7 +14,10 @@ use frontdesk_protocol::{ClientMsg, Role, ServerMsg, valid_doc_name};
 pub fn relay_decode(frame: &[u8]) {
     if let Ok(msg) = ClientMsg::decode(frame) {
         match &msg {
-            ClientMsg::Subscribe { doc, .. } | ClientMsg::Push { doc, .. } | ClientMsg::Snapshot { doc, .. } => {
+            ClientMsg::Subscribe { doc, .. }
+            | ClientMsg::Push { doc, .. }
+            | ClientMsg::Snapshot { doc, .. }
+            | ClientMsg::Checked { doc, .. } => {
                 let _ = valid_doc_name(doc);
             }
             ClientMsg::Watch { prefix } => {

@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 
 use automerge::{AutoCommit, Automerge};
-use frontdesk_protocol::ChunkId;
+use frontdesk_protocol::{ChunkId, Head};
 
 use crate::replica::{DocEdit, Replica, ReplicaError};
 use crate::sorting::SortDyn;
@@ -496,21 +496,62 @@ impl DeviceCore {
         vec![self.save(writes, Vec::new()), Effect::Changed]
     }
 
+    /// Whether a snapshot another device proposed is sound: it loads (and is no decompression
+    /// bomb), holds every head of the chunks it covers, and holds nothing this device has not
+    /// seen in the log (or made itself). `None` when this device cannot tell: it does not hold
+    /// the document, or not yet everything the snapshot holds.
+    fn check_snapshot(&mut self, doc: &str, bytes: &[u8], must_contain: &[Head]) -> Option<bool> {
+        if crate::chunk::check_inflation(bytes, crate::chunk::MAX_INFLATED).is_err() {
+            return Some(false);
+        }
+        let Ok(mut proposed) = AutoCommit::load(bytes) else { return Some(false) };
+        let holds = |d: &mut AutoCommit, h: &Head| d.get_change_by_hash(&automerge::ChangeHash(*h)).is_some();
+        if !must_contain.iter().all(|h| holds(&mut proposed, h)) {
+            return Some(false);
+        }
+        let mine = self.replica.get(doc)?;
+        use automerge::ReadDoc;
+        let known = proposed.get_heads().iter().all(|h| mine.get_change_by_hash(h).is_some());
+        known.then_some(true)
+    }
+
     /// Carries out what the sync client decided that is not the runtime's to do.
     fn run(&mut self, client_effects: Vec<sync_client::Effect>) -> Vec<Effect> {
         let mut queue: std::collections::VecDeque<sync_client::Effect> = client_effects.into();
         let mut effects = Vec::new();
         while let Some(effect) = queue.pop_front() {
             match effect {
-                sync_client::Effect::Apply { doc, bytes, .. } => match self.replica.apply(&doc, &bytes) {
-                    Ok(_) => {
-                        if self.dirty.is_empty() {
-                            effects.push(Effect::FlushSoon);
+                sync_client::Effect::Apply { doc, at, bytes } => {
+                    let applied = crate::chunk::check_inflation(&bytes, crate::chunk::MAX_INFLATED)
+                        .map_err(|err| err.to_string())
+                        .and_then(|()| self.replica.apply(&doc, &bytes).map_err(|err| err.to_string()));
+                    match (applied, at) {
+                        (Ok(_), _) => {
+                            if self.dirty.is_empty() {
+                                effects.push(Effect::FlushSoon);
+                            }
+                            self.dirty.insert(doc.clone());
+                            queue.extend(self.client.applied(&doc, at));
                         }
-                        self.dirty.insert(doc);
+                        // Damaged bytes never become good: skipped, so they are not fetched forever.
+                        (Err(err), sync_client::Position::Chunk(_)) => {
+                            effects.push(Effect::Warn(format!("chunk for {doc} skipped: {err}")));
+                            queue.extend(self.client.applied(&doc, at));
+                        }
+                        // A snapshot stands for chunks this device has not seen: the cursor stays.
+                        (Err(err), sync_client::Position::Snapshot(_)) => {
+                            effects.push(Effect::Warn(format!("snapshot of {doc} not applied: {err}")));
+                        }
                     }
-                    Err(err) => effects.push(Effect::Warn(format!("chunk for {doc} skipped: {err}"))),
-                },
+                }
+                sync_client::Effect::Check { doc, covers_seq, bytes, must_contain } => {
+                    if let Some(sound) = self.check_snapshot(&doc, &bytes, &must_contain) {
+                        if !sound {
+                            effects.push(Effect::Warn(format!("a proposed snapshot of {doc} is unsound; said so")));
+                        }
+                        queue.extend(self.client.checked(&doc, covers_seq, sound));
+                    }
+                }
                 sync_client::Effect::Acked { chunk_id } => {
                     self.spilled.retain(|id| *id != chunk_id);
                     effects.push(Effect::ForgetWriteAhead(chunk_id));

@@ -6,6 +6,7 @@ pub mod board;
 pub mod calls;
 pub mod catalog;
 pub mod check_in;
+pub mod chunk;
 pub mod clients;
 pub mod dates;
 pub mod device;

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, PROTOCOL_VERSION, Role, ServerMsg, close};
+use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close};
 
 /// Where the connection to the relay stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,8 +52,11 @@ pub enum Effect {
     Send(Vec<u8>),
     /// Close the socket (it is dead or misbehaving).
     Close,
-    /// Apply these bytes to the document and persist it with the new cursor.
-    Apply { doc: String, cursor: u64, bytes: Vec<u8> },
+    /// Apply these bytes to the document, then say so with [`SyncClient::applied`]: the cursor
+    /// moves only then.
+    Apply { doc: String, at: Position, bytes: Vec<u8> },
+    /// Another device proposed this snapshot: check it and answer with [`SyncClient::checked`].
+    Check { doc: String, covers_seq: u64, bytes: Vec<u8>, must_contain: Vec<Head> },
     /// The relay has the chunk: remove it from the durable outbox.
     Acked { chunk_id: ChunkId },
     /// A document under a watched prefix exists: the runtime may subscribe to it.
@@ -64,11 +67,22 @@ pub enum Effect {
     Status,
 }
 
+/// Where the bytes of an [`Effect::Apply`] sit in the document's log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// Chunk `seq`.
+    Chunk(u64),
+    /// A snapshot covering every chunk up to this seq.
+    Snapshot(u64),
+}
+
 #[derive(Clone, Debug)]
 struct Pending {
     chunk_id: ChunkId,
     doc: String,
     bytes: Vec<u8>,
+    /// The heads declared to the relay with it (`chunk::heads`).
+    heads: Vec<Head>,
     /// When the client first saw it unacknowledged on the current connection (tick time).
     waiting_since_ms: Option<i64>,
 }
@@ -86,6 +100,11 @@ struct DocState {
 }
 
 impl DocState {
+    /// Whether chunk `seq` is not applied here yet.
+    fn lacks(&self, seq: u64) -> bool {
+        seq > self.cursor && !self.ahead.contains(&seq)
+    }
+
     /// Whether chunk `seq` is new here; if so, it counts as applied from now on.
     fn take(&mut self, seq: u64) -> bool {
         if seq <= self.cursor || !self.ahead.insert(seq) {
@@ -103,6 +122,24 @@ impl DocState {
         self.ahead.retain(|s| *s > covers_seq);
         while self.ahead.remove(&(self.cursor + 1)) {
             self.cursor += 1;
+        }
+    }
+}
+
+impl Pending {
+    fn new(chunk_id: ChunkId, doc: String, bytes: Vec<u8>) -> Pending {
+        // A chunk this device made always parses; one that does not declares nothing, and then
+        // no snapshot is ever proven to hold it (only this device's own change is at stake).
+        let heads = crate::chunk::heads(&bytes).unwrap_or_default();
+        Pending { chunk_id, doc, bytes, heads, waiting_since_ms: None }
+    }
+
+    fn message(&self) -> ClientMsg {
+        ClientMsg::Push {
+            doc: self.doc.clone(),
+            chunk_id: self.chunk_id,
+            bytes: self.bytes.clone(),
+            heads: self.heads.clone(),
         }
     }
 }
@@ -144,10 +181,7 @@ impl SyncClient {
             attempts: 0,
             docs: cursors.into_iter().map(|(doc, cursor)| (doc, DocState { cursor, ..DocState::default() })).collect(),
             watches: BTreeSet::new(),
-            outbox: outbox
-                .into_iter()
-                .map(|(chunk_id, doc, bytes)| Pending { chunk_id, doc, bytes, waiting_since_ms: None })
-                .collect(),
+            outbox: outbox.into_iter().map(|(chunk_id, doc, bytes)| Pending::new(chunk_id, doc, bytes)).collect(),
             last_heard_ms: 0,
             last_error: None,
             may_snapshot: false,
@@ -209,13 +243,54 @@ impl SyncClient {
         if self.outbox.iter().any(|p| p.chunk_id == chunk_id) {
             return Vec::new();
         }
-        let msg = ClientMsg::Push { doc: doc.to_owned(), chunk_id, bytes: bytes.clone() };
-        self.outbox.push(Pending { chunk_id, doc: doc.to_owned(), bytes, waiting_since_ms: None });
+        let pending = Pending::new(chunk_id, doc.to_owned(), bytes);
+        let msg = pending.message();
+        self.outbox.push(pending);
         let mut effects = vec![Effect::Status];
         if self.is_online() {
             effects.push(Effect::Send(msg.encode()));
         }
         effects
+    }
+
+    /// The bytes of an [`Effect::Apply`] are in the document (or, for a chunk, could never be:
+    /// damaged bytes are skipped, not fetched again forever). The cursor moves over them; a
+    /// snapshot may be wanted.
+    pub fn applied(&mut self, doc: &str, at: Position) -> Vec<Effect> {
+        let may_snapshot = self.may_snapshot;
+        let Some(state) = self.docs.get_mut(doc) else { return Vec::new() };
+        match at {
+            Position::Snapshot(covers_seq) => {
+                state.covered(covers_seq);
+                state.since_snapshot = 0;
+                Vec::new()
+            }
+            Position::Chunk(seq) => {
+                if !state.take(seq) {
+                    return Vec::new();
+                }
+                state.since_snapshot += 1;
+                // A snapshot covers what is applied without a gap: never a chunk not seen yet.
+                if may_snapshot
+                    && state.since_snapshot >= SNAPSHOT_AFTER_CHUNKS
+                    && !state.snapshot_requested
+                    && state.cursor > 0
+                {
+                    state.snapshot_requested = true;
+                    return vec![Effect::WantSnapshot { doc: doc.to_owned(), covers_seq: state.cursor }];
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// The verdict on a proposed snapshot ([`Effect::Check`]), for the relay.
+    pub fn checked(&mut self, doc: &str, covers_seq: u64, ok: bool) -> Vec<Effect> {
+        if self.is_online() {
+            vec![Effect::Send(ClientMsg::Checked { doc: doc.to_owned(), covers_seq, ok }.encode())]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Send a snapshot the runtime made after [`Effect::WantSnapshot`].
@@ -321,39 +396,30 @@ impl SyncClient {
                 }
                 for p in &mut self.outbox {
                     p.waiting_since_ms = None;
-                    effects.push(Effect::Send(
-                        ClientMsg::Push { doc: p.doc.clone(), chunk_id: p.chunk_id, bytes: p.bytes.clone() }.encode(),
-                    ));
+                    effects.push(Effect::Send(p.message().encode()));
                 }
                 effects
             }
             ServerMsg::Snapshot { doc, covers_seq, bytes } => {
-                let Some(state) = self.docs.get_mut(&doc) else { return Vec::new() };
+                let Some(state) = self.docs.get(&doc) else { return Vec::new() };
                 if covers_seq <= state.cursor {
                     return Vec::new();
                 }
-                state.covered(covers_seq);
-                state.since_snapshot = 0;
-                vec![Effect::Apply { doc, cursor: state.cursor, bytes }]
+                vec![Effect::Apply { doc, at: Position::Snapshot(covers_seq), bytes }]
             }
-            ServerMsg::Chunk { doc, seq, bytes } => {
-                let may_snapshot = self.may_snapshot;
-                let Some(state) = self.docs.get_mut(&doc) else { return Vec::new() };
-                if !state.take(seq) {
+            ServerMsg::Chunk { doc, seq, bytes, .. } => {
+                let Some(state) = self.docs.get(&doc) else { return Vec::new() };
+                if !state.lacks(seq) {
                     return Vec::new(); // already applied (a backlog/live overlap, or a resend)
                 }
-                state.since_snapshot += 1;
-                let mut effects = vec![Effect::Apply { doc: doc.clone(), cursor: state.cursor, bytes }];
-                // A snapshot covers what is applied without a gap: never a chunk not seen yet.
-                if may_snapshot
-                    && state.since_snapshot >= SNAPSHOT_AFTER_CHUNKS
-                    && !state.snapshot_requested
-                    && state.cursor > 0
-                {
-                    state.snapshot_requested = true;
-                    effects.push(Effect::WantSnapshot { doc, covers_seq: state.cursor });
+                vec![Effect::Apply { doc, at: Position::Chunk(seq), bytes }]
+            }
+            ServerMsg::Check { doc, covers_seq, bytes, must_contain } => {
+                // Only a document this device follows, so it holds what the snapshot should.
+                if !self.docs.contains_key(&doc) {
+                    return Vec::new();
                 }
-                effects
+                vec![Effect::Check { doc, covers_seq, bytes, must_contain }]
             }
             ServerMsg::SnapshotStored { doc, .. } => {
                 if let Some(state) = self.docs.get_mut(&doc) {

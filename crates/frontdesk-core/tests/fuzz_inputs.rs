@@ -96,7 +96,13 @@ fn the_relays_decoder_holds_on_mutated_frames() {
         ClientMsg::Hello { token: "t0k3n".into(), protocol: 1 },
         ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 7 },
         ClientMsg::Watch { prefix: "inbox/2026-11-26/".into() },
-        ClientMsg::Push { doc: "inbox/2026-11-26/k1".into(), chunk_id: ChunkId([9; 16]), bytes: check_in_chunk() },
+        ClientMsg::Push {
+            doc: "inbox/2026-11-26/k1".into(),
+            chunk_id: ChunkId([9; 16]),
+            bytes: check_in_chunk(),
+            heads: vec![[4; 32]],
+        },
+        ClientMsg::Checked { doc: "day/x".into(), covers_seq: 3, ok: true },
         ClientMsg::Snapshot { doc: "day/x".into(), covers_seq: 3, bytes: vec![1, 2, 3] },
         ClientMsg::Ping,
     ]
@@ -111,10 +117,16 @@ fn the_sync_client_holds_on_mutated_frames_from_the_relay() {
     let frame = |m: ServerMsg| m.encode();
     let seeds = vec![
         inputs::join_frames(&[
-            frame(ServerMsg::Chunk { doc: "day/2026-11-26".into(), seq: 4, bytes: status_chunk() }),
+            frame(ServerMsg::Chunk { doc: "day/2026-11-26".into(), seq: 4, bytes: status_chunk(), at_ms: 1 }),
             frame(ServerMsg::Synced { doc: "day/2026-11-26".into(), head: 4 }),
             frame(ServerMsg::DocExists { doc: "inbox/2026-11-26/k1".into() }),
-            frame(ServerMsg::Chunk { doc: "inbox/2026-11-26/k1".into(), seq: 1, bytes: check_in_chunk() }),
+            frame(ServerMsg::Chunk { doc: "inbox/2026-11-26/k1".into(), seq: 1, bytes: check_in_chunk(), at_ms: 2 }),
+            frame(ServerMsg::Check {
+                doc: "day/2026-11-26".into(),
+                covers_seq: 4,
+                bytes: status_chunk(),
+                must_contain: vec![[3; 32]],
+            }),
         ]),
         inputs::join_frames(&[
             frame(ServerMsg::Snapshot { doc: "day/2026-11-26".into(), covers_seq: 9, bytes: status_chunk() }),

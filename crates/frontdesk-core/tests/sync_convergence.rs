@@ -9,6 +9,7 @@ use frontdesk_core::check_in::check_ins;
 use frontdesk_core::device::{Effect as DeviceEffect, OutboxEntry, SaveId, Start, StorageError, StoredDoc, Write};
 #[cfg(not(target_arch = "wasm32"))]
 use frontdesk_core::schedule::{self, Booking, BookingState};
+use frontdesk_core::sync_client::Position;
 use frontdesk_core::visit_status::status_events;
 use frontdesk_core::{
     BoardEntry, CheckIn, Connection, DeviceCore, Effect, EventId, StatusEvent, SyncClient, SyncEvent, VisitId,
@@ -57,7 +58,10 @@ impl SimRelay {
                 for (i, (_, bytes)) in log.iter().enumerate() {
                     let seq = i as u64 + 1;
                     if seq > after_seq {
-                        out.push((from, ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone() }.encode()));
+                        out.push((
+                            from,
+                            ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone(), at_ms: 0 }.encode(),
+                        ));
                     }
                 }
                 out.push((from, ServerMsg::Synced { doc, head: log.len() as u64 }.encode()));
@@ -68,7 +72,7 @@ impl SimRelay {
                     out.push((from, ServerMsg::DocExists { doc: doc.clone() }.encode()));
                 }
             }
-            ClientMsg::Push { doc, chunk_id, bytes } => {
+            ClientMsg::Push { doc, chunk_id, bytes, .. } => {
                 let log = self.logs.entry(doc.clone()).or_default();
                 let new_doc = log.is_empty();
                 let (seq, fresh) = match log.iter().position(|(id, _)| *id == chunk_id) {
@@ -87,14 +91,17 @@ impl SimRelay {
                         }
                     }
                     for sub in self.subscribers.get(&doc).into_iter().flatten().filter(|s| **s != from) {
-                        out.push((*sub, ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone() }.encode()));
+                        out.push((
+                            *sub,
+                            ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone(), at_ms: 0 }.encode(),
+                        ));
                     }
                 }
                 if !self.lose_next_ack.remove(&from) {
                     out.push((from, ServerMsg::Ack { doc, chunk_id, seq }.encode()));
                 }
             }
-            ClientMsg::Snapshot { .. } | ClientMsg::Ping => {}
+            ClientMsg::Snapshot { .. } | ClientMsg::Checked { .. } | ClientMsg::Ping => {}
         }
         out
     }
@@ -820,9 +827,14 @@ fn on_reconnect_the_client_resubscribes_after_its_cursor_and_resends_its_outbox(
         .filter_map(|e| if let Effect::Send(f) = e { ClientMsg::decode(&f).ok() } else { None })
         .collect();
     assert!(sent.contains(&ClientMsg::Subscribe { doc: DAY.into(), after_seq: 7 }));
-    assert!(sent.contains(&ClientMsg::Push { doc: DAY.into(), chunk_id: ChunkId([1; 16]), bytes: vec![42] }));
+    assert!(sent.contains(&ClientMsg::Push {
+        doc: DAY.into(),
+        chunk_id: ChunkId([1; 16]),
+        bytes: vec![42],
+        heads: vec![], // not a chunk of changes: it declares nothing
+    }));
     // A chunk at or before the cursor is not applied again.
-    let old = ServerMsg::Chunk { doc: DAY.into(), seq: 7, bytes: vec![1] }.encode();
+    let old = ServerMsg::Chunk { doc: DAY.into(), seq: 7, bytes: vec![1], at_ms: 0 }.encode();
     assert!(client.handle(SyncEvent::Frame(old), 0, 0.0).is_empty());
 }
 
@@ -838,12 +850,38 @@ fn unacknowledged_chunks_of_a_document_stay_listed_until_the_relay_has_them() {
     assert_eq!(client.unacknowledged("other").count(), 1);
 }
 
+/// A frame handed to a bare sync client, with every apply it asks for reported done (as the
+/// device core does once the bytes are in the document).
+fn feed(client: &mut SyncClient, frame: Vec<u8>) -> Vec<Effect> {
+    let mut effects = client.handle(SyncEvent::Frame(frame), 0, 0.0);
+    let applies: Vec<_> = effects
+        .iter()
+        .filter_map(|e| if let Effect::Apply { doc, at, .. } = e { Some((doc.clone(), *at)) } else { None })
+        .collect();
+    for (doc, at) in applies {
+        effects.extend(client.applied(&doc, at));
+    }
+    effects
+}
+
+#[test]
+fn the_cursor_moves_only_once_the_bytes_are_applied() {
+    let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
+    let snapshot = ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5] }.encode();
+    let effects = client.handle(SyncEvent::Frame(snapshot.clone()), 0, 0.0);
+    assert!(matches!(effects.as_slice(), [Effect::Apply { at: Position::Snapshot(5), .. }]), "{effects:?}");
+    assert_eq!(client.cursor(DAY), Some(0), "a snapshot that did not load leaves the cursor where it was");
+    assert_eq!(client.handle(SyncEvent::Frame(snapshot), 0, 0.0).len(), 1, "and is applied when it comes again");
+    client.applied(DAY, Position::Snapshot(5));
+    assert_eq!(client.cursor(DAY), Some(5));
+}
+
 #[test]
 fn a_chunk_out_of_order_is_applied_at_once_and_the_cursor_waits_for_the_gap() {
     let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
     let chunk = |client: &mut SyncClient, seq: u64| {
-        let frame = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8] }.encode();
-        client.handle(SyncEvent::Frame(frame), 0, 0.0).into_iter().filter(|e| matches!(e, Effect::Apply { .. })).count()
+        let frame = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8], at_ms: 0 }.encode();
+        feed(client, frame).into_iter().filter(|e| matches!(e, Effect::Apply { .. })).count()
     };
     assert_eq!(chunk(&mut client, 1), 1);
     assert_eq!(chunk(&mut client, 3), 1, "applied although 2 is missing");
@@ -853,12 +891,8 @@ fn a_chunk_out_of_order_is_applied_at_once_and_the_cursor_waits_for_the_gap() {
     assert_eq!(client.cursor(DAY), Some(3));
     // A snapshot covering up to 5 leaves 6, seen early, counted.
     let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
-    client.handle(SyncEvent::Frame(ServerMsg::Chunk { doc: DAY.into(), seq: 6, bytes: vec![6] }.encode()), 0, 0.0);
-    client.handle(
-        SyncEvent::Frame(ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5] }.encode()),
-        0,
-        0.0,
-    );
+    feed(&mut client, ServerMsg::Chunk { doc: DAY.into(), seq: 6, bytes: vec![6], at_ms: 0 }.encode());
+    feed(&mut client, ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5] }.encode());
     assert_eq!(client.cursor(DAY), Some(6));
 }
 
@@ -868,8 +902,8 @@ fn a_device_s_own_acknowledged_chunk_moves_its_cursor() {
     client.push(ChunkId([1; 16]), DAY, vec![1]);
     let ack = ServerMsg::Ack { doc: DAY.into(), chunk_id: ChunkId([1; 16]), seq: 1 }.encode();
     client.handle(SyncEvent::Frame(ack), 0, 0.0);
-    let remote = ServerMsg::Chunk { doc: DAY.into(), seq: 2, bytes: vec![2] }.encode();
-    client.handle(SyncEvent::Frame(remote), 0, 0.0);
+    let remote = ServerMsg::Chunk { doc: DAY.into(), seq: 2, bytes: vec![2], at_ms: 0 }.encode();
+    feed(&mut client, remote);
     assert_eq!(client.cursor(DAY), Some(2), "no gap left where this device's own chunk is");
 }
 
@@ -879,13 +913,8 @@ fn a_staff_device_offers_a_snapshot_after_many_chunks_and_a_kiosk_never_does() {
         let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), role);
         let mut wanted = Vec::new();
         for seq in 1..=frontdesk_core::sync_client::SNAPSHOT_AFTER_CHUNKS {
-            let chunk = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![] }.encode();
-            wanted.extend(
-                client
-                    .handle(SyncEvent::Frame(chunk), 0, 0.0)
-                    .into_iter()
-                    .filter(|e| matches!(e, Effect::WantSnapshot { .. })),
-            );
+            let chunk = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![], at_ms: 0 }.encode();
+            wanted.extend(feed(&mut client, chunk).into_iter().filter(|e| matches!(e, Effect::WantSnapshot { .. })));
         }
         let snapshot =
             Effect::WantSnapshot { doc: DAY.into(), covers_seq: frontdesk_core::sync_client::SNAPSHOT_AFTER_CHUNKS };

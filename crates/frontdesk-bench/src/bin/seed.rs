@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use frontdesk_bench::seed::{self, Business};
 use frontdesk_protocol::ChunkId;
-use frontdesk_relay::store::{SqliteStore, Store, StoreLimits};
+use frontdesk_relay::store::{NewChunk, SqliteStore, Store, StoreLimits};
 
 /// Fills a relay's data folder with generated front-office data.
 #[derive(clap::Parser)]
@@ -53,7 +53,22 @@ async fn main() -> Result<()> {
         let mut id = [0u8; 16];
         id[..8].copy_from_slice(&(i as u64 + 1).to_le_bytes());
         id[8..].copy_from_slice(&o.seed.to_le_bytes());
-        store.push(name, ChunkId(id), bytes.clone(), 0).await.with_context(|| format!("storing {name}"))?;
+        // A whole saved document as one chunk: its heads are the document's.
+        let heads = automerge::AutoCommit::load(bytes)
+            .with_context(|| format!("reloading {name}"))?
+            .get_heads()
+            .into_iter()
+            .map(|h| h.0)
+            .collect();
+        let chunk = NewChunk {
+            doc: name.clone(),
+            chunk_id: ChunkId(id),
+            bytes: bytes.clone(),
+            heads,
+            device: "seed".into(),
+            at_ms: chrono::Utc::now().timestamp_millis(),
+        };
+        store.push(chunk, 0).await.with_context(|| format!("storing {name}"))?;
     }
     store.close().await?;
     let c = &seeded.counts;

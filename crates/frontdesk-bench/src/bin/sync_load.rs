@@ -185,7 +185,8 @@ async fn relay_run_with(o: &Options, devices: usize, around: impl FnOnce(SocketA
         n += 1;
         let id = chunk_id(n);
         sent_at.lock().map_err(|_| anyhow::anyhow!("lock"))?.insert(id, Instant::now());
-        let push = ClientMsg::Push { doc: doc.clone(), chunk_id: id, bytes: stamp(epoch, n, o.size) };
+        let push =
+            ClientMsg::Push { doc: doc.clone(), chunk_id: id, bytes: stamp(epoch, n, o.size), heads: Vec::new() };
         sink.send(Message::Binary(push.encode().into())).await?;
     }
     let expected = o.paced * (devices - 1);
@@ -199,7 +200,12 @@ async fn relay_run_with(o: &Options, devices: usize, around: impl FnOnce(SocketA
     let mut sink_burst = sink;
     for _ in 0..o.burst {
         n += 1;
-        let push = ClientMsg::Push { doc: doc.clone(), chunk_id: chunk_id(n), bytes: stamp(epoch, n, o.size) };
+        let push = ClientMsg::Push {
+            doc: doc.clone(),
+            chunk_id: chunk_id(n),
+            bytes: stamp(epoch, n, o.size),
+            heads: Vec::new(),
+        };
         sink_burst.feed(Message::Binary(push.encode().into())).await?;
     }
     sink_burst.flush().await?;
@@ -587,7 +593,15 @@ async fn pushes(o: &Options) -> Result<()> {
                 let mut id = [0u8; 16];
                 id[..8].copy_from_slice(&n.to_le_bytes());
                 id[8..16].copy_from_slice(&(d as u64).to_le_bytes());
-                (ChunkId(id), ClientMsg::Push { doc: doc.clone(), chunk_id: ChunkId(id), bytes: vec![7u8; size] })
+                (
+                    ChunkId(id),
+                    ClientMsg::Push {
+                        doc: doc.clone(),
+                        chunk_id: ChunkId(id),
+                        bytes: vec![7u8; size],
+                        heads: Vec::new(),
+                    },
+                )
             };
             for _ in 0..WINDOW {
                 n += 1;
@@ -759,7 +773,8 @@ async fn catch_up(o: &Options) -> Result<()> {
         use automerge::transaction::Transactable;
         kiosk_doc.put(automerge::ROOT, format!("slot{n}"), "x".repeat(200))?;
         let bytes = kiosk_doc.save_incremental();
-        send(&mut ws, ClientMsg::Push { doc: "kiosk".to_owned(), chunk_id: chunk_id(1_000 + n), bytes }).await?;
+        let push = ClientMsg::Push { doc: "kiosk".to_owned(), chunk_id: chunk_id(1_000 + n), bytes, heads: Vec::new() };
+        send(&mut ws, push).await?;
         loop {
             let Some(Ok(Message::Binary(frame))) = ws.next().await else { anyhow::bail!("desk closed") };
             if let Ok(ServerMsg::Ack { seq, .. }) = ServerMsg::decode(&frame) {
