@@ -15,6 +15,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod boot;
 mod parts;
 mod precompress;
 mod scripts;
@@ -224,6 +225,9 @@ fn build_app() -> Result<()> {
             std::fs::copy(&path, target)?;
         }
     }
+    // No inline script is left for the Content-Security-Policy to allow.
+    boot::move_out(&root().join("dist").join("index.html"), "/")?;
+    boot::move_out(&kiosk.join("index.html"), "/kiosk/")?;
     say("writing gzip copies of the app's files (the relay sends them)");
     let started = Instant::now();
     let copies = precompress::precompress(&[root().join("dist"), kiosk.clone()])?;

@@ -40,6 +40,10 @@ enum Command {
         /// Seconds a new socket may take to say Hello.
         #[arg(long, default_value_t = 10)]
         hello_timeout: u64,
+        /// Another origin whose pages may open sockets (`https://desk.example.com`); repeat for
+        /// more. The relay's own pages always may.
+        #[arg(long = "allow-origin")]
+        allow_origins: Vec<String>,
     },
     /// Manage devices.
     Device {
@@ -76,7 +80,7 @@ enum DeviceCommand {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { addr, data, dist, max_frame, max_connections, hello_timeout } => {
+        Command::Serve { addr, data, dist, max_frame, max_connections, hello_timeout, allow_origins } => {
             tracing_subscriber::fmt()
                 .with_writer(std::io::stderr)
                 .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
@@ -90,6 +94,7 @@ fn main() -> anyhow::Result<()> {
             config.max_frame = max_frame;
             config.max_connections = max_connections;
             config.hello_timeout = Duration::from_secs(hello_timeout);
+            config.allowed_origins = allow_origins;
             tokio::runtime::Runtime::new()?.block_on(serve(addr, config))
         }
         Command::Device { command, data } => {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::StreamExt;
@@ -19,7 +19,29 @@ use crate::relay::Relay;
 /// `index.html`, and a folder of the app with its own `index.html` is an app of its own (paths
 /// under `/<folder>` fall back to that one).
 pub fn app(relay: Arc<Relay>) -> Router {
-    let mut router = Router::new().route("/sync", get(sync)).route("/healthz", get(health)).with_state(relay.clone());
+    let router = Router::new().route("/sync", get(sync)).route("/healthz", get(health)).with_state(relay.clone());
+    with_app_files(router, &relay)
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+/// What a page of the app may load: its own scripts (none inline: `cargo xtask dist` moves the
+/// one Trunk writes into a file) and wasm, its own styles (style attributes included, which
+/// Leptos sets), images of its own or `data:` (card photos), sockets to its own origin; it may
+/// not be framed, post forms elsewhere or change its base.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The app's files on `router`, when the relay serves an app.
+fn with_app_files(router: Router, relay: &Arc<Relay>) -> Router {
+    let mut router = router;
     match &relay.config.dist_dir {
         Some(dist) => {
             for (name, folder) in nested_apps(dist) {
@@ -70,11 +92,28 @@ fn nested_apps(dist: &std::path::Path) -> Vec<(String, std::path::PathBuf)> {
 /// Read and write buffer of each device's socket.
 const SOCKET_BUFFER: usize = 8 * 1024;
 
+/// Whether a page from `origin` may open a socket here: one of the relay's own pages (the origin
+/// names the host the request was sent to), or one the operator allowed. A request with no
+/// Origin is no browser page's (browsers always send one with a WebSocket).
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else { return true };
+    let Ok(origin) = origin.to_str() else { return false };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let own = ["http://", "https://"].iter().any(|scheme| origin.strip_prefix(scheme) == Some(host));
+    (own && !host.is_empty()) || allowed.iter().any(|a| a.trim_end_matches('/') == origin)
+}
+
 async fn sync(
     State(relay): State<Arc<Relay>>,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    if !origin_allowed(&headers, &relay.config.allowed_origins) {
+        let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).unwrap_or("?");
+        tracing::warn!(%addr, %origin, "socket refused: a page of another origin (allow it with --allow-origin)");
+        return (StatusCode::FORBIDDEN, "this page may not connect to this relay").into_response();
+    }
     let Some(permit) = relay.admit() else {
         tracing::warn!(%addr, limit = relay.config.max_connections, "connection refused: too many connections");
         return (StatusCode::SERVICE_UNAVAILABLE, "too many connections").into_response();

@@ -572,3 +572,52 @@ async fn pushes_sent_one_after_another_are_stored_in_that_order() {
     assert_eq!(seqs, (1..=150).collect::<Vec<u64>>());
     relay.stop().await;
 }
+
+/// Opens `/sync` as a page of `origin` would; the HTTP status of the refusal, or 101.
+async fn upgrade_from(relay: &TestRelay, origin: &str) -> u16 {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{}/sync", relay.addr).into_client_request().unwrap();
+    request.headers_mut().insert("origin", origin.parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(err) => panic!("unexpected {err}"),
+    }
+}
+
+#[tokio::test]
+async fn a_page_of_another_origin_may_not_open_a_socket() {
+    let relay = TestRelay::start(|c| c.allowed_origins = vec!["https://desk.example.com".into()]).await;
+    let own = format!("http://{}", relay.addr);
+    assert_eq!(upgrade_from(&relay, &own).await, 101, "the relay's own pages");
+    assert_eq!(upgrade_from(&relay, "https://desk.example.com").await, 101, "an allowed origin");
+    for foreign in ["http://evil.example", "null", &format!("http://{}.evil.example", relay.addr.ip())] {
+        assert_eq!(upgrade_from(&relay, foreign).await, 403, "{foreign}");
+    }
+    // A device (no Origin: not a browser page) is not affected.
+    let (_, token) = relay.device(Role::Staff, "Desk").await;
+    relay.connect(&token).await;
+    relay.stop().await;
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html>app</html>").unwrap();
+    let dir = dist.path().to_owned();
+    let relay = TestRelay::start(move |c| c.dist_dir = Some(dir)).await;
+    for path in ["/", "/healthz", "/calendar", "/sync"] {
+        let (head, _) = get_raw(&relay, path, "").await;
+        for header in [
+            "content-security-policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval';",
+            "frame-ancestors 'none'",
+            "x-content-type-options: nosniff",
+            "x-frame-options: deny",
+            "referrer-policy: no-referrer",
+        ] {
+            assert!(head.contains(header), "{path} lacks {header}:\n{head}");
+        }
+        assert!(!head.contains("'unsafe-eval'") && !head.contains("script-src 'self' 'unsafe-inline'"), "{head}");
+    }
+    relay.stop().await;
+}
