@@ -253,6 +253,11 @@ impl DeviceCore {
         self.watches.contains(prefix)
     }
 
+    /// Proposes a snapshot of a document after this many chunks (see `SyncClient`).
+    pub fn set_snapshot_after(&mut self, chunks: u64) {
+        self.client.set_snapshot_after(chunks);
+    }
+
     /// Chunks saved here and not acknowledged, as the relay would be sent them.
     pub fn pending(&self) -> usize {
         self.client.status().pending

@@ -283,19 +283,78 @@ pub struct CardPhoto {
     pub at_ms: i64,
 }
 
-/// Largest photo kept (the tablet scales it to about 1,000 pixels across first).
+/// Largest photo kept (the tablet scales it to about 1,000 pixels across first): the whole data
+/// URL, its prefix included.
 pub const MAX_PHOTO: usize = 1_500_000;
 
-/// Checks a photo from the tablet: a JPEG or PNG data URL, not too large.
+/// The data URL prefixes a card photo may have, with the first bytes its image must start with.
+/// The app writes JPEG (`scaled_photo`); a browser whose canvas cannot make JPEG gives PNG.
+const PHOTO_KINDS: [(&str, &[u8]); 2] = [
+    ("data:image/jpeg;base64,", &[0xFF, 0xD8, 0xFF]),
+    ("data:image/png;base64,", &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]),
+];
+
+/// Checks a card photo: a JPEG or PNG data URL (exactly as a canvas writes it: standard base64,
+/// padded, nothing else in it) whose bytes begin as such an image does, no longer than
+/// [`MAX_PHOTO`]. Used when a photo is written and again when one is shown, since any device
+/// holding the document could have written anything into it.
 pub fn check_photo(data_url: &str) -> Result<(), String> {
-    let image = data_url.starts_with("data:image/jpeg;base64,") || data_url.starts_with("data:image/png;base64,");
-    if !image {
-        return Err("not an image".into());
-    }
     if data_url.len() > MAX_PHOTO {
         return Err("the photo is too large".into());
     }
+    let (payload, magic) = PHOTO_KINDS
+        .iter()
+        .find_map(|(prefix, magic)| data_url.strip_prefix(prefix).map(|p| (p, *magic)))
+        .ok_or("not an image")?;
+    let head = base64_head(payload).ok_or("not an image")?;
+    if !head.starts_with(magic) {
+        return Err("not an image".into());
+    }
     Ok(())
+}
+
+/// The address to show a card photo from, or `None` (show no photo) for anything
+/// [`check_photo`] refuses: a `javascript:` or `https://` address, another kind of data, broken
+/// base64, or a string too large.
+pub fn photo_src(photo: &CardPhoto) -> Option<&str> {
+    check_photo(&photo.data_url).ok().map(|()| photo.data_url.as_str())
+}
+
+/// Checks that `text` is standard padded base64 and decodes its first 12 bytes (enough for any
+/// image signature); `None` if it is not base64 or is empty.
+fn base64_head(text: &str) -> Option<Vec<u8>> {
+    fn value(c: u8) -> Option<u8> {
+        match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let body = bytes.strip_suffix(b"==").or_else(|| bytes.strip_suffix(b"=")).unwrap_or(bytes);
+    let mut head = Vec::with_capacity(12);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in body {
+        acc = (acc << 6 | u32::from(value(c)?)) & 0xFFFF;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            if head.len() < 12 {
+                head.push((acc >> bits) as u8);
+            }
+        }
+    }
+    // The bits a padded ending leaves over must be zero (a canvas never sets them).
+    if acc & ((1 << bits) - 1) != 0 {
+        return None;
+    }
+    Some(head)
 }
 
 pub fn put_photo(doc: &mut AutoCommit, photo: &CardPhoto) -> Result<(), String> {
@@ -330,15 +389,79 @@ mod tests {
         }
     }
 
+    /// The start of a real JPEG (SOI, APP0 "JFIF") and of a real PNG (signature, IHDR).
+    const JPEG: &str = "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDA==";
+    const PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+    fn shown(data_url: &str) -> Option<String> {
+        photo_src(&CardPhoto { data_url: data_url.into(), by: "D".into(), at_ms: 1 }).map(str::to_owned)
+    }
+
     #[test]
     fn card_photos_are_images_of_bounded_size() {
-        assert!(check_photo("data:image/jpeg;base64,/9j/4AAQ").is_ok());
+        assert!(check_photo(JPEG).is_ok());
+        assert!(check_photo(PNG).is_ok());
         assert!(check_photo("data:text/html;base64,PHNjcmlwdD4=").is_err());
         assert!(check_photo(&format!("data:image/png;base64,{}", "A".repeat(MAX_PHOTO))).is_err());
         let mut doc = AutoCommit::new();
-        let p = CardPhoto { data_url: "data:image/png;base64,iVBOR".into(), by: "D".into(), at_ms: 1 };
+        let p = CardPhoto { data_url: PNG.into(), by: "D".into(), at_ms: 1 };
         put_photo(&mut doc, &p).unwrap();
         assert_eq!(photo(doc.document()), Some(p));
+        let bad = CardPhoto { data_url: "javascript:alert(1)".into(), by: "D".into(), at_ms: 1 };
+        assert!(put_photo(&mut doc, &bad).is_err());
+    }
+
+    #[test]
+    fn a_photo_is_shown_only_if_it_is_a_jpeg_or_png_data_url_of_bounded_size() {
+        assert_eq!(shown(JPEG).as_deref(), Some(JPEG));
+        assert_eq!(shown(PNG).as_deref(), Some(PNG));
+        // The largest photo kept is shown; one byte more is not.
+        let filler = |len: usize| {
+            let prefix = "data:image/jpeg;base64,/9j/4AAQ";
+            let pad = len - prefix.len();
+            format!("{prefix}{}", "A".repeat(pad - pad % 4))
+        };
+        let largest = filler(MAX_PHOTO);
+        assert!(largest.len() <= MAX_PHOTO && shown(&largest).is_some());
+        assert!(largest.len() + 4 > MAX_PHOTO && shown(&format!("{largest}AAAA")).is_none());
+        // What another device could have written instead.
+        for hostile in [
+            "",
+            "javascript:alert(document.cookie)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "https://attacker.example/pixel.gif?claim=c1",
+            "http://attacker.example/x.jpg",
+            "//attacker.example/x.jpg",
+            "/sync",
+            "blob:https://attacker.example/1",
+            "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+            "data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+",
+            "data:image/svg+xml,<svg onload=alert(1)>",
+            "data:image/jpeg,<svg onload=alert(1)>",
+            "DATA:IMAGE/JPEG;BASE64,/9j/4AAQ",
+            "data:image/jpeg;charset=utf-8;base64,/9j/4AAQ",
+            "data:image/jpeg;base64,",
+            // Not base64: a quote to break out of an attribute, spaces, a URL-safe alphabet.
+            "data:image/jpeg;base64,/9j/4AAQ\" onerror=\"alert(1)",
+            "data:image/jpeg;base64,/9j/ 4AAQ",
+            "data:image/jpeg;base64,/9j/4AAQ\n",
+            "data:image/jpeg;base64,_9j_4AAQ",
+            "data:image/jpeg;base64,/9j/4AA",
+            "data:image/jpeg;base64,/9j/4A==AAAA",
+            "data:image/jpeg;base64,/9j/4A=A",
+            "data:image/jpeg;base64,/9j/4B==",
+            "data:image/jpeg;base64,/9j/4AAQ#https://attacker.example/",
+            // Base64, but not the image it says it is.
+            "data:image/jpeg;base64,PHNjcmlwdD4=",
+            "data:image/png;base64,/9j/4AAQ",
+            "data:image/jpeg;base64,iVBORw0KGgo=",
+        ] {
+            assert_eq!(shown(hostile), None, "{hostile:?} would be shown");
+            assert!(check_photo(hostile).is_err(), "{hostile:?} would be written");
+        }
+        // A huge string is refused without being decoded.
+        assert!(shown(&format!("{JPEG}{}", "A".repeat(20_000_000))).is_none());
     }
 
     #[test]

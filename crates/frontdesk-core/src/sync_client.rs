@@ -166,6 +166,8 @@ pub struct SyncClient {
     last_heard_ms: i64,
     last_error: Option<String>,
     may_snapshot: bool,
+    /// Chunks since the last snapshot that make this client want one.
+    snapshot_after: u64,
 }
 
 impl SyncClient {
@@ -185,6 +187,7 @@ impl SyncClient {
             last_heard_ms: 0,
             last_error: None,
             may_snapshot: false,
+            snapshot_after: SNAPSHOT_AFTER_CHUNKS,
         }
     }
 
@@ -258,6 +261,7 @@ impl SyncClient {
     /// snapshot may be wanted.
     pub fn applied(&mut self, doc: &str, at: Position) -> Vec<Effect> {
         let may_snapshot = self.may_snapshot;
+        let snapshot_after = self.snapshot_after;
         let Some(state) = self.docs.get_mut(doc) else { return Vec::new() };
         match at {
             Position::Snapshot(covers_seq) => {
@@ -272,7 +276,7 @@ impl SyncClient {
                 state.since_snapshot += 1;
                 // A snapshot covers what is applied without a gap: never a chunk not seen yet.
                 if may_snapshot
-                    && state.since_snapshot >= SNAPSHOT_AFTER_CHUNKS
+                    && state.since_snapshot >= snapshot_after
                     && !state.snapshot_requested
                     && state.cursor > 0
                 {
@@ -282,6 +286,12 @@ impl SyncClient {
                 Vec::new()
             }
         }
+    }
+
+    /// Wants a snapshot after `chunks` chunks instead of [`SNAPSHOT_AFTER_CHUNKS`] (simulations
+    /// make snapshots often).
+    pub fn set_snapshot_after(&mut self, chunks: u64) {
+        self.snapshot_after = chunks.max(1);
     }
 
     /// The verdict on a proposed snapshot ([`Effect::Check`]), for the relay.

@@ -15,7 +15,8 @@ use frontdesk_core::{
     BoardEntry, CheckIn, Connection, DeviceCore, Effect, EventId, StatusEvent, SyncClient, SyncEvent, VisitId,
     VisitReason, VisitStatus, arrivals_board,
 };
-use frontdesk_protocol::{ChunkId, ClientMsg, Role, ServerMsg, close};
+use frontdesk_protocol::access::{Access, allowed};
+use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Head, Role, ServerMsg, close};
 
 const DAY: &str = "day/2026-11-26";
 /// The next day: bookings are moved there too.
@@ -24,10 +25,21 @@ const NEXT_DAY: &str = "day/2026-11-27";
 const INVOICES: &str = "invoices/2026-11";
 const INBOX_PREFIX: &str = "inbox/2026-11-26/";
 
-/// The relay's semantics, in memory: per-document logs, idempotent pushes, fan-out after append.
+/// The relay's semantics, in memory: per-document logs, idempotent pushes, fan-out after append,
+/// the access rules, and snapshots proposed by one device and proven by another.
 #[derive(Default)]
 struct SimRelay {
+    /// Each document's log: chunk id and bytes (emptied once a proven snapshot covers them).
     logs: BTreeMap<String, Vec<(ChunkId, Vec<u8>)>>,
+    /// The heads each chunk declared, beside the log.
+    heads: BTreeMap<String, Vec<Vec<Head>>>,
+    /// Proven snapshots: the seq each covers and its bytes.
+    snapshots: BTreeMap<String, (u64, Vec<u8>)>,
+    /// Proposed snapshots waiting for a check: covers, bytes, proposer.
+    proposals: BTreeMap<String, (u64, Vec<u8>, usize)>,
+    /// Proposals proven so far, by proposer.
+    proven_from: Vec<usize>,
+    roles: BTreeMap<usize, Role>,
     subscribers: BTreeMap<String, BTreeSet<usize>>,
     watches: Vec<(String, usize)>,
     connected: BTreeSet<usize>,
@@ -44,27 +56,63 @@ impl SimRelay {
         self.watches.retain(|(_, d)| *d != device);
     }
 
+    fn may(&self, device: usize, doc: &str, access: Access) -> bool {
+        let role = self.roles.get(&device).copied().unwrap_or(Role::Kiosk);
+        allowed(role, &format!("d{device}"), doc, access)
+    }
+
+    fn refuse(to: usize, doc: String) -> (usize, Vec<u8>) {
+        (to, ServerMsg::Error { code: ErrorCode::Forbidden, doc: Some(doc), message: "no".into() }.encode())
+    }
+
+    /// The waiting proposal of `doc`, to be checked by `device`, unless it proposed it.
+    fn check_for(&self, doc: &str, device: usize) -> Option<(usize, Vec<u8>)> {
+        let (covers_seq, bytes, proposer) = self.proposals.get(doc)?;
+        if *proposer == device {
+            return None;
+        }
+        let must_contain = self.heads[doc].iter().take(*covers_seq as usize).flatten().copied().collect();
+        let check =
+            ServerMsg::Check { doc: doc.to_owned(), covers_seq: *covers_seq, bytes: bytes.clone(), must_contain };
+        Some((device, check.encode()))
+    }
+
     fn handle(&mut self, from: usize, frame: &[u8], role: Role) -> Vec<(usize, Vec<u8>)> {
         let msg = ClientMsg::decode(frame).expect("clients send valid frames");
         let mut out = Vec::new();
         match msg {
-            ClientMsg::Hello { .. } => out.push((
-                from,
-                ServerMsg::Welcome { device: format!("d{from}"), name: format!("Device {from}"), role }.encode(),
-            )),
+            ClientMsg::Hello { .. } => {
+                self.roles.insert(from, role);
+                out.push((
+                    from,
+                    ServerMsg::Welcome { device: format!("d{from}"), name: format!("Device {from}"), role }.encode(),
+                ))
+            }
             ClientMsg::Subscribe { doc, after_seq } => {
+                if !self.may(from, &doc, Access::Read) {
+                    out.push(Self::refuse(from, doc));
+                    return out;
+                }
                 self.subscribers.entry(doc.clone()).or_default().insert(from);
                 let log = self.logs.get(&doc).cloned().unwrap_or_default();
+                let mut after = after_seq;
+                if let Some((covers_seq, bytes)) = self.snapshots.get(&doc).filter(|(c, _)| *c > after_seq) {
+                    let snapshot =
+                        ServerMsg::Snapshot { doc: doc.clone(), covers_seq: *covers_seq, bytes: bytes.clone() };
+                    out.push((from, snapshot.encode()));
+                    after = *covers_seq;
+                }
                 for (i, (_, bytes)) in log.iter().enumerate() {
                     let seq = i as u64 + 1;
-                    if seq > after_seq {
+                    if seq > after {
                         out.push((
                             from,
                             ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone(), at_ms: 0 }.encode(),
                         ));
                     }
                 }
-                out.push((from, ServerMsg::Synced { doc, head: log.len() as u64 }.encode()));
+                out.push((from, ServerMsg::Synced { doc: doc.clone(), head: log.len() as u64 }.encode()));
+                out.extend(self.check_for(&doc, from));
             }
             ClientMsg::Watch { prefix } => {
                 self.watches.push((prefix.clone(), from));
@@ -72,13 +120,18 @@ impl SimRelay {
                     out.push((from, ServerMsg::DocExists { doc: doc.clone() }.encode()));
                 }
             }
-            ClientMsg::Push { doc, chunk_id, bytes, .. } => {
+            ClientMsg::Push { doc, chunk_id, bytes, heads } => {
+                if !self.may(from, &doc, Access::Write) {
+                    out.push(Self::refuse(from, doc));
+                    return out;
+                }
                 let log = self.logs.entry(doc.clone()).or_default();
                 let new_doc = log.is_empty();
                 let (seq, fresh) = match log.iter().position(|(id, _)| *id == chunk_id) {
                     Some(i) => (i as u64 + 1, false),
                     None => {
                         log.push((chunk_id, bytes.clone()));
+                        self.heads.entry(doc.clone()).or_default().push(heads);
                         (log.len() as u64, true)
                     }
                 };
@@ -101,7 +154,43 @@ impl SimRelay {
                     out.push((from, ServerMsg::Ack { doc, chunk_id, seq }.encode()));
                 }
             }
-            ClientMsg::Snapshot { .. } | ClientMsg::Checked { .. } | ClientMsg::Ping => {}
+            ClientMsg::Snapshot { doc, covers_seq, bytes } => {
+                let head = self.logs.get(&doc).map_or(0, |l| l.len() as u64);
+                let proven = self.snapshots.get(&doc).map_or(0, |(c, _)| *c);
+                if !self.may(from, &doc, Access::Snapshot) || covers_seq > head || head == 0 {
+                    out.push(Self::refuse(from, doc));
+                    return out;
+                }
+                let waiting = self.proposals.get(&doc).map_or(0, |(c, ..)| *c);
+                if covers_seq > proven && covers_seq >= waiting {
+                    self.proposals.insert(doc.clone(), (covers_seq, bytes, from));
+                    // The first other subscriber that may read it is asked to check it.
+                    let checker = self
+                        .subscribers
+                        .get(&doc)
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .find(|d| *d != from && self.connected.contains(d) && self.may(*d, &doc, Access::Read));
+                    out.extend(checker.and_then(|c| self.check_for(&doc, c)));
+                }
+                out.push((from, ServerMsg::SnapshotStored { doc, covers_seq }.encode()));
+            }
+            ClientMsg::Checked { doc, covers_seq, ok } => {
+                let Some((waiting, _, proposer)) = self.proposals.get(&doc).cloned() else { return out };
+                if waiting != covers_seq || proposer == from || !self.may(from, &doc, Access::Read) {
+                    return out;
+                }
+                let (_, bytes, _) = self.proposals.remove(&doc).expect("waiting");
+                if ok {
+                    self.proven_from.push(proposer);
+                    self.snapshots.insert(doc.clone(), (covers_seq, bytes));
+                    for (_, chunk) in self.logs.get_mut(&doc).expect("a log").iter_mut().take(covers_seq as usize) {
+                        chunk.clear();
+                    }
+                }
+            }
+            ClientMsg::Ping => {}
         }
         out
     }
@@ -192,8 +281,27 @@ struct Sim {
     next_id: u8,
     /// Saves lost in a crash before they completed, by device and run.
     lost: BTreeSet<(usize, u8, SaveId)>,
-    /// What the cores said went wrong (nothing should).
+    /// What the cores said went wrong (nothing should, but what a hostile device provokes).
     warnings: Vec<String>,
+    /// An enrolled staff device turned hostile, when there is one.
+    hostile: Option<Hostile>,
+    /// How many chunks make a desk propose a snapshot, when not the app's number.
+    snapshot_after: Option<u64>,
+}
+
+/// An enrolled staff device that does not run the app: it sends the relay what it likes.
+struct Hostile {
+    /// Its connection id (after the honest devices').
+    id: usize,
+    inbox: VecDeque<Vec<u8>>,
+    /// The chunks it has seen, by document.
+    seen: BTreeMap<String, Vec<Vec<u8>>>,
+    next: u8,
+}
+
+/// Warnings an honest device gives because of what a hostile one sent: nothing else may warn.
+fn provoked(warning: &str) -> bool {
+    warning.contains("skipped: ") || warning.contains("is unsound")
 }
 
 impl Sim {
@@ -206,6 +314,8 @@ impl Sim {
             next_id: 1,
             lost: BTreeSet::new(),
             warnings: Vec::new(),
+            hostile: None,
+            snapshot_after: None,
         };
         for (i, role) in roles.iter().enumerate() {
             let (core, effects) = Self::boot(i, *role, &Disk::default(), 0);
@@ -260,7 +370,18 @@ impl Sim {
         d.flush_due = false;
         let (core, effects) = Self::boot(i, d.role, &d.disk, d.runs);
         d.core = core;
+        if let Some(chunks) = self.snapshot_after {
+            d.core.set_snapshot_after(chunks);
+        }
         self.effects(i, effects);
+    }
+
+    /// Desks propose a snapshot every `chunks` chunks (the app waits for 500).
+    fn snapshot_every(&mut self, chunks: u64) {
+        self.snapshot_after = Some(chunks);
+        for d in &mut self.devices {
+            d.core.set_snapshot_after(chunks);
+        }
     }
 
     fn id(&mut self) -> [u8; 16] {
@@ -291,11 +412,7 @@ impl Sim {
                 DeviceEffect::Send(frame) => {
                     if self.devices[i].socket_open {
                         let role = self.devices[i].role;
-                        for (to, reply) in self.relay.handle(i, &frame, role) {
-                            if self.devices[to].socket_open {
-                                self.devices[to].inbound.push_back(reply);
-                            }
-                        }
+                        self.relay_handles(i, &frame, role);
                     }
                 }
                 DeviceEffect::Close => self.drop_socket(i),
@@ -331,6 +448,111 @@ impl Sim {
             self.effects(i, effects);
         }
         moved
+    }
+
+    /// The relay handles a frame from connection `from`; its replies reach open sockets.
+    fn relay_handles(&mut self, from: usize, frame: &[u8], role: Role) {
+        for (to, reply) in self.relay.handle(from, frame, role) {
+            match &mut self.hostile {
+                Some(h) if h.id == to => h.inbox.push_back(reply),
+                _ if self.devices[to].socket_open => self.devices[to].inbound.push_back(reply),
+                _ => {}
+            }
+        }
+    }
+
+    /// Adds a hostile staff device: it connects, follows what the desks follow, and answers
+    /// every snapshot check it is asked for with "unsound".
+    fn add_hostile(&mut self) {
+        let id = self.devices.len();
+        self.hostile = Some(Hostile { id, inbox: VecDeque::new(), seen: BTreeMap::new(), next: 0 });
+        self.relay.connected.insert(id);
+        let hello = ClientMsg::Hello { token: "stolen".into(), protocol: frontdesk_protocol::PROTOCOL_VERSION };
+        self.relay_handles(id, &hello.encode(), Role::Staff);
+        for doc in [DAY, NEXT_DAY, INVOICES] {
+            self.relay_handles(id, &ClientMsg::Subscribe { doc: doc.into(), after_seq: 0 }.encode(), Role::Staff);
+        }
+        self.relay_handles(id, &ClientMsg::Watch { prefix: INBOX_PREFIX.into() }.encode(), Role::Staff);
+        self.pump();
+    }
+
+    /// The hostile device reads what reached it; true if anything did.
+    fn hostile_reads(&mut self) -> bool {
+        let Some(mut h) = self.hostile.take() else { return false };
+        let moved = !h.inbox.is_empty();
+        let mut replies = Vec::new();
+        while let Some(frame) = h.inbox.pop_front() {
+            match ServerMsg::decode(&frame) {
+                Ok(ServerMsg::Chunk { doc, bytes, .. }) => h.seen.entry(doc).or_default().push(bytes),
+                Ok(ServerMsg::Check { doc, covers_seq, .. }) => {
+                    replies.push(ClientMsg::Checked { doc, covers_seq, ok: false });
+                }
+                Ok(ServerMsg::DocExists { doc }) => replies.push(ClientMsg::Subscribe { doc, after_seq: 0 }),
+                _ => {}
+            }
+        }
+        let id = h.id;
+        self.hostile = Some(h);
+        for reply in replies {
+            self.relay_handles(id, &reply.encode(), Role::Staff);
+        }
+        moved
+    }
+
+    /// The hostile device attacks, `how` picking the attack and `n` its target.
+    fn attack(&mut self, how: u8, n: usize) {
+        let Some(mut h) = self.hostile.take() else { return };
+        let id = h.id;
+        h.next = h.next.wrapping_add(1);
+        let chunk_id = ChunkId([0xBA, h.next, id as u8, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+        let doc = [DAY, NEXT_DAY, INVOICES][n % 3].to_owned();
+        let head = self.relay.logs.get(&doc).map_or(0, |l| l.len() as u64);
+        let seen = h.seen.get(&doc).cloned().unwrap_or_default();
+        let rebuilt = |chunks: &[Vec<u8>]| {
+            let mut d = automerge::AutoCommit::new();
+            for c in chunks {
+                let _ = d.load_incremental(c);
+            }
+            d
+        };
+        let msg = match how % 7 {
+            // Snapshots: garbage, truncated, leaving changes out, holding a forged change.
+            0 => ClientMsg::Snapshot { doc, covers_seq: head, bytes: b"garbage".repeat(n % 5 + 1) },
+            1 => {
+                let mut bytes = rebuilt(&seen).save();
+                bytes.truncate(bytes.len() / 2);
+                ClientMsg::Snapshot { doc, covers_seq: head, bytes }
+            }
+            2 => ClientMsg::Snapshot { doc, covers_seq: head, bytes: rebuilt(&seen[..seen.len() / 2]).save() },
+            3 => {
+                let mut forged = rebuilt(&seen);
+                use automerge::transaction::Transactable;
+                let _ = forged.put(automerge::ROOT, format!("forged/{n}"), "never pushed");
+                forged.commit();
+                ClientMsg::Snapshot { doc, covers_seq: head, bytes: forged.save() }
+            }
+            // Writing where it may not: the manager's documents and the kiosk's drop box.
+            4 => {
+                let doc =
+                    ["site", "payroll", &format!("{INBOX_PREFIX}d0"), "timeclock/2026-11-26/d0"][n % 4].to_owned();
+                ClientMsg::Push { doc, chunk_id, bytes: b"forged".to_vec(), heads: vec![[1; 32]] }
+            }
+            // Replaying another device's chunk as its own.
+            5 => match seen.get(n % seen.len().max(1)) {
+                Some(bytes) => {
+                    let heads = frontdesk_core::chunk::heads(bytes).unwrap_or_default();
+                    ClientMsg::Push { doc, chunk_id, bytes: bytes.clone(), heads }
+                }
+                None => ClientMsg::Ping,
+            },
+            // A garbage chunk declaring a head no change has.
+            _ => {
+                ClientMsg::Push { doc, chunk_id, bytes: vec![0x85, 0x6f, 0x4a, 0x83, 9, 9], heads: vec![[n as u8; 32]] }
+            }
+        };
+        self.hostile = Some(h);
+        self.relay_handles(id, &msg.encode(), Role::Staff);
+        self.pump();
     }
 
     fn drop_socket(&mut self, i: usize) {
@@ -371,7 +593,7 @@ impl Sim {
     /// device wait, and so do the saves of a held disk).
     fn pump(&mut self) {
         loop {
-            let mut moved = false;
+            let mut moved = self.hostile_reads();
             for i in 0..self.devices.len() {
                 moved |= self.do_saves(i);
                 if self.devices[i].held {
@@ -675,6 +897,38 @@ fn offline_devices_keep_working_and_converge_with_nothing_lost_or_doubled() {
     let inbox_chunks: usize =
         sim.relay.logs.iter().filter(|(d, _)| d.starts_with(INBOX_PREFIX)).map(|(_, l)| l.len()).sum();
     assert_eq!(inbox_chunks, 3, "each check-in stored once");
+}
+
+#[test]
+fn snapshots_are_proven_by_another_desk_and_a_returning_desk_loads_one_despite_a_hostile_device() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff, Role::Staff]);
+    sim.snapshot_every(3);
+    sim.add_hostile();
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_network(3, false);
+    // The hostile device proposes garbage and a snapshot that leaves changes out, and vouches
+    // for nothing; the desks go on working meanwhile.
+    for (n, status) in
+        [VisitStatus::Called, VisitStatus::Waiting, VisitStatus::Done].into_iter().cycle().take(9).enumerate()
+    {
+        sim.set_status(1 + n % 2, &ana, status);
+        sim.attack([0, 2, 5][n % 3], 0);
+    }
+    let (covers, _) = sim.relay.snapshots.get(DAY).cloned().expect("a snapshot of the day was proven");
+    assert!(
+        sim.relay.logs[DAY][..covers as usize].iter().all(|(_, b)| b.is_empty()),
+        "the chunks it covers are dropped"
+    );
+    assert!(!sim.relay.proven_from.contains(&4), "never the hostile device's");
+    sim.set_network(3, true);
+    sim.settle();
+    assert_eq!(sim.names(3), sim.names(1), "the returning desk caught up through the snapshot");
+    assert_eq!(sim.devices[3].core.heads(DAY), sim.devices[1].core.heads(DAY));
+    assert!(sim.warnings.iter().all(|w| provoked(w)), "{:?}", sim.warnings);
+    sim.attack(6, 0);
+    sim.settle();
+    assert!(sim.warnings.iter().any(|w| w.contains("skipped")), "a garbage chunk is skipped");
 }
 
 #[test]
@@ -983,6 +1237,9 @@ mod random_schedules {
         DiskFull(usize, bool),
         /// The device crashes (tab killed, power lost) and starts again from its storage.
         Crash(usize),
+        /// The hostile device attacks: forged, truncated or garbage snapshots, pushes where it
+        /// may not write, replays of others' chunks, garbage chunks.
+        Attack(u8, usize),
         /// Time passes and everything in flight is delivered.
         Settle,
         /// Some time passes (reconnect timers may fire).
@@ -1007,6 +1264,7 @@ mod random_schedules {
             1 => (0usize..5).prop_map(Op::HoldDisk),
             1 => (0usize..5, any::<bool>()).prop_map(|(d, full)| Op::DiskFull(d, full)),
             2 => (0usize..5).prop_map(Op::Crash),
+            3 => (0u8..7, 0usize..8).prop_map(|(how, n)| Op::Attack(how, n)),
             1 => Just(Op::Settle),
             1 => Just(Op::Tick),
         ]
@@ -1070,6 +1328,9 @@ mod random_schedules {
         roles.extend(std::iter::repeat_n(Role::Staff, desks));
         let n = roles.len();
         let mut sim = Sim::new(&roles);
+        // Snapshots every few chunks, so they are proposed, checked, proven and loaded often.
+        sim.snapshot_every(3);
+        sim.add_hostile();
         sim.settle();
         let mut visits = Vec::new();
         let mut booked = Vec::new();
@@ -1095,6 +1356,7 @@ mod random_schedules {
                 Op::HoldDisk(d) => sim.devices[d].disk_held = true,
                 Op::DiskFull(d, full) => sim.devices[d].disk.full = full,
                 Op::Crash(d) => sim.crash(d),
+                Op::Attack(how, target) => sim.attack(how, target),
                 Op::Cancel(desk, b) => {
                     // The calendar offers cancel on bookings it shows: not moved-away ones.
                     let mut seen = sim.bookings(desk);
@@ -1170,7 +1432,16 @@ mod random_schedules {
             sim.devices[d].disk.full = false;
         }
         sim.settle();
-        prop_assert_eq!(&sim.warnings, &Vec::<String>::new());
+        let unprovoked: Vec<&String> = sim.warnings.iter().filter(|w| !provoked(w)).collect();
+        prop_assert_eq!(unprovoked, Vec::<&String>::new());
+        // The hostile device wrote nowhere it may not, and none of its snapshots was proven.
+        let hostile = sim.hostile.as_ref().map(|h| h.id).expect("a hostile device");
+        prop_assert!(!sim.relay.proven_from.contains(&hostile), "a hostile snapshot was proven");
+        for doc in sim.relay.logs.keys() {
+            prop_assert!(doc.starts_with("day/") || doc.starts_with(INBOX_PREFIX) || doc == INVOICES, "{}", doc);
+        }
+        let inbox = sim.relay.logs.get(&format!("{INBOX_PREFIX}d0")).map_or(0, Vec::len);
+        prop_assert_eq!(inbox, visits.len(), "the kiosk's inbox holds its check-ins only");
         // What a crash took before its save completed was never shown as saved; the rest must
         // be everywhere.
         let mut booked: Vec<String> = booked.into_iter().filter(|(_, m)| sim.kept(*m)).map(|(id, _)| id).collect();
