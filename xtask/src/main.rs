@@ -438,7 +438,9 @@ fn soak(args: &[String]) -> Result<()> {
         }
     }
     let started = Instant::now();
-    say(&format!("convergence under random schedules: {cases} cases (a kiosk and 2–4 desks, outages, lost messages)"));
+    say(&format!(
+        "convergence under random schedules: {cases} cases (a kiosk, 2–4 desks and a hostile device, outages, lost messages, crashes)"
+    ));
     run(cmd("cargo")
         .args(["test", "--locked", "--profile", "soak", "-p", "frontdesk-core", "--test", "sync_convergence"])
         .args(["random_schedules", "--", "--nocapture"])

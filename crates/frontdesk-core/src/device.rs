@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 
 use automerge::{AutoCommit, Automerge};
 use frontdesk_protocol::{ChunkId, Head};
+use sha2::Digest;
 
 use crate::replica::{DocEdit, Replica, ReplicaError};
 use crate::sorting::SortDyn;
@@ -554,7 +555,9 @@ impl DeviceCore {
                         if !sound {
                             effects.push(Effect::Warn(format!("a proposed snapshot of {doc} is unsound; said so")));
                         }
-                        queue.extend(self.client.checked(&doc, covers_seq, sound));
+                        // The verdict names the bytes it is about: it cannot prove others.
+                        let digest = sha2::Sha256::digest(&bytes).into();
+                        queue.extend(self.client.checked(&doc, covers_seq, digest, sound));
                     }
                 }
                 sync_client::Effect::Acked { chunk_id } => {

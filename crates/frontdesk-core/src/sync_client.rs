@@ -295,9 +295,9 @@ impl SyncClient {
     }
 
     /// The verdict on a proposed snapshot ([`Effect::Check`]), for the relay.
-    pub fn checked(&mut self, doc: &str, covers_seq: u64, ok: bool) -> Vec<Effect> {
+    pub fn checked(&mut self, doc: &str, covers_seq: u64, digest: Head, ok: bool) -> Vec<Effect> {
         if self.is_online() {
-            vec![Effect::Send(ClientMsg::Checked { doc: doc.to_owned(), covers_seq, ok }.encode())]
+            vec![Effect::Send(ClientMsg::Checked { doc: doc.to_owned(), covers_seq, digest, ok }.encode())]
         } else {
             Vec::new()
         }

@@ -102,7 +102,7 @@ fn the_relays_decoder_holds_on_mutated_frames() {
             bytes: check_in_chunk(),
             heads: vec![[4; 32]],
         },
-        ClientMsg::Checked { doc: "day/x".into(), covers_seq: 3, ok: true },
+        ClientMsg::Checked { doc: "day/x".into(), covers_seq: 3, digest: [2; 32], ok: true },
         ClientMsg::Snapshot { doc: "day/x".into(), covers_seq: 3, bytes: vec![1, 2, 3] },
         ClientMsg::Ping,
     ]

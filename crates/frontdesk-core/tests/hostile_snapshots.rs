@@ -34,10 +34,15 @@ fn desk_holding(chunks: &[Vec<u8>]) -> DeviceCore {
 
 /// The verdict the desk sends on a proposal, if any.
 fn verdict(core: &mut DeviceCore, bytes: Vec<u8>, must_contain: Vec<Head>) -> Option<bool> {
+    use sha2::Digest;
+    let digest: Head = sha2::Sha256::digest(&bytes).into();
     let check = ServerMsg::Check { doc: DOC.into(), covers_seq: 2, bytes, must_contain };
     core.handle(SyncEvent::Frame(check.encode()), 0, 0.5).into_iter().find_map(|e| match e {
         Effect::Send(frame) => match ClientMsg::decode(&frame) {
-            Ok(ClientMsg::Checked { doc, covers_seq: 2, ok }) if doc == DOC => Some(ok),
+            Ok(ClientMsg::Checked { doc, covers_seq: 2, ok, digest: d }) if doc == DOC => {
+                assert_eq!(d, digest, "the verdict names the bytes it is about");
+                Some(ok)
+            }
             _ => None,
         },
         _ => None,

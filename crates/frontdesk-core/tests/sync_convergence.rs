@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use sha2::Digest;
+
 #[cfg(not(target_arch = "wasm32"))]
 use frontdesk_core::billing;
 use frontdesk_core::check_in::check_ins;
@@ -176,9 +178,10 @@ impl SimRelay {
                 }
                 out.push((from, ServerMsg::SnapshotStored { doc, covers_seq }.encode()));
             }
-            ClientMsg::Checked { doc, covers_seq, ok } => {
-                let Some((waiting, _, proposer)) = self.proposals.get(&doc).cloned() else { return out };
-                if waiting != covers_seq || proposer == from || !self.may(from, &doc, Access::Read) {
+            ClientMsg::Checked { doc, covers_seq, digest, ok } => {
+                let Some((waiting, bytes, proposer)) = self.proposals.get(&doc).cloned() else { return out };
+                let same_bytes = <[u8; 32]>::from(sha2::Sha256::digest(&bytes)) == digest;
+                if waiting != covers_seq || !same_bytes || proposer == from || !self.may(from, &doc, Access::Read) {
                     return out;
                 }
                 let (_, bytes, _) = self.proposals.remove(&doc).expect("waiting");
@@ -484,8 +487,9 @@ impl Sim {
         while let Some(frame) = h.inbox.pop_front() {
             match ServerMsg::decode(&frame) {
                 Ok(ServerMsg::Chunk { doc, bytes, .. }) => h.seen.entry(doc).or_default().push(bytes),
-                Ok(ServerMsg::Check { doc, covers_seq, .. }) => {
-                    replies.push(ClientMsg::Checked { doc, covers_seq, ok: false });
+                Ok(ServerMsg::Check { doc, covers_seq, bytes, .. }) => {
+                    let digest = sha2::Sha256::digest(&bytes).into();
+                    replies.push(ClientMsg::Checked { doc, covers_seq, digest, ok: false });
                 }
                 Ok(ServerMsg::DocExists { doc }) => replies.push(ClientMsg::Subscribe { doc, after_seq: 0 }),
                 _ => {}
@@ -1294,6 +1298,30 @@ mod random_schedules {
         for desks in 2..=4 {
             run_schedule(vec![CheckIn, Settle, LoseAck(1), Settle, Status(1, 0, 0), CheckIn], desks).unwrap();
         }
+    }
+
+    /// Found by the soak (2026-12-05): a desk's proposal waits for its check, the hostile
+    /// device proposes garbage of the same seq in its place, the checker's "sound" for the first
+    /// arrived — and once proved the garbage. Verdicts now name the bytes they are about.
+    #[test]
+    fn a_verdict_on_a_replaced_proposal_proves_nothing() {
+        use Op::*;
+        let ops = vec![
+            CheckIn,
+            Cancel(1, 0),
+            LoseAck(0),
+            Status(1, 0, 0),
+            Network(1, false),
+            CheckIn,
+            Hold(3),
+            Network(2, false),
+            Book(3, 0, 540),
+            Status(3, 0, 0),
+            Invoice(1, 1000),
+            Attack(0, 3),
+            Settle,
+        ];
+        run_schedule(ops, 4).unwrap();
     }
 
     /// The op with its device numbers folded onto the devices there are (device 0 is the kiosk,

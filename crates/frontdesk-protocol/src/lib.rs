@@ -142,7 +142,8 @@ pub enum ClientMsg {
     /// until another device has checked it ([`ServerMsg::Check`]).
     Snapshot { doc: String, covers_seq: u64, bytes: Vec<u8> },
     /// The answer to [`ServerMsg::Check`]: whether the proposed snapshot holds every head.
-    Checked { doc: String, covers_seq: u64, ok: bool },
+    /// `digest` is the SHA-256 of the bytes checked: a verdict counts only for those bytes.
+    Checked { doc: String, covers_seq: u64, digest: Head, ok: bool },
     /// Keep-alive.
     Ping,
 }
@@ -312,7 +313,7 @@ mod tests {
                 bytes: vec![1, 2, 3],
                 heads: vec![[7; 32]],
             },
-            ClientMsg::Checked { doc: "clients".into(), covers_seq: 9, ok: false },
+            ClientMsg::Checked { doc: "clients".into(), covers_seq: 9, digest: [5; 32], ok: false },
         ];
         for msg in msgs {
             assert_eq!(ClientMsg::decode(&msg.encode()).unwrap(), msg);

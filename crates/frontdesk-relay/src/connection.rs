@@ -13,7 +13,7 @@ use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Error;
 
-use frontdesk_protocol::{ClientMsg, DecodeError, ErrorCode, PROTOCOL_VERSION, ServerMsg, close, valid_doc_name};
+use frontdesk_protocol::{ClientMsg, DecodeError, ErrorCode, Head, PROTOCOL_VERSION, ServerMsg, close, valid_doc_name};
 
 use crate::access::{self, Access};
 use crate::hub::{Frame, Peer};
@@ -286,7 +286,7 @@ impl Session {
             ClientMsg::Ping => self.send(sink, ServerMsg::Pong).await,
             ClientMsg::Subscribe { doc, after_seq } => self.subscribe(sink, doc, after_seq).await,
             ClientMsg::Watch { prefix } => self.watch(sink, prefix).await,
-            ClientMsg::Checked { doc, covers_seq, ok } => self.checked(doc, covers_seq, ok).await,
+            ClientMsg::Checked { doc, covers_seq, digest, ok } => self.checked(doc, covers_seq, digest, ok).await,
             ClientMsg::Push { doc, chunk_id, bytes, heads } => {
                 if !valid_doc_name(&doc) {
                     return self.refuse(sink, ErrorCode::BadDocName, Some(doc), "invalid document name".into()).await;
@@ -409,11 +409,11 @@ impl Session {
     }
 
     /// A device's verdict on a proposed snapshot.
-    async fn checked(&mut self, doc: String, covers_seq: u64, ok: bool) -> Result<(), End> {
+    async fn checked(&mut self, doc: String, covers_seq: u64, digest: Head, ok: bool) -> Result<(), End> {
         if !valid_doc_name(&doc) || !self.allowed(&doc, Access::Read) {
             return Ok(()); // not its document: ignored
         }
-        match self.relay.store.settle_snapshot(&doc, covers_seq, &self.device.id, ok).await {
+        match self.relay.store.settle_snapshot(&doc, covers_seq, digest, &self.device.id, ok).await {
             Ok(Settled::Proven) => {
                 tracing::info!(conn = self.id, checker = %self.device.id, %doc, covers_seq, "snapshot proven");
             }

@@ -93,7 +93,8 @@ pub enum Settled {
     Proven,
     /// Another device found it unsound: it is gone and the chunks stay. Says who proposed it.
     Rejected { proposer: String },
-    /// No such proposal (already settled, replaced, or never made): nothing changed.
+    /// No such proposal (already settled, replaced, never made, or other bytes than those
+    /// checked): nothing changed.
     Stale,
     /// The device that proposed it may not check it: nothing changed.
     OwnProposal,
@@ -194,8 +195,9 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 ///   more than the document holds ([`StoreError::SnapshotAhead`]); one not newer than the stored
 ///   snapshot, or older than the proposal already waiting, is accepted and changes nothing;
 ///   otherwise it becomes the document's proposal. A proposal changes no backlog: the chunks
-///   stay. [`settle_snapshot`](Store::settle_snapshot) by a device other than the proposer
-///   either proves it — it replaces the stored snapshot and the bytes of the chunks it covers
+///   stay. [`settle_snapshot`](Store::settle_snapshot) by a device other than the proposer,
+///   about the very bytes proposed (their SHA-256: a verdict on a proposal since replaced by
+///   another of the same seq changes nothing), either proves it — it replaces the stored snapshot and the bytes of the chunks it covers
 ///   are dropped in the same transaction (no longer counted against any quota; their declared
 ///   heads are kept) — or rejects it (it is gone). The head never changes.
 ///
@@ -221,8 +223,16 @@ pub trait Store: Send + Sync {
     /// The proposal waiting for `doc`, with what it must contain.
     fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>>;
 
-    /// `checker`'s verdict on the proposal of `doc` covering `covers_seq`. Queued when called.
-    fn settle_snapshot(&self, doc: &str, covers_seq: u64, checker: &str, sound: bool) -> StoreFuture<'static, Settled>;
+    /// `checker`'s verdict on the proposal of `doc` covering `covers_seq` whose bytes have the
+    /// SHA-256 `digest`; a verdict on other bytes is [`Settled::Stale`]. Queued when called.
+    fn settle_snapshot(
+        &self,
+        doc: &str,
+        covers_seq: u64,
+        digest: Head,
+        checker: &str,
+        sound: bool,
+    ) -> StoreFuture<'static, Settled>;
 
     /// Everything a subscriber whose cursor is `after_seq` needs.
     fn backlog<'a>(&'a self, doc: &'a str, after_seq: u64) -> StoreFuture<'a, Backlog>;

@@ -15,6 +15,11 @@ fn chunk(n: u8) -> ChunkId {
     ChunkId([n; 16])
 }
 
+fn digest(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
+
 fn push(doc: &str, n: u8) -> ClientMsg {
     ClientMsg::Push { doc: doc.into(), chunk_id: chunk(n), bytes: vec![n; 8], heads: vec![[n; 32]] }
 }
@@ -95,7 +100,8 @@ async fn a_garbage_snapshot_is_only_a_proposal_and_an_honest_checker_throws_it_a
     hostile.send(forged).await;
     assert_eq!(hostile.recv().await, ServerMsg::SnapshotStored { doc: "clients".into(), covers_seq: 4 });
     // The hostile device vouching for its own snapshot changes nothing.
-    hostile.send(ClientMsg::Checked { doc: "clients".into(), covers_seq: 4, ok: true }).await;
+    let garbage = digest(b"garbage");
+    hostile.send(ClientMsg::Checked { doc: "clients".into(), covers_seq: 4, digest: garbage, ok: true }).await;
     hostile.send(ClientMsg::Ping).await;
     assert_eq!(hostile.recv().await, ServerMsg::Pong);
     let (snapshot, seqs) = everything(&mut hostile, "clients").await;
@@ -111,7 +117,7 @@ async fn a_garbage_snapshot_is_only_a_proposal_and_an_honest_checker_throws_it_a
         }
         other => panic!("expected a Check, got {other:?}"),
     }
-    honest.send(ClientMsg::Checked { doc: "clients".into(), covers_seq: 4, ok: false }).await;
+    honest.send(ClientMsg::Checked { doc: "clients".into(), covers_seq: 4, digest: garbage, ok: false }).await;
     honest.send(ClientMsg::Ping).await;
     assert_eq!(honest.recv().await, ServerMsg::Pong);
     assert_eq!(relay.relay.store.proposal("clients").await.unwrap(), None, "the rejected proposal is gone");
@@ -229,4 +235,41 @@ async fn a_big_first_frame_before_hello_is_closed_as_too_big() {
     let hello = ClientMsg::Hello { token: "x".repeat(8 * 1024), protocol: frontdesk_protocol::PROTOCOL_VERSION };
     stranger.send(hello).await;
     assert_eq!(stranger.close_code().await, close::TOO_BIG);
+}
+
+#[tokio::test]
+async fn a_verdict_on_one_proposal_never_proves_another_put_in_its_place() {
+    // Found by the convergence property: an honest proposal is sent to a checker, a hostile
+    // device replaces it with garbage of the same seq, the checker's "sound" arrives — it must
+    // not prove the garbage.
+    let relay = TestRelay::open(|_| {});
+    let (_, honest) = relay.device(Role::Staff, "Desk").await;
+    let (_, checker) = relay.device(Role::Staff, "Desk 2").await;
+    let (_, hostile) = relay.device(Role::Staff, "Stolen tablet").await;
+    let mut honest = relay.connect(&honest).await;
+    let mut checker = relay.connect(&checker).await;
+    let mut hostile = relay.connect(&hostile).await;
+    for n in 1..=2 {
+        acked(&mut honest, "clients", n).await;
+    }
+    let sound = b"a real save".to_vec();
+    honest.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: sound.clone() }).await;
+    assert!(matches!(honest.recv().await, ServerMsg::SnapshotStored { .. }));
+    checker.send(ClientMsg::Subscribe { doc: "clients".into(), after_seq: 2 }).await;
+    assert!(matches!(checker.recv().await, ServerMsg::Synced { .. }));
+    assert!(matches!(checker.recv().await, ServerMsg::Check { bytes, .. } if bytes == sound));
+    hostile.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: b"garbage".to_vec() }).await;
+    assert!(matches!(hostile.recv().await, ServerMsg::SnapshotStored { .. }));
+    checker.send(ClientMsg::Checked { doc: "clients".into(), covers_seq: 2, digest: digest(&sound), ok: true }).await;
+    checker.send(ClientMsg::Ping).await;
+    loop {
+        match checker.recv().await {
+            ServerMsg::Pong => break,
+            ServerMsg::Check { .. } => {} // the garbage, sent to it in turn
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let (_, newcomer) = relay.device(Role::Staff, "New tablet").await;
+    let mut newcomer = relay.connect(&newcomer).await;
+    assert_eq!(everything(&mut newcomer, "clients").await, (None, vec![1, 2]), "the garbage was not proven");
 }

@@ -224,7 +224,11 @@ async fn a_snapshot_replaces_the_chunks_it_covers_once_another_device_has_checke
             must_contain: vec![[1; 32], [2; 32]]
         }
     );
-    send(&mut other, ClientMsg::Checked { doc: "day/d".into(), covers_seq: 2, ok: true }).await;
+    let digest = {
+        use sha2::Digest;
+        sha2::Sha256::digest([1u8, 2]).into()
+    };
+    send(&mut other, ClientMsg::Checked { doc: "day/d".into(), covers_seq: 2, digest, ok: true }).await;
     send(&mut other, ClientMsg::Ping).await;
     assert_eq!(recv(&mut other).await, ServerMsg::Pong);
     send(&mut desk, ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 0 }).await;

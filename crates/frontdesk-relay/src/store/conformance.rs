@@ -101,10 +101,17 @@ async fn push(store: &impl Store, doc: &str, n: u32, bytes: &[u8]) -> Appended {
     send(store, doc, n, bytes.to_vec(), 7).await.unwrap_or_else(|e| panic!("push {n} to {doc}: {e}"))
 }
 
+/// The SHA-256 a checker names the bytes it checked by.
+fn digest(bytes: &[u8]) -> Head {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
+
 /// A snapshot proposed by one device and proven by another.
 async fn snapshot(store: &impl Store, doc: &str, covers_seq: u64, bytes: &[u8]) {
     store.propose_snapshot(doc, covers_seq, bytes.to_vec(), "proposer").await.expect("snapshot proposed");
-    assert_eq!(store.settle_snapshot(doc, covers_seq, "checker", true).await.expect("settled"), Settled::Proven);
+    let settled = store.settle_snapshot(doc, covers_seq, digest(bytes), "checker", true).await.expect("settled");
+    assert_eq!(settled, Settled::Proven);
 }
 
 /// A backlog's chunks as (seq, bytes).
@@ -279,10 +286,14 @@ pub async fn snapshots_replace_the_chunks_they_cover_once_proven<H: Harness>(har
 
     store.propose_snapshot("day/d", 3, b"up to 3".to_vec(), "p").await.expect("proposed");
     assert_eq!(backlog(&store, "day/d", 0).await, untouched, "a proposal changes no backlog");
-    assert_eq!(store.settle_snapshot("day/d", 3, "p", true).await.expect("settle"), Settled::OwnProposal);
-    assert_eq!(store.settle_snapshot("day/d", 2, "c", true).await.expect("settle"), Settled::Stale);
+    let three = digest(b"up to 3");
+    assert_eq!(store.settle_snapshot("day/d", 3, three, "p", true).await.expect("settle"), Settled::OwnProposal);
+    assert_eq!(store.settle_snapshot("day/d", 2, three, "c", true).await.expect("settle"), Settled::Stale);
+    // A verdict on other bytes of the same seq (a proposal since replaced) proves nothing.
+    let other = digest(b"what was checked before");
+    assert_eq!(store.settle_snapshot("day/d", 3, other, "c", true).await.expect("settle"), Settled::Stale);
     assert_eq!(backlog(&store, "day/d", 0).await, untouched, "its own proposer cannot prove it");
-    assert_eq!(store.settle_snapshot("day/d", 3, "c", true).await.expect("settle"), Settled::Proven);
+    assert_eq!(store.settle_snapshot("day/d", 3, three, "c", true).await.expect("settle"), Settled::Proven);
     assert_eq!(store.proposal("day/d").await.expect("read"), None, "proven: no longer waiting");
     let from_start = backlog(&store, "day/d", 0).await;
     assert_eq!(from_start.snapshot, Some((3, b"up to 3".to_vec())));
@@ -305,7 +316,7 @@ pub async fn snapshots_replace_the_chunks_they_cover_once_proven<H: Harness>(har
     assert_eq!(waiting.must_contain, (1..=5).map(head).collect::<Vec<_>>());
     // A rejected one is gone and the chunks stay.
     assert_eq!(
-        store.settle_snapshot("day/d", 5, "c", false).await.expect("settle"),
+        store.settle_snapshot("day/d", 5, digest(b"up to 5"), "c", false).await.expect("settle"),
         Settled::Rejected { proposer: "p".into() }
     );
     assert_eq!(backlog(&store, "day/d", 0).await, from_start);

@@ -64,6 +64,7 @@ enum Write {
     Settle {
         doc: String,
         covers_seq: u64,
+        digest: Head,
         checker: String,
         sound: bool,
         reply: oneshot::Sender<Result<Settled, StoreError>>,
@@ -268,9 +269,16 @@ impl Store for SqliteStore {
         self.with_connection(move |conn| read_proposal(conn, &doc))
     }
 
-    fn settle_snapshot(&self, doc: &str, covers_seq: u64, checker: &str, sound: bool) -> StoreFuture<'static, Settled> {
+    fn settle_snapshot(
+        &self,
+        doc: &str,
+        covers_seq: u64,
+        digest: Head,
+        checker: &str,
+        sound: bool,
+    ) -> StoreFuture<'static, Settled> {
         let (doc, checker) = (doc.to_owned(), checker.to_owned());
-        self.write(|reply| Write::Settle { doc, covers_seq, checker, sound, reply })
+        self.write(|reply| Write::Settle { doc, covers_seq, digest, checker, sound, reply })
     }
 
     fn backlog<'a>(&'a self, doc: &'a str, after_seq: u64) -> StoreFuture<'a, Backlog> {
@@ -506,8 +514,8 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, p
                 let result = store_proposal(&tx, &doc, covers_seq, &bytes, &device);
                 outcomes.push(Outcome::Propose(reply, result.map_err(StoreError::from)));
             }
-            Write::Settle { doc, covers_seq, checker, sound, reply } => {
-                let result = settle(&tx, &doc, covers_seq, &checker, sound);
+            Write::Settle { doc, covers_seq, digest, checker, sound, reply } => {
+                let result = settle(&tx, &doc, covers_seq, &digest, &checker, sound);
                 outcomes.push(Outcome::Settle(reply, result.map_err(StoreError::from)));
             }
         }
@@ -626,14 +634,23 @@ fn store_proposal(
     Ok(())
 }
 
-fn settle(tx: &rusqlite::Transaction<'_>, doc: &str, covers_seq: u64, checker: &str, sound: bool) -> Result<Settled> {
-    let waiting: Option<(u64, String)> = tx
-        .query_row("SELECT covers_seq, device FROM proposals WHERE doc = ?1", [doc], |row| {
-            Ok((row.get(0)?, row.get(1)?))
+fn settle(
+    tx: &rusqlite::Transaction<'_>,
+    doc: &str,
+    covers_seq: u64,
+    digest: &Head,
+    checker: &str,
+    sound: bool,
+) -> Result<Settled> {
+    let waiting: Option<(u64, String, Vec<u8>)> = tx
+        .query_row("SELECT covers_seq, device, bytes FROM proposals WHERE doc = ?1", [doc], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })
         .optional()?;
-    let Some((waiting_covers, proposer)) = waiting else { return Ok(Settled::Stale) };
-    if waiting_covers != covers_seq {
+    let Some((waiting_covers, proposer, bytes)) = waiting else { return Ok(Settled::Stale) };
+    // A verdict is about the bytes the checker was sent: another proposal of the same seq may
+    // have taken their place since.
+    if waiting_covers != covers_seq || Sha256::digest(&bytes).as_slice() != digest {
         return Ok(Settled::Stale);
     }
     if proposer == checker {
