@@ -5,14 +5,22 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
+/// Whether the browser's cryptographic generator (`crypto.getRandomValues`) works. The device
+/// gate asks once before a device starts and shows an error instead of the app if it does not:
+/// ids and secrets never come from a weaker source.
+pub fn random_source_works() -> bool {
+    getrandom::fill(&mut [0u8; 16]).is_ok()
+}
+
 /// Random bytes from the browser's cryptographic generator.
+///
+/// Panics if the generator fails: there is no fallback (`Math.random` is predictable, and these
+/// bytes become ids, salts and secrets). The device gate has checked it works before any page
+/// asks ([`random_source_works`]); a working browser does not lose it later.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     if getrandom::fill(&mut bytes).is_err() {
-        // No crypto source at all: fall back to Math.random, still unique enough for ids.
-        for b in bytes.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
+        panic!("the browser's cryptographic random source (crypto.getRandomValues) failed");
     }
     bytes
 }

@@ -32,7 +32,7 @@ use frontdesk_core::site::Site;
 use frontdesk_core::{BoardEntry, doc_name};
 use leptos::prelude::*;
 
-use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
+use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StartFailure, use_device};
 use crate::components::status_bar::{PersistenceNotice, StatusBar, StorageBanner};
 use crate::i18n::{Lang, Msg, PeopleMsg, SalesMsg, tr};
 use crate::platform::now_ms;
@@ -50,7 +50,9 @@ pub fn DeskPage() -> impl IntoView {
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
         Gate::Setup => view! { <SetupForm mode=Mode::Desk/> }.into_any(),
-        Gate::Failed(error) => view! { <StorageFailure lang=Lang::En error/> }.into_any(),
+        // Seldom seen (a setup link for another device): its screen is a part of its own.
+        Gate::Replace(choice) => parts::load(Box::pin(parts::replace_device(choice))),
+        Gate::Failed { title, detail } => view! { <StartFailure title detail/> }.into_any(),
         Gate::Ready(device) => view! { <Desk device today/> }.into_any(),
     }
 }

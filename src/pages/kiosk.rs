@@ -18,7 +18,7 @@ use frontdesk_core::site::format_time;
 use frontdesk_core::{VisitId, VisitReason, doc_name};
 use leptos::prelude::*;
 
-use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StorageFailure, use_device};
+use crate::components::device_gate::{DeviceRef, Gate, ReplaceDevice, SetupForm, Splash, StartFailure, use_device};
 use crate::components::keyboard::focus_screen;
 use crate::components::status_bar::{StatusBar, StorageBanner};
 use crate::i18n::{KioskMsg, Lang};
@@ -53,7 +53,8 @@ pub fn KioskPage() -> impl IntoView {
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
         Gate::Setup => view! { <SetupForm mode=Mode::Kiosk/> }.into_any(),
-        Gate::Failed(error) => view! { <StorageFailure lang=Lang::En error/> }.into_any(),
+        Gate::Replace(choice) => view! { <ReplaceDevice choice/> }.into_any(),
+        Gate::Failed { title, detail } => view! { <StartFailure title detail/> }.into_any(),
         Gate::Ready(device) => view! { <Kiosk device/> }.into_any(),
     }
 }

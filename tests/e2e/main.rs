@@ -6,6 +6,7 @@ mod harness;
 mod insurance;
 mod people;
 mod sales;
+mod setup;
 mod team;
 
 use std::time::Duration;

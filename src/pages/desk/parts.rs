@@ -14,7 +14,7 @@ use super::{
     Shared, Tab, arrivals, billing, business, calendar, calls, clients, follow, insurance, orders, payroll, publish,
     reports, rooms, sales, team,
 };
-use crate::components::device_gate::DeviceRef;
+use crate::components::device_gate::{DeviceRef, ReplaceChoice, ReplaceDevice};
 use crate::i18n::Lang;
 
 /// One section of the desk: today's arrivals at once, any other once its part has loaded.
@@ -169,6 +169,12 @@ pub async fn payroll(s: Shared) -> AnyView {
 pub async fn business(s: Shared) -> AnyView {
     let Shared { device, lang, site, .. } = s;
     view! { <business::Business device lang site/> }.into_any()
+}
+
+/// The question a setup link for another device asks before it replaces this one's setup.
+#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+pub async fn replace_device(choice: ReplaceChoice) -> AnyView {
+    view! { <ReplaceDevice choice/> }.into_any()
 }
 
 /// The PIN time clock, opened from the top bar.
