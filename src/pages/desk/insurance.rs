@@ -392,11 +392,16 @@ fn ClaimCard(
         leptos::task::spawn_local(async move { dev.follow(vec![doc]).await });
     }
     let revision = device.with_value(|d| d.revision);
+    // Only a JPEG or PNG data URL is shown: another device may have written anything here (a
+    // `javascript:` or tracking address, a huge string); that shows as no photo at all.
     let photo = Memo::new({
         let doc = photo_doc.clone();
         move |_| {
             revision.track();
-            device.with_value(|d| d.read(&doc, insurance::photo)).flatten()
+            device
+                .with_value(|d| d.read(&doc, insurance::photo))
+                .flatten()
+                .filter(|p| insurance::photo_src(p).is_some())
         }
     });
     let on_photo = move |ev: leptos::ev::Event| {
