@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::pages::{desk::DeskPage, home::HomePage};
+use crate::pages::desk::{DeskPage, home_page};
 
 /// The page for an address: `/desk` is the staff desk, anything else the start page. Two pages
 /// and no navigation between them inside the app (the start page links to the desk), so no router.
@@ -29,7 +29,7 @@ pub fn App() -> impl IntoView {
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
     match Page::at(&path) {
         Page::Desk => view! { <DeskPage/> }.into_any(),
-        Page::Home => view! { <HomePage/> }.into_any(),
+        Page::Home => home_page(),
     }
 }
 

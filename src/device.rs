@@ -121,6 +121,11 @@ impl Device {
         self.core.borrow().names_under(prefix)
     }
 
+    /// When the relay received a drop box's record, if this device saw it arrive.
+    pub fn received(&self, doc: &str, key: &str) -> Option<i64> {
+        self.core.borrow().received(doc, key)
+    }
+
     fn event(self: &Rc<Self>, event: SyncEvent) {
         let effects = self.core.borrow_mut().handle(event, now_ms(), js_sys::Math::random());
         self.run(effects);

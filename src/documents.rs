@@ -12,4 +12,8 @@ impl Documents for Device {
     fn names_under(&self, prefix: &str) -> Vec<String> {
         self.docs_under(prefix)
     }
+
+    fn received(&self, name: &str, key: &str) -> Option<i64> {
+        Device::received(self, name, key)
+    }
 }

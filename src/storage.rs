@@ -17,7 +17,7 @@ const DOCS: &str = "docs";
 const OUTBOX: &str = "outbox";
 const VERSION: u32 = 1;
 
-pub use frontdesk_core::device::{OutboxEntry, StorageError, StoredDoc, Write};
+pub use frontdesk_core::device::{OutboxEntry, Receipts, StorageError, StoredDoc, Write};
 
 fn js_error(err: JsValue) -> StorageError {
     if let Some(ex) = err.dyn_ref::<web_sys::DomException>() {
@@ -33,6 +33,13 @@ fn js_error(err: JsValue) -> StorageError {
 #[derive(Clone)]
 pub struct Store {
     db: IdbDatabase,
+}
+
+impl Drop for Store {
+    /// Closes the connection, so a later `destroy` is not held up waiting for it.
+    fn drop(&mut self) {
+        self.db.close();
+    }
 }
 
 /// Waits for the first of a success or a failure event, then detaches the handlers.
@@ -113,7 +120,24 @@ fn stored_doc(value: &JsValue) -> Option<StoredDoc> {
         name: string_of(value, "name")?,
         bytes: bytes_of(value, "bytes"),
         cursor: number_of(value, "cursor") as u64,
+        received: receipts_of(value),
     })
+}
+
+/// A drop box's receipts, kept as an array of `[key, relay ms]` pairs (absent: none).
+fn receipts_of(value: &JsValue) -> Receipts {
+    let Ok(list) = Reflect::get(value, &"received".into()) else { return Vec::new() };
+    let Some(list) = list.dyn_ref::<Array>() else { return Vec::new() };
+    list.iter()
+        .filter_map(|pair| {
+            let pair = pair.dyn_into::<Array>().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_f64()? as i64))
+        })
+        .collect()
+}
+
+fn receipts_value(received: &Receipts) -> JsValue {
+    received.iter().map(|(key, at)| Array::of2(&key.into(), &(*at as f64).into())).collect::<Array>().into()
 }
 
 fn record(fields: &[(&str, JsValue)]) -> Object {
@@ -224,11 +248,12 @@ impl Store {
         let outbox = Self::object_store(&tx, OUTBOX)?;
         for write in writes {
             let result = match write {
-                Write::Doc { name, bytes, cursor } => {
+                Write::Doc { name, bytes, cursor, received } => {
                     let value = record(&[
                         ("name", name.clone().into()),
                         ("bytes", Uint8Array::from(&bytes[..]).into()),
                         ("cursor", (cursor as f64).into()),
+                        ("received", receipts_value(&received)),
                     ]);
                     docs.put_with_key(&value, &name.into())
                 }

@@ -16,7 +16,13 @@ async fn documents_and_the_outbox_survive_reopening_the_database() {
     let store = Store::open(name).await.expect("open");
     store
         .commit(vec![
-            Write::Doc { name: "day/2026-11-26".into(), bytes: vec![1, 2, 3], cursor: 7 },
+            Write::Doc { name: "day/2026-11-26".into(), bytes: vec![1, 2, 3], cursor: 7, received: Vec::new() },
+            Write::Doc {
+                name: "timeclock/2026-11/d1".into(),
+                bytes: vec![4],
+                cursor: 2,
+                received: vec![("punch/a".into(), 1_764_150_000_123), ("punch/b".into(), 1_764_150_060_000)],
+            },
             Write::OutboxPut(OutboxEntry {
                 id: ChunkId([1; 16]),
                 doc: "day/2026-11-26".into(),
@@ -41,6 +47,13 @@ async fn documents_and_the_outbox_survive_reopening_the_database() {
         (docs[0].name.as_str(), docs[0].bytes.as_slice(), docs[0].cursor),
         ("day/2026-11-26", &[1u8, 2, 3][..], 7)
     );
+    assert!(docs[0].received.is_empty());
+    // A drop box keeps when the relay received each of its records.
+    let clock = store.load_docs(&["timeclock/2026-11/d1".into()], &[]).await.expect("docs");
+    assert_eq!(
+        clock[0].received,
+        vec![("punch/a".to_owned(), 1_764_150_000_123), ("punch/b".to_owned(), 1_764_150_060_000)]
+    );
     let outbox = store.load_outbox().await.expect("outbox");
     assert_eq!(
         outbox.iter().map(|c| c.id).collect::<Vec<_>>(),
@@ -57,7 +70,7 @@ async fn only_the_documents_asked_for_are_read() {
     let name = "test-storage-selective";
     let _ = Store::destroy(name).await;
     let store = Store::open(name).await.expect("open");
-    let doc = |name: &str| Write::Doc { name: name.into(), bytes: vec![1], cursor: 0 };
+    let doc = |name: &str| Write::Doc { name: name.into(), bytes: vec![1], cursor: 0, received: Vec::new() };
     store
         .commit(vec![
             doc("day/2026-11-25"),

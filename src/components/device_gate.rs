@@ -10,6 +10,8 @@ use crate::components::icons::{Icon, IconSvg};
 use crate::device::Device;
 use crate::i18n::{KioskMsg, Lang, tr};
 use crate::settings::{DeviceSettings, Mode, SetupLink, Start};
+use crate::storage::{StorageError, Store};
+use frontdesk_protocol::ChunkId;
 
 pub type DeviceRef = StoredValue<Rc<Device>, LocalStorage>;
 
@@ -30,14 +32,19 @@ pub enum Gate {
     },
 }
 
-/// The question a setup link for another token asks, and what answering does.
+/// The question a setup link for another token asks, and what answering does. (The screen that
+/// asks is a lazy part on the desk, and so is what only it does: counting and wiping.)
 #[derive(Clone)]
 pub struct ReplaceChoice {
-    /// The name the device is set up as (empty if the relay never told it).
-    pub current: String,
-    pub lang: Lang,
-    /// `true`: save the link's settings and start with them; `false`: start as before.
-    pub choose: Rc<dyn Fn(bool)>,
+    pub mode: Mode,
+    /// The settings the device has (its name may be empty if the relay never told it).
+    pub current: DeviceSettings,
+    /// The link, kept only here, in memory, until the person answers.
+    pub link: SetupLink,
+    /// Starts the device with these settings.
+    pub start: Rc<dyn Fn(DeviceSettings)>,
+    /// Shows that the device cannot start (the wipe failed), with the browser's words.
+    pub fail: Rc<dyn Fn(String)>,
 }
 
 /// Starts the device for `mode`, following `docs` and the documents under `watches`; once it is
@@ -87,22 +94,14 @@ pub fn use_device(
             start(settings);
         }
         Start::Ask { current, link } => {
-            let (name, lang) = (current.name.clone(), current.lang);
-            // The link is kept here only, in memory, until the person answers.
-            let pending = Cell::new(Some((current, link)));
-            let choose = Rc::new(move |replace: bool| {
-                let Some((current, link)) = pending.take() else { return };
+            let fail = Rc::new(move |detail: String| {
+                gate.set(Gate::Failed { title: KioskMsg::StorageFailed.text(Lang::En), detail })
+            });
+            let start = Rc::new(move |settings| {
                 gate.set(Gate::Loading);
-                let settings = if replace {
-                    let settings = Start::replace(current, link);
-                    settings.save(mode);
-                    settings
-                } else {
-                    current
-                };
                 start(settings);
             });
-            gate.set(Gate::Replace(ReplaceChoice { current: name, lang, choose }));
+            gate.set(Gate::Replace(ReplaceChoice { mode, current, link, start, fail }));
         }
     }
     on_cleanup(move || {
@@ -113,16 +112,66 @@ pub fn use_device(
     gate
 }
 
+/// Removes everything this device holds for `mode`: its documents and outbox (the database)
+/// and the chunks written ahead.
+pub async fn wipe(mode: Mode) -> Result<(), StorageError> {
+    for entry in crate::spill::all(mode) {
+        crate::spill::remove(mode, &entry.id);
+    }
+    Store::destroy(mode.database()).await
+}
+
+/// How many changes made here the relay has not acknowledged: the outbox and the chunks
+/// written ahead, counted once.
+pub async fn unsent(mode: Mode) -> usize {
+    let mut ids: Vec<ChunkId> = crate::spill::all(mode).into_iter().map(|e| e.id).collect();
+    if let Ok(store) = Store::open(mode.database()).await {
+        ids.extend(store.load_outbox().await.unwrap_or_default().into_iter().map(|e| e.id));
+    }
+    ids.sort();
+    ids.dedup();
+    ids.len()
+}
+
 /// Asks whether a setup link for another device replaces this one's setup, in the device's
 /// language. "Keep this device" comes first, is the primary button and has the focus: a link
 /// someone else sent should not win by a tap.
 #[component]
 pub fn ReplaceDevice(choice: ReplaceChoice) -> impl IntoView {
-    let ReplaceChoice { current, lang, choose } = choice;
-    let question = if current.is_empty() {
+    let ReplaceChoice { mode, current, link, start, fail } = choice;
+    let lang = current.lang;
+    let question = if current.name.is_empty() {
         KioskMsg::ReplaceUnnamed.text(lang).to_owned()
     } else {
-        tr!(lang, kiosk.replace_named, name = current)
+        tr!(lang, kiosk.replace_named, name = current.name.clone())
+    };
+    let waiting = RwSignal::new(0usize);
+    spawn_local(async move { waiting.set(unsent(mode).await) });
+    // Answered once: the link goes with the first answer.
+    let pending = Rc::new(Cell::new(Some((current, link))));
+    let keep = {
+        let (pending, start) = (pending.clone(), start.clone());
+        move |_| {
+            if let Some((current, _)) = pending.take() {
+                start(current);
+            }
+        }
+    };
+    let replace = move |_| {
+        let Some((current, link)) = pending.take() else { return };
+        let (start, fail) = (start.clone(), fail.clone());
+        spawn_local(async move {
+            // What the old setup could read must not stay readable under the new one, nor its
+            // unsent changes go out under the new device's name.
+            match wipe(mode).await {
+                Ok(()) => {
+                    let settings = Start::replace(current, link);
+                    settings.save(mode);
+                    start(settings);
+                }
+                Err(err) => fail(err.to_string()),
+            }
+        });
     };
     view! {
         <main class="setup">
@@ -131,14 +180,15 @@ pub fn ReplaceDevice(choice: ReplaceChoice) -> impl IntoView {
                 <h1 id="replace-title">{KioskMsg::ReplaceTitle.text(lang)}</h1>
                 <p id="replace-question" class="replace__question">{question}</p>
                 <p class="setup__lead">{KioskMsg::ReplaceHint.text(lang)}</p>
+                <p class="setup__lead">{KioskMsg::ReplaceWipes.text(lang)}</p>
+                {move || (waiting.get() > 0).then(|| view! {
+                    <p class="replace__unsent" role="alert">{tr!(lang, kiosk.replace_unsent, count = waiting.get())}</p>
+                })}
                 <div class="replace__actions">
                     <button class="button button--primary button--large" type="button" autofocus
-                        on:click={
-                            let choose = choose.clone();
-                            move |_| choose(false)
-                        }>{KioskMsg::KeepDevice.text(lang)}</button>
+                        on:click=keep>{KioskMsg::KeepDevice.text(lang)}</button>
                     <button class="button button--ghost button--large replace__replace" type="button"
-                        on:click=move |_| choose(true)>{KioskMsg::Replace.text(lang)}</button>
+                        on:click=replace>{KioskMsg::Replace.text(lang)}</button>
                 </div>
             </section>
         </main>

@@ -1,17 +1,43 @@
-//! The sync status every screen shows: online, offline, or changes waiting to be sent.
+//! The sync status every screen shows: online, offline, or changes waiting to be sent; and the
+//! banner that says, in words, why the relay refused this device or one of its changes.
 
-use frontdesk_core::{Connection, SyncStatus};
+use frontdesk_core::{Connection, Problem, Refusal, SyncStatus};
+use frontdesk_protocol::ErrorCode;
 use leptos::prelude::*;
 
 use crate::i18n::{KioskMsg, Lang, tr};
 
+/// What a problem means to the person holding the device.
+fn problem_text(problem: &Problem) -> KioskMsg {
+    match problem {
+        Problem::Refused { code: ErrorCode::QuotaExceeded, .. } => KioskMsg::RefusedQuota,
+        Problem::Refused { code: ErrorCode::Forbidden, .. } => KioskMsg::RefusedForbidden,
+        Problem::Refused { code: ErrorCode::DocTooLarge, .. } => KioskMsg::RefusedTooLarge,
+        Problem::Refused { code: ErrorCode::BadDocName, .. } => KioskMsg::RefusedBadName,
+        Problem::Refused { code: ErrorCode::RateLimited | ErrorCode::StorageFailed, .. } => KioskMsg::RelayBusy,
+        Problem::BadFrame(_) => KioskMsg::RelayGarbled,
+    }
+}
+
+/// Why the relay refused the device, in words: the headline and what to do.
+fn refusal_text(why: Refusal) -> KioskMsg {
+    match why {
+        Refusal::NotEnrolled => KioskMsg::NotEnrolledHint,
+        Refusal::OtherVersion => KioskMsg::OtherVersion,
+    }
+}
+
 #[component]
 pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoView {
-    let state = move || match status.get().connection {
-        Connection::Online { .. } => "online",
-        Connection::Connecting => "connecting",
-        Connection::Offline { .. } => "offline",
-        Connection::Refused { .. } => "refused",
+    let state = move || {
+        let status = status.get();
+        match status.connection {
+            Connection::Refused { .. } => "refused",
+            _ if status.problem.as_ref().is_some_and(Problem::holds_changes) => "held",
+            Connection::Online { .. } => "online",
+            Connection::Connecting => "connecting",
+            Connection::Offline { .. } => "offline",
+        }
     };
     let label = move || {
         let lang = lang.get();
@@ -22,17 +48,21 @@ pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoV
             Connection::Offline { .. } => KioskMsg::Offline.text(lang).to_owned(),
             Connection::Refused { .. } => KioskMsg::DeviceRefused.text(lang).to_owned(),
         };
+        if status.problem.as_ref().is_some_and(Problem::holds_changes) {
+            text.push_str(&format!(" · {}", KioskMsg::ChangeRefused.text(lang)));
+        }
         if status.pending > 0 {
             text.push_str(&format!(" · {}", tr!(lang, kiosk.changes_waiting, count = status.pending)));
         }
         text
     };
     let title = move || {
+        let lang = lang.get();
         let status = status.get();
-        match (&status.connection, status.last_error) {
-            (Connection::Refused { reason }, _) => reason.clone(),
-            (_, Some(err)) => err,
-            _ if status.pending == 0 => KioskMsg::AllSaved.text(lang.get()).to_owned(),
+        match (&status.connection, &status.problem) {
+            (Connection::Refused { why, .. }, _) => refusal_text(*why).text(lang).to_owned(),
+            (_, Some(problem)) => problem_text(problem).text(lang).to_owned(),
+            _ if status.pending == 0 => KioskMsg::AllSaved.text(lang).to_owned(),
             _ => String::new(),
         }
     };
@@ -41,5 +71,23 @@ pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoV
             <span class="sync-badge__dot" aria-hidden="true"></span>
             <span class="sync-badge__label">{label}</span>
         </div>
+    }
+}
+
+/// Says in words, where a tablet shows no tooltip, when the relay refused this device or holds
+/// one of its changes back: what happened, that nothing saved here is lost, and whom to ask.
+#[component]
+pub fn RelayBanner(status: RwSignal<SyncStatus>, lang: RwSignal<Lang>) -> impl IntoView {
+    move || {
+        let lang = lang.get();
+        let status = status.get();
+        let message = match (&status.connection, &status.problem) {
+            (Connection::Refused { why, .. }, _) => {
+                format!("{}. {}", KioskMsg::DeviceRefused.text(lang), refusal_text(*why).text(lang))
+            }
+            (_, Some(problem)) if problem.holds_changes() => problem_text(problem).text(lang).to_owned(),
+            _ => return None,
+        };
+        Some(view! { <div class="banner banner--error" role="alert">{message}</div> })
     }
 }

@@ -32,13 +32,19 @@ use frontdesk_core::site::Site;
 use frontdesk_core::{BoardEntry, doc_name};
 use leptos::prelude::*;
 
-use crate::components::device_gate::{DeviceRef, Gate, SetupForm, Splash, StartFailure, use_device};
+use crate::components::device_gate::{DeviceRef, Gate, Splash, StartFailure, use_device};
 use crate::components::status_bar::{PersistenceNotice, StatusBar, StorageBanner};
+use crate::components::sync_badge::RelayBanner;
 use crate::i18n::{Lang, Msg, PeopleMsg, SalesMsg, tr};
 use crate::platform::now_ms;
 use crate::settings::Mode;
 
 pub use crate::i18n::format_date;
+
+/// The start page (`/`), loaded as a part of its own: a tablet never waits for it.
+pub fn home_page() -> AnyView {
+    parts::load(Box::pin(parts::home_page()))
+}
 
 #[component]
 pub fn DeskPage() -> impl IntoView {
@@ -49,7 +55,8 @@ pub fn DeskPage() -> impl IntoView {
     let gate = use_device(Mode::Desk, follow::first(today), follow::watched(today), follow::later(today));
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
-        Gate::Setup => view! { <SetupForm mode=Mode::Desk/> }.into_any(),
+        // Seen once per device, and not at all when it is set up from a link: a part of its own.
+        Gate::Setup => parts::load(Box::pin(parts::setup_form())),
         // Seldom seen (a setup link for another device): its screen is a part of its own.
         Gate::Replace(choice) => parts::load(Box::pin(parts::replace_device(choice))),
         Gate::Failed { title, detail } => view! { <StartFailure title detail/> }.into_any(),
@@ -244,8 +251,10 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                     <button class="button button--ghost" on:click=move |_| clocking.set(true)>{move || crate::i18n::KioskMsg::TimeClock.text(lang.get())}</button>
                     <StatusBar status lang/>
                 </div>
+                // In the sticky bar, so a tablet scrolled down a long form still sees them.
+                <StorageBanner problem=storage_problem lang/>
+                <RelayBanner status lang/>
             </header>
-            <StorageBanner problem=storage_problem lang/>
             <PersistenceNotice persistent lang seen=notice_seen on_seen=Callback::new(move |()| {
                 device.with_value(|d| {
                     let mut settings = d.settings.borrow_mut();

@@ -21,6 +21,7 @@ use leptos::prelude::*;
 use crate::components::device_gate::{DeviceRef, Gate, ReplaceDevice, SetupForm, Splash, StartFailure, use_device};
 use crate::components::keyboard::focus_screen;
 use crate::components::status_bar::{StatusBar, StorageBanner};
+use crate::components::sync_badge::RelayBanner;
 use crate::i18n::{KioskMsg, Lang};
 use crate::platform::{now_ms, random_bytes};
 use crate::settings::Mode;
@@ -315,6 +316,7 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
                 <StatusBar status lang on_switch=Callback::new(move |()| kiosk.touch())/>
             </header>
             <StorageBanner problem=storage_problem lang/>
+            <RelayBanner status lang/>
             <main class="kiosk-main">{screen}</main>
         </div>
     }

@@ -77,11 +77,19 @@ pub struct Relay {
     child: Option<Child>,
     pub port: u16,
     pub data: tempfile::TempDir,
+    /// More `serve` arguments (limits), used by every (re)start.
+    pub args: Vec<String>,
 }
 
 impl Relay {
     pub fn start() -> Result<Relay> {
-        let mut relay = Relay { child: None, port: free_port(), data: tempfile::tempdir()? };
+        Relay::start_with(&[])
+    }
+
+    /// A relay started with more `serve` arguments (`--max-docs-per-device 0`).
+    pub fn start_with(args: &[&str]) -> Result<Relay> {
+        let args = args.iter().map(|a| (*a).to_owned()).collect();
+        let mut relay = Relay { child: None, port: free_port(), data: tempfile::tempdir()?, args };
         relay.restart()?;
         Ok(relay)
     }
@@ -94,6 +102,7 @@ impl Relay {
             .arg(self.data.path())
             .arg("--dist")
             .arg(dist_dir())
+            .args(&self.args)
             .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()

@@ -8,6 +8,7 @@ mod people;
 mod sales;
 mod setup;
 mod team;
+mod trust;
 
 use std::time::Duration;
 

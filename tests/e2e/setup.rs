@@ -33,7 +33,7 @@ fn hostile_link(relay: &Relay, device: &DeviceToken, elsewhere: &str) -> String 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_setup_link_for_another_device_asks_before_it_replaces_this_one_and_never_moves_the_relay() -> Result<()> {
-    let relay = Relay::start()?;
+    let mut relay = Relay::start()?;
     let driver = Driver::start_in_zone(None)?;
     let (desk1, desk2) = (relay.add_device("staff", "Desk 1")?, relay.add_device("staff", "Desk 2")?);
     // Another server a link could name: nothing may ever connect to it.
@@ -78,7 +78,15 @@ async fn a_setup_link_for_another_device_asks_before_it_replaces_this_one_and_ne
     assert!(!desk.text().await?.contains(QUESTION), "the kept-away link asked again after a reload");
     assert!(desk.traces_of(&desk2.token).await?.is_empty(), "the refused secret was kept");
 
-    step("replace, on a tablet in Spanish: now Desk 2, on the same relay");
+    step("Desk 1 logs a call while the relay is down: it waits on the tablet");
+    desk.wait_for_offline_ready().await?;
+    relay.kill();
+    desk.click_button("Calls").await?;
+    desk.type_into("Who called", "Ivo Unsent").await?;
+    desk.click_button("Save").await?;
+    desk.wait_for_text("1 waiting to sync", SOON).await?;
+
+    step("replace, on a tablet in Spanish: warned of the unsent call, then now Desk 2 with nothing of Desk 1 kept");
     let script = "const s = JSON.parse(localStorage.getItem('frontdesk.desk')); s.lang = 'Es'; \
                   localStorage.setItem('frontdesk.desk', JSON.stringify(s));";
     desk.client.execute(script, vec![]).await?;
@@ -88,11 +96,24 @@ async fn a_setup_link_for_another_device_asks_before_it_replaces_this_one_and_ne
         SOON,
     )
     .await?;
+    desk.wait_for_text("Al reemplazarlo se borra todo lo que guarda este dispositivo.", SOON).await?;
+    desk.wait_for_text(
+        "Cambios hechos en este dispositivo que aún no han llegado al servidor: 1. Al reemplazarlo se pierden.",
+        SOON,
+    )
+    .await?;
     desk.screenshot("setup-replace-confirm-es").await?;
     assert_eq!(stored_token(&desk).await?.as_deref(), Some(desk1.token.as_str()));
+    assert!(!desk.traces_of("Ivo Unsent").await?.is_empty(), "the unsent call was kept until the answer");
     desk.click_button("Reemplazar").await?;
-    desk.wait_for_text("En línea", SOON).await?;
+    desk.wait_for_text("Sin conexión", SOON).await?;
+    relay.restart()?;
+    desk.wait_for_text("En línea", crate::RECONNECT).await?;
     assert_eq!(stored_token(&desk).await?.as_deref(), Some(desk2.token.as_str()));
+    // Desk 1's unsent call went nowhere: not kept on the tablet, not sent under Desk 2's name.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let traces = desk.traces_of("Ivo Unsent").await?;
+    assert!(traces.is_empty(), "Desk 1's unsent call is still on the tablet set up as Desk 2: {traces:?}");
     // The relay's welcome names the device; the tablet keeps that name for the next question.
     let start = std::time::Instant::now();
     loop {

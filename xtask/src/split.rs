@@ -45,7 +45,7 @@ pub fn split_wasm() -> Result<()> {
         let source = std::fs::read_to_string(&html_file).unwrap_or_default();
         if profile == "release" {
             if source.contains("data-wasm-opt=\"0\"") {
-                optimize(&[staging.join(format!("{stem}_bg.wasm"))])?;
+                optimize(&[staging.join(format!("{stem}_bg.wasm"))], &[])?;
             }
             page = crate::scripts::minify(&staging, &stem, &page, &public_url)?;
         }
@@ -89,9 +89,10 @@ pub fn split_wasm() -> Result<()> {
         .arg(&main_wasm))?;
     std::fs::remove_file(&main_wasm)?;
     if profile == "release" {
-        let mut modules = parts.clone();
-        modules.push(staging.join(format!("{stem}_bg.wasm")));
-        optimize(&modules)?;
+        // The main module first: it takes longest (its extra passes), beside the parts.
+        let main = staging.join(format!("{stem}_bg.wasm"));
+        let modules: Vec<PathBuf> = std::iter::once(main.clone()).chain(parts.iter().cloned()).collect();
+        optimize(&modules, &[main])?;
     }
 
     // The page names every part, so the service worker keeps them for offline use.
@@ -145,7 +146,17 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// wasm-opt `-Oz` on each module, two at a time (the machine has two cores).
-fn optimize(modules: &[PathBuf]) -> Result<()> {
+///
+/// `--low-memory-unused` lets wasm-opt fold a constant added to an address into the load's or
+/// store's offset (3.4 KB less of the desk's gzip wasm). It holds here: rustc links the stack
+/// first, so data begins at 1 MiB and the lowest 1 KiB is reached only by a stack about to
+/// overflow; and the folded access can only trap where the unfolded one would have wrapped
+/// round to that low kilobyte.
+///
+/// The `thorough` ones (the desk's main module: what a tablet waits for, under a budget) also
+/// get `--flatten --rereloop` and a second `-Oz`: binaryen rebuilds their control flow and
+/// optimizes again (3 KB less gzip, for ~40 s of a core per build).
+fn optimize(modules: &[PathBuf], thorough: &[PathBuf]) -> Result<()> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)
@@ -159,6 +170,12 @@ fn optimize(modules: &[PathBuf]) -> Result<()> {
                             .arg("-Oz")
                             .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
                             .arg("--enable-mutable-globals")
+                            .arg("--low-memory-unused")
+                            .args(if thorough.contains(module) {
+                                &["--flatten", "--rereloop", "-Oz", "-Oz"][..]
+                            } else {
+                                &[]
+                            })
                             .arg(module)
                             .arg("-o")
                             .arg(&out)

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use automerge::{AutoCommit, Automerge};
+use automerge::{AutoCommit, Automerge, ReadDoc};
 use frontdesk_protocol::{ChunkId, Head};
 use sha2::Digest;
 
@@ -28,7 +28,14 @@ pub struct StoredDoc {
     pub name: String,
     pub bytes: Vec<u8>,
     pub cursor: u64,
+    /// For a drop box: when the relay received each record (see [`DeviceCore::received`]).
+    pub received: Receipts,
 }
+
+/// When the relay received each record of a drop box: (record key, relay time in ms), in the
+/// order they arrived. A drop box's device writes its records with its own clock; the relay's
+/// receive time is the one the device cannot choose.
+pub type Receipts = Vec<(String, i64)>;
 
 /// A chunk saved on the device that the relay has not acknowledged yet.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,7 +50,7 @@ pub struct OutboxEntry {
 /// One write of a durable storage transaction.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Write {
-    Doc { name: String, bytes: Vec<u8>, cursor: u64 },
+    Doc { name: String, bytes: Vec<u8>, cursor: u64, received: Receipts },
     OutboxPut(OutboxEntry),
     OutboxDelete(ChunkId),
 }
@@ -139,6 +146,8 @@ pub struct DeviceCore {
     problem: Option<StorageError>,
     /// Chunks kept only as written-ahead copies (storage failed), until acknowledged.
     spilled: Vec<ChunkId>,
+    /// Each drop box's receipts (a list: a desk holds a few dozen drop boxes).
+    receipts: Vec<(String, Receipts)>,
 }
 
 /// What a device starts from: what its storage holds, and what it follows.
@@ -171,9 +180,15 @@ impl DeviceCore {
         let mut replica = Replica::new(seed);
         let mut effects = Vec::new();
         let mut cursors = Vec::new();
+        let mut receipts = Vec::new();
         for doc in docs {
             match replica.load(&doc.name, &doc.bytes) {
-                Ok(()) => cursors.push((doc.name, doc.cursor)),
+                Ok(()) => {
+                    if !doc.received.is_empty() {
+                        receipts.push((doc.name.clone(), doc.received));
+                    }
+                    cursors.push((doc.name, doc.cursor));
+                }
                 // Keep going: the relay sends the document again from the start.
                 Err(err) => effects.push(Effect::Warn(format!("stored document {} unreadable: {err}", doc.name))),
             }
@@ -192,6 +207,7 @@ impl DeviceCore {
             next_chunk: 0,
             problem: None,
             spilled: Vec::new(),
+            receipts,
         };
         // Held and followed documents get the changes not yet acknowledged (a document first
         // written while storage was full may exist only as outbox chunks).
@@ -223,6 +239,35 @@ impl DeviceCore {
     /// A document, if held.
     pub fn doc(&mut self, name: &str) -> Option<&Automerge> {
         self.replica.get(name)
+    }
+
+    /// When the relay received the record `key` of the drop box `doc` (ms since the epoch), if
+    /// this device saw it arrive from the relay: records this device wrote itself have none.
+    pub fn received(&self, doc: &str, key: &str) -> Option<i64> {
+        let (_, receipts) = self.receipts.iter().find(|(name, _)| name == doc)?;
+        receipts.iter().find(|(k, _)| k == key).map(|(_, at)| *at)
+    }
+
+    fn receipts_of(&self, doc: &str) -> Receipts {
+        self.receipts.iter().find(|(name, _)| name == doc).map(|(_, r)| r.clone()).unwrap_or_default()
+    }
+
+    /// Notes the relay's receive time of every record the bytes just applied to a drop box added.
+    /// `before`: the document's root keys before, in order (as Automerge lists them).
+    fn note_receipts(&mut self, doc: &str, before: &[String], received_ms: i64) {
+        let Some(now) = self.replica.get(doc) else { return };
+        let added: Vec<String> = root_keys(now).into_iter().filter(|k| before.binary_search(k).is_err()).collect();
+        if added.is_empty() {
+            return;
+        }
+        let at = match self.receipts.iter().position(|(name, _)| name == doc) {
+            Some(at) => at,
+            None => {
+                self.receipts.push((doc.to_owned(), Vec::new()));
+                self.receipts.len() - 1
+            }
+        };
+        self.receipts[at].1.extend(added.into_iter().map(|k| (k, received_ms)));
     }
 
     /// A document's heads (empty if not held): equal heads, equal documents.
@@ -374,7 +419,8 @@ impl DeviceCore {
         let mut entries = Vec::new();
         for (doc, bytes) in chunks.into_iter().filter(|(_, c)| !c.is_empty()) {
             let cursor = self.client.cursor(&doc).unwrap_or(0);
-            writes.push(Write::Doc { name: doc.clone(), bytes: self.replica.save(&doc), cursor });
+            let received = self.receipts_of(&doc);
+            writes.push(Write::Doc { name: doc.clone(), bytes: self.replica.save(&doc), cursor, received });
             let entry = OutboxEntry { id: self.chunk_id(), doc, bytes, order: now_ms };
             writes.push(Write::OutboxPut(entry.clone()));
             entries.push(entry);
@@ -493,7 +539,8 @@ impl DeviceCore {
             .map(|name| {
                 let bytes = self.replica.save(&name);
                 let cursor = self.client.cursor(&name).unwrap_or(0);
-                Write::Doc { name, bytes, cursor }
+                let received = self.receipts_of(&name);
+                Write::Doc { name, bytes, cursor, received }
             })
             .collect();
         if writes.is_empty() {
@@ -516,7 +563,6 @@ impl DeviceCore {
             return Some(false);
         }
         let mine = self.replica.get(doc)?;
-        use automerge::ReadDoc;
         let known = proposed.get_heads().iter().all(|h| mine.get_change_by_hash(h).is_some());
         known.then_some(true)
     }
@@ -527,12 +573,21 @@ impl DeviceCore {
         let mut effects = Vec::new();
         while let Some(effect) = queue.pop_front() {
             match effect {
-                sync_client::Effect::Apply { doc, at, bytes } => {
+                sync_client::Effect::Apply { doc, at, bytes, received_ms } => {
+                    // A drop box's records are stamped with the relay's receive time.
+                    let stamp = received_ms.filter(|_| crate::doc_name::is_drop_box(&doc));
+                    let before: Vec<String> = match stamp {
+                        Some(_) => self.replica.get(&doc).map(root_keys).unwrap_or_default(),
+                        None => Vec::new(),
+                    };
                     let applied = crate::chunk::check_inflation(&bytes, crate::chunk::MAX_INFLATED)
                         .map_err(|err| err.to_string())
                         .and_then(|()| self.replica.apply(&doc, &bytes).map_err(|err| err.to_string()));
                     match (applied, at) {
                         (Ok(_), _) => {
+                            if let Some(received_ms) = stamp {
+                                self.note_receipts(&doc, &before, received_ms);
+                            }
                             if self.dirty.is_empty() {
                                 effects.push(Effect::FlushSoon);
                             }
@@ -579,6 +634,12 @@ impl DeviceCore {
         }
         effects
     }
+}
+
+/// A document's root keys, in order (walked as the records are read, so the wasm carries that
+/// walk once).
+fn root_keys(doc: &Automerge) -> Vec<String> {
+    doc.map_range(automerge::ROOT, ..).map(|item| item.key.to_string()).collect()
 }
 
 impl From<sync_client::Effect> for Effect {

@@ -141,6 +141,15 @@ pub fn recent_timeclocks(today: NaiveDate) -> [String; 2] {
     [timeclock_prefix(today), timeclock_prefix(last_month(today))]
 }
 
+/// Whether `doc` is a drop box — a kiosk's inbox or a device's time clock: one device writes it,
+/// and the relay's receive time stamps its records (`DeviceCore::received`). The relay's rules
+/// say the same (`access::drop_box_date`); this is the cheap check a device makes per chunk.
+pub fn is_drop_box(doc: &str) -> bool {
+    [Area::Inbox, Area::Timeclock]
+        .iter()
+        .any(|area| doc.strip_prefix(area.as_str()).is_some_and(|r| r.starts_with('/')))
+}
+
 /// A day of the month before `date`'s.
 fn last_month(date: NaiveDate) -> NaiveDate {
     date.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(date)

@@ -16,6 +16,12 @@ pub trait Documents {
 
     /// The names of the documents held that start with `prefix`, in name order.
     fn names_under(&self, prefix: &str) -> Vec<String>;
+
+    /// When the relay received the record `key` of the drop box `name`, if this device saw it
+    /// arrive (see `DeviceCore::received`).
+    fn received(&self, _name: &str, _key: &str) -> Option<i64> {
+        None
+    }
 }
 
 impl Documents for BTreeMap<String, Automerge> {

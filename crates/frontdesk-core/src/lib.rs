@@ -41,5 +41,5 @@ pub use device::DeviceCore;
 pub use documents::Documents;
 pub use ids::{EventId, RecordId, VisitId};
 pub use replica::{Replica, ReplicaError};
-pub use sync_client::{Connection, Effect, SyncClient, SyncEvent, SyncStatus};
+pub use sync_client::{Connection, Effect, Problem, Refusal, SyncClient, SyncEvent, SyncStatus};
 pub use visit_status::{StatusEvent, VisitStatus};

@@ -43,7 +43,45 @@ pub struct Punch {
     pub at_ms: i64,
 }
 
-const PUNCH: &str = "punch";
+/// The kind of a punch's record (its key is `punch/<id>`).
+pub const PUNCH: &str = "punch";
+
+/// How far a punch's own time and the relay's receive time may differ before the sheet says so:
+/// a time clock that was offline, or whose clock is wrong.
+pub const SKEW_NOTED_MS: i64 = 10 * 60_000;
+
+/// A punch as a desk holds it: with the relay's receive time if it came through the relay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldPunch {
+    pub punch: Punch,
+    /// When the relay received it, by the relay's clock (`None`: made on this device).
+    pub received_ms: Option<i64>,
+}
+
+impl HeldPunch {
+    /// The time the punch counts at: its own, but never later than the relay received it (a
+    /// time clock's clock may run ahead; nobody punches after the relay has the punch).
+    pub fn at_ms(&self) -> i64 {
+        self.received_ms.map_or(self.punch.at_ms, |received| self.punch.at_ms.min(received))
+    }
+
+    /// The punch's own time and when the relay received it, if they differ by more than
+    /// [`SKEW_NOTED_MS`] (the time clock was offline, its clock is wrong, or it was forged).
+    pub fn skew(&self) -> Option<Skew> {
+        let received_ms = self.received_ms?;
+        ((received_ms - self.punch.at_ms).abs() > SKEW_NOTED_MS)
+            .then_some(Skew { claimed_ms: self.punch.at_ms, received_ms })
+    }
+}
+
+/// A punch whose time and the relay's receive time are far apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Skew {
+    /// The time the time clock gave it.
+    pub claimed_ms: i64,
+    /// When the relay received it.
+    pub received_ms: i64,
+}
 
 pub fn put_punch(doc: &mut AutoCommit, punch: &Punch) -> Result<(), String> {
     records::put(doc, PUNCH, &punch.id, punch)
@@ -317,6 +355,8 @@ pub struct Shift {
     pub end_ms: Option<i64>,
     /// The fixes that made this shift (their reasons show on the sheet).
     pub fixed: Vec<String>,
+    /// Its punches whose time and the relay's receive time are far apart.
+    pub skewed: Vec<Skew>,
 }
 
 /// Something on a sheet a person must look at.
@@ -349,12 +389,12 @@ pub fn gross(rate: &PayRate, regular_min: i64, overtime_min: i64) -> i64 {
 
 /// The sheets of everyone with a pay rate, for the local dates `from..=to`.
 ///
-/// Punches are matched to people by PIN hash; fixes add or leave out punches. Shifts belong to
-/// the day they start. Overtime counts per ISO week, within the period. `local` turns an instant
+/// Punches are matched to people by PIN hash and count at [`HeldPunch::at_ms`]; fixes add or
+/// leave out punches. Shifts belong to the day they start. Overtime counts per ISO week, within the period. `local` turns an instant
 /// into the business's wall-clock time (its offset may change within the period: summer time).
 pub fn sheets(
     rates: &[PayRate],
-    punches: &[Punch],
+    punches: &[HeldPunch],
     fixes: &[Fix],
     from: NaiveDate,
     to: NaiveDate,
@@ -370,47 +410,48 @@ pub fn sheets(
         fixes.iter().filter(|f| f.kind == FixKind::Ignore).map(|f| f.punch.as_str()).collect();
     let mut out = Vec::new();
     for rate in rates {
-        // (time, kind, fix id)
-        let mut entries: Vec<(i64, PunchKind, Option<String>)> = punches
+        // (time, kind, fix's reason, skew)
+        let mut entries: Vec<(i64, PunchKind, Option<String>, Option<Skew>)> = punches
             .iter()
-            .filter(|p| !rate.pin.is_empty() && p.pin == rate.pin && !ignored.contains(p.id.as_str()))
-            .map(|p| (p.at_ms, p.kind, None))
+            .filter(|p| !rate.pin.is_empty() && p.punch.pin == rate.pin && !ignored.contains(p.punch.id.as_str()))
+            .map(|p| (p.at_ms(), p.punch.kind, None, p.skew()))
             .collect();
         for f in fixes.iter().filter(|f| f.staff == rate.staff) {
             match f.kind {
-                FixKind::AddIn => entries.push((f.at_ms, PunchKind::In, Some(f.reason.clone()))),
-                FixKind::AddOut => entries.push((f.at_ms, PunchKind::Out, Some(f.reason.clone()))),
+                FixKind::AddIn => entries.push((f.at_ms, PunchKind::In, Some(f.reason.clone()), None)),
+                FixKind::AddOut => entries.push((f.at_ms, PunchKind::Out, Some(f.reason.clone()), None)),
                 FixKind::Ignore => {}
             }
         }
         // A day's wall clock is within a day of UTC's: only instants near the period need `local`
         // (in the app it asks the browser's time-zone data, far dearer than this comparison).
-        entries.retain(|(at, _, _)| (near.0..near.1).contains(at) && (from..=to).contains(&local(*at).date()));
+        entries.retain(|(at, ..)| (near.0..near.1).contains(at) && (from..=to).contains(&local(*at).date()));
         entries.sort_dyn_by_key(|e| (e.0, e.1));
         let mut shifts = Vec::new();
         let mut problems = Vec::new();
-        let mut open: Option<(i64, Vec<String>)> = None;
-        for (at, kind, fix) in entries {
+        let mut open: Option<(i64, Vec<String>, Vec<Skew>)> = None;
+        for (at, kind, fix, skew) in entries {
             match kind {
                 PunchKind::In => {
-                    if let Some((start, fixed)) = open.take() {
+                    if let Some((start, fixed, skewed)) = open.take() {
                         problems.push(Problem::OpenPunch { at_ms: start });
-                        shifts.push(Shift { start_ms: start, end_ms: None, fixed });
+                        shifts.push(Shift { start_ms: start, end_ms: None, fixed, skewed });
                     }
-                    open = Some((at, fix.into_iter().collect()));
+                    open = Some((at, fix.into_iter().collect(), skew.into_iter().collect()));
                 }
                 PunchKind::Out => match open.take() {
-                    Some((start, mut fixed)) => {
+                    Some((start, mut fixed, mut skewed)) => {
                         fixed.extend(fix);
-                        shifts.push(Shift { start_ms: start, end_ms: Some(at), fixed });
+                        skewed.extend(skew);
+                        shifts.push(Shift { start_ms: start, end_ms: Some(at), fixed, skewed });
                     }
                     None => problems.push(Problem::OutWithoutIn { at_ms: at }),
                 },
             }
         }
-        if let Some((start, fixed)) = open {
+        if let Some((start, fixed, skewed)) = open {
             problems.push(Problem::OpenPunch { at_ms: start });
-            shifts.push(Shift { start_ms: start, end_ms: None, fixed });
+            shifts.push(Shift { start_ms: start, end_ms: None, fixed, skewed });
         }
         let mut by_week: BTreeMap<(i32, u32), i64> = BTreeMap::new();
         for s in &shifts {
@@ -579,8 +620,38 @@ mod tests {
         }
     }
 
-    fn punch(id: &str, pin: &str, kind: PunchKind, at_ms: i64) -> Punch {
-        Punch { id: id.into(), kind, pin: pin_hash("s", pin), at_ms }
+    fn punch(id: &str, pin: &str, kind: PunchKind, at_ms: i64) -> HeldPunch {
+        HeldPunch { punch: Punch { id: id.into(), kind, pin: pin_hash("s", pin), at_ms }, received_ms: None }
+    }
+
+    #[test]
+    fn a_punch_counts_no_later_than_the_relay_received_it_and_far_apart_times_are_noted() {
+        let (from, to) = week();
+        let rates = [rate("ana", "1111")];
+        let at = |mut p: HeldPunch, received_ms| {
+            p.received_ms = Some(received_ms);
+            p
+        };
+        // In at 08:00, received at once; out claimed 17:00 by a clock 3 h ahead, received 14:00.
+        let ps = vec![
+            at(punch("i", "1111", PunchKind::In, MON + 8 * H), MON + 8 * H + 2_000),
+            at(punch("o", "1111", PunchKind::Out, MON + 17 * H), MON + 14 * H),
+        ];
+        let s = &sheets(&rates, &ps, &[], from, to, utc)[0];
+        assert_eq!(s.shifts[0].end_ms, Some(MON + 14 * H), "counted when the relay had it");
+        assert_eq!(s.regular_min, 6 * 60);
+        assert_eq!(s.shifts[0].skewed, vec![Skew { claimed_ms: MON + 17 * H, received_ms: MON + 14 * H }]);
+        // A punch from a time clock that was offline for two hours keeps its own time, noted.
+        let ps = vec![
+            at(punch("i", "1111", PunchKind::In, MON + 8 * H), MON + 10 * H),
+            at(punch("o", "1111", PunchKind::Out, MON + 12 * H), MON + 12 * H + 60_000),
+        ];
+        let s = &sheets(&rates, &ps, &[], from, to, utc)[0];
+        assert_eq!((s.shifts[0].start_ms, s.regular_min), (MON + 8 * H, 4 * 60));
+        assert_eq!(s.shifts[0].skewed, vec![Skew { claimed_ms: MON + 8 * H, received_ms: MON + 10 * H }]);
+        // Within ten minutes nothing is noted.
+        let ps = vec![at(punch("i", "1111", PunchKind::In, MON + 8 * H), MON + 8 * H + SKEW_NOTED_MS)];
+        assert!(sheets(&rates, &ps, &[], from, to, utc)[0].shifts[0].skewed.is_empty());
     }
 
     fn week() -> (NaiveDate, NaiveDate) {

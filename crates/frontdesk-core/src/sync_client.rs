@@ -16,8 +16,50 @@ pub enum Connection {
     Connecting,
     /// Welcomed by the relay.
     Online { device: String, name: String, role: Role },
-    /// The relay refused this device for good (unknown or revoked token, old protocol).
-    Refused { reason: String },
+    /// The relay refused this device for good; `reason` is the relay's own words (for logs).
+    Refused { why: Refusal, reason: String },
+}
+
+/// Why the relay refused a device for good.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The relay does not know this device's token, or the device was revoked.
+    NotEnrolled,
+    /// The app and the relay speak different versions of the protocol.
+    OtherVersion,
+}
+
+/// Something the relay refused or garbled, shown until the device is welcomed again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The relay refused a request; a refused change stays here in the outbox.
+    Refused { code: ErrorCode, doc: Option<String>, message: String },
+    /// The relay sent a frame this app could not read.
+    BadFrame(String),
+}
+
+impl Problem {
+    /// Whether the refusal holds a change back until someone acts (a limit, a rule), rather
+    /// than a busy relay that the next connection will retry.
+    pub fn holds_changes(&self) -> bool {
+        matches!(
+            self,
+            Problem::Refused {
+                code: ErrorCode::Forbidden | ErrorCode::QuotaExceeded | ErrorCode::DocTooLarge | ErrorCode::BadDocName,
+                ..
+            }
+        )
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Refused { code, doc: Some(doc), message } => write!(f, "{code} ({doc}): {message}"),
+            Problem::Refused { code, doc: None, message } => write!(f, "{code}: {message}"),
+            Problem::BadFrame(err) => write!(f, "relay sent a bad frame: {err}"),
+        }
+    }
 }
 
 /// What the sync badge shows.
@@ -27,7 +69,7 @@ pub struct SyncStatus {
     /// Changes saved here that the relay has not acknowledged yet.
     pub pending: usize,
     /// The last refusal of a request (shown, not fatal).
-    pub last_error: Option<String>,
+    pub problem: Option<Problem>,
 }
 
 /// Something that happened to the runtime.
@@ -53,8 +95,8 @@ pub enum Effect {
     /// Close the socket (it is dead or misbehaving).
     Close,
     /// Apply these bytes to the document, then say so with [`SyncClient::applied`]: the cursor
-    /// moves only then.
-    Apply { doc: String, at: Position, bytes: Vec<u8> },
+    /// moves only then. `received_ms`: when the relay received a chunk (by its clock).
+    Apply { doc: String, at: Position, bytes: Vec<u8>, received_ms: Option<i64> },
     /// Another device proposed this snapshot: check it and answer with [`SyncClient::checked`].
     Check { doc: String, covers_seq: u64, bytes: Vec<u8>, must_contain: Vec<Head> },
     /// The relay has the chunk: remove it from the durable outbox.
@@ -164,7 +206,7 @@ pub struct SyncClient {
     watches: BTreeSet<String>,
     outbox: Vec<Pending>,
     last_heard_ms: i64,
-    last_error: Option<String>,
+    problem: Option<Problem>,
     may_snapshot: bool,
     /// Chunks since the last snapshot that make this client want one.
     snapshot_after: u64,
@@ -185,18 +227,14 @@ impl SyncClient {
             watches: BTreeSet::new(),
             outbox: outbox.into_iter().map(|(chunk_id, doc, bytes)| Pending::new(chunk_id, doc, bytes)).collect(),
             last_heard_ms: 0,
-            last_error: None,
+            problem: None,
             may_snapshot: false,
             snapshot_after: SNAPSHOT_AFTER_CHUNKS,
         }
     }
 
     pub fn status(&self) -> SyncStatus {
-        SyncStatus {
-            connection: self.connection.clone(),
-            pending: self.outbox.len(),
-            last_error: self.last_error.clone(),
-        }
+        SyncStatus { connection: self.connection.clone(), pending: self.outbox.len(), problem: self.problem.clone() }
     }
 
     pub fn is_online(&self) -> bool {
@@ -329,7 +367,7 @@ impl SyncClient {
                 match ServerMsg::decode(&frame) {
                     Ok(msg) => self.received(msg),
                     Err(err) => {
-                        self.last_error = Some(format!("relay sent a bad frame: {err}"));
+                        self.problem = Some(Problem::BadFrame(err.to_string()));
                         vec![Effect::Close]
                     }
                 }
@@ -371,7 +409,8 @@ impl SyncClient {
             return Vec::new();
         }
         if code == close::UNAUTHORIZED || code == close::UNSUPPORTED_PROTOCOL {
-            self.connection = Connection::Refused { reason };
+            let why = if code == close::UNAUTHORIZED { Refusal::NotEnrolled } else { Refusal::OtherVersion };
+            self.connection = Connection::Refused { why, reason };
             return vec![Effect::Status];
         }
         let was_online = self.is_online();
@@ -392,7 +431,7 @@ impl SyncClient {
         match msg {
             ServerMsg::Welcome { device, name, role } => {
                 self.attempts = 0;
-                self.last_error = None;
+                self.problem = None;
                 self.may_snapshot = role != Role::Kiosk;
                 self.connection = Connection::Online { device, name, role };
                 let mut effects = vec![Effect::Status];
@@ -415,14 +454,14 @@ impl SyncClient {
                 if covers_seq <= state.cursor {
                     return Vec::new();
                 }
-                vec![Effect::Apply { doc, at: Position::Snapshot(covers_seq), bytes }]
+                vec![Effect::Apply { doc, at: Position::Snapshot(covers_seq), bytes, received_ms: None }]
             }
-            ServerMsg::Chunk { doc, seq, bytes, .. } => {
+            ServerMsg::Chunk { doc, seq, bytes, at_ms } => {
                 let Some(state) = self.docs.get(&doc) else { return Vec::new() };
                 if !state.lacks(seq) {
                     return Vec::new(); // already applied (a backlog/live overlap, or a resend)
                 }
-                vec![Effect::Apply { doc, at: Position::Chunk(seq), bytes }]
+                vec![Effect::Apply { doc, at: Position::Chunk(seq), bytes, received_ms: Some(at_ms) }]
             }
             ServerMsg::Check { doc, covers_seq, bytes, must_contain } => {
                 // Only a document this device follows, so it holds what the snapshot should.
@@ -455,10 +494,7 @@ impl SyncClient {
             ServerMsg::DocExists { doc } => vec![Effect::DocExists { doc }],
             ServerMsg::Error { code, doc, message } => {
                 // Refused chunks stay in the outbox: nothing saved here is ever dropped silently.
-                self.last_error = Some(match doc {
-                    Some(doc) => format!("{code} ({doc}): {message}"),
-                    None => format!("{code}: {message}"),
-                });
+                self.problem = Some(Problem::Refused { code, doc, message });
                 let mut effects = vec![Effect::Status];
                 if code == ErrorCode::StorageFailed || code == ErrorCode::RateLimited {
                     // Try again on a fresh connection after the backoff.

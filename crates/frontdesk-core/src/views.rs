@@ -11,7 +11,7 @@ use crate::check_in::{CheckIn, check_ins};
 use crate::doc_name;
 use crate::documents::Documents;
 use crate::orders::{self, Order};
-use crate::payroll::{self, Punch};
+use crate::payroll::{self, HeldPunch};
 use crate::schedule::{self, Booking, Conflict};
 use crate::sorting::SortDyn;
 use crate::stays::{self, Stay};
@@ -68,8 +68,15 @@ pub fn stays_held(docs: &impl Documents) -> Vec<Stay> {
 
 /// Every time-clock punch the device holds (a manager's desk follows every device's clock of
 /// this month and the last).
-pub fn punches_held(docs: &impl Documents) -> Vec<Punch> {
-    every(docs, Area::Timeclock, payroll::punches)
+pub fn punches_held(docs: &impl Documents) -> Vec<HeldPunch> {
+    let mut held = Vec::new();
+    for name in docs.names_under(&doc_name::prefix(Area::Timeclock)) {
+        for punch in docs.read(&name, payroll::punches).unwrap_or_default() {
+            let received_ms = docs.received(&name, &crate::records::key(payroll::PUNCH, &punch.id));
+            held.push(HeldPunch { punch, received_ms });
+        }
+    }
+    held
 }
 
 /// The orders of `months`, newest first.

@@ -94,6 +94,8 @@ fn the_relay_lets_the_writer_write_and_only_the_readers_read() {
             assert_eq!(may, readers.contains(&reader), "{reader} reading {name}");
         }
         let drop_box = matches!(Area::of(&name), Some(Area::Inbox | Area::Timeclock));
+        assert_eq!(doc_name::is_drop_box(&name), drop_box, "{name}");
+        assert_eq!(frontdesk_protocol::access::drop_box_date(&name).is_some(), drop_box, "{name}");
         for other in [Kiosk, Staff, Manager] {
             // A drop box is its own device's alone; elsewhere the manager may do what staff may,
             // and a kiosk writes nothing else.

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+#[cfg(not(target_arch = "wasm32"))]
+use automerge::ReadDoc;
 use sha2::Digest;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -14,8 +16,8 @@ use frontdesk_core::schedule::{self, Booking, BookingState};
 use frontdesk_core::sync_client::Position;
 use frontdesk_core::visit_status::status_events;
 use frontdesk_core::{
-    BoardEntry, CheckIn, Connection, DeviceCore, Effect, EventId, StatusEvent, SyncClient, SyncEvent, VisitId,
-    VisitReason, VisitStatus, arrivals_board,
+    BoardEntry, CheckIn, Connection, DeviceCore, Effect, EventId, Problem, Refusal, StatusEvent, SyncClient, SyncEvent,
+    VisitId, VisitReason, VisitStatus, arrivals_board,
 };
 use frontdesk_protocol::access::{Access, allowed};
 use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Head, Role, ServerMsg, close};
@@ -35,6 +37,8 @@ struct SimRelay {
     logs: BTreeMap<String, Vec<(ChunkId, Vec<u8>)>>,
     /// The heads each chunk declared, beside the log.
     heads: BTreeMap<String, Vec<Vec<Head>>>,
+    /// When the relay received each chunk (its own clock: one tick per new chunk), beside the log.
+    received: BTreeMap<String, Vec<i64>>,
     /// Proven snapshots: the seq each covers and its bytes.
     snapshots: BTreeMap<String, (u64, Vec<u8>)>,
     /// Proposed snapshots waiting for a check: covers, bytes, proposer.
@@ -107,9 +111,10 @@ impl SimRelay {
                 for (i, (_, bytes)) in log.iter().enumerate() {
                     let seq = i as u64 + 1;
                     if seq > after {
+                        let at_ms = self.received[&doc][i];
                         out.push((
                             from,
-                            ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone(), at_ms: 0 }.encode(),
+                            ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone(), at_ms }.encode(),
                         ));
                     }
                 }
@@ -134,6 +139,8 @@ impl SimRelay {
                     None => {
                         log.push((chunk_id, bytes.clone()));
                         self.heads.entry(doc.clone()).or_default().push(heads);
+                        let tick = self.received.values().map(Vec::len).sum::<usize>() as i64 + 1;
+                        self.received.entry(doc.clone()).or_default().push(1_000_000 + tick);
                         (log.len() as u64, true)
                     }
                 };
@@ -145,10 +152,11 @@ impl SimRelay {
                             }
                         }
                     }
+                    let at_ms = self.received[&doc][seq as usize - 1];
                     for sub in self.subscribers.get(&doc).into_iter().flatten().filter(|s| **s != from) {
                         out.push((
                             *sub,
-                            ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone(), at_ms: 0 }.encode(),
+                            ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone(), at_ms }.encode(),
                         ));
                     }
                 }
@@ -218,8 +226,8 @@ impl Disk {
         }
         for write in writes {
             match write.clone() {
-                Write::Doc { name, bytes, cursor } => {
-                    self.docs.insert(name.clone(), StoredDoc { name, bytes, cursor });
+                Write::Doc { name, bytes, cursor, received } => {
+                    self.docs.insert(name.clone(), StoredDoc { name, bytes, cursor, received });
                 }
                 Write::OutboxPut(entry) => {
                     self.outbox.insert(entry.id, entry);
@@ -1071,8 +1079,41 @@ fn an_unknown_token_stops_the_retries_and_says_why() {
     let mut client = SyncClient::new("bad".into(), Vec::new(), Vec::new());
     client.handle(SyncEvent::Tick, 0, 0.0);
     client.handle(SyncEvent::Closed { code: close::UNAUTHORIZED, reason: "unknown device token".into() }, 10, 0.0);
-    assert_eq!(client.status().connection, Connection::Refused { reason: "unknown device token".into() });
+    assert_eq!(
+        client.status().connection,
+        Connection::Refused { why: Refusal::NotEnrolled, reason: "unknown device token".into() }
+    );
     assert!(client.handle(SyncEvent::Tick, 1_000_000, 0.0).is_empty());
+}
+
+#[test]
+fn a_refused_change_is_kept_and_named_until_the_relay_welcomes_the_device_again() {
+    let (mut client, _) = welcomed(SyncClient::new("t".into(), Vec::new(), Vec::new()), Role::Staff);
+    client.push(ChunkId([3; 16]), DAY, vec![3]);
+    let quota = ServerMsg::Error { code: ErrorCode::QuotaExceeded, doc: Some(DAY.into()), message: "documents".into() };
+    let effects = client.handle(SyncEvent::Frame(quota.encode()), 0, 0.0);
+    assert!(!effects.contains(&Effect::Close), "a limit is not retried on a new socket: {effects:?}");
+    let status = client.status();
+    assert_eq!(status.pending, 1, "the refused change stays in the outbox");
+    let problem = status.problem.expect("the refusal is shown");
+    assert!(problem.holds_changes());
+    assert!(matches!(problem, Problem::Refused { code: ErrorCode::QuotaExceeded, .. }));
+    // A busy relay is retried on a new connection and holds nothing back for good.
+    let busy = ServerMsg::Error { code: ErrorCode::RateLimited, doc: None, message: "slow down".into() };
+    let effects = client.handle(SyncEvent::Frame(busy.encode()), 0, 0.0);
+    assert!(effects.contains(&Effect::Close));
+    assert!(!client.status().problem.expect("shown").holds_changes());
+    // Welcomed again: the change is sent again and the old refusal is no longer shown.
+    client.handle(SyncEvent::Closed { code: 1006, reason: String::new() }, 0, 0.0);
+    let (client, effects) = welcomed(client, Role::Staff);
+    assert_eq!(client.status().problem, None);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Send(f)
+        if matches!(ClientMsg::decode(f), Ok(ClientMsg::Push { chunk_id, .. }) if chunk_id == ChunkId([3; 16])))));
+    // An app older than the relay is told apart from a revoked device.
+    let mut old = SyncClient::new("t".into(), Vec::new(), Vec::new());
+    old.handle(SyncEvent::Tick, 0, 0.0);
+    old.handle(SyncEvent::Closed { code: close::UNSUPPORTED_PROTOCOL, reason: "protocol 1".into() }, 10, 0.0);
+    assert!(matches!(old.status().connection, Connection::Refused { why: Refusal::OtherVersion, .. }));
 }
 
 #[test]
@@ -1470,6 +1511,32 @@ mod random_schedules {
         }
         let inbox = sim.relay.logs.get(&format!("{INBOX_PREFIX}d0")).map_or(0, Vec::len);
         prop_assert_eq!(inbox, visits.len(), "the kiosk's inbox holds its check-ins only");
+        // Every desk knows when the relay received each check-in — the time of the chunk that
+        // brought it — across crashes and restarts (receipts are kept with the document).
+        for (doc, log) in sim.relay.logs.iter().filter(|(d, _)| d.starts_with(INBOX_PREFIX)) {
+            let mut replay = automerge::AutoCommit::new();
+            let mut expected = Vec::new();
+            for ((_, bytes), at) in log.iter().zip(&sim.relay.received[doc]) {
+                let before: BTreeSet<String> = replay.keys(automerge::ROOT).collect();
+                replay.load_incremental(bytes).expect("kiosk chunks load");
+                expected.extend(replay.keys(automerge::ROOT).filter(|k| !before.contains(k)).map(|k| (k, *at)));
+            }
+            for desk in 1..n {
+                if sim.devices[desk].core.cursor(doc).is_none() {
+                    continue;
+                }
+                for (key, at) in &expected {
+                    prop_assert_eq!(
+                        sim.devices[desk].core.received(doc, key),
+                        Some(*at),
+                        "desk {} {} {}",
+                        desk,
+                        doc,
+                        key
+                    );
+                }
+            }
+        }
         // What a crash took before its save completed was never shown as saved; the rest must
         // be everywhere.
         let mut booked: Vec<String> = booked.into_iter().filter(|(_, m)| sim.kept(*m)).map(|(id, _)| id).collect();

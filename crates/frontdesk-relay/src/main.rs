@@ -44,6 +44,12 @@ enum Command {
         /// more. The relay's own pages always may.
         #[arg(long = "allow-origin")]
         allow_origins: Vec<String>,
+        /// Most documents one device may create.
+        #[arg(long, default_value_t = frontdesk_relay::store::StoreLimits::default().max_docs_per_device)]
+        max_docs_per_device: u64,
+        /// Most bytes of chunks one device may hold on the relay (freed as snapshots cover them).
+        #[arg(long, default_value_t = frontdesk_relay::store::StoreLimits::default().max_bytes_per_device)]
+        max_bytes_per_device: u64,
     },
     /// Manage devices.
     Device {
@@ -80,7 +86,17 @@ enum DeviceCommand {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { addr, data, dist, max_frame, max_connections, hello_timeout, allow_origins } => {
+        Command::Serve {
+            addr,
+            data,
+            dist,
+            max_frame,
+            max_connections,
+            hello_timeout,
+            allow_origins,
+            max_docs_per_device,
+            max_bytes_per_device,
+        } => {
             tracing_subscriber::fmt()
                 .with_writer(std::io::stderr)
                 .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
@@ -95,6 +111,8 @@ fn main() -> anyhow::Result<()> {
             config.max_connections = max_connections;
             config.hello_timeout = Duration::from_secs(hello_timeout);
             config.allowed_origins = allow_origins;
+            config.store.max_docs_per_device = max_docs_per_device;
+            config.store.max_bytes_per_device = max_bytes_per_device;
             tokio::runtime::Runtime::new()?.block_on(serve(addr, config))
         }
         Command::Device { command, data } => {

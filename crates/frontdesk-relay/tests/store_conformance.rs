@@ -79,3 +79,8 @@ async fn documents_are_listed_by_prefix_and_counted() {
 async fn a_sound_store_passes_its_integrity_check() {
     conformance::a_sound_store_passes_its_integrity_check(sqlite()).await;
 }
+
+#[tokio::test]
+async fn a_full_write_queue_refuses_at_once_and_a_retry_goes_through() {
+    conformance::a_full_write_queue_refuses_at_once_and_a_retry_goes_through(sqlite()).await;
+}

@@ -14,8 +14,9 @@ use super::{
     Shared, Tab, arrivals, billing, business, calendar, calls, clients, follow, insurance, orders, payroll, publish,
     reports, rooms, sales, team,
 };
-use crate::components::device_gate::{DeviceRef, ReplaceChoice, ReplaceDevice};
+use crate::components::device_gate::{DeviceRef, ReplaceChoice, ReplaceDevice, SetupForm};
 use crate::i18n::Lang;
+use crate::settings::Mode;
 
 /// One section of the desk: today's arrivals at once, any other once its part has loaded.
 pub fn section(which: Tab, s: Shared) -> AnyView {
@@ -169,6 +170,18 @@ pub async fn payroll(s: Shared) -> AnyView {
 pub async fn business(s: Shared) -> AnyView {
     let Shared { device, lang, site, .. } = s;
     view! { <business::Business device lang site/> }.into_any()
+}
+
+/// The start page (`/`), which links to the kiosk and the desk: no tablet needs it to start.
+#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+pub async fn home_page() -> AnyView {
+    view! { <crate::pages::home::HomePage/> }.into_any()
+}
+
+/// The form that sets a device up by hand (seen once per device, if no setup link was used).
+#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+pub async fn setup_form() -> AnyView {
+    view! { <SetupForm mode=Mode::Desk/> }.into_any()
 }
 
 /// The question a setup link for another device asks before it replaces this one's setup.

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::sales::{currency, format_money, new_id};
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::people::{close_error_text, fix_error_text, rate_error_text};
-use crate::i18n::{Lang, PeopleMsg};
+use crate::i18n::{Lang, PeopleMsg, tr};
 
 fn clock(ms: i64) -> String {
     crate::clock::format(ms, "%H:%M")
@@ -24,7 +24,7 @@ fn day_of(ms: i64) -> String {
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Books {
     rates: Vec<PayRate>,
-    punches: Vec<payroll::Punch>,
+    punches: Vec<payroll::HeldPunch>,
     fixes: Vec<Fix>,
     periods: Vec<payroll::Period>,
     salt: Option<String>,
@@ -229,11 +229,17 @@ fn SheetView(
                 {sheet.shifts.iter().map(|s| {
                     let end = s.end_ms.map(clock);
                     let fixed = s.fixed.join("; ");
+                    let when = |ms: i64| format!("{} {}", day_of(ms), clock(ms));
+                    let skewed: Vec<(String, String)> =
+                        s.skewed.iter().map(|k| (when(k.claimed_ms), when(k.received_ms))).collect();
                     view! {
                         <li class="shift">
                             <span class="shift__day">{day_of(s.start_ms)}</span>
                             <span>{clock(s.start_ms)}" – "{move || end.clone().unwrap_or_else(|| t(PeopleMsg::StillIn).to_owned())}</span>
                             {(!fixed.is_empty()).then(|| view! { <span class="tag">{move || t(PeopleMsg::Fixed)}": "{fixed.clone()}</span> })}
+                            {skewed.into_iter().map(|(claimed, received)| view! {
+                                <span class="tag">{move || tr!(lang.get(), people.punch_skewed, claimed = claimed.clone(), received = received.clone())}</span>
+                            }).collect_view()}
                         </li>
                     }
                 }).collect_view()}
@@ -363,7 +369,9 @@ fn FixForm(
         let stamp = device.with_value(|d| d.stamp());
         let punch = if k == FixKind::Ignore {
             device
-                .with_value(|d| views::punches_held(&**d).into_iter().find(|p| p.at_ms == punch_at).map(|p| p.id))
+                .with_value(|d| {
+                    views::punches_held(&**d).into_iter().find(|p| p.at_ms() == punch_at).map(|p| p.punch.id)
+                })
                 .unwrap_or_default()
         } else {
             String::new()

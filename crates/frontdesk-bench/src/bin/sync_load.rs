@@ -819,7 +819,7 @@ async fn catch_up(o: &Options) -> Result<()> {
     let (mut core, first) = DeviceCore::start(Start {
         token: kiosk.1.clone(),
         seed: [7; 16],
-        docs: vec![StoredDoc { name: "kiosk".to_owned(), bytes: held, cursor }],
+        docs: vec![StoredDoc { name: "kiosk".to_owned(), bytes: held, cursor, received: Vec::new() }],
         outbox,
         written_ahead: Vec::new(),
         follow: vec!["kiosk".to_owned()],

@@ -388,6 +388,42 @@ pub async fn a_push_over_the_document_quota_is_refused_and_stores_nothing<H: Har
     store.close().await.expect("the store closes");
 }
 
+/// With its writer queue full, a store refuses a write at once ([`StoreError::Busy`]) rather
+/// than queueing without bound; a refused write stores and publishes nothing, takes no seq, and
+/// goes through when tried again.
+pub async fn a_full_write_queue_refuses_at_once_and_a_retry_goes_through<H: Harness>(harness: H) {
+    let recorder = Recorder::default();
+    let limits = StoreLimits { max_queued_writes: 1, ..StoreLimits::default() };
+    let store = open(&harness, limits, recorder.publisher()).await;
+    const N: u32 = 2_000;
+    // Every push is asked for before any is awaited: far more than one write at a time.
+    let pushes: Vec<_> = (1..=N).map(|n| store.push(chunk_of("a", "day/d", n, vec![n as u8]), 1)).collect();
+    let results = futures_util::future::join_all(pushes).await;
+    let mut refused = Vec::new();
+    let mut seqs = Vec::new();
+    for (n, result) in (1..=N).zip(results) {
+        match result {
+            Ok(appended) => seqs.push(appended.seq),
+            Err(StoreError::Busy) => refused.push(n),
+            Err(other) => panic!("push {n}: {other}"),
+        }
+    }
+    assert!(!refused.is_empty(), "{N} writes at once all fitted a queue of one");
+    let taken = seqs.len() as u64;
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=taken).collect::<Vec<_>>(), "a refused write took no seq");
+    assert_eq!(backlog(&store, "day/d", 0).await.chunks.len() as u64, taken, "a refused write stored nothing");
+    assert_eq!(recorder.seen().len() as u64, taken, "a refused write was not published");
+    // Tried again one at a time, every refused write goes through.
+    for n in &refused {
+        store.push(chunk_of("a", "day/d", *n, vec![*n as u8]), 1).await.expect("a retry goes through");
+    }
+    let all = backlog(&store, "day/d", 0).await;
+    assert_eq!(all.chunks.len() as u32, N);
+    assert!(all.chunks.iter().enumerate().all(|(i, c)| c.seq == i as u64 + 1), "no gap in the log");
+    store.close().await.expect("the store closes");
+}
+
 /// Devices are added (all at once, or one), listed, found by token, and revoked; the store keeps
 /// no token in plain text.
 pub async fn the_device_registry_adds_lists_finds_and_revokes<H: Harness>(harness: H) {

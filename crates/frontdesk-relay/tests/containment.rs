@@ -1,0 +1,174 @@
+//! A panic while serving one device ends that device's connection, not the relay: the other
+//! devices keep syncing and new ones connect. (The release profile unwinds for this: no
+//! `panic = "abort"` in Cargo.toml, held by the last test here.)
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, Role, ServerMsg};
+use frontdesk_relay::store::{
+    Appended, Backlog, Device, NewChunk, NewDevice, Proposal, Settled, SqliteStore, Store, StoreFuture, StoreLimits,
+};
+use frontdesk_relay::{Config, Relay};
+use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_util::sync::CancellationToken;
+
+/// The document whose push makes the store panic.
+const POISON: &str = "day/2026-12-05";
+
+/// A SQLite store that panics when asked to store a chunk of [`POISON`]: a stand-in for any bug
+/// a device's request could reach.
+struct Panicky(SqliteStore);
+
+impl Store for Panicky {
+    fn push(&self, chunk: NewChunk, origin: u64) -> StoreFuture<'static, Appended> {
+        assert!(chunk.doc != POISON, "a bug reached by one device's push");
+        self.0.push(chunk, origin)
+    }
+    fn propose_snapshot(&self, doc: &str, covers_seq: u64, bytes: Vec<u8>, device: &str) -> StoreFuture<'static, ()> {
+        self.0.propose_snapshot(doc, covers_seq, bytes, device)
+    }
+    fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>> {
+        self.0.proposal(doc)
+    }
+    fn settle_snapshot(
+        &self,
+        doc: &str,
+        covers_seq: u64,
+        digest: [u8; 32],
+        checker: &str,
+        sound: bool,
+    ) -> StoreFuture<'static, Settled> {
+        self.0.settle_snapshot(doc, covers_seq, digest, checker, sound)
+    }
+    fn backlog<'a>(&'a self, doc: &'a str, after_seq: u64) -> StoreFuture<'a, Backlog> {
+        self.0.backlog(doc, after_seq)
+    }
+    fn docs_with_prefix<'a>(&'a self, prefix: &'a str) -> StoreFuture<'a, Vec<String>> {
+        self.0.docs_with_prefix(prefix)
+    }
+    fn doc_count(&self) -> StoreFuture<'_, u64> {
+        self.0.doc_count()
+    }
+    fn add_devices<'a>(&'a self, devices: &'a [(&'a str, Role)]) -> StoreFuture<'a, Vec<NewDevice>> {
+        self.0.add_devices(devices)
+    }
+    fn devices(&self) -> StoreFuture<'_, Vec<Device>> {
+        self.0.devices()
+    }
+    fn revoke_device<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool> {
+        self.0.revoke_device(id)
+    }
+    fn device_by_token<'a>(&'a self, token: &'a str) -> StoreFuture<'a, Option<Device>> {
+        self.0.device_by_token(token)
+    }
+    fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>> {
+        self.0.revoked_devices()
+    }
+    fn integrity_check(&self) -> StoreFuture<'_, ()> {
+        self.0.integrity_check()
+    }
+    fn close(&self) -> StoreFuture<'_, ()> {
+        self.0.close()
+    }
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(addr: std::net::SocketAddr, token: &str) -> Ws {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync")).await.unwrap();
+    send(&mut ws, ClientMsg::Hello { token: token.into(), protocol: PROTOCOL_VERSION }).await;
+    match recv(&mut ws).await {
+        Some(ServerMsg::Welcome { .. }) => ws,
+        other => panic!("expected Welcome, got {other:?}"),
+    }
+}
+
+async fn send(ws: &mut Ws, msg: ClientMsg) {
+    ws.send(Message::Binary(msg.encode().into())).await.unwrap();
+}
+
+/// The next message, or `None` once the socket is closed or broken.
+async fn recv(ws: &mut Ws) -> Option<ServerMsg> {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("an answer in time");
+        match msg {
+            Some(Ok(Message::Binary(bytes))) => return Some(ServerMsg::decode(&bytes).expect("a valid frame")),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return None,
+            Some(Ok(other)) => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+fn push(doc: &str, n: u8) -> ClientMsg {
+    ClientMsg::Push { doc: doc.into(), chunk_id: ChunkId([n; 16]), bytes: vec![n], heads: vec![] }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_serving_one_device_ends_its_connection_only() {
+    let data = tempfile::tempdir().unwrap();
+    let config = Config::new(data.path().to_owned());
+    let shutdown = CancellationToken::new();
+    let dir = data.path().to_owned();
+    let relay = Relay::open_with(config, shutdown.clone(), |publish| {
+        Ok(Arc::new(Panicky(SqliteStore::open_in(&dir, StoreLimits::default(), publish)?)))
+    })
+    .unwrap();
+    let (a, b) = (
+        relay.store.add_device("Desk 1", Role::Staff).await.unwrap(),
+        relay.store.add_device("Desk 2", Role::Staff).await.unwrap(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(frontdesk_relay::run(listener, relay));
+
+    let mut desk1 = connect(addr, &a.token).await;
+    let mut desk2 = connect(addr, &b.token).await;
+    send(&mut desk2, ClientMsg::Subscribe { doc: "day/2026-12-06".into(), after_seq: 0 }).await;
+    assert!(matches!(recv(&mut desk2).await, Some(ServerMsg::Synced { .. })));
+
+    // Desk 1's push reaches the bug: its connection ends, with no answer.
+    send(&mut desk1, push(POISON, 1)).await;
+    assert_eq!(recv(&mut desk1).await, None, "the connection that panicked is closed");
+
+    // Desk 2 still pushes, is acknowledged, and hears a new device's change live.
+    send(&mut desk2, push("day/2026-12-06", 2)).await;
+    assert!(matches!(recv(&mut desk2).await, Some(ServerMsg::Ack { seq: 1, .. })));
+    let mut desk1_again = connect(addr, &a.token).await;
+    send(&mut desk1_again, push("day/2026-12-06", 3)).await;
+    assert!(matches!(recv(&mut desk1_again).await, Some(ServerMsg::Ack { seq: 2, .. })));
+    assert!(matches!(recv(&mut desk2).await, Some(ServerMsg::Chunk { seq: 2, .. })));
+    let health = reqwest_like_get(addr, "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+
+    shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(10), server).await.expect("stops in time").unwrap().unwrap();
+}
+
+/// A bare HTTP GET on loopback; the status line and the rest.
+async fn reqwest_like_get(addr: std::net::SocketAddr, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).await.unwrap();
+    out
+}
+
+/// The relay is built to unwind in every profile: a panic then ends one connection's task, as
+/// above, instead of the process. (Panic strategy is set only in a profile of the workspace's
+/// manifest.)
+#[test]
+fn no_profile_aborts_on_panic() {
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.toml")).unwrap();
+    let aborting: Vec<&str> = manifest
+        .lines()
+        .filter(|line| line.split('#').next().unwrap_or_default().replace([' ', '\t'], "") == "panic=\"abort\"")
+        .collect();
+    assert!(aborting.is_empty(), "a profile aborts on panic: one bad request would end the relay: {aborting:?}");
+}
