@@ -244,12 +244,12 @@ impl DeviceCore {
     /// When the relay received the record `key` of the drop box `doc` (ms since the epoch), if
     /// this device saw it arrive from the relay: records this device wrote itself have none.
     pub fn received(&self, doc: &str, key: &str) -> Option<i64> {
-        let (_, receipts) = self.receipts.iter().find(|(name, _)| name == doc)?;
-        receipts.iter().find(|(k, _)| k == key).map(|(_, at)| *at)
+        self.receipts_of(doc).iter().find(|(k, _)| k == key).map(|(_, at)| *at)
     }
 
-    fn receipts_of(&self, doc: &str) -> Receipts {
-        self.receipts.iter().find(|(name, _)| name == doc).map(|(_, r)| r.clone()).unwrap_or_default()
+    /// The receipts of `doc` (none for a document that is no drop box).
+    fn receipts_of(&self, doc: &str) -> &[(String, i64)] {
+        self.receipts.iter().find(|(name, _)| name == doc).map_or(&[], |(_, r)| r.as_slice())
     }
 
     /// Notes the relay's receive time of every record the bytes just applied to a drop box added.
@@ -419,7 +419,7 @@ impl DeviceCore {
         let mut entries = Vec::new();
         for (doc, bytes) in chunks.into_iter().filter(|(_, c)| !c.is_empty()) {
             let cursor = self.client.cursor(&doc).unwrap_or(0);
-            let received = self.receipts_of(&doc);
+            let received = self.receipts_of(&doc).to_vec();
             writes.push(Write::Doc { name: doc.clone(), bytes: self.replica.save(&doc), cursor, received });
             let entry = OutboxEntry { id: self.chunk_id(), doc, bytes, order: now_ms };
             writes.push(Write::OutboxPut(entry.clone()));
@@ -539,7 +539,7 @@ impl DeviceCore {
             .map(|name| {
                 let bytes = self.replica.save(&name);
                 let cursor = self.client.cursor(&name).unwrap_or(0);
-                let received = self.receipts_of(&name);
+                let received = self.receipts_of(&name).to_vec();
                 Write::Doc { name, bytes, cursor, received }
             })
             .collect();

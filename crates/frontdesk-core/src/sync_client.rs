@@ -52,16 +52,6 @@ impl Problem {
     }
 }
 
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Problem::Refused { code, doc: Some(doc), message } => write!(f, "{code} ({doc}): {message}"),
-            Problem::Refused { code, doc: None, message } => write!(f, "{code}: {message}"),
-            Problem::BadFrame(err) => write!(f, "relay sent a bad frame: {err}"),
-        }
-    }
-}
-
 /// What the sync badge shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyncStatus {
