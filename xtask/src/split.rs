@@ -154,7 +154,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// round to that low kilobyte.
 ///
 /// The `thorough` ones (the desk's main module: what a tablet waits for, under a budget) also
-/// get `--flatten --rereloop` and a second `-Oz`: binaryen rebuilds their control flow and
+/// get `--flatten --rereloop` and two more `-Oz` runs: binaryen rebuilds their control flow and
 /// optimizes again (3 KB less gzip, for ~40 s of a core per build).
 fn optimize(modules: &[PathBuf], thorough: &[PathBuf]) -> Result<()> {
     let next = std::sync::atomic::AtomicUsize::new(0);
