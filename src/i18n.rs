@@ -11,7 +11,7 @@
 
 use frontdesk_core::money::MoneyError;
 use frontdesk_core::schedule::{BookingError, BookingState};
-use frontdesk_core::site::{BookingNoun, BusinessKind, ResourceKind, SiteError, StaffRole};
+use frontdesk_core::site::SiteError;
 use serde::{Deserialize, Serialize};
 
 #[allow(unused_imports, dead_code)] // the generated module also has the context API, which we do not use
@@ -49,12 +49,22 @@ macro_rules! messages {
     };
 }
 
+pub mod business;
+pub mod calendar;
+pub mod calls;
 pub mod claims;
+pub mod device;
 pub mod kiosk;
 pub mod people;
+pub mod rooms;
 pub mod sales;
+pub use business::{BusinessMsg, kind_msg, resource_kind_msg, staff_role_msg};
+pub use calendar::{CalendarMsg, booking_noun_msg};
+pub use calls::CallsMsg;
+pub use device::DeviceMsg;
 pub use kiosk::KioskMsg;
 pub use people::PeopleMsg;
+pub use rooms::RoomsMsg;
 pub use sales::SalesMsg;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,215 +125,28 @@ messages! {
         StatusCalled => status_called,
         StatusDone => status_done,
         StatusNoShow => status_no_show,
-        UndoneNotice => undone_notice,
         SetupKioskLink => setup_kiosk_link,
         SetupDeskLink => setup_desk_link,
         NoOneHere => no_one_here,
         CallsTab => calls_tab,
-        LogACall => log_acall,
-        WhoCalled => who_called,
-        CallbackNumber => callback_number,
-        ForWhom => for_whom,
-        NoOneInParticular => no_one_in_particular,
-        WhatAbout => what_about,
-        TakeAMessage => take_amessage,
-        PleaseCallBack => please_call_back,
-        SaveCall => save_call,
         MyMessages => my_messages,
-        ThisTabletIs => this_tablet_is,
-        SharedTablet => shared_tablet,
-        ChooseOwnerHint => choose_owner_hint,
-        NoMessages => no_messages,
-        MarkHandled => mark_handled,
-        CallLog => call_log,
-        NoCallsYet => no_calls_yet,
-        MessageOpen => message_open,
-        Handled => handled,
-        Reopen => reopen,
         Search => search,
         SearchHint => search_hint,
         SearchResults => search_results,
         NothingFound => nothing_found,
-        DayView => day_view,
-        WeekView => week_view,
-        PreviousWeek => previous_week,
-        NextWeek => next_week,
-        WeekOf => week_of,
-        Show => show,
-        Waitlist => waitlist,
-        WaitlistEmpty => waitlist_empty,
-        AddToWaitlist => add_to_waitlist,
-        BookAt => book_at,
-        Remove => remove,
-        WhoIsWaiting => who_is_waiting,
-        TheirPhone => their_phone,
         RoomsTab => rooms_tab,
-        RoomClean => room_clean,
-        RoomDirty => room_dirty,
-        RoomInspected => room_inspected,
-        RoomOutOfOrder => room_out_of_order,
-        ArrivingToday => arriving_today,
-        LeavingToday => leaving_today,
-        NightsLabel => nights_label,
-        CheckInGuest => check_in_guest,
-        CheckOutGuest => check_out_guest,
-        Until => until,
-        RoomBoard => room_board,
-        NoRoomsYet => no_rooms_yet,
-        Vacant => vacant,
-        NewReservation => new_reservation,
-        GuestName => guest_name,
-        Arrival => arrival,
-        Guests => guests,
-        Room => room,
-        ChooseRoom => choose_room,
-        Reserve => reserve,
-        NoArrivals => no_arrivals,
-        NoOneInHouse => no_one_in_house,
-        RoomOrEquipment => room_or_equipment,
-        NoRoomNeeded => no_room_needed,
         StateMoved => state_moved,
-        Date => date,
         DeskSections => desk_sections,
         Discard => discard,
         Calendar => calendar,
         Business => business,
-        FirstRunTitle => first_run_title,
-        FirstRunLead => first_run_lead,
-        BusinessProfile => business_profile,
-        BusinessName => business_name,
-        BusinessKind => business_kind,
-        Language => language,
-        TimeZone => time_zone,
-        Currency => currency,
-        OpeningHours => opening_hours,
-        Closed => closed,
-        Opens => opens,
-        Closes => closes,
-        SaveProfile => save_profile,
-        Saved => saved,
-        Services => services,
-        Service => service,
-        AddService => add_service,
-        NoServicesYet => no_services_yet,
         Edit => edit,
-        NameEnglish => name_english,
-        NameSpanish => name_spanish,
-        DescriptionEnglish => description_english,
-        DescriptionSpanish => description_spanish,
-        DurationMinutes => duration_minutes,
-        BufferMinutes => buffer_minutes,
-        Price => price,
-        Offered => offered,
-        WhoPerforms => who_performs,
-        NoneMeansAnyone => none_means_anyone,
-        SaveService => save_service,
-        BadMinutes => bad_minutes,
-        Staff => staff,
-        AddStaff => add_staff,
-        NoStaffYet => no_staff_yet,
         FullName => full_name,
-        JobRole => job_role,
-        Active => active,
-        WorkingHours => working_hours,
-        SaveStaff => save_staff,
-        RoleReception => role_reception,
-        RoleProvider => role_provider,
-        RoleManager => role_manager,
-        Resources => resources,
-        ResourceName => resource_name,
-        ResourceKindLabel => resource_kind_label,
-        KindRoom => kind_room,
-        KindHotelRoom => kind_hotel_room,
-        KindEquipment => kind_equipment,
-        RoomType => room_type,
-        NightlyRate => nightly_rate,
-        AddResource => add_resource,
-        KindMedical => kind_medical,
-        KindHotel => kind_hotel,
-        KindAgency => kind_agency,
-        KindConstruction => kind_construction,
-        KindRetail => kind_retail,
-        NounAppointment => noun_appointment,
-        NounReservation => noun_reservation,
-        NounMeeting => noun_meeting,
-        PreviousDay => previous_day,
-        NextDay => next_day,
-        Today => today,
-        GoToDate => go_to_date,
-        NewBooking => new_booking,
-        MoveBooking => move_booking,
-        CalendarNotReady => calendar_not_ready,
-        CalendarNotReadyLead => calendar_not_ready_lead,
-        ClosedThisDay => closed_this_day,
-        DayAgenda => day_agenda,
-        NoBookingsThisDay => no_bookings_this_day,
-        Open => open,
-        DoubleBooking => double_booking,
-        DoubleBookingLead => double_booking_lead,
-        KeepThisOne => keep_this_one,
-        KeepBoth => keep_both,
-        BookedBy => booked_by,
-        When => when,
-        With => with,
-        Phone => phone,
-        Status => status,
-        Notes => notes,
-        MarkArrived => mark_arrived,
-        Move => move_,
-        CancelBooking => cancel_booking,
-        BackToBooked => back_to_booked,
-        AddToCalendar => add_to_calendar,
         Close => close,
-        ClientName => client_name,
-        FreeTimes => free_times,
-        NoFreeTimes => no_free_times,
-        ChooseATime => choose_atime,
-        RepeatWeekly => repeat_weekly,
-        DoesNotRepeat => does_not_repeat,
-        Weeks => weeks,
-        SaveMove => save_move,
-        Book => book,
         StateBooked => state_booked,
         StateArrived => state_arrived,
         StateNoShow => state_no_show,
         StateCancelled => state_cancelled,
-    }
-}
-
-/// The name of a kind of business.
-pub fn kind_msg(kind: BusinessKind) -> Msg {
-    match kind {
-        BusinessKind::MedicalOffice => Msg::KindMedical,
-        BusinessKind::Hotel => Msg::KindHotel,
-        BusinessKind::AdAgency => Msg::KindAgency,
-        BusinessKind::Construction => Msg::KindConstruction,
-        BusinessKind::RetailShop => Msg::KindRetail,
-    }
-}
-
-/// What this business calls a booking.
-pub fn booking_noun_msg(noun: BookingNoun) -> Msg {
-    match noun {
-        BookingNoun::Appointment => Msg::NounAppointment,
-        BookingNoun::Reservation => Msg::NounReservation,
-        BookingNoun::Meeting => Msg::NounMeeting,
-    }
-}
-
-pub fn staff_role_msg(role: StaffRole) -> Msg {
-    match role {
-        StaffRole::Reception => Msg::RoleReception,
-        StaffRole::Provider => Msg::RoleProvider,
-        StaffRole::Manager => Msg::RoleManager,
-    }
-}
-
-pub fn resource_kind_msg(kind: ResourceKind) -> Msg {
-    match kind {
-        ResourceKind::Room => Msg::KindRoom,
-        ResourceKind::HotelRoom => Msg::KindHotelRoom,
-        ResourceKind::Equipment => Msg::KindEquipment,
     }
 }
 

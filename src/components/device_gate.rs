@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::components::icons::{Icon, IconSvg};
 use crate::device::Device;
-use crate::i18n::{KioskMsg, Lang, tr};
+use crate::i18n::{DeviceMsg, Lang, tr};
 use crate::settings::{DeviceSettings, Mode, SetupLink, Start};
 use crate::storage::{StorageError, Store};
 use frontdesk_protocol::ChunkId;
@@ -64,8 +64,8 @@ pub fn use_device(
     let stored = DeviceSettings::load(mode);
     if !crate::platform::random_source_works() {
         let lang = stored.map(|s| s.lang).unwrap_or_default();
-        let detail = KioskMsg::NoRandomLead.text(lang).to_owned();
-        gate.set(Gate::Failed { title: KioskMsg::NoRandomTitle.text(lang), detail });
+        let detail = DeviceMsg::NoRandomLead.text(lang).to_owned();
+        gate.set(Gate::Failed { title: DeviceMsg::NoRandomTitle.text(lang), detail });
         return gate;
     }
     let start = move |settings: DeviceSettings| {
@@ -80,7 +80,7 @@ pub fn use_device(
                     }
                 }
                 Err(err) => {
-                    gate.set(Gate::Failed { title: KioskMsg::StorageFailed.text(Lang::En), detail: err.to_string() })
+                    gate.set(Gate::Failed { title: DeviceMsg::StorageFailed.text(Lang::En), detail: err.to_string() })
                 }
             }
         });
@@ -95,7 +95,7 @@ pub fn use_device(
         }
         Start::Ask { current, link } => {
             let fail = Rc::new(move |detail: String| {
-                gate.set(Gate::Failed { title: KioskMsg::StorageFailed.text(Lang::En), detail })
+                gate.set(Gate::Failed { title: DeviceMsg::StorageFailed.text(Lang::En), detail })
             });
             let start = Rc::new(move |settings| {
                 gate.set(Gate::Loading);
@@ -141,7 +141,7 @@ pub fn ReplaceDevice(choice: ReplaceChoice) -> impl IntoView {
     let ReplaceChoice { mode, current, link, start, fail } = choice;
     let lang = current.lang;
     let question = if current.name.is_empty() {
-        KioskMsg::ReplaceUnnamed.text(lang).to_owned()
+        DeviceMsg::ReplaceUnnamed.text(lang).to_owned()
     } else {
         tr!(lang, kiosk.replace_named, name = current.name.clone())
     };
@@ -177,18 +177,18 @@ pub fn ReplaceDevice(choice: ReplaceChoice) -> impl IntoView {
         <main class="setup">
             <section class="setup__card replace" role="alertdialog" aria-labelledby="replace-title" aria-describedby="replace-question">
                 <span class="replace__icon"><IconSvg icon=Icon::Alert size=32/></span>
-                <h1 id="replace-title">{KioskMsg::ReplaceTitle.text(lang)}</h1>
+                <h1 id="replace-title">{DeviceMsg::ReplaceTitle.text(lang)}</h1>
                 <p id="replace-question" class="replace__question">{question}</p>
-                <p class="setup__lead">{KioskMsg::ReplaceHint.text(lang)}</p>
-                <p class="setup__lead">{KioskMsg::ReplaceWipes.text(lang)}</p>
+                <p class="setup__lead">{DeviceMsg::ReplaceHint.text(lang)}</p>
+                <p class="setup__lead">{DeviceMsg::ReplaceWipes.text(lang)}</p>
                 {move || (waiting.get() > 0).then(|| view! {
                     <p class="replace__unsent" role="alert">{tr!(lang, kiosk.replace_unsent, count = waiting.get())}</p>
                 })}
                 <div class="replace__actions">
                     <button class="button button--primary button--large" type="button" autofocus
-                        on:click=keep>{KioskMsg::KeepDevice.text(lang)}</button>
+                        on:click=keep>{DeviceMsg::KeepDevice.text(lang)}</button>
                     <button class="button button--ghost button--large replace__replace" type="button"
-                        on:click=replace>{KioskMsg::Replace.text(lang)}</button>
+                        on:click=replace>{DeviceMsg::Replace.text(lang)}</button>
                 </div>
             </section>
         </main>
@@ -198,7 +198,7 @@ pub fn ReplaceDevice(choice: ReplaceChoice) -> impl IntoView {
 /// Shown while storage opens.
 #[component]
 pub fn Splash(lang: Lang) -> impl IntoView {
-    view! { <div class="splash"><div class="splash__spinner" aria-hidden="true"></div><p>{KioskMsg::Loading.text(lang)}</p></div> }
+    view! { <div class="splash"><div class="splash__spinner" aria-hidden="true"></div><p>{DeviceMsg::Loading.text(lang)}</p></div> }
 }
 
 /// Shown when the device cannot start (storage cannot be opened, no cryptographic random source).
@@ -233,21 +233,21 @@ pub fn SetupForm(mode: Mode) -> impl IntoView {
     view! {
         <main class="setup">
             <form class="setup__card" on:submit=save>
-                <h1>{KioskMsg::SetupTitle.text(lang)}</h1>
-                <p class="setup__lead">{KioskMsg::SetupLead.text(lang)}</p>
+                <h1>{DeviceMsg::SetupTitle.text(lang)}</h1>
+                <p class="setup__lead">{DeviceMsg::SetupLead.text(lang)}</p>
                 <label class="field">
-                    <span class="field__label">{KioskMsg::SetupToken.text(lang)}</span>
+                    <span class="field__label">{DeviceMsg::SetupToken.text(lang)}</span>
                     <input class="field__input" type="text" autocomplete="off" spellcheck="false"
                         prop:value=token on:input=move |ev| token.set(event_target_value(&ev)) />
                 </label>
                 {(mode == Mode::Kiosk).then(|| view! {
                     <label class="field">
-                        <span class="field__label">{KioskMsg::SetupDeviceId.text(lang)}</span>
+                        <span class="field__label">{DeviceMsg::SetupDeviceId.text(lang)}</span>
                         <input class="field__input" type="text" autocomplete="off" spellcheck="false"
                             prop:value=device on:input=move |ev| device.set(event_target_value(&ev)) />
                     </label>
                 })}
-                <button class="button button--primary button--large" type="submit">{KioskMsg::SetupSave.text(lang)}</button>
+                <button class="button button--primary button--large" type="submit">{DeviceMsg::SetupSave.text(lang)}</button>
             </form>
         </main>
     }

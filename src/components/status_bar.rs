@@ -5,7 +5,7 @@ use frontdesk_core::SyncStatus;
 use leptos::prelude::*;
 
 use crate::components::sync_badge::SyncBadge;
-use crate::i18n::{KioskMsg, Lang};
+use crate::i18n::{DeviceMsg, Lang};
 use crate::storage::StorageError;
 
 #[component]
@@ -46,12 +46,12 @@ pub fn PersistenceNotice(
         (persistent.get() == Some(false) && !dismissed.get()).then(|| {
             view! {
                 <div class="banner banner--notice" role="status">
-                    <span>{KioskMsg::StorageMayBeCleared.text(lang.get())}</span>
+                    <span>{DeviceMsg::StorageMayBeCleared.text(lang.get())}</span>
                     <button class="button button--ghost" on:click=move |_| {
                         dismissed.set(true);
                         on_seen.run(());
                     }>
-                        <span>{KioskMsg::GotIt.text(lang.get())}</span>
+                        <span>{DeviceMsg::GotIt.text(lang.get())}</span>
                     </button>
                 </div>
             }
@@ -64,9 +64,9 @@ pub fn StorageBanner(problem: RwSignal<Option<StorageError>>, lang: RwSignal<Lan
     move || {
         problem.get().map(|err| {
             let message = match err {
-                StorageError::Full => KioskMsg::StorageFull.text(lang.get()).to_owned(),
-                StorageError::NotKept => KioskMsg::StorageFullNotKept.text(lang.get()).to_owned(),
-                other => format!("{}: {other}", KioskMsg::StorageFailed.text(lang.get())),
+                StorageError::Full => DeviceMsg::StorageFull.text(lang.get()).to_owned(),
+                StorageError::NotKept => DeviceMsg::StorageFullNotKept.text(lang.get()).to_owned(),
+                other => format!("{}: {other}", DeviceMsg::StorageFailed.text(lang.get())),
             };
             view! { <div class="banner banner--error" role="alert">{message}</div> }
         })

@@ -5,25 +5,25 @@ use frontdesk_core::{Connection, Problem, Refusal, SyncStatus};
 use frontdesk_protocol::ErrorCode;
 use leptos::prelude::*;
 
-use crate::i18n::{KioskMsg, Lang, tr};
+use crate::i18n::{DeviceMsg, Lang, tr};
 
 /// What a problem means to the person holding the device.
-fn problem_text(problem: &Problem) -> KioskMsg {
+fn problem_text(problem: &Problem) -> DeviceMsg {
     match problem {
-        Problem::Refused { code: ErrorCode::QuotaExceeded, .. } => KioskMsg::RefusedQuota,
-        Problem::Refused { code: ErrorCode::Forbidden, .. } => KioskMsg::RefusedForbidden,
-        Problem::Refused { code: ErrorCode::DocTooLarge, .. } => KioskMsg::RefusedTooLarge,
-        Problem::Refused { code: ErrorCode::BadDocName, .. } => KioskMsg::RefusedBadName,
-        Problem::Refused { code: ErrorCode::RateLimited | ErrorCode::StorageFailed, .. } => KioskMsg::RelayBusy,
-        Problem::BadFrame(_) => KioskMsg::RelayGarbled,
+        Problem::Refused { code: ErrorCode::QuotaExceeded, .. } => DeviceMsg::RefusedQuota,
+        Problem::Refused { code: ErrorCode::Forbidden, .. } => DeviceMsg::RefusedForbidden,
+        Problem::Refused { code: ErrorCode::DocTooLarge, .. } => DeviceMsg::RefusedTooLarge,
+        Problem::Refused { code: ErrorCode::BadDocName, .. } => DeviceMsg::RefusedBadName,
+        Problem::Refused { code: ErrorCode::RateLimited | ErrorCode::StorageFailed, .. } => DeviceMsg::RelayBusy,
+        Problem::BadFrame(_) => DeviceMsg::RelayGarbled,
     }
 }
 
 /// Why the relay refused the device, in words: the headline and what to do.
-fn refusal_text(why: Refusal) -> KioskMsg {
+fn refusal_text(why: Refusal) -> DeviceMsg {
     match why {
-        Refusal::NotEnrolled => KioskMsg::NotEnrolledHint,
-        Refusal::OtherVersion => KioskMsg::OtherVersion,
+        Refusal::NotEnrolled => DeviceMsg::NotEnrolledHint,
+        Refusal::OtherVersion => DeviceMsg::OtherVersion,
     }
 }
 
@@ -43,13 +43,13 @@ pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoV
         let lang = lang.get();
         let status = status.get();
         let mut text = match status.connection {
-            Connection::Online { .. } => KioskMsg::Online.text(lang).to_owned(),
-            Connection::Connecting => KioskMsg::Connecting.text(lang).to_owned(),
-            Connection::Offline { .. } => KioskMsg::Offline.text(lang).to_owned(),
-            Connection::Refused { .. } => KioskMsg::DeviceRefused.text(lang).to_owned(),
+            Connection::Online { .. } => DeviceMsg::Online.text(lang).to_owned(),
+            Connection::Connecting => DeviceMsg::Connecting.text(lang).to_owned(),
+            Connection::Offline { .. } => DeviceMsg::Offline.text(lang).to_owned(),
+            Connection::Refused { .. } => DeviceMsg::DeviceRefused.text(lang).to_owned(),
         };
         if status.problem.as_ref().is_some_and(Problem::holds_changes) {
-            text.push_str(&format!(" · {}", KioskMsg::ChangeRefused.text(lang)));
+            text.push_str(&format!(" · {}", DeviceMsg::ChangeRefused.text(lang)));
         }
         if status.pending > 0 {
             text.push_str(&format!(" · {}", tr!(lang, kiosk.changes_waiting, count = status.pending)));
@@ -62,7 +62,7 @@ pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoV
         match (&status.connection, &status.problem) {
             (Connection::Refused { why, .. }, _) => refusal_text(*why).text(lang).to_owned(),
             (_, Some(problem)) => problem_text(problem).text(lang).to_owned(),
-            _ if status.pending == 0 => KioskMsg::AllSaved.text(lang).to_owned(),
+            _ if status.pending == 0 => DeviceMsg::AllSaved.text(lang).to_owned(),
             _ => String::new(),
         }
     };
@@ -83,7 +83,7 @@ pub fn RelayBanner(status: RwSignal<SyncStatus>, lang: RwSignal<Lang>) -> impl I
         let status = status.get();
         let message = match (&status.connection, &status.problem) {
             (Connection::Refused { why, .. }, _) => {
-                format!("{}. {}", KioskMsg::DeviceRefused.text(lang), refusal_text(*why).text(lang))
+                format!("{}. {}", DeviceMsg::DeviceRefused.text(lang), refusal_text(*why).text(lang))
             }
             (_, Some(problem)) if problem.holds_changes() => problem_text(problem).text(lang).to_owned(),
             _ => return None,

@@ -10,12 +10,12 @@ use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::people::pin_error_text;
-use crate::i18n::{KioskMsg, Lang};
+use crate::i18n::{DeviceMsg, Lang};
 use crate::platform::{now_ms, random_bytes};
 
 #[component]
 pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
-    let t = move |msg: KioskMsg| msg.text(lang.get());
+    let t = move |msg: DeviceMsg| msg.text(lang.get());
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<(PunchKind, String)>);
@@ -55,20 +55,20 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
             {move || match done.get() {
                 Some((kind, at)) => view! {
                     <p class="time-clock__done" role="status">
-                        {move || t(if kind == PunchKind::In { KioskMsg::ClockedIn } else { KioskMsg::ClockedOut })}" "<strong>{at.clone()}</strong>
+                        {move || t(if kind == PunchKind::In { DeviceMsg::ClockedIn } else { DeviceMsg::ClockedOut })}" "<strong>{at.clone()}</strong>
                     </p>
                 }.into_any(),
                 None => view! {
                     <form class="time-clock__form" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); punch(PunchKind::In) } novalidate>
                         <label class="field">
-                            <span class="field__label">{move || t(KioskMsg::YourPin)}</span>
+                            <span class="field__label">{move || t(DeviceMsg::YourPin)}</span>
                             <input class="field__input time-clock__pin" type="password" inputmode="numeric" autocomplete="off" maxlength="8"
-                                placeholder=move || t(KioskMsg::PinHint) prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
+                                placeholder=move || t(DeviceMsg::PinHint) prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
                         </label>
                         <p class="field-error" role="alert">{move || error.get()}</p>
                         <div class="time-clock__actions">
-                            <button class="button button--primary button--large" type="button" on:click=move |_| punch(PunchKind::In)>{move || t(KioskMsg::ClockIn)}</button>
-                            <button class="button button--large" type="button" on:click=move |_| punch(PunchKind::Out)>{move || t(KioskMsg::ClockOut)}</button>
+                            <button class="button button--primary button--large" type="button" on:click=move |_| punch(PunchKind::In)>{move || t(DeviceMsg::ClockIn)}</button>
+                            <button class="button button--large" type="button" on:click=move |_| punch(PunchKind::Out)>{move || t(DeviceMsg::ClockOut)}</button>
                         </div>
                     </form>
                 }.into_any(),

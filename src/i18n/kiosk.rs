@@ -1,9 +1,10 @@
-//! Words of the lobby kiosk and of the parts every screen shares (sync badge, storage banner,
-//! device set-up), in English and Spanish.
+//! Words of the lobby kiosk's screens for visitors, in English and Spanish.
 //!
-//! Their texts are the `kiosk` namespace of the locale files. Each message reads only its own
-//! key, so the kiosk's own app carries only its words, not the desk's (the kiosk's download has a
-//! budget: BENCHMARKS.md).
+//! Their texts are the `kiosk` namespace of the locale files, as are those of
+//! [`super::DeviceMsg`] (what every device shows: set-up, sync badge, storage banner, time
+//! clock). Each message reads only its own key, so the kiosk's own app carries only its words,
+//! not the desk's, and the desk not the visitor's screens (both downloads have a budget:
+//! BENCHMARKS.md).
 
 messages! {
     KioskMsg in kiosk {
@@ -34,39 +35,6 @@ messages! {
         NameMissing => name_missing,
         NameTooLong => name_too_long,
         DetailTooLong => detail_too_long,
-        Online => online,
-        Offline => offline,
-        Connecting => connecting,
-        AllSaved => all_saved,
-        DeviceRefused => device_refused,
-        ChangeRefused => change_refused,
-        RefusedQuota => refused_quota,
-        RefusedForbidden => refused_forbidden,
-        RefusedTooLarge => refused_too_large,
-        RefusedBadName => refused_bad_name,
-        RelayBusy => relay_busy,
-        RelayGarbled => relay_garbled,
-        NotEnrolledHint => not_enrolled_hint,
-        OtherVersion => other_version,
-        StorageFailed => storage_failed,
-        StorageFull => storage_full,
-        StorageFullNotKept => storage_full_not_kept,
-        StorageMayBeCleared => storage_may_be_cleared,
-        GotIt => got_it,
-        SetupTitle => setup_title,
-        SetupLead => setup_lead,
-        SetupToken => setup_token,
-        SetupSave => setup_save,
-        SetupDeviceId => setup_device_id,
-        ReplaceTitle => replace_title,
-        ReplaceUnnamed => replace_unnamed,
-        ReplaceHint => replace_hint,
-        ReplaceWipes => replace_wipes,
-        Replace => replace,
-        KeepDevice => keep_device,
-        NoRandomTitle => no_random_title,
-        NoRandomLead => no_random_lead,
-        Loading => loading,
         KioskNeedsRelay => kiosk_needs_relay,
         FindNext => find_next,
         FindTitle => find_title,
@@ -83,11 +51,5 @@ messages! {
         MemberNumber => member_number,
         TimeClock => time_clock,
         StaffButton => staff_button,
-        YourPin => your_pin,
-        PinHint => pin_hint,
-        ClockIn => clock_in,
-        ClockOut => clock_out,
-        ClockedIn => clocked_in,
-        ClockedOut => clocked_out,
     }
 }

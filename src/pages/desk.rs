@@ -248,7 +248,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 </div>
                 <div class="desk-bar__end">
                     <search::SearchBox shared/>
-                    <button class="button button--ghost" on:click=move |_| clocking.set(true)>{move || crate::i18n::KioskMsg::TimeClock.text(lang.get())}</button>
+                    <button class="button button--ghost" on:click=move |_| clocking.set(true)>{move || crate::i18n::DeviceMsg::TimeClock.text(lang.get())}</button>
                     <StatusBar status lang/>
                 </div>
                 // In the sticky bar, so a tablet scrolled down a long form still sees them.
@@ -266,7 +266,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 <button class="sheet-backdrop" aria-hidden="true" tabindex="-1" on:click=move |_| clocking.set(false)></button>
                 <aside class="sheet" role="dialog" aria-labelledby="clock-title">
                     <div class="sheet__head">
-                        <h2 id="clock-title">{move || crate::i18n::KioskMsg::TimeClock.text(lang.get())}</h2>
+                        <h2 id="clock-title">{move || crate::i18n::DeviceMsg::TimeClock.text(lang.get())}</h2>
                         <button class="button button--ghost button--icon" aria-label=move || Msg::Close.text(lang.get()) on:click=move |_| clocking.set(false)>"×"</button>
                     </div>
                     {parts::load(Box::pin(parts::time_clock(device, lang, Callback::new(move |()| clocking.set(false)))))}

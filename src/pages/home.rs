@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::icons::{Icon, IconSvg};
-use crate::i18n::{KioskMsg, Lang, Msg};
+use crate::i18n::{DeviceMsg, Lang, Msg};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -13,7 +13,7 @@ pub fn HomePage() -> impl IntoView {
         <main class="home">
             <div class="home__card">
                 <span class="brand brand--large">"Frontdesk"</span>
-                <p class="home__lead">{move || KioskMsg::SetupLead.text(lang.get())}</p>
+                <p class="home__lead">{move || DeviceMsg::SetupLead.text(lang.get())}</p>
                 <nav class="home__choices">
                     <a class="choice" href="/kiosk/" rel="external"><span class="choice__icon"><IconSvg icon=Icon::Kiosk size=44/></span>{move || t(Msg::SetupKioskLink)}</a>
                     <a class="choice" href="/desk"><span class="choice__icon"><IconSvg icon=Icon::Desk size=44/></span>{move || t(Msg::SetupDeskLink)}</a>

@@ -171,6 +171,8 @@ fn optimize(modules: &[PathBuf], thorough: &[PathBuf]) -> Result<()> {
                             .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
                             .arg("--enable-mutable-globals")
                             .arg("--low-memory-unused")
+                            // Keeps the function names, for a look with twiggy (not for shipping).
+                            .args(if std::env::var_os("FRONTDESK_WASM_NAMES").is_some() { &["-g"][..] } else { &[] })
                             .args(if thorough.contains(module) {
                                 &["--flatten", "--rereloop", "-Oz", "-Oz"][..]
                             } else {

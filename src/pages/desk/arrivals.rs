@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::components::device_gate::DeviceRef;
 use crate::components::icons::{Icon, IconSvg};
-use crate::i18n::{KioskMsg, Lang, Msg, format_wait};
+use crate::i18n::{DeviceMsg, Lang, Msg, format_wait};
 use crate::platform::{now_ms, random_bytes};
 
 /// How long the undo button stays after a click.
@@ -36,11 +36,11 @@ fn status_msg(status: VisitStatus) -> Msg {
 }
 
 /// Why a visitor came, in the words the kiosk offered them.
-fn reason_msg(reason: VisitReason) -> KioskMsg {
+fn reason_msg(reason: VisitReason) -> DeviceMsg {
     match reason {
-        VisitReason::Appointment => KioskMsg::ReasonAppointment,
-        VisitReason::WalkIn => KioskMsg::ReasonWalkIn,
-        VisitReason::SeeStaff => KioskMsg::ReasonSeeStaff,
+        VisitReason::Appointment => DeviceMsg::ReasonAppointment,
+        VisitReason::WalkIn => DeviceMsg::ReasonWalkIn,
+        VisitReason::SeeStaff => DeviceMsg::ReasonSeeStaff,
     }
 }
 

@@ -9,7 +9,7 @@ use frontdesk_core::{RecordId, doc_name};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::i18n::{Lang, Msg, kind_msg, site_error_text, weekday_name};
+use crate::i18n::{BusinessMsg, Lang, kind_msg, site_error_text, weekday_name};
 use crate::platform::random_bytes;
 
 fn new_id() -> String {
@@ -27,13 +27,13 @@ fn save_site(
 
 #[component]
 pub fn Business(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: BusinessMsg| msg.text(lang.get());
     view! {
         <div class="page business">
             <Show when=move || site.with(|s| s.profile.is_none())>
                 <div class="callout">
-                    <h2>{move || t(Msg::FirstRunTitle)}</h2>
-                    <p>{move || t(Msg::FirstRunLead)}</p>
+                    <h2>{move || t(BusinessMsg::FirstRunTitle)}</h2>
+                    <p>{move || t(BusinessMsg::FirstRunLead)}</p>
                 </div>
             </Show>
             <ProfileCard device lang site/>
@@ -86,11 +86,11 @@ fn HoursEditor(rows: RwSignal<Vec<DayRow>>, lang: RwSignal<Lang>) -> impl IntoVi
                                 on:change=move |ev| rows.update(|r| r[i].0 = event_target_checked(&ev))/>
                             <span class="hours__day">{move || weekday_name(i, lang.get())}</span>
                         </label>
-                        <Show when=move || rows.with(|r| r[i].0) fallback=move || view! { <span class="hours__closed">{move || Msg::Closed.text(lang.get())}</span> }>
-                            <input class="field__input field__input--time" type="time" aria-label=move || format!("{} {}", weekday_name(i, lang.get()), Msg::Opens.text(lang.get()))
+                        <Show when=move || rows.with(|r| r[i].0) fallback=move || view! { <span class="hours__closed">{move || BusinessMsg::Closed.text(lang.get())}</span> }>
+                            <input class="field__input field__input--time" type="time" aria-label=move || format!("{} {}", weekday_name(i, lang.get()), BusinessMsg::Opens.text(lang.get()))
                                 prop:value=move || get(|r| r.1.clone()) on:input=move |ev| rows.update(|r| r[i].1 = event_target_value(&ev))/>
                             <span class="hours__dash">"–"</span>
-                            <input class="field__input field__input--time" type="time" aria-label=move || format!("{} {}", weekday_name(i, lang.get()), Msg::Closes.text(lang.get()))
+                            <input class="field__input field__input--time" type="time" aria-label=move || format!("{} {}", weekday_name(i, lang.get()), BusinessMsg::Closes.text(lang.get()))
                                 prop:value=move || get(|r| r.2.clone()) on:input=move |ev| rows.update(|r| r[i].2 = event_target_value(&ev))/>
                         </Show>
                     </div>
@@ -112,7 +112,7 @@ fn Outcome(outcome: RwSignal<Option<Result<(), String>>>, lang: RwSignal<Lang>) 
     move || {
         outcome.get().map(|r| match r {
             Ok(()) => {
-                view! { <span class="form-outcome form-outcome--ok" role="status">{Msg::Saved.text(lang.get())}</span> }
+                view! { <span class="form-outcome form-outcome--ok" role="status">{BusinessMsg::Saved.text(lang.get())}</span> }
                     .into_any()
             }
             Err(e) => view! { <span class="form-outcome form-outcome--error" role="alert">{e}</span> }.into_any(),
@@ -122,7 +122,7 @@ fn Outcome(outcome: RwSignal<Option<Result<(), String>>>, lang: RwSignal<Lang>) 
 
 #[component]
 fn ProfileCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: BusinessMsg| msg.text(lang.get());
     let current = site.get_untracked().profile;
     let name = RwSignal::new(current.as_ref().map(|p| p.name.clone()).unwrap_or_default());
     let kind = RwSignal::new(current.as_ref().map(|p| p.kind).unwrap_or(BusinessKind::MedicalOffice));
@@ -171,14 +171,14 @@ fn ProfileCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> imp
     };
     view! {
         <form class="card form" on:submit=save aria-labelledby="profile-title">
-            <h2 id="profile-title" class="card__title">{move || t(Msg::BusinessProfile)}</h2>
+            <h2 id="profile-title" class="card__title">{move || t(BusinessMsg::BusinessProfile)}</h2>
             <div class="form__grid">
                 <label class="field field--wide">
-                    <span class="field__label">{move || t(Msg::BusinessName)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::BusinessName)}</span>
                     <input class="field__input" type="text" maxlength="80" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::BusinessKind)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::BusinessKind)}</span>
                     <select class="field__input" on:change=move |ev| {
                         let i: usize = event_target_value(&ev).parse().unwrap_or(0);
                         kind.set(BusinessKind::ALL[i.min(4)]);
@@ -190,28 +190,28 @@ fn ProfileCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> imp
                     </select>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::Language)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::Language)}</span>
                     <select class="field__input" on:change=move |ev| language.set(event_target_value(&ev))>
                         <option value="es" selected=move || language.get() == "es">"Español"</option>
                         <option value="en" selected=move || language.get() == "en">"English"</option>
                     </select>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::TimeZone)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::TimeZone)}</span>
                     <input class="field__input" type="text" prop:value=zone on:input=move |ev| zone.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::Currency)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::Currency)}</span>
                     <input class="field__input" type="text" maxlength="3" prop:value=currency on:input=move |ev| currency.set(event_target_value(&ev))/>
                 </label>
             </div>
             <fieldset class="fieldset">
-                <legend class="field__label">{move || t(Msg::OpeningHours)}</legend>
+                <legend class="field__label">{move || t(BusinessMsg::OpeningHours)}</legend>
                 <HoursEditor rows lang/>
             </fieldset>
             <p class="field-error" role="alert">{problem}</p>
             <div class="form__actions">
-                <button class="button button--primary button--large" type="submit">{move || t(Msg::SaveProfile)}</button>
+                <button class="button button--primary button--large" type="submit">{move || t(BusinessMsg::SaveProfile)}</button>
                 <Outcome outcome lang/>
             </div>
         </form>
@@ -220,7 +220,7 @@ fn ProfileCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> imp
 
 #[component]
 fn ServicesCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: BusinessMsg| msg.text(lang.get());
     let editing = RwSignal::new(None::<Service>);
     let currency = move || site.with(|s| s.profile.as_ref().map(|p| p.currency.clone()).unwrap_or_default());
     let blank = move || Service {
@@ -238,11 +238,11 @@ fn ServicesCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> im
     view! {
         <section class="card" aria-labelledby="services-title">
             <div class="card__head">
-                <h2 id="services-title" class="card__title">{move || t(Msg::Services)}</h2>
-                <button class="button button--ghost" on:click=move |_| editing.set(Some(blank()))>{move || t(Msg::AddService)}</button>
+                <h2 id="services-title" class="card__title">{move || t(BusinessMsg::Services)}</h2>
+                <button class="button button--ghost" on:click=move |_| editing.set(Some(blank()))>{move || t(BusinessMsg::AddService)}</button>
             </div>
             <Show when=move || site.with(|s| s.services.is_empty())>
-                <p class="card__empty">{move || t(Msg::NoServicesYet)}</p>
+                <p class="card__empty">{move || t(BusinessMsg::NoServicesYet)}</p>
             </Show>
             <ul class="rows">
                 <For each=move || site.get().services key=|s| (s.id.clone(), s.name_en.clone(), s.price_minor, s.duration_min, s.active) let:service>
@@ -255,7 +255,7 @@ fn ServicesCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> im
                                     <span class="row__title">{service.name(l).to_owned()}</span>
                                     <span class="row__sub">{format!("{} min", service.duration_min)}{(service.buffer_min > 0).then(|| format!(" + {} min", service.buffer_min))}" · "{format_amount(service.price_minor, &currency(), l == "es")}" "{currency()}</span>
                                 </div>
-                                <button class="button button--ghost" on:click=move |_| editing.set(Some(edit.clone()))>{move || t(Msg::Edit)}</button>
+                                <button class="button button--ghost" on:click=move |_| editing.set(Some(edit.clone()))>{move || t(BusinessMsg::Edit)}</button>
                             </li>
                         }
                     }
@@ -274,7 +274,7 @@ fn ServiceForm(
     service: Service,
     on_close: Callback<()>,
 ) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: BusinessMsg| msg.text(lang.get());
     let currency = site.with_untracked(|s| s.currency().to_owned());
     let comma = lang.get_untracked() == Lang::Es;
     let name_en = RwSignal::new(service.name_en.clone());
@@ -293,15 +293,15 @@ fn ServiceForm(
     let cur = currency.clone();
     let built = move || -> Result<Service, String> {
         let lang = lang.get();
-        let minutes = |s: String, what: Msg| s.trim().parse::<u32>().map_err(|_| what.text(lang).to_owned());
+        let minutes = |s: String, what: BusinessMsg| s.trim().parse::<u32>().map_err(|_| what.text(lang).to_owned());
         let service = Service {
             id: service.id.clone(),
             name_en: site::clean_name(&name_en.get()).map_err(|e| site_error_text(e, lang).to_owned())?,
             name_es: name_es.get().trim().to_owned(),
             description_en: desc_en.get().trim().to_owned(),
             description_es: desc_es.get().trim().to_owned(),
-            duration_min: minutes(duration.get(), Msg::BadMinutes)?,
-            buffer_min: minutes(buffer.get(), Msg::BadMinutes)?,
+            duration_min: minutes(duration.get(), BusinessMsg::BadMinutes)?,
+            buffer_min: minutes(buffer.get(), BusinessMsg::BadMinutes)?,
             price_minor: parse_amount(&price.get(), &cur)
                 .map_err(|e| crate::i18n::money_error_text(e, lang).to_owned())?,
             performers: performers.get(),
@@ -329,7 +329,7 @@ fn ServiceForm(
             Err(_) => touched.set(true),
         }
     };
-    let text_field = move |label: Msg, value: RwSignal<String>, wide: bool| {
+    let text_field = move |label: BusinessMsg, value: RwSignal<String>, wide: bool| {
         view! {
             <label class="field" class:field--wide=wide>
                 <span class="field__label">{move || t(label)}</span>
@@ -338,31 +338,31 @@ fn ServiceForm(
         }
     };
     view! {
-        <form class="subform" on:submit=save aria-label=move || t(Msg::Service)>
+        <form class="subform" on:submit=save aria-label=move || t(BusinessMsg::Service)>
             <div class="form__grid">
-                {text_field(Msg::NameEnglish, name_en, false)}
-                {text_field(Msg::NameSpanish, name_es, false)}
-                {text_field(Msg::DescriptionEnglish, desc_en, true)}
-                {text_field(Msg::DescriptionSpanish, desc_es, true)}
+                {text_field(BusinessMsg::NameEnglish, name_en, false)}
+                {text_field(BusinessMsg::NameSpanish, name_es, false)}
+                {text_field(BusinessMsg::DescriptionEnglish, desc_en, true)}
+                {text_field(BusinessMsg::DescriptionSpanish, desc_es, true)}
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::DurationMinutes)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::DurationMinutes)}</span>
                     <input class="field__input" type="number" min="5" step="5" inputmode="numeric" prop:value=duration on:input=move |ev| duration.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::BufferMinutes)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::BufferMinutes)}</span>
                     <input class="field__input" type="number" min="0" step="5" inputmode="numeric" prop:value=buffer on:input=move |ev| buffer.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || format!("{} ({currency})", t(Msg::Price))}</span>
+                    <span class="field__label">{move || format!("{} ({currency})", t(BusinessMsg::Price))}</span>
                     <input class="field__input" type="text" inputmode="decimal" prop:value=price on:input=move |ev| price.set(event_target_value(&ev))/>
                 </label>
                 <label class="check check--field">
                     <input type="checkbox" prop:checked=active on:change=move |ev| active.set(event_target_checked(&ev))/>
-                    <span>{move || t(Msg::Offered)}</span>
+                    <span>{move || t(BusinessMsg::Offered)}</span>
                 </label>
             </div>
             <fieldset class="fieldset">
-                <legend class="field__label">{move || t(Msg::WhoPerforms)}</legend>
+                <legend class="field__label">{move || t(BusinessMsg::WhoPerforms)}</legend>
                 <div class="chips">
                     {move || site.get().providers().cloned().collect::<Vec<_>>().into_iter().map(|p| {
                         let id = p.id.clone();
@@ -378,13 +378,13 @@ fn ServiceForm(
                             </label>
                         }
                     }).collect_view()}
-                    <span class="chips__hint">{move || t(Msg::NoneMeansAnyone)}</span>
+                    <span class="chips__hint">{move || t(BusinessMsg::NoneMeansAnyone)}</span>
                 </div>
             </fieldset>
             <p class="field-error" role="alert">{move || built().err().filter(|_| touched.get() || !name_en.get().is_empty())}</p>
             <div class="form__actions">
-                <button class="button button--primary" type="submit">{move || t(Msg::SaveService)}</button>
-                <button class="button button--ghost" type="button" on:click=move |_| on_close.run(())>{move || t(Msg::Discard)}</button>
+                <button class="button button--primary" type="submit">{move || t(BusinessMsg::SaveService)}</button>
+                <button class="button button--ghost" type="button" on:click=move |_| on_close.run(())>{move || t(BusinessMsg::Discard)}</button>
                 <Outcome outcome lang/>
             </div>
         </form>
@@ -393,7 +393,7 @@ fn ServiceForm(
 
 #[component]
 fn StaffCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: BusinessMsg| msg.text(lang.get());
     let editing = RwSignal::new(None::<StaffMember>);
     let blank = move || StaffMember {
         id: new_id(),
@@ -405,11 +405,11 @@ fn StaffCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> impl 
     view! {
         <section class="card" aria-labelledby="staff-title">
             <div class="card__head">
-                <h2 id="staff-title" class="card__title">{move || t(Msg::Staff)}</h2>
-                <button class="button button--ghost" on:click=move |_| editing.set(Some(blank()))>{move || t(Msg::AddStaff)}</button>
+                <h2 id="staff-title" class="card__title">{move || t(BusinessMsg::Staff)}</h2>
+                <button class="button button--ghost" on:click=move |_| editing.set(Some(blank()))>{move || t(BusinessMsg::AddStaff)}</button>
             </div>
             <Show when=move || site.with(|s| s.staff.is_empty())>
-                <p class="card__empty">{move || t(Msg::NoStaffYet)}</p>
+                <p class="card__empty">{move || t(BusinessMsg::NoStaffYet)}</p>
             </Show>
             <ul class="rows">
                 <For each=move || site.get().staff key=|s| (s.id.clone(), s.name.clone(), s.role, s.active) let:member>
@@ -422,7 +422,7 @@ fn StaffCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> impl 
                                     <span class="row__title">{member.name.clone()}</span>
                                     <span class="row__sub">{move || t(crate::i18n::staff_role_msg(role))}</span>
                                 </div>
-                                <button class="button button--ghost" on:click=move |_| editing.set(Some(edit.clone()))>{move || t(Msg::Edit)}</button>
+                                <button class="button button--ghost" on:click=move |_| editing.set(Some(edit.clone()))>{move || t(BusinessMsg::Edit)}</button>
                             </li>
                         }
                     }
@@ -435,7 +435,7 @@ fn StaffCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> impl 
 
 #[component]
 fn StaffForm(device: DeviceRef, lang: RwSignal<Lang>, member: StaffMember, on_close: Callback<()>) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: BusinessMsg| msg.text(lang.get());
     let name = RwSignal::new(member.name.clone());
     let role = RwSignal::new(member.role);
     let rows = RwSignal::new(rows_of(&member.hours));
@@ -467,31 +467,31 @@ fn StaffForm(device: DeviceRef, lang: RwSignal<Lang>, member: StaffMember, on_cl
     };
     const ROLES: [StaffRole; 3] = [StaffRole::Provider, StaffRole::Reception, StaffRole::Manager];
     view! {
-        <form class="subform" on:submit=save aria-label=move || t(Msg::Staff)>
+        <form class="subform" on:submit=save aria-label=move || t(BusinessMsg::Staff)>
             <div class="form__grid">
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::FullName)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::FullName)}</span>
                     <input class="field__input" type="text" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::JobRole)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::JobRole)}</span>
                     <select class="field__input" on:change=move |ev| role.set(ROLES[event_target_value(&ev).parse::<usize>().unwrap_or(0).min(2)])>
                         {ROLES.iter().enumerate().map(|(i, r)| { let r = *r; view! { <option value=i.to_string() selected=move || role.get() == r>{move || t(crate::i18n::staff_role_msg(r))}</option> } }).collect_view()}
                     </select>
                 </label>
                 <label class="check check--field">
                     <input type="checkbox" prop:checked=active on:change=move |ev| active.set(event_target_checked(&ev))/>
-                    <span>{move || t(Msg::Active)}</span>
+                    <span>{move || t(BusinessMsg::Active)}</span>
                 </label>
             </div>
             <fieldset class="fieldset">
-                <legend class="field__label">{move || t(Msg::WorkingHours)}</legend>
+                <legend class="field__label">{move || t(BusinessMsg::WorkingHours)}</legend>
                 <HoursEditor rows lang/>
             </fieldset>
             <p class="field-error" role="alert">{move || built().err().filter(|_| touched.get() || !name.get().is_empty()).map(|e| site_error_text(e, lang.get()))}</p>
             <div class="form__actions">
-                <button class="button button--primary" type="submit">{move || t(Msg::SaveStaff)}</button>
-                <button class="button button--ghost" type="button" on:click=move |_| on_close.run(())>{move || t(Msg::Discard)}</button>
+                <button class="button button--primary" type="submit">{move || t(BusinessMsg::SaveStaff)}</button>
+                <button class="button button--ghost" type="button" on:click=move |_| on_close.run(())>{move || t(BusinessMsg::Discard)}</button>
                 <Outcome outcome lang/>
             </div>
         </form>
@@ -500,7 +500,7 @@ fn StaffForm(device: DeviceRef, lang: RwSignal<Lang>, member: StaffMember, on_cl
 
 #[component]
 fn ResourcesCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: BusinessMsg| msg.text(lang.get());
     let name = RwSignal::new(String::new());
     let kind = RwSignal::new(ResourceKind::Room);
     let room_type = RwSignal::new(String::new());
@@ -540,7 +540,7 @@ fn ResourcesCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> i
     };
     view! {
         <section class="card" aria-labelledby="resources-title">
-            <h2 id="resources-title" class="card__title">{move || t(Msg::Resources)}</h2>
+            <h2 id="resources-title" class="card__title">{move || t(BusinessMsg::Resources)}</h2>
             <ul class="rows">
                 <For each=move || site.get().resources key=|r| (r.id.clone(), r.name.clone()) let:resource>
                     {
@@ -558,26 +558,26 @@ fn ResourcesCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> i
             </ul>
             <form class="inline-form" on:submit=add>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::ResourceName)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::ResourceName)}</span>
                     <input class="field__input" type="text" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::ResourceKindLabel)}</span>
+                    <span class="field__label">{move || t(BusinessMsg::ResourceKindLabel)}</span>
                     <select class="field__input" on:change=move |ev| kind.set(KINDS[event_target_value(&ev).parse::<usize>().unwrap_or(0).min(2)])>
                         {KINDS.iter().enumerate().map(|(i, k)| { let k = *k; view! { <option value=i.to_string() selected=move || kind.get() == k>{move || t(crate::i18n::resource_kind_msg(k))}</option> } }).collect_view()}
                     </select>
                 </label>
                 <Show when=move || kind.get() == ResourceKind::HotelRoom>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::RoomType)}</span>
+                        <span class="field__label">{move || t(BusinessMsg::RoomType)}</span>
                         <input class="field__input" type="text" prop:value=room_type on:input=move |ev| room_type.set(event_target_value(&ev))/>
                     </label>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::NightlyRate)}</span>
+                        <span class="field__label">{move || t(BusinessMsg::NightlyRate)}</span>
                         <input class="field__input" type="text" inputmode="decimal" prop:value=rate on:input=move |ev| rate.set(event_target_value(&ev))/>
                     </label>
                 </Show>
-                <button class="button button--ghost" type="submit">{move || t(Msg::AddResource)}</button>
+                <button class="button button--ghost" type="submit">{move || t(BusinessMsg::AddResource)}</button>
                 <Outcome outcome lang/>
             </form>
         </section>

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use super::week;
 use crate::components::device_gate::DeviceRef;
 use crate::components::icons::{Icon, IconSvg};
-use crate::i18n::{KioskMsg, Lang, Msg, booking_noun_msg, booking_state_msg};
+use crate::i18n::{CalendarMsg, DeviceMsg, Lang, booking_noun_msg, booking_state_msg};
 use crate::pages::desk::format_date;
 use crate::platform::now_ms;
 use booking_form::BookingForm;
@@ -51,8 +51,8 @@ fn new_booking_label(site: Memo<Site>, lang: Lang) -> String {
     let noun = site
         .with(|s| s.profile.as_ref().map(|p| p.kind.booking()))
         .map(booking_noun_msg)
-        .unwrap_or(Msg::NounAppointment);
-    format!("{} {}", Msg::NewBooking.text(lang), noun.text(lang).to_lowercase())
+        .unwrap_or(CalendarMsg::NounAppointment);
+    format!("{} {}", CalendarMsg::NewBooking.text(lang), noun.text(lang).to_lowercase())
 }
 
 /// What the side panel shows.
@@ -86,7 +86,7 @@ pub fn Calendar(
     /// A booking to show (from the search box).
     focus: RwSignal<Option<(NaiveDate, String)>>,
 ) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: CalendarMsg| msg.text(lang.get());
     let revision = device.with_value(|d| d.revision);
     let date = RwSignal::new(today);
     let panel = RwSignal::new(Panel::None);
@@ -144,23 +144,23 @@ pub fn Calendar(
             <div class="toolbar">
                 <div class="toolbar__group">
                     <div class="view-switch" role="group">
-                        <button class="tab" class:tab--active=move || !weekly.get() aria-pressed=move || (!weekly.get()).to_string() on:click=move |_| weekly.set(false)>{move || t(Msg::DayView)}</button>
-                        <button class="tab" class:tab--active=move || weekly.get() aria-pressed=move || weekly.get().to_string() on:click=move |_| weekly.set(true)>{move || t(Msg::WeekView)}</button>
+                        <button class="tab" class:tab--active=move || !weekly.get() aria-pressed=move || (!weekly.get()).to_string() on:click=move |_| weekly.set(false)>{move || t(CalendarMsg::DayView)}</button>
+                        <button class="tab" class:tab--active=move || weekly.get() aria-pressed=move || weekly.get().to_string() on:click=move |_| weekly.set(true)>{move || t(CalendarMsg::WeekView)}</button>
                     </div>
-                    <button class="button button--ghost button--icon" aria-label=move || t(if weekly.get() { Msg::PreviousWeek } else { Msg::PreviousDay })
+                    <button class="button button--ghost button--icon" aria-label=move || t(if weekly.get() { CalendarMsg::PreviousWeek } else { CalendarMsg::PreviousDay })
                         on:click=move |_| date.update(|d| *d -= Duration::days(if weekly.get_untracked() { 7 } else { 1 }))>"‹"</button>
-                    <button class="button button--ghost" on:click=move |_| date.set(today) disabled=move || date.get() == today>{move || t(Msg::Today)}</button>
-                    <button class="button button--ghost button--icon" aria-label=move || t(if weekly.get() { Msg::NextWeek } else { Msg::NextDay })
+                    <button class="button button--ghost" on:click=move |_| date.set(today) disabled=move || date.get() == today>{move || t(CalendarMsg::Today)}</button>
+                    <button class="button button--ghost button--icon" aria-label=move || t(if weekly.get() { CalendarMsg::NextWeek } else { CalendarMsg::NextDay })
                         on:click=move |_| date.update(|d| *d += Duration::days(if weekly.get_untracked() { 7 } else { 1 }))>"›"</button>
                     <h1 class="toolbar__title">{move || if weekly.get() {
-                        format!("{} {}", t(Msg::WeekOf), format_date(week::week_start(date.get()), lang.get()))
+                        format!("{} {}", t(CalendarMsg::WeekOf), format_date(week::week_start(date.get()), lang.get()))
                     } else {
                         format_date(date.get(), lang.get())
                     }}</h1>
                 </div>
                 <Show when=move || weekly.get()>
                     <label class="field field--inline">
-                        <span class="field__label">{move || t(Msg::Show)}</span>
+                        <span class="field__label">{move || t(CalendarMsg::Show)}</span>
                         <select class="field__input" on:change=move |ev| who.set(event_target_value(&ev))>
                             {move || site.with(|s| {
                                 let people = s.providers().map(|p| (p.id.clone(), p.name.clone()));
@@ -173,7 +173,7 @@ pub fn Calendar(
                         </select>
                     </label>
                 </Show>
-                <input class="field__input field__input--date" type="date" aria-label=move || t(Msg::GoToDate)
+                <input class="field__input field__input--date" type="date" aria-label=move || t(CalendarMsg::GoToDate)
                     prop:value=move || date.get().to_string()
                     on:change=move |ev| if let Some(d) = frontdesk_core::dates::parse_day(&event_target_value(&ev)) { date.set(d) }/>
                 <button class="button button--primary" disabled=move || site.with(|s| s.profile.is_none() || s.services.is_empty())
@@ -183,15 +183,15 @@ pub fn Calendar(
             </div>
             <Show when=move || site.with(|s| s.profile.is_none() || s.services.is_empty() || s.providers().next().is_none())>
                 <div class="callout">
-                    <h2>{move || t(Msg::CalendarNotReady)}</h2>
-                    <p>{move || t(Msg::CalendarNotReadyLead)}</p>
+                    <h2>{move || t(CalendarMsg::CalendarNotReady)}</h2>
+                    <p>{move || t(CalendarMsg::CalendarNotReadyLead)}</p>
                 </div>
             </Show>
             <For each=move || day.get().conflicts key=|c| (c.key(), c.first.changed_ms, c.second.changed_ms) let:conflict>
                 <ConflictCard device lang site conflict/>
             </For>
             <Show when=closed>
-                <p class="notice">{move || t(Msg::ClosedThisDay)}</p>
+                <p class="notice">{move || t(CalendarMsg::ClosedThisDay)}</p>
             </Show>
             <Show when=move || weekly.get()>
                 <week::WeekGrid device lang site date who on_open=Callback::new(move |open: week::Open| match open {
@@ -268,7 +268,7 @@ pub fn Calendar(
             {move || undo.get().filter(|u| now.get() - u.at_ms < 12_000).map(|u| view! {
                 <div class="toast" role="status">
                     <span>{u.label.clone()}</span>
-                    <button class="button button--toast" on:click=undo_last>{move || t(Msg::Undo)}</button>
+                    <button class="button button--toast" on:click=undo_last>{move || t(CalendarMsg::Undo)}</button>
                 </div>
             })}
         </div>
@@ -278,12 +278,12 @@ pub fn Calendar(
 /// The day as a list too: what a screen reader reads, and what prints.
 #[component]
 fn DayList(day: Memo<DayView>, lang: RwSignal<Lang>, site: Memo<Site>, panel: RwSignal<Panel>) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: CalendarMsg| msg.text(lang.get());
     view! {
         <section class="card day-list" aria-labelledby="day-list-title">
-            <h2 id="day-list-title" class="card__title">{move || t(Msg::DayAgenda)}<span class="count">{move || day.with(|d| d.bookings.iter().filter(|b| !matches!(b.state, BookingState::Cancelled | BookingState::Moved)).count())}</span></h2>
+            <h2 id="day-list-title" class="card__title">{move || t(CalendarMsg::DayAgenda)}<span class="count">{move || day.with(|d| d.bookings.iter().filter(|b| !matches!(b.state, BookingState::Cancelled | BookingState::Moved)).count())}</span></h2>
             <Show when=move || day.with(|d| d.bookings.is_empty())>
-                <p class="card__empty">{move || t(Msg::NoBookingsThisDay)}</p>
+                <p class="card__empty">{move || t(CalendarMsg::NoBookingsThisDay)}</p>
             </Show>
             <ul class="rows">
                 {move || day.get().bookings.into_iter().map(|b| {
@@ -298,8 +298,8 @@ fn DayList(day: Memo<DayView>, lang: RwSignal<Lang>, site: Memo<Site>, panel: Rw
                                 <span class="row__title">{b.client.clone()}</span>
                                 <span class="row__sub">{service}" · "{staff}</span>
                             </div>
-                            <span class=format!("pill pill--{}", state.key())>{move || t(booking_state_msg(state))}</span>
-                            <button class="button button--ghost" on:click=move |_| panel.set(Panel::Details(id.clone()))>{move || t(Msg::Open)}</button>
+                            <span class=format!("pill pill--{}", state.key())>{move || booking_state_msg(state).text(lang.get())}</span>
+                            <button class="button button--ghost" on:click=move |_| panel.set(Panel::Details(id.clone()))>{move || t(CalendarMsg::Open)}</button>
                         </li>
                     }
                 }).collect_view()}
@@ -310,7 +310,7 @@ fn DayList(day: Memo<DayView>, lang: RwSignal<Lang>, site: Memo<Site>, panel: Rw
 
 #[component]
 fn ConflictCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>, conflict: Conflict) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: CalendarMsg| msg.text(lang.get());
     let over = match &conflict.over {
         schedule::Clash::Staff(id) => site.with_untracked(|s| s.staff_member(id).map(|m| m.name.clone())),
         schedule::Clash::Resource(id) => site.with_untracked(|s| s.resource(id).map(|r| r.name.clone())),
@@ -344,19 +344,19 @@ fn ConflictCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>, confl
             <div class="conflict__side">
                 <span class="conflict__client">{mine.client.clone()}</span>
                 <span>{format_time(mine.start_min)}"–"{format_time(mine.end_min())}" · "{service}</span>
-                <span class="conflict__who">{move || t(Msg::BookedBy)}" "{mine.made_by.clone()}" · "{made.clone()}</span>
-                <button class="button button--primary" on:click=move |_| keep(&d)>{move || t(Msg::KeepThisOne)}</button>
+                <span class="conflict__who">{move || t(CalendarMsg::BookedBy)}" "{mine.made_by.clone()}" · "{made.clone()}</span>
+                <button class="button button--primary" on:click=move |_| keep(&d)>{move || t(CalendarMsg::KeepThisOne)}</button>
             </div>
         }
     };
     view! {
-        <section class="conflict" role="alert" aria-label=move || t(Msg::DoubleBooking)>
+        <section class="conflict" role="alert" aria-label=move || t(CalendarMsg::DoubleBooking)>
             <div class="conflict__head">
                 <IconSvg icon=Icon::Alert size=22/>
-                <h2>{move || t(Msg::DoubleBooking)}": "{over.clone()}</h2>
-                <button class="button button--ghost" on:click=keep_both>{move || t(Msg::KeepBoth)}</button>
+                <h2>{move || t(CalendarMsg::DoubleBooking)}": "{over.clone()}</h2>
+                <button class="button button--ghost" on:click=keep_both>{move || t(CalendarMsg::KeepBoth)}</button>
             </div>
-            <p class="conflict__lead">{move || t(Msg::DoubleBookingLead)}</p>
+            <p class="conflict__lead">{move || t(CalendarMsg::DoubleBookingLead)}</p>
             <div class="conflict__sides">
                 {side(conflict.first.clone(), conflict.second.clone())}
                 {side(conflict.second.clone(), conflict.first.clone())}
@@ -374,12 +374,12 @@ fn BookingDetails(
     on_state: Callback<(Booking, BookingState)>,
     on_move: Callback<Booking>,
 ) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: CalendarMsg| msg.text(lang.get());
     let service = site.with_untracked(|s| s.service(&booking.service).cloned());
     let staff = site.with_untracked(|s| s.staff_member(&booking.staff).map(|m| m.name.clone())).unwrap_or_default();
     let state = booking.state;
     let b = booking.clone();
-    let act = move |label: Msg, to: BookingState, class: &'static str| {
+    let act = move |label: CalendarMsg, to: BookingState, class: &'static str| {
         let b = b.clone();
         view! { <button class=format!("button {class}") on:click=move |_| on_state.run((b.clone(), to))>{move || t(label)}</button> }
     };
@@ -389,7 +389,7 @@ fn BookingDetails(
         let l = lang.get_untracked();
         let business = site.with_untracked(|s| s.profile.as_ref().map(|p| p.name.clone())).unwrap_or_default();
         let title = service_for_ics.as_ref().map(|s| s.name(l.code()).to_owned()).unwrap_or_default();
-        let description = format!("{}: {}", KioskMsg::ConfirmationCode.text(l), for_ics.code);
+        let description = format!("{}: {}", DeviceMsg::ConfirmationCode.text(l), for_ics.code);
         let text = ics::EventText { title: &title, location: &business, description: &description };
         // The booking's time is the business's: its zone, not this tablet's, makes it an instant.
         if let Some(ics) = ics::booking_event(&for_ics, &text, crate::clock::instant, now_ms()) {
@@ -401,33 +401,33 @@ fn BookingDetails(
         <aside class="sheet" role="dialog" aria-labelledby="details-title">
             <div class="sheet__head">
                 <h2 id="details-title">{booking.client.clone()}</h2>
-                <button class="button button--ghost button--icon" aria-label=move || t(Msg::Close) on:click=move |_| on_close.run(())>"×"</button>
+                <button class="button button--ghost button--icon" aria-label=move || t(CalendarMsg::Close) on:click=move |_| on_close.run(())>"×"</button>
             </div>
             <dl class="facts">
-                <dt>{move || t(Msg::When)}</dt><dd>{format_time(booking.start_min)}"–"{format_time(booking.end_min())}</dd>
-                <dt>{move || t(Msg::Service)}</dt><dd>{service.as_ref().map(|s| s.name(lang.get_untracked().code()).to_owned())}</dd>
-                <dt>{move || t(Msg::With)}</dt><dd>{staff}</dd>
+                <dt>{move || t(CalendarMsg::When)}</dt><dd>{format_time(booking.start_min)}"–"{format_time(booking.end_min())}</dd>
+                <dt>{move || t(CalendarMsg::Service)}</dt><dd>{service.as_ref().map(|s| s.name(lang.get_untracked().code()).to_owned())}</dd>
+                <dt>{move || t(CalendarMsg::With)}</dt><dd>{staff}</dd>
                 {site.with_untracked(|s| s.resource(&booking.resource).map(|r| r.name.clone())).map(|room| view! {
-                    <dt>{move || t(Msg::RoomOrEquipment)}</dt><dd>{room}</dd>
+                    <dt>{move || t(CalendarMsg::RoomOrEquipment)}</dt><dd>{room}</dd>
                 })}
-                <dt>{move || t(Msg::Phone)}</dt><dd>{if booking.phone.is_empty() { "—".to_owned() } else { booking.phone.clone() }}</dd>
-                <dt>{move || KioskMsg::ConfirmationCode.text(lang.get())}</dt><dd class="code">{booking.code.clone()}</dd>
-                <dt>{move || t(Msg::Status)}</dt><dd><span class=format!("pill pill--{}", state.key())>{move || t(booking_state_msg(state))}</span></dd>
-                {(!booking.notes.is_empty()).then(|| view! { <dt>{move || t(Msg::Notes)}</dt><dd>{booking.notes.clone()}</dd> })}
+                <dt>{move || t(CalendarMsg::Phone)}</dt><dd>{if booking.phone.is_empty() { "—".to_owned() } else { booking.phone.clone() }}</dd>
+                <dt>{move || DeviceMsg::ConfirmationCode.text(lang.get())}</dt><dd class="code">{booking.code.clone()}</dd>
+                <dt>{move || t(CalendarMsg::Status)}</dt><dd><span class=format!("pill pill--{}", state.key())>{move || booking_state_msg(state).text(lang.get())}</span></dd>
+                {(!booking.notes.is_empty()).then(|| view! { <dt>{move || t(CalendarMsg::Notes)}</dt><dd>{booking.notes.clone()}</dd> })}
             </dl>
             <div class="sheet__actions">
                 {match state {
                     BookingState::Booked => view! {
-                        {act(Msg::MarkArrived, BookingState::Arrived, "button--primary")}
-                        {act(Msg::NoShow, BookingState::NoShow, "button--ghost")}
-                        <button class="button button--ghost" on:click=move |_| on_move.run(moving.clone())>{move || t(Msg::Move)}</button>
-                        {act(Msg::CancelBooking, BookingState::Cancelled, "button--danger")}
+                        {act(CalendarMsg::MarkArrived, BookingState::Arrived, "button--primary")}
+                        {act(CalendarMsg::NoShow, BookingState::NoShow, "button--ghost")}
+                        <button class="button button--ghost" on:click=move |_| on_move.run(moving.clone())>{move || t(CalendarMsg::Move)}</button>
+                        {act(CalendarMsg::CancelBooking, BookingState::Cancelled, "button--danger")}
                     }.into_any(),
                     // A moved booking lives on its new day now; nothing to do with this copy.
                     BookingState::Moved => ().into_any(),
-                    _ => act(Msg::BackToBooked, BookingState::Booked, "button--ghost").into_any(),
+                    _ => act(CalendarMsg::BackToBooked, BookingState::Booked, "button--ghost").into_any(),
                 }}
-                <button class="button button--ghost" on:click=download>{move || t(Msg::AddToCalendar)}</button>
+                <button class="button button--ghost" on:click=download>{move || t(CalendarMsg::AddToCalendar)}</button>
             </div>
         </aside>
     }

@@ -9,7 +9,7 @@ use frontdesk_core::sorting::SortDyn;
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::i18n::{Lang, Msg, call_error_text};
+use crate::i18n::{CallsMsg, Lang, call_error_text};
 use crate::platform::random_bytes;
 
 /// Every call in the documents this tablet follows (this month and the last), newest first.
@@ -46,7 +46,7 @@ pub fn Calls(
     log: Memo<Vec<Call>>,
     owner: RwSignal<String>,
 ) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: CallsMsg| msg.text(lang.get());
     let caller = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let for_staff = RwSignal::new(String::new());
@@ -93,19 +93,19 @@ pub fn Calls(
         <div class="page calls">
             <div class="calls__grid">
                 <form class="card form" on:submit=submit aria-labelledby="call-form-title" novalidate>
-                    <h2 id="call-form-title" class="card__title">{move || t(Msg::LogACall)}</h2>
+                    <h2 id="call-form-title" class="card__title">{move || t(CallsMsg::LogACall)}</h2>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::WhoCalled)}</span>
+                        <span class="field__label">{move || t(CallsMsg::WhoCalled)}</span>
                         <input class="field__input" type="text" autocomplete="off" maxlength="80" prop:value=caller on:input=move |ev| caller.set(event_target_value(&ev))/>
                     </label>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::CallbackNumber)}</span>
+                        <span class="field__label">{move || t(CallsMsg::CallbackNumber)}</span>
                         <input class="field__input" type="tel" autocomplete="off" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/>
                     </label>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::ForWhom)}</span>
+                        <span class="field__label">{move || t(CallsMsg::ForWhom)}</span>
                         <select class="field__input" on:change=move |ev| for_staff.set(event_target_value(&ev))>
-                            <option value="" selected=move || for_staff.get().is_empty()>{move || t(Msg::NoOneInParticular)}</option>
+                            <option value="" selected=move || for_staff.get().is_empty()>{move || t(CallsMsg::NoOneInParticular)}</option>
                             {move || site.get().staff.into_iter().filter(|m| m.active).map(|m| {
                                 let id = m.id.clone();
                                 view! { <option value=m.id.clone() selected=move || for_staff.get() == id>{m.name.clone()}</option> }
@@ -113,28 +113,28 @@ pub fn Calls(
                         </select>
                     </label>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::WhatAbout)}</span>
+                        <span class="field__label">{move || t(CallsMsg::WhatAbout)}</span>
                         <textarea class="field__input field__input--area" rows="3" maxlength="500" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                     </label>
                     <label class="check">
                         <input type="checkbox" prop:checked=message on:change=move |ev| message.set(event_target_checked(&ev))/>
-                        <span>{move || t(Msg::TakeAMessage)}</span>
+                        <span>{move || t(CallsMsg::TakeAMessage)}</span>
                     </label>
                     <label class="check">
                         <input type="checkbox" prop:checked=callback on:change=move |ev| callback.set(event_target_checked(&ev))/>
-                        <span>{move || t(Msg::PleaseCallBack)}</span>
+                        <span>{move || t(CallsMsg::PleaseCallBack)}</span>
                     </label>
                     <p class="field-error" role="alert">{problem}</p>
                     <div class="form__actions">
-                        <button class="button button--primary button--large" type="submit">{move || t(Msg::SaveCall)}</button>
+                        <button class="button button--primary button--large" type="submit">{move || t(CallsMsg::SaveCall)}</button>
                     </div>
                 </form>
                 <div class="calls__side">
                     <section class="card" aria-labelledby="mine-title">
                         <div class="card__head">
-                            <h2 id="mine-title" class="card__title">{move || t(Msg::MyMessages)}<span class="count">{move || mine().len()}</span></h2>
+                            <h2 id="mine-title" class="card__title">{move || t(CallsMsg::MyMessages)}<span class="count">{move || mine().len()}</span></h2>
                             <label class="field field--inline">
-                                <span class="field__label">{move || t(Msg::ThisTabletIs)}</span>
+                                <span class="field__label">{move || t(CallsMsg::ThisTabletIs)}</span>
                                 <select class="field__input" on:change=move |ev| {
                                     let chosen = event_target_value(&ev);
                                     device.with_value(|d| {
@@ -144,7 +144,7 @@ pub fn Calls(
                                     });
                                     owner.set(chosen);
                                 }>
-                                    <option value="" selected=move || owner.get().is_empty()>{move || t(Msg::SharedTablet)}</option>
+                                    <option value="" selected=move || owner.get().is_empty()>{move || t(CallsMsg::SharedTablet)}</option>
                                     {move || site.get().staff.into_iter().filter(|m| m.active).map(|m| {
                                         let id = m.id.clone();
                                         view! { <option value=m.id.clone() selected=move || owner.get() == id>{m.name.clone()}</option> }
@@ -153,10 +153,10 @@ pub fn Calls(
                             </label>
                         </div>
                         <Show when=move || owner.get().is_empty()>
-                            <p class="card__empty">{move || t(Msg::ChooseOwnerHint)}</p>
+                            <p class="card__empty">{move || t(CallsMsg::ChooseOwnerHint)}</p>
                         </Show>
                         <Show when=move || !owner.get().is_empty() && mine().is_empty()>
-                            <p class="card__empty">{move || t(Msg::NoMessages)}</p>
+                            <p class="card__empty">{move || t(CallsMsg::NoMessages)}</p>
                         </Show>
                         <ul class="rows">
                             <For each=mine key=|c| c.id.clone() let:call>
@@ -167,9 +167,9 @@ pub fn Calls(
                                             <span class="row__time">{clock(call.at_ms)}</span>
                                             <div class="row__main">
                                                 <span class="row__title">{call.caller.clone()}{(!call.phone.is_empty()).then(|| format!(" · {}", call.phone))}</span>
-                                                <span class="row__sub">{call.reason.clone()}{call.callback.then(|| view! { <strong class="tag">{move || t(Msg::PleaseCallBack)}</strong> })}</span>
+                                                <span class="row__sub">{call.reason.clone()}{call.callback.then(|| view! { <strong class="tag">{move || t(CallsMsg::PleaseCallBack)}</strong> })}</span>
                                             </div>
-                                            <button class="button button--primary" on:click=move |_| handle(done.clone(), true)>{move || t(Msg::MarkHandled)}</button>
+                                            <button class="button button--primary" on:click=move |_| handle(done.clone(), true)>{move || t(CallsMsg::MarkHandled)}</button>
                                         </li>
                                     }
                                 }
@@ -177,9 +177,9 @@ pub fn Calls(
                         </ul>
                     </section>
                     <section class="card" aria-labelledby="log-title">
-                        <h2 id="log-title" class="card__title">{move || t(Msg::CallLog)}</h2>
+                        <h2 id="log-title" class="card__title">{move || t(CallsMsg::CallLog)}</h2>
                         <Show when=move || log.with(|l| l.is_empty())>
-                            <p class="card__empty">{move || t(Msg::NoCallsYet)}</p>
+                            <p class="card__empty">{move || t(CallsMsg::NoCallsYet)}</p>
                         </Show>
                         <ul class="rows">
                             {move || log.get().into_iter().take(50).map(|call| {
@@ -195,10 +195,10 @@ pub fn Calls(
                                                 {(!for_whom.is_empty()).then(|| format!("→ {for_whom} · "))}{call.reason.clone()}
                                             </span>
                                         </div>
-                                        {call.is_open_message().then(|| view! { <span class="pill pill--booked">{move || t(Msg::MessageOpen)}</span> })}
+                                        {call.is_open_message().then(|| view! { <span class="pill pill--booked">{move || t(CallsMsg::MessageOpen)}</span> })}
                                         {handled.then(|| view! {
-                                            <span class="pill pill--done">{move || t(Msg::Handled)}</span>
-                                            <button class="button button--ghost" on:click=move |_| handle(reopen.clone(), false)>{move || t(Msg::Reopen)}</button>
+                                            <span class="pill pill--done">{move || t(CallsMsg::Handled)}</span>
+                                            <button class="button button--ghost" on:click=move |_| handle(reopen.clone(), false)>{move || t(CallsMsg::Reopen)}</button>
                                         })}
                                     </li>
                                 }

@@ -11,7 +11,7 @@ use frontdesk_core::stays::{self, HousekeepingStatus, RoomStatus, Stay, StayConf
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::i18n::{Lang, Msg, stay_error_text, tr};
+use crate::i18n::{Lang, RoomsMsg, stay_error_text, tr};
 use crate::pages::desk::format_date;
 use crate::platform::random_bytes;
 
@@ -42,18 +42,18 @@ fn read_house(device: DeviceRef, today: NaiveDate) -> House {
     })
 }
 
-fn status_msg(status: HousekeepingStatus) -> Msg {
+fn status_msg(status: HousekeepingStatus) -> RoomsMsg {
     match status {
-        HousekeepingStatus::Clean => Msg::RoomClean,
-        HousekeepingStatus::Dirty => Msg::RoomDirty,
-        HousekeepingStatus::Inspected => Msg::RoomInspected,
-        HousekeepingStatus::OutOfOrder => Msg::RoomOutOfOrder,
+        HousekeepingStatus::Clean => RoomsMsg::RoomClean,
+        HousekeepingStatus::Dirty => RoomsMsg::RoomDirty,
+        HousekeepingStatus::Inspected => RoomsMsg::RoomInspected,
+        HousekeepingStatus::OutOfOrder => RoomsMsg::RoomOutOfOrder,
     }
 }
 
 #[component]
 pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Memo<Site>) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: RoomsMsg| msg.text(lang.get());
     let revision = device.with_value(|d| d.revision);
     let house = Memo::new(move |_| {
         revision.track();
@@ -150,22 +150,22 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                             <div class="conflict__side">
                                 <span class="conflict__client">{mine.guest.clone()}</span>
                                 <span>{nights}</span>
-                                <span class="conflict__who">{move || t(Msg::BookedBy)}" "{mine.made_by.clone()}</span>
-                                <button class="button button--primary" on:click=move |_| save_stay(stays::with_state(&other, StayState::Cancelled, &stamp()))>{move || t(Msg::KeepThisOne)}</button>
+                                <span class="conflict__who">{move || t(RoomsMsg::BookedBy)}" "{mine.made_by.clone()}</span>
+                                <button class="button button--primary" on:click=move |_| save_stay(stays::with_state(&other, StayState::Cancelled, &stamp()))>{move || t(RoomsMsg::KeepThisOne)}</button>
                             </div>
                         }
                     };
                     view! {
-                        <section class="conflict" role="alert" aria-label=move || t(Msg::DoubleBooking)>
+                        <section class="conflict" role="alert" aria-label=move || t(RoomsMsg::DoubleBooking)>
                             <div class="conflict__head">
-                                <h2>{move || t(Msg::DoubleBooking)}": "{room_name(&conflict.first.room)}</h2>
+                                <h2>{move || t(RoomsMsg::DoubleBooking)}": "{room_name(&conflict.first.room)}</h2>
                                 <button class="button button--ghost" on:click=move |_| {
                                     let c = both.clone();
                                     let s = stamp();
                                     let Some(arrive) = c.first.arrive_date() else { return };
                                     let edit = move |d: &mut automerge::AutoCommit| stays::keep_both(d, &c, &s);
                                     device.get_value().change_soon(doc_name::stays(arrive), "a conflict decision", edit, |_| {});
-                                }>{move || t(Msg::KeepBoth)}</button>
+                                }>{move || t(RoomsMsg::KeepBoth)}</button>
                             </div>
                             <div class="conflict__sides">{side(a.clone(), b.clone())}{side(b, a)}</div>
                         </section>
@@ -174,9 +174,9 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
             </For>
             <div class="rooms__today">
                 <section class="card" aria-labelledby="arrivals-title">
-                    <h2 id="arrivals-title" class="card__title">{move || t(Msg::ArrivingToday)}<span class="count">{move || house.with(|h| stays::today(&h.stays, today).arrivals.len())}</span></h2>
+                    <h2 id="arrivals-title" class="card__title">{move || t(RoomsMsg::ArrivingToday)}<span class="count">{move || house.with(|h| stays::today(&h.stays, today).arrivals.len())}</span></h2>
                     <Show when=move || house.with(|h| stays::today(&h.stays, today).arrivals.is_empty())>
-                        <p class="card__empty">{move || t(Msg::NoArrivals)}</p>
+                        <p class="card__empty">{move || t(RoomsMsg::NoArrivals)}</p>
                     </Show>
                     <ul class="rows">
                         {move || stays::today(&house.get().stays, today).arrivals.into_iter().map(|s| {
@@ -185,16 +185,16 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                                 <li class="row">
                                     <span class="row__time">{room_name(&s.room)}</span>
                                     <div class="row__main"><span class="row__title">{s.guest.clone()}</span><span class="row__sub">{let nights = s.nights(); move || tr!(lang.get(), desk.nights, count = nights)}" · "{money(s.total_minor())}</span></div>
-                                    <button class="button button--primary" on:click=move |_| check_in(stay.clone())>{move || t(Msg::CheckInGuest)}</button>
+                                    <button class="button button--primary" on:click=move |_| check_in(stay.clone())>{move || t(RoomsMsg::CheckInGuest)}</button>
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
                 </section>
                 <section class="card" aria-labelledby="departures-title">
-                    <h2 id="departures-title" class="card__title">{move || t(Msg::LeavingToday)}<span class="count">{move || house.with(|h| { let t_ = stays::today(&h.stays, today); t_.departures.len() + t_.in_house.len() })}</span></h2>
+                    <h2 id="departures-title" class="card__title">{move || t(RoomsMsg::LeavingToday)}<span class="count">{move || house.with(|h| { let t_ = stays::today(&h.stays, today); t_.departures.len() + t_.in_house.len() })}</span></h2>
                     <Show when=move || house.with(|h| { let t_ = stays::today(&h.stays, today); t_.departures.is_empty() && t_.in_house.is_empty() })>
-                        <p class="card__empty">{move || t(Msg::NoOneInHouse)}</p>
+                        <p class="card__empty">{move || t(RoomsMsg::NoOneInHouse)}</p>
                     </Show>
                     <ul class="rows">
                         {move || { let t_ = stays::today(&house.get().stays, today); t_.departures.into_iter().chain(t_.in_house).map(|s| {
@@ -202,8 +202,8 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                             view! {
                                 <li class="row">
                                     <span class="row__time">{room_name(&s.room)}</span>
-                                    <div class="row__main"><span class="row__title">{s.guest.clone()}</span><span class="row__sub">{move || t(Msg::Until)}" "{s.depart_date().map(|d| format_date(d, lang.get())).unwrap_or_default()}</span></div>
-                                    <button class="button button--ghost" on:click=move |_| check_out(stay.clone())>{move || t(Msg::CheckOutGuest)}</button>
+                                    <div class="row__main"><span class="row__title">{s.guest.clone()}</span><span class="row__sub">{move || t(RoomsMsg::Until)}" "{s.depart_date().map(|d| format_date(d, lang.get())).unwrap_or_default()}</span></div>
+                                    <button class="button button--ghost" on:click=move |_| check_out(stay.clone())>{move || t(RoomsMsg::CheckOutGuest)}</button>
                                 </li>
                             }
                         }).collect_view() }}
@@ -211,9 +211,9 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                 </section>
             </div>
             <section class="card" aria-labelledby="board-title">
-                <h2 id="board-title" class="card__title">{move || t(Msg::RoomBoard)}</h2>
+                <h2 id="board-title" class="card__title">{move || t(RoomsMsg::RoomBoard)}</h2>
                 <Show when=move || site.with(|s| !s.resources.iter().any(|r| r.kind == ResourceKind::HotelRoom))>
-                    <p class="card__empty">{move || t(Msg::NoRoomsYet)}</p>
+                    <p class="card__empty">{move || t(RoomsMsg::NoRoomsYet)}</p>
                 </Show>
                 <div class="room-board">
                     {move || site.get().resources.into_iter().filter(|r| r.active && r.kind == ResourceKind::HotelRoom).map(|r| {
@@ -228,7 +228,7 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                                     <span class=format!("pill room-pill room-pill--{}", status.key())>{move || t(status_msg(status))}</span>
                                 </div>
                                 <span class="room-card__sub">{r.room_type.clone()}" · "{money(r.rate_minor)}</span>
-                                <span class="room-card__guest">{tonight.unwrap_or_else(|| t(Msg::Vacant).to_owned())}</span>
+                                <span class="room-card__guest">{tonight.unwrap_or_else(|| t(RoomsMsg::Vacant).to_owned())}</span>
                                 <div class="room-card__actions">
                                     {[HousekeepingStatus::Dirty, HousekeepingStatus::Clean, HousekeepingStatus::Inspected, HousekeepingStatus::OutOfOrder].into_iter().map(|s| {
                                         let id = id.clone();
@@ -244,33 +244,33 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                 </div>
             </section>
             <form class="card form" on:submit=reserve aria-labelledby="reserve-title" novalidate>
-                <h2 id="reserve-title" class="card__title">{move || t(Msg::NewReservation)}</h2>
+                <h2 id="reserve-title" class="card__title">{move || t(RoomsMsg::NewReservation)}</h2>
                 <div class="form__grid">
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::GuestName)}</span>
+                        <span class="field__label">{move || t(RoomsMsg::GuestName)}</span>
                         <input class="field__input" type="text" autocomplete="off" prop:value=guest on:input=move |ev| guest.set(event_target_value(&ev))/>
                     </label>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::Phone)}</span>
+                        <span class="field__label">{move || t(RoomsMsg::Phone)}</span>
                         <input class="field__input" type="tel" autocomplete="off" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/>
                     </label>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::Arrival)}</span>
+                        <span class="field__label">{move || t(RoomsMsg::Arrival)}</span>
                         <input class="field__input" type="date" prop:value=move || arrive.get().to_string()
                             on:change=move |ev| if let Some(d) = frontdesk_core::dates::parse_day(&event_target_value(&ev)) { arrive.set(d) }/>
                     </label>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::NightsLabel)}</span>
+                        <span class="field__label">{move || t(RoomsMsg::NightsLabel)}</span>
                         <input class="field__input" type="number" min="1" max="60" inputmode="numeric" prop:value=nights on:input=move |ev| nights.set(event_target_value(&ev))/>
                     </label>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::Guests)}</span>
+                        <span class="field__label">{move || t(RoomsMsg::Guests)}</span>
                         <input class="field__input" type="number" min="1" max="12" inputmode="numeric" prop:value=guests on:input=move |ev| guests.set(event_target_value(&ev))/>
                     </label>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::Room)}</span>
+                        <span class="field__label">{move || t(RoomsMsg::Room)}</span>
                         <select class="field__input" on:change=move |ev| room.set(event_target_value(&ev))>
-                            <option value="" selected=move || room.get().is_empty()>{move || t(Msg::ChooseRoom)}</option>
+                            <option value="" selected=move || room.get().is_empty()>{move || t(RoomsMsg::ChooseRoom)}</option>
                             {move || free().into_iter().map(|r| {
                                 let id = r.id.clone();
                                 let label = format!("{} · {} · {}", r.name, r.room_type, money(r.rate_minor));
@@ -282,7 +282,7 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                 <p class="form-total">{move || planned().ok().map(|s| format!("{} · {} → {} · {}", tr!(lang.get(), desk.nights, count = s.nights()), format_date(s.arrive_date().unwrap_or(today), lang.get()), s.depart_date().map(|d| format_date(d, lang.get())).unwrap_or_default(), money(s.total_minor())))}</p>
                 <p class="field-error" role="alert">{move || if touched.get() { planned().err().map(|e| stay_error_text(&e, lang.get())) } else { None }}</p>
                 <div class="form__actions">
-                    <button class="button button--primary button--large" type="submit">{move || t(Msg::Reserve)}</button>
+                    <button class="button button--primary button--large" type="submit">{move || t(RoomsMsg::Reserve)}</button>
                 </div>
             </form>
         </div>

@@ -8,7 +8,7 @@ use frontdesk_core::{RecordId, doc_name};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::i18n::{Lang, Msg, booking_error_text};
+use crate::i18n::{CalendarMsg, Lang, booking_error_text};
 use crate::platform::{now_ms, random_bytes};
 
 /// A change to a day document.
@@ -23,7 +23,7 @@ pub fn Waitlist(
     bookings: Signal<Vec<schedule::Booking>>,
     now: (NaiveDate, u32),
 ) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: CalendarMsg| msg.text(lang.get());
     let revision = device.with_value(|d| d.revision);
     let entries = Memo::new(move |_| {
         revision.track();
@@ -115,9 +115,9 @@ pub fn Waitlist(
     };
     view! {
         <section class="card waitlist" aria-labelledby="waitlist-title">
-            <h2 id="waitlist-title" class="card__title">{move || t(Msg::Waitlist)}<span class="count">{move || entries.with(Vec::len)}</span></h2>
+            <h2 id="waitlist-title" class="card__title">{move || t(CalendarMsg::Waitlist)}<span class="count">{move || entries.with(Vec::len)}</span></h2>
             <Show when=move || entries.with(Vec::is_empty)>
-                <p class="card__empty">{move || t(Msg::WaitlistEmpty)}</p>
+                <p class="card__empty">{move || t(CalendarMsg::WaitlistEmpty)}</p>
             </Show>
             <ul class="rows">
                 {move || entries.get().into_iter().map(|entry| {
@@ -132,25 +132,25 @@ pub fn Waitlist(
                             </div>
                             {offer.map(|offer| {
                                 let who = site.with(|s| s.staff_member(&offer.staff).map(|m| m.name.clone())).unwrap_or_default();
-                                let label = format!("{} {} · {}", t(Msg::BookAt), format_time(offer.start_min), who);
+                                let label = format!("{} {} · {}", t(CalendarMsg::BookAt), format_time(offer.start_min), who);
                                 view! { <button class="button button--primary" on:click=move |_| book_offer(offer.clone())>{label}</button> }
                             })}
-                            <button class="button button--ghost" on:click=move |_| remove(gone.clone())>{move || t(Msg::Remove)}</button>
+                            <button class="button button--ghost" on:click=move |_| remove(gone.clone())>{move || t(CalendarMsg::Remove)}</button>
                         </li>
                     }
                 }).collect_view()}
             </ul>
             <form class="inline-form" on:submit=add>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::WhoIsWaiting)}</span>
+                    <span class="field__label">{move || t(CalendarMsg::WhoIsWaiting)}</span>
                     <input class="field__input" type="text" autocomplete="off" prop:value=client on:input=move |ev| client.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::TheirPhone)}</span>
+                    <span class="field__label">{move || t(CalendarMsg::TheirPhone)}</span>
                     <input class="field__input" type="tel" autocomplete="off" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::Service)}</span>
+                    <span class="field__label">{move || t(CalendarMsg::Service)}</span>
                     <select class="field__input" on:change=move |ev| service.set(event_target_value(&ev))>
                         {move || site.get().services.into_iter().filter(|x| x.active).map(|x| {
                             let id = x.id.clone();
@@ -158,7 +158,7 @@ pub fn Waitlist(
                         }).collect_view()}
                     </select>
                 </label>
-                <button class="button button--ghost" type="submit">{move || t(Msg::AddToWaitlist)}</button>
+                <button class="button button--ghost" type="submit">{move || t(CalendarMsg::AddToWaitlist)}</button>
             </form>
             <p class="field-error" role="alert">{move || problem.get()}</p>
         </section>

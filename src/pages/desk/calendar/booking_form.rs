@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 
 use super::{local_now, new_booking_label, stamp};
 use crate::components::device_gate::DeviceRef;
-use crate::i18n::{KioskMsg, Lang, Msg, booking_error_text};
+use crate::i18n::{CalendarMsg, DeviceMsg, Lang, booking_error_text};
 use crate::pages::desk::format_date;
 use crate::platform::{now_ms, random_bytes};
 
@@ -26,7 +26,7 @@ pub(super) fn BookingForm(
     on_close: Callback<()>,
     on_booked: Callback<String>,
 ) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang.get());
+    let t = move |msg: CalendarMsg| msg.text(lang.get());
     // The form has its own date: a booking can be made, or moved, to another day than the one
     // on screen. Its bookings are read (and followed) here.
     let form_date = RwSignal::new(date.get_untracked());
@@ -90,7 +90,7 @@ pub(super) fn BookingForm(
                 ),
                 _,
             ) => Err(booking_error_text(&e, lang.get()).to_owned()),
-            (_, None) => Err(Msg::ChooseATime.text(lang.get()).to_owned()),
+            (_, None) => Err(CalendarMsg::ChooseATime.text(lang.get()).to_owned()),
             (result, Some(_)) => result.map_err(|e| booking_error_text(&e, lang.get()).to_owned()),
         }
     };
@@ -211,20 +211,20 @@ pub(super) fn BookingForm(
         <aside class="sheet" role="dialog" aria-labelledby="form-title">
             <form class="form" on:submit=submit novalidate>
                 <div class="sheet__head">
-                    <h2 id="form-title">{move || if is_move { t(Msg::MoveBooking).to_owned() } else { new_booking_label(site, lang.get()) }}</h2>
-                    <button class="button button--ghost button--icon" type="button" aria-label=move || t(Msg::Close) on:click=move |_| on_close.run(())>"×"</button>
+                    <h2 id="form-title">{move || if is_move { t(CalendarMsg::MoveBooking).to_owned() } else { new_booking_label(site, lang.get()) }}</h2>
+                    <button class="button button--ghost button--icon" type="button" aria-label=move || t(CalendarMsg::Close) on:click=move |_| on_close.run(())>"×"</button>
                 </div>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::ClientName)}</span>
+                    <span class="field__label">{move || t(CalendarMsg::ClientName)}</span>
                     <input class="field__input" type="text" autocomplete="off" maxlength="80" prop:value=client
                         on:input=move |ev| { client.set(event_target_value(&ev)); touched.set(true); }/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::Phone)}<em>" · "{move || KioskMsg::Optional.text(lang.get())}</em></span>
+                    <span class="field__label">{move || t(CalendarMsg::Phone)}<em>" · "{move || DeviceMsg::Optional.text(lang.get())}</em></span>
                     <input class="field__input" type="tel" autocomplete="off" prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::Service)}</span>
+                    <span class="field__label">{move || t(CalendarMsg::Service)}</span>
                     <select class="field__input" on:change=move |ev| service.set(event_target_value(&ev))>
                         {move || services().into_iter().map(|s| {
                             let id = s.id.clone();
@@ -234,7 +234,7 @@ pub(super) fn BookingForm(
                     </select>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::With)}</span>
+                    <span class="field__label">{move || t(CalendarMsg::With)}</span>
                     <select class="field__input" on:change=move |ev| who.set(event_target_value(&ev))>
                         {move || performers().into_iter().map(|p| {
                             let id = p.id.clone();
@@ -243,7 +243,7 @@ pub(super) fn BookingForm(
                     </select>
                 </label>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::Date)}</span>
+                    <span class="field__label">{move || t(CalendarMsg::Date)}</span>
                     <input class="field__input" type="date" prop:value=move || form_date.get().to_string()
                         on:change=move |ev| if let Some(d) = frontdesk_core::dates::parse_day(&event_target_value(&ev)) {
                             form_date.set(d);
@@ -252,9 +252,9 @@ pub(super) fn BookingForm(
                 </label>
                 <Show when=move || site.with(|s| s.resources.iter().any(|r| r.active && r.kind != frontdesk_core::site::ResourceKind::HotelRoom))>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::RoomOrEquipment)}<em>" · "{move || KioskMsg::Optional.text(lang.get())}</em></span>
+                        <span class="field__label">{move || t(CalendarMsg::RoomOrEquipment)}<em>" · "{move || DeviceMsg::Optional.text(lang.get())}</em></span>
                         <select class="field__input" on:change=move |ev| room.set(event_target_value(&ev))>
-                            <option value="" selected=move || room.get().is_empty()>{move || t(Msg::NoRoomNeeded)}</option>
+                            <option value="" selected=move || room.get().is_empty()>{move || t(CalendarMsg::NoRoomNeeded)}</option>
                             {move || site.with(|s| s.resources.iter().filter(|r| r.active && r.kind != frontdesk_core::site::ResourceKind::HotelRoom).cloned().collect::<Vec<_>>()).into_iter().map(|r| {
                                 let id = r.id.clone();
                                 view! { <option value=r.id.clone() selected=move || room.get() == id>{r.name.clone()}</option> }
@@ -263,12 +263,12 @@ pub(super) fn BookingForm(
                     </label>
                 </Show>
                 <div class="field">
-                    <span class="field__label">{move || t(Msg::FreeTimes)}" · "{move || format_date(form_date.get(), lang.get())}</span>
-                    <div class="slots" role="group" aria-label=move || t(Msg::FreeTimes)>
+                    <span class="field__label">{move || t(CalendarMsg::FreeTimes)}" · "{move || format_date(form_date.get(), lang.get())}</span>
+                    <div class="slots" role="group" aria-label=move || t(CalendarMsg::FreeTimes)>
                         {move || {
                             let slots = free();
                             if slots.is_empty() {
-                                view! { <p class="slots__none">{t(Msg::NoFreeTimes)}</p> }.into_any()
+                                view! { <p class="slots__none">{t(CalendarMsg::NoFreeTimes)}</p> }.into_any()
                             } else {
                                 slots.into_iter().map(|m| view! {
                                     <button type="button" class="slot" class:slot--chosen=move || start.get() == Some(m)
@@ -280,23 +280,23 @@ pub(super) fn BookingForm(
                     </div>
                 </div>
                 <label class="field">
-                    <span class="field__label">{move || t(Msg::Notes)}<em>" · "{move || KioskMsg::Optional.text(lang.get())}</em></span>
+                    <span class="field__label">{move || t(CalendarMsg::Notes)}<em>" · "{move || DeviceMsg::Optional.text(lang.get())}</em></span>
                     <textarea class="field__input field__input--area" rows="2" maxlength="500" prop:value=notes on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
                 </label>
                 <Show when=move || !is_move>
                     <label class="field">
-                        <span class="field__label">{move || t(Msg::RepeatWeekly)}</span>
+                        <span class="field__label">{move || t(CalendarMsg::RepeatWeekly)}</span>
                         <select class="field__input" on:change=move |ev| repeat.set(event_target_value(&ev).parse().unwrap_or(1))>
-                            {[1u32, 2, 4, 8, 12].into_iter().map(|n| view! { <option value=n.to_string()>{move || if n == 1 { t(Msg::DoesNotRepeat).to_owned() } else { format!("{n} {}", t(Msg::Weeks)) }}</option> }).collect_view()}
+                            {[1u32, 2, 4, 8, 12].into_iter().map(|n| view! { <option value=n.to_string()>{move || if n == 1 { t(CalendarMsg::DoesNotRepeat).to_owned() } else { format!("{n} {}", t(CalendarMsg::Weeks)) }}</option> }).collect_view()}
                         </select>
                     </label>
                 </Show>
                 <p class="field-error" role="alert">{move || if touched.get() { check3().err() } else { None }}{move || failure.get()}</p>
                 <div class="form__actions">
                     <button class="button button--primary button--large" type="submit" disabled=move || saving.get()>
-                        {move || if is_move { t(Msg::SaveMove) } else { t(Msg::Book) }}
+                        {move || if is_move { t(CalendarMsg::SaveMove) } else { t(CalendarMsg::Book) }}
                     </button>
-                    <button class="button button--ghost" type="button" on:click=move |_| on_close.run(())>{move || t(Msg::Discard)}</button>
+                    <button class="button button--ghost" type="button" on:click=move |_| on_close.run(())>{move || t(CalendarMsg::Discard)}</button>
                 </div>
             </form>
         </aside>

@@ -1,0 +1,97 @@
+//! Words of the business settings: profile, services, staff and resources, in English and Spanish (keys of the `desk` namespace).
+//!
+//! A list of its own so that its texts go with its section's part of the wasm, not with the
+//! board's download; a word the board shows too is in both lists (one copy in the wasm).
+
+use frontdesk_core::site::{BusinessKind, ResourceKind, StaffRole};
+
+messages! {
+    BusinessMsg in desk {
+        Discard => discard,
+        FirstRunTitle => first_run_title,
+        FirstRunLead => first_run_lead,
+        BusinessProfile => business_profile,
+        BusinessName => business_name,
+        BusinessKind => business_kind,
+        Language => language,
+        TimeZone => time_zone,
+        Currency => currency,
+        OpeningHours => opening_hours,
+        Closed => closed,
+        Opens => opens,
+        Closes => closes,
+        SaveProfile => save_profile,
+        Saved => saved,
+        Services => services,
+        Service => service,
+        AddService => add_service,
+        NoServicesYet => no_services_yet,
+        Edit => edit,
+        NameEnglish => name_english,
+        NameSpanish => name_spanish,
+        DescriptionEnglish => description_english,
+        DescriptionSpanish => description_spanish,
+        DurationMinutes => duration_minutes,
+        BufferMinutes => buffer_minutes,
+        Price => price,
+        Offered => offered,
+        WhoPerforms => who_performs,
+        NoneMeansAnyone => none_means_anyone,
+        SaveService => save_service,
+        BadMinutes => bad_minutes,
+        Staff => staff,
+        AddStaff => add_staff,
+        NoStaffYet => no_staff_yet,
+        FullName => full_name,
+        JobRole => job_role,
+        Active => active,
+        WorkingHours => working_hours,
+        SaveStaff => save_staff,
+        RoleReception => role_reception,
+        RoleProvider => role_provider,
+        RoleManager => role_manager,
+        Resources => resources,
+        ResourceName => resource_name,
+        ResourceKindLabel => resource_kind_label,
+        KindRoom => kind_room,
+        KindHotelRoom => kind_hotel_room,
+        KindEquipment => kind_equipment,
+        RoomType => room_type,
+        NightlyRate => nightly_rate,
+        AddResource => add_resource,
+        KindMedical => kind_medical,
+        KindHotel => kind_hotel,
+        KindAgency => kind_agency,
+        KindConstruction => kind_construction,
+        KindRetail => kind_retail,
+    }
+}
+
+/// The name of a kind of business.
+pub fn kind_msg(kind: BusinessKind) -> BusinessMsg {
+    match kind {
+        BusinessKind::MedicalOffice => BusinessMsg::KindMedical,
+        BusinessKind::Hotel => BusinessMsg::KindHotel,
+        BusinessKind::AdAgency => BusinessMsg::KindAgency,
+        BusinessKind::Construction => BusinessMsg::KindConstruction,
+        BusinessKind::RetailShop => BusinessMsg::KindRetail,
+    }
+}
+
+/// The name of a kind of resource (a room, a hotel room, equipment).
+pub fn resource_kind_msg(kind: ResourceKind) -> BusinessMsg {
+    match kind {
+        ResourceKind::Room => BusinessMsg::KindRoom,
+        ResourceKind::HotelRoom => BusinessMsg::KindHotelRoom,
+        ResourceKind::Equipment => BusinessMsg::KindEquipment,
+    }
+}
+
+/// The name of a staff role.
+pub fn staff_role_msg(role: StaffRole) -> BusinessMsg {
+    match role {
+        StaffRole::Reception => BusinessMsg::RoleReception,
+        StaffRole::Provider => BusinessMsg::RoleProvider,
+        StaffRole::Manager => BusinessMsg::RoleManager,
+    }
+}
