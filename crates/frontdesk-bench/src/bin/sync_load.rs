@@ -761,7 +761,8 @@ async fn catch_up(o: &Options) -> Result<()> {
     let kiosk = add_devices(data.path(), 1, Role::Kiosk).await?.remove(0);
     let desk = add_devices(data.path(), 1, Role::Staff).await?.remove(0);
     let (addr, shutdown, server) = in_process_relay(Config::new(data.path().to_owned())).await?;
-    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).context("date")?;
+    // The relay takes a kiosk's inbox only for its own (UTC) today, tomorrow and the last days.
+    let date = chrono::Utc::now().date_naive();
 
     // Yesterday the kiosk had the `kiosk` document up to the desk's 10th change; today the desk
     // made 40 more (the day's appointment index, republished as bookings changed).
@@ -860,6 +861,10 @@ async fn catch_up(o: &Options) -> Result<()> {
         match ServerMsg::decode(&frame) {
             Ok(ServerMsg::Synced { doc, .. }) => synced |= doc == "kiosk",
             Ok(ServerMsg::Chunk { bytes, .. }) => applied += bytes.len(),
+            // A refusal would leave the check-ins waiting for ever: say why instead.
+            Ok(ServerMsg::Error { code, doc, message }) => {
+                anyhow::bail!("the relay refused the kiosk: {code:?} {doc:?} {message}")
+            }
             _ => {}
         }
         pending.extend(core.handle(SyncEvent::Frame(frame.to_vec()), ms_now(epoch), 0.5));
