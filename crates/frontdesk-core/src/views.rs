@@ -18,11 +18,21 @@ use crate::stays::{self, Stay};
 use crate::visit_status::status_events;
 
 /// Every check-in of `date`, from every kiosk's inbox of that day the device holds.
+///
+/// A check-in never counts as later than the relay had it (as a punch, see [`HeldPunch::at_ms`]):
+/// a kiosk whose clock runs fast cannot make a visitor's wait look shorter. A kiosk that was
+/// offline keeps its own, earlier, time.
 pub fn arrivals(docs: &impl Documents, date: NaiveDate) -> Vec<CheckIn> {
-    docs.names_under(&doc_name::inbox_prefix(date))
-        .iter()
-        .flat_map(|inbox| docs.read(inbox, check_ins).unwrap_or_default())
-        .collect()
+    let mut all = Vec::new();
+    for inbox in docs.names_under(&doc_name::inbox_prefix(date)) {
+        for mut check_in in docs.read(&inbox, check_ins).unwrap_or_default() {
+            if let Some(received_ms) = docs.received(&inbox, &check_in.id) {
+                check_in.at_ms = check_in.at_ms.min(received_ms);
+            }
+            all.push(check_in);
+        }
+    }
+    all
 }
 
 /// The arrivals board of `date` as of `now_ms`: the day's check-ins (its inboxes) with the
@@ -173,6 +183,50 @@ mod tests {
         assert_eq!(statuses, vec![VisitStatus::Done, VisitStatus::Called, VisitStatus::NoShow]);
         // A day with nothing held is an empty board, not an error.
         assert!(super::board(&docs, date().succ_opt().unwrap(), 0).is_empty());
+    }
+
+    /// Documents as a desk holds them, with the relay's receive time of some records.
+    struct Received {
+        docs: BTreeMap<String, Automerge>,
+        receipts: BTreeMap<(String, String), i64>,
+    }
+
+    impl Documents for Received {
+        fn read<R>(&self, name: &str, f: impl FnOnce(&Automerge) -> R) -> Option<R> {
+            self.docs.read(name, f)
+        }
+        fn names_under(&self, prefix: &str) -> Vec<String> {
+            self.docs.names_under(prefix)
+        }
+        fn received(&self, name: &str, key: &str) -> Option<i64> {
+            self.receipts.get(&(name.to_owned(), key.to_owned())).copied()
+        }
+    }
+
+    #[test]
+    fn a_check_in_never_counts_as_later_than_the_relay_had_it() {
+        // k2's clock runs 45 minutes fast: its visitor (checked in at 5 by the relay) says 50.
+        let fast = check_in(2, 50, "k2");
+        // k1 was offline: its visitor checked in at 0 and reached the relay at 20.
+        let offline = check_in(1, 0, "k1");
+        let mut docs = BTreeMap::new();
+        docs.insert(doc_name::inbox(date(), "k1"), inbox(std::slice::from_ref(&offline)));
+        docs.insert(doc_name::inbox(date(), "k2"), inbox(std::slice::from_ref(&fast)));
+        let mut receipts = BTreeMap::new();
+        receipts.insert((doc_name::inbox(date(), "k2"), fast.id.clone()), 5 * MINUTE);
+        receipts.insert((doc_name::inbox(date(), "k1"), offline.id.clone()), 20 * MINUTE);
+        let held = Received { docs, receipts };
+
+        let at: BTreeMap<String, i64> = arrivals(&held, date()).into_iter().map(|c| (c.ticket, c.at_ms)).collect();
+        assert_eq!(at[&fast.ticket], 5 * MINUTE, "the fast kiosk's visitor counts from when the relay had it");
+        assert_eq!(at[&offline.ticket], 0, "the offline kiosk's visitor keeps their own, earlier, time");
+        // At 30, the fast kiosk's visitor has waited 25 minutes, not none.
+        let board = board(&held, date(), 30 * MINUTE);
+        let waited: Vec<i64> = board.iter().map(|e| e.waited_ms / MINUTE).collect();
+        assert_eq!(waited, vec![30, 25]);
+        // Without receipts (a device that did not see them arrive), each kiosk's own time.
+        let plain = arrivals(&held.docs, date());
+        assert!(plain.iter().any(|c| c.at_ms == 50 * MINUTE));
     }
 
     #[test]
