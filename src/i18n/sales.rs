@@ -169,6 +169,19 @@ pub fn method_msg(method: Method, lang: Lang) -> &'static str {
     }
 }
 
+/// What the payment form's button will do, named in full ("Take 30.25 EUR in cash", "Refund
+/// 5.00 EUR to the card"), so that one tap never takes what a person did not read.
+pub fn payment_action_text(refund: bool, method: Method, amount: String, lang: Lang) -> String {
+    match (refund, method) {
+        (false, Method::Cash) => tr!(lang, sales.take_in_cash, amount = amount),
+        (false, Method::Card) => tr!(lang, sales.take_by_card, amount = amount),
+        (false, Method::Transfer) => tr!(lang, sales.take_by_transfer, amount = amount),
+        (true, Method::Cash) => tr!(lang, sales.refund_in_cash, amount = amount),
+        (true, Method::Card) => tr!(lang, sales.refund_to_card, amount = amount),
+        (true, Method::Transfer) => tr!(lang, sales.refund_by_transfer, amount = amount),
+    }
+}
+
 pub fn order_state_msg(state: OrderState) -> SalesMsg {
     match state {
         OrderState::Taken => SalesMsg::OrderTaken,

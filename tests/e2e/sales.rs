@@ -88,13 +88,17 @@ async fn an_order_taken_on_one_tablet_is_invoiced_paid_and_printed_on_another() 
     step(&format!("invoice {number}"));
     ensure!(number.len() == 16 && number.ends_with("-0001"), "invoice number {number:?}");
 
-    // Too much is refused; the right amount pays it.
+    // The button says what one tap would record: what is due, by the method chosen.
+    back.wait_for_text("Take 30.25 EUR by card", SOON).await?;
     back.click_button("Cash").await?;
+    back.wait_for_text("Take 30.25 EUR in cash", SOON).await?;
+    back.screenshot("billing-take-payment").await?;
+    // Too much is refused; the right amount pays it.
     back.retype("Amount (EUR)", "50").await?;
-    back.click_button("Take payment").await?;
+    back.click_button("Take 50.00 EUR in cash").await?;
     back.wait_for_text("That is more than is due (30.25 EUR).", SOON).await?;
     back.retype("Amount (EUR)", "30.25").await?;
-    back.click_button("Take payment").await?;
+    back.click_button("Take 30.25 EUR in cash").await?;
     back.wait_until(SOON, "nothing left due", |t| t.contains("Cash") && t.contains("0.00 EUR")).await?;
     back.screenshot("billing-invoice-paid").await?;
 
@@ -124,6 +128,12 @@ async fn an_order_taken_on_one_tablet_is_invoiced_paid_and_printed_on_another() 
     })
     .await?;
     back.screenshot("billing-receipt-es").await?;
+    // The payment button names what it records in Spanish too: a refund of 10 in cash.
+    back.click_labelled_checkbox("Devolución").await?;
+    back.retype("Importe (EUR)", "10").await?;
+    back.wait_for_text("Devolver 10,00 EUR en efectivo", SOON).await?;
+    back.click_labelled_checkbox("Devolución").await?;
+    back.wait_until(SOON, "the refund untaken", |t| !t.contains("Devolver 10,00 EUR")).await?;
     back.click_button("English").await?;
 
     // The first tablet sees the order invoiced, and the day close counts the cash.

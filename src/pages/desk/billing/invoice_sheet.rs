@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::print_page;
 use crate::components::device_gate::DeviceRef;
-use crate::i18n::sales::{billing_error_text, method_msg};
+use crate::i18n::sales::{billing_error_text, method_msg, payment_action_text};
 use crate::i18n::{Lang, SalesMsg};
 use crate::pages::desk::sales::{Ledger, format_money, invoice_doc, new_id};
 
@@ -46,6 +46,16 @@ pub(super) fn InvoiceSheet(
             String::new()
         });
     });
+    // The button names the amount and the method it will record; until the amount reads as
+    // money, it says only what the form is for (and the tap explains what is wrong).
+    let action = move || {
+        let l = lang.get();
+        match frontdesk_core::money::parse_amount(&amount.get(), &cur()) {
+            Ok(minor) if minor > 0 => payment_action_text(refund.get(), method.get(), money(minor), l),
+            _ if refund.get() => t(SalesMsg::RecordRefund).to_owned(),
+            _ => t(SalesMsg::TakePayment).to_owned(),
+        }
+    };
     let stamp = move || device.with_value(|d| d.stamp());
     let pay = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -213,7 +223,7 @@ pub(super) fn InvoiceSheet(
                 </label>
                 <p class="field-error" role="alert">{move || error.get()}</p>
                 <div class="form__actions">
-                    <button class="button button--primary button--large" type="submit">{move || if refund.get() { t(SalesMsg::RecordRefund) } else { t(SalesMsg::TakePayment) }}</button>
+                    <button class="button button--primary button--large" type="submit">{action}</button>
                     {move || if invoice.with(|i| i.as_ref().is_some_and(|i| i.void)) {
                         view! { <button class="button button--ghost" type="button" on:click=move |_| set_void(false)>{move || t(SalesMsg::UndoVoid)}</button> }.into_any()
                     } else {
