@@ -4,27 +4,17 @@
 //! answer when it cannot tell.
 
 use automerge::{AutoCommit, ROOT, transaction::Transactable};
-use frontdesk_core::device::{Effect, Start};
+use frontdesk_core::device::Effect;
 use frontdesk_core::{DeviceCore, SyncEvent};
 use frontdesk_protocol::{ClientMsg, Head, Role, ServerMsg};
+
+mod support;
 
 const DOC: &str = "clients";
 
 /// A desk that follows `clients` and has applied `chunks` from the relay.
 fn desk_holding(chunks: &[Vec<u8>]) -> DeviceCore {
-    let (mut core, _) = DeviceCore::start(Start {
-        token: "t".into(),
-        seed: [7; 16],
-        docs: Vec::new(),
-        outbox: Vec::new(),
-        written_ahead: Vec::new(),
-        follow: vec![DOC.to_owned()],
-        watch: Vec::new(),
-    });
-    core.handle(SyncEvent::Tick, 0, 0.5);
-    core.handle(SyncEvent::Opened, 0, 0.5);
-    let welcome = ServerMsg::Welcome { device: "desk".into(), name: "Desk".into(), role: Role::Staff };
-    core.handle(SyncEvent::Frame(welcome.encode()), 0, 0.5);
+    let mut core = support::online(vec![DOC.to_owned()], "Desk", Role::Staff);
     for (i, bytes) in chunks.iter().enumerate() {
         let chunk = ServerMsg::Chunk { doc: DOC.into(), seq: i as u64 + 1, bytes: bytes.clone(), at_ms: 1 };
         core.handle(SyncEvent::Frame(chunk.encode()), 0, 0.5);

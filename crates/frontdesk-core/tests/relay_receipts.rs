@@ -4,10 +4,11 @@
 
 use automerge::AutoCommit;
 use chrono::NaiveDate;
-use frontdesk_core::device::Start;
 use frontdesk_core::payroll::{self, HeldPunch, Punch, PunchKind};
 use frontdesk_core::{DeviceCore, SyncEvent, doc_name};
 use frontdesk_protocol::{Role, ServerMsg};
+
+mod support;
 
 const H: i64 = 3_600_000;
 /// 2026-12-05 00:00 UTC.
@@ -19,20 +20,7 @@ fn clock() -> String {
 
 /// A manager's desk that follows the kiosk's time clock and `also`.
 fn manager(also: &str) -> DeviceCore {
-    let (mut core, _) = DeviceCore::start(Start {
-        token: "t".into(),
-        seed: [7; 16],
-        docs: Vec::new(),
-        outbox: Vec::new(),
-        written_ahead: Vec::new(),
-        follow: vec![clock(), also.to_owned()],
-        watch: Vec::new(),
-    });
-    core.handle(SyncEvent::Tick, 0, 0.5);
-    core.handle(SyncEvent::Opened, 0, 0.5);
-    let welcome = ServerMsg::Welcome { device: "m".into(), name: "Manager".into(), role: Role::Manager };
-    core.handle(SyncEvent::Frame(welcome.encode()), 0, 0.5);
-    core
+    support::online(vec![clock(), also.to_owned()], "Manager", Role::Manager)
 }
 
 fn deliver(core: &mut DeviceCore, doc: &str, seq: u64, bytes: Vec<u8>, at_ms: i64) {
