@@ -23,7 +23,15 @@ pub fn relay_decode(frame: &[u8]) {
             ClientMsg::Watch { prefix } => {
                 let _ = valid_doc_name(prefix);
             }
-            ClientMsg::Hello { .. } | ClientMsg::Ping => {}
+            ClientMsg::PairPreview { code, .. } | ClientMsg::Pair { code, .. } => {
+                let _ = frontdesk_protocol::pairing::normalize(code);
+            }
+            ClientMsg::Hello { .. }
+            | ClientMsg::Ping
+            | ClientMsg::CreatePairing { .. }
+            | ClientMsg::ListDevices
+            | ClientMsg::RenameDevice { .. }
+            | ClientMsg::RevokeDevice { .. } => {}
         }
         // Whatever decodes must encode back to an equal message.
         assert_eq!(ClientMsg::decode(&msg.encode()).as_ref(), Ok(&msg));
@@ -59,7 +67,7 @@ pub fn join_frames(frames: &[Vec<u8>]) -> Vec<u8> {
 /// storage-full paths run too).
 pub fn client_frames(data: &[u8]) {
     let (mut core, _) = DeviceCore::start(Start {
-        token: "t".into(),
+        device: "d".into(),
         seed: [1; 16],
         docs: Vec::new(),
         outbox: Vec::new(),

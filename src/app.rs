@@ -6,18 +6,21 @@ use leptos::prelude::*;
 
 use crate::pages::desk::{DeskPage, home_page};
 
-/// The page for an address: `/desk` is the staff desk, anything else the start page. Two pages
-/// and no navigation between them inside the app (the start page links to the desk), so no router.
+/// The page for an address: `/desk` is the staff desk, `/pair` pairs this browser (with the
+/// code in `#code=…` or one typed), anything else the start page. No navigation between them
+/// inside the app (the start page links to the desk), so no router.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Page {
     Home,
     Desk,
+    Pair,
 }
 
 impl Page {
     pub fn at(path: &str) -> Page {
         match path.trim_end_matches('/') {
             "/desk" => Page::Desk,
+            "/pair" => Page::Pair,
             _ => Page::Home,
         }
     }
@@ -29,6 +32,7 @@ pub fn App() -> impl IntoView {
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
     match Page::at(&path) {
         Page::Desk => view! { <DeskPage/> }.into_any(),
+        Page::Pair => crate::pages::desk::pair_page(),
         Page::Home => home_page(),
     }
 }
@@ -51,6 +55,7 @@ mod tests {
         assert_eq!(Page::at("/desk/"), Page::Desk);
         assert_eq!(Page::at("/"), Page::Home);
         assert_eq!(Page::at("/desks"), Page::Home);
+        assert_eq!(Page::at("/pair"), Page::Pair);
         assert_eq!(Page::at(""), Page::Home);
     }
 }

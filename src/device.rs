@@ -14,6 +14,7 @@ use futures::channel::oneshot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::device_key::DeviceKey;
 use crate::platform::{now_ms, random_bytes};
 use crate::read_cache::ReadCache;
 use crate::relay_socket::RelaySocket;
@@ -21,6 +22,18 @@ use crate::settings::{DeviceSettings, Mode};
 use crate::storage::Store;
 
 mod edits;
+
+/// What a device does once it learns it was revoked.
+pub type OnRevoked = Box<dyn Fn(&Device)>;
+
+/// A pairing code the relay made, as the manager's screen shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PairingCode {
+    pub code: String,
+    pub role: frontdesk_protocol::Role,
+    pub name: String,
+    pub expires_at_ms: i64,
+}
 
 /// A device's data and its link to the relay.
 pub struct Device {
@@ -37,6 +50,14 @@ pub struct Device {
     pub persistent: RwSignal<Option<bool>>,
     /// `staff` or `manager` (or `kiosk`), as the relay last said.
     pub role: RwSignal<String>,
+    /// The devices paired with the relay, as it last listed them for this manager's device.
+    pub devices: RwSignal<Option<Vec<frontdesk_protocol::DeviceInfo>>>,
+    /// The last pairing code the relay made for this manager's device.
+    pub pairing_code: RwSignal<Option<PairingCode>>,
+    /// The key this device proves itself with.
+    key: DeviceKey,
+    /// What to do once the relay says this device was revoked (called once).
+    on_revoked: RefCell<Option<OnRevoked>>,
     store: Store,
     core: RefCell<DeviceCore>,
     socket: RefCell<Option<RelaySocket>>,
@@ -53,12 +74,13 @@ impl Device {
     pub async fn start(
         mode: Mode,
         settings: DeviceSettings,
+        key: DeviceKey,
         docs: Vec<String>,
         watches: Vec<String>,
     ) -> Result<Rc<Device>, StorageError> {
         let store = Store::open(mode.database()).await?;
         let (core, effects) = DeviceCore::start(Start {
-            token: settings.token.clone(),
+            device: settings.device.clone(),
             seed: random_bytes(),
             docs: store.load_docs(&docs, &watches).await?,
             outbox: store.load_outbox().await?,
@@ -70,6 +92,10 @@ impl Device {
             mode,
             status: RwSignal::new(core.status()),
             role: RwSignal::new(settings.role.clone()),
+            devices: RwSignal::new(None),
+            pairing_code: RwSignal::new(None),
+            key,
+            on_revoked: RefCell::new(None),
             settings: RefCell::new(settings),
             revision: RwSignal::new(0),
             storage_problem: RwSignal::new(None),
@@ -100,6 +126,29 @@ impl Device {
         self.ticker.borrow_mut().take();
         self.generation.set(self.generation.get().wrapping_add(1));
         self.socket.borrow_mut().take();
+    }
+
+    /// What to do once the relay says this device was revoked.
+    pub fn when_revoked(&self, then: OnRevoked) {
+        *self.on_revoked.borrow_mut() = Some(then);
+    }
+
+    /// Closes this device's database (before it is wiped: a deletion waits for open connections).
+    pub fn close_storage(&self) {
+        self.store.close();
+    }
+
+    /// Sends a manager's request to the relay (pairing codes, the device list); false when
+    /// offline. The answer arrives in [`Device::devices`] or [`Device::pairing_code`].
+    pub fn request(self: &Rc<Self>, msg: frontdesk_protocol::ClientMsg) -> bool {
+        let effects = self.core.borrow_mut().request(msg);
+        match effects {
+            Some(effects) => {
+                self.run(effects);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Reads a document (if held) with `f`.
@@ -181,6 +230,24 @@ impl Device {
                 }
                 Effect::Warn(warning) => leptos::logging::warn!("{warning}"),
                 Effect::Status => self.show_status(),
+                Effect::Prove { nonce, message } => {
+                    let (device, key) = (Rc::downgrade(self), self.key.clone());
+                    spawn_local(async move {
+                        match key.sign(&message).await {
+                            Ok(signature) => {
+                                if let Some(device) = device.upgrade() {
+                                    let effects = device.core.borrow_mut().proved(nonce, signature);
+                                    device.run(effects);
+                                }
+                            }
+                            Err(err) => leptos::logging::error!("the device key could not sign: {err}"),
+                        }
+                    });
+                }
+                Effect::Devices(devices) => self.devices.set(Some(devices)),
+                Effect::PairingCode { code, role, name, expires_at_ms } => {
+                    self.pairing_code.set(Some(PairingCode { code, role, name, expires_at_ms }))
+                }
             }
         }
     }
@@ -188,6 +255,12 @@ impl Device {
     /// The badge, and the name and role the relay gave this device (remembered for offline starts).
     fn show_status(&self) {
         let status = self.core.borrow().status();
+        if let Connection::Refused { why: frontdesk_core::Refusal::Revoked, .. } = status.connection {
+            let then = self.on_revoked.borrow_mut().take();
+            if let Some(then) = then {
+                then(self);
+            }
+        }
         if let Connection::Online { device, name, role } = &status.connection
             && self.settings.borrow_mut().remember_relay_identity(self.mode, device, name, *role)
         {
@@ -217,7 +290,7 @@ impl Device {
         self.generation.set(generation);
         self.socket.borrow_mut().take();
         let weak = Rc::downgrade(self);
-        let url = self.settings.borrow().sync_url();
+        let url = DeviceSettings::sync_url();
         let opened = RelaySocket::open(&url, move |event| {
             // Events of a socket this device has since replaced are ignored.
             let Some(device) = weak.upgrade().filter(|d| d.generation.get() == generation) else { return };

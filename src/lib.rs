@@ -4,6 +4,8 @@ pub mod app;
 pub mod clock;
 pub mod components;
 pub mod device;
+pub mod device_key;
+pub mod pairing;
 mod documents;
 pub mod i18n;
 pub mod pages;

@@ -52,3 +52,38 @@ impl Drop for RelaySocket {
         let _ = self.ws.close();
     }
 }
+
+/// Sends `msg` on a socket of its own and returns the relay's answer (the challenge every
+/// socket opens with is skipped); `None` if the relay cannot be reached or says nothing within
+/// ten seconds. For pairing, which happens before the device has a key.
+pub async fn ask(url: &str, msg: frontdesk_protocol::ClientMsg) -> Option<frontdesk_protocol::ServerMsg> {
+    use frontdesk_protocol::ServerMsg;
+    use futures::channel::mpsc;
+    use futures::{FutureExt, StreamExt};
+    let (tx, mut rx) = mpsc::unbounded::<SyncEvent>();
+    let socket = RelaySocket::open(url, move |event| {
+        let _ = tx.unbounded_send(event);
+    })
+    .ok()?;
+    let frame = msg.encode();
+    let answer = async {
+        while let Some(event) = rx.next().await {
+            match event {
+                SyncEvent::Opened => socket.send(&frame),
+                SyncEvent::Frame(bytes) => match ServerMsg::decode(&bytes) {
+                    Ok(ServerMsg::Challenge { .. }) => continue,
+                    Ok(answer) => return Some(answer),
+                    Err(_) => return None,
+                },
+                SyncEvent::Closed { .. } => return None,
+                SyncEvent::Tick => {}
+            }
+        }
+        None
+    };
+    let timeout = gloo_timers::future::TimeoutFuture::new(10_000);
+    futures::select! {
+        answer = answer.fuse() => answer,
+        () = timeout.fuse() => None,
+    }
+}

@@ -47,12 +47,11 @@ impl Mode {
     }
 }
 
-/// What a device remembers about itself.
+/// What a device remembers about itself (nothing secret: its credential is a key the browser
+/// holds, see `device_key`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceSettings {
-    /// The secret the relay knows this device by.
-    pub token: String,
-    /// The device id the relay gave it (names the kiosk's inbox).
+    /// The device id the relay gave it at pairing (names the kiosk's inbox).
     pub device: String,
     /// The name the relay knows this device by (shown as who made a change).
     #[serde(default)]
@@ -62,6 +61,9 @@ pub struct DeviceSettings {
     /// The role the relay gave this device (`kiosk`, `staff`, `manager`), remembered for offline starts.
     #[serde(default)]
     pub role: String,
+    /// The business's name as the pairing code gave it.
+    #[serde(default)]
+    pub business: String,
     /// The staff member this tablet belongs to (their messages and visitors show on it), or empty.
     #[serde(default)]
     pub owner: String,
@@ -70,16 +72,39 @@ pub struct DeviceSettings {
     pub storage_notice_seen: bool,
 }
 
+impl Mode {
+    /// The face of the app a device of `role` shows.
+    pub fn for_role(role: frontdesk_protocol::Role) -> Mode {
+        match role {
+            frontdesk_protocol::Role::Kiosk => Mode::Kiosk,
+            frontdesk_protocol::Role::Staff | frontdesk_protocol::Role::Manager => Mode::Desk,
+        }
+    }
+
+    /// The page that shows this mode.
+    pub fn page(self) -> &'static str {
+        match self {
+            Mode::Kiosk => "/kiosk/",
+            Mode::Desk => "/desk",
+        }
+    }
+}
+
 impl DeviceSettings {
-    /// The settings this mode keeps, if it has a token. Settings saved before the sync address
-    /// became always the page's own may still hold a `relay` address (a setup link could set
-    /// one): it is not read, and the settings are saved again without it.
+    /// The settings this mode keeps, if it was ever paired. Settings from before pairing may
+    /// still hold a bearer `token` (and, older still, a `relay` address): neither is read, and
+    /// the settings are saved again without them.
     pub fn load(mode: Mode) -> Option<DeviceSettings> {
-        let settings = LocalStorage::get::<DeviceSettings>(mode.key()).ok().filter(|s| !s.token.is_empty())?;
-        if LocalStorage::raw().get_item(mode.key()).ok().flatten().is_some_and(|raw| holds_relay_address(&raw)) {
+        let settings = LocalStorage::get::<DeviceSettings>(mode.key()).ok().filter(|s| !s.device.is_empty())?;
+        if LocalStorage::raw().get_item(mode.key()).ok().flatten().is_some_and(|raw| holds_stale_keys(&raw)) {
             settings.save(mode);
         }
         Some(settings)
+    }
+
+    /// The language this mode's device was last set to (English if none).
+    pub fn lang(mode: Mode) -> Lang {
+        LocalStorage::get::<DeviceSettings>(mode.key()).map(|s| s.lang).unwrap_or_default()
     }
 
     pub fn save(&self, mode: Mode) {
@@ -104,13 +129,22 @@ impl DeviceSettings {
         true
     }
 
+    /// Forgets who this device is, keeping only its language and the storage notice read.
     pub fn forget(mode: Mode) {
-        LocalStorage::delete(mode.key());
+        match LocalStorage::get::<DeviceSettings>(mode.key()) {
+            Ok(old) => DeviceSettings {
+                lang: old.lang,
+                storage_notice_seen: old.storage_notice_seen,
+                ..DeviceSettings::default()
+            }
+            .save(mode),
+            Err(_) => LocalStorage::delete(mode.key()),
+        }
     }
 
     /// The relay's sync address: always the page's own origin. (A setup link once could name
     /// another; a device it re-pointed would have answered that server with all it holds.)
-    pub fn sync_url(&self) -> String {
+    pub fn sync_url() -> String {
         let location = web_sys::window().map(|w| w.location());
         let host = location.as_ref().and_then(|l| l.host().ok()).unwrap_or_else(|| "127.0.0.1:8080".into());
         let secure = location.and_then(|l| l.protocol().ok()).is_some_and(|p| p == "https:");
@@ -118,95 +152,34 @@ impl DeviceSettings {
     }
 }
 
-/// Whether stored settings (their JSON) still hold a `relay` address, which is no longer read.
-/// (A plain look for the key: a string holding it would be escaped, `\"relay\"`.)
-fn holds_relay_address(raw: &str) -> bool {
-    raw.contains("\"relay\":")
+/// Whether stored settings (their JSON) still hold a `token` or a `relay` address, which are
+/// no longer read. (A plain look for the key: a string holding it would be escaped, `\"relay\"`.)
+fn holds_stale_keys(raw: &str) -> bool {
+    raw.contains("\"relay\":") || raw.contains("\"token\":")
 }
 
-/// What a setup link (`#token=…&device=…`) says. Any other parameter, `relay=` included, is
+/// The pairing code a link carries (`#code=…`): read from the address and removed from view
+/// and from history, so the code is not left in the address bar. Any other parameter is
 /// ignored: a link never changes where a device syncs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SetupLink {
-    pub token: String,
-    /// The device id, if the link gives one.
-    pub device: Option<String>,
+pub fn take_pairing_code() -> Option<String> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let code = pairing_code_in(&location.hash().ok()?)?;
+    if let (Ok(path), Ok(history)) = (location.pathname(), window.history()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+    Some(code)
 }
 
-impl SetupLink {
-    /// Reads the setup link from the address and removes it from view and from history, so the
-    /// secret is not left in the address bar. Nothing is saved: see [`Start::decide`].
-    pub fn take() -> Option<SetupLink> {
-        let window = web_sys::window()?;
-        let location = window.location();
-        let decode = |value: &str| js_sys::decode_uri_component(value).ok()?.as_string();
-        let link = SetupLink::parse(&location.hash().ok()?, decode)?;
-        if let (Ok(path), Ok(history)) = (location.pathname(), window.history()) {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-        }
-        Some(link)
-    }
-
-    /// Reads `#token=…&device=…`, each value put through `decode` (`decodeURIComponent`); `None`
-    /// without a token.
-    pub fn parse(hash: &str, decode: impl Fn(&str) -> Option<String>) -> Option<SetupLink> {
-        let query = hash.strip_prefix('#')?;
-        let (mut token, mut device) = (None, None);
-        for pair in query.split('&') {
-            let (key, value) = pair.split_once('=')?;
-            match key {
-                "token" => token = Some(decode(value)?),
-                "device" => device = Some(decode(value)?),
-                _ => {}
-            }
-        }
-        Some(SetupLink { token: token.filter(|t| !t.is_empty())?, device })
-    }
-
-    /// The settings a device has once set up by this link: those it had when the link is for
-    /// the same token, else fresh ones (keeping only the language and the notice already read).
-    fn settings(self, stored: Option<DeviceSettings>) -> DeviceSettings {
-        let mut settings = match stored {
-            Some(s) if s.token == self.token => s,
-            Some(s) => {
-                DeviceSettings { lang: s.lang, storage_notice_seen: s.storage_notice_seen, ..DeviceSettings::default() }
-            }
-            None => DeviceSettings::default(),
-        };
-        settings.token = self.token;
-        if let Some(device) = self.device {
-            settings.device = device;
-        }
-        settings
-    }
-}
-
-/// How a page starts its device, from its setup link and its stored settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Start {
-    /// Neither: ask for a token.
-    Setup,
-    /// Start with these settings; `save` when they came from a link.
-    Run { settings: DeviceSettings, save: bool },
-    /// A link for another token while the device is set up: ask the person before anything is
-    /// saved. The link stays only in memory.
-    Ask { current: DeviceSettings, link: SetupLink },
-}
-
-impl Start {
-    pub fn decide(link: Option<SetupLink>, stored: Option<DeviceSettings>) -> Start {
-        match (link, stored) {
-            (None, None) => Start::Setup,
-            (None, Some(settings)) => Start::Run { settings, save: false },
-            (Some(link), Some(current)) if link.token != current.token => Start::Ask { current, link },
-            (Some(link), stored) => Start::Run { settings: link.settings(stored), save: true },
-        }
-    }
-
-    /// The person chose to replace the device's setup with the link's.
-    pub fn replace(current: DeviceSettings, link: SetupLink) -> DeviceSettings {
-        link.settings(Some(current))
-    }
+/// The code in `#code=…` (as typed: checked when it is used), if there is one.
+fn pairing_code_in(hash: &str) -> Option<String> {
+    let query = hash.strip_prefix('#')?;
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == "code")
+        .map(|(_, value)| value.replace("%20", " ").replace('+', " "))
+        .filter(|code| !code.trim().is_empty())
 }
 
 /// Where the kiosk keeps its queue numbers.
@@ -227,100 +200,35 @@ pub fn save_ticket_counter(counter: &TicketCounter) {
 mod tests {
     use super::*;
 
-    /// What the browser's `decodeURIComponent` does, natively: `%XX` escapes to UTF-8.
-    fn percent_decode(text: &str) -> Option<String> {
-        let mut bytes = Vec::with_capacity(text.len());
-        let mut rest = text.as_bytes();
-        while let Some((&b, tail)) = rest.split_first() {
-            if b == b'%' {
-                let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
-                bytes.push(u8::from_str_radix(hex, 16).ok()?);
-                rest = &tail[2..];
-            } else {
-                bytes.push(b);
-                rest = tail;
-            }
-        }
-        String::from_utf8(bytes).ok()
-    }
-
-    fn stored(token: &str) -> DeviceSettings {
-        DeviceSettings {
-            token: token.into(),
-            device: "d-old".into(),
-            name: "Front desk 1".into(),
-            lang: Lang::Es,
-            role: "manager".into(),
-            owner: "s-ana".into(),
-            storage_notice_seen: true,
-        }
-    }
-
-    fn parse(hash: &str) -> Option<SetupLink> {
-        SetupLink::parse(hash, percent_decode)
-    }
-
     #[test]
-    fn a_setup_link_gives_a_token_and_a_device_and_never_an_address() {
-        let link = parse("#token=abc%2B%2F%3D&device=d-1&relay=wss%3A%2F%2Fattacker.example%2Fsync").unwrap();
-        assert_eq!(link, SetupLink { token: "abc+/=".into(), device: Some("d-1".into()) });
-        assert_eq!(parse("#relay=wss://attacker.example/sync&token=t").unwrap().device, None);
-        assert_eq!(parse("#device=d-1"), None);
-        assert_eq!(parse("#token=&device=d-1"), None);
-        assert_eq!(parse("#token=%ZZ"), None);
-        assert_eq!(parse(""), None);
-        assert_eq!(parse("#"), None);
-        assert_eq!(parse("#token=t%C3%B1").unwrap().token, "tñ");
-    }
-
-    #[test]
-    fn a_stored_relay_address_is_not_read_and_is_dropped() {
+    fn stale_tokens_and_relay_addresses_are_not_read_and_are_dropped() {
         let old = r#"{"token":"t","device":"d","name":"Desk","relay":"wss://attacker.example/sync","lang":"En","role":"staff"}"#;
-        assert!(holds_relay_address(old));
+        assert!(holds_stale_keys(old));
         let settings: DeviceSettings = serde_json::from_str(old).unwrap();
-        assert_eq!(settings.token, "t");
+        assert_eq!((settings.device.as_str(), settings.role.as_str()), ("d", "staff"));
         let again = serde_json::to_string(&settings).unwrap();
-        assert!(!again.contains("relay") && !holds_relay_address(&again), "{again}");
-        // A name that mentions the key is not taken for it.
-        let named =
-            DeviceSettings { token: "t".into(), name: r#"Front "relay": desk"#.into(), ..DeviceSettings::default() };
-        assert!(!holds_relay_address(&serde_json::to_string(&named).unwrap()));
+        assert!(!again.contains("token") && !again.contains("relay") && !holds_stale_keys(&again), "{again}");
+        // A name that mentions a key is not taken for it.
+        let named = DeviceSettings { device: "d".into(), name: r#"Front "token": desk"#.into(), ..DeviceSettings::default() };
+        assert!(!holds_stale_keys(&serde_json::to_string(&named).unwrap()));
     }
 
     #[test]
-    fn a_link_with_another_token_is_not_saved_until_the_person_says_so() {
-        let link = SetupLink { token: "new".into(), device: Some("d-new".into()) };
-        let Start::Ask { current, link: pending } = Start::decide(Some(link.clone()), Some(stored("old"))) else {
-            panic!("a link for another device replaced this one without asking");
-        };
-        assert_eq!((current, &pending), (stored("old"), &link));
-        // Replacing keeps no trace of the old device but its language and the notice read.
-        let replaced = Start::replace(stored("old"), pending);
-        assert_eq!(
-            replaced,
-            DeviceSettings {
-                token: "new".into(),
-                device: "d-new".into(),
-                lang: Lang::Es,
-                storage_notice_seen: true,
-                ..DeviceSettings::default()
-            }
-        );
+    fn a_link_gives_a_pairing_code_and_nothing_else() {
+        assert_eq!(pairing_code_in("#code=K7QM2XHD").as_deref(), Some("K7QM2XHD"));
+        assert_eq!(pairing_code_in("#relay=wss://attacker.example&code=k7qm%202xhd").as_deref(), Some("k7qm 2xhd"));
+        assert_eq!(pairing_code_in("#token=abc&device=d-1"), None);
+        assert_eq!(pairing_code_in("#code="), None);
+        assert_eq!(pairing_code_in(""), None);
+        assert_eq!(pairing_code_in("#"), None);
     }
 
     #[test]
-    fn a_link_with_the_same_token_or_on_a_new_device_just_proceeds() {
-        let same = SetupLink { token: "old".into(), device: None };
-        assert_eq!(Start::decide(Some(same), Some(stored("old"))), Start::Run { settings: stored("old"), save: true });
-        let fresh = SetupLink { token: "new".into(), device: Some("d-1".into()) };
-        assert_eq!(
-            Start::decide(Some(fresh), None),
-            Start::Run {
-                settings: DeviceSettings { token: "new".into(), device: "d-1".into(), ..DeviceSettings::default() },
-                save: true
-            }
-        );
-        assert_eq!(Start::decide(None, Some(stored("old"))), Start::Run { settings: stored("old"), save: false });
-        assert_eq!(Start::decide(None, None), Start::Setup);
+    fn a_role_names_the_face_of_the_app() {
+        use frontdesk_protocol::Role;
+        assert_eq!(Mode::for_role(Role::Kiosk), Mode::Kiosk);
+        assert_eq!(Mode::for_role(Role::Staff), Mode::Desk);
+        assert_eq!(Mode::for_role(Role::Manager).page(), "/desk");
+        assert_eq!(Mode::Kiosk.page(), "/kiosk/");
     }
 }

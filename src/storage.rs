@@ -15,7 +15,12 @@ use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransa
 
 const DOCS: &str = "docs";
 const OUTBOX: &str = "outbox";
-const VERSION: u32 = 1;
+/// The device's key pair (one record, [`KEY`]): beside the documents, so wiping the device
+/// removes its credential with its data.
+const KEYS: &str = "keys";
+const KEY: &str = "device";
+/// 2 since #18: the `keys` store.
+const VERSION: u32 = 2;
 
 pub use frontdesk_core::device::{OutboxEntry, Receipts, StorageError, StoredDoc, Write};
 
@@ -161,7 +166,7 @@ impl Store {
                 && let Ok(db) = result.dyn_into::<IdbDatabase>()
             {
                 let names = db.object_store_names();
-                for store in [DOCS, OUTBOX] {
+                for store in [DOCS, OUTBOX, KEYS] {
                     if !names.contains(store) {
                         let _ = db.create_object_store(store);
                     }
@@ -176,7 +181,10 @@ impl Store {
     }
 
     fn transaction(&self, mode: IdbTransactionMode) -> Result<IdbTransaction, StorageError> {
-        let stores = Array::of2(&DOCS.into(), &OUTBOX.into());
+        self.transaction_on(&Array::of2(&DOCS.into(), &OUTBOX.into()), mode)
+    }
+
+    fn transaction_on(&self, stores: &Array, mode: IdbTransactionMode) -> Result<IdbTransaction, StorageError> {
         let mode = match mode {
             IdbTransactionMode::Readwrite => "readwrite",
             _ => "readonly",
@@ -186,8 +194,27 @@ impl Store {
         let options = record(&[("durability", "strict".into())]);
         let transaction = Reflect::get(&self.db, &"transaction".into()).map_err(js_error)?;
         let transaction: js_sys::Function = transaction.dyn_into().map_err(js_error)?;
-        let tx = transaction.call3(&self.db, &stores, &mode.into(), &options).map_err(js_error)?;
+        let tx = transaction.call3(&self.db, stores, &mode.into(), &options).map_err(js_error)?;
         tx.dyn_into::<IdbTransaction>().map_err(js_error)
+    }
+
+    /// Closes the connection now (a wipe waits for every open one).
+    pub fn close(&self) {
+        self.db.close();
+    }
+
+    /// The device's key pair, if it has been paired.
+    pub async fn load_key(&self) -> Result<Option<crate::device_key::DeviceKey>, StorageError> {
+        let tx = self.transaction_on(&Array::of1(&KEYS.into()), IdbTransactionMode::Readonly)?;
+        let value = request(&Self::object_store(&tx, KEYS)?.get(&KEY.into()).map_err(js_error)?).await?;
+        Ok(crate::device_key::DeviceKey::from_stored(&value))
+    }
+
+    /// Keeps the device's key pair (replacing any), durably.
+    pub async fn save_key(&self, key: &crate::device_key::DeviceKey) -> Result<(), StorageError> {
+        let tx = self.transaction_on(&Array::of1(&KEYS.into()), IdbTransactionMode::Readwrite)?;
+        Self::object_store(&tx, KEYS)?.put_with_key(&key.to_stored(), &KEY.into()).map_err(js_error)?;
+        committed(&tx).await
     }
 
     fn object_store(tx: &IdbTransaction, name: &str) -> Result<IdbObjectStore, StorageError> {

@@ -1,4 +1,5 @@
-//! Starts a page's device: reads its setup link or settings, opens storage, begins syncing.
+//! Starts a page's device: pairs it if it is not paired (or a pairing link arrived), opens
+//! storage, begins syncing; forgets everything once the relay says it was revoked.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -8,10 +9,12 @@ use leptos::task::spawn_local;
 
 use crate::components::icons::{Icon, IconSvg};
 use crate::device::Device;
+use crate::device_key::DeviceKey;
 use crate::i18n::{DeviceMsg, Lang, tr};
-use crate::settings::{DeviceSettings, Mode, SetupLink, Start};
+use crate::pairing::{Offer, PairError};
+use crate::settings::{DeviceSettings, Mode};
 use crate::storage::{StorageError, Store};
-use frontdesk_protocol::ChunkId;
+use frontdesk_protocol::{ChunkId, PairRefusal, Role};
 
 pub type DeviceRef = StoredValue<Rc<Device>, LocalStorage>;
 
@@ -19,10 +22,8 @@ pub type DeviceRef = StoredValue<Rc<Device>, LocalStorage>;
 #[derive(Clone)]
 pub enum Gate {
     Loading,
-    /// No token yet: show the setup form.
-    Setup,
-    /// A setup link for another device arrived while this one is set up: ask first.
-    Replace(ReplaceChoice),
+    /// Not paired, no longer paired, or a pairing link arrived: the pairing screen.
+    Pair(PairSetup),
     Ready(DeviceRef),
     /// The device cannot start: storage cannot be opened, or the browser's cryptographic random
     /// source does not work.
@@ -32,27 +33,35 @@ pub enum Gate {
     },
 }
 
-/// The question a setup link for another token asks, and what answering does. (The screen that
-/// asks is a lazy part on the desk, and so is what only it does: counting and wiping.)
+/// What the pairing screen starts from, and what it does once paired.
 #[derive(Clone)]
-pub struct ReplaceChoice {
-    pub mode: Mode,
-    /// The settings the device has (its name may be empty if the relay never told it).
-    pub current: DeviceSettings,
-    /// The link, kept only here, in memory, until the person answers.
-    pub link: SetupLink,
-    /// Starts the device with these settings.
-    pub start: Rc<dyn Fn(DeviceSettings)>,
-    /// Shows that the device cannot start (the wipe failed), with the browser's words.
-    pub fail: Rc<dyn Fn(String)>,
+pub struct PairSetup {
+    /// The face of the app this page shows (`None` on `/pair`, which shows none).
+    pub mode: Option<Mode>,
+    pub lang: Lang,
+    /// A code from a link: used at once.
+    pub code: Option<String>,
+    /// Why the screen shows (revoked, must pair again), if not simply unpaired.
+    pub notice: Option<DeviceMsg>,
+    /// Starts this page's device once it is paired.
+    pub start: Rc<dyn Fn(DeviceSettings, DeviceKey)>,
+}
+
+impl PairSetup {
+    /// The `/pair` page's: no device of its own; once paired, the role's page opens.
+    pub fn standalone() -> PairSetup {
+        let lang = DeviceSettings::lang(Mode::Desk);
+        let code = crate::settings::take_pairing_code();
+        PairSetup { mode: None, lang, code, notice: None, start: Rc::new(|_, _| reload()) }
+    }
 }
 
 /// Starts the device for `mode`, following `docs` and the documents under `watches`; once it is
 /// ready (and its first screen can show), it follows `later` too, one document at a time, so a
 /// year of clients or claims does not hold up today's board.
 ///
-/// A setup link in the address is read and removed from it first. If it is for another token
-/// than the one the device has, nothing is saved until the person answers [`Gate::Replace`].
+/// A pairing link in the address (`#code=…`) is read and removed from it first; it leads to the
+/// pairing screen, which asks before it replaces a device already paired.
 pub fn use_device(
     mode: Mode,
     docs: Vec<String>,
@@ -60,19 +69,21 @@ pub fn use_device(
     later: Vec<String>,
 ) -> RwSignal<Gate, LocalStorage> {
     let gate = RwSignal::new_local(Gate::Loading);
-    let link = SetupLink::take();
+    let code = crate::settings::take_pairing_code();
     let stored = DeviceSettings::load(mode);
+    let lang = DeviceSettings::lang(mode);
     if !crate::platform::random_source_works() {
-        let lang = stored.map(|s| s.lang).unwrap_or_default();
         let detail = DeviceMsg::NoRandomLead.text(lang).to_owned();
         gate.set(Gate::Failed { title: DeviceMsg::NoRandomTitle.text(lang), detail });
         return gate;
     }
-    let start = move |settings: DeviceSettings| {
+    let start: Rc<dyn Fn(DeviceSettings, DeviceKey)> = Rc::new(move |settings: DeviceSettings, key: DeviceKey| {
         let (docs, watches, later) = (docs.clone(), watches.clone(), later.clone());
+        gate.set(Gate::Loading);
         spawn_local(async move {
-            match Device::start(mode, settings, docs, watches).await {
+            match Device::start(mode, settings, key, docs, watches).await {
                 Ok(device) => {
+                    device.when_revoked(Box::new(move |device: &Device| forget_revoked(device, gate)));
                     gate.set(Gate::Ready(StoredValue::new_local(device.clone())));
                     for name in later {
                         // Each load awaits storage, so the page stays responsive in between.
@@ -84,32 +95,60 @@ pub fn use_device(
                 }
             }
         });
-    };
-    match Start::decide(link, stored) {
-        Start::Setup => gate.set(Gate::Setup),
-        Start::Run { settings, save } => {
-            if save {
-                settings.save(mode);
+    });
+    spawn_local(async move {
+        let key = match Store::open(mode.database()).await {
+            Ok(store) => store.load_key().await.ok().flatten(),
+            Err(err) => {
+                gate.set(Gate::Failed { title: DeviceMsg::StorageFailed.text(lang), detail: err.to_string() });
+                return;
             }
-            start(settings);
+        };
+        match (code, stored, key) {
+            (None, Some(settings), Some(key)) => start(settings, key),
+            (code, stored, _) => {
+                // Settings without a key: paired before keys existed, or the key was lost.
+                let notice = (code.is_none() && stored.is_some()).then_some(DeviceMsg::PairAgain);
+                gate.set(Gate::Pair(PairSetup { mode: Some(mode), lang, code, notice, start }));
+            }
         }
-        Start::Ask { current, link } => {
-            let fail = Rc::new(move |detail: String| {
-                gate.set(Gate::Failed { title: DeviceMsg::StorageFailed.text(Lang::En), detail })
-            });
-            let start = Rc::new(move |settings| {
-                gate.set(Gate::Loading);
-                start(settings);
-            });
-            gate.set(Gate::Replace(ReplaceChoice { mode, current, link, start, fail }));
-        }
-    }
+    });
     on_cleanup(move || {
         if let Some(Gate::Ready(device)) = gate.try_get_untracked() {
             device.with_value(|d| d.stop());
         }
     });
     gate
+}
+
+/// The relay said this device was revoked: it stops, forgets everything it holds (documents,
+/// outbox, key, who it was) and shows the pairing screen saying why.
+fn forget_revoked(device: &Device, gate: RwSignal<Gate, LocalStorage>) {
+    let mode = device.mode;
+    device.stop();
+    device.close_storage();
+    spawn_local(async move {
+        if let Err(err) = wipe(mode).await {
+            leptos::logging::error!("a revoked device could not wipe its storage: {err}");
+        }
+        DeviceSettings::forget(mode);
+        let lang = DeviceSettings::lang(mode);
+        let start: Rc<dyn Fn(DeviceSettings, DeviceKey)> = Rc::new(|_, _| reload());
+        let notice = Some(DeviceMsg::RevokedNotice);
+        gate.set(Gate::Pair(PairSetup { mode: Some(mode), lang, code: None, notice, start }));
+    });
+}
+
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
+fn go_to(page: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(page);
+    }
 }
 
 /// Removes everything this device holds for `mode`: its documents and outbox (the database)
@@ -133,68 +172,6 @@ pub async fn unsent(mode: Mode) -> usize {
     ids.len()
 }
 
-/// Asks whether a setup link for another device replaces this one's setup, in the device's
-/// language. "Keep this device" comes first, is the primary button and has the focus: a link
-/// someone else sent should not win by a tap.
-#[component]
-pub fn ReplaceDevice(choice: ReplaceChoice) -> impl IntoView {
-    let ReplaceChoice { mode, current, link, start, fail } = choice;
-    let lang = current.lang;
-    let question = if current.name.is_empty() {
-        DeviceMsg::ReplaceUnnamed.text(lang).to_owned()
-    } else {
-        tr!(lang, kiosk.replace_named, name = current.name.clone())
-    };
-    let waiting = RwSignal::new(0usize);
-    spawn_local(async move { waiting.set(unsent(mode).await) });
-    // Answered once: the link goes with the first answer.
-    let pending = Rc::new(Cell::new(Some((current, link))));
-    let keep = {
-        let (pending, start) = (pending.clone(), start.clone());
-        move |_| {
-            if let Some((current, _)) = pending.take() {
-                start(current);
-            }
-        }
-    };
-    let replace = move |_| {
-        let Some((current, link)) = pending.take() else { return };
-        let (start, fail) = (start.clone(), fail.clone());
-        spawn_local(async move {
-            // What the old setup could read must not stay readable under the new one, nor its
-            // unsent changes go out under the new device's name.
-            match wipe(mode).await {
-                Ok(()) => {
-                    let settings = Start::replace(current, link);
-                    settings.save(mode);
-                    start(settings);
-                }
-                Err(err) => fail(err.to_string()),
-            }
-        });
-    };
-    view! {
-        <main class="setup">
-            <section class="setup__card replace" role="alertdialog" aria-labelledby="replace-title" aria-describedby="replace-question">
-                <span class="replace__icon"><IconSvg icon=Icon::Alert size=32/></span>
-                <h1 id="replace-title">{DeviceMsg::ReplaceTitle.text(lang)}</h1>
-                <p id="replace-question" class="replace__question">{question}</p>
-                <p class="setup__lead">{DeviceMsg::ReplaceHint.text(lang)}</p>
-                <p class="setup__lead">{DeviceMsg::ReplaceWipes.text(lang)}</p>
-                {move || (waiting.get() > 0).then(|| view! {
-                    <p class="replace__unsent" role="alert">{tr!(lang, kiosk.replace_unsent, count = waiting.get())}</p>
-                })}
-                <div class="replace__actions">
-                    <button class="button button--primary button--large" type="button" autofocus
-                        on:click=keep>{DeviceMsg::KeepDevice.text(lang)}</button>
-                    <button class="button button--ghost button--large replace__replace" type="button"
-                        on:click=replace>{DeviceMsg::Replace.text(lang)}</button>
-                </div>
-            </section>
-        </main>
-    }
-}
-
 /// Shown while storage opens.
 #[component]
 pub fn Splash(lang: Lang) -> impl IntoView {
@@ -212,43 +189,203 @@ pub fn StartFailure(title: &'static str, detail: String) -> impl IntoView {
     }
 }
 
-/// Asks for a device token when the device was opened without its setup link.
-#[component]
-pub fn SetupForm(mode: Mode) -> impl IntoView {
-    let lang = Lang::default();
-    let token = RwSignal::new(String::new());
-    let device = RwSignal::new(String::new());
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let token = token.get_untracked().trim().to_owned();
-        if token.is_empty() {
-            return;
+/// What the pairing screen is doing.
+#[derive(Clone, PartialEq)]
+enum Step {
+    /// Waiting for a code, with what went wrong with the last one.
+    Enter(Option<PairError>),
+    Checking,
+    /// The code is good: the business and the device it makes, asked before joining.
+    Confirm(Offer, String),
+    /// The code's face of the app has a device paired here already: keep it (the default), or
+    /// pair again, which wipes it.
+    Replace { code: String, current: DeviceSettings, unsent: usize },
+    Joining,
+}
+
+/// What went wrong, in words.
+fn error_text(err: &PairError, lang: Lang) -> String {
+    let msg = match err {
+        PairError::BadFormat => DeviceMsg::PairBadFormat,
+        PairError::Refused(PairRefusal::Unknown) => DeviceMsg::PairWrong,
+        PairError::Refused(PairRefusal::Used) => DeviceMsg::PairUsed,
+        PairError::Refused(PairRefusal::Expired) => DeviceMsg::PairExpired,
+        PairError::Refused(PairRefusal::Voided) => DeviceMsg::PairVoided,
+        PairError::Refused(PairRefusal::TooManyTries { retry_after_s }) => {
+            return tr!(lang, kiosk.pair_too_many, minutes = retry_after_s.div_ceil(60).max(1));
         }
-        DeviceSettings { token, device: device.get_untracked().trim().to_owned(), ..DeviceSettings::default() }
-            .save(mode);
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().reload();
+        PairError::Refused(PairRefusal::BadKey) | PairError::NoKey(_) => DeviceMsg::PairNoKey,
+        PairError::Unreachable => DeviceMsg::PairUnreachable,
+        PairError::Storage(detail) => return format!("{}: {detail}", DeviceMsg::StorageFailed.text(lang)),
+    };
+    msg.text(lang).to_owned()
+}
+
+fn role_text(role: Role, lang: Lang) -> &'static str {
+    match role {
+        Role::Kiosk => DeviceMsg::PairRoleKiosk.text(lang),
+        Role::Staff => DeviceMsg::PairRoleStaff.text(lang),
+        Role::Manager => DeviceMsg::PairRoleManager.text(lang),
+    }
+}
+
+/// Pairs this device: a code typed in the field labelled "Pairing code" (checked first, then
+/// the business's name shown before joining) or one from a link (joined at once). A code for a
+/// face of the app already paired here asks first, keeping it by default.
+#[component]
+pub fn PairScreen(setup: PairSetup) -> impl IntoView {
+    let PairSetup { mode, lang, code, notice, start } = setup;
+    let lang = RwSignal::new(lang);
+    let step = RwSignal::new(if code.is_some() { Step::Checking } else { Step::Enter(None) });
+    let typed = RwSignal::new(String::new());
+    let join: Rc<dyn Fn(String)> = Rc::new(move |code: String| {
+        step.set(Step::Joining);
+        let start = start.clone();
+        spawn_local(async move {
+            match crate::pairing::pair(&code, lang.get_untracked()).await {
+                Ok(paired) if Some(paired.mode) == mode => start(paired.settings, paired.key),
+                Ok(paired) => go_to(paired.mode.page()),
+                Err(err) => step.set(Step::Enter(Some(err))),
+            }
+        });
+    });
+    let join = StoredValue::new_local(join);
+    // Asks whether `code` replaces the device `target` has, counting what it has not sent.
+    let ask_to_replace = move |target: Mode, code: String| async move {
+        let current = DeviceSettings::load(target).unwrap_or_default();
+        let unsent = unsent(target).await;
+        step.set(Step::Replace { code, current, unsent });
+    };
+    let check: Rc<dyn Fn(String, bool)> = {
+        Rc::new(move |code: String, at_once: bool| {
+            if let Err(err) = crate::pairing::read_code(&code) {
+                step.set(Step::Enter(Some(err)));
+                return;
+            }
+            step.set(Step::Checking);
+            spawn_local(async move {
+                // A link opened on a page whose device is paired asks first, before anything
+                // (the relay may be out of reach; the device's unsent changes are counted).
+                if let Some(page) = mode.filter(|_| at_once)
+                    && crate::pairing::is_paired(page).await
+                {
+                    return ask_to_replace(page, code).await;
+                }
+                let offer = match crate::pairing::preview(&code).await {
+                    Ok(offer) => offer,
+                    Err(err) => return step.set(Step::Enter(Some(err))),
+                };
+                let target = Mode::for_role(offer.role);
+                if crate::pairing::is_paired(target).await {
+                    ask_to_replace(target, code).await;
+                } else if at_once {
+                    join.with_value(|join| join(code));
+                } else {
+                    step.set(Step::Confirm(offer, code));
+                }
+            });
+        })
+    };
+    if let Some(code) = code {
+        check(code, true);
+    }
+    let check = StoredValue::new_local(check);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        check.with_value(|check| check(typed.get_untracked(), false));
+    };
+    let t = move |msg: DeviceMsg| msg.text(lang.get());
+    let form = move |error: Option<PairError>, checking: bool| {
+        view! {
+            <h1>{move || t(DeviceMsg::PairTitle)}</h1>
+            {notice.map(|notice| view! { <p class="pair__notice" role="status">{move || t(notice)}</p> })}
+            <p class="setup__lead">{move || t(DeviceMsg::PairLead)}</p>
+            <form class="pair__form" on:submit=submit>
+                <label class="field">
+                    <span class="field__label">{move || t(DeviceMsg::PairingCode)}</span>
+                    <input class="field__input pair__code" type="text" autocomplete="off" autocapitalize="characters"
+                        spellcheck="false" maxlength="12" placeholder="K7QM 2XHD" autofocus
+                        aria-invalid=error.is_some().then_some("true")
+                        prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
+                </label>
+                {error.map(|err| view! { <p class="pair__error" role="alert">{move || error_text(&err, lang.get())}</p> })}
+                <button class="button button--primary button--large" type="submit" disabled=checking>
+                    {move || t(if checking { DeviceMsg::PairChecking } else { DeviceMsg::PairContinue })}
+                </button>
+            </form>
+            <button class="button button--lang" type="button" on:click=move |_| lang.update(|l| *l = l.other())>
+                {move || lang.get().other().native_name()}
+            </button>
+        }
+        .into_any()
+    };
+    let body = move || match step.get() {
+        Step::Enter(error) => form(error, false),
+        Step::Checking => form(None, true),
+        Step::Joining => view! {
+            <div class="splash splash--inline"><div class="splash__spinner" aria-hidden="true"></div>
+            <p>{move || t(DeviceMsg::PairJoining)}</p></div>
+        }
+        .into_any(),
+        Step::Confirm(offer, code) => {
+            let title = move || match offer.business.as_str() {
+                "" => t(DeviceMsg::PairJoinUnnamed).to_owned(),
+                business => tr!(lang.get(), kiosk.pair_join_title, business = business.to_owned()),
+            };
+            let (role, name) = (offer.role, offer.name.clone());
+            let what = move || tr!(lang.get(), kiosk.pair_join_as, role = role_text(role, lang.get()), name = name.clone());
+            view! {
+                <h1>{title}</h1>
+                <p class="replace__question">{what}</p>
+                <div class="replace__actions">
+                    <button class="button button--primary button--large" type="button" autofocus
+                        on:click=move |_| join.with_value(|join| join(code.clone()))>{move || t(DeviceMsg::PairJoin)}</button>
+                    <button class="button button--ghost button--large" type="button"
+                        on:click=move |_| step.set(Step::Enter(None))>{move || t(DeviceMsg::PairOtherCode)}</button>
+                </div>
+            }
+            .into_any()
+        }
+        Step::Replace { code, current, unsent } => {
+            let question = move || match current.name.as_str() {
+                "" => t(DeviceMsg::ReplaceUnnamed).to_owned(),
+                name => tr!(lang.get(), kiosk.replace_named, name = name.to_owned()),
+            };
+            // Answered once: the code goes with the first answer.
+            let pending = StoredValue::new_local(Cell::new(Some(code)));
+            let replace = move |_| {
+                if let Some(code) = pending.with_value(|p| p.take()) {
+                    join.with_value(|join| join(code));
+                }
+            };
+            view! {
+                <div class="replace" role="alertdialog" aria-labelledby="replace-title" aria-describedby="replace-question">
+                    <span class="replace__icon"><IconSvg icon=Icon::Alert size=32/></span>
+                    <h1 id="replace-title">{move || t(DeviceMsg::ReplaceTitle)}</h1>
+                    <p id="replace-question" class="replace__question">{question}</p>
+                    <p class="setup__lead">{move || t(DeviceMsg::ReplaceHint)}</p>
+                    <p class="setup__lead">{move || t(DeviceMsg::ReplaceWipes)}</p>
+                    {(unsent > 0).then(|| view! {
+                        <p class="replace__unsent" role="alert">{move || tr!(lang.get(), kiosk.replace_unsent, count = unsent)}</p>
+                    })}
+                    <div class="replace__actions">
+                        // Keeping it starts the page as it was, without the code.
+                        <button class="button button--primary button--large" type="button" autofocus
+                            on:click=move |_| reload()>{move || t(DeviceMsg::KeepDevice)}</button>
+                        <button class="button button--ghost button--large replace__replace" type="button"
+                            on:click=replace>{move || t(DeviceMsg::Replace)}</button>
+                    </div>
+                </div>
+            }
+            .into_any()
         }
     };
     view! {
         <main class="setup">
-            <form class="setup__card" on:submit=save>
-                <h1>{DeviceMsg::SetupTitle.text(lang)}</h1>
-                <p class="setup__lead">{DeviceMsg::SetupLead.text(lang)}</p>
-                <label class="field">
-                    <span class="field__label">{DeviceMsg::SetupToken.text(lang)}</span>
-                    <input class="field__input" type="text" autocomplete="off" spellcheck="false"
-                        prop:value=token on:input=move |ev| token.set(event_target_value(&ev)) />
-                </label>
-                {(mode == Mode::Kiosk).then(|| view! {
-                    <label class="field">
-                        <span class="field__label">{DeviceMsg::SetupDeviceId.text(lang)}</span>
-                        <input class="field__input" type="text" autocomplete="off" spellcheck="false"
-                            prop:value=device on:input=move |ev| device.set(event_target_value(&ev)) />
-                    </label>
-                })}
-                <button class="button button--primary button--large" type="submit">{DeviceMsg::SetupSave.text(lang)}</button>
-            </form>
+            <section class="setup__card pair">
+                <span class="brand">"Frontdesk"</span>
+                {body}
+            </section>
         </main>
     }
 }

@@ -23,6 +23,8 @@ fn problem_text(problem: &Problem) -> DeviceMsg {
 fn refusal_text(why: Refusal) -> DeviceMsg {
     match why {
         Refusal::NotEnrolled => DeviceMsg::NotEnrolledHint,
+        // Shown only for a moment: the device wipes itself and shows the pairing screen.
+        Refusal::Revoked => DeviceMsg::RevokedNotice,
         Refusal::OtherVersion => DeviceMsg::OtherVersion,
     }
 }

@@ -46,6 +46,11 @@ pub fn home_page() -> AnyView {
     parts::load(Box::pin(parts::home_page()))
 }
 
+/// `/pair`: pairs this browser as whatever the code says (then opens that role's page).
+pub fn pair_page() -> AnyView {
+    parts::load(Box::pin(parts::pair_screen(crate::components::device_gate::PairSetup::standalone())))
+}
+
 #[component]
 pub fn DeskPage() -> impl IntoView {
     // The business's date, by the zone this tablet last saw in the profile.
@@ -55,10 +60,8 @@ pub fn DeskPage() -> impl IntoView {
     let gate = use_device(Mode::Desk, follow::first(today), follow::watched(today), follow::later(today));
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
-        // Seen once per device, and not at all when it is set up from a link: a part of its own.
-        Gate::Setup => parts::load(Box::pin(parts::setup_form())),
-        // Seldom seen (a setup link for another device): its screen is a part of its own.
-        Gate::Replace(choice) => parts::load(Box::pin(parts::replace_device(choice))),
+        // Seen once per device (when it pairs): a part of its own.
+        Gate::Pair(setup) => parts::load(Box::pin(parts::pair_screen(setup))),
         Gate::Failed { title, detail } => view! { <StartFailure title detail/> }.into_any(),
         Gate::Ready(device) => view! { <Desk device today/> }.into_any(),
     }

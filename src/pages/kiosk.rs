@@ -18,7 +18,7 @@ use frontdesk_core::site::format_time;
 use frontdesk_core::{VisitId, VisitReason, doc_name};
 use leptos::prelude::*;
 
-use crate::components::device_gate::{DeviceRef, Gate, ReplaceDevice, SetupForm, Splash, StartFailure, use_device};
+use crate::components::device_gate::{DeviceRef, Gate, PairScreen, Splash, StartFailure, use_device};
 use crate::components::keyboard::focus_screen;
 use crate::components::status_bar::{StatusBar, StorageBanner};
 use crate::components::sync_badge::RelayBanner;
@@ -53,8 +53,7 @@ pub fn KioskPage() -> impl IntoView {
     let gate = use_device(Mode::Kiosk, vec![doc_name::KIOSK.to_owned()], Vec::new(), Vec::new());
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
-        Gate::Setup => view! { <SetupForm mode=Mode::Kiosk/> }.into_any(),
-        Gate::Replace(choice) => view! { <ReplaceDevice choice/> }.into_any(),
+        Gate::Pair(setup) => view! { <PairScreen setup/> }.into_any(),
         Gate::Failed { title, detail } => view! { <StartFailure title detail/> }.into_any(),
         Gate::Ready(device) => view! { <Kiosk device/> }.into_any(),
     }

@@ -66,10 +66,9 @@ pub struct Focused {
     pub text: String,
 }
 
-/// A device registered with the relay.
-pub struct DeviceToken {
-    pub id: String,
-    pub token: String,
+/// A one-time pairing code the relay made for a device (`frontdesk-relay pair`).
+pub struct Pairing {
+    pub code: String,
 }
 
 /// A relay process on its own port and data folder.
@@ -126,26 +125,49 @@ impl Relay {
         }
     }
 
-    pub fn add_device(&self, role: &str, name: &str) -> Result<DeviceToken> {
+    /// A pairing code for a device with `role` and `name`, as an operator makes one.
+    pub fn add_device(&self, role: &str, name: &str) -> Result<Pairing> {
         let out = Command::new(relay_bin())
-            .args(["device", "add", "--role", role, "--name", name, "--data"])
+            .args(["pair", "--role", role, "--name", name, "--business", "Frontdesk test", "--data"])
             .arg(self.data.path())
             .output()?;
-        anyhow::ensure!(out.status.success(), "device add failed: {}", String::from_utf8_lossy(&out.stderr));
+        anyhow::ensure!(out.status.success(), "pair failed: {}", String::from_utf8_lossy(&out.stderr));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-        Ok(DeviceToken {
-            id: v["id"].as_str().context("id")?.to_owned(),
-            token: v["token"].as_str().context("token")?.to_owned(),
-        })
+        Ok(Pairing { code: v["code"].as_str().context("code")?.to_owned() })
+    }
+
+    /// A pairing code that works for `seconds` only.
+    pub fn add_device_for(&self, role: &str, name: &str, seconds: u32) -> Result<Pairing> {
+        let out = self.cli(&["pair", "--role", role, "--name", name, "--valid-for", &seconds.to_string()])?;
+        let v: serde_json::Value = serde_json::from_str(&out)?;
+        Ok(Pairing { code: v["code"].as_str().context("code")?.to_owned() })
+    }
+
+    /// Runs the relay's command line on this relay's data (`device list`, `device revoke ID`);
+    /// returns what it printed.
+    pub fn cli(&self, args: &[&str]) -> Result<String> {
+        let out = Command::new(relay_bin()).args(args).arg("--data").arg(self.data.path()).output()?;
+        anyhow::ensure!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        Ok(String::from_utf8(out.stdout)?)
+    }
+
+    /// The id of the device the relay knows by `name`.
+    pub fn device_id(&self, name: &str) -> Result<String> {
+        let list = self.cli(&["device", "list"])?;
+        list.lines()
+            .map(|l| l.split('\t').collect::<Vec<_>>())
+            .find(|cols| cols.get(2) == Some(&name))
+            .map(|cols| cols[0].to_owned())
+            .with_context(|| format!("no device named {name} in {list}"))
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    /// The link that sets a device up on first open.
-    pub fn setup_link(&self, page: &str, device: &DeviceToken) -> String {
-        self.url(&format!("/{page}#token={}&device={}", device.token, device.id))
+    /// The pairing link that pairs the browser that opens it, on `page`.
+    pub fn setup_link(&self, page: &str, device: &Pairing) -> String {
+        self.url(&format!("/{page}#code={}", device.code))
     }
 
     pub fn log(&self) -> String {

@@ -305,30 +305,30 @@ fn parse_serve(args: &[String]) -> Result<ServeArgs> {
     Ok(parsed)
 }
 
-/// A device the serve command set up, remembered in the data folder.
-fn ensure_device(data: &Path, file: &str, role: &str, name: &str) -> Result<(String, String)> {
-    let path = data.join(file);
-    if let Ok(text) = std::fs::read_to_string(&path)
-        && let Some((id, token)) = text.trim().split_once(' ')
-    {
-        return Ok((id.to_owned(), token.to_owned()));
-    }
-    let out = output(
-        Command::new(relay_bin("release")).args(["device", "add", "--role", role, "--name", name, "--data"]).arg(data),
-    )
-    .context("registering a device with the relay")?;
-    let field = |key: &str| -> Result<String> {
-        let start = out.find(&format!("\"{key}\":\"")).context("device add output")? + key.len() + 4;
-        Ok(out[start..].split('"').next().unwrap_or_default().to_owned())
-    };
-    let (id, token) = (field("id")?, field("token")?);
-    std::fs::write(&path, format!("{id} {token}\n"))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok((id, token))
+/// The devices the serve command offers to pair on a first run: (role, name, what the link is for).
+const FIRST_DEVICES: [(&str, &str, &str); 3] = [
+    ("manager", "Office manager", "Manager (sets up the business first)"),
+    ("kiosk", "Lobby kiosk", "Kiosk"),
+    ("staff", "Front desk", "Desk"),
+];
+
+/// Names of the devices paired with the relay in `data` and not revoked.
+fn paired_devices(data: &Path) -> Result<Vec<String>> {
+    let list = output(Command::new(relay_bin("release")).args(["device", "list", "--data"]).arg(data))
+        .context("listing the paired devices")?;
+    Ok(list
+        .lines()
+        .filter(|l| !l.ends_with("(revoked)"))
+        .filter_map(|l| l.split('\t').nth(2).map(str::to_owned))
+        .collect())
+}
+
+/// A one-time pairing code (10 minutes) for a device with `role` and `name`.
+fn pairing_code(data: &Path, role: &str, name: &str) -> Result<String> {
+    let out = output(Command::new(relay_bin("release")).args(["pair", "--role", role, "--name", name, "--data"]).arg(data))
+        .context("making a pairing code")?;
+    let start = out.find("\"code\":\"").context("pair output")? + 8;
+    Ok(out[start..].split('"').next().unwrap_or_default().to_owned())
 }
 
 fn serve(args: &[String]) -> Result<()> {
@@ -339,18 +339,28 @@ fn serve(args: &[String]) -> Result<()> {
     run(cmd("cargo").args(["build", "--release", "--locked", "-p", "frontdesk-relay", "--bin", "frontdesk-relay"]))?;
     std::fs::create_dir_all(&args.data)?;
     let data = args.data.canonicalize()?;
-    let (kiosk_id, kiosk_token) = ensure_device(&data, "kiosk.device", "kiosk", "Lobby kiosk")?;
-    let (_, manager_token) = ensure_device(&data, "manager.device", "manager", "Office manager")?;
-    let (_, desk_token) = ensure_device(&data, "desk.device", "staff", "Front desk")?;
+    // Earlier versions kept each device's bearer token here: those tokens no longer work.
+    for old in ["kiosk.device", "manager.device", "desk.device"] {
+        let _ = std::fs::remove_file(data.join(old));
+    }
     let host = args.addr.replace("0.0.0.0", "127.0.0.1");
-    say("Frontdesk is starting. Open these on the devices (each link sets its device up on first use):");
-    eprintln!("    Kiosk: http://{host}/kiosk#token={kiosk_token}&device={kiosk_id}");
-    eprintln!("    Manager (sets up the business first): http://{host}/desk#token={manager_token}");
-    eprintln!("    Desk:  http://{host}/desk#token={desk_token}");
+    let paired = paired_devices(&data)?;
+    let waiting: Vec<_> = FIRST_DEVICES.iter().filter(|(_, name, _)| !paired.iter().any(|p| p == name)).collect();
+    say("Frontdesk is starting.");
+    if !waiting.is_empty() {
+        eprintln!("    Open these on the devices within 10 minutes (each link pairs the browser that opens it, once):");
+        for (role, name, what) in waiting {
+            eprintln!("    {what}: http://{host}/pair#code={}", pairing_code(&data, role, name)?);
+        }
+    }
+    if !paired.is_empty() {
+        eprintln!("    Paired: {}", paired.join(", "));
+    }
     eprintln!(
-        "    More devices: target/release/frontdesk-relay device add --role staff --name \"Tablet 2\" --data {}",
+        "    More devices: target/release/frontdesk-relay pair --role staff --name \"Tablet 2\" --data {}",
         data.display()
     );
+    eprintln!("      then open http://{host}/pair on the device and type the code.");
     eprintln!("    Health: http://{host}/healthz      Stop: Ctrl-C\n");
     run(Command::new(relay_bin("release"))
         .args(["serve", "--addr", &args.addr, "--data"])

@@ -106,6 +106,12 @@ pub enum Effect {
     Status,
     /// The storage problem to show changed (`None`: it no longer holds).
     Problem(Option<StorageError>),
+    /// Sign `message` with the device's key, then call [`DeviceCore::proved`] with `nonce`.
+    Prove { nonce: [u8; 32], message: Vec<u8> },
+    /// The relay's list of devices (asked for by a manager's device).
+    Devices(Vec<frontdesk_protocol::DeviceInfo>),
+    /// A pairing code the relay made (asked for by a manager's device).
+    PairingCode { code: String, role: frontdesk_protocol::Role, name: String, expires_at_ms: i64 },
     /// Something went wrong that only a log needs to know.
     Warn(String),
 }
@@ -152,8 +158,8 @@ pub struct DeviceCore {
 
 /// What a device starts from: what its storage holds, and what it follows.
 pub struct Start {
-    /// The relay's token for this device.
-    pub token: String,
+    /// The relay's id of this device (it proves it with its key at every Hello).
+    pub device: String,
     /// Random bytes unique to this run (the Automerge actor and the chunk ids are made from them).
     pub seed: [u8; 16],
     /// The stored documents to load now.
@@ -170,7 +176,7 @@ pub struct Start {
 impl DeviceCore {
     /// A device as its storage left it. The returned effects subscribe and watch once online.
     pub fn start(start: Start) -> (DeviceCore, Vec<Effect>) {
-        let Start { token, seed, docs, mut outbox, written_ahead, follow, watch } = start;
+        let Start { device, seed, docs, mut outbox, written_ahead, follow, watch } = start;
         for entry in written_ahead {
             if !outbox.iter().any(|e| e.id == entry.id) {
                 outbox.push(entry);
@@ -193,7 +199,7 @@ impl DeviceCore {
                 Err(err) => effects.push(Effect::Warn(format!("stored document {} unreadable: {err}", doc.name))),
             }
         }
-        let client = SyncClient::new(token, cursors, outbox.into_iter().map(|e| (e.id, e.doc, e.bytes)));
+        let client = SyncClient::new(device, cursors, outbox.into_iter().map(|e| (e.id, e.doc, e.bytes)));
         let mut id_prefix = [0; 8];
         id_prefix.copy_from_slice(&seed[8..]);
         let mut core = DeviceCore {
@@ -531,6 +537,18 @@ impl DeviceCore {
         self.run(effects)
     }
 
+    /// The device's signature of the challenge `nonce` ([`Effect::Prove`]).
+    pub fn proved(&mut self, nonce: [u8; 32], signature: Vec<u8>) -> Vec<Effect> {
+        let effects = self.client.proved(nonce, signature);
+        self.run(effects)
+    }
+
+    /// A manager's request to the relay; `None` when offline (the screen says so).
+    pub fn request(&mut self, msg: frontdesk_protocol::ClientMsg) -> Option<Vec<Effect>> {
+        let effects = self.client.request(msg)?;
+        Some(self.run(effects))
+    }
+
     /// Saves the documents received since the last flush, each with the cursor it is applied up to.
     pub fn flush(&mut self) -> Vec<Effect> {
         let dirty = std::mem::take(&mut self.dirty);
@@ -650,6 +668,11 @@ impl From<sync_client::Effect> for Effect {
             sync_client::Effect::Send(frame) => Effect::Send(frame),
             sync_client::Effect::Close => Effect::Close,
             sync_client::Effect::Status => Effect::Status,
+            sync_client::Effect::Prove { nonce, message } => Effect::Prove { nonce, message },
+            sync_client::Effect::Devices(devices) => Effect::Devices(devices),
+            sync_client::Effect::PairingCode { code, role, name, expires_at_ms } => {
+                Effect::PairingCode { code, role, name, expires_at_ms }
+            }
             // Carried out by the core itself (`DeviceCore::run`), never handed over.
             _ => Effect::Warn("a sync effect reached the runtime".to_owned()),
         }

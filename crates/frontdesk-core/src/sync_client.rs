@@ -5,14 +5,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close};
+use frontdesk_protocol::{ChunkId, ClientMsg, DeviceInfo, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close};
 
 /// Where the connection to the relay stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Connection {
     /// Not connected; the next attempt is at `retry_at_ms`.
     Offline { retry_at_ms: i64 },
-    /// A socket is opening or saying Hello.
+    /// A socket is opening, saying Hello or proving the device's key.
     Connecting,
     /// Welcomed by the relay.
     Online { device: String, name: String, role: Role },
@@ -23,8 +23,10 @@ pub enum Connection {
 /// Why the relay refused a device for good.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// The relay does not know this device's token, or the device was revoked.
+    /// The relay does not know this device, or its key did not prove it.
     NotEnrolled,
+    /// A manager revoked this device: it must forget what it holds.
+    Revoked,
     /// The app and the relay speak different versions of the protocol.
     OtherVersion,
 }
@@ -95,6 +97,13 @@ pub enum Effect {
     DocExists { doc: String },
     /// The document has many chunks since its last snapshot: send one covering `covers_seq`.
     WantSnapshot { doc: String, covers_seq: u64 },
+    /// The relay's challenge arrived: sign `message` (the Hello proof for `nonce`) with the
+    /// device's key and hand the signature to [`SyncClient::proved`], which says Hello.
+    Prove { nonce: [u8; 32], message: Vec<u8> },
+    /// The relay's answer to a manager's request: the devices paired with it.
+    Devices(Vec<DeviceInfo>),
+    /// The relay's answer to a manager's request: a new pairing code.
+    PairingCode { code: String, role: Role, name: String, expires_at_ms: i64 },
     /// The status changed (for the badge).
     Status,
 }
@@ -189,7 +198,10 @@ pub const SNAPSHOT_AFTER_CHUNKS: u64 = 500;
 
 /// The sync client of one device.
 pub struct SyncClient {
-    token: String,
+    /// The relay's id of this device (said in Hello, proven with its key).
+    device: String,
+    /// The nonce of the challenge being answered on this connection.
+    challenge: Option<[u8; 32]>,
     connection: Connection,
     attempts: u32,
     docs: BTreeMap<String, DocState>,
@@ -205,12 +217,13 @@ pub struct SyncClient {
 impl SyncClient {
     /// A client that will connect at the first tick. `cursors` and `outbox` come from storage.
     pub fn new(
-        token: String,
+        device: String,
         cursors: impl IntoIterator<Item = (String, u64)>,
         outbox: impl IntoIterator<Item = (ChunkId, String, Vec<u8>)>,
     ) -> SyncClient {
         SyncClient {
-            token,
+            device,
+            challenge: None,
             connection: Connection::Offline { retry_at_ms: i64::MIN },
             attempts: 0,
             docs: cursors.into_iter().map(|(doc, cursor)| (doc, DocState { cursor, ..DocState::default() })).collect(),
@@ -343,19 +356,44 @@ impl SyncClient {
         }
     }
 
+    /// The device's signature of the challenge `nonce` ([`Effect::Prove`]); sent only if that
+    /// challenge is still the one this connection waits on (a signature made slowly for a socket
+    /// since closed is dropped).
+    pub fn proved(&mut self, nonce: [u8; 32], signature: Vec<u8>) -> Vec<Effect> {
+        if self.connection != Connection::Connecting || self.challenge != Some(nonce) {
+            return Vec::new();
+        }
+        self.challenge = None;
+        let hello = ClientMsg::Hello { device: self.device.clone(), protocol: PROTOCOL_VERSION, signature };
+        vec![Effect::Send(hello.encode())]
+    }
+
+    /// Sends a manager's request (pairing codes, the device list) if online; the relay refuses it
+    /// from any other role. `false` when offline.
+    pub fn request(&mut self, msg: ClientMsg) -> Option<Vec<Effect>> {
+        self.is_online().then(|| vec![Effect::Send(msg.encode())])
+    }
+
     /// Advance the machine. `now_ms` is the runtime's clock; `jitter` in `0.0..1.0` spreads retries.
     pub fn handle(&mut self, event: SyncEvent, now_ms: i64, jitter: f64) -> Vec<Effect> {
         match event {
             SyncEvent::Tick => self.tick(now_ms),
             SyncEvent::Opened => {
+                // The relay speaks first: its challenge, which the Hello answers.
                 self.last_heard_ms = now_ms;
-                vec![Effect::Send(ClientMsg::Hello { token: self.token.clone(), protocol: PROTOCOL_VERSION }.encode())]
+                self.challenge = None;
+                Vec::new()
             }
             SyncEvent::Closed { code, reason } => self.closed(code, reason, now_ms, jitter),
             SyncEvent::Frame(frame) => {
                 self.last_heard_ms = now_ms;
                 match ServerMsg::decode(&frame) {
                     Ok(msg) => self.received(msg),
+                    // A relay of another version: retrying will not help; say so.
+                    Err(err @ frontdesk_protocol::DecodeError::Version(_)) => {
+                        self.connection = Connection::Refused { why: Refusal::OtherVersion, reason: err.to_string() };
+                        vec![Effect::Status, Effect::Close]
+                    }
                     Err(err) => {
                         self.problem = Some(Problem::BadFrame(err.to_string()));
                         vec![Effect::Close]
@@ -398,8 +436,13 @@ impl SyncClient {
         if matches!(self.connection, Connection::Refused { .. }) {
             return Vec::new();
         }
-        if code == close::UNAUTHORIZED || code == close::UNSUPPORTED_PROTOCOL {
-            let why = if code == close::UNAUTHORIZED { Refusal::NotEnrolled } else { Refusal::OtherVersion };
+        self.challenge = None;
+        if code == close::UNAUTHORIZED || code == close::UNSUPPORTED_PROTOCOL || code == close::REVOKED {
+            let why = match code {
+                close::UNAUTHORIZED => Refusal::NotEnrolled,
+                close::REVOKED => Refusal::Revoked,
+                _ => Refusal::OtherVersion,
+            };
             self.connection = Connection::Refused { why, reason };
             return vec![Effect::Status];
         }
@@ -419,6 +462,19 @@ impl SyncClient {
 
     fn received(&mut self, msg: ServerMsg) -> Vec<Effect> {
         match msg {
+            ServerMsg::Challenge { nonce } => {
+                if self.connection != Connection::Connecting {
+                    return Vec::new();
+                }
+                self.challenge = Some(nonce);
+                vec![Effect::Prove { nonce, message: frontdesk_protocol::hello_proof(&self.device, &nonce) }]
+            }
+            ServerMsg::Devices { devices } => vec![Effect::Devices(devices)],
+            ServerMsg::PairingCode { code, role, name, expires_at_ms } => {
+                vec![Effect::PairingCode { code, role, name, expires_at_ms }]
+            }
+            // Answers on a pairing socket, never on this one.
+            ServerMsg::PairOffer { .. } | ServerMsg::Paired { .. } | ServerMsg::PairRefused { .. } => Vec::new(),
             ServerMsg::Welcome { device, name, role } => {
                 self.attempts = 0;
                 self.problem = None;

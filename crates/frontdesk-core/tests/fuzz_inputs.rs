@@ -93,7 +93,9 @@ fn status_chunk() -> Vec<u8> {
 #[test]
 fn the_relays_decoder_holds_on_mutated_frames() {
     let seeds: Vec<Vec<u8>> = [
-        ClientMsg::Hello { token: "t0k3n".into(), protocol: 1 },
+        ClientMsg::Hello { device: "d1".into(), protocol: 1, signature: vec![7; 64] },
+        ClientMsg::Pair { code: "K7QM2XHD".into(), public_key: vec![3; 32], protocol: 3 },
+        ClientMsg::RenameDevice { device: "d1".into(), name: "Front desk".into() },
         ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 7 },
         ClientMsg::Watch { prefix: "inbox/2026-11-26/".into() },
         ClientMsg::Push {

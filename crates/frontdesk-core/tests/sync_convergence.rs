@@ -20,7 +20,7 @@ use frontdesk_core::{
     VisitId, VisitReason, VisitStatus, arrivals_board,
 };
 use frontdesk_protocol::access::{Access, allowed};
-use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Head, Role, ServerMsg, close};
+use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Head, Role, ServerMsg, close, hello_proof};
 
 const DAY: &str = "day/2026-11-26";
 /// The next day: bookings are moved there too.
@@ -87,12 +87,15 @@ impl SimRelay {
         let msg = ClientMsg::decode(frame).expect("clients send valid frames");
         let mut out = Vec::new();
         match msg {
-            ClientMsg::Hello { .. } => {
-                self.roles.insert(from, role);
-                out.push((
-                    from,
-                    ServerMsg::Welcome { device: format!("d{from}"), name: format!("Device {from}"), role }.encode(),
-                ))
+            ClientMsg::Hello { device, signature, .. } => {
+                // Device `from`'s "key" signs by hashing (the relay's real check is its own test).
+                let proven =
+                    device == format!("d{from}") && signature == fake_sign(&hello_proof(&device, &nonce_for(from)));
+                if proven {
+                    self.roles.insert(from, role);
+                    let welcome = ServerMsg::Welcome { device: format!("d{from}"), name: format!("Device {from}"), role };
+                    out.push((from, welcome.encode()));
+                }
             }
             ClientMsg::Subscribe { doc, after_seq } => {
                 if !self.may(from, &doc, Access::Read) {
@@ -201,7 +204,14 @@ impl SimRelay {
                     }
                 }
             }
-            ClientMsg::Ping => {}
+            // Pairing and device management are the relay's own tests.
+            ClientMsg::Ping
+            | ClientMsg::PairPreview { .. }
+            | ClientMsg::Pair { .. }
+            | ClientMsg::CreatePairing { .. }
+            | ClientMsg::ListDevices
+            | ClientMsg::RenameDevice { .. }
+            | ClientMsg::RevokeDevice { .. } => {}
         }
         out
     }
@@ -359,7 +369,7 @@ impl Sim {
             .cloned()
             .collect();
         DeviceCore::start(Start {
-            token: format!("token{i}"),
+            device: format!("d{i}"),
             seed: [i as u8 + 100, run, 1, 2, 3, 4, 5, 6, i as u8, run, 9, 10, 11, 12, 13, 14],
             docs,
             outbox: disk.outbox.values().cloned().collect(),
@@ -412,6 +422,9 @@ impl Sim {
                         self.devices[i].socket_open = true;
                         self.relay.connected.insert(i);
                         queue.extend(self.devices[i].core.handle(SyncEvent::Opened, self.now, 0.5));
+                        // The relay's first words on a socket: its challenge.
+                        let challenge = ServerMsg::Challenge { nonce: nonce_for(i) }.encode();
+                        self.devices[i].inbound.push_back(challenge);
                     } else {
                         queue.extend(self.devices[i].core.handle(
                             SyncEvent::Closed { code: 1006, reason: "no network".into() },
@@ -436,7 +449,15 @@ impl Sim {
                 DeviceEffect::Save { id, writes } => self.devices[i].saves.push_back((id, writes)),
                 DeviceEffect::FlushSoon => self.devices[i].flush_due = true,
                 DeviceEffect::Warn(warning) => self.warnings.push(format!("device {i}: {warning}")),
-                DeviceEffect::Changed | DeviceEffect::Kept(_) | DeviceEffect::Status | DeviceEffect::Problem(_) => {}
+                DeviceEffect::Prove { nonce, message } => {
+                    queue.extend(self.devices[i].core.proved(nonce, fake_sign(&message)));
+                }
+                DeviceEffect::Changed
+                | DeviceEffect::Kept(_)
+                | DeviceEffect::Status
+                | DeviceEffect::Problem(_)
+                | DeviceEffect::Devices(_)
+                | DeviceEffect::PairingCode { .. } => {}
             }
         }
     }
@@ -478,7 +499,9 @@ impl Sim {
         let id = self.devices.len();
         self.hostile = Some(Hostile { id, inbox: VecDeque::new(), seen: BTreeMap::new(), next: 0 });
         self.relay.connected.insert(id);
-        let hello = ClientMsg::Hello { token: "stolen".into(), protocol: frontdesk_protocol::PROTOCOL_VERSION };
+        let device = format!("d{id}");
+        let signature = fake_sign(&hello_proof(&device, &nonce_for(id)));
+        let hello = ClientMsg::Hello { device, protocol: frontdesk_protocol::PROTOCOL_VERSION, signature };
         self.relay_handles(id, &hello.encode(), Role::Staff);
         for doc in [DAY, NEXT_DAY, INVOICES] {
             self.relay_handles(id, &ClientMsg::Subscribe { doc: doc.into(), after_seq: 0 }.encode(), Role::Staff);
@@ -1026,7 +1049,7 @@ fn a_change_made_with_storage_full_is_kept_in_the_outbox_and_survives_a_crash() 
 #[test]
 fn when_even_the_outbox_cannot_be_saved_the_change_is_written_ahead_and_still_sent() {
     let (mut core, _) = DeviceCore::start(Start {
-        token: "t".into(),
+        device: "d".into(),
         seed: [1; 16],
         docs: Vec::new(),
         outbox: Vec::new(),
@@ -1075,15 +1098,54 @@ fn reconnect_backoff_grows_then_resets_after_a_welcome() {
 }
 
 #[test]
-fn an_unknown_token_stops_the_retries_and_says_why() {
+fn an_unknown_device_stops_the_retries_and_says_why() {
     let mut client = SyncClient::new("bad".into(), Vec::new(), Vec::new());
     client.handle(SyncEvent::Tick, 0, 0.0);
-    client.handle(SyncEvent::Closed { code: close::UNAUTHORIZED, reason: "unknown device token".into() }, 10, 0.0);
+    client.handle(SyncEvent::Closed { code: close::UNAUTHORIZED, reason: "unknown device".into() }, 10, 0.0);
     assert_eq!(
         client.status().connection,
-        Connection::Refused { why: Refusal::NotEnrolled, reason: "unknown device token".into() }
+        Connection::Refused { why: Refusal::NotEnrolled, reason: "unknown device".into() }
     );
     assert!(client.handle(SyncEvent::Tick, 1_000_000, 0.0).is_empty());
+    let mut revoked = SyncClient::new("d1".into(), Vec::new(), Vec::new());
+    revoked.handle(SyncEvent::Tick, 0, 0.0);
+    revoked.handle(SyncEvent::Closed { code: close::REVOKED, reason: "revoked".into() }, 10, 0.0);
+    assert!(matches!(revoked.status().connection, Connection::Refused { why: Refusal::Revoked, .. }));
+    assert!(revoked.handle(SyncEvent::Tick, 1_000_000, 0.0).is_empty(), "a revoked device does not retry");
+}
+
+#[test]
+fn a_challenge_is_signed_once_and_only_for_the_socket_that_asked() {
+    let mut client = SyncClient::new("d7".into(), Vec::new(), Vec::new());
+    client.handle(SyncEvent::Tick, 0, 0.0);
+    assert!(client.handle(SyncEvent::Opened, 0, 0.0).is_empty(), "the relay speaks first");
+    let asked = feed(&mut client, ServerMsg::Challenge { nonce: [3; 32] }.encode());
+    assert_eq!(asked, vec![Effect::Prove { nonce: [3; 32], message: hello_proof("d7", &[3; 32]) }]);
+    // A signature for another challenge (an earlier socket's) is not sent.
+    assert!(client.proved([4; 32], vec![1; 64]).is_empty());
+    let hello = ClientMsg::Hello { device: "d7".into(), protocol: frontdesk_protocol::PROTOCOL_VERSION, signature: vec![2; 64] };
+    assert_eq!(client.proved([3; 32], vec![2; 64]), vec![Effect::Send(hello.encode())]);
+    assert!(client.proved([3; 32], vec![2; 64]).is_empty(), "once");
+    // The socket closed while the signature was being made: it is dropped.
+    client.handle(SyncEvent::Closed { code: 1006, reason: "gone".into() }, 10, 0.0);
+    client.handle(SyncEvent::Tick, 100_000, 0.0);
+    client.handle(SyncEvent::Opened, 100_000, 0.0);
+    feed(&mut client, ServerMsg::Challenge { nonce: [5; 32] }.encode());
+    client.handle(SyncEvent::Closed { code: 1006, reason: "gone".into() }, 100_010, 0.0);
+    assert!(client.proved([5; 32], vec![3; 64]).is_empty());
+    // Once welcomed, a stray challenge asks for nothing.
+    client.handle(SyncEvent::Tick, 200_000, 0.0);
+    client.handle(SyncEvent::Opened, 200_000, 0.0);
+    feed(&mut client, ServerMsg::Welcome { device: "d7".into(), name: "n".into(), role: Role::Staff }.encode());
+    assert!(feed(&mut client, ServerMsg::Challenge { nonce: [6; 32] }.encode()).is_empty());
+    // A relay of another protocol version is a refusal, not a reason to retry for ever.
+    let mut newer = SyncClient::new("d7".into(), Vec::new(), Vec::new());
+    newer.handle(SyncEvent::Tick, 0, 0.0);
+    newer.handle(SyncEvent::Opened, 0, 0.0);
+    let mut frame = ServerMsg::Challenge { nonce: [1; 32] }.encode();
+    frame[0] += 1;
+    feed(&mut newer, frame);
+    assert!(matches!(newer.status().connection, Connection::Refused { why: Refusal::OtherVersion, .. }));
 }
 
 #[test]
@@ -1151,6 +1213,16 @@ fn unacknowledged_chunks_of_a_document_stay_listed_until_the_relay_has_them() {
 
 /// A frame handed to a bare sync client, with every apply it asks for reported done (as the
 /// device core does once the bytes are in the document).
+/// The simulated relay's challenge for connection `from`.
+fn nonce_for(from: usize) -> [u8; 32] {
+    [from as u8; 32]
+}
+
+/// How a simulated device "signs": a hash the simulated relay can recompute.
+fn fake_sign(message: &[u8]) -> Vec<u8> {
+    sha2::Sha256::digest(message).to_vec()
+}
+
 fn feed(client: &mut SyncClient, frame: Vec<u8>) -> Vec<Effect> {
     let mut effects = client.handle(SyncEvent::Frame(frame), 0, 0.0);
     let applies: Vec<_> = effects

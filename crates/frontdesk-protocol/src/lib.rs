@@ -8,13 +8,15 @@ use std::fmt;
 
 pub mod access;
 pub mod area;
+pub mod pairing;
 
 pub use area::{Area, Readers, UnknownArea, Writers};
 
 /// The protocol version this build speaks; it is the first byte of every frame. Version 2 (since
 /// #17): pushes declare their heads, snapshots are proposed and checked by another device, chunks
-/// carry the relay's receive time.
-pub const PROTOCOL_VERSION: u8 = 2;
+/// carry the relay's receive time. Version 3 (#18): devices pair with a one-time code and prove
+/// their key at every Hello (no bearer tokens); managers pair, list, rename and revoke devices.
+pub const PROTOCOL_VERSION: u8 = 3;
 
 /// The hash of one Automerge change (SHA-256), as devices declare it. The relay stores these
 /// without knowing what they are.
@@ -29,7 +31,7 @@ pub mod close {
     pub const BAD_FRAME: u16 = 4000;
     /// The socket did not say `Hello` in time.
     pub const HELLO_TIMEOUT: u16 = 4001;
-    /// The token is unknown or revoked.
+    /// The device is unknown, or did not prove it holds its key.
     pub const UNAUTHORIZED: u16 = 4002;
     /// The client speaks another protocol version.
     pub const UNSUPPORTED_PROTOCOL: u16 = 4003;
@@ -41,6 +43,10 @@ pub mod close {
     pub const TOO_MANY_CONNECTIONS: u16 = 4006;
     /// The device sent more than it may; it should retry later, more slowly.
     pub const RATE_LIMITED: u16 = 4007;
+    /// The device proved its key, and it has been revoked: it should forget what it holds.
+    pub const REVOKED: u16 = 4008;
+    /// A pairing request was answered; the socket is done.
+    pub const PAIRING_DONE: u16 = 4009;
     /// The relay is shutting down.
     pub const GOING_AWAY: u16 = 1001;
     /// The frame is larger than the relay accepts.
@@ -87,7 +93,7 @@ impl std::str::FromStr for ChunkId {
     }
 }
 
-/// What a device may do; decided by the relay from the device's token.
+/// What a device may do; decided by the relay from the device it proved to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
     /// A public kiosk: pushes to its own inbox, reads the public `kiosk` document.
@@ -129,8 +135,17 @@ impl std::str::FromStr for Role {
 /// Messages a device sends to the relay.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClientMsg {
-    /// The first message on a socket.
-    Hello { token: String, protocol: u8 },
+    /// The first message on a socket that syncs: which device this is, and its Ed25519
+    /// signature of [`hello_proof`] for the nonce of the [`ServerMsg::Challenge`] the relay sent
+    /// as the socket opened.
+    Hello { device: String, protocol: u8, signature: Vec<u8> },
+    /// The first (and only) message on a pairing socket: what joining with this code would mean.
+    /// Answered by [`ServerMsg::PairOffer`] or [`ServerMsg::PairRefused`]; the code stays unused.
+    PairPreview { code: String, protocol: u8 },
+    /// The first (and only) message on a pairing socket: join with this code, as the holder of
+    /// this Ed25519 public key (32 bytes). Answered by [`ServerMsg::Paired`] or
+    /// [`ServerMsg::PairRefused`].
+    Pair { code: String, public_key: Vec<u8>, protocol: u8 },
     /// Stream the document's snapshot and chunks after `after_seq`, then live chunks.
     Subscribe { doc: String, after_seq: u64 },
     /// Tell me the documents whose names start with `prefix`, now and when they appear.
@@ -146,11 +161,25 @@ pub enum ClientMsg {
     Checked { doc: String, covers_seq: u64, digest: Head, ok: bool },
     /// Keep-alive.
     Ping,
+    /// Manager only: a pairing code for a new device with this role and name, shown to whoever
+    /// pairs as `business`. Answered by [`ServerMsg::PairingCode`].
+    CreatePairing { role: Role, name: String, business: String },
+    /// Manager only: the devices paired with this relay. Answered by [`ServerMsg::Devices`].
+    ListDevices,
+    /// Manager only: give a device another name. Answered by [`ServerMsg::Devices`].
+    RenameDevice { device: String, name: String },
+    /// Manager only: revoke a device; it is disconnected at once. Answered by [`ServerMsg::Devices`].
+    RevokeDevice { device: String },
 }
 
 /// Messages the relay sends to a device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ServerMsg {
+    /// Sent as soon as a socket opens: sign [`hello_proof`] of this nonce with the device's key
+    /// and say [`ClientMsg::Hello`] (a pairing socket ignores it).
+    Challenge {
+        nonce: [u8; 32],
+    },
     Welcome {
         device: String,
         name: String,
@@ -204,6 +233,75 @@ pub enum ServerMsg {
         message: String,
     },
     Pong,
+    /// What the pairing code would join: the business as its manager named it, and the role and
+    /// name the new device would have.
+    PairOffer {
+        business: String,
+        role: Role,
+        name: String,
+        expires_at_ms: i64,
+    },
+    /// The device is paired: it may say Hello as `device` from now on.
+    Paired {
+        device: String,
+        name: String,
+        role: Role,
+        business: String,
+    },
+    /// The pairing code was not accepted.
+    PairRefused {
+        why: PairRefusal,
+    },
+    /// A new pairing code (shown once) and when it stops working.
+    PairingCode {
+        code: String,
+        role: Role,
+        name: String,
+        expires_at_ms: i64,
+    },
+    /// The devices paired with this relay, oldest first.
+    Devices {
+        devices: Vec<DeviceInfo>,
+    },
+}
+
+/// Why a pairing code was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PairRefusal {
+    /// No code in use matches (mistyped, or never made).
+    Unknown,
+    /// The code has paired a device already.
+    Used,
+    /// The code is older than its ten minutes.
+    Expired,
+    /// Too many wrong codes were tried while it was waiting: it no longer works.
+    Voided,
+    /// Too many tries from this address; try again after this many seconds.
+    TooManyTries { retry_after_s: u32 },
+    /// The public key is not an Ed25519 key.
+    BadKey,
+}
+
+/// A device as the manager's device list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    /// When it paired, ms since 1970 (UTC); 0 if it never did (enrolled before pairing existed).
+    pub paired_at_ms: i64,
+    /// When it last connected or disconnected, ms since 1970 (UTC); 0 if never.
+    pub last_seen_ms: i64,
+    pub revoked: bool,
+}
+
+/// What a device signs to answer a [`ServerMsg::Challenge`]: a fixed context, the nonce and the
+/// device id, so a signature proves one Hello of one device and nothing else.
+pub fn hello_proof(device: &str, nonce: &[u8; 32]) -> Vec<u8> {
+    let mut out = b"frontdesk hello v3\0".to_vec();
+    out.extend_from_slice(nonce);
+    out.extend_from_slice(device.as_bytes());
+    out
 }
 
 /// Why a request was refused.
@@ -305,7 +403,8 @@ mod tests {
     #[test]
     fn messages_round_trip_through_frames() {
         let msgs = vec![
-            ClientMsg::Hello { token: "t".into(), protocol: PROTOCOL_VERSION },
+            ClientMsg::Hello { device: "d1".into(), protocol: PROTOCOL_VERSION, signature: vec![1; 64] },
+            ClientMsg::Pair { code: "ABCDEFGH".into(), public_key: vec![2; 32], protocol: PROTOCOL_VERSION },
             ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 7 },
             ClientMsg::Push {
                 doc: "inbox/2026-11-26/k1".into(),
@@ -333,8 +432,8 @@ mod tests {
 
     #[test]
     fn a_tiny_frame_claiming_a_huge_vector_is_rejected() {
-        // Push variant (3), doc "a", chunk id, then a varint length of ~2^35 bytes.
-        let mut frame = vec![PROTOCOL_VERSION, 3, 1, b'a'];
+        // Push variant (5), doc "a", chunk id, then a varint length of ~2^35 bytes.
+        let mut frame = vec![PROTOCOL_VERSION, 5, 1, b'a'];
         frame.extend([0u8; 16]);
         frame.extend([0xff, 0xff, 0xff, 0xff, 0x7f]);
         assert_eq!(ClientMsg::decode(&frame), Err(DecodeError::Malformed));

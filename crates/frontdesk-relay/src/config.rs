@@ -41,6 +41,9 @@ pub struct Config {
     /// Origins (`https://desk.example.com`) whose pages may open a socket, besides the relay's
     /// own.
     pub allowed_origins: Vec<String>,
+    /// Pairing tries one address may make at once, and how often it gets one more.
+    pub pairing_burst: u32,
+    pub pairing_every: Duration,
     pub store: StoreLimits,
 }
 
@@ -64,6 +67,8 @@ impl Config {
             max_hello_frame: 4 * 1024,
             drop_box_days: 7,
             allowed_origins: Vec::new(),
+            pairing_burst: 20,
+            pairing_every: Duration::from_secs(15),
             store: StoreLimits::default(),
         }
     }

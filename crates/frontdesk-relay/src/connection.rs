@@ -13,7 +13,9 @@ use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Error;
 
-use frontdesk_protocol::{ClientMsg, DecodeError, ErrorCode, Head, PROTOCOL_VERSION, ServerMsg, close, valid_doc_name};
+use frontdesk_protocol::{
+    ClientMsg, DecodeError, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close, valid_doc_name,
+};
 
 use crate::access::{self, Access};
 use crate::hub::{Frame, Peer};
@@ -23,6 +25,9 @@ use crate::store::{Device, NewChunk, Settled, StoreError};
 
 /// Most queued frames sent to a device before one flush.
 const SEND_BATCH: usize = 64;
+
+/// Longest device (and business) name kept, in characters.
+const MAX_DEVICE_NAME: usize = 80;
 
 /// Most heads one chunk may declare (a device's chunk has one; a merge of a few has a few).
 const MAX_HEADS: usize = 256;
@@ -47,7 +52,7 @@ where
     E: std::error::Error + 'static,
 {
     let id = relay.next_connection_id();
-    let end = match handshake(&relay, &mut stream).await {
+    let end = match handshake(&relay, &mut sink, &mut stream, &peer_addr).await {
         Ok(device) => {
             tracing::info!(conn = id, device = %device.id, name = %device.name, role = %device.role, %peer_addr, "device connected");
             let welcome =
@@ -55,8 +60,13 @@ where
             if sink.send(Message::Binary(welcome.encode().into())).await.is_err() {
                 End::ClientClosed
             } else {
+                seen(&relay, &device.id).await;
+                let device_id = device.id.clone();
                 let end = Session::new(id, device, relay.clone()).run(&mut sink, &mut stream).await;
                 relay.hub.remove(id);
+                // Not awaited: a relay shutting down closes the socket first.
+                let later = relay.clone();
+                tokio::spawn(async move { seen(&later, &device_id).await });
                 end
             }
         }
@@ -72,45 +82,98 @@ where
     }
 }
 
-async fn handshake<R, E>(relay: &Arc<Relay>, stream: &mut R) -> Result<Device, End>
+/// Notes when a device was last seen (for the manager's device list); a failure is only logged.
+async fn seen(relay: &Relay, device: &str) {
+    if let Err(err) = relay.store.device_seen(device, chrono::Utc::now().timestamp_millis()).await {
+        tracing::warn!(%err, %device, "cannot note when the device was seen");
+    }
+}
+
+/// Sends the challenge, reads the first frame and acts on it: a `Hello` whose signature the
+/// device's key makes ends with that device; a pairing request is answered and ends the socket.
+async fn handshake<W, R, E>(relay: &Arc<Relay>, sink: &mut W, stream: &mut R, peer_addr: &str) -> Result<Device, End>
+where
+    W: Sink<Message> + Unpin,
+    R: Stream<Item = Result<Message, E>> + Unpin,
+    E: std::error::Error + 'static,
+{
+    let deadline = tokio::time::Instant::now() + relay.config.hello_timeout;
+    // Sent before anything is read, so proving a key costs a device no round trip of its own.
+    let nonce: [u8; 32] = rand::random();
+    if sink.send(Message::Binary(ServerMsg::Challenge { nonce }.encode().into())).await.is_err() {
+        return Err(End::ClientClosed);
+    }
+    let frame = first_frame(relay, stream, deadline).await?;
+    let msg = decode_opening(&frame)?;
+    let (device, protocol, signature) = match msg {
+        ClientMsg::Hello { device, protocol, signature } => (device, protocol, signature),
+        ClientMsg::PairPreview { protocol, .. } | ClientMsg::Pair { protocol, .. } => {
+            check_protocol(protocol)?;
+            let reply = crate::pairing::answer(relay, msg, peer_addr).await;
+            let _ = sink.send(Message::Binary(reply.encode().into())).await;
+            return Err(closing(close::PAIRING_DONE, "pairing answered"));
+        }
+        _ => return Err(closing(close::PROTOCOL_VIOLATION, "the first message must be Hello")),
+    };
+    check_protocol(protocol)?;
+    let found = match relay.store.device_key(&device).await {
+        Ok(found) => found,
+        Err(err) => {
+            tracing::error!(%err, "device lookup failed");
+            return Err(closing(close::GOING_AWAY, "relay storage unavailable"));
+        }
+    };
+    // An unknown device and a wrong key get the same answer; only a device that proved its key
+    // learns that it was revoked.
+    let proven = found.filter(|found| {
+        found.public_key.is_some_and(|key| crate::pairing::proves(&key, &device, &nonce, &signature))
+    });
+    match proven {
+        Some(found) if found.device.revoked => {
+            tracing::warn!(device = %device, %peer_addr, "a revoked device tried to connect");
+            Err(closing(close::REVOKED, "this device has been revoked"))
+        }
+        Some(found) => Ok(found.device),
+        None => {
+            let device: String = device.chars().take(64).collect();
+            tracing::warn!(%device, %peer_addr, "a device did not prove its key");
+            Err(closing(close::UNAUTHORIZED, "unknown device, or its key did not sign the challenge"))
+        }
+    }
+}
+
+/// The first frame, before `deadline` (the Hello time limit), in the small budget a socket has
+/// before it is welcomed.
+async fn first_frame<R, E>(relay: &Relay, stream: &mut R, deadline: tokio::time::Instant) -> Result<Vec<u8>, End>
 where
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: std::error::Error + 'static,
 {
-    let first = tokio::select! {
-        // Before Hello a socket has a small budget: a Hello is a few dozen bytes.
-        msg = tokio::time::timeout(relay.config.hello_timeout, next_frame(stream, relay.config.max_hello_frame)) => msg,
-        _ = relay.shutdown.cancelled() => return Err(closing(close::GOING_AWAY, "relay shutting down")),
-    };
-    let frame = match first {
-        Err(_) => return Err(closing(close::HELLO_TIMEOUT, "no Hello within the time limit")),
-        Ok(frame) => frame?,
-    };
-    let (token, protocol) = match ClientMsg::decode(&frame) {
-        Ok(ClientMsg::Hello { token, protocol }) => (token, protocol),
-        Ok(_) => return Err(closing(close::PROTOCOL_VIOLATION, "the first message must be Hello")),
-        Err(DecodeError::Version(v)) => {
-            return Err(closing(
-                close::UNSUPPORTED_PROTOCOL,
-                format!("protocol {v} unsupported, relay speaks {PROTOCOL_VERSION}"),
-            ));
-        }
-        Err(err) => return Err(closing(close::BAD_FRAME, err.to_string())),
-    };
-    if protocol != PROTOCOL_VERSION {
-        return Err(closing(
-            close::UNSUPPORTED_PROTOCOL,
-            format!("protocol {protocol} unsupported, relay speaks {PROTOCOL_VERSION}"),
-        ));
+    tokio::select! {
+        msg = tokio::time::timeout_at(deadline, next_frame(stream, relay.config.max_hello_frame)) => match msg {
+            Err(_) => Err(closing(close::HELLO_TIMEOUT, "no Hello within the time limit")),
+            Ok(frame) => frame,
+        },
+        _ = relay.shutdown.cancelled() => Err(closing(close::GOING_AWAY, "relay shutting down")),
     }
-    match relay.store.device_by_token(&token).await {
-        Ok(Some(device)) if !device.revoked => Ok(device),
-        Ok(Some(_)) => Err(closing(close::UNAUTHORIZED, "this device has been revoked")),
-        Ok(None) => Err(closing(close::UNAUTHORIZED, "unknown device token")),
-        Err(err) => {
-            tracing::error!(%err, "token lookup failed");
-            Err(closing(close::GOING_AWAY, "relay storage unavailable"))
-        }
+}
+
+fn decode_opening(frame: &[u8]) -> Result<ClientMsg, End> {
+    match ClientMsg::decode(frame) {
+        Ok(msg) => Ok(msg),
+        Err(DecodeError::Version(v)) => Err(closing(
+            close::UNSUPPORTED_PROTOCOL,
+            format!("protocol {v} unsupported, relay speaks {PROTOCOL_VERSION}"),
+        )),
+        Err(err) => Err(closing(close::BAD_FRAME, err.to_string())),
+    }
+}
+
+fn check_protocol(protocol: u8) -> Result<(), End> {
+    if protocol == PROTOCOL_VERSION {
+        Ok(())
+    } else {
+        Err(closing(close::UNSUPPORTED_PROTOCOL, format!("protocol {protocol} unsupported, relay speaks {PROTOCOL_VERSION}")))
     }
 }
 
@@ -231,7 +294,7 @@ impl Session {
                 }
                 _ = self.peer.kick.notified() => {
                     if self.peer.revoked.load(Ordering::SeqCst) {
-                        return closing(close::UNAUTHORIZED, "this device has been revoked");
+                        return closing(close::REVOKED, "this device has been revoked");
                     }
                     if self.peer.too_slow.load(Ordering::SeqCst) {
                         return closing(close::TOO_SLOW, "too far behind; reconnect to catch up");
@@ -282,7 +345,43 @@ impl Session {
             return self.refuse(sink, ErrorCode::RateLimited, None, "too many bytes; slow down".into()).await;
         }
         match msg {
-            ClientMsg::Hello { .. } => Err(closing(close::PROTOCOL_VIOLATION, "Hello sent twice")),
+            ClientMsg::Hello { .. } | ClientMsg::PairPreview { .. } | ClientMsg::Pair { .. } => {
+                Err(closing(close::PROTOCOL_VIOLATION, "Hello sent twice"))
+            }
+            ClientMsg::CreatePairing { role, name, business } => self.create_pairing(sink, role, name, business).await,
+            ClientMsg::ListDevices => self.list_devices(sink).await,
+            ClientMsg::RenameDevice { device, name } => {
+                if !self.manager(sink, "rename devices").await? {
+                    return Ok(());
+                }
+                let name = name.trim().chars().take(MAX_DEVICE_NAME).collect::<String>();
+                if name.is_empty() {
+                    return self.refuse(sink, ErrorCode::Forbidden, None, "a device needs a name".into()).await;
+                }
+                if let Err(err) = self.relay.store.rename_device(&device, &name).await {
+                    tracing::error!(%err, "rename failed");
+                    return self.refuse(sink, ErrorCode::StorageFailed, None, "not renamed; retry".into()).await;
+                }
+                tracing::info!(conn = self.id, by = %self.device.id, %device, %name, "device renamed");
+                self.list_devices(sink).await
+            }
+            ClientMsg::RevokeDevice { device } => {
+                if !self.manager(sink, "revoke devices").await? {
+                    return Ok(());
+                }
+                match self.relay.store.revoke_device(&device).await {
+                    Ok(true) => {
+                        let kicked = self.relay.hub.revoke(&device);
+                        tracing::warn!(conn = self.id, by = %self.device.id, %device, connections = kicked, "device revoked");
+                    }
+                    Ok(false) => {}
+                    Err(err) => {
+                        tracing::error!(%err, "revoke failed");
+                        return self.refuse(sink, ErrorCode::StorageFailed, None, "not revoked; retry".into()).await;
+                    }
+                }
+                self.list_devices(sink).await
+            }
             ClientMsg::Ping => self.send(sink, ServerMsg::Pong).await,
             ClientMsg::Subscribe { doc, after_seq } => self.subscribe(sink, doc, after_seq).await,
             ClientMsg::Watch { prefix } => self.watch(sink, prefix).await,
@@ -377,6 +476,61 @@ impl Session {
                         self.refuse(sink, ErrorCode::StorageFailed, Some(doc), err.to_string()).await
                     }
                 }
+            }
+        }
+    }
+
+    /// Whether this device is a manager's; refuses the request (`what` it was) if not.
+    async fn manager<W: Sink<Message> + Unpin>(&self, sink: &mut W, what: &str) -> Result<bool, End> {
+        if self.device.role == Role::Manager {
+            return Ok(true);
+        }
+        self.refuse(sink, ErrorCode::Forbidden, None, format!("only a manager's device may {what}")).await?;
+        Ok(false)
+    }
+
+    async fn list_devices<W: Sink<Message> + Unpin>(&self, sink: &mut W) -> Result<(), End> {
+        if !self.manager(sink, "list devices").await? {
+            return Ok(());
+        }
+        match self.relay.store.devices().await {
+            Ok(devices) => {
+                let devices = devices.iter().map(|d| d.info()).collect();
+                self.send(sink, ServerMsg::Devices { devices }).await
+            }
+            Err(err) => {
+                tracing::error!(%err, "device listing failed");
+                self.refuse(sink, ErrorCode::StorageFailed, None, "cannot list; retry".into()).await
+            }
+        }
+    }
+
+    async fn create_pairing<W: Sink<Message> + Unpin>(
+        &self,
+        sink: &mut W,
+        role: Role,
+        name: String,
+        business: String,
+    ) -> Result<(), End> {
+        if !self.manager(sink, "pair devices").await? {
+            return Ok(());
+        }
+        let name = name.trim().chars().take(MAX_DEVICE_NAME).collect::<String>();
+        let business = business.trim().chars().take(MAX_DEVICE_NAME).collect::<String>();
+        if name.is_empty() {
+            return self.refuse(sink, ErrorCode::Forbidden, None, "a device needs a name".into()).await;
+        }
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let offer = crate::pairing::offer(role, name.clone(), business, self.device.id.clone(), now_ms);
+        let expires_at_ms = offer.expires_at_ms;
+        match crate::pairing::create(self.relay.store.as_ref(), offer, now_ms).await {
+            Ok(code) => {
+                tracing::info!(conn = self.id, by = %self.device.id, %role, %name, "pairing code made");
+                self.send(sink, ServerMsg::PairingCode { code, role, name, expires_at_ms }).await
+            }
+            Err(err) => {
+                tracing::error!(%err, "pairing code not stored");
+                self.refuse(sink, ErrorCode::StorageFailed, None, "no code made; retry".into()).await
             }
         }
     }

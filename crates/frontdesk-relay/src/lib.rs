@@ -6,6 +6,7 @@ pub mod access;
 pub mod config;
 pub mod connection;
 pub mod hub;
+pub mod pairing;
 pub mod rate;
 pub mod relay;
 pub mod server;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use frontdesk_protocol::Role;
-use frontdesk_relay::store::{NewDevice, SqliteStore, Store};
+use frontdesk_relay::store::{SqliteStore, Store};
 use frontdesk_relay::{Config, Relay};
 use tokio_util::sync::CancellationToken;
 
@@ -51,6 +51,24 @@ enum Command {
         #[arg(long, default_value_t = frontdesk_relay::store::StoreLimits::default().max_bytes_per_device)]
         max_bytes_per_device: u64,
     },
+    /// Make a one-time pairing code (10 minutes) for a new device and print it as JSON:
+    /// `{"code": "…", "expires_at": "…"}`. Open `http://RELAY/pair#code=CODE` on the device.
+    Pair {
+        #[arg(long)]
+        role: Role,
+        /// What staff will call it ("Lobby kiosk"); default: the role and a number ("kiosk 2").
+        #[arg(long)]
+        name: Option<String>,
+        /// The business's name, shown on the device before it joins.
+        #[arg(long, default_value = "")]
+        business: String,
+        /// Seconds the code works (1–600; for scripts and tests).
+        #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..=600), hide = true)]
+        valid_for: u32,
+        /// Folder for the SQLite database.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+    },
     /// Manage devices.
     Device {
         #[command(subcommand)]
@@ -68,18 +86,22 @@ enum Command {
 
 #[derive(Subcommand)]
 enum DeviceCommand {
-    /// Register a device and print its token (shown once).
+    /// The same as `pair`: a one-time pairing code, never a reusable secret.
     Add {
         #[arg(long)]
         role: Role,
-        /// What staff call it ("Lobby kiosk", "Dra. Ruiz's tablet"); default: the role and a
-        /// number ("kiosk 2").
         #[arg(long)]
         name: Option<String>,
+        #[arg(long, default_value = "")]
+        business: String,
+        #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..=600), hide = true)]
+        valid_for: u32,
     },
-    /// List registered devices.
+    /// List registered devices: id, role, name, paired at, last seen, and whether revoked.
     List,
-    /// Revoke a device: it can no longer connect.
+    /// Give a device another name.
+    Rename { id: String, name: String },
+    /// Revoke a device: it is disconnected within a second and can no longer connect.
     Revoke { id: String },
 }
 
@@ -115,6 +137,14 @@ fn main() -> anyhow::Result<()> {
             config.store.max_bytes_per_device = max_bytes_per_device;
             tokio::runtime::Runtime::new()?.block_on(serve(addr, config))
         }
+        Command::Pair { role, name, business, valid_for, data } => {
+            std::fs::create_dir_all(&data)?;
+            let store = SqliteStore::open_admin_in(&data)?;
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(device(DeviceCommand::Add { role, name, business, valid_for }, &store))
+        }
         Command::Device { command, data } => {
             std::fs::create_dir_all(&data)?;
             let store = SqliteStore::open_admin_in(&data)?;
@@ -134,7 +164,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn device(command: DeviceCommand, store: &SqliteStore) -> anyhow::Result<()> {
     match command {
-        DeviceCommand::Add { role, name } => {
+        DeviceCommand::Add { role, name, business, valid_for } => {
             let name = match name {
                 Some(name) => name,
                 None => {
@@ -142,13 +172,37 @@ async fn device(command: DeviceCommand, store: &SqliteStore) -> anyhow::Result<(
                     format!("{role} {}", same_role + 1)
                 }
             };
-            let NewDevice { id, token } = store.add_device(&name, role).await?;
-            println!("{{\"id\":\"{id}\",\"role\":\"{role}\",\"token\":\"{token}\"}}");
+            let now_ms = chrono::Utc::now().timestamp_millis();
+            let mut offer = frontdesk_relay::pairing::offer(role, name.clone(), business, "cli".into(), now_ms);
+            offer.expires_at_ms = now_ms + i64::from(valid_for) * 1000;
+            let expires_at = chrono::DateTime::from_timestamp_millis(offer.expires_at_ms)
+                .unwrap_or_default()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let code = frontdesk_relay::pairing::create(store, offer, now_ms).await?;
+            let line = serde_json::json!({ "code": code, "expires_at": expires_at, "role": role.as_str(), "name": name });
+            println!("{line}");
         }
         DeviceCommand::List => {
+            let time = |ms: i64| match chrono::DateTime::from_timestamp_millis(ms) {
+                Some(t) if ms > 0 => t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                _ => "-".into(),
+            };
             for d in store.devices().await? {
-                println!("{}\t{}\t{}{}", d.id, d.role, d.name, if d.revoked { "\t(revoked)" } else { "" });
+                println!(
+                    "{}\t{}\t{}\t{}\t{}{}",
+                    d.id,
+                    d.role,
+                    d.name,
+                    time(d.paired_at_ms),
+                    time(d.last_seen_ms),
+                    if d.revoked { "\t(revoked)" } else { "" }
+                );
             }
+        }
+        DeviceCommand::Rename { id, name } => {
+            anyhow::ensure!(!name.trim().is_empty(), "a device needs a name");
+            anyhow::ensure!(store.rename_device(&id, name.trim()).await?, "no device with id {id}");
+            println!("renamed {id}");
         }
         DeviceCommand::Revoke { id } => {
             anyhow::ensure!(store.revoke_device(&id).await?, "no device with id {id}");

@@ -11,7 +11,17 @@ pub struct RateLimit {
 
 impl RateLimit {
     pub fn new(per_sec: u32, burst: u32, now: Instant) -> Self {
-        RateLimit { per_sec: per_sec as f64, burst: burst as f64, tokens: burst as f64, last: now }
+        RateLimit::with_rate(per_sec as f64, burst, now)
+    }
+
+    /// A bucket refilled at `per_sec` tokens a second (a fraction for slow ones).
+    pub fn with_rate(per_sec: f64, burst: u32, now: Instant) -> Self {
+        RateLimit { per_sec, burst: burst as f64, tokens: burst as f64, last: now }
+    }
+
+    /// Whether the bucket would be full at `now` (nothing taken from it is still missing).
+    pub fn full(&self, now: Instant) -> bool {
+        self.tokens + now.saturating_duration_since(self.last).as_secs_f64() * self.per_sec >= self.burst
     }
 
     /// Takes one token; `false` when the device is over its rate.

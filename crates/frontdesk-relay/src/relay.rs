@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::hub::Hub;
+use crate::pairing::AddressLimits;
 use crate::store::{Publisher, SqliteStore, Store, StoreError};
 
 /// State shared by every connection.
@@ -16,6 +17,8 @@ pub struct Relay {
     pub store: Arc<dyn Store>,
     pub hub: Arc<Hub>,
     pub shutdown: CancellationToken,
+    /// Pairing tries per address.
+    pub pairing_limits: AddressLimits,
     connections: Arc<Semaphore>,
     next_id: AtomicU64,
 }
@@ -40,6 +43,7 @@ impl Relay {
         let store =
             open_store(Box::new(move |c| publish_hub.publish(c.doc, c.seq, c.bytes, c.at_ms, c.origin, c.new_doc)))?;
         Ok(Arc::new(Relay {
+            pairing_limits: AddressLimits::new(config.pairing_burst, config.pairing_every),
             connections: Arc::new(Semaphore::new(config.max_connections)),
             config,
             store,

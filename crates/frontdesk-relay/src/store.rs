@@ -7,7 +7,7 @@ pub mod sqlite;
 use std::future::Future;
 use std::pin::Pin;
 
-use frontdesk_protocol::{ChunkId, Head, Role};
+use frontdesk_protocol::{ChunkId, DeviceInfo, Head, PairRefusal, Role};
 
 pub use sqlite::SqliteStore;
 
@@ -42,14 +42,48 @@ pub struct Device {
     pub name: String,
     pub role: Role,
     pub revoked: bool,
+    /// When it paired, ms since 1970 (UTC); 0 for a device enrolled before pairing existed.
+    pub paired_at_ms: i64,
+    /// When it last connected or went away, ms since 1970 (UTC); 0 if never.
+    pub last_seen_ms: i64,
 }
 
-/// A device just registered: its id, and its secret token, which is shown once and then only
-/// its hash is kept.
+impl Device {
+    /// As the manager's device list shows it.
+    pub fn info(&self) -> DeviceInfo {
+        DeviceInfo {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            role: self.role,
+            paired_at_ms: self.paired_at_ms,
+            last_seen_ms: self.last_seen_ms,
+            revoked: self.revoked,
+        }
+    }
+}
+
+/// An Ed25519 public key (32 bytes), all the relay keeps of a device's credential.
+pub type PublicKey = [u8; 32];
+
+/// A device and the key it proves itself with (`None` for a device enrolled with a token before
+/// pairing existed: it cannot connect until it pairs again).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewDevice {
-    pub id: String,
-    pub token: String,
+pub struct DeviceKey {
+    pub device: Device,
+    pub public_key: Option<PublicKey>,
+}
+
+/// What a pairing code lets a device become. The store keeps it under the SHA-256 of the code,
+/// never the code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PairingOffer {
+    pub role: Role,
+    pub name: String,
+    /// The business as whoever made the code named it (shown before the device joins).
+    pub business: String,
+    /// Who made it: a device id, or `cli`.
+    pub created_by: String,
+    pub expires_at_ms: i64,
 }
 
 /// A chunk a device pushes, with what the relay knows of it.
@@ -208,9 +242,13 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 ///
 /// # Devices
 ///
-/// A device is added with a name and a role and gets an id and a secret token, returned once;
-/// the store keeps only the token's hash. Revoking keeps the device (listed as revoked): its
-/// token still finds it, marked revoked, so the relay can say why it refuses it.
+/// A device pairs with a one-time code ([`create_pairing`](Store::create_pairing), kept only as
+/// the code's SHA-256): [`redeem_pairing`](Store::redeem_pairing) registers it with its public
+/// key and uses the code up, in one transaction. A code works once, until it expires, and not
+/// after [`MAX_WRONG_TRIES`](frontdesk_protocol::pairing::MAX_WRONG_TRIES) wrong codes have been
+/// tried while it waited (every try of a code matching none counts against every code
+/// waiting). Revoking keeps the device (listed as revoked): its key still finds it, marked
+/// revoked, so the relay can tell the device itself.
 pub trait Store: Send + Sync {
     /// Appends a chunk to its document for connection `origin`; resolves with its seq once
     /// durable. Queued when called (see the contract above).
@@ -243,13 +281,14 @@ pub trait Store: Send + Sync {
     /// How many documents the store holds (for the health endpoint).
     fn doc_count(&self) -> StoreFuture<'_, u64>;
 
-    /// Registers devices, all or none, in the order given.
-    fn add_devices<'a>(&'a self, devices: &'a [(&'a str, Role)]) -> StoreFuture<'a, Vec<NewDevice>>;
+    /// Registers devices with their public keys, all or none, in the order given; resolves with
+    /// their ids. (For tests, load generators and scripts: devices pair with codes.)
+    fn add_devices<'a>(&'a self, devices: &'a [(&'a str, Role, PublicKey)]) -> StoreFuture<'a, Vec<String>>;
 
-    /// Registers one device.
-    fn add_device<'a>(&'a self, name: &'a str, role: Role) -> StoreFuture<'a, NewDevice> {
+    /// Registers one device; resolves with its id.
+    fn add_device<'a>(&'a self, name: &'a str, role: Role, key: PublicKey) -> StoreFuture<'a, String> {
         Box::pin(async move {
-            let added = self.add_devices(&[(name, role)]).await?;
+            let added = self.add_devices(&[(name, role, key)]).await?;
             added.into_iter().next().ok_or_else(|| StoreError::Corrupt("a device added but not returned".into()))
         })
     }
@@ -260,8 +299,35 @@ pub trait Store: Send + Sync {
     /// Revokes a device; resolves with whether it existed.
     fn revoke_device<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool>;
 
-    /// The device a token belongs to, revoked or not.
-    fn device_by_token<'a>(&'a self, token: &'a str) -> StoreFuture<'a, Option<Device>>;
+    /// Gives a device another name; resolves with whether it existed.
+    fn rename_device<'a>(&'a self, id: &'a str, name: &'a str) -> StoreFuture<'a, bool>;
+
+    /// Notes that the device connected or went away at `at_ms`.
+    fn device_seen<'a>(&'a self, id: &'a str, at_ms: i64) -> StoreFuture<'a, ()>;
+
+    /// A device and its key, revoked or not.
+    fn device_key<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<DeviceKey>>;
+
+    /// Keeps a pairing offer under the SHA-256 of its code. Forgets offers that ended a day ago.
+    fn create_pairing<'a>(&'a self, code_sha256: Head, offer: PairingOffer, now_ms: i64) -> StoreFuture<'a, ()>;
+
+    /// What the code would pair, without using it; a code matching none counts as a wrong try
+    /// against every code waiting.
+    fn preview_pairing<'a>(
+        &'a self,
+        code_sha256: Head,
+        now_ms: i64,
+    ) -> StoreFuture<'a, Result<PairingOffer, PairRefusal>>;
+
+    /// Uses the code: registers a device with its offer's role and name and this key, and marks
+    /// the code used, in one transaction. A code matching none counts as a wrong try against
+    /// every code waiting.
+    fn redeem_pairing<'a>(
+        &'a self,
+        code_sha256: Head,
+        public_key: PublicKey,
+        now_ms: i64,
+    ) -> StoreFuture<'a, Result<(Device, PairingOffer), PairRefusal>>;
 
     /// The ids of revoked devices (polled by the relay, as another process may revoke).
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>>;

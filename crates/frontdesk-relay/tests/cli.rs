@@ -13,37 +13,66 @@ fn relay(args: &[&str], data: &std::path::Path) -> (bool, String, String) {
     )
 }
 
+/// Uses a pairing code as a device would (through the store, with a fresh key).
+fn redeem(data: &std::path::Path, code: &str) -> String {
+    use frontdesk_relay::store::{SqliteStore, Store};
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let store = SqliteStore::open_admin_in(data).unwrap();
+        let key = frontdesk_relay::pairing::Credential::key().verifying_key().to_bytes();
+        let now = chrono::Utc::now().timestamp_millis();
+        let hash = frontdesk_relay::pairing::code_hash(code);
+        let (device, _) = store.redeem_pairing(hash, key, now).await.unwrap().expect("the code pairs");
+        store.close().await.unwrap();
+        device.id
+    })
+}
+
 #[test]
-fn devices_are_added_listed_and_revoked_from_the_command_line() {
+fn pairing_codes_are_made_and_devices_listed_renamed_and_revoked_from_the_command_line() {
     let data = tempfile::tempdir().unwrap();
-    // As the README says it: no name needed.
+    let (ok, out, err) = relay(&["pair", "--role", "manager", "--name", "Office"], data.path());
+    assert!(ok, "pair failed: {err}");
+    let first: serde_json::Value = serde_json::from_str(out.trim()).expect("pair prints one JSON line");
+    let code = first["code"].as_str().unwrap().to_owned();
+    assert_eq!(frontdesk_protocol::pairing::normalize(&code).as_deref(), Some(code.as_str()), "eight characters");
+    let expires = chrono::DateTime::parse_from_rfc3339(first["expires_at"].as_str().unwrap()).unwrap();
+    let left = expires.timestamp() - chrono::Utc::now().timestamp();
+    assert!((595..=600).contains(&left), "a code works for ten minutes: {left} s");
+    assert!(first.get("token").is_none(), "no reusable secret is printed: {first}");
+    // `device add` stays for scripts, and prints a one-time code too; no name needed.
     let (ok, out, err) = relay(&["device", "add", "--role", "kiosk"], data.path());
     assert!(ok, "device add failed: {err}");
-    let kiosk: serde_json::Value = serde_json::from_str(out.trim()).expect("device add prints JSON");
-    assert_eq!(kiosk["role"], "kiosk");
-    let token = kiosk["token"].as_str().unwrap();
-    assert!(token.len() >= 32, "a token too short to be secret: {token}");
-    let (ok, _, err) = relay(&["device", "add", "--role", "kiosk"], data.path());
-    assert!(ok, "{err}");
-    let (ok, out, err) = relay(&["device", "add", "--role", "staff", "--name", "Dra. Ruiz's tablet"], data.path());
-    assert!(ok, "{err}");
-    let tablet: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert_ne!(tablet["token"], kiosk["token"]);
-
+    let kiosk: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!((kiosk["role"].as_str(), kiosk["name"].as_str()), (Some("kiosk"), Some("kiosk 1")));
+    assert_ne!(kiosk["code"], first["code"]);
+    assert!(kiosk.get("token").is_none(), "{kiosk}");
+    // Nothing is registered until a device uses its code, and no code is in the data folder.
     let (ok, list, err) = relay(&["device", "list"], data.path());
-    assert!(ok, "{err}");
-    let mut names: Vec<&str> = list.lines().map(|l| l.split_once('\t').map_or(l, |(_, rest)| rest)).collect();
-    names.sort();
-    assert_eq!(names, ["kiosk\tkiosk 1", "kiosk\tkiosk 2", "staff\tDra. Ruiz's tablet"], "{list}");
+    assert!(ok && list.is_empty(), "{list}{err}");
+    for entry in std::fs::read_dir(data.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(8).any(|w| w == code.as_bytes()), "a pairing code is in the data folder");
+    }
 
-    let id = kiosk["id"].as_str().unwrap();
-    let (ok, out, err) = relay(&["device", "revoke", id], data.path());
+    let office = redeem(data.path(), &code);
+    let kiosk_id = redeem(data.path(), kiosk["code"].as_str().unwrap());
+    let (_, list, _) = relay(&["device", "list"], data.path());
+    let mut rows: Vec<Vec<&str>> = list.lines().map(|l| l.split('\t').collect()).collect();
+    rows.sort();
+    let mut expected = vec![(office.as_str(), "manager", "Office"), (kiosk_id.as_str(), "kiosk", "kiosk 1")];
+    expected.sort();
+    assert_eq!(rows.iter().map(|r| (r[0], r[1], r[2])).collect::<Vec<_>>(), expected, "{list}");
+    assert!(rows.iter().all(|r| r[3].starts_with("20") && r[4] == "-"), "paired at a time, never seen: {list}");
+
+    let (ok, _, err) = relay(&["device", "rename", &kiosk_id, "Lobby kiosk"], data.path());
     assert!(ok, "{err}");
-    assert!(out.contains(id));
+    let (ok, out, err) = relay(&["device", "revoke", &kiosk_id], data.path());
+    assert!(ok, "{err}");
+    assert!(out.contains(&kiosk_id));
     let (_, list, _) = relay(&["device", "list"], data.path());
     let revoked: Vec<&str> = list.lines().filter(|l| l.ends_with("\t(revoked)")).collect();
     assert_eq!(revoked.len(), 1, "{list}");
-    assert!(revoked[0].starts_with(id), "{list}");
+    assert!(revoked[0].starts_with(&format!("{kiosk_id}\tkiosk\tLobby kiosk\t")), "{list}");
 }
 
 #[test]
@@ -69,9 +98,9 @@ async fn every_refused_socket_leaves_a_log_line_and_sigterm_stops_the_relay_clea
     let kiosk = {
         use frontdesk_relay::store::{SqliteStore, Store};
         let store = SqliteStore::open_admin_in(data.path()).unwrap();
-        let token = store.add_device("Lobby kiosk", Role::Kiosk).await.unwrap().token;
+        let cred = frontdesk_relay::pairing::Credential::register(&store, "Lobby kiosk", Role::Kiosk).await.unwrap();
         store.close().await.unwrap();
-        token
+        cred
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let log_path = data.path().join("relay.log");
@@ -114,9 +143,14 @@ async fn every_refused_socket_leaves_a_log_line_and_sigterm_stops_the_relay_clea
     // A kiosk asking for a document its role may not read, then a socket that never speaks,
     // while the connections are over the limit.
     let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
-    ws.send(Message::Binary(ClientMsg::Hello { token: kiosk, protocol: PROTOCOL_VERSION }.encode().into()))
-        .await
-        .unwrap();
+    while let Some(Ok(msg)) = ws.next().await {
+        if let Message::Binary(frame) = msg
+            && let Ok(ServerMsg::Challenge { nonce }) = ServerMsg::decode(&frame)
+        {
+            ws.send(Message::Binary(kiosk.hello(&nonce).encode().into())).await.unwrap();
+            break;
+        }
+    }
     ws.send(Message::Binary(ClientMsg::Subscribe { doc: "clients".into(), after_seq: 0 }.encode().into()))
         .await
         .unwrap();

@@ -9,6 +9,7 @@ use tokio_tungstenite::tungstenite::error::CapacityError;
 
 mod support;
 
+use frontdesk_relay::pairing::Credential;
 use support::{Socket, TestRelay};
 
 fn chunk(n: u8) -> ChunkId {
@@ -16,12 +17,12 @@ fn chunk(n: u8) -> ChunkId {
 }
 
 #[tokio::test]
-async fn a_good_token_is_welcomed_and_its_push_acknowledged_once_stored() {
+async fn a_device_that_proves_its_key_is_welcomed_and_its_push_acknowledged_once_stored() {
     let relay = TestRelay::open(|_| {});
-    let (id, token) = relay.device(Role::Staff, "Desk 1").await;
+    let (id, cred) = relay.device(Role::Staff, "Desk 1").await;
     let mut desk = relay.socket();
-    desk.send(ClientMsg::Hello { token, protocol: PROTOCOL_VERSION }).await;
-    assert_eq!(desk.recv().await, ServerMsg::Welcome { device: id, name: "Desk 1".into(), role: Role::Staff });
+    desk.hello(&cred).await;
+    assert_eq!(desk.recv().await, ServerMsg::Welcome { device: id.clone(), name: "Desk 1".into(), role: Role::Staff });
     desk.send(ClientMsg::Push {
         doc: "day/2026-11-26".into(),
         chunk_id: chunk(1),
@@ -34,20 +35,65 @@ async fn a_good_token_is_welcomed_and_its_push_acknowledged_once_stored() {
     let now = chrono::Utc::now().timestamp_millis();
     let stored: Vec<_> = stored.chunks.into_iter().map(|c| (c.seq, c.bytes, now - c.at_ms < 60_000)).collect();
     assert_eq!(stored, vec![(1, vec![1, 2, 3], true)], "stored with the relay's receive time");
+    let seen = relay.relay.store.device_key(&id).await.unwrap().unwrap().device.last_seen_ms;
+    assert!(now - seen < 60_000, "the device list says when it was last seen");
+}
+
+/// Says Hello as `device` with `sign(nonce)` for the relay's challenge; returns the close code.
+async fn hello_answered(relay: &TestRelay, device: &str, sign: impl FnOnce([u8; 32]) -> Vec<u8>) -> u16 {
+    let mut socket = relay.socket();
+    let nonce = socket.challenge().await;
+    socket.send(ClientMsg::Hello { device: device.into(), protocol: PROTOCOL_VERSION, signature: sign(nonce) }).await;
+    socket.close_code().await
+}
+
+fn signature(msg: ClientMsg) -> Vec<u8> {
+    let ClientMsg::Hello { signature, .. } = msg else { panic!("not a Hello") };
+    signature
 }
 
 #[tokio::test]
-async fn an_unknown_or_revoked_token_is_closed_as_unauthorized() {
+async fn knowing_a_device_id_is_not_enough_to_connect_as_it() {
     let relay = TestRelay::open(|_| {});
-    let mut stranger = relay.socket();
-    stranger.send(ClientMsg::Hello { token: "not-a-token".into(), protocol: PROTOCOL_VERSION }).await;
-    assert_eq!(stranger.close_code().await, close::UNAUTHORIZED);
+    let (id, cred) = relay.device(Role::Kiosk, "Lobby kiosk").await;
+    // A device id is no secret (it names the kiosk's inbox): without the key, no way in.
+    assert_eq!(hello_answered(&relay, &id, |_| vec![0; 64]).await, close::UNAUTHORIZED);
+    assert_eq!(hello_answered(&relay, &id, |_| Vec::new()).await, close::UNAUTHORIZED);
+    // Another device's key, signing for this id.
+    let (_, other) = relay.device(Role::Kiosk, "Other kiosk").await;
+    let forged = Credential::new(id.clone(), Credential::key());
+    assert_eq!(hello_answered(&relay, &id, |nonce| signature(forged.hello(&nonce))).await, close::UNAUTHORIZED);
+    assert_eq!(
+        hello_answered(&relay, &id, |nonce| signature(other.hello(&nonce))).await,
+        close::UNAUTHORIZED,
+        "the other kiosk's signature is for itself"
+    );
+    // A proof seen once (by someone on the wire) does not answer the next challenge.
+    let mut first = relay.socket();
+    let nonce = first.challenge().await;
+    let seen = cred.hello(&nonce);
+    first.send(seen.clone()).await;
+    assert!(matches!(first.recv().await, ServerMsg::Welcome { .. }));
+    assert_eq!(hello_answered(&relay, &id, |_| signature(seen)).await, close::UNAUTHORIZED, "a replayed proof");
+    // An unknown device gets a challenge too, and the same answer.
+    assert_eq!(hello_answered(&relay, "no-such-device", |_| vec![0; 64]).await, close::UNAUTHORIZED);
+    // A socket that reads the challenge and never answers is cut off at the Hello time limit.
+    let relay = TestRelay::open(|c| c.hello_timeout = Duration::from_millis(200));
+    let mut silent = relay.socket();
+    silent.challenge().await;
+    assert_eq!(silent.close_code().await, close::HELLO_TIMEOUT);
+}
 
-    let (id, token) = relay.device(Role::Kiosk, "Kiosk").await;
+#[tokio::test]
+async fn a_revoked_device_is_told_only_once_it_proves_its_key() {
+    let relay = TestRelay::open(|_| {});
+    let (id, cred) = relay.device(Role::Kiosk, "Kiosk").await;
     assert!(relay.relay.store.revoke_device(&id).await.unwrap());
     let mut revoked = relay.socket();
-    revoked.send(ClientMsg::Hello { token, protocol: PROTOCOL_VERSION }).await;
-    assert_eq!(revoked.close_code().await, close::UNAUTHORIZED);
+    revoked.hello(&cred).await;
+    assert_eq!(revoked.close_code().await, close::REVOKED);
+    // Someone without its key learns nothing about it.
+    assert_eq!(hello_answered(&relay, &id, |_| vec![0; 64]).await, close::UNAUTHORIZED);
 }
 
 #[tokio::test]

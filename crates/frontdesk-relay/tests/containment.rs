@@ -5,9 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, Role, ServerMsg};
+use frontdesk_protocol::{ChunkId, ClientMsg, Head, PairRefusal, Role, ServerMsg};
+use frontdesk_relay::pairing::Credential;
 use frontdesk_relay::store::{
-    Appended, Backlog, Device, NewChunk, NewDevice, Proposal, Settled, SqliteStore, Store, StoreFuture, StoreLimits,
+    Appended, Backlog, Device, DeviceKey, NewChunk, PairingOffer, Proposal, PublicKey, Settled, SqliteStore, Store,
+    StoreFuture, StoreLimits,
 };
 use frontdesk_relay::{Config, Relay};
 use futures_util::{SinkExt, StreamExt};
@@ -51,17 +53,41 @@ impl Store for Panicky {
     fn doc_count(&self) -> StoreFuture<'_, u64> {
         self.0.doc_count()
     }
-    fn add_devices<'a>(&'a self, devices: &'a [(&'a str, Role)]) -> StoreFuture<'a, Vec<NewDevice>> {
+    fn add_devices<'a>(&'a self, devices: &'a [(&'a str, Role, PublicKey)]) -> StoreFuture<'a, Vec<String>> {
         self.0.add_devices(devices)
+    }
+    fn rename_device<'a>(&'a self, id: &'a str, name: &'a str) -> StoreFuture<'a, bool> {
+        self.0.rename_device(id, name)
+    }
+    fn device_seen<'a>(&'a self, id: &'a str, at_ms: i64) -> StoreFuture<'a, ()> {
+        self.0.device_seen(id, at_ms)
+    }
+    fn device_key<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<DeviceKey>> {
+        self.0.device_key(id)
+    }
+    fn create_pairing<'a>(&'a self, code_sha256: Head, offer: PairingOffer, now_ms: i64) -> StoreFuture<'a, ()> {
+        self.0.create_pairing(code_sha256, offer, now_ms)
+    }
+    fn preview_pairing<'a>(
+        &'a self,
+        code_sha256: Head,
+        now_ms: i64,
+    ) -> StoreFuture<'a, Result<PairingOffer, PairRefusal>> {
+        self.0.preview_pairing(code_sha256, now_ms)
+    }
+    fn redeem_pairing<'a>(
+        &'a self,
+        code_sha256: Head,
+        public_key: PublicKey,
+        now_ms: i64,
+    ) -> StoreFuture<'a, Result<(Device, PairingOffer), PairRefusal>> {
+        self.0.redeem_pairing(code_sha256, public_key, now_ms)
     }
     fn devices(&self) -> StoreFuture<'_, Vec<Device>> {
         self.0.devices()
     }
     fn revoke_device<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool> {
         self.0.revoke_device(id)
-    }
-    fn device_by_token<'a>(&'a self, token: &'a str) -> StoreFuture<'a, Option<Device>> {
-        self.0.device_by_token(token)
     }
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>> {
         self.0.revoked_devices()
@@ -76,9 +102,10 @@ impl Store for Panicky {
 
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(addr: std::net::SocketAddr, token: &str) -> Ws {
+async fn connect(addr: std::net::SocketAddr, cred: &Credential) -> Ws {
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync")).await.unwrap();
-    send(&mut ws, ClientMsg::Hello { token: token.into(), protocol: PROTOCOL_VERSION }).await;
+    let Some(ServerMsg::Challenge { nonce }) = recv(&mut ws).await else { panic!("no challenge") };
+    send(&mut ws, cred.hello(&nonce)).await;
     match recv(&mut ws).await {
         Some(ServerMsg::Welcome { .. }) => ws,
         other => panic!("expected Welcome, got {other:?}"),
@@ -117,15 +144,15 @@ async fn a_panic_serving_one_device_ends_its_connection_only() {
     })
     .unwrap();
     let (a, b) = (
-        relay.store.add_device("Desk 1", Role::Staff).await.unwrap(),
-        relay.store.add_device("Desk 2", Role::Staff).await.unwrap(),
+        Credential::register(relay.store.as_ref(), "Desk 1", Role::Staff).await.unwrap(),
+        Credential::register(relay.store.as_ref(), "Desk 2", Role::Staff).await.unwrap(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(frontdesk_relay::run(listener, relay));
 
-    let mut desk1 = connect(addr, &a.token).await;
-    let mut desk2 = connect(addr, &b.token).await;
+    let mut desk1 = connect(addr, &a).await;
+    let mut desk2 = connect(addr, &b).await;
     send(&mut desk2, ClientMsg::Subscribe { doc: "day/2026-12-06".into(), after_seq: 0 }).await;
     assert!(matches!(recv(&mut desk2).await, Some(ServerMsg::Synced { .. })));
 
@@ -136,7 +163,7 @@ async fn a_panic_serving_one_device_ends_its_connection_only() {
     // Desk 2 still pushes, is acknowledged, and hears a new device's change live.
     send(&mut desk2, push("day/2026-12-06", 2)).await;
     assert!(matches!(recv(&mut desk2).await, Some(ServerMsg::Ack { seq: 1, .. })));
-    let mut desk1_again = connect(addr, &a.token).await;
+    let mut desk1_again = connect(addr, &a).await;
     send(&mut desk1_again, push("day/2026-12-06", 3)).await;
     assert!(matches!(recv(&mut desk1_again).await, Some(ServerMsg::Ack { seq: 2, .. })));
     assert!(matches!(recv(&mut desk2).await, Some(ServerMsg::Chunk { seq: 2, .. })));

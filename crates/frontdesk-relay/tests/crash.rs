@@ -10,7 +10,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, Role, ServerMsg};
+use frontdesk_protocol::{ChunkId, ClientMsg, Role, ServerMsg};
+use frontdesk_relay::pairing::Credential;
 use frontdesk_relay::store::{SqliteStore, Store};
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
@@ -41,11 +42,24 @@ fn start(data: &Path, port: u16) -> Child {
     panic!("relay did not listen");
 }
 
-async fn add_device(data: &Path, name: &str) -> String {
+async fn add_device(data: &Path, name: &str) -> Credential {
     let store = SqliteStore::open_admin_in(data).unwrap();
-    let token = store.add_device(name, Role::Staff).await.unwrap().token;
+    let cred = Credential::register(&store, name, Role::Staff).await.unwrap();
     store.close().await.unwrap();
-    token
+    cred
+}
+
+/// Reads the relay's challenge and says Hello as `cred`; false if the socket failed on the way.
+async fn hello<S>(ws: &mut tokio_tungstenite::WebSocketStream<S>, cred: &Credential) -> bool
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    loop {
+        let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await else { return false };
+        let Message::Binary(frame) = msg else { continue };
+        let Ok(ServerMsg::Challenge { nonce }) = ServerMsg::decode(&frame) else { return false };
+        return ws.send(Message::Binary(cred.hello(&nonce).encode().into())).await.is_ok();
+    }
 }
 
 /// A chunk's bytes name the chunk, so presence can be checked by content.
@@ -59,13 +73,12 @@ fn chunk_for(device: usize, n: u32) -> (ChunkId, Vec<u8>) {
 }
 
 /// One device pushing as fast as acks come back; returns the chunk ids the relay acknowledged.
-async fn push_until_killed(port: u16, token: String, device: usize, first: u32) -> Vec<ChunkId> {
+async fn push_until_killed(port: u16, token: Credential, device: usize, first: u32) -> Vec<ChunkId> {
     let mut acked = Vec::new();
     let Ok((mut ws, _)) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/sync")).await else {
         return acked;
     };
-    let hello = ClientMsg::Hello { token, protocol: PROTOCOL_VERSION }.encode();
-    if ws.send(Message::Binary(hello.into())).await.is_err() {
+    if !hello(&mut ws, &token).await {
         return acked;
     }
     let doc = format!("day/crash-{}", device % 3); // devices share documents
@@ -98,10 +111,9 @@ async fn push_until_killed(port: u16, token: String, device: usize, first: u32) 
 }
 
 /// Everything the relay holds for a document, as chunk ids (read from the chunk bytes).
-async fn stored(port: u16, token: &str, doc: &str) -> Vec<ChunkId> {
+async fn stored(port: u16, token: &Credential, doc: &str) -> Vec<ChunkId> {
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/sync")).await.unwrap();
-    let hello = ClientMsg::Hello { token: token.to_owned(), protocol: PROTOCOL_VERSION }.encode();
-    ws.send(Message::Binary(hello.into())).await.unwrap();
+    assert!(hello(&mut ws, token).await, "said Hello");
     let sub = ClientMsg::Subscribe { doc: doc.to_owned(), after_seq: 0 }.encode();
     ws.send(Message::Binary(sub.into())).await.unwrap();
     let mut ids = Vec::new();

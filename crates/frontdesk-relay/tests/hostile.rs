@@ -191,7 +191,7 @@ async fn subscriptions_watches_and_connections_per_device_are_bounded() {
 
     let _second = relay.connect(&token).await;
     let mut third = relay.socket();
-    third.send(ClientMsg::Hello { token: token.clone(), protocol: frontdesk_protocol::PROTOCOL_VERSION }).await;
+    third.hello(&token).await;
     assert!(matches!(third.recv().await, ServerMsg::Welcome { .. }));
     assert_eq!(third.close_code().await, close::TOO_MANY_CONNECTIONS);
     // Another device is not counted against this one.
@@ -232,7 +232,11 @@ async fn a_device_sending_too_many_bytes_is_slowed_and_nothing_it_sent_is_half_s
 async fn a_big_first_frame_before_hello_is_closed_as_too_big() {
     let relay = TestRelay::open(|_| {});
     let mut stranger = relay.socket();
-    let hello = ClientMsg::Hello { token: "x".repeat(8 * 1024), protocol: frontdesk_protocol::PROTOCOL_VERSION };
+    let hello = ClientMsg::Hello {
+        device: "x".repeat(8 * 1024),
+        protocol: frontdesk_protocol::PROTOCOL_VERSION,
+        signature: vec![0; 64],
+    };
     stranger.send(hello).await;
     assert_eq!(stranger.close_code().await, close::TOO_BIG);
 }

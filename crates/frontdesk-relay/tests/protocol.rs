@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, PROTOCOL_VERSION, Role, ServerMsg, close};
+use frontdesk_relay::pairing::Credential;
 use frontdesk_relay::store::{SqliteStore, Store};
 use frontdesk_relay::{Config, Relay};
 use futures_util::{SinkExt, StreamExt};
@@ -41,9 +42,9 @@ impl TestRelay {
     }
 
     /// Registers a device as the command line does, from a store of its own on the data folder.
-    async fn device(&self, role: Role, name: &str) -> (String, String) {
-        let added = self.admin().add_device(name, role).await.unwrap();
-        (added.id, added.token)
+    async fn device(&self, role: Role, name: &str) -> (String, Credential) {
+        let cred = Credential::register(&self.admin(), name, role).await.unwrap();
+        (cred.id.clone(), cred)
     }
 
     /// The relay's data opened as `frontdesk-relay device …` opens it, beside the running relay.
@@ -62,15 +63,21 @@ impl TestRelay {
         ws
     }
 
-    /// A socket that has said Hello and been welcomed.
-    async fn connect(&self, token: &str) -> Ws {
+    /// A socket that has said Hello, proved its key and been welcomed.
+    async fn connect(&self, cred: &Credential) -> Ws {
         let mut ws = self.raw().await;
-        send(&mut ws, ClientMsg::Hello { token: token.into(), protocol: PROTOCOL_VERSION }).await;
+        hello(&mut ws, cred).await;
         match recv(&mut ws).await {
             ServerMsg::Welcome { .. } => ws,
             other => panic!("expected Welcome, got {other:?}"),
         }
     }
+}
+
+/// Reads the relay's challenge and says Hello as `cred`.
+async fn hello(ws: &mut Ws, cred: &Credential) {
+    let ServerMsg::Challenge { nonce } = recv(ws).await else { panic!("a socket opens with a Challenge") };
+    send(ws, cred.hello(&nonce)).await;
 }
 
 async fn send(ws: &mut Ws, msg: ClientMsg) {
@@ -293,13 +300,13 @@ async fn bad_handshakes_get_clear_close_codes_and_harm_no_one_else() {
     assert_eq!(close_code(&mut ws).await, close::BAD_FRAME);
 
     let mut ws = relay.raw().await;
-    let mut frame = ClientMsg::Hello { token: token.clone(), protocol: PROTOCOL_VERSION }.encode();
+    let mut frame = token.hello(&[0; 32]).encode();
     frame[0] = PROTOCOL_VERSION + 1;
     ws.send(Message::Binary(frame.into())).await.unwrap();
     assert_eq!(close_code(&mut ws).await, close::UNSUPPORTED_PROTOCOL);
 
     let mut ws = relay.raw().await;
-    send(&mut ws, ClientMsg::Hello { token: token.clone(), protocol: 77 }).await;
+    send(&mut ws, ClientMsg::Hello { device: token.id.clone(), protocol: 77, signature: vec![0; 64] }).await;
     assert_eq!(close_code(&mut ws).await, close::UNSUPPORTED_PROTOCOL);
 
     let mut ws = relay.raw().await;
@@ -307,14 +314,15 @@ async fn bad_handshakes_get_clear_close_codes_and_harm_no_one_else() {
     assert_eq!(close_code(&mut ws).await, close::PROTOCOL_VIOLATION);
 
     let mut ws = relay.raw().await;
-    send(&mut ws, ClientMsg::Hello { token: "not-a-token".into(), protocol: PROTOCOL_VERSION }).await;
+    let ServerMsg::Challenge { nonce } = recv(&mut ws).await else { panic!("no challenge") };
+    send(&mut ws, Credential::new("not-a-device".into(), Credential::key()).hello(&nonce)).await;
     assert_eq!(close_code(&mut ws).await, close::UNAUTHORIZED);
 
     let mut ws = relay.raw().await; // says nothing
     assert_eq!(close_code(&mut ws).await, close::HELLO_TIMEOUT);
 
     let mut ws = relay.connect(&token).await;
-    send(&mut ws, ClientMsg::Hello { token: token.clone(), protocol: PROTOCOL_VERSION }).await;
+    send(&mut ws, token.hello(&[0; 32])).await;
     assert_eq!(close_code(&mut ws).await, close::PROTOCOL_VIOLATION);
 
     // Through all of that, the good device was served.
@@ -361,8 +369,8 @@ async fn a_revoked_device_cannot_connect() {
     let (id, token) = relay.device(Role::Kiosk, "Kiosk").await;
     assert!(relay.admin().revoke_device(&id).await.unwrap());
     let mut ws = relay.raw().await;
-    send(&mut ws, ClientMsg::Hello { token, protocol: PROTOCOL_VERSION }).await;
-    assert_eq!(close_code(&mut ws).await, close::UNAUTHORIZED);
+    hello(&mut ws, &token).await;
+    assert_eq!(close_code(&mut ws).await, close::REVOKED);
     relay.stop().await;
 }
 
@@ -376,7 +384,7 @@ async fn a_device_revoked_while_connected_is_disconnected_within_a_second() {
     let admin = relay.admin();
     let revoked_at = std::time::Instant::now();
     assert!(admin.revoke_device(&id).await.unwrap());
-    assert_eq!(close_code(&mut ws).await, close::UNAUTHORIZED);
+    assert_eq!(close_code(&mut ws).await, close::REVOKED);
     assert!(revoked_at.elapsed() < Duration::from_secs(1), "took {:?}", revoked_at.elapsed());
     send(&mut other, ClientMsg::Ping).await;
     assert_eq!(recv(&mut other).await, ServerMsg::Pong, "other devices stay connected");

@@ -71,6 +71,11 @@ async fn the_device_registry_adds_lists_finds_and_revokes() {
 }
 
 #[tokio::test]
+async fn a_pairing_code_works_once_in_time_and_not_after_wrong_tries() {
+    conformance::a_pairing_code_works_once_in_time_and_not_after_wrong_tries(sqlite()).await;
+}
+
+#[tokio::test]
 async fn documents_are_listed_by_prefix_and_counted() {
     conformance::documents_are_listed_by_prefix_and_counted(sqlite()).await;
 }

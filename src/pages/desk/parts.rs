@@ -14,9 +14,8 @@ use super::{
     Shared, Tab, arrivals, billing, business, calendar, calls, clients, follow, insurance, orders, payroll, publish,
     reports, rooms, sales, team,
 };
-use crate::components::device_gate::{DeviceRef, ReplaceChoice, ReplaceDevice, SetupForm};
+use crate::components::device_gate::{DeviceRef, PairScreen, PairSetup};
 use crate::i18n::Lang;
-use crate::settings::Mode;
 
 /// One section of the desk: today's arrivals at once, any other once its part has loaded.
 pub fn section(which: Tab, s: Shared) -> AnyView {
@@ -178,16 +177,10 @@ pub async fn home_page() -> AnyView {
     view! { <crate::pages::home::HomePage/> }.into_any()
 }
 
-/// The form that sets a device up by hand (seen once per device, if no setup link was used).
+/// The pairing screen (seen once per device, and on `/pair`).
 #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-pub async fn setup_form() -> AnyView {
-    view! { <SetupForm mode=Mode::Desk/> }.into_any()
-}
-
-/// The question a setup link for another device asks before it replaces this one's setup.
-#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-pub async fn replace_device(choice: ReplaceChoice) -> AnyView {
-    view! { <ReplaceDevice choice/> }.into_any()
+pub async fn pair_screen(setup: PairSetup) -> AnyView {
+    view! { <PairScreen setup/> }.into_any()
 }
 
 /// The PIN time clock, opened from the top bar.

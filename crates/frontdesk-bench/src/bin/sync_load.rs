@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use frontdesk_core::SyncEvent;
 use frontdesk_core::device::{self, DeviceCore, OutboxEntry, Start, StoredDoc};
-use frontdesk_protocol::{ChunkId, ClientMsg, PROTOCOL_VERSION, Role, ServerMsg};
+use frontdesk_protocol::{ChunkId, ClientMsg, Role, ServerMsg};
+use frontdesk_relay::pairing::Credential;
 use frontdesk_relay::store::{SqliteStore, Store};
 use frontdesk_relay::{Config, Relay};
 use futures_util::{SinkExt, StreamExt};
@@ -112,8 +113,7 @@ async fn relay_run(o: &Options, devices: usize) -> Result<Figures> {
 
 async fn relay_run_with(o: &Options, devices: usize, around: impl FnOnce(SocketAddr)) -> Result<Figures> {
     let data = tempfile::tempdir()?;
-    let tokens: Vec<String> =
-        add_devices(data.path(), devices, Role::Staff).await?.into_iter().map(|(_, t)| t).collect();
+    let tokens = add_devices(data.path(), devices, Role::Staff).await?;
     // No rate limit here: the burst measures how fast the relay can go.
     let mut config = Config::new(data.path().to_owned());
     config.rate_per_sec = 1_000_000;
@@ -246,14 +246,17 @@ async fn collect(rx: &mut mpsc::UnboundedReceiver<(u64, u64)>, samples: &mut Sam
     }
 }
 
-async fn hello(addr: SocketAddr, token: &str) -> Result<Ws> {
+/// Connects as `cred`: reads the relay's challenge, says Hello with its signature, waits to be
+/// welcomed.
+async fn hello(addr: SocketAddr, cred: &Credential) -> Result<Ws> {
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync")).await?;
-    send(&mut ws, ClientMsg::Hello { token: token.to_owned(), protocol: PROTOCOL_VERSION }).await?;
     while let Some(msg) = ws.next().await {
-        if let Message::Binary(frame) = msg?
-            && let Ok(ServerMsg::Welcome { .. }) = ServerMsg::decode(&frame)
-        {
-            return Ok(ws);
+        if let Message::Binary(frame) = msg? {
+            match ServerMsg::decode(&frame) {
+                Ok(ServerMsg::Challenge { nonce }) => send(&mut ws, cred.hello(&nonce)).await?,
+                Ok(ServerMsg::Welcome { .. }) => return Ok(ws),
+                _ => {}
+            }
         }
     }
     anyhow::bail!("no Welcome")
@@ -545,14 +548,13 @@ async fn silent(o: &Options) -> Result<()> {
 /// Devices each keep this many pushes in flight (a tablet sending what it saved offline).
 const WINDOW: usize = 4;
 
-/// Registers `n` devices in one transaction, as the command line would one by one.
-async fn add_devices(data: &std::path::Path, n: usize, role: Role) -> Result<Vec<(String, String)>> {
+/// Registers `n` devices with keys of their own in one transaction (pairing one by one would
+/// register the same rows).
+async fn add_devices(data: &std::path::Path, n: usize, role: Role) -> Result<Vec<Credential>> {
     let store = SqliteStore::open_admin_in(data)?;
-    let names: Vec<String> = (0..n).map(|i| format!("bench {i}")).collect();
-    let wanted: Vec<(&str, Role)> = names.iter().map(|name| (name.as_str(), role)).collect();
-    let added = store.add_devices(&wanted).await?;
+    let added = Credential::register_many(&store, n, role).await?;
     store.close().await?;
-    Ok(added.into_iter().map(|d| (d.id, d.token)).collect())
+    Ok(added)
 }
 
 async fn in_process_relay(config: Config) -> Result<(SocketAddr, CancellationToken, tokio::task::JoinHandle<()>)> {
@@ -574,8 +576,8 @@ async fn pushes(o: &Options) -> Result<()> {
     let devices = add_devices(data.path(), o.push_devices, Role::Staff).await?;
     let (addr, shutdown, server) = in_process_relay(Config::new(data.path().to_owned())).await?;
     let mut sockets = Vec::with_capacity(devices.len());
-    for (_, token) in &devices {
-        sockets.push(hello(addr, token).await?);
+    for cred in &devices {
+        sockets.push(hello(addr, cred).await?);
     }
     let start = Instant::now();
     let deadline = start + Duration::from_secs(o.push_seconds);
@@ -706,10 +708,10 @@ async fn idle(o: &Options) -> Result<()> {
     let mut alive = Vec::with_capacity(devices.len());
     for batch in devices.chunks(100) {
         let mut joins = Vec::new();
-        for (_, token) in batch {
-            let token = token.clone();
+        for cred in batch {
+            let cred = cred.clone();
             joins.push(tokio::spawn(async move {
-                let mut ws = hello(addr, &token).await?;
+                let mut ws = hello(addr, &cred).await?;
                 for doc in ["kiosk", "site", "day/bench"] {
                     send(&mut ws, ClientMsg::Subscribe { doc: doc.to_owned(), after_seq: 0 }).await?;
                 }
@@ -766,7 +768,7 @@ async fn catch_up(o: &Options) -> Result<()> {
 
     // Yesterday the kiosk had the `kiosk` document up to the desk's 10th change; today the desk
     // made 40 more (the day's appointment index, republished as bookings changed).
-    let mut ws = hello(addr, &desk.1).await?;
+    let mut ws = hello(addr, &desk).await?;
     let mut kiosk_doc = automerge::AutoCommit::new();
     let mut cursor = 0;
     let mut held = Vec::new();
@@ -790,7 +792,7 @@ async fn catch_up(o: &Options) -> Result<()> {
     drop(ws);
 
     // The day's check-ins, saved at the kiosk while the relay was out of reach.
-    let inbox = frontdesk_core::doc_name::inbox(date, &kiosk.0);
+    let inbox = frontdesk_core::doc_name::inbox(date, &kiosk.id);
     let outbox: Vec<OutboxEntry> = (0..o.offline_check_ins)
         .map(|n| {
             let id = frontdesk_core::ids::VisitId::from_random([n as u8; 16]);
@@ -801,7 +803,7 @@ async fn catch_up(o: &Options) -> Result<()> {
                 "Consulta general",
                 format!("A-{n:03}"),
                 1_795_000_000_000 + n as i64 * 60_000,
-                &kiosk.0,
+                &kiosk.id,
             )
             .expect("a valid check-in");
             OutboxEntry {
@@ -818,7 +820,7 @@ async fn catch_up(o: &Options) -> Result<()> {
     // drives it (saves complete at once: the figure is the network's and the relay's).
     let epoch = Instant::now();
     let (mut core, first) = DeviceCore::start(Start {
-        token: kiosk.1.clone(),
+        device: kiosk.id.clone(),
         seed: [7; 16],
         docs: vec![StoredDoc { name: "kiosk".to_owned(), bytes: held, cursor, received: Vec::new() }],
         outbox,
@@ -846,6 +848,7 @@ async fn catch_up(o: &Options) -> Result<()> {
                 }
                 device::Effect::Save { id, .. } => pending.extend(core.saved(id, Ok(()))),
                 device::Effect::FlushSoon => pending.extend(core.flush()),
+                device::Effect::Prove { nonce, message } => pending.extend(core.proved(nonce, kiosk.sign(&message))),
                 _ => {}
             }
         }

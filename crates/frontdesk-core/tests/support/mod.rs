@@ -8,7 +8,7 @@ use frontdesk_protocol::{Role, ServerMsg};
 /// as `device` with `role`.
 pub fn online(follow: Vec<String>, device: &str, role: Role) -> DeviceCore {
     let (mut core, _) = DeviceCore::start(Start {
-        token: "t".into(),
+        device: "d".into(),
         seed: [7; 16],
         docs: Vec::new(),
         outbox: Vec::new(),

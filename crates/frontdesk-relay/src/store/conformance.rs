@@ -7,10 +7,11 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use frontdesk_protocol::{ChunkId, Head, Role};
+use frontdesk_protocol::{ChunkId, Head, PairRefusal, Role};
 
 use super::{
-    Appended, Backlog, Committed, LogChunk, NewChunk, Publisher, Settled, Store, StoreError, StoreFuture, StoreLimits,
+    Appended, Backlog, Committed, LogChunk, NewChunk, PairingOffer, Publisher, Settled, Store, StoreError, StoreFuture,
+    StoreLimits,
 };
 
 /// A store under test, on storage of its own that starts empty.
@@ -133,7 +134,7 @@ pub async fn acknowledged_writes_survive_a_close_and_reopen<H: Harness>(harness:
     push(&store, "clients", 100, b"first client").await;
     snapshot(&store, "day/2026-11-26", 2, b"up to two").await;
     store.propose_snapshot("clients", 1, b"waiting".to_vec(), "d9").await.expect("proposed");
-    let desk = store.add_device("Desk 1", Role::Staff).await.expect("device added");
+    let desk = store.add_device("Desk 1", Role::Staff, [4; 32]).await.expect("device added");
     // Called before the close, awaited after it.
     let late = send(&store, "clients", 101, b"second client".to_vec(), 7);
     store.close().await.expect("the store closes");
@@ -152,8 +153,8 @@ pub async fn acknowledged_writes_survive_a_close_and_reopen<H: Harness>(harness:
     let waiting = store.proposal("clients").await.expect("read").expect("the proposal is still waiting");
     assert_eq!((waiting.covers_seq, waiting.bytes, waiting.device), (1, b"waiting".to_vec(), "d9".to_owned()));
     assert_eq!(waiting.must_contain, vec![head(100)]);
-    let found = store.device_by_token(&desk.token).await.expect("token lookup").expect("the device is still there");
-    assert_eq!((found.id.as_str(), found.name.as_str(), found.role), (desk.id.as_str(), "Desk 1", Role::Staff));
+    let found = store.device_key(&desk).await.expect("lookup").expect("the device is still there");
+    assert_eq!((found.device.name.as_str(), found.device.role, found.public_key), ("Desk 1", Role::Staff, Some([4; 32])));
     // The log goes on where it was.
     assert_eq!(push(&store, "clients", 103, b"third").await, Appended { seq: 3, fresh: true });
     store.close().await.expect("the store closes");
@@ -424,25 +425,21 @@ pub async fn a_full_write_queue_refuses_at_once_and_a_retry_goes_through<H: Harn
     store.close().await.expect("the store closes");
 }
 
-/// Devices are added (all at once, or one), listed, found by token, and revoked; the store keeps
-/// no token in plain text.
+/// Devices are added with their keys (all at once, or one), listed, found by id with their key,
+/// renamed, seen and revoked.
 pub async fn the_device_registry_adds_lists_finds_and_revokes<H: Harness>(harness: H) {
     let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
     assert!(store.devices().await.expect("list").is_empty());
     let added = store
-        .add_devices(&[("Lobby kiosk", Role::Kiosk), ("Desk 1", Role::Staff), ("Back office", Role::Manager)])
+        .add_devices(&[("Lobby kiosk", Role::Kiosk, [1; 32]), ("Desk 1", Role::Staff, [2; 32]), ("Back office", Role::Manager, [3; 32])])
         .await
         .expect("devices added");
-    let tablet = store.add_device("Dra. Ruiz's tablet", Role::Staff).await.expect("device added");
+    let tablet = store.add_device("Dra. Ruiz's tablet", Role::Staff, [4; 32]).await.expect("device added");
     assert_eq!(added.len(), 3);
-    let all: Vec<_> = added.iter().chain([&tablet]).collect();
+    let all: Vec<&String> = added.iter().chain([&tablet]).collect();
     for (i, a) in all.iter().enumerate() {
-        assert!(a.token.len() >= 32, "a token too short to be secret: {}", a.token);
-        assert!(!a.id.is_empty());
-        for b in &all[i + 1..] {
-            assert_ne!(a.id, b.id);
-            assert_ne!(a.token, b.token);
-        }
+        assert!(!a.is_empty());
+        assert!(all[i + 1..].iter().all(|b| a != b), "two devices share an id");
     }
     let listed: Vec<(String, String, Role, bool)> =
         store.devices().await.expect("list").into_iter().map(|d| (d.id, d.name, d.role, d.revoked)).collect();
@@ -453,28 +450,93 @@ pub async fn the_device_registry_adds_lists_finds_and_revokes<H: Harness>(harnes
         (&tablet, "Dra. Ruiz's tablet", Role::Staff),
     ]
     .into_iter()
-    .map(|(d, name, role)| (d.id.clone(), name.to_owned(), role, false))
+    .map(|(d, name, role)| (d.clone(), name.to_owned(), role, false))
     .collect();
     assert_eq!(listed, expected, "listed oldest first");
+    assert!(store.devices().await.expect("list").iter().all(|d| d.paired_at_ms > 0 && d.last_seen_ms == 0));
 
-    let kiosk = store.device_by_token(&added[0].token).await.expect("lookup").expect("the kiosk's token finds it");
-    assert_eq!((kiosk.id.as_str(), kiosk.role, kiosk.revoked), (added[0].id.as_str(), Role::Kiosk, false));
-    assert_eq!(store.device_by_token("not-a-token").await.expect("lookup"), None);
+    let kiosk = store.device_key(&added[0]).await.expect("lookup").expect("the kiosk is found by its id");
+    assert_eq!((kiosk.device.role, kiosk.device.revoked, kiosk.public_key), (Role::Kiosk, false, Some([1; 32])));
+    assert_eq!(store.device_key("no-such-device").await.expect("lookup"), None);
     assert_eq!(store.revoked_devices().await.expect("revoked ids"), Vec::<String>::new());
 
-    assert!(store.revoke_device(&added[0].id).await.expect("revoke"));
+    assert!(store.rename_device(&added[1], "Front desk").await.expect("rename"));
+    assert!(!store.rename_device("no-such-device", "x").await.expect("rename"));
+    store.device_seen(&added[1], 5_000).await.expect("seen");
+    store.device_seen(&added[1], 4_000).await.expect("seen");
+    let desk = store.device_key(&added[1]).await.expect("lookup").expect("found").device;
+    assert_eq!((desk.name.as_str(), desk.last_seen_ms), ("Front desk", 5_000), "renamed; last seen never goes back");
+
+    assert!(store.revoke_device(&added[0]).await.expect("revoke"));
     assert!(!store.revoke_device("no-such-device").await.expect("revoke"), "an unknown id is not revoked");
-    assert_eq!(store.revoked_devices().await.expect("revoked ids"), vec![added[0].id.clone()]);
-    let kiosk = store.device_by_token(&added[0].token).await.expect("lookup").expect("a revoked token still finds it");
-    assert!(kiosk.revoked);
+    assert_eq!(store.revoked_devices().await.expect("revoked ids"), vec![added[0].clone()]);
+    let kiosk = store.device_key(&added[0]).await.expect("lookup").expect("a revoked device is still found");
+    assert!(kiosk.device.revoked);
     let revoked: Vec<bool> = store.devices().await.expect("list").iter().map(|d| d.revoked).collect();
     assert_eq!(revoked, [true, false, false, false]);
 
     let raw = harness.raw_bytes().await;
     let holds = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
     assert!(holds(b"Dra. Ruiz's tablet"), "the raw bytes are not the store's: a device's name is missing");
-    for device in &all {
-        assert!(!holds(device.token.as_bytes()), "a token is stored in plain text");
+    store.close().await.expect("the store closes");
+}
+
+fn code_hash(code: &str) -> Head {
+    use sha2::Digest;
+    sha2::Sha256::digest(code.as_bytes()).into()
+}
+
+fn offer(role: Role, name: &str, expires_at_ms: i64) -> PairingOffer {
+    PairingOffer { role, name: name.into(), business: "Clínica Sol".into(), created_by: "cli".into(), expires_at_ms }
+}
+
+/// A pairing code works once and only before it expires; a try of a code that matches none
+/// counts against every code waiting, and the fifth makes them void; the store keeps no code.
+pub async fn a_pairing_code_works_once_in_time_and_not_after_wrong_tries<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    let now = 1_000_000;
+    store.create_pairing(code_hash("K7QM2XHD"), offer(Role::Kiosk, "Lobby kiosk", now + 600_000), now).await.expect("made");
+    let seen = store.preview_pairing(code_hash("K7QM2XHD"), now + 1).await.expect("preview");
+    assert_eq!(seen, Ok(offer(Role::Kiosk, "Lobby kiosk", now + 600_000)), "a preview says what it pairs");
+    let (device, used) =
+        store.redeem_pairing(code_hash("K7QM2XHD"), [9; 32], now + 2).await.expect("redeem").expect("the code pairs");
+    assert_eq!((device.name.as_str(), device.role, device.paired_at_ms), ("Lobby kiosk", Role::Kiosk, now + 2));
+    assert_eq!(used.business, "Clínica Sol");
+    let key = store.device_key(&device.id).await.expect("lookup").expect("the paired device is registered");
+    assert_eq!(key.public_key, Some([9; 32]));
+    assert_eq!(store.redeem_pairing(code_hash("K7QM2XHD"), [8; 32], now + 3).await.expect("redeem"), Err(PairRefusal::Used));
+    assert_eq!(store.preview_pairing(code_hash("K7QM2XHD"), now + 3).await.expect("preview"), Err(PairRefusal::Used));
+    assert_eq!(store.devices().await.expect("list").len(), 1, "a used code paired nothing more");
+
+    store.create_pairing(code_hash("EXP1RED2"), offer(Role::Staff, "Tablet", now + 600_000), now).await.expect("made");
+    assert_eq!(
+        store.redeem_pairing(code_hash("EXP1RED2"), [7; 32], now + 600_000).await.expect("redeem"),
+        Err(PairRefusal::Expired)
+    );
+
+    store.create_pairing(code_hash("WAITING2"), offer(Role::Manager, "Office", now + 600_000), now).await.expect("made");
+    for n in 1..=5 {
+        let wrong = format!("WRONG00{n}");
+        assert_eq!(store.preview_pairing(code_hash(&wrong), now + 10).await.expect("try"), Err(PairRefusal::Unknown));
+        if n < 5 {
+            assert!(store.preview_pairing(code_hash("WAITING2"), now + 10).await.expect("preview").is_ok(), "after {n}");
+        }
+    }
+    assert_eq!(store.preview_pairing(code_hash("WAITING2"), now + 11).await.expect("preview"), Err(PairRefusal::Voided));
+    assert_eq!(
+        store.redeem_pairing(code_hash("WAITING2"), [6; 32], now + 11).await.expect("redeem"),
+        Err(PairRefusal::Voided)
+    );
+    // A code made after the wrong tries is not held to them.
+    store.create_pairing(code_hash("NEWCODE2"), offer(Role::Staff, "Tablet 2", now + 600_000), now + 12).await.expect("made");
+    assert!(store.redeem_pairing(code_hash("NEWCODE2"), [5; 32], now + 13).await.expect("redeem").is_ok());
+    assert_eq!(store.devices().await.expect("list").len(), 2);
+
+    let raw = harness.raw_bytes().await;
+    let holds = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+    assert!(holds("Clínica Sol".as_bytes()), "the raw bytes are not the store's");
+    for code in ["K7QM2XHD", "WAITING2", "NEWCODE2"] {
+        assert!(!holds(code.as_bytes()), "a pairing code is stored in plain text");
     }
     store.close().await.expect("the store closes");
 }
@@ -518,7 +580,7 @@ pub async fn a_sound_store_passes_its_integrity_check<H: Harness>(harness: H) {
         push(&store, &format!("day/{}", n % 4), n, &[n as u8; 200]).await;
     }
     snapshot(&store, "day/1", 5, &[1; 100]).await;
-    store.add_device("Desk", Role::Staff).await.expect("device added");
+    store.add_device("Desk", Role::Staff, [1; 32]).await.expect("device added");
     store.integrity_check().await.expect("a written store is sound");
     store.close().await.expect("the store closes");
     drop(store);

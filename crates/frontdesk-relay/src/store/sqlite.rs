@@ -14,11 +14,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 
-use frontdesk_protocol::{Head, Role};
+use frontdesk_protocol::{Head, PairRefusal, Role, pairing};
 
 use super::{
-    Appended, Backlog, Committed, Device, LogChunk, NewChunk, NewDevice, Proposal, Publisher, Settled, Store,
-    StoreError, StoreFuture, StoreLimits,
+    Appended, Backlog, Committed, Device, DeviceKey, LogChunk, NewChunk, PairingOffer, Proposal, PublicKey,
+    Publisher, Settled, Store, StoreError, StoreFuture, StoreLimits,
 };
 
 /// The database's file in the data folder: the only place its name is written.
@@ -117,10 +117,41 @@ CREATE TABLE IF NOT EXISTS devices (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
     role TEXT NOT NULL,
-    token_sha256 BLOB NOT NULL UNIQUE,
+    public_key BLOB,
     revoked INTEGER NOT NULL DEFAULT 0,
+    paired_at_ms INTEGER NOT NULL DEFAULT 0,
+    last_seen_ms INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL DEFAULT (datetime('now'))
 ) STRICT;
+CREATE TABLE IF NOT EXISTS pairings (
+    code_sha256 BLOB PRIMARY KEY,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    business TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    wrong_tries INTEGER NOT NULL DEFAULT 0,
+    used_by TEXT
+) STRICT;
+";
+
+/// The device table before pairing (#18) kept a hash of a bearer token. Those devices stay
+/// (listed, revocable, their documents theirs) without any credential: they pair again.
+const DROP_TOKENS: &str = "
+CREATE TABLE devices_paired (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    public_key BLOB,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    paired_at_ms INTEGER NOT NULL DEFAULT 0,
+    last_seen_ms INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+) STRICT;
+INSERT INTO devices_paired (id, name, role, revoked, created_at)
+    SELECT id, name, role, revoked, created_at FROM devices ORDER BY rowid;
+DROP TABLE devices;
+ALTER TABLE devices_paired RENAME TO devices;
 ";
 
 /// Columns added since the first schema, added to an older database when it is opened:
@@ -135,6 +166,17 @@ const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
 
 fn migrate(conn: &Connection) -> Result<()> {
     conn.execute_batch(SCHEMA)?;
+    let tokens: bool =
+        conn.query_row("SELECT count(*) > 0 FROM pragma_table_info('devices') WHERE name = 'token_sha256'", [], |row| {
+            row.get(0)
+        })?;
+    if tokens {
+        // Overwrite the freed pages, and empty the WAL of their copies: no hash stays in the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.execute_batch(&format!("BEGIN IMMEDIATE; {DROP_TOKENS} COMMIT;"))?;
+        conn.pragma_update(None, "secure_delete", "OFF")?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
     for (table, column, definition) in ADDED_COLUMNS {
         let present: bool = conn.query_row(
             &format!("SELECT count(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
@@ -154,10 +196,6 @@ fn open_connection(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     Ok(conn)
-}
-
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
 }
 
 impl SqliteStore {
@@ -300,19 +338,14 @@ impl Store for SqliteStore {
         self.with_connection(|conn| Ok(conn.query_row("SELECT count(*) FROM docs", [], |r| r.get::<_, u64>(0))?))
     }
 
-    fn add_devices<'a>(&'a self, devices: &'a [(&'a str, Role)]) -> StoreFuture<'a, Vec<NewDevice>> {
-        let devices: Vec<(String, Role)> = devices.iter().map(|(name, role)| ((*name).to_owned(), *role)).collect();
+    fn add_devices<'a>(&'a self, devices: &'a [(&'a str, Role, PublicKey)]) -> StoreFuture<'a, Vec<String>> {
+        let devices: Vec<(String, Role, PublicKey)> =
+            devices.iter().map(|(name, role, key)| ((*name).to_owned(), *role, *key)).collect();
         self.with_connection(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let mut added = Vec::with_capacity(devices.len());
-            {
-                let mut insert =
-                    tx.prepare_cached("INSERT INTO devices (id, name, role, token_sha256) VALUES (?1, ?2, ?3, ?4)")?;
-                for (name, role) in &devices {
-                    let (id, token) = (random_hex(6), random_hex(24));
-                    insert.execute(params![id, name, role.as_str(), token_hash(&token)])?;
-                    added.push(NewDevice { id, token });
-                }
+            for (name, role, key) in &devices {
+                added.push(insert_device(&tx, name, *role, key, now_ms())?);
             }
             tx.commit()?;
             Ok(added)
@@ -321,7 +354,7 @@ impl Store for SqliteStore {
 
     fn devices(&self) -> StoreFuture<'_, Vec<Device>> {
         self.with_connection(|conn| {
-            let mut stmt = conn.prepare("SELECT id, name, role, revoked FROM devices ORDER BY created_at, rowid")?;
+            let mut stmt = conn.prepare(&format!("SELECT {DEVICE_COLUMNS} FROM devices ORDER BY created_at, rowid"))?;
             let rows = stmt.query_map([], device_row)?;
             rows.map(|row| device(row?)).collect()
         })
@@ -332,14 +365,86 @@ impl Store for SqliteStore {
         self.with_connection(move |conn| Ok(conn.execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [id])? > 0))
     }
 
-    fn device_by_token<'a>(&'a self, token: &'a str) -> StoreFuture<'a, Option<Device>> {
-        let hash = token_hash(token);
+    fn rename_device<'a>(&'a self, id: &'a str, name: &'a str) -> StoreFuture<'a, bool> {
+        let (id, name) = (id.to_owned(), name.to_owned());
+        self.with_connection(move |conn| {
+            Ok(conn.execute("UPDATE devices SET name = ?2 WHERE id = ?1", params![id, name])? > 0)
+        })
+    }
+
+    fn device_seen<'a>(&'a self, id: &'a str, at_ms: i64) -> StoreFuture<'a, ()> {
+        let id = id.to_owned();
+        self.with_connection(move |conn| {
+            conn.prepare_cached("UPDATE devices SET last_seen_ms = max(last_seen_ms, ?2) WHERE id = ?1")?
+                .execute(params![id, at_ms])?;
+            Ok(())
+        })
+    }
+
+    fn device_key<'a>(&'a self, id: &'a str) -> StoreFuture<'a, Option<DeviceKey>> {
+        let id = id.to_owned();
         self.with_connection(move |conn| {
             let row = conn
-                .prepare_cached("SELECT id, name, role, revoked FROM devices WHERE token_sha256 = ?1")?
-                .query_row([hash], device_row)
+                .prepare_cached(&format!("SELECT {DEVICE_COLUMNS}, public_key FROM devices WHERE id = ?1"))?
+                .query_row([id], |row| Ok((device_row(row)?, row.get::<_, Option<Vec<u8>>>(6)?)))
                 .optional()?;
-            row.map(device).transpose()
+            let Some((row, key)) = row else { return Ok(None) };
+            // A key of another length is no key: that device cannot prove itself.
+            let public_key = key.and_then(|k| PublicKey::try_from(k.as_slice()).ok());
+            Ok(Some(DeviceKey { device: device(row)?, public_key }))
+        })
+    }
+
+    fn create_pairing<'a>(&'a self, code_sha256: Head, offer: PairingOffer, now_ms: i64) -> StoreFuture<'a, ()> {
+        self.with_connection(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            tx.execute("DELETE FROM pairings WHERE expires_at_ms < ?1", [now_ms - 24 * 3_600_000])?;
+            tx.execute(
+                "INSERT INTO pairings (code_sha256, role, name, business, created_by, expires_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![&code_sha256[..], offer.role.as_str(), offer.name, offer.business, offer.created_by, offer.expires_at_ms],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn preview_pairing<'a>(
+        &'a self,
+        code_sha256: Head,
+        now_ms: i64,
+    ) -> StoreFuture<'a, std::result::Result<PairingOffer, PairRefusal>> {
+        self.with_connection(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let found = usable_pairing(&tx, &code_sha256, now_ms)?;
+            tx.commit()?;
+            Ok(found)
+        })
+    }
+
+    fn redeem_pairing<'a>(
+        &'a self,
+        code_sha256: Head,
+        public_key: PublicKey,
+        now_ms: i64,
+    ) -> StoreFuture<'a, std::result::Result<(Device, PairingOffer), PairRefusal>> {
+        self.with_connection(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let offer = match usable_pairing(&tx, &code_sha256, now_ms)? {
+                Ok(offer) => offer,
+                Err(why) => {
+                    tx.commit()?;
+                    return Ok(Err(why));
+                }
+            };
+            let id = insert_device(&tx, &offer.name, offer.role, &public_key, now_ms)?;
+            tx.execute("UPDATE pairings SET used_by = ?2 WHERE code_sha256 = ?1", params![&code_sha256[..], id])?;
+            let row = tx
+                .prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"))?
+                .query_row([&id], device_row)?;
+            let device = device(row)?;
+            tx.commit()?;
+            Ok(Ok((device, offer)))
         })
     }
 
@@ -380,15 +485,72 @@ fn random_hex(n: usize) -> String {
     raw.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-type DeviceRow = (String, String, String, bool);
+/// The columns [`device_row`] reads, in its order.
+const DEVICE_COLUMNS: &str = "id, name, role, revoked, paired_at_ms, last_seen_ms";
+
+type DeviceRow = (String, String, String, bool, i64, i64);
 
 fn device_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
 }
 
-fn device((id, name, role, revoked): DeviceRow) -> Result<Device> {
+fn device((id, name, role, revoked, paired_at_ms, last_seen_ms): DeviceRow) -> Result<Device> {
     let role = role.parse().map_err(StoreError::Corrupt)?;
-    Ok(Device { id, name, role, revoked })
+    Ok(Device { id, name, role, revoked, paired_at_ms, last_seen_ms })
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Registers a device with a fresh id; returns the id.
+fn insert_device(tx: &rusqlite::Transaction<'_>, name: &str, role: Role, key: &PublicKey, now_ms: i64) -> Result<String> {
+    let id = random_hex(6);
+    tx.prepare_cached("INSERT INTO devices (id, name, role, public_key, paired_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![id, name, role.as_str(), &key[..], now_ms])?;
+    Ok(id)
+}
+
+/// The offer of a code that may be used now, or why not. A code matching none is a wrong try
+/// against every code still waiting.
+fn usable_pairing(
+    tx: &rusqlite::Transaction<'_>,
+    code_sha256: &Head,
+    now_ms: i64,
+) -> Result<std::result::Result<PairingOffer, PairRefusal>> {
+    let row = tx
+        .prepare_cached(
+            "SELECT role, name, business, created_by, expires_at_ms, wrong_tries, used_by IS NOT NULL
+             FROM pairings WHERE code_sha256 = ?1",
+        )?
+        .query_row([&code_sha256[..]], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, i64>(4)?,
+                row.get::<_, u32>(5)?,
+                row.get::<_, bool>(6)?,
+            ))
+        })
+        .optional()?;
+    let Some((role, name, business, created_by, expires_at_ms, wrong_tries, used)) = row else {
+        tx.prepare_cached("UPDATE pairings SET wrong_tries = wrong_tries + 1 WHERE used_by IS NULL AND expires_at_ms > ?1")?
+            .execute([now_ms])?;
+        return Ok(Err(PairRefusal::Unknown));
+    };
+    if used {
+        return Ok(Err(PairRefusal::Used));
+    }
+    if now_ms >= expires_at_ms {
+        return Ok(Err(PairRefusal::Expired));
+    }
+    if wrong_tries >= pairing::MAX_WRONG_TRIES {
+        return Ok(Err(PairRefusal::Voided));
+    }
+    let role = role.parse().map_err(StoreError::Corrupt)?;
+    Ok(Ok(PairingOffer { role, name, business, created_by, expires_at_ms }))
 }
 
 fn read_backlog(conn: &Connection, doc: &str, after_seq: u64) -> Result<Backlog> {
@@ -490,7 +652,10 @@ impl Outcome {
 fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, publish: &Publisher) {
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut published = Vec::new();
-    let tx = match conn.transaction() {
+    // Immediate: the write lock is taken (waiting up to the busy timeout) before anything is read,
+    // so a device-registry write on another connection, or another process, makes the writer
+    // wait rather than fail a batch that read a snapshot it can no longer write on.
+    let tx = match conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(err) => {
             tracing::error!(%err, "cannot begin a transaction");
@@ -691,4 +856,33 @@ fn settle(
     )?;
     tx.execute("UPDATE docs SET bytes = ?2 WHERE name = ?1", params![doc, size])?;
     Ok(Settled::Proven)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A data folder from before pairing kept a hash of each device's bearer token: opened by
+    /// this relay, the hashes are gone from the file, the devices stay (listed, revocable) and
+    /// none of them can connect until it pairs again.
+    #[tokio::test]
+    async fn a_database_with_token_hashes_loses_them_and_keeps_its_devices() {
+        let data = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(data.path().join(FILE_NAME)).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE devices (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,
+                     token_sha256 BLOB NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0,
+                     created_at TEXT NOT NULL DEFAULT (datetime('now'))) STRICT;
+                 INSERT INTO devices (id, name, role, token_sha256) VALUES ('d1', 'Old desk', 'staff', x'5ec2e75ec2e7');",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        let old = store.device_key("d1").await.unwrap().expect("still registered");
+        assert_eq!((old.device.name.as_str(), old.device.role, old.public_key), ("Old desk", Role::Staff, None));
+        store.close().await.unwrap();
+        let raw = std::fs::read(data.path().join(FILE_NAME)).unwrap();
+        assert!(!raw.windows(6).any(|w| w == [0x5e, 0xc2, 0xe7, 0x5e, 0xc2, 0xe7]), "the token hash is still there");
+    }
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::Message;
-use frontdesk_protocol::{ClientMsg, PROTOCOL_VERSION, Role, ServerMsg};
+use frontdesk_protocol::{ClientMsg, Role, ServerMsg};
+use frontdesk_relay::pairing::Credential;
 use frontdesk_relay::{Config, Relay, connection};
 use tokio::sync::mpsc;
 use tokio_util::sync::{CancellationToken, PollSender};
@@ -26,9 +27,10 @@ impl TestRelay {
         TestRelay { relay: Relay::open(config, CancellationToken::new()).unwrap(), _data: data }
     }
 
-    pub async fn device(&self, role: Role, name: &str) -> (String, String) {
-        let added = self.relay.store.add_device(name, role).await.unwrap();
-        (added.id, added.token)
+    /// A device registered with a key of its own: its id, and what connects as it.
+    pub async fn device(&self, role: Role, name: &str) -> (String, Credential) {
+        let cred = Credential::register(self.relay.store.as_ref(), name, role).await.unwrap();
+        (cred.id.clone(), cred)
     }
 
     /// A device's end of a connection the relay serves.
@@ -41,13 +43,13 @@ impl TestRelay {
                 |mut rx| async move { rx.recv().await.map(|msg| (msg, rx)) },
             ));
         let served = connection::serve(PollSender::new(outbound), stream, self.relay.clone(), "in memory".into());
-        Socket { to_relay, from_relay, served: tokio::spawn(served) }
+        Socket { to_relay, from_relay, served: tokio::spawn(served), nonce: None }
     }
 
-    /// A socket that has said Hello and been welcomed.
-    pub async fn connect(&self, token: &str) -> Socket {
+    /// A socket that has said Hello, proved its key and been welcomed.
+    pub async fn connect(&self, cred: &Credential) -> Socket {
         let mut socket = self.socket();
-        socket.send(ClientMsg::Hello { token: token.into(), protocol: PROTOCOL_VERSION }).await;
+        socket.hello(cred).await;
         match socket.recv().await {
             ServerMsg::Welcome { .. } => socket,
             other => panic!("expected Welcome, got {other:?}"),
@@ -59,6 +61,8 @@ pub struct Socket {
     pub to_relay: mpsc::Sender<Result<Message, axum::Error>>,
     pub from_relay: mpsc::Receiver<Message>,
     pub served: tokio::task::JoinHandle<()>,
+    /// The challenge the relay sent as the socket opened, once read.
+    pub nonce: Option<[u8; 32]>,
 }
 
 impl Socket {
@@ -70,14 +74,46 @@ impl Socket {
         self.send_raw(Message::Binary(msg.encode().into())).await;
     }
 
+    /// The challenge the relay sent as the socket opened.
+    pub async fn challenge(&mut self) -> [u8; 32] {
+        while self.nonce.is_none() {
+            let msg = self.recv_any().await;
+            assert!(self.nonce.is_some(), "the relay said {msg:?} before its challenge");
+        }
+        self.nonce.unwrap()
+    }
+
+    /// Says Hello as `cred`, signing the relay's challenge with its key.
+    pub async fn hello(&mut self, cred: &Credential) {
+        let nonce = self.challenge().await;
+        self.send(cred.hello(&nonce)).await;
+    }
+
     pub async fn next(&mut self) -> Option<Message> {
         tokio::time::timeout(Duration::from_secs(5), self.from_relay.recv()).await.expect("the relay answers in time")
     }
 
+    /// The next message after the challenge (which is noted, not returned).
     pub async fn recv(&mut self) -> ServerMsg {
         loop {
+            match self.recv_any().await {
+                ServerMsg::Challenge { .. } => continue,
+                msg => return msg,
+            }
+        }
+    }
+
+    /// The next message, the challenge included.
+    pub async fn recv_any(&mut self) -> ServerMsg {
+        loop {
             match self.next().await.expect("the connection is open") {
-                Message::Binary(bytes) => return ServerMsg::decode(&bytes).expect("a valid frame"),
+                Message::Binary(bytes) => {
+                    let msg = ServerMsg::decode(&bytes).expect("a valid frame");
+                    if let ServerMsg::Challenge { nonce } = msg {
+                        self.nonce = Some(nonce);
+                    }
+                    return msg;
+                }
                 Message::Ping(_) | Message::Pong(_) => continue,
                 other => panic!("unexpected {other:?}"),
             }

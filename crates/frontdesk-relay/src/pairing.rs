@@ -1,0 +1,242 @@
+//! Pairing: one-time codes that let a device register its own public key, and the proof of that
+//! key at every Hello.
+//!
+//! A code is made by a manager's device (or `frontdesk-relay pair`) and read off its screen;
+//! only its SHA-256 is stored. A device asks what a code would pair ([`ClientMsg::PairPreview`])
+//! and then pairs with it, sending the public half of a key pair it made and cannot export
+//! ([`ClientMsg::Pair`]). Every try counts against its address ([`AddressLimits`]); a code
+//! matching none counts against every code waiting (see the store).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use ed25519_dalek::{Signature, VerifyingKey};
+use frontdesk_protocol::{ClientMsg, Head, PairRefusal, Role, ServerMsg, pairing};
+use sha2::{Digest, Sha256};
+
+use crate::rate::RateLimit;
+use crate::relay::Relay;
+use crate::store::{PairingOffer, PublicKey};
+
+/// The SHA-256 of a code as the store keeps it.
+pub fn code_hash(code: &str) -> Head {
+    Sha256::digest(code.as_bytes()).into()
+}
+
+/// A fresh code of uniform random characters (from the operating system's generator).
+pub fn new_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    pairing::from_draws(|n| rng.random_range(0..n))
+}
+
+/// Makes a code for `offer` and stores it; returns the code, which is not kept anywhere.
+pub async fn create(relay_store: &dyn crate::store::Store, offer: PairingOffer, now_ms: i64) -> Result<String, crate::store::StoreError> {
+    let code = new_code();
+    relay_store.create_pairing(code_hash(&code), offer, now_ms).await?;
+    Ok(code)
+}
+
+/// The offer a new code makes: `role` and `name`, shown as `business`, for ten minutes.
+pub fn offer(role: Role, name: String, business: String, created_by: String, now_ms: i64) -> PairingOffer {
+    PairingOffer { role, name, business, created_by, expires_at_ms: now_ms + pairing::LIFETIME_S * 1000 }
+}
+
+/// Whether `signature` is `key`'s Ed25519 signature of the Hello proof for `device` and `nonce`
+/// (strict verification: no malleable or small-order forms).
+pub fn proves(key: &PublicKey, device: &str, nonce: &[u8; 32], signature: &[u8]) -> bool {
+    let Ok(key) = VerifyingKey::from_bytes(key) else { return false };
+    let Ok(signature) = Signature::from_slice(signature) else { return false };
+    key.verify_strict(&frontdesk_protocol::hello_proof(device, nonce), &signature).is_ok()
+}
+
+/// Pairing tries per address: a burst, then one more every `every`.
+pub struct AddressLimits {
+    burst: u32,
+    every: Duration,
+    tries: Mutex<HashMap<IpAddr, RateLimit>>,
+}
+
+/// Most addresses remembered at once; past it the ones with a full bucket are forgotten.
+const MAX_ADDRESSES: usize = 10_000;
+
+impl AddressLimits {
+    pub fn new(burst: u32, every: Duration) -> AddressLimits {
+        AddressLimits { burst, every, tries: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes a try for `addr`; `Err(seconds to wait)` when it has none left.
+    pub fn take(&self, addr: IpAddr, now: Instant) -> Result<(), u32> {
+        let per_sec = 1.0 / self.every.as_secs_f64().max(0.001);
+        let Ok(mut tries) = self.tries.lock() else { return Err(60) };
+        if tries.len() >= MAX_ADDRESSES && !tries.contains_key(&addr) {
+            tries.retain(|_, limit| !limit.full(now));
+        }
+        if tries.len() >= MAX_ADDRESSES && !tries.contains_key(&addr) {
+            return Err(self.every.as_secs().max(1) as u32);
+        }
+        let limit = tries.entry(addr).or_insert_with(|| RateLimit::with_rate(per_sec, self.burst, now));
+        if limit.take(now) { Ok(()) } else { Err(self.every.as_secs().max(1) as u32) }
+    }
+}
+
+/// The address a pairing try counts against: the socket peer's IP (behind a proxy, the proxy's —
+/// see the README).
+pub fn address_of(peer_addr: &str) -> IpAddr {
+    peer_addr
+        .parse::<std::net::SocketAddr>()
+        .map(|a| a.ip())
+        .or_else(|_| peer_addr.parse::<IpAddr>())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+/// Answers a pairing socket's one request.
+pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> ServerMsg {
+    let refused = |why| ServerMsg::PairRefused { why };
+    if let Err(retry_after_s) = relay.pairing_limits.take(address_of(peer_addr), Instant::now()) {
+        tracing::warn!(%peer_addr, "pairing refused: too many tries from this address");
+        return refused(PairRefusal::TooManyTries { retry_after_s });
+    }
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let (code, key) = match &msg {
+        ClientMsg::PairPreview { code, .. } => (code, None),
+        ClientMsg::Pair { code, public_key, .. } => {
+            let Ok(key) = PublicKey::try_from(public_key.as_slice()) else { return refused(PairRefusal::BadKey) };
+            // Not a point, or one of small order (a "key" any signature could match).
+            if VerifyingKey::from_bytes(&key).map_or(true, |k| k.is_weak()) {
+                return refused(PairRefusal::BadKey);
+            }
+            (code, Some(key))
+        }
+        _ => return refused(PairRefusal::Unknown),
+    };
+    // What is not a code counts as a wrong one (the same answer, the same effect).
+    let hash = code_hash(&pairing::normalize(code).unwrap_or_default());
+    match key {
+        None => match relay.store.preview_pairing(hash, now_ms).await {
+            Ok(Ok(offer)) => ServerMsg::PairOffer {
+                business: offer.business,
+                role: offer.role,
+                name: offer.name,
+                expires_at_ms: offer.expires_at_ms,
+            },
+            Ok(Err(why)) => {
+                tracing::warn!(%peer_addr, ?why, "pairing preview refused");
+                refused(why)
+            }
+            Err(err) => {
+                tracing::error!(%err, "pairing preview failed");
+                refused(PairRefusal::Unknown)
+            }
+        },
+        Some(key) => match relay.store.redeem_pairing(hash, key, now_ms).await {
+            Ok(Ok((device, offer))) => {
+                tracing::info!(device = %device.id, name = %device.name, role = %device.role, created_by = %offer.created_by, %peer_addr, "device paired");
+                ServerMsg::Paired { device: device.id, name: device.name, role: device.role, business: offer.business }
+            }
+            Ok(Err(why)) => {
+                tracing::warn!(%peer_addr, ?why, "pairing refused");
+                refused(why)
+            }
+            Err(err) => {
+                tracing::error!(%err, "pairing failed");
+                refused(PairRefusal::Unknown)
+            }
+        },
+    }
+}
+
+/// A device as a native client holds it (tests, the load generator): its id and its Ed25519
+/// signing key. (A browser holds its key in WebCrypto, where page script cannot read it.)
+#[derive(Clone)]
+pub struct Credential {
+    pub id: String,
+    key: ed25519_dalek::SigningKey,
+}
+
+impl Credential {
+    /// A fresh key, not yet registered.
+    pub fn key() -> ed25519_dalek::SigningKey {
+        ed25519_dalek::SigningKey::from_bytes(&rand::random())
+    }
+
+    /// Registers a device with a fresh key in `store` (no code: for tests and load generators).
+    pub async fn register(
+        store: &dyn crate::store::Store,
+        name: &str,
+        role: Role,
+    ) -> Result<Credential, crate::store::StoreError> {
+        let key = Credential::key();
+        let id = store.add_device(name, role, key.verifying_key().to_bytes()).await?;
+        Ok(Credential { id, key })
+    }
+
+    /// Registers `n` devices at once.
+    pub async fn register_many(
+        store: &dyn crate::store::Store,
+        n: usize,
+        role: Role,
+    ) -> Result<Vec<Credential>, crate::store::StoreError> {
+        let keys: Vec<_> = (0..n).map(|_| Credential::key()).collect();
+        let names: Vec<String> = (0..n).map(|i| format!("{role} {}", i + 1)).collect();
+        let wanted: Vec<(&str, Role, PublicKey)> =
+            keys.iter().zip(&names).map(|(k, name)| (name.as_str(), role, k.verifying_key().to_bytes())).collect();
+        let ids = store.add_devices(&wanted).await?;
+        Ok(ids.into_iter().zip(keys).map(|(id, key)| Credential { id, key }).collect())
+    }
+
+    /// A credential for `id` with `key` (a device paired with a code by a native client).
+    pub fn new(id: String, key: ed25519_dalek::SigningKey) -> Credential {
+        Credential { id, key }
+    }
+
+    /// The Hello that answers the challenge `nonce`.
+    pub fn hello(&self, nonce: &[u8; 32]) -> ClientMsg {
+        ClientMsg::Hello {
+            device: self.id.clone(),
+            protocol: frontdesk_protocol::PROTOCOL_VERSION,
+            signature: self.sign(&frontdesk_protocol::hello_proof(&self.id, nonce)),
+        }
+    }
+
+    /// The key's signature of `message`.
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        use ed25519_dalek::Signer;
+        self.key.sign(message).to_bytes().to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_gets_a_burst_then_waits() {
+        let limits = AddressLimits::new(3, Duration::from_secs(10));
+        let (a, b) = (address_of("10.0.0.1:5000"), address_of("10.0.0.2:5000"));
+        let t0 = Instant::now();
+        assert!((0..3).all(|_| limits.take(a, t0).is_ok()));
+        assert_eq!(limits.take(a, t0), Err(10));
+        assert!(limits.take(b, t0).is_ok(), "another address is not held to it");
+        assert!(limits.take(a, t0 + Duration::from_secs(11)).is_ok(), "one more try after the wait");
+        assert_eq!(address_of("[::1]:80"), "::1".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn a_signature_proves_only_its_device_and_nonce() {
+        use ed25519_dalek::{Signer, SigningKey};
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let public = key.verifying_key().to_bytes();
+        let nonce = [1; 32];
+        let signature = key.sign(&frontdesk_protocol::hello_proof("d1", &nonce)).to_bytes();
+        assert!(proves(&public, "d1", &nonce, &signature));
+        assert!(!proves(&public, "d2", &nonce, &signature), "another device");
+        assert!(!proves(&public, "d1", &[2; 32], &signature), "another challenge (a replay)");
+        let other = SigningKey::from_bytes(&[8; 32]).verifying_key().to_bytes();
+        assert!(!proves(&other, "d1", &nonce, &signature), "another key");
+        assert!(!proves(&public, "d1", &nonce, &signature[..63]), "a cut signature");
+        assert!(!proves(&[0; 32], "d1", &nonce, &[0; 64]), "an all-zero key and signature");
+    }
+}

@@ -1,0 +1,171 @@
+//! Pairing through the relay, as an attacker would try it: codes used twice, expired, guessed,
+//! tried from one address without end; keys that are not keys; staff making codes; a revoked
+//! device kept connected.
+
+use std::time::{Duration, Instant};
+
+use frontdesk_protocol::{ClientMsg, DeviceInfo, ErrorCode, PROTOCOL_VERSION, PairRefusal, Role, ServerMsg, close};
+use frontdesk_relay::pairing::{self, Credential};
+
+mod support;
+
+use support::{Socket, TestRelay};
+
+/// One request on a pairing socket: its answer, and that the socket closes after it.
+async fn ask(relay: &TestRelay, msg: ClientMsg) -> ServerMsg {
+    let mut socket = relay.socket();
+    socket.send(msg).await;
+    let answer = socket.recv().await;
+    assert_eq!(socket.close_code().await, close::PAIRING_DONE, "a pairing socket answers once");
+    answer
+}
+
+fn preview(code: &str) -> ClientMsg {
+    ClientMsg::PairPreview { code: code.into(), protocol: PROTOCOL_VERSION }
+}
+
+fn pair(code: &str, key: &ed25519_dalek::SigningKey) -> ClientMsg {
+    ClientMsg::Pair { code: code.into(), public_key: key.verifying_key().to_bytes().to_vec(), protocol: PROTOCOL_VERSION }
+}
+
+/// A code made the way `frontdesk-relay pair` makes one.
+async fn code(relay: &TestRelay, role: Role, name: &str) -> String {
+    let now = chrono::Utc::now().timestamp_millis();
+    let offer = pairing::offer(role, name.into(), "Clínica Sol".into(), "cli".into(), now);
+    pairing::create(relay.relay.store.as_ref(), offer, now).await.unwrap()
+}
+
+/// Pairs a fresh key with `code`; the credential it connects with.
+async fn paired(relay: &TestRelay, code: &str) -> Credential {
+    let key = Credential::key();
+    match ask(relay, pair(code, &key)).await {
+        ServerMsg::Paired { device, .. } => Credential::new(device, key),
+        other => panic!("not paired: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_code_shows_what_it_pairs_pairs_once_and_the_key_is_the_credential() {
+    let relay = TestRelay::open(|_| {});
+    let code = code(&relay, Role::Kiosk, "Lobby kiosk").await;
+    let ServerMsg::PairOffer { business, role, name, expires_at_ms } = ask(&relay, preview(&code)).await else {
+        panic!("no offer")
+    };
+    assert_eq!((business.as_str(), role, name.as_str()), ("Clínica Sol", Role::Kiosk, "Lobby kiosk"));
+    let left = expires_at_ms - chrono::Utc::now().timestamp_millis();
+    assert!((590_000..=600_000).contains(&left), "a code works for ten minutes: {left} ms left");
+    // Typed in lower case with a space, as a person might.
+    let typed = format!("{} {}", code[..4].to_lowercase(), &code[4..]);
+    let key = Credential::key();
+    let ServerMsg::Paired { device, name, role, business } = ask(&relay, pair(&typed, &key)).await else {
+        panic!("not paired")
+    };
+    assert_eq!((name.as_str(), role, business.as_str()), ("Lobby kiosk", Role::Kiosk, "Clínica Sol"));
+    let cred = Credential::new(device.clone(), key);
+    let mut kiosk = relay.connect(&cred).await;
+    kiosk.send(ClientMsg::Ping).await;
+    assert_eq!(kiosk.recv().await, ServerMsg::Pong);
+    // The code is spent: a second device with it is refused, and nothing more is registered.
+    let again = ask(&relay, pair(&code, &Credential::key())).await;
+    assert_eq!(again, ServerMsg::PairRefused { why: PairRefusal::Used });
+    assert_eq!(ask(&relay, preview(&code)).await, ServerMsg::PairRefused { why: PairRefusal::Used });
+    assert_eq!(relay.relay.store.devices().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn five_wrong_codes_void_the_waiting_code_and_an_address_is_slowed_down() {
+    let relay = TestRelay::open(|c| {
+        c.pairing_burst = 8;
+        c.pairing_every = Duration::from_secs(60);
+    });
+    let code = code(&relay, Role::Manager, "Office").await;
+    for wrong in ["2222 2222", "3333-3333", "not a code", "", "ZZZZZZZZ"] {
+        assert_eq!(ask(&relay, preview(wrong)).await, ServerMsg::PairRefused { why: PairRefusal::Unknown });
+    }
+    // The sixth try, with the right code, is refused: someone may have been guessing.
+    assert_eq!(ask(&relay, pair(&code, &Credential::key())).await, ServerMsg::PairRefused { why: PairRefusal::Voided });
+    assert!(relay.relay.store.devices().await.unwrap().is_empty());
+    // Two more tries use this address's burst of eight; the next waits for a minute.
+    let fresh = self::code(&relay, Role::Staff, "Tablet").await;
+    assert!(matches!(ask(&relay, preview(&fresh)).await, ServerMsg::PairOffer { .. }));
+    assert!(matches!(ask(&relay, preview(&fresh)).await, ServerMsg::PairOffer { .. }));
+    assert_eq!(
+        ask(&relay, pair(&fresh, &Credential::key())).await,
+        ServerMsg::PairRefused { why: PairRefusal::TooManyTries { retry_after_s: 60 } }
+    );
+}
+
+#[tokio::test]
+async fn an_expired_code_and_a_key_that_is_no_key_are_refused() {
+    let relay = TestRelay::open(|_| {});
+    let long_ago = chrono::Utc::now().timestamp_millis() - 11 * 60 * 1000;
+    let offer = pairing::offer(Role::Staff, "Tablet".into(), String::new(), "cli".into(), long_ago);
+    let old = pairing::create(relay.relay.store.as_ref(), offer, long_ago).await.unwrap();
+    assert_eq!(ask(&relay, pair(&old, &Credential::key())).await, ServerMsg::PairRefused { why: PairRefusal::Expired });
+
+    let code = code(&relay, Role::Staff, "Tablet").await;
+    let mut identity = vec![0; 32];
+    identity[0] = 1;
+    for public_key in [vec![1; 31], vec![], vec![0; 32], identity] {
+        let msg = ClientMsg::Pair { code: code.clone(), public_key, protocol: PROTOCOL_VERSION };
+        assert_eq!(ask(&relay, msg).await, ServerMsg::PairRefused { why: PairRefusal::BadKey });
+    }
+    // The code is still good for a real key.
+    paired(&relay, &code).await;
+    // A pairing message on a welcomed socket is a protocol violation, not a second device.
+    let (_, desk) = relay.device(Role::Staff, "Desk").await;
+    let mut desk = relay.connect(&desk).await;
+    desk.send(pair(&code, &Credential::key())).await;
+    assert_eq!(desk.close_code().await, close::PROTOCOL_VIOLATION);
+}
+
+async fn devices(socket: &mut Socket) -> Vec<DeviceInfo> {
+    match socket.recv().await {
+        ServerMsg::Devices { devices } => devices,
+        other => panic!("expected the device list, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_manager_pairs_lists_renames_and_revokes_and_the_revoked_device_is_out_at_once() {
+    let relay = TestRelay::open(|_| {});
+    let (_, manager) = relay.device(Role::Manager, "Office").await;
+    let mut office = relay.connect(&manager).await;
+    office.send(ClientMsg::CreatePairing { role: Role::Staff, name: " Front desk ".into(), business: "Clínica Sol".into() })
+        .await;
+    let ServerMsg::PairingCode { code, role, name, .. } = office.recv().await else { panic!("no code") };
+    assert_eq!((role, name.as_str()), (Role::Staff, "Front desk"));
+    assert_eq!(frontdesk_protocol::pairing::normalize(&code).as_deref(), Some(code.as_str()));
+    let tablet = paired(&relay, &code).await;
+    let mut front = relay.connect(&tablet).await;
+
+    office.send(ClientMsg::ListDevices).await;
+    let list = devices(&mut office).await;
+    let names: Vec<_> = list.iter().map(|d| (d.name.as_str(), d.role, d.revoked)).collect();
+    assert_eq!(names, [("Office", Role::Manager, false), ("Front desk", Role::Staff, false)]);
+    assert!(list[1].paired_at_ms > 0 && list[1].last_seen_ms > 0);
+
+    office.send(ClientMsg::RenameDevice { device: tablet.id.clone(), name: "Reception".into() }).await;
+    assert_eq!(devices(&mut office).await[1].name, "Reception");
+
+    // Staff may not make codes nor see, rename or revoke devices.
+    for msg in [
+        ClientMsg::CreatePairing { role: Role::Manager, name: "Mine".into(), business: String::new() },
+        ClientMsg::ListDevices,
+        ClientMsg::RenameDevice { device: manager.id.clone(), name: "x".into() },
+        ClientMsg::RevokeDevice { device: manager.id.clone() },
+    ] {
+        front.send(msg).await;
+        assert!(matches!(front.recv().await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
+    }
+    assert!(!relay.relay.store.devices().await.unwrap()[0].revoked);
+
+    let asked = Instant::now();
+    office.send(ClientMsg::RevokeDevice { device: tablet.id.clone() }).await;
+    assert!(devices(&mut office).await[1].revoked);
+    assert_eq!(front.close_code().await, close::REVOKED);
+    assert!(asked.elapsed() < Duration::from_secs(1), "out in {:?}", asked.elapsed());
+    let mut again = relay.socket();
+    again.hello(&tablet).await;
+    assert_eq!(again.close_code().await, close::REVOKED);
+}
