@@ -209,7 +209,8 @@ mod tests {
         let again = serde_json::to_string(&settings).unwrap();
         assert!(!again.contains("token") && !again.contains("relay") && !holds_stale_keys(&again), "{again}");
         // A name that mentions a key is not taken for it.
-        let named = DeviceSettings { device: "d".into(), name: r#"Front "token": desk"#.into(), ..DeviceSettings::default() };
+        let named =
+            DeviceSettings { device: "d".into(), name: r#"Front "token": desk"#.into(), ..DeviceSettings::default() };
         assert!(!holds_stale_keys(&serde_json::to_string(&named).unwrap()));
     }
 

@@ -199,8 +199,29 @@ enum Step {
     Confirm(Offer, String),
     /// The code's face of the app has a device paired here already: keep it (the default), or
     /// pair again, which wipes it.
-    Replace { code: String, current: DeviceSettings, unsent: usize },
+    Replace {
+        code: String,
+        current: DeviceSettings,
+        unsent: usize,
+    },
     Joining,
+}
+
+/// Puts the focus on the element once it is in the page (`autofocus` works only on a page's
+/// first load, and these screens change in place).
+pub fn focus_when_shown<E>(node: NodeRef<E>)
+where
+    E: leptos::html::ElementType,
+    E::Output: wasm_bindgen::JsCast + Clone + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            use wasm_bindgen::JsCast;
+            if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
 }
 
 /// What went wrong, in words.
@@ -296,6 +317,8 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
     };
     let t = move |msg: DeviceMsg| msg.text(lang.get());
     let form = move |error: Option<PairError>, checking: bool| {
+        let field = NodeRef::<leptos::html::Input>::new();
+        focus_when_shown(field);
         view! {
             <h1>{move || t(DeviceMsg::PairTitle)}</h1>
             {notice.map(|notice| view! { <p class="pair__notice" role="status">{move || t(notice)}</p> })}
@@ -304,7 +327,7 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
                 <label class="field">
                     <span class="field__label">{move || t(DeviceMsg::PairingCode)}</span>
                     <input class="field__input pair__code" type="text" autocomplete="off" autocapitalize="characters"
-                        spellcheck="false" maxlength="12" placeholder="K7QM 2XHD" autofocus
+                        spellcheck="false" maxlength="12" placeholder="K7QM 2XHD" node_ref=field
                         aria-invalid=error.is_some().then_some("true")
                         prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
                 </label>
@@ -333,12 +356,15 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
                 business => tr!(lang.get(), kiosk.pair_join_title, business = business.to_owned()),
             };
             let (role, name) = (offer.role, offer.name.clone());
-            let what = move || tr!(lang.get(), kiosk.pair_join_as, role = role_text(role, lang.get()), name = name.clone());
+            let join_button = NodeRef::<leptos::html::Button>::new();
+            focus_when_shown(join_button);
+            let what =
+                move || tr!(lang.get(), kiosk.pair_join_as, role = role_text(role, lang.get()), name = name.clone());
             view! {
                 <h1>{title}</h1>
                 <p class="replace__question">{what}</p>
                 <div class="replace__actions">
-                    <button class="button button--primary button--large" type="button" autofocus
+                    <button class="button button--primary button--large" type="button" node_ref=join_button
                         on:click=move |_| join.with_value(|join| join(code.clone()))>{move || t(DeviceMsg::PairJoin)}</button>
                     <button class="button button--ghost button--large" type="button"
                         on:click=move |_| step.set(Step::Enter(None))>{move || t(DeviceMsg::PairOtherCode)}</button>
@@ -353,6 +379,8 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
             };
             // Answered once: the code goes with the first answer.
             let pending = StoredValue::new_local(Cell::new(Some(code)));
+            let keep_button = NodeRef::<leptos::html::Button>::new();
+            focus_when_shown(keep_button);
             let replace = move |_| {
                 if let Some(code) = pending.with_value(|p| p.take()) {
                     join.with_value(|join| join(code));
@@ -370,7 +398,7 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
                     })}
                     <div class="replace__actions">
                         // Keeping it starts the page as it was, without the code.
-                        <button class="button button--primary button--large" type="button" autofocus
+                        <button class="button button--primary button--large" type="button" node_ref=keep_button
                             on:click=move |_| reload()>{move || t(DeviceMsg::KeepDevice)}</button>
                         <button class="button button--ghost button--large replace__replace" type="button"
                             on:click=replace>{move || t(DeviceMsg::Replace)}</button>

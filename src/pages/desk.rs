@@ -11,6 +11,7 @@ mod business;
 mod calendar;
 mod calls;
 mod clients;
+mod devices;
 mod follow;
 mod import;
 mod insurance;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::harness::{Browser, Pairing, Driver, Relay, step};
+use crate::harness::{Browser, Driver, Pairing, Relay, step};
 use crate::{SOON, TABLET};
 
 const QUESTION: &str = "This device is already paired as Desk 1. Pair it again with this code?";
@@ -92,11 +92,8 @@ async fn a_pairing_link_on_a_paired_tablet_asks_before_it_replaces_it_and_never_
                   localStorage.setItem('frontdesk.desk', JSON.stringify(s));";
     desk.client.execute(script, vec![]).await?;
     open_link(&desk, &hostile_link(&relay, &desk2, &elsewhere_url)).await?;
-    desk.wait_for_text(
-        "Este dispositivo ya está emparejado como Desk 1. ¿Emparejarlo de nuevo con este código?",
-        SOON,
-    )
-    .await?;
+    desk.wait_for_text("Este dispositivo ya está emparejado como Desk 1. ¿Emparejarlo de nuevo con este código?", SOON)
+        .await?;
     desk.wait_for_text("Emparejarlo de nuevo borra todo lo que contiene este dispositivo.", SOON).await?;
     desk.wait_for_text(
         "Cambios hechos en este dispositivo que aún no han llegado al servidor: 1. Emparejarlo de nuevo los pierde.",

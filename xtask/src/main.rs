@@ -325,8 +325,9 @@ fn paired_devices(data: &Path) -> Result<Vec<String>> {
 
 /// A one-time pairing code (10 minutes) for a device with `role` and `name`.
 fn pairing_code(data: &Path, role: &str, name: &str) -> Result<String> {
-    let out = output(Command::new(relay_bin("release")).args(["pair", "--role", role, "--name", name, "--data"]).arg(data))
-        .context("making a pairing code")?;
+    let out =
+        output(Command::new(relay_bin("release")).args(["pair", "--role", role, "--name", name, "--data"]).arg(data))
+            .context("making a pairing code")?;
     let start = out.find("\"code\":\"").context("pair output")? + 8;
     Ok(out[start..].split('"').next().unwrap_or_default().to_owned())
 }

@@ -93,7 +93,8 @@ impl SimRelay {
                     device == format!("d{from}") && signature == fake_sign(&hello_proof(&device, &nonce_for(from)));
                 if proven {
                     self.roles.insert(from, role);
-                    let welcome = ServerMsg::Welcome { device: format!("d{from}"), name: format!("Device {from}"), role };
+                    let welcome =
+                        ServerMsg::Welcome { device: format!("d{from}"), name: format!("Device {from}"), role };
                     out.push((from, welcome.encode()));
                 }
             }
@@ -1123,7 +1124,11 @@ fn a_challenge_is_signed_once_and_only_for_the_socket_that_asked() {
     assert_eq!(asked, vec![Effect::Prove { nonce: [3; 32], message: hello_proof("d7", &[3; 32]) }]);
     // A signature for another challenge (an earlier socket's) is not sent.
     assert!(client.proved([4; 32], vec![1; 64]).is_empty());
-    let hello = ClientMsg::Hello { device: "d7".into(), protocol: frontdesk_protocol::PROTOCOL_VERSION, signature: vec![2; 64] };
+    let hello = ClientMsg::Hello {
+        device: "d7".into(),
+        protocol: frontdesk_protocol::PROTOCOL_VERSION,
+        signature: vec![2; 64],
+    };
     assert_eq!(client.proved([3; 32], vec![2; 64]), vec![Effect::Send(hello.encode())]);
     assert!(client.proved([3; 32], vec![2; 64]).is_empty(), "once");
     // The socket closed while the signature was being made: it is dropped.

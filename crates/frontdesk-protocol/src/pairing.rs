@@ -19,21 +19,14 @@ pub const MAX_WRONG_TRIES: u32 = 5;
 /// What a person typed, as a code: upper case, without spaces or dashes, with lower-case letters
 /// accepted. `None` if it is not eight characters of the alphabet.
 pub fn normalize(typed: &str) -> Option<String> {
-    let code: String = typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let code: String =
+        typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
     (code.len() == LEN && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
 }
 
 /// A code as shown to people: two groups of four (`K7QM 2XHD`).
 pub fn display(code: &str) -> String {
-    if code.len() == LEN && code.is_ascii() {
-        format!("{} {}", &code[..4], &code[4..])
-    } else {
-        code.to_owned()
-    }
+    if code.len() == LEN && code.is_ascii() { format!("{} {}", &code[..4], &code[4..]) } else { code.to_owned() }
 }
 
 /// A code made of eight uniform draws: `draw(n)` returns a uniformly random number below `n`.
@@ -50,7 +43,8 @@ mod tests {
         assert_eq!(normalize("k7qm-2xhd").as_deref(), Some("K7QM2XHD"));
         assert_eq!(normalize(" K7QM 2XHD ").as_deref(), Some("K7QM2XHD"));
         // Look-alikes are not part of the alphabet: a code never holds them.
-        for bad in ["K7QM2XH0", "K7QM2XHI", "K7QM2XHL", "K7QM2XHO", "K7QM2XH1", "K7QM2XH", "K7QM2XHDD", "", "ÑÑÑÑÑÑÑÑ"] {
+        for bad in ["K7QM2XH0", "K7QM2XHI", "K7QM2XHL", "K7QM2XHO", "K7QM2XH1", "K7QM2XH", "K7QM2XHDD", "", "ÑÑÑÑÑÑÑÑ"]
+        {
             assert_eq!(normalize(bad), None, "{bad}");
         }
         assert_eq!(display("K7QM2XHD"), "K7QM 2XHD");
@@ -68,10 +62,13 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         let mut i = 0;
         for _ in 0..40 {
-            seen.extend(from_draws(|n| {
-                i += 1;
-                i % n
-            }).bytes());
+            seen.extend(
+                from_draws(|n| {
+                    i += 1;
+                    i % n
+                })
+                .bytes(),
+            );
         }
         assert_eq!(seen.len(), ALPHABET.len());
     }

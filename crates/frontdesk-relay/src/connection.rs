@@ -125,9 +125,8 @@ where
     };
     // An unknown device and a wrong key get the same answer; only a device that proved its key
     // learns that it was revoked.
-    let proven = found.filter(|found| {
-        found.public_key.is_some_and(|key| crate::pairing::proves(&key, &device, &nonce, &signature))
-    });
+    let proven = found
+        .filter(|found| found.public_key.is_some_and(|key| crate::pairing::proves(&key, &device, &nonce, &signature)));
     match proven {
         Some(found) if found.device.revoked => {
             tracing::warn!(device = %device, %peer_addr, "a revoked device tried to connect");
@@ -173,7 +172,10 @@ fn check_protocol(protocol: u8) -> Result<(), End> {
     if protocol == PROTOCOL_VERSION {
         Ok(())
     } else {
-        Err(closing(close::UNSUPPORTED_PROTOCOL, format!("protocol {protocol} unsupported, relay speaks {PROTOCOL_VERSION}")))
+        Err(closing(
+            close::UNSUPPORTED_PROTOCOL,
+            format!("protocol {protocol} unsupported, relay speaks {PROTOCOL_VERSION}"),
+        ))
     }
 }
 

@@ -179,7 +179,8 @@ async fn device(command: DeviceCommand, store: &SqliteStore) -> anyhow::Result<(
                 .unwrap_or_default()
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             let code = frontdesk_relay::pairing::create(store, offer, now_ms).await?;
-            let line = serde_json::json!({ "code": code, "expires_at": expires_at, "role": role.as_str(), "name": name });
+            let line =
+                serde_json::json!({ "code": code, "expires_at": expires_at, "role": role.as_str(), "name": name });
             println!("{line}");
         }
         DeviceCommand::List => {

@@ -33,7 +33,11 @@ pub fn new_code() -> String {
 }
 
 /// Makes a code for `offer` and stores it; returns the code, which is not kept anywhere.
-pub async fn create(relay_store: &dyn crate::store::Store, offer: PairingOffer, now_ms: i64) -> Result<String, crate::store::StoreError> {
+pub async fn create(
+    relay_store: &dyn crate::store::Store,
+    offer: PairingOffer,
+    now_ms: i64,
+) -> Result<String, crate::store::StoreError> {
     let code = new_code();
     relay_store.create_pairing(code_hash(&code), offer, now_ms).await?;
     Ok(code)

@@ -25,7 +25,11 @@ fn preview(code: &str) -> ClientMsg {
 }
 
 fn pair(code: &str, key: &ed25519_dalek::SigningKey) -> ClientMsg {
-    ClientMsg::Pair { code: code.into(), public_key: key.verifying_key().to_bytes().to_vec(), protocol: PROTOCOL_VERSION }
+    ClientMsg::Pair {
+        code: code.into(),
+        public_key: key.verifying_key().to_bytes().to_vec(),
+        protocol: PROTOCOL_VERSION,
+    }
 }
 
 /// A code made the way `frontdesk-relay pair` makes one.
@@ -131,7 +135,12 @@ async fn a_manager_pairs_lists_renames_and_revokes_and_the_revoked_device_is_out
     let relay = TestRelay::open(|_| {});
     let (_, manager) = relay.device(Role::Manager, "Office").await;
     let mut office = relay.connect(&manager).await;
-    office.send(ClientMsg::CreatePairing { role: Role::Staff, name: " Front desk ".into(), business: "Clínica Sol".into() })
+    office
+        .send(ClientMsg::CreatePairing {
+            role: Role::Staff,
+            name: " Front desk ".into(),
+            business: "Clínica Sol".into(),
+        })
         .await;
     let ServerMsg::PairingCode { code, role, name, .. } = office.recv().await else { panic!("no code") };
     assert_eq!((role, name.as_str()), (Role::Staff, "Front desk"));

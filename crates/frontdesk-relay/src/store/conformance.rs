@@ -154,7 +154,10 @@ pub async fn acknowledged_writes_survive_a_close_and_reopen<H: Harness>(harness:
     assert_eq!((waiting.covers_seq, waiting.bytes, waiting.device), (1, b"waiting".to_vec(), "d9".to_owned()));
     assert_eq!(waiting.must_contain, vec![head(100)]);
     let found = store.device_key(&desk).await.expect("lookup").expect("the device is still there");
-    assert_eq!((found.device.name.as_str(), found.device.role, found.public_key), ("Desk 1", Role::Staff, Some([4; 32])));
+    assert_eq!(
+        (found.device.name.as_str(), found.device.role, found.public_key),
+        ("Desk 1", Role::Staff, Some([4; 32]))
+    );
     // The log goes on where it was.
     assert_eq!(push(&store, "clients", 103, b"third").await, Appended { seq: 3, fresh: true });
     store.close().await.expect("the store closes");
@@ -431,7 +434,11 @@ pub async fn the_device_registry_adds_lists_finds_and_revokes<H: Harness>(harnes
     let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
     assert!(store.devices().await.expect("list").is_empty());
     let added = store
-        .add_devices(&[("Lobby kiosk", Role::Kiosk, [1; 32]), ("Desk 1", Role::Staff, [2; 32]), ("Back office", Role::Manager, [3; 32])])
+        .add_devices(&[
+            ("Lobby kiosk", Role::Kiosk, [1; 32]),
+            ("Desk 1", Role::Staff, [2; 32]),
+            ("Back office", Role::Manager, [3; 32]),
+        ])
         .await
         .expect("devices added");
     let tablet = store.add_device("Dra. Ruiz's tablet", Role::Staff, [4; 32]).await.expect("device added");
@@ -495,7 +502,10 @@ fn offer(role: Role, name: &str, expires_at_ms: i64) -> PairingOffer {
 pub async fn a_pairing_code_works_once_in_time_and_not_after_wrong_tries<H: Harness>(harness: H) {
     let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
     let now = 1_000_000;
-    store.create_pairing(code_hash("K7QM2XHD"), offer(Role::Kiosk, "Lobby kiosk", now + 600_000), now).await.expect("made");
+    store
+        .create_pairing(code_hash("K7QM2XHD"), offer(Role::Kiosk, "Lobby kiosk", now + 600_000), now)
+        .await
+        .expect("made");
     let seen = store.preview_pairing(code_hash("K7QM2XHD"), now + 1).await.expect("preview");
     assert_eq!(seen, Ok(offer(Role::Kiosk, "Lobby kiosk", now + 600_000)), "a preview says what it pairs");
     let (device, used) =
@@ -504,7 +514,10 @@ pub async fn a_pairing_code_works_once_in_time_and_not_after_wrong_tries<H: Harn
     assert_eq!(used.business, "Clínica Sol");
     let key = store.device_key(&device.id).await.expect("lookup").expect("the paired device is registered");
     assert_eq!(key.public_key, Some([9; 32]));
-    assert_eq!(store.redeem_pairing(code_hash("K7QM2XHD"), [8; 32], now + 3).await.expect("redeem"), Err(PairRefusal::Used));
+    assert_eq!(
+        store.redeem_pairing(code_hash("K7QM2XHD"), [8; 32], now + 3).await.expect("redeem"),
+        Err(PairRefusal::Used)
+    );
     assert_eq!(store.preview_pairing(code_hash("K7QM2XHD"), now + 3).await.expect("preview"), Err(PairRefusal::Used));
     assert_eq!(store.devices().await.expect("list").len(), 1, "a used code paired nothing more");
 
@@ -514,21 +527,33 @@ pub async fn a_pairing_code_works_once_in_time_and_not_after_wrong_tries<H: Harn
         Err(PairRefusal::Expired)
     );
 
-    store.create_pairing(code_hash("WAITING2"), offer(Role::Manager, "Office", now + 600_000), now).await.expect("made");
+    store
+        .create_pairing(code_hash("WAITING2"), offer(Role::Manager, "Office", now + 600_000), now)
+        .await
+        .expect("made");
     for n in 1..=5 {
         let wrong = format!("WRONG00{n}");
         assert_eq!(store.preview_pairing(code_hash(&wrong), now + 10).await.expect("try"), Err(PairRefusal::Unknown));
         if n < 5 {
-            assert!(store.preview_pairing(code_hash("WAITING2"), now + 10).await.expect("preview").is_ok(), "after {n}");
+            assert!(
+                store.preview_pairing(code_hash("WAITING2"), now + 10).await.expect("preview").is_ok(),
+                "after {n}"
+            );
         }
     }
-    assert_eq!(store.preview_pairing(code_hash("WAITING2"), now + 11).await.expect("preview"), Err(PairRefusal::Voided));
+    assert_eq!(
+        store.preview_pairing(code_hash("WAITING2"), now + 11).await.expect("preview"),
+        Err(PairRefusal::Voided)
+    );
     assert_eq!(
         store.redeem_pairing(code_hash("WAITING2"), [6; 32], now + 11).await.expect("redeem"),
         Err(PairRefusal::Voided)
     );
     // A code made after the wrong tries is not held to them.
-    store.create_pairing(code_hash("NEWCODE2"), offer(Role::Staff, "Tablet 2", now + 600_000), now + 12).await.expect("made");
+    store
+        .create_pairing(code_hash("NEWCODE2"), offer(Role::Staff, "Tablet 2", now + 600_000), now + 12)
+        .await
+        .expect("made");
     assert!(store.redeem_pairing(code_hash("NEWCODE2"), [5; 32], now + 13).await.expect("redeem").is_ok());
     assert_eq!(store.devices().await.expect("list").len(), 2);
 

@@ -17,8 +17,8 @@ use tokio::sync::oneshot;
 use frontdesk_protocol::{Head, PairRefusal, Role, pairing};
 
 use super::{
-    Appended, Backlog, Committed, Device, DeviceKey, LogChunk, NewChunk, PairingOffer, Proposal, PublicKey,
-    Publisher, Settled, Store, StoreError, StoreFuture, StoreLimits,
+    Appended, Backlog, Committed, Device, DeviceKey, LogChunk, NewChunk, PairingOffer, Proposal, PublicKey, Publisher,
+    Settled, Store, StoreError, StoreFuture, StoreLimits,
 };
 
 /// The database's file in the data folder: the only place its name is written.
@@ -166,10 +166,11 @@ const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
 
 fn migrate(conn: &Connection) -> Result<()> {
     conn.execute_batch(SCHEMA)?;
-    let tokens: bool =
-        conn.query_row("SELECT count(*) > 0 FROM pragma_table_info('devices') WHERE name = 'token_sha256'", [], |row| {
-            row.get(0)
-        })?;
+    let tokens: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info('devices') WHERE name = 'token_sha256'",
+        [],
+        |row| row.get(0),
+    )?;
     if tokens {
         // Overwrite the freed pages, and empty the WAL of their copies: no hash stays in the file.
         conn.pragma_update(None, "secure_delete", "ON")?;
@@ -402,7 +403,14 @@ impl Store for SqliteStore {
             tx.execute(
                 "INSERT INTO pairings (code_sha256, role, name, business, created_by, expires_at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![&code_sha256[..], offer.role.as_str(), offer.name, offer.business, offer.created_by, offer.expires_at_ms],
+                params![
+                    &code_sha256[..],
+                    offer.role.as_str(),
+                    offer.name,
+                    offer.business,
+                    offer.created_by,
+                    offer.expires_at_ms
+                ],
             )?;
             tx.commit()?;
             Ok(())
@@ -504,7 +512,13 @@ fn now_ms() -> i64 {
 }
 
 /// Registers a device with a fresh id; returns the id.
-fn insert_device(tx: &rusqlite::Transaction<'_>, name: &str, role: Role, key: &PublicKey, now_ms: i64) -> Result<String> {
+fn insert_device(
+    tx: &rusqlite::Transaction<'_>,
+    name: &str,
+    role: Role,
+    key: &PublicKey,
+    now_ms: i64,
+) -> Result<String> {
     let id = random_hex(6);
     tx.prepare_cached("INSERT INTO devices (id, name, role, public_key, paired_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![id, name, role.as_str(), &key[..], now_ms])?;
@@ -536,8 +550,10 @@ fn usable_pairing(
         })
         .optional()?;
     let Some((role, name, business, created_by, expires_at_ms, wrong_tries, used)) = row else {
-        tx.prepare_cached("UPDATE pairings SET wrong_tries = wrong_tries + 1 WHERE used_by IS NULL AND expires_at_ms > ?1")?
-            .execute([now_ms])?;
+        tx.prepare_cached(
+            "UPDATE pairings SET wrong_tries = wrong_tries + 1 WHERE used_by IS NULL AND expires_at_ms > ?1",
+        )?
+        .execute([now_ms])?;
         return Ok(Err(PairRefusal::Unknown));
     };
     if used {
