@@ -26,15 +26,6 @@ mod edits;
 /// What a device does once it learns it was revoked.
 pub type OnRevoked = Box<dyn Fn(&Device)>;
 
-/// A pairing code the relay made, as the manager's screen shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PairingCode {
-    pub code: String,
-    pub role: frontdesk_protocol::Role,
-    pub name: String,
-    pub expires_at_ms: i64,
-}
-
 /// A device's data and its link to the relay.
 pub struct Device {
     pub mode: Mode,
@@ -50,10 +41,9 @@ pub struct Device {
     pub persistent: RwSignal<Option<bool>>,
     /// `staff` or `manager` (or `kiosk`), as the relay last said.
     pub role: RwSignal<String>,
-    /// The devices paired with the relay, as it last listed them for this manager's device.
-    pub devices: RwSignal<Option<Vec<frontdesk_protocol::DeviceInfo>>>,
-    /// The last pairing code the relay made for this manager's device.
-    pub pairing_code: RwSignal<Option<PairingCode>>,
+    /// The relay's last answer to this manager's device (an encoded `AdminReply`, read by the
+    /// screen that asked).
+    pub admin: RwSignal<Option<Vec<u8>>>,
     /// The key this device proves itself with.
     key: DeviceKey,
     /// What to do once the relay says this device was revoked (called once).
@@ -92,8 +82,7 @@ impl Device {
             mode,
             status: RwSignal::new(core.status()),
             role: RwSignal::new(settings.role.clone()),
-            devices: RwSignal::new(None),
-            pairing_code: RwSignal::new(None),
+            admin: RwSignal::new(None),
             key,
             on_revoked: RefCell::new(None),
             settings: RefCell::new(settings),
@@ -139,7 +128,7 @@ impl Device {
     }
 
     /// Sends a manager's request to the relay (pairing codes, the device list); false when
-    /// offline. The answer arrives in [`Device::devices`] or [`Device::pairing_code`].
+    /// offline. The answer arrives in [`Device::admin`].
     pub fn request(self: &Rc<Self>, msg: frontdesk_protocol::ClientMsg) -> bool {
         let effects = self.core.borrow_mut().request(msg);
         match effects {
@@ -244,10 +233,7 @@ impl Device {
                         }
                     });
                 }
-                Effect::Devices(devices) => self.devices.set(Some(devices)),
-                Effect::PairingCode { code, role, name, expires_at_ms } => {
-                    self.pairing_code.set(Some(PairingCode { code, role, name, expires_at_ms }))
-                }
+                Effect::Admin(reply) => self.admin.set(Some(reply)),
             }
         }
     }

@@ -5,7 +5,7 @@
 //! app the code's role shows (a kiosk code typed on the desk's page pairs the kiosk). Whatever
 //! that face held before is wiped first: a new device starts with nothing of an old one.
 
-use frontdesk_protocol::{ClientMsg, PROTOCOL_VERSION, PairRefusal, Role, ServerMsg, pairing};
+use frontdesk_protocol::{ClientMsg, PROTOCOL_VERSION, PairRefusal, PairReply, Role, pairing};
 
 use crate::device_key::DeviceKey;
 use crate::i18n::Lang;
@@ -53,8 +53,8 @@ pub async fn preview(code: &str) -> Result<Offer, PairError> {
     let code = read_code(code)?;
     let msg = ClientMsg::PairPreview { code, protocol: PROTOCOL_VERSION };
     match crate::relay_socket::ask(&DeviceSettings::sync_url(), msg).await {
-        Some(ServerMsg::PairOffer { business, role, name, .. }) => Ok(Offer { business, role, name }),
-        Some(ServerMsg::PairRefused { why }) => Err(PairError::Refused(why)),
+        Some(PairReply::Offer { business, role, name, .. }) => Ok(Offer { business, role, name }),
+        Some(PairReply::Refused { why }) => Err(PairError::Refused(why)),
         _ => Err(PairError::Unreachable),
     }
 }
@@ -77,8 +77,8 @@ pub async fn pair(code: &str, lang: Lang) -> Result<Paired, PairError> {
     let key = DeviceKey::generate().await.map_err(|err| PairError::NoKey(err.to_string()))?;
     let msg = ClientMsg::Pair { code, public_key: key.public.clone(), protocol: PROTOCOL_VERSION };
     let (device, name, role, business) = match crate::relay_socket::ask(&DeviceSettings::sync_url(), msg).await {
-        Some(ServerMsg::Paired { device, name, role, business }) => (device, name, role, business),
-        Some(ServerMsg::PairRefused { why }) => return Err(PairError::Refused(why)),
+        Some(PairReply::Paired { device, name, role, business }) => (device, name, role, business),
+        Some(PairReply::Refused { why }) => return Err(PairError::Refused(why)),
         _ => return Err(PairError::Unreachable),
     };
     let mode = Mode::for_role(role);

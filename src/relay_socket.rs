@@ -56,34 +56,43 @@ impl Drop for RelaySocket {
 /// Sends `msg` on a socket of its own and returns the relay's answer (the challenge every
 /// socket opens with is skipped); `None` if the relay cannot be reached or says nothing within
 /// ten seconds. For pairing, which happens before the device has a key.
-pub async fn ask(url: &str, msg: frontdesk_protocol::ClientMsg) -> Option<frontdesk_protocol::ServerMsg> {
-    use frontdesk_protocol::ServerMsg;
-    use futures::channel::mpsc;
-    use futures::{FutureExt, StreamExt};
-    let (tx, mut rx) = mpsc::unbounded::<SyncEvent>();
-    let socket = RelaySocket::open(url, move |event| {
-        let _ = tx.unbounded_send(event);
-    })
-    .ok()?;
-    let frame = msg.encode();
-    let answer = async {
-        while let Some(event) = rx.next().await {
-            match event {
-                SyncEvent::Opened => socket.send(&frame),
-                SyncEvent::Frame(bytes) => match ServerMsg::decode(&bytes) {
-                    Ok(ServerMsg::Challenge { .. }) => continue,
-                    Ok(answer) => return Some(answer),
-                    Err(_) => return None,
-                },
-                SyncEvent::Closed { .. } => return None,
-                SyncEvent::Tick => {}
-            }
+pub async fn ask(url: &str, msg: frontdesk_protocol::ClientMsg) -> Option<frontdesk_protocol::PairReply> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let (tx, rx) = futures::channel::oneshot::channel::<Option<frontdesk_protocol::PairReply>>();
+    let tx = Rc::new(RefCell::new(Some(tx)));
+    let answer = tx.clone();
+    let settle = move |reply| {
+        if let Some(tx) = answer.borrow_mut().take() {
+            let _ = tx.send(reply);
         }
-        None
     };
-    let timeout = gloo_timers::future::TimeoutFuture::new(10_000);
-    futures::select! {
-        answer = answer.fuse() => answer,
-        () = timeout.fuse() => None,
-    }
+    let frame = msg.encode();
+    let socket: Rc<RefCell<Option<RelaySocket>>> = Rc::default();
+    let this = socket.clone();
+    let challenged = Rc::new(std::cell::Cell::new(false));
+    let on_event = {
+        let settle = settle.clone();
+        move |event| match event {
+            SyncEvent::Opened => {
+                if let Some(s) = this.borrow().as_ref() {
+                    s.send(&frame)
+                }
+            }
+            // The first frame is the challenge every socket opens with; the answer comes after.
+            SyncEvent::Frame(bytes) => {
+                if challenged.replace(true) {
+                    settle(frontdesk_protocol::PairReply::decode(&bytes).ok());
+                }
+            }
+            SyncEvent::Closed { .. } => settle(None),
+            SyncEvent::Tick => {}
+        }
+    };
+    *socket.borrow_mut() = Some(RelaySocket::open(url, on_event).ok()?);
+    let timeout = gloo_timers::callback::Timeout::new(10_000, move || settle(None));
+    let reply = rx.await.ok().flatten();
+    drop(timeout);
+    socket.borrow_mut().take();
+    reply
 }

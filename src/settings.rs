@@ -95,7 +95,7 @@ impl DeviceSettings {
     /// still hold a bearer `token` (and, older still, a `relay` address): neither is read, and
     /// the settings are saved again without them.
     pub fn load(mode: Mode) -> Option<DeviceSettings> {
-        let settings = LocalStorage::get::<DeviceSettings>(mode.key()).ok().filter(|s| !s.device.is_empty())?;
+        let settings = DeviceSettings::stored(mode).filter(|s| !s.device.is_empty())?;
         if LocalStorage::raw().get_item(mode.key()).ok().flatten().is_some_and(|raw| holds_stale_keys(&raw)) {
             settings.save(mode);
         }
@@ -104,7 +104,13 @@ impl DeviceSettings {
 
     /// The language this mode's device was last set to (English if none).
     pub fn lang(mode: Mode) -> Lang {
-        LocalStorage::get::<DeviceSettings>(mode.key()).map(|s| s.lang).unwrap_or_default()
+        DeviceSettings::stored(mode).map(|s| s.lang).unwrap_or_default()
+    }
+
+    /// What this mode keeps, paired or not (one reading of localStorage for every caller).
+    #[inline(never)]
+    fn stored(mode: Mode) -> Option<DeviceSettings> {
+        LocalStorage::get::<DeviceSettings>(mode.key()).ok()
     }
 
     pub fn save(&self, mode: Mode) {
@@ -131,14 +137,14 @@ impl DeviceSettings {
 
     /// Forgets who this device is, keeping only its language and the storage notice read.
     pub fn forget(mode: Mode) {
-        match LocalStorage::get::<DeviceSettings>(mode.key()) {
-            Ok(old) => DeviceSettings {
+        match DeviceSettings::stored(mode) {
+            Some(old) => DeviceSettings {
                 lang: old.lang,
                 storage_notice_seen: old.storage_notice_seen,
                 ..DeviceSettings::default()
             }
             .save(mode),
-            Err(_) => LocalStorage::delete(mode.key()),
+            None => LocalStorage::delete(mode.key()),
         }
     }
 

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use crate::components::icons::{Icon, IconSvg};
 use crate::device::Device;
 use crate::device_key::DeviceKey;
-use crate::i18n::{DeviceMsg, Lang, tr};
+use crate::i18n::{DeviceMsg, Lang, PairMsg, tr};
 use crate::pairing::{Offer, PairError};
 use crate::settings::{DeviceSettings, Mode};
 use crate::storage::{StorageError, Store};
@@ -128,15 +128,22 @@ fn forget_revoked(device: &Device, gate: RwSignal<Gate, LocalStorage>) {
     device.stop();
     device.close_storage();
     spawn_local(async move {
-        if let Err(err) = wipe(mode).await {
-            leptos::logging::error!("a revoked device could not wipe its storage: {err}");
-        }
-        DeviceSettings::forget(mode);
+        erase(mode).await;
         let lang = DeviceSettings::lang(mode);
         let start: Rc<dyn Fn(DeviceSettings, DeviceKey)> = Rc::new(|_, _| reload());
         let notice = Some(DeviceMsg::RevokedNotice);
         gate.set(Gate::Pair(PairSetup { mode: Some(mode), lang, code: None, notice, start }));
     });
+}
+
+/// Wipes what a revoked device held and forgets who it was (a part of the desk's wasm of its
+/// own: seldom needed, never to start).
+#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+async fn erase(mode: Mode) {
+    if let Err(err) = wipe(mode).await {
+        leptos::logging::error!("a revoked device could not wipe its storage: {err}");
+    }
+    DeviceSettings::forget(mode);
 }
 
 fn reload() {
@@ -227,16 +234,16 @@ where
 /// What went wrong, in words.
 fn error_text(err: &PairError, lang: Lang) -> String {
     let msg = match err {
-        PairError::BadFormat => DeviceMsg::PairBadFormat,
-        PairError::Refused(PairRefusal::Unknown) => DeviceMsg::PairWrong,
-        PairError::Refused(PairRefusal::Used) => DeviceMsg::PairUsed,
-        PairError::Refused(PairRefusal::Expired) => DeviceMsg::PairExpired,
-        PairError::Refused(PairRefusal::Voided) => DeviceMsg::PairVoided,
+        PairError::BadFormat => PairMsg::PairBadFormat,
+        PairError::Refused(PairRefusal::Unknown) => PairMsg::PairWrong,
+        PairError::Refused(PairRefusal::Used) => PairMsg::PairUsed,
+        PairError::Refused(PairRefusal::Expired) => PairMsg::PairExpired,
+        PairError::Refused(PairRefusal::Voided) => PairMsg::PairVoided,
         PairError::Refused(PairRefusal::TooManyTries { retry_after_s }) => {
             return tr!(lang, kiosk.pair_too_many, minutes = retry_after_s.div_ceil(60).max(1));
         }
-        PairError::Refused(PairRefusal::BadKey) | PairError::NoKey(_) => DeviceMsg::PairNoKey,
-        PairError::Unreachable => DeviceMsg::PairUnreachable,
+        PairError::Refused(PairRefusal::BadKey) | PairError::NoKey(_) => PairMsg::PairNoKey,
+        PairError::Unreachable => PairMsg::PairUnreachable,
         PairError::Storage(detail) => return format!("{}: {detail}", DeviceMsg::StorageFailed.text(lang)),
     };
     msg.text(lang).to_owned()
@@ -244,9 +251,9 @@ fn error_text(err: &PairError, lang: Lang) -> String {
 
 fn role_text(role: Role, lang: Lang) -> &'static str {
     match role {
-        Role::Kiosk => DeviceMsg::PairRoleKiosk.text(lang),
-        Role::Staff => DeviceMsg::PairRoleStaff.text(lang),
-        Role::Manager => DeviceMsg::PairRoleManager.text(lang),
+        Role::Kiosk => PairMsg::PairRoleKiosk.text(lang),
+        Role::Staff => PairMsg::PairRoleStaff.text(lang),
+        Role::Manager => PairMsg::PairRoleManager.text(lang),
     }
 }
 
@@ -315,17 +322,17 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
         ev.prevent_default();
         check.with_value(|check| check(typed.get_untracked(), false));
     };
-    let t = move |msg: DeviceMsg| msg.text(lang.get());
+    let t = move |msg: PairMsg| msg.text(lang.get());
     let form = move |error: Option<PairError>, checking: bool| {
         let field = NodeRef::<leptos::html::Input>::new();
         focus_when_shown(field);
         view! {
-            <h1>{move || t(DeviceMsg::PairTitle)}</h1>
-            {notice.map(|notice| view! { <p class="pair__notice" role="status">{move || t(notice)}</p> })}
-            <p class="setup__lead">{move || t(DeviceMsg::PairLead)}</p>
+            <h1>{move || t(PairMsg::PairTitle)}</h1>
+            {notice.map(|notice| view! { <p class="pair__notice" role="status">{move || notice.text(lang.get())}</p> })}
+            <p class="setup__lead">{move || t(PairMsg::PairLead)}</p>
             <form class="pair__form" on:submit=submit>
                 <label class="field">
-                    <span class="field__label">{move || t(DeviceMsg::PairingCode)}</span>
+                    <span class="field__label">{move || t(PairMsg::PairingCode)}</span>
                     <input class="field__input pair__code" type="text" autocomplete="off" autocapitalize="characters"
                         spellcheck="false" maxlength="12" placeholder="K7QM 2XHD" node_ref=field
                         aria-invalid=error.is_some().then_some("true")
@@ -333,7 +340,7 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
                 </label>
                 {error.map(|err| view! { <p class="pair__error" role="alert">{move || error_text(&err, lang.get())}</p> })}
                 <button class="button button--primary button--large" type="submit" disabled=checking>
-                    {move || t(if checking { DeviceMsg::PairChecking } else { DeviceMsg::PairContinue })}
+                    {move || t(if checking { PairMsg::PairChecking } else { PairMsg::PairContinue })}
                 </button>
             </form>
             <button class="button button--lang" type="button" on:click=move |_| lang.update(|l| *l = l.other())>
@@ -347,12 +354,12 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
         Step::Checking => form(None, true),
         Step::Joining => view! {
             <div class="splash splash--inline"><div class="splash__spinner" aria-hidden="true"></div>
-            <p>{move || t(DeviceMsg::PairJoining)}</p></div>
+            <p>{move || t(PairMsg::PairJoining)}</p></div>
         }
         .into_any(),
         Step::Confirm(offer, code) => {
             let title = move || match offer.business.as_str() {
-                "" => t(DeviceMsg::PairJoinUnnamed).to_owned(),
+                "" => t(PairMsg::PairJoinUnnamed).to_owned(),
                 business => tr!(lang.get(), kiosk.pair_join_title, business = business.to_owned()),
             };
             let (role, name) = (offer.role, offer.name.clone());
@@ -365,16 +372,16 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
                 <p class="replace__question">{what}</p>
                 <div class="replace__actions">
                     <button class="button button--primary button--large" type="button" node_ref=join_button
-                        on:click=move |_| join.with_value(|join| join(code.clone()))>{move || t(DeviceMsg::PairJoin)}</button>
+                        on:click=move |_| join.with_value(|join| join(code.clone()))>{move || t(PairMsg::PairJoin)}</button>
                     <button class="button button--ghost button--large" type="button"
-                        on:click=move |_| step.set(Step::Enter(None))>{move || t(DeviceMsg::PairOtherCode)}</button>
+                        on:click=move |_| step.set(Step::Enter(None))>{move || t(PairMsg::PairOtherCode)}</button>
                 </div>
             }
             .into_any()
         }
         Step::Replace { code, current, unsent } => {
             let question = move || match current.name.as_str() {
-                "" => t(DeviceMsg::ReplaceUnnamed).to_owned(),
+                "" => t(PairMsg::ReplaceUnnamed).to_owned(),
                 name => tr!(lang.get(), kiosk.replace_named, name = name.to_owned()),
             };
             // Answered once: the code goes with the first answer.
@@ -389,19 +396,19 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
             view! {
                 <div class="replace" role="alertdialog" aria-labelledby="replace-title" aria-describedby="replace-question">
                     <span class="replace__icon"><IconSvg icon=Icon::Alert size=32/></span>
-                    <h1 id="replace-title">{move || t(DeviceMsg::ReplaceTitle)}</h1>
+                    <h1 id="replace-title">{move || t(PairMsg::ReplaceTitle)}</h1>
                     <p id="replace-question" class="replace__question">{question}</p>
-                    <p class="setup__lead">{move || t(DeviceMsg::ReplaceHint)}</p>
-                    <p class="setup__lead">{move || t(DeviceMsg::ReplaceWipes)}</p>
+                    <p class="setup__lead">{move || t(PairMsg::ReplaceHint)}</p>
+                    <p class="setup__lead">{move || t(PairMsg::ReplaceWipes)}</p>
                     {(unsent > 0).then(|| view! {
                         <p class="replace__unsent" role="alert">{move || tr!(lang.get(), kiosk.replace_unsent, count = unsent)}</p>
                     })}
                     <div class="replace__actions">
                         // Keeping it starts the page as it was, without the code.
                         <button class="button button--primary button--large" type="button" node_ref=keep_button
-                            on:click=move |_| reload()>{move || t(DeviceMsg::KeepDevice)}</button>
+                            on:click=move |_| reload()>{move || t(PairMsg::KeepDevice)}</button>
                         <button class="button button--ghost button--large replace__replace" type="button"
-                            on:click=replace>{move || t(DeviceMsg::Replace)}</button>
+                            on:click=replace>{move || t(PairMsg::Replace)}</button>
                     </div>
                 </div>
             }

@@ -108,10 +108,8 @@ pub enum Effect {
     Problem(Option<StorageError>),
     /// Sign `message` with the device's key, then call [`DeviceCore::proved`] with `nonce`.
     Prove { nonce: [u8; 32], message: Vec<u8> },
-    /// The relay's list of devices (asked for by a manager's device).
-    Devices(Vec<frontdesk_protocol::DeviceInfo>),
-    /// A pairing code the relay made (asked for by a manager's device).
-    PairingCode { code: String, role: frontdesk_protocol::Role, name: String, expires_at_ms: i64 },
+    /// The relay's answer to a manager's request (an encoded `AdminReply`).
+    Admin(Vec<u8>),
     /// Something went wrong that only a log needs to know.
     Warn(String),
 }
@@ -669,10 +667,7 @@ impl From<sync_client::Effect> for Effect {
             sync_client::Effect::Close => Effect::Close,
             sync_client::Effect::Status => Effect::Status,
             sync_client::Effect::Prove { nonce, message } => Effect::Prove { nonce, message },
-            sync_client::Effect::Devices(devices) => Effect::Devices(devices),
-            sync_client::Effect::PairingCode { code, role, name, expires_at_ms } => {
-                Effect::PairingCode { code, role, name, expires_at_ms }
-            }
+            sync_client::Effect::Admin(reply) => Effect::Admin(reply),
             // Carried out by the core itself (`DeviceCore::run`), never handed over.
             _ => Effect::Warn("a sync effect reached the runtime".to_owned()),
         }

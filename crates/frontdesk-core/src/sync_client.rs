@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use frontdesk_protocol::{ChunkId, ClientMsg, DeviceInfo, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close};
+use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close};
 
 /// Where the connection to the relay stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,10 +100,8 @@ pub enum Effect {
     /// The relay's challenge arrived: sign `message` (the Hello proof for `nonce`) with the
     /// device's key and hand the signature to [`SyncClient::proved`], which says Hello.
     Prove { nonce: [u8; 32], message: Vec<u8> },
-    /// The relay's answer to a manager's request: the devices paired with it.
-    Devices(Vec<DeviceInfo>),
-    /// The relay's answer to a manager's request: a new pairing code.
-    PairingCode { code: String, role: Role, name: String, expires_at_ms: i64 },
+    /// The relay's answer to a manager's request, an encoded `AdminReply` for the screen that asked.
+    Admin(Vec<u8>),
     /// The status changed (for the badge).
     Status,
 }
@@ -469,12 +467,7 @@ impl SyncClient {
                 self.challenge = Some(nonce);
                 vec![Effect::Prove { nonce, message: frontdesk_protocol::hello_proof(&self.device, &nonce) }]
             }
-            ServerMsg::Devices { devices } => vec![Effect::Devices(devices)],
-            ServerMsg::PairingCode { code, role, name, expires_at_ms } => {
-                vec![Effect::PairingCode { code, role, name, expires_at_ms }]
-            }
-            // Answers on a pairing socket, never on this one.
-            ServerMsg::PairOffer { .. } | ServerMsg::Paired { .. } | ServerMsg::PairRefused { .. } => Vec::new(),
+            ServerMsg::Admin { reply } => vec![Effect::Admin(reply)],
             ServerMsg::Welcome { device, name, role } => {
                 self.attempts = 0;
                 self.problem = None;

@@ -457,8 +457,7 @@ impl Sim {
                 | DeviceEffect::Kept(_)
                 | DeviceEffect::Status
                 | DeviceEffect::Problem(_)
-                | DeviceEffect::Devices(_)
-                | DeviceEffect::PairingCode { .. } => {}
+                | DeviceEffect::Admin(_) => {}
             }
         }
     }

@@ -140,11 +140,11 @@ pub enum ClientMsg {
     /// as the socket opened.
     Hello { device: String, protocol: u8, signature: Vec<u8> },
     /// The first (and only) message on a pairing socket: what joining with this code would mean.
-    /// Answered by [`ServerMsg::PairOffer`] or [`ServerMsg::PairRefused`]; the code stays unused.
+    /// Answered by [`PairReply::Offer`] or [`PairReply::Refused`]; the code stays unused.
     PairPreview { code: String, protocol: u8 },
     /// The first (and only) message on a pairing socket: join with this code, as the holder of
-    /// this Ed25519 public key (32 bytes). Answered by [`ServerMsg::Paired`] or
-    /// [`ServerMsg::PairRefused`].
+    /// this Ed25519 public key (32 bytes). Answered by [`PairReply::Paired`] or
+    /// [`PairReply::Refused`].
     Pair { code: String, public_key: Vec<u8>, protocol: u8 },
     /// Stream the document's snapshot and chunks after `after_seq`, then live chunks.
     Subscribe { doc: String, after_seq: u64 },
@@ -162,13 +162,13 @@ pub enum ClientMsg {
     /// Keep-alive.
     Ping,
     /// Manager only: a pairing code for a new device with this role and name, shown to whoever
-    /// pairs as `business`. Answered by [`ServerMsg::PairingCode`].
+    /// pairs as `business`. Answered by [`AdminReply::PairingCode`].
     CreatePairing { role: Role, name: String, business: String },
-    /// Manager only: the devices paired with this relay. Answered by [`ServerMsg::Devices`].
+    /// Manager only: the devices paired with this relay. Answered by [`AdminReply::Devices`].
     ListDevices,
-    /// Manager only: give a device another name. Answered by [`ServerMsg::Devices`].
+    /// Manager only: give a device another name. Answered by [`AdminReply::Devices`].
     RenameDevice { device: String, name: String },
-    /// Manager only: revoke a device; it is disconnected at once. Answered by [`ServerMsg::Devices`].
+    /// Manager only: revoke a device; it is disconnected at once. Answered by [`AdminReply::Devices`].
     RevokeDevice { device: String },
 }
 
@@ -233,36 +233,55 @@ pub enum ServerMsg {
         message: String,
     },
     Pong,
+    /// The answer to a manager's request, an [`AdminReply`] encoded on its own (a device decodes
+    /// it only where its manager's screens are).
+    Admin {
+        reply: Vec<u8>,
+    },
+}
+
+/// The relay's answer to a manager's request, carried in [`ServerMsg::Admin`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AdminReply {
+    /// A new pairing code (shown once) and when it stops working.
+    PairingCode { code: String, role: Role, name: String, expires_at_ms: i64 },
+    /// The devices paired with this relay, oldest first.
+    Devices { devices: Vec<DeviceInfo> },
+}
+
+impl AdminReply {
+    /// As carried in [`ServerMsg::Admin`] (no version byte: the frame around it has one).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        match postcard::take_from_bytes(bytes) {
+            Ok((reply, [])) => Ok(reply),
+            _ => Err(DecodeError::Malformed),
+        }
+    }
+}
+
+/// The relay's one answer on a pairing socket (after the [`ServerMsg::Challenge`] every socket
+/// opens with). Apart from [`ServerMsg`], so a device decodes it only where it pairs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PairReply {
     /// What the pairing code would join: the business as its manager named it, and the role and
     /// name the new device would have.
-    PairOffer {
-        business: String,
-        role: Role,
-        name: String,
-        expires_at_ms: i64,
-    },
+    Offer { business: String, role: Role, name: String, expires_at_ms: i64 },
     /// The device is paired: it may say Hello as `device` from now on.
-    Paired {
-        device: String,
-        name: String,
-        role: Role,
-        business: String,
-    },
+    Paired { device: String, name: String, role: Role, business: String },
     /// The pairing code was not accepted.
-    PairRefused {
-        why: PairRefusal,
-    },
-    /// A new pairing code (shown once) and when it stops working.
-    PairingCode {
-        code: String,
-        role: Role,
-        name: String,
-        expires_at_ms: i64,
-    },
-    /// The devices paired with this relay, oldest first.
-    Devices {
-        devices: Vec<DeviceInfo>,
-    },
+    Refused { why: PairRefusal },
+}
+
+impl PairReply {
+    pub fn encode(&self) -> Vec<u8> {
+        encode(self)
+    }
+    pub fn decode(frame: &[u8]) -> Result<Self, DecodeError> {
+        decode(frame)
+    }
 }
 
 /// Why a pairing code was not accepted.

@@ -498,7 +498,8 @@ impl Session {
         match self.relay.store.devices().await {
             Ok(devices) => {
                 let devices = devices.iter().map(|d| d.info()).collect();
-                self.send(sink, ServerMsg::Devices { devices }).await
+                let reply = frontdesk_protocol::AdminReply::Devices { devices }.to_bytes();
+                self.send(sink, ServerMsg::Admin { reply }).await
             }
             Err(err) => {
                 tracing::error!(%err, "device listing failed");
@@ -528,7 +529,8 @@ impl Session {
         match crate::pairing::create(self.relay.store.as_ref(), offer, now_ms).await {
             Ok(code) => {
                 tracing::info!(conn = self.id, by = %self.device.id, %role, %name, "pairing code made");
-                self.send(sink, ServerMsg::PairingCode { code, role, name, expires_at_ms }).await
+                let reply = frontdesk_protocol::AdminReply::PairingCode { code, role, name, expires_at_ms }.to_bytes();
+                self.send(sink, ServerMsg::Admin { reply }).await
             }
             Err(err) => {
                 tracing::error!(%err, "pairing code not stored");

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ed25519_dalek::{Signature, VerifyingKey};
-use frontdesk_protocol::{ClientMsg, Head, PairRefusal, Role, ServerMsg, pairing};
+use frontdesk_protocol::{ClientMsg, Head, PairRefusal, PairReply, Role, pairing};
 use sha2::{Digest, Sha256};
 
 use crate::rate::RateLimit;
@@ -97,8 +97,8 @@ pub fn address_of(peer_addr: &str) -> IpAddr {
 }
 
 /// Answers a pairing socket's one request.
-pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> ServerMsg {
-    let refused = |why| ServerMsg::PairRefused { why };
+pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> PairReply {
+    let refused = |why| PairReply::Refused { why };
     if let Err(retry_after_s) = relay.pairing_limits.take(address_of(peer_addr), Instant::now()) {
         tracing::warn!(%peer_addr, "pairing refused: too many tries from this address");
         return refused(PairRefusal::TooManyTries { retry_after_s });
@@ -120,7 +120,7 @@ pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> ServerMsg
     let hash = code_hash(&pairing::normalize(code).unwrap_or_default());
     match key {
         None => match relay.store.preview_pairing(hash, now_ms).await {
-            Ok(Ok(offer)) => ServerMsg::PairOffer {
+            Ok(Ok(offer)) => PairReply::Offer {
                 business: offer.business,
                 role: offer.role,
                 name: offer.name,
@@ -138,7 +138,7 @@ pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> ServerMsg
         Some(key) => match relay.store.redeem_pairing(hash, key, now_ms).await {
             Ok(Ok((device, offer))) => {
                 tracing::info!(device = %device.id, name = %device.name, role = %device.role, created_by = %offer.created_by, %peer_addr, "device paired");
-                ServerMsg::Paired { device: device.id, name: device.name, role: device.role, business: offer.business }
+                PairReply::Paired { device: device.id, name: device.name, role: device.role, business: offer.business }
             }
             Ok(Err(why)) => {
                 tracing::warn!(%peer_addr, ?why, "pairing refused");

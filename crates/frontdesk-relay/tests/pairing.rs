@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use frontdesk_protocol::{ClientMsg, DeviceInfo, ErrorCode, PROTOCOL_VERSION, PairRefusal, Role, ServerMsg, close};
+use frontdesk_protocol::{
+    AdminReply, ClientMsg, DeviceInfo, ErrorCode, PROTOCOL_VERSION, PairRefusal, PairReply, Role, ServerMsg, close,
+};
 use frontdesk_relay::pairing::{self, Credential};
 
 mod support;
@@ -12,10 +14,11 @@ mod support;
 use support::{Socket, TestRelay};
 
 /// One request on a pairing socket: its answer, and that the socket closes after it.
-async fn ask(relay: &TestRelay, msg: ClientMsg) -> ServerMsg {
+async fn ask(relay: &TestRelay, msg: ClientMsg) -> PairReply {
     let mut socket = relay.socket();
+    socket.challenge().await;
     socket.send(msg).await;
-    let answer = socket.recv().await;
+    let answer = socket.recv_pair().await;
     assert_eq!(socket.close_code().await, close::PAIRING_DONE, "a pairing socket answers once");
     answer
 }
@@ -43,7 +46,7 @@ async fn code(relay: &TestRelay, role: Role, name: &str) -> String {
 async fn paired(relay: &TestRelay, code: &str) -> Credential {
     let key = Credential::key();
     match ask(relay, pair(code, &key)).await {
-        ServerMsg::Paired { device, .. } => Credential::new(device, key),
+        PairReply::Paired { device, .. } => Credential::new(device, key),
         other => panic!("not paired: {other:?}"),
     }
 }
@@ -52,7 +55,7 @@ async fn paired(relay: &TestRelay, code: &str) -> Credential {
 async fn a_code_shows_what_it_pairs_pairs_once_and_the_key_is_the_credential() {
     let relay = TestRelay::open(|_| {});
     let code = code(&relay, Role::Kiosk, "Lobby kiosk").await;
-    let ServerMsg::PairOffer { business, role, name, expires_at_ms } = ask(&relay, preview(&code)).await else {
+    let PairReply::Offer { business, role, name, expires_at_ms } = ask(&relay, preview(&code)).await else {
         panic!("no offer")
     };
     assert_eq!((business.as_str(), role, name.as_str()), ("Clínica Sol", Role::Kiosk, "Lobby kiosk"));
@@ -61,7 +64,7 @@ async fn a_code_shows_what_it_pairs_pairs_once_and_the_key_is_the_credential() {
     // Typed in lower case with a space, as a person might.
     let typed = format!("{} {}", code[..4].to_lowercase(), &code[4..]);
     let key = Credential::key();
-    let ServerMsg::Paired { device, name, role, business } = ask(&relay, pair(&typed, &key)).await else {
+    let PairReply::Paired { device, name, role, business } = ask(&relay, pair(&typed, &key)).await else {
         panic!("not paired")
     };
     assert_eq!((name.as_str(), role, business.as_str()), ("Lobby kiosk", Role::Kiosk, "Clínica Sol"));
@@ -71,8 +74,8 @@ async fn a_code_shows_what_it_pairs_pairs_once_and_the_key_is_the_credential() {
     assert_eq!(kiosk.recv().await, ServerMsg::Pong);
     // The code is spent: a second device with it is refused, and nothing more is registered.
     let again = ask(&relay, pair(&code, &Credential::key())).await;
-    assert_eq!(again, ServerMsg::PairRefused { why: PairRefusal::Used });
-    assert_eq!(ask(&relay, preview(&code)).await, ServerMsg::PairRefused { why: PairRefusal::Used });
+    assert_eq!(again, PairReply::Refused { why: PairRefusal::Used });
+    assert_eq!(ask(&relay, preview(&code)).await, PairReply::Refused { why: PairRefusal::Used });
     assert_eq!(relay.relay.store.devices().await.unwrap().len(), 1);
 }
 
@@ -84,18 +87,18 @@ async fn five_wrong_codes_void_the_waiting_code_and_an_address_is_slowed_down() 
     });
     let code = code(&relay, Role::Manager, "Office").await;
     for wrong in ["2222 2222", "3333-3333", "not a code", "", "ZZZZZZZZ"] {
-        assert_eq!(ask(&relay, preview(wrong)).await, ServerMsg::PairRefused { why: PairRefusal::Unknown });
+        assert_eq!(ask(&relay, preview(wrong)).await, PairReply::Refused { why: PairRefusal::Unknown });
     }
     // The sixth try, with the right code, is refused: someone may have been guessing.
-    assert_eq!(ask(&relay, pair(&code, &Credential::key())).await, ServerMsg::PairRefused { why: PairRefusal::Voided });
+    assert_eq!(ask(&relay, pair(&code, &Credential::key())).await, PairReply::Refused { why: PairRefusal::Voided });
     assert!(relay.relay.store.devices().await.unwrap().is_empty());
     // Two more tries use this address's burst of eight; the next waits for a minute.
     let fresh = self::code(&relay, Role::Staff, "Tablet").await;
-    assert!(matches!(ask(&relay, preview(&fresh)).await, ServerMsg::PairOffer { .. }));
-    assert!(matches!(ask(&relay, preview(&fresh)).await, ServerMsg::PairOffer { .. }));
+    assert!(matches!(ask(&relay, preview(&fresh)).await, PairReply::Offer { .. }));
+    assert!(matches!(ask(&relay, preview(&fresh)).await, PairReply::Offer { .. }));
     assert_eq!(
         ask(&relay, pair(&fresh, &Credential::key())).await,
-        ServerMsg::PairRefused { why: PairRefusal::TooManyTries { retry_after_s: 60 } }
+        PairReply::Refused { why: PairRefusal::TooManyTries { retry_after_s: 60 } }
     );
 }
 
@@ -105,14 +108,14 @@ async fn an_expired_code_and_a_key_that_is_no_key_are_refused() {
     let long_ago = chrono::Utc::now().timestamp_millis() - 11 * 60 * 1000;
     let offer = pairing::offer(Role::Staff, "Tablet".into(), String::new(), "cli".into(), long_ago);
     let old = pairing::create(relay.relay.store.as_ref(), offer, long_ago).await.unwrap();
-    assert_eq!(ask(&relay, pair(&old, &Credential::key())).await, ServerMsg::PairRefused { why: PairRefusal::Expired });
+    assert_eq!(ask(&relay, pair(&old, &Credential::key())).await, PairReply::Refused { why: PairRefusal::Expired });
 
     let code = code(&relay, Role::Staff, "Tablet").await;
     let mut identity = vec![0; 32];
     identity[0] = 1;
     for public_key in [vec![1; 31], vec![], vec![0; 32], identity] {
         let msg = ClientMsg::Pair { code: code.clone(), public_key, protocol: PROTOCOL_VERSION };
-        assert_eq!(ask(&relay, msg).await, ServerMsg::PairRefused { why: PairRefusal::BadKey });
+        assert_eq!(ask(&relay, msg).await, PairReply::Refused { why: PairRefusal::BadKey });
     }
     // The code is still good for a real key.
     paired(&relay, &code).await;
@@ -123,9 +126,17 @@ async fn an_expired_code_and_a_key_that_is_no_key_are_refused() {
     assert_eq!(desk.close_code().await, close::PROTOCOL_VIOLATION);
 }
 
-async fn devices(socket: &mut Socket) -> Vec<DeviceInfo> {
+/// A manager's answer from the relay.
+async fn admin(socket: &mut Socket) -> AdminReply {
     match socket.recv().await {
-        ServerMsg::Devices { devices } => devices,
+        ServerMsg::Admin { reply } => AdminReply::from_bytes(&reply).expect("an admin reply"),
+        other => panic!("expected an admin reply, got {other:?}"),
+    }
+}
+
+async fn devices(socket: &mut Socket) -> Vec<DeviceInfo> {
+    match admin(socket).await {
+        AdminReply::Devices { devices } => devices,
         other => panic!("expected the device list, got {other:?}"),
     }
 }
@@ -142,11 +153,14 @@ async fn a_manager_pairs_lists_renames_and_revokes_and_the_revoked_device_is_out
             business: "Clínica Sol".into(),
         })
         .await;
-    let ServerMsg::PairingCode { code, role, name, .. } = office.recv().await else { panic!("no code") };
+    let AdminReply::PairingCode { code, role, name, .. } = admin(&mut office).await else { panic!("no code") };
     assert_eq!((role, name.as_str()), (Role::Staff, "Front desk"));
     assert_eq!(frontdesk_protocol::pairing::normalize(&code).as_deref(), Some(code.as_str()));
     let tablet = paired(&relay, &code).await;
     let mut front = relay.connect(&tablet).await;
+    // Answered once its session runs, which is after the relay noted when it was seen.
+    front.send(ClientMsg::Ping).await;
+    assert_eq!(front.recv().await, ServerMsg::Pong);
 
     office.send(ClientMsg::ListDevices).await;
     let list = devices(&mut office).await;

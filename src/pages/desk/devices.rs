@@ -2,11 +2,20 @@
 //! code and a QR of its pairing link, rename one, revoke one. The list lives on the relay, so it
 //! needs the relay; this tablet asks for it when the card shows and after each change.
 
-use frontdesk_protocol::{ClientMsg, DeviceInfo, Role};
+use frontdesk_protocol::{AdminReply, ClientMsg, DeviceInfo, Role};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::{BusinessMsg, Lang, tr};
+
+/// A pairing code the relay made, as the card shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PairingCode {
+    code: String,
+    role: Role,
+    name: String,
+    expires_at_ms: i64,
+}
 
 /// The kinds of device a manager pairs, in the order the form offers them.
 const KINDS: [Role; 3] = [Role::Kiosk, Role::Staff, Role::Manager];
@@ -56,7 +65,17 @@ fn qr_svg(text: &str) -> Option<String> {
 #[component]
 pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<String>) -> impl IntoView {
     let t = move |msg: BusinessMsg| msg.text(lang.get());
-    let (devices, code, status) = device.with_value(|d| (d.devices, d.pairing_code, d.status));
+    let (admin, status) = device.with_value(|d| (d.admin, d.status));
+    // The relay's answers, read here (their decoding goes with this part of the app).
+    let devices = RwSignal::new(None::<Vec<DeviceInfo>>);
+    let code = RwSignal::new(None::<PairingCode>);
+    Effect::new(move |_| match admin.get().map(|bytes| AdminReply::from_bytes(&bytes)) {
+        Some(Ok(AdminReply::Devices { devices: list })) => devices.set(Some(list)),
+        Some(Ok(AdminReply::PairingCode { code: made, role, name, expires_at_ms })) => {
+            code.set(Some(PairingCode { code: made, role, name, expires_at_ms }))
+        }
+        _ => {}
+    });
     let this_id = device.with_value(|d| d.settings.borrow().device.clone());
     let online = move || status.with(|s| matches!(s.connection, frontdesk_core::Connection::Online { .. }));
     let ask = move |msg: ClientMsg| device.with_value(|d| d.request(msg));

@@ -103,6 +103,19 @@ impl Socket {
         }
     }
 
+    /// The answer on a pairing socket.
+    pub async fn recv_pair(&mut self) -> frontdesk_protocol::PairReply {
+        loop {
+            match self.next().await.expect("the connection is open") {
+                Message::Binary(bytes) => {
+                    return frontdesk_protocol::PairReply::decode(&bytes).expect("a pairing answer");
+                }
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
     /// The next message, the challenge included.
     pub async fn recv_any(&mut self) -> ServerMsg {
         loop {
