@@ -21,6 +21,7 @@ use crate::relay_socket::RelaySocket;
 use crate::settings::{DeviceSettings, Mode};
 use crate::storage::Store;
 
+mod credential;
 mod edits;
 
 /// What a device does once it learns it was revoked.
@@ -117,29 +118,6 @@ impl Device {
         self.socket.borrow_mut().take();
     }
 
-    /// What to do once the relay says this device was revoked.
-    pub fn when_revoked(&self, then: OnRevoked) {
-        *self.on_revoked.borrow_mut() = Some(then);
-    }
-
-    /// Closes this device's database (before it is wiped: a deletion waits for open connections).
-    pub fn close_storage(&self) {
-        self.store.close();
-    }
-
-    /// Sends a manager's request to the relay (pairing codes, the device list); false when
-    /// offline. The answer arrives in [`Device::admin`].
-    pub fn request(self: &Rc<Self>, msg: frontdesk_protocol::ClientMsg) -> bool {
-        let effects = self.core.borrow_mut().request(msg);
-        match effects {
-            Some(effects) => {
-                self.run(effects);
-                true
-            }
-            None => false,
-        }
-    }
-
     /// Reads a document (if held) with `f`.
     pub fn read<R>(&self, doc: &str, f: impl FnOnce(&automerge::Automerge) -> R) -> Option<R> {
         self.core.borrow_mut().doc(doc).map(f)
@@ -219,20 +197,7 @@ impl Device {
                 }
                 Effect::Warn(warning) => leptos::logging::warn!("{warning}"),
                 Effect::Status => self.show_status(),
-                Effect::Prove { nonce, message } => {
-                    let (device, key) = (Rc::downgrade(self), self.key.clone());
-                    spawn_local(async move {
-                        match key.sign(&message).await {
-                            Ok(signature) => {
-                                if let Some(device) = device.upgrade() {
-                                    let effects = device.core.borrow_mut().proved(nonce, signature);
-                                    device.run(effects);
-                                }
-                            }
-                            Err(err) => leptos::logging::error!("the device key could not sign: {err}"),
-                        }
-                    });
-                }
+                Effect::Prove { nonce, message } => self.prove(nonce, message),
                 Effect::Admin(reply) => self.admin.set(Some(reply)),
             }
         }
