@@ -9,6 +9,9 @@
 messages! {
     KioskMsg in kiosk {
         Welcome => welcome,
+        OutOfService => out_of_service,
+        OutOfServiceLead => out_of_service_lead,
+        OutOfServiceStaff => out_of_service_staff,
         WelcomeLead => welcome_lead,
         CheckIn => check_in,
         YourName => your_name,

@@ -195,6 +195,9 @@ async fn a_kiosks_storage_copied_into_a_fresh_browser_cannot_connect_as_the_kios
     ensure!(restored == "restored", "{restored}");
     thief2.client.refresh().await?;
     thief2.wait_for_text("This device is not recognised by the relay", SOON).await?;
+    // It takes no check-in that could never reach the desk: out of service, and whom to see.
+    thief2.wait_for_text("This kiosk cannot take check-ins right now. Please see the front desk.", SOON).await?;
+    ensure!(!thief2.text().await?.contains("Check in"), "a refused kiosk still offers to check in");
     thief2.screenshot("kiosk-copied-refused").await?;
     let log = lobby.relay.log();
     ensure!(log.contains("did not prove its key"), "the relay logged no refusal:\n{log}");

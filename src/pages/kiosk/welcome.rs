@@ -17,10 +17,24 @@ pub(super) fn Welcome(kiosk: Shared) -> impl IntoView {
         status.track();
         device.with_value(|d| !d.settings.borrow().device.is_empty())
     };
+    // A kiosk the relay turned away (not paired any more, another version) could take check-ins
+    // that would never reach the desk: it says so instead, and whom to see.
+    let out_of_service = move || {
+        status.with(|s| {
+            matches!(s.connection, frontdesk_core::Connection::Refused { why, .. } if why != frontdesk_core::Refusal::Revoked)
+        })
+    };
     view! {
         <section class="kiosk-screen kiosk-welcome">
-            <h1 class="kiosk-title" tabindex="-1">{move || t(KioskMsg::Welcome)}</h1>
-            {move || if has_identity() {
+            <h1 class="kiosk-title" tabindex="-1">
+                {move || t(if out_of_service() { KioskMsg::OutOfService } else { KioskMsg::Welcome })}
+            </h1>
+            {move || if out_of_service() {
+                view! {
+                    <p class="kiosk-lead" role="alert">{move || t(KioskMsg::OutOfServiceLead)}</p>
+                    <p class="kiosk-staff-note">{move || t(KioskMsg::OutOfServiceStaff)}</p>
+                }.into_any()
+            } else if has_identity() {
                 view! {
                     <p class="kiosk-lead">{move || t(KioskMsg::WelcomeLead)}</p>
                     {move || wait.get().map(|w| view! {
