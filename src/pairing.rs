@@ -76,8 +76,8 @@ pub async fn pair(code: &str, lang: Lang) -> Result<Paired, PairError> {
     let code = read_code(code)?;
     let key = DeviceKey::generate().await.map_err(|err| PairError::NoKey(err.to_string()))?;
     let msg = ClientMsg::Pair { code, public_key: key.public.clone(), protocol: PROTOCOL_VERSION };
-    let (device, name, role, business) = match crate::relay_socket::ask(&DeviceSettings::sync_url(), msg).await {
-        Some(PairReply::Paired { device, name, role, business }) => (device, name, role, business),
+    let (device, name, role) = match crate::relay_socket::ask(&DeviceSettings::sync_url(), msg).await {
+        Some(PairReply::Paired { device, name, role, .. }) => (device, name, role),
         Some(PairReply::Refused { why }) => return Err(PairError::Refused(why)),
         _ => return Err(PairError::Unreachable),
     };
@@ -92,7 +92,6 @@ pub async fn pair(code: &str, lang: Lang) -> Result<Paired, PairError> {
         device,
         name,
         role: role.as_str().to_owned(),
-        business,
         lang,
         storage_notice_seen: old.storage_notice_seen,
         ..DeviceSettings::default()

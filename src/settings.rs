@@ -61,9 +61,6 @@ pub struct DeviceSettings {
     /// The role the relay gave this device (`kiosk`, `staff`, `manager`), remembered for offline starts.
     #[serde(default)]
     pub role: String,
-    /// The business's name as the pairing code gave it.
-    #[serde(default)]
-    pub business: String,
     /// The staff member this tablet belongs to (their messages and visitors show on it), or empty.
     #[serde(default)]
     pub owner: String,
@@ -184,8 +181,8 @@ fn pairing_code_in(hash: &str) -> Option<String> {
         .split('&')
         .filter_map(|pair| pair.split_once('='))
         .find(|(key, _)| *key == "code")
-        .map(|(_, value)| value.replace("%20", " ").replace('+', " "))
-        .filter(|code| !code.trim().is_empty())
+        .map(|(_, value)| value.to_owned())
+        .filter(|code| !code.is_empty())
 }
 
 /// Where the kiosk keeps its queue numbers.
@@ -223,7 +220,7 @@ mod tests {
     #[test]
     fn a_link_gives_a_pairing_code_and_nothing_else() {
         assert_eq!(pairing_code_in("#code=K7QM2XHD").as_deref(), Some("K7QM2XHD"));
-        assert_eq!(pairing_code_in("#relay=wss://attacker.example&code=k7qm%202xhd").as_deref(), Some("k7qm 2xhd"));
+        assert_eq!(pairing_code_in("#relay=wss://attacker.example&code=k7qm-2xhd").as_deref(), Some("k7qm-2xhd"));
         assert_eq!(pairing_code_in("#token=abc&device=d-1"), None);
         assert_eq!(pairing_code_in("#code="), None);
         assert_eq!(pairing_code_in(""), None);

@@ -248,6 +248,15 @@ async fn a_revoked_tablet_is_out_at_once_and_keeps_nothing_of_the_business() -> 
     lobby.close().await
 }
 
+/// Devices → Add a device on the manager's tablet: what it is and its name; the code shown.
+async fn add_device(manager: &crate::harness::Browser, kind: &str, name: &str) -> Result<String> {
+    manager.click_button("Add a device").await?;
+    manager.select_option("What it is", kind).await?;
+    manager.type_into("Its name", name).await?;
+    manager.click_button("Make a pairing code").await?;
+    shown_code(manager).await
+}
+
 /// The code the manager's Devices card shows for the device being added.
 async fn shown_code(manager: &crate::harness::Browser) -> Result<String> {
     let start = Instant::now();
@@ -275,11 +284,7 @@ async fn the_manager_pairs_a_kiosk_and_a_staff_tablet_by_code_then_renames_and_r
     set_up_business(&manager, "Clínica Sol", "Medical office", &[]).await?;
 
     step("Devices → Add a device: a kiosk named Lobby kiosk");
-    manager.click_button("Add a device").await?;
-    manager.select_option("What it is", "Lobby kiosk").await?;
-    manager.type_into("Its name", "Lobby kiosk").await?;
-    manager.click_button("Make a pairing code").await?;
-    let code = shown_code(&manager).await?;
+    let code = add_device(&manager, "Lobby kiosk", "Lobby kiosk").await?;
     manager.wait_for_text("Works once, until", SOON).await?;
     manager.screenshot("devices-pairing-code").await?;
 
@@ -297,11 +302,7 @@ async fn the_manager_pairs_a_kiosk_and_a_staff_tablet_by_code_then_renames_and_r
     manager.click_button("Done").await?;
 
     step("a staff tablet the same way, from /pair");
-    manager.click_button("Add a device").await?;
-    manager.select_option("What it is", "Staff tablet").await?;
-    manager.type_into("Its name", "Front desk").await?;
-    manager.click_button("Make a pairing code").await?;
-    let code = shown_code(&manager).await?;
+    let code = add_device(&manager, "Staff tablet", "Front desk").await?;
     let tablet = driver.browser(TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
     tablet.goto(&relay.url("/pair")).await?;
     tablet.type_into("Pairing code", &code).await?;

@@ -441,6 +441,32 @@ mod tests {
     }
 
     #[test]
+    fn pairing_and_manager_replies_round_trip_and_refuse_trailing_bytes() {
+        let reply =
+            PairReply::Paired { device: "d1".into(), name: "Desk".into(), role: Role::Staff, business: "Sol".into() };
+        assert_eq!(PairReply::decode(&reply.encode()), Ok(reply.clone()));
+        let mut longer = reply.encode();
+        longer.push(0);
+        assert_eq!(PairReply::decode(&longer), Err(DecodeError::Malformed));
+        let admin = AdminReply::Devices {
+            devices: vec![DeviceInfo {
+                id: "d1".into(),
+                name: "Desk".into(),
+                role: Role::Manager,
+                paired_at_ms: 1,
+                last_seen_ms: 2,
+                revoked: true,
+            }],
+        };
+        assert_eq!(AdminReply::from_bytes(&admin.to_bytes()), Ok(admin.clone()));
+        let mut longer = admin.to_bytes();
+        longer.push(7);
+        assert_eq!(AdminReply::from_bytes(&longer), Err(DecodeError::Malformed));
+        // A list claiming billions of devices in a few bytes is refused before anything is allocated.
+        assert_eq!(AdminReply::from_bytes(&[1, 0xff, 0xff, 0xff, 0xff, 0x0f]), Err(DecodeError::Malformed));
+    }
+
+    #[test]
     fn wrong_version_and_garbage_are_errors_not_panics() {
         let mut frame = ClientMsg::Ping.encode();
         frame[0] = 99;

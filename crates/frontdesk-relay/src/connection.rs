@@ -60,13 +60,12 @@ where
             if sink.send(Message::Binary(welcome.encode().into())).await.is_err() {
                 End::ClientClosed
             } else {
-                seen(&relay, &device.id).await;
+                // Noted beside the session, never in its way (a write per connect).
+                seen(&relay, &device.id);
                 let device_id = device.id.clone();
                 let end = Session::new(id, device, relay.clone()).run(&mut sink, &mut stream).await;
                 relay.hub.remove(id);
-                // Not awaited: a relay shutting down closes the socket first.
-                let later = relay.clone();
-                tokio::spawn(async move { seen(&later, &device_id).await });
+                seen(&relay, &device_id);
                 end
             }
         }
@@ -82,11 +81,15 @@ where
     }
 }
 
-/// Notes when a device was last seen (for the manager's device list); a failure is only logged.
-async fn seen(relay: &Relay, device: &str) {
-    if let Err(err) = relay.store.device_seen(device, chrono::Utc::now().timestamp_millis()).await {
-        tracing::warn!(%err, %device, "cannot note when the device was seen");
-    }
+/// Notes, in a task of its own, when a device was last seen (for the manager's device list); a
+/// failure is only logged.
+fn seen(relay: &Arc<Relay>, device: &str) {
+    let (relay, device, at_ms) = (relay.clone(), device.to_owned(), chrono::Utc::now().timestamp_millis());
+    tokio::spawn(async move {
+        if let Err(err) = relay.store.device_seen(&device, at_ms).await {
+            tracing::warn!(%err, %device, "cannot note when the device was seen");
+        }
+    });
 }
 
 /// Sends the challenge, reads the first frame and acts on it: a `Hello` whose signature the

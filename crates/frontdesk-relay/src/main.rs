@@ -54,17 +54,8 @@ enum Command {
     /// Make a one-time pairing code (10 minutes) for a new device and print it as JSON:
     /// `{"code": "…", "expires_at": "…"}`. Open `http://RELAY/pair#code=CODE` on the device.
     Pair {
-        #[arg(long)]
-        role: Role,
-        /// What staff will call it ("Lobby kiosk"); default: the role and a number ("kiosk 2").
-        #[arg(long)]
-        name: Option<String>,
-        /// The business's name, shown on the device before it joins.
-        #[arg(long, default_value = "")]
-        business: String,
-        /// Seconds the code works (1–600; for scripts and tests).
-        #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..=600), hide = true)]
-        valid_for: u32,
+        #[command(flatten)]
+        code: PairArgs,
         /// Folder for the SQLite database.
         #[arg(long, default_value = "data")]
         data: PathBuf,
@@ -84,19 +75,26 @@ enum Command {
     },
 }
 
+/// What a pairing code is for (`pair`, `device add`).
+#[derive(clap::Args)]
+struct PairArgs {
+    #[arg(long)]
+    role: Role,
+    /// What staff will call it ("Lobby kiosk"); default: the role and a number ("kiosk 2").
+    #[arg(long)]
+    name: Option<String>,
+    /// The business's name, shown on the device before it joins.
+    #[arg(long, default_value = "")]
+    business: String,
+    /// Seconds the code works (1–600; for scripts and tests).
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..=600), hide = true)]
+    valid_for: u32,
+}
+
 #[derive(Subcommand)]
 enum DeviceCommand {
     /// The same as `pair`: a one-time pairing code, never a reusable secret.
-    Add {
-        #[arg(long)]
-        role: Role,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long, default_value = "")]
-        business: String,
-        #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..=600), hide = true)]
-        valid_for: u32,
-    },
+    Add(PairArgs),
     /// List registered devices: id, role, name, paired at, last seen, and whether revoked.
     List,
     /// Give a device another name.
@@ -137,13 +135,13 @@ fn main() -> anyhow::Result<()> {
             config.store.max_bytes_per_device = max_bytes_per_device;
             tokio::runtime::Runtime::new()?.block_on(serve(addr, config))
         }
-        Command::Pair { role, name, business, valid_for, data } => {
+        Command::Pair { code, data } => {
             std::fs::create_dir_all(&data)?;
             let store = SqliteStore::open_admin_in(&data)?;
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?
-                .block_on(device(DeviceCommand::Add { role, name, business, valid_for }, &store))
+                .block_on(device(DeviceCommand::Add(code), &store))
         }
         Command::Device { command, data } => {
             std::fs::create_dir_all(&data)?;
@@ -164,7 +162,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn device(command: DeviceCommand, store: &SqliteStore) -> anyhow::Result<()> {
     match command {
-        DeviceCommand::Add { role, name, business, valid_for } => {
+        DeviceCommand::Add(PairArgs { role, name, business, valid_for }) => {
             let name = match name {
                 Some(name) => name,
                 None => {

@@ -119,36 +119,42 @@ pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> PairReply
     // What is not a code counts as a wrong one (the same answer, the same effect).
     let hash = code_hash(&pairing::normalize(code).unwrap_or_default());
     match key {
-        None => match relay.store.preview_pairing(hash, now_ms).await {
-            Ok(Ok(offer)) => PairReply::Offer {
+        None => match settled(relay.store.preview_pairing(hash, now_ms).await, "pairing preview", peer_addr) {
+            Ok(offer) => PairReply::Offer {
                 business: offer.business,
                 role: offer.role,
                 name: offer.name,
                 expires_at_ms: offer.expires_at_ms,
             },
-            Ok(Err(why)) => {
-                tracing::warn!(%peer_addr, ?why, "pairing preview refused");
-                refused(why)
-            }
-            Err(err) => {
-                tracing::error!(%err, "pairing preview failed");
-                refused(PairRefusal::Unknown)
-            }
+            Err(why) => refused(why),
         },
-        Some(key) => match relay.store.redeem_pairing(hash, key, now_ms).await {
-            Ok(Ok((device, offer))) => {
+        Some(key) => match settled(relay.store.redeem_pairing(hash, key, now_ms).await, "pairing", peer_addr) {
+            Ok((device, offer)) => {
                 tracing::info!(device = %device.id, name = %device.name, role = %device.role, created_by = %offer.created_by, %peer_addr, "device paired");
                 PairReply::Paired { device: device.id, name: device.name, role: device.role, business: offer.business }
             }
-            Ok(Err(why)) => {
-                tracing::warn!(%peer_addr, ?why, "pairing refused");
-                refused(why)
-            }
-            Err(err) => {
-                tracing::error!(%err, "pairing failed");
-                refused(PairRefusal::Unknown)
-            }
+            Err(why) => refused(why),
         },
+    }
+}
+
+/// A store's answer to a pairing try, with the refusal logged (`what` it was, from where); a
+/// storage failure is said to the device as an unknown code.
+fn settled<T>(
+    result: Result<Result<T, PairRefusal>, crate::store::StoreError>,
+    what: &str,
+    peer_addr: &str,
+) -> Result<T, PairRefusal> {
+    match result {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(why)) => {
+            tracing::warn!(%peer_addr, ?why, "{what} refused");
+            Err(why)
+        }
+        Err(err) => {
+            tracing::error!(%err, "{what} failed");
+            Err(PairRefusal::Unknown)
+        }
     }
 }
 

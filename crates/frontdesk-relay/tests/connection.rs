@@ -35,8 +35,16 @@ async fn a_device_that_proves_its_key_is_welcomed_and_its_push_acknowledged_once
     let now = chrono::Utc::now().timestamp_millis();
     let stored: Vec<_> = stored.chunks.into_iter().map(|c| (c.seq, c.bytes, now - c.at_ms < 60_000)).collect();
     assert_eq!(stored, vec![(1, vec![1, 2, 3], true)], "stored with the relay's receive time");
-    let seen = relay.relay.store.device_key(&id).await.unwrap().unwrap().device.last_seen_ms;
-    assert!(now - seen < 60_000, "the device list says when it was last seen");
+    // Noted beside the session: it may come a moment after the first answers.
+    let mut seen = 0;
+    for _ in 0..100 {
+        seen = relay.relay.store.device_key(&id).await.unwrap().unwrap().device.last_seen_ms;
+        if seen > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!((0..60_000).contains(&(now - seen)), "the device list says when it was last seen: {seen}");
 }
 
 /// Says Hello as `device` with `sign(nonce)` for the relay's challenge; returns the close code.

@@ -158,16 +158,32 @@ async fn a_manager_pairs_lists_renames_and_revokes_and_the_revoked_device_is_out
     assert_eq!(frontdesk_protocol::pairing::normalize(&code).as_deref(), Some(code.as_str()));
     let tablet = paired(&relay, &code).await;
     let mut front = relay.connect(&tablet).await;
-    // Answered once its session runs, which is after the relay noted when it was seen.
-    front.send(ClientMsg::Ping).await;
-    assert_eq!(front.recv().await, ServerMsg::Pong);
 
-    office.send(ClientMsg::ListDevices).await;
-    let list = devices(&mut office).await;
+    // When a device was last seen is noted beside its session: asked again until it shows.
+    let mut list = Vec::new();
+    for _ in 0..100 {
+        office.send(ClientMsg::ListDevices).await;
+        list = devices(&mut office).await;
+        if list.get(1).is_some_and(|d| d.last_seen_ms > 0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let names: Vec<_> = list.iter().map(|d| (d.name.as_str(), d.role, d.revoked)).collect();
     assert_eq!(names, [("Office", Role::Manager, false), ("Front desk", Role::Staff, false)]);
     assert!(list[1].paired_at_ms > 0 && list[1].last_seen_ms > 0);
 
+    office.send(ClientMsg::RenameDevice { device: tablet.id.clone(), name: "Reception".into() }).await;
+    assert_eq!(devices(&mut office).await[1].name, "Reception");
+    // A name of nothing is refused; a name past 80 characters is cut, never stored whole.
+    for empty in ["", "   "] {
+        office.send(ClientMsg::RenameDevice { device: tablet.id.clone(), name: empty.into() }).await;
+        assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
+        office.send(ClientMsg::CreatePairing { role: Role::Staff, name: empty.into(), business: String::new() }).await;
+        assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
+    }
+    office.send(ClientMsg::RenameDevice { device: tablet.id.clone(), name: "x".repeat(3_000) }).await;
+    assert_eq!(devices(&mut office).await[1].name, "x".repeat(80));
     office.send(ClientMsg::RenameDevice { device: tablet.id.clone(), name: "Reception".into() }).await;
     assert_eq!(devices(&mut office).await[1].name, "Reception");
 

@@ -83,7 +83,25 @@ struct Inner {
     pool: Mutex<Vec<Connection>>,
 }
 
-const SCHEMA: &str = "
+/// The device table's columns: one definition for the schema and for the migration that
+/// rebuilds an older table.
+macro_rules! device_columns {
+    () => {
+        "(
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    public_key BLOB,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    paired_at_ms INTEGER NOT NULL DEFAULT 0,
+    last_seen_ms INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+) STRICT;"
+    };
+}
+
+const SCHEMA: &str = concat!(
+    "
 CREATE TABLE IF NOT EXISTS docs (
     name TEXT PRIMARY KEY,
     head_seq INTEGER NOT NULL,
@@ -113,16 +131,9 @@ CREATE TABLE IF NOT EXISTS device_usage (
     docs INTEGER NOT NULL DEFAULT 0,
     bytes INTEGER NOT NULL DEFAULT 0
 ) STRICT;
-CREATE TABLE IF NOT EXISTS devices (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    role TEXT NOT NULL,
-    public_key BLOB,
-    revoked INTEGER NOT NULL DEFAULT 0,
-    paired_at_ms INTEGER NOT NULL DEFAULT 0,
-    last_seen_ms INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL DEFAULT (datetime('now'))
-) STRICT;
+CREATE TABLE IF NOT EXISTS devices ",
+    device_columns!(),
+    "
 CREATE TABLE IF NOT EXISTS pairings (
     code_sha256 BLOB PRIMARY KEY,
     role TEXT NOT NULL,
@@ -133,26 +144,22 @@ CREATE TABLE IF NOT EXISTS pairings (
     wrong_tries INTEGER NOT NULL DEFAULT 0,
     used_by TEXT
 ) STRICT;
-";
+"
+);
 
 /// The device table before pairing (#18) kept a hash of a bearer token. Those devices stay
 /// (listed, revocable, their documents theirs) without any credential: they pair again.
-const DROP_TOKENS: &str = "
-CREATE TABLE devices_paired (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    role TEXT NOT NULL,
-    public_key BLOB,
-    revoked INTEGER NOT NULL DEFAULT 0,
-    paired_at_ms INTEGER NOT NULL DEFAULT 0,
-    last_seen_ms INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL DEFAULT (datetime('now'))
-) STRICT;
+const DROP_TOKENS: &str = concat!(
+    "
+CREATE TABLE devices_paired ",
+    device_columns!(),
+    "
 INSERT INTO devices_paired (id, name, role, revoked, created_at)
     SELECT id, name, role, revoked, created_at FROM devices ORDER BY rowid;
 DROP TABLE devices;
 ALTER TABLE devices_paired RENAME TO devices;
-";
+"
+);
 
 /// Columns added since the first schema, added to an older database when it is opened:
 /// `(table, column, definition)`.
