@@ -45,6 +45,9 @@ pub struct Device {
     /// The relay's last answer to this manager's device (an encoded `AdminReply`, read by the
     /// screen that asked).
     pub admin: RwSignal<Option<Vec<u8>>>,
+    /// Who is signed in on this shared tablet (their name), if anyone: changes are stamped
+    /// with them as well as the device.
+    pub person: RefCell<Option<String>>,
     /// The key this device proves itself with.
     key: DeviceKey,
     /// What to do once the relay says this device was revoked (called once).
@@ -84,6 +87,7 @@ impl Device {
             status: RwSignal::new(core.status()),
             role: RwSignal::new(settings.role.clone()),
             admin: RwSignal::new(None),
+            person: RefCell::new(None),
             key,
             on_revoked: RefCell::new(None),
             settings: RefCell::new(settings),

@@ -55,6 +55,7 @@ pub mod calls;
 pub mod claims;
 pub mod device;
 pub mod kiosk;
+pub mod lock;
 pub mod pairing;
 pub mod people;
 pub mod rooms;
@@ -64,6 +65,7 @@ pub use calendar::{CalendarMsg, booking_noun_msg};
 pub use calls::CallsMsg;
 pub use device::DeviceMsg;
 pub use kiosk::KioskMsg;
+pub use lock::LockMsg;
 pub use pairing::PairMsg;
 pub use people::PeopleMsg;
 pub use rooms::RoomsMsg;
@@ -111,6 +113,7 @@ impl Lang {
 messages! {
     Msg in desk {
         Arrivals => arrivals,
+        LockTablet => lock_tablet,
         Waiting => waiting,
         WithStaff => with_staff,
         Finished => finished,

@@ -98,8 +98,14 @@ impl Device {
         self.run(effects);
     }
 
-    /// Who is making a change on this device (its name at the relay), and when.
+    /// Who is making a change on this device, and when: the device's name at the relay, after
+    /// the name of whoever is signed in on it ("Ana Ruiz (Front desk)").
     pub fn stamp(&self) -> frontdesk_core::schedule::Stamp {
-        frontdesk_core::schedule::Stamp { by: self.settings.borrow().name.clone(), at_ms: now_ms() }
+        let device = self.settings.borrow().name.clone();
+        let by = match &*self.person.borrow() {
+            Some(person) => format!("{person} ({device})"),
+            None => device,
+        };
+        frontdesk_core::schedule::Stamp { by, at_ms: now_ms() }
     }
 }

@@ -15,6 +15,7 @@ mod devices;
 mod follow;
 mod import;
 mod insurance;
+mod lock;
 mod orders;
 mod parts;
 mod payroll;
@@ -30,7 +31,7 @@ mod week;
 
 use chrono::NaiveDate;
 use frontdesk_core::site::Site;
-use frontdesk_core::{BoardEntry, doc_name};
+use frontdesk_core::{BoardEntry, doc_name, signin};
 use leptos::prelude::*;
 
 use crate::components::device_gate::{DeviceRef, Gate, Splash, StartFailure, use_device};
@@ -160,9 +161,41 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         let owner = owner.get();
         board.with(|b| frontdesk_core::board::waiting_for(b, &owner).iter().map(|e| e.check_in.name.clone()).collect())
     });
+    // A shared tablet (once the business gave people PINs): who is signed in, and when the
+    // screen was last touched; left alone for the business's idle time, it locks.
+    let person = RwSignal::new(None::<String>);
+    let lock = Memo::new(move |_| {
+        revision.track();
+        let manager = role.get() == "manager";
+        site.with(|s| {
+            device.with_value(|d| {
+                d.read(doc_name::SITE, |doc| (signin::required(doc, s, manager), signin::idle_min(doc)))
+            })
+        })
+        .unwrap_or((false, signin::DEFAULT_IDLE_MIN))
+    });
+    let locked = Memo::new(move |_| lock.with(|l| l.0) && person.with(Option::is_none));
+    let touched = StoredValue::new(now_ms());
+    let touches = ["pointerdown", "keydown"]
+        .map(|event| window_event_listener_untyped(event, move |_| touched.set_value(now_ms())));
+    let sign_in = Callback::new(move |staff: Option<String>| {
+        let name = staff.as_ref().and_then(|id| site.with_untracked(|s| s.staff_member(id).map(|m| m.name.clone())));
+        device.with_value(|d| *d.person.borrow_mut() = name);
+        if let Some(staff) = &staff {
+            // Their messages and tasks are the ones counted on the tabs.
+            owner.set(staff.clone());
+        }
+        touched.set_value(now_ms());
+        person.set(staff);
+    });
     let clock = set_interval_with_handle(
         move || {
             now.set(now_ms());
+            if person.with_untracked(Option::is_some)
+                && signin::idle_enough(touched.get_value(), now_ms(), lock.with_untracked(|l| l.1))
+            {
+                sign_in.run(None);
+            }
             // A desk left open overnight turns to the new day's board by itself (so does one
             // whose business moved to another time zone where the date is not the same).
             if crate::clock::today() != today
@@ -178,6 +211,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     on_cleanup(move || {
         if let Some(clock) = clock {
             clock.clear();
+        }
+        for touch in touches {
+            touch.remove();
         }
     });
     // The first time a manager opens the desk of a business not set up yet, start there.
@@ -205,9 +241,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let sells = Memo::new(move |_| {
         revision.track();
         let shop = site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(frontdesk_core::site::Module::Orders)));
-        shop || device
-            .with_value(|d| d.read(doc_name::CATALOG, |c| !frontdesk_core::catalog::products(c).is_empty()))
-            .unwrap_or(false)
+        shop || device.with_value(|d| d.read(doc_name::CATALOG, frontdesk_core::catalog::has_products)).unwrap_or(false)
     });
     let t = move |msg: Msg| msg.text(lang.get());
     let tab_button = move |which: Tab, label: Msg| {
@@ -217,7 +251,14 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let has = move |module: frontdesk_core::site::Module| {
         site.with(|s| s.profile.as_ref().is_some_and(|p| p.kind.has(module)))
     };
-    view! {
+    let open = Callback::new(move |staff: String| sign_in.run(Some(staff)));
+    let signed_in = move || person.get().and_then(|id| site.with(|s| s.staff_member(&id).map(|m| m.name.clone())));
+    move || {
+        if locked.get() {
+            let manager = role.get_untracked() == "manager";
+            parts::load(Box::pin(parts::lock_screen(device, lang, site, manager, open)))
+        } else {
+            view! {
         <div class="desk" lang=move || lang.get().code()>
             <header class="desk-bar">
                 <div class="desk-bar__start">
@@ -253,6 +294,14 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 <div class="desk-bar__end">
                     <search::SearchBox shared/>
                     <button class="button button--ghost" on:click=move |_| clocking.set(true)>{move || crate::i18n::DeviceMsg::TimeClock.text(lang.get())}</button>
+                    {move || signed_in().map(|name| view! {
+                        <span class="signed-in">
+                            <span class="signed-in__name">{name.clone()}</span>
+                            <button class="button button--ghost" type="button" on:click=move |_| sign_in.run(None)>
+                                {move || t(Msg::LockTablet)}
+                            </button>
+                        </span>
+                    })}
                     <StatusBar status lang/>
                 </div>
                 // In the sticky bar, so a tablet scrolled down a long form still sees them.
@@ -283,6 +332,8 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             </Show>
             {move || parts::section(tab.get(), shared)}
         </div>
+    }.into_any()
+        }
     }
 }
 

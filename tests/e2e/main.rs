@@ -8,6 +8,7 @@ mod pairing;
 mod people;
 mod sales;
 mod setup;
+mod signin;
 mod team;
 mod trust;
 

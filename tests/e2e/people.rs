@@ -25,9 +25,10 @@ async fn a_clock_in_at_the_kiosk_appears_on_the_managers_timesheet_and_the_perio
     manager.wait_for_text("20.00 EUR/h · Overtime 40 h · 150 % · PIN set", SOON).await?;
     manager.wait_until_synced(SOON).await?;
 
-    // A staff tablet has no payroll, and its time clock refuses a PIN nobody has.
+    // Now that someone has a PIN, the staff tablet is locked until someone signs in; it shows
+    // no payroll, and its time clock (open from the lock screen) refuses a PIN nobody has.
     let desk = &lobby.desks[0];
-    desk.wait_for_text("Time clock", SOON).await?;
+    desk.wait_for_text("This tablet is locked", SOON).await?;
     ensure!(!desk.text().await?.contains("Payroll"), "a staff tablet shows no payroll");
     desk.click_button("Time clock").await?;
     desk.type_into("Your PIN", "0000").await?;

@@ -133,6 +133,14 @@ pub fn put_product(doc: &mut AutoCommit, product: &Product, stock: i64) -> Resul
 }
 
 /// Every product, by name (retired ones included: orders and invoices may name them).
+/// Whether the catalog holds any product (without reading them: the desk asks at start, to know
+/// whether to show Orders).
+pub fn has_products(doc: &Automerge) -> bool {
+    use automerge::ReadDoc;
+    let prefix = format!("{PRODUCT}/");
+    doc.keys(automerge::ROOT).any(|k| k.starts_with(&prefix))
+}
+
 pub fn products(doc: &Automerge) -> Vec<Product> {
     let mut all: Vec<Product> = records::all(doc, PRODUCT);
     all.sort_dyn_by(|a, b| crate::search::fold(&a.name).cmp(&crate::search::fold(&b.name)).then(a.id.cmp(&b.id)));
@@ -208,8 +216,10 @@ mod tests {
     #[test]
     fn the_last_item_sold_on_two_offline_tablets_shows_as_a_shortage() {
         let mut doc = AutoCommit::new();
+        assert!(!has_products(doc.document()));
         let (p, units) = form("Hand cream", "12.50", "21", "1").check("p1".into(), "EUR").unwrap();
         put_product(&mut doc, &p, units).unwrap();
+        assert!(has_products(doc.document()));
         let mut one = doc.fork();
         let mut two = doc.fork();
         adjust_stock(&mut one, "p1", -1).unwrap();

@@ -26,6 +26,7 @@ pub mod replica;
 pub mod reports;
 pub mod schedule;
 pub mod search;
+pub mod signin;
 pub mod site;
 pub mod sorting;
 pub mod staffing;

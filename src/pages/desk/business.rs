@@ -38,6 +38,7 @@ pub fn Business(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> im
             </Show>
             <ProfileCard device lang site/>
             <super::devices::DevicesCard device lang business=Signal::derive(move || site.with(|s| s.profile.as_ref().map(|p| p.name.clone()).unwrap_or_default()))/>
+            <super::lock::IdleChoice device lang/>
             <Show when=move || site.with(|s| s.profile.is_some())>
                 <ServicesCard device lang site/>
                 <StaffCard device lang site/>

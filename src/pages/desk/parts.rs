@@ -11,8 +11,8 @@ use frontdesk_core::site::Site;
 use leptos::prelude::*;
 
 use super::{
-    Shared, Tab, arrivals, billing, business, calendar, calls, clients, follow, insurance, orders, payroll, publish,
-    reports, rooms, sales, team,
+    Shared, Tab, arrivals, billing, business, calendar, calls, clients, follow, insurance, lock, orders, payroll,
+    publish, reports, rooms, sales, team,
 };
 use crate::components::device_gate::{DeviceRef, PairScreen, PairSetup};
 use crate::i18n::Lang;
@@ -60,7 +60,7 @@ pub fn duties(
         let manager = role.get() == "manager";
         if manager {
             let owner = owner_scope.clone();
-            after_paint(move || leptos::task::spawn_local(manager_duties(owner, device, today)));
+            after_paint(move || leptos::task::spawn_local(manager_duties(owner, device, today, site)));
         }
         manager
     });
@@ -189,6 +189,18 @@ pub async fn time_clock(device: DeviceRef, lang: RwSignal<Lang>, done: Callback<
     view! { <crate::components::time_clock::TimeClock device lang on_done=done/> }.into_any()
 }
 
+/// The lock screen of a shared tablet (`lock`), shown instead of the desk.
+#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+pub async fn lock_screen(
+    device: DeviceRef,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    manager: bool,
+    open: Callback<String>,
+) -> AnyView {
+    view! { <lock::LockScreen device lang site manager on_open=open/> }.into_any()
+}
+
 /// Keeps today's kiosk index current (`publish::kiosk_index`), under the desk's owner.
 #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
 pub async fn kiosk_index(
@@ -201,10 +213,11 @@ pub async fn kiosk_index(
     owner.with(|| publish::kiosk_index(device, today, site, board));
 }
 
-/// A manager's desk: keeps the kiosk's PIN list in line with the pay rates (`publish::pins`),
+/// A manager's desk: keeps the kiosk's PIN list and the tablets' sign-in list in line with the
+/// pay rates (`publish::pins`),
 /// and follows the payroll document and the time clocks (`follow::manager`).
 #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-pub async fn manager_duties(owner: Owner, device: DeviceRef, today: NaiveDate) {
-    owner.with(|| publish::pins(device));
+pub async fn manager_duties(owner: Owner, device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
+    owner.with(|| publish::pins(device, site));
     follow::manager(device.get_value(), today).await;
 }

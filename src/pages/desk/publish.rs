@@ -7,8 +7,9 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
+use frontdesk_core::replica::DocEdit;
 use frontdesk_core::site::Site;
-use frontdesk_core::{BoardEntry, Connection, doc_name, kiosk_doc, payroll, schedule};
+use frontdesk_core::{BoardEntry, Connection, doc_name, kiosk_doc, payroll, schedule, signin};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
@@ -62,41 +63,46 @@ pub fn kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, board:
 }
 
 /// Keeps the kiosk document's PIN list (hashes, no names) in line with the pay rates, and makes
-/// the PIN salt the first time. Runs on a manager's desk.
-pub fn pins(device: DeviceRef) {
+/// the PIN salt the first time; keeps the `site` document's list of who can sign in on a tablet
+/// (`signin`) in line with the same rates and the staff directory. Runs on a manager's desk.
+pub fn pins(device: DeviceRef, site: Memo<Site>) {
     let revision = device.with_value(|d| d.revision);
     let busy = StoredValue::new(false);
     Effect::new(move |_| {
         revision.track();
+        let site = site.get();
         if busy.get_value() {
             return;
         }
+        // A payroll this tablet has not received yet would unlist everyone (and unlock every
+        // tablet) until it arrives: the lists follow a payroll that holds something.
         let work = device.with_value(|d| {
-            let wanted: BTreeSet<String> = d
-                .read(doc_name::PAYROLL, payroll::rates)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|r| r.pin)
-                .filter(|p| !p.is_empty())
-                .collect();
+            let rates = d.read(doc_name::PAYROLL, |p| (!p.get_heads().is_empty()).then(|| payroll::rates(p))).flatten();
             let (salted, known) = d
                 .read(doc_name::KIOSK, |k| (payroll::pin_salt(k).is_some(), payroll::known_pins(k)))
                 .unwrap_or((false, BTreeSet::new()));
-            (!salted || known != wanted).then_some(wanted)
+            let pins =
+                rates.as_ref().map(|rates| rates.iter().map(|r| r.pin.clone()).filter(|p| !p.is_empty()).collect());
+            let people = rates.map(|rates| signin::wanted(&site, &rates));
+            let listed = d.read(doc_name::SITE, signin::listed).unwrap_or_default();
+            let pins = pins.filter(|p: &BTreeSet<String>| *p != known);
+            let people = people.filter(|p| *p != listed);
+            (!salted || pins.is_some() || people.is_some()).then_some((pins, people))
         });
-        let Some(wanted) = work else { return };
+        let Some((pins, people)) = work else { return };
         busy.set_value(true);
         let dev = device.get_value();
-        leptos::task::spawn_local(async move {
-            let result = dev
-                .change(doc_name::KIOSK, move |k| {
-                    payroll::ensure_pin_salt(k, random_bytes())?;
-                    payroll::publish_pins(k, &wanted)
-                })
-                .await;
-            if let Err(err) = result {
-                leptos::logging::warn!("could not update the kiosk's PIN list: {err}");
-            }
+        let mut edits: Vec<(String, DocEdit)> = vec![(
+            doc_name::KIOSK.into(),
+            Box::new(move |k| {
+                payroll::ensure_pin_salt(k, random_bytes())?;
+                pins.map_or(Ok(()), |pins| payroll::publish_pins(k, &pins))
+            }),
+        )];
+        if let Some(people) = people {
+            edits.push((doc_name::SITE.into(), Box::new(move |s| signin::publish(s, &people))));
+        }
+        dev.change_all_soon(edits, "the PIN lists", move |_| {
             busy.set_value(false);
         });
     });

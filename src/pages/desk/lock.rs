@@ -1,0 +1,173 @@
+//! A shared tablet's lock: the screen it shows instead of the desk until someone enters their
+//! PIN (`frontdesk_core::signin`), and the manager's choice of how long a tablet may sit
+//! untouched before it locks. The desk itself decides when it is locked (`Desk`); this is a
+//! part of the wasm of its own, fetched the first time a tablet locks.
+
+use frontdesk_core::payroll::{self, PinError};
+use frontdesk_core::signin::{self, Throttle};
+use frontdesk_core::{doc_name, site::Site};
+use gloo_storage::{LocalStorage, Storage};
+use leptos::prelude::*;
+
+use crate::components::device_gate::{DeviceRef, focus_when_shown};
+use crate::i18n::Lang;
+use crate::i18n::people::pin_error_text;
+use crate::i18n::{DeviceMsg, LockMsg, Msg, tr};
+use crate::platform::now_ms;
+
+/// Where the tablet keeps its count of wrong PINs, so that reloading the page does not reset it.
+const THROTTLE_KEY: &str = "frontdesk.desk.pin-throttle";
+
+/// The lock screen: the business's name, a PIN field and Unlock, and the time clock (staff
+/// punch in on a locked tablet). `on_open` gets the staff id of whoever the PIN opened it for.
+#[component]
+pub fn LockScreen(
+    device: DeviceRef,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    manager: bool,
+    on_open: Callback<String>,
+) -> impl IntoView {
+    let t = move |msg: LockMsg| msg.text(lang.get());
+    let pin = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<PinError>);
+    let throttle = RwSignal::new(LocalStorage::get::<Throttle>(THROTTLE_KEY).unwrap_or_default());
+    let now = RwSignal::new(now_ms());
+    let tick = set_interval_with_handle(move || now.set(now_ms()), std::time::Duration::from_millis(500)).ok();
+    on_cleanup(move || {
+        if let Some(tick) = tick {
+            tick.clear();
+        }
+    });
+    let wait_s = move || (throttle.get().wait_ms(now.get()) + 999) / 1000;
+    let clocking = RwSignal::new(false);
+    let field = NodeRef::<leptos::html::Input>::new();
+    focus_when_shown(field);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let at = now_ms();
+        if throttle.get_untracked().wait_ms(at) > 0 {
+            return;
+        }
+        let typed = pin.get_untracked();
+        // The PIN leaves the screen whatever happens next.
+        pin.set(String::new());
+        let found = device.with_value(|d| {
+            let salt = d.read(doc_name::KIOSK, payroll::pin_salt).flatten();
+            site.with_untracked(|s| {
+                d.read(doc_name::SITE, |doc| signin::recognise(doc, s, salt.as_deref(), &typed, manager))
+            })
+        });
+        match found.unwrap_or(Err(PinError::Unknown)) {
+            Ok(staff) => {
+                LocalStorage::delete(THROTTLE_KEY);
+                on_open.run(staff);
+            }
+            // A PIN of the wrong shape tells nothing: it is not counted.
+            Err(PinError::Malformed) => error.set(Some(PinError::Malformed)),
+            Err(e) => {
+                let next = throttle.get_untracked().wrong_at(at);
+                let _ = LocalStorage::set(THROTTLE_KEY, next);
+                throttle.set(next);
+                now.set(at);
+                error.set(Some(e));
+            }
+        }
+        if let Some(field) = field.get_untracked() {
+            let _ = field.focus();
+        }
+    };
+    let business = move || site.with(|s| s.profile.as_ref().map(|p| p.name.clone())).unwrap_or_default();
+    let problem = move || {
+        let lang = lang.get();
+        match (wait_s(), error.get()) {
+            (0, None) => None,
+            (0, Some(e)) => Some(pin_error_text(&e, lang).to_owned()),
+            (s, _) => Some(tr!(lang, desk.unlocking_wait, seconds = s.to_string())),
+        }
+    };
+    view! {
+        <main class="setup lock" lang=move || lang.get().code()>
+            // Not there while the time clock is open: one PIN field on the screen at a time.
+            <Show when=move || !clocking.get()>
+            <section class="setup__card lock__card" aria-labelledby="lock-title">
+                <div class="lock__icon" aria-hidden="true">
+                    <svg viewBox="0 0 24 24" width="28" height="28" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                        <rect x="4" y="11" width="16" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>
+                    </svg>
+                </div>
+                <p class="lock__business">{business}</p>
+                <h1 id="lock-title">{move || t(LockMsg::LockedTitle)}</h1>
+                <p class="setup__lead">{move || t(LockMsg::LockedLead)}</p>
+                <form class="pair__form" on:submit=submit novalidate>
+                    <label class="field">
+                        <span class="field__label">{move || DeviceMsg::YourPin.text(lang.get())}</span>
+                        <input class="field__input time-clock__pin" type="password" inputmode="numeric" autocomplete="off"
+                            maxlength="8" node_ref=field placeholder=move || DeviceMsg::PinHint.text(lang.get())
+                            aria-invalid=move || problem().is_some().then_some("true")
+                            prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
+                    </label>
+                    {move || problem().map(|p| view! { <p class="pair__error" role="alert">{p}</p> })}
+                    <button class="button button--primary button--large" type="submit" disabled=move || { wait_s() > 0 }>
+                        {move || t(LockMsg::Unlock)}
+                    </button>
+                </form>
+                <button class="button button--ghost lock__clock" type="button" on:click=move |_| clocking.set(true)>
+                    {move || DeviceMsg::TimeClock.text(lang.get())}
+                </button>
+            </section>
+            </Show>
+            <Show when=move || clocking.get()>
+                <button class="sheet-backdrop" aria-hidden="true" tabindex="-1" on:click=move |_| clocking.set(false)></button>
+                <aside class="sheet" role="dialog" aria-labelledby="lock-clock-title">
+                    <div class="sheet__head">
+                        <h2 id="lock-clock-title">{move || DeviceMsg::TimeClock.text(lang.get())}</h2>
+                        <button class="button button--ghost button--icon" aria-label=move || Msg::Close.text(lang.get()) on:click=move |_| clocking.set(false)>"×"</button>
+                    </div>
+                    <crate::components::time_clock::TimeClock device lang on_done=Callback::new(move |()| clocking.set(false))/>
+                </aside>
+            </Show>
+        </main>
+    }
+}
+
+/// The manager's choice of idle time (in the Business section, under the devices).
+#[component]
+pub fn IdleChoice(device: DeviceRef, lang: RwSignal<Lang>) -> impl IntoView {
+    let revision = device.with_value(|d| d.revision);
+    let chosen = Memo::new(move |_| {
+        revision.track();
+        device.with_value(|d| d.read(doc_name::SITE, signin::idle_min)).unwrap_or(signin::DEFAULT_IDLE_MIN)
+    });
+    let saved = RwSignal::new(None::<u32>);
+    let choose = move |minutes: u32| {
+        let dev = device.get_value();
+        dev.change_all_soon(
+            vec![(doc_name::SITE.into(), Box::new(move |s| signin::set_idle_min(s, minutes)))],
+            "the idle time",
+            move |result| saved.set(result.is_ok().then_some(minutes)),
+        );
+    };
+    let t = move |msg: LockMsg| msg.text(lang.get());
+    view! {
+        <section class="card" aria-labelledby="lock-after-title">
+            <h2 id="lock-after-title" class="card__title">{move || t(LockMsg::TabletLock)}</h2>
+            <p class="card__lead">{move || t(LockMsg::LockAfterLead)}</p>
+            <label class="field lock-after">
+                <span class="field__label">{move || t(LockMsg::LockAfter)}</span>
+                <select class="field__input" on:change=move |ev| {
+                    if let Ok(minutes) = event_target_value(&ev).parse() {
+                        choose(minutes);
+                    }
+                }>
+                    {signin::IDLE_CHOICES.iter().map(|&n| view! {
+                        <option value=n.to_string() selected=move || chosen.get() == n>
+                            {move || tr!(lang.get(), desk.lock_minutes, n = n.to_string())}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+            {move || saved.get().map(|n| view! { <p class="form-outcome form-outcome--ok" role="status">{tr!(lang.get(), desk.lock_after_saved, n = n.to_string())}</p> })}
+        </section>
+    }
+}

@@ -1,0 +1,92 @@
+//! A shared tablet: staff sign in with their own PIN, what they do carries their name, and the
+//! tablet locks itself when left alone, hiding every client until a PIN is entered again.
+
+use anyhow::{Result, ensure};
+
+use crate::harness::{ENTER, Lobby, check_in_at_kiosk, set_up_business, step};
+use crate::{SOON, TABLET, TABLET_PORTRAIT};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Result<()> {
+    let (mut lobby, _) = Lobby::open_at_midday(&[TABLET_PORTRAIT]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz", "Luis Mora"]).await?;
+    check_in_at_kiosk(&lobby.kiosk, "Ana Gil", "I'd like a service", None).await?;
+    let desk = &lobby.desks[0];
+    desk.wait_for_text("Ana Gil", SOON).await?;
+    ensure!(!desk.text().await?.contains("locked"), "no one has a PIN yet: the tablet stays open");
+
+    step("the manager has tablets lock after a minute and gives Dra. Ruiz a PIN");
+    manager.select_option("Lock tablets after", "1 min").await?;
+    manager.wait_for_text("Tablets lock after 1 min.", SOON).await?;
+    manager.click_button("Payroll").await?;
+    manager.wait_for_text("Pay rates and PINs", SOON).await?;
+    manager.click_in_row("Dra. Ruiz", "Edit").await?;
+    manager.type_into("Hourly rate", "20").await?;
+    manager.type_into("New PIN (empty keeps it)", "73920516").await?;
+    manager.click_button("Save").await?;
+    manager.wait_for_text("PIN set", SOON).await?;
+
+    step("the staff tablet locks: nobody is signed in on it, and no client shows");
+    desk.wait_for_text("This tablet is locked", SOON).await?;
+    desk.wait_for_text("Clínica Sol", SOON).await?;
+    let locked = desk.text().await?;
+    ensure!(!locked.contains("Ana Gil") && !locked.contains("Arrivals"), "a locked tablet shows the desk: {locked}");
+    desk.screenshot("tablet-locked").await?;
+    desk.type_into("Your PIN", "11112222").await?;
+    desk.click_button("Unlock").await?;
+    desk.wait_for_text("PIN not recognised.", SOON).await?;
+    ensure!(!desk.text().await?.contains("Ana Gil"), "a wrong PIN opens nothing");
+    desk.type_into("Your PIN", "73920516").await?;
+    desk.click_button("Unlock").await?;
+    desk.wait_for_text("Ana Gil", SOON).await?;
+    desk.wait_for_text("Dra. Ruiz", SOON).await?;
+    ensure!(desk.traces_of("73920516").await?.is_empty(), "the PIN left a trace on the tablet");
+
+    step("what she does on it carries her name and the tablet's");
+    desk.click_button("Team").await?;
+    desk.type_into("What is to be done", "Call back Ana Gil").await?;
+    desk.select_option("For whom", "Luis Mora").await?;
+    desk.click_button("Hand out").await?;
+    desk.wait_for_text("→ Luis Mora · Dra. Ruiz (Desk 1)", SOON).await?;
+    manager.click_button("Team").await?;
+    manager.wait_for_text("→ Luis Mora · Dra. Ruiz (Desk 1)", SOON).await?;
+    desk.screenshot("tablet-signed-in").await?;
+
+    step("left untouched for a minute, it locks by itself");
+    desk.shift_clock(61_000).await?;
+    desk.wait_for_text("This tablet is locked", SOON).await?;
+    ensure!(!desk.text().await?.contains("Ana Gil"), "the lock hides the clients");
+
+    step("three wrong PINs make the next try wait, and reloading does not undo that");
+    for _ in 0..3 {
+        desk.type_into("Your PIN", "11112222").await?;
+        desk.click_button("Unlock").await?;
+    }
+    desk.wait_for_text("Too many wrong PINs. Try again in", SOON).await?;
+    desk.wait_for("//button[@disabled][normalize-space(.)='Unlock']", SOON).await?;
+    desk.type_into("Your PIN", "73920516").await?;
+    desk.press(ENTER).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    ensure!(!desk.text().await?.contains("Ana Gil"), "the right PIN waits too while throttled");
+    desk.goto(&lobby.relay.url("/desk")).await?;
+    desk.wait_for_text("Too many wrong PINs. Try again in", SOON).await?;
+    // Two minutes on (the page's clock was a minute ahead before the reload, when the wait began).
+    desk.shift_clock(120_000).await?;
+    desk.wait_until(SOON, "the wait over", |t| !t.contains("Too many wrong PINs")).await?;
+    desk.retype("Your PIN", "73920516").await?;
+    desk.click_button("Unlock").await?;
+    desk.wait_for_text("Ana Gil", SOON).await?;
+    desk.click_button("Lock").await?;
+    desk.wait_for_text("This tablet is locked", SOON).await?;
+
+    step("the manager's tablet stays open (no manager has a PIN), and the kiosk never locks");
+    let kiosk = &lobby.kiosk;
+    kiosk.shift_clock(30 * 60_000).await?;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    ensure!(!kiosk.text().await?.contains("locked"), "the kiosk locked");
+    kiosk.wait_for_text("Welcome", SOON).await?;
+    ensure!(!manager.text().await?.contains("This tablet is locked"), "the manager's tablet locked");
+    manager.close().await?;
+    lobby.close().await
+}
