@@ -79,6 +79,11 @@ async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Resul
     desk.wait_for_text("Ana Gil", SOON).await?;
     desk.click_button("Lock").await?;
     desk.wait_for_text("This tablet is locked", SOON).await?;
+    desk.click_button("Español").await?;
+    desk.wait_for_text("Esta tableta está bloqueada", SOON).await?;
+    desk.type_into("Su PIN", "1234").await?;
+    desk.click_button("Desbloquear").await?;
+    desk.wait_for_text("PIN no reconocido", SOON).await?;
 
     step("the manager's tablet stays open (no manager has a PIN), and the kiosk never locks");
     let kiosk = &lobby.kiosk;

@@ -112,9 +112,15 @@ pub fn LockScreen(
                         {move || t(LockMsg::Unlock)}
                     </button>
                 </form>
-                <button class="button button--ghost lock__clock" type="button" on:click=move |_| clocking.set(true)>
-                    {move || DeviceMsg::TimeClock.text(lang.get())}
-                </button>
+                <div class="lock__more">
+                    <button class="button button--ghost" type="button" on:click=move |_| clocking.set(true)>
+                        {move || DeviceMsg::TimeClock.text(lang.get())}
+                    </button>
+                    // Whoever comes to the tablet may read the other language.
+                    <button class="button button--ghost" type="button" on:click=move |_| lang.update(|l| *l = l.other())>
+                        {move || lang.get().other().native_name()}
+                    </button>
+                </div>
             </section>
             </Show>
             <Show when=move || clocking.get()>
