@@ -4,6 +4,7 @@
 mod calendar;
 mod harness;
 mod insurance;
+mod layout;
 mod pairing;
 mod people;
 mod sales;
