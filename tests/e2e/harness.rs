@@ -960,6 +960,19 @@ fn watch_script(texts: &[&str]) -> String {
 
 /// A manager's first run: the business `name` of `kind` (as the drop-down says it), in English,
 /// and the members of `staff`. Returns once the last is listed.
+/// Gives `who` an hourly rate of 20 and the PIN `pin` in Payroll, on a manager's desk.
+pub async fn give_a_pin(manager: &Browser, who: &str, pin: &str) -> Result<()> {
+    let soon = Duration::from_secs(10);
+    manager.click_button("Payroll").await?;
+    manager.wait_for_text("Pay rates and PINs", soon).await?;
+    manager.click_in_row(who, "Edit").await?;
+    manager.type_into("Hourly rate", "20").await?;
+    manager.type_into("New PIN (empty keeps it)", pin).await?;
+    manager.click_button("Save").await?;
+    manager.wait_for_text("PIN set", soon).await?;
+    Ok(())
+}
+
 pub async fn set_up_business(manager: &Browser, name: &str, kind: &str, staff: &[&str]) -> Result<()> {
     let soon = Duration::from_secs(10);
     manager.wait_for_text("Set up your business", soon).await?;

@@ -3,7 +3,7 @@
 
 use anyhow::{Result, ensure};
 
-use crate::harness::{ENTER, Lobby, check_in_at_kiosk, set_up_business, step};
+use crate::harness::{Browser, ENTER, Lobby, check_in_at_kiosk, give_a_pin, set_up_business, step};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -19,13 +19,7 @@ async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Resul
     step("the manager has tablets lock after a minute and gives Dra. Ruiz a PIN");
     manager.select_option("Lock tablets after", "1 min").await?;
     manager.wait_for_text("Tablets lock after 1 min.", SOON).await?;
-    manager.click_button("Payroll").await?;
-    manager.wait_for_text("Pay rates and PINs", SOON).await?;
-    manager.click_in_row("Dra. Ruiz", "Edit").await?;
-    manager.type_into("Hourly rate", "20").await?;
-    manager.type_into("New PIN (empty keeps it)", "73920516").await?;
-    manager.click_button("Save").await?;
-    manager.wait_for_text("PIN set", SOON).await?;
+    give_a_pin(&manager, "Dra. Ruiz", "73920516").await?;
 
     step("the staff tablet locks: nobody is signed in on it, and no client shows");
     desk.wait_for_text("This tablet is locked", SOON).await?;
@@ -33,12 +27,10 @@ async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Resul
     let locked = desk.text().await?;
     ensure!(!locked.contains("Ana Gil") && !locked.contains("Arrivals"), "a locked tablet shows the desk: {locked}");
     desk.screenshot("tablet-locked").await?;
-    desk.type_into("Your PIN", "11112222").await?;
-    desk.click_button("Unlock").await?;
+    try_pin(desk, "11112222").await?;
     desk.wait_for_text("PIN not recognised.", SOON).await?;
     ensure!(!desk.text().await?.contains("Ana Gil"), "a wrong PIN opens nothing");
-    desk.type_into("Your PIN", "73920516").await?;
-    desk.click_button("Unlock").await?;
+    try_pin(desk, "73920516").await?;
     desk.wait_for_text("Ana Gil", SOON).await?;
     desk.wait_for_text("Dra. Ruiz", SOON).await?;
     ensure!(desk.traces_of("73920516").await?.is_empty(), "the PIN left a trace on the tablet");
@@ -60,8 +52,7 @@ async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Resul
 
     step("three wrong PINs make the next try wait, and reloading does not undo that");
     for _ in 0..3 {
-        desk.type_into("Your PIN", "11112222").await?;
-        desk.click_button("Unlock").await?;
+        try_pin(desk, "11112222").await?;
     }
     desk.wait_for_text("Too many wrong PINs. Try again in", SOON).await?;
     desk.wait_for("//button[@disabled][normalize-space(.)='Unlock']", SOON).await?;
@@ -94,4 +85,10 @@ async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Resul
     ensure!(!manager.text().await?.contains("This tablet is locked"), "the manager's tablet locked");
     manager.close().await?;
     lobby.close().await
+}
+
+/// Types `pin` on the lock screen and taps Unlock.
+async fn try_pin(desk: &Browser, pin: &str) -> Result<()> {
+    desk.type_into("Your PIN", pin).await?;
+    desk.click_button("Unlock").await
 }

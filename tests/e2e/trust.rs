@@ -5,7 +5,7 @@
 
 use anyhow::{Context, Result, ensure};
 
-use crate::harness::{Driver, Lobby, Relay, set_up_business, step};
+use crate::harness::{Driver, Lobby, Relay, give_a_pin, set_up_business, step};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 const REFUSED_EN: &str = "The relay refused this device's changes: the device is over its limit on the relay.";
@@ -68,13 +68,7 @@ async fn a_punch_from_a_time_clock_whose_clock_runs_ahead_counts_when_the_relay_
     let (mut lobby, _) = Lobby::open_at_midday(&[]).await?;
     let manager = lobby.open_desk_as("manager", TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
     set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
-    manager.click_button("Payroll").await?;
-    manager.wait_for_text("Pay rates and PINs", SOON).await?;
-    manager.click_in_row("Dra. Ruiz", "Edit").await?;
-    manager.type_into("Hourly rate", "20").await?;
-    manager.type_into("New PIN (empty keeps it)", "4321").await?;
-    manager.click_button("Save").await?;
-    manager.wait_for_text("PIN set", SOON).await?;
+    give_a_pin(&manager, "Dra. Ruiz", "4321").await?;
     manager.wait_until_synced(SOON).await?;
 
     step("the kiosk's clock runs two hours ahead when she clocks in");

@@ -281,6 +281,13 @@ pub fn rates(doc: &Automerge) -> Vec<PayRate> {
     records::all(doc, RATE)
 }
 
+/// The pay rates the PIN lists are published from: none yet (`None`) while this device holds an
+/// empty payroll — one it has not received — which would otherwise unlist every PIN (and unlock
+/// every tablet) until it arrives. A payroll whose rates were all removed is not empty.
+pub fn rates_to_publish(doc: &Automerge) -> Option<Vec<PayRate>> {
+    (!doc.get_heads().is_empty()).then(|| rates(doc))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fixes
 
@@ -691,6 +698,16 @@ mod tests {
             manager.load_incremental(&punch_chunk(&p, [n; 16])).unwrap();
         }
         assert_eq!(punches(manager.document()).len(), 2);
+    }
+
+    #[test]
+    fn an_empty_payroll_publishes_nothing_but_one_emptied_publishes_no_pin() {
+        let mut doc = AutoCommit::new();
+        assert_eq!(rates_to_publish(doc.document()), None, "not received yet: the lists stay as they are");
+        put_rate(&mut doc, &rate("ana", "1111")).unwrap();
+        assert_eq!(rates_to_publish(doc.document()).map(|r| r.len()), Some(1));
+        doc.delete(ROOT, records::key(RATE, "ana").as_str()).unwrap();
+        assert_eq!(rates_to_publish(doc.document()), Some(Vec::new()), "every rate removed: no PIN is listed");
     }
 
     #[test]

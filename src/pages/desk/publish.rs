@@ -74,10 +74,8 @@ pub fn pins(device: DeviceRef, site: Memo<Site>) {
         if busy.get_value() {
             return;
         }
-        // A payroll this tablet has not received yet would unlist everyone (and unlock every
-        // tablet) until it arrives: the lists follow a payroll that holds something.
         let work = device.with_value(|d| {
-            let rates = d.read(doc_name::PAYROLL, |p| (!p.get_heads().is_empty()).then(|| payroll::rates(p))).flatten();
+            let rates = d.read(doc_name::PAYROLL, payroll::rates_to_publish).flatten();
             let (salted, known) = d
                 .read(doc_name::KIOSK, |k| (payroll::pin_salt(k).is_some(), payroll::known_pins(k)))
                 .unwrap_or((false, BTreeSet::new()));
