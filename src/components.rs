@@ -1,5 +1,6 @@
 //! Components shared by the pages.
 
+pub mod date_input;
 pub mod device_gate;
 pub mod icons;
 pub mod keyboard;

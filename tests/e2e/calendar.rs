@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::harness::{Browser, Lobby, step};
+use crate::harness::{Browser, ENTER, Lobby, step};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 /// A manager's first run: profile (open every day, so tomorrow always takes bookings), a doctor
@@ -122,7 +122,8 @@ async fn a_booking_made_on_one_tablet_appears_on_another() -> Result<()> {
     desk.click_in_row("Ana Gil", "Open").await?;
     desk.click_button("Move").await?;
     let day_after = chrono::Local::now().date_naive() + chrono::Duration::days(2);
-    desk.type_into("Date", &day_after.format("%m%d%Y").to_string()).await?;
+    // The date is typed as the app's language writes it (English: mm/dd/yyyy), Enter takes it.
+    desk.retype("Date", &format!("{}{ENTER}", day_after.format("%m/%d/%Y"))).await?;
     desk.click_button("11:00").await?;
     desk.click_button("Save new time").await?;
     desk.wait_for_text("Confirmation code", SOON).await?;
@@ -195,6 +196,59 @@ async fn an_offline_double_booking_becomes_a_conflict_card_that_one_tap_resolves
         .await?;
     tokio::time::sleep(Duration::from_millis(200)).await;
     manager.close().await?;
+    lobby.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_moved_on_one_offline_tablet_and_cancelled_on_another_asks_which_stands() -> Result<()> {
+    let mut lobby = Lobby::open(&[TABLET, TABLET_PORTRAIT]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_clinic(&manager).await?;
+    manager.close().await?;
+    open_tomorrow(&lobby.desks[0]).await?;
+    book(&lobby.desks[0], "Ana Gil", "10:00").await?;
+    open_tomorrow(&lobby.desks[1]).await?;
+    lobby.desks[1].wait_for_text("Ana Gil", SOON).await?;
+    lobby.relay.kill();
+    for desk in &lobby.desks {
+        desk.wait_for_text("Offline", RECONNECT).await?;
+    }
+    // Apart, one tablet moves Ana to the day after; the other cancels her.
+    let (mover, canceller) = (&lobby.desks[0], &lobby.desks[1]);
+    mover.click_in_row("Ana Gil", "Open").await?;
+    mover.click_button("Move").await?;
+    let day_after = chrono::Local::now().date_naive() + chrono::Duration::days(2);
+    mover.retype("Date", &format!("{}{ENTER}", day_after.format("%m/%d/%Y"))).await?;
+    mover.click_button("11:00").await?;
+    mover.click_button("Save new time").await?;
+    mover.wait_for_text("Confirmation code", SOON).await?;
+    mover.click_labelled("Close").await?;
+    mover.click_labelled("Previous day").await?;
+    canceller.click_in_row("Ana Gil", "Open").await?;
+    canceller.click_button("Cancel booking").await?;
+    canceller.wait_for_text("Ana Gil → Cancelled", SOON).await?;
+    step("moved on one tablet, cancelled on the other, both offline");
+    lobby.relay.restart()?;
+    // Both tablets are told, on the old day, with both outcomes to choose from.
+    let keep_on = format!("Keep it on {}", day_after.format("%A, %B %-d"));
+    for desk in &lobby.desks {
+        desk.wait_for_text("Moved and cancelled at once", RECONNECT).await?;
+        desk.wait_for_text(&keep_on, SOON).await?;
+        desk.wait_for_text("Keep it cancelled", SOON).await?;
+    }
+    mover.screenshot("calendar-crossed-move").await?;
+    canceller.screenshot("calendar-crossed-move-portrait").await?;
+    // One tap decides: cancelled, also on the day it had moved to, on every tablet.
+    canceller.click_button("Keep it cancelled").await?;
+    for desk in &lobby.desks {
+        desk.wait_until(SOON, "the card gone", |t| !t.contains("Moved and cancelled at once")).await?;
+        desk.click_labelled("Next day").await?;
+        desk.wait_for(
+            "//li[contains(@class,'row')][.//*[normalize-space(.)='Ana Gil']][.//*[normalize-space(.)='Cancelled']]",
+            SOON,
+        )
+        .await?;
+    }
     lobby.close().await
 }
 

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-fn repo_root() -> PathBuf {
+pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -958,8 +958,6 @@ fn watch_script(texts: &[&str]) -> String {
     )
 }
 
-/// A manager's first run: the business `name` of `kind` (as the drop-down says it), in English,
-/// and the members of `staff`. Returns once the last is listed.
 /// Gives `who` an hourly rate of 20 and the PIN `pin` in Payroll, on a manager's desk.
 pub async fn give_a_pin(manager: &Browser, who: &str, pin: &str) -> Result<()> {
     let soon = Duration::from_secs(10);
@@ -973,6 +971,8 @@ pub async fn give_a_pin(manager: &Browser, who: &str, pin: &str) -> Result<()> {
     Ok(())
 }
 
+/// A manager's first run: the business `name` of `kind` (as the drop-down says it), in English,
+/// and the members of `staff`. Returns once the last is listed.
 pub async fn set_up_business(manager: &Browser, name: &str, kind: &str, staff: &[&str]) -> Result<()> {
     let soon = Duration::from_secs(10);
     manager.wait_for_text("Set up your business", soon).await?;

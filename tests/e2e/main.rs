@@ -1,12 +1,14 @@
 //! End-to-end: a real relay, a kiosk and desks in headless Chromium, used as people use them.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod accessibility;
 mod calendar;
 mod harness;
 mod insurance;
 mod layout;
 mod pairing;
 mod people;
+mod polish;
 mod sales;
 mod setup;
 mod signin;

@@ -27,6 +27,9 @@ const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132.0.0";
 /// Minifies the app's JavaScript (scripts.rs).
 const TERSER_VERSION: &str = "5.51.4";
+/// axe-core, the accessibility checker the browser tests run on every screen (its script only:
+/// it is read from `.tools/npm/node_modules/axe-core/axe.min.js` and injected into the page).
+const AXE_VERSION: &str = "4.14.1";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() -> std::process::ExitCode {
@@ -136,24 +139,31 @@ fn ensure_cargo_tool(krate: &str, bin: &str, version: &str, locked: bool, minute
     run(&mut c)
 }
 
-/// wasm-opt (binaryen) and terser, from npm into `.tools/npm`.
+/// wasm-opt (binaryen), terser and axe-core, from npm into `.tools/npm`.
 fn ensure_npm_tools() -> Result<()> {
     let bin = tools().join("npm/node_modules/.bin");
     let wasm_opt = output(Command::new(bin.join("wasm-opt")).arg("--version")).unwrap_or_default();
     let terser = output(Command::new(bin.join("terser")).arg("--version")).unwrap_or_default();
-    if wasm_opt.contains(&BINARYEN_VERSION[..3]) && terser.contains(TERSER_VERSION) {
+    let axe = std::fs::read_to_string(tools().join("npm/node_modules/axe-core/package.json")).unwrap_or_default();
+    if wasm_opt.contains(&BINARYEN_VERSION[..3])
+        && terser.contains(TERSER_VERSION)
+        && axe.contains(&format!("\"version\": \"{AXE_VERSION}\""))
+    {
         return Ok(());
     }
     if output(Command::new("npm").arg("--version")).is_none() {
         apt_install(&["npm"], "npm (Node.js package manager) to install wasm-opt and terser")?;
     }
-    say(&format!("installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) and terser {TERSER_VERSION} into .tools/"));
+    say(&format!(
+        "installing wasm-opt (npm binaryen@{BINARYEN_VERSION}), terser {TERSER_VERSION} and axe-core {AXE_VERSION} into .tools/"
+    ));
     std::fs::create_dir_all(tools().join("npm"))?;
     run(cmd("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(tools().join("npm"))
         .arg(format!("binaryen@{BINARYEN_VERSION}"))
-        .arg(format!("terser@{TERSER_VERSION}")))
+        .arg(format!("terser@{TERSER_VERSION}"))
+        .arg(format!("axe-core@{AXE_VERSION}")))
 }
 
 fn apt_install(packages: &[&str], what: &str) -> Result<()> {

@@ -159,38 +159,123 @@ pub fn visitor_name(typed: &str) -> Result<String, CheckInError> {
     }
 }
 
-/// A kiosk's queue numbers: the last one it gave out, and on which day (kept on the kiosk, which
-/// holds no names).
+/// A kiosk's queue numbers: its letter of the day and the last number it gave out (kept on the
+/// kiosk, which holds no names).
+///
+/// Numbers stay unique per day whatever happens to one kiosk: a letter belongs to one device a
+/// day, and the desks publish in the kiosk document which letters each device used today and
+/// how far it got ([`Issued`]). A kiosk whose storage was cleared (a new device once it pairs
+/// again) or that replaces another chooses a letter no other device used today; one that lost
+/// only its counter goes on from the last number the desks saw.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TicketCounter {
     pub date: String,
     pub last: u32,
+    /// The letter of `date` (none yet, or a counter saved before letters were chosen).
+    #[serde(default)]
+    pub letter: Option<char>,
 }
 
-impl TicketCounter {
-    /// Gives an accepted check-in the next number of `date` (`A-007`, the letter from
-    /// [`ticket_prefix`]). A refused check-in is handed back refused and takes no number, so the
-    /// queue has no gap for a visitor who was sent back to fix their name.
-    pub fn number(
-        &mut self,
-        date: NaiveDate,
-        prefix: char,
-        check_in: Result<CheckIn, CheckInError>,
-    ) -> Result<CheckIn, CheckInError> {
-        let check_in = check_in?;
-        let date = date.to_string();
-        if self.date != date {
-            *self = TicketCounter { date, last: 0 };
-        }
-        self.last += 1;
-        Ok(CheckIn { ticket: format!("{prefix}-{:03}", self.last), ..check_in })
+/// How far one device got with one letter on one day, as the desks saw its check-ins.
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Issued {
+    pub date: String,
+    pub device: String,
+    pub letter: String,
+    pub last: u32,
+}
+
+impl Issued {
+    /// The record's key in the kiosk document (one per device and letter).
+    pub fn key(&self) -> String {
+        format!("{}.{}", self.device, self.letter)
     }
 }
 
-/// The letter a kiosk's tickets start with, from its device id (so two kiosks seldom hand out
-/// the same number).
+/// The letters and last numbers each device gave out on `date`, from the check-ins the desk
+/// holds (a ticket that does not read `X-123`, such as a desk's own walk-in, is skipped).
+pub fn issued<'a>(check_ins: impl IntoIterator<Item = &'a CheckIn>, date: NaiveDate) -> Vec<Issued> {
+    let mut last: std::collections::BTreeMap<(&str, char), u32> = std::collections::BTreeMap::new();
+    for c in check_ins {
+        if let Some((letter, number)) = parse_ticket(&c.ticket) {
+            let seen = last.entry((c.device.as_str(), letter)).or_default();
+            *seen = (*seen).max(number);
+        }
+    }
+    let date = date.to_string();
+    last.into_iter()
+        .map(|((device, letter), last)| Issued {
+            date: date.clone(),
+            device: device.to_owned(),
+            letter: letter.to_string(),
+            last,
+        })
+        .collect()
+}
+
+/// A queue number's letter and number (`B-007` → `('B', 7)`).
+pub fn parse_ticket(ticket: &str) -> Option<(char, u32)> {
+    let (letter, number) = ticket.split_once('-')?;
+    let mut chars = letter.chars();
+    let letter = chars.next().filter(|c| c.is_ascii_uppercase() && chars.next().is_none())?;
+    Some((letter, number.parse().ok()?))
+}
+
+impl TicketCounter {
+    /// Gives an accepted check-in the next number of `date` (`A-007`) for the kiosk `device`,
+    /// given what the desks published (`issued`, any day). A refused check-in is handed back
+    /// refused and takes no number, so the queue has no gap for a visitor who was sent back to
+    /// fix their name.
+    pub fn number(
+        &mut self,
+        date: NaiveDate,
+        device: &str,
+        issued: &[Issued],
+        check_in: Result<CheckIn, CheckInError>,
+    ) -> Result<CheckIn, CheckInError> {
+        let check_in = check_in?;
+        let day = date.to_string();
+        if self.date != day {
+            *self = TicketCounter { date: day.clone(), last: 0, letter: None };
+        }
+        let today: Vec<&Issued> = issued.iter().filter(|i| i.date == day).collect();
+        let held_by_other = |letter: char, only_smaller: bool| {
+            today.iter().any(|i| {
+                i.letter.starts_with(letter) && i.device != device && (!only_smaller || i.device.as_str() < device)
+            })
+        };
+        // Two devices that chose the same letter (both offline and new) find out from the desks;
+        // the one with the smaller id keeps it, the other moves on.
+        // With every letter taken today (26 kiosks came and went), the preferred one is shared
+        // and its numbers go on after the highest any device reached.
+        let (letter, shared) = match self.letter {
+            Some(letter) if !held_by_other(letter, true) => (letter, false),
+            _ => {
+                let first = ticket_prefix(device) as u8 - b'A';
+                (0..26u8)
+                    .map(|i| (b'A' + (first + i) % 26) as char)
+                    .find(|l| !held_by_other(*l, false))
+                    .map_or((ticket_prefix(device), true), |l| (l, false))
+            }
+        };
+        if self.letter != Some(letter) {
+            (self.letter, self.last) = (Some(letter), 0);
+        }
+        let seen = today
+            .iter()
+            .filter(|i| (shared || i.device == device) && i.letter.starts_with(letter))
+            .map(|i| i.last)
+            .max();
+        self.last = self.last.max(seen.unwrap_or(0)) + 1;
+        Ok(CheckIn { ticket: format!("{letter}-{:03}", self.last), ..check_in })
+    }
+}
+
+/// The letter a kiosk would rather start its tickets with, from its device id (spread over the
+/// alphabet, so two kiosks seldom want the same one).
 pub fn ticket_prefix(kiosk_device: &str) -> char {
-    (b'A' + kiosk_device.bytes().next().unwrap_or(b'a') % 26) as char
+    let hash = kiosk_device.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    (b'A' + (hash % 26) as u8) as char
 }
 
 /// Reads every well-formed check-in in an inbox document; malformed entries are skipped.
@@ -253,28 +338,114 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
     }
 
+    fn typed(name: &str, device: &str) -> Result<CheckIn, CheckInError> {
+        CheckIn::new(visit(1), name, VisitReason::WalkIn, "", String::new(), 5, device)
+    }
+
     #[test]
     fn a_refused_check_in_takes_no_ticket_number() {
         let mut counter = TicketCounter::default();
-        let typed = |name: &str| CheckIn::new(visit(1), name, VisitReason::WalkIn, "", String::new(), 5, "k");
-        let first = counter.number(day(26), 'A', typed("Ana")).unwrap();
-        assert_eq!(first.ticket, "A-001");
+        let letter = ticket_prefix("k");
+        let first = counter.number(day(26), "k", &[], typed("Ana", "k")).unwrap();
+        assert_eq!(first.ticket, format!("{letter}-001"));
         let before = counter.clone();
-        assert_eq!(counter.number(day(26), 'A', typed("   ")), Err(CheckInError::NameMissing));
-        let insurance = typed("Bo").and_then(|c| c.with_insurance(&"x".repeat(61), ""));
-        assert_eq!(counter.number(day(26), 'A', insurance), Err(CheckInError::DetailTooLong));
+        assert_eq!(counter.number(day(26), "k", &[], typed("   ", "k")), Err(CheckInError::NameMissing));
+        let insurance = typed("Bo", "k").and_then(|c| c.with_insurance(&"x".repeat(61), ""));
+        assert_eq!(counter.number(day(26), "k", &[], insurance), Err(CheckInError::DetailTooLong));
         assert_eq!(counter, before, "the refused check-ins left the counter as it was");
-        assert_eq!(counter.number(day(26), 'A', typed("Bo")).unwrap().ticket, "A-002", "no gap");
+        assert_eq!(counter.number(day(26), "k", &[], typed("Bo", "k")).unwrap().ticket, format!("{letter}-002"));
         // A new day starts again at 1.
-        assert_eq!(counter.number(day(27), 'A', typed("Cleo")).unwrap().ticket, "A-001");
+        assert_eq!(counter.number(day(27), "k", &[], typed("Cleo", "k")).unwrap().ticket, format!("{letter}-001"));
     }
 
     #[test]
     fn a_kiosk_keeps_its_ticket_letter() {
-        assert_eq!(ticket_prefix("a1b2"), ticket_prefix("a9"));
+        assert_eq!(ticket_prefix("a1b2"), ticket_prefix("a1b2"));
         for id in ["", "0", "a1", "zz", "ÿ-kiosk"] {
             assert!(ticket_prefix(id).is_ascii_uppercase(), "{id:?}");
         }
+        // Device ids are hex: their preferred letters cover the whole alphabet.
+        let letters: std::collections::BTreeSet<char> =
+            (0..2000u32).map(|n| ticket_prefix(&format!("{n:x}"))).collect();
+        assert_eq!(letters.len(), 26);
+    }
+
+    #[test]
+    fn tickets_read_back_as_letter_and_number() {
+        assert_eq!(parse_ticket("B-007"), Some(('B', 7)));
+        assert_eq!(parse_ticket("Z-1234"), Some(('Z', 1234)));
+        for bad in ["", "B", "B-", "b-001", "BB-001", "-001", "B-x1", "Ñ-001"] {
+            assert_eq!(parse_ticket(bad), None, "{bad:?}");
+        }
+    }
+
+    /// Two device ids that would rather have the same letter.
+    fn same_letter_ids() -> (String, String) {
+        let first = "k0".to_owned();
+        let other = (1..).map(|n| format!("k{n}")).find(|id| ticket_prefix(id) == ticket_prefix(&first)).unwrap();
+        (first, other)
+    }
+
+    /// What the desks would publish after seeing every ticket in `given`.
+    fn published(given: &[CheckIn]) -> Vec<Issued> {
+        issued(given, day(26))
+    }
+
+    #[test]
+    fn a_kiosk_whose_storage_was_cleared_takes_a_letter_no_one_used_today() {
+        let (old, new) = same_letter_ids();
+        let mut counter = TicketCounter::default();
+        let given: Vec<CheckIn> =
+            (0..3).map(|_| counter.number(day(26), &old, &[], typed("Ana", &old)).unwrap()).collect();
+        // Cleared: a new device (it paired again) with an empty counter.
+        let mut fresh = TicketCounter::default();
+        let next = fresh.number(day(26), &new, &published(&given), typed("Bo", &new)).unwrap();
+        assert_ne!(parse_ticket(&next.ticket).unwrap().0, ticket_prefix(&old), "{}", next.ticket);
+        assert_eq!(parse_ticket(&next.ticket).unwrap().1, 1);
+        // Yesterday's letters do not count today.
+        let yesterday = vec![Issued { date: day(25).to_string(), ..published(&given)[0].clone() }];
+        let mut fresh = TicketCounter::default();
+        let today = fresh.number(day(26), &new, &yesterday, typed("Bo", &new)).unwrap();
+        assert_eq!(today.ticket, format!("{}-001", ticket_prefix(&new)));
+    }
+
+    #[test]
+    fn a_kiosk_that_lost_only_its_counter_goes_on_from_what_the_desks_saw() {
+        let mut counter = TicketCounter::default();
+        let given: Vec<CheckIn> =
+            (0..4).map(|_| counter.number(day(26), "k", &[], typed("Ana", "k")).unwrap()).collect();
+        let mut lost = TicketCounter::default();
+        let next = lost.number(day(26), "k", &published(&given), typed("Bo", "k")).unwrap();
+        assert_eq!(next.ticket, format!("{}-005", ticket_prefix("k")));
+    }
+
+    #[test]
+    fn two_kiosks_on_one_letter_part_ways_once_the_desks_see_both() {
+        let (small, large) = same_letter_ids();
+        let (mut a, mut b) = (TicketCounter::default(), TicketCounter::default());
+        // Both offline and new: the same letter (the one collision this cannot prevent).
+        let x = a.number(day(26), &small, &[], typed("Ana", &small)).unwrap();
+        let y = b.number(day(26), &large, &[], typed("Bo", &large)).unwrap();
+        assert_eq!(x.ticket, y.ticket);
+        let seen = published(&[x.clone(), y.clone()]);
+        let x2 = a.number(day(26), &small, &seen, typed("Cleo", &small)).unwrap();
+        let y2 = b.number(day(26), &large, &seen, typed("Dan", &large)).unwrap();
+        assert_eq!(x2.ticket, format!("{}-002", ticket_prefix(&small)), "the smaller id keeps its letter");
+        assert_ne!(parse_ticket(&y2.ticket).unwrap().0, ticket_prefix(&small), "the other moves on: {}", y2.ticket);
+        assert_eq!(parse_ticket(&y2.ticket).unwrap().1, 1);
+    }
+
+    #[test]
+    fn every_letter_taken_still_gives_a_number() {
+        let given: Vec<CheckIn> = (0..26u8)
+            .map(|i| CheckIn {
+                ticket: format!("{}-001", (b'A' + i) as char),
+                ..typed("Ana", &format!("d{i}")).unwrap()
+            })
+            .collect();
+        let mut counter = TicketCounter::default();
+        let next = counter.number(day(26), "zz", &published(&given), typed("Bo", "zz")).unwrap();
+        assert_eq!(next.ticket, format!("{}-002", ticket_prefix("zz")), "after the one already given");
     }
 
     #[test]
@@ -300,5 +471,53 @@ mod tests {
         inbox.load_incremental(&good.to_inbox_chunk()).unwrap();
         inbox.load_incremental(&bad.save()).unwrap();
         assert_eq!(check_ins(&inbox), vec![good]);
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn typed(name: &str, device: &str) -> Result<CheckIn, CheckInError> {
+        CheckIn::new(VisitId::from_random([1; 16]), name, VisitReason::WalkIn, "", String::new(), 5, device)
+    }
+
+    fn published(given: &[CheckIn]) -> Vec<Issued> {
+        issued(given, day())
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 26).unwrap()
+    }
+
+    proptest! {
+        /// Kiosks come and go (storage cleared, kiosk replaced: a new device with an empty
+        /// counter) or lose only their counter, between check-ins the desks see: no number is
+        /// ever given twice in a day.
+        #[test]
+        fn queue_numbers_stay_unique_whatever_happens_to_a_kiosk(
+            steps in prop::collection::vec((0..3usize, 0..10u8), 1..120),
+        ) {
+            let mut kiosks: Vec<(String, TicketCounter)> =
+                (0..3).map(|i| (format!("k{i}"), TicketCounter::default())).collect();
+            let mut given: Vec<CheckIn> = Vec::new();
+            let mut next_id = 3;
+            for (which, what) in steps {
+                match what {
+                    0 if next_id < 24 => {
+                        kiosks[which] = (format!("k{next_id}"), TicketCounter::default());
+                        next_id += 1;
+                    }
+                    1 => kiosks[which].1 = TicketCounter::default(),
+                    _ => {}
+                }
+                let seen = published(&given);
+                let (id, counter) = &mut kiosks[which];
+                let c = counter.number(day(), id, &seen, typed("Ana", id)).unwrap();
+                prop_assert!(!given.iter().any(|g| g.ticket == c.ticket), "{} given twice", c.ticket);
+                given.push(c);
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
+use crate::check_in::Issued;
 use crate::records;
 use crate::schedule::{Booking, normalize_code};
 use crate::site::{BusinessKind, Site};
@@ -83,6 +84,7 @@ const SERVICE: &str = "service";
 const HOST: &str = "host";
 const SALT: &str = "salt";
 const FRONT: &str = "front";
+const TICKET: &str = "ticket";
 
 fn hash(salt: &str, parts: &[&str]) -> String {
     let mut h = Sha256::new();
@@ -123,6 +125,16 @@ pub struct Desired {
     hosts: Vec<Host>,
     front: Option<Front>,
     wait: Option<Wait>,
+    issued: Vec<Issued>,
+}
+
+impl Desired {
+    /// With the day's queue numbers as the desk saw them ([`crate::check_in::issued`]), so a
+    /// kiosk that comes back without its counter, or a new one, gives no number twice.
+    pub fn with_issued(mut self, issued: Vec<Issued>) -> Desired {
+        self.issued = issued;
+        self
+    }
 }
 
 /// Computes what the kiosk document should say for `date`. `salt` is the day's salt already in
@@ -171,7 +183,7 @@ pub fn desired(site: &Site, bookings: &[Booking], date: NaiveDate, salt: &str, w
         time_zone: p.time_zone.clone(),
     });
     let wait = wait.map(|(waiting, minutes)| Wait { date: date.to_string(), waiting: waiting as u32, minutes });
-    Desired { lookups, services, hosts, front, wait }
+    Desired { lookups, services, hosts, front, wait, issued: Vec::new() }
 }
 
 /// The salt for `date` in the kiosk document, if one was made.
@@ -214,6 +226,18 @@ pub fn is_current(kiosk: &Automerge, want: &Desired) -> bool {
         && hosts == want_hosts
         && records::get::<Front>(kiosk, FRONT, "main") == want.front
         && records::get::<Wait>(kiosk, WAIT, "now") == want.wait
+        && issued(kiosk) == sorted_issued(&want.issued)
+}
+
+fn sorted_issued(issued: &[Issued]) -> Vec<Issued> {
+    let mut all = issued.to_vec();
+    all.sort_dyn_by(|a, b| a.key().cmp(&b.key()));
+    all
+}
+
+/// The queue numbers the desks last published (any day: the kiosk looks at its own).
+pub fn issued(kiosk: &Automerge) -> Vec<Issued> {
+    sorted_issued(&records::all::<Issued>(kiosk, TICKET))
 }
 
 /// Brings the kiosk document in line with `want` for `date`: writes what is new or changed and
@@ -229,6 +253,7 @@ pub fn publish(kiosk: &mut AutoCommit, date: NaiveDate, want: &Desired) -> Resul
                 SERVICE => !want.services.iter().any(|s| k[SERVICE.len() + 1..] == s.id),
                 HOST => !want.hosts.iter().any(|h| k[HOST.len() + 1..] == h.id),
                 SALT => *k != keep_salt,
+                TICKET => !want.issued.iter().any(|i| k[TICKET.len() + 1..] == i.key()),
                 _ => false,
             }
         })
@@ -249,6 +274,11 @@ pub fn publish(kiosk: &mut AutoCommit, date: NaiveDate, want: &Desired) -> Resul
     for host in &want.hosts {
         if records::get::<Host>(kiosk.document(), HOST, &host.id).as_ref() != Some(host) {
             records::put(kiosk, HOST, &host.id, host)?;
+        }
+    }
+    for entry in &want.issued {
+        if records::get::<Issued>(kiosk.document(), TICKET, &entry.key()).as_ref() != Some(entry) {
+            records::put(kiosk, TICKET, &entry.key(), entry)?;
         }
     }
     if let Some(front) = &want.front
@@ -465,6 +495,30 @@ mod tests {
         assert_eq!(services(kiosk.document()).len(), 1);
         assert_eq!(hosts(kiosk.document())[0].name, "Dra. Ruiz");
         assert_eq!(front(kiosk.document()).unwrap().business, "Clínica Sol");
+    }
+
+    #[test]
+    fn the_days_queue_numbers_are_published_and_leave_with_the_day() {
+        use crate::check_in::{CheckIn, VisitReason, issued as seen};
+        let ticket = |t: &str, device: &str| {
+            let id = crate::ids::VisitId::from_random([t.len() as u8; 16]);
+            CheckIn::new(id, "Ana Gil", VisitReason::WalkIn, "", t.into(), 1, device).unwrap()
+        };
+        let given = [ticket("C-001", "k1"), ticket("C-003", "k1"), ticket("F-002", "k2"), ticket("", "desk")];
+        let mut kiosk = published(&[]);
+        let salt = salt(kiosk.document(), date()).unwrap();
+        let want = desired(&site(), &[], date(), &salt, None).with_issued(seen(&given, date()));
+        assert!(!is_current(kiosk.document(), &want));
+        publish(&mut kiosk, date(), &want).unwrap();
+        assert!(is_current(kiosk.document(), &want));
+        let now: Vec<(String, String, u32)> =
+            issued(kiosk.document()).into_iter().map(|i| (i.device, i.letter, i.last)).collect();
+        assert_eq!(now, [("k1".into(), "C".into(), 3), ("k2".into(), "F".into(), 2)]);
+        // The next day the desk sees no check-ins yet: yesterday's numbers leave.
+        let next = date().succ_opt().unwrap();
+        let new_salt = ensure_salt(&mut kiosk, next, [7; 16]).unwrap();
+        publish(&mut kiosk, next, &desired(&site(), &[], next, &new_salt, None).with_issued(seen(&[], next))).unwrap();
+        assert!(issued(kiosk.document()).is_empty());
     }
 
     #[test]

@@ -434,6 +434,119 @@ pub fn find_conflicts(bookings: &[Booking], kept: &HashSet<String>) -> Vec<Confl
     found
 }
 
+/// The note an old day's record of a moved booking carries: where it went.
+pub fn moved_note(to: NaiveDate) -> String {
+    format!("→ {to}")
+}
+
+/// Where a booking marked [`BookingState::Moved`] went (from its [`moved_note`]).
+pub fn moved_to(notes: &str) -> Option<NaiveDate> {
+    crate::dates::parse_day(notes.strip_prefix("→ ")?)
+}
+
+/// A booking that two tablets changed in ways that cannot both hold while they were offline:
+/// moved to another day on one and cancelled on the other (or moved to two different days).
+/// The documents agree on an outcome, but it is not what either person did, so it is shown on
+/// the old day until someone decides. Read from the concurrent values Automerge keeps of the
+/// old day's record, so every device reports the same, and one decision (a later write) ends it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrossedMove {
+    /// The booking as the old day holds it.
+    pub booking: Booking,
+    /// The days it was moved to (by date).
+    pub moved_to: Vec<NaiveDate>,
+    /// Whether a tablet cancelled it.
+    pub cancelled: bool,
+}
+
+/// What someone decides about a crossed move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settle {
+    /// It stays cancelled: cancelled on every day it was moved to.
+    Cancel,
+    /// It stands on this day; cancelled on any other day it was moved to.
+    MovedTo(NaiveDate),
+}
+
+/// The crossed moves of a day's bookings.
+pub fn crossed_moves(day: &Automerge) -> Vec<CrossedMove> {
+    use automerge::{ReadDoc, ScalarValue, Value};
+    let texts = |obj: &automerge::ObjId, field: &str| -> Vec<String> {
+        day.get_all(obj, field)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(value, _)| match value {
+                Value::Scalar(s) => match s.as_ref() {
+                    ScalarValue::Str(text) => Some(text.to_string()),
+                    _ => None,
+                },
+                Value::Object(_) => None,
+            })
+            .collect()
+    };
+    let mut found = Vec::new();
+    for booking in bookings(day) {
+        let Ok(Some((Value::Object(_), obj))) = day.get(automerge::ROOT, records::key(BOOKING, &booking.id).as_str())
+        else {
+            continue;
+        };
+        let states = texts(&obj, "state");
+        if states.len() < 2 && texts(&obj, "notes").len() < 2 {
+            continue;
+        }
+        let moved = states.iter().any(|s| s == "Moved");
+        let cancelled = states.iter().any(|s| s == "Cancelled");
+        let mut targets: Vec<NaiveDate> =
+            if moved { texts(&obj, "notes").iter().filter_map(|n| moved_to(n)).collect() } else { Vec::new() };
+        targets.sort();
+        targets.dedup();
+        if targets.len() + usize::from(cancelled) >= 2 {
+            found.push(CrossedMove { booking, moved_to: targets, cancelled });
+        }
+    }
+    found
+}
+
+/// Settles a crossed move on its old day: one fresh write of where the booking stands, which
+/// every device takes over the crossed ones.
+pub fn settle_old_day(
+    day: &mut AutoCommit,
+    crossed: &CrossedMove,
+    settle: Settle,
+    stamp: &Stamp,
+) -> Result<(), String> {
+    use automerge::transaction::Transactable;
+    let (state, notes) = match settle {
+        Settle::Cancel => ("Cancelled", crossed.booking.notes.clone()),
+        Settle::MovedTo(to) => ("Moved", moved_note(to)),
+    };
+    let Ok(Some((_, obj))) =
+        automerge::ReadDoc::get(day, automerge::ROOT, records::key(BOOKING, &crossed.booking.id).as_str())
+    else {
+        return Err(format!("booking {} is not on its old day", crossed.booking.id));
+    };
+    let fail = |e: automerge::AutomergeError| e.to_string();
+    day.put(&obj, "state", state).map_err(fail)?;
+    day.put(&obj, "notes", notes).map_err(fail)?;
+    day.put(&obj, "changed_by", stamp.by.as_str()).map_err(fail)?;
+    day.put(&obj, "changed_ms", stamp.at_ms).map_err(fail)?;
+    Ok(())
+}
+
+/// The days a settled crossed move must cancel the booking on (every day it went to but the kept one).
+pub fn days_to_cancel(crossed: &CrossedMove, settle: Settle) -> Vec<NaiveDate> {
+    crossed.moved_to.iter().copied().filter(|d| settle != Settle::MovedTo(*d)).collect()
+}
+
+/// Cancels booking `id` in the day document it is in (as that day holds it), if it is there
+/// and not already cancelled.
+pub fn cancel_in(day: &mut AutoCommit, id: &str, stamp: &Stamp) -> Result<(), String> {
+    match records::get::<Booking>(day.document(), BOOKING, id) {
+        Some(b) if b.state != BookingState::Cancelled => set_state(day, &b, BookingState::Cancelled, stamp),
+        _ => Ok(()),
+    }
+}
+
 /// Someone waiting for a time to free up.
 #[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct WaitlistEntry {
@@ -704,6 +817,89 @@ mod tests {
         let found = conflicts(c.document());
         keep_both(&mut c, &found[0], &Stamp { by: "t3".into(), at_ms: 40 }).unwrap();
         assert!(conflicts(c.document()).is_empty());
+    }
+
+    /// A booking moved to another day on one tablet and cancelled on another, both offline;
+    /// after they sync every tablet sees one crossed move on the old day, whichever way
+    /// Automerge settled the field, and one decision on any tablet ends it everywhere.
+    #[test]
+    fn a_move_and_a_cancel_made_offline_surface_as_a_crossed_move() {
+        let old = Booking::sample("bk1");
+        let to = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let mut day_a = AutoCommit::new();
+        put_booking(&mut day_a, &old).unwrap();
+        let mut day_b = day_a.fork();
+        let mut new_day = AutoCommit::new();
+        // Tablet A moves it (as the booking form does), tablet B cancels it.
+        let moved = Booking { state: BookingState::Moved, notes: moved_note(to), ..old.clone() };
+        put_booking(&mut day_a, &moved).unwrap();
+        put_booking(&mut new_day, &Booking { date: to.to_string(), start_min: 720, ..old.clone() }).unwrap();
+        set_state(&mut day_b, &old, BookingState::Cancelled, &Stamp { by: "Eva (Desk 2)".into(), at_ms: 9 }).unwrap();
+        assert!(crossed_moves(day_a.document()).is_empty(), "one tablet alone sees nothing crossed");
+        day_a.merge(&mut day_b.clone()).unwrap();
+        day_b.merge(&mut day_a.clone()).unwrap();
+        let crossed = crossed_moves(day_a.document());
+        assert_eq!(crossed, crossed_moves(day_b.document()), "both tablets see the same");
+        assert_eq!(crossed.len(), 1);
+        assert_eq!((crossed[0].moved_to.clone(), crossed[0].cancelled), (vec![to], true));
+        assert!(conflicts(day_a.document()).is_empty(), "not a double booking");
+
+        // Keep it cancelled: the old day says so once, the new day has it cancelled.
+        let stamp = Stamp { by: "Ana (Desk 1)".into(), at_ms: 20 };
+        let settle = Settle::Cancel;
+        settle_old_day(&mut day_b, &crossed[0], settle, &stamp).unwrap();
+        for d in days_to_cancel(&crossed[0], settle) {
+            assert_eq!(d, to);
+            cancel_in(&mut new_day, "bk1", &stamp).unwrap();
+        }
+        day_a.merge(&mut day_b.clone()).unwrap();
+        assert!(crossed_moves(day_a.document()).is_empty(), "settled on every tablet");
+        assert_eq!(bookings(day_a.document())[0].state, BookingState::Cancelled);
+        let there = &bookings(new_day.document())[0];
+        assert_eq!(
+            (there.state, there.start_min),
+            (BookingState::Cancelled, 720),
+            "the new day's own record, cancelled"
+        );
+
+        // Or keep the move: nothing to cancel, the old day says where it went.
+        let mut day_c = AutoCommit::new();
+        put_booking(&mut day_c, &old).unwrap();
+        let mut day_d = day_c.fork();
+        put_booking(&mut day_c, &Booking { state: BookingState::Moved, notes: moved_note(to), ..old.clone() }).unwrap();
+        set_state(&mut day_d, &old, BookingState::Cancelled, &stamp).unwrap();
+        day_c.merge(&mut day_d).unwrap();
+        let crossed = crossed_moves(day_c.document());
+        assert_eq!(crossed.len(), 1);
+        assert!(days_to_cancel(&crossed[0], Settle::MovedTo(to)).is_empty());
+        settle_old_day(&mut day_c, &crossed[0], Settle::MovedTo(to), &stamp).unwrap();
+        assert!(crossed_moves(day_c.document()).is_empty());
+        let b = &bookings(day_c.document())[0];
+        assert_eq!((b.state, moved_to(&b.notes)), (BookingState::Moved, Some(to)));
+    }
+
+    #[test]
+    fn a_booking_moved_to_two_days_at_once_is_crossed_too() {
+        let old = Booking::sample("bk1");
+        let (d1, d2) = (NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(), NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
+        let mut a = AutoCommit::new();
+        put_booking(&mut a, &old).unwrap();
+        let mut b = a.fork();
+        put_booking(&mut a, &Booking { state: BookingState::Moved, notes: moved_note(d2), ..old.clone() }).unwrap();
+        put_booking(&mut b, &Booking { state: BookingState::Moved, notes: moved_note(d1), ..old.clone() }).unwrap();
+        a.merge(&mut b).unwrap();
+        let crossed = crossed_moves(a.document());
+        assert_eq!(crossed.len(), 1);
+        assert_eq!((crossed[0].moved_to.clone(), crossed[0].cancelled), (vec![d1, d2], false));
+        assert_eq!(days_to_cancel(&crossed[0], Settle::MovedTo(d1)), vec![d2]);
+        // Two tablets that both cancel, or both note the same thing, cross nothing.
+        let mut c = AutoCommit::new();
+        put_booking(&mut c, &old).unwrap();
+        let mut e = c.fork();
+        set_state(&mut c, &old, BookingState::Cancelled, &Stamp { by: "x".into(), at_ms: 1 }).unwrap();
+        set_state(&mut e, &old, BookingState::Cancelled, &Stamp { by: "y".into(), at_ms: 2 }).unwrap();
+        c.merge(&mut e).unwrap();
+        assert!(crossed_moves(c.document()).is_empty());
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub fn board(docs: &impl Documents, date: NaiveDate, now_ms: i64) -> Vec<BoardEn
 pub struct CalendarDay {
     pub bookings: Vec<Booking>,
     pub conflicts: Vec<Conflict>,
+    /// Bookings moved and cancelled (or moved twice) on tablets that were apart.
+    pub crossed: Vec<schedule::CrossedMove>,
 }
 
 /// The calendar's day `date`.
@@ -56,6 +58,7 @@ pub fn calendar_day(docs: &impl Documents, date: NaiveDate) -> CalendarDay {
     docs.read(&doc_name::day(date), |day| CalendarDay {
         bookings: schedule::with_arrivals(schedule::bookings(day), checked_in.iter().map(String::as_str)),
         conflicts: schedule::conflicts(day),
+        crossed: schedule::crossed_moves(day),
     })
     .unwrap_or_default()
 }

@@ -222,16 +222,31 @@ fn NewInvoice(
                     let label = move |m: SalesMsg| format!("{} {} · {}", t(SalesMsg::Line), n + 1, t(m));
                     view! {
                         <div class="invoice-line">
-                            <input class="field__input" type="text" aria-label=move || label(SalesMsg::Description) maxlength="120"
-                                prop:value=move || get(|l| l.description.clone()) on:input=move |ev| set_line(n, |l, v| l.description = v, event_target_value(&ev))/>
-                            <input class="field__input" type="text" inputmode="numeric" aria-label=move || label(SalesMsg::Quantity)
-                                prop:value=move || get(|l| l.qty.clone()) placeholder="1" on:input=move |ev| set_line(n, |l, v| l.qty = v, event_target_value(&ev))/>
-                            <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::UnitPrice)
-                                prop:value=move || get(|l| l.unit.clone()) on:input=move |ev| set_line(n, |l, v| l.unit = v, event_target_value(&ev))/>
-                            <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::TaxPercent)
-                                prop:value=move || get(|l| l.tax.clone()) placeholder="0" on:input=move |ev| set_line(n, |l, v| l.tax = v, event_target_value(&ev))/>
-                            <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::DiscountPercent)
-                                prop:value=move || get(|l| l.discount.clone()) placeholder="0" on:input=move |ev| set_line(n, |l, v| l.discount = v, event_target_value(&ev))/>
+                            <label class="invoice-line__field">
+                                <span class="invoice-line__label">{move || t(SalesMsg::Description)}</span>
+                                <input class="field__input" type="text" aria-label=move || label(SalesMsg::Description) maxlength="120"
+                                    prop:value=move || get(|l| l.description.clone()) on:input=move |ev| set_line(n, |l, v| l.description = v, event_target_value(&ev))/>
+                            </label>
+                            <label class="invoice-line__field">
+                                <span class="invoice-line__label">{move || t(SalesMsg::Quantity)}</span>
+                                <input class="field__input" type="text" inputmode="numeric" aria-label=move || label(SalesMsg::Quantity)
+                                    prop:value=move || get(|l| l.qty.clone()) placeholder="1" on:input=move |ev| set_line(n, |l, v| l.qty = v, event_target_value(&ev))/>
+                            </label>
+                            <label class="invoice-line__field">
+                                <span class="invoice-line__label">{move || format!("{} ({})", t(SalesMsg::UnitPrice), cur())}</span>
+                                <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::UnitPrice)
+                                    prop:value=move || get(|l| l.unit.clone()) on:input=move |ev| set_line(n, |l, v| l.unit = v, event_target_value(&ev))/>
+                            </label>
+                            <label class="invoice-line__field">
+                                <span class="invoice-line__label">{move || t(SalesMsg::TaxPercent)}</span>
+                                <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::TaxPercent)
+                                    prop:value=move || get(|l| l.tax.clone()) placeholder="0" on:input=move |ev| set_line(n, |l, v| l.tax = v, event_target_value(&ev))/>
+                            </label>
+                            <label class="invoice-line__field">
+                                <span class="invoice-line__label">{move || t(SalesMsg::DiscountPercent)}</span>
+                                <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::DiscountPercent)
+                                    prop:value=move || get(|l| l.discount.clone()) placeholder="0" on:input=move |ev| set_line(n, |l, v| l.discount = v, event_target_value(&ev))/>
+                            </label>
                             <button class="button button--ghost button--icon" type="button" aria-label=move || label(SalesMsg::Remove)
                                 on:click=move |_| lines.update(|v| remove_line(v, n))>"×"</button>
                         </div>

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use super::week;
+use crate::components::date_input::DateInput;
 use crate::components::device_gate::DeviceRef;
 use crate::components::icons::{Icon, IconSvg};
 use crate::i18n::{CalendarMsg, DeviceMsg, Lang, booking_noun_msg, booking_state_msg};
@@ -173,9 +174,8 @@ pub fn Calendar(
                         </select>
                     </label>
                 </Show>
-                <input class="field__input field__input--date" type="date" aria-label=move || t(CalendarMsg::GoToDate)
-                    prop:value=move || date.get().to_string()
-                    on:change=move |ev| if let Some(d) = frontdesk_core::dates::parse_day(&event_target_value(&ev)) { date.set(d) }/>
+                <DateInput value=Signal::derive(move || Some(date.get())) on_pick=Callback::new(move |d| date.set(d)) lang
+                    label=Signal::derive(move || t(CalendarMsg::GoToDate).to_owned())/>
                 <button class="button button--primary" disabled=move || site.with(|s| s.profile.is_none() || s.services.is_empty())
                     on:click=move |_| panel.set(Panel::Form { moving: None, staff: String::new(), start_min: None })>
                     <IconSvg icon=Icon::Plus size=20/>{new_label}
@@ -189,6 +189,9 @@ pub fn Calendar(
             </Show>
             <For each=move || day.get().conflicts key=|c| (c.key(), c.first.changed_ms, c.second.changed_ms) let:conflict>
                 <ConflictCard device lang site conflict/>
+            </For>
+            <For each=move || day.get().crossed key=|c| (c.booking.id.clone(), c.moved_to.clone(), c.cancelled) let:crossed>
+                <CrossedCard device lang site crossed/>
             </For>
             <Show when=closed>
                 <p class="notice">{move || t(CalendarMsg::ClosedThisDay)}</p>
@@ -361,6 +364,74 @@ fn ConflictCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>, confl
                 {side(conflict.first.clone(), conflict.second.clone())}
                 {side(conflict.second.clone(), conflict.first.clone())}
             </div>
+        </section>
+    }
+}
+
+/// A booking moved and cancelled (or moved to two days) on tablets that were apart: what each
+/// did, and one tap to decide what stands (the old day is written once more, and every other
+/// day it went to has it cancelled).
+#[component]
+fn CrossedCard(
+    device: DeviceRef,
+    lang: RwSignal<Lang>,
+    site: Memo<Site>,
+    crossed: schedule::CrossedMove,
+) -> impl IntoView {
+    let t = move |msg: CalendarMsg| msg.text(lang.get());
+    let b = &crossed.booking;
+    let service = site
+        .with_untracked(|s| s.service(&b.service).map(|s| s.name(lang.get_untracked().code()).to_owned()))
+        .unwrap_or_default();
+    let line = format!("{} · {}–{} · {service}", b.client, format_time(b.start_min), format_time(b.end_min()));
+    let settle = move |choice: schedule::Settle, crossed: schedule::CrossedMove| {
+        let Some(old_day) = crossed.booking.day() else { return };
+        let stamp = stamp(device);
+        let id = crossed.booking.id.clone();
+        let mut edits: Vec<(String, frontdesk_core::replica::DocEdit)> = schedule::days_to_cancel(&crossed, choice)
+            .into_iter()
+            .map(|d| {
+                let (id, stamp) = (id.clone(), stamp.clone());
+                let edit: frontdesk_core::replica::DocEdit =
+                    Box::new(move |doc: &mut automerge::AutoCommit| schedule::cancel_in(doc, &id, &stamp));
+                (doc_name::day(d), edit)
+            })
+            .collect();
+        edits.push((
+            doc_name::day(old_day),
+            Box::new(move |doc: &mut automerge::AutoCommit| schedule::settle_old_day(doc, &crossed, choice, &stamp)),
+        ));
+        device.get_value().change_all_soon(edits, "a crossed move", |_| {});
+    };
+    let cancel = crossed.clone();
+    let keep_cancelled = crossed.cancelled.then(|| {
+        view! {
+            <button class="button button--primary" on:click=move |_| settle(schedule::Settle::Cancel, cancel.clone())>
+                {move || t(CalendarMsg::KeepCancelled)}
+            </button>
+        }
+    });
+    let keep_on = crossed
+        .moved_to
+        .iter()
+        .map(|&to| {
+            let crossed = crossed.clone();
+            view! {
+                <button class="button button--primary" on:click=move |_| settle(schedule::Settle::MovedTo(to), crossed.clone())>
+                    {move || format!("{} {}", t(CalendarMsg::KeepOn), format_date(to, lang.get()))}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="conflict" role="alert" aria-label=move || t(CalendarMsg::CrossedMove)>
+            <div class="conflict__head">
+                <IconSvg icon=Icon::Alert size=22/>
+                <h2>{move || t(CalendarMsg::CrossedMove)}</h2>
+            </div>
+            <p class="conflict__lead">{move || t(CalendarMsg::CrossedMoveLead)}</p>
+            <p class="conflict__client">{line}</p>
+            <div class="form__actions">{keep_cancelled}{keep_on}</div>
         </section>
     }
 }

@@ -8,6 +8,7 @@ use frontdesk_core::{doc_name, export, views};
 use leptos::prelude::*;
 
 use super::sales::{currency, format_money, new_id};
+use crate::components::date_input::DateInput;
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::people::{close_error_text, fix_error_text, rate_error_text};
 use crate::i18n::{Lang, PeopleMsg, tr};
@@ -158,11 +159,13 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
                     <div class="inline-form">
                         <label class="field">
                             <span class="field__label">{move || t(PeopleMsg::From)}</span>
-                            <input class="field__input field__input--date" type="date" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/>
+                            <DateInput value=Signal::derive(move || from.with(|d| frontdesk_core::dates::parse_day(d)))
+                                on_pick=Callback::new(move |d: NaiveDate| from.set(d.to_string())) lang/>
                         </label>
                         <label class="field">
                             <span class="field__label">{move || t(PeopleMsg::To)}</span>
-                            <input class="field__input field__input--date" type="date" prop:value=to on:input=move |ev| to.set(event_target_value(&ev))/>
+                            <DateInput value=Signal::derive(move || to.with(|d| frontdesk_core::dates::parse_day(d)))
+                                on_pick=Callback::new(move |d: NaiveDate| to.set(d.to_string())) lang/>
                         </label>
                     </div>
                 </div>

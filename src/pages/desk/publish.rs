@@ -1,5 +1,5 @@
 //! What the desks publish for the lobby kiosk, which reads only the `kiosk` document: today's
-//! appointment lookup index (every desk) and the PIN list of the time clock (a manager's desk).
+//! appointment lookup index and the queue numbers given so far (every desk) and the PIN list of the time clock (a manager's desk).
 //! Both keep the document in line with what it is made from whenever either changes, and
 //! write only when it differs, so the desks that find it current do nothing. They show nothing
 //! on the board: each runs in a part of its own (`parts::kiosk_index`, `parts::manager_duties`).
@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use frontdesk_core::replica::DocEdit;
 use frontdesk_core::site::Site;
-use frontdesk_core::{BoardEntry, Connection, doc_name, kiosk_doc, payroll, schedule, signin};
+use frontdesk_core::{BoardEntry, Connection, check_in, doc_name, kiosk_doc, payroll, schedule, signin};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
@@ -30,7 +30,9 @@ pub fn kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, board:
             return;
         }
         let site = site.get();
-        let wait = board.with(|b| frontdesk_core::board::expected_wait(b));
+        let (wait, issued) = board.with(|b| {
+            (frontdesk_core::board::expected_wait(b), check_in::issued(b.iter().map(|e| &e.check_in), today))
+        });
         if site.profile.is_none() {
             return;
         }
@@ -38,19 +40,19 @@ pub fn kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, board:
             let bookings = d.read(&doc_name::day(today), schedule::bookings).unwrap_or_default();
             let salt = d.read(doc_name::KIOSK, |k| kiosk_doc::salt(k, today)).flatten();
             let current = salt.is_some_and(|salt| {
-                let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
+                let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait).with_issued(issued.clone());
                 d.read(doc_name::KIOSK, |k| kiosk_doc::is_current(k, &want)).unwrap_or(false)
             });
-            (!current).then_some((site, bookings, wait))
+            (!current).then_some((site, bookings, wait, issued))
         });
-        let Some((site, bookings, wait)) = work else { return };
+        let Some((site, bookings, wait, issued)) = work else { return };
         busy.set_value(true);
         let dev = device.get_value();
         leptos::task::spawn_local(async move {
             let result = dev
                 .change(doc_name::KIOSK, move |k| {
                     let salt = kiosk_doc::ensure_salt(k, today, random_bytes())?;
-                    let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait);
+                    let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait).with_issued(issued);
                     kiosk_doc::publish(k, today, &want)
                 })
                 .await;

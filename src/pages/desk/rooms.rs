@@ -10,6 +10,7 @@ use frontdesk_core::site::{ResourceKind, Site};
 use frontdesk_core::stays::{self, HousekeepingStatus, RoomStatus, Stay, StayConflict, StayRequest, StayState};
 use leptos::prelude::*;
 
+use crate::components::date_input::DateInput;
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::{Lang, RoomsMsg, stay_error_text, tr};
 use crate::pages::desk::format_date;
@@ -256,8 +257,7 @@ pub fn Rooms(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: Me
                     </label>
                     <label class="field">
                         <span class="field__label">{move || t(RoomsMsg::Arrival)}</span>
-                        <input class="field__input" type="date" prop:value=move || arrive.get().to_string()
-                            on:change=move |ev| if let Some(d) = frontdesk_core::dates::parse_day(&event_target_value(&ev)) { arrive.set(d) }/>
+                        <DateInput value=Signal::derive(move || Some(arrive.get())) on_pick=Callback::new(move |d| arrive.set(d)) lang/>
                     </label>
                     <label class="field">
                         <span class="field__label">{move || t(RoomsMsg::NightsLabel)}</span>

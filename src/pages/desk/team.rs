@@ -8,6 +8,7 @@ use frontdesk_core::staffing::{self, Shift, Task};
 use leptos::prelude::*;
 
 use super::sales::new_id;
+use crate::components::date_input::DateInput;
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::people::staffing_error_text;
 use crate::i18n::{Lang, PeopleMsg};
@@ -246,7 +247,8 @@ pub fn Team(
                                 </label>
                                 <label class="field">
                                     <span class="field__label">{move || t(PeopleMsg::Day)}</span>
-                                    <input class="field__input field__input--date" type="date" prop:value=shift_day on:input=move |ev| shift_day.set(event_target_value(&ev))/>
+                                    <DateInput value=Signal::derive(move || shift_day.with(|d| frontdesk_core::dates::parse_day(d)))
+                                        on_pick=Callback::new(move |d: NaiveDate| shift_day.set(d.to_string())) lang/>
                                 </label>
                                 <label class="field">
                                     <span class="field__label">{move || t(PeopleMsg::From)}</span>

@@ -1,7 +1,7 @@
 //! The visit as the kiosk will send it, the visitor's insurance (where the business takes it)
 //! and the terms they accept; confirming writes the check-in and shows the ticket.
 
-use frontdesk_core::check_in::{CheckIn, CheckInError, ticket_prefix};
+use frontdesk_core::check_in::{CheckIn, CheckInError};
 use frontdesk_core::{VisitId, VisitReason, doc_name, kiosk_doc};
 use leptos::prelude::*;
 
@@ -92,7 +92,10 @@ fn check_in(kiosk: Shared) {
     .and_then(|c| c.with_insurance(&visit.insurer.get_untracked(), &visit.member.get_untracked()));
     // The queue number goes only to a check-in that was accepted.
     let mut tickets = ticket_counter();
-    match tickets.number(today, ticket_prefix(&kiosk_id), check_in) {
+    // The numbers the desks saw given today, so a kiosk that lost its counter, or is new, gives
+    // none twice.
+    let issued = device.with_value(|d| d.read(doc_name::KIOSK, kiosk_doc::issued)).unwrap_or_default();
+    match tickets.number(today, &kiosk_id, &issued, check_in) {
         Ok(check_in) => {
             save_ticket_counter(&tickets);
             let ticket = check_in.ticket.clone();

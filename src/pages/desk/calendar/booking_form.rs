@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{local_now, new_booking_label, stamp};
+use crate::components::date_input::DateInput;
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::{CalendarMsg, DeviceMsg, Lang, booking_error_text};
 use crate::pages::desk::format_date;
@@ -130,7 +131,7 @@ pub(super) fn BookingForm(
                     // a record that it moved (so a tablet still showing it learns where it went).
                     to_save.push(Booking {
                         state: BookingState::Moved,
-                        notes: format!("→ {new_date}"),
+                        notes: schedule::moved_note(req.date),
                         changed_by: stamp.by.clone(),
                         changed_ms: stamp.at_ms,
                         ..old.clone()
@@ -244,11 +245,11 @@ pub(super) fn BookingForm(
                 </label>
                 <label class="field">
                     <span class="field__label">{move || t(CalendarMsg::Date)}</span>
-                    <input class="field__input" type="date" prop:value=move || form_date.get().to_string()
-                        on:change=move |ev| if let Some(d) = frontdesk_core::dates::parse_day(&event_target_value(&ev)) {
+                    <DateInput value=Signal::derive(move || Some(form_date.get())) lang
+                        on_pick=Callback::new(move |d| {
                             form_date.set(d);
                             start.set(None);
-                        }/>
+                        })/>
                 </label>
                 <Show when=move || site.with(|s| s.resources.iter().any(|r| r.active && r.kind != frontdesk_core::site::ResourceKind::HotelRoom))>
                     <label class="field">

@@ -1,0 +1,97 @@
+//! Every screen as people with low vision or a screen reader meet it: axe-core (the checker
+//! behind the browsers' own accessibility audits) finds no serious or critical WCAG 2.1 A/AA
+//! failure on the kiosk's steps or on any tab of a manager's desk with a day's work on it.
+
+use anyhow::{Context, Result, ensure};
+
+use crate::harness::{Browser, Lobby, check_in_at_kiosk, repo_root, set_up_business, step};
+use crate::{SOON, TABLET};
+
+/// Runs axe on the page; answers its serious and critical violations, one line each.
+const AXE_RUN: &str = r#"
+    const done = arguments[arguments.length - 1];
+    const rules = { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] };
+    window.axe.run(document, { runOnly: rules, resultTypes: ['violations'] }).then(
+        r => done(r.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => `${v.id} (${v.impact}): ` + v.nodes.slice(0, 4).map(n =>
+                n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' ')).join(' | '))),
+        e => done(['axe could not run: ' + e]));
+"#;
+
+/// The serious and critical axe findings on what `browser` shows now (`screen` names it).
+async fn axe_findings(browser: &Browser, screen: &str) -> Result<Vec<String>> {
+    let loaded = browser.client.execute("return typeof window.axe", vec![]).await?;
+    if loaded != "object" {
+        let path = repo_root().join(".tools/npm/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path)
+            .with_context(|| format!("axe-core is missing at {} (`cargo xtask test` installs it)", path.display()))?;
+        browser.client.execute(&format!("{source}\n;window.axe = window.axe || axe;"), vec![]).await?;
+    }
+    let found = browser.client.execute_async(AXE_RUN, vec![]).await?;
+    let found: Vec<String> = serde_json::from_value(found)?;
+    Ok(found.into_iter().map(|f| format!("{screen}: {f}")).collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_screen_has_a_serious_accessibility_failure() -> Result<()> {
+    let mut lobby = Lobby::open(&[]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
+    let kiosk = &lobby.kiosk;
+    let mut found = Vec::new();
+
+    step("the kiosk's steps");
+    kiosk.wait_for_text("Clínica Sol", SOON).await?;
+    found.extend(axe_findings(kiosk, "kiosk welcome").await?);
+    kiosk.click_button("Check in").await?;
+    kiosk.wait_for_text("What is your name?", SOON).await?;
+    found.extend(axe_findings(kiosk, "kiosk name").await?);
+    kiosk.type_into("What is your name?", "Ana Ruiz").await?;
+    kiosk.click_button("Next").await?;
+    kiosk.wait_for_text("I'd like a service", SOON).await?;
+    found.extend(axe_findings(kiosk, "kiosk reason").await?);
+    kiosk.click_button("I'd like a service").await?;
+    kiosk.click_button("Next").await?;
+    kiosk.wait_for_text("Is this right?", SOON).await?;
+    found.extend(axe_findings(kiosk, "kiosk confirm").await?);
+    kiosk.click_labelled_checkbox("I accept").await?;
+    kiosk.click_button("Confirm check-in").await?;
+    kiosk.wait_for("//p[@class='ticket']", SOON).await?;
+    found.extend(axe_findings(kiosk, "kiosk ticket").await?);
+    kiosk.click_button("Done").await?;
+    kiosk.wait_for_text("Welcome", SOON).await?;
+
+    step("the desk's board with someone in every column");
+    check_in_at_kiosk(kiosk, "Bruno Díaz", "I'd like a service", None).await?;
+    check_in_at_kiosk(kiosk, "Carmen Vidal", "I'd like a service", None).await?;
+    manager.click_button("Arrivals").await?;
+    manager.wait_for_column("Waiting", &["Ana Ruiz", "Bruno Díaz", "Carmen Vidal"], SOON).await?;
+    manager.click_in_card("Ana Ruiz", "Call in").await?;
+    manager.click_in_card("Bruno Díaz", "Call in").await?;
+    manager.wait_for_column("With staff", &["Ana Ruiz", "Bruno Díaz"], SOON).await?;
+    manager.click_in_card("Bruno Díaz", "Finish").await?;
+    manager.wait_for_column("Finished", &["Bruno Díaz"], SOON).await?;
+    found.extend(axe_findings(&manager, "desk board").await?);
+
+    step("every tab of the manager's desk");
+    let labels = manager
+        .client
+        .execute(
+            "return [...document.querySelectorAll('nav.tabs .tab > span:first-child')].map(s => s.innerText)",
+            vec![],
+        )
+        .await?;
+    let labels: Vec<String> = serde_json::from_value(labels)?;
+    ensure!(labels.len() >= 9, "the desk's tabs: {labels:?}");
+    for label in &labels {
+        manager.click_button(label).await?;
+        manager
+            .wait_for(&format!("//button[@aria-pressed='true'][.//span[normalize-space(.)='{label}']]"), SOON)
+            .await?;
+        found.extend(axe_findings(&manager, &format!("desk {label}")).await?);
+    }
+    ensure!(found.is_empty(), "axe-core found {} serious or critical failures:\n{}", found.len(), found.join("\n"));
+    manager.close().await?;
+    lobby.close().await
+}
