@@ -227,6 +227,7 @@ async fn a_booking_moved_on_one_offline_tablet_and_cancelled_on_another_asks_whi
     canceller.click_in_row("Ana Gil", "Open").await?;
     canceller.click_button("Cancel booking").await?;
     canceller.wait_for_text("Ana Gil → Cancelled", SOON).await?;
+    canceller.click_labelled("Close").await?;
     step("moved on one tablet, cancelled on the other, both offline");
     lobby.relay.restart()?;
     // Both tablets are told, on the old day, with both outcomes to choose from.
