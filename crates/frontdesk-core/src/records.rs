@@ -33,19 +33,19 @@ pub fn get<T: Hydrate>(doc: &Automerge, kind: &str, id: &str) -> Option<T> {
 /// One walk of the root and one of each record's map (see [`Walked`]): a year of a busy
 /// office's 4,247 clients read in ~35 ms instead of ~255 ms field by field.
 pub fn all<T: Hydrate>(doc: &Automerge, kind: &str) -> Vec<T> {
-    let prefix = format!("{kind}/");
-    read_where(doc, |key| key.starts_with(&prefix))
+    // The root's keys are kept in order: the kind's are the ones from `kind/` up to `kind0`
+    // ('0' follows '/'), so a document holding other kinds is not walked through.
+    read_range(doc, format!("{kind}/")..format!("{kind}0"))
 }
 
 /// Every well-formed record at the root of a document that holds one kind under bare ids (a
 /// kiosk's inbox of check-ins); malformed entries are skipped.
 pub fn every<T: Hydrate>(doc: &Automerge) -> Vec<T> {
-    read_where(doc, |_| true)
+    read_range(doc, ..)
 }
 
-fn read_where<T: Hydrate>(doc: &Automerge, keep: impl Fn(&str) -> bool) -> Vec<T> {
-    doc.map_range(ROOT, ..)
-        .filter(|item| keep(&item.key))
+fn read_range<T: Hydrate>(doc: &Automerge, keys: impl std::ops::RangeBounds<String>) -> Vec<T> {
+    doc.map_range(ROOT, keys)
         .filter(|item| matches!(item.value, ValueRef::Object(ObjType::Map | ObjType::Table)))
         .filter_map(|item| read(doc, item.id()))
         .collect()
@@ -72,6 +72,9 @@ mod tests {
         put(&mut doc, "note", "1", &Note { text: "a".into() }).unwrap();
         put(&mut doc, "note", "2", &Note { text: "b".into() }).unwrap();
         put(&mut doc, "other", "1", &Note { text: "c".into() }).unwrap();
+        // Kinds whose names start alike stay apart too.
+        put(&mut doc, "notes", "1", &Note { text: "d".into() }).unwrap();
+        put(&mut doc, "not", "1", &Note { text: "e".into() }).unwrap();
         automerge::transaction::Transactable::put(&mut doc, ROOT, "note/3", 7).unwrap();
         let doc = doc.document().clone();
         let mut notes: Vec<Note> = all(&doc, "note");
@@ -79,6 +82,8 @@ mod tests {
         assert_eq!(notes, vec![Note { text: "a".into() }, Note { text: "b".into() }]);
         assert_eq!(get::<Note>(&doc, "other", "1"), Some(Note { text: "c".into() }));
         assert_eq!(get::<Note>(&doc, "other", "2"), None);
+        assert_eq!(all::<Note>(&doc, "notes"), vec![Note { text: "d".into() }]);
+        assert_eq!(all::<Note>(&doc, "not"), vec![Note { text: "e".into() }]);
     }
 
     #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
