@@ -2,35 +2,14 @@
 //! behind the browsers' own accessibility audits) finds no serious or critical WCAG 2.1 A/AA
 //! failure on the kiosk's steps or on any tab of a manager's desk with a day's work on it.
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 
-use crate::harness::{Browser, Lobby, check_in_at_kiosk, repo_root, set_up_business, step};
+use crate::harness::{Browser, Lobby, check_in_at_kiosk, set_up_business, step};
 use crate::{SOON, TABLET};
-
-/// Runs axe on the page; answers its serious and critical violations, one line each.
-const AXE_RUN: &str = r#"
-    const done = arguments[arguments.length - 1];
-    const rules = { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] };
-    window.axe.run(document, { runOnly: rules, resultTypes: ['violations'] }).then(
-        r => done(r.violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => `${v.id} (${v.impact}): ` + v.nodes.slice(0, 4).map(n =>
-                n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' ')).join(' | '))),
-        e => done(['axe could not run: ' + e]));
-"#;
 
 /// The serious and critical axe findings on what `browser` shows now (`screen` names it).
 async fn axe_findings(browser: &Browser, screen: &str) -> Result<Vec<String>> {
-    let loaded = browser.client.execute("return typeof window.axe", vec![]).await?;
-    if loaded != "object" {
-        let path = repo_root().join(".tools/npm/node_modules/axe-core/axe.min.js");
-        let source = std::fs::read_to_string(&path)
-            .with_context(|| format!("axe-core is missing at {} (`cargo xtask test` installs it)", path.display()))?;
-        browser.client.execute(&format!("{source}\n;window.axe = window.axe || axe;"), vec![]).await?;
-    }
-    let found = browser.client.execute_async(AXE_RUN, vec![]).await?;
-    let found: Vec<String> = serde_json::from_value(found)?;
-    Ok(found.into_iter().map(|f| format!("{screen}: {f}")).collect())
+    Ok(browser.axe_findings().await?.into_iter().map(|f| format!("{screen}: {f}")).collect())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-pub fn repo_root() -> PathBuf {
+fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -755,12 +755,39 @@ impl Browser {
         self.goto(url).await
     }
 
+    /// Keeps a picture of the screen as `target/screenshots/<name>.png`, and checks the same
+    /// screen with axe-core: a serious or critical WCAG 2.1 A/AA failure on any screen a test
+    /// shows fails that test (with `FRONTDESK_AXE_REPORT` set, they are printed instead).
     pub async fn screenshot(&self, name: &str) -> Result<()> {
         let dir = repo_root().join("target").join("screenshots");
         std::fs::create_dir_all(&dir)?;
         let png = self.client.screenshot().await?;
         std::fs::write(dir.join(format!("{name}.png")), png)?;
+        let found = self.axe_findings().await?;
+        if std::env::var_os("FRONTDESK_AXE_REPORT").is_some() {
+            for finding in &found {
+                println!("AXE {name}: {finding}");
+            }
+        } else {
+            anyhow::ensure!(
+                found.is_empty(),
+                "axe-core: {} serious or critical failures on {name}:\n{}",
+                found.len(),
+                found.join("\n")
+            );
+        }
         Ok(())
+    }
+
+    /// The serious and critical WCAG 2.1 A/AA failures axe-core finds on the page now, one line
+    /// each (running animations are finished first, so a card fading in is judged as it ends).
+    pub async fn axe_findings(&self) -> Result<Vec<String>> {
+        if self.client.execute("return typeof window.axe", vec![]).await? != "object" {
+            let source = axe_source()?;
+            self.client.execute(&format!("{source}\n;window.axe = window.axe || axe;"), vec![]).await?;
+        }
+        let found = self.client.execute_async(AXE_RUN, vec![]).await?;
+        Ok(serde_json::from_value(found)?)
     }
 
     /// Prints the page to a PDF (as the browser's print dialog would, with the print styles),
@@ -989,3 +1016,28 @@ pub async fn set_up_business(manager: &Browser, name: &str, kind: &str, staff: &
     }
     Ok(())
 }
+
+/// axe-core's script (installed by `cargo xtask` into `.tools/npm`), read once.
+fn axe_source() -> Result<&'static str> {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(source) = SOURCE.get() {
+        return Ok(source);
+    }
+    let path = repo_root().join(".tools/npm/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&path)
+        .with_context(|| format!("axe-core is missing at {} (`cargo xtask test` installs it)", path.display()))?;
+    Ok(SOURCE.get_or_init(|| source))
+}
+
+/// Runs axe on the page; answers its serious and critical violations, one line each.
+const AXE_RUN: &str = r#"
+    const done = arguments[arguments.length - 1];
+    document.getAnimations().forEach(a => { try { a.finish(); } catch (e) {} });
+    const rules = { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] };
+    window.axe.run(document, { runOnly: rules, resultTypes: ['violations'] }).then(
+        r => done(r.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => `${v.id} (${v.impact}): ` + v.nodes.slice(0, 4).map(n =>
+                n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' ')).join(' | '))),
+        e => done(['axe could not run: ' + e]));
+"#;
