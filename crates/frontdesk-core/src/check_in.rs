@@ -187,7 +187,7 @@ pub struct Issued {
 
 impl Issued {
     /// The record's key in the kiosk document (one per device and letter).
-    pub fn key(&self) -> String {
+    pub fn record_key(&self) -> String {
         format!("{}.{}", self.device, self.letter)
     }
 }

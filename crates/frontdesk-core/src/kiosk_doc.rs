@@ -126,6 +126,8 @@ pub struct Desired {
     front: Option<Front>,
     wait: Option<Wait>,
     issued: Vec<Issued>,
+    /// The day it is for (`YYYY-MM-DD`).
+    date: String,
 }
 
 impl Desired {
@@ -183,7 +185,7 @@ pub fn desired(site: &Site, bookings: &[Booking], date: NaiveDate, salt: &str, w
         time_zone: p.time_zone.clone(),
     });
     let wait = wait.map(|(waiting, minutes)| Wait { date: date.to_string(), waiting: waiting as u32, minutes });
-    Desired { lookups, services, hosts, front, wait, issued: Vec::new() }
+    Desired { lookups, services, hosts, front, wait, issued: Vec::new(), date: date.to_string() }
 }
 
 /// The salt for `date` in the kiosk document, if one was made.
@@ -226,13 +228,29 @@ pub fn is_current(kiosk: &Automerge, want: &Desired) -> bool {
         && hosts == want_hosts
         && records::get::<Front>(kiosk, FRONT, "main") == want.front
         && records::get::<Wait>(kiosk, WAIT, "now") == want.wait
-        && issued(kiosk) == sorted_issued(&want.issued)
+        && ticket_changes(kiosk, want) == (Vec::new(), Vec::new())
 }
 
 fn sorted_issued(issued: &[Issued]) -> Vec<Issued> {
     let mut all = issued.to_vec();
-    all.sort_dyn_by(|a, b| a.key().cmp(&b.key()));
+    all.sort_dyn_by(|a, b| a.record_key().cmp(&b.record_key()));
     all
+}
+
+/// What publishing `want` changes in the queue numbers: the records to write and the keys to
+/// delete. Numbers only go up and a record leaves only with its day, so a desk that has not yet
+/// seen every check-in (or another kiosk's inbox) never lowers or removes what another desk
+/// published — a kiosk reading a lowered number could give it again.
+fn ticket_changes(kiosk: &Automerge, want: &Desired) -> (Vec<Issued>, Vec<String>) {
+    let held = issued(kiosk);
+    let stale = held.iter().filter(|h| h.date != want.date).map(Issued::record_key).collect();
+    let write = want
+        .issued
+        .iter()
+        .filter(|w| !held.iter().any(|h| h.record_key() == w.record_key() && h.date == w.date && h.last >= w.last))
+        .cloned()
+        .collect();
+    (write, stale)
 }
 
 /// The queue numbers the desks last published (any day: the kiosk looks at its own).
@@ -253,7 +271,6 @@ pub fn publish(kiosk: &mut AutoCommit, date: NaiveDate, want: &Desired) -> Resul
                 SERVICE => !want.services.iter().any(|s| k[SERVICE.len() + 1..] == s.id),
                 HOST => !want.hosts.iter().any(|h| k[HOST.len() + 1..] == h.id),
                 SALT => *k != keep_salt,
-                TICKET => !want.issued.iter().any(|i| k[TICKET.len() + 1..] == i.key()),
                 _ => false,
             }
         })
@@ -276,10 +293,12 @@ pub fn publish(kiosk: &mut AutoCommit, date: NaiveDate, want: &Desired) -> Resul
             records::put(kiosk, HOST, &host.id, host)?;
         }
     }
-    for entry in &want.issued {
-        if records::get::<Issued>(kiosk.document(), TICKET, &entry.key()).as_ref() != Some(entry) {
-            records::put(kiosk, TICKET, &entry.key(), entry)?;
-        }
+    let (write, stale) = ticket_changes(kiosk.document(), want);
+    for key in stale {
+        kiosk.delete(ROOT, records::key(TICKET, &key).as_str()).map_err(|e| e.to_string())?;
+    }
+    for entry in &write {
+        records::put(kiosk, TICKET, &entry.record_key(), entry)?;
     }
     if let Some(front) = &want.front
         && records::get::<Front>(kiosk.document(), FRONT, "main").as_ref() != Some(front)
@@ -514,6 +533,12 @@ mod tests {
         let now: Vec<(String, String, u32)> =
             issued(kiosk.document()).into_iter().map(|i| (i.device, i.letter, i.last)).collect();
         assert_eq!(now, [("k1".into(), "C".into(), 3), ("k2".into(), "F".into(), 2)]);
+        // A desk that has not yet seen every check-in lowers nothing and removes nothing.
+        let lagging = desired(&site(), &[], date(), &salt, None).with_issued(seen(&given[..1], date()));
+        assert!(is_current(kiosk.document(), &lagging), "nothing for a lagging desk to write");
+        publish(&mut kiosk, date(), &lagging).unwrap();
+        assert_eq!(issued(kiosk.document()).len(), 2);
+        assert_eq!(issued(kiosk.document())[0].last, 3);
         // The next day the desk sees no check-ins yet: yesterday's numbers leave.
         let next = date().succ_opt().unwrap();
         let new_salt = ensure_salt(&mut kiosk, next, [7; 16]).unwrap();
