@@ -7,3 +7,4 @@ pub mod keyboard;
 pub mod status_bar;
 pub mod sync_badge;
 pub mod time_clock;
+pub mod time_input;

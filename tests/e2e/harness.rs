@@ -820,10 +820,10 @@ impl Browser {
         Ok(())
     }
 
-    /// Types `hh:mm` into the (first) time field on the screen.
+    /// Types `hh:mm` into the (first) time field on the screen, and Enter.
     pub async fn type_into_time(&self, hh_mm: &str) -> Result<()> {
-        let input = self.wait_for("//input[@type='time']", Duration::from_secs(5)).await?;
-        input.send_keys(&hh_mm.replace(':', "")).await?;
+        let input = self.wait_for("//input[contains(@class,'field__input--time')]", Duration::from_secs(5)).await?;
+        input.send_keys(&format!("{hh_mm}{ENTER}")).await?;
         Ok(())
     }
 

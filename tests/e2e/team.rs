@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use crate::harness::{Lobby, set_up_business};
+use crate::harness::{ENTER, Lobby, set_up_business};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -18,9 +18,15 @@ async fn a_task_handed_out_shows_on_the_assignees_tablet_until_done() -> Result<
     manager.click_button("Add shift").await?;
     manager.wait_for_text("Choose who.", SOON).await?;
     manager.select_option("Who", "Dra. Ruiz").await?;
+    // Times are typed on the 24-hour clock the app shows, as people type them (the browser is
+    // en-US, whose own time field would ask for AM/PM): something that is no time is explained.
+    manager.retype("To", &format!("25{ENTER}")).await?;
+    manager.wait_for_text("Not a time: write it like 17:30.", SOON).await?;
+    manager.retype("To", &format!("1330{ENTER}")).await?;
+    manager.wait_until(SOON, "the time taken", |t| !t.contains("Not a time")).await?;
     manager.click_button("Add shift").await?;
     manager.wait_until(SOON, "Dra. Ruiz on the desk now", |t| t.contains("On the desk now\nDra. Ruiz")).await?;
-    manager.wait_for_text("Dra. Ruiz 09:00–14:00", SOON).await?;
+    manager.wait_for_text("Dra. Ruiz 09:00–13:30", SOON).await?;
 
     // Her tablet is hers.
     let desk = &lobby.desks[0];

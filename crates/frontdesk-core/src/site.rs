@@ -395,6 +395,24 @@ pub fn parse_time(text: &str) -> Option<u32> {
     Some(h * 60 + m)
 }
 
+/// A time as a person types it, on a 24-hour clock: `17:30`, `9:30`, `9.30`, `9h30`, `930`,
+/// `0930` or `9` (9:00); `24:00` ends the day. `None` for anything else.
+pub fn read_typed_time(text: &str) -> Option<u32> {
+    let text = text.trim();
+    let (h, m) = match text.find([':', '.', 'h', 'H']) {
+        Some(at) => (&text[..at], &text[at + 1..]),
+        None if text.len() <= 2 => (text, "00"),
+        None if text.len() <= 4 && text.is_char_boundary(text.len() - 2) => text.split_at(text.len() - 2),
+        None => return None,
+    };
+    let digits = |s: &str, min: usize| (min..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h, 1) || !digits(m, 2) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+}
+
 /// Minutes after midnight as `HH:MM`.
 pub fn format_time(minutes: u32) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
@@ -403,6 +421,32 @@ pub fn format_time(minutes: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_read_as_people_type_them() {
+        for (typed, minutes) in [
+            ("17:30", 1050),
+            ("9:30", 570),
+            ("09:30", 570),
+            ("9.30", 570),
+            ("9h30", 570),
+            ("930", 570),
+            ("0930", 570),
+            ("9", 540),
+            (" 18 ", 1080),
+            ("0", 0),
+            ("24:00", 1440),
+            ("2400", 1440),
+        ] {
+            assert_eq!(read_typed_time(typed), Some(minutes), "{typed:?}");
+        }
+        for bad in ["", "24:01", "25", "9:5", "9:60", "12345", "9:30pm", "a", "9::30", ":30", "9:305", "١٢"] {
+            assert_eq!(read_typed_time(bad), None, "{bad:?}");
+        }
+        for m in [0, 59, 600, 1439, 1440] {
+            assert_eq!(read_typed_time(&format_time(m)), Some(m));
+        }
+    }
 
     pub(crate) fn clinic() -> Profile {
         Profile {

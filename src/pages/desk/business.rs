@@ -9,6 +9,7 @@ use frontdesk_core::{RecordId, doc_name};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
+use crate::components::time_input::TimeInput;
 use crate::i18n::{BusinessMsg, Lang, kind_msg, site_error_text, weekday_name};
 use crate::platform::random_bytes;
 
@@ -89,11 +90,11 @@ fn HoursEditor(rows: RwSignal<Vec<DayRow>>, lang: RwSignal<Lang>) -> impl IntoVi
                             <span class="hours__day">{move || weekday_name(i, lang.get())}</span>
                         </label>
                         <Show when=move || rows.with(|r| r[i].0) fallback=move || view! { <span class="hours__closed">{move || BusinessMsg::Closed.text(lang.get())}</span> }>
-                            <input class="field__input field__input--time" type="time" aria-label=move || format!("{} {}", weekday_name(i, lang.get()), BusinessMsg::Opens.text(lang.get()))
-                                prop:value=move || get(|r| r.1.clone()) on:input=move |ev| rows.update(|r| r[i].1 = event_target_value(&ev))/>
+                            <TimeInput lang label=Signal::derive(move || format!("{} {}", weekday_name(i, lang.get()), BusinessMsg::Opens.text(lang.get())))
+                                value=Signal::derive(move || get(|r| r.1.clone())) on_pick=Callback::new(move |t| rows.update(|r| r[i].1 = t))/>
                             <span class="hours__dash">"–"</span>
-                            <input class="field__input field__input--time" type="time" aria-label=move || format!("{} {}", weekday_name(i, lang.get()), BusinessMsg::Closes.text(lang.get()))
-                                prop:value=move || get(|r| r.2.clone()) on:input=move |ev| rows.update(|r| r[i].2 = event_target_value(&ev))/>
+                            <TimeInput lang label=Signal::derive(move || format!("{} {}", weekday_name(i, lang.get()), BusinessMsg::Closes.text(lang.get())))
+                                value=Signal::derive(move || get(|r| r.2.clone())) on_pick=Callback::new(move |t| rows.update(|r| r[i].2 = t))/>
                         </Show>
                     </div>
                 }

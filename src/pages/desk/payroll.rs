@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::sales::{currency, format_money, new_id};
 use crate::components::date_input::DateInput;
 use crate::components::device_gate::DeviceRef;
+use crate::components::time_input::TimeInput;
 use crate::i18n::people::{close_error_text, fix_error_text, rate_error_text};
 use crate::i18n::{Lang, PeopleMsg, tr};
 
@@ -421,7 +422,7 @@ fn FixForm(
                 <Show when=move || kind.get() != FixKind::Ignore>
                     <label class="field">
                         <span class="field__label">{move || format!("{} · {date}", t(PeopleMsg::Time))}</span>
-                        <input class="field__input field__input--time" type="time" prop:value=time on:input=move |ev| time.set(event_target_value(&ev))/>
+                        <TimeInput value=time on_pick=Callback::new(move |t| time.set(t)) lang/>
                     </label>
                 </Show>
                 <label class="field field--wide">

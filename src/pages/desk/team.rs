@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::sales::new_id;
 use crate::components::date_input::DateInput;
 use crate::components::device_gate::DeviceRef;
+use crate::components::time_input::TimeInput;
 use crate::i18n::people::staffing_error_text;
 use crate::i18n::{Lang, PeopleMsg};
 
@@ -186,7 +187,7 @@ pub fn Team(
                             </label>
                             <label class="field">
                                 <span class="field__label">{move || t(PeopleMsg::DueToday)}</span>
-                                <input class="field__input field__input--time" type="time" prop:value=task_due on:input=move |ev| task_due.set(event_target_value(&ev))/>
+                                <TimeInput value=task_due on_pick=Callback::new(move |t| task_due.set(t)) lang/>
                             </label>
                         </div>
                         <p class="field-error" role="alert">{move || task_error.get()}</p>
@@ -252,11 +253,11 @@ pub fn Team(
                                 </label>
                                 <label class="field">
                                     <span class="field__label">{move || t(PeopleMsg::From)}</span>
-                                    <input class="field__input field__input--time" type="time" prop:value=shift_from on:input=move |ev| shift_from.set(event_target_value(&ev))/>
+                                    <TimeInput value=shift_from on_pick=Callback::new(move |t| shift_from.set(t)) lang/>
                                 </label>
                                 <label class="field">
                                     <span class="field__label">{move || t(PeopleMsg::To)}</span>
-                                    <input class="field__input field__input--time" type="time" prop:value=shift_to on:input=move |ev| shift_to.set(event_target_value(&ev))/>
+                                    <TimeInput value=shift_to on_pick=Callback::new(move |t| shift_to.set(t)) lang/>
                                 </label>
                             </div>
                             <p class="field-error" role="alert">{move || shift_error.get()}</p>
