@@ -12,7 +12,7 @@ async fn a_task_handed_out_shows_on_the_assignees_tablet_until_done() -> Result<
     let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
     set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
 
-    // A shift from 09:00 to 14:00 today: it is midday, so she is on the desk now.
+    // A shift from 09:00 to 13:30 today: it is midday, so she is on the desk now.
     manager.click_button("Team").await?;
     manager.wait_for_text("No one is on the rota right now.", SOON).await?;
     manager.click_button("Add shift").await?;
