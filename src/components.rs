@@ -8,3 +8,4 @@ pub mod status_bar;
 pub mod sync_badge;
 pub mod time_clock;
 pub mod time_input;
+pub mod typed_field;

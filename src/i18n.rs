@@ -184,6 +184,16 @@ pub fn weekday_name(day: usize, lang: Lang) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+impl Lang {
+    /// The order this language types a date's numbers in.
+    pub fn day_order(self) -> frontdesk_core::dates::DayOrder {
+        match self {
+            Lang::En => frontdesk_core::dates::DayOrder::MonthFirst,
+            Lang::Es => frontdesk_core::dates::DayOrder::DayFirst,
+        }
+    }
+}
+
 /// "Monday, March 3" / "lunes 3 de marzo": a day, as a heading says it.
 pub fn format_date(date: chrono::NaiveDate, lang: Lang) -> String {
     use chrono::Datelike;

@@ -56,20 +56,10 @@ async fn no_screen_has_a_serious_accessibility_failure() -> Result<()> {
     found.extend(axe_findings(&manager, "desk board").await?);
 
     step("every tab of the manager's desk");
-    let labels = manager
-        .client
-        .execute(
-            "return [...document.querySelectorAll('nav.tabs .tab > span:first-child')].map(s => s.innerText)",
-            vec![],
-        )
-        .await?;
-    let labels: Vec<String> = serde_json::from_value(labels)?;
+    let labels = manager.tab_labels().await?;
     ensure!(labels.len() >= 9, "the desk's tabs: {labels:?}");
     for label in &labels {
-        manager.click_button(label).await?;
-        manager
-            .wait_for(&format!("//button[@aria-pressed='true'][.//span[normalize-space(.)='{label}']]"), SOON)
-            .await?;
+        manager.open_tab(label).await?;
         found.extend(axe_findings(&manager, &format!("desk {label}")).await?);
     }
     ensure!(found.is_empty(), "axe-core found {} serious or critical failures:\n{}", found.len(), found.join("\n"));

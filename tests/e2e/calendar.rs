@@ -56,6 +56,21 @@ async fn book(desk: &Browser, client: &str, time: &str) -> Result<()> {
     Ok(())
 }
 
+/// Moves `client`'s booking on the calendar's day to the day after tomorrow at 11:00; returns
+/// that day. The date is typed as the app's language writes it (English: mm/dd/yyyy), and
+/// Enter takes it.
+async fn move_to_the_day_after(desk: &Browser, client: &str) -> Result<chrono::NaiveDate> {
+    desk.click_in_row(client, "Open").await?;
+    desk.click_button("Move").await?;
+    let day_after = chrono::Local::now().date_naive() + chrono::Duration::days(2);
+    desk.retype("Date", &format!("{}{ENTER}", day_after.format("%m/%d/%Y"))).await?;
+    desk.click_button("11:00").await?;
+    desk.click_button("Save new time").await?;
+    desk.wait_for_text("Confirmation code", SOON).await?;
+    desk.click_labelled("Close").await?;
+    Ok(day_after)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_booking_made_on_one_tablet_appears_on_another() -> Result<()> {
     let mut lobby = Lobby::open(&[TABLET]).await?;
@@ -119,15 +134,7 @@ async fn a_booking_made_on_one_tablet_appears_on_another() -> Result<()> {
     desk.screenshot("calendar-3-day").await?;
 
     // Ana asks to come the day after instead: the booking moves to that day, on every tablet.
-    desk.click_in_row("Ana Gil", "Open").await?;
-    desk.click_button("Move").await?;
-    let day_after = chrono::Local::now().date_naive() + chrono::Duration::days(2);
-    // The date is typed as the app's language writes it (English: mm/dd/yyyy), Enter takes it.
-    desk.retype("Date", &format!("{}{ENTER}", day_after.format("%m/%d/%Y"))).await?;
-    desk.click_button("11:00").await?;
-    desk.click_button("Save new time").await?;
-    desk.wait_for_text("Confirmation code", SOON).await?;
-    desk.click_labelled("Close").await?;
+    let day_after = move_to_the_day_after(desk, "Ana Gil").await?;
     desk.wait_for_text(&day_after.format("%B %-d").to_string(), SOON).await?;
     desk.wait_for(
         "//li[contains(@class,'row')][.//*[normalize-space(.)='Ana Gil']][.//*[normalize-space(.)='11:00']]",
@@ -215,14 +222,7 @@ async fn a_booking_moved_on_one_offline_tablet_and_cancelled_on_another_asks_whi
     }
     // Apart, one tablet moves Ana to the day after; the other cancels her.
     let (mover, canceller) = (&lobby.desks[0], &lobby.desks[1]);
-    mover.click_in_row("Ana Gil", "Open").await?;
-    mover.click_button("Move").await?;
-    let day_after = chrono::Local::now().date_naive() + chrono::Duration::days(2);
-    mover.retype("Date", &format!("{}{ENTER}", day_after.format("%m/%d/%Y"))).await?;
-    mover.click_button("11:00").await?;
-    mover.click_button("Save new time").await?;
-    mover.wait_for_text("Confirmation code", SOON).await?;
-    mover.click_labelled("Close").await?;
+    let day_after = move_to_the_day_after(mover, "Ana Gil").await?;
     mover.click_labelled("Previous day").await?;
     canceller.click_in_row("Ana Gil", "Open").await?;
     canceller.click_button("Cancel booking").await?;

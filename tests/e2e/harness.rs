@@ -462,6 +462,20 @@ impl Browser {
         Ok(())
     }
 
+    /// The labels of the desk's tabs, in order.
+    pub async fn tab_labels(&self) -> Result<Vec<String>> {
+        let script = "return [...document.querySelectorAll('nav.tabs .tab > span:first-child')].map(s => s.innerText)";
+        Ok(serde_json::from_value(self.client.execute(script, vec![]).await?)?)
+    }
+
+    /// Opens the desk's tab `label` and waits until it is the one shown.
+    pub async fn open_tab(&self, label: &str) -> Result<()> {
+        self.click_button(label).await?;
+        let shown = format!("//button[@aria-pressed='true'][.//span[normalize-space(.)={}]]", literal(label));
+        self.wait_for(&shown, Duration::from_secs(10)).await?;
+        Ok(())
+    }
+
     /// Types into the field labelled `label`.
     pub async fn type_into(&self, label: &str, text: &str) -> Result<()> {
         let input = self.wait_for(&field_xpath(label), Duration::from_secs(5)).await?;

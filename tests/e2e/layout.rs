@@ -40,20 +40,10 @@ async fn every_tab_of_a_managers_desk_reads_whole_and_opens_in_both_orientations
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let cut = manager.client.execute(CUT_TABS, vec![]).await?;
         ensure!(cut.as_array().is_some_and(Vec::is_empty), "tabs cut off at {width}×{height}: {cut}");
-        let labels = manager
-            .client
-            .execute(
-                "return [...document.querySelectorAll('nav.tabs .tab > span:first-child')].map(s => s.innerText)",
-                vec![],
-            )
-            .await?;
-        let labels: Vec<String> = serde_json::from_value(labels)?;
+        let labels = manager.tab_labels().await?;
         ensure!(labels.len() == 11, "a medical office that sells has eleven tabs: {labels:?}");
         for label in &labels {
-            manager.click_button(label).await?;
-            manager
-                .wait_for(&format!("//button[@aria-pressed='true'][.//span[normalize-space(.)='{label}']]"), SOON)
-                .await?;
+            manager.open_tab(label).await?;
         }
         manager.screenshot(&format!("desk-tabs-{width}x{height}")).await?;
     }

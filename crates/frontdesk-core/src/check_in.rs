@@ -190,6 +190,12 @@ impl Issued {
     pub fn record_key(&self) -> String {
         format!("{}.{}", self.device, self.letter)
     }
+
+    /// Whether it is the record of `letter` (exactly: a record reading "DD" is no D's).
+    fn is_letter(&self, letter: char) -> bool {
+        let mut chars = self.letter.chars();
+        chars.next() == Some(letter) && chars.next().is_none()
+    }
 }
 
 /// The letters and last numbers each device gave out on `date`, from the check-ins the desk
@@ -240,9 +246,9 @@ impl TicketCounter {
         }
         let today: Vec<&Issued> = issued.iter().filter(|i| i.date == day).collect();
         let held_by_other = |letter: char, only_smaller: bool| {
-            today.iter().any(|i| {
-                i.letter.starts_with(letter) && i.device != device && (!only_smaller || i.device.as_str() < device)
-            })
+            today
+                .iter()
+                .any(|i| i.is_letter(letter) && i.device != device && (!only_smaller || i.device.as_str() < device))
         };
         // Two devices that chose the same letter (both offline and new) find out from the desks;
         // the one with the smaller id keeps it, the other moves on.
@@ -261,12 +267,9 @@ impl TicketCounter {
         if self.letter != Some(letter) {
             (self.letter, self.last) = (Some(letter), 0);
         }
-        let seen = today
-            .iter()
-            .filter(|i| (shared || i.device == device) && i.letter.starts_with(letter))
-            .map(|i| i.last)
-            .max();
-        self.last = self.last.max(seen.unwrap_or(0)) + 1;
+        let seen = today.iter().filter(|i| (shared || i.device == device) && i.is_letter(letter)).map(|i| i.last).max();
+        // (A record claiming the highest number there is, from a desk gone bad, stops there.)
+        self.last = self.last.max(seen.unwrap_or(0)).saturating_add(1);
         Ok(CheckIn { ticket: format!("{letter}-{:03}", self.last), ..check_in })
     }
 }
@@ -433,6 +436,25 @@ mod tests {
         assert_eq!(x2.ticket, format!("{}-002", ticket_prefix(&small)), "the smaller id keeps its letter");
         assert_ne!(parse_ticket(&y2.ticket).unwrap().0, ticket_prefix(&small), "the other moves on: {}", y2.ticket);
         assert_eq!(parse_ticket(&y2.ticket).unwrap().1, 1);
+    }
+
+    #[test]
+    fn a_forged_record_cannot_make_a_kiosk_fail() {
+        let forged = |letter: &str, last: u32| Issued {
+            date: day(26).to_string(),
+            device: "k".into(),
+            letter: letter.into(),
+            last,
+        };
+        let mut counter = TicketCounter::default();
+        let letter = ticket_prefix("k").to_string();
+        let huge = counter.number(day(26), "k", &[forged(&letter, u32::MAX)], typed("Ana", "k")).unwrap();
+        assert_eq!(huge.ticket, format!("{letter}-{}", u32::MAX), "no overflow, no panic");
+        // Letters that are no letter are never taken for one.
+        let mut counter = TicketCounter::default();
+        let other = |letter: &str| Issued { device: "x".into(), ..forged(letter, 5) };
+        let odd = [other(""), other("ÑÑ"), other("-"), other(&format!("{letter}{letter}"))];
+        assert_eq!(counter.number(day(26), "k", &odd, typed("Bo", "k")).unwrap().ticket, format!("{letter}-001"));
     }
 
     #[test]

@@ -485,11 +485,9 @@ pub fn crossed_moves(day: &Automerge) -> Vec<CrossedMove> {
             .collect()
     };
     let mut found = Vec::new();
-    for booking in bookings(day) {
-        let Ok(Some((Value::Object(_), obj))) = day.get(automerge::ROOT, records::key(BOOKING, &booking.id).as_str())
-        else {
-            continue;
-        };
+    // Only a record with crossed values is read whole: the calendar asks on every change.
+    for item in day.map_range(automerge::ROOT, format!("{BOOKING}/")..format!("{BOOKING}0")) {
+        let obj = item.id();
         let states = texts(&obj, "state");
         if states.len() < 2 && texts(&obj, "notes").len() < 2 {
             continue;
@@ -500,7 +498,8 @@ pub fn crossed_moves(day: &Automerge) -> Vec<CrossedMove> {
             if moved { texts(&obj, "notes").iter().filter_map(|n| moved_to(n)).collect() } else { Vec::new() };
         targets.sort();
         targets.dedup();
-        if targets.len() + usize::from(cancelled) >= 2 {
+        let booking = records::get::<Booking>(day, BOOKING, &item.key[BOOKING.len() + 1..]);
+        if let Some(booking) = booking.filter(|_| targets.len() + usize::from(cancelled) >= 2) {
             found.push(CrossedMove { booking, moved_to: targets, cancelled });
         }
     }

@@ -46,6 +46,61 @@ fn print_page() {
     }
 }
 
+/// One field of an invoice line: its words, where it is kept in the line being typed, the
+/// keyboard it asks for, what it shows when empty and how long it may be.
+struct LineField {
+    msg: SalesMsg,
+    get: fn(&LineForm) -> &String,
+    set: fn(&mut LineForm, String),
+    inputmode: &'static str,
+    placeholder: &'static str,
+    maxlength: Option<&'static str>,
+}
+
+/// The fields of an invoice line, in the order they are typed (and their column headings).
+const LINE_FIELDS: [LineField; 5] = [
+    LineField {
+        msg: SalesMsg::Description,
+        get: |l| &l.description,
+        set: |l, v| l.description = v,
+        inputmode: "text",
+        placeholder: "",
+        maxlength: Some("120"),
+    },
+    LineField {
+        msg: SalesMsg::Quantity,
+        get: |l| &l.qty,
+        set: |l, v| l.qty = v,
+        inputmode: "numeric",
+        placeholder: "1",
+        maxlength: None,
+    },
+    LineField {
+        msg: SalesMsg::UnitPrice,
+        get: |l| &l.unit,
+        set: |l, v| l.unit = v,
+        inputmode: "decimal",
+        placeholder: "",
+        maxlength: None,
+    },
+    LineField {
+        msg: SalesMsg::TaxPercent,
+        get: |l| &l.tax,
+        set: |l, v| l.tax = v,
+        inputmode: "decimal",
+        placeholder: "0",
+        maxlength: None,
+    },
+    LineField {
+        msg: SalesMsg::DiscountPercent,
+        get: |l| &l.discount,
+        set: |l, v| l.discount = v,
+        inputmode: "decimal",
+        placeholder: "0",
+        maxlength: None,
+    },
+];
+
 #[component]
 pub fn Billing(
     device: DeviceRef,
@@ -199,6 +254,11 @@ fn NewInvoice(
             }
         });
     };
+    // A field's words; the unit price says its currency.
+    let title = move |m: SalesMsg| match m {
+        SalesMsg::UnitPrice => format!("{} ({})", t(m), cur()),
+        _ => t(m).to_owned(),
+    };
     view! {
         <form class="card form invoice-form" on:submit=issue aria-labelledby="invoice-form-title" novalidate>
             <h2 id="invoice-form-title" class="card__title">{move || t(SalesMsg::NewInvoice)}</h2>
@@ -210,43 +270,22 @@ fn NewInvoice(
             </label>
             <div class="invoice-lines" role="group" aria-label=move || t(SalesMsg::Line)>
                 <div class="invoice-lines__head" aria-hidden="true">
-                    <span>{move || t(SalesMsg::Description)}</span>
-                    <span>{move || t(SalesMsg::Quantity)}</span>
-                    <span>{move || format!("{} ({})", t(SalesMsg::UnitPrice), cur())}</span>
-                    <span>{move || t(SalesMsg::TaxPercent)}</span>
-                    <span>{move || t(SalesMsg::DiscountPercent)}</span>
+                    {LINE_FIELDS.iter().map(|f| view! { <span>{move || title(f.msg)}</span> }).collect_view()}
                     <span></span>
                 </div>
                 {move || (0..lines.with(Vec::len)).map(|n| {
-                    let get = move |f: fn(&LineForm) -> String| lines.with(|v| v.get(n).map(f).unwrap_or_default());
                     let label = move |m: SalesMsg| format!("{} {} · {}", t(SalesMsg::Line), n + 1, t(m));
                     view! {
                         <div class="invoice-line">
-                            <label class="invoice-line__field">
-                                <span class="invoice-line__label">{move || t(SalesMsg::Description)}</span>
-                                <input class="field__input" type="text" aria-label=move || label(SalesMsg::Description) maxlength="120"
-                                    prop:value=move || get(|l| l.description.clone()) on:input=move |ev| set_line(n, |l, v| l.description = v, event_target_value(&ev))/>
-                            </label>
-                            <label class="invoice-line__field">
-                                <span class="invoice-line__label">{move || t(SalesMsg::Quantity)}</span>
-                                <input class="field__input" type="text" inputmode="numeric" aria-label=move || label(SalesMsg::Quantity)
-                                    prop:value=move || get(|l| l.qty.clone()) placeholder="1" on:input=move |ev| set_line(n, |l, v| l.qty = v, event_target_value(&ev))/>
-                            </label>
-                            <label class="invoice-line__field">
-                                <span class="invoice-line__label">{move || format!("{} ({})", t(SalesMsg::UnitPrice), cur())}</span>
-                                <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::UnitPrice)
-                                    prop:value=move || get(|l| l.unit.clone()) on:input=move |ev| set_line(n, |l, v| l.unit = v, event_target_value(&ev))/>
-                            </label>
-                            <label class="invoice-line__field">
-                                <span class="invoice-line__label">{move || t(SalesMsg::TaxPercent)}</span>
-                                <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::TaxPercent)
-                                    prop:value=move || get(|l| l.tax.clone()) placeholder="0" on:input=move |ev| set_line(n, |l, v| l.tax = v, event_target_value(&ev))/>
-                            </label>
-                            <label class="invoice-line__field">
-                                <span class="invoice-line__label">{move || t(SalesMsg::DiscountPercent)}</span>
-                                <input class="field__input" type="text" inputmode="decimal" aria-label=move || label(SalesMsg::DiscountPercent)
-                                    prop:value=move || get(|l| l.discount.clone()) placeholder="0" on:input=move |ev| set_line(n, |l, v| l.discount = v, event_target_value(&ev))/>
-                            </label>
+                            {LINE_FIELDS.iter().map(|f| view! {
+                                <label class="invoice-line__field">
+                                    <span class="invoice-line__label">{move || title(f.msg)}</span>
+                                    <input class="field__input" type="text" inputmode=f.inputmode placeholder=f.placeholder
+                                        maxlength=f.maxlength aria-label=move || label(f.msg)
+                                        prop:value=move || lines.with(|v| v.get(n).map(|l| (f.get)(l).clone()).unwrap_or_default())
+                                        on:input=move |ev| set_line(n, f.set, event_target_value(&ev))/>
+                                </label>
+                            }).collect_view()}
                             <button class="button button--ghost button--icon" type="button" aria-label=move || label(SalesMsg::Remove)
                                 on:click=move |_| lines.update(|v| remove_line(v, n))>"×"</button>
                         </div>
