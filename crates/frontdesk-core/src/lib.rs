@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod check_in;
 pub mod chunk;
 pub mod clients;
+pub mod crypto;
 pub mod dates;
 pub mod device;
 pub mod doc_name;

@@ -9,6 +9,7 @@ use std::fmt;
 pub mod access;
 pub mod area;
 pub mod pairing;
+pub mod sealed;
 
 pub use area::{Area, Readers, UnknownArea, Writers};
 
