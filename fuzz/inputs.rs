@@ -8,6 +8,7 @@ use frontdesk_core::import;
 use frontdesk_core::schedule::Stamp;
 use frontdesk_core::visit_status::status_events;
 use frontdesk_core::{Replica, SyncEvent, arrivals_board};
+use frontdesk_protocol::sealed;
 use frontdesk_protocol::{ClientMsg, Role, ServerMsg, valid_doc_name};
 
 /// What the relay does with a frame from a device: decode it and check the names in it.
@@ -121,4 +122,29 @@ pub fn csv_import(data: &[u8]) {
         &stamp,
     );
     let _ = import::products(&text, "EUR", || "p".into());
+}
+
+/// What the relay and a device do with bytes that claim to be sealed (issue 19): take the header
+/// apart, check it against documents of every scope, make the op that would open it, and take
+/// padding off.
+pub fn sealed_header(bytes: &[u8]) {
+    if let Ok(parsed) = sealed::parse(bytes) {
+        // What parses is exactly the header it encodes back to, then the nonce and ciphertext.
+        assert_eq!(parsed.header.encode(), &bytes[..parsed.header_len]);
+        assert_eq!(parsed.header_len + sealed::NONCE_LEN + parsed.ciphertext.len(), bytes.len());
+        for doc in ["clients", "kiosk", "payroll", "inbox/2026-12-05/k1", "timeclock/2026-12-05/d1"] {
+            let fits = parsed.header.fits(doc).is_ok();
+            match frontdesk_core::crypto::opening(doc, bytes) {
+                Ok(opening) => {
+                    assert!(fits);
+                    let key = opening.op.key().expect("opening needs a key");
+                    assert_eq!((key.scope, key.epoch), (parsed.header.scope, parsed.header.epoch));
+                }
+                Err(_) => assert!(!fits),
+            }
+        }
+    }
+    if let Ok(plaintext) = sealed::unpad(bytes) {
+        assert!(plaintext.len() + 4 <= bytes.len());
+    }
 }

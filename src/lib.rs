@@ -15,5 +15,6 @@ mod relay_socket;
 pub mod settings;
 pub mod spill;
 pub mod storage;
+pub mod webcrypto;
 
 pub use app::App;

@@ -9,6 +9,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "browser/sealing.rs"]
+mod sealing;
+
 #[wasm_bindgen_test]
 async fn documents_and_the_outbox_survive_reopening_the_database() {
     let name = "test-storage-roundtrip";

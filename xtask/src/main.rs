@@ -418,6 +418,8 @@ fn test() -> Result<()> {
     run(cmd("cargo").args(["test", "--locked", "--workspace", "--exclude", "frontdesk"]))?;
     run(cmd("cargo").args(["test", "--locked", "-p", "frontdesk", "--lib"]))?;
 
+    no_cipher_crate_in_the_wasm()?;
+
     say("the core builds for wasm");
     run(cmd("cargo").args(["build", "--locked", "-p", "frontdesk-core", "--target", WASM_TARGET]))?;
 
@@ -443,6 +445,44 @@ fn test() -> Result<()> {
         .env("CHROMEDRIVER", chromedriver()))?;
 
     say(&format!("all checks and tests passed in {:.0?}", started.elapsed()));
+    Ok(())
+}
+
+/// The browser seals and opens with WebCrypto (`src/webcrypto.js`); the native ciphers of
+/// `frontdesk_core::crypto::native` must never reach the wasm build (issue 19: size, and one
+/// implementation per platform).
+fn no_cipher_crate_in_the_wasm() -> Result<()> {
+    say("no cipher crate in the wasm build's dependencies");
+    const CIPHERS: [&str; 7] = ["aes", "aes-gcm", "ghash", "x25519-dalek", "curve25519-dalek", "hkdf", "pbkdf2"];
+    let tree = output(cmd("cargo").args([
+        "tree",
+        "--locked",
+        "-p",
+        "frontdesk",
+        "-p",
+        "frontdesk-core",
+        "--target",
+        WASM_TARGET,
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+    ]))
+    .context("cargo tree failed")?;
+    let found: Vec<&str> = tree
+        .lines()
+        .filter(|line| line.split_whitespace().next().is_some_and(|name| CIPHERS.contains(&name)))
+        .collect();
+    if !found.is_empty() {
+        bail!("cipher code would ship in the wasm (use WebCrypto instead):\n{}", found.join("\n"));
+    }
+    // And the native build does have them (so the check looks at the right names).
+    let native =
+        output(cmd("cargo").args(["tree", "--locked", "-p", "frontdesk-core", "-e", "normal", "--prefix", "none"]))
+            .context("cargo tree failed")?;
+    if !native.lines().any(|line| line.starts_with("aes-gcm ")) {
+        bail!("the native core no longer lists aes-gcm: the wasm check above is looking for the wrong names");
+    }
     Ok(())
 }
 
@@ -487,7 +527,7 @@ fn soak(args: &[String]) -> Result<()> {
 
 // ---------------------------------------------------------------- fuzz
 
-const FUZZ_TARGETS: [&str; 4] = ["relay_decode", "client_frames", "document_chunks", "csv_import"];
+const FUZZ_TARGETS: [&str; 5] = ["relay_decode", "client_frames", "document_chunks", "csv_import", "sealed_header"];
 
 fn fuzz(args: &[String]) -> Result<()> {
     let mut seconds = "60".to_owned();

@@ -40,19 +40,41 @@ impl std::fmt::Display for KeyRef {
 /// What the core asks its platform to compute (see the table above).
 #[derive(Clone, PartialEq, Eq)]
 pub enum Op {
-    Seal { key: KeyRef, aad: Vec<u8>, plaintext: Vec<u8> },
-    Open { key: KeyRef, aad: Vec<u8>, sealed: Vec<u8> },
+    Seal {
+        key: KeyRef,
+        aad: Vec<u8>,
+        plaintext: Vec<u8>,
+    },
+    Open {
+        key: KeyRef,
+        aad: Vec<u8>,
+        sealed: Vec<u8>,
+    },
     /// `aad` is everything before the ephemeral key; the platform appends the key it draws.
-    SealTo { key: KeyRef, aad: Vec<u8>, plaintext: Vec<u8> },
-    OpenFrom { key: KeyRef, aad: Vec<u8>, sealed: Vec<u8> },
-    Derive { password: Vec<u8>, salt: Vec<u8>, iterations: u32 },
+    SealTo {
+        key: KeyRef,
+        aad: Vec<u8>,
+        plaintext: Vec<u8>,
+    },
+    OpenFrom {
+        key: KeyRef,
+        aad: Vec<u8>,
+        sealed: Vec<u8>,
+    },
+    Derive {
+        password: Vec<u8>,
+        salt: Vec<u8>,
+        iterations: u32,
+    },
 }
 
 impl Op {
     /// The key the op needs, if any.
     pub fn key(&self) -> Option<KeyRef> {
         match self {
-            Op::Seal { key, .. } | Op::Open { key, .. } | Op::SealTo { key, .. } | Op::OpenFrom { key, .. } => Some(*key),
+            Op::Seal { key, .. } | Op::Open { key, .. } | Op::SealTo { key, .. } | Op::OpenFrom { key, .. } => {
+                Some(*key)
+            }
             Op::Derive { .. } => None,
         }
     }
@@ -93,7 +115,9 @@ pub enum CryptoError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sealable {
     Chunk,
-    Snapshot { covers_seq: u64 },
+    Snapshot {
+        covers_seq: u64,
+    },
     /// A check-in or a punch, sealed to a public key.
     Drop,
 }
@@ -132,10 +156,9 @@ pub fn sealing(doc: &str, what: Sealable, epoch: u32, device: &str, plaintext: &
     let key = KeyRef { scope, epoch };
     let plaintext = sealed::pad(plaintext, kind.block());
     let (prefix, op) = match what {
-        Sealable::Drop => (
-            header.encode_before_ephemeral(),
-            Op::SealTo { key, aad: header.aad_before_ephemeral(doc), plaintext },
-        ),
+        Sealable::Drop => {
+            (header.encode_before_ephemeral(), Op::SealTo { key, aad: header.aad_before_ephemeral(doc), plaintext })
+        }
         _ => (header.encode(), Op::Seal { key, aad: header.aad(doc), plaintext }),
     };
     Ok(Sealing { prefix, op })

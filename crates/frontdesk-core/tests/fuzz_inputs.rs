@@ -171,6 +171,23 @@ fn the_importers_hold_on_mutated_files() {
 }
 
 #[test]
+fn sealed_headers_hold_on_mutated_bytes() {
+    let vectors: serde_json::Value =
+        serde_json::from_str(include_str!("vectors/seal_v1.json")).expect("the sealing vectors");
+    let seeds: Vec<Vec<u8>> = vectors["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .map(|case| {
+            let hex = case["wire"].as_str().expect("wire");
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
+        })
+        .collect();
+    assert!(seeds.len() >= 6);
+    assert!(run(&seeds, inputs::sealed_header) > MUTATIONS / 2);
+}
+
+#[test]
 fn the_frame_splitter_reads_what_join_frames_wrote() {
     let frames = vec![vec![1, 2, 3], vec![], vec![0xff; 300]];
     let joined = inputs::join_frames(&frames);

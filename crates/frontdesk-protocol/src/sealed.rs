@@ -470,7 +470,10 @@ mod tests {
             chunk(Scope::Staff).fits("payroll"),
             Err(SealedError::WrongScope { expected: Scope::Manager, found: Scope::Staff })
         );
-        assert_eq!(chunk(Scope::Inbox).fits("inbox/2026-12-05/k1"), Err(SealedError::WrongKind { scope: Scope::Inbox }));
+        assert_eq!(
+            chunk(Scope::Inbox).fits("inbox/2026-12-05/k1"),
+            Err(SealedError::WrongKind { scope: Scope::Inbox })
+        );
         assert_eq!(drop(Scope::Staff).fits("clients"), Err(SealedError::WrongKind { scope: Scope::Staff }));
         assert_eq!(chunk(Scope::Staff).fits("nowhere"), Err(SealedError::BadDocument));
         assert_eq!(chunk(Scope::Staff).fits("day/../clients"), Err(SealedError::BadDocument));

@@ -47,7 +47,12 @@ pub fn public_key(secret: &KeyBytes) -> KeyBytes {
 }
 
 /// The AES key of a drop: HKDF-SHA256 of the X25519 shared secret, salted with both public keys.
-fn drop_key(ours: &KeyBytes, theirs: &KeyBytes, ephemeral: &KeyBytes, recipient: &KeyBytes) -> Result<KeyBytes, CryptoError> {
+fn drop_key(
+    ours: &KeyBytes,
+    theirs: &KeyBytes,
+    ephemeral: &KeyBytes,
+    recipient: &KeyBytes,
+) -> Result<KeyBytes, CryptoError> {
     let shared = StaticSecret::from(*ours).diffie_hellman(&PublicKey::from(*theirs));
     // A low-order point gives an all-zero secret anyone can compute (WebCrypto refuses it too).
     if !shared.was_contributory() {

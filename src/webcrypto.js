@@ -1,0 +1,96 @@
+// The browser's half of the sealed format (issue 19): the operations of
+// `frontdesk_core::crypto::Op` in WebCrypto, so no cipher code ships in the wasm.
+// `src/webcrypto.rs` binds these; the vectors in
+// `crates/frontdesk-core/tests/vectors/seal_v1.json` hold them to the native ciphers' bytes.
+// Every argument is a fresh Uint8Array (wasm-bindgen copies a `Vec<u8>`), so nothing here reads
+// wasm memory after an await.
+
+const subtle = () => globalThis.crypto.subtle;
+const NONCE = 12;
+const PUBLIC = 32;
+// PKCS#8 of an X25519 private key is this fixed prefix and the 32 secret bytes (RFC 8410).
+const PKCS8_X25519 = Uint8Array.of(0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20);
+const DROP_INFO = new TextEncoder().encode("frontdesk drop v1");
+
+const join = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
+/** An AES-256-GCM key from 32 raw bytes. */
+export function importSecret(raw, extractable) {
+  return subtle().importKey("raw", raw, { name: "AES-GCM" }, extractable, ["encrypt", "decrypt"]);
+}
+
+/** An X25519 private key (for opening drops) from its 32 secret bytes. */
+export function importPrivate(secret, extractable) {
+  return subtle().importKey("pkcs8", join(PKCS8_X25519, secret), { name: "X25519" }, extractable, ["deriveBits"]);
+}
+
+/** AES-256-GCM with the nonce given: nonce ‖ ciphertext ‖ tag. */
+export async function sealWith(key, nonce, aad, plaintext) {
+  const ct = await subtle().encrypt({ name: "AES-GCM", iv: nonce, additionalData: aad }, key, plaintext);
+  return join(nonce, new Uint8Array(ct));
+}
+
+/** AES-256-GCM with a random nonce. */
+export function seal(key, aad, plaintext) {
+  return sealWith(key, globalThis.crypto.getRandomValues(new Uint8Array(NONCE)), aad, plaintext);
+}
+
+/** Opens nonce ‖ ciphertext ‖ tag; rejects if it was not sealed under this key and AAD. */
+export async function open(key, aad, sealed) {
+  const pt = await subtle().decrypt(
+    { name: "AES-GCM", iv: sealed.subarray(0, NONCE), additionalData: aad },
+    key,
+    sealed.subarray(NONCE),
+  );
+  return new Uint8Array(pt);
+}
+
+// HKDF-SHA256 of the X25519 shared secret, salted with both public keys. WebCrypto refuses an
+// all-zero shared secret (a low-order point), as the native side does.
+async function dropKey(ours, theirs, ephemeralPublic, recipientPublic) {
+  const peer = await subtle().importKey("raw", theirs, { name: "X25519" }, false, []);
+  const shared = await subtle().deriveBits({ name: "X25519", public: peer }, ours, 256);
+  const ikm = await subtle().importKey("raw", shared, "HKDF", false, ["deriveKey"]);
+  return subtle().deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: join(ephemeralPublic, recipientPublic), info: DROP_INFO },
+    ikm,
+    { name: "AES-GCM", length: 256 },
+    false,
+    ["encrypt", "decrypt"],
+  );
+}
+
+/** Seals to a public key with the ephemeral key pair and nonce given: e.pub ‖ nonce ‖ ciphertext ‖ tag. */
+export async function sealToWith(ephemeral, ephemeralPublic, recipientPublic, nonce, aad, plaintext) {
+  const key = await dropKey(ephemeral, recipientPublic, ephemeralPublic, recipientPublic);
+  return join(ephemeralPublic, await sealWith(key, nonce, join(aad, ephemeralPublic), plaintext));
+}
+
+/** Seals to a public key with a fresh ephemeral key pair (forgotten afterwards) and nonce. */
+export async function sealTo(recipientPublic, aad, plaintext) {
+  const pair = await subtle().generateKey({ name: "X25519" }, false, ["deriveBits"]);
+  const ephemeralPublic = new Uint8Array(await subtle().exportKey("raw", pair.publicKey));
+  const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE));
+  return sealToWith(pair.privateKey, ephemeralPublic, recipientPublic, nonce, aad, plaintext);
+}
+
+/** Opens e.pub ‖ nonce ‖ ciphertext ‖ tag with the recipient's private key. */
+export async function openFrom(recipient, recipientPublic, aad, sealed) {
+  const ephemeralPublic = sealed.slice(0, PUBLIC);
+  const key = await dropKey(recipient, ephemeralPublic, ephemeralPublic, recipientPublic);
+  return open(key, join(aad, ephemeralPublic), sealed.subarray(PUBLIC));
+}
+
+/** PBKDF2-HMAC-SHA256, 32 bytes. */
+export async function pbkdf2(password, salt, iterations) {
+  const key = await subtle().importKey("raw", password, "PBKDF2", false, ["deriveBits"]);
+  return new Uint8Array(await subtle().deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256));
+}
