@@ -67,6 +67,7 @@ pub fn join_frames(frames: &[Vec<u8>]) -> Vec<u8> {
 /// frames, with every save it asks for carried out (and every other one failing, so the
 /// storage-full paths run too).
 pub fn client_frames(data: &[u8]) {
+    let keys = fuzz_keys();
     let (mut core, _) = DeviceCore::start(Start {
         device: "d".into(),
         seed: [1; 16],
@@ -75,6 +76,7 @@ pub fn client_frames(data: &[u8]) {
         written_ahead: Vec::new(),
         follow: vec!["day/2026-11-26".to_owned()],
         watch: vec!["inbox/2026-11-26/".to_owned()],
+        keys: keys.held(),
     });
     core.handle(SyncEvent::Tick, 0, 0.5);
     core.handle(SyncEvent::Opened, 0, 0.5);
@@ -85,14 +87,31 @@ pub fn client_frames(data: &[u8]) {
         let mut effects = core.handle(SyncEvent::Frame(frame.to_vec()), i as i64, 0.5);
         effects.extend(core.flush());
         while let Some(effect) = effects.pop() {
-            if let device::Effect::Save { id, .. } = effect {
-                saves += 1;
-                let result = if saves.is_multiple_of(2) { Ok(()) } else { Err(device::StorageError::Full) };
-                effects.extend(core.saved(id, result));
+            match effect {
+                device::Effect::Save { id, .. } => {
+                    saves += 1;
+                    let result = if saves.is_multiple_of(2) { Ok(()) } else { Err(device::StorageError::Full) };
+                    effects.extend(core.saved(id, result));
+                }
+                // Sealed bytes (issue 19) are opened with the keys the device holds.
+                device::Effect::Crypto { id, op } => {
+                    let result = keys.run(&op, &mut |buf: &mut [u8]| buf.fill(7));
+                    effects.extend(core.crypto_done(id, result));
+                }
+                _ => {}
             }
         }
     }
     let _ = core.status();
+}
+
+/// The keys of the device `client_frames` drives: the staff key and the inbox pair, epoch 1.
+pub fn fuzz_keys() -> frontdesk_core::crypto::native::Keys {
+    use frontdesk_core::crypto::KeyRef;
+    let mut keys = frontdesk_core::crypto::native::Keys::default();
+    keys.add_secret(KeyRef { scope: sealed::Scope::Staff, epoch: 1 }, [0x53; 32]);
+    keys.add_private(KeyRef { scope: sealed::Scope::Inbox, epoch: 1 }, [0x49; 32]);
+    keys
 }
 
 /// A hostile chunk in an inbox or day document: applying it and reading the board must not panic.

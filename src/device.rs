@@ -22,6 +22,7 @@ use crate::settings::{DeviceSettings, Mode};
 use crate::storage::Store;
 
 mod credential;
+mod crypto;
 mod edits;
 
 /// What a device does once it learns it was revoked.
@@ -50,6 +51,8 @@ pub struct Device {
     pub person: RefCell<Option<String>>,
     /// The key this device proves itself with.
     key: DeviceKey,
+    /// The keys it seals and opens documents with.
+    keys: crypto::KeyTable,
     /// What to do once the relay says this device was revoked (called once).
     on_revoked: RefCell<Option<OnRevoked>>,
     store: Store,
@@ -73,6 +76,7 @@ impl Device {
         watches: Vec<String>,
     ) -> Result<Rc<Device>, StorageError> {
         let store = Store::open(mode.database()).await?;
+        let keys = crypto::KeyTable::default();
         let (core, effects) = DeviceCore::start(Start {
             device: settings.device.clone(),
             seed: random_bytes(),
@@ -81,6 +85,7 @@ impl Device {
             written_ahead: crate::spill::all(mode),
             follow: docs,
             watch: watches,
+            keys: keys.held(),
         });
         let device = Rc::new(Device {
             mode,
@@ -89,6 +94,7 @@ impl Device {
             admin: RwSignal::new(None),
             person: RefCell::new(None),
             key,
+            keys,
             on_revoked: RefCell::new(None),
             settings: RefCell::new(settings),
             revision: RwSignal::new(0),
@@ -202,6 +208,7 @@ impl Device {
                 Effect::Warn(warning) => leptos::logging::warn!("{warning}"),
                 Effect::Status => self.show_status(),
                 Effect::Prove { nonce, message } => self.prove(nonce, message),
+                Effect::Crypto { id, op } => self.crypto(id, op),
                 Effect::Admin(reply) => self.admin.set(Some(reply)),
             }
         }

@@ -12,12 +12,14 @@
 //! it. A standalone chunk (a kiosk's check-in, a punch) is first **written ahead** (a synchronous
 //! write the runtime makes before it returns to the screen) so the ticket can show at once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 
 use automerge::{AutoCommit, Automerge, ReadDoc};
-use frontdesk_protocol::{ChunkId, Head};
+use frontdesk_protocol::sealed::{self, Kind, SealedError};
+use frontdesk_protocol::{Area, ChunkId, Head};
 use sha2::Digest;
 
+use crate::crypto::{self, CryptoError, KeyRef, Op, Sealable};
 use crate::replica::{DocEdit, Replica, ReplicaError};
 use crate::sorting::SortDyn;
 use crate::sync_client::{self, SyncClient, SyncEvent, SyncStatus};
@@ -77,6 +79,10 @@ pub enum StorageError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SaveId(pub u64);
 
+/// Names one [`Effect::Crypto`], so its result can be handed back with [`DeviceCore::crypto_done`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CryptoId(pub u64);
+
 /// Something the runtime must do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
@@ -108,6 +114,9 @@ pub enum Effect {
     Problem(Option<StorageError>),
     /// Sign `message` with the device's key, then call [`DeviceCore::proved`] with `nonce`.
     Prove { nonce: [u8; 32], message: Vec<u8> },
+    /// Run a crypto op with the keys the platform holds (`crypto::Op`), then call
+    /// [`DeviceCore::crypto_done`] with `id` and the result — in any order, at any later time.
+    Crypto { id: CryptoId, op: Op },
     /// The relay's answer to a manager's request (an encoded `AdminReply`).
     Admin(Vec<u8>),
     /// Something went wrong that only a log needs to know.
@@ -132,8 +141,33 @@ enum Stage {
     OutboxOnly(StorageError),
 }
 
+/// What a crypto op in flight is for.
+#[derive(Debug)]
+enum Purpose {
+    /// Sealing an outbox chunk for the relay; the sealed bytes follow `prefix`.
+    Push { chunk: ChunkId, prefix: Vec<u8> },
+    /// Opening received bytes: the result waits in the document's arrivals.
+    Open,
+    /// Opening a snapshot another device proposed, to check it; the verdict names `digest`.
+    Check { doc: String, covers_seq: u64, digest: Head, must_contain: Vec<Head> },
+    /// Sealing a snapshot this device proposes.
+    Snapshot { doc: String, covers_seq: u64, prefix: Vec<u8> },
+}
+
+/// Received bytes of a document, waiting their turn to be applied: a document's chunks are
+/// applied in the order they arrived, whatever order the platform opens them in.
+#[derive(Debug)]
+struct Arrival {
+    at: sync_client::Position,
+    received_ms: Option<i64>,
+    /// Waiting for this op, or ready: the change, or why it cannot be applied.
+    ready: Result<Result<Vec<u8>, CryptoError>, CryptoId>,
+}
+
 /// A device: what it holds, what it owes the relay, what waits to be saved.
 pub struct DeviceCore {
+    /// The relay's id of this device: the writer named in what it seals.
+    device: String,
     client: SyncClient,
     replica: Replica,
     /// Documents changed by the relay and not saved since.
@@ -152,6 +186,15 @@ pub struct DeviceCore {
     spilled: Vec<ChunkId>,
     /// Each drop box's receipts (a list: a desk holds a few dozen drop boxes).
     receipts: Vec<(String, Receipts)>,
+    /// The keys the platform holds: a document whose scope has one is sealed with the newest.
+    keys: BTreeSet<KeyRef>,
+    /// Crypto ops asked for and not answered yet.
+    crypto: Vec<(CryptoId, Purpose)>,
+    next_crypto: u64,
+    /// Each document's received bytes not applied yet, in arrival order.
+    arrivals: Vec<(String, VecDeque<Arrival>)>,
+    /// Documents with bytes this device holds no key for: asked for again when keys arrive.
+    gaps: BTreeSet<String>,
 }
 
 /// What a device starts from: what its storage holds, and what it follows.
@@ -169,12 +212,14 @@ pub struct Start {
     /// Documents to follow from the start, and prefixes to watch.
     pub follow: Vec<String>,
     pub watch: Vec<String>,
+    /// The keys the platform holds (issue 19): what is written in their scopes is sealed.
+    pub keys: Vec<KeyRef>,
 }
 
 impl DeviceCore {
     /// A device as its storage left it. The returned effects subscribe and watch once online.
     pub fn start(start: Start) -> (DeviceCore, Vec<Effect>) {
-        let Start { device, seed, docs, mut outbox, written_ahead, follow, watch } = start;
+        let Start { device, seed, docs, mut outbox, written_ahead, follow, watch, keys } = start;
         for entry in written_ahead {
             if !outbox.iter().any(|e| e.id == entry.id) {
                 outbox.push(entry);
@@ -197,10 +242,11 @@ impl DeviceCore {
                 Err(err) => effects.push(Effect::Warn(format!("stored document {} unreadable: {err}", doc.name))),
             }
         }
-        let client = SyncClient::new(device, cursors, outbox.into_iter().map(|e| (e.id, e.doc, e.bytes)));
+        let client = SyncClient::new(device.clone(), cursors, outbox.into_iter().map(|e| (e.id, e.doc, e.bytes)));
         let mut id_prefix = [0; 8];
         id_prefix.copy_from_slice(&seed[8..]);
         let mut core = DeviceCore {
+            device,
             client,
             replica,
             dirty: BTreeSet::new(),
@@ -212,7 +258,19 @@ impl DeviceCore {
             problem: None,
             spilled: Vec::new(),
             receipts,
+            keys: keys.into_iter().collect(),
+            crypto: Vec::new(),
+            next_crypto: 0,
+            arrivals: Vec::new(),
+            gaps: BTreeSet::new(),
         };
+        // The outbox is sealed afresh at every start (the chunks are kept as changes, not sealed).
+        let to_seal: Vec<ChunkId> =
+            core.client.outbox().filter(|(_, doc)| core.seal_key(doc).is_some()).map(|(id, _)| id).collect();
+        for id in to_seal {
+            core.client.reseal(id);
+        }
+        effects.extend(core.seal_waiting());
         // Held and followed documents get the changes not yet acknowledged (a document first
         // written while storage was full may exist only as outbox chunks).
         let mut held: BTreeSet<String> = core.replica.names().map(str::to_owned).collect();
@@ -505,9 +563,201 @@ impl DeviceCore {
         effects.push(Effect::Changed);
         effects.push(Effect::Kept(id));
         for chunk in saving.chunks {
-            effects.extend(self.client.push(chunk.id, &chunk.doc, chunk.bytes).into_iter().map(Effect::from));
+            match self.seal_key(&chunk.doc) {
+                Some(_) => {
+                    effects.extend(
+                        self.client.push_sealing(chunk.id, &chunk.doc, chunk.bytes).into_iter().map(Effect::from),
+                    );
+                    effects.extend(self.seal_waiting());
+                }
+                None => {
+                    effects.extend(self.client.push(chunk.id, &chunk.doc, chunk.bytes).into_iter().map(Effect::from))
+                }
+            }
         }
         effects
+    }
+
+    // ------------------------------------------------------------------ sealing (issue 19)
+
+    /// The key `doc` is sealed with: its scope's newest held here; `None` when the device holds
+    /// none (the document goes to the relay as it is, as before encryption).
+    fn seal_key(&self, doc: &str) -> Option<KeyRef> {
+        let scope = Area::of(doc)?.scope();
+        self.keys.range(KeyRef { scope, epoch: 0 }..=KeyRef { scope, epoch: u32::MAX }).next_back().copied()
+    }
+
+    fn crypto_op(&mut self, op: Op, purpose: Purpose) -> Effect {
+        let id = CryptoId(self.next_crypto);
+        self.next_crypto += 1;
+        self.crypto.push((id, purpose));
+        Effect::Crypto { id, op }
+    }
+
+    /// Asks the platform to seal every outbox chunk waiting to be sealed that no op is sealing.
+    fn seal_waiting(&mut self) -> Vec<Effect> {
+        let sealing: Vec<ChunkId> = self
+            .crypto
+            .iter()
+            .filter_map(|(_, p)| if let Purpose::Push { chunk, .. } = p { Some(*chunk) } else { None })
+            .collect();
+        let waiting: Vec<(ChunkId, String, Vec<u8>)> = self
+            .client
+            .unsealed()
+            .filter(|(id, ..)| !sealing.contains(id))
+            .map(|(id, doc, bytes)| (id, doc.to_owned(), bytes.to_vec()))
+            .collect();
+        let mut effects = Vec::new();
+        for (chunk, doc, bytes) in waiting {
+            let Some(key) = self.seal_key(&doc) else { continue };
+            let what = if key.scope.is_drop() { Sealable::Drop } else { Sealable::Chunk };
+            match crypto::sealing(&doc, what, key.epoch, &self.device, &bytes) {
+                Ok(s) => effects.push(self.crypto_op(s.op, Purpose::Push { chunk, prefix: s.prefix })),
+                Err(err) => effects.push(Effect::Warn(format!("a change to {doc} cannot be sealed: {err}"))),
+            }
+        }
+        effects
+    }
+
+    /// The platform now holds more keys: chunks waiting for one are sealed, and documents with
+    /// bytes this device could not open are asked for again from their cursor.
+    pub fn keys_added(&mut self, keys: Vec<KeyRef>) -> Vec<Effect> {
+        self.keys.extend(keys);
+        let mut effects = self.seal_waiting();
+        for doc in std::mem::take(&mut self.gaps) {
+            effects.extend(self.client.resubscribe(&doc).into_iter().map(Effect::from));
+        }
+        effects
+    }
+
+    /// Crypto ops asked for and not answered.
+    pub fn crypto_in_flight(&self) -> usize {
+        self.crypto.len()
+    }
+
+    /// The result of an [`Effect::Crypto`]. Results may come in any order; received chunks are
+    /// still applied in the order they arrived.
+    pub fn crypto_done(&mut self, id: CryptoId, result: Result<Vec<u8>, CryptoError>) -> Vec<Effect> {
+        let Some(at) = self.crypto.iter().position(|(c, _)| *c == id) else { return Vec::new() };
+        let (_, purpose) = self.crypto.remove(at);
+        let mut effects = Vec::new();
+        let mut queue = VecDeque::new();
+        match (purpose, result) {
+            (Purpose::Push { chunk, prefix }, Ok(sealed)) => {
+                let mut wire = prefix;
+                wire.extend_from_slice(&sealed);
+                queue.extend(self.client.sealed(chunk, wire));
+            }
+            (Purpose::Push { .. }, Err(err)) => {
+                // Still in the outbox: sealed again when keys arrive or at the next start.
+                effects.push(Effect::Warn(format!("a change could not be sealed: {err}")));
+            }
+            (Purpose::Open, result) => {
+                let result = result.and_then(|padded| crypto::opened(&padded));
+                let found = self.arrivals.iter_mut().find_map(|(doc, waiting)| {
+                    let arrival = waiting.iter_mut().find(|a| a.ready == Err(id))?;
+                    arrival.ready = Ok(result.clone());
+                    Some(doc.clone())
+                });
+                if let Some(doc) = found {
+                    self.drain_arrivals(&doc, &mut queue, &mut effects);
+                }
+            }
+            (Purpose::Check { doc, covers_seq, digest, must_contain }, result) => {
+                let verdict = match result.and_then(|padded| crypto::opened(&padded)) {
+                    Ok(plain) => self.check_snapshot(&doc, &plain, &must_contain),
+                    // No key: this device cannot tell.
+                    Err(CryptoError::NoKey(_)) => None,
+                    Err(_) => Some(false),
+                };
+                queue.extend(self.verdict(&doc, covers_seq, digest, verdict, &mut effects));
+            }
+            (Purpose::Snapshot { doc, covers_seq, prefix }, Ok(sealed)) => {
+                let mut wire = prefix;
+                wire.extend_from_slice(&sealed);
+                queue.extend(self.client.snapshot(&doc, covers_seq, wire));
+            }
+            (Purpose::Snapshot { doc, .. }, Err(err)) => {
+                effects.push(Effect::Warn(format!("a snapshot of {doc} could not be sealed: {err}")));
+            }
+        }
+        effects.extend(self.run_queue(queue));
+        effects
+    }
+
+    /// The verdict on a proposed snapshot, for the relay (none when this device cannot tell).
+    fn verdict(
+        &mut self,
+        doc: &str,
+        covers_seq: u64,
+        digest: Head,
+        sound: Option<bool>,
+        effects: &mut Vec<Effect>,
+    ) -> Vec<sync_client::Effect> {
+        let Some(sound) = sound else { return Vec::new() };
+        if !sound {
+            effects.push(Effect::Warn(format!("a proposed snapshot of {doc} is unsound; said so")));
+        }
+        self.client.checked(doc, covers_seq, digest, sound)
+    }
+
+    /// Received bytes of `doc` join its arrivals: plain bytes are ready at once, sealed bytes once
+    /// the platform has opened them.
+    fn arrive(
+        &mut self,
+        doc: String,
+        at: sync_client::Position,
+        bytes: Vec<u8>,
+        received_ms: Option<i64>,
+    ) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let ready = if sealed::is_sealed(&bytes) {
+            match crypto::opening(&doc, &bytes) {
+                Ok(opening) if kind_fits(opening.header.kind, at) => {
+                    let effect = self.crypto_op(opening.op, Purpose::Open);
+                    let Effect::Crypto { id, .. } = &effect else { unreachable!("crypto_op makes a Crypto effect") };
+                    let id = *id;
+                    effects.push(effect);
+                    Err(id)
+                }
+                Ok(opening) => Ok(Err(CryptoError::Sealed(SealedError::WrongKind { scope: opening.header.scope }))),
+                Err(err) => Ok(Err(CryptoError::Sealed(err))),
+            }
+        } else {
+            Ok(Ok(bytes))
+        };
+        let arrival = Arrival { at, received_ms, ready };
+        match self.arrivals.iter_mut().find(|(d, _)| *d == doc) {
+            Some((_, waiting)) => waiting.push_back(arrival),
+            None => self.arrivals.push((doc, VecDeque::from([arrival]))),
+        }
+        effects
+    }
+
+    /// Applies the document's arrivals that are ready, in order, up to the first still opening.
+    fn drain_arrivals(&mut self, doc: &str, queue: &mut VecDeque<sync_client::Effect>, effects: &mut Vec<Effect>) {
+        loop {
+            let Some(at) = self.arrivals.iter().position(|(d, _)| d == doc) else { return };
+            let waiting = &mut self.arrivals[at].1;
+            if !matches!(waiting.front(), Some(Arrival { ready: Ok(_), .. })) {
+                if waiting.is_empty() {
+                    self.arrivals.remove(at);
+                }
+                return;
+            }
+            let Arrival { at: position, received_ms, ready } = waiting.pop_front().expect("a ready arrival");
+            let bytes = match ready.expect("ready") {
+                Ok(bytes) => Ok(bytes),
+                // Sealed with a key this device does not hold (yet): the cursor stays before it,
+                // and the document is asked for again when keys arrive.
+                Err(CryptoError::NoKey(_)) => {
+                    self.gaps.insert(doc.to_owned());
+                    continue;
+                }
+                Err(err) => Err(err.to_string()),
+            };
+            queue.extend(self.apply_received(doc, position, bytes, received_ms, effects));
+        }
     }
 
     /// A write-ahead the runtime could not make. Only when it was the last place a change
@@ -583,52 +833,79 @@ impl DeviceCore {
         known.then_some(true)
     }
 
+    /// Applies received bytes (or notes why they cannot be) and moves the cursor over them.
+    fn apply_received(
+        &mut self,
+        doc: &str,
+        at: sync_client::Position,
+        bytes: Result<Vec<u8>, String>,
+        received_ms: Option<i64>,
+        effects: &mut Vec<Effect>,
+    ) -> Vec<sync_client::Effect> {
+        // A drop box's records are stamped with the relay's receive time.
+        let stamp = received_ms.filter(|_| crate::doc_name::is_drop_box(doc));
+        let before: Vec<String> = match stamp {
+            Some(_) => self.replica.get(doc).map(root_keys).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let applied = bytes.and_then(|bytes| {
+            crate::chunk::check_inflation(&bytes, crate::chunk::MAX_INFLATED)
+                .map_err(|err| err.to_string())
+                .and_then(|()| self.replica.apply(doc, &bytes).map_err(|err| err.to_string()))
+        });
+        match (applied, at) {
+            (Ok(_), _) => {
+                if let Some(received_ms) = stamp {
+                    self.note_receipts(doc, &before, received_ms);
+                }
+                if self.dirty.is_empty() {
+                    effects.push(Effect::FlushSoon);
+                }
+                self.dirty.insert(doc.to_owned());
+                self.client.applied(doc, at)
+            }
+            // Damaged bytes never become good: skipped, so they are not fetched forever.
+            (Err(err), sync_client::Position::Chunk(_)) => {
+                effects.push(Effect::Warn(format!("chunk for {doc} skipped: {err}")));
+                self.client.applied(doc, at)
+            }
+            // A snapshot stands for chunks this device has not seen: the cursor stays.
+            (Err(err), sync_client::Position::Snapshot(_)) => {
+                effects.push(Effect::Warn(format!("snapshot of {doc} not applied: {err}")));
+                Vec::new()
+            }
+        }
+    }
+
     /// Carries out what the sync client decided that is not the runtime's to do.
     fn run(&mut self, client_effects: Vec<sync_client::Effect>) -> Vec<Effect> {
-        let mut queue: std::collections::VecDeque<sync_client::Effect> = client_effects.into();
+        self.run_queue(client_effects.into())
+    }
+
+    fn run_queue(&mut self, mut queue: VecDeque<sync_client::Effect>) -> Vec<Effect> {
         let mut effects = Vec::new();
         while let Some(effect) = queue.pop_front() {
             match effect {
                 sync_client::Effect::Apply { doc, at, bytes, received_ms } => {
-                    // A drop box's records are stamped with the relay's receive time.
-                    let stamp = received_ms.filter(|_| crate::doc_name::is_drop_box(&doc));
-                    let before: Vec<String> = match stamp {
-                        Some(_) => self.replica.get(&doc).map(root_keys).unwrap_or_default(),
-                        None => Vec::new(),
-                    };
-                    let applied = crate::chunk::check_inflation(&bytes, crate::chunk::MAX_INFLATED)
-                        .map_err(|err| err.to_string())
-                        .and_then(|()| self.replica.apply(&doc, &bytes).map_err(|err| err.to_string()));
-                    match (applied, at) {
-                        (Ok(_), _) => {
-                            if let Some(received_ms) = stamp {
-                                self.note_receipts(&doc, &before, received_ms);
-                            }
-                            if self.dirty.is_empty() {
-                                effects.push(Effect::FlushSoon);
-                            }
-                            self.dirty.insert(doc.clone());
-                            queue.extend(self.client.applied(&doc, at));
-                        }
-                        // Damaged bytes never become good: skipped, so they are not fetched forever.
-                        (Err(err), sync_client::Position::Chunk(_)) => {
-                            effects.push(Effect::Warn(format!("chunk for {doc} skipped: {err}")));
-                            queue.extend(self.client.applied(&doc, at));
-                        }
-                        // A snapshot stands for chunks this device has not seen: the cursor stays.
-                        (Err(err), sync_client::Position::Snapshot(_)) => {
-                            effects.push(Effect::Warn(format!("snapshot of {doc} not applied: {err}")));
-                        }
-                    }
+                    effects.extend(self.arrive(doc.clone(), at, bytes, received_ms));
+                    self.drain_arrivals(&doc, &mut queue, &mut effects);
                 }
                 sync_client::Effect::Check { doc, covers_seq, bytes, must_contain } => {
-                    if let Some(sound) = self.check_snapshot(&doc, &bytes, &must_contain) {
-                        if !sound {
-                            effects.push(Effect::Warn(format!("a proposed snapshot of {doc} is unsound; said so")));
+                    // The verdict names the bytes it is about (as the relay holds them): it
+                    // cannot prove others.
+                    let digest: Head = sha2::Sha256::digest(&bytes).into();
+                    if !sealed::is_sealed(&bytes) {
+                        let sound = self.check_snapshot(&doc, &bytes, &must_contain);
+                        queue.extend(self.verdict(&doc, covers_seq, digest, sound, &mut effects));
+                        continue;
+                    }
+                    match crypto::opening(&doc, &bytes) {
+                        Ok(opening) if opening.header.kind == (Kind::Snapshot { covers_seq }) => {
+                            let purpose = Purpose::Check { doc, covers_seq, digest, must_contain };
+                            effects.push(self.crypto_op(opening.op, purpose));
                         }
-                        // The verdict names the bytes it is about: it cannot prove others.
-                        let digest = sha2::Sha256::digest(&bytes).into();
-                        queue.extend(self.client.checked(&doc, covers_seq, digest, sound));
+                        // Sealed as something else, or for another document or scope.
+                        _ => queue.extend(self.verdict(&doc, covers_seq, digest, Some(false), &mut effects)),
                     }
                 }
                 sync_client::Effect::Acked { chunk_id } => {
@@ -643,12 +920,32 @@ impl DeviceCore {
                 }
                 sync_client::Effect::WantSnapshot { doc, covers_seq } => {
                     let bytes = self.replica.save(&doc);
-                    queue.extend(self.client.snapshot(&doc, covers_seq, bytes));
+                    let Some(key) = self.seal_key(&doc) else {
+                        queue.extend(self.client.snapshot(&doc, covers_seq, bytes));
+                        continue;
+                    };
+                    match crypto::sealing(&doc, Sealable::Snapshot { covers_seq }, key.epoch, &self.device, &bytes) {
+                        Ok(s) => {
+                            let purpose = Purpose::Snapshot { doc, covers_seq, prefix: s.prefix };
+                            effects.push(self.crypto_op(s.op, purpose));
+                        }
+                        Err(err) => effects.push(Effect::Warn(format!("a snapshot of {doc} cannot be sealed: {err}"))),
+                    }
                 }
                 other => effects.push(Effect::from(other)),
             }
         }
         effects
+    }
+}
+
+/// Whether sealed bytes are what their place in the log says: a snapshot where a snapshot of
+/// that coverage is expected, a chunk or drop where a chunk is.
+fn kind_fits(kind: Kind, at: sync_client::Position) -> bool {
+    match (kind, at) {
+        (Kind::Snapshot { covers_seq }, sync_client::Position::Snapshot(expected)) => covers_seq == expected,
+        (Kind::Chunk | Kind::Drop { .. }, sync_client::Position::Chunk(_)) => true,
+        _ => false,
     }
 }
 

@@ -119,10 +119,18 @@ pub enum Position {
 struct Pending {
     chunk_id: ChunkId,
     doc: String,
+    /// The change itself (Automerge), as the device applies it.
     bytes: Vec<u8>,
-    /// The heads declared to the relay with it (`chunk::heads`).
+    /// What goes to the relay: the bytes themselves, or sealed (`crypto`); `None` while the
+    /// platform seals them — a document's later chunks wait behind it, so the relay receives
+    /// each document's chunks in the order they were made.
+    wire: Option<Vec<u8>>,
+    /// Sent on the current connection.
+    sent: bool,
+    /// The heads declared to the relay with it (`chunk::heads`, of the change, never of the
+    /// sealed bytes).
     heads: Vec<Head>,
-    /// When the client first saw it unacknowledged on the current connection (tick time).
+    /// When the client first saw it sent and unacknowledged on this connection (tick time).
     waiting_since_ms: Option<i64>,
 }
 
@@ -166,18 +174,19 @@ impl DocState {
 }
 
 impl Pending {
-    fn new(chunk_id: ChunkId, doc: String, bytes: Vec<u8>) -> Pending {
+    fn new(chunk_id: ChunkId, doc: String, bytes: Vec<u8>, sealing: bool) -> Pending {
         // A chunk this device made always parses; one that does not declares nothing, and then
         // no snapshot is ever proven to hold it (only this device's own change is at stake).
         let heads = crate::chunk::heads(&bytes).unwrap_or_default();
-        Pending { chunk_id, doc, bytes, heads, waiting_since_ms: None }
+        let wire = (!sealing).then(|| bytes.clone());
+        Pending { chunk_id, doc, bytes, wire, sent: false, heads, waiting_since_ms: None }
     }
 
-    fn message(&self) -> ClientMsg {
+    fn message(&self, wire: &[u8]) -> ClientMsg {
         ClientMsg::Push {
             doc: self.doc.clone(),
             chunk_id: self.chunk_id,
-            bytes: self.bytes.clone(),
+            bytes: wire.to_vec(),
             heads: self.heads.clone(),
         }
     }
@@ -226,7 +235,10 @@ impl SyncClient {
             attempts: 0,
             docs: cursors.into_iter().map(|(doc, cursor)| (doc, DocState { cursor, ..DocState::default() })).collect(),
             watches: BTreeSet::new(),
-            outbox: outbox.into_iter().map(|(chunk_id, doc, bytes)| Pending::new(chunk_id, doc, bytes)).collect(),
+            outbox: outbox
+                .into_iter()
+                .map(|(chunk_id, doc, bytes)| Pending::new(chunk_id, doc, bytes, false))
+                .collect(),
             last_heard_ms: 0,
             problem: None,
             may_snapshot: false,
@@ -282,17 +294,82 @@ impl SyncClient {
 
     /// Queue a chunk that is already saved locally; it is sent now if online, else on reconnect.
     pub fn push(&mut self, chunk_id: ChunkId, doc: &str, bytes: Vec<u8>) -> Vec<Effect> {
+        self.queue(chunk_id, doc, bytes, false)
+    }
+
+    /// Queue a chunk that goes to the relay sealed: it waits (and so do its document's later
+    /// chunks) until [`SyncClient::sealed`] brings its sealed bytes.
+    pub fn push_sealing(&mut self, chunk_id: ChunkId, doc: &str, bytes: Vec<u8>) -> Vec<Effect> {
+        self.queue(chunk_id, doc, bytes, true)
+    }
+
+    fn queue(&mut self, chunk_id: ChunkId, doc: &str, bytes: Vec<u8>, sealing: bool) -> Vec<Effect> {
         if self.outbox.iter().any(|p| p.chunk_id == chunk_id) {
             return Vec::new();
         }
-        let pending = Pending::new(chunk_id, doc.to_owned(), bytes);
-        let msg = pending.message();
-        self.outbox.push(pending);
+        self.outbox.push(Pending::new(chunk_id, doc.to_owned(), bytes, sealing));
         let mut effects = vec![Effect::Status];
-        if self.is_online() {
-            effects.push(Effect::Send(msg.encode()));
+        effects.extend(self.send_ready());
+        effects
+    }
+
+    /// The outbox: each chunk's id and document, oldest first.
+    pub fn outbox(&self) -> impl Iterator<Item = (ChunkId, &str)> {
+        self.outbox.iter().map(|p| (p.chunk_id, p.doc.as_str()))
+    }
+
+    /// Chunks of the outbox not yet sealed (they wait for [`SyncClient::sealed`]).
+    pub fn unsealed(&self) -> impl Iterator<Item = (ChunkId, &str, &[u8])> {
+        self.outbox.iter().filter(|p| p.wire.is_none()).map(|p| (p.chunk_id, p.doc.as_str(), p.bytes.as_slice()))
+    }
+
+    /// A chunk loaded from the outbox goes to the relay sealed from now on (sealed afresh at
+    /// every start: a new nonce, the same chunk id, so a relay that has it keeps the first).
+    pub fn reseal(&mut self, chunk_id: ChunkId) {
+        if let Some(p) = self.outbox.iter_mut().find(|p| p.chunk_id == chunk_id && !p.sent) {
+            p.wire = None;
+        }
+    }
+
+    /// The sealed bytes of a queued chunk: it (and what waited behind it) is sent if online.
+    pub fn sealed(&mut self, chunk_id: ChunkId, wire: Vec<u8>) -> Vec<Effect> {
+        match self.outbox.iter_mut().find(|p| p.chunk_id == chunk_id) {
+            Some(p) if p.wire.is_none() => p.wire = Some(wire),
+            _ => return Vec::new(),
+        }
+        self.send_ready()
+    }
+
+    /// Sends, in outbox order, every chunk not sent on this connection whose document has no
+    /// earlier chunk still waiting to be sealed.
+    fn send_ready(&mut self) -> Vec<Effect> {
+        if !self.is_online() {
+            return Vec::new();
+        }
+        let mut waiting: Vec<&str> = Vec::new();
+        let mut effects = Vec::new();
+        for p in &mut self.outbox {
+            match &p.wire {
+                None => waiting.push(p.doc.as_str()),
+                Some(wire) if !p.sent && !waiting.contains(&p.doc.as_str()) => {
+                    effects.push(Effect::Send(p.message(wire).encode()));
+                    p.sent = true;
+                }
+                Some(_) => {}
+            }
         }
         effects
+    }
+
+    /// Asks the relay again for what `doc` holds after the cursor (chunks skipped for want of a
+    /// key, now that the key is here).
+    pub fn resubscribe(&mut self, doc: &str) -> Vec<Effect> {
+        match self.docs.get(doc) {
+            Some(state) if self.is_online() => {
+                vec![Effect::Send(ClientMsg::Subscribe { doc: doc.to_owned(), after_seq: state.cursor }.encode())]
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// The bytes of an [`Effect::Apply`] are in the document (or, for a chunk, could never be:
@@ -314,7 +391,9 @@ impl SyncClient {
                 }
                 state.since_snapshot += 1;
                 // A snapshot covers what is applied without a gap: never a chunk not seen yet.
+                // Drop boxes have none (their writer alone may write them; the relay refuses).
                 if may_snapshot
+                    && !crate::doc_name::is_drop_box(doc)
                     && state.since_snapshot >= snapshot_after
                     && !state.snapshot_requested
                     && state.cursor > 0
@@ -413,7 +492,7 @@ impl SyncClient {
             }
             Connection::Online { .. } => {
                 let mut unanswered = false;
-                for pending in &mut self.outbox {
+                for pending in self.outbox.iter_mut().filter(|p| p.sent) {
                     let since = *pending.waiting_since_ms.get_or_insert(now_ms);
                     unanswered |= now_ms - since > ACK_TIMEOUT_MS;
                 }
@@ -455,6 +534,10 @@ impl SyncClient {
         for state in self.docs.values_mut() {
             state.snapshot_requested = false;
         }
+        for p in &mut self.outbox {
+            p.sent = false;
+            p.waiting_since_ms = None;
+        }
         vec![Effect::Status]
     }
 
@@ -483,9 +566,10 @@ impl SyncClient {
                     effects.push(Effect::Send(ClientMsg::Watch { prefix: prefix.clone() }.encode()));
                 }
                 for p in &mut self.outbox {
+                    p.sent = false;
                     p.waiting_since_ms = None;
-                    effects.push(Effect::Send(p.message().encode()));
                 }
+                effects.extend(self.send_ready());
                 effects
             }
             ServerMsg::Snapshot { doc, covers_seq, bytes } => {

@@ -9,6 +9,7 @@
 mod inputs;
 
 use frontdesk_core::check_in::{CheckIn, VisitReason};
+use frontdesk_core::crypto::Sealable;
 use frontdesk_core::ids::{EventId, VisitId};
 use frontdesk_core::replica::Replica;
 use frontdesk_core::visit_status::{StatusEvent, VisitStatus};
@@ -130,6 +131,36 @@ fn the_sync_client_holds_on_mutated_frames_from_the_relay() {
                 must_contain: vec![[3; 32]],
             }),
         ]),
+        // Sealed (issue 19): a day chunk, a check-in sealed to the inbox key, a snapshot.
+        {
+            let keys = inputs::fuzz_keys();
+            let mut random = |buf: &mut [u8]| buf.fill(3);
+            let day = "day/2026-11-26";
+            let inbox = "inbox/2026-11-26/k1";
+            let seal = |doc: &str, what, bytes: &[u8], random: &mut dyn FnMut(&mut [u8])| {
+                keys.seal(doc, what, 1, "k1", bytes, random).expect("sealed")
+            };
+            inputs::join_frames(&[
+                frame(ServerMsg::Chunk {
+                    doc: day.into(),
+                    seq: 1,
+                    bytes: seal(day, Sealable::Chunk, &status_chunk(), &mut random),
+                    at_ms: 1,
+                }),
+                frame(ServerMsg::DocExists { doc: inbox.into() }),
+                frame(ServerMsg::Chunk {
+                    doc: inbox.into(),
+                    seq: 1,
+                    bytes: seal(inbox, Sealable::Drop, &check_in_chunk(), &mut random),
+                    at_ms: 2,
+                }),
+                frame(ServerMsg::Snapshot {
+                    doc: day.into(),
+                    covers_seq: 3,
+                    bytes: seal(day, Sealable::Snapshot { covers_seq: 3 }, &status_chunk(), &mut random),
+                }),
+            ])
+        },
         inputs::join_frames(&[
             frame(ServerMsg::Snapshot { doc: "day/2026-11-26".into(), covers_seq: 9, bytes: status_chunk() }),
             frame(ServerMsg::Ack { doc: "day/2026-11-26".into(), chunk_id: ChunkId([1; 16]), seq: 10 }),

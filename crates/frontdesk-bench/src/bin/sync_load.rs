@@ -827,6 +827,7 @@ async fn catch_up(o: &Options) -> Result<()> {
         written_ahead: Vec::new(),
         follow: vec!["kiosk".to_owned()],
         watch: Vec::new(),
+        keys: Vec::new(),
     });
     let mut pending: std::collections::VecDeque<device::Effect> = first.into();
     let started = Instant::now();

@@ -139,6 +139,14 @@ impl Keys {
         self.public.insert(key, public);
     }
 
+    /// Every key held, as the core knows them (`device::Start::keys`).
+    pub fn held(&self) -> Vec<super::KeyRef> {
+        let mut held: Vec<KeyRef> = self.secret.keys().chain(self.public.keys()).copied().collect();
+        held.sort();
+        held.dedup();
+        held
+    }
+
     /// Whether this device can open what `key` sealed.
     pub fn can_open(&self, key: KeyRef) -> bool {
         if key.scope.is_drop() { self.private.contains_key(&key) } else { self.secret.contains_key(&key) }

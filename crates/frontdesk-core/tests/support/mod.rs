@@ -15,6 +15,7 @@ pub fn online(follow: Vec<String>, device: &str, role: Role) -> DeviceCore {
         written_ahead: Vec::new(),
         follow,
         watch: Vec::new(),
+        keys: Vec::new(),
     });
     core.handle(SyncEvent::Tick, 0, 0.5);
     core.handle(SyncEvent::Opened, 0, 0.5);
