@@ -1,22 +1,20 @@
 //! The sync client and the documents, run against an in-memory relay on a simulated network:
 //! devices go offline, edit, lose messages and reconnect, and must end up identical.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-#[cfg(not(target_arch = "wasm32"))]
 use automerge::ReadDoc;
 use sha2::Digest;
 
-#[cfg(not(target_arch = "wasm32"))]
 use frontdesk_core::billing;
 use frontdesk_core::check_in::check_ins;
-#[cfg(not(target_arch = "wasm32"))]
 use frontdesk_core::crypto::native::Keys;
 use frontdesk_core::crypto::{KeyRef, Op as CryptoOp, Sealable};
 use frontdesk_core::device::{
     CryptoId, Effect as DeviceEffect, OutboxEntry, SaveId, Start, StorageError, StoredDoc, Write,
 };
-#[cfg(not(target_arch = "wasm32"))]
 use frontdesk_core::schedule::{self, Booking, BookingState};
 use frontdesk_core::sync_client::Position;
 use frontdesk_core::visit_status::status_events;
@@ -280,7 +278,6 @@ struct Device {
     /// The keys its platform holds (an encrypted business), and the crypto ops it was asked
     /// for and has not answered: they wait while `crypto_held`, are answered in any order, and
     /// are lost in a crash.
-    #[cfg(not(target_arch = "wasm32"))]
     keys: Keys,
     crypto: VecDeque<(CryptoId, CryptoOp)>,
     crypto_held: bool,
@@ -304,7 +301,6 @@ fn following(role: Role) -> (Vec<String>, Vec<String>) {
 }
 
 /// Each invoice's standing, and the overpaid invoices with by how much.
-#[cfg(not(target_arch = "wasm32"))]
 type Money = (Vec<(String, billing::Standing)>, Vec<(String, i64)>);
 
 struct Sim {
@@ -346,7 +342,6 @@ fn provoked(warning: &str) -> bool {
 /// The keys a device of `role` holds in an encrypted business (epoch 1): a kiosk its own
 /// document's key and the public key it seals check-ins to; staff the staff and kiosk keys and
 /// the inbox key pair.
-#[cfg(not(target_arch = "wasm32"))]
 fn keys_for(role: Role) -> Keys {
     let mut keys = Keys::default();
     let key = |scope| KeyRef { scope, epoch: 1 };
@@ -361,7 +356,6 @@ fn keys_for(role: Role) -> Keys {
 }
 
 /// Random bytes for sealing in the simulation: deterministic, different each call.
-#[cfg(not(target_arch = "wasm32"))]
 fn sim_random(seed: &mut u64) -> impl FnMut(&mut [u8]) + '_ {
     move |buf: &mut [u8]| {
         for b in buf {
@@ -373,7 +367,6 @@ fn sim_random(seed: &mut u64) -> impl FnMut(&mut [u8]) + '_ {
 
 impl Sim {
     /// Devices of an encrypted business: every document is sealed on the way to the relay.
-    #[cfg(not(target_arch = "wasm32"))]
     fn encrypted(roles: &[Role]) -> Sim {
         let mut sim = Sim::new_with(roles, true);
         sim.encrypted = true;
@@ -399,12 +392,8 @@ impl Sim {
             random: 0x5eed,
         };
         for (i, role) in roles.iter().enumerate() {
-            #[cfg(not(target_arch = "wasm32"))]
             let keys = if encrypted { keys_for(*role) } else { Keys::default() };
-            #[cfg(not(target_arch = "wasm32"))]
             let held = keys.held();
-            #[cfg(target_arch = "wasm32")]
-            let held = Vec::new();
             let (core, effects) = Self::boot(i, *role, &Disk::default(), 0, held);
             sim.devices.push(Device {
                 core,
@@ -418,7 +407,6 @@ impl Sim {
                 held: false,
                 runs: 0,
                 saved: BTreeSet::new(),
-                #[cfg(not(target_arch = "wasm32"))]
                 keys,
                 crypto: VecDeque::new(),
                 crypto_held: false,
@@ -462,10 +450,7 @@ impl Sim {
         d.flush_due = false;
         // Crypto ops in flight die with the tab.
         d.crypto.clear();
-        #[cfg(not(target_arch = "wasm32"))]
         let held = d.keys.held();
-        #[cfg(target_arch = "wasm32")]
-        let held = Vec::new();
         let (core, effects) = Self::boot(i, d.role, &d.disk, d.runs, held);
         d.core = core;
         if let Some(chunks) = self.snapshot_after {
@@ -565,10 +550,7 @@ impl Sim {
         while !self.devices[i].crypto_held {
             let Some((id, op)) = self.devices[i].crypto.pop_front() else { break };
             moved = true;
-            #[cfg(not(target_arch = "wasm32"))]
             let result = self.devices[i].keys.run(&op, &mut sim_random(&mut self.random));
-            #[cfg(target_arch = "wasm32")]
-            let result = Err(frontdesk_core::crypto::CryptoError::NoKey(op.key().expect("a keyed op")));
             let effects = self.devices[i].core.crypto_done(id, result);
             self.effects(i, effects);
         }
@@ -592,7 +574,6 @@ impl Sim {
     }
 
     /// The bytes of a change as a desk reads them: opened if the business is encrypted.
-    #[cfg(not(target_arch = "wasm32"))]
     fn plain(&self, doc: &str, bytes: &[u8]) -> Vec<u8> {
         if sealed::is_sealed(bytes) {
             keys_for(Role::Staff).open(doc, bytes).expect("an honest chunk opens").1
@@ -602,7 +583,6 @@ impl Sim {
     }
 
     /// Sealed with a staff key as the hostile device: it is enrolled, so it holds them.
-    #[cfg(not(target_arch = "wasm32"))]
     fn hostile_seal(&mut self, doc: &str, what: Sealable, plain: &[u8]) -> Vec<u8> {
         if !self.encrypted {
             return plain.to_vec();
@@ -763,7 +743,6 @@ impl Sim {
         self.effects(i, effects);
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     /// Releases the frames held back for device `i`: in order, reversed, every one twice, or
     /// every other one first.
     fn release(&mut self, i: usize, how: u8) {
@@ -883,7 +862,6 @@ impl Sim {
         }
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     /// A desk books staff member `staff` at `start_min` for 30 minutes, with what it knows (a
     /// desk offline does not see the others' bookings: that is how double bookings happen).
     fn book(&mut self, desk: usize, staff: usize, start_min: u32) -> (String, Made) {
@@ -912,29 +890,24 @@ impl Sim {
         (id, made)
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     fn bookings(&mut self, i: usize) -> Vec<Booking> {
         self.bookings_on(i, DAY)
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     fn bookings_on(&mut self, i: usize, day: &str) -> Vec<Booking> {
         self.devices[i].core.doc(day).map(schedule::bookings).unwrap_or_default()
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     fn conflicts(&mut self, i: usize) -> Vec<schedule::Conflict> {
         self.conflicts_on(i, DAY)
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     fn conflicts_on(&mut self, i: usize, day: &str) -> Vec<schedule::Conflict> {
         self.devices[i].core.doc(day).map(schedule::conflicts).unwrap_or_default()
     }
 
     /// A desk moves a booking it sees to `start_min`, on the same day or the next (as the
     /// calendar does: the old day keeps a `Moved` record, the new day gets the booking).
-    #[cfg(not(target_arch = "wasm32"))]
     fn move_booking(&mut self, desk: usize, booking: &Booking, start_min: u32, to_next_day: bool) {
         let stamp_by = format!("d{desk}");
         let moved = Booking { start_min, changed_by: stamp_by.clone(), changed_ms: self.now, ..booking.clone() };
@@ -956,7 +929,6 @@ impl Sim {
     }
 
     /// A desk issues an invoice of `total_minor` (no tax) and returns its id.
-    #[cfg(not(target_arch = "wasm32"))]
     fn invoice(&mut self, desk: usize, total_minor: i64) -> (String, Made) {
         let id = frontdesk_core::RecordId::from_random(self.id()).to_string();
         let series = billing::series_of(&format!("d{desk}"));
@@ -989,7 +961,6 @@ impl Sim {
 
     /// A desk takes (or refunds) `amount` on an invoice it sees, checked against what it sees,
     /// as the payment form does; returns the payment's id when the form accepted it.
-    #[cfg(not(target_arch = "wasm32"))]
     fn pay(&mut self, desk: usize, invoice: &billing::Invoice, amount: &str, refund: bool) -> Option<(String, Made)> {
         let payments = self.payments(desk);
         let id = frontdesk_core::RecordId::from_random(self.id()).to_string();
@@ -1005,18 +976,15 @@ impl Sim {
         Some((id, made))
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     fn invoices(&mut self, i: usize) -> Vec<billing::Invoice> {
         self.devices[i].core.doc(INVOICES).map(billing::invoices).unwrap_or_default()
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
     fn payments(&mut self, i: usize) -> Vec<billing::Payment> {
         self.devices[i].core.doc(INVOICES).map(billing::payments).unwrap_or_default()
     }
 
     /// Each invoice's standing and the overpaid ones, as a desk's money screen shows them.
-    #[cfg(not(target_arch = "wasm32"))]
     fn money(&mut self, i: usize) -> Money {
         let invoices = self.invoices(i);
         let payments = self.payments(i);
@@ -1129,7 +1097,6 @@ fn snapshots_are_proven_by_another_desk_and_a_returning_desk_loads_one_despite_a
 /// Issue 19: a desk that does not hold a scope's key yet (it was just paired) applies nothing
 /// it cannot open and skips nothing either: the cursor waits before the first sealed chunk, and
 /// once the key arrives the document is fetched again from there.
-#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn a_desk_without_a_key_leaves_a_gap_and_catches_up_when_the_key_arrives() {
     let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
@@ -1163,7 +1130,6 @@ fn a_desk_without_a_key_leaves_a_gap_and_catches_up_when_the_key_arrives() {
 /// Issue 19: WebCrypto answers when it answers. A desk's received chunks are applied in the
 /// order they arrived whatever order they open in, and its own changes reach the relay in the
 /// order they were made even when sealed out of order.
-#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn crypto_answered_out_of_order_keeps_every_document_in_order() {
     let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
@@ -1544,7 +1510,6 @@ fn a_silent_link_is_pinged_then_closed() {
     assert_eq!(client.handle(SyncEvent::Tick, 41_000, 0.0), vec![Effect::Close]);
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 mod random_schedules {
     use super::*;
     use proptest::prelude::*;
