@@ -89,6 +89,26 @@ export async function openFrom(recipient, recipientPublic, aad, sealed) {
   return open(key, join(aad, ephemeralPublic), sealed.subarray(PUBLIC));
 }
 
+/**
+ * Runs one of the core's ops (`frontdesk_core::crypto::Op`) — one entry point, so the wasm
+ * carries one binding and one await for all of them: 0 seal, 1 open, 2 sealTo, 3 openFrom,
+ * 4 derive (PBKDF2 of `data`, salted with `aad`).
+ */
+export function run(kind, key, publicKey, aad, data, iterations) {
+  switch (kind) {
+    case 0:
+      return seal(key, aad, data);
+    case 1:
+      return open(key, aad, data);
+    case 2:
+      return sealTo(publicKey, aad, data);
+    case 3:
+      return openFrom(key, publicKey, aad, data);
+    default:
+      return pbkdf2(data, aad, iterations);
+  }
+}
+
 /** PBKDF2-HMAC-SHA256, 32 bytes. */
 export async function pbkdf2(password, salt, iterations) {
   const key = await subtle().importKey("raw", password, "PBKDF2", false, ["deriveBits"]);

@@ -1,9 +1,10 @@
 //! The browser runs the core's crypto ops (`frontdesk_core::crypto::Op`) in WebCrypto, through
 //! the small module `src/webcrypto.js`: AES-256-GCM, X25519 + HKDF-SHA256 for drops, PBKDF2.
 //! Keys are `CryptoKey` objects; imported non-extractable, page script can use them and never
-//! read them. No cipher code is compiled into the wasm.
+//! read them. No cipher code is compiled into the wasm, and every op goes through one binding
+//! (`run`) and one await, to keep the wasm small.
 
-use frontdesk_core::crypto::CryptoError;
+use frontdesk_core::crypto::{CryptoError, Op};
 use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -12,18 +13,21 @@ use web_sys::CryptoKey;
 
 #[wasm_bindgen(module = "/src/webcrypto.js")]
 extern "C" {
+    #[wasm_bindgen(js_name = run, catch)]
+    fn run_js(
+        kind: u8,
+        key: &JsValue,
+        public_key: Vec<u8>,
+        aad: Vec<u8>,
+        data: Vec<u8>,
+        iterations: u32,
+    ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = importSecret, catch)]
     fn import_secret_js(raw: Vec<u8>, extractable: bool) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = importPrivate, catch)]
     fn import_private_js(secret: Vec<u8>, extractable: bool) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(js_name = seal, catch)]
-    fn seal_js(key: &CryptoKey, aad: Vec<u8>, plaintext: Vec<u8>) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = sealWith, catch)]
     fn seal_with_js(key: &CryptoKey, nonce: Vec<u8>, aad: Vec<u8>, plaintext: Vec<u8>) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(js_name = open, catch)]
-    fn open_js(key: &CryptoKey, aad: Vec<u8>, sealed: Vec<u8>) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(js_name = sealTo, catch)]
-    fn seal_to_js(recipient_public: Vec<u8>, aad: Vec<u8>, plaintext: Vec<u8>) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = sealToWith, catch)]
     fn seal_to_with_js(
         ephemeral: &CryptoKey,
@@ -33,41 +37,57 @@ extern "C" {
         aad: Vec<u8>,
         plaintext: Vec<u8>,
     ) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(js_name = openFrom, catch)]
-    fn open_from_js(
-        recipient: &CryptoKey,
-        recipient_public: Vec<u8>,
-        aad: Vec<u8>,
-        sealed: Vec<u8>,
-    ) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(js_name = pbkdf2, catch)]
-    fn pbkdf2_js(password: Vec<u8>, salt: Vec<u8>, iterations: u32) -> Result<Promise, JsValue>;
 }
 
-/// What a WebCrypto rejection means to the core: a failed tag check (`OperationError` from
-/// decrypt, or an all-zero X25519 secret) is damage; anything else is the platform's failure.
-fn failed(err: JsValue, opening: bool) -> CryptoError {
+/// The key material an op runs with, looked up by whoever holds the keys.
+pub enum With {
+    /// `Seal`/`Open`: the scope's AES key.
+    Secret(CryptoKey),
+    /// `SealTo`: the recipient's public key.
+    Public([u8; 32]),
+    /// `OpenFrom`: the recipient's private key and its public bytes.
+    Private(CryptoKey, [u8; 32]),
+    /// `Derive` needs none.
+    Nothing,
+}
+
+/// What a WebCrypto rejection means to the core: `OperationError` while opening (a failed tag,
+/// an all-zero X25519 secret) is damage, while sealing to a key a degenerate key; anything else
+/// is the platform's failure.
+fn failed(err: JsValue, kind: u8) -> CryptoError {
     let (name, message) = match err.dyn_ref::<web_sys::DomException>() {
         Some(ex) => (ex.name(), ex.message()),
         None => (String::new(), err.as_string().unwrap_or_else(|| format!("{err:?}"))),
     };
-    if opening && name == "OperationError" {
-        CryptoError::Damaged
-    } else {
-        CryptoError::Platform(format!("{name}: {message}"))
+    match (kind, name.as_str()) {
+        (1 | 3, "OperationError") => CryptoError::Damaged,
+        (2, "OperationError") => CryptoError::BadEphemeral,
+        _ => CryptoError::Platform(format!("{name}: {message}")),
     }
 }
 
-async fn resolve(promise: Result<Promise, JsValue>, opening: bool) -> Result<JsValue, CryptoError> {
-    JsFuture::from(promise.map_err(|e| failed(e, opening))?).await.map_err(|e| failed(e, opening))
+async fn resolve(promise: Result<Promise, JsValue>, kind: u8) -> Result<JsValue, CryptoError> {
+    JsFuture::from(promise.map_err(|e| failed(e, kind))?).await.map_err(|e| failed(e, kind))
 }
 
-async fn bytes(promise: Result<Promise, JsValue>, opening: bool) -> Result<Vec<u8>, CryptoError> {
-    Ok(Uint8Array::new(&resolve(promise, opening).await?).to_vec())
+/// Runs one op with the key material given: sealed bytes for `Seal`/`SealTo`, the padded
+/// plaintext for `Open`/`OpenFrom`, 32 bytes for `Derive`.
+pub async fn run(op: Op, with: With) -> Result<Vec<u8>, CryptoError> {
+    let none = JsValue::UNDEFINED;
+    let (kind, key, public, aad, data, iterations): (u8, JsValue, [u8; 32], Vec<u8>, Vec<u8>, u32) = match (op, with) {
+        (Op::Seal { aad, plaintext, .. }, With::Secret(key)) => (0, key.into(), [0; 32], aad, plaintext, 0),
+        (Op::Open { aad, sealed, .. }, With::Secret(key)) => (1, key.into(), [0; 32], aad, sealed, 0),
+        (Op::SealTo { aad, plaintext, .. }, With::Public(public)) => (2, none, public, aad, plaintext, 0),
+        (Op::OpenFrom { aad, sealed, .. }, With::Private(key, public)) => (3, key.into(), public, aad, sealed, 0),
+        (Op::Derive { password, salt, iterations }, _) => (4, none, [0; 32], salt, password, iterations),
+        _ => return Err(CryptoError::Platform("the op was given the wrong kind of key".into())),
+    };
+    let promise = run_js(kind, &key, public.to_vec(), aad, data, iterations);
+    Ok(Uint8Array::new(&resolve(promise, kind).await?).to_vec())
 }
 
 async fn key(promise: Result<Promise, JsValue>) -> Result<CryptoKey, CryptoError> {
-    resolve(promise, false).await?.dyn_into().map_err(|_| CryptoError::Platform("not a CryptoKey".into()))
+    resolve(promise, 0).await?.dyn_into().map_err(|_| CryptoError::Platform("not a CryptoKey".into()))
 }
 
 /// An AES-256-GCM key from 32 raw bytes.
@@ -80,32 +100,10 @@ pub async fn import_private(secret: &[u8; 32], extractable: bool) -> Result<Cryp
     key(import_private_js(secret.to_vec(), extractable)).await
 }
 
-/// `Op::Seal`: nonce ‖ ciphertext ‖ tag, random nonce.
-pub async fn seal(key: &CryptoKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    bytes(seal_js(key, aad.to_vec(), plaintext.to_vec()), false).await
-}
-
-/// Sealing with a chosen nonce (the test vectors).
-pub async fn seal_with(
-    key: &CryptoKey,
-    nonce: &[u8; 12],
-    aad: &[u8],
-    plaintext: &[u8],
-) -> Result<Vec<u8>, CryptoError> {
-    bytes(seal_with_js(key, nonce.to_vec(), aad.to_vec(), plaintext.to_vec()), false).await
-}
-
-/// `Op::Open`.
-pub async fn open(key: &CryptoKey, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    bytes(open_js(key, aad.to_vec(), sealed.to_vec()), true).await
-}
-
-/// `Op::SealTo`: e.pub ‖ nonce ‖ ciphertext ‖ tag, with a fresh ephemeral key.
-pub async fn seal_to(recipient_public: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    // A low-order recipient key makes WebCrypto refuse the shared secret.
-    bytes(seal_to_js(recipient_public.to_vec(), aad.to_vec(), plaintext.to_vec()), true)
-        .await
-        .map_err(|e| if e == CryptoError::Damaged { CryptoError::BadEphemeral } else { e })
+/// Sealing with a chosen nonce (the test vectors hold WebCrypto to the native bytes).
+pub async fn seal_with(key: &CryptoKey, nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let promise = seal_with_js(key, nonce.to_vec(), aad.to_vec(), plaintext.to_vec());
+    Ok(Uint8Array::new(&resolve(promise, 0).await?).to_vec())
 }
 
 /// Sealing to a public key with a chosen ephemeral key and nonce (the test vectors).
@@ -125,20 +123,5 @@ pub async fn seal_to_with(
         aad.to_vec(),
         plaintext.to_vec(),
     );
-    bytes(promise, false).await
-}
-
-/// `Op::OpenFrom`.
-pub async fn open_from(
-    recipient: &CryptoKey,
-    recipient_public: &[u8; 32],
-    aad: &[u8],
-    sealed: &[u8],
-) -> Result<Vec<u8>, CryptoError> {
-    bytes(open_from_js(recipient, recipient_public.to_vec(), aad.to_vec(), sealed.to_vec()), true).await
-}
-
-/// `Op::Derive`: PBKDF2-HMAC-SHA256, 32 bytes.
-pub async fn pbkdf2(password: &[u8], salt: &[u8], iterations: u32) -> Result<Vec<u8>, CryptoError> {
-    bytes(pbkdf2_js(password.to_vec(), salt.to_vec(), iterations), false).await
+    Ok(Uint8Array::new(&resolve(promise, 2).await?).to_vec())
 }

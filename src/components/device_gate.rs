@@ -174,7 +174,8 @@ pub async fn unsent(mode: Mode) -> usize {
     if let Ok(store) = Store::open(mode.database()).await {
         ids.extend(store.load_outbox().await.unwrap_or_default().into_iter().map(|e| e.id));
     }
-    ids.sort();
+    // One copy of the sorting code for the whole app (`SortDyn`), for the wasm's size.
+    frontdesk_core::sorting::SortDyn::sort_dyn_by(&mut ids[..], |a, b| a.cmp(b));
     ids.dedup();
     ids.len()
 }

@@ -13,7 +13,7 @@ use leptos::task::spawn_local;
 use web_sys::CryptoKey;
 
 use super::Device;
-use crate::webcrypto;
+use crate::webcrypto::{self, With};
 
 /// The keys this device holds, by `KeyRef`.
 #[derive(Default)]
@@ -35,34 +35,21 @@ impl KeyTable {
         held
     }
 
-    fn secret(&self, key: KeyRef) -> Result<CryptoKey, CryptoError> {
-        let table = self.secret.borrow();
-        table.iter().find(|(k, _)| *k == key).map(|(_, c)| c.clone()).ok_or(CryptoError::NoKey(key))
-    }
-
-    fn public(&self, key: KeyRef) -> Result<[u8; 32], CryptoError> {
-        let private = self.private.borrow().iter().find(|(k, ..)| *k == key).map(|(.., p)| *p);
-        let public = self.public.borrow().iter().find(|(k, _)| *k == key).map(|(_, p)| *p);
-        private.or(public).ok_or(CryptoError::NoKey(key))
-    }
-
-    fn private(&self, key: KeyRef) -> Result<(CryptoKey, [u8; 32]), CryptoError> {
-        let table = self.private.borrow();
-        table.iter().find(|(k, ..)| *k == key).map(|(_, c, p)| (c.clone(), *p)).ok_or(CryptoError::NoKey(key))
-    }
-
-    /// Runs one op. The keys are looked up before the first await.
-    async fn run(&self, op: Op) -> Result<Vec<u8>, CryptoError> {
-        match op {
-            Op::Seal { key, aad, plaintext } => webcrypto::seal(&self.secret(key)?, &aad, &plaintext).await,
-            Op::Open { key, aad, sealed } => webcrypto::open(&self.secret(key)?, &aad, &sealed).await,
-            Op::SealTo { key, aad, plaintext } => webcrypto::seal_to(&self.public(key)?, &aad, &plaintext).await,
-            Op::OpenFrom { key, aad, sealed } => {
-                let (private, public) = self.private(key)?;
-                webcrypto::open_from(&private, &public, &aad, &sealed).await
+    /// The key material `op` needs, if this device holds it.
+    fn material(&self, op: &Op) -> Result<With, CryptoError> {
+        let Some(wanted) = op.key() else { return Ok(With::Nothing) };
+        let found = match op {
+            Op::Seal { .. } | Op::Open { .. } => {
+                self.secret.borrow().iter().find(|(k, _)| *k == wanted).map(|(_, c)| With::Secret(c.clone()))
             }
-            Op::Derive { password, salt, iterations } => webcrypto::pbkdf2(&password, &salt, iterations).await,
-        }
+            Op::SealTo { .. } => {
+                let private = self.private.borrow().iter().find(|(k, ..)| *k == wanted).map(|(.., p)| *p);
+                let public = self.public.borrow().iter().find(|(k, _)| *k == wanted).map(|(_, p)| *p);
+                private.or(public).map(With::Public)
+            }
+            _ => self.private.borrow().iter().find(|(k, ..)| *k == wanted).map(|(_, c, p)| With::Private(c.clone(), *p)),
+        };
+        found.ok_or(CryptoError::NoKey(wanted))
     }
 }
 
@@ -70,8 +57,12 @@ impl Device {
     /// Runs a crypto op the core asked for and hands it the result.
     pub(super) fn crypto(self: &Rc<Self>, id: CryptoId, op: Op) {
         let device = self.clone();
+        let material = self.keys.material(&op);
         spawn_local(async move {
-            let result = device.keys.run(op).await;
+            let result = match material {
+                Ok(with) => webcrypto::run(op, with).await,
+                Err(missing) => Err(missing),
+            };
             let effects = device.core.borrow_mut().crypto_done(id, result);
             device.run(effects);
         });

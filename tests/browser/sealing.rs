@@ -2,8 +2,9 @@
 //! and, given the same nonce and ephemeral key, seals exactly the same bytes — so either side
 //! opens the other's (the vectors: `crates/frontdesk-core/tests/vectors/seal_v1.json`).
 
-use frontdesk::webcrypto;
-use frontdesk_core::crypto::{CryptoError, Op, Sealable, opened, opening, sealing};
+use frontdesk::webcrypto::{self, With};
+use frontdesk_core::crypto::{CryptoError, KeyRef, Op, Sealable, opened, opening, sealing};
+use frontdesk_protocol::sealed::Scope;
 use serde_json::Value;
 use wasm_bindgen_test::*;
 
@@ -16,6 +17,13 @@ fn unhex(value: &Value) -> Vec<u8> {
 
 fn arr<const N: usize>(value: &Value) -> [u8; N] {
     unhex(value).try_into().expect("the right length")
+}
+
+/// Any key name: WebCrypto runs with the key material it is given.
+const ANY: KeyRef = KeyRef { scope: Scope::Staff, epoch: 1 };
+
+fn open_op(aad: &[u8], sealed: &[u8]) -> Op {
+    Op::Open { key: ANY, aad: aad.to_vec(), sealed: sealed.to_vec() }
 }
 
 fn sealable(case: &Value) -> Sealable {
@@ -46,17 +54,24 @@ async fn webcrypto_makes_and_opens_the_native_vectors_byte_for_byte() {
                 let key = webcrypto::import_secret(&arr(&case["key"]), false).await.unwrap();
                 let made = webcrypto::seal_with(&key, &nonce, aad, padded).await.unwrap();
                 assert_eq!(sealing.clone().finish(&made), wire, "{name}: WebCrypto sealed other bytes");
-                let padded = webcrypto::open(&key, open_aad, sealed).await.unwrap();
+                let padded = webcrypto::run(opening.op.clone(), With::Secret(key.clone())).await.unwrap();
                 assert_eq!(opened(&padded).unwrap(), plaintext, "{name}");
+                // And sealed with a random nonce, as the device seals: it opens to the same.
+                let fresh = webcrypto::run(sealing.op.clone(), With::Secret(key.clone())).await.unwrap();
+                assert_ne!(sealing.clone().finish(&fresh), wire);
+                let round = webcrypto::run(open_op(aad, &fresh), With::Secret(key.clone())).await.unwrap();
+                assert_eq!(opened(&round).unwrap(), plaintext, "{name}");
                 // One bit off anywhere in what WebCrypto opens, and it refuses.
                 for at in [0, 11, 12, sealed.len() / 2, sealed.len() - 1] {
                     let mut bad = sealed.clone();
                     bad[at] ^= 0x01;
-                    assert_eq!(webcrypto::open(&key, open_aad, &bad).await, Err(CryptoError::Damaged), "{name} @{at}");
+                    let result = webcrypto::run(open_op(open_aad, &bad), With::Secret(key.clone())).await;
+                    assert_eq!(result, Err(CryptoError::Damaged), "{name} @{at}");
                 }
                 let mut bad_aad = open_aad.clone();
                 bad_aad[20] ^= 0x01;
-                assert_eq!(webcrypto::open(&key, &bad_aad, sealed).await, Err(CryptoError::Damaged), "{name}");
+                let result = webcrypto::run(open_op(&bad_aad, sealed), With::Secret(key.clone())).await;
+                assert_eq!(result, Err(CryptoError::Damaged), "{name}");
             }
             (Op::SealTo { aad, plaintext: padded, .. }, Op::OpenFrom { aad: open_aad, sealed, .. }) => {
                 let recipient_public: [u8; 32] = arr(&case["recipient_public"]);
@@ -73,31 +88,29 @@ async fn webcrypto_makes_and_opens_the_native_vectors_byte_for_byte() {
                 .unwrap();
                 assert_eq!(sealing.clone().finish(&made), wire, "{name}: WebCrypto sealed other bytes");
                 let recipient = webcrypto::import_private(&arr(&case["recipient_secret"]), false).await.unwrap();
-                let padded = webcrypto::open_from(&recipient, &recipient_public, open_aad, sealed).await.unwrap();
+                let with = || With::Private(recipient.clone(), recipient_public);
+                let padded = webcrypto::run(opening.op.clone(), with()).await.unwrap();
                 assert_eq!(opened(&padded).unwrap(), plaintext, "{name}");
                 // With the key random, as a kiosk seals: still opens, never the same bytes twice.
-                let a = webcrypto::seal_to(&recipient_public, aad, padded.as_slice()).await.unwrap();
-                let b = webcrypto::seal_to(&recipient_public, aad, padded.as_slice()).await.unwrap();
+                let a = webcrypto::run(sealing.op.clone(), With::Public(recipient_public)).await.unwrap();
+                let b = webcrypto::run(sealing.op.clone(), With::Public(recipient_public)).await.unwrap();
                 assert_ne!(a, b);
+                let open_from = |sealed: &[u8]| Op::OpenFrom { key: ANY, aad: open_aad.clone(), sealed: sealed.to_vec() };
                 for fresh in [a, b] {
-                    let round = webcrypto::open_from(&recipient, &recipient_public, aad, &fresh).await.unwrap();
+                    let round = webcrypto::run(open_from(&fresh), with()).await.unwrap();
                     assert_eq!(opened(&round).unwrap(), plaintext, "{name}");
                 }
                 // Another recipient's key opens nothing; a low-order ephemeral key is refused.
                 let stranger = webcrypto::import_private(&[0x77; 32], false).await.unwrap();
                 assert_eq!(
-                    webcrypto::open_from(&stranger, &recipient_public, open_aad, sealed).await,
+                    webcrypto::run(open_from(sealed), With::Private(stranger.clone(), recipient_public)).await,
                     Err(CryptoError::Damaged),
                     "{name}"
                 );
                 let mut low_order = sealed.clone();
                 low_order[..32].fill(0);
-                assert_eq!(
-                    webcrypto::open_from(&recipient, &recipient_public, open_aad, &low_order).await,
-                    Err(CryptoError::Damaged),
-                    "{name}"
-                );
-                assert_eq!(webcrypto::seal_to(&[0; 32], aad, b"x").await, Err(CryptoError::BadEphemeral));
+                assert_eq!(webcrypto::run(open_from(&low_order), with()).await, Err(CryptoError::Damaged), "{name}");
+                assert_eq!(webcrypto::run(sealing.op.clone(), With::Public([0; 32])).await, Err(CryptoError::BadEphemeral));
             }
             other => panic!("{name}: unexpected ops {other:?}"),
         }
@@ -107,24 +120,26 @@ async fn webcrypto_makes_and_opens_the_native_vectors_byte_for_byte() {
 #[wasm_bindgen_test]
 async fn webcrypto_seals_with_a_fresh_nonce_each_time() {
     let key = webcrypto::import_secret(&[9; 32], false).await.unwrap();
-    let a = webcrypto::seal(&key, b"aad", b"Ana Ruiz").await.unwrap();
-    let b = webcrypto::seal(&key, b"aad", b"Ana Ruiz").await.unwrap();
+    let seal = || Op::Seal { key: ANY, aad: b"aad".to_vec(), plaintext: b"Ana Ruiz".to_vec() };
+    let a = webcrypto::run(seal(), With::Secret(key.clone())).await.unwrap();
+    let b = webcrypto::run(seal(), With::Secret(key.clone())).await.unwrap();
     assert_ne!(a[..12], b[..12]);
-    assert_eq!(webcrypto::open(&key, b"aad", &a).await.unwrap(), b"Ana Ruiz");
-    assert_eq!(webcrypto::open(&key, b"aae", &a).await, Err(CryptoError::Damaged));
+    assert_eq!(webcrypto::run(open_op(b"aad", &a), With::Secret(key.clone())).await.unwrap(), b"Ana Ruiz");
+    assert_eq!(webcrypto::run(open_op(b"aae", &a), With::Secret(key.clone())).await, Err(CryptoError::Damaged));
+    // An op without its key material is refused, not run with something else.
+    assert!(matches!(webcrypto::run(seal(), With::Nothing).await, Err(CryptoError::Platform(_))));
 }
 
 #[wasm_bindgen_test]
 async fn webcrypto_derives_the_native_pbkdf2_outputs() {
     let vectors: Value = serde_json::from_str(VECTORS).expect("vectors");
     for case in vectors["derive"].as_array().unwrap() {
-        let out = webcrypto::pbkdf2(
-            case["password"].as_str().unwrap().as_bytes(),
-            &unhex(&case["salt"]),
-            case["iterations"].as_u64().unwrap() as u32,
-        )
-        .await
-        .unwrap();
+        let op = Op::Derive {
+            password: case["password"].as_str().unwrap().as_bytes().to_vec(),
+            salt: unhex(&case["salt"]),
+            iterations: case["iterations"].as_u64().unwrap() as u32,
+        };
+        let out = webcrypto::run(op, With::Nothing).await.unwrap();
         assert_eq!(out, unhex(&case["output"]));
     }
 }

@@ -255,6 +255,9 @@ fn app_files(dist: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
         let path = entry?.path();
         if path.is_file() && !precompress::is_copy(&path) {
             own.push(path);
+        } else if path.file_name().is_some_and(|n| n == scripts::SNIPPETS) {
+            // wasm-bindgen's JS modules the glue imports: loaded with it, at start.
+            own.extend(scripts::files_under(&path, "js")?);
         } else if parts::is_folder(&path) {
             for part in std::fs::read_dir(&path)? {
                 let part = part?.path();

@@ -9,6 +9,14 @@
 //! terser's defaults are the safe ones (no `unsafe` compressions); `--module` lets it rename the
 //! top-level names too, which an ES module keeps to itself — its exports keep theirs, and
 //! wasm-bindgen's import object is keyed by strings, which no minifier renames.
+//!
+//! wasm-bindgen's **snippets** (JS modules of the app's own that the glue imports, such as
+//! `src/webcrypto.js`, copied under `snippets/<crate>-<hash>/`) are minified too, renamed after
+//! their content (their folder's hash names the crate, not the content: a service worker that
+//! keeps assets by address would serve an old one after an update), the glue's import follows
+//! the new name, and the page names each with a `modulepreload` link — so the browser fetches it
+//! beside the glue rather than after it, and the service worker, which keeps what the page
+//! names, has it offline.
 
 use std::path::{Path, PathBuf};
 
@@ -29,23 +37,92 @@ fn scripts(staging: &Path, stem: &str) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
+/// The folder wasm-bindgen copies snippets into, beside the glue.
+pub const SNIPPETS: &str = "snippets";
+
+/// Every file under `dir` whose name ends in `.{ext}`, at any depth, in a stable order.
+pub fn files_under(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut folders = vec![dir.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn terser(script: &Path) -> Result<()> {
+    let out = script.with_extension("min.js");
+    let done = cmd("terser")
+        .arg(script)
+        .args(["--module", "--compress", "--mangle", "--output"])
+        .arg(&out)
+        .output()
+        .context("could not start terser (cargo xtask dist installs it into .tools/)")?;
+    if !done.status.success() {
+        bail!("terser failed on {}:\n{}", script.display(), String::from_utf8_lossy(&done.stderr));
+    }
+    std::fs::rename(&out, script).with_context(|| format!("replacing {}", script.display()))
+}
+
 /// Minifies the app's scripts in place, and returns `page` with the `integrity` hashes of what
 /// it links (served from `public_url`) brought up to date.
 pub fn minify(staging: &Path, stem: &str, page: &str, public_url: &str) -> Result<String> {
+    let page = snippets(staging, stem, page, public_url, &terser)?;
     for script in scripts(staging, stem)? {
-        let out = script.with_extension("min.js");
-        let done = cmd("terser")
-            .arg(&script)
-            .args(["--module", "--compress", "--mangle", "--output"])
-            .arg(&out)
-            .output()
-            .context("could not start terser (cargo xtask dist installs it into .tools/)")?;
-        if !done.status.success() {
-            bail!("terser failed on {}:\n{}", script.display(), String::from_utf8_lossy(&done.stderr));
-        }
-        std::fs::rename(&out, &script).with_context(|| format!("replacing {}", script.display()))?;
+        terser(&script)?;
     }
-    refresh_integrity(page, staging, public_url)
+    refresh_integrity(&page, staging, public_url)
+}
+
+/// Minifies each snippet, names it after its content, points the glue at the new name, and
+/// returns `page` with a `modulepreload` link to each.
+fn snippets(
+    staging: &Path,
+    stem: &str,
+    page: &str,
+    public_url: &str,
+    minify: &dyn Fn(&Path) -> Result<()>,
+) -> Result<String> {
+    use sha2::Digest;
+
+    let folder = staging.join(SNIPPETS);
+    if !folder.is_dir() {
+        return Ok(page.to_owned());
+    }
+    let glue_path = staging.join(format!("{stem}.js"));
+    let mut glue = std::fs::read_to_string(&glue_path).with_context(|| format!("reading {}", glue_path.display()))?;
+    let mut links = String::new();
+    for snippet in files_under(&folder, "js")? {
+        minify(&snippet)?;
+        let bytes = std::fs::read(&snippet)?;
+        let hash: String = sha2::Sha256::digest(&bytes)[..6].iter().map(|b| format!("{b:02x}")).collect();
+        let named = snippet.with_file_name(format!(
+            "{}-{hash}.js",
+            snippet.file_stem().and_then(|s| s.to_str()).context("a snippet's name")?
+        ));
+        std::fs::rename(&snippet, &named)?;
+        let relative = |p: &Path| -> Result<String> {
+            Ok(p.strip_prefix(staging)?.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+        };
+        let (old, new) = (relative(&snippet)?, relative(&named)?);
+        let imported = format!("./{old}");
+        if !glue.contains(&imported) {
+            bail!("the glue {} does not import {imported}", glue_path.display());
+        }
+        glue = glue.replace(&imported, &format!("./{new}"));
+        links.push_str(&format!(r#"<link rel="modulepreload" href="{public_url}{new}">"#));
+    }
+    std::fs::write(&glue_path, glue)?;
+    let head_end = page.find("</head>").context("the page has no </head>")?;
+    Ok(format!("{}{links}{}", &page[..head_end], &page[head_end..]))
 }
 
 /// `page` with each `integrity="sha384-…"` set to the hash of the file its tag's `href` names.
@@ -95,6 +172,33 @@ mod tests {
         let mut found = scripts(dir, "frontdesk-abc").unwrap();
         found.sort();
         assert_eq!(found, vec![dir.join("frontdesk-abc.js"), dir.join("parts-abc/__wasm_split.js")]);
+    }
+
+    #[test]
+    fn a_snippet_is_named_after_its_content_imported_under_that_name_and_preloaded() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let folder = dir.join("snippets/frontdesk-0123/src");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("webcrypto.js"), "export function run() {}").unwrap();
+        std::fs::write(
+            dir.join("kiosk-abc.js"),
+            "import { run } from './snippets/frontdesk-0123/src/webcrypto.js';\nexport default run;",
+        )
+        .unwrap();
+        let page = snippets(dir, "kiosk-abc", "<html><head><title>t</title></head></html>", "/kiosk/", &|_| Ok(()))
+            .unwrap();
+        // sha256("export function run() {}"), first six bytes.
+        let named = "snippets/frontdesk-0123/src/webcrypto-71807b0a2eda.js";
+        assert!(dir.join(named).is_file(), "{:?}", files_under(dir, "js").unwrap());
+        assert!(!folder.join("webcrypto.js").exists());
+        let glue = std::fs::read_to_string(dir.join("kiosk-abc.js")).unwrap();
+        assert!(glue.contains(&format!("from './{named}'")), "{glue}");
+        assert!(page.contains(&format!(r#"<link rel="modulepreload" href="/kiosk/{named}"></head>"#)), "{page}");
+        // Another content, another name.
+        // No snippets: the page is left as it is.
+        let empty = tempfile::tempdir().unwrap();
+        assert_eq!(snippets(empty.path(), "x", "<head></head>", "/", &|_| Ok(())).unwrap(), "<head></head>");
     }
 
     #[test]

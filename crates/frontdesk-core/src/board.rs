@@ -108,7 +108,7 @@ pub fn expected_wait(board: &[BoardEntry]) -> Option<(usize, u32)> {
     if waits.is_empty() {
         return None;
     }
-    waits.sort_unstable();
+    crate::sorting::SortDyn::sort_dyn_by(&mut waits[..], |a, b| a.cmp(b));
     let median_min = (waits[waits.len() / 2] as f64 / 60_000.0).ceil() as u32;
     Some((waiting, median_min.div_ceil(5).max(1) * 5))
 }

@@ -186,13 +186,14 @@ pub struct DeviceCore {
     spilled: Vec<ChunkId>,
     /// Each drop box's receipts (a list: a desk holds a few dozen drop boxes).
     receipts: Vec<(String, Receipts)>,
-    /// The keys the platform holds: a document whose scope has one is sealed with the newest.
-    keys: BTreeSet<KeyRef>,
+    /// The keys the platform holds: a document whose scope has one is sealed with the newest
+    /// (a list: a handful of keys, and no sorting code in the wasm for them).
+    keys: Vec<KeyRef>,
     /// Crypto ops asked for and not answered yet.
     crypto: Vec<(CryptoId, Purpose)>,
     next_crypto: u64,
     /// Each document's received bytes not applied yet, in arrival order.
-    arrivals: Vec<(String, VecDeque<Arrival>)>,
+    arrivals: Vec<(String, Vec<Arrival>)>,
     /// Documents with bytes this device holds no key for: asked for again when keys arrive.
     gaps: BTreeSet<String>,
 }
@@ -258,7 +259,7 @@ impl DeviceCore {
             problem: None,
             spilled: Vec::new(),
             receipts,
-            keys: keys.into_iter().collect(),
+            keys,
             crypto: Vec::new(),
             next_crypto: 0,
             arrivals: Vec::new(),
@@ -273,8 +274,14 @@ impl DeviceCore {
         effects.extend(core.seal_waiting());
         // Held and followed documents get the changes not yet acknowledged (a document first
         // written while storage was full may exist only as outbox chunks).
-        let mut held: BTreeSet<String> = core.replica.names().map(str::to_owned).collect();
-        held.extend(follow.iter().cloned());
+        // The replica's names come sorted and once each; a list keeps the wasm free of a set's
+        // sorting code.
+        let mut held: Vec<String> = core.replica.names().map(str::to_owned).collect();
+        for doc in &follow {
+            if !held.contains(doc) {
+                held.push(doc.clone());
+            }
+        }
         for doc in &held {
             core.apply_unacknowledged(doc, &mut effects);
         }
@@ -584,7 +591,7 @@ impl DeviceCore {
     /// none (the document goes to the relay as it is, as before encryption).
     fn seal_key(&self, doc: &str) -> Option<KeyRef> {
         let scope = Area::of(doc)?.scope();
-        self.keys.range(KeyRef { scope, epoch: 0 }..=KeyRef { scope, epoch: u32::MAX }).next_back().copied()
+        self.keys.iter().filter(|k| k.scope == scope).max_by_key(|k| k.epoch).copied()
     }
 
     fn crypto_op(&mut self, op: Op, purpose: Purpose) -> Effect {
@@ -622,7 +629,11 @@ impl DeviceCore {
     /// The platform now holds more keys: chunks waiting for one are sealed, and documents with
     /// bytes this device could not open are asked for again from their cursor.
     pub fn keys_added(&mut self, keys: Vec<KeyRef>) -> Vec<Effect> {
-        self.keys.extend(keys);
+        for key in keys {
+            if !self.keys.contains(&key) {
+                self.keys.push(key);
+            }
+        }
         let mut effects = self.seal_waiting();
         for doc in std::mem::take(&mut self.gaps) {
             effects.extend(self.client.resubscribe(&doc).into_iter().map(Effect::from));
@@ -728,8 +739,8 @@ impl DeviceCore {
         };
         let arrival = Arrival { at, received_ms, ready };
         match self.arrivals.iter_mut().find(|(d, _)| *d == doc) {
-            Some((_, waiting)) => waiting.push_back(arrival),
-            None => self.arrivals.push((doc, VecDeque::from([arrival]))),
+            Some((_, waiting)) => waiting.push(arrival),
+            None => self.arrivals.push((doc, vec![arrival])),
         }
         effects
     }
@@ -739,13 +750,13 @@ impl DeviceCore {
         loop {
             let Some(at) = self.arrivals.iter().position(|(d, _)| d == doc) else { return };
             let waiting = &mut self.arrivals[at].1;
-            if !matches!(waiting.front(), Some(Arrival { ready: Ok(_), .. })) {
+            if !matches!(waiting.first(), Some(Arrival { ready: Ok(_), .. })) {
                 if waiting.is_empty() {
                     self.arrivals.remove(at);
                 }
                 return;
             }
-            let Arrival { at: position, received_ms, ready } = waiting.pop_front().expect("a ready arrival");
+            let Arrival { at: position, received_ms, ready } = waiting.remove(0);
             let bytes = match ready.expect("ready") {
                 Ok(bytes) => Ok(bytes),
                 // Sealed with a key this device does not hold (yet): the cursor stays before it,

@@ -496,7 +496,7 @@ pub fn crossed_moves(day: &Automerge) -> Vec<CrossedMove> {
         let cancelled = states.iter().any(|s| s == "Cancelled");
         let mut targets: Vec<NaiveDate> =
             if moved { texts(&obj, "notes").iter().filter_map(|n| moved_to(n)).collect() } else { Vec::new() };
-        targets.sort();
+        crate::sorting::SortDyn::sort_dyn_by(&mut targets[..], |a, b| a.cmp(b));
         targets.dedup();
         let booking = records::get::<Booking>(day, BOOKING, &item.key[BOOKING.len() + 1..]);
         if let Some(booking) = booking.filter(|_| targets.len() + usize::from(cancelled) >= 2) {

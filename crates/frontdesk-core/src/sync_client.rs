@@ -233,7 +233,12 @@ impl SyncClient {
             challenge: None,
             connection: Connection::Offline { retry_at_ms: i64::MIN },
             attempts: 0,
-            docs: cursors.into_iter().map(|(doc, cursor)| (doc, DocState { cursor, ..DocState::default() })).collect(),
+            // Inserted one by one: collecting into a map would sort, and bring a copy of the
+            // sorting code into the wasm for it.
+            docs: cursors.into_iter().fold(BTreeMap::new(), |mut docs, (doc, cursor)| {
+                docs.insert(doc, DocState { cursor, ..DocState::default() });
+                docs
+            }),
             watches: BTreeSet::new(),
             outbox: outbox
                 .into_iter()

@@ -26,7 +26,11 @@ impl<'a> Walked<'a> {
         let mut fields: Vec<(String, Value<'static>, ObjId)> = automerge::ReadDoc::map_range(doc, &obj, ..)
             .map(|item| (item.key.to_string(), item.value.clone().into(), item.id()))
             .collect();
-        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        // Automerge walks a map in key order already; sorted only if not (with the app's one
+        // copy of the sorting code, `SortDyn`).
+        if !fields.is_sorted_by(|a, b| a.0 <= b.0) {
+            crate::sorting::SortDyn::sort_dyn_by(&mut fields[..], |a, b| a.0.cmp(&b.0));
+        }
         Walked { doc, obj, fields }
     }
 
