@@ -101,7 +101,12 @@ pub async fn import_private(secret: &[u8; 32], extractable: bool) -> Result<Cryp
 }
 
 /// Sealing with a chosen nonce (the test vectors hold WebCrypto to the native bytes).
-pub async fn seal_with(key: &CryptoKey, nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+pub async fn seal_with(
+    key: &CryptoKey,
+    nonce: &[u8; 12],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
     let promise = seal_with_js(key, nonce.to_vec(), aad.to_vec(), plaintext.to_vec());
     Ok(Uint8Array::new(&resolve(promise, 0).await?).to_vec())
 }

@@ -47,7 +47,9 @@ impl KeyTable {
                 let public = self.public.borrow().iter().find(|(k, _)| *k == wanted).map(|(_, p)| *p);
                 private.or(public).map(With::Public)
             }
-            _ => self.private.borrow().iter().find(|(k, ..)| *k == wanted).map(|(_, c, p)| With::Private(c.clone(), *p)),
+            _ => {
+                self.private.borrow().iter().find(|(k, ..)| *k == wanted).map(|(_, c, p)| With::Private(c.clone(), *p))
+            }
         };
         found.ok_or(CryptoError::NoKey(wanted))
     }

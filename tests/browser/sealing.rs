@@ -95,7 +95,8 @@ async fn webcrypto_makes_and_opens_the_native_vectors_byte_for_byte() {
                 let a = webcrypto::run(sealing.op.clone(), With::Public(recipient_public)).await.unwrap();
                 let b = webcrypto::run(sealing.op.clone(), With::Public(recipient_public)).await.unwrap();
                 assert_ne!(a, b);
-                let open_from = |sealed: &[u8]| Op::OpenFrom { key: ANY, aad: open_aad.clone(), sealed: sealed.to_vec() };
+                let open_from =
+                    |sealed: &[u8]| Op::OpenFrom { key: ANY, aad: open_aad.clone(), sealed: sealed.to_vec() };
                 for fresh in [a, b] {
                     let round = webcrypto::run(open_from(&fresh), with()).await.unwrap();
                     assert_eq!(opened(&round).unwrap(), plaintext, "{name}");
@@ -110,7 +111,10 @@ async fn webcrypto_makes_and_opens_the_native_vectors_byte_for_byte() {
                 let mut low_order = sealed.clone();
                 low_order[..32].fill(0);
                 assert_eq!(webcrypto::run(open_from(&low_order), with()).await, Err(CryptoError::Damaged), "{name}");
-                assert_eq!(webcrypto::run(sealing.op.clone(), With::Public([0; 32])).await, Err(CryptoError::BadEphemeral));
+                assert_eq!(
+                    webcrypto::run(sealing.op.clone(), With::Public([0; 32])).await,
+                    Err(CryptoError::BadEphemeral)
+                );
             }
             other => panic!("{name}: unexpected ops {other:?}"),
         }

@@ -83,7 +83,7 @@ pub fn minify(staging: &Path, stem: &str, page: &str, public_url: &str) -> Resul
 }
 
 /// Minifies each snippet, names it after its content, points the glue at the new name, and
-/// returns `page` with a `modulepreload` link to each.
+/// returns `page` naming it under that name in a `modulepreload` link.
 fn snippets(
     staging: &Path,
     stem: &str,
@@ -99,6 +99,7 @@ fn snippets(
     }
     let glue_path = staging.join(format!("{stem}.js"));
     let mut glue = std::fs::read_to_string(&glue_path).with_context(|| format!("reading {}", glue_path.display()))?;
+    let mut page = page.to_owned();
     let mut links = String::new();
     for snippet in files_under(&folder, "js")? {
         minify(&snippet)?;
@@ -110,7 +111,11 @@ fn snippets(
         ));
         std::fs::rename(&snippet, &named)?;
         let relative = |p: &Path| -> Result<String> {
-            Ok(p.strip_prefix(staging)?.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+            Ok(p.strip_prefix(staging)?
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"))
         };
         let (old, new) = (relative(&snippet)?, relative(&named)?);
         let imported = format!("./{old}");
@@ -118,7 +123,13 @@ fn snippets(
             bail!("the glue {} does not import {imported}", glue_path.display());
         }
         glue = glue.replace(&imported, &format!("./{new}"));
-        links.push_str(&format!(r#"<link rel="modulepreload" href="{public_url}{new}">"#));
+        // Trunk names each snippet with a `modulepreload` link already; otherwise one is added.
+        let (old_href, new_href) = (format!("\"{public_url}{old}\""), format!("\"{public_url}{new}\""));
+        if page.contains(&old_href) {
+            page = page.replace(&old_href, &new_href);
+        } else {
+            links.push_str(&format!(r#"<link rel="modulepreload" href="{public_url}{new}">"#));
+        }
     }
     std::fs::write(&glue_path, glue)?;
     let head_end = page.find("</head>").context("the page has no </head>")?;
@@ -186,8 +197,8 @@ mod tests {
             "import { run } from './snippets/frontdesk-0123/src/webcrypto.js';\nexport default run;",
         )
         .unwrap();
-        let page = snippets(dir, "kiosk-abc", "<html><head><title>t</title></head></html>", "/kiosk/", &|_| Ok(()))
-            .unwrap();
+        let page =
+            snippets(dir, "kiosk-abc", "<html><head><title>t</title></head></html>", "/kiosk/", &|_| Ok(())).unwrap();
         // sha256("export function run() {}"), first six bytes.
         let named = "snippets/frontdesk-0123/src/webcrypto-71807b0a2eda.js";
         assert!(dir.join(named).is_file(), "{:?}", files_under(dir, "js").unwrap());
@@ -195,6 +206,13 @@ mod tests {
         let glue = std::fs::read_to_string(dir.join("kiosk-abc.js")).unwrap();
         assert!(glue.contains(&format!("from './{named}'")), "{glue}");
         assert!(page.contains(&format!(r#"<link rel="modulepreload" href="/kiosk/{named}"></head>"#)), "{page}");
+        // A page that names the snippet already (Trunk does) names it under its new name.
+        std::fs::rename(dir.join(named), folder.join("webcrypto.js")).unwrap();
+        std::fs::write(dir.join("kiosk-abc.js"), "import { run } from './snippets/frontdesk-0123/src/webcrypto.js';")
+            .unwrap();
+        let trunk = r#"<head><link rel="modulepreload" href="/kiosk/snippets/frontdesk-0123/src/webcrypto.js" integrity="sha384-x"></head>"#;
+        let page = snippets(dir, "kiosk-abc", trunk, "/kiosk/", &|_| Ok(())).unwrap();
+        assert_eq!(page, trunk.replace("src/webcrypto.js", "src/webcrypto-71807b0a2eda.js"));
         // Another content, another name.
         // No snippets: the page is left as it is.
         let empty = tempfile::tempdir().unwrap();
