@@ -229,10 +229,17 @@ fn build_app() -> Result<()> {
     std::fs::create_dir_all(&kiosk)?;
     for entry in std::fs::read_dir(&staged)? {
         let path = entry?.path();
+        let name = path.file_name().context("a file name")?;
         if path.is_file() {
-            let name = path.file_name().context("a file name")?;
             let target = if name == "kiosk.html" { kiosk.join("index.html") } else { kiosk.join(name) };
             std::fs::copy(&path, target)?;
+        } else if name == scripts::SNIPPETS {
+            // The JS modules its glue imports (src/webcrypto.js).
+            for file in scripts::files_under(&path, "js")? {
+                let target = kiosk.join(file.strip_prefix(&staged)?);
+                std::fs::create_dir_all(target.parent().context("a snippet's folder")?)?;
+                std::fs::copy(&file, target)?;
+            }
         }
     }
     // No inline script is left for the Content-Security-Policy to allow.
