@@ -184,6 +184,10 @@ pub enum SealedError {
     WrongKind { scope: Scope },
     #[error("the document name is not valid")]
     BadDocument,
+    #[error("sealed by another device than the one sending it")]
+    WrongWriter,
+    #[error("a snapshot sent as a chunk, a chunk as a snapshot, or a snapshot of other coverage")]
+    WrongPlace,
     #[error("the padding is damaged")]
     BadPadding,
 }
@@ -332,6 +336,26 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What the relay checks of bytes `device` sends for `doc` — as a chunk (`snapshot: None`) or as
+/// a snapshot covering `snapshot` — without reading them: sealed bytes must be sealed for the
+/// document's scope, by that device, as what they are sent as. Bytes that are not sealed pass
+/// (documents written before encryption; refusing them is a later switch).
+pub fn check_sent(doc: &str, device: &str, bytes: &[u8], snapshot: Option<u64>) -> Result<(), SealedError> {
+    if !is_sealed(bytes) {
+        return Ok(());
+    }
+    let header = parse(bytes)?.header;
+    header.fits(doc)?;
+    if header.device != device {
+        return Err(SealedError::WrongWriter);
+    }
+    match (header.kind, snapshot) {
+        (Kind::Snapshot { covers_seq }, Some(sent)) if covers_seq == sent => Ok(()),
+        (Kind::Chunk | Kind::Drop { .. }, None) => Ok(()),
+        _ => Err(SealedError::WrongPlace),
+    }
+}
+
 /// `u32 length ‖ plaintext ‖ zeros`, to a multiple of `block` bytes.
 pub fn pad(plaintext: &[u8], block: usize) -> Vec<u8> {
     assert!(block > LEN_PREFIX, "a block holds at least the length");
@@ -477,6 +501,30 @@ mod tests {
         assert_eq!(drop(Scope::Staff).fits("clients"), Err(SealedError::WrongKind { scope: Scope::Staff }));
         assert_eq!(chunk(Scope::Staff).fits("nowhere"), Err(SealedError::BadDocument));
         assert_eq!(chunk(Scope::Staff).fits("day/../clients"), Err(SealedError::BadDocument));
+    }
+
+    #[test]
+    fn the_relay_takes_sealed_bytes_only_from_their_writer_for_their_place() {
+        let sealed = |kind, scope, device: &str| {
+            let mut wire = Header { kind, scope, epoch: 1, device: device.into() }.encode();
+            wire.extend_from_slice(&[0; NONCE_LEN + TAG_LEN]);
+            wire
+        };
+        let chunk = sealed(Kind::Chunk, Scope::Staff, "d1");
+        assert_eq!(check_sent("clients", "d1", &chunk, None), Ok(()));
+        assert_eq!(check_sent("clients", "d2", &chunk, None), Err(SealedError::WrongWriter));
+        assert_eq!(check_sent("clients", "d1", &chunk, Some(3)), Err(SealedError::WrongPlace));
+        assert!(matches!(check_sent("payroll", "d1", &chunk, None), Err(SealedError::WrongScope { .. })));
+        let snapshot = sealed(Kind::Snapshot { covers_seq: 3 }, Scope::Staff, "d1");
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(3)), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(4)), Err(SealedError::WrongPlace));
+        assert_eq!(check_sent("clients", "d1", &snapshot, None), Err(SealedError::WrongPlace));
+        let drop = sealed(Kind::Drop { ephemeral: [5; 32] }, Scope::Inbox, "k1");
+        assert_eq!(check_sent("inbox/2026-12-05/k1", "k1", &drop, None), Ok(()));
+        assert_eq!(check_sent("inbox/2026-12-05/k1", "k2", &drop, None), Err(SealedError::WrongWriter));
+        // Not sealed: passes (what was written before encryption); cut short: refused.
+        assert_eq!(check_sent("clients", "d2", b"\x85\x6f\x4a\x83 plain", None), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &chunk[..12], None), Err(SealedError::Truncated));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Error;
 
 use frontdesk_protocol::{
-    ClientMsg, DecodeError, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close, valid_doc_name,
+    ClientMsg, DecodeError, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close, sealed, valid_doc_name,
 };
 
 use crate::access::{self, Access};
@@ -415,6 +415,15 @@ impl Session {
                 if heads.len() > MAX_HEADS {
                     return Err(closing(close::BAD_FRAME, "a chunk with too many heads"));
                 }
+                // Sealed bytes (issue 19) must name this device as their writer, and this
+                // document's scope: the relay cannot read them, but can refuse a replay or a
+                // chunk moved from elsewhere before any device has to.
+                if let Err(err) = sealed::check_sent(&doc, &self.device.id, &bytes, None) {
+                    tracing::warn!(conn = self.id, device = %self.device.id, %doc, %err, "sealed chunk refused");
+                    return self
+                        .refuse(sink, ErrorCode::Forbidden, Some(doc), format!("sealed chunk refused: {err}"))
+                        .await;
+                }
                 // Pushes are pipelined: the commit is awaited off this loop and the Ack queued.
                 let Ok(permit) = self.inflight.clone().acquire_owned().await else {
                     return Err(closing(close::GOING_AWAY, "relay shutting down"));
@@ -465,6 +474,12 @@ impl Session {
             ClientMsg::Snapshot { doc, covers_seq, bytes } => {
                 if !valid_doc_name(&doc) || !self.allowed(&doc, Access::Snapshot) {
                     return self.refuse(sink, ErrorCode::Forbidden, Some(doc), "snapshot not allowed".into()).await;
+                }
+                if let Err(err) = sealed::check_sent(&doc, &self.device.id, &bytes, Some(covers_seq)) {
+                    tracing::warn!(conn = self.id, device = %self.device.id, %doc, %err, "sealed snapshot refused");
+                    return self
+                        .refuse(sink, ErrorCode::Forbidden, Some(doc), format!("sealed snapshot refused: {err}"))
+                        .await;
                 }
                 match self.relay.store.propose_snapshot(&doc, covers_seq, bytes, &self.device.id).await {
                     Ok(()) => {

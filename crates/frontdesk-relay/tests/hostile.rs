@@ -277,3 +277,46 @@ async fn a_verdict_on_one_proposal_never_proves_another_put_in_its_place() {
     let mut newcomer = relay.connect(&newcomer).await;
     assert_eq!(everything(&mut newcomer, "clients").await, (None, vec![1, 2]), "the garbage was not proven");
 }
+
+/// Issue 19: the relay cannot read sealed bytes, but it reads their header. A device may not
+/// push what another device sealed (a replay, a chunk moved from another document), nor a
+/// snapshot labelled for other coverage: refused before any honest device has to open it.
+#[tokio::test]
+async fn sealed_bytes_are_taken_only_from_their_writer_for_their_document_and_place() {
+    use frontdesk_protocol::sealed::{Header, Kind, NONCE_LEN, Scope, TAG_LEN};
+    let relay = TestRelay::open(|_| {});
+    let (honest_id, honest) = relay.device(Role::Staff, "Desk").await;
+    let (hostile_id, hostile) = relay.device(Role::Staff, "Stolen tablet").await;
+    let mut honest = relay.connect(&honest).await;
+    let mut hostile = relay.connect(&hostile).await;
+    let sealed = |kind, scope, device: &str| {
+        let mut wire = Header { kind, scope, epoch: 1, device: device.into() }.encode();
+        wire.extend_from_slice(&[7; NONCE_LEN + TAG_LEN + 32]);
+        wire
+    };
+    let push = |doc: &str, n: u8, bytes: Vec<u8>| ClientMsg::Push {
+        doc: doc.into(),
+        chunk_id: chunk(n),
+        bytes,
+        heads: vec![[n; 32]],
+    };
+    // The honest desk's own sealed chunk is taken.
+    let own = sealed(Kind::Chunk, Scope::Staff, &honest_id);
+    honest.send(push("clients", 1, own.clone())).await;
+    assert!(matches!(honest.recv().await, ServerMsg::Ack { seq: 1, .. }));
+    // Replayed by the hostile device, moved to payroll-scoped documents, or sent as a snapshot.
+    let message = refused(&mut hostile, push("clients", 2, own.clone()), ErrorCode::Forbidden).await;
+    assert!(message.contains("another device"), "{message}");
+    let moved = sealed(Kind::Chunk, Scope::Staff, &hostile_id);
+    refused(&mut hostile, push("payroll", 3, moved.clone()), ErrorCode::Forbidden).await;
+    let as_snapshot = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: moved.clone() };
+    refused(&mut hostile, as_snapshot, ErrorCode::Forbidden).await;
+    let wrong_cover = sealed(Kind::Snapshot { covers_seq: 9 }, Scope::Staff, &hostile_id);
+    let proposal = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: wrong_cover };
+    refused(&mut hostile, proposal, ErrorCode::Forbidden).await;
+    // Its own, in the right place, is taken (whether it opens is for the devices to find out).
+    hostile.send(push("clients", 4, moved)).await;
+    assert!(matches!(hostile.recv().await, ServerMsg::Ack { seq: 2, .. }));
+    assert_eq!(everything(&mut honest, "clients").await, (None, vec![1, 2]));
+    assert_eq!(relay.relay.store.proposal("clients").await.unwrap(), None);
+}
