@@ -113,5 +113,50 @@ fn kiosk_check_in(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, kiosk_check_in, today_board, load);
+/// What sealing costs natively (issue 19; the browser runs the same ops in WebCrypto): a kiosk's
+/// check-in sealed to the inbox key, a desk's chunk sealed and opened, and the clients document
+/// of a year's data opened as a sealed snapshot, the largest piece a joining tablet opens.
+fn sealing(c: &mut Criterion) {
+    use frontdesk_core::crypto::native::Keys;
+    use frontdesk_core::crypto::{KeyRef, Sealable};
+    use frontdesk_protocol::sealed::Scope;
+
+    let mut keys = Keys::default();
+    keys.add_secret(KeyRef { scope: Scope::Staff, epoch: 1 }, [0x53; 32]);
+    keys.add_private(KeyRef { scope: Scope::Inbox, epoch: 1 }, [0x49; 32]);
+    let mut state = 1u64;
+    let mut random = move |buf: &mut [u8]| {
+        for b in buf {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            *b = (state >> 33) as u8;
+        }
+    };
+    let check_in = CheckIn::new(
+        VisitId::from_random([1; 16]),
+        "Ana María García",
+        VisitReason::WalkIn,
+        "Consulta general",
+        "A-042".to_owned(),
+        1_795_000_000_000,
+        "kiosk-1",
+    )
+    .expect("valid")
+    .to_inbox_chunk();
+    let inbox = "inbox/2026-11-27/kiosk-1";
+    c.bench_function("seal/a check-in sealed to the inbox key", |b| {
+        b.iter(|| keys.seal(inbox, Sealable::Drop, 1, "kiosk-1", black_box(&check_in), &mut random).expect("sealed"))
+    });
+    let sealed = keys.seal(inbox, Sealable::Drop, 1, "kiosk-1", &check_in, &mut random).expect("sealed");
+    c.bench_function("seal/a check-in opened by a desk", |b| {
+        b.iter(|| keys.open(inbox, black_box(&sealed)).expect("opens"))
+    });
+    let clients = saved(Business::MedicalOffice, 365).remove(doc_name::CLIENTS).expect("a clients document");
+    let snapshot =
+        keys.seal("clients", Sealable::Snapshot { covers_seq: 9 }, 1, "d1", &clients, &mut random).expect("sealed");
+    c.bench_function(&format!("seal/a year's clients snapshot opened ({} KB)", clients.len() / 1024), |b| {
+        b.iter(|| keys.open("clients", black_box(&snapshot)).expect("opens"))
+    });
+}
+
+criterion_group!(benches, kiosk_check_in, today_board, load, sealing);
 criterion_main!(benches);
