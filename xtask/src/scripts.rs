@@ -213,7 +213,6 @@ mod tests {
         let trunk = r#"<head><link rel="modulepreload" href="/kiosk/snippets/frontdesk-0123/src/webcrypto.js" integrity="sha384-x"></head>"#;
         let page = snippets(dir, "kiosk-abc", trunk, "/kiosk/", &|_| Ok(())).unwrap();
         assert_eq!(page, trunk.replace("src/webcrypto.js", "src/webcrypto-71807b0a2eda.js"));
-        // Another content, another name.
         // No snippets: the page is left as it is.
         let empty = tempfile::tempdir().unwrap();
         assert_eq!(snippets(empty.path(), "x", "<head></head>", "/", &|_| Ok(())).unwrap(), "<head></head>");

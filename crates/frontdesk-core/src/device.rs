@@ -141,6 +141,18 @@ enum Stage {
     OutboxOnly(StorageError),
 }
 
+/// How long a chunk whose sealing failed waits before it is sealed again.
+const SEAL_RETRY_MS: i64 = 30_000;
+
+/// Sealing again after a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SealRetry {
+    Idle,
+    /// A seal failed; the next tick sets when to try again.
+    Failed,
+    At(i64),
+}
+
 /// What a crypto op in flight is for.
 #[derive(Debug)]
 enum Purpose {
@@ -196,6 +208,7 @@ pub struct DeviceCore {
     arrivals: Vec<(String, Vec<Arrival>)>,
     /// Documents with bytes this device holds no key for: asked for again when keys arrive.
     gaps: BTreeSet<String>,
+    seal_retry: SealRetry,
 }
 
 /// What a device starts from: what its storage holds, and what it follows.
@@ -264,6 +277,7 @@ impl DeviceCore {
             next_crypto: 0,
             arrivals: Vec::new(),
             gaps: BTreeSet::new(),
+            seal_retry: SealRetry::Idle,
         };
         // The outbox is sealed afresh at every start (the chunks are kept as changes, not sealed).
         let to_seal: Vec<ChunkId> =
@@ -626,13 +640,30 @@ impl DeviceCore {
         effects
     }
 
-    /// The platform now holds more keys: chunks waiting for one are sealed, and documents with
-    /// bytes this device could not open are asked for again from their cursor.
+    /// Whether bytes sealed with `key`, which this device lacks, may open here later — a gap the
+    /// cursor waits at — rather than never (skipped as damaged). A device that holds no key at all
+    /// is in a business that does not encrypt: sealed bytes are nobody's. Otherwise the next epoch
+    /// of a scope may be on its way (a rotation); an epoch beyond it is nobody's, or a device
+    /// could freeze every other device's cursor with one chunk under a made-up epoch. (Until the
+    /// relay numbers epochs, slice 5 of the design: then the bound is the relay's newest.)
+    fn may_get(&self, key: KeyRef) -> bool {
+        let newest = self.keys.iter().filter(|k| k.scope == key.scope).map(|k| k.epoch).max().unwrap_or(0);
+        !self.keys.is_empty() && key.epoch <= newest.saturating_add(1)
+    }
+
+    /// The platform now holds more keys: chunks waiting for one are sealed (and chunks queued in
+    /// the clear before it, not yet acknowledged, are sealed instead), and documents with bytes
+    /// this device could not open are asked for again from their cursor.
     pub fn keys_added(&mut self, keys: Vec<KeyRef>) -> Vec<Effect> {
         for key in keys {
             if !self.keys.contains(&key) {
                 self.keys.push(key);
             }
+        }
+        let to_seal: Vec<ChunkId> =
+            self.client.outbox().filter(|(_, doc)| self.seal_key(doc).is_some()).map(|(id, _)| id).collect();
+        for id in to_seal {
+            self.client.reseal(id);
         }
         let mut effects = self.seal_waiting();
         for doc in std::mem::take(&mut self.gaps) {
@@ -660,8 +691,10 @@ impl DeviceCore {
                 queue.extend(self.client.sealed(chunk, wire));
             }
             (Purpose::Push { .. }, Err(err)) => {
-                // Still in the outbox: sealed again when keys arrive or at the next start.
-                effects.push(Effect::Warn(format!("a change could not be sealed: {err}")));
+                // Still in the outbox, and its document's later chunks wait behind it: sealed
+                // again in a while (or when keys arrive, or at the next start).
+                effects.push(Effect::Warn(format!("a change could not be sealed: {err}; trying again")));
+                self.seal_retry = SealRetry::Failed;
             }
             (Purpose::Open, result) => {
                 let result = result.and_then(|padded| crypto::opened(&padded));
@@ -678,7 +711,7 @@ impl DeviceCore {
                 let verdict = match result.and_then(|padded| crypto::opened(&padded)) {
                     Ok(plain) => self.check_snapshot(&doc, &plain, &must_contain),
                     // No key: this device cannot tell.
-                    Err(CryptoError::NoKey(_)) => None,
+                    Err(CryptoError::NoKey(_) | CryptoError::Platform(_)) => None,
                     Err(_) => Some(false),
                 };
                 queue.extend(self.verdict(&doc, covers_seq, digest, verdict, &mut effects));
@@ -759,9 +792,19 @@ impl DeviceCore {
             let Arrival { at: position, received_ms, ready } = waiting.remove(0);
             let bytes = match ready.expect("ready") {
                 Ok(bytes) => Ok(bytes),
-                // Sealed with a key this device does not hold (yet): the cursor stays before it,
-                // and the document is asked for again when keys arrive.
-                Err(CryptoError::NoKey(_)) => {
+                // Sealed with a key this device does not hold yet: the cursor stays before it,
+                // and the document is asked for again when keys arrive (at once, if the key came
+                // while this was being opened).
+                Err(CryptoError::NoKey(key)) if self.may_get(key) => {
+                    if self.gaps.insert(doc.to_owned()) && self.keys.contains(&key) {
+                        queue.extend(self.client.resubscribe(doc));
+                    }
+                    continue;
+                }
+                // The platform failed (not the bytes): asked for again on the next connection.
+                Err(CryptoError::Platform(err)) => {
+                    effects
+                        .push(Effect::Warn(format!("a chunk of {doc} could not be opened: {err}; asked again later")));
                     self.gaps.insert(doc.to_owned());
                     continue;
                 }
@@ -792,8 +835,20 @@ impl DeviceCore {
 
     /// Time passed, the socket opened or closed, or a frame arrived.
     pub fn handle(&mut self, event: SyncEvent, now_ms: i64, jitter: f64) -> Vec<Effect> {
-        let effects = self.client.handle(event, now_ms, jitter);
-        self.run(effects)
+        let tick = event == SyncEvent::Tick;
+        let client_effects = self.client.handle(event, now_ms, jitter);
+        let mut effects = self.run(client_effects);
+        if tick {
+            match self.seal_retry {
+                SealRetry::Failed => self.seal_retry = SealRetry::At(now_ms + SEAL_RETRY_MS),
+                SealRetry::At(at) if now_ms >= at => {
+                    self.seal_retry = SealRetry::Idle;
+                    effects.extend(self.seal_waiting());
+                }
+                _ => {}
+            }
+        }
+        effects
     }
 
     /// The device's signature of the challenge `nonce` ([`Effect::Prove`]).

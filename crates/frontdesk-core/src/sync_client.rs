@@ -328,10 +328,14 @@ impl SyncClient {
         self.outbox.iter().filter(|p| p.wire.is_none()).map(|p| (p.chunk_id, p.doc.as_str(), p.bytes.as_slice()))
     }
 
-    /// A chunk loaded from the outbox goes to the relay sealed from now on (sealed afresh at
-    /// every start: a new nonce, the same chunk id, so a relay that has it keeps the first).
+    /// A queued chunk goes to the relay sealed from now on, unless it is sealed already (a
+    /// chunk loaded from the outbox is sealed afresh at every start — a new nonce, the same chunk
+    /// id, so a relay that has it keeps the first —, and one queued in the clear before the keys
+    /// arrived is sealed before it is sent again).
     pub fn reseal(&mut self, chunk_id: ChunkId) {
-        if let Some(p) = self.outbox.iter_mut().find(|p| p.chunk_id == chunk_id && !p.sent) {
+        if let Some(p) = self.outbox.iter_mut().find(|p| p.chunk_id == chunk_id)
+            && !p.wire.as_deref().is_some_and(frontdesk_protocol::sealed::is_sealed)
+        {
             p.wire = None;
         }
     }

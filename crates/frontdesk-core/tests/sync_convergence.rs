@@ -281,6 +281,8 @@ struct Device {
     keys: Keys,
     crypto: VecDeque<(CryptoId, CryptoOp)>,
     crypto_held: bool,
+    /// The platform's next crypto ops fail (WebCrypto refusing, not the bytes being bad).
+    crypto_failing: usize,
 }
 
 /// Where a local change stands: made on `device`'s run `run`, kept if that save completed.
@@ -410,6 +412,7 @@ impl Sim {
                 keys,
                 crypto: VecDeque::new(),
                 crypto_held: false,
+                crypto_failing: 0,
             });
             sim.network.push(true);
             sim.effects(i, effects);
@@ -550,7 +553,12 @@ impl Sim {
         while !self.devices[i].crypto_held {
             let Some((id, op)) = self.devices[i].crypto.pop_front() else { break };
             moved = true;
-            let result = self.devices[i].keys.run(&op, &mut sim_random(&mut self.random));
+            let result = if self.devices[i].crypto_failing > 0 {
+                self.devices[i].crypto_failing -= 1;
+                Err(frontdesk_core::crypto::CryptoError::Platform("NotSupportedError: simulated".into()))
+            } else {
+                self.devices[i].keys.run(&op, &mut sim_random(&mut self.random))
+            };
             let effects = self.devices[i].core.crypto_done(id, result);
             self.effects(i, effects);
         }
@@ -673,7 +681,7 @@ impl Sim {
             d
         };
         let snapshot = Sealable::Snapshot { covers_seq: head };
-        let msg = match how % 8 {
+        let msg = match how % 9 {
             // Snapshots: garbage, truncated, leaving changes out, holding a forged change (in an
             // encrypted business sealed with the staff key it holds, so they open).
             0 => {
@@ -717,6 +725,16 @@ impl Sim {
                 Some(bytes) => ClientMsg::Push { doc, chunk_id, bytes, heads: vec![[n as u8; 32]] },
                 None => ClientMsg::Ping,
             },
+            // A chunk sealed under an epoch no one holds: it must not hold back every device's
+            // cursor for good (skipped, not a gap).
+            8 if self.encrypted => {
+                let mut made_up = Keys::default();
+                made_up.add_secret(KeyRef { scope: Scope::Staff, epoch: 999 }, [0x99; 32]);
+                let bytes = made_up
+                    .seal(&doc, Sealable::Chunk, 999, &format!("d{id}"), b"x", &mut sim_random(&mut self.random))
+                    .expect("sealed");
+                ClientMsg::Push { doc, chunk_id, bytes, heads: vec![[n as u8; 32]] }
+            }
             // A garbage chunk declaring a head no change has (sealed with a valid key when the
             // business is encrypted: it opens, and is no change).
             _ => {
@@ -1125,6 +1143,97 @@ fn a_desk_without_a_key_leaves_a_gap_and_catches_up_when_the_key_arrives() {
     assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Done)]);
     assert_eq!(sim.devices[2].core.cursor(DAY), Some(sim.relay.logs[DAY].len() as u64));
     assert_eq!(sim.devices[2].core.heads(DAY), sim.devices[1].core.heads(DAY));
+}
+
+/// Issue 19: a chunk sealed under an epoch nobody holds is skipped like a damaged one — were it a
+/// gap, one chunk from any enrolled device would hold back every device's cursor for good.
+#[test]
+fn a_chunk_under_a_made_up_epoch_is_skipped_not_waited_for() {
+    let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.add_hostile();
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_status(1, &ana, VisitStatus::Called);
+    sim.attack(8, 0);
+    sim.set_status(1, &ana, VisitStatus::Done);
+    sim.settle();
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Done)]);
+    assert_eq!(sim.devices[2].core.cursor(DAY), Some(sim.relay.logs[DAY].len() as u64), "the cursor went past it");
+    assert!(sim.warnings.iter().any(|w| w.contains("skipped") && w.contains("epoch 999")), "{:?}", sim.warnings);
+}
+
+/// Issue 19: the platform failing to open (WebCrypto refusing, not the bytes) skips nothing:
+/// the document is asked for again on the next connection; and a snapshot it could not open
+/// gets no verdict.
+#[test]
+fn a_platform_failure_to_open_leaves_a_gap_filled_on_the_next_connection() {
+    let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.devices[2].crypto_failing = 1;
+    sim.set_status(1, &ana, VisitStatus::Called);
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Waiting)]);
+    assert_eq!(sim.devices[2].core.cursor(DAY), Some(0), "not skipped");
+    assert!(sim.warnings.iter().any(|w| w.contains("asked again later")), "{:?}", sim.warnings);
+    sim.drop_socket(2);
+    sim.settle();
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
+    assert_eq!(sim.devices[2].core.cursor(DAY), Some(1));
+}
+
+/// Issue 19: the key arrived while a chunk was being opened without it — the "no key" answer
+/// comes after `keys_added`, and the document is asked for again at once, not at the next
+/// connection.
+#[test]
+fn a_missing_key_answered_after_the_key_arrived_asks_again_at_once() {
+    let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    let mut partial = Keys::default();
+    partial.add_secret(KeyRef { scope: Scope::Kiosk, epoch: 1 }, [0x4b; 32]);
+    partial.add_private(KeyRef { scope: Scope::Inbox, epoch: 1 }, [0x49; 32]);
+    sim.devices[2].keys = partial;
+    sim.crash(2);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.devices[2].crypto_held = true;
+    sim.set_status(1, &ana, VisitStatus::Called);
+    let waiting: Vec<_> = sim.devices[2].crypto.drain(..).collect();
+    assert_eq!(waiting.len(), 1, "the status chunk waits to be opened");
+    sim.devices[2].crypto_held = false;
+    sim.devices[2].keys = keys_for(Role::Staff);
+    let effects = sim.devices[2].core.keys_added(vec![KeyRef { scope: Scope::Staff, epoch: 1 }]);
+    sim.effects(2, effects);
+    for (id, op) in waiting {
+        let effects =
+            sim.devices[2].core.crypto_done(id, Err(frontdesk_core::crypto::CryptoError::NoKey(op.key().unwrap())));
+        sim.effects(2, effects);
+    }
+    sim.pump();
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
+    assert_eq!(sim.devices[2].core.cursor(DAY), Some(1));
+}
+
+/// Issue 19: a change queued in the clear before the device had keys (offline) is sealed
+/// before it is sent, once the keys arrive.
+#[test]
+fn a_change_queued_before_the_keys_arrived_goes_out_sealed() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_network(1, false);
+    sim.set_status(1, &ana, VisitStatus::Called);
+    assert_eq!(sim.pending(1), 1);
+    sim.devices[1].keys = keys_for(Role::Staff);
+    sim.devices[2].keys = keys_for(Role::Staff);
+    for d in [1, 2] {
+        let effects = sim.devices[d].core.keys_added(keys_for(Role::Staff).held());
+        sim.effects(d, effects);
+    }
+    sim.set_network(1, true);
+    sim.settle();
+    let log = &sim.relay.logs[DAY];
+    assert_eq!(log.len(), 1);
+    assert!(sealed::is_sealed(&log[0].1), "sent in the clear");
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
 }
 
 /// Issue 19: WebCrypto answers when it answers. A desk's received chunks are applied in the
@@ -1580,7 +1689,7 @@ mod random_schedules {
             2 => (0usize..5).prop_map(Op::Crash),
             1 => (0usize..5).prop_map(Op::HoldCrypto),
             1 => (0usize..5, 0u8..3).prop_map(|(d, how)| Op::ReleaseCrypto(d, how)),
-            3 => (0u8..8, 0usize..8).prop_map(|(how, n)| Op::Attack(how, n)),
+            3 => (0u8..9, 0usize..8).prop_map(|(how, n)| Op::Attack(how, n)),
             1 => Just(Op::Settle),
             1 => Just(Op::Tick),
         ]

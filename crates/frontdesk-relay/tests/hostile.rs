@@ -304,16 +304,20 @@ async fn sealed_bytes_are_taken_only_from_their_writer_for_their_document_and_pl
     let own = sealed(Kind::Chunk, Scope::Staff, &honest_id);
     honest.send(push("clients", 1, own.clone())).await;
     assert!(matches!(honest.recv().await, ServerMsg::Ack { seq: 1, .. }));
-    // Replayed by the hostile device, moved to payroll-scoped documents, or sent as a snapshot.
+    // Replayed by the hostile device, moved into a document it may write but of another key
+    // scope (the kiosk's), or sent as a snapshot, or as a snapshot of other coverage.
     let message = refused(&mut hostile, push("clients", 2, own.clone()), ErrorCode::Forbidden).await;
-    assert!(message.contains("another device"), "{message}");
+    assert!(message.contains("sealed chunk refused") && message.contains("another device"), "{message}");
     let moved = sealed(Kind::Chunk, Scope::Staff, &hostile_id);
-    refused(&mut hostile, push("payroll", 3, moved.clone()), ErrorCode::Forbidden).await;
+    let message = refused(&mut hostile, push("kiosk", 3, moved.clone()), ErrorCode::Forbidden).await;
+    assert!(message.contains("sealed chunk refused") && message.contains("kiosk scope"), "{message}");
     let as_snapshot = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: moved.clone() };
-    refused(&mut hostile, as_snapshot, ErrorCode::Forbidden).await;
+    let message = refused(&mut hostile, as_snapshot, ErrorCode::Forbidden).await;
+    assert!(message.contains("sealed snapshot refused"), "{message}");
     let wrong_cover = sealed(Kind::Snapshot { covers_seq: 9 }, Scope::Staff, &hostile_id);
     let proposal = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: wrong_cover };
-    refused(&mut hostile, proposal, ErrorCode::Forbidden).await;
+    let message = refused(&mut hostile, proposal, ErrorCode::Forbidden).await;
+    assert!(message.contains("sealed snapshot refused"), "{message}");
     // Its own, in the right place, is taken (whether it opens is for the devices to find out).
     hostile.send(push("clients", 4, moved)).await;
     assert!(matches!(hostile.recv().await, ServerMsg::Ack { seq: 2, .. }));
