@@ -37,8 +37,14 @@ static ALLOCATOR: Counting = Counting;
 /// Automerge's chunk header: magic bytes, a 4-byte checksum, the chunk type.
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 
+/// One measurement at a time: the counters are the process's, and the test harness runs this
+/// file's tests on parallel threads (one test resetting the peak, or freeing memory, while the
+/// other measures made the other's figure wrong — seen once as 112 bytes short of 32 MiB).
+static MEASURING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Peak bytes allocated (above what was live before) while `f` runs.
 fn peak_during(f: impl FnOnce()) -> usize {
+    let _alone = MEASURING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let before = LIVE.load(Ordering::SeqCst);
     PEAK.store(before, Ordering::SeqCst);
     f();
