@@ -7,27 +7,42 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicIsize, Ordering};
 
 use frontdesk_core::replica::Replica;
 
 struct Counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+thread_local! {
+    /// Whether this thread's allocations are being counted: only the measuring thread's are
+    /// (the test harness runs this file's tests on parallel threads, and another test's
+    /// allocations and frees made a figure wrong once — 112 bytes short of 32 MiB).
+    static MEASURED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn measured() -> bool {
+    MEASURED.try_with(Cell::get).unwrap_or(false)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
+        if !p.is_null() && measured() {
+            let size = layout.size() as isize;
+            let live = LIVE.fetch_add(size, Ordering::SeqCst) + size;
             PEAK.fetch_max(live, Ordering::SeqCst);
         }
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
+        if measured() {
+            LIVE.fetch_sub(layout.size() as isize, Ordering::SeqCst);
+        }
     }
 }
 
@@ -37,18 +52,18 @@ static ALLOCATOR: Counting = Counting;
 /// Automerge's chunk header: magic bytes, a 4-byte checksum, the chunk type.
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 
-/// One measurement at a time: the counters are the process's, and the test harness runs this
-/// file's tests on parallel threads (one test resetting the peak, or freeing memory, while the
-/// other measures made the other's figure wrong — seen once as 112 bytes short of 32 MiB).
+/// One measurement at a time (the counters are shared by the threads that measure).
 static MEASURING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Peak bytes allocated (above what was live before) while `f` runs.
+/// Peak bytes this thread allocated (above what it held before) while `f` runs.
 fn peak_during(f: impl FnOnce()) -> usize {
     let _alone = MEASURING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let before = LIVE.load(Ordering::SeqCst);
-    PEAK.store(before, Ordering::SeqCst);
+    LIVE.store(0, Ordering::SeqCst);
+    PEAK.store(0, Ordering::SeqCst);
+    MEASURED.with(|m| m.set(true));
     f();
-    PEAK.load(Ordering::SeqCst) - before
+    MEASURED.with(|m| m.set(false));
+    PEAK.load(Ordering::SeqCst).max(0) as usize
 }
 
 fn crafted() -> Vec<(&'static str, Vec<u8>)> {
