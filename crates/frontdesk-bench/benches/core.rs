@@ -92,30 +92,34 @@ fn today_board(c: &mut Criterion) {
 }
 
 /// The kiosk's part of a check-in: validate, build the record and encode the chunk it stores.
+/// A kiosk's check-in, as the kiosk makes it.
+fn a_check_in(n: u8, name: &str) -> CheckIn {
+    CheckIn::new(
+        VisitId::from_random([n; 16]),
+        name,
+        VisitReason::WalkIn,
+        "Consulta general",
+        "A-042".to_owned(),
+        1_795_000_000_000,
+        "kiosk-1",
+    )
+    .expect("valid")
+    .with_consent("terms-medical-1")
+}
+
 fn kiosk_check_in(c: &mut Criterion) {
     let mut n = 0u8;
     c.bench_function("kiosk/check-in to saved chunk", |b| {
         b.iter(|| {
             n = n.wrapping_add(1);
-            let check_in = CheckIn::new(
-                VisitId::from_random([n; 16]),
-                black_box("  Ana  María García "),
-                VisitReason::WalkIn,
-                "Consulta general",
-                "A-042".to_owned(),
-                1_795_000_000_000,
-                "kiosk-1",
-            )
-            .expect("valid")
-            .with_consent("terms-medical-1");
-            check_in.to_inbox_chunk()
+            a_check_in(n, black_box("  Ana  María García ")).to_inbox_chunk()
         })
     });
 }
 
 /// What sealing costs natively (issue 19; the browser runs the same ops in WebCrypto): a kiosk's
-/// check-in sealed to the inbox key, a desk's chunk sealed and opened, and the clients document
-/// of a year's data opened as a sealed snapshot, the largest piece a joining tablet opens.
+/// check-in sealed to the inbox key and opened by a desk, and the clients document of a year's
+/// data opened as a sealed snapshot, the largest piece a joining tablet opens.
 fn sealing(c: &mut Criterion) {
     use frontdesk_core::crypto::native::Keys;
     use frontdesk_core::crypto::{KeyRef, Sealable};
@@ -131,17 +135,7 @@ fn sealing(c: &mut Criterion) {
             *b = (state >> 33) as u8;
         }
     };
-    let check_in = CheckIn::new(
-        VisitId::from_random([1; 16]),
-        "Ana María García",
-        VisitReason::WalkIn,
-        "Consulta general",
-        "A-042".to_owned(),
-        1_795_000_000_000,
-        "kiosk-1",
-    )
-    .expect("valid")
-    .to_inbox_chunk();
+    let check_in = a_check_in(1, "Ana María García").to_inbox_chunk();
     let inbox = "inbox/2026-11-27/kiosk-1";
     c.bench_function("seal/a check-in sealed to the inbox key", |b| {
         b.iter(|| keys.seal(inbox, Sealable::Drop, 1, "kiosk-1", black_box(&check_in), &mut random).expect("sealed"))

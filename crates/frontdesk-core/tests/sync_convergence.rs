@@ -357,6 +357,15 @@ fn keys_for(role: Role) -> Keys {
     keys
 }
 
+/// A desk's keys before the staff key reached it: the kiosk's and the inbox's, not the one that
+/// seals the day's documents.
+fn keys_without_staff() -> Keys {
+    let mut keys = Keys::default();
+    keys.add_secret(KeyRef { scope: Scope::Kiosk, epoch: 1 }, [0x4b; 32]);
+    keys.add_private(KeyRef { scope: Scope::Inbox, epoch: 1 }, [0x49; 32]);
+    keys
+}
+
 /// Random bytes for sealing in the simulation: deterministic, different each call.
 fn sim_random(seed: &mut u64) -> impl FnMut(&mut [u8]) + '_ {
     move |buf: &mut [u8]| {
@@ -1118,11 +1127,7 @@ fn snapshots_are_proven_by_another_desk_and_a_returning_desk_loads_one_despite_a
 #[test]
 fn a_desk_without_a_key_leaves_a_gap_and_catches_up_when_the_key_arrives() {
     let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
-    // Desk 2 holds the kiosk's and the inbox's keys, not the staff key of the day's documents.
-    let mut partial = Keys::default();
-    partial.add_secret(KeyRef { scope: Scope::Kiosk, epoch: 1 }, [0x4b; 32]);
-    partial.add_private(KeyRef { scope: Scope::Inbox, epoch: 1 }, [0x49; 32]);
-    sim.devices[2].keys = partial;
+    sim.devices[2].keys = keys_without_staff();
     sim.crash(2);
     sim.settle();
     let ana = sim.check_in(0, "Ana");
@@ -1143,6 +1148,40 @@ fn a_desk_without_a_key_leaves_a_gap_and_catches_up_when_the_key_arrives() {
     assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Done)]);
     assert_eq!(sim.devices[2].core.cursor(DAY), Some(sim.relay.logs[DAY].len() as u64));
     assert_eq!(sim.devices[2].core.heads(DAY), sim.devices[1].core.heads(DAY));
+}
+
+/// Issue 19: sealed bytes served where they do not belong — a relay handing a desk a snapshot as
+/// a chunk, or a chunk as a snapshot (or a snapshot of other coverage). They open, but are not
+/// what their place in the log says: the chunk is skipped, the snapshot not applied.
+#[test]
+fn sealed_bytes_served_in_the_wrong_place_are_not_applied() {
+    let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_status(1, &ana, VisitStatus::Called);
+    assert_eq!(sim.devices[2].core.cursor(DAY), Some(1));
+    let heads_before = sim.devices[2].core.heads(DAY);
+    let day = sim.devices[1].core.save_bytes(DAY);
+    let seal = |sim: &mut Sim, what| {
+        keys_for(Role::Staff).seal(DAY, what, 1, "d1", &day, &mut sim_random(&mut sim.random)).expect("sealed")
+    };
+    let as_chunk = seal(&mut sim, Sealable::Snapshot { covers_seq: 2 });
+    let wrong_cover = seal(&mut sim, Sealable::Snapshot { covers_seq: 9 });
+    let chunk = seal(&mut sim, Sealable::Chunk);
+    let frames = [
+        ServerMsg::Chunk { doc: DAY.into(), seq: 2, bytes: as_chunk, at_ms: 1 },
+        ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: wrong_cover },
+        ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: chunk },
+    ];
+    for frame in frames {
+        sim.devices[2].inbound.push_back(frame.encode());
+    }
+    sim.pump();
+    let skipped = sim.warnings.iter().filter(|w| w.contains("chunk for day/") && w.contains("skipped")).count();
+    let refused = sim.warnings.iter().filter(|w| w.contains("snapshot of day/") && w.contains("not applied")).count();
+    assert_eq!((skipped, refused), (1, 2), "{:?}", sim.warnings);
+    assert_eq!(sim.devices[2].core.cursor(DAY), Some(2), "the misplaced chunk is skipped, no snapshot moved it");
+    assert_eq!(sim.devices[2].core.heads(DAY), heads_before, "nothing of them applied");
 }
 
 /// Issue 19: a chunk sealed under an epoch nobody holds is skipped like a damaged one — were it a
@@ -1187,10 +1226,7 @@ fn a_platform_failure_to_open_leaves_a_gap_filled_on_the_next_connection() {
 #[test]
 fn a_missing_key_answered_after_the_key_arrived_asks_again_at_once() {
     let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
-    let mut partial = Keys::default();
-    partial.add_secret(KeyRef { scope: Scope::Kiosk, epoch: 1 }, [0x4b; 32]);
-    partial.add_private(KeyRef { scope: Scope::Inbox, epoch: 1 }, [0x49; 32]);
-    sim.devices[2].keys = partial;
+    sim.devices[2].keys = keys_without_staff();
     sim.crash(2);
     sim.settle();
     let ana = sim.check_in(0, "Ana");
