@@ -32,7 +32,8 @@ pub fn relay_decode(frame: &[u8]) {
             | ClientMsg::CreatePairing { .. }
             | ClientMsg::ListDevices
             | ClientMsg::RenameDevice { .. }
-            | ClientMsg::RevokeDevice { .. } => {}
+            | ClientMsg::RevokeDevice { .. }
+            | ClientMsg::NewEpoch { .. } => {}
         }
         // Whatever decodes must encode back to an equal message.
         assert_eq!(ClientMsg::decode(&msg.encode()).as_ref(), Ok(&msg));
@@ -80,7 +81,8 @@ pub fn client_frames(data: &[u8]) {
     });
     core.handle(SyncEvent::Tick, 0, 0.5);
     core.handle(SyncEvent::Opened, 0, 0.5);
-    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff }.encode();
+    let welcome =
+        ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff, epochs: vec![] }.encode();
     core.handle(SyncEvent::Frame(welcome), 0, 0.5);
     let mut saves = 0u32;
     for (i, frame) in frames(data).into_iter().enumerate() {

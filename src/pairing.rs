@@ -75,7 +75,14 @@ pub async fn is_paired(mode: Mode) -> bool {
 pub async fn pair(code: &str, lang: Lang) -> Result<Paired, PairError> {
     let code = read_code(code)?;
     let key = DeviceKey::generate().await.map_err(|err| PairError::NoKey(err.to_string()))?;
-    let msg = ClientMsg::Pair { code, public_key: key.public.clone(), protocol: PROTOCOL_VERSION };
+    // No key agreement key yet: the app starts sealing once pairing hands keys over (#19).
+    let msg = ClientMsg::Pair {
+        code,
+        public_key: key.public.clone(),
+        agreement_key: Vec::new(),
+        key_proof: Vec::new(),
+        protocol: PROTOCOL_VERSION,
+    };
     let (device, name, role) = match crate::relay_socket::ask(&DeviceSettings::sync_url(), msg).await {
         Some(PairReply::Paired { device, name, role, .. }) => (device, name, role),
         Some(PairReply::Refused { why }) => return Err(PairError::Refused(why)),

@@ -141,7 +141,7 @@ impl Sealing {
 /// How `plaintext` of document `doc` is sealed by `device` with the keys of `epoch`: the scope
 /// is the document's area's, the plaintext is padded, and the AAD binds document and header.
 pub fn sealing(doc: &str, what: Sealable, epoch: u32, device: &str, plaintext: &[u8]) -> Result<Sealing, SealedError> {
-    let scope = Area::of(doc).ok_or(SealedError::BadDocument)?.scope();
+    let scope = Area::of(doc).and_then(Area::scope).ok_or(SealedError::BadDocument)?;
     if !sealed::valid_device(device) {
         return Err(SealedError::BadDevice);
     }

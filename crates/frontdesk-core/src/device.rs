@@ -584,16 +584,14 @@ impl DeviceCore {
         effects.push(Effect::Changed);
         effects.push(Effect::Kept(id));
         for chunk in saving.chunks {
-            match self.seal_key(&chunk.doc) {
-                Some(_) => {
-                    effects.extend(
-                        self.client.push_sealing(chunk.id, &chunk.doc, chunk.bytes).into_iter().map(Effect::from),
-                    );
-                    effects.extend(self.seal_waiting());
-                }
-                None => {
-                    effects.extend(self.client.push(chunk.id, &chunk.doc, chunk.bytes).into_iter().map(Effect::from))
-                }
+            // Sealed when a key is held; held back, never sent in the clear, when the relay
+            // says the scope is sealed and the key has not come yet.
+            if self.seal_key(&chunk.doc).is_some() || self.client.must_seal(&chunk.doc) {
+                effects
+                    .extend(self.client.push_sealing(chunk.id, &chunk.doc, chunk.bytes).into_iter().map(Effect::from));
+                effects.extend(self.seal_waiting());
+            } else {
+                effects.extend(self.client.push(chunk.id, &chunk.doc, chunk.bytes).into_iter().map(Effect::from))
             }
         }
         effects
@@ -604,7 +602,7 @@ impl DeviceCore {
     /// The key `doc` is sealed with: its scope's newest held here; `None` when the device holds
     /// none (the document goes to the relay as it is, as before encryption).
     fn seal_key(&self, doc: &str) -> Option<KeyRef> {
-        let scope = Area::of(doc)?.scope();
+        let scope = Area::of(doc)?.scope()?;
         self.keys.iter().filter(|k| k.scope == scope).max_by_key(|k| k.epoch).copied()
     }
 
@@ -641,14 +639,16 @@ impl DeviceCore {
     }
 
     /// Whether bytes sealed with `key`, which this device lacks, may open here later — a gap the
-    /// cursor waits at — rather than never (skipped as damaged). A device that holds no key at all
-    /// is in a business that does not encrypt: sealed bytes are nobody's. Otherwise the next epoch
-    /// of a scope may be on its way (a rotation); an epoch beyond it is nobody's, or a device
-    /// could freeze every other device's cursor with one chunk under a made-up epoch. (Until the
-    /// relay numbers epochs, slice 5 of the design: then the bound is the relay's newest.)
+    /// cursor waits at — rather than never (skipped as damaged). Any epoch up to the newest the
+    /// relay has numbered for the scope may come (a device waiting for its first keys holds
+    /// none yet); so may the one after the newest held here (a rotation since the Welcome).
+    /// Anything beyond is nobody's, or a device could freeze every other device's cursor with one
+    /// chunk under a made-up epoch. A device that holds no key, in a business whose relay
+    /// numbered none, does not encrypt: sealed bytes are nobody's there.
     fn may_get(&self, key: KeyRef) -> bool {
         let newest = self.keys.iter().filter(|k| k.scope == key.scope).map(|k| k.epoch).max().unwrap_or(0);
-        !self.keys.is_empty() && key.epoch <= newest.saturating_add(1)
+        key.epoch <= self.client.relay_epoch(key.scope)
+            || (!self.keys.is_empty() && key.epoch <= newest.saturating_add(1))
     }
 
     /// The platform now holds more keys: chunks waiting for one are sealed (and chunks queued in

@@ -46,6 +46,8 @@ pub const INSURANCE: &str = Area::Insurance.as_str();
 pub const STAFFING: &str = Area::Staffing.as_str();
 /// Pay rates, punch fixes and closed periods.
 pub const PAYROLL: &str = Area::Payroll.as_str();
+/// Which device holds which keys, for the managers who hand keys out (#19).
+pub const KEYRING: &str = Area::Keyring.as_str();
 /// The single room-status document of the first releases (still read, never written).
 pub const ROOMS: &str = Area::Rooms.as_str();
 
@@ -124,6 +126,12 @@ pub fn invoices(date: NaiveDate) -> String {
 /// The photo of one claim's insurance card.
 pub fn card_photo(claim: &str) -> String {
     name(Area::CardPhoto, claim)
+}
+
+/// The envelopes of the business's keys sealed to `device`: read by it alone, written by
+/// managers.
+pub fn envelopes(device: &str) -> String {
+    name(Area::Envelopes, device)
 }
 
 /// The time-clock document a device writes its punches of `date` into.

@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close};
+use frontdesk_protocol::{
+    Area, ChunkId, ClientMsg, Epoch, ErrorCode, Head, PROTOCOL_VERSION, Role, Scope, ServerMsg, close,
+};
 
 /// Where the connection to the relay stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -219,6 +221,9 @@ pub struct SyncClient {
     may_snapshot: bool,
     /// Chunks since the last snapshot that make this client want one.
     snapshot_after: u64,
+    /// The newest key epoch of each scope, as the relay last said at Welcome (#19): a scope
+    /// listed here is sealed, and nothing of it goes to the relay in the clear.
+    epochs: Vec<Epoch>,
 }
 
 impl SyncClient {
@@ -248,7 +253,20 @@ impl SyncClient {
             problem: None,
             may_snapshot: false,
             snapshot_after: SNAPSHOT_AFTER_CHUNKS,
+            epochs: Vec::new(),
         }
+    }
+
+    /// The newest epoch of `scope` the relay has numbered (0: the scope is not sealed, or the
+    /// relay has not said yet).
+    pub fn relay_epoch(&self, scope: Scope) -> u32 {
+        self.epochs.iter().find(|e| e.scope == scope).map_or(0, |e| e.epoch)
+    }
+
+    /// Whether the relay said `doc`'s documents are sealed: then its chunks wait for a key
+    /// rather than go in the clear.
+    pub fn must_seal(&self, doc: &str) -> bool {
+        Area::of(doc).and_then(Area::scope).is_some_and(|scope| self.relay_epoch(scope) > 0)
     }
 
     pub fn status(&self) -> SyncStatus {
@@ -560,7 +578,19 @@ impl SyncClient {
                 vec![Effect::Prove { nonce, message: frontdesk_protocol::hello_proof(&self.device, &nonce) }]
             }
             ServerMsg::Admin { reply } => vec![Effect::Admin(reply)],
-            ServerMsg::Welcome { device, name, role } => {
+            ServerMsg::Welcome { device, name, role, epochs } => {
+                self.epochs = epochs;
+                // Chunks queued in the clear for a scope that turns out sealed wait for a key.
+                let clear: Vec<ChunkId> = self
+                    .outbox
+                    .iter()
+                    .filter(|p| p.wire.as_deref().is_some_and(|w| !frontdesk_protocol::sealed::is_sealed(w)))
+                    .filter(|p| self.must_seal(&p.doc))
+                    .map(|p| p.chunk_id)
+                    .collect();
+                for id in clear {
+                    self.reseal(id);
+                }
                 self.attempts = 0;
                 self.problem = None;
                 self.may_snapshot = role != Role::Kiosk;

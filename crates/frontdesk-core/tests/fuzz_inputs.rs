@@ -95,7 +95,14 @@ fn status_chunk() -> Vec<u8> {
 fn the_relays_decoder_holds_on_mutated_frames() {
     let seeds: Vec<Vec<u8>> = [
         ClientMsg::Hello { device: "d1".into(), protocol: 1, signature: vec![7; 64] },
-        ClientMsg::Pair { code: "K7QM2XHD".into(), public_key: vec![3; 32], protocol: 3 },
+        ClientMsg::Pair {
+            code: "K7QM2XHD".into(),
+            public_key: vec![3; 32],
+            agreement_key: vec![4; 32],
+            key_proof: vec![5; 32],
+            protocol: 4,
+        },
+        ClientMsg::NewEpoch { scopes: vec![frontdesk_protocol::Scope::Inbox], first: false },
         ClientMsg::RenameDevice { device: "d1".into(), name: "Front desk".into() },
         ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 7 },
         ClientMsg::Watch { prefix: "inbox/2026-11-26/".into() },
@@ -166,7 +173,12 @@ fn the_sync_client_holds_on_mutated_frames_from_the_relay() {
             frame(ServerMsg::Ack { doc: "day/2026-11-26".into(), chunk_id: ChunkId([1; 16]), seq: 10 }),
             frame(ServerMsg::SnapshotStored { doc: "day/2026-11-26".into(), covers_seq: 9 }),
             frame(ServerMsg::Error { code: ErrorCode::Forbidden, doc: Some("clients".into()), message: "no".into() }),
-            frame(ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Kiosk }),
+            frame(ServerMsg::Welcome {
+                device: "d".into(),
+                name: "n".into(),
+                role: Role::Kiosk,
+                epochs: vec![frontdesk_protocol::Epoch { scope: frontdesk_protocol::Scope::Kiosk, epoch: 2 }],
+            }),
             frame(ServerMsg::Pong),
         ]),
     ];

@@ -45,6 +45,9 @@ fn every_doc() -> Vec<Doc> {
         doc(doc_name::STAFFING.into(), staff(), STAFF),
         doc(doc_name::ROOMS.into(), staff(), STAFF),
         doc(doc_name::PAYROLL.into(), (Manager, manager.clone()), MANAGER),
+        doc(doc_name::KEYRING.into(), (Manager, manager.clone()), MANAGER),
+        // Read by the device it is named after alone: no role reads another device's keys.
+        doc(doc_name::envelopes(&desk), (Manager, manager.clone()), &[]),
         doc(doc_name::card_photo(&id(9)), staff(), STAFF),
     ];
     for date in dates() {
@@ -93,6 +96,13 @@ fn the_relay_lets_the_writer_write_and_only_the_readers_read() {
             let may = allowed(reader, &someone_else, &name, Access::Read);
             assert_eq!(may, readers.contains(&reader), "{reader} reading {name}");
         }
+        if Area::of(&name) == Some(Area::Envelopes) {
+            let owner = name.rsplit('/').next().unwrap_or_default();
+            assert!(allowed(Staff, owner, &name, Access::Read), "a device reads its own keys: {name}");
+            assert!(!allowed(Staff, owner, &name, Access::Write), "but writes none: {name}");
+            assert!(!allowed(Manager, &someone_else, &name, Access::Snapshot), "{name}");
+            continue;
+        }
         let drop_box = matches!(Area::of(&name), Some(Area::Inbox | Area::Timeclock));
         assert_eq!(doc_name::is_drop_box(&name), drop_box, "{name}");
         assert_eq!(frontdesk_protocol::access::drop_box_date(&name).is_some(), drop_box, "{name}");
@@ -127,6 +137,7 @@ fn the_prefixes_a_desk_watches_are_allowed_to_the_role_that_watches() {
         assert!(valid_doc_name(prefix.trim_end_matches('/')), "{prefix}");
         let staff_read = area.readers().include(Staff);
         assert_eq!(may_watch(Staff, &prefix), staff_read, "staff watching {prefix}");
+        assert!(!may_watch(Kiosk, &prefix), "kiosks watch nothing");
         assert!(may_watch(Manager, &prefix));
     }
 }

@@ -24,7 +24,7 @@ use frontdesk_core::{
 };
 use frontdesk_protocol::access::{Access, allowed};
 use frontdesk_protocol::sealed::{self, Scope};
-use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Head, Role, ServerMsg, close, hello_proof};
+use frontdesk_protocol::{ChunkId, ClientMsg, Epoch, ErrorCode, Head, Role, ServerMsg, close, hello_proof};
 
 const DAY: &str = "day/2026-11-26";
 /// The next day: bookings are moved there too.
@@ -55,6 +55,8 @@ struct SimRelay {
     connected: BTreeSet<usize>,
     /// Drop the next Ack to this device (the commit happened, the reply is lost).
     lose_next_ack: BTreeSet<usize>,
+    /// The key epochs said at Welcome (every scope at 1 in an encrypted business).
+    epochs: Vec<Epoch>,
 }
 
 impl SimRelay {
@@ -97,8 +99,12 @@ impl SimRelay {
                     device == format!("d{from}") && signature == fake_sign(&hello_proof(&device, &nonce_for(from)));
                 if proven {
                     self.roles.insert(from, role);
-                    let welcome =
-                        ServerMsg::Welcome { device: format!("d{from}"), name: format!("Device {from}"), role };
+                    let welcome = ServerMsg::Welcome {
+                        device: format!("d{from}"),
+                        name: format!("Device {from}"),
+                        role,
+                        epochs: self.epochs.clone(),
+                    };
                     out.push((from, welcome.encode()));
                 }
             }
@@ -216,7 +222,8 @@ impl SimRelay {
             | ClientMsg::CreatePairing { .. }
             | ClientMsg::ListDevices
             | ClientMsg::RenameDevice { .. }
-            | ClientMsg::RevokeDevice { .. } => {}
+            | ClientMsg::RevokeDevice { .. }
+            | ClientMsg::NewEpoch { .. } => {}
         }
         out
     }
@@ -390,7 +397,14 @@ impl Sim {
 
     fn new_with(roles: &[Role], encrypted: bool) -> Sim {
         let mut sim = Sim {
-            relay: SimRelay::default(),
+            relay: SimRelay {
+                epochs: if encrypted {
+                    Scope::ALL.iter().map(|&scope| Epoch { scope, epoch: 1 }).collect()
+                } else {
+                    Vec::new()
+                },
+                ..SimRelay::default()
+            },
             devices: Vec::new(),
             network: Vec::new(),
             now: 0,
@@ -1045,7 +1059,7 @@ impl Sim {
 fn welcomed(mut client: SyncClient, role: Role) -> (SyncClient, Vec<Effect>) {
     client.handle(SyncEvent::Tick, 0, 0.0);
     client.handle(SyncEvent::Opened, 0, 0.0);
-    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role }.encode();
+    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role, epochs: vec![] }.encode();
     let effects = client.handle(SyncEvent::Frame(welcome), 0, 0.0);
     (client, effects)
 }
@@ -1148,6 +1162,50 @@ fn a_desk_without_a_key_leaves_a_gap_and_catches_up_when_the_key_arrives() {
     assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Done)]);
     assert_eq!(sim.devices[2].core.cursor(DAY), Some(sim.relay.logs[DAY].len() as u64));
     assert_eq!(sim.devices[2].core.heads(DAY), sim.devices[1].core.heads(DAY));
+}
+
+/// Issue 19: a device just paired into a business whose relay says it seals, before its keys
+/// arrive: it skips nothing it cannot open (every cursor waits), and what it writes meanwhile —
+/// even written offline, before the relay said so — waits for the key instead of going to the
+/// relay in the clear. The keys arrive: it catches up, and its change goes out sealed.
+#[test]
+fn a_device_waiting_for_its_first_keys_skips_nothing_and_sends_nothing_in_the_clear() {
+    let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.devices[2].keys = Keys::default();
+    sim.crash(2);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_status(1, &ana, VisitStatus::Called);
+    sim.settle();
+    assert_eq!(sim.names(2), vec![], "nothing opens without a key");
+    assert_eq!(sim.devices[2].core.cursor(DAY), Some(0), "and nothing is skipped");
+    assert!(sim.warnings.is_empty(), "a missing key is no damage: {:?}", sim.warnings);
+    // Offline, then restarted: its change is queued before any Welcome says the day is sealed.
+    sim.set_network(2, false);
+    sim.crash(2);
+    let note = sim.change_day(2, |doc| {
+        automerge::transaction::Transactable::put(doc, automerge::ROOT, "note/keyless", "Written before the keys")
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    });
+    sim.set_network(2, true);
+    sim.settle();
+    assert!(sim.pending(2) > 0, "the change waits for its key");
+    for log in sim.relay.logs.values() {
+        assert!(log.iter().all(|(_, b)| sealed::is_sealed(b)), "something reached the relay in the clear");
+    }
+    sim.devices[2].keys = keys_for(Role::Staff);
+    let held = sim.devices[2].keys.held();
+    let effects = sim.devices[2].core.keys_added(held);
+    sim.effects(2, effects);
+    sim.settle();
+    assert!(sim.kept(note), "the change made while waiting was saved");
+    assert_eq!(sim.pending(2), 0, "and has reached the relay");
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
+    assert_eq!(sim.devices[2].core.heads(DAY), sim.devices[1].core.heads(DAY));
+    for log in sim.relay.logs.values() {
+        assert!(log.iter().all(|(_, b)| sealed::is_sealed(b)), "something reached the relay in the clear");
+    }
 }
 
 /// Issue 19: sealed bytes served where they do not belong — a relay handing a desk a snapshot as
@@ -1425,7 +1483,8 @@ fn reconnect_backoff_grows_then_resets_after_a_welcome() {
     }
     assert_eq!(retry_times, vec![500, 1000, 2000, 4000, 5000, 5000]);
     client.handle(SyncEvent::Opened, now, 0.0);
-    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff }.encode();
+    let welcome =
+        ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff, epochs: vec![] }.encode();
     client.handle(SyncEvent::Frame(welcome), now, 0.0);
     client.handle(SyncEvent::Closed { code: 1006, reason: String::new() }, now, 0.0);
     let Connection::Offline { retry_at_ms } = client.status().connection else { panic!("offline") };
@@ -1475,7 +1534,10 @@ fn a_challenge_is_signed_once_and_only_for_the_socket_that_asked() {
     // Once welcomed, a stray challenge asks for nothing.
     client.handle(SyncEvent::Tick, 200_000, 0.0);
     client.handle(SyncEvent::Opened, 200_000, 0.0);
-    feed(&mut client, ServerMsg::Welcome { device: "d7".into(), name: "n".into(), role: Role::Staff }.encode());
+    feed(
+        &mut client,
+        ServerMsg::Welcome { device: "d7".into(), name: "n".into(), role: Role::Staff, epochs: vec![] }.encode(),
+    );
     assert!(feed(&mut client, ServerMsg::Challenge { nonce: [6; 32] }.encode()).is_empty());
     // A relay of another protocol version is a refusal, not a reason to retry for ever.
     let mut newer = SyncClient::new("d7".into(), Vec::new(), Vec::new());

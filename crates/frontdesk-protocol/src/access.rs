@@ -26,6 +26,7 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
     match access {
         // A kiosk reads only the public document itself, never anything put under its name; it
         // never reads back what it writes.
+        Access::Read if readers == Readers::OwnDevice => own_document(doc, device),
         Access::Read if role == Role::Kiosk => readers == Readers::Everyone && doc == area.as_str(),
         Access::Read => readers.include(role),
         // A snapshot replaces history, so only a device that may write the document may propose
@@ -33,6 +34,7 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
         // write it.
         Access::Snapshot => {
             !matches!(area.writers(), Writers::OwnDevice | Writers::OwnKiosk)
+                && readers != Readers::OwnDevice
                 && readers.include(role)
                 && allowed(role, device, doc, Access::Write)
         }
@@ -46,6 +48,12 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
 }
 
 /// Whether `doc` is `<area>/<date>/<device>`: a drop box of `device`.
+/// Whether `doc` is `<area>/<device>`, named after this device.
+fn own_document(doc: &str, device: &str) -> bool {
+    let mut segments = doc.split('/');
+    segments.clone().count() == 2 && segments.next_back() == Some(device)
+}
+
 fn own_drop_box(doc: &str, device: &str) -> bool {
     let mut segments = doc.split('/');
     segments.clone().count() == 3 && segments.next_back() == Some(device)
@@ -68,7 +76,7 @@ pub fn may_watch(role: Role, prefix: &str) -> bool {
     match role {
         Role::Kiosk => false,
         // A prefix that could match a manager-only area's documents would leak their names.
-        Role::Staff => Area::ALL.into_iter().filter(|area| area.readers() == Readers::Manager).all(|area| {
+        Role::Staff => Area::ALL.into_iter().filter(|area| !area.readers().include(Role::Staff)).all(|area| {
             let name = area.as_str();
             !prefix.starts_with(name) && !name.starts_with(prefix)
         }),
@@ -141,6 +149,28 @@ mod tests {
         assert!(allowed(Role::Staff, "s", "day/2026-11-26", Access::Snapshot));
         assert!(allowed(Role::Staff, "s", "kiosk", Access::Snapshot));
         assert!(!allowed(Role::Staff, "s", "payroll", Access::Snapshot));
+    }
+
+    #[test]
+    fn a_device_reads_only_its_own_keys_and_only_managers_write_them() {
+        for role in [Role::Kiosk, Role::Staff, Role::Manager] {
+            assert!(allowed(role, "d1", "envelopes/d1", Access::Read), "{role}");
+            assert!(!allowed(role, "d1", "envelopes/d2", Access::Read), "{role} reads another's keys");
+            assert!(!allowed(role, "d1", "envelopes/d1/x", Access::Read), "{role}");
+            assert!(!allowed(role, "d1", "envelopes", Access::Read), "{role}");
+            assert!(!allowed(role, "d1", "envelopes/d1", Access::Snapshot), "{role}: nobody snapshots envelopes");
+        }
+        assert!(allowed(Role::Manager, "m", "envelopes/d1", Access::Write));
+        assert!(!allowed(Role::Staff, "d1", "envelopes/d1", Access::Write), "a device plants no key of its own");
+        assert!(!allowed(Role::Kiosk, "k1", "envelopes/k1", Access::Write));
+        assert!(!may_watch(Role::Staff, "envelopes/"));
+        assert!(!may_watch(Role::Staff, "k"));
+        assert!(!may_watch(Role::Kiosk, "envelopes/"));
+        assert!(allowed(Role::Manager, "m", "keyring", Access::Read));
+        assert!(allowed(Role::Manager, "m", "keyring", Access::Snapshot));
+        assert!(!allowed(Role::Staff, "s", "keyring", Access::Read));
+        assert!(!allowed(Role::Staff, "s", "keyring", Access::Write));
+        assert!(!allowed(Role::Kiosk, "k", "keyring", Access::Read));
     }
 
     #[test]

@@ -29,6 +29,11 @@ pub enum Area {
     Staffing,
     Timeclock,
     Payroll,
+    /// `envelopes/<device>`: the business's keys sealed to one device (#19). Plain Automerge
+    /// whose values are envelopes only that device can open.
+    Envelopes,
+    /// `keyring`: the managers' record of which device holds which keys (sealed, managers only).
+    Keyring,
 }
 
 /// Who may read an area's documents.
@@ -40,6 +45,8 @@ pub enum Readers {
     Staff,
     /// The manager only.
     Manager,
+    /// Only the device the document is named after (`<area>/<device>`).
+    OwnDevice,
 }
 
 /// Who may write an area's documents.
@@ -56,7 +63,7 @@ pub enum Writers {
 }
 
 impl Area {
-    pub const ALL: [Area; 16] = [
+    pub const ALL: [Area; 18] = [
         Area::Site,
         Area::Kiosk,
         Area::Inbox,
@@ -73,6 +80,8 @@ impl Area {
         Area::Staffing,
         Area::Timeclock,
         Area::Payroll,
+        Area::Envelopes,
+        Area::Keyring,
     ];
 
     /// The area's name, the first segment of its documents' names.
@@ -94,6 +103,8 @@ impl Area {
             Area::Staffing => "staffing",
             Area::Timeclock => "timeclock",
             Area::Payroll => "payroll",
+            Area::Envelopes => "envelopes",
+            Area::Keyring => "keyring",
         }
     }
 
@@ -105,14 +116,15 @@ impl Area {
     pub const fn readers(self) -> Readers {
         match self {
             Area::Kiosk => Readers::Everyone,
-            Area::Timeclock | Area::Payroll => Readers::Manager,
+            Area::Timeclock | Area::Payroll | Area::Keyring => Readers::Manager,
+            Area::Envelopes => Readers::OwnDevice,
             _ => Readers::Staff,
         }
     }
 
     pub const fn writers(self) -> Writers {
         match self {
-            Area::Site | Area::Payroll => Writers::Manager,
+            Area::Site | Area::Payroll | Area::Envelopes | Area::Keyring => Writers::Manager,
             Area::Inbox => Writers::OwnKiosk,
             Area::Timeclock => Writers::OwnDevice,
             _ => Writers::Staff,
@@ -127,6 +139,8 @@ impl Readers {
             Readers::Everyone => true,
             Readers::Staff => role != Role::Kiosk,
             Readers::Manager => role == Role::Manager,
+            // Decided from the document's name (`access::allowed`), never from the role alone.
+            Readers::OwnDevice => false,
         }
     }
 }

@@ -12,12 +12,16 @@ pub mod pairing;
 pub mod sealed;
 
 pub use area::{Area, Readers, UnknownArea, Writers};
+pub use sealed::Scope;
 
 /// The protocol version this build speaks; it is the first byte of every frame. Version 2 (since
 /// #17): pushes declare their heads, snapshots are proposed and checked by another device, chunks
 /// carry the relay's receive time. Version 3 (#18): devices pair with a one-time code and prove
 /// their key at every Hello (no bearer tokens); managers pair, list, rename and revoke devices.
-pub const PROTOCOL_VERSION: u8 = 3;
+/// Version 4 (#19): a pairing device sends the public half of its key agreement key (envelopes of
+/// the business's keys are sealed to it) and a proof that whoever made the code vouches for it;
+/// the relay numbers key epochs and says the newest at Welcome.
+pub const PROTOCOL_VERSION: u8 = 4;
 
 /// The hash of one Automerge change (SHA-256), as devices declare it. The relay stores these
 /// without knowing what they are.
@@ -144,9 +148,12 @@ pub enum ClientMsg {
     /// Answered by [`PairReply::Offer`] or [`PairReply::Refused`]; the code stays unused.
     PairPreview { code: String, protocol: u8 },
     /// The first (and only) message on a pairing socket: join with this code, as the holder of
-    /// this Ed25519 public key (32 bytes). Answered by [`PairReply::Paired`] or
-    /// [`PairReply::Refused`].
-    Pair { code: String, public_key: Vec<u8>, protocol: u8 },
+    /// this Ed25519 public key (32 bytes) and this X25519 key agreement key (32 bytes; the
+    /// business's keys are sealed to it). `key_proof` is the device's HMAC of both keys under the
+    /// secret its pairing link carried (never sent to the relay), so the manager's device can tell
+    /// the keys are the ones this device sent; empty when the code came without one (`pair` on
+    /// the relay's command line). Answered by [`PairReply::Paired`] or [`PairReply::Refused`].
+    Pair { code: String, public_key: Vec<u8>, agreement_key: Vec<u8>, key_proof: Vec<u8>, protocol: u8 },
     /// Stream the document's snapshot and chunks after `after_seq`, then live chunks.
     Subscribe { doc: String, after_seq: u64 },
     /// Tell me the documents whose names start with `prefix`, now and when they appear.
@@ -171,6 +178,10 @@ pub enum ClientMsg {
     RenameDevice { device: String, name: String },
     /// Manager only: revoke a device; it is disconnected at once. Answered by [`AdminReply::Devices`].
     RevokeDevice { device: String },
+    /// Manager only: number a new key epoch for each of `scopes` (the relay counts; it never
+    /// sees a key). `first` asks for the business's first keys, and is refused once any epoch
+    /// exists, so two devices can never both set a business up. Answered by [`AdminReply::Epochs`].
+    NewEpoch { scopes: Vec<Scope>, first: bool },
 }
 
 /// Messages the relay sends to a device.
@@ -181,10 +192,13 @@ pub enum ServerMsg {
     Challenge {
         nonce: [u8; 32],
     },
+    /// The device proved who it is. `epochs` are the newest key epoch of each scope the relay
+    /// has numbered; empty for a business whose documents are not sealed.
     Welcome {
         device: String,
         name: String,
         role: Role,
+        epochs: Vec<Epoch>,
     },
     /// A document's snapshot, sent on subscribe when the device is behind it.
     Snapshot {
@@ -248,6 +262,18 @@ pub enum AdminReply {
     PairingCode { code: String, role: Role, name: String, expires_at_ms: i64 },
     /// The devices paired with this relay, oldest first.
     Devices { devices: Vec<DeviceInfo> },
+    /// A device just paired with a code this device made (sent to its every connection).
+    Paired { device: DeviceInfo },
+    /// The answer to [`ClientMsg::NewEpoch`]: whether it was granted, and the newest epoch of
+    /// every scope now.
+    Epochs { granted: bool, epochs: Vec<Epoch> },
+}
+
+/// The newest key epoch of one scope, as the relay numbered it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Epoch {
+    pub scope: Scope,
+    pub epoch: u32,
 }
 
 impl AdminReply {
@@ -298,7 +324,8 @@ pub enum PairRefusal {
     Voided,
     /// Too many tries from this address; try again after this many seconds.
     TooManyTries { retry_after_s: u32 },
-    /// The public key is not an Ed25519 key.
+    /// The public key is not an Ed25519 key, or the agreement key not an X25519 key (or missing
+    /// where the business's documents are sealed).
     BadKey,
 }
 
@@ -313,6 +340,10 @@ pub struct DeviceInfo {
     /// When it last connected or disconnected, ms since 1970 (UTC); 0 if never.
     pub last_seen_ms: i64,
     pub revoked: bool,
+    /// Its X25519 key agreement key (32 bytes); empty for a device paired before version 4.
+    pub agreement_key: Vec<u8>,
+    /// Its proof of both keys under its pairing link's secret; empty if it had none.
+    pub key_proof: Vec<u8>,
 }
 
 /// What a device signs to answer a [`ServerMsg::Challenge`]: a fixed context, the nonce and the
@@ -424,7 +455,14 @@ mod tests {
     fn messages_round_trip_through_frames() {
         let msgs = vec![
             ClientMsg::Hello { device: "d1".into(), protocol: PROTOCOL_VERSION, signature: vec![1; 64] },
-            ClientMsg::Pair { code: "ABCDEFGH".into(), public_key: vec![2; 32], protocol: PROTOCOL_VERSION },
+            ClientMsg::Pair {
+                code: "ABCDEFGH".into(),
+                public_key: vec![2; 32],
+                agreement_key: vec![4; 32],
+                key_proof: vec![5; 32],
+                protocol: PROTOCOL_VERSION,
+            },
+            ClientMsg::NewEpoch { scopes: vec![Scope::Staff, Scope::Clock], first: true },
             ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 7 },
             ClientMsg::Push {
                 doc: "inbox/2026-11-26/k1".into(),
@@ -439,6 +477,13 @@ mod tests {
         }
         let reply = ServerMsg::Ack { doc: "d".into(), chunk_id: ChunkId([9; 16]), seq: 42 };
         assert_eq!(ServerMsg::decode(&reply.encode()).unwrap(), reply);
+        let welcome = ServerMsg::Welcome {
+            device: "d1".into(),
+            name: "Desk".into(),
+            role: Role::Staff,
+            epochs: vec![Epoch { scope: Scope::Inbox, epoch: 3 }],
+        };
+        assert_eq!(ServerMsg::decode(&welcome.encode()).unwrap(), welcome);
     }
 
     #[test]
@@ -457,9 +502,13 @@ mod tests {
                 paired_at_ms: 1,
                 last_seen_ms: 2,
                 revoked: true,
+                agreement_key: vec![3; 32],
+                key_proof: vec![],
             }],
         };
         assert_eq!(AdminReply::from_bytes(&admin.to_bytes()), Ok(admin.clone()));
+        let epochs = AdminReply::Epochs { granted: false, epochs: vec![Epoch { scope: Scope::Kiosk, epoch: 1 }] };
+        assert_eq!(AdminReply::from_bytes(&epochs.to_bytes()), Ok(epochs));
         let mut longer = admin.to_bytes();
         longer.push(7);
         assert_eq!(AdminReply::from_bytes(&longer), Err(DecodeError::Malformed));

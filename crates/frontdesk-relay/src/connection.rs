@@ -53,22 +53,33 @@ where
 {
     let id = relay.next_connection_id();
     let end = match handshake(&relay, &mut sink, &mut stream, &peer_addr).await {
-        Ok(device) => {
-            tracing::info!(conn = id, device = %device.id, name = %device.name, role = %device.role, %peer_addr, "device connected");
-            let welcome =
-                ServerMsg::Welcome { device: device.id.clone(), name: device.name.clone(), role: device.role };
-            if sink.send(Message::Binary(welcome.encode().into())).await.is_err() {
-                End::ClientClosed
-            } else {
-                // Noted beside the session, never in its way (a write per connect).
-                seen(&relay, &device.id);
-                let device_id = device.id.clone();
-                let end = Session::new(id, device, relay.clone()).run(&mut sink, &mut stream).await;
-                relay.hub.remove(id);
-                seen(&relay, &device_id);
-                end
+        Ok(device) => match relay.store.epochs().await {
+            // A device told "nothing is sealed" would write in the clear: no Welcome without them.
+            Err(err) => {
+                tracing::error!(conn = id, %err, "key epochs not read");
+                closing(close::GOING_AWAY, "the relay cannot read its database; retry")
             }
-        }
+            Ok(epochs) => {
+                tracing::info!(conn = id, device = %device.id, name = %device.name, role = %device.role, %peer_addr, "device connected");
+                let welcome = ServerMsg::Welcome {
+                    device: device.id.clone(),
+                    name: device.name.clone(),
+                    role: device.role,
+                    epochs,
+                };
+                if sink.send(Message::Binary(welcome.encode().into())).await.is_err() {
+                    End::ClientClosed
+                } else {
+                    // Noted beside the session, never in its way (a write per connect).
+                    seen(&relay, &device.id);
+                    let device_id = device.id.clone();
+                    let end = Session::new(id, device, relay.clone()).run(&mut sink, &mut stream).await;
+                    relay.hub.remove(id);
+                    seen(&relay, &device_id);
+                    end
+                }
+            }
+        },
         Err(end) => end,
     };
     match end {
@@ -387,6 +398,7 @@ impl Session {
                 }
                 self.list_devices(sink).await
             }
+            ClientMsg::NewEpoch { scopes, first } => self.new_epochs(sink, scopes, first).await,
             ClientMsg::Ping => self.send(sink, ServerMsg::Pong).await,
             ClientMsg::Subscribe { doc, after_seq } => self.subscribe(sink, doc, after_seq).await,
             ClientMsg::Watch { prefix } => self.watch(sink, prefix).await,
@@ -522,6 +534,34 @@ impl Session {
             Err(err) => {
                 tracing::error!(%err, "device listing failed");
                 self.refuse(sink, ErrorCode::StorageFailed, None, "cannot list; retry".into()).await
+            }
+        }
+    }
+
+    /// Numbers new key epochs (managers only: they make and hand out keys).
+    async fn new_epochs<W: Sink<Message> + Unpin>(
+        &self,
+        sink: &mut W,
+        scopes: Vec<frontdesk_protocol::Scope>,
+        first: bool,
+    ) -> Result<(), End> {
+        if !self.manager(sink, "number key epochs").await? {
+            return Ok(());
+        }
+        let at_ms = chrono::Utc::now().timestamp_millis();
+        match self.relay.store.new_epochs(&scopes, first, &self.device.id, at_ms).await {
+            Ok((granted, epochs)) => {
+                if granted {
+                    tracing::warn!(conn = self.id, by = %self.device.id, ?scopes, first, "new key epochs");
+                } else {
+                    tracing::warn!(conn = self.id, by = %self.device.id, "first keys refused: the business has keys");
+                }
+                let reply = frontdesk_protocol::AdminReply::Epochs { granted, epochs }.to_bytes();
+                self.send(sink, ServerMsg::Admin { reply }).await
+            }
+            Err(err) => {
+                tracing::error!(%err, "key epochs not numbered");
+                self.refuse(sink, ErrorCode::StorageFailed, None, "no epoch numbered; retry".into()).await
             }
         }
     }

@@ -84,6 +84,18 @@ impl Hub {
             .cloned()
     }
 
+    /// Sends `frame` to every connection of `device` that is a manager's (what only managers
+    /// read); returns how many there were.
+    pub fn to_manager(&self, device: &str, frame: Frame) -> usize {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut sent = 0;
+        for peer in inner.peers.values().filter(|p| p.device == device && p.role == Role::Manager) {
+            peer.offer(frame.clone());
+            sent += 1;
+        }
+        sent
+    }
+
     /// Tells every connection of `device` to close; returns how many there were.
     pub fn revoke(&self, device: &str) -> usize {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());

@@ -13,12 +13,12 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ed25519_dalek::{Signature, VerifyingKey};
-use frontdesk_protocol::{ClientMsg, Head, PairRefusal, PairReply, Role, pairing};
+use frontdesk_protocol::{ClientMsg, Head, PairRefusal, PairReply, Role, ServerMsg, pairing};
 use sha2::{Digest, Sha256};
 
 use crate::rate::RateLimit;
 use crate::relay::Relay;
-use crate::store::{PairingOffer, PublicKey};
+use crate::store::{PairingKeys, PairingOffer, PublicKey};
 
 /// The SHA-256 of a code as the store keeps it.
 pub fn code_hash(code: &str) -> Head {
@@ -46,6 +46,17 @@ pub async fn create(
 /// The offer a new code makes: `role` and `name`, shown as `business`, for ten minutes.
 pub fn offer(role: Role, name: String, business: String, created_by: String, now_ms: i64) -> PairingOffer {
     PairingOffer { role, name, business, created_by, expires_at_ms: now_ms + pairing::LIFETIME_S * 1000 }
+}
+
+/// The length of a key proof: an HMAC-SHA256.
+pub const PROOF_LEN: usize = 32;
+
+/// Whether `key` is an X25519 public key a secret can be agreed with: 32 bytes, and not a point
+/// of small order (with which any private key agrees on a secret everyone can compute).
+pub fn agreement_key_usable(key: &[u8]) -> bool {
+    let Ok(bytes) = <[u8; 32]>::try_from(key) else { return false };
+    let ours = x25519_dalek::StaticSecret::from(rand::random::<[u8; 32]>());
+    ours.diffie_hellman(&x25519_dalek::PublicKey::from(bytes)).was_contributory()
 }
 
 /// Whether `signature` is `key`'s Ed25519 signature of the Hello proof for `device` and `nonce`
@@ -104,21 +115,44 @@ pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> PairReply
         return refused(PairRefusal::TooManyTries { retry_after_s });
     }
     let now_ms = chrono::Utc::now().timestamp_millis();
-    let (code, key) = match &msg {
+    let (code, keys) = match msg {
         ClientMsg::PairPreview { code, .. } => (code, None),
-        ClientMsg::Pair { code, public_key, .. } => {
-            let Ok(key) = PublicKey::try_from(public_key.as_slice()) else { return refused(PairRefusal::BadKey) };
+        ClientMsg::Pair { code, public_key, agreement_key, key_proof, .. } => {
+            let Ok(public_key) = PublicKey::try_from(public_key.as_slice()) else {
+                return refused(PairRefusal::BadKey);
+            };
             // Not a point, or one of small order (a "key" any signature could match).
-            if VerifyingKey::from_bytes(&key).map_or(true, |k| k.is_weak()) {
+            if VerifyingKey::from_bytes(&public_key).map_or(true, |k| k.is_weak()) {
                 return refused(PairRefusal::BadKey);
             }
-            (code, Some(key))
+            if !(key_proof.is_empty() || key_proof.len() == PROOF_LEN) {
+                return refused(PairRefusal::BadKey);
+            }
+            if agreement_key.is_empty() {
+                // A device that cannot be given keys is of no use where documents are sealed.
+                match relay.store.epochs().await {
+                    Ok(epochs) if epochs.is_empty() => {}
+                    Ok(_) => {
+                        tracing::warn!(%peer_addr, "pairing refused: no key agreement key, and the business seals");
+                        return refused(PairRefusal::BadKey);
+                    }
+                    Err(err) => {
+                        tracing::error!(%err, "pairing failed");
+                        return refused(PairRefusal::Unknown);
+                    }
+                }
+            } else if !agreement_key_usable(&agreement_key) {
+                tracing::warn!(%peer_addr, "pairing refused: the key agreement key is not a usable X25519 key");
+                return refused(PairRefusal::BadKey);
+            }
+            (code, Some(PairingKeys { public_key, agreement_key, key_proof }))
         }
         _ => return refused(PairRefusal::Unknown),
     };
+    let code = &code;
     // What is not a code counts as a wrong one (the same answer, the same effect).
     let hash = code_hash(&pairing::normalize(code).unwrap_or_default());
-    match key {
+    match keys {
         None => match settled(relay.store.preview_pairing(hash, now_ms).await, "pairing preview", peer_addr) {
             Ok(offer) => PairReply::Offer {
                 business: offer.business,
@@ -128,9 +162,13 @@ pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> PairReply
             },
             Err(why) => refused(why),
         },
-        Some(key) => match settled(relay.store.redeem_pairing(hash, key, now_ms).await, "pairing", peer_addr) {
+        Some(keys) => match settled(relay.store.redeem_pairing(hash, keys, now_ms).await, "pairing", peer_addr) {
             Ok((device, offer)) => {
                 tracing::info!(device = %device.id, name = %device.name, role = %device.role, created_by = %offer.created_by, %peer_addr, "device paired");
+                // The manager's device that made the code seals the business's keys to it.
+                let reply = frontdesk_protocol::AdminReply::Paired { device: device.info() }.to_bytes();
+                let frame: crate::hub::Frame = ServerMsg::Admin { reply }.encode().into();
+                relay.hub.to_manager(&offer.created_by, frame);
                 PairReply::Paired { device: device.id, name: device.name, role: device.role, business: offer.business }
             }
             Err(why) => refused(why),
@@ -248,5 +286,17 @@ mod tests {
         assert!(!proves(&other, "d1", &nonce, &signature), "another key");
         assert!(!proves(&public, "d1", &nonce, &signature[..63]), "a cut signature");
         assert!(!proves(&[0; 32], "d1", &nonce, &[0; 64]), "an all-zero key and signature");
+    }
+
+    #[test]
+    fn an_agreement_key_of_small_order_or_wrong_length_is_refused() {
+        let secret = x25519_dalek::StaticSecret::from([3; 32]);
+        assert!(agreement_key_usable(x25519_dalek::PublicKey::from(&secret).as_bytes()));
+        assert!(!agreement_key_usable(&[0; 32]), "the identity");
+        let mut one = [0; 32];
+        one[0] = 1;
+        assert!(!agreement_key_usable(&one), "a point of order 4");
+        assert!(!agreement_key_usable(&[5; 31]), "too short");
+        assert!(!agreement_key_usable(&[]), "none");
     }
 }

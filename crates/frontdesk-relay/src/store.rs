@@ -7,7 +7,7 @@ pub mod sqlite;
 use std::future::Future;
 use std::pin::Pin;
 
-use frontdesk_protocol::{ChunkId, DeviceInfo, Head, PairRefusal, Role};
+use frontdesk_protocol::{ChunkId, DeviceInfo, Epoch, Head, PairRefusal, Role, Scope};
 
 pub use sqlite::SqliteStore;
 
@@ -46,6 +46,11 @@ pub struct Device {
     pub paired_at_ms: i64,
     /// When it last connected or went away, ms since 1970 (UTC); 0 if never.
     pub last_seen_ms: i64,
+    /// Its X25519 key agreement key (32 bytes); empty for a device paired before version 4.
+    pub agreement_key: Vec<u8>,
+    /// Its proof of both keys under its pairing link's secret (the relay cannot check it);
+    /// empty if it had none.
+    pub key_proof: Vec<u8>,
 }
 
 impl Device {
@@ -58,6 +63,8 @@ impl Device {
             paired_at_ms: self.paired_at_ms,
             last_seen_ms: self.last_seen_ms,
             revoked: self.revoked,
+            agreement_key: self.agreement_key.clone(),
+            key_proof: self.key_proof.clone(),
         }
     }
 }
@@ -71,6 +78,16 @@ pub type PublicKey = [u8; 32];
 pub struct DeviceKey {
     pub device: Device,
     pub public_key: Option<PublicKey>,
+}
+
+/// The keys a pairing device registers: the Ed25519 key it proves itself with at every Hello,
+/// its X25519 key agreement key (envelopes are sealed to it; empty if it sent none) and its
+/// proof of both (kept for the managers' devices to check; empty if it had no pairing secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PairingKeys {
+    pub public_key: PublicKey,
+    pub agreement_key: Vec<u8>,
+    pub key_proof: Vec<u8>,
 }
 
 /// What a pairing code lets a device become. The store keeps it under the SHA-256 of the code,
@@ -249,6 +266,11 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 /// tried while it waited (every try of a code matching none counts against every code
 /// waiting). Revoking keeps the device (listed as revoked): its key still finds it, marked
 /// revoked, so the relay can tell the device itself.
+///
+/// # Key epochs
+///
+/// The store numbers key epochs without ever seeing a key: per scope, a counter that only grows
+/// and survives a reopen; the business's first epochs are granted once.
 pub trait Store: Send + Sync {
     /// Appends a chunk to its document for connection `origin`; resolves with its seq once
     /// durable. Queued when called (see the contract above).
@@ -325,9 +347,25 @@ pub trait Store: Send + Sync {
     fn redeem_pairing<'a>(
         &'a self,
         code_sha256: Head,
-        public_key: PublicKey,
+        keys: PairingKeys,
         now_ms: i64,
     ) -> StoreFuture<'a, Result<(Device, PairingOffer), PairRefusal>>;
+
+    /// The newest key epoch of each scope numbered so far, in scope order; empty for a business
+    /// whose documents are not sealed.
+    fn epochs(&self) -> StoreFuture<'_, Vec<Epoch>>;
+
+    /// Numbers the next epoch of each of `scopes` for `device`, in one transaction, and resolves
+    /// with whether it did and the newest epoch of every scope afterwards. With `first`, it does
+    /// only if no epoch exists yet (the business's first keys: epoch 1 of each scope), so two
+    /// devices never both set a business up; otherwise each scope's epoch is one past its newest.
+    fn new_epochs<'a>(
+        &'a self,
+        scopes: &'a [Scope],
+        first: bool,
+        device: &'a str,
+        at_ms: i64,
+    ) -> StoreFuture<'a, (bool, Vec<Epoch>)>;
 
     /// The ids of revoked devices (polled by the relay, as another process may revoke).
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>>;

@@ -18,7 +18,8 @@ fn redeem(data: &std::path::Path, code: &str) -> String {
     use frontdesk_relay::store::{SqliteStore, Store};
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
         let store = SqliteStore::open_admin_in(data).unwrap();
-        let key = frontdesk_relay::pairing::Credential::key().verifying_key().to_bytes();
+        let public_key = frontdesk_relay::pairing::Credential::key().verifying_key().to_bytes();
+        let key = frontdesk_relay::store::PairingKeys { public_key, agreement_key: vec![], key_proof: vec![] };
         let now = chrono::Utc::now().timestamp_millis();
         let hash = frontdesk_relay::pairing::code_hash(code);
         let (device, _) = store.redeem_pairing(hash, key, now).await.unwrap().expect("the code pairs");

@@ -22,7 +22,10 @@ async fn a_device_that_proves_its_key_is_welcomed_and_its_push_acknowledged_once
     let (id, cred) = relay.device(Role::Staff, "Desk 1").await;
     let mut desk = relay.socket();
     desk.hello(&cred).await;
-    assert_eq!(desk.recv().await, ServerMsg::Welcome { device: id.clone(), name: "Desk 1".into(), role: Role::Staff });
+    assert_eq!(
+        desk.recv().await,
+        ServerMsg::Welcome { device: id.clone(), name: "Desk 1".into(), role: Role::Staff, epochs: vec![] }
+    );
     desk.send(ClientMsg::Push {
         doc: "day/2026-11-26".into(),
         chunk_id: chunk(1),

@@ -5,11 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use frontdesk_protocol::{ChunkId, ClientMsg, Head, PairRefusal, Role, ServerMsg};
+use frontdesk_protocol::{ChunkId, ClientMsg, Epoch, Head, PairRefusal, Role, Scope, ServerMsg};
 use frontdesk_relay::pairing::Credential;
 use frontdesk_relay::store::{
-    Appended, Backlog, Device, DeviceKey, NewChunk, PairingOffer, Proposal, PublicKey, Settled, SqliteStore, Store,
-    StoreFuture, StoreLimits,
+    Appended, Backlog, Device, DeviceKey, NewChunk, PairingKeys, PairingOffer, Proposal, PublicKey, Settled,
+    SqliteStore, Store, StoreFuture, StoreLimits,
 };
 use frontdesk_relay::{Config, Relay};
 use futures_util::{SinkExt, StreamExt};
@@ -78,10 +78,22 @@ impl Store for Panicky {
     fn redeem_pairing<'a>(
         &'a self,
         code_sha256: Head,
-        public_key: PublicKey,
+        keys: PairingKeys,
         now_ms: i64,
     ) -> StoreFuture<'a, Result<(Device, PairingOffer), PairRefusal>> {
-        self.0.redeem_pairing(code_sha256, public_key, now_ms)
+        self.0.redeem_pairing(code_sha256, keys, now_ms)
+    }
+    fn epochs(&self) -> StoreFuture<'_, Vec<Epoch>> {
+        self.0.epochs()
+    }
+    fn new_epochs<'a>(
+        &'a self,
+        scopes: &'a [Scope],
+        first: bool,
+        device: &'a str,
+        at_ms: i64,
+    ) -> StoreFuture<'a, (bool, Vec<Epoch>)> {
+        self.0.new_epochs(scopes, first, device, at_ms)
     }
     fn devices(&self) -> StoreFuture<'_, Vec<Device>> {
         self.0.devices()

@@ -5,7 +5,8 @@
 use std::time::{Duration, Instant};
 
 use frontdesk_protocol::{
-    AdminReply, ClientMsg, DeviceInfo, ErrorCode, PROTOCOL_VERSION, PairRefusal, PairReply, Role, ServerMsg, close,
+    AdminReply, ClientMsg, DeviceInfo, Epoch, ErrorCode, PROTOCOL_VERSION, PairRefusal, PairReply, Role, Scope,
+    ServerMsg, close,
 };
 use frontdesk_relay::pairing::{self, Credential};
 
@@ -28,11 +29,23 @@ fn preview(code: &str) -> ClientMsg {
 }
 
 fn pair(code: &str, key: &ed25519_dalek::SigningKey) -> ClientMsg {
+    pair_with(code, key, agreement_key(), vec![0x5a; 32])
+}
+
+fn pair_with(code: &str, key: &ed25519_dalek::SigningKey, agreement_key: Vec<u8>, key_proof: Vec<u8>) -> ClientMsg {
     ClientMsg::Pair {
         code: code.into(),
         public_key: key.verifying_key().to_bytes().to_vec(),
+        agreement_key,
+        key_proof,
         protocol: PROTOCOL_VERSION,
     }
+}
+
+/// The public half of a fresh X25519 key.
+fn agreement_key() -> Vec<u8> {
+    let secret = x25519_dalek::StaticSecret::from(rand::random::<[u8; 32]>());
+    x25519_dalek::PublicKey::from(&secret).as_bytes().to_vec()
 }
 
 /// A code made the way `frontdesk-relay pair` makes one.
@@ -114,7 +127,22 @@ async fn an_expired_code_and_a_key_that_is_no_key_are_refused() {
     let mut identity = vec![0; 32];
     identity[0] = 1;
     for public_key in [vec![1; 31], vec![], vec![0; 32], identity] {
-        let msg = ClientMsg::Pair { code: code.clone(), public_key, protocol: PROTOCOL_VERSION };
+        let msg = ClientMsg::Pair {
+            code: code.clone(),
+            public_key,
+            agreement_key: agreement_key(),
+            key_proof: vec![],
+            protocol: PROTOCOL_VERSION,
+        };
+        assert_eq!(ask(&relay, msg).await, PairReply::Refused { why: PairRefusal::BadKey });
+    }
+    // An agreement key of small order would give an envelope's secret to anyone; a proof that
+    // is no HMAC is no proof.
+    let key = Credential::key();
+    for (agreement_key, key_proof) in
+        [(vec![0; 32], vec![]), (identity_x25519(), vec![]), (vec![9; 31], vec![]), (agreement_key(), vec![1; 31])]
+    {
+        let msg = pair_with(&code, &key, agreement_key, key_proof);
         assert_eq!(ask(&relay, msg).await, PairReply::Refused { why: PairRefusal::BadKey });
     }
     // The code is still good for a real key.
@@ -124,6 +152,13 @@ async fn an_expired_code_and_a_key_that_is_no_key_are_refused() {
     let mut desk = relay.connect(&desk).await;
     desk.send(pair(&code, &Credential::key())).await;
     assert_eq!(desk.close_code().await, close::PROTOCOL_VIOLATION);
+}
+
+/// The X25519 point of order 4 (`u = 1`).
+fn identity_x25519() -> Vec<u8> {
+    let mut one = vec![0; 32];
+    one[0] = 1;
+    one
 }
 
 /// A manager's answer from the relay.
@@ -157,6 +192,13 @@ async fn a_manager_pairs_lists_renames_and_revokes_and_the_revoked_device_is_out
     assert_eq!((role, name.as_str()), (Role::Staff, "Front desk"));
     assert_eq!(frontdesk_protocol::pairing::normalize(&code).as_deref(), Some(code.as_str()));
     let tablet = paired(&relay, &code).await;
+    // The manager's device that made the code is told at once, with the keys to seal to.
+    let AdminReply::Paired { device: joined } = admin(&mut office).await else { panic!("not told of the pairing") };
+    assert_eq!(
+        (joined.id.as_str(), joined.name.as_str(), joined.role),
+        (tablet.id.as_str(), "Front desk", Role::Staff)
+    );
+    assert_eq!((joined.agreement_key.len(), joined.key_proof), (32, vec![0x5a; 32]));
     let mut front = relay.connect(&tablet).await;
 
     // When a device was last seen is noted beside its session: asked again until it shows.
@@ -207,4 +249,63 @@ async fn a_manager_pairs_lists_renames_and_revokes_and_the_revoked_device_is_out
     let mut again = relay.socket();
     again.hello(&tablet).await;
     assert_eq!(again.close_code().await, close::REVOKED);
+}
+
+#[tokio::test]
+async fn only_the_device_that_made_the_code_hears_of_the_pairing() {
+    let relay = TestRelay::open(|_| {});
+    let (_, maker) = relay.device(Role::Manager, "Office").await;
+    let (_, other) = relay.device(Role::Manager, "Back office").await;
+    let (_, staff) = relay.device(Role::Staff, "Desk").await;
+    let mut maker = relay.connect(&maker).await;
+    let mut other = relay.connect(&other).await;
+    let mut staff = relay.connect(&staff).await;
+    maker.send(ClientMsg::CreatePairing { role: Role::Kiosk, name: "Lobby".into(), business: "Sol".into() }).await;
+    let AdminReply::PairingCode { code, .. } = admin(&mut maker).await else { panic!("no code") };
+    let kiosk = paired(&relay, &code).await;
+    let AdminReply::Paired { device } = admin(&mut maker).await else { panic!("the maker was not told") };
+    assert_eq!(device.id, kiosk.id);
+    // The others hear nothing of it: their next answer is the one to their own request.
+    for socket in [&mut other, &mut staff] {
+        socket.send(ClientMsg::Ping).await;
+        assert_eq!(socket.recv().await, ServerMsg::Pong);
+    }
+}
+
+#[tokio::test]
+async fn key_epochs_are_numbered_for_managers_once_first_and_said_at_welcome() {
+    let relay = TestRelay::open(|_| {});
+    let (_, manager) = relay.device(Role::Manager, "Office").await;
+    let (_, second) = relay.device(Role::Manager, "Back office").await;
+    let (_, staff) = relay.device(Role::Staff, "Desk").await;
+    let mut staff_socket = relay.socket();
+    assert_eq!(staff_socket.hello_welcome(&staff).await, vec![], "nothing is sealed yet");
+    staff_socket.send(ClientMsg::NewEpoch { scopes: Scope::ALL.to_vec(), first: true }).await;
+    assert!(matches!(staff_socket.recv().await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
+
+    let mut office = relay.connect(&manager).await;
+    let mut back = relay.connect(&second).await;
+    // Two managers set up at once: one is granted, the other told the business has keys.
+    office.send(ClientMsg::NewEpoch { scopes: Scope::ALL.to_vec(), first: true }).await;
+    back.send(ClientMsg::NewEpoch { scopes: Scope::ALL.to_vec(), first: true }).await;
+    let (AdminReply::Epochs { granted: a, epochs: ea }, AdminReply::Epochs { granted: b, epochs: eb }) =
+        (admin(&mut office).await, admin(&mut back).await)
+    else {
+        panic!("no epochs")
+    };
+    assert!(a != b, "exactly one first set-up is granted ({a}, {b})");
+    let first: Vec<Epoch> = Scope::ALL.iter().map(|&scope| Epoch { scope, epoch: 1 }).collect();
+    assert_eq!((ea, eb), (first.clone(), first.clone()));
+
+    // A rotation moves only its scopes; every device hears the newest at its next Welcome.
+    office.send(ClientMsg::NewEpoch { scopes: vec![Scope::Kiosk], first: false }).await;
+    let AdminReply::Epochs { granted: true, epochs } = admin(&mut office).await else { panic!("not granted") };
+    assert_eq!(epochs[0], Epoch { scope: Scope::Kiosk, epoch: 2 });
+    let mut again = relay.socket();
+    assert_eq!(again.hello_welcome(&staff).await, epochs);
+    // Once the business seals, a device that cannot be given keys may not pair.
+    let code = code(&relay, Role::Staff, "Tablet").await;
+    let msg = pair_with(&code, &Credential::key(), vec![], vec![]);
+    assert_eq!(ask(&relay, msg).await, PairReply::Refused { why: PairRefusal::BadKey });
+    paired(&relay, &code).await;
 }

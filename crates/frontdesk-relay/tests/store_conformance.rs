@@ -89,3 +89,8 @@ async fn a_sound_store_passes_its_integrity_check() {
 async fn a_full_write_queue_refuses_at_once_and_a_retry_goes_through() {
     conformance::a_full_write_queue_refuses_at_once_and_a_retry_goes_through(sqlite()).await;
 }
+
+#[tokio::test]
+async fn key_epochs_are_granted_first_once_and_only_grow() {
+    conformance::key_epochs_are_granted_first_once_and_only_grow(sqlite()).await;
+}

@@ -7,11 +7,11 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use frontdesk_protocol::{ChunkId, Head, PairRefusal, Role};
+use frontdesk_protocol::{ChunkId, Epoch, Head, PairRefusal, Role, Scope};
 
 use super::{
-    Appended, Backlog, Committed, LogChunk, NewChunk, PairingOffer, Publisher, Settled, Store, StoreError, StoreFuture,
-    StoreLimits,
+    Appended, Backlog, Committed, LogChunk, NewChunk, PairingKeys, PairingOffer, Publisher, Settled, Store, StoreError,
+    StoreFuture, StoreLimits,
 };
 
 /// A store under test, on storage of its own that starts empty.
@@ -493,6 +493,11 @@ fn code_hash(code: &str) -> Head {
     sha2::Sha256::digest(code.as_bytes()).into()
 }
 
+/// A pairing device's keys, all made of `n`.
+fn keys(n: u8) -> PairingKeys {
+    PairingKeys { public_key: [n; 32], agreement_key: vec![n + 100; 32], key_proof: vec![n + 50; 32] }
+}
+
 fn offer(role: Role, name: &str, expires_at_ms: i64) -> PairingOffer {
     PairingOffer { role, name: name.into(), business: "Clínica Sol".into(), created_by: "cli".into(), expires_at_ms }
 }
@@ -509,13 +514,14 @@ pub async fn a_pairing_code_works_once_in_time_and_not_after_wrong_tries<H: Harn
     let seen = store.preview_pairing(code_hash("K7QM2XHD"), now + 1).await.expect("preview");
     assert_eq!(seen, Ok(offer(Role::Kiosk, "Lobby kiosk", now + 600_000)), "a preview says what it pairs");
     let (device, used) =
-        store.redeem_pairing(code_hash("K7QM2XHD"), [9; 32], now + 2).await.expect("redeem").expect("the code pairs");
+        store.redeem_pairing(code_hash("K7QM2XHD"), keys(9), now + 2).await.expect("redeem").expect("the code pairs");
     assert_eq!((device.name.as_str(), device.role, device.paired_at_ms), ("Lobby kiosk", Role::Kiosk, now + 2));
     assert_eq!(used.business, "Clínica Sol");
     let key = store.device_key(&device.id).await.expect("lookup").expect("the paired device is registered");
     assert_eq!(key.public_key, Some([9; 32]));
+    assert_eq!((key.device.agreement_key, key.device.key_proof), (vec![109; 32], vec![59; 32]), "keys kept as sent");
     assert_eq!(
-        store.redeem_pairing(code_hash("K7QM2XHD"), [8; 32], now + 3).await.expect("redeem"),
+        store.redeem_pairing(code_hash("K7QM2XHD"), keys(8), now + 3).await.expect("redeem"),
         Err(PairRefusal::Used)
     );
     assert_eq!(store.preview_pairing(code_hash("K7QM2XHD"), now + 3).await.expect("preview"), Err(PairRefusal::Used));
@@ -523,7 +529,7 @@ pub async fn a_pairing_code_works_once_in_time_and_not_after_wrong_tries<H: Harn
 
     store.create_pairing(code_hash("EXP1RED2"), offer(Role::Staff, "Tablet", now + 600_000), now).await.expect("made");
     assert_eq!(
-        store.redeem_pairing(code_hash("EXP1RED2"), [7; 32], now + 600_000).await.expect("redeem"),
+        store.redeem_pairing(code_hash("EXP1RED2"), keys(7), now + 600_000).await.expect("redeem"),
         Err(PairRefusal::Expired)
     );
 
@@ -546,7 +552,7 @@ pub async fn a_pairing_code_works_once_in_time_and_not_after_wrong_tries<H: Harn
         Err(PairRefusal::Voided)
     );
     assert_eq!(
-        store.redeem_pairing(code_hash("WAITING2"), [6; 32], now + 11).await.expect("redeem"),
+        store.redeem_pairing(code_hash("WAITING2"), keys(6), now + 11).await.expect("redeem"),
         Err(PairRefusal::Voided)
     );
     // A code made after the wrong tries is not held to them.
@@ -554,7 +560,7 @@ pub async fn a_pairing_code_works_once_in_time_and_not_after_wrong_tries<H: Harn
         .create_pairing(code_hash("NEWCODE2"), offer(Role::Staff, "Tablet 2", now + 600_000), now + 12)
         .await
         .expect("made");
-    assert!(store.redeem_pairing(code_hash("NEWCODE2"), [5; 32], now + 13).await.expect("redeem").is_ok());
+    assert!(store.redeem_pairing(code_hash("NEWCODE2"), keys(5), now + 13).await.expect("redeem").is_ok());
     assert_eq!(store.devices().await.expect("list").len(), 2);
 
     let raw = harness.raw_bytes().await;
@@ -611,5 +617,33 @@ pub async fn a_sound_store_passes_its_integrity_check<H: Harness>(harness: H) {
     drop(store);
     let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
     store.integrity_check().await.expect("a reopened store is sound");
+    store.close().await.expect("the store closes");
+}
+
+/// Key epochs: none at first; the first epochs are granted once; each new epoch is one past its
+/// scope's newest, numbered in one transaction, and the numbers survive a reopen.
+pub async fn key_epochs_are_granted_first_once_and_only_grow<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    assert_eq!(store.epochs().await.expect("epochs"), vec![], "a new business seals nothing");
+    let all = Scope::ALL;
+    let (granted, first) = store.new_epochs(&all, true, "m1", 10).await.expect("first");
+    assert!(granted, "the first keys are granted");
+    assert_eq!(first, all.iter().map(|&scope| Epoch { scope, epoch: 1 }).collect::<Vec<_>>());
+    let (again, now) = store.new_epochs(&all, true, "m2", 11).await.expect("second first");
+    assert!(!again, "a second device may not set the business up again");
+    assert_eq!(now, first, "and numbers nothing");
+    let (granted, after) =
+        store.new_epochs(&[Scope::Staff, Scope::Inbox, Scope::Staff], false, "m1", 12).await.expect("rotation");
+    assert!(granted);
+    let epoch_of = |epochs: &[Epoch], scope| epochs.iter().find(|e| e.scope == scope).map(|e| e.epoch);
+    assert_eq!(epoch_of(&after, Scope::Staff), Some(2), "a scope named twice moves once");
+    assert_eq!(epoch_of(&after, Scope::Inbox), Some(2));
+    assert_eq!(epoch_of(&after, Scope::Kiosk), Some(1), "a scope not named stays");
+    store.close().await.expect("the store closes");
+    drop(store);
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    assert_eq!(store.epochs().await.expect("epochs"), after, "epochs survive a reopen");
+    let (_, later) = store.new_epochs(&[Scope::Staff], false, "m2", 13).await.expect("rotation");
+    assert_eq!(epoch_of(&later, Scope::Staff), Some(3), "counters go on from where they were");
     store.close().await.expect("the store closes");
 }

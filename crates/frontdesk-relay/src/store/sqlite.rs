@@ -14,11 +14,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 
-use frontdesk_protocol::{Head, PairRefusal, Role, pairing};
+use frontdesk_protocol::{Epoch, Head, PairRefusal, Role, Scope, pairing};
 
 use super::{
-    Appended, Backlog, Committed, Device, DeviceKey, LogChunk, NewChunk, PairingOffer, Proposal, PublicKey, Publisher,
-    Settled, Store, StoreError, StoreFuture, StoreLimits,
+    Appended, Backlog, Committed, Device, DeviceKey, LogChunk, NewChunk, PairingKeys, PairingOffer, Proposal,
+    PublicKey, Publisher, Settled, Store, StoreError, StoreFuture, StoreLimits,
 };
 
 /// The database's file in the data folder: the only place its name is written.
@@ -95,7 +95,9 @@ macro_rules! device_columns {
     revoked INTEGER NOT NULL DEFAULT 0,
     paired_at_ms INTEGER NOT NULL DEFAULT 0,
     last_seen_ms INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+    created_at TEXT NOT NULL DEFAULT (datetime('now')),
+    agreement_key BLOB NOT NULL DEFAULT x'',
+    key_proof BLOB NOT NULL DEFAULT x''
 ) STRICT;"
     };
 }
@@ -144,6 +146,13 @@ CREATE TABLE IF NOT EXISTS pairings (
     wrong_tries INTEGER NOT NULL DEFAULT 0,
     used_by TEXT
 ) STRICT;
+CREATE TABLE IF NOT EXISTS epochs (
+    scope TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    PRIMARY KEY (scope, epoch)
+) STRICT;
 "
 );
 
@@ -163,12 +172,15 @@ ALTER TABLE devices_paired RENAME TO devices;
 
 /// Columns added since the first schema, added to an older database when it is opened:
 /// `(table, column, definition)`.
-const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 6] = [
     // The declared heads of a chunk (32 bytes each), kept when a snapshot drops its bytes.
     ("chunks", "heads", "BLOB NOT NULL DEFAULT x''"),
     ("chunks", "device", "TEXT NOT NULL DEFAULT ''"),
     ("chunks", "at_ms", "INTEGER NOT NULL DEFAULT 0"),
     ("docs", "created_by", "TEXT NOT NULL DEFAULT ''"),
+    // Version 4's key agreement key and its proof (#19).
+    ("devices", "agreement_key", "BLOB NOT NULL DEFAULT x''"),
+    ("devices", "key_proof", "BLOB NOT NULL DEFAULT x''"),
 ];
 
 fn migrate(conn: &Connection) -> Result<()> {
@@ -394,7 +406,7 @@ impl Store for SqliteStore {
         self.with_connection(move |conn| {
             let row = conn
                 .prepare_cached(&format!("SELECT {DEVICE_COLUMNS}, public_key FROM devices WHERE id = ?1"))?
-                .query_row([id], |row| Ok((device_row(row)?, row.get::<_, Option<Vec<u8>>>(6)?)))
+                .query_row([id], |row| Ok((device_row(row)?, row.get::<_, Option<Vec<u8>>>(8)?)))
                 .optional()?;
             let Some((row, key)) = row else { return Ok(None) };
             // A key of another length is no key: that device cannot prove itself.
@@ -440,7 +452,7 @@ impl Store for SqliteStore {
     fn redeem_pairing<'a>(
         &'a self,
         code_sha256: Head,
-        public_key: PublicKey,
+        keys: PairingKeys,
         now_ms: i64,
     ) -> StoreFuture<'a, std::result::Result<(Device, PairingOffer), PairRefusal>> {
         self.with_connection(move |conn| {
@@ -452,7 +464,11 @@ impl Store for SqliteStore {
                     return Ok(Err(why));
                 }
             };
-            let id = insert_device(&tx, &offer.name, offer.role, &public_key, now_ms)?;
+            let id = insert_device(&tx, &offer.name, offer.role, &keys.public_key, now_ms)?;
+            tx.execute(
+                "UPDATE devices SET agreement_key = ?2, key_proof = ?3 WHERE id = ?1",
+                params![id, keys.agreement_key, keys.key_proof],
+            )?;
             tx.execute("UPDATE pairings SET used_by = ?2 WHERE code_sha256 = ?1", params![&code_sha256[..], id])?;
             let row = tx
                 .prepare_cached(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"))?
@@ -460,6 +476,41 @@ impl Store for SqliteStore {
             let device = device(row)?;
             tx.commit()?;
             Ok(Ok((device, offer)))
+        })
+    }
+
+    fn epochs(&self) -> StoreFuture<'_, Vec<Epoch>> {
+        self.with_connection(|conn| newest_epochs(conn))
+    }
+
+    fn new_epochs<'a>(
+        &'a self,
+        scopes: &'a [Scope],
+        first: bool,
+        device: &'a str,
+        at_ms: i64,
+    ) -> StoreFuture<'a, (bool, Vec<Epoch>)> {
+        let mut scopes = scopes.to_vec();
+        scopes.sort();
+        scopes.dedup();
+        let device = device.to_owned();
+        self.with_connection(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let before = newest_epochs(&tx)?;
+            if first && !before.is_empty() {
+                tx.commit()?;
+                return Ok((false, before));
+            }
+            for scope in scopes {
+                let next = before.iter().find(|e| e.scope == scope).map_or(1, |e| i64::from(e.epoch) + 1);
+                tx.execute(
+                    "INSERT INTO epochs (scope, epoch, device, at_ms) VALUES (?1, ?2, ?3, ?4)",
+                    params![scope.as_str(), next, device, at_ms],
+                )?;
+            }
+            let after = newest_epochs(&tx)?;
+            tx.commit()?;
+            Ok((true, after))
         })
     }
 
@@ -501,17 +552,37 @@ fn random_hex(n: usize) -> String {
 }
 
 /// The columns [`device_row`] reads, in its order.
-const DEVICE_COLUMNS: &str = "id, name, role, revoked, paired_at_ms, last_seen_ms";
+const DEVICE_COLUMNS: &str = "id, name, role, revoked, paired_at_ms, last_seen_ms, agreement_key, key_proof";
 
-type DeviceRow = (String, String, String, bool, i64, i64);
+type DeviceRow = (String, String, String, bool, i64, i64, Vec<u8>, Vec<u8>);
 
 fn device_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?, row.get(7)?))
 }
 
-fn device((id, name, role, revoked, paired_at_ms, last_seen_ms): DeviceRow) -> Result<Device> {
+fn device(
+    (id, name, role, revoked, paired_at_ms, last_seen_ms, agreement_key, key_proof): DeviceRow,
+) -> Result<Device> {
     let role = role.parse().map_err(StoreError::Corrupt)?;
-    Ok(Device { id, name, role, revoked, paired_at_ms, last_seen_ms })
+    Ok(Device { id, name, role, revoked, paired_at_ms, last_seen_ms, agreement_key, key_proof })
+}
+
+/// The newest epoch of each scope, in scope order.
+fn newest_epochs(conn: &Connection) -> Result<Vec<Epoch>> {
+    let mut stmt = conn.prepare_cached("SELECT scope, max(epoch) FROM epochs GROUP BY scope")?;
+    let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))?;
+    let mut epochs = Vec::new();
+    for row in rows {
+        let (scope, epoch) = row?;
+        let scope = Scope::ALL
+            .into_iter()
+            .find(|s| s.as_str() == scope)
+            .ok_or_else(|| StoreError::Corrupt(format!("an epoch of no scope `{scope}`")))?;
+        let epoch = u32::try_from(epoch).map_err(|_| StoreError::Corrupt(format!("epoch {epoch} of {scope}")))?;
+        epochs.push(Epoch { scope, epoch });
+    }
+    epochs.sort_by_key(|e| e.scope);
+    Ok(epochs)
 }
 
 fn now_ms() -> i64 {

@@ -93,6 +93,15 @@ impl Socket {
         tokio::time::timeout(Duration::from_secs(5), self.from_relay.recv()).await.expect("the relay answers in time")
     }
 
+    /// Says Hello as `cred` and returns the key epochs its Welcome says.
+    pub async fn hello_welcome(&mut self, cred: &Credential) -> Vec<frontdesk_protocol::Epoch> {
+        self.hello(cred).await;
+        match self.recv().await {
+            ServerMsg::Welcome { epochs, .. } => epochs,
+            other => panic!("expected Welcome, got {other:?}"),
+        }
+    }
+
     /// The next message after the challenge (which is noted, not returned).
     pub async fn recv(&mut self) -> ServerMsg {
         loop {
