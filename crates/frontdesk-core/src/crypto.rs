@@ -16,6 +16,10 @@
 //! | `SealTo` | a fresh X25519 key pair `e`; `k = HKDF-SHA256(X25519(e, P), salt = e.pub ‖ P, info = "frontdesk drop v1")`; AES-256-GCM under `k` with AAD `aad ‖ e.pub`; forgets `e` | `e.pub ‖ nonce ‖ ciphertext ‖ tag` |
 //! | `OpenFrom` | the same `k` from the scope's private key and `e.pub` | the padded plaintext |
 //! | `Derive` | PBKDF2-HMAC-SHA256 | 32 bytes |
+//! | `Mac` | HMAC-SHA256 under `auth` | 32 bytes |
+//! | `Generate` | a fresh key for `key` (AES-256, or an X25519 pair for a drop scope), kept | the public half of a pair; nothing for AES |
+//! | `Wrap` | an envelope of `part` of `key` to a device (`keys::ENVELOPE_INFO`): a fresh X25519 `e`; `k = HKDF-SHA256(X25519(e, A) ‖ auth, salt = e.pub ‖ A, info)`; AES-256-GCM of the 32 key bytes under `k`, AAD `aad ‖ e.pub` | `e.pub ‖ nonce ‖ ciphertext ‖ tag` |
+//! | `Install` | opens an envelope sealed to this device (its own agreement key and auth secret) and keeps the key | nothing |
 
 use frontdesk_protocol::area::Area;
 use frontdesk_protocol::sealed::{self, Header, Kind, PUBLIC_LEN, Scope, SealedError};
@@ -29,6 +33,27 @@ pub mod native;
 pub struct KeyRef {
     pub scope: Scope,
     pub epoch: u32,
+}
+
+/// What of a key an envelope carries: a scope's secret key, a drop scope's private key (and so
+/// its public half), or only a drop scope's public key (a kiosk seals check-ins to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Part {
+    Secret,
+    Private,
+    Public,
+}
+
+impl Part {
+    pub const ALL: [Part; 3] = [Part::Secret, Part::Private, Part::Public];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Part::Secret => "secret",
+            Part::Private => "private",
+            Part::Public => "public",
+        }
+    }
 }
 
 impl std::fmt::Display for KeyRef {
@@ -66,6 +91,27 @@ pub enum Op {
         salt: Vec<u8>,
         iterations: u32,
     },
+    Mac {
+        auth: Vec<u8>,
+        data: Vec<u8>,
+    },
+    Generate {
+        key: KeyRef,
+    },
+    /// `to` is the device's agreement key; `auth` the secret only it and managers hold.
+    Wrap {
+        key: KeyRef,
+        part: Part,
+        to: [u8; PUBLIC_LEN],
+        auth: Vec<u8>,
+        aad: Vec<u8>,
+    },
+    Install {
+        key: KeyRef,
+        part: Part,
+        envelope: Vec<u8>,
+        aad: Vec<u8>,
+    },
 }
 
 impl Op {
@@ -75,7 +121,8 @@ impl Op {
             Op::Seal { key, .. } | Op::Open { key, .. } | Op::SealTo { key, .. } | Op::OpenFrom { key, .. } => {
                 Some(*key)
             }
-            Op::Derive { .. } => None,
+            Op::Generate { key } | Op::Wrap { key, .. } | Op::Install { key, .. } => Some(*key),
+            Op::Derive { .. } | Op::Mac { .. } => None,
         }
     }
 }
@@ -89,6 +136,10 @@ impl std::fmt::Debug for Op {
             Op::SealTo { key, plaintext, .. } => write!(f, "SealTo({key}, {} bytes)", plaintext.len()),
             Op::OpenFrom { key, sealed, .. } => write!(f, "OpenFrom({key}, {} bytes)", sealed.len()),
             Op::Derive { iterations, .. } => write!(f, "Derive({iterations} iterations)"),
+            Op::Mac { data, .. } => write!(f, "Mac({} bytes)", data.len()),
+            Op::Generate { key } => write!(f, "Generate({key})"),
+            Op::Wrap { key, part, .. } => write!(f, "Wrap({key}, {})", part.as_str()),
+            Op::Install { key, part, .. } => write!(f, "Install({key}, {})", part.as_str()),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod ics;
 pub mod ids;
 pub mod import;
 pub mod insurance;
+pub mod keys;
 pub mod kiosk_doc;
 pub mod money;
 pub mod orders;

@@ -11,7 +11,8 @@ use hkdf::Hkdf;
 use sha2::Sha256;
 use x25519_dalek::{PublicKey, StaticSecret};
 
-use super::{CryptoError, KeyRef, Op, Sealable, opened, opening, sealing};
+use super::{CryptoError, KeyRef, Op, Part, Sealable, opened, opening, sealing};
+use crate::keys::ENVELOPE_INFO;
 use frontdesk_protocol::sealed::{DROP_INFO, Header, NONCE_LEN, PUBLIC_LEN, TAG_LEN};
 
 /// 32 bytes of key material.
@@ -98,6 +99,71 @@ pub fn open_from(recipient: &KeyBytes, aad: &[u8], sealed: &[u8]) -> Result<Vec<
     open(&key, &full_aad, &sealed[PUBLIC_LEN..])
 }
 
+/// An envelope's AES key: HKDF-SHA256 of the X25519 shared secret followed by the device's
+/// auth secret, salted with both public keys.
+fn envelope_key(
+    ours: &KeyBytes,
+    theirs: &KeyBytes,
+    ephemeral: &KeyBytes,
+    recipient: &KeyBytes,
+    auth: &[u8],
+) -> Result<KeyBytes, CryptoError> {
+    let shared = StaticSecret::from(*ours).diffie_hellman(&PublicKey::from(*theirs));
+    if !shared.was_contributory() {
+        return Err(CryptoError::BadEphemeral);
+    }
+    let mut ikm = shared.as_bytes().to_vec();
+    ikm.extend_from_slice(auth);
+    let mut salt = [0u8; 2 * PUBLIC_LEN];
+    salt[..PUBLIC_LEN].copy_from_slice(ephemeral);
+    salt[PUBLIC_LEN..].copy_from_slice(recipient);
+    let mut key = [0u8; 32];
+    Hkdf::<Sha256>::new(Some(&salt), &ikm)
+        .expand(ENVELOPE_INFO, &mut key)
+        .expect("32 bytes is a valid HKDF-SHA256 length");
+    Ok(key)
+}
+
+/// Seals 32 key bytes to the device whose agreement key is `to`, under its `auth` secret, with
+/// the ephemeral secret and nonce given: `e.pub ‖ nonce ‖ ciphertext ‖ tag`, AAD `aad ‖ e.pub`.
+pub fn wrap_with(
+    ephemeral: &KeyBytes,
+    to: &KeyBytes,
+    auth: &[u8],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    key: &KeyBytes,
+) -> Result<Vec<u8>, CryptoError> {
+    let ephemeral_public = public_key(ephemeral);
+    let k = envelope_key(ephemeral, to, &ephemeral_public, to, auth)?;
+    let mut full_aad = aad.to_vec();
+    full_aad.extend_from_slice(&ephemeral_public);
+    let mut out = ephemeral_public.to_vec();
+    out.extend_from_slice(&seal_with_nonce(&k, nonce, &full_aad, key));
+    Ok(out)
+}
+
+/// Opens an envelope sealed to the holder of `agreement` and `auth`: the 32 key bytes.
+pub fn unwrap(agreement: &KeyBytes, auth: &[u8], aad: &[u8], envelope: &[u8]) -> Result<KeyBytes, CryptoError> {
+    if envelope.len() < PUBLIC_LEN + NONCE_LEN + TAG_LEN {
+        return Err(CryptoError::Damaged);
+    }
+    let ephemeral: KeyBytes = envelope[..PUBLIC_LEN].try_into().expect("32 bytes");
+    let k = envelope_key(agreement, &ephemeral, &ephemeral, &public_key(agreement), auth)?;
+    let mut full_aad = aad.to_vec();
+    full_aad.extend_from_slice(&ephemeral);
+    let key = open(&k, &full_aad, &envelope[PUBLIC_LEN..])?;
+    key.try_into().map_err(|_| CryptoError::Damaged)
+}
+
+/// HMAC-SHA256 of `data` under `auth`.
+pub fn mac(auth: &[u8], data: &[u8]) -> KeyBytes {
+    use hmac::{KeyInit as _, Mac as _};
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(auth).expect("HMAC takes a key of any length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
 /// PBKDF2-HMAC-SHA256, 32 bytes.
 pub fn derive(password: &[u8], salt: &[u8], iterations: u32) -> KeyBytes {
     pbkdf2::pbkdf2_hmac_array::<Sha256, 32>(password, salt, iterations)
@@ -112,6 +178,10 @@ pub struct Keys {
     private: BTreeMap<KeyRef, KeyBytes>,
     /// X25519 public keys of drop scopes (what a kiosk holds: it can seal, not open).
     public: BTreeMap<KeyRef, KeyBytes>,
+    /// The device's own X25519 agreement secret (envelopes are sealed to its public half).
+    agreement: Option<KeyBytes>,
+    /// The device's auth secret (from its pairing secret), which envelopes to it are made with.
+    auth: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -120,6 +190,8 @@ impl std::fmt::Debug for Keys {
             .field("secret", &self.secret.keys().collect::<Vec<_>>())
             .field("private", &self.private.keys().collect::<Vec<_>>())
             .field("public", &self.public.keys().collect::<Vec<_>>())
+            .field("agreement", &self.agreement.is_some())
+            .field("auth", &self.auth.is_some())
             .finish()
     }
 }
@@ -137,6 +209,57 @@ impl Keys {
 
     pub fn add_public(&mut self, key: KeyRef, public: KeyBytes) {
         self.public.insert(key, public);
+    }
+
+    /// This device's agreement secret and auth secret (what a paired device holds); returns
+    /// the agreement key's public half, what it sends with `Pair`.
+    pub fn set_device(&mut self, agreement: KeyBytes, auth: Vec<u8>) -> KeyBytes {
+        self.agreement = Some(agreement);
+        self.auth = Some(auth);
+        public_key(&agreement)
+    }
+
+    /// The bytes of `part` of `key`, if held (what [`Op::Wrap`] seals).
+    fn part(&self, key: KeyRef, part: Part) -> Option<KeyBytes> {
+        match part {
+            Part::Secret => self.secret.get(&key),
+            Part::Private => self.private.get(&key),
+            Part::Public => self.public.get(&key),
+        }
+        .copied()
+    }
+
+    /// Runs an op, [`Op::Generate`] and [`Op::Install`] included (they keep a key).
+    pub fn run_mut(&mut self, op: &Op, random: &mut dyn FnMut(&mut [u8])) -> Result<Vec<u8>, CryptoError> {
+        match op {
+            Op::Generate { key } => {
+                let mut bytes = [0u8; 32];
+                random(&mut bytes);
+                if key.scope.is_drop() {
+                    self.add_private(*key, bytes);
+                    Ok(public_key(&bytes).to_vec())
+                } else {
+                    self.add_secret(*key, bytes);
+                    Ok(Vec::new())
+                }
+            }
+            Op::Install { key, part, envelope, aad } => {
+                let (Some(agreement), Some(auth)) = (self.agreement.as_ref(), self.auth.as_deref()) else {
+                    return Err(CryptoError::Platform("this device was not paired with a pairing secret".into()));
+                };
+                if (*part == Part::Secret) == key.scope.is_drop() {
+                    return Err(CryptoError::Damaged);
+                }
+                let bytes = unwrap(agreement, auth, aad, envelope)?;
+                match part {
+                    Part::Secret => self.add_secret(*key, bytes),
+                    Part::Private => self.add_private(*key, bytes),
+                    Part::Public => self.add_public(*key, bytes),
+                }
+                Ok(Vec::new())
+            }
+            _ => self.run(op, random),
+        }
     }
 
     /// Every key held, as the core knows them (`device::Start::keys`).
@@ -173,6 +296,17 @@ impl Keys {
                 open_from(self.private.get(key).ok_or(CryptoError::NoKey(*key))?, aad, sealed)
             }
             Op::Derive { password, salt, iterations } => Ok(derive(password, salt, *iterations).to_vec()),
+            Op::Mac { auth, data } => Ok(mac(auth, data).to_vec()),
+            Op::Wrap { key, part, to, auth, aad } => {
+                let bytes = self.part(*key, *part).ok_or(CryptoError::NoKey(*key))?;
+                let (mut ephemeral, mut nonce) = ([0u8; 32], [0u8; NONCE_LEN]);
+                random(&mut ephemeral);
+                random(&mut nonce);
+                wrap_with(&ephemeral, to, auth, &nonce, aad, &bytes)
+            }
+            Op::Generate { .. } | Op::Install { .. } => {
+                Err(CryptoError::Platform("keeping a key needs `Keys::run_mut`".into()))
+            }
         }
     }
 

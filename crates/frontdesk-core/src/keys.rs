@@ -1,0 +1,253 @@
+//! The business's keys handed from device to device (#19, `docs/design/encryption.md` §5–6):
+//! which keys each role holds, the envelopes that carry them, and the proof that a pairing
+//! device's key agreement key is the one it sent.
+//!
+//! # Who holds what
+//!
+//! | role | kiosk scope | staff scope | manager scope | inbox pair | clock pair |
+//! |---|---|---|---|---|---|
+//! | kiosk | secret (newest two epochs) | — | — | public (newest) | public (newest) |
+//! | staff | secret | secret | — | private | public (newest) |
+//! | manager | secret | secret | secret | private | private |
+//!
+//! A kiosk can seal a check-in to the inbox key and read nothing any visitor left; staff read
+//! check-ins but not punches; managers read everything.
+//!
+//! # Pairing
+//!
+//! The manager's device draws a pairing secret ([`pairing_secret`]) beside the code; it travels
+//! only in the pairing link or QR, never to the relay. Both sides derive the device's **auth
+//! secret** from it ([`auth_op`]: PBKDF2, so the proof below is no cheap test of guesses). The
+//! new device sends its X25519 agreement key with a MAC of it under the auth secret
+//! ([`proof_op`]); the manager's device checks that MAC before it seals anything to that key —
+//! a relay that swapped the key is caught there — and then seals each key the role holds into an
+//! envelope ([`wraps`]), written to `envelopes/<device>` ([`write_envelopes`]). The envelope's
+//! key mixes the auth secret into the X25519 agreement, so only a holder of the auth secret
+//! (the device, the managers) can make an envelope the device accepts: the relay cannot plant
+//! a key. The device opens what it finds there ([`installs`]).
+
+use automerge::{AutoCommit, ReadDoc, ScalarValue, Value, transaction::Transactable};
+use frontdesk_protocol::sealed::{PUBLIC_LEN, Scope};
+use frontdesk_protocol::{Role, pairing};
+
+use crate::crypto::{KeyRef, Op, Part};
+
+/// The HKDF info of an envelope's key.
+pub const ENVELOPE_INFO: &[u8] = b"frontdesk envelope v1";
+const ENVELOPE_AAD: &[u8] = b"frontdesk envelope v1\0";
+const PROOF_LABEL: &[u8] = b"frontdesk key proof v1\0";
+const AUTH_SALT: &[u8] = b"frontdesk device auth v1\0";
+/// PBKDF2 iterations of the auth secret: the pairing secret's ≈ 59 bits, each guess this slow,
+/// are far out of reach of a relay holding the proof.
+pub const AUTH_ITERATIONS: u32 = 100_000;
+/// Characters of a pairing secret (of the pairing code's alphabet: ≈ 59 bits).
+pub const SECRET_LEN: usize = 12;
+/// Epochs of the kiosk scope a kiosk holds: today's kiosk document may be sealed under the one
+/// before a rotation.
+const KIOSK_EPOCHS: usize = 2;
+
+/// What `role` holds of each scope.
+pub fn holds(role: Role) -> &'static [(Scope, Part)] {
+    match role {
+        Role::Kiosk => &[(Scope::Kiosk, Part::Secret), (Scope::Inbox, Part::Public), (Scope::Clock, Part::Public)],
+        Role::Staff => &[
+            (Scope::Kiosk, Part::Secret),
+            (Scope::Staff, Part::Secret),
+            (Scope::Inbox, Part::Private),
+            (Scope::Clock, Part::Public),
+        ],
+        Role::Manager => &[
+            (Scope::Kiosk, Part::Secret),
+            (Scope::Staff, Part::Secret),
+            (Scope::Manager, Part::Secret),
+            (Scope::Inbox, Part::Private),
+            (Scope::Clock, Part::Private),
+        ],
+    }
+}
+
+/// A fresh pairing secret from `draw(n)` (uniform in `0..n`; the platform's random source).
+pub fn pairing_secret(mut draw: impl FnMut(usize) -> usize) -> String {
+    (0..SECRET_LEN)
+        .map(|_| pairing::ALPHABET[draw(pairing::ALPHABET.len()) % pairing::ALPHABET.len()] as char)
+        .collect()
+}
+
+/// Reads a pairing secret as typed or carried in a link: upper-cased, spaces and dashes
+/// dropped; `None` unless it is [`SECRET_LEN`] characters of the alphabet.
+pub fn read_secret(typed: &str) -> Option<String> {
+    let secret: String =
+        typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    (secret.len() == SECRET_LEN && secret.bytes().all(|b| pairing::ALPHABET.contains(&b))).then_some(secret)
+}
+
+/// The op that derives a device's auth secret from the pairing code and secret.
+pub fn auth_op(code: &str, secret: &str) -> Op {
+    auth_op_with(code, secret, AUTH_ITERATIONS)
+}
+
+/// [`auth_op`] with another iteration count (tests).
+pub fn auth_op_with(code: &str, secret: &str, iterations: u32) -> Op {
+    let mut salt = AUTH_SALT.to_vec();
+    salt.extend_from_slice(code.as_bytes());
+    Op::Derive { password: secret.as_bytes().to_vec(), salt, iterations }
+}
+
+/// The op whose result is the device's proof of its agreement key (sent with `Pair`, checked
+/// by the manager's device).
+pub fn proof_op(auth: &[u8], agreement_key: &[u8]) -> Op {
+    let mut data = PROOF_LABEL.to_vec();
+    data.extend_from_slice(agreement_key);
+    Op::Mac { auth: auth.to_vec(), data }
+}
+
+/// Whether `proof` (as the relay relayed it) is the MAC `expected` the manager's device
+/// computed: the same 32 bytes, compared without an early exit.
+pub fn proof_holds(expected: &[u8], proof: &[u8]) -> bool {
+    expected.len() == 32 && proof.len() == 32 && expected.iter().zip(proof).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// The record of `envelopes/<device>` that holds `part` of `key`: `<scope>/<epoch>/<part>`.
+pub fn record(key: KeyRef, part: Part) -> String {
+    format!("{}/{}/{}", key.scope, key.epoch, part.as_str())
+}
+
+/// Reads a record name back.
+pub fn parse_record(name: &str) -> Option<(KeyRef, Part)> {
+    let mut segments = name.split('/');
+    let (scope, epoch, part) = (segments.next()?, segments.next()?, segments.next()?);
+    let scope = Scope::ALL.into_iter().find(|s| s.as_str() == scope)?;
+    let epoch: u32 = epoch.parse().ok().filter(|e| *e > 0)?;
+    let part = Part::ALL.into_iter().find(|p| p.as_str() == part)?;
+    let key = KeyRef { scope, epoch };
+    // One name per key: `07` or `+7` would hold the same key under a second record.
+    (segments.next().is_none() && record(key, part) == name).then_some((key, part))
+}
+
+/// The AAD of an envelope: it binds the device it is sealed to and the record it sits in, so an
+/// envelope moved to another record or device does not open.
+pub fn envelope_aad(device: &str, record: &str) -> Vec<u8> {
+    let mut aad = ENVELOPE_AAD.to_vec();
+    aad.push(device.len().min(u8::MAX as usize) as u8);
+    aad.extend_from_slice(&device.as_bytes()[..device.len().min(u8::MAX as usize)]);
+    aad.extend_from_slice(record.as_bytes());
+    aad
+}
+
+/// The envelopes a device of `role` gets from the keys `held` here: each as its record and the
+/// op that seals it to `agreement_key` under `auth`. Secret and private keys of every epoch
+/// held (a kiosk's, the newest two); public keys of the newest epoch only (a kiosk seals to
+/// the newest). A key this device does not hold is not handed over.
+pub fn wraps(
+    device: &str,
+    role: Role,
+    agreement_key: &[u8; PUBLIC_LEN],
+    auth: &[u8],
+    held: &[KeyRef],
+) -> Vec<(String, Op)> {
+    let mut out = Vec::new();
+    for &(scope, part) in holds(role) {
+        let mut epochs: Vec<u32> = held.iter().filter(|k| k.scope == scope).map(|k| k.epoch).collect();
+        epochs.sort_unstable_by(|a, b| b.cmp(a));
+        let keep = match (role, part) {
+            (_, Part::Public) => 1,
+            (Role::Kiosk, _) => KIOSK_EPOCHS,
+            _ => epochs.len(),
+        };
+        for epoch in epochs.into_iter().take(keep) {
+            let key = KeyRef { scope, epoch };
+            let name = record(key, part);
+            let aad = envelope_aad(device, &name);
+            out.push((name, Op::Wrap { key, part, to: *agreement_key, auth: auth.to_vec(), aad }));
+        }
+    }
+    out
+}
+
+/// Writes sealed envelopes into a fresh change of `envelopes/<device>` by `actor` (a standalone
+/// change: the manager's device never reads that document); returns its bytes.
+pub fn write_envelopes(actor: [u8; 16], envelopes: &[(String, Vec<u8>)]) -> Result<Vec<u8>, automerge::AutomergeError> {
+    let mut doc = AutoCommit::new().with_actor(automerge::ActorId::from(&actor[..]));
+    for (name, envelope) in envelopes {
+        doc.put(automerge::ROOT, name.as_str(), ScalarValue::Bytes(envelope.clone()))?;
+    }
+    Ok(doc.save())
+}
+
+/// The envelopes in `envelopes/<device>` this device of `role` does not hold yet: each as the
+/// key it would install and the op that installs it. A record of another shape, a part the
+/// role does not hold (a private key offered to a kiosk), or a value that is not bytes is left
+/// alone.
+pub fn installs(device: &str, role: Role, doc: &impl ReadDoc, held: &[KeyRef]) -> Vec<(KeyRef, Op)> {
+    let mut out = Vec::new();
+    for name in doc.keys(automerge::ROOT) {
+        let Some((key, part)) = parse_record(&name) else { continue };
+        if held.contains(&key) || !holds(role).contains(&(key.scope, part)) {
+            continue;
+        }
+        let Ok(Some((Value::Scalar(value), _))) = doc.get(automerge::ROOT, name.as_str()) else { continue };
+        let ScalarValue::Bytes(envelope) = value.as_ref() else { continue };
+        let aad = envelope_aad(device, &name);
+        out.push((key, Op::Install { key, part, envelope: envelope.clone(), aad }));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kiosk_holds_no_key_that_reads_an_inbox_or_a_time_clock() {
+        let kiosk = holds(Role::Kiosk);
+        assert!(kiosk.iter().all(|&(scope, part)| part != Part::Private || !scope.is_drop()));
+        assert!(!kiosk.iter().any(|&(scope, _)| matches!(scope, Scope::Staff | Scope::Manager)));
+        assert!(!holds(Role::Staff).contains(&(Scope::Clock, Part::Private)), "staff read no punches");
+        assert!(!holds(Role::Staff).iter().any(|&(scope, _)| scope == Scope::Manager));
+        assert_eq!(holds(Role::Manager).len(), Scope::ALL.len(), "managers hold every scope");
+        for role in [Role::Kiosk, Role::Staff, Role::Manager] {
+            for &(scope, part) in holds(role) {
+                assert_eq!(part == Part::Secret, !scope.is_drop(), "{role}: {scope} as {part:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn records_read_back_and_nothing_else_does() {
+        let key = KeyRef { scope: Scope::Inbox, epoch: 7 };
+        assert_eq!(record(key, Part::Private), "inbox/7/private");
+        assert_eq!(parse_record("inbox/7/private"), Some((key, Part::Private)));
+        for bad in [
+            "inbox/7",
+            "inbox/0/private",
+            "inbox/+7/private",
+            "inbox/07/private",
+            "inbox/x/private",
+            "inbox/7/private/x",
+            "lobby/7/secret",
+            "",
+        ] {
+            assert_eq!(parse_record(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn pairing_secrets_are_read_forgivingly_and_checked() {
+        let secret = pairing_secret(|n| n - 1);
+        assert_eq!(secret.len(), SECRET_LEN);
+        assert_eq!(read_secret(&secret), Some(secret.clone()));
+        assert_eq!(read_secret(" 2345-6789 abcd ").as_deref(), Some("23456789ABCD"));
+        assert_eq!(read_secret("23456789ABC"), None, "too short");
+        assert_eq!(read_secret("23456789ABC0"), None, "0 is no character of the alphabet");
+    }
+
+    #[test]
+    fn a_proof_holds_only_for_the_same_bytes() {
+        assert!(proof_holds(&[3; 32], &[3; 32]));
+        assert!(!proof_holds(&[3; 32], &[3; 31]));
+        let mut other = [3; 32];
+        other[31] = 4;
+        assert!(!proof_holds(&[3; 32], &other));
+        assert!(!proof_holds(&[], &[]), "no proof is no proof");
+    }
+}
