@@ -521,6 +521,8 @@ mod tests {
         assert_eq!(check_sent("clients", "d2", &chunk, None), Err(SealedError::WrongWriter));
         assert_eq!(check_sent("clients", "d1", &chunk, Some(3)), Err(SealedError::WrongPlace));
         assert!(matches!(check_sent("payroll", "d1", &chunk, None), Err(SealedError::WrongScope { .. })));
+        // Envelopes are plain Automerge; sealed bytes there are nobody's.
+        assert_eq!(check_sent("envelopes/d2", "d1", &chunk, None), Err(SealedError::BadDocument));
         let snapshot = sealed(Kind::Snapshot { covers_seq: 3 }, Scope::Staff, "d1");
         assert_eq!(check_sent("clients", "d1", &snapshot, Some(3)), Ok(()));
         assert_eq!(check_sent("clients", "d1", &snapshot, Some(4)), Err(SealedError::WrongPlace));
