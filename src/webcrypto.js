@@ -53,19 +53,84 @@ export async function open(key, aad, sealed) {
   return new Uint8Array(pt);
 }
 
-// HKDF-SHA256 of the X25519 shared secret, salted with both public keys. WebCrypto refuses an
-// all-zero shared secret (a low-order point), as the native side does.
-async function dropKey(ours, theirs, ephemeralPublic, recipientPublic) {
+// HKDF-SHA256 of the X25519 shared secret (followed by an envelope's auth secret), salted with
+// both public keys. WebCrypto refuses an all-zero shared secret (a low-order point), as the
+// native side does.
+async function dropKey(ours, theirs, ephemeralPublic, recipientPublic, auth = new Uint8Array(), info = DROP_INFO) {
   const peer = await subtle().importKey("raw", theirs, { name: "X25519" }, false, []);
   const shared = await subtle().deriveBits({ name: "X25519", public: peer }, ours, 256);
-  const ikm = await subtle().importKey("raw", shared, "HKDF", false, ["deriveKey"]);
+  const ikm = await subtle().importKey("raw", join(new Uint8Array(shared), auth), "HKDF", false, ["deriveKey"]);
   return subtle().deriveKey(
-    { name: "HKDF", hash: "SHA-256", salt: join(ephemeralPublic, recipientPublic), info: DROP_INFO },
+    { name: "HKDF", hash: "SHA-256", salt: join(ephemeralPublic, recipientPublic), info },
     ikm,
     { name: "AES-GCM", length: 256 },
     false,
     ["encrypt", "decrypt"],
   );
+}
+
+const ENVELOPE_INFO = new TextEncoder().encode("frontdesk envelope v1");
+
+/** An envelope with the ephemeral key pair and nonce given: e.pub ‖ nonce ‖ ciphertext ‖ tag of 32 key bytes. */
+export async function wrapWith(ephemeral, ephemeralPublic, to, auth, nonce, aad, carried) {
+  const key = await dropKey(ephemeral, to, ephemeralPublic, to, auth, ENVELOPE_INFO);
+  return join(ephemeralPublic, await sealWith(key, nonce, join(aad, ephemeralPublic), carried));
+}
+
+// The 32 bytes an envelope carries: an AES key's, an X25519 private key's (after PKCS#8's
+// prefix), or public key bytes as given. The key must be extractable (a manager's).
+async function carried(key) {
+  if (key instanceof Uint8Array) return key;
+  const pkcs8 = key.algorithm.name === "X25519";
+  return new Uint8Array(await subtle().exportKey(pkcs8 ? "pkcs8" : "raw", key)).slice(pkcs8 ? 16 : 0);
+}
+
+/**
+ * The key operations of pairing (`frontdesk_core::keys`): 0 HMAC-SHA256 of `data` under `auth`;
+ * 1 a new AES key, 2 a new X25519 pair ({key, public}); 3 an envelope of `key` (a CryptoKey,
+ * or public bytes) to `to` under `auth`; 4, 5, 6 open the envelope `data` with this device's
+ * agreement key `key` (public half `to`) and `auth`, and import what it carries as a secret,
+ * a private key ({key, public}) or public bytes.
+ */
+export async function keys(kind, key, to, auth, aad, data, extractable) {
+  switch (kind) {
+    case 0: {
+      const mac = await subtle().importKey("raw", auth, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      return new Uint8Array(await subtle().sign("HMAC", mac, data));
+    }
+    case 1:
+      return subtle().generateKey({ name: "AES-GCM", length: 256 }, extractable, ["encrypt", "decrypt"]);
+    case 2:
+      return pair(await subtle().generateKey({ name: "X25519" }, extractable, ["deriveBits"]));
+    case 3: {
+      const e = await subtle().generateKey({ name: "X25519" }, false, ["deriveBits"]);
+      const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE));
+      const bytes = await carried(key);
+      return wrapWith(e.privateKey, new Uint8Array(await subtle().exportKey("raw", e.publicKey)), to, auth, nonce, aad, bytes);
+    }
+    default: {
+      const ephemeralPublic = data.slice(0, PUBLIC);
+      const k = await dropKey(key, ephemeralPublic, ephemeralPublic, to, auth, ENVELOPE_INFO);
+      const raw = await open(k, join(aad, ephemeralPublic), data.subarray(PUBLIC));
+      if (raw.length !== 32) throw new DOMException("not a key", "OperationError");
+      if (kind === 4) return importSecret(raw, extractable);
+      if (kind === 6) return raw;
+      const key2 = await importPrivate(raw, extractable);
+      return { key: key2, public: await publicOf(raw) };
+    }
+  }
+}
+
+// A generated pair as {key, public}.
+async function pair(p) {
+  return { key: p.privateKey, public: new Uint8Array(await subtle().exportKey("raw", p.publicKey)) };
+}
+
+// The public half of an X25519 private key's bytes (through a throwaway extractable import).
+async function publicOf(raw) {
+  const k = await subtle().importKey("pkcs8", join(PKCS8_X25519, raw), { name: "X25519" }, true, ["deriveBits"]);
+  const jwk = await subtle().exportKey("jwk", k);
+  return Uint8Array.from(atob(jwk.x.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 }
 
 /** Seals to a public key with the ephemeral key pair and nonce given: e.pub ‖ nonce ‖ ciphertext ‖ tag. */

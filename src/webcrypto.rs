@@ -22,6 +22,26 @@ extern "C" {
         data: Vec<u8>,
         iterations: u32,
     ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = keys, catch)]
+    fn keys_js(
+        kind: u8,
+        key: &JsValue,
+        to: Vec<u8>,
+        auth: Vec<u8>,
+        aad: Vec<u8>,
+        data: Vec<u8>,
+        extractable: bool,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = wrapWith, catch)]
+    fn wrap_with_js(
+        ephemeral: &CryptoKey,
+        ephemeral_public: Vec<u8>,
+        to: Vec<u8>,
+        auth: Vec<u8>,
+        nonce: Vec<u8>,
+        aad: Vec<u8>,
+        carried: Vec<u8>,
+    ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = importSecret, catch)]
     fn import_secret_js(raw: Vec<u8>, extractable: bool) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = importPrivate, catch)]
@@ -127,6 +147,130 @@ pub async fn seal_to_with(
         nonce.to_vec(),
         aad.to_vec(),
         plaintext.to_vec(),
+    );
+    Ok(Uint8Array::new(&resolve(promise, 2).await?).to_vec())
+}
+
+// ---------------------------------------------------------------- handing keys over (#19)
+
+/// A key this device holds, as WebCrypto keeps it: an AES key, an X25519 private key with its
+/// public bytes, or only public bytes (what a kiosk seals to).
+#[derive(Clone)]
+pub enum Held {
+    Secret(CryptoKey),
+    Private(CryptoKey, [u8; 32]),
+    Public([u8; 32]),
+}
+
+fn bytes32(value: &JsValue) -> Result<[u8; 32], CryptoError> {
+    let bytes = value.dyn_ref::<Uint8Array>().ok_or_else(|| CryptoError::Platform("not bytes".into()))?.to_vec();
+    bytes.try_into().map_err(|_| CryptoError::Platform("not 32 bytes".into()))
+}
+
+/// `{key, public}` as `keys` returns a pair.
+fn pair(value: &JsValue) -> Result<Held, CryptoError> {
+    let get = |name: &str| js_sys::Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let key = get("key").dyn_into().map_err(|_| CryptoError::Platform("not a CryptoKey".into()))?;
+    Ok(Held::Private(key, bytes32(&get("public"))?))
+}
+
+async fn keys(
+    kind: u8,
+    key: &JsValue,
+    to: &[u8],
+    auth: &[u8],
+    aad: &[u8],
+    data: &[u8],
+    extractable: bool,
+) -> Result<JsValue, CryptoError> {
+    // An envelope that does not open is damage (like a sealed chunk); a degenerate key to
+    // seal to is refused as such.
+    let as_kind = match kind {
+        3 => 2,
+        4..=6 => 3,
+        _ => 0,
+    };
+    resolve(keys_js(kind, key, to.to_vec(), auth.to_vec(), aad.to_vec(), data.to_vec(), extractable), as_kind).await
+}
+
+/// HMAC-SHA256 of `data` under `auth` (a device's proof of its agreement key).
+pub async fn mac(auth: &[u8], data: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let none = JsValue::UNDEFINED;
+    Ok(Uint8Array::new(&keys(0, &none, &[], auth, &[], data, false).await?).to_vec())
+}
+
+/// A new key: an AES key, or for a drop scope an X25519 pair; `extractable` for a manager's
+/// (only managers seal keys to other devices).
+pub async fn generate(drop: bool, extractable: bool) -> Result<Held, CryptoError> {
+    let none = JsValue::UNDEFINED;
+    let made = keys(if drop { 2 } else { 1 }, &none, &[], &[], &[], &[], extractable).await?;
+    if drop {
+        pair(&made)
+    } else {
+        Ok(Held::Secret(made.dyn_into().map_err(|_| CryptoError::Platform("not a CryptoKey".into()))?))
+    }
+}
+
+/// An envelope of `key` to the device whose agreement key is `to`, under its `auth` secret
+/// (`Part::Public` of a pair carries only its public bytes).
+pub async fn wrap(
+    key: &Held,
+    public_only: bool,
+    to: &[u8; 32],
+    auth: &[u8],
+    aad: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
+    let carried: JsValue = match key {
+        Held::Public(public) | Held::Private(_, public) if public_only => Uint8Array::from(&public[..]).into(),
+        Held::Secret(k) | Held::Private(k, _) => k.clone().into(),
+        Held::Public(_) => return Err(CryptoError::Platform("a public key carries no secret".into())),
+    };
+    Ok(Uint8Array::new(&keys(3, &carried, to, auth, aad, &[], false).await?).to_vec())
+}
+
+/// Opens an envelope sealed to this device — its agreement key (`agreement`, public half
+/// `agreement_public`) and `auth` secret — and imports what it carries as `part`.
+pub async fn install(
+    agreement: &CryptoKey,
+    agreement_public: &[u8; 32],
+    auth: &[u8],
+    part: frontdesk_core::crypto::Part,
+    aad: &[u8],
+    envelope: &[u8],
+    extractable: bool,
+) -> Result<Held, CryptoError> {
+    use frontdesk_core::crypto::Part;
+    let kind = match part {
+        Part::Secret => 4,
+        Part::Private => 5,
+        Part::Public => 6,
+    };
+    let got = keys(kind, agreement, agreement_public, auth, aad, envelope, extractable).await?;
+    match part {
+        Part::Secret => Ok(Held::Secret(got.dyn_into().map_err(|_| CryptoError::Platform("not a CryptoKey".into()))?)),
+        Part::Private => pair(&got),
+        Part::Public => Ok(Held::Public(bytes32(&got)?)),
+    }
+}
+
+/// An envelope with a chosen ephemeral key and nonce (the test vectors).
+pub async fn wrap_with(
+    ephemeral: &CryptoKey,
+    ephemeral_public: &[u8; 32],
+    to: &[u8; 32],
+    auth: &[u8],
+    nonce: &[u8; 12],
+    aad: &[u8],
+    carried: &[u8; 32],
+) -> Result<Vec<u8>, CryptoError> {
+    let promise = wrap_with_js(
+        ephemeral,
+        ephemeral_public.to_vec(),
+        to.to_vec(),
+        auth.to_vec(),
+        nonce.to_vec(),
+        aad.to_vec(),
+        carried.to_vec(),
     );
     Ok(Uint8Array::new(&resolve(promise, 2).await?).to_vec())
 }

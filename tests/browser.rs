@@ -12,6 +12,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "browser/sealing.rs"]
 mod sealing;
 
+#[path = "browser/keys.rs"]
+mod keys;
+
 #[wasm_bindgen_test]
 async fn documents_and_the_outbox_survive_reopening_the_database() {
     let name = "test-storage-roundtrip";

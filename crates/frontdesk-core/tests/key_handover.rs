@@ -258,3 +258,98 @@ fn the_same_pairing_secret_gives_the_same_auth_secret_on_both_sides_and_no_other
     // Debug output names keys, never bytes.
     assert!(!format!("{op:?}").contains(SECRET));
 }
+
+// ---------------------------------------------------------------- vectors
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The cases of `envelope_v1.json`: fixed keys, ephemeral keys and nonces, so WebCrypto must
+/// make exactly these envelopes (`tests/browser/keys.rs`) and open them to these keys. Each
+/// carries a probe: what the key it holds seals (a secret key, with a fixed nonce) or opens (a
+/// private key: a drop sealed to it), so the browser can show it installed the right key
+/// without ever reading it.
+fn envelope_vectors() -> serde_json::Value {
+    use serde_json::json;
+    let device = "d2";
+    let agreement = [0x51; 32];
+    let auth = [0x61; 32];
+    let mut cases = Vec::new();
+    for (n, (scope, part)) in
+        [(Scope::Staff, Part::Secret), (Scope::Inbox, Part::Private), (Scope::Clock, Part::Public)]
+            .into_iter()
+            .enumerate()
+    {
+        let n = n as u8;
+        let key = KeyRef { scope, epoch: 3 + u32::from(n) };
+        let name = record(key, part);
+        let aad = envelope_aad(device, &name);
+        let secret = [0x31 + n; 32];
+        let carried = if part == Part::Public { native::public_key(&secret) } else { secret };
+        let (ephemeral, nonce) = ([0x71 + n; 32], [0x81 + n; 12]);
+        let envelope =
+            native::wrap_with(&ephemeral, &native::public_key(&agreement), &auth, &nonce, &aad, &carried).unwrap();
+        let probe_nonce = [0x91 + n; 12];
+        let probe = match part {
+            Part::Secret => native::seal_with_nonce(&secret, &probe_nonce, b"probe aad", b"probe"),
+            Part::Private => {
+                native::seal_to_with(&[0xa1; 32], &native::public_key(&secret), &probe_nonce, b"probe aad", b"probe")
+                    .unwrap()
+            }
+            Part::Public => carried.to_vec(),
+        };
+        cases.push(json!({
+            "record": name,
+            "part": part.as_str(),
+            "aad": hex(&aad),
+            "ephemeral_secret": hex(&ephemeral),
+            "ephemeral_public": hex(&native::public_key(&ephemeral)),
+            "nonce": hex(&nonce),
+            "carried": hex(&carried),
+            "envelope": hex(&envelope),
+            "probe_nonce": hex(&probe_nonce),
+            "probe": hex(&probe),
+        }));
+    }
+    let data = b"frontdesk key proof v1\0 an agreement key";
+    json!({
+        "about": "Envelopes v1 (crates/frontdesk-core/src/keys.rs), made by crypto::native; checked by \
+                  crates/frontdesk-core/tests/key_handover.rs and, in WebCrypto, by tests/browser/keys.rs. \
+                  Regenerate only with a format change: FRONTDESK_WRITE_VECTORS=1 cargo test -p frontdesk-core --test key_handover",
+        "device": device,
+        "agreement_secret": hex(&agreement),
+        "agreement_public": hex(&native::public_key(&agreement)),
+        "auth": hex(&auth),
+        "cases": cases,
+        "mac": { "auth": hex(&auth), "data": hex(data), "output": hex(&native::mac(&auth, data)) },
+        "auth_derivation": {
+            "code": CODE,
+            "secret": SECRET,
+            "iterations": 1000,
+            "output": hex(&run(&mut Keys::default(), &auth_op_with(CODE, SECRET, 1000), 0).unwrap()),
+        },
+    })
+}
+
+#[test]
+fn the_envelope_vectors_are_what_the_native_ciphers_make_and_open() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/envelope_v1.json");
+    let made = envelope_vectors();
+    if std::env::var_os("FRONTDESK_WRITE_VECTORS").is_some() {
+        std::fs::write(&path, serde_json::to_string_pretty(&made).unwrap() + "\n").unwrap();
+    }
+    let stored: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(stored, made, "the envelope format changed: the vectors no longer match");
+    let unhex = |v: &serde_json::Value| -> Vec<u8> {
+        let s = v.as_str().unwrap();
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    };
+    let agreement: [u8; 32] = unhex(&stored["agreement_secret"]).try_into().unwrap();
+    let auth = unhex(&stored["auth"]);
+    for case in stored["cases"].as_array().unwrap() {
+        let key = native::unwrap(&agreement, &auth, &unhex(&case["aad"]), &unhex(&case["envelope"])).unwrap();
+        assert_eq!(key.to_vec(), unhex(&case["carried"]));
+        assert!(native::unwrap(&agreement, &[0x62; 32], &unhex(&case["aad"]), &unhex(&case["envelope"])).is_err());
+    }
+}
