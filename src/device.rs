@@ -55,7 +55,13 @@ pub struct Device {
     keys: crypto::KeyTable,
     /// What to do once the relay says this device was revoked (called once).
     on_revoked: RefCell<Option<OnRevoked>>,
-    store: Store,
+    pub(crate) store: Store,
+    /// Keys are being installed from this device's envelopes (one run at a time).
+    installing: Cell<bool>,
+    /// Envelopes that did not open (damaged, or not for this device): not tried again.
+    pub(crate) unopened: RefCell<Vec<Vec<u8>>>,
+    /// The heads of its envelopes document when keys were last installed from it.
+    envelope_heads: RefCell<Vec<automerge::ChangeHash>>,
     core: RefCell<DeviceCore>,
     socket: RefCell<Option<RelaySocket>>,
     generation: Cell<u32>,
@@ -76,7 +82,10 @@ impl Device {
         watches: Vec<String>,
     ) -> Result<Rc<Device>, StorageError> {
         let store = Store::open(mode.database()).await?;
-        let keys = crypto::KeyTable::default();
+        let keys = crypto::KeyTable::from_stored(&store.load_keys_under("held/").await?);
+        // Its envelopes: the business's keys sealed to it, as a manager's device hands them over.
+        let mut docs = docs;
+        docs.push(frontdesk_core::doc_name::envelopes(&settings.device));
         let (core, effects) = DeviceCore::start(Start {
             device: settings.device.clone(),
             seed: random_bytes(),
@@ -101,6 +110,9 @@ impl Device {
             storage_problem: RwSignal::new(None),
             persistent: RwSignal::new(None),
             store,
+            installing: Cell::new(false),
+            unopened: RefCell::new(Vec::new()),
+            envelope_heads: RefCell::new(Vec::new()),
             core: RefCell::new(core),
             socket: RefCell::new(None),
             generation: Cell::new(0),
@@ -110,6 +122,8 @@ impl Device {
             waiting: RefCell::new(Vec::new()),
         });
         device.run(effects);
+        // Envelopes kept before a crash but not opened yet.
+        device.install_keys();
         let weak = Rc::downgrade(&device);
         *device.ticker.borrow_mut() = Some(gloo_timers::callback::Interval::new(1_000, move || {
             if let Some(device) = weak.upgrade() {
@@ -192,7 +206,10 @@ impl Device {
                     spawn_local(async move { device.saved(id, commit.await) });
                 }
                 Effect::FlushSoon => self.schedule_flush(),
-                Effect::Changed => self.revision.update(|r| *r += 1),
+                Effect::Changed => {
+                    self.revision.update(|r| *r += 1);
+                    self.install_keys();
+                }
                 Effect::Kept(id) => {
                     let mut waiting = self.waiting.borrow_mut();
                     if let Some(at) = waiting.iter().position(|(save, _)| *save == id) {

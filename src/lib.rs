@@ -7,6 +7,7 @@ pub mod device;
 pub mod device_key;
 mod documents;
 pub mod i18n;
+pub mod key_handover;
 pub mod pages;
 pub mod pairing;
 pub mod platform;

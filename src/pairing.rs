@@ -5,10 +5,11 @@
 //! app the code's role shows (a kiosk code typed on the desk's page pairs the kiosk). Whatever
 //! that face held before is wiped first: a new device starts with nothing of an old one.
 
-use frontdesk_protocol::{ClientMsg, PROTOCOL_VERSION, PairRefusal, PairReply, Role, pairing};
+use frontdesk_protocol::{ClientMsg, PROTOCOL_VERSION, PairRefusal, PairReply, Role};
 
 use crate::device_key::DeviceKey;
 use crate::i18n::Lang;
+use crate::key_handover::{KeyJob, KeyOutcome};
 use crate::settings::{DeviceSettings, Mode};
 use crate::storage::Store;
 
@@ -43,9 +44,10 @@ pub struct Paired {
     pub key: DeviceKey,
 }
 
-/// Reads a typed code; the error says what a code looks like.
+/// Reads a typed code (alone, or followed by the pairing secret the manager's screen shows);
+/// the error says what a code looks like. Only the code goes to the relay.
 pub fn read_code(typed: &str) -> Result<String, PairError> {
-    pairing::normalize(typed).ok_or(PairError::BadFormat)
+    frontdesk_core::keys::split_pairing(typed).map(|(code, _)| code).ok_or(PairError::BadFormat)
 }
 
 /// What `code` would pair, without using it.
@@ -72,17 +74,21 @@ pub async fn is_paired(mode: Mode) -> bool {
 
 /// Pairs this browser with `code`: a new key, the code used up, then the key and the settings
 /// kept for the role's face of the app, in `lang`.
-pub async fn pair(code: &str, lang: Lang) -> Result<Paired, PairError> {
-    let code = read_code(code)?;
+pub async fn pair(typed: &str, lang: Lang) -> Result<Paired, PairError> {
+    let (code, secret) = frontdesk_core::keys::split_pairing(typed).ok_or(PairError::BadFormat)?;
     let key = DeviceKey::generate().await.map_err(|err| PairError::NoKey(err.to_string()))?;
-    // No key agreement key yet: the app starts sealing once pairing hands keys over (#19).
-    let msg = ClientMsg::Pair {
-        code,
-        public_key: key.public.clone(),
-        agreement_key: Vec::new(),
-        key_proof: Vec::new(),
-        protocol: PROTOCOL_VERSION,
+    // The key agreement key envelopes of the business's keys are sealed to (#19), and the auth
+    // secret they are made with: from the pairing secret when the link or the typed code carried
+    // one (then the proof lets the manager's device check this key is the one sent), otherwise
+    // drawn here.
+    let job = KeyJob::Pair { code: code.clone(), secret };
+    let (agreement_key, key_proof, agreement) = match crate::key_handover::key_job(job).await {
+        KeyOutcome::Paired { agreement_key, key_proof, record } => (agreement_key, key_proof, record),
+        KeyOutcome::Failed(why) => return Err(PairError::NoKey(why)),
+        _ => return Err(PairError::NoKey("no key agreement key".into())),
     };
+    let msg =
+        ClientMsg::Pair { code, public_key: key.public.clone(), agreement_key, key_proof, protocol: PROTOCOL_VERSION };
     let (device, name, role) = match crate::relay_socket::ask(&DeviceSettings::sync_url(), msg).await {
         Some(PairReply::Paired { device, name, role, .. }) => (device, name, role),
         Some(PairReply::Refused { why }) => return Err(PairError::Refused(why)),
@@ -93,6 +99,10 @@ pub async fn pair(code: &str, lang: Lang) -> Result<Paired, PairError> {
     crate::components::device_gate::wipe(mode).await.map_err(|err| PairError::Storage(err.to_string()))?;
     let store = Store::open(mode.database()).await.map_err(|err| PairError::Storage(err.to_string()))?;
     store.save_key(&key).await.map_err(|err| PairError::Storage(err.to_string()))?;
+    store
+        .save_keys_record(crate::key_handover::AGREEMENT, &agreement)
+        .await
+        .map_err(|err| PairError::Storage(err.to_string()))?;
     drop(store);
     let old = DeviceSettings::load(mode).unwrap_or_default();
     let settings = DeviceSettings {

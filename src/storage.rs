@@ -205,16 +205,43 @@ impl Store {
 
     /// The device's key pair, if it has been paired.
     pub async fn load_key(&self) -> Result<Option<crate::device_key::DeviceKey>, StorageError> {
-        let tx = self.transaction_on(&Array::of1(&KEYS.into()), IdbTransactionMode::Readonly)?;
-        let value = request(&Self::object_store(&tx, KEYS)?.get(&KEY.into()).map_err(js_error)?).await?;
-        Ok(crate::device_key::DeviceKey::from_stored(&value))
+        Ok(crate::device_key::DeviceKey::from_stored(&self.load_keys_record(KEY).await?))
     }
 
     /// Keeps the device's key pair (replacing any), durably.
     pub async fn save_key(&self, key: &crate::device_key::DeviceKey) -> Result<(), StorageError> {
+        self.save_keys_record(KEY, &key.to_stored()).await
+    }
+
+    /// A record of the `keys` store: the device's key pair (`device`), its key agreement key and
+    /// auth secret (`agreement`), a business key it holds (`held/<scope>/<epoch>`; #19).
+    /// `undefined` when there is none.
+    pub async fn load_keys_record(&self, name: &str) -> Result<JsValue, StorageError> {
+        let tx = self.transaction_on(&Array::of1(&KEYS.into()), IdbTransactionMode::Readonly)?;
+        request(&Self::object_store(&tx, KEYS)?.get(&name.into()).map_err(js_error)?).await
+    }
+
+    /// Keeps a record of the `keys` store (replacing any), durably.
+    pub async fn save_keys_record(&self, name: &str, value: &JsValue) -> Result<(), StorageError> {
         let tx = self.transaction_on(&Array::of1(&KEYS.into()), IdbTransactionMode::Readwrite)?;
-        Self::object_store(&tx, KEYS)?.put_with_key(&key.to_stored(), &KEY.into()).map_err(js_error)?;
+        Self::object_store(&tx, KEYS)?.put_with_key(value, &name.into()).map_err(js_error)?;
         committed(&tx).await
+    }
+
+    /// Removes a record of the `keys` store, durably.
+    pub async fn delete_keys_record(&self, name: &str) -> Result<(), StorageError> {
+        let tx = self.transaction_on(&Array::of1(&KEYS.into()), IdbTransactionMode::Readwrite)?;
+        Self::object_store(&tx, KEYS)?.delete(&name.into()).map_err(js_error)?;
+        committed(&tx).await
+    }
+
+    /// Every record of the `keys` store whose name starts with `prefix`.
+    pub async fn load_keys_under(&self, prefix: &str) -> Result<Vec<JsValue>, StorageError> {
+        let tx = self.transaction_on(&Array::of1(&KEYS.into()), IdbTransactionMode::Readonly)?;
+        let range =
+            web_sys::IdbKeyRange::bound(&prefix.into(), &format!("{prefix}\u{ffff}").into()).map_err(js_error)?;
+        let values = request(&Self::object_store(&tx, KEYS)?.get_all_with_key(&range).map_err(js_error)?).await?;
+        Ok(Array::from(&values).iter().collect())
     }
 
     fn object_store(tx: &IdbTransaction, name: &str) -> Result<IdbObjectStore, StorageError> {

@@ -335,7 +335,7 @@ pub fn PairScreen(setup: PairSetup) -> impl IntoView {
                 <label class="field">
                     <span class="field__label">{move || t(PairMsg::PairingCode)}</span>
                     <input class="field__input pair__code" type="text" autocomplete="off" autocapitalize="characters"
-                        spellcheck="false" maxlength="12" placeholder="K7QM 2XHD" node_ref=field
+                        spellcheck="false" maxlength="30" placeholder="K7QM 2XHD" node_ref=field
                         aria-invalid=error.is_some().then_some("true")
                         prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
                 </label>

@@ -1,55 +1,102 @@
 //! The device's keys and the crypto ops the core asks for (issue 19): each op runs in WebCrypto
 //! (`crate::webcrypto`) and its result goes back to the core, which decides what it means.
 //! Keys are `CryptoKey` objects the page can use and never read; the core knows them only by
-//! `KeyRef`. Nothing fills the table yet: keys arrive with pairing (a later slice), and until
-//! then the core seals nothing.
+//! `KeyRef`. They arrive in envelopes at pairing (`crate::key_handover`), or are made by the
+//! manager who sets the business up, and are kept in IndexedDB's `keys` store
+//! (`held/<scope>/<epoch>`), read at every start.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use frontdesk_core::crypto::{CryptoError, KeyRef, Op};
 use frontdesk_core::device::CryptoId;
+use frontdesk_protocol::Scope;
+use js_sys::{Object, Reflect, Uint8Array};
+use leptos::prelude::Update;
 use leptos::task::spawn_local;
-use web_sys::CryptoKey;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::Device;
-use crate::webcrypto::{self, With};
+use crate::webcrypto::{self, Held, With};
 
 /// The keys this device holds, by `KeyRef`.
 #[derive(Default)]
 pub struct KeyTable {
-    /// AES-256-GCM keys of the shared scopes.
-    secret: RefCell<Vec<(KeyRef, CryptoKey)>>,
-    /// X25519 key pairs of the drop scopes this device opens: the private key, the public bytes.
-    private: RefCell<Vec<(KeyRef, CryptoKey, [u8; 32])>>,
-    /// Public keys of the drop scopes this device seals to (a kiosk's inbox and clock keys).
-    public: RefCell<Vec<(KeyRef, [u8; 32])>>,
+    held: RefCell<Vec<(KeyRef, Held)>>,
+}
+
+/// The name of a held key's record in the `keys` store.
+pub fn record_name(key: KeyRef) -> String {
+    format!("held/{}/{}", key.scope, key.epoch)
+}
+
+/// A held key as IndexedDB keeps it: `{scope, epoch, key?, public?}` (the `CryptoKey` as the
+/// browser clones it, still not extractable unless it was).
+pub fn to_stored(key: KeyRef, held: &Held) -> JsValue {
+    let obj = Object::new();
+    let set = |name: &str, value: &JsValue| {
+        let _ = Reflect::set(&obj, &name.into(), value);
+    };
+    set("scope", &key.scope.as_str().into());
+    set("epoch", &key.epoch.into());
+    match held {
+        Held::Secret(k) => set("key", k),
+        Held::Private(k, public) => {
+            set("key", k);
+            set("public", &Uint8Array::from(&public[..]));
+        }
+        Held::Public(public) => set("public", &Uint8Array::from(&public[..])),
+    }
+    obj.into()
+}
+
+/// Reads back what [`to_stored`] made; `None` for anything else.
+fn from_stored(value: &JsValue) -> Option<(KeyRef, Held)> {
+    let get = |name: &str| Reflect::get(value, &name.into()).ok().filter(|v| !v.is_undefined());
+    let scope = get("scope")?.as_string()?;
+    let scope = Scope::ALL.into_iter().find(|s| s.as_str() == scope)?;
+    let epoch = get("epoch")?.as_f64()? as u32;
+    let public = get("public").and_then(|p| <[u8; 32]>::try_from(Uint8Array::new(&p).to_vec()).ok());
+    let held = match (get("key").and_then(|k| k.dyn_into().ok()), public) {
+        (Some(key), None) if !scope.is_drop() => Held::Secret(key),
+        (Some(key), Some(public)) if scope.is_drop() => Held::Private(key, public),
+        (None, Some(public)) if scope.is_drop() => Held::Public(public),
+        _ => return None,
+    };
+    Some((KeyRef { scope, epoch }, held))
 }
 
 impl KeyTable {
+    /// The table of the records `held/…` read from storage.
+    pub fn from_stored(records: &[JsValue]) -> KeyTable {
+        KeyTable { held: RefCell::new(records.iter().filter_map(from_stored).collect()) }
+    }
+
     /// Every key held, for the core (`Start::keys`).
     pub fn held(&self) -> Vec<KeyRef> {
-        let mut held: Vec<KeyRef> = self.secret.borrow().iter().map(|(k, _)| *k).collect();
-        held.extend(self.public.borrow().iter().map(|(k, _)| *k));
-        held.extend(self.private.borrow().iter().map(|(k, ..)| *k));
-        held
+        self.held.borrow().iter().map(|(k, _)| *k).collect()
+    }
+
+    /// A key held, by name.
+    pub fn get(&self, key: KeyRef) -> Option<Held> {
+        self.held.borrow().iter().find(|(k, _)| *k == key).map(|(_, h)| h.clone())
+    }
+
+    /// Holds one more key (replacing one of the same name).
+    pub fn insert(&self, key: KeyRef, held: Held) {
+        let mut table = self.held.borrow_mut();
+        table.retain(|(k, _)| *k != key);
+        table.push((key, held));
     }
 
     /// The key material `op` needs, if this device holds it.
     fn material(&self, op: &Op) -> Result<With, CryptoError> {
         let Some(wanted) = op.key() else { return Ok(With::Nothing) };
-        let found = match op {
-            Op::Seal { .. } | Op::Open { .. } => {
-                self.secret.borrow().iter().find(|(k, _)| *k == wanted).map(|(_, c)| With::Secret(c.clone()))
-            }
-            Op::SealTo { .. } => {
-                let private = self.private.borrow().iter().find(|(k, ..)| *k == wanted).map(|(.., p)| *p);
-                let public = self.public.borrow().iter().find(|(k, _)| *k == wanted).map(|(_, p)| *p);
-                private.or(public).map(With::Public)
-            }
-            _ => {
-                self.private.borrow().iter().find(|(k, ..)| *k == wanted).map(|(_, c, p)| With::Private(c.clone(), *p))
-            }
+        let found = match (op, self.get(wanted)) {
+            (Op::Seal { .. } | Op::Open { .. }, Some(Held::Secret(key))) => Some(With::Secret(key)),
+            (Op::SealTo { .. }, Some(Held::Private(_, public) | Held::Public(public))) => Some(With::Public(public)),
+            (Op::OpenFrom { .. }, Some(Held::Private(key, public))) => Some(With::Private(key, public)),
+            _ => None,
         };
         found.ok_or(CryptoError::NoKey(wanted))
     }
@@ -68,5 +115,59 @@ impl Device {
             let effects = device.core.borrow_mut().crypto_done(id, result);
             device.run(effects);
         });
+    }
+
+    /// Keeps keys this device was just given (installed from envelopes, or made at set-up):
+    /// stored first, then held, then the core told (it seals what waited, and asks again for
+    /// what it could not open).
+    pub async fn add_keys(self: &Rc<Self>, keys: Vec<(KeyRef, Held)>) -> Result<(), crate::storage::StorageError> {
+        for (key, held) in &keys {
+            self.store.save_keys_record(&record_name(*key), &to_stored(*key, held)).await?;
+        }
+        let names: Vec<KeyRef> = keys.iter().map(|(k, _)| *k).collect();
+        for (key, held) in keys {
+            self.keys.insert(key, held);
+        }
+        let effects = self.core.borrow_mut().keys_added(names);
+        self.run(effects);
+        self.revision.update(|r| *r += 1);
+        Ok(())
+    }
+
+    /// A document as it is now, read by `read` (empty if this device does not hold it).
+    pub fn read_doc<T: Default>(&self, name: &str, read: impl FnOnce(&automerge::Automerge) -> T) -> T {
+        self.core.borrow_mut().doc(name).map(read).unwrap_or_default()
+    }
+
+    /// Opens new envelopes once this device's envelopes document changed (each change once, one
+    /// run at a time; what to open is decided in the part of the wasm that opens them).
+    pub(super) fn install_keys(self: &Rc<Self>) {
+        let id = self.settings.borrow().device.clone();
+        let heads = self.core.borrow_mut().heads(&frontdesk_core::doc_name::envelopes(&id));
+        if heads.is_empty() || self.installing.get() || *self.envelope_heads.borrow() == heads {
+            return;
+        }
+        *self.envelope_heads.borrow_mut() = heads;
+        self.installing.set(true);
+        let device = self.clone();
+        spawn_local(async move {
+            crate::key_handover::key_job(crate::key_handover::KeyJob::Install(device.clone())).await;
+            device.installing.set(false);
+        });
+    }
+
+    /// The newest epoch of `scope` the relay has numbered (0: not sealed).
+    pub fn relay_epoch(&self, scope: frontdesk_protocol::Scope) -> u32 {
+        self.core.borrow().relay_epoch(scope)
+    }
+
+    /// The keys this device holds (for the waiting screen and the manager's hand-over).
+    pub fn held_keys(&self) -> Vec<KeyRef> {
+        self.keys.held()
+    }
+
+    /// A key this device holds.
+    pub fn held_key(&self, key: KeyRef) -> Option<Held> {
+        self.keys.get(key)
     }
 }

@@ -5,6 +5,7 @@ mod accessibility;
 mod calendar;
 mod harness;
 mod insurance;
+mod keys;
 mod layout;
 mod pairing;
 mod people;

@@ -310,6 +310,12 @@ impl DeviceCore {
 
     // ------------------------------------------------------------------ reading
 
+    /// The newest epoch of `scope` the relay said at the last Welcome (0: not sealed, or not
+    /// said yet).
+    pub fn relay_epoch(&self, scope: frontdesk_protocol::Scope) -> u32 {
+        self.client.relay_epoch(scope)
+    }
+
     pub fn status(&self) -> SyncStatus {
         self.client.status()
     }

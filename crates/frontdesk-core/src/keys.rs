@@ -81,6 +81,19 @@ pub fn read_secret(typed: &str) -> Option<String> {
     (secret.len() == SECRET_LEN && secret.bytes().all(|b| pairing::ALPHABET.contains(&b))).then_some(secret)
 }
 
+/// Reads what a person typed or a link carried: the pairing code alone (8 characters), or the
+/// code followed by the pairing secret (20), spaces and dashes anywhere. `None` for anything
+/// else. Only the code ever goes to the relay.
+pub fn split_pairing(typed: &str) -> Option<(String, Option<String>)> {
+    let all: String =
+        typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    if all.len() == pairing::LEN + SECRET_LEN && all.is_ascii() {
+        let (code, secret) = all.split_at(pairing::LEN);
+        return Some((pairing::normalize(code)?, Some(read_secret(secret)?)));
+    }
+    Some((pairing::normalize(&all)?, None))
+}
+
 /// The op that derives a device's auth secret from the pairing code and secret.
 pub fn auth_op(code: &str, secret: &str) -> Op {
     auth_op_with(code, secret, AUTH_ITERATIONS)
@@ -96,9 +109,14 @@ pub fn auth_op_with(code: &str, secret: &str, iterations: u32) -> Op {
 /// The op whose result is the device's proof of its agreement key (sent with `Pair`, checked
 /// by the manager's device).
 pub fn proof_op(auth: &[u8], agreement_key: &[u8]) -> Op {
+    Op::Mac { auth: auth.to_vec(), data: proof_data(agreement_key) }
+}
+
+/// What the proof is a MAC of: a label and the agreement key.
+pub fn proof_data(agreement_key: &[u8]) -> Vec<u8> {
     let mut data = PROOF_LABEL.to_vec();
     data.extend_from_slice(agreement_key);
-    Op::Mac { auth: auth.to_vec(), data }
+    data
 }
 
 /// Whether `proof` (as the relay relayed it) is the MAC `expected` the manager's device
@@ -239,6 +257,19 @@ mod tests {
         assert_eq!(read_secret(" 2345-6789 abcd ").as_deref(), Some("23456789ABCD"));
         assert_eq!(read_secret("23456789ABC"), None, "too short");
         assert_eq!(read_secret("23456789ABC0"), None, "0 is no character of the alphabet");
+    }
+
+    #[test]
+    fn a_code_is_read_with_or_without_its_secret() {
+        assert_eq!(split_pairing("k7qm-2xhd"), Some(("K7QM2XHD".into(), None)));
+        assert_eq!(
+            split_pairing("K7QM 2XHD · 2345 6789 ABCD".replace('·', "").as_str()),
+            Some(("K7QM2XHD".into(), Some("23456789ABCD".into())))
+        );
+        assert_eq!(split_pairing("K7QM2XHD23456789ABCD"), Some(("K7QM2XHD".into(), Some("23456789ABCD".into()))));
+        assert_eq!(split_pairing("K7QM2XHD2345"), None, "a secret cut short");
+        assert_eq!(split_pairing("K7QM2XHD23456789ABC0"), None, "0 is no character of the alphabet");
+        assert_eq!(split_pairing("ÁÁÁÁÁÁÁÁÁÁ"), None);
     }
 
     #[test]

@@ -7,14 +7,27 @@ use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::{BusinessMsg, Lang, tr};
+use crate::key_handover::{KeyOutcome, ManagerJob, manager_job};
 
-/// A pairing code the relay made, as the card shows it.
+/// A pairing code the relay made, as the card shows it, with the pairing secret drawn here
+/// that goes only into its link (and is typed as the key check).
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct PairingCode {
     code: String,
+    secret: String,
     role: Role,
     name: String,
     expires_at_ms: i64,
+}
+
+/// A fresh pairing secret from the browser's random source.
+fn new_secret() -> String {
+    frontdesk_core::keys::pairing_secret(|n| (u32::from_le_bytes(crate::platform::random_bytes::<4>()) as usize) % n)
+}
+
+/// A secret as the card shows it to be typed: three groups of four.
+fn show_secret(secret: &str) -> String {
+    secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
 }
 
 /// The kinds of device a manager pairs, in the order the form offers them.
@@ -38,10 +51,15 @@ fn when(at_ms: i64) -> String {
     }
 }
 
-/// The pairing link a code makes, on this relay.
-fn pairing_link(code: &str) -> String {
+/// The pairing page of this relay.
+fn pairing_page() -> String {
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    format!("{origin}/pair#code={code}")
+    format!("{origin}/pair")
+}
+
+/// The pairing link a code (and its secret) makes, on this relay.
+fn pairing_link(code: &str) -> String {
+    format!("{}#code={code}", pairing_page())
 }
 
 /// The QR code of `text` as an SVG of dark modules on a white square (quiet zone included).
@@ -69,16 +87,109 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
     // The relay's answers, read here (their decoding goes with this part of the app).
     let devices = RwSignal::new(None::<Vec<DeviceInfo>>);
     let code = RwSignal::new(None::<PairingCode>);
+    // Encryption (#19): whether this tablet asked to set it up, and what happened since.
+    let setting_up = RwSignal::new(false);
+    let note = RwSignal::new(None::<String>);
+    let handing = StoredValue::new(false);
+    let ask = move |msg: ClientMsg| device.with_value(|d| d.request(msg));
+    // Devices that paired with this tablet's codes are vouched for and handed their keys.
+    let hand_over = move |list: Vec<DeviceInfo>| {
+        if handing.get_value() {
+            return;
+        }
+        handing.set_value(true);
+        let device = device.get_value();
+        leptos::task::spawn_local(async move {
+            let handed = manager_job(ManagerJob::HandOver(device, list)).await;
+            handing.set_value(false);
+            if let KeyOutcome::Handed(names) = handed
+                && let Some(name) = names.last()
+            {
+                note.set(Some(tr!(lang.get_untracked(), desk.keys_handed, name = name.clone())));
+            }
+        });
+    };
     Effect::new(move |_| match admin.get().map(|bytes| AdminReply::from_bytes(&bytes)) {
-        Some(Ok(AdminReply::Devices { devices: list })) => devices.set(Some(list)),
+        Some(Ok(AdminReply::Devices { devices: list })) => {
+            devices.set(Some(list.clone()));
+            hand_over(list);
+        }
         Some(Ok(AdminReply::PairingCode { code: made, role, name, expires_at_ms })) => {
-            code.set(Some(PairingCode { code: made, role, name, expires_at_ms }))
+            let shown = PairingCode { code: made, secret: new_secret(), role, name, expires_at_ms };
+            let pending = crate::key_handover::Pending {
+                code: shown.code.clone(),
+                secret: shown.secret.clone(),
+                role,
+                expires_at_ms,
+            };
+            let device = device.get_value();
+            leptos::task::spawn_local(async move {
+                if let KeyOutcome::Failed(err) = manager_job(ManagerJob::KeepPending(device, pending)).await {
+                    leptos::logging::error!("a pairing secret could not be kept: {err}");
+                }
+            });
+            code.set(Some(shown));
+        }
+        Some(Ok(AdminReply::Paired { .. })) => {
+            ask(ClientMsg::ListDevices);
+        }
+        Some(Ok(AdminReply::Epochs { granted, epochs })) if setting_up.get_untracked() => {
+            setting_up.set(false);
+            if !granted {
+                note.set(Some(BusinessMsg::EncryptionTaken.text(lang.get_untracked()).to_owned()));
+                return;
+            }
+            let device = device.get_value();
+            leptos::task::spawn_local(async move {
+                match manager_job(ManagerJob::SetUp(device.clone(), epochs)).await {
+                    KeyOutcome::Failed(why) => {
+                        note.set(Some(tr!(lang.get_untracked(), desk.encryption_failed, why = why)))
+                    }
+                    _ => {
+                        device.request(ClientMsg::ListDevices);
+                    }
+                }
+            });
         }
         _ => {}
     });
     let this_id = device.with_value(|d| d.settings.borrow().device.clone());
     let online = move || status.with(|s| matches!(s.connection, frontdesk_core::Connection::Online { .. }));
-    let ask = move |msg: ClientMsg| device.with_value(|d| d.request(msg));
+    let revision = device.with_value(|d| d.revision);
+    // Whether this tablet holds the keys, or the relay says the business seals without them.
+    let encryption = move || {
+        status.track();
+        revision.track();
+        device.with_value(|d| {
+            (!d.held_keys().is_empty(), frontdesk_protocol::Scope::ALL.iter().any(|s| d.relay_epoch(*s) > 0))
+        })
+    };
+    let encrypt = move |_| {
+        setting_up.set(true);
+        note.set(None);
+        if !ask(ClientMsg::NewEpoch { scopes: frontdesk_protocol::Scope::ALL.to_vec(), first: true }) {
+            setting_up.set(false);
+        }
+    };
+    let encryption_line = move || {
+        let lang = lang.get();
+        let (holds, sealed) = encryption();
+        let line = |msg: BusinessMsg, class: &'static str| {
+            view! { <p class=class role="status">{msg.text(lang)}</p> }.into_any()
+        };
+        match (holds, sealed) {
+            (true, _) => line(BusinessMsg::EncryptionOn, "devices__encryption devices__encryption--on"),
+            (false, true) => line(BusinessMsg::EncryptionWaiting, "devices__encryption"),
+            (false, false) => view! {
+                <div class="devices__encryption devices__encryption--off">
+                    <p>{BusinessMsg::EncryptionOff.text(lang)}</p>
+                    <button class="button button--primary" type="button" on:click=encrypt
+                        disabled=move || !online() || setting_up.get()>{BusinessMsg::Encrypt.text(lang)}</button>
+                </div>
+            }
+            .into_any(),
+        }
+    };
     // Ask for the list when the card shows, and whenever the tablet comes online.
     Effect::new(move |_| {
         if online() {
@@ -146,7 +257,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
     };
     let code_card = move || {
         let shown = code.get().filter(|_| showing.get())?;
-        let link = pairing_link(&shown.code);
+        let link = pairing_link(&format!("{}{}", shown.code, shown.secret));
         let svg = qr_svg(&link).unwrap_or_default();
         let expired = move || now.get() >= shown.expires_at_ms;
         let until = crate::clock::format(shown.expires_at_ms, "%H:%M");
@@ -158,12 +269,13 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                 <div class="pairing-code__text">
                     <h3 class="pairing-code__title">{let n = shown.name.clone(); move || tr!(lang.get(), desk.code_for, name = n.clone())}</h3>
                     <p class="pairing-code__code" aria-label=shown.code.clone()>{display}</p>
+                    <p class="pairing-code__check" aria-label=shown.secret.clone()>{let check = show_secret(&shown.secret); move || tr!(lang.get(), desk.code_check, check = check.clone())}</p>
                     {move || match (paired_name(), expired()) {
                         (Some(n), _) => view! { <p class="pairing-code__paired" role="status">{tr!(lang.get(), desk.code_paired, name = n)}</p> }.into_any(),
                         (None, true) => view! { <p class="pairing-code__expired" role="status">{t(BusinessMsg::CodeExpired)}</p> }.into_any(),
                         (None, false) => view! {
                             <p class="pairing-code__until">{tr!(lang.get(), desk.code_until, time = until.clone())}</p>
-                            <p class="pairing-code__how">{tr!(lang.get(), desk.code_how, link = link.clone())}</p>
+                            <p class="pairing-code__how">{tr!(lang.get(), desk.code_how_typed, link = pairing_page())}</p>
                         }.into_any(),
                     }}
                     <button class="button button--primary" type="button" on:click=move |_| close_form()>{move || t(BusinessMsg::Done)}</button>
@@ -214,6 +326,8 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                 </Show>
             </div>
             <p class="card__lead">{move || t(BusinessMsg::DevicesLead)}</p>
+            {encryption_line}
+            {move || note.get().map(|n| view! { <p class="devices__note" role="status">{n}</p> })}
             {form}
             {code_card}
             {move || match (online(), devices.with(Option::is_some)) {

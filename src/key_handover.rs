@@ -1,0 +1,353 @@
+//! Handing the business's keys over in the browser (#19; `frontdesk_core::keys` decides, this
+//! runs it in WebCrypto and IndexedDB):
+//!
+//! - **Set-up**: the first manager asks the relay for the business's first epochs and makes
+//!   every scope's keys, extractable (only managers seal keys to other devices).
+//! - **Vouching**: when a device pairs with a code this manager made, its proof is checked
+//!   against the pairing secret kept beside the code (`pending/<code>`); the device's agreement
+//!   key and auth secret are then kept (`vouched/<device>`): the manager seals keys to it now,
+//!   and again at set-up if the business did not seal yet.
+//! - **Hand-over**: each vouched device gets envelopes of the keys its role holds, written to
+//!   `envelopes/<device>` as one standalone change.
+//! - **Installing**: every device opens what its own `envelopes/<device>` holds with its agreement
+//!   key and auth secret (record `agreement`, made at pairing) and keeps the keys.
+//!
+//! What is kept where: the pairing secret and the auth secrets live in this browser's `keys`
+//! store only, never on the relay; the keys are `CryptoKey`s (`held/…`).
+
+use std::rc::Rc;
+
+use frontdesk_core::crypto::{KeyRef, Part};
+use frontdesk_core::doc_name;
+use frontdesk_core::keys;
+use frontdesk_protocol::{DeviceInfo, Role, Scope};
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::CryptoKey;
+
+use crate::device::Device;
+use crate::webcrypto::{self, Held};
+
+/// The record of this device's key agreement key and auth secret.
+pub const AGREEMENT: &str = "agreement";
+const PENDING: &str = "pending/";
+const VOUCHED: &str = "vouched/";
+
+fn set(obj: &Object, name: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &name.into(), value);
+}
+
+fn get(value: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(value, &name.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+fn bytes(value: &JsValue, name: &str) -> Option<Vec<u8>> {
+    get(value, name).map(|v| Uint8Array::new(&v).to_vec())
+}
+
+fn text(value: &JsValue, name: &str) -> Option<String> {
+    get(value, name)?.as_string()
+}
+
+/// The `agreement` record: this device's X25519 key (not extractable), its public bytes, and
+/// its auth secret.
+fn stored_agreement(key: &CryptoKey, public: &[u8; 32], auth: &[u8]) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "key", key);
+    set(&obj, "public", &Uint8Array::from(&public[..]));
+    set(&obj, "auth", &Uint8Array::from(auth));
+    obj.into()
+}
+
+/// A pairing this manager's device made: the code, the secret that went only into its link,
+/// the role, and until when the code works.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub code: String,
+    pub secret: String,
+    pub role: Role,
+    pub expires_at_ms: i64,
+}
+
+/// Keeps a pairing's secret beside its code (the manager's device checks the new device's proof
+/// with it).
+async fn keep_pending(device: &Device, pending: &Pending) -> Result<(), String> {
+    let obj = Object::new();
+    set(&obj, "code", &pending.code.as_str().into());
+    set(&obj, "secret", &pending.secret.as_str().into());
+    set(&obj, "role", &pending.role.as_str().into());
+    set(&obj, "expires", &(pending.expires_at_ms as f64).into());
+    let name = format!("{PENDING}{}", pending.code);
+    device.store.save_keys_record(&name, &obj.into()).await.map_err(|e| e.to_string())
+}
+
+/// The pairings still waiting for their device; those whose code expired are forgotten (a device
+/// pairs while its code works, and its proof reaches this tablet within seconds).
+async fn pendings(device: &Device) -> Vec<Pending> {
+    let records = device.store.load_keys_under(PENDING).await.unwrap_or_default();
+    let all: Vec<Pending> = records
+        .iter()
+        .filter_map(|r| {
+            Some(Pending {
+                code: text(r, "code")?,
+                secret: text(r, "secret")?,
+                role: text(r, "role")?.parse().ok()?,
+                expires_at_ms: get(r, "expires")?.as_f64()? as i64,
+            })
+        })
+        .collect();
+    let now = crate::platform::now_ms();
+    let (live, expired): (Vec<Pending>, Vec<Pending>) =
+        all.into_iter().partition(|p| p.expires_at_ms + PENDING_GRACE_MS > now);
+    for pending in expired {
+        let _ = device.store.delete_keys_record(&format!("{PENDING}{}", pending.code)).await;
+    }
+    live
+}
+
+/// How long after its code expired a pairing's secret is kept (the device may have paired in its
+/// last second while this tablet was offline).
+const PENDING_GRACE_MS: i64 = 24 * 3_600_000;
+
+/// A device this manager's device vouched for: its role, agreement key and auth secret.
+struct Vouched {
+    id: String,
+    role: Role,
+    agreement: [u8; 32],
+    auth: Vec<u8>,
+    /// The keys already sealed to it.
+    sent: Vec<String>,
+}
+
+async fn vouched(device: &Device) -> Vec<Vouched> {
+    let records = device.store.load_keys_under(VOUCHED).await.unwrap_or_default();
+    records
+        .iter()
+        .filter_map(|r| {
+            let sent = get(r, "sent").map(|s| js_sys::Array::from(&s).iter().filter_map(|v| v.as_string()).collect());
+            Some(Vouched {
+                id: text(r, "id")?,
+                role: text(r, "role")?.parse().ok()?,
+                agreement: bytes(r, "agreement")?.try_into().ok()?,
+                auth: bytes(r, "auth")?,
+                sent: sent.unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+async fn keep_vouched(device: &Device, v: &Vouched) -> Result<(), String> {
+    let obj = Object::new();
+    set(&obj, "id", &v.id.as_str().into());
+    set(&obj, "role", &v.role.as_str().into());
+    set(&obj, "agreement", &Uint8Array::from(&v.agreement[..]));
+    set(&obj, "auth", &Uint8Array::from(v.auth.as_slice()));
+    let sent: js_sys::Array = v.sent.iter().map(|s| JsValue::from(s.as_str())).collect();
+    set(&obj, "sent", &sent);
+    device.store.save_keys_record(&format!("{VOUCHED}{}", v.id), &obj.into()).await.map_err(|e| e.to_string())
+}
+
+/// Checks the devices the relay listed against this manager's pending pairings: a device whose
+/// proof matches one is vouched for (its pairing's entry goes), and then every vouched device is
+/// handed the keys it lacks. Returns the names of the devices handed keys now.
+async fn vouch_and_hand_over(device: &Rc<Device>, listed: &[DeviceInfo]) -> Vec<String> {
+    let mut known = vouched(device).await;
+    let waiting = pendings(device).await;
+    for info in listed.iter().filter(|d| !d.revoked && d.key_proof.len() == 32) {
+        if known.iter().any(|v| v.id == info.id) {
+            continue;
+        }
+        let Ok(agreement) = <[u8; 32]>::try_from(info.agreement_key.as_slice()) else { continue };
+        for pending in waiting.iter().filter(|p| p.role == info.role) {
+            let Ok(auth) =
+                webcrypto::run(keys::auth_op(&pending.code, &pending.secret), webcrypto::With::Nothing).await
+            else {
+                continue;
+            };
+            let Ok(expected) = webcrypto::mac(&auth, &keys::proof_data(&agreement)).await else { continue };
+            if keys::proof_holds(&expected, &info.key_proof) {
+                let v = Vouched { id: info.id.clone(), role: info.role, agreement, auth, sent: Vec::new() };
+                if keep_vouched(device, &v).await.is_ok() {
+                    let _ = device.store.delete_keys_record(&format!("{PENDING}{}", pending.code)).await;
+                    known.push(v);
+                }
+                break;
+            }
+        }
+    }
+    let mut handed = Vec::new();
+    let revoked: Vec<&str> = listed.iter().filter(|d| d.revoked).map(|d| d.id.as_str()).collect();
+    for mut v in known.into_iter().filter(|v| !revoked.contains(&v.id.as_str())) {
+        if hand_over(device, &mut v).await {
+            handed.push(listed.iter().find(|d| d.id == v.id).map(|d| d.name.clone()).unwrap_or(v.id.clone()));
+        }
+    }
+    handed
+}
+
+/// Seals the keys `v`'s role holds that it has not been sent, and writes them to its envelopes
+/// document; whether anything was sent.
+async fn hand_over(device: &Rc<Device>, v: &mut Vouched) -> bool {
+    let held = device.held_keys();
+    let mut envelopes = Vec::new();
+    for (name, op) in keys::wraps(&v.id, v.role, &v.agreement, &v.auth, &held) {
+        if v.sent.contains(&name) {
+            continue;
+        }
+        let frontdesk_core::crypto::Op::Wrap { key, part, aad, .. } = &op else { continue };
+        let Some(material) = device.held_key(*key) else { continue };
+        match webcrypto::wrap(&material, *part == Part::Public, &v.agreement, &v.auth, aad).await {
+            Ok(envelope) => envelopes.push((name, envelope)),
+            Err(err) => leptos::logging::warn!("a key could not be sealed to {}: {err}", v.id),
+        }
+    }
+    if envelopes.is_empty() {
+        return false;
+    }
+    let Ok(change) = keys::write_envelopes(crate::platform::random_bytes(), &envelopes) else { return false };
+    device.submit(&doc_name::envelopes(&v.id), change);
+    v.sent.extend(envelopes.into_iter().map(|(name, _)| name));
+    keep_vouched(device, v).await.is_ok()
+}
+
+/// Makes the business's first keys on this manager's device, once the relay granted the first
+/// epochs: every scope's, of `epochs`, extractable.
+async fn set_up(device: &Rc<Device>, epochs: &[frontdesk_protocol::Epoch]) -> Result<(), String> {
+    let mut made = Vec::new();
+    for epoch in epochs {
+        let key = KeyRef { scope: epoch.scope, epoch: epoch.epoch };
+        made.push((key, webcrypto::generate(epoch.scope.is_drop(), true).await.map_err(|e| e.to_string())?));
+    }
+    device.add_keys(made).await.map_err(|e| e.to_string())
+}
+
+/// Opens what this device's envelopes document holds that it does not hold yet, and keeps the
+/// keys. Run when the document changes; nothing happens when there is nothing new.
+async fn install(device: Rc<Device>) {
+    let (id, role) = {
+        let settings = device.settings.borrow();
+        (settings.device.clone(), settings.role.parse::<Role>().ok())
+    };
+    let Some(role) = role else { return };
+    let wanted = {
+        let unopened = device.unopened.borrow();
+        let mut wanted =
+            device.read_doc(&doc_name::envelopes(&id), |doc| keys::installs(&id, role, doc, &device.held_keys()));
+        wanted.retain(|(_, op)| !matches!(op, frontdesk_core::crypto::Op::Install { envelope, .. } if unopened.contains(envelope)));
+        wanted
+    };
+    if wanted.is_empty() {
+        return;
+    }
+    let Ok(record) = device.store.load_keys_record(AGREEMENT).await else { return };
+    let (Some(agreement), Some(public), Some(auth)) = (
+        get(&record, "key").and_then(|k| k.dyn_into::<CryptoKey>().ok()),
+        bytes(&record, "public").and_then(|p| <[u8; 32]>::try_from(p).ok()),
+        bytes(&record, "auth"),
+    ) else {
+        leptos::logging::warn!("keys were sealed to this device, but it holds no key agreement key: pair it again");
+        return;
+    };
+    let mut installed = Vec::new();
+    for (key, op) in wanted {
+        let frontdesk_core::crypto::Op::Install { part, envelope, aad, .. } = op else { continue };
+        match webcrypto::install(&agreement, &public, &auth, part, &aad, &envelope, role == Role::Manager).await {
+            Ok(held) => installed.push((key, held)),
+            Err(err) => {
+                // Not tried again: an envelope that does not open now never will.
+                leptos::logging::warn!("an envelope for the {key} did not open: {err}");
+                device.unopened.borrow_mut().push(envelope);
+            }
+        }
+    }
+    if !installed.is_empty()
+        && let Err(err) = device.add_keys(installed).await
+    {
+        leptos::logging::error!("keys could not be kept: {err}");
+    }
+}
+
+/// Work with keys every device does, each in a part of the desk's wasm of its own, loaded the
+/// first time it is needed (pairing, an install); see [`manager_job`] for a manager's.
+pub enum KeyJob {
+    /// A device pairing with `code` (and `secret`, when the link or the typed key check carried
+    /// one): its new agreement key, auth secret and proof.
+    Pair { code: String, secret: Option<String> },
+    /// Open this device's new envelopes.
+    Install(Rc<Device>),
+}
+
+/// Work with keys only a manager's device does (the Devices card).
+pub enum ManagerJob {
+    /// Keep the pairing secret of a code this manager's device made.
+    KeepPending(Rc<Device>, Pending),
+    /// Vouch for the devices listed that paired with this tablet's codes, and hand every vouched
+    /// device the keys it lacks.
+    HandOver(Rc<Device>, Vec<DeviceInfo>),
+    /// Make the business's first keys (the relay granted these first epochs).
+    SetUp(Rc<Device>, Vec<frontdesk_protocol::Epoch>),
+}
+
+/// What a job came to.
+pub enum KeyOutcome {
+    /// For `Pair`: the agreement key's public half and proof for the relay, and the `agreement`
+    /// record to keep.
+    Paired {
+        agreement_key: Vec<u8>,
+        key_proof: Vec<u8>,
+        record: JsValue,
+    },
+    /// The names of the devices handed keys (for `HandOver`).
+    Handed(Vec<String>),
+    Done,
+    Failed(String),
+}
+
+/// Runs a [`KeyJob`].
+#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+pub async fn key_job(job: KeyJob) -> KeyOutcome {
+    match job {
+        KeyJob::Pair { code, secret } => match pair(&code, secret.as_deref()).await {
+            Ok(outcome) => outcome,
+            Err(err) => KeyOutcome::Failed(err.to_string()),
+        },
+        KeyJob::Install(device) => {
+            install(device).await;
+            KeyOutcome::Done
+        }
+    }
+}
+
+/// Runs a [`ManagerJob`].
+#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+pub async fn manager_job(job: ManagerJob) -> KeyOutcome {
+    let done = |r: Result<(), String>| r.map_or_else(KeyOutcome::Failed, |()| KeyOutcome::Done);
+    match job {
+        ManagerJob::KeepPending(device, pending) => done(keep_pending(&device, &pending).await),
+        ManagerJob::HandOver(device, listed) => KeyOutcome::Handed(vouch_and_hand_over(&device, &listed).await),
+        ManagerJob::SetUp(device, epochs) => done(set_up(&device, &epochs).await),
+    }
+}
+
+/// A pairing device's key agreement key (not extractable), its auth secret — from the pairing
+/// secret if there is one, else drawn here — and the proof of the key under it.
+async fn pair(code: &str, secret: Option<&str>) -> Result<KeyOutcome, frontdesk_core::crypto::CryptoError> {
+    let Held::Private(agreement, public) = webcrypto::generate(true, false).await? else {
+        return Err(frontdesk_core::crypto::CryptoError::Platform("not a key pair".into()));
+    };
+    let (auth, key_proof) = match secret {
+        Some(secret) => {
+            let auth = webcrypto::run(keys::auth_op(code, secret), webcrypto::With::Nothing).await?;
+            let proof = webcrypto::mac(&auth, &keys::proof_data(&public)).await?;
+            (auth, proof)
+        }
+        None => (crate::platform::random_bytes::<32>().to_vec(), Vec::new()),
+    };
+    let record = stored_agreement(&agreement, &public, &auth);
+    Ok(KeyOutcome::Paired { agreement_key: public.to_vec(), key_proof, record })
+}
+
+/// Whether the relay says the business seals and this device holds none of the keys yet.
+pub fn waiting_for_keys(device: &Device) -> bool {
+    device.held_keys().is_empty() && Scope::ALL.iter().any(|s| device.relay_epoch(*s) > 0)
+}

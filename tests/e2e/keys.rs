@@ -1,0 +1,104 @@
+//! End-to-end encryption as a manager turns it on and pairs devices (issue 19, slice 3): the
+//! business's keys travel from the manager's tablet to each new device in envelopes only that
+//! device opens, with the pairing secret that went only into the link (or was typed as the key
+//! check); a visitor who checks in afterwards is on the desks and nowhere in the relay's files.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, ensure};
+
+use crate::harness::{Driver, Relay, check_in_at_kiosk, set_up_business, step};
+use crate::{SOON, TABLET, TABLET_PORTRAIT};
+
+/// Devices → Add a device: the code and the key check the card shows for it.
+async fn add_device(manager: &crate::harness::Browser, kind: &str, name: &str) -> Result<(String, String)> {
+    manager.click_button("Add a device").await?;
+    manager.select_option("What it is", kind).await?;
+    manager.type_into("Its name", name).await?;
+    manager.click_button("Make a pairing code").await?;
+    let start = Instant::now();
+    loop {
+        let code = manager.client.find(fantoccini::Locator::Css(".pairing-code__code")).await;
+        let check = manager.client.find(fantoccini::Locator::Css(".pairing-code__check")).await;
+        if let (Ok(code), Ok(check)) = (code, check)
+            && let (Some(code), Some(check)) = (code.attr("aria-label").await?, check.attr("aria-label").await?)
+        {
+            return Ok((code, check));
+        }
+        ensure!(start.elapsed() < SOON, "no pairing code shown:\n{}", manager.text().await?);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Whether any of the relay's database files (the database, its WAL and shared memory) holds
+/// `needle`'s bytes.
+fn relay_files_hold(relay: &Relay, needle: &str) -> Result<bool> {
+    let mut found = false;
+    for entry in std::fs::read_dir(relay.data.path())? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        if name.starts_with("relay.sqlite3") {
+            let bytes = std::fs::read(&path)?;
+            found |= bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        }
+    }
+    Ok(found)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Result<()> {
+    let relay = Relay::start()?;
+    let driver = Driver::start_in_zone(None)?;
+
+    step("the manager's tablet pairs from the operator's link and sets the business up");
+    let first = relay.add_device("manager", "Office")?;
+    let manager = driver.browser(TABLET.0, TABLET.1).await?;
+    manager.goto(&relay.url(&format!("/pair#code={}", first.code))).await?;
+    manager.wait_for_text("Online", SOON).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &[]).await?;
+
+    step("encryption is off until the manager turns it on; then this tablet makes the keys");
+    manager.wait_for_text("End-to-end encryption is off", SOON).await?;
+    manager.click_button("Turn on encryption").await?;
+    manager.wait_for_text("End-to-end encryption is on", SOON).await?;
+    manager.screenshot("encryption-on").await?;
+
+    step("a staff tablet pairs by the link, which alone carries the pairing secret");
+    let (code, check) = add_device(&manager, "Staff tablet", "Front desk").await?;
+    ensure!(check.len() == 12, "a key check of 12 characters: {check}");
+    manager.wait_for_text("Key check:", SOON).await?;
+    manager.screenshot("encryption-pairing-code").await?;
+    let tablet = driver.browser(TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
+    tablet.goto(&relay.url(&format!("/pair#code={code}{check}"))).await?;
+    tablet.wait_for_text("Online", SOON).await?;
+    manager.wait_for_text("“Front desk” has its keys.", SOON).await?;
+    ensure!(!tablet.client.current_url().await?.as_str().contains(&check), "the secret stayed in the address");
+    manager.click_button("Done").await?;
+
+    step("a kiosk pairs by typing the code and then the key check");
+    let (code, check) = add_device(&manager, "Lobby kiosk", "Lobby kiosk").await?;
+    let kiosk = driver.browser(1920, 1080).await?;
+    kiosk.goto(&relay.url("/kiosk/")).await?;
+    kiosk.type_into("Pairing code", &format!("{code} {check}")).await?;
+    kiosk.click_button("Continue").await?;
+    kiosk.wait_for_text("Join Clínica Sol?", SOON).await?;
+    kiosk.click_button("Join").await?;
+    kiosk.wait_for_text("Check in", SOON).await?;
+    manager.wait_for_text("“Lobby kiosk” has its keys.", SOON).await?;
+    manager.click_button("Done").await?;
+
+    step("a visitor checks in: sealed to the staff's inbox key, read on the tablet and the manager's");
+    check_in_at_kiosk(&kiosk, "Valentina Quiroga", "I'd like a service", None).await?;
+    tablet.wait_for_text("Valentina Quiroga", SOON).await?;
+    manager.goto(&relay.url("/desk")).await?;
+    manager.wait_for_text("Valentina Quiroga", SOON).await?;
+    tablet.screenshot("encryption-board").await?;
+
+    step("the relay's files hold no trace of her name");
+    ensure!(!relay_files_hold(&relay, "Valentina Quiroga")?, "the visitor's name is in the relay's files");
+    ensure!(!relay_files_hold(&relay, "Quiroga")?, "the visitor's surname is in the relay's files");
+    for browser in [manager, tablet, kiosk] {
+        browser.close().await?;
+    }
+    Ok(())
+}
