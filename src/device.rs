@@ -82,7 +82,7 @@ impl Device {
         watches: Vec<String>,
     ) -> Result<Rc<Device>, StorageError> {
         let store = Store::open(mode.database()).await?;
-        let keys = crypto::KeyTable::from_stored(&store.load_keys_under("held/").await?);
+        let keys = crypto::KeyTable::from_stored(&store.load_keys_record(crypto::HELD).await?);
         // Its envelopes: the business's keys sealed to it, as a manager's device hands them over.
         let mut docs = docs;
         docs.push(frontdesk_core::doc_name::envelopes(&settings.device));

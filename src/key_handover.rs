@@ -13,7 +13,7 @@
 //!   key and auth secret (record `agreement`, made at pairing) and keeps the keys.
 //!
 //! What is kept where: the pairing secret and the auth secrets live in this browser's `keys`
-//! store only, never on the relay; the keys are `CryptoKey`s (`held/…`).
+//! store only, never on the relay; the keys are `CryptoKey`s (the record `held`).
 
 use std::rc::Rc;
 

@@ -214,7 +214,7 @@ impl Store {
     }
 
     /// A record of the `keys` store: the device's key pair (`device`), its key agreement key and
-    /// auth secret (`agreement`), a business key it holds (`held/<scope>/<epoch>`; #19).
+    /// auth secret (`agreement`), the business keys it holds (`held`; #19).
     /// `undefined` when there is none.
     pub async fn load_keys_record(&self, name: &str) -> Result<JsValue, StorageError> {
         let tx = self.transaction_on(&Array::of1(&KEYS.into()), IdbTransactionMode::Readonly)?;

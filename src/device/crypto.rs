@@ -2,8 +2,8 @@
 //! (`crate::webcrypto`) and its result goes back to the core, which decides what it means.
 //! Keys are `CryptoKey` objects the page can use and never read; the core knows them only by
 //! `KeyRef`. They arrive in envelopes at pairing (`crate::key_handover`), or are made by the
-//! manager who sets the business up, and are kept in IndexedDB's `keys` store
-//! (`held/<scope>/<epoch>`), read at every start.
+//! manager who sets the business up, and are kept in IndexedDB's `keys` store (the record
+//! `held`), read at every start.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -25,10 +25,9 @@ pub struct KeyTable {
     held: RefCell<Vec<(KeyRef, Held)>>,
 }
 
-/// The name of a held key's record in the `keys` store.
-pub fn record_name(key: KeyRef) -> String {
-    format!("held/{}/{}", key.scope, key.epoch)
-}
+/// The record of the `keys` store that holds every key this device holds, as an array (one
+/// read at start).
+pub const HELD: &str = "held";
 
 /// A held key as IndexedDB keeps it: `{scope, epoch, key?, public?}` (the `CryptoKey` as the
 /// browser clones it, still not extractable unless it was).
@@ -67,9 +66,15 @@ fn from_stored(value: &JsValue) -> Option<(KeyRef, Held)> {
 }
 
 impl KeyTable {
-    /// The table of the records `held/…` read from storage.
-    pub fn from_stored(records: &[JsValue]) -> KeyTable {
+    /// The table as the record [`HELD`] keeps it (an array; nothing when there is none).
+    pub fn from_stored(record: &JsValue) -> KeyTable {
+        let records = if record.is_object() { js_sys::Array::from(record).iter().collect() } else { Vec::new() };
         KeyTable { held: RefCell::new(records.iter().filter_map(from_stored).collect()) }
+    }
+
+    /// The table as the record [`HELD`] keeps it.
+    fn to_stored(&self) -> JsValue {
+        self.held.borrow().iter().map(|(key, held)| to_stored(*key, held)).collect::<js_sys::Array>().into()
     }
 
     /// Every key held, for the core (`Start::keys`).
@@ -121,12 +126,15 @@ impl Device {
     /// stored first, then held, then the core told (it seals what waited, and asks again for
     /// what it could not open).
     pub async fn add_keys(self: &Rc<Self>, keys: Vec<(KeyRef, Held)>) -> Result<(), crate::storage::StorageError> {
-        for (key, held) in &keys {
-            self.store.save_keys_record(&record_name(*key), &to_stored(*key, held)).await?;
-        }
         let names: Vec<KeyRef> = keys.iter().map(|(k, _)| *k).collect();
+        let before = self.keys.to_stored();
         for (key, held) in keys {
             self.keys.insert(key, held);
+        }
+        if let Err(err) = self.store.save_keys_record(HELD, &self.keys.to_stored()).await {
+            // Not kept, so not held: the table goes back to what storage has.
+            *self.keys.held.borrow_mut() = KeyTable::from_stored(&before).held.into_inner();
+            return Err(err);
         }
         let effects = self.core.borrow_mut().keys_added(names);
         self.run(effects);

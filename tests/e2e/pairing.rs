@@ -170,11 +170,16 @@ async fn a_kiosks_storage_copied_into_a_fresh_browser_cannot_connect_as_the_kios
     let dump = lobby.kiosk.client.execute_async(DUMP, vec![]).await?;
     ensure!(dump.get("error").is_none(), "the dump failed: {dump}");
     ensure!(dump["export"] == "InvalidAccessError", "the kiosk's private key: {}", dump["export"]);
-    let key_record = &dump["dbs"]["frontdesk-kiosk"]["stores"]["keys"][0][1];
+    let records = dump["dbs"]["frontdesk-kiosk"]["stores"]["keys"].as_array().cloned().unwrap_or_default();
+    let record = |name: &str| records.iter().find(|r| r[0] == name).map(|r| r[1].clone()).unwrap_or_default();
+    let key_record = record("device");
     ensure!(
         key_record["private"]["cryptoKey"] == true && key_record["private"]["extractable"] == false,
         "{key_record}"
     );
+    // Nor will its key agreement key (envelopes of the business's keys are sealed to it).
+    let agreement = record("agreement");
+    ensure!(agreement["key"]["cryptoKey"] == true && agreement["key"]["extractable"] == false, "{agreement}");
     let settings = dump["local"]["frontdesk.kiosk"].as_str().unwrap_or_default().to_owned();
     ensure!(settings.contains(&kiosk_id), "the copy holds the kiosk's id: {settings}");
 
