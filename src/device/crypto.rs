@@ -107,6 +107,13 @@ impl KeyTable {
     }
 }
 
+/// Runs one op in WebCrypto: a part of the desk's wasm of its own, loaded with the first op (a
+/// business that does not seal never loads it).
+#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+async fn run_op(op: Op, with: With) -> Result<Vec<u8>, CryptoError> {
+    webcrypto::run(op, with).await
+}
+
 impl Device {
     /// Runs a crypto op the core asked for and hands it the result.
     pub(super) fn crypto(self: &Rc<Self>, id: CryptoId, op: Op) {
@@ -114,7 +121,7 @@ impl Device {
         let material = self.keys.material(&op);
         spawn_local(async move {
             let result = match material {
-                Ok(with) => webcrypto::run(op, with).await,
+                Ok(with) => run_op(op, with).await,
                 Err(missing) => Err(missing),
             };
             let effects = device.core.borrow_mut().crypto_done(id, result);
