@@ -434,8 +434,11 @@ fn test() -> Result<()> {
     run(cmd("cargo").args(["build", "--locked", "-p", "frontdesk-core", "--target", WASM_TARGET]))?;
 
     say("browser tests (wasm-bindgen-test in headless Chromium)");
+    // Without `lazy-sections`: the test binary is not split, so a `#[lazy]` function it reaches
+    // (the device's crypto and key work) must be an ordinary one there.
     run(cmd("cargo")
         .args(["test", "--locked", "-p", "frontdesk", "--target", WASM_TARGET, "--test", "browser"])
+        .arg("--no-default-features")
         .env("CHROMEDRIVER", chromedriver())
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
 
