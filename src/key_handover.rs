@@ -69,12 +69,16 @@ pub struct Pending {
     pub expires_at_ms: i64,
 }
 
-/// Keeps a pairing's secret beside its code (the manager's device checks the new device's proof
-/// with it).
+/// Keeps what a pairing's secret vouches with, beside its code: the auth secret derived from it
+/// (the manager's device checks the new device's proof with it).
 async fn keep_pending(device: &Device, pending: &Pending) -> Result<(), String> {
+    // The auth secret is derived once, here; the pairing secret itself is not kept.
+    let auth = webcrypto::run(keys::auth_op(&pending.code, &pending.secret), webcrypto::With::Nothing)
+        .await
+        .map_err(|e| e.to_string())?;
     let obj = Object::new();
     set(&obj, "code", &pending.code.as_str().into());
-    set(&obj, "secret", &pending.secret.as_str().into());
+    set(&obj, "auth", &Uint8Array::from(auth.as_slice()));
     set(&obj, "role", &pending.role.as_str().into());
     set(&obj, "expires", &(pending.expires_at_ms as f64).into());
     let name = format!("{PENDING}{}", pending.code);
@@ -83,21 +87,21 @@ async fn keep_pending(device: &Device, pending: &Pending) -> Result<(), String> 
 
 /// The pairings still waiting for their device; those whose code expired are forgotten (a device
 /// pairs while its code works, and its proof reaches this tablet within seconds).
-async fn pendings(device: &Device) -> Vec<Pending> {
+async fn pendings(device: &Device) -> Vec<Waiting> {
     let records = device.store.load_keys_under(PENDING).await.unwrap_or_default();
-    let all: Vec<Pending> = records
+    let all: Vec<Waiting> = records
         .iter()
         .filter_map(|r| {
-            Some(Pending {
+            Some(Waiting {
                 code: text(r, "code")?,
-                secret: text(r, "secret")?,
+                auth: bytes(r, "auth")?,
                 role: text(r, "role")?.parse().ok()?,
                 expires_at_ms: get(r, "expires")?.as_f64()? as i64,
             })
         })
         .collect();
     let now = crate::platform::now_ms();
-    let (live, expired): (Vec<Pending>, Vec<Pending>) =
+    let (live, expired): (Vec<Waiting>, Vec<Waiting>) =
         all.into_iter().partition(|p| p.expires_at_ms + PENDING_GRACE_MS > now);
     for pending in expired {
         let _ = device.store.delete_keys_record(&format!("{PENDING}{}", pending.code)).await;
@@ -108,6 +112,15 @@ async fn pendings(device: &Device) -> Vec<Pending> {
 /// How long after its code expired a pairing's secret is kept (the device may have paired in its
 /// last second while this tablet was offline).
 const PENDING_GRACE_MS: i64 = 24 * 3_600_000;
+
+/// A pairing as kept: the code, the auth secret derived from its pairing secret, the role, and
+/// until when the code works.
+struct Waiting {
+    code: String,
+    auth: Vec<u8>,
+    role: Role,
+    expires_at_ms: i64,
+}
 
 /// A device this manager's device vouched for: its role, agreement key and auth secret.
 struct Vouched {
@@ -159,11 +172,7 @@ async fn vouch_and_hand_over(device: &Rc<Device>, listed: &[DeviceInfo]) -> Vec<
         }
         let Ok(agreement) = <[u8; 32]>::try_from(info.agreement_key.as_slice()) else { continue };
         for pending in waiting.iter().filter(|p| p.role == info.role) {
-            let Ok(auth) =
-                webcrypto::run(keys::auth_op(&pending.code, &pending.secret), webcrypto::With::Nothing).await
-            else {
-                continue;
-            };
+            let auth = pending.auth.clone();
             let Ok(expected) = webcrypto::mac(&auth, &keys::proof_data(&agreement)).await else { continue };
             if keys::proof_holds(&expected, &info.key_proof) {
                 let v = Vouched { id: info.id.clone(), role: info.role, agreement, auth, sent: Vec::new() };

@@ -82,7 +82,12 @@ export async function wrapWith(ephemeral, ephemeralPublic, to, auth, nonce, aad,
 async function carried(key) {
   if (key instanceof Uint8Array) return key;
   const pkcs8 = key.algorithm.name === "X25519";
-  return new Uint8Array(await subtle().exportKey(pkcs8 ? "pkcs8" : "raw", key)).slice(pkcs8 ? 16 : 0);
+  const bytes = new Uint8Array(await subtle().exportKey(pkcs8 ? "pkcs8" : "raw", key));
+  // Only the bare PKCS#8 form (prefix and 32 bytes) is sliced; anything else is not sent.
+  if (pkcs8 && (bytes.length !== 48 || bytes.subarray(0, 16).some((b, i) => b !== PKCS8_X25519[i]))) {
+    throw new DOMException("an X25519 key in an unexpected PKCS#8 form", "NotSupportedError");
+  }
+  return pkcs8 ? bytes.slice(16) : bytes;
 }
 
 /**

@@ -244,6 +244,7 @@ fn error_text(err: &PairError, lang: Lang) -> String {
             return tr!(lang, kiosk.pair_too_many, minutes = retry_after_s.div_ceil(60).max(1));
         }
         PairError::Refused(PairRefusal::BadKey) | PairError::NoKey(_) => PairMsg::PairNoKey,
+        PairError::Refused(PairRefusal::KeyCheckNeeded) => PairMsg::PairKeyCheck,
         PairError::Unreachable => PairMsg::PairUnreachable,
         PairError::Storage(detail) => return format!("{}: {detail}", DeviceMsg::StorageFailed.text(lang)),
     };

@@ -23,6 +23,7 @@ messages! {
         PairBadFormat => pair_bad_format,
         PairUnreachable => pair_unreachable,
         PairNoKey => pair_no_key,
+        PairKeyCheck => pair_key_check,
         ReplaceTitle => replace_title,
         ReplaceUnnamed => replace_unnamed,
         ReplaceHint => replace_hint,

@@ -991,11 +991,16 @@ impl DeviceCore {
                     }
                 }
                 sync_client::Effect::WantSnapshot { doc, covers_seq } => {
-                    let bytes = self.replica.save(&doc);
                     let Some(key) = self.seal_key(&doc) else {
-                        queue.extend(self.client.snapshot(&doc, covers_seq, bytes));
+                        // No snapshot in the clear of a document the relay says is sealed (it
+                        // would carry the changes held back for want of a key).
+                        if !self.client.must_seal(&doc) {
+                            let bytes = self.replica.save(&doc);
+                            queue.extend(self.client.snapshot(&doc, covers_seq, bytes));
+                        }
                         continue;
                     };
+                    let bytes = self.replica.save(&doc);
                     match crypto::sealing(&doc, Sealable::Snapshot { covers_seq }, key.epoch, &self.device, &bytes) {
                         Ok(s) => {
                             let purpose = Purpose::Snapshot { doc, covers_seq, prefix: s.prefix };

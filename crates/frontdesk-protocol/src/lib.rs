@@ -52,6 +52,9 @@ pub mod close {
     pub const REVOKED: u16 = 4008;
     /// A pairing request was answered; the socket is done.
     pub const PAIRING_DONE: u16 = 4009;
+    /// The business's key epochs changed (encryption was turned on): reconnect, and the Welcome
+    /// says the new ones.
+    pub const KEYS_CHANGED: u16 = 4010;
     /// The relay is shutting down.
     pub const GOING_AWAY: u16 = 1001;
     /// The frame is larger than the relay accepts.
@@ -327,6 +330,9 @@ pub enum PairRefusal {
     /// The public key is not an Ed25519 key, or the agreement key not an X25519 key (or missing
     /// where the business's documents are sealed).
     BadKey,
+    /// The business's documents are sealed, and the device came without the key check that lets
+    /// a manager's tablet hand it the keys: it would wait for them for ever.
+    KeyCheckNeeded,
 }
 
 /// A device as the manager's device list shows it.

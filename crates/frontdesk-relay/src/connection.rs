@@ -312,6 +312,9 @@ impl Session {
                     if self.peer.revoked.load(Ordering::SeqCst) {
                         return closing(close::REVOKED, "this device has been revoked");
                     }
+                    if self.peer.rekeyed.load(Ordering::SeqCst) {
+                        return closing(close::KEYS_CHANGED, "the business's keys changed; reconnect");
+                    }
                     if self.peer.too_slow.load(Ordering::SeqCst) {
                         return closing(close::TOO_SLOW, "too far behind; reconnect to catch up");
                     }
@@ -553,6 +556,10 @@ impl Session {
             Ok((granted, epochs)) => {
                 if granted {
                     tracing::warn!(conn = self.id, by = %self.device.id, ?scopes, first, "new key epochs");
+                    // Every other connection reconnects, to hear the new epochs in its Welcome
+                    // before anything sealed under them reaches it.
+                    let told = self.relay.hub.rekey(self.id);
+                    tracing::info!(connections = told, "told to reconnect for the new key epochs");
                 } else {
                     tracing::warn!(conn = self.id, by = %self.device.id, "first keys refused: the business has keys");
                 }

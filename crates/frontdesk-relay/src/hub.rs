@@ -22,6 +22,9 @@ pub struct Peer {
     pub too_slow: AtomicBool,
     /// Set when the device's token was revoked; the connection closes itself.
     pub revoked: AtomicBool,
+    /// Set when new key epochs were numbered; the connection closes itself and the device
+    /// reconnects to hear them.
+    pub rekeyed: AtomicBool,
     pub kick: Notify,
 }
 
@@ -34,6 +37,7 @@ impl Peer {
             tx,
             too_slow: AtomicBool::new(false),
             revoked: AtomicBool::new(false),
+            rekeyed: AtomicBool::new(false),
             kick: Notify::new(),
         })
     }
@@ -94,6 +98,20 @@ impl Hub {
             sent += 1;
         }
         sent
+    }
+
+    /// Tells every connection but `except` (a connection id) to close, so that its device
+    /// reconnects and hears the new key epochs; returns how many were told.
+    pub fn rekey(&self, except: u64) -> usize {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut told = 0;
+        for peer in inner.peers.values().filter(|p| p.id != except) {
+            if !peer.rekeyed.swap(true, Ordering::SeqCst) {
+                peer.kick.notify_one();
+                told += 1;
+            }
+        }
+        told
     }
 
     /// Tells every connection of `device` to close; returns how many there were.

@@ -128,20 +128,24 @@ pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> PairReply
             if !(key_proof.is_empty() || key_proof.len() == PROOF_LEN) {
                 return refused(PairRefusal::BadKey);
             }
-            if agreement_key.is_empty() {
-                // A device that cannot be given keys is of no use where documents are sealed.
+            if agreement_key.is_empty() || key_proof.is_empty() {
+                // A device that cannot be given keys — no agreement key, or no proof a manager's
+                // tablet could vouch for it with — is of no use where documents are sealed.
                 match relay.store.epochs().await {
                     Ok(epochs) if epochs.is_empty() => {}
                     Ok(_) => {
-                        tracing::warn!(%peer_addr, "pairing refused: no key agreement key, and the business seals");
-                        return refused(PairRefusal::BadKey);
+                        tracing::warn!(%peer_addr, "pairing refused: the business seals, and the device could not be given keys");
+                        let why =
+                            if agreement_key.is_empty() { PairRefusal::BadKey } else { PairRefusal::KeyCheckNeeded };
+                        return refused(why);
                     }
                     Err(err) => {
                         tracing::error!(%err, "pairing failed");
                         return refused(PairRefusal::Unknown);
                     }
                 }
-            } else if !agreement_key_usable(&agreement_key) {
+            }
+            if !agreement_key.is_empty() && !agreement_key_usable(&agreement_key) {
                 tracing::warn!(%peer_addr, "pairing refused: the key agreement key is not a usable X25519 key");
                 return refused(PairRefusal::BadKey);
             }

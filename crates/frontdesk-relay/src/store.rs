@@ -358,7 +358,9 @@ pub trait Store: Send + Sync {
     /// Numbers the next epoch of each of `scopes` for `device`, in one transaction, and resolves
     /// with whether it did and the newest epoch of every scope afterwards. With `first`, it does
     /// only if no epoch exists yet (the business's first keys: epoch 1 of each scope), so two
-    /// devices never both set a business up; otherwise each scope's epoch is one past its newest.
+    /// devices never both set a business up — or, numbering nothing, to the device that was
+    /// granted them while no other epoch exists (its set-up was cut short before its keys were
+    /// kept); otherwise each scope's epoch is one past its newest.
     fn new_epochs<'a>(
         &'a self,
         scopes: &'a [Scope],

@@ -91,22 +91,32 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
     let setting_up = RwSignal::new(false);
     let note = RwSignal::new(None::<String>);
     let handing = StoredValue::new(false);
+    // A list that came while a hand-over ran: handed over next, not dropped.
+    let next_list = StoredValue::new(None::<Vec<DeviceInfo>>);
     let ask = move |msg: ClientMsg| device.with_value(|d| d.request(msg));
     // Devices that paired with this tablet's codes are vouched for and handed their keys.
     let hand_over = move |list: Vec<DeviceInfo>| {
         if handing.get_value() {
+            next_list.set_value(Some(list));
             return;
         }
         handing.set_value(true);
         let device = device.get_value();
         leptos::task::spawn_local(async move {
-            let handed = manager_job(ManagerJob::HandOver(device, list)).await;
-            handing.set_value(false);
-            if let KeyOutcome::Handed(names) = handed
-                && let Some(name) = names.last()
-            {
-                note.set(Some(tr!(lang.get_untracked(), desk.keys_handed, name = name.clone())));
+            let mut list = list;
+            loop {
+                let handed = manager_job(ManagerJob::HandOver(device.clone(), list)).await;
+                if let KeyOutcome::Handed(names) = handed
+                    && let Some(name) = names.last()
+                {
+                    note.set(Some(tr!(lang.get_untracked(), desk.keys_handed, name = name.clone())));
+                }
+                match next_list.try_update_value(Option::take).flatten() {
+                    Some(newer) => list = newer,
+                    None => break,
+                }
             }
+            handing.set_value(false);
         });
     };
     Effect::new(move |_| match admin.get().map(|bytes| AdminReply::from_bytes(&bytes)) {
@@ -179,7 +189,16 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         };
         match (holds, sealed) {
             (true, _) => line(BusinessMsg::EncryptionOn, "devices__encryption devices__encryption--on"),
-            (false, true) => line(BusinessMsg::EncryptionWaiting, "devices__encryption"),
+            // Waiting for keys; or this tablet's own set-up was cut short (the relay lets only it
+            // finish, and tells anyone else the business has keys).
+            (false, true) => view! {
+                <div class="devices__encryption">
+                    <p>{BusinessMsg::EncryptionWaiting.text(lang)}</p>
+                    <button class="button button--ghost" type="button" on:click=encrypt
+                        disabled=move || !online() || setting_up.get()>{BusinessMsg::Encrypt.text(lang)}</button>
+                </div>
+            }
+            .into_any(),
             (false, false) => view! {
                 <div class="devices__encryption devices__encryption--off">
                     <p>{BusinessMsg::EncryptionOff.text(lang)}</p>

@@ -632,6 +632,9 @@ pub async fn key_epochs_are_granted_first_once_and_only_grow<H: Harness>(harness
     let (again, now) = store.new_epochs(&all, true, "m2", 11).await.expect("second first");
     assert!(!again, "a second device may not set the business up again");
     assert_eq!(now, first, "and numbers nothing");
+    let (retry, now) = store.new_epochs(&all, true, "m1", 11).await.expect("the same device again");
+    assert!(retry, "the device that set it up may finish a set-up cut short");
+    assert_eq!(now, first, "numbering nothing new");
     let (granted, after) =
         store.new_epochs(&[Scope::Staff, Scope::Inbox, Scope::Staff], false, "m1", 12).await.expect("rotation");
     assert!(granted);
@@ -645,5 +648,7 @@ pub async fn key_epochs_are_granted_first_once_and_only_grow<H: Harness>(harness
     assert_eq!(store.epochs().await.expect("epochs"), after, "epochs survive a reopen");
     let (_, later) = store.new_epochs(&[Scope::Staff], false, "m2", 13).await.expect("rotation");
     assert_eq!(epoch_of(&later, Scope::Staff), Some(3), "counters go on from where they were");
+    let (late, _) = store.new_epochs(&all, true, "m1", 14).await.expect("first after a rotation");
+    assert!(!late, "once keys have rotated, nobody sets the business up again");
     store.close().await.expect("the store closes");
 }
