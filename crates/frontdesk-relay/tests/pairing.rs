@@ -284,7 +284,7 @@ async fn key_epochs_are_numbered_for_managers_once_first_and_said_at_welcome() {
     assert!(matches!(staff_socket.recv().await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
 
     let mut office = relay.connect(&manager).await;
-    let mut back = relay.connect(&second).await;
+    let back = relay.connect(&second).await;
     // One manager sets the business up: the relay grants the first epochs, and every other
     // connection — the staff's, the other manager's — is told to reconnect and hear them.
     office.send(ClientMsg::NewEpoch { scopes: Scope::ALL.to_vec(), first: true }).await;
