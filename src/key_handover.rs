@@ -20,7 +20,7 @@ use std::rc::Rc;
 use frontdesk_core::crypto::{KeyRef, Part};
 use frontdesk_core::doc_name;
 use frontdesk_core::keys;
-use frontdesk_protocol::{DeviceInfo, Role, Scope};
+use frontdesk_protocol::{DeviceInfo, Role};
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::CryptoKey;
@@ -354,9 +354,4 @@ async fn pair(code: &str, secret: Option<&str>) -> Result<KeyOutcome, frontdesk_
     };
     let record = stored_agreement(&agreement, &public, &auth);
     Ok(KeyOutcome::Paired { agreement_key: public.to_vec(), key_proof, record })
-}
-
-/// Whether the relay says the business seals and this device holds none of the keys yet.
-pub fn waiting_for_keys(device: &Device) -> bool {
-    device.held_keys().is_empty() && Scope::ALL.iter().any(|s| device.relay_epoch(*s) > 0)
 }

@@ -12,6 +12,17 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "browser/sealing.rs"]
 mod sealing;
 
+/// Bytes from a vector file's hex string.
+fn unhex(value: &serde_json::Value) -> Vec<u8> {
+    let s = value.as_str().expect("a hex string");
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+}
+
+/// A vector file's hex string as exactly `N` bytes.
+fn arr<const N: usize>(value: &serde_json::Value) -> [u8; N] {
+    unhex(value).try_into().expect("the right length")
+}
+
 #[path = "browser/keys.rs"]
 mod keys;
 

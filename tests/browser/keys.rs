@@ -12,14 +12,7 @@ use wasm_bindgen_test::*;
 
 const VECTORS: &str = include_str!("../../crates/frontdesk-core/tests/vectors/envelope_v1.json");
 
-fn unhex(value: &Value) -> Vec<u8> {
-    let s = value.as_str().expect("a hex string");
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
-}
-
-fn arr<const N: usize>(value: &Value) -> [u8; N] {
-    unhex(value).try_into().expect("the right length")
-}
+use super::{arr, unhex};
 
 fn part(case: &Value) -> Part {
     Part::ALL.into_iter().find(|p| Some(p.as_str()) == case["part"].as_str()).expect("a part")

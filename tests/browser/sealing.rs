@@ -10,14 +10,7 @@ use wasm_bindgen_test::*;
 
 const VECTORS: &str = include_str!("../../crates/frontdesk-core/tests/vectors/seal_v1.json");
 
-fn unhex(value: &Value) -> Vec<u8> {
-    let s = value.as_str().expect("a hex string");
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
-}
-
-fn arr<const N: usize>(value: &Value) -> [u8; N] {
-    unhex(value).try_into().expect("the right length")
-}
+use super::{arr, unhex};
 
 /// Any key name: WebCrypto runs with the key material it is given.
 const ANY: KeyRef = KeyRef { scope: Scope::Staff, epoch: 1 };

@@ -3,31 +3,16 @@
 //! device opens, with the pairing secret that went only into the link (or was typed as the key
 //! check); a visitor who checks in afterwards is on the desks and nowhere in the relay's files.
 
-use std::time::{Duration, Instant};
-
 use anyhow::{Result, ensure};
 
 use crate::harness::{Driver, Relay, check_in_at_kiosk, set_up_business, step};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
-/// Devices → Add a device: the code and the key check the card shows for it.
+/// Devices → Add a device: the code and the key check the card shows beside it.
 async fn add_device(manager: &crate::harness::Browser, kind: &str, name: &str) -> Result<(String, String)> {
-    manager.click_button("Add a device").await?;
-    manager.select_option("What it is", kind).await?;
-    manager.type_into("Its name", name).await?;
-    manager.click_button("Make a pairing code").await?;
-    let start = Instant::now();
-    loop {
-        let code = manager.client.find(fantoccini::Locator::Css(".pairing-code__code")).await;
-        let check = manager.client.find(fantoccini::Locator::Css(".pairing-code__check")).await;
-        if let (Ok(code), Ok(check)) = (code, check)
-            && let (Some(code), Some(check)) = (code.attr("aria-label").await?, check.attr("aria-label").await?)
-        {
-            return Ok((code, check));
-        }
-        ensure!(start.elapsed() < SOON, "no pairing code shown:\n{}", manager.text().await?);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let code = crate::pairing::add_device(manager, kind, name).await?;
+    let check = manager.client.find(fantoccini::Locator::Css(".pairing-code__check")).await?;
+    Ok((code, check.attr("aria-label").await?.unwrap_or_default()))
 }
 
 /// Whether any of the relay's database files (the database, its WAL and shared memory) holds

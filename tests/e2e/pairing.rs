@@ -254,7 +254,7 @@ async fn a_revoked_tablet_is_out_at_once_and_keeps_nothing_of_the_business() -> 
 }
 
 /// Devices → Add a device on the manager's tablet: what it is and its name; the code shown.
-async fn add_device(manager: &crate::harness::Browser, kind: &str, name: &str) -> Result<String> {
+pub(crate) async fn add_device(manager: &crate::harness::Browser, kind: &str, name: &str) -> Result<String> {
     manager.click_button("Add a device").await?;
     manager.select_option("What it is", kind).await?;
     manager.type_into("Its name", name).await?;

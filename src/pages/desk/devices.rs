@@ -135,7 +135,9 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             let device = device.get_value();
             leptos::task::spawn_local(async move {
                 if let KeyOutcome::Failed(err) = manager_job(ManagerJob::KeepPending(device, pending)).await {
-                    leptos::logging::error!("a pairing secret could not be kept: {err}");
+                    leptos::logging::error!(
+                        "a new code's key check could not be kept (its device will get no keys): {err}"
+                    );
                 }
             });
             code.set(Some(shown));
@@ -187,27 +189,24 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         let line = |msg: BusinessMsg, class: &'static str| {
             view! { <p class=class role="status">{msg.text(lang)}</p> }.into_any()
         };
-        match (holds, sealed) {
-            (true, _) => line(BusinessMsg::EncryptionOn, "devices__encryption devices__encryption--on"),
-            // Waiting for keys; or this tablet's own set-up was cut short (the relay lets only it
-            // finish, and tells anyone else the business has keys).
-            (false, true) => view! {
-                <div class="devices__encryption">
-                    <p>{BusinessMsg::EncryptionWaiting.text(lang)}</p>
-                    <button class="button button--ghost" type="button" on:click=encrypt
-                        disabled=move || !online() || setting_up.get()>{BusinessMsg::Encrypt.text(lang)}</button>
-                </div>
-            }
-            .into_any(),
-            (false, false) => view! {
-                <div class="devices__encryption devices__encryption--off">
-                    <p>{BusinessMsg::EncryptionOff.text(lang)}</p>
-                    <button class="button button--primary" type="button" on:click=encrypt
-                        disabled=move || !online() || setting_up.get()>{BusinessMsg::Encrypt.text(lang)}</button>
-                </div>
-            }
-            .into_any(),
+        if holds {
+            return line(BusinessMsg::EncryptionOn, "devices__encryption devices__encryption--on");
         }
+        // Off; or waiting for keys — or this tablet's own set-up was cut short (the relay lets
+        // only it finish, and tells anyone else the business has keys).
+        let (msg, class, button) = if sealed {
+            (BusinessMsg::EncryptionWaiting, "devices__encryption", "button button--ghost")
+        } else {
+            (BusinessMsg::EncryptionOff, "devices__encryption devices__encryption--off", "button button--primary")
+        };
+        view! {
+            <div class=class>
+                <p>{msg.text(lang)}</p>
+                <button class=button type="button" on:click=encrypt
+                    disabled=move || !online() || setting_up.get()>{BusinessMsg::Encrypt.text(lang)}</button>
+            </div>
+        }
+        .into_any()
     };
     // Ask for the list when the card shows, and whenever the tablet comes online.
     Effect::new(move |_| {
