@@ -83,6 +83,12 @@ pub fn split_wasm() -> Result<()> {
         parts.push(to);
     }
 
+    if profile == "release" {
+        let loader = parts_dir.join(parts::LOADER);
+        let text = std::fs::read_to_string(&loader).with_context(|| format!("reading {}", loader.display()))?;
+        std::fs::write(&loader, parts::compact_loader(&text)?)?;
+    }
+
     run(cmd("wasm-bindgen")
         .args(["--target", "web", "--keep-lld-exports", "--no-typescript", "--out-name", &stem, "--out-dir"])
         .arg(&staging)
@@ -155,7 +161,11 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 ///
 /// The `thorough` ones (the desk's main module: what a tablet waits for, under a budget) also
 /// get `--flatten --rereloop` and two more `-Oz` runs: binaryen rebuilds their control flow and
-/// optimizes again (3 KB less gzip, for ~40 s of a core per build).
+/// optimizes again (3 KB less gzip, for ~40 s of a core per build). They are optimized as a
+/// program that never traps (`-tnh`, 2 KB less gzip): binaryen may drop code whose only effect
+/// is to trap, such as a check leading straight to `unreachable`. It holds for Rust's wasm: a trap
+/// is an abort, reached after a call to the panic handler (which logs the panic, and which
+/// binaryen keeps, as any call may not return), and safe code does not load out of bounds.
 fn optimize(modules: &[PathBuf], thorough: &[PathBuf]) -> Result<()> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -174,7 +184,7 @@ fn optimize(modules: &[PathBuf], thorough: &[PathBuf]) -> Result<()> {
                             // Keeps the function names, for a look with twiggy (not for shipping).
                             .args(if std::env::var_os("FRONTDESK_WASM_NAMES").is_some() { &["-g"][..] } else { &[] })
                             .args(if thorough.contains(module) {
-                                &["--flatten", "--rereloop", "-Oz", "-Oz"][..]
+                                &["-tnh", "--flatten", "--rereloop", "-Oz", "-Oz"][..]
                             } else {
                                 &[]
                             })
