@@ -82,7 +82,8 @@ pub fn client_frames(data: &[u8]) {
     core.handle(SyncEvent::Tick, 0, 0.5);
     core.handle(SyncEvent::Opened, 0, 0.5);
     let welcome =
-        ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff, epochs: vec![] }.encode();
+        ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff, epochs: vec![], floors: vec![] }
+            .encode();
     core.handle(SyncEvent::Frame(welcome), 0, 0.5);
     let mut saves = 0u32;
     for (i, frame) in frames(data).into_iter().enumerate() {

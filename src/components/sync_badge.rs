@@ -14,7 +14,10 @@ fn problem_text(problem: &Problem) -> DeviceMsg {
         Problem::Refused { code: ErrorCode::Forbidden, .. } => DeviceMsg::RefusedForbidden,
         Problem::Refused { code: ErrorCode::DocTooLarge, .. } => DeviceMsg::RefusedTooLarge,
         Problem::Refused { code: ErrorCode::BadDocName, .. } => DeviceMsg::RefusedBadName,
-        Problem::Refused { code: ErrorCode::RateLimited | ErrorCode::StorageFailed, .. } => DeviceMsg::RelayBusy,
+        // A stale epoch is as passing: the device reconnects and seals the change again.
+        Problem::Refused {
+            code: ErrorCode::RateLimited | ErrorCode::StorageFailed | ErrorCode::StaleEpoch, ..
+        } => DeviceMsg::RelayBusy,
         Problem::BadFrame(_) => DeviceMsg::RelayGarbled,
     }
 }

@@ -606,10 +606,13 @@ impl DeviceCore {
     // ------------------------------------------------------------------ sealing (issue 19)
 
     /// The key `doc` is sealed with: its scope's newest held here; `None` when the device holds
-    /// none (the document goes to the relay as it is, as before encryption).
+    /// none (the document goes to the relay as it is, as before encryption) or none at or above
+    /// the scope's floor (a device was revoked and this one has not got the new keys yet: its
+    /// chunks wait for them).
     fn seal_key(&self, doc: &str) -> Option<KeyRef> {
         let scope = Area::of(doc)?.scope()?;
-        self.keys.iter().filter(|k| k.scope == scope).max_by_key(|k| k.epoch).copied()
+        let newest = self.keys.iter().filter(|k| k.scope == scope).max_by_key(|k| k.epoch).copied()?;
+        (newest.epoch >= self.client.floor(scope)).then_some(newest)
     }
 
     fn crypto_op(&mut self, op: Op, purpose: Purpose) -> Effect {
@@ -695,6 +698,9 @@ impl DeviceCore {
                 let mut wire = prefix;
                 wire.extend_from_slice(&sealed);
                 queue.extend(self.client.sealed(chunk, wire));
+                // Sealed under an epoch the relay has since put below its floor: not kept, so
+                // sealed again now if a newer key is held (else when it comes).
+                effects.extend(self.seal_waiting());
             }
             (Purpose::Push { .. }, Err(err)) => {
                 // Still in the outbox, and its document's later chunks wait behind it: sealed
@@ -842,8 +848,14 @@ impl DeviceCore {
     /// Time passed, the socket opened or closed, or a frame arrived.
     pub fn handle(&mut self, event: SyncEvent, now_ms: i64, jitter: f64) -> Vec<Effect> {
         let tick = event == SyncEvent::Tick;
+        let was_online = self.client.is_online();
         let client_effects = self.client.handle(event, now_ms, jitter);
         let mut effects = self.run(client_effects);
+        if !was_online && self.client.is_online() {
+            // The Welcome may have put chunks back to be sealed (queued in the clear, or sealed
+            // under an epoch now below its floor): sealed now with the keys held.
+            effects.extend(self.seal_waiting());
+        }
         if tick {
             match self.seal_retry {
                 SealRetry::Failed => self.seal_retry = SealRetry::At(now_ms + SEAL_RETRY_MS),

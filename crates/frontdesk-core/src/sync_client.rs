@@ -224,6 +224,8 @@ pub struct SyncClient {
     /// The newest key epoch of each scope, as the relay last said at Welcome (#19): a scope
     /// listed here is sealed, and nothing of it goes to the relay in the clear.
     epochs: Vec<Epoch>,
+    /// The floor of each scope, as the relay said at Welcome: it stores nothing sealed below.
+    floors: Vec<Epoch>,
 }
 
 impl SyncClient {
@@ -254,6 +256,7 @@ impl SyncClient {
             may_snapshot: false,
             snapshot_after: SNAPSHOT_AFTER_CHUNKS,
             epochs: Vec::new(),
+            floors: Vec::new(),
         }
     }
 
@@ -261,6 +264,17 @@ impl SyncClient {
     /// relay has not said yet).
     pub fn relay_epoch(&self, scope: Scope) -> u32 {
         self.epochs.iter().find(|e| e.scope == scope).map_or(0, |e| e.epoch)
+    }
+
+    /// The oldest epoch of `scope` the relay still stores new bytes under (0: any).
+    pub fn floor(&self, scope: Scope) -> u32 {
+        Epoch::of(&self.floors, scope)
+    }
+
+    /// Whether `wire` is sealed under an epoch the relay no longer stores (a device was revoked
+    /// since it was sealed).
+    fn stale(&self, wire: &[u8]) -> bool {
+        frontdesk_protocol::sealed::parse(wire).is_ok_and(|s| s.header.epoch < self.floor(s.header.scope))
     }
 
     /// Whether the relay said `doc`'s documents are sealed: then its chunks wait for a key
@@ -359,7 +373,12 @@ impl SyncClient {
     }
 
     /// The sealed bytes of a queued chunk: it (and what waited behind it) is sent if online.
+    /// Bytes sealed under an epoch below the floor (an op started before the Welcome said it)
+    /// are not kept: the chunk waits to be sealed again.
     pub fn sealed(&mut self, chunk_id: ChunkId, wire: Vec<u8>) -> Vec<Effect> {
+        if self.stale(&wire) {
+            return Vec::new();
+        }
         match self.outbox.iter_mut().find(|p| p.chunk_id == chunk_id) {
             Some(p) if p.wire.is_none() => p.wire = Some(wire),
             _ => return Vec::new(),
@@ -578,8 +597,16 @@ impl SyncClient {
                 vec![Effect::Prove { nonce, message: frontdesk_protocol::hello_proof(&self.device, &nonce) }]
             }
             ServerMsg::Admin { reply } => vec![Effect::Admin(reply)],
-            ServerMsg::Welcome { device, name, role, epochs } => {
+            ServerMsg::Welcome { device, name, role, epochs, floors } => {
                 self.epochs = epochs;
+                self.floors = floors;
+                // Chunks sealed under keys a revoked device held are sealed again under newer ones.
+                let stale: Vec<usize> = (0..self.outbox.len())
+                    .filter(|&i| self.outbox[i].wire.as_deref().is_some_and(|w| self.stale(w)))
+                    .collect();
+                for i in stale {
+                    self.outbox[i].wire = None;
+                }
                 // Chunks queued in the clear for a scope that turns out sealed wait for a key.
                 let clear: Vec<ChunkId> = self
                     .outbox
@@ -658,8 +685,9 @@ impl SyncClient {
                 // Refused chunks stay in the outbox: nothing saved here is ever dropped silently.
                 self.problem = Some(Problem::Refused { code, doc, message });
                 let mut effects = vec![Effect::Status];
-                if code == ErrorCode::StorageFailed || code == ErrorCode::RateLimited {
-                    // Try again on a fresh connection after the backoff.
+                if matches!(code, ErrorCode::StorageFailed | ErrorCode::RateLimited | ErrorCode::StaleEpoch) {
+                    // Try again on a fresh connection after the backoff (a stale epoch: its
+                    // Welcome says the floors, and the chunk is sealed again under them).
                     effects.push(Effect::Close);
                 }
                 effects

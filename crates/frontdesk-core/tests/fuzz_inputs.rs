@@ -178,6 +178,7 @@ fn the_sync_client_holds_on_mutated_frames_from_the_relay() {
                 name: "n".into(),
                 role: Role::Kiosk,
                 epochs: vec![frontdesk_protocol::Epoch { scope: frontdesk_protocol::Scope::Kiosk, epoch: 2 }],
+                floors: vec![frontdesk_protocol::Epoch { scope: frontdesk_protocol::Scope::Kiosk, epoch: 2 }],
             }),
             frame(ServerMsg::Pong),
         ]),

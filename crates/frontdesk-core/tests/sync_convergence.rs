@@ -57,6 +57,10 @@ struct SimRelay {
     lose_next_ack: BTreeSet<usize>,
     /// The key epochs said at Welcome (every scope at 1 in an encrypted business).
     epochs: Vec<Epoch>,
+    /// The floors said at Welcome (raised by a revocation): sealed bytes below are refused.
+    floors: Vec<Epoch>,
+    /// Pushes and snapshots refused as sealed below a floor.
+    stale: usize,
 }
 
 impl SimRelay {
@@ -71,6 +75,11 @@ impl SimRelay {
     fn may(&self, device: usize, doc: &str, access: Access) -> bool {
         let role = self.roles.get(&device).copied().unwrap_or(Role::Kiosk);
         allowed(role, &format!("d{device}"), doc, access)
+    }
+
+    /// Whether `bytes` are sealed under an epoch below their scope's floor.
+    fn below_floor(&self, bytes: &[u8]) -> bool {
+        sealed::parse(bytes).is_ok_and(|s| s.header.epoch < Epoch::of(&self.floors, s.header.scope))
     }
 
     fn refuse(to: usize, doc: String) -> (usize, Vec<u8>) {
@@ -104,6 +113,7 @@ impl SimRelay {
                         name: format!("Device {from}"),
                         role,
                         epochs: self.epochs.clone(),
+                        floors: self.floors.clone(),
                     };
                     out.push((from, welcome.encode()));
                 }
@@ -146,6 +156,13 @@ impl SimRelay {
                     out.push(Self::refuse(from, doc));
                     return out;
                 }
+                if self.below_floor(&bytes) {
+                    self.stale += 1;
+                    let error =
+                        ServerMsg::Error { code: ErrorCode::StaleEpoch, doc: Some(doc), message: "stale".into() };
+                    out.push((from, error.encode()));
+                    return out;
+                }
                 let log = self.logs.entry(doc.clone()).or_default();
                 let new_doc = log.is_empty();
                 let (seq, fresh) = match log.iter().position(|(id, _)| *id == chunk_id) {
@@ -183,6 +200,13 @@ impl SimRelay {
                 let proven = self.snapshots.get(&doc).map_or(0, |(c, _)| *c);
                 if !self.may(from, &doc, Access::Snapshot) || covers_seq > head || head == 0 {
                     out.push(Self::refuse(from, doc));
+                    return out;
+                }
+                if self.below_floor(&bytes) {
+                    self.stale += 1;
+                    let error =
+                        ServerMsg::Error { code: ErrorCode::StaleEpoch, doc: Some(doc), message: "stale".into() };
+                    out.push((from, error.encode()));
                     return out;
                 }
                 let waiting = self.proposals.get(&doc).map_or(0, |(c, ..)| *c);
@@ -573,7 +597,11 @@ impl Sim {
     /// The platform answers the crypto ops asked for, in the order asked (unless held).
     fn do_crypto(&mut self, i: usize) -> bool {
         let mut moved = false;
-        while !self.devices[i].crypto_held {
+        for done in 0.. {
+            assert!(done < 5_000, "device {i} never stops sealing or opening");
+            if self.devices[i].crypto_held {
+                break;
+            }
             let Some((id, op)) = self.devices[i].crypto.pop_front() else { break };
             moved = true;
             let result = if self.devices[i].crypto_failing > 0 {
@@ -805,7 +833,9 @@ impl Sim {
     /// Delivers queued frames and carries out saves until nothing moves (frames to a held
     /// device wait, and so do the saves of a held disk).
     fn pump(&mut self) {
-        loop {
+        for round in 0.. {
+            // Devices that never go quiet are a bug (e.g. sealing the same chunk over and over).
+            assert!(round < 5_000, "the devices never went quiet");
             let mut moved = self.hostile_reads();
             for i in 0..self.devices.len() {
                 moved |= self.do_saves(i);
@@ -1059,7 +1089,8 @@ impl Sim {
 fn welcomed(mut client: SyncClient, role: Role) -> (SyncClient, Vec<Effect>) {
     client.handle(SyncEvent::Tick, 0, 0.0);
     client.handle(SyncEvent::Opened, 0, 0.0);
-    let welcome = ServerMsg::Welcome { device: "d".into(), name: "n".into(), role, epochs: vec![] }.encode();
+    let welcome =
+        ServerMsg::Welcome { device: "d".into(), name: "n".into(), role, epochs: vec![], floors: vec![] }.encode();
     let effects = client.handle(SyncEvent::Frame(welcome), 0, 0.0);
     (client, effects)
 }
@@ -1220,6 +1251,133 @@ fn a_device_waiting_for_its_first_keys_skips_nothing_and_sends_nothing_in_the_cl
             "something reached the relay in the clear"
         );
     }
+}
+
+/// Issue 19, slice 5: a staff tablet is lost and revoked. A manager numbers epoch 2 of the
+/// scopes it held, hands the new keys to the devices that remain, and revokes it with those
+/// floors. From then on nothing is sealed under what the lost tablet held. Two desks were offline
+/// meanwhile, each with a change sealed under epoch 1: one comes back without the new keys (its
+/// change waits for them, not sent stale, not sealed over and over); one got them while offline
+/// (its change is sealed again under epoch 2 once the Welcome says the floors); one got them
+/// while its change was still being sealed under epoch 1 (that sealing, done after the Welcome,
+/// is not sent: the change is sealed again under epoch 2).
+/// Nothing is lost, and no chunk or snapshot stored after the revocation opens with the lost
+/// tablet's keys.
+#[test]
+fn after_a_revocation_what_the_revoked_device_held_opens_nothing_written_later() {
+    let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff, Role::Staff, Role::Staff, Role::Staff]);
+    sim.snapshot_every(2);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_status(1, &ana, VisitStatus::Called);
+    sim.settle();
+    assert_eq!(sim.names(3), vec![("Ana".into(), VisitStatus::Called)]);
+    let lost = sim.devices[3].keys.clone();
+
+    // Desks 2 and 4 are offline: their changes are sealed under epoch 1 and queued.
+    let note = |sim: &mut Sim, desk: usize| {
+        sim.set_network(desk, false);
+        sim.change_day(desk, move |doc| {
+            automerge::transaction::Transactable::put(doc, automerge::ROOT, format!("note/{desk}"), "Written offline")
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+    };
+    let offline = note(&mut sim, 2);
+    let offline_sealed = note(&mut sim, 5);
+    sim.settle();
+    sim.devices[4].crypto_held = true;
+    let offline_too = note(&mut sim, 4);
+    assert!(sim.pending(2) > 0 && sim.pending(4) > 0);
+
+    // The rotation: epoch 2 of what a staff tablet holds, new keys to the kiosk and desk 1.
+    let rotated = [Scope::Kiosk, Scope::Staff, Scope::Inbox];
+    for e in sim.relay.epochs.iter_mut().filter(|e| rotated.contains(&e.scope)) {
+        e.epoch = 2;
+    }
+    let second = |scope| KeyRef { scope, epoch: 2 };
+    let give = |sim: &mut Sim, i: usize| {
+        let kiosk = sim.devices[i].role == Role::Kiosk;
+        let keys = &mut sim.devices[i].keys;
+        keys.add_secret(second(Scope::Kiosk), [0x6b; 32]);
+        if kiosk {
+            keys.add_public(second(Scope::Inbox), frontdesk_core::crypto::native::public_key(&[0x69; 32]));
+        } else {
+            keys.add_secret(second(Scope::Staff), [0x73; 32]);
+            keys.add_private(second(Scope::Inbox), [0x69; 32]);
+        }
+        let held = sim.devices[i].keys.held();
+        let effects = sim.devices[i].core.keys_added(held);
+        sim.effects(i, effects);
+    };
+    give(&mut sim, 0);
+    give(&mut sim, 1);
+    give(&mut sim, 4);
+    give(&mut sim, 5);
+    // The revocation with its floors: the lost tablet is out, everyone else reconnects.
+    sim.relay.floors = rotated.iter().map(|&scope| Epoch { scope, epoch: 2 }).collect();
+    sim.set_network(3, false);
+    for i in [0, 1, 2, 4, 5] {
+        sim.drop_socket(i);
+    }
+    let stored_before: BTreeMap<String, usize> = sim.relay.logs.iter().map(|(d, l)| (d.clone(), l.len())).collect();
+    let snapshots_before = sim.relay.snapshots.clone();
+
+    // Desk 4 is back: welcomed with the floors while its sealing under epoch 1 is in flight.
+    sim.set_network(4, true);
+    for _ in 0..3 {
+        sim.now += 1_000;
+        let effects = sim.devices[4].core.handle(SyncEvent::Tick, sim.now, 0.5);
+        sim.effects(4, effects);
+        sim.pump();
+    }
+    let online =
+        matches!(sim.devices[4].core.status().connection, frontdesk_core::sync_client::Connection::Online { .. });
+    assert!(online && sim.devices[4].core.crypto_in_flight() > 0, "welcomed, still sealing under epoch 1");
+    sim.release_crypto(4, 0);
+    let bea = sim.check_in(0, "Bea");
+    sim.set_status(1, &bea, VisitStatus::Called);
+    sim.set_network(2, true);
+    sim.set_network(5, true);
+    sim.settle();
+    assert!(sim.kept(offline_sealed), "desk 5's change, sealed again under the keys it got offline,");
+    assert_eq!(sim.pending(5), 0, "has reached the relay");
+    assert_eq!(sim.relay.stale, 0, "no device sent anything sealed under the old keys");
+    assert!(sim.pending(2) > 0, "desk 2's change waits for the new keys rather than go under the old");
+    assert_eq!(sim.devices[2].core.crypto_in_flight(), 0, "and is not sealed over and over meanwhile");
+    assert!(sim.kept(offline_too), "desk 4's change, sealed again under the keys it got offline,");
+    assert_eq!(sim.pending(4), 0, "has reached the relay");
+    give(&mut sim, 2);
+    sim.settle();
+    assert!(sim.kept(offline), "the change made offline during the rotation was saved");
+    assert_eq!(sim.pending(2), 0, "and has reached the relay");
+    assert_eq!(sim.relay.stale, 0);
+    for i in [0, 1, 2, 4, 5] {
+        let names = sim.names(i);
+        assert!(names.contains(&("Bea".into(), VisitStatus::Called)) || i == 0, "device {i}: {names:?}");
+    }
+    assert_eq!(sim.devices[2].core.heads(DAY), sim.devices[1].core.heads(DAY));
+    assert_eq!(sim.devices[4].core.heads(DAY), sim.devices[1].core.heads(DAY));
+    assert_eq!(sim.devices[5].core.heads(DAY), sim.devices[1].core.heads(DAY));
+
+    // What the lost tablet held opens nothing stored after its revocation.
+    let mut after = 0;
+    for (doc, log) in &sim.relay.logs {
+        for (_, bytes) in log.iter().skip(stored_before.get(doc).copied().unwrap_or(0)).filter(|(_, b)| !b.is_empty()) {
+            after += 1;
+            assert!(lost.open(doc, bytes).is_err(), "the revoked tablet opens a chunk of {doc} stored after");
+        }
+    }
+    let snapshots = sim.relay.snapshots.iter().map(|(d, (c, b))| (d, *c, b));
+    let proposals = sim.relay.proposals.iter().map(|(d, (c, b, _))| (d, *c, b));
+    for (doc, covers, bytes) in snapshots.chain(proposals) {
+        if snapshots_before.get(doc).is_some_and(|(c, _)| *c == covers) {
+            continue;
+        }
+        after += 1;
+        assert!(lost.open(doc, bytes).is_err(), "the revoked tablet opens a snapshot of {doc} stored after");
+    }
+    assert!(after >= 2, "the check-in, the status and the offline change were stored after ({after})");
 }
 
 /// Issue 19: sealed bytes served where they do not belong — a relay handing a desk a snapshot as
@@ -1498,7 +1656,8 @@ fn reconnect_backoff_grows_then_resets_after_a_welcome() {
     assert_eq!(retry_times, vec![500, 1000, 2000, 4000, 5000, 5000]);
     client.handle(SyncEvent::Opened, now, 0.0);
     let welcome =
-        ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff, epochs: vec![] }.encode();
+        ServerMsg::Welcome { device: "d".into(), name: "n".into(), role: Role::Staff, epochs: vec![], floors: vec![] }
+            .encode();
     client.handle(SyncEvent::Frame(welcome), now, 0.0);
     client.handle(SyncEvent::Closed { code: 1006, reason: String::new() }, now, 0.0);
     let Connection::Offline { retry_at_ms } = client.status().connection else { panic!("offline") };
@@ -1550,7 +1709,8 @@ fn a_challenge_is_signed_once_and_only_for_the_socket_that_asked() {
     client.handle(SyncEvent::Opened, 200_000, 0.0);
     feed(
         &mut client,
-        ServerMsg::Welcome { device: "d7".into(), name: "n".into(), role: Role::Staff, epochs: vec![] }.encode(),
+        ServerMsg::Welcome { device: "d7".into(), name: "n".into(), role: Role::Staff, epochs: vec![], floors: vec![] }
+            .encode(),
     );
     assert!(feed(&mut client, ServerMsg::Challenge { nonce: [6; 32] }.encode()).is_empty());
     // A relay of another protocol version is a refusal, not a reason to retry for ever.

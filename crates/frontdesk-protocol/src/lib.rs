@@ -20,8 +20,10 @@ pub use sealed::Scope;
 /// their key at every Hello (no bearer tokens); managers pair, list, rename and revoke devices.
 /// Version 4 (#19): a pairing device sends the public half of its key agreement key (envelopes of
 /// the business's keys are sealed to it) and a proof that whoever made the code vouches for it;
-/// the relay numbers key epochs and says the newest at Welcome.
-pub const PROTOCOL_VERSION: u8 = 4;
+/// the relay numbers key epochs and says the newest at Welcome. Version 5 (#19): revoking a device
+/// raises the floor of the scopes it held (nothing sealed below a floor is stored any more), and
+/// the Welcome says the floors.
+pub const PROTOCOL_VERSION: u8 = 5;
 
 /// The hash of one Automerge change (SHA-256), as devices declare it. The relay stores these
 /// without knowing what they are.
@@ -179,8 +181,11 @@ pub enum ClientMsg {
     ListDevices,
     /// Manager only: give a device another name. Answered by [`AdminReply::Devices`].
     RenameDevice { device: String, name: String },
-    /// Manager only: revoke a device; it is disconnected at once. Answered by [`AdminReply::Devices`].
-    RevokeDevice { device: String },
+    /// Manager only: revoke a device; it is disconnected at once. With `floors` (the epochs a
+    /// rotation just numbered and handed to every other device), nothing sealed below them is
+    /// stored afterwards, so what the revoked device held opens nothing written later; the revoke
+    /// and the floors are one transaction. Answered by [`AdminReply::Devices`].
+    RevokeDevice { device: String, floors: Vec<Epoch> },
     /// Manager only: number a new key epoch for each of `scopes` (the relay counts; it never
     /// sees a key). `first` asks for the business's first keys, and is refused once any epoch
     /// exists, so two devices can never both set a business up. Answered by [`AdminReply::Epochs`].
@@ -196,12 +201,15 @@ pub enum ServerMsg {
         nonce: [u8; 32],
     },
     /// The device proved who it is. `epochs` are the newest key epoch of each scope the relay
-    /// has numbered; empty for a business whose documents are not sealed.
+    /// has numbered; empty for a business whose documents are not sealed. `floors` are the
+    /// oldest epoch of each scope the relay still stores new bytes under (raised when a device
+    /// is revoked); a scope without one takes any.
     Welcome {
         device: String,
         name: String,
         role: Role,
         epochs: Vec<Epoch>,
+        floors: Vec<Epoch>,
     },
     /// A document's snapshot, sent on subscribe when the device is behind it.
     Snapshot {
@@ -272,11 +280,18 @@ pub enum AdminReply {
     Epochs { granted: bool, epochs: Vec<Epoch> },
 }
 
-/// The newest key epoch of one scope, as the relay numbered it.
+/// A key epoch of one scope, as the relay numbered it (the newest, or a floor).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Epoch {
     pub scope: Scope,
     pub epoch: u32,
+}
+
+impl Epoch {
+    /// The epoch `epochs` name for `scope`; 0 when they name none.
+    pub fn of(epochs: &[Epoch], scope: Scope) -> u32 {
+        epochs.iter().filter(|e| e.scope == scope).map(|e| e.epoch).max().unwrap_or(0)
+    }
 }
 
 impl AdminReply {
@@ -376,6 +391,9 @@ pub enum ErrorCode {
     StorageFailed,
     /// The device is over one of its quotas (documents, bytes, subscriptions, watches).
     QuotaExceeded,
+    /// The bytes are sealed under an epoch below the scope's floor (a device was revoked since):
+    /// reconnect, and seal them again under a newer key.
+    StaleEpoch,
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -387,6 +405,7 @@ impl std::fmt::Display for ErrorCode {
             ErrorCode::RateLimited => "RateLimited",
             ErrorCode::StorageFailed => "StorageFailed",
             ErrorCode::QuotaExceeded => "QuotaExceeded",
+            ErrorCode::StaleEpoch => "StaleEpoch",
         })
     }
 }
@@ -469,6 +488,7 @@ mod tests {
                 protocol: PROTOCOL_VERSION,
             },
             ClientMsg::NewEpoch { scopes: vec![Scope::Staff, Scope::Clock], first: true },
+            ClientMsg::RevokeDevice { device: "d2".into(), floors: vec![Epoch { scope: Scope::Staff, epoch: 2 }] },
             ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 7 },
             ClientMsg::Push {
                 doc: "inbox/2026-11-26/k1".into(),
@@ -488,6 +508,7 @@ mod tests {
             name: "Desk".into(),
             role: Role::Staff,
             epochs: vec![Epoch { scope: Scope::Inbox, epoch: 3 }],
+            floors: vec![Epoch { scope: Scope::Inbox, epoch: 2 }],
         };
         assert_eq!(ServerMsg::decode(&welcome.encode()).unwrap(), welcome);
     }

@@ -192,6 +192,8 @@ pub enum SealedError {
     WrongPlace,
     #[error("the padding is damaged")]
     BadPadding,
+    #[error("sealed under {scope} epoch {epoch}, below the floor {floor} (a device was revoked since)")]
+    StaleEpoch { scope: Scope, epoch: u32, floor: u32 },
 }
 
 /// A valid writer id in a header: what the relay issues (12 hex digits), or a test's `d1`.
@@ -340,9 +342,17 @@ impl<'a> Reader<'a> {
 
 /// What the relay checks of bytes `device` sends for `doc` — as a chunk (`snapshot: None`) or as
 /// a snapshot covering `snapshot` — without reading them: sealed bytes must be sealed for the
-/// document's scope, by that device, as what they are sent as. Bytes that are not sealed pass
-/// (documents written before encryption; refusing them is a later switch).
-pub fn check_sent(doc: &str, device: &str, bytes: &[u8], snapshot: Option<u64>) -> Result<(), SealedError> {
+/// document's scope, by that device, as what they are sent as, under an epoch no lower than the
+/// scope's floor in `floors` (what a revoked device held must open nothing stored afterwards).
+/// Bytes that are not sealed pass (documents written before encryption; refusing them is a
+/// later switch).
+pub fn check_sent(
+    doc: &str,
+    device: &str,
+    bytes: &[u8],
+    snapshot: Option<u64>,
+    floors: &[crate::Epoch],
+) -> Result<(), SealedError> {
     if !is_sealed(bytes) {
         return Ok(());
     }
@@ -350,6 +360,10 @@ pub fn check_sent(doc: &str, device: &str, bytes: &[u8], snapshot: Option<u64>) 
     header.fits(doc)?;
     if header.device != device {
         return Err(SealedError::WrongWriter);
+    }
+    let floor = crate::Epoch::of(floors, header.scope);
+    if header.epoch < floor {
+        return Err(SealedError::StaleEpoch { scope: header.scope, epoch: header.epoch, floor });
     }
     match (header.kind, snapshot) {
         (Kind::Snapshot { covers_seq }, Some(sent)) if covers_seq == sent => Ok(()),
@@ -517,22 +531,41 @@ mod tests {
             wire
         };
         let chunk = sealed(Kind::Chunk, Scope::Staff, "d1");
-        assert_eq!(check_sent("clients", "d1", &chunk, None), Ok(()));
-        assert_eq!(check_sent("clients", "d2", &chunk, None), Err(SealedError::WrongWriter));
-        assert_eq!(check_sent("clients", "d1", &chunk, Some(3)), Err(SealedError::WrongPlace));
-        assert!(matches!(check_sent("payroll", "d1", &chunk, None), Err(SealedError::WrongScope { .. })));
+        assert_eq!(check_sent("clients", "d1", &chunk, None, &[]), Ok(()));
+        assert_eq!(check_sent("clients", "d2", &chunk, None, &[]), Err(SealedError::WrongWriter));
+        assert_eq!(check_sent("clients", "d1", &chunk, Some(3), &[]), Err(SealedError::WrongPlace));
+        assert!(matches!(check_sent("payroll", "d1", &chunk, None, &[]), Err(SealedError::WrongScope { .. })));
         // Envelopes are plain Automerge; sealed bytes there are nobody's.
-        assert_eq!(check_sent("envelopes/d2", "d1", &chunk, None), Err(SealedError::BadDocument));
+        assert_eq!(check_sent("envelopes/d2", "d1", &chunk, None, &[]), Err(SealedError::BadDocument));
         let snapshot = sealed(Kind::Snapshot { covers_seq: 3 }, Scope::Staff, "d1");
-        assert_eq!(check_sent("clients", "d1", &snapshot, Some(3)), Ok(()));
-        assert_eq!(check_sent("clients", "d1", &snapshot, Some(4)), Err(SealedError::WrongPlace));
-        assert_eq!(check_sent("clients", "d1", &snapshot, None), Err(SealedError::WrongPlace));
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(3), &[]), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(4), &[]), Err(SealedError::WrongPlace));
+        assert_eq!(check_sent("clients", "d1", &snapshot, None, &[]), Err(SealedError::WrongPlace));
         let drop = sealed(Kind::Drop { ephemeral: [5; 32] }, Scope::Inbox, "k1");
-        assert_eq!(check_sent("inbox/2026-12-05/k1", "k1", &drop, None), Ok(()));
-        assert_eq!(check_sent("inbox/2026-12-05/k1", "k2", &drop, None), Err(SealedError::WrongWriter));
+        assert_eq!(check_sent("inbox/2026-12-05/k1", "k1", &drop, None, &[]), Ok(()));
+        assert_eq!(check_sent("inbox/2026-12-05/k1", "k2", &drop, None, &[]), Err(SealedError::WrongWriter));
         // Not sealed: passes (what was written before encryption); cut short: refused.
-        assert_eq!(check_sent("clients", "d2", b"\x85\x6f\x4a\x83 plain", None), Ok(()));
-        assert_eq!(check_sent("clients", "d1", &chunk[..12], None), Err(SealedError::Truncated));
+        assert_eq!(check_sent("clients", "d2", b"\x85\x6f\x4a\x83 plain", None, &[]), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &chunk[..12], None, &[]), Err(SealedError::Truncated));
+    }
+
+    #[test]
+    fn below_its_scopes_floor_nothing_is_taken_and_other_scopes_are_untouched() {
+        let sealed = |kind, scope, epoch| {
+            let mut wire = Header { kind, scope, epoch, device: "d1".into() }.encode();
+            wire.extend_from_slice(&[0; NONCE_LEN + TAG_LEN]);
+            wire
+        };
+        let floors = [crate::Epoch { scope: Scope::Staff, epoch: 3 }];
+        let stale = Err(SealedError::StaleEpoch { scope: Scope::Staff, epoch: 2, floor: 3 });
+        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 2), None, &floors), stale);
+        let snapshot = sealed(Kind::Snapshot { covers_seq: 9 }, Scope::Staff, 2);
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(9), &floors), stale);
+        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 3), None, &floors), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 4), None, &floors), Ok(()));
+        // A scope without a floor takes any epoch; bytes not sealed pass as before (slice 8).
+        assert_eq!(check_sent("payroll", "d1", &sealed(Kind::Chunk, Scope::Manager, 1), None, &floors), Ok(()));
+        assert_eq!(check_sent("clients", "d1", b"\x85\x6f\x4a\x83 plain", None, &floors), Ok(()));
     }
 
     #[test]

@@ -53,19 +53,20 @@ where
 {
     let id = relay.next_connection_id();
     let end = match handshake(&relay, &mut sink, &mut stream, &peer_addr).await {
-        Ok(device) => match relay.store.epochs().await {
+        Ok(device) => match tokio::try_join!(relay.store.epochs(), relay.store.floors()) {
             // A device told "nothing is sealed" would write in the clear: no Welcome without them.
             Err(err) => {
                 tracing::error!(conn = id, %err, "key epochs not read");
                 closing(close::GOING_AWAY, "the relay cannot read its database; retry")
             }
-            Ok(epochs) => {
+            Ok((epochs, floors)) => {
                 tracing::info!(conn = id, device = %device.id, name = %device.name, role = %device.role, %peer_addr, "device connected");
                 let welcome = ServerMsg::Welcome {
                     device: device.id.clone(),
                     name: device.name.clone(),
                     role: device.role,
                     epochs,
+                    floors: floors.clone(),
                 };
                 if sink.send(Message::Binary(welcome.encode().into())).await.is_err() {
                     End::ClientClosed
@@ -73,7 +74,7 @@ where
                     // Noted beside the session, never in its way (a write per connect).
                     seen(&relay, &device.id);
                     let device_id = device.id.clone();
-                    let end = Session::new(id, device, relay.clone()).run(&mut sink, &mut stream).await;
+                    let end = Session::new(id, device, relay.clone(), floors).run(&mut sink, &mut stream).await;
                     relay.hub.remove(id);
                     seen(&relay, &device_id);
                     end
@@ -89,6 +90,15 @@ where
             let frame = CloseFrame { code, reason: Utf8Bytes::from(reason) };
             let _ = tokio::time::timeout(Duration::from_secs(2), sink.send(Message::Close(Some(frame)))).await;
         }
+    }
+}
+
+/// What a device is told when the relay refuses sealed bytes: a stale epoch is for sealing again
+/// under a newer key; anything else is not for this device to send.
+fn refusal_code(err: &sealed::SealedError) -> ErrorCode {
+    match err {
+        sealed::SealedError::StaleEpoch { .. } => ErrorCode::StaleEpoch,
+        _ => ErrorCode::Forbidden,
     }
 }
 
@@ -250,10 +260,13 @@ struct Session {
     byte_rate: RateLimit,
     subscriptions: HashSet<String>,
     watches: HashSet<String>,
+    /// The floors said at Welcome (raised here when this device revokes another; every other
+    /// connection is closed then, and hears the new ones at its next Welcome).
+    floors: Vec<frontdesk_protocol::Epoch>,
 }
 
 impl Session {
-    fn new(id: u64, device: Device, relay: Arc<Relay>) -> Session {
+    fn new(id: u64, device: Device, relay: Arc<Relay>, floors: Vec<frontdesk_protocol::Epoch>) -> Session {
         let (tx, rx) = mpsc::channel(relay.config.outbound_queue);
         let config = &relay.config;
         Session {
@@ -265,6 +278,7 @@ impl Session {
             byte_rate: RateLimit::new(config.bytes_per_sec, config.bytes_burst, Instant::now()),
             subscriptions: HashSet::new(),
             watches: HashSet::new(),
+            floors,
             device,
             relay,
         }
@@ -384,14 +398,24 @@ impl Session {
                 tracing::info!(conn = self.id, by = %self.device.id, %device, %name, "device renamed");
                 self.list_devices(sink).await
             }
-            ClientMsg::RevokeDevice { device } => {
+            ClientMsg::RevokeDevice { device, floors } => {
                 if !self.manager(sink, "revoke devices").await? {
                     return Ok(());
                 }
-                match self.relay.store.revoke_device(&device).await {
+                match self.relay.store.revoke_device(&device, &floors).await {
                     Ok(true) => {
                         let kicked = self.relay.hub.revoke(&device);
-                        tracing::warn!(conn = self.id, by = %self.device.id, %device, connections = kicked, "device revoked");
+                        tracing::warn!(conn = self.id, by = %self.device.id, %device, connections = kicked, ?floors, "device revoked");
+                        if !floors.is_empty() {
+                            // Every other connection reconnects to hear the raised floors before
+                            // it seals anything else; this one reads them now.
+                            match self.relay.store.floors().await {
+                                Ok(now) => self.floors = now,
+                                Err(err) => tracing::error!(%err, "key floors not read"),
+                            }
+                            let told = self.relay.hub.rekey(self.id);
+                            tracing::info!(connections = told, "told to reconnect for the raised key floors");
+                        }
                     }
                     Ok(false) => {}
                     Err(err) => {
@@ -433,11 +457,10 @@ impl Session {
                 // Sealed bytes (issue 19) must name this device as their writer, and this
                 // document's scope: the relay cannot read them, but can refuse a replay or a
                 // chunk moved from elsewhere before any device has to.
-                if let Err(err) = sealed::check_sent(&doc, &self.device.id, &bytes, None) {
+                if let Err(err) = sealed::check_sent(&doc, &self.device.id, &bytes, None, &self.floors) {
                     tracing::warn!(conn = self.id, device = %self.device.id, %doc, %err, "sealed chunk refused");
-                    return self
-                        .refuse(sink, ErrorCode::Forbidden, Some(doc), format!("sealed chunk refused: {err}"))
-                        .await;
+                    let message = format!("sealed chunk refused: {err}");
+                    return self.refuse(sink, refusal_code(&err), Some(doc), message).await;
                 }
                 // Pushes are pipelined: the commit is awaited off this loop and the Ack queued.
                 let Ok(permit) = self.inflight.clone().acquire_owned().await else {
@@ -490,11 +513,10 @@ impl Session {
                 if !valid_doc_name(&doc) || !self.allowed(&doc, Access::Snapshot) {
                     return self.refuse(sink, ErrorCode::Forbidden, Some(doc), "snapshot not allowed".into()).await;
                 }
-                if let Err(err) = sealed::check_sent(&doc, &self.device.id, &bytes, Some(covers_seq)) {
+                if let Err(err) = sealed::check_sent(&doc, &self.device.id, &bytes, Some(covers_seq), &self.floors) {
                     tracing::warn!(conn = self.id, device = %self.device.id, %doc, %err, "sealed snapshot refused");
-                    return self
-                        .refuse(sink, ErrorCode::Forbidden, Some(doc), format!("sealed snapshot refused: {err}"))
-                        .await;
+                    let message = format!("sealed snapshot refused: {err}");
+                    return self.refuse(sink, refusal_code(&err), Some(doc), message).await;
                 }
                 match self.relay.store.propose_snapshot(&doc, covers_seq, bytes, &self.device.id).await {
                     Ok(()) => {

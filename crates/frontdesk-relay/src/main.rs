@@ -204,7 +204,7 @@ async fn device(command: DeviceCommand, store: &SqliteStore) -> anyhow::Result<(
             println!("renamed {id}");
         }
         DeviceCommand::Revoke { id } => {
-            anyhow::ensure!(store.revoke_device(&id).await?, "no device with id {id}");
+            anyhow::ensure!(store.revoke_device(&id, &[]).await?, "no device with id {id}");
             println!("revoked {id}");
         }
     }

@@ -318,8 +318,10 @@ pub trait Store: Send + Sync {
     /// Every registered device, revoked ones included, oldest first.
     fn devices(&self) -> StoreFuture<'_, Vec<Device>>;
 
-    /// Revokes a device; resolves with whether it existed.
-    fn revoke_device<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool>;
+    /// Revokes a device and raises the floor of each scope in `floors` to its epoch (never above
+    /// the newest epoch numbered, never lower than before), in one transaction; resolves with
+    /// whether the device existed (when it did not, no floor moves).
+    fn revoke_device<'a>(&'a self, id: &'a str, floors: &'a [Epoch]) -> StoreFuture<'a, bool>;
 
     /// Gives a device another name; resolves with whether it existed.
     fn rename_device<'a>(&'a self, id: &'a str, name: &'a str) -> StoreFuture<'a, bool>;
@@ -368,6 +370,9 @@ pub trait Store: Send + Sync {
         device: &'a str,
         at_ms: i64,
     ) -> StoreFuture<'a, (bool, Vec<Epoch>)>;
+
+    /// The floor of each scope that has one, in scope order: nothing sealed below it is stored.
+    fn floors(&self) -> StoreFuture<'_, Vec<Epoch>>;
 
     /// The ids of revoked devices (polled by the relay, as another process may revoke).
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>>;

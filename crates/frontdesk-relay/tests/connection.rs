@@ -24,7 +24,13 @@ async fn a_device_that_proves_its_key_is_welcomed_and_its_push_acknowledged_once
     desk.hello(&cred).await;
     assert_eq!(
         desk.recv().await,
-        ServerMsg::Welcome { device: id.clone(), name: "Desk 1".into(), role: Role::Staff, epochs: vec![] }
+        ServerMsg::Welcome {
+            device: id.clone(),
+            name: "Desk 1".into(),
+            role: Role::Staff,
+            epochs: vec![],
+            floors: vec![]
+        }
     );
     desk.send(ClientMsg::Push {
         doc: "day/2026-11-26".into(),
@@ -99,7 +105,7 @@ async fn knowing_a_device_id_is_not_enough_to_connect_as_it() {
 async fn a_revoked_device_is_told_only_once_it_proves_its_key() {
     let relay = TestRelay::open(|_| {});
     let (id, cred) = relay.device(Role::Kiosk, "Kiosk").await;
-    assert!(relay.relay.store.revoke_device(&id).await.unwrap());
+    assert!(relay.relay.store.revoke_device(&id, &[]).await.unwrap());
     let mut revoked = relay.socket();
     revoked.hello(&cred).await;
     assert_eq!(revoked.close_code().await, close::REVOKED);

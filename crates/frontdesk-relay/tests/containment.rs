@@ -98,8 +98,11 @@ impl Store for Panicky {
     fn devices(&self) -> StoreFuture<'_, Vec<Device>> {
         self.0.devices()
     }
-    fn revoke_device<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool> {
-        self.0.revoke_device(id)
+    fn revoke_device<'a>(&'a self, id: &'a str, floors: &'a [Epoch]) -> StoreFuture<'a, bool> {
+        self.0.revoke_device(id, floors)
+    }
+    fn floors(&self) -> StoreFuture<'_, Vec<Epoch>> {
+        self.0.floors()
     }
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>> {
         self.0.revoked_devices()

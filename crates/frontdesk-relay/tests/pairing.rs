@@ -234,7 +234,7 @@ async fn a_manager_pairs_lists_renames_and_revokes_and_the_revoked_device_is_out
         ClientMsg::CreatePairing { role: Role::Manager, name: "Mine".into(), business: String::new() },
         ClientMsg::ListDevices,
         ClientMsg::RenameDevice { device: manager.id.clone(), name: "x".into() },
-        ClientMsg::RevokeDevice { device: manager.id.clone() },
+        ClientMsg::RevokeDevice { device: manager.id.clone(), floors: vec![] },
     ] {
         front.send(msg).await;
         assert!(matches!(front.recv().await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
@@ -242,7 +242,7 @@ async fn a_manager_pairs_lists_renames_and_revokes_and_the_revoked_device_is_out
     assert!(!relay.relay.store.devices().await.unwrap()[0].revoked);
 
     let asked = Instant::now();
-    office.send(ClientMsg::RevokeDevice { device: tablet.id.clone() }).await;
+    office.send(ClientMsg::RevokeDevice { device: tablet.id.clone(), floors: vec![] }).await;
     assert!(devices(&mut office).await[1].revoked);
     assert_eq!(front.close_code().await, close::REVOKED);
     assert!(asked.elapsed() < Duration::from_secs(1), "out in {:?}", asked.elapsed());
@@ -319,4 +319,91 @@ async fn key_epochs_are_numbered_for_managers_once_first_and_said_at_welcome() {
     let msg = pair_with(&code, &Credential::key(), agreement_key(), vec![]);
     assert_eq!(ask(&relay, msg).await, PairReply::Refused { why: PairRefusal::KeyCheckNeeded });
     paired(&relay, &code).await;
+}
+
+/// Bytes sealed by `device` for `doc` under `scope`'s `epoch` (the relay reads only the header).
+fn sealed_chunk(scope: Scope, epoch: u32, device: &str) -> Vec<u8> {
+    use frontdesk_protocol::sealed::{Header, Kind, NONCE_LEN, TAG_LEN};
+    let mut wire = Header { kind: Kind::Chunk, scope, epoch, device: device.into() }.encode();
+    wire.extend_from_slice(&[7; NONCE_LEN + TAG_LEN + 32]);
+    wire
+}
+
+#[tokio::test]
+async fn after_a_revocation_with_floors_nothing_sealed_under_the_old_keys_is_stored() {
+    let relay = TestRelay::open(|_| {});
+    let (_, manager) = relay.device(Role::Manager, "Office").await;
+    let (_, desk) = relay.device(Role::Staff, "Desk").await;
+    let (_, lost) = relay.device(Role::Staff, "Lost tablet").await;
+    let mut office = relay.connect(&manager).await;
+    office.send(ClientMsg::NewEpoch { scopes: Scope::ALL.to_vec(), first: true }).await;
+    assert!(matches!(admin(&mut office).await, AdminReply::Epochs { granted: true, .. }));
+    // The rotation: new epochs for what the lost tablet held (its keys go to everyone else).
+    let held = vec![Scope::Kiosk, Scope::Staff, Scope::Inbox];
+    office.send(ClientMsg::NewEpoch { scopes: held.clone(), first: false }).await;
+    let AdminReply::Epochs { granted: true, epochs } = admin(&mut office).await else { panic!("no rotation") };
+    let floors: Vec<Epoch> = held.iter().map(|&scope| Epoch { scope, epoch: Epoch::of(&epochs, scope) }).collect();
+    assert!(floors.iter().all(|f| f.epoch == 2));
+
+    let mut front = relay.socket();
+    front.hello_welcome(&desk).await;
+    let thief = relay.connect(&lost).await;
+    // Before the floors, a chunk under the old epoch is stored as any other.
+    let push = |bytes: Vec<u8>, n: u8| ClientMsg::Push {
+        doc: "clients".into(),
+        chunk_id: frontdesk_protocol::ChunkId([n; 16]),
+        bytes,
+        heads: vec![[n; 32]],
+    };
+    front.send(push(sealed_chunk(Scope::Staff, 1, &desk.id), 1)).await;
+    assert!(matches!(front.recv().await, ServerMsg::Ack { seq: 1, .. }));
+
+    // A staff device may not raise floors (nor revoke).
+    front.send(ClientMsg::RevokeDevice { device: lost.id.clone(), floors: floors.clone() }).await;
+    assert!(matches!(front.recv().await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
+    assert_eq!(relay.relay.store.floors().await.unwrap(), vec![]);
+
+    office.send(ClientMsg::RevokeDevice { device: lost.id.clone(), floors: floors.clone() }).await;
+    assert!(devices(&mut office).await.iter().any(|d| d.id == lost.id && d.revoked));
+    assert_eq!(thief.close_code().await, close::REVOKED);
+    // Every other device reconnects and hears the floors at its Welcome.
+    assert_eq!(front.close_code().await, close::KEYS_CHANGED);
+    let mut front = relay.socket();
+    front.hello(&desk).await;
+    let ServerMsg::Welcome { floors: told, .. } = front.recv().await else { panic!("no Welcome") };
+    assert_eq!(told, floors);
+
+    // Sealed under the old epoch: refused as stale (the device seals it again), chunk and
+    // snapshot alike, and the manager's own connection knows the floors too.
+    front.send(push(sealed_chunk(Scope::Staff, 1, &desk.id), 2)).await;
+    let ServerMsg::Error { code, message, .. } = front.recv().await else { panic!("stored a stale chunk") };
+    assert_eq!(code, ErrorCode::StaleEpoch, "{message}");
+    office.send(push(sealed_chunk(Scope::Staff, 1, &manager.id), 3)).await;
+    assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
+    let mut snapshot = frontdesk_protocol::sealed::Header {
+        kind: frontdesk_protocol::sealed::Kind::Snapshot { covers_seq: 1 },
+        scope: Scope::Staff,
+        epoch: 1,
+        device: desk.id.clone(),
+    }
+    .encode();
+    snapshot.extend_from_slice(&[7; 64]);
+    front.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: snapshot }).await;
+    assert!(matches!(front.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
+    // Under the new epoch it is stored; a scope the lost tablet never held keeps its epoch.
+    front.send(push(sealed_chunk(Scope::Staff, 2, &desk.id), 4)).await;
+    assert!(matches!(front.recv().await, ServerMsg::Ack { seq: 2, .. }));
+    office
+        .send(ClientMsg::Push {
+            doc: "payroll".into(),
+            chunk_id: frontdesk_protocol::ChunkId([5; 16]),
+            bytes: sealed_chunk(Scope::Manager, 1, &manager.id),
+            heads: vec![[5; 32]],
+        })
+        .await;
+    assert!(matches!(office.recv().await, ServerMsg::Ack { .. }));
+    let backlog = relay.relay.store.backlog("clients", 0).await.unwrap();
+    let epochs: Vec<u32> =
+        backlog.chunks.iter().map(|c| frontdesk_protocol::sealed::parse(&c.bytes).unwrap().header.epoch).collect();
+    assert_eq!(epochs, [1, 2], "after the floor, only the new epoch was stored");
 }

@@ -367,7 +367,7 @@ async fn connections_over_the_limit_are_refused_with_503() {
 async fn a_revoked_device_cannot_connect() {
     let relay = TestRelay::start(|_| {}).await;
     let (id, token) = relay.device(Role::Kiosk, "Kiosk").await;
-    assert!(relay.admin().revoke_device(&id).await.unwrap());
+    assert!(relay.admin().revoke_device(&id, &[]).await.unwrap());
     let mut ws = relay.raw().await;
     hello(&mut ws, &token).await;
     assert_eq!(close_code(&mut ws).await, close::REVOKED);
@@ -383,7 +383,7 @@ async fn a_device_revoked_while_connected_is_disconnected_within_a_second() {
     let mut other = relay.connect(&other_token).await;
     let admin = relay.admin();
     let revoked_at = std::time::Instant::now();
-    assert!(admin.revoke_device(&id).await.unwrap());
+    assert!(admin.revoke_device(&id, &[]).await.unwrap());
     assert_eq!(close_code(&mut ws).await, close::REVOKED);
     assert!(revoked_at.elapsed() < Duration::from_secs(1), "took {:?}", revoked_at.elapsed());
     send(&mut other, ClientMsg::Ping).await;

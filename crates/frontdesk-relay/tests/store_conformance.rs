@@ -94,3 +94,8 @@ async fn a_full_write_queue_refuses_at_once_and_a_retry_goes_through() {
 async fn key_epochs_are_granted_first_once_and_only_grow() {
     conformance::key_epochs_are_granted_first_once_and_only_grow(sqlite()).await;
 }
+
+#[tokio::test]
+async fn floors_rise_with_a_revocation_in_one_transaction() {
+    conformance::floors_rise_with_a_revocation_in_one_transaction(sqlite()).await;
+}

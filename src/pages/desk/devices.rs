@@ -394,7 +394,7 @@ fn DeviceRow(info: DeviceInfo, lang: RwSignal<Lang>, this: String, device: Devic
     let revoke = {
         let id = id.clone();
         move |_| {
-            ask(ClientMsg::RevokeDevice { device: id.clone() });
+            ask(ClientMsg::RevokeDevice { device: id.clone(), floors: Vec::new() });
             confirming.set(false);
         }
     };

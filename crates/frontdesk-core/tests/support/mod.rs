@@ -19,7 +19,8 @@ pub fn online(follow: Vec<String>, device: &str, role: Role) -> DeviceCore {
     });
     core.handle(SyncEvent::Tick, 0, 0.5);
     core.handle(SyncEvent::Opened, 0, 0.5);
-    let welcome = ServerMsg::Welcome { device: device.into(), name: device.into(), role, epochs: vec![] };
+    let welcome =
+        ServerMsg::Welcome { device: device.into(), name: device.into(), role, epochs: vec![], floors: vec![] };
     core.handle(SyncEvent::Frame(welcome.encode()), 0, 0.5);
     core
 }

@@ -474,8 +474,8 @@ pub async fn the_device_registry_adds_lists_finds_and_revokes<H: Harness>(harnes
     let desk = store.device_key(&added[1]).await.expect("lookup").expect("found").device;
     assert_eq!((desk.name.as_str(), desk.last_seen_ms), ("Front desk", 5_000), "renamed; last seen never goes back");
 
-    assert!(store.revoke_device(&added[0]).await.expect("revoke"));
-    assert!(!store.revoke_device("no-such-device").await.expect("revoke"), "an unknown id is not revoked");
+    assert!(store.revoke_device(&added[0], &[]).await.expect("revoke"));
+    assert!(!store.revoke_device("no-such-device", &[]).await.expect("revoke"), "an unknown id is not revoked");
     assert_eq!(store.revoked_devices().await.expect("revoked ids"), vec![added[0].clone()]);
     let kiosk = store.device_key(&added[0]).await.expect("lookup").expect("a revoked device is still found");
     assert!(kiosk.device.revoked);
@@ -650,5 +650,43 @@ pub async fn key_epochs_are_granted_first_once_and_only_grow<H: Harness>(harness
     assert_eq!(epoch_of(&later, Scope::Staff), Some(3), "counters go on from where they were");
     let (late, _) = store.new_epochs(&all, true, "m1", 14).await.expect("first after a rotation");
     assert!(!late, "once keys have rotated, nobody sets the business up again");
+    store.close().await.expect("the store closes");
+}
+
+/// Revoking with floors: the device and the floors move together or not at all; a floor never
+/// goes above the newest epoch numbered nor down, and floors survive a reopen.
+pub async fn floors_rise_with_a_revocation_in_one_transaction<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    let added = store
+        .add_devices(&[
+            ("Kiosk", Role::Kiosk, [1; 32]),
+            ("Desk", Role::Staff, [2; 32]),
+            ("Desk 2", Role::Staff, [3; 32]),
+        ])
+        .await
+        .expect("devices");
+    assert_eq!(store.floors().await.expect("floors"), vec![], "no floor before any revocation");
+    store.new_epochs(&Scope::ALL, true, "m1", 10).await.expect("first");
+    store.new_epochs(&[Scope::Staff, Scope::Inbox], false, "m1", 11).await.expect("rotation");
+    let at = |scope, epoch| Epoch { scope, epoch };
+
+    let floors = [at(Scope::Staff, 2), at(Scope::Inbox, 2)];
+    assert!(!store.revoke_device("no-such-device", &floors).await.expect("revoke"));
+    assert_eq!(store.floors().await.expect("floors"), vec![], "no device revoked, no floor raised");
+
+    assert!(store.revoke_device(&added[1], &floors).await.expect("revoke"));
+    assert_eq!(store.floors().await.expect("floors"), vec![at(Scope::Staff, 2), at(Scope::Inbox, 2)]);
+    assert_eq!(store.revoked_devices().await.expect("revoked"), vec![added[1].clone()]);
+
+    // Above the newest numbered: only up to it (nothing could be stored above). Lower: stays.
+    let odd = [at(Scope::Staff, 9), at(Scope::Inbox, 1), at(Scope::Kiosk, 1)];
+    assert!(store.revoke_device(&added[2], &odd).await.expect("revoke"));
+    let expected = vec![at(Scope::Kiosk, 1), at(Scope::Staff, 2), at(Scope::Inbox, 2)];
+    assert_eq!(store.floors().await.expect("floors"), expected);
+    // A scope never numbered gets no floor.
+    store.close().await.expect("the store closes");
+    drop(store);
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    assert_eq!(store.floors().await.expect("floors"), expected, "floors survive a reopen");
     store.close().await.expect("the store closes");
 }

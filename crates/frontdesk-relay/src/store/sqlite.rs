@@ -153,6 +153,10 @@ CREATE TABLE IF NOT EXISTS epochs (
     at_ms INTEGER NOT NULL,
     PRIMARY KEY (scope, epoch)
 ) STRICT;
+CREATE TABLE IF NOT EXISTS epoch_floors (
+    scope TEXT PRIMARY KEY,
+    floor INTEGER NOT NULL
+) STRICT;
 "
 );
 
@@ -380,9 +384,30 @@ impl Store for SqliteStore {
         })
     }
 
-    fn revoke_device<'a>(&'a self, id: &'a str) -> StoreFuture<'a, bool> {
+    fn revoke_device<'a>(&'a self, id: &'a str, floors: &'a [Epoch]) -> StoreFuture<'a, bool> {
         let id = id.to_owned();
-        self.with_connection(move |conn| Ok(conn.execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [id])? > 0))
+        let floors = floors.to_vec();
+        self.with_connection(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if tx.execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [id])? == 0 {
+                return Ok(false); // rolled back: no floor moves for a device that is not there
+            }
+            let newest = newest_epochs(&tx)?;
+            for floor in floors {
+                // Never above the newest epoch numbered (nothing could be stored), never lower.
+                let floor_epoch = floor.epoch.min(Epoch::of(&newest, floor.scope));
+                if floor_epoch == 0 {
+                    continue;
+                }
+                tx.execute(
+                    "INSERT INTO epoch_floors (scope, floor) VALUES (?1, ?2)
+                     ON CONFLICT (scope) DO UPDATE SET floor = max(floor, excluded.floor)",
+                    params![floor.scope.as_str(), floor_epoch],
+                )?;
+            }
+            tx.commit()?;
+            Ok(true)
+        })
     }
 
     fn rename_device<'a>(&'a self, id: &'a str, name: &'a str) -> StoreFuture<'a, bool> {
@@ -483,6 +508,10 @@ impl Store for SqliteStore {
         self.with_connection(|conn| newest_epochs(conn))
     }
 
+    fn floors(&self) -> StoreFuture<'_, Vec<Epoch>> {
+        self.with_connection(|conn| scope_epochs(conn, "SELECT scope, floor FROM epoch_floors"))
+    }
+
     fn new_epochs<'a>(
         &'a self,
         scopes: &'a [Scope],
@@ -575,7 +604,12 @@ fn device(
 
 /// The newest epoch of each scope, in scope order.
 fn newest_epochs(conn: &Connection) -> Result<Vec<Epoch>> {
-    let mut stmt = conn.prepare_cached("SELECT scope, max(epoch) FROM epochs GROUP BY scope")?;
+    scope_epochs(conn, "SELECT scope, max(epoch) FROM epochs GROUP BY scope")
+}
+
+/// `(scope, epoch)` rows as epochs, in scope order.
+fn scope_epochs(conn: &Connection, query: &str) -> Result<Vec<Epoch>> {
+    let mut stmt = conn.prepare_cached(query)?;
     let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))?;
     let mut epochs = Vec::new();
     for row in rows {
