@@ -230,6 +230,14 @@ async fn set_up(device: &Rc<Device>, epochs: &[frontdesk_protocol::Epoch]) -> Re
     device.add_keys(made).await.map_err(|e| e.to_string())
 }
 
+/// Renews the keys a revoked device could read with: it is forgotten first (nothing new is ever
+/// sealed to it), then this manager's device makes the keys of the epochs the relay just
+/// numbered; the next hand-over seals them to every device vouched for.
+async fn rotate(device: &Rc<Device>, revoked: &str, epochs: &[frontdesk_protocol::Epoch]) -> Result<(), String> {
+    device.store.delete_keys_record(&format!("{VOUCHED}{revoked}")).await.map_err(|e| e.to_string())?;
+    set_up(device, epochs).await
+}
+
 /// Opens what this device's envelopes document holds that it does not hold yet, and keeps the
 /// keys. Run when the document changes; nothing happens when there is nothing new.
 async fn install(device: Rc<Device>) {
@@ -295,6 +303,9 @@ pub enum ManagerJob {
     HandOver(Rc<Device>, Vec<DeviceInfo>),
     /// Make the business's first keys (the relay granted these first epochs).
     SetUp(Rc<Device>, Vec<frontdesk_protocol::Epoch>),
+    /// A device is being revoked: forget it, and make the keys of these new epochs (of the
+    /// scopes it could read), to hand to every other device before the relay raises the floors.
+    Rotate(Rc<Device>, String, Vec<frontdesk_protocol::Epoch>),
 }
 
 /// What a job came to.
@@ -335,6 +346,7 @@ pub async fn manager_job(job: ManagerJob) -> KeyOutcome {
         ManagerJob::KeepPending(device, pending) => done(keep_pending(&device, &pending).await),
         ManagerJob::HandOver(device, listed) => KeyOutcome::Handed(vouch_and_hand_over(&device, &listed).await),
         ManagerJob::SetUp(device, epochs) => done(set_up(&device, &epochs).await),
+        ManagerJob::Rotate(device, revoked, epochs) => done(rotate(&device, &revoked, &epochs).await),
     }
 }
 

@@ -2,6 +2,8 @@
 //! business's keys travel from the manager's tablet to each new device in envelopes only that
 //! device opens, with the pairing secret that went only into the link (or was typed as the key
 //! check); a visitor who checks in afterwards is on the desks and nowhere in the relay's files.
+//! Then a tablet is lost and revoked (slice 5): the keys it could read with are renewed for every
+//! other device, and what is written afterwards is sealed under the new ones.
 
 use anyhow::{Result, ensure};
 
@@ -18,13 +20,23 @@ async fn add_device(manager: &crate::harness::Browser, kind: &str, name: &str) -
 /// Whether any of the relay's database files (the database, its WAL and shared memory) holds
 /// `needle`'s bytes.
 fn relay_files_hold(relay: &Relay, needle: &str) -> Result<bool> {
+    relay_files_hold_bytes(relay, needle.as_bytes())
+}
+
+/// The start of a check-in sealed to the staff's inbox key of `epoch`, as the relay stores it:
+/// the sealed header's magic, kind (a drop), scope (the inbox) and epoch.
+fn inbox_drop_header(epoch: u8) -> [u8; 10] {
+    [0xFD, 0x5E, 0xA1, 0x01, 3, 4, epoch, 0, 0, 0]
+}
+
+fn relay_files_hold_bytes(relay: &Relay, needle: &[u8]) -> Result<bool> {
     let mut found = false;
     for entry in std::fs::read_dir(relay.data.path())? {
         let path = entry?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
         if name.starts_with("relay.sqlite3") {
             let bytes = std::fs::read(&path)?;
-            found |= bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+            found |= bytes.windows(needle.len()).any(|w| w == needle);
         }
     }
     Ok(found)
@@ -90,7 +102,37 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
     step("the relay's files hold no trace of her name");
     ensure!(!relay_files_hold(&relay, "Valentina Quiroga")?, "the visitor's name is in the relay's files");
     ensure!(!relay_files_hold(&relay, "Quiroga")?, "the visitor's surname is in the relay's files");
-    for browser in [manager, tablet, kiosk] {
+    ensure!(relay_files_hold_bytes(&relay, &inbox_drop_header(1))?, "her check-in is sealed under the first inbox key");
+
+    step("a second staff tablet pairs, gets its keys, and is lost");
+    manager.open_tab("Business").await?;
+    let (code, check) = add_device(&manager, "Staff tablet", "Lost tablet").await?;
+    let lost = driver.browser(TABLET.0, TABLET.1).await?;
+    lost.goto(&relay.url(&format!("/pair#code={code}{check}"))).await?;
+    lost.wait_for_text("Online", SOON).await?;
+    manager.wait_for_text("“Lost tablet” has its keys.", SOON).await?;
+    manager.click_button("Done").await?;
+    lost.wait_for_text("Valentina Quiroga", SOON).await?;
+
+    step("the manager revokes it: the keys it could read with are renewed for everyone else first");
+    manager.click_in_row("Lost tablet", "Revoke").await?;
+    lost.watch_for_text(&["A manager removed this device."]).await?;
+    manager.click_xpath("//div[contains(@class,'device-row__confirm')]//button[normalize-space(.)='Revoke']").await?;
+    lost.seen_at("A manager removed this device.", SOON).await?;
+    manager.wait_for_text("Revoked", SOON).await?;
+    ensure!(!relay_files_hold_bytes(&relay, &inbox_drop_header(2))?, "nothing was sealed under a new inbox key yet");
+
+    step("a visitor checks in after: sealed under the new inbox key, and read on both desks");
+    check_in_at_kiosk(&kiosk, "Bartolomé Ibarguren", "I'd like a service", None).await?;
+    tablet.wait_for_text("Bartolomé Ibarguren", SOON).await?;
+    manager.open_tab("Arrivals").await?;
+    manager.wait_for_text("Bartolomé Ibarguren", SOON).await?;
+    ensure!(
+        relay_files_hold_bytes(&relay, &inbox_drop_header(2))?,
+        "the check-in after the revocation is sealed under the renewed inbox key"
+    );
+    ensure!(!relay_files_hold(&relay, "Ibarguren")?, "the second visitor's surname is in the relay's files");
+    for browser in [manager, tablet, kiosk, lost] {
         browser.close().await?;
     }
     Ok(())

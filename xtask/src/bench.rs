@@ -148,7 +148,8 @@ fn sent_len(file: &Path) -> Result<u64> {
 /// the desk (`dist/`) and for the kiosk, an app of its own (`dist/kiosk/`). The desk's sections
 /// other than today's board are parts of their own (`dist/parts-<hash>/`, see
 /// xtask/src/split.rs), fetched when a section first opens or by the service worker for offline
-/// use: counted apart.
+/// use, and their style sheet is fetched once the app has started (xtask/src/styles.rs): counted
+/// apart.
 fn app_size(figures: &mut Figures) -> Result<()> {
     for (app, folder) in [("app", root().join("dist")), ("kiosk_app", root().join("dist").join("kiosk"))] {
         let (mut wasm, mut js, mut css, mut raw_wasm) = (0, 0, 0, 0);
@@ -165,6 +166,7 @@ fn app_size(figures: &mut Figures) -> Result<()> {
                     wasm += sent_len(&path)?;
                 }
                 Some("js") if !path.ends_with("sw.js") => js += sent_len(&path)?,
+                Some("css") if crate::styles::is_later(&path) => parts += sent_len(&path)?,
                 Some("css") => css += sent_len(&path)?,
                 _ => {}
             }

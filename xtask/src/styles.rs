@@ -5,6 +5,12 @@
 //! page names, in its order, into `style-<hash>.css`, minified, and links that one instead: one
 //! request instead of seven, and compressed together the desk's styles are 40 % smaller than
 //! apart (gzip finds the class names and rules they share).
+//!
+//! Sheets marked `data-later` (the desk's sections that are not on the board: calendar, rooms,
+//! sales) are joined apart into `later-<hash>.css`, which the page names as
+//! `<link rel="frontdesk-style">` — not fetched while the page loads, so not in what a tablet
+//! waits for before the board shows — and which the page's start script turns into a style sheet
+//! once the app has started. The service worker keeps it, as everything the page names.
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
@@ -16,7 +22,20 @@ struct Sheet {
     start: usize,
     end: usize,
     href: String,
+    later: bool,
 }
+
+/// What the later sheet's name starts with.
+const LATER: &str = "later";
+
+/// Whether `file` is a page's later sheet (fetched once the app started, not while it loads).
+pub fn is_later(file: &Path) -> bool {
+    file.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{LATER}-")))
+}
+
+/// What the page's start script does once the app has started: fetch the later sheets.
+const LOAD_LATER: &str =
+    "for(const l of document.querySelectorAll('link[rel=\"frontdesk-style\"]'))l.rel=\"stylesheet\";";
 
 fn sheets(page: &str) -> Result<Vec<Sheet>> {
     let mut found = Vec::new();
@@ -30,21 +49,57 @@ fn sheets(page: &str) -> Result<Vec<Sheet>> {
             .and_then(|(_, rest)| rest.split_once('"'))
             .map(|(href, _)| href.to_owned())
             .with_context(|| format!("a style sheet link without href: {tag}"))?;
-        found.push(Sheet { start, end, href });
+        found.push(Sheet { start, end, href, later: tag.contains(" data-later") });
         from = end;
     }
     Ok(found)
 }
 
 /// Joins the style sheets `page` links (files in `staging`, named from `public_url`) into one
-/// minified sheet, and returns the page linking that one.
+/// minified sheet — and those marked `data-later` into another, fetched once the app started —
+/// and returns the page linking them.
 pub fn bundle(staging: &Path, page: &str, public_url: &str) -> Result<String> {
     let sheets = sheets(page)?;
     if sheets.is_empty() {
         return Ok(page.to_owned());
     }
+    let first = join(staging, sheets.iter().filter(|s| !s.later), public_url, "style")?;
+    let later = join(staging, sheets.iter().filter(|s| s.later), public_url, LATER)?;
+    let mut out = String::with_capacity(page.len());
+    let mut at = 0;
+    for (i, sheet) in sheets.iter().enumerate() {
+        out.push_str(&page[at..sheet.start]);
+        if i == 0 {
+            if let Some(name) = &first {
+                out.push_str(&format!("<link rel=\"stylesheet\" href=\"{public_url}{name}\"/>"));
+            }
+            if let Some(name) = &later {
+                out.push_str(&format!("<link rel=\"frontdesk-style\" href=\"{public_url}{name}\"/>"));
+            }
+        }
+        at = sheet.end;
+    }
+    out.push_str(&page[at..]);
+    if later.is_some() {
+        // At the end of the start script, after the app's `await init(…)`.
+        const CLOSE: &str = "</script>";
+        let script = out.find("<script type=\"module\">").context("later sheets, but no start script to load them")?;
+        let close = script + out[script..].find(CLOSE).context("an unclosed start script")?;
+        out.insert_str(close, &format!("\n{LOAD_LATER}\n"));
+    }
+    Ok(out)
+}
+
+/// Joins `sheets` (removing their files) into one minified `<prefix>-<hash>.css`; its name, or
+/// `None` when there are none.
+fn join<'a>(
+    staging: &Path,
+    sheets: impl Iterator<Item = &'a Sheet>,
+    public_url: &str,
+    prefix: &str,
+) -> Result<Option<String>> {
     let mut joined = String::new();
-    for sheet in &sheets {
+    for sheet in sheets {
         let name =
             sheet.href.strip_prefix(public_url).with_context(|| format!("{} is not under {public_url}", sheet.href))?;
         if name.contains('/') {
@@ -60,22 +115,14 @@ pub fn bundle(staging: &Path, page: &str, public_url: &str) -> Result<String> {
         .to_string()
         .trim()
         .to_owned();
+    if joined.is_empty() {
+        return Ok(None);
+    }
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     minified.hash(&mut hasher);
-    let name = format!("style-{:016x}.css", hasher.finish());
+    let name = format!("{prefix}-{:016x}.css", hasher.finish());
     std::fs::write(staging.join(&name), &minified)?;
-
-    let mut out = String::with_capacity(page.len());
-    let mut at = 0;
-    for (i, sheet) in sheets.iter().enumerate() {
-        out.push_str(&page[at..sheet.start]);
-        if i == 0 {
-            out.push_str(&format!("<link rel=\"stylesheet\" href=\"{public_url}{name}\"/>"));
-        }
-        at = sheet.end;
-    }
-    out.push_str(&page[at..]);
-    Ok(out)
+    Ok(Some(name))
 }
 
 #[cfg(test)]
@@ -99,6 +146,36 @@ mod tests {
         assert!(!dir.path().join("base-1.css").exists() && !dir.path().join("desk-2.css").exists());
         assert!(out.starts_with("<head>\n<link rel=\"stylesheet\""), "{out}");
         assert!(out.ends_with("\n\n</head>"), "{out}");
+    }
+
+    #[test]
+    fn sheets_marked_later_are_joined_apart_and_fetched_once_the_app_started() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("base-1.css"), ".page{color:red}").unwrap();
+        std::fs::write(dir.path().join("sales-2.css"), ".sale{color:blue}").unwrap();
+        std::fs::write(dir.path().join("rooms-3.css"), ".room{color:green}").unwrap();
+        let page = "<head>\n<script type=\"module\">\nawait init();\n</script>\n\
+                    <link rel=\"stylesheet\" href=\"/base-1.css\"/>\n\
+                    <link rel=\"stylesheet\" href=\"/sales-2.css\" data-later=\"\"/>\n\
+                    <link rel=\"stylesheet\" href=\"/rooms-3.css\" data-later/>\n</head>";
+        let out = bundle(dir.path(), page, "/").unwrap();
+        let href = |rel: &str| {
+            let at = out.find(&format!("<link rel=\"{rel}\" href=\"/")).expect(rel);
+            out[at..].split_once("href=\"/").unwrap().1.split_once('"').unwrap().0.to_owned()
+        };
+        let (first, later) = (href("stylesheet"), href("frontdesk-style"));
+        assert_eq!(out.matches("<link").count(), 2, "{out}");
+        assert!(first.starts_with("style-") && is_later(Path::new(&later)), "{first} {later}");
+        assert!(!is_later(Path::new(&first)));
+        assert_eq!(std::fs::read_to_string(dir.path().join(&first)).unwrap(), ".page{color:red}");
+        assert_eq!(std::fs::read_to_string(dir.path().join(&later)).unwrap(), ".sale{color:blue}.room{color:green}");
+        // Loaded by the start script, after the app's start.
+        let script = out.split_once("<script type=\"module\">").unwrap().1.split_once("</script>").unwrap().0;
+        assert!(script.find("await init()").unwrap() < script.find(LOAD_LATER).unwrap(), "{script}");
+        // Without a start script to load them, later sheets would never apply: refused.
+        std::fs::write(dir.path().join("sales-2.css"), ".sale{}").unwrap();
+        let bare = "<head><link rel=\"stylesheet\" href=\"/sales-2.css\" data-later/></head>";
+        assert!(bundle(dir.path(), bare, "/").is_err());
     }
 
     #[test]

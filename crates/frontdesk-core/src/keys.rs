@@ -66,6 +66,12 @@ pub fn holds(role: Role) -> &'static [(Scope, Part)] {
     }
 }
 
+/// The scopes a device of `role` could read with what it held (public keys read nothing): the
+/// scopes whose keys are renewed when such a device is revoked.
+pub fn readable(role: Role) -> Vec<Scope> {
+    holds(role).iter().filter(|(_, part)| *part != Part::Public).map(|(scope, _)| *scope).collect()
+}
+
 /// A fresh pairing secret from `draw(n)` (uniform in `0..n`; the platform's random source).
 pub fn pairing_secret(mut draw: impl FnMut(usize) -> usize) -> String {
     (0..SECRET_LEN)
@@ -214,6 +220,13 @@ pub fn installs(device: &str, role: Role, doc: &impl ReadDoc, held: &[KeyRef]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn revoking_a_device_renews_every_key_it_could_read_with() {
+        assert_eq!(readable(Role::Kiosk), [Scope::Kiosk]);
+        assert_eq!(readable(Role::Staff), [Scope::Kiosk, Scope::Staff, Scope::Inbox]);
+        assert_eq!(readable(Role::Manager), [Scope::Kiosk, Scope::Staff, Scope::Manager, Scope::Inbox, Scope::Clock]);
+    }
 
     #[test]
     fn a_kiosk_holds_no_key_that_reads_an_inbox_or_a_time_clock() {

@@ -263,7 +263,7 @@ impl SyncClient {
     /// The newest epoch of `scope` the relay has numbered (0: the scope is not sealed, or the
     /// relay has not said yet).
     pub fn relay_epoch(&self, scope: Scope) -> u32 {
-        self.epochs.iter().find(|e| e.scope == scope).map_or(0, |e| e.epoch)
+        Epoch::of(&self.epochs, scope)
     }
 
     /// The oldest epoch of `scope` the relay still stores new bytes under (0: any).
@@ -274,7 +274,7 @@ impl SyncClient {
     /// Whether `wire` is sealed under an epoch the relay no longer stores (a device was revoked
     /// since it was sealed).
     fn stale(&self, wire: &[u8]) -> bool {
-        frontdesk_protocol::sealed::parse(wire).is_ok_and(|s| s.header.epoch < self.floor(s.header.scope))
+        frontdesk_protocol::sealed::scope_epoch(wire).is_some_and(|(scope, epoch)| epoch < self.floor(scope))
     }
 
     /// Whether the relay said `doc`'s documents are sealed: then its chunks wait for a key
@@ -600,23 +600,16 @@ impl SyncClient {
             ServerMsg::Welcome { device, name, role, epochs, floors } => {
                 self.epochs = epochs;
                 self.floors = floors;
-                // Chunks sealed under keys a revoked device held are sealed again under newer ones.
-                let stale: Vec<usize> = (0..self.outbox.len())
-                    .filter(|&i| self.outbox[i].wire.as_deref().is_some_and(|w| self.stale(w)))
-                    .collect();
-                for i in stale {
-                    self.outbox[i].wire = None;
-                }
-                // Chunks queued in the clear for a scope that turns out sealed wait for a key.
-                let clear: Vec<ChunkId> = self
-                    .outbox
-                    .iter()
-                    .filter(|p| p.wire.as_deref().is_some_and(|w| !frontdesk_protocol::sealed::is_sealed(w)))
-                    .filter(|p| self.must_seal(&p.doc))
-                    .map(|p| p.chunk_id)
-                    .collect();
-                for id in clear {
-                    self.reseal(id);
+                // Chunks queued in the clear for a scope that turns out sealed, and chunks sealed
+                // under keys a revoked device held, are sealed again (or wait for a key).
+                for p in &mut self.outbox {
+                    let again = p.wire.as_deref().is_some_and(|w| match frontdesk_protocol::sealed::scope_epoch(w) {
+                        Some((scope, epoch)) => epoch < Epoch::of(&self.floors, scope),
+                        None => Area::of(&p.doc).and_then(Area::scope).is_some_and(|s| Epoch::of(&self.epochs, s) > 0),
+                    });
+                    if again {
+                        p.wire = None;
+                    }
                 }
                 self.attempts = 0;
                 self.problem = None;

@@ -283,6 +283,14 @@ pub fn is_sealed(bytes: &[u8]) -> bool {
     bytes.starts_with(&MAGIC)
 }
 
+/// The scope and epoch sealed bytes name, read without taking the rest apart; `None` for bytes
+/// not sealed (or cut short, or of no known scope).
+pub fn scope_epoch(bytes: &[u8]) -> Option<(Scope, u32)> {
+    let rest = bytes.strip_prefix(&MAGIC)?;
+    let scope = Scope::from_byte(*rest.get(1)?)?;
+    Some((scope, u32::from_le_bytes(rest.get(2..6)?.try_into().ok()?)))
+}
+
 /// Takes sealed bytes apart. Checks the layout only: whether it fits its document is
 /// [`Header::fits`], whether it is genuine is for the cipher.
 pub fn parse(bytes: &[u8]) -> Result<Sealed<'_>, SealedError> {
@@ -547,6 +555,18 @@ mod tests {
         // Not sealed: passes (what was written before encryption); cut short: refused.
         assert_eq!(check_sent("clients", "d2", b"\x85\x6f\x4a\x83 plain", None, &[]), Ok(()));
         assert_eq!(check_sent("clients", "d1", &chunk[..12], None, &[]), Err(SealedError::Truncated));
+    }
+
+    #[test]
+    fn the_scope_and_epoch_read_alone_are_the_headers() {
+        for kind in [Kind::Chunk, Kind::Snapshot { covers_seq: 7 }, Kind::Drop { ephemeral: [3; 32] }] {
+            let header = Header { kind, scope: Scope::Clock, epoch: 0x0102_0304, device: "d1".into() };
+            let mut wire = header.encode();
+            wire.extend_from_slice(&[0; NONCE_LEN + TAG_LEN]);
+            assert_eq!(scope_epoch(&wire), Some((Scope::Clock, 0x0102_0304)));
+            assert_eq!(scope_epoch(&wire[..MAGIC.len() + 5]), None, "cut short");
+        }
+        assert_eq!(scope_epoch(b"\x85\x6f\x4a\x83 plain"), None);
     }
 
     #[test]

@@ -89,6 +89,8 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
     let code = RwSignal::new(None::<PairingCode>);
     // Encryption (#19): whether this tablet asked to set it up, and what happened since.
     let setting_up = RwSignal::new(false);
+    // A revocation under way: the device and the scopes whose keys are being renewed.
+    let rotating = RwSignal::new(None::<(String, Vec<frontdesk_protocol::Scope>)>);
     let note = RwSignal::new(None::<String>);
     let handing = StoredValue::new(false);
     // A list that came while a hand-over ran: handed over next, not dropped.
@@ -144,6 +146,30 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         }
         Some(Ok(AdminReply::Paired { .. })) => {
             ask(ClientMsg::ListDevices);
+        }
+        Some(Ok(AdminReply::Epochs { granted, epochs })) if rotating.with_untracked(Option::is_some) => {
+            let Some((revoked, scopes)) = rotating.get_untracked() else { return };
+            rotating.set(None);
+            let floors: Vec<_> = epochs.into_iter().filter(|e| granted && scopes.contains(&e.scope)).collect();
+            let device = device.get_value();
+            leptos::task::spawn_local(async move {
+                let mut floors = floors;
+                if !floors.is_empty() {
+                    match manager_job(ManagerJob::Rotate(device.clone(), revoked.clone(), floors.clone())).await {
+                        KeyOutcome::Failed(why) => {
+                            // Revoked all the same (the relay shuts it out); its old keys still
+                            // open what is written under them: said here.
+                            note.set(Some(tr!(lang.get_untracked(), desk.encryption_failed, why = why)));
+                            floors.clear();
+                        }
+                        // Every other device gets the new keys before the floors rise.
+                        _ => {
+                            manager_job(ManagerJob::HandOver(device.clone(), Vec::new())).await;
+                        }
+                    }
+                }
+                device.request(ClientMsg::RevokeDevice { device: revoked, floors });
+            });
         }
         Some(Ok(AdminReply::Epochs { granted, epochs })) if setting_up.get_untracked() => {
             setting_up.set(false);
@@ -355,7 +381,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             }}
             <ul class="rows">
                 <For each=move || devices.get().unwrap_or_default() key=|d| (d.id.clone(), d.name.clone(), d.revoked, d.last_seen_ms) let:info>
-                    <DeviceRow info lang this=this_id.with_value(|id| id.clone()) device/>
+                    <DeviceRow info lang this=this_id.with_value(|id| id.clone()) device rotating/>
                 </For>
             </ul>
         </section>
@@ -363,7 +389,13 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
 }
 
 #[component]
-fn DeviceRow(info: DeviceInfo, lang: RwSignal<Lang>, this: String, device: DeviceRef) -> impl IntoView {
+fn DeviceRow(
+    info: DeviceInfo,
+    lang: RwSignal<Lang>,
+    this: String,
+    device: DeviceRef,
+    rotating: RwSignal<Option<(String, Vec<frontdesk_protocol::Scope>)>>,
+) -> impl IntoView {
     let t = move |msg: BusinessMsg| msg.text(lang.get());
     let is_this = info.id == this;
     let (id, role, revoked) = (info.id.clone(), info.role, info.revoked);
@@ -391,11 +423,22 @@ fn DeviceRow(info: DeviceInfo, lang: RwSignal<Lang>, this: String, device: Devic
             }
         }
     };
+    // In a sealed business, revoking renews the keys the device could read with first (the
+    // card does the rest when the relay has numbered the new epochs); this tablet revoking itself
+    // renews nothing (it would hold the only copy of the new keys).
     let revoke = {
         let id = id.clone();
         move |_| {
-            ask(ClientMsg::RevokeDevice { device: id.clone(), floors: Vec::new() });
             confirming.set(false);
+            if !is_this && device.with_value(|d| !d.held_keys().is_empty()) {
+                let scopes = frontdesk_core::keys::readable(role);
+                rotating.set(Some((id.clone(), scopes.clone())));
+                if !ask(ClientMsg::NewEpoch { scopes, first: false }) {
+                    rotating.set(None);
+                }
+                return;
+            }
+            ask(ClientMsg::RevokeDevice { device: id.clone(), floors: Vec::new() });
         }
     };
     let cancel_button = NodeRef::<leptos::html::Button>::new();
