@@ -1253,6 +1253,37 @@ fn a_device_waiting_for_its_first_keys_skips_nothing_and_sends_nothing_in_the_cl
     }
 }
 
+/// Issue 19: encryption turned on while a desk was offline. Back online, it hears that every
+/// scope seals and holds no key yet; it still applies what was written before (plaintext), and
+/// with snapshots due after every chunk it would propose one — in the clear, carrying what it
+/// holds back. It proposes none.
+#[test]
+fn a_keyless_device_in_a_sealed_business_proposes_no_snapshot_in_the_clear() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    sim.set_network(2, false);
+    let ana = sim.check_in(0, "Ana");
+    sim.set_status(1, &ana, VisitStatus::Called);
+    sim.settle();
+    // Encryption is turned on: the relay says every scope seals; nobody here holds a key yet.
+    sim.relay.epochs = Scope::ALL.iter().map(|&scope| Epoch { scope, epoch: 1 }).collect();
+    sim.snapshot_every(1);
+    for i in 0..2 {
+        sim.drop_socket(i);
+    }
+    // Proposed or proven: a snapshot the relay holds, by document and coverage.
+    let held = |sim: &Sim| -> Vec<(String, u64)> {
+        let proposed = sim.relay.proposals.iter().map(|(d, (c, ..))| (d.clone(), *c));
+        proposed.chain(sim.relay.snapshots.iter().map(|(d, (c, _))| (d.clone(), *c))).collect()
+    };
+    let before = held(&sim);
+    sim.set_network(2, true);
+    sim.settle();
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)], "what was written before still applies");
+    let new: Vec<_> = held(&sim).into_iter().filter(|s| !before.contains(s)).collect();
+    assert!(new.is_empty(), "a snapshot proposed in the clear after encryption was on: {new:?}");
+}
+
 /// Issue 19, slice 5: a staff tablet is lost and revoked. A manager numbers epoch 2 of the
 /// scopes it held, hands the new keys to the devices that remain, and revokes it with those
 /// floors. From then on nothing is sealed under what the lost tablet held. Two desks were offline
