@@ -184,11 +184,16 @@ async fn vouch_and_hand_over(device: &Rc<Device>, listed: &[DeviceInfo]) -> Vec<
             }
         }
     }
+    // Only to devices the relay lists and has not revoked: a revoked device is forgotten here
+    // for good (it must never be sealed a key again, least of all one renewed because of it).
     let mut handed = Vec::new();
-    let revoked: Vec<&str> = listed.iter().filter(|d| d.revoked).map(|d| d.id.as_str()).collect();
-    for mut v in known.into_iter().filter(|v| !revoked.contains(&v.id.as_str())) {
-        if hand_over(device, &mut v).await {
-            handed.push(listed.iter().find(|d| d.id == v.id).map(|d| d.name.clone()).unwrap_or(v.id.clone()));
+    for mut v in known {
+        match listed.iter().find(|d| d.id == v.id) {
+            Some(info) if info.revoked => {
+                let _ = device.store.delete_keys_record(&format!("{VOUCHED}{}", v.id)).await;
+            }
+            Some(info) if hand_over(device, &mut v).await => handed.push(info.name.clone()),
+            Some(_) | None => {}
         }
     }
     handed
@@ -197,6 +202,10 @@ async fn vouch_and_hand_over(device: &Rc<Device>, listed: &[DeviceInfo]) -> Vec<
 /// Seals the keys `v`'s role holds that it has not been sent, and writes them to its envelopes
 /// document; whether anything was sent.
 async fn hand_over(device: &Rc<Device>, v: &mut Vouched) -> bool {
+    // Forgotten meanwhile (being revoked): nothing more for it.
+    if !vouched(device).await.iter().any(|known| known.id == v.id) {
+        return false;
+    }
     let held = device.held_keys();
     let mut envelopes = Vec::new();
     for (name, op) in keys::wraps(&v.id, v.role, &v.agreement, &v.auth, &held) {
@@ -233,9 +242,23 @@ async fn set_up(device: &Rc<Device>, epochs: &[frontdesk_protocol::Epoch]) -> Re
 /// Renews the keys a revoked device could read with: it is forgotten first (nothing new is ever
 /// sealed to it), then this manager's device makes the keys of the epochs the relay just
 /// numbered; the next hand-over seals them to every device vouched for.
-async fn rotate(device: &Rc<Device>, revoked: &str, epochs: &[frontdesk_protocol::Epoch]) -> Result<(), String> {
+/// Returns the names of the devices listed that this tablet did not vouch for (they get no new
+/// keys, and must pair again from it).
+async fn rotate(
+    device: &Rc<Device>,
+    revoked: &str,
+    epochs: &[frontdesk_protocol::Epoch],
+    listed: &[DeviceInfo],
+) -> Result<Vec<String>, String> {
     device.store.delete_keys_record(&format!("{VOUCHED}{revoked}")).await.map_err(|e| e.to_string())?;
-    set_up(device, epochs).await
+    set_up(device, epochs).await?;
+    let known = vouched(device).await;
+    let this = device.settings.borrow().device.clone();
+    Ok(listed
+        .iter()
+        .filter(|d| !d.revoked && d.id != revoked && d.id != this && !known.iter().any(|v| v.id == d.id))
+        .map(|d| d.name.clone())
+        .collect())
 }
 
 /// Opens what this device's envelopes document holds that it does not hold yet, and keeps the
@@ -305,7 +328,8 @@ pub enum ManagerJob {
     SetUp(Rc<Device>, Vec<frontdesk_protocol::Epoch>),
     /// A device is being revoked: forget it, and make the keys of these new epochs (of the
     /// scopes it could read), to hand to every other device before the relay raises the floors.
-    Rotate(Rc<Device>, String, Vec<frontdesk_protocol::Epoch>),
+    /// With the devices listed, to say which this tablet cannot reach.
+    Rotate(Rc<Device>, String, Vec<frontdesk_protocol::Epoch>, Vec<DeviceInfo>),
 }
 
 /// What a job came to.
@@ -319,6 +343,8 @@ pub enum KeyOutcome {
     },
     /// The names of the devices handed keys (for `HandOver`).
     Handed(Vec<String>),
+    /// For `Rotate`: the names of the devices this tablet cannot hand the new keys to.
+    Unreached(Vec<String>),
     Done,
     Failed(String),
 }
@@ -346,7 +372,12 @@ pub async fn manager_job(job: ManagerJob) -> KeyOutcome {
         ManagerJob::KeepPending(device, pending) => done(keep_pending(&device, &pending).await),
         ManagerJob::HandOver(device, listed) => KeyOutcome::Handed(vouch_and_hand_over(&device, &listed).await),
         ManagerJob::SetUp(device, epochs) => done(set_up(&device, &epochs).await),
-        ManagerJob::Rotate(device, revoked, epochs) => done(rotate(&device, &revoked, &epochs).await),
+        ManagerJob::Rotate(device, revoked, epochs, listed) => {
+            match rotate(&device, &revoked, &epochs, &listed).await {
+                Ok(names) => KeyOutcome::Unreached(names),
+                Err(why) => KeyOutcome::Failed(why),
+            }
+        }
     }
 }
 

@@ -79,6 +79,17 @@ pub fn SyncBadge(status: RwSignal<SyncStatus>, lang: Signal<Lang>) -> impl IntoV
     }
 }
 
+/// Says that this tablet waits for the business's keys (issue 19): the relay says its documents
+/// are sealed and none has reached it yet, so its changes wait in its outbox.
+#[component]
+pub fn KeysBanner(waiting: Signal<bool>, lang: RwSignal<Lang>) -> impl IntoView {
+    move || {
+        waiting.get().then(|| {
+            view! { <div class="banner banner--notice" role="status">{DeviceMsg::WaitingForKeys.text(lang.get())}</div> }
+        })
+    }
+}
+
 /// Says in words, where a tablet shows no tooltip, when the relay refused this device or holds
 /// one of its changes back: what happened, that nothing saved here is lost, and whom to ask.
 #[component]

@@ -176,6 +176,11 @@ impl Device {
         self.core.borrow().relay_epoch(scope)
     }
 
+    /// Whether this device waits for the business's keys (see `DeviceCore::waiting_for_keys`).
+    pub fn waiting_for_keys(&self) -> bool {
+        self.core.borrow().waiting_for_keys()
+    }
+
     /// The keys this device holds (for the waiting screen and the manager's hand-over).
     pub fn held_keys(&self) -> Vec<KeyRef> {
         self.keys.held()

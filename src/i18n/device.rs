@@ -21,6 +21,7 @@ messages! {
         RefusedTooLarge => refused_too_large,
         RefusedBadName => refused_bad_name,
         RelayBusy => relay_busy,
+        WaitingForKeys => waiting_for_keys,
         RelayGarbled => relay_garbled,
         NotEnrolledHint => not_enrolled_hint,
         OtherVersion => other_version,

@@ -36,7 +36,7 @@ use leptos::prelude::*;
 
 use crate::components::device_gate::{DeviceRef, Gate, Splash, StartFailure, use_device};
 use crate::components::status_bar::{PersistenceNotice, StatusBar, StorageBanner};
-use crate::components::sync_badge::RelayBanner;
+use crate::components::sync_badge::{KeysBanner, RelayBanner};
 use crate::i18n::{Lang, Msg, PeopleMsg, SalesMsg, tr};
 use crate::platform::now_ms;
 use crate::settings::Mode;
@@ -129,6 +129,13 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let status = device.with_value(|d| d.status);
     let role = device.with_value(|d| d.role);
     let storage_problem = device.with_value(|d| d.storage_problem);
+    // The relay says the business seals, and no key has reached this tablet yet.
+    let revision = device.with_value(|d| d.revision);
+    let waiting_for_keys = Signal::derive(move || {
+        status.track();
+        revision.track();
+        device.with_value(|d| d.waiting_for_keys())
+    });
     let persistent = device.with_value(|d| d.persistent);
     let notice_seen = device.with_value(|d| d.settings.borrow().storage_notice_seen);
     let site = use_site(device);
@@ -307,6 +314,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 // In the sticky bar, so a tablet scrolled down a long form still sees them.
                 <StorageBanner problem=storage_problem lang/>
                 <RelayBanner status lang/>
+                <KeysBanner waiting=waiting_for_keys lang/>
             </header>
             <PersistenceNotice persistent lang seen=notice_seen on_seen=Callback::new(move |()| {
                 device.with_value(|d| {

@@ -68,9 +68,14 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
     manager.click_button("Done").await?;
 
     step("the manager turns encryption on: this tablet makes the keys, and hands the tablet its own");
+    const WAITING: &str = "this tablet has not got its keys yet";
+    tablet.watch_for_text(&[WAITING]).await?;
     manager.click_button("Turn on encryption").await?;
     manager.wait_for_text("End-to-end encryption is on", SOON).await?;
     manager.wait_for_text("“Front desk” has its keys.", SOON).await?;
+    // Told it seals, the tablet said it waited for its keys — until they came.
+    tablet.seen_at(WAITING, SOON).await?;
+    tablet.wait_until(SOON, "the waiting banner to go", |text| !text.contains(WAITING)).await?;
     manager.screenshot("encryption-on").await?;
 
     step("a kiosk pairs by typing the code and then the key check");

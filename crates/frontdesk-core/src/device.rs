@@ -316,6 +316,19 @@ impl DeviceCore {
         self.client.relay_epoch(scope)
     }
 
+    /// Whether this device waits for keys: the relay says the business seals, and it holds none
+    /// — or, for a scope it holds keys of, none at or above the floor (a device was revoked and
+    /// the renewed keys have not reached it). Its changes wait in the outbox meanwhile.
+    pub fn waiting_for_keys(&self) -> bool {
+        let scopes = frontdesk_protocol::Scope::ALL;
+        let sealed = scopes.iter().any(|&s| self.client.relay_epoch(s) > 0);
+        let stale = scopes.iter().any(|&s| {
+            let newest = self.keys.iter().filter(|k| k.scope == s).map(|k| k.epoch).max().unwrap_or(0);
+            newest > 0 && newest < self.client.floor(s)
+        });
+        sealed && (self.keys.is_empty() || stale)
+    }
+
     pub fn status(&self) -> SyncStatus {
         self.client.status()
     }

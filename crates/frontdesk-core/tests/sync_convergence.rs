@@ -1375,12 +1375,15 @@ fn after_a_revocation_what_the_revoked_device_held_opens_nothing_written_later()
     assert_eq!(sim.pending(5), 0, "has reached the relay");
     assert_eq!(sim.relay.stale, 0, "no device sent anything sealed under the old keys");
     assert!(sim.pending(2) > 0, "desk 2's change waits for the new keys rather than go under the old");
+    assert!(sim.devices[2].core.waiting_for_keys(), "and desk 2 says it waits for keys");
+    assert!(!sim.devices[1].core.waiting_for_keys());
     assert_eq!(sim.devices[2].core.crypto_in_flight(), 0, "and is not sealed over and over meanwhile");
     assert!(sim.kept(offline_too), "desk 4's change, sealed again under the keys it got offline,");
     assert_eq!(sim.pending(4), 0, "has reached the relay");
     give(&mut sim, 2);
     sim.settle();
     assert!(sim.kept(offline), "the change made offline during the rotation was saved");
+    assert!(!sim.devices[2].core.waiting_for_keys());
     assert_eq!(sim.pending(2), 0, "and has reached the relay");
     assert_eq!(sim.relay.stale, 0);
     for i in [0, 1, 2, 4, 5] {
@@ -1396,6 +1399,8 @@ fn after_a_revocation_what_the_revoked_device_held_opens_nothing_written_later()
     for (doc, log) in &sim.relay.logs {
         for (_, bytes) in log.iter().skip(stored_before.get(doc).copied().unwrap_or(0)).filter(|(_, b)| !b.is_empty()) {
             after += 1;
+            let under = sealed::scope_epoch(bytes).expect("stored sealed");
+            assert!(under.1 >= 2 || !rotated.contains(&under.0), "{doc} stored under {under:?}");
             assert!(lost.open(doc, bytes).is_err(), "the revoked tablet opens a chunk of {doc} stored after");
         }
     }
@@ -1406,6 +1411,8 @@ fn after_a_revocation_what_the_revoked_device_held_opens_nothing_written_later()
             continue;
         }
         after += 1;
+        let under = sealed::scope_epoch(bytes).expect("stored sealed");
+        assert!(under.1 >= 2 || !rotated.contains(&under.0), "{doc} snapshot stored under {under:?}");
         assert!(lost.open(doc, bytes).is_err(), "the revoked tablet opens a snapshot of {doc} stored after");
     }
     assert!(after >= 2, "the check-in, the status and the offline change were stored after ({after})");

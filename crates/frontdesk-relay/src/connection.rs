@@ -14,7 +14,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Error;
 
 use frontdesk_protocol::{
-    ClientMsg, DecodeError, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close, sealed, valid_doc_name,
+    ClientMsg, DecodeError, Epoch, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close, sealed, valid_doc_name,
 };
 
 use crate::access::{self, Access};
@@ -293,6 +293,16 @@ impl Session {
         if !self.relay.hub.register(&self.peer, self.relay.config.max_connections_per_device) {
             return closing(close::TOO_MANY_CONNECTIONS, "this device has too many connections open");
         }
+        // Floors raised between the Welcome's read and joining the hub told this connection
+        // nothing (a revocation closes only the connections in the hub): read again now.
+        match self.relay.store.floors().await {
+            Ok(now) if now == self.floors => {}
+            Ok(_) => return closing(close::KEYS_CHANGED, "the business's keys changed; reconnect"),
+            Err(err) => {
+                tracing::error!(conn = self.id, %err, "key floors not read");
+                return closing(close::GOING_AWAY, "the relay cannot read its database; retry");
+            }
+        }
         let mut keepalive = tokio::time::interval(Duration::from_secs(30));
         keepalive.tick().await;
         loop {
@@ -411,7 +421,15 @@ impl Session {
                             // it seals anything else; this one reads them now.
                             match self.relay.store.floors().await {
                                 Ok(now) => self.floors = now,
-                                Err(err) => tracing::error!(%err, "key floors not read"),
+                                Err(err) => {
+                                    tracing::error!(%err, "key floors not read; the ones sent are kept");
+                                    for floor in floors {
+                                        if floor.epoch > Epoch::of(&self.floors, floor.scope) {
+                                            self.floors.retain(|f| f.scope != floor.scope);
+                                            self.floors.push(floor);
+                                        }
+                                    }
+                                }
                             }
                             let told = self.relay.hub.rekey(self.id);
                             tracing::info!(connections = told, "told to reconnect for the raised key floors");

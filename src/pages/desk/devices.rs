@@ -106,6 +106,10 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         let device = device.get_value();
         leptos::task::spawn_local(async move {
             let mut list = list;
+            // A device being revoked is handed nothing, though the relay still lists it.
+            if let Some((revoking, _)) = rotating.get_untracked() {
+                list.iter_mut().filter(|d| d.id == revoking).for_each(|d| d.revoked = true);
+            }
             loop {
                 let handed = manager_job(ManagerJob::HandOver(device.clone(), list)).await;
                 if let KeyOutcome::Handed(names) = handed
@@ -149,26 +153,40 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         }
         Some(Ok(AdminReply::Epochs { granted, epochs })) if rotating.with_untracked(Option::is_some) => {
             let Some((revoked, scopes)) = rotating.get_untracked() else { return };
-            rotating.set(None);
             let floors: Vec<_> = epochs.into_iter().filter(|e| granted && scopes.contains(&e.scope)).collect();
             let device = device.get_value();
+            // The relay's list, the device being revoked marked so: the new keys go to every
+            // other device listed (and never to one revoked before).
+            let mut listed = devices.get_untracked().unwrap_or_default();
+            listed.iter_mut().filter(|d| d.id == revoked).for_each(|d| d.revoked = true);
+            let name = listed.iter().find(|d| d.id == revoked).map_or(revoked.clone(), |d| d.name.clone());
             leptos::task::spawn_local(async move {
+                let lang = lang.get_untracked();
                 let mut floors = floors;
                 if !floors.is_empty() {
-                    match manager_job(ManagerJob::Rotate(device.clone(), revoked.clone(), floors.clone())).await {
+                    let job = ManagerJob::Rotate(device.clone(), revoked.clone(), floors.clone(), listed.clone());
+                    match manager_job(job).await {
                         KeyOutcome::Failed(why) => {
                             // Revoked all the same (the relay shuts it out); its old keys still
                             // open what is written under them: said here.
-                            note.set(Some(tr!(lang.get_untracked(), desk.encryption_failed, why = why)));
+                            note.set(Some(tr!(lang, desk.keys_renewed_failed, name = name.clone(), why = why)));
                             floors.clear();
                         }
                         // Every other device gets the new keys before the floors rise.
-                        _ => {
-                            manager_job(ManagerJob::HandOver(device.clone(), Vec::new())).await;
+                        outcome => {
+                            manager_job(ManagerJob::HandOver(device.clone(), listed)).await;
+                            if let KeyOutcome::Unreached(names) = outcome
+                                && !names.is_empty()
+                            {
+                                note.set(Some(tr!(lang, desk.keys_unreached, names = names.join(", "))));
+                            }
                         }
                     }
                 }
-                device.request(ClientMsg::RevokeDevice { device: revoked, floors });
+                if !device.request(ClientMsg::RevokeDevice { device: revoked, floors }) {
+                    note.set(Some(tr!(lang, desk.revoke_not_sent, name = name)));
+                }
+                rotating.set(None);
             });
         }
         Some(Ok(AdminReply::Epochs { granted, epochs })) if setting_up.get_untracked() => {
@@ -463,7 +481,8 @@ fn DeviceRow(
             {(!revoked).then(|| view! {
                 <div class="row__actions">
                     <button class="button button--ghost" type="button" on:click=move |_| renaming.update(|r| *r = !*r)>{move || t(BusinessMsg::Rename)}</button>
-                    <button class="button button--ghost button--danger" type="button" on:click=move |_| confirming.set(true)>{move || t(BusinessMsg::Revoke)}</button>
+                    <button class="button button--ghost button--danger" type="button" prop:disabled=move || rotating.with(Option::is_some)
+                        on:click=move |_| confirming.set(true)>{move || t(BusinessMsg::Revoke)}</button>
                 </div>
             })}
             <Show when=move || renaming.get()>
