@@ -77,9 +77,15 @@ impl SimRelay {
         allowed(role, &format!("d{device}"), doc, access)
     }
 
-    /// Whether `bytes` are sealed under an epoch below their scope's floor.
-    fn below_floor(&self, bytes: &[u8]) -> bool {
-        sealed::parse(bytes).is_ok_and(|s| s.header.epoch < Epoch::of(&self.floors, s.header.scope))
+    /// The refusal of `bytes` sealed under an epoch below their scope's floor (counted).
+    fn stale(&mut self, to: usize, doc: &str, bytes: &[u8]) -> Option<(usize, Vec<u8>)> {
+        let (scope, epoch) = sealed::scope_epoch(bytes)?;
+        if epoch >= Epoch::of(&self.floors, scope) {
+            return None;
+        }
+        self.stale += 1;
+        let error = ServerMsg::Error { code: ErrorCode::StaleEpoch, doc: Some(doc.into()), message: "stale".into() };
+        Some((to, error.encode()))
     }
 
     fn refuse(to: usize, doc: String) -> (usize, Vec<u8>) {
@@ -156,11 +162,8 @@ impl SimRelay {
                     out.push(Self::refuse(from, doc));
                     return out;
                 }
-                if self.below_floor(&bytes) {
-                    self.stale += 1;
-                    let error =
-                        ServerMsg::Error { code: ErrorCode::StaleEpoch, doc: Some(doc), message: "stale".into() };
-                    out.push((from, error.encode()));
+                if let Some(refusal) = self.stale(from, &doc, &bytes) {
+                    out.push(refusal);
                     return out;
                 }
                 let log = self.logs.entry(doc.clone()).or_default();
@@ -202,11 +205,8 @@ impl SimRelay {
                     out.push(Self::refuse(from, doc));
                     return out;
                 }
-                if self.below_floor(&bytes) {
-                    self.stale += 1;
-                    let error =
-                        ServerMsg::Error { code: ErrorCode::StaleEpoch, doc: Some(doc), message: "stale".into() };
-                    out.push((from, error.encode()));
+                if let Some(refusal) = self.stale(from, &doc, &bytes) {
+                    out.push(refusal);
                     return out;
                 }
                 let waiting = self.proposals.get(&doc).map_or(0, |(c, ..)| *c);

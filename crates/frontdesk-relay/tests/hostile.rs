@@ -283,17 +283,13 @@ async fn a_verdict_on_one_proposal_never_proves_another_put_in_its_place() {
 /// snapshot labelled for other coverage: refused before any honest device has to open it.
 #[tokio::test]
 async fn sealed_bytes_are_taken_only_from_their_writer_for_their_document_and_place() {
-    use frontdesk_protocol::sealed::{Header, Kind, NONCE_LEN, Scope, TAG_LEN};
+    use frontdesk_protocol::sealed::{Kind, Scope};
     let relay = TestRelay::open(|_| {});
     let (honest_id, honest) = relay.device(Role::Staff, "Desk").await;
     let (hostile_id, hostile) = relay.device(Role::Staff, "Stolen tablet").await;
     let mut honest = relay.connect(&honest).await;
     let mut hostile = relay.connect(&hostile).await;
-    let sealed = |kind, scope, device: &str| {
-        let mut wire = Header { kind, scope, epoch: 1, device: device.into() }.encode();
-        wire.extend_from_slice(&[7; NONCE_LEN + TAG_LEN + 32]);
-        wire
-    };
+    let sealed = |kind, scope, device: &str| support::sealed(kind, scope, 1, device);
     let push = |doc: &str, n: u8, bytes: Vec<u8>| ClientMsg::Push {
         doc: doc.into(),
         chunk_id: chunk(n),

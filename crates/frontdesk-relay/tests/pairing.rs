@@ -321,12 +321,9 @@ async fn key_epochs_are_numbered_for_managers_once_first_and_said_at_welcome() {
     paired(&relay, &code).await;
 }
 
-/// Bytes sealed by `device` for `doc` under `scope`'s `epoch` (the relay reads only the header).
+/// A chunk sealed by `device` under `scope`'s `epoch`.
 fn sealed_chunk(scope: Scope, epoch: u32, device: &str) -> Vec<u8> {
-    use frontdesk_protocol::sealed::{Header, Kind, NONCE_LEN, TAG_LEN};
-    let mut wire = Header { kind: Kind::Chunk, scope, epoch, device: device.into() }.encode();
-    wire.extend_from_slice(&[7; NONCE_LEN + TAG_LEN + 32]);
-    wire
+    support::sealed(frontdesk_protocol::sealed::Kind::Chunk, scope, epoch, device)
 }
 
 #[tokio::test]
@@ -380,14 +377,8 @@ async fn after_a_revocation_with_floors_nothing_sealed_under_the_old_keys_is_sto
     assert_eq!(code, ErrorCode::StaleEpoch, "{message}");
     office.send(push(sealed_chunk(Scope::Staff, 1, &manager.id), 3)).await;
     assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
-    let mut snapshot = frontdesk_protocol::sealed::Header {
-        kind: frontdesk_protocol::sealed::Kind::Snapshot { covers_seq: 1 },
-        scope: Scope::Staff,
-        epoch: 1,
-        device: desk.id.clone(),
-    }
-    .encode();
-    snapshot.extend_from_slice(&[7; 64]);
+    let snapshot =
+        support::sealed(frontdesk_protocol::sealed::Kind::Snapshot { covers_seq: 1 }, Scope::Staff, 1, &desk.id);
     front.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: snapshot }).await;
     assert!(matches!(front.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
     // Under the new epoch it is stored; a scope the lost tablet never held keeps its epoch.

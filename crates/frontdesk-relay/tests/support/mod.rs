@@ -155,3 +155,17 @@ impl Socket {
         code
     }
 }
+
+/// Bytes sealed by `device` as `kind` under `scope`'s `epoch`, as the relay sees them: a genuine
+/// header before bytes no key opens (the relay reads only the header).
+pub fn sealed(
+    kind: frontdesk_protocol::sealed::Kind,
+    scope: frontdesk_protocol::Scope,
+    epoch: u32,
+    device: &str,
+) -> Vec<u8> {
+    use frontdesk_protocol::sealed::{Header, NONCE_LEN, TAG_LEN};
+    let mut wire = Header { kind, scope, epoch, device: device.into() }.encode();
+    wire.extend_from_slice(&[7; NONCE_LEN + TAG_LEN + 32]);
+    wire
+}
