@@ -25,6 +25,17 @@
 //! key mixes the auth secret into the X25519 agreement, so only a holder of the auth secret
 //! (the device, the managers) can make an envelope the device accepts: the relay cannot plant
 //! a key. The device opens what it finds there ([`installs`]).
+//!
+//! # The recovery kit
+//!
+//! If every device of a business is lost, the printed kit restores it. The kit is a secret of
+//! [`KIT_LEN`] characters ([`kit_secret`], ≈ 138 bits) that is shown once and kept on paper only.
+//! Both halves of a device's identity are derived from it ([`kit_ops`]: an X25519 agreement
+//! key's secret and an auth secret), and a manager's device hands the kit every key a manager
+//! holds, as to a manager's device called [`RECOVERY`]: envelopes in `envelopes/recovery`,
+//! which only managers may read. A new manager's device (paired by the operator) that is given
+//! the kit derives the same identity and installs them. Neither the paper alone (the envelopes
+//! are on the relay, for managers only) nor the relay alone (it lacks the kit) opens anything.
 
 use automerge::{AutoCommit, ReadDoc, ScalarValue, Value, transaction::Transactable};
 use frontdesk_protocol::sealed::{PUBLIC_LEN, Scope};
@@ -45,6 +56,17 @@ pub const SECRET_LEN: usize = 12;
 /// Epochs of the kiosk scope a kiosk holds: today's kiosk document may be sealed under the one
 /// before a rotation.
 const KIOSK_EPOCHS: usize = 2;
+
+/// The device name envelopes to the recovery kit are sealed under: `envelopes/recovery`
+/// ([`frontdesk_protocol::access::RECOVERY_ENVELOPES`]). It holds what a manager holds.
+pub const RECOVERY: &str = "recovery";
+/// Characters of a recovery kit (of the pairing code's alphabet: ≈ 138 bits).
+pub const KIT_LEN: usize = 28;
+/// PBKDF2 iterations of the kit's identity: the kit needs none to be out of reach, but a kit
+/// partly read over someone's shoulder leaves fewer characters to guess, each guess this slow.
+pub const KIT_ITERATIONS: u32 = 100_000;
+const KIT_AGREEMENT_SALT: &[u8] = b"frontdesk recovery agreement v1\0";
+const KIT_AUTH_SALT: &[u8] = b"frontdesk recovery auth v1\0";
 
 /// What `role` holds of each scope.
 pub fn holds(role: Role) -> &'static [(Scope, Part)] {
@@ -98,6 +120,36 @@ pub fn split_pairing(typed: &str) -> Option<(String, Option<String>)> {
         return Some((pairing::normalize(code)?, Some(read_secret(secret)?)));
     }
     Some((pairing::normalize(&all)?, None))
+}
+
+/// A fresh recovery kit from `draw(n)` (uniform in `0..n`; the platform's random source).
+pub fn kit_secret(mut draw: impl FnMut(usize) -> usize) -> String {
+    (0..KIT_LEN).map(|_| pairing::ALPHABET[draw(pairing::ALPHABET.len()) % pairing::ALPHABET.len()] as char).collect()
+}
+
+/// Reads a kit as typed: upper-cased, spaces and dashes dropped; `None` unless it is
+/// [`KIT_LEN`] characters of the alphabet.
+pub fn read_kit(typed: &str) -> Option<String> {
+    let kit: String =
+        typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    (kit.len() == KIT_LEN && kit.bytes().all(|b| pairing::ALPHABET.contains(&b))).then_some(kit)
+}
+
+/// A kit (or a pairing secret) as it is printed and read out: groups of four.
+pub fn show_groups(secret: &str) -> String {
+    secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+}
+
+/// The two ops that derive the kit's identity: the secret of its X25519 agreement key, then
+/// its auth secret (each 32 bytes).
+pub fn kit_ops(kit: &str) -> [Op; 2] {
+    kit_ops_with(kit, KIT_ITERATIONS)
+}
+
+/// [`kit_ops`] with another iteration count (tests).
+pub fn kit_ops_with(kit: &str, iterations: u32) -> [Op; 2] {
+    let derive = |salt: &[u8]| Op::Derive { password: kit.as_bytes().to_vec(), salt: salt.to_vec(), iterations };
+    [derive(KIT_AGREEMENT_SALT), derive(KIT_AUTH_SALT)]
 }
 
 /// The op that derives a device's auth secret from the pairing code and secret.
@@ -283,6 +335,26 @@ mod tests {
         assert_eq!(split_pairing("K7QM2XHD2345"), None, "a secret cut short");
         assert_eq!(split_pairing("K7QM2XHD23456789ABC0"), None, "0 is no character of the alphabet");
         assert_eq!(split_pairing("ÁÁÁÁÁÁÁÁÁÁ"), None);
+    }
+
+    #[test]
+    fn recovery_kits_are_long_read_forgivingly_and_checked() {
+        assert_eq!(doc_name_of_recovery(), frontdesk_protocol::access::RECOVERY_ENVELOPES);
+        let kit = kit_secret(|n| n / 2);
+        assert_eq!(kit.len(), KIT_LEN);
+        assert!((KIT_LEN as f64) * (pairing::ALPHABET.len() as f64).log2() > 128.0, "at least 128 bits");
+        let shown = show_groups(&kit);
+        assert_eq!(shown.len(), KIT_LEN + KIT_LEN / 4 - 1, "{shown}");
+        assert_eq!(read_kit(&shown.to_lowercase()), Some(kit.clone()));
+        assert_eq!(read_kit(&kit[1..]), None, "a character short");
+        assert_eq!(read_kit(&format!("{}O", &kit[1..])), None, "O is no character of the alphabet");
+        let [agreement, auth] = kit_ops(&kit);
+        assert_ne!(agreement, auth, "two different secrets");
+        assert!(matches!(agreement, Op::Derive { iterations: KIT_ITERATIONS, .. }));
+    }
+
+    fn doc_name_of_recovery() -> String {
+        crate::doc_name::envelopes(RECOVERY)
     }
 
     #[test]

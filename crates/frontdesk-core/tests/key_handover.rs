@@ -127,6 +127,85 @@ fn pairing_hands_a_staff_tablet_the_keys_staff_read_and_nothing_else() {
     assert!(installs("d2", Role::Staff, &doc, &tablet.held()).is_empty());
 }
 
+/// Two recovery kits (28 characters of the code alphabet).
+const KIT: &str = "K7QM2XHD23456789ABCDEFGHJKMN";
+const OTHER_KIT: &str = "K7QM2XHD23456789ABCDEFGHJKMP";
+
+/// The kit's identity as both sides derive it from the kit: keys holding the kit's agreement
+/// and auth secrets (nothing else yet), the agreement key's public half, and the auth secret.
+fn kit_identity(kit: &str) -> (Keys, [u8; 32], Vec<u8>) {
+    let mut keys = Keys::default();
+    let [agreement, auth] = keys::kit_ops_with(kit, ITERATIONS);
+    let seed: [u8; 32] = run(&mut keys, &agreement, 0).unwrap().try_into().unwrap();
+    let auth = run(&mut keys, &auth, 0).unwrap();
+    let public = keys.set_device(seed, auth.clone());
+    (keys, public, auth)
+}
+
+/// What a manager's device seals to the kit: every key it holds (a manager's share), as one
+/// change of `envelopes/recovery`.
+fn seal_to_kit(manager: &mut Keys, kit: &str) -> Vec<u8> {
+    let (_, public, auth) = kit_identity(kit);
+    let held = manager.held();
+    let envelopes: Vec<(String, Vec<u8>)> = wraps(keys::RECOVERY, Role::Manager, &public, &auth, &held)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, op))| (name, run(manager, &op, i as u8 + 50).expect("the manager seals what it holds")))
+        .collect();
+    keys::write_envelopes([8; 16], &envelopes).unwrap()
+}
+
+#[test]
+fn a_recovery_kit_restores_every_key_on_a_new_device_and_no_other_kit_does() {
+    let mut office = manager(2);
+    let envelopes = seal_to_kit(&mut office, KIT);
+    let (mut restored, _, _) = kit_identity(KIT);
+    let (installed, failed) = install(&mut restored, keys::RECOVERY, Role::Manager, &envelopes);
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(restored.held(), office.held(), "every key of every epoch");
+    for doc in ["payroll/2026-12", "timeclock/2026-12-06/k1", "inbox/2026-12-06/k1", "clients", "kiosk"] {
+        for epoch in [1, 2] {
+            assert!(opens(&restored, &office, doc, epoch), "the restored device reads {doc} of epoch {epoch}");
+        }
+    }
+    assert_eq!(installed.len(), office.held().len());
+
+    // Another kit (one character off) opens nothing, and neither does the right kit when the
+    // envelopes are offered as another device's (the relay copying them to a device it holds).
+    let (mut wrong, _, _) = kit_identity(OTHER_KIT);
+    let (installed, failed) = install(&mut wrong, keys::RECOVERY, Role::Manager, &envelopes);
+    assert!(installed.is_empty(), "{installed:?}");
+    assert!(failed.iter().all(|e| *e == CryptoError::Damaged), "{failed:?}");
+    let (mut moved, _, _) = kit_identity(KIT);
+    let (installed, _) = install(&mut moved, "d2", Role::Manager, &envelopes);
+    assert!(installed.is_empty(), "envelopes moved to another device's name open nothing: {installed:?}");
+}
+
+#[test]
+fn a_new_kit_made_with_a_rotation_leaves_the_old_kit_unable_to_open_later_epochs() {
+    let mut office = manager(1);
+    let old_envelopes = seal_to_kit(&mut office, KIT);
+    // A new kit: every scope renewed, and the envelopes sealed to the new kit only.
+    for scope in Scope::ALL {
+        run(&mut office, &Op::Generate { key: KeyRef { scope, epoch: 2 } }, 200 + scope as u8).unwrap();
+    }
+    let new_envelopes = seal_to_kit(&mut office, OTHER_KIT);
+    // Whoever holds the old kit and the relay's files tries every envelope ever written.
+    let (mut old, _, _) = kit_identity(KIT);
+    let (before, _) = install(&mut old, keys::RECOVERY, Role::Manager, &old_envelopes);
+    let (after, failed) = install(&mut old, keys::RECOVERY, Role::Manager, &new_envelopes);
+    assert_eq!(before.len(), Scope::ALL.len(), "the old kit opened what was sealed to it");
+    assert!(after.is_empty() && !failed.is_empty(), "the old kit opens none of the new envelopes: {after:?}");
+    for doc in ["payroll/2026-12", "inbox/2026-12-06/k1", "clients", "kiosk"] {
+        assert!(opens(&old, &office, doc, 1), "{doc} of epoch 1 was the old kit's to open");
+        assert!(!opens(&old, &office, doc, 2), "{doc} written after the new kit is closed to the old one");
+    }
+    let (mut new, _, _) = kit_identity(OTHER_KIT);
+    let (installed, failed) = install(&mut new, keys::RECOVERY, Role::Manager, &new_envelopes);
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(installed.len(), 2 * Scope::ALL.len(), "the new kit opens both epochs");
+}
+
 #[test]
 fn a_kiosk_is_handed_no_key_that_reads_a_visitor_or_a_punch() {
     let mut office = manager(3);

@@ -17,6 +17,11 @@ pub enum Access {
     Snapshot,
 }
 
+/// The envelopes of the business's keys sealed to its recovery kit (#19): read by managers — the
+/// kit's holder restores on a manager's device —, written by managers like every envelope. No
+/// device is called `recovery` (device ids are hex).
+pub const RECOVERY_ENVELOPES: &str = "envelopes/recovery";
+
 /// Whether `role` (device `device`) may perform `access` on `doc`.
 pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
     let Some(area) = Area::of(doc) else {
@@ -26,7 +31,9 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
     match access {
         // A kiosk reads only the public document itself, never anything put under its name; it
         // never reads back what it writes.
-        Access::Read if readers == Readers::OwnDevice => own_document(doc, device),
+        Access::Read if readers == Readers::OwnDevice => {
+            own_document(doc, device) || (role == Role::Manager && doc == RECOVERY_ENVELOPES)
+        }
         Access::Read if role == Role::Kiosk => readers == Readers::Everyone && doc == area.as_str(),
         Access::Read => readers.include(role),
         // A snapshot replaces history, so only a device that may write the document may propose
@@ -124,6 +131,17 @@ mod tests {
         assert!(!may_watch(Role::Staff, "time"));
         assert!(may_watch(Role::Staff, "inbox/"));
         assert!(may_watch(Role::Manager, "timeclock/2026-11-"));
+    }
+
+    #[test]
+    fn the_recovery_kits_envelopes_are_read_by_managers_alone() {
+        assert!(allowed(Role::Manager, "m", RECOVERY_ENVELOPES, Access::Read));
+        assert!(allowed(Role::Manager, "m", RECOVERY_ENVELOPES, Access::Write));
+        assert!(!allowed(Role::Staff, "s", RECOVERY_ENVELOPES, Access::Read));
+        assert!(!allowed(Role::Kiosk, "k", RECOVERY_ENVELOPES, Access::Read));
+        assert!(!allowed(Role::Manager, "m", RECOVERY_ENVELOPES, Access::Snapshot));
+        assert!(!allowed(Role::Manager, "m", "envelopes/other", Access::Read), "another device's envelopes");
+        assert!(!may_watch(Role::Staff, "envelopes/"));
     }
 
     #[test]

@@ -171,7 +171,13 @@ async fn device(command: DeviceCommand, store: &SqliteStore) -> anyhow::Result<(
                 }
             };
             let now_ms = chrono::Utc::now().timestamp_millis();
-            let mut offer = frontdesk_relay::pairing::offer(role, name.clone(), business, "cli".into(), now_ms);
+            let mut offer = frontdesk_relay::pairing::offer(
+                role,
+                name.clone(),
+                business,
+                frontdesk_relay::pairing::OPERATOR.into(),
+                now_ms,
+            );
             offer.expires_at_ms = now_ms + i64::from(valid_for) * 1000;
             let expires_at = chrono::DateTime::from_timestamp_millis(offer.expires_at_ms)
                 .unwrap_or_default()

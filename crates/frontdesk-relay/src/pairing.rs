@@ -107,6 +107,15 @@ pub fn address_of(peer_addr: &str) -> IpAddr {
         .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 
+/// Who made the codes printed by `frontdesk-relay pair` (no device: the operator).
+pub const OPERATOR: &str = "cli";
+
+/// Whether `code` is a working manager's code the operator made on the command line.
+async fn operator_manager_code(relay: &Relay, code: &str, now_ms: i64) -> bool {
+    let hash = code_hash(&pairing::normalize(code).unwrap_or_default());
+    matches!(relay.store.preview_pairing(hash, now_ms).await, Ok(Ok(offer)) if offer.created_by == OPERATOR && offer.role == Role::Manager)
+}
+
 /// Answers a pairing socket's one request.
 pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> PairReply {
     let refused = |why| PairReply::Refused { why };
@@ -133,6 +142,9 @@ pub async fn answer(relay: &Relay, msg: ClientMsg, peer_addr: &str) -> PairReply
                 // tablet could vouch for it with — is of no use where documents are sealed.
                 match relay.store.epochs().await {
                     Ok(epochs) if epochs.is_empty() => {}
+                    // The operator's manager codes (set-up, and restoring with the recovery kit
+                    // once every device is lost): such a device gets its keys from the kit.
+                    Ok(_) if !agreement_key.is_empty() && operator_manager_code(relay, &code, now_ms).await => {}
                     Ok(_) => {
                         tracing::warn!(%peer_addr, "pairing refused: the business seals, and the device could not be given keys");
                         let why =

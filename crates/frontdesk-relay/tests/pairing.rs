@@ -51,7 +51,7 @@ fn agreement_key() -> Vec<u8> {
 /// A code made the way `frontdesk-relay pair` makes one.
 async fn code(relay: &TestRelay, role: Role, name: &str) -> String {
     let now = chrono::Utc::now().timestamp_millis();
-    let offer = pairing::offer(role, name.into(), "Clínica Sol".into(), "cli".into(), now);
+    let offer = pairing::offer(role, name.into(), "Clínica Sol".into(), pairing::OPERATOR.into(), now);
     pairing::create(relay.relay.store.as_ref(), offer, now).await.unwrap()
 }
 
@@ -319,6 +319,24 @@ async fn key_epochs_are_numbered_for_managers_once_first_and_said_at_welcome() {
     let msg = pair_with(&code, &Credential::key(), agreement_key(), vec![]);
     assert_eq!(ask(&relay, msg).await, PairReply::Refused { why: PairRefusal::KeyCheckNeeded });
     paired(&relay, &code).await;
+    // The operator's manager code pairs without a key check (its device restores with the
+    // recovery kit), though not without an agreement key; a manager's code made on a tablet
+    // still needs the key check.
+    let restore = code_by(&relay, Role::Manager, "New office tablet", pairing::OPERATOR).await;
+    let msg = pair_with(&restore, &Credential::key(), vec![], vec![]);
+    assert_eq!(ask(&relay, msg).await, PairReply::Refused { why: PairRefusal::BadKey });
+    let msg = pair_with(&restore, &Credential::key(), agreement_key(), vec![]);
+    assert!(matches!(ask(&relay, msg).await, PairReply::Paired { .. }), "the operator's manager code pairs");
+    let on_tablet = code_by(&relay, Role::Manager, "Second office tablet", &manager.id).await;
+    let msg = pair_with(&on_tablet, &Credential::key(), agreement_key(), vec![]);
+    assert_eq!(ask(&relay, msg).await, PairReply::Refused { why: PairRefusal::KeyCheckNeeded });
+}
+
+/// A code for `role` made by `created_by` (a manager's device, or the operator).
+async fn code_by(relay: &TestRelay, role: Role, name: &str, created_by: &str) -> String {
+    let now = chrono::Utc::now().timestamp_millis();
+    let offer = pairing::offer(role, name.into(), "Clínica Sol".into(), created_by.into(), now);
+    pairing::create(relay.relay.store.as_ref(), offer, now).await.unwrap()
 }
 
 /// A chunk sealed by `device` under `scope`'s `epoch`.

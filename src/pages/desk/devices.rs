@@ -25,11 +25,6 @@ fn new_secret() -> String {
     frontdesk_core::keys::pairing_secret(|n| (u32::from_le_bytes(crate::platform::random_bytes::<4>()) as usize) % n)
 }
 
-/// A secret as the card shows it to be typed: three groups of four.
-fn show_secret(secret: &str) -> String {
-    secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
-}
-
 /// The kinds of device a manager pairs, in the order the form offers them.
 const KINDS: [Role; 3] = [Role::Kiosk, Role::Staff, Role::Manager];
 
@@ -331,7 +326,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                 <div class="pairing-code__text">
                     <h3 class="pairing-code__title">{let n = shown.name.clone(); move || tr!(lang.get(), desk.code_for, name = n.clone())}</h3>
                     <p class="pairing-code__code" aria-label=shown.code.clone()>{display}</p>
-                    <p class="pairing-code__check" aria-label=shown.secret.clone()>{let check = show_secret(&shown.secret); move || tr!(lang.get(), desk.code_check, check = check.clone())}</p>
+                    <p class="pairing-code__check" aria-label=shown.secret.clone()>{let check = frontdesk_core::keys::show_groups(&shown.secret); move || tr!(lang.get(), desk.code_check, check = check.clone())}</p>
                     {move || match (paired_name(), expired()) {
                         (Some(n), _) => view! { <p class="pairing-code__paired" role="status">{tr!(lang.get(), desk.code_paired, name = n)}</p> }.into_any(),
                         (None, true) => view! { <p class="pairing-code__expired" role="status">{t(BusinessMsg::CodeExpired)}</p> }.into_any(),
