@@ -86,6 +86,11 @@ impl Device {
         // Its envelopes: the business's keys sealed to it, as a manager's device hands them over.
         let mut docs = docs;
         docs.push(frontdesk_core::doc_name::envelopes(&settings.device));
+        // A manager's: the recovery kit's too (a kit is restored from it, and its tablet shows
+        // whether one exists).
+        if settings.role == frontdesk_protocol::Role::Manager.as_str() {
+            docs.push(frontdesk_protocol::access::RECOVERY_ENVELOPES.to_owned());
+        }
         let (core, effects) = DeviceCore::start(Start {
             device: settings.device.clone(),
             seed: random_bytes(),

@@ -12,12 +12,16 @@
 //! - **Installing**: every device opens what its own `envelopes/<device>` holds with its agreement
 //!   key and auth secret (record `agreement`, made at pairing) and keeps the keys.
 //!
+//! - **The recovery kit**: a manager's tablet draws it, shows it once, and hands it every key as
+//!   to a manager's device called `recovery` (`envelopes/recovery`, read by managers only); a
+//!   new manager's tablet given the kit opens them (`frontdesk_core::keys`, "The recovery kit").
+//!
 //! What is kept where: the pairing secret and the auth secrets live in this browser's `keys`
 //! store only, never on the relay; the keys are `CryptoKey`s (the record `held`).
 
 use std::rc::Rc;
 
-use frontdesk_core::crypto::{KeyRef, Part};
+use frontdesk_core::crypto::{CryptoError, KeyRef, Part};
 use frontdesk_core::doc_name;
 use frontdesk_core::keys;
 use frontdesk_protocol::{DeviceInfo, Role};
@@ -188,6 +192,11 @@ async fn vouch_and_hand_over(device: &Rc<Device>, listed: &[DeviceInfo]) -> Vec<
     // for good (it must never be sealed a key again, least of all one renewed because of it).
     let mut handed = Vec::new();
     for mut v in known {
+        // The recovery kit is no device the relay lists: it gets every key made since.
+        if v.id == keys::RECOVERY {
+            hand_over(device, &mut v).await;
+            continue;
+        }
         match listed.iter().find(|d| d.id == v.id) {
             Some(info) if info.revoked => {
                 let _ = device.store.delete_keys_record(&format!("{VOUCHED}{}", v.id)).await;
@@ -261,6 +270,70 @@ async fn rotate(
         .collect())
 }
 
+/// The recovery kit's identity, derived from the kit as both the tablet that makes it and the
+/// tablet that restores with it do: its agreement key (not extractable) and auth secret.
+async fn kit_identity(kit: &str) -> Result<(CryptoKey, [u8; 32], Vec<u8>), CryptoError> {
+    let [agreement, auth] = keys::kit_ops(kit);
+    let secret: [u8; 32] = webcrypto::run(agreement, webcrypto::With::Nothing)
+        .await?
+        .try_into()
+        .map_err(|_| CryptoError::Platform("not 32 bytes".into()))?;
+    let auth = webcrypto::run(auth, webcrypto::With::Nothing).await?;
+    match webcrypto::identity(&secret).await? {
+        Held::Private(key, public) => Ok((key, public, auth)),
+        _ => Err(CryptoError::Platform("not a key pair".into())),
+    }
+}
+
+/// Draws a new recovery kit and hands it every key this tablet holds, as to a manager's device
+/// called [`keys::RECOVERY`] (kept as vouched for, so every key made later reaches it too).
+/// Returns the kit, to be shown once: it is kept nowhere.
+async fn make_kit(device: &Rc<Device>) -> Result<String, String> {
+    let kit = keys::kit_secret(|n| (u32::from_le_bytes(crate::platform::random_bytes::<4>()) as usize) % n);
+    let (_, public, auth) = kit_identity(&kit).await.map_err(|e| e.to_string())?;
+    let mut v = Vouched { id: keys::RECOVERY.into(), role: Role::Manager, agreement: public, auth, sent: Vec::new() };
+    keep_vouched(device, &v).await?;
+    if !hand_over(device, &mut v).await {
+        return Err("this tablet holds no keys to hand to it".into());
+    }
+    Ok(kit)
+}
+
+/// Restores a manager's tablet with the recovery kit: opens what `envelopes/recovery` holds
+/// with the kit's identity and keeps the keys (extractable: a manager's). The kit stays vouched
+/// for here, so keys made later reach it.
+async fn restore(device: &Rc<Device>, kit: &str) -> KeyOutcome {
+    let wanted = device.read_doc(&doc_name::envelopes(keys::RECOVERY), |doc| {
+        keys::installs(keys::RECOVERY, Role::Manager, doc, &device.held_keys())
+    });
+    if wanted.is_empty() {
+        return KeyOutcome::KitRefused { found: false };
+    }
+    let (agreement, public, auth) = match kit_identity(kit).await {
+        Ok(identity) => identity,
+        Err(err) => return KeyOutcome::Failed(err.to_string()),
+    };
+    let (mut installed, mut sent) = (Vec::new(), Vec::new());
+    for (key, op) in wanted {
+        let frontdesk_core::crypto::Op::Install { part, envelope, aad, .. } = op else { continue };
+        if let Ok(held) = webcrypto::install(&agreement, &public, &auth, part, &aad, &envelope, true).await {
+            installed.push((key, held));
+            sent.push(keys::record(key, part));
+        }
+    }
+    if installed.is_empty() {
+        return KeyOutcome::KitRefused { found: true };
+    }
+    if let Err(err) = device.add_keys(installed).await {
+        return KeyOutcome::Failed(err.to_string());
+    }
+    let v = Vouched { id: keys::RECOVERY.into(), role: Role::Manager, agreement: public, auth, sent };
+    match keep_vouched(device, &v).await {
+        Ok(()) => KeyOutcome::Done,
+        Err(err) => KeyOutcome::Failed(err),
+    }
+}
+
 /// Opens what this device's envelopes document holds that it does not hold yet, and keeps the
 /// keys. Run when the document changes; nothing happens when there is nothing new.
 async fn install(device: Rc<Device>) {
@@ -330,6 +403,10 @@ pub enum ManagerJob {
     /// scopes it could read), to hand to every other device before the relay raises the floors.
     /// With the devices listed, to say which this tablet cannot reach.
     Rotate(Rc<Device>, String, Vec<frontdesk_protocol::Epoch>, Vec<DeviceInfo>),
+    /// Draw a recovery kit and hand it every key this tablet holds.
+    MakeKit(Rc<Device>),
+    /// Restore this tablet's keys with the recovery kit typed.
+    Restore(Rc<Device>, String),
 }
 
 /// What a job came to.
@@ -345,6 +422,13 @@ pub enum KeyOutcome {
     Handed(Vec<String>),
     /// For `Rotate`: the names of the devices this tablet cannot hand the new keys to.
     Unreached(Vec<String>),
+    /// For `MakeKit`: the kit, to show once.
+    Kit(String),
+    /// For `Restore`: the kit opened nothing — there were no envelopes to open yet (`found`
+    /// false), or it is not this business's kit.
+    KitRefused {
+        found: bool,
+    },
     Done,
     Failed(String),
 }
@@ -378,6 +462,8 @@ pub async fn manager_job(job: ManagerJob) -> KeyOutcome {
                 Err(why) => KeyOutcome::Failed(why),
             }
         }
+        ManagerJob::MakeKit(device) => make_kit(&device).await.map_or_else(KeyOutcome::Failed, KeyOutcome::Kit),
+        ManagerJob::Restore(device, kit) => restore(&device, &kit).await,
     }
 }
 

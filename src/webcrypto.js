@@ -95,7 +95,8 @@ async function carried(key) {
  * 1 a new AES key, 2 a new X25519 pair ({key, public}); 3 an envelope of `key` (a CryptoKey,
  * or public bytes) to `to` under `auth`; 4, 5, 6 open the envelope `data` with this device's
  * agreement key `key` (public half `to`) and `auth`, and import what it carries as a secret,
- * a private key ({key, public}) or public bytes.
+ * a private key ({key, public}) or public bytes; 7 an agreement key ({key, public}) from the
+ * 32 secret bytes `data` (the recovery kit's, derived from the kit).
  */
 export async function keys(kind, key, to, auth, aad, data, extractable) {
   switch (kind) {
@@ -113,6 +114,8 @@ export async function keys(kind, key, to, auth, aad, data, extractable) {
       const bytes = await carried(key);
       return wrapWith(e.privateKey, new Uint8Array(await subtle().exportKey("raw", e.publicKey)), to, auth, nonce, aad, bytes);
     }
+    case 7:
+      return { key: await importPrivate(data, false), public: await publicOf(data) };
     default: {
       const ephemeralPublic = data.slice(0, PUBLIC);
       const k = await dropKey(key, ephemeralPublic, ephemeralPublic, to, auth, ENVELOPE_INFO);

@@ -211,6 +211,12 @@ pub async fn generate(drop: bool, extractable: bool) -> Result<Held, CryptoError
     }
 }
 
+/// An agreement key (not extractable) and its public half from its 32 secret bytes: the
+/// recovery kit's, derived from the kit.
+pub async fn identity(secret: &[u8; 32]) -> Result<Held, CryptoError> {
+    pair(&keys(7, &JsValue::UNDEFINED, &[], &[], &[], secret, false).await?)
+}
+
 /// An envelope of `key` to the device whose agreement key is `to`, under its `auth` secret
 /// (`Part::Public` of a pair carries only its public bytes).
 pub async fn wrap(

@@ -143,3 +143,33 @@ async fn keys_made_here_travel_by_envelope_and_work_where_installed() {
         Err(CryptoError::Platform(_))
     ));
 }
+
+/// The recovery kit's identity in WebCrypto is the one the native ciphers derive from the same
+/// kit (`a_kit_derives_the_same_identity_wherever_it_is_derived` in the core's
+/// `tests/key_handover.rs` pins these bytes), and keys sealed to it open there.
+#[wasm_bindgen_test]
+async fn a_recovery_kit_derives_the_native_identity_and_opens_what_is_sealed_to_it() {
+    let [agreement, auth] = keys::kit_ops("K7QM2XHD23456789ABCDEFGHJKMN");
+    let secret: [u8; 32] = webcrypto::run(agreement, With::Nothing).await.unwrap().try_into().unwrap();
+    let auth = webcrypto::run(auth, With::Nothing).await.unwrap();
+    let Held::Private(identity, public) = webcrypto::identity(&secret).await.unwrap() else { panic!("not a pair") };
+    assert_eq!(public, arr::<32>(&Value::from("b4d2a114fb24d5d76292b7005154c0b054068f40db9a6b1a8cb1f7f603737e4d")));
+    assert_eq!(auth, unhex(&Value::from("c8ab74202514f79688440d7ec719d04f815f60866844449b12a5a904ea02b58a")));
+    // A manager's key sealed to the kit opens with it as a manager's (extractable) key.
+    let payroll = webcrypto::generate(false, true).await.unwrap();
+    let aad = keys::envelope_aad(keys::RECOVERY, "manager/1/secret");
+    let envelope = webcrypto::wrap(&payroll, false, &public, &auth, &aad).await.unwrap();
+    let restored =
+        webcrypto::install(&identity, &public, &auth, Part::Secret, &aad, &envelope, true).await.unwrap();
+    let Held::Secret(restored) = restored else { panic!("not a secret") };
+    assert!(restored.extractable(), "a restored manager's keys are sealed onward");
+    // Another kit's identity opens nothing.
+    let [other, other_auth] = keys::kit_ops("K7QM2XHD23456789ABCDEFGHJKMP");
+    let other: [u8; 32] = webcrypto::run(other, With::Nothing).await.unwrap().try_into().unwrap();
+    let other_auth = webcrypto::run(other_auth, With::Nothing).await.unwrap();
+    let Held::Private(other, other_public) = webcrypto::identity(&other).await.unwrap() else { panic!("not a pair") };
+    assert_eq!(
+        webcrypto::install(&other, &other_public, &other_auth, Part::Secret, &aad, &envelope, true).await.err(),
+        Some(CryptoError::Damaged)
+    );
+}

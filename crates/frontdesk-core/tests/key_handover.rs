@@ -432,3 +432,18 @@ fn the_envelope_vectors_are_what_the_native_ciphers_make_and_open() {
         assert!(native::unwrap(&agreement, &[0x62; 32], &unhex(&case["aad"]), &unhex(&case["envelope"])).is_err());
     }
 }
+
+/// The kit's identity with the product's iterations, as `tests/browser/keys.rs` holds WebCrypto
+/// to it: the same kit makes the same agreement key and auth secret in every browser and here.
+const KIT_PUBLIC: &str = "b4d2a114fb24d5d76292b7005154c0b054068f40db9a6b1a8cb1f7f603737e4d";
+const KIT_AUTH: &str = "c8ab74202514f79688440d7ec719d04f815f60866844449b12a5a904ea02b58a";
+
+#[test]
+fn a_kit_derives_the_same_identity_wherever_it_is_derived() {
+    let mut keys = Keys::default();
+    let [agreement, auth] = keys::kit_ops(KIT);
+    let seed: [u8; 32] = run(&mut keys, &agreement, 0).unwrap().try_into().unwrap();
+    let auth = run(&mut keys, &auth, 0).unwrap();
+    let public = keys.set_device(seed, auth.clone());
+    assert_eq!((hex(&public), hex(&auth)), (KIT_PUBLIC.to_owned(), KIT_AUTH.to_owned()));
+}

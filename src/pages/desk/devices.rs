@@ -5,7 +5,13 @@
 use frontdesk_protocol::{AdminReply, ClientMsg, DeviceInfo, Role};
 use leptos::prelude::*;
 
+use std::rc::Rc;
+
+use frontdesk_core::keys::{self, RECOVERY};
+use frontdesk_protocol::Scope;
+
 use crate::components::device_gate::DeviceRef;
+use crate::device::Device;
 use crate::i18n::{BusinessMsg, Lang, tr};
 use crate::key_handover::{KeyOutcome, ManagerJob, manager_job};
 
@@ -75,6 +81,21 @@ fn qr_svg(text: &str) -> Option<String> {
     ))
 }
 
+/// Draws a recovery kit and hands it every key; the kit shows until its holder confirms it is
+/// kept (then it is gone from this tablet too).
+async fn new_kit(device: Rc<Device>, kit: RwSignal<Option<String>>, note: RwSignal<Option<String>>, lang: Lang) {
+    match manager_job(ManagerJob::MakeKit(device)).await {
+        KeyOutcome::Kit(made) => kit.set(Some(made)),
+        KeyOutcome::Failed(why) => note.set(Some(tr!(lang, desk.kit_failed, why = why))),
+        _ => {}
+    }
+}
+
+/// This relay's address as the kit prints it.
+fn relay_host() -> String {
+    web_sys::window().and_then(|w| w.location().host().ok()).unwrap_or_default()
+}
+
 #[component]
 pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<String>) -> impl IntoView {
     let t = move |msg: BusinessMsg| msg.text(lang.get());
@@ -87,6 +108,8 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
     // A revocation under way: the device and the scopes whose keys are being renewed.
     let rotating = RwSignal::new(None::<(String, Vec<frontdesk_protocol::Scope>)>);
     let note = RwSignal::new(None::<String>);
+    // The recovery kit just made, shown until its holder says it is kept.
+    let kit = RwSignal::new(None::<String>);
     let handing = StoredValue::new(false);
     // A list that came while a hand-over ran: handed over next, not dropped.
     let next_list = StoredValue::new(None::<Vec<DeviceInfo>>);
@@ -157,10 +180,18 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             let name = listed.iter().find(|d| d.id == revoked).map_or(revoked.clone(), |d| d.name.clone());
             leptos::task::spawn_local(async move {
                 let lang = lang.get_untracked();
+                // A new recovery kit: every key renewed (the old kit forgotten first), then the
+                // new kit made; nothing to revoke on the relay.
+                let renewing_kit = revoked == RECOVERY;
                 let mut floors = floors;
                 if !floors.is_empty() {
                     let job = ManagerJob::Rotate(device.clone(), revoked.clone(), floors.clone(), listed.clone());
                     match manager_job(job).await {
+                        KeyOutcome::Failed(why) if renewing_kit => {
+                            note.set(Some(tr!(lang, desk.kit_failed, why = why)));
+                            rotating.set(None);
+                            return;
+                        }
                         KeyOutcome::Failed(why) => {
                             // Revoked all the same (the relay shuts it out); its old keys still
                             // open what is written under them: said here.
@@ -178,7 +209,9 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                         }
                     }
                 }
-                if !device.request(ClientMsg::RevokeDevice { device: revoked, floors }) {
+                if renewing_kit {
+                    new_kit(device, kit, note, lang).await;
+                } else if !device.request(ClientMsg::RevokeDevice { device: revoked, floors }) {
                     note.set(Some(tr!(lang, desk.revoke_not_sent, name = name)));
                 }
                 rotating.set(None);
@@ -196,8 +229,10 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                     KeyOutcome::Failed(why) => {
                         note.set(Some(tr!(lang.get_untracked(), desk.encryption_failed, why = why)))
                     }
+                    // The business's first keys, and at once the kit that restores them.
                     _ => {
                         device.request(ClientMsg::ListDevices);
+                        new_kit(device, kit, note, lang.get_untracked()).await;
                     }
                 }
             });
@@ -222,14 +257,94 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             setting_up.set(false);
         }
     };
+    // Whether a recovery kit was made (its envelopes are on the relay, and so here).
+    let kit_exists = move || {
+        revision.track();
+        device.with_value(|d| {
+            d.read_doc(frontdesk_protocol::access::RECOVERY_ENVELOPES, |doc| {
+                automerge::ReadDoc::length(doc, automerge::ROOT) > 0
+            })
+        })
+    };
+    // A kit is made at once if there is none; a new one renews every key first, so the old
+    // kit opens nothing written afterwards.
+    let make_kit = move |_| {
+        note.set(None);
+        if kit_exists() {
+            let scopes = Scope::ALL.to_vec();
+            rotating.set(Some((RECOVERY.to_owned(), scopes.clone())));
+            if !ask(ClientMsg::NewEpoch { scopes, first: false }) {
+                rotating.set(None);
+            }
+        } else {
+            leptos::task::spawn_local(new_kit(device.get_value(), kit, note, lang.get_untracked()));
+        }
+    };
+    // Restoring this tablet's keys with the recovery kit (every manager's tablet lost).
+    let typed_kit = RwSignal::new(String::new());
+    let restore_problem = RwSignal::new(None::<BusinessMsg>);
+    let restoring = RwSignal::new(false);
+    let restore = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(read) = keys::read_kit(&typed_kit.get_untracked()) else {
+            restore_problem.set(Some(BusinessMsg::RestoreFormat));
+            return;
+        };
+        restore_problem.set(None);
+        restoring.set(true);
+        let device = device.get_value();
+        leptos::task::spawn_local(async move {
+            match manager_job(ManagerJob::Restore(device.clone(), read)).await {
+                KeyOutcome::Done => {
+                    typed_kit.set(String::new());
+                    note.set(Some(BusinessMsg::Restored.text(lang.get_untracked()).to_owned()));
+                    device.request(ClientMsg::ListDevices);
+                }
+                KeyOutcome::KitRefused { found: false } => restore_problem.set(Some(BusinessMsg::RestoreNotYet)),
+                KeyOutcome::KitRefused { found: true } => restore_problem.set(Some(BusinessMsg::RestoreWrong)),
+                KeyOutcome::Failed(why) => note.set(Some(why)),
+                _ => {}
+            }
+            restoring.set(false);
+        });
+    };
+    let restore_form = move || {
+        view! {
+            <form class="devices__restore" on:submit=restore>
+                <p class="devices__restore-lead">{move || t(BusinessMsg::RestoreLead)}</p>
+                <label class="field">
+                    <span class="field__label">{move || t(BusinessMsg::KitTitle)}</span>
+                    <input class="field__input devices__restore-input" type="text" autocomplete="off"
+                        autocapitalize="characters" spellcheck="false" maxlength="48"
+                        aria-invalid=move || restore_problem.get().is_some().then_some("true")
+                        prop:value=typed_kit on:input=move |ev| typed_kit.set(event_target_value(&ev))/>
+                </label>
+                {move || restore_problem.get().map(|p| view! { <p class="field-error" role="alert">{t(p)}</p> })}
+                <div class="form__actions">
+                    <button class="button button--primary" type="submit" disabled=move || restoring.get()>{move || t(BusinessMsg::Restore)}</button>
+                </div>
+            </form>
+        }
+    };
     let encryption_line = move || {
         let lang = lang.get();
         let (holds, sealed) = encryption();
-        let line = |msg: BusinessMsg, class: &'static str| {
-            view! { <p class=class role="status">{msg.text(lang)}</p> }.into_any()
-        };
         if holds {
-            return line(BusinessMsg::EncryptionOn, "devices__encryption devices__encryption--on");
+            let (msg, action, class) = if kit_exists() {
+                (BusinessMsg::KitExists, BusinessMsg::KitRenew, "button button--ghost")
+            } else {
+                (BusinessMsg::KitNone, BusinessMsg::KitMake, "button button--primary")
+            };
+            let kit_class = if kit_exists() { "devices__kit" } else { "devices__kit devices__kit--missing" };
+            return view! {
+                <p class="devices__encryption devices__encryption--on" role="status">{BusinessMsg::EncryptionOn.text(lang)}</p>
+                <div class=kit_class>
+                    <p>{msg.text(lang)}</p>
+                    <button class=class type="button" on:click=make_kit
+                        disabled=move || !online() || rotating.with(Option::is_some) || kit.with(Option::is_some)>{action.text(lang)}</button>
+                </div>
+            }
+            .into_any();
         }
         // Off; or waiting for keys — or this tablet's own set-up was cut short (the relay lets
         // only it finish, and tells anyone else the business has keys).
@@ -244,8 +359,49 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                 <button class=button type="button" on:click=encrypt
                     disabled=move || !online() || setting_up.get()>{BusinessMsg::Encrypt.text(lang)}</button>
             </div>
+            {sealed.then(restore_form)}
         }
         .into_any()
+    };
+    let kit_confirm = RwSignal::new(String::new());
+    let kit_card = move || {
+        let made = kit.get()?;
+        let shown = keys::show_groups(&made);
+        let svg = qr_svg(&shown).unwrap_or_default();
+        let last = made[made.len() - 4..].to_owned();
+        let kept = move || kit_confirm.with(|typed| typed.trim().eq_ignore_ascii_case(&last));
+        let date = crate::clock::today().format("%Y-%m-%d").to_string();
+        Some(view! {
+            <section class="kit" role="region" aria-labelledby="kit-title">
+                <h3 id="kit-title" class="kit__title">{move || t(BusinessMsg::KitTitle)}</h3>
+                <p class="kit__for">{move || tr!(lang.get(), desk.kit_for, business = business.get(), relay = relay_host(), date = date.clone())}</p>
+                <p class="kit__lead">{move || t(BusinessMsg::KitLead)}</p>
+                <div class="kit__body">
+                    <p class="kit__code" aria-label=made.clone()>{shown}</p>
+                    <figure class="kit__qr">
+                        <div inner_html=svg aria-hidden="true"></div>
+                        <figcaption>{move || t(BusinessMsg::KitQr)}</figcaption>
+                    </figure>
+                </div>
+                <div class="kit__actions no-print">
+                    <button class="button button--ghost" type="button" on:click=move |_| {
+                        if let Some(window) = web_sys::window() {
+                            let _ = window.print();
+                        }
+                    }>{move || t(BusinessMsg::KitPrint)}</button>
+                    <label class="field kit__confirm">
+                        <span class="field__label">{move || t(BusinessMsg::KitConfirm)}</span>
+                        <input class="field__input" type="text" maxlength="9" autocomplete="off" autocapitalize="characters"
+                            spellcheck="false" prop:value=kit_confirm on:input=move |ev| kit_confirm.set(event_target_value(&ev))/>
+                    </label>
+                    <button class="button button--primary" type="button" disabled=move || !kept()
+                        on:click=move |_| {
+                            kit.set(None);
+                            kit_confirm.set(String::new());
+                        }>{move || t(BusinessMsg::KitKept)}</button>
+                </div>
+            </section>
+        })
     };
     // Ask for the list when the card shows, and whenever the tablet comes online.
     Effect::new(move |_| {
@@ -385,6 +541,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             <p class="card__lead">{move || t(BusinessMsg::DevicesLead)}</p>
             {encryption_line}
             {move || note.get().map(|n| view! { <p class="devices__note" role="status">{n}</p> })}
+            {kit_card}
             {form}
             {code_card}
             {move || match (online(), devices.with(Option::is_some)) {
