@@ -231,8 +231,19 @@ async fn hand_over(device: &Rc<Device>, v: &mut Vouched) -> bool {
     if envelopes.is_empty() {
         return false;
     }
-    let Ok(change) = keys::write_envelopes(crate::platform::random_bytes(), &envelopes) else { return false };
-    device.submit(&doc_name::envelopes(&v.id), change);
+    if v.id == keys::RECOVERY {
+        // The kit's envelopes are a document managers hold: changed as one, so this tablet
+        // sees at once that a kit exists.
+        let written = envelopes.clone();
+        let put = move |doc: &mut automerge::AutoCommit| keys::put_envelopes(doc, &written).map_err(|e| e.to_string());
+        if let Err(err) = device.change(frontdesk_protocol::access::RECOVERY_ENVELOPES, put).await {
+            leptos::logging::warn!("the recovery kit's envelopes could not be kept: {err}");
+            return false;
+        }
+    } else {
+        let Ok(change) = keys::write_envelopes(crate::platform::random_bytes(), &envelopes) else { return false };
+        device.submit(&doc_name::envelopes(&v.id), change);
+    }
     v.sent.extend(envelopes.into_iter().map(|(name, _)| name));
     keep_vouched(device, v).await.is_ok()
 }

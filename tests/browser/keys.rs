@@ -159,8 +159,7 @@ async fn a_recovery_kit_derives_the_native_identity_and_opens_what_is_sealed_to_
     let payroll = webcrypto::generate(false, true).await.unwrap();
     let aad = keys::envelope_aad(keys::RECOVERY, "manager/1/secret");
     let envelope = webcrypto::wrap(&payroll, false, &public, &auth, &aad).await.unwrap();
-    let restored =
-        webcrypto::install(&identity, &public, &auth, Part::Secret, &aad, &envelope, true).await.unwrap();
+    let restored = webcrypto::install(&identity, &public, &auth, Part::Secret, &aad, &envelope, true).await.unwrap();
     let Held::Secret(restored) = restored else { panic!("not a secret") };
     assert!(restored.extractable(), "a restored manager's keys are sealed onward");
     // Another kit's identity opens nothing.

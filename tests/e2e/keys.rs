@@ -97,6 +97,23 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
     manager.wait_for_text("“Lobby kiosk” has its keys.", SOON).await?;
     manager.click_button("Done").await?;
 
+    step("the kiosk holds no key that reads a check-in or a punch: the kiosk's secret, and public halves");
+    let held = kiosk_keys(&kiosk).await?;
+    ensure!(!held.is_empty(), "the kiosk holds its keys");
+    for key in &held {
+        match key["scope"].as_str() {
+            Some("kiosk") => ensure!(
+                key["type"] == "secret" && key["extractable"] == false && key["public"] == false,
+                "the kiosk scope's key as an AES key it cannot read back: {key}"
+            ),
+            Some("inbox" | "clock") => {
+                ensure!(key["type"].is_null() && key["public"] == true, "only a public key to seal to: {key}")
+            }
+            _ => anyhow::bail!("the kiosk holds a key of another scope: {key}"),
+        }
+    }
+    ensure!(held.iter().any(|k| k["scope"] == "inbox"), "the kiosk can seal a check-in: {held:?}");
+
     step("a visitor checks in: sealed to the staff's inbox key, read on the tablet and the manager's");
     check_in_at_kiosk(&kiosk, "Valentina Quiroga", "I'd like a service", None).await?;
     tablet.wait_for_text("Valentina Quiroga", SOON).await?;
@@ -141,4 +158,122 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
         browser.close().await?;
     }
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recovery_kit_restores_the_business_on_a_new_tablet_when_every_tablet_is_lost() -> Result<()> {
+    let relay = Relay::start()?;
+    let driver = Driver::start_in_zone(None)?;
+
+    step("the manager sets the business up and turns encryption on: the recovery kit shows at once");
+    let first = relay.add_device("manager", "Office")?;
+    let manager = driver.browser(TABLET.0, TABLET.1).await?;
+    manager.goto(&relay.url(&format!("/pair#code={}", first.code))).await?;
+    manager.wait_for_text("Online", SOON).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &[]).await?;
+    manager.click_button("Turn on encryption").await?;
+    manager.wait_for_text("End-to-end encryption is on", SOON).await?;
+    manager.wait_for_text("Recovery kit", SOON).await?;
+    let code = manager.client.find(fantoccini::Locator::Css(".kit__code")).await?;
+    let kit = code.attr("aria-label").await?.unwrap_or_default();
+    ensure!(kit.len() == 28, "a kit of 28 characters: {kit}");
+    manager.screenshot("recovery-kit").await?;
+    // What the printer gets, for a person to look at (the PDF below is what is checked).
+    manager.devtools("Emulation.setEmulatedMedia", serde_json::json!({ "media": "print" })).await?;
+    manager.screenshot("recovery-kit-print").await?;
+    manager.devtools("Emulation.setEmulatedMedia", serde_json::json!({ "media": "" })).await?;
+    let printed = manager.print_to_pdf("recovery-kit").await?;
+    let printed_code: String = printed.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    ensure!(printed_code.contains(&kit), "the printed page carries the kit:\n{printed}");
+    ensure!(printed.contains("Clínica Sol"), "the printed page names the business:\n{printed}");
+    ensure!(!printed.contains("Add a device"), "the printed page is the kit alone:\n{printed}");
+
+    step("it goes once its holder types its last four characters");
+    manager.type_into("To finish, type the last four characters", "ZZZZ").await?;
+    let kept = "//button[normalize-space(.)='I have kept it']";
+    ensure!(manager.wait_for(kept, SOON).await?.attr("disabled").await?.is_some(), "accepted a wrong ending");
+    manager.retype("To finish, type the last four characters", &kit[24..].to_lowercase()).await?;
+    manager.click_button("I have kept it").await?;
+    manager.wait_until(SOON, "the kit to go", |text| !text.contains("I have kept it")).await?;
+    manager.wait_for_text("A recovery kit exists", SOON).await?;
+
+    step("written after encryption: a staff member's name, sealed");
+    manager.click_button("Add staff member").await?;
+    manager.type_into("Full name", "Dra. Inés Calvo").await?;
+    manager.click_button("Save staff member").await?;
+    manager.wait_for_text("Dra. Inés Calvo", SOON).await?;
+    manager.wait_until_synced(SOON).await?;
+    ensure!(!relay_files_hold(&relay, "Calvo")?, "the staff member's name is in the relay's files");
+
+    step("every tablet is lost; the operator pairs a new manager's tablet, which holds no keys");
+    manager.close().await?;
+    let again = relay.add_device("manager", "New office tablet")?;
+    let fresh = driver.browser(TABLET.0, TABLET.1).await?;
+    fresh.goto(&relay.url(&format!("/pair#code={}", again.code))).await?;
+    fresh.wait_for_text("Online", SOON).await?;
+    fresh.wait_for_text("this tablet has not got its keys yet", SOON).await?;
+    fresh.open_tab("Business").await?;
+    fresh.wait_for_text("Every manager's tablet lost?", SOON).await?;
+    fresh.wait_until_synced(SOON).await?;
+    ensure!(!fresh.text().await?.contains("Inés Calvo"), "a tablet without keys shows sealed data");
+
+    step("a kit one character off opens nothing, and says so");
+    let mut wrong = kit.clone();
+    wrong.replace_range(27.., if kit.ends_with('2') { "3" } else { "2" });
+    fresh.type_into("Recovery kit", &wrong).await?;
+    fresh.click_button("Restore with the recovery kit").await?;
+    fresh.wait_for_text("This recovery kit does not open this business's keys", SOON).await?;
+    fresh.retype("Recovery kit", "ABC").await?;
+    fresh.click_button("Restore with the recovery kit").await?;
+    fresh.wait_for_text("A recovery kit is 28 characters", SOON).await?;
+    fresh.screenshot("recovery-restore-wrong").await?;
+
+    step("the kit, typed as printed, restores the keys: the sealed name reads again");
+    fresh.retype("Recovery kit", &keys_shown(&kit)).await?;
+    fresh.click_button("Restore with the recovery kit").await?;
+    fresh.wait_for_text("Keys restored", SOON).await?;
+    fresh.wait_for_text("Dra. Inés Calvo", SOON).await?;
+    fresh.wait_until(SOON, "the waiting banner to go", |text| !text.contains("has not got its keys yet")).await?;
+    fresh.screenshot("recovery-restored").await?;
+
+    step("a new kit renews every key first: the old kit is no longer the one shown");
+    fresh.click_button("Make a new recovery kit").await?;
+    fresh.wait_for_text("I have kept it", SOON).await?;
+    let renewed =
+        fresh.client.find(fantoccini::Locator::Css(".kit__code")).await?.attr("aria-label").await?.unwrap_or_default();
+    ensure!(renewed.len() == 28 && renewed != kit, "a new kit: {renewed}");
+    fresh.close().await?;
+    Ok(())
+}
+
+/// What a kiosk's `keys` store holds as the business's keys (the record `held`): for each key its
+/// scope, and — for a `CryptoKey` — its type and whether page script could read it, or that it is
+/// public bytes only.
+async fn kiosk_keys(kiosk: &crate::harness::Browser) -> Result<Vec<serde_json::Value>> {
+    let script = r#"
+        const done = arguments[0];
+        const open = indexedDB.open("frontdesk-kiosk");
+        open.onerror = () => done("could not open");
+        open.onsuccess = () => {
+            const db = open.result;
+            const get = db.transaction("keys").objectStore("keys").get("held");
+            get.onsuccess = () => {
+                db.close();
+                done((get.result || []).map((r) => ({
+                    scope: r.scope,
+                    type: r.key ? r.key.type : null,
+                    extractable: r.key ? r.key.extractable : null,
+                    public: !r.key && r.public instanceof Uint8Array && r.public.length === 32,
+                })));
+            };
+            get.onerror = () => { db.close(); done("could not read"); };
+        };
+    "#;
+    let held = kiosk.client.execute_async(script, vec![]).await?;
+    held.as_array().cloned().ok_or_else(|| anyhow::anyhow!("the kiosk's keys: {held}"))
+}
+
+/// A kit as it is printed: groups of four, dashes between.
+fn keys_shown(kit: &str) -> String {
+    kit.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
 }

@@ -110,6 +110,15 @@ fn join<'a>(
         joined.push('\n');
         std::fs::remove_file(&path)?;
     }
+    // The minifier drops the space of a descendant combinator between a parenthesis and `*`
+    // (`body:has(.kit) *` became `body:has(.kit)*`, which matches only the body): refused here
+    // rather than shipped with another meaning.
+    if let Some(at) = universal_after_parenthesis(&joined) {
+        let line = joined[..at].lines().count();
+        bail!(
+            "a style sheet has `) *` (line {line} of the joined sheets), which the minifier changes: write it another way"
+        );
+    }
     let minified = minifier::css::minify(&joined)
         .map_err(|err| anyhow::anyhow!("minifying the style sheets: {err}"))?
         .to_string()
@@ -125,9 +134,48 @@ fn join<'a>(
     Ok(Some(name))
 }
 
+/// Where, in a selector (outside comments and declarations), a `)` is followed by white space and
+/// then `*`, if anywhere.
+fn universal_after_parenthesis(css: &str) -> Option<usize> {
+    let bytes = css.as_bytes();
+    let mut in_comment = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        if in_comment {
+            if bytes[i..].starts_with(b"*/") {
+                in_comment = false;
+                i += 1;
+            }
+        } else if bytes[i..].starts_with(b"/*") {
+            in_comment = true;
+            i += 1;
+        } else if bytes[i] == b')' {
+            let rest = &bytes[i + 1..];
+            let spaces = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            // A selector runs up to a `{`; a declaration's value (`calc((a) * 2)`) up to `;` or `}`.
+            let in_selector = rest.iter().find(|b| matches!(b, b'{' | b';' | b'}')) == Some(&b'{');
+            if spaces > 0 && rest.get(spaces) == Some(&b'*') && rest.get(spaces + 1) != Some(&b'/') && in_selector {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_universal_selector_after_a_parenthesis_is_refused_before_the_minifier_changes_it() {
+        assert!(universal_after_parenthesis("body:has(.kit) * { visibility: hidden; }").is_some());
+        assert!(universal_after_parenthesis("a:not(.b)\n  * { x: y }").is_some());
+        assert_eq!(universal_after_parenthesis("html:has(.kit) body * { visibility: hidden; }"), None);
+        assert_eq!(universal_after_parenthesis("a { width: calc(1px * 2); } /* (x) */"), None);
+        assert_eq!(universal_after_parenthesis("a:not(.b) > * { }"), None);
+        assert_eq!(universal_after_parenthesis("a { width: calc((1px + 2px) * 2); }"), None, "a value, not a selector");
+    }
 
     #[test]
     fn the_sheets_are_joined_in_the_page_order_into_one_minified_sheet() {

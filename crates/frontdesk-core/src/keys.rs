@@ -244,10 +244,17 @@ pub fn wraps(
 /// change: the manager's device never reads that document); returns its bytes.
 pub fn write_envelopes(actor: [u8; 16], envelopes: &[(String, Vec<u8>)]) -> Result<Vec<u8>, automerge::AutomergeError> {
     let mut doc = AutoCommit::new().with_actor(automerge::ActorId::from(&actor[..]));
+    put_envelopes(&mut doc, envelopes)?;
+    Ok(doc.save())
+}
+
+/// Puts sealed envelopes into an envelopes document held here (the recovery kit's, which
+/// managers follow).
+pub fn put_envelopes(doc: &mut AutoCommit, envelopes: &[(String, Vec<u8>)]) -> Result<(), automerge::AutomergeError> {
     for (name, envelope) in envelopes {
         doc.put(automerge::ROOT, name.as_str(), ScalarValue::Bytes(envelope.clone()))?;
     }
-    Ok(doc.save())
+    Ok(())
 }
 
 /// The envelopes in `envelopes/<device>` this device of `role` does not hold yet: each as the

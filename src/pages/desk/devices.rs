@@ -326,9 +326,16 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             </form>
         }
     };
+    let line_on = |lang: Lang| {
+        view! { <p class="devices__encryption devices__encryption--on" role="status">{BusinessMsg::EncryptionOn.text(lang)}</p> }
+    };
     let encryption_line = move || {
         let lang = lang.get();
         let (holds, sealed) = encryption();
+        // While a kit shows, the kit speaks for itself.
+        if holds && kit.with(Option::is_some) {
+            return line_on(lang).into_any();
+        }
         if holds {
             let (msg, action, class) = if kit_exists() {
                 (BusinessMsg::KitExists, BusinessMsg::KitRenew, "button button--ghost")
@@ -337,7 +344,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             };
             let kit_class = if kit_exists() { "devices__kit" } else { "devices__kit devices__kit--missing" };
             return view! {
-                <p class="devices__encryption devices__encryption--on" role="status">{BusinessMsg::EncryptionOn.text(lang)}</p>
+                {line_on(lang)}
                 <div class=kit_class>
                     <p>{msg.text(lang)}</p>
                     <button class=class type="button" on:click=make_kit
@@ -364,6 +371,13 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         .into_any()
     };
     let kit_confirm = RwSignal::new(String::new());
+    // A kit that appears is brought into view: it is what the person must act on.
+    let kit_ref = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        if let Some(section) = kit_ref.get() {
+            section.scroll_into_view();
+        }
+    });
     let kit_card = move || {
         let made = kit.get()?;
         let shown = keys::show_groups(&made);
@@ -372,7 +386,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         let kept = move || kit_confirm.with(|typed| typed.trim().eq_ignore_ascii_case(&last));
         let date = crate::clock::today().format("%Y-%m-%d").to_string();
         Some(view! {
-            <section class="kit" role="region" aria-labelledby="kit-title">
+            <section class="kit" role="region" aria-labelledby="kit-title" node_ref=kit_ref>
                 <h3 id="kit-title" class="kit__title">{move || t(BusinessMsg::KitTitle)}</h3>
                 <p class="kit__for">{move || tr!(lang.get(), desk.kit_for, business = business.get(), relay = relay_host(), date = date.clone())}</p>
                 <p class="kit__lead">{move || t(BusinessMsg::KitLead)}</p>
