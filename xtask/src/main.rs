@@ -424,8 +424,15 @@ fn test() -> Result<()> {
         "warnings",
     ]))?;
 
-    say("native tests: protocol, core, relay, app logic");
-    run(cmd("cargo").args(["test", "--locked", "--workspace", "--exclude", "frontdesk"]))?;
+    // The canary (`frontdesk-bench/tests/canary.rs`) and the end-to-end tests run the relay's
+    // own binary.
+    say("building the relay");
+    run(cmd("cargo").args(["build", "--locked", "-p", "frontdesk-relay", "--bin", "frontdesk-relay"]))?;
+
+    say("native tests: protocol, core, relay, app logic, the canary");
+    run(cmd("cargo")
+        .args(["test", "--locked", "--workspace", "--exclude", "frontdesk"])
+        .env("FRONTDESK_RELAY_BIN", relay_bin("debug")))?;
     run(cmd("cargo").args(["test", "--locked", "-p", "frontdesk", "--lib"]))?;
 
     no_cipher_crate_in_the_wasm()?;
@@ -446,8 +453,6 @@ fn test() -> Result<()> {
     run(cmd("cargo").args(["bench", "--locked", "--workspace", "--no-run"]))?;
 
     build_app()?;
-    say("building the relay for the end-to-end tests");
-    run(cmd("cargo").args(["build", "--locked", "-p", "frontdesk-relay", "--bin", "frontdesk-relay"]))?;
 
     say("end-to-end tests: a real relay, kiosk and desks in headless Chromium");
     run(cmd("cargo")
