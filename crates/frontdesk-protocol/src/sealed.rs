@@ -194,6 +194,8 @@ pub enum SealedError {
     BadPadding,
     #[error("sealed under {scope} epoch {epoch}, below the floor {floor} (a device was revoked since)")]
     StaleEpoch { scope: Scope, epoch: u32, floor: u32 },
+    #[error("not sealed, in the {scope} scope, which seals (a key epoch is numbered for it)")]
+    Unsealed { scope: Scope },
 }
 
 /// A valid writer id in a header: what the relay issues (12 hex digits), or a test's `d1`.
@@ -352,17 +354,22 @@ impl<'a> Reader<'a> {
 /// a snapshot covering `snapshot` — without reading them: sealed bytes must be sealed for the
 /// document's scope, by that device, as what they are sent as, under an epoch no lower than the
 /// scope's floor in `floors` (what a revoked device held must open nothing stored afterwards).
-/// Bytes that are not sealed pass (documents written before encryption; refusing them is a
-/// later switch).
+/// Bytes that are not sealed pass only in a document whose scope has no key epoch in `epochs`
+/// yet (written before the business turned encryption on, or in the `envelopes` area, which has
+/// no scope): once a scope seals, nothing in the clear is stored in it.
 pub fn check_sent(
     doc: &str,
     device: &str,
     bytes: &[u8],
     snapshot: Option<u64>,
+    epochs: &[crate::Epoch],
     floors: &[crate::Epoch],
 ) -> Result<(), SealedError> {
     if !is_sealed(bytes) {
-        return Ok(());
+        return match crate::area::Area::of(doc).and_then(crate::area::Area::scope) {
+            Some(scope) if crate::Epoch::of(epochs, scope) > 0 => Err(SealedError::Unsealed { scope }),
+            _ => Ok(()),
+        };
     }
     let header = parse(bytes)?.header;
     header.fits(doc)?;
@@ -539,22 +546,22 @@ mod tests {
             wire
         };
         let chunk = sealed(Kind::Chunk, Scope::Staff, "d1");
-        assert_eq!(check_sent("clients", "d1", &chunk, None, &[]), Ok(()));
-        assert_eq!(check_sent("clients", "d2", &chunk, None, &[]), Err(SealedError::WrongWriter));
-        assert_eq!(check_sent("clients", "d1", &chunk, Some(3), &[]), Err(SealedError::WrongPlace));
-        assert!(matches!(check_sent("payroll", "d1", &chunk, None, &[]), Err(SealedError::WrongScope { .. })));
+        assert_eq!(check_sent("clients", "d1", &chunk, None, &[], &[]), Ok(()));
+        assert_eq!(check_sent("clients", "d2", &chunk, None, &[], &[]), Err(SealedError::WrongWriter));
+        assert_eq!(check_sent("clients", "d1", &chunk, Some(3), &[], &[]), Err(SealedError::WrongPlace));
+        assert!(matches!(check_sent("payroll", "d1", &chunk, None, &[], &[]), Err(SealedError::WrongScope { .. })));
         // Envelopes are plain Automerge; sealed bytes there are nobody's.
-        assert_eq!(check_sent("envelopes/d2", "d1", &chunk, None, &[]), Err(SealedError::BadDocument));
+        assert_eq!(check_sent("envelopes/d2", "d1", &chunk, None, &[], &[]), Err(SealedError::BadDocument));
         let snapshot = sealed(Kind::Snapshot { covers_seq: 3 }, Scope::Staff, "d1");
-        assert_eq!(check_sent("clients", "d1", &snapshot, Some(3), &[]), Ok(()));
-        assert_eq!(check_sent("clients", "d1", &snapshot, Some(4), &[]), Err(SealedError::WrongPlace));
-        assert_eq!(check_sent("clients", "d1", &snapshot, None, &[]), Err(SealedError::WrongPlace));
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(3), &[], &[]), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(4), &[], &[]), Err(SealedError::WrongPlace));
+        assert_eq!(check_sent("clients", "d1", &snapshot, None, &[], &[]), Err(SealedError::WrongPlace));
         let drop = sealed(Kind::Drop { ephemeral: [5; 32] }, Scope::Inbox, "k1");
-        assert_eq!(check_sent("inbox/2026-12-05/k1", "k1", &drop, None, &[]), Ok(()));
-        assert_eq!(check_sent("inbox/2026-12-05/k1", "k2", &drop, None, &[]), Err(SealedError::WrongWriter));
+        assert_eq!(check_sent("inbox/2026-12-05/k1", "k1", &drop, None, &[], &[]), Ok(()));
+        assert_eq!(check_sent("inbox/2026-12-05/k1", "k2", &drop, None, &[], &[]), Err(SealedError::WrongWriter));
         // Not sealed: passes (what was written before encryption); cut short: refused.
-        assert_eq!(check_sent("clients", "d2", b"\x85\x6f\x4a\x83 plain", None, &[]), Ok(()));
-        assert_eq!(check_sent("clients", "d1", &chunk[..12], None, &[]), Err(SealedError::Truncated));
+        assert_eq!(check_sent("clients", "d2", b"\x85\x6f\x4a\x83 plain", None, &[], &[]), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &chunk[..12], None, &[], &[]), Err(SealedError::Truncated));
     }
 
     #[test]
@@ -578,14 +585,27 @@ mod tests {
         };
         let floors = [crate::Epoch { scope: Scope::Staff, epoch: 3 }];
         let stale = Err(SealedError::StaleEpoch { scope: Scope::Staff, epoch: 2, floor: 3 });
-        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 2), None, &floors), stale);
+        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 2), None, &[], &floors), stale);
         let snapshot = sealed(Kind::Snapshot { covers_seq: 9 }, Scope::Staff, 2);
-        assert_eq!(check_sent("clients", "d1", &snapshot, Some(9), &floors), stale);
-        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 3), None, &floors), Ok(()));
-        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 4), None, &floors), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(9), &[], &floors), stale);
+        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 3), None, &[], &floors), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 4), None, &[], &floors), Ok(()));
         // A scope without a floor takes any epoch; bytes not sealed pass as before (slice 8).
-        assert_eq!(check_sent("payroll", "d1", &sealed(Kind::Chunk, Scope::Manager, 1), None, &floors), Ok(()));
-        assert_eq!(check_sent("clients", "d1", b"\x85\x6f\x4a\x83 plain", None, &floors), Ok(()));
+        assert_eq!(check_sent("payroll", "d1", &sealed(Kind::Chunk, Scope::Manager, 1), None, &[], &floors), Ok(()));
+        assert_eq!(check_sent("clients", "d1", b"\x85\x6f\x4a\x83 plain", None, &[], &floors), Ok(()));
+    }
+
+    #[test]
+    fn once_a_scope_seals_nothing_in_the_clear_is_taken_in_it() {
+        let plain = b"\x85\x6f\x4a\x83 plain";
+        let epochs = [crate::Epoch { scope: Scope::Staff, epoch: 1 }, crate::Epoch { scope: Scope::Inbox, epoch: 2 }];
+        let unsealed = |scope| Err(SealedError::Unsealed { scope });
+        assert_eq!(check_sent("clients", "d1", plain, None, &epochs, &[]), unsealed(Scope::Staff));
+        assert_eq!(check_sent("clients", "d1", plain, Some(4), &epochs, &[]), unsealed(Scope::Staff), "a snapshot");
+        assert_eq!(check_sent("inbox/2026-12-06/k1", "k1", plain, None, &epochs, &[]), unsealed(Scope::Inbox));
+        // A scope not numbered yet, and the envelopes (no scope), still take plain Automerge.
+        assert_eq!(check_sent("payroll/2026-12", "d1", plain, None, &epochs, &[]), Ok(()));
+        assert_eq!(check_sent("envelopes/d2", "m1", plain, None, &epochs, &[]), Ok(()));
     }
 
     #[test]

@@ -65,7 +65,7 @@ where
                     device: device.id.clone(),
                     name: device.name.clone(),
                     role: device.role,
-                    epochs,
+                    epochs: epochs.clone(),
                     floors: floors.clone(),
                 };
                 if sink.send(Message::Binary(welcome.encode().into())).await.is_err() {
@@ -74,7 +74,7 @@ where
                     // Noted beside the session, never in its way (a write per connect).
                     seen(&relay, &device.id);
                     let device_id = device.id.clone();
-                    let end = Session::new(id, device, relay.clone(), floors).run(&mut sink, &mut stream).await;
+                    let end = Session::new(id, device, relay.clone(), epochs, floors).run(&mut sink, &mut stream).await;
                     relay.hub.remove(id);
                     seen(&relay, &device_id);
                     end
@@ -93,11 +93,13 @@ where
     }
 }
 
-/// What a device is told when the relay refuses sealed bytes: a stale epoch is for sealing again
-/// under a newer key; anything else is not for this device to send.
+/// What a device is told when the relay refuses sealed bytes: a stale epoch, or bytes in the
+/// clear where the scope seals, are for sealing again under the newest key (the device
+/// reconnects, and its Welcome says the epochs and floors); anything else is not for this device
+/// to send.
 fn refusal_code(err: &sealed::SealedError) -> ErrorCode {
     match err {
-        sealed::SealedError::StaleEpoch { .. } => ErrorCode::StaleEpoch,
+        sealed::SealedError::StaleEpoch { .. } | sealed::SealedError::Unsealed { .. } => ErrorCode::StaleEpoch,
         _ => ErrorCode::Forbidden,
     }
 }
@@ -260,13 +262,22 @@ struct Session {
     byte_rate: RateLimit,
     subscriptions: HashSet<String>,
     watches: HashSet<String>,
+    /// The key epochs said at Welcome (renewed here when this device numbers new ones; every
+    /// other connection is closed then): a scope with one takes nothing in the clear.
+    epochs: Vec<frontdesk_protocol::Epoch>,
     /// The floors said at Welcome (raised here when this device revokes another; every other
     /// connection is closed then, and hears the new ones at its next Welcome).
     floors: Vec<frontdesk_protocol::Epoch>,
 }
 
 impl Session {
-    fn new(id: u64, device: Device, relay: Arc<Relay>, floors: Vec<frontdesk_protocol::Epoch>) -> Session {
+    fn new(
+        id: u64,
+        device: Device,
+        relay: Arc<Relay>,
+        epochs: Vec<frontdesk_protocol::Epoch>,
+        floors: Vec<frontdesk_protocol::Epoch>,
+    ) -> Session {
         let (tx, rx) = mpsc::channel(relay.config.outbound_queue);
         let config = &relay.config;
         Session {
@@ -278,6 +289,7 @@ impl Session {
             byte_rate: RateLimit::new(config.bytes_per_sec, config.bytes_burst, Instant::now()),
             subscriptions: HashSet::new(),
             watches: HashSet::new(),
+            epochs,
             floors,
             device,
             relay,
@@ -293,13 +305,14 @@ impl Session {
         if !self.relay.hub.register(&self.peer, self.relay.config.max_connections_per_device) {
             return closing(close::TOO_MANY_CONNECTIONS, "this device has too many connections open");
         }
-        // Floors raised between the Welcome's read and joining the hub told this connection
-        // nothing (a revocation closes only the connections in the hub): read again now.
-        match self.relay.store.floors().await {
-            Ok(now) if now == self.floors => {}
+        // Epochs numbered or floors raised between the Welcome's read and joining the hub told
+        // this connection nothing (a grant or a revocation closes only the connections in the
+        // hub): read again now.
+        match tokio::try_join!(self.relay.store.epochs(), self.relay.store.floors()) {
+            Ok((epochs, floors)) if epochs == self.epochs && floors == self.floors => {}
             Ok(_) => return closing(close::KEYS_CHANGED, "the business's keys changed; reconnect"),
             Err(err) => {
-                tracing::error!(conn = self.id, %err, "key floors not read");
+                tracing::error!(conn = self.id, %err, "key epochs and floors not read");
                 return closing(close::GOING_AWAY, "the relay cannot read its database; retry");
             }
         }
@@ -475,7 +488,7 @@ impl Session {
                 // Sealed bytes (issue 19) must name this device as their writer, and this
                 // document's scope: the relay cannot read them, but can refuse a replay or a
                 // chunk moved from elsewhere before any device has to.
-                if let Err(err) = sealed::check_sent(&doc, &self.device.id, &bytes, None, &self.floors) {
+                if let Err(err) = sealed::check_sent(&doc, &self.device.id, &bytes, None, &self.epochs, &self.floors) {
                     tracing::warn!(conn = self.id, device = %self.device.id, %doc, %err, "sealed chunk refused");
                     let message = format!("sealed chunk refused: {err}");
                     return self.refuse(sink, refusal_code(&err), Some(doc), message).await;
@@ -531,7 +544,9 @@ impl Session {
                 if !valid_doc_name(&doc) || !self.allowed(&doc, Access::Snapshot) {
                     return self.refuse(sink, ErrorCode::Forbidden, Some(doc), "snapshot not allowed".into()).await;
                 }
-                if let Err(err) = sealed::check_sent(&doc, &self.device.id, &bytes, Some(covers_seq), &self.floors) {
+                if let Err(err) =
+                    sealed::check_sent(&doc, &self.device.id, &bytes, Some(covers_seq), &self.epochs, &self.floors)
+                {
                     tracing::warn!(conn = self.id, device = %self.device.id, %doc, %err, "sealed snapshot refused");
                     let message = format!("sealed snapshot refused: {err}");
                     return self.refuse(sink, refusal_code(&err), Some(doc), message).await;
@@ -583,7 +598,7 @@ impl Session {
 
     /// Numbers new key epochs (managers only: they make and hand out keys).
     async fn new_epochs<W: Sink<Message> + Unpin>(
-        &self,
+        &mut self,
         sink: &mut W,
         scopes: Vec<frontdesk_protocol::Scope>,
         first: bool,
@@ -600,6 +615,7 @@ impl Session {
                     // before anything sealed under them reaches it.
                     let told = self.relay.hub.rekey(self.id);
                     tracing::info!(connections = told, "told to reconnect for the new key epochs");
+                    self.epochs = epochs.clone();
                 } else {
                     tracing::warn!(conn = self.id, by = %self.device.id, "first keys refused: the business has keys");
                 }

@@ -291,6 +291,16 @@ async fn key_epochs_are_numbered_for_managers_once_first_and_said_at_welcome() {
     let AdminReply::Epochs { granted: true, epochs } = admin(&mut office).await else { panic!("not granted") };
     let first: Vec<Epoch> = Scope::ALL.iter().map(|&scope| Epoch { scope, epoch: 1 }).collect();
     assert_eq!(epochs, first);
+    // The connection that asked knows at once: nothing in the clear from it now.
+    office
+        .send(ClientMsg::Push {
+            doc: "clients".into(),
+            chunk_id: frontdesk_protocol::ChunkId([1; 16]),
+            bytes: b"Ana Ruiz".to_vec(),
+            heads: vec![[1; 32]],
+        })
+        .await;
+    assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
     assert_eq!(back.close_code().await, close::KEYS_CHANGED);
     assert_eq!(staff_socket.close_code().await, close::KEYS_CHANGED);
     office.send(ClientMsg::Ping).await;
@@ -415,4 +425,23 @@ async fn after_a_revocation_with_floors_nothing_sealed_under_the_old_keys_is_sto
     let epochs: Vec<u32> =
         backlog.chunks.iter().map(|c| frontdesk_protocol::sealed::parse(&c.bytes).unwrap().header.epoch).collect();
     assert_eq!(epochs, [1, 2], "after the floor, only the new epoch was stored");
+
+    // Every scope seals: bytes in the clear are refused in each (told as stale: the device seals
+    // them again), from staff and from the manager whose connection numbered the epochs; the
+    // envelopes, which have no scope, still take plain Automerge.
+    front.send(push(b"Ana Ruiz, 600 123 456".to_vec(), 6)).await;
+    assert!(matches!(front.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
+    let plain = |doc: &str, n: u8| ClientMsg::Push {
+        doc: doc.into(),
+        chunk_id: frontdesk_protocol::ChunkId([n; 16]),
+        bytes: b"Ana Ruiz".to_vec(),
+        heads: vec![[n; 32]],
+    };
+    office.send(plain("payroll/2026-12", 7)).await;
+    assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
+    office.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: b"Ana Ruiz".to_vec() }).await;
+    assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
+    office.send(plain(&format!("envelopes/{}", desk.id), 8)).await;
+    assert!(matches!(office.recv().await, ServerMsg::Ack { .. }));
+    assert_eq!(relay.relay.store.backlog("clients", 0).await.unwrap().chunks.len(), 2, "nothing in the clear stored");
 }
