@@ -1,5 +1,8 @@
 //! The relay process killed with SIGKILL while devices push: every acknowledged chunk must be
-//! there after a restart, and the database must pass its integrity check every time.
+//! there after a restart, and the database must pass its integrity check every time. The
+//! business seals (issue 19): its key epochs are numbered, every chunk is sealed-shaped (a real
+//! header before bytes no key opens), so each push goes through the relay's header and epoch
+//! checks, and nothing in the clear would be taken.
 //!
 //! `FRONTDESK_CRASH_ROUNDS` sets the number of rounds (the test command runs a few; `cargo xtask
 //! soak` runs 100). The moment of each kill is random, 100–600 ms in; the run prints its seed, and
@@ -62,13 +65,16 @@ where
     }
 }
 
-/// A chunk's bytes name the chunk, so presence can be checked by content.
-fn chunk_for(device: usize, n: u32) -> (ChunkId, Vec<u8>) {
+/// A chunk sealed by `writer` (the staff key, epoch 1) whose last 16 bytes name it, so presence
+/// can be checked by content.
+fn chunk_for(writer: &str, device: usize, n: u32) -> (ChunkId, Vec<u8>) {
+    use frontdesk_protocol::sealed::{Header, Kind, Scope};
     let mut id = [0u8; 16];
     id[0] = device as u8;
     id[1..5].copy_from_slice(&n.to_le_bytes());
-    let mut bytes = id.to_vec();
+    let mut bytes = Header { kind: Kind::Chunk, scope: Scope::Staff, epoch: 1, device: writer.into() }.encode();
     bytes.extend(std::iter::repeat_n(0xAB, 300));
+    bytes.extend_from_slice(&id);
     (ChunkId(id), bytes)
 }
 
@@ -87,7 +93,7 @@ async fn push_until_killed(port: u16, token: Credential, device: usize, first: u
     let mut in_flight = 0;
     loop {
         while in_flight < 8 {
-            let (chunk_id, bytes) = chunk_for(device, n);
+            let (chunk_id, bytes) = chunk_for(&token.id, device, n);
             n += 1;
             let push = ClientMsg::Push { doc: doc.clone(), chunk_id, bytes, heads: vec![] }.encode();
             if ws.send(Message::Binary(push.into())).await.is_err() {
@@ -120,7 +126,10 @@ async fn stored(port: u16, token: &Credential, doc: &str) -> Vec<ChunkId> {
     while let Some(Ok(msg)) = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.unwrap() {
         let Message::Binary(frame) = msg else { continue };
         match ServerMsg::decode(&frame).unwrap() {
-            ServerMsg::Chunk { bytes, .. } => ids.push(ChunkId(bytes[..16].try_into().unwrap())),
+            ServerMsg::Chunk { bytes, .. } => {
+                assert!(frontdesk_protocol::sealed::parse(&bytes).is_ok(), "{doc}: a stored chunk is not sealed");
+                ids.push(ChunkId(bytes[bytes.len() - 16..].try_into().unwrap()))
+            }
             ServerMsg::Synced { .. } => break,
             _ => {}
         }
@@ -137,6 +146,12 @@ async fn sigkill_during_pushes_loses_no_acknowledged_chunk() {
     for i in 0..DEVICES {
         tokens.push(add_device(data.path(), &format!("tablet {i}")).await);
     }
+    // The business seals: every scope's first key epoch.
+    let store = SqliteStore::open_admin_in(data.path()).unwrap();
+    let scopes = frontdesk_protocol::Scope::ALL;
+    let (granted, _) = store.new_epochs(&scopes, true, &tokens[0].id, 0).await.unwrap();
+    assert!(granted, "the first epochs");
+    store.close().await.unwrap();
     let mut acked_by_doc: BTreeMap<String, Vec<ChunkId>> = BTreeMap::new();
     let mut total_acked = 0;
     let seed: u64 = std::env::var("FRONTDESK_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
