@@ -87,9 +87,10 @@ impl Device {
         let mut docs = docs;
         docs.push(frontdesk_core::doc_name::envelopes(&settings.device));
         // A manager's: the recovery kit's too (a kit is restored from it, and its tablet shows
-        // whether one exists).
+        // whether one exists), and the keyring (every device a manager vouched for).
         if settings.role == frontdesk_protocol::Role::Manager.as_str() {
             docs.push(frontdesk_protocol::access::RECOVERY_ENVELOPES.to_owned());
+            docs.push(frontdesk_core::doc_name::KEYRING.to_owned());
         }
         let (core, effects) = DeviceCore::start(Start {
             device: settings.device.clone(),

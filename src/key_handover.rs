@@ -23,7 +23,7 @@ use std::rc::Rc;
 
 use frontdesk_core::crypto::{CryptoError, KeyRef, Part};
 use frontdesk_core::doc_name;
-use frontdesk_core::keys;
+use frontdesk_core::keys::{self, Vouched};
 use frontdesk_protocol::{DeviceInfo, Role};
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,7 +35,8 @@ use crate::webcrypto::{self, Held};
 /// The record of this device's key agreement key and auth secret.
 pub const AGREEMENT: &str = "agreement";
 const PENDING: &str = "pending/";
-const VOUCHED: &str = "vouched/";
+/// Where this tablet kept the devices it vouched for before the keyring (moved there now).
+const LEGACY_VOUCHED: &str = "vouched/";
 
 fn set(obj: &Object, name: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &name.into(), value);
@@ -126,18 +127,26 @@ struct Waiting {
     expires_at_ms: i64,
 }
 
-/// A device this manager's device vouched for: its role, agreement key and auth secret.
-struct Vouched {
-    id: String,
-    role: Role,
-    agreement: [u8; 32],
-    auth: Vec<u8>,
-    /// The keys already sealed to it.
-    sent: Vec<String>,
+/// Every device a manager's tablet vouched for, from the keyring (managers only, sealed), so
+/// any manager's tablet hands keys over. Records this tablet kept in its own storage before the
+/// keyring existed are moved there the first time.
+async fn vouched(device: &Rc<Device>) -> Vec<Vouched> {
+    let mut known = device.read_doc(doc_name::KEYRING, keys::read_vouched);
+    for v in legacy_vouched(device).await {
+        if !known.iter().any(|k| k.id == v.id) && keep_vouched(device, &v).await.is_err() {
+            continue;
+        }
+        let _ = device.store.delete_keys_record(&format!("{LEGACY_VOUCHED}{}", v.id)).await;
+        if !known.iter().any(|k| k.id == v.id) {
+            known.push(v);
+        }
+    }
+    known
 }
 
-async fn vouched(device: &Device) -> Vec<Vouched> {
-    let records = device.store.load_keys_under(VOUCHED).await.unwrap_or_default();
+/// What this tablet kept of the devices it vouched for before the keyring.
+async fn legacy_vouched(device: &Device) -> Vec<Vouched> {
+    let records = device.store.load_keys_under(LEGACY_VOUCHED).await.unwrap_or_default();
     records
         .iter()
         .filter_map(|r| {
@@ -153,15 +162,18 @@ async fn vouched(device: &Device) -> Vec<Vouched> {
         .collect()
 }
 
-async fn keep_vouched(device: &Device, v: &Vouched) -> Result<(), String> {
-    let obj = Object::new();
-    set(&obj, "id", &v.id.as_str().into());
-    set(&obj, "role", &v.role.as_str().into());
-    set(&obj, "agreement", &Uint8Array::from(&v.agreement[..]));
-    set(&obj, "auth", &Uint8Array::from(v.auth.as_slice()));
-    let sent: js_sys::Array = v.sent.iter().map(|s| JsValue::from(s.as_str())).collect();
-    set(&obj, "sent", &sent);
-    device.store.save_keys_record(&format!("{VOUCHED}{}", v.id), &obj.into()).await.map_err(|e| e.to_string())
+async fn keep_vouched(device: &Rc<Device>, v: &Vouched) -> Result<(), String> {
+    let v = v.clone();
+    device.change(doc_name::KEYRING, move |doc| keys::put_vouched(doc, &v).map_err(|e| e.to_string())).await
+}
+
+/// Forgets a device in the keyring: nothing is sealed to it again, from any manager's tablet.
+async fn forget_vouched(device: &Rc<Device>, id: &str) -> Result<(), String> {
+    if !device.read_doc(doc_name::KEYRING, |doc| keys::read_vouched(doc).iter().any(|v| v.id == id)) {
+        return Ok(());
+    }
+    let id = id.to_owned();
+    device.change(doc_name::KEYRING, move |doc| keys::forget_vouched(doc, &id).map_err(|e| e.to_string())).await
 }
 
 /// Checks the devices the relay listed against this manager's pending pairings: a device whose
@@ -169,6 +181,12 @@ async fn keep_vouched(device: &Device, v: &Vouched) -> Result<(), String> {
 /// handed the keys it lacks. Returns the names of the devices handed keys now.
 async fn vouch_and_hand_over(device: &Rc<Device>, listed: &[DeviceInfo]) -> Vec<String> {
     let mut known = vouched(device).await;
+    let this = device.settings.borrow().device.clone();
+    if !known.iter().any(|v| v.id == this)
+        && let Some(v) = vouch_for_self(device, &this).await
+    {
+        known.push(v);
+    }
     let waiting = pendings(device).await;
     for info in listed.iter().filter(|d| !d.revoked && d.key_proof.len() == 32) {
         if known.iter().any(|v| v.id == info.id) {
@@ -192,6 +210,9 @@ async fn vouch_and_hand_over(device: &Rc<Device>, listed: &[DeviceInfo]) -> Vec<
     // for good (it must never be sealed a key again, least of all one renewed because of it).
     let mut handed = Vec::new();
     for mut v in known {
+        if v.id == this {
+            continue;
+        }
         // The recovery kit is no device the relay lists: it gets every key made since.
         if v.id == keys::RECOVERY {
             hand_over(device, &mut v).await;
@@ -199,13 +220,31 @@ async fn vouch_and_hand_over(device: &Rc<Device>, listed: &[DeviceInfo]) -> Vec<
         }
         match listed.iter().find(|d| d.id == v.id) {
             Some(info) if info.revoked => {
-                let _ = device.store.delete_keys_record(&format!("{VOUCHED}{}", v.id)).await;
+                let _ = forget_vouched(device, &v.id).await;
             }
             Some(info) if hand_over(device, &mut v).await => handed.push(info.name.clone()),
             Some(_) | None => {}
         }
     }
     handed
+}
+
+/// Puts this manager's tablet in the keyring, once it holds keys (set up the business, or was
+/// restored, or paired before the keyring): another manager's tablet then hands it the keys of
+/// a rotation. Vouched for by itself, with its own agreement key and auth secret; listed as sent
+/// every key it holds.
+async fn vouch_for_self(device: &Rc<Device>, this: &str) -> Option<Vouched> {
+    let held = device.held_keys();
+    if held.is_empty() {
+        return None;
+    }
+    let record = device.store.load_keys_record(AGREEMENT).await.ok()?;
+    let agreement: [u8; 32] = bytes(&record, "public")?.try_into().ok()?;
+    let auth = bytes(&record, "auth")?;
+    let sent = keys::wraps(this, Role::Manager, &agreement, &auth, &held).into_iter().map(|(name, _)| name).collect();
+    let v = Vouched { id: this.to_owned(), role: Role::Manager, agreement, auth, sent };
+    keep_vouched(device, &v).await.ok()?;
+    Some(v)
 }
 
 /// Seals the keys `v`'s role holds that it has not been sent, and writes them to its envelopes
@@ -270,7 +309,7 @@ async fn rotate(
     epochs: &[frontdesk_protocol::Epoch],
     listed: &[DeviceInfo],
 ) -> Result<Vec<String>, String> {
-    device.store.delete_keys_record(&format!("{VOUCHED}{revoked}")).await.map_err(|e| e.to_string())?;
+    forget_vouched(device, revoked).await?;
     set_up(device, epochs).await?;
     let known = vouched(device).await;
     let this = device.settings.borrow().device.clone();

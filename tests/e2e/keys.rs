@@ -136,12 +136,27 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
     manager.click_button("Done").await?;
     lost.wait_for_text("Valentina Quiroga", SOON).await?;
 
-    step("the manager revokes it: the keys it could read with are renewed for everyone else first");
-    manager.click_in_row("Lost tablet", "Revoke").await?;
+    step("a second manager's tablet pairs by link and gets every key, the keyring's too");
+    let (code, check) = add_device(&manager, "Manager's tablet", "Back office").await?;
+    let back = driver.browser(TABLET.0, TABLET.1).await?;
+    back.goto(&relay.url(&format!("/pair#code={code}{check}"))).await?;
+    back.wait_for_text("Online", SOON).await?;
+    manager.wait_for_text("“Back office” has its keys.", SOON).await?;
+    manager.click_button("Done").await?;
+
+    step(
+        "the second manager revokes the lost tablet: the keys it could read with are renewed for every device any manager paired",
+    );
+    back.open_tab("Business").await?;
+    back.wait_for_text("Lost tablet", SOON).await?;
+    back.wait_until_synced(SOON).await?;
+    back.click_in_row("Lost tablet", "Revoke").await?;
     lost.watch_for_text(&["A manager removed this device."]).await?;
-    manager.click_xpath("//div[contains(@class,'device-row__confirm')]//button[normalize-space(.)='Revoke']").await?;
+    back.click_xpath("//div[contains(@class,'device-row__confirm')]//button[normalize-space(.)='Revoke']").await?;
     lost.seen_at("A manager removed this device.", SOON).await?;
-    manager.wait_for_text("Revoked", SOON).await?;
+    back.wait_for_text("Revoked", SOON).await?;
+    // The devices the first manager paired are in the keyring: none is left without new keys.
+    ensure!(!back.text().await?.contains("Not paired from this tablet"), "the keyring did not reach them");
     ensure!(!relay_files_hold_bytes(&relay, &inbox_drop_header(2))?, "nothing was sealed under a new inbox key yet");
 
     step("a visitor checks in after: sealed under the new inbox key, and read on both desks");
@@ -154,7 +169,7 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
         "the check-in after the revocation is sealed under the renewed inbox key"
     );
     ensure!(!relay_files_hold(&relay, "Ibarguren")?, "the second visitor's surname is in the relay's files");
-    for browser in [manager, tablet, kiosk, lost] {
+    for browser in [manager, tablet, kiosk, lost, back] {
         browser.close().await?;
     }
     Ok(())

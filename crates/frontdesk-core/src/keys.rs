@@ -26,6 +26,15 @@
 //! (the device, the managers) can make an envelope the device accepts: the relay cannot plant
 //! a key. The device opens what it finds there ([`installs`]).
 //!
+//! # The keyring
+//!
+//! Every device a manager's tablet vouched for — its role, agreement key and auth secret, and
+//! which keys it was sent — is a record of the `keyring` document ([`Vouched`]), which only
+//! managers read and which is sealed under the manager scope's key. So every manager's tablet,
+//! not only the one that made the pairing code, hands a device the keys it lacks, and a
+//! revocation's new keys reach every device any manager vouched for (and the recovery kit).
+//! What was sent is a map of record names, so two tablets handing keys over at once merge.
+//!
 //! # The recovery kit
 //!
 //! If every device of a business is lost, the printed kit restores it. The kit is a secret of
@@ -276,9 +285,112 @@ pub fn installs(device: &str, role: Role, doc: &impl ReadDoc, held: &[KeyRef]) -
     out
 }
 
+/// A device a manager's tablet vouched for, as the keyring keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vouched {
+    pub id: String,
+    pub role: Role,
+    /// Its X25519 agreement key (envelopes are sealed to it).
+    pub agreement: [u8; PUBLIC_LEN],
+    /// Its auth secret (envelopes to it are made with it).
+    pub auth: Vec<u8>,
+    /// The records already sealed to it (`<scope>/<epoch>/<part>`).
+    pub sent: Vec<String>,
+}
+
+const VOUCHED: &str = "vouched/";
+
+/// Every device the keyring holds; a record of another shape is left out.
+pub fn read_vouched(doc: &impl ReadDoc) -> Vec<Vouched> {
+    let bytes = |obj: &automerge::ObjId, key: &str| match doc.get(obj, key) {
+        Ok(Some((Value::Scalar(v), _))) => match v.as_ref() {
+            ScalarValue::Bytes(b) => Some(b.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for name in doc.keys(automerge::ROOT) {
+        let Some(id) = name.strip_prefix(VOUCHED) else { continue };
+        let Ok(Some((Value::Object(automerge::ObjType::Map), obj))) = doc.get(automerge::ROOT, name.as_str()) else {
+            continue;
+        };
+        let role = match doc.get(&obj, "role") {
+            Ok(Some((Value::Scalar(v), _))) => v.as_str().and_then(|r| r.parse::<Role>().ok()),
+            _ => None,
+        };
+        let agreement = bytes(&obj, "agreement").and_then(|b| <[u8; PUBLIC_LEN]>::try_from(b).ok());
+        let (Some(role), Some(agreement), Some(auth)) = (role, agreement, bytes(&obj, "auth")) else { continue };
+        let sent = match doc.get(&obj, "sent") {
+            Ok(Some((Value::Object(automerge::ObjType::Map), sent))) => doc.keys(&sent).collect(),
+            _ => Vec::new(),
+        };
+        out.push(Vouched { id: id.to_owned(), role, agreement, auth, sent });
+    }
+    out
+}
+
+/// Keeps `v` in the keyring (adding to what it was sent; nothing sent is ever unlisted).
+pub fn put_vouched(doc: &mut AutoCommit, v: &Vouched) -> Result<(), automerge::AutomergeError> {
+    let name = format!("{VOUCHED}{}", v.id);
+    let obj = match doc.get(automerge::ROOT, name.as_str())? {
+        Some((Value::Object(automerge::ObjType::Map), obj)) => obj,
+        _ => doc.put_object(automerge::ROOT, name.as_str(), automerge::ObjType::Map)?,
+    };
+    doc.put(&obj, "role", v.role.as_str())?;
+    doc.put(&obj, "agreement", ScalarValue::Bytes(v.agreement.to_vec()))?;
+    doc.put(&obj, "auth", ScalarValue::Bytes(v.auth.clone()))?;
+    let sent = match doc.get(&obj, "sent")? {
+        Some((Value::Object(automerge::ObjType::Map), sent)) => sent,
+        _ => doc.put_object(&obj, "sent", automerge::ObjType::Map)?,
+    };
+    for record in &v.sent {
+        if doc.get(&sent, record.as_str())?.is_none() {
+            doc.put(&sent, record.as_str(), true)?;
+        }
+    }
+    Ok(())
+}
+
+/// Forgets a device (revoked, or the recovery kit being replaced): nothing is sealed to it again.
+pub fn forget_vouched(doc: &mut AutoCommit, id: &str) -> Result<(), automerge::AutomergeError> {
+    doc.delete(automerge::ROOT, format!("{VOUCHED}{id}").as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keyring_keeps_vouched_devices_and_two_tablets_sending_at_once_merge() {
+        let tablet = Vouched {
+            id: "d2".into(),
+            role: Role::Staff,
+            agreement: [4; PUBLIC_LEN],
+            auth: vec![5; 32],
+            sent: vec!["staff/1/secret".into()],
+        };
+        let mut one = AutoCommit::new();
+        put_vouched(&mut one, &tablet).unwrap();
+        put_vouched(&mut one, &Vouched { id: RECOVERY.into(), role: Role::Manager, ..tablet.clone() }).unwrap();
+        assert_eq!(read_vouched(&one).len(), 2);
+        // Two managers' tablets each hand the device a key at once: both are listed after.
+        let mut two = one.fork();
+        put_vouched(&mut one, &Vouched { sent: vec!["kiosk/1/secret".into()], ..tablet.clone() }).unwrap();
+        put_vouched(&mut two, &Vouched { sent: vec!["inbox/1/private".into()], ..tablet.clone() }).unwrap();
+        one.merge(&mut two).unwrap();
+        let read = read_vouched(&one);
+        let d2 = read.iter().find(|v| v.id == "d2").unwrap();
+        let mut sent = d2.sent.clone();
+        sent.sort();
+        assert_eq!(sent, ["inbox/1/private", "kiosk/1/secret", "staff/1/secret"]);
+        assert_eq!((d2.role, d2.agreement, d2.auth.clone()), (Role::Staff, [4; PUBLIC_LEN], vec![5; 32]));
+        forget_vouched(&mut one, "d2").unwrap();
+        assert_eq!(read_vouched(&one).iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), [RECOVERY]);
+        // A record of another shape is left out.
+        one.put(automerge::ROOT, "vouched/d9", "nonsense").unwrap();
+        assert_eq!(read_vouched(&one).len(), 1);
+    }
 
     #[test]
     fn revoking_a_device_renews_every_key_it_could_read_with() {
