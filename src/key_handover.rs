@@ -250,8 +250,8 @@ async fn vouch_for_self(device: &Rc<Device>, this: &str) -> Option<Vouched> {
 /// Seals the keys `v`'s role holds that it has not been sent, and writes them to its envelopes
 /// document; whether anything was sent.
 async fn hand_over(device: &Rc<Device>, v: &mut Vouched) -> bool {
-    // Forgotten meanwhile (being revoked): nothing more for it.
-    if !vouched(device).await.iter().any(|known| known.id == v.id) {
+    // Forgotten meanwhile (being revoked), or replaced (a new recovery kit): nothing more for it.
+    if !vouched(device).await.iter().any(|known| known.id == v.id && known.agreement == v.agreement) {
         return false;
     }
     let held = device.held_keys();
@@ -335,23 +335,39 @@ async fn kit_identity(kit: &str) -> Result<(CryptoKey, [u8; 32], Vec<u8>), Crypt
     }
 }
 
-/// Draws a new recovery kit and hands it every key this tablet holds, as to a manager's device
-/// called [`keys::RECOVERY`] (kept as vouched for, so every key made later reaches it too).
-/// Returns the kit, to be shown once: it is kept nowhere.
-async fn make_kit(device: &Rc<Device>) -> Result<String, String> {
+/// A recovery kit drawn and shown, not kept yet: the kit, and the identity derived from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DrawnKit {
+    pub kit: String,
+    pub public: [u8; 32],
+    pub auth: Vec<u8>,
+}
+
+/// Draws a new recovery kit and derives its identity; nothing is written until its holder
+/// confirms it is kept ([`keep_kit`]), so a kit nobody saw never holds a key.
+async fn draw_kit() -> Result<DrawnKit, String> {
     let kit = keys::kit_secret(|n| (u32::from_le_bytes(crate::platform::random_bytes::<4>()) as usize) % n);
     let (_, public, auth) = kit_identity(&kit).await.map_err(|e| e.to_string())?;
+    Ok(DrawnKit { kit, public, auth })
+}
+
+/// Makes a confirmed kit the business's: the keyring's `recovery` record (replacing any other
+/// kit's, so every manager's tablet seals to this one from now on), and every key this tablet
+/// holds, as to a manager's device called [`keys::RECOVERY`].
+async fn keep_kit(device: &Rc<Device>, public: [u8; 32], auth: Vec<u8>) -> Result<(), String> {
     let mut v = Vouched { id: keys::RECOVERY.into(), role: Role::Manager, agreement: public, auth, sent: Vec::new() };
+    forget_vouched(device, keys::RECOVERY).await?;
     keep_vouched(device, &v).await?;
     if !hand_over(device, &mut v).await {
         return Err("this tablet holds no keys to hand to it".into());
     }
-    Ok(kit)
+    Ok(())
 }
 
 /// Restores a manager's tablet with the recovery kit: opens what `envelopes/recovery` holds
-/// with the kit's identity and keeps the keys (extractable: a manager's). The kit stays vouched
-/// for here, so keys made later reach it.
+/// with the kit's identity and keeps the keys (extractable: a manager's). The keyring already
+/// lists the kit (whoever made it kept it there). `KitPartial` when the newest key of some scope
+/// the relay numbered is still missing (the envelopes not all synced yet).
 async fn restore(device: &Rc<Device>, kit: &str) -> KeyOutcome {
     let wanted = device.read_doc(&doc_name::envelopes(keys::RECOVERY), |doc| {
         keys::installs(keys::RECOVERY, Role::Manager, doc, &device.held_keys())
@@ -363,12 +379,11 @@ async fn restore(device: &Rc<Device>, kit: &str) -> KeyOutcome {
         Ok(identity) => identity,
         Err(err) => return KeyOutcome::Failed(err.to_string()),
     };
-    let (mut installed, mut sent) = (Vec::new(), Vec::new());
+    let mut installed = Vec::new();
     for (key, op) in wanted {
         let frontdesk_core::crypto::Op::Install { part, envelope, aad, .. } = op else { continue };
         if let Ok(held) = webcrypto::install(&agreement, &public, &auth, part, &aad, &envelope, true).await {
             installed.push((key, held));
-            sent.push(keys::record(key, part));
         }
     }
     if installed.is_empty() {
@@ -377,11 +392,12 @@ async fn restore(device: &Rc<Device>, kit: &str) -> KeyOutcome {
     if let Err(err) = device.add_keys(installed).await {
         return KeyOutcome::Failed(err.to_string());
     }
-    let v = Vouched { id: keys::RECOVERY.into(), role: Role::Manager, agreement: public, auth, sent };
-    match keep_vouched(device, &v).await {
-        Ok(()) => KeyOutcome::Done,
-        Err(err) => KeyOutcome::Failed(err),
-    }
+    let held = device.held_keys();
+    let complete = frontdesk_protocol::Scope::ALL.iter().all(|&scope| {
+        let newest = device.relay_epoch(scope);
+        newest == 0 || held.contains(&KeyRef { scope, epoch: newest })
+    });
+    if complete { KeyOutcome::Done } else { KeyOutcome::KitPartial }
 }
 
 /// Opens what this device's envelopes document holds that it does not hold yet, and keeps the
@@ -453,8 +469,10 @@ pub enum ManagerJob {
     /// scopes it could read), to hand to every other device before the relay raises the floors.
     /// With the devices listed, to say which this tablet cannot reach.
     Rotate(Rc<Device>, String, Vec<frontdesk_protocol::Epoch>, Vec<DeviceInfo>),
-    /// Draw a recovery kit and hand it every key this tablet holds.
-    MakeKit(Rc<Device>),
+    /// Draw a recovery kit (nothing written).
+    DrawKit,
+    /// Make a kit its holder confirmed the business's (its identity: public key, auth secret).
+    KeepKit(Rc<Device>, [u8; 32], Vec<u8>),
     /// Restore this tablet's keys with the recovery kit typed.
     Restore(Rc<Device>, String),
 }
@@ -472,13 +490,15 @@ pub enum KeyOutcome {
     Handed(Vec<String>),
     /// For `Rotate`: the names of the devices this tablet cannot hand the new keys to.
     Unreached(Vec<String>),
-    /// For `MakeKit`: the kit, to show once.
-    Kit(String),
+    /// For `DrawKit`: the kit, to show once.
+    Kit(DrawnKit),
     /// For `Restore`: the kit opened nothing — there were no envelopes to open yet (`found`
     /// false), or it is not this business's kit.
     KitRefused {
         found: bool,
     },
+    /// For `Restore`: keys restored, but not the newest of every scope yet.
+    KitPartial,
     Done,
     Failed(String),
 }
@@ -512,7 +532,8 @@ pub async fn manager_job(job: ManagerJob) -> KeyOutcome {
                 Err(why) => KeyOutcome::Failed(why),
             }
         }
-        ManagerJob::MakeKit(device) => make_kit(&device).await.map_or_else(KeyOutcome::Failed, KeyOutcome::Kit),
+        ManagerJob::DrawKit => draw_kit().await.map_or_else(KeyOutcome::Failed, KeyOutcome::Kit),
+        ManagerJob::KeepKit(device, public, auth) => done(keep_kit(&device, public, auth).await),
         ManagerJob::Restore(device, kit) => restore(&device, &kit).await,
     }
 }

@@ -40,6 +40,8 @@ messages! {
         RestoreWrong => restore_wrong,
         RestoreNotYet => restore_not_yet,
         Restored => restored,
+        RestorePartial => restore_partial,
+        KitSaved => kit_saved,
         DeviceNeverSeen => device_never_seen,
         DeviceThis => device_this,
         DeviceRevoked => device_revoked,

@@ -110,13 +110,13 @@ fn join<'a>(
         joined.push('\n');
         std::fs::remove_file(&path)?;
     }
-    // The minifier drops the space of a descendant combinator between a parenthesis and `*`
-    // (`body:has(.kit) *` became `body:has(.kit)*`, which matches only the body): refused here
-    // rather than shipped with another meaning.
+    // The minifier drops the space of a descendant combinator between a parenthesis and `*` or
+    // `:` (`body:has(.kit) *` became `body:has(.kit)*`, which matches only the body): refused
+    // here rather than shipped with another meaning.
     if let Some(at) = universal_after_parenthesis(&joined) {
         let line = joined[..at].lines().count();
         bail!(
-            "a style sheet has `) *` (line {line} of the joined sheets), which the minifier changes: write it another way"
+            "a style sheet has `) *` or `) :` in a selector (line {line} of the joined sheets), which the minifier changes: write it another way"
         );
     }
     let minified = minifier::css::minify(&joined)
@@ -135,7 +135,7 @@ fn join<'a>(
 }
 
 /// Where, in a selector (outside comments and declarations), a `)` is followed by white space and
-/// then `*`, if anywhere.
+/// then `*` or `:`, if anywhere.
 fn universal_after_parenthesis(css: &str) -> Option<usize> {
     let bytes = css.as_bytes();
     let mut in_comment = false;
@@ -154,7 +154,9 @@ fn universal_after_parenthesis(css: &str) -> Option<usize> {
             let spaces = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
             // A selector runs up to a `{`; a declaration's value (`calc((a) * 2)`) up to `;` or `}`.
             let in_selector = rest.iter().find(|b| matches!(b, b'{' | b';' | b'}')) == Some(&b'{');
-            if spaces > 0 && rest.get(spaces) == Some(&b'*') && rest.get(spaces + 1) != Some(&b'/') && in_selector {
+            let next = rest.get(spaces);
+            let combinator_lost = next == Some(&b':') || (next == Some(&b'*') && rest.get(spaces + 1) != Some(&b'/'));
+            if spaces > 0 && combinator_lost && in_selector {
                 return Some(i);
             }
         }
@@ -174,6 +176,9 @@ mod tests {
         assert_eq!(universal_after_parenthesis("html:has(.kit) body * { visibility: hidden; }"), None);
         assert_eq!(universal_after_parenthesis("a { width: calc(1px * 2); } /* (x) */"), None);
         assert_eq!(universal_after_parenthesis("a:not(.b) > * { }"), None);
+        assert!(universal_after_parenthesis(".row:has(.x) :focus { outline: 0 }").is_some());
+        assert!(universal_after_parenthesis(".row:not(.x) ::before { content: '' }").is_some());
+        assert_eq!(universal_after_parenthesis("@media (min-width: 700px) { a { b: c } }"), None, "a media query");
         assert_eq!(universal_after_parenthesis("a { width: calc((1px + 2px) * 2); }"), None, "a value, not a selector");
     }
 

@@ -5,15 +5,12 @@
 use frontdesk_protocol::{AdminReply, ClientMsg, DeviceInfo, Role};
 use leptos::prelude::*;
 
-use std::rc::Rc;
-
 use frontdesk_core::keys::{self, RECOVERY};
 use frontdesk_protocol::Scope;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::Device;
 use crate::i18n::{BusinessMsg, Lang, tr};
-use crate::key_handover::{KeyOutcome, ManagerJob, manager_job};
+use crate::key_handover::{DrawnKit, KeyOutcome, ManagerJob, manager_job};
 
 /// A pairing code the relay made, as the card shows it, with the pairing secret drawn here
 /// that goes only into its link (and is typed as the key check).
@@ -81,14 +78,26 @@ fn qr_svg(text: &str) -> Option<String> {
     ))
 }
 
-/// Draws a recovery kit and hands it every key; the kit shows until its holder confirms it is
-/// kept (then it is gone from this tablet too).
-async fn new_kit(device: Rc<Device>, kit: RwSignal<Option<String>>, note: RwSignal<Option<String>>, lang: Lang) {
-    match manager_job(ManagerJob::MakeKit(device)).await {
-        KeyOutcome::Kit(made) => kit.set(Some(made)),
+/// The recovery kit's state on the card: one drawn and shown (nothing written until its holder
+/// confirms it is kept; then it is gone from this tablet too), and whether a kit job runs.
+#[derive(Clone, Copy)]
+struct KitState {
+    shown: RwSignal<Option<DrawnKit>>,
+    busy: RwSignal<bool>,
+}
+
+/// Draws a recovery kit and shows it.
+async fn draw_kit(kit: KitState, note: RwSignal<Option<String>>, lang: Lang) {
+    if kit.busy.get_untracked() {
+        return;
+    }
+    kit.busy.set(true);
+    match manager_job(ManagerJob::DrawKit).await {
+        KeyOutcome::Kit(drawn) => kit.shown.set(Some(drawn)),
         KeyOutcome::Failed(why) => note.set(Some(tr!(lang, desk.kit_failed, why = why))),
         _ => {}
     }
+    kit.busy.set(false);
 }
 
 /// This relay's address as the kit prints it.
@@ -108,8 +117,8 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
     // A revocation under way: the device and the scopes whose keys are being renewed.
     let rotating = RwSignal::new(None::<(String, Vec<frontdesk_protocol::Scope>)>);
     let note = RwSignal::new(None::<String>);
-    // The recovery kit just made, shown until its holder says it is kept.
-    let kit = RwSignal::new(None::<String>);
+    // The recovery kit just drawn, shown until its holder says it is kept.
+    let kit = KitState { shown: RwSignal::new(None), busy: RwSignal::new(false) };
     let handing = StoredValue::new(false);
     // A list that came while a hand-over ran: handed over next, not dropped.
     let next_list = StoredValue::new(None::<Vec<DeviceInfo>>);
@@ -188,6 +197,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                     let job = ManagerJob::Rotate(device.clone(), revoked.clone(), floors.clone(), listed.clone());
                     match manager_job(job).await {
                         KeyOutcome::Failed(why) if renewing_kit => {
+                            // The old kit is forgotten all the same: it gets no key from now on.
                             note.set(Some(tr!(lang, desk.kit_failed, why = why)));
                             rotating.set(None);
                             return;
@@ -210,7 +220,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                     }
                 }
                 if renewing_kit {
-                    new_kit(device, kit, note, lang).await;
+                    draw_kit(kit, note, lang).await;
                 } else if !device.request(ClientMsg::RevokeDevice { device: revoked, floors }) {
                     note.set(Some(tr!(lang, desk.revoke_not_sent, name = name)));
                 }
@@ -232,7 +242,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                     // The business's first keys, and at once the kit that restores them.
                     _ => {
                         device.request(ClientMsg::ListDevices);
-                        new_kit(device, kit, note, lang.get_untracked()).await;
+                        draw_kit(kit, note, lang.get_untracked()).await;
                     }
                 }
             });
@@ -257,12 +267,12 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             setting_up.set(false);
         }
     };
-    // Whether a recovery kit was made (its envelopes are on the relay, and so here).
+    // Whether the business has a recovery kit (the keyring lists it, for every manager's tablet).
     let kit_exists = move || {
         revision.track();
         device.with_value(|d| {
-            d.read_doc(frontdesk_protocol::access::RECOVERY_ENVELOPES, |doc| {
-                automerge::ReadDoc::length(doc, automerge::ROOT) > 0
+            d.read_doc(frontdesk_core::doc_name::KEYRING, |doc| {
+                keys::read_vouched(doc).iter().any(|v| v.id == RECOVERY)
             })
         })
     };
@@ -277,13 +287,15 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                 rotating.set(None);
             }
         } else {
-            leptos::task::spawn_local(new_kit(device.get_value(), kit, note, lang.get_untracked()));
+            leptos::task::spawn_local(draw_kit(kit, note, lang.get_untracked()));
         }
     };
     // Restoring this tablet's keys with the recovery kit (every manager's tablet lost).
     let typed_kit = RwSignal::new(String::new());
     let restore_problem = RwSignal::new(None::<BusinessMsg>);
     let restoring = RwSignal::new(false);
+    // Restored, but not the newest key of every scope yet: the form stays to restore again.
+    let restore_partial = RwSignal::new(false);
     let restore = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(read) = keys::read_kit(&typed_kit.get_untracked()) else {
@@ -295,7 +307,12 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         let device = device.get_value();
         leptos::task::spawn_local(async move {
             match manager_job(ManagerJob::Restore(device.clone(), read)).await {
+                KeyOutcome::KitPartial => {
+                    restore_partial.set(true);
+                    restore_problem.set(Some(BusinessMsg::RestorePartial));
+                }
                 KeyOutcome::Done => {
+                    restore_partial.set(false);
                     typed_kit.set(String::new());
                     note.set(Some(BusinessMsg::Restored.text(lang.get_untracked()).to_owned()));
                     device.request(ClientMsg::ListDevices);
@@ -333,8 +350,11 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         let lang = lang.get();
         let (holds, sealed) = encryption();
         // While a kit shows, the kit speaks for itself.
-        if holds && kit.with(Option::is_some) {
+        if holds && kit.shown.with(Option::is_some) {
             return line_on(lang).into_any();
+        }
+        if holds && restore_partial.get() {
+            return view! { {line_on(lang)} {restore_form()} }.into_any();
         }
         if holds {
             let (msg, action, class) = if kit_exists() {
@@ -348,7 +368,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                 <div class=kit_class>
                     <p>{msg.text(lang)}</p>
                     <button class=class type="button" on:click=make_kit
-                        disabled=move || !online() || rotating.with(Option::is_some) || kit.with(Option::is_some)>{action.text(lang)}</button>
+                        disabled=move || !online() || rotating.with(Option::is_some) || kit.shown.with(Option::is_some) || kit.busy.get()>{action.text(lang)}</button>
                 </div>
             }
             .into_any();
@@ -378,8 +398,24 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             section.scroll_into_view();
         }
     });
+    let keep_kit = move |drawn: DrawnKit| {
+        kit.busy.set(true);
+        let device = device.get_value();
+        leptos::task::spawn_local(async move {
+            match manager_job(ManagerJob::KeepKit(device, drawn.public, drawn.auth)).await {
+                KeyOutcome::Failed(why) => note.set(Some(tr!(lang.get_untracked(), desk.kit_failed, why = why))),
+                _ => {
+                    kit.shown.set(None);
+                    kit_confirm.set(String::new());
+                    note.set(Some(BusinessMsg::KitSaved.text(lang.get_untracked()).to_owned()));
+                }
+            }
+            kit.busy.set(false);
+        });
+    };
     let kit_card = move || {
-        let made = kit.get()?;
+        let drawn = kit.shown.get()?;
+        let made = drawn.kit.clone();
         let shown = keys::show_groups(&made);
         let svg = qr_svg(&shown).unwrap_or_default();
         let last = made[made.len() - 4..].to_owned();
@@ -408,11 +444,8 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                         <input class="field__input" type="text" maxlength="9" autocomplete="off" autocapitalize="characters"
                             spellcheck="false" prop:value=kit_confirm on:input=move |ev| kit_confirm.set(event_target_value(&ev))/>
                     </label>
-                    <button class="button button--primary" type="button" disabled=move || !kept()
-                        on:click=move |_| {
-                            kit.set(None);
-                            kit_confirm.set(String::new());
-                        }>{move || t(BusinessMsg::KitKept)}</button>
+                    <button class="button button--primary" type="button" disabled=move || !kept() || kit.busy.get()
+                        on:click=move |_| keep_kit(drawn.clone())>{move || t(BusinessMsg::KitKept)}</button>
                 </div>
             </section>
         })
