@@ -83,15 +83,8 @@ impl Device {
     ) -> Result<Rc<Device>, StorageError> {
         let store = Store::open(mode.database()).await?;
         let keys = crypto::KeyTable::from_stored(&store.load_keys_record(crypto::HELD).await?);
-        // Its envelopes: the business's keys sealed to it, as a manager's device hands them over.
         let mut docs = docs;
-        docs.push(frontdesk_core::doc_name::envelopes(&settings.device));
-        // A manager's: the recovery kit's too (a kit is restored from it, and its tablet shows
-        // whether one exists), and the keyring (every device a manager vouched for).
-        if settings.role == frontdesk_protocol::Role::Manager.as_str() {
-            docs.push(frontdesk_protocol::access::RECOVERY_ENVELOPES.to_owned());
-            docs.push(frontdesk_core::doc_name::KEYRING.to_owned());
-        }
+        docs.extend(crypto::key_documents(&settings));
         let (core, effects) = DeviceCore::start(Start {
             device: settings.device.clone(),
             seed: random_bytes(),

@@ -35,8 +35,8 @@ use crate::webcrypto::{self, Held};
 /// The record of this device's key agreement key and auth secret.
 pub const AGREEMENT: &str = "agreement";
 const PENDING: &str = "pending/";
-/// Where this tablet kept the devices it vouched for before the keyring (moved there now).
-const LEGACY_VOUCHED: &str = "vouched/";
+/// Where this tablet keeps the devices it vouched for while it does not hold the managers' key.
+const VOUCHED: &str = "vouched/";
 
 fn set(obj: &Object, name: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &name.into(), value);
@@ -127,26 +127,35 @@ struct Waiting {
     expires_at_ms: i64,
 }
 
-/// Every device a manager's tablet vouched for, from the keyring (managers only, sealed), so
-/// any manager's tablet hands keys over. Records this tablet kept in its own storage before the
-/// keyring existed are moved there the first time.
+/// Whether this tablet holds the managers' key: only then does it write the keyring (sealed
+/// under that key); until then what it vouches for stays in its own storage, never on the relay
+/// in the clear.
+fn holds_managers_key(device: &Device) -> bool {
+    device.held_keys().iter().any(|k| k.scope == frontdesk_protocol::Scope::Manager)
+}
+
+/// Every device a manager's tablet vouched for: the keyring's (managers only, sealed), so any
+/// manager's tablet hands keys over, and this tablet's own records — kept before it held the
+/// managers' key (a device paired while the business did not seal yet), moved into the keyring
+/// once it does.
 async fn vouched(device: &Rc<Device>) -> Vec<Vouched> {
     let mut known = device.read_doc(doc_name::KEYRING, keys::read_vouched);
-    for v in legacy_vouched(device).await {
-        if !known.iter().any(|k| k.id == v.id) && keep_vouched(device, &v).await.is_err() {
-            continue;
+    let sealed = holds_managers_key(device);
+    for v in stored_vouched(device).await {
+        let listed = known.iter().any(|k| k.id == v.id);
+        if sealed && (listed || keep_in_keyring(device, &v).await.is_ok()) {
+            let _ = device.store.delete_keys_record(&format!("{VOUCHED}{}", v.id)).await;
         }
-        let _ = device.store.delete_keys_record(&format!("{LEGACY_VOUCHED}{}", v.id)).await;
-        if !known.iter().any(|k| k.id == v.id) {
+        if !listed {
             known.push(v);
         }
     }
     known
 }
 
-/// What this tablet kept of the devices it vouched for before the keyring.
-async fn legacy_vouched(device: &Device) -> Vec<Vouched> {
-    let records = device.store.load_keys_under(LEGACY_VOUCHED).await.unwrap_or_default();
+/// What this tablet keeps in its own storage of the devices it vouched for.
+async fn stored_vouched(device: &Device) -> Vec<Vouched> {
+    let records = device.store.load_keys_under(VOUCHED).await.unwrap_or_default();
     records
         .iter()
         .filter_map(|r| {
@@ -162,18 +171,43 @@ async fn legacy_vouched(device: &Device) -> Vec<Vouched> {
         .collect()
 }
 
-async fn keep_vouched(device: &Rc<Device>, v: &Vouched) -> Result<(), String> {
+async fn keep_in_keyring(device: &Rc<Device>, v: &Vouched) -> Result<(), String> {
     let v = v.clone();
     device.change(doc_name::KEYRING, move |doc| keys::put_vouched(doc, &v).map_err(|e| e.to_string())).await
 }
 
-/// Forgets a device in the keyring: nothing is sealed to it again, from any manager's tablet.
+/// Keeps a vouched device: in the keyring once this tablet holds the managers' key, else in its
+/// own storage.
+async fn keep_vouched(device: &Rc<Device>, v: &Vouched) -> Result<(), String> {
+    if holds_managers_key(device) {
+        return keep_in_keyring(device, v).await;
+    }
+    let obj = Object::new();
+    set(&obj, "id", &v.id.as_str().into());
+    set(&obj, "role", &v.role.as_str().into());
+    set(&obj, "agreement", &Uint8Array::from(&v.agreement[..]));
+    set(&obj, "auth", &Uint8Array::from(v.auth.as_slice()));
+    let sent: js_sys::Array = v.sent.iter().map(|s| JsValue::from(s.as_str())).collect();
+    set(&obj, "sent", &sent);
+    device.store.save_keys_record(&format!("{VOUCHED}{}", v.id), &obj.into()).await.map_err(|e| e.to_string())
+}
+
+/// Forgets a device: nothing is sealed to it again, from any manager's tablet.
 async fn forget_vouched(device: &Rc<Device>, id: &str) -> Result<(), String> {
+    device.store.delete_keys_record(&format!("{VOUCHED}{id}")).await.map_err(|e| e.to_string())?;
     if !device.read_doc(doc_name::KEYRING, |doc| keys::read_vouched(doc).iter().any(|v| v.id == id)) {
         return Ok(());
     }
     let id = id.to_owned();
     device.change(doc_name::KEYRING, move |doc| keys::forget_vouched(doc, &id).map_err(|e| e.to_string())).await
+}
+
+/// Whether the keyring still holds `v` with the same agreement key (not forgotten, not replaced
+/// by a new recovery kit), read now.
+fn still_vouched(device: &Device, v: &Vouched) -> bool {
+    device.read_doc(doc_name::KEYRING, |doc| {
+        keys::read_vouched(doc).iter().any(|known| known.id == v.id && known.agreement == v.agreement)
+    })
 }
 
 /// Checks the devices the relay listed against this manager's pending pairings: a device whose
@@ -219,6 +253,14 @@ async fn vouch_and_hand_over(device: &Rc<Device>, listed: &[DeviceInfo]) -> Vec<
             continue;
         }
         match listed.iter().find(|d| d.id == v.id) {
+            // The relay's list and the keyring must agree on the device's key and role: a forged
+            // record (or list) alone redirects nothing.
+            Some(info) if !info.revoked && (info.agreement_key != v.agreement || info.role != v.role) => {
+                leptos::logging::warn!(
+                    "{} is listed with another key or role than it was vouched for: not handed keys",
+                    v.id
+                );
+            }
             Some(info) if info.revoked => {
                 let _ = forget_vouched(device, &v.id).await;
             }
@@ -251,7 +293,7 @@ async fn vouch_for_self(device: &Rc<Device>, this: &str) -> Option<Vouched> {
 /// document; whether anything was sent.
 async fn hand_over(device: &Rc<Device>, v: &mut Vouched) -> bool {
     // Forgotten meanwhile (being revoked), or replaced (a new recovery kit): nothing more for it.
-    if !vouched(device).await.iter().any(|known| known.id == v.id && known.agreement == v.agreement) {
+    if !still_vouched(device, v) {
         return false;
     }
     let held = device.held_keys();
@@ -267,7 +309,8 @@ async fn hand_over(device: &Rc<Device>, v: &mut Vouched) -> bool {
             Err(err) => leptos::logging::warn!("a key could not be sealed to {}: {err}", v.id),
         }
     }
-    if envelopes.is_empty() {
+    // Looked at again after the awaits: a revocation or a new kit may have come meanwhile.
+    if envelopes.is_empty() || !still_vouched(device, v) {
         return false;
     }
     if v.id == keys::RECOVERY {
@@ -283,8 +326,14 @@ async fn hand_over(device: &Rc<Device>, v: &mut Vouched) -> bool {
         let Ok(change) = keys::write_envelopes(crate::platform::random_bytes(), &envelopes) else { return false };
         device.submit(&doc_name::envelopes(&v.id), change);
     }
-    v.sent.extend(envelopes.into_iter().map(|(name, _)| name));
-    keep_vouched(device, v).await.is_ok()
+    let sent: Vec<String> = envelopes.into_iter().map(|(name, _)| name).collect();
+    v.sent.extend(sent.iter().cloned());
+    // Noted only while the record is the same (never bringing back one forgotten meanwhile).
+    let (id, agreement) = (v.id.clone(), v.agreement);
+    let note = move |doc: &mut automerge::AutoCommit| {
+        keys::record_sent(doc, &id, &agreement, &sent).map(|_| ()).map_err(|e| e.to_string())
+    };
+    device.change(doc_name::KEYRING, note).await.is_ok()
 }
 
 /// Makes the business's first keys on this manager's device, once the relay granted the first

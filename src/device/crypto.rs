@@ -107,6 +107,18 @@ impl KeyTable {
     }
 }
 
+/// The documents of the business's keys a device follows: its envelopes (the keys sealed to it,
+/// as a manager's tablet hands them over); a manager's also the recovery kit's (a kit is restored
+/// from it) and the keyring (every device a manager vouched for, and the kit).
+pub fn key_documents(settings: &crate::settings::DeviceSettings) -> Vec<String> {
+    let mut docs = vec![frontdesk_core::doc_name::envelopes(&settings.device)];
+    if settings.role == frontdesk_protocol::Role::Manager.as_str() {
+        docs.push(frontdesk_protocol::access::RECOVERY_ENVELOPES.to_owned());
+        docs.push(frontdesk_core::doc_name::KEYRING.to_owned());
+    }
+    docs
+}
+
 /// Runs one op in WebCrypto: a part of the desk's wasm of its own, loaded with the first op (a
 /// business that does not seal never loads it).
 #[cfg_attr(feature = "lazy-sections", leptos::lazy)]

@@ -169,6 +169,10 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
         "the check-in after the revocation is sealed under the renewed inbox key"
     );
     ensure!(!relay_files_hold(&relay, "Ibarguren")?, "the second visitor's surname is in the relay's files");
+    // The keyring (every vouched device's agreement key and auth secret) is sealed on the relay:
+    // its record names never appear in the clear (the first tablet was vouched for before
+    // encryption was on, when its record stayed on the manager's tablet).
+    ensure!(!relay_files_hold(&relay, "vouched/")?, "the keyring is in the relay's files in the clear");
     for browser in [manager, tablet, kiosk, lost, back] {
         browser.close().await?;
     }

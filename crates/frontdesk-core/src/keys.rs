@@ -33,7 +33,7 @@
 //! managers read and which is sealed under the manager scope's key. So every manager's tablet,
 //! not only the one that made the pairing code, hands a device the keys it lacks, and a
 //! revocation's new keys reach every device any manager vouched for (and the recovery kit).
-//! What was sent is a map of record names, so two tablets handing keys over at once merge.
+//! Its records are flat root keys, so two tablets handing keys over at once merge.
 //!
 //! # The recovery kit
 //!
@@ -298,63 +298,93 @@ pub struct Vouched {
     pub sent: Vec<String>,
 }
 
+// The keyring's records, each a key of the document's root (flat, so two tablets writing a
+// record neither has seen merge field by field instead of one whole map replacing the other):
+// `vouched/<id>` → agreement key, `role/<id>`, `auth/<id>`, `sent/<id>/<record>` → true.
 const VOUCHED: &str = "vouched/";
+const ROLE: &str = "role/";
+const AUTH: &str = "auth/";
+const SENT: &str = "sent/";
 
-/// Every device the keyring holds; a record of another shape is left out.
-pub fn read_vouched(doc: &impl ReadDoc) -> Vec<Vouched> {
-    let bytes = |obj: &automerge::ObjId, key: &str| match doc.get(obj, key) {
+fn root_bytes(doc: &impl ReadDoc, key: &str) -> Option<Vec<u8>> {
+    match doc.get(automerge::ROOT, key) {
         Ok(Some((Value::Scalar(v), _))) => match v.as_ref() {
             ScalarValue::Bytes(b) => Some(b.clone()),
             _ => None,
         },
         _ => None,
-    };
+    }
+}
+
+/// Every device the keyring holds; a record of another shape is left out.
+pub fn read_vouched(doc: &impl ReadDoc) -> Vec<Vouched> {
+    let names: Vec<String> = doc.keys(automerge::ROOT).collect();
     let mut out = Vec::new();
-    for name in doc.keys(automerge::ROOT) {
+    for name in &names {
         let Some(id) = name.strip_prefix(VOUCHED) else { continue };
-        let Ok(Some((Value::Object(automerge::ObjType::Map), obj))) = doc.get(automerge::ROOT, name.as_str()) else {
-            continue;
-        };
-        let role = match doc.get(&obj, "role") {
+        let role = match doc.get(automerge::ROOT, format!("{ROLE}{id}").as_str()) {
             Ok(Some((Value::Scalar(v), _))) => v.as_str().and_then(|r| r.parse::<Role>().ok()),
             _ => None,
         };
-        let agreement = bytes(&obj, "agreement").and_then(|b| <[u8; PUBLIC_LEN]>::try_from(b).ok());
-        let (Some(role), Some(agreement), Some(auth)) = (role, agreement, bytes(&obj, "auth")) else { continue };
-        let sent = match doc.get(&obj, "sent") {
-            Ok(Some((Value::Object(automerge::ObjType::Map), sent))) => doc.keys(&sent).collect(),
-            _ => Vec::new(),
+        let agreement = root_bytes(doc, name).and_then(|b| <[u8; PUBLIC_LEN]>::try_from(b).ok());
+        let (Some(role), Some(agreement), Some(auth)) = (role, agreement, root_bytes(doc, &format!("{AUTH}{id}")))
+        else {
+            continue;
         };
+        let prefix = format!("{SENT}{id}/");
+        let sent = names.iter().filter_map(|n| n.strip_prefix(prefix.as_str())).map(str::to_owned).collect();
         out.push(Vouched { id: id.to_owned(), role, agreement, auth, sent });
     }
     out
 }
 
-/// Keeps `v` in the keyring (adding to what it was sent; nothing sent is ever unlisted).
+/// Keeps `v` in the keyring (replacing a record of the same id, adding to what it was sent).
 pub fn put_vouched(doc: &mut AutoCommit, v: &Vouched) -> Result<(), automerge::AutomergeError> {
-    let name = format!("{VOUCHED}{}", v.id);
-    let obj = match doc.get(automerge::ROOT, name.as_str())? {
-        Some((Value::Object(automerge::ObjType::Map), obj)) => obj,
-        _ => doc.put_object(automerge::ROOT, name.as_str(), automerge::ObjType::Map)?,
-    };
-    doc.put(&obj, "role", v.role.as_str())?;
-    doc.put(&obj, "agreement", ScalarValue::Bytes(v.agreement.to_vec()))?;
-    doc.put(&obj, "auth", ScalarValue::Bytes(v.auth.clone()))?;
-    let sent = match doc.get(&obj, "sent")? {
-        Some((Value::Object(automerge::ObjType::Map), sent)) => sent,
-        _ => doc.put_object(&obj, "sent", automerge::ObjType::Map)?,
-    };
-    for record in &v.sent {
-        if doc.get(&sent, record.as_str())?.is_none() {
-            doc.put(&sent, record.as_str(), true)?;
+    doc.put(automerge::ROOT, format!("{VOUCHED}{}", v.id).as_str(), ScalarValue::Bytes(v.agreement.to_vec()))?;
+    doc.put(automerge::ROOT, format!("{ROLE}{}", v.id).as_str(), v.role.as_str())?;
+    doc.put(automerge::ROOT, format!("{AUTH}{}", v.id).as_str(), ScalarValue::Bytes(v.auth.clone()))?;
+    put_sent(doc, &v.id, &v.sent)
+}
+
+fn put_sent(doc: &mut AutoCommit, id: &str, sent: &[String]) -> Result<(), automerge::AutomergeError> {
+    for record in sent {
+        let key = format!("{SENT}{id}/{record}");
+        if doc.get(automerge::ROOT, key.as_str())?.is_none() {
+            doc.put(automerge::ROOT, key.as_str(), true)?;
         }
     }
     Ok(())
 }
 
+/// Notes what was sealed to `id` — only if the keyring still holds `id` with this agreement key
+/// (a device forgotten meanwhile, or a kit replaced, is not brought back). Whether it was noted.
+pub fn record_sent(
+    doc: &mut AutoCommit,
+    id: &str,
+    agreement: &[u8; PUBLIC_LEN],
+    sent: &[String],
+) -> Result<bool, automerge::AutomergeError> {
+    if root_bytes(doc, &format!("{VOUCHED}{id}")).as_deref() != Some(&agreement[..]) {
+        return Ok(false);
+    }
+    put_sent(doc, id, sent)?;
+    Ok(true)
+}
+
 /// Forgets a device (revoked, or the recovery kit being replaced): nothing is sealed to it again.
 pub fn forget_vouched(doc: &mut AutoCommit, id: &str) -> Result<(), automerge::AutomergeError> {
-    doc.delete(automerge::ROOT, format!("{VOUCHED}{id}").as_str())
+    let sent = format!("{SENT}{id}/");
+    let keys: Vec<String> = doc
+        .keys(automerge::ROOT)
+        .filter(|k| {
+            k.strip_prefix(VOUCHED).or(k.strip_prefix(ROLE)).or(k.strip_prefix(AUTH)) == Some(id)
+                || k.starts_with(&sent)
+        })
+        .collect();
+    for key in keys {
+        doc.delete(automerge::ROOT, key.as_str())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -362,7 +392,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_keyring_keeps_vouched_devices_and_two_tablets_sending_at_once_merge() {
+    fn the_keyring_keeps_vouched_devices_and_two_tablets_writing_at_once_merge() {
         let tablet = Vouched {
             id: "d2".into(),
             role: Role::Staff,
@@ -370,14 +400,18 @@ mod tests {
             auth: vec![5; 32],
             sent: vec!["staff/1/secret".into()],
         };
+        let kit = Vouched { id: RECOVERY.into(), role: Role::Manager, ..tablet.clone() };
+        // Two tablets each write a record the other has not seen yet: both survive the merge.
         let mut one = AutoCommit::new();
+        let mut two = AutoCommit::new();
         put_vouched(&mut one, &tablet).unwrap();
-        put_vouched(&mut one, &Vouched { id: RECOVERY.into(), role: Role::Manager, ..tablet.clone() }).unwrap();
+        put_vouched(&mut two, &kit).unwrap();
+        one.merge(&mut two).unwrap();
         assert_eq!(read_vouched(&one).len(), 2);
-        // Two managers' tablets each hand the device a key at once: both are listed after.
+        // Each hands the device a key at once: both are listed after.
         let mut two = one.fork();
-        put_vouched(&mut one, &Vouched { sent: vec!["kiosk/1/secret".into()], ..tablet.clone() }).unwrap();
-        put_vouched(&mut two, &Vouched { sent: vec!["inbox/1/private".into()], ..tablet.clone() }).unwrap();
+        assert!(record_sent(&mut one, "d2", &[4; PUBLIC_LEN], &["kiosk/1/secret".into()]).unwrap());
+        assert!(record_sent(&mut two, "d2", &[4; PUBLIC_LEN], &["inbox/1/private".into()]).unwrap());
         one.merge(&mut two).unwrap();
         let read = read_vouched(&one);
         let d2 = read.iter().find(|v| v.id == "d2").unwrap();
@@ -385,8 +419,13 @@ mod tests {
         sent.sort();
         assert_eq!(sent, ["inbox/1/private", "kiosk/1/secret", "staff/1/secret"]);
         assert_eq!((d2.role, d2.agreement, d2.auth.clone()), (Role::Staff, [4; PUBLIC_LEN], vec![5; 32]));
+        // What was sent to a record with another key, or to one forgotten, is not noted (nor
+        // does it bring the record back).
+        assert!(!record_sent(&mut one, RECOVERY, &[9; PUBLIC_LEN], &["staff/2/secret".into()]).unwrap());
         forget_vouched(&mut one, "d2").unwrap();
+        assert!(!record_sent(&mut one, "d2", &[4; PUBLIC_LEN], &["staff/2/secret".into()]).unwrap());
         assert_eq!(read_vouched(&one).iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), [RECOVERY]);
+        assert!(one.keys(automerge::ROOT).all(|k| !k.contains("d2")), "nothing of it is left");
         // A record of another shape is left out.
         one.put(automerge::ROOT, "vouched/d9", "nonsense").unwrap();
         assert_eq!(read_vouched(&one).len(), 1);

@@ -1452,6 +1452,26 @@ fn sealed_bytes_served_in_the_wrong_place_are_not_applied() {
     assert_eq!(sim.devices[2].core.heads(DAY), heads_before, "nothing of them applied");
 }
 
+/// Issue 19: the keyring (which devices a manager's tablet seals keys to) takes nothing in the
+/// clear: a relay's forged record could point a manager's tablet at a key of its own.
+#[test]
+fn the_keyring_takes_nothing_in_the_clear() {
+    let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let follow = sim.devices[2].core.follow(vec![frontdesk_core::doc_name::KEYRING.to_owned()], Vec::new());
+    sim.effects(2, follow);
+    sim.pump();
+    let mut forged = automerge::AutoCommit::new();
+    automerge::transaction::Transactable::put(&mut forged, automerge::ROOT, "vouched/recovery", vec![6u8; 32]).unwrap();
+    let frame = ServerMsg::Chunk { doc: "keyring".into(), seq: 1, bytes: forged.save(), at_ms: 1 };
+    sim.devices[2].inbound.push_back(frame.encode());
+    sim.pump();
+    let keyring =
+        sim.devices[2].core.doc("keyring").map_or(0, |d| automerge::ReadDoc::keys(d, automerge::ROOT).count());
+    assert_eq!(keyring, 0, "the forged record was applied: {:?}", sim.warnings);
+    assert!(sim.warnings.iter().any(|w| w.contains("keyring") && w.contains("skipped")), "{:?}", sim.warnings);
+}
+
 /// Issue 19: a chunk sealed under an epoch nobody holds is skipped like a damaged one — were it a
 /// gap, one chunk from any enrolled device would hold back every device's cursor for good.
 #[test]
