@@ -42,17 +42,24 @@ fn relay_files_hold_bytes(relay: &Relay, needle: &[u8]) -> Result<bool> {
     Ok(found)
 }
 
+/// The business's first manager's tablet, "Office", paired from the operator's link, with the
+/// business set up (encryption still off).
+async fn office(relay: &Relay, driver: &Driver) -> Result<crate::harness::Browser> {
+    let first = relay.add_device("manager", "Office")?;
+    let manager = driver.browser(TABLET.0, TABLET.1).await?;
+    manager.goto(&relay.url(&format!("/pair#code={}", first.code))).await?;
+    manager.wait_for_text("Online", SOON).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &[]).await?;
+    Ok(manager)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Result<()> {
     let relay = Relay::start()?;
     let driver = Driver::start_in_zone(None)?;
 
     step("the manager's tablet pairs from the operator's link and sets the business up");
-    let first = relay.add_device("manager", "Office")?;
-    let manager = driver.browser(TABLET.0, TABLET.1).await?;
-    manager.goto(&relay.url(&format!("/pair#code={}", first.code))).await?;
-    manager.wait_for_text("Online", SOON).await?;
-    set_up_business(&manager, "Clínica Sol", "Medical office", &[]).await?;
+    let manager = office(&relay, &driver).await?;
 
     step("a staff tablet pairs by the link, which alone carries the pairing secret, while encryption is off");
     manager.wait_for_text("End-to-end encryption is off", SOON).await?;
@@ -185,11 +192,7 @@ async fn a_recovery_kit_restores_the_business_on_a_new_tablet_when_every_tablet_
     let driver = Driver::start_in_zone(None)?;
 
     step("the manager sets the business up and turns encryption on: the recovery kit shows at once");
-    let first = relay.add_device("manager", "Office")?;
-    let manager = driver.browser(TABLET.0, TABLET.1).await?;
-    manager.goto(&relay.url(&format!("/pair#code={}", first.code))).await?;
-    manager.wait_for_text("Online", SOON).await?;
-    set_up_business(&manager, "Clínica Sol", "Medical office", &[]).await?;
+    let manager = office(&relay, &driver).await?;
     manager.click_button("Turn on encryption").await?;
     manager.wait_for_text("End-to-end encryption is on", SOON).await?;
     manager.wait_for_text("Recovery kit", SOON).await?;
@@ -248,7 +251,7 @@ async fn a_recovery_kit_restores_the_business_on_a_new_tablet_when_every_tablet_
     fresh.screenshot("recovery-restore-wrong").await?;
 
     step("the kit, typed as printed, restores the keys: the sealed name reads again");
-    fresh.retype("Recovery kit", &keys_shown(&kit)).await?;
+    fresh.retype("Recovery kit", &frontdesk_core::keys::show_groups(&kit)).await?;
     fresh.click_button("Restore with the recovery kit").await?;
     fresh.wait_for_text("Keys restored", SOON).await?;
     fresh.wait_for_text("Dra. Inés Calvo", SOON).await?;
@@ -290,9 +293,4 @@ async fn kiosk_keys(kiosk: &crate::harness::Browser) -> Result<Vec<serde_json::V
     "#;
     let held = kiosk.client.execute_async(script, vec![]).await?;
     held.as_array().cloned().ok_or_else(|| anyhow::anyhow!("the kiosk's keys: {held}"))
-}
-
-/// A kit as it is printed: groups of four, dashes between.
-fn keys_shown(kit: &str) -> String {
-    kit.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
 }
