@@ -98,6 +98,22 @@ fn stamp(epoch: Instant, seq: u64, size: usize) -> Vec<u8> {
     bytes
 }
 
+/// The sealed header a device of a business that seals puts in front of a chunk (issue 19): the
+/// staff scope's first epoch, `writer`.
+fn sealed_header(writer: &str) -> Vec<u8> {
+    use frontdesk_protocol::sealed::{Header, Kind, Scope};
+    Header { kind: Kind::Chunk, scope: Scope::Staff, epoch: 1, device: writer.into() }.encode()
+}
+
+/// A chunk as such a device sends it: the header, then as many bytes as AES-GCM makes of a
+/// `size`-byte change padded to 256 (nonce and tag included), stamped like [`stamp`].
+fn sealed_stamp(writer: &str, epoch: Instant, seq: u64, size: usize) -> Vec<u8> {
+    use frontdesk_protocol::sealed::{CHUNK_BLOCK, NONCE_LEN, TAG_LEN};
+    let mut bytes = sealed_header(writer);
+    bytes.extend(stamp(epoch, seq, NONCE_LEN + (size + 4).div_ceil(CHUNK_BLOCK) * CHUNK_BLOCK + TAG_LEN));
+    bytes
+}
+
 fn read_stamp(epoch: Instant, bytes: &[u8]) -> (u64, u64) {
     let sent = u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default());
     let seq = u64::from_le_bytes(bytes[8..16].try_into().unwrap_or_default());
@@ -108,12 +124,29 @@ fn read_stamp(epoch: Instant, bytes: &[u8]) -> (u64, u64) {
 // ------------------------------------------------------------------ the relay
 
 async fn relay_run(o: &Options, devices: usize) -> Result<Figures> {
-    relay_run_with(o, devices, |_| {}).await
+    relay_run_with(o, devices, false, |_| {}).await
 }
 
-async fn relay_run_with(o: &Options, devices: usize, around: impl FnOnce(SocketAddr)) -> Result<Figures> {
+/// The same run in a business that seals: its key epochs numbered, every chunk sealed-shaped
+/// and padded, so the relay checks every header and stores and sends the larger bytes.
+async fn sealed_run(o: &Options, devices: usize) -> Result<Figures> {
+    relay_run_with(o, devices, true, |_| {}).await
+}
+
+async fn relay_run_with(o: &Options, devices: usize, sealed: bool, around: impl FnOnce(SocketAddr)) -> Result<Figures> {
     let data = tempfile::tempdir()?;
     let tokens = add_devices(data.path(), devices, Role::Staff).await?;
+    if sealed {
+        let store = SqliteStore::open_admin_in(data.path())?;
+        store.new_epochs(&frontdesk_protocol::Scope::ALL, true, &tokens[0].id, 0).await?;
+        store.close().await?;
+    }
+    let writer = tokens[0].id.clone();
+    let chunk = move |epoch: Instant, n: u64, size: usize| {
+        if sealed { sealed_stamp(&writer, epoch, n, size) } else { stamp(epoch, n, size) }
+    };
+    // Where the stamp starts: after the sealed header, if any.
+    let skip = if sealed { sealed_header(&tokens[0].id).len() } else { 0 };
     // No rate limit here: the burst measures how fast the relay can go.
     let mut config = Config::new(data.path().to_owned());
     config.rate_per_sec = 1_000_000;
@@ -144,7 +177,7 @@ async fn relay_run_with(o: &Options, devices: usize, around: impl FnOnce(SocketA
                         }
                     }
                     Ok(ServerMsg::Chunk { bytes, .. }) => {
-                        let _ = lat_tx.send(read_stamp(epoch, &bytes));
+                        let _ = lat_tx.send(read_stamp(epoch, bytes.get(skip..).unwrap_or_default()));
                     }
                     _ => {}
                 }
@@ -186,7 +219,7 @@ async fn relay_run_with(o: &Options, devices: usize, around: impl FnOnce(SocketA
         let id = chunk_id(n);
         sent_at.lock().map_err(|_| anyhow::anyhow!("lock"))?.insert(id, Instant::now());
         let push =
-            ClientMsg::Push { doc: doc.clone(), chunk_id: id, bytes: stamp(epoch, n, o.size), heads: Vec::new() };
+            ClientMsg::Push { doc: doc.clone(), chunk_id: id, bytes: chunk(epoch, n, o.size), heads: Vec::new() };
         sink.send(Message::Binary(push.encode().into())).await?;
     }
     let expected = o.paced * (devices - 1);
@@ -203,7 +236,7 @@ async fn relay_run_with(o: &Options, devices: usize, around: impl FnOnce(SocketA
         let push = ClientMsg::Push {
             doc: doc.clone(),
             chunk_id: chunk_id(n),
-            bytes: stamp(epoch, n, o.size),
+            bytes: chunk(epoch, n, o.size),
             heads: Vec::new(),
         };
         sink_burst.feed(Message::Binary(push.encode().into())).await?;
@@ -401,9 +434,10 @@ async fn latency(o: &Options) -> Result<()> {
         let devices = devices.max(1);
         // Each repetition gives one value of each figure; the median of them is reported, and
         // the range of p99 (a single disk stall on this VM moves one run's p99 by hundreds of ms).
-        let mut runs: Vec<[f64; 8]> = Vec::new();
+        let mut runs: Vec<[f64; 10]> = Vec::new();
         for _ in 0..o.repeat.max(1) {
             let mut relay = relay_run(o, devices).await?;
+            let mut sealed = sealed_run(o, devices).await?;
             let mut floor = forwarder_run(o, devices).await?;
             runs.push([
                 relay.delivered.pct(0.5),
@@ -414,6 +448,8 @@ async fn latency(o: &Options) -> Result<()> {
                 floor.delivered.pct(0.5),
                 floor.delivered.pct(0.99),
                 floor.throughput,
+                sealed.delivered.pct(0.5),
+                sealed.delivered.pct(0.99),
             ]);
         }
         let median = |i: usize| {
@@ -458,6 +494,11 @@ async fn latency(o: &Options) -> Result<()> {
         figure(&format!("latency.forwarder.{devices}.p99_min_ms"), f_lo);
         figure(&format!("latency.forwarder.{devices}.p99_max_ms"), f_hi);
         figure(&format!("latency.forwarder.{devices}.throughput"), median(7));
+        // Encryption's share on the relay: the same run with every chunk sealed-shaped and padded
+        // (the devices' sealing and opening happen on them, in WebCrypto, and are not in this).
+        println!("| {devices} | relay, the business sealing | {} | {} | — | — | — |", ms(median(8)), ms(median(9)));
+        figure(&format!("latency.sealed.{devices}.p50_ms"), median(8));
+        figure(&format!("latency.sealed.{devices}.p99_ms"), median(9));
     }
     Ok(())
 }
@@ -482,7 +523,7 @@ async fn silent(o: &Options) -> Result<()> {
     for _ in 0..o.repeat.max(1) {
         let (closed_tx, mut closed_rx) = mpsc::unbounded_channel::<(bool, Duration)>();
         let sockets = o.silent_sockets;
-        let mut relay = relay_run_with(o, devices, move |addr| {
+        let mut relay = relay_run_with(o, devices, false, move |addr| {
             for _ in 0..sockets {
                 let closed_tx = closed_tx.clone();
                 tokio::spawn(async move {
