@@ -244,28 +244,24 @@ async fn vouch_and_hand_over(device: &Rc<Device>, listed: &[DeviceInfo]) -> Vec<
     // for good (it must never be sealed a key again, least of all one renewed because of it).
     let mut handed = Vec::new();
     for mut v in known {
-        if v.id == this {
-            continue;
-        }
-        // The recovery kit is no device the relay lists: it gets every key made since.
-        if v.id == keys::RECOVERY {
-            hand_over(device, &mut v).await;
-            continue;
-        }
-        match listed.iter().find(|d| d.id == v.id) {
-            // The relay's list and the keyring must agree on the device's key and role: a forged
-            // record (or list) alone redirects nothing.
-            Some(info) if !info.revoked && (info.agreement_key != v.agreement || info.role != v.role) => {
+        match keys::handing(&v, &this, listed) {
+            keys::Handing::HandOver => {
+                if hand_over(device, &mut v).await
+                    && let Some(info) = listed.iter().find(|d| d.id == v.id)
+                {
+                    handed.push(info.name.clone());
+                }
+            }
+            keys::Handing::Forget => {
+                let _ = forget_vouched(device, &v.id).await;
+            }
+            keys::Handing::Refuse => {
                 leptos::logging::warn!(
                     "{} is listed with another key or role than it was vouched for: not handed keys",
                     v.id
                 );
             }
-            Some(info) if info.revoked => {
-                let _ = forget_vouched(device, &v.id).await;
-            }
-            Some(info) if hand_over(device, &mut v).await => handed.push(info.name.clone()),
-            Some(_) | None => {}
+            keys::Handing::Nothing => {}
         }
     }
     handed
@@ -395,7 +391,7 @@ pub struct DrawnKit {
 /// Draws a new recovery kit and derives its identity; nothing is written until its holder
 /// confirms it is kept ([`keep_kit`]), so a kit nobody saw never holds a key.
 async fn draw_kit() -> Result<DrawnKit, String> {
-    let kit = keys::kit_secret(|n| (u32::from_le_bytes(crate::platform::random_bytes::<4>()) as usize) % n);
+    let kit = keys::kit_secret(crate::platform::random_below);
     let (_, public, auth) = kit_identity(&kit).await.map_err(|e| e.to_string())?;
     Ok(DrawnKit { kit, public, auth })
 }
@@ -441,12 +437,16 @@ async fn restore(device: &Rc<Device>, kit: &str) -> KeyOutcome {
     if let Err(err) = device.add_keys(installed).await {
         return KeyOutcome::Failed(err.to_string());
     }
+    if lacks_newest_keys(device) { KeyOutcome::KitPartial } else { KeyOutcome::Done }
+}
+
+/// Whether this tablet lacks the newest key of some scope the relay numbered.
+pub fn lacks_newest_keys(device: &Device) -> bool {
     let held = device.held_keys();
-    let complete = frontdesk_protocol::Scope::ALL.iter().all(|&scope| {
+    frontdesk_protocol::Scope::ALL.iter().any(|&scope| {
         let newest = device.relay_epoch(scope);
-        newest == 0 || held.contains(&KeyRef { scope, epoch: newest })
-    });
-    if complete { KeyOutcome::Done } else { KeyOutcome::KitPartial }
+        newest > 0 && !held.contains(&KeyRef { scope, epoch: newest })
+    })
 }
 
 /// Opens what this device's envelopes document holds that it does not hold yet, and keeps the

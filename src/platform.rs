@@ -24,3 +24,16 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     }
     bytes
 }
+
+/// A number uniform in `0..n` (`n > 0`) from the cryptographic generator, without the bias of
+/// a plain remainder (draws in the last, partial span of `n` are drawn again).
+pub fn random_below(n: usize) -> usize {
+    let n = u32::try_from(n.max(1)).unwrap_or(u32::MAX);
+    let zone = u32::MAX - u32::MAX % n;
+    loop {
+        let x = u32::from_le_bytes(random_bytes());
+        if x < zone {
+            return (x % n) as usize;
+        }
+    }
+}

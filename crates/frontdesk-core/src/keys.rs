@@ -103,19 +103,28 @@ pub fn readable(role: Role) -> Vec<Scope> {
     holds(role).iter().filter(|(_, part)| *part != Part::Public).map(|(scope, _)| *scope).collect()
 }
 
-/// A fresh pairing secret from `draw(n)` (uniform in `0..n`; the platform's random source).
-pub fn pairing_secret(mut draw: impl FnMut(usize) -> usize) -> String {
-    (0..SECRET_LEN)
-        .map(|_| pairing::ALPHABET[draw(pairing::ALPHABET.len()) % pairing::ALPHABET.len()] as char)
-        .collect()
+/// `len` characters of the pairing code's alphabet from `draw(n)` (uniform in `0..n`; the
+/// platform's random source).
+fn draw_secret(len: usize, mut draw: impl FnMut(usize) -> usize) -> String {
+    (0..len).map(|_| pairing::ALPHABET[draw(pairing::ALPHABET.len()) % pairing::ALPHABET.len()] as char).collect()
 }
 
-/// Reads a pairing secret as typed or carried in a link: upper-cased, spaces and dashes
-/// dropped; `None` unless it is [`SECRET_LEN`] characters of the alphabet.
-pub fn read_secret(typed: &str) -> Option<String> {
+/// A secret of `len` characters as typed or carried in a link: upper-cased, spaces and dashes
+/// dropped; `None` unless it is `len` characters of the alphabet.
+fn read_typed(typed: &str, len: usize) -> Option<String> {
     let secret: String =
         typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
-    (secret.len() == SECRET_LEN && secret.bytes().all(|b| pairing::ALPHABET.contains(&b))).then_some(secret)
+    (secret.len() == len && secret.bytes().all(|b| pairing::ALPHABET.contains(&b))).then_some(secret)
+}
+
+/// A fresh pairing secret from `draw(n)` (uniform in `0..n`; the platform's random source).
+pub fn pairing_secret(draw: impl FnMut(usize) -> usize) -> String {
+    draw_secret(SECRET_LEN, draw)
+}
+
+/// Reads a pairing secret as typed or carried in a link ([`SECRET_LEN`] characters).
+pub fn read_secret(typed: &str) -> Option<String> {
+    read_typed(typed, SECRET_LEN)
 }
 
 /// Reads what a person typed or a link carried: the pairing code alone (8 characters), or the
@@ -132,16 +141,13 @@ pub fn split_pairing(typed: &str) -> Option<(String, Option<String>)> {
 }
 
 /// A fresh recovery kit from `draw(n)` (uniform in `0..n`; the platform's random source).
-pub fn kit_secret(mut draw: impl FnMut(usize) -> usize) -> String {
-    (0..KIT_LEN).map(|_| pairing::ALPHABET[draw(pairing::ALPHABET.len()) % pairing::ALPHABET.len()] as char).collect()
+pub fn kit_secret(draw: impl FnMut(usize) -> usize) -> String {
+    draw_secret(KIT_LEN, draw)
 }
 
-/// Reads a kit as typed: upper-cased, spaces and dashes dropped; `None` unless it is
-/// [`KIT_LEN`] characters of the alphabet.
+/// Reads a kit as typed ([`KIT_LEN`] characters; spaces and dashes dropped, any case).
 pub fn read_kit(typed: &str) -> Option<String> {
-    let kit: String =
-        typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
-    (kit.len() == KIT_LEN && kit.bytes().all(|b| pairing::ALPHABET.contains(&b))).then_some(kit)
+    read_typed(typed, KIT_LEN)
 }
 
 /// A kit (or a pairing secret) as it is printed and read out: groups of four.
@@ -387,9 +393,74 @@ pub fn forget_vouched(doc: &mut AutoCommit, id: &str) -> Result<(), automerge::A
     Ok(())
 }
 
+/// What a manager's tablet does with one vouched device when the relay lists its devices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handing {
+    /// Seal it the keys it lacks.
+    HandOver,
+    /// The relay lists it revoked: forget it for good (it must never be sealed a key again).
+    Forget,
+    /// The relay lists it with another agreement key or role than the keyring holds: a forged
+    /// record or a forged list — nothing is sealed to either.
+    Refuse,
+    /// This tablet itself, or a device the relay does not list: nothing.
+    Nothing,
+}
+
+/// Decides what a hand-over does with `v` (this tablet is `this`) given the relay's `listed`
+/// devices. The recovery kit is listed by no relay: it is handed every key.
+pub fn handing(v: &Vouched, this: &str, listed: &[frontdesk_protocol::DeviceInfo]) -> Handing {
+    if v.id == this {
+        return Handing::Nothing;
+    }
+    if v.id == RECOVERY {
+        return Handing::HandOver;
+    }
+    match listed.iter().find(|d| d.id == v.id) {
+        Some(info) if info.revoked => Handing::Forget,
+        Some(info) if info.agreement_key != v.agreement || info.role != v.role => Handing::Refuse,
+        Some(_) => Handing::HandOver,
+        None => Handing::Nothing,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_forged_list_or_record_redirects_no_key() {
+        let info = |id: &str, role, agreement: [u8; PUBLIC_LEN], revoked| frontdesk_protocol::DeviceInfo {
+            id: id.into(),
+            name: id.into(),
+            role,
+            paired_at_ms: 0,
+            last_seen_ms: 0,
+            revoked,
+            agreement_key: agreement.to_vec(),
+            key_proof: vec![1; 32],
+        };
+        let desk =
+            Vouched { id: "d2".into(), role: Role::Staff, agreement: [4; PUBLIC_LEN], auth: vec![5; 32], sent: vec![] };
+        let listed = |i| [info("d2", Role::Staff, [4; PUBLIC_LEN], false), i];
+        let other = info("d3", Role::Staff, [6; PUBLIC_LEN], false);
+        assert_eq!(handing(&desk, "m1", &listed(other.clone())), Handing::HandOver);
+        // The relay lists the device with its own key, or as a manager (to be sealed more).
+        assert_eq!(handing(&desk, "m1", &[info("d2", Role::Staff, [9; PUBLIC_LEN], false)]), Handing::Refuse);
+        assert_eq!(handing(&desk, "m1", &[info("d2", Role::Manager, [4; PUBLIC_LEN], false)]), Handing::Refuse);
+        // A keyring record forged to another key, the list untouched.
+        let forged = Vouched { agreement: [9; PUBLIC_LEN], ..desk.clone() };
+        assert_eq!(handing(&forged, "m1", &listed(other.clone())), Handing::Refuse);
+        assert_eq!(handing(&desk, "m1", &[info("d2", Role::Staff, [4; PUBLIC_LEN], true)]), Handing::Forget);
+        assert_eq!(handing(&desk, "m1", &[other]), Handing::Nothing, "not listed");
+        assert_eq!(
+            handing(&desk, "d2", &listed(info("d3", Role::Staff, [6; PUBLIC_LEN], false))),
+            Handing::Nothing,
+            "itself"
+        );
+        let kit = Vouched { id: RECOVERY.into(), role: Role::Manager, ..desk };
+        assert_eq!(handing(&kit, "m1", &[]), Handing::HandOver, "the kit is listed by no relay");
+    }
 
     #[test]
     fn the_keyring_keeps_vouched_devices_and_two_tablets_writing_at_once_merge() {

@@ -28,7 +28,7 @@ struct PairingCode {
 
 /// A fresh pairing secret from the browser's random source.
 fn new_secret() -> String {
-    frontdesk_core::keys::pairing_secret(|n| (u32::from_le_bytes(crate::platform::random_bytes::<4>()) as usize) % n)
+    frontdesk_core::keys::pairing_secret(crate::platform::random_below)
 }
 
 /// The kinds of device a manager pairs, in the order the form offers them.
@@ -280,16 +280,20 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             return line_on(lang).into_any();
         }
         // Restored, but the newest key of some scope is still missing: the form stays.
-        if holds && restore_partial.get() && device.with_value(|d| kit::keys_missing(d)) {
+        if holds && restore_partial.get() && device.with_value(|d| crate::key_handover::lacks_newest_keys(d)) {
             return view! { {line_on(lang)} {restore_form()} }.into_any();
         }
         if holds {
-            let (msg, action, class) = if kit_exists() {
-                (BusinessMsg::KitExists, BusinessMsg::KitRenew, "button button--ghost")
+            let (msg, action, class, kit_class) = if kit_exists() {
+                (BusinessMsg::KitExists, BusinessMsg::KitRenew, "button button--ghost", "devices__kit")
             } else {
-                (BusinessMsg::KitNone, BusinessMsg::KitMake, "button button--primary")
+                (
+                    BusinessMsg::KitNone,
+                    BusinessMsg::KitMake,
+                    "button button--primary",
+                    "devices__kit devices__kit--missing",
+                )
             };
-            let kit_class = if kit_exists() { "devices__kit" } else { "devices__kit devices__kit--missing" };
             return view! {
                 {line_on(lang)}
                 <div class=kit_class>

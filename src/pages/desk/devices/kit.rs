@@ -6,7 +6,6 @@ use frontdesk_protocol::ClientMsg;
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
-use crate::device::Device;
 use crate::i18n::{BusinessMsg, Lang, tr};
 use crate::key_handover::{DrawnKit, KeyOutcome, ManagerJob, manager_job};
 use frontdesk_core::keys;
@@ -36,15 +35,6 @@ pub(super) async fn draw_kit(kit: KitState, note: RwSignal<Option<String>>, lang
 /// This relay's address as the kit prints it.
 fn relay_host() -> String {
     web_sys::window().and_then(|w| w.location().host().ok()).unwrap_or_default()
-}
-
-/// Whether this tablet lacks the newest key of some scope the relay numbered.
-pub(super) fn keys_missing(device: &Device) -> bool {
-    let held = device.held_keys();
-    frontdesk_protocol::Scope::ALL.iter().any(|&scope| {
-        let newest = device.relay_epoch(scope);
-        newest > 0 && !held.contains(&frontdesk_core::crypto::KeyRef { scope, epoch: newest })
-    })
 }
 
 /// Restoring this tablet's keys with the recovery kit (every manager's tablet lost); `partial`
