@@ -8,6 +8,7 @@
 //! |---|---|
 //! | `site` | staff read, the manager writes |
 //! | `kiosk` | staff write, kiosks read |
+//! | `kiosk/<date>` (the day's lookup index) | staff write, kiosks read, only around the date; the relay drops it after |
 //! | `inbox/<date>/<kiosk>` | that kiosk writes (never reads back), staff read |
 //! | `day/<date>` | staff |
 //! | `messages/<yyyy-mm>` | staff |
@@ -64,6 +65,17 @@ pub fn prefix(area: Area) -> String {
 /// The prefix under which a day's kiosk inboxes live.
 pub fn inbox_prefix(date: NaiveDate) -> String {
     format!("{}{date}/", prefix(Area::Inbox))
+}
+
+/// The kiosk's lookup index for one day (`crate::lookup`).
+pub fn kiosk_day(date: NaiveDate) -> String {
+    name(Area::Kiosk, date)
+}
+
+/// The days whose index a desk publishes and a kiosk follows: today's and tomorrow's (so a kiosk
+/// finds the first appointments of the day before any desk is online).
+pub fn kiosk_days(today: NaiveDate) -> [String; 2] {
+    [kiosk_day(today), kiosk_day(today.succ_opt().unwrap_or(today))]
 }
 
 /// One kiosk's inbox for one day.
@@ -179,6 +191,8 @@ mod tests {
         assert_eq!(day(date), "day/2026-11-26");
         assert!(day(date).starts_with(&prefix(Area::Day)));
         assert_eq!(card_photo("k"), "cardphoto/k");
+        assert_eq!(kiosk_days(d(2026, 12, 31)), ["kiosk/2026-12-31".to_owned(), "kiosk/2027-01-01".to_owned()]);
+        assert_eq!(frontdesk_protocol::access::kiosk_day_date(&kiosk_day(date)), Some("2026-11-26"));
         assert_eq!(timeclock(date, "k1"), "timeclock/2026-11-26/k1");
         assert!(timeclock(date, "k1").starts_with(&timeclock_prefix(d(2026, 11, 1))));
         assert_eq!(orders(date), "orders/2026-11");

@@ -20,6 +20,7 @@ pub mod import;
 pub mod insurance;
 pub mod keys;
 pub mod kiosk_doc;
+pub mod lookup;
 pub mod money;
 pub mod orders;
 pub mod payroll;

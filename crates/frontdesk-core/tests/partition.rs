@@ -53,6 +53,7 @@ fn every_doc() -> Vec<Doc> {
     for date in dates() {
         docs.push(doc(doc_name::inbox(date, &kiosk), (Kiosk, kiosk.clone()), STAFF));
         docs.push(doc(doc_name::day(date), staff(), STAFF));
+        docs.extend(doc_name::kiosk_days(date).map(|name| doc(name, staff(), &[Kiosk, Staff, Manager])));
         docs.push(doc(doc_name::messages(date), staff(), STAFF));
         docs.push(doc(doc_name::stays(date), staff(), STAFF));
         docs.push(doc(doc_name::rooms(date), staff(), STAFF));

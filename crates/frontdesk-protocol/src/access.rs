@@ -29,12 +29,15 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
     };
     let readers = area.readers();
     match access {
-        // A kiosk reads only the public document itself, never anything put under its name; it
-        // never reads back what it writes.
+        // A kiosk reads only the public document itself and its days (`kiosk/<date>`, which the
+        // relay holds to its own calendar), never anything else put under its name; it never
+        // reads back what it writes.
         Access::Read if readers == Readers::OwnDevice => {
             own_document(doc, device) || (role == Role::Manager && doc == RECOVERY_ENVELOPES)
         }
-        Access::Read if role == Role::Kiosk => readers == Readers::Everyone && doc == area.as_str(),
+        Access::Read if role == Role::Kiosk => {
+            readers == Readers::Everyone && (doc == area.as_str() || kiosk_day_date(doc).is_some())
+        }
         Access::Read => readers.include(role),
         // A snapshot replaces history, so only a device that may write the document may propose
         // one, and never for a drop box: its writer never reads it back, and its readers may not
@@ -54,13 +57,13 @@ pub fn allowed(role: Role, device: &str, doc: &str, access: Access) -> bool {
     }
 }
 
-/// Whether `doc` is `<area>/<date>/<device>`: a drop box of `device`.
 /// Whether `doc` is `<area>/<device>`, named after this device.
 fn own_document(doc: &str, device: &str) -> bool {
     let mut segments = doc.split('/');
     segments.clone().count() == 2 && segments.next_back() == Some(device)
 }
 
+/// Whether `doc` is `<area>/<date>/<device>`: a drop box of `device`.
 fn own_drop_box(doc: &str, device: &str) -> bool {
     let mut segments = doc.split('/');
     segments.clone().count() == 3 && segments.next_back() == Some(device)
@@ -76,6 +79,16 @@ pub fn drop_box_date(doc: &str) -> Option<&str> {
     let mut segments = doc.split('/');
     let (_, date, _) = (segments.next()?, segments.next()?, segments.next()?);
     segments.next().is_none().then_some(date)
+}
+
+/// The date of one day's kiosk document, `kiosk/<yyyy-mm-dd>` (the lookup index, #19), which the
+/// relay lets a kiosk read and anyone write only around that date, and drops after it; `None` for
+/// any other document.
+pub fn kiosk_day_date(doc: &str) -> Option<&str> {
+    let date = doc.strip_prefix(Area::Kiosk.as_str())?.strip_prefix('/')?;
+    let shape = date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    shape.then_some(date)
 }
 
 /// Whether `role` may watch for documents under `prefix`.
@@ -104,6 +117,14 @@ mod tests {
         assert!(!allowed(Role::Kiosk, "k1", "day/2026-11-26", Access::Read));
         assert!(allowed(Role::Kiosk, "k1", "kiosk", Access::Read));
         assert!(!allowed(Role::Kiosk, "k1", "kiosk/other", Access::Read));
+        assert!(allowed(Role::Kiosk, "k1", "kiosk/2026-11-26", Access::Read));
+        assert!(!allowed(Role::Kiosk, "k1", "kiosk/2026-11-26", Access::Write));
+        assert!(!allowed(Role::Kiosk, "k1", "kiosk/2026-11-26/x", Access::Read));
+        assert!(allowed(Role::Staff, "d1", "kiosk/2026-11-26", Access::Write));
+        assert_eq!(kiosk_day_date("kiosk/2026-11-26"), Some("2026-11-26"));
+        for not_a_day in ["kiosk", "kiosk/", "kiosk/2026-11-2", "kiosk/2026-11-26x", "kiosk/2026/11/26", "kioskx/2026-11-26", "day/2026-11-26"] {
+            assert_eq!(kiosk_day_date(not_a_day), None, "{not_a_day}");
+        }
         assert!(!allowed(Role::Kiosk, "k1", "kiosk", Access::Write));
         assert!(!may_watch(Role::Kiosk, "inbox/"));
     }

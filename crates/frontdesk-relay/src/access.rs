@@ -5,4 +5,4 @@
 //! and refuse every name in no known area. They live there so the core can test every document
 //! name it makes against the same rules the relay enforces.
 
-pub use frontdesk_protocol::access::{Access, allowed, drop_box_date, may_watch};
+pub use frontdesk_protocol::access::{Access, allowed, drop_box_date, kiosk_day_date, may_watch};

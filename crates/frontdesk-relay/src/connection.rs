@@ -381,8 +381,12 @@ impl Session {
         self.send(sink, ServerMsg::Error { code, doc, message }).await
     }
 
+    /// The access rules, and for a kiosk's day (`kiosk/<date>`) the relay's calendar: no device
+    /// reads, writes or snapshots one outside [`kiosk_day_open`]'s window (the relay empties it
+    /// after that).
     fn allowed(&self, doc: &str, access: Access) -> bool {
         access::allowed(self.device.role, &self.device.id, doc, access)
+            && access::kiosk_day_date(doc).is_none_or(|date| kiosk_day_open(date, chrono::Utc::now().date_naive()))
     }
 
     async fn handle<W: Sink<Message> + Unpin>(&mut self, frame: &[u8], sink: &mut W) -> Result<(), End> {
@@ -775,4 +779,11 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// Whether the kiosk's day `date` is open on the relay's UTC `today`: from yesterday (a business
+/// west of UTC may still be on it) to the day after tomorrow (east of UTC, a desk publishes its
+/// tomorrow). Before that it is emptied ([`crate::server`]'s sweep).
+pub fn kiosk_day_open(date: &str, today: chrono::NaiveDate) -> bool {
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok_and(|date| (-1..=2).contains(&(date - today).num_days()))
 }

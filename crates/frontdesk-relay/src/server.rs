@@ -179,9 +179,44 @@ async fn watch_revocations(relay: Arc<Relay>) {
     }
 }
 
+/// Empties the kiosk's days once their window has passed (`connection::kiosk_day_open`): at
+/// start, then every hour. Their lookup index is of no use afterwards, and no document keeps the
+/// appointments of every past day (#19).
+async fn sweep_kiosk_days(relay: Arc<Relay>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = relay.shutdown.cancelled() => return,
+        }
+        let today = chrono::Utc::now().date_naive();
+        let prefix = format!("{}/", frontdesk_protocol::Area::Kiosk);
+        let past: Vec<String> = match relay.store.docs_with_prefix(&prefix).await {
+            Ok(docs) => docs
+                .into_iter()
+                .filter(|doc| {
+                    crate::access::kiosk_day_date(doc).is_some_and(|date| {
+                        !crate::connection::kiosk_day_open(date, today) && date < today.to_string().as_str()
+                    })
+                })
+                .collect(),
+            Err(err) => {
+                tracing::error!(%err, "cannot list the kiosk's days");
+                continue;
+            }
+        };
+        match relay.store.clear_docs(&past).await {
+            Ok(0) => {}
+            Ok(cleared) => tracing::info!(cleared, "emptied the kiosk's past days"),
+            Err(err) => tracing::error!(%err, "cannot empty the kiosk's past days"),
+        }
+    }
+}
+
 /// Serves until `shutdown` is cancelled, then closes sockets and lets the database writer finish.
 pub async fn run(listener: TcpListener, relay: Arc<Relay>) -> anyhow::Result<()> {
     tokio::spawn(watch_revocations(relay.clone()));
+    tokio::spawn(sweep_kiosk_days(relay.clone()));
     let shutdown = relay.shutdown.clone();
     let service = app(relay.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(async move { shutdown.cancelled().await }).await?;

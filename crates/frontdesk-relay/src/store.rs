@@ -374,6 +374,13 @@ pub trait Store: Send + Sync {
     /// The floor of each scope that has one, in scope order: nothing sealed below it is stored.
     fn floors(&self) -> StoreFuture<'_, Vec<Epoch>>;
 
+    /// Empties `docs` for good: their chunks, snapshot and waiting proposal are deleted (their
+    /// pages overwritten in the database file), and the bytes stop counting for the devices that
+    /// pushed them. Each document's name and sequence stay, so a device that pushes to it again
+    /// continues after its last seq. Returns how many of them held anything. The kiosk's days
+    /// (`kiosk/<date>`) are emptied after their day (#19).
+    fn clear_docs<'a>(&'a self, docs: &'a [String]) -> StoreFuture<'a, u64>;
+
     /// The ids of revoked devices (polled by the relay, as another process may revoke).
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>>;
 

@@ -104,6 +104,9 @@ impl Store for Panicky {
     fn floors(&self) -> StoreFuture<'_, Vec<Epoch>> {
         self.0.floors()
     }
+    fn clear_docs<'a>(&'a self, docs: &'a [String]) -> StoreFuture<'a, u64> {
+        self.0.clear_docs(docs)
+    }
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>> {
         self.0.revoked_devices()
     }

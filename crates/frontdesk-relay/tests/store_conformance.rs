@@ -99,3 +99,8 @@ async fn key_epochs_are_granted_first_once_and_only_grow() {
 async fn floors_rise_with_a_revocation_in_one_transaction() {
     conformance::floors_rise_with_a_revocation_in_one_transaction(sqlite()).await;
 }
+
+#[tokio::test]
+async fn cleared_documents_keep_nothing_but_their_sequence() {
+    conformance::cleared_documents_keep_nothing_but_their_sequence(sqlite()).await;
+}

@@ -692,3 +692,34 @@ pub async fn floors_rise_with_a_revocation_in_one_transaction<H: Harness>(harnes
     assert_eq!(store.floors().await.expect("floors"), expected, "floors survive a reopen");
     store.close().await.expect("the store closes");
 }
+
+/// Cleared documents keep nothing of what was pushed or proven — in what is served and in the
+/// database's files — but their sequence, so a push afterwards continues after it; other
+/// documents and the pushers' quotas are as if the cleared bytes had never been stored.
+pub async fn cleared_documents_keep_nothing_but_their_sequence<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Recorder::default().publisher()).await;
+    let secret = b"KIOSKDAYSECRETBYTES".repeat(40);
+    for n in 1..=3 {
+        push(&store, "kiosk/2026-11-20", n, &secret).await;
+    }
+    snapshot(&store, "kiosk/2026-11-20", 2, &secret).await;
+    push(&store, "kiosk/2026-11-20", 4, &secret).await;
+    store.propose_snapshot("kiosk/2026-11-20", 4, secret.clone(), "p").await.expect("proposed");
+    push(&store, "day/2026-11-20", 1, b"kept").await;
+    let cleared =
+        store.clear_docs(&["kiosk/2026-11-20".to_owned(), "kiosk/1999-01-01".to_owned()]).await.expect("cleared");
+    assert_eq!(cleared, 1, "one held anything; the other was never stored");
+    assert_eq!(backlog(&store, "kiosk/2026-11-20", 0).await, Backlog { snapshot: None, chunks: vec![], head: 4 });
+    assert_eq!(store.proposal("kiosk/2026-11-20").await.expect("read"), None);
+    assert_eq!(pairs(&backlog(&store, "day/2026-11-20", 0).await.chunks), vec![(1, b"kept".to_vec())]);
+    assert_eq!(push(&store, "kiosk/2026-11-20", 5, b"late").await, Appended { seq: 5, fresh: true });
+    assert_eq!(store.clear_docs(&["kiosk/2026-11-20".to_owned()]).await.expect("cleared"), 1);
+    store.close().await.expect("closes");
+    let raw = harness.raw_bytes().await;
+    assert!(!raw.windows(secret.len()).any(|w| w == secret.as_slice()), "a cleared chunk is still in the files");
+    // Its device's bytes were given back: a device allowed little can push again.
+    let limits = StoreLimits { max_bytes_per_device: 100, ..StoreLimits::default() };
+    let store = open(&harness, limits, Recorder::default().publisher()).await;
+    push(&store, "day/2026-11-21", 1, &[0; 90]).await;
+    store.close().await.expect("closes");
+}

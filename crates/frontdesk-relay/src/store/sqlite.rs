@@ -549,6 +549,22 @@ impl Store for SqliteStore {
         })
     }
 
+    fn clear_docs<'a>(&'a self, docs: &'a [String]) -> StoreFuture<'a, u64> {
+        let docs = docs.to_vec();
+        self.with_connection(move |conn| {
+            // Deleted cells are overwritten with zeros, in the file and in the WAL's new frames.
+            conn.pragma_update(None, "secure_delete", "ON")?;
+            let cleared = clear(conn, &docs);
+            conn.pragma_update(None, "secure_delete", "OFF")?;
+            // The WAL still holds the pages as they were before: copy the zeroed ones into the
+            // file and empty it (a busy reader only delays this to the next sweep).
+            if cleared.as_ref().is_ok_and(|n| *n > 0) {
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            }
+            cleared
+        })
+    }
+
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>> {
         self.with_connection(|conn| {
             let mut stmt = conn.prepare_cached("SELECT id FROM devices WHERE revoked = 1")?;
@@ -894,6 +910,34 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
     )?
     .execute(params![device, current.is_none() as u64, len])?;
     Ok((Appended { seq, fresh: true }, current.is_none()))
+}
+
+/// [`Store::clear_docs`] in one transaction.
+fn clear(conn: &mut Connection, docs: &[String]) -> Result<u64> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut cleared = 0;
+    for doc in docs {
+        let mut freed: Vec<(String, u64)> = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT device, SUM(length(bytes)) FROM chunks WHERE doc = ?1 GROUP BY device",
+            )?;
+            for row in stmt.query_map([doc], |row| Ok((row.get(0)?, row.get(1)?)))? {
+                freed.push(row?);
+            }
+        }
+        for (device, bytes) in freed {
+            tx.prepare_cached("UPDATE device_usage SET bytes = max(bytes - ?2, 0) WHERE device = ?1")?
+                .execute(params![device, bytes])?;
+        }
+        let held = tx.execute("DELETE FROM chunks WHERE doc = ?1", [doc])?
+            + tx.execute("DELETE FROM snapshots WHERE doc = ?1", [doc])?
+            + tx.execute("DELETE FROM proposals WHERE doc = ?1", [doc])?;
+        tx.execute("UPDATE docs SET bytes = 0 WHERE name = ?1", [doc])?;
+        cleared += u64::from(held > 0);
+    }
+    tx.commit()?;
+    Ok(cleared)
 }
 
 /// The document's head and the seq its stored snapshot covers (0 without one).
