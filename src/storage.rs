@@ -331,6 +331,22 @@ impl Store {
         Ok(tx)
     }
 
+    /// Deletes the stored documents under `prefix` but those in `keep` (the kiosk's past days:
+    /// a kiosk keeps no earlier day's index). Resolves once committed.
+    pub async fn forget_docs_under(&self, prefix: &str, keep: &[String]) -> Result<(), StorageError> {
+        let tx = self.transaction(IdbTransactionMode::Readwrite)?;
+        let docs = Self::object_store(&tx, DOCS)?;
+        let range =
+            web_sys::IdbKeyRange::bound(&prefix.into(), &format!("{prefix}\u{ffff}").into()).map_err(js_error)?;
+        let names = request(&docs.get_all_keys_with_key(&range).map_err(js_error)?).await?;
+        for name in Array::from(&names).iter().filter_map(|n| n.as_string()) {
+            if !keep.contains(&name) {
+                docs.delete(&name.into()).map_err(js_error)?;
+            }
+        }
+        committed(&tx).await
+    }
+
     /// Deletes the whole database (used when a device is reset).
     pub async fn destroy(name: &str) -> Result<(), StorageError> {
         let factory = web_sys::window()

@@ -280,3 +280,24 @@ pub async fn wrap_with(
     );
     Ok(Uint8Array::new(&resolve(promise, 2).await?).to_vec())
 }
+
+// ---------------------------------------------------------------- the kiosk's lookup index (#19)
+
+/// PBKDF2-HMAC-SHA256 of `password` salted with `salt`: 32 bytes.
+pub async fn derive(password: &[u8], salt: &[u8], iterations: u32) -> Result<[u8; 32], CryptoError> {
+    let out = run(Op::Derive { password: password.to_vec(), salt: salt.to_vec(), iterations }, With::Nothing).await?;
+    out.try_into().map_err(|_| CryptoError::Platform("PBKDF2 gave other than 32 bytes".into()))
+}
+
+/// AES-256-GCM under raw key bytes with the nonce given (an index entry: the same entry seals
+/// to the same bytes on every desk).
+pub async fn seal_raw(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    seal_with(&import_secret(key, false).await?, nonce, aad, plaintext).await
+}
+
+/// Opens what [`seal_raw`] sealed; `Damaged` when it was not sealed under this key and AAD.
+pub async fn open_raw(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    let key: JsValue = import_secret(key, false).await?.into();
+    let promise = run_js(1, &key, vec![0; 32], aad.to_vec(), sealed.to_vec(), 0);
+    Ok(Uint8Array::new(&resolve(promise, 1).await?).to_vec())
+}

@@ -46,6 +46,8 @@ messages! {
         NotFound => not_found,
         ContinueWithout => continue_without,
         Find => find,
+        FindWait => find_wait,
+        Searching => searching,
         AcceptTerms => accept_terms,
         ExpectedWait => expected_wait,
         ConfirmationCode => confirmation_code,

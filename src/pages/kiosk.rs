@@ -13,7 +13,8 @@ mod thanks;
 mod welcome;
 
 use frontdesk_core::check_in::{CheckIn, CheckInError, visitor_name};
-use frontdesk_core::kiosk_doc::{self, Front, Host, Lookup, PublicService, Wait};
+use frontdesk_core::kiosk_doc::{self, Front, Host, PublicService, Wait};
+use frontdesk_core::lookup::Found;
 use frontdesk_core::site::format_time;
 use frontdesk_core::{VisitId, VisitReason, doc_name};
 use leptos::prelude::*;
@@ -50,13 +51,34 @@ enum Step {
 #[component]
 pub fn KioskPage() -> impl IntoView {
     crate::clock::init(Mode::Kiosk);
-    let gate = use_device(Mode::Kiosk, vec![doc_name::KIOSK.to_owned()], Vec::new(), Vec::new());
+    // The kiosk's index of today and tomorrow (by the business's clock as last saved); at the
+    // turn of the day the kiosk starts again on the new days (`Kiosk`'s clock).
+    let today = crate::clock::today();
+    let mut first = vec![doc_name::KIOSK.to_owned()];
+    first.extend(doc_name::kiosk_days(today));
+    let gate = use_device(Mode::Kiosk, first, Vec::new(), Vec::new());
     move || match gate.get() {
         Gate::Loading => view! { <Splash lang=Lang::En/> }.into_any(),
         Gate::Pair(setup) => view! { <PairScreen setup/> }.into_any(),
         Gate::Failed { title, detail } => view! { <StartFailure title detail/> }.into_any(),
-        Gate::Ready(device) => view! { <Kiosk device/> }.into_any(),
+        Gate::Ready(device) => {
+            forget_past_days(device, today);
+            view! { <Kiosk device today/> }.into_any()
+        }
     }
+}
+
+/// Deletes from this kiosk's storage every day of the index but today's and tomorrow's: a kiosk
+/// keeps no earlier day's appointments (and the relay empties them after their day).
+fn forget_past_days(device: DeviceRef, today: chrono::NaiveDate) {
+    let device = device.get_value();
+    leptos::task::spawn_local(async move {
+        let keep = doc_name::kiosk_days(today);
+        let prefix = doc_name::prefix(frontdesk_core::doc_name::Area::Kiosk);
+        if let Err(err) = device.store.forget_docs_under(&prefix, &keep).await {
+            leptos::logging::warn!("could not forget the kiosk's past days: {err}");
+        }
+    });
 }
 
 /// A check-in of nobody, encoded and written ahead the way a visitor's is, then dropped.
@@ -91,10 +113,15 @@ fn error_msg(error: CheckInError) -> KioskMsg {
     }
 }
 
-/// "10:00 · Check-up · Dra. Ruiz": an appointment the kiosk found, in the visitor's language.
-fn appointment_line(a: &Lookup, lang: Lang) -> String {
+/// "10:00 · Check-up · Dra. Ruiz": an appointment the kiosk found, in the visitor's language;
+/// "10:00" alone for one found by name and phone.
+fn appointment_line(a: &Found, lang: Lang) -> String {
     let service = if lang == Lang::Es { &a.service_es } else { &a.service_en };
-    let mut line = format!("{} · {service}", format_time(a.start_min));
+    let mut line = format_time(a.start_min);
+    if !service.is_empty() {
+        line.push_str(" · ");
+        line.push_str(service);
+    }
     if !a.host.is_empty() {
         line.push_str(" · ");
         line.push_str(&a.host);
@@ -119,8 +146,10 @@ struct Visit {
     code: RwSignal<String>,
     phone: RwSignal<String>,
     /// The appointment found, and whether the last search found none.
-    found: RwSignal<Option<Lookup>>,
+    found: RwSignal<Option<Found>>,
     not_found: RwSignal<bool>,
+    /// The search running, if any (its key derivation takes a moment); 0 for none.
+    searching: RwSignal<u32>,
     /// Whether they accepted the terms.
     accepted: RwSignal<bool>,
     /// Their insurance, where the business takes it.
@@ -140,6 +169,7 @@ impl Visit {
             phone: RwSignal::new(String::new()),
             found: RwSignal::new(None),
             not_found: RwSignal::new(false),
+            searching: RwSignal::new(0),
             accepted: RwSignal::new(false),
             insurer: RwSignal::new(String::new()),
             member: RwSignal::new(String::new()),
@@ -157,6 +187,7 @@ impl Visit {
         self.phone.set(String::new());
         self.found.set(None);
         self.not_found.set(false);
+        self.searching.set(0);
         self.accepted.set(false);
         self.insurer.set(String::new());
         self.member.set(String::new());
@@ -217,7 +248,7 @@ impl Shared {
 }
 
 #[component]
-fn Kiosk(device: DeviceRef) -> impl IntoView {
+fn Kiosk(device: DeviceRef, today: chrono::NaiveDate) -> impl IntoView {
     // The browser compiles wasm code the first time it runs: the first check-in after a start
     // would wait ~15 ms for its encoder. Run it once now, while nobody is waiting.
     set_timeout(warm_up_check_in, std::time::Duration::from_millis(500));
@@ -282,7 +313,16 @@ fn Kiosk(device: DeviceRef) -> impl IntoView {
             kiosk.now.set(t);
             let idle = t - kiosk.last_touch.get_untracked();
             match step.get_untracked() {
-                Step::Welcome => {}
+                // A new day (by the business's clock), and nobody at the screen: start again on
+                // the new day's index.
+                Step::Welcome => {
+                    if crate::clock::today() != today
+                        && crate::clock::zone_saved()
+                        && let Some(window) = web_sys::window()
+                    {
+                        let _ = window.location().reload();
+                    }
+                }
                 Step::Thanks { .. } if idle >= THANKS_MS => kiosk.reset(),
                 Step::Thanks { .. } => {}
                 _ if idle >= IDLE_MS => kiosk.reset(),

@@ -32,6 +32,13 @@ use crate::site::Site;
 /// day of 60 bookings (120 entries) in the background in seconds, a kiosk answers a visitor at
 /// once, and every guess against a copy costs as much.
 pub const ITERATIONS: u32 = 100_000;
+// Pinned: fewer would let a copy of the index be searched cheaply (the build fails instead).
+const _: () = assert!(ITERATIONS >= 100_000);
+
+/// Wrong tries in a row at the kiosk's find screen before the next one waits
+/// (`signin::Throttle::missed_at`): the fifth miss makes the sixth try wait 30 s, doubling to
+/// 15 minutes. With [`ITERATIONS`], a kiosk left to someone tries a few dozen codes an hour.
+pub const FREE_FINDS: u32 = 5;
 
 /// The day's random salt (hex): yesterday's work says nothing about today's entries.
 const SALT: &str = "salt";
@@ -318,8 +325,16 @@ mod tests {
     }
 
     #[test]
-    fn the_kdf_is_slow_enough_to_pin() {
-        assert!(ITERATIONS >= 100_000, "a copy of the index must not be searched cheaply");
+    fn the_sixth_miss_in_a_row_waits_and_then_longer() {
+        let mut t = crate::signin::Throttle::default();
+        for _ in 0..4 {
+            t = t.missed_at(0, FREE_FINDS);
+            assert_eq!(t.wait_ms(0), 0);
+        }
+        t = t.missed_at(0, FREE_FINDS);
+        assert_eq!(t.wait_ms(0), 30_000, "the fifth miss makes the sixth try wait");
+        t = t.missed_at(30_000, FREE_FINDS);
+        assert_eq!(t.wait_ms(30_000), 60_000);
     }
 
     #[test]

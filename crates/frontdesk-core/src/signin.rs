@@ -146,11 +146,17 @@ impl Throttle {
 
     /// After a wrong PIN at `now_ms`.
     pub fn wrong_at(self, now_ms: i64) -> Throttle {
+        self.missed_at(now_ms, FREE_TRIES)
+    }
+
+    /// After a miss at `now_ms`, where the `free`-th miss in a row and every later one make the
+    /// next try wait (the kiosk's find screen allows more slips than a PIN).
+    pub fn missed_at(self, now_ms: i64, free: u32) -> Throttle {
         let wrong = self.wrong.saturating_add(1);
-        let until_ms = if wrong < FREE_TRIES {
+        let until_ms = if wrong < free {
             0
         } else {
-            let doublings = (wrong - FREE_TRIES).min(10);
+            let doublings = (wrong - free).min(10);
             now_ms + (FIRST_WAIT_MS << doublings).min(LONGEST_WAIT_MS)
         };
         Throttle { wrong, until_ms }

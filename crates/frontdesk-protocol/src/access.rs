@@ -122,7 +122,15 @@ mod tests {
         assert!(!allowed(Role::Kiosk, "k1", "kiosk/2026-11-26/x", Access::Read));
         assert!(allowed(Role::Staff, "d1", "kiosk/2026-11-26", Access::Write));
         assert_eq!(kiosk_day_date("kiosk/2026-11-26"), Some("2026-11-26"));
-        for not_a_day in ["kiosk", "kiosk/", "kiosk/2026-11-2", "kiosk/2026-11-26x", "kiosk/2026/11/26", "kioskx/2026-11-26", "day/2026-11-26"] {
+        for not_a_day in [
+            "kiosk",
+            "kiosk/",
+            "kiosk/2026-11-2",
+            "kiosk/2026-11-26x",
+            "kiosk/2026/11/26",
+            "kioskx/2026-11-26",
+            "day/2026-11-26",
+        ] {
             assert_eq!(kiosk_day_date(not_a_day), None, "{not_a_day}");
         }
         assert!(!allowed(Role::Kiosk, "k1", "kiosk", Access::Write));

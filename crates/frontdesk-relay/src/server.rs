@@ -179,9 +179,8 @@ async fn watch_revocations(relay: Arc<Relay>) {
     }
 }
 
-/// Empties the kiosk's days once their window has passed (`connection::kiosk_day_open`): at
-/// start, then every hour. Their lookup index is of no use afterwards, and no document keeps the
-/// appointments of every past day (#19).
+/// Empties the kiosk's days once their window has passed ([`empty_past_kiosk_days`]): at start,
+/// then every hour.
 async fn sweep_kiosk_days(relay: Arc<Relay>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -189,28 +188,35 @@ async fn sweep_kiosk_days(relay: Arc<Relay>) {
             _ = tick.tick() => {}
             _ = relay.shutdown.cancelled() => return,
         }
-        let today = chrono::Utc::now().date_naive();
-        let prefix = format!("{}/", frontdesk_protocol::Area::Kiosk);
-        let past: Vec<String> = match relay.store.docs_with_prefix(&prefix).await {
-            Ok(docs) => docs
-                .into_iter()
-                .filter(|doc| {
-                    crate::access::kiosk_day_date(doc).is_some_and(|date| {
-                        !crate::connection::kiosk_day_open(date, today) && date < today.to_string().as_str()
-                    })
-                })
-                .collect(),
-            Err(err) => {
-                tracing::error!(%err, "cannot list the kiosk's days");
-                continue;
-            }
-        };
-        match relay.store.clear_docs(&past).await {
+        match empty_past_kiosk_days(&relay, chrono::Utc::now().date_naive()).await {
             Ok(0) => {}
             Ok(cleared) => tracing::info!(cleared, "emptied the kiosk's past days"),
             Err(err) => tracing::error!(%err, "cannot empty the kiosk's past days"),
         }
     }
+}
+
+/// Empties every kiosk day (`kiosk/<date>`) before the window in which it may be used
+/// (`connection::kiosk_day_open`) on the relay's UTC `today`: its lookup index is of no use
+/// afterwards, and no document keeps the appointments of every past day (#19). Returns how many
+/// held anything.
+pub async fn empty_past_kiosk_days(relay: &Relay, today: chrono::NaiveDate) -> Result<u64, crate::store::StoreError> {
+    let prefix = format!("{}/", frontdesk_protocol::Area::Kiosk);
+    let past: Vec<String> = relay
+        .store
+        .docs_with_prefix(&prefix)
+        .await?
+        .into_iter()
+        .filter(|doc| {
+            crate::access::kiosk_day_date(doc).is_some_and(|date| {
+                date < today.to_string().as_str() && !crate::connection::kiosk_day_open(date, today)
+            })
+        })
+        .collect();
+    if past.is_empty() {
+        return Ok(0);
+    }
+    relay.store.clear_docs(&past).await
 }
 
 /// Serves until `shutdown` is cancelled, then closes sockets and lets the database writer finish.

@@ -25,6 +25,8 @@ pub fn watched(today: NaiveDate) -> Vec<String> {
 /// around this month, the money screens' months, the rota and the claims.
 pub fn later(today: NaiveDate) -> Vec<String> {
     let mut later: Vec<String> = (1..DAYS_AHEAD).map(|n| doc_name::day(today + Duration::days(n))).collect();
+    // The kiosk's index of today and tomorrow, which the desk keeps up to date.
+    later.extend(doc_name::kiosk_days(today));
     later.extend(doc_name::recent_messages(today));
     later.extend(doc_name::recent_stays(today));
     later.extend(doc_name::recent_rooms(today));

@@ -1,32 +1,45 @@
-//! What the desks publish for the lobby kiosk, which reads only the `kiosk` document: today's
-//! appointment lookup index and the queue numbers given so far (every desk) and the PIN list of the time clock (a manager's desk).
-//! Both keep the document in line with what it is made from whenever either changes, and
-//! write only when it differs, so the desks that find it current do nothing. They show nothing
-//! on the board: each runs in a part of its own (`parts::kiosk_index`, `parts::manager_duties`).
+//! What the desks publish for the lobby kiosk, which reads only the `kiosk` document and the
+//! kiosk's days (`kiosk/<date>`): the services, hosts and queue numbers given so far, and today's
+//! and tomorrow's appointment lookup index (every desk); the PIN list of the time clock (a
+//! manager's desk). Each keeps what it publishes in line with what it is made from whenever
+//! either changes, and writes only when it differs, so the desks that find it current do nothing.
+//! They show nothing on the board: each runs in a part of its own (`parts::kiosk_index`,
+//! `parts::manager_duties`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use chrono::NaiveDate;
+use frontdesk_core::lookup::{self, Secret, Wanted};
 use frontdesk_core::replica::DocEdit;
 use frontdesk_core::site::Site;
 use frontdesk_core::{BoardEntry, Connection, check_in, doc_name, kiosk_doc, payroll, schedule, signin};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
+use crate::device::Device;
 use crate::platform::random_bytes;
+use crate::webcrypto;
 
-/// Keeps the `kiosk` document in line with the site and today's bookings, whenever either
-/// changes and this tablet is online: the lobby kiosk then finds today's appointments by code,
-/// or by name and phone, even with the network gone. Every tablet computes the same entries, so
-/// once one has written them the others find nothing to do.
+/// Keeps the `kiosk` document in line with the site and the board (services, hosts, the wait,
+/// the queue numbers given), and the kiosk's index of today and tomorrow in line with those
+/// days' bookings ([`lookup_index`]), whenever they change and this tablet is online. Every
+/// tablet computes the same, so once one has written it the others find nothing to do.
 pub fn kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, board: Memo<Vec<BoardEntry>>) {
+    kiosk_front(device, today, site, board);
+    lookup_index(device, today, site);
+}
+
+fn online(device: DeviceRef) -> bool {
+    device.with_value(|d| d.status.with(|s| matches!(s.connection, Connection::Online { .. })))
+}
+
+fn kiosk_front(device: DeviceRef, today: NaiveDate, site: Memo<Site>, board: Memo<Vec<BoardEntry>>) {
     let revision = device.with_value(|d| d.revision);
-    let status = device.with_value(|d| d.status);
     let busy = StoredValue::new(false);
     Effect::new(move |_| {
         revision.track();
-        let online = status.with(|s| matches!(s.connection, Connection::Online { .. }));
-        if !online || busy.get_value() {
+        if !online(device) || busy.get_value() {
             return;
         }
         let site = site.get();
@@ -36,32 +49,149 @@ pub fn kiosk_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>, board:
         if site.profile.is_none() {
             return;
         }
-        let work = device.with_value(|d| {
-            let bookings = d.read(&doc_name::day(today), schedule::bookings).unwrap_or_default();
-            let salt = d.read(doc_name::KIOSK, |k| kiosk_doc::salt(k, today)).flatten();
-            let current = salt.is_some_and(|salt| {
-                let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait).with_issued(issued.clone());
-                d.read(doc_name::KIOSK, |k| kiosk_doc::is_current(k, &want)).unwrap_or(false)
-            });
-            (!current).then_some((site, bookings, wait, issued))
-        });
-        let Some((site, bookings, wait, issued)) = work else { return };
+        let want = kiosk_doc::desired(&site, today, wait).with_issued(issued);
+        if device.with_value(|d| d.read(doc_name::KIOSK, |k| kiosk_doc::is_current(k, &want))).unwrap_or(false) {
+            return;
+        }
         busy.set_value(true);
         let dev = device.get_value();
         leptos::task::spawn_local(async move {
-            let result = dev
-                .change(doc_name::KIOSK, move |k| {
-                    let salt = kiosk_doc::ensure_salt(k, today, random_bytes())?;
-                    let want = kiosk_doc::desired(&site, &bookings, today, &salt, wait).with_issued(issued);
-                    kiosk_doc::publish(k, today, &want)
-                })
-                .await;
-            if let Err(err) = result {
-                leptos::logging::warn!("could not update the kiosk's index: {err}");
+            if let Err(err) = dev.change(doc_name::KIOSK, move |k| kiosk_doc::publish(k, &want)).await {
+                leptos::logging::warn!("could not update the kiosk's document: {err}");
             }
             busy.set_value(false);
         });
     });
+}
+
+/// What this tablet derived and sealed for the index: a PBKDF2 per entry is ≈ 70 ms, so each is
+/// done once per day, salt and input, and a booking moved in the day is sealed again without
+/// deriving again.
+#[derive(Default)]
+struct Derived {
+    /// `s` by (KDF salt, password).
+    secrets: BTreeMap<(Vec<u8>, Vec<u8>), Secret>,
+    /// The sealed entry by (`s`, entry).
+    sealed: BTreeMap<([u8; 32], Vec<u8>), Vec<u8>>,
+}
+
+impl Derived {
+    /// Every wanted entry as the index holds it, if all were derived and sealed already.
+    fn all(&self, salt: &[u8], wanted: &[Wanted]) -> Option<BTreeMap<String, Vec<u8>>> {
+        wanted
+            .iter()
+            .map(|w| {
+                let secret = self.secrets.get(&(salt.to_vec(), w.password.clone()))?;
+                let sealed = self.sealed.get(&(secret.0, w.plain.clone()))?;
+                Some((secret.entry_key(), sealed.clone()))
+            })
+            .collect()
+    }
+}
+
+/// One day's index to bring up to date.
+struct Day {
+    date: NaiveDate,
+    wanted: Vec<Wanted>,
+}
+
+/// Keeps the kiosk's days (`kiosk/<date>`, today's and tomorrow's) holding an entry per way of
+/// finding each booking that day: derived and sealed in WebCrypto, in the background, one entry
+/// at a time. Written in one change per day once all are ready.
+fn lookup_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
+    let revision = device.with_value(|d| d.revision);
+    let busy = StoredValue::new(false);
+    let again = Trigger::new();
+    let derived = StoredValue::new(Derived::default());
+    Effect::new(move |_| {
+        revision.track();
+        again.track();
+        if !online(device) || busy.get_value() {
+            return;
+        }
+        let site = site.get();
+        if site.profile.is_none() {
+            return;
+        }
+        let days: Vec<Day> = device.with_value(|d| {
+            doc_name::kiosk_days(today)
+                .into_iter()
+                .zip([today, today.succ_opt().unwrap_or(today)])
+                .filter_map(|(doc, date)| {
+                    // A day this tablet does not hold yet is published once it does.
+                    let bookings = d.read(&doc_name::day(date), schedule::bookings)?;
+                    let wanted = lookup::wanted(&site, &bookings, date);
+                    let salt = d.read(&doc, lookup::salt).flatten();
+                    let current = salt.is_some_and(|salt| {
+                        let salt = lookup::kdf_salt(&salt, date);
+                        derived
+                            .with_value(|m| m.all(&salt, &wanted))
+                            .is_some_and(|entries| d.read(&doc, |k| lookup::is_current(k, &entries)).unwrap_or(false))
+                    });
+                    (!current).then_some(Day { date, wanted })
+                })
+                .collect()
+        });
+        if days.is_empty() {
+            return;
+        }
+        busy.set_value(true);
+        let dev = device.get_value();
+        let seen = revision.get_untracked();
+        leptos::task::spawn_local(async move {
+            for day in days {
+                if let Err(err) = publish_day(&dev, day, derived).await {
+                    leptos::logging::warn!("could not update the kiosk's index: {err}");
+                }
+            }
+            busy.set_value(false);
+            // Something changed while this ran (a booking made): look again.
+            if revision.get_untracked() != seen {
+                again.notify();
+            }
+        });
+    });
+}
+
+async fn publish_day(dev: &Rc<Device>, day: Day, derived: StoredValue<Derived>) -> Result<(), String> {
+    let doc = doc_name::kiosk_day(day.date);
+    if dev.read(&doc, lookup::salt).flatten().is_none() {
+        dev.change(&doc, |k| lookup::ensure_salt(k, random_bytes()).map(|_| ())).await?;
+    }
+    let salt = dev.read(&doc, lookup::salt).flatten().ok_or("the day has no salt")?;
+    let (salt, aad) = (lookup::kdf_salt(&salt, day.date), lookup::aad(day.date));
+    let mut entries = BTreeMap::new();
+    for Wanted { password, plain } in day.wanted {
+        let key = (salt.clone(), password);
+        let secret = match derived.with_value(|m| m.secrets.get(&key).copied()) {
+            Some(secret) => secret,
+            None => {
+                let s = webcrypto::derive(&key.1, &salt, lookup::ITERATIONS).await.map_err(|e| e.to_string())?;
+                derived.update_value(|m| {
+                    m.secrets.insert(key, Secret(s));
+                });
+                Secret(s)
+            }
+        };
+        let key = (secret.0, plain);
+        let sealed = match derived.with_value(|m| m.sealed.get(&key).cloned()) {
+            Some(sealed) => sealed,
+            None => {
+                let sealed = webcrypto::seal_raw(&secret.value_key(), &secret.nonce(&key.1), &aad, &key.1)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                derived.update_value(|m| {
+                    m.sealed.insert(key, sealed.clone());
+                });
+                sealed
+            }
+        };
+        entries.insert(secret.entry_key(), sealed);
+    }
+    if !dev.read(&doc, |k| lookup::is_current(k, &entries)).unwrap_or(false) {
+        dev.change(&doc, move |k| lookup::publish(k, &entries)).await?;
+    }
+    Ok(())
 }
 
 /// Keeps the kiosk document's PIN list (hashes, no names) in line with the pay rates, and makes

@@ -1,38 +1,83 @@
-//! An appointment, found by its confirmation code, or by the visitor's name and phone; or not
-//! found, and the visitor goes on without it.
+//! An appointment, found by its confirmation code, or by the visitor's name and phone (which
+//! shows only its time); or not found, and the visitor goes on without it.
+//!
+//! Each search derives the entry's key from what was typed (`frontdesk_core::lookup`: PBKDF2 in
+//! WebCrypto, a moment's work) and opens the one entry it names in today's index. Misses in a row
+//! are counted on this kiosk, across reloads: after [`lookup::FREE_FINDS`] the next try waits.
 
 use frontdesk_core::doc_name;
-use frontdesk_core::kiosk_doc::{self, Query};
+use frontdesk_core::lookup::{self, Found, Query, Secret};
+use frontdesk_core::signin::Throttle;
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 use super::{Shared, Step, Visit};
+use crate::components::device_gate::DeviceRef;
 use crate::i18n::KioskMsg;
+use crate::platform::now_ms;
+use crate::webcrypto;
+
+/// Where this kiosk counts its misses.
+const THROTTLE_KEY: &str = "frontdesk.find-throttle";
+
+/// The appointment of `today` that `query` opens, if any. Says nothing about why not: a wrong
+/// code, someone else's code and a day not published yet look the same.
+async fn search(device: DeviceRef, today: chrono::NaiveDate, password: Vec<u8>) -> Option<Found> {
+    let doc = doc_name::kiosk_day(today);
+    let salt = device.with_value(|d| d.read(&doc, lookup::salt)).flatten()?;
+    let secret = Secret(webcrypto::derive(&password, &lookup::kdf_salt(&salt, today), lookup::ITERATIONS).await.ok()?);
+    let sealed = device.with_value(|d| d.read(&doc, |k| lookup::entry(k, &secret.entry_key()))).flatten()?;
+    let plain = webcrypto::open_raw(&secret.value_key(), &lookup::aad(today), &sealed).await.ok()?;
+    Found::decode(&plain)
+}
 
 #[component]
 pub(super) fn Find(kiosk: Shared) -> impl IntoView {
     let Shared { device, step, visit, .. } = kiosk;
-    let Visit { name, code, phone, found, not_found, .. } = visit;
+    let Visit { name, code, phone, found, not_found, searching, .. } = visit;
     let t = move |msg: KioskMsg| kiosk.t(msg);
+    let throttle = RwSignal::new(LocalStorage::get::<Throttle>(THROTTLE_KEY).unwrap_or_default());
+    let waiting = move || throttle.with(|t| t.wait_ms(kiosk.now.get())) > 0;
     view! {
         <form class="kiosk-screen" on:submit=move |ev| {
             ev.prevent_default();
             kiosk.touch();
-            let today = crate::clock::today();
-            let typed_code = code.get_untracked();
-            let typed_phone = phone.get_untracked();
-            let visitor = name.get_untracked();
-            let result = device.with_value(|d| d.read(doc_name::KIOSK, |k| {
-                if !typed_code.trim().is_empty() {
-                    kiosk_doc::find(k, today, Query::Code(&typed_code))
-                } else {
-                    kiosk_doc::find(k, today, Query::NamePhone { name: &visitor, phone: &typed_phone })
-                }
-            })).flatten();
-            not_found.set(result.is_none());
-            if result.is_some() {
-                found.set(result);
-                step.set(Step::Confirm);
+            if searching.get_untracked() != 0 || throttle.with_untracked(|t| t.wait_ms(now_ms())) > 0 {
+                return;
             }
+            let (typed_code, typed_phone, visitor) = (code.get_untracked(), phone.get_untracked(), name.get_untracked());
+            let query = if typed_code.trim().is_empty() {
+                Query::NamePhone { name: &visitor, phone: &typed_phone }
+            } else {
+                Query::Code(&typed_code)
+            };
+            let Some(password) = lookup::password(query) else {
+                not_found.set(true);
+                return;
+            };
+            // Which search this is: a visitor who leaves (the draft cleared) or a newer search
+            // makes its answer nobody's.
+            let id = (now_ms() as u32) | 1;
+            searching.set(id);
+            let today = crate::clock::today();
+            leptos::task::spawn_local(async move {
+                let result = search(device, today, password).await;
+                if searching.get_untracked() != id {
+                    return;
+                }
+                searching.set(0);
+                let next = match &result {
+                    Some(_) => Throttle::default(),
+                    None => throttle.get_untracked().missed_at(now_ms(), lookup::FREE_FINDS),
+                };
+                let _ = LocalStorage::set(THROTTLE_KEY, next);
+                throttle.set(next);
+                not_found.set(result.is_none());
+                if result.is_some() {
+                    found.set(result);
+                    step.set(Step::Confirm);
+                }
+            });
         }>
             <h1 class="kiosk-question" tabindex="-1">{move || t(KioskMsg::FindTitle)}</h1>
             <label class="field kiosk-detail">
@@ -46,12 +91,19 @@ pub(super) fn Find(kiosk: Shared) -> impl IntoView {
                 <input class="field__input" type="tel" autocomplete="off" maxlength="20"
                     prop:value=phone on:input=move |ev| { kiosk.touch(); not_found.set(false); phone.set(event_target_value(&ev)) } />
             </label>
-            <p class="field-error" role="alert">{move || not_found.get().then(|| t(KioskMsg::NotFound))}</p>
+            <p class="field-error" role="alert">{move || {
+                if waiting() {
+                    Some(t(KioskMsg::FindWait))
+                } else {
+                    not_found.get().then(|| t(KioskMsg::NotFound))
+                }
+            }}</p>
             <div class="kiosk-actions">
                 <button type="button" class="button button--ghost button--large" on:click=move |_| { kiosk.touch(); step.set(Step::Reason) }>{move || t(KioskMsg::Back)}</button>
                 <button type="button" class="button button--ghost button--large" on:click=move |_| { kiosk.touch(); found.set(None); step.set(Step::Confirm) }>{move || t(KioskMsg::ContinueWithout)}</button>
-                <button type="submit" class="button button--primary button--large"
-                    disabled=move || code.get().trim().is_empty() && phone.get().trim().is_empty()>{move || t(KioskMsg::Find)}</button>
+                <button type="submit" class="button button--primary button--large" aria-busy=move || (searching.get() != 0).to_string()
+                    disabled=move || searching.get() != 0 || waiting() || (code.get().trim().is_empty() && phone.get().trim().is_empty())>
+                    {move || t(if searching.get() != 0 { KioskMsg::Searching } else { KioskMsg::Find })}</button>
             </div>
         </form>
     }

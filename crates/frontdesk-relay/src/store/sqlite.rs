@@ -919,9 +919,8 @@ fn clear(conn: &mut Connection, docs: &[String]) -> Result<u64> {
     for doc in docs {
         let mut freed: Vec<(String, u64)> = Vec::new();
         {
-            let mut stmt = tx.prepare_cached(
-                "SELECT device, SUM(length(bytes)) FROM chunks WHERE doc = ?1 GROUP BY device",
-            )?;
+            let mut stmt =
+                tx.prepare_cached("SELECT device, SUM(length(bytes)) FROM chunks WHERE doc = ?1 GROUP BY device")?;
             for row in stmt.query_map([doc], |row| Ok((row.get(0)?, row.get(1)?)))? {
                 freed.push(row?);
             }
