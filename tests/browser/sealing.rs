@@ -140,3 +140,33 @@ async fn webcrypto_derives_the_native_pbkdf2_outputs() {
         assert_eq!(out, unhex(&case["output"]));
     }
 }
+
+/// The kiosk's lookup index (`frontdesk_core::lookup`): WebCrypto derives the entry's secret
+/// with the product's iterations, seals the entry to the very bytes the native ciphers made, and
+/// opens them; another code's secret opens nothing.
+#[wasm_bindgen_test]
+async fn webcrypto_derives_seals_and_opens_the_native_lookup_vector() {
+    use frontdesk_core::lookup::{self, Found, Query, Secret};
+    let vector: Value =
+        serde_json::from_str(include_str!("../../crates/frontdesk-core/tests/vectors/lookup_v1.json")).expect("vector");
+    let date: chrono::NaiveDate = vector["date"].as_str().unwrap().parse().unwrap();
+    let salt = lookup::kdf_salt(vector["salt"].as_str().unwrap(), date);
+    let password = lookup::password(Query::Code(vector["code"].as_str().unwrap())).unwrap();
+    assert_eq!(vector["iterations"].as_u64(), Some(u64::from(lookup::ITERATIONS)));
+    let secret = Secret(webcrypto::derive(&password, &salt, lookup::ITERATIONS).await.expect("derived"));
+    assert_eq!(secret.0.to_vec(), unhex(&vector["secret"]));
+    assert_eq!(secret.entry_key(), vector["entry"].as_str().unwrap());
+    let plain = unhex(&vector["plain"]);
+    let sealed = webcrypto::seal_raw(&secret.value_key(), &secret.nonce(&plain), &lookup::aad(date), &plain)
+        .await
+        .expect("sealed");
+    assert_eq!(sealed, unhex(&vector["sealed"]), "every desk seals an entry to the same bytes");
+    let opened = webcrypto::open_raw(&secret.value_key(), &lookup::aad(date), &sealed).await.expect("opened");
+    assert_eq!(Found::decode(&opened).map(|f| f.host), Some("Dra. Ruiz".to_owned()));
+    let other = Secret(webcrypto::derive(b"code\0ZZZZZZ", &salt, 1).await.expect("derived"));
+    let refused = webcrypto::open_raw(&other.value_key(), &lookup::aad(date), &sealed).await;
+    assert_eq!(refused.err(), Some(CryptoError::Damaged));
+    let next_day = date.succ_opt().unwrap();
+    let moved = webcrypto::open_raw(&secret.value_key(), &lookup::aad(next_day), &sealed).await;
+    assert_eq!(moved.err(), Some(CryptoError::Damaged), "an entry moved to another day opens nothing");
+}

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Result, ensure};
 
 use crate::harness::{Browser, ENTER, Lobby, step};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
@@ -272,12 +272,14 @@ async fn the_kiosk_checks_in_an_appointment_by_code_with_the_relay_down_and_keep
     let code = desk.wait_for("//dd[contains(@class,'code')]", SOON).await?.text().await?;
     step(&format!("booked with code {code}"));
     desk.click_labelled("Close").await?;
-    // The tablet publishes the kiosk's index right after the booking.
+    // The tablet publishes the kiosk's index right after the booking (two key derivations in
+    // WebCrypto first: one for the code, one for the name and phone).
     desk.wait_until_synced(SOON).await?;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
     desk.wait_until_synced(SOON).await?;
     let kiosk = &lobby.kiosk;
     kiosk.wait_for_text("Clínica Sol", SOON).await?;
+    kiosk.wait_until_synced(SOON).await?;
 
     // The network goes; Marta arrives.
     lobby.relay.kill();
@@ -292,7 +294,21 @@ async fn the_kiosk_checks_in_an_appointment_by_code_with_the_relay_down_and_keep
     kiosk.type_into("Confirmation code", "ZZZZZZ").await?;
     kiosk.click_button("Find").await?;
     kiosk.wait_for_text("We couldn't find an appointment with those details", SOON).await?;
-    kiosk.type_into("Confirmation code", &format!("{}{}", "\u{E003}".repeat(6), code.to_lowercase())).await?;
+    // Her name (typed already) and her phone find her booking, and show only its time: a name
+    // and a phone someone else knows must not tell them what the appointment is for.
+    kiosk.retype("Confirmation code", "").await?;
+    kiosk.type_into("Phone number", "600 222 333").await?;
+    kiosk.click_button("Find").await?;
+    kiosk.wait_for_text("Is this right?", SOON).await?;
+    let by_phone = kiosk.text().await?;
+    ensure!(
+        !by_phone.contains("Check-up") && !by_phone.contains("Dra. Ruiz"),
+        "a name and phone showed more than the time: {by_phone}"
+    );
+    kiosk.click_button("Back").await?;
+    kiosk.wait_for_text("Find your appointment", SOON).await?;
+    kiosk.retype("Phone number", "").await?;
+    kiosk.retype("Confirmation code", &code.to_lowercase()).await?;
     kiosk.screenshot("kiosk-find-appointment").await?;
     kiosk.click_button("Find").await?;
     kiosk.wait_for_text("Is this right?", SOON).await?;
@@ -482,5 +498,45 @@ async fn dates_and_times_follow_the_business_zone_not_the_devices() -> Result<()
     let shown = manager.text().await?;
     let times = [before.format("%H:%M").to_string(), after.format("%H:%M").to_string()];
     assert!(times.iter().any(|t| shown.contains(&format!("{t}\nPedro Gómez"))), "expected {times:?} in:\n{shown}");
+    lobby.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosks_find_screen_makes_the_sixth_wrong_try_wait_even_after_a_reload() -> Result<()> {
+    let mut lobby = Lobby::open(&[TABLET]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_clinic(&manager).await?;
+    manager.close().await?;
+    let kiosk = &lobby.kiosk;
+    kiosk.wait_for_text("Clínica Sol", SOON).await?;
+    let to_find = || async {
+        kiosk.click_button("Check in").await?;
+        kiosk.type_into("What is your name?", "Someone Guessing").await?;
+        kiosk.click_button("Next").await?;
+        kiosk.click_button("I have an appointment").await?;
+        kiosk.click_button("Next").await?;
+        kiosk.wait_for_text("Find your appointment", SOON).await?;
+        anyhow::Ok(())
+    };
+    to_find().await?;
+    for guess in ["AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD"] {
+        kiosk.retype("Confirmation code", guess).await?;
+        kiosk.click_button("Find").await?;
+        kiosk.wait_for_text("We couldn't find an appointment with those details", SOON).await?;
+    }
+    // The fifth miss makes the sixth try wait: said in words, and the button cannot be pressed.
+    kiosk.retype("Confirmation code", "EEEEEE").await?;
+    kiosk.click_button("Find").await?;
+    kiosk.wait_for_text("Too many tries. Ask at the desk", SOON).await?;
+    kiosk.retype("Confirmation code", "FFFFFF").await?;
+    kiosk.wait_for("//button[@disabled][normalize-space(.)='Find']", SOON).await?;
+    kiosk.screenshot("kiosk-find-too-many-tries").await?;
+    // Starting the page again does not start the count again.
+    kiosk.goto(&lobby.relay.url("/kiosk")).await?;
+    kiosk.wait_for_text("Clínica Sol", SOON).await?;
+    to_find().await?;
+    kiosk.wait_for_text("Too many tries. Ask at the desk", SOON).await?;
+    kiosk.retype("Confirmation code", "GGGGGG").await?;
+    kiosk.wait_for("//button[@disabled][normalize-space(.)='Find']", SOON).await?;
     lobby.close().await
 }
