@@ -331,19 +331,12 @@ impl Store {
         Ok(tx)
     }
 
-    /// Deletes the stored documents under `prefix` but those in `keep` (the kiosk's past days:
-    /// a kiosk keeps no earlier day's index). Resolves once committed.
-    pub async fn forget_docs_under(&self, prefix: &str, keep: &[String]) -> Result<(), StorageError> {
+    /// Deletes every stored document whose name sorts from `first` to `last` (both included,
+    /// and anything named under `last`): a kiosk's past days. Resolves once committed.
+    pub async fn forget_docs_between(&self, first: &str, last: &str) -> Result<(), StorageError> {
         let tx = self.transaction(IdbTransactionMode::Readwrite)?;
-        let docs = Self::object_store(&tx, DOCS)?;
-        let range =
-            web_sys::IdbKeyRange::bound(&prefix.into(), &format!("{prefix}\u{ffff}").into()).map_err(js_error)?;
-        let names = request(&docs.get_all_keys_with_key(&range).map_err(js_error)?).await?;
-        for name in Array::from(&names).iter().filter_map(|n| n.as_string()) {
-            if !keep.contains(&name) {
-                docs.delete(&name.into()).map_err(js_error)?;
-            }
-        }
+        let range = web_sys::IdbKeyRange::bound(&first.into(), &format!("{last}\u{ffff}").into()).map_err(js_error)?;
+        Self::object_store(&tx, DOCS)?.delete(&range).map_err(js_error)?;
         committed(&tx).await
     }
 

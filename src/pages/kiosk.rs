@@ -73,9 +73,10 @@ pub fn KioskPage() -> impl IntoView {
 fn forget_past_days(device: DeviceRef, today: chrono::NaiveDate) {
     let device = device.get_value();
     leptos::task::spawn_local(async move {
-        let keep = doc_name::kiosk_days(today);
-        let prefix = doc_name::prefix(frontdesk_core::doc_name::Area::Kiosk);
-        if let Err(err) = device.store.forget_docs_under(&prefix, &keep).await {
+        // Days sort by date: from the first name under `kiosk/` to yesterday's.
+        let first = doc_name::prefix(frontdesk_core::doc_name::Area::Kiosk);
+        let yesterday = doc_name::kiosk_day(today.pred_opt().unwrap_or(today));
+        if let Err(err) = device.store.forget_docs_between(&first, &yesterday).await {
             leptos::logging::warn!("could not forget the kiosk's past days: {err}");
         }
     });

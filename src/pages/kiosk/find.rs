@@ -17,8 +17,18 @@ use crate::i18n::KioskMsg;
 use crate::platform::now_ms;
 use crate::webcrypto;
 
-/// Where this kiosk counts its misses.
+/// Where this kiosk counts its misses: `<misses> <until ms>`.
 const THROTTLE_KEY: &str = "frontdesk.find-throttle";
+
+fn load_throttle() -> Throttle {
+    let held = LocalStorage::raw().get_item(THROTTLE_KEY).ok().flatten().unwrap_or_default();
+    let (wrong, until) = held.split_once(' ').unwrap_or_default();
+    Throttle { wrong: wrong.parse().unwrap_or(0), until_ms: until.parse().unwrap_or(0) }
+}
+
+fn save_throttle(throttle: Throttle) {
+    let _ = LocalStorage::raw().set_item(THROTTLE_KEY, &format!("{} {}", throttle.wrong, throttle.until_ms));
+}
 
 /// The appointment of `today` that `query` opens, if any. Says nothing about why not: a wrong
 /// code, someone else's code and a day not published yet look the same.
@@ -36,7 +46,7 @@ pub(super) fn Find(kiosk: Shared) -> impl IntoView {
     let Shared { device, step, visit, .. } = kiosk;
     let Visit { name, code, phone, found, not_found, searching, .. } = visit;
     let t = move |msg: KioskMsg| kiosk.t(msg);
-    let throttle = RwSignal::new(LocalStorage::get::<Throttle>(THROTTLE_KEY).unwrap_or_default());
+    let throttle = RwSignal::new(load_throttle());
     let waiting = move || throttle.with(|t| t.wait_ms(kiosk.now.get())) > 0;
     view! {
         <form class="kiosk-screen" on:submit=move |ev| {
@@ -70,7 +80,7 @@ pub(super) fn Find(kiosk: Shared) -> impl IntoView {
                     Some(_) => Throttle::default(),
                     None => throttle.get_untracked().missed_at(now_ms(), lookup::FREE_FINDS),
                 };
-                let _ = LocalStorage::set(THROTTLE_KEY, next);
+                save_throttle(next);
                 throttle.set(next);
                 not_found.set(result.is_none());
                 if result.is_some() {
