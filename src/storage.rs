@@ -332,12 +332,12 @@ impl Store {
     }
 
     /// Deletes every stored document whose name sorts from `first` to `last` (both included,
-    /// and anything named under `last`): a kiosk's past days. Resolves once committed.
-    pub async fn forget_docs_between(&self, first: &str, last: &str) -> Result<(), StorageError> {
+    /// and anything named under `last`): a kiosk's past days. The transaction commits by itself.
+    pub fn forget_docs_between(&self, first: &str, last: &str) -> Result<(), StorageError> {
         let tx = self.transaction(IdbTransactionMode::Readwrite)?;
         let range = web_sys::IdbKeyRange::bound(&first.into(), &format!("{last}\u{ffff}").into()).map_err(js_error)?;
         Self::object_store(&tx, DOCS)?.delete(&range).map_err(js_error)?;
-        committed(&tx).await
+        Ok(())
     }
 
     /// Deletes the whole database (used when a device is reset).

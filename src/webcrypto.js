@@ -165,9 +165,10 @@ export async function openFrom(recipient, recipientPublic, aad, sealed) {
 /**
  * Runs one of the core's ops (`frontdesk_core::crypto::Op`) — one entry point, so the wasm
  * carries one binding and one await for all of them: 0 seal, 1 open, 2 sealTo, 3 openFrom,
- * 4 derive (PBKDF2 of `data`, salted with `aad`).
+ * 4 derive (PBKDF2 of `data`, salted with `aad`), 5 open with the raw key bytes `publicKey`
+ * (the kiosk's lookup index).
  */
-export function run(kind, key, publicKey, aad, data, iterations) {
+export async function run(kind, key, publicKey, aad, data, iterations) {
   switch (kind) {
     case 0:
       return seal(key, aad, data);
@@ -177,6 +178,8 @@ export function run(kind, key, publicKey, aad, data, iterations) {
       return sealTo(publicKey, aad, data);
     case 3:
       return openFrom(key, publicKey, aad, data);
+    case 5:
+      return open(await importSecret(publicKey, false), aad, data);
     default:
       return pbkdf2(data, aad, iterations);
   }

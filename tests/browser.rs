@@ -26,6 +26,24 @@ fn arr<const N: usize>(value: &serde_json::Value) -> [u8; N] {
 #[path = "browser/keys.rs"]
 mod keys;
 
+/// A kiosk forgets the index of every day before today, and nothing else it stores.
+#[wasm_bindgen_test]
+async fn a_kiosk_forgets_its_past_days_and_nothing_else() {
+    let name = "test-storage-forget-days";
+    let _ = Store::destroy(name).await;
+    let store = Store::open(name).await.expect("open");
+    let names =
+        ["catalog", "kiosk", "kiosk/2026-11-01", "kiosk/2026-12-05", "kiosk/2026-12-06", "kiosk/2026-12-07", "site"];
+    let doc = |name: &str| Write::Doc { name: name.into(), bytes: vec![1], cursor: 1, received: Vec::new() };
+    store.commit(names.iter().map(|n| doc(n)).collect()).await.expect("commit");
+    store.forget_docs_between("kiosk/", "kiosk/2026-12-05").expect("forgotten");
+    let all: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+    let kept: Vec<String> = store.load_docs(&all, &[]).await.expect("docs").into_iter().map(|d| d.name).collect();
+    assert_eq!(kept, ["catalog", "kiosk", "kiosk/2026-12-06", "kiosk/2026-12-07", "site"]);
+    drop(store);
+    let _ = Store::destroy(name).await;
+}
+
 #[wasm_bindgen_test]
 async fn documents_and_the_outbox_survive_reopening_the_database() {
     let name = "test-storage-roundtrip";

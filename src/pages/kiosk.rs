@@ -71,15 +71,12 @@ pub fn KioskPage() -> impl IntoView {
 /// Deletes from this kiosk's storage every day of the index but today's and tomorrow's: a kiosk
 /// keeps no earlier day's appointments (and the relay empties them after their day).
 fn forget_past_days(device: DeviceRef, today: chrono::NaiveDate) {
-    let device = device.get_value();
-    leptos::task::spawn_local(async move {
-        // Days sort by date: from the first name under `kiosk/` to yesterday's.
-        let first = doc_name::prefix(frontdesk_core::doc_name::Area::Kiosk);
-        let yesterday = doc_name::kiosk_day(today.pred_opt().unwrap_or(today));
-        if let Err(err) = device.store.forget_docs_between(&first, &yesterday).await {
-            leptos::logging::warn!("could not forget the kiosk's past days: {err}");
-        }
-    });
+    // Days sort by date: from the first name under `kiosk/` to yesterday's.
+    let first = doc_name::prefix(frontdesk_core::doc_name::Area::Kiosk);
+    let yesterday = doc_name::kiosk_day(today.pred_opt().unwrap_or(today));
+    if let Err(err) = device.with_value(|d| d.store.forget_docs_between(&first, &yesterday)) {
+        leptos::logging::warn!("could not forget the kiosk's past days: {err}");
+    }
 }
 
 /// A check-in of nobody, encoded and written ahead the way a visitor's is, then dropped.

@@ -5,6 +5,7 @@
 //! WebCrypto, a moment's work) and opens the one entry it names in today's index. Misses in a row
 //! are counted on this kiosk, across reloads: after [`lookup::FREE_FINDS`] the next try waits.
 
+use frontdesk_core::crypto::Op;
 use frontdesk_core::doc_name;
 use frontdesk_core::lookup::{self, Found, Query, Secret};
 use frontdesk_core::signin::Throttle;
@@ -35,7 +36,8 @@ fn save_throttle(throttle: Throttle) {
 async fn search(device: DeviceRef, today: chrono::NaiveDate, password: Vec<u8>) -> Option<Found> {
     let doc = doc_name::kiosk_day(today);
     let salt = device.with_value(|d| d.read(&doc, lookup::salt)).flatten()?;
-    let secret = Secret(webcrypto::derive(&password, &lookup::kdf_salt(&salt, today), lookup::ITERATIONS).await.ok()?);
+    let derive = Op::Derive { password, salt: lookup::kdf_salt(&salt, today), iterations: lookup::ITERATIONS };
+    let secret = Secret(webcrypto::run(derive, webcrypto::With::Nothing).await.ok()?.try_into().ok()?);
     let sealed = device.with_value(|d| d.read(&doc, |k| lookup::entry(k, &secret.entry_key()))).flatten()?;
     let plain = webcrypto::open_raw(&secret.value_key(), &lookup::aad(today), &sealed).await.ok()?;
     Found::decode(&plain)
