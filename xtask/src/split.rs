@@ -44,8 +44,11 @@ pub fn split_wasm() -> Result<()> {
     if !contains(&input_wasm, SPLIT_IMPORT) {
         let source = std::fs::read_to_string(&html_file).unwrap_or_default();
         if profile == "release" {
+            // A page that turned Trunk's wasm-opt off (the kiosk's) gets the thorough treatment
+            // of the desk's main module: it is all that page loads, under the same budget.
             if source.contains("data-wasm-opt=\"0\"") {
-                optimize(&[staging.join(format!("{stem}_bg.wasm"))], &[])?;
+                let wasm = staging.join(format!("{stem}_bg.wasm"));
+                optimize(std::slice::from_ref(&wasm), std::slice::from_ref(&wasm))?;
             }
             page = crate::scripts::minify(&staging, &stem, &page, &public_url)?;
         }
