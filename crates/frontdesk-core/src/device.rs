@@ -624,7 +624,16 @@ impl DeviceCore {
     /// chunks wait for them).
     fn seal_key(&self, doc: &str) -> Option<KeyRef> {
         let scope = Area::of(doc)?.scope()?;
-        let newest = self.keys.iter().filter(|k| k.scope == scope).max_by_key(|k| k.epoch).copied()?;
+        // Never a key of an epoch the relay has not numbered (one planted in this device's
+        // envelopes ahead of a rotation): the relay refuses such bytes, and no other device
+        // would get that key from a manager.
+        let numbered = self.client.relay_epoch(scope);
+        let newest = self
+            .keys
+            .iter()
+            .filter(|k| k.scope == scope && (numbered == 0 || k.epoch <= numbered))
+            .max_by_key(|k| k.epoch)
+            .copied()?;
         (newest.epoch >= self.client.floor(scope)).then_some(newest)
     }
 

@@ -1489,6 +1489,26 @@ fn a_chunk_under_a_made_up_epoch_is_skipped_not_waited_for() {
     assert!(sim.warnings.iter().any(|w| w.contains("skipped") && w.contains("epoch 999")), "{:?}", sim.warnings);
 }
 
+/// Issue 19: a key this device holds for an epoch the relay has not numbered (planted in its
+/// envelopes ahead of a rotation, by a manager since revoked) is never sealed with: the relay
+/// would refuse the bytes, and no other device would get that key from a manager.
+#[test]
+fn a_key_for_an_epoch_nobody_numbered_is_not_sealed_with() {
+    let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    let planted = KeyRef { scope: Scope::Staff, epoch: 2 };
+    sim.devices[1].keys.add_secret(planted, [0x5a; 32]);
+    let effects = sim.devices[1].core.keys_added(vec![planted]);
+    sim.effects(1, effects);
+    sim.set_status(1, &ana, VisitStatus::Called);
+    sim.settle();
+    let log = &sim.relay.logs[DAY];
+    let epochs: Vec<_> = log.iter().filter_map(|(_, bytes)| sealed::scope_epoch(bytes)).collect();
+    assert_eq!(epochs, vec![(Scope::Staff, 1)], "sealed under the numbered epoch only");
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
+}
+
 /// Issue 19: the platform failing to open (WebCrypto refusing, not the bytes) skips nothing:
 /// the document is asked for again on the next connection; and a snapshot it could not open
 /// gets no verdict.

@@ -196,6 +196,8 @@ pub enum SealedError {
     StaleEpoch { scope: Scope, epoch: u32, floor: u32 },
     #[error("not sealed, in the {scope} scope, which seals (a key epoch is numbered for it)")]
     Unsealed { scope: Scope },
+    #[error("sealed under {scope} epoch {epoch}, which is not numbered yet (the newest is {newest})")]
+    FutureEpoch { scope: Scope, epoch: u32, newest: u32 },
 }
 
 /// A valid writer id in a header: what the relay issues (12 hex digits), or a test's `d1`.
@@ -380,6 +382,12 @@ pub fn check_sent(
     if header.epoch < floor {
         return Err(SealedError::StaleEpoch { scope: header.scope, epoch: header.epoch, floor });
     }
+    // A key for an epoch nobody numbered was not made by a manager through the relay: a device
+    // sealing under it would hold every other device's cursor at a gap for a key that never comes.
+    let newest = crate::Epoch::of(epochs, header.scope);
+    if header.epoch > newest {
+        return Err(SealedError::FutureEpoch { scope: header.scope, epoch: header.epoch, newest });
+    }
     match (header.kind, snapshot) {
         (Kind::Snapshot { covers_seq }, Some(sent)) if covers_seq == sent => Ok(()),
         (Kind::Chunk | Kind::Drop { .. }, None) => Ok(()),
@@ -546,22 +554,30 @@ mod tests {
             wire
         };
         let chunk = sealed(Kind::Chunk, Scope::Staff, "d1");
-        assert_eq!(check_sent("clients", "d1", &chunk, None, &[], &[]), Ok(()));
-        assert_eq!(check_sent("clients", "d2", &chunk, None, &[], &[]), Err(SealedError::WrongWriter));
-        assert_eq!(check_sent("clients", "d1", &chunk, Some(3), &[], &[]), Err(SealedError::WrongPlace));
-        assert!(matches!(check_sent("payroll", "d1", &chunk, None, &[], &[]), Err(SealedError::WrongScope { .. })));
+        let e = [crate::Epoch { scope: Scope::Staff, epoch: 1 }, crate::Epoch { scope: Scope::Inbox, epoch: 1 }];
+        assert_eq!(check_sent("clients", "d1", &chunk, None, &e, &[]), Ok(()));
+        assert_eq!(check_sent("clients", "d2", &chunk, None, &e, &[]), Err(SealedError::WrongWriter));
+        assert_eq!(check_sent("clients", "d1", &chunk, Some(3), &e, &[]), Err(SealedError::WrongPlace));
+        assert!(matches!(check_sent("payroll", "d1", &chunk, None, &e, &[]), Err(SealedError::WrongScope { .. })));
         // Envelopes are plain Automerge; sealed bytes there are nobody's.
-        assert_eq!(check_sent("envelopes/d2", "d1", &chunk, None, &[], &[]), Err(SealedError::BadDocument));
+        assert_eq!(check_sent("envelopes/d2", "d1", &chunk, None, &e, &[]), Err(SealedError::BadDocument));
         let snapshot = sealed(Kind::Snapshot { covers_seq: 3 }, Scope::Staff, "d1");
-        assert_eq!(check_sent("clients", "d1", &snapshot, Some(3), &[], &[]), Ok(()));
-        assert_eq!(check_sent("clients", "d1", &snapshot, Some(4), &[], &[]), Err(SealedError::WrongPlace));
-        assert_eq!(check_sent("clients", "d1", &snapshot, None, &[], &[]), Err(SealedError::WrongPlace));
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(3), &e, &[]), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(4), &e, &[]), Err(SealedError::WrongPlace));
+        assert_eq!(check_sent("clients", "d1", &snapshot, None, &e, &[]), Err(SealedError::WrongPlace));
         let drop = sealed(Kind::Drop { ephemeral: [5; 32] }, Scope::Inbox, "k1");
-        assert_eq!(check_sent("inbox/2026-12-05/k1", "k1", &drop, None, &[], &[]), Ok(()));
-        assert_eq!(check_sent("inbox/2026-12-05/k1", "k2", &drop, None, &[], &[]), Err(SealedError::WrongWriter));
+        assert_eq!(check_sent("inbox/2026-12-05/k1", "k1", &drop, None, &e, &[]), Ok(()));
+        assert_eq!(check_sent("inbox/2026-12-05/k1", "k2", &drop, None, &e, &[]), Err(SealedError::WrongWriter));
         // Not sealed: passes (what was written before encryption); cut short: refused.
         assert_eq!(check_sent("clients", "d2", b"\x85\x6f\x4a\x83 plain", None, &[], &[]), Ok(()));
-        assert_eq!(check_sent("clients", "d1", &chunk[..12], None, &[], &[]), Err(SealedError::Truncated));
+        assert_eq!(check_sent("clients", "d1", &chunk[..12], None, &e, &[]), Err(SealedError::Truncated));
+        // An epoch nobody numbered: refused, in a scope with epochs and in one without.
+        let ahead = Err(SealedError::FutureEpoch { scope: Scope::Staff, epoch: 1, newest: 0 });
+        assert_eq!(check_sent("clients", "d1", &chunk, None, &[], &[]), ahead);
+        let mut next = Header { kind: Kind::Chunk, scope: Scope::Staff, epoch: 2, device: "d1".into() }.encode();
+        next.extend_from_slice(&[0; NONCE_LEN + TAG_LEN]);
+        let ahead = Err(SealedError::FutureEpoch { scope: Scope::Staff, epoch: 2, newest: 1 });
+        assert_eq!(check_sent("clients", "d1", &next, None, &e, &[]), ahead);
     }
 
     #[test]
@@ -584,14 +600,15 @@ mod tests {
             wire
         };
         let floors = [crate::Epoch { scope: Scope::Staff, epoch: 3 }];
+        let e = [crate::Epoch { scope: Scope::Staff, epoch: 4 }, crate::Epoch { scope: Scope::Manager, epoch: 1 }];
         let stale = Err(SealedError::StaleEpoch { scope: Scope::Staff, epoch: 2, floor: 3 });
-        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 2), None, &[], &floors), stale);
+        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 2), None, &e, &floors), stale);
         let snapshot = sealed(Kind::Snapshot { covers_seq: 9 }, Scope::Staff, 2);
-        assert_eq!(check_sent("clients", "d1", &snapshot, Some(9), &[], &floors), stale);
-        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 3), None, &[], &floors), Ok(()));
-        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 4), None, &[], &floors), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &snapshot, Some(9), &e, &floors), stale);
+        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 3), None, &e, &floors), Ok(()));
+        assert_eq!(check_sent("clients", "d1", &sealed(Kind::Chunk, Scope::Staff, 4), None, &e, &floors), Ok(()));
         // A scope without a floor takes any epoch; bytes not sealed pass as before (slice 8).
-        assert_eq!(check_sent("payroll", "d1", &sealed(Kind::Chunk, Scope::Manager, 1), None, &[], &floors), Ok(()));
+        assert_eq!(check_sent("payroll", "d1", &sealed(Kind::Chunk, Scope::Manager, 1), None, &e, &floors), Ok(()));
         assert_eq!(check_sent("clients", "d1", b"\x85\x6f\x4a\x83 plain", None, &[], &floors), Ok(()));
     }
 

@@ -99,7 +99,11 @@ where
 /// to send.
 fn refusal_code(err: &sealed::SealedError) -> ErrorCode {
     match err {
-        sealed::SealedError::StaleEpoch { .. } | sealed::SealedError::Unsealed { .. } => ErrorCode::StaleEpoch,
+        // The device reconnects and hears the epochs again (an honest one that raced a grant
+        // then seals under one the relay numbered).
+        sealed::SealedError::StaleEpoch { .. }
+        | sealed::SealedError::Unsealed { .. }
+        | sealed::SealedError::FutureEpoch { .. } => ErrorCode::StaleEpoch,
         _ => ErrorCode::Forbidden,
     }
 }

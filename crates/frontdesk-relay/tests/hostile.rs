@@ -287,6 +287,9 @@ async fn sealed_bytes_are_taken_only_from_their_writer_for_their_document_and_pl
     let relay = TestRelay::open(|_| {});
     let (honest_id, honest) = relay.device(Role::Staff, "Desk").await;
     let (hostile_id, hostile) = relay.device(Role::Staff, "Stolen tablet").await;
+    // The business seals: epoch 1 of every scope is numbered (devices hear it at Welcome).
+    let scopes = [Scope::Kiosk, Scope::Staff, Scope::Inbox, Scope::Manager, Scope::Clock];
+    assert!(relay.relay.store.new_epochs(&scopes, true, &honest_id, 0).await.unwrap().0);
     let mut honest = relay.connect(&honest).await;
     let mut hostile = relay.connect(&hostile).await;
     let sealed = |kind, scope, device: &str| support::sealed(kind, scope, 1, device);
@@ -314,6 +317,11 @@ async fn sealed_bytes_are_taken_only_from_their_writer_for_their_document_and_pl
     let proposal = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: wrong_cover };
     let message = refused(&mut hostile, proposal, ErrorCode::Forbidden).await;
     assert!(message.contains("sealed snapshot refused"), "{message}");
+    // Sealed under an epoch nobody numbered (a key planted ahead of a rotation): refused, and
+    // the device told to hear the epochs again.
+    let ahead = support::sealed(Kind::Chunk, Scope::Staff, 2, &hostile_id);
+    let message = refused(&mut hostile, push("clients", 5, ahead), ErrorCode::StaleEpoch).await;
+    assert!(message.contains("not numbered"), "{message}");
     // Its own, in the right place, is taken (whether it opens is for the devices to find out).
     hostile.send(push("clients", 4, moved)).await;
     assert!(matches!(hostile.recv().await, ServerMsg::Ack { seq: 2, .. }));
