@@ -13,6 +13,11 @@ use super::Device;
 use crate::platform::now_ms;
 
 impl Device {
+    /// Whether `doc` holds everything the relay had of it when this connection subscribed.
+    pub fn caught_up(&self, doc: &str) -> bool {
+        self.core.borrow().caught_up(doc)
+    }
+
     /// Starts following more documents (a calendar day browsed to), with what storage holds of them.
     pub async fn follow(self: &Rc<Self>, names: Vec<String>) {
         let new = self.core.borrow().to_load(&names);

@@ -218,6 +218,8 @@ struct Shared {
     step: RwSignal<Step>,
     visit: Visit,
     public: Memo<Public>,
+    /// The day this page started on (the index it follows; the page starts again on a new day).
+    today: chrono::NaiveDate,
     /// Today's expected wait, as the desks last published it.
     wait: Memo<Option<Wait>>,
     /// When the screen was last touched, and the time now (ticked every half second).
@@ -298,6 +300,7 @@ fn Kiosk(device: DeviceRef, today: chrono::NaiveDate) -> impl IntoView {
         step,
         visit: Visit::new(),
         public,
+        today,
         wait,
         last_touch: RwSignal::new(now_ms()),
         now: RwSignal::new(now_ms()),

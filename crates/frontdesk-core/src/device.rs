@@ -397,6 +397,11 @@ impl DeviceCore {
         self.client.cursor(doc)
     }
 
+    /// Whether `doc` holds everything the relay had of it when this connection subscribed.
+    pub fn caught_up(&self, doc: &str) -> bool {
+        self.client.caught_up(doc)
+    }
+
     pub fn is_watching(&self, prefix: &str) -> bool {
         self.watches.contains(prefix)
     }

@@ -45,6 +45,9 @@ const SALT: &str = "salt";
 const ENTRY: &str = "entry/";
 /// Separates an entry's fields (never in a name a person types).
 const FIELD: char = '\u{1f}';
+/// Entries are padded to a multiple of this before sealing, so their lengths say nothing of the
+/// service, the host, the time or whether they were found by a code or by a name and phone.
+const PAD: usize = 256;
 
 /// What a visitor typed at the kiosk to find their appointment.
 #[derive(Clone, Copy, Debug)]
@@ -144,19 +147,19 @@ impl Found {
         self.service_en.is_empty() && self.service_es.is_empty() && self.host.is_empty()
     }
 
-    /// The bytes sealed into an entry.
+    /// The bytes sealed into an entry (padded: see [`PAD`]).
     pub fn encode(&self) -> Vec<u8> {
         let clean = |s: &str| s.replace(FIELD, " ");
         let mut fields = vec![clean(&self.booking), self.start_min.to_string()];
         if !self.time_only() {
             fields.extend([clean(&self.service_en), clean(&self.service_es), clean(&self.host)]);
         }
-        fields.join(&FIELD.to_string()).into_bytes()
+        frontdesk_protocol::sealed::pad(fields.join(&FIELD.to_string()).as_bytes(), PAD)
     }
 
     /// Reads what [`Found::encode`] made; `None` for anything else.
     pub fn decode(bytes: &[u8]) -> Option<Found> {
-        let text = std::str::from_utf8(bytes).ok()?;
+        let text = std::str::from_utf8(frontdesk_protocol::sealed::unpad(bytes).ok()?).ok()?;
         let fields: Vec<&str> = text.split(FIELD).collect();
         let (booking, start) = (fields.first()?, fields.get(1)?.parse().ok()?);
         let found = Found { booking: (*booking).to_owned(), start_min: start, ..Found::default() };
@@ -216,15 +219,9 @@ pub fn salt(doc: &Automerge) -> Option<String> {
     }
 }
 
-/// Makes the day's salt from the caller's random bytes if there is none; returns it. Two desks
-/// making one at once agree on one after they merge (and publish again under it).
-pub fn ensure_salt(doc: &mut AutoCommit, random: [u8; 16]) -> Result<String, String> {
-    if let Some(existing) = salt(doc.document()) {
-        return Ok(existing);
-    }
-    let value: String = random.iter().map(|b| format!("{b:02x}")).collect();
-    doc.put(ROOT, SALT, value.as_str()).map_err(|e| e.to_string())?;
-    Ok(value)
+/// A day's salt from the caller's random bytes (for a day that has none yet).
+pub fn new_salt(random: [u8; 16]) -> String {
+    random.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every entry in the document, by name.
@@ -259,9 +256,18 @@ pub fn is_current(doc: &Automerge, want: &BTreeMap<String, Vec<u8>>) -> bool {
     entries(doc) == *want
 }
 
-/// Brings the document's entries in line with `want`: writes what is new or different, deletes
-/// what is gone (a booking cancelled or moved to another day).
-pub fn publish(doc: &mut AutoCommit, want: &BTreeMap<String, Vec<u8>>) -> Result<(), String> {
+/// Brings the document in line with `want`, whose entries were made under `day_salt`: writes the
+/// salt if the day has none (in the same change as the entries, so a kiosk never sees a salt
+/// without them), writes what is new or different, deletes what is gone (a booking cancelled or
+/// moved to another day). Refused if the day already has another salt (another desk published
+/// first): this desk derives again under that one. Two desks publishing a new day at once merge
+/// to one salt, and the next publish under it removes the other's entries.
+pub fn publish(doc: &mut AutoCommit, day_salt: &str, want: &BTreeMap<String, Vec<u8>>) -> Result<(), String> {
+    match salt(doc.document()) {
+        Some(held) if held != day_salt => return Err("another tablet made this day's salt first".into()),
+        Some(_) => {}
+        None => doc.put(ROOT, SALT, day_salt).map_err(|e| e.to_string())?,
+    }
     let held = entries(doc.document());
     for name in held.keys().filter(|name| !want.contains_key(*name)) {
         doc.delete(ROOT, format!("{ENTRY}{name}").as_str()).map_err(|e| e.to_string())?;
@@ -317,9 +323,9 @@ mod tests {
 
     fn published(bookings: &[Booking], iterations: u32) -> AutoCommit {
         let mut doc = AutoCommit::new();
-        let salt = ensure_salt(&mut doc, [9; 16]).unwrap();
+        let salt = new_salt([9; 16]);
         let want = sealed(&salt, &wanted(&site(), bookings, date()), iterations);
-        publish(&mut doc, &want).unwrap();
+        publish(&mut doc, &salt, &want).unwrap();
         assert!(is_current(doc.document(), &want));
         doc
     }
@@ -335,6 +341,13 @@ mod tests {
         assert_eq!(t.wait_ms(0), 30_000, "the fifth miss makes the sixth try wait");
         t = t.missed_at(30_000, FREE_FINDS);
         assert_eq!(t.wait_ms(30_000), 60_000);
+        // Right after the wait the count goes on; a quarter of an hour of quiet after it, it
+        // starts again (a lobby's honest slips do not add up over a day).
+        let after_wait = 90_000;
+        assert_eq!(t.missed_at(after_wait, FREE_FINDS).wait_ms(after_wait), 120_000);
+        let quiet = after_wait + crate::signin::FORGOTTEN_AFTER_MS + 1;
+        assert_eq!(t.missed_at(quiet, FREE_FINDS).wait_ms(quiet), 0);
+        assert_eq!(t.missed_at(quiet, FREE_FINDS).wrong, 1);
     }
 
     #[test]
@@ -350,12 +363,26 @@ mod tests {
         assert!(find(doc, Query::Code("ZZZZZZ"), FAST).is_none());
         assert!(find(doc, Query::NamePhone { name: "Ana Gil", phone: "600 111 223" }, FAST).is_none());
         assert!(find(doc, Query::Code("K7M4QX"), FAST + 1).is_none(), "another cost derives another key");
+        // Another day's salt, or another date with this salt, opens nothing.
+        let other = Secret(native::derive(
+            &password(Query::Code("K7M4QX")).unwrap(),
+            &kdf_salt(&"ab".repeat(16), date()),
+            FAST,
+        ));
+        assert!(entry(doc, &other.entry_key()).is_none());
+        let next_day = date().succ_opt().unwrap();
+        let moved = Secret(native::derive(
+            &password(Query::Code("K7M4QX")).unwrap(),
+            &kdf_salt(&salt(doc).unwrap(), next_day),
+            FAST,
+        ));
+        assert!(entry(doc, &moved.entry_key()).is_none());
     }
 
     #[test]
     fn the_index_holds_no_name_phone_code_service_or_host_and_each_entry_opens_with_its_own_secret() {
         let mut doc = published(&[booking("b1", "Ana Gil", "+34 600 111 222", "K7M4QX")], FAST);
-        let bytes = doc.save();
+        let bytes = doc.save_nocompress();
         let text = String::from_utf8_lossy(&bytes);
         for secret in ["Ana", "Gil", "600", "111 222", "K7M4QX", "Dra. Ruiz", "Revisión", "Check-up", "b1"] {
             assert!(!text.contains(secret), "{secret} in the index");
@@ -388,21 +415,31 @@ mod tests {
         let want = sealed(&salt, &wanted(&site(), &[cancelled], date()), FAST);
         assert!(want.is_empty());
         assert!(!is_current(doc.document(), &want));
-        publish(&mut doc, &want).unwrap();
+        publish(&mut doc, &salt, &want).unwrap();
         assert!(find(doc.document(), Query::Code(code), FAST).is_none());
         assert!(entries(doc.document()).is_empty());
     }
 
     #[test]
     fn two_desks_making_the_days_salt_at_once_agree_on_one() {
+        let bookings = [booking("b1", "Ana Gil", "600111222", "K7M4QX")];
         let mut a = AutoCommit::new();
         let mut b = a.fork();
-        ensure_salt(&mut a, [1; 16]).unwrap();
-        ensure_salt(&mut b, [2; 16]).unwrap();
+        let (salt_a, salt_b) = (new_salt([1; 16]), new_salt([2; 16]));
+        publish(&mut a, &salt_a, &sealed(&salt_a, &wanted(&site(), &bookings, date()), FAST)).unwrap();
+        publish(&mut b, &salt_b, &sealed(&salt_b, &wanted(&site(), &bookings, date()), FAST)).unwrap();
         a.merge(&mut b).unwrap();
         b.merge(&mut a).unwrap();
-        assert_eq!(salt(a.document()), salt(b.document()));
-        assert!(salt(a.document()).is_some());
+        let agreed = salt(a.document()).unwrap();
+        assert_eq!(salt(b.document()), Some(agreed.clone()));
+        // The loser's entries are there too until the next publish under the winner's salt,
+        // which removes them; publishing under the loser's salt is refused.
+        let loser = if agreed == salt_a { &salt_b } else { &salt_a };
+        assert!(publish(&mut a, loser, &BTreeMap::new()).is_err());
+        assert_eq!(entries(a.document()).len(), 4);
+        publish(&mut a, &agreed, &sealed(&agreed, &wanted(&site(), &bookings, date()), FAST)).unwrap();
+        assert_eq!(entries(a.document()).len(), 2);
+        assert!(find(a.document(), Query::Code("K7M4QX"), FAST).is_some());
     }
 
     #[test]
@@ -419,10 +456,15 @@ mod tests {
         assert_eq!(back.service_es, "Revisión");
         let time = Found { booking: "b1".into(), start_min: 615, ..Found::default() };
         assert_eq!(Found::decode(&time.encode()), Some(time));
-        assert!(Found::decode(b"b1").is_none());
-        assert!(Found::decode(b"b1\x1fnoon").is_none());
-        assert!(Found::decode(b"b1\x1f600\x1fa").is_none());
-        assert!(Found::decode(&[0xff, 0x1f, b'1']).is_none());
+        let padded = |text: &[u8]| frontdesk_protocol::sealed::pad(text, PAD);
+        assert!(Found::decode(&padded(b"b1")).is_none());
+        assert!(Found::decode(&padded(b"b1\x1fnoon")).is_none());
+        assert!(Found::decode(&padded(b"b1\x1f600\x1fa")).is_none());
+        assert!(Found::decode(&padded(&[0xff, 0x1f, b'1'])).is_none());
+        assert!(Found::decode(b"b1\x1f600").is_none(), "not padded");
+        // Whole appointments and times alone are the same length.
+        assert_eq!(whole.encode().len(), PAD);
+        assert_eq!(Found { booking: "b1".into(), ..Found::default() }.encode().len(), PAD);
     }
 
     #[test]

@@ -131,7 +131,14 @@ pub fn idle_enough(last_active_ms: i64, now_ms: i64, idle_min: u32) -> bool {
 pub struct Throttle {
     pub wrong: u32,
     pub until_ms: i64,
+    /// When the last miss was (0 before any): misses older than [`FORGOTTEN_AFTER_MS`] no
+    /// longer count.
+    #[serde(default)]
+    pub last_ms: i64,
 }
+
+/// A quarter of an hour without a miss and the count starts again.
+pub const FORGOTTEN_AFTER_MS: i64 = 15 * 60_000;
 
 /// The wrong PIN that makes the next try wait.
 pub const FREE_TRIES: u32 = 3;
@@ -152,14 +159,17 @@ impl Throttle {
     /// After a miss at `now_ms`, where the `free`-th miss in a row and every later one make the
     /// next try wait (the kiosk's find screen allows more slips than a PIN).
     pub fn missed_at(self, now_ms: i64, free: u32) -> Throttle {
-        let wrong = self.wrong.saturating_add(1);
+        // Quiet for a quarter of an hour after the last miss and its wait: a fresh count.
+        let quiet_since = self.until_ms.max(self.last_ms);
+        let counted = if now_ms - quiet_since > FORGOTTEN_AFTER_MS { 0 } else { self.wrong };
+        let wrong = counted.saturating_add(1);
         let until_ms = if wrong < free {
             0
         } else {
             let doublings = (wrong - free).min(10);
             now_ms + (FIRST_WAIT_MS << doublings).min(LONGEST_WAIT_MS)
         };
-        Throttle { wrong, until_ms }
+        Throttle { wrong, until_ms, last_ms: now_ms }
     }
 }
 

@@ -146,6 +146,8 @@ struct DocState {
     ahead: BTreeSet<u64>,
     since_snapshot: u64,
     snapshot_requested: bool,
+    /// The head the relay said it had sent up to (`Synced`), on this connection.
+    synced_head: Option<u64>,
 }
 
 impl DocState {
@@ -294,6 +296,12 @@ impl SyncClient {
     /// The last applied sequence number of a document.
     pub fn cursor(&self, doc: &str) -> Option<u64> {
         self.docs.get(doc).map(|d| d.cursor)
+    }
+
+    /// Whether a followed document holds everything the relay had of it when this connection
+    /// subscribed (its backlog arrived and is applied).
+    pub fn caught_up(&self, doc: &str) -> bool {
+        self.docs.get(doc).is_some_and(|d| d.synced_head.is_some_and(|head| d.cursor >= head))
     }
 
     /// Sets where a document not yet followed stands (it was just loaded from storage); a
@@ -600,11 +608,14 @@ impl SyncClient {
             ServerMsg::Welcome { device, name, role, epochs, floors } => {
                 self.epochs = epochs;
                 self.floors = floors;
-                // Chunks queued in the clear for a scope that turns out sealed, and chunks sealed
-                // under keys a revoked device held, are sealed again (or wait for a key).
+                // Chunks queued in the clear for a scope that turns out sealed, chunks sealed
+                // under keys a revoked device held, and chunks sealed (before this Welcome) under
+                // an epoch the relay never numbered, are sealed again (or wait for a key).
                 for p in &mut self.outbox {
                     let again = p.wire.as_deref().is_some_and(|w| match frontdesk_protocol::sealed::scope_epoch(w) {
-                        Some((scope, epoch)) => epoch < Epoch::of(&self.floors, scope),
+                        Some((scope, epoch)) => {
+                            epoch < Epoch::of(&self.floors, scope) || epoch > Epoch::of(&self.epochs, scope)
+                        }
                         None => Area::of(&p.doc).and_then(Area::scope).is_some_and(|s| Epoch::of(&self.epochs, s) > 0),
                     });
                     if again {
@@ -616,6 +627,9 @@ impl SyncClient {
                 self.may_snapshot = role != Role::Kiosk;
                 self.connection = Connection::Online { device, name, role };
                 let mut effects = vec![Effect::Status];
+                for state in self.docs.values_mut() {
+                    state.synced_head = None;
+                }
                 for (doc, state) in &self.docs {
                     effects.push(Effect::Send(
                         ClientMsg::Subscribe { doc: doc.clone(), after_seq: state.cursor }.encode(),
@@ -659,7 +673,13 @@ impl SyncClient {
                 }
                 Vec::new()
             }
-            ServerMsg::Synced { .. } | ServerMsg::Pong => Vec::new(),
+            ServerMsg::Synced { doc, head } => {
+                if let Some(state) = self.docs.get_mut(&doc) {
+                    state.synced_head = Some(head);
+                }
+                Vec::new()
+            }
+            ServerMsg::Pong => Vec::new(),
             ServerMsg::Ack { doc, chunk_id, seq } => {
                 // The relay does not send a device its own chunks: the acknowledged one is in the
                 // document already, so the cursor counts it (or it would wait for it as a gap).

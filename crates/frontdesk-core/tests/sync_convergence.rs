@@ -1507,6 +1507,19 @@ fn a_key_for_an_epoch_nobody_numbered_is_not_sealed_with() {
     let epochs: Vec<_> = log.iter().filter_map(|(_, bytes)| sealed::scope_epoch(bytes)).collect();
     assert_eq!(epochs, vec![(Scope::Staff, 1)], "sealed under the numbered epoch only");
     assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
+    // Started again offline, the device does not know the epochs yet and seals its change under
+    // the planted key; the Welcome takes it back and it goes out under the numbered epoch.
+    sim.set_network(1, false);
+    sim.crash(1);
+    sim.settle();
+    sim.set_status(1, &ana, VisitStatus::Done);
+    sim.settle();
+    sim.set_network(1, true);
+    sim.settle();
+    let log = &sim.relay.logs[DAY];
+    let epochs: Vec<_> = log.iter().filter_map(|(_, bytes)| sealed::scope_epoch(bytes)).collect();
+    assert_eq!(epochs, vec![(Scope::Staff, 1), (Scope::Staff, 1)], "taken back at the Welcome");
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Done)]);
 }
 
 /// Issue 19: the platform failing to open (WebCrypto refusing, not the bytes) skips nothing:
@@ -1898,6 +1911,26 @@ fn the_cursor_moves_only_once_the_bytes_are_applied() {
     assert_eq!(client.handle(SyncEvent::Frame(snapshot), 0, 0.0).len(), 1, "and is applied when it comes again");
     client.applied(DAY, Position::Snapshot(5));
     assert_eq!(client.cursor(DAY), Some(5));
+}
+
+/// A desk publishes the kiosk's day only once it holds what the relay had of it (#19): the
+/// backlog said (`Synced`) and applied; a new connection asks again.
+#[test]
+fn a_document_is_caught_up_once_its_backlog_is_applied_on_this_connection() {
+    let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
+    assert!(!client.caught_up(DAY), "nothing said yet");
+    let chunk = |seq: u64| ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8], at_ms: 0 }.encode();
+    let effects = client.handle(SyncEvent::Frame(chunk(1)), 0, 0.0);
+    assert!(!effects.is_empty());
+    feed(&mut client, ServerMsg::Synced { doc: DAY.into(), head: 2 }.encode());
+    assert!(!client.caught_up(DAY), "chunk 1 not applied yet, chunk 2 not here");
+    client.applied(DAY, Position::Chunk(1));
+    assert!(!client.caught_up(DAY));
+    feed(&mut client, chunk(2));
+    assert!(client.caught_up(DAY));
+    assert!(!client.caught_up("day/2099-01-01"), "not followed");
+    let (client, _) = welcomed(client, Role::Staff);
+    assert!(!client.caught_up(DAY), "a new connection's backlog is not said yet");
 }
 
 #[test]

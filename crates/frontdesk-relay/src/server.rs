@@ -213,9 +213,6 @@ pub async fn empty_past_kiosk_days(relay: &Relay, today: chrono::NaiveDate) -> R
             })
         })
         .collect();
-    if past.is_empty() {
-        return Ok(0);
-    }
     relay.store.clear_docs(&past).await
 }
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Role, ServerMsg, close};
-use frontdesk_relay::store::{NewChunk, StoreLimits};
+use frontdesk_relay::store::StoreLimits;
 
 mod support;
 
@@ -345,27 +345,21 @@ async fn the_kiosks_days_are_open_only_around_their_date_and_emptied_after() {
         acked(&mut desk, &kiosk_day(days), n).await;
         assert_eq!(everything(&mut kiosk, &kiosk_day(days)).await, (None, vec![1]), "a kiosk reads day {days}");
     }
-    for days in [-2, 3, -400] {
-        refused(&mut desk, push(&kiosk_day(days), 9), ErrorCode::Forbidden).await;
+    // Outside the window nobody reads a day; a desk's late write is taken (a desk back after
+    // days must not keep it queued for ever) and emptied with the day.
+    for (n, days) in [(5, -2), (6, 3), (7, -400)] {
+        acked(&mut desk, &kiosk_day(days), n).await;
         let read = ClientMsg::Subscribe { doc: kiosk_day(days), after_seq: 0 };
         refused(&mut kiosk, read, ErrorCode::Forbidden).await;
+        refused(&mut desk, ClientMsg::Subscribe { doc: kiosk_day(days), after_seq: 0 }, ErrorCode::Forbidden).await;
     }
     refused(&mut kiosk, push(&kiosk_day(0), 9), ErrorCode::Forbidden).await;
-    // Stored before its window closed (or by a relay that was down): emptied by the sweep, which
-    // keeps the days still open and every other document.
-    let old = NewChunk {
-        doc: kiosk_day(-2),
-        chunk_id: chunk(5),
-        bytes: vec![5; 8],
-        heads: vec![[5; 32]],
-        device: "someone".into(),
-        at_ms: 1,
-    };
-    relay.relay.store.push(old, 0).await.unwrap();
-    acked(&mut desk, "day/2026-01-01", 6).await;
+    acked(&mut desk, "day/2026-01-01", 8).await;
     let today = chrono::Utc::now().date_naive();
-    assert_eq!(frontdesk_relay::server::empty_past_kiosk_days(&relay.relay, today).await.unwrap(), 1);
+    assert_eq!(frontdesk_relay::server::empty_past_kiosk_days(&relay.relay, today).await.unwrap(), 2);
     assert_eq!(relay.relay.store.backlog(&kiosk_day(-2), 0).await.unwrap().chunks, vec![]);
+    assert_eq!(relay.relay.store.backlog(&kiosk_day(-400), 0).await.unwrap().chunks, vec![]);
+    assert_eq!(relay.relay.store.backlog(&kiosk_day(3), 0).await.unwrap().chunks.len(), 1, "not past yet");
     assert_eq!(relay.relay.store.backlog(&kiosk_day(-1), 0).await.unwrap().chunks.len(), 1);
     assert_eq!(relay.relay.store.backlog("day/2026-01-01", 0).await.unwrap().chunks.len(), 1);
     // The next day, yesterday's day goes too.

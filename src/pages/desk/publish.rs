@@ -113,12 +113,18 @@ fn lookup_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
         if site.profile.is_none() {
             return;
         }
+        let mut waiting = false;
         let days: Vec<Day> = device.with_value(|d| {
             doc_name::kiosk_days(today)
                 .into_iter()
                 .zip([today, today.succ_opt().unwrap_or(today)])
                 .filter_map(|(doc, date)| {
-                    // A day this tablet does not hold yet is published once it does.
+                    // A day is published once this tablet holds what the relay has of it and of
+                    // its bookings: another tablet may have published it (and made its salt).
+                    if !d.caught_up(&doc) || !d.caught_up(&doc_name::day(date)) {
+                        waiting = true;
+                        return None;
+                    }
                     let bookings = d.read(&doc_name::day(date), schedule::bookings)?;
                     let wanted = lookup::wanted(&site, &bookings, date);
                     let salt = d.read(&doc, lookup::salt).flatten();
@@ -132,6 +138,9 @@ fn lookup_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
                 })
                 .collect()
         });
+        if waiting {
+            set_timeout(move || again.notify(), std::time::Duration::from_secs(2));
+        }
         if days.is_empty() {
             return;
         }
@@ -155,11 +164,9 @@ fn lookup_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
 
 async fn publish_day(dev: &Rc<Device>, day: Day, derived: StoredValue<Derived>) -> Result<(), String> {
     let doc = doc_name::kiosk_day(day.date);
-    if dev.read(&doc, lookup::salt).flatten().is_none() {
-        dev.change(&doc, |k| lookup::ensure_salt(k, random_bytes()).map(|_| ())).await?;
-    }
-    let salt = dev.read(&doc, lookup::salt).flatten().ok_or("the day has no salt")?;
-    let (salt, aad) = (lookup::kdf_salt(&salt, day.date), lookup::aad(day.date));
+    // The day's salt, or a new one written with the entries in one change.
+    let day_salt = dev.read(&doc, lookup::salt).flatten().unwrap_or_else(|| lookup::new_salt(random_bytes()));
+    let (salt, aad) = (lookup::kdf_salt(&day_salt, day.date), lookup::aad(day.date));
     let mut entries = BTreeMap::new();
     for Wanted { password, plain } in day.wanted {
         let key = (salt.clone(), password);
@@ -188,8 +195,10 @@ async fn publish_day(dev: &Rc<Device>, day: Day, derived: StoredValue<Derived>) 
         };
         entries.insert(secret.entry_key(), sealed);
     }
-    if !dev.read(&doc, |k| lookup::is_current(k, &entries)).unwrap_or(false) {
-        dev.change(&doc, move |k| lookup::publish(k, &entries)).await?;
+    let current =
+        dev.read(&doc, |k| lookup::salt(k).as_deref() == Some(day_salt.as_str()) && lookup::is_current(k, &entries));
+    if !current.unwrap_or(false) {
+        dev.change(&doc, move |k| lookup::publish(k, &day_salt, &entries)).await?;
     }
     Ok(())
 }

@@ -18,34 +18,42 @@ use crate::i18n::KioskMsg;
 use crate::platform::now_ms;
 use crate::webcrypto;
 
-/// Where this kiosk counts its misses: `<misses> <until ms>`.
+/// Where this kiosk counts its misses: `<misses> <until ms> <last miss ms>`.
 const THROTTLE_KEY: &str = "frontdesk.find-throttle";
 
 fn load_throttle() -> Throttle {
     let held = LocalStorage::raw().get_item(THROTTLE_KEY).ok().flatten().unwrap_or_default();
-    let (wrong, until) = held.split_once(' ').unwrap_or_default();
-    Throttle { wrong: wrong.parse().unwrap_or(0), until_ms: until.parse().unwrap_or(0) }
+    let mut fields = held.split(' ').map(|f| f.parse::<i64>().unwrap_or(0));
+    let mut next = || fields.next().unwrap_or(0);
+    Throttle { wrong: next() as u32, until_ms: next(), last_ms: next() }
 }
 
 fn save_throttle(throttle: Throttle) {
-    let _ = LocalStorage::raw().set_item(THROTTLE_KEY, &format!("{} {}", throttle.wrong, throttle.until_ms));
+    let text = format!("{} {} {}", throttle.wrong, throttle.until_ms, throttle.last_ms);
+    let _ = LocalStorage::raw().set_item(THROTTLE_KEY, &text);
 }
 
-/// The appointment of `today` that `query` opens, if any. Says nothing about why not: a wrong
-/// code, someone else's code and a day not published yet look the same.
-async fn search(device: DeviceRef, today: chrono::NaiveDate, password: Vec<u8>) -> Option<Found> {
+/// The appointment of `today` that `password` opens: `None` when there is no index to search
+/// yet (nobody's miss), `Some(None)` when it opens none. The visitor is told the same either way:
+/// a wrong code, someone else's code and a day not published yet look alike.
+async fn search(device: DeviceRef, today: chrono::NaiveDate, password: Vec<u8>) -> Option<Option<Found>> {
     let doc = doc_name::kiosk_day(today);
     let salt = device.with_value(|d| d.read(&doc, lookup::salt)).flatten()?;
     let derive = Op::Derive { password, salt: lookup::kdf_salt(&salt, today), iterations: lookup::ITERATIONS };
-    let secret = Secret(webcrypto::run(derive, webcrypto::With::Nothing).await.ok()?.try_into().ok()?);
-    let sealed = device.with_value(|d| d.read(&doc, |k| lookup::entry(k, &secret.entry_key()))).flatten()?;
-    let plain = webcrypto::open_raw(&secret.value_key(), &lookup::aad(today), &sealed).await.ok()?;
-    Found::decode(&plain)
+    let Ok(Ok(secret)) = webcrypto::run(derive, webcrypto::With::Nothing).await.map(<[u8; 32]>::try_from) else {
+        return None;
+    };
+    let secret = Secret(secret);
+    let Some(sealed) = device.with_value(|d| d.read(&doc, |k| lookup::entry(k, &secret.entry_key()))).flatten() else {
+        return Some(None);
+    };
+    let plain = webcrypto::open_raw(&secret.value_key(), &lookup::aad(today), &sealed).await.ok();
+    Some(plain.as_deref().and_then(Found::decode))
 }
 
 #[component]
 pub(super) fn Find(kiosk: Shared) -> impl IntoView {
-    let Shared { device, step, visit, .. } = kiosk;
+    let Shared { device, step, visit, today, .. } = kiosk;
     let Visit { name, code, phone, found, not_found, searching, .. } = visit;
     let t = move |msg: KioskMsg| kiosk.t(msg);
     let throttle = RwSignal::new(load_throttle());
@@ -71,19 +79,20 @@ pub(super) fn Find(kiosk: Shared) -> impl IntoView {
             // makes its answer nobody's.
             let id = (now_ms() as u32) | 1;
             searching.set(id);
-            let today = crate::clock::today();
             leptos::task::spawn_local(async move {
-                let result = search(device, today, password).await;
+                let searched = search(device, today, password).await;
                 if searching.get_untracked() != id {
                     return;
                 }
                 searching.set(0);
-                let next = match &result {
-                    Some(_) => Throttle::default(),
-                    None => throttle.get_untracked().missed_at(now_ms(), lookup::FREE_FINDS),
-                };
-                save_throttle(next);
-                throttle.set(next);
+                // A miss counts; a find does not wipe the count (a visitor's own code between
+                // guesses would), which a quarter of an hour of quiet does.
+                if let Some(None) = searched {
+                    let next = throttle.get_untracked().missed_at(now_ms(), lookup::FREE_FINDS);
+                    save_throttle(next);
+                    throttle.set(next);
+                }
+                let result = searched.flatten();
                 not_found.set(result.is_none());
                 if result.is_some() {
                     found.set(result);
