@@ -50,6 +50,11 @@ pub struct CheckIn {
     /// they chose one at the kiosk. The name they chose is in `detail`, as it read then.
     #[autosurgeon(missing = "Default::default")]
     pub host: Option<String>,
+    /// The last nine digits of the phone they found their appointment with, when they found it
+    /// by name and phone: the kiosk's entry does not say which booking it is (issue 19), the
+    /// desks find it from this and the name (`lookup::booking_for`).
+    #[autosurgeon(missing = "Default::default")]
+    pub phone: Option<String>,
 }
 
 /// Why a check-in was refused.
@@ -96,12 +101,18 @@ impl CheckIn {
             consent: None,
             insurance: None,
             host: None,
+            phone: None,
         })
     }
 
     /// Links the check-in to the booking the visitor came for.
     pub fn for_booking(self, booking: Option<String>) -> CheckIn {
         CheckIn { booking, ..self }
+    }
+
+    /// Records the phone a visitor found their appointment with (its last nine digits).
+    pub fn found_by_phone(self, phone: Option<&str>) -> CheckIn {
+        CheckIn { phone: phone.map(crate::lookup::fold_phone).filter(|p| !p.is_empty()), ..self }
     }
 
     /// Records whom the visitor came to see (a staff id), if they chose someone.

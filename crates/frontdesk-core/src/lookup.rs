@@ -12,9 +12,11 @@
 //!   so a copy of the document cannot be searched cheaply, and one guess opens one entry.
 //! - **Deterministic**: the nonce is a hash of `s` and the entry, so every desk that publishes a
 //!   day writes the same bytes and finds the others' work current ([`is_current`]).
-//! - **A name and phone open only the time**: such entries hold the booking and its start, not the
-//!   service or who the visitor will see ([`Found::time_only`]); a confirmation code, which only
-//!   the visitor was given, opens the rest.
+//! - **A name and phone open only the time**: such entries hold the start alone — not the
+//!   service, who the visitor will see, or even which booking it is, so nothing links them to a
+//!   code's entry ([`Found::time_only`]); the check-in carries the phone's digits instead, and the
+//!   desks find the booking from the name and phone ([`booking_for`]). A confirmation code, which
+//!   only the visitor was given, opens the rest.
 //!
 //! The core does no crypto I/O: it says what to derive and seal; the desk (`pages/desk/publish.rs`)
 //! and the kiosk (`pages/kiosk/find.rs`) run it in WebCrypto, tests in `crypto::native`.
@@ -61,8 +63,9 @@ fn fold_name(name: &str) -> String {
     crate::search::fold(name).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-/// The last nine digits of a phone number (so `+34 600 111 222` and `600111222` match).
-fn fold_phone(phone: &str) -> String {
+/// The last nine digits of a phone number (so `+34 600 111 222` and `600111222` match): what a
+/// check-in found by name and phone carries.
+pub fn fold_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
     digits[digits.len().saturating_sub(9)..].iter().collect()
 }
@@ -133,6 +136,7 @@ impl Secret {
 /// An appointment as the kiosk may show it once found.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Found {
+    /// The booking's id (empty in an entry found by name and phone).
     pub booking: String,
     pub start_min: u32,
     pub service_en: String,
@@ -201,11 +205,22 @@ pub fn wanted(site: &Site, bookings: &[Booking], date: NaiveDate) -> Vec<Wanted>
             out.push(Wanted { password, plain: whole.encode() });
         }
         if let Some(password) = password(Query::NamePhone { name: &b.client, phone: &b.phone }) {
-            let time = Found { booking: b.id.clone(), start_min: b.start_min, ..Found::default() };
+            let time = Found { start_min: b.start_min, ..Found::default() };
             out.push(Wanted { password, plain: time.encode() });
         }
     }
     out
+}
+
+/// The booking of `date` a visitor found by `name` and `phone` checked in for: the one whose
+/// client and phone fold the same (what the kiosk's entry was made from).
+pub fn booking_for(name: &str, phone: &str, bookings: &[Booking], date: NaiveDate) -> Option<String> {
+    let typed = password(Query::NamePhone { name, phone })?;
+    bookings
+        .iter()
+        .filter(|b| b.state.holds_time() && b.day() == Some(date))
+        .find(|b| password(Query::NamePhone { name: &b.client, phone: &b.phone }).as_ref() == Some(&typed))
+        .map(|b| b.id.clone())
 }
 
 /// The day's salt, if a desk has made it.
@@ -358,8 +373,14 @@ mod tests {
         assert_eq!((by_code.booking.as_str(), by_code.start_min, by_code.host.as_str()), ("b1", 600, "Dra. Ruiz"));
         assert_eq!(by_code.service_es, "Revisión");
         let by_phone = find(doc, Query::NamePhone { name: "ana  GIL", phone: "600 111 222" }, FAST).unwrap();
-        assert_eq!((by_phone.booking.as_str(), by_phone.start_min), ("b1", 600));
+        assert_eq!((by_phone.booking.as_str(), by_phone.start_min), ("", 600), "not even which booking");
         assert!(by_phone.time_only(), "a name and phone show only the time: {by_phone:?}");
+        // The desks find the booking from the check-in's name and phone digits.
+        let bookings = [booking("b0", "Luis Paz", "611222333", ""), booking("b1", "Ana Gil", "+34 600 111 222", "")];
+        let digits = fold_phone("600 111 222");
+        assert_eq!(booking_for("ANA GIL", &digits, &bookings, date()), Some("b1".into()));
+        assert_eq!(booking_for("Ana Gil", "600111223", &bookings, date()), None);
+        assert_eq!(booking_for("Ana Gil", &digits, &bookings, date().succ_opt().unwrap()), None, "another day");
         assert!(find(doc, Query::Code("ZZZZZZ"), FAST).is_none());
         assert!(find(doc, Query::NamePhone { name: "Ana Gil", phone: "600 111 223" }, FAST).is_none());
         assert!(find(doc, Query::Code("K7M4QX"), FAST + 1).is_none(), "another cost derives another key");

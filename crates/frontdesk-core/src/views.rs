@@ -54,11 +54,24 @@ pub struct CalendarDay {
 
 /// The calendar's day `date`.
 pub fn calendar_day(docs: &impl Documents, date: NaiveDate) -> CalendarDay {
-    let checked_in: Vec<String> = arrivals(docs, date).into_iter().filter_map(|c| c.booking).collect();
-    docs.read(&doc_name::day(date), |day| CalendarDay {
-        bookings: schedule::with_arrivals(schedule::bookings(day), checked_in.iter().map(String::as_str)),
-        conflicts: schedule::conflicts(day),
-        crossed: schedule::crossed_moves(day),
+    let arrived = arrivals(docs, date);
+    docs.read(&doc_name::day(date), |day| {
+        let bookings = schedule::bookings(day);
+        // A check-in names its booking (found by code), or says the name and phone it was found
+        // with (the kiosk's entry does not name the booking).
+        let checked_in: Vec<String> = arrived
+            .iter()
+            .filter_map(|c| match (&c.booking, &c.phone) {
+                (Some(booking), _) => Some(booking.clone()),
+                (None, Some(phone)) => crate::lookup::booking_for(&c.name, phone, &bookings, date),
+                (None, None) => None,
+            })
+            .collect();
+        CalendarDay {
+            bookings: schedule::with_arrivals(bookings, checked_in.iter().map(String::as_str)),
+            conflicts: schedule::conflicts(day),
+            crossed: schedule::crossed_moves(day),
+        }
     })
     .unwrap_or_default()
 }
@@ -254,20 +267,29 @@ mod tests {
         let mut other = Booking::sample("b2");
         other.date = date().to_string();
         other.start_min = booked.start_min + 60;
+        (other.client, other.phone) = ("Luis Paz".into(), "+34 611 222 333".into());
         let mut day = AutoCommit::new();
         schedule::put_booking(&mut day, &booked).unwrap();
         schedule::put_booking(&mut day, &other).unwrap();
         let arrived = check_in(1, 0, "k1").for_booking(Some("b1".into()));
         let mut docs = BTreeMap::new();
         docs.insert(doc_name::day(date()), day.document().clone());
-        docs.insert(doc_name::inbox(date(), "k1"), inbox(&[arrived]));
+        docs.insert(doc_name::inbox(date(), "k1"), inbox(std::slice::from_ref(&arrived)));
         let view = calendar_day(&docs, date());
-        let expected = schedule::with_arrivals(vec![booked, other], ["b1"]);
+        let expected = schedule::with_arrivals(vec![booked.clone(), other.clone()], ["b1"]);
         let mut bookings = view.bookings.clone();
         bookings.sort_by(|a, b| a.id.cmp(&b.id));
         assert_eq!(bookings, expected);
         assert_ne!(bookings[0].state, bookings[1].state, "only the one checked in is marked");
         assert!(view.conflicts.is_empty());
+        // Found by name and phone: the check-in names no booking, the desk finds it.
+        let by_phone =
+            CheckIn { name: other.client.clone(), ..arrived }.for_booking(None).found_by_phone(Some(&other.phone));
+        assert!(by_phone.phone.is_some(), "the sample booking has a phone");
+        docs.insert(doc_name::inbox(date(), "k1"), inbox(&[by_phone]));
+        let mut bookings = calendar_day(&docs, date()).bookings;
+        bookings.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(bookings, schedule::with_arrivals(vec![booked, other], ["b2"]));
     }
 
     #[test]

@@ -88,7 +88,16 @@ fn check_in(kiosk: Shared) {
         now_ms(),
         &kiosk_id,
     )
-    .map(|c| c.for_booking(appointment.map(|a| a.booking)).with_consent(consent_version).with_host(chosen_host))
+    .map(|c| {
+        // Found by name and phone, the entry does not say which booking: the phone's digits
+        // let the desks find it.
+        let by_phone = appointment.as_ref().is_some_and(|a| a.booking.is_empty());
+        let phone = visit.phone.get_untracked();
+        c.for_booking(appointment.map(|a| a.booking).filter(|b| !b.is_empty()))
+            .found_by_phone(by_phone.then_some(phone.as_str()))
+            .with_consent(consent_version)
+            .with_host(chosen_host)
+    })
     .and_then(|c| c.with_insurance(&visit.insurer.get_untracked(), &visit.member.get_untracked()));
     // The queue number goes only to a check-in that was accepted.
     let mut tickets = ticket_counter();
