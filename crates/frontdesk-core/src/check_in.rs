@@ -55,6 +55,10 @@ pub struct CheckIn {
     /// desks find it from this and the name (`lookup::booking_for`).
     #[autosurgeon(missing = "Default::default")]
     pub phone: Option<String>,
+    /// The start (minutes of the day) of the appointment the kiosk showed them, with `phone`:
+    /// of two bookings with the same name and phone that day, the one they saw.
+    #[autosurgeon(missing = "Default::default")]
+    pub start_min: Option<u32>,
 }
 
 /// Why a check-in was refused.
@@ -102,6 +106,7 @@ impl CheckIn {
             insurance: None,
             host: None,
             phone: None,
+            start_min: None,
         })
     }
 
@@ -110,9 +115,11 @@ impl CheckIn {
         CheckIn { booking, ..self }
     }
 
-    /// Records the phone a visitor found their appointment with (its last nine digits).
-    pub fn found_by_phone(self, phone: Option<&str>) -> CheckIn {
-        CheckIn { phone: phone.map(crate::lookup::fold_phone).filter(|p| !p.is_empty()), ..self }
+    /// Records the phone a visitor found their appointment with (its last nine digits) and the
+    /// start they were shown.
+    pub fn found_by_phone(self, found: Option<(&str, u32)>) -> CheckIn {
+        let phone = found.map(|(phone, _)| crate::lookup::fold_phone(phone)).filter(|p| !p.is_empty());
+        CheckIn { start_min: phone.as_ref().and(found.map(|(_, start)| start)), phone, ..self }
     }
 
     /// Records whom the visitor came to see (a staff id), if they chose someone.

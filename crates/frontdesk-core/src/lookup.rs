@@ -213,12 +213,21 @@ pub fn wanted(site: &Site, bookings: &[Booking], date: NaiveDate) -> Vec<Wanted>
 }
 
 /// The booking of `date` a visitor found by `name` and `phone` checked in for: the one whose
-/// client and phone fold the same (what the kiosk's entry was made from).
-pub fn booking_for(name: &str, phone: &str, bookings: &[Booking], date: NaiveDate) -> Option<String> {
+/// client and phone fold the same (what the kiosk's entry was made from) and that starts when
+/// the kiosk showed them (`start_min`, if said). Two bookings of one name and phone on one day
+/// share an entry, which shows the later: that is the one marked.
+pub fn booking_for(
+    name: &str,
+    phone: &str,
+    start_min: Option<u32>,
+    bookings: &[Booking],
+    date: NaiveDate,
+) -> Option<String> {
     let typed = password(Query::NamePhone { name, phone })?;
     bookings
         .iter()
         .filter(|b| b.state.holds_time() && b.day() == Some(date))
+        .filter(|b| start_min.is_none_or(|start| b.start_min == start))
         .find(|b| password(Query::NamePhone { name: &b.client, phone: &b.phone }).as_ref() == Some(&typed))
         .map(|b| b.id.clone())
 }
@@ -376,11 +385,26 @@ mod tests {
         assert_eq!((by_phone.booking.as_str(), by_phone.start_min), ("", 600), "not even which booking");
         assert!(by_phone.time_only(), "a name and phone show only the time: {by_phone:?}");
         // The desks find the booking from the check-in's name and phone digits.
-        let bookings = [booking("b0", "Luis Paz", "611222333", ""), booking("b1", "Ana Gil", "+34 600 111 222", "")];
+        let later = Booking { start_min: 900, ..booking("b2", "Ana Gil", "600 111 222", "") };
+        let bookings = [
+            booking("b0", "Luis Paz", "611222333", ""),
+            booking("b1", "Ana Gil", "+34 600 111 222", ""),
+            later.clone(),
+        ];
         let digits = fold_phone("600 111 222");
-        assert_eq!(booking_for("ANA GIL", &digits, &bookings, date()), Some("b1".into()));
-        assert_eq!(booking_for("Ana Gil", "600111223", &bookings, date()), None);
-        assert_eq!(booking_for("Ana Gil", &digits, &bookings, date().succ_opt().unwrap()), None, "another day");
+        assert_eq!(booking_for("ANA GIL", &digits, Some(600), &bookings, date()), Some("b1".into()));
+        assert_eq!(booking_for("Ana Gil", "600111223", Some(600), &bookings, date()), None);
+        assert_eq!(
+            booking_for("Ana Gil", &digits, Some(600), &bookings, date().succ_opt().unwrap()),
+            None,
+            "another day"
+        );
+        // Two bookings of one name and phone share an entry, which shows the later one: the
+        // check-in names the start it showed, and that booking is the one marked.
+        let mut twice = published(&bookings, FAST);
+        let shown = find(twice.document(), Query::NamePhone { name: "Ana Gil", phone: "600111222" }, FAST).unwrap();
+        assert_eq!(shown.start_min, 900);
+        assert_eq!(booking_for("Ana Gil", &digits, Some(shown.start_min), &bookings, date()), Some("b2".into()));
         assert!(find(doc, Query::Code("ZZZZZZ"), FAST).is_none());
         assert!(find(doc, Query::NamePhone { name: "Ana Gil", phone: "600 111 223" }, FAST).is_none());
         assert!(find(doc, Query::Code("K7M4QX"), FAST + 1).is_none(), "another cost derives another key");

@@ -131,13 +131,15 @@ pub fn idle_enough(last_active_ms: i64, now_ms: i64, idle_min: u32) -> bool {
 pub struct Throttle {
     pub wrong: u32,
     pub until_ms: i64,
-    /// When the last miss was (0 before any): misses older than [`FORGOTTEN_AFTER_MS`] no
-    /// longer count.
+    /// When the last miss was (0 before any): on the kiosk's find screen, misses older than
+    /// [`FORGOTTEN_AFTER_MS`] after their wait no longer count.
     #[serde(default)]
     pub last_ms: i64,
 }
 
-/// A quarter of an hour without a miss and the count starts again.
+/// On the kiosk's find screen, a quarter of an hour without a miss after the last wait and the
+/// count starts again (the lobby's honest slips do not add up over a day). Wrong PINs are never
+/// forgotten this way: the right PIN starts afresh.
 pub const FORGOTTEN_AFTER_MS: i64 = 15 * 60_000;
 
 /// The wrong PIN that makes the next try wait.
@@ -153,16 +155,20 @@ impl Throttle {
 
     /// After a wrong PIN at `now_ms`.
     pub fn wrong_at(self, now_ms: i64) -> Throttle {
-        self.missed_at(now_ms, FREE_TRIES)
+        self.counted(self.wrong, now_ms, FREE_TRIES)
     }
 
-    /// After a miss at `now_ms`, where the `free`-th miss in a row and every later one make the
-    /// next try wait (the kiosk's find screen allows more slips than a PIN).
+    /// After a miss at the kiosk's find screen at `now_ms`, where the `free`-th miss in a row
+    /// and every later one make the next try wait (more slips than a PIN), and a quarter of an
+    /// hour of quiet after the last wait starts the count again.
     pub fn missed_at(self, now_ms: i64, free: u32) -> Throttle {
-        // Quiet for a quarter of an hour after the last miss and its wait: a fresh count.
         let quiet_since = self.until_ms.max(self.last_ms);
-        let counted = if now_ms - quiet_since > FORGOTTEN_AFTER_MS { 0 } else { self.wrong };
-        let wrong = counted.saturating_add(1);
+        let earlier = if now_ms - quiet_since > FORGOTTEN_AFTER_MS { 0 } else { self.wrong };
+        self.counted(earlier, now_ms, free)
+    }
+
+    fn counted(self, earlier: u32, now_ms: i64, free: u32) -> Throttle {
+        let wrong = earlier.saturating_add(1);
         let until_ms = if wrong < free {
             0
         } else {
@@ -284,5 +290,8 @@ mod tests {
             t = t.wrong_at(now);
         }
         assert!(now > 10 * 24 * 3_600_000, "{now}");
+        // Waiting out the quiet the kiosk's find screen forgives does not forgive a wrong PIN.
+        let later = now + 2 * FORGOTTEN_AFTER_MS;
+        assert_eq!(t.wrong_at(later).wait_ms(later), 15 * 60_000);
     }
 }

@@ -63,7 +63,7 @@ pub fn calendar_day(docs: &impl Documents, date: NaiveDate) -> CalendarDay {
             .iter()
             .filter_map(|c| match (&c.booking, &c.phone) {
                 (Some(booking), _) => Some(booking.clone()),
-                (None, Some(phone)) => crate::lookup::booking_for(&c.name, phone, &bookings, date),
+                (None, Some(phone)) => crate::lookup::booking_for(&c.name, phone, c.start_min, &bookings, date),
                 (None, None) => None,
             })
             .collect();
@@ -283,8 +283,9 @@ mod tests {
         assert_ne!(bookings[0].state, bookings[1].state, "only the one checked in is marked");
         assert!(view.conflicts.is_empty());
         // Found by name and phone: the check-in names no booking, the desk finds it.
-        let by_phone =
-            CheckIn { name: other.client.clone(), ..arrived }.for_booking(None).found_by_phone(Some(&other.phone));
+        let by_phone = CheckIn { name: other.client.clone(), ..arrived }
+            .for_booking(None)
+            .found_by_phone(Some((&other.phone, other.start_min)));
         assert!(by_phone.phone.is_some(), "the sample booking has a phone");
         docs.insert(doc_name::inbox(date(), "k1"), inbox(&[by_phone]));
         let mut bookings = calendar_day(&docs, date()).bookings;

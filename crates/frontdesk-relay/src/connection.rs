@@ -386,12 +386,16 @@ impl Session {
     }
 
     /// The access rules, and for a kiosk's day (`kiosk/<date>`) the relay's calendar: no device
-    /// reads one outside [`kiosk_day_open`]'s window. Writes are taken whenever (a desk back
-    /// after days still gets its queued changes acknowledged) and emptied with the day.
+    /// reads one outside [`kiosk_day_open`]'s window; writes are taken for any real date up to
+    /// the window's end (a desk back after days gets its queued changes acknowledged, and they
+    /// are emptied with the day), never for a later or impossible one.
     fn allowed(&self, doc: &str, access: Access) -> bool {
+        let today = chrono::Utc::now().date_naive();
         access::allowed(self.device.role, &self.device.id, doc, access)
-            && (access != Access::Read
-                || access::kiosk_day_date(doc).is_none_or(|date| kiosk_day_open(date, chrono::Utc::now().date_naive())))
+            && access::kiosk_day_date(doc).is_none_or(|date| match access {
+                Access::Read => kiosk_day_open(date, today),
+                Access::Write | Access::Snapshot => kiosk_day_writable(date, today),
+            })
     }
 
     async fn handle<W: Sink<Message> + Unpin>(&mut self, frame: &[u8], sink: &mut W) -> Result<(), End> {
@@ -791,4 +795,10 @@ impl Session {
 /// tomorrow). Before that it is emptied ([`crate::server`]'s sweep).
 pub fn kiosk_day_open(date: &str, today: chrono::NaiveDate) -> bool {
     chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok_and(|date| (-1..=2).contains(&(date - today).num_days()))
+}
+
+/// Whether a write to the kiosk's day `date` is taken on the relay's UTC `today`: a real date no
+/// later than the day after tomorrow.
+pub fn kiosk_day_writable(date: &str, today: chrono::NaiveDate) -> bool {
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok_and(|date| (date - today).num_days() <= 2)
 }

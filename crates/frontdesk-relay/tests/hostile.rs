@@ -347,11 +347,15 @@ async fn the_kiosks_days_are_open_only_around_their_date_and_emptied_after() {
     }
     // Outside the window nobody reads a day; a desk's late write is taken (a desk back after
     // days must not keep it queued for ever) and emptied with the day.
-    for (n, days) in [(5, -2), (6, 3), (7, -400)] {
+    for (n, days) in [(5, -2), (7, -400)] {
         acked(&mut desk, &kiosk_day(days), n).await;
         let read = ClientMsg::Subscribe { doc: kiosk_day(days), after_seq: 0 };
         refused(&mut kiosk, read, ErrorCode::Forbidden).await;
         refused(&mut desk, ClientMsg::Subscribe { doc: kiosk_day(days), after_seq: 0 }, ErrorCode::Forbidden).await;
+    }
+    // Nothing is taken for a day beyond the window, or one that does not exist.
+    for doc in [kiosk_day(3), kiosk_day(4000), "kiosk/9999-99-99".to_owned(), "kiosk/2026-02-30".to_owned()] {
+        refused(&mut desk, push(&doc, 10), ErrorCode::Forbidden).await;
     }
     refused(&mut kiosk, push(&kiosk_day(0), 9), ErrorCode::Forbidden).await;
     acked(&mut desk, "day/2026-01-01", 8).await;
@@ -359,7 +363,7 @@ async fn the_kiosks_days_are_open_only_around_their_date_and_emptied_after() {
     assert_eq!(frontdesk_relay::server::empty_past_kiosk_days(&relay.relay, today).await.unwrap(), 2);
     assert_eq!(relay.relay.store.backlog(&kiosk_day(-2), 0).await.unwrap().chunks, vec![]);
     assert_eq!(relay.relay.store.backlog(&kiosk_day(-400), 0).await.unwrap().chunks, vec![]);
-    assert_eq!(relay.relay.store.backlog(&kiosk_day(3), 0).await.unwrap().chunks.len(), 1, "not past yet");
+    assert_eq!(relay.relay.store.backlog(&kiosk_day(2), 0).await.unwrap().chunks.len(), 1, "not past yet");
     assert_eq!(relay.relay.store.backlog(&kiosk_day(-1), 0).await.unwrap().chunks.len(), 1);
     assert_eq!(relay.relay.store.backlog("day/2026-01-01", 0).await.unwrap().chunks.len(), 1);
     // The next day, yesterday's day goes too.

@@ -89,6 +89,9 @@ impl Derived {
     }
 }
 
+/// How many two-second looks a desk waits for a day's backlog before publishing it anyway.
+const PATIENCE: u32 = 15;
+
 /// One day's index to bring up to date.
 struct Day {
     date: NaiveDate,
@@ -103,6 +106,7 @@ fn lookup_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
     let busy = StoredValue::new(false);
     let again = Trigger::new();
     let derived = StoredValue::new(Derived::default());
+    let (retrying, waited) = (StoredValue::new(false), StoredValue::new(0u32));
     Effect::new(move |_| {
         revision.track();
         again.track();
@@ -119,15 +123,16 @@ fn lookup_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
                 .into_iter()
                 .zip([today, today.succ_opt().unwrap_or(today)])
                 .filter_map(|(doc, date)| {
-                    // A day is published once this tablet holds what the relay has of it and of
-                    // its bookings: another tablet may have published it (and made its salt).
-                    if !d.caught_up(&doc) || !d.caught_up(&doc_name::day(date)) {
+                    // A day without a salt here is published once this tablet holds what the
+                    // relay has of it (another tablet may have made its salt), or after waiting
+                    // a while for that (a backlog that cannot be applied here).
+                    let salt = d.read(&doc, lookup::salt).flatten();
+                    if salt.is_none() && !d.caught_up(&doc) && waited.get_value() < PATIENCE {
                         waiting = true;
                         return None;
                     }
                     let bookings = d.read(&doc_name::day(date), schedule::bookings)?;
                     let wanted = lookup::wanted(&site, &bookings, date);
-                    let salt = d.read(&doc, lookup::salt).flatten();
                     let current = salt.is_some_and(|salt| {
                         let salt = lookup::kdf_salt(&salt, date);
                         derived
@@ -138,8 +143,17 @@ fn lookup_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
                 })
                 .collect()
         });
-        if waiting {
-            set_timeout(move || again.notify(), std::time::Duration::from_secs(2));
+        // One look again at a time, two seconds on.
+        if waiting && !retrying.get_value() {
+            retrying.set_value(true);
+            set_timeout(
+                move || {
+                    retrying.set_value(false);
+                    waited.update_value(|n| *n += 1);
+                    again.notify();
+                },
+                std::time::Duration::from_secs(2),
+            );
         }
         if days.is_empty() {
             return;

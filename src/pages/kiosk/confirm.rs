@@ -91,10 +91,10 @@ fn check_in(kiosk: Shared) {
     .map(|c| {
         // Found by name and phone, the entry does not say which booking: the phone's digits
         // let the desks find it.
-        let by_phone = appointment.as_ref().is_some_and(|a| a.booking.is_empty());
         let phone = visit.phone.get_untracked();
-        c.for_booking(appointment.map(|a| a.booking).filter(|b| !b.is_empty()))
-            .found_by_phone(by_phone.then_some(phone.as_str()))
+        let by_phone = appointment.as_ref().filter(|a| a.booking.is_empty()).map(|a| (phone.as_str(), a.start_min));
+        c.for_booking(appointment.as_ref().map(|a| a.booking.clone()).filter(|b| !b.is_empty()))
+            .found_by_phone(by_phone)
             .with_consent(consent_version)
             .with_host(chosen_host)
     })

@@ -559,7 +559,12 @@ impl Store for SqliteStore {
             // The WAL still holds the pages as they were before: copy the zeroed ones into the
             // file and empty it. Done at every sweep, so a checkpoint a busy reader held off is
             // done at the next one.
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            let busy: Result<i64, _> = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0));
+            match busy {
+                Ok(0) => {}
+                Ok(_) => tracing::info!("the WAL was busy; it is emptied at the next sweep"),
+                Err(err) => tracing::warn!(%err, "the WAL was not checkpointed; it is at the next sweep"),
+            }
             cleared
         })
     }
