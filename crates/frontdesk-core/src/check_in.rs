@@ -50,15 +50,13 @@ pub struct CheckIn {
     /// they chose one at the kiosk. The name they chose is in `detail`, as it read then.
     #[autosurgeon(missing = "Default::default")]
     pub host: Option<String>,
-    /// The last nine digits of the phone they found their appointment with, when they found it
-    /// by name and phone: the kiosk's entry does not say which booking it is (issue 19), the
-    /// desks find it from this and the name (`lookup::booking_for`).
+    /// When they found their appointment by name and phone, `<digits>@<minutes>`: the last nine
+    /// digits of that phone and the start the kiosk showed them. The kiosk's entry does not say
+    /// which booking it is (issue 19); the desks find it from this and the name
+    /// ([`CheckIn::found_by_phone`], `lookup::booking_for`) — of two bookings with the same name
+    /// and phone that day, the one they saw.
     #[autosurgeon(missing = "Default::default")]
-    pub phone: Option<String>,
-    /// The start (minutes of the day) of the appointment the kiosk showed them, with `phone`:
-    /// of two bookings with the same name and phone that day, the one they saw.
-    #[autosurgeon(missing = "Default::default")]
-    pub start_min: Option<u32>,
+    pub found_by: Option<String>,
 }
 
 /// Why a check-in was refused.
@@ -105,8 +103,7 @@ impl CheckIn {
             consent: None,
             insurance: None,
             host: None,
-            phone: None,
-            start_min: None,
+            found_by: None,
         })
     }
 
@@ -118,8 +115,17 @@ impl CheckIn {
     /// Records the phone a visitor found their appointment with (its last nine digits) and the
     /// start they were shown.
     pub fn found_by_phone(self, found: Option<(&str, u32)>) -> CheckIn {
-        let phone = found.map(|(phone, _)| crate::lookup::fold_phone(phone)).filter(|p| !p.is_empty());
-        CheckIn { start_min: phone.as_ref().and(found.map(|(_, start)| start)), phone, ..self }
+        let found_by = found
+            .map(|(phone, start)| (crate::lookup::fold_phone(phone), start))
+            .filter(|(digits, _)| !digits.is_empty())
+            .map(|(digits, start)| format!("{digits}@{start}"));
+        CheckIn { found_by, ..self }
+    }
+
+    /// What [`CheckIn::found_by_phone`] recorded: the phone's digits and the start shown.
+    pub fn phone_and_start(&self) -> Option<(&str, Option<u32>)> {
+        let (digits, start) = self.found_by.as_deref()?.split_once('@')?;
+        Some((digits, start.parse().ok()))
     }
 
     /// Records whom the visitor came to see (a staff id), if they chose someone.

@@ -61,9 +61,9 @@ pub fn calendar_day(docs: &impl Documents, date: NaiveDate) -> CalendarDay {
         // with (the kiosk's entry does not name the booking).
         let checked_in: Vec<String> = arrived
             .iter()
-            .filter_map(|c| match (&c.booking, &c.phone) {
+            .filter_map(|c| match (&c.booking, c.phone_and_start()) {
                 (Some(booking), _) => Some(booking.clone()),
-                (None, Some(phone)) => crate::lookup::booking_for(&c.name, phone, c.start_min, &bookings, date),
+                (None, Some((phone, start))) => crate::lookup::booking_for(&c.name, phone, start, &bookings, date),
                 (None, None) => None,
             })
             .collect();
@@ -286,7 +286,7 @@ mod tests {
         let by_phone = CheckIn { name: other.client.clone(), ..arrived }
             .for_booking(None)
             .found_by_phone(Some((&other.phone, other.start_min)));
-        assert!(by_phone.phone.is_some(), "the sample booking has a phone");
+        assert_eq!(by_phone.phone_and_start(), Some(("611222333", Some(other.start_min))));
         docs.insert(doc_name::inbox(date(), "k1"), inbox(&[by_phone]));
         let mut bookings = calendar_day(&docs, date()).bookings;
         bookings.sort_by(|a, b| a.id.cmp(&b.id));
