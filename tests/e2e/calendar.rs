@@ -262,14 +262,7 @@ async fn the_kiosk_checks_in_an_appointment_by_code_with_the_relay_down_and_keep
 
     // Reception books Marta for today; the tablet gives her a confirmation code.
     let desk = &lobby.desks[0];
-    desk.click_button("Calendar").await?;
-    desk.wait_for_text("Dra. Ruiz", SOON).await?;
-    desk.click_button("New appointment").await?;
-    desk.type_into("Client's name", "Marta Ríos").await?;
-    desk.type_into("Phone · optional", "600 222 333").await?;
-    desk.click_xpath("//div[@class='slots']/button").await?;
-    desk.click_button("Book").await?;
-    let code = desk.wait_for("//dd[contains(@class,'code')]", SOON).await?.text().await?;
+    let code = book_today(desk, "Marta Ríos", Some("600 222 333")).await?;
     step(&format!("booked with code {code}"));
     desk.click_labelled("Close").await?;
     // The tablet publishes the kiosk's index right after the booking (two key derivations in
@@ -501,15 +494,8 @@ async fn the_kiosks_find_screen_makes_the_sixth_wrong_try_wait_even_after_a_relo
     manager.close().await?;
     // Today has a booking, so the kiosk has an index to search (with none, a search is nobody's
     // miss).
-    let desk = &lobby.desks[0];
-    desk.click_button("Calendar").await?;
-    desk.wait_for_text("Dra. Ruiz", SOON).await?;
-    desk.click_button("New appointment").await?;
-    desk.type_into("Client's name", "Marta Ríos").await?;
-    desk.click_xpath("//div[@class='slots']/button").await?;
-    desk.click_button("Book").await?;
-    let code = desk.wait_for("//dd[contains(@class,'code')]", SOON).await?.text().await?;
-    desk.click_labelled("Close").await?;
+    let code = book_today(&lobby.desks[0], "Marta Ríos", None).await?;
+    lobby.desks[0].click_labelled("Close").await?;
     let kiosk = &lobby.kiosk;
     kiosk.wait_for_text("Clínica Sol", SOON).await?;
     to_find(kiosk, "Someone Guessing").await?;
@@ -535,6 +521,21 @@ async fn the_kiosks_find_screen_makes_the_sixth_wrong_try_wait_even_after_a_relo
     kiosk.retype("Confirmation code", "GGGGGG").await?;
     kiosk.wait_for("//button[@disabled][normalize-space(.)='Find']", SOON).await?;
     lobby.close().await
+}
+
+/// Books `client` at today's first free slot with Dra. Ruiz on `desk`; returns the confirmation
+/// code the tablet shows (its dialog still open).
+async fn book_today(desk: &Browser, client: &str, phone: Option<&str>) -> Result<String> {
+    desk.click_button("Calendar").await?;
+    desk.wait_for_text("Dra. Ruiz", SOON).await?;
+    desk.click_button("New appointment").await?;
+    desk.type_into("Client's name", client).await?;
+    if let Some(phone) = phone {
+        desk.type_into("Phone · optional", phone).await?;
+    }
+    desk.click_xpath("//div[@class='slots']/button").await?;
+    desk.click_button("Book").await?;
+    Ok(desk.wait_for("//dd[contains(@class,'code')]", SOON).await?.text().await?)
 }
 
 /// From the kiosk's welcome screen to its find screen, as `name` with an appointment.
