@@ -72,10 +72,15 @@ pub fn kiosk_day(date: NaiveDate) -> String {
     name(Area::Kiosk, date)
 }
 
-/// The days whose index a desk publishes and a kiosk follows: today's and tomorrow's (so a kiosk
+/// The days whose index a desk publishes and a kiosk follows: today and tomorrow (so a kiosk
 /// finds the first appointments of the day before any desk is online).
+pub fn kiosk_dates(today: NaiveDate) -> [NaiveDate; 2] {
+    [today, today.succ_opt().unwrap_or(today)]
+}
+
+/// The documents of [`kiosk_dates`].
 pub fn kiosk_days(today: NaiveDate) -> [String; 2] {
-    [kiosk_day(today), kiosk_day(today.succ_opt().unwrap_or(today))]
+    kiosk_dates(today).map(kiosk_day)
 }
 
 /// One kiosk's inbox for one day.

@@ -312,16 +312,6 @@ const ROLE: &str = "role/";
 const AUTH: &str = "auth/";
 const SENT: &str = "sent/";
 
-fn root_bytes(doc: &impl ReadDoc, key: &str) -> Option<Vec<u8>> {
-    match doc.get(automerge::ROOT, key) {
-        Ok(Some((Value::Scalar(v), _))) => match v.as_ref() {
-            ScalarValue::Bytes(b) => Some(b.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// Every device the keyring holds; a record of another shape is left out.
 pub fn read_vouched(doc: &impl ReadDoc) -> Vec<Vouched> {
     let names: Vec<String> = doc.keys(automerge::ROOT).collect();
@@ -332,8 +322,9 @@ pub fn read_vouched(doc: &impl ReadDoc) -> Vec<Vouched> {
             Ok(Some((Value::Scalar(v), _))) => v.as_str().and_then(|r| r.parse::<Role>().ok()),
             _ => None,
         };
-        let agreement = root_bytes(doc, name).and_then(|b| <[u8; PUBLIC_LEN]>::try_from(b).ok());
-        let (Some(role), Some(agreement), Some(auth)) = (role, agreement, root_bytes(doc, &format!("{AUTH}{id}")))
+        let agreement = crate::records::root_bytes(doc, name).and_then(|b| <[u8; PUBLIC_LEN]>::try_from(b).ok());
+        let (Some(role), Some(agreement), Some(auth)) =
+            (role, agreement, crate::records::root_bytes(doc, &format!("{AUTH}{id}")))
         else {
             continue;
         };
@@ -370,7 +361,7 @@ pub fn record_sent(
     agreement: &[u8; PUBLIC_LEN],
     sent: &[String],
 ) -> Result<bool, automerge::AutomergeError> {
-    if root_bytes(doc, &format!("{VOUCHED}{id}")).as_deref() != Some(&agreement[..]) {
+    if crate::records::root_bytes(doc, &format!("{VOUCHED}{id}")).as_deref() != Some(&agreement[..]) {
         return Ok(false);
     }
     put_sent(doc, id, sent)?;

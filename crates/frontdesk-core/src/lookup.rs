@@ -27,6 +27,7 @@ use automerge::{AutoCommit, Automerge, ROOT, ReadDoc, ScalarValue, Value, transa
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
+use crate::records;
 use crate::schedule::{Booking, normalize_code};
 use crate::site::Site;
 
@@ -117,7 +118,8 @@ impl std::fmt::Debug for Secret {
 impl Secret {
     /// The entry's name in the document.
     pub fn entry_key(&self) -> String {
-        labelled("lookup key", &self.0, &[])[..16].iter().map(|b| format!("{b:02x}")).collect()
+        let hash = labelled("lookup key", &self.0, &[]);
+        frontdesk_protocol::hex16(hash[..16].try_into().expect("16 of 32 bytes"))
     }
 
     /// The AES-256-GCM key the entry's value is sealed under.
@@ -245,34 +247,19 @@ pub fn salt(doc: &Automerge) -> Option<String> {
 
 /// A day's salt from the caller's random bytes (for a day that has none yet).
 pub fn new_salt(random: [u8; 16]) -> String {
-    random.iter().map(|b| format!("{b:02x}")).collect()
+    frontdesk_protocol::hex16(&random)
 }
 
 /// Every entry in the document, by name.
 pub fn entries(doc: &Automerge) -> BTreeMap<String, Vec<u8>> {
     doc.keys(ROOT)
-        .filter_map(|key| {
-            let name = key.strip_prefix(ENTRY)?.to_owned();
-            match doc.get(ROOT, key.as_str()).ok().flatten() {
-                Some((Value::Scalar(v), _)) => match v.as_ref() {
-                    ScalarValue::Bytes(bytes) => Some((name, bytes.clone())),
-                    _ => None,
-                },
-                _ => None,
-            }
-        })
+        .filter_map(|key| Some((key.strip_prefix(ENTRY)?.to_owned(), records::root_bytes(doc, &key)?)))
         .collect()
 }
 
 /// The sealed value under `key`, if there is one.
 pub fn entry(doc: &Automerge, key: &str) -> Option<Vec<u8>> {
-    match doc.get(ROOT, format!("{ENTRY}{key}").as_str()).ok().flatten() {
-        Some((Value::Scalar(v), _)) => match v.as_ref() {
-            ScalarValue::Bytes(bytes) => Some(bytes.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
+    records::root_bytes(doc, &format!("{ENTRY}{key}"))
 }
 
 /// Whether the document holds exactly `want` (nothing for this desk to write).
@@ -449,6 +436,14 @@ mod tests {
         let again = sealed(&salt, &wanted(&site(), &bookings, date()), FAST);
         assert!(is_current(a.document(), &again), "a second desk has nothing to write");
         assert_eq!(again.len(), 3, "two entries for b1, one for b2 (no code)");
+        let heads = a.get_heads();
+        publish(&mut a, &salt, &again).unwrap();
+        assert!(a.get_changes(&heads).is_empty(), "publishing what is there writes nothing");
+        // A booking moved within the day: its two entries change, the other's stays.
+        let moved = [Booking { start_min: 660, ..bookings[0].clone() }, bookings[1].clone()];
+        let after = sealed(&salt, &wanted(&site(), &moved, date()), FAST);
+        assert!(!is_current(a.document(), &after));
+        assert_eq!(after.iter().filter(|(k, v)| again.get(*k) == Some(v)).count(), 1, "b2's entry is unchanged");
     }
 
     #[test]

@@ -131,7 +131,7 @@ pub fn pin_hash(salt: &str, pin: &str) -> String {
     h.update(salt.as_bytes());
     h.update([0u8]);
     h.update(pin.as_bytes());
-    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    frontdesk_protocol::hex16(h.finalize()[..16].try_into().expect("16 of 32 bytes"))
 }
 
 const PIN_SALT: &str = "pinsalt";
@@ -157,7 +157,7 @@ pub fn ensure_pin_salt(kiosk: &mut AutoCommit, random: [u8; 16]) -> Result<Strin
     if let Some(existing) = pin_salt(kiosk.document()) {
         return Ok(existing);
     }
-    let value: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let value = frontdesk_protocol::hex16(&random);
     records::put(kiosk, PIN_SALT, "main", &PinSalt { value: value.clone() })?;
     Ok(value)
 }

@@ -9,6 +9,18 @@ use autosurgeon::{Hydrate, Reconcile};
 
 use crate::walked::Walked;
 
+/// The bytes at `key` of the document's root, if bytes are there (the envelopes, the keyring's
+/// keys, the kiosk's sealed index entries).
+pub fn root_bytes(doc: &impl ReadDoc, key: &str) -> Option<Vec<u8>> {
+    match doc.get(ROOT, key) {
+        Ok(Some((automerge::Value::Scalar(v), _))) => match v.as_ref() {
+            automerge::ScalarValue::Bytes(b) => Some(b.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The root key of record `id` of `kind`.
 pub fn key(kind: &str, id: &str) -> String {
     format!("{kind}/{id}")

@@ -72,6 +72,17 @@ pub fn write_hex16(bytes: &[u8; 16], f: &mut fmt::Formatter<'_>) -> fmt::Result 
     bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
 }
 
+/// 16 bytes as 32 lowercase hexadecimal digits ([`write_hex16`] into a string).
+pub fn hex16(bytes: &[u8; 16]) -> String {
+    struct Hex<'a>(&'a [u8; 16]);
+    impl fmt::Display for Hex<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write_hex16(self.0, f)
+        }
+    }
+    Hex(bytes).to_string()
+}
+
 /// Reads 32 hexadecimal digits back into 16 bytes.
 pub fn parse_hex16(s: &str) -> Option<[u8; 16]> {
     if s.len() != 32 || !s.is_ascii() {

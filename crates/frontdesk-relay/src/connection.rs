@@ -794,11 +794,21 @@ impl Session {
 /// west of UTC may still be on it) to the day after tomorrow (east of UTC, a desk publishes its
 /// tomorrow). Before that it is emptied ([`crate::server`]'s sweep).
 pub fn kiosk_day_open(date: &str, today: chrono::NaiveDate) -> bool {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok_and(|date| (-1..=2).contains(&(date - today).num_days()))
+    kiosk_day_offset(date, today).is_some_and(|days| (-1..=2).contains(&days))
 }
 
 /// Whether a write to the kiosk's day `date` is taken on the relay's UTC `today`: a real date no
 /// later than the day after tomorrow.
 pub fn kiosk_day_writable(date: &str, today: chrono::NaiveDate) -> bool {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok_and(|date| (date - today).num_days() <= 2)
+    kiosk_day_offset(date, today).is_some_and(|days| days <= 2)
+}
+
+/// Whether the kiosk's day `date` is before its window on `today`: to be emptied.
+pub fn kiosk_day_past(date: &str, today: chrono::NaiveDate) -> bool {
+    kiosk_day_offset(date, today).is_some_and(|days| days < -1)
+}
+
+/// Days from `today` to the real date `date` (`None` for no such date).
+fn kiosk_day_offset(date: &str, today: chrono::NaiveDate) -> Option<i64> {
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok().map(|date| (date - today).num_days())
 }

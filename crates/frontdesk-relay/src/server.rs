@@ -208,9 +208,7 @@ pub async fn empty_past_kiosk_days(relay: &Relay, today: chrono::NaiveDate) -> R
         .await?
         .into_iter()
         .filter(|doc| {
-            crate::access::kiosk_day_date(doc).is_some_and(|date| {
-                date < today.to_string().as_str() && !crate::connection::kiosk_day_open(date, today)
-            })
+            crate::access::kiosk_day_date(doc).is_some_and(|date| crate::connection::kiosk_day_past(date, today))
         })
         .collect();
     relay.store.clear_docs(&past).await

@@ -119,10 +119,10 @@ fn lookup_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
         }
         let mut waiting = false;
         let days: Vec<Day> = device.with_value(|d| {
-            doc_name::kiosk_days(today)
+            doc_name::kiosk_dates(today)
                 .into_iter()
-                .zip([today, today.succ_opt().unwrap_or(today)])
-                .filter_map(|(doc, date)| {
+                .filter_map(|date| {
+                    let doc = doc_name::kiosk_day(date);
                     // A day without a salt here is published once this tablet holds what the
                     // relay has of it (another tablet may have made its salt), or after waiting
                     // a while for that (a backlog that cannot be applied here).

@@ -916,23 +916,32 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
     Ok((Appended { seq, fresh: true }, current.is_none()))
 }
 
+/// The bytes of `doc`'s chunks up to `seq` no longer count for the devices that pushed them
+/// (a proven snapshot covers them, or the document is emptied).
+fn give_back(tx: &rusqlite::Transaction<'_>, doc: &str, seq: u64) -> Result<()> {
+    let mut freed: Vec<(String, u64)> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT device, SUM(length(bytes)) FROM chunks WHERE doc = ?1 AND seq <= ?2 GROUP BY device",
+        )?;
+        let rows = stmt.query_map(params![doc, seq.min(i64::MAX as u64)], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        for row in rows {
+            freed.push(row?);
+        }
+    }
+    for (device, bytes) in freed {
+        tx.prepare_cached("UPDATE device_usage SET bytes = max(bytes - ?2, 0) WHERE device = ?1")?
+            .execute(params![device, bytes])?;
+    }
+    Ok(())
+}
+
 /// [`Store::clear_docs`] in one transaction.
 fn clear(conn: &mut Connection, docs: &[String]) -> Result<u64> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut cleared = 0;
     for doc in docs {
-        let mut freed: Vec<(String, u64)> = Vec::new();
-        {
-            let mut stmt =
-                tx.prepare_cached("SELECT device, SUM(length(bytes)) FROM chunks WHERE doc = ?1 GROUP BY device")?;
-            for row in stmt.query_map([doc], |row| Ok((row.get(0)?, row.get(1)?)))? {
-                freed.push(row?);
-            }
-        }
-        for (device, bytes) in freed {
-            tx.prepare_cached("UPDATE device_usage SET bytes = max(bytes - ?2, 0) WHERE device = ?1")?
-                .execute(params![device, bytes])?;
-        }
+        give_back(&tx, doc, u64::MAX)?;
         let held = tx.execute("DELETE FROM chunks WHERE doc = ?1", [doc])?
             + tx.execute("DELETE FROM snapshots WHERE doc = ?1", [doc])?
             + tx.execute("DELETE FROM proposals WHERE doc = ?1", [doc])?;
@@ -1012,21 +1021,7 @@ fn settle(
         [doc],
     )?;
     tx.execute("DELETE FROM proposals WHERE doc = ?1", [doc])?;
-    // The covered chunks' bytes no longer count for the devices that pushed them.
-    let mut freed: Vec<(String, u64)> = Vec::new();
-    {
-        let mut stmt = tx.prepare_cached(
-            "SELECT device, SUM(length(bytes)) FROM chunks WHERE doc = ?1 AND seq <= ?2 GROUP BY device",
-        )?;
-        let rows = stmt.query_map(params![doc, covers_seq], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        for row in rows {
-            freed.push(row?);
-        }
-    }
-    for (device, bytes) in freed {
-        tx.prepare_cached("UPDATE device_usage SET bytes = max(bytes - ?2, 0) WHERE device = ?1")?
-            .execute(params![device, bytes])?;
-    }
+    give_back(tx, doc, covers_seq)?;
     // The bytes go; the row stays, with the heads it declared.
     tx.execute("UPDATE chunks SET bytes = x'' WHERE doc = ?1 AND seq <= ?2", params![doc, covers_seq])?;
     let size: u64 = tx.query_row(
