@@ -166,7 +166,8 @@ export async function openFrom(recipient, recipientPublic, aad, sealed) {
  * Runs one of the core's ops (`frontdesk_core::crypto::Op`) — one entry point, so the wasm
  * carries one binding and one await for all of them: 0 seal, 1 open, 2 sealTo, 3 openFrom,
  * 4 derive (PBKDF2 of `data`, salted with `aad`), 5 open with the raw key bytes `publicKey`
- * (the kiosk's lookup index).
+ * (the kiosk's lookup index), 6 derive `data` under each salt in `publicKey` (each one byte of
+ * length and its bytes: a PIN under every listed person's salt, at once), 32 bytes each.
  */
 export async function run(kind, key, publicKey, aad, data, iterations) {
   switch (kind) {
@@ -180,6 +181,13 @@ export async function run(kind, key, publicKey, aad, data, iterations) {
       return openFrom(key, publicKey, aad, data);
     case 5:
       return open(await importSecret(publicKey, false), aad, data);
+    case 6: {
+      const salts = [];
+      for (let at = 0; at < publicKey.length; at += 1 + publicKey[at]) {
+        salts.push(publicKey.slice(at + 1, at + 1 + publicKey[at]));
+      }
+      return join(...(await Promise.all(salts.map((salt) => pbkdf2(data, salt, iterations)))));
+    }
     default:
       return pbkdf2(data, aad, iterations);
   }

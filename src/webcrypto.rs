@@ -301,3 +301,22 @@ pub async fn open_raw(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Result<Vec<u
     let promise = run_js(5, &JsValue::UNDEFINED, key.to_vec(), aad.to_vec(), sealed.to_vec(), 0);
     Ok(Uint8Array::new(&resolve(promise, 1).await?).to_vec())
 }
+
+// ---------------------------------------------------------------- PINs (#19)
+
+/// PBKDF2-HMAC-SHA256 of a PIN under each of `salts` (at most 255 bytes each), all at once:
+/// `H` per salt, in order.
+pub async fn derive_many(password: &[u8], salts: &[&str], iterations: u32) -> Result<Vec<[u8; 32]>, CryptoError> {
+    let mut packed = Vec::new();
+    for salt in salts {
+        let len = u8::try_from(salt.len()).map_err(|_| CryptoError::Platform("a salt over 255 bytes".into()))?;
+        packed.push(len);
+        packed.extend_from_slice(salt.as_bytes());
+    }
+    let promise = run_js(6, &JsValue::UNDEFINED, packed, Vec::new(), password.to_vec(), iterations);
+    let out = Uint8Array::new(&resolve(promise, 4).await?).to_vec();
+    if out.len() != 32 * salts.len() {
+        return Err(CryptoError::Platform("PBKDF2 gave other than 32 bytes a salt".into()));
+    }
+    Ok(out.chunks_exact(32).map(|c| c.try_into().expect("32 bytes")).collect())
+}

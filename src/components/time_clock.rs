@@ -1,11 +1,16 @@
 //! The time clock: a member of staff types their PIN and taps Clock in or Clock out, at the
-//! kiosk or at a desk. The device checks the PIN against the hashes in the `kiosk` document
-//! (offline too), writes the punch into its own time-clock document (which only the manager
-//! reads), and forgets the PIN.
+//! kiosk or at a desk. The device derives the PIN under every salt the `kiosk` document lists
+//! (WebCrypto, at once), keeps the people whose 10-bit tag it matches (`frontdesk_core::pin`),
+//! and refuses a PIN that matches nobody, offline too. The punch goes into the device's own
+//! time-clock document, which only the manager reads, with those candidates; the manager's desk
+//! finds whose it is. The PIN is forgotten at once. Wrong PINs make the next try wait, across
+//! reloads ([`Throttle`]).
 
 use chrono::Timelike;
-use frontdesk_core::doc_name;
-use frontdesk_core::payroll::{self, Punch, PunchKind};
+use frontdesk_core::payroll::{self, PinError, Punch, PunchKind};
+use frontdesk_core::signin::Throttle;
+use frontdesk_core::{doc_name, pin};
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
@@ -13,42 +18,72 @@ use crate::i18n::people::pin_error_text;
 use crate::i18n::{DeviceMsg, Lang};
 use crate::platform::{now_ms, random_bytes};
 
+/// Where the device keeps its count of wrong PINs at the clock.
+const THROTTLE_KEY: &str = "frontdesk.clock.pin-throttle";
+
 #[component]
 pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let t = move |msg: DeviceMsg| msg.text(lang.get());
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<(PunchKind, String)>);
+    let checking = RwSignal::new(false);
     let punch = move |kind: PunchKind| {
+        let at = now_ms();
+        let throttle = LocalStorage::get::<Throttle>(THROTTLE_KEY).unwrap_or_default();
+        if checking.get_untracked() {
+            return;
+        }
+        if throttle.wait_ms(at) > 0 {
+            error.set(Some(t(DeviceMsg::ClockWait).to_owned()));
+            return;
+        }
         let typed = pin.get_untracked();
         // The PIN leaves the screen whatever happens next.
         pin.set(String::new());
-        let known = device.with_value(|d| d.read(doc_name::KIOSK, |k| payroll::recognise(k, &typed)));
-        let hash = match known.unwrap_or(Err(payroll::PinError::Unknown)) {
-            Ok(hash) => hash,
-            Err(e) => {
-                error.set(Some(pin_error_text(&e, lang.get_untracked()).to_owned()));
-                return;
-            }
-        };
-        error.set(None);
-        let at_ms = now_ms();
-        let record =
-            Punch { id: frontdesk_core::RecordId::from_random(random_bytes()).to_string(), kind, pin: hash, at_ms };
-        let chunk = payroll::punch_chunk(&record, random_bytes());
-        let (doc, dev) =
-            device.with_value(|d| (doc_name::timeclock(crate::clock::today(), &d.settings.borrow().device), d.clone()));
-        dev.submit(&doc, chunk);
-        done.set(Some((kind, {
+        if let Err(e) = payroll::clean_pin(&typed) {
+            error.set(Some(pin_error_text(&e, lang.get_untracked()).to_owned()));
+            return;
+        }
+        let dev = device.get_value();
+        let listed = dev.read(doc_name::KIOSK, pin::list).unwrap_or_default();
+        checking.set(true);
+        leptos::task::spawn_local(async move {
+            let salts: Vec<&str> = listed.iter().map(|l| l.salt.as_str()).collect();
+            let derived = if salts.is_empty() {
+                Ok(Vec::new())
+            } else {
+                crate::webcrypto::derive_many(&pin::password(typed.trim()), &salts, pin::ITERATIONS).await
+            };
+            let _ = checking.try_set(false);
+            let known = derived.map_err(|_| PinError::Unknown).and_then(|derived| {
+                dev.read(doc_name::KIOSK, |k| payroll::at_the_clock(k, &typed, &derived))
+                    .unwrap_or(Err(PinError::Unknown))
+            });
+            let (legacy, candidates) = match known {
+                Ok(found) => found,
+                Err(e) => {
+                    let _ = LocalStorage::set(THROTTLE_KEY, throttle.wrong_at(at));
+                    let _ = error.try_set(Some(pin_error_text(&e, lang.get_untracked()).to_owned()));
+                    return;
+                }
+            };
+            LocalStorage::delete(THROTTLE_KEY);
+            let _ = error.try_set(None);
+            let id = frontdesk_core::RecordId::from_random(random_bytes()).to_string();
+            let record = Punch { id, kind, pin: legacy, at_ms: now_ms(), candidates };
+            let chunk = payroll::punch_chunk(&record, random_bytes());
+            let doc = doc_name::timeclock(crate::clock::today(), &dev.settings.borrow().device);
+            dev.submit(&doc, chunk);
             let now = crate::clock::now();
-            frontdesk_core::site::format_time(now.hour() * 60 + now.minute())
-        })));
-        set_timeout(
-            move || {
-                let _ = on_done.try_run(());
-            },
-            std::time::Duration::from_secs(4),
-        );
+            let _ = done.try_set(Some((kind, frontdesk_core::site::format_time(now.hour() * 60 + now.minute()))));
+            set_timeout(
+                move || {
+                    let _ = on_done.try_run(());
+                },
+                std::time::Duration::from_secs(4),
+            );
+        });
     };
     view! {
         <div class="time-clock">
@@ -65,10 +100,10 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
                             <input class="field__input time-clock__pin" type="password" inputmode="numeric" autocomplete="off" maxlength="8"
                                 placeholder=move || t(DeviceMsg::PinHint) prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
                         </label>
-                        <p class="field-error" role="alert">{move || error.get()}</p>
+                        <p class="field-error" role="alert">{move || if checking.get() { Some(t(DeviceMsg::CheckingPin).to_owned()) } else { error.get() }}</p>
                         <div class="time-clock__actions">
-                            <button class="button button--primary button--large" type="button" on:click=move |_| punch(PunchKind::In)>{move || t(DeviceMsg::ClockIn)}</button>
-                            <button class="button button--large" type="button" on:click=move |_| punch(PunchKind::Out)>{move || t(DeviceMsg::ClockOut)}</button>
+                            <button class="button button--primary button--large" type="button" disabled=move || checking.get() on:click=move |_| punch(PunchKind::In)>{move || t(DeviceMsg::ClockIn)}</button>
+                            <button class="button button--large" type="button" disabled=move || checking.get() on:click=move |_| punch(PunchKind::Out)>{move || t(DeviceMsg::ClockOut)}</button>
                         </div>
                     </form>
                 }.into_any(),

@@ -44,5 +44,7 @@ messages! {
         ClockOut => clock_out,
         ClockedIn => clocked_in,
         ClockedOut => clocked_out,
+        CheckingPin => checking_pin,
+        ClockWait => clock_wait,
     }
 }

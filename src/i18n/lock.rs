@@ -10,5 +10,8 @@ messages! {
         TabletLock => tablet_lock,
         LockAfter => lock_after,
         LockAfterLead => lock_after_lead,
+        WhoSignsIn => who_signs_in,
+        WhoSignsInLead => who_signs_in_lead,
+        NotMe => not_me,
     }
 }

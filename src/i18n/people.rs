@@ -17,6 +17,7 @@ messages! {
         Save => save,
         NoPin => no_pin,
         PinSet => pin_set,
+        PinAgain => pin_again,
         NoStaffYet => no_staff_yet,
         Timesheets => timesheets,
         From => from,
@@ -26,6 +27,10 @@ messages! {
         Gross => gross,
         OpenPunch => open_punch,
         OutWithoutIn => out_without_in,
+        Unrecognised => unrecognised,
+        UnrecognisedLead => unrecognised_lead,
+        PunchedIn => punched_in,
+        PunchedOut => punched_out,
         Fix => fix,
         AddClockOut => add_clock_out,
         AddClockIn => add_clock_in,
@@ -83,7 +88,6 @@ messages! {
         Day => day,
         OpenClaims => open_claims,
         Value => value,
-        SaltPending => salt_pending,
     }
 }
 

@@ -170,3 +170,25 @@ async fn webcrypto_derives_seals_and_opens_the_native_lookup_vector() {
     let moved = webcrypto::open_raw(&secret.value_key(), &lookup::aad(next_day), &sealed).await;
     assert_eq!(moved.err(), Some(CryptoError::Damaged), "an entry moved to another day opens nothing");
 }
+
+/// PINs (`frontdesk_core::pin`): WebCrypto derives a PIN under several salts in one call, each
+/// byte for byte what Python's hashlib made, with the product's rounds; the tag and the verifier
+/// of the result are the vector's.
+#[wasm_bindgen_test]
+async fn webcrypto_derives_a_pin_under_every_salt_at_once_as_the_vector_says() {
+    use frontdesk_core::pin;
+    let vector: Value =
+        serde_json::from_str(include_str!("../../crates/frontdesk-core/tests/vectors/pin_v1.json")).expect("vector");
+    assert_eq!(vector["iterations"].as_u64(), Some(u64::from(pin::ITERATIONS)));
+    let salts = [vector["salt"].as_str().unwrap(), vector["other_salt"].as_str().unwrap()];
+    let typed = vector["pin"].as_str().unwrap();
+    let derived = webcrypto::derive_many(&pin::password(typed), &salts, pin::ITERATIONS).await.expect("derived");
+    assert_eq!(derived.len(), 2);
+    assert_eq!(derived[0].to_vec(), unhex(&vector["derived"]));
+    assert_eq!(derived[1].to_vec(), unhex(&vector["other_derived"]));
+    assert_eq!(u64::from(pin::tag(&derived[0])), vector["tag"].as_u64().unwrap());
+    let verifier = pin::Verifier::new(salts[0].to_owned(), &derived[0], "L".into());
+    assert_eq!(verifier.verify, vector["verify"].as_str().unwrap());
+    assert!(!verifier.matches(&derived[1]), "the PIN under another salt is not this person's");
+    assert!(webcrypto::derive_many(b"1234", &[], 1).await.expect("nothing to derive").is_empty());
+}

@@ -1055,3 +1055,55 @@ const AXE_RUN: &str = r#"
                 n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' ')).join(' | '))),
         e => done(['axe could not run: ' + e]));
 "#;
+
+/// An eight-digit PIN, from `from` on, that nobody listed in `browser`'s copy of the kiosk
+/// document has — one whose 10-bit tag matches no listed person's (`frontdesk_core::pin`) —
+/// once the copy lists `people`. A test's wrong PIN: any other passes the clock's offline check
+/// about once in a thousand tries per person, by design, and the test would fail by chance.
+pub async fn a_wrong_pin(browser: &Browser, people: usize, from: u32) -> Result<String> {
+    let script = r#"
+        const done = arguments[0];
+        const names = ["frontdesk-kiosk", "frontdesk-desk"];
+        const next = (i) => {
+            if (i === names.length) return done(null);
+            const open = indexedDB.open(names[i]);
+            open.onerror = () => next(i + 1);
+            open.onsuccess = () => {
+                const db = open.result;
+                if (!db.objectStoreNames.contains("docs")) { db.close(); return next(i + 1); }
+                const get = db.transaction("docs").objectStore("docs").get("kiosk");
+                get.onsuccess = () => {
+                    db.close();
+                    const bytes = get.result && get.result.bytes;
+                    bytes ? done(Array.from(bytes)) : next(i + 1);
+                };
+                get.onerror = () => { db.close(); next(i + 1); };
+            };
+        };
+        next(0);
+    "#;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let listed = loop {
+        let held = browser.client.execute_async(script, vec![]).await?;
+        let bytes: Vec<u8> = serde_json::from_value(held).unwrap_or_default();
+        let listed = automerge::Automerge::load(&bytes).map(|doc| frontdesk_core::pin::list(&doc)).unwrap_or_default();
+        if listed.len() == people {
+            break listed;
+        }
+        if Instant::now() > deadline {
+            bail!("the kiosk document on this device lists {} PINs, not {people}", listed.len());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let derive = |pin: &str, salt: &str| {
+        frontdesk_core::crypto::native::derive(
+            &frontdesk_core::pin::password(pin),
+            salt.as_bytes(),
+            frontdesk_core::pin::ITERATIONS,
+        )
+    };
+    (from..)
+        .map(|n| format!("{:08}", n % 100_000_000))
+        .find(|pin| listed.iter().all(|l| frontdesk_core::pin::tag(&derive(pin, &l.salt)) != l.tag))
+        .ok_or_else(|| anyhow!("no wrong PIN"))
+}

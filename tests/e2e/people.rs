@@ -3,7 +3,7 @@
 
 use anyhow::{Result, ensure};
 
-use crate::harness::{Lobby, set_up_business, step};
+use crate::harness::{Lobby, a_wrong_pin, set_up_business, step};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -31,7 +31,8 @@ async fn a_clock_in_at_the_kiosk_appears_on_the_managers_timesheet_and_the_perio
     desk.wait_for_text("This tablet is locked", SOON).await?;
     ensure!(!desk.text().await?.contains("Payroll"), "a staff tablet shows no payroll");
     desk.click_button("Time clock").await?;
-    desk.type_into("Your PIN", "0000").await?;
+    let wrong = a_wrong_pin(desk, 1, 11_112_222).await?;
+    desk.type_into("Your PIN", &wrong).await?;
     desk.click_button("Clock in").await?;
     desk.wait_for_text("PIN not recognised.", SOON).await?;
     desk.click_labelled("Close").await?;
@@ -39,7 +40,7 @@ async fn a_clock_in_at_the_kiosk_appears_on_the_managers_timesheet_and_the_perio
     // At the kiosk she clocks in (a wrong PIN first); the kiosk never shows her name.
     let kiosk = &lobby.kiosk;
     kiosk.click_button("Staff: clock in or out").await?;
-    kiosk.type_into("Your PIN", "1111").await?;
+    kiosk.type_into("Your PIN", &a_wrong_pin(kiosk, 1, 11_112_222).await?).await?;
     kiosk.click_button("Clock in").await?;
     kiosk.wait_for_text("PIN not recognised.", SOON).await?;
     kiosk.screenshot("kiosk-time-clock").await?;

@@ -3,7 +3,7 @@
 
 use anyhow::{Result, ensure};
 
-use crate::harness::{Browser, ENTER, Lobby, check_in_at_kiosk, give_a_pin, set_up_business, step};
+use crate::harness::{Browser, ENTER, Lobby, a_wrong_pin, check_in_at_kiosk, give_a_pin, set_up_business, step};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -27,7 +27,8 @@ async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Resul
     let locked = desk.text().await?;
     ensure!(!locked.contains("Ana Gil") && !locked.contains("Arrivals"), "a locked tablet shows the desk: {locked}");
     desk.screenshot("tablet-locked").await?;
-    try_pin(desk, "11112222").await?;
+    let wrong = a_wrong_pin(desk, 1, 11_112_222).await?;
+    try_pin(desk, &wrong).await?;
     desk.wait_for_text("PIN not recognised.", SOON).await?;
     ensure!(!desk.text().await?.contains("Ana Gil"), "a wrong PIN opens nothing");
     try_pin(desk, "73920516").await?;
@@ -52,7 +53,7 @@ async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Resul
 
     step("three wrong PINs make the next try wait, and reloading does not undo that");
     for _ in 0..3 {
-        try_pin(desk, "11112222").await?;
+        try_pin(desk, &wrong).await?;
     }
     desk.wait_for_text("Too many wrong PINs. Try again in", SOON).await?;
     desk.wait_for("//button[@disabled][normalize-space(.)='Unlock']", SOON).await?;
@@ -72,7 +73,7 @@ async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Resul
     desk.wait_for_text("This tablet is locked", SOON).await?;
     desk.click_button("Español").await?;
     desk.wait_for_text("Esta tableta está bloqueada", SOON).await?;
-    desk.type_into("Su PIN", "1234").await?;
+    desk.type_into("Su PIN", &wrong).await?;
     desk.click_button("Desbloquear").await?;
     desk.wait_for_text("PIN no reconocido", SOON).await?;
 
@@ -87,8 +88,9 @@ async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Resul
     lobby.close().await
 }
 
-/// Types `pin` on the lock screen and taps Unlock.
+/// Types `pin` on the lock screen, taps Unlock, and waits while the tablet checks it.
 async fn try_pin(desk: &Browser, pin: &str) -> Result<()> {
     desk.type_into("Your PIN", pin).await?;
-    desk.click_button("Unlock").await
+    desk.click_button("Unlock").await?;
+    desk.wait_until(SOON, "the PIN checked", |t| !t.contains("Checking…")).await.map(drop)
 }

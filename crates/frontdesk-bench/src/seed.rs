@@ -20,6 +20,7 @@ use frontdesk_core::doc_name;
 use frontdesk_core::ids::VisitId;
 use frontdesk_core::insurance::{self, Claim, ClaimEvent, ClaimStatus, Paper};
 use frontdesk_core::payroll::{self, PayRate, Punch, PunchKind};
+use frontdesk_core::pin;
 use frontdesk_core::schedule::{self, Booking, BookingState};
 use frontdesk_core::site::{self, BusinessKind, Profile, Resource, ResourceKind, Service, StaffMember, StaffRole};
 use frontdesk_core::staffing::{self, Shift};
@@ -319,7 +320,8 @@ fn payroll_setup(g: &mut Gen, members: &[StaffMember]) {
             hourly_minor: 1_400 + (i as i64 % 4) * 250,
             overtime_after_min: 40 * 60,
             overtime_pct: 150,
-            pin: payroll::pin_hash("seed-salt", &format!("{:04}", 1000 + i)),
+            pin: String::new(),
+            verifier: Some(staff_pin(i).0),
         };
         g.change("payroll", "manager", |d| payroll::put_rate(d, &rate));
     }
@@ -527,17 +529,44 @@ fn medical_day(
     punches(g, &staff.members, date, past);
 }
 
+/// The `i`-th person's PIN (`1000 + i`) as the payroll knows it, and as their punches carry it
+/// (derived once per person with the product's rounds).
+fn staff_pin(i: usize) -> (pin::Verifier, String) {
+    static KNOWN: std::sync::Mutex<BTreeMap<usize, (pin::Verifier, String)>> = std::sync::Mutex::new(BTreeMap::new());
+    let mut known = KNOWN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    known
+        .entry(i)
+        .or_insert_with(|| {
+            let salt = format!("seed-salt-{i:04}");
+            let derived = frontdesk_core::crypto::native::derive(
+                &pin::password(&format!("{:04}", 1000 + i)),
+                salt.as_bytes(),
+                pin::ITERATIONS,
+            );
+            let verifier = pin::Verifier::new(salt, &derived, format!("list-{i}"));
+            let candidates = pin::encode_candidates(&[pin::Candidate { who: verifier.list.clone(), derived }]);
+            (verifier, candidates)
+        })
+        .clone()
+}
+
 fn punches(g: &mut Gen, members: &[StaffMember], date: NaiveDate, past: bool) {
     let doc = doc_name::timeclock(date, KIOSK);
     for (i, _) in members.iter().enumerate() {
-        let pin = payroll::pin_hash("seed-salt", &format!("{:04}", 1000 + i));
+        let candidates = staff_pin(i).1;
         let kinds: &[(PunchKind, u32)] = if past {
             &[(PunchKind::In, 8 * 60 + 55), (PunchKind::Out, 17 * 60 + 5)]
         } else {
             &[(PunchKind::In, 8 * 60 + 55)]
         };
         for &(kind, minute) in kinds {
-            let punch = Punch { id: g.id(), kind, pin: pin.clone(), at_ms: ms(date, minute + g.rng.u32(..10)) };
+            let punch = Punch {
+                id: g.id(),
+                kind,
+                pin: String::new(),
+                at_ms: ms(date, minute + g.rng.u32(..10)),
+                candidates: Some(candidates.clone()),
+            };
             let chunk = payroll::punch_chunk(&punch, g.bytes());
             g.doc(&doc).load_incremental(&chunk).expect("a punch chunk loads");
             g.counts.punches += 1;

@@ -24,6 +24,7 @@ pub mod lookup;
 pub mod money;
 pub mod orders;
 pub mod payroll;
+pub mod pin;
 pub mod records;
 pub mod replica;
 pub mod reports;

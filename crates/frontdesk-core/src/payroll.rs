@@ -3,15 +3,18 @@
 //!
 //! **Where things live.** Staff punch in and out with a personal PIN at the kiosk or at a desk;
 //! the punch goes into a `timeclock/<date>/<device>` document that only its device writes and only
-//! the manager reads (the relay enforces both). A punch carries no name: only the PIN's hash,
-//! salted with a random salt kept in the `kiosk` document. The kiosk document also holds the set
-//! of valid hashes (no names), so the kiosk can say "PIN not recognised" offline and learns
-//! nothing else. The `payroll` document (manager only) maps each hash to a person, with their pay
-//! rate, the fixes made to their punches (each with its reason), and the closed periods.
+//! the manager reads (the relay enforces both). A punch carries no name: only its candidates,
+//! the people whose 10-bit tag the PIN matched (their list ids, and the PIN derived under each
+//! one's salt: [`crate::pin`]). The kiosk document lists each person's salt and tag under a
+//! random list id, so the kiosk can say "PIN not recognised" offline, and a copy of it narrows
+//! each PIN to about a thousandth of the PINs, never to one. The `payroll` document (manager only)
+//! holds each person's verifier with their pay rate, the fixes made to their punches (each with
+//! its reason), and the closed periods; a punch counts for the person whose verifier it matches.
 //!
-//! PINs identify a person at the clock; they are not a password. Four to eight digits can be
-//! guessed by anyone holding the salt, which every staff tablet does: a guess reveals a PIN that
-//! exists, never whose it is.
+//! **Legacy PINs.** PINs set before the verifier were known by one salted SHA-256 (`pin_hash`,
+//! the salt in the kiosk document), which a copy of any kiosk or tablet reverses in moments. They
+//! keep working until the manager enters the person's PIN again (the payroll screen asks for it);
+//! the old hash then stays in the pay rate only to count the punches already made with it.
 
 use crate::sorting::SortDyn;
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +26,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use sha2::{Digest, Sha256};
 
 use crate::money::{self, MoneyError};
+use crate::pin::{self, Derived, Verifier};
 use crate::records;
 use crate::site::StaffMember;
 
@@ -38,9 +42,11 @@ pub enum PunchKind {
 pub struct Punch {
     pub id: String,
     pub kind: PunchKind,
-    /// The PIN's salted hash (see [`pin_hash`]).
+    /// A legacy PIN's salted hash (see [`pin_hash`]); empty for a PIN known by its verifier.
     pub pin: String,
     pub at_ms: i64,
+    /// Who the PIN may be ([`pin::encode_candidates`]): list ids and the PIN derived for each.
+    pub candidates: Option<String>,
 }
 
 /// The kind of a punch's record (its key is `punch/<id>`).
@@ -184,18 +190,23 @@ pub fn publish_pins(kiosk: &mut AutoCommit, hashes: &BTreeSet<String>) -> Result
     Ok(())
 }
 
-/// Checks a PIN typed at a clock against the kiosk document: its hash, if known.
-pub fn recognise(kiosk: &Automerge, typed: &str) -> Result<String, PinError> {
-    let pin = clean_pin(typed).map_err(|_| PinError::Unknown)?;
-    let salt = pin_salt(kiosk).ok_or(PinError::Unknown)?;
-    let hash = pin_hash(&salt, &pin);
-    if pin_known(kiosk, &hash) { Ok(hash) } else { Err(PinError::Unknown) }
+/// What a punch carries for a PIN typed at a clock (`pin`, `candidates`), given `derived[i]` =
+/// the PIN under the salt of `pin::list(kiosk)[i]`: a legacy PIN's hash if the kiosk document
+/// lists it, and the people whose tag the PIN matches. `Unknown` when it is neither.
+pub fn at_the_clock(kiosk: &Automerge, typed: &str, derived: &[Derived]) -> Result<(String, Option<String>), PinError> {
+    let pin = clean_pin(typed)?;
+    let legacy = pin_salt(kiosk).map(|salt| pin_hash(&salt, &pin)).filter(|hash| pin_known(kiosk, hash));
+    let candidates = pin::candidates(&pin::list(kiosk), derived);
+    if legacy.is_none() && candidates.is_empty() {
+        return Err(PinError::Unknown);
+    }
+    Ok((legacy.unwrap_or_default(), (!candidates.is_empty()).then(|| pin::encode_candidates(&candidates))))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Pay rates
 
-/// How a person is paid, and their PIN's hash.
+/// How a person is paid, and how their PIN is known.
 #[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct PayRate {
     pub staff: String,
@@ -204,7 +215,32 @@ pub struct PayRate {
     pub overtime_after_min: u32,
     /// Overtime pay as a percentage of the hourly rate (150 = time and a half).
     pub overtime_pct: u32,
+    /// A legacy PIN's hash: in use while there is no verifier; after, only to count the punches
+    /// made with it.
     pub pin: String,
+    pub verifier: Option<Verifier>,
+}
+
+impl PayRate {
+    /// The legacy PIN hash the clocks and tablets still take for this person (none once their PIN
+    /// was entered again).
+    pub fn legacy_pin(&self) -> Option<&str> {
+        (self.verifier.is_none() && !self.pin.is_empty()).then_some(self.pin.as_str())
+    }
+
+    /// Whether this person has a PIN at all.
+    pub fn has_pin(&self) -> bool {
+        self.verifier.is_some() || !self.pin.is_empty()
+    }
+
+    /// Whether `punch` is this person's (candidates carried as decoded from it).
+    fn made(&self, punch: &Punch, candidates: &[pin::Candidate]) -> bool {
+        (!self.pin.is_empty() && punch.pin == self.pin)
+            || self
+                .verifier
+                .as_ref()
+                .is_some_and(|v| candidates.iter().any(|c| c.who == v.list && v.matches(&c.derived)))
+    }
 }
 
 /// Why a pay rate is refused.
@@ -232,15 +268,14 @@ pub struct RateForm {
 }
 
 impl RateForm {
-    /// Checks the form for `staff`; `salt` hashes a new PIN, which must not be anyone else's.
-    pub fn check(
-        &self,
-        staff: &str,
-        current: Option<&PayRate>,
-        rates: &[PayRate],
-        salt: &str,
-        currency: &str,
-    ) -> Result<PayRate, RateError> {
+    /// The new PIN typed, checked (`None`: the person keeps theirs).
+    pub fn new_pin(&self) -> Result<Option<String>, RateError> {
+        if self.pin.trim().is_empty() { Ok(None) } else { clean_pin(&self.pin).map(Some).map_err(RateError::Pin) }
+    }
+
+    /// Checks the form for `staff`, who keeps the PIN they have: a new one is set with
+    /// [`with_new_pin`] once derived.
+    pub fn check(&self, staff: &str, current: Option<&PayRate>, currency: &str) -> Result<PayRate, RateError> {
         let hourly_minor = money::parse_amount(&self.hourly, currency).map_err(RateError::Hourly)?;
         let hours = money::parse_amount(
             if self.overtime_after_hours.trim().is_empty() { "40" } else { &self.overtime_after_hours },
@@ -258,17 +293,52 @@ impl RateForm {
         if !(100..=300).contains(&overtime_pct) {
             return Err(RateError::BadOvertimePct);
         }
-        let pin = if self.pin.trim().is_empty() {
-            current.map(|c| c.pin.clone()).unwrap_or_default()
-        } else {
-            let hash = pin_hash(salt, &clean_pin(&self.pin).map_err(RateError::Pin)?);
-            if rates.iter().any(|r| r.staff != staff && r.pin == hash) {
-                return Err(RateError::Pin(PinError::Taken));
-            }
-            hash
-        };
-        Ok(PayRate { staff: staff.to_owned(), hourly_minor, overtime_after_min, overtime_pct, pin })
+        self.new_pin()?;
+        Ok(PayRate {
+            staff: staff.to_owned(),
+            hourly_minor,
+            overtime_after_min,
+            overtime_pct,
+            pin: current.map(|c| c.pin.clone()).unwrap_or_default(),
+            verifier: current.and_then(|c| c.verifier.clone()),
+        })
     }
+}
+
+/// The salts a new PIN for `staff` is derived under ([`pin::ITERATIONS`], in one go): the
+/// person's `fresh` one first, then everyone else's, to be sure nobody else has it.
+pub fn salts_for_new_pin(rates: &[PayRate], staff: &str, fresh: String) -> Vec<String> {
+    std::iter::once(fresh)
+        .chain(rates.iter().filter(|r| r.staff != staff).filter_map(|r| r.verifier.as_ref().map(|v| v.salt.clone())))
+        .collect()
+}
+
+/// `rate` with the PIN `typed`, given `derived[i]` = the PIN under `salts[i]` (from
+/// [`salts_for_new_pin`]); refused if anyone else has that PIN, legacy PINs (hashed with
+/// `legacy_salt`) included. The person keeps their list id if they had one, else gets `list`.
+pub fn with_new_pin(
+    rate: PayRate,
+    typed: &str,
+    rates: &[PayRate],
+    legacy_salt: Option<&str>,
+    salts: &[String],
+    derived: &[Derived],
+    list: String,
+) -> Result<PayRate, PinError> {
+    let pin = clean_pin(typed)?;
+    let (Some(fresh), Some(own)) = (salts.first(), derived.first()) else { return Err(PinError::Unknown) };
+    let under = |salt: &str| salts.iter().position(|s| s == salt).and_then(|i| derived.get(i));
+    let others = rates.iter().filter(|r| r.staff != rate.staff);
+    let taken = others.clone().any(|r| match (&r.verifier, r.legacy_pin()) {
+        (Some(v), _) => under(&v.salt).is_some_and(|h| v.matches(h)),
+        (None, Some(hash)) => legacy_salt.is_some_and(|salt| pin_hash(salt, &pin) == hash),
+        (None, None) => false,
+    });
+    if taken {
+        return Err(PinError::Taken);
+    }
+    let list = rate.verifier.as_ref().map_or(list, |v| v.list.clone());
+    Ok(PayRate { verifier: Some(Verifier::new(fresh.clone(), own, list)), ..rate })
 }
 
 const RATE: &str = "rate";
@@ -286,6 +356,16 @@ pub fn rates(doc: &Automerge) -> Vec<PayRate> {
 /// every tablet) until it arrives. A payroll whose rates were all removed is not empty.
 pub fn rates_to_publish(doc: &Automerge) -> Option<Vec<PayRate>> {
     (!doc.get_heads().is_empty()).then(|| rates(doc))
+}
+
+/// The kiosk document's list of PINs known by their verifier: salt and tag by list id.
+pub fn pin_list(rates: &[PayRate]) -> BTreeMap<String, pin::Listed> {
+    rates.iter().filter_map(|r| r.verifier.as_ref()).map(|v| (v.list.clone(), v.listed())).collect()
+}
+
+/// The kiosk document's legacy PIN hashes: of those whose PIN was not entered again.
+pub fn legacy_pins(rates: &[PayRate]) -> BTreeSet<String> {
+    rates.iter().filter_map(PayRate::legacy_pin).map(str::to_owned).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,6 +466,31 @@ pub struct Sheet {
     pub gross_minor: i64,
 }
 
+fn with_candidates(punches: &[HeldPunch]) -> Vec<(&HeldPunch, Vec<pin::Candidate>)> {
+    punches.iter().map(|p| (p, p.punch.candidates.as_deref().map(pin::decode_candidates).unwrap_or_default())).collect()
+}
+
+/// The punches at the local dates `from..=to` that are nobody's: a wrong PIN that passed the
+/// clock's offline check (about once in a thousand per person listed), or a PIN since changed
+/// whose person's rate is gone. They count for nobody and are shown so that a manager can fix
+/// the shift they belong to.
+pub fn unrecognised(
+    rates: &[PayRate],
+    punches: &[HeldPunch],
+    from: NaiveDate,
+    to: NaiveDate,
+    local: impl Fn(i64) -> NaiveDateTime,
+) -> Vec<HeldPunch> {
+    let mut out: Vec<HeldPunch> = with_candidates(punches)
+        .into_iter()
+        .filter(|(p, c)| !rates.iter().any(|r| r.made(&p.punch, c)))
+        .filter(|(p, _)| (from..=to).contains(&local(p.at_ms()).date()))
+        .map(|(p, _)| p.clone())
+        .collect();
+    out.sort_dyn_by_key(|p| p.at_ms());
+    out
+}
+
 /// Gross pay: regular minutes at the rate, overtime minutes at the overtime percentage, rounded
 /// half up to the minor unit once.
 pub fn gross(rate: &PayRate, regular_min: i64, overtime_min: i64) -> i64 {
@@ -415,13 +520,14 @@ pub fn sheets(
     );
     let ignored: BTreeSet<&str> =
         fixes.iter().filter(|f| f.kind == FixKind::Ignore).map(|f| f.punch.as_str()).collect();
+    let punches = with_candidates(punches);
     let mut out = Vec::new();
     for rate in rates {
         // (time, kind, fix's reason, skew)
         let mut entries: Vec<(i64, PunchKind, Option<String>, Option<Skew>)> = punches
             .iter()
-            .filter(|p| !rate.pin.is_empty() && p.punch.pin == rate.pin && !ignored.contains(p.punch.id.as_str()))
-            .map(|p| (p.at_ms(), p.punch.kind, None, p.skew()))
+            .filter(|(p, c)| rate.made(&p.punch, c) && !ignored.contains(p.punch.id.as_str()))
+            .map(|(p, _)| (p.at_ms(), p.punch.kind, None, p.skew()))
             .collect();
         for f in fixes.iter().filter(|f| f.staff == rate.staff) {
             match f.kind {
@@ -603,7 +709,7 @@ pub fn period_rows(period: &Period, decimal_comma: bool, header: [&str; 5]) -> V
     rows
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::schedule::Stamp;
@@ -624,11 +730,47 @@ mod tests {
             overtime_after_min: 40 * 60,
             overtime_pct: 150,
             pin: pin_hash("s", pin),
+            verifier: None,
         }
     }
 
     fn punch(id: &str, pin: &str, kind: PunchKind, at_ms: i64) -> HeldPunch {
-        HeldPunch { punch: Punch { id: id.into(), kind, pin: pin_hash("s", pin), at_ms }, received_ms: None }
+        HeldPunch {
+            punch: Punch { id: id.into(), kind, pin: pin_hash("s", pin), at_ms, candidates: None },
+            received_ms: None,
+        }
+    }
+
+    /// `pin` derived under `salt` (one round: what is tested is the matching, not the cost).
+    fn derive(pin: &str, salt: &str) -> Derived {
+        crate::crypto::native::derive(&pin::password(pin), salt.as_bytes(), 1)
+    }
+
+    /// A rate whose PIN is known by its verifier (salt `salt-<staff>`, list id `L-<staff>`).
+    fn verified(staff: &str, pin: &str) -> PayRate {
+        let salt = format!("salt-{staff}");
+        PayRate {
+            pin: String::new(),
+            verifier: Some(Verifier::new(salt.clone(), &derive(pin, &salt), format!("L-{staff}"))),
+            ..rate(staff, "0000")
+        }
+    }
+
+    /// A punch as a clock makes it: the PIN derived under every listed salt, candidates kept.
+    fn clocked(id: &str, typed: &str, rates: &[PayRate], kind: PunchKind, at_ms: i64) -> HeldPunch {
+        let listed: Vec<pin::Listed> = pin_list(rates).into_values().collect();
+        let derived: Vec<Derived> = listed.iter().map(|l| derive(typed, &l.salt)).collect();
+        let candidates = pin::candidates(&listed, &derived);
+        HeldPunch {
+            punch: Punch {
+                id: id.into(),
+                kind,
+                pin: String::new(),
+                at_ms,
+                candidates: Some(pin::encode_candidates(&candidates)),
+            },
+            received_ms: None,
+        }
     }
 
     #[test]
@@ -681,20 +823,39 @@ mod tests {
         assert_eq!(ensure_pin_salt(&mut kiosk, [8; 16]).unwrap(), salt, "the salt is made once");
         let hashes: BTreeSet<String> = [pin_hash(&salt, "4321")].into();
         publish_pins(&mut kiosk, &hashes).unwrap();
-        assert!(recognise(kiosk.document(), "4321").is_ok());
-        assert_eq!(recognise(kiosk.document(), "1234"), Err(PinError::Unknown));
+        let clock = |kiosk: &mut AutoCommit, typed: &str| {
+            let derived: Vec<Derived> = pin::list(kiosk.document()).iter().map(|l| derive(typed, &l.salt)).collect();
+            at_the_clock(kiosk.document(), typed, &derived)
+        };
+        assert_eq!(clock(&mut kiosk, "4321"), Ok((pin_hash(&salt, "4321"), None)), "a legacy PIN");
+        assert_eq!(clock(&mut kiosk, "1234"), Err(PinError::Unknown));
+        assert_eq!(clock(&mut kiosk, "12"), Err(PinError::Malformed));
         // The document holds no PIN in the clear.
         let saved = kiosk.save();
         assert!(!saved.windows(4).any(|w| w == b"4321"));
         publish_pins(&mut kiosk, &BTreeSet::new()).unwrap();
-        assert!(recognise(kiosk.document(), "4321").is_err());
+        assert!(clock(&mut kiosk, "4321").is_err());
+        // Once entered again, the kiosk lists its salt and tag: the punch carries the candidate.
+        let bea = verified("bea", "4321");
+        pin::publish_list(&mut kiosk, &pin_list(std::slice::from_ref(&bea))).unwrap();
+        let (legacy, candidates) = clock(&mut kiosk, "4321").unwrap();
+        assert_eq!(legacy, "");
+        let candidates = pin::decode_candidates(&candidates.unwrap());
+        assert_eq!(candidates.len(), 1);
+        assert!(bea.verifier.as_ref().unwrap().matches(&candidates[0].derived));
     }
 
     #[test]
     fn punches_from_several_clocks_all_reach_the_manager() {
         let mut manager = AutoCommit::new();
         for (n, kind) in [(1u8, PunchKind::In), (2, PunchKind::Out)] {
-            let p = Punch { id: format!("p{n}"), kind, pin: pin_hash("s", "1111"), at_ms: MON + n as i64 * H };
+            let p = Punch {
+                id: format!("p{n}"),
+                kind,
+                pin: pin_hash("s", "1111"),
+                at_ms: MON + n as i64 * H,
+                candidates: None,
+            };
             manager.load_incremental(&punch_chunk(&p, [n; 16])).unwrap();
         }
         assert_eq!(punches(manager.document()).len(), 2);
@@ -719,36 +880,85 @@ mod tests {
             overtime_pct: "".into(),
             pin: "1111".into(),
         };
+        let luis = form.check("luis", None, "EUR").unwrap();
+        assert_eq!((luis.hourly_minor, luis.overtime_after_min, luis.overtime_pct), (1200, 2400, 150));
         assert_eq!(
-            form.check("luis", None, std::slice::from_ref(&ana), "s", "EUR"),
-            Err(RateError::Pin(PinError::Taken))
+            RateForm { pin: "12a4".into(), ..form.clone() }.check("luis", None, "EUR"),
+            Err(RateError::Pin(PinError::Malformed))
         );
-        let ok = RateForm { pin: "2222".into(), ..form.clone() }
-            .check("luis", None, std::slice::from_ref(&ana), "s", "EUR")
-            .unwrap();
-        assert_eq!((ok.hourly_minor, ok.overtime_after_min, ok.overtime_pct), (1200, 2400, 150));
-        let kept = RateForm { pin: String::new(), ..form.clone() }
-            .check("ana", Some(&ana), std::slice::from_ref(&ana), "s", "EUR")
-            .unwrap();
+        // A new PIN is derived under the person's fresh salt and everyone else's.
+        let bea = verified("bea", "3333");
+        let rates = [ana.clone(), bea.clone()];
+        let salts = salts_for_new_pin(&rates, "luis", "fresh".into());
+        assert_eq!(salts, ["fresh".to_string(), "salt-bea".into()]);
+        let new = |typed: &str| {
+            let derived: Vec<Derived> = salts.iter().map(|s| derive(typed, s)).collect();
+            with_new_pin(luis.clone(), typed, &rates, Some("s"), &salts, &derived, "L-new".into())
+        };
+        assert_eq!(new("1111"), Err(PinError::Taken), "Ana's legacy PIN");
+        assert_eq!(new("3333"), Err(PinError::Taken), "Bea's PIN, known by its verifier only");
+        let set = new("2222").unwrap();
+        let v = set.verifier.as_ref().unwrap();
+        assert_eq!((v.salt.as_str(), v.list.as_str()), ("fresh", "L-new"));
+        assert!(v.matches(&derive("2222", "fresh")));
+        assert_eq!(set.legacy_pin(), None);
+        // Entering Ana's PIN again keeps her legacy hash for the punches made with it, unlisted.
+        let again = with_new_pin(
+            ana.clone(),
+            "4444",
+            &rates,
+            Some("s"),
+            &["f2".into()],
+            &[derive("4444", "f2")],
+            "L-ana".into(),
+        )
+        .unwrap();
+        assert_eq!(again.pin, ana.pin);
+        assert_eq!(again.legacy_pin(), None);
+        assert!(legacy_pins(&[again.clone(), bea.clone()]).is_empty());
+        assert_eq!(pin_list(&[again, bea]).len(), 2);
+        let kept = RateForm { pin: String::new(), ..form.clone() }.check("ana", Some(&ana), "EUR").unwrap();
         assert_eq!(kept.pin, ana.pin);
         assert_eq!(
-            RateForm { hourly: "-1".into(), ..form.clone() }.check("x", None, &[], "s", "EUR"),
+            RateForm { hourly: "-1".into(), ..form.clone() }.check("x", None, "EUR"),
             Err(RateError::Hourly(MoneyError::Negative))
         );
         assert_eq!(
-            RateForm { overtime_after_hours: "90".into(), pin: String::new(), ..form.clone() }.check(
-                "x",
-                None,
-                &[],
-                "s",
-                "EUR"
-            ),
+            RateForm { overtime_after_hours: "90".into(), pin: String::new(), ..form.clone() }.check("x", None, "EUR"),
             Err(RateError::BadThreshold)
         );
         assert_eq!(
-            RateForm { overtime_pct: "99".into(), pin: String::new(), ..form }.check("x", None, &[], "s", "EUR"),
+            RateForm { overtime_pct: "99".into(), pin: String::new(), ..form }.check("x", None, "EUR"),
             Err(RateError::BadOvertimePct)
         );
+    }
+
+    #[test]
+    fn a_punch_counts_for_the_person_it_verifies_and_a_false_accept_for_nobody() {
+        let (from, to) = week();
+        let rates = [verified("ana", "4821"), verified("bea", "9034"), rate("old", "1111")];
+        // A wrong PIN that passed the clock's tag check: find one by trying them in turn.
+        let listed: Vec<pin::Listed> = pin_list(&rates).into_values().collect();
+        let false_accept = (0..10_000)
+            .map(|n| format!("{n:04}"))
+            .find(|p| {
+                !["4821", "9034"].contains(&p.as_str())
+                    && !pin::candidates(&listed, &listed.iter().map(|l| derive(p, &l.salt)).collect::<Vec<_>>())
+                        .is_empty()
+            })
+            .expect("about twenty of 10,000 pass");
+        let ps = vec![
+            clocked("a-in", "4821", &rates, PunchKind::In, MON + 8 * H),
+            clocked("a-out", "4821", &rates, PunchKind::Out, MON + 12 * H),
+            clocked("bad", &false_accept, &rates, PunchKind::In, MON + 9 * H),
+            punch("o-in", "1111", PunchKind::In, MON + 10 * H),
+            punch("o-out", "1111", PunchKind::Out, MON + 11 * H),
+        ];
+        let s = sheets(&rates, &ps, &[], from, to, utc);
+        let minutes: Vec<(String, i64)> = s.iter().map(|s| (s.staff.clone(), s.regular_min)).collect();
+        assert_eq!(minutes, [("ana".to_string(), 240), ("bea".into(), 0), ("old".into(), 60)]);
+        let nobody: Vec<String> = unrecognised(&rates, &ps, from, to, utc).into_iter().map(|p| p.punch.id).collect();
+        assert_eq!(nobody, ["bad"]);
     }
 
     #[test]

@@ -3,10 +3,17 @@
 //! and locks itself after the business's idle time.
 //!
 //! The manager's desk publishes, in the `site` document (read by staff devices, never by the
-//! kiosk), one record per person who has a PIN: their staff id and the PIN's salted hash (the
-//! kiosk document's salt, `payroll::pin_hash`). A tablet checks a typed PIN against them with no
-//! network. A staff tablet opens for anyone listed; a manager's tablet only for the directory's
-//! managers. With nobody eligible (no PINs yet) a tablet does not lock: nobody could open it.
+//! kiosk), one record per person who has a PIN: their staff id, their salt and the PIN's 10-bit
+//! tag ([`crate::pin`]), or a legacy PIN's hash. A tablet derives a typed PIN under the salts of
+//! those who may open it, with no network: a staff tablet opens for anyone listed, a manager's
+//! tablet only for the directory's managers. With nobody eligible (no PINs yet) a tablet does not
+//! lock: nobody could open it.
+//!
+//! Ten bits tell a right PIN from about 1,023 of every 1,024 wrong ones: a staff tablet takes a
+//! wrong PIN about once in a thousand tries per person who may open it, and when a PIN matches
+//! the tags of several people it asks which of them is signing in. A manager's tablet holds the
+//! payroll and keeps only those whose verifier the PIN matches. What a tablet holds narrows no
+//! PIN to one, so a stolen tablet does not give away the managers' PINs.
 //!
 //! The lock keeps what is on the screen from whoever walks up to a tablet left alone; it is not
 //! a secret from someone who holds the device's storage (that device can already read every
@@ -14,10 +21,11 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{AutoCommit, Automerge, ROOT, transaction::Transactable};
+use automerge::{AutoCommit, Automerge, ROOT, ReadDoc, transaction::Transactable};
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::payroll::{self, PayRate, PinError};
+use crate::pin::{self, Derived, Listed};
 use crate::records;
 use crate::site::{Site, StaffRole};
 
@@ -28,8 +36,10 @@ const LOCK: &str = "lock";
 #[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct SignIn {
     pub staff: String,
-    /// The PIN's hash (`payroll::pin_hash` with the kiosk document's salt).
+    /// A legacy PIN's hash (`payroll::pin_hash` with the kiosk document's salt), or empty.
     pub pin: String,
+    /// A PIN known by its verifier: salt and tag (`who` is the kiosk list's id).
+    pub listed: Option<Listed>,
 }
 
 /// How long a tablet may sit untouched before it locks, in minutes.
@@ -48,9 +58,16 @@ pub const IDLE_CHOICES: [u32; 6] = [1, 2, 5, 10, 15, 30];
 pub fn wanted(site: &Site, rates: &[PayRate]) -> BTreeMap<String, SignIn> {
     rates
         .iter()
-        .filter(|r| !r.pin.is_empty())
+        .filter(|r| r.has_pin())
         .filter(|r| site.staff_member(&r.staff).is_some_and(|m| m.active))
-        .map(|r| (r.staff.clone(), SignIn { staff: r.staff.clone(), pin: r.pin.clone() }))
+        .map(|r| {
+            let entry = SignIn {
+                staff: r.staff.clone(),
+                pin: r.legacy_pin().unwrap_or_default().to_owned(),
+                listed: r.verifier.as_ref().map(pin::Verifier::listed),
+            };
+            (r.staff.clone(), entry)
+        })
         .collect()
 }
 
@@ -83,26 +100,49 @@ fn may_open(site: &Site, staff: &str, manager: bool) -> bool {
 
 /// Whether a tablet of this kind must be signed into: someone listed may open it.
 pub fn required(site_doc: &Automerge, site: &Site, manager: bool) -> bool {
-    entries(site_doc).iter().any(|s| may_open(site, &s.staff, manager))
+    // By the records' keys (`signin/<staff>`): the desk's first download reads no record here.
+    site_doc
+        .map_range(ROOT, format!("{SIGNIN}/")..format!("{SIGNIN}0"))
+        .any(|item| may_open(site, &item.key[SIGNIN.len() + 1..], manager))
 }
 
-/// The person a typed PIN opens this tablet for (their staff id). `salt` is the kiosk
-/// document's PIN salt. Someone listed who may not open this kind of tablet is refused like a
-/// PIN nobody has, so a wrong guess learns nothing.
-pub fn recognise(
-    site_doc: &Automerge,
-    site: &Site,
-    salt: Option<&str>,
+/// Who may open a tablet of this kind, as listed. Someone listed who may not open it is left
+/// out, so their PIN is refused like a PIN nobody has and a wrong guess learns nothing.
+pub fn eligible(site_doc: &Automerge, site: &Site, manager: bool) -> Vec<SignIn> {
+    entries(site_doc).into_iter().filter(|s| may_open(site, &s.staff, manager)).collect()
+}
+
+/// The salts to derive a typed PIN under for `eligible`, in order (`who` is the staff id).
+pub fn to_derive(eligible: &[SignIn]) -> Vec<Listed> {
+    eligible.iter().filter_map(|s| s.listed.as_ref().map(|l| Listed { who: s.staff.clone(), ..l.clone() })).collect()
+}
+
+/// Whom a typed PIN may open the tablet for (staff ids), given `derived[i]` = the PIN under
+/// `to_derive(eligible)[i]`'s salt and `legacy_salt`, the kiosk document's salt of legacy PINs.
+/// `rates` is the payroll where the tablet holds it (a manager's): those whose PIN it holds a
+/// verifier of must match it. Empty: nobody's PIN.
+pub fn matching(
+    eligible: &[SignIn],
+    legacy_salt: Option<&str>,
     typed: &str,
-    manager: bool,
-) -> Result<String, PinError> {
-    let pin = payroll::clean_pin(typed)?;
-    let hash = payroll::pin_hash(salt.ok_or(PinError::Unknown)?, &pin);
-    entries(site_doc)
+    derived: &[Derived],
+    rates: &[PayRate],
+) -> Result<Vec<String>, PinError> {
+    let typed = payroll::clean_pin(typed)?;
+    let legacy = legacy_salt.map(|salt| payroll::pin_hash(salt, &typed));
+    let verified = |c: &pin::Candidate| {
+        rates.iter().find(|r| r.staff == c.who).and_then(|r| r.verifier.as_ref()).is_none_or(|v| v.matches(&c.derived))
+    };
+    let mut who: Vec<String> = pin::candidates(&to_derive(eligible), derived)
         .into_iter()
-        .find(|s| s.pin == hash && may_open(site, &s.staff, manager))
-        .map(|s| s.staff)
-        .ok_or(PinError::Unknown)
+        .filter(verified)
+        .map(|c| c.who)
+        .chain(
+            eligible.iter().filter(|s| !s.pin.is_empty() && Some(&s.pin) == legacy.as_ref()).map(|s| s.staff.clone()),
+        )
+        .collect();
+    who.dedup();
+    Ok(who)
 }
 
 /// The business's idle time before a tablet locks, in minutes.
@@ -179,7 +219,7 @@ impl Throttle {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::site::{StaffMember, weekday_hours};
@@ -195,6 +235,45 @@ mod tests {
             overtime_after_min: 40 * 60,
             overtime_pct: 150,
             pin: if pin.is_empty() { String::new() } else { payroll::pin_hash("salt", pin) },
+            verifier: None,
+        }
+    }
+
+    fn derive(pin: &str, salt: &str) -> Derived {
+        crate::crypto::native::derive(&pin::password(pin), salt.as_bytes(), 1)
+    }
+
+    fn verified(staff: &str, pin: &str) -> PayRate {
+        let salt = format!("salt-{staff}");
+        let verifier = pin::Verifier::new(salt.clone(), &derive(pin, &salt), format!("L-{staff}"));
+        PayRate { pin: String::new(), verifier: Some(verifier), ..rate(staff, "") }
+    }
+
+    /// What the lock does with a typed PIN: derive it under every eligible salt, then match.
+    fn recognise(
+        d: &Automerge,
+        site: &Site,
+        salt: Option<&str>,
+        typed: &str,
+        manager: bool,
+    ) -> Result<String, PinError> {
+        recognise_with(d, site, salt, typed, manager, &[])
+    }
+
+    fn recognise_with(
+        d: &Automerge,
+        site: &Site,
+        salt: Option<&str>,
+        typed: &str,
+        manager: bool,
+        rates: &[PayRate],
+    ) -> Result<String, PinError> {
+        let eligible = eligible(d, site, manager);
+        let derived: Vec<Derived> = to_derive(&eligible).iter().map(|l| derive(typed.trim(), &l.salt)).collect();
+        match matching(&eligible, salt, typed, &derived, rates)?.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(PinError::Unknown),
+            several => panic!("several: {several:?}"),
         }
     }
 
@@ -229,6 +308,54 @@ mod tests {
         assert_eq!(recognise(d, &site, Some("salt"), "11", false), Err(PinError::Malformed));
         // The document holds no PIN in the clear.
         assert!(!doc.save().windows(4).any(|w| w == b"1111"));
+    }
+
+    #[test]
+    fn a_pin_known_by_its_verifier_opens_the_tablet_and_a_managers_tablet_checks_it_in_full() {
+        let site = business();
+        let rates = [verified("ana", "4821"), verified("eva", "7305"), rate("bo", "1111")];
+        let mut doc = AutoCommit::new();
+        publish(&mut doc, &wanted(&site, &rates)).unwrap();
+        let d = doc.document();
+        assert_eq!(recognise(d, &site, Some("salt"), "4821", false), Ok("ana".into()));
+        assert_eq!(recognise(d, &site, Some("salt"), "7305", true), Ok("eva".into()));
+        assert_eq!(recognise(d, &site, Some("salt"), "1111", false), Ok("bo".into()), "a legacy PIN still works");
+        assert_eq!(recognise(d, &site, Some("salt"), "4821", true), Err(PinError::Unknown), "not a manager");
+        // The site document holds no verifier: a wrong PIN whose tag matches Eva's opens a
+        // staff tablet for her, never a manager's tablet that holds the payroll.
+        let eligible = eligible(d, &site, true);
+        let salts = to_derive(&eligible);
+        let wrong = (0..10_000)
+            .map(|n| format!("{n:04}"))
+            .find(|p| p != "7305" && pin::tag(&derive(p, &salts[0].salt)) == salts[0].tag)
+            .unwrap();
+        assert_eq!(recognise(d, &site, Some("salt"), &wrong, true), Ok("eva".into()), "10 bits alone let it through");
+        assert_eq!(recognise_with(d, &site, Some("salt"), &wrong, true, &rates), Err(PinError::Unknown));
+        assert_eq!(recognise_with(d, &site, Some("salt"), "7305", true, &rates), Ok("eva".into()));
+        let saved = doc.save();
+        let verify = rates[1].verifier.as_ref().unwrap().verify.as_bytes();
+        assert!(!saved.windows(verify.len()).any(|w| w == verify), "no verifier on the tablets");
+    }
+
+    #[test]
+    fn a_pin_matching_two_peoples_tags_names_both() {
+        let site = business();
+        // Find two PINs for Ana and Bo such that Ana's PIN also passes Bo's tag.
+        let ana_salt = "salt-ana";
+        let bo_salt = "salt-bo";
+        let ana_pin = (0..10_000)
+            .map(|n| format!("{n:04}"))
+            .find(|p| pin::tag(&derive(p, bo_salt)) == pin::tag(&derive("5555", bo_salt)) && p != "5555")
+            .unwrap();
+        let rates = [verified("ana", &ana_pin), verified("bo", "5555")];
+        assert_eq!(rates[0].verifier.as_ref().unwrap().salt, ana_salt);
+        let mut doc = AutoCommit::new();
+        publish(&mut doc, &wanted(&site, &rates)).unwrap();
+        let eligible = eligible(doc.document(), &site, false);
+        let derived: Vec<Derived> = to_derive(&eligible).iter().map(|l| derive(&ana_pin, &l.salt)).collect();
+        let mut who = matching(&eligible, None, &ana_pin, &derived, &[]).unwrap();
+        who.sort();
+        assert_eq!(who, ["ana", "bo"]);
     }
 
     #[test]

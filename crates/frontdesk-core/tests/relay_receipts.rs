@@ -29,7 +29,7 @@ fn deliver(core: &mut DeviceCore, doc: &str, seq: u64, bytes: Vec<u8>, at_ms: i6
 }
 
 fn punch(id: &str, at_ms: i64) -> Punch {
-    Punch { id: id.into(), kind: PunchKind::In, pin: payroll::pin_hash("s", "1111"), at_ms }
+    Punch { id: id.into(), kind: PunchKind::In, pin: payroll::pin_hash("s", "1111"), at_ms, candidates: None }
 }
 
 /// The punches the desk holds, with their receipts, as the timesheet reads them.

@@ -5,7 +5,7 @@
 
 use frontdesk_core::payroll::{self, PinError};
 use frontdesk_core::signin::{self, Throttle};
-use frontdesk_core::{doc_name, site::Site};
+use frontdesk_core::{doc_name, pin, site::Site};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
@@ -41,42 +41,68 @@ pub fn LockScreen(
     });
     let wait_s = move || (throttle.get().wait_ms(now.get()) + 999) / 1000;
     let clocking = RwSignal::new(false);
+    let checking = RwSignal::new(false);
+    // A PIN that matched the tags of several people: whom it may open the tablet for.
+    let choosing = RwSignal::new(Vec::<String>::new());
     let field = NodeRef::<leptos::html::Input>::new();
     focus_when_shown(field);
+    let open = move |staff: String| {
+        LocalStorage::delete(THROTTLE_KEY);
+        on_open.run(staff);
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let at = now_ms();
-        if throttle.get_untracked().wait_ms(at) > 0 {
+        if throttle.get_untracked().wait_ms(at) > 0 || checking.get_untracked() {
             return;
         }
         let typed = pin.get_untracked();
         // The PIN leaves the screen whatever happens next.
         pin.set(String::new());
-        let found = device.with_value(|d| {
-            let salt = d.read(doc_name::KIOSK, payroll::pin_salt).flatten();
-            site.with_untracked(|s| {
-                d.read(doc_name::SITE, |doc| signin::recognise(doc, s, salt.as_deref(), &typed, manager))
-            })
+        // A PIN of the wrong shape tells nothing: it is not counted.
+        if let Err(e) = payroll::clean_pin(&typed) {
+            error.set(Some(e));
+            return;
+        }
+        let dev = device.get_value();
+        let eligible = site.with_untracked(|s| dev.read(doc_name::SITE, |doc| signin::eligible(doc, s, manager)));
+        let eligible = eligible.unwrap_or_default();
+        let legacy_salt = dev.read(doc_name::KIOSK, payroll::pin_salt).flatten();
+        // A manager's tablet holds the payroll: a PIN must match the verifier there.
+        let rates = if manager { dev.read(doc_name::PAYROLL, payroll::rates).unwrap_or_default() } else { Vec::new() };
+        checking.set(true);
+        leptos::task::spawn_local(async move {
+            let to_derive = signin::to_derive(&eligible);
+            let salts: Vec<&str> = to_derive.iter().map(|l| l.salt.as_str()).collect();
+            let derived = if salts.is_empty() {
+                Ok(Vec::new())
+            } else {
+                crate::webcrypto::derive_many(&pin::password(typed.trim()), &salts, pin::ITERATIONS).await
+            };
+            let _ = checking.try_set(false);
+            let who = derived
+                .map_err(|_| PinError::Unknown)
+                .and_then(|derived| signin::matching(&eligible, legacy_salt.as_deref(), &typed, &derived, &rates));
+            match who.as_deref() {
+                Ok([one]) => open(one.clone()),
+                Ok(several) if several.len() > 1 => {
+                    let _ = error.try_set(None);
+                    let _ = choosing.try_set(several.to_vec());
+                }
+                _ => {
+                    let next = throttle.get_untracked().wrong_at(at);
+                    let _ = LocalStorage::set(THROTTLE_KEY, next);
+                    let _ = throttle.try_set(next);
+                    let _ = now.try_set(at);
+                    let _ = error.try_set(Some(PinError::Unknown));
+                    if let Some(field) = field.get_untracked() {
+                        let _ = field.focus();
+                    }
+                }
+            }
         });
-        match found.unwrap_or(Err(PinError::Unknown)) {
-            Ok(staff) => {
-                LocalStorage::delete(THROTTLE_KEY);
-                on_open.run(staff);
-            }
-            // A PIN of the wrong shape tells nothing: it is not counted.
-            Err(PinError::Malformed) => error.set(Some(PinError::Malformed)),
-            Err(e) => {
-                let next = throttle.get_untracked().wrong_at(at);
-                let _ = LocalStorage::set(THROTTLE_KEY, next);
-                throttle.set(next);
-                now.set(at);
-                error.set(Some(e));
-            }
-        }
-        if let Some(field) = field.get_untracked() {
-            let _ = field.focus();
-        }
     };
+    let name_of = move |id: &str| site.with(|s| s.staff_member(id).map(|m| m.name.clone())).unwrap_or_default();
     let business = move || site.with(|s| s.profile.as_ref().map(|p| p.name.clone())).unwrap_or_default();
     let problem = move || {
         let lang = lang.get();
@@ -108,10 +134,28 @@ pub fn LockScreen(
                             prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
                     </label>
                     {move || problem().map(|p| view! { <p class="pair__error" role="alert">{p}</p> })}
-                    <button class="button button--primary button--large" type="submit" disabled=move || { wait_s() > 0 }>
-                        {move || t(LockMsg::Unlock)}
+                    <button class="button button--primary button--large" type="submit" disabled=move || { wait_s() > 0 || checking.get() }>
+                        {move || if checking.get() { DeviceMsg::CheckingPin.text(lang.get()) } else { t(LockMsg::Unlock) }}
                     </button>
                 </form>
+                <Show when=move || !choosing.with(Vec::is_empty)>
+                    <div class="lock__who" role="group" aria-labelledby="lock-who-title">
+                        <h2 id="lock-who-title" class="lock__who-title">{move || t(LockMsg::WhoSignsIn)}</h2>
+                        <p class="setup__lead">{move || t(LockMsg::WhoSignsInLead)}</p>
+                        <div class="lock__who-list">
+                            {move || choosing.get().into_iter().map(|staff| {
+                                let name = name_of(&staff);
+                                view! {
+                                    <button class="button button--large" type="button" on:click=move |_| {
+                                        choosing.set(Vec::new());
+                                        open(staff.clone());
+                                    }>{name}</button>
+                                }
+                            }).collect_view()}
+                            <button class="button button--ghost" type="button" on:click=move |_| choosing.set(Vec::new())>{move || t(LockMsg::NotMe)}</button>
+                        </div>
+                    </div>
+                </Show>
                 <div class="lock__more">
                     <button class="button button--ghost" type="button" on:click=move |_| clocking.set(true)>
                         {move || DeviceMsg::TimeClock.text(lang.get())}

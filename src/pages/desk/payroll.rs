@@ -4,15 +4,16 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use frontdesk_core::payroll::{self, Fix, FixKind, PayRate, Problem, RateForm, Sheet};
 use frontdesk_core::site::Site;
-use frontdesk_core::{doc_name, export, views};
+use frontdesk_core::{doc_name, export, pin, views};
 use leptos::prelude::*;
 
 use super::sales::{currency, format_money, new_id};
 use crate::components::date_input::DateInput;
 use crate::components::device_gate::DeviceRef;
 use crate::components::time_input::TimeInput;
-use crate::i18n::people::{close_error_text, fix_error_text, rate_error_text};
+use crate::i18n::people::{close_error_text, fix_error_text, pin_error_text, rate_error_text};
 use crate::i18n::{Lang, PeopleMsg, tr};
+use crate::platform::random_bytes;
 
 fn clock(ms: i64) -> String {
     crate::clock::format(ms, "%H:%M")
@@ -57,6 +58,10 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
     let sheets = Memo::new(move |_| {
         let Some((f, t)) = period() else { return Vec::new() };
         books.with(|b| payroll::sheets(&b.rates, &b.punches, &b.fixes, f, t, crate::clock::local))
+    });
+    let nobodys = Memo::new(move |_| {
+        let Some((f, t)) = period() else { return Vec::new() };
+        books.with(|b| payroll::unrecognised(&b.rates, &b.punches, f, t, crate::clock::local))
     });
     let today_sheets = Memo::new(move |_| {
         books.with(|b| payroll::sheets(&b.rates, &b.punches, &b.fixes, today, today, crate::clock::local))
@@ -138,12 +143,16 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
                             "{}/h · {} {} h · {} %",
                             money(r.hourly_minor), t(PeopleMsg::Overtime), r.overtime_after_min / 60, r.overtime_pct
                         ));
-                        let has_pin = rate.as_ref().is_some_and(|r| !r.pin.is_empty());
+                        let pin_state = match rate.as_ref() {
+                            Some(r) if r.legacy_pin().is_some() => PeopleMsg::PinAgain,
+                            Some(r) if r.has_pin() => PeopleMsg::PinSet,
+                            _ => PeopleMsg::NoPin,
+                        };
                         view! {
                             <li class="row row--wrap">
                                 <div class="row__main">
                                     <span class="row__title">{m.name.clone()}</span>
-                                    <span class="row__sub">{summary.unwrap_or_default()}" · "{move || t(if has_pin { PeopleMsg::PinSet } else { PeopleMsg::NoPin })}</span>
+                                    <span class="row__sub">{summary.unwrap_or_default()}" · "{move || t(pin_state)}</span>
                                 </div>
                                 <button class="button button--ghost" on:click=move |_| editing.set(Some(id.clone()))>{move || crate::i18n::Msg::Edit.text(lang.get())}</button>
                                 {move || (editing.get().as_deref() == Some(id2.as_str())).then(|| {
@@ -174,6 +183,20 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
                     let staff = s.staff.clone();
                     view! { <SheetView sheet=s name=name_of(&staff) lang money fixing/> }
                 }).collect_view()}
+                <Show when=move || !nobodys.with(Vec::is_empty)>
+                    <div class="sheet-block sheet-block--nobody">
+                        <div class="sheet-block__head"><h3>{move || t(PeopleMsg::Unrecognised)}</h3></div>
+                        <p class="card__lead">{move || t(PeopleMsg::UnrecognisedLead)}</p>
+                        <ul class="shift-list">
+                            {move || nobodys.get().into_iter().map(|p| {
+                                let kind = if p.punch.kind == payroll::PunchKind::In { PeopleMsg::PunchedIn } else { PeopleMsg::PunchedOut };
+                                view! {
+                                    <li class="shift"><span class="shift__day">{day_of(p.at_ms())}</span><span>{clock(p.at_ms())}</span><span class="tag">{move || t(kind)}</span></li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                </Show>
                 {move || fixing.get().map(|(staff, problem)| view! {
                     <FixForm device lang staff problem on_close=Callback::new(move |()| fixing.set(None))/>
                 })}
@@ -286,34 +309,57 @@ fn RateEditor(
     let pct = RwSignal::new(current.as_ref().map(|r| r.overtime_pct.to_string()).unwrap_or_else(|| "150".into()));
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(salt) = books.with(|b| b.salt.clone()) else {
-            error.set(Some(t(PeopleMsg::SaltPending).to_owned()));
+        if saving.get_untracked() {
             return;
-        };
+        }
         let form = RateForm {
             hourly: hourly.get(),
             overtime_after_hours: after.get(),
             overtime_pct: pct.get(),
             pin: pin.get(),
         };
-        let checked = books.with(|b| form.check(&staff, current.as_ref(), &b.rates, &salt, &cur));
-        match checked {
-            Err(e) => error.set(Some(rate_error_text(&e, lang.get()))),
-            Ok(rate) => {
-                pin.set(String::new());
-                device.get_value().change_soon(
-                    doc_name::PAYROLL.to_owned(),
-                    "a pay rate",
-                    move |d| payroll::put_rate(d, &rate),
-                    move |r| match r {
+        let rate = match form.check(&staff, current.as_ref(), &cur) {
+            Err(e) => return error.set(Some(rate_error_text(&e, lang.get()))),
+            Ok(rate) => rate,
+        };
+        let typed = form.new_pin().ok().flatten();
+        pin.set(String::new());
+        let (rates, legacy_salt) = books.with(|b| (b.rates.clone(), b.salt.clone()));
+        let dev = device.get_value();
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            let rate = match typed {
+                None => Ok(rate),
+                Some(typed) => new_pin(rate, &typed, &rates, legacy_salt.as_deref())
+                    .await
+                    .map_err(|e| e.unwrap_or_else(|e| pin_error_text(&e, lang.get_untracked()).to_owned())),
+            };
+            let rate = match rate {
+                Ok(rate) => rate,
+                Err(e) => {
+                    let _ = saving.try_set(false);
+                    let _ = error.try_set(Some(e));
+                    return;
+                }
+            };
+            dev.change_soon(
+                doc_name::PAYROLL.to_owned(),
+                "a pay rate",
+                move |d| payroll::put_rate(d, &rate),
+                move |r| {
+                    let _ = saving.try_set(false);
+                    match r {
                         Ok(()) => on_close.run(()),
-                        Err(e) => error.set(Some(e)),
-                    },
-                );
-            }
-        }
+                        Err(e) => {
+                            let _ = error.try_set(Some(e));
+                        }
+                    }
+                },
+            );
+        });
     };
     let field = move |label: PeopleMsg, value: RwSignal<String>, mode: &'static str, kind: &'static str| {
         view! {
@@ -333,11 +379,27 @@ fn RateEditor(
             </div>
             <p class="field-error" role="alert">{move || error.get()}</p>
             <div class="form__actions">
-                <button class="button button--primary" type="submit">{move || t(PeopleMsg::Save)}</button>
+                <button class="button button--primary" type="submit" disabled=move || saving.get()>{move || t(PeopleMsg::Save)}</button>
                 <button class="button button--ghost" type="button" on:click=move |_| on_close.run(())>{move || crate::i18n::Msg::Discard.text(lang.get())}</button>
             </div>
         </form>
     }
+}
+
+/// `rate` with the new PIN `typed`: derived in WebCrypto under a fresh salt and under everyone
+/// else's (one call), refused if someone else has it. `Err(Ok(text))`: the browser failed.
+async fn new_pin(
+    rate: PayRate,
+    typed: &str,
+    rates: &[PayRate],
+    legacy_salt: Option<&str>,
+) -> Result<PayRate, Result<String, payroll::PinError>> {
+    let salts = payroll::salts_for_new_pin(rates, &rate.staff, pin::new_salt(random_bytes()));
+    let refs: Vec<&str> = salts.iter().map(String::as_str).collect();
+    let derived = crate::webcrypto::derive_many(&pin::password(typed), &refs, pin::ITERATIONS)
+        .await
+        .map_err(|e| Ok(e.to_string()))?;
+    payroll::with_new_pin(rate, typed, rates, legacy_salt, &salts, &derived, pin::new_salt(random_bytes())).map_err(Err)
 }
 
 #[component]

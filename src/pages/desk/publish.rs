@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use frontdesk_core::lookup::{self, Secret, Wanted};
 use frontdesk_core::replica::DocEdit;
 use frontdesk_core::site::Site;
-use frontdesk_core::{BoardEntry, Connection, check_in, doc_name, kiosk_doc, payroll, schedule, signin};
+use frontdesk_core::{BoardEntry, Connection, check_in, doc_name, kiosk_doc, payroll, pin, schedule, signin};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
@@ -217,9 +217,10 @@ async fn publish_day(dev: &Rc<Device>, day: Day, derived: StoredValue<Derived>) 
     Ok(())
 }
 
-/// Keeps the kiosk document's PIN list (hashes, no names) in line with the pay rates, and makes
-/// the PIN salt the first time; keeps the `site` document's list of who can sign in on a tablet
-/// (`signin`) in line with the same rates and the staff directory. Runs on a manager's desk.
+/// Keeps the kiosk document's PIN lists (salts and tags by list id, and legacy PINs' hashes; no
+/// names) in line with the pay rates, and makes the legacy PIN salt the first time; keeps the
+/// `site` document's list of who can sign in on a tablet (`signin`) in line with the same rates
+/// and the staff directory. Runs on a manager's desk.
 pub fn pins(device: DeviceRef, site: Memo<Site>) {
     let revision = device.with_value(|d| d.revision);
     let busy = StoredValue::new(false);
@@ -231,25 +232,28 @@ pub fn pins(device: DeviceRef, site: Memo<Site>) {
         }
         let work = device.with_value(|d| {
             let rates = d.read(doc_name::PAYROLL, payroll::rates_to_publish).flatten();
-            let (salted, known) = d
-                .read(doc_name::KIOSK, |k| (payroll::pin_salt(k).is_some(), payroll::known_pins(k)))
-                .unwrap_or((false, BTreeSet::new()));
-            let pins =
-                rates.as_ref().map(|rates| rates.iter().map(|r| r.pin.clone()).filter(|p| !p.is_empty()).collect());
+            let (salted, known, listed_now) = d
+                .read(doc_name::KIOSK, |k| (payroll::pin_salt(k).is_some(), payroll::known_pins(k), pin::list(k)))
+                .unwrap_or((false, BTreeSet::new(), Vec::new()));
+            let pins = rates.as_deref().map(payroll::legacy_pins).filter(|p| *p != known);
+            let list = rates
+                .as_deref()
+                .map(payroll::pin_list)
+                .filter(|l| *l != listed_now.into_iter().map(|l| (l.who.clone(), l)).collect());
             let people = rates.map(|rates| signin::wanted(&site, &rates));
             let listed = d.read(doc_name::SITE, signin::listed).unwrap_or_default();
-            let pins = pins.filter(|p: &BTreeSet<String>| *p != known);
             let people = people.filter(|p| *p != listed);
-            (!salted || pins.is_some() || people.is_some()).then_some((pins, people))
+            (!salted || pins.is_some() || list.is_some() || people.is_some()).then_some((pins, list, people))
         });
-        let Some((pins, people)) = work else { return };
+        let Some((pins, list, people)) = work else { return };
         busy.set_value(true);
         let dev = device.get_value();
         let mut edits: Vec<(String, DocEdit)> = vec![(
             doc_name::KIOSK.into(),
             Box::new(move |k| {
                 payroll::ensure_pin_salt(k, random_bytes())?;
-                pins.map_or(Ok(()), |pins| payroll::publish_pins(k, &pins))
+                pins.map_or(Ok(()), |pins| payroll::publish_pins(k, &pins))?;
+                list.map_or(Ok(()), |list| pin::publish_list(k, &list))
             }),
         )];
         if let Some(people) = people {
