@@ -1,4 +1,5 @@
-//! The browser's clock and random source, for the ids and times the core is handed.
+//! The browser's clock and random source, for the ids and times the core is handed, and the
+//! counts of wrong tries a device keeps across reloads.
 
 /// Milliseconds since the epoch, from the browser's clock.
 pub fn now_ms() -> i64 {
@@ -36,4 +37,18 @@ pub fn random_below(n: usize) -> usize {
             return (x % n) as usize;
         }
     }
+}
+
+/// A count of wrong tries kept in the browser's local storage under `key` (so a reload does not
+/// reset it); none kept, or unreadable, is none.
+pub fn load_throttle(key: &str) -> frontdesk_core::signin::Throttle {
+    use gloo_storage::{LocalStorage, Storage};
+    let held = LocalStorage::raw().get_item(key).ok().flatten().unwrap_or_default();
+    frontdesk_core::signin::Throttle::from_text(&held)
+}
+
+/// Keeps a count of wrong tries under `key`.
+pub fn save_throttle(key: &str, throttle: frontdesk_core::signin::Throttle) {
+    use gloo_storage::{LocalStorage, Storage};
+    let _ = LocalStorage::raw().set_item(key, &throttle.to_text());
 }

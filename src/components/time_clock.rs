@@ -10,13 +10,12 @@ use chrono::Timelike;
 use frontdesk_core::payroll::{self, PinError, Punch, PunchKind};
 use frontdesk_core::signin::Throttle;
 use frontdesk_core::{doc_name, pin};
-use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
 use crate::i18n::people::pin_error_text;
 use crate::i18n::{DeviceMsg, Lang};
-use crate::platform::{now_ms, random_bytes};
+use crate::platform::{load_throttle, now_ms, random_bytes, save_throttle};
 
 /// Where the device keeps its count of wrong PINs at the clock.
 const THROTTLE_KEY: &str = "frontdesk.clock.pin-throttle";
@@ -30,7 +29,7 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
     let checking = RwSignal::new(false);
     let punch = move |kind: PunchKind| {
         let at = now_ms();
-        let throttle = LocalStorage::get::<Throttle>(THROTTLE_KEY).unwrap_or_default();
+        let throttle = load_throttle(THROTTLE_KEY);
         if checking.get_untracked() {
             return;
         }
@@ -63,12 +62,12 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
             let (legacy, candidates) = match known {
                 Ok(found) => found,
                 Err(e) => {
-                    let _ = LocalStorage::set(THROTTLE_KEY, throttle.wrong_at(at));
+                    save_throttle(THROTTLE_KEY, throttle.wrong_at(at));
                     let _ = error.try_set(Some(pin_error_text(&e, lang.get_untracked()).to_owned()));
                     return;
                 }
             };
-            LocalStorage::delete(THROTTLE_KEY);
+            save_throttle(THROTTLE_KEY, Throttle::default());
             let _ = error.try_set(None);
             let id = frontdesk_core::RecordId::from_random(random_bytes()).to_string();
             let record = Punch { id, kind, pin: legacy, at_ms: now_ms(), candidates };

@@ -1008,6 +1008,8 @@ pub async fn give_a_pin(manager: &Browser, who: &str, pin: &str) -> Result<()> {
     manager.type_into("Hourly rate", "20").await?;
     manager.type_into("New PIN (empty keeps it)", pin).await?;
     manager.click_button("Save").await?;
+    // The form closes once the PIN is derived, found to be nobody else's and saved.
+    manager.wait_until(soon, "the pay rate saved", |t| !t.contains("New PIN (empty keeps it)")).await?;
     manager.wait_for_text("PIN set", soon).await?;
     Ok(())
 }
@@ -1056,11 +1058,9 @@ const AXE_RUN: &str = r#"
         e => done(['axe could not run: ' + e]));
 "#;
 
-/// An eight-digit PIN, from `from` on, that nobody listed in `browser`'s copy of the kiosk
-/// document has — one whose 10-bit tag matches no listed person's (`frontdesk_core::pin`) —
-/// once the copy lists `people`. A test's wrong PIN: any other passes the clock's offline check
-/// about once in a thousand tries per person, by design, and the test would fail by chance.
-pub async fn a_wrong_pin(browser: &Browser, people: usize, from: u32) -> Result<String> {
+/// The PINs listed in `browser`'s copy of the kiosk document (salt and 10-bit tag of each:
+/// `frontdesk_core::pin`), once it lists `people`.
+pub async fn listed_pins(browser: &Browser, people: usize) -> Result<Vec<frontdesk_core::pin::Listed>> {
     let script = r#"
         const done = arguments[0];
         const names = ["frontdesk-kiosk", "frontdesk-desk"];
@@ -1083,18 +1083,26 @@ pub async fn a_wrong_pin(browser: &Browser, people: usize, from: u32) -> Result<
         next(0);
     "#;
     let deadline = Instant::now() + Duration::from_secs(15);
-    let listed = loop {
+    loop {
         let held = browser.client.execute_async(script, vec![]).await?;
         let bytes: Vec<u8> = serde_json::from_value(held).unwrap_or_default();
         let listed = automerge::Automerge::load(&bytes).map(|doc| frontdesk_core::pin::list(&doc)).unwrap_or_default();
         if listed.len() == people {
-            break listed;
+            return Ok(listed);
         }
         if Instant::now() > deadline {
             bail!("the kiosk document on this device lists {} PINs, not {people}", listed.len());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    }
+}
+
+/// An eight-digit PIN, from `from` on, that nobody listed in `browser`'s copy of the kiosk
+/// document has — one whose 10-bit tag matches no listed person's (`frontdesk_core::pin`) —
+/// once the copy lists `people`. A test's wrong PIN: any other passes the clock's offline check
+/// about once in a thousand tries per person, by design, and the test would fail by chance.
+pub async fn a_wrong_pin(browser: &Browser, people: usize, from: u32) -> Result<String> {
+    let listed = listed_pins(browser, people).await?;
     let derive = |pin: &str, salt: &str| {
         frontdesk_core::crypto::native::derive(
             &frontdesk_core::pin::password(pin),
@@ -1106,4 +1114,47 @@ pub async fn a_wrong_pin(browser: &Browser, people: usize, from: u32) -> Result<
         .map(|n| format!("{:08}", n % 100_000_000))
         .find(|pin| listed.iter().all(|l| frontdesk_core::pin::tag(&derive(pin, &l.salt)) != l.tag))
         .ok_or_else(|| anyhow!("no wrong PIN"))
+}
+
+/// An eight-digit PIN from `from` on, other than `not`, whose tag under `listed`'s salt is
+/// `listed`'s tag: a wrong PIN that passes a clock's offline check for that person. About a
+/// thousand derivations, so they run in `browser`'s WebCrypto, many at once.
+pub async fn a_pin_passing_for(
+    browser: &Browser,
+    listed: &frontdesk_core::pin::Listed,
+    from: u32,
+    not: &str,
+) -> Result<String> {
+    let script = r#"
+        const [salt, tag, from, not, rounds, done] = arguments;
+        const enc = new TextEncoder();
+        const tagOf = async (pin) => {
+            const key = await crypto.subtle.importKey("raw", enc.encode(pin), "PBKDF2", false, ["deriveBits"]);
+            const h = new Uint8Array(await crypto.subtle.deriveBits(
+                { name: "PBKDF2", hash: "SHA-256", salt: enc.encode(salt), iterations: rounds }, key, 256));
+            const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array([...enc.encode("pin tag\0"), ...h])));
+            return ((d[0] << 8) | d[1]) >> 6;
+        };
+        (async () => {
+            for (let n = from; n < from + 100000; n += 64) {
+                const pins = Array.from({ length: 64 }, (_, i) => String(n + i).padStart(8, "0")).filter((p) => p !== not);
+                const tags = await Promise.all(pins.map(tagOf));
+                const i = tags.findIndex((t) => t === tag);
+                if (i >= 0) return done(pins[i]);
+            }
+            done(null);
+        })().catch((e) => done("error: " + e));
+    "#;
+    let args =
+        vec![json!(listed.salt), json!(listed.tag), json!(from), json!(not), json!(frontdesk_core::pin::ITERATIONS)];
+    let long = fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(240)), None, None);
+    browser.client.update_timeouts(long).await?;
+    let found = browser.client.execute_async(script, args).await;
+    let usual = fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(30)), None, None);
+    browser.client.update_timeouts(usual).await?;
+    let found = found?;
+    match found.as_str() {
+        Some(pin) if !pin.starts_with("error") => Ok(pin.to_owned()),
+        _ => bail!("no PIN passing for {}: {found}", listed.who),
+    }
 }

@@ -3,7 +3,10 @@
 
 use anyhow::{Result, ensure};
 
-use crate::harness::{Browser, ENTER, Lobby, a_wrong_pin, check_in_at_kiosk, give_a_pin, set_up_business, step};
+use crate::harness::{
+    Browser, ENTER, Lobby, a_pin_passing_for, a_wrong_pin, check_in_at_kiosk, give_a_pin, listed_pins, set_up_business,
+    step,
+};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,6 +87,59 @@ async fn a_tablet_left_idle_locks_and_unlocks_with_the_right_pin_only() -> Resul
     ensure!(!kiosk.text().await?.contains("locked"), "the kiosk locked");
     kiosk.wait_for_text("Welcome", SOON).await?;
     ensure!(!manager.text().await?.contains("This tablet is locked"), "the manager's tablet locked");
+    manager.close().await?;
+    lobby.close().await
+}
+
+/// What a kiosk or tablet holds of a PIN is ten bits (`frontdesk_core::pin`): an attacker's PIN
+/// that passes them at the kiosk makes a punch that counts for nobody on the manager's sheet, and
+/// two people whose tags a PIN matches are both offered on a tablet's lock, the punch counting
+/// for its owner alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_holds_ten_bits_of_a_pin_and_the_manager_checks_the_rest() -> Result<()> {
+    let (mut lobby, _) = Lobby::open_at_midday(&[TABLET_PORTRAIT]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz", "Luis Mora"]).await?;
+    give_a_pin(&manager, "Dra. Ruiz", "73920516").await?;
+    let kiosk = &lobby.kiosk;
+    let ruiz = listed_pins(kiosk, 1).await?.remove(0);
+
+    step("a wrong PIN that passes the kiosk's ten bits of hers: taken offline, counted for nobody");
+    let impostor = a_pin_passing_for(kiosk, &ruiz, 20_000_000, "73920516").await?;
+    kiosk.click_button("Staff: clock in or out").await?;
+    kiosk.type_into("Your PIN", &impostor).await?;
+    kiosk.click_button("Clock in").await?;
+    kiosk.wait_for_text("Clocked in at", SOON).await?;
+    kiosk.wait_for_text("Welcome", SOON).await?;
+    manager.wait_for_text("Punches that match nobody", SOON).await?;
+    manager.screenshot("payroll-punch-of-nobody").await?;
+    ensure!(
+        manager.text().await?.contains("On the clock now\nNo one is clocked in."),
+        "the false punch put someone on the clock"
+    );
+
+    step("Luis Mora's PIN passes Dra. Ruiz's ten bits too: the staff tablet asks which of them it is");
+    let shared = a_pin_passing_for(kiosk, &ruiz, 30_000_000, "73920516").await?;
+    give_a_pin(&manager, "Luis Mora", &shared).await?;
+    let desk = &lobby.desks[0];
+    desk.wait_for_text("This tablet is locked", SOON).await?;
+    try_pin(desk, &shared).await?;
+    desk.wait_for_text("Who is signing in?", SOON).await?;
+    let asked = desk.text().await?;
+    ensure!(asked.contains("Dra. Ruiz") && asked.contains("Luis Mora"), "both are offered: {asked}");
+    desk.screenshot("tablet-who-signs-in").await?;
+    desk.click_button("Luis Mora").await?;
+    desk.wait_for_text("Arrivals", SOON).await?;
+    desk.wait_for_text("Luis Mora", SOON).await?;
+
+    step("at the kiosk his PIN is a candidate for both; the manager counts it for him alone");
+    kiosk.click_button("Staff: clock in or out").await?;
+    kiosk.type_into("Your PIN", &shared).await?;
+    kiosk.click_button("Clock in").await?;
+    kiosk.wait_for_text("Clocked in at", SOON).await?;
+    manager.wait_until(SOON, "Luis Mora on the clock", |t| t.contains("On the clock now\nLuis Mora")).await?;
+    let sheet = manager.text().await?;
+    ensure!(!sheet.contains("On the clock now\nDra. Ruiz") && !sheet.contains("Luis Mora\nDra. Ruiz"), "{sheet}");
     manager.close().await?;
     lobby.close().await
 }

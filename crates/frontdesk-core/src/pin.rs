@@ -128,8 +128,10 @@ pub fn decode_candidates(text: &str) -> Vec<Candidate> {
         .collect()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+fn hex(h: &Derived) -> String {
+    let (a, b) = h.split_at(16);
+    frontdesk_protocol::hex16(a.try_into().expect("16 bytes"))
+        + &frontdesk_protocol::hex16(b.try_into().expect("16 bytes"))
 }
 
 fn unhex(text: &str) -> Option<Derived> {

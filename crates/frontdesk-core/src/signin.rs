@@ -207,6 +207,19 @@ impl Throttle {
         self.counted(earlier, now_ms, free)
     }
 
+    /// The throttle as a device keeps it across reloads: three numbers, space-separated (no
+    /// serialiser in the kiosk's download).
+    pub fn to_text(self) -> String {
+        format!("{} {} {}", self.wrong, self.until_ms, self.last_ms)
+    }
+
+    /// What [`Throttle::to_text`] wrote; anything unreadable counts as zero.
+    pub fn from_text(text: &str) -> Throttle {
+        let mut fields = text.split(' ').map(|f| f.parse::<i64>().unwrap_or(0));
+        let mut next = || fields.next().unwrap_or(0);
+        Throttle { wrong: u32::try_from(next()).unwrap_or(0), until_ms: next(), last_ms: next() }
+    }
+
     fn counted(self, earlier: u32, now_ms: i64, free: u32) -> Throttle {
         let wrong = earlier.saturating_add(1);
         let until_ms = if wrong < free {
@@ -417,6 +430,8 @@ mod tests {
             t = t.wrong_at(now);
         }
         assert!(now > 10 * 24 * 3_600_000, "{now}");
+        assert_eq!(Throttle::from_text(&t.to_text()), t, "kept across reloads as text");
+        assert_eq!(Throttle::from_text("garbage"), Throttle::default());
         // Waiting out the quiet the kiosk's find screen forgives does not forgive a wrong PIN.
         let later = now + 2 * FORGOTTEN_AFTER_MS;
         assert_eq!(t.wrong_at(later).wait_ms(later), 15 * 60_000);

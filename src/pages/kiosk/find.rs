@@ -9,7 +9,6 @@ use frontdesk_core::crypto::Op;
 use frontdesk_core::doc_name;
 use frontdesk_core::lookup::{self, Found, Query, Secret};
 use frontdesk_core::signin::Throttle;
-use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 use super::{Shared, Step, Visit};
@@ -22,15 +21,11 @@ use crate::webcrypto;
 const THROTTLE_KEY: &str = "frontdesk.find-throttle";
 
 fn load_throttle() -> Throttle {
-    let held = LocalStorage::raw().get_item(THROTTLE_KEY).ok().flatten().unwrap_or_default();
-    let mut fields = held.split(' ').map(|f| f.parse::<i64>().unwrap_or(0));
-    let mut next = || fields.next().unwrap_or(0);
-    Throttle { wrong: next() as u32, until_ms: next(), last_ms: next() }
+    crate::platform::load_throttle(THROTTLE_KEY)
 }
 
 fn save_throttle(throttle: Throttle) {
-    let text = format!("{} {} {}", throttle.wrong, throttle.until_ms, throttle.last_ms);
-    let _ = LocalStorage::raw().set_item(THROTTLE_KEY, &text);
+    crate::platform::save_throttle(THROTTLE_KEY, throttle);
 }
 
 /// The appointment of `today` that `password` opens: `None` when there is no index to search
