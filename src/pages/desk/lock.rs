@@ -48,7 +48,7 @@ pub fn LockScreen(
     focus_when_shown(field);
     let open = move |staff: String| {
         LocalStorage::delete(THROTTLE_KEY);
-        on_open.run(staff);
+        let _ = on_open.try_run(staff);
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -90,12 +90,12 @@ pub fn LockScreen(
                     let _ = choosing.try_set(several.to_vec());
                 }
                 _ => {
-                    let next = throttle.get_untracked().wrong_at(at);
+                    let next = throttle.try_get_untracked().unwrap_or_default().wrong_at(at);
                     let _ = LocalStorage::set(THROTTLE_KEY, next);
                     let _ = throttle.try_set(next);
                     let _ = now.try_set(at);
                     let _ = error.try_set(Some(PinError::Unknown));
-                    if let Some(field) = field.get_untracked() {
+                    if let Some(field) = field.try_get_untracked().flatten() {
                         let _ = field.focus();
                     }
                 }

@@ -138,12 +138,15 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
                     {move || site.get().staff.into_iter().filter(|m| m.active).map(|m| {
                         let id = m.id.clone();
                         let id2 = m.id.clone();
-                        let rate = books.with(|b| b.rates.iter().find(|r| r.staff == m.id).cloned());
-                        let summary = rate.as_ref().map(|r| format!(
-                            "{}/h · {} {} h · {} %",
+                        // Read inside the row: a change to the payroll (a sync, the PIN salt
+                        // made) updates the row and leaves an open editor as it is.
+                        let staff = m.id.clone();
+                        let rate = Memo::new(move |_| books.with(|b| b.rates.iter().find(|r| r.staff == staff).cloned()));
+                        let summary = move || rate.get().map(|r| format!(
+                            "{}/h · {} {} h · {} % · ",
                             money(r.hourly_minor), t(PeopleMsg::Overtime), r.overtime_after_min / 60, r.overtime_pct
                         ));
-                        let pin_state = match rate.as_ref() {
+                        let pin_state = move || match rate.get() {
                             Some(r) if r.legacy_pin().is_some() => PeopleMsg::PinAgain,
                             Some(r) if r.has_pin() => PeopleMsg::PinSet,
                             _ => PeopleMsg::NoPin,
@@ -152,7 +155,7 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
                             <li class="row row--wrap">
                                 <div class="row__main">
                                     <span class="row__title">{m.name.clone()}</span>
-                                    <span class="row__sub">{summary.unwrap_or_default()}" · "{move || t(pin_state)}</span>
+                                    <span class="row__sub">{summary}{move || t(pin_state())}</span>
                                 </div>
                                 <button class="button button--ghost" on:click=move |_| editing.set(Some(id.clone()))>{move || crate::i18n::Msg::Edit.text(lang.get())}</button>
                                 {move || (editing.get().as_deref() == Some(id2.as_str())).then(|| {
@@ -352,7 +355,9 @@ fn RateEditor(
                 move |r| {
                     let _ = saving.try_set(false);
                     match r {
-                        Ok(()) => on_close.run(()),
+                        Ok(()) => {
+                            let _ = on_close.try_run(());
+                        }
                         Err(e) => {
                             let _ = error.try_set(Some(e));
                         }
