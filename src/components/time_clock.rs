@@ -4,11 +4,13 @@
 //! and refuses a PIN that matches nobody, offline too. The punch goes into the device's own
 //! time-clock document, which only the manager reads, with those candidates; the manager's desk
 //! finds whose it is. The PIN is forgotten at once. Wrong PINs make the next try wait, across
-//! reloads ([`Throttle`]).
+//! reloads (`signin::Throttle::missed_at`); a right one does not start the count afresh (a
+//! member of staff would reset it with their own PIN between guesses at others'), a quarter of
+//! an hour of quiet after a wait does.
 
 use chrono::Timelike;
 use frontdesk_core::payroll::{self, PinError, Punch, PunchKind};
-use frontdesk_core::signin::Throttle;
+use frontdesk_core::signin::FREE_TRIES;
 use frontdesk_core::{doc_name, pin};
 use leptos::prelude::*;
 
@@ -56,18 +58,17 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
             };
             let _ = checking.try_set(false);
             let known = derived.map_err(|_| PinError::Unknown).and_then(|derived| {
-                dev.read(doc_name::KIOSK, |k| payroll::at_the_clock(k, &typed, &derived))
+                dev.read(doc_name::KIOSK, |k| payroll::at_the_clock(k, &listed, &typed, &derived))
                     .unwrap_or(Err(PinError::Unknown))
             });
             let (legacy, candidates) = match known {
                 Ok(found) => found,
                 Err(e) => {
-                    save_throttle(THROTTLE_KEY, throttle.wrong_at(at));
+                    save_throttle(THROTTLE_KEY, throttle.missed_at(at, FREE_TRIES));
                     let _ = error.try_set(Some(pin_error_text(&e, lang.get_untracked()).to_owned()));
                     return;
                 }
             };
-            save_throttle(THROTTLE_KEY, Throttle::default());
             let _ = error.try_set(None);
             let id = frontdesk_core::RecordId::from_random(random_bytes()).to_string();
             let record = Punch { id, kind, pin: legacy, at_ms: now_ms(), candidates };

@@ -96,6 +96,8 @@ pub fn pin_error_text(error: &PinError, lang: Lang) -> &'static str {
         PinError::Malformed => tr!(lang, pin_error.malformed),
         PinError::Taken => tr!(lang, pin_error.taken),
         PinError::Unknown => tr!(lang, pin_error.unknown),
+        PinError::SameAsOld => tr!(lang, pin_error.same_as_old),
+        PinError::NotReady => tr!(lang, pin_error.not_ready),
     }
 }
 

@@ -1058,20 +1058,21 @@ const AXE_RUN: &str = r#"
         e => done(['axe could not run: ' + e]));
 "#;
 
-/// The PINs listed in `browser`'s copy of the kiosk document (salt and 10-bit tag of each:
-/// `frontdesk_core::pin`), once it lists `people`.
-pub async fn listed_pins(browser: &Browser, people: usize) -> Result<Vec<frontdesk_core::pin::Listed>> {
+/// `browser`'s stored copy of the document `name` (its IndexedDB, kiosk's or desk's), if any.
+pub async fn stored_doc(browser: &Browser, name: &str) -> Result<Option<automerge::Automerge>> {
     let script = r#"
-        const done = arguments[0];
-        const names = ["frontdesk-kiosk", "frontdesk-desk"];
+        const [name, done] = arguments;
+        const dbs = ["frontdesk-kiosk", "frontdesk-desk"];
         const next = (i) => {
-            if (i === names.length) return done(null);
-            const open = indexedDB.open(names[i]);
+            if (i === dbs.length) return done(null);
+            const open = indexedDB.open(dbs[i]);
             open.onerror = () => next(i + 1);
+            // Only the app makes its databases: a name it never opened is left alone.
+            open.onupgradeneeded = () => open.transaction.abort();
             open.onsuccess = () => {
                 const db = open.result;
                 if (!db.objectStoreNames.contains("docs")) { db.close(); return next(i + 1); }
-                const get = db.transaction("docs").objectStore("docs").get("kiosk");
+                const get = db.transaction("docs").objectStore("docs").get(name);
                 get.onsuccess = () => {
                     db.close();
                     const bytes = get.result && get.result.bytes;
@@ -1082,19 +1083,38 @@ pub async fn listed_pins(browser: &Browser, people: usize) -> Result<Vec<frontde
         };
         next(0);
     "#;
+    let held = browser.client.execute_async(script, vec![json!(name)]).await?;
+    let bytes: Vec<u8> = serde_json::from_value(held).unwrap_or_default();
+    Ok(automerge::Automerge::load(&bytes).ok())
+}
+
+/// Waits until `browser`'s stored copy of the document `name` satisfies `ready`.
+pub async fn wait_for_doc(
+    browser: &Browser,
+    name: &str,
+    what: &str,
+    ready: impl Fn(&automerge::Automerge) -> bool,
+) -> Result<automerge::Automerge> {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let held = browser.client.execute_async(script, vec![]).await?;
-        let bytes: Vec<u8> = serde_json::from_value(held).unwrap_or_default();
-        let listed = automerge::Automerge::load(&bytes).map(|doc| frontdesk_core::pin::list(&doc)).unwrap_or_default();
-        if listed.len() == people {
-            return Ok(listed);
+        if let Some(doc) = stored_doc(browser, name).await?.filter(|d| ready(d)) {
+            return Ok(doc);
         }
         if Instant::now() > deadline {
-            bail!("the kiosk document on this device lists {} PINs, not {people}", listed.len());
+            bail!("waited 15 s for {what} in this device's copy of `{name}`");
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// The PINs listed in `browser`'s copy of the kiosk document (salt and 10-bit tag of each:
+/// `frontdesk_core::pin`), once it lists `people`.
+pub async fn listed_pins(browser: &Browser, people: usize) -> Result<Vec<frontdesk_core::pin::Listed>> {
+    let doc = wait_for_doc(browser, "kiosk", &format!("{people} PINs listed"), |d| {
+        frontdesk_core::pin::list(d).len() == people
+    })
+    .await?;
+    Ok(frontdesk_core::pin::list(&doc))
 }
 
 /// An eight-digit PIN, from `from` on, that nobody listed in `browser`'s copy of the kiosk

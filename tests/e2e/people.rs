@@ -40,10 +40,28 @@ async fn a_clock_in_at_the_kiosk_appears_on_the_managers_timesheet_and_the_perio
     // At the kiosk she clocks in (a wrong PIN first); the kiosk never shows her name.
     let kiosk = &lobby.kiosk;
     kiosk.click_button("Staff: clock in or out").await?;
-    kiosk.type_into("Your PIN", &a_wrong_pin(kiosk, 1, 11_112_222).await?).await?;
+    let wrong = a_wrong_pin(kiosk, 1, 11_112_222).await?;
+    kiosk.type_into("Your PIN", &wrong).await?;
     kiosk.click_button("Clock in").await?;
     kiosk.wait_for_text("PIN not recognised.", SOON).await?;
     kiosk.screenshot("kiosk-time-clock").await?;
+    step("two more wrong PINs make the next try wait, the right one included");
+    for _ in 0..2 {
+        kiosk.type_into("Your PIN", &wrong).await?;
+        kiosk.click_button("Clock in").await?;
+        kiosk.wait_until(SOON, "the PIN checked", |t| !t.contains("Checking…")).await?;
+    }
+    kiosk.type_into("Your PIN", "73920516").await?;
+    kiosk.click_button("Clock in").await?;
+    kiosk.wait_for_text("Too many wrong PINs. Try again in a few minutes.", SOON).await?;
+    step("a reload keeps the wait; once it is over, her PIN clocks her in");
+    kiosk.goto(&lobby.relay.url("/kiosk")).await?;
+    kiosk.wait_for_text("Welcome", SOON).await?;
+    kiosk.click_button("Staff: clock in or out").await?;
+    kiosk.type_into("Your PIN", "73920516").await?;
+    kiosk.click_button("Clock in").await?;
+    kiosk.wait_for_text("Too many wrong PINs. Try again in a few minutes.", SOON).await?;
+    kiosk.shift_clock(31_000).await?;
     kiosk.type_into("Your PIN", "73920516").await?;
     kiosk.click_button("Clock in").await?;
     kiosk.wait_for_text("Clocked in at", SOON).await?;

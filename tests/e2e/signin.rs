@@ -5,7 +5,7 @@ use anyhow::{Result, ensure};
 
 use crate::harness::{
     Browser, ENTER, Lobby, a_pin_passing_for, a_wrong_pin, check_in_at_kiosk, give_a_pin, listed_pins, set_up_business,
-    step,
+    step, wait_for_doc,
 };
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
@@ -122,6 +122,7 @@ async fn the_kiosk_holds_ten_bits_of_a_pin_and_the_manager_checks_the_rest() -> 
     let shared = a_pin_passing_for(kiosk, &ruiz, 30_000_000, "73920516").await?;
     give_a_pin(&manager, "Luis Mora", &shared).await?;
     let desk = &lobby.desks[0];
+    wait_for_doc(desk, "site", "two people who can sign in", |d| frontdesk_core::signin::listed(d).len() == 2).await?;
     desk.wait_for_text("This tablet is locked", SOON).await?;
     try_pin(desk, &shared).await?;
     desk.wait_for_text("Who is signing in?", SOON).await?;

@@ -322,6 +322,7 @@ fn payroll_setup(g: &mut Gen, members: &[StaffMember]) {
             overtime_pct: 150,
             pin: String::new(),
             verifier: Some(staff_pin(i).0),
+            legacy_until_ms: None,
         };
         g.change("payroll", "manager", |d| payroll::put_rate(d, &rate));
     }

@@ -118,6 +118,10 @@ pub enum PinError {
     Taken,
     #[error("PIN not recognised")]
     Unknown,
+    #[error("choose a PIN other than the old one")]
+    SameAsOld,
+    #[error("the PIN list is still arriving: try again in a moment")]
+    NotReady,
 }
 
 /// A typed PIN, checked: 4 to 8 digits.
@@ -191,12 +195,18 @@ pub fn publish_pins(kiosk: &mut AutoCommit, hashes: &BTreeSet<String>) -> Result
 }
 
 /// What a punch carries for a PIN typed at a clock (`pin`, `candidates`), given `derived[i]` =
-/// the PIN under the salt of `pin::list(kiosk)[i]`: a legacy PIN's hash if the kiosk document
-/// lists it, and the people whose tag the PIN matches. `Unknown` when it is neither.
-pub fn at_the_clock(kiosk: &Automerge, typed: &str, derived: &[Derived]) -> Result<(String, Option<String>), PinError> {
+/// the PIN under the salt of `listed[i]` (the kiosk document's list when the derivation began):
+/// a legacy PIN's hash if the kiosk document lists it, and the people whose tag the PIN matches.
+/// `Unknown` when it is neither.
+pub fn at_the_clock(
+    kiosk: &Automerge,
+    listed: &[pin::Listed],
+    typed: &str,
+    derived: &[Derived],
+) -> Result<(String, Option<String>), PinError> {
     let pin = clean_pin(typed)?;
     let legacy = pin_salt(kiosk).map(|salt| pin_hash(&salt, &pin)).filter(|hash| pin_known(kiosk, hash));
-    let candidates = pin::candidates(&pin::list(kiosk), derived);
+    let candidates = pin::candidates(listed, derived);
     if legacy.is_none() && candidates.is_empty() {
         return Err(PinError::Unknown);
     }
@@ -216,9 +226,13 @@ pub struct PayRate {
     /// Overtime pay as a percentage of the hourly rate (150 = time and a half).
     pub overtime_pct: u32,
     /// A legacy PIN's hash: in use while there is no verifier; after, only to count the punches
-    /// made with it.
+    /// the relay received with it until [`PayRate::legacy_until_ms`].
     pub pin: String,
     pub verifier: Option<Verifier>,
+    /// When the legacy PIN was replaced by one known by its verifier: a punch with its hash
+    /// received later counts for nobody (the hash is in old copies of the kiosk document, and a
+    /// copy reverses it in moments).
+    pub legacy_until_ms: Option<i64>,
 }
 
 impl PayRate {
@@ -233,9 +247,13 @@ impl PayRate {
         self.verifier.is_some() || !self.pin.is_empty()
     }
 
-    /// Whether `punch` is this person's (candidates carried as decoded from it).
-    fn made(&self, punch: &Punch, candidates: &[pin::Candidate]) -> bool {
-        (!self.pin.is_empty() && punch.pin == self.pin)
+    /// Whether `held` may be this person's (its candidates as decoded from it).
+    fn made(&self, held: &HeldPunch, candidates: &[pin::Candidate]) -> bool {
+        let received = held.received_ms.unwrap_or(held.punch.at_ms);
+        let legacy = !self.pin.is_empty()
+            && held.punch.pin == self.pin
+            && self.legacy_until_ms.is_none_or(|until| received <= until);
+        legacy
             || self
                 .verifier
                 .as_ref()
@@ -301,21 +319,29 @@ impl RateForm {
             overtime_pct,
             pin: current.map(|c| c.pin.clone()).unwrap_or_default(),
             verifier: current.and_then(|c| c.verifier.clone()),
+            legacy_until_ms: current.and_then(|c| c.legacy_until_ms),
         })
     }
 }
 
 /// The salts a new PIN for `staff` is derived under ([`pin::ITERATIONS`], in one go): the
-/// person's `fresh` one first, then everyone else's, to be sure nobody else has it.
+/// person's own first — the one they have, else `fresh` (a PIN set twice under two salts would
+/// leave two tags in the documents' history, twenty bits) — then everyone else's, to be sure
+/// nobody else has it.
 pub fn salts_for_new_pin(rates: &[PayRate], staff: &str, fresh: String) -> Vec<String> {
-    std::iter::once(fresh)
+    let own = rates.iter().find(|r| r.staff == staff).and_then(|r| r.verifier.as_ref()).map(|v| v.salt.clone());
+    std::iter::once(own.unwrap_or(fresh))
         .chain(rates.iter().filter(|r| r.staff != staff).filter_map(|r| r.verifier.as_ref().map(|v| v.salt.clone())))
         .collect()
 }
 
-/// `rate` with the PIN `typed`, given `derived[i]` = the PIN under `salts[i]` (from
-/// [`salts_for_new_pin`]); refused if anyone else has that PIN, legacy PINs (hashed with
-/// `legacy_salt`) included. The person keeps their list id if they had one, else gets `list`.
+/// `rate` with the PIN `typed` set at `now_ms`, given `derived[i]` = the PIN under `salts[i]`
+/// (from [`salts_for_new_pin`]). Refused if anyone else has that PIN, legacy PINs (hashed with
+/// `legacy_salt`, retired ones included) too; if it is the person's own legacy PIN (its hash is
+/// in the documents' history: the verifier would protect nothing); and while a legacy PIN cannot
+/// be compared (the salt not here yet). The person keeps their list id if they had one, else gets
+/// `list`.
+#[allow(clippy::too_many_arguments)]
 pub fn with_new_pin(
     rate: PayRate,
     typed: &str,
@@ -324,21 +350,26 @@ pub fn with_new_pin(
     salts: &[String],
     derived: &[Derived],
     list: String,
+    now_ms: i64,
 ) -> Result<PayRate, PinError> {
     let pin = clean_pin(typed)?;
-    let (Some(fresh), Some(own)) = (salts.first(), derived.first()) else { return Err(PinError::Unknown) };
+    let (Some(own_salt), Some(own)) = (salts.first(), derived.first()) else { return Err(PinError::Unknown) };
+    let legacy = |hash: &str| -> Result<bool, PinError> {
+        Ok(!hash.is_empty() && pin_hash(legacy_salt.ok_or(PinError::NotReady)?, &pin) == hash)
+    };
+    if legacy(&rate.pin)? {
+        return Err(PinError::SameAsOld);
+    }
     let under = |salt: &str| salts.iter().position(|s| s == salt).and_then(|i| derived.get(i));
-    let others = rates.iter().filter(|r| r.staff != rate.staff);
-    let taken = others.clone().any(|r| match (&r.verifier, r.legacy_pin()) {
-        (Some(v), _) => under(&v.salt).is_some_and(|h| v.matches(h)),
-        (None, Some(hash)) => legacy_salt.is_some_and(|salt| pin_hash(salt, &pin) == hash),
-        (None, None) => false,
-    });
-    if taken {
-        return Err(PinError::Taken);
+    for other in rates.iter().filter(|r| r.staff != rate.staff) {
+        let verified = other.verifier.as_ref().is_some_and(|v| under(&v.salt).is_some_and(|h| v.matches(h)));
+        if verified || legacy(&other.pin)? {
+            return Err(PinError::Taken);
+        }
     }
     let list = rate.verifier.as_ref().map_or(list, |v| v.list.clone());
-    Ok(PayRate { verifier: Some(Verifier::new(fresh.clone(), own, list)), ..rate })
+    let legacy_until_ms = rate.legacy_until_ms.or((!rate.pin.is_empty()).then_some(now_ms));
+    Ok(PayRate { verifier: Some(Verifier::new(own_salt.clone(), own, list)), legacy_until_ms, ..rate })
 }
 
 const RATE: &str = "rate";
@@ -466,24 +497,40 @@ pub struct Sheet {
     pub gross_minor: i64,
 }
 
-fn with_candidates(punches: &[HeldPunch]) -> Vec<(&HeldPunch, Vec<pin::Candidate>)> {
-    punches.iter().map(|p| (p, p.punch.candidates.as_deref().map(pin::decode_candidates).unwrap_or_default())).collect()
+/// Whose each punch is: the one person it may be (see `PayRate::made`), or nobody — when it
+/// matches no one, or more than one (two people with one PIN, or a forged punch).
+fn owners<'r, 'p>(rates: &'r [PayRate], punches: &'p [HeldPunch]) -> Vec<(&'p HeldPunch, Option<&'r str>)> {
+    punches
+        .iter()
+        .map(|p| {
+            let candidates = p.punch.candidates.as_deref().map(pin::decode_candidates).unwrap_or_default();
+            let mut who = rates.iter().filter(|r| r.made(p, &candidates));
+            match (who.next(), who.next()) {
+                (Some(one), None) => (p, Some(one.staff.as_str())),
+                _ => (p, None),
+            }
+        })
+        .collect()
 }
 
-/// The punches at the local dates `from..=to` that are nobody's: a wrong PIN that passed the
-/// clock's offline check (about once in a thousand per person listed), or a PIN since changed
-/// whose person's rate is gone. They count for nobody and are shown so that a manager can fix
-/// the shift they belong to.
+/// The punches at the local dates `from..=to` that are nobody's and not left out by a fix: a
+/// wrong PIN that passed the clock's offline check (about once in a thousand per person listed),
+/// a legacy PIN used after it was replaced, a PIN since changed whose person's rate is gone, or
+/// a forged punch. They count for nobody and are shown so that a manager can fix the shift they
+/// belong to.
 pub fn unrecognised(
     rates: &[PayRate],
     punches: &[HeldPunch],
+    fixes: &[Fix],
     from: NaiveDate,
     to: NaiveDate,
     local: impl Fn(i64) -> NaiveDateTime,
 ) -> Vec<HeldPunch> {
-    let mut out: Vec<HeldPunch> = with_candidates(punches)
+    let ignored: BTreeSet<&str> =
+        fixes.iter().filter(|f| f.kind == FixKind::Ignore).map(|f| f.punch.as_str()).collect();
+    let mut out: Vec<HeldPunch> = owners(rates, punches)
         .into_iter()
-        .filter(|(p, c)| !rates.iter().any(|r| r.made(&p.punch, c)))
+        .filter(|(p, owner)| owner.is_none() && !ignored.contains(p.punch.id.as_str()))
         .filter(|(p, _)| (from..=to).contains(&local(p.at_ms()).date()))
         .map(|(p, _)| p.clone())
         .collect();
@@ -520,13 +567,13 @@ pub fn sheets(
     );
     let ignored: BTreeSet<&str> =
         fixes.iter().filter(|f| f.kind == FixKind::Ignore).map(|f| f.punch.as_str()).collect();
-    let punches = with_candidates(punches);
+    let punches = owners(rates, punches);
     let mut out = Vec::new();
     for rate in rates {
         // (time, kind, fix's reason, skew)
         let mut entries: Vec<(i64, PunchKind, Option<String>, Option<Skew>)> = punches
             .iter()
-            .filter(|(p, c)| rate.made(&p.punch, c) && !ignored.contains(p.punch.id.as_str()))
+            .filter(|(p, owner)| *owner == Some(rate.staff.as_str()) && !ignored.contains(p.punch.id.as_str()))
             .map(|(p, _)| (p.at_ms(), p.punch.kind, None, p.skew()))
             .collect();
         for f in fixes.iter().filter(|f| f.staff == rate.staff) {
@@ -731,6 +778,7 @@ mod tests {
             overtime_pct: 150,
             pin: pin_hash("s", pin),
             verifier: None,
+            legacy_until_ms: None,
         }
     }
 
@@ -752,6 +800,7 @@ mod tests {
         PayRate {
             pin: String::new(),
             verifier: Some(Verifier::new(salt.clone(), &derive(pin, &salt), format!("L-{staff}"))),
+            legacy_until_ms: None,
             ..rate(staff, "0000")
         }
     }
@@ -824,8 +873,9 @@ mod tests {
         let hashes: BTreeSet<String> = [pin_hash(&salt, "4321")].into();
         publish_pins(&mut kiosk, &hashes).unwrap();
         let clock = |kiosk: &mut AutoCommit, typed: &str| {
-            let derived: Vec<Derived> = pin::list(kiosk.document()).iter().map(|l| derive(typed, &l.salt)).collect();
-            at_the_clock(kiosk.document(), typed, &derived)
+            let listed = pin::list(kiosk.document());
+            let derived: Vec<Derived> = listed.iter().map(|l| derive(typed, &l.salt)).collect();
+            at_the_clock(kiosk.document(), &listed, typed, &derived)
         };
         assert_eq!(clock(&mut kiosk, "4321"), Ok((pin_hash(&salt, "4321"), None)), "a legacy PIN");
         assert_eq!(clock(&mut kiosk, "1234"), Err(PinError::Unknown));
@@ -893,7 +943,7 @@ mod tests {
         assert_eq!(salts, ["fresh".to_string(), "salt-bea".into()]);
         let new = |typed: &str| {
             let derived: Vec<Derived> = salts.iter().map(|s| derive(typed, s)).collect();
-            with_new_pin(luis.clone(), typed, &rates, Some("s"), &salts, &derived, "L-new".into())
+            with_new_pin(luis.clone(), typed, &rates, Some("s"), &salts, &derived, "L-new".into(), 5)
         };
         assert_eq!(new("1111"), Err(PinError::Taken), "Ana's legacy PIN");
         assert_eq!(new("3333"), Err(PinError::Taken), "Bea's PIN, known by its verifier only");
@@ -901,20 +951,30 @@ mod tests {
         let v = set.verifier.as_ref().unwrap();
         assert_eq!((v.salt.as_str(), v.list.as_str()), ("fresh", "L-new"));
         assert!(v.matches(&derive("2222", "fresh")));
-        assert_eq!(set.legacy_pin(), None);
-        // Entering Ana's PIN again keeps her legacy hash for the punches made with it, unlisted.
-        let again = with_new_pin(
-            ana.clone(),
-            "4444",
-            &rates,
-            Some("s"),
-            &["f2".into()],
-            &[derive("4444", "f2")],
-            "L-ana".into(),
-        )
-        .unwrap();
-        assert_eq!(again.pin, ana.pin);
+        assert_eq!((set.legacy_pin(), set.legacy_until_ms), (None, None));
+        // Luis's PIN set again keeps his salt and list id (two salts would leave two tags).
+        let rates2 = [ana.clone(), bea.clone(), set.clone()];
+        let salts2 = salts_for_new_pin(&rates2, "luis", "other".into());
+        assert_eq!(salts2[0], "fresh");
+        let d2: Vec<Derived> = salts2.iter().map(|s| derive("5555", s)).collect();
+        let reset = with_new_pin(set.clone(), "5555", &rates2, Some("s"), &salts2, &d2, "L-x".into(), 6).unwrap();
+        assert_eq!(reset.verifier.as_ref().map(|v| (v.salt.as_str(), v.list.as_str())), Some(("fresh", "L-new")));
+        // Entering Ana's PIN again keeps her legacy hash, retired now, for the punches made with
+        // it; her old PIN itself is refused (its hash is in the documents' history).
+        let again = |typed: &str, salt: Option<&str>| {
+            with_new_pin(ana.clone(), typed, &rates, salt, &["f2".into()], &[derive(typed, "f2")], "L-ana".into(), 7)
+        };
+        assert_eq!(again("1111", Some("s")), Err(PinError::SameAsOld));
+        assert_eq!(again("4444", None), Err(PinError::NotReady), "her legacy PIN cannot be compared yet");
+        let again = again("4444", Some("s")).unwrap();
+        assert_eq!((again.pin.as_str(), again.legacy_until_ms), (ana.pin.as_str(), Some(7)));
         assert_eq!(again.legacy_pin(), None);
+        // Someone else may not take her retired PIN either.
+        let after = [again.clone(), bea.clone()];
+        let salts3 = salts_for_new_pin(&after, "luis", "f3".into());
+        let d: Vec<Derived> = salts3.iter().map(|s| derive("1111", s)).collect();
+        let retired = with_new_pin(luis.clone(), "1111", &after, Some("s"), &salts3, &d, "L".into(), 8);
+        assert_eq!(retired, Err(PinError::Taken));
         assert!(legacy_pins(&[again.clone(), bea.clone()]).is_empty());
         assert_eq!(pin_list(&[again, bea]).len(), 2);
         let kept = RateForm { pin: String::new(), ..form.clone() }.check("ana", Some(&ana), "EUR").unwrap();
@@ -957,8 +1017,66 @@ mod tests {
         let s = sheets(&rates, &ps, &[], from, to, utc);
         let minutes: Vec<(String, i64)> = s.iter().map(|s| (s.staff.clone(), s.regular_min)).collect();
         assert_eq!(minutes, [("ana".to_string(), 240), ("bea".into(), 0), ("old".into(), 60)]);
-        let nobody: Vec<String> = unrecognised(&rates, &ps, from, to, utc).into_iter().map(|p| p.punch.id).collect();
+        let nobody: Vec<String> =
+            unrecognised(&rates, &ps, &[], from, to, utc).into_iter().map(|p| p.punch.id).collect();
         assert_eq!(nobody, ["bad"]);
+        // Left out by a fix, it is no longer listed.
+        let fix = Fix {
+            id: "f".into(),
+            staff: String::new(),
+            kind: FixKind::Ignore,
+            at_ms: 0,
+            punch: "bad".into(),
+            reason: "mistyped".into(),
+            by: "m".into(),
+            made_ms: 0,
+        };
+        assert!(unrecognised(&rates, &ps, &[fix], from, to, utc).is_empty());
+    }
+
+    #[test]
+    fn a_forged_or_ambiguous_punch_counts_for_nobody_and_a_retired_legacy_pin_stops_counting() {
+        let (from, to) = week();
+        let ana = verified("ana", "4821");
+        let list = pin_list(std::slice::from_ref(&ana));
+        let salt = &list["L-ana"].salt;
+        // Every PIN that passes Ana's ten bits, tried at once in one forged punch: nobody's.
+        let passing: Vec<pin::Candidate> = (0..10_000)
+            .map(|n| format!("{n:04}"))
+            .filter(|p| pin::tag(&derive(p, salt)) == list["L-ana"].tag)
+            .map(|p| pin::Candidate { who: "L-ana".into(), derived: derive(&p, salt) })
+            .collect();
+        assert!(passing.len() > 1, "{} PINs pass", passing.len());
+        let forged = HeldPunch {
+            punch: Punch {
+                id: "forged".into(),
+                kind: PunchKind::In,
+                pin: String::new(),
+                at_ms: MON + 8 * H,
+                candidates: Some(pin::encode_candidates(&passing)),
+            },
+            received_ms: None,
+        };
+        let rates = [ana.clone()];
+        assert_eq!(sheets(&rates, std::slice::from_ref(&forged), &[], from, to, utc)[0].shifts.len(), 0);
+        assert_eq!(unrecognised(&rates, &[forged], &[], from, to, utc).len(), 1);
+        // Two people with one PIN (a duplicate that slipped through): the punch is neither's.
+        let twin = PayRate { staff: "twin".into(), ..ana.clone() };
+        let both = [ana.clone(), twin];
+        let p = clocked("p", "4821", &both, PunchKind::In, MON + 8 * H);
+        assert!(sheets(&both, std::slice::from_ref(&p), &[], from, to, utc).iter().all(|s| s.shifts.is_empty()));
+        // A legacy PIN replaced at noon: its punches received before count, later ones do not.
+        let old = PayRate { legacy_until_ms: Some(MON + 12 * H), ..rate("old", "1111") };
+        let at = |id: &str, kind, ms: i64| HeldPunch { received_ms: Some(ms), ..punch(id, "1111", kind, ms) };
+        let ps = [
+            at("in", PunchKind::In, MON + 8 * H),
+            at("out", PunchKind::Out, MON + 11 * H),
+            at("late", PunchKind::In, MON + 13 * H),
+        ];
+        let s = &sheets(std::slice::from_ref(&old), &ps, &[], from, to, utc)[0];
+        assert_eq!((s.regular_min, s.problems.len()), (180, 0), "the punch after noon is not hers");
+        let late: Vec<String> = unrecognised(&[old], &ps, &[], from, to, utc).into_iter().map(|p| p.punch.id).collect();
+        assert_eq!(late, ["late"]);
     }
 
     #[test]

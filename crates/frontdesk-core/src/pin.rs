@@ -118,14 +118,24 @@ pub fn encode_candidates(candidates: &[Candidate]) -> String {
     candidates.iter().map(|c| format!("{}:{}", c.who, hex(&c.derived))).collect::<Vec<_>>().join(",")
 }
 
-/// What [`encode_candidates`] wrote; anything malformed is left out.
+/// The most candidates a punch may carry: more than any business lists people.
+pub const MOST_CANDIDATES: usize = 256;
+
+/// What [`encode_candidates`] wrote. Nothing when it is not what a clock writes — a malformed
+/// pair, more than [`MOST_CANDIDATES`], or two for one person: a forged punch trying several
+/// PINs for someone at once counts for nobody.
 pub fn decode_candidates(text: &str) -> Vec<Candidate> {
-    text.split(',')
-        .filter_map(|c| {
+    let pairs: Option<Vec<Candidate>> = text
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| {
             let (who, h) = c.split_once(':')?;
             Some(Candidate { who: who.to_owned(), derived: unhex(h)? })
         })
-        .collect()
+        .collect();
+    let pairs = pairs.unwrap_or_default();
+    let people: std::collections::BTreeSet<&str> = pairs.iter().map(|c| c.who.as_str()).collect();
+    if people.len() != pairs.len() || pairs.len() > MOST_CANDIDATES { Vec::new() } else { pairs }
 }
 
 fn hex(h: &Derived) -> String {
@@ -238,6 +248,14 @@ mod tests {
         assert_eq!(decode_candidates(&encode_candidates(&c)), c);
         assert!(decode_candidates("").is_empty());
         assert_eq!(decode_candidates("L1:zz,L3:00,L2:").len(), 0);
+        let half = encode_candidates(&c[..1]);
+        assert!(decode_candidates(&format!("{half},xx")).is_empty(), "one malformed pair: none");
+        // A forged punch naming one person twice (two guesses at their PIN) names nobody.
+        let twice = [c[0].clone(), Candidate { who: "L1".into(), derived: [8; 32] }];
+        assert!(decode_candidates(&encode_candidates(&twice)).is_empty());
+        let many: Vec<Candidate> =
+            (0..=MOST_CANDIDATES).map(|n| Candidate { who: format!("L{n}"), derived: [1; 32] }).collect();
+        assert!(decode_candidates(&encode_candidates(&many)).is_empty());
     }
 
     #[test]

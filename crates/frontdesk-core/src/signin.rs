@@ -119,19 +119,25 @@ pub fn to_derive(eligible: &[SignIn]) -> Vec<Listed> {
 
 /// Whom a typed PIN may open the tablet for (staff ids), given `derived[i]` = the PIN under
 /// `to_derive(eligible)[i]`'s salt and `legacy_salt`, the kiosk document's salt of legacy PINs.
-/// `rates` is the payroll where the tablet holds it (a manager's): those whose PIN it holds a
-/// verifier of must match it. Empty: nobody's PIN.
+/// `payroll` is a manager's tablet's pay rates: there a PIN opens only for the person whose
+/// verifier it matches (none while the payroll is not on the tablet). Empty: nobody's PIN.
 pub fn matching(
     eligible: &[SignIn],
     legacy_salt: Option<&str>,
     typed: &str,
     derived: &[Derived],
-    rates: &[PayRate],
+    payroll: Option<&[PayRate]>,
 ) -> Result<Vec<String>, PinError> {
     let typed = payroll::clean_pin(typed)?;
     let legacy = legacy_salt.map(|salt| payroll::pin_hash(salt, &typed));
     let verified = |c: &pin::Candidate| {
-        rates.iter().find(|r| r.staff == c.who).and_then(|r| r.verifier.as_ref()).is_none_or(|v| v.matches(&c.derived))
+        payroll.is_none_or(|rates| {
+            rates
+                .iter()
+                .find(|r| r.staff == c.who)
+                .and_then(|r| r.verifier.as_ref())
+                .is_some_and(|v| v.matches(&c.derived))
+        })
     };
     let mut who: Vec<String> = pin::candidates(&to_derive(eligible), derived)
         .into_iter()
@@ -249,6 +255,7 @@ mod tests {
             overtime_pct: 150,
             pin: if pin.is_empty() { String::new() } else { payroll::pin_hash("salt", pin) },
             verifier: None,
+            legacy_until_ms: None,
         }
     }
 
@@ -270,7 +277,7 @@ mod tests {
         typed: &str,
         manager: bool,
     ) -> Result<String, PinError> {
-        recognise_with(d, site, salt, typed, manager, &[])
+        recognise_with(d, site, salt, typed, manager, None)
     }
 
     fn recognise_with(
@@ -279,7 +286,7 @@ mod tests {
         salt: Option<&str>,
         typed: &str,
         manager: bool,
-        rates: &[PayRate],
+        rates: Option<&[PayRate]>,
     ) -> Result<String, PinError> {
         let eligible = eligible(d, site, manager);
         let derived: Vec<Derived> = to_derive(&eligible).iter().map(|l| derive(typed.trim(), &l.salt)).collect();
@@ -343,8 +350,11 @@ mod tests {
             .find(|p| p != "7305" && pin::tag(&derive(p, &salts[0].salt)) == salts[0].tag)
             .unwrap();
         assert_eq!(recognise(d, &site, Some("salt"), &wrong, true), Ok("eva".into()), "10 bits alone let it through");
-        assert_eq!(recognise_with(d, &site, Some("salt"), &wrong, true, &rates), Err(PinError::Unknown));
-        assert_eq!(recognise_with(d, &site, Some("salt"), "7305", true, &rates), Ok("eva".into()));
+        assert_eq!(recognise_with(d, &site, Some("salt"), &wrong, true, Some(&rates)), Err(PinError::Unknown));
+        assert_eq!(recognise_with(d, &site, Some("salt"), "7305", true, Some(&rates)), Ok("eva".into()));
+        // A manager's tablet whose payroll has not arrived (or lacks her verifier) opens for
+        // nobody on ten bits alone.
+        assert_eq!(recognise_with(d, &site, Some("salt"), "7305", true, Some(&[])), Err(PinError::Unknown));
         let saved = doc.save();
         let verify = rates[1].verifier.as_ref().unwrap().verify.as_bytes();
         assert!(!saved.windows(verify.len()).any(|w| w == verify), "no verifier on the tablets");
@@ -366,7 +376,7 @@ mod tests {
         publish(&mut doc, &wanted(&site, &rates)).unwrap();
         let eligible = eligible(doc.document(), &site, false);
         let derived: Vec<Derived> = to_derive(&eligible).iter().map(|l| derive(&ana_pin, &l.salt)).collect();
-        let mut who = matching(&eligible, None, &ana_pin, &derived, &[]).unwrap();
+        let mut who = matching(&eligible, None, &ana_pin, &derived, None).unwrap();
         who.sort();
         assert_eq!(who, ["ana", "bo"]);
     }

@@ -57,8 +57,9 @@ pub fn LockScreen(
             return;
         }
         let typed = pin.get_untracked();
-        // The PIN leaves the screen whatever happens next.
+        // The PIN leaves the screen whatever happens next, and so does an earlier PIN's choice.
         pin.set(String::new());
+        choosing.set(Vec::new());
         // A PIN of the wrong shape tells nothing: it is not counted.
         if let Err(e) = payroll::clean_pin(&typed) {
             error.set(Some(e));
@@ -69,7 +70,7 @@ pub fn LockScreen(
         let eligible = eligible.unwrap_or_default();
         let legacy_salt = dev.read(doc_name::KIOSK, payroll::pin_salt).flatten();
         // A manager's tablet holds the payroll: a PIN must match the verifier there.
-        let rates = if manager { dev.read(doc_name::PAYROLL, payroll::rates).unwrap_or_default() } else { Vec::new() };
+        let rates = manager.then(|| dev.read(doc_name::PAYROLL, payroll::rates).unwrap_or_default());
         checking.set(true);
         leptos::task::spawn_local(async move {
             let to_derive = signin::to_derive(&eligible);
@@ -80,14 +81,24 @@ pub fn LockScreen(
                 crate::webcrypto::derive_many(&pin::password(typed.trim()), &salts, pin::ITERATIONS).await
             };
             let _ = checking.try_set(false);
-            let who = derived
-                .map_err(|_| PinError::Unknown)
-                .and_then(|derived| signin::matching(&eligible, legacy_salt.as_deref(), &typed, &derived, &rates));
+            let who = derived.map_err(|_| PinError::Unknown).and_then(|derived| {
+                signin::matching(&eligible, legacy_salt.as_deref(), &typed, &derived, rates.as_deref())
+            });
             match who.as_deref() {
                 Ok([one]) => open(one.clone()),
                 Ok(several) if several.len() > 1 => {
                     let _ = error.try_set(None);
                     let _ = choosing.try_set(several.to_vec());
+                    // Nobody chose: the names leave the screen after half a minute.
+                    let shown = several.to_vec();
+                    set_timeout(
+                        move || {
+                            if choosing.try_get_untracked().is_some_and(|now| now == shown) {
+                                let _ = choosing.try_set(Vec::new());
+                            }
+                        },
+                        std::time::Duration::from_secs(30),
+                    );
                 }
                 _ => {
                     let next = throttle.try_get_untracked().unwrap_or_default().wrong_at(at);

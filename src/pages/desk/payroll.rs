@@ -61,7 +61,7 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
     });
     let nobodys = Memo::new(move |_| {
         let Some((f, t)) = period() else { return Vec::new() };
-        books.with(|b| payroll::unrecognised(&b.rates, &b.punches, f, t, crate::clock::local))
+        books.with(|b| payroll::unrecognised(&b.rates, &b.punches, &b.fixes, f, t, crate::clock::local))
     });
     let today_sheets = Memo::new(move |_| {
         books.with(|b| payroll::sheets(&b.rates, &b.punches, &b.fixes, today, today, crate::clock::local))
@@ -324,6 +324,8 @@ fn RateEditor(
             overtime_pct: pct.get(),
             pin: pin.get(),
         };
+        // As the payroll holds it now (a PIN may have been set elsewhere since the form opened).
+        let current = books.with_untracked(|b| b.rates.iter().find(|r| r.staff == staff).cloned());
         let rate = match form.check(&staff, current.as_ref(), &cur) {
             Err(e) => return error.set(Some(rate_error_text(&e, lang.get()))),
             Ok(rate) => rate,
@@ -404,7 +406,9 @@ async fn new_pin(
     let derived = crate::webcrypto::derive_many(&pin::password(typed), &refs, pin::ITERATIONS)
         .await
         .map_err(|e| Ok(e.to_string()))?;
-    payroll::with_new_pin(rate, typed, rates, legacy_salt, &salts, &derived, pin::new_salt(random_bytes())).map_err(Err)
+    let list = pin::new_salt(random_bytes());
+    payroll::with_new_pin(rate, typed, rates, legacy_salt, &salts, &derived, list, crate::platform::now_ms())
+        .map_err(Err)
 }
 
 #[component]
