@@ -293,9 +293,35 @@ async fn kiosk(o: &Options) -> Result<()> {
     figure("browser.kiosk.tap_to_saved_p99_ms", p99);
     figure("browser.kiosk.tap_to_durable_p99_ms", durable99);
     figure("browser.kiosk.commit_p99_ms", commit99);
+    // The time clock's PIN check with 30 people listed: the PIN derived under each one's salt,
+    // `pin::ITERATIONS` rounds of PBKDF2 each, all at once in WebCrypto — what `webcrypto.js`
+    // runs for it (`run` kind 6); matching the tags after is microseconds.
+    let mut pin_ms = Vec::new();
+    for _ in 0..10 {
+        let took =
+            kiosk.client.execute_async(PIN_CHECK, vec![json!(30), json!(frontdesk_core::pin::ITERATIONS)]).await?;
+        pin_ms.push(took.as_f64().context("a PIN check's time")?);
+    }
+    let (pin50, pin_max) = (pct(&mut pin_ms, 0.5), pct(&mut pin_ms, 1.0));
+    println!("kiosk: a PIN checked against 30 people's salts (10 runs): p50 {pin50:.0} ms, max {pin_max:.0} ms");
+    figure("browser.kiosk.pin_30_p50_ms", pin50);
+    figure("browser.kiosk.pin_30_max_ms", pin_max);
     kiosk.close().await?;
     Ok(())
 }
+
+/// One PIN derived under `arguments[0]` salts with `arguments[1]` rounds, all at once, as the
+/// kiosk's time clock does; answers the milliseconds it took.
+const PIN_CHECK: &str = r#"
+    const [people, rounds, done] = arguments;
+    const enc = new TextEncoder();
+    const salts = Array.from({ length: people }, (_, i) => enc.encode(String(i).padStart(32, "7")));
+    const start = performance.now();
+    Promise.all(salts.map(async (salt) => {
+        const key = await crypto.subtle.importKey("raw", enc.encode("48291375"), "PBKDF2", false, ["deriveBits"]);
+        return crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations: rounds }, key, 256);
+    })).then(() => done(performance.now() - start), (e) => done("error: " + e));
+"#;
 
 pub async fn run() -> Result<()> {
     let o = parse()?;

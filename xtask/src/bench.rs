@@ -344,6 +344,13 @@ fn render(f: &Figures, command: &str) -> String {
         ),
         tap.map(|t| t <= 5.0),
     );
+    let pin = get("browser.kiosk.pin_30_p50_ms");
+    row(
+        "time clock: a PIN checked with 30 people listed (30 PBKDF2 derivations in WebCrypto, at once)",
+        "≤ 600 ms",
+        format!("{} p50 (max {}, 10 runs)", ms(pin.as_ref()), ms(get("browser.kiosk.pin_30_max_ms").as_ref())),
+        pin.map(|p| p <= 600.0),
+    );
     // A p99 measured over repeated runs (`<prefix>.p99_ms`, `_min_ms`, `_max_ms`), against the
     // forwarder's.
     let p99_of_runs = |prefix: &str, floor: Option<f64>| {
