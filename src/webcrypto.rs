@@ -304,6 +304,17 @@ pub async fn open_raw(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Result<Vec<u
 
 // ---------------------------------------------------------------- PINs (#19)
 
+/// A typed PIN derived under the salt of each of `listed` (`frontdesk_core::pin`), at once;
+/// nothing to derive when nobody is listed.
+pub async fn derive_pin(typed: &str, listed: &[frontdesk_core::pin::Listed]) -> Result<Vec<[u8; 32]>, CryptoError> {
+    use frontdesk_core::pin;
+    if listed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let salts: Vec<&str> = listed.iter().map(|l| l.salt.as_str()).collect();
+    derive_many(&pin::password(typed.trim()), &salts, pin::ITERATIONS).await
+}
+
 /// PBKDF2-HMAC-SHA256 of a PIN under each of `salts` (at most 255 bytes each), all at once:
 /// `H` per salt, in order.
 pub async fn derive_many(password: &[u8], salts: &[&str], iterations: u32) -> Result<Vec<[u8; 32]>, CryptoError> {

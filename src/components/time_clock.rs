@@ -50,12 +50,7 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
         let listed = dev.read(doc_name::KIOSK, pin::list).unwrap_or_default();
         checking.set(true);
         leptos::task::spawn_local(async move {
-            let salts: Vec<&str> = listed.iter().map(|l| l.salt.as_str()).collect();
-            let derived = if salts.is_empty() {
-                Ok(Vec::new())
-            } else {
-                crate::webcrypto::derive_many(&pin::password(typed.trim()), &salts, pin::ITERATIONS).await
-            };
+            let derived = crate::webcrypto::derive_pin(&typed, &listed).await;
             let _ = checking.try_set(false);
             let known = derived.map_err(|_| PinError::Unknown).and_then(|derived| {
                 dev.read(doc_name::KIOSK, |k| payroll::at_the_clock(k, &listed, &typed, &derived))

@@ -513,6 +513,11 @@ fn owners<'r, 'p>(rates: &'r [PayRate], punches: &'p [HeldPunch]) -> Vec<(&'p He
         .collect()
 }
 
+/// The punches the manager's fixes leave out.
+fn ignored(fixes: &[Fix]) -> BTreeSet<&str> {
+    fixes.iter().filter(|f| f.kind == FixKind::Ignore).map(|f| f.punch.as_str()).collect()
+}
+
 /// The punches at the local dates `from..=to` that are nobody's and not left out by a fix: a
 /// wrong PIN that passed the clock's offline check (about once in a thousand per person listed),
 /// a legacy PIN used after it was replaced, a PIN since changed whose person's rate is gone, or
@@ -526,8 +531,7 @@ pub fn unrecognised(
     to: NaiveDate,
     local: impl Fn(i64) -> NaiveDateTime,
 ) -> Vec<HeldPunch> {
-    let ignored: BTreeSet<&str> =
-        fixes.iter().filter(|f| f.kind == FixKind::Ignore).map(|f| f.punch.as_str()).collect();
+    let ignored = ignored(fixes);
     let mut out: Vec<HeldPunch> = owners(rates, punches)
         .into_iter()
         .filter(|(p, owner)| owner.is_none() && !ignored.contains(p.punch.id.as_str()))
@@ -565,8 +569,7 @@ pub fn sheets(
         utc_start(from).map_or(i64::MIN, |ms| ms - DAY_MS),
         to.succ_opt().and_then(utc_start).map_or(i64::MAX, |ms| ms + DAY_MS),
     );
-    let ignored: BTreeSet<&str> =
-        fixes.iter().filter(|f| f.kind == FixKind::Ignore).map(|f| f.punch.as_str()).collect();
+    let ignored = ignored(fixes);
     let punches = owners(rates, punches);
     let mut out = Vec::new();
     for rate in rates {

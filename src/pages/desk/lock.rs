@@ -5,7 +5,7 @@
 
 use frontdesk_core::payroll::{self, PinError};
 use frontdesk_core::signin::{self, Throttle};
-use frontdesk_core::{doc_name, pin, site::Site};
+use frontdesk_core::{doc_name, site::Site};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
@@ -73,13 +73,7 @@ pub fn LockScreen(
         let rates = manager.then(|| dev.read(doc_name::PAYROLL, payroll::rates).unwrap_or_default());
         checking.set(true);
         leptos::task::spawn_local(async move {
-            let to_derive = signin::to_derive(&eligible);
-            let salts: Vec<&str> = to_derive.iter().map(|l| l.salt.as_str()).collect();
-            let derived = if salts.is_empty() {
-                Ok(Vec::new())
-            } else {
-                crate::webcrypto::derive_many(&pin::password(typed.trim()), &salts, pin::ITERATIONS).await
-            };
+            let derived = crate::webcrypto::derive_pin(&typed, &signin::to_derive(&eligible)).await;
             let _ = checking.try_set(false);
             let who = derived.map_err(|_| PinError::Unknown).and_then(|derived| {
                 signin::matching(&eligible, legacy_salt.as_deref(), &typed, &derived, rates.as_deref())
