@@ -95,7 +95,8 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
                             <input class="field__input time-clock__pin" type="password" inputmode="numeric" autocomplete="off" maxlength="8"
                                 placeholder=move || t(DeviceMsg::PinHint) prop:value=pin on:input=move |ev| pin.set(event_target_value(&ev))/>
                         </label>
-                        <p class="field-error" role="alert">{move || if checking.get() { Some(t(DeviceMsg::CheckingPin).to_owned()) } else { error.get() }}</p>
+                        <p class="field-error" role="alert">{move || (!checking.get()).then(|| error.get()).flatten()}</p>
+                        <p class="time-clock__checking" role="status">{move || checking.get().then(|| t(DeviceMsg::CheckingPin))}</p>
                         <div class="time-clock__actions">
                             <button class="button button--primary button--large" type="button" disabled=move || checking.get() on:click=move |_| punch(PunchKind::In)>{move || t(DeviceMsg::ClockIn)}</button>
                             <button class="button button--large" type="button" disabled=move || checking.get() on:click=move |_| punch(PunchKind::Out)>{move || t(DeviceMsg::ClockOut)}</button>
