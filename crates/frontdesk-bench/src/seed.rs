@@ -323,6 +323,7 @@ fn payroll_setup(g: &mut Gen, members: &[StaffMember]) {
             pin: String::new(),
             verifier: Some(staff_pin(i).0),
             legacy_until_ms: None,
+            retired: None,
         };
         g.change("payroll", "manager", |d| payroll::put_rate(d, &rate));
     }

@@ -233,6 +233,17 @@ pub struct PayRate {
     /// received later counts for nobody (the hash is in old copies of the kiosk document, and a
     /// copy reverses it in moments).
     pub legacy_until_ms: Option<i64>,
+    /// The person's earlier PINs known by their verifiers, each with when it was replaced: the
+    /// punches made with one still count if the relay received them before then (a PIN changed
+    /// mid-period keeps the hours already worked).
+    pub retired: Option<Vec<RetiredPin>>,
+}
+
+/// A PIN a person had before their current one.
+#[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct RetiredPin {
+    pub verifier: Verifier,
+    pub until_ms: i64,
 }
 
 impl PayRate {
@@ -253,11 +264,10 @@ impl PayRate {
         let legacy = !self.pin.is_empty()
             && held.punch.pin == self.pin
             && self.legacy_until_ms.is_none_or(|until| received <= until);
+        let verifies = |v: &Verifier| candidates.iter().any(|c| c.who == v.list && v.matches(&c.derived));
         legacy
-            || self
-                .verifier
-                .as_ref()
-                .is_some_and(|v| candidates.iter().any(|c| c.who == v.list && v.matches(&c.derived)))
+            || self.verifier.as_ref().is_some_and(verifies)
+            || self.retired.iter().flatten().any(|r| received <= r.until_ms && verifies(&r.verifier))
     }
 }
 
@@ -320,6 +330,7 @@ impl RateForm {
             pin: current.map(|c| c.pin.clone()).unwrap_or_default(),
             verifier: current.and_then(|c| c.verifier.clone()),
             legacy_until_ms: current.and_then(|c| c.legacy_until_ms),
+            retired: current.and_then(|c| c.retired.clone()),
         })
     }
 }
@@ -354,6 +365,9 @@ pub fn with_new_pin(
 ) -> Result<PayRate, PinError> {
     let pin = clean_pin(typed)?;
     let (Some(own_salt), Some(own)) = (salts.first(), derived.first()) else { return Err(PinError::Unknown) };
+    if derived.len() != salts.len() {
+        return Err(PinError::Unknown);
+    }
     let legacy = |hash: &str| -> Result<bool, PinError> {
         Ok(!hash.is_empty() && pin_hash(legacy_salt.ok_or(PinError::NotReady)?, &pin) == hash)
     };
@@ -369,7 +383,12 @@ pub fn with_new_pin(
     }
     let list = rate.verifier.as_ref().map_or(list, |v| v.list.clone());
     let legacy_until_ms = rate.legacy_until_ms.or((!rate.pin.is_empty()).then_some(now_ms));
-    Ok(PayRate { verifier: Some(Verifier::new(own_salt.clone(), own, list)), legacy_until_ms, ..rate })
+    let verifier = Verifier::new(own_salt.clone(), own, list);
+    let mut retired = rate.retired.clone();
+    if let Some(old) = rate.verifier.as_ref().filter(|old| **old != verifier) {
+        retired.get_or_insert_with(Vec::new).push(RetiredPin { verifier: old.clone(), until_ms: now_ms });
+    }
+    Ok(PayRate { verifier: Some(verifier), legacy_until_ms, retired, ..rate })
 }
 
 const RATE: &str = "rate";
@@ -520,8 +539,8 @@ fn ignored(fixes: &[Fix]) -> BTreeSet<&str> {
 
 /// The punches at the local dates `from..=to` that are nobody's and not left out by a fix: a
 /// wrong PIN that passed the clock's offline check (about once in a thousand per person listed),
-/// a legacy PIN used after it was replaced, a PIN since changed whose person's rate is gone, or
-/// a forged punch. They count for nobody and are shown so that a manager can fix the shift they
+/// an earlier PIN (legacy or not) used after it was replaced, a PIN whose person's rate is gone,
+/// or a forged punch. They count for nobody and are shown so that a manager can fix the shift they
 /// belong to.
 pub fn unrecognised(
     rates: &[PayRate],
@@ -782,6 +801,7 @@ mod tests {
             pin: pin_hash("s", pin),
             verifier: None,
             legacy_until_ms: None,
+            retired: None,
         }
     }
 
@@ -804,6 +824,7 @@ mod tests {
             pin: String::new(),
             verifier: Some(Verifier::new(salt.clone(), &derive(pin, &salt), format!("L-{staff}"))),
             legacy_until_ms: None,
+            retired: None,
             ..rate(staff, "0000")
         }
     }
@@ -1035,6 +1056,41 @@ mod tests {
             made_ms: 0,
         };
         assert!(unrecognised(&rates, &ps, &[fix], from, to, utc).is_empty());
+    }
+
+    #[test]
+    fn a_pin_changed_mid_period_keeps_the_hours_already_worked_and_its_punches_after_count_for_nobody() {
+        let (from, to) = week();
+        let before = verified("ana", "4821");
+        let old = |id: &str, kind, at| clocked(id, "4821", std::slice::from_ref(&before), kind, at);
+        let salts = salts_for_new_pin(std::slice::from_ref(&before), "ana", "unused".into());
+        let derived: Vec<Derived> = salts.iter().map(|s| derive("7305", s)).collect();
+        let after = with_new_pin(
+            before.clone(),
+            "7305",
+            std::slice::from_ref(&before),
+            Some("s"),
+            &salts,
+            &derived,
+            "L".into(),
+            MON + 13 * H,
+        )
+        .unwrap();
+        assert_eq!(after.retired.as_ref().map(Vec::len), Some(1));
+        let new = |id: &str, kind, at| clocked(id, "7305", std::slice::from_ref(&after), kind, at);
+        let ps = [
+            old("in", PunchKind::In, MON + 8 * H),
+            old("out", PunchKind::Out, MON + 12 * H),
+            old("late", PunchKind::In, MON + 14 * H),
+            new("in2", PunchKind::In, MON + 15 * H),
+            new("out2", PunchKind::Out, MON + 16 * H),
+        ];
+        let rates = [after];
+        let s = &sheets(&rates, &ps, &[], from, to, utc)[0];
+        assert_eq!((s.regular_min, s.problems.len()), (5 * 60, 0), "four hours before the change, one after");
+        let nobody: Vec<String> =
+            unrecognised(&rates, &ps, &[], from, to, utc).into_iter().map(|p| p.punch.id).collect();
+        assert_eq!(nobody, ["late"], "the old PIN used after the change");
     }
 
     #[test]

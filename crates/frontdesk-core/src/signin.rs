@@ -172,20 +172,22 @@ pub fn idle_enough(last_active_ms: i64, now_ms: i64, idle_min: u32) -> bool {
 /// Wrong PINs in a row on one tablet, and until when the next try must wait.
 ///
 /// Two wrong PINs cost nothing (a slip of the finger); the third and every later one make the
-/// next try wait 30 s, doubled each time, at most 15 minutes. The right PIN starts afresh.
+/// next try wait 30 s, doubled each time, at most 15 minutes. On the tablet lock the right PIN
+/// starts afresh ([`Throttle::wrong_at`]); at the time clock and the kiosk's find screen it does
+/// not, and a quarter of an hour of quiet after a wait does ([`Throttle::missed_at`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Throttle {
     pub wrong: u32,
     pub until_ms: i64,
-    /// When the last miss was (0 before any): on the kiosk's find screen, misses older than
+    /// When the last miss was (0 before any): with [`Throttle::missed_at`], misses older than
     /// [`FORGOTTEN_AFTER_MS`] after their wait no longer count.
     #[serde(default)]
     pub last_ms: i64,
 }
 
-/// On the kiosk's find screen, a quarter of an hour without a miss after the last wait and the
-/// count starts again (the lobby's honest slips do not add up over a day). Wrong PINs are never
-/// forgotten this way: the right PIN starts afresh.
+/// At the time clock and the kiosk's find screen, a quarter of an hour without a miss after the
+/// last wait and the count starts again (the lobby's honest slips do not add up over a day).
+/// Wrong PINs at the tablet lock are never forgotten this way: the right PIN starts afresh.
 pub const FORGOTTEN_AFTER_MS: i64 = 15 * 60_000;
 
 /// The wrong PIN that makes the next try wait.
@@ -256,6 +258,7 @@ mod tests {
             pin: if pin.is_empty() { String::new() } else { payroll::pin_hash("salt", pin) },
             verifier: None,
             legacy_until_ms: None,
+            retired: None,
         }
     }
 
