@@ -571,7 +571,8 @@ pub fn gross(rate: &PayRate, regular_min: i64, overtime_min: i64) -> i64 {
 
 /// The sheets of everyone with a pay rate, for the local dates `from..=to`.
 ///
-/// Punches are matched to people by PIN hash and count at [`HeldPunch::at_ms`]; fixes add or
+/// Each punch counts for the one person it is (`owners`: by verifier, or a legacy hash) at
+/// [`HeldPunch::at_ms`]; fixes add or
 /// leave out punches. Shifts belong to the day they start. Overtime counts per ISO week, within the period. `local` turns an instant
 /// into the business's wall-clock time (its offset may change within the period: summer time).
 pub fn sheets(
@@ -970,6 +971,12 @@ mod tests {
             with_new_pin(luis.clone(), typed, &rates, Some("s"), &salts, &derived, "L-new".into(), 5)
         };
         assert_eq!(new("1111"), Err(PinError::Taken), "Ana's legacy PIN");
+        // A derivation that left someone's salt out cannot say the PIN is nobody else's.
+        let short = [derive("3333", &salts[0])];
+        assert_eq!(
+            with_new_pin(luis.clone(), "3333", &rates, Some("s"), &salts, &short, "L".into(), 5),
+            Err(PinError::Unknown)
+        );
         assert_eq!(new("3333"), Err(PinError::Taken), "Bea's PIN, known by its verifier only");
         let set = new("2222").unwrap();
         let v = set.verifier.as_ref().unwrap();

@@ -145,14 +145,10 @@ fn hex(h: &Derived) -> String {
 }
 
 fn unhex(text: &str) -> Option<Derived> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 64 {
-        return None;
-    }
+    let (a, b) = (text.get(..32)?, text.get(32..)?);
     let mut out = [0u8; 32];
-    for (i, pair) in bytes.chunks(2).enumerate() {
-        out[i] = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
-    }
+    out[..16].copy_from_slice(&frontdesk_protocol::parse_hex16(a)?);
+    out[16..].copy_from_slice(&frontdesk_protocol::parse_hex16(b)?);
     Some(out)
 }
 

@@ -147,6 +147,8 @@ pub fn matching(
             eligible.iter().filter(|s| !s.pin.is_empty() && Some(&s.pin) == legacy.as_ref()).map(|s| s.staff.clone()),
         )
         .collect();
+    // One person is one record, but a damaged one may hold both a legacy hash and a tag.
+    who.sort_unstable();
     who.dedup();
     Ok(who)
 }
@@ -175,13 +177,12 @@ pub fn idle_enough(last_active_ms: i64, now_ms: i64, idle_min: u32) -> bool {
 /// next try wait 30 s, doubled each time, at most 15 minutes. On the tablet lock the right PIN
 /// starts afresh ([`Throttle::wrong_at`]); at the time clock and the kiosk's find screen it does
 /// not, and a quarter of an hour of quiet after a wait does ([`Throttle::missed_at`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Throttle {
     pub wrong: u32,
     pub until_ms: i64,
     /// When the last miss was (0 before any): with [`Throttle::missed_at`], misses older than
     /// [`FORGOTTEN_AFTER_MS`] after their wait no longer count.
-    #[serde(default)]
     pub last_ms: i64,
 }
 

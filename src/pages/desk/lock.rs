@@ -6,14 +6,13 @@
 use frontdesk_core::payroll::{self, PinError};
 use frontdesk_core::signin::{self, Throttle};
 use frontdesk_core::{doc_name, site::Site};
-use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
 use crate::components::device_gate::{DeviceRef, focus_when_shown};
 use crate::i18n::Lang;
 use crate::i18n::people::pin_error_text;
 use crate::i18n::{DeviceMsg, LockMsg, Msg, tr};
-use crate::platform::now_ms;
+use crate::platform::{load_throttle, now_ms, save_throttle};
 
 /// Where the tablet keeps its count of wrong PINs, so that reloading the page does not reset it.
 const THROTTLE_KEY: &str = "frontdesk.desk.pin-throttle";
@@ -31,7 +30,7 @@ pub fn LockScreen(
     let t = move |msg: LockMsg| msg.text(lang.get());
     let pin = RwSignal::new(String::new());
     let error = RwSignal::new(None::<PinError>);
-    let throttle = RwSignal::new(LocalStorage::get::<Throttle>(THROTTLE_KEY).unwrap_or_default());
+    let throttle = RwSignal::new(load_throttle(THROTTLE_KEY));
     let now = RwSignal::new(now_ms());
     let tick = set_interval_with_handle(move || now.set(now_ms()), std::time::Duration::from_millis(500)).ok();
     on_cleanup(move || {
@@ -47,7 +46,7 @@ pub fn LockScreen(
     let field = NodeRef::<leptos::html::Input>::new();
     focus_when_shown(field);
     let open = move |staff: String| {
-        LocalStorage::delete(THROTTLE_KEY);
+        save_throttle(THROTTLE_KEY, Throttle::default());
         let _ = on_open.try_run(staff);
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -96,7 +95,7 @@ pub fn LockScreen(
                 }
                 _ => {
                     let next = throttle.try_get_untracked().unwrap_or_default().wrong_at(at);
-                    let _ = LocalStorage::set(THROTTLE_KEY, next);
+                    save_throttle(THROTTLE_KEY, next);
                     let _ = throttle.try_set(next);
                     let _ = now.try_set(at);
                     let _ = error.try_set(Some(PinError::Unknown));

@@ -338,9 +338,7 @@ fn RateEditor(
         leptos::task::spawn_local(async move {
             let rate = match typed {
                 None => Ok(rate),
-                Some(typed) => new_pin(rate, &typed, &rates, legacy_salt.as_deref())
-                    .await
-                    .map_err(|e| e.unwrap_or_else(|e| pin_error_text(&e, lang.get_untracked()).to_owned())),
+                Some(typed) => new_pin(rate, &typed, &rates, legacy_salt.as_deref(), lang.get_untracked()).await,
             };
             let rate = match rate {
                 Ok(rate) => rate,
@@ -393,22 +391,23 @@ fn RateEditor(
     }
 }
 
-/// `rate` with the new PIN `typed`: derived in WebCrypto under a fresh salt and under everyone
-/// else's (one call), refused if someone else has it. `Err(Ok(text))`: the browser failed.
+/// `rate` with the new PIN `typed`: derived in WebCrypto under the person's salt and everyone
+/// else's (one call), refused if someone else has it; the refusal in words.
 async fn new_pin(
     rate: PayRate,
     typed: &str,
     rates: &[PayRate],
     legacy_salt: Option<&str>,
-) -> Result<PayRate, Result<String, payroll::PinError>> {
+    lang: Lang,
+) -> Result<PayRate, String> {
     let salts = payroll::salts_for_new_pin(rates, &rate.staff, pin::new_salt(random_bytes()));
     let refs: Vec<&str> = salts.iter().map(String::as_str).collect();
     let derived = crate::webcrypto::derive_many(&pin::password(typed), &refs, pin::ITERATIONS)
         .await
-        .map_err(|e| Ok(e.to_string()))?;
+        .map_err(|e| e.to_string())?;
     let list = pin::new_salt(random_bytes());
     payroll::with_new_pin(rate, typed, rates, legacy_salt, &salts, &derived, list, crate::platform::now_ms())
-        .map_err(Err)
+        .map_err(|e| pin_error_text(&e, lang).to_owned())
 }
 
 #[component]

@@ -232,14 +232,14 @@ pub fn pins(device: DeviceRef, site: Memo<Site>) {
         }
         let work = device.with_value(|d| {
             let rates = d.read(doc_name::PAYROLL, payroll::rates_to_publish).flatten();
-            let (salted, known, listed_now) = d
-                .read(doc_name::KIOSK, |k| (payroll::pin_salt(k).is_some(), payroll::known_pins(k), pin::list(k)))
-                .unwrap_or((false, BTreeSet::new(), Vec::new()));
+            let (salted, known) = d
+                .read(doc_name::KIOSK, |k| (payroll::pin_salt(k).is_some(), payroll::known_pins(k)))
+                .unwrap_or((false, BTreeSet::new()));
             let pins = rates.as_deref().map(payroll::legacy_pins).filter(|p| *p != known);
             let list = rates
                 .as_deref()
                 .map(payroll::pin_list)
-                .filter(|l| *l != listed_now.into_iter().map(|l| (l.who.clone(), l)).collect());
+                .filter(|l| !d.read(doc_name::KIOSK, |k| pin::list_is(k, l)).unwrap_or(false));
             let people = rates.map(|rates| signin::wanted(&site, &rates));
             let listed = d.read(doc_name::SITE, signin::listed).unwrap_or_default();
             let people = people.filter(|p| *p != listed);
