@@ -161,6 +161,13 @@ impl Device {
         Ok(())
     }
 
+    /// Encryption was just set up here: sealed snapshots of what this tablet holds take the place
+    /// of what the relay stored in the clear before (`DeviceCore::seal_history`).
+    pub fn seal_history(self: &Rc<Self>) {
+        let effects = self.core.borrow_mut().seal_history();
+        self.run(effects);
+    }
+
     /// A document as it is now, read by `read` (empty if this device does not hold it).
     pub fn read_doc<T: Default>(&self, name: &str, read: impl FnOnce(&automerge::Automerge) -> T) -> T {
         self.core.borrow_mut().doc(name).map(read).unwrap_or_default()

@@ -1,5 +1,5 @@
-//! End-to-end encryption as a manager turns it on and pairs devices (issue 19, slice 3): the
-//! business's keys travel from the manager's tablet to each new device in envelopes only that
+//! End-to-end encryption, on from the business's first run, as a manager pairs devices (issue
+//! 19): the business's keys travel from the manager's tablet to each new device in envelopes only that
 //! device opens, with the pairing secret that went only into the link (or was typed as the key
 //! check); a visitor who checks in afterwards is on the desks and nowhere in the relay's files.
 //! Then a tablet is lost and revoked (slice 5): the keys it could read with are renewed for every
@@ -13,8 +13,7 @@ use crate::{SOON, TABLET, TABLET_PORTRAIT};
 /// Devices → Add a device: the code and the key check the card shows beside it.
 async fn add_device(manager: &crate::harness::Browser, kind: &str, name: &str) -> Result<(String, String)> {
     let code = crate::pairing::add_device(manager, kind, name).await?;
-    let check = manager.client.find(fantoccini::Locator::Css(".pairing-code__check")).await?;
-    Ok((code, check.attr("aria-label").await?.unwrap_or_default()))
+    Ok((code, crate::pairing::key_check(manager).await?))
 }
 
 /// Whether any of the relay's database files (the database, its WAL and shared memory) holds
@@ -43,13 +42,15 @@ fn relay_files_hold_bytes(relay: &Relay, needle: &[u8]) -> Result<bool> {
 }
 
 /// The business's first manager's tablet, "Office", paired from the operator's link, with the
-/// business set up (encryption still off).
-async fn office(relay: &Relay, driver: &Driver) -> Result<crate::harness::Browser> {
+/// business set up and `staff` added. Alone in the business, the tablet turns encryption on by
+/// itself as soon as it is online, and shows the recovery kit.
+async fn office(relay: &Relay, driver: &Driver, staff: &[&str]) -> Result<crate::harness::Browser> {
     let first = relay.add_device("manager", "Office")?;
     let manager = driver.browser(TABLET.0, TABLET.1).await?;
     manager.goto(&relay.url(&format!("/pair#code={}", first.code))).await?;
     manager.wait_for_text("Online", SOON).await?;
-    set_up_business(&manager, "Clínica Sol", "Medical office", &[]).await?;
+    manager.wait_for_text("End-to-end encryption is on", SOON).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", staff).await?;
     Ok(manager)
 }
 
@@ -58,11 +59,14 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
     let relay = Relay::start()?;
     let driver = Driver::start_in_zone(None)?;
 
-    step("the manager's tablet pairs from the operator's link and sets the business up");
-    let manager = office(&relay, &driver).await?;
+    step("the manager's first run: encryption comes on by itself, then the business is set up, sealed");
+    let manager = office(&relay, &driver, &["Dra. Teodora Quintanilla"]).await?;
+    manager.wait_for_text("Recovery kit", SOON).await?;
+    manager.screenshot("encryption-on").await?;
+    manager.wait_until_synced(SOON).await?;
+    ensure!(!relay_files_hold(&relay, "Quintanilla")?, "the first run's staff member is in the relay's files");
 
-    step("a staff tablet pairs by the link, which alone carries the pairing secret, while encryption is off");
-    manager.wait_for_text("End-to-end encryption is off", SOON).await?;
+    step("a staff tablet pairs by the link, which alone carries the pairing secret, and gets its keys");
     let (code, check) = add_device(&manager, "Staff tablet", "Front desk").await?;
     ensure!(check.len() == 12, "a key check of 12 characters: {check}");
     manager.wait_for_text("Key check:", SOON).await?;
@@ -70,20 +74,12 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
     let tablet = driver.browser(TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
     tablet.goto(&relay.url(&format!("/pair#code={code}{check}"))).await?;
     tablet.wait_for_text("Online", SOON).await?;
-    manager.wait_for_text("“Front desk” is paired.", SOON).await?;
+    manager.wait_for_text("“Front desk” has its keys.", SOON).await?;
     ensure!(!tablet.client.current_url().await?.as_str().contains(&check), "the secret stayed in the address");
     manager.click_button("Done").await?;
-
-    step("the manager turns encryption on: this tablet makes the keys, and hands the tablet its own");
-    const WAITING: &str = "this tablet has not got its keys yet";
-    tablet.watch_for_text(&[WAITING]).await?;
-    manager.click_button("Turn on encryption").await?;
-    manager.wait_for_text("End-to-end encryption is on", SOON).await?;
-    manager.wait_for_text("“Front desk” has its keys.", SOON).await?;
-    // Told it seals, the tablet said it waited for its keys — until they came.
-    tablet.seen_at(WAITING, SOON).await?;
-    tablet.wait_until(SOON, "the waiting banner to go", |text| !text.contains(WAITING)).await?;
-    manager.screenshot("encryption-on").await?;
+    // What the first run sealed reads on the tablet: its keys open it.
+    tablet.wait_for_text("Clínica Sol", SOON).await?;
+    tablet.wait_until(SOON, "the waiting banner to go", |text| !text.contains("has not got its keys yet")).await?;
 
     step("a kiosk pairs by typing the code and then the key check");
     let (code, check) = add_device(&manager, "Lobby kiosk", "Lobby kiosk").await?;
@@ -177,8 +173,7 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
     );
     ensure!(!relay_files_hold(&relay, "Ibarguren")?, "the second visitor's surname is in the relay's files");
     // The keyring (every vouched device's agreement key and auth secret) is sealed on the relay:
-    // its record names never appear in the clear (the first tablet was vouched for before
-    // encryption was on, when its record stayed on the manager's tablet).
+    // its record names never appear in the clear.
     ensure!(!relay_files_hold(&relay, "vouched/")?, "the keyring is in the relay's files in the clear");
     for browser in [manager, tablet, kiosk, lost, back] {
         browser.close().await?;
@@ -191,10 +186,8 @@ async fn a_recovery_kit_restores_the_business_on_a_new_tablet_when_every_tablet_
     let relay = Relay::start()?;
     let driver = Driver::start_in_zone(None)?;
 
-    step("the manager sets the business up and turns encryption on: the recovery kit shows at once");
-    let manager = office(&relay, &driver).await?;
-    manager.click_button("Turn on encryption").await?;
-    manager.wait_for_text("End-to-end encryption is on", SOON).await?;
+    step("the manager's first run: encryption comes on by itself, and the recovery kit shows at once");
+    let manager = office(&relay, &driver, &[]).await?;
     manager.wait_for_text("Recovery kit", SOON).await?;
     let code = manager.client.find(fantoccini::Locator::Css(".kit__code")).await?;
     let kit = code.attr("aria-label").await?.unwrap_or_default();

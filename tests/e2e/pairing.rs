@@ -262,6 +262,21 @@ pub(crate) async fn add_device(manager: &crate::harness::Browser, kind: &str, na
     shown_code(manager).await
 }
 
+/// The key check the manager's Devices card shows beside the code (typed after it; the link
+/// carries it).
+pub(crate) async fn key_check(manager: &crate::harness::Browser) -> Result<String> {
+    let check = manager.client.find(fantoccini::Locator::Css(".pairing-code__check")).await?;
+    Ok(check.attr("aria-label").await?.unwrap_or_default())
+}
+
+/// Waits until the Devices card says `name` paired — and, the business being encrypted, handed
+/// its keys (the one note may follow the other quickly).
+async fn paired(manager: &crate::harness::Browser, name: &str) -> Result<()> {
+    let keys = format!("“{name}” has its keys.");
+    manager.wait_until(SOON, &keys, |text| text.contains(&keys)).await?;
+    Ok(())
+}
+
 /// The code the manager's Devices card shows for the device being added.
 async fn shown_code(manager: &crate::harness::Browser) -> Result<String> {
     let start = Instant::now();
@@ -288,34 +303,39 @@ async fn the_manager_pairs_a_kiosk_and_a_staff_tablet_by_code_then_renames_and_r
     manager.wait_for_text("Online", SOON).await?;
     set_up_business(&manager, "Clínica Sol", "Medical office", &[]).await?;
 
+    step("encryption came on by itself: the first manager's tablet was alone in the business");
+    manager.wait_for_text("End-to-end encryption is on", SOON).await?;
+
     step("Devices → Add a device: a kiosk named Lobby kiosk");
     let code = add_device(&manager, "Lobby kiosk", "Lobby kiosk").await?;
+    let check = key_check(&manager).await?;
     manager.wait_for_text("Works once, until", SOON).await?;
     manager.screenshot("devices-pairing-code").await?;
 
-    step("the kiosk types the code, sees the business, joins");
+    step("the kiosk types the code and its key check, sees the business, joins");
     let kiosk = driver.browser(1920, 1080).await?;
     kiosk.goto(&relay.url("/kiosk/")).await?;
-    kiosk.type_into("Pairing code", &code).await?;
+    kiosk.type_into("Pairing code", &format!("{code} {check}")).await?;
     kiosk.click_button("Continue").await?;
     kiosk.wait_for_text("Join Clínica Sol?", SOON).await?;
     kiosk.wait_for_text("This device will be the lobby kiosk “Lobby kiosk”.", SOON).await?;
     kiosk.click_button("Join").await?;
     kiosk.wait_for_text("Online", SOON).await?;
     kiosk.wait_for_text("Check in", SOON).await?;
-    manager.wait_for_text("“Lobby kiosk” is paired.", SOON).await?;
+    paired(&manager, "Lobby kiosk").await?;
     manager.click_button("Done").await?;
 
     step("a staff tablet the same way, from /pair");
     let code = add_device(&manager, "Staff tablet", "Front desk").await?;
+    let check = key_check(&manager).await?;
     let tablet = driver.browser(TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
     tablet.goto(&relay.url("/pair")).await?;
-    tablet.type_into("Pairing code", &code).await?;
+    tablet.type_into("Pairing code", &format!("{code} {check}")).await?;
     tablet.click_button("Continue").await?;
     tablet.click_button("Join").await?;
     tablet.wait_for_text("Online", SOON).await?;
     tablet.wait_for_text("Clínica Sol", SOON).await?;
-    manager.wait_for_text("“Front desk” is paired.", SOON).await?;
+    paired(&manager, "Front desk").await?;
     manager.click_button("Done").await?;
 
     step("the list: every device, this tablet marked; a rename");

@@ -45,10 +45,12 @@ async fn a_change_over_the_devices_limit_is_kept_on_the_tablet_and_said_in_words
     desk.wait_until(SOON, "the refusal gone", |t| !t.contains(REFUSED_EN) && !t.contains("Change refused")).await?;
     ensure!(relay.log().contains("QuotaExceeded") || relay.log().contains("quota"), "the relay logged no refusal");
 
-    step("a second tablet gets what the first one kept");
-    let other = relay.add_device("manager", "Back office")?;
+    step("a second tablet, paired from the first (the business is encrypted), gets what the first one kept");
+    let code = crate::pairing::add_device(&desk, "Manager's tablet", "Back office").await?;
+    let check = crate::pairing::key_check(&desk).await?;
     let second = driver.browser(TABLET.0, TABLET.1).await?;
-    second.goto(&relay.setup_link("desk", &other)).await?;
+    second.goto(&relay.url(&format!("/pair#code={code}{check}"))).await?;
+    desk.wait_for_text("“Back office” has its keys.", SOON).await?;
     second.wait_for_text("Clínica Norte", SOON).await?;
     second.close().await?;
     desk.close().await

@@ -32,6 +32,8 @@ pub struct StoredDoc {
     pub cursor: u64,
     /// For a drop box: when the relay received each record (see [`DeviceCore::received`]).
     pub received: Receipts,
+    /// Whether the document has held sealed bytes: from then on, bytes in the clear are refused.
+    pub sealed: bool,
 }
 
 /// When the relay received each record of a drop box: (record key, relay time in ms), in the
@@ -52,7 +54,7 @@ pub struct OutboxEntry {
 /// One write of a durable storage transaction.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Write {
-    Doc { name: String, bytes: Vec<u8>, cursor: u64, received: Receipts },
+    Doc { name: String, bytes: Vec<u8>, cursor: u64, received: Receipts, sealed: bool },
     OutboxPut(OutboxEntry),
     OutboxDelete(ChunkId),
 }
@@ -174,6 +176,8 @@ struct Arrival {
     received_ms: Option<i64>,
     /// Waiting for this op, or ready: the change, or why it cannot be applied.
     ready: Result<Result<Vec<u8>, CryptoError>, CryptoId>,
+    /// Whether it came sealed.
+    sealed: bool,
 }
 
 /// A device: what it holds, what it owes the relay, what waits to be saved.
@@ -208,6 +212,11 @@ pub struct DeviceCore {
     arrivals: Vec<(String, Vec<Arrival>)>,
     /// Documents with bytes this device holds no key for: asked for again when keys arrive.
     gaps: BTreeSet<String>,
+    /// Documents that have held sealed bytes (opened here, or sealed here once caught up): bytes
+    /// in the clear are refused in them from then on. An honest relay takes nothing in the clear
+    /// once a scope seals, and serves what it stored before first, so such bytes are a relay's
+    /// forgery (issue 19's last line: the relay is not trusted to refuse them).
+    sealed_docs: BTreeSet<String>,
     seal_retry: SealRetry,
 }
 
@@ -244,9 +253,13 @@ impl DeviceCore {
         let mut effects = Vec::new();
         let mut cursors = Vec::new();
         let mut receipts = Vec::new();
+        let mut sealed_docs = BTreeSet::new();
         for doc in docs {
             match replica.load(&doc.name, &doc.bytes) {
                 Ok(()) => {
+                    if doc.sealed {
+                        sealed_docs.insert(doc.name.clone());
+                    }
                     if !doc.received.is_empty() {
                         receipts.push((doc.name.clone(), doc.received));
                     }
@@ -277,6 +290,7 @@ impl DeviceCore {
             next_crypto: 0,
             arrivals: Vec::new(),
             gaps: BTreeSet::new(),
+            sealed_docs,
             seal_retry: SealRetry::Idle,
         };
         // The outbox is sealed afresh at every start (the chunks are kept as changes, not sealed).
@@ -480,6 +494,9 @@ impl DeviceCore {
             match self.replica.load(&doc.name, &doc.bytes) {
                 Ok(()) => {
                     self.client.set_cursor(&doc.name, doc.cursor);
+                    if doc.sealed {
+                        self.sealed_docs.insert(doc.name.clone());
+                    }
                     self.apply_unacknowledged(&doc.name, effects);
                     loaded.push(doc.name);
                 }
@@ -527,7 +544,8 @@ impl DeviceCore {
         for (doc, bytes) in chunks.into_iter().filter(|(_, c)| !c.is_empty()) {
             let cursor = self.client.cursor(&doc).unwrap_or(0);
             let received = self.receipts_of(&doc).to_vec();
-            writes.push(Write::Doc { name: doc.clone(), bytes: self.replica.save(&doc), cursor, received });
+            let sealed = self.sealed_docs.contains(&doc);
+            writes.push(Write::Doc { name: doc.clone(), bytes: self.replica.save(&doc), cursor, received, sealed });
             let entry = OutboxEntry { id: self.chunk_id(), doc, bytes, order: now_ms };
             writes.push(Write::OutboxPut(entry.clone()));
             entries.push(entry);
@@ -665,6 +683,10 @@ impl DeviceCore {
         let mut effects = Vec::new();
         for (chunk, doc, bytes) in waiting {
             let Some(key) = self.seal_key(&doc) else { continue };
+            // Caught up and sealing: whatever the relay held in the clear has come.
+            if self.client.caught_up(&doc) {
+                self.mark_sealed(&doc, &mut effects);
+            }
             let what = if key.scope.is_drop() { Sealable::Drop } else { Sealable::Chunk };
             match crypto::sealing(&doc, what, key.epoch, &self.device, &bytes) {
                 Ok(s) => effects.push(self.crypto_op(s.op, Purpose::Push { chunk, prefix: s.prefix })),
@@ -706,6 +728,26 @@ impl DeviceCore {
             effects.extend(self.client.resubscribe(&doc).into_iter().map(Effect::from));
         }
         effects
+    }
+
+    /// Encryption was just turned on in a business that ran without it: proposes a sealed
+    /// snapshot of every document this device holds in full in a scope it seals, drop boxes
+    /// aside (only their writer may write them, and they take no snapshot). Once another device
+    /// has proven one, the relay empties the chunks it covers — what it stored in the clear —
+    /// and replaces a snapshot in the clear; `frontdesk-relay purge-plaintext` then wipes their
+    /// traces from its files.
+    pub fn seal_history(&mut self) -> Vec<Effect> {
+        let wanted: Vec<sync_client::Effect> = self
+            .replica
+            .names()
+            .filter(|doc| !crate::doc_name::is_drop_box(doc) && self.seal_key(doc).is_some())
+            .filter(|doc| self.client.caught_up(doc))
+            .filter_map(|doc| {
+                let covers_seq = self.client.cursor(doc).filter(|&c| c > 0)?;
+                Some(sync_client::Effect::WantSnapshot { doc: doc.to_owned(), covers_seq })
+            })
+            .collect();
+        self.run(wanted)
     }
 
     /// Crypto ops asked for and not answered.
@@ -794,7 +836,8 @@ impl DeviceCore {
         received_ms: Option<i64>,
     ) -> Vec<Effect> {
         let mut effects = Vec::new();
-        let ready = if sealed::is_sealed(&bytes) {
+        let came_sealed = sealed::is_sealed(&bytes);
+        let ready = if came_sealed {
             match crypto::opening(&doc, &bytes) {
                 Ok(opening) if kind_fits(opening.header.kind, at) => {
                     let effect = self.crypto_op(opening.op, Purpose::Open);
@@ -806,20 +849,33 @@ impl DeviceCore {
                 Ok(opening) => Ok(Err(CryptoError::Sealed(SealedError::WrongKind { scope: opening.header.scope }))),
                 Err(err) => Ok(Err(CryptoError::Sealed(err))),
             }
-        } else if Area::of(&doc) == Some(Area::Keyring) {
-            // The keyring is written sealed only (a tablet keeps its vouched devices to itself
-            // until it holds the managers' key): bytes in the clear there are a relay's forgery,
-            // which could point a manager's tablet at a key of its own. Skipped as damaged.
-            Ok(Err(CryptoError::Sealed(SealedError::Unsealed { scope: sealed::Scope::Manager })))
         } else {
+            // Judged when its turn comes (`drain_arrivals`): sealed bytes before it may mark the
+            // document sealed meanwhile.
             Ok(Ok(bytes))
         };
-        let arrival = Arrival { at, received_ms, ready };
+        let arrival = Arrival { at, received_ms, ready, sealed: came_sealed };
         match self.arrivals.iter_mut().find(|(d, _)| *d == doc) {
             Some((_, waiting)) => waiting.push(arrival),
             None => self.arrivals.push((doc, vec![arrival])),
         }
         effects
+    }
+
+    /// The scope whose bytes `doc` takes sealed only, if it takes nothing in the clear.
+    fn refuses_clear(&self, doc: &str) -> Option<sealed::Scope> {
+        let area = Area::of(doc)?;
+        (area == Area::Keyring || self.sealed_docs.contains(doc)).then(|| area.scope()).flatten()
+    }
+
+    /// Notes that `doc` has held sealed bytes (kept with the document at its next save).
+    fn mark_sealed(&mut self, doc: &str, effects: &mut Vec<Effect>) {
+        if self.sealed_docs.insert(doc.to_owned()) && self.replica.get(doc).is_some() {
+            if self.dirty.is_empty() {
+                effects.push(Effect::FlushSoon);
+            }
+            self.dirty.insert(doc.to_owned());
+        }
     }
 
     /// Applies the document's arrivals that are ready, in order, up to the first still opening.
@@ -833,9 +889,20 @@ impl DeviceCore {
                 }
                 return;
             }
-            let Arrival { at: position, received_ms, ready } = waiting.remove(0);
+            let Arrival { at: position, received_ms, ready, sealed } = waiting.remove(0);
             let bytes = match ready.expect("ready") {
-                Ok(bytes) => Ok(bytes),
+                Ok(bytes) if sealed => {
+                    self.mark_sealed(doc, effects);
+                    Ok(bytes)
+                }
+                // The keyring is written sealed only (a tablet keeps its vouched devices to itself
+                // until it holds the managers' key): bytes in the clear there are a relay's
+                // forgery, which could point a manager's tablet at a key of its own. So are bytes
+                // in the clear in any document that has held sealed ones. Skipped as damaged.
+                Ok(bytes) => match self.refuses_clear(doc) {
+                    Some(scope) => Err(CryptoError::Sealed(SealedError::Unsealed { scope }).to_string()),
+                    None => Ok(bytes),
+                },
                 // Sealed with a key this device does not hold yet: the cursor stays before it,
                 // and the document is asked for again when keys arrive (at once, if the key came
                 // while this was being opened).
@@ -922,7 +989,8 @@ impl DeviceCore {
                 let bytes = self.replica.save(&name);
                 let cursor = self.client.cursor(&name).unwrap_or(0);
                 let received = self.receipts_of(&name).to_vec();
-                Write::Doc { name, bytes, cursor, received }
+                let sealed = self.sealed_docs.contains(&name);
+                Write::Doc { name, bytes, cursor, received, sealed }
             })
             .collect();
         if writes.is_empty() {

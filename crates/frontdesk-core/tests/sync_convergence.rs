@@ -210,7 +210,11 @@ impl SimRelay {
                     return out;
                 }
                 let waiting = self.proposals.get(&doc).map_or(0, |(c, ..)| *c);
-                if covers_seq > proven && covers_seq >= waiting {
+                // As the relay's store: a sealed snapshot may replace one in the clear of the same coverage.
+                let replaces_clear = covers_seq == proven
+                    && sealed::is_sealed(&bytes)
+                    && self.snapshots.get(&doc).is_some_and(|(_, b)| !sealed::is_sealed(b));
+                if (covers_seq > proven || replaces_clear) && covers_seq >= waiting {
                     self.proposals.insert(doc.clone(), (covers_seq, bytes, from));
                     // The first other subscriber that may read it is asked to check it.
                     let checker = self
@@ -272,8 +276,8 @@ impl Disk {
         }
         for write in writes {
             match write.clone() {
-                Write::Doc { name, bytes, cursor, received } => {
-                    self.docs.insert(name.clone(), StoredDoc { name, bytes, cursor, received });
+                Write::Doc { name, bytes, cursor, received, sealed } => {
+                    self.docs.insert(name.clone(), StoredDoc { name, bytes, cursor, received, sealed });
                 }
                 Write::OutboxPut(entry) => {
                     self.outbox.insert(entry.id, entry);
@@ -1284,6 +1288,55 @@ fn a_keyless_device_in_a_sealed_business_proposes_no_snapshot_in_the_clear() {
     assert!(new.is_empty(), "a snapshot proposed in the clear after encryption was on: {new:?}");
 }
 
+/// Issue 19: encryption turned on by hand in a business that ran without it. The manager's
+/// tablet proposes a sealed snapshot of every document it holds in full; once another desk has
+/// proven them, the relay keeps none of those documents' bytes in the clear (drop boxes keep
+/// theirs: they take no snapshot), and a desk that starts again from nothing gets everything —
+/// the day from its sealed snapshot.
+#[test]
+fn turned_on_late_a_business_replaces_what_it_stored_in_the_clear_with_sealed_snapshots() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.snapshot_every(2);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_status(1, &ana, VisitStatus::Called);
+    sim.set_status(2, &ana, VisitStatus::Done);
+    sim.set_status(1, &ana, VisitStatus::Called);
+    sim.settle();
+    let in_the_clear = |sim: &Sim| -> Vec<String> {
+        let chunks =
+            sim.relay.logs.iter().filter(|(_, log)| log.iter().any(|(_, b)| !b.is_empty() && !sealed::is_sealed(b)));
+        let snapshots = sim.relay.snapshots.iter().filter(|(_, (_, b))| !sealed::is_sealed(b));
+        let mut docs: Vec<String> = chunks.map(|(d, _)| d.clone()).chain(snapshots.map(|(d, _)| d.clone())).collect();
+        docs.sort();
+        docs.dedup();
+        docs.retain(|d| !frontdesk_core::doc_name::is_drop_box(d));
+        docs
+    };
+    assert_eq!(in_the_clear(&sim), vec![DAY.to_owned()], "a plaintext snapshot and chunk of the day");
+    // Encryption is turned on: the relay numbers the epochs, every device gets its keys.
+    sim.relay.epochs = Scope::ALL.iter().map(|&scope| Epoch { scope, epoch: 1 }).collect();
+    for i in 0..3 {
+        sim.devices[i].keys = keys_for(sim.devices[i].role);
+        let held = sim.devices[i].keys.held();
+        let effects = sim.devices[i].core.keys_added(held);
+        sim.effects(i, effects);
+        sim.drop_socket(i);
+    }
+    sim.settle();
+    let effects = sim.devices[1].core.seal_history();
+    sim.effects(1, effects);
+    sim.settle();
+    assert_eq!(in_the_clear(&sim), Vec::<String>::new(), "what was stored in the clear is replaced");
+    assert!(sealed::is_sealed(&sim.relay.snapshots[DAY].1), "by a sealed snapshot");
+    // A desk that starts again from nothing: the day comes sealed, and opens.
+    sim.devices[2].disk = Disk::default();
+    sim.crash(2);
+    sim.settle();
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
+    assert_eq!(sim.devices[2].core.heads(DAY), sim.devices[1].core.heads(DAY));
+}
+
 /// Issue 19, slice 5: a staff tablet is lost and revoked. A manager numbers epoch 2 of the
 /// scopes it held, hands the new keys to the devices that remain, and revokes it with those
 /// floors. From then on nothing is sealed under what the lost tablet held. Two desks were offline
@@ -1470,6 +1523,76 @@ fn the_keyring_takes_nothing_in_the_clear() {
         sim.devices[2].core.doc("keyring").map_or(0, |d| automerge::ReadDoc::keys(d, automerge::ROOT).count());
     assert_eq!(keyring, 0, "the forged record was applied: {:?}", sim.warnings);
     assert!(sim.warnings.iter().any(|w| w.contains("keyring") && w.contains("skipped")), "{:?}", sim.warnings);
+}
+
+/// A change in the clear to `doc`, on top of what `device` holds of it, that adds the root key
+/// `forged`: what a relay that cannot seal could slip in.
+fn forged_in_the_clear(sim: &mut Sim, device: usize, doc: &str) -> Vec<u8> {
+    use automerge::transaction::Transactable;
+    let mut forged = automerge::AutoCommit::load(&sim.devices[device].core.save_bytes(doc)).unwrap();
+    let heads = forged.get_heads();
+    forged.put(automerge::ROOT, "forged", "by the relay").unwrap();
+    forged.save_after(&heads)
+}
+
+/// Whether `device`'s copy of `doc` holds the relay's forged key.
+fn holds_forged(sim: &mut Sim, device: usize, doc: &str) -> bool {
+    let doc = sim.devices[device].core.doc(doc);
+    doc.is_some_and(|d| automerge::ReadDoc::get(d, automerge::ROOT, "forged").unwrap().is_some())
+}
+
+/// Issue 19: once a document has held sealed bytes, a change in the clear is a relay's forgery
+/// (an honest relay takes nothing in the clear once the scope seals, and serves what it stored
+/// before first). Refused by a desk that opened sealed bytes of it, by the desk that sealed
+/// them, and — the mark kept with the document — after a restart. (Honest sealed changes keep
+/// flowing: the convergence property runs with every document sealed.)
+#[test]
+fn a_relay_cannot_slip_a_change_in_the_clear_into_a_sealed_document() {
+    let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_status(1, &ana, VisitStatus::Called);
+    sim.settle();
+    for desk in [1, 2] {
+        let seq = sim.relay.logs[DAY].len() as u64 + 1;
+        let bytes = forged_in_the_clear(&mut sim, desk, DAY);
+        sim.devices[desk].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1 }.encode());
+        sim.pump();
+        assert!(!holds_forged(&mut sim, desk, DAY), "desk {desk} applied the forged change: {:?}", sim.warnings);
+    }
+    let skipped = sim.warnings.iter().filter(|w| w.contains("chunk for day/") && w.contains("skipped")).count();
+    assert_eq!(skipped, 2, "{:?}", sim.warnings);
+    // Started again from its storage, the desk still knows the document is sealed.
+    sim.crash(2);
+    sim.settle();
+    let seq = sim.relay.logs[DAY].len() as u64 + 2;
+    let bytes = forged_in_the_clear(&mut sim, 2, DAY);
+    sim.devices[2].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1 }.encode());
+    sim.pump();
+    assert!(!holds_forged(&mut sim, 2, DAY), "applied after a restart: {:?}", sim.warnings);
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)], "what it held stays");
+}
+
+/// Issue 19: the same when the change in the clear arrives right behind the document's first
+/// sealed bytes, while those are still being opened: it is judged when its turn comes.
+#[test]
+fn a_change_in_the_clear_right_behind_the_first_sealed_bytes_is_refused_too() {
+    let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.settle();
+    sim.devices[2].crypto_held = true;
+    sim.set_status(1, &ana, VisitStatus::Called);
+    sim.pump();
+    assert_eq!(sim.devices[2].core.cursor(DAY).unwrap_or(0), 0, "the sealed chunk is still being opened");
+    let seq = sim.relay.logs[DAY].len() as u64 + 1;
+    let bytes = forged_in_the_clear(&mut sim, 1, DAY);
+    sim.devices[2].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1 }.encode());
+    sim.pump();
+    sim.release_crypto(2, 0);
+    sim.settle();
+    assert!(!holds_forged(&mut sim, 2, DAY), "applied behind the sealed chunk: {:?}", sim.warnings);
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
 }
 
 /// Issue 19: a chunk sealed under an epoch nobody holds is skipped like a damaged one — were it a

@@ -68,11 +68,35 @@ enum Command {
         #[arg(long, default_value = "data", global = true)]
         data: PathBuf,
     },
-    /// Check the database's integrity.
+    /// Check the database's integrity; with `--sealed`, also list (as JSON lines) every document
+    /// of a scope the business seals that still holds bytes in the clear, stored before
+    /// encryption was turned on, and fail if there is any.
     Check {
         #[arg(long, default_value = "data")]
         data: PathBuf,
+        #[arg(long)]
+        sealed: bool,
     },
+    /// Leave no trace of what sealed snapshots have replaced: bytes stored in the clear before
+    /// encryption was turned on linger in the database's free space and its WAL until this
+    /// rewrites both. Then lists what is still in the clear, as `check --sealed` does (a document
+    /// no device has proposed a sealed snapshot of yet, and drop boxes, which have none).
+    PurgePlaintext {
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+    },
+}
+
+/// Prints, one JSON line each, the documents of sealed scopes that still hold bytes in the clear;
+/// answers how many.
+async fn list_in_the_clear(store: &SqliteStore) -> anyhow::Result<usize> {
+    let found = store.in_the_clear().await?;
+    for f in &found {
+        let line =
+            serde_json::json!({ "doc": f.doc, "chunks_in_the_clear": f.chunks, "snapshot_in_the_clear": f.snapshot });
+        println!("{line}");
+    }
+    Ok(found.len())
 }
 
 /// What a pairing code is for (`pair`, `device add`).
@@ -148,12 +172,27 @@ fn main() -> anyhow::Result<()> {
             let store = SqliteStore::open_admin_in(&data)?;
             tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(device(command, &store))
         }
-        Command::Check { data } => {
+        Command::Check { data, sealed } => {
             let store = SqliteStore::open_admin_in(&data)?;
             tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
                 store.integrity_check().await.context("integrity check failed")?;
+                let in_the_clear = if sealed { list_in_the_clear(&store).await? } else { 0 };
                 store.close().await?;
+                anyhow::ensure!(
+                    in_the_clear == 0,
+                    "{in_the_clear} documents of sealed scopes still hold bytes in the clear (listed above)"
+                );
                 println!("ok");
+                Ok(())
+            })
+        }
+        Command::PurgePlaintext { data } => {
+            let store = SqliteStore::open_admin_in(&data)?;
+            tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+                store.wipe_free_space().await.context("the database could not be rewritten")?;
+                let left = list_in_the_clear(&store).await?;
+                store.close().await?;
+                eprintln!("wiped; {left} documents still hold bytes in the clear (listed above)");
                 Ok(())
             })
         }

@@ -35,6 +35,17 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// A document of a scope the business seals (its scope has a key epoch) that still holds bytes in
+/// the clear — stored before encryption was turned on (issue 19): what `check --sealed` lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InTheClear {
+    pub doc: String,
+    /// Stored chunks in the clear (a proven snapshot empties the chunks it covers).
+    pub chunks: u64,
+    /// Whether its snapshot, or the snapshot proposed for it, is in the clear.
+    pub snapshot: bool,
+}
+
 /// A device known to the relay.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Device {
@@ -386,6 +397,14 @@ pub trait Store: Send + Sync {
 
     /// Checks the stored data; `Ok(())` when it is sound, [`StoreError::Corrupt`] otherwise.
     fn integrity_check(&self) -> StoreFuture<'_, ()>;
+
+    /// Documents of a sealed scope that still hold bytes in the clear, by name.
+    fn in_the_clear(&self) -> StoreFuture<'_, Vec<InTheClear>>;
+
+    /// Leaves no trace in the store's files of bytes it no longer holds (chunks a proven
+    /// snapshot emptied, snapshots replaced, documents cleared): what was stored in the clear
+    /// before encryption must not linger in free space or an old copy of a page.
+    fn wipe_free_space(&self) -> StoreFuture<'_, ()>;
 
     /// Stops accepting writes and resolves once the writes already queued are done.
     fn close(&self) -> StoreFuture<'_, ()>;

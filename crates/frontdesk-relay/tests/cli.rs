@@ -76,6 +76,59 @@ fn pairing_codes_are_made_and_devices_listed_renamed_and_revoked_from_the_comman
     assert!(revoked[0].starts_with(&format!("{kiosk_id}\tkiosk\tLobby kiosk\t")), "{list}");
 }
 
+/// What a business stored in the clear before encryption was turned on: `check --sealed` lists it
+/// and fails; once a sealed snapshot has replaced it, `purge-plaintext` leaves no trace of it in
+/// the data folder and lists only what is still stored in the clear.
+#[test]
+fn what_was_stored_in_the_clear_is_listed_then_wiped_from_the_command_line() {
+    use frontdesk_protocol::{ChunkId, Scope, sealed::MAGIC};
+    use frontdesk_relay::store::{NewChunk, SqliteStore, Store};
+    let data = tempfile::tempdir().unwrap();
+    let name = b"CLIENTNAMESTOREDINTHECLEAR".repeat(10);
+    let sealed = [&MAGIC[..], &[7; 300][..]].concat();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        let chunk = |n: u8, bytes: &[u8]| NewChunk {
+            doc: "clients".into(),
+            chunk_id: ChunkId([n; 16]),
+            bytes: bytes.to_vec(),
+            heads: vec![[n; 32]],
+            device: "d1".into(),
+            at_ms: 1,
+        };
+        store.push(chunk(1, &name), 0).await.unwrap();
+        store.push(chunk(2, &name), 0).await.unwrap();
+        store.new_epochs(&[Scope::Staff], true, "d1", 1).await.unwrap();
+        store.close().await.unwrap();
+    });
+    let (ok, out, err) = relay(&["check", "--sealed"], data.path());
+    assert!(!ok, "check --sealed passed with bytes in the clear: {out}");
+    let line: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON line");
+    assert_eq!(line, serde_json::json!({"doc": "clients", "chunks_in_the_clear": 2, "snapshot_in_the_clear": false}));
+    assert!(err.contains("1 documents of sealed scopes still hold bytes in the clear"), "{err}");
+    let (ok, out, _) = relay(&["check"], data.path());
+    assert!(ok && out.trim() == "ok", "the plain integrity check is unchanged: {out}");
+
+    // A sealed snapshot over both chunks, proven by another device.
+    runtime.block_on(async {
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        store.propose_snapshot("clients", 2, sealed.clone(), "d1").await.unwrap();
+        let digest: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(&sealed).into();
+        store.settle_snapshot("clients", 2, digest, "d2", true).await.unwrap();
+        store.close().await.unwrap();
+    });
+    let (ok, out, err) = relay(&["purge-plaintext"], data.path());
+    assert!(ok && out.trim().is_empty(), "{out}{err}");
+    assert!(err.contains("wiped; 0 documents still hold bytes in the clear"), "{err}");
+    for entry in std::fs::read_dir(data.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(name.len()).any(|w| w == name.as_slice()), "the replaced chunks are in the data folder");
+    }
+    let (ok, out, err) = relay(&["check", "--sealed"], data.path());
+    assert!(ok && out.trim() == "ok", "{out}{err}");
+}
+
 #[test]
 fn bad_commands_say_what_is_wrong() {
     let data = tempfile::tempdir().unwrap();

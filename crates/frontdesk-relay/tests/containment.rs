@@ -113,6 +113,12 @@ impl Store for Panicky {
     fn integrity_check(&self) -> StoreFuture<'_, ()> {
         self.0.integrity_check()
     }
+    fn in_the_clear(&self) -> StoreFuture<'_, Vec<frontdesk_relay::store::InTheClear>> {
+        self.0.in_the_clear()
+    }
+    fn wipe_free_space(&self) -> StoreFuture<'_, ()> {
+        self.0.wipe_free_space()
+    }
     fn close(&self) -> StoreFuture<'_, ()> {
         self.0.close()
     }

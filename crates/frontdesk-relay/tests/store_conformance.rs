@@ -104,3 +104,8 @@ async fn floors_rise_with_a_revocation_in_one_transaction() {
 async fn cleared_documents_keep_nothing_but_their_sequence() {
     conformance::cleared_documents_keep_nothing_but_their_sequence(sqlite()).await;
 }
+
+#[tokio::test]
+async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced() {
+    conformance::bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced(sqlite()).await;
+}

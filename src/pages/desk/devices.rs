@@ -128,9 +128,42 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             handing.set_value(false);
         });
     };
+    let this_id = device.with_value(|d| d.settings.borrow().device.clone());
+    let online = move || status.with(|s| matches!(s.connection, frontdesk_core::Connection::Online { .. }));
+    let revision = device.with_value(|d| d.revision);
+    // Whether this tablet holds the keys, or the relay says the business seals without them.
+    let encryption = move || {
+        status.track();
+        revision.track();
+        device.with_value(|d| {
+            (!d.held_keys().is_empty(), frontdesk_protocol::Scope::ALL.iter().any(|s| d.relay_epoch(*s) > 0))
+        })
+    };
+    let encrypt = move || {
+        setting_up.set(true);
+        note.set(None);
+        if !ask(ClientMsg::NewEpoch { scopes: frontdesk_protocol::Scope::ALL.to_vec(), first: true }) {
+            setting_up.set(false);
+        }
+    };
+    // Encryption is on by default: the business's first manager's tablet, alone in the business
+    // and holding no keys while the relay has numbered none, sets it up as soon as it hears the
+    // relay's list (once per visit to this card). A business whose devices paired earlier — with
+    // no key check — turns it on by hand, once those devices have paired again.
+    let auto_set_up = StoredValue::new(false);
+    let alone = {
+        let this = this_id.clone();
+        move |list: &[DeviceInfo]| {
+            list.iter().filter(|d| !d.revoked).all(|d| d.id == this) && list.iter().any(|d| d.id == this)
+        }
+    };
     Effect::new(move |_| match admin.get().map(|bytes| AdminReply::from_bytes(&bytes)) {
         Some(Ok(AdminReply::Devices { devices: list })) => {
             devices.set(Some(list.clone()));
+            if !auto_set_up.get_value() && alone(&list) && untrack(encryption) == (false, false) {
+                auto_set_up.set_value(true);
+                encrypt();
+            }
             hand_over(list);
         }
         Some(Ok(AdminReply::PairingCode { code: made, role, name, expires_at_ms })) => {
@@ -215,8 +248,10 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                     KeyOutcome::Failed(why) => {
                         note.set(Some(tr!(lang.get_untracked(), desk.encryption_failed, why = why)))
                     }
-                    // The business's first keys, and at once the kit that restores them.
+                    // The business's first keys, and at once the kit that restores them; what
+                    // the relay stored in the clear before is replaced by sealed snapshots.
                     _ => {
+                        device.seal_history();
                         device.request(ClientMsg::ListDevices);
                         draw_kit(kit, note, lang.get_untracked()).await;
                     }
@@ -225,24 +260,6 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         }
         _ => {}
     });
-    let this_id = device.with_value(|d| d.settings.borrow().device.clone());
-    let online = move || status.with(|s| matches!(s.connection, frontdesk_core::Connection::Online { .. }));
-    let revision = device.with_value(|d| d.revision);
-    // Whether this tablet holds the keys, or the relay says the business seals without them.
-    let encryption = move || {
-        status.track();
-        revision.track();
-        device.with_value(|d| {
-            (!d.held_keys().is_empty(), frontdesk_protocol::Scope::ALL.iter().any(|s| d.relay_epoch(*s) > 0))
-        })
-    };
-    let encrypt = move |_| {
-        setting_up.set(true);
-        note.set(None);
-        if !ask(ClientMsg::NewEpoch { scopes: frontdesk_protocol::Scope::ALL.to_vec(), first: true }) {
-            setting_up.set(false);
-        }
-    };
     // Whether the business has a recovery kit (the keyring lists it, for every manager's tablet).
     let kit_exists = move || {
         revision.track();
@@ -314,7 +331,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         view! {
             <div class=class>
                 <p>{msg.text(lang)}</p>
-                <button class=button type="button" on:click=encrypt
+                <button class=button type="button" on:click=move |_| encrypt()
                     disabled=move || !online() || setting_up.get()>{BusinessMsg::Encrypt.text(lang)}</button>
             </div>
             {sealed.then(restore_form)}

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use frontdesk_protocol::{ChunkId, Epoch, Head, PairRefusal, Role, Scope};
 
 use super::{
-    Appended, Backlog, Committed, LogChunk, NewChunk, PairingKeys, PairingOffer, Publisher, Settled, Store, StoreError,
-    StoreFuture, StoreLimits,
+    Appended, Backlog, Committed, InTheClear, LogChunk, NewChunk, PairingKeys, PairingOffer, Publisher, Settled, Store,
+    StoreError, StoreFuture, StoreLimits,
 };
 
 /// A store under test, on storage of its own that starts empty.
@@ -721,5 +721,56 @@ pub async fn cleared_documents_keep_nothing_but_their_sequence<H: Harness>(harne
     let limits = StoreLimits { max_bytes_per_device: 100, ..StoreLimits::default() };
     let store = open(&harness, limits, Recorder::default().publisher()).await;
     push(&store, "day/2026-11-21", 1, &[0; 90]).await;
+    store.close().await.expect("closes");
+}
+
+/// Issue 19: what a business stored before encryption was turned on is listed as in the clear
+/// (only in the scopes that seal, only once they do) until sealed snapshots replace it; and once
+/// they have, wiping the free space leaves no byte of it in the store's files.
+pub async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced<H: Harness>(harness: H) {
+    use frontdesk_protocol::sealed::MAGIC;
+    let store = open(&harness, StoreLimits::default(), Recorder::default().publisher()).await;
+    let name = b"PATIENTNAMEINTHECLEAR".repeat(20);
+    let visitor = b"VISITORINADROPBOX".repeat(20);
+    let sealed = |fill: u8| [&MAGIC[..], &[fill; 300][..]].concat();
+    for n in 1..=3 {
+        push(&store, "clients", n, &name).await;
+    }
+    push(&store, "inbox/2026-11-20/k1", 1, &visitor).await;
+    assert_eq!(store.in_the_clear().await.expect("listed"), vec![], "nothing seals yet");
+    store.new_epochs(&[Scope::Staff, Scope::Inbox], true, "m", 1).await.expect("epochs");
+    push(&store, "clients", 4, &sealed(1)).await;
+    push(&store, "payroll", 1, b"a scope without an epoch").await;
+    let listed = store.in_the_clear().await.expect("listed");
+    assert_eq!(
+        listed,
+        vec![
+            InTheClear { doc: "clients".into(), chunks: 3, snapshot: false },
+            InTheClear { doc: "inbox/2026-11-20/k1".into(), chunks: 1, snapshot: false },
+        ],
+        "the sealed scopes' documents with bytes in the clear, and how many"
+    );
+    // A snapshot in the clear is listed too; a sealed one of the same coverage replaces it (an
+    // older one never does), and one proven over every chunk replaces them all.
+    snapshot(&store, "clients", 2, &name).await;
+    let listed = store.in_the_clear().await.expect("listed");
+    assert_eq!(listed[0], InTheClear { doc: "clients".into(), chunks: 1, snapshot: true });
+    store.propose_snapshot("clients", 1, sealed(3), "p").await.expect("an older one is accepted");
+    assert_eq!(store.proposal("clients").await.expect("read"), None, "and not kept");
+    snapshot(&store, "clients", 2, &sealed(3)).await;
+    let listed = store.in_the_clear().await.expect("listed");
+    assert_eq!(listed[0], InTheClear { doc: "clients".into(), chunks: 1, snapshot: false });
+    store.propose_snapshot("clients", 2, sealed(4), "p").await.expect("an equal sealed one is accepted");
+    assert_eq!(store.proposal("clients").await.expect("read"), None, "and not kept: nothing in the clear to replace");
+    snapshot(&store, "clients", 4, &sealed(2)).await;
+    let listed = store.in_the_clear().await.expect("listed");
+    assert_eq!(listed.iter().map(|l| l.doc.as_str()).collect::<Vec<_>>(), ["inbox/2026-11-20/k1"]);
+    let raw = harness.raw_bytes().await;
+    assert!(raw.windows(name.len()).any(|w| w == name.as_slice()), "the replaced bytes linger before the wipe");
+    store.wipe_free_space().await.expect("wiped");
+    let raw = harness.raw_bytes().await;
+    assert!(!raw.windows(name.len()).any(|w| w == name.as_slice()), "a replaced chunk is still in the files");
+    assert!(raw.windows(visitor.len()).any(|w| w == visitor.as_slice()), "what is still stored stays");
+    assert_eq!(backlog(&store, "clients", 0).await.snapshot, Some((4, sealed(2))), "the sealed snapshot stays");
     store.close().await.expect("closes");
 }

@@ -14,11 +14,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 
+use frontdesk_protocol::sealed::MAGIC;
 use frontdesk_protocol::{Epoch, Head, PairRefusal, Role, Scope, pairing};
 
 use super::{
-    Appended, Backlog, Committed, Device, DeviceKey, LogChunk, NewChunk, PairingKeys, PairingOffer, Proposal,
-    PublicKey, Publisher, Settled, Store, StoreError, StoreFuture, StoreLimits,
+    Appended, Backlog, Committed, Device, DeviceKey, InTheClear, LogChunk, NewChunk, PairingKeys, PairingOffer,
+    Proposal, PublicKey, Publisher, Settled, Store, StoreError, StoreFuture, StoreLimits,
 };
 
 /// The database's file in the data folder: the only place its name is written.
@@ -584,6 +585,63 @@ impl Store for SqliteStore {
         })
     }
 
+    fn in_the_clear(&self) -> StoreFuture<'_, Vec<InTheClear>> {
+        self.with_connection(|conn| {
+            let sealed: Vec<Scope> = newest_epochs(conn)?.into_iter().map(|e| e.scope).collect();
+            let seals = |doc: &str| {
+                frontdesk_protocol::Area::of(doc)
+                    .and_then(frontdesk_protocol::Area::scope)
+                    .is_some_and(|s| sealed.contains(&s))
+            };
+            // Bytes in the clear: not empty (a proven snapshot empties what it covers) and not
+            // starting with the sealed format's magic.
+            let mut found: Vec<InTheClear> = Vec::new();
+            let mut stmt = conn.prepare(
+                "SELECT doc, count(*) FROM chunks WHERE length(bytes) > 0 AND substr(bytes, 1, 4) != ?1
+                 GROUP BY doc ORDER BY doc",
+            )?;
+            let rows = stmt.query_map([&MAGIC[..]], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))?;
+            for row in rows {
+                let (doc, chunks) = row?;
+                if seals(&doc) {
+                    found.push(InTheClear { doc, chunks: chunks as u64, snapshot: false });
+                }
+            }
+            let mut stmt = conn.prepare(
+                "SELECT doc FROM snapshots WHERE substr(bytes, 1, 4) != ?1
+                 UNION SELECT doc FROM proposals WHERE substr(bytes, 1, 4) != ?1",
+            )?;
+            let rows = stmt.query_map([&MAGIC[..]], |row| row.get::<_, String>(0))?;
+            for doc in rows {
+                let doc = doc?;
+                if !seals(&doc) {
+                    continue;
+                }
+                match found.iter_mut().find(|f| f.doc == doc) {
+                    Some(f) => f.snapshot = true,
+                    None => found.push(InTheClear { doc, chunks: 0, snapshot: true }),
+                }
+            }
+            found.sort_by(|a, b| a.doc.cmp(&b.doc));
+            Ok(found)
+        })
+    }
+
+    fn wipe_free_space(&self) -> StoreFuture<'_, ()> {
+        self.with_connection(|conn| {
+            // VACUUM writes the database afresh: no free page, no freed cell keeps old bytes.
+            // Its pages go through the WAL; emptying it leaves only the new file.
+            conn.execute_batch("VACUUM")?;
+            let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+            if busy != 0 {
+                return Err(
+                    StoreError::Backend("the WAL is held by a reader; stop the relay and try again".into()).into()
+                );
+            }
+            Ok(())
+        })
+    }
+
     fn close(&self) -> StoreFuture<'_, ()> {
         let writer = self.inner.stop_writer();
         Box::pin(async move {
@@ -977,7 +1035,19 @@ fn store_proposal(
     }
     let waiting: Option<u64> =
         tx.query_row("SELECT covers_seq FROM proposals WHERE doc = ?1", [doc], |row| row.get(0)).optional()?;
-    if covers_seq <= covered || waiting.is_some_and(|w| w > covers_seq) {
+    // A sealed snapshot may take the place of one in the clear of the same coverage (encryption
+    // turned on since: the devices replace what was stored in the clear).
+    let replaces_clear = covers_seq == covered && bytes.starts_with(&MAGIC) && {
+        let clear: Option<bool> = tx
+            .query_row(
+                "SELECT substr(bytes, 1, 4) != ?2 FROM snapshots WHERE doc = ?1",
+                params![doc, &MAGIC[..]],
+                |row| row.get(0),
+            )
+            .optional()?;
+        clear == Some(true)
+    };
+    if (covers_seq <= covered && !replaces_clear) || waiting.is_some_and(|w| w > covers_seq) {
         return Ok(()); // nothing newer than what is there
     }
     tx.execute(
