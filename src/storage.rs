@@ -126,7 +126,7 @@ fn stored_doc(value: &JsValue) -> Option<StoredDoc> {
         bytes: bytes_of(value, "bytes"),
         cursor: number_of(value, "cursor") as u64,
         received: receipts_of(value),
-        sealed: Reflect::get(value, &"sealed".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false),
+        sealed_from: number_of(value, "sealed_from") as u64,
     })
 }
 
@@ -303,13 +303,13 @@ impl Store {
         let outbox = Self::object_store(&tx, OUTBOX)?;
         for write in writes {
             let result = match write {
-                Write::Doc { name, bytes, cursor, received, sealed } => {
+                Write::Doc { name, bytes, cursor, received, sealed_from } => {
                     let value = record(&[
                         ("name", name.clone().into()),
                         ("bytes", Uint8Array::from(&bytes[..]).into()),
                         ("cursor", (cursor as f64).into()),
                         ("received", receipts_value(&received)),
-                        ("sealed", sealed.into()),
+                        ("sealed_from", (sealed_from as f64).into()),
                     ]);
                     docs.put_with_key(&value, &name.into())
                 }

@@ -35,7 +35,7 @@ async fn a_kiosk_forgets_its_past_days_and_nothing_else() {
     let names =
         ["catalog", "kiosk", "kiosk/2026-11-01", "kiosk/2026-12-05", "kiosk/2026-12-06", "kiosk/2026-12-07", "site"];
     let doc =
-        |name: &str| Write::Doc { name: name.into(), bytes: vec![1], cursor: 1, received: Vec::new(), sealed: false };
+        |name: &str| Write::Doc { name: name.into(), bytes: vec![1], cursor: 1, received: Vec::new(), sealed_from: 0 };
     store.commit(names.iter().map(|n| doc(n)).collect()).await.expect("commit");
     store.forget_docs_between("kiosk/", "kiosk/2026-12-05").expect("forgotten");
     let all: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
@@ -57,14 +57,14 @@ async fn documents_and_the_outbox_survive_reopening_the_database() {
                 bytes: vec![1, 2, 3],
                 cursor: 7,
                 received: Vec::new(),
-                sealed: true,
+                sealed_from: 5,
             },
             Write::Doc {
                 name: "timeclock/2026-11/d1".into(),
                 bytes: vec![4],
                 cursor: 2,
                 received: vec![("punch/a".into(), 1_764_150_000_123), ("punch/b".into(), 1_764_150_060_000)],
-                sealed: false,
+                sealed_from: 0,
             },
             Write::OutboxPut(OutboxEntry {
                 id: ChunkId([1; 16]),
@@ -91,15 +91,15 @@ async fn documents_and_the_outbox_survive_reopening_the_database() {
         ("day/2026-11-26", &[1u8, 2, 3][..], 7)
     );
     assert!(docs[0].received.is_empty());
-    // A document that has held sealed bytes stays marked so (it takes nothing in the clear).
-    assert!(docs[0].sealed);
+    // Where a document's sealed chunks begin is kept with it (nothing in the clear is taken after).
+    assert_eq!(docs[0].sealed_from, 5);
     // A drop box keeps when the relay received each of its records.
     let clock = store.load_docs(&["timeclock/2026-11/d1".into()], &[]).await.expect("docs");
     assert_eq!(
         clock[0].received,
         vec![("punch/a".to_owned(), 1_764_150_000_123), ("punch/b".to_owned(), 1_764_150_060_000)]
     );
-    assert!(!clock[0].sealed);
+    assert_eq!(clock[0].sealed_from, 0);
     let outbox = store.load_outbox().await.expect("outbox");
     assert_eq!(
         outbox.iter().map(|c| c.id).collect::<Vec<_>>(),
@@ -117,7 +117,7 @@ async fn only_the_documents_asked_for_are_read() {
     let _ = Store::destroy(name).await;
     let store = Store::open(name).await.expect("open");
     let doc =
-        |name: &str| Write::Doc { name: name.into(), bytes: vec![1], cursor: 0, received: Vec::new(), sealed: false };
+        |name: &str| Write::Doc { name: name.into(), bytes: vec![1], cursor: 0, received: Vec::new(), sealed_from: 0 };
     store
         .commit(vec![
             doc("day/2026-11-25"),

@@ -228,6 +228,15 @@ async fn a_revoked_tablet_is_out_at_once_and_keeps_nothing_of_the_business() -> 
     let mut lobby = Lobby::open(&[]).await?;
     let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
     set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
+    // The kiosk paired from the command line first (no key check: no manager can vouch for it),
+    // so the manager's tablet is not alone and leaves encryption to the manager's choice.
+    manager.wait_for_text("This tablet", SOON).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let text = manager.text().await?;
+    ensure!(
+        text.contains("End-to-end encryption is off") && !text.contains("End-to-end encryption is on"),
+        "encryption came on with a device no one can give keys to: {text}"
+    );
     let tablet = lobby.open_desk(TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
     tablet.wait_for_text("Clínica Sol", SOON).await?;
     ensure!(!tablet.traces_of("Dra. Ruiz").await?.is_empty(), "the tablet holds the business's staff");

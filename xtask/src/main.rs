@@ -325,12 +325,11 @@ fn parse_serve(args: &[String]) -> Result<ServeArgs> {
     Ok(parsed)
 }
 
-/// The devices the serve command offers to pair on a first run: (role, name, what the link is for).
-const FIRST_DEVICES: [(&str, &str, &str); 3] = [
-    ("manager", "Office manager", "Manager (sets up the business first)"),
-    ("kiosk", "Lobby kiosk", "Kiosk"),
-    ("staff", "Front desk", "Desk"),
-];
+/// The device the serve command offers to pair on a first run: (role, name, what the link is
+/// for). Only the manager's tablet: it sets encryption up as soon as it is alone in the business,
+/// and pairs every other device with a key check (a code made here has none, and an encrypted
+/// business refuses such a code for a kiosk or a staff tablet).
+const FIRST_DEVICES: [(&str, &str, &str); 1] = [("manager", "Office manager", "Manager's tablet")];
 
 /// Names of the devices paired with the relay in `data` and not revoked.
 fn paired_devices(data: &Path) -> Result<Vec<String>> {
@@ -369,7 +368,9 @@ fn serve(args: &[String]) -> Result<()> {
     let waiting: Vec<_> = FIRST_DEVICES.iter().filter(|(_, name, _)| !paired.iter().any(|p| p == name)).collect();
     say("Frontdesk is starting.");
     if !waiting.is_empty() {
-        eprintln!("    Open these on the devices within 10 minutes (each link pairs the browser that opens it, once):");
+        eprintln!(
+            "    Open this on the manager's tablet within 10 minutes (it pairs the browser that opens it, once):"
+        );
         for (role, name, what) in waiting {
             eprintln!("    {what}: http://{host}/pair#code={}", pairing_code(&data, role, name)?);
         }
@@ -377,11 +378,14 @@ fn serve(args: &[String]) -> Result<()> {
     if !paired.is_empty() {
         eprintln!("    Paired: {}", paired.join(", "));
     }
+    eprintln!("    Kiosks and tablets: pair them from the manager's tablet (Business → Devices → Add a device).");
     eprintln!(
-        "    More devices: target/release/frontdesk-relay pair --role staff --name \"Tablet 2\" --data {}",
+        "    A lost manager's tablet: target/release/frontdesk-relay pair --role manager --data {}",
         data.display()
     );
-    eprintln!("      then open http://{host}/pair on the device and type the code.");
+    eprintln!(
+        "      then open http://{host}/pair on the new tablet, type the code, and restore with the recovery kit."
+    );
     eprintln!("    Health: http://{host}/healthz      Stop: Ctrl-C\n");
     run(Command::new(relay_bin("release"))
         .args(["serve", "--addr", &args.addr, "--data"])

@@ -32,8 +32,9 @@ pub struct StoredDoc {
     pub cursor: u64,
     /// For a drop box: when the relay received each record (see [`DeviceCore::received`]).
     pub received: Receipts,
-    /// Whether the document has held sealed bytes: from then on, bytes in the clear are refused.
-    pub sealed: bool,
+    /// The relay's sequence number of the first sealed chunk of it this device has known (0:
+    /// none): bytes in the clear after it are refused.
+    pub sealed_from: u64,
 }
 
 /// When the relay received each record of a drop box: (record key, relay time in ms), in the
@@ -54,7 +55,7 @@ pub struct OutboxEntry {
 /// One write of a durable storage transaction.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Write {
-    Doc { name: String, bytes: Vec<u8>, cursor: u64, received: Receipts, sealed: bool },
+    Doc { name: String, bytes: Vec<u8>, cursor: u64, received: Receipts, sealed_from: u64 },
     OutboxPut(OutboxEntry),
     OutboxDelete(ChunkId),
 }
@@ -212,11 +213,13 @@ pub struct DeviceCore {
     arrivals: Vec<(String, Vec<Arrival>)>,
     /// Documents with bytes this device holds no key for: asked for again when keys arrive.
     gaps: BTreeSet<String>,
-    /// Documents that have held sealed bytes (opened here, or sealed here once caught up): bytes
-    /// in the clear are refused in them from then on. An honest relay takes nothing in the clear
-    /// once a scope seals, and serves what it stored before first, so such bytes are a relay's
-    /// forgery (issue 19's last line: the relay is not trusted to refuse them).
-    sealed_docs: BTreeSet<String>,
+    /// Each document's first sealed chunk this device has known (opened here, or sealed here and
+    /// acknowledged), by the relay's sequence number: bytes in the clear after it are refused.
+    /// An honest relay stores nothing in the clear once a scope seals (it checks in the
+    /// transaction that stores them), so everything in the clear comes before the first sealed
+    /// chunk; after it, such bytes are a relay's forgery (the relay is not trusted to refuse
+    /// them). A list, as `receipts`.
+    sealed_from: Vec<(String, u64)>,
     seal_retry: SealRetry,
 }
 
@@ -253,12 +256,12 @@ impl DeviceCore {
         let mut effects = Vec::new();
         let mut cursors = Vec::new();
         let mut receipts = Vec::new();
-        let mut sealed_docs = BTreeSet::new();
+        let mut sealed_from = Vec::new();
         for doc in docs {
             match replica.load(&doc.name, &doc.bytes) {
                 Ok(()) => {
-                    if doc.sealed {
-                        sealed_docs.insert(doc.name.clone());
+                    if doc.sealed_from > 0 {
+                        sealed_from.push((doc.name.clone(), doc.sealed_from));
                     }
                     if !doc.received.is_empty() {
                         receipts.push((doc.name.clone(), doc.received));
@@ -290,7 +293,7 @@ impl DeviceCore {
             next_crypto: 0,
             arrivals: Vec::new(),
             gaps: BTreeSet::new(),
-            sealed_docs,
+            sealed_from,
             seal_retry: SealRetry::Idle,
         };
         // The outbox is sealed afresh at every start (the chunks are kept as changes, not sealed).
@@ -494,8 +497,8 @@ impl DeviceCore {
             match self.replica.load(&doc.name, &doc.bytes) {
                 Ok(()) => {
                     self.client.set_cursor(&doc.name, doc.cursor);
-                    if doc.sealed {
-                        self.sealed_docs.insert(doc.name.clone());
+                    if doc.sealed_from > 0 {
+                        self.sealed_from.push((doc.name.clone(), doc.sealed_from));
                     }
                     self.apply_unacknowledged(&doc.name, effects);
                     loaded.push(doc.name);
@@ -544,8 +547,14 @@ impl DeviceCore {
         for (doc, bytes) in chunks.into_iter().filter(|(_, c)| !c.is_empty()) {
             let cursor = self.client.cursor(&doc).unwrap_or(0);
             let received = self.receipts_of(&doc).to_vec();
-            let sealed = self.sealed_docs.contains(&doc);
-            writes.push(Write::Doc { name: doc.clone(), bytes: self.replica.save(&doc), cursor, received, sealed });
+            let sealed_from = self.sealed_from_of(&doc);
+            writes.push(Write::Doc {
+                name: doc.clone(),
+                bytes: self.replica.save(&doc),
+                cursor,
+                received,
+                sealed_from,
+            });
             let entry = OutboxEntry { id: self.chunk_id(), doc, bytes, order: now_ms };
             writes.push(Write::OutboxPut(entry.clone()));
             entries.push(entry);
@@ -683,10 +692,6 @@ impl DeviceCore {
         let mut effects = Vec::new();
         for (chunk, doc, bytes) in waiting {
             let Some(key) = self.seal_key(&doc) else { continue };
-            // Caught up and sealing: whatever the relay held in the clear has come.
-            if self.client.caught_up(&doc) {
-                self.mark_sealed(&doc, &mut effects);
-            }
             let what = if key.scope.is_drop() { Sealable::Drop } else { Sealable::Chunk };
             match crypto::sealing(&doc, what, key.epoch, &self.device, &bytes) {
                 Ok(s) => effects.push(self.crypto_op(s.op, Purpose::Push { chunk, prefix: s.prefix })),
@@ -862,15 +867,35 @@ impl DeviceCore {
         effects
     }
 
-    /// The scope whose bytes `doc` takes sealed only, if it takes nothing in the clear.
-    fn refuses_clear(&self, doc: &str) -> Option<sealed::Scope> {
-        let area = Area::of(doc)?;
-        (area == Area::Keyring || self.sealed_docs.contains(doc)).then(|| area.scope()).flatten()
+    /// `doc`'s first sealed chunk known here (0: none).
+    fn sealed_from_of(&self, doc: &str) -> u64 {
+        self.sealed_from.iter().find(|(d, _)| d == doc).map_or(0, |(_, seq)| *seq)
     }
 
-    /// Notes that `doc` has held sealed bytes (kept with the document at its next save).
-    fn mark_sealed(&mut self, doc: &str, effects: &mut Vec<Effect>) {
-        if self.sealed_docs.insert(doc.to_owned()) && self.replica.get(doc).is_some() {
+    /// The scope whose bytes `doc` takes sealed only at `at`, if bytes in the clear are refused
+    /// there: after its first sealed chunk (a snapshot covering that chunk, too), or anywhere in
+    /// the keyring.
+    fn refuses_clear(&self, doc: &str, at: sync_client::Position) -> Option<sealed::Scope> {
+        let area = Area::of(doc)?;
+        let from = self.sealed_from_of(doc);
+        let after = match at {
+            sync_client::Position::Chunk(seq) => from > 0 && seq > from,
+            sync_client::Position::Snapshot(covers_seq) => from > 0 && covers_seq >= from,
+        };
+        (area == Area::Keyring || after).then(|| area.scope()).flatten()
+    }
+
+    /// Notes that `doc`'s chunk `seq` came sealed (kept with the document at its next save).
+    fn mark_sealed(&mut self, doc: &str, seq: u64, effects: &mut Vec<Effect>) {
+        let from = self.sealed_from_of(doc);
+        if from != 0 && from <= seq {
+            return;
+        }
+        match self.sealed_from.iter_mut().find(|(d, _)| d == doc) {
+            Some((_, at)) => *at = seq,
+            None => self.sealed_from.push((doc.to_owned(), seq)),
+        }
+        if self.replica.get(doc).is_some() {
             if self.dirty.is_empty() {
                 effects.push(Effect::FlushSoon);
             }
@@ -892,14 +917,18 @@ impl DeviceCore {
             let Arrival { at: position, received_ms, ready, sealed } = waiting.remove(0);
             let bytes = match ready.expect("ready") {
                 Ok(bytes) if sealed => {
-                    self.mark_sealed(doc, effects);
+                    // A snapshot marks nothing: chunks in the clear may follow what it covers
+                    // (stored before the business sealed, not yet covered by any snapshot).
+                    if let sync_client::Position::Chunk(seq) = position {
+                        self.mark_sealed(doc, seq, effects);
+                    }
                     Ok(bytes)
                 }
                 // The keyring is written sealed only (a tablet keeps its vouched devices to itself
                 // until it holds the managers' key): bytes in the clear there are a relay's
                 // forgery, which could point a manager's tablet at a key of its own. So are bytes
                 // in the clear in any document that has held sealed ones. Skipped as damaged.
-                Ok(bytes) => match self.refuses_clear(doc) {
+                Ok(bytes) => match self.refuses_clear(doc, position) {
                     Some(scope) => Err(CryptoError::Sealed(SealedError::Unsealed { scope }).to_string()),
                     None => Ok(bytes),
                 },
@@ -989,8 +1018,8 @@ impl DeviceCore {
                 let bytes = self.replica.save(&name);
                 let cursor = self.client.cursor(&name).unwrap_or(0);
                 let received = self.receipts_of(&name).to_vec();
-                let sealed = self.sealed_docs.contains(&name);
-                Write::Doc { name, bytes, cursor, received, sealed }
+                let sealed_from = self.sealed_from_of(&name);
+                Write::Doc { name, bytes, cursor, received, sealed_from }
             })
             .collect();
         if writes.is_empty() {
@@ -1079,7 +1108,11 @@ impl DeviceCore {
                     // cannot prove others.
                     let digest: Head = sha2::Sha256::digest(&bytes).into();
                     if !sealed::is_sealed(&bytes) {
-                        let sound = self.check_snapshot(&doc, &bytes, &must_contain);
+                        // In the clear where the business seals: unsound whatever it holds.
+                        let refused = self.client.must_seal(&doc)
+                            || self.refuses_clear(&doc, sync_client::Position::Snapshot(covers_seq)).is_some();
+                        let sound =
+                            if refused { Some(false) } else { self.check_snapshot(&doc, &bytes, &must_contain) };
                         queue.extend(self.verdict(&doc, covers_seq, digest, sound, &mut effects));
                         continue;
                     }
@@ -1092,7 +1125,10 @@ impl DeviceCore {
                         _ => queue.extend(self.verdict(&doc, covers_seq, digest, Some(false), &mut effects)),
                     }
                 }
-                sync_client::Effect::Acked { chunk_id } => {
+                sync_client::Effect::Acked { chunk_id, sealed_at } => {
+                    if let Some((doc, seq)) = sealed_at {
+                        self.mark_sealed(&doc, seq, &mut effects);
+                    }
                     self.spilled.retain(|id| *id != chunk_id);
                     effects.push(Effect::ForgetWriteAhead(chunk_id));
                     effects.push(self.save(vec![Write::OutboxDelete(chunk_id)], Vec::new()));

@@ -93,8 +93,9 @@ pub enum Effect {
     Apply { doc: String, at: Position, bytes: Vec<u8>, received_ms: Option<i64> },
     /// Another device proposed this snapshot: check it and answer with [`SyncClient::checked`].
     Check { doc: String, covers_seq: u64, bytes: Vec<u8>, must_contain: Vec<Head> },
-    /// The relay has the chunk: remove it from the durable outbox.
-    Acked { chunk_id: ChunkId },
+    /// The relay has the chunk: remove it from the durable outbox. `sealed_at`: its document and
+    /// sequence number, if it went sealed.
+    Acked { chunk_id: ChunkId, sealed_at: Option<(String, u64)> },
     /// A document under a watched prefix exists: the runtime may subscribe to it.
     DocExists { doc: String },
     /// The document has many chunks since its last snapshot: send one covering `covers_seq`.
@@ -686,12 +687,11 @@ impl SyncClient {
                 if let Some(state) = self.docs.get_mut(&doc) {
                     state.take(seq);
                 }
-                let before = self.outbox.len();
-                self.outbox.retain(|p| p.chunk_id != chunk_id);
-                if self.outbox.len() == before {
-                    return Vec::new();
-                }
-                vec![Effect::Acked { chunk_id }, Effect::Status]
+                let Some(at) = self.outbox.iter().position(|p| p.chunk_id == chunk_id) else { return Vec::new() };
+                let acked = self.outbox.remove(at);
+                let sealed = acked.wire.as_deref().is_some_and(frontdesk_protocol::sealed::is_sealed);
+                let sealed_at = sealed.then_some((doc, seq));
+                vec![Effect::Acked { chunk_id, sealed_at }, Effect::Status]
             }
             ServerMsg::DocExists { doc } => vec![Effect::DocExists { doc }],
             ServerMsg::Error { code, doc, message } => {

@@ -276,8 +276,8 @@ impl Disk {
         }
         for write in writes {
             match write.clone() {
-                Write::Doc { name, bytes, cursor, received, sealed } => {
-                    self.docs.insert(name.clone(), StoredDoc { name, bytes, cursor, received, sealed });
+                Write::Doc { name, bytes, cursor, received, sealed_from } => {
+                    self.docs.insert(name.clone(), StoredDoc { name, bytes, cursor, received, sealed_from });
                 }
                 Write::OutboxPut(entry) => {
                     self.outbox.insert(entry.id, entry);
@@ -1593,6 +1593,47 @@ fn a_change_in_the_clear_right_behind_the_first_sealed_bytes_is_refused_too() {
     sim.settle();
     assert!(!holds_forged(&mut sim, 2, DAY), "applied behind the sealed chunk: {:?}", sim.warnings);
     assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
+}
+
+/// Issue 19 (found by review): a chunk stored in the clear just before the business sealed, still
+/// on its way to a desk when the relay acknowledges that desk's own first sealed chunk, is no
+/// forgery — it comes before the sealed chunk in the document's order — and is applied. (Marking
+/// the whole document sealed at that moment refused it, and the desk never had that change.)
+#[test]
+fn a_chunk_stored_in_the_clear_before_the_first_sealed_one_is_applied_whenever_it_arrives() {
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_status(1, &ana, VisitStatus::Called);
+    sim.settle();
+    // Desk 2 gets its keys; frames to it are held back.
+    sim.devices[2].keys = keys_for(Role::Staff);
+    let held = sim.devices[2].keys.held();
+    let effects = sim.devices[2].core.keys_added(held);
+    sim.effects(2, effects);
+    sim.devices[2].held = true;
+    // Desk 1, without keys yet, writes in the clear; then desk 2 writes, sealed, after it.
+    sim.set_status(1, &ana, VisitStatus::Done);
+    let note = sim.change_day(2, |doc| {
+        automerge::transaction::Transactable::put(doc, automerge::ROOT, "note/sealed", "after")
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    });
+    sim.pump();
+    let log = &sim.relay.logs[DAY];
+    let (clear, mine) = (&log[log.len() - 2].1, &log[log.len() - 1].1);
+    assert!(!sealed::is_sealed(clear) && sealed::is_sealed(mine), "the clear chunk, then desk 2's sealed one");
+    // Desk 2 hears its Ack before the chunk in the clear stored ahead of it.
+    sim.release(2, 1);
+    sim.settle();
+    assert!(sim.kept(note));
+    assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Done)], "the change in the clear: {:?}", sim.warnings);
+    // A change in the clear after desk 2's sealed chunk is refused.
+    let seq = sim.relay.logs[DAY].len() as u64 + 1;
+    let bytes = forged_in_the_clear(&mut sim, 2, DAY);
+    sim.devices[2].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1 }.encode());
+    sim.pump();
+    assert!(!holds_forged(&mut sim, 2, DAY));
 }
 
 /// Issue 19: a chunk sealed under an epoch nobody holds is skipped like a damaged one — were it a

@@ -531,6 +531,11 @@ impl Session {
                             message: format!("document is over its limit of {limit} bytes"),
                             doc: Some(doc),
                         },
+                        // A new epoch overtook the one this connection heard: it reconnects.
+                        Err(err @ StoreError::InTheClear) => {
+                            tracing::warn!(conn, %device, %err, %doc, "push refused: in the clear");
+                            ServerMsg::Error { code: ErrorCode::StaleEpoch, message: err.to_string(), doc: Some(doc) }
+                        }
                         Err(err @ StoreError::QuotaExceeded { .. }) => {
                             tracing::warn!(conn, %device, %err, %doc, "push refused: quota");
                             ServerMsg::Error {
@@ -576,7 +581,11 @@ impl Session {
                     }
                     Err(err) => {
                         tracing::warn!(conn = self.id, %err, %doc, "snapshot refused");
-                        self.refuse(sink, ErrorCode::StorageFailed, Some(doc), err.to_string()).await
+                        let code = match err {
+                            StoreError::InTheClear => ErrorCode::StaleEpoch,
+                            _ => ErrorCode::StorageFailed,
+                        };
+                        self.refuse(sink, code, Some(doc), err.to_string()).await
                     }
                 }
             }

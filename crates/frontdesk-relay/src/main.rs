@@ -80,7 +80,8 @@ enum Command {
     /// Leave no trace of what sealed snapshots have replaced: bytes stored in the clear before
     /// encryption was turned on linger in the database's free space and its WAL until this
     /// rewrites both. Then lists what is still in the clear, as `check --sealed` does (a document
-    /// no device has proposed a sealed snapshot of yet, and drop boxes, which have none).
+    /// no device has proposed a sealed snapshot of yet, and drop boxes, which have none). Run it
+    /// with the relay stopped: the rewrite holds the database's write lock throughout.
     PurgePlaintext {
         #[arg(long, default_value = "data")]
         data: PathBuf,

@@ -33,6 +33,12 @@ pub enum StoreError {
     Closed,
     #[error("corrupt: {0}")]
     Corrupt(String),
+    /// Bytes in the clear for a document whose scope has a key epoch: refused when they are
+    /// stored, so nothing in the clear is ever stored after the business seals (a connection's
+    /// own check uses the epochs it heard at its Welcome, which a new epoch may just have
+    /// overtaken). The device reconnects, hears the epochs, and seals.
+    #[error("the business seals this document: bytes in the clear are refused")]
+    InTheClear,
 }
 
 /// A document of a scope the business seals (its scope has a key epoch) that still holds bytes in

@@ -139,18 +139,24 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
             (!d.held_keys().is_empty(), frontdesk_protocol::Scope::ALL.iter().any(|s| d.relay_epoch(*s) > 0))
         })
     };
+    // Whether the request went out (not offline).
     let encrypt = move || {
         setting_up.set(true);
         note.set(None);
-        if !ask(ClientMsg::NewEpoch { scopes: frontdesk_protocol::Scope::ALL.to_vec(), first: true }) {
-            setting_up.set(false);
-        }
+        let asked = ask(ClientMsg::NewEpoch { scopes: frontdesk_protocol::Scope::ALL.to_vec(), first: true });
+        setting_up.set(asked);
+        asked
     };
     // Encryption is on by default: the business's first manager's tablet, alone in the business
     // and holding no keys while the relay has numbered none, sets it up as soon as it hears the
-    // relay's list (once per visit to this card). A business whose devices paired earlier — with
-    // no key check — turns it on by hand, once those devices have paired again.
+    // relay's list (once per visit to this card) — a list this card asked for, not one kept from
+    // an earlier visit. A business whose devices paired earlier — with no key check — turns it on
+    // by hand, once those devices have paired again.
     let auto_set_up = StoredValue::new(false);
+    let listed_here = StoredValue::new(false);
+    // The kit the set-up shows waits for the business's name (the first-run profile), which it
+    // carries when printed.
+    let kit_after_profile = StoredValue::new(false);
     let alone = {
         let this = this_id.clone();
         move |list: &[DeviceInfo]| {
@@ -160,9 +166,13 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
     Effect::new(move |_| match admin.get().map(|bytes| AdminReply::from_bytes(&bytes)) {
         Some(Ok(AdminReply::Devices { devices: list })) => {
             devices.set(Some(list.clone()));
-            if !auto_set_up.get_value() && alone(&list) && untrack(encryption) == (false, false) {
+            if listed_here.get_value()
+                && !auto_set_up.get_value()
+                && alone(&list)
+                && untrack(encryption) == (false, false)
+                && encrypt()
+            {
                 auto_set_up.set_value(true);
-                encrypt();
             }
             hand_over(list);
         }
@@ -248,12 +258,17 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
                     KeyOutcome::Failed(why) => {
                         note.set(Some(tr!(lang.get_untracked(), desk.encryption_failed, why = why)))
                     }
-                    // The business's first keys, and at once the kit that restores them; what
-                    // the relay stored in the clear before is replaced by sealed snapshots.
+                    // The business's first keys, and at once the kit that restores them (once the
+                    // business has a name); what the relay stored in the clear before is
+                    // replaced by sealed snapshots.
                     _ => {
                         device.seal_history();
                         device.request(ClientMsg::ListDevices);
-                        draw_kit(kit, note, lang.get_untracked()).await;
+                        if business.with_untracked(|b| b.trim().is_empty()) {
+                            kit_after_profile.set_value(true);
+                        } else {
+                            draw_kit(kit, note, lang.get_untracked()).await;
+                        }
                     }
                 }
             });
@@ -331,7 +346,7 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
         view! {
             <div class=class>
                 <p>{msg.text(lang)}</p>
-                <button class=button type="button" on:click=move |_| encrypt()
+                <button class=button type="button" on:click=move |_| { encrypt(); }
                     disabled=move || !online() || setting_up.get()>{BusinessMsg::Encrypt.text(lang)}</button>
             </div>
             {sealed.then(restore_form)}
@@ -340,8 +355,15 @@ pub fn DevicesCard(device: DeviceRef, lang: RwSignal<Lang>, business: Signal<Str
     };
     // Ask for the list when the card shows, and whenever the tablet comes online.
     Effect::new(move |_| {
-        if online() {
-            ask(ClientMsg::ListDevices);
+        if online() && ask(ClientMsg::ListDevices) {
+            listed_here.set_value(true);
+        }
+    });
+    // The first run's profile saved: the kit the set-up made waits no longer.
+    Effect::new(move |_| {
+        if !business.with(|b| b.trim().is_empty()) && kit_after_profile.get_value() {
+            kit_after_profile.set_value(false);
+            leptos::task::spawn_local(draw_kit(kit, note, lang.get_untracked()));
         }
     });
     let adding = RwSignal::new(false);

@@ -863,7 +863,7 @@ async fn catch_up(o: &Options) -> Result<()> {
     let (mut core, first) = DeviceCore::start(Start {
         device: kiosk.id.clone(),
         seed: [7; 16],
-        docs: vec![StoredDoc { name: "kiosk".to_owned(), bytes: held, cursor, received: Vec::new(), sealed: false }],
+        docs: vec![StoredDoc { name: "kiosk".to_owned(), bytes: held, cursor, received: Vec::new(), sealed_from: 0 }],
         outbox,
         written_ahead: Vec::new(),
         follow: vec!["kiosk".to_owned()],

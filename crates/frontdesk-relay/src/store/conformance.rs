@@ -737,24 +737,28 @@ pub async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced<H: H
         push(&store, "clients", n, &name).await;
     }
     push(&store, "inbox/2026-11-20/k1", 1, &visitor).await;
+    snapshot(&store, "clients", 2, &name).await;
+    store.propose_snapshot("clients", 3, name.clone(), "p").await.expect("proposed in the clear");
     assert_eq!(store.in_the_clear().await.expect("listed"), vec![], "nothing seals yet");
     store.new_epochs(&[Scope::Staff, Scope::Inbox], true, "m", 1).await.expect("epochs");
+    assert_eq!(store.proposal("clients").await.expect("read"), None, "a proposal in the clear waits no more");
+    // Once the scope seals, nothing in the clear is stored, whatever epochs a connection heard.
+    assert!(matches!(send(&store, "clients", 9, name.clone(), 7).await, Err(StoreError::InTheClear)));
+    assert!(matches!(store.propose_snapshot("clients", 3, name.clone(), "p").await, Err(StoreError::InTheClear)));
     push(&store, "clients", 4, &sealed(1)).await;
     push(&store, "payroll", 1, b"a scope without an epoch").await;
     let listed = store.in_the_clear().await.expect("listed");
     assert_eq!(
         listed,
         vec![
-            InTheClear { doc: "clients".into(), chunks: 3, snapshot: false },
+            InTheClear { doc: "clients".into(), chunks: 1, snapshot: true },
             InTheClear { doc: "inbox/2026-11-20/k1".into(), chunks: 1, snapshot: false },
         ],
-        "the sealed scopes' documents with bytes in the clear, and how many"
+        "the sealed scopes' documents with bytes in the clear (a proven snapshot emptied two chunks)"
     );
-    // A snapshot in the clear is listed too; a sealed one of the same coverage replaces it (an
-    // older one never does), and one proven over every chunk replaces them all.
-    snapshot(&store, "clients", 2, &name).await;
-    let listed = store.in_the_clear().await.expect("listed");
-    assert_eq!(listed[0], InTheClear { doc: "clients".into(), chunks: 1, snapshot: true });
+    // A sealed snapshot of the same coverage replaces the one in the clear (an older one never
+    // does, nor one of the same coverage once nothing in the clear is left to replace), and one
+    // proven over every chunk replaces them all.
     store.propose_snapshot("clients", 1, sealed(3), "p").await.expect("an older one is accepted");
     assert_eq!(store.proposal("clients").await.expect("read"), None, "and not kept");
     snapshot(&store, "clients", 2, &sealed(3)).await;

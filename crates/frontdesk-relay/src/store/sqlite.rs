@@ -537,6 +537,18 @@ impl Store for SqliteStore {
                 tx.commit()?;
                 return Ok((others == 0, before));
             }
+            // A snapshot proposed in the clear before is proven by no one from now on.
+            let waiting: Vec<String> = {
+                let mut stmt = tx.prepare("SELECT doc FROM proposals WHERE substr(bytes, 1, 4) != ?1")?;
+                let rows = stmt.query_map([&MAGIC[..]], |row| row.get::<_, String>(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            for doc in waiting {
+                let scope = frontdesk_protocol::Area::of(&doc).and_then(frontdesk_protocol::Area::scope);
+                if scope.is_some_and(|s| scopes.contains(&s)) {
+                    tx.execute("DELETE FROM proposals WHERE doc = ?1", [&doc])?;
+                }
+            }
             for scope in scopes {
                 let next = before.iter().find(|e| e.scope == scope).map_or(1, |e| i64::from(e.epoch) + 1);
                 tx.execute(
@@ -941,6 +953,9 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
         .query_row([doc], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     let (head, size) = current.unwrap_or((0, 0));
+    if seals_in_the_clear(tx, doc, bytes)? {
+        return Err(StoreError::InTheClear.into());
+    }
     let len = bytes.len() as u64;
     if size + len > limits.max_doc_bytes {
         return Err(StoreError::DocTooLarge { limit: limits.max_doc_bytes }.into());
@@ -972,6 +987,21 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
     )?
     .execute(params![device, current.is_none() as u64, len])?;
     Ok((Appended { seq, fresh: true }, current.is_none()))
+}
+
+/// Whether `bytes` are in the clear for a document whose scope has a key epoch (checked in the
+/// transaction that would store them: a new epoch is committed before or after, never between).
+fn seals_in_the_clear(tx: &rusqlite::Transaction<'_>, doc: &str, bytes: &[u8]) -> Result<bool> {
+    if bytes.starts_with(&MAGIC) {
+        return Ok(false);
+    }
+    let Some(scope) = frontdesk_protocol::Area::of(doc).and_then(frontdesk_protocol::Area::scope) else {
+        return Ok(false);
+    };
+    let sealed: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM epochs WHERE scope = ?1)")?
+        .query_row([scope.as_str()], |row| row.get(0))?;
+    Ok(sealed)
 }
 
 /// The bytes of `doc`'s chunks up to `seq` no longer count for the devices that pushed them
@@ -1032,6 +1062,9 @@ fn store_proposal(
     let (head, covered) = head_and_snapshot(tx, doc)?;
     if covers_seq > head {
         return Err(StoreError::SnapshotAhead { covers_seq, head }.into());
+    }
+    if seals_in_the_clear(tx, doc, bytes)? {
+        return Err(StoreError::InTheClear.into());
     }
     let waiting: Option<u64> =
         tx.query_row("SELECT covers_seq FROM proposals WHERE doc = ?1", [doc], |row| row.get(0)).optional()?;
