@@ -231,6 +231,11 @@ pub fn pins(device: DeviceRef, site: Memo<Site>) {
             return;
         }
         let work = device.with_value(|d| {
+            // A tablet waiting for its keys reads none of the business's sealed documents: what
+            // it would write (a new PIN salt over the real one) waits for them.
+            if d.waiting_for_keys() {
+                return None;
+            }
             let rates = d.read(doc_name::PAYROLL, payroll::rates_to_publish).flatten();
             let (salted, known) = d
                 .read(doc_name::KIOSK, |k| (payroll::pin_salt(k).is_some(), payroll::known_pins(k)))
