@@ -731,12 +731,12 @@ pub async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced<H: H
     use frontdesk_protocol::sealed::MAGIC;
     let store = open(&harness, StoreLimits::default(), Recorder::default().publisher()).await;
     let name = b"PATIENTNAMEINTHECLEAR".repeat(20);
-    let visitor = b"VISITORINADROPBOX".repeat(20);
+    let dropped = b"BYTESINADROPBOX".repeat(20);
     let sealed = |fill: u8| [&MAGIC[..], &[fill; 300][..]].concat();
     for n in 1..=3 {
         push(&store, "clients", n, &name).await;
     }
-    push(&store, "inbox/2026-11-20/k1", 1, &visitor).await;
+    push(&store, "inbox/2026-11-20/k1", 1, &dropped).await;
     snapshot(&store, "clients", 2, &name).await;
     store.propose_snapshot("clients", 3, name.clone(), "p").await.expect("proposed in the clear");
     assert_eq!(store.in_the_clear().await.expect("listed"), vec![], "nothing seals yet");
@@ -774,7 +774,7 @@ pub async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced<H: H
     store.wipe_free_space().await.expect("wiped");
     let raw = harness.raw_bytes().await;
     assert!(!raw.windows(name.len()).any(|w| w == name.as_slice()), "a replaced chunk is still in the files");
-    assert!(raw.windows(visitor.len()).any(|w| w == visitor.as_slice()), "what is still stored stays");
+    assert!(raw.windows(dropped.len()).any(|w| w == dropped.as_slice()), "what is still stored stays");
     assert_eq!(backlog(&store, "clients", 0).await.snapshot, Some((4, sealed(2))), "the sealed snapshot stays");
     store.close().await.expect("closes");
 }
