@@ -1525,14 +1525,18 @@ fn the_keyring_takes_nothing_in_the_clear() {
     assert!(sim.warnings.iter().any(|w| w.contains("keyring") && w.contains("skipped")), "{:?}", sim.warnings);
 }
 
-/// A change in the clear to `doc`, on top of what `device` holds of it, that adds the root key
-/// `forged`: what a relay that cannot seal could slip in.
-fn forged_in_the_clear(sim: &mut Sim, device: usize, doc: &str) -> Vec<u8> {
+/// What a relay that cannot seal could slip in: a change in the clear to the day, on top of what
+/// device `from` holds of it, adding the root key `forged`, served to device `to` as the chunk
+/// `ahead` places past the relay's log (then delivered).
+fn slip_in_the_clear(sim: &mut Sim, from: usize, to: usize, ahead: u64) {
     use automerge::transaction::Transactable;
-    let mut forged = automerge::AutoCommit::load(&sim.devices[device].core.save_bytes(doc)).unwrap();
+    let mut forged = automerge::AutoCommit::load(&sim.devices[from].core.save_bytes(DAY)).unwrap();
     let heads = forged.get_heads();
     forged.put(automerge::ROOT, "forged", "by the relay").unwrap();
-    forged.save_after(&heads)
+    let seq = sim.relay.logs[DAY].len() as u64 + ahead;
+    let bytes = forged.save_after(&heads);
+    sim.devices[to].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1 }.encode());
+    sim.pump();
 }
 
 /// Whether `device`'s copy of `doc` holds the relay's forged key.
@@ -1554,10 +1558,7 @@ fn a_relay_cannot_slip_a_change_in_the_clear_into_a_sealed_document() {
     sim.set_status(1, &ana, VisitStatus::Called);
     sim.settle();
     for desk in [1, 2] {
-        let seq = sim.relay.logs[DAY].len() as u64 + 1;
-        let bytes = forged_in_the_clear(&mut sim, desk, DAY);
-        sim.devices[desk].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1 }.encode());
-        sim.pump();
+        slip_in_the_clear(&mut sim, desk, desk, 1);
         assert!(!holds_forged(&mut sim, desk, DAY), "desk {desk} applied the forged change: {:?}", sim.warnings);
     }
     let skipped = sim.warnings.iter().filter(|w| w.contains("chunk for day/") && w.contains("skipped")).count();
@@ -1565,10 +1566,7 @@ fn a_relay_cannot_slip_a_change_in_the_clear_into_a_sealed_document() {
     // Started again from its storage, the desk still knows the document is sealed.
     sim.crash(2);
     sim.settle();
-    let seq = sim.relay.logs[DAY].len() as u64 + 2;
-    let bytes = forged_in_the_clear(&mut sim, 2, DAY);
-    sim.devices[2].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1 }.encode());
-    sim.pump();
+    slip_in_the_clear(&mut sim, 2, 2, 2);
     assert!(!holds_forged(&mut sim, 2, DAY), "applied after a restart: {:?}", sim.warnings);
     assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)], "what it held stays");
 }
@@ -1585,10 +1583,7 @@ fn a_change_in_the_clear_right_behind_the_first_sealed_bytes_is_refused_too() {
     sim.set_status(1, &ana, VisitStatus::Called);
     sim.pump();
     assert_eq!(sim.devices[2].core.cursor(DAY).unwrap_or(0), 0, "the sealed chunk is still being opened");
-    let seq = sim.relay.logs[DAY].len() as u64 + 1;
-    let bytes = forged_in_the_clear(&mut sim, 1, DAY);
-    sim.devices[2].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1 }.encode());
-    sim.pump();
+    slip_in_the_clear(&mut sim, 1, 2, 1);
     sim.release_crypto(2, 0);
     sim.settle();
     assert!(!holds_forged(&mut sim, 2, DAY), "applied behind the sealed chunk: {:?}", sim.warnings);
@@ -1629,10 +1624,7 @@ fn a_chunk_stored_in_the_clear_before_the_first_sealed_one_is_applied_whenever_i
     assert!(sim.kept(note));
     assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Done)], "the change in the clear: {:?}", sim.warnings);
     // A change in the clear after desk 2's sealed chunk is refused.
-    let seq = sim.relay.logs[DAY].len() as u64 + 1;
-    let bytes = forged_in_the_clear(&mut sim, 2, DAY);
-    sim.devices[2].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1 }.encode());
-    sim.pump();
+    slip_in_the_clear(&mut sim, 2, 2, 1);
     assert!(!holds_forged(&mut sim, 2, DAY));
 }
 
