@@ -182,6 +182,15 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         .unwrap_or((false, signin::DEFAULT_IDLE_MIN))
     });
     let locked = Memo::new(move |_| lock.with(|l| l.0) && person.with(Option::is_none));
+    // The lock takes the screen one task after the change that called for it. A document change
+    // (a PIN given, keys restored) reaches the open page's views and the lock in the same turn;
+    // a page taken off the screen in that turn would have its views run once more on its own
+    // disposed state, and the app would stop.
+    let lock_shown = RwSignal::new(locked.get_untracked());
+    Effect::new(move |_| {
+        let now = locked.get();
+        set_timeout(move || lock_shown.set(now), std::time::Duration::ZERO);
+    });
     let touched = StoredValue::new(now_ms());
     let touches = ["pointerdown", "keydown"]
         .map(|event| window_event_listener_untyped(event, move |_| touched.set_value(now_ms())));
@@ -261,7 +270,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     let open = Callback::new(move |staff: String| sign_in.run(Some(staff)));
     let signed_in = move || person.get().and_then(|id| site.with(|s| s.staff_member(&id).map(|m| m.name.clone())));
     move || {
-        if locked.get() {
+        if lock_shown.get() {
             let manager = role.get_untracked() == "manager";
             parts::load(Box::pin(parts::lock_screen(device, lang, site, manager, open)))
         } else {

@@ -1014,6 +1014,28 @@ pub async fn give_a_pin(manager: &Browser, who: &str, pin: &str) -> Result<()> {
     Ok(())
 }
 
+/// Devices → Add a device on a manager's tablet whose Devices card is on screen: what it is and
+/// its name. Returns the code the card shows and the key check beside it (typed after the code;
+/// the pairing link carries both).
+pub async fn add_device_on_card(manager: &Browser, kind: &str, name: &str) -> Result<(String, String)> {
+    manager.click_button("Add a device").await?;
+    manager.select_option("What it is", kind).await?;
+    manager.type_into("Its name", name).await?;
+    manager.click_button("Make a pairing code").await?;
+    let start = Instant::now();
+    let code = loop {
+        if let Ok(el) = manager.client.find(Locator::Css(".pairing-code__code")).await
+            && let Some(code) = el.attr("aria-label").await?
+        {
+            break code;
+        }
+        anyhow::ensure!(start.elapsed() < Duration::from_secs(10), "no pairing code shown:\n{}", manager.text().await?);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let check = manager.client.find(Locator::Css(".pairing-code__check")).await?;
+    Ok((code, check.attr("aria-label").await?.unwrap_or_default()))
+}
+
 /// A manager's first run: the business `name` of `kind` (as the drop-down says it), in English,
 /// and the members of `staff`. Returns once the last is listed.
 pub async fn set_up_business(manager: &Browser, name: &str, kind: &str, staff: &[&str]) -> Result<()> {

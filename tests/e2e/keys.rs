@@ -7,14 +7,8 @@
 
 use anyhow::{Result, ensure};
 
-use crate::harness::{Driver, Relay, check_in_at_kiosk, set_up_business, step};
+use crate::harness::{Driver, Relay, add_device_on_card, check_in_at_kiosk, set_up_business, step};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
-
-/// Devices → Add a device: the code and the key check the card shows beside it.
-async fn add_device(manager: &crate::harness::Browser, kind: &str, name: &str) -> Result<(String, String)> {
-    let code = crate::pairing::add_device(manager, kind, name).await?;
-    Ok((code, crate::pairing::key_check(manager).await?))
-}
 
 /// Whether any of the relay's database files (the database, its WAL and shared memory) holds
 /// `needle`'s bytes.
@@ -67,7 +61,7 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
     ensure!(!relay_files_hold(&relay, "Quintanilla")?, "the first run's staff member is in the relay's files");
 
     step("a staff tablet pairs by the link, which alone carries the pairing secret, and gets its keys");
-    let (code, check) = add_device(&manager, "Staff tablet", "Front desk").await?;
+    let (code, check) = add_device_on_card(&manager, "Staff tablet", "Front desk").await?;
     ensure!(check.len() == 12, "a key check of 12 characters: {check}");
     manager.wait_for_text("Key check:", SOON).await?;
     manager.screenshot("encryption-pairing-code").await?;
@@ -82,7 +76,7 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
     tablet.wait_until(SOON, "the waiting banner to go", |text| !text.contains("has not got its keys yet")).await?;
 
     step("a kiosk pairs by typing the code and then the key check");
-    let (code, check) = add_device(&manager, "Lobby kiosk", "Lobby kiosk").await?;
+    let (code, check) = add_device_on_card(&manager, "Lobby kiosk", "Lobby kiosk").await?;
     let kiosk = driver.browser(1920, 1080).await?;
     kiosk.goto(&relay.url("/kiosk/")).await?;
     // The code alone is refused now, in words: such a device could never be given the keys.
@@ -131,7 +125,7 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
 
     step("a second staff tablet pairs, gets its keys, and is lost");
     manager.open_tab("Business").await?;
-    let (code, check) = add_device(&manager, "Staff tablet", "Lost tablet").await?;
+    let (code, check) = add_device_on_card(&manager, "Staff tablet", "Lost tablet").await?;
     let lost = driver.browser(TABLET.0, TABLET.1).await?;
     lost.goto(&relay.url(&format!("/pair#code={code}{check}"))).await?;
     lost.wait_for_text("Online", SOON).await?;
@@ -140,7 +134,7 @@ async fn pairing_hands_over_keys_and_the_relay_keeps_only_sealed_data() -> Resul
     lost.wait_for_text("Valentina Quiroga", SOON).await?;
 
     step("a second manager's tablet pairs by link and gets every key, the keyring's too");
-    let (code, check) = add_device(&manager, "Manager's tablet", "Back office").await?;
+    let (code, check) = add_device_on_card(&manager, "Manager's tablet", "Back office").await?;
     let back = driver.browser(TABLET.0, TABLET.1).await?;
     back.goto(&relay.url(&format!("/pair#code={code}{check}"))).await?;
     back.wait_for_text("Online", SOON).await?;
@@ -215,10 +209,22 @@ async fn a_recovery_kit_restores_the_business_on_a_new_tablet_when_every_tablet_
     step("written after encryption: a staff member's name, sealed");
     manager.click_button("Add staff member").await?;
     manager.type_into("Full name", "Dra. Inés Calvo").await?;
+    manager.select_option("Role", "Manager").await?;
     manager.click_button("Save staff member").await?;
     manager.wait_for_text("Dra. Inés Calvo", SOON).await?;
     manager.wait_until_synced(SOON).await?;
     ensure!(!relay_files_hold(&relay, "Calvo")?, "the staff member's name is in the relay's files");
+
+    step("she is a manager and gets a PIN: managers' tablets now lock until one signs in");
+    manager.click_button("Payroll").await?;
+    manager.click_in_row("Dra. Inés Calvo", "Edit").await?;
+    manager.type_into("Hourly rate", "30").await?;
+    manager.type_into("New PIN (empty keeps it)", MANAGER_PIN).await?;
+    manager.click_button("Save").await?;
+    // Saved, the PIN is published to the business's tablets: this one locks at once.
+    manager.wait_for_text("This tablet is locked", SOON).await?;
+    unlock(&manager, MANAGER_PIN).await?;
+    manager.wait_until_synced(SOON).await?;
 
     step("every tablet is lost; the operator pairs a new manager's tablet, which holds no keys");
     manager.close().await?;
@@ -243,11 +249,20 @@ async fn a_recovery_kit_restores_the_business_on_a_new_tablet_when_every_tablet_
     fresh.wait_for_text("A recovery kit is 28 characters", SOON).await?;
     fresh.screenshot("recovery-restore-wrong").await?;
 
-    step("the kit, typed as printed, restores the keys: the sealed name reads again");
+    step("the kit, typed as printed, restores the keys: the tablet reads the business, so it locks");
     fresh.retype("Recovery kit", &frontdesk_core::keys::show_groups(&kit)).await?;
     fresh.click_button("Restore with the recovery kit").await?;
-    fresh.wait_for_text("Keys restored", SOON).await?;
+    // The lock takes the screen from the card that ran the restore while it finishes: the
+    // tablet must go on working, not fail on what that card left behind.
+    fresh.wait_for_text("This tablet is locked", SOON).await?;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let logged = fresh.console_errors().await;
+    ensure!(!logged.contains("panicked"), "the tablet failed as it locked after the restore:\n{logged}");
+
+    step("her PIN opens it: the sealed name reads again");
+    unlock(&fresh, MANAGER_PIN).await?;
     fresh.wait_for_text("Dra. Inés Calvo", SOON).await?;
+    fresh.open_tab("Business").await?;
     fresh.wait_until(SOON, "the waiting banner to go", |text| !text.contains("has not got its keys yet")).await?;
     fresh.screenshot("recovery-restored").await?;
 
@@ -259,6 +274,16 @@ async fn a_recovery_kit_restores_the_business_on_a_new_tablet_when_every_tablet_
     ensure!(renewed.len() == 28 && renewed != kit, "a new kit: {renewed}");
     fresh.close().await?;
     Ok(())
+}
+
+/// The PIN of the recovery test's second manager.
+const MANAGER_PIN: &str = "58203917";
+
+/// Types `pin` on a locked tablet's lock screen and waits until it opens.
+async fn unlock(desk: &crate::harness::Browser, pin: &str) -> Result<()> {
+    desk.type_into("Your PIN", pin).await?;
+    desk.click_button("Unlock").await?;
+    desk.wait_until(SOON, "the tablet to open", |t| !t.contains("This tablet is locked")).await.map(drop)
 }
 
 /// What a kiosk's `keys` store holds as the business's keys (the record `held`): for each key its

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, ensure};
 
-use crate::harness::{Driver, Lobby, Relay, set_up_business, step};
+use crate::harness::{Driver, Lobby, Relay, add_device_on_card, set_up_business, step};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
 const WRONG: &str = "That code is not right. Check it and try again.";
@@ -262,42 +262,12 @@ async fn a_revoked_tablet_is_out_at_once_and_keeps_nothing_of_the_business() -> 
     lobby.close().await
 }
 
-/// Devices → Add a device on the manager's tablet: what it is and its name; the code shown.
-pub(crate) async fn add_device(manager: &crate::harness::Browser, kind: &str, name: &str) -> Result<String> {
-    manager.click_button("Add a device").await?;
-    manager.select_option("What it is", kind).await?;
-    manager.type_into("Its name", name).await?;
-    manager.click_button("Make a pairing code").await?;
-    shown_code(manager).await
-}
-
-/// The key check the manager's Devices card shows beside the code (typed after it; the link
-/// carries it).
-pub(crate) async fn key_check(manager: &crate::harness::Browser) -> Result<String> {
-    let check = manager.client.find(fantoccini::Locator::Css(".pairing-code__check")).await?;
-    Ok(check.attr("aria-label").await?.unwrap_or_default())
-}
-
 /// Waits until the Devices card says `name` paired — and, the business being encrypted, handed
 /// its keys (the one note may follow the other quickly).
 async fn paired(manager: &crate::harness::Browser, name: &str) -> Result<()> {
     let keys = format!("“{name}” has its keys.");
     manager.wait_until(SOON, &keys, |text| text.contains(&keys)).await?;
     Ok(())
-}
-
-/// The code the manager's Devices card shows for the device being added.
-async fn shown_code(manager: &crate::harness::Browser) -> Result<String> {
-    let start = Instant::now();
-    loop {
-        if let Ok(el) = manager.client.find(fantoccini::Locator::Css(".pairing-code__code")).await
-            && let Some(code) = el.attr("aria-label").await?
-        {
-            return Ok(code);
-        }
-        ensure!(start.elapsed() < SOON, "no pairing code shown:\n{}", manager.text().await?);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -316,8 +286,7 @@ async fn the_manager_pairs_a_kiosk_and_a_staff_tablet_by_code_then_renames_and_r
     manager.wait_for_text("End-to-end encryption is on", SOON).await?;
 
     step("Devices → Add a device: a kiosk named Lobby kiosk");
-    let code = add_device(&manager, "Lobby kiosk", "Lobby kiosk").await?;
-    let check = key_check(&manager).await?;
+    let (code, check) = add_device_on_card(&manager, "Lobby kiosk", "Lobby kiosk").await?;
     manager.wait_for_text("Works once, until", SOON).await?;
     manager.screenshot("devices-pairing-code").await?;
 
@@ -335,8 +304,7 @@ async fn the_manager_pairs_a_kiosk_and_a_staff_tablet_by_code_then_renames_and_r
     manager.click_button("Done").await?;
 
     step("a staff tablet the same way, from /pair");
-    let code = add_device(&manager, "Staff tablet", "Front desk").await?;
-    let check = key_check(&manager).await?;
+    let (code, check) = add_device_on_card(&manager, "Staff tablet", "Front desk").await?;
     let tablet = driver.browser(TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
     tablet.goto(&relay.url("/pair")).await?;
     tablet.type_into("Pairing code", &format!("{code} {check}")).await?;

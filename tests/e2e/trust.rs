@@ -46,8 +46,7 @@ async fn a_change_over_the_devices_limit_is_kept_on_the_tablet_and_said_in_words
     ensure!(relay.log().contains("QuotaExceeded") || relay.log().contains("quota"), "the relay logged no refusal");
 
     step("a second tablet, paired from the first (the business is encrypted), gets what the first one kept");
-    let code = crate::pairing::add_device(&desk, "Manager's tablet", "Back office").await?;
-    let check = crate::pairing::key_check(&desk).await?;
+    let (code, check) = crate::harness::add_device_on_card(&desk, "Manager's tablet", "Back office").await?;
     let second = driver.browser(TABLET.0, TABLET.1).await?;
     second.goto(&relay.url(&format!("/pair#code={code}{check}"))).await?;
     desk.wait_for_text("“Back office” has its keys.", SOON).await?;
