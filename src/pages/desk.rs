@@ -182,15 +182,12 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         .unwrap_or((false, signin::DEFAULT_IDLE_MIN))
     });
     let locked = Memo::new(move |_| lock.with(|l| l.0) && person.with(Option::is_none));
-    // The lock takes the screen one task after the change that called for it. A document change
-    // (a PIN given, keys restored) reaches the open page's views and the lock in the same turn;
-    // a page taken off the screen in that turn would have its views run once more on its own
-    // disposed state, and the app would stop.
+    // What the screen shows: the lock, or the desk. It follows `locked` at once for a person's
+    // doing (a PIN, Lock, the idle time) and at the next tick of the clock below for a document
+    // change (a PIN given, keys restored): such a change reaches the open page's views in the
+    // same turn as the lock, and a page taken off the screen in that turn would have its views
+    // run once more on its own disposed state — and the app would stop.
     let lock_shown = RwSignal::new(locked.get_untracked());
-    Effect::new(move |_| {
-        let now = locked.get();
-        set_timeout(move || lock_shown.set(now), std::time::Duration::ZERO);
-    });
     let touched = StoredValue::new(now_ms());
     let touches = ["pointerdown", "keydown"]
         .map(|event| window_event_listener_untyped(event, move |_| touched.set_value(now_ms())));
@@ -203,6 +200,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         }
         touched.set_value(now_ms());
         person.set(staff);
+        lock_shown.set(locked.get_untracked());
     });
     let clock = set_interval_with_handle(
         move || {
@@ -211,6 +209,9 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
                 && signin::idle_enough(touched.get_value(), now_ms(), lock.with_untracked(|l| l.1))
             {
                 sign_in.run(None);
+            }
+            if lock_shown.get_untracked() != locked.get_untracked() {
+                lock_shown.set(!lock_shown.get_untracked());
             }
             // A desk left open overnight turns to the new day's board by itself (so does one
             // whose business moved to another time zone where the date is not the same).
