@@ -45,7 +45,12 @@ pub struct Config {
     pub pairing_burst: u32,
     pub pairing_every: Duration,
     pub store: StoreLimits,
+    /// Days the audit log keeps a line (#20); older lines are forgotten every hour.
+    pub audit_days: u32,
 }
+
+/// Six years: what HIPAA asks a covered entity to keep its compliance records for.
+pub const DEFAULT_AUDIT_DAYS: u32 = 6 * 365 + 2;
 
 impl Config {
     pub fn new(data_dir: PathBuf) -> Self {
@@ -70,6 +75,7 @@ impl Config {
             pairing_burst: 20,
             pairing_every: Duration::from_secs(15),
             store: StoreLimits::default(),
+            audit_days: DEFAULT_AUDIT_DAYS,
         }
     }
 }

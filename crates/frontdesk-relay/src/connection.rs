@@ -757,6 +757,16 @@ impl Session {
                 return self.refuse(sink, ErrorCode::StorageFailed, Some(doc), "cannot read; retry".into()).await;
             }
         };
+        // The audit log keeps the read (#20). Queued now, committed with the writer's next batch;
+        // the backlog is not held back for it.
+        let read =
+            self.relay.store.record_read(&doc, backlog.head, &self.device.id, chrono::Utc::now().timestamp_millis());
+        let (conn, logged) = (self.id, doc.clone());
+        tokio::spawn(async move {
+            if let Err(err) = read.await {
+                tracing::error!(conn, %err, doc = %logged, "cannot record a read in the audit log");
+            }
+        });
         if let Some((covers_seq, bytes)) = backlog.snapshot {
             self.send(sink, ServerMsg::Snapshot { doc: doc.clone(), covers_seq, bytes }).await?;
         }

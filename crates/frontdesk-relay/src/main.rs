@@ -50,6 +50,9 @@ enum Command {
         /// Most bytes of chunks one device may hold on the relay (freed as snapshots cover them).
         #[arg(long, default_value_t = frontdesk_relay::store::StoreLimits::default().max_bytes_per_device)]
         max_bytes_per_device: u64,
+        /// Days the audit log keeps a line (default: six years).
+        #[arg(long, default_value_t = frontdesk_relay::config::DEFAULT_AUDIT_DAYS)]
+        audit_days: u32,
     },
     /// Make a one-time pairing code (10 minutes) for a new device and print it as JSON:
     /// `{"code": "…", "expires_at": "…"}`. Open `http://RELAY/pair#code=CODE` on the device.
@@ -86,6 +89,57 @@ enum Command {
         #[arg(long, default_value = "data")]
         data: PathBuf,
     },
+    /// Print the audit log as JSON lines, oldest first: every chunk pushed and snapshot proposed
+    /// (document, seq, device, relay time, size, SHA-256) and every document a device subscribed
+    /// to (a read). The relay logs this without reading the contents.
+    Audit {
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Only this document.
+        #[arg(long)]
+        doc: Option<String>,
+        /// Only this device (its id, as `device list` shows it).
+        #[arg(long)]
+        device: Option<String>,
+        /// Only from this time on: a date (`2026-12-07`, from midnight UTC) or an RFC 3339 time
+        /// (`2026-12-07T09:30:00+01:00`).
+        #[arg(long, value_parser = parse_since)]
+        since: Option<i64>,
+    },
+}
+
+/// `--since`: a date (midnight UTC) or an RFC 3339 time, as ms since 1970.
+fn parse_since(text: &str) -> Result<i64, String> {
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(at.timestamp_millis());
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp_millis())
+        .map_err(|_| format!("{text:?} is neither a date (2026-12-07) nor an RFC 3339 time (2026-12-07T09:30:00Z)"))
+}
+
+/// Prints the audit log's lines matching the filters, one JSON object each.
+async fn print_audit(store: &SqliteStore, query: &frontdesk_relay::store::AuditQuery) -> anyhow::Result<()> {
+    let names: std::collections::HashMap<String, String> =
+        store.devices().await?.into_iter().map(|d| (d.id, d.name)).collect();
+    for line in store.audit(query).await? {
+        let at = chrono::DateTime::from_timestamp_millis(line.at_ms)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_default();
+        let sha256 = line.sha256.map(|h| h.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let json = serde_json::json!({
+            "at": at,
+            "action": line.action.as_str(),
+            "doc": line.doc,
+            "seq": line.seq,
+            "device": line.device,
+            "device_name": names.get(&line.device),
+            "size": line.size,
+            "sha256": sha256,
+        });
+        println!("{json}");
+    }
+    Ok(())
 }
 
 /// Prints, one JSON line each, the documents of sealed scopes that still hold bytes in the clear;
@@ -141,6 +195,7 @@ fn main() -> anyhow::Result<()> {
             allow_origins,
             max_docs_per_device,
             max_bytes_per_device,
+            audit_days,
         } => {
             tracing_subscriber::fmt()
                 .with_writer(std::io::stderr)
@@ -158,6 +213,7 @@ fn main() -> anyhow::Result<()> {
             config.allowed_origins = allow_origins;
             config.store.max_docs_per_device = max_docs_per_device;
             config.store.max_bytes_per_device = max_bytes_per_device;
+            config.audit_days = audit_days;
             tokio::runtime::Runtime::new()?.block_on(serve(addr, config))
         }
         Command::Pair { code, data } => {
@@ -184,6 +240,15 @@ fn main() -> anyhow::Result<()> {
                     "{in_the_clear} documents of sealed scopes still hold bytes in the clear (listed above)"
                 );
                 println!("ok");
+                Ok(())
+            })
+        }
+        Command::Audit { data, doc, device, since } => {
+            let store = SqliteStore::open_admin_in(&data)?;
+            tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+                let query = frontdesk_relay::store::AuditQuery { doc, device, since_ms: since };
+                print_audit(&store, &query).await?;
+                store.close().await?;
                 Ok(())
             })
         }

@@ -179,8 +179,8 @@ async fn watch_revocations(relay: Arc<Relay>) {
     }
 }
 
-/// Empties the kiosk's days once their window has passed ([`empty_past_kiosk_days`]): at start,
-/// then every hour.
+/// Empties the kiosk's days once their window has passed ([`empty_past_kiosk_days`]), and forgets
+/// the audit log's lines older than its retention time: at start, then every hour.
 async fn sweep_kiosk_days(relay: Arc<Relay>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -192,6 +192,12 @@ async fn sweep_kiosk_days(relay: Arc<Relay>) {
             Ok(0) => {}
             Ok(cleared) => tracing::info!(cleared, "emptied the kiosk's past days"),
             Err(err) => tracing::error!(%err, "cannot empty the kiosk's past days"),
+        }
+        let keep_ms = i64::from(relay.config.audit_days) * 86_400_000;
+        match relay.store.prune_audit(chrono::Utc::now().timestamp_millis() - keep_ms).await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, days = relay.config.audit_days, "forgot old audit log lines"),
+            Err(err) => tracing::error!(%err, "cannot forget old audit log lines"),
         }
     }
 }

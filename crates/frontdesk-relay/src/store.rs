@@ -52,6 +52,56 @@ pub struct InTheClear {
     pub snapshot: bool,
 }
 
+/// What the audit log keeps of a device's doing (#20): a chunk it pushed, a snapshot it
+/// proposed, a document it subscribed to (a read). The relay cannot read the bytes; it keeps who,
+/// when (relay time), which document and how much.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditAction {
+    Push,
+    Snapshot,
+    Read,
+}
+
+impl AuditAction {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Push => "push",
+            AuditAction::Snapshot => "snapshot",
+            AuditAction::Read => "read",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AuditAction> {
+        [AuditAction::Push, AuditAction::Snapshot, AuditAction::Read].into_iter().find(|a| a.as_str() == text)
+    }
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Relay time, ms since 1970 (UTC).
+    pub at_ms: i64,
+    pub device: String,
+    pub action: AuditAction,
+    pub doc: String,
+    /// A push's seq; the seq a snapshot covers; for a read, the document's head when it was
+    /// served (everything up to it was readable).
+    pub seq: u64,
+    /// Bytes stored (a push, a snapshot); 0 for a read.
+    pub size: u64,
+    /// SHA-256 of the bytes stored; none for a read.
+    pub sha256: Option<Head>,
+}
+
+/// Which lines of the audit log to read: each filter given must match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub doc: Option<String>,
+    pub device: Option<String>,
+    /// Lines at or after this relay time (ms since 1970, UTC).
+    pub since_ms: Option<i64>,
+}
+
 /// A device known to the relay.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Device {
@@ -411,6 +461,19 @@ pub trait Store: Send + Sync {
     /// snapshot emptied, snapshots replaced, documents cleared): what was stored in the clear
     /// before encryption must not linger in free space or an old copy of a page.
     fn wipe_free_space(&self) -> StoreFuture<'_, ()>;
+
+    /// Records in the audit log that `device` read `doc` (a subscribe), served up to `head`, at
+    /// relay time `at_ms`. Queued when called, like a push; resolves once durable.
+    fn record_read(&self, doc: &str, head: u64, device: &str, at_ms: i64) -> StoreFuture<'static, ()>;
+
+    /// The audit log's lines that match `query`, oldest first. Every push stored is there with
+    /// its device, relay time, seq, size and SHA-256, written in the push's own transaction
+    /// (none for a refused or repeated push); so is every snapshot proposal stored.
+    fn audit<'a>(&'a self, query: &'a AuditQuery) -> StoreFuture<'a, Vec<AuditEntry>>;
+
+    /// Forgets the audit log's lines from before `before_ms` (the retention time); resolves
+    /// with how many.
+    fn prune_audit(&self, before_ms: i64) -> StoreFuture<'_, u64>;
 
     /// Stops accepting writes and resolves once the writes already queued are done.
     fn close(&self) -> StoreFuture<'_, ()>;

@@ -130,6 +130,57 @@ fn what_was_stored_in_the_clear_is_listed_then_wiped_from_the_command_line() {
 }
 
 #[test]
+fn the_audit_log_is_printed_as_json_lines_filtered_by_document_device_and_time() {
+    use frontdesk_protocol::ChunkId;
+    use frontdesk_relay::store::{NewChunk, SqliteStore, Store};
+    let data = tempfile::tempdir().unwrap();
+    let (ok, out, err) = relay(&["pair", "--role", "staff", "--name", "Front tablet"], data.path());
+    assert!(ok, "{err}");
+    let code: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let front = redeem(data.path(), code["code"].as_str().unwrap());
+    // 2026-12-06T10:00:00Z and a day later.
+    let (day_one, day_two) = (1_796_551_200_000_i64, 1_796_637_600_000_i64);
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        let chunk = |doc: &str, n: u8, device: &str, at_ms: i64| NewChunk {
+            doc: doc.into(),
+            chunk_id: ChunkId([n; 16]),
+            bytes: vec![n; 40],
+            heads: vec![],
+            device: device.into(),
+            at_ms,
+        };
+        store.push(chunk("clients", 1, &front, day_one), 0).await.unwrap();
+        store.push(chunk("day/2026-12-07", 2, "d9", day_two), 0).await.unwrap();
+        store.record_read("clients", 1, "d9", day_two + 1).await.unwrap();
+        store.close().await.unwrap();
+    });
+    let lines = |args: &[&str]| -> Vec<serde_json::Value> {
+        let (ok, out, err) = relay(args, data.path());
+        assert!(ok, "{args:?}: {err}");
+        out.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    };
+    let all = lines(&["audit"]);
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(
+        all[0],
+        serde_json::json!({
+            "at": "2026-12-06T10:00:00.000Z", "action": "push", "doc": "clients", "seq": 1, "device": front,
+            "device_name": "Front tablet", "size": 40,
+            "sha256": "2432dbb70926df292595fa1c2dee4933cf81130572a2e29a27256d3bdb8e07e5",
+        })
+    );
+    assert_eq!((all[2]["action"].as_str(), all[2]["device"].as_str()), (Some("read"), Some("d9")));
+    assert!(all[2]["sha256"].is_null() && all[2]["device_name"].is_null(), "{}", all[2]);
+    assert_eq!(lines(&["audit", "--doc", "clients"]).len(), 2);
+    assert_eq!(lines(&["audit", "--device", "d9"]).len(), 2);
+    assert_eq!(lines(&["audit", "--since", "2026-12-07"]).len(), 2);
+    assert_eq!(lines(&["audit", "--since", "2026-12-07T10:00:00.001Z", "--doc", "clients"]).len(), 1);
+    let (ok, _, err) = relay(&["audit", "--since", "yesterday"], data.path());
+    assert!(!ok && err.contains("neither a date"), "{err}");
+}
+
+#[test]
 fn bad_commands_say_what_is_wrong() {
     let data = tempfile::tempdir().unwrap();
     let (ok, _, err) = relay(&["device", "add", "--role", "janitor"], data.path());

@@ -119,6 +119,18 @@ impl Store for Panicky {
     fn wipe_free_space(&self) -> StoreFuture<'_, ()> {
         self.0.wipe_free_space()
     }
+    fn record_read(&self, doc: &str, head: u64, device: &str, at_ms: i64) -> StoreFuture<'static, ()> {
+        self.0.record_read(doc, head, device, at_ms)
+    }
+    fn audit<'a>(
+        &'a self,
+        query: &'a frontdesk_relay::store::AuditQuery,
+    ) -> StoreFuture<'a, Vec<frontdesk_relay::store::AuditEntry>> {
+        self.0.audit(query)
+    }
+    fn prune_audit(&self, before_ms: i64) -> StoreFuture<'_, u64> {
+        self.0.prune_audit(before_ms)
+    }
     fn close(&self) -> StoreFuture<'_, ()> {
         self.0.close()
     }

@@ -109,3 +109,8 @@ async fn cleared_documents_keep_nothing_but_their_sequence() {
 async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced() {
     conformance::bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced(sqlite()).await;
 }
+
+#[tokio::test]
+async fn the_audit_log_keeps_who_wrote_and_read_what_and_when() {
+    conformance::the_audit_log_keeps_who_wrote_and_read_what_and_when(sqlite()).await;
+}

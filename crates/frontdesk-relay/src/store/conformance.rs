@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use frontdesk_protocol::{ChunkId, Epoch, Head, PairRefusal, Role, Scope};
 
 use super::{
-    Appended, Backlog, Committed, InTheClear, LogChunk, NewChunk, PairingKeys, PairingOffer, Publisher, Settled, Store,
-    StoreError, StoreFuture, StoreLimits,
+    Appended, AuditAction, AuditQuery, Backlog, Committed, InTheClear, LogChunk, NewChunk, PairingKeys, PairingOffer,
+    Publisher, Settled, Store, StoreError, StoreFuture, StoreLimits,
 };
 
 /// A store under test, on storage of its own that starts empty.
@@ -777,4 +777,73 @@ pub async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced<H: H
     assert!(raw.windows(dropped.len()).any(|w| w == dropped.as_slice()), "what is still stored stays");
     assert_eq!(backlog(&store, "clients", 0).await.snapshot, Some((4, sealed(2))), "the sealed snapshot stays");
     store.close().await.expect("closes");
+}
+
+/// The audit log (#20): every push stored is a line with its device, relay time, seq, size and
+/// SHA-256, written with the push (a repeated or refused push adds none); so is every snapshot
+/// proposal stored; a read is a line of its own. Lines are filtered by document, device and time,
+/// survive a reopen, and only those past the retention time are forgotten.
+pub async fn the_audit_log_keeps_who_wrote_and_read_what_and_when<H: Harness>(harness: H) {
+    let limits = StoreLimits { max_doc_bytes: 64, ..StoreLimits::default() };
+    let store = open(&harness, limits, Box::new(|_| {})).await;
+    store.push(chunk_of("d1", "notes/a", 1, b"first".to_vec()), 1).await.expect("pushed");
+    store.push(chunk_of("d2", "notes/a", 2, b"second".to_vec()), 2).await.expect("pushed");
+    store.push(chunk_of("d2", "notes/b", 3, b"third".to_vec()), 2).await.expect("pushed");
+    // The same chunk again stores nothing, and logs nothing.
+    store.push(chunk_of("d2", "notes/b", 3, b"third".to_vec()), 2).await.expect("a repeat is acknowledged");
+    // A push refused (over the document's quota) is not in the log either.
+    let refused = store.push(chunk_of("d1", "notes/b", 4, vec![7; 80]), 1).await;
+    assert!(matches!(refused, Err(StoreError::DocTooLarge { .. })), "{refused:?}");
+    store.propose_snapshot("notes/a", 2, b"snap".to_vec(), "d3").await.expect("proposed");
+    store.record_read("notes/a", 2, "d3", 5_000).await.expect("read recorded");
+    store.record_read("notes/b", 1, "d1", 9_000).await.expect("read recorded");
+
+    let all = store.audit(&AuditQuery::default()).await.expect("the log reads");
+    let lines: Vec<(AuditAction, &str, &str, u64, u64)> =
+        all.iter().map(|l| (l.action, l.device.as_str(), l.doc.as_str(), l.seq, l.size)).collect();
+    assert_eq!(
+        lines.iter().filter(|l| l.0 != AuditAction::Snapshot).copied().collect::<Vec<_>>(),
+        vec![
+            (AuditAction::Push, "d1", "notes/a", 1, 5),
+            (AuditAction::Push, "d2", "notes/a", 2, 6),
+            (AuditAction::Push, "d2", "notes/b", 1, 5),
+            (AuditAction::Read, "d3", "notes/a", 2, 0),
+            (AuditAction::Read, "d1", "notes/b", 1, 0),
+        ],
+        "pushes with their device, document, seq and size, then reads, in time order: {all:?}"
+    );
+    let pushes: Vec<_> = all.iter().filter(|l| l.action == AuditAction::Push).collect();
+    assert_eq!(pushes[0].at_ms, 1_001, "a push is logged at the relay time it was received");
+    assert_eq!(pushes[0].sha256, Some(digest(b"first")), "a push is logged with the SHA-256 of its bytes");
+    assert!(all.iter().filter(|l| l.action == AuditAction::Read).all(|l| l.sha256.is_none()));
+    let snap: Vec<_> = all.iter().filter(|l| l.action == AuditAction::Snapshot).collect();
+    assert_eq!(snap.len(), 1, "the proposal is logged once: {all:?}");
+    assert_eq!((snap[0].device.as_str(), snap[0].seq, snap[0].size), ("d3", 2, 4));
+    assert_eq!(snap[0].sha256, Some(digest(b"snap")));
+
+    let by_doc = store.audit(&AuditQuery { doc: Some("notes/b".into()), ..AuditQuery::default() }).await.expect("read");
+    assert!(by_doc.len() == 2 && by_doc.iter().all(|l| l.doc == "notes/b"), "{by_doc:?}");
+    let by_device =
+        store.audit(&AuditQuery { device: Some("d2".into()), ..AuditQuery::default() }).await.expect("read");
+    assert!(by_device.len() == 2 && by_device.iter().all(|l| l.device == "d2"), "{by_device:?}");
+    let since = store.audit(&AuditQuery { since_ms: Some(5_000), ..AuditQuery::default() }).await.expect("read");
+    assert!(since.iter().all(|l| l.at_ms >= 5_000) && since.len() >= 2, "{since:?}");
+    let both = AuditQuery { doc: Some("notes/a".into()), device: Some("d3".into()), since_ms: Some(4_000) };
+    let both = store.audit(&both).await.expect("read");
+    // The proposal is logged at the store's own relay time (now), after the reads' given times.
+    assert_eq!(
+        both.iter().map(|l| l.action).collect::<Vec<_>>(),
+        vec![AuditAction::Read, AuditAction::Snapshot],
+        "{both:?}"
+    );
+
+    // Kept across a reopen; forgetting drops only what is older than the retention time.
+    store.close().await.expect("closed");
+    let store = open(&harness, limits, Box::new(|_| {})).await;
+    assert_eq!(store.audit(&AuditQuery::default()).await.expect("read").len(), all.len(), "kept across a reopen");
+    let forgotten = store.prune_audit(1_003).await.expect("pruned");
+    assert_eq!(forgotten, 2, "the two pushes received before the retention time");
+    let left = store.audit(&AuditQuery::default()).await.expect("read");
+    assert!(left.iter().all(|l| l.at_ms >= 1_003) && left.len() == all.len() - 2, "{left:?}");
+    store.close().await.expect("closed");
 }

@@ -18,8 +18,9 @@ use frontdesk_protocol::sealed::MAGIC;
 use frontdesk_protocol::{Epoch, Head, PairRefusal, Role, Scope, pairing};
 
 use super::{
-    Appended, Backlog, Committed, Device, DeviceKey, InTheClear, LogChunk, NewChunk, PairingKeys, PairingOffer,
-    Proposal, PublicKey, Publisher, Settled, Store, StoreError, StoreFuture, StoreLimits,
+    Appended, AuditAction, AuditEntry, AuditQuery, Backlog, Committed, Device, DeviceKey, InTheClear, LogChunk,
+    NewChunk, PairingKeys, PairingOffer, Proposal, PublicKey, Publisher, Settled, Store, StoreError, StoreFuture,
+    StoreLimits,
 };
 
 /// The database's file in the data folder: the only place its name is written.
@@ -69,6 +70,13 @@ enum Write {
         checker: String,
         sound: bool,
         reply: oneshot::Sender<Result<Settled, StoreError>>,
+    },
+    Read {
+        doc: String,
+        head: u64,
+        device: String,
+        at_ms: i64,
+        reply: oneshot::Sender<Result<(), StoreError>>,
     },
 }
 
@@ -158,6 +166,18 @@ CREATE TABLE IF NOT EXISTS epoch_floors (
     scope TEXT PRIMARY KEY,
     floor INTEGER NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS audit (
+    at_ms INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    action TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 BLOB
+) STRICT;
+CREATE INDEX IF NOT EXISTS audit_by_time ON audit (at_ms);
+CREATE INDEX IF NOT EXISTS audit_by_doc ON audit (doc, at_ms);
+CREATE INDEX IF NOT EXISTS audit_by_device ON audit (device, at_ms);
 "
 );
 
@@ -654,6 +674,59 @@ impl Store for SqliteStore {
         })
     }
 
+    fn record_read(&self, doc: &str, head: u64, device: &str, at_ms: i64) -> StoreFuture<'static, ()> {
+        let (doc, device) = (doc.to_owned(), device.to_owned());
+        self.write(|reply| Write::Read { doc, head, device, at_ms, reply })
+    }
+
+    fn audit<'a>(&'a self, query: &'a AuditQuery) -> StoreFuture<'a, Vec<AuditEntry>> {
+        let query = query.clone();
+        self.with_connection(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT at_ms, device, action, doc, seq, size, sha256 FROM audit
+                 WHERE (?1 IS NULL OR doc = ?1) AND (?2 IS NULL OR device = ?2) AND (?3 IS NULL OR at_ms >= ?3)
+                 ORDER BY at_ms, rowid",
+            )?;
+            let rows = stmt.query_map(params![query.doc, query.device, query.since_ms], |row| {
+                let action: String = row.get(2)?;
+                let sha: Option<Vec<u8>> = row.get(6)?;
+                Ok((
+                    AuditEntry {
+                        at_ms: row.get(0)?,
+                        device: row.get(1)?,
+                        action: AuditAction::Push,
+                        doc: row.get(3)?,
+                        seq: row.get(4)?,
+                        size: row.get(5)?,
+                        sha256: None,
+                    },
+                    action,
+                    sha,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (mut entry, action, sha) = row?;
+                entry.action = AuditAction::parse(&action)
+                    .ok_or_else(|| StoreError::Corrupt(format!("an audit line of unknown kind {action:?}")))?;
+                entry.sha256 = match sha {
+                    None => None,
+                    Some(bytes) => Some(
+                        bytes
+                            .try_into()
+                            .map_err(|_| StoreError::Corrupt("an audit line's hash is not 32 bytes".into()))?,
+                    ),
+                };
+                out.push(entry);
+            }
+            Ok(out)
+        })
+    }
+
+    fn prune_audit(&self, before_ms: i64) -> StoreFuture<'_, u64> {
+        self.with_connection(move |conn| Ok(conn.execute("DELETE FROM audit WHERE at_ms < ?1", [before_ms])? as u64))
+    }
+
     fn close(&self) -> StoreFuture<'_, ()> {
         let writer = self.inner.stop_writer();
         Box::pin(async move {
@@ -856,6 +929,7 @@ enum Outcome {
     Push(oneshot::Sender<Result<Appended, StoreError>>, Result<Appended, StoreError>),
     Propose(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>),
     Settle(oneshot::Sender<Result<Settled, StoreError>>, Result<Settled, StoreError>),
+    Read(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>),
 }
 
 impl Outcome {
@@ -869,6 +943,7 @@ impl Outcome {
             Outcome::Settle(reply, result) => {
                 drop(reply.send(if committed { result } else { Err(StoreError::Closed) }))
             }
+            Outcome::Read(reply, result) => drop(reply.send(if committed { result } else { Err(StoreError::Closed) })),
         }
     }
 }
@@ -907,6 +982,11 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, p
                 let result = settle(&tx, &doc, covers_seq, &digest, &checker, sound);
                 outcomes.push(Outcome::Settle(reply, result.map_err(StoreError::from)));
             }
+            Write::Read { doc, head, device, at_ms, reply } => {
+                let entry =
+                    AuditEntry { at_ms, device, action: AuditAction::Read, doc, seq: head, size: 0, sha256: None };
+                outcomes.push(Outcome::Read(reply, audit_line(&tx, &entry).map_err(StoreError::from)));
+            }
         }
     }
     if let Err(err) = tx.commit() {
@@ -934,8 +1014,31 @@ fn fail_all(batch: Vec<Write>) {
             Write::Push { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
             Write::Propose { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
             Write::Settle { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
+            Write::Read { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
         }
     }
+}
+
+/// Writes one line of the audit log in the writer's transaction.
+fn audit_line(tx: &rusqlite::Transaction<'_>, e: &AuditEntry) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit (at_ms, device, action, doc, seq, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        e.at_ms,
+        e.device,
+        e.action.as_str(),
+        e.doc,
+        e.seq,
+        e.size,
+        e.sha256.as_ref().map(|h| &h[..])
+    ])?;
+    Ok(())
+}
+
+/// The SHA-256 of stored bytes, as the audit log keeps it.
+fn sha256(bytes: &[u8]) -> Head {
+    Sha256::digest(bytes).into()
 }
 
 /// Appends a chunk in the writer's transaction; also says whether it was the document's first.
@@ -986,6 +1089,16 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
          ON CONFLICT (device) DO UPDATE SET docs = device_usage.docs + ?2, bytes = device_usage.bytes + ?3",
     )?
     .execute(params![device, current.is_none() as u64, len])?;
+    let line = AuditEntry {
+        at_ms: *at_ms,
+        device: device.clone(),
+        action: AuditAction::Push,
+        doc: doc.clone(),
+        seq,
+        size: len,
+        sha256: Some(sha256(bytes)),
+    };
+    audit_line(tx, &line)?;
     Ok((Appended { seq, fresh: true }, current.is_none()))
 }
 
@@ -1089,7 +1202,16 @@ fn store_proposal(
                                          device = excluded.device",
         params![doc, covers_seq, bytes, device],
     )?;
-    Ok(())
+    let line = AuditEntry {
+        at_ms: now_ms(),
+        device: device.to_owned(),
+        action: AuditAction::Snapshot,
+        doc: doc.to_owned(),
+        seq: covers_seq,
+        size: bytes.len() as u64,
+        sha256: Some(sha256(bytes)),
+    };
+    audit_line(tx, &line)
 }
 
 fn settle(
