@@ -375,14 +375,34 @@ async fn kiosk(o: &Options, sealed: bool) -> Result<()> {
     figure(&format!("browser.{key}.tap_to_durable_p99_ms"), durable99);
     figure(&format!("browser.{key}.commit_p99_ms"), commit99);
     if sealed {
-        // Every check-in went out sealed: none of the visitors' names is in the relay's files.
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(relay.data.path())? {
-            let path = entry?.path();
-            if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("relay.sqlite3")) {
-                files.extend(std::fs::read(&path)?);
+        // Every check-in went out sealed: once the relay's files hold a check-in sealed to the
+        // inbox key (the header's magic, kind 3 — a drop —, scope 4 — the inbox) for each one,
+        // none of the visitors' names is in them.
+        let relay_files = || -> Result<Vec<u8>> {
+            let mut files = Vec::new();
+            for entry in std::fs::read_dir(relay.data.path())? {
+                let path = entry?.path();
+                if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("relay.sqlite3")) {
+                    files.extend(std::fs::read(&path)?);
+                }
             }
-        }
+            Ok(files)
+        };
+        let drop_header = [0xFD, 0x5E, 0xA1, 0x01, 3, 4];
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let files = loop {
+            let files = relay_files()?;
+            let sealed_drops = files.windows(drop_header.len()).filter(|w| *w == drop_header).count();
+            if sealed_drops >= o.check_ins {
+                break files;
+            }
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "the relay holds {sealed_drops} sealed check-ins of {} after a minute",
+                o.check_ins
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        };
         anyhow::ensure!(
             !files.windows(b"Visitor 1".len()).any(|w| w == b"Visitor 1"),
             "a visitor's name is in the relay's files of an encrypted business"

@@ -186,7 +186,8 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
     // doing (a PIN, Lock, the idle time) and at the next tick of the clock below for a document
     // change (a PIN given, keys restored): such a change reaches the open page's views in the
     // same turn as the lock, and a page taken off the screen in that turn would have its views
-    // run once more on its own disposed state — and the app would stop.
+    // run once more on its own disposed state — and the app would stop. Until that tick the
+    // desk is hidden at once (its `hidden` class follows `locked` itself), so no name stays on screen.
     let lock_shown = RwSignal::new(locked.get_untracked());
     let touched = StoredValue::new(now_ms());
     let touches = ["pointerdown", "keydown"]
@@ -276,7 +277,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
             parts::load(Box::pin(parts::lock_screen(device, lang, site, manager, open)))
         } else {
             view! {
-        <div class="desk" lang=move || lang.get().code()>
+        <div class="desk" lang=move || lang.get().code() class:hidden=move || locked.get()>
             <header class="desk-bar">
                 <div class="desk-bar__start">
                     <span class="brand">{move || site.with(|s| s.profile.as_ref().map(|p| p.name.clone())).unwrap_or_else(|| "Frontdesk".into())}</span>

@@ -3,7 +3,7 @@
 //! Written against any `Sink`/`Stream` of WebSocket messages, so a test can drive a connection
 //! through in-memory channels.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -265,6 +265,9 @@ struct Session {
     rate: RateLimit,
     byte_rate: RateLimit,
     subscriptions: HashSet<String>,
+    /// The head up to which each document's read is in the audit log, for this connection: a
+    /// subscribe that serves nothing newer is not logged again.
+    logged_reads: HashMap<String, u64>,
     watches: HashSet<String>,
     /// The key epochs said at Welcome (renewed here when this device numbers new ones; every
     /// other connection is closed then): a scope with one takes nothing in the clear.
@@ -292,6 +295,7 @@ impl Session {
             rate: RateLimit::new(config.rate_per_sec, config.rate_burst, Instant::now()),
             byte_rate: RateLimit::new(config.bytes_per_sec, config.bytes_burst, Instant::now()),
             subscriptions: HashSet::new(),
+            logged_reads: HashMap::new(),
             watches: HashSet::new(),
             epochs,
             floors,
@@ -757,16 +761,22 @@ impl Session {
                 return self.refuse(sink, ErrorCode::StorageFailed, Some(doc), "cannot read; retry".into()).await;
             }
         };
-        // The audit log keeps the read (#20). Queued now, committed with the writer's next batch;
-        // the backlog is not held back for it.
-        let read =
-            self.relay.store.record_read(&doc, backlog.head, &self.device.id, chrono::Utc::now().timestamp_millis());
-        let (conn, logged) = (self.id, doc.clone());
-        tokio::spawn(async move {
-            if let Err(err) = read.await {
-                tracing::error!(conn, %err, doc = %logged, "cannot record a read in the audit log");
-            }
-        });
+        // The audit log keeps the read (#20) when it serves the device something: a subscribe at
+        // its cursor (every reconnect) reads nothing, nor does one this connection was already
+        // served up to this head. Queued now, committed with the writer's next batch; the backlog
+        // is not held back for it.
+        let served = backlog.snapshot.is_some() || !backlog.chunks.is_empty();
+        if served && self.logged_reads.get(&doc) != Some(&backlog.head) {
+            self.logged_reads.insert(doc.clone(), backlog.head);
+            let at_ms = chrono::Utc::now().timestamp_millis();
+            let read = self.relay.store.record_read(&doc, backlog.head, &self.device.id, at_ms);
+            let (conn, logged) = (self.id, doc.clone());
+            tokio::spawn(async move {
+                if let Err(err) = read.await {
+                    tracing::error!(conn, %err, doc = %logged, "cannot record a read in the audit log");
+                }
+            });
+        }
         if let Some((covers_seq, bytes)) = backlog.snapshot {
             self.send(sink, ServerMsg::Snapshot { doc: doc.clone(), covers_seq, bytes }).await?;
         }

@@ -50,8 +50,9 @@ enum Command {
         /// Most bytes of chunks one device may hold on the relay (freed as snapshots cover them).
         #[arg(long, default_value_t = frontdesk_relay::store::StoreLimits::default().max_bytes_per_device)]
         max_bytes_per_device: u64,
-        /// Days the audit log keeps a line (default: six years).
-        #[arg(long, default_value_t = frontdesk_relay::config::DEFAULT_AUDIT_DAYS)]
+        /// Days the audit log keeps a line (default: six years; at least one).
+        #[arg(long, default_value_t = frontdesk_relay::config::DEFAULT_AUDIT_DAYS,
+              value_parser = clap::value_parser!(u32).range(1..))]
         audit_days: u32,
     },
     /// Make a one-time pairing code (10 minutes) for a new device and print it as JSON:

@@ -462,8 +462,10 @@ pub trait Store: Send + Sync {
     /// before encryption must not linger in free space or an old copy of a page.
     fn wipe_free_space(&self) -> StoreFuture<'_, ()>;
 
-    /// Records in the audit log that `device` read `doc` (a subscribe), served up to `head`, at
-    /// relay time `at_ms`. Queued when called, like a push; resolves once durable.
+    /// Records in the audit log that `device` read `doc` (a subscribe that served it something),
+    /// served up to `head`, at relay time `at_ms`. Queued when called, like a push; resolves once
+    /// durable. The relay does not hold the backlog back for it: a read whose line fails to
+    /// commit is logged as an error, not refused.
     fn record_read(&self, doc: &str, head: u64, device: &str, at_ms: i64) -> StoreFuture<'static, ()>;
 
     /// The audit log's lines that match `query`, oldest first. Every push stored is there with

@@ -682,12 +682,24 @@ impl Store for SqliteStore {
     fn audit<'a>(&'a self, query: &'a AuditQuery) -> StoreFuture<'a, Vec<AuditEntry>> {
         let query = query.clone();
         self.with_connection(move |conn| {
-            let mut stmt = conn.prepare(
-                "SELECT at_ms, device, action, doc, seq, size, sha256 FROM audit
-                 WHERE (?1 IS NULL OR doc = ?1) AND (?2 IS NULL OR device = ?2) AND (?3 IS NULL OR at_ms >= ?3)
-                 ORDER BY at_ms, rowid",
-            )?;
-            let rows = stmt.query_map(params![query.doc, query.device, query.since_ms], |row| {
+            // Only the filters given, so that SQLite can use the index of the one that narrows.
+            let mut sql = "SELECT at_ms, device, action, doc, seq, size, sha256 FROM audit WHERE 1".to_owned();
+            let mut args: Vec<rusqlite::types::Value> = Vec::new();
+            if let Some(doc) = &query.doc {
+                args.push(doc.clone().into());
+                sql.push_str(&format!(" AND doc = ?{}", args.len()));
+            }
+            if let Some(device) = &query.device {
+                args.push(device.clone().into());
+                sql.push_str(&format!(" AND device = ?{}", args.len()));
+            }
+            if let Some(since) = query.since_ms {
+                args.push(since.into());
+                sql.push_str(&format!(" AND at_ms >= ?{}", args.len()));
+            }
+            sql.push_str(" ORDER BY at_ms, rowid");
+            let mut stmt = conn.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |row| {
                 let action: String = row.get(2)?;
                 let sha: Option<Vec<u8>> = row.get(6)?;
                 Ok((
@@ -724,7 +736,21 @@ impl Store for SqliteStore {
     }
 
     fn prune_audit(&self, before_ms: i64) -> StoreFuture<'_, u64> {
-        self.with_connection(move |conn| Ok(conn.execute("DELETE FROM audit WHERE at_ms < ?1", [before_ms])? as u64))
+        // In bounded steps, each its own short transaction: a first prune of years of lines must
+        // not hold the write lock long enough to fail the writer's batches of pushes.
+        self.with_connection(move |conn| {
+            let mut forgotten = 0u64;
+            loop {
+                let step = conn.execute(
+                    "DELETE FROM audit WHERE rowid IN (SELECT rowid FROM audit WHERE at_ms < ?1 LIMIT 5000)",
+                    [before_ms],
+                )? as u64;
+                forgotten += step;
+                if step < 5000 {
+                    return Ok(forgotten);
+                }
+            }
+        })
     }
 
     fn close(&self) -> StoreFuture<'_, ()> {
