@@ -53,12 +53,15 @@ pub struct InTheClear {
 }
 
 /// What the audit log keeps of a device's doing (#20): a chunk it pushed, a snapshot it
-/// proposed, a document it subscribed to (a read). The relay cannot read the bytes; it keeps who,
-/// when (relay time), which document and how much.
+/// proposed, its verdict on another device's snapshot (proven: it replaced the chunks it covers;
+/// rejected: it is gone), a document it subscribed to (a read). The relay cannot read the bytes;
+/// it keeps who, when (relay time), which document and how much.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuditAction {
     Push,
     Snapshot,
+    Proven,
+    Rejected,
     Read,
 }
 
@@ -67,12 +70,16 @@ impl AuditAction {
         match self {
             AuditAction::Push => "push",
             AuditAction::Snapshot => "snapshot",
+            AuditAction::Proven => "proven",
+            AuditAction::Rejected => "rejected",
             AuditAction::Read => "read",
         }
     }
 
     pub fn parse(text: &str) -> Option<AuditAction> {
-        [AuditAction::Push, AuditAction::Snapshot, AuditAction::Read].into_iter().find(|a| a.as_str() == text)
+        [AuditAction::Push, AuditAction::Snapshot, AuditAction::Proven, AuditAction::Rejected, AuditAction::Read]
+            .into_iter()
+            .find(|a| a.as_str() == text)
     }
 }
 
@@ -84,12 +91,12 @@ pub struct AuditEntry {
     pub device: String,
     pub action: AuditAction,
     pub doc: String,
-    /// A push's seq; the seq a snapshot covers; for a read, the document's head when it was
-    /// served (everything up to it was readable).
+    /// A push's seq; the seq a snapshot (or the verdict on one) covers; for a read, the
+    /// document's head when it was served (everything up to it was readable).
     pub seq: u64,
-    /// Bytes stored (a push, a snapshot); 0 for a read.
+    /// Bytes stored (a push, a snapshot, the snapshot a verdict is on); 0 for a read.
     pub size: u64,
-    /// SHA-256 of the bytes stored; none for a read.
+    /// SHA-256 of those bytes; none for a read.
     pub sha256: Option<Head>,
 }
 
@@ -470,7 +477,8 @@ pub trait Store: Send + Sync {
 
     /// The audit log's lines that match `query`, oldest first. Every push stored is there with
     /// its device, relay time, seq, size and SHA-256, written in the push's own transaction
-    /// (none for a refused or repeated push); so is every snapshot proposal stored.
+    /// (none for a refused or repeated push); so is every snapshot proposal stored, and every
+    /// verdict that proved or rejected one (a stale verdict, or the proposer's own, has none).
     fn audit<'a>(&'a self, query: &'a AuditQuery) -> StoreFuture<'a, Vec<AuditEntry>>;
 
     /// Forgets the audit log's lines from before `before_ms` (the retention time); resolves

@@ -795,6 +795,17 @@ pub async fn the_audit_log_keeps_who_wrote_and_read_what_and_when<H: Harness>(ha
     let refused = store.push(chunk_of("d1", "notes/b", 4, vec![7; 80]), 1).await;
     assert!(matches!(refused, Err(StoreError::DocTooLarge { .. })), "{refused:?}");
     store.propose_snapshot("notes/a", 2, b"snap".to_vec(), "d3").await.expect("proposed");
+    // The proposer's own verdict, and one on other bytes, change nothing and are not logged;
+    // another device's proof is.
+    let settle = |doc: &'static str, covers: u64, bytes: &'static [u8], checker: &'static str, sound: bool| {
+        store.settle_snapshot(doc, covers, digest(bytes), checker, sound)
+    };
+    assert_eq!(settle("notes/a", 2, b"snap", "d3", true).await.expect("settled"), Settled::OwnProposal);
+    assert_eq!(settle("notes/a", 2, b"other", "d1", true).await.expect("settled"), Settled::Stale);
+    assert_eq!(settle("notes/a", 2, b"snap", "d1", true).await.expect("settled"), Settled::Proven);
+    store.propose_snapshot("notes/b", 1, b"bad".to_vec(), "d2").await.expect("proposed");
+    let rejected = settle("notes/b", 1, b"bad", "d1", false).await.expect("settled");
+    assert_eq!(rejected, Settled::Rejected { proposer: "d2".into() });
     store.record_read("notes/a", 2, "d3", 5_000).await.expect("read recorded");
     store.record_read("notes/b", 1, "d1", 9_000).await.expect("read recorded");
 
@@ -802,7 +813,7 @@ pub async fn the_audit_log_keeps_who_wrote_and_read_what_and_when<H: Harness>(ha
     let lines: Vec<(AuditAction, &str, &str, u64, u64)> =
         all.iter().map(|l| (l.action, l.device.as_str(), l.doc.as_str(), l.seq, l.size)).collect();
     assert_eq!(
-        lines.iter().filter(|l| l.0 != AuditAction::Snapshot).copied().collect::<Vec<_>>(),
+        lines.iter().filter(|l| l.0 == AuditAction::Push || l.0 == AuditAction::Read).copied().collect::<Vec<_>>(),
         vec![
             (AuditAction::Push, "d1", "notes/a", 1, 5),
             (AuditAction::Push, "d2", "notes/a", 2, 6),
@@ -817,15 +828,30 @@ pub async fn the_audit_log_keeps_who_wrote_and_read_what_and_when<H: Harness>(ha
     assert_eq!(pushes[0].sha256, Some(digest(b"first")), "a push is logged with the SHA-256 of its bytes");
     assert!(all.iter().filter(|l| l.action == AuditAction::Read).all(|l| l.sha256.is_none()));
     let snap: Vec<_> = all.iter().filter(|l| l.action == AuditAction::Snapshot).collect();
-    assert_eq!(snap.len(), 1, "the proposal is logged once: {all:?}");
+    assert_eq!(snap.len(), 2, "each proposal is logged once: {all:?}");
     assert_eq!((snap[0].device.as_str(), snap[0].seq, snap[0].size), ("d3", 2, 4));
     assert_eq!(snap[0].sha256, Some(digest(b"snap")));
+    let verdicts: Vec<_> = all
+        .iter()
+        .filter(|l| matches!(l.action, AuditAction::Proven | AuditAction::Rejected))
+        .map(|l| (l.action, l.device.as_str(), l.doc.as_str(), l.seq, l.sha256))
+        .collect();
+    assert_eq!(
+        verdicts,
+        vec![
+            (AuditAction::Proven, "d1", "notes/a", 2, Some(digest(b"snap"))),
+            (AuditAction::Rejected, "d1", "notes/b", 1, Some(digest(b"bad"))),
+        ],
+        "the verdicts that counted, by the checker, naming the proposal's bytes"
+    );
 
     let by_doc = store.audit(&AuditQuery { doc: Some("notes/b".into()), ..AuditQuery::default() }).await.expect("read");
-    assert!(by_doc.len() == 2 && by_doc.iter().all(|l| l.doc == "notes/b"), "{by_doc:?}");
+    // Its push, its read, the proposal and the verdict on it.
+    assert!(by_doc.len() == 4 && by_doc.iter().all(|l| l.doc == "notes/b"), "{by_doc:?}");
     let by_device =
         store.audit(&AuditQuery { device: Some("d2".into()), ..AuditQuery::default() }).await.expect("read");
-    assert!(by_device.len() == 2 && by_device.iter().all(|l| l.device == "d2"), "{by_device:?}");
+    // Its two pushes and its proposal.
+    assert!(by_device.len() == 3 && by_device.iter().all(|l| l.device == "d2"), "{by_device:?}");
     let since = store.audit(&AuditQuery { since_ms: Some(5_000), ..AuditQuery::default() }).await.expect("read");
     assert!(since.iter().all(|l| l.at_ms >= 5_000) && since.len() >= 2, "{since:?}");
     let both = AuditQuery { doc: Some("notes/a".into()), device: Some("d3".into()), since_ms: Some(4_000) };

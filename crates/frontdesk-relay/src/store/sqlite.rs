@@ -1262,6 +1262,18 @@ fn settle(
     if proposer == checker {
         return Ok(Settled::OwnProposal);
     }
+    // The checker's verdict is a line of the audit log: who vouched for (or refused) which
+    // snapshot, named by the same SHA-256 as its proposal's line.
+    let verdict = AuditEntry {
+        at_ms: now_ms(),
+        device: checker.to_owned(),
+        action: if sound { AuditAction::Proven } else { AuditAction::Rejected },
+        doc: doc.to_owned(),
+        seq: covers_seq,
+        size: bytes.len() as u64,
+        sha256: Some(*digest),
+    };
+    audit_line(tx, &verdict)?;
     if !sound {
         tx.execute("DELETE FROM proposals WHERE doc = ?1", [doc])?;
         return Ok(Settled::Rejected { proposer });
