@@ -335,7 +335,10 @@ async fn the_manager_pairs_a_kiosk_and_a_staff_tablet_by_code_then_renames_and_r
     manager.click_xpath("//div[contains(@class,'device-row__confirm')]//button[normalize-space(.)='Revoke']").await?;
     let seen = tablet.seen_at("A manager removed this device.", SOON).await?;
     println!("revoked from the manager's list: the tablet said so {:.0} ms later", seen - before);
-    ensure!(seen - before < 1_000.0, "the revoked tablet took {:.0} ms", seen - before);
+    // The business is encrypted: the card renews the keys the tablet could read and hands them to
+    // every other device before it revokes (1.2 s seen on this machine with three browsers busy,
+    // 2026-12-07); the revocation itself then reaches the tablet at once.
+    ensure!(seen - before < 3_000.0, "the revoked tablet took {:.0} ms", seen - before);
     manager.wait_for_text("Revoked", SOON).await?;
     ensure!(tablet.traces_of("Clínica Sol").await?.is_empty(), "the revoked tablet still holds the business");
     kiosk.wait_for_text("Online", SOON).await?;
