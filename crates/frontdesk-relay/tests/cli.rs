@@ -189,6 +189,10 @@ fn bad_commands_say_what_is_wrong() {
     let (ok, _, err) = relay(&["device", "revoke", "no-such-device"], data.path());
     assert!(!ok);
     assert!(err.contains("no device with id no-such-device"), "{err}");
+    // An audit log kept no day would forget every line at the first hourly sweep: refused.
+    let (ok, _, err) = relay(&["serve", "--addr", "127.0.0.1:0", "--audit-days", "0"], data.path());
+    assert!(!ok);
+    assert!(err.contains("--audit-days") && err.contains("0 is not in 1.."), "{err}");
 }
 
 /// What an operator reads: one log line for every socket the relay refuses or closes, and a
