@@ -22,8 +22,10 @@ pub use sealed::Scope;
 /// the business's keys are sealed to it) and a proof that whoever made the code vouches for it;
 /// the relay numbers key epochs and says the newest at Welcome. Version 5 (#19): revoking a device
 /// raises the floor of the scopes it held (nothing sealed below a floor is stored any more), and
-/// the Welcome says the floors.
-pub const PROTOCOL_VERSION: u8 = 5;
+/// the Welcome says the floors. Version 6 (#20): a device signs every chunk and snapshot it
+/// sends ([`chunk_proof`], [`snapshot_proof`]); the relay checks and keeps the signature and
+/// serves it with the signer's public key, so every other device can check who wrote what.
+pub const PROTOCOL_VERSION: u8 = 6;
 
 /// The hash of one Automerge change (SHA-256), as devices declare it. The relay stores these
 /// without knowing what they are.
@@ -176,10 +178,12 @@ pub enum ClientMsg {
     Watch { prefix: String },
     /// Append a chunk to a document's log. `heads` are the hashes of the chunk's changes that no
     /// other change of the chunk depends on: a snapshot that holds them holds the whole chunk.
-    Push { doc: String, chunk_id: ChunkId, bytes: Vec<u8>, heads: Vec<Head> },
+    /// `signature`: the device's Ed25519 signature of [`chunk_proof`] of `doc` and `bytes`.
+    Push { doc: String, chunk_id: ChunkId, bytes: Vec<u8>, heads: Vec<Head>, signature: Vec<u8> },
     /// A full save proposed to cover every chunk up to `covers_seq`. The relay keeps the chunks
-    /// until another device has checked it ([`ServerMsg::Check`]).
-    Snapshot { doc: String, covers_seq: u64, bytes: Vec<u8> },
+    /// until another device has checked it ([`ServerMsg::Check`]). `signature`: of
+    /// [`snapshot_proof`].
+    Snapshot { doc: String, covers_seq: u64, bytes: Vec<u8>, signature: Vec<u8> },
     /// The answer to [`ServerMsg::Check`]: whether the proposed snapshot holds every head.
     /// `digest` is the SHA-256 of the bytes checked: a verdict counts only for those bytes.
     Checked { doc: String, covers_seq: u64, digest: Head, ok: bool },
@@ -222,18 +226,22 @@ pub enum ServerMsg {
         epochs: Vec<Epoch>,
         floors: Vec<Epoch>,
     },
-    /// A document's snapshot, sent on subscribe when the device is behind it.
+    /// A document's snapshot, sent on subscribe when the device is behind it, and who proposed
+    /// it (empty for one stored before version 6).
     Snapshot {
         doc: String,
         covers_seq: u64,
         bytes: Vec<u8>,
+        author: Author,
     },
-    /// One chunk of a document's log, with the time the relay received it (ms since 1970, UTC).
+    /// One chunk of a document's log, with the time the relay received it (ms since 1970, UTC)
+    /// and who pushed it (empty for one stored before version 6).
     Chunk {
         doc: String,
         seq: u64,
         bytes: Vec<u8>,
         at_ms: i64,
+        author: Author,
     },
     /// Another device proposed this snapshot: check that it loads and holds every one of
     /// `must_contain` (the heads of every chunk it covers), and answer [`ClientMsg::Checked`].
@@ -378,6 +386,38 @@ pub struct DeviceInfo {
     pub key_proof: Vec<u8>,
 }
 
+/// Who sent a chunk or snapshot: the Ed25519 public key (32 bytes) of the device that pushed it
+/// and its signature of [`chunk_proof`] (or [`snapshot_proof`]), as the relay checked and kept
+/// them. A device checks both again: the relay is not trusted to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    pub key: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// What a device signs to push a chunk: a fixed context, the document and the SHA-256 of the
+/// bytes as sent (sealed or not), so a signature vouches for those bytes in that document only.
+pub fn chunk_proof(doc: &str, digest: &[u8; 32]) -> Vec<u8> {
+    proof(b"frontdesk chunk v6\0", doc, None, digest)
+}
+
+/// What a device signs to propose a snapshot: as [`chunk_proof`], with the sequence number it
+/// covers (a snapshot cannot pass for a chunk, nor for another cover).
+pub fn snapshot_proof(doc: &str, covers_seq: u64, digest: &[u8; 32]) -> Vec<u8> {
+    proof(b"frontdesk snapshot v6\0", doc, Some(covers_seq), digest)
+}
+
+fn proof(context: &[u8], doc: &str, covers_seq: Option<u64>, digest: &[u8; 32]) -> Vec<u8> {
+    let mut out = context.to_vec();
+    out.extend_from_slice(doc.as_bytes());
+    out.push(0);
+    if let Some(seq) = covers_seq {
+        out.extend_from_slice(&seq.to_be_bytes());
+    }
+    out.extend_from_slice(digest);
+    out
+}
+
 /// What a device signs to answer a [`ServerMsg::Challenge`]: a fixed context, the nonce and the
 /// device id, so a signature proves one Hello of one device and nothing else.
 pub fn hello_proof(device: &str, nonce: &[u8; 32]) -> Vec<u8> {
@@ -405,6 +445,8 @@ pub enum ErrorCode {
     /// The bytes are sealed under an epoch below the scope's floor (a device was revoked since):
     /// reconnect, and seal them again under a newer key.
     StaleEpoch,
+    /// The chunk's or snapshot's signature is not this device's: reconnect and sign again.
+    BadSignature,
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -417,6 +459,7 @@ impl std::fmt::Display for ErrorCode {
             ErrorCode::StorageFailed => "StorageFailed",
             ErrorCode::QuotaExceeded => "QuotaExceeded",
             ErrorCode::StaleEpoch => "StaleEpoch",
+            ErrorCode::BadSignature => "BadSignature",
         })
     }
 }
@@ -506,6 +549,7 @@ mod tests {
                 chunk_id: ChunkId([3; 16]),
                 bytes: vec![1, 2, 3],
                 heads: vec![[7; 32]],
+                signature: vec![8; 64],
             },
             ClientMsg::Checked { doc: "clients".into(), covers_seq: 9, digest: [5; 32], ok: false },
         ];
@@ -522,6 +566,26 @@ mod tests {
             floors: vec![Epoch { scope: Scope::Inbox, epoch: 2 }],
         };
         assert_eq!(ServerMsg::decode(&welcome.encode()).unwrap(), welcome);
+        let chunk = ServerMsg::Chunk {
+            doc: "clients".into(),
+            seq: 3,
+            bytes: vec![1],
+            at_ms: 5,
+            author: Author { key: vec![2; 32], signature: vec![3; 64] },
+        };
+        assert_eq!(ServerMsg::decode(&chunk.encode()).unwrap(), chunk);
+    }
+
+    #[test]
+    fn a_signature_vouches_for_one_document_one_kind_and_one_cover() {
+        let digest = [9; 32];
+        let chunk = chunk_proof("day/2026-12-07", &digest);
+        assert_ne!(chunk, chunk_proof("day/2026-12-08", &digest));
+        assert_ne!(chunk, chunk_proof("day/2026-12-07", &[8; 32]));
+        assert_ne!(snapshot_proof("day/2026-12-07", 4, &digest), snapshot_proof("day/2026-12-07", 5, &digest));
+        assert!(!snapshot_proof("day/2026-12-07", 4, &digest).starts_with(b"frontdesk chunk"));
+        // The document's end is marked: "a" then "b…" cannot read as "ab" then "…".
+        assert_ne!(chunk_proof("a", &digest), chunk_proof("ab", &digest));
     }
 
     #[test]

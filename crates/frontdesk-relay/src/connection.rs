@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use sha2::{Digest, Sha256};
 use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Error;
 
@@ -21,7 +22,7 @@ use crate::access::{self, Access};
 use crate::hub::{Frame, Peer};
 use crate::rate::RateLimit;
 use crate::relay::Relay;
-use crate::store::{Device, NewChunk, Settled, StoreError};
+use crate::store::{Device, NewChunk, PublicKey, Settled, StoreError};
 
 /// Most queued frames sent to a device before one flush.
 const SEND_BATCH: usize = 64;
@@ -53,7 +54,7 @@ where
 {
     let id = relay.next_connection_id();
     let end = match handshake(&relay, &mut sink, &mut stream, &peer_addr).await {
-        Ok(device) => match tokio::try_join!(relay.store.epochs(), relay.store.floors()) {
+        Ok((device, key)) => match tokio::try_join!(relay.store.epochs(), relay.store.floors()) {
             // A device told "nothing is sealed" would write in the clear: no Welcome without them.
             Err(err) => {
                 tracing::error!(conn = id, %err, "key epochs not read");
@@ -74,7 +75,7 @@ where
                     // Noted beside the session, never in its way (a write per connect).
                     seen(&relay, &device.id);
                     let device_id = device.id.clone();
-                    let end = Session::new(id, device, relay.clone(), epochs, floors).run(&mut sink, &mut stream).await;
+                    let end = Session::new(id, device, key, relay.clone(), epochs, floors).run(&mut sink, &mut stream).await;
                     relay.hub.remove(id);
                     seen(&relay, &device_id);
                     end
@@ -121,7 +122,7 @@ fn seen(relay: &Arc<Relay>, device: &str) {
 
 /// Sends the challenge, reads the first frame and acts on it: a `Hello` whose signature the
 /// device's key makes ends with that device; a pairing request is answered and ends the socket.
-async fn handshake<W, R, E>(relay: &Arc<Relay>, sink: &mut W, stream: &mut R, peer_addr: &str) -> Result<Device, End>
+async fn handshake<W, R, E>(relay: &Arc<Relay>, sink: &mut W, stream: &mut R, peer_addr: &str) -> Result<(Device, PublicKey), End>
 where
     W: Sink<Message> + Unpin,
     R: Stream<Item = Result<Message, E>> + Unpin,
@@ -155,14 +156,16 @@ where
     };
     // An unknown device and a wrong key get the same answer; only a device that proved its key
     // learns that it was revoked.
-    let proven = found
-        .filter(|found| found.public_key.is_some_and(|key| crate::pairing::proves(&key, &device, &nonce, &signature)));
+    let proven = found.and_then(|found| {
+        let key = found.public_key.filter(|key| crate::pairing::proves(key, &device, &nonce, &signature))?;
+        Some((found.device, key))
+    });
     match proven {
-        Some(found) if found.device.revoked => {
+        Some((found, _)) if found.revoked => {
             tracing::warn!(device = %device, %peer_addr, "a revoked device tried to connect");
             Err(closing(close::REVOKED, "this device has been revoked"))
         }
-        Some(found) => Ok(found.device),
+        Some(proven) => Ok(proven),
         None => {
             let device: String = device.chars().take(64).collect();
             tracing::warn!(%device, %peer_addr, "a device did not prove its key");
@@ -258,6 +261,9 @@ where
 struct Session {
     id: u64,
     device: Device,
+    /// The public key the device proved at Hello: every chunk and snapshot it sends must be
+    /// signed by it.
+    key: PublicKey,
     relay: Arc<Relay>,
     peer: Arc<Peer>,
     rx: mpsc::Receiver<Frame>,
@@ -281,6 +287,7 @@ impl Session {
     fn new(
         id: u64,
         device: Device,
+        key: PublicKey,
         relay: Arc<Relay>,
         epochs: Vec<frontdesk_protocol::Epoch>,
         floors: Vec<frontdesk_protocol::Epoch>,
@@ -289,6 +296,7 @@ impl Session {
         let config = &relay.config;
         Session {
             id,
+            key,
             peer: Peer::new(id, &device.id, device.role, tx),
             rx,
             inflight: Arc::new(Semaphore::new(config.max_inflight_pushes)),
@@ -478,7 +486,7 @@ impl Session {
             ClientMsg::Subscribe { doc, after_seq } => self.subscribe(sink, doc, after_seq).await,
             ClientMsg::Watch { prefix } => self.watch(sink, prefix).await,
             ClientMsg::Checked { doc, covers_seq, digest, ok } => self.checked(doc, covers_seq, digest, ok).await,
-            ClientMsg::Push { doc, chunk_id, bytes, heads } => {
+            ClientMsg::Push { doc, chunk_id, bytes, heads, signature } => {
                 if !valid_doc_name(&doc) {
                     return self.refuse(sink, ErrorCode::BadDocName, Some(doc), "invalid document name".into()).await;
                 }
@@ -510,6 +518,14 @@ impl Session {
                     let message = format!("sealed chunk refused: {err}");
                     return self.refuse(sink, refusal_code(&err), Some(doc), message).await;
                 }
+                // The device vouches for the bytes with its key; the relay keeps the signature
+                // for every other device to check, and refuses one that is not this device's.
+                let digest: [u8; 32] = Sha256::digest(&bytes).into();
+                let Some(author) = self.author(frontdesk_protocol::chunk_proof(&doc, &digest), signature) else {
+                    tracing::warn!(conn = self.id, device = %self.device.id, %doc, "chunk refused: bad signature");
+                    let message = "the chunk's signature is not this device's".to_owned();
+                    return self.refuse(sink, ErrorCode::BadSignature, Some(doc), message).await;
+                };
                 // Pushes are pipelined: the commit is awaited off this loop and the Ack queued.
                 let Ok(permit) = self.inflight.clone().acquire_owned().await else {
                     return Err(closing(close::GOING_AWAY, "relay shutting down"));
@@ -524,6 +540,7 @@ impl Session {
                     heads,
                     device: self.device.id.clone(),
                     at_ms: chrono::Utc::now().timestamp_millis(),
+                    author,
                 };
                 let stored = self.relay.store.push(chunk, self.id);
                 let (conn, device) = (self.id, self.device.id.clone());
@@ -562,7 +579,7 @@ impl Session {
                 });
                 Ok(())
             }
-            ClientMsg::Snapshot { doc, covers_seq, bytes } => {
+            ClientMsg::Snapshot { doc, covers_seq, bytes, signature } => {
                 if !valid_doc_name(&doc) || !self.allowed(&doc, Access::Snapshot) {
                     return self.refuse(sink, ErrorCode::Forbidden, Some(doc), "snapshot not allowed".into()).await;
                 }
@@ -573,7 +590,14 @@ impl Session {
                     let message = format!("sealed snapshot refused: {err}");
                     return self.refuse(sink, refusal_code(&err), Some(doc), message).await;
                 }
-                match self.relay.store.propose_snapshot(&doc, covers_seq, bytes, &self.device.id).await {
+                let digest: [u8; 32] = Sha256::digest(&bytes).into();
+                let proof = frontdesk_protocol::snapshot_proof(&doc, covers_seq, &digest);
+                let Some(author) = self.author(proof, signature) else {
+                    tracing::warn!(conn = self.id, device = %self.device.id, %doc, "snapshot refused: bad signature");
+                    let message = "the snapshot's signature is not this device's".to_owned();
+                    return self.refuse(sink, ErrorCode::BadSignature, Some(doc), message).await;
+                };
+                match self.relay.store.propose_snapshot(&doc, covers_seq, bytes, &self.device.id, author).await {
                     Ok(()) => {
                         self.send(sink, ServerMsg::SnapshotStored { doc: doc.clone(), covers_seq }).await?;
                         // Another device subscribed to it checks it now; if none is, the next to
@@ -594,6 +618,12 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// This device as the author of `proof`, if `signature` is its key's signature of it.
+    fn author(&self, proof: Vec<u8>, signature: Vec<u8>) -> Option<frontdesk_protocol::Author> {
+        crate::pairing::signed(&self.key, &proof, &signature)
+            .then(|| frontdesk_protocol::Author { key: self.key.to_vec(), signature })
     }
 
     /// Whether this device is a manager's; refuses the request (`what` it was) if not.
@@ -777,11 +807,12 @@ impl Session {
                 }
             });
         }
-        if let Some((covers_seq, bytes)) = backlog.snapshot {
-            self.send(sink, ServerMsg::Snapshot { doc: doc.clone(), covers_seq, bytes }).await?;
+        if let Some((covers_seq, bytes, author)) = backlog.snapshot {
+            self.send(sink, ServerMsg::Snapshot { doc: doc.clone(), covers_seq, bytes, author }).await?;
         }
         for chunk in backlog.chunks {
-            let msg = ServerMsg::Chunk { doc: doc.clone(), seq: chunk.seq, bytes: chunk.bytes, at_ms: chunk.at_ms };
+            let (seq, bytes, at_ms, author) = (chunk.seq, chunk.bytes, chunk.at_ms, chunk.author);
+            let msg = ServerMsg::Chunk { doc: doc.clone(), seq, bytes, at_ms, author };
             self.send(sink, msg).await?;
         }
         self.send(sink, ServerMsg::Synced { doc: doc.clone(), head: backlog.head }).await?;

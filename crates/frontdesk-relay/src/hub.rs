@@ -154,7 +154,8 @@ impl Hub {
     }
 
     /// Sends a committed chunk to every subscriber except the device that pushed it.
-    pub fn publish(&self, doc: &str, seq: u64, bytes: &[u8], at_ms: i64, origin: u64, new_doc: bool) {
+    pub fn publish(&self, committed: crate::store::Committed<'_>) {
+        let crate::store::Committed { doc, seq, bytes, at_ms, author, origin, new_doc } = committed;
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if new_doc {
             let mut announce: Option<Frame> = None;
@@ -172,7 +173,8 @@ impl Hub {
             for peer in peers.iter().filter(|p| p.id != origin) {
                 let frame = frame
                     .get_or_insert_with(|| {
-                        ServerMsg::Chunk { doc: doc.to_owned(), seq, bytes: bytes.to_vec(), at_ms }.encode().into()
+                        let author = author.clone();
+                        ServerMsg::Chunk { doc: doc.to_owned(), seq, bytes: bytes.to_vec(), at_ms, author }.encode().into()
                     })
                     .clone();
                 peer.offer(frame);

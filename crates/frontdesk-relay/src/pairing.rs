@@ -62,9 +62,15 @@ pub fn agreement_key_usable(key: &[u8]) -> bool {
 /// Whether `signature` is `key`'s Ed25519 signature of the Hello proof for `device` and `nonce`
 /// (strict verification: no malleable or small-order forms).
 pub fn proves(key: &PublicKey, device: &str, nonce: &[u8; 32], signature: &[u8]) -> bool {
+    signed(key, &frontdesk_protocol::hello_proof(device, nonce), signature)
+}
+
+/// Whether `signature` is `key`'s Ed25519 signature of `message` (strict: no malleable or
+/// small-order forms).
+pub fn signed(key: &PublicKey, message: &[u8], signature: &[u8]) -> bool {
     let Ok(key) = VerifyingKey::from_bytes(key) else { return false };
     let Ok(signature) = Signature::from_slice(signature) else { return false };
-    key.verify_strict(&frontdesk_protocol::hello_proof(device, nonce), &signature).is_ok()
+    key.verify_strict(message, &signature).is_ok()
 }
 
 /// Pairing tries per address: a burst, then one more every `every`.
@@ -269,6 +275,34 @@ impl Credential {
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
         use ed25519_dalek::Signer;
         self.key.sign(message).to_bytes().to_vec()
+    }
+
+    /// This device as the author of `bytes` pushed as a chunk of `doc`: its public key and its
+    /// signature of the chunk's proof (what a device sends, and what the relay serves).
+    pub fn author(&self, doc: &str, bytes: &[u8]) -> frontdesk_protocol::Author {
+        use sha2::Digest;
+        let digest: [u8; 32] = sha2::Sha256::digest(bytes).into();
+        frontdesk_protocol::Author {
+            key: self.key.verifying_key().to_bytes().to_vec(),
+            signature: self.sign(&frontdesk_protocol::chunk_proof(doc, &digest)),
+        }
+    }
+
+    /// `msg` signed by this device, if it is a push or a snapshot with no signature yet.
+    pub fn signed(&self, msg: ClientMsg) -> ClientMsg {
+        use sha2::Digest;
+        match msg {
+            ClientMsg::Push { doc, chunk_id, bytes, heads, signature } if signature.is_empty() => {
+                let signature = self.author(&doc, &bytes).signature;
+                ClientMsg::Push { doc, chunk_id, bytes, heads, signature }
+            }
+            ClientMsg::Snapshot { doc, covers_seq, bytes, signature } if signature.is_empty() => {
+                let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+                let signature = self.sign(&frontdesk_protocol::snapshot_proof(&doc, covers_seq, &digest));
+                ClientMsg::Snapshot { doc, covers_seq, bytes, signature }
+            }
+            other => other,
+        }
     }
 }
 

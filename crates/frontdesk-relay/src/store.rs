@@ -7,7 +7,7 @@ pub mod sqlite;
 use std::future::Future;
 use std::pin::Pin;
 
-use frontdesk_protocol::{ChunkId, DeviceInfo, Epoch, Head, PairRefusal, Role, Scope};
+use frontdesk_protocol::{Author, ChunkId, DeviceInfo, Epoch, Head, PairRefusal, Role, Scope};
 
 pub use sqlite::SqliteStore;
 
@@ -189,6 +189,9 @@ pub struct NewChunk {
     pub device: String,
     /// When the relay received it, ms since 1970 (UTC).
     pub at_ms: i64,
+    /// The pushing device's public key and its signature of the chunk (checked by the relay
+    /// before it is stored; kept and served, so other devices can check it too).
+    pub author: Author,
 }
 
 /// One chunk of a document's log as stored.
@@ -197,6 +200,7 @@ pub struct LogChunk {
     pub seq: u64,
     pub bytes: Vec<u8>,
     pub at_ms: i64,
+    pub author: Author,
 }
 
 /// A snapshot a device proposed, waiting for another device to check it.
@@ -238,6 +242,7 @@ pub struct Committed<'a> {
     pub seq: u64,
     pub bytes: &'a [u8],
     pub at_ms: i64,
+    pub author: &'a Author,
     /// The connection that pushed it (not sent back to it).
     pub origin: u64,
     /// The document's first chunk: watchers of its prefix are told it exists.
@@ -250,8 +255,9 @@ pub type Publisher = Box<dyn Fn(Committed<'_>) + Send + Sync>;
 /// What a subscriber is sent to catch up.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Backlog {
-    /// The stored snapshot and the seq it covers, when it is past the subscriber's cursor.
-    pub snapshot: Option<(u64, Vec<u8>)>,
+    /// The stored snapshot, the seq it covers and who proposed it, when it is past the
+    /// subscriber's cursor.
+    pub snapshot: Option<(u64, Vec<u8>, Author)>,
     /// The chunks after the cursor (or after the snapshot), in seq order.
     pub chunks: Vec<LogChunk>,
     /// The document's last seq; 0 for a document that does not exist.
@@ -352,7 +358,14 @@ pub trait Store: Send + Sync {
 
     /// Stores `device`'s proposed snapshot of `doc` covering seqs up to `covers_seq`; resolves
     /// once durable. Queued when called.
-    fn propose_snapshot(&self, doc: &str, covers_seq: u64, bytes: Vec<u8>, device: &str) -> StoreFuture<'static, ()>;
+    fn propose_snapshot(
+        &self,
+        doc: &str,
+        covers_seq: u64,
+        bytes: Vec<u8>,
+        device: &str,
+        author: Author,
+    ) -> StoreFuture<'static, ()>;
 
     /// The proposal waiting for `doc`, with what it must contain.
     fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>>;

@@ -96,6 +96,7 @@ fn what_was_stored_in_the_clear_is_listed_then_wiped_from_the_command_line() {
             heads: vec![[n; 32]],
             device: "d1".into(),
             at_ms: 1,
+            author: Default::default(),
         };
         store.push(chunk(1, &name), 0).await.unwrap();
         store.push(chunk(2, &name), 0).await.unwrap();
@@ -113,7 +114,7 @@ fn what_was_stored_in_the_clear_is_listed_then_wiped_from_the_command_line() {
     // A sealed snapshot over both chunks, proven by another device.
     runtime.block_on(async {
         let store = SqliteStore::open_admin_in(data.path()).unwrap();
-        store.propose_snapshot("clients", 2, sealed.clone(), "d1").await.unwrap();
+        store.propose_snapshot("clients", 2, sealed.clone(), "d1", Default::default()).await.unwrap();
         let digest: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(&sealed).into();
         store.settle_snapshot("clients", 2, digest, "d2", true).await.unwrap();
         store.close().await.unwrap();
@@ -149,6 +150,7 @@ fn the_audit_log_is_printed_as_json_lines_filtered_by_document_device_and_time()
             heads: vec![],
             device: device.into(),
             at_ms,
+            author: Default::default(),
         };
         store.push(chunk("clients", 1, &front, day_one), 0).await.unwrap();
         store.push(chunk("day/2026-12-07", 2, "d9", day_two), 0).await.unwrap();

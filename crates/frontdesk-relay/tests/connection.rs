@@ -37,6 +37,7 @@ async fn a_device_that_proves_its_key_is_welcomed_and_its_push_acknowledged_once
         chunk_id: chunk(1),
         bytes: vec![1, 2, 3],
         heads: vec![],
+        signature: vec![],
     })
     .await;
     assert_eq!(desk.recv().await, ServerMsg::Ack { doc: "day/2026-11-26".into(), chunk_id: chunk(1), seq: 1 });
@@ -142,7 +143,7 @@ async fn a_document_in_no_known_area_is_refused_to_staff_and_manager_and_nothing
         let (_, token) = relay.device(role, "Tablet").await;
         let mut tablet = relay.connect(&token).await;
         tablet
-            .send(ClientMsg::Push { doc: "notanarea/x".into(), chunk_id: chunk(9), bytes: vec![1], heads: vec![] })
+            .send(ClientMsg::Push { doc: "notanarea/x".into(), chunk_id: chunk(9), bytes: vec![1], heads: vec![], signature: vec![] })
             .await;
         assert!(matches!(
             tablet.recv().await,
@@ -187,11 +188,12 @@ async fn a_push_reaches_a_subscribed_connection_and_the_device_hanging_up_ends_i
     reader.send(ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 0 }).await;
     assert_eq!(reader.recv().await, ServerMsg::Synced { doc: "day/d".into(), head: 0 });
     let mut writer = relay.connect(&token).await;
-    writer.send(ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![7], heads: vec![] }).await;
+    writer.send(ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![7], heads: vec![], signature: vec![] }).await;
     assert!(matches!(writer.recv().await, ServerMsg::Ack { seq: 1, .. }));
     match reader.recv().await {
-        ServerMsg::Chunk { doc, seq: 1, bytes, at_ms } => {
+        ServerMsg::Chunk { doc, seq: 1, bytes, at_ms, author } => {
             assert_eq!((doc.as_str(), bytes), ("day/d", vec![7]));
+            assert_eq!(author, token.author("day/d", &[7]), "with the writer's key and signature");
             assert!(chrono::Utc::now().timestamp_millis() - at_ms < 60_000, "stamped with the relay's time");
         }
         other => panic!("expected chunk 1, got {other:?}"),

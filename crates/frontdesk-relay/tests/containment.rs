@@ -28,8 +28,15 @@ impl Store for Panicky {
         assert!(chunk.doc != POISON, "a bug reached by one device's push");
         self.0.push(chunk, origin)
     }
-    fn propose_snapshot(&self, doc: &str, covers_seq: u64, bytes: Vec<u8>, device: &str) -> StoreFuture<'static, ()> {
-        self.0.propose_snapshot(doc, covers_seq, bytes, device)
+    fn propose_snapshot(
+        &self,
+        doc: &str,
+        covers_seq: u64,
+        bytes: Vec<u8>,
+        device: &str,
+        author: frontdesk_protocol::Author,
+    ) -> StoreFuture<'static, ()> {
+        self.0.propose_snapshot(doc, covers_seq, bytes, device, author)
     }
     fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>> {
         self.0.proposal(doc)
@@ -166,7 +173,7 @@ async fn recv(ws: &mut Ws) -> Option<ServerMsg> {
 }
 
 fn push(doc: &str, n: u8) -> ClientMsg {
-    ClientMsg::Push { doc: doc.into(), chunk_id: ChunkId([n; 16]), bytes: vec![n], heads: vec![] }
+    ClientMsg::Push { doc: doc.into(), chunk_id: ChunkId([n; 16]), bytes: vec![n], heads: vec![], signature: vec![] }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,14 +200,14 @@ async fn a_panic_serving_one_device_ends_its_connection_only() {
     assert!(matches!(recv(&mut desk2).await, Some(ServerMsg::Synced { .. })));
 
     // Desk 1's push reaches the bug: its connection ends, with no answer.
-    send(&mut desk1, push(POISON, 1)).await;
+    send(&mut desk1, a.signed(push(POISON, 1))).await;
     assert_eq!(recv(&mut desk1).await, None, "the connection that panicked is closed");
 
     // Desk 2 still pushes, is acknowledged, and hears a new device's change live.
-    send(&mut desk2, push("day/2026-12-06", 2)).await;
+    send(&mut desk2, b.signed(push("day/2026-12-06", 2))).await;
     assert!(matches!(recv(&mut desk2).await, Some(ServerMsg::Ack { seq: 1, .. })));
     let mut desk1_again = connect(addr, &a).await;
-    send(&mut desk1_again, push("day/2026-12-06", 3)).await;
+    send(&mut desk1_again, a.signed(push("day/2026-12-06", 3))).await;
     assert!(matches!(recv(&mut desk1_again).await, Some(ServerMsg::Ack { seq: 2, .. })));
     assert!(matches!(recv(&mut desk2).await, Some(ServerMsg::Chunk { seq: 2, .. })));
     let health = reqwest_like_get(addr, "/healthz").await;

@@ -21,7 +21,7 @@ fn digest(bytes: &[u8]) -> [u8; 32] {
 }
 
 fn push(doc: &str, n: u8) -> ClientMsg {
-    ClientMsg::Push { doc: doc.into(), chunk_id: chunk(n), bytes: vec![n; 8], heads: vec![[n; 32]] }
+    ClientMsg::Push { doc: doc.into(), chunk_id: chunk(n), bytes: vec![n; 8], heads: vec![[n; 32]], signature: vec![] }
 }
 
 /// A drop box `<area>/<date>/<device>` dated `days` from the relay's (UTC) today.
@@ -75,11 +75,11 @@ async fn staff_may_not_snapshot_what_they_may_not_write_nor_any_drop_box() {
     acked(&mut manager, "site", 1).await;
     acked(&mut kiosk, &inbox, 2).await;
     for doc in ["site", inbox.as_str()] {
-        let forged = ClientMsg::Snapshot { doc: doc.into(), covers_seq: 1, bytes: b"nothing here".to_vec() };
+        let forged = ClientMsg::Snapshot { doc: doc.into(), covers_seq: 1, bytes: b"nothing here".to_vec(), signature: vec![] };
         refused(&mut staff, forged, ErrorCode::Forbidden).await;
     }
     // Not even the manager, who reads every drop box, may snapshot one.
-    let forged = ClientMsg::Snapshot { doc: inbox.clone(), covers_seq: 1, bytes: vec![] };
+    let forged = ClientMsg::Snapshot { doc: inbox.clone(), covers_seq: 1, bytes: vec![], signature: vec![] };
     refused(&mut manager, forged, ErrorCode::Forbidden).await;
     assert_eq!(everything(&mut staff, "site").await, (None, vec![1]));
     assert_eq!(everything(&mut staff, &inbox).await, (None, vec![1]));
@@ -96,7 +96,7 @@ async fn a_garbage_snapshot_is_only_a_proposal_and_an_honest_checker_throws_it_a
     for n in 1..=4 {
         acked(&mut honest, "clients", n).await;
     }
-    let forged = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 4, bytes: b"garbage".to_vec() };
+    let forged = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 4, bytes: b"garbage".to_vec(), signature: vec![] };
     hostile.send(forged).await;
     assert_eq!(hostile.recv().await, ServerMsg::SnapshotStored { doc: "clients".into(), covers_seq: 4 });
     // The hostile device vouching for its own snapshot changes nothing.
@@ -210,7 +210,7 @@ async fn a_device_sending_too_many_bytes_is_slowed_and_nothing_it_sent_is_half_s
     let mut stored = 0;
     let mut refusals = 0;
     for n in 0..10u8 {
-        let big = ClientMsg::Push { doc: "clients".into(), chunk_id: chunk(n), bytes: vec![n; 20_000], heads: vec![] };
+        let big = ClientMsg::Push { doc: "clients".into(), chunk_id: chunk(n), bytes: vec![n; 20_000], heads: vec![], signature: vec![] };
         desk.send(big).await;
         match desk.recv().await {
             ServerMsg::Ack { .. } => stored += 1,
@@ -257,12 +257,12 @@ async fn a_verdict_on_one_proposal_never_proves_another_put_in_its_place() {
         acked(&mut honest, "clients", n).await;
     }
     let sound = b"a real save".to_vec();
-    honest.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: sound.clone() }).await;
+    honest.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: sound.clone(), signature: vec![] }).await;
     assert!(matches!(honest.recv().await, ServerMsg::SnapshotStored { .. }));
     checker.send(ClientMsg::Subscribe { doc: "clients".into(), after_seq: 2 }).await;
     assert!(matches!(checker.recv().await, ServerMsg::Synced { .. }));
     assert!(matches!(checker.recv().await, ServerMsg::Check { bytes, .. } if bytes == sound));
-    hostile.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: b"garbage".to_vec() }).await;
+    hostile.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: b"garbage".to_vec(), signature: vec![] }).await;
     assert!(matches!(hostile.recv().await, ServerMsg::SnapshotStored { .. }));
     checker.send(ClientMsg::Checked { doc: "clients".into(), covers_seq: 2, digest: digest(&sound), ok: true }).await;
     checker.send(ClientMsg::Ping).await;
@@ -298,6 +298,7 @@ async fn sealed_bytes_are_taken_only_from_their_writer_for_their_document_and_pl
         chunk_id: chunk(n),
         bytes,
         heads: vec![[n; 32]],
+        signature: vec![],
     };
     // The honest desk's own sealed chunk is taken.
     let own = sealed(Kind::Chunk, Scope::Staff, &honest_id);
@@ -310,11 +311,11 @@ async fn sealed_bytes_are_taken_only_from_their_writer_for_their_document_and_pl
     let moved = sealed(Kind::Chunk, Scope::Staff, &hostile_id);
     let message = refused(&mut hostile, push("kiosk", 3, moved.clone()), ErrorCode::Forbidden).await;
     assert!(message.contains("sealed chunk refused") && message.contains("kiosk scope"), "{message}");
-    let as_snapshot = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: moved.clone() };
+    let as_snapshot = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: moved.clone(), signature: vec![] };
     let message = refused(&mut hostile, as_snapshot, ErrorCode::Forbidden).await;
     assert!(message.contains("sealed snapshot refused"), "{message}");
     let wrong_cover = sealed(Kind::Snapshot { covers_seq: 9 }, Scope::Staff, &hostile_id);
-    let proposal = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: wrong_cover };
+    let proposal = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: wrong_cover, signature: vec![] };
     let message = refused(&mut hostile, proposal, ErrorCode::Forbidden).await;
     assert!(message.contains("sealed snapshot refused"), "{message}");
     // Sealed under an epoch nobody numbered (a key planted ahead of a rotation): refused, and
@@ -370,4 +371,52 @@ async fn the_kiosks_days_are_open_only_around_their_date_and_emptied_after() {
     let tomorrow = today.succ_opt().unwrap();
     assert_eq!(frontdesk_relay::server::empty_past_kiosk_days(&relay.relay, tomorrow).await.unwrap(), 1);
     assert_eq!(relay.relay.store.backlog(&kiosk_day(-1), 0).await.unwrap().chunks, vec![]);
+}
+
+/// A device cannot pass its chunks or snapshots off as another device's: what it sends must be
+/// signed by the key it proved at Hello, for that document and those bytes, or it is refused
+/// (#20). Nothing of a refused push is stored, served or logged; the honest device's chunk,
+/// pushed after, is served with its own signature.
+#[tokio::test]
+async fn a_chunk_or_snapshot_signed_by_another_key_or_for_other_bytes_is_refused() {
+    let relay = TestRelay::open(|_| {});
+    let (_, honest) = relay.device(Role::Staff, "Desk").await;
+    let (hostile_id, hostile) = relay.device(Role::Staff, "Stolen tablet").await;
+    let mut attacker = relay.connect(&hostile).await;
+    let bytes = vec![7u8; 8];
+    let push = |signature: Vec<u8>, n: u8| ClientMsg::Push {
+        doc: "clients".into(),
+        chunk_id: chunk(n),
+        bytes: bytes.clone(),
+        heads: vec![[n; 32]],
+        signature,
+    };
+    // The honest desk's signature of these very bytes: a replay under the hostile device's Hello.
+    let honest_signature = honest.author("clients", &bytes).signature;
+    refused(&mut attacker, push(honest_signature, 1), ErrorCode::BadSignature).await;
+    // Its own key, but for another document (a chunk moved), or other bytes.
+    let moved = hostile.author("day/2026-12-07", &bytes).signature;
+    refused(&mut attacker, push(moved, 2), ErrorCode::BadSignature).await;
+    let other_bytes = hostile.author("clients", &[8u8; 8]).signature;
+    refused(&mut attacker, push(other_bytes, 3), ErrorCode::BadSignature).await;
+    // Garbage, and a signature of the wrong length.
+    refused(&mut attacker, push(vec![0; 64], 4), ErrorCode::BadSignature).await;
+    refused(&mut attacker, push(vec![1; 3], 5), ErrorCode::BadSignature).await;
+    // A snapshot signed as a chunk of the same bytes does not pass for a snapshot.
+    let as_chunk = hostile.author("clients", &bytes).signature;
+    let snapshot = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: bytes.clone(), signature: as_chunk };
+    refused(&mut attacker, snapshot, ErrorCode::BadSignature).await;
+    let stored = relay.relay.store.backlog("clients", 0).await.unwrap();
+    assert_eq!((stored.head, stored.snapshot.is_none()), (0, true), "nothing of a refused push is stored");
+    let logged = relay.relay.store.audit(&Default::default()).await.unwrap();
+    assert!(logged.iter().all(|line| line.device != hostile_id), "nor logged: {logged:?}");
+    // The connection stays open, and its own signed push is taken.
+    attacker.send(push(vec![], 6)).await; // signed by the test socket as the device it is
+    assert!(matches!(attacker.recv().await, ServerMsg::Ack { seq: 1, .. }));
+    let mut desk = relay.connect(&honest).await;
+    desk.send(ClientMsg::Subscribe { doc: "clients".into(), after_seq: 0 }).await;
+    match desk.recv().await {
+        ServerMsg::Chunk { author, .. } => assert_eq!(author, hostile.author("clients", &bytes)),
+        other => panic!("expected the chunk, got {other:?}"),
+    }
 }

@@ -298,6 +298,7 @@ async fn key_epochs_are_numbered_for_managers_once_first_and_said_at_welcome() {
             chunk_id: frontdesk_protocol::ChunkId([1; 16]),
             bytes: b"Ana Ruiz".to_vec(),
             heads: vec![[1; 32]],
+            signature: vec![],
         })
         .await;
     assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
@@ -379,6 +380,7 @@ async fn after_a_revocation_with_floors_nothing_sealed_under_the_old_keys_is_sto
         chunk_id: frontdesk_protocol::ChunkId([n; 16]),
         bytes,
         heads: vec![[n; 32]],
+        signature: vec![],
     };
     front.send(push(sealed_chunk(Scope::Staff, 1, &desk.id), 1)).await;
     assert!(matches!(front.recv().await, ServerMsg::Ack { seq: 1, .. }));
@@ -407,7 +409,7 @@ async fn after_a_revocation_with_floors_nothing_sealed_under_the_old_keys_is_sto
     assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
     let snapshot =
         support::sealed(frontdesk_protocol::sealed::Kind::Snapshot { covers_seq: 1 }, Scope::Staff, 1, &desk.id);
-    front.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: snapshot }).await;
+    front.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: snapshot, signature: vec![] }).await;
     assert!(matches!(front.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
     // Under the new epoch it is stored; a scope the lost tablet never held keeps its epoch.
     front.send(push(sealed_chunk(Scope::Staff, 2, &desk.id), 4)).await;
@@ -418,6 +420,7 @@ async fn after_a_revocation_with_floors_nothing_sealed_under_the_old_keys_is_sto
             chunk_id: frontdesk_protocol::ChunkId([5; 16]),
             bytes: sealed_chunk(Scope::Manager, 1, &manager.id),
             heads: vec![[5; 32]],
+            signature: vec![],
         })
         .await;
     assert!(matches!(office.recv().await, ServerMsg::Ack { .. }));
@@ -436,10 +439,11 @@ async fn after_a_revocation_with_floors_nothing_sealed_under_the_old_keys_is_sto
         chunk_id: frontdesk_protocol::ChunkId([n; 16]),
         bytes: b"Ana Ruiz".to_vec(),
         heads: vec![[n; 32]],
+        signature: vec![],
     };
     office.send(plain("payroll/2026-12", 7)).await;
     assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
-    office.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: b"Ana Ruiz".to_vec() }).await;
+    office.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: b"Ana Ruiz".to_vec(), signature: vec![] }).await;
     assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
     office.send(plain(&format!("envelopes/{}", desk.id), 8)).await;
     assert!(matches!(office.recv().await, ServerMsg::Ack { .. }));

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, PROTOCOL_VERSION, Role, ServerMsg, close};
+use frontdesk_protocol::{Author, ChunkId, ClientMsg, ErrorCode, PROTOCOL_VERSION, Role, ServerMsg, close};
 use frontdesk_relay::pairing::Credential;
 use frontdesk_relay::store::{SqliteStore, Store};
 use frontdesk_relay::{Config, Relay};
@@ -95,14 +95,31 @@ async fn recv(ws: &mut Ws) -> ServerMsg {
     }
 }
 
-/// A chunk's receive time checked (the relay's clock, within the last minute) and then set to 0,
+/// Whether `author` signed `bytes` of `doc` (a chunk, or a snapshot covering `covers_seq`).
+fn signed_by_its_author(doc: &str, covers_seq: Option<u64>, bytes: &[u8], author: &Author) -> bool {
+    use sha2::Digest;
+    let digest: [u8; 32] = sha2::Sha256::digest(bytes).into();
+    let proof = match covers_seq {
+        Some(covers) => frontdesk_protocol::snapshot_proof(doc, covers, &digest),
+        None => frontdesk_protocol::chunk_proof(doc, &digest),
+    };
+    <[u8; 32]>::try_from(author.key.as_slice())
+        .is_ok_and(|key| frontdesk_relay::pairing::signed(&key, &proof, &author.signature))
+}
+
+/// A chunk's (or snapshot's) signature checked and then taken off, and a chunk's receive time checked (the relay's clock, within the last minute) and then set to 0,
 /// so a test can compare whole messages.
 fn untimed(msg: ServerMsg) -> ServerMsg {
     match msg {
-        ServerMsg::Chunk { doc, seq, bytes, at_ms } => {
+        ServerMsg::Chunk { doc, seq, bytes, at_ms, author } => {
             let age = chrono::Utc::now().timestamp_millis() - at_ms;
             assert!((0..60_000).contains(&age), "a chunk received {age} ms ago");
-            ServerMsg::Chunk { doc, seq, bytes, at_ms: 0 }
+            assert!(signed_by_its_author(&doc, None, &bytes, &author), "chunk {seq} of {doc} served with its signature");
+            ServerMsg::Chunk { doc, seq, bytes, at_ms: 0, author: Author::default() }
+        }
+        ServerMsg::Snapshot { doc, covers_seq, bytes, author } => {
+            assert!(signed_by_its_author(&doc, Some(covers_seq), &bytes, &author), "a snapshot of {doc} served signed");
+            ServerMsg::Snapshot { doc, covers_seq, bytes, author: Author::default() }
         }
         other => other,
     }
@@ -140,19 +157,19 @@ async fn a_kiosk_push_is_acknowledged_and_reaches_a_watching_subscribed_desk() {
     let mut desk = relay.connect(&staff_token).await;
     send(&mut desk, ClientMsg::Watch { prefix: format!("{}/", inboxes()) }).await;
     let mut kiosk = relay.connect(&kiosk_token).await;
-    send(&mut kiosk, ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(1), bytes: vec![1, 2, 3], heads: vec![] })
+    send(&mut kiosk, kiosk_token.signed(ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(1), bytes: vec![1, 2, 3], heads: vec![], signature: vec![] }))
         .await;
     assert_eq!(recv(&mut kiosk).await, ServerMsg::Ack { doc: inbox.clone(), chunk_id: chunk(1), seq: 1 });
 
     assert_eq!(recv(&mut desk).await, ServerMsg::DocExists { doc: inbox.clone() });
     send(&mut desk, ClientMsg::Subscribe { doc: inbox.clone(), after_seq: 0 }).await;
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox.clone(), seq: 1, bytes: vec![1, 2, 3], at_ms: 0 });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox.clone(), seq: 1, bytes: vec![1, 2, 3], at_ms: 0, author: Author::default() });
     assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: inbox.clone(), head: 1 });
 
     // Live from now on.
-    send(&mut kiosk, ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(2), bytes: vec![4], heads: vec![] }).await;
+    send(&mut kiosk, kiosk_token.signed(ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(2), bytes: vec![4], heads: vec![], signature: vec![] })).await;
     assert_eq!(recv(&mut kiosk).await, ServerMsg::Ack { doc: inbox.clone(), chunk_id: chunk(2), seq: 2 });
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox, seq: 2, bytes: vec![4], at_ms: 0 });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox, seq: 2, bytes: vec![4], at_ms: 0, author: Author::default() });
     relay.stop().await;
 }
 
@@ -164,7 +181,7 @@ async fn resending_a_chunk_is_harmless() {
     for _ in 0..3 {
         send(
             &mut desk,
-            ClientMsg::Push { doc: "day/2026-11-26".into(), chunk_id: chunk(7), bytes: vec![9], heads: vec![] },
+            token.signed(ClientMsg::Push { doc: "day/2026-11-26".into(), chunk_id: chunk(7), bytes: vec![9], heads: vec![], signature: vec![] }),
         )
         .await;
         assert_eq!(recv(&mut desk).await, ServerMsg::Ack { doc: "day/2026-11-26".into(), chunk_id: chunk(7), seq: 1 });
@@ -181,7 +198,7 @@ async fn acknowledged_chunks_survive_a_restart_and_subscribers_resume_after_thei
     let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=5 {
-        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n], heads: vec![] })
+        send(&mut desk, token.signed(ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n], heads: vec![], signature: vec![] }))
             .await;
     }
     for _ in 1..=5 {
@@ -193,8 +210,8 @@ async fn acknowledged_chunks_survive_a_restart_and_subscribers_resume_after_thei
     let relay = TestRelay::start_in(data, |_| {}).await;
     let mut desk = relay.connect(&token).await;
     send(&mut desk, ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 3 }).await;
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 4, bytes: vec![4], at_ms: 0 });
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 5, bytes: vec![5], at_ms: 0 });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 4, bytes: vec![4], at_ms: 0, author: Author::default() });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 5, bytes: vec![5], at_ms: 0, author: Author::default() });
     assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: "day/d".into(), head: 5 });
     relay.stop().await;
 }
@@ -206,11 +223,18 @@ async fn a_snapshot_replaces_the_chunks_it_covers_once_another_device_has_checke
     let (_, other_token) = relay.device(Role::Staff, "Desk 2").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=3 {
-        let push = ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n], heads: vec![[n; 32]] };
+        let push = ClientMsg::Push {
+            doc: "day/d".into(),
+            chunk_id: chunk(n),
+            bytes: vec![n],
+            heads: vec![[n; 32]],
+            signature: vec![],
+        };
+        let push = token.signed(push);
         send(&mut desk, push).await;
         assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
     }
-    send(&mut desk, ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2] }).await;
+    send(&mut desk, token.signed(ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2], signature: vec![] })).await;
     assert_eq!(recv(&mut desk).await, ServerMsg::SnapshotStored { doc: "day/d".into(), covers_seq: 2 });
     // Nobody has checked it: a subscriber gets every chunk, then is asked to check it.
     let mut other = relay.connect(&other_token).await;
@@ -218,7 +242,7 @@ async fn a_snapshot_replaces_the_chunks_it_covers_once_another_device_has_checke
     for n in 1..=3 {
         assert_eq!(
             recv(&mut other).await,
-            ServerMsg::Chunk { doc: "day/d".into(), seq: n.into(), bytes: vec![n], at_ms: 0 }
+            ServerMsg::Chunk { doc: "day/d".into(), seq: n.into(), bytes: vec![n], at_ms: 0, author: Author::default() }
         );
     }
     assert_eq!(recv(&mut other).await, ServerMsg::Synced { doc: "day/d".into(), head: 3 });
@@ -239,11 +263,11 @@ async fn a_snapshot_replaces_the_chunks_it_covers_once_another_device_has_checke
     send(&mut other, ClientMsg::Ping).await;
     assert_eq!(recv(&mut other).await, ServerMsg::Pong);
     send(&mut desk, ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 0 }).await;
-    assert_eq!(recv(&mut desk).await, ServerMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2] });
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 3, bytes: vec![3], at_ms: 0 });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2], author: Author::default() });
+    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 3, bytes: vec![3], at_ms: 0, author: Author::default() });
     assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: "day/d".into(), head: 3 });
     // A snapshot claiming more than the log holds is refused and changes nothing.
-    send(&mut desk, ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 99, bytes: vec![] }).await;
+    send(&mut desk, token.signed(ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 99, bytes: vec![], signature: vec![] })).await;
     assert!(matches!(recv(&mut desk).await, ServerMsg::Error { code: ErrorCode::StorageFailed, .. }));
     relay.stop().await;
 }
@@ -254,7 +278,7 @@ async fn a_kiosk_is_refused_other_documents_but_keeps_its_socket() {
     let (_, token) = relay.device(Role::Kiosk, "Kiosk").await;
     let mut kiosk = relay.connect(&token).await;
     let elsewhere = format!("{}/someone-else", inboxes());
-    send(&mut kiosk, ClientMsg::Push { doc: elsewhere, chunk_id: chunk(1), bytes: vec![1], heads: vec![] }).await;
+    send(&mut kiosk, ClientMsg::Push { doc: elsewhere, chunk_id: chunk(1), bytes: vec![1], heads: vec![], signature: vec![] }).await;
     assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
     send(&mut kiosk, ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 0 }).await;
     assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
@@ -338,7 +362,7 @@ async fn a_frame_over_the_limit_is_closed_with_1009() {
     let mut ws = relay.connect(&token).await;
     send(
         &mut ws,
-        ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![0; 100 * 1024], heads: vec![] },
+        ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![0; 100 * 1024], heads: vec![], signature: vec![] },
     )
     .await;
     assert_eq!(close_code(&mut ws).await, close::TOO_BIG);
@@ -437,7 +461,7 @@ async fn a_thousand_silent_sockets_are_closed_after_the_hello_timeout_while_a_de
         let started = std::time::Instant::now();
         send(
             &mut desk,
-            ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 300], heads: vec![] },
+            token.signed(ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 300], heads: vec![], signature: vec![] }),
         )
         .await;
         assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
@@ -571,7 +595,7 @@ async fn pushes_sent_one_after_another_are_stored_in_that_order() {
     let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=150u8 {
-        send(&mut desk, ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 64], heads: vec![] })
+        send(&mut desk, token.signed(ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 64], heads: vec![], signature: vec![] }))
             .await;
     }
     let mut seq_of = std::collections::HashMap::new();

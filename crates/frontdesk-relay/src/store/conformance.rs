@@ -7,7 +7,7 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use frontdesk_protocol::{ChunkId, Epoch, Head, PairRefusal, Role, Scope};
+use frontdesk_protocol::{Author, ChunkId, Epoch, Head, PairRefusal, Role, Scope};
 
 use super::{
     Appended, AuditAction, AuditQuery, Backlog, Committed, InTheClear, LogChunk, NewChunk, PairingKeys, PairingOffer,
@@ -90,7 +90,19 @@ fn chunk_of(dev: &str, doc: &str, n: u32, bytes: Vec<u8>) -> NewChunk {
         heads: vec![head(n)],
         device: dev.to_owned(),
         at_ms: 1_000 + i64::from(n),
+        author: author(dev),
     }
+}
+
+/// What stands for device `dev`'s key and signature (the store keeps and returns them; the
+/// connection checks them before anything is stored).
+fn author(dev: &str) -> Author {
+    Author { key: dev.as_bytes().to_vec(), signature: [dev.as_bytes(), b" signed"].concat() }
+}
+
+/// A backlog's snapshot as (covers_seq, bytes).
+fn snap(backlog: &Backlog) -> Option<(u64, Vec<u8>)> {
+    backlog.snapshot.as_ref().map(|(covers, bytes, _)| (*covers, bytes.clone()))
 }
 
 /// Pushes chunk `n` for connection `origin`, from device `d1`.
@@ -110,7 +122,7 @@ fn digest(bytes: &[u8]) -> Head {
 
 /// A snapshot proposed by one device and proven by another.
 async fn snapshot(store: &impl Store, doc: &str, covers_seq: u64, bytes: &[u8]) {
-    store.propose_snapshot(doc, covers_seq, bytes.to_vec(), "proposer").await.expect("snapshot proposed");
+    store.propose_snapshot(doc, covers_seq, bytes.to_vec(), "proposer", author("proposer")).await.expect("snapshot proposed");
     let settled = store.settle_snapshot(doc, covers_seq, digest(bytes), "checker", true).await.expect("settled");
     assert_eq!(settled, Settled::Proven);
 }
@@ -133,7 +145,7 @@ pub async fn acknowledged_writes_survive_a_close_and_reopen<H: Harness>(harness:
     }
     push(&store, "clients", 100, b"first client").await;
     snapshot(&store, "day/2026-11-26", 2, b"up to two").await;
-    store.propose_snapshot("clients", 1, b"waiting".to_vec(), "d9").await.expect("proposed");
+    store.propose_snapshot("clients", 1, b"waiting".to_vec(), "d9", author("d9")).await.expect("proposed");
     let desk = store.add_device("Desk 1", Role::Staff, [4; 32]).await.expect("device added");
     // Called before the close, awaited after it.
     let late = send(&store, "clients", 101, b"second client".to_vec(), 7);
@@ -144,7 +156,9 @@ pub async fn acknowledged_writes_survive_a_close_and_reopen<H: Harness>(harness:
 
     let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
     let day = backlog(&store, "day/2026-11-26", 0).await;
-    assert_eq!(day.snapshot, Some((2, b"up to two".to_vec())));
+    assert_eq!(snap(&day), Some((2, b"up to two".to_vec())));
+    assert_eq!(day.snapshot.as_ref().map(|s| &s.2), Some(&author("proposer")), "its proposer's signature kept");
+    assert!(day.chunks.iter().all(|c| c.author == author("d1")), "each chunk's signature kept");
     assert_eq!(pairs(&day.chunks), (3..=5).map(|n| (n as u64, vec![n as u8; 10])).collect::<Vec<_>>());
     assert_eq!(day.chunks.iter().map(|c| c.at_ms).collect::<Vec<_>>(), [1_003, 1_004, 1_005], "receive times kept");
     assert_eq!(day.head, 5);
@@ -272,7 +286,7 @@ pub async fn snapshots_replace_the_chunks_they_cover_once_proven<H: Harness>(har
     let recorder = Recorder::default();
     let store = open(&harness, StoreLimits::default(), recorder.publisher()).await;
     assert!(
-        matches!(store.propose_snapshot("day/none", 1, b"s".to_vec(), "p").await, Err(StoreError::UnknownDoc(_))),
+        matches!(store.propose_snapshot("day/none", 1, b"s".to_vec(), "p", author("p")).await, Err(StoreError::UnknownDoc(_))),
         "a snapshot of a document that does not exist is refused"
     );
     for n in 1..=5 {
@@ -280,15 +294,15 @@ pub async fn snapshots_replace_the_chunks_they_cover_once_proven<H: Harness>(har
     }
     assert!(
         matches!(
-            store.propose_snapshot("day/d", 6, b"s".to_vec(), "p").await,
+            store.propose_snapshot("day/d", 6, b"s".to_vec(), "p", author("p")).await,
             Err(StoreError::SnapshotAhead { covers_seq: 6, head: 5 })
         ),
         "a snapshot past the head is refused"
     );
     let untouched = backlog(&store, "day/d", 0).await;
-    assert_eq!((untouched.snapshot.clone(), untouched.chunks.len(), untouched.head), (None, 5, 5));
+    assert_eq!((snap(&untouched), untouched.chunks.len(), untouched.head), (None, 5, 5));
 
-    store.propose_snapshot("day/d", 3, b"up to 3".to_vec(), "p").await.expect("proposed");
+    store.propose_snapshot("day/d", 3, b"up to 3".to_vec(), "p", author("p")).await.expect("proposed");
     assert_eq!(backlog(&store, "day/d", 0).await, untouched, "a proposal changes no backlog");
     let three = digest(b"up to 3");
     assert_eq!(store.settle_snapshot("day/d", 3, three, "p", true).await.expect("settle"), Settled::OwnProposal);
@@ -300,22 +314,22 @@ pub async fn snapshots_replace_the_chunks_they_cover_once_proven<H: Harness>(har
     assert_eq!(store.settle_snapshot("day/d", 3, three, "c", true).await.expect("settle"), Settled::Proven);
     assert_eq!(store.proposal("day/d").await.expect("read"), None, "proven: no longer waiting");
     let from_start = backlog(&store, "day/d", 0).await;
-    assert_eq!(from_start.snapshot, Some((3, b"up to 3".to_vec())));
+    assert_eq!(snap(&from_start), Some((3, b"up to 3".to_vec())));
     assert_eq!((pairs(&from_start.chunks), from_start.head), (vec![(4, vec![4]), (5, vec![5])], 5));
     assert_eq!(backlog(&store, "day/d", 2).await, from_start, "a subscriber behind the snapshot gets it");
     let at = backlog(&store, "day/d", 3).await;
-    assert_eq!((at.snapshot, pairs(&at.chunks)), (None, vec![(4, vec![4]), (5, vec![5])]));
+    assert_eq!((snap(&at), pairs(&at.chunks)), (None, vec![(4, vec![4]), (5, vec![5])]));
     let past = backlog(&store, "day/d", 4).await;
-    assert_eq!((past.snapshot, pairs(&past.chunks)), (None, vec![(5, vec![5])]));
+    assert_eq!((snap(&past), pairs(&past.chunks)), (None, vec![(5, vec![5])]));
 
     // Older and equal ones change nothing.
-    store.propose_snapshot("day/d", 2, b"older".to_vec(), "p").await.expect("an older snapshot is accepted");
-    store.propose_snapshot("day/d", 3, b"equal".to_vec(), "p").await.expect("an equal snapshot is accepted");
+    store.propose_snapshot("day/d", 2, b"older".to_vec(), "p", author("p")).await.expect("an older snapshot is accepted");
+    store.propose_snapshot("day/d", 3, b"equal".to_vec(), "p", author("p")).await.expect("an equal snapshot is accepted");
     assert_eq!(store.proposal("day/d").await.expect("read"), None, "neither waits");
     assert_eq!(backlog(&store, "day/d", 0).await, from_start);
 
     // What a proposal must contain: every covered chunk's heads, those dropped already included.
-    store.propose_snapshot("day/d", 5, b"up to 5".to_vec(), "p").await.expect("a newer snapshot is proposed");
+    store.propose_snapshot("day/d", 5, b"up to 5".to_vec(), "p", author("p")).await.expect("a newer snapshot is proposed");
     let waiting = store.proposal("day/d").await.expect("read").expect("waiting");
     assert_eq!(waiting.must_contain, (1..=5).map(head).collect::<Vec<_>>());
     // A rejected one is gone and the chunks stay.
@@ -328,11 +342,11 @@ pub async fn snapshots_replace_the_chunks_they_cover_once_proven<H: Harness>(har
 
     snapshot(&store, "day/d", 5, b"up to 5").await;
     let all = backlog(&store, "day/d", 0).await;
-    assert_eq!((all.snapshot, all.chunks, all.head), (Some((5, b"up to 5".to_vec())), vec![], 5));
+    assert_eq!((snap(&all), all.chunks, all.head), (Some((5, b"up to 5".to_vec())), vec![], 5));
     assert_eq!(backlog(&store, "day/d", 5).await, Backlog { snapshot: None, chunks: vec![], head: 5 });
     assert_eq!(push(&store, "day/d", 6, &[6]).await, Appended { seq: 6, fresh: true }, "the log goes on");
     let after = backlog(&store, "day/d", 0).await;
-    assert_eq!((after.snapshot, pairs(&after.chunks)), (Some((5, b"up to 5".to_vec())), vec![(6, vec![6])]));
+    assert_eq!((snap(&after), pairs(&after.chunks)), (Some((5, b"up to 5".to_vec())), vec![(6, vec![6])]));
     assert_eq!(recorder.seen().len(), 6, "only the chunks were published");
     store.close().await.expect("the store closes");
 }
@@ -704,7 +718,7 @@ pub async fn cleared_documents_keep_nothing_but_their_sequence<H: Harness>(harne
     }
     snapshot(&store, "kiosk/2026-11-20", 2, &secret).await;
     push(&store, "kiosk/2026-11-20", 4, &secret).await;
-    store.propose_snapshot("kiosk/2026-11-20", 4, secret.clone(), "p").await.expect("proposed");
+    store.propose_snapshot("kiosk/2026-11-20", 4, secret.clone(), "p", author("p")).await.expect("proposed");
     push(&store, "day/2026-11-20", 1, b"kept").await;
     let cleared =
         store.clear_docs(&["kiosk/2026-11-20".to_owned(), "kiosk/1999-01-01".to_owned()]).await.expect("cleared");
@@ -738,13 +752,13 @@ pub async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced<H: H
     }
     push(&store, "inbox/2026-11-20/k1", 1, &dropped).await;
     snapshot(&store, "clients", 2, &name).await;
-    store.propose_snapshot("clients", 3, name.clone(), "p").await.expect("proposed in the clear");
+    store.propose_snapshot("clients", 3, name.clone(), "p", author("p")).await.expect("proposed in the clear");
     assert_eq!(store.in_the_clear().await.expect("listed"), vec![], "nothing seals yet");
     store.new_epochs(&[Scope::Staff, Scope::Inbox], true, "m", 1).await.expect("epochs");
     assert_eq!(store.proposal("clients").await.expect("read"), None, "a proposal in the clear waits no more");
     // Once the scope seals, nothing in the clear is stored, whatever epochs a connection heard.
     assert!(matches!(send(&store, "clients", 9, name.clone(), 7).await, Err(StoreError::InTheClear)));
-    assert!(matches!(store.propose_snapshot("clients", 3, name.clone(), "p").await, Err(StoreError::InTheClear)));
+    assert!(matches!(store.propose_snapshot("clients", 3, name.clone(), "p", author("p")).await, Err(StoreError::InTheClear)));
     push(&store, "clients", 4, &sealed(1)).await;
     push(&store, "payroll", 1, b"a scope without an epoch").await;
     let listed = store.in_the_clear().await.expect("listed");
@@ -759,12 +773,12 @@ pub async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced<H: H
     // A sealed snapshot of the same coverage replaces the one in the clear (an older one never
     // does, nor one of the same coverage once nothing in the clear is left to replace), and one
     // proven over every chunk replaces them all.
-    store.propose_snapshot("clients", 1, sealed(3), "p").await.expect("an older one is accepted");
+    store.propose_snapshot("clients", 1, sealed(3), "p", author("p")).await.expect("an older one is accepted");
     assert_eq!(store.proposal("clients").await.expect("read"), None, "and not kept");
     snapshot(&store, "clients", 2, &sealed(3)).await;
     let listed = store.in_the_clear().await.expect("listed");
     assert_eq!(listed[0], InTheClear { doc: "clients".into(), chunks: 1, snapshot: false });
-    store.propose_snapshot("clients", 2, sealed(4), "p").await.expect("an equal sealed one is accepted");
+    store.propose_snapshot("clients", 2, sealed(4), "p", author("p")).await.expect("an equal sealed one is accepted");
     assert_eq!(store.proposal("clients").await.expect("read"), None, "and not kept: nothing in the clear to replace");
     snapshot(&store, "clients", 4, &sealed(2)).await;
     let listed = store.in_the_clear().await.expect("listed");
@@ -775,7 +789,7 @@ pub async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced<H: H
     let raw = harness.raw_bytes().await;
     assert!(!raw.windows(name.len()).any(|w| w == name.as_slice()), "a replaced chunk is still in the files");
     assert!(raw.windows(dropped.len()).any(|w| w == dropped.as_slice()), "what is still stored stays");
-    assert_eq!(backlog(&store, "clients", 0).await.snapshot, Some((4, sealed(2))), "the sealed snapshot stays");
+    assert_eq!(snap(&backlog(&store, "clients", 0).await), Some((4, sealed(2))), "the sealed snapshot stays");
     store.close().await.expect("closes");
 }
 
@@ -794,7 +808,7 @@ pub async fn the_audit_log_keeps_who_wrote_and_read_what_and_when<H: Harness>(ha
     // A push refused (over the document's quota) is not in the log either.
     let refused = store.push(chunk_of("d1", "notes/b", 4, vec![7; 80]), 1).await;
     assert!(matches!(refused, Err(StoreError::DocTooLarge { .. })), "{refused:?}");
-    store.propose_snapshot("notes/a", 2, b"snap".to_vec(), "d3").await.expect("proposed");
+    store.propose_snapshot("notes/a", 2, b"snap".to_vec(), "d3", author("d3")).await.expect("proposed");
     // The proposer's own verdict, and one on other bytes, change nothing and are not logged;
     // another device's proof is.
     let settle = |doc: &'static str, covers: u64, bytes: &'static [u8], checker: &'static str, sound: bool| {
@@ -803,7 +817,7 @@ pub async fn the_audit_log_keeps_who_wrote_and_read_what_and_when<H: Harness>(ha
     assert_eq!(settle("notes/a", 2, b"snap", "d3", true).await.expect("settled"), Settled::OwnProposal);
     assert_eq!(settle("notes/a", 2, b"other", "d1", true).await.expect("settled"), Settled::Stale);
     assert_eq!(settle("notes/a", 2, b"snap", "d1", true).await.expect("settled"), Settled::Proven);
-    store.propose_snapshot("notes/b", 1, b"bad".to_vec(), "d2").await.expect("proposed");
+    store.propose_snapshot("notes/b", 1, b"bad".to_vec(), "d2", author("d2")).await.expect("proposed");
     let rejected = settle("notes/b", 1, b"bad", "d1", false).await.expect("settled");
     assert_eq!(rejected, Settled::Rejected { proposer: "d2".into() });
     store.record_read("notes/a", 2, "d3", 5_000).await.expect("read recorded");

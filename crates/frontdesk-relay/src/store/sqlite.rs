@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 
 use frontdesk_protocol::sealed::MAGIC;
-use frontdesk_protocol::{Epoch, Head, PairRefusal, Role, Scope, pairing};
+use frontdesk_protocol::{Author, Epoch, Head, PairRefusal, Role, Scope, pairing};
 
 use super::{
     Appended, AuditAction, AuditEntry, AuditQuery, Backlog, Committed, Device, DeviceKey, InTheClear, LogChunk,
@@ -61,6 +61,7 @@ enum Write {
         covers_seq: u64,
         bytes: Vec<u8>,
         device: String,
+        author: Author,
         reply: oneshot::Sender<Result<(), StoreError>>,
     },
     Settle {
@@ -197,7 +198,7 @@ ALTER TABLE devices_paired RENAME TO devices;
 
 /// Columns added since the first schema, added to an older database when it is opened:
 /// `(table, column, definition)`.
-const ADDED_COLUMNS: [(&str, &str, &str); 6] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 12] = [
     // The declared heads of a chunk (32 bytes each), kept when a snapshot drops its bytes.
     ("chunks", "heads", "BLOB NOT NULL DEFAULT x''"),
     ("chunks", "device", "TEXT NOT NULL DEFAULT ''"),
@@ -206,6 +207,13 @@ const ADDED_COLUMNS: [(&str, &str, &str); 6] = [
     // Version 4's key agreement key and its proof (#19).
     ("devices", "agreement_key", "BLOB NOT NULL DEFAULT x''"),
     ("devices", "key_proof", "BLOB NOT NULL DEFAULT x''"),
+    // Version 6's authors (#20): the pushing or proposing device's public key and signature.
+    ("chunks", "signer", "BLOB NOT NULL DEFAULT x''"),
+    ("chunks", "signature", "BLOB NOT NULL DEFAULT x''"),
+    ("proposals", "signer", "BLOB NOT NULL DEFAULT x''"),
+    ("proposals", "signature", "BLOB NOT NULL DEFAULT x''"),
+    ("snapshots", "signer", "BLOB NOT NULL DEFAULT x''"),
+    ("snapshots", "signature", "BLOB NOT NULL DEFAULT x''"),
 ];
 
 fn migrate(conn: &Connection) -> Result<()> {
@@ -342,9 +350,16 @@ impl Store for SqliteStore {
         self.write(|reply| Write::Push { chunk, origin, reply })
     }
 
-    fn propose_snapshot(&self, doc: &str, covers_seq: u64, bytes: Vec<u8>, device: &str) -> StoreFuture<'static, ()> {
+    fn propose_snapshot(
+        &self,
+        doc: &str,
+        covers_seq: u64,
+        bytes: Vec<u8>,
+        device: &str,
+        author: Author,
+    ) -> StoreFuture<'static, ()> {
         let (doc, device) = (doc.to_owned(), device.to_owned());
-        self.write(|reply| Write::Propose { doc, covers_seq, bytes, device, reply })
+        self.write(|reply| Write::Propose { doc, covers_seq, bytes, device, author, reply })
     }
 
     fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>> {
@@ -884,22 +899,24 @@ fn read_backlog(conn: &Connection, doc: &str, after_seq: u64) -> Result<Backlog>
         return Ok(Backlog::default());
     };
     let mut backlog = Backlog { head, ..Backlog::default() };
-    let snapshot: Option<(u64, Vec<u8>)> = tx
-        .query_row("SELECT covers_seq, bytes FROM snapshots WHERE doc = ?1", [doc], |row| {
-            Ok((row.get(0)?, row.get(1)?))
+    let snapshot: Option<(u64, Vec<u8>, Author)> = tx
+        .query_row("SELECT covers_seq, bytes, signer, signature FROM snapshots WHERE doc = ?1", [doc], |row| {
+            Ok((row.get(0)?, row.get(1)?, Author { key: row.get(2)?, signature: row.get(3)? }))
         })
         .optional()?;
     let mut from = after_seq;
-    if let Some((covers, bytes)) = snapshot
+    if let Some((covers, bytes, author)) = snapshot
         && covers > after_seq
     {
         from = covers;
-        backlog.snapshot = Some((covers, bytes));
+        backlog.snapshot = Some((covers, bytes, author));
     }
-    let mut stmt =
-        tx.prepare_cached("SELECT seq, bytes, at_ms FROM chunks WHERE doc = ?1 AND seq > ?2 ORDER BY seq")?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT seq, bytes, at_ms, signer, signature FROM chunks WHERE doc = ?1 AND seq > ?2 ORDER BY seq",
+    )?;
     let rows = stmt.query_map(params![doc, from], |row| {
-        Ok(LogChunk { seq: row.get(0)?, bytes: row.get(1)?, at_ms: row.get(2)? })
+        let author = Author { key: row.get(3)?, signature: row.get(4)? };
+        Ok(LogChunk { seq: row.get(0)?, bytes: row.get(1)?, at_ms: row.get(2)?, author })
     })?;
     backlog.chunks = rows.collect::<Result<_, _>>()?;
     Ok(backlog)
@@ -933,6 +950,7 @@ struct Pending {
     seq: u64,
     bytes: Vec<u8>,
     at_ms: i64,
+    author: Author,
     origin: u64,
     new_doc: bool,
 }
@@ -995,13 +1013,14 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, p
                 if let Ok((appended, new_doc)) = &result
                     && appended.fresh
                 {
-                    let NewChunk { doc, bytes, at_ms, .. } = chunk;
-                    published.push(Pending { doc, seq: appended.seq, bytes, at_ms, origin, new_doc: *new_doc });
+                    let NewChunk { doc, bytes, at_ms, author, .. } = chunk;
+                    let seq = appended.seq;
+                    published.push(Pending { doc, seq, bytes, at_ms, author, origin, new_doc: *new_doc });
                 }
                 outcomes.push(Outcome::Push(reply, result.map(|(a, _)| a).map_err(StoreError::from)));
             }
-            Write::Propose { doc, covers_seq, bytes, device, reply } => {
-                let result = store_proposal(&tx, &doc, covers_seq, &bytes, &device);
+            Write::Propose { doc, covers_seq, bytes, device, author, reply } => {
+                let result = store_proposal(&tx, &doc, covers_seq, &bytes, &device, &author);
                 outcomes.push(Outcome::Propose(reply, result.map_err(StoreError::from)));
             }
             Write::Settle { doc, covers_seq, digest, checker, sound, reply } => {
@@ -1027,6 +1046,7 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, p
             seq: p.seq,
             bytes: &p.bytes,
             at_ms: p.at_ms,
+            author: &p.author,
             origin: p.origin,
             new_doc: p.new_doc,
         });
@@ -1069,7 +1089,7 @@ fn sha256(bytes: &[u8]) -> Head {
 
 /// Appends a chunk in the writer's transaction; also says whether it was the document's first.
 fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits) -> Result<(Appended, bool)> {
-    let NewChunk { doc, chunk_id, bytes, heads, device, at_ms } = chunk;
+    let NewChunk { doc, chunk_id, bytes, heads, device, at_ms, author } = chunk;
     let existing: Option<u64> = tx
         .prepare_cached("SELECT seq FROM chunks WHERE doc = ?1 AND chunk_id = ?2")?
         .query_row(params![doc, &chunk_id.0[..]], |row| row.get(0))
@@ -1102,9 +1122,10 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
     }
     let seq = head + 1;
     tx.prepare_cached(
-        "INSERT INTO chunks (doc, seq, chunk_id, bytes, heads, device, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO chunks (doc, seq, chunk_id, bytes, heads, device, at_ms, signer, signature)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![doc, seq, &chunk_id.0[..], bytes, heads_blob(heads), device, at_ms])?;
+    .execute(params![doc, seq, &chunk_id.0[..], bytes, heads_blob(heads), device, at_ms, author.key, author.signature])?;
     tx.prepare_cached(
         "INSERT INTO docs (name, head_seq, bytes, created_by) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (name) DO UPDATE SET head_seq = excluded.head_seq, bytes = docs.bytes + ?3",
@@ -1197,6 +1218,7 @@ fn store_proposal(
     covers_seq: u64,
     bytes: &[u8],
     device: &str,
+    author: &Author,
 ) -> Result<()> {
     let (head, covered) = head_and_snapshot(tx, doc)?;
     if covers_seq > head {
@@ -1223,10 +1245,11 @@ fn store_proposal(
         return Ok(()); // nothing newer than what is there
     }
     tx.execute(
-        "INSERT INTO proposals (doc, covers_seq, bytes, device) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO proposals (doc, covers_seq, bytes, device, signer, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (doc) DO UPDATE SET covers_seq = excluded.covers_seq, bytes = excluded.bytes,
-                                         device = excluded.device",
-        params![doc, covers_seq, bytes, device],
+                                         device = excluded.device, signer = excluded.signer,
+                                         signature = excluded.signature",
+        params![doc, covers_seq, bytes, device, author.key, author.signature],
     )?;
     let line = AuditEntry {
         at_ms: now_ms(),
@@ -1279,8 +1302,10 @@ fn settle(
         return Ok(Settled::Rejected { proposer });
     }
     tx.execute(
-        "INSERT INTO snapshots (doc, covers_seq, bytes) SELECT doc, covers_seq, bytes FROM proposals WHERE doc = ?1
-         ON CONFLICT (doc) DO UPDATE SET covers_seq = excluded.covers_seq, bytes = excluded.bytes",
+        "INSERT INTO snapshots (doc, covers_seq, bytes, signer, signature)
+         SELECT doc, covers_seq, bytes, signer, signature FROM proposals WHERE doc = ?1
+         ON CONFLICT (doc) DO UPDATE SET covers_seq = excluded.covers_seq, bytes = excluded.bytes,
+                                         signer = excluded.signer, signature = excluded.signature",
         [doc],
     )?;
     tx.execute("DELETE FROM proposals WHERE doc = ?1", [doc])?;

@@ -43,7 +43,7 @@ impl TestRelay {
                 |mut rx| async move { rx.recv().await.map(|msg| (msg, rx)) },
             ));
         let served = connection::serve(PollSender::new(outbound), stream, self.relay.clone(), "in memory".into());
-        Socket { to_relay, from_relay, served: tokio::spawn(served), nonce: None }
+        Socket { to_relay, from_relay, served: tokio::spawn(served), nonce: None, signer: None }
     }
 
     /// A socket that has said Hello, proved its key and been welcomed.
@@ -63,6 +63,8 @@ pub struct Socket {
     pub served: tokio::task::JoinHandle<()>,
     /// The challenge the relay sent as the socket opened, once read.
     pub nonce: Option<[u8; 32]>,
+    /// The device this socket said Hello as: it signs every push and snapshot sent unsigned.
+    pub signer: Option<Credential>,
 }
 
 impl Socket {
@@ -70,7 +72,13 @@ impl Socket {
         self.to_relay.send(Ok(msg)).await.expect("the relay reads");
     }
 
+    /// Sends `msg`; a push or snapshot with no signature is signed by the device this socket
+    /// said Hello as (as a device's runtime signs them). One with a signature goes as it is.
     pub async fn send(&mut self, msg: ClientMsg) {
+        let msg = match &self.signer {
+            Some(cred) => cred.signed(msg),
+            None => msg,
+        };
         self.send_raw(Message::Binary(msg.encode().into())).await;
     }
 
@@ -86,6 +94,7 @@ impl Socket {
     /// Says Hello as `cred`, signing the relay's challenge with its key.
     pub async fn hello(&mut self, cred: &Credential) {
         let nonce = self.challenge().await;
+        self.signer = Some(cred.clone());
         self.send(cred.hello(&nonce)).await;
     }
 
