@@ -112,7 +112,7 @@ fn kiosk_check_in(c: &mut Criterion) {
     c.bench_function("kiosk/check-in to saved chunk", |b| {
         b.iter(|| {
             n = n.wrapping_add(1);
-            a_check_in(n, black_box("  Ana  María García ")).to_inbox_chunk()
+            a_check_in(n, black_box("  Ana  María García ")).to_inbox_chunk([0; 8])
         })
     });
 }
@@ -135,7 +135,7 @@ fn sealing(c: &mut Criterion) {
             *b = (state >> 33) as u8;
         }
     };
-    let check_in = a_check_in(1, "Ana María García").to_inbox_chunk();
+    let check_in = a_check_in(1, "Ana María García").to_inbox_chunk([0; 8]);
     let inbox = "inbox/2026-11-27/kiosk-1";
     c.bench_function("seal/a check-in sealed to the inbox key", |b| {
         b.iter(|| keys.seal(inbox, Sealable::Drop, 1, "kiosk-1", black_box(&check_in), &mut random).expect("sealed"))

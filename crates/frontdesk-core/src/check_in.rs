@@ -155,15 +155,17 @@ impl CheckIn {
 
     /// Encodes the check-in as a standalone inbox chunk.
     ///
-    /// Each check-in is its own tiny change (its actor is derived from the visit id), stored at the
-    /// inbox root under its id, so a kiosk needs no earlier state to write one and can forget it
-    /// once the relay has it; every such chunk merges cleanly into the inbox document.
-    pub fn to_inbox_chunk(&self) -> Vec<u8> {
-        let actor = self
-            .id
-            .parse::<VisitId>()
-            .map(|id| ActorId::from(&id.0[..]))
-            .unwrap_or_else(|_| ActorId::from(self.id.as_bytes()));
+    /// Each check-in is its own tiny change, stored at the inbox root under its id, so a kiosk
+    /// needs no earlier state to write one and can forget it once the relay has it; every such
+    /// chunk merges cleanly into the inbox document. Its actor is the kiosk's (`tag`, its key's:
+    /// `authorship`) followed by half the visit id, unique to the check-in.
+    pub fn to_inbox_chunk(&self, tag: [u8; crate::authorship::TAG_LEN]) -> Vec<u8> {
+        let random = self.id.parse::<VisitId>().map(|id| id.0).unwrap_or_else(|_| {
+            let mut bytes = [0; 16];
+            bytes.iter_mut().zip(self.id.bytes().rev()).for_each(|(b, c)| *b = c);
+            bytes
+        });
+        let actor = ActorId::from(&crate::authorship::actor(tag, random)[..]);
         let mut doc = AutoCommit::new().with_actor(actor);
         // Reconciling a plain struct into a fresh document cannot fail.
         let _ = autosurgeon::reconcile_prop(&mut doc, ROOT, self.id.as_str(), self);
@@ -499,10 +501,10 @@ mod tests {
         let a = CheckIn::new(visit(1), "Ana", VisitReason::Appointment, "", "A-001".into(), 1, "k").unwrap();
         let b = CheckIn::new(visit(2), "Bo", VisitReason::SeeStaff, "Dr. Ruiz", "A-002".into(), 2, "k").unwrap();
         let mut inbox = Automerge::new();
-        inbox.load_incremental(&a.to_inbox_chunk()).unwrap();
-        inbox.load_incremental(&b.to_inbox_chunk()).unwrap();
+        inbox.load_incremental(&a.to_inbox_chunk([0; 8])).unwrap();
+        inbox.load_incremental(&b.to_inbox_chunk([0; 8])).unwrap();
         // Applying a chunk twice changes nothing.
-        inbox.load_incremental(&a.to_inbox_chunk()).unwrap();
+        inbox.load_incremental(&a.to_inbox_chunk([0; 8])).unwrap();
         let mut found = check_ins(&inbox);
         found.sort_by_key(|c| c.at_ms);
         assert_eq!(found, vec![a, b]);
@@ -514,7 +516,7 @@ mod tests {
         let mut bad = AutoCommit::new();
         bad.put(ROOT, "junk", 42).unwrap();
         let mut inbox = Automerge::new();
-        inbox.load_incremental(&good.to_inbox_chunk()).unwrap();
+        inbox.load_incremental(&good.to_inbox_chunk([0; 8])).unwrap();
         inbox.load_incremental(&bad.save()).unwrap();
         assert_eq!(check_ins(&inbox), vec![good]);
     }

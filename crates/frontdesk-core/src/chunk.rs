@@ -153,6 +153,31 @@ pub fn check_inflation(bytes: &[u8], limit: u64) -> Result<(), ChunkError> {
     Ok(())
 }
 
+/// The actors of `bytes` (Automerge chunks from another device): each change's author, and
+/// every actor a document lists (a whole document sent as one chunk — a check-in, a punch, a
+/// hand-over of keys — is written by one actor). Read without applying anything.
+pub fn actors(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ChunkError> {
+    check_inflation(bytes, MAX_INFLATED)?;
+    let mut out = Vec::new();
+    for piece in pieces(bytes)? {
+        match piece.kind {
+            0 => {
+                let mut input = piece.data;
+                for _ in 0..leb128(&mut input)? {
+                    let len = leb128(&mut input)?;
+                    out.push(take(&mut input, len)?.to_vec());
+                }
+            }
+            1 | 2 => {
+                let change = Change::try_from(piece.whole).map_err(|_| ChunkError::Malformed)?;
+                out.push(change.actor_id().to_bytes().to_vec());
+            }
+            other => return Err(ChunkError::UnknownKind(other)),
+        }
+    }
+    Ok(out)
+}
+
 /// The heads of a chunk of changes: the hashes of its changes that no other change in it
 /// depends on. A document holding these holds every change of the chunk (a change is only ever
 /// held with everything it depends on).
@@ -191,6 +216,26 @@ mod tests {
         assert_eq!(declared, doc.get_heads().iter().map(|h| h.0).collect::<Vec<_>>());
         assert!(heads(b"not automerge").is_err());
         assert!(heads(&doc.save()).is_err(), "a document is not a chunk of changes");
+    }
+
+    #[test]
+    fn the_actors_of_changes_and_of_a_whole_document_are_read_without_applying_them() {
+        let mut doc = AutoCommit::new().with_actor(automerge::ActorId::from(&[1u8; 16][..]));
+        doc.put(ROOT, "a", 1).unwrap();
+        doc.commit();
+        let first = doc.get_heads();
+        let mut other = doc.fork().with_actor(automerge::ActorId::from(&[2u8; 16][..]));
+        other.put(ROOT, "b", "x".repeat(2_000)).unwrap(); // compressed
+        other.commit();
+        doc.merge(&mut other).unwrap();
+        assert_eq!(actors(&doc.save_after(&first)).unwrap(), vec![vec![2u8; 16]]);
+        let mut changes = actors(&doc.save_after(&[])).unwrap();
+        changes.sort();
+        assert_eq!(changes, vec![vec![1u8; 16], vec![2u8; 16]]);
+        let mut listed = actors(&doc.save()).unwrap();
+        listed.sort();
+        assert_eq!(listed, vec![vec![1u8; 16], vec![2u8; 16]], "a document lists both");
+        assert!(actors(b"not automerge").is_err());
     }
 
     #[test]

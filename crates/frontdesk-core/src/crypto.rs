@@ -20,6 +20,8 @@
 //! | `Generate` | a fresh key for `key` (AES-256, or an X25519 pair for a drop scope), kept | the public half of a pair; nothing for AES |
 //! | `Wrap` | an envelope of `part` of `key` to a device (`keys::ENVELOPE_INFO`): a fresh X25519 `e`; `k = HKDF-SHA256(X25519(e, A) ‖ auth, salt = e.pub ‖ A, info)`; AES-256-GCM of the 32 key bytes under `k`, AAD `aad ‖ e.pub` | `e.pub ‖ nonce ‖ ciphertext ‖ tag` |
 //! | `Install` | opens an envelope sealed to this device (its own agreement key and auth secret) and keeps the key | nothing |
+//! | `Sign` | Ed25519 under the device's own key (the one it proves at Hello) | the 64-byte signature |
+//! | `Verify` | Ed25519 verification of `signature` by `key` | nothing, or `Damaged` |
 
 use frontdesk_protocol::area::Area;
 use frontdesk_protocol::sealed::{self, Header, Kind, PUBLIC_LEN, Scope, SealedError};
@@ -112,6 +114,15 @@ pub enum Op {
         envelope: Vec<u8>,
         aad: Vec<u8>,
     },
+    /// `message` is a chunk's or snapshot's proof (`frontdesk_protocol::chunk_proof`).
+    Sign {
+        message: Vec<u8>,
+    },
+    Verify {
+        key: [u8; 32],
+        message: Vec<u8>,
+        signature: Vec<u8>,
+    },
 }
 
 impl Op {
@@ -122,7 +133,7 @@ impl Op {
                 Some(*key)
             }
             Op::Generate { key } | Op::Wrap { key, .. } | Op::Install { key, .. } => Some(*key),
-            Op::Derive { .. } | Op::Mac { .. } => None,
+            Op::Derive { .. } | Op::Mac { .. } | Op::Sign { .. } | Op::Verify { .. } => None,
         }
     }
 }
@@ -140,6 +151,8 @@ impl std::fmt::Debug for Op {
             Op::Generate { key } => write!(f, "Generate({key})"),
             Op::Wrap { key, part, .. } => write!(f, "Wrap({key}, {})", part.as_str()),
             Op::Install { key, part, .. } => write!(f, "Install({key}, {})", part.as_str()),
+            Op::Sign { message } => write!(f, "Sign({} bytes)", message.len()),
+            Op::Verify { message, .. } => write!(f, "Verify({} bytes)", message.len()),
         }
     }
 }
@@ -156,6 +169,9 @@ pub enum CryptoError {
     /// A drop sealed to a public key with a degenerate (low-order) ephemeral key.
     #[error("the drop's ephemeral key is not a usable X25519 key")]
     BadEphemeral,
+    /// Bytes from the relay without a signature, or with one their signer's key does not make.
+    #[error("not signed by the device the relay names")]
+    BadSignature,
     #[error(transparent)]
     Sealed(#[from] SealedError),
     #[error("the platform's cryptography failed: {0}")]

@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use automerge::{AutoCommit, Automerge, ReadDoc};
 use frontdesk_protocol::sealed::{self, Kind, SealedError};
-use frontdesk_protocol::{Area, ChunkId, Head};
+use frontdesk_protocol::{Area, Author, ChunkId, Head};
 use sha2::Digest;
 
 use crate::crypto::{self, CryptoError, KeyRef, Op, Sealable};
@@ -167,6 +167,12 @@ enum Purpose {
     Check { doc: String, covers_seq: u64, digest: Head, must_contain: Vec<Head> },
     /// Sealing a snapshot this device proposes.
     Snapshot { doc: String, covers_seq: u64, prefix: Vec<u8> },
+    /// Signing an outbox chunk whose bytes for the relay have this SHA-256.
+    Sign { chunk: ChunkId, digest: Head },
+    /// Signing a snapshot this device proposes (`wire`, sealed or not), then sending it.
+    SignSnapshot { doc: String, covers_seq: u64, wire: Vec<u8> },
+    /// Checking the signature of received bytes: the result waits in the document's arrivals.
+    Verify,
 }
 
 /// Received bytes of a document, waiting their turn to be applied: a document's chunks are
@@ -179,12 +185,18 @@ struct Arrival {
     ready: Result<Result<Vec<u8>, CryptoError>, CryptoId>,
     /// Whether it came sealed.
     sealed: bool,
+    /// The key that signed it (every change of a chunk must be under one of its actors).
+    signer: [u8; 32],
+    /// The bytes as received, while their signature is being checked (then opened, if sealed).
+    wire: Option<Vec<u8>>,
 }
 
 /// A device: what it holds, what it owes the relay, what waits to be saved.
 pub struct DeviceCore {
     /// The relay's id of this device: the writer named in what it seals.
     device: String,
+    /// The tag of this device's key: every actor it writes under starts with it.
+    tag: [u8; crate::authorship::TAG_LEN],
     client: SyncClient,
     replica: Replica,
     /// Documents changed by the relay and not saved since.
@@ -227,6 +239,8 @@ pub struct DeviceCore {
 pub struct Start {
     /// The relay's id of this device (it proves it with its key at every Hello).
     pub device: String,
+    /// The public half of that key: this device's actors are bound to it (`authorship`).
+    pub signer: [u8; 32],
     /// Random bytes unique to this run (the Automerge actor and the chunk ids are made from them).
     pub seed: [u8; 16],
     /// The stored documents to load now.
@@ -245,14 +259,15 @@ pub struct Start {
 impl DeviceCore {
     /// A device as its storage left it. The returned effects subscribe and watch once online.
     pub fn start(start: Start) -> (DeviceCore, Vec<Effect>) {
-        let Start { device, seed, docs, mut outbox, written_ahead, follow, watch, keys } = start;
+        let Start { device, signer, seed, docs, mut outbox, written_ahead, follow, watch, keys } = start;
+        let tag = crate::authorship::tag(&signer);
         for entry in written_ahead {
             if !outbox.iter().any(|e| e.id == entry.id) {
                 outbox.push(entry);
             }
         }
         outbox.sort_dyn_by(|a, b| a.order.total_cmp(&b.order));
-        let mut replica = Replica::new(seed);
+        let mut replica = Replica::new(crate::authorship::actor(tag, seed));
         let mut effects = Vec::new();
         let mut cursors = Vec::new();
         let mut receipts = Vec::new();
@@ -277,6 +292,7 @@ impl DeviceCore {
         id_prefix.copy_from_slice(&seed[8..]);
         let mut core = DeviceCore {
             device,
+            tag,
             client,
             replica,
             dirty: BTreeSet::new(),
@@ -303,6 +319,7 @@ impl DeviceCore {
             core.client.reseal(id);
         }
         effects.extend(core.seal_waiting());
+        effects.extend(core.sign_waiting());
         // Held and followed documents get the changes not yet acknowledged (a document first
         // written while storage was full may exist only as outbox chunks).
         // The replica's names come sorted and once each; a list keeps the wasm free of a set's
@@ -645,6 +662,7 @@ impl DeviceCore {
                 effects.extend(self.client.push(chunk.id, &chunk.doc, chunk.bytes).into_iter().map(Effect::from))
             }
         }
+        effects.extend(self.sign_waiting());
         effects
     }
 
@@ -699,6 +717,43 @@ impl DeviceCore {
             }
         }
         effects
+    }
+
+    /// Asks the platform to sign every outbox chunk that is ready but for its signature (and not
+    /// being signed already). Not while a failed op waits to be retried (`seal_retry`).
+    fn sign_waiting(&mut self) -> Vec<Effect> {
+        if self.seal_retry != SealRetry::Idle {
+            return Vec::new();
+        }
+        let signing: Vec<ChunkId> = self
+            .crypto
+            .iter()
+            .filter_map(|(_, p)| if let Purpose::Sign { chunk, .. } = p { Some(*chunk) } else { None })
+            .collect();
+        let waiting: Vec<(ChunkId, Vec<u8>)> = self
+            .client
+            .unsigned()
+            .filter(|(id, ..)| !signing.contains(id))
+            .map(|(id, doc, wire)| (id, frontdesk_protocol::chunk_proof(doc, &sha2::Sha256::digest(wire).into())))
+            .collect();
+        let mut effects = Vec::new();
+        for (chunk, message) in waiting {
+            let mut digest = [0; 32];
+            digest.copy_from_slice(&message[message.len() - 32..]);
+            effects.push(self.crypto_op(Op::Sign { message }, Purpose::Sign { chunk, digest }));
+        }
+        effects
+    }
+
+    /// The tag of this device's key, which its actors start with (`authorship::tag`).
+    pub fn tag(&self) -> [u8; crate::authorship::TAG_LEN] {
+        self.tag
+    }
+
+    /// An actor of this device for a standalone change (a check-in, a punch, a hand-over of
+    /// keys): its key's tag, then 8 of `random`'s bytes.
+    pub fn actor(&self, random: [u8; 16]) -> [u8; 16] {
+        crate::authorship::actor(self.tag, random)
     }
 
     /// Whether bytes sealed with `key`, which this device lacks, may open here later — a gap the
@@ -805,7 +860,36 @@ impl DeviceCore {
             (Purpose::Snapshot { doc, covers_seq, prefix }, Ok(sealed)) => {
                 let mut wire = prefix;
                 wire.extend_from_slice(&sealed);
-                queue.extend(self.client.snapshot(&doc, covers_seq, wire));
+                effects.push(self.sign_snapshot(doc, covers_seq, wire));
+            }
+            (Purpose::Sign { chunk, digest }, Ok(signature)) => {
+                queue.extend(self.client.signed(chunk, &digest, signature));
+            }
+            (Purpose::Sign { .. } | Purpose::SignSnapshot { .. }, Err(err)) => {
+                effects.push(Effect::Warn(format!("a change could not be signed: {err}; trying again")));
+                self.seal_retry = SealRetry::Failed;
+            }
+            (Purpose::SignSnapshot { doc, covers_seq, wire }, Ok(signature)) => {
+                queue.extend(self.client.snapshot(&doc, covers_seq, wire, signature));
+            }
+            (Purpose::Verify, result) => {
+                let found = self.arrivals.iter().position(|(_, waiting)| waiting.iter().any(|a| a.ready == Err(id)));
+                if let Some(at) = found {
+                    let doc = self.arrivals[at].0.clone();
+                    let arrival = self.arrivals[at].1.iter_mut().find(|a| a.ready == Err(id)).expect("found");
+                    let (wire, position) = (arrival.wire.take().unwrap_or_default(), arrival.at);
+                    let (ready, effect) = match result {
+                        Ok(_) => self.open_arrival(&doc, position, wire),
+                        // The platform failed, not the bytes: a gap, asked for again later.
+                        Err(err @ CryptoError::Platform(_)) => (Ok(Err(err)), None),
+                        Err(_) => (Ok(Err(CryptoError::BadSignature)), None),
+                    };
+                    effects.extend(effect);
+                    if let Some(arrival) = self.arrivals[at].1.iter_mut().find(|a| a.ready == Err(id)) {
+                        arrival.ready = ready;
+                    }
+                    self.drain_arrivals(&doc, &mut queue, &mut effects);
+                }
             }
             (Purpose::Snapshot { doc, .. }, Err(err)) => {
                 effects.push(Effect::Warn(format!("a snapshot of {doc} could not be sealed: {err}")));
@@ -831,40 +915,70 @@ impl DeviceCore {
         self.client.checked(doc, covers_seq, digest, sound)
     }
 
-    /// Received bytes of `doc` join its arrivals: plain bytes are ready at once, sealed bytes once
-    /// the platform has opened them.
+    /// Received bytes of `doc` join its arrivals: their signature is checked first (an unsigned
+    /// chunk is refused), then plain bytes are ready, sealed bytes once the platform has opened
+    /// them.
     fn arrive(
         &mut self,
         doc: String,
         at: sync_client::Position,
         bytes: Vec<u8>,
         received_ms: Option<i64>,
+        author: Author,
     ) -> Vec<Effect> {
         let mut effects = Vec::new();
         let came_sealed = sealed::is_sealed(&bytes);
-        let ready = if came_sealed {
-            match crypto::opening(&doc, &bytes) {
-                Ok(opening) if kind_fits(opening.header.kind, at) => {
-                    let effect = self.crypto_op(opening.op, Purpose::Open);
-                    let Effect::Crypto { id, .. } = &effect else { unreachable!("crypto_op makes a Crypto effect") };
-                    let id = *id;
-                    effects.push(effect);
-                    Err(id)
-                }
-                Ok(opening) => Ok(Err(CryptoError::Sealed(SealedError::WrongKind { scope: opening.header.scope }))),
-                Err(err) => Ok(Err(CryptoError::Sealed(err))),
+        let (ready, signer, wire) = match crate::authorship::signer(&author) {
+            Ok(key) => {
+                let digest: Head = sha2::Sha256::digest(&bytes).into();
+                let message = match at {
+                    sync_client::Position::Chunk(_) => frontdesk_protocol::chunk_proof(&doc, &digest),
+                    sync_client::Position::Snapshot(covers) => frontdesk_protocol::snapshot_proof(&doc, covers, &digest),
+                };
+                let op = Op::Verify { key, message, signature: author.signature };
+                let effect = self.crypto_op(op, Purpose::Verify);
+                let Effect::Crypto { id, .. } = &effect else { unreachable!("crypto_op makes a Crypto effect") };
+                let id = *id;
+                effects.push(effect);
+                (Err(id), key, Some(bytes))
             }
-        } else {
-            // Judged when its turn comes (`drain_arrivals`): sealed bytes before it may mark the
-            // document sealed meanwhile.
-            Ok(Ok(bytes))
+            Err(_) => (Ok(Err(CryptoError::BadSignature)), [0; 32], None),
         };
-        let arrival = Arrival { at, received_ms, ready, sealed: came_sealed };
+        let arrival = Arrival { at, received_ms, ready, sealed: came_sealed, signer, wire };
         match self.arrivals.iter_mut().find(|(d, _)| *d == doc) {
             Some((_, waiting)) => waiting.push(arrival),
             None => self.arrivals.push((doc, vec![arrival])),
         }
         effects
+    }
+
+    /// What becomes of received bytes whose signature holds: plain bytes are ready (judged when
+    /// their turn comes, `drain_arrivals`: sealed bytes before them may mark the document sealed
+    /// meanwhile), sealed bytes wait for the op that opens them.
+    fn open_arrival(
+        &mut self,
+        doc: &str,
+        at: sync_client::Position,
+        bytes: Vec<u8>,
+    ) -> (Result<Result<Vec<u8>, CryptoError>, CryptoId>, Option<Effect>) {
+        if !sealed::is_sealed(&bytes) {
+            return (Ok(Ok(bytes)), None);
+        }
+        match crypto::opening(doc, &bytes) {
+            Ok(opening) if kind_fits(opening.header.kind, at) => {
+                let effect = self.crypto_op(opening.op, Purpose::Open);
+                let Effect::Crypto { id, .. } = &effect else { unreachable!("crypto_op makes a Crypto effect") };
+                (Err(*id), Some(effect))
+            }
+            Ok(opening) => (Ok(Err(CryptoError::Sealed(SealedError::WrongKind { scope: opening.header.scope }))), None),
+            Err(err) => (Ok(Err(CryptoError::Sealed(err))), None),
+        }
+    }
+
+    /// Asks the platform to sign a snapshot this device proposes; it is sent once signed.
+    fn sign_snapshot(&mut self, doc: String, covers_seq: u64, wire: Vec<u8>) -> Effect {
+        let message = frontdesk_protocol::snapshot_proof(&doc, covers_seq, &sha2::Sha256::digest(&wire).into());
+        self.crypto_op(Op::Sign { message }, Purpose::SignSnapshot { doc, covers_seq, wire })
     }
 
     /// `doc`'s first sealed chunk known here (0: none).
@@ -914,7 +1028,7 @@ impl DeviceCore {
                 }
                 return;
             }
-            let Arrival { at: position, received_ms, ready, sealed } = waiting.remove(0);
+            let Arrival { at: position, received_ms, ready, sealed, signer, .. } = waiting.remove(0);
             let bytes = match ready.expect("ready") {
                 Ok(bytes) if sealed => {
                     // A snapshot marks nothing: chunks in the clear may follow what it covers
@@ -949,6 +1063,16 @@ impl DeviceCore {
                     continue;
                 }
                 Err(err) => Err(err.to_string()),
+            };
+            // Every change of a chunk is under an actor of the device that signed it: a change
+            // made to pass for another device's is refused with its whole chunk. (A snapshot
+            // holds every device's changes; its proposer vouches for it, and another device
+            // checked it before the relay kept it.)
+            let bytes = match position {
+                sync_client::Position::Chunk(_) => bytes.and_then(|bytes| {
+                    crate::authorship::check_actors(&bytes, &signer).map(|()| bytes).map_err(|err| err.to_string())
+                }),
+                sync_client::Position::Snapshot(_) => bytes,
             };
             queue.extend(self.apply_received(doc, position, bytes, received_ms, effects));
         }
@@ -990,6 +1114,7 @@ impl DeviceCore {
                 SealRetry::At(at) if now_ms >= at => {
                     self.seal_retry = SealRetry::Idle;
                     effects.extend(self.seal_waiting());
+                    effects.extend(self.sign_waiting());
                 }
                 _ => {}
             }
@@ -1099,8 +1224,8 @@ impl DeviceCore {
         let mut effects = Vec::new();
         while let Some(effect) = queue.pop_front() {
             match effect {
-                sync_client::Effect::Apply { doc, at, bytes, received_ms } => {
-                    effects.extend(self.arrive(doc.clone(), at, bytes, received_ms));
+                sync_client::Effect::Apply { doc, at, bytes, received_ms, author } => {
+                    effects.extend(self.arrive(doc.clone(), at, bytes, received_ms, author));
                     self.drain_arrivals(&doc, &mut queue, &mut effects);
                 }
                 sync_client::Effect::Check { doc, covers_seq, bytes, must_contain } => {
@@ -1144,7 +1269,7 @@ impl DeviceCore {
                         // would carry the changes held back for want of a key).
                         if !self.client.must_seal(&doc) {
                             let bytes = self.replica.save(&doc);
-                            queue.extend(self.client.snapshot(&doc, covers_seq, bytes));
+                            effects.push(self.sign_snapshot(doc, covers_seq, bytes));
                         }
                         continue;
                     };
@@ -1160,6 +1285,9 @@ impl DeviceCore {
                 other => effects.push(Effect::from(other)),
             }
         }
+        // Chunks the client made ready (queued in the clear, sealed, or to be signed again after
+        // a Welcome) are signed before they go.
+        effects.extend(self.sign_waiting());
         effects
     }
 }

@@ -1,6 +1,7 @@
 //! Frontdesk's core: the documents' schema, the front-office rules and the sync client's state
 //! machine. No I/O, no clock, no randomness of its own: time and random bytes are passed in.
 
+pub mod authorship;
 pub mod billing;
 pub mod board;
 pub mod calls;

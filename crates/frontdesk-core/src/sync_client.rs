@@ -6,8 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use frontdesk_protocol::{
-    Area, ChunkId, ClientMsg, Epoch, ErrorCode, Head, PROTOCOL_VERSION, Role, Scope, ServerMsg, close,
+    Area, Author, ChunkId, ClientMsg, Epoch, ErrorCode, Head, PROTOCOL_VERSION, Role, Scope, ServerMsg, close,
 };
+use sha2::Digest;
 
 /// Where the connection to the relay stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,8 +90,9 @@ pub enum Effect {
     /// Close the socket (it is dead or misbehaving).
     Close,
     /// Apply these bytes to the document, then say so with [`SyncClient::applied`]: the cursor
-    /// moves only then. `received_ms`: when the relay received a chunk (by its clock).
-    Apply { doc: String, at: Position, bytes: Vec<u8>, received_ms: Option<i64> },
+    /// moves only then. `received_ms`: when the relay received a chunk (by its clock); `author`:
+    /// who signed it, as the relay says (checked before anything is applied).
+    Apply { doc: String, at: Position, bytes: Vec<u8>, received_ms: Option<i64>, author: Author },
     /// Another device proposed this snapshot: check it and answer with [`SyncClient::checked`].
     Check { doc: String, covers_seq: u64, bytes: Vec<u8>, must_contain: Vec<Head> },
     /// The relay has the chunk: remove it from the durable outbox. `sealed_at`: its document and
@@ -128,6 +130,9 @@ struct Pending {
     /// platform seals them — a document's later chunks wait behind it, so the relay receives
     /// each document's chunks in the order they were made.
     wire: Option<Vec<u8>>,
+    /// The device's signature of `wire` (`frontdesk_protocol::chunk_proof`); `None` until the
+    /// platform has signed it, and again whenever `wire` changes. The chunk waits for it too.
+    signature: Option<Vec<u8>>,
     /// Sent on the current connection.
     sent: bool,
     /// The heads declared to the relay with it (`chunk::heads`, of the change, never of the
@@ -184,15 +189,22 @@ impl Pending {
         // no snapshot is ever proven to hold it (only this device's own change is at stake).
         let heads = crate::chunk::heads(&bytes).unwrap_or_default();
         let wire = (!sealing).then(|| bytes.clone());
-        Pending { chunk_id, doc, bytes, wire, sent: false, heads, waiting_since_ms: None }
+        Pending { chunk_id, doc, bytes, wire, signature: None, sent: false, heads, waiting_since_ms: None }
     }
 
-    fn message(&self, wire: &[u8]) -> ClientMsg {
+    /// Sends `wire` again only once sealed (and signed) afresh.
+    fn unseal(&mut self) {
+        self.wire = None;
+        self.signature = None;
+    }
+
+    fn message(&self, wire: &[u8], signature: &[u8]) -> ClientMsg {
         ClientMsg::Push {
             doc: self.doc.clone(),
             chunk_id: self.chunk_id,
             bytes: wire.to_vec(),
             heads: self.heads.clone(),
+            signature: signature.to_vec(),
         }
     }
 }
@@ -377,7 +389,7 @@ impl SyncClient {
         if let Some(p) = self.outbox.iter_mut().find(|p| p.chunk_id == chunk_id)
             && !p.wire.as_deref().is_some_and(frontdesk_protocol::sealed::is_sealed)
         {
-            p.wire = None;
+            p.unseal();
         }
     }
 
@@ -395,6 +407,27 @@ impl SyncClient {
         self.send_ready()
     }
 
+    /// Chunks of the outbox ready to go but for the device's signature: id, document, and what
+    /// goes to the relay (sign `frontdesk_protocol::chunk_proof` of its SHA-256).
+    pub fn unsigned(&self) -> impl Iterator<Item = (ChunkId, &str, &[u8])> {
+        self.outbox.iter().filter_map(|p| match (&p.wire, &p.signature) {
+            (Some(wire), None) => Some((p.chunk_id, p.doc.as_str(), wire.as_slice())),
+            _ => None,
+        })
+    }
+
+    /// The device's signature of a queued chunk's bytes, whose SHA-256 is `digest`: it (and what
+    /// waited behind it) is sent if online. A signature of bytes since replaced is dropped.
+    pub fn signed(&mut self, chunk_id: ChunkId, digest: &[u8; 32], signature: Vec<u8>) -> Vec<Effect> {
+        match self.outbox.iter_mut().find(|p| p.chunk_id == chunk_id) {
+            Some(p) if p.wire.as_deref().is_some_and(|w| sha2::Sha256::digest(w)[..] == digest[..]) => {
+                p.signature = Some(signature);
+            }
+            _ => return Vec::new(),
+        }
+        self.send_ready()
+    }
+
     /// Sends, in outbox order, every chunk not sent on this connection whose document has no
     /// earlier chunk still waiting to be sealed.
     fn send_ready(&mut self) -> Vec<Effect> {
@@ -404,13 +437,13 @@ impl SyncClient {
         let mut waiting: Vec<&str> = Vec::new();
         let mut effects = Vec::new();
         for p in &mut self.outbox {
-            match &p.wire {
-                None => waiting.push(p.doc.as_str()),
-                Some(wire) if !p.sent && !waiting.contains(&p.doc.as_str()) => {
-                    effects.push(Effect::Send(p.message(wire).encode()));
+            match (&p.wire, &p.signature) {
+                (Some(wire), Some(signature)) if !p.sent && !waiting.contains(&p.doc.as_str()) => {
+                    effects.push(Effect::Send(p.message(wire, signature).encode()));
                     p.sent = true;
                 }
-                Some(_) => {}
+                (Some(_), Some(_)) => {}
+                _ => waiting.push(p.doc.as_str()),
             }
         }
         effects
@@ -476,10 +509,11 @@ impl SyncClient {
         }
     }
 
-    /// Send a snapshot the runtime made after [`Effect::WantSnapshot`].
-    pub fn snapshot(&mut self, doc: &str, covers_seq: u64, bytes: Vec<u8>) -> Vec<Effect> {
+    /// Send a snapshot the runtime made (and signed: `frontdesk_protocol::snapshot_proof`) after
+    /// [`Effect::WantSnapshot`].
+    pub fn snapshot(&mut self, doc: &str, covers_seq: u64, bytes: Vec<u8>, signature: Vec<u8>) -> Vec<Effect> {
         if self.is_online() {
-            vec![Effect::Send(ClientMsg::Snapshot { doc: doc.to_owned(), covers_seq, bytes }.encode())]
+            vec![Effect::Send(ClientMsg::Snapshot { doc: doc.to_owned(), covers_seq, bytes, signature }.encode())]
         } else {
             if let Some(state) = self.docs.get_mut(doc) {
                 state.snapshot_requested = false;
@@ -620,7 +654,7 @@ impl SyncClient {
                         None => Area::of(&p.doc).and_then(Area::scope).is_some_and(|s| Epoch::of(&self.epochs, s) > 0),
                     });
                     if again {
-                        p.wire = None;
+                        p.unseal();
                     }
                 }
                 self.attempts = 0;
@@ -646,19 +680,19 @@ impl SyncClient {
                 effects.extend(self.send_ready());
                 effects
             }
-            ServerMsg::Snapshot { doc, covers_seq, bytes } => {
+            ServerMsg::Snapshot { doc, covers_seq, bytes, author } => {
                 let Some(state) = self.docs.get(&doc) else { return Vec::new() };
                 if covers_seq <= state.cursor {
                     return Vec::new();
                 }
-                vec![Effect::Apply { doc, at: Position::Snapshot(covers_seq), bytes, received_ms: None }]
+                vec![Effect::Apply { doc, at: Position::Snapshot(covers_seq), bytes, received_ms: None, author }]
             }
-            ServerMsg::Chunk { doc, seq, bytes, at_ms } => {
+            ServerMsg::Chunk { doc, seq, bytes, at_ms, author } => {
                 let Some(state) = self.docs.get(&doc) else { return Vec::new() };
                 if !state.lacks(seq) {
                     return Vec::new(); // already applied (a backlog/live overlap, or a resend)
                 }
-                vec![Effect::Apply { doc, at: Position::Chunk(seq), bytes, received_ms: Some(at_ms) }]
+                vec![Effect::Apply { doc, at: Position::Chunk(seq), bytes, received_ms: Some(at_ms), author }]
             }
             ServerMsg::Check { doc, covers_seq, bytes, must_contain } => {
                 // Only a document this device follows, so it holds what the snapshot should.
@@ -696,9 +730,16 @@ impl SyncClient {
             ServerMsg::DocExists { doc } => vec![Effect::DocExists { doc }],
             ServerMsg::Error { code, doc, message } => {
                 // Refused chunks stay in the outbox: nothing saved here is ever dropped silently.
+                if code == ErrorCode::BadSignature {
+                    // Signed again before they are sent again (a key replaced under this device).
+                    self.outbox.iter_mut().for_each(|p| p.signature = None);
+                }
                 self.problem = Some(Problem::Refused { code, doc, message });
                 let mut effects = vec![Effect::Status];
-                if matches!(code, ErrorCode::StorageFailed | ErrorCode::RateLimited | ErrorCode::StaleEpoch) {
+                if matches!(
+                    code,
+                    ErrorCode::StorageFailed | ErrorCode::RateLimited | ErrorCode::StaleEpoch | ErrorCode::BadSignature
+                ) {
                     // Try again on a fresh connection after the backoff (a stale epoch: its
                     // Welcome says the floors, and the chunk is sealed again under them).
                     effects.push(Effect::Close);

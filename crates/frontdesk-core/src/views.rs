@@ -160,7 +160,7 @@ mod tests {
     fn inbox(check_ins: &[CheckIn]) -> Automerge {
         let mut doc = Automerge::new();
         for c in check_ins {
-            doc.load_incremental(&c.to_inbox_chunk()).unwrap();
+            doc.load_incremental(&c.to_inbox_chunk([0; 8])).unwrap();
         }
         doc
     }

@@ -82,7 +82,7 @@ fn check_in_chunk() -> Vec<u8> {
     let check_in =
         CheckIn::new(VisitId::from_random([3; 16]), "Ana Ruiz", VisitReason::WalkIn, "", "A-001".into(), 1_000, "k1")
             .unwrap();
-    check_in.to_inbox_chunk()
+    check_in.to_inbox_chunk([0; 8])
 }
 
 fn status_chunk() -> Vec<u8> {

@@ -24,7 +24,7 @@ use frontdesk_core::{
 };
 use frontdesk_protocol::access::{Access, allowed};
 use frontdesk_protocol::sealed::{self, Scope};
-use frontdesk_protocol::{ChunkId, ClientMsg, Epoch, ErrorCode, Head, Role, ServerMsg, close, hello_proof};
+use frontdesk_protocol::{Author, ChunkId, ClientMsg, Epoch, ErrorCode, Head, Role, ServerMsg, close, hello_proof};
 
 const DAY: &str = "day/2026-11-26";
 /// The next day: bookings are moved there too.
@@ -61,6 +61,12 @@ struct SimRelay {
     floors: Vec<Epoch>,
     /// Pushes and snapshots refused as sealed below a floor.
     stale: usize,
+    /// Who signed each chunk of each log, beside it; who proposed each snapshot and proposal.
+    authors: BTreeMap<String, Vec<Author>>,
+    snapshot_authors: BTreeMap<String, Author>,
+    proposal_authors: BTreeMap<String, Author>,
+    /// Pushes and snapshots refused for a signature not of the sending device's key.
+    badly_signed: usize,
 }
 
 impl SimRelay {
@@ -86,6 +92,25 @@ impl SimRelay {
         self.stale += 1;
         let error = ServerMsg::Error { code: ErrorCode::StaleEpoch, doc: Some(doc.into()), message: "stale".into() };
         Some((to, error.encode()))
+    }
+
+    /// `from` as the author of `bytes` (a chunk of `doc`, or a snapshot covering `covers`), if
+    /// `signature` is its key's: as the relay checks against the key proven at Hello.
+    fn author(from: usize, doc: &str, covers: Option<u64>, bytes: &[u8], signature: Vec<u8>) -> Option<Author> {
+        let digest: [u8; 32] = sha2::Sha256::digest(bytes).into();
+        let proof = match covers {
+            Some(covers) => frontdesk_protocol::snapshot_proof(doc, covers, &digest),
+            None => frontdesk_protocol::chunk_proof(doc, &digest),
+        };
+        let key = signer(from);
+        frontdesk_core::crypto::native::verify(&key, &proof, &signature)
+            .then(|| Author { key: key.to_vec(), signature })
+    }
+
+    fn badly_signed(&mut self, to: usize, doc: String) -> (usize, Vec<u8>) {
+        self.badly_signed += 1;
+        let message = "not this device's signature".into();
+        (to, ServerMsg::Error { code: ErrorCode::BadSignature, doc: Some(doc), message }.encode())
     }
 
     fn refuse(to: usize, doc: String) -> (usize, Vec<u8>) {
@@ -133,8 +158,9 @@ impl SimRelay {
                 let log = self.logs.get(&doc).cloned().unwrap_or_default();
                 let mut after = after_seq;
                 if let Some((covers_seq, bytes)) = self.snapshots.get(&doc).filter(|(c, _)| *c > after_seq) {
+                    let author = self.snapshot_authors[&doc].clone();
                     let snapshot =
-                        ServerMsg::Snapshot { doc: doc.clone(), covers_seq: *covers_seq, bytes: bytes.clone() };
+                        ServerMsg::Snapshot { doc: doc.clone(), covers_seq: *covers_seq, bytes: bytes.clone(), author };
                     out.push((from, snapshot.encode()));
                     after = *covers_seq;
                 }
@@ -142,9 +168,10 @@ impl SimRelay {
                     let seq = i as u64 + 1;
                     if seq > after {
                         let at_ms = self.received[&doc][i];
+                        let author = self.authors[&doc][i].clone();
                         out.push((
                             from,
-                            ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone(), at_ms }.encode(),
+                            ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone(), at_ms, author }.encode(),
                         ));
                     }
                 }
@@ -157,7 +184,7 @@ impl SimRelay {
                     out.push((from, ServerMsg::DocExists { doc: doc.clone() }.encode()));
                 }
             }
-            ClientMsg::Push { doc, chunk_id, bytes, heads } => {
+            ClientMsg::Push { doc, chunk_id, bytes, heads, signature } => {
                 if !self.may(from, &doc, Access::Write) {
                     out.push(Self::refuse(from, doc));
                     return out;
@@ -166,6 +193,10 @@ impl SimRelay {
                     out.push(refusal);
                     return out;
                 }
+                let Some(author) = Self::author(from, &doc, None, &bytes, signature) else {
+                    out.push(self.badly_signed(from, doc));
+                    return out;
+                };
                 let log = self.logs.entry(doc.clone()).or_default();
                 let new_doc = log.is_empty();
                 let (seq, fresh) = match log.iter().position(|(id, _)| *id == chunk_id) {
@@ -173,6 +204,7 @@ impl SimRelay {
                     None => {
                         log.push((chunk_id, bytes.clone()));
                         self.heads.entry(doc.clone()).or_default().push(heads);
+                        self.authors.entry(doc.clone()).or_default().push(author);
                         let tick = self.received.values().map(Vec::len).sum::<usize>() as i64 + 1;
                         self.received.entry(doc.clone()).or_default().push(1_000_000 + tick);
                         (log.len() as u64, true)
@@ -187,18 +219,21 @@ impl SimRelay {
                         }
                     }
                     let at_ms = self.received[&doc][seq as usize - 1];
+                    let author = self.authors[&doc][seq as usize - 1].clone();
                     for sub in self.subscribers.get(&doc).into_iter().flatten().filter(|s| **s != from) {
-                        out.push((
-                            *sub,
-                            ServerMsg::Chunk { doc: doc.clone(), seq, bytes: bytes.clone(), at_ms }.encode(),
-                        ));
+                        let (doc, bytes, author) = (doc.clone(), bytes.clone(), author.clone());
+                        out.push((*sub, ServerMsg::Chunk { doc, seq, bytes, at_ms, author }.encode()));
                     }
                 }
                 if !self.lose_next_ack.remove(&from) {
                     out.push((from, ServerMsg::Ack { doc, chunk_id, seq }.encode()));
                 }
             }
-            ClientMsg::Snapshot { doc, covers_seq, bytes } => {
+            ClientMsg::Snapshot { doc, covers_seq, bytes, signature } => {
+                let Some(author) = Self::author(from, &doc, Some(covers_seq), &bytes, signature) else {
+                    out.push(self.badly_signed(from, doc));
+                    return out;
+                };
                 let head = self.logs.get(&doc).map_or(0, |l| l.len() as u64);
                 let proven = self.snapshots.get(&doc).map_or(0, |(c, _)| *c);
                 if !self.may(from, &doc, Access::Snapshot) || covers_seq > head || head == 0 {
@@ -216,6 +251,7 @@ impl SimRelay {
                     && self.snapshots.get(&doc).is_some_and(|(_, b)| !sealed::is_sealed(b));
                 if (covers_seq > proven || replaces_clear) && covers_seq >= waiting {
                     self.proposals.insert(doc.clone(), (covers_seq, bytes, from));
+                    self.proposal_authors.insert(doc.clone(), author);
                     // The first other subscriber that may read it is asked to check it.
                     let checker = self
                         .subscribers
@@ -238,6 +274,7 @@ impl SimRelay {
                 if ok {
                     self.proven_from.push(proposer);
                     self.snapshots.insert(doc.clone(), (covers_seq, bytes));
+                    self.snapshot_authors.insert(doc.clone(), self.proposal_authors[&doc].clone());
                     for (_, chunk) in self.logs.get_mut(&doc).expect("a log").iter_mut().take(covers_seq as usize) {
                         chunk.clear();
                     }
@@ -445,7 +482,8 @@ impl Sim {
             random: 0x5eed,
         };
         for (i, role) in roles.iter().enumerate() {
-            let keys = if encrypted { keys_for(*role) } else { Keys::default() };
+            let mut keys = if encrypted { keys_for(*role) } else { Keys::default() };
+            keys.set_signing(signing_secret(i));
             let held = keys.held();
             let (core, effects) = Self::boot(i, *role, &Disk::default(), 0, held);
             sim.devices.push(Device {
@@ -482,7 +520,8 @@ impl Sim {
             .collect();
         DeviceCore::start(Start {
             device: format!("d{i}"),
-            seed: [i as u8 + 100, run, 1, 2, 3, 4, 5, 6, i as u8, run, 9, 10, 11, 12, 13, 14],
+            signer: signer(i),
+            seed: seed(i, run),
             docs,
             outbox: disk.outbox.values().cloned().collect(),
             written_ahead: disk.ahead.values().cloned().collect(),
@@ -736,22 +775,28 @@ impl Sim {
             d
         };
         let snapshot = Sealable::Snapshot { covers_seq: head };
+        // An honest device whose actor of this run it can name (#20): the next change under it.
+        let victim = 1 + n % (self.devices.len() - 1);
+        let victim_actor = frontdesk_core::authorship::actor(
+            frontdesk_core::authorship::tag(&signer(victim)),
+            seed(victim, self.devices[victim].runs),
+        );
         let msg = match how % 9 {
             // Snapshots: garbage, truncated, leaving changes out, holding a forged change (in an
             // encrypted business sealed with the staff key it holds, so they open).
             0 => {
                 let bytes = self.hostile_seal(&doc, snapshot, &b"garbage".repeat(n % 5 + 1));
-                ClientMsg::Snapshot { doc, covers_seq: head, bytes }
+                ClientMsg::Snapshot { doc, covers_seq: head, bytes, signature: vec![] }
             }
             1 => {
                 let mut bytes = rebuilt(&seen).save();
                 bytes.truncate(bytes.len() / 2);
                 let bytes = self.hostile_seal(&doc, snapshot, &bytes);
-                ClientMsg::Snapshot { doc, covers_seq: head, bytes }
+                ClientMsg::Snapshot { doc, covers_seq: head, bytes, signature: vec![] }
             }
             2 => {
                 let bytes = self.hostile_seal(&doc, snapshot, &rebuilt(&seen[..seen.len() / 2]).save());
-                ClientMsg::Snapshot { doc, covers_seq: head, bytes }
+                ClientMsg::Snapshot { doc, covers_seq: head, bytes, signature: vec![] }
             }
             3 => {
                 let mut forged = rebuilt(&seen);
@@ -759,25 +804,39 @@ impl Sim {
                 let _ = forged.put(automerge::ROOT, format!("forged/{n}"), "never pushed");
                 forged.commit();
                 let bytes = self.hostile_seal(&doc, snapshot, &forged.save());
-                ClientMsg::Snapshot { doc, covers_seq: head, bytes }
+                ClientMsg::Snapshot { doc, covers_seq: head, bytes, signature: vec![] }
+            }
+            // A change under an honest desk's actor of this run, as the next one it would make
+            // (signed with its own key, as an enrolled device can): were it applied, that desk's
+            // genuine next change would be refused everywhere as a duplicate (#20).
+            6 => {
+                use automerge::transaction::Transactable;
+                let mut forged = rebuilt(&seen).with_actor(automerge::ActorId::from(&victim_actor[..]));
+                let before = forged.get_heads();
+                let _ = forged.put(automerge::ROOT, "forged/actor", format!("as device {victim}"));
+                forged.commit();
+                let plain = forged.save_after(&before);
+                let heads = frontdesk_core::chunk::heads(&plain).unwrap_or_default();
+                let bytes = self.hostile_seal(&doc, Sealable::Chunk, &plain);
+                ClientMsg::Push { doc, chunk_id, bytes, heads, signature: vec![] }
             }
             // Writing where it may not: the manager's documents and the kiosk's drop box.
             4 => {
                 let doc =
                     ["site", "payroll", &format!("{INBOX_PREFIX}d0"), "timeclock/2026-11-26/d0"][n % 4].to_owned();
-                ClientMsg::Push { doc, chunk_id, bytes: b"forged".to_vec(), heads: vec![[1; 32]] }
+                ClientMsg::Push { doc, chunk_id, bytes: b"forged".to_vec(), heads: vec![[1; 32]], signature: vec![] }
             }
             // Replaying another device's chunk as its own.
             5 => match (seen.get(n % seen.len().max(1)), sealed_seen.get(n % seen.len().max(1))) {
                 (Some(plain), Some(bytes)) => {
                     let heads = frontdesk_core::chunk::heads(plain).unwrap_or_default();
-                    ClientMsg::Push { doc, chunk_id, bytes: bytes.clone(), heads }
+                    ClientMsg::Push { doc, chunk_id, bytes: bytes.clone(), heads, signature: vec![] }
                 }
                 _ => ClientMsg::Ping,
             },
             // Another document's sealed chunk, moved here (it must not open).
             7 if self.encrypted => match elsewhere {
-                Some(bytes) => ClientMsg::Push { doc, chunk_id, bytes, heads: vec![[n as u8; 32]] },
+                Some(bytes) => ClientMsg::Push { doc, chunk_id, bytes, heads: vec![[n as u8; 32]], signature: vec![] },
                 None => ClientMsg::Ping,
             },
             // A chunk sealed under an epoch no one holds: it must not hold back every device's
@@ -788,16 +847,16 @@ impl Sim {
                 let bytes = made_up
                     .seal(&doc, Sealable::Chunk, 999, &format!("d{id}"), b"x", &mut sim_random(&mut self.random))
                     .expect("sealed");
-                ClientMsg::Push { doc, chunk_id, bytes, heads: vec![[n as u8; 32]] }
+                ClientMsg::Push { doc, chunk_id, bytes, heads: vec![[n as u8; 32]], signature: vec![] }
             }
             // A garbage chunk declaring a head no change has (sealed with a valid key when the
             // business is encrypted: it opens, and is no change).
             _ => {
                 let bytes = self.hostile_seal(&doc, Sealable::Chunk, &[0x85, 0x6f, 0x4a, 0x83, 9, 9]);
-                ClientMsg::Push { doc, chunk_id, bytes, heads: vec![[n as u8; 32]] }
+                ClientMsg::Push { doc, chunk_id, bytes, heads: vec![[n as u8; 32]], signature: vec![] }
             }
         };
-        self.relay_handles(id, &msg.encode(), Role::Staff);
+        self.relay_handles(id, &sign_as(id, msg).encode(), Role::Staff);
         self.pump();
     }
 
@@ -891,7 +950,8 @@ impl Sim {
             CheckIn::new(visit, name, VisitReason::WalkIn, "", format!("A-{name}"), self.now, &format!("d{kiosk}"))
                 .unwrap();
         let doc = format!("{INBOX_PREFIX}d{kiosk}");
-        let effects = self.devices[kiosk].core.submit(&doc, check_in.to_inbox_chunk(), self.now as f64);
+        let chunk = check_in.to_inbox_chunk(self.devices[kiosk].core.tag());
+        let effects = self.devices[kiosk].core.submit(&doc, chunk, self.now as f64);
         self.effects(kiosk, effects);
         self.pump();
         check_in.id
@@ -1095,8 +1155,19 @@ fn welcomed(mut client: SyncClient, role: Role) -> (SyncClient, Vec<Effect>) {
     client.handle(SyncEvent::Opened, 0, 0.0);
     let welcome =
         ServerMsg::Welcome { device: "d".into(), name: "n".into(), role, epochs: vec![], floors: vec![] }.encode();
-    let effects = client.handle(SyncEvent::Frame(welcome), 0, 0.0);
+    let mut effects = client.handle(SyncEvent::Frame(welcome), 0, 0.0);
+    effects.extend(sign_all(&mut client));
     (client, effects)
+}
+
+/// The signature a sync client's tests give every chunk (the device core asks its platform).
+const TEST_SIGNATURE: [u8; 64] = [0x5a; 64];
+
+/// Signs every queued chunk ready for it, as the device core would; the sends that follow.
+fn sign_all(client: &mut SyncClient) -> Vec<Effect> {
+    let unsigned: Vec<(ChunkId, [u8; 32])> =
+        client.unsigned().map(|(id, _, wire)| (id, sha2::Sha256::digest(wire).into())).collect();
+    unsigned.into_iter().flat_map(|(id, digest)| client.signed(id, &digest, TEST_SIGNATURE.to_vec())).collect()
 }
 
 #[test]
@@ -1177,6 +1248,7 @@ fn snapshots_are_proven_by_another_desk_and_a_returning_desk_loads_one_despite_a
 fn a_desk_without_a_key_leaves_a_gap_and_catches_up_when_the_key_arrives() {
     let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
     sim.devices[2].keys = keys_without_staff();
+    sim.devices[2].keys.set_signing(signing_secret(2));
     sim.crash(2);
     sim.settle();
     let ana = sim.check_in(0, "Ana");
@@ -1191,6 +1263,7 @@ fn a_desk_without_a_key_leaves_a_gap_and_catches_up_when_the_key_arrives() {
     assert!(sim.relay.logs[DAY].iter().all(|(_, b)| sealed::is_sealed(b)));
     // The key arrives (pairing hands it over): the day is fetched again and applied.
     sim.devices[2].keys = keys_for(Role::Staff);
+    sim.devices[2].keys.set_signing(signing_secret(2));
     let effects = sim.devices[2].core.keys_added(vec![KeyRef { scope: Scope::Staff, epoch: 1 }]);
     sim.effects(2, effects);
     sim.pump();
@@ -1209,6 +1282,7 @@ fn a_device_waiting_for_its_first_keys_skips_nothing_and_sends_nothing_in_the_cl
     // Snapshots after every chunk: a keyless device proposing one in the clear would leak what it holds back.
     sim.snapshot_every(1);
     sim.devices[2].keys = Keys::default();
+    sim.devices[2].keys.set_signing(signing_secret(2));
     sim.crash(2);
     sim.settle();
     let ana = sim.check_in(0, "Ana");
@@ -1240,6 +1314,7 @@ fn a_device_waiting_for_its_first_keys_skips_nothing_and_sends_nothing_in_the_cl
         assert!(sealed::is_sealed(bytes), "a snapshot reached the relay in the clear");
     }
     sim.devices[2].keys = keys_for(Role::Staff);
+    sim.devices[2].keys.set_signing(signing_secret(2));
     let held = sim.devices[2].keys.held();
     let effects = sim.devices[2].core.keys_added(held);
     sim.effects(2, effects);
@@ -1318,6 +1393,7 @@ fn turned_on_late_a_business_replaces_what_it_stored_in_the_clear_with_sealed_sn
     sim.relay.epochs = Scope::ALL.iter().map(|&scope| Epoch { scope, epoch: 1 }).collect();
     for i in 0..3 {
         sim.devices[i].keys = keys_for(sim.devices[i].role);
+        sim.devices[i].keys.set_signing(signing_secret(i));
         let held = sim.devices[i].keys.held();
         let effects = sim.devices[i].core.keys_added(held);
         sim.effects(i, effects);
@@ -1490,9 +1566,9 @@ fn sealed_bytes_served_in_the_wrong_place_are_not_applied() {
     let wrong_cover = seal(&mut sim, Sealable::Snapshot { covers_seq: 9 });
     let chunk = seal(&mut sim, Sealable::Chunk);
     let frames = [
-        ServerMsg::Chunk { doc: DAY.into(), seq: 2, bytes: as_chunk, at_ms: 1 },
-        ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: wrong_cover },
-        ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: chunk },
+        ServerMsg::Chunk { doc: DAY.into(), seq: 2, author: author_of(1, DAY, None, &as_chunk), bytes: as_chunk, at_ms: 1 },
+        ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, author: author_of(1, DAY, Some(5), &wrong_cover), bytes: wrong_cover },
+        ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, author: author_of(1, DAY, Some(5), &chunk), bytes: chunk },
     ];
     for frame in frames {
         sim.devices[2].inbound.push_back(frame.encode());
@@ -1514,9 +1590,11 @@ fn the_keyring_takes_nothing_in_the_clear() {
     let follow = sim.devices[2].core.follow(vec![frontdesk_core::doc_name::KEYRING.to_owned()], Vec::new());
     sim.effects(2, follow);
     sim.pump();
-    let mut forged = automerge::AutoCommit::new();
+    let mut forged = automerge::AutoCommit::new().with_actor(actor_of(1, 0xF0));
     automerge::transaction::Transactable::put(&mut forged, automerge::ROOT, "vouched/recovery", vec![6u8; 32]).unwrap();
-    let frame = ServerMsg::Chunk { doc: "keyring".into(), seq: 1, bytes: forged.save(), at_ms: 1 };
+    let bytes = forged.save();
+    let author = author_of(1, "keyring", None, &bytes);
+    let frame = ServerMsg::Chunk { doc: "keyring".into(), seq: 1, bytes, at_ms: 1, author };
     sim.devices[2].inbound.push_back(frame.encode());
     sim.pump();
     let keyring =
@@ -1530,12 +1608,15 @@ fn the_keyring_takes_nothing_in_the_clear() {
 /// `ahead` places past the relay's log (then delivered).
 fn slip_in_the_clear(sim: &mut Sim, from: usize, to: usize, ahead: u64) {
     use automerge::transaction::Transactable;
-    let mut forged = automerge::AutoCommit::load(&sim.devices[from].core.save_bytes(DAY)).unwrap();
+    let mut forged =
+        automerge::AutoCommit::load(&sim.devices[from].core.save_bytes(DAY)).unwrap().with_actor(actor_of(from, 0xF1));
     let heads = forged.get_heads();
     forged.put(automerge::ROOT, "forged", "by the relay").unwrap();
     let seq = sim.relay.logs[DAY].len() as u64 + ahead;
     let bytes = forged.save_after(&heads);
-    sim.devices[to].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1 }.encode());
+    // Signed as `from` (a relay cannot sign as a device; this gives it the most it could have).
+    let author = author_of(from, DAY, None, &bytes);
+    sim.devices[to].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes, at_ms: 1, author }.encode());
     sim.pump();
 }
 
@@ -1603,6 +1684,7 @@ fn a_chunk_stored_in_the_clear_before_the_first_sealed_one_is_applied_whenever_i
     sim.settle();
     // Desk 2 gets its keys; frames to it are held back.
     sim.devices[2].keys = keys_for(Role::Staff);
+    sim.devices[2].keys.set_signing(signing_secret(2));
     let held = sim.devices[2].keys.held();
     let effects = sim.devices[2].core.keys_added(held);
     sim.effects(2, effects);
@@ -1704,15 +1786,25 @@ fn a_platform_failure_to_open_leaves_a_gap_filled_on_the_next_connection() {
 fn a_missing_key_answered_after_the_key_arrived_asks_again_at_once() {
     let mut sim = Sim::encrypted(&[Role::Kiosk, Role::Staff, Role::Staff]);
     sim.devices[2].keys = keys_without_staff();
+    sim.devices[2].keys.set_signing(signing_secret(2));
     sim.crash(2);
     sim.settle();
     let ana = sim.check_in(0, "Ana");
     sim.devices[2].crypto_held = true;
     sim.set_status(1, &ana, VisitStatus::Called);
+    // Its signature is checked first; then it waits to be opened.
+    let verify: Vec<_> = sim.devices[2].crypto.drain(..).collect();
+    assert!(matches!(verify[..], [(_, CryptoOp::Verify { .. })]), "{verify:?}");
+    for (id, op) in verify {
+        let result = sim.devices[2].keys.run(&op, &mut |_| {});
+        let effects = sim.devices[2].core.crypto_done(id, result);
+        sim.effects(2, effects);
+    }
     let waiting: Vec<_> = sim.devices[2].crypto.drain(..).collect();
     assert_eq!(waiting.len(), 1, "the status chunk waits to be opened");
     sim.devices[2].crypto_held = false;
     sim.devices[2].keys = keys_for(Role::Staff);
+    sim.devices[2].keys.set_signing(signing_secret(2));
     let effects = sim.devices[2].core.keys_added(vec![KeyRef { scope: Scope::Staff, epoch: 1 }]);
     sim.effects(2, effects);
     for (id, op) in waiting {
@@ -1736,7 +1828,9 @@ fn a_change_queued_before_the_keys_arrived_goes_out_sealed() {
     sim.set_status(1, &ana, VisitStatus::Called);
     assert_eq!(sim.pending(1), 1);
     sim.devices[1].keys = keys_for(Role::Staff);
+    sim.devices[1].keys.set_signing(signing_secret(1));
     sim.devices[2].keys = keys_for(Role::Staff);
+    sim.devices[2].keys.set_signing(signing_secret(2));
     for d in [1, 2] {
         let effects = sim.devices[d].core.keys_added(keys_for(Role::Staff).held());
         sim.effects(d, effects);
@@ -1861,6 +1955,7 @@ fn a_change_made_with_storage_full_is_kept_in_the_outbox_and_survives_a_crash() 
 fn when_even_the_outbox_cannot_be_saved_the_change_is_written_ahead_and_still_sent() {
     let (mut core, _) = DeviceCore::start(Start {
         device: "d".into(),
+        signer: signer(0),
         seed: [1; 16],
         docs: Vec::new(),
         outbox: Vec::new(),
@@ -2015,9 +2110,10 @@ fn on_reconnect_the_client_resubscribes_after_its_cursor_and_resends_its_outbox(
         chunk_id: ChunkId([1; 16]),
         bytes: vec![42],
         heads: vec![], // not a chunk of changes: it declares nothing
+        signature: TEST_SIGNATURE.to_vec(),
     }));
     // A chunk at or before the cursor is not applied again.
-    let old = ServerMsg::Chunk { doc: DAY.into(), seq: 7, bytes: vec![1], at_ms: 0 }.encode();
+    let old = ServerMsg::Chunk { doc: DAY.into(), seq: 7, bytes: vec![1], at_ms: 0, author: Author::default() }.encode();
     assert!(client.handle(SyncEvent::Frame(old), 0, 0.0).is_empty());
 }
 
@@ -2036,6 +2132,57 @@ fn unacknowledged_chunks_of_a_document_stay_listed_until_the_relay_has_them() {
 /// A frame handed to a bare sync client, with every apply it asks for reported done (as the
 /// device core does once the bytes are in the document).
 /// The simulated relay's challenge for connection `from`.
+/// Device `i`'s Ed25519 secret (the hostile device's too).
+fn signing_secret(i: usize) -> [u8; 32] {
+    [0x70 + i as u8; 32]
+}
+
+/// Device `i`'s public key, as the relay registered it.
+fn signer(i: usize) -> [u8; 32] {
+    Keys::default().set_signing(signing_secret(i))
+}
+
+/// The random bytes device `i`'s run `run` starts from (its Automerge actor is made from them).
+fn seed(i: usize, run: u8) -> [u8; 16] {
+    [i as u8 + 100, run, 1, 2, 3, 4, 5, 6, i as u8, run, 9, 10, 11, 12, 13, 14]
+}
+
+/// Device `i`'s signature of `bytes` served as a chunk of `doc` (`covers: None`) or as a
+/// snapshot covering `covers`: what an honest relay serves with what `i` sent.
+fn author_of(i: usize, doc: &str, covers: Option<u64>, bytes: &[u8]) -> Author {
+    match sign_as(i, ClientMsg::Push { doc: doc.into(), chunk_id: ChunkId([0; 16]), bytes: bytes.to_vec(), heads: vec![], signature: vec![] }) {
+        ClientMsg::Push { signature, .. } if covers.is_none() => Author { key: signer(i).to_vec(), signature },
+        _ => match sign_as(i, ClientMsg::Snapshot { doc: doc.into(), covers_seq: covers.unwrap_or(0), bytes: bytes.to_vec(), signature: vec![] }) {
+            ClientMsg::Snapshot { signature, .. } => Author { key: signer(i).to_vec(), signature },
+            _ => unreachable!("a snapshot stays a snapshot"),
+        },
+    }
+}
+
+/// An actor of device `i` (bound to its key), for changes made on its behalf in a test.
+fn actor_of(i: usize, random: u8) -> automerge::ActorId {
+    automerge::ActorId::from(&frontdesk_core::authorship::actor(frontdesk_core::authorship::tag(&signer(i)), [random; 16])[..])
+}
+
+/// `msg` signed as device `i` (a push or snapshot; anything else as it is).
+fn sign_as(i: usize, msg: ClientMsg) -> ClientMsg {
+    let mut keys = Keys::default();
+    keys.set_signing(signing_secret(i));
+    let sign = |message: Vec<u8>| keys.run(&CryptoOp::Sign { message }, &mut |_| {}).expect("signed");
+    match msg {
+        ClientMsg::Push { doc, chunk_id, bytes, heads, .. } => {
+            let signature = sign(frontdesk_protocol::chunk_proof(&doc, &sha2::Sha256::digest(&bytes).into()));
+            ClientMsg::Push { doc, chunk_id, bytes, heads, signature }
+        }
+        ClientMsg::Snapshot { doc, covers_seq, bytes, .. } => {
+            let digest = sha2::Sha256::digest(&bytes).into();
+            let signature = sign(frontdesk_protocol::snapshot_proof(&doc, covers_seq, &digest));
+            ClientMsg::Snapshot { doc, covers_seq, bytes, signature }
+        }
+        other => other,
+    }
+}
+
 fn nonce_for(from: usize) -> [u8; 32] {
     [from as u8; 32]
 }
@@ -2060,7 +2207,7 @@ fn feed(client: &mut SyncClient, frame: Vec<u8>) -> Vec<Effect> {
 #[test]
 fn the_cursor_moves_only_once_the_bytes_are_applied() {
     let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
-    let snapshot = ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5] }.encode();
+    let snapshot = ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5], author: Author::default() }.encode();
     let effects = client.handle(SyncEvent::Frame(snapshot.clone()), 0, 0.0);
     assert!(matches!(effects.as_slice(), [Effect::Apply { at: Position::Snapshot(5), .. }]), "{effects:?}");
     assert_eq!(client.cursor(DAY), Some(0), "a snapshot that did not load leaves the cursor where it was");
@@ -2075,7 +2222,7 @@ fn the_cursor_moves_only_once_the_bytes_are_applied() {
 fn a_document_is_caught_up_once_its_backlog_is_applied_on_this_connection() {
     let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
     assert!(!client.caught_up(DAY), "nothing said yet");
-    let chunk = |seq: u64| ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8], at_ms: 0 }.encode();
+    let chunk = |seq: u64| ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8], at_ms: 0, author: Author::default() }.encode();
     let effects = client.handle(SyncEvent::Frame(chunk(1)), 0, 0.0);
     assert!(!effects.is_empty());
     feed(&mut client, ServerMsg::Synced { doc: DAY.into(), head: 2 }.encode());
@@ -2093,7 +2240,7 @@ fn a_document_is_caught_up_once_its_backlog_is_applied_on_this_connection() {
 fn a_chunk_out_of_order_is_applied_at_once_and_the_cursor_waits_for_the_gap() {
     let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
     let chunk = |client: &mut SyncClient, seq: u64| {
-        let frame = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8], at_ms: 0 }.encode();
+        let frame = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8], at_ms: 0, author: Author::default() }.encode();
         feed(client, frame).into_iter().filter(|e| matches!(e, Effect::Apply { .. })).count()
     };
     assert_eq!(chunk(&mut client, 1), 1);
@@ -2104,8 +2251,8 @@ fn a_chunk_out_of_order_is_applied_at_once_and_the_cursor_waits_for_the_gap() {
     assert_eq!(client.cursor(DAY), Some(3));
     // A snapshot covering up to 5 leaves 6, seen early, counted.
     let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
-    feed(&mut client, ServerMsg::Chunk { doc: DAY.into(), seq: 6, bytes: vec![6], at_ms: 0 }.encode());
-    feed(&mut client, ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5] }.encode());
+    feed(&mut client, ServerMsg::Chunk { doc: DAY.into(), seq: 6, bytes: vec![6], at_ms: 0, author: Author::default() }.encode());
+    feed(&mut client, ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5], author: Author::default() }.encode());
     assert_eq!(client.cursor(DAY), Some(6));
 }
 
@@ -2115,7 +2262,7 @@ fn a_device_s_own_acknowledged_chunk_moves_its_cursor() {
     client.push(ChunkId([1; 16]), DAY, vec![1]);
     let ack = ServerMsg::Ack { doc: DAY.into(), chunk_id: ChunkId([1; 16]), seq: 1 }.encode();
     client.handle(SyncEvent::Frame(ack), 0, 0.0);
-    let remote = ServerMsg::Chunk { doc: DAY.into(), seq: 2, bytes: vec![2], at_ms: 0 }.encode();
+    let remote = ServerMsg::Chunk { doc: DAY.into(), seq: 2, bytes: vec![2], at_ms: 0, author: Author::default() }.encode();
     feed(&mut client, remote);
     assert_eq!(client.cursor(DAY), Some(2), "no gap left where this device's own chunk is");
 }
@@ -2126,7 +2273,7 @@ fn a_staff_device_offers_a_snapshot_after_many_chunks_and_a_kiosk_never_does() {
         let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), role);
         let mut wanted = Vec::new();
         for seq in 1..=frontdesk_core::sync_client::SNAPSHOT_AFTER_CHUNKS {
-            let chunk = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![], at_ms: 0 }.encode();
+            let chunk = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![], at_ms: 0, author: Author::default() }.encode();
             wanted.extend(feed(&mut client, chunk).into_iter().filter(|e| matches!(e, Effect::WantSnapshot { .. })));
         }
         let snapshot =
@@ -2465,6 +2612,15 @@ mod random_schedules {
                 prop_assert!(sealed::is_sealed(bytes), "{} snapshot in the clear", doc);
             }
         }
+        // No honest device holds a change made under another device's actor.
+        for d in 1..n {
+            for doc in sim.devices[d].core.names_under("") {
+                let forged = sim.devices[d].core.doc(&doc).is_some_and(|doc| {
+                    automerge::ReadDoc::get(doc, automerge::ROOT, "forged/actor").unwrap().is_some()
+                });
+                prop_assert!(!forged, "device {} applied a change under another's actor in {}", d, doc);
+            }
+        }
         // The hostile device wrote nowhere it may not, and none of its snapshots was proven.
         let hostile = sim.hostile.as_ref().map(|h| h.id).expect("a hostile device");
         prop_assert!(!sim.relay.proven_from.contains(&hostile), "a hostile snapshot was proven");
@@ -2576,4 +2732,69 @@ mod random_schedules {
         }
         Ok(())
     }
+}
+
+/// Issue 20: what the relay (or anyone between) serves is applied only with its writer's
+/// signature, and only under that writer's actors. A chunk with no signature, with another
+/// key's signature, with a signature of other bytes or of another document, or a genuinely
+/// signed one carrying a change under another device's actor: each is skipped, nothing of it is
+/// applied, and an honest chunk served after them applies.
+#[test]
+fn a_chunk_badly_signed_or_under_another_devices_actor_is_refused_and_honest_ones_still_apply() {
+    use automerge::transaction::Transactable;
+    let mut sim = Sim::new(&[Role::Kiosk, Role::Staff, Role::Staff]);
+    sim.settle();
+    let ana = sim.check_in(0, "Ana");
+    sim.set_status(1, &ana, VisitStatus::Called);
+    let heads_before = sim.devices[2].core.heads(DAY);
+    let at = sim.relay.logs[DAY].len() as u64;
+    // A change by device 1 (its actor, its key): what each attack dresses up.
+    let change = |sim: &mut Sim, by: usize, actor: u8, key: &str| {
+        let mut doc = automerge::AutoCommit::load(&sim.devices[by].core.save_bytes(DAY)).unwrap().with_actor(actor_of(by, actor));
+        let heads = doc.get_heads();
+        doc.put(automerge::ROOT, key, "forged").unwrap();
+        doc.commit();
+        doc.save_after(&heads)
+    };
+    let genuine = change(&mut sim, 1, 0xA1, "forged");
+    let signed_by_1 = author_of(1, DAY, None, &genuine);
+    let attacks = [
+        // No signature at all.
+        Author::default(),
+        // Device 1's key named, device 2's signature.
+        Author { key: signer(1).to_vec(), signature: author_of(2, DAY, None, &genuine).signature },
+        // Device 1's signature of other bytes, and of these bytes in another document.
+        Author { key: signer(1).to_vec(), signature: author_of(1, DAY, None, b"other bytes").signature },
+        Author { key: signer(1).to_vec(), signature: author_of(1, NEXT_DAY, None, &genuine).signature },
+        // A flipped bit.
+        Author { key: signer(1).to_vec(), signature: { let mut s = signed_by_1.signature.clone(); s[5] ^= 1; s } },
+    ];
+    let mut seq = at;
+    for author in attacks {
+        seq += 1;
+        let frame = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: genuine.clone(), at_ms: 1, author };
+        sim.devices[2].inbound.push_back(frame.encode());
+    }
+    // Genuinely signed by device 2's key, but the change is under device 1's actor.
+    let foreign = change(&mut sim, 1, 0xA2, "forged");
+    seq += 1;
+    let author = author_of(2, DAY, None, &foreign);
+    sim.devices[2].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes: foreign, at_ms: 1, author }.encode());
+    sim.pump();
+    assert!(!holds_forged(&mut sim, 2, DAY), "a forged change was applied: {:?}", sim.warnings);
+    assert_eq!(sim.devices[2].core.heads(DAY), heads_before, "nothing of them applied");
+    let skipped = sim.warnings.iter().filter(|w| w.contains("chunk for day/") && w.contains("skipped")).count();
+    assert_eq!(skipped, 6, "{:?}", sim.warnings);
+    assert!(sim.warnings.iter().any(|w| w.contains("another device's name")), "{:?}", sim.warnings);
+    assert!(sim.warnings.iter().any(|w| w.contains("not signed by the device")), "{:?}", sim.warnings);
+    assert_eq!(sim.devices[2].core.cursor(DAY), Some(seq), "skipped, not waited for");
+    // The honest chunk after them, signed by the device whose actor it carries, applies.
+    let honest = change(&mut sim, 1, 0xA3, "honest");
+    seq += 1;
+    let author = author_of(1, DAY, None, &honest);
+    sim.devices[2].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes: honest, at_ms: 1, author }.encode());
+    sim.pump();
+    let doc = sim.devices[2].core.doc(DAY).expect("held");
+    assert!(automerge::ReadDoc::get(doc, automerge::ROOT, "honest").unwrap().is_some(), "{:?}", sim.warnings);
+    assert_eq!(sim.devices[2].core.cursor(DAY), Some(seq));
 }

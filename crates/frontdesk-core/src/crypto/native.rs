@@ -156,6 +156,13 @@ pub fn unwrap(agreement: &KeyBytes, auth: &[u8], aad: &[u8], envelope: &[u8]) ->
     key.try_into().map_err(|_| CryptoError::Damaged)
 }
 
+/// Whether `signature` is `key`'s Ed25519 signature of `message` (strict, as the relay checks).
+pub fn verify(key: &KeyBytes, message: &[u8], signature: &[u8]) -> bool {
+    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(key) else { return false };
+    let Ok(signature) = ed25519_dalek::Signature::from_slice(signature) else { return false };
+    key.verify_strict(message, &signature).is_ok()
+}
+
 /// HMAC-SHA256 of `data` under `auth`.
 pub fn mac(auth: &[u8], data: &[u8]) -> KeyBytes {
     use hmac::{KeyInit as _, Mac as _};
@@ -182,6 +189,8 @@ pub struct Keys {
     agreement: Option<KeyBytes>,
     /// The device's auth secret (from its pairing secret), which envelopes to it are made with.
     auth: Option<Vec<u8>>,
+    /// The device's own Ed25519 key (what it proves at Hello, and signs its chunks with).
+    signing: Option<ed25519_dalek::SigningKey>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -192,6 +201,7 @@ impl std::fmt::Debug for Keys {
             .field("public", &self.public.keys().collect::<Vec<_>>())
             .field("agreement", &self.agreement.is_some())
             .field("auth", &self.auth.is_some())
+            .field("signing", &self.signing.is_some())
             .finish()
     }
 }
@@ -217,6 +227,15 @@ impl Keys {
         self.agreement = Some(agreement);
         self.auth = Some(auth);
         public_key(&agreement)
+    }
+
+    /// This device's Ed25519 key, from its 32 secret bytes; returns the public half (what the
+    /// relay registers, and what its actors' tag is made from).
+    pub fn set_signing(&mut self, secret: KeyBytes) -> KeyBytes {
+        let key = ed25519_dalek::SigningKey::from_bytes(&secret);
+        let public = key.verifying_key().to_bytes();
+        self.signing = Some(key);
+        public
     }
 
     /// The bytes of `part` of `key`, if held (what [`Op::Wrap`] seals).
@@ -304,6 +323,12 @@ impl Keys {
                 random(&mut nonce);
                 wrap_with(&ephemeral, to, auth, &nonce, aad, &bytes)
             }
+            Op::Sign { message } => {
+                use ed25519_dalek::Signer;
+                let key = self.signing.as_ref().ok_or_else(|| CryptoError::Platform("no signing key".into()))?;
+                Ok(key.sign(message).to_bytes().to_vec())
+            }
+            Op::Verify { key, message, signature } => verify(key, message, signature).then(Vec::new).ok_or(CryptoError::Damaged),
             Op::Generate { .. } | Op::Install { .. } => {
                 Err(CryptoError::Platform("keeping a key needs `Keys::run_mut`".into()))
             }
