@@ -71,6 +71,7 @@ pub fn client_frames(data: &[u8]) {
     let keys = fuzz_keys();
     let (mut core, _) = DeviceCore::start(Start {
         device: "d".into(),
+        signer: [1; 32],
         seed: [1; 16],
         docs: Vec::new(),
         outbox: Vec::new(),

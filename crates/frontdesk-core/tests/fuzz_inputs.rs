@@ -111,9 +111,10 @@ fn the_relays_decoder_holds_on_mutated_frames() {
             chunk_id: ChunkId([9; 16]),
             bytes: check_in_chunk(),
             heads: vec![[4; 32]],
+            signature: Default::default(),
         },
         ClientMsg::Checked { doc: "day/x".into(), covers_seq: 3, digest: [2; 32], ok: true },
-        ClientMsg::Snapshot { doc: "day/x".into(), covers_seq: 3, bytes: vec![1, 2, 3] },
+        ClientMsg::Snapshot { doc: "day/x".into(), covers_seq: 3, bytes: vec![1, 2, 3], signature: Default::default() },
         ClientMsg::Ping,
     ]
     .iter()
@@ -127,10 +128,10 @@ fn the_sync_client_holds_on_mutated_frames_from_the_relay() {
     let frame = |m: ServerMsg| m.encode();
     let seeds = vec![
         inputs::join_frames(&[
-            frame(ServerMsg::Chunk { doc: "day/2026-11-26".into(), seq: 4, bytes: status_chunk(), at_ms: 1 }),
+            frame(ServerMsg::Chunk { doc: "day/2026-11-26".into(), seq: 4, bytes: status_chunk(), at_ms: 1, author: Default::default() }),
             frame(ServerMsg::Synced { doc: "day/2026-11-26".into(), head: 4 }),
             frame(ServerMsg::DocExists { doc: "inbox/2026-11-26/k1".into() }),
-            frame(ServerMsg::Chunk { doc: "inbox/2026-11-26/k1".into(), seq: 1, bytes: check_in_chunk(), at_ms: 2 }),
+            frame(ServerMsg::Chunk { doc: "inbox/2026-11-26/k1".into(), seq: 1, bytes: check_in_chunk(), at_ms: 2, author: Default::default() }),
             frame(ServerMsg::Check {
                 doc: "day/2026-11-26".into(),
                 covers_seq: 4,
@@ -153,6 +154,7 @@ fn the_sync_client_holds_on_mutated_frames_from_the_relay() {
                     seq: 1,
                     bytes: seal(day, Sealable::Chunk, &status_chunk(), &mut random),
                     at_ms: 1,
+                    author: Default::default(),
                 }),
                 frame(ServerMsg::DocExists { doc: inbox.into() }),
                 frame(ServerMsg::Chunk {
@@ -160,16 +162,18 @@ fn the_sync_client_holds_on_mutated_frames_from_the_relay() {
                     seq: 1,
                     bytes: seal(inbox, Sealable::Drop, &check_in_chunk(), &mut random),
                     at_ms: 2,
+                    author: Default::default(),
                 }),
                 frame(ServerMsg::Snapshot {
                     doc: day.into(),
                     covers_seq: 3,
                     bytes: seal(day, Sealable::Snapshot { covers_seq: 3 }, &status_chunk(), &mut random),
+                    author: Default::default(),
                 }),
             ])
         },
         inputs::join_frames(&[
-            frame(ServerMsg::Snapshot { doc: "day/2026-11-26".into(), covers_seq: 9, bytes: status_chunk() }),
+            frame(ServerMsg::Snapshot { doc: "day/2026-11-26".into(), covers_seq: 9, bytes: status_chunk(), author: Default::default() }),
             frame(ServerMsg::Ack { doc: "day/2026-11-26".into(), chunk_id: ChunkId([1; 16]), seq: 10 }),
             frame(ServerMsg::SnapshotStored { doc: "day/2026-11-26".into(), covers_seq: 9 }),
             frame(ServerMsg::Error { code: ErrorCode::Forbidden, doc: Some("clients".into()), message: "no".into() }),
@@ -206,7 +210,7 @@ fn documents_hold_on_mutated_chunks() {
 #[test]
 fn the_importers_hold_on_mutated_files() {
     let seeds = vec![
-        "\u{feff}Name,Phone,Email,Notes\r\nAna Ruiz,+34 600 111 222,ana@example.com,\"Prefers \"\"mornings\"\"\r\nand email\"\r\n\r\nBruno,,,\r\n"
+        "\u{feff}Name,Phone,Email,Notes\r\nAna Ruiz,+34 600 111 222,ana@example.com,\"Prefers \"\"mornings\"\"\r\nand email\"\r\n\r\nBruno,,\r\n"
             .as_bytes()
             .to_vec(),
         "Nombre;Precio;IVA %;Existencias\nCrema facial;12,50;21;30\nChampú;7;10;0\n".as_bytes().to_vec(),

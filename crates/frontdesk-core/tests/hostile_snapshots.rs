@@ -16,8 +16,7 @@ const DOC: &str = "clients";
 fn desk_holding(chunks: &[Vec<u8>]) -> DeviceCore {
     let mut core = support::online(vec![DOC.to_owned()], "Desk", Role::Staff);
     for (i, bytes) in chunks.iter().enumerate() {
-        let chunk = ServerMsg::Chunk { doc: DOC.into(), seq: i as u64 + 1, bytes: bytes.clone(), at_ms: 1 };
-        core.handle(SyncEvent::Frame(chunk.encode()), 0, 0.5);
+        support::deliver(&mut core, support::chunk_by(3, DOC, i as u64 + 1, bytes.clone(), 1));
     }
     core
 }
@@ -41,7 +40,7 @@ fn verdict(core: &mut DeviceCore, bytes: Vec<u8>, must_contain: Vec<Head>) -> Op
 
 /// Another device's history: two changes, each its own chunk, and the heads they declare.
 fn history() -> (AutoCommit, Vec<Vec<u8>>, Vec<Head>) {
-    let mut doc = AutoCommit::new();
+    let mut doc = AutoCommit::new().with_actor(automerge::ActorId::from(&support::actor_of(3, [1; 16])[..]));
     let mut chunks = Vec::new();
     for name in ["Ana", "Luis"] {
         let before = doc.get_heads();

@@ -5,8 +5,8 @@
 use automerge::AutoCommit;
 use chrono::NaiveDate;
 use frontdesk_core::payroll::{self, HeldPunch, Punch, PunchKind};
-use frontdesk_core::{DeviceCore, SyncEvent, doc_name};
-use frontdesk_protocol::{Role, ServerMsg};
+use frontdesk_core::{DeviceCore, doc_name};
+use frontdesk_protocol::Role;
 
 mod support;
 
@@ -24,8 +24,7 @@ fn manager(also: &str) -> DeviceCore {
 }
 
 fn deliver(core: &mut DeviceCore, doc: &str, seq: u64, bytes: Vec<u8>, at_ms: i64) {
-    let chunk = ServerMsg::Chunk { doc: doc.into(), seq, bytes, at_ms };
-    core.handle(SyncEvent::Frame(chunk.encode()), 0, 0.5);
+    support::deliver(core, support::chunk_by(3, doc, seq, bytes, at_ms));
 }
 
 fn punch(id: &str, at_ms: i64) -> Punch {
@@ -49,12 +48,12 @@ fn held(core: &mut DeviceCore) -> Vec<HeldPunch> {
 fn a_rewritten_punch_keeps_the_time_the_relay_first_had_it_and_the_backdating_shows() {
     let mut desk = manager("day/2026-12-05");
     // 12:00 by the relay: a punch the kiosk says it took at 11:58.
-    let first = payroll::punch_chunk(&punch("a", DAY + 12 * H - 120_000), [1; 16]);
+    let first = payroll::punch_chunk(&punch("a", DAY + 12 * H - 120_000), support::actor_of(3, [1; 16]));
     deliver(&mut desk, &clock(), 1, first.clone(), DAY + 12 * H);
     assert_eq!(desk.received(&clock(), "punch/a"), Some(DAY + 12 * H));
 
     // 13:00 by the relay: the kiosk rewrites that punch to say 08:00.
-    let mut kiosk = AutoCommit::load(&first).unwrap().with_actor(automerge::ActorId::from(&[1u8; 16][..]));
+    let mut kiosk = AutoCommit::load(&first).unwrap().with_actor(automerge::ActorId::from(&support::actor_of(3, [1; 16])[..]));
     let before = kiosk.get_heads();
     payroll::put_punch(&mut kiosk, &punch("a", DAY + 8 * H)).unwrap();
     deliver(&mut desk, &clock(), 2, kiosk.save_after(&before), DAY + 13 * H);
@@ -74,7 +73,7 @@ fn a_rewritten_punch_keeps_the_time_the_relay_first_had_it_and_the_backdating_sh
     assert_eq!(punches[0].at_ms(), DAY + 12 * H);
 
     // A new punch in a later chunk gets that chunk's time.
-    deliver(&mut desk, &clock(), 4, payroll::punch_chunk(&punch("b", DAY + 15 * H), [2; 16]), DAY + 15 * H);
+    deliver(&mut desk, &clock(), 4, payroll::punch_chunk(&punch("b", DAY + 15 * H), support::actor_of(3, [2; 16])), DAY + 15 * H);
     assert_eq!(desk.received(&clock(), "punch/b"), Some(DAY + 15 * H));
     assert_eq!(desk.received(&clock(), "punch/a"), Some(DAY + 12 * H));
 }
@@ -83,7 +82,7 @@ fn a_rewritten_punch_keeps_the_time_the_relay_first_had_it_and_the_backdating_sh
 fn only_drop_boxes_are_stamped() {
     let day = "day/2026-12-05";
     let mut desk = manager(day);
-    let mut doc = AutoCommit::new();
+    let mut doc = AutoCommit::new().with_actor(automerge::ActorId::from(&support::actor_of(3, [4; 16])[..]));
     payroll::put_punch(&mut doc, &punch("x", DAY)).unwrap();
     deliver(&mut desk, day, 1, doc.save(), DAY + H);
     assert!(desk.doc(day).is_some(), "the chunk was applied");
