@@ -64,6 +64,10 @@ pub struct Counts {
 /// The generated documents, by name, and what they hold.
 pub struct Seeded {
     pub docs: BTreeMap<String, AutoCommit>,
+    /// The Ed25519 secret of the importer every seeded change is by (#20: a device applies a
+    /// chunk only signed by the key its actors are bound to). Made from the generator's seed:
+    /// bench data, signed by a key anyone with the seed can make.
+    pub signer: [u8; 32],
     pub counts: Counts,
     /// The kiosk device id the check-ins and punches are filed under.
     pub kiosk: String,
@@ -81,7 +85,7 @@ impl Seeded {
     pub fn without_pins(&mut self) {
         let Some(doc) = self.docs.get_mut("payroll") else { return };
         let rates = payroll::rates(doc.document());
-        doc.set_actor(ActorId::from(&b"manager"[..]));
+        doc.set_actor(importer_actor(importer_tag(&self.signer), "manager"));
         for mut rate in rates {
             rate.verifier = None;
             rate.pin.clear();
@@ -125,8 +129,29 @@ const LAST: [&str; 24] = [
 ];
 const INSURERS: [&str; 4] = ["Sanitas", "Adeslas", "DKV", "Mapfre"];
 
+/// The importer's secret for generator seed `seed`.
+fn importer_secret(seed: u64) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::new().chain_update(b"frontdesk seed importer\0").chain_update(seed.to_le_bytes()).finalize().into()
+}
+
+/// The tag of the importer's key made from `secret`.
+fn importer_tag(secret: &[u8; 32]) -> [u8; frontdesk_core::authorship::TAG_LEN] {
+    frontdesk_core::authorship::tag(&frontdesk_core::crypto::native::Keys::default().set_signing(*secret))
+}
+
+/// The importer's actor standing for `device` (one per tablet of the generated history).
+fn importer_actor(tag: [u8; frontdesk_core::authorship::TAG_LEN], device: &str) -> ActorId {
+    let mut random = [0u8; 16];
+    random.iter_mut().zip(device.bytes().rev()).for_each(|(b, c)| *b = c);
+    ActorId::from(&frontdesk_core::authorship::actor(tag, random)[..])
+}
+
 struct Gen {
     rng: fastrand::Rng,
+    /// The importer's secret (`Seeded::signer`) and its key's tag.
+    secret: [u8; 32],
+    tag: [u8; frontdesk_core::authorship::TAG_LEN],
     docs: BTreeMap<String, AutoCommit>,
     counts: Counts,
 }
@@ -138,8 +163,9 @@ impl Gen {
 
     /// Runs one edit as its own change by `device`, as a tablet would.
     fn change(&mut self, name: &str, device: &str, edit: impl FnOnce(&mut AutoCommit) -> Result<(), String>) {
+        let actor = importer_actor(self.tag, device);
         let doc = self.doc(name);
-        doc.set_actor(ActorId::from(device.as_bytes()));
+        doc.set_actor(actor);
         edit(doc).unwrap_or_else(|e| panic!("seed edit of {name} failed: {e}"));
         doc.commit();
     }
@@ -230,13 +256,16 @@ fn working(date: NaiveDate) -> bool {
 
 /// Generates `days` days of `business` ending on `today` (bookings also for the week after).
 pub fn generate(business: Business, today: NaiveDate, days: u32, seed: u64) -> Seeded {
-    let mut g = Gen { rng: fastrand::Rng::with_seed(seed), docs: BTreeMap::new(), counts: Counts::default() };
+    let secret = importer_secret(seed);
+    let tag = importer_tag(&secret);
+    let mut g =
+        Gen { rng: fastrand::Rng::with_seed(seed), secret, tag, docs: BTreeMap::new(), counts: Counts::default() };
     let first = today - Duration::days(i64::from(days.max(1)) - 1);
     match business {
         Business::MedicalOffice => medical_office(&mut g, first, today),
         Business::Hotel => hotel(&mut g, first, today),
     }
-    Seeded { docs: g.docs, counts: g.counts, kiosk: KIOSK.to_owned() }
+    Seeded { docs: g.docs, signer: g.secret, counts: g.counts, kiosk: KIOSK.to_owned() }
 }
 
 struct Staff {
@@ -439,7 +468,7 @@ fn medical_day(
             .expect("seed names are valid");
         check_in.booking = booking;
         check_in = check_in.with_consent("terms-medical-1");
-        let chunk = check_in.to_inbox_chunk();
+        let chunk = check_in.to_inbox_chunk(g.tag);
         let doc = g.doc(&inbox);
         doc.load_incremental(&chunk).expect("an inbox chunk loads");
         g.counts.check_ins += 1;
@@ -584,7 +613,7 @@ fn punches(g: &mut Gen, members: &[StaffMember], date: NaiveDate, past: bool) {
                 at_ms: ms(date, minute + g.rng.u32(..10)),
                 candidates: Some(candidates.clone()),
             };
-            let chunk = payroll::punch_chunk(&punch, g.bytes());
+            let chunk = payroll::punch_chunk(&punch, frontdesk_core::authorship::actor(g.tag, g.bytes()));
             g.doc(&doc).load_incremental(&chunk).expect("a punch chunk loads");
             g.counts.punches += 1;
         }
@@ -662,7 +691,7 @@ fn hotel(g: &mut Gen, first: NaiveDate, today: NaiveDate) {
                 KIOSK,
             )
             .expect("seed names are valid");
-            let chunk = check_in.to_inbox_chunk();
+            let chunk = check_in.to_inbox_chunk(g.tag);
             g.doc(&doc_name::inbox(date, KIOSK)).load_incremental(&chunk).expect("an inbox chunk loads");
             g.counts.check_ins += 1;
             stay = stays::with_state(

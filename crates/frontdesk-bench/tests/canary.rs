@@ -113,6 +113,7 @@ impl Native {
         rng.fill(&mut start_seed);
         let (core, effects) = DeviceCore::start(Start {
             device: cred.id.clone(),
+            signer: cred.public_key(),
             seed: start_seed,
             docs: Vec::new(),
             outbox: Vec::new(),
@@ -168,7 +169,11 @@ impl Native {
                 }
                 Effect::Crypto { id, op } => {
                     let rng = &mut self.rng;
-                    let result = self.keys.run_mut(&op, &mut |bytes: &mut [u8]| rng.fill(bytes));
+                    let result = match &op {
+                        // The device's own key signs its chunks (the one it proves at Hello).
+                        frontdesk_core::crypto::Op::Sign { message } => Ok(self.cred.sign(message)),
+                        _ => self.keys.run_mut(&op, &mut |bytes: &mut [u8]| rng.fill(bytes)),
+                    };
                     let effects = self.core.crypto_done(id, result);
                     self.queue.extend(effects);
                 }
@@ -322,7 +327,14 @@ impl Canaries {
 /// The keys `role` holds, handed over from the manager's as the Devices card does it: sealed to
 /// the device's agreement key under its auth secret, written as an envelopes change (returned,
 /// for the manager to push), and installed by the device.
-fn hand_over(manager: &mut Keys, rng: &mut fastrand::Rng, device: &str, role: Role) -> Result<(Keys, Vec<u8>)> {
+/// `tag`: the manager's tablet's key's, whose change of the device's envelopes this is.
+fn hand_over(
+    manager: &mut Keys,
+    tag: [u8; frontdesk_core::authorship::TAG_LEN],
+    rng: &mut fastrand::Rng,
+    device: &str,
+    role: Role,
+) -> Result<(Keys, Vec<u8>)> {
     let mut keys = Keys::default();
     let mut secret = [0u8; 32];
     rng.fill(&mut secret);
@@ -334,7 +346,7 @@ fn hand_over(manager: &mut Keys, rng: &mut fastrand::Rng, device: &str, role: Ro
     for (name, op) in keys::wraps(device, role, &public, &auth, &held) {
         envelopes.push((name, manager.run_mut(&op, &mut |b: &mut [u8]| rng.fill(b))?));
     }
-    let change = keys::write_envelopes([7; 16], &envelopes)?;
+    let change = keys::write_envelopes(frontdesk_core::authorship::actor(tag, [7; 16]), &envelopes)?;
     let doc = Automerge::load(&change)?;
     for (_, op) in keys::installs(device, role, &doc, &[]) {
         keys.run_mut(&op, &mut |b: &mut [u8]| rng.fill(b))?;
@@ -354,8 +366,14 @@ async fn after_a_week_of_front_office_work_nothing_on_the_relay_holds_or_decodes
 
     // The business: a manager's tablet, a staff desk and a kiosk, paired; the first key epochs
     // numbered, every scope's keys made on the manager's tablet and handed to the others.
+    // A week of the medical office, as the seed generator writes it (the bench's data), less its
+    // drop boxes: check-ins and punches are the kiosk's to write. Its changes are under the
+    // actors of the generator's key: the manager's tablet is paired with that key, as the
+    // tablet that entered them (#20: a device signs only changes under its own actors).
+    let today = chrono::Utc::now().date_naive();
+    let mut seeded = seed::generate(Business::MedicalOffice, today, 7, 19);
     let store = SqliteStore::open_admin_in(data.path())?;
-    let manager_cred = Credential::register(&store, "Office", Role::Manager).await?;
+    let manager_cred = Credential::register_with(&store, "Office", Role::Manager, seeded.signer).await?;
     let desk_cred = Credential::register(&store, "Front desk", Role::Staff).await?;
     let kiosk_cred = Credential::register(&store, "Lobby kiosk", Role::Kiosk).await?;
     let (granted, _) = store.new_epochs(&Scope::ALL, true, &manager_cred.id, now_ms()).await?;
@@ -365,13 +383,10 @@ async fn after_a_week_of_front_office_work_nothing_on_the_relay_holds_or_decodes
     for scope in Scope::ALL {
         manager_keys.run_mut(&Op::Generate { key: KeyRef { scope, epoch: 1 } }, &mut |b: &mut [u8]| rng.fill(b))?;
     }
-    let (desk_keys, desk_envelopes) = hand_over(&mut manager_keys, &mut rng, &desk_cred.id, Role::Staff)?;
-    let (kiosk_keys, kiosk_envelopes) = hand_over(&mut manager_keys, &mut rng, &kiosk_cred.id, Role::Kiosk)?;
+    let tag = frontdesk_core::authorship::tag(&manager_cred.public_key());
+    let (desk_keys, desk_envelopes) = hand_over(&mut manager_keys, tag, &mut rng, &desk_cred.id, Role::Staff)?;
+    let (kiosk_keys, kiosk_envelopes) = hand_over(&mut manager_keys, tag, &mut rng, &kiosk_cred.id, Role::Kiosk)?;
 
-    // A week of the medical office, as the seed generator writes it (the bench's data), less its
-    // drop boxes: check-ins and punches are the kiosk's to write.
-    let today = chrono::Utc::now().date_naive();
-    let mut seeded = seed::generate(Business::MedicalOffice, today, 7, 19);
     let docs: Vec<(String, AutoCommit)> = std::mem::take(&mut seeded.docs)
         .into_iter()
         .filter(|(name, _)| !matches!(Area::of(name), Some(Area::Inbox | Area::Timeclock)))
@@ -425,7 +440,8 @@ async fn after_a_week_of_front_office_work_nothing_on_the_relay_holds_or_decodes
         now_ms(),
         &kiosk_cred.id,
     )?;
-    kiosk.queue.extend(kiosk.core.submit(&inbox, check_in.to_inbox_chunk(), now_ms() as f64));
+    let chunk = check_in.to_inbox_chunk(kiosk.core.tag());
+    kiosk.queue.extend(kiosk.core.submit(&inbox, chunk, now_ms() as f64));
     kiosk.until(addr, Duration::from_secs(30), "the check-in acknowledged", |c| settled(c)).await?;
 
     // A staff desk reads it all back through the relay: the data really went through.
@@ -487,7 +503,7 @@ async fn after_a_week_of_front_office_work_nothing_on_the_relay_holds_or_decodes
             .chunks
             .iter()
             .map(|c| c.bytes.as_slice())
-            .chain(backlog.snapshot.as_ref().map(|(_, b)| b.as_slice()));
+            .chain(backlog.snapshot.as_ref().map(|(_, b, _)| b.as_slice()));
         for bytes in all {
             pieces += 1;
             if Area::of(doc) == Some(Area::Envelopes) {

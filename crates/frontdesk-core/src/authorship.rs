@@ -53,11 +53,7 @@ pub fn signer(author: &Author) -> Result<[u8; 32], AuthorshipError> {
 pub fn check_actors(bytes: &[u8], key: &[u8; 32]) -> Result<(), AuthorshipError> {
     let tag = tag(key);
     let actors = crate::chunk::actors(bytes).map_err(|err| AuthorshipError::Unreadable(err.to_string()))?;
-    if actors.iter().all(|actor| actor.starts_with(&tag)) {
-        Ok(())
-    } else {
-        Err(AuthorshipError::ForeignActor)
-    }
+    if actors.iter().all(|actor| actor.starts_with(&tag)) { Ok(()) } else { Err(AuthorshipError::ForeignActor) }
 }
 
 #[cfg(test)]

@@ -933,7 +933,9 @@ impl DeviceCore {
                 let digest: Head = sha2::Sha256::digest(&bytes).into();
                 let message = match at {
                     sync_client::Position::Chunk(_) => frontdesk_protocol::chunk_proof(&doc, &digest),
-                    sync_client::Position::Snapshot(covers) => frontdesk_protocol::snapshot_proof(&doc, covers, &digest),
+                    sync_client::Position::Snapshot(covers) => {
+                        frontdesk_protocol::snapshot_proof(&doc, covers, &digest)
+                    }
                 };
                 let op = Op::Verify { key, message, signature: author.signature };
                 let effect = self.crypto_op(op, Purpose::Verify);

@@ -128,10 +128,22 @@ fn the_sync_client_holds_on_mutated_frames_from_the_relay() {
     let frame = |m: ServerMsg| m.encode();
     let seeds = vec![
         inputs::join_frames(&[
-            frame(ServerMsg::Chunk { doc: "day/2026-11-26".into(), seq: 4, bytes: status_chunk(), at_ms: 1, author: Default::default() }),
+            frame(ServerMsg::Chunk {
+                doc: "day/2026-11-26".into(),
+                seq: 4,
+                bytes: status_chunk(),
+                at_ms: 1,
+                author: Default::default(),
+            }),
             frame(ServerMsg::Synced { doc: "day/2026-11-26".into(), head: 4 }),
             frame(ServerMsg::DocExists { doc: "inbox/2026-11-26/k1".into() }),
-            frame(ServerMsg::Chunk { doc: "inbox/2026-11-26/k1".into(), seq: 1, bytes: check_in_chunk(), at_ms: 2, author: Default::default() }),
+            frame(ServerMsg::Chunk {
+                doc: "inbox/2026-11-26/k1".into(),
+                seq: 1,
+                bytes: check_in_chunk(),
+                at_ms: 2,
+                author: Default::default(),
+            }),
             frame(ServerMsg::Check {
                 doc: "day/2026-11-26".into(),
                 covers_seq: 4,
@@ -173,7 +185,12 @@ fn the_sync_client_holds_on_mutated_frames_from_the_relay() {
             ])
         },
         inputs::join_frames(&[
-            frame(ServerMsg::Snapshot { doc: "day/2026-11-26".into(), covers_seq: 9, bytes: status_chunk(), author: Default::default() }),
+            frame(ServerMsg::Snapshot {
+                doc: "day/2026-11-26".into(),
+                covers_seq: 9,
+                bytes: status_chunk(),
+                author: Default::default(),
+            }),
             frame(ServerMsg::Ack { doc: "day/2026-11-26".into(), chunk_id: ChunkId([1; 16]), seq: 10 }),
             frame(ServerMsg::SnapshotStored { doc: "day/2026-11-26".into(), covers_seq: 9 }),
             frame(ServerMsg::Error { code: ErrorCode::Forbidden, doc: Some("clients".into()), message: "no".into() }),

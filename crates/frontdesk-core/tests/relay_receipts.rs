@@ -53,7 +53,8 @@ fn a_rewritten_punch_keeps_the_time_the_relay_first_had_it_and_the_backdating_sh
     assert_eq!(desk.received(&clock(), "punch/a"), Some(DAY + 12 * H));
 
     // 13:00 by the relay: the kiosk rewrites that punch to say 08:00.
-    let mut kiosk = AutoCommit::load(&first).unwrap().with_actor(automerge::ActorId::from(&support::actor_of(3, [1; 16])[..]));
+    let mut kiosk =
+        AutoCommit::load(&first).unwrap().with_actor(automerge::ActorId::from(&support::actor_of(3, [1; 16])[..]));
     let before = kiosk.get_heads();
     payroll::put_punch(&mut kiosk, &punch("a", DAY + 8 * H)).unwrap();
     deliver(&mut desk, &clock(), 2, kiosk.save_after(&before), DAY + 13 * H);
@@ -73,7 +74,13 @@ fn a_rewritten_punch_keeps_the_time_the_relay_first_had_it_and_the_backdating_sh
     assert_eq!(punches[0].at_ms(), DAY + 12 * H);
 
     // A new punch in a later chunk gets that chunk's time.
-    deliver(&mut desk, &clock(), 4, payroll::punch_chunk(&punch("b", DAY + 15 * H), support::actor_of(3, [2; 16])), DAY + 15 * H);
+    deliver(
+        &mut desk,
+        &clock(),
+        4,
+        payroll::punch_chunk(&punch("b", DAY + 15 * H), support::actor_of(3, [2; 16])),
+        DAY + 15 * H,
+    );
     assert_eq!(desk.received(&clock(), "punch/b"), Some(DAY + 15 * H));
     assert_eq!(desk.received(&clock(), "punch/a"), Some(DAY + 12 * H));
 }

@@ -1566,9 +1566,25 @@ fn sealed_bytes_served_in_the_wrong_place_are_not_applied() {
     let wrong_cover = seal(&mut sim, Sealable::Snapshot { covers_seq: 9 });
     let chunk = seal(&mut sim, Sealable::Chunk);
     let frames = [
-        ServerMsg::Chunk { doc: DAY.into(), seq: 2, author: author_of(1, DAY, None, &as_chunk), bytes: as_chunk, at_ms: 1 },
-        ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, author: author_of(1, DAY, Some(5), &wrong_cover), bytes: wrong_cover },
-        ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, author: author_of(1, DAY, Some(5), &chunk), bytes: chunk },
+        ServerMsg::Chunk {
+            doc: DAY.into(),
+            seq: 2,
+            author: author_of(1, DAY, None, &as_chunk),
+            bytes: as_chunk,
+            at_ms: 1,
+        },
+        ServerMsg::Snapshot {
+            doc: DAY.into(),
+            covers_seq: 5,
+            author: author_of(1, DAY, Some(5), &wrong_cover),
+            bytes: wrong_cover,
+        },
+        ServerMsg::Snapshot {
+            doc: DAY.into(),
+            covers_seq: 5,
+            author: author_of(1, DAY, Some(5), &chunk),
+            bytes: chunk,
+        },
     ];
     for frame in frames {
         sim.devices[2].inbound.push_back(frame.encode());
@@ -2113,7 +2129,8 @@ fn on_reconnect_the_client_resubscribes_after_its_cursor_and_resends_its_outbox(
         signature: TEST_SIGNATURE.to_vec(),
     }));
     // A chunk at or before the cursor is not applied again.
-    let old = ServerMsg::Chunk { doc: DAY.into(), seq: 7, bytes: vec![1], at_ms: 0, author: Author::default() }.encode();
+    let old =
+        ServerMsg::Chunk { doc: DAY.into(), seq: 7, bytes: vec![1], at_ms: 0, author: Author::default() }.encode();
     assert!(client.handle(SyncEvent::Frame(old), 0, 0.0).is_empty());
 }
 
@@ -2150,9 +2167,26 @@ fn seed(i: usize, run: u8) -> [u8; 16] {
 /// Device `i`'s signature of `bytes` served as a chunk of `doc` (`covers: None`) or as a
 /// snapshot covering `covers`: what an honest relay serves with what `i` sent.
 fn author_of(i: usize, doc: &str, covers: Option<u64>, bytes: &[u8]) -> Author {
-    match sign_as(i, ClientMsg::Push { doc: doc.into(), chunk_id: ChunkId([0; 16]), bytes: bytes.to_vec(), heads: vec![], signature: vec![] }) {
+    match sign_as(
+        i,
+        ClientMsg::Push {
+            doc: doc.into(),
+            chunk_id: ChunkId([0; 16]),
+            bytes: bytes.to_vec(),
+            heads: vec![],
+            signature: vec![],
+        },
+    ) {
         ClientMsg::Push { signature, .. } if covers.is_none() => Author { key: signer(i).to_vec(), signature },
-        _ => match sign_as(i, ClientMsg::Snapshot { doc: doc.into(), covers_seq: covers.unwrap_or(0), bytes: bytes.to_vec(), signature: vec![] }) {
+        _ => match sign_as(
+            i,
+            ClientMsg::Snapshot {
+                doc: doc.into(),
+                covers_seq: covers.unwrap_or(0),
+                bytes: bytes.to_vec(),
+                signature: vec![],
+            },
+        ) {
             ClientMsg::Snapshot { signature, .. } => Author { key: signer(i).to_vec(), signature },
             _ => unreachable!("a snapshot stays a snapshot"),
         },
@@ -2161,7 +2195,9 @@ fn author_of(i: usize, doc: &str, covers: Option<u64>, bytes: &[u8]) -> Author {
 
 /// An actor of device `i` (bound to its key), for changes made on its behalf in a test.
 fn actor_of(i: usize, random: u8) -> automerge::ActorId {
-    automerge::ActorId::from(&frontdesk_core::authorship::actor(frontdesk_core::authorship::tag(&signer(i)), [random; 16])[..])
+    automerge::ActorId::from(
+        &frontdesk_core::authorship::actor(frontdesk_core::authorship::tag(&signer(i)), [random; 16])[..],
+    )
 }
 
 /// `msg` signed as device `i` (a push or snapshot; anything else as it is).
@@ -2207,7 +2243,8 @@ fn feed(client: &mut SyncClient, frame: Vec<u8>) -> Vec<Effect> {
 #[test]
 fn the_cursor_moves_only_once_the_bytes_are_applied() {
     let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
-    let snapshot = ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5], author: Author::default() }.encode();
+    let snapshot =
+        ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5], author: Author::default() }.encode();
     let effects = client.handle(SyncEvent::Frame(snapshot.clone()), 0, 0.0);
     assert!(matches!(effects.as_slice(), [Effect::Apply { at: Position::Snapshot(5), .. }]), "{effects:?}");
     assert_eq!(client.cursor(DAY), Some(0), "a snapshot that did not load leaves the cursor where it was");
@@ -2222,7 +2259,9 @@ fn the_cursor_moves_only_once_the_bytes_are_applied() {
 fn a_document_is_caught_up_once_its_backlog_is_applied_on_this_connection() {
     let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
     assert!(!client.caught_up(DAY), "nothing said yet");
-    let chunk = |seq: u64| ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8], at_ms: 0, author: Author::default() }.encode();
+    let chunk = |seq: u64| {
+        ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8], at_ms: 0, author: Author::default() }.encode()
+    };
     let effects = client.handle(SyncEvent::Frame(chunk(1)), 0, 0.0);
     assert!(!effects.is_empty());
     feed(&mut client, ServerMsg::Synced { doc: DAY.into(), head: 2 }.encode());
@@ -2240,7 +2279,9 @@ fn a_document_is_caught_up_once_its_backlog_is_applied_on_this_connection() {
 fn a_chunk_out_of_order_is_applied_at_once_and_the_cursor_waits_for_the_gap() {
     let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
     let chunk = |client: &mut SyncClient, seq: u64| {
-        let frame = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8], at_ms: 0, author: Author::default() }.encode();
+        let frame =
+            ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![seq as u8], at_ms: 0, author: Author::default() }
+                .encode();
         feed(client, frame).into_iter().filter(|e| matches!(e, Effect::Apply { .. })).count()
     };
     assert_eq!(chunk(&mut client, 1), 1);
@@ -2251,8 +2292,14 @@ fn a_chunk_out_of_order_is_applied_at_once_and_the_cursor_waits_for_the_gap() {
     assert_eq!(client.cursor(DAY), Some(3));
     // A snapshot covering up to 5 leaves 6, seen early, counted.
     let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), Role::Staff);
-    feed(&mut client, ServerMsg::Chunk { doc: DAY.into(), seq: 6, bytes: vec![6], at_ms: 0, author: Author::default() }.encode());
-    feed(&mut client, ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5], author: Author::default() }.encode());
+    feed(
+        &mut client,
+        ServerMsg::Chunk { doc: DAY.into(), seq: 6, bytes: vec![6], at_ms: 0, author: Author::default() }.encode(),
+    );
+    feed(
+        &mut client,
+        ServerMsg::Snapshot { doc: DAY.into(), covers_seq: 5, bytes: vec![5], author: Author::default() }.encode(),
+    );
     assert_eq!(client.cursor(DAY), Some(6));
 }
 
@@ -2262,7 +2309,8 @@ fn a_device_s_own_acknowledged_chunk_moves_its_cursor() {
     client.push(ChunkId([1; 16]), DAY, vec![1]);
     let ack = ServerMsg::Ack { doc: DAY.into(), chunk_id: ChunkId([1; 16]), seq: 1 }.encode();
     client.handle(SyncEvent::Frame(ack), 0, 0.0);
-    let remote = ServerMsg::Chunk { doc: DAY.into(), seq: 2, bytes: vec![2], at_ms: 0, author: Author::default() }.encode();
+    let remote =
+        ServerMsg::Chunk { doc: DAY.into(), seq: 2, bytes: vec![2], at_ms: 0, author: Author::default() }.encode();
     feed(&mut client, remote);
     assert_eq!(client.cursor(DAY), Some(2), "no gap left where this device's own chunk is");
 }
@@ -2273,7 +2321,8 @@ fn a_staff_device_offers_a_snapshot_after_many_chunks_and_a_kiosk_never_does() {
         let (mut client, _) = welcomed(SyncClient::new("t".into(), vec![(DAY.to_owned(), 0)], Vec::new()), role);
         let mut wanted = Vec::new();
         for seq in 1..=frontdesk_core::sync_client::SNAPSHOT_AFTER_CHUNKS {
-            let chunk = ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![], at_ms: 0, author: Author::default() }.encode();
+            let chunk =
+                ServerMsg::Chunk { doc: DAY.into(), seq, bytes: vec![], at_ms: 0, author: Author::default() }.encode();
             wanted.extend(feed(&mut client, chunk).into_iter().filter(|e| matches!(e, Effect::WantSnapshot { .. })));
         }
         let snapshot =
@@ -2750,7 +2799,8 @@ fn a_chunk_badly_signed_or_under_another_devices_actor_is_refused_and_honest_one
     let at = sim.relay.logs[DAY].len() as u64;
     // A change by device 1 (its actor, its key): what each attack dresses up.
     let change = |sim: &mut Sim, by: usize, actor: u8, key: &str| {
-        let mut doc = automerge::AutoCommit::load(&sim.devices[by].core.save_bytes(DAY)).unwrap().with_actor(actor_of(by, actor));
+        let mut doc =
+            automerge::AutoCommit::load(&sim.devices[by].core.save_bytes(DAY)).unwrap().with_actor(actor_of(by, actor));
         let heads = doc.get_heads();
         doc.put(automerge::ROOT, key, "forged").unwrap();
         doc.commit();
@@ -2767,7 +2817,14 @@ fn a_chunk_badly_signed_or_under_another_devices_actor_is_refused_and_honest_one
         Author { key: signer(1).to_vec(), signature: author_of(1, DAY, None, b"other bytes").signature },
         Author { key: signer(1).to_vec(), signature: author_of(1, NEXT_DAY, None, &genuine).signature },
         // A flipped bit.
-        Author { key: signer(1).to_vec(), signature: { let mut s = signed_by_1.signature.clone(); s[5] ^= 1; s } },
+        Author {
+            key: signer(1).to_vec(),
+            signature: {
+                let mut s = signed_by_1.signature.clone();
+                s[5] ^= 1;
+                s
+            },
+        },
     ];
     let mut seq = at;
     for author in attacks {
@@ -2779,7 +2836,9 @@ fn a_chunk_badly_signed_or_under_another_devices_actor_is_refused_and_honest_one
     let foreign = change(&mut sim, 1, 0xA2, "forged");
     seq += 1;
     let author = author_of(2, DAY, None, &foreign);
-    sim.devices[2].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes: foreign, at_ms: 1, author }.encode());
+    sim.devices[2]
+        .inbound
+        .push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes: foreign, at_ms: 1, author }.encode());
     sim.pump();
     assert!(!holds_forged(&mut sim, 2, DAY), "a forged change was applied: {:?}", sim.warnings);
     assert_eq!(sim.devices[2].core.heads(DAY), heads_before, "nothing of them applied");
@@ -2792,7 +2851,9 @@ fn a_chunk_badly_signed_or_under_another_devices_actor_is_refused_and_honest_one
     let honest = change(&mut sim, 1, 0xA3, "honest");
     seq += 1;
     let author = author_of(1, DAY, None, &honest);
-    sim.devices[2].inbound.push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes: honest, at_ms: 1, author }.encode());
+    sim.devices[2]
+        .inbound
+        .push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes: honest, at_ms: 1, author }.encode());
     sim.pump();
     let doc = sim.devices[2].core.doc(DAY).expect("held");
     assert!(automerge::ReadDoc::get(doc, automerge::ROOT, "honest").unwrap().is_some(), "{:?}", sim.warnings);

@@ -75,7 +75,8 @@ where
                     // Noted beside the session, never in its way (a write per connect).
                     seen(&relay, &device.id);
                     let device_id = device.id.clone();
-                    let end = Session::new(id, device, key, relay.clone(), epochs, floors).run(&mut sink, &mut stream).await;
+                    let end =
+                        Session::new(id, device, key, relay.clone(), epochs, floors).run(&mut sink, &mut stream).await;
                     relay.hub.remove(id);
                     seen(&relay, &device_id);
                     end
@@ -122,7 +123,12 @@ fn seen(relay: &Arc<Relay>, device: &str) {
 
 /// Sends the challenge, reads the first frame and acts on it: a `Hello` whose signature the
 /// device's key makes ends with that device; a pairing request is answered and ends the socket.
-async fn handshake<W, R, E>(relay: &Arc<Relay>, sink: &mut W, stream: &mut R, peer_addr: &str) -> Result<(Device, PublicKey), End>
+async fn handshake<W, R, E>(
+    relay: &Arc<Relay>,
+    sink: &mut W,
+    stream: &mut R,
+    peer_addr: &str,
+) -> Result<(Device, PublicKey), End>
 where
     W: Sink<Message> + Unpin,
     R: Stream<Item = Result<Message, E>> + Unpin,

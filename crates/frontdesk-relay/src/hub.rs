@@ -174,7 +174,9 @@ impl Hub {
                 let frame = frame
                     .get_or_insert_with(|| {
                         let author = author.clone();
-                        ServerMsg::Chunk { doc: doc.to_owned(), seq, bytes: bytes.to_vec(), at_ms, author }.encode().into()
+                        ServerMsg::Chunk { doc: doc.to_owned(), seq, bytes: bytes.to_vec(), at_ms, author }
+                            .encode()
+                            .into()
                     })
                     .clone();
                 peer.offer(frame);

@@ -243,6 +243,19 @@ impl Credential {
         Ok(Credential { id, key })
     }
 
+    /// Registers a device whose key is made from `secret` (a test or bench that made changes
+    /// under the actors of that key beforehand, as the seed generator does).
+    pub async fn register_with(
+        store: &dyn crate::store::Store,
+        name: &str,
+        role: Role,
+        secret: [u8; 32],
+    ) -> Result<Credential, crate::store::StoreError> {
+        let key = ed25519_dalek::SigningKey::from_bytes(&secret);
+        let id = store.add_device(name, role, key.verifying_key().to_bytes()).await?;
+        Ok(Credential { id, key })
+    }
+
     /// Registers `n` devices at once.
     pub async fn register_many(
         store: &dyn crate::store::Store,
@@ -269,6 +282,11 @@ impl Credential {
             protocol: frontdesk_protocol::PROTOCOL_VERSION,
             signature: self.sign(&frontdesk_protocol::hello_proof(&self.id, nonce)),
         }
+    }
+
+    /// The public half of the key (what the relay registered).
+    pub fn public_key(&self) -> [u8; 32] {
+        self.key.verifying_key().to_bytes()
     }
 
     /// The key's signature of `message`.

@@ -40,8 +40,7 @@ impl Relay {
     ) -> anyhow::Result<Arc<Relay>> {
         let hub = Arc::new(Hub::default());
         let publish_hub = hub.clone();
-        let store =
-            open_store(Box::new(move |c| publish_hub.publish(c)))?;
+        let store = open_store(Box::new(move |c| publish_hub.publish(c)))?;
         Ok(Arc::new(Relay {
             pairing_limits: AddressLimits::new(config.pairing_burst, config.pairing_every),
             connections: Arc::new(Semaphore::new(config.max_connections)),

@@ -22,8 +22,14 @@ async fn a_push_is_recorded_with_the_device_that_sent_it_and_a_subscribe_as_a_re
 
     let mut desk = relay.connect(&writer_cred).await;
     let bytes = vec![5u8; 300];
-    desk.send(ClientMsg::Push { doc: DOC.into(), chunk_id: ChunkId([1; 16]), bytes: bytes.clone(), heads: vec![], signature: vec![] })
-        .await;
+    desk.send(ClientMsg::Push {
+        doc: DOC.into(),
+        chunk_id: ChunkId([1; 16]),
+        bytes: bytes.clone(),
+        heads: vec![],
+        signature: vec![],
+    })
+    .await;
     assert_eq!(desk.recv().await, ServerMsg::Ack { doc: DOC.into(), chunk_id: ChunkId([1; 16]), seq: 1 });
 
     let mut other = relay.connect(&reader_cred).await;
@@ -63,7 +69,14 @@ async fn a_push_is_recorded_with_the_device_that_sent_it_and_a_subscribe_as_a_re
         log.iter().map(|l| (l.action, l.device.as_str(), l.seq, l.size)).collect();
     assert_eq!(lines, vec![(AuditAction::Push, writer.as_str(), 1, 300), (AuditAction::Read, reader.as_str(), 1, 0)]);
     // What a new chunk then serves is a read again.
-    desk.send(ClientMsg::Push { doc: DOC.into(), chunk_id: ChunkId([2; 16]), bytes: vec![6; 10], heads: vec![], signature: vec![] }).await;
+    desk.send(ClientMsg::Push {
+        doc: DOC.into(),
+        chunk_id: ChunkId([2; 16]),
+        bytes: vec![6; 10],
+        heads: vec![],
+        signature: vec![],
+    })
+    .await;
     assert_eq!(desk.recv().await, ServerMsg::Ack { doc: DOC.into(), chunk_id: ChunkId([2; 16]), seq: 2 });
     let mut later = relay.connect(&reader_cred).await;
     later.send(ClientMsg::Subscribe { doc: DOC.into(), after_seq: 1 }).await;

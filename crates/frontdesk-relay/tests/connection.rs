@@ -143,7 +143,13 @@ async fn a_document_in_no_known_area_is_refused_to_staff_and_manager_and_nothing
         let (_, token) = relay.device(role, "Tablet").await;
         let mut tablet = relay.connect(&token).await;
         tablet
-            .send(ClientMsg::Push { doc: "notanarea/x".into(), chunk_id: chunk(9), bytes: vec![1], heads: vec![], signature: vec![] })
+            .send(ClientMsg::Push {
+                doc: "notanarea/x".into(),
+                chunk_id: chunk(9),
+                bytes: vec![1],
+                heads: vec![],
+                signature: vec![],
+            })
             .await;
         assert!(matches!(
             tablet.recv().await,
@@ -188,7 +194,15 @@ async fn a_push_reaches_a_subscribed_connection_and_the_device_hanging_up_ends_i
     reader.send(ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 0 }).await;
     assert_eq!(reader.recv().await, ServerMsg::Synced { doc: "day/d".into(), head: 0 });
     let mut writer = relay.connect(&token).await;
-    writer.send(ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![7], heads: vec![], signature: vec![] }).await;
+    writer
+        .send(ClientMsg::Push {
+            doc: "day/d".into(),
+            chunk_id: chunk(1),
+            bytes: vec![7],
+            heads: vec![],
+            signature: vec![],
+        })
+        .await;
     assert!(matches!(writer.recv().await, ServerMsg::Ack { seq: 1, .. }));
     match reader.recv().await {
         ServerMsg::Chunk { doc, seq: 1, bytes, at_ms, author } => {

@@ -95,7 +95,9 @@ async fn push_until_killed(port: u16, token: Credential, device: usize, first: u
         while in_flight < 8 {
             let (chunk_id, bytes) = chunk_for(&token.id, device, n);
             n += 1;
-            let push = token.signed(ClientMsg::Push { doc: doc.clone(), chunk_id, bytes, heads: vec![], signature: vec![] }).encode();
+            let push = token
+                .signed(ClientMsg::Push { doc: doc.clone(), chunk_id, bytes, heads: vec![], signature: vec![] })
+                .encode();
             if ws.send(Message::Binary(push.into())).await.is_err() {
                 return acked;
             }

@@ -75,7 +75,8 @@ async fn staff_may_not_snapshot_what_they_may_not_write_nor_any_drop_box() {
     acked(&mut manager, "site", 1).await;
     acked(&mut kiosk, &inbox, 2).await;
     for doc in ["site", inbox.as_str()] {
-        let forged = ClientMsg::Snapshot { doc: doc.into(), covers_seq: 1, bytes: b"nothing here".to_vec(), signature: vec![] };
+        let forged =
+            ClientMsg::Snapshot { doc: doc.into(), covers_seq: 1, bytes: b"nothing here".to_vec(), signature: vec![] };
         refused(&mut staff, forged, ErrorCode::Forbidden).await;
     }
     // Not even the manager, who reads every drop box, may snapshot one.
@@ -96,7 +97,8 @@ async fn a_garbage_snapshot_is_only_a_proposal_and_an_honest_checker_throws_it_a
     for n in 1..=4 {
         acked(&mut honest, "clients", n).await;
     }
-    let forged = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 4, bytes: b"garbage".to_vec(), signature: vec![] };
+    let forged =
+        ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 4, bytes: b"garbage".to_vec(), signature: vec![] };
     hostile.send(forged).await;
     assert_eq!(hostile.recv().await, ServerMsg::SnapshotStored { doc: "clients".into(), covers_seq: 4 });
     // The hostile device vouching for its own snapshot changes nothing.
@@ -210,7 +212,13 @@ async fn a_device_sending_too_many_bytes_is_slowed_and_nothing_it_sent_is_half_s
     let mut stored = 0;
     let mut refusals = 0;
     for n in 0..10u8 {
-        let big = ClientMsg::Push { doc: "clients".into(), chunk_id: chunk(n), bytes: vec![n; 20_000], heads: vec![], signature: vec![] };
+        let big = ClientMsg::Push {
+            doc: "clients".into(),
+            chunk_id: chunk(n),
+            bytes: vec![n; 20_000],
+            heads: vec![],
+            signature: vec![],
+        };
         desk.send(big).await;
         match desk.recv().await {
             ServerMsg::Ack { .. } => stored += 1,
@@ -257,12 +265,21 @@ async fn a_verdict_on_one_proposal_never_proves_another_put_in_its_place() {
         acked(&mut honest, "clients", n).await;
     }
     let sound = b"a real save".to_vec();
-    honest.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: sound.clone(), signature: vec![] }).await;
+    honest
+        .send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: sound.clone(), signature: vec![] })
+        .await;
     assert!(matches!(honest.recv().await, ServerMsg::SnapshotStored { .. }));
     checker.send(ClientMsg::Subscribe { doc: "clients".into(), after_seq: 2 }).await;
     assert!(matches!(checker.recv().await, ServerMsg::Synced { .. }));
     assert!(matches!(checker.recv().await, ServerMsg::Check { bytes, .. } if bytes == sound));
-    hostile.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: b"garbage".to_vec(), signature: vec![] }).await;
+    hostile
+        .send(ClientMsg::Snapshot {
+            doc: "clients".into(),
+            covers_seq: 2,
+            bytes: b"garbage".to_vec(),
+            signature: vec![],
+        })
+        .await;
     assert!(matches!(hostile.recv().await, ServerMsg::SnapshotStored { .. }));
     checker.send(ClientMsg::Checked { doc: "clients".into(), covers_seq: 2, digest: digest(&sound), ok: true }).await;
     checker.send(ClientMsg::Ping).await;
@@ -311,7 +328,8 @@ async fn sealed_bytes_are_taken_only_from_their_writer_for_their_document_and_pl
     let moved = sealed(Kind::Chunk, Scope::Staff, &hostile_id);
     let message = refused(&mut hostile, push("kiosk", 3, moved.clone()), ErrorCode::Forbidden).await;
     assert!(message.contains("sealed chunk refused") && message.contains("kiosk scope"), "{message}");
-    let as_snapshot = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: moved.clone(), signature: vec![] };
+    let as_snapshot =
+        ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: moved.clone(), signature: vec![] };
     let message = refused(&mut hostile, as_snapshot, ErrorCode::Forbidden).await;
     assert!(message.contains("sealed snapshot refused"), "{message}");
     let wrong_cover = sealed(Kind::Snapshot { covers_seq: 9 }, Scope::Staff, &hostile_id);
@@ -404,7 +422,8 @@ async fn a_chunk_or_snapshot_signed_by_another_key_or_for_other_bytes_is_refused
     refused(&mut attacker, push(vec![1; 3], 5), ErrorCode::BadSignature).await;
     // A snapshot signed as a chunk of the same bytes does not pass for a snapshot.
     let as_chunk = hostile.author("clients", &bytes).signature;
-    let snapshot = ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: bytes.clone(), signature: as_chunk };
+    let snapshot =
+        ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 1, bytes: bytes.clone(), signature: as_chunk };
     refused(&mut attacker, snapshot, ErrorCode::BadSignature).await;
     let stored = relay.relay.store.backlog("clients", 0).await.unwrap();
     assert_eq!((stored.head, stored.snapshot.is_none()), (0, true), "nothing of a refused push is stored");

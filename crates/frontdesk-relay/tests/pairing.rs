@@ -443,7 +443,14 @@ async fn after_a_revocation_with_floors_nothing_sealed_under_the_old_keys_is_sto
     };
     office.send(plain("payroll/2026-12", 7)).await;
     assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
-    office.send(ClientMsg::Snapshot { doc: "clients".into(), covers_seq: 2, bytes: b"Ana Ruiz".to_vec(), signature: vec![] }).await;
+    office
+        .send(ClientMsg::Snapshot {
+            doc: "clients".into(),
+            covers_seq: 2,
+            bytes: b"Ana Ruiz".to_vec(),
+            signature: vec![],
+        })
+        .await;
     assert!(matches!(office.recv().await, ServerMsg::Error { code: ErrorCode::StaleEpoch, .. }));
     office.send(plain(&format!("envelopes/{}", desk.id), 8)).await;
     assert!(matches!(office.recv().await, ServerMsg::Ack { .. }));

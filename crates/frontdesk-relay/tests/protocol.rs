@@ -114,7 +114,10 @@ fn untimed(msg: ServerMsg) -> ServerMsg {
         ServerMsg::Chunk { doc, seq, bytes, at_ms, author } => {
             let age = chrono::Utc::now().timestamp_millis() - at_ms;
             assert!((0..60_000).contains(&age), "a chunk received {age} ms ago");
-            assert!(signed_by_its_author(&doc, None, &bytes, &author), "chunk {seq} of {doc} served with its signature");
+            assert!(
+                signed_by_its_author(&doc, None, &bytes, &author),
+                "chunk {seq} of {doc} served with its signature"
+            );
             ServerMsg::Chunk { doc, seq, bytes, at_ms: 0, author: Author::default() }
         }
         ServerMsg::Snapshot { doc, covers_seq, bytes, author } => {
@@ -157,19 +160,44 @@ async fn a_kiosk_push_is_acknowledged_and_reaches_a_watching_subscribed_desk() {
     let mut desk = relay.connect(&staff_token).await;
     send(&mut desk, ClientMsg::Watch { prefix: format!("{}/", inboxes()) }).await;
     let mut kiosk = relay.connect(&kiosk_token).await;
-    send(&mut kiosk, kiosk_token.signed(ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(1), bytes: vec![1, 2, 3], heads: vec![], signature: vec![] }))
-        .await;
+    send(
+        &mut kiosk,
+        kiosk_token.signed(ClientMsg::Push {
+            doc: inbox.clone(),
+            chunk_id: chunk(1),
+            bytes: vec![1, 2, 3],
+            heads: vec![],
+            signature: vec![],
+        }),
+    )
+    .await;
     assert_eq!(recv(&mut kiosk).await, ServerMsg::Ack { doc: inbox.clone(), chunk_id: chunk(1), seq: 1 });
 
     assert_eq!(recv(&mut desk).await, ServerMsg::DocExists { doc: inbox.clone() });
     send(&mut desk, ClientMsg::Subscribe { doc: inbox.clone(), after_seq: 0 }).await;
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox.clone(), seq: 1, bytes: vec![1, 2, 3], at_ms: 0, author: Author::default() });
+    assert_eq!(
+        recv(&mut desk).await,
+        ServerMsg::Chunk { doc: inbox.clone(), seq: 1, bytes: vec![1, 2, 3], at_ms: 0, author: Author::default() }
+    );
     assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: inbox.clone(), head: 1 });
 
     // Live from now on.
-    send(&mut kiosk, kiosk_token.signed(ClientMsg::Push { doc: inbox.clone(), chunk_id: chunk(2), bytes: vec![4], heads: vec![], signature: vec![] })).await;
+    send(
+        &mut kiosk,
+        kiosk_token.signed(ClientMsg::Push {
+            doc: inbox.clone(),
+            chunk_id: chunk(2),
+            bytes: vec![4],
+            heads: vec![],
+            signature: vec![],
+        }),
+    )
+    .await;
     assert_eq!(recv(&mut kiosk).await, ServerMsg::Ack { doc: inbox.clone(), chunk_id: chunk(2), seq: 2 });
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: inbox, seq: 2, bytes: vec![4], at_ms: 0, author: Author::default() });
+    assert_eq!(
+        recv(&mut desk).await,
+        ServerMsg::Chunk { doc: inbox, seq: 2, bytes: vec![4], at_ms: 0, author: Author::default() }
+    );
     relay.stop().await;
 }
 
@@ -181,7 +209,13 @@ async fn resending_a_chunk_is_harmless() {
     for _ in 0..3 {
         send(
             &mut desk,
-            token.signed(ClientMsg::Push { doc: "day/2026-11-26".into(), chunk_id: chunk(7), bytes: vec![9], heads: vec![], signature: vec![] }),
+            token.signed(ClientMsg::Push {
+                doc: "day/2026-11-26".into(),
+                chunk_id: chunk(7),
+                bytes: vec![9],
+                heads: vec![],
+                signature: vec![],
+            }),
         )
         .await;
         assert_eq!(recv(&mut desk).await, ServerMsg::Ack { doc: "day/2026-11-26".into(), chunk_id: chunk(7), seq: 1 });
@@ -198,8 +232,17 @@ async fn acknowledged_chunks_survive_a_restart_and_subscribers_resume_after_thei
     let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=5 {
-        send(&mut desk, token.signed(ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n], heads: vec![], signature: vec![] }))
-            .await;
+        send(
+            &mut desk,
+            token.signed(ClientMsg::Push {
+                doc: "day/d".into(),
+                chunk_id: chunk(n),
+                bytes: vec![n],
+                heads: vec![],
+                signature: vec![],
+            }),
+        )
+        .await;
     }
     for _ in 1..=5 {
         assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
@@ -210,8 +253,14 @@ async fn acknowledged_chunks_survive_a_restart_and_subscribers_resume_after_thei
     let relay = TestRelay::start_in(data, |_| {}).await;
     let mut desk = relay.connect(&token).await;
     send(&mut desk, ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 3 }).await;
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 4, bytes: vec![4], at_ms: 0, author: Author::default() });
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 5, bytes: vec![5], at_ms: 0, author: Author::default() });
+    assert_eq!(
+        recv(&mut desk).await,
+        ServerMsg::Chunk { doc: "day/d".into(), seq: 4, bytes: vec![4], at_ms: 0, author: Author::default() }
+    );
+    assert_eq!(
+        recv(&mut desk).await,
+        ServerMsg::Chunk { doc: "day/d".into(), seq: 5, bytes: vec![5], at_ms: 0, author: Author::default() }
+    );
     assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: "day/d".into(), head: 5 });
     relay.stop().await;
 }
@@ -234,7 +283,11 @@ async fn a_snapshot_replaces_the_chunks_it_covers_once_another_device_has_checke
         send(&mut desk, push).await;
         assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
     }
-    send(&mut desk, token.signed(ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2], signature: vec![] })).await;
+    send(
+        &mut desk,
+        token.signed(ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2], signature: vec![] }),
+    )
+    .await;
     assert_eq!(recv(&mut desk).await, ServerMsg::SnapshotStored { doc: "day/d".into(), covers_seq: 2 });
     // Nobody has checked it: a subscriber gets every chunk, then is asked to check it.
     let mut other = relay.connect(&other_token).await;
@@ -242,7 +295,13 @@ async fn a_snapshot_replaces_the_chunks_it_covers_once_another_device_has_checke
     for n in 1..=3 {
         assert_eq!(
             recv(&mut other).await,
-            ServerMsg::Chunk { doc: "day/d".into(), seq: n.into(), bytes: vec![n], at_ms: 0, author: Author::default() }
+            ServerMsg::Chunk {
+                doc: "day/d".into(),
+                seq: n.into(),
+                bytes: vec![n],
+                at_ms: 0,
+                author: Author::default()
+            }
         );
     }
     assert_eq!(recv(&mut other).await, ServerMsg::Synced { doc: "day/d".into(), head: 3 });
@@ -263,11 +322,21 @@ async fn a_snapshot_replaces_the_chunks_it_covers_once_another_device_has_checke
     send(&mut other, ClientMsg::Ping).await;
     assert_eq!(recv(&mut other).await, ServerMsg::Pong);
     send(&mut desk, ClientMsg::Subscribe { doc: "day/d".into(), after_seq: 0 }).await;
-    assert_eq!(recv(&mut desk).await, ServerMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2], author: Author::default() });
-    assert_eq!(recv(&mut desk).await, ServerMsg::Chunk { doc: "day/d".into(), seq: 3, bytes: vec![3], at_ms: 0, author: Author::default() });
+    assert_eq!(
+        recv(&mut desk).await,
+        ServerMsg::Snapshot { doc: "day/d".into(), covers_seq: 2, bytes: vec![1, 2], author: Author::default() }
+    );
+    assert_eq!(
+        recv(&mut desk).await,
+        ServerMsg::Chunk { doc: "day/d".into(), seq: 3, bytes: vec![3], at_ms: 0, author: Author::default() }
+    );
     assert_eq!(recv(&mut desk).await, ServerMsg::Synced { doc: "day/d".into(), head: 3 });
     // A snapshot claiming more than the log holds is refused and changes nothing.
-    send(&mut desk, token.signed(ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 99, bytes: vec![], signature: vec![] })).await;
+    send(
+        &mut desk,
+        token.signed(ClientMsg::Snapshot { doc: "day/d".into(), covers_seq: 99, bytes: vec![], signature: vec![] }),
+    )
+    .await;
     assert!(matches!(recv(&mut desk).await, ServerMsg::Error { code: ErrorCode::StorageFailed, .. }));
     relay.stop().await;
 }
@@ -278,7 +347,11 @@ async fn a_kiosk_is_refused_other_documents_but_keeps_its_socket() {
     let (_, token) = relay.device(Role::Kiosk, "Kiosk").await;
     let mut kiosk = relay.connect(&token).await;
     let elsewhere = format!("{}/someone-else", inboxes());
-    send(&mut kiosk, ClientMsg::Push { doc: elsewhere, chunk_id: chunk(1), bytes: vec![1], heads: vec![], signature: vec![] }).await;
+    send(
+        &mut kiosk,
+        ClientMsg::Push { doc: elsewhere, chunk_id: chunk(1), bytes: vec![1], heads: vec![], signature: vec![] },
+    )
+    .await;
     assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
     send(&mut kiosk, ClientMsg::Subscribe { doc: "day/2026-11-26".into(), after_seq: 0 }).await;
     assert!(matches!(recv(&mut kiosk).await, ServerMsg::Error { code: ErrorCode::Forbidden, .. }));
@@ -362,7 +435,13 @@ async fn a_frame_over_the_limit_is_closed_with_1009() {
     let mut ws = relay.connect(&token).await;
     send(
         &mut ws,
-        ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(1), bytes: vec![0; 100 * 1024], heads: vec![], signature: vec![] },
+        ClientMsg::Push {
+            doc: "day/d".into(),
+            chunk_id: chunk(1),
+            bytes: vec![0; 100 * 1024],
+            heads: vec![],
+            signature: vec![],
+        },
     )
     .await;
     assert_eq!(close_code(&mut ws).await, close::TOO_BIG);
@@ -461,7 +540,13 @@ async fn a_thousand_silent_sockets_are_closed_after_the_hello_timeout_while_a_de
         let started = std::time::Instant::now();
         send(
             &mut desk,
-            token.signed(ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 300], heads: vec![], signature: vec![] }),
+            token.signed(ClientMsg::Push {
+                doc: "day/d".into(),
+                chunk_id: chunk(n),
+                bytes: vec![n; 300],
+                heads: vec![],
+                signature: vec![],
+            }),
         )
         .await;
         assert!(matches!(recv(&mut desk).await, ServerMsg::Ack { .. }));
@@ -595,8 +680,17 @@ async fn pushes_sent_one_after_another_are_stored_in_that_order() {
     let (_, token) = relay.device(Role::Staff, "Desk").await;
     let mut desk = relay.connect(&token).await;
     for n in 1..=150u8 {
-        send(&mut desk, token.signed(ClientMsg::Push { doc: "day/d".into(), chunk_id: chunk(n), bytes: vec![n; 64], heads: vec![], signature: vec![] }))
-            .await;
+        send(
+            &mut desk,
+            token.signed(ClientMsg::Push {
+                doc: "day/d".into(),
+                chunk_id: chunk(n),
+                bytes: vec![n; 64],
+                heads: vec![],
+                signature: vec![],
+            }),
+        )
+        .await;
     }
     let mut seq_of = std::collections::HashMap::new();
     while seq_of.len() < 150 {

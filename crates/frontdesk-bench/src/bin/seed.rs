@@ -17,6 +17,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use sha2::Digest;
+
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use frontdesk_bench::seed::{self, Business};
@@ -65,7 +67,7 @@ fn random(buf: &mut [u8]) {
 
 /// The business's keys (epoch 1 of every scope) and the change of `envelopes/recovery` that
 /// seals them to `kit`, as a manager's tablet seals them at set-up.
-fn business_keys(kit: &str) -> Result<(Keys, Vec<u8>)> {
+fn business_keys(kit: &str, tag: [u8; frontdesk_core::authorship::TAG_LEN]) -> Result<(Keys, Vec<u8>)> {
     let mut business = Keys::default();
     for scope in Scope::ALL {
         business.run_mut(&Op::Generate { key: KeyRef { scope, epoch: 1 } }, &mut random)?;
@@ -82,7 +84,7 @@ fn business_keys(kit: &str) -> Result<(Keys, Vec<u8>)> {
     }
     let mut actor = [0u8; 16];
     random(&mut actor);
-    Ok((business, keys::write_envelopes(actor, &envelopes)?))
+    Ok((business, keys::write_envelopes(frontdesk_core::authorship::actor(tag, actor), &envelopes)?))
 }
 
 #[tokio::main]
@@ -95,6 +97,9 @@ async fn main() -> Result<()> {
         seeded.without_pins();
     }
     let docs = seeded.saved();
+    // Every seeded change is the importer's, signed with its key (`Seeded::signer`).
+    let mut importer = Keys::default();
+    let importer_key = importer.set_signing(seeded.signer);
     let generated = started.elapsed();
     std::fs::create_dir_all(&o.data).with_context(|| format!("cannot create {}", o.data.display()))?;
     let store = SqliteStore::open_in(&o.data, StoreLimits::default(), Box::new(|_| {}))?;
@@ -104,7 +109,7 @@ async fn main() -> Result<()> {
         let kit =
             std::env::var("FRONTDESK_SEED_KIT").context("--sealed needs the recovery kit in FRONTDESK_SEED_KIT")?;
         let kit = keys::read_kit(&kit).context("FRONTDESK_SEED_KIT is not a recovery kit (28 characters)")?;
-        let (business, envelopes) = business_keys(&kit)?;
+        let (business, envelopes) = business_keys(&kit, frontdesk_core::authorship::tag(&importer_key))?;
         store.new_epochs(&Scope::ALL, true, WRITER, chrono::Utc::now().timestamp_millis()).await?;
         docs.push((format!("envelopes/{}", keys::RECOVERY), envelopes));
         sealing = Some(business);
@@ -130,7 +135,12 @@ async fn main() -> Result<()> {
             }
             _ => bytes.clone(),
         };
+        let digest = sha2::Sha256::digest(&bytes).into();
+        let signature =
+            importer.run(&Op::Sign { message: frontdesk_protocol::chunk_proof(name, &digest) }, &mut random)?;
+        let author = frontdesk_protocol::Author { key: importer_key.to_vec(), signature };
         let chunk = NewChunk {
+            author,
             doc: name.clone(),
             chunk_id: ChunkId(id),
             bytes,

@@ -218,8 +218,14 @@ async fn relay_run_with(o: &Options, devices: usize, sealed: bool, around: impl 
         n += 1;
         let id = chunk_id(n);
         sent_at.lock().map_err(|_| anyhow::anyhow!("lock"))?.insert(id, Instant::now());
-        let push =
-            ClientMsg::Push { doc: doc.clone(), chunk_id: id, bytes: chunk(epoch, n, o.size), heads: Vec::new() };
+        let push = ClientMsg::Push {
+            doc: doc.clone(),
+            chunk_id: id,
+            bytes: chunk(epoch, n, o.size),
+            heads: Vec::new(),
+            signature: Vec::new(),
+        };
+        let push = tokens[0].signed(push);
         sink.send(Message::Binary(push.encode().into())).await?;
     }
     let expected = o.paced * (devices - 1);
@@ -238,7 +244,9 @@ async fn relay_run_with(o: &Options, devices: usize, sealed: bool, around: impl 
             chunk_id: chunk_id(n),
             bytes: chunk(epoch, n, o.size),
             heads: Vec::new(),
+            signature: Vec::new(),
         };
+        let push = tokens[0].signed(push);
         sink_burst.feed(Message::Binary(push.encode().into())).await?;
     }
     sink_burst.flush().await?;
@@ -625,8 +633,9 @@ async fn pushes(o: &Options) -> Result<()> {
     let size = o.size;
     let mut tasks = Vec::new();
     for (d, ws) in sockets.into_iter().enumerate() {
+        let doc = format!("day/bench-{d}");
+        let signature = devices[d].author(&doc, &vec![7u8; size]).signature;
         tasks.push(tokio::spawn(async move {
-            let doc = format!("day/bench-{d}");
             let (mut sink, mut stream) = ws.split();
             let mut sent_at = std::collections::HashMap::new();
             let mut n = 0u64;
@@ -643,6 +652,8 @@ async fn pushes(o: &Options) -> Result<()> {
                         chunk_id: ChunkId(id),
                         bytes: vec![7u8; size],
                         heads: Vec::new(),
+                        // The same bytes to the same document every time: signed once.
+                        signature: signature.clone(),
                     },
                 )
             };
@@ -817,7 +828,14 @@ async fn catch_up(o: &Options) -> Result<()> {
         use automerge::transaction::Transactable;
         kiosk_doc.put(automerge::ROOT, format!("slot{n}"), "x".repeat(200))?;
         let bytes = kiosk_doc.save_incremental();
-        let push = ClientMsg::Push { doc: "kiosk".to_owned(), chunk_id: chunk_id(1_000 + n), bytes, heads: Vec::new() };
+        let push = ClientMsg::Push {
+            doc: "kiosk".to_owned(),
+            chunk_id: chunk_id(1_000 + n),
+            bytes,
+            heads: Vec::new(),
+            signature: Vec::new(),
+        };
+        let push = desk.signed(push);
         send(&mut ws, push).await?;
         loop {
             let Some(Ok(Message::Binary(frame))) = ws.next().await else { anyhow::bail!("desk closed") };
@@ -850,7 +868,7 @@ async fn catch_up(o: &Options) -> Result<()> {
             OutboxEntry {
                 id: chunk_id(n as u64 + 1),
                 doc: inbox.clone(),
-                bytes: check_in.to_inbox_chunk(),
+                bytes: check_in.to_inbox_chunk(frontdesk_core::authorship::tag(&kiosk.public_key())),
                 order: n as f64,
             }
         })
@@ -862,6 +880,7 @@ async fn catch_up(o: &Options) -> Result<()> {
     let epoch = Instant::now();
     let (mut core, first) = DeviceCore::start(Start {
         device: kiosk.id.clone(),
+        signer: kiosk.public_key(),
         seed: [7; 16],
         docs: vec![StoredDoc { name: "kiosk".to_owned(), bytes: held, cursor, received: Vec::new(), sealed_from: 0 }],
         outbox,
@@ -891,6 +910,19 @@ async fn catch_up(o: &Options) -> Result<()> {
                 device::Effect::Save { id, .. } => pending.extend(core.saved(id, Ok(()))),
                 device::Effect::FlushSoon => pending.extend(core.flush()),
                 device::Effect::Prove { nonce, message } => pending.extend(core.proved(nonce, kiosk.sign(&message))),
+                // Its chunks are signed with its key, the desk's checked (#20).
+                device::Effect::Crypto { id, op } => {
+                    let result = match &op {
+                        frontdesk_core::crypto::Op::Sign { message } => Ok(kiosk.sign(message)),
+                        frontdesk_core::crypto::Op::Verify { key, message, signature } => {
+                            frontdesk_core::crypto::native::verify(key, message, signature)
+                                .then(Vec::new)
+                                .ok_or(frontdesk_core::crypto::CryptoError::BadSignature)
+                        }
+                        other => Err(frontdesk_core::crypto::CryptoError::Platform(format!("{other:?}"))),
+                    };
+                    pending.extend(core.crypto_done(id, result));
+                }
                 _ => {}
             }
         }

@@ -328,7 +328,9 @@ impl Keys {
                 let key = self.signing.as_ref().ok_or_else(|| CryptoError::Platform("no signing key".into()))?;
                 Ok(key.sign(message).to_bytes().to_vec())
             }
-            Op::Verify { key, message, signature } => verify(key, message, signature).then(Vec::new).ok_or(CryptoError::Damaged),
+            Op::Verify { key, message, signature } => {
+                verify(key, message, signature).then(Vec::new).ok_or(CryptoError::Damaged)
+            }
             Op::Generate { .. } | Op::Install { .. } => {
                 Err(CryptoError::Platform("keeping a key needs `Keys::run_mut`".into()))
             }

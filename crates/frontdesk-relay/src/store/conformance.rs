@@ -122,7 +122,10 @@ fn digest(bytes: &[u8]) -> Head {
 
 /// A snapshot proposed by one device and proven by another.
 async fn snapshot(store: &impl Store, doc: &str, covers_seq: u64, bytes: &[u8]) {
-    store.propose_snapshot(doc, covers_seq, bytes.to_vec(), "proposer", author("proposer")).await.expect("snapshot proposed");
+    store
+        .propose_snapshot(doc, covers_seq, bytes.to_vec(), "proposer", author("proposer"))
+        .await
+        .expect("snapshot proposed");
     let settled = store.settle_snapshot(doc, covers_seq, digest(bytes), "checker", true).await.expect("settled");
     assert_eq!(settled, Settled::Proven);
 }
@@ -286,7 +289,10 @@ pub async fn snapshots_replace_the_chunks_they_cover_once_proven<H: Harness>(har
     let recorder = Recorder::default();
     let store = open(&harness, StoreLimits::default(), recorder.publisher()).await;
     assert!(
-        matches!(store.propose_snapshot("day/none", 1, b"s".to_vec(), "p", author("p")).await, Err(StoreError::UnknownDoc(_))),
+        matches!(
+            store.propose_snapshot("day/none", 1, b"s".to_vec(), "p", author("p")).await,
+            Err(StoreError::UnknownDoc(_))
+        ),
         "a snapshot of a document that does not exist is refused"
     );
     for n in 1..=5 {
@@ -323,13 +329,22 @@ pub async fn snapshots_replace_the_chunks_they_cover_once_proven<H: Harness>(har
     assert_eq!((snap(&past), pairs(&past.chunks)), (None, vec![(5, vec![5])]));
 
     // Older and equal ones change nothing.
-    store.propose_snapshot("day/d", 2, b"older".to_vec(), "p", author("p")).await.expect("an older snapshot is accepted");
-    store.propose_snapshot("day/d", 3, b"equal".to_vec(), "p", author("p")).await.expect("an equal snapshot is accepted");
+    store
+        .propose_snapshot("day/d", 2, b"older".to_vec(), "p", author("p"))
+        .await
+        .expect("an older snapshot is accepted");
+    store
+        .propose_snapshot("day/d", 3, b"equal".to_vec(), "p", author("p"))
+        .await
+        .expect("an equal snapshot is accepted");
     assert_eq!(store.proposal("day/d").await.expect("read"), None, "neither waits");
     assert_eq!(backlog(&store, "day/d", 0).await, from_start);
 
     // What a proposal must contain: every covered chunk's heads, those dropped already included.
-    store.propose_snapshot("day/d", 5, b"up to 5".to_vec(), "p", author("p")).await.expect("a newer snapshot is proposed");
+    store
+        .propose_snapshot("day/d", 5, b"up to 5".to_vec(), "p", author("p"))
+        .await
+        .expect("a newer snapshot is proposed");
     let waiting = store.proposal("day/d").await.expect("read").expect("waiting");
     assert_eq!(waiting.must_contain, (1..=5).map(head).collect::<Vec<_>>());
     // A rejected one is gone and the chunks stay.
@@ -758,7 +773,10 @@ pub async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced<H: H
     assert_eq!(store.proposal("clients").await.expect("read"), None, "a proposal in the clear waits no more");
     // Once the scope seals, nothing in the clear is stored, whatever epochs a connection heard.
     assert!(matches!(send(&store, "clients", 9, name.clone(), 7).await, Err(StoreError::InTheClear)));
-    assert!(matches!(store.propose_snapshot("clients", 3, name.clone(), "p", author("p")).await, Err(StoreError::InTheClear)));
+    assert!(matches!(
+        store.propose_snapshot("clients", 3, name.clone(), "p", author("p")).await,
+        Err(StoreError::InTheClear)
+    ));
     push(&store, "clients", 4, &sealed(1)).await;
     push(&store, "payroll", 1, b"a scope without an epoch").await;
     let listed = store.in_the_clear().await.expect("listed");

@@ -1125,7 +1125,17 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
         "INSERT INTO chunks (doc, seq, chunk_id, bytes, heads, device, at_ms, signer, signature)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![doc, seq, &chunk_id.0[..], bytes, heads_blob(heads), device, at_ms, author.key, author.signature])?;
+    .execute(params![
+        doc,
+        seq,
+        &chunk_id.0[..],
+        bytes,
+        heads_blob(heads),
+        device,
+        at_ms,
+        author.key,
+        author.signature
+    ])?;
     tx.prepare_cached(
         "INSERT INTO docs (name, head_seq, bytes, created_by) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (name) DO UPDATE SET head_seq = excluded.head_seq, bytes = docs.bytes + ?3",
