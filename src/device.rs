@@ -87,6 +87,7 @@ impl Device {
         docs.extend(crypto::key_documents(&settings));
         let (core, effects) = DeviceCore::start(Start {
             device: settings.device.clone(),
+            signer: <[u8; 32]>::try_from(key.public.as_slice()).unwrap_or([0; 32]),
             seed: random_bytes(),
             docs: store.load_docs(&docs, &watches).await?,
             outbox: store.load_outbox().await?,
@@ -153,6 +154,17 @@ impl Device {
         core.doc(doc)?;
         let heads = core.heads(doc);
         self.cache.get_or_read(doc, read, heads, || core.doc(doc).map(read))
+    }
+
+    /// An actor of this device for a change made outside its documents (a check-in, a punch, a
+    /// hand-over of keys): bound to its key, so other devices take it as this device's.
+    pub fn actor(&self) -> [u8; 16] {
+        self.core.borrow().actor(random_bytes())
+    }
+
+    /// The tag this device's actors start with (its key's).
+    pub fn tag(&self) -> [u8; frontdesk_core::authorship::TAG_LEN] {
+        self.core.borrow().tag()
     }
 
     /// Names of the documents held that start with `prefix`.

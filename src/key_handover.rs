@@ -319,7 +319,7 @@ async fn hand_over(device: &Rc<Device>, v: &mut Vouched) -> bool {
             return false;
         }
     } else {
-        let Ok(change) = keys::write_envelopes(crate::platform::random_bytes(), &envelopes) else { return false };
+        let Ok(change) = keys::write_envelopes(device.actor(), &envelopes) else { return false };
         device.submit(&doc_name::envelopes(&v.id), change);
     }
     let sent: Vec<String> = envelopes.into_iter().map(|(name, _)| name).collect();

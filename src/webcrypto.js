@@ -181,6 +181,12 @@ export async function run(kind, key, publicKey, aad, data, iterations) {
       return openFrom(key, publicKey, aad, data);
     case 5:
       return open(await importSecret(publicKey, false), aad, data);
+    case 7: {
+      // Ed25519: `publicKey` the signer's key, `aad` the signed message, `data` the signature.
+      const signer = await subtle().importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
+      if (await subtle().verify({ name: "Ed25519" }, signer, data, aad)) return new Uint8Array();
+      throw new DOMException("not its signature", "OperationError");
+    }
     case 6: {
       const salts = [];
       for (let at = 0; at < publicKey.length; at += 1 + publicKey[at]) {

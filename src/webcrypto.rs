@@ -80,7 +80,7 @@ fn failed(err: JsValue, kind: u8) -> CryptoError {
         None => (String::new(), err.as_string().unwrap_or_else(|| format!("{err:?}"))),
     };
     match (kind, name.as_str()) {
-        (1 | 3, "OperationError") => CryptoError::Damaged,
+        (1 | 3 | 7, "OperationError") => CryptoError::Damaged,
         (2, "OperationError") => CryptoError::BadEphemeral,
         _ => CryptoError::Platform(format!("{name}: {message}")),
     }
@@ -100,6 +100,7 @@ pub async fn run(op: Op, with: With) -> Result<Vec<u8>, CryptoError> {
         (Op::SealTo { aad, plaintext, .. }, With::Public(public)) => (2, none, public, aad, plaintext, 0),
         (Op::OpenFrom { aad, sealed, .. }, With::Private(key, public)) => (3, key.into(), public, aad, sealed, 0),
         (Op::Derive { password, salt, iterations }, _) => (4, none, [0; 32], salt, password, iterations),
+        (Op::Verify { key, message, signature }, _) => (7, none, key, message, signature, 0),
         _ => return Err(CryptoError::Platform("the op was given the wrong kind of key".into())),
     };
     let promise = run_js(kind, &key, public.to_vec(), aad, data, iterations);

@@ -16,7 +16,8 @@ fn problem_text(problem: &Problem) -> DeviceMsg {
         Problem::Refused { code: ErrorCode::BadDocName, .. } => DeviceMsg::RefusedBadName,
         // A stale epoch is as passing: the device reconnects and seals the change again.
         Problem::Refused {
-            code: ErrorCode::RateLimited | ErrorCode::StorageFailed | ErrorCode::StaleEpoch, ..
+            code: ErrorCode::RateLimited | ErrorCode::StorageFailed | ErrorCode::StaleEpoch | ErrorCode::BadSignature,
+            ..
         } => DeviceMsg::RelayBusy,
         Problem::BadFrame(_) => DeviceMsg::RelayGarbled,
     }

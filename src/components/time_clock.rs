@@ -67,7 +67,7 @@ pub fn TimeClock(device: DeviceRef, lang: RwSignal<Lang>, #[prop(into)] on_done:
             let _ = error.try_set(None);
             let id = frontdesk_core::RecordId::from_random(random_bytes()).to_string();
             let record = Punch { id, kind, pin: legacy, at_ms: now_ms(), candidates };
-            let chunk = payroll::punch_chunk(&record, random_bytes());
+            let chunk = payroll::punch_chunk(&record, dev.actor());
             let doc = doc_name::timeclock(crate::clock::today(), &dev.settings.borrow().device);
             dev.submit(&doc, chunk);
             let now = crate::clock::now();

@@ -132,9 +132,13 @@ impl Device {
         let device = self.clone();
         let material = self.keys.material(&op);
         spawn_local(async move {
-            let result = match material {
-                Ok(with) => run_op(op, with).await,
-                Err(missing) => Err(missing),
+            let result = match (op, material) {
+                // The device's own key signs what it sends (the one it proves at Hello).
+                (Op::Sign { message }, _) => {
+                    device.key.sign(&message).await.map_err(|err| CryptoError::Platform(err.to_string()))
+                }
+                (op, Ok(with)) => run_op(op, with).await,
+                (_, Err(missing)) => Err(missing),
             };
             let effects = device.core.borrow_mut().crypto_done(id, result);
             device.run(effects);

@@ -92,7 +92,7 @@ fn warm_up_check_in() {
     ) else {
         return;
     };
-    crate::spill::warm_up(check_in.to_inbox_chunk());
+    crate::spill::warm_up(check_in.to_inbox_chunk([0; 8]));
 }
 
 fn reason_label(reason: VisitReason) -> (KioskMsg, KioskMsg) {

@@ -108,7 +108,7 @@ fn check_in(kiosk: Shared) {
         Ok(check_in) => {
             save_ticket_counter(&tickets);
             let ticket = check_in.ticket.clone();
-            let chunk = check_in.to_inbox_chunk();
+            let chunk = check_in.to_inbox_chunk(device.with_value(|d| d.tag()));
             let inbox = doc_name::inbox(today, &kiosk_id);
             let shown_name = check_in.name.split(' ').next().unwrap_or_default().to_owned();
             let dev = device.get_value();
