@@ -145,7 +145,7 @@ fn a_check_in_round_trips_through_an_inbox_on_wasm() {
         CheckIn::new(VisitId::from_random([5; 16]), "Zoë Núñez", VisitReason::WalkIn, "", "A-001".into(), 1_000, "k1")
             .unwrap();
     let mut replica = Replica::new([3; 16]);
-    replica.apply("inbox/2026-11-26/k1", &check_in.to_inbox_chunk()).unwrap();
+    replica.apply("inbox/2026-11-26/k1", &check_in.to_inbox_chunk([0; 8])).unwrap();
     let found = replica.get("inbox/2026-11-26/k1").map(check_ins).unwrap();
     assert_eq!(found, vec![check_in]);
 }
