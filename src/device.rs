@@ -156,17 +156,6 @@ impl Device {
         self.cache.get_or_read(doc, read, heads, || core.doc(doc).map(read))
     }
 
-    /// An actor of this device for a change made outside its documents (a check-in, a punch, a
-    /// hand-over of keys): bound to its key, so other devices take it as this device's.
-    pub fn actor(&self) -> [u8; 16] {
-        self.core.borrow().actor(random_bytes())
-    }
-
-    /// The tag this device's actors start with (its key's).
-    pub fn tag(&self) -> [u8; frontdesk_core::authorship::TAG_LEN] {
-        self.core.borrow().tag()
-    }
-
     /// Names of the documents held that start with `prefix`.
     pub fn docs_under(&self, prefix: &str) -> Vec<String> {
         self.core.borrow().names_under(prefix)
@@ -235,7 +224,6 @@ impl Device {
                 }
                 Effect::Warn(warning) => leptos::logging::warn!("{warning}"),
                 Effect::Status => self.show_status(),
-                Effect::Prove { nonce, message } => self.prove(nonce, message),
                 Effect::Crypto { id, op } => self.crypto(id, op),
                 Effect::Admin(reply) => self.admin.set(Some(reply)),
             }

@@ -1,30 +1,12 @@
-//! The device as the relay knows it: proving its key at each connection, a manager's requests,
-//! and what happens once it is revoked.
+//! The device as the relay knows it: a manager's requests, and what happens once it is revoked.
+//! (Its key proves it at each connection and signs what it sends through the core's `Op::Sign`,
+//! run in WebCrypto like every other op: `device/crypto`.)
 
 use std::rc::Rc;
-
-use leptos::task::spawn_local;
 
 use super::{Device, OnRevoked};
 
 impl Device {
-    /// Signs the relay's challenge with the device's key (the browser does it, asynchronously)
-    /// and says Hello with it.
-    pub(super) fn prove(self: &Rc<Self>, nonce: [u8; 32], message: Vec<u8>) {
-        let (device, key) = (Rc::downgrade(self), self.key.clone());
-        spawn_local(async move {
-            match key.sign(&message).await {
-                Ok(signature) => {
-                    if let Some(device) = device.upgrade() {
-                        let effects = device.core.borrow_mut().proved(nonce, signature);
-                        device.run(effects);
-                    }
-                }
-                Err(err) => leptos::logging::error!("the device key could not sign: {err}"),
-            }
-        });
-    }
-
     /// What to do once the relay says this device was revoked.
     pub fn when_revoked(&self, then: OnRevoked) {
         *self.on_revoked.borrow_mut() = Some(then);

@@ -13,6 +13,17 @@ use super::Device;
 use crate::platform::now_ms;
 
 impl Device {
+    /// An actor of this device for a change made outside its documents (a check-in, a punch, a
+    /// hand-over of keys): bound to its key, so other devices take it as this device's.
+    pub fn actor(&self) -> [u8; 16] {
+        self.core.borrow().actor(crate::platform::random_bytes())
+    }
+
+    /// The tag this device's actors start with (its key's).
+    pub fn tag(&self) -> [u8; frontdesk_core::authorship::TAG_LEN] {
+        self.core.borrow().tag()
+    }
+
     /// Whether `doc` holds everything the relay had of it when this connection subscribed.
     pub fn caught_up(&self, doc: &str) -> bool {
         self.core.borrow().caught_up(doc)

@@ -163,14 +163,10 @@ impl Native {
                     let effects = self.core.flush();
                     self.queue.extend(effects);
                 }
-                Effect::Prove { nonce, message } => {
-                    let effects = self.core.proved(nonce, self.cred.sign(&message));
-                    self.queue.extend(effects);
-                }
                 Effect::Crypto { id, op } => {
                     let rng = &mut self.rng;
                     let result = match &op {
-                        // The device's own key signs its chunks (the one it proves at Hello).
+                        // The device's own key signs its Hello proofs and its chunks.
                         frontdesk_core::crypto::Op::Sign { message } => Ok(self.cred.sign(message)),
                         _ => self.keys.run_mut(&op, &mut |bytes: &mut [u8]| rng.fill(bytes)),
                     };

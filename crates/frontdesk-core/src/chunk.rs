@@ -153,28 +153,46 @@ pub fn check_inflation(bytes: &[u8], limit: u64) -> Result<(), ChunkError> {
     Ok(())
 }
 
+/// What [`walk`] calls with each change (or, `None`, each document's data).
+type Each<'a> = dyn FnMut(Option<&Change>, &[u8]) -> Result<(), ChunkError> + 'a;
+
+/// Walks the storage chunks of `bytes` (checked against a decompression bomb first): each change
+/// (kinds 1 and 2) as Automerge parses it, and — if `documents` — each whole document's data
+/// (kind 0); any other kind is refused. One walk for [`heads`] and [`actors`], so the wasm
+/// carries it once.
+fn walk(bytes: &[u8], documents: bool, each: &mut Each<'_>) -> Result<(), ChunkError> {
+    check_inflation(bytes, MAX_INFLATED)?;
+    for piece in pieces(bytes)? {
+        match piece.kind {
+            0 if documents => each(None, piece.data)?,
+            1 | 2 => {
+                let change = Change::try_from(piece.whole).map_err(|_| ChunkError::Malformed)?;
+                each(Some(&change), piece.data)?;
+            }
+            other => return Err(ChunkError::UnknownKind(other)),
+        }
+    }
+    Ok(())
+}
+
 /// The actors of `bytes` (Automerge chunks from another device): each change's author, and
 /// every actor a document lists (a whole document sent as one chunk — a check-in, a punch, a
 /// hand-over of keys — is written by one actor). Read without applying anything.
 pub fn actors(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ChunkError> {
-    check_inflation(bytes, MAX_INFLATED)?;
     let mut out = Vec::new();
-    for piece in pieces(bytes)? {
-        match piece.kind {
-            0 => {
-                let mut input = piece.data;
+    walk(bytes, true, &mut |change, data| {
+        match change {
+            Some(change) => out.push(change.actor_id().to_bytes().to_vec()),
+            None => {
+                let mut input = data;
                 for _ in 0..leb128(&mut input)? {
                     let len = leb128(&mut input)?;
                     out.push(take(&mut input, len)?.to_vec());
                 }
             }
-            1 | 2 => {
-                let change = Change::try_from(piece.whole).map_err(|_| ChunkError::Malformed)?;
-                out.push(change.actor_id().to_bytes().to_vec());
-            }
-            other => return Err(ChunkError::UnknownKind(other)),
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -182,17 +200,15 @@ pub fn actors(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ChunkError> {
 /// depends on. A document holding these holds every change of the chunk (a change is only ever
 /// held with everything it depends on).
 pub fn heads(bytes: &[u8]) -> Result<Vec<Head>, ChunkError> {
-    check_inflation(bytes, MAX_INFLATED)?;
     let mut hashes = Vec::new();
     let mut deps = BTreeSet::new();
-    for piece in pieces(bytes)? {
-        if piece.kind != 1 && piece.kind != 2 {
-            return Err(ChunkError::UnknownKind(piece.kind));
+    walk(bytes, false, &mut |change, _| {
+        if let Some(change) = change {
+            deps.extend(change.deps().iter().map(|d| d.0));
+            hashes.push(change.hash().0);
         }
-        let change = Change::try_from(piece.whole).map_err(|_| ChunkError::Malformed)?;
-        deps.extend(change.deps().iter().map(|d| d.0));
-        hashes.push(change.hash().0);
-    }
+        Ok(())
+    })?;
     Ok(hashes.into_iter().filter(|h| !deps.contains(h)).collect())
 }
 

@@ -20,7 +20,7 @@
 //! | `Generate` | a fresh key for `key` (AES-256, or an X25519 pair for a drop scope), kept | the public half of a pair; nothing for AES |
 //! | `Wrap` | an envelope of `part` of `key` to a device (`keys::ENVELOPE_INFO`): a fresh X25519 `e`; `k = HKDF-SHA256(X25519(e, A) ‖ auth, salt = e.pub ‖ A, info)`; AES-256-GCM of the 32 key bytes under `k`, AAD `aad ‖ e.pub` | `e.pub ‖ nonce ‖ ciphertext ‖ tag` |
 //! | `Install` | opens an envelope sealed to this device (its own agreement key and auth secret) and keeps the key | nothing |
-//! | `Sign` | Ed25519 under the device's own key (the one it proves at Hello) | the 64-byte signature |
+//! | `Sign` | Ed25519 under the device's own key (its Hello proofs, chunks and snapshots) | the 64-byte signature |
 //! | `Verify` | Ed25519 verification of `signature` by `key` | nothing, or `Damaged` |
 
 use frontdesk_protocol::area::Area;

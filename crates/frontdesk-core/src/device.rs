@@ -115,8 +115,6 @@ pub enum Effect {
     Status,
     /// The storage problem to show changed (`None`: it no longer holds).
     Problem(Option<StorageError>),
-    /// Sign `message` with the device's key, then call [`DeviceCore::proved`] with `nonce`.
-    Prove { nonce: [u8; 32], message: Vec<u8> },
     /// Run a crypto op with the keys the platform holds (`crypto::Op`), then call
     /// [`DeviceCore::crypto_done`] with `id` and the result — in any order, at any later time.
     Crypto { id: CryptoId, op: Op },
@@ -173,7 +171,12 @@ enum Purpose {
     SignSnapshot { doc: String, covers_seq: u64, wire: Vec<u8> },
     /// Checking the signature of received bytes: the result waits in the document's arrivals.
     Verify,
+    /// Signing the relay's challenge `nonce` (`Op::Sign` of the Hello proof): then Hello.
+    Prove { nonce: [u8; 32] },
 }
+
+/// An arrival's state: waiting for this op, or ready (the change, or why it cannot be applied).
+type Ready = Result<Result<Vec<u8>, CryptoError>, CryptoId>;
 
 /// Received bytes of a document, waiting their turn to be applied: a document's chunks are
 /// applied in the order they arrived, whatever order the platform opens them in.
@@ -862,6 +865,11 @@ impl DeviceCore {
                 wire.extend_from_slice(&sealed);
                 effects.push(self.sign_snapshot(doc, covers_seq, wire));
             }
+            (Purpose::Prove { nonce }, Ok(signature)) => queue.extend(self.client.proved(nonce, signature)),
+            // The socket is closed for want of a Hello in time, and the next one is proved again.
+            (Purpose::Prove { .. }, Err(err)) => {
+                effects.push(Effect::Warn(format!("the device key could not sign: {err}")))
+            }
             (Purpose::Sign { chunk, digest }, Ok(signature)) => {
                 queue.extend(self.client.signed(chunk, &digest, signature));
             }
@@ -957,12 +965,7 @@ impl DeviceCore {
     /// What becomes of received bytes whose signature holds: plain bytes are ready (judged when
     /// their turn comes, `drain_arrivals`: sealed bytes before them may mark the document sealed
     /// meanwhile), sealed bytes wait for the op that opens them.
-    fn open_arrival(
-        &mut self,
-        doc: &str,
-        at: sync_client::Position,
-        bytes: Vec<u8>,
-    ) -> (Result<Result<Vec<u8>, CryptoError>, CryptoId>, Option<Effect>) {
+    fn open_arrival(&mut self, doc: &str, at: sync_client::Position, bytes: Vec<u8>) -> (Ready, Option<Effect>) {
         if !sealed::is_sealed(&bytes) {
             return (Ok(Ok(bytes)), None);
         }
@@ -1124,12 +1127,6 @@ impl DeviceCore {
         effects
     }
 
-    /// The device's signature of the challenge `nonce` ([`Effect::Prove`]).
-    pub fn proved(&mut self, nonce: [u8; 32], signature: Vec<u8>) -> Vec<Effect> {
-        let effects = self.client.proved(nonce, signature);
-        self.run(effects)
-    }
-
     /// A manager's request to the relay; `None` when offline (the screen says so).
     pub fn request(&mut self, msg: frontdesk_protocol::ClientMsg) -> Option<Vec<Effect>> {
         let effects = self.client.request(msg)?;
@@ -1265,6 +1262,10 @@ impl DeviceCore {
                         queue.extend(self.client.subscribe(&doc));
                     }
                 }
+                // The relay's challenge: signed with the device's key like a chunk (`Op::Sign`).
+                sync_client::Effect::Prove { nonce, message } => {
+                    effects.push(self.crypto_op(Op::Sign { message }, Purpose::Prove { nonce }));
+                }
                 sync_client::Effect::WantSnapshot { doc, covers_seq } => {
                     let Some(key) = self.seal_key(&doc) else {
                         // No snapshot in the clear of a document the relay says is sealed (it
@@ -1318,7 +1319,6 @@ impl From<sync_client::Effect> for Effect {
             sync_client::Effect::Send(frame) => Effect::Send(frame),
             sync_client::Effect::Close => Effect::Close,
             sync_client::Effect::Status => Effect::Status,
-            sync_client::Effect::Prove { nonce, message } => Effect::Prove { nonce, message },
             sync_client::Effect::Admin(reply) => Effect::Admin(reply),
             // Carried out by the core itself (`DeviceCore::run`), never handed over.
             _ => Effect::Warn("a sync effect reached the runtime".to_owned()),

@@ -2,6 +2,8 @@
 //! sound only for one that holds every covered chunk and nothing the log never held; it says
 //! unsound for garbage, a decompression bomb or one that leaves a change out; and it does not
 //! answer when it cannot tell.
+// The native ciphers check the signatures (`crypto::native`): not built for wasm.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automerge::{AutoCommit, ROOT, transaction::Transactable};
 use frontdesk_core::device::Effect;

@@ -1,6 +1,8 @@
 //! The relay's receive time of a drop box's records, as a manager's desk keeps it: a record is
 //! stamped with the time of the chunk that first brought it, and a kiosk that rewrites its own
 //! punch afterwards (to backdate it) can neither refresh that time nor hide the rewrite.
+// The native ciphers check the signatures (`crypto::native`): not built for wasm.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automerge::AutoCommit;
 use chrono::NaiveDate;

@@ -134,9 +134,13 @@ impl SimRelay {
         let mut out = Vec::new();
         match msg {
             ClientMsg::Hello { device, signature, .. } => {
-                // Device `from`'s "key" signs by hashing (the relay's real check is its own test).
-                let proven =
-                    device == format!("d{from}") && signature == fake_sign(&hello_proof(&device, &nonce_for(from)));
+                // Device `from`'s key, as the relay registered it.
+                let proven = device == format!("d{from}")
+                    && frontdesk_core::crypto::native::verify(
+                        &signer(from),
+                        &hello_proof(&device, &nonce_for(from)),
+                        &signature,
+                    );
                 if proven {
                     self.roles.insert(from, role);
                     let welcome = ServerMsg::Welcome {
@@ -604,9 +608,6 @@ impl Sim {
                 DeviceEffect::Save { id, writes } => self.devices[i].saves.push_back((id, writes)),
                 DeviceEffect::FlushSoon => self.devices[i].flush_due = true,
                 DeviceEffect::Warn(warning) => self.warnings.push(format!("device {i}: {warning}")),
-                DeviceEffect::Prove { nonce, message } => {
-                    queue.extend(self.devices[i].core.proved(nonce, fake_sign(&message)));
-                }
                 DeviceEffect::Crypto { id, op } => self.devices[i].crypto.push_back((id, op)),
                 DeviceEffect::Changed
                 | DeviceEffect::Kept(_)
@@ -713,7 +714,10 @@ impl Sim {
         self.hostile = Some(Hostile { id, inbox: VecDeque::new(), seen: BTreeMap::new(), next: 0 });
         self.relay.connected.insert(id);
         let device = format!("d{id}");
-        let signature = fake_sign(&hello_proof(&device, &nonce_for(id)));
+        let mut keys = Keys::default();
+        keys.set_signing(signing_secret(id));
+        let message = hello_proof(&device, &nonce_for(id));
+        let signature = keys.run(&CryptoOp::Sign { message }, &mut |_| {}).expect("signed");
         let hello = ClientMsg::Hello { device, protocol: frontdesk_protocol::PROTOCOL_VERSION, signature };
         self.relay_handles(id, &hello.encode(), Role::Staff);
         for doc in [DAY, NEXT_DAY, INVOICES] {
@@ -2221,11 +2225,6 @@ fn sign_as(i: usize, msg: ClientMsg) -> ClientMsg {
 
 fn nonce_for(from: usize) -> [u8; 32] {
     [from as u8; 32]
-}
-
-/// How a simulated device "signs": a hash the simulated relay can recompute.
-fn fake_sign(message: &[u8]) -> Vec<u8> {
-    sha2::Sha256::digest(message).to_vec()
 }
 
 fn feed(client: &mut SyncClient, frame: Vec<u8>) -> Vec<Effect> {

@@ -909,8 +909,7 @@ async fn catch_up(o: &Options) -> Result<()> {
                 }
                 device::Effect::Save { id, .. } => pending.extend(core.saved(id, Ok(()))),
                 device::Effect::FlushSoon => pending.extend(core.flush()),
-                device::Effect::Prove { nonce, message } => pending.extend(core.proved(nonce, kiosk.sign(&message))),
-                // Its chunks are signed with its key, the desk's checked (#20).
+                // Its Hello proofs and chunks are signed with its key, the desk's checked (#20).
                 device::Effect::Crypto { id, op } => {
                     let result = match &op {
                         frontdesk_core::crypto::Op::Sign { message } => Ok(kiosk.sign(message)),
