@@ -64,9 +64,11 @@ impl DeviceKey {
         Ok(DeviceKey { private, public })
     }
 
-    /// The private half, for WebCrypto to sign with (`webcrypto::run`, the core's `Op::Sign`).
-    pub fn private(&self) -> CryptoKey {
-        self.private.clone()
+    /// The key's signature of `message` (64 bytes): the core's `Op::Sign`.
+    pub async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let signed = subtle()?.sign_with_str_and_u8_array(ALGORITHM, &self.private, message).map_err(key_error)?;
+        let signature = JsFuture::from(signed).await.map_err(key_error)?;
+        Ok(Uint8Array::new(&signature).to_vec())
     }
 
     /// How IndexedDB keeps it: the browser's structured clone of the private key (still not

@@ -187,9 +187,6 @@ export async function run(kind, key, publicKey, aad, data, iterations) {
       if (await subtle().verify({ name: "Ed25519" }, signer, data, aad)) return new Uint8Array();
       throw new DOMException("not its signature", "OperationError");
     }
-    case 8:
-      // Ed25519 under the device's own key: `data` the message.
-      return new Uint8Array(await subtle().sign({ name: "Ed25519" }, key, data));
     case 6: {
       const salts = [];
       for (let at = 0; at < publicKey.length; at += 1 + publicKey[at]) {

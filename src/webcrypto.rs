@@ -101,7 +101,6 @@ pub async fn run(op: Op, with: With) -> Result<Vec<u8>, CryptoError> {
         (Op::OpenFrom { aad, sealed, .. }, With::Private(key, public)) => (3, key.into(), public, aad, sealed, 0),
         (Op::Derive { password, salt, iterations }, _) => (4, none, [0; 32], salt, password, iterations),
         (Op::Verify { key, message, signature }, _) => (7, none, key, message, signature, 0),
-        (Op::Sign { message }, With::Secret(key)) => (8, key.into(), [0; 32], Vec::new(), message, 0),
         _ => return Err(CryptoError::Platform("the op was given the wrong kind of key".into())),
     };
     let promise = run_js(kind, &key, public.to_vec(), aad, data, iterations);

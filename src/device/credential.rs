@@ -1,6 +1,7 @@
 //! The device as the relay knows it: a manager's requests, and what happens once it is revoked.
-//! (Its key proves it at each connection and signs what it sends through the core's `Op::Sign`,
-//! run in WebCrypto like every other op: `device/crypto`.)
+//! (Its key proves it at each connection and signs what it sends: the core's `Op::Sign`, which
+//! `device/crypto` runs with the device key at once — not in the part of the wasm the other ops
+//! load, so a Hello never waits for that part.)
 
 use std::rc::Rc;
 

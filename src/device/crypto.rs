@@ -130,15 +130,17 @@ impl Device {
     /// Runs a crypto op the core asked for and hands it the result.
     pub(super) fn crypto(self: &Rc<Self>, id: CryptoId, op: Op) {
         let device = self.clone();
-        // The device's own key signs its Hello proofs, chunks and snapshots.
-        let material = match op {
-            Op::Sign { .. } => Ok(With::Secret(self.key.private())),
-            _ => self.keys.material(&op),
-        };
+        let material = self.keys.material(&op);
         spawn_local(async move {
-            let result = match material {
-                Ok(with) => run_op(op, with).await,
-                Err(missing) => Err(missing),
+            let result = match (op, material) {
+                // The device's own key signs its Hello proofs, chunks and snapshots, at once: a
+                // Hello that waited for the crypto part to load let a new manager's tablet write
+                // before the relay had said its business seals (the recovery e2e test).
+                (Op::Sign { message }, _) => {
+                    device.key.sign(&message).await.map_err(|err| CryptoError::Platform(err.to_string()))
+                }
+                (op, Ok(with)) => run_op(op, with).await,
+                (_, Err(missing)) => Err(missing),
             };
             let effects = device.core.borrow_mut().crypto_done(id, result);
             device.run(effects);
