@@ -733,19 +733,19 @@ impl DeviceCore {
             .iter()
             .filter_map(|(_, p)| if let Purpose::Sign { chunk, .. } = p { Some(*chunk) } else { None })
             .collect();
-        let waiting: Vec<(ChunkId, Vec<u8>)> = self
+        let waiting: Vec<(ChunkId, Head, Vec<u8>)> = self
             .client
             .unsigned()
             .filter(|(id, ..)| !signing.contains(id))
-            .map(|(id, doc, wire)| (id, frontdesk_protocol::chunk_proof(doc, &sha2::Sha256::digest(wire).into())))
+            .map(|(id, doc, wire)| {
+                let digest: Head = sha2::Sha256::digest(wire).into();
+                (id, digest, frontdesk_protocol::chunk_proof(doc, &digest))
+            })
             .collect();
-        let mut effects = Vec::new();
-        for (chunk, message) in waiting {
-            let mut digest = [0; 32];
-            digest.copy_from_slice(&message[message.len() - 32..]);
-            effects.push(self.crypto_op(Op::Sign { message }, Purpose::Sign { chunk, digest }));
-        }
-        effects
+        waiting
+            .into_iter()
+            .map(|(chunk, digest, message)| self.crypto_op(Op::Sign { message }, Purpose::Sign { chunk, digest }))
+            .collect()
     }
 
     /// The tag of this device's key, which its actors start with (`authorship::tag`).

@@ -2113,10 +2113,20 @@ fn a_refused_change_is_kept_and_named_until_the_relay_welcomes_the_device_again(
     assert!(!client.status().problem.expect("shown").holds_changes());
     // Welcomed again: the change is sent again and the old refusal is no longer shown.
     client.handle(SyncEvent::Closed { code: 1006, reason: String::new() }, 0, 0.0);
-    let (client, effects) = welcomed(client, Role::Staff);
+    let (mut client, effects) = welcomed(client, Role::Staff);
     assert_eq!(client.status().problem, None);
     assert!(effects.iter().any(|e| matches!(e, Effect::Send(f)
         if matches!(ClientMsg::decode(f), Ok(ClientMsg::Push { chunk_id, .. }) if chunk_id == ChunkId([3; 16])))));
+    // A refusal of the signature itself: the chunk is signed again before it is sent again (a
+    // signature the relay refused is never sent twice).
+    let bad = ServerMsg::Error { code: ErrorCode::BadSignature, doc: Some(DAY.into()), message: "no".into() };
+    assert!(client.handle(SyncEvent::Frame(bad.encode()), 0, 0.0).contains(&Effect::Close));
+    assert_eq!(client.unsigned().count(), 1, "to be signed again");
+    client.handle(SyncEvent::Closed { code: 1006, reason: String::new() }, 0, 0.0);
+    let (client, effects) = welcomed(client, Role::Staff);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Send(f)
+        if matches!(ClientMsg::decode(f), Ok(ClientMsg::Push { signature, .. }) if signature == TEST_SIGNATURE))));
+    assert_eq!(client.unsigned().count(), 0);
     // An app older than the relay is told apart from a revoked device.
     let mut old = SyncClient::new("t".into(), Vec::new(), Vec::new());
     old.handle(SyncEvent::Tick, 0, 0.0);
@@ -2847,7 +2857,25 @@ fn a_chunk_badly_signed_or_under_another_devices_actor_is_refused_and_honest_one
     sim.devices[2]
         .inbound
         .push_back(ServerMsg::Chunk { doc: DAY.into(), seq, bytes: foreign, at_ms: 1, author }.encode());
+    // A snapshot past the cursor holding the forged change: with no signature, with device 1's
+    // signature of it as a chunk, and with its signature for another cover.
+    let forged_snapshot = {
+        let mut doc = automerge::AutoCommit::load(&sim.devices[1].core.save_bytes(DAY)).unwrap();
+        doc.load_incremental(&genuine).unwrap();
+        doc.save()
+    };
+    for author in [
+        Author::default(),
+        author_of(1, DAY, None, &forged_snapshot),
+        author_of(1, DAY, Some(seq + 9), &forged_snapshot),
+    ] {
+        let frame =
+            ServerMsg::Snapshot { doc: DAY.into(), covers_seq: seq + 5, bytes: forged_snapshot.clone(), author };
+        sim.devices[2].inbound.push_back(frame.encode());
+    }
     sim.pump();
+    let refused = sim.warnings.iter().filter(|w| w.contains("snapshot of day/") && w.contains("not applied")).count();
+    assert_eq!(refused, 3, "{:?}", sim.warnings);
     assert!(!holds_forged(&mut sim, 2, DAY), "a forged change was applied: {:?}", sim.warnings);
     assert_eq!(sim.devices[2].core.heads(DAY), heads_before, "nothing of them applied");
     let skipped = sim.warnings.iter().filter(|w| w.contains("chunk for day/") && w.contains("skipped")).count();
