@@ -16,6 +16,7 @@ use anyhow::{Context, Result, bail};
 
 mod bench;
 mod boot;
+mod imports;
 mod parts;
 mod precompress;
 mod scripts;

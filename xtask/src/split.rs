@@ -46,10 +46,11 @@ pub fn split_wasm() -> Result<()> {
         if profile == "release" {
             // A page that turned Trunk's wasm-opt off (the kiosk's) gets the thorough treatment
             // of the desk's main module: it is all that page loads, under the same budget.
+            let wasm = staging.join(format!("{stem}_bg.wasm"));
             if source.contains("data-wasm-opt=\"0\"") {
-                let wasm = staging.join(format!("{stem}_bg.wasm"));
                 optimize(std::slice::from_ref(&wasm), std::slice::from_ref(&wasm))?;
             }
+            crate::imports::shorten(&wasm, &staging.join(format!("{stem}.js")))?;
             page = crate::scripts::minify(&staging, &stem, &page, &public_url)?;
         }
         std::fs::write(&page_path, page)?;
@@ -101,7 +102,9 @@ pub fn split_wasm() -> Result<()> {
         // The main module first: it takes longest (its extra passes), beside the parts.
         let main = staging.join(format!("{stem}_bg.wasm"));
         let modules: Vec<PathBuf> = std::iter::once(main.clone()).chain(parts.iter().cloned()).collect();
-        optimize(&modules, &[main])?;
+        optimize(&modules, std::slice::from_ref(&main))?;
+        // The parts import nothing from the glue: only the main module's imports are renamed.
+        crate::imports::shorten(&main, &staging.join(format!("{stem}.js")))?;
     }
 
     // The page names every part, so the service worker keeps them for offline use.

@@ -224,12 +224,15 @@ async fn publish_day(dev: &Rc<Device>, day: Day, derived: StoredValue<Derived>) 
 pub fn pins(device: DeviceRef, site: Memo<Site>) {
     let revision = device.with_value(|d| d.revision);
     let busy = StoredValue::new(false);
+    let (again, retrying) = (Trigger::new(), StoredValue::new(false));
     Effect::new(move |_| {
         revision.track();
+        again.track();
         let site = site.get();
         if busy.get_value() {
             return;
         }
+        let mut waiting = false;
         let work = device.with_value(|d| {
             // A tablet waiting for its keys reads none of the business's sealed documents: what
             // it would write (a new PIN salt over the real one) waits for them.
@@ -240,6 +243,13 @@ pub fn pins(device: DeviceRef, site: Memo<Site>) {
             let (salted, known) = d
                 .read(doc_name::KIOSK, |k| (payroll::pin_salt(k).is_some(), payroll::known_pins(k)))
                 .unwrap_or((false, BTreeSet::new()));
+            // No salt here: made only once this tablet holds what the relay has of the kiosk's
+            // document. A tablet not welcomed yet (just paired, on a slow network) does not know
+            // whether the business seals, nor the real salt, and would write one over it.
+            if !salted && !d.caught_up(doc_name::KIOSK) {
+                waiting = true;
+                return None;
+            }
             let pins = rates.as_deref().map(payroll::legacy_pins).filter(|p| *p != known);
             let list = rates
                 .as_deref()
@@ -250,6 +260,17 @@ pub fn pins(device: DeviceRef, site: Memo<Site>) {
             let people = people.filter(|p| *p != listed);
             (!salted || pins.is_some() || list.is_some() || people.is_some()).then_some((pins, list, people))
         });
+        // Looked at again two seconds on (being caught up changes no document).
+        if waiting && !retrying.get_value() {
+            retrying.set_value(true);
+            set_timeout(
+                move || {
+                    retrying.set_value(false);
+                    again.notify();
+                },
+                std::time::Duration::from_secs(2),
+            );
+        }
         let Some((pins, list, people)) = work else { return };
         busy.set_value(true);
         let dev = device.get_value();
