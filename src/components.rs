@@ -2,6 +2,7 @@
 
 pub mod date_input;
 pub mod device_gate;
+pub mod history;
 pub mod icons;
 pub mod keyboard;
 pub mod status_bar;

@@ -124,4 +124,31 @@ impl Device {
         };
         frontdesk_core::schedule::Stamp { by, at_ms: now_ms() }
     }
+
+    /// Who is making a change here, for a record's History: the person signed in, this device's
+    /// id at the relay and its name.
+    pub fn who(&self) -> frontdesk_core::history::Who {
+        let settings = self.settings.borrow();
+        frontdesk_core::history::Who {
+            person: self.person.borrow().clone().unwrap_or_default(),
+            device: settings.device.clone(),
+            device_name: settings.name.clone(),
+        }
+    }
+
+    /// `write` (of record `id` of `kind`) as an edit whose fields the record's History keeps,
+    /// with who made it (`who`) and this device's clock now.
+    pub fn logged<R, F>(
+        &self,
+        kind: frontdesk_core::history::Kind,
+        id: &str,
+        write: F,
+    ) -> impl FnOnce(&mut AutoCommit) -> Result<R, String> + 'static + use<R, F>
+    where
+        F: FnOnce(&mut AutoCommit) -> Result<R, String> + 'static,
+        R: 'static,
+    {
+        let (who, id, at_ms) = (self.who(), id.to_owned(), now_ms());
+        move |doc| frontdesk_core::history::logged(doc, kind, &id, &who, at_ms, write)
+    }
 }

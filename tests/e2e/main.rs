@@ -4,6 +4,7 @@
 mod accessibility;
 mod calendar;
 mod harness;
+mod history;
 mod insurance;
 mod keys;
 mod layout;

@@ -152,5 +152,64 @@ fn sealing(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, kiosk_check_in, today_board, load, sealing);
+/// A record's History (#20) in a year of a medical office's clients: every client written twice
+/// more with their History kept (a new phone, then a note), and one client forty times — the
+/// History of that one read as the app reads it, from the loaded document; and what keeping the
+/// History adds to one edit of a year's clients.
+fn history(c: &mut Criterion) {
+    use automerge::AutoCommit;
+    use frontdesk_core::history::{self, Kind, Who};
+
+    let bytes = saved(Business::MedicalOffice, 365).remove(doc_name::CLIENTS).expect("a clients document");
+    let mut doc = AutoCommit::load(&bytes).expect("loads");
+    let everyone = clients::all(doc.document());
+    let who = |n: usize| Who {
+        person: format!("Person {}", n % 7),
+        device: format!("d{}", n % 3),
+        device_name: "Desk".into(),
+    };
+    let edit = |doc: &mut AutoCommit, client: &clients::Client, n: usize| {
+        let mut changed = client.clone();
+        changed.phone = format!("600 {:03} {:03}", n % 1000, (n / 1000) % 1000);
+        changed.notes = format!("note {n}");
+        history::logged(doc, Kind::Client, &client.id, &who(n), 1_790_000_000_000 + n as i64, |d| {
+            clients::put_client(d, &changed)
+        })
+        .expect("written");
+    };
+    for (n, client) in everyone.iter().enumerate() {
+        edit(&mut doc, client, n);
+        edit(&mut doc, client, n + 100_000);
+    }
+    let busy = everyone[everyone.len() / 2].clone();
+    for n in 0..40 {
+        edit(&mut doc, &busy, 200_000 + n);
+    }
+    doc.commit();
+    let loaded = Automerge::load(&doc.save()).expect("loads");
+    let entries = history::of(&loaded, Kind::Client, &busy.id).len();
+    println!("size clients with History 1 year {}", doc.save().len());
+    c.bench_function(&format!("history/a client's History in a year of clients ({entries} entries)"), |b| {
+        b.iter(|| history::of(black_box(&loaded), Kind::Client, &busy.id).len())
+    });
+    let mut n = 300_000;
+    c.bench_function("history/one edit of a year's clients, its History kept", |b| {
+        b.iter(|| {
+            n += 1;
+            edit(&mut doc, &busy, n);
+            doc.commit();
+        })
+    });
+    c.bench_function("history/one edit of a year's clients, no History", |b| {
+        b.iter(|| {
+            n += 1;
+            let mut changed = busy.clone();
+            changed.notes = format!("note {n}");
+            clients::put_client(&mut doc, &changed).expect("written");
+            doc.commit();
+        })
+    });
+}
+
+criterion_group!(benches, kiosk_check_in, today_board, load, sealing, history);
 criterion_main!(benches);

@@ -15,6 +15,7 @@ pub mod device;
 pub mod doc_name;
 pub mod documents;
 pub mod export;
+pub mod history;
 pub mod ics;
 pub mod ids;
 pub mod import;

@@ -230,10 +230,11 @@ fn NewInvoice(
         // Re-read the month's invoices at the moment of issuing: the number follows the last.
         let Ok(invoice) = checked2() else { return };
         let id = invoice.id.clone();
-        device.get_value().change_soon(
+        let dev = device.get_value();
+        dev.change_soon(
             month_doc.clone(),
             "an invoice",
-            move |d| billing::put_invoice(d, &invoice),
+            dev.logged(frontdesk_core::history::Kind::Invoice, &id, move |d| billing::put_invoice(d, &invoice)),
             move |r| match r {
                 Ok(()) => {
                     lines.set(vec![LineForm::default()]);

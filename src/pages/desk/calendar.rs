@@ -1,7 +1,9 @@
 //! The calendar: one day by staff member, booking, moving, cancelling, arrivals and no-shows,
 //! the conflicts that offline bookings left, and the `.ics` of any booking.
 
+use crate::components::history::History;
 use chrono::{Duration, NaiveDate, Timelike};
+use frontdesk_core::history::Kind;
 use frontdesk_core::schedule::{self, Booking, BookingState, Conflict, Stamp};
 use frontdesk_core::site::{self, Site, format_time};
 use frontdesk_core::{doc_name, ics, views};
@@ -44,7 +46,10 @@ fn local_now(ms: i64) -> (NaiveDate, u32) {
 /// Writes a booking (new, moved or with a new state) into its day.
 fn save_booking(device: DeviceRef, booking: Booking, done: impl FnOnce(Result<(), String>) + 'static) {
     let Some(date) = booking.day() else { return done(Err(format!("booking {} has no date", booking.id))) };
-    device.get_value().change_soon(doc_name::day(date), "a booking", move |d| schedule::put_booking(d, &booking), done);
+    let dev = device.get_value();
+    let id = booking.id.clone();
+    let edit = dev.logged(frontdesk_core::history::Kind::Booking, &id, move |d| schedule::put_booking(d, &booking));
+    dev.change_soon(doc_name::day(date), "a booking", edit, done);
 }
 
 /// "New appointment", "New reservation", "Nueva reunión": in the business's words.
@@ -262,7 +267,7 @@ pub fn Calendar(
                         on_booked=Callback::new(move |id: String| panel.set(Panel::Details(id)))/>
                 }.into_any()),
                 Panel::Details(id) => day.with(|d| d.bookings.iter().find(|b| b.id == id).cloned()).map(|booking| view! {
-                    <BookingDetails lang site booking
+                    <BookingDetails device lang site booking
                         on_close=Callback::new(move |()| panel.set(Panel::None))
                         on_state=Callback::new(move |(b, s): (Booking, BookingState)| change_state(b, s))
                         on_move=Callback::new(move |b: Booking| panel.set(Panel::Form { staff: b.staff.clone(), start_min: Some(b.start_min), moving: Some(Box::new(b)) }))/>
@@ -438,6 +443,7 @@ fn CrossedCard(
 
 #[component]
 fn BookingDetails(
+    device: DeviceRef,
     lang: RwSignal<Lang>,
     site: Memo<Site>,
     booking: Booking,
@@ -468,6 +474,8 @@ fn BookingDetails(
         }
     };
     let moving = booking.clone();
+    let day_doc = booking.day().map(doc_name::day).unwrap_or_default();
+    let id = booking.id.clone();
     view! {
         <aside class="sheet" role="dialog" aria-labelledby="details-title">
             <div class="sheet__head">
@@ -500,6 +508,7 @@ fn BookingDetails(
                 }}
                 <button class="button button--ghost" on:click=download>{move || t(CalendarMsg::AddToCalendar)}</button>
             </div>
+            <History device lang doc=day_doc kind=Kind::Booking id/>
         </aside>
     }
 }

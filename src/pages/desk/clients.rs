@@ -2,6 +2,7 @@
 //! their appointments, stays, orders and invoices; what they owe; and merging a duplicate.
 
 use frontdesk_core::doc_name;
+use frontdesk_core::history::Kind;
 use frontdesk_core::sorting::SortDyn;
 use std::collections::HashSet;
 
@@ -14,16 +15,15 @@ use leptos::prelude::*;
 
 use super::sales::{Ledger, currency, format_money, new_code, new_id, read_orders};
 use crate::components::device_gate::DeviceRef;
+use crate::components::history::History;
 use crate::i18n::sales::{client_error_text, order_state_msg};
 use crate::i18n::{Lang, Msg, SalesMsg, booking_state_msg};
 
 fn save(device: DeviceRef, client: Client, done: impl FnOnce(Result<(), String>) + 'static) {
-    device.get_value().change_soon(
-        doc_name::CLIENTS.to_owned(),
-        "a client",
-        move |d| clients::put_client(d, &client),
-        done,
-    );
+    let dev = device.get_value();
+    let id = client.id.clone();
+    let edit = dev.logged(Kind::Client, &id, move |d| clients::put_client(d, &client));
+    dev.change_soon(doc_name::CLIENTS.to_owned(), "a client", edit, done);
 }
 
 #[component]
@@ -260,10 +260,14 @@ fn ClientAccount(
         }
         merge_error.set(None);
         merge_pick.set(String::new());
-        device.get_value().change_soon(
+        let dev = device.get_value();
+        let merged = gone.clone();
+        dev.clone().change_soon(
             doc_name::CLIENTS.to_owned(),
             "a merge",
-            move |d| clients::merge(d, &all, &keep.id, &gone, &stamp).map_err(|e| e.to_string()),
+            dev.logged(Kind::Client, &merged, move |d| {
+                clients::merge(d, &all, &keep.id, &gone, &stamp).map_err(|e| e.to_string())
+            }),
             move |r| {
                 if let Err(e) = r {
                     merge_error.set(Some(e));
@@ -295,6 +299,7 @@ fn ClientAccount(
                     <div class="form__actions">
                         <button class="button button--ghost" on:click=move |_| editing.set(true)>{move || t(SalesMsg::EditClient)}</button>
                     </div>
+                    <History device lang doc=doc_name::CLIENTS.to_owned() kind=Kind::Client id=c.id.clone()/>
                     {move || editing.get().then(|| view! { <ClientEditor device lang client=edit.clone() is_new=false on_done=Callback::new(move |_| editing.set(false))/> })}
                 </section>
             }

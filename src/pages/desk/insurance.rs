@@ -2,9 +2,11 @@
 //! documents it still lacks, its moves through the insurer's workflow with notes, the list of
 //! claims waiting for the desk, and the copay billed at the desk.
 
+use crate::components::history::History;
 use frontdesk_core::billing::InvoiceLine;
 use frontdesk_core::clients;
 use frontdesk_core::doc_name;
+use frontdesk_core::history::Kind;
 use frontdesk_core::insurance::{self, ClaimForm, ClaimStatus, ClaimView};
 use frontdesk_core::site::Site;
 use leptos::prelude::*;
@@ -240,7 +242,7 @@ fn NewClaim(
                 let id = claim.id.clone();
                 save(
                     device,
-                    move |d| insurance::put_claim(d, &claim),
+                    device.with_value(|dev| dev.logged(Kind::Claim, &id, move |d| insurance::put_claim(d, &claim))),
                     move |r| match r {
                         Ok(()) => {
                             fields.clear();
@@ -323,21 +325,24 @@ fn ClaimCard(
         let id = c.id.clone();
         move |i: usize, on: bool| {
             let id = id.clone();
+            let logged = id.clone();
             // Read the claim as stored at the moment of the tap, not as this card was drawn: two
             // quick taps must not undo each other.
             save(
                 device,
-                move |d| {
-                    let mut current = insurance::claims(d.document())
-                        .into_iter()
-                        .find(|v| v.claim.id == id)
-                        .map(|v| v.claim)
-                        .ok_or_else(|| "the claim is gone".to_owned())?;
-                    if let Some(p) = current.papers.get_mut(i) {
-                        p.received = on;
-                    }
-                    insurance::put_claim(d, &current)
-                },
+                device.with_value(|dev| {
+                    dev.logged(Kind::Claim, &logged, move |d| {
+                        let mut current = insurance::claims(d.document())
+                            .into_iter()
+                            .find(|v| v.claim.id == id)
+                            .map(|v| v.claim)
+                            .ok_or_else(|| "the claim is gone".to_owned())?;
+                        if let Some(p) = current.papers.get_mut(i) {
+                            p.received = on;
+                        }
+                        insurance::put_claim(d, &current)
+                    })
+                }),
                 |_| {},
             );
         }
@@ -488,6 +493,7 @@ fn ClaimCard(
                     view! { <li><strong>{move || status_text(s, lang.get())}</strong>" · "{when}" · "{e.by.clone()}{(!e.note.is_empty()).then(|| format!(" — {}", e.note))}</li> }
                 }).collect_view()}
             </ol>
+            <History device lang doc=doc_name::INSURANCE.to_owned() kind=Kind::Claim id=c.id.clone()/>
         </section>
     }
 }

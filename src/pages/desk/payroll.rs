@@ -465,7 +465,10 @@ fn FixForm(
             Ok(fix) => device.get_value().change_soon(
                 doc_name::PAYROLL.to_owned(),
                 "a fix",
-                move |d| payroll::put_fix(d, &fix),
+                device.with_value(|dev| {
+                    let id = fix.id.clone();
+                    dev.logged(frontdesk_core::history::Kind::PunchFix, &id, move |d| payroll::put_fix(d, &fix))
+                }),
                 move |r| match r {
                     Ok(()) => on_close.run(()),
                     Err(e) => error.set(Some(e)),

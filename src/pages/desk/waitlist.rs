@@ -101,12 +101,15 @@ pub fn Waitlist(
             &stamp(),
         );
         let closed = WaitlistEntry { closed: true, ..offer.entry };
+        let id = booking.id.clone();
         write(
             day,
-            Box::new(move |d| {
-                schedule::put_booking(d, &booking)?;
-                schedule::put_waitlist(d, &closed)
-            }),
+            Box::new(device.with_value(|dev| {
+                dev.logged(frontdesk_core::history::Kind::Booking, &id, move |d| {
+                    schedule::put_booking(d, &booking)?;
+                    schedule::put_waitlist(d, &closed)
+                })
+            })),
         );
     };
     let remove = move |entry: WaitlistEntry| {

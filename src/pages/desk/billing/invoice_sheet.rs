@@ -6,9 +6,11 @@ use leptos::prelude::*;
 
 use super::print_page;
 use crate::components::device_gate::DeviceRef;
+use crate::components::history::History;
 use crate::i18n::sales::{billing_error_text, method_msg, payment_action_text};
 use crate::i18n::{Lang, SalesMsg};
 use crate::pages::desk::sales::{Ledger, format_money, invoice_doc, new_id};
+use frontdesk_core::history::Kind;
 
 /// One invoice as it prints, with its payments and the desk's actions around it.
 #[component]
@@ -84,10 +86,11 @@ pub(super) fn InvoiceSheet(
     let set_void = move |void: bool| {
         let Some(inv) = invoice.get() else { return };
         let changed = Invoice { void, ..inv.clone() };
-        device.get_value().change_soon(
+        let dev = device.get_value();
+        dev.change_soon(
             invoice_doc(&inv),
             "an invoice",
-            move |d| billing::put_invoice(d, &changed),
+            dev.logged(frontdesk_core::history::Kind::Invoice, &inv.id, move |d| billing::put_invoice(d, &changed)),
             |_| {},
         );
     };
@@ -177,6 +180,9 @@ pub(super) fn InvoiceSheet(
                             </ul>
                         </section>
                     </article>
+                    <section class="card no-print">
+                        <History device lang doc=invoice_doc(&inv) kind=Kind::Invoice id=inv.id.clone()/>
+                    </section>
                 }
             })}
             {move || receipt.get().map(|p| {

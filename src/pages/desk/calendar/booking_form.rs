@@ -184,7 +184,10 @@ pub(super) fn BookingForm(
             for booking in to_save {
                 let Some(day) = booking.day() else { continue };
                 dev.follow(vec![doc_name::day(day)]).await;
-                if let Err(e) = dev.change(&doc_name::day(day), move |d| schedule::put_booking(d, &booking)).await {
+                let id = booking.id.clone();
+                let edit = dev
+                    .logged(frontdesk_core::history::Kind::Booking, &id, move |d| schedule::put_booking(d, &booking));
+                if let Err(e) = dev.change(&doc_name::day(day), edit).await {
                     result = Err(e);
                     break;
                 }

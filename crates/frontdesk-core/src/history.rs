@@ -1,0 +1,291 @@
+//! A record's history (#20): who changed it, when, and what — each field, before → after.
+//!
+//! A logged write ([`logged`]) reads the record's fields before and after it writes, and puts
+//! what changed beside the record as an entry of its own: the person signed in on the tablet,
+//! the device (its relay id and name), the device's clock, and the fields. The entry goes in
+//! the same change as the record, so in the same chunk, under the same signature, by the same
+//! actor: a device cannot write an entry under another device's actor (`authorship`), and the
+//! entry is sealed with the record's document and erased with it. Entries are flat root keys
+//! (`history/<kind>/<id>/<time>-<device>`), so two tablets' entries never collide, and a
+//! record's are read with one range of the root's keys.
+
+use std::collections::BTreeMap;
+
+use automerge::{AutoCommit, Automerge, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
+use autosurgeon::{Hydrate, Reconcile};
+
+use crate::records;
+
+/// The root keys of every entry start so.
+pub const PREFIX: &str = "history";
+
+/// The records that keep a history: the kind each is stored under (`records`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Client,
+    Booking,
+    Invoice,
+    Claim,
+    PunchFix,
+}
+
+impl Kind {
+    /// The records' kind in their document (`records::key`).
+    pub fn records(self) -> &'static str {
+        match self {
+            Kind::Client => "client",
+            Kind::Booking => "booking",
+            Kind::Invoice => "invoice",
+            Kind::Claim => "claim",
+            Kind::PunchFix => "fix",
+        }
+    }
+}
+
+/// One write of a record, as the device that made it saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Entry {
+    /// The writing device's clock.
+    pub at_ms: i64,
+    /// Who was signed in on the tablet (empty: nobody — a tablet with no PINs).
+    pub person: String,
+    /// The device's id at the relay, and its name.
+    pub device: String,
+    pub device_name: String,
+    /// The fields it changed, in field order.
+    pub changes: Vec<FieldChange>,
+}
+
+/// One field of a record: what it held before the write, and after (empty: absent).
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct FieldChange {
+    /// The field's name; a nested one as `lines.0.price`.
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Who writes: the person signed in and the device.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Who {
+    pub person: String,
+    pub device: String,
+    pub device_name: String,
+}
+
+/// Fields an entry does not list: the id (the History is the record's own), and who last wrote
+/// it and when, which the entry itself says.
+const BOOKKEEPING: [&str; 5] = ["id", "changed_by", "changed_ms", "made_by", "made_ms"];
+
+/// Runs `write` (a write of record `id` of `kind`, at the document's root) and, if it changed
+/// any of the record's fields, puts an entry in its history saying which, by `who` at `at_ms`.
+pub fn logged<R>(
+    doc: &mut AutoCommit,
+    kind: Kind,
+    id: &str,
+    who: &Who,
+    at_ms: i64,
+    write: impl FnOnce(&mut AutoCommit) -> Result<R, String>,
+) -> Result<R, String> {
+    let key = records::key(kind.records(), id);
+    let before = fields(doc, &key);
+    let written = write(doc)?;
+    let changes = diff(&before, &fields(doc, &key));
+    if !changes.is_empty() {
+        let entry = Entry {
+            at_ms,
+            person: who.person.clone(),
+            device: who.device.clone(),
+            device_name: who.device_name.clone(),
+            changes,
+        };
+        // Zero-padded, so the root's key order is the order of time; the device makes it unique
+        // between tablets, and a number on the end between two writes of one millisecond.
+        let base = format!("{}/{key}/{:015}-{}", PREFIX, at_ms.max(0), who.device);
+        let mut name = base.clone();
+        for n in 2.. {
+            if doc.get(ROOT, name.as_str()).ok().flatten().is_none() {
+                break;
+            }
+            name = format!("{base}-{n}");
+        }
+        autosurgeon::reconcile_prop(doc, ROOT, name.as_str(), &entry).map_err(|e| e.to_string())?;
+    }
+    Ok(written)
+}
+
+/// The history of record `id` of `kind`, oldest first.
+pub fn of(doc: &Automerge, kind: Kind, id: &str) -> Vec<Entry> {
+    let key = records::key(kind.records(), id);
+    records::all(doc, &format!("{PREFIX}/{key}"))
+}
+
+/// The record's fields, flattened to text (nested ones as `a.b`, list items as `a.0`).
+fn fields(doc: &impl ReadDoc, key: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Ok(Some((Value::Object(_), obj))) = doc.get(ROOT, key) {
+        flatten(doc, &obj, "", &mut out);
+    }
+    out
+}
+
+fn flatten(doc: &impl ReadDoc, obj: &ObjId, prefix: &str, out: &mut BTreeMap<String, String>) {
+    let name = |key: &str| if prefix.is_empty() { key.to_owned() } else { format!("{prefix}.{key}") };
+    let mut one = |key: String, value: Value<'_>, id: ObjId| match value {
+        Value::Object(ObjType::Text) => {
+            out.insert(key, doc.text(&id).unwrap_or_default());
+        }
+        Value::Object(_) => flatten(doc, &id, &key, out),
+        Value::Scalar(s) => {
+            out.insert(key, shown(&s));
+        }
+    };
+    match doc.object_type(obj) {
+        Ok(ObjType::Map | ObjType::Table) => {
+            let items: Vec<_> = doc
+                .map_range(obj, ..)
+                .map(|i| (i.key.to_string(), i.id(), i.value.into()))
+                .map(|(k, id, v)| (k, v, id))
+                .collect();
+            for (key, value, id) in items {
+                if prefix.is_empty() && BOOKKEEPING.contains(&key.as_str()) {
+                    continue;
+                }
+                one(name(&key), value, id);
+            }
+        }
+        Ok(ObjType::List) => {
+            let items: Vec<_> = doc
+                .list_range(obj, ..)
+                .map(|i| (i.index, i.id(), i.value.into()))
+                .map(|(n, id, v)| (n, v, id))
+                .collect();
+            for (index, value, id) in items {
+                one(name(&index.to_string()), value, id);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A scalar as the History shows it.
+fn shown(value: &ScalarValue) -> String {
+    match value {
+        ScalarValue::Str(s) => s.to_string(),
+        ScalarValue::Int(n) | ScalarValue::Timestamp(n) => n.to_string(),
+        ScalarValue::Uint(n) => n.to_string(),
+        ScalarValue::Boolean(b) => b.to_string(),
+        ScalarValue::Counter(c) => i64::from(c).to_string(),
+        ScalarValue::Bytes(b) => format!("({} bytes)", b.len()),
+        // Money and times are integers in these records; a float is shown as written.
+        ScalarValue::F64(f) => format!("{f}"),
+        _ => String::new(),
+    }
+}
+
+/// The fields whose text differs, in field order.
+fn diff(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> Vec<FieldChange> {
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|field| {
+            let (b, a) =
+                (before.get(field).cloned().unwrap_or_default(), after.get(field).cloned().unwrap_or_default());
+            (b != a).then(|| FieldChange { field: field.clone(), before: b, after: a })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clients::{self, Client};
+
+    fn client(name: &str, phone: &str) -> Client {
+        Client {
+            id: "c1".into(),
+            code: "K7Q2".into(),
+            name: name.into(),
+            phone: phone.into(),
+            email: String::new(),
+            notes: String::new(),
+            merged_into: String::new(),
+            made_by: "Front desk".into(),
+            made_ms: 1,
+            changed_by: "Front desk".into(),
+            changed_ms: 1,
+        }
+    }
+
+    fn who(person: &str, device: &str) -> Who {
+        Who { person: person.into(), device: device.into(), device_name: format!("{device} tablet") }
+    }
+
+    fn write(doc: &mut AutoCommit, c: &Client, by: &Who, at_ms: i64) {
+        logged(doc, Kind::Client, &c.id, by, at_ms, |d| clients::put_client(d, c)).unwrap();
+    }
+
+    #[test]
+    fn each_write_says_who_when_and_each_field_before_and_after() {
+        let mut doc = AutoCommit::new();
+        write(&mut doc, &client("Ana Ruiz", "600 111 222"), &who("Inés", "a1"), 1_000);
+        let mut changed = client("Ana Ruiz Soto", "600 333 444");
+        changed.changed_ms = 2;
+        write(&mut doc, &changed, &who("Pablo", "b2"), 2_000);
+        // The same again: nothing changed, no entry.
+        write(&mut doc, &changed, &who("Pablo", "b2"), 3_000);
+        let entries = of(doc.document(), Kind::Client, "c1");
+        assert_eq!(entries.len(), 2, "{entries:?}");
+        let made = &entries[0];
+        assert_eq!((made.at_ms, made.person.as_str(), made.device.as_str()), (1_000, "Inés", "a1"));
+        let fields: Vec<&str> = made.changes.iter().map(|c| c.field.as_str()).collect();
+        // Empty fields were empty before too: not listed.
+        assert_eq!(fields, ["code", "name", "phone"]);
+        assert!(made.changes.iter().all(|c| c.before.is_empty()), "a new record had nothing before");
+        let edit = &entries[1];
+        assert_eq!((edit.person.as_str(), edit.device_name.as_str()), ("Pablo", "b2 tablet"));
+        assert_eq!(
+            edit.changes,
+            vec![
+                FieldChange { field: "name".into(), before: "Ana Ruiz".into(), after: "Ana Ruiz Soto".into() },
+                FieldChange { field: "phone".into(), before: "600 111 222".into(), after: "600 333 444".into() },
+            ],
+            "the bookkeeping fields are left out"
+        );
+        assert!(of(doc.document(), Kind::Client, "c").is_empty(), "another record's prefix is not this one's");
+    }
+
+    #[test]
+    fn two_tablets_writing_offline_keep_both_entries_and_a_failed_write_leaves_none() {
+        let mut first = AutoCommit::new();
+        write(&mut first, &client("Ana", "1"), &who("Inés", "a1"), 1_000);
+        let mut second = first.fork();
+        write(&mut first, &client("Ana", "2"), &who("Inés", "a1"), 2_000);
+        write(&mut second, &client("Ana", "3"), &who("Pablo", "b2"), 2_000);
+        first.merge(&mut second).unwrap();
+        let entries = of(first.document(), Kind::Client, "c1");
+        let by: Vec<&str> = entries.iter().map(|e| e.person.as_str()).collect();
+        assert_eq!(by, ["Inés", "Inés", "Pablo"], "both edits of the same millisecond are kept");
+        let failed = logged(&mut first, Kind::Client, "c1", &who("Inés", "a1"), 3_000, |d| {
+            clients::put_client(d, &client("Ana", "4"))?;
+            Err::<(), _>("refused".to_owned())
+        });
+        assert!(failed.is_err());
+        assert_eq!(of(first.document(), Kind::Client, "c1").len(), 3);
+    }
+
+    #[test]
+    fn nested_fields_are_named_by_their_path() {
+        let mut before = BTreeMap::new();
+        before.insert("lines.0.price".to_owned(), "100".to_owned());
+        let mut after = before.clone();
+        after.insert("lines.0.price".to_owned(), "120".to_owned());
+        after.insert("lines.1.price".to_owned(), "5".to_owned());
+        let changes = diff(&before, &after);
+        assert_eq!(changes.len(), 2);
+        assert_eq!((changes[0].before.as_str(), changes[0].after.as_str()), ("100", "120"));
+        assert_eq!((changes[1].field.as_str(), changes[1].before.as_str()), ("lines.1.price", ""));
+    }
+}
