@@ -65,15 +65,17 @@ fn HistoryEntry(entry: Entry, lang: RwSignal<Lang>) -> impl IntoView {
                 {changes.into_iter().map(|c| {
                     let field = c.field.clone();
                     let (before, after) = (c.before, c.after);
+                    // "(empty)" is not struck through, nor shown as a value.
+                    let (was_empty, now_empty) = (before.is_empty(), after.is_empty());
                     let shown = move |value: &str| crate::i18n::history::shown_value(&field, value, lang.get());
                     let shown2 = shown.clone();
                     view! {
                         <dt>{move || field_label(&c.field, lang.get())}</dt>
                         <dd>
-                            <span class="history__before">{move || shown(&before)}</span>
+                            <span class="history__before" class:history__none=was_empty>{move || shown(&before)}</span>
                             <span class="history__arrow" aria-hidden="true">" → "</span>
                             <span class="visually-hidden">{move || HistoryMsg::Became.text(lang.get())}</span>
-                            <span class="history__after">{move || shown2(&after)}</span>
+                            <span class="history__after" class:history__none=now_empty>{move || shown2(&after)}</span>
                         </dd>
                     }
                 }).collect_view()}
