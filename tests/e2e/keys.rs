@@ -8,7 +8,7 @@
 use anyhow::{Result, ensure};
 
 use crate::harness::{Driver, Relay, add_device_on_card, check_in_at_kiosk, set_up_business, step};
-use crate::{SOON, TABLET, TABLET_PORTRAIT};
+use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 /// Whether any of the relay's database files (the database, its WAL and shared memory) holds
 /// `needle`'s bytes.
@@ -230,9 +230,18 @@ async fn a_recovery_kit_restores_the_business_on_a_new_tablet_when_every_tablet_
     manager.close().await?;
     let again = relay.add_device("manager", "New office tablet")?;
     let fresh = driver.browser(TABLET.0, TABLET.1).await?;
+    // A slow network (1.5 s each way): the tablet starts long before the relay's first Welcome
+    // says the business seals. What it writes meanwhile — nothing, it holds nothing yet — must
+    // not wait for keys (a PIN salt made over the real one did, and broke the kiosk's PINs).
+    fresh.devtools("Network.enable", serde_json::json!({})).await?;
+    let slow =
+        serde_json::json!({ "offline": false, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1 });
+    fresh.devtools("Network.emulateNetworkConditions", slow).await?;
     fresh.goto(&relay.url(&format!("/pair#code={}", again.code))).await?;
-    fresh.wait_for_text("Online", SOON).await?;
-    fresh.wait_for_text("this tablet has not got its keys yet", SOON).await?;
+    fresh.wait_for_text("Online", RECONNECT).await?;
+    fresh.wait_for_text("this tablet has not got its keys yet", RECONNECT).await?;
+    let fast = serde_json::json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
+    fresh.devtools("Network.emulateNetworkConditions", fast).await?;
     fresh.open_tab("Business").await?;
     fresh.wait_for_text("Every manager's tablet lost?", SOON).await?;
     fresh.wait_until_synced(SOON).await?;
