@@ -74,7 +74,7 @@ fn HistoryEntry(entry: Entry, lang: RwSignal<Lang>) -> impl IntoView {
                         <dd>
                             <span class="history__before" class:history__none=was_empty>{move || shown(&before)}</span>
                             <span class="history__arrow" aria-hidden="true">" → "</span>
-                            <span class="visually-hidden">{move || HistoryMsg::Became.text(lang.get())}</span>
+                            <span class="visually-hidden">{move || format!(" {} ", HistoryMsg::Became.text(lang.get()))}</span>
                             <span class="history__after" class:history__none=now_empty>{move || shown2(&after)}</span>
                         </dd>
                     }

@@ -94,10 +94,26 @@ pub fn shown_value(field: &str, value: &str, lang: Lang) -> String {
         }
         Ok(ms) if last.ends_with("_ms") => crate::clock::format(ms, "%Y-%m-%d %H:%M"),
         Ok(minor) if last.ends_with("_minor") => format!("{}.{:02}", minor / 100, (minor % 100).abs()),
-        _ => match value {
-            "true" => HistoryMsg::Yes.text(lang).to_owned(),
-            "false" => HistoryMsg::No.text(lang).to_owned(),
-            other => other.to_owned(),
+        _ => match (last, value) {
+            (_, "true") => HistoryMsg::Yes.text(lang).to_owned(),
+            (_, "false") => HistoryMsg::No.text(lang).to_owned(),
+            // A booking's state, as the calendar names it.
+            ("state", state) => booking_state(state)
+                .map_or_else(|| state.to_owned(), |s| super::booking_state_msg(s).text(lang).to_owned()),
+            (_, other) => other.to_owned(),
         },
     }
+}
+
+/// A booking's state as stored (its variant's name).
+fn booking_state(stored: &str) -> Option<frontdesk_core::schedule::BookingState> {
+    use frontdesk_core::schedule::BookingState::*;
+    Some(match stored {
+        "Booked" => Booked,
+        "Arrived" => Arrived,
+        "NoShow" => NoShow,
+        "Cancelled" => Cancelled,
+        "Moved" => Moved,
+        _ => return None,
+    })
 }

@@ -276,6 +276,29 @@ mod tests {
         assert_eq!(of(first.document(), Kind::Client, "c1").len(), 3);
     }
 
+    /// The app names a booking's state from these words (`i18n::history`).
+    #[test]
+    fn a_booking_state_is_listed_by_its_stored_name() {
+        use crate::schedule::BookingState;
+        #[derive(Reconcile)]
+        struct Booking {
+            state: BookingState,
+        }
+        let mut doc = AutoCommit::new();
+        for (at, state) in [(1, BookingState::Booked), (2, BookingState::NoShow)] {
+            logged(&mut doc, Kind::Booking, "b1", &who("Inés", "a1"), at, |d| {
+                records::put(d, Kind::Booking.records(), "b1", &Booking { state })
+            })
+            .unwrap();
+        }
+        let entries = of(doc.document(), Kind::Booking, "b1");
+        let change = &entries[1].changes[0];
+        assert_eq!(
+            (change.field.as_str(), change.before.as_str(), change.after.as_str()),
+            ("state", "Booked", "NoShow")
+        );
+    }
+
     #[test]
     fn nested_fields_are_named_by_their_path() {
         let mut before = BTreeMap::new();
