@@ -17,60 +17,44 @@ messages! {
     }
 }
 
+/// The names of the fields the History lists, in English and Spanish; any other is shown as
+/// written, spaced.
+const LABELS: &[(&str, &str, &str)] = &[
+    ("name", "Name", "Nombre"),
+    ("phone", "Phone", "Teléfono"),
+    ("email", "Email", "Correo electrónico"),
+    ("notes", "Notes", "Notas"),
+    ("code", "Code", "Código"),
+    ("merged_into", "Merged into", "Fusionado con"),
+    ("client", "Client", "Cliente"),
+    ("client_name", "Client", "Cliente"),
+    ("service", "Service", "Servicio"),
+    ("staff", "Staff", "Personal"),
+    ("resource", "Resource", "Recurso"),
+    ("date", "Date", "Fecha"),
+    ("start_min", "Start", "Inicio"),
+    ("duration_min", "Length (min)", "Duración (min)"),
+    ("state", "State", "Estado"),
+    ("status", "State", "Estado"),
+    ("lines", "Line", "Línea"),
+    ("void", "Void", "Anulada"),
+    ("insurer", "Insurer", "Aseguradora"),
+    ("plan", "Plan", "Plan"),
+    ("member_number", "Member number", "Número de afiliado"),
+    ("amount_minor", "Amount", "Importe"),
+    ("copay_minor", "Copay", "Copago"),
+    ("at_ms", "Time", "Hora"),
+    ("reason", "Reason", "Motivo"),
+];
+
 /// A field's name as the History shows it: `name` → "Name"; a nested one by its first part and
-/// the rest (`lines.0.price` → "Lines 1 · price"); an unknown one as written, spaced.
+/// the rest (`lines.0.price` → "Line 1 · price"); an unknown one as written, spaced.
 pub fn field_label(field: &str, lang: Lang) -> String {
     let (head, rest) = field.split_once('.').unwrap_or((field, ""));
-    let label = match (head, lang) {
-        ("name", Lang::En) => "Name",
-        ("name", Lang::Es) => "Nombre",
-        ("phone", Lang::En) => "Phone",
-        ("phone", Lang::Es) => "Teléfono",
-        ("email", Lang::En) => "Email",
-        ("email", Lang::Es) => "Correo electrónico",
-        ("notes", Lang::En) => "Notes",
-        ("notes", Lang::Es) => "Notas",
-        ("code", Lang::En) => "Code",
-        ("code", Lang::Es) => "Código",
-        ("merged_into", Lang::En) => "Merged into",
-        ("merged_into", Lang::Es) => "Fusionado con",
-        ("client" | "client_name", Lang::En) => "Client",
-        ("client" | "client_name", Lang::Es) => "Cliente",
-        ("service", Lang::En) => "Service",
-        ("service", Lang::Es) => "Servicio",
-        ("staff", Lang::En) => "Staff",
-        ("staff", Lang::Es) => "Personal",
-        ("resource", Lang::En) => "Resource",
-        ("resource", Lang::Es) => "Recurso",
-        ("date", Lang::En) => "Date",
-        ("date", Lang::Es) => "Fecha",
-        ("start_min", Lang::En) => "Start",
-        ("start_min", Lang::Es) => "Inicio",
-        ("duration_min", Lang::En) => "Length (min)",
-        ("duration_min", Lang::Es) => "Duración (min)",
-        ("state" | "status", Lang::En) => "State",
-        ("state" | "status", Lang::Es) => "Estado",
-        ("lines", Lang::En) => "Line",
-        ("lines", Lang::Es) => "Línea",
-        ("void", Lang::En) => "Void",
-        ("void", Lang::Es) => "Anulada",
-        ("insurer", Lang::En) => "Insurer",
-        ("insurer", Lang::Es) => "Aseguradora",
-        ("plan", Lang::En) => "Plan",
-        ("plan", Lang::Es) => "Plan",
-        ("member_number", Lang::En) => "Member number",
-        ("member_number", Lang::Es) => "Número de afiliado",
-        ("amount_minor", Lang::En) => "Amount",
-        ("amount_minor", Lang::Es) => "Importe",
-        ("copay_minor", Lang::En) => "Copay",
-        ("copay_minor", Lang::Es) => "Copago",
-        ("at_ms", Lang::En) => "Time",
-        ("at_ms", Lang::Es) => "Hora",
-        ("reason", Lang::En) => "Reason",
-        ("reason", Lang::Es) => "Motivo",
-        _ => "",
+    let label = match LABELS.iter().find(|(name, ..)| *name == head) {
+        Some((_, en, es)) => if lang == Lang::Es { es } else { en }.to_string(),
+        None => head.replace('_', " "),
     };
-    let label = if label.is_empty() { head.replace('_', " ") } else { label.to_owned() };
     match rest.split_once('.') {
         // A list's item: counted from 1, then the item's own field.
         Some((index, field)) if index.parse::<usize>().is_ok() => {
@@ -93,7 +77,8 @@ pub fn shown_value(field: &str, value: &str, lang: Lang) -> String {
             frontdesk_core::site::format_time(u32::try_from(minutes).unwrap_or(0))
         }
         Ok(ms) if last.ends_with("_ms") => crate::clock::format(ms, "%Y-%m-%d %H:%M"),
-        Ok(minor) if last.ends_with("_minor") => format!("{}.{:02}", minor / 100, (minor % 100).abs()),
+        // (The record's currency is not in the entry: two decimals, as most have.)
+        Ok(minor) if last.ends_with("_minor") => frontdesk_core::money::format_amount(minor, "", lang == Lang::Es),
         _ => match (last, value) {
             (_, "true") => HistoryMsg::Yes.text(lang).to_owned(),
             (_, "false") => HistoryMsg::No.text(lang).to_owned(),
@@ -116,4 +101,28 @@ fn booking_state(stored: &str) -> Option<frontdesk_core::schedule::BookingState>
         "Moved" => Moved,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_and_values_read_as_a_person_would_say_them() {
+        assert_eq!(field_label("phone", Lang::Es), "Teléfono");
+        assert_eq!(field_label("lines.0.unit_price", Lang::En), "Line 1 · unit price");
+        assert_eq!(field_label("papers.2", Lang::En), "papers · 2");
+        assert_eq!(field_label("member_number", Lang::En), "Member number");
+        assert_eq!(field_label("some_new_field", Lang::En), "some new field");
+        assert_eq!(shown_value("amount_minor", "-1250", Lang::En), "-12.50", "a refund keeps its sign");
+        assert_eq!(shown_value("copay_minor", "123456", Lang::Es), "1.234,56");
+        assert_eq!(shown_value("start_min", "570", Lang::En), "09:30");
+        assert_eq!(shown_value("duration_min", "45", Lang::En), "45", "a length is not a time of day");
+        assert_eq!(
+            shown_value("state", "NoShow", Lang::En),
+            super::super::booking_state_msg(frontdesk_core::schedule::BookingState::NoShow).text(Lang::En)
+        );
+        assert_eq!(shown_value("void", "true", Lang::Es), "Sí");
+        assert_eq!(shown_value("notes", "", Lang::En), "(empty)");
+    }
 }

@@ -142,12 +142,8 @@ fn flatten(doc: &impl ReadDoc, obj: &ObjId, prefix: &str, out: &mut BTreeMap<Str
     };
     match doc.object_type(obj) {
         Ok(ObjType::Map | ObjType::Table) => {
-            let items: Vec<_> = doc
-                .map_range(obj, ..)
-                .map(|i| (i.key.to_string(), i.id(), i.value.into()))
-                .map(|(k, id, v)| (k, v, id))
-                .collect();
-            for (key, value, id) in items {
+            let items: Vec<_> = doc.map_range(obj, ..).map(|i| (i.key.to_string(), i.id(), i.value.into())).collect();
+            for (key, id, value) in items {
                 if prefix.is_empty() && BOOKKEEPING.contains(&key.as_str()) {
                     continue;
                 }
@@ -155,12 +151,8 @@ fn flatten(doc: &impl ReadDoc, obj: &ObjId, prefix: &str, out: &mut BTreeMap<Str
             }
         }
         Ok(ObjType::List) => {
-            let items: Vec<_> = doc
-                .list_range(obj, ..)
-                .map(|i| (i.index, i.id(), i.value.into()))
-                .map(|(n, id, v)| (n, v, id))
-                .collect();
-            for (index, value, id) in items {
+            let items: Vec<_> = doc.list_range(obj, ..).map(|i| (i.index, i.id(), i.value.into())).collect();
+            for (index, id, value) in items {
                 one(name(&index.to_string()), value, id);
             }
         }
@@ -274,6 +266,21 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(of(first.document(), Kind::Client, "c1").len(), 3);
+    }
+
+    /// Another device (a newer version, or a hostile one) puts something else at an entry's
+    /// key: it is skipped, and the record's other entries are still shown.
+    #[test]
+    fn a_malformed_entry_is_skipped_and_the_others_still_read() {
+        use automerge::transaction::Transactable;
+        let mut doc = AutoCommit::new();
+        write(&mut doc, &client("Ana", "1"), &who("Inés", "a1"), 1_000);
+        doc.put(ROOT, "history/client/c1/000000000001500-x9", "not an entry").unwrap();
+        let half = doc.put_object(ROOT, "history/client/c1/000000000001600-x9", ObjType::Map).unwrap();
+        doc.put(&half, "person", "Mallory").unwrap();
+        write(&mut doc, &client("Ana", "2"), &who("Pablo", "b2"), 2_000);
+        let by: Vec<String> = of(doc.document(), Kind::Client, "c1").into_iter().map(|e| e.person).collect();
+        assert_eq!(by, ["Inés", "Pablo"]);
     }
 
     /// The app names a booking's state from these words (`i18n::history`).

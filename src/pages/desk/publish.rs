@@ -98,6 +98,23 @@ struct Day {
     wanted: Vec<Wanted>,
 }
 
+/// Runs `then` two seconds on, one wait at a time (`retrying` says one is pending): for a duty
+/// that waits for something that changes no document (a backlog being caught up), so nothing
+/// else would make it look again.
+fn look_again_soon(retrying: StoredValue<bool>, then: impl FnOnce() + 'static) {
+    if retrying.get_value() {
+        return;
+    }
+    retrying.set_value(true);
+    set_timeout(
+        move || {
+            retrying.set_value(false);
+            then();
+        },
+        std::time::Duration::from_secs(2),
+    );
+}
+
 /// Keeps the kiosk's days (`kiosk/<date>`, today's and tomorrow's) holding an entry per way of
 /// finding each booking that day: derived and sealed in WebCrypto, in the background, one entry
 /// at a time. Written in one change per day once all are ready.
@@ -143,17 +160,11 @@ fn lookup_index(device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
                 })
                 .collect()
         });
-        // One look again at a time, two seconds on.
-        if waiting && !retrying.get_value() {
-            retrying.set_value(true);
-            set_timeout(
-                move || {
-                    retrying.set_value(false);
-                    waited.update_value(|n| *n += 1);
-                    again.notify();
-                },
-                std::time::Duration::from_secs(2),
-            );
+        if waiting {
+            look_again_soon(retrying, move || {
+                waited.update_value(|n| *n += 1);
+                again.notify();
+            });
         }
         if days.is_empty() {
             return;
@@ -260,16 +271,8 @@ pub fn pins(device: DeviceRef, site: Memo<Site>) {
             let people = people.filter(|p| *p != listed);
             (!salted || pins.is_some() || list.is_some() || people.is_some()).then_some((pins, list, people))
         });
-        // Looked at again two seconds on (being caught up changes no document).
-        if waiting && !retrying.get_value() {
-            retrying.set_value(true);
-            set_timeout(
-                move || {
-                    retrying.set_value(false);
-                    again.notify();
-                },
-                std::time::Duration::from_secs(2),
-            );
+        if waiting {
+            look_again_soon(retrying, move || again.notify());
         }
         let Some((pins, list, people)) = work else { return };
         busy.set_value(true);
