@@ -18,7 +18,8 @@ pub fn relay_decode(frame: &[u8]) {
             ClientMsg::Subscribe { doc, .. }
             | ClientMsg::Push { doc, .. }
             | ClientMsg::Snapshot { doc, .. }
-            | ClientMsg::Checked { doc, .. } => {
+            | ClientMsg::Checked { doc, .. }
+            | ClientMsg::Rebase { doc, .. } => {
                 let _ = valid_doc_name(doc);
             }
             ClientMsg::Watch { prefix } => {

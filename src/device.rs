@@ -24,6 +24,7 @@ use crate::storage::Store;
 mod credential;
 mod crypto;
 mod edits;
+mod erase;
 
 /// What a device does once it learns it was revoked.
 pub type OnRevoked = Box<dyn Fn(&Device)>;
@@ -68,8 +69,9 @@ pub struct Device {
     flush_scheduled: Cell<bool>,
     ticker: RefCell<Option<gloo_timers::callback::Interval>>,
     cache: ReadCache,
-    /// Local changes waiting to be kept ([`Effect::Kept`]).
+    /// Local changes waiting to be kept ([`Effect::Kept`]), and re-bases to be stored.
     waiting: RefCell<Vec<(SaveId, oneshot::Sender<()>)>>,
+    rebases: RefCell<Vec<(String, oneshot::Sender<bool>)>>,
 }
 
 impl Device {
@@ -120,6 +122,7 @@ impl Device {
             ticker: RefCell::new(None),
             cache: ReadCache::default(),
             waiting: RefCell::new(Vec::new()),
+            rebases: RefCell::new(Vec::new()),
         });
         device.run(effects);
         // Envelopes kept before a crash but not opened yet.
@@ -226,6 +229,7 @@ impl Device {
                 Effect::Status => self.show_status(),
                 Effect::Crypto { id, op } => self.crypto(id, op),
                 Effect::Admin(reply) => self.admin.set(Some(reply)),
+                Effect::Rebased { doc, done } => self.rebased(&doc, done),
             }
         }
     }

@@ -14,9 +14,16 @@ fn problem_text(problem: &Problem) -> DeviceMsg {
         Problem::Refused { code: ErrorCode::Forbidden, .. } => DeviceMsg::RefusedForbidden,
         Problem::Refused { code: ErrorCode::DocTooLarge, .. } => DeviceMsg::RefusedTooLarge,
         Problem::Refused { code: ErrorCode::BadDocName, .. } => DeviceMsg::RefusedBadName,
-        // A stale epoch is as passing: the device reconnects and seals the change again.
+        // A stale epoch is as passing: the device reconnects and seals the change again (a
+        // re-based document, too: the change is made again on it; neither is kept as a problem).
         Problem::Refused {
-            code: ErrorCode::RateLimited | ErrorCode::StorageFailed | ErrorCode::StaleEpoch | ErrorCode::BadSignature,
+            code:
+                ErrorCode::RateLimited
+                | ErrorCode::StorageFailed
+                | ErrorCode::StaleEpoch
+                | ErrorCode::BadSignature
+                | ErrorCode::Rebased
+                | ErrorCode::Moved,
             ..
         } => DeviceMsg::RelayBusy,
         Problem::BadFrame(_) => DeviceMsg::RelayGarbled,

@@ -3,6 +3,7 @@
 
 mod accessibility;
 mod calendar;
+mod erasure;
 mod harness;
 mod history;
 mod insurance;

@@ -196,6 +196,16 @@ pub fn actors(bytes: &[u8]) -> Result<Vec<Vec<u8>>, ChunkError> {
     Ok(out)
 }
 
+/// The changes of a chunk, in order (a whole document in it is not read: it is no one's change).
+pub fn changes(bytes: &[u8]) -> Result<Vec<Change>, ChunkError> {
+    let mut out = Vec::new();
+    walk(bytes, false, &mut |change, _| {
+        out.extend(change.cloned());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// The heads of a chunk of changes: the hashes of its changes that no other change in it
 /// depends on. A document holding these holds every change of the chunk (a change is only ever
 /// held with everything it depends on).

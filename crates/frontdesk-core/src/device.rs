@@ -24,6 +24,8 @@ use crate::replica::{DocEdit, Replica, ReplicaError};
 use crate::sorting::SortDyn;
 use crate::sync_client::{self, SyncClient, SyncEvent, SyncStatus};
 
+mod rebase;
+
 /// A document as storage holds it: its whole save and the relay sequence number it includes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredDoc {
@@ -120,6 +122,9 @@ pub enum Effect {
     Crypto { id: CryptoId, op: Op },
     /// The relay's answer to a manager's request (an encoded `AdminReply`).
     Admin(Vec<u8>),
+    /// This device's re-base of `doc` (an erasure, #20) was stored by the relay and is what the
+    /// device holds now (`done`), or was refused: the document moved on since it was built.
+    Rebased { doc: String, done: bool },
     /// Something went wrong that only a log needs to know.
     Warn(String),
 }
@@ -171,6 +176,10 @@ enum Purpose {
     SignSnapshot { doc: String, covers_seq: u64, wire: Vec<u8> },
     /// Checking the signature of received bytes: the result waits in the document's arrivals.
     Verify,
+    /// Sealing a re-base this device makes of `doc` (`rebase`), then signing it.
+    RebaseSeal { doc: String, covers_seq: u64, prefix: Vec<u8> },
+    /// Signing a re-base (`wire`, sealed or not), then sending it.
+    RebaseSign { doc: String, covers_seq: u64, wire: Vec<u8> },
     /// Signing the relay's challenge `nonce` (`Op::Sign` of the Hello proof): then Hello.
     Prove { nonce: [u8; 32] },
 }
@@ -236,6 +245,11 @@ pub struct DeviceCore {
     /// them). A list, as `receipts`.
     sealed_from: Vec<(String, u64)>,
     seal_retry: SealRetry,
+    /// Re-bases this device sent and the relay has not answered: the document, the seq it
+    /// covers, and the new document's bytes (in the clear), installed here once stored.
+    rebasing: Vec<(String, u64, Vec<u8>)>,
+    /// Chunks dropped by a re-base while their save was in flight: never sent.
+    forgotten: Vec<ChunkId>,
 }
 
 /// What a device starts from: what its storage holds, and what it follows.
@@ -314,6 +328,8 @@ impl DeviceCore {
             gaps: BTreeSet::new(),
             sealed_from,
             seal_retry: SealRetry::Idle,
+            rebasing: Vec::new(),
+            forgotten: Vec::new(),
         };
         // The outbox is sealed afresh at every start (the chunks are kept as changes, not sealed).
         let to_seal: Vec<ChunkId> =
@@ -654,7 +670,11 @@ impl DeviceCore {
         }
         effects.push(Effect::Changed);
         effects.push(Effect::Kept(id));
-        for chunk in saving.chunks {
+        // Chunks a re-base dropped meanwhile are not sent (and forgotten once past).
+        let (chunks, dropped): (Vec<OutboxEntry>, Vec<OutboxEntry>) =
+            saving.chunks.into_iter().partition(|c| !self.forgotten.contains(&c.id));
+        self.forgotten.retain(|id| !dropped.iter().any(|c| c.id == *id));
+        for chunk in chunks {
             // Sealed when a key is held; held back, never sent in the clear, when the relay
             // says the scope is sealed and the key has not come yet.
             if self.seal_key(&chunk.doc).is_some() || self.client.must_seal(&chunk.doc) {
@@ -902,6 +922,22 @@ impl DeviceCore {
             (Purpose::Snapshot { doc, .. }, Err(err)) => {
                 effects.push(Effect::Warn(format!("a snapshot of {doc} could not be sealed: {err}")));
             }
+            (Purpose::RebaseSeal { doc, covers_seq, prefix }, Ok(sealed)) => {
+                let mut wire = prefix;
+                wire.extend_from_slice(&sealed);
+                effects.push(self.sign_rebase(doc, covers_seq, wire));
+            }
+            (Purpose::RebaseSign { doc, covers_seq, wire }, Ok(signature)) => {
+                if self.client.is_online() {
+                    queue.extend(self.client.rebase(&doc, covers_seq - 1, wire, signature));
+                } else {
+                    effects.extend(self.rebase_refused(&doc));
+                }
+            }
+            (Purpose::RebaseSeal { doc, .. } | Purpose::RebaseSign { doc, .. }, Err(err)) => {
+                effects.push(Effect::Warn(format!("a re-base of {doc} could not be sealed or signed: {err}")));
+                effects.extend(self.rebase_refused(&doc));
+            }
         }
         effects.extend(self.run_queue(queue));
         effects
@@ -944,6 +980,7 @@ impl DeviceCore {
                     sync_client::Position::Snapshot(covers) => {
                         frontdesk_protocol::snapshot_proof(&doc, covers, &digest)
                     }
+                    sync_client::Position::Rebase(covers) => frontdesk_protocol::rebase_proof(&doc, covers, &digest),
                 };
                 let op = Op::Verify { key, message, signature: author.signature };
                 let effect = self.crypto_op(op, Purpose::Verify);
@@ -999,7 +1036,9 @@ impl DeviceCore {
         let from = self.sealed_from_of(doc);
         let after = match at {
             sync_client::Position::Chunk(seq) => from > 0 && seq > from,
-            sync_client::Position::Snapshot(covers_seq) => from > 0 && covers_seq >= from,
+            sync_client::Position::Snapshot(covers_seq) | sync_client::Position::Rebase(covers_seq) => {
+                from > 0 && covers_seq >= from
+            }
         };
         (area == Area::Keyring || after).then(|| area.scope()).flatten()
     }
@@ -1072,9 +1111,10 @@ impl DeviceCore {
             // Every change of a chunk is under an actor of the device that signed it: a change
             // made to pass for another device's is refused with its whole chunk. (A snapshot
             // holds every device's changes; its proposer vouches for it, and another device
-            // checked it before the relay kept it.)
+            // checked it before the relay kept it. A re-based document is a fresh one, all its
+            // changes made by the manager's tablet that signed it.)
             let bytes = match position {
-                sync_client::Position::Chunk(_) => bytes.and_then(|bytes| {
+                sync_client::Position::Chunk(_) | sync_client::Position::Rebase(_) => bytes.and_then(|bytes| {
                     crate::authorship::check_actors(&bytes, &signer).map(|()| bytes).map_err(|err| err.to_string())
                 }),
                 sync_client::Position::Snapshot(_) => bytes,
@@ -1112,6 +1152,14 @@ impl DeviceCore {
             // The Welcome may have put chunks back to be sealed (queued in the clear, or sealed
             // under an epoch now below its floor): sealed now with the keys held.
             effects.extend(self.seal_waiting());
+        }
+        if was_online && !self.client.is_online() {
+            // A re-base unanswered when the link went: not known to be stored (if it was, the
+            // next subscribe brings it as any device's).
+            let docs: Vec<String> = self.rebasing.iter().map(|(d, ..)| d.clone()).collect();
+            for doc in docs {
+                effects.extend(self.rebase_refused(&doc));
+            }
         }
         if tick {
             match self.seal_retry {
@@ -1179,6 +1227,15 @@ impl DeviceCore {
         received_ms: Option<i64>,
         effects: &mut Vec<Effect>,
     ) -> Vec<sync_client::Effect> {
+        if let sync_client::Position::Rebase(covers_seq) = at {
+            return match bytes {
+                Ok(bytes) => self.install_rebase(doc, covers_seq, &bytes, effects),
+                Err(err) => {
+                    effects.push(Effect::Warn(format!("re-based {doc} not applied: {err}")));
+                    Vec::new()
+                }
+            };
+        }
         // A drop box's records are stamped with the relay's receive time.
         let stamp = received_ms.filter(|_| crate::doc_name::is_drop_box(doc));
         let before: Vec<String> = match stamp {
@@ -1207,7 +1264,7 @@ impl DeviceCore {
                 self.client.applied(doc, at)
             }
             // A snapshot stands for chunks this device has not seen: the cursor stays.
-            (Err(err), sync_client::Position::Snapshot(_)) => {
+            (Err(err), sync_client::Position::Snapshot(_) | sync_client::Position::Rebase(_)) => {
                 effects.push(Effect::Warn(format!("snapshot of {doc} not applied: {err}")));
                 Vec::new()
             }
@@ -1257,6 +1314,10 @@ impl DeviceCore {
                     effects.push(Effect::ForgetWriteAhead(chunk_id));
                     effects.push(self.save(vec![Write::OutboxDelete(chunk_id)], Vec::new()));
                 }
+                sync_client::Effect::Stored { doc, covers_seq } => {
+                    queue.extend(self.rebase_stored(&doc, covers_seq, &mut effects));
+                }
+                sync_client::Effect::RebaseRefused { doc } => effects.extend(self.rebase_refused(&doc)),
                 sync_client::Effect::DocExists { doc } => {
                     if self.watches.iter().any(|p| doc.starts_with(p.as_str())) && !self.follows(&doc) {
                         queue.extend(self.client.subscribe(&doc));
@@ -1299,7 +1360,10 @@ impl DeviceCore {
 /// that coverage is expected, a chunk or drop where a chunk is.
 fn kind_fits(kind: Kind, at: sync_client::Position) -> bool {
     match (kind, at) {
-        (Kind::Snapshot { covers_seq }, sync_client::Position::Snapshot(expected)) => covers_seq == expected,
+        (
+            Kind::Snapshot { covers_seq },
+            sync_client::Position::Snapshot(expected) | sync_client::Position::Rebase(expected),
+        ) => covers_seq == expected,
         (Kind::Chunk | Kind::Drop { .. }, sync_client::Position::Chunk(_)) => true,
         _ => false,
     }

@@ -14,6 +14,7 @@ pub mod dates;
 pub mod device;
 pub mod doc_name;
 pub mod documents;
+pub mod erasure;
 pub mod export;
 pub mod history;
 pub mod ics;

@@ -47,6 +47,15 @@ impl Replica {
         Ok(doc.get_heads() != before)
     }
 
+    /// Replaces a document with `bytes` — a re-based one (#20), taken as it is, never merged with
+    /// what was held — and returns what was held.
+    pub fn replace(&mut self, name: &str, bytes: &[u8]) -> Result<Option<AutoCommit>, ReplicaError> {
+        let new = AutoCommit::load(bytes)
+            .map_err(|source| ReplicaError::Damaged { doc: name.to_owned(), source: Box::new(source) })?
+            .with_actor(self.actor.clone());
+        Ok(self.docs.insert(name.to_owned(), new))
+    }
+
     /// Makes a local change and returns the chunk that carries it (empty if nothing changed).
     pub fn change<R>(
         &mut self,

@@ -107,6 +107,10 @@ pub enum Effect {
     Prove { nonce: [u8; 32], message: Vec<u8> },
     /// The relay's answer to a manager's request, an encoded `AdminReply` for the screen that asked.
     Admin(Vec<u8>),
+    /// The relay stored a snapshot, or a re-base, of `doc` covering `covers_seq` from this device.
+    Stored { doc: String, covers_seq: u64 },
+    /// The relay refused this device's re-base of `doc`: the document moved on since it was built.
+    RebaseRefused { doc: String },
     /// The status changed (for the badge).
     Status,
 }
@@ -118,6 +122,8 @@ pub enum Position {
     Chunk(u64),
     /// A snapshot covering every chunk up to this seq.
     Snapshot(u64),
+    /// A re-based document (#20): it replaces what the device holds, and covers up to this seq.
+    Rebase(u64),
 }
 
 #[derive(Clone, Debug)]
@@ -428,6 +434,23 @@ impl SyncClient {
         self.send_ready()
     }
 
+    /// Drops every chunk of `doc` from the outbox (its document was re-based: they were made on a
+    /// history that no longer exists, and are made again by record); returns their ids.
+    pub fn forget(&mut self, doc: &str) -> Vec<ChunkId> {
+        let ids = self.outbox.iter().filter(|p| p.doc == doc).map(|p| p.chunk_id).collect();
+        self.outbox.retain(|p| p.doc != doc);
+        ids
+    }
+
+    /// Sends a manager's re-base of `doc` (#20), built on `after_seq` and signed
+    /// (`frontdesk_protocol::rebase_proof`); nothing when offline.
+    pub fn rebase(&mut self, doc: &str, after_seq: u64, bytes: Vec<u8>, signature: Vec<u8>) -> Vec<Effect> {
+        if !self.is_online() {
+            return Vec::new();
+        }
+        vec![Effect::Send(ClientMsg::Rebase { doc: doc.to_owned(), after_seq, bytes, signature }.encode())]
+    }
+
     /// Sends, in outbox order, every chunk not sent on this connection whose document has no
     /// earlier chunk still waiting to be sealed.
     fn send_ready(&mut self) -> Vec<Effect> {
@@ -468,6 +491,12 @@ impl SyncClient {
         let snapshot_after = self.snapshot_after;
         let Some(state) = self.docs.get_mut(doc) else { return Vec::new() };
         match at {
+            Position::Rebase(covers_seq) => {
+                // Nothing before it exists any more: the cursor is where the new history starts,
+                // and the relay takes this device's pushes again once it has subscribed there.
+                *state = DocState { cursor: covers_seq, ..DocState::default() };
+                self.resubscribe(doc)
+            }
             Position::Snapshot(covers_seq) => {
                 state.covered(covers_seq);
                 state.since_snapshot = 0;
@@ -687,6 +716,13 @@ impl SyncClient {
                 }
                 vec![Effect::Apply { doc, at: Position::Snapshot(covers_seq), bytes, received_ms: None, author }]
             }
+            ServerMsg::Rebased { doc, covers_seq, bytes, author } => {
+                let Some(state) = self.docs.get(&doc) else { return Vec::new() };
+                if covers_seq <= state.cursor {
+                    return Vec::new();
+                }
+                vec![Effect::Apply { doc, at: Position::Rebase(covers_seq), bytes, received_ms: None, author }]
+            }
             ServerMsg::Chunk { doc, seq, bytes, at_ms, author } => {
                 let Some(state) = self.docs.get(&doc) else { return Vec::new() };
                 if !state.lacks(seq) {
@@ -701,12 +737,12 @@ impl SyncClient {
                 }
                 vec![Effect::Check { doc, covers_seq, bytes, must_contain }]
             }
-            ServerMsg::SnapshotStored { doc, .. } => {
+            ServerMsg::SnapshotStored { doc, covers_seq } => {
                 if let Some(state) = self.docs.get_mut(&doc) {
                     state.since_snapshot = 0;
                     state.snapshot_requested = false;
                 }
-                Vec::new()
+                vec![Effect::Stored { doc, covers_seq }]
             }
             ServerMsg::Synced { doc, head } => {
                 if let Some(state) = self.docs.get_mut(&doc) {
@@ -728,6 +764,13 @@ impl SyncClient {
                 vec![Effect::Acked { chunk_id, sealed_at }, Effect::Status]
             }
             ServerMsg::DocExists { doc } => vec![Effect::DocExists { doc }],
+            ServerMsg::Error { code: ErrorCode::Moved, doc: Some(doc), .. } => vec![Effect::RebaseRefused { doc }],
+            ServerMsg::Error { code: ErrorCode::Rebased, doc: Some(doc), .. } => {
+                // A change made on the history the document had before it was re-based: the
+                // relay sends the re-based document (asked for again here, in case the live one
+                // was missed), and the change is made again on it by record.
+                if self.docs.contains_key(&doc) { self.resubscribe(&doc) } else { self.subscribe(&doc) }
+            }
             ServerMsg::Error { code, doc, message } => {
                 // Refused chunks stay in the outbox: nothing saved here is ever dropped silently.
                 if code == ErrorCode::BadSignature {

@@ -115,6 +115,7 @@ fn the_relays_decoder_holds_on_mutated_frames() {
         },
         ClientMsg::Checked { doc: "day/x".into(), covers_seq: 3, digest: [2; 32], ok: true },
         ClientMsg::Snapshot { doc: "day/x".into(), covers_seq: 3, bytes: vec![1, 2, 3], signature: Default::default() },
+        ClientMsg::Rebase { doc: "clients".into(), after_seq: 3, bytes: vec![1, 2, 3], signature: vec![6; 64] },
         ClientMsg::Ping,
     ]
     .iter()
@@ -149,6 +150,17 @@ fn the_sync_client_holds_on_mutated_frames_from_the_relay() {
                 covers_seq: 4,
                 bytes: status_chunk(),
                 must_contain: vec![[3; 32]],
+            }),
+            frame(ServerMsg::Rebased {
+                doc: "day/2026-11-26".into(),
+                covers_seq: 5,
+                bytes: status_chunk(),
+                author: Default::default(),
+            }),
+            frame(ServerMsg::Error {
+                code: frontdesk_protocol::ErrorCode::Rebased,
+                doc: Some("day/2026-11-26".into()),
+                message: String::new(),
             }),
         ]),
         // Sealed (issue 19): a day chunk, a check-in sealed to the inbox key, a snapshot.

@@ -15,6 +15,7 @@ use frontdesk_core::crypto::{KeyRef, Op as CryptoOp, Sealable};
 use frontdesk_core::device::{
     CryptoId, Effect as DeviceEffect, OutboxEntry, SaveId, Start, StorageError, StoredDoc, Write,
 };
+use frontdesk_core::erasure;
 use frontdesk_core::schedule::{self, Booking, BookingState};
 use frontdesk_core::sync_client::Position;
 use frontdesk_core::visit_status::status_events;
@@ -67,11 +68,18 @@ struct SimRelay {
     proposal_authors: BTreeMap<String, Author>,
     /// Pushes and snapshots refused for a signature not of the sending device's key.
     badly_signed: usize,
+    /// Where each re-based document's new history starts (#20).
+    rebased_at: BTreeMap<String, u64>,
+    /// Each connection's latest subscribe to each document: its pushes are made on that history.
+    based: BTreeMap<(usize, String), u64>,
+    /// Pushes and snapshots refused as made on a history a re-base replaced.
+    refused_as_rebased: usize,
 }
 
 impl SimRelay {
     fn disconnect(&mut self, device: usize) {
         self.connected.remove(&device);
+        self.based.retain(|(d, _), _| *d != device);
         for subs in self.subscribers.values_mut() {
             subs.remove(&device);
         }
@@ -111,6 +119,19 @@ impl SimRelay {
         self.badly_signed += 1;
         let message = "not this device's signature".into();
         (to, ServerMsg::Error { code: ErrorCode::BadSignature, doc: Some(doc), message }.encode())
+    }
+
+    /// The refusal of a push or snapshot from `from` made on a history `doc` no longer has (it
+    /// was re-based after `from` last subscribed to it); drop boxes' changes stand alone.
+    fn made_before_rebase(&mut self, from: usize, doc: &str) -> Option<(usize, Vec<u8>)> {
+        let at = self.rebased_at.get(doc).copied().unwrap_or(0);
+        let based = self.based.get(&(from, doc.to_owned())).copied().unwrap_or(0);
+        if at == 0 || based >= at || frontdesk_core::doc_name::is_drop_box(doc) {
+            return None;
+        }
+        self.refused_as_rebased += 1;
+        let error = ServerMsg::Error { code: ErrorCode::Rebased, doc: Some(doc.into()), message: "re-based".into() };
+        Some((from, error.encode()))
     }
 
     fn refuse(to: usize, doc: String) -> (usize, Vec<u8>) {
@@ -159,14 +180,20 @@ impl SimRelay {
                     return out;
                 }
                 self.subscribers.entry(doc.clone()).or_default().insert(from);
+                self.based.insert((from, doc.clone()), after_seq);
                 let log = self.logs.get(&doc).cloned().unwrap_or_default();
                 let mut after = after_seq;
+                let rebased = self.rebased_at.get(&doc).is_some_and(|at| *at > after_seq);
                 if let Some((covers_seq, bytes)) = self.snapshots.get(&doc).filter(|(c, _)| *c > after_seq) {
                     let author = self.snapshot_authors[&doc].clone();
-                    let snapshot =
-                        ServerMsg::Snapshot { doc: doc.clone(), covers_seq: *covers_seq, bytes: bytes.clone(), author };
+                    let (doc, covers_seq, bytes) = (doc.clone(), *covers_seq, bytes.clone());
+                    let snapshot = if rebased {
+                        ServerMsg::Rebased { doc, covers_seq, bytes, author }
+                    } else {
+                        ServerMsg::Snapshot { doc, covers_seq, bytes, author }
+                    };
                     out.push((from, snapshot.encode()));
-                    after = *covers_seq;
+                    after = covers_seq;
                 }
                 for (i, (_, bytes)) in log.iter().enumerate() {
                     let seq = i as u64 + 1;
@@ -194,6 +221,10 @@ impl SimRelay {
                     return out;
                 }
                 if let Some(refusal) = self.stale(from, &doc, &bytes) {
+                    out.push(refusal);
+                    return out;
+                }
+                if let Some(refusal) = self.made_before_rebase(from, &doc) {
                     out.push(refusal);
                     return out;
                 }
@@ -244,7 +275,7 @@ impl SimRelay {
                     out.push(Self::refuse(from, doc));
                     return out;
                 }
-                if let Some(refusal) = self.stale(from, &doc, &bytes) {
+                if let Some(refusal) = self.stale(from, &doc, &bytes).or_else(|| self.made_before_rebase(from, &doc)) {
                     out.push(refusal);
                     return out;
                 }
@@ -283,6 +314,51 @@ impl SimRelay {
                         chunk.clear();
                     }
                 }
+            }
+            ClientMsg::Rebase { doc, after_seq, bytes, signature } => {
+                let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+                let proof = frontdesk_protocol::rebase_proof(&doc, after_seq + 1, &digest);
+                let key = signer(from);
+                if !frontdesk_core::crypto::native::verify(&key, &proof, &signature) {
+                    out.push(self.badly_signed(from, doc));
+                    return out;
+                }
+                if self.roles.get(&from) != Some(&Role::Manager) || !self.may(from, &doc, Access::Read) {
+                    out.push(Self::refuse(from, doc));
+                    return out;
+                }
+                let head = self.logs.get(&doc).map_or(0, |l| l.len() as u64);
+                if head != after_seq || head == 0 {
+                    let error = ServerMsg::Error { code: ErrorCode::Moved, doc: Some(doc), message: "moved".into() };
+                    out.push((from, error.encode()));
+                    return out;
+                }
+                // Every byte and head of the old history goes; the new document covers one more seq.
+                let covers_seq = after_seq + 1;
+                let log = self.logs.get_mut(&doc).expect("a log");
+                log.iter_mut().for_each(|(_, chunk)| chunk.clear());
+                log.push((ChunkId([0xEE; 16]), Vec::new()));
+                let heads = self.heads.entry(doc.clone()).or_default();
+                heads.iter_mut().for_each(Vec::clear);
+                heads.push(Vec::new());
+                self.authors.entry(doc.clone()).or_default().push(Author::default());
+                self.received.entry(doc.clone()).or_default().push(0);
+                let author = Author { key: key.to_vec(), signature };
+                self.snapshots.insert(doc.clone(), (covers_seq, bytes.clone()));
+                self.snapshot_authors.insert(doc.clone(), author.clone());
+                self.proposals.remove(&doc);
+                self.rebased_at.insert(doc.clone(), covers_seq);
+                self.based.insert((from, doc.clone()), covers_seq);
+                for sub in self.subscribers.get(&doc).into_iter().flatten().filter(|s| **s != from) {
+                    let rebased = ServerMsg::Rebased {
+                        doc: doc.clone(),
+                        covers_seq,
+                        bytes: bytes.clone(),
+                        author: author.clone(),
+                    };
+                    out.push((*sub, rebased.encode()));
+                }
+                out.push((from, ServerMsg::SnapshotStored { doc, covers_seq }.encode()));
             }
             // Pairing and device management are the relay's own tests.
             ClientMsg::Ping
@@ -400,6 +476,8 @@ struct Sim {
     encrypted: bool,
     /// The state of the simulation's random bytes (nonces, ephemeral keys).
     random: u64,
+    /// The re-bases devices were told the outcome of: device, document, done.
+    rebased: Vec<(usize, String, bool)>,
 }
 
 /// An enrolled staff device that does not run the app: it sends the relay what it likes.
@@ -484,6 +562,7 @@ impl Sim {
             snapshot_after: None,
             encrypted,
             random: 0x5eed,
+            rebased: Vec::new(),
         };
         for (i, role) in roles.iter().enumerate() {
             let mut keys = if encrypted { keys_for(*role) } else { Keys::default() };
@@ -623,6 +702,7 @@ impl Sim {
                 | DeviceEffect::Status
                 | DeviceEffect::Problem(_)
                 | DeviceEffect::Admin(_) => {}
+                DeviceEffect::Rebased { doc, done } => self.rebased.push((i, doc, done)),
             }
         }
     }
@@ -1193,6 +1273,185 @@ fn a_kiosk_check_in_reaches_every_desk_and_a_status_change_reaches_the_others() 
     sim.set_status(1, &ana, VisitStatus::Called);
     assert_eq!(sim.names(2), vec![("Ana".into(), VisitStatus::Called)]);
     assert_eq!(sim.pending(0), 0, "the kiosk's outbox is empty once the relay has the check-in");
+}
+
+/// A client record as the sim writes it: a map at `client/<id>`.
+fn put_client(d: &mut automerge::AutoCommit, id: &str, name: &str, notes: &str) -> Result<(), String> {
+    use automerge::transaction::Transactable;
+    let key = format!("client/{id}");
+    let obj = match d.get(automerge::ROOT, key.as_str()).map_err(|e| e.to_string())? {
+        Some((automerge::Value::Object(_), obj)) => obj,
+        _ => d.put_object(automerge::ROOT, key.as_str(), automerge::ObjType::Map).map_err(|e| e.to_string())?,
+    };
+    d.put(&obj, "name", name).map_err(|e| e.to_string())?;
+    d.put(&obj, "phone", "600 111 222").map_err(|e| e.to_string())?;
+    d.put(&obj, "notes", notes).map_err(|e| e.to_string())
+}
+
+/// Every string any change of `doc`'s history ever wrote.
+fn every_string_ever(doc: &automerge::Automerge) -> Vec<String> {
+    doc.get_changes(&[])
+        .iter()
+        .flat_map(|c| c.decode().operations)
+        .filter_map(|op| match op.primitive_value() {
+            Some(automerge::ScalarValue::Str(s)) => Some(s.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_erasure_reaches_a_desk_that_was_offline_and_its_unsent_edits_come_back_but_not_to_the_erased_client() {
+    let mut sim = Sim::encrypted(&[Role::Staff, Role::Staff, Role::Manager]);
+    sim.settle();
+    sim.change_day(0, |d| {
+        put_client(d, "c1", "Inés Calvo", "Allergic to penicillin")?;
+        put_client(d, "c2", "Luis Mora", "")
+    });
+    sim.settle();
+    // Desk 1 goes offline holding her, and edits her, Luis, and a new client meanwhile.
+    sim.set_network(1, false);
+    sim.change_day(1, |d| put_client(d, "c1", "Inés Calvo", "Prefers mornings, Inés Calvo"));
+    sim.change_day(1, |d| put_client(d, "c2", "Luis Mora", "Pays by card"));
+    sim.change_day(1, |d| put_client(d, "c3", "Ana Ruiz", ""));
+    // Desk 0 edits her too, online, before the erasure: that edit is in the old history.
+    sim.change_day(0, |d| put_client(d, "c1", "Inés Calvo", "Called on Monday"));
+    sim.settle();
+
+    // The manager erases her: a fresh document without her replaces the day's on the relay.
+    let manager = 2;
+    let person = erasure::Person {
+        ids: vec!["c1".into()],
+        name: "Inés Calvo".into(),
+        phone: "600111222".into(),
+        email: String::new(),
+    };
+    let (bytes, plan) = {
+        let core = &mut sim.devices[manager].core;
+        let actor = automerge::ActorId::from(&core.actor([7; 16])[..]);
+        let held = core.doc(DAY).expect("the manager holds the day").clone();
+        let plan = erasure::plan(&held, &person);
+        let erased = erasure::Erasure {
+            id: "e1".into(),
+            keys: plan.erase.clone(),
+            reason: "The client asked".into(),
+            by: "Manager".into(),
+            at_ms: 1,
+        };
+        (erasure::rebuilt(&held, &erased, &plan.scrub, &person, actor).unwrap().save(), plan)
+    };
+    assert_eq!(plan.erase, ["client/c1", "history/client/c1/"]);
+    let effects = sim.devices[manager].core.rebase(DAY, bytes);
+    sim.effects(manager, effects);
+    sim.pump();
+    assert_eq!(sim.rebased, [(manager, DAY.to_owned(), true)]);
+
+    // Desk 1 comes back: its pushes made on the old history are refused, it takes the new
+    // document, and makes its edits again — but the one to her.
+    sim.set_network(1, true);
+    sim.settle();
+    assert!(sim.relay.refused_as_rebased > 0, "the returning desk's old chunks were refused");
+    for i in 0..3 {
+        assert_eq!(sim.pending(i), 0, "device {i} has nothing left to send");
+        let doc = sim.devices[i].core.doc(DAY).unwrap().clone();
+        assert!(doc.get(automerge::ROOT, "client/c1").unwrap().is_none(), "device {i} still shows her");
+        let strings = every_string_ever(&doc);
+        assert!(
+            !strings.iter().any(|s| s.contains("Inés") || s.contains("penicillin") || s.contains("Monday")),
+            "device {i}'s history still holds her: {strings:?}"
+        );
+        assert!(strings.iter().any(|s| s == "Pays by card"), "device {i} lost desk 1's edit of Luis");
+        assert!(strings.iter().any(|s| s == "Ana Ruiz"), "device {i} lost desk 1's new client");
+    }
+    let heads: Vec<_> = (0..3).map(|i| sim.devices[i].core.heads(DAY)).collect();
+    assert!(heads.iter().all(|h| *h == heads[0]), "every device holds the same document");
+    // The relay: nothing it stores of the day opens to her (every chunk and the snapshot).
+    let stored: Vec<Vec<u8>> = sim.relay.logs[DAY]
+        .iter()
+        .map(|(_, b)| b.clone())
+        .chain(sim.relay.snapshots.get(DAY).map(|(_, b)| b.clone()))
+        .filter(|b| !b.is_empty())
+        .collect();
+    let mut relay_doc = automerge::AutoCommit::new();
+    for bytes in &stored {
+        relay_doc.load_incremental(&sim.plain(DAY, bytes)).unwrap();
+    }
+    let strings = every_string_ever(relay_doc.document());
+    assert!(!strings.iter().any(|s| s.contains("Inés")), "the relay still holds her: {strings:?}");
+    assert!(strings.iter().any(|s| s == "Pays by card"));
+    assert!(sim.warnings.is_empty(), "{:?}", sim.warnings);
+}
+
+#[test]
+fn a_rebased_document_not_signed_by_its_sender_or_written_under_another_devices_actor_is_not_taken() {
+    let mut sim = Sim::new(&[Role::Staff, Role::Staff, Role::Manager]);
+    sim.settle();
+    sim.change_day(0, |d| put_client(d, "c1", "Inés Calvo", ""));
+    sim.settle();
+    let covers_seq = sim.devices[1].core.cursor(DAY).unwrap() + 1;
+    let fresh = |actor: automerge::ActorId| {
+        use automerge::transaction::Transactable;
+        let mut doc = automerge::AutoCommit::new().with_actor(actor);
+        doc.put(automerge::ROOT, "forged", "everything else is gone").unwrap();
+        doc.save()
+    };
+    let signed_by = |i: usize, bytes: &[u8]| match sign_as(
+        i,
+        ClientMsg::Rebase { doc: DAY.into(), after_seq: covers_seq - 1, bytes: bytes.to_vec(), signature: vec![] },
+    ) {
+        ClientMsg::Rebase { signature, .. } => Author { key: signer(i).to_vec(), signature },
+        _ => unreachable!("a re-base stays a re-base"),
+    };
+    let mine = fresh(actor_of(2, 1));
+    let cases = [
+        // The manager's key, but the changes written under desk 0's actor.
+        (fresh(actor_of(0, 9)), signed_by(2, &fresh(actor_of(0, 9)))),
+        // The manager's key, and a signature of other bytes.
+        (mine.clone(), signed_by(2, &fresh(actor_of(2, 2)))),
+        // Signed as a snapshot, not as a re-base.
+        (mine.clone(), author_of(2, DAY, Some(covers_seq), &mine)),
+        // Nobody's.
+        (mine.clone(), Author::default()),
+    ];
+    for (n, (bytes, author)) in cases.into_iter().enumerate() {
+        let forged = ServerMsg::Rebased { doc: DAY.into(), covers_seq, bytes, author };
+        sim.devices[1].inbound.push_back(forged.encode());
+        sim.pump();
+        let doc = sim.devices[1].core.doc(DAY).unwrap().clone();
+        assert!(doc.get(automerge::ROOT, "forged").unwrap().is_none(), "case {n}: the forged document was taken");
+        assert!(doc.get(automerge::ROOT, "client/c1").unwrap().is_some(), "case {n}: the document was replaced");
+        assert_eq!(sim.devices[1].core.cursor(DAY), Some(covers_seq - 1), "case {n}: the cursor moved");
+    }
+    assert_eq!(sim.warnings.len(), 4, "each refusal is logged: {:?}", sim.warnings);
+    // Signed by the manager, under its own actor: taken.
+    let author = signed_by(2, &mine);
+    sim.devices[1].inbound.push_back(ServerMsg::Rebased { doc: DAY.into(), covers_seq, bytes: mine, author }.encode());
+    sim.pump();
+    let doc = sim.devices[1].core.doc(DAY).unwrap().clone();
+    assert!(doc.get(automerge::ROOT, "forged").unwrap().is_some() && doc.get(automerge::ROOT, "client/c1").unwrap().is_none());
+}
+
+#[test]
+fn a_rebase_built_on_an_old_head_is_refused_and_changes_nothing() {
+    let mut sim = Sim::encrypted(&[Role::Staff, Role::Manager]);
+    sim.settle();
+    sim.change_day(0, |d| put_client(d, "c1", "Inés Calvo", ""));
+    sim.settle();
+    // The manager's tablet is slow to hear of desk 0's next change: its frames wait.
+    sim.devices[1].held = true;
+    sim.change_day(0, |d| put_client(d, "c2", "Luis Mora", ""));
+    let held = sim.devices[1].core.doc(DAY).unwrap().clone();
+    let effects = sim.devices[1].core.rebase(DAY, automerge::AutoCommit::load(&held.save()).unwrap().save());
+    sim.effects(1, effects);
+    sim.pump();
+    sim.release(1, 0);
+    sim.settle();
+    assert_eq!(sim.rebased, [(1, DAY.to_owned(), false)], "refused: desk 0's change came after what it was built on");
+    assert!(sim.relay.rebased_at.is_empty());
+    for i in 0..2 {
+        let doc = sim.devices[i].core.doc(DAY).unwrap().clone();
+        assert!(doc.get(automerge::ROOT, "client/c2").unwrap().is_some(), "device {i} lost desk 0's change");
+    }
 }
 
 #[test]
@@ -2237,6 +2496,11 @@ fn sign_as(i: usize, msg: ClientMsg) -> ClientMsg {
             let digest = sha2::Sha256::digest(&bytes).into();
             let signature = sign(frontdesk_protocol::snapshot_proof(&doc, covers_seq, &digest));
             ClientMsg::Snapshot { doc, covers_seq, bytes, signature }
+        }
+        ClientMsg::Rebase { doc, after_seq, bytes, .. } => {
+            let digest = sha2::Sha256::digest(&bytes).into();
+            let signature = sign(frontdesk_protocol::rebase_proof(&doc, after_seq + 1, &digest));
+            ClientMsg::Rebase { doc, after_seq, bytes, signature }
         }
         other => other,
     }

@@ -25,7 +25,10 @@ pub use sealed::Scope;
 /// the Welcome says the floors. Version 6 (#20): a device signs every chunk and snapshot it
 /// sends ([`chunk_proof`], [`snapshot_proof`]); the relay checks and keeps the signature and
 /// serves it with the signer's public key, so every other device can check who wrote what.
-pub const PROTOCOL_VERSION: u8 = 6;
+/// Version 7 (#20): a manager may re-base a document ([`ClientMsg::Rebase`]: a fresh document
+/// without an erased person replaces every byte the relay held of it), and a device is told so
+/// ([`ServerMsg::Rebased`]).
+pub const PROTOCOL_VERSION: u8 = 7;
 
 /// The hash of one Automerge change (SHA-256), as devices declare it. The relay stores these
 /// without knowing what they are.
@@ -205,6 +208,17 @@ pub enum ClientMsg {
     /// sees a key). `first` asks for the business's first keys, and is refused once any epoch
     /// exists, so two devices can never both set a business up. Answered by [`AdminReply::Epochs`].
     NewEpoch { scopes: Vec<Scope>, first: bool },
+    /// Manager only: replace the document with `bytes`, a fresh document (no history) made from
+    /// what it held at `after_seq` minus what is erased. In one transaction the relay deletes
+    /// every chunk (heads included), snapshot and proposal of it, keeps `bytes` as its snapshot
+    /// covering `after_seq + 1`, and records that the document was re-based there; refused with
+    /// [`ErrorCode::Moved`] if its head is past `after_seq` (the device catches up and builds it
+    /// again). From then on a push to it is refused with [`ErrorCode::Rebased`] on a connection
+    /// that has not subscribed to it at or after that seq (its changes were made on the old
+    /// history); drop boxes excepted (their changes stand alone). Answered by
+    /// [`ServerMsg::SnapshotStored`]; every other subscriber gets [`ServerMsg::Rebased`].
+    /// `signature`: of [`rebase_proof`].
+    Rebase { doc: String, after_seq: u64, bytes: Vec<u8>, signature: Vec<u8> },
 }
 
 /// Messages the relay sends to a device.
@@ -282,6 +296,17 @@ pub enum ServerMsg {
     /// it only where its manager's screens are).
     Admin {
         reply: Vec<u8>,
+    },
+    /// The document was re-based ([`ClientMsg::Rebase`]): what the device holds of it is replaced
+    /// by `bytes` (no merge — the old history is what was erased), which cover every seq up to
+    /// `covers_seq`. Sent on subscribe to a device whose cursor is before the re-base, and live
+    /// to subscribers. The device re-applies its own unsent changes by record, subscribes again
+    /// (its pushes are refused until it has), and sends them.
+    Rebased {
+        doc: String,
+        covers_seq: u64,
+        bytes: Vec<u8>,
+        author: Author,
     },
 }
 
@@ -407,6 +432,12 @@ pub fn snapshot_proof(doc: &str, covers_seq: u64, digest: &[u8; 32]) -> Vec<u8> 
     proof(b"frontdesk snapshot v6\0", doc, Some(covers_seq), digest)
 }
 
+/// What a manager's device signs to re-base a document ([`ClientMsg::Rebase`]): as
+/// [`snapshot_proof`], under its own context (a re-base cannot pass for a snapshot).
+pub fn rebase_proof(doc: &str, covers_seq: u64, digest: &[u8; 32]) -> Vec<u8> {
+    proof(b"frontdesk rebase v7\0", doc, Some(covers_seq), digest)
+}
+
 fn proof(context: &[u8], doc: &str, covers_seq: Option<u64>, digest: &[u8; 32]) -> Vec<u8> {
     let mut out = context.to_vec();
     out.extend_from_slice(doc.as_bytes());
@@ -447,6 +478,12 @@ pub enum ErrorCode {
     StaleEpoch,
     /// The chunk's or snapshot's signature is not this device's: reconnect and sign again.
     BadSignature,
+    /// The push was made on a history the document no longer has (it was re-based since this
+    /// connection subscribed): the device applies the [`ServerMsg::Rebased`] it is sent and
+    /// makes its change again.
+    Rebased,
+    /// A re-base was built on an older head than the document has now: catch up, build again.
+    Moved,
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -460,6 +497,8 @@ impl std::fmt::Display for ErrorCode {
             ErrorCode::QuotaExceeded => "QuotaExceeded",
             ErrorCode::StaleEpoch => "StaleEpoch",
             ErrorCode::BadSignature => "BadSignature",
+            ErrorCode::Rebased => "Rebased",
+            ErrorCode::Moved => "Moved",
         })
     }
 }
@@ -552,6 +591,7 @@ mod tests {
                 signature: vec![8; 64],
             },
             ClientMsg::Checked { doc: "clients".into(), covers_seq: 9, digest: [5; 32], ok: false },
+            ClientMsg::Rebase { doc: "clients".into(), after_seq: 9, bytes: vec![4, 5], signature: vec![6; 64] },
         ];
         for msg in msgs {
             assert_eq!(ClientMsg::decode(&msg.encode()).unwrap(), msg);
@@ -574,6 +614,13 @@ mod tests {
             author: Author { key: vec![2; 32], signature: vec![3; 64] },
         };
         assert_eq!(ServerMsg::decode(&chunk.encode()).unwrap(), chunk);
+        let rebased = ServerMsg::Rebased {
+            doc: "clients".into(),
+            covers_seq: 10,
+            bytes: vec![1],
+            author: Author { key: vec![2; 32], signature: vec![3; 64] },
+        };
+        assert_eq!(ServerMsg::decode(&rebased.encode()).unwrap(), rebased);
     }
 
     #[test]
@@ -584,6 +631,7 @@ mod tests {
         assert_ne!(chunk, chunk_proof("day/2026-12-07", &[8; 32]));
         assert_ne!(snapshot_proof("day/2026-12-07", 4, &digest), snapshot_proof("day/2026-12-07", 5, &digest));
         assert!(!snapshot_proof("day/2026-12-07", 4, &digest).starts_with(b"frontdesk chunk"));
+        assert_ne!(rebase_proof("clients", 4, &digest), snapshot_proof("clients", 4, &digest));
         // The document's end is marked: "a" then "b…" cannot read as "ab" then "…".
         assert_ne!(chunk_proof("a", &digest), chunk_proof("ab", &digest));
     }

@@ -17,7 +17,9 @@ use super::sales::{Ledger, currency, format_money, new_code, new_id, read_orders
 use crate::components::device_gate::DeviceRef;
 use crate::components::history::History;
 use crate::i18n::sales::{client_error_text, order_state_msg};
-use crate::i18n::{Lang, Msg, SalesMsg, booking_state_msg};
+use crate::i18n::{EraseMsg, Lang, Msg, SalesMsg, booking_state_msg};
+
+mod erase;
 
 fn save(device: DeviceRef, client: Client, done: impl FnOnce(Result<(), String>) + 'static) {
     let dev = device.get_value();
@@ -47,6 +49,20 @@ pub fn Clients(
     let selected = RwSignal::new(None::<String>);
     let creating = RwSignal::new(false);
     let importing = RwSignal::new(false);
+    // What the last erasure removed and kept, shown once the client is gone.
+    let erased = RwSignal::new(None::<frontdesk_core::erasure::Summary>);
+    let on_erased = Callback::new(move |summary| {
+        erased.set(Some(summary));
+        selected.set(None);
+    });
+    let manager = device.with_value(|d| d.role);
+    let erasures = Memo::new(move |_| {
+        revision.track();
+        let mut all =
+            device.with_value(|d| d.read(doc_name::CLIENTS, frontdesk_core::erasure::erasures)).unwrap_or_default();
+        all.sort_dyn_by(|a, b| b.at_ms.cmp(&a.at_ms));
+        all
+    });
     let export = move |_| {
         let l = lang.get();
         let header =
@@ -83,6 +99,12 @@ pub fn Clients(
                             <button class="button button--primary" on:click=move |_| { creating.set(true); selected.set(None); }>{move || t(SalesMsg::NewClient)}</button>
                         </div>
                     </div>
+                    {move || erased.get().map(|summary| view! {
+                        <div class="banner banner--notice erase__done" role="status">
+                            <span><strong>{move || EraseMsg::Done.text(lang.get())}</strong>" · "{move || erase::summary_lines(summary, lang.get()).join(" · ")}</span>
+                            <button class="button button--ghost" on:click=move |_| erased.set(None)>{move || Msg::Close.text(lang.get())}</button>
+                        </div>
+                    })}
                     <Show when=move || importing.get()>
                         <super::import::ImportCard device lang kind=super::import::Kind::Clients currency=site.with_untracked(super::sales::currency) on_close=Callback::new(move |()| importing.set(false))/>
                     </Show>
@@ -120,10 +142,25 @@ pub fn Clients(
                         view! { <ClientEditor device lang client=blank is_new=true on_done=Callback::new(move |id: Option<String>| { creating.set(false); if id.is_some() { selected.set(id); } })/> }.into_any()
                     } else {
                         match selected.get() {
-                            Some(id) => view! { <ClientAccount device today lang site ledger everyone id/> }.into_any(),
+                            Some(id) => view! { <ClientAccount device today lang site ledger everyone id on_erased/> }.into_any(),
                             None => view! { <section class="card"><p class="card__empty">{move || t(SalesMsg::ChooseClientHint)}</p></section> }.into_any(),
                         }
                     }}
+                    <Show when=move || manager.get() == "manager" && erasures.with(|e| !e.is_empty())>
+                        <section class="card" aria-labelledby="erasures-title">
+                            <h2 id="erasures-title" class="card__title">{move || EraseMsg::Log.text(lang.get())}</h2>
+                            <ul class="rows">
+                                {move || erasures.get().into_iter().map(|e| view! {
+                                    <li class="row">
+                                        <div class="row__main">
+                                            <span class="row__title">{e.reason.clone()}</span>
+                                            <span class="row__sub">{crate::clock::format(e.at_ms, "%Y-%m-%d %H:%M")}" · "{e.by.clone()}</span>
+                                        </div>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    </Show>
                 </div>
             </div>
         </div>
@@ -211,6 +248,7 @@ fn ClientAccount(
     ledger: Memo<Ledger>,
     everyone: Memo<Vec<Client>>,
     id: String,
+    on_erased: Callback<frontdesk_core::erasure::Summary>,
 ) -> impl IntoView {
     let t = move |msg: SalesMsg| msg.text(lang.get());
     let revision = device.with_value(|d| d.revision);
@@ -220,6 +258,8 @@ fn ClientAccount(
     let me = move || who.with(|w| w.first().cloned());
     let ids = Memo::new(move |_| who.with(|w| clients::ids_of(w)));
     let editing = RwSignal::new(false);
+    let erasing = RwSignal::new(false);
+    let manager = device.with_value(|d| d.role);
     let merge_pick = RwSignal::new(String::new());
     let merge_error = RwSignal::new(None::<String>);
     let money = move |minor: i64| format_money(minor, &site.with(currency), lang.get());
@@ -298,9 +338,18 @@ fn ClientAccount(
                     </dl>
                     <div class="form__actions">
                         <button class="button button--ghost" on:click=move |_| editing.set(true)>{move || t(SalesMsg::EditClient)}</button>
+                        <Show when=move || manager.get() == "manager" && !erasing.get()>
+                            <button class="button button--danger" on:click=move |_| erasing.set(true)>{move || EraseMsg::Open.text(lang.get())}</button>
+                        </Show>
                     </div>
                     <History device lang doc=doc_name::CLIENTS.to_owned() kind=Kind::Client id=c.id.clone()/>
                     {move || editing.get().then(|| view! { <ClientEditor device lang client=edit.clone() is_new=false on_done=Callback::new(move |_| editing.set(false))/> })}
+                    {let gone = c.clone(); move || erasing.get().then(|| view! {
+                        <erase::EraseClient device lang client=gone.clone() on_done=Callback::new(move |done: Option<frontdesk_core::erasure::Summary>| {
+                            erasing.set(false);
+                            if let Some(summary) = done { on_erased.run(summary); }
+                        })/>
+                    })}
                 </section>
             }
         })}

@@ -1,0 +1,147 @@
+//! Erasing a client for good (#20): a tablet that holds a patient goes offline and edits her and
+//! another patient there; the manager erases her on another tablet; the first tablet comes back.
+//! Afterwards no tablet shows her, the other patient's edit made offline arrived, and every byte
+//! the relay stored of her before the erasure is gone from its files.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use serde_json::json;
+
+use crate::harness::{Browser, Lobby, Relay, set_up_business, step};
+use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
+
+const PICK: &str = "//button[contains(@class,'client-pick')][.//*[normalize-space(.)='{}']]";
+
+fn pick(name: &str) -> String {
+    PICK.replace("{}", name)
+}
+
+async fn add_patient(desk: &Browser, name: &str, phone: &str, notes: &str) -> Result<()> {
+    desk.click_button("New").await?;
+    desk.type_into("Full name", name).await?;
+    desk.type_into("Phone", phone).await?;
+    desk.type_into("Notes", notes).await?;
+    desk.click_button("Save").await?;
+    desk.wait_for_text("Edit details", SOON).await.map(drop)
+}
+
+async fn edit_notes(desk: &Browser, name: &str, notes: &str) -> Result<()> {
+    desk.click_xpath(&pick(name)).await?;
+    desk.click_button("Edit details").await?;
+    desk.retype("Notes", notes).await?;
+    desk.click_button("Save").await?;
+    desk.wait_for_text(notes, SOON).await.map(drop)
+}
+
+/// Every chunk, snapshot and proposal the relay stores of `doc`, as stored (sealed).
+fn stored_of(relay: &Relay, doc: &str) -> Result<Vec<Vec<u8>>> {
+    let db = rusqlite::Connection::open_with_flags(
+        relay.data.path().join("relay.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    let mut out = Vec::new();
+    for table in ["chunks", "snapshots", "proposals"] {
+        let mut query = db.prepare(&format!("SELECT bytes FROM {table} WHERE doc = ?1 AND length(bytes) > 0"))?;
+        for bytes in query.query_map([doc], |row| row.get::<_, Vec<u8>>(0))? {
+            out.push(bytes?);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the relay's database files (the database, its WAL) hold any of `pieces`: the bytes
+/// of stored chunks are random-looking ciphertext, so 48 bytes of one found are that chunk.
+fn relay_files_hold_any(relay: &Relay, pieces: &[Vec<u8>]) -> Result<bool> {
+    for entry in std::fs::read_dir(relay.data.path())? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        if !name.starts_with("relay.sqlite3") {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        for piece in pieces {
+            let needle = &piece[piece.len().saturating_sub(48)..];
+            if bytes.windows(needle.len()).any(|w| w == needle) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+async fn set_offline(desk: &Browser, offline: bool) -> Result<()> {
+    let conditions = json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
+    desk.devtools("Network.emulateNetworkConditions", conditions).await.map(drop)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erased_patient_is_gone_from_every_tablet_and_the_relay_even_one_that_was_offline() -> Result<()> {
+    let (mut lobby, _) = Lobby::open_at_midday(&[TABLET_PORTRAIT]).await?;
+    let manager = lobby.open_desk_as("manager", TABLET.0, TABLET.1).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
+    let front = &lobby.desks[0];
+
+    step("the front desk adds two patients");
+    front.click_button("Patients").await?;
+    add_patient(front, "Inés Calvo", "600 111 222", "Allergic to penicillin").await?;
+    add_patient(front, "Luis Mora", "600 333 444", "").await?;
+    manager.click_button("Patients").await?;
+    manager.wait_for(&pick("Inés Calvo"), SOON).await?;
+    manager.wait_for(&pick("Luis Mora"), SOON).await?;
+    front.wait_until_synced(SOON).await?;
+    let before = stored_of(&lobby.relay, "clients")?;
+    ensure!(!before.is_empty(), "the relay holds the patients' document");
+
+    step("the front desk loses the network, and edits both patients there");
+    set_offline(front, true).await?;
+    // Started again offline, as a tablet carried out of range: it has only what it stored.
+    front.client.refresh().await?;
+    front.wait_for_text("Offline", RECONNECT).await?;
+    front.click_button("Patients").await?;
+    edit_notes(front, "Inés Calvo", "Prefers mornings").await?;
+    edit_notes(front, "Luis Mora", "Pays by card").await?;
+    front.wait_for_text("waiting to sync", SOON).await?;
+
+    step("the manager erases her, saying why");
+    manager.click_xpath(&pick("Inés Calvo")).await?;
+    manager.click_button("Erase for good…").await?;
+    manager.wait_for_text("records erased, with their History", Duration::from_secs(40)).await?;
+    manager.screenshot("erase-client").await?;
+    manager.click_button("Erase for good").await?;
+    manager.wait_for_text("Say why they are erased", SOON).await?;
+    manager.type_into("Reason", "The patient asked by email").await?;
+    manager.click_button("Erase for good").await?;
+    manager.wait_for_text("Client erased", Duration::from_secs(30)).await?;
+    manager.wait_until(SOON, "her gone from the list", |t| !t.contains("Inés Calvo")).await?;
+    manager.wait_for_text("The patient asked by email", SOON).await?;
+    manager.screenshot("erase-client-done").await?;
+
+    step("the front desk comes back: she is gone there too, and its edit of Luis arrives");
+    set_offline(front, false).await?;
+    front.wait_for_text("Online", RECONNECT).await?;
+    front.wait_until(SOON, "her gone from the front desk", |t| !t.contains("Inés Calvo")).await?;
+    front.wait_until_synced(SOON).await?;
+    manager.click_xpath(&pick("Luis Mora")).await?;
+    manager.wait_for_text("Pays by card", SOON).await?;
+    front.client.refresh().await?;
+    front.wait_for_text("Online", RECONNECT).await?;
+    front.click_button("Patients").await?;
+    front.wait_for(&pick("Luis Mora"), SOON).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    ensure!(!front.text().await?.contains("Inés Calvo"), "a restart brought her back on the front desk");
+
+    step("in Spanish, the manager's list of erasures says why and who");
+    manager.click_button("Español").await?;
+    manager.wait_for_text("Borrados", SOON).await?;
+
+    step("nothing the relay stored of her before the erasure is left in its files");
+    let after = stored_of(&lobby.relay, "clients")?;
+    ensure!(!after.is_empty(), "the relay holds the re-based document");
+    ensure!(after.iter().all(|a| !before.contains(a)), "a chunk stored before the erasure is still served");
+    ensure!(!relay_files_hold_any(&lobby.relay, &before)?, "the old chunks' bytes are still in the relay's files");
+    let audit = lobby.relay.cli(&["audit", "--doc", "clients"]).context("the audit log")?;
+    ensure!(audit.contains("\"rebase\""), "the audit log records the re-base:\n{audit}");
+    manager.close().await?;
+    lobby.close().await
+}
