@@ -1228,6 +1228,10 @@ impl DeviceCore {
         effects: &mut Vec<Effect>,
     ) -> Vec<sync_client::Effect> {
         if let sync_client::Position::Rebase(covers_seq) = at {
+            // The relay may send one re-base twice (live, and in a backlog read meanwhile).
+            if self.client.cursor(doc).is_some_and(|c| c >= covers_seq) {
+                return Vec::new();
+            }
             return match bytes {
                 Ok(bytes) => self.install_rebase(doc, covers_seq, &bytes, effects),
                 Err(err) => {

@@ -1428,7 +1428,10 @@ fn a_rebased_document_not_signed_by_its_sender_or_written_under_another_devices_
     sim.devices[1].inbound.push_back(ServerMsg::Rebased { doc: DAY.into(), covers_seq, bytes: mine, author }.encode());
     sim.pump();
     let doc = sim.devices[1].core.doc(DAY).unwrap().clone();
-    assert!(doc.get(automerge::ROOT, "forged").unwrap().is_some() && doc.get(automerge::ROOT, "client/c1").unwrap().is_none());
+    assert!(
+        doc.get(automerge::ROOT, "forged").unwrap().is_some()
+            && doc.get(automerge::ROOT, "client/c1").unwrap().is_none()
+    );
 }
 
 #[test]

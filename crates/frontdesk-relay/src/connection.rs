@@ -15,14 +15,15 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Error;
 
 use frontdesk_protocol::{
-    ClientMsg, DecodeError, Epoch, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, close, sealed, valid_doc_name,
+    Area, ClientMsg, DecodeError, Epoch, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, Writers, close, sealed,
+    valid_doc_name,
 };
 
 use crate::access::{self, Access};
 use crate::hub::{Frame, Peer};
 use crate::rate::RateLimit;
 use crate::relay::Relay;
-use crate::store::{Device, NewChunk, PublicKey, Settled, StoreError};
+use crate::store::{Basis, Device, NewChunk, PublicKey, Rebase, Settled, StoreError};
 
 /// Most queued frames sent to a device before one flush.
 const SEND_BATCH: usize = 64;
@@ -277,6 +278,11 @@ struct Session {
     rate: RateLimit,
     byte_rate: RateLimit,
     subscriptions: HashSet<String>,
+    /// The cursor of this connection's latest subscribe to each document, or the seq its own
+    /// re-base of it covers: what its writes to the document are made on. A live re-base from
+    /// another device does not move it — the device subscribes again once it has applied it, and
+    /// what it sent before that was made on the old history.
+    subscribed_at: HashMap<String, u64>,
     /// The head up to which each document's read is in the audit log, for this connection: a
     /// subscribe that serves nothing newer is not logged again.
     logged_reads: HashMap<String, u64>,
@@ -309,6 +315,7 @@ impl Session {
             rate: RateLimit::new(config.rate_per_sec, config.rate_burst, Instant::now()),
             byte_rate: RateLimit::new(config.bytes_per_sec, config.bytes_burst, Instant::now()),
             subscriptions: HashSet::new(),
+            subscribed_at: HashMap::new(),
             logged_reads: HashMap::new(),
             watches: HashSet::new(),
             epochs,
@@ -492,6 +499,9 @@ impl Session {
             ClientMsg::Subscribe { doc, after_seq } => self.subscribe(sink, doc, after_seq).await,
             ClientMsg::Watch { prefix } => self.watch(sink, prefix).await,
             ClientMsg::Checked { doc, covers_seq, digest, ok } => self.checked(doc, covers_seq, digest, ok).await,
+            ClientMsg::Rebase { doc, after_seq, bytes, signature } => {
+                self.rebase(sink, doc, after_seq, bytes, signature).await
+            }
             ClientMsg::Push { doc, chunk_id, bytes, heads, signature } => {
                 if !valid_doc_name(&doc) {
                     return self.refuse(sink, ErrorCode::BadDocName, Some(doc), "invalid document name".into()).await;
@@ -548,7 +558,7 @@ impl Session {
                     at_ms: chrono::Utc::now().timestamp_millis(),
                     author,
                 };
-                let stored = self.relay.store.push(chunk, self.id);
+                let stored = self.relay.store.push_on(chunk, self.id, self.basis(&doc));
                 let (conn, device) = (self.id, self.device.id.clone());
                 tokio::spawn(async move {
                     let reply = match stored.await {
@@ -558,6 +568,12 @@ impl Session {
                             message: format!("document is over its limit of {limit} bytes"),
                             doc: Some(doc),
                         },
+                        // Made on the history the document had before a re-base: the device
+                        // applies the re-base, subscribes again and makes its change again.
+                        Err(err @ StoreError::Rebased { .. }) => {
+                            tracing::warn!(conn, %device, %err, %doc, "push refused: made before a re-base");
+                            ServerMsg::Error { code: ErrorCode::Rebased, message: err.to_string(), doc: Some(doc) }
+                        }
                         // A new epoch overtook the one this connection heard: it reconnects.
                         Err(err @ StoreError::InTheClear) => {
                             tracing::warn!(conn, %device, %err, %doc, "push refused: in the clear");
@@ -603,7 +619,10 @@ impl Session {
                     let message = "the snapshot's signature is not this device's".to_owned();
                     return self.refuse(sink, ErrorCode::BadSignature, Some(doc), message).await;
                 };
-                match self.relay.store.propose_snapshot(&doc, covers_seq, bytes, &self.device.id, author).await {
+                let basis = self.basis(&doc);
+                let proposed =
+                    self.relay.store.propose_snapshot_on(&doc, covers_seq, bytes, &self.device.id, author, basis);
+                match proposed.await {
                     Ok(()) => {
                         self.send(sink, ServerMsg::SnapshotStored { doc: doc.clone(), covers_seq }).await?;
                         // Another device subscribed to it checks it now; if none is, the next to
@@ -617,11 +636,88 @@ impl Session {
                         tracing::warn!(conn = self.id, %err, %doc, "snapshot refused");
                         let code = match err {
                             StoreError::InTheClear => ErrorCode::StaleEpoch,
+                            StoreError::Rebased { .. } => ErrorCode::Rebased,
                             _ => ErrorCode::StorageFailed,
                         };
                         self.refuse(sink, code, Some(doc), err.to_string()).await
                     }
                 }
+            }
+        }
+    }
+
+    /// What this connection's write to `doc` is made on: a drop box's changes stand alone; any
+    /// other document's, on what its latest subscribe to it (or its own re-base) read.
+    fn basis(&self, doc: &str) -> Basis {
+        if stands_alone(doc) {
+            Basis::Alone
+        } else {
+            Basis::Subscribed(self.subscribed_at.get(doc).copied().unwrap_or(0))
+        }
+    }
+
+    /// A manager's re-base: `bytes`, a fresh document made from what `doc` held at `after_seq`
+    /// without what is erased, replace every byte the relay holds of it. Every other subscriber
+    /// is sent it through the hub, in its place in the document's sequence.
+    async fn rebase<W: Sink<Message> + Unpin>(
+        &mut self,
+        sink: &mut W,
+        doc: String,
+        after_seq: u64,
+        bytes: Vec<u8>,
+        signature: Vec<u8>,
+    ) -> Result<(), End> {
+        if self.device.role != Role::Manager {
+            let message = "only a manager's device may re-base a document".to_owned();
+            return self.refuse(sink, ErrorCode::Forbidden, Some(doc), message).await;
+        }
+        if !valid_doc_name(&doc) {
+            return self.refuse(sink, ErrorCode::BadDocName, Some(doc), "invalid document name".into()).await;
+        }
+        // Any document the manager reads, drop boxes included: what a kiosk took in may have to
+        // be erased too.
+        if !self.allowed(&doc, Access::Read) {
+            return self.refuse(sink, ErrorCode::Forbidden, Some(doc), "a manager may not read this".into()).await;
+        }
+        let Some(covers_seq) = after_seq.checked_add(1) else {
+            return self.refuse(sink, ErrorCode::Moved, Some(doc), "no document ends there".into()).await;
+        };
+        if let Err(err) =
+            sealed::check_sent(&doc, &self.device.id, &bytes, Some(covers_seq), &self.epochs, &self.floors)
+        {
+            tracing::warn!(conn = self.id, device = %self.device.id, %doc, %err, "sealed re-base refused");
+            let message = format!("sealed re-base refused: {err}");
+            return self.refuse(sink, refusal_code(&err), Some(doc), message).await;
+        }
+        let digest: [u8; 32] = Sha256::digest(&bytes).into();
+        let Some(author) = self.author(frontdesk_protocol::rebase_proof(&doc, covers_seq, &digest), signature) else {
+            tracing::warn!(conn = self.id, device = %self.device.id, %doc, "re-base refused: bad signature");
+            let message = "the re-base's signature is not this device's".to_owned();
+            return self.refuse(sink, ErrorCode::BadSignature, Some(doc), message).await;
+        };
+        let size = bytes.len();
+        let at_ms = chrono::Utc::now().timestamp_millis();
+        let rebase = Rebase { doc: doc.clone(), after_seq, bytes, device: self.device.id.clone(), at_ms, author };
+        match self.relay.store.rebase(rebase, self.id).await {
+            Ok(Ok(covers_seq)) => {
+                tracing::info!(conn = self.id, device = %self.device.id, %doc, covers_seq, size, "document re-based");
+                // This device made the new history: what it sends next is made on it.
+                self.subscribed_at.insert(doc.clone(), covers_seq);
+                self.send(sink, ServerMsg::SnapshotStored { doc, covers_seq }).await
+            }
+            Ok(Err(moved)) => self.refuse(sink, ErrorCode::Moved, Some(doc), moved.to_string()).await,
+            Err(StoreError::UnknownDoc(_)) => {
+                let message = "the relay holds nothing of this document to re-base".to_owned();
+                self.refuse(sink, ErrorCode::Forbidden, Some(doc), message).await
+            }
+            Err(err) => {
+                tracing::warn!(conn = self.id, %err, %doc, "re-base refused");
+                let code = match err {
+                    StoreError::InTheClear => ErrorCode::StaleEpoch,
+                    StoreError::DocTooLarge { .. } => ErrorCode::DocTooLarge,
+                    _ => ErrorCode::StorageFailed,
+                };
+                self.refuse(sink, code, Some(doc), err.to_string()).await
             }
         }
     }
@@ -787,6 +883,8 @@ impl Session {
             return self.refuse(sink, ErrorCode::QuotaExceeded, Some(doc), message).await;
         }
         self.subscriptions.insert(doc.clone());
+        // What this connection writes to it from now on is made on what this subscribe serves.
+        self.subscribed_at.insert(doc.clone(), after_seq);
         // Register first, then read the backlog: a chunk committed in between arrives twice
         // (once in the backlog, once live) and the client skips what it already has.
         self.relay.hub.subscribe(&doc, &self.peer);
@@ -814,7 +912,14 @@ impl Session {
             });
         }
         if let Some((covers_seq, bytes, author)) = backlog.snapshot {
-            self.send(sink, ServerMsg::Snapshot { doc: doc.clone(), covers_seq, bytes, author }).await?;
+            // A device behind a re-base replaces what it holds; others merge the snapshot in.
+            let doc = doc.clone();
+            let msg = if backlog.rebased {
+                ServerMsg::Rebased { doc, covers_seq, bytes, author }
+            } else {
+                ServerMsg::Snapshot { doc, covers_seq, bytes, author }
+            };
+            self.send(sink, msg).await?;
         }
         for chunk in backlog.chunks {
             let (seq, bytes, at_ms, author) = (chunk.seq, chunk.bytes, chunk.at_ms, chunk.author);
@@ -854,6 +959,12 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// Whether `doc` is in a drop box area: each box is written only by its own device, which never
+/// reads it back, so its changes stand alone and no re-base refuses them.
+fn stands_alone(doc: &str) -> bool {
+    Area::of(doc).is_some_and(|area| matches!(area.writers(), Writers::OwnDevice | Writers::OwnKiosk))
 }
 
 /// Whether the kiosk's day `date` is open on the relay's UTC `today`: from yesterday (a business

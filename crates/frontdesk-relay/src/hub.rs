@@ -153,9 +153,11 @@ impl Hub {
         inner.watches.retain(|(_, p)| p.id != peer_id);
     }
 
-    /// Sends a committed chunk to every subscriber except the device that pushed it.
+    /// Sends a committed chunk to every subscriber except the connection that pushed it; a
+    /// re-base goes the same way, as [`ServerMsg::Rebased`], in its place in the document's
+    /// sequence (a subscriber gets it before any chunk pushed on top of it).
     pub fn publish(&self, committed: crate::store::Committed<'_>) {
-        let crate::store::Committed { doc, seq, bytes, at_ms, author, origin, new_doc } = committed;
+        let crate::store::Committed { doc, seq, bytes, at_ms, author, origin, new_doc, rebase } = committed;
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if new_doc {
             let mut announce: Option<Frame> = None;
@@ -173,10 +175,13 @@ impl Hub {
             for peer in peers.iter().filter(|p| p.id != origin) {
                 let frame = frame
                     .get_or_insert_with(|| {
-                        let author = author.clone();
-                        ServerMsg::Chunk { doc: doc.to_owned(), seq, bytes: bytes.to_vec(), at_ms, author }
-                            .encode()
-                            .into()
+                        let (doc, bytes, author) = (doc.to_owned(), bytes.to_vec(), author.clone());
+                        let msg = if rebase {
+                            ServerMsg::Rebased { doc, covers_seq: seq, bytes, author }
+                        } else {
+                            ServerMsg::Chunk { doc, seq, bytes, at_ms, author }
+                        };
+                        msg.encode().into()
                     })
                     .clone();
                 peer.offer(frame);

@@ -90,9 +90,9 @@ enum Command {
         #[arg(long, default_value = "data")]
         data: PathBuf,
     },
-    /// Print the audit log as JSON lines, oldest first: every chunk pushed and snapshot proposed
-    /// (document, seq, device, relay time, size, SHA-256) and every document a device subscribed
-    /// to (a read). The relay logs this without reading the contents.
+    /// Print the audit log as JSON lines, oldest first: every chunk pushed, snapshot proposed and
+    /// document re-based (document, seq, device, relay time, size, SHA-256) and every document a
+    /// device subscribed to (a read). The relay logs this without reading the contents.
     Audit {
         #[arg(long, default_value = "data")]
         data: PathBuf,

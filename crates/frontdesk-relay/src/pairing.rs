@@ -306,7 +306,8 @@ impl Credential {
         }
     }
 
-    /// `msg` signed by this device, if it is a push or a snapshot with no signature yet.
+    /// `msg` signed by this device, if it is a push, a snapshot or a re-base with no signature
+    /// yet.
     pub fn signed(&self, msg: ClientMsg) -> ClientMsg {
         use sha2::Digest;
         match msg {
@@ -318,6 +319,12 @@ impl Credential {
                 let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
                 let signature = self.sign(&frontdesk_protocol::snapshot_proof(&doc, covers_seq, &digest));
                 ClientMsg::Snapshot { doc, covers_seq, bytes, signature }
+            }
+            ClientMsg::Rebase { doc, after_seq, bytes, signature } if signature.is_empty() => {
+                let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+                let covers_seq = after_seq.saturating_add(1);
+                let signature = self.sign(&frontdesk_protocol::rebase_proof(&doc, covers_seq, &digest));
+                ClientMsg::Rebase { doc, after_seq, bytes, signature }
             }
             other => other,
         }

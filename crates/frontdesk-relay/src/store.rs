@@ -39,6 +39,19 @@ pub enum StoreError {
     /// overtaken). The device reconnects, hears the epochs, and seals.
     #[error("the business seals this document: bytes in the clear are refused")]
     InTheClear,
+    /// A push or snapshot made on a history the document no longer has: it was re-based at
+    /// `at`, after the cursor of the writing connection's latest subscribe to it. Nothing stored.
+    #[error("the document was re-based at {at}, after what this write was made on")]
+    Rebased { at: u64 },
+}
+
+/// A re-base refused because it was built on another head than the document has (moved past
+/// it, or never reached it): nothing changed. The device catches up and builds it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the re-base was built on seq {after_seq}, and the document's head is {head}")]
+pub struct Moved {
+    pub after_seq: u64,
+    pub head: u64,
 }
 
 /// A document of a scope the business seals (its scope has a key epoch) that still holds bytes in
@@ -54,8 +67,9 @@ pub struct InTheClear {
 
 /// What the audit log keeps of a device's doing (#20): a chunk it pushed, a snapshot it
 /// proposed, its verdict on another device's snapshot (proven: it replaced the chunks it covers;
-/// rejected: it is gone), a document it subscribed to (a read). The relay cannot read the bytes;
-/// it keeps who, when (relay time), which document and how much.
+/// rejected: it is gone), a document it subscribed to (a read), a document it re-based (every
+/// byte held of it replaced by a fresh one). The relay cannot read the bytes; it keeps who, when
+/// (relay time), which document and how much.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuditAction {
     Push,
@@ -63,9 +77,19 @@ pub enum AuditAction {
     Proven,
     Rejected,
     Read,
+    Rebase,
 }
 
 impl AuditAction {
+    pub const ALL: [AuditAction; 6] = [
+        AuditAction::Push,
+        AuditAction::Snapshot,
+        AuditAction::Proven,
+        AuditAction::Rejected,
+        AuditAction::Read,
+        AuditAction::Rebase,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             AuditAction::Push => "push",
@@ -73,13 +97,12 @@ impl AuditAction {
             AuditAction::Proven => "proven",
             AuditAction::Rejected => "rejected",
             AuditAction::Read => "read",
+            AuditAction::Rebase => "rebase",
         }
     }
 
     pub fn parse(text: &str) -> Option<AuditAction> {
-        [AuditAction::Push, AuditAction::Snapshot, AuditAction::Proven, AuditAction::Rejected, AuditAction::Read]
-            .into_iter()
-            .find(|a| a.as_str() == text)
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == text)
     }
 }
 
@@ -91,10 +114,10 @@ pub struct AuditEntry {
     pub device: String,
     pub action: AuditAction,
     pub doc: String,
-    /// A push's seq; the seq a snapshot (or the verdict on one) covers; for a read, the
-    /// document's head when it was served (everything up to it was readable).
+    /// A push's seq; the seq a snapshot (or the verdict on one, or a re-base) covers; for a
+    /// read, the document's head when it was served (everything up to it was readable).
     pub seq: u64,
-    /// Bytes stored (a push, a snapshot, the snapshot a verdict is on); 0 for a read.
+    /// Bytes stored (a push, a snapshot, the snapshot a verdict is on, a re-base); 0 for a read.
     pub size: u64,
     /// SHA-256 of those bytes; none for a read.
     pub sha256: Option<Head>,
@@ -194,6 +217,36 @@ pub struct NewChunk {
     pub author: Author,
 }
 
+/// What a device's write was made on, as far as the relay can tell: once a document is re-based,
+/// a change made on the history it had before cannot be applied by any device holding the new
+/// one (its dependencies are gone), and a snapshot made on it would bring back what was erased.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// A change that stands alone (a drop box's: its writer never reads it back; a tool's):
+    /// never refused for a re-base.
+    Alone,
+    /// Made by a connection whose latest subscribe to the document was after this seq (0 when it
+    /// has not subscribed), or whose own re-base of it covers this seq: refused with
+    /// [`StoreError::Rebased`] if the document was re-based after it.
+    Subscribed(u64),
+}
+
+/// A re-base a manager's device sent: `bytes`, a fresh document (no history), replace every byte
+/// held of `doc` and cover every seq up to `after_seq + 1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rebase {
+    pub doc: String,
+    /// The head the fresh document was made from: refused ([`Moved`]) unless it is the head.
+    pub after_seq: u64,
+    pub bytes: Vec<u8>,
+    /// The device that sent it (the audit log's).
+    pub device: String,
+    /// When the relay received it, ms since 1970 (UTC).
+    pub at_ms: i64,
+    /// The sending device's public key and its signature of the re-base, as checked.
+    pub author: Author,
+}
+
 /// One chunk of a document's log as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogChunk {
@@ -236,7 +289,7 @@ pub struct Appended {
     pub fresh: bool,
 }
 
-/// A chunk that has just been committed, handed to the publisher in commit order.
+/// A chunk (or a re-base) that has just been committed, handed to the publisher in commit order.
 pub struct Committed<'a> {
     pub doc: &'a str,
     pub seq: u64,
@@ -247,9 +300,13 @@ pub struct Committed<'a> {
     pub origin: u64,
     /// The document's first chunk: watchers of its prefix are told it exists.
     pub new_doc: bool,
+    /// Not a chunk but a re-base: `bytes` are the fresh document that replaces everything its
+    /// subscribers hold of it, covering `seq` (sent as [`frontdesk_protocol::ServerMsg::Rebased`]).
+    pub rebase: bool,
 }
 
-/// What a store calls with each chunk once it is committed (the relay's hub fans it out).
+/// What a store calls with each chunk and re-base once it is committed (the relay's hub fans it
+/// out).
 pub type Publisher = Box<dyn Fn(Committed<'_>) + Send + Sync>;
 
 /// What a subscriber is sent to catch up.
@@ -262,6 +319,9 @@ pub struct Backlog {
     pub chunks: Vec<LogChunk>,
     /// The document's last seq; 0 for a document that does not exist.
     pub head: u64,
+    /// The document was re-based after the cursor: the snapshot replaces whatever the subscriber
+    /// holds of it (sent as [`frontdesk_protocol::ServerMsg::Rebased`], not merged).
+    pub rebased: bool,
 }
 
 /// Limits the store enforces.
@@ -332,10 +392,27 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 ///   are dropped in the same transaction (no longer counted against any quota; their declared
 ///   heads are kept) — or rejects it (it is gone). The head never changes.
 ///
+/// # Re-bases
+///
+/// [`rebase`](Store::rebase) replaces a document for good, in one transaction queued like a
+/// push: refused ([`Moved`]) unless the document's head is the re-base's `after_seq`
+/// ([`StoreError::UnknownDoc`] for a document that does not exist); otherwise every chunk (its
+/// declared heads included: no later proposal must contain them), the snapshot and any proposal
+/// are deleted and leave no trace in the store's files, the fresh bytes become the document's
+/// snapshot covering `after_seq + 1`, the head moves there (the next push gets `after_seq + 2`),
+/// the document is marked re-based there ([`rebased_at`](Store::rebased_at)), and the re-base is
+/// published (after commit, in sequence order) and written to the audit log. Its bytes count as
+/// a snapshot's: against the document's size, never against a device's quota; the deleted
+/// chunks' bytes no longer count for the devices that pushed them. From then on a push or a
+/// proposal made on [`Basis::Subscribed`] before the re-base is refused with
+/// [`StoreError::Rebased`] — checked in the transaction that would store it, so a write queued
+/// behind a re-base is judged against it.
+///
 /// # Reads
 ///
 /// Reads see only committed writes. A [`backlog`](Store::backlog) after a cursor holds the
-/// snapshot when it covers more than the cursor, then the chunks after the snapshot or cursor.
+/// snapshot when it covers more than the cursor, then the chunks after the snapshot or cursor;
+/// it is marked [`rebased`](Backlog::rebased) when the document was re-based after the cursor.
 ///
 /// # Devices
 ///
@@ -352,12 +429,30 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 /// The store numbers key epochs without ever seeing a key: per scope, a counter that only grows
 /// and survives a reopen; the business's first epochs are granted once.
 pub trait Store: Send + Sync {
-    /// Appends a chunk to its document for connection `origin`; resolves with its seq once
-    /// durable. Queued when called (see the contract above).
-    fn push(&self, chunk: NewChunk, origin: u64) -> StoreFuture<'static, Appended>;
+    /// Appends a chunk made on `basis` to its document for connection `origin`; resolves with its
+    /// seq once durable. Queued when called (see the contract above).
+    fn push_on(&self, chunk: NewChunk, origin: u64, basis: Basis) -> StoreFuture<'static, Appended>;
 
-    /// Stores `device`'s proposed snapshot of `doc` covering seqs up to `covers_seq`; resolves
-    /// once durable. Queued when called.
+    /// [`push_on`](Store::push_on) a chunk that stands alone ([`Basis::Alone`]): for tools and
+    /// tests, never for a connection's push.
+    fn push(&self, chunk: NewChunk, origin: u64) -> StoreFuture<'static, Appended> {
+        self.push_on(chunk, origin, Basis::Alone)
+    }
+
+    /// Stores `device`'s proposed snapshot of `doc` covering seqs up to `covers_seq`, made on
+    /// `basis`; resolves once durable. Queued when called.
+    fn propose_snapshot_on(
+        &self,
+        doc: &str,
+        covers_seq: u64,
+        bytes: Vec<u8>,
+        device: &str,
+        author: Author,
+        basis: Basis,
+    ) -> StoreFuture<'static, ()>;
+
+    /// [`propose_snapshot_on`](Store::propose_snapshot_on) with no re-base to judge it against
+    /// ([`Basis::Alone`]): for tools and tests, never for a connection's proposal.
     fn propose_snapshot(
         &self,
         doc: &str,
@@ -365,7 +460,17 @@ pub trait Store: Send + Sync {
         bytes: Vec<u8>,
         device: &str,
         author: Author,
-    ) -> StoreFuture<'static, ()>;
+    ) -> StoreFuture<'static, ()> {
+        self.propose_snapshot_on(doc, covers_seq, bytes, device, author, Basis::Alone)
+    }
+
+    /// Re-bases a document for connection `origin` (see the contract above); resolves with the
+    /// seq its fresh bytes cover (`after_seq + 1`) once durable and the old bytes are gone, or
+    /// with why not. Queued when called.
+    fn rebase(&self, rebase: Rebase, origin: u64) -> StoreFuture<'static, Result<u64, Moved>>;
+
+    /// The seq of the document's latest re-base; 0 if it never was (or does not exist).
+    fn rebased_at<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, u64>;
 
     /// The proposal waiting for `doc`, with what it must contain.
     fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>>;
@@ -490,8 +595,9 @@ pub trait Store: Send + Sync {
 
     /// The audit log's lines that match `query`, oldest first. Every push stored is there with
     /// its device, relay time, seq, size and SHA-256, written in the push's own transaction
-    /// (none for a refused or repeated push); so is every snapshot proposal stored, and every
-    /// verdict that proved or rejected one (a stale verdict, or the proposer's own, has none).
+    /// (none for a refused or repeated push); so is every snapshot proposal stored, every
+    /// verdict that proved or rejected one (a stale verdict, or the proposer's own, has none),
+    /// and every re-base (none for a refused one).
     fn audit<'a>(&'a self, query: &'a AuditQuery) -> StoreFuture<'a, Vec<AuditEntry>>;
 
     /// Forgets the audit log's lines from before `before_ms` (the retention time); resolves

@@ -182,6 +182,58 @@ fn the_audit_log_is_printed_as_json_lines_filtered_by_document_device_and_time()
     assert!(!ok && err.contains("neither a date"), "{err}");
 }
 
+/// A re-base (protocol 7) is a line of the printed audit log like any write: the device that
+/// sent it, by id and name, the seq it covers, its size and SHA-256.
+#[test]
+fn a_rebase_is_printed_in_the_audit_log_with_its_device() {
+    use frontdesk_protocol::ChunkId;
+    use frontdesk_relay::store::{NewChunk, Rebase, SqliteStore, Store};
+    let data = tempfile::tempdir().unwrap();
+    let (ok, out, err) = relay(&["pair", "--role", "manager", "--name", "Office"], data.path());
+    assert!(ok, "{err}");
+    let code: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let office = redeem(data.path(), code["code"].as_str().unwrap());
+    // 2026-12-07T10:00:00Z and a minute later.
+    let (pushed_at, rebased_at) = (1_796_637_600_000_i64, 1_796_637_660_000_i64);
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        let chunk = NewChunk {
+            doc: "clients".into(),
+            chunk_id: ChunkId([1; 16]),
+            bytes: vec![1; 40],
+            heads: vec![],
+            device: "d9".into(),
+            at_ms: pushed_at,
+            author: Default::default(),
+        };
+        store.push(chunk, 0).await.unwrap();
+        let rebase = Rebase {
+            doc: "clients".into(),
+            after_seq: 1,
+            bytes: vec![2; 25],
+            device: office.clone(),
+            at_ms: rebased_at,
+            author: Default::default(),
+        };
+        assert_eq!(store.rebase(rebase, 0).await.unwrap(), Ok(2));
+        store.close().await.unwrap();
+    });
+    let (ok, out, err) = relay(&["audit", "--doc", "clients"], data.path());
+    assert!(ok, "{err}");
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    let sha256: String = <sha2::Sha256 as sha2::Digest>::digest([2u8; 25]).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+        lines[1],
+        serde_json::json!({
+            "at": "2026-12-07T10:01:00.000Z", "action": "rebase", "doc": "clients", "seq": 2, "device": office,
+            "device_name": "Office", "size": 25, "sha256": sha256,
+        })
+    );
+    let (ok, out, _) = relay(&["audit", "--device", &office], data.path());
+    assert!(ok && out.lines().count() == 1 && out.contains("\"rebase\""), "{out}");
+}
+
 #[test]
 fn bad_commands_say_what_is_wrong() {
     let data = tempfile::tempdir().unwrap();

@@ -8,8 +8,8 @@ use std::time::Duration;
 use frontdesk_protocol::{ChunkId, ClientMsg, Epoch, Head, PairRefusal, Role, Scope, ServerMsg};
 use frontdesk_relay::pairing::Credential;
 use frontdesk_relay::store::{
-    Appended, Backlog, Device, DeviceKey, NewChunk, PairingKeys, PairingOffer, Proposal, PublicKey, Settled,
-    SqliteStore, Store, StoreFuture, StoreLimits,
+    Appended, Backlog, Basis, Device, DeviceKey, Moved, NewChunk, PairingKeys, PairingOffer, Proposal, PublicKey,
+    Rebase, Settled, SqliteStore, Store, StoreFuture, StoreLimits,
 };
 use frontdesk_relay::{Config, Relay};
 use futures_util::{SinkExt, StreamExt};
@@ -24,19 +24,26 @@ const POISON: &str = "day/2026-12-05";
 struct Panicky(SqliteStore);
 
 impl Store for Panicky {
-    fn push(&self, chunk: NewChunk, origin: u64) -> StoreFuture<'static, Appended> {
+    fn push_on(&self, chunk: NewChunk, origin: u64, basis: Basis) -> StoreFuture<'static, Appended> {
         assert!(chunk.doc != POISON, "a bug reached by one device's push");
-        self.0.push(chunk, origin)
+        self.0.push_on(chunk, origin, basis)
     }
-    fn propose_snapshot(
+    fn propose_snapshot_on(
         &self,
         doc: &str,
         covers_seq: u64,
         bytes: Vec<u8>,
         device: &str,
         author: frontdesk_protocol::Author,
+        basis: Basis,
     ) -> StoreFuture<'static, ()> {
-        self.0.propose_snapshot(doc, covers_seq, bytes, device, author)
+        self.0.propose_snapshot_on(doc, covers_seq, bytes, device, author, basis)
+    }
+    fn rebase(&self, rebase: Rebase, origin: u64) -> StoreFuture<'static, Result<u64, Moved>> {
+        self.0.rebase(rebase, origin)
+    }
+    fn rebased_at<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, u64> {
+        self.0.rebased_at(doc)
     }
     fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>> {
         self.0.proposal(doc)

@@ -114,3 +114,33 @@ async fn bytes_in_the_clear_are_listed_and_leave_no_trace_once_replaced() {
 async fn the_audit_log_keeps_who_wrote_and_read_what_and_when() {
     conformance::the_audit_log_keeps_who_wrote_and_read_what_and_when(sqlite()).await;
 }
+
+#[tokio::test]
+async fn a_rebase_replaces_everything_and_is_served_as_one_to_subscribers_before_it() {
+    conformance::a_rebase_replaces_everything_and_is_served_as_one_to_subscribers_before_it(sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_rebase_forgets_the_heads_of_the_chunks_it_replaced() {
+    conformance::a_rebase_forgets_the_heads_of_the_chunks_it_replaced(sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_rebase_on_another_head_is_refused_and_changes_nothing() {
+    conformance::a_rebase_on_another_head_is_refused_and_changes_nothing(sqlite()).await;
+}
+
+#[tokio::test]
+async fn writes_made_before_a_rebase_are_refused_even_queued_behind_it() {
+    conformance::writes_made_before_a_rebase_are_refused_even_queued_behind_it(sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_rebase_leaves_no_byte_of_the_old_history_in_the_files() {
+    conformance::a_rebase_leaves_no_byte_of_the_old_history_in_the_files(sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_rebase_is_logged_and_counted_as_a_snapshot() {
+    conformance::a_rebase_is_logged_and_counted_as_a_snapshot(sqlite()).await;
+}

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use frontdesk_protocol::{Author, ChunkId, Epoch, Head, PairRefusal, Role, Scope};
 
 use super::{
-    Appended, AuditAction, AuditQuery, Backlog, Committed, InTheClear, LogChunk, NewChunk, PairingKeys, PairingOffer,
-    Publisher, Settled, Store, StoreError, StoreFuture, StoreLimits,
+    Appended, AuditAction, AuditQuery, Backlog, Basis, Committed, InTheClear, LogChunk, Moved, NewChunk, PairingKeys,
+    PairingOffer, Publisher, Rebase, Settled, Store, StoreError, StoreFuture, StoreLimits,
 };
 
 /// A store under test, on storage of its own that starts empty.
@@ -30,7 +30,7 @@ pub trait Harness: Send + Sync {
     fn raw_bytes(&self) -> impl Future<Output = Vec<u8>> + Send;
 }
 
-/// A chunk as the publisher was handed it.
+/// A chunk (or a re-base) as the publisher was handed it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Published {
     doc: String,
@@ -38,6 +38,7 @@ struct Published {
     bytes: Vec<u8>,
     origin: u64,
     new_doc: bool,
+    rebase: bool,
 }
 
 /// A publisher that keeps what it is handed.
@@ -54,6 +55,7 @@ impl Recorder {
                 bytes: c.bytes.to_vec(),
                 origin: c.origin,
                 new_doc: c.new_doc,
+                rebase: c.rebase,
             };
             log.lock().unwrap_or_else(|e| e.into_inner()).push(published);
         })
@@ -358,7 +360,7 @@ pub async fn snapshots_replace_the_chunks_they_cover_once_proven<H: Harness>(har
     snapshot(&store, "day/d", 5, b"up to 5").await;
     let all = backlog(&store, "day/d", 0).await;
     assert_eq!((snap(&all), all.chunks, all.head), (Some((5, b"up to 5".to_vec())), vec![], 5));
-    assert_eq!(backlog(&store, "day/d", 5).await, Backlog { snapshot: None, chunks: vec![], head: 5 });
+    assert_eq!(backlog(&store, "day/d", 5).await, Backlog { head: 5, ..Backlog::default() });
     assert_eq!(push(&store, "day/d", 6, &[6]).await, Appended { seq: 6, fresh: true }, "the log goes on");
     let after = backlog(&store, "day/d", 0).await;
     assert_eq!((snap(&after), pairs(&after.chunks)), (Some((5, b"up to 5".to_vec())), vec![(6, vec![6])]));
@@ -738,7 +740,7 @@ pub async fn cleared_documents_keep_nothing_but_their_sequence<H: Harness>(harne
     let cleared =
         store.clear_docs(&["kiosk/2026-11-20".to_owned(), "kiosk/1999-01-01".to_owned()]).await.expect("cleared");
     assert_eq!(cleared, 1, "one held anything; the other was never stored");
-    assert_eq!(backlog(&store, "kiosk/2026-11-20", 0).await, Backlog { snapshot: None, chunks: vec![], head: 4 });
+    assert_eq!(backlog(&store, "kiosk/2026-11-20", 0).await, Backlog { head: 4, ..Backlog::default() });
     assert_eq!(store.proposal("kiosk/2026-11-20").await.expect("read"), None);
     assert_eq!(pairs(&backlog(&store, "day/2026-11-20", 0).await.chunks), vec![(1, b"kept".to_vec())]);
     assert_eq!(push(&store, "kiosk/2026-11-20", 5, b"late").await, Appended { seq: 5, fresh: true });
@@ -904,4 +906,234 @@ pub async fn the_audit_log_keeps_who_wrote_and_read_what_and_when<H: Harness>(ha
     let left = store.audit(&AuditQuery::default()).await.expect("read");
     assert!(left.iter().all(|l| l.at_ms >= 1_003) && left.len() == all.len() - 2, "{left:?}");
     store.close().await.expect("closed");
+}
+
+/// Device `dev`'s re-base of `doc` built on `after_seq`, received at relay time 50 000.
+fn rebase_of(dev: &str, doc: &str, after_seq: u64, bytes: &[u8]) -> Rebase {
+    Rebase {
+        doc: doc.to_owned(),
+        after_seq,
+        bytes: bytes.to_vec(),
+        device: dev.to_owned(),
+        at_ms: 50_000,
+        author: author(dev),
+    }
+}
+
+/// Device `m1`'s re-base of `doc` built on `after_seq`, for connection 9; the seq it covers.
+async fn rebase(store: &impl Store, doc: &str, after_seq: u64, bytes: &[u8]) -> u64 {
+    let rebased = store.rebase(rebase_of("m1", doc, after_seq, bytes), 9).await;
+    rebased.unwrap_or_else(|e| panic!("re-base of {doc}: {e}")).unwrap_or_else(|e| panic!("re-base of {doc}: {e}"))
+}
+
+/// A re-base replaces every chunk, the snapshot and the waiting proposal with its fresh bytes,
+/// covering the seq after the head; the log goes on after it. A backlog from before it serves it
+/// (or a snapshot proven since) marked as a re-base, one from at or after it is ordinary. It is
+/// published once, in its place in the document's sequence, and all of it survives a reopen.
+pub async fn a_rebase_replaces_everything_and_is_served_as_one_to_subscribers_before_it<H: Harness>(harness: H) {
+    let recorder = Recorder::default();
+    let store = open(&harness, StoreLimits::default(), recorder.publisher()).await;
+    for n in 1..=5 {
+        push(&store, "clients", n, &[n as u8; 4]).await;
+    }
+    snapshot(&store, "clients", 2, b"up to 2").await;
+    store.propose_snapshot("clients", 4, b"up to 4".to_vec(), "p", author("p")).await.expect("proposed");
+    assert_eq!(store.rebased_at("clients").await.expect("read"), 0, "never re-based");
+    assert_eq!(rebase(&store, "clients", 5, b"fresh").await, 6, "it covers the seq after the head");
+    assert_eq!(store.rebased_at("clients").await.expect("read"), 6);
+    assert_eq!(store.rebased_at("day/none").await.expect("read"), 0, "a document that does not exist");
+    assert_eq!(store.proposal("clients").await.expect("read"), None, "the waiting proposal is gone");
+    let fresh = Some((6, b"fresh".to_vec()));
+    for cursor in [0, 2, 5] {
+        let before = backlog(&store, "clients", cursor).await;
+        assert_eq!((snap(&before), before.chunks.len(), before.head, before.rebased), (fresh.clone(), 0, 6, true));
+        assert_eq!(before.snapshot.map(|s| s.2), Some(author("m1")), "served with its author");
+    }
+    let at = backlog(&store, "clients", 6).await;
+    assert_eq!(at, Backlog { head: 6, ..Backlog::default() }, "nothing to serve at it");
+
+    assert_eq!(push(&store, "clients", 6, b"on top").await, Appended { seq: 7, fresh: true }, "the log goes on");
+    let on_top = vec![(7, b"on top".to_vec())];
+    let behind = backlog(&store, "clients", 3).await;
+    assert_eq!((snap(&behind), pairs(&behind.chunks), behind.rebased), (fresh.clone(), on_top.clone(), true));
+    let after = backlog(&store, "clients", 6).await;
+    assert_eq!((snap(&after), pairs(&after.chunks), after.rebased), (None, on_top, false));
+    // A snapshot proven over it later takes its place: still a re-base to a subscriber before it,
+    // an ordinary snapshot to one after it.
+    snapshot(&store, "clients", 7, b"up to 7").await;
+    let behind = backlog(&store, "clients", 5).await;
+    assert_eq!((snap(&behind), behind.rebased), (Some((7, b"up to 7".to_vec())), true));
+    let between = backlog(&store, "clients", 6).await;
+    assert_eq!((snap(&between), between.rebased), (Some((7, b"up to 7".to_vec())), false));
+
+    let published: Vec<(u64, bool, u64)> = recorder.seen().iter().map(|p| (p.seq, p.rebase, p.origin)).collect();
+    let mut expected: Vec<(u64, bool, u64)> = (1..=5).map(|seq| (seq, false, 7)).collect();
+    expected.extend([(6, true, 9), (7, false, 7)]);
+    assert_eq!(published, expected, "published once, in sequence order, for the connection that sent it");
+    let published = recorder.seen().into_iter().find(|p| p.rebase).expect("the re-base was published");
+    assert_eq!((published.bytes.as_slice(), published.new_doc), (b"fresh".as_slice(), false));
+
+    store.close().await.expect("the store closes");
+    drop(store);
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    assert_eq!(store.rebased_at("clients").await.expect("read"), 6, "kept across a reopen");
+    let behind = backlog(&store, "clients", 5).await;
+    assert_eq!((snap(&behind), behind.rebased), (Some((7, b"up to 7".to_vec())), true));
+    store.close().await.expect("the store closes");
+}
+
+/// The heads the replaced chunks declared go with them (the fresh bytes do not hold them): a
+/// snapshot proposed afterwards must contain only the heads of the chunks pushed since.
+pub async fn a_rebase_forgets_the_heads_of_the_chunks_it_replaced<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    for n in 1..=3 {
+        push(&store, "day/d", n, &[n as u8]).await;
+    }
+    // Chunks under a proven snapshot keep their heads without their bytes: those go too.
+    snapshot(&store, "day/d", 2, b"up to 2").await;
+    assert_eq!(rebase(&store, "day/d", 3, b"fresh").await, 4);
+    assert_eq!(push(&store, "day/d", 10, b"ten").await.seq, 5);
+    assert_eq!(push(&store, "day/d", 11, b"eleven").await.seq, 6);
+    store.propose_snapshot("day/d", 6, b"up to 6".to_vec(), "p", author("p")).await.expect("proposed");
+    let waiting = store.proposal("day/d").await.expect("read").expect("waiting");
+    assert_eq!(waiting.must_contain, vec![head(10), head(11)], "only the chunks pushed since the re-base");
+    store.close().await.expect("the store closes");
+}
+
+/// A re-base built on another head than the document's — one it has moved past, one it never
+/// reached — is refused and changes nothing: no byte, no seq, no audit line, nothing published.
+/// So is one of a document that does not exist.
+pub async fn a_rebase_on_another_head_is_refused_and_changes_nothing<H: Harness>(harness: H) {
+    let recorder = Recorder::default();
+    let store = open(&harness, StoreLimits::default(), recorder.publisher()).await;
+    for n in 1..=3 {
+        push(&store, "clients", n, &[n as u8]).await;
+    }
+    store.propose_snapshot("clients", 2, b"up to 2".to_vec(), "p", author("p")).await.expect("proposed");
+    let before = backlog(&store, "clients", 0).await;
+    for after_seq in [2, 4, 0] {
+        let refused = store.rebase(rebase_of("m1", "clients", after_seq, b"fresh"), 9).await.expect("answered");
+        assert_eq!(refused, Err(Moved { after_seq, head: 3 }));
+    }
+    let unknown = store.rebase(rebase_of("m1", "day/none", 0, b"fresh"), 9).await;
+    assert!(matches!(unknown, Err(StoreError::UnknownDoc(_))), "{unknown:?}");
+    assert_eq!(backlog(&store, "clients", 0).await, before, "nothing changed");
+    assert_eq!(backlog(&store, "day/none", 0).await, Backlog::default(), "no document made");
+    assert_eq!(store.rebased_at("clients").await.expect("read"), 0);
+    assert_eq!(store.proposal("clients").await.expect("read").map(|p| p.covers_seq), Some(2), "still waiting");
+    let log = store.audit(&AuditQuery::default()).await.expect("read");
+    assert!(log.iter().all(|l| l.action != AuditAction::Rebase), "a refused re-base is not logged: {log:?}");
+    assert_eq!(recorder.seen().len(), 3, "nor published");
+    assert_eq!(push(&store, "clients", 4, b"four").await.seq, 4, "the log goes on where it was");
+    store.close().await.expect("the store closes");
+}
+
+/// After a re-base a push or a proposal made on what was read before it is refused
+/// ([`StoreError::Rebased`]) — also when it was queued right behind the re-base, before its
+/// commit — and stores, logs and publishes nothing; one made on a subscribe at or after it, or
+/// one that stands alone, is taken and continues its sequence.
+pub async fn writes_made_before_a_rebase_are_refused_even_queued_behind_it<H: Harness>(harness: H) {
+    let recorder = Recorder::default();
+    let store = open(&harness, StoreLimits::default(), recorder.publisher()).await;
+    push(&store, "clients", 1, b"one").await;
+    push(&store, "clients", 2, b"two").await;
+    let old = b"made on the old history".to_vec();
+    let rebased = store.rebase(rebase_of("m1", "clients", 2, b"fresh"), 9);
+    let stale = store.push_on(chunk_of("d2", "clients", 3, old.clone()), 8, Basis::Subscribed(2));
+    let alone = store.push_on(chunk_of("d3", "clients", 4, b"alone".to_vec()), 8, Basis::Alone);
+    assert_eq!(rebased.await.expect("answered"), Ok(3));
+    let stale = stale.await;
+    assert!(matches!(stale, Err(StoreError::Rebased { at: 3 })), "{stale:?}");
+    assert_eq!(alone.await.expect("a change that stands alone is taken").seq, 4);
+    let never = store.push_on(chunk_of("d2", "clients", 5, old.clone()), 8, Basis::Subscribed(0)).await;
+    assert!(matches!(never, Err(StoreError::Rebased { at: 3 })), "{never:?}");
+    let on_it = store.push_on(chunk_of("d2", "clients", 6, b"six".to_vec()), 8, Basis::Subscribed(3)).await;
+    assert_eq!(on_it.expect("made on the re-base").seq, 5);
+    let later = store.push_on(chunk_of("d2", "clients", 7, b"seven".to_vec()), 8, Basis::Subscribed(4)).await;
+    assert_eq!(later.expect("made after it").seq, 6);
+    let elsewhere = store.push_on(chunk_of("d2", "day/d", 1, b"x".to_vec()), 8, Basis::Subscribed(0)).await;
+    assert_eq!(elsewhere.expect("a document never re-based").seq, 1);
+
+    let stale = store.propose_snapshot_on("clients", 6, old.clone(), "d2", author("d2"), Basis::Subscribed(2)).await;
+    assert!(matches!(stale, Err(StoreError::Rebased { at: 3 })), "{stale:?}");
+    assert_eq!(store.proposal("clients").await.expect("read"), None, "a stale proposal is not kept");
+    store
+        .propose_snapshot_on("clients", 6, b"up to 6".to_vec(), "d2", author("d2"), Basis::Subscribed(3))
+        .await
+        .expect("a proposal made on the re-base");
+    assert_eq!(store.proposal("clients").await.expect("read").map(|p| p.covers_seq), Some(6));
+
+    let served = backlog(&store, "clients", 0).await;
+    let seqs: Vec<u64> = served.chunks.iter().map(|c| c.seq).collect();
+    assert_eq!((snap(&served), seqs), (Some((3, b"fresh".to_vec())), vec![4, 5, 6]));
+    assert!(served.chunks.iter().all(|c| c.bytes != old), "nothing refused is stored");
+    let logged = store.audit(&AuditQuery { device: Some("d2".into()), ..AuditQuery::default() }).await.expect("read");
+    let logged: Vec<(AuditAction, u64)> = logged.iter().map(|l| (l.action, l.seq)).collect();
+    // In relay time: the chunks' own (day/d's first), then the proposal's (now).
+    let expected =
+        vec![(AuditAction::Push, 1), (AuditAction::Push, 5), (AuditAction::Push, 6), (AuditAction::Snapshot, 6)];
+    assert_eq!(logged, expected, "nothing refused is logged");
+    let published: Vec<u64> = recorder.seen().iter().filter(|p| p.doc == "clients").map(|p| p.seq).collect();
+    assert_eq!(published, [1, 2, 3, 4, 5, 6], "nor published");
+    store.close().await.expect("the store closes");
+}
+
+/// Once a re-base has resolved, no byte of what it replaced — chunks, the proven snapshot, the
+/// waiting proposal — is left in the store's files; the fresh bytes are.
+pub async fn a_rebase_leaves_no_byte_of_the_old_history_in_the_files<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Recorder::default().publisher()).await;
+    let gone = b"GONEFORGOODAFTERAREBASE".repeat(40);
+    for n in 1..=3 {
+        push(&store, "clients", n, &gone).await;
+    }
+    snapshot(&store, "clients", 2, &[&gone[..], b" up to 2"].concat()).await;
+    push(&store, "clients", 4, &gone).await;
+    store.propose_snapshot("clients", 4, [&gone[..], b" up to 4"].concat(), "p", author("p")).await.expect("proposed");
+    push(&store, "day/d", 1, b"another document").await;
+    let raw = harness.raw_bytes().await;
+    assert!(raw.windows(gone.len()).any(|w| w == gone.as_slice()), "the bytes are in the files before");
+    let fresh = b"FRESHDOCUMENTWITHOUTTHEM".repeat(10);
+    assert_eq!(rebase(&store, "clients", 4, &fresh).await, 5);
+    let raw = harness.raw_bytes().await;
+    assert!(!raw.windows(gone.len()).any(|w| w == gone.as_slice()), "a replaced byte is still in the files");
+    assert!(raw.windows(fresh.len()).any(|w| w == fresh.as_slice()), "the fresh bytes are stored");
+    store.close().await.expect("the store closes");
+    let raw = harness.raw_bytes().await;
+    assert!(!raw.windows(gone.len()).any(|w| w == gone.as_slice()), "nor once closed");
+    assert_eq!(pairs(&backlog(&store, "day/d", 0).await.chunks), vec![(1, b"another document".to_vec())]);
+}
+
+/// A re-base is a line of the audit log (device, relay time, seq, size, SHA-256) written with
+/// it. Its bytes count as a snapshot's — against the document's size, not the device's quota —
+/// and the bytes of the chunks it replaced no longer count for the devices that pushed them.
+pub async fn a_rebase_is_logged_and_counted_as_a_snapshot<H: Harness>(harness: H) {
+    let limits = StoreLimits { max_bytes_per_device: 100, max_doc_bytes: 120, ..StoreLimits::default() };
+    let store = open(&harness, limits, Box::new(|_| {})).await;
+    let push_as = |dev: &'static str, doc: &'static str, n: u32, len: usize| {
+        let store = &store;
+        async move { store.push(chunk_of(dev, doc, n, vec![n as u8; len]), 1).await }
+    };
+    push_as("d1", "clients", 1, 90).await.expect("pushed");
+    let full = push_as("d1", "clients", 2, 20).await;
+    assert!(matches!(full, Err(StoreError::QuotaExceeded { what: "bytes", .. })), "{full:?}");
+    let too_big = store.rebase(rebase_of("m1", "clients", 1, &[0; 121]), 9).await;
+    assert!(matches!(too_big, Err(StoreError::DocTooLarge { limit: 120 })), "{too_big:?}");
+    let fresh = [7u8; 30];
+    assert_eq!(rebase(&store, "clients", 1, &fresh).await, 2);
+    push_as("d1", "clients", 3, 90).await.expect("the replaced chunk's bytes were given back");
+    let over = push_as("d2", "clients", 4, 1).await;
+    assert!(matches!(over, Err(StoreError::DocTooLarge { limit: 120 })), "the fresh bytes count: {over:?}");
+    push_as("m1", "day/d", 5, 100).await.expect("the re-base is not charged to its device");
+
+    let lines = store.audit(&AuditQuery { doc: Some("clients".into()), ..AuditQuery::default() }).await.expect("read");
+    let rebases: Vec<_> = lines.iter().filter(|l| l.action == AuditAction::Rebase).collect();
+    assert_eq!(rebases.len(), 1, "one line, for the re-base stored: {lines:?}");
+    let line = rebases[0];
+    assert_eq!((line.device.as_str(), line.at_ms, line.seq, line.size), ("m1", 50_000, 2, 30));
+    assert_eq!(line.sha256, Some(digest(&fresh)));
+    let by_device = store.audit(&AuditQuery { device: Some("m1".into()), ..AuditQuery::default() }).await;
+    let actions: Vec<AuditAction> = by_device.expect("read").iter().map(|l| l.action).collect();
+    assert_eq!(actions, [AuditAction::Push, AuditAction::Rebase], "in relay time");
+    assert_eq!(AuditAction::parse("rebase"), Some(AuditAction::Rebase));
+    store.close().await.expect("the store closes");
 }

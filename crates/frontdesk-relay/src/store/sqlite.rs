@@ -18,9 +18,9 @@ use frontdesk_protocol::sealed::MAGIC;
 use frontdesk_protocol::{Author, Epoch, Head, PairRefusal, Role, Scope, pairing};
 
 use super::{
-    Appended, AuditAction, AuditEntry, AuditQuery, Backlog, Committed, Device, DeviceKey, InTheClear, LogChunk,
-    NewChunk, PairingKeys, PairingOffer, Proposal, PublicKey, Publisher, Settled, Store, StoreError, StoreFuture,
-    StoreLimits,
+    Appended, AuditAction, AuditEntry, AuditQuery, Backlog, Basis, Committed, Device, DeviceKey, InTheClear, LogChunk,
+    Moved, NewChunk, PairingKeys, PairingOffer, Proposal, PublicKey, Publisher, Rebase, Settled, Store, StoreError,
+    StoreFuture, StoreLimits,
 };
 
 /// The database's file in the data folder: the only place its name is written.
@@ -54,6 +54,7 @@ enum Write {
     Push {
         chunk: NewChunk,
         origin: u64,
+        basis: Basis,
         reply: oneshot::Sender<Result<Appended, StoreError>>,
     },
     Propose {
@@ -62,7 +63,13 @@ enum Write {
         bytes: Vec<u8>,
         device: String,
         author: Author,
+        basis: Basis,
         reply: oneshot::Sender<Result<(), StoreError>>,
+    },
+    Rebase {
+        rebase: Rebase,
+        origin: u64,
+        reply: oneshot::Sender<Result<Result<u64, Moved>, StoreError>>,
     },
     Settle {
         doc: String,
@@ -198,7 +205,7 @@ ALTER TABLE devices_paired RENAME TO devices;
 
 /// Columns added since the first schema, added to an older database when it is opened:
 /// `(table, column, definition)`.
-const ADDED_COLUMNS: [(&str, &str, &str); 12] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 13] = [
     // The declared heads of a chunk (32 bytes each), kept when a snapshot drops its bytes.
     ("chunks", "heads", "BLOB NOT NULL DEFAULT x''"),
     ("chunks", "device", "TEXT NOT NULL DEFAULT ''"),
@@ -214,6 +221,8 @@ const ADDED_COLUMNS: [(&str, &str, &str); 12] = [
     ("proposals", "signature", "BLOB NOT NULL DEFAULT x''"),
     ("snapshots", "signer", "BLOB NOT NULL DEFAULT x''"),
     ("snapshots", "signature", "BLOB NOT NULL DEFAULT x''"),
+    // Version 7's re-bases: the seq of the document's latest (0 if never).
+    ("docs", "rebased_at", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
 fn migrate(conn: &Connection) -> Result<()> {
@@ -346,20 +355,52 @@ impl Drop for Inner {
 }
 
 impl Store for SqliteStore {
-    fn push(&self, chunk: NewChunk, origin: u64) -> StoreFuture<'static, Appended> {
-        self.write(|reply| Write::Push { chunk, origin, reply })
+    fn push_on(&self, chunk: NewChunk, origin: u64, basis: Basis) -> StoreFuture<'static, Appended> {
+        self.write(|reply| Write::Push { chunk, origin, basis, reply })
     }
 
-    fn propose_snapshot(
+    fn propose_snapshot_on(
         &self,
         doc: &str,
         covers_seq: u64,
         bytes: Vec<u8>,
         device: &str,
         author: Author,
+        basis: Basis,
     ) -> StoreFuture<'static, ()> {
         let (doc, device) = (doc.to_owned(), device.to_owned());
-        self.write(|reply| Write::Propose { doc, covers_seq, bytes, device, author, reply })
+        self.write(|reply| Write::Propose { doc, covers_seq, bytes, device, author, basis, reply })
+    }
+
+    fn rebase(&self, rebase: Rebase, origin: u64) -> StoreFuture<'static, Result<u64, Moved>> {
+        let written = self.write(|reply| Write::Rebase { rebase, origin, reply });
+        // The writer overwrote the deleted cells; the old pages are still in the WAL (and the
+        // file, until a checkpoint copies the zeroed ones over): empty it before answering.
+        let checkpoint = self.with_connection(|conn| {
+            truncate_wal(conn);
+            Ok(())
+        });
+        Box::pin(async move {
+            let rebased = written.await?;
+            // Committed: a checkpoint that cannot run now is the hourly sweep's to do.
+            if rebased.is_ok()
+                && let Err(err) = checkpoint.await
+            {
+                tracing::warn!(%err, "the WAL was not checkpointed after a re-base; it is at the next sweep");
+            }
+            Ok(rebased)
+        })
+    }
+
+    fn rebased_at<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, u64> {
+        let doc = doc.to_owned();
+        self.with_connection(move |conn| {
+            let at: Option<u64> = conn
+                .prepare_cached("SELECT rebased_at FROM docs WHERE name = ?1")?
+                .query_row([doc], |row| row.get(0))
+                .optional()?;
+            Ok(at.unwrap_or(0))
+        })
     }
 
     fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>> {
@@ -604,15 +645,9 @@ impl Store for SqliteStore {
             conn.pragma_update(None, "secure_delete", "ON")?;
             let cleared = clear(conn, &docs);
             conn.pragma_update(None, "secure_delete", "OFF")?;
-            // The WAL still holds the pages as they were before: copy the zeroed ones into the
-            // file and empty it. Done at every sweep, so a checkpoint a busy reader held off is
-            // done at the next one.
-            let busy: Result<i64, _> = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0));
-            match busy {
-                Ok(0) => {}
-                Ok(_) => tracing::info!("the WAL was busy; it is emptied at the next sweep"),
-                Err(err) => tracing::warn!(%err, "the WAL was not checkpointed; it is at the next sweep"),
-            }
+            // Done at every sweep, so a checkpoint a busy reader held off (here or after a
+            // re-base) is done at the next one.
+            truncate_wal(conn);
             cleared
         })
     }
@@ -782,6 +817,18 @@ impl Store for SqliteStore {
     }
 }
 
+/// Copies the WAL's pages into the file and empties it: after deleted cells were overwritten
+/// with zeros, the WAL still holds the pages as they were before. A reader holding it off is
+/// only logged: the relay's hourly sweep does it again.
+fn truncate_wal(conn: &Connection) {
+    let busy: Result<i64, _> = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0));
+    match busy {
+        Ok(0) => {}
+        Ok(_) => tracing::info!("the WAL was busy; it is emptied at the next sweep"),
+        Err(err) => tracing::warn!(%err, "the WAL was not checkpointed; it is at the next sweep"),
+    }
+}
+
 /// `n` random bytes as hex.
 fn random_hex(n: usize) -> String {
     use rand::RngCore;
@@ -893,9 +940,10 @@ fn usable_pairing(
 
 fn read_backlog(conn: &Connection, doc: &str, after_seq: u64) -> Result<Backlog> {
     let tx = conn.unchecked_transaction()?;
-    let head: Option<u64> =
-        tx.query_row("SELECT head_seq FROM docs WHERE name = ?1", [doc], |row| row.get(0)).optional()?;
-    let Some(head) = head else {
+    let found: Option<(u64, u64)> = tx
+        .query_row("SELECT head_seq, rebased_at FROM docs WHERE name = ?1", [doc], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let Some((head, rebased_at)) = found else {
         return Ok(Backlog::default());
     };
     let mut backlog = Backlog { head, ..Backlog::default() };
@@ -910,6 +958,8 @@ fn read_backlog(conn: &Connection, doc: &str, after_seq: u64) -> Result<Backlog>
     {
         from = covers;
         backlog.snapshot = Some((covers, bytes, author));
+        // The snapshot is at or after the re-base (nothing older is kept once re-based).
+        backlog.rebased = after_seq < rebased_at;
     }
     let mut stmt = tx.prepare_cached(
         "SELECT seq, bytes, at_ms, signer, signature FROM chunks WHERE doc = ?1 AND seq > ?2 ORDER BY seq",
@@ -953,6 +1003,7 @@ struct Pending {
     author: Author,
     origin: u64,
     new_doc: bool,
+    rebase: bool,
 }
 
 fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Write>, limits: StoreLimits, publish: Publisher) {
@@ -974,6 +1025,7 @@ enum Outcome {
     Propose(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>),
     Settle(oneshot::Sender<Result<Settled, StoreError>>, Result<Settled, StoreError>),
     Read(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>),
+    Rebase(oneshot::Sender<Result<Result<u64, Moved>, StoreError>>, Result<Result<u64, Moved>, StoreError>),
 }
 
 impl Outcome {
@@ -988,6 +1040,9 @@ impl Outcome {
                 drop(reply.send(if committed { result } else { Err(StoreError::Closed) }))
             }
             Outcome::Read(reply, result) => drop(reply.send(if committed { result } else { Err(StoreError::Closed) })),
+            Outcome::Rebase(reply, result) => {
+                drop(reply.send(if committed { result } else { Err(StoreError::Closed) }))
+            }
         }
     }
 }
@@ -1008,20 +1063,29 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, p
     };
     for write in batch {
         match write {
-            Write::Push { chunk, origin, reply } => {
-                let result = append(&tx, &chunk, limits);
+            Write::Push { chunk, origin, basis, reply } => {
+                let result = append(&tx, &chunk, basis, limits);
                 if let Ok((appended, new_doc)) = &result
                     && appended.fresh
                 {
                     let NewChunk { doc, bytes, at_ms, author, .. } = chunk;
                     let seq = appended.seq;
-                    published.push(Pending { doc, seq, bytes, at_ms, author, origin, new_doc: *new_doc });
+                    let new_doc = *new_doc;
+                    published.push(Pending { doc, seq, bytes, at_ms, author, origin, new_doc, rebase: false });
                 }
                 outcomes.push(Outcome::Push(reply, result.map(|(a, _)| a).map_err(StoreError::from)));
             }
-            Write::Propose { doc, covers_seq, bytes, device, author, reply } => {
-                let result = store_proposal(&tx, &doc, covers_seq, &bytes, &device, &author);
+            Write::Propose { doc, covers_seq, bytes, device, author, basis, reply } => {
+                let result = store_proposal(&tx, &doc, covers_seq, &bytes, &device, &author, basis);
                 outcomes.push(Outcome::Propose(reply, result.map_err(StoreError::from)));
+            }
+            Write::Rebase { rebase, origin, reply } => {
+                let result = rebase_in_savepoint(&tx, &rebase, limits);
+                if let Ok(Ok(seq)) = result {
+                    let Rebase { doc, bytes, at_ms, author, .. } = rebase;
+                    published.push(Pending { doc, seq, bytes, at_ms, author, origin, new_doc: false, rebase: true });
+                }
+                outcomes.push(Outcome::Rebase(reply, result.map_err(StoreError::from)));
             }
             Write::Settle { doc, covers_seq, digest, checker, sound, reply } => {
                 let result = settle(&tx, &doc, covers_seq, &digest, &checker, sound);
@@ -1049,6 +1113,7 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, p
             author: &p.author,
             origin: p.origin,
             new_doc: p.new_doc,
+            rebase: p.rebase,
         });
     }
     outcomes.into_iter().for_each(|o| o.answer(true));
@@ -1061,6 +1126,7 @@ fn fail_all(batch: Vec<Write>) {
             Write::Propose { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
             Write::Settle { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
             Write::Read { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
+            Write::Rebase { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
         }
     }
 }
@@ -1088,7 +1154,12 @@ fn sha256(bytes: &[u8]) -> Head {
 }
 
 /// Appends a chunk in the writer's transaction; also says whether it was the document's first.
-fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits) -> Result<(Appended, bool)> {
+fn append(
+    tx: &rusqlite::Transaction<'_>,
+    chunk: &NewChunk,
+    basis: Basis,
+    limits: StoreLimits,
+) -> Result<(Appended, bool)> {
     let NewChunk { doc, chunk_id, bytes, heads, device, at_ms, author } = chunk;
     let existing: Option<u64> = tx
         .prepare_cached("SELECT seq FROM chunks WHERE doc = ?1 AND chunk_id = ?2")?
@@ -1097,11 +1168,13 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
     if let Some(seq) = existing {
         return Ok((Appended { seq, fresh: false }, false));
     }
-    let current: Option<(u64, u64)> = tx
-        .prepare_cached("SELECT head_seq, bytes FROM docs WHERE name = ?1")?
-        .query_row([doc], |row| Ok((row.get(0)?, row.get(1)?)))
+    // The re-base is read with the head: the rule costs a push no query of its own.
+    let current: Option<(u64, u64, u64)> = tx
+        .prepare_cached("SELECT head_seq, bytes, rebased_at FROM docs WHERE name = ?1")?
+        .query_row([doc], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
-    let (head, size) = current.unwrap_or((0, 0));
+    let (head, size, rebased_at) = current.unwrap_or((0, 0, 0));
+    made_since(basis, rebased_at)?;
     if seals_in_the_clear(tx, doc, bytes)? {
         return Err(StoreError::InTheClear.into());
     }
@@ -1114,7 +1187,8 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
         .query_row([device], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?
         .unwrap_or((0, 0));
-    if current.is_none() && docs_made >= limits.max_docs_per_device {
+    let new_doc = current.is_none();
+    if new_doc && docs_made >= limits.max_docs_per_device {
         return Err(StoreError::QuotaExceeded { what: "documents", limit: limits.max_docs_per_device }.into());
     }
     if bytes_held + len > limits.max_bytes_per_device {
@@ -1145,7 +1219,7 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
         "INSERT INTO device_usage (device, docs, bytes) VALUES (?1, ?2, ?3)
          ON CONFLICT (device) DO UPDATE SET docs = device_usage.docs + ?2, bytes = device_usage.bytes + ?3",
     )?
-    .execute(params![device, current.is_none() as u64, len])?;
+    .execute(params![device, new_doc as u64, len])?;
     let line = AuditEntry {
         at_ms: *at_ms,
         device: device.clone(),
@@ -1156,7 +1230,15 @@ fn append(tx: &rusqlite::Transaction<'_>, chunk: &NewChunk, limits: StoreLimits)
         sha256: Some(sha256(bytes)),
     };
     audit_line(tx, &line)?;
-    Ok((Appended { seq, fresh: true }, current.is_none()))
+    Ok((Appended { seq, fresh: true }, new_doc))
+}
+
+/// Refuses a write made on `basis` when the document was re-based after it (at `rebased_at`).
+fn made_since(basis: Basis, rebased_at: u64) -> Result<()> {
+    match basis {
+        Basis::Subscribed(from) if from < rebased_at => Err(StoreError::Rebased { at: rebased_at }.into()),
+        _ => Ok(()),
+    }
 }
 
 /// Whether `bytes` are in the clear for a document whose scope has a key epoch (checked in the
@@ -1210,16 +1292,89 @@ fn clear(conn: &mut Connection, docs: &[String]) -> Result<u64> {
     Ok(cleared)
 }
 
-/// The document's head and the seq its stored snapshot covers (0 without one).
-fn head_and_snapshot(tx: &rusqlite::Transaction<'_>, doc: &str) -> Result<(u64, u64)> {
-    let head: Option<u64> =
-        tx.query_row("SELECT head_seq FROM docs WHERE name = ?1", [doc], |row| row.get(0)).optional()?;
+/// [`rebase_doc`] in a savepoint of the writer's transaction, with deleted cells overwritten
+/// with zeros (in the file and in the WAL's new frames): a re-base that fails half-way leaves
+/// nothing of itself in the batch that commits around it.
+fn rebase_in_savepoint(
+    tx: &rusqlite::Transaction<'_>,
+    rebase: &Rebase,
+    limits: StoreLimits,
+) -> Result<Result<u64, Moved>> {
+    tx.pragma_update(None, "secure_delete", "ON")?;
+    tx.execute_batch("SAVEPOINT rebase")?;
+    let result = rebase_doc(tx, rebase, limits);
+    let end = if matches!(result, Ok(Ok(_))) { "RELEASE rebase" } else { "ROLLBACK TO rebase; RELEASE rebase" };
+    let ended = tx.execute_batch(end);
+    if let Err(err) = tx.pragma_update(None, "secure_delete", "OFF") {
+        // Only slower deletes from now on: nothing to refuse the re-base for.
+        tracing::warn!(%err, "secure_delete left on");
+    }
+    ended?;
+    result
+}
+
+/// [`Store::rebase`] in the writer's transaction: refused unless the head is `after_seq`; then
+/// every chunk (heads included), snapshot and proposal of the document go, and the fresh bytes
+/// are its snapshot at `after_seq + 1`, where the head and the re-base mark move.
+fn rebase_doc(tx: &rusqlite::Transaction<'_>, rebase: &Rebase, limits: StoreLimits) -> Result<Result<u64, Moved>> {
+    let Rebase { doc, after_seq, bytes, device, at_ms, author } = rebase;
+    let head: Option<u64> = tx
+        .prepare_cached("SELECT head_seq FROM docs WHERE name = ?1")?
+        .query_row([doc], |row| row.get(0))
+        .optional()?;
     let Some(head) = head else {
+        return Err(StoreError::UnknownDoc(doc.clone()).into());
+    };
+    if head != *after_seq {
+        return Ok(Err(Moved { after_seq: *after_seq, head }));
+    }
+    if seals_in_the_clear(tx, doc, bytes)? {
+        return Err(StoreError::InTheClear.into());
+    }
+    // Counted as a snapshot: against the document's size, not against the device's quota.
+    let len = bytes.len() as u64;
+    if len > limits.max_doc_bytes {
+        return Err(StoreError::DocTooLarge { limit: limits.max_doc_bytes }.into());
+    }
+    let covers = head + 1;
+    give_back(tx, doc, u64::MAX)?;
+    tx.execute("DELETE FROM chunks WHERE doc = ?1", [doc])?;
+    tx.execute("DELETE FROM proposals WHERE doc = ?1", [doc])?;
+    // Deleted, not updated in place: the old row's cells are freed, and so overwritten.
+    tx.execute("DELETE FROM snapshots WHERE doc = ?1", [doc])?;
+    tx.execute(
+        "INSERT INTO snapshots (doc, covers_seq, bytes, signer, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![doc, covers, bytes, author.key, author.signature],
+    )?;
+    tx.execute(
+        "UPDATE docs SET head_seq = ?2, bytes = ?3, rebased_at = ?2 WHERE name = ?1",
+        params![doc, covers, len],
+    )?;
+    let line = AuditEntry {
+        at_ms: *at_ms,
+        device: device.clone(),
+        action: AuditAction::Rebase,
+        doc: doc.clone(),
+        seq: covers,
+        size: len,
+        sha256: Some(sha256(bytes)),
+    };
+    audit_line(tx, &line)?;
+    Ok(Ok(covers))
+}
+
+/// The document's head, the seq its stored snapshot covers (0 without one) and the seq of its
+/// latest re-base (0 if never).
+fn head_and_snapshot(tx: &rusqlite::Transaction<'_>, doc: &str) -> Result<(u64, u64, u64)> {
+    let found: Option<(u64, u64)> = tx
+        .query_row("SELECT head_seq, rebased_at FROM docs WHERE name = ?1", [doc], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let Some((head, rebased_at)) = found else {
         return Err(StoreError::UnknownDoc(doc.to_owned()).into());
     };
     let covered: Option<u64> =
         tx.query_row("SELECT covers_seq FROM snapshots WHERE doc = ?1", [doc], |row| row.get(0)).optional()?;
-    Ok((head, covered.unwrap_or(0)))
+    Ok((head, covered.unwrap_or(0), rebased_at))
 }
 
 fn store_proposal(
@@ -1229,8 +1384,10 @@ fn store_proposal(
     bytes: &[u8],
     device: &str,
     author: &Author,
+    basis: Basis,
 ) -> Result<()> {
-    let (head, covered) = head_and_snapshot(tx, doc)?;
+    let (head, covered, rebased_at) = head_and_snapshot(tx, doc)?;
+    made_since(basis, rebased_at)?;
     if covers_seq > head {
         return Err(StoreError::SnapshotAhead { covers_seq, head }.into());
     }
@@ -1358,5 +1515,35 @@ mod tests {
         store.close().await.unwrap();
         let raw = std::fs::read(data.path().join(FILE_NAME)).unwrap();
         assert!(!raw.windows(6).any(|w| w == [0x5e, 0xc2, 0xe7, 0x5e, 0xc2, 0xe7]), "the token hash is still there");
+    }
+
+    /// A data folder from before re-bases (protocol 7): its documents are read as never re-based,
+    /// and can be.
+    #[tokio::test]
+    async fn a_database_from_before_rebases_gets_their_column() {
+        let data = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(data.path().join(FILE_NAME)).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE docs (name TEXT PRIMARY KEY, head_seq INTEGER NOT NULL,
+                     bytes INTEGER NOT NULL DEFAULT 0) STRICT;
+                 INSERT INTO docs (name, head_seq) VALUES ('clients', 3);",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        assert_eq!(store.rebased_at("clients").await.unwrap(), 0);
+        assert_eq!(store.backlog("clients", 0).await.unwrap(), Backlog { head: 3, ..Backlog::default() });
+        let rebase = Rebase {
+            doc: "clients".into(),
+            after_seq: 3,
+            bytes: b"fresh".to_vec(),
+            device: "m1".into(),
+            at_ms: 1,
+            author: Author::default(),
+        };
+        assert_eq!(store.rebase(rebase, 0).await.unwrap(), Ok(4));
+        assert_eq!(store.rebased_at("clients").await.unwrap(), 4);
+        store.close().await.unwrap();
     }
 }
