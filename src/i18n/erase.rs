@@ -19,5 +19,8 @@ messages! {
         Failed => failed,
         Done => done,
         Log => log,
+        Export => export,
+        Exporting => exporting,
+        ExportEmpty => export_empty,
     }
 }

@@ -141,6 +141,34 @@ pub fn summary<'a>(plans: impl IntoIterator<Item = &'a Plan>) -> Summary {
     })
 }
 
+/// One record about a person, as their copy of their data shows it: where it is, its fields
+/// (flattened, as the History names them) and its History.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exported {
+    pub doc: String,
+    pub key: String,
+    pub fields: Vec<(String, String)>,
+    pub history: Vec<crate::history::Entry>,
+}
+
+/// Every record of `doc` about `person` — what an erasure would remove, hold or scrub —, for
+/// their own copy of what the business keeps about them.
+pub fn export(name: &str, doc: &Automerge, person: &Person) -> Vec<Exported> {
+    let plan = plan(doc, person);
+    plan.erase
+        .iter()
+        .chain(&plan.hold)
+        .chain(&plan.scrub)
+        .filter(|k| !k.ends_with('/'))
+        .map(|key| Exported {
+            doc: name.to_owned(),
+            key: key.clone(),
+            fields: crate::history::fields(doc, key).into_iter().collect(),
+            history: records::all(doc, &format!("{}/{key}", crate::history::PREFIX)),
+        })
+        .collect()
+}
+
 /// The string fields of the record at root `key` (a map), by field name.
 fn fields(doc: &Automerge, key: &str) -> Option<Vec<(String, String)>> {
     let Ok(Some((Value::Object(ObjType::Map), obj))) = doc.get(ROOT, key) else { return None };
@@ -307,6 +335,17 @@ fn place(
             }
             return Ok(());
         }
+        // Records hold no text objects; one from a newer app is copied as its string (no text
+        // editing code in the download for it).
+        (Value::Object(ObjType::Text), prop) => {
+            let text = from.text(id)?;
+            let text = if names(&text) { String::new() } else { text };
+            match prop {
+                automerge::Prop::Seq(i) if insert => into.insert(&obj, i, text)?,
+                prop => into.put(&obj, prop, text)?,
+            }
+            return Ok(());
+        }
         (Value::Object(kind), automerge::Prop::Seq(i)) if insert => (into.insert_object(&obj, i, kind)?, kind),
         (Value::Object(kind), prop) => (into.put_object(&obj, prop, kind)?, kind),
     };
@@ -328,42 +367,54 @@ fn place(
                 }
             }
         }
-        ObjType::Text => {
-            let text = from.text(id)?;
-            if !names(&text) {
-                into.splice_text(&new, 0, 0, &text)?;
-            }
-        }
+        ObjType::Text => {}
     }
     Ok(())
 }
 
-/// The root keys the changes of `chunk` (this device's own, held in `doc`) write to: what a
-/// device makes again, by record, on a re-based document. A change that cannot be read names
-/// nothing.
+/// The root keys whose value, or anything inside it, was last written by a change of `chunk`
+/// (this device's own, held in `doc`): what a device makes again, by record, on a re-based
+/// document. Read from the op ids of what `doc` shows now (a change's ops are numbered from its
+/// start op, under its actor), without expanding the changes — that code would be in every
+/// download. A key a change deleted is not named: no record of the documents an erasure re-bases
+/// is ever deleted (bookings are cancelled, claims moved, clients merged). Bytes that are not
+/// changes name nothing.
 pub fn touched(doc: &Automerge, chunk: &[u8]) -> Vec<String> {
-    let mut keys: Vec<String> = Vec::new();
-    let mut note = |key: String| {
-        if !keys.contains(&key) {
-            keys.push(key);
+    let ranges: Vec<(ActorId, u64, u64)> = crate::chunk::changes(chunk)
+        .unwrap_or_default()
+        .iter()
+        .map(|c| (c.actor_id().clone(), c.start_op().get(), c.max_op()))
+        .collect();
+    let mine = |id: &ObjId| match id {
+        ObjId::Id(counter, actor, _) => {
+            ranges.iter().any(|(a, from, to)| a == actor && (*from..=*to).contains(counter))
         }
+        ObjId::Root => false,
     };
-    for change in crate::chunk::changes(chunk).unwrap_or_default() {
-        for op in change.decode().operations {
-            match (&op.obj, &op.key) {
-                (automerge::legacy::ObjectId::Root, automerge::legacy::Key::Map(key)) => note(key.to_string()),
-                (automerge::legacy::ObjectId::Id(id), _) => {
-                    let Ok(obj) = doc.import_obj(&id.to_string()) else { continue };
-                    let Ok(parents) = doc.parents(&obj) else { continue };
-                    if let Some(automerge::Prop::Map(key)) = parents.last().map(|p| p.prop) {
-                        note(key);
-                    }
-                }
-                _ => {}
-            }
-        }
+    if ranges.is_empty() {
+        return Vec::new();
     }
-    keys
+    doc.map_range(ROOT, ..)
+        .filter(|item| {
+            let id = item.id();
+            mine(&id) || matches!(item.value, automerge::ValueRef::Object(_)) && written_inside(doc, &id, &mine)
+        })
+        .map(|item| item.key.to_string())
+        .collect()
+}
+
+/// Whether anything under object `obj` was last written by an op `mine` names.
+fn written_inside(doc: &Automerge, obj: &ObjId, mine: &dyn Fn(&ObjId) -> bool) -> bool {
+    let check = |id: ObjId, object: bool| mine(&id) || (object && written_inside(doc, &id, mine));
+    match doc.object_type(obj) {
+        Ok(ObjType::Map | ObjType::Table) => {
+            doc.map_range(obj, ..).any(|i| check(i.id(), matches!(i.value, automerge::ValueRef::Object(_))))
+        }
+        Ok(ObjType::List) => {
+            doc.list_range(obj, ..).any(|i| check(i.id(), matches!(i.value, automerge::ValueRef::Object(_))))
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -453,6 +504,13 @@ mod tests {
         );
         assert_eq!(plan.hold, ["invoice/i1"]);
         assert_eq!(plan.scrub, ["order/o1", "history/order/o1/"]);
+        let exported = export("day/x", &doc, &person());
+        let keys: Vec<&str> = exported.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["booking/b1", "claim/k1", "claimevent/e1", "invoice/i1", "order/o1"]);
+        assert_eq!(
+            exported[0].fields,
+            [("client".to_owned(), "ines calvo".to_owned()), ("phone".into(), "+34 600 111 222".into())]
+        );
         let counted = summary([&plan, &Plan::default()]);
         assert_eq!(counted, Summary { erased: 3, held: 1, scrubbed: 1, documents: 1 });
     }
@@ -524,11 +582,22 @@ mod tests {
         doc.commit();
         let heads = doc.get_heads();
         doc.put(&line, "qty", 2).unwrap();
-        doc.delete(ROOT, "client/c1").unwrap();
         doc.put(ROOT, "client/c2", "y").unwrap();
+        let new = doc.put_object(ROOT, "client/c3", ObjType::Map).unwrap();
+        doc.put(&new, "name", "Ana").unwrap();
         doc.commit();
         let chunk = doc.save_after(&heads);
-        assert_eq!(touched(doc.document(), &chunk), ["order/o1", "client/c1", "client/c2"]);
+        let mut keys = touched(doc.document(), &chunk);
+        keys.sort();
+        assert_eq!(keys, ["client/c2", "client/c3", "order/o1"], "client/c1 was written before");
         assert!(touched(doc.document(), b"garbage").is_empty());
+        // Another device's change to the same record, after this one, is the value shown now.
+        let mut other = doc.fork().with_actor(ActorId::from(&[2u8; 16][..]));
+        other.put(&line, "qty", 3).unwrap();
+        other.commit();
+        doc.merge(&mut other).unwrap();
+        let mut keys = touched(doc.document(), &chunk);
+        keys.sort();
+        assert_eq!(keys, ["client/c2", "client/c3"]);
     }
 }

@@ -120,8 +120,9 @@ pub fn of(doc: &Automerge, kind: Kind, id: &str) -> Vec<Entry> {
     records::all(doc, &format!("{PREFIX}/{key}"))
 }
 
-/// The record's fields, flattened to text (nested ones as `a.b`, list items as `a.0`).
-fn fields(doc: &impl ReadDoc, key: &str) -> BTreeMap<String, String> {
+/// The record's fields, flattened to text (nested ones as `a.b`, list items as `a.0`), but the
+/// bookkeeping ones.
+pub(crate) fn fields(doc: &impl ReadDoc, key: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     if let Ok(Some((Value::Object(_), obj))) = doc.get(ROOT, key) {
         flatten(doc, &obj, "", &mut out);

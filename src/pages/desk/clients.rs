@@ -20,6 +20,25 @@ use crate::i18n::sales::{client_error_text, order_state_msg};
 use crate::i18n::{EraseMsg, Lang, Msg, SalesMsg, booking_state_msg};
 
 mod erase;
+mod export;
+
+/// Downloads a client's own copy of what the business keeps about them (a manager's tablet
+/// fetches every document that could mention them first).
+fn export_client(device: DeviceRef, id: String, business: String, lang: Lang, busy: RwSignal<bool>) {
+    let dev = device.get_value();
+    busy.set(true);
+    leptos::task::spawn_local(async move {
+        let person = dev.read(doc_name::CLIENTS, |d| frontdesk_core::erasure::Person::of(d, &id)).flatten();
+        if let Some(person) = person {
+            erase::gather(&dev).await;
+            let records = export::records(&dev, &erase::held(&dev), &person);
+            let html = export::html(&business, &person, &records, &dev.stamp().by, lang);
+            let file = format!("{}.html", person.name.replace(|c: char| !c.is_alphanumeric(), "-"));
+            super::calendar::download_file(&file, "text/html;charset=utf-8", &html);
+        }
+        busy.set(false);
+    });
+}
 
 fn save(device: DeviceRef, client: Client, done: impl FnOnce(Result<(), String>) + 'static) {
     let dev = device.get_value();
@@ -259,6 +278,7 @@ fn ClientAccount(
     let ids = Memo::new(move |_| who.with(|w| clients::ids_of(w)));
     let editing = RwSignal::new(false);
     let erasing = RwSignal::new(false);
+    let exporting = RwSignal::new(false);
     let manager = device.with_value(|d| d.role);
     let merge_pick = RwSignal::new(String::new());
     let merge_error = RwSignal::new(None::<String>);
@@ -318,6 +338,7 @@ fn ClientAccount(
     view! {
         {move || me().map(|c| {
             let edit = c.clone();
+            let export_id = c.id.clone();
             view! {
                 <section class="card client-card" aria-labelledby="client-title">
                     <div class="card__head">
@@ -339,6 +360,12 @@ fn ClientAccount(
                     <div class="form__actions">
                         <button class="button button--ghost" on:click=move |_| editing.set(true)>{move || t(SalesMsg::EditClient)}</button>
                         <Show when=move || manager.get() == "manager" && !erasing.get()>
+                            {let id = export_id.clone(); view! {
+                                <button class="button button--ghost" disabled=move || exporting.get()
+                                    on:click=move |_| export_client(device, id.clone(), site.with(|s| s.profile.as_ref().map(|p| p.name.clone()).unwrap_or_default()), lang.get_untracked(), exporting)>
+                                    {move || if exporting.get() { EraseMsg::Exporting.text(lang.get()) } else { EraseMsg::Export.text(lang.get()) }}
+                                </button>
+                            }}
                             <button class="button button--danger" on:click=move |_| erasing.set(true)>{move || EraseMsg::Open.text(lang.get())}</button>
                         </Show>
                     </div>

@@ -35,7 +35,7 @@ fn single(area: Area) -> Option<&'static str> {
 }
 
 /// Every document of the scanned areas this tablet holds.
-fn held(dev: &Device) -> Vec<String> {
+pub(super) fn held(dev: &Device) -> Vec<String> {
     erasure::SCANNED
         .iter()
         .flat_map(|&area| match single(area) {
@@ -51,7 +51,7 @@ fn online(dev: &Device) -> bool {
 
 /// Follows every document of the scanned areas, and waits until this tablet holds all the relay
 /// has of each (the list unchanged for a second); false if that does not happen in 40 s.
-async fn gather(dev: &Rc<Device>) -> bool {
+pub(super) async fn gather(dev: &Rc<Device>) -> bool {
     for area in erasure::SCANNED {
         match single(area) {
             Some(doc) => dev.follow(vec![doc.to_owned()]).await,
