@@ -229,7 +229,7 @@ impl Device {
                 Effect::Status => self.show_status(),
                 Effect::Crypto { id, op } => self.crypto(id, op),
                 Effect::Admin(reply) => self.admin.set(Some(reply)),
-                Effect::Rebased { doc, done } => self.rebased(&doc, done),
+                erasure @ (Effect::Rebased { .. } | Effect::Remake { .. }) => self.erasure(erasure),
             }
         }
     }

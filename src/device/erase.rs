@@ -1,11 +1,25 @@
 //! Re-basing a document for an erasure (#20): the core seals, signs and sends it; the page waits
-//! for the relay's answer here.
+//! for the relay's answer here. And when a re-based document arrives while this tablet has
+//! changes to it the relay has not acknowledged, they are made again on it here — in a part of
+//! the wasm of its own on the desk, loaded then (the kiosk never holds such a document).
 
 use std::rc::Rc;
 
+use frontdesk_core::device::{CryptoId, Effect};
 use futures::channel::oneshot;
+use leptos::task::spawn_local;
 
 use super::Device;
+
+/// This device's unsent changes made again on a re-based document (`erasure::remake`).
+#[cfg_attr(feature = "lazy-sections", leptos::lazy)]
+async fn remade(old: Vec<u8>, new: Vec<u8>, mine: Vec<Vec<u8>>, actor: [u8; 16]) -> Result<Vec<u8>, String> {
+    if cfg!(feature = "lazy-sections") {
+        frontdesk_core::erasure::remake(&old, &new, &mine, actor)
+    } else {
+        Err("not on a kiosk".into())
+    }
+}
 
 impl Device {
     /// Replaces `doc` on the relay, and here, with `bytes` (`erasure::rebuilt` of what this
@@ -19,8 +33,28 @@ impl Device {
         rx.await.unwrap_or(false)
     }
 
+    /// The core's effects of an erasure: the relay's answer to this device's re-base, or unsent
+    /// changes to make again on a re-based document.
+    pub(super) fn erasure(self: &Rc<Self>, effect: Effect) {
+        match effect {
+            Effect::Rebased { doc, done } => self.rebased(&doc, done),
+            Effect::Remake { id, old, new, mine, .. } => self.remake(id, old, new, mine),
+            _ => {}
+        }
+    }
+
+    fn remake(self: &Rc<Self>, id: CryptoId, old: Vec<u8>, new: Vec<u8>, mine: Vec<Vec<u8>>) {
+        let device = self.clone();
+        let actor = self.actor();
+        spawn_local(async move {
+            let result = remade(old, new, mine, actor).await;
+            let effects = device.core.borrow_mut().remade(id, result);
+            device.run(effects);
+        });
+    }
+
     /// The relay's answer to a re-base of `doc`.
-    pub(super) fn rebased(&self, doc: &str, done: bool) {
+    fn rebased(&self, doc: &str, done: bool) {
         let mut waiting = self.rebases.borrow_mut();
         while let Some(at) = waiting.iter().position(|(d, _)| d == doc) {
             let _ = waiting.swap_remove(at).1.send(done);

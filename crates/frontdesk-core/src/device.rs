@@ -122,6 +122,11 @@ pub enum Effect {
     Crypto { id: CryptoId, op: Op },
     /// The relay's answer to a manager's request (an encoded `AdminReply`).
     Admin(Vec<u8>),
+    /// A re-based document arrived and this device has changes to it the relay had not
+    /// acknowledged: make them again on `new`, by record (`erasure::remake` of `old`, `new` and
+    /// `mine`, under one of this device's actors), and hand the chunk to [`DeviceCore::remade`].
+    /// The document's later arrivals wait for it.
+    Remake { id: CryptoId, doc: String, old: Vec<u8>, new: Vec<u8>, mine: Vec<Vec<u8>> },
     /// This device's re-base of `doc` (an erasure, #20) was stored by the relay and is what the
     /// device holds now (`done`), or was refused: the document moved on since it was built.
     Rebased { doc: String, done: bool },
@@ -180,6 +185,8 @@ enum Purpose {
     RebaseSeal { doc: String, covers_seq: u64, prefix: Vec<u8> },
     /// Signing a re-base (`wire`, sealed or not), then sending it.
     RebaseSign { doc: String, covers_seq: u64, wire: Vec<u8> },
+    /// This device's unsent changes (`mine`) made again on a re-based document.
+    Remake { mine: Vec<Vec<u8>> },
     /// Signing the relay's challenge `nonce` (`Op::Sign` of the Hello proof): then Hello.
     Prove { nonce: [u8; 32] },
 }
@@ -199,9 +206,17 @@ struct Arrival {
     sealed: bool,
     /// The key that signed it (every change of a chunk must be under one of its actors).
     signer: [u8; 32],
-    /// The bytes as received, while their signature is being checked (then opened, if sealed).
+    /// The bytes as received, while their signature is being checked (then opened, if sealed);
+    /// a re-based document's, while this device's unsent changes are made again on it.
     wire: Option<Vec<u8>>,
+    /// For a re-based document: this device's unsent changes made again on it (a chunk, empty
+    /// if there were none), and the changes that was made from.
+    remade: Option<Remade>,
 }
+
+/// This device's unsent changes to a re-based document, made again on it by the platform
+/// ([`Effect::Remake`]): the chunk, and the unsent changes it was made from.
+type Remade = (Vec<u8>, Vec<Vec<u8>>);
 
 /// A device: what it holds, what it owes the relay, what waits to be saved.
 pub struct DeviceCore {
@@ -209,6 +224,8 @@ pub struct DeviceCore {
     device: String,
     /// The tag of this device's key: every actor it writes under starts with it.
     tag: [u8; crate::authorship::TAG_LEN],
+    /// That key (its own re-bases are checked against it like anyone's).
+    signer: [u8; 32],
     client: SyncClient,
     replica: Replica,
     /// Documents changed by the relay and not saved since.
@@ -310,6 +327,7 @@ impl DeviceCore {
         let mut core = DeviceCore {
             device,
             tag,
+            signer,
             client,
             replica,
             dirty: BTreeSet::new(),
@@ -922,6 +940,8 @@ impl DeviceCore {
             (Purpose::Snapshot { doc, .. }, Err(err)) => {
                 effects.push(Effect::Warn(format!("a snapshot of {doc} could not be sealed: {err}")));
             }
+            // Answered through `remade`, never here.
+            (Purpose::Remake { .. }, _) => {}
             (Purpose::RebaseSeal { doc, covers_seq, prefix }, Ok(sealed)) => {
                 let mut wire = prefix;
                 wire.extend_from_slice(&sealed);
@@ -991,7 +1011,7 @@ impl DeviceCore {
             }
             Err(_) => (Ok(Err(CryptoError::BadSignature)), [0; 32], None),
         };
-        let arrival = Arrival { at, received_ms, ready, sealed: came_sealed, signer, wire };
+        let arrival = Arrival { at, received_ms, ready, sealed: came_sealed, signer, wire, remade: None };
         match self.arrivals.iter_mut().find(|(d, _)| *d == doc) {
             Some((_, waiting)) => waiting.push(arrival),
             None => self.arrivals.push((doc, vec![arrival])),
@@ -1072,7 +1092,7 @@ impl DeviceCore {
                 }
                 return;
             }
-            let Arrival { at: position, received_ms, ready, sealed, signer, .. } = waiting.remove(0);
+            let Arrival { at: position, received_ms, ready, sealed, signer, remade, .. } = waiting.remove(0);
             let bytes = match ready.expect("ready") {
                 Ok(bytes) if sealed => {
                     // A snapshot marks nothing: chunks in the clear may follow what it covers
@@ -1119,7 +1139,16 @@ impl DeviceCore {
                 }),
                 sync_client::Position::Snapshot(_) => bytes,
             };
-            queue.extend(self.apply_received(doc, position, bytes, received_ms, effects));
+            // A re-based document waits while the platform makes this device's unsent changes
+            // again on it (the copying code is loaded only then).
+            if let (sync_client::Position::Rebase(_), Ok(plain)) = (position, &bytes)
+                && let Some(effect) = self.remake(doc, position, plain, signer, remade.as_ref())
+            {
+                effects.push(effect);
+                continue;
+            }
+            let remade = remade.map(|(chunk, _)| chunk).unwrap_or_default();
+            queue.extend(self.apply_received(doc, position, bytes, received_ms, remade, effects));
         }
     }
 
@@ -1225,6 +1254,7 @@ impl DeviceCore {
         at: sync_client::Position,
         bytes: Result<Vec<u8>, String>,
         received_ms: Option<i64>,
+        remade: Vec<u8>,
         effects: &mut Vec<Effect>,
     ) -> Vec<sync_client::Effect> {
         if let sync_client::Position::Rebase(covers_seq) = at {
@@ -1233,7 +1263,7 @@ impl DeviceCore {
                 return Vec::new();
             }
             return match bytes {
-                Ok(bytes) => self.install_rebase(doc, covers_seq, &bytes, effects),
+                Ok(bytes) => self.install_rebase(doc, covers_seq, &bytes, &remade, effects),
                 Err(err) => {
                     effects.push(Effect::Warn(format!("re-based {doc} not applied: {err}")));
                     Vec::new()

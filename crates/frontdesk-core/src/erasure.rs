@@ -372,6 +372,29 @@ fn place(
     Ok(())
 }
 
+/// This device's unsent changes (`mine`, made on `old`) made again on the re-based `new`, record
+/// by record — each record they wrote copied as `old` shows it —, but none to a record `new`'s
+/// erasures name; written under `actor` (one of this device's). The chunk, empty if nothing is
+/// left to make again.
+pub fn remake(old: &[u8], new: &[u8], mine: &[Vec<u8>], actor: [u8; 16]) -> Result<Vec<u8>, String> {
+    let mut old = AutoCommit::load(old).map_err(|e| e.to_string())?;
+    let mut new = AutoCommit::load(new).map_err(|e| e.to_string())?.with_actor(ActorId::from(&actor[..]));
+    let erased = erasures(new.document());
+    let old = old.document();
+    let mut keys: Vec<String> = Vec::new();
+    for key in mine.iter().flat_map(|chunk| touched(old, chunk)) {
+        if !keys.contains(&key) && !erased.iter().any(|e| e.covers(&key)) {
+            keys.push(key);
+        }
+    }
+    let heads = new.get_heads();
+    for key in &keys {
+        copy_root(old, key, &mut new)?;
+    }
+    new.commit();
+    Ok(new.save_after(&heads))
+}
+
 /// The root keys whose value, or anything inside it, was last written by a change of `chunk`
 /// (this device's own, held in `doc`): what a device makes again, by record, on a re-based
 /// document. Read from the op ids of what `doc` shows now (a change's ops are numbered from its

@@ -703,6 +703,12 @@ impl Sim {
                 | DeviceEffect::Problem(_)
                 | DeviceEffect::Admin(_) => {}
                 DeviceEffect::Rebased { doc, done } => self.rebased.push((i, doc, done)),
+                // The platform makes the unsent changes again (the browser, in a part it loads then).
+                DeviceEffect::Remake { id, old, new, mine, .. } => {
+                    let actor = self.devices[i].core.actor([0xA0 | self.devices[i].runs; 16]);
+                    let result = erasure::remake(&old, &new, &mine, actor);
+                    queue.extend(self.devices[i].core.remade(id, result));
+                }
             }
         }
     }
