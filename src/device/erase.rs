@@ -11,14 +11,17 @@ use leptos::task::spawn_local;
 
 use super::Device;
 
-/// This device's unsent changes made again on a re-based document (`erasure::remake`).
+/// Makes this device's unsent changes again on a re-based document (`erasure::remake`) and
+/// hands the chunk to the core.
 #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-async fn remade(old: Vec<u8>, new: Vec<u8>, mine: Vec<Vec<u8>>, actor: [u8; 16]) -> Result<Vec<u8>, String> {
-    if cfg!(feature = "lazy-sections") {
-        frontdesk_core::erasure::remake(&old, &new, &mine, actor)
+async fn remake(device: Rc<Device>, id: CryptoId, old: Vec<u8>, new: Vec<u8>, mine: Vec<Vec<u8>>) {
+    let result = if cfg!(feature = "lazy-sections") {
+        frontdesk_core::erasure::remake(&old, &new, &mine, device.actor())
     } else {
         Err("not on a kiosk".into())
-    }
+    };
+    let effects = device.core.borrow_mut().remade(id, result);
+    device.run(effects);
 }
 
 impl Device {
@@ -38,19 +41,9 @@ impl Device {
     pub(super) fn erasure(self: &Rc<Self>, effect: Effect) {
         match effect {
             Effect::Rebased { doc, done } => self.rebased(&doc, done),
-            Effect::Remake { id, old, new, mine, .. } => self.remake(id, old, new, mine),
+            Effect::Remake { id, old, new, mine, .. } => spawn_local(remake(self.clone(), id, old, new, mine)),
             _ => {}
         }
-    }
-
-    fn remake(self: &Rc<Self>, id: CryptoId, old: Vec<u8>, new: Vec<u8>, mine: Vec<Vec<u8>>) {
-        let device = self.clone();
-        let actor = self.actor();
-        spawn_local(async move {
-            let result = remade(old, new, mine, actor).await;
-            let effects = device.core.borrow_mut().remade(id, result);
-            device.run(effects);
-        });
     }
 
     /// The relay's answer to a re-base of `doc`.

@@ -818,7 +818,7 @@ impl Browser {
     /// Replaces what the field labelled `label` holds with `text`.
     pub async fn retype(&self, label: &str, text: &str) -> Result<()> {
         let l = literal(label);
-        let xpath = format!("//label[.//*[normalize-space(.)={l}]]//input");
+        let xpath = format!("//label[.//*[normalize-space(.)={l}]]//*[self::input or self::textarea]");
         let input = self.wait_for(&xpath, Duration::from_secs(5)).await?;
         let held = input.prop("value").await?.unwrap_or_default();
         input.send_keys(&format!("{}{text}", "\u{E003}".repeat(held.chars().count()))).await?;

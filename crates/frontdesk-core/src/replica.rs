@@ -48,12 +48,14 @@ impl Replica {
     }
 
     /// Replaces a document with `bytes` — a re-based one (#20), taken as it is, never merged with
-    /// what was held — and returns what was held.
-    pub fn replace(&mut self, name: &str, bytes: &[u8]) -> Result<Option<AutoCommit>, ReplicaError> {
+    /// what was held.
+    pub fn replace(&mut self, name: &str, bytes: &[u8]) -> Result<(), ReplicaError> {
         let new = AutoCommit::load(bytes)
             .map_err(|source| ReplicaError::Damaged { doc: name.to_owned(), source: Box::new(source) })?
             .with_actor(self.actor.clone());
-        Ok(self.docs.insert(name.to_owned(), new))
+        // Through the entry the other writes use (one copy of the map's code in the wasm).
+        *self.doc_mut(name) = new;
+        Ok(())
     }
 
     /// Makes a local change and returns the chunk that carries it (empty if nothing changed).

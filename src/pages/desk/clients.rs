@@ -372,10 +372,7 @@ fn ClientAccount(
                     <History device lang doc=doc_name::CLIENTS.to_owned() kind=Kind::Client id=c.id.clone()/>
                     {move || editing.get().then(|| view! { <ClientEditor device lang client=edit.clone() is_new=false on_done=Callback::new(move |_| editing.set(false))/> })}
                     {let gone = c.clone(); move || erasing.get().then(|| view! {
-                        <erase::EraseClient device lang client=gone.clone() on_done=Callback::new(move |done: Option<frontdesk_core::erasure::Summary>| {
-                            erasing.set(false);
-                            if let Some(summary) = done { on_erased.run(summary); }
-                        })/>
+                        <erase::EraseClient device lang client=gone.clone() on_erased on_cancel=Callback::new(move |()| erasing.set(false))/>
                     })}
                 </section>
             }

@@ -143,7 +143,7 @@ impl DeviceCore {
         let (_, Purpose::Remake { mine }) = self.crypto.remove(at) else { return Vec::new() };
         let mut effects = Vec::new();
         let chunk = result.unwrap_or_else(|err| {
-            effects.push(Effect::Warn(format!("unsent changes could not be made again on a re-based document: {err}")));
+            effects.push(Effect::Warn(format!("unsent changes not remade: {err}")));
             Vec::new()
         });
         let found = self.arrivals.iter_mut().find_map(|(doc, waiting)| {
@@ -182,7 +182,7 @@ impl DeviceCore {
         if !remade.is_empty()
             && let Err(err) = self.replica.apply(doc, remade)
         {
-            effects.push(Effect::Warn(format!("unsent changes to {doc} lost in its re-base: {err}")));
+            effects.push(Effect::Warn(format!("unsent changes to {doc} lost: {err}")));
         }
         let mut dropped: Vec<ChunkId> = self.client.forget(doc);
         for (_, saving) in &self.saving {
@@ -199,8 +199,8 @@ impl DeviceCore {
         if frontdesk_protocol::sealed::is_sealed(bytes) || self.client.must_seal(doc) || self.seal_key(doc).is_some() {
             self.sealed_from.push((doc.to_owned(), covers_seq));
         }
+        // (Left among the documents to flush if it was: it would be saved again as it is.)
         let queue = self.client.applied(doc, Position::Rebase(covers_seq));
-        self.dirty.remove(doc);
         let mut writes = vec![Write::Doc {
             name: doc.to_owned(),
             bytes: self.replica.save(doc),

@@ -169,7 +169,9 @@ pub fn EraseClient(
     device: DeviceRef,
     lang: RwSignal<Lang>,
     client: Client,
-    on_done: Callback<Option<Summary>>,
+    on_cancel: Callback<()>,
+    // The page's: the card this panel is on goes with the client, before the erasure returns.
+    on_erased: Callback<Summary>,
 ) -> impl IntoView {
     let t = move |m: EraseMsg| m.text(lang.get());
     let step = RwSignal::new(Step::Gathering);
@@ -201,7 +203,7 @@ pub fn EraseClient(
         let dev = device.get_value();
         spawn_local(async move {
             match erase(dev, found, why).await {
-                Ok(summary) => on_done.run(Some(summary)),
+                Ok(summary) => on_erased.run(summary),
                 Err(why) => step.set(Step::Failed(why)),
             }
         });
@@ -234,7 +236,7 @@ pub fn EraseClient(
                 <button class="button button--danger-solid" disabled=move || !matches!(step.get(), Step::Ready(_)) on:click=confirm>
                     {move || t(EraseMsg::Confirm)}
                 </button>
-                <button class="button button--ghost" disabled=move || step.get() == Step::Erasing on:click=move |_| on_done.run(None)>
+                <button class="button button--ghost" disabled=move || step.get() == Step::Erasing on:click=move |_| on_cancel.run(())>
                     {move || t(EraseMsg::Cancel)}
                 </button>
             </div>
