@@ -209,6 +209,34 @@ fn history(c: &mut Criterion) {
             doc.commit();
         })
     });
+
+    // Erasing the busiest client (#20): what refers to them, then a fresh document without them
+    // (the manager's tablet, once per document that holds them); and a tablet's unsent edit of
+    // another client made again on it.
+    use frontdesk_core::erasure::{self, Erasure, Person};
+    let person = Person::of(&loaded, &busy.id).expect("the client");
+    let actor = automerge::ActorId::from(&[9u8; 16][..]);
+    c.bench_function("erasure/plan and rebuild a year's clients without one", |b| {
+        b.iter(|| {
+            let plan = erasure::plan(black_box(&loaded), &person);
+            let erased = Erasure { id: "e".into(), keys: plan.erase.clone(), ..Erasure::default() };
+            erasure::rebuilt(&loaded, &erased, &plan.scrub, &person, actor.clone()).expect("rebuilt").save().len()
+        })
+    });
+    let plan = erasure::plan(&loaded, &person);
+    let erased = Erasure { id: "e".into(), keys: plan.erase.clone(), ..Erasure::default() };
+    let mut rebuilt = erasure::rebuilt(&loaded, &erased, &plan.scrub, &person, actor).expect("rebuilt");
+    let new = rebuilt.save();
+    println!("size clients rebuilt without one client {} (from {})", new.len(), doc.save().len());
+    let other = everyone[0].clone();
+    let heads = doc.get_heads();
+    edit(&mut doc, &other, 400_000);
+    doc.commit();
+    let mine = vec![doc.save_after(&heads)];
+    let old = doc.save();
+    c.bench_function("erasure/an unsent edit made again on a rebuilt year of clients", |b| {
+        b.iter(|| erasure::remake(black_box(&old), &new, &mine, [7; 16]).expect("remade").len())
+    });
 }
 
 criterion_group!(benches, kiosk_check_in, today_board, load, sealing, history);

@@ -234,9 +234,7 @@ fn migrate(conn: &Connection) -> Result<()> {
     )?;
     if tokens {
         // Overwrite the freed pages, and empty the WAL of their copies: no hash stays in the file.
-        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.execute_batch(&format!("BEGIN IMMEDIATE; {DROP_TOKENS} COMMIT;"))?;
-        conn.pragma_update(None, "secure_delete", "OFF")?;
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     }
     for (table, column, definition) in ADDED_COLUMNS {
@@ -257,6 +255,11 @@ fn open_connection(path: &Path) -> Result<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Every freed cell and page is overwritten with zeros, always: SQLite moves cells between
+    // pages as its trees grow, and with this off it leaves the old copies in free space — where an
+    // erased person's bytes were found after their cells were deleted with it on (the erasure's
+    // end-to-end test). Appends, the relay's usual write, free nothing.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(conn)
 }
 
@@ -377,6 +380,14 @@ impl Store for SqliteStore {
         // The writer overwrote the deleted cells; the old pages are still in the WAL (and the
         // file, until a checkpoint copies the zeroed ones over): empty it before answering.
         let checkpoint = self.with_connection(|conn| {
+            // A device reading at that moment holds it off: tried again for up to two seconds
+            // (reads are short), so the old bytes do not wait for the hourly sweep.
+            for _ in 0..40 {
+                if matches!(conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0)), Ok(0)) {
+                    return Ok(());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
             truncate_wal(conn);
             Ok(())
         });
@@ -641,10 +652,9 @@ impl Store for SqliteStore {
     fn clear_docs<'a>(&'a self, docs: &'a [String]) -> StoreFuture<'a, u64> {
         let docs = docs.to_vec();
         self.with_connection(move |conn| {
-            // Deleted cells are overwritten with zeros, in the file and in the WAL's new frames.
-            conn.pragma_update(None, "secure_delete", "ON")?;
+            // Deleted cells are overwritten with zeros, in the file and in the WAL's new frames
+            // (`secure_delete` is on for every connection).
             let cleared = clear(conn, &docs);
-            conn.pragma_update(None, "secure_delete", "OFF")?;
             // Done at every sweep, so a checkpoint a busy reader held off (here or after a
             // re-base) is done at the next one.
             truncate_wal(conn);
@@ -1300,16 +1310,10 @@ fn rebase_in_savepoint(
     rebase: &Rebase,
     limits: StoreLimits,
 ) -> Result<Result<u64, Moved>> {
-    tx.pragma_update(None, "secure_delete", "ON")?;
     tx.execute_batch("SAVEPOINT rebase")?;
     let result = rebase_doc(tx, rebase, limits);
     let end = if matches!(result, Ok(Ok(_))) { "RELEASE rebase" } else { "ROLLBACK TO rebase; RELEASE rebase" };
-    let ended = tx.execute_batch(end);
-    if let Err(err) = tx.pragma_update(None, "secure_delete", "OFF") {
-        // Only slower deletes from now on: nothing to refuse the re-base for.
-        tracing::warn!(%err, "secure_delete left on");
-    }
-    ended?;
+    tx.execute_batch(end)?;
     result
 }
 
