@@ -4,49 +4,12 @@
 
 use std::time::Duration;
 
-use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Role, ServerMsg, close};
+use frontdesk_protocol::{ClientMsg, ErrorCode, Role, ServerMsg, close};
 use frontdesk_relay::store::StoreLimits;
 
 mod support;
 
-use support::{Socket, TestRelay};
-
-fn chunk(n: u8) -> ChunkId {
-    ChunkId([n; 16])
-}
-
-fn digest(bytes: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).into()
-}
-
-fn push(doc: &str, n: u8) -> ClientMsg {
-    ClientMsg::Push { doc: doc.into(), chunk_id: chunk(n), bytes: vec![n; 8], heads: vec![[n; 32]], signature: vec![] }
-}
-
-/// A drop box `<area>/<date>/<device>` dated `days` from the relay's (UTC) today.
-fn drop_box(area: &str, days: i64, device: &str) -> String {
-    let date = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
-    format!("{area}/{date}/{device}")
-}
-
-/// Sends `msg` and expects the refusal `code`.
-async fn refused(socket: &mut Socket, msg: ClientMsg, code: ErrorCode) -> String {
-    socket.send(msg).await;
-    match socket.recv().await {
-        ServerMsg::Error { code: got, message, .. } if got == code => message,
-        other => panic!("expected a {code} refusal, got {other:?}"),
-    }
-}
-
-/// Pushes chunk `n` and expects its Ack.
-async fn acked(socket: &mut Socket, doc: &str, n: u8) -> u64 {
-    socket.send(push(doc, n)).await;
-    match socket.recv().await {
-        ServerMsg::Ack { seq, .. } => seq,
-        other => panic!("expected an Ack for {doc} #{n}, got {other:?}"),
-    }
-}
+use support::{Socket, TestRelay, acked, chunk, digest, drop_box, push, refused};
 
 /// Subscribes from the start; returns the chunks' seqs and whether a snapshot came first.
 async fn everything(socket: &mut Socket, doc: &str) -> (Option<u64>, Vec<u64>) {

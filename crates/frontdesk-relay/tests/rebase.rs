@@ -3,27 +3,13 @@
 //! manager may, with its own signature, on the head the document has; every other subscriber is
 //! told, and a device's change made on the old history is refused until it has subscribed again.
 
-use frontdesk_protocol::{Author, ChunkId, ClientMsg, ErrorCode, Role, ServerMsg};
+use frontdesk_protocol::{Author, ClientMsg, ErrorCode, Role, ServerMsg};
 use frontdesk_relay::pairing::Credential;
 use frontdesk_relay::store::{AuditAction, AuditQuery, Backlog};
 
 mod support;
 
-use support::{Socket, TestRelay};
-
-fn chunk(n: u8) -> ChunkId {
-    ChunkId([n; 16])
-}
-
-fn digest(bytes: &[u8]) -> [u8; 32] {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).into()
-}
-
-/// Chunk `n` of `doc`, unsigned (the test socket signs it as its device).
-fn push(doc: &str, n: u8) -> ClientMsg {
-    ClientMsg::Push { doc: doc.into(), chunk_id: chunk(n), bytes: vec![n; 8], heads: vec![[n; 32]], signature: vec![] }
-}
+use support::{Socket, TestRelay, acked, chunk, digest, drop_box, push, refused};
 
 /// A re-base of `doc` built on `after_seq`, unsigned (the test socket signs it as its device).
 fn rebase(doc: &str, after_seq: u64, bytes: &[u8]) -> ClientMsg {
@@ -34,29 +20,6 @@ fn rebase(doc: &str, after_seq: u64, bytes: &[u8]) -> ClientMsg {
 fn rebase_author(cred: &Credential, doc: &str, covers_seq: u64, bytes: &[u8]) -> Author {
     let signature = cred.sign(&frontdesk_protocol::rebase_proof(doc, covers_seq, &digest(bytes)));
     Author { key: cred.public_key().to_vec(), signature }
-}
-
-/// A drop box `<area>/<date>/<device>` of the relay's (UTC) today.
-fn drop_box(area: &str, device: &str) -> String {
-    format!("{area}/{}/{device}", chrono::Utc::now().date_naive())
-}
-
-/// Sends `msg` and expects the refusal `code`; returns its message.
-async fn refused(socket: &mut Socket, msg: ClientMsg, code: ErrorCode) -> String {
-    socket.send(msg).await;
-    match socket.recv().await {
-        ServerMsg::Error { code: got, message, .. } if got == code => message,
-        other => panic!("expected a {code} refusal, got {other:?}"),
-    }
-}
-
-/// Pushes chunk `n` and expects its Ack; returns its seq.
-async fn acked(socket: &mut Socket, doc: &str, n: u8) -> u64 {
-    socket.send(push(doc, n)).await;
-    match socket.recv().await {
-        ServerMsg::Ack { seq, .. } => seq,
-        other => panic!("expected an Ack for {doc} #{n}, got {other:?}"),
-    }
 }
 
 /// Re-bases `doc` on `after_seq` and expects it stored; returns the seq it covers.
@@ -119,7 +82,7 @@ async fn only_a_managers_device_may_rebase_and_a_refused_one_changes_nothing() {
     let mut kiosk = relay.connect(&kiosk).await;
     acked(&mut desk, "clients", 1).await;
     acked(&mut desk, "clients", 2).await;
-    let inbox = drop_box("inbox", &kiosk_id);
+    let inbox = drop_box("inbox", 0, &kiosk_id);
     acked(&mut kiosk, &inbox, 3).await;
     let before = relay.relay.store.backlog("clients", 0).await.unwrap();
 
@@ -303,8 +266,8 @@ async fn a_drop_boxs_writer_pushes_on_after_a_rebase() {
     let mut office = relay.connect(&office).await;
     let mut kiosk = relay.connect(&kiosk).await;
     let mut desk = relay.connect(&desk).await;
-    let inbox = drop_box("inbox", &kiosk_id);
-    let clock = drop_box("timeclock", &desk_id);
+    let inbox = drop_box("inbox", 0, &kiosk_id);
+    let clock = drop_box("timeclock", 0, &desk_id);
     acked(&mut kiosk, &inbox, 1).await;
     acked(&mut kiosk, &inbox, 2).await;
     acked(&mut desk, &clock, 3).await;

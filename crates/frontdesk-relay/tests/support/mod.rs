@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::Message;
-use frontdesk_protocol::{ClientMsg, Role, ServerMsg};
+use frontdesk_protocol::{ChunkId, ClientMsg, ErrorCode, Role, ServerMsg};
 use frontdesk_relay::pairing::Credential;
 use frontdesk_relay::{Config, Relay, connection};
 use tokio::sync::mpsc;
@@ -177,4 +177,43 @@ pub fn sealed(
     let mut wire = Header { kind, scope, epoch, device: device.into() }.encode();
     wire.extend_from_slice(&[7; NONCE_LEN + TAG_LEN + 32]);
     wire
+}
+
+// What the connection and hostile-device tests send and expect.
+
+pub fn chunk(n: u8) -> ChunkId {
+    ChunkId([n; 16])
+}
+
+pub fn digest(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
+
+pub fn push(doc: &str, n: u8) -> ClientMsg {
+    ClientMsg::Push { doc: doc.into(), chunk_id: chunk(n), bytes: vec![n; 8], heads: vec![[n; 32]], signature: vec![] }
+}
+
+/// A drop box `<area>/<date>/<device>` dated `days` from the relay's (UTC) today.
+pub fn drop_box(area: &str, days: i64, device: &str) -> String {
+    let date = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
+    format!("{area}/{date}/{device}")
+}
+
+/// Sends `msg` and expects the refusal `code`.
+pub async fn refused(socket: &mut Socket, msg: ClientMsg, code: ErrorCode) -> String {
+    socket.send(msg).await;
+    match socket.recv().await {
+        ServerMsg::Error { code: got, message, .. } if got == code => message,
+        other => panic!("expected a {code} refusal, got {other:?}"),
+    }
+}
+
+/// Pushes chunk `n` and expects its Ack.
+pub async fn acked(socket: &mut Socket, doc: &str, n: u8) -> u64 {
+    socket.send(push(doc, n)).await;
+    match socket.recv().await {
+        ServerMsg::Ack { seq, .. } => seq,
+        other => panic!("expected an Ack for {doc} #{n}, got {other:?}"),
+    }
 }
