@@ -258,18 +258,46 @@ pub fn rebuilt(
     actor: ActorId,
 ) -> Result<AutoCommit, String> {
     let before = erasures(old);
-    let mut new = AutoCommit::new().with_actor(actor);
-    let keys: Vec<String> = old.map_range(ROOT, ..).map(|item| item.key.to_string()).collect();
-    for key in keys {
-        if erasure.covers(&key) || before.iter().any(|e| e.covers(&key)) {
-            continue;
-        }
-        let scrubbed = scrub.iter().any(|s| if s.ends_with('/') { key.starts_with(s.as_str()) } else { key == *s });
-        copy_into(old, &key, &mut new, scrubbed.then_some(person))?;
+    // The document as it reads now, in one walk; written into the fresh one in one batch (two
+    // splices of Automerge's op set, not one per value: a year of clients in well under a second
+    // instead of seconds).
+    let automerge::hydrate::Value::Map(mut root) = old.hydrate(None) else {
+        return Err("the document's root is not a map".into());
+    };
+    root.retain(|key, _| !erasure.covers(key) && !before.iter().any(|e| e.covers(key)));
+    for (key, item) in root.iter_mut() {
+        let scrubbed = scrub.iter().any(|s| if s.ends_with('/') { key.starts_with(s.as_str()) } else { key == s });
+        settle(&mut item.value, scrubbed.then_some(person));
     }
+    let mut new = AutoCommit::new().with_actor(actor);
+    new.init_root_from_hydrate(&root).map_err(|e| e.to_string())?;
     records::put(&mut new, ERASED, &erasure.id, erasure)?;
     new.commit();
     Ok(new)
+}
+
+/// A value as the fresh document takes it: counters at their totals, and — in a record kept
+/// without the person — every string naming them emptied.
+fn settle(value: &mut automerge::hydrate::Value, without: Option<&Person>) {
+    use automerge::hydrate::Value as V;
+    match value {
+        V::Scalar(ScalarValue::Counter(c)) => *value = V::Scalar(ScalarValue::counter(i64::from(&*c))),
+        V::Scalar(ScalarValue::Str(s)) if without.is_some_and(|p| p.in_text(s)) => {
+            *value = V::Scalar(ScalarValue::from(""))
+        }
+        V::Text(text) if without.is_some_and(|p| p.in_text(&text.to_string())) => {
+            *value = V::Scalar(ScalarValue::from(""))
+        }
+        V::Map(map) => map.iter_mut().for_each(|(_, item)| settle(&mut item.value, without)),
+        V::List(list) => {
+            for i in 0..list.len() {
+                if let Some(item) = list.get_mut(i) {
+                    settle(item, without);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 impl Person {
