@@ -315,15 +315,9 @@ impl Person {
 /// Copies the value at root `key` of `from` into `into` as `from` shows it now (its winning
 /// value; counters at their total), or deletes it there if `from` has none.
 pub fn copy_root(from: &Automerge, key: &str, into: &mut AutoCommit) -> Result<(), String> {
-    copy_into(from, key, into, None)
-}
-
-/// [`copy_root`], leaving out (as empty strings) every string that names `without`. The strings
-/// are left out as they are copied: a fresh document's history holds only what it is given.
-fn copy_into(from: &Automerge, key: &str, into: &mut AutoCommit, without: Option<&Person>) -> Result<(), String> {
     let at = Place { obj: ROOT, prop: automerge::Prop::Map(key.to_owned()), insert: false };
     let copied = match from.get(ROOT, key) {
-        Ok(Some((value, id))) => place(from, value, &id, into, at, without),
+        Ok(Some((value, id))) => place(from, value, &id, into, at),
         Ok(None) if into.get(ROOT, key).ok().flatten().is_some() => into.delete(ROOT, key),
         Ok(None) => Ok(()),
         Err(err) => Err(err),
@@ -338,23 +332,19 @@ struct Place {
     insert: bool,
 }
 
-/// Writes `value` (whose object id in `from` is `id`) at `at` in `into`, with every child
-/// copied, and every string naming `without` left empty.
+/// Writes `value` (whose object id in `from` is `id`) at `at` in `into`, with every child copied.
 fn place(
     from: &Automerge,
     value: Value<'_>,
     id: &ObjId,
     into: &mut AutoCommit,
     at: Place,
-    without: Option<&Person>,
 ) -> Result<(), automerge::AutomergeError> {
     let Place { obj, prop, insert } = at;
-    let names = |text: &str| without.is_some_and(|p| p.in_text(text));
     let (new, kind) = match (value, prop) {
         (Value::Scalar(v), prop) => {
             let v = match v.as_ref() {
                 ScalarValue::Counter(c) => ScalarValue::counter(i64::from(c)),
-                ScalarValue::Str(s) if names(s) => ScalarValue::from(""),
                 other => other.clone(),
             };
             match prop {
@@ -367,7 +357,6 @@ fn place(
         // editing code in the download for it).
         (Value::Object(ObjType::Text), prop) => {
             let text = from.text(id)?;
-            let text = if names(&text) { String::new() } else { text };
             match prop {
                 automerge::Prop::Seq(i) if insert => into.insert(&obj, i, text)?,
                 prop => into.put(&obj, prop, text)?,
@@ -383,7 +372,7 @@ fn place(
             for key in keys {
                 if let Some((v, child)) = from.get(id, key.as_str())? {
                     let at = Place { obj: new.clone(), prop: automerge::Prop::Map(key), insert: false };
-                    place(from, v, &child, into, at, without)?;
+                    place(from, v, &child, into, at)?;
                 }
             }
         }
@@ -391,7 +380,7 @@ fn place(
             for i in 0..from.length(id) {
                 if let Some((v, child)) = from.get(id, i)? {
                     let at = Place { obj: new.clone(), prop: automerge::Prop::Seq(i), insert: true };
-                    place(from, v, &child, into, at, without)?;
+                    place(from, v, &child, into, at)?;
                 }
             }
         }
