@@ -10,8 +10,9 @@ use std::str::FromStr;
 
 use crate::Role;
 
-/// The first segment of every document name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The first segment of every document name. On the wire (a retention rule) an area is its
+/// position in this list: add new ones at the end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Area {
     Site,
     Kiosk,

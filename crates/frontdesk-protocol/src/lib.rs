@@ -9,9 +9,11 @@ use std::fmt;
 pub mod access;
 pub mod area;
 pub mod pairing;
+pub mod retention;
 pub mod sealed;
 
 pub use area::{Area, Readers, UnknownArea, Writers};
+pub use retention::Retention;
 pub use sealed::Scope;
 
 /// The protocol version this build speaks; it is the first byte of every frame. Version 2 (since
@@ -27,8 +29,10 @@ pub use sealed::Scope;
 /// serves it with the signer's public key, so every other device can check who wrote what.
 /// Version 7 (#20): a manager may re-base a document ([`ClientMsg::Rebase`]: a fresh document
 /// without an erased person replaces every byte the relay held of it), and a device is told so
-/// ([`ServerMsg::Rebased`]).
-pub const PROTOCOL_VERSION: u8 = 7;
+/// ([`ServerMsg::Rebased`]). Version 8 (#20): a manager sets how long dated documents are kept
+/// ([`ClientMsg::SetRetention`]); the relay empties expired ones and refuses anything more for
+/// them ([`ErrorCode::Expired`]).
+pub const PROTOCOL_VERSION: u8 = 8;
 
 /// The hash of one Automerge change (SHA-256), as devices declare it. The relay stores these
 /// without knowing what they are.
@@ -219,6 +223,13 @@ pub enum ClientMsg {
     /// [`ServerMsg::SnapshotStored`]; every other subscriber gets [`ServerMsg::Rebased`].
     /// `signature`: of [`rebase_proof`].
     Rebase { doc: String, after_seq: u64, bytes: Vec<u8>, signature: Vec<u8> },
+    /// Manager only: keep each dated area's documents this long ([`retention`]). The relay
+    /// keeps the rules (an audit line when they change), empties every document they make
+    /// expired at once and every hour after, and refuses any push, snapshot or subscribe for an
+    /// expired one with [`ErrorCode::Expired`]. Sent by a manager's device at each connect and
+    /// whenever the business's rules change; the same rules again change nothing. Answered by
+    /// [`AdminReply::Retention`].
+    SetRetention { retention: Retention },
 }
 
 /// Messages the relay sends to a device.
@@ -322,6 +333,9 @@ pub enum AdminReply {
     /// The answer to [`ClientMsg::NewEpoch`]: whether it was granted, and the newest epoch of
     /// every scope now.
     Epochs { granted: bool, epochs: Vec<Epoch> },
+    /// The answer to [`ClientMsg::SetRetention`]: the rules the relay keeps now, and how many
+    /// documents it emptied because of them.
+    Retention { retention: Retention, emptied: u64 },
 }
 
 /// A key epoch of one scope, as the relay numbered it (the newest, or a floor).
@@ -484,6 +498,11 @@ pub enum ErrorCode {
     Rebased,
     /// A re-base was built on an older head than the document has now: catch up, build again.
     Moved,
+    /// The document is past the business's retention ([`retention`]): the relay holds nothing of
+    /// it and takes nothing more; the device forgets it too.
+    Expired,
+    /// Retention rules that [`retention::Retention::check`] refuses.
+    BadRetention,
 }
 
 impl std::fmt::Display for ErrorCode {
@@ -499,6 +518,8 @@ impl std::fmt::Display for ErrorCode {
             ErrorCode::BadSignature => "BadSignature",
             ErrorCode::Rebased => "Rebased",
             ErrorCode::Moved => "Moved",
+            ErrorCode::Expired => "Expired",
+            ErrorCode::BadRetention => "BadRetention",
         })
     }
 }
@@ -592,6 +613,13 @@ mod tests {
             },
             ClientMsg::Checked { doc: "clients".into(), covers_seq: 9, digest: [5; 32], ok: false },
             ClientMsg::Rebase { doc: "clients".into(), after_seq: 9, bytes: vec![4, 5], signature: vec![6; 64] },
+            ClientMsg::SetRetention {
+                retention: Retention::new([
+                    retention::Rule { area: Area::Inbox, days: 30 },
+                    retention::Rule { area: Area::Messages, days: 365 },
+                ])
+                .unwrap(),
+            },
         ];
         for msg in msgs {
             assert_eq!(ClientMsg::decode(&msg.encode()).unwrap(), msg);
