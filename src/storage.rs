@@ -324,6 +324,7 @@ impl Store {
                     outbox.put_with_key(&value, &id.into())
                 }
                 Write::OutboxDelete(id) => outbox.delete(&id.to_string().into()),
+                Write::ForgetDocs { first, last } => names_between(&first, &last).and_then(|range| docs.delete(&range)),
             };
             if let Err(err) = result {
                 let _ = tx.abort();
@@ -337,7 +338,7 @@ impl Store {
     /// and anything named under `last`): a kiosk's past days. The transaction commits by itself.
     pub fn forget_docs_between(&self, first: &str, last: &str) -> Result<(), StorageError> {
         let tx = self.transaction(IdbTransactionMode::Readwrite)?;
-        let range = web_sys::IdbKeyRange::bound(&first.into(), &format!("{last}\u{ffff}").into()).map_err(js_error)?;
+        let range = names_between(first, last).map_err(js_error)?;
         Self::object_store(&tx, DOCS)?.delete(&range).map_err(js_error)?;
         Ok(())
     }
@@ -350,6 +351,11 @@ impl Store {
         let req = factory.delete_database(name).map_err(js_error)?;
         request(&req).await.map(|_| ())
     }
+}
+
+/// The document names from `first` to `last`, and every name under `last`.
+fn names_between(first: &str, last: &str) -> Result<web_sys::IdbKeyRange, wasm_bindgen::JsValue> {
+    web_sys::IdbKeyRange::bound(&first.into(), &format!("{last}\u{ffff}").into())
 }
 
 /// Asks the browser not to evict this device's data under storage pressure (a kiosk or tablet

@@ -24,6 +24,7 @@ use crate::replica::{DocEdit, Replica, ReplicaError};
 use crate::sorting::SortDyn;
 use crate::sync_client::{self, SyncClient, SyncEvent, SyncStatus};
 
+mod keeping;
 mod rebase;
 
 /// A document as storage holds it: its whole save and the relay sequence number it includes.
@@ -60,6 +61,9 @@ pub enum Write {
     Doc { name: String, bytes: Vec<u8>, cursor: u64, received: Receipts, sealed_from: u64 },
     OutboxPut(OutboxEntry),
     OutboxDelete(ChunkId),
+    /// Delete every stored document whose name sorts from `first` to `last`, or under `last`:
+    /// documents past the business's retention (#20).
+    ForgetDocs { first: String, last: String },
 }
 
 /// Why storage did not do what was asked; a value the screen can show.
@@ -267,6 +271,10 @@ pub struct DeviceCore {
     rebasing: Vec<(String, u64, Vec<u8>)>,
     /// Chunks dropped by a re-base while their save was in flight: never sent.
     forgotten: Vec<ChunkId>,
+    /// The day (UTC) retention was last applied on ([`DeviceCore::keep`]); `None` before.
+    today: Option<chrono::NaiveDate>,
+    /// The retention rules told to the relay on this connection (managers only).
+    told: Option<crate::retention::Retention>,
 }
 
 /// What a device starts from: what its storage holds, and what it follows.
@@ -348,6 +356,8 @@ impl DeviceCore {
             seal_retry: SealRetry::Idle,
             rebasing: Vec::new(),
             forgotten: Vec::new(),
+            today: None,
+            told: None,
         };
         // The outbox is sealed afresh at every start (the chunks are kept as changes, not sealed).
         let to_seal: Vec<ChunkId> =
@@ -504,7 +514,7 @@ impl DeviceCore {
     /// subscribed, whether storage held it or not; names already followed are left alone.
     pub fn follow(&mut self, names: Vec<String>, stored: Vec<StoredDoc>) -> Vec<Effect> {
         let mut effects = Vec::new();
-        let new: Vec<String> = names.into_iter().filter(|n| !self.follows(n)).collect();
+        let new: Vec<String> = names.into_iter().filter(|n| !self.follows(n) && !self.expired(n)).collect();
         if new.is_empty() {
             return effects;
         }
@@ -1178,6 +1188,13 @@ impl DeviceCore {
         let client_effects = self.client.handle(event, now_ms, jitter);
         let mut effects = self.run(client_effects);
         if !was_online && self.client.is_online() {
+            self.told = None;
+        }
+        if self.told.is_none() {
+            // A manager's device tells the relay the rules once it holds all it has of `site`.
+            effects.extend(self.tell_rules());
+        }
+        if !was_online && self.client.is_online() {
             // The Welcome may have put chunks back to be sealed (queued in the clear, or sealed
             // under an epoch now below its floor): sealed now with the keys held.
             effects.extend(self.seal_waiting());
@@ -1352,8 +1369,10 @@ impl DeviceCore {
                     queue.extend(self.rebase_stored(&doc, covers_seq, &mut effects));
                 }
                 sync_client::Effect::RebaseRefused { doc } => effects.extend(self.rebase_refused(&doc)),
+                sync_client::Effect::Expired { doc } => effects.extend(self.relay_expired(&doc)),
                 sync_client::Effect::DocExists { doc } => {
-                    if self.watches.iter().any(|p| doc.starts_with(p.as_str())) && !self.follows(&doc) {
+                    let watched = self.watches.iter().any(|p| doc.starts_with(p.as_str()));
+                    if watched && !self.follows(&doc) && !self.expired(&doc) {
                         queue.extend(self.client.subscribe(&doc));
                     }
                 }

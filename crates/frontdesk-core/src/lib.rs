@@ -31,6 +31,7 @@ pub mod pin;
 pub mod records;
 pub mod replica;
 pub mod reports;
+pub mod retention;
 pub mod schedule;
 pub mod search;
 pub mod signin;

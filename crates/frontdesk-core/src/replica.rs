@@ -124,6 +124,11 @@ impl Replica {
         self.docs.get_mut(name).map(|d| d.document())
     }
 
+    /// Drops a document (past the business's retention).
+    pub fn remove(&mut self, name: &str) {
+        self.docs.remove(name);
+    }
+
     /// Names of the documents held.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.docs.keys().map(String::as_str)

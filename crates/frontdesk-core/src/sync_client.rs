@@ -111,6 +111,8 @@ pub enum Effect {
     Stored { doc: String, covers_seq: u64 },
     /// The relay refused this device's re-base of `doc`: the document moved on since it was built.
     RebaseRefused { doc: String },
+    /// The relay says `doc` is past the business's retention: it holds nothing of it any more.
+    Expired { doc: String },
     /// The status changed (for the badge).
     Status,
 }
@@ -442,6 +444,22 @@ impl SyncClient {
         ids
     }
 
+    /// Stops following `doc` and drops its unsent chunks (their ids returned): the document is
+    /// past the business's retention (#20). The relay is not told (it keeps no subscription past
+    /// this connection, and sends nothing of an emptied document).
+    pub fn drop_doc(&mut self, doc: &str) -> Vec<ChunkId> {
+        self.docs.remove(doc);
+        self.forget(doc)
+    }
+
+    /// The role the relay welcomed this device as; `None` when offline.
+    pub fn role(&self) -> Option<Role> {
+        match self.connection {
+            Connection::Online { role, .. } => Some(role),
+            _ => None,
+        }
+    }
+
     /// Sends a manager's re-base of `doc` (#20), built on `after_seq` and signed
     /// (`frontdesk_protocol::rebase_proof`); nothing when offline.
     pub fn rebase(&mut self, doc: &str, after_seq: u64, bytes: Vec<u8>, signature: Vec<u8>) -> Vec<Effect> {
@@ -765,6 +783,8 @@ impl SyncClient {
             }
             ServerMsg::DocExists { doc } => vec![Effect::DocExists { doc }],
             ServerMsg::Error { code: ErrorCode::Moved, doc: Some(doc), .. } => vec![Effect::RebaseRefused { doc }],
+            // Past the business's retention on the relay: the device decides by its own rules.
+            ServerMsg::Error { code: ErrorCode::Expired, doc: Some(doc), .. } => vec![Effect::Expired { doc }],
             ServerMsg::Error { code: ErrorCode::Rebased, doc: Some(doc), .. } => {
                 // A change made on the history the document had before it was re-based: the
                 // relay sends the re-based document (asked for again here, in case the live one

@@ -15,7 +15,9 @@ use frontdesk_core::crypto::{KeyRef, Op as CryptoOp, Sealable};
 use frontdesk_core::device::{
     CryptoId, Effect as DeviceEffect, OutboxEntry, SaveId, Start, StorageError, StoredDoc, Write,
 };
+use frontdesk_core::doc_name::{Area, SITE};
 use frontdesk_core::erasure;
+use frontdesk_core::retention;
 use frontdesk_core::schedule::{self, Booking, BookingState};
 use frontdesk_core::sync_client::Position;
 use frontdesk_core::visit_status::status_events;
@@ -33,6 +35,11 @@ const NEXT_DAY: &str = "day/2026-11-27";
 /// The month's invoices and the payments on them.
 const INVOICES: &str = "invoices/2026-11";
 const INBOX_PREFIX: &str = "inbox/2026-11-26/";
+
+/// The relay's today (UTC) in the simulation: the day of [`DAY`].
+fn sim_today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("a date")
+}
 
 /// The relay's semantics, in memory: per-document logs, idempotent pushes, fan-out after append,
 /// the access rules, and snapshots proposed by one device and proven by another.
@@ -74,6 +81,10 @@ struct SimRelay {
     based: BTreeMap<(usize, String), u64>,
     /// Pushes and snapshots refused as made on a history a re-base replaced.
     refused_as_rebased: usize,
+    /// The business's retention rules, as a manager's device told them (#20).
+    retention: frontdesk_protocol::Retention,
+    /// Requests refused because their document is past retention.
+    refused_as_expired: usize,
 }
 
 impl SimRelay {
@@ -134,6 +145,16 @@ impl SimRelay {
         Some((from, error.encode()))
     }
 
+    /// The refusal of anything for `doc` once it is past retention on the relay's today.
+    fn expired(&mut self, to: usize, doc: &str) -> Option<(usize, Vec<u8>)> {
+        if !self.retention.expired(doc, sim_today()) {
+            return None;
+        }
+        self.refused_as_expired += 1;
+        let error = ServerMsg::Error { code: ErrorCode::Expired, doc: Some(doc.into()), message: "expired".into() };
+        Some((to, error.encode()))
+    }
+
     fn refuse(to: usize, doc: String) -> (usize, Vec<u8>) {
         (to, ServerMsg::Error { code: ErrorCode::Forbidden, doc: Some(doc), message: "no".into() }.encode())
     }
@@ -177,6 +198,10 @@ impl SimRelay {
             ClientMsg::Subscribe { doc, after_seq } => {
                 if !self.may(from, &doc, Access::Read) {
                     out.push(Self::refuse(from, doc));
+                    return out;
+                }
+                if let Some(refusal) = self.expired(from, &doc) {
+                    out.push(refusal);
                     return out;
                 }
                 self.subscribers.entry(doc.clone()).or_default().insert(from);
@@ -224,7 +249,7 @@ impl SimRelay {
                     out.push(refusal);
                     return out;
                 }
-                if let Some(refusal) = self.made_before_rebase(from, &doc) {
+                if let Some(refusal) = self.made_before_rebase(from, &doc).or_else(|| self.expired(from, &doc)) {
                     out.push(refusal);
                     return out;
                 }
@@ -360,6 +385,27 @@ impl SimRelay {
                 }
                 out.push((from, ServerMsg::SnapshotStored { doc, covers_seq }.encode()));
             }
+            ClientMsg::SetRetention { retention } => {
+                if self.roles.get(&from) != Some(&Role::Manager) || retention.check().is_err() {
+                    out.push(Self::refuse(from, "retention".into()));
+                    return out;
+                }
+                // Every document the rules make expired is emptied at once, as the relay does.
+                let today = sim_today();
+                let expired: Vec<String> = self.logs.keys().filter(|d| retention.expired(d, today)).cloned().collect();
+                for doc in &expired {
+                    self.logs.remove(doc);
+                    self.heads.remove(doc);
+                    self.received.remove(doc);
+                    self.authors.remove(doc);
+                    self.snapshots.remove(doc);
+                    self.snapshot_authors.remove(doc);
+                    self.proposals.remove(doc);
+                }
+                self.retention = retention.clone();
+                let reply = frontdesk_protocol::AdminReply::Retention { retention, emptied: expired.len() as u64 };
+                out.push((from, ServerMsg::Admin { reply: reply.to_bytes() }.encode()));
+            }
             // Pairing and device management are the relay's own tests.
             ClientMsg::Ping
             | ClientMsg::PairPreview { .. }
@@ -401,6 +447,10 @@ impl Disk {
                 }
                 Write::OutboxDelete(id) => {
                     self.outbox.remove(&id);
+                }
+                Write::ForgetDocs { first, last } => {
+                    let last = format!("{last}\u{ffff}");
+                    self.docs.retain(|name, _| !(*name >= first && *name <= last));
                 }
             }
         }
@@ -1461,6 +1511,124 @@ fn a_rebase_built_on_an_old_head_is_refused_and_changes_nothing() {
         let doc = sim.devices[i].core.doc(DAY).unwrap().clone();
         assert!(doc.get(automerge::ROOT, "client/c2").unwrap().is_some(), "device {i} lost desk 0's change");
     }
+}
+
+/// A month of messages three months and more before the simulation's today.
+const OLD_MESSAGES: &str = "messages/2026-07";
+/// This month's messages.
+const NEW_MESSAGES: &str = "messages/2026-11";
+
+impl Sim {
+    /// Every device follows the business's rules and both months of messages.
+    fn follow_messages(&mut self) {
+        for i in 0..self.devices.len() {
+            let names = vec![SITE.to_owned(), OLD_MESSAGES.to_owned(), NEW_MESSAGES.to_owned()];
+            let effects = self.devices[i].core.follow(names, Vec::new());
+            self.effects(i, effects);
+        }
+        self.settle();
+    }
+
+    /// What the app does when `site` changes, and every hour: apply the rules on today.
+    fn keep(&mut self) {
+        for i in 0..self.devices.len() {
+            let effects = self.devices[i].core.keep(sim_today());
+            self.effects(i, effects);
+        }
+        self.settle();
+    }
+
+    /// A manager keeps messages for `days` (`None`: for ever).
+    fn keep_messages(&mut self, manager: usize, days: Option<u32>) {
+        self.change_doc(manager, SITE, |d| retention::put(d, Area::Messages, days, "Manager", 1));
+        self.keep();
+    }
+
+    /// Whether device `i` holds `doc`, in memory or in storage.
+    fn holds(&mut self, i: usize, doc: &str) -> bool {
+        self.devices[i].core.doc(doc).is_some() || self.devices[i].disk.docs.contains_key(doc)
+    }
+}
+
+#[test]
+fn messages_past_retention_are_forgotten_everywhere_and_a_desk_back_from_offline_cannot_bring_them_back() {
+    let mut sim = Sim::encrypted(&[Role::Staff, Role::Staff, Role::Manager]);
+    sim.follow_messages();
+    sim.change_doc(0, OLD_MESSAGES, |d| put_client(d, "m1", "Inés Calvo", "Call back about July"));
+    sim.change_doc(0, NEW_MESSAGES, |d| put_client(d, "m2", "Luis Mora", "Call back"));
+    sim.settle();
+    assert!((0..3).all(|i| sim.holds(i, OLD_MESSAGES)));
+    // Desk 1 goes offline and writes in July's messages meanwhile.
+    sim.set_network(1, false);
+    sim.change_doc(1, OLD_MESSAGES, |d| put_client(d, "m3", "Ana Ruiz", "Written offline"));
+
+    // The manager keeps messages 30 days: July's are gone from the relay and the online devices.
+    sim.keep_messages(2, Some(30));
+    assert_eq!(sim.relay.retention.days(Area::Messages), Some(30), "the manager's device told the relay");
+    assert!(!sim.relay.logs.contains_key(OLD_MESSAGES), "the relay emptied July's messages");
+    for i in [0, 2] {
+        assert!(!sim.holds(i, OLD_MESSAGES), "device {i} still holds July's messages");
+        assert!(sim.holds(i, NEW_MESSAGES), "device {i} lost this month's messages");
+    }
+
+    // Desk 1 returns: its July change is refused, and once it has the rules it forgets July too.
+    sim.set_network(1, true);
+    sim.settle();
+    assert!(sim.relay.refused_as_expired > 0, "the returning desk's July change was refused");
+    sim.keep();
+    assert!(!sim.relay.logs.contains_key(OLD_MESSAGES), "the returning desk brought July back to the relay");
+    assert!(!sim.holds(1, OLD_MESSAGES), "the returning desk still holds July's messages");
+    assert_eq!(sim.pending(1), 0, "nothing is left waiting to be sent");
+    assert!(sim.devices[1].disk.outbox.is_empty());
+    for i in 0..3 {
+        let doc = sim.devices[i].core.doc(NEW_MESSAGES).unwrap().clone();
+        assert!(doc.get(automerge::ROOT, "client/m2").unwrap().is_some(), "device {i} lost this month's message");
+    }
+    // The only warnings: the returning desk kept July until it had the rules that expire it.
+    assert!(sim.warnings.iter().all(|w| w.contains("this business's rules keep it")), "{:?}", sim.warnings);
+}
+
+#[test]
+fn a_manager_back_from_offline_does_not_tell_the_relay_rules_older_than_another_managers() {
+    let mut sim = Sim::new(&[Role::Staff, Role::Manager, Role::Manager]);
+    sim.follow_messages();
+    // Both managers hold "90 days"; then manager 2 goes offline and manager 1 makes it a year.
+    sim.keep_messages(1, Some(90));
+    sim.set_network(2, false);
+    sim.keep_messages(1, Some(365));
+    // July's messages, kept under a year but not under 90 days.
+    sim.change_doc(0, OLD_MESSAGES, |d| put_client(d, "m1", "Inés Calvo", "Call back about July"));
+    sim.settle();
+    assert!(sim.relay.logs.contains_key(OLD_MESSAGES));
+
+    // Manager 2 returns holding "90 days": it tells the relay only once it holds the year.
+    sim.set_network(2, true);
+    sim.settle();
+    sim.keep();
+    assert_eq!(sim.relay.retention.days(Area::Messages), Some(365));
+    assert!(sim.relay.logs.contains_key(OLD_MESSAGES), "a stale manager made the relay empty July");
+    assert!((0..3).all(|i| sim.holds(i, OLD_MESSAGES)));
+    assert!(sim.warnings.is_empty(), "{:?}", sim.warnings);
+}
+
+#[test]
+fn a_relay_that_says_a_document_expired_cannot_make_a_desk_forget_what_the_rules_keep() {
+    let mut sim = Sim::new(&[Role::Staff, Role::Manager]);
+    sim.follow_messages();
+    sim.keep_messages(1, Some(365));
+    sim.change_doc(0, OLD_MESSAGES, |d| put_client(d, "m1", "Inés Calvo", "Call back about July"));
+    sim.change_day(0, |d| put_client(d, "c1", "Luis Mora", ""));
+    sim.settle();
+    // The relay (or whoever speaks for it) says July and the day expired: the rules keep both.
+    for doc in [OLD_MESSAGES, DAY] {
+        let error = ServerMsg::Error { code: ErrorCode::Expired, doc: Some(doc.into()), message: "expired".into() };
+        sim.devices[0].inbound.push_back(error.encode());
+    }
+    sim.pump();
+    assert!(sim.holds(0, OLD_MESSAGES) && sim.holds(0, DAY), "the desk forgot what its rules keep");
+    let doc = sim.devices[0].core.doc(OLD_MESSAGES).unwrap().clone();
+    assert!(doc.get(automerge::ROOT, "client/m1").unwrap().is_some());
+    assert_eq!(sim.warnings.len(), 2, "{:?}", sim.warnings);
 }
 
 #[test]

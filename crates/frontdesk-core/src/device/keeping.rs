@@ -1,0 +1,110 @@
+//! Retention on a device (#20): documents past the business's rules are forgotten here as the
+//! relay forgets them, and a manager's device tells the relay the rules.
+//!
+//! The rules are read from the `site` document this device holds (written by managers only, and
+//! signed like every chunk), never taken from the relay: a relay that says a document expired
+//! (`ErrorCode::Expired`) makes a device forget it only if the business's own rules say so too,
+//! so a relay cannot make tablets drop what they hold. A manager's device tells the relay only
+//! once it holds everything the relay has of `site` on this connection: a tablet back from a week
+//! offline never sends rules older than another manager's.
+
+use chrono::NaiveDate;
+use frontdesk_protocol::{ChunkId, ClientMsg, Role};
+
+use super::{DeviceCore, Effect, Write};
+use crate::doc_name::SITE;
+use crate::retention::{self, Retention};
+
+impl DeviceCore {
+    /// Applies the business's rules on `today` (UTC, as the relay counts): every document they
+    /// make expired is forgotten — from memory, from storage (every stored name in an expired
+    /// range, loaded or not), and its unsent changes with it. Call it at start, when `site`
+    /// changes, and now and then (a day passes). A manager's device tells the relay the rules
+    /// when they changed.
+    pub fn keep(&mut self, today: NaiveDate) -> Vec<Effect> {
+        self.today = Some(today);
+        let mut effects = Vec::new();
+        if let Some(rules) = self.rules() {
+            let doomed: Vec<String> = {
+                let held = self.replica.names().map(str::to_owned);
+                let unsent = self.client.outbox().map(|(_, doc)| doc.to_owned());
+                // (A name in both is forgotten twice: the second time finds nothing.)
+                held.chain(unsent).filter(|doc| rules.expired(doc, today)).collect()
+            };
+            let ranges = retention::expired_ranges(&rules, today);
+            let mut writes: Vec<Write> =
+                ranges.into_iter().map(|(first, last)| Write::ForgetDocs { first, last }).collect();
+            self.forget_docs(&doomed, &mut writes, &mut effects);
+            if !writes.is_empty() {
+                effects.push(self.save(writes, Vec::new()));
+            }
+            if !doomed.is_empty() {
+                effects.push(Effect::Changed);
+            }
+        }
+        effects.extend(self.tell_rules());
+        effects
+    }
+
+    /// Whether the business's rules, as this device holds them, make `doc` expired today (the
+    /// last day [`DeviceCore::keep`] was told). Such a document is never followed again.
+    pub fn expired(&mut self, doc: &str) -> bool {
+        let Some(today) = self.today else { return false };
+        self.rules().is_some_and(|rules| rules.expired(doc, today))
+    }
+
+    /// The relay says `doc` expired: forgotten if the business's rules say so too; otherwise the
+    /// relay's rules differ from the ones this device holds (a manager's change not arrived here
+    /// yet, or a relay not to be trusted), and it is kept.
+    pub(super) fn relay_expired(&mut self, doc: &str) -> Vec<Effect> {
+        if !self.expired(doc) {
+            return vec![Effect::Warn(format!("the relay says {doc} is past retention; this business's rules keep it"))];
+        }
+        let mut writes = vec![Write::ForgetDocs { first: doc.to_owned(), last: doc.to_owned() }];
+        let mut effects = Vec::new();
+        self.forget_docs(&[doc.to_owned()], &mut writes, &mut effects);
+        effects.push(self.save(writes, Vec::new()));
+        effects.push(Effect::Changed);
+        effects
+    }
+
+    /// Tells the relay the rules if this is a manager's device, online, holding all the relay has
+    /// of `site`, and the rules are not what it told on this connection.
+    pub(super) fn tell_rules(&mut self) -> Vec<Effect> {
+        if self.client.role() != Some(Role::Manager) || !self.client.caught_up(SITE) {
+            return Vec::new();
+        }
+        let Some(rules) = self.rules() else { return Vec::new() };
+        if self.told.as_ref() == Some(&rules) {
+            return Vec::new();
+        }
+        self.told = Some(rules.clone());
+        match self.client.request(ClientMsg::SetRetention { retention: rules }) {
+            Some(sent) => self.run(sent),
+            None => Vec::new(),
+        }
+    }
+
+    /// The rules in the `site` document this device holds; `None` if it holds none.
+    fn rules(&mut self) -> Option<Retention> {
+        self.replica.get(SITE).and_then(retention::read)
+    }
+
+    /// Drops every trace of `docs` from memory; their unsent chunks go from the outbox (and from
+    /// any written-ahead copy) with `writes`.
+    fn forget_docs(&mut self, docs: &[String], writes: &mut Vec<Write>, effects: &mut Vec<Effect>) {
+        for doc in docs {
+            self.replica.remove(doc);
+            self.dirty.remove(doc);
+            self.receipts.retain(|(d, _)| d != doc);
+            self.sealed_from.retain(|(d, _)| d != doc);
+            self.arrivals.retain(|(d, _)| d != doc);
+            self.gaps.remove(doc);
+            let dropped: Vec<ChunkId> = self.client.drop_doc(doc);
+            writes.extend(dropped.iter().map(|id| Write::OutboxDelete(*id)));
+            effects.extend(dropped.iter().map(|id| Effect::ForgetWriteAhead(*id)));
+            self.spilled.retain(|id| !dropped.contains(id));
+            self.forgotten.extend(dropped);
+        }
+    }
+}
