@@ -275,6 +275,8 @@ pub struct DeviceCore {
     today: Option<chrono::NaiveDate>,
     /// The retention rules told to the relay on this connection (managers only).
     told: Option<crate::retention::Retention>,
+    /// The heads of `site` when the rules were last applied.
+    kept_heads: Vec<automerge::ChangeHash>,
 }
 
 /// What a device starts from: what its storage holds, and what it follows.
@@ -358,6 +360,7 @@ impl DeviceCore {
             forgotten: Vec::new(),
             today: None,
             told: None,
+            kept_heads: Vec::new(),
         };
         // The outbox is sealed afresh at every start (the chunks are kept as changes, not sealed).
         let to_seal: Vec<ChunkId> =
@@ -1208,6 +1211,7 @@ impl DeviceCore {
             }
         }
         if tick {
+            effects.extend(self.keep_on_tick(now_ms));
             match self.seal_retry {
                 SealRetry::Failed => self.seal_retry = SealRetry::At(now_ms + SEAL_RETRY_MS),
                 SealRetry::At(at) if now_ms >= at => {

@@ -604,7 +604,8 @@ impl Sim {
             },
             devices: Vec::new(),
             network: Vec::new(),
-            now: 0,
+            // Noon (UTC) of the simulation's today: devices apply retention on their clock's day.
+            now: sim_today().and_hms_opt(12, 0, 0).expect("noon").and_utc().timestamp_millis(),
             next_id: 1,
             lost: BTreeSet::new(),
             warnings: Vec::new(),
@@ -1529,19 +1530,11 @@ impl Sim {
         self.settle();
     }
 
-    /// What the app does when `site` changes, and every hour: apply the rules on today.
-    fn keep(&mut self) {
-        for i in 0..self.devices.len() {
-            let effects = self.devices[i].core.keep(sim_today());
-            self.effects(i, effects);
-        }
-        self.settle();
-    }
-
     /// A manager keeps messages for `days` (`None`: for ever).
     fn keep_messages(&mut self, manager: usize, days: Option<u32>) {
         self.change_doc(manager, SITE, |d| retention::put(d, Area::Messages, days, "Manager", 1));
-        self.keep();
+        // Applied at the next tick on every device that holds the change.
+        self.settle();
     }
 
     /// Whether device `i` holds `doc`, in memory or in storage.
@@ -1575,7 +1568,6 @@ fn messages_past_retention_are_forgotten_everywhere_and_a_desk_back_from_offline
     sim.set_network(1, true);
     sim.settle();
     assert!(sim.relay.refused_as_expired > 0, "the returning desk's July change was refused");
-    sim.keep();
     assert!(!sim.relay.logs.contains_key(OLD_MESSAGES), "the returning desk brought July back to the relay");
     assert!(!sim.holds(1, OLD_MESSAGES), "the returning desk still holds July's messages");
     assert_eq!(sim.pending(1), 0, "nothing is left waiting to be sent");
@@ -1604,7 +1596,6 @@ fn a_manager_back_from_offline_does_not_tell_the_relay_rules_older_than_another_
     // Manager 2 returns holding "90 days": it tells the relay only once it holds the year.
     sim.set_network(2, true);
     sim.settle();
-    sim.keep();
     assert_eq!(sim.relay.retention.days(Area::Messages), Some(365));
     assert!(sim.relay.logs.contains_key(OLD_MESSAGES), "a stale manager made the relay empty July");
     assert!((0..3).all(|i| sim.holds(i, OLD_MESSAGES)));

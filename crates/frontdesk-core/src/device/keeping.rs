@@ -16,11 +16,24 @@ use crate::doc_name::SITE;
 use crate::retention::{self, Retention};
 
 impl DeviceCore {
+    /// At a tick: the rules are applied again when a day has passed (UTC, as the relay counts)
+    /// or `site` changed since they last were.
+    pub(super) fn keep_on_tick(&mut self, now_ms: i64) -> Vec<Effect> {
+        let Some(today) = chrono::DateTime::from_timestamp_millis(now_ms).map(|t| t.date_naive()) else {
+            return Vec::new();
+        };
+        let heads = self.replica.heads(SITE);
+        if self.today == Some(today) && heads == self.kept_heads {
+            return Vec::new();
+        }
+        self.kept_heads = heads;
+        self.keep(today)
+    }
+
     /// Applies the business's rules on `today` (UTC, as the relay counts): every document they
     /// make expired is forgotten — from memory, from storage (every stored name in an expired
-    /// range, loaded or not), and its unsent changes with it. Call it at start, when `site`
-    /// changes, and now and then (a day passes). A manager's device tells the relay the rules
-    /// when they changed.
+    /// range, loaded or not), and its unsent changes with it. Done at a tick when a day passed or
+    /// `site` changed. A manager's device tells the relay the rules when they changed.
     pub fn keep(&mut self, today: NaiveDate) -> Vec<Effect> {
         self.today = Some(today);
         let mut effects = Vec::new();
