@@ -60,6 +60,7 @@ pub mod kiosk;
 pub mod lock;
 pub mod pairing;
 pub mod people;
+pub mod retention;
 pub mod rooms;
 pub mod sales;
 pub use business::{BusinessMsg, kind_msg, resource_kind_msg, staff_role_msg};
@@ -72,6 +73,7 @@ pub use kiosk::KioskMsg;
 pub use lock::LockMsg;
 pub use pairing::PairMsg;
 pub use people::PeopleMsg;
+pub use retention::RetentionMsg;
 pub use rooms::RoomsMsg;
 pub use sales::SalesMsg;
 

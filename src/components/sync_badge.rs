@@ -11,7 +11,7 @@ use crate::i18n::{DeviceMsg, Lang, tr};
 fn problem_text(problem: &Problem) -> DeviceMsg {
     match problem {
         Problem::Refused { code: ErrorCode::QuotaExceeded, .. } => DeviceMsg::RefusedQuota,
-        Problem::Refused { code: ErrorCode::Forbidden, .. } => DeviceMsg::RefusedForbidden,
+        Problem::Refused { code: ErrorCode::Forbidden | ErrorCode::BadRetention, .. } => DeviceMsg::RefusedForbidden,
         Problem::Refused { code: ErrorCode::DocTooLarge, .. } => DeviceMsg::RefusedTooLarge,
         Problem::Refused { code: ErrorCode::BadDocName, .. } => DeviceMsg::RefusedBadName,
         // A stale epoch is as passing: the device reconnects and seals the change again (a
@@ -23,7 +23,8 @@ fn problem_text(problem: &Problem) -> DeviceMsg {
                 | ErrorCode::StaleEpoch
                 | ErrorCode::BadSignature
                 | ErrorCode::Rebased
-                | ErrorCode::Moved,
+                | ErrorCode::Moved
+                | ErrorCode::Expired,
             ..
         } => DeviceMsg::RelayBusy,
         Problem::BadFrame(_) => DeviceMsg::RelayGarbled,

@@ -22,6 +22,7 @@ mod payroll;
 mod products;
 mod publish;
 mod reports;
+mod retention;
 mod rooms;
 mod sales;
 mod search;

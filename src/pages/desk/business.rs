@@ -45,6 +45,7 @@ pub fn Business(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) -> im
                 <StaffCard device lang site/>
                 <ResourcesCard device lang site/>
                 <super::products::ProductsCard device lang site/>
+                <super::retention::KeepingCard device lang site/>
             </Show>
         </div>
     }
