@@ -15,8 +15,8 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Error;
 
 use frontdesk_protocol::{
-    Area, ClientMsg, DecodeError, Epoch, ErrorCode, Head, PROTOCOL_VERSION, Role, ServerMsg, Writers, close, sealed,
-    valid_doc_name,
+    Area, ClientMsg, DecodeError, Epoch, ErrorCode, Head, PROTOCOL_VERSION, Retention, Role, ServerMsg, Writers, close,
+    sealed, valid_doc_name,
 };
 
 use crate::access::{self, Access};
@@ -55,13 +55,15 @@ where
 {
     let id = relay.next_connection_id();
     let end = match handshake(&relay, &mut sink, &mut stream, &peer_addr).await {
-        Ok((device, key)) => match tokio::try_join!(relay.store.epochs(), relay.store.floors()) {
+        // The retention rules are read before the first session, so none serves an expired document.
+        Ok((device, key)) => match tokio::try_join!(relay.store.epochs(), relay.store.floors(), relay.load_retention())
+        {
             // A device told "nothing is sealed" would write in the clear: no Welcome without them.
             Err(err) => {
-                tracing::error!(conn = id, %err, "key epochs not read");
+                tracing::error!(conn = id, %err, "key epochs or retention rules not read");
                 closing(close::GOING_AWAY, "the relay cannot read its database; retry")
             }
-            Ok((epochs, floors)) => {
+            Ok((epochs, floors, ())) => {
                 tracing::info!(conn = id, device = %device.id, name = %device.name, role = %device.role, %peer_addr, "device connected");
                 let welcome = ServerMsg::Welcome {
                     device: device.id.clone(),
@@ -410,6 +412,20 @@ impl Session {
         self.send(sink, ServerMsg::Error { code, doc, message }).await
     }
 
+    /// Whether `doc` is past the business's retention on the relay's UTC today: the relay holds
+    /// nothing of it and takes nothing more.
+    fn expired(&self, doc: &str) -> bool {
+        self.relay.expired(doc, today())
+    }
+
+    /// Refuses a request naming an expired document ([`ErrorCode::Expired`]): the device forgets
+    /// it. Logged at info: an honest device may ask once before it has forgotten it.
+    async fn refuse_expired<W: Sink<Message> + Unpin>(&self, sink: &mut W, doc: String) -> Result<(), End> {
+        tracing::info!(conn = self.id, device = %self.device.id, %doc, "refused: the document is expired");
+        let message = "this document is past the business's retention: the relay holds nothing of it".to_owned();
+        self.send(sink, ServerMsg::Error { code: ErrorCode::Expired, doc: Some(doc), message }).await
+    }
+
     /// The access rules, and for a kiosk's day (`kiosk/<date>`) the relay's calendar: no device
     /// reads one outside [`kiosk_day_open`]'s window; writes are taken for any real date up to
     /// the window's end (a desk back after days gets its queued changes acknowledged, and they
@@ -498,7 +514,8 @@ impl Session {
             ClientMsg::Ping => self.send(sink, ServerMsg::Pong).await,
             ClientMsg::Subscribe { doc, after_seq } => self.subscribe(sink, doc, after_seq).await,
             ClientMsg::Watch { prefix } => self.watch(sink, prefix).await,
-            ClientMsg::Checked { doc, covers_seq, digest, ok } => self.checked(doc, covers_seq, digest, ok).await,
+            ClientMsg::Checked { doc, covers_seq, digest, ok } => self.checked(sink, doc, covers_seq, digest, ok).await,
+            ClientMsg::SetRetention { retention } => self.set_retention(sink, retention).await,
             ClientMsg::Rebase { doc, after_seq, bytes, signature } => {
                 self.rebase(sink, doc, after_seq, bytes, signature).await
             }
@@ -515,6 +532,9 @@ impl Session {
                             format!("a {} may not write here", self.device.role),
                         )
                         .await;
+                }
+                if self.expired(&doc) {
+                    return self.refuse_expired(sink, doc).await;
                 }
                 if let Some(date) = access::drop_box_date(&doc)
                     && !self.drop_box_open(date)
@@ -558,7 +578,15 @@ impl Session {
                     at_ms: chrono::Utc::now().timestamp_millis(),
                     author,
                 };
-                let stored = self.relay.store.push_on(chunk, self.id, self.basis(&doc));
+                // Checked again as it is queued: rules set meanwhile are queued after it, and their
+                // sweep empties what it stores.
+                let basis = self.basis(&doc);
+                let queued =
+                    self.relay.unless_expired(&doc, today(), || self.relay.store.push_on(chunk, self.id, basis));
+                let Some(stored) = queued else {
+                    drop(permit);
+                    return self.refuse_expired(sink, doc).await;
+                };
                 let (conn, device) = (self.id, self.device.id.clone());
                 tokio::spawn(async move {
                     let reply = match stored.await {
@@ -605,6 +633,9 @@ impl Session {
                 if !valid_doc_name(&doc) || !self.allowed(&doc, Access::Snapshot) {
                     return self.refuse(sink, ErrorCode::Forbidden, Some(doc), "snapshot not allowed".into()).await;
                 }
+                if self.expired(&doc) {
+                    return self.refuse_expired(sink, doc).await;
+                }
                 if let Err(err) =
                     sealed::check_sent(&doc, &self.device.id, &bytes, Some(covers_seq), &self.epochs, &self.floors)
                 {
@@ -620,8 +651,10 @@ impl Session {
                     return self.refuse(sink, ErrorCode::BadSignature, Some(doc), message).await;
                 };
                 let basis = self.basis(&doc);
-                let proposed =
-                    self.relay.store.propose_snapshot_on(&doc, covers_seq, bytes, &self.device.id, author, basis);
+                let queued = self.relay.unless_expired(&doc, today(), || {
+                    self.relay.store.propose_snapshot_on(&doc, covers_seq, bytes, &self.device.id, author, basis)
+                });
+                let Some(proposed) = queued else { return self.refuse_expired(sink, doc).await };
                 match proposed.await {
                     Ok(()) => {
                         self.send(sink, ServerMsg::SnapshotStored { doc: doc.clone(), covers_seq }).await?;
@@ -679,6 +712,9 @@ impl Session {
         if !self.allowed(&doc, Access::Read) {
             return self.refuse(sink, ErrorCode::Forbidden, Some(doc), "a manager may not read this".into()).await;
         }
+        if self.expired(&doc) {
+            return self.refuse_expired(sink, doc).await;
+        }
         let Some(covers_seq) = after_seq.checked_add(1) else {
             return self.refuse(sink, ErrorCode::Moved, Some(doc), "no document ends there".into()).await;
         };
@@ -698,7 +734,11 @@ impl Session {
         let size = bytes.len();
         let at_ms = chrono::Utc::now().timestamp_millis();
         let rebase = Rebase { doc: doc.clone(), after_seq, bytes, device: self.device.id.clone(), at_ms, author };
-        match self.relay.store.rebase(rebase, self.id).await {
+        let Some(rebased) = self.relay.unless_expired(&doc, today(), || self.relay.store.rebase(rebase, self.id))
+        else {
+            return self.refuse_expired(sink, doc).await;
+        };
+        match rebased.await {
             Ok(Ok(covers_seq)) => {
                 tracing::info!(conn = self.id, device = %self.device.id, %doc, covers_seq, size, "document re-based");
                 // This device made the new history: what it sends next is made on it.
@@ -787,6 +827,39 @@ impl Session {
         }
     }
 
+    /// A manager's retention rules: kept (an audit line when they change), in force at once, and
+    /// every document they make expired emptied before the answer says how many.
+    async fn set_retention<W: Sink<Message> + Unpin>(&self, sink: &mut W, retention: Retention) -> Result<(), End> {
+        if !self.manager(sink, "set how long documents are kept").await? {
+            return Ok(());
+        }
+        if let Err(err) = retention.check() {
+            return self.refuse(sink, ErrorCode::BadRetention, None, err.to_string()).await;
+        }
+        match self.relay.set_retention(&retention, &self.device.id).await {
+            Ok(changed) => {
+                let rules: Vec<(&str, u32)> = retention.rules.iter().map(|r| (r.area.as_str(), r.days)).collect();
+                tracing::info!(conn = self.id, by = %self.device.id, changed, ?rules, "retention rules set");
+            }
+            Err(err) => {
+                tracing::error!(%err, "retention rules not kept");
+                return self.refuse(sink, ErrorCode::StorageFailed, None, "rules not kept; retry".into()).await;
+            }
+        }
+        let emptied = match self.relay.empty_expired(today()).await {
+            Ok(emptied) => emptied,
+            Err(err) => {
+                // The rules are in force (nothing expired is served or taken); the hourly sweep
+                // empties what is left, and the device's next SetRetention tries again.
+                tracing::error!(%err, "expired documents not emptied");
+                let message = "the rules are kept, but expired documents are not all emptied yet; retry".to_owned();
+                return self.refuse(sink, ErrorCode::StorageFailed, None, message).await;
+            }
+        };
+        let reply = frontdesk_protocol::AdminReply::Retention { retention: self.relay.retention(), emptied }.to_bytes();
+        self.send(sink, ServerMsg::Admin { reply }).await
+    }
+
     async fn create_pairing<W: Sink<Message> + Unpin>(
         &self,
         sink: &mut W,
@@ -846,9 +919,19 @@ impl Session {
     }
 
     /// A device's verdict on a proposed snapshot.
-    async fn checked(&mut self, doc: String, covers_seq: u64, digest: Head, ok: bool) -> Result<(), End> {
+    async fn checked<W: Sink<Message> + Unpin>(
+        &mut self,
+        sink: &mut W,
+        doc: String,
+        covers_seq: u64,
+        digest: Head,
+        ok: bool,
+    ) -> Result<(), End> {
         if !valid_doc_name(&doc) || !self.allowed(&doc, Access::Read) {
             return Ok(()); // not its document: ignored
+        }
+        if self.expired(&doc) {
+            return self.refuse_expired(sink, doc).await;
         }
         match self.relay.store.settle_snapshot(&doc, covers_seq, digest, &self.device.id, ok).await {
             Ok(Settled::Proven) => {
@@ -877,6 +960,10 @@ impl Session {
             return self
                 .refuse(sink, ErrorCode::Forbidden, Some(doc), format!("a {} may not read this", self.device.role))
                 .await;
+        }
+        // Nothing is served of it, not even its head: only the refusal.
+        if self.expired(&doc) {
+            return self.refuse_expired(sink, doc).await;
         }
         if !self.subscriptions.contains(&doc) && self.subscriptions.len() >= self.relay.config.max_subscriptions {
             let message = format!("over the limit of {} documents", self.relay.config.max_subscriptions);
@@ -952,13 +1039,19 @@ impl Session {
                 return self.refuse(sink, ErrorCode::StorageFailed, Some(prefix), "cannot list; retry".into()).await;
             }
         };
+        // An expired document is kept by name only (its sequence): not announced.
         for doc in docs {
-            if self.allowed(&doc, Access::Read) {
+            if self.allowed(&doc, Access::Read) && !self.expired(&doc) {
                 self.send(sink, ServerMsg::DocExists { doc }).await?;
             }
         }
         Ok(())
     }
+}
+
+/// The relay's UTC date: what retention is judged by.
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
 }
 
 /// Whether `doc` is in a drop box area: each box is written only by its own device, which never

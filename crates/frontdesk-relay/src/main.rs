@@ -91,8 +91,11 @@ enum Command {
         data: PathBuf,
     },
     /// Print the audit log as JSON lines, oldest first: every chunk pushed, snapshot proposed and
-    /// document re-based (document, seq, device, relay time, size, SHA-256) and every document a
-    /// device subscribed to (a read). The relay logs this without reading the contents.
+    /// document re-based (document, seq, device, relay time, size, SHA-256), every document a
+    /// device subscribed to (a read), every change of the retention rules (`retention`: the
+    /// manager's device, how many rules) and every document emptied because the rules made it
+    /// expired (`expire`: no device, its last seq and the bytes it held). The relay logs this
+    /// without reading the contents.
     Audit {
         #[arg(long, default_value = "data")]
         data: PathBuf,
@@ -106,6 +109,13 @@ enum Command {
         /// (`2026-12-07T09:30:00+01:00`).
         #[arg(long, value_parser = parse_since)]
         since: Option<i64>,
+    },
+    /// Print the retention rules a manager's device set, one JSON line per area that has one:
+    /// `{"area":"inbox","days":30}` (its documents are emptied that many days after the last day
+    /// they cover). Nothing when there are none: every document is kept.
+    Retention {
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
     },
 }
 
@@ -249,6 +259,16 @@ fn main() -> anyhow::Result<()> {
             tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
                 let query = frontdesk_relay::store::AuditQuery { doc, device, since_ms: since };
                 print_audit(&store, &query).await?;
+                store.close().await?;
+                Ok(())
+            })
+        }
+        Command::Retention { data } => {
+            let store = SqliteStore::open_admin_in(&data)?;
+            tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+                for rule in store.retention().await?.rules {
+                    println!("{}", serde_json::json!({ "area": rule.area.as_str(), "days": rule.days }));
+                }
                 store.close().await?;
                 Ok(())
             })

@@ -179,8 +179,9 @@ async fn watch_revocations(relay: Arc<Relay>) {
     }
 }
 
-/// Empties the kiosk's days once their window has passed ([`empty_past_kiosk_days`]), and forgets
-/// the audit log's lines older than its retention time: at start, then every hour.
+/// Empties the kiosk's days once their window has passed ([`empty_past_kiosk_days`]) and the
+/// documents the business's retention rules make expired ([`empty_expired`]), and forgets the
+/// audit log's lines older than its retention time: at start, then every hour.
 async fn sweep_kiosk_days(relay: Arc<Relay>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
@@ -192,6 +193,10 @@ async fn sweep_kiosk_days(relay: Arc<Relay>) {
             Ok(0) => {}
             Ok(cleared) => tracing::info!(cleared, "emptied the kiosk's past days"),
             Err(err) => tracing::error!(%err, "cannot empty the kiosk's past days"),
+        }
+        // Logs what it emptied itself.
+        if let Err(err) = empty_expired(&relay, chrono::Utc::now().date_naive()).await {
+            tracing::error!(%err, "cannot empty expired documents");
         }
         let keep_ms = i64::from(relay.config.audit_days) * 86_400_000;
         match relay.store.prune_audit(chrono::Utc::now().timestamp_millis() - keep_ms).await {
@@ -220,8 +225,17 @@ pub async fn empty_past_kiosk_days(relay: &Relay, today: chrono::NaiveDate) -> R
     relay.store.clear_docs(&past).await
 }
 
+/// Empties every document the business's retention rules make expired on the relay's UTC
+/// `today` (`Retention::expired`: the documents of each area that has a rule, whose last day is
+/// past its keeping), with an `expire` line in the audit log for each that held anything, and no
+/// byte of them left in the database's files or its WAL. Returns how many held anything.
+pub async fn empty_expired(relay: &Relay, today: chrono::NaiveDate) -> Result<u64, crate::store::StoreError> {
+    relay.empty_expired(today).await
+}
+
 /// Serves until `shutdown` is cancelled, then closes sockets and lets the database writer finish.
 pub async fn run(listener: TcpListener, relay: Arc<Relay>) -> anyhow::Result<()> {
+    relay.load_retention().await?;
     tokio::spawn(watch_revocations(relay.clone()));
     tokio::spawn(sweep_kiosk_days(relay.clone()));
     let shutdown = relay.shutdown.clone();

@@ -7,7 +7,7 @@ pub mod sqlite;
 use std::future::Future;
 use std::pin::Pin;
 
-use frontdesk_protocol::{Author, ChunkId, DeviceInfo, Epoch, Head, PairRefusal, Role, Scope};
+use frontdesk_protocol::{Author, ChunkId, DeviceInfo, Epoch, Head, PairRefusal, Retention, Role, Scope};
 
 pub use sqlite::SqliteStore;
 
@@ -68,8 +68,9 @@ pub struct InTheClear {
 /// What the audit log keeps of a device's doing (#20): a chunk it pushed, a snapshot it
 /// proposed, its verdict on another device's snapshot (proven: it replaced the chunks it covers;
 /// rejected: it is gone), a document it subscribed to (a read), a document it re-based (every
-/// byte held of it replaced by a fresh one). The relay cannot read the bytes; it keeps who, when
-/// (relay time), which document and how much.
+/// byte held of it replaced by a fresh one), the retention rules it set; and a document the
+/// relay itself emptied because the rules made it expired (no device). The relay cannot read the
+/// bytes; it keeps who, when (relay time), which document and how much.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuditAction {
     Push,
@@ -78,16 +79,24 @@ pub enum AuditAction {
     Rejected,
     Read,
     Rebase,
+    /// A manager's device set retention rules that changed the ones kept: `doc` is `retention`,
+    /// `size` the number of rules, `seq` 0.
+    Retention,
+    /// The relay emptied an expired document (`device` empty): `seq` is its head, `size` the
+    /// bytes it held.
+    Expire,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 6] = [
+    pub const ALL: [AuditAction; 8] = [
         AuditAction::Push,
         AuditAction::Snapshot,
         AuditAction::Proven,
         AuditAction::Rejected,
         AuditAction::Read,
         AuditAction::Rebase,
+        AuditAction::Retention,
+        AuditAction::Expire,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -98,6 +107,8 @@ impl AuditAction {
             AuditAction::Rejected => "rejected",
             AuditAction::Read => "read",
             AuditAction::Rebase => "rebase",
+            AuditAction::Retention => "retention",
+            AuditAction::Expire => "expire",
         }
     }
 
@@ -115,9 +126,11 @@ pub struct AuditEntry {
     pub action: AuditAction,
     pub doc: String,
     /// A push's seq; the seq a snapshot (or the verdict on one, or a re-base) covers; for a
-    /// read, the document's head when it was served (everything up to it was readable).
+    /// read, the document's head when it was served (everything up to it was readable); for an
+    /// expired document, its head when it was emptied; 0 for retention rules.
     pub seq: u64,
-    /// Bytes stored (a push, a snapshot, the snapshot a verdict is on, a re-base); 0 for a read.
+    /// Bytes stored (a push, a snapshot, the snapshot a verdict is on, a re-base); 0 for a read;
+    /// the bytes an expired document held when it was emptied; the number of retention rules.
     pub size: u64,
     /// SHA-256 of those bytes; none for a read.
     pub sha256: Option<Head>,
@@ -428,6 +441,16 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 ///
 /// The store numbers key epochs without ever seeing a key: per scope, a counter that only grows
 /// and survives a reopen; the business's first epochs are granted once.
+///
+/// # Retention
+///
+/// The store keeps the business's retention rules ([`Retention`]; none at first) across a
+/// reopen. [`set_retention`](Store::set_retention) is queued when called, like a push (so every
+/// write called before it is committed when it resolves), and writes an audit line
+/// ([`AuditAction::Retention`]) in the same transaction only when the rules change.
+/// [`expire_docs`](Store::expire_docs) empties documents as [`clear_docs`](Store::clear_docs)
+/// does — and leaves no byte of them in the store's files when it resolves — with an audit line
+/// ([`AuditAction::Expire`], no device) for each that held anything.
 pub trait Store: Send + Sync {
     /// Appends a chunk made on `basis` to its document for connection `origin`; resolves with its
     /// seq once durable. Queued when called (see the contract above).
@@ -572,6 +595,21 @@ pub trait Store: Send + Sync {
     /// continues after its last seq. Returns how many of them held anything. The kiosk's days
     /// (`kiosk/<date>`) are emptied after their day (#19).
     fn clear_docs<'a>(&'a self, docs: &'a [String]) -> StoreFuture<'a, u64>;
+
+    /// The retention rules kept (none until a manager's device sets some).
+    fn retention(&self) -> StoreFuture<'_, Retention>;
+
+    /// Keeps `retention` (checked by the caller) as the business's rules, set by `device` at
+    /// relay time `at_ms`; resolves with whether they changed. Queued when called, like a push;
+    /// a change is written to the audit log in the same transaction, the same rules again
+    /// change and log nothing.
+    fn set_retention(&self, retention: &Retention, device: &str, at_ms: i64) -> StoreFuture<'static, bool>;
+
+    /// Empties `docs`, which the retention rules made expired, as [`clear_docs`](Store::clear_docs)
+    /// does, at relay time `at_ms`; writes an [`AuditAction::Expire`] line for each that held
+    /// anything, in the same transaction, and resolves once no byte of them is left in the
+    /// store's files. Returns how many held anything.
+    fn expire_docs<'a>(&'a self, docs: &'a [String], at_ms: i64) -> StoreFuture<'a, u64>;
 
     /// The ids of revoked devices (polled by the relay, as another process may revoke).
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>>;

@@ -234,6 +234,67 @@ fn a_rebase_is_printed_in_the_audit_log_with_its_device() {
     assert!(ok && out.lines().count() == 1 && out.contains("\"rebase\""), "{out}");
 }
 
+/// `retention` prints the rules a manager's device set, a JSON line per area in area order, and
+/// nothing while there are none; the audit log prints who set them (`retention`) and each
+/// document the relay emptied because of them (`expire`, no device).
+#[test]
+fn the_retention_rules_are_printed_and_what_they_did_is_in_the_audit_log() {
+    use frontdesk_protocol::retention::Rule;
+    use frontdesk_protocol::{Area, ChunkId, Retention};
+    use frontdesk_relay::store::{NewChunk, SqliteStore, Store};
+    let data = tempfile::tempdir().unwrap();
+    let (ok, out, err) = relay(&["pair", "--role", "manager", "--name", "Office"], data.path());
+    assert!(ok, "{err}");
+    let code: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let office = redeem(data.path(), code["code"].as_str().unwrap());
+    let (ok, out, err) = relay(&["retention"], data.path());
+    assert!(ok && out.is_empty(), "no rules, nothing printed: {out}{err}");
+    // 2026-12-07T10:00:00Z, a minute later, and an hour later.
+    let (pushed_at, set_at, expired_at) = (1_796_637_600_000_i64, 1_796_637_660_000_i64, 1_796_641_200_000_i64);
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        let chunk = NewChunk {
+            doc: "messages/2020-01".into(),
+            chunk_id: ChunkId([1; 16]),
+            bytes: vec![1; 40],
+            heads: vec![],
+            device: "d9".into(),
+            at_ms: pushed_at,
+            author: Default::default(),
+        };
+        store.push(chunk, 0).await.unwrap();
+        let rules = [Rule { area: Area::Messages, days: 365 }, Rule { area: Area::Inbox, days: 30 }];
+        assert!(store.set_retention(&Retention::new(rules).unwrap(), &office, set_at).await.unwrap());
+        assert_eq!(store.expire_docs(&["messages/2020-01".into()], expired_at).await.unwrap(), 1);
+        store.close().await.unwrap();
+    });
+    let (ok, out, err) = relay(&["retention"], data.path());
+    assert!(ok, "{err}");
+    assert_eq!(out, "{\"area\":\"inbox\",\"days\":30}\n{\"area\":\"messages\",\"days\":365}\n");
+
+    let lines = |args: &[&str]| -> Vec<serde_json::Value> {
+        let (ok, out, err) = relay(args, data.path());
+        assert!(ok, "{args:?}: {err}");
+        out.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    };
+    assert_eq!(
+        lines(&["audit", "--doc", "retention"]),
+        [serde_json::json!({
+            "at": "2026-12-07T10:01:00.000Z", "action": "retention", "doc": "retention", "seq": 0, "device": office,
+            "device_name": "Office", "size": 2, "sha256": null,
+        })]
+    );
+    let emptied = lines(&["audit", "--doc", "messages/2020-01"]);
+    assert_eq!(emptied.len(), 2, "{emptied:?}");
+    assert_eq!(
+        emptied[1],
+        serde_json::json!({
+            "at": "2026-12-07T11:00:00.000Z", "action": "expire", "doc": "messages/2020-01", "seq": 1, "device": "",
+            "device_name": null, "size": 40, "sha256": null,
+        })
+    );
+}
+
 #[test]
 fn bad_commands_say_what_is_wrong() {
     let data = tempfile::tempdir().unwrap();

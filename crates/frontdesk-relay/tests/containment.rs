@@ -121,6 +121,20 @@ impl Store for Panicky {
     fn clear_docs<'a>(&'a self, docs: &'a [String]) -> StoreFuture<'a, u64> {
         self.0.clear_docs(docs)
     }
+    fn retention(&self) -> StoreFuture<'_, frontdesk_protocol::Retention> {
+        self.0.retention()
+    }
+    fn set_retention(
+        &self,
+        retention: &frontdesk_protocol::Retention,
+        device: &str,
+        at_ms: i64,
+    ) -> StoreFuture<'static, bool> {
+        self.0.set_retention(retention, device, at_ms)
+    }
+    fn expire_docs<'a>(&'a self, docs: &'a [String], at_ms: i64) -> StoreFuture<'a, u64> {
+        self.0.expire_docs(docs, at_ms)
+    }
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>> {
         self.0.revoked_devices()
     }

@@ -144,3 +144,13 @@ async fn a_rebase_leaves_no_byte_of_the_old_history_in_the_files() {
 async fn a_rebase_is_logged_and_counted_as_a_snapshot() {
     conformance::a_rebase_is_logged_and_counted_as_a_snapshot(sqlite()).await;
 }
+
+#[tokio::test]
+async fn retention_rules_survive_a_reopen_and_only_a_change_is_logged() {
+    conformance::retention_rules_survive_a_reopen_and_only_a_change_is_logged(sqlite()).await;
+}
+
+#[tokio::test]
+async fn expired_documents_leave_nothing_and_free_their_bytes() {
+    conformance::expired_documents_leave_nothing_and_free_their_bytes(sqlite()).await;
+}

@@ -7,7 +7,8 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use frontdesk_protocol::{Author, ChunkId, Epoch, Head, PairRefusal, Role, Scope};
+use frontdesk_protocol::retention::Rule;
+use frontdesk_protocol::{Area, Author, ChunkId, Epoch, Head, PairRefusal, Retention, Role, Scope};
 
 use super::{
     Appended, AuditAction, AuditQuery, Backlog, Basis, Committed, InTheClear, LogChunk, Moved, NewChunk, PairingKeys,
@@ -1136,4 +1137,93 @@ pub async fn a_rebase_is_logged_and_counted_as_a_snapshot<H: Harness>(harness: H
     assert_eq!(actions, [AuditAction::Push, AuditAction::Rebase], "in relay time");
     assert_eq!(AuditAction::parse("rebase"), Some(AuditAction::Rebase));
     store.close().await.expect("the store closes");
+}
+
+/// The audit log's lines of `action`.
+async fn lines_of(store: &impl Store, action: AuditAction) -> Vec<super::AuditEntry> {
+    let all = store.audit(&AuditQuery::default()).await.expect("the audit log is read");
+    all.into_iter().filter(|l| l.action == action).collect()
+}
+
+/// Retention rules: none at first; kept across a close and reopen; the same rules set again
+/// change nothing and are not logged again, a change is logged with the device that made it and
+/// how many rules; a write called before the rules is committed once they resolve.
+pub async fn retention_rules_survive_a_reopen_and_only_a_change_is_logged<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    assert_eq!(store.retention().await.expect("read"), Retention::default(), "no rules at first");
+    let rules = Retention::new([Rule { area: Area::Messages, days: 365 }, Rule { area: Area::Inbox, days: 30 }])
+        .expect("rules");
+    let before = send(&store, "messages/2020-01", 1, b"called before the rules".to_vec(), 7);
+    assert!(store.set_retention(&rules, "m1", 10_000).await.expect("set"), "new rules change something");
+    assert_eq!(backlog(&store, "messages/2020-01", 0).await.head, 1, "a write called before them is committed");
+    before.await.expect("pushed");
+    assert!(!store.set_retention(&rules, "m2", 11_000).await.expect("set again"), "the same rules again");
+    assert_eq!(store.retention().await.expect("read"), rules);
+    let logged = lines_of(&store, AuditAction::Retention).await;
+    assert_eq!(logged.len(), 1, "one line for one change: {logged:?}");
+    let line = &logged[0];
+    assert_eq!((line.device.as_str(), line.at_ms, line.doc.as_str(), line.size), ("m1", 10_000, "retention", 2));
+    assert_eq!(line.sha256, None);
+    store.close().await.expect("the store closes");
+    drop(store);
+
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    assert_eq!(store.retention().await.expect("read"), rules, "the rules survive a reopen");
+    assert!(!store.set_retention(&rules, "m1", 12_000).await.expect("set"), "still the same rules");
+    let fewer = Retention::new([Rule { area: Area::Inbox, days: 30 }]).expect("rules");
+    assert!(store.set_retention(&fewer, "m2", 13_000).await.expect("set"));
+    assert!(store.set_retention(&Retention::default(), "m1", 14_000).await.expect("set"), "no rules at all");
+    assert_eq!(store.retention().await.expect("read"), Retention::default());
+    let logged: Vec<(String, i64, u64)> =
+        lines_of(&store, AuditAction::Retention).await.into_iter().map(|l| (l.device, l.at_ms, l.size)).collect();
+    assert_eq!(logged, [("m1".into(), 10_000, 2), ("m2".into(), 13_000, 1), ("m1".into(), 14_000, 0)]);
+    assert_eq!(AuditAction::parse("retention"), Some(AuditAction::Retention));
+    store.close().await.expect("the store closes");
+}
+
+/// Expired documents are emptied like cleared ones — nothing served, no chunk, snapshot or
+/// proposal left in the store's files once `expire_docs` resolves, their pushers' bytes given
+/// back, their name and sequence kept — with one `expire` line each (no device, the head, the
+/// bytes held), none for a document that held nothing; other documents are untouched.
+pub async fn expired_documents_leave_nothing_and_free_their_bytes<H: Harness>(harness: H) {
+    let limits = StoreLimits { max_bytes_per_device: 2_000, ..StoreLimits::default() };
+    let store = open(&harness, limits, Recorder::default().publisher()).await;
+    let secret = b"EXPIREDMESSAGESOFLASTYEAR".repeat(32);
+    let doc = "messages/2020-01";
+    push(&store, doc, 1, &secret).await;
+    push(&store, doc, 2, &secret).await;
+    let snapshot_bytes = [&secret[..], b" up to 1"].concat();
+    snapshot(&store, doc, 1, &snapshot_bytes).await;
+    push(&store, doc, 3, &secret).await;
+    store.propose_snapshot(doc, 3, [&secret[..], b" up to 3"].concat(), "p", author("p")).await.expect("proposed");
+    store.push(chunk_of("d2", "messages/2020-02", 1, b"kept".to_vec()), 7).await.expect("pushed");
+    let held = backlog(&store, doc, 0).await;
+    assert_eq!(held.chunks.len(), 2);
+    let over = store.push(chunk_of("d1", "day/2020-01-01", 9, vec![0; 1_000]), 7).await;
+    assert!(matches!(over, Err(StoreError::QuotaExceeded { what: "bytes", .. })), "d1 holds 1,600 bytes: {over:?}");
+    let raw = harness.raw_bytes().await;
+    assert!(raw.windows(secret.len()).any(|w| w == secret.as_slice()), "the bytes are in the files before");
+
+    let never = "messages/1999-01".to_owned();
+    assert_eq!(store.expire_docs(&[doc.to_owned(), never.clone()], 77_000).await.expect("expired"), 1);
+    let raw = harness.raw_bytes().await;
+    assert!(!raw.windows(secret.len()).any(|w| w == secret.as_slice()), "an expired byte is still in the files");
+    assert_eq!(backlog(&store, doc, 0).await, Backlog { head: 3, ..Backlog::default() }, "its sequence stays");
+    assert_eq!(store.proposal(doc).await.expect("read"), None);
+    assert_eq!(pairs(&backlog(&store, "messages/2020-02", 0).await.chunks), vec![(1, b"kept".to_vec())]);
+    let logged = lines_of(&store, AuditAction::Expire).await;
+    assert_eq!(logged.len(), 1, "one line, for the document that held anything: {logged:?}");
+    let line = &logged[0];
+    let size = (2 * secret.len() + snapshot_bytes.len()) as u64;
+    assert_eq!((line.device.as_str(), line.at_ms, line.doc.as_str(), line.seq, line.size), ("", 77_000, doc, 3, size));
+    assert_eq!(line.sha256, None);
+    // Emptied again (every hourly sweep lists it): nothing more to empty, nothing logged.
+    assert_eq!(store.expire_docs(&[doc.to_owned()], 78_000).await.expect("expired"), 0);
+    assert_eq!(lines_of(&store, AuditAction::Expire).await.len(), 1);
+    // Its pusher's bytes were given back.
+    store.push(chunk_of("d1", "day/2020-01-01", 9, vec![0; 1_900]), 7).await.expect("room made by the expiry");
+    assert_eq!(AuditAction::parse("expire"), Some(AuditAction::Expire));
+    store.close().await.expect("the store closes");
+    let raw = harness.raw_bytes().await;
+    assert!(!raw.windows(secret.len()).any(|w| w == secret.as_slice()), "nor once closed");
 }

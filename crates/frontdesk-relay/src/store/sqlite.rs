@@ -14,8 +14,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 
+use frontdesk_protocol::retention::Rule;
 use frontdesk_protocol::sealed::MAGIC;
-use frontdesk_protocol::{Author, Epoch, Head, PairRefusal, Role, Scope, pairing};
+use frontdesk_protocol::{Area, Author, Epoch, Head, PairRefusal, Retention, Role, Scope, pairing};
 
 use super::{
     Appended, AuditAction, AuditEntry, AuditQuery, Backlog, Basis, Committed, Device, DeviceKey, InTheClear, LogChunk,
@@ -85,6 +86,12 @@ enum Write {
         device: String,
         at_ms: i64,
         reply: oneshot::Sender<Result<(), StoreError>>,
+    },
+    Retention {
+        retention: Retention,
+        device: String,
+        at_ms: i64,
+        reply: oneshot::Sender<Result<bool, StoreError>>,
     },
 }
 
@@ -186,6 +193,10 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_by_time ON audit (at_ms);
 CREATE INDEX IF NOT EXISTS audit_by_doc ON audit (doc, at_ms);
 CREATE INDEX IF NOT EXISTS audit_by_device ON audit (device, at_ms);
+CREATE TABLE IF NOT EXISTS retention (
+    area TEXT PRIMARY KEY,
+    days INTEGER NOT NULL
+) STRICT;
 "
 );
 
@@ -380,15 +391,7 @@ impl Store for SqliteStore {
         // The writer overwrote the deleted cells; the old pages are still in the WAL (and the
         // file, until a checkpoint copies the zeroed ones over): empty it before answering.
         let checkpoint = self.with_connection(|conn| {
-            // A device reading at that moment holds it off: tried again for up to two seconds
-            // (reads are short), so the old bytes do not wait for the hourly sweep.
-            for _ in 0..40 {
-                if matches!(conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0)), Ok(0)) {
-                    return Ok(());
-                }
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            truncate_wal(conn);
+            truncate_wal_soon(conn);
             Ok(())
         });
         Box::pin(async move {
@@ -662,6 +665,28 @@ impl Store for SqliteStore {
         })
     }
 
+    fn retention(&self) -> StoreFuture<'_, Retention> {
+        self.with_connection(|conn| read_rules(conn))
+    }
+
+    fn set_retention(&self, retention: &Retention, device: &str, at_ms: i64) -> StoreFuture<'static, bool> {
+        let (retention, device) = (retention.clone(), device.to_owned());
+        self.write(|reply| Write::Retention { retention, device, at_ms, reply })
+    }
+
+    fn expire_docs<'a>(&'a self, docs: &'a [String], at_ms: i64) -> StoreFuture<'a, u64> {
+        let docs = docs.to_vec();
+        self.with_connection(move |conn| {
+            // Deleted cells are overwritten with zeros (`secure_delete`); the WAL still holds the
+            // pages as they were: emptied before answering, as after a re-base.
+            let expired = expire(conn, &docs, at_ms)?;
+            if expired > 0 {
+                truncate_wal_soon(conn);
+            }
+            Ok(expired)
+        })
+    }
+
     fn revoked_devices(&self) -> StoreFuture<'_, Vec<String>> {
         self.with_connection(|conn| {
             let mut stmt = conn.prepare_cached("SELECT id FROM devices WHERE revoked = 1")?;
@@ -837,6 +862,18 @@ fn truncate_wal(conn: &Connection) {
         Ok(_) => tracing::info!("the WAL was busy; it is emptied at the next sweep"),
         Err(err) => tracing::warn!(%err, "the WAL was not checkpointed; it is at the next sweep"),
     }
+}
+
+/// [`truncate_wal`], tried again for up to two seconds while a device's read holds it off
+/// (reads are short), so the bytes just deleted do not wait in the WAL for the hourly sweep.
+fn truncate_wal_soon(conn: &Connection) {
+    for _ in 0..40 {
+        if matches!(conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0)), Ok(0)) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    truncate_wal(conn);
 }
 
 /// `n` random bytes as hex.
@@ -1036,6 +1073,7 @@ enum Outcome {
     Settle(oneshot::Sender<Result<Settled, StoreError>>, Result<Settled, StoreError>),
     Read(oneshot::Sender<Result<(), StoreError>>, Result<(), StoreError>),
     Rebase(oneshot::Sender<Result<Result<u64, Moved>, StoreError>>, Result<Result<u64, Moved>, StoreError>),
+    Retention(oneshot::Sender<Result<bool, StoreError>>, Result<bool, StoreError>),
 }
 
 impl Outcome {
@@ -1051,6 +1089,9 @@ impl Outcome {
             }
             Outcome::Read(reply, result) => drop(reply.send(if committed { result } else { Err(StoreError::Closed) })),
             Outcome::Rebase(reply, result) => {
+                drop(reply.send(if committed { result } else { Err(StoreError::Closed) }))
+            }
+            Outcome::Retention(reply, result) => {
                 drop(reply.send(if committed { result } else { Err(StoreError::Closed) }))
             }
         }
@@ -1106,6 +1147,10 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, p
                     AuditEntry { at_ms, device, action: AuditAction::Read, doc, seq: head, size: 0, sha256: None };
                 outcomes.push(Outcome::Read(reply, audit_line(&tx, &entry).map_err(StoreError::from)));
             }
+            Write::Retention { retention, device, at_ms, reply } => {
+                let result = rules_in_savepoint(&tx, &retention, &device, at_ms);
+                outcomes.push(Outcome::Retention(reply, result.map_err(StoreError::from)));
+            }
         }
     }
     if let Err(err) = tx.commit() {
@@ -1137,6 +1182,7 @@ fn fail_all(batch: Vec<Write>) {
             Write::Settle { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
             Write::Read { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
             Write::Rebase { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
+            Write::Retention { reply, .. } => drop(reply.send(Err(StoreError::Closed))),
         }
     }
 }
@@ -1291,15 +1337,101 @@ fn clear(conn: &mut Connection, docs: &[String]) -> Result<u64> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut cleared = 0;
     for doc in docs {
-        give_back(&tx, doc, u64::MAX)?;
-        let held = tx.execute("DELETE FROM chunks WHERE doc = ?1", [doc])?
-            + tx.execute("DELETE FROM snapshots WHERE doc = ?1", [doc])?
-            + tx.execute("DELETE FROM proposals WHERE doc = ?1", [doc])?;
-        tx.execute("UPDATE docs SET bytes = 0 WHERE name = ?1", [doc])?;
-        cleared += u64::from(held > 0);
+        cleared += u64::from(empty_doc(&tx, doc)?);
     }
     tx.commit()?;
     Ok(cleared)
+}
+
+/// Deletes a document's chunks, snapshot and proposal and gives their bytes back to the devices
+/// that pushed them; its name and sequence stay. Says whether it held anything.
+fn empty_doc(tx: &rusqlite::Transaction<'_>, doc: &str) -> Result<bool> {
+    give_back(tx, doc, u64::MAX)?;
+    let held = tx.execute("DELETE FROM chunks WHERE doc = ?1", [doc])?
+        + tx.execute("DELETE FROM snapshots WHERE doc = ?1", [doc])?
+        + tx.execute("DELETE FROM proposals WHERE doc = ?1", [doc])?;
+    tx.execute("UPDATE docs SET bytes = 0 WHERE name = ?1", [doc])?;
+    Ok(held > 0)
+}
+
+/// [`Store::expire_docs`] in one transaction: each document emptied, and a line of the audit log
+/// (no device: the relay did it) for each that held anything, with its head and the bytes it
+/// held.
+fn expire(conn: &mut Connection, docs: &[String], at_ms: i64) -> Result<u64> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut expired = 0;
+    for doc in docs {
+        let found: Option<(u64, u64)> = tx
+            .prepare_cached("SELECT head_seq, bytes FROM docs WHERE name = ?1")?
+            .query_row([doc], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        let Some((head, size)) = found else { continue };
+        if empty_doc(&tx, doc)? {
+            let line = AuditEntry {
+                at_ms,
+                device: String::new(),
+                action: AuditAction::Expire,
+                doc: doc.clone(),
+                seq: head,
+                size,
+                sha256: None,
+            };
+            audit_line(&tx, &line)?;
+            expired += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(expired)
+}
+
+/// What [`AuditAction::Retention`] names as its document.
+const RETENTION_DOC: &str = "retention";
+
+/// The retention rules kept, one row per area.
+fn read_rules(conn: &Connection) -> Result<Retention> {
+    let mut stmt = conn.prepare_cached("SELECT area, days FROM retention")?;
+    let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))?;
+    let mut rules = Vec::new();
+    for row in rows {
+        let (area, days) = row?;
+        let area: Area =
+            area.parse().map_err(|e: frontdesk_protocol::UnknownArea| StoreError::Corrupt(e.to_string()))?;
+        let days = u32::try_from(days).map_err(|_| StoreError::Corrupt(format!("a rule of {days} days for {area}")))?;
+        rules.push(Rule { area, days });
+    }
+    Ok(Retention::new(rules).map_err(|e| StoreError::Corrupt(format!("the retention rules kept: {e}")))?)
+}
+
+/// [`Store::set_retention`] in a savepoint of the writer's transaction: the rules replaced and the
+/// change logged, or nothing when they are the rules kept.
+fn rules_in_savepoint(tx: &rusqlite::Transaction<'_>, retention: &Retention, device: &str, at_ms: i64) -> Result<bool> {
+    tx.execute_batch("SAVEPOINT retention")?;
+    let result = set_rules(tx, retention, device, at_ms);
+    let end = if result.is_ok() { "RELEASE retention" } else { "ROLLBACK TO retention; RELEASE retention" };
+    tx.execute_batch(end)?;
+    result
+}
+
+fn set_rules(tx: &rusqlite::Transaction<'_>, retention: &Retention, device: &str, at_ms: i64) -> Result<bool> {
+    // Rules this build cannot read (a later version's) are replaced, not a reason to refuse.
+    if read_rules(tx).ok().as_ref() == Some(retention) {
+        return Ok(false);
+    }
+    tx.execute("DELETE FROM retention", [])?;
+    for rule in &retention.rules {
+        tx.execute("INSERT INTO retention (area, days) VALUES (?1, ?2)", params![rule.area.as_str(), rule.days])?;
+    }
+    let line = AuditEntry {
+        at_ms,
+        device: device.to_owned(),
+        action: AuditAction::Retention,
+        doc: RETENTION_DOC.to_owned(),
+        seq: 0,
+        size: retention.rules.len() as u64,
+        sha256: None,
+    };
+    audit_line(tx, &line)?;
+    Ok(true)
 }
 
 /// [`rebase_doc`] in a savepoint of the writer's transaction, with deleted cells overwritten
@@ -1548,6 +1680,48 @@ mod tests {
         };
         assert_eq!(store.rebase(rebase, 0).await.unwrap(), Ok(4));
         assert_eq!(store.rebased_at("clients").await.unwrap(), 4);
+        store.close().await.unwrap();
+    }
+
+    /// A data folder from before retention rules (protocol 8) keeps none, and takes some that
+    /// stay; its documents are untouched.
+    #[tokio::test]
+    async fn a_database_from_before_retention_gets_its_table() {
+        let data = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(data.path().join(FILE_NAME)).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE docs (name TEXT PRIMARY KEY, head_seq INTEGER NOT NULL,
+                     bytes INTEGER NOT NULL DEFAULT 0) STRICT;
+                 INSERT INTO docs (name, head_seq) VALUES ('day/2020-01-01', 3);",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        assert_eq!(store.retention().await.unwrap(), Retention::default());
+        let rules = Retention::new([Rule { area: Area::Day, days: 30 }]).unwrap();
+        assert!(store.set_retention(&rules, "m1", 1).await.unwrap());
+        store.close().await.unwrap();
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        assert_eq!(store.retention().await.unwrap(), rules);
+        assert_eq!(store.backlog("day/2020-01-01", 0).await.unwrap().head, 3);
+        store.close().await.unwrap();
+    }
+
+    /// Rules this build cannot take (an area no rule may name, as a later version might write)
+    /// are refused as corrupt when read, and replaced by the next rules set.
+    #[tokio::test]
+    async fn rules_it_cannot_read_are_replaced_by_the_next_ones_set() {
+        let data = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        store
+            .with_connection(|conn| Ok(conn.execute("INSERT INTO retention (area, days) VALUES ('clients', 5)", [])?))
+            .await
+            .unwrap();
+        assert!(matches!(store.retention().await, Err(StoreError::Corrupt(_))));
+        let rules = Retention::new([Rule { area: Area::Inbox, days: 7 }]).unwrap();
+        assert!(store.set_retention(&rules, "m1", 1).await.unwrap());
+        assert_eq!(store.retention().await.unwrap(), rules);
         store.close().await.unwrap();
     }
 }

@@ -27,6 +27,27 @@ impl TestRelay {
         TestRelay { relay: Relay::open(config, CancellationToken::new()).unwrap(), _data: data }
     }
 
+    /// The same data folder served by a new relay once this one has shut down and closed its
+    /// store: a restart.
+    pub async fn restart(self) -> TestRelay {
+        self.relay.shutdown.cancel();
+        self.relay.store.close().await.unwrap();
+        let config = self.relay.config.clone();
+        TestRelay { relay: Relay::open(config, CancellationToken::new()).unwrap(), _data: self._data }
+    }
+
+    /// Every byte of every file in the relay's data folder (the database, its WAL and the rest).
+    pub fn data_files(&self) -> Vec<u8> {
+        let mut raw = Vec::new();
+        for entry in std::fs::read_dir(&self.relay.config.data_dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                raw.extend(std::fs::read(path).unwrap());
+            }
+        }
+        raw
+    }
+
     /// A device registered with a key of its own: its id, and what connects as it.
     pub async fn device(&self, role: Role, name: &str) -> (String, Credential) {
         let cred = Credential::register(self.relay.store.as_ref(), name, role).await.unwrap();
