@@ -5,12 +5,9 @@
 
 use std::time::Duration;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-
 use anyhow::{Context, Result, ensure};
 
-use crate::harness::{Browser, Driver, Relay, set_up_business, step};
+use crate::harness::{Browser, Door, Driver, Relay, set_up_business, step};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 const PICK: &str = "//button[contains(@class,'client-pick')][.//*[normalize-space(.)='{}']]";
@@ -71,57 +68,6 @@ fn relay_files_holding(relay: &Relay, pieces: &[Vec<u8>]) -> Result<Vec<String>>
         }
     }
     Ok(found)
-}
-
-/// A door between one tablet and the relay that can be shut: the tablet loads the app and syncs
-/// through it, so shutting it is that tablet losing the network while the others keep theirs
-/// (Chromium's offline emulation does not stop WebSockets).
-struct Door {
-    port: u16,
-    open: Arc<AtomicBool>,
-    through: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
-}
-
-impl Door {
-    async fn to(relay_port: u16) -> Result<Door> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let door = Door {
-            port: listener.local_addr()?.port(),
-            open: Arc::new(AtomicBool::new(true)),
-            through: Arc::new(Mutex::new(Vec::new())),
-        };
-        let (open, through) = (door.open.clone(), door.through.clone());
-        tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                if !open.load(Ordering::SeqCst) {
-                    continue; // dropped: refused
-                }
-                let task = tokio::spawn(async move {
-                    if let Ok(mut relay) = tokio::net::TcpStream::connect(("127.0.0.1", relay_port)).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut relay).await;
-                    }
-                });
-                through.lock().unwrap_or_else(|e| e.into_inner()).push(task.abort_handle());
-            }
-        });
-        Ok(door)
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// Cuts every connection through it, and refuses new ones until opened again.
-    fn shut(&self) {
-        self.open.store(false, Ordering::SeqCst);
-        for task in self.through.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
-            task.abort();
-        }
-    }
-
-    fn reopen(&self) {
-        self.open.store(true, Ordering::SeqCst);
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,8 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -609,6 +611,45 @@ impl Browser {
         count.as_u64().with_context(|| format!("could not count {database}/{store}: {count}"))
     }
 
+    /// The names of the documents an IndexedDB database of this page's origin holds.
+    pub async fn stored_doc_names(&self, database: &str) -> Result<Vec<String>> {
+        let script = r#"
+            const [database, done] = arguments;
+            const open = indexedDB.open(database);
+            open.onerror = () => done(null);
+            open.onsuccess = () => {
+                const db = open.result;
+                if (!db.objectStoreNames.contains("docs")) { db.close(); done([]); return; }
+                const keys = db.transaction("docs").objectStore("docs").getAllKeys();
+                keys.onsuccess = () => { db.close(); done(keys.result.map(String)); };
+                keys.onerror = () => { db.close(); done(null); };
+            };
+        "#;
+        let names = self.client.execute_async(script, vec![json!(database)]).await?;
+        let names = names.as_array().with_context(|| format!("could not list {database}'s documents"))?;
+        Ok(names.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect())
+    }
+
+    /// Sets every page this browser loads from now on to a wall clock `days` days away (negative:
+    /// the past), `Date.now()` and `new Date()` alike. Returns what [`Browser::real_clock`] takes
+    /// to put the real clock back for the next load.
+    pub async fn clock_days_away(&self, days: i64) -> Result<String> {
+        let source = format!(
+            "(() => {{ const shift = {}; const Real = Date; \
+             class Shifted extends Real {{ constructor(...a) {{ if (a.length) super(...a); else super(Real.now() + shift); }} \
+             static now() {{ return Real.now() + shift; }} }} \
+             window.Date = Shifted; }})();",
+            days * 86_400_000
+        );
+        let added = self.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await?;
+        Ok(added["identifier"].as_str().context("an identifier for the clock script")?.to_owned())
+    }
+
+    /// Pages loaded from now on have the real clock again.
+    pub async fn real_clock(&self, script: &str) -> Result<()> {
+        self.devtools("Page.removeScriptToEvaluateOnNewDocument", json!({ "identifier": script })).await.map(drop)
+    }
+
     /// Errors and warnings the page logged (a panic's message among them), for failure reports.
     pub async fn console_errors(&self) -> String {
         let Ok(entries) = self.client.issue_cmd(ConsoleLog).await else { return String::new() };
@@ -1198,5 +1239,56 @@ pub async fn a_pin_passing_for(
     match found.as_str() {
         Some(pin) if !pin.starts_with("error") => Ok(pin.to_owned()),
         _ => bail!("no PIN passing for {}: {found}", listed.who),
+    }
+}
+
+/// A door between one tablet and the relay that can be shut: the tablet loads the app and syncs
+/// through it, so shutting it is that tablet losing the network while the others keep theirs
+/// (Chromium's offline emulation does not stop WebSockets).
+pub struct Door {
+    pub port: u16,
+    open: Arc<AtomicBool>,
+    through: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Door {
+    pub async fn to(relay_port: u16) -> Result<Door> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let door = Door {
+            port: listener.local_addr()?.port(),
+            open: Arc::new(AtomicBool::new(true)),
+            through: Arc::new(Mutex::new(Vec::new())),
+        };
+        let (open, through) = (door.open.clone(), door.through.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !open.load(Ordering::SeqCst) {
+                    continue; // dropped: refused
+                }
+                let task = tokio::spawn(async move {
+                    if let Ok(mut relay) = tokio::net::TcpStream::connect(("127.0.0.1", relay_port)).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut relay).await;
+                    }
+                });
+                through.lock().unwrap_or_else(|e| e.into_inner()).push(task.abort_handle());
+            }
+        });
+        Ok(door)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Cuts every connection through it, and refuses new ones until opened again.
+    pub fn shut(&self) {
+        self.open.store(false, Ordering::SeqCst);
+        for task in self.through.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+            task.abort();
+        }
+    }
+
+    pub fn reopen(&self) {
+        self.open.store(true, Ordering::SeqCst);
     }
 }

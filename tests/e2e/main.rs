@@ -12,6 +12,7 @@ mod layout;
 mod pairing;
 mod people;
 mod polish;
+mod retention;
 mod sales;
 mod setup;
 mod signin;

@@ -58,12 +58,21 @@ pub struct OutboxEntry {
 /// One write of a durable storage transaction.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Write {
-    Doc { name: String, bytes: Vec<u8>, cursor: u64, received: Receipts, sealed_from: u64 },
+    Doc {
+        name: String,
+        bytes: Vec<u8>,
+        cursor: u64,
+        received: Receipts,
+        sealed_from: u64,
+    },
     OutboxPut(OutboxEntry),
     OutboxDelete(ChunkId),
     /// Delete every stored document whose name sorts from `first` to `last`, or under `last`:
     /// documents past the business's retention (#20).
-    ForgetDocs { first: String, last: String },
+    ForgetDocs {
+        first: String,
+        last: String,
+    },
 }
 
 /// Why storage did not do what was asked; a value the screen can show.

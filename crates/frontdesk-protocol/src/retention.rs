@@ -14,16 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::Area;
 
 /// The areas whose documents each cover one day or one month: the only ones a rule may name.
-pub const DATED: [Area; 8] = [
-    Area::Inbox,
-    Area::Day,
-    Area::Timeclock,
-    Area::Messages,
-    Area::Stays,
-    Area::Rooms,
-    Area::Orders,
-    Area::Invoices,
-];
+pub const DATED: [Area; 8] =
+    [Area::Inbox, Area::Day, Area::Timeclock, Area::Messages, Area::Stays, Area::Rooms, Area::Orders, Area::Invoices];
 
 /// The longest a rule may say: a hundred years.
 pub const MAX_DAYS: u32 = 36_525;
@@ -215,13 +207,17 @@ mod tests {
 
     #[test]
     fn rules_for_undated_areas_twice_for_one_area_or_too_long_are_refused() {
-        assert_eq!(Retention::new([Rule { area: Area::Clients, days: 30 }]), Err(RetentionError::NotDated(Area::Clients)));
+        assert_eq!(
+            Retention::new([Rule { area: Area::Clients, days: 30 }]),
+            Err(RetentionError::NotDated(Area::Clients))
+        );
         assert_eq!(
             Retention::new([Rule { area: Area::Day, days: 30 }, Rule { area: Area::Day, days: 60 }]),
             Err(RetentionError::Twice(Area::Day))
         );
         assert_eq!(Retention::new([Rule { area: Area::Day, days: MAX_DAYS + 1 }]), Err(RetentionError::TooLong));
-        let unsorted = Retention { rules: vec![Rule { area: Area::Day, days: 1 }, Rule { area: Area::Inbox, days: 1 }] };
+        let unsorted =
+            Retention { rules: vec![Rule { area: Area::Day, days: 1 }, Rule { area: Area::Inbox, days: 1 }] };
         assert!(unsorted.check().is_err(), "a set off the wire must be in area order");
         let sorted = Retention::new(unsorted.rules.clone()).unwrap();
         assert_eq!(sorted.check(), Ok(()));

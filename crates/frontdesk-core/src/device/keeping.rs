@@ -71,7 +71,9 @@ impl DeviceCore {
     /// yet, or a relay not to be trusted), and it is kept.
     pub(super) fn relay_expired(&mut self, doc: &str) -> Vec<Effect> {
         if !self.expired(doc) {
-            return vec![Effect::Warn(format!("the relay says {doc} is past retention; this business's rules keep it"))];
+            return vec![Effect::Warn(format!(
+                "the relay says {doc} is past retention; this business's rules keep it"
+            ))];
         }
         let mut writes = vec![Write::ForgetDocs { first: doc.to_owned(), last: doc.to_owned() }];
         let mut effects = Vec::new();

@@ -1,0 +1,137 @@
+//! How long records are kept (#20): a tablet whose clock reads four months ago takes phone
+//! calls into that month's messages, then loses the network and takes one more. The manager
+//! keeps messages 30 days: the relay deletes that month, audited, and no byte of it stays in its
+//! files. When the tablet comes back with the real date, its unsent call is refused, and it
+//! forgets the month too — from its storage and its outbox — so nothing brings it back.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+
+use crate::harness::{Browser, Door, Driver, Relay, set_up_business, step};
+use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
+
+/// How far back the tablet's clock is: a month well past 30 days.
+const DAYS_BACK: i64 = 120;
+
+async fn take_call(desk: &Browser, caller: &str, about: &str) -> Result<()> {
+    desk.type_into("Who called", caller).await?;
+    desk.type_into("Number to call back", "600 333 444").await?;
+    desk.type_into("What about", about).await?;
+    desk.click_button("Save").await?;
+    desk.wait_for_text(about, SOON).await.map(drop)
+}
+
+/// How many chunks, snapshots and proposals the relay stores of `doc`, and their bytes.
+fn stored_of(relay: &Relay, doc: &str) -> Result<Vec<Vec<u8>>> {
+    let db = rusqlite::Connection::open_with_flags(
+        relay.data.path().join("relay.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    let mut out = Vec::new();
+    for table in ["chunks", "snapshots", "proposals"] {
+        let mut query = db.prepare(&format!("SELECT bytes FROM {table} WHERE doc = ?1"))?;
+        for bytes in query.query_map([doc], |row| row.get::<_, Vec<u8>>(0))? {
+            out.push(bytes?);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether any file of the relay's data folder holds the last 48 bytes of one of `pieces`
+/// (sealed bytes: 48 of them found are that piece).
+fn relay_files_hold(relay: &Relay, pieces: &[Vec<u8>]) -> Result<bool> {
+    for entry in std::fs::read_dir(relay.data.path())? {
+        let bytes = std::fs::read(entry?.path())?;
+        for piece in pieces.iter().filter(|p| p.len() >= 48) {
+            let needle = &piece[piece.len() - 48..];
+            if bytes.windows(needle.len()).any(|w| w == needle) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_past_their_keeping_are_deleted_everywhere_and_a_tablet_back_from_offline_cannot_bring_them_back()
+-> Result<()> {
+    let mut relay = Relay::start()?;
+    let door = Door::to(relay.port).await?;
+    relay.args = vec!["--allow-origin".into(), door.url("")];
+    relay.kill();
+    relay.restart()?;
+    let driver = Driver::start_in_zone(None)?;
+    let office = relay.add_device("manager", "Office")?;
+    let manager = driver.browser(TABLET.0, TABLET.1).await?;
+    manager.goto(&relay.setup_link("desk", &office)).await?;
+    manager.wait_for_text("Online", SOON).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
+
+    step("a tablet whose clock reads four months ago takes a call");
+    let old_month = (chrono::Utc::now() - chrono::Duration::days(DAYS_BACK)).format("messages/%Y-%m").to_string();
+    let desk = relay.add_device("staff", "Desk 1")?;
+    let front_tablet = driver.browser(TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
+    let front = &front_tablet;
+    let back_in_time = front.clock_days_away(-DAYS_BACK).await?;
+    front.goto(&door.url(&format!("/desk#code={}", desk.code))).await?;
+    front.wait_for_text("Online", SOON).await?;
+    front.click_button("Calls").await?;
+    take_call(front, "Pedro Gómez", "Results of the blood test").await?;
+    front.wait_until_synced(SOON).await?;
+    let stored = stored_of(&relay, &old_month)?;
+    ensure!(!stored.is_empty(), "the relay holds {old_month}");
+
+    step("it loses the network and takes one more call there");
+    front.wait_for_offline_ready().await?;
+    door.shut();
+    front.wait_until(RECONNECT, "the tablet offline", |t| !t.contains("Online")).await?;
+    take_call(front, "Lucía Ferrer", "Wants an earlier appointment").await?;
+    front.wait_for_text("waiting to sync", SOON).await?;
+
+    step("the manager keeps phone messages 30 days, and confirms what that deletes");
+    manager.click_button("Business").await?;
+    manager.wait_for_text("How long records are kept", SOON).await?;
+    manager.screenshot("retention-1-card").await?;
+    manager.select_option("Phone messages", "30 days").await?;
+    manager.wait_for_text("everything older than 30 days will be deleted", SOON).await?;
+    manager.screenshot("retention-2-confirm").await?;
+    manager.click_button("Delete older records").await?;
+    manager.wait_for_text("Every tablet applies it within a minute", SOON).await?;
+    let audit = relay.cli(&["audit", "--doc", &old_month]).context("the audit log")?;
+    let deadline = std::time::Instant::now() + SOON;
+    let mut audit = audit;
+    while !audit.contains("\"expire\"") && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        audit = relay.cli(&["audit", "--doc", &old_month])?;
+    }
+    ensure!(audit.contains("\"expire\""), "the audit log records the deletion:\n{audit}");
+    let retention = relay.cli(&["retention"])?;
+    ensure!(retention.contains("\"messages\"") && retention.contains("30"), "the relay keeps the rule: {retention}");
+    ensure!(stored_of(&relay, &old_month)?.is_empty(), "the relay still stores {old_month}");
+    ensure!(!relay_files_hold(&relay, &stored)?, "the relay's files still hold {old_month}'s bytes");
+
+    step("the tablet comes back with the real date: its call is refused, and it forgets the month");
+    front.real_clock(&back_in_time).await?;
+    front.client.refresh().await?;
+    front.wait_for_text("Calls", SOON).await?;
+    ensure!(
+        front.stored_doc_names("frontdesk-desk").await?.contains(&old_month),
+        "the tablet held {old_month} before it heard of the rule"
+    );
+    door.reopen();
+    front.wait_for_text("Online", RECONNECT).await?;
+    front.wait_until_synced(Duration::from_secs(20)).await?;
+    let names = front.stored_doc_names("frontdesk-desk").await?;
+    ensure!(!names.contains(&old_month), "the tablet still stores {old_month}: {names:?}");
+    ensure!(front.stored_records("frontdesk-desk", "outbox").await? == 0, "the tablet still has calls to send");
+    ensure!(stored_of(&relay, &old_month)?.is_empty(), "the returning tablet brought {old_month} back to the relay");
+
+    step("in Spanish, the manager reads the same choice");
+    manager.click_button("Español").await?;
+    manager.wait_for_text("Cuánto tiempo se guardan los registros", SOON).await?;
+    manager.wait_for_text("30 días", SOON).await?;
+    manager.screenshot("retention-3-es").await?;
+    manager.close().await?;
+    front_tablet.close().await
+}
