@@ -485,6 +485,8 @@ struct Device {
     crypto_held: bool,
     /// The platform's next crypto ops fail (WebCrypto refusing, not the bytes being bad).
     crypto_failing: usize,
+    /// The changes waiting to be sent as the badge last showed them (read at each `Status`).
+    badge: usize,
 }
 
 /// Where a local change stands: made on `device`'s run `run`, kept if that save completed.
@@ -636,6 +638,7 @@ impl Sim {
                 crypto: VecDeque::new(),
                 crypto_held: false,
                 crypto_failing: 0,
+                badge: 0,
             });
             sim.network.push(true);
             sim.effects(i, effects);
@@ -748,9 +751,9 @@ impl Sim {
                     queue.extend(self.devices[i].core.crypto_done(id, result));
                 }
                 DeviceEffect::Crypto { id, op } => self.devices[i].crypto.push_back((id, op)),
+                DeviceEffect::Status => self.devices[i].badge = self.devices[i].core.status().pending,
                 DeviceEffect::Changed
                 | DeviceEffect::Kept(_)
-                | DeviceEffect::Status
                 | DeviceEffect::Problem(_)
                 | DeviceEffect::Admin(_) => {}
                 DeviceEffect::Rebased { doc, done } => self.rebased.push((i, doc, done)),
@@ -1571,6 +1574,7 @@ fn messages_past_retention_are_forgotten_everywhere_and_a_desk_back_from_offline
     assert!(!sim.relay.logs.contains_key(OLD_MESSAGES), "the returning desk brought July back to the relay");
     assert!(!sim.holds(1, OLD_MESSAGES), "the returning desk still holds July's messages");
     assert_eq!(sim.pending(1), 0, "nothing is left waiting to be sent");
+    assert_eq!(sim.devices[1].badge, 0, "the badge still counts the forgotten change");
     assert!(sim.devices[1].disk.outbox.is_empty());
     for i in 0..3 {
         let doc = sim.devices[i].core.doc(NEW_MESSAGES).unwrap().clone();

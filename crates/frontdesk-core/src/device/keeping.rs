@@ -119,6 +119,10 @@ impl DeviceCore {
             writes.extend(dropped.iter().map(|id| Write::OutboxDelete(*id)));
             effects.extend(dropped.iter().map(|id| Effect::ForgetWriteAhead(*id)));
             self.spilled.retain(|id| !dropped.contains(id));
+            if !dropped.is_empty() {
+                // Fewer changes wait to be sent: the badge counts again.
+                effects.push(Effect::Status);
+            }
             self.forgotten.extend(dropped);
         }
     }
