@@ -28,6 +28,12 @@ pub fn relay_decode(frame: &[u8]) {
             ClientMsg::PairPreview { code, .. } | ClientMsg::Pair { code, .. } => {
                 let _ = frontdesk_protocol::pairing::normalize(code);
             }
+            // Rules off the wire are checked before the relay takes them, and rule any name.
+            ClientMsg::SetRetention { retention } => {
+                if retention.check().is_ok() {
+                    let _ = retention.days(frontdesk_protocol::Area::Messages);
+                }
+            }
             ClientMsg::Hello { .. }
             | ClientMsg::Ping
             | ClientMsg::CreatePairing { .. }

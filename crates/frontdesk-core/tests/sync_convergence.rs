@@ -752,10 +752,7 @@ impl Sim {
                 }
                 DeviceEffect::Crypto { id, op } => self.devices[i].crypto.push_back((id, op)),
                 DeviceEffect::Status => self.devices[i].badge = self.devices[i].core.status().pending,
-                DeviceEffect::Changed
-                | DeviceEffect::Kept(_)
-                | DeviceEffect::Problem(_)
-                | DeviceEffect::Admin(_) => {}
+                DeviceEffect::Changed | DeviceEffect::Kept(_) | DeviceEffect::Problem(_) | DeviceEffect::Admin(_) => {}
                 DeviceEffect::Rebased { doc, done } => self.rebased.push((i, doc, done)),
                 // The platform makes the unsent changes again (the browser, in a part it loads then).
                 DeviceEffect::Remake { id, old, new, mine, .. } => {
