@@ -25,6 +25,7 @@ mod credential;
 mod crypto;
 mod edits;
 mod erase;
+mod keeping;
 
 /// What a device does once it learns it was revoked.
 pub type OnRevoked = Box<dyn Fn(&Device)>;
@@ -39,16 +40,13 @@ pub struct Device {
     pub revision: RwSignal<u64>,
     /// A storage problem the user must know about.
     pub storage_problem: RwSignal<Option<StorageError>>,
-    /// Whether the browser agreed to keep this device's data under storage pressure (`None`
-    /// until it answered, or if it cannot say).
+    /// Whether the browser agreed to keep this device's data (`None`: not answered, or cannot say).
     pub persistent: RwSignal<Option<bool>>,
     /// `staff` or `manager` (or `kiosk`), as the relay last said.
     pub role: RwSignal<String>,
-    /// The relay's last answer to this manager's device (an encoded `AdminReply`, read by the
-    /// screen that asked).
+    /// The relay's last answer to this manager's device (an `AdminReply`, for the screen that asked).
     pub admin: RwSignal<Option<Vec<u8>>>,
-    /// Who is signed in on this shared tablet (their name), if anyone: changes are stamped
-    /// with them as well as the device.
+    /// Who is signed in on this shared tablet (their name), if anyone: changes are stamped with it.
     pub person: RefCell<Option<String>>,
     /// The key this device proves itself with.
     key: DeviceKey,
@@ -150,8 +148,7 @@ impl Device {
         self.core.borrow_mut().doc(doc).map(f)
     }
 
-    /// Reads a document (if held) with `read`, reusing the last result while the document is
-    /// unchanged (same heads): views re-read on every change to any document.
+    /// Reads a document (if held) with `read`, reusing the last result while its heads are the same.
     pub fn read_cached<T: Clone + 'static>(&self, doc: &str, read: fn(&automerge::Automerge) -> T) -> Option<T> {
         let mut core = self.core.borrow_mut();
         core.doc(doc)?;
@@ -170,8 +167,10 @@ impl Device {
     }
 
     fn event(self: &Rc<Self>, event: SyncEvent) {
+        let tick = event == SyncEvent::Tick;
         let effects = self.core.borrow_mut().handle(event, now_ms(), js_sys::Math::random());
         self.run(effects);
+        self.keep_if_due(tick);
     }
 
     fn saved(self: &Rc<Self>, id: SaveId, result: Result<(), StorageError>) {
@@ -230,6 +229,7 @@ impl Device {
                 Effect::Crypto { id, op } => self.crypto(id, op),
                 Effect::Admin(reply) => self.admin.set(Some(reply)),
                 erasure @ (Effect::Rebased { .. } | Effect::Remake { .. }) => self.erasure(erasure),
+                Effect::Expired { doc } => self.expired(doc),
             }
         }
     }

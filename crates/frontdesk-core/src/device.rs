@@ -143,6 +143,9 @@ pub enum Effect {
     /// This device's re-base of `doc` (an erasure, #20) was stored by the relay and is what the
     /// device holds now (`done`), or was refused: the document moved on since it was built.
     Rebased { doc: String, done: bool },
+    /// The relay says `doc` is past the business's retention: hand it to
+    /// [`DeviceCore::relay_expired`] (the device decides by its own rules).
+    Expired { doc: String },
     /// Something went wrong that only a log needs to know.
     Warn(String),
 }
@@ -282,8 +285,9 @@ pub struct DeviceCore {
     forgotten: Vec<ChunkId>,
     /// The day (UTC) retention was last applied on ([`DeviceCore::keep`]); `None` before.
     today: Option<chrono::NaiveDate>,
-    /// The retention rules told to the relay on this connection (managers only).
-    told: Option<crate::retention::Retention>,
+    /// The retention rules a manager's device considered telling the relay on this connection
+    /// (`Some(None)`: it held none to tell).
+    told: Option<Option<crate::retention::Retention>>,
     /// The heads of `site` when the rules were last applied.
     kept_heads: Vec<automerge::ChangeHash>,
 }
@@ -526,7 +530,7 @@ impl DeviceCore {
     /// subscribed, whether storage held it or not; names already followed are left alone.
     pub fn follow(&mut self, names: Vec<String>, stored: Vec<StoredDoc>) -> Vec<Effect> {
         let mut effects = Vec::new();
-        let new: Vec<String> = names.into_iter().filter(|n| !self.follows(n) && !self.expired(n)).collect();
+        let new: Vec<String> = names.into_iter().filter(|n| !self.follows(n)).collect();
         if new.is_empty() {
             return effects;
         }
@@ -1200,13 +1204,8 @@ impl DeviceCore {
         let client_effects = self.client.handle(event, now_ms, jitter);
         let mut effects = self.run(client_effects);
         if !was_online && self.client.is_online() {
+            // A manager's device considers telling the relay the rules again (`keep_due`).
             self.told = None;
-        }
-        if self.told.is_none() {
-            // A manager's device tells the relay the rules once it holds all it has of `site`.
-            effects.extend(self.tell_rules());
-        }
-        if !was_online && self.client.is_online() {
             // The Welcome may have put chunks back to be sealed (queued in the clear, or sealed
             // under an epoch now below its floor): sealed now with the keys held.
             effects.extend(self.seal_waiting());
@@ -1220,7 +1219,6 @@ impl DeviceCore {
             }
         }
         if tick {
-            effects.extend(self.keep_on_tick(now_ms));
             match self.seal_retry {
                 SealRetry::Failed => self.seal_retry = SealRetry::At(now_ms + SEAL_RETRY_MS),
                 SealRetry::At(at) if now_ms >= at => {
@@ -1382,10 +1380,11 @@ impl DeviceCore {
                     queue.extend(self.rebase_stored(&doc, covers_seq, &mut effects));
                 }
                 sync_client::Effect::RebaseRefused { doc } => effects.extend(self.rebase_refused(&doc)),
-                sync_client::Effect::Expired { doc } => effects.extend(self.relay_expired(&doc)),
+                // Carried out where the retention code is (`relay_expired`, in a part of its own).
+                sync_client::Effect::Expired { doc } => effects.push(Effect::Expired { doc }),
                 sync_client::Effect::DocExists { doc } => {
                     let watched = self.watches.iter().any(|p| doc.starts_with(p.as_str()));
-                    if watched && !self.follows(&doc) && !self.expired(&doc) {
+                    if watched && !self.follows(&doc) {
                         queue.extend(self.client.subscribe(&doc));
                     }
                 }

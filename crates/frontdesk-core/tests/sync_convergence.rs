@@ -754,6 +754,8 @@ impl Sim {
                 DeviceEffect::Status => self.devices[i].badge = self.devices[i].core.status().pending,
                 DeviceEffect::Changed | DeviceEffect::Kept(_) | DeviceEffect::Problem(_) | DeviceEffect::Admin(_) => {}
                 DeviceEffect::Rebased { doc, done } => self.rebased.push((i, doc, done)),
+                // The platform hands it to the retention code (the browser, in a part it loads then).
+                DeviceEffect::Expired { doc } => queue.extend(self.devices[i].core.relay_expired(&doc)),
                 // The platform makes the unsent changes again (the browser, in a part it loads then).
                 DeviceEffect::Remake { id, old, new, mine, .. } => {
                     let actor = self.devices[i].core.actor([0xA0 | self.devices[i].runs; 16]);
@@ -802,6 +804,8 @@ impl Sim {
             };
             let effects = self.devices[i].core.crypto_done(id, result);
             self.effects(i, effects);
+            // Each op's answer is a task of its own in a browser: a tick may come between two.
+            self.keep_if_due(i);
         }
         moved
     }
@@ -1060,11 +1064,21 @@ impl Sim {
                     moved = true;
                     let effects = self.devices[i].core.handle(SyncEvent::Frame(frame), self.now, 0.5);
                     self.effects(i, effects);
+                    self.keep_if_due(i);
                 }
             }
             if !moved {
                 return;
             }
+        }
+    }
+
+    /// A tick may come between any two events: retention applied if it is due, as the platform
+    /// does at its ticks.
+    fn keep_if_due(&mut self, i: usize) {
+        if let Some(today) = self.devices[i].core.keep_due(self.now) {
+            let effects = self.devices[i].core.keep(today);
+            self.effects(i, effects);
         }
     }
 
@@ -1078,7 +1092,11 @@ impl Sim {
         for _ in 0..40 {
             self.now += 1_000;
             for i in 0..self.devices.len() {
-                let effects = self.devices[i].core.handle(SyncEvent::Tick, self.now, 0.5);
+                let mut effects = self.devices[i].core.handle(SyncEvent::Tick, self.now, 0.5);
+                // As the platform does at a tick: retention applied when it is due.
+                if let Some(today) = self.devices[i].core.keep_due(self.now) {
+                    effects.extend(self.devices[i].core.keep(today));
+                }
                 self.effects(i, effects);
             }
             self.pump();
@@ -1588,6 +1606,8 @@ fn a_manager_back_from_offline_does_not_tell_the_relay_rules_older_than_another_
     // Both managers hold "90 days"; then manager 2 goes offline and manager 1 makes it a year.
     sim.keep_messages(1, Some(90));
     sim.set_network(2, false);
+    // Two changes while it is away: it is stale in between them as it catches up.
+    sim.change_doc(1, SITE, |d| retention::put(d, Area::Invoices, Some(1461), "Manager", 1));
     sim.keep_messages(1, Some(365));
     // July's messages, kept under a year but not under 90 days.
     sim.change_doc(0, OLD_MESSAGES, |d| put_client(d, "m1", "Inés Calvo", "Call back about July"));

@@ -16,26 +16,34 @@ use crate::doc_name::SITE;
 use crate::retention::{self, Retention};
 
 impl DeviceCore {
-    /// At a tick: the rules are applied again when a day has passed (UTC, as the relay counts)
-    /// or `site` changed since they last were.
-    pub(super) fn keep_on_tick(&mut self, now_ms: i64) -> Vec<Effect> {
-        let Some(today) = chrono::DateTime::from_timestamp_millis(now_ms).map(|t| t.date_naive()) else {
-            return Vec::new();
-        };
-        let heads = self.replica.heads(SITE);
-        if self.today == Some(today) && heads == self.kept_heads {
-            return Vec::new();
+    /// Whether [`DeviceCore::keep`] has something to do at this tick: this device holds all the
+    /// relay has of `site` on this connection (rules a tablet kept while offline may be older and
+    /// shorter than a manager's since: it forgets nothing on them, not even offline — its unsent
+    /// changes would be lost to rules no longer in force), and a day has passed (UTC, as the
+    /// relay counts) or `site` changed since the rules were last applied, or this manager's
+    /// device has not considered telling the relay on this connection. Cheap, so the rest can
+    /// live where the platform loads it when needed (a part of the desk's wasm of its own). The
+    /// day to keep on, if so.
+    pub fn keep_due(&mut self, now_ms: i64) -> Option<NaiveDate> {
+        if !self.client.caught_up(SITE) {
+            return None;
         }
-        self.kept_heads = heads;
-        self.keep(today)
+        let today = chrono::DateTime::from_timestamp_millis(now_ms)?.date_naive();
+        let tell = self.told.is_none() && self.client.role() == Some(Role::Manager);
+        (tell || self.today != Some(today) || self.replica.heads(SITE) != self.kept_heads).then_some(today)
     }
 
     /// Applies the business's rules on `today` (UTC, as the relay counts): every document they
     /// make expired is forgotten — from memory, from storage (every stored name in an expired
-    /// range, loaded or not), and its unsent changes with it. Done at a tick when a day passed or
-    /// `site` changed. A manager's device tells the relay the rules when they changed.
+    /// range, loaded or not), and its unsent changes with it — only while this device holds all the
+    /// relay has of `site` ([`DeviceCore::keep_due`]). A manager's device tells the relay the
+    /// rules when they changed.
     pub fn keep(&mut self, today: NaiveDate) -> Vec<Effect> {
+        if !self.client.caught_up(SITE) {
+            return Vec::new();
+        }
         self.today = Some(today);
+        self.kept_heads = self.replica.heads(SITE);
         let mut effects = Vec::new();
         if let Some(rules) = self.rules() {
             let doomed: Vec<String> = {
@@ -60,8 +68,8 @@ impl DeviceCore {
     }
 
     /// Whether the business's rules, as this device holds them, make `doc` expired today (the
-    /// last day [`DeviceCore::keep`] was told). Such a document is never followed again.
-    pub fn expired(&mut self, doc: &str) -> bool {
+    /// last day [`DeviceCore::keep`] was told).
+    fn expired(&mut self, doc: &str) -> bool {
         let Some(today) = self.today else { return false };
         self.rules().is_some_and(|rules| rules.expired(doc, today))
     }
@@ -69,7 +77,7 @@ impl DeviceCore {
     /// The relay says `doc` expired: forgotten if the business's rules say so too; otherwise the
     /// relay's rules differ from the ones this device holds (a manager's change not arrived here
     /// yet, or a relay not to be trusted), and it is kept.
-    pub(super) fn relay_expired(&mut self, doc: &str) -> Vec<Effect> {
+    pub fn relay_expired(&mut self, doc: &str) -> Vec<Effect> {
         if !self.expired(doc) {
             return vec![Effect::Warn(format!(
                 "the relay says {doc} is past retention; this business's rules keep it"
@@ -84,17 +92,18 @@ impl DeviceCore {
     }
 
     /// Tells the relay the rules if this is a manager's device, online, holding all the relay has
-    /// of `site`, and the rules are not what it told on this connection.
-    pub(super) fn tell_rules(&mut self) -> Vec<Effect> {
+    /// of `site`, and the rules are not what it considered on this connection.
+    fn tell_rules(&mut self) -> Vec<Effect> {
         if self.client.role() != Some(Role::Manager) || !self.client.caught_up(SITE) {
             return Vec::new();
         }
-        let Some(rules) = self.rules() else { return Vec::new() };
+        let rules = self.rules();
         if self.told.as_ref() == Some(&rules) {
             return Vec::new();
         }
         self.told = Some(rules.clone());
-        match self.client.request(ClientMsg::SetRetention { retention: rules }) {
+        let Some(retention) = rules else { return Vec::new() };
+        match self.client.request(ClientMsg::SetRetention { retention }) {
             Some(sent) => self.run(sent),
             None => Vec::new(),
         }
