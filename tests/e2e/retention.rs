@@ -96,10 +96,10 @@ async fn messages_past_their_keeping_are_deleted_everywhere_and_a_tablet_back_fr
     manager.wait_for_text("How long records are kept", SOON).await?;
     manager.screenshot("retention-1-card").await?;
     manager.select_option("Phone messages", "30 days").await?;
-    manager.wait_for_text("everything older than 30 days will be deleted", SOON).await?;
+    manager.wait_for_text("anything older than 30 days is deleted everywhere", SOON).await?;
     manager.screenshot("retention-2-confirm").await?;
     manager.click_button("Delete older records").await?;
-    manager.wait_for_text("Every tablet applies it within a minute", SOON).await?;
+    manager.wait_for_text("Tablets apply it within a minute", SOON).await?;
     let audit = relay.cli(&["audit", "--doc", &old_month]).context("the audit log")?;
     let deadline = std::time::Instant::now() + SOON;
     let mut audit = audit;
