@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 
-use crate::harness::{Browser, Door, Driver, Relay, set_up_business, step};
+use crate::harness::{Browser, Door, Driver, Relay, relay_files_holding, set_up_business, step, stored_of};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 const PICK: &str = "//button[contains(@class,'client-pick')][.//*[normalize-space(.)='{}']]";
@@ -31,43 +31,6 @@ async fn edit_notes(desk: &Browser, name: &str, notes: &str) -> Result<()> {
     desk.retype("Notes", notes).await?;
     desk.click_button("Save").await?;
     desk.wait_for_text(notes, SOON).await.map(drop)
-}
-
-/// Every chunk, snapshot and proposal the relay stores of `doc`, as stored (sealed).
-fn stored_of(relay: &Relay, doc: &str) -> Result<Vec<Vec<u8>>> {
-    let db = rusqlite::Connection::open_with_flags(
-        relay.data.path().join("relay.sqlite3"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )?;
-    let mut out = Vec::new();
-    for table in ["chunks", "snapshots", "proposals"] {
-        let mut query = db.prepare(&format!("SELECT bytes FROM {table} WHERE doc = ?1 AND length(bytes) > 0"))?;
-        for bytes in query.query_map([doc], |row| row.get::<_, Vec<u8>>(0))? {
-            out.push(bytes?);
-        }
-    }
-    Ok(out)
-}
-
-/// The relay's database files (the database, its WAL) that hold any of `pieces`: the bytes of
-/// stored chunks are random-looking ciphertext, so 48 bytes of one found are that chunk.
-fn relay_files_holding(relay: &Relay, pieces: &[Vec<u8>]) -> Result<Vec<String>> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(relay.data.path())? {
-        let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-        if !name.starts_with("relay.sqlite3") {
-            continue;
-        }
-        let bytes = std::fs::read(&path)?;
-        for (n, piece) in pieces.iter().enumerate() {
-            let needle = &piece[piece.len().saturating_sub(48)..];
-            if bytes.windows(needle.len()).any(|w| w == needle) {
-                found.push(format!("{name} holds stored piece {n} of {}", pieces.len()));
-            }
-        }
-    }
-    Ok(found)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

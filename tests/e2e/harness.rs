@@ -1292,3 +1292,40 @@ impl Door {
         self.open.store(true, Ordering::SeqCst);
     }
 }
+
+/// Every chunk, snapshot and proposal the relay stores of `doc`, as stored (sealed).
+pub fn stored_of(relay: &Relay, doc: &str) -> Result<Vec<Vec<u8>>> {
+    let db = rusqlite::Connection::open_with_flags(
+        relay.data.path().join("relay.sqlite3"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )?;
+    let mut out = Vec::new();
+    for table in ["chunks", "snapshots", "proposals"] {
+        let mut query = db.prepare(&format!("SELECT bytes FROM {table} WHERE doc = ?1 AND length(bytes) > 0"))?;
+        for bytes in query.query_map([doc], |row| row.get::<_, Vec<u8>>(0))? {
+            out.push(bytes?);
+        }
+    }
+    Ok(out)
+}
+
+/// The relay's database files (the database, its WAL) that hold any of `pieces`: the bytes of
+/// stored chunks are random-looking ciphertext, so 48 bytes of one found are that chunk.
+pub fn relay_files_holding(relay: &Relay, pieces: &[Vec<u8>]) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(relay.data.path())? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        if !name.starts_with("relay.sqlite3") {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        for (n, piece) in pieces.iter().enumerate() {
+            let needle = &piece[piece.len().saturating_sub(48)..];
+            if bytes.windows(needle.len()).any(|w| w == needle) {
+                found.push(format!("{name} holds stored piece {n} of {}", pieces.len()));
+            }
+        }
+    }
+    Ok(found)
+}

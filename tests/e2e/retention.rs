@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 
-use crate::harness::{Browser, Door, Driver, Relay, set_up_business, step};
+use crate::harness::{Browser, Door, Driver, Relay, relay_files_holding, set_up_business, step, stored_of};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 /// How far back the tablet's clock is: a month well past 30 days.
@@ -20,37 +20,6 @@ async fn take_call(desk: &Browser, caller: &str, about: &str) -> Result<()> {
     desk.type_into("What about", about).await?;
     desk.click_button("Save").await?;
     desk.wait_for_text(about, SOON).await.map(drop)
-}
-
-/// How many chunks, snapshots and proposals the relay stores of `doc`, and their bytes.
-fn stored_of(relay: &Relay, doc: &str) -> Result<Vec<Vec<u8>>> {
-    let db = rusqlite::Connection::open_with_flags(
-        relay.data.path().join("relay.sqlite3"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )?;
-    let mut out = Vec::new();
-    for table in ["chunks", "snapshots", "proposals"] {
-        let mut query = db.prepare(&format!("SELECT bytes FROM {table} WHERE doc = ?1"))?;
-        for bytes in query.query_map([doc], |row| row.get::<_, Vec<u8>>(0))? {
-            out.push(bytes?);
-        }
-    }
-    Ok(out)
-}
-
-/// Whether any file of the relay's data folder holds the last 48 bytes of one of `pieces`
-/// (sealed bytes: 48 of them found are that piece).
-fn relay_files_hold(relay: &Relay, pieces: &[Vec<u8>]) -> Result<bool> {
-    for entry in std::fs::read_dir(relay.data.path())? {
-        let bytes = std::fs::read(entry?.path())?;
-        for piece in pieces.iter().filter(|p| p.len() >= 48) {
-            let needle = &piece[piece.len() - 48..];
-            if bytes.windows(needle.len()).any(|w| w == needle) {
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,7 +80,8 @@ async fn messages_past_their_keeping_are_deleted_everywhere_and_a_tablet_back_fr
     let retention = relay.cli(&["retention"])?;
     ensure!(retention.contains("\"messages\"") && retention.contains("30"), "the relay keeps the rule: {retention}");
     ensure!(stored_of(&relay, &old_month)?.is_empty(), "the relay still stores {old_month}");
-    ensure!(!relay_files_hold(&relay, &stored)?, "the relay's files still hold {old_month}'s bytes");
+    let held = relay_files_holding(&relay, &stored)?;
+    ensure!(held.is_empty(), "the relay's files still hold {old_month}'s bytes: {held:?}");
 
     step("the tablet comes back with the real date: its call is refused, and it forgets the month");
     front.real_clock(&back_in_time).await?;
