@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 
-use crate::harness::{Browser, Door, Driver, Relay, relay_files_holding, set_up_business, step, stored_of};
+use crate::harness::{Browser, Driver, clinic_manager, relay_behind_door, relay_files_holding, step, stored_of};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 const PICK: &str = "//button[contains(@class,'client-pick')][.//*[normalize-space(.)='{}']]";
@@ -36,22 +36,14 @@ async fn edit_notes(desk: &Browser, name: &str, notes: &str) -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_erased_patient_is_gone_from_every_tablet_and_the_relay_even_one_that_was_offline() -> Result<()> {
     // The front desk reaches the relay through a door the test can shut; the manager directly.
-    let mut relay = Relay::start()?;
-    let door = Door::to(relay.port).await?;
-    relay.args = vec!["--allow-origin".into(), door.url("")];
-    relay.kill();
-    relay.restart()?;
+    let (relay, door) = relay_behind_door().await?;
     let driver = Driver::start_in_zone(None)?;
     let desk = relay.add_device("staff", "Desk 1")?;
     let front_tablet = driver.browser(TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
     let front = &front_tablet;
     front.goto(&door.url(&format!("/desk#code={}", desk.code))).await?;
     front.wait_for_text("Online", SOON).await?;
-    let office = relay.add_device("manager", "Office")?;
-    let manager = driver.browser(TABLET.0, TABLET.1).await?;
-    manager.goto(&relay.setup_link("desk", &office)).await?;
-    manager.wait_for_text("Online", SOON).await?;
-    set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
+    let manager = clinic_manager(&relay, &driver, TABLET).await?;
     let lobby = (relay, driver);
 
     step("the front desk adds two patients");

@@ -1251,6 +1251,28 @@ pub struct Door {
     through: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
 }
 
+/// A relay with a [`Door`] in front of it, which its pages may come through (an allowed origin):
+/// the tablet that will lose the network pairs and syncs through the door, the others directly.
+pub async fn relay_behind_door() -> Result<(Relay, Door)> {
+    let mut relay = Relay::start()?;
+    let door = Door::to(relay.port).await?;
+    relay.args = vec!["--allow-origin".into(), door.url("")];
+    relay.kill();
+    relay.restart()?;
+    Ok((relay, door))
+}
+
+/// A manager's tablet "Office" of `size`, paired directly, that has set up Clínica Sol, a
+/// medical office with Dra. Ruiz.
+pub async fn clinic_manager(relay: &Relay, driver: &Driver, size: (u32, u32)) -> Result<Browser> {
+    let office = relay.add_device("manager", "Office")?;
+    let manager = driver.browser(size.0, size.1).await?;
+    manager.goto(&relay.setup_link("desk", &office)).await?;
+    manager.wait_for_text("Online", Duration::from_secs(10)).await?;
+    set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
+    Ok(manager)
+}
+
 impl Door {
     pub async fn to(relay_port: u16) -> Result<Door> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 
-use crate::harness::{Browser, Door, Driver, Relay, relay_files_holding, set_up_business, step, stored_of};
+use crate::harness::{Browser, Driver, clinic_manager, relay_behind_door, relay_files_holding, step, stored_of};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 /// How far back the tablet's clock is: a month well past 30 days.
@@ -25,11 +25,7 @@ async fn take_call(desk: &Browser, caller: &str, about: &str) -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn messages_past_their_keeping_are_deleted_everywhere_and_a_tablet_back_from_offline_cannot_bring_them_back()
 -> Result<()> {
-    let mut relay = Relay::start()?;
-    let door = Door::to(relay.port).await?;
-    relay.args = vec!["--allow-origin".into(), door.url("")];
-    relay.kill();
-    relay.restart()?;
+    let (relay, door) = relay_behind_door().await?;
     let driver = Driver::start_in_zone(None)?;
     // The front desk pairs first (a business that seals hands its keys to devices paired before
     // its setup; one paired after would need a manager's key check).
@@ -40,11 +36,7 @@ async fn messages_past_their_keeping_are_deleted_everywhere_and_a_tablet_back_fr
     let back_in_time = front.clock_days_away(-DAYS_BACK).await?;
     front.goto(&door.url(&format!("/desk#code={}", desk.code))).await?;
     front.wait_for_text("Online", SOON).await?;
-    let office = relay.add_device("manager", "Office")?;
-    let manager = driver.browser(TABLET.0, TABLET.1).await?;
-    manager.goto(&relay.setup_link("desk", &office)).await?;
-    manager.wait_for_text("Online", SOON).await?;
-    set_up_business(&manager, "Clínica Sol", "Medical office", &["Dra. Ruiz"]).await?;
+    let manager = clinic_manager(&relay, &driver, TABLET).await?;
 
     step("the front desk, its clock four months back, takes a call");
     front.click_button("Calls").await?;

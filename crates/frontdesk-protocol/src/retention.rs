@@ -79,25 +79,25 @@ pub fn period(doc: &str) -> Option<Period> {
     if !DATED.contains(&area) {
         return None;
     }
-    let segments: Vec<&str> = doc.split('/').collect();
-    let drop_box = matches!(area, Area::Inbox | Area::Timeclock);
-    let want = if drop_box { 3 } else { 2 };
-    if segments.len() != want {
+    // Read by hand, without allocating (the relay asks at every push to an area with a rule):
+    // chrono's format parser would also cost the download ~20 KB of wasm.
+    let mut segments = doc.split('/').skip(1);
+    let when = segments.next()?;
+    let rest = segments.count();
+    if rest != usize::from(matches!(area, Area::Inbox | Area::Timeclock)) {
         return None;
     }
-    // Read by hand: chrono's format parser would cost the download ~20 KB of wasm.
-    let parts: Vec<&str> = segments[1].split('-').collect();
-    let number = |at: usize, len: usize| {
-        parts.get(at).filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).and_then(|p| p.parse().ok())
+    let mut parts = when.split('-');
+    let mut number = |len: usize| {
+        parts.next().filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).and_then(|p| p.parse().ok())
     };
-    let (year, month) = (number(0, 4)?, number(1, 2)?);
-    if daily(area) {
-        let day = number(2, 2).filter(|_| parts.len() == 3)?;
-        NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day).map(Period::Day)
-    } else {
-        (parts.len() == 2).then_some(())?;
-        NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, 1).map(Period::Month)
+    let (year, month): (u32, u32) = (number(4)?, number(2)?);
+    let day = if daily(area) { number(2)? } else { 1 };
+    if parts.next().is_some() {
+        return None;
     }
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some(if daily(area) { Period::Day(date) } else { Period::Month(date) })
 }
 
 impl Retention {

@@ -180,9 +180,9 @@ async fn watch_revocations(relay: Arc<Relay>) {
 }
 
 /// Empties the kiosk's days once their window has passed ([`empty_past_kiosk_days`]) and the
-/// documents the business's retention rules make expired ([`empty_expired`]), and forgets the
+/// documents the business's retention rules make expired ([`Relay::empty_expired`]), and forgets the
 /// audit log's lines older than its retention time: at start, then every hour.
-async fn sweep_kiosk_days(relay: Arc<Relay>) {
+async fn sweep_hourly(relay: Arc<Relay>) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tokio::select! {
@@ -195,7 +195,7 @@ async fn sweep_kiosk_days(relay: Arc<Relay>) {
             Err(err) => tracing::error!(%err, "cannot empty the kiosk's past days"),
         }
         // Logs what it emptied itself.
-        if let Err(err) = empty_expired(&relay, chrono::Utc::now().date_naive()).await {
+        if let Err(err) = relay.empty_expired(chrono::Utc::now().date_naive()).await {
             tracing::error!(%err, "cannot empty expired documents");
         }
         let keep_ms = i64::from(relay.config.audit_days) * 86_400_000;
@@ -225,19 +225,11 @@ pub async fn empty_past_kiosk_days(relay: &Relay, today: chrono::NaiveDate) -> R
     relay.store.clear_docs(&past).await
 }
 
-/// Empties every document the business's retention rules make expired on the relay's UTC
-/// `today` (`Retention::expired`: the documents of each area that has a rule, whose last day is
-/// past its keeping), with an `expire` line in the audit log for each that held anything, and no
-/// byte of them left in the database's files or its WAL. Returns how many held anything.
-pub async fn empty_expired(relay: &Relay, today: chrono::NaiveDate) -> Result<u64, crate::store::StoreError> {
-    relay.empty_expired(today).await
-}
-
 /// Serves until `shutdown` is cancelled, then closes sockets and lets the database writer finish.
 pub async fn run(listener: TcpListener, relay: Arc<Relay>) -> anyhow::Result<()> {
     relay.load_retention().await?;
     tokio::spawn(watch_revocations(relay.clone()));
-    tokio::spawn(sweep_kiosk_days(relay.clone()));
+    tokio::spawn(sweep_hourly(relay.clone()));
     let shutdown = relay.shutdown.clone();
     let service = app(relay.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(async move { shutdown.cancelled().await }).await?;

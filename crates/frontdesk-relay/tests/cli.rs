@@ -13,6 +13,14 @@ fn relay(args: &[&str], data: &std::path::Path) -> (bool, String, String) {
     )
 }
 
+/// A manager's device "Office" paired with a code `pair` printed: its id.
+fn paired_manager(data: &std::path::Path) -> String {
+    let (ok, out, err) = relay(&["pair", "--role", "manager", "--name", "Office"], data);
+    assert!(ok, "{err}");
+    let code: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    redeem(data, code["code"].as_str().unwrap())
+}
+
 /// Uses a pairing code as a device would (through the store, with a fresh key).
 fn redeem(data: &std::path::Path, code: &str) -> String {
     use frontdesk_relay::store::{SqliteStore, Store};
@@ -189,10 +197,7 @@ fn a_rebase_is_printed_in_the_audit_log_with_its_device() {
     use frontdesk_protocol::ChunkId;
     use frontdesk_relay::store::{NewChunk, Rebase, SqliteStore, Store};
     let data = tempfile::tempdir().unwrap();
-    let (ok, out, err) = relay(&["pair", "--role", "manager", "--name", "Office"], data.path());
-    assert!(ok, "{err}");
-    let code: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    let office = redeem(data.path(), code["code"].as_str().unwrap());
+    let office = paired_manager(data.path());
     // 2026-12-07T10:00:00Z and a minute later.
     let (pushed_at, rebased_at) = (1_796_637_600_000_i64, 1_796_637_660_000_i64);
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
@@ -243,10 +248,7 @@ fn the_retention_rules_are_printed_and_what_they_did_is_in_the_audit_log() {
     use frontdesk_protocol::{Area, ChunkId, Retention};
     use frontdesk_relay::store::{NewChunk, SqliteStore, Store};
     let data = tempfile::tempdir().unwrap();
-    let (ok, out, err) = relay(&["pair", "--role", "manager", "--name", "Office"], data.path());
-    assert!(ok, "{err}");
-    let code: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    let office = redeem(data.path(), code["code"].as_str().unwrap());
+    let office = paired_manager(data.path());
     let (ok, out, err) = relay(&["retention"], data.path());
     assert!(ok && out.is_empty(), "no rules, nothing printed: {out}{err}");
     // 2026-12-07T10:00:00Z, a minute later, and an hour later.

@@ -275,16 +275,15 @@ async fn the_rules_survive_a_restart_and_the_sweep_empties_what_expires_later() 
     drop((office, desk));
 
     let relay = relay.restart().await;
-    let server = frontdesk_relay::server::empty_expired;
-    assert_eq!(server(&relay.relay, today()).await.unwrap(), 0, "nothing expired today");
+    assert_eq!(relay.relay.empty_expired(today()).await.unwrap(), 0, "nothing expired today");
     assert_eq!(relay.relay.retention(), kept, "read from the store at start");
     assert_eq!(relay.relay.store.backlog(&current, 0).await.unwrap().chunks.len(), 1);
     // Some months on, this month is past its 30 days and today past its 10.
     let later = today().checked_add_months(Months::new(3)).unwrap();
-    assert_eq!(server(&relay.relay, later).await.unwrap(), 2);
+    assert_eq!(relay.relay.empty_expired(later).await.unwrap(), 2);
     assert_eq!(relay.relay.store.backlog(&current, 0).await.unwrap(), Backlog { head: 1, ..Backlog::default() });
     assert_eq!(relay.relay.store.backlog(&today_day, 0).await.unwrap(), Backlog { head: 1, ..Backlog::default() });
-    assert_eq!(server(&relay.relay, later).await.unwrap(), 0, "emptied once");
+    assert_eq!(relay.relay.empty_expired(later).await.unwrap(), 0, "emptied once");
 
     let mut desk = relay.connect(&desk_cred).await;
     let old = month(Area::Messages, 3);
