@@ -19,7 +19,8 @@ pub fn relay_decode(frame: &[u8]) {
             | ClientMsg::Push { doc, .. }
             | ClientMsg::Snapshot { doc, .. }
             | ClientMsg::Checked { doc, .. }
-            | ClientMsg::Rebase { doc, .. } => {
+            | ClientMsg::Rebase { doc, .. }
+            | ClientMsg::WhenStored { doc, .. } => {
                 let _ = valid_doc_name(doc);
             }
             ClientMsg::Watch { prefix } => {

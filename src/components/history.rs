@@ -1,8 +1,14 @@
-//! A record's History (#20): who changed it — the person signed in and the tablet —, when (the
-//! tablet's clock), and each field that changed, before → after; newest first. Read from the
-//! entries written beside the record (`frontdesk_core::history`) when the History is opened.
+//! A record's History (#20): who changed it — the person signed in and the tablet —, when, and
+//! each field that changed, before → after; newest first. Read from the entries written beside
+//! the record (`frontdesk_core::history`) when the History is opened.
+//!
+//! When: the relay's time of each edit, which no tablet chooses — asked of the relay (its audit
+//! log has the time it stored each entry's chunk) while the History is open. An edit the relay
+//! cannot date (offline, not sent yet, or older than version 9) shows the tablet's clock, and
+//! says so; a tablet's clock far from the relay's is shown beside it.
 
 use frontdesk_core::history::{self, Entry, Kind};
+use frontdesk_protocol::{AdminReply, ChunkId, ClientMsg, MAX_STORED_ASKED};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
@@ -14,13 +20,72 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
     let t = move |m: HistoryMsg| m.text(lang.get());
     let open = RwSignal::new(false);
     let revision = device.with_value(|d| d.revision);
+    let read_doc = doc.clone();
     let entries = Memo::new(move |_| {
         if !open.get() {
             return Vec::new();
         }
         revision.track();
-        let mut entries = device.with_value(|d| d.read(&doc, |a| history::of(a, kind, &id))).unwrap_or_default();
+        let mut entries = device.with_value(|d| d.read(&read_doc, |a| history::of(a, kind, &id))).unwrap_or_default();
         entries.reverse();
+        entries
+    });
+    // When the relay stored each edit's chunk, as it answered.
+    let stored = RwSignal::new(Vec::<(ChunkId, i64)>::new());
+    let ask = {
+        let doc = doc.clone();
+        move || {
+            let chunks: Vec<ChunkId> = entries.with_untracked(|entries| {
+                let known = stored.read_untracked();
+                entries
+                    .iter()
+                    .filter_map(Entry::chunk_id)
+                    .filter(|c| !known.iter().any(|(k, _)| k == c))
+                    .take(MAX_STORED_ASKED)
+                    .collect()
+            });
+            if !chunks.is_empty() {
+                device.with_value(|d| d.request(ClientMsg::WhenStored { doc: doc.clone(), chunks }));
+            }
+        }
+    };
+    Effect::new({
+        let ask = ask.clone();
+        move |_| {
+            entries.track();
+            ask();
+            // An edit made just now reaches the relay a moment later: asked once more then.
+            set_timeout(ask.clone(), std::time::Duration::from_secs(3));
+        }
+    });
+    let admin = device.with_value(|d| d.admin);
+    Effect::new({
+        let doc = doc.clone();
+        move |_| {
+            let Some(bytes) = admin.get() else { return };
+            if let Ok(AdminReply::Stored { doc: of, times }) = AdminReply::from_bytes(&bytes)
+                && of == doc
+            {
+                stored.update(|known| {
+                    for (chunk, ms) in times {
+                        if !known.iter().any(|(k, _)| *k == chunk) {
+                            known.push((chunk, ms));
+                        }
+                    }
+                });
+            }
+        }
+    });
+    // Newest first by the relay's time where it answered (a tablet's clock may be wrong), by the
+    // tablet's where it did not.
+    let ordered = Memo::new(move |_| {
+        let mut entries = entries.get();
+        stored.with(|known| {
+            entries.sort_by_cached_key(|e| {
+                let relay = e.chunk_id().and_then(|c| known.iter().find(|(k, _)| *k == c).map(|(_, ms)| *ms));
+                std::cmp::Reverse(relay.unwrap_or(e.at_ms))
+            });
+        });
         entries
     });
     view! {
@@ -36,7 +101,7 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
                         <p class="card__empty">{move || t(HistoryMsg::Empty)}</p>
                     </Show>
                     <ol class="history__list">
-                        {move || entries.get().into_iter().map(|entry| view! { <HistoryEntry entry lang/> }).collect_view()}
+                        {move || ordered.get().into_iter().map(|entry| view! { <HistoryEntry entry stored lang/> }).collect_view()}
                     </ol>
                 </div>
             </Show>
@@ -44,16 +109,30 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
     }
 }
 
+/// A tablet's clock this far from the relay's is shown beside it.
+const CLOCK_OFF_MS: i64 = 5 * 60_000;
+
 #[component]
-fn HistoryEntry(entry: Entry, lang: RwSignal<Lang>) -> impl IntoView {
+fn HistoryEntry(entry: Entry, stored: RwSignal<Vec<(ChunkId, i64)>>, lang: RwSignal<Lang>) -> impl IntoView {
+    let chunk = entry.chunk_id();
     let Entry { at_ms, person, device_name, changes, .. } = entry;
+    let at = move |ms: i64, l: Lang| {
+        format!("{} {}", crate::i18n::format_date(crate::clock::local(ms).date(), l), crate::clock::format(ms, "%H:%M"))
+    };
     let when = move || {
         let l = lang.get();
-        format!(
-            "{} {}",
-            crate::i18n::format_date(crate::clock::local(at_ms).date(), l),
-            crate::clock::format(at_ms, "%H:%M")
-        )
+        let relay = chunk.and_then(|c| stored.with(|s| s.iter().find(|(k, _)| *k == c).map(|(_, ms)| *ms)));
+        let tablet = HistoryMsg::TabletClock.text(l);
+        match relay {
+            Some(ms) if (ms - at_ms).abs() > CLOCK_OFF_MS => {
+                // The tablet's time alone when it is the same day.
+                let same_day = crate::clock::local(ms).date() == crate::clock::local(at_ms).date();
+                let tablet_at = if same_day { crate::clock::format(at_ms, "%H:%M") } else { at(at_ms, l) };
+                format!("{} ({tablet}: {tablet_at})", at(ms, l))
+            }
+            Some(ms) => at(ms, l),
+            None => format!("{} ({tablet})", at(at_ms, l)),
+        }
     };
     view! {
         <li class="history__entry">

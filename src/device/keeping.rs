@@ -19,7 +19,9 @@ thread_local! {
 impl Device {
     /// At a tick: applies the business's retention rules if they are due.
     pub(super) fn keep_if_due(self: &Rc<Self>, tick: bool) {
-        if !tick || BUSY.get() {
+        // (A kiosk, built without the desk's parts, holds no dated documents: the check is
+        // compiled out of its download.)
+        if !tick || !cfg!(feature = "lazy-sections") || BUSY.get() {
             return;
         }
         let Some(today) = self.core.borrow_mut().keep_due(crate::platform::now_ms()) else { return };
@@ -34,7 +36,7 @@ impl Device {
 }
 
 #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-async fn keep(device: Rc<Device>, today: chrono::NaiveDate) {
+async fn keep(device: Rc<Device>, today: frontdesk_core::device::UtcDay) {
     if cfg!(feature = "lazy-sections") {
         let effects = device.core.borrow_mut().keep(today);
         device.run(effects);

@@ -11,6 +11,7 @@ messages! {
         Empty => empty,
         Nobody => nobody,
         Became => became,
+        TabletClock => tablet_clock,
         EmptyValue => empty_value,
         Yes => yes,
         No => no,

@@ -634,12 +634,17 @@ impl Browser {
     /// the past), `Date.now()` and `new Date()` alike. Returns what [`Browser::real_clock`] takes
     /// to put the real clock back for the next load.
     pub async fn clock_days_away(&self, days: i64) -> Result<String> {
+        self.clock_off_by(days * 86_400_000).await
+    }
+
+    /// [`Browser::clock_days_away`], by `ms` milliseconds (a tablet whose clock is wrong).
+    pub async fn clock_off_by(&self, ms: i64) -> Result<String> {
         let source = format!(
             "(() => {{ const shift = {}; const Real = Date; \
              class Shifted extends Real {{ constructor(...a) {{ if (a.length) super(...a); else super(Real.now() + shift); }} \
              static now() {{ return Real.now() + shift; }} }} \
              window.Date = Shifted; }})();",
-            days * 86_400_000
+            ms
         );
         let added = self.devtools("Page.addScriptToEvaluateOnNewDocument", json!({ "source": source })).await?;
         Ok(added["identifier"].as_str().context("an identifier for the clock script")?.to_owned())

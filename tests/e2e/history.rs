@@ -1,7 +1,8 @@
 //! A record's History (#20): two tablets, each with a different person signed in, change one
-//! patient; the History on either tablet says who changed what, on which tablet, field by field.
+//! patient; the History on either tablet says who changed what, on which tablet, field by field,
+//! and when by the relay's clock — not by a tablet's that is wrong.
 
-use anyhow::{Result, ensure};
+use anyhow::{Context, Result, ensure};
 
 use crate::harness::{Browser, Lobby, give_a_pin, set_up_business, step};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
@@ -40,7 +41,9 @@ async fn a_patients_history_shows_two_tablets_edits_with_the_people_who_made_the
     front.click_button("Save").await?;
     front.wait_for_text("Edit details", SOON).await?;
 
-    step("Luis Mora, on the other tablet, changes her phone and adds a note");
+    step("Luis Mora, on the other tablet — its clock three hours slow —, changes her phone and adds a note");
+    back.clock_off_by(-3 * 3_600_000).await?;
+    back.client.refresh().await?;
     sign_in(back, "40617283").await?;
     back.click_button("Patients").await?;
     let pick = "//button[contains(@class,'client-pick')][.//*[normalize-space(.)='Marta Vidal']]";
@@ -65,6 +68,13 @@ async fn a_patients_history_shows_two_tablets_edits_with_the_people_who_made_the
         shown = entries(front).await?;
     }
     ensure!(shown.len() == 2, "two entries: {shown:?}");
+
+    step("each edit is dated by the relay, newest first; the slow tablet's own clock is shown beside its edit");
+    let dated = front
+        .wait_until(SOON, "the relay's times", |t| t.contains("(tablet's clock: ") && !t.contains("(tablet's clock)"))
+        .await;
+    let shown = entries(front).await?;
+    dated.with_context(|| format!("the entries: {shown:?}"))?;
     let (edit, made) = (&shown[0], &shown[1]);
     ensure!(edit.contains("Luis Mora") && edit.contains("Desk 2"), "the edit names Luis Mora on Desk 2: {edit}");
     ensure!(
@@ -75,6 +85,20 @@ async fn a_patients_history_shows_two_tablets_edits_with_the_people_who_made_the
     ensure!(!edit.contains("Marta Vidal"), "the edit lists only what it changed: {edit}");
     ensure!(made.contains("Dra. Ruiz") && made.contains("Desk 1"), "the first entry names Dra. Ruiz on Desk 1: {made}");
     ensure!(made.contains("Name") && made.contains("Marta Vidal") && made.contains("600 111 222"), "{made}");
+    let times = |text: &str| -> Vec<u32> {
+        let bytes = text.as_bytes();
+        (0..bytes.len().saturating_sub(4))
+            .filter(|&i| {
+                bytes[i..i + 5].iter().enumerate().all(|(k, b)| if k == 2 { *b == b':' } else { b.is_ascii_digit() })
+            })
+            .map(|i| text[i..i + 2].parse::<u32>().unwrap_or(0) * 60 + text[i + 3..i + 5].parse::<u32>().unwrap_or(0))
+            .collect()
+    };
+    let edit_times = times(edit);
+    ensure!(edit_times.len() == 2, "the edit shows the relay's time and the tablet's: {edit}");
+    let off = (edit_times[0] + 24 * 60 - edit_times[1]) % (24 * 60);
+    ensure!((179..=181).contains(&off), "the tablet's clock is shown three hours behind the relay's: {edit}");
+    ensure!(!made.contains("tablet's clock"), "the first tablet's clock agrees with the relay's: {made}");
     front.screenshot("patient-history").await?;
 
     step("in Spanish too");

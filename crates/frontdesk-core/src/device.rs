@@ -25,6 +25,7 @@ use crate::sorting::SortDyn;
 use crate::sync_client::{self, SyncClient, SyncEvent, SyncStatus};
 
 mod keeping;
+pub use keeping::UtcDay;
 mod rebase;
 
 /// A document as storage holds it: its whole save and the relay sequence number it includes.
@@ -284,7 +285,7 @@ pub struct DeviceCore {
     /// Chunks dropped by a re-base while their save was in flight: never sent.
     forgotten: Vec<ChunkId>,
     /// The day (UTC) retention was last applied on ([`DeviceCore::keep`]); `None` before.
-    today: Option<chrono::NaiveDate>,
+    today: Option<keeping::UtcDay>,
     /// The retention rules a manager's device considered telling the relay on this connection
     /// (`Some(None)`: it held none to tell).
     told: Option<Option<crate::retention::Retention>>,
@@ -610,18 +611,36 @@ impl DeviceCore {
         edit: impl FnOnce(&mut AutoCommit) -> Result<R, String>,
         now_ms: f64,
     ) -> Result<(R, Vec<Effect>), ReplicaError> {
-        let (result, chunk) = self.replica.change(doc, edit)?;
-        Ok((result, self.save_local(vec![(doc.to_owned(), chunk)], now_ms)))
+        let id = self.chunk_id();
+        let (result, chunk) = self.replica.change(doc, |d| crate::history::as_chunk(id, || edit(d)))?;
+        Ok((result, self.save_local(vec![(doc.to_owned(), chunk)], &[(doc.to_owned(), id)], now_ms)))
     }
 
     /// Changes several documents as one (an order and the stock it takes): saved in one
     /// transaction, so on disk together or not at all. If any edit fails, none is kept.
     pub fn change_all(&mut self, edits: Vec<(String, DocEdit)>, now_ms: f64) -> Result<Vec<Effect>, ReplicaError> {
+        // Each document's chunk has its id before its edits run, so a History entry written in
+        // them can name it (`history::as_chunk`); an id left unused (nothing written) is skipped.
+        let mut ids: Vec<(String, ChunkId)> = Vec::new();
+        let mut named: Vec<(String, DocEdit)> = Vec::with_capacity(edits.len());
+        for (doc, edit) in edits {
+            let id = match ids.iter().find(|(d, _)| *d == doc) {
+                Some((_, id)) => *id,
+                None => {
+                    let id = self.chunk_id();
+                    ids.push((doc.clone(), id));
+                    id
+                }
+            };
+            named.push((doc, Box::new(move |d| crate::history::as_chunk(id, || edit(d)))));
+        }
+        let edits = named;
         let chunks = self.replica.change_all(edits)?;
-        Ok(self.save_local(chunks, now_ms))
+        Ok(self.save_local(chunks, &ids, now_ms))
     }
 
-    fn save_local(&mut self, chunks: Vec<(String, Vec<u8>)>, now_ms: f64) -> Vec<Effect> {
+    /// Saves local chunks, each under the id its document's edits were made with (`ids`).
+    fn save_local(&mut self, chunks: Vec<(String, Vec<u8>)>, ids: &[(String, ChunkId)], now_ms: f64) -> Vec<Effect> {
         let mut writes = Vec::new();
         let mut entries = Vec::new();
         for (doc, bytes) in chunks.into_iter().filter(|(_, c)| !c.is_empty()) {
@@ -635,7 +654,11 @@ impl DeviceCore {
                 received,
                 sealed_from,
             });
-            let entry = OutboxEntry { id: self.chunk_id(), doc, bytes, order: now_ms };
+            let id = match ids.iter().find(|(d, _)| *d == doc) {
+                Some((_, id)) => *id,
+                None => self.chunk_id(),
+            };
+            let entry = OutboxEntry { id, doc, bytes, order: now_ms };
             writes.push(Write::OutboxPut(entry.clone()));
             entries.push(entry);
         }
@@ -1232,7 +1255,8 @@ impl DeviceCore {
         effects
     }
 
-    /// A manager's request to the relay; `None` when offline (the screen says so).
+    /// A request answered apart (`AdminReply`: a manager's, or a History's question of when the
+    /// relay stored its edits); `None` when offline (the screen says so).
     pub fn request(&mut self, msg: frontdesk_protocol::ClientMsg) -> Option<Vec<Effect>> {
         let effects = self.client.request(msg)?;
         Some(self.run(effects))

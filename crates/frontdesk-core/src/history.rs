@@ -8,11 +8,18 @@
 //! entry is sealed with the record's document and erased with it. Entries are flat root keys
 //! (`history/<kind>/<id>/<time>-<device>`), so two tablets' entries never collide, and a
 //! record's are read with one range of the root's keys.
+//!
+//! An entry also names the chunk its change is pushed as ([`as_chunk`]: the device core says,
+//! around each edit): the relay's audit log has the time it stored that chunk, which the History
+//! asks for (`ClientMsg::WhenStored`) — a time no device chooses.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, Automerge, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use autosurgeon::{Hydrate, Reconcile};
+
+use frontdesk_protocol::ChunkId;
 
 use crate::records;
 
@@ -54,6 +61,31 @@ pub struct Entry {
     pub device_name: String,
     /// The fields it changed, in field order.
     pub changes: Vec<FieldChange>,
+    /// The chunk its change was pushed as (hex); none for an entry written before version 9, or
+    /// outside the device core.
+    pub chunk: Option<String>,
+}
+
+impl Entry {
+    /// The chunk its change was pushed as, if it says (and says it well).
+    pub fn chunk_id(&self) -> Option<ChunkId> {
+        self.chunk.as_deref().and_then(|hex| hex.parse().ok())
+    }
+}
+
+thread_local! {
+    /// The chunk the change being made will be pushed as ([`as_chunk`]).
+    static CHUNK: Cell<Option<ChunkId>> = const { Cell::new(None) };
+}
+
+/// Runs `edit` as the change that will be pushed as chunk `id`: an entry [`logged`] in it names
+/// the chunk. The device core calls it around each edit of a document, with the id it then
+/// gives the document's chunk.
+pub fn as_chunk<R>(id: ChunkId, edit: impl FnOnce() -> R) -> R {
+    let outer = CHUNK.replace(Some(id));
+    let result = edit();
+    CHUNK.set(outer);
+    result
 }
 
 /// One field of a record: what it held before the write, and after (empty: absent).
@@ -98,6 +130,7 @@ pub fn logged<R>(
             device: who.device.clone(),
             device_name: who.device_name.clone(),
             changes,
+            chunk: CHUNK.get().map(|id| id.to_string()),
         };
         // Zero-padded, so the root's key order is the order of time; the device makes it unique
         // between tablets, and a number on the end between two writes of one millisecond.

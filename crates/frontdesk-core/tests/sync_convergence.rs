@@ -406,8 +406,9 @@ impl SimRelay {
                 let reply = frontdesk_protocol::AdminReply::Retention { retention, emptied: expired.len() as u64 };
                 out.push((from, ServerMsg::Admin { reply: reply.to_bytes() }.encode()));
             }
-            // Pairing and device management are the relay's own tests.
+            // Pairing, device management and the audit log's times are the relay's own tests.
             ClientMsg::Ping
+            | ClientMsg::WhenStored { .. }
             | ClientMsg::PairPreview { .. }
             | ClientMsg::Pair { .. }
             | ClientMsg::CreatePairing { .. }

@@ -31,8 +31,9 @@ pub use sealed::Scope;
 /// without an erased person replaces every byte the relay held of it), and a device is told so
 /// ([`ServerMsg::Rebased`]). Version 8 (#20): a manager sets how long dated documents are kept
 /// ([`ClientMsg::SetRetention`]); the relay empties expired ones and refuses anything more for
-/// them ([`ErrorCode::Expired`]).
-pub const PROTOCOL_VERSION: u8 = 8;
+/// them ([`ErrorCode::Expired`]). Version 9 (#20): a device asks when the relay stored chunks
+/// of a document ([`ClientMsg::WhenStored`]), so a record's History shows the relay's time.
+pub const PROTOCOL_VERSION: u8 = 9;
 
 /// The hash of one Automerge change (SHA-256), as devices declare it. The relay stores these
 /// without knowing what they are.
@@ -230,7 +231,15 @@ pub enum ClientMsg {
     /// whenever the business's rules change; the same rules again change nothing. Answered by
     /// [`AdminReply::Retention`].
     SetRetention { retention: Retention },
+    /// When the relay stored each of these chunks of `doc`, as its audit log says: a record's
+    /// History shows the relay's time of each edit, which no device chooses. Any device that may
+    /// read `doc`; the relay answers for the first [`MAX_STORED_ASKED`]. Answered by
+    /// [`AdminReply::Stored`].
+    WhenStored { doc: String, chunks: Vec<ChunkId> },
 }
+
+/// The most chunks one [`ClientMsg::WhenStored`] asks about.
+pub const MAX_STORED_ASKED: usize = 256;
 
 /// Messages the relay sends to a device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,8 +312,8 @@ pub enum ServerMsg {
         message: String,
     },
     Pong,
-    /// The answer to a manager's request, an [`AdminReply`] encoded on its own (a device decodes
-    /// it only where its manager's screens are).
+    /// The answer to a manager's request or a History's question, an [`AdminReply`] encoded on
+    /// its own (a device decodes it only where the screens that ask are).
     Admin {
         reply: Vec<u8>,
     },
@@ -336,6 +345,9 @@ pub enum AdminReply {
     /// The answer to [`ClientMsg::SetRetention`]: the rules the relay keeps now, and how many
     /// documents it emptied because of them.
     Retention { retention: Retention, emptied: u64 },
+    /// The answer to [`ClientMsg::WhenStored`]: the relay's time (ms since 1970, UTC) of each
+    /// chunk asked about whose push is in its audit log; a chunk it has no push of is left out.
+    Stored { doc: String, times: Vec<(ChunkId, i64)> },
 }
 
 /// A key epoch of one scope, as the relay numbered it (the newest, or a floor).
@@ -620,10 +632,13 @@ mod tests {
                 ])
                 .unwrap(),
             },
+            ClientMsg::WhenStored { doc: "clients".into(), chunks: vec![ChunkId([3; 16]), ChunkId([4; 16])] },
         ];
         for msg in msgs {
             assert_eq!(ClientMsg::decode(&msg.encode()).unwrap(), msg);
         }
+        let stored = AdminReply::Stored { doc: "clients".into(), times: vec![(ChunkId([3; 16]), 1_700_000_000_000)] };
+        assert_eq!(AdminReply::from_bytes(&stored.to_bytes()).unwrap(), stored);
         let reply = ServerMsg::Ack { doc: "d".into(), chunk_id: ChunkId([9; 16]), seq: 42 };
         assert_eq!(ServerMsg::decode(&reply.encode()).unwrap(), reply);
         let welcome = ServerMsg::Welcome {

@@ -15,8 +15,8 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite::Error;
 
 use frontdesk_protocol::{
-    Area, ClientMsg, DecodeError, Epoch, ErrorCode, Head, PROTOCOL_VERSION, Retention, Role, ServerMsg, Writers, close,
-    sealed, valid_doc_name,
+    AdminReply, Area, ChunkId, ClientMsg, DecodeError, Epoch, ErrorCode, Head, MAX_STORED_ASKED, PROTOCOL_VERSION,
+    Retention, Role, ServerMsg, Writers, close, sealed, valid_doc_name,
 };
 
 use crate::access::{self, Access};
@@ -516,6 +516,7 @@ impl Session {
             ClientMsg::Watch { prefix } => self.watch(sink, prefix).await,
             ClientMsg::Checked { doc, covers_seq, digest, ok } => self.checked(sink, doc, covers_seq, digest, ok).await,
             ClientMsg::SetRetention { retention } => self.set_retention(sink, retention).await,
+            ClientMsg::WhenStored { doc, chunks } => self.when_stored(sink, doc, chunks).await,
             ClientMsg::Rebase { doc, after_seq, bytes, signature } => {
                 self.rebase(sink, doc, after_seq, bytes, signature).await
             }
@@ -947,23 +948,63 @@ impl Session {
         Ok(())
     }
 
+    /// Whether this device may read `doc` now; if not, refuses the request with why (a bad name,
+    /// a document it may not read, or an expired one, of which nothing is served — not even its
+    /// head: only the refusal). What a subscribe and a question about the document both ask.
+    async fn may_read<W: Sink<Message> + Unpin>(&self, sink: &mut W, doc: &str) -> Result<bool, End> {
+        if !valid_doc_name(doc) {
+            let message = "invalid document name".to_owned();
+            self.refuse(sink, ErrorCode::BadDocName, Some(doc.to_owned()), message).await?;
+            return Ok(false);
+        }
+        if !self.allowed(doc, Access::Read) {
+            let message = format!("a {} may not read this", self.device.role);
+            self.refuse(sink, ErrorCode::Forbidden, Some(doc.to_owned()), message).await?;
+            return Ok(false);
+        }
+        if self.expired(doc) {
+            self.refuse_expired(sink, doc.to_owned()).await?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// When the relay stored chunks of `doc`, as its audit log's push lines say (a record's
+    /// History shows the relay's time of each edit): for any device that may read `doc`, under a
+    /// subscribe's rules, about the first [`MAX_STORED_ASKED`] ids sent. A chunk with no push on
+    /// record is left out. No audit line is written for it: it reads no byte of the document,
+    /// only metadata — when each chunk the device names was stored (the time a subscribe sends
+    /// with each chunk it serves).
+    async fn when_stored<W: Sink<Message> + Unpin>(
+        &self,
+        sink: &mut W,
+        doc: String,
+        mut chunks: Vec<ChunkId>,
+    ) -> Result<(), End> {
+        if !self.may_read(sink, &doc).await? {
+            return Ok(());
+        }
+        chunks.truncate(MAX_STORED_ASKED);
+        match self.relay.store.stored_at(&doc, &chunks).await {
+            Ok(times) => {
+                let reply = AdminReply::Stored { doc, times }.to_bytes();
+                self.send(sink, ServerMsg::Admin { reply }).await
+            }
+            Err(err) => {
+                tracing::error!(conn = self.id, %err, %doc, "cannot read when chunks were stored");
+                self.refuse(sink, ErrorCode::StorageFailed, Some(doc), "cannot read; retry".into()).await
+            }
+        }
+    }
+
     async fn subscribe<W: Sink<Message> + Unpin>(
         &mut self,
         sink: &mut W,
         doc: String,
         after_seq: u64,
     ) -> Result<(), End> {
-        if !valid_doc_name(&doc) {
-            return self.refuse(sink, ErrorCode::BadDocName, Some(doc), "invalid document name".into()).await;
-        }
-        if !self.allowed(&doc, Access::Read) {
-            return self
-                .refuse(sink, ErrorCode::Forbidden, Some(doc), format!("a {} may not read this", self.device.role))
-                .await;
-        }
-        // Nothing is served of it, not even its head: only the refusal.
-        if self.expired(&doc) {
-            return self.refuse_expired(sink, doc).await;
+        if !self.may_read(sink, &doc).await? {
+            return Ok(());
         }
         if !self.subscriptions.contains(&doc) && self.subscriptions.len() >= self.relay.config.max_subscriptions {
             let message = format!("over the limit of {} documents", self.relay.config.max_subscriptions);

@@ -91,11 +91,11 @@ enum Command {
         data: PathBuf,
     },
     /// Print the audit log as JSON lines, oldest first: every chunk pushed, snapshot proposed and
-    /// document re-based (document, seq, device, relay time, size, SHA-256), every document a
-    /// device subscribed to (a read), every change of the retention rules (`retention`: the
-    /// manager's device, how many rules) and every document emptied because the rules made it
-    /// expired (`expire`: no device, its last seq and the bytes it held). The relay logs this
-    /// without reading the contents.
+    /// document re-based (document, seq, device, relay time, size, SHA-256; a push's `chunk` id
+    /// too, since protocol 9), every document a device subscribed to (a read), every change of
+    /// the retention rules (`retention`: the manager's device, how many rules) and every document
+    /// emptied because the rules made it expired (`expire`: no device, its last seq and the bytes
+    /// it held). The relay logs this without reading the contents.
     Audit {
         #[arg(long, default_value = "data")]
         data: PathBuf,
@@ -138,7 +138,7 @@ async fn print_audit(store: &SqliteStore, query: &frontdesk_relay::store::AuditQ
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
             .unwrap_or_default();
         let sha256 = line.sha256.map(|h| h.iter().map(|b| format!("{b:02x}")).collect::<String>());
-        let json = serde_json::json!({
+        let mut json = serde_json::json!({
             "at": at,
             "action": line.action.as_str(),
             "doc": line.doc,
@@ -148,6 +148,10 @@ async fn print_audit(store: &SqliteStore, query: &frontdesk_relay::store::AuditQ
             "size": line.size,
             "sha256": sha256,
         });
+        // A push's chunk id (since protocol 9), as devices name their chunks: other lines have none.
+        if let Some(chunk) = line.chunk {
+            json["chunk"] = chunk.to_string().into();
+        }
         println!("{json}");
     }
     Ok(())

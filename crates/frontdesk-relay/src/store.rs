@@ -70,7 +70,8 @@ pub struct InTheClear {
 /// rejected: it is gone), a document it subscribed to (a read), a document it re-based (every
 /// byte held of it replaced by a fresh one), the retention rules it set; and a document the
 /// relay itself emptied because the rules made it expired (no device). The relay cannot read the
-/// bytes; it keeps who, when (relay time), which document and how much.
+/// bytes; it keeps who, when (relay time), which document and how much (and which chunk id a
+/// push stored).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuditAction {
     Push,
@@ -134,6 +135,9 @@ pub struct AuditEntry {
     pub size: u64,
     /// SHA-256 of those bytes; none for a read.
     pub sha256: Option<Head>,
+    /// The chunk id a push stored (what [`Store::stored_at`] finds it by); none for any other
+    /// line, and for a push logged before protocol 9.
+    pub chunk: Option<ChunkId>,
 }
 
 /// Which lines of the audit log to read: each filter given must match.
@@ -632,11 +636,19 @@ pub trait Store: Send + Sync {
     fn record_read(&self, doc: &str, head: u64, device: &str, at_ms: i64) -> StoreFuture<'static, ()>;
 
     /// The audit log's lines that match `query`, oldest first. Every push stored is there with
-    /// its device, relay time, seq, size and SHA-256, written in the push's own transaction
+    /// its device, relay time, seq, size, SHA-256 and chunk id, written in the push's own transaction
     /// (none for a refused or repeated push); so is every snapshot proposal stored, every
     /// verdict that proved or rejected one (a stale verdict, or the proposer's own, has none),
     /// and every re-base (none for a refused one).
     fn audit<'a>(&'a self, query: &'a AuditQuery) -> StoreFuture<'a, Vec<AuditEntry>>;
+
+    /// The relay time at which each of `chunks` of `doc` was stored, as the audit log's push
+    /// lines say (#20: a record's History shows it), in the order asked, each id once: its first
+    /// push's time (one pushed again after its document was re-based or emptied has a line per
+    /// push). An id with no push of `doc` on record — never pushed, another document's, pushed
+    /// before protocol 9, or its line forgotten by [`prune_audit`](Store::prune_audit) — is left
+    /// out. A read of the log only: queued for no writer, and logged nowhere.
+    fn stored_at<'a>(&'a self, doc: &'a str, chunks: &'a [ChunkId]) -> StoreFuture<'a, Vec<(ChunkId, i64)>>;
 
     /// Forgets the audit log's lines from before `before_ms` (the retention time); resolves
     /// with how many.

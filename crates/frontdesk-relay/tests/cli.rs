@@ -178,10 +178,13 @@ fn the_audit_log_is_printed_as_json_lines_filtered_by_document_device_and_time()
             "at": "2026-12-06T10:00:00.000Z", "action": "push", "doc": "clients", "seq": 1, "device": front,
             "device_name": "Front tablet", "size": 40,
             "sha256": "2432dbb70926df292595fa1c2dee4933cf81130572a2e29a27256d3bdb8e07e5",
+            "chunk": "01010101010101010101010101010101",
         })
     );
+    assert_eq!(all[1]["chunk"].as_str(), Some("02020202020202020202020202020202"), "a push's chunk id, in hex");
     assert_eq!((all[2]["action"].as_str(), all[2]["device"].as_str()), (Some("read"), Some("d9")));
     assert!(all[2]["sha256"].is_null() && all[2]["device_name"].is_null(), "{}", all[2]);
+    assert!(all[2].get("chunk").is_none(), "only a push names a chunk: {}", all[2]);
     assert_eq!(lines(&["audit", "--doc", "clients"]).len(), 2);
     assert_eq!(lines(&["audit", "--device", "d9"]).len(), 2);
     assert_eq!(lines(&["audit", "--since", "2026-12-07"]).len(), 2);

@@ -156,6 +156,9 @@ impl Store for Panicky {
     ) -> StoreFuture<'a, Vec<frontdesk_relay::store::AuditEntry>> {
         self.0.audit(query)
     }
+    fn stored_at<'a>(&'a self, doc: &'a str, chunks: &'a [ChunkId]) -> StoreFuture<'a, Vec<(ChunkId, i64)>> {
+        self.0.stored_at(doc, chunks)
+    }
     fn prune_audit(&self, before_ms: i64) -> StoreFuture<'_, u64> {
         self.0.prune_audit(before_ms)
     }

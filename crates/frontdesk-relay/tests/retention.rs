@@ -202,6 +202,10 @@ async fn a_rule_empties_an_old_document_at_once_and_refuses_anything_more_for_it
     nothing_more(&mut back).await;
     let rebase = ClientMsg::Rebase { doc: old.clone(), after_seq: 3, bytes: b"fresh".to_vec(), signature: vec![] };
     expired(&mut office, rebase, &old).await;
+    // Nor when its chunks were stored, though the audit log keeps their push lines.
+    let asked = ClientMsg::WhenStored { doc: old.clone(), chunks: vec![ChunkId([1; 16])] };
+    expired(&mut back, asked, &old).await;
+    nothing_more(&mut back).await;
     // Neither does a device behind a fresh relay on the same folder find anything of it.
     let relay = relay.restart().await;
     assert_eq!(relay.relay.store.backlog(&old, 0).await.unwrap(), Backlog { head: 3, ..Backlog::default() });

@@ -154,3 +154,8 @@ async fn retention_rules_survive_a_reopen_and_only_a_change_is_logged() {
 async fn expired_documents_leave_nothing_and_free_their_bytes() {
     conformance::expired_documents_leave_nothing_and_free_their_bytes(sqlite()).await;
 }
+
+#[tokio::test]
+async fn when_a_chunk_was_stored_is_found_by_its_id_and_survives_a_rebase() {
+    conformance::when_a_chunk_was_stored_is_found_by_its_id_and_survives_a_rebase(sqlite()).await;
+}

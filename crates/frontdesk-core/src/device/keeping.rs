@@ -15,6 +15,26 @@ use super::{DeviceCore, Effect, Write};
 use crate::doc_name::SITE;
 use crate::retention::{self, Retention};
 
+/// A day as the relay counts them: days since 1970-01-01, UTC. Compared at every tick without
+/// a calendar (chrono's conversion stays out of the kiosk's download); a date only when the
+/// rules are applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UtcDay(i64);
+
+impl UtcDay {
+    const MS: i64 = 86_400_000;
+
+    /// The UTC day `ms` (milliseconds since the epoch) falls in.
+    pub fn of_ms(ms: i64) -> UtcDay {
+        UtcDay(ms.div_euclid(Self::MS))
+    }
+
+    /// Its date; `None` past chrono's range.
+    pub fn date(self) -> Option<NaiveDate> {
+        chrono::DateTime::from_timestamp_millis(self.0.checked_mul(Self::MS)?).map(|at| at.date_naive())
+    }
+}
+
 impl DeviceCore {
     /// Whether [`DeviceCore::keep`] has something to do at this tick: this device holds all the
     /// relay has of `site` on this connection (rules a tablet kept while offline may be older and
@@ -24,11 +44,11 @@ impl DeviceCore {
     /// device has not considered telling the relay on this connection. Cheap, so the rest can
     /// live where the platform loads it when needed (a part of the desk's wasm of its own). The
     /// day to keep on, if so.
-    pub fn keep_due(&mut self, now_ms: i64) -> Option<NaiveDate> {
+    pub fn keep_due(&mut self, now_ms: i64) -> Option<UtcDay> {
         if !self.client.caught_up(SITE) {
             return None;
         }
-        let today = chrono::DateTime::from_timestamp_millis(now_ms)?.date_naive();
+        let today = UtcDay::of_ms(now_ms);
         let tell = self.told.is_none() && self.client.role() == Some(Role::Manager);
         (tell || self.today != Some(today) || self.replica.heads(SITE) != self.kept_heads).then_some(today)
     }
@@ -38,11 +58,12 @@ impl DeviceCore {
     /// range, loaded or not), and its unsent changes with it — only while this device holds all the
     /// relay has of `site` ([`DeviceCore::keep_due`]). A manager's device tells the relay the
     /// rules when they changed.
-    pub fn keep(&mut self, today: NaiveDate) -> Vec<Effect> {
+    pub fn keep(&mut self, day: UtcDay) -> Vec<Effect> {
+        let Some(today) = day.date() else { return Vec::new() };
         if !self.client.caught_up(SITE) {
             return Vec::new();
         }
-        self.today = Some(today);
+        self.today = Some(day);
         self.kept_heads = self.replica.heads(SITE);
         let mut effects = Vec::new();
         if let Some(rules) = self.rules() {
@@ -70,7 +91,7 @@ impl DeviceCore {
     /// Whether the business's rules, as this device holds them, make `doc` expired today (the
     /// last day [`DeviceCore::keep`] was told).
     fn expired(&mut self, doc: &str) -> bool {
-        let Some(today) = self.today else { return false };
+        let Some(today) = self.today.and_then(UtcDay::date) else { return false };
         self.rules().is_some_and(|rules| rules.expired(doc, today))
     }
 

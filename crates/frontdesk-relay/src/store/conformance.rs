@@ -1227,3 +1227,62 @@ pub async fn expired_documents_leave_nothing_and_free_their_bytes<H: Harness>(ha
     let raw = harness.raw_bytes().await;
     assert!(!raw.windows(secret.len()).any(|w| w == secret.as_slice()), "nor once closed");
 }
+
+/// When the relay stored each chunk (#20: a record's History shows it), found by chunk id in the
+/// audit log: a push line keeps its chunk's id (no other line has one), and a pushed chunk's
+/// time is the one its line and its stored chunk have. An id never pushed, or pushed to another
+/// document, is left out; each id is answered once, in the order asked. A re-base (or a document
+/// emptied) deletes the chunks, not the log: their times are still found after it, and an id
+/// pushed again after it keeps its first time. Kept across a reopen.
+pub async fn when_a_chunk_was_stored_is_found_by_its_id_and_survives_a_rebase<H: Harness>(harness: H) {
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    // Received at relay times 1 001, 1 002 and 1 003.
+    push(&store, "clients", 1, b"one").await;
+    push(&store, "clients", 2, b"two").await;
+    push(&store, "day/d", 3, b"three").await;
+    store.record_read("clients", 2, "d3", 5_000).await.expect("read recorded");
+    snapshot(&store, "day/d", 1, b"up to 1").await;
+
+    let lines = store.audit(&AuditQuery::default()).await.expect("the log reads");
+    let pushes: Vec<(&str, Option<ChunkId>, i64)> =
+        lines.iter().filter(|l| l.action == AuditAction::Push).map(|l| (l.doc.as_str(), l.chunk, l.at_ms)).collect();
+    assert_eq!(
+        pushes,
+        [("clients", Some(chunk(1)), 1_001), ("clients", Some(chunk(2)), 1_002), ("day/d", Some(chunk(3)), 1_003)],
+        "a push line keeps its chunk's id: {lines:?}"
+    );
+    assert!(lines.iter().all(|l| (l.action == AuditAction::Push) == l.chunk.is_some()), "only pushes: {lines:?}");
+    let stored = backlog(&store, "clients", 0).await;
+    let times: Vec<i64> = stored.chunks.iter().map(|c| c.at_ms).collect();
+    assert_eq!(times, [1_001, 1_002], "the stored chunks' own times");
+
+    let asked = [chunk(2), chunk(9), chunk(3), chunk(1), chunk(2)];
+    let expected = vec![(chunk(2), 1_002), (chunk(1), 1_001)];
+    let found = store.stored_at("clients", &asked).await.expect("read");
+    assert_eq!(found, expected, "in the order asked, once each; unknown and day/d's ids left out");
+    assert_eq!(store.stored_at("day/d", &asked).await.expect("read"), [(chunk(3), 1_003)], "under a snapshot too");
+    assert!(store.stored_at("day/none", &asked).await.expect("read").is_empty(), "a document that does not exist");
+    assert!(store.stored_at("clients", &[]).await.expect("read").is_empty(), "nothing asked");
+
+    // A re-base deletes the chunks, not the audit log.
+    assert_eq!(rebase(&store, "clients", 2, b"fresh").await, 3);
+    assert!(backlog(&store, "clients", 0).await.chunks.is_empty(), "the chunks are gone");
+    assert_eq!(store.stored_at("clients", &asked).await.expect("read"), expected, "their times are not");
+    // The id is free again once its chunk is gone: pushed again, it has a second line, and its
+    // first time stays the answer.
+    let again = NewChunk { at_ms: 60_000, ..chunk_of("d2", "clients", 1, b"one again".to_vec()) };
+    assert_eq!(store.push(again, 7).await.expect("pushed"), Appended { seq: 4, fresh: true });
+    let lines = store.audit(&AuditQuery { doc: Some("clients".into()), ..AuditQuery::default() }).await;
+    let of_one: Vec<i64> = lines.expect("read").iter().filter(|l| l.chunk == Some(chunk(1))).map(|l| l.at_ms).collect();
+    assert_eq!(of_one, [1_001, 60_000], "a line per push");
+    assert_eq!(store.stored_at("clients", &[chunk(1)]).await.expect("read"), [(chunk(1), 1_001)], "the first");
+    // Nor does emptying a document forget when its chunks were stored.
+    assert_eq!(store.clear_docs(&["day/d".to_owned()]).await.expect("cleared"), 1);
+    assert_eq!(store.stored_at("day/d", &[chunk(3)]).await.expect("read"), [(chunk(3), 1_003)]);
+
+    store.close().await.expect("the store closes");
+    drop(store);
+    let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    assert_eq!(store.stored_at("clients", &asked).await.expect("read"), expected, "kept across a reopen");
+    store.close().await.expect("the store closes");
+}

@@ -16,7 +16,7 @@ use tokio::sync::oneshot;
 
 use frontdesk_protocol::retention::Rule;
 use frontdesk_protocol::sealed::MAGIC;
-use frontdesk_protocol::{Area, Author, Epoch, Head, PairRefusal, Retention, Role, Scope, pairing};
+use frontdesk_protocol::{Area, Author, ChunkId, Epoch, Head, PairRefusal, Retention, Role, Scope, pairing};
 
 use super::{
     Appended, AuditAction, AuditEntry, AuditQuery, Backlog, Basis, Committed, Device, DeviceKey, InTheClear, LogChunk,
@@ -216,7 +216,7 @@ ALTER TABLE devices_paired RENAME TO devices;
 
 /// Columns added since the first schema, added to an older database when it is opened:
 /// `(table, column, definition)`.
-const ADDED_COLUMNS: [(&str, &str, &str); 13] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 14] = [
     // The declared heads of a chunk (32 bytes each), kept when a snapshot drops its bytes.
     ("chunks", "heads", "BLOB NOT NULL DEFAULT x''"),
     ("chunks", "device", "TEXT NOT NULL DEFAULT ''"),
@@ -234,7 +234,21 @@ const ADDED_COLUMNS: [(&str, &str, &str); 13] = [
     ("snapshots", "signature", "BLOB NOT NULL DEFAULT x''"),
     // Version 7's re-bases: the seq of the document's latest (0 if never).
     ("docs", "rebased_at", "INTEGER NOT NULL DEFAULT 0"),
+    // Version 9's chunk id of a push line (#20: when the relay stored a chunk); none on others.
+    ("audit", "chunk", "BLOB"),
 ];
+
+/// Indexes on added columns: made once the columns exist (the schema runs before they are added
+/// to an older database). The push lines by chunk id, for [`Store::stored_at`]: only push lines
+/// have one, so no other line costs an entry.
+const ADDED_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS audit_by_chunk ON audit (doc, chunk) WHERE chunk IS NOT NULL;
+";
+
+/// The first push line of a chunk of a document: its relay time ([`Store::stored_at`]), found
+/// through `audit_by_chunk` (`chunk = ?` implies the index's `chunk IS NOT NULL`), first written
+/// first (the index keeps a key's lines in rowid order).
+const STORED_AT: &str = "SELECT at_ms FROM audit WHERE doc = ?1 AND chunk = ?2 ORDER BY rowid LIMIT 1";
 
 fn migrate(conn: &Connection) -> Result<()> {
     conn.execute_batch(SCHEMA)?;
@@ -258,6 +272,7 @@ fn migrate(conn: &Connection) -> Result<()> {
             conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {definition}"))?;
         }
     }
+    conn.execute_batch(ADDED_INDEXES)?;
     Ok(())
 }
 
@@ -768,7 +783,7 @@ impl Store for SqliteStore {
         let query = query.clone();
         self.with_connection(move |conn| {
             // Only the filters given, so that SQLite can use the index of the one that narrows.
-            let mut sql = "SELECT at_ms, device, action, doc, seq, size, sha256 FROM audit WHERE 1".to_owned();
+            let mut sql = "SELECT at_ms, device, action, doc, seq, size, sha256, chunk FROM audit WHERE 1".to_owned();
             let mut args: Vec<rusqlite::types::Value> = Vec::new();
             if let Some(doc) = &query.doc {
                 args.push(doc.clone().into());
@@ -787,6 +802,7 @@ impl Store for SqliteStore {
             let rows = stmt.query_map(rusqlite::params_from_iter(args), |row| {
                 let action: String = row.get(2)?;
                 let sha: Option<Vec<u8>> = row.get(6)?;
+                let chunk: Option<Vec<u8>> = row.get(7)?;
                 Ok((
                     AuditEntry {
                         at_ms: row.get(0)?,
@@ -796,14 +812,16 @@ impl Store for SqliteStore {
                         seq: row.get(4)?,
                         size: row.get(5)?,
                         sha256: None,
+                        chunk: None,
                     },
                     action,
                     sha,
+                    chunk,
                 ))
             })?;
             let mut out = Vec::new();
             for row in rows {
-                let (mut entry, action, sha) = row?;
+                let (mut entry, action, sha, chunk) = row?;
                 entry.action = AuditAction::parse(&action)
                     .ok_or_else(|| StoreError::Corrupt(format!("an audit line of unknown kind {action:?}")))?;
                 entry.sha256 = match sha {
@@ -814,9 +832,37 @@ impl Store for SqliteStore {
                             .map_err(|_| StoreError::Corrupt("an audit line's hash is not 32 bytes".into()))?,
                     ),
                 };
+                entry.chunk = match chunk {
+                    None => None,
+                    Some(bytes) => Some(ChunkId(
+                        bytes
+                            .try_into()
+                            .map_err(|_| StoreError::Corrupt("an audit line's chunk id is not 16 bytes".into()))?,
+                    )),
+                };
                 out.push(entry);
             }
             Ok(out)
+        })
+    }
+
+    fn stored_at<'a>(&'a self, doc: &'a str, chunks: &'a [ChunkId]) -> StoreFuture<'a, Vec<(ChunkId, i64)>> {
+        let (doc, chunks) = (doc.to_owned(), chunks.to_vec());
+        self.with_connection(move |conn| {
+            // One indexed lookup per id, on a reader connection: the writer never waits for it.
+            let mut stmt = conn.prepare_cached(STORED_AT)?;
+            let mut asked = std::collections::HashSet::with_capacity(chunks.len());
+            let mut found = Vec::new();
+            for chunk in chunks {
+                if !asked.insert(chunk) {
+                    continue;
+                }
+                let at: Option<i64> = stmt.query_row(params![doc, &chunk.0[..]], |row| row.get(0)).optional()?;
+                if let Some(at) = at {
+                    found.push((chunk, at));
+                }
+            }
+            Ok(found)
         })
     }
 
@@ -1143,8 +1189,16 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>, limits: StoreLimits, p
                 outcomes.push(Outcome::Settle(reply, result.map_err(StoreError::from)));
             }
             Write::Read { doc, head, device, at_ms, reply } => {
-                let entry =
-                    AuditEntry { at_ms, device, action: AuditAction::Read, doc, seq: head, size: 0, sha256: None };
+                let entry = AuditEntry {
+                    at_ms,
+                    device,
+                    action: AuditAction::Read,
+                    doc,
+                    seq: head,
+                    size: 0,
+                    sha256: None,
+                    chunk: None,
+                };
                 outcomes.push(Outcome::Read(reply, audit_line(&tx, &entry).map_err(StoreError::from)));
             }
             Write::Retention { retention, device, at_ms, reply } => {
@@ -1190,7 +1244,8 @@ fn fail_all(batch: Vec<Write>) {
 /// Writes one line of the audit log in the writer's transaction.
 fn audit_line(tx: &rusqlite::Transaction<'_>, e: &AuditEntry) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO audit (at_ms, device, action, doc, seq, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO audit (at_ms, device, action, doc, seq, size, sha256, chunk)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         e.at_ms,
@@ -1199,7 +1254,8 @@ fn audit_line(tx: &rusqlite::Transaction<'_>, e: &AuditEntry) -> Result<()> {
         e.doc,
         e.seq,
         e.size,
-        e.sha256.as_ref().map(|h| &h[..])
+        e.sha256.as_ref().map(|h| &h[..]),
+        e.chunk.as_ref().map(|c| &c.0[..])
     ])?;
     Ok(())
 }
@@ -1284,6 +1340,7 @@ fn append(
         seq,
         size: len,
         sha256: Some(sha256(bytes)),
+        chunk: Some(*chunk_id),
     };
     audit_line(tx, &line)?;
     Ok((Appended { seq, fresh: true }, new_doc))
@@ -1375,6 +1432,7 @@ fn expire(conn: &mut Connection, docs: &[String], at_ms: i64) -> Result<u64> {
                 seq: head,
                 size,
                 sha256: None,
+                chunk: None,
             };
             audit_line(&tx, &line)?;
             expired += 1;
@@ -1429,6 +1487,7 @@ fn set_rules(tx: &rusqlite::Transaction<'_>, retention: &Retention, device: &str
         seq: 0,
         size: retention.rules.len() as u64,
         sha256: None,
+        chunk: None,
     };
     audit_line(tx, &line)?;
     Ok(true)
@@ -1494,6 +1553,7 @@ fn rebase_doc(tx: &rusqlite::Transaction<'_>, rebase: &Rebase, limits: StoreLimi
         seq: covers,
         size: len,
         sha256: Some(sha256(bytes)),
+        chunk: None,
     };
     audit_line(tx, &line)?;
     Ok(Ok(covers))
@@ -1562,6 +1622,7 @@ fn store_proposal(
         seq: covers_seq,
         size: bytes.len() as u64,
         sha256: Some(sha256(bytes)),
+        chunk: None,
     };
     audit_line(tx, &line)
 }
@@ -1598,6 +1659,7 @@ fn settle(
         seq: covers_seq,
         size: bytes.len() as u64,
         sha256: Some(*digest),
+        chunk: None,
     };
     audit_line(tx, &verdict)?;
     if !sound {
@@ -1705,6 +1767,51 @@ mod tests {
         let store = SqliteStore::open_admin_in(data.path()).unwrap();
         assert_eq!(store.retention().await.unwrap(), rules);
         assert_eq!(store.backlog("day/2020-01-01", 0).await.unwrap().head, 3);
+        store.close().await.unwrap();
+    }
+
+    /// A data folder from before chunk ids in the audit log (protocol 9): its table gets the
+    /// column and the index on it; its push lines are read as having no chunk id (so no time is
+    /// found for them), a new push's is found, through the index.
+    #[tokio::test]
+    async fn a_database_from_before_chunk_ids_in_the_audit_log_gets_the_column_and_its_index() {
+        let data = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(data.path().join(FILE_NAME)).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE audit (at_ms INTEGER NOT NULL, device TEXT NOT NULL, action TEXT NOT NULL,
+                     doc TEXT NOT NULL, seq INTEGER NOT NULL, size INTEGER NOT NULL, sha256 BLOB) STRICT;
+                 INSERT INTO audit VALUES (7, 'd1', 'push', 'clients', 1, 3, NULL);",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        let old = store.audit(&AuditQuery::default()).await.unwrap();
+        assert_eq!((old.len(), old[0].action, old[0].chunk), (1, AuditAction::Push, None));
+        let chunk = |n: u8| NewChunk {
+            doc: "clients".into(),
+            chunk_id: ChunkId([n; 16]),
+            bytes: vec![n; 3],
+            heads: vec![],
+            device: "d1".into(),
+            at_ms: 9,
+            author: Author::default(),
+        };
+        store.push(chunk(2), 0).await.unwrap();
+        let found = store.stored_at("clients", &[ChunkId([1; 16]), ChunkId([2; 16])]).await.unwrap();
+        assert_eq!(found, [(ChunkId([2; 16]), 9)]);
+        let plan: Vec<String> = store
+            .with_connection(|conn| {
+                let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {STORED_AT}"))?;
+                let rows = stmt.query_map(params!["clients", &[2u8; 16][..]], |row| row.get::<_, String>(3))?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })
+            .await
+            .unwrap();
+        assert!(
+            plan.len() == 1 && plan[0].contains("USING INDEX audit_by_chunk") && !plan[0].contains("TEMP B-TREE"),
+            "a push line is found by its index, in its order: {plan:?}"
+        );
         store.close().await.unwrap();
     }
 
