@@ -7,6 +7,7 @@ use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use futures_util::StreamExt;
 use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
@@ -232,6 +233,13 @@ pub async fn run(listener: TcpListener, relay: Arc<Relay>) -> anyhow::Result<()>
     tokio::spawn(sweep_hourly(relay.clone()));
     let shutdown = relay.shutdown.clone();
     let service = app(relay.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Frames go out as soon as they are written: with Nagle's algorithm on, a small frame waits
+    // for the peer's delayed acknowledgement (~40 ms on Linux) whenever one is still unacknowledged.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::warn!(%err, "could not turn Nagle's algorithm off for a connection");
+        }
+    });
     axum::serve(listener, service).with_graceful_shutdown(async move { shutdown.cancelled().await }).await?;
     relay.store.close().await?;
     tracing::info!("relay stopped; database closed");

@@ -320,6 +320,8 @@ async fn forwarder(listener: TcpListener, stop: CancellationToken, echo: bool) {
             conn = listener.accept() => match conn { Ok(c) => c, Err(_) => continue },
             _ = stop.cancelled() => return,
         };
+        // As the relay does: no frame waits for a delayed acknowledgement (Nagle's algorithm).
+        let _ = tcp.set_nodelay(true);
         next += 1;
         let id = next;
         let tx = tx.clone();
