@@ -135,17 +135,8 @@ async fn a_device_that_may_read_a_document_learns_when_the_relay_stored_its_chun
     back.send(ClientMsg::Subscribe { doc: "clients".into(), after_seq: 0 }).await;
     assert_eq!(back.recv().await, ServerMsg::Synced { doc: "clients".into(), head: 0 });
 
-    let (pushed, unknown) = (ChunkId([1; 16]), ChunkId([9; 16]));
-    front
-        .send(ClientMsg::Push {
-            doc: "clients".into(),
-            chunk_id: pushed,
-            bytes: vec![1; 20],
-            heads: vec![],
-            signature: vec![],
-        })
-        .await;
-    assert_eq!(front.recv().await, ServerMsg::Ack { doc: "clients".into(), chunk_id: pushed, seq: 1 });
+    let (pushed, unknown) = (support::chunk(1), support::chunk(9));
+    assert_eq!(support::acked(&mut front, "clients", 1).await, 1);
     let at_ms = match back.recv().await {
         ServerMsg::Chunk { seq: 1, at_ms, .. } => at_ms,
         other => panic!("expected the chunk, live: {other:?}"),
