@@ -3,12 +3,15 @@
 //! the record (`frontdesk_core::history`) when the History is opened.
 //!
 //! When: the relay's time of each edit, which no tablet chooses — asked of the relay (its audit
-//! log has the time it stored each entry's chunk) while the History is open. An edit the relay
-//! cannot date (offline, not sent yet, or older than version 9) shows the tablet's clock, and
-//! says so; a tablet's clock far from the relay's is shown beside it.
+//! log has the time it stored each entry's chunk, and who pushed it) while the History is open.
+//! An edit the relay cannot date (offline, not sent yet, or older than version 9) shows the
+//! tablet's clock, and says so; a tablet's clock far from the relay's is shown beside it. An
+//! entry that is not the work of the device that pushed its chunk — another tablet wrote or
+//! changed it, or named a chunk not its own (`history::written`) — is shown as not confirmed.
 
-use frontdesk_core::history::{self, Entry, Kind};
-use frontdesk_protocol::{AdminReply, ChunkId, ClientMsg, MAX_STORED_ASKED};
+use frontdesk_core::history::Kind;
+use frontdesk_core::history::written::{When, Written, when, written};
+use frontdesk_protocol::{AdminReply, ChunkId, ClientMsg, MAX_STORED_ASKED, Signer, StoredChunk};
 use leptos::prelude::*;
 
 use crate::components::device_gate::DeviceRef;
@@ -26,12 +29,14 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
             return Vec::new();
         }
         revision.track();
-        let mut entries = device.with_value(|d| d.read(&read_doc, |a| history::of(a, kind, &id))).unwrap_or_default();
+        let mut entries = device.with_value(|d| d.read(&read_doc, |a| written(a, kind, &id))).unwrap_or_default();
         entries.reverse();
         entries
     });
-    // When the relay stored each edit's chunk, as it answered.
-    let stored = RwSignal::new(Vec::<(ChunkId, i64)>::new());
+    // When and from whom the relay stored each edit's chunk, and who re-based the document last,
+    // as it answered.
+    let stored = RwSignal::new(Vec::<StoredChunk>::new());
+    let rebased_by = RwSignal::new(None::<Signer>);
     let ask = {
         let doc = doc.clone();
         move || {
@@ -39,8 +44,8 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
                 let known = stored.read_untracked();
                 entries
                     .iter()
-                    .filter_map(Entry::chunk_id)
-                    .filter(|c| !known.iter().any(|(k, _)| k == c))
+                    .filter_map(|w| w.entry.chunk_id())
+                    .filter(|c| !known.iter().any(|s| s.chunk == *c))
                     .take(MAX_STORED_ASKED)
                     .collect()
             });
@@ -63,27 +68,32 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
         let doc = doc.clone();
         move |_| {
             let Some(bytes) = admin.get() else { return };
-            if let Ok(AdminReply::Stored { doc: of, times }) = AdminReply::from_bytes(&bytes)
+            if let Ok(AdminReply::Stored { doc: of, chunks, rebased_by: by }) = AdminReply::from_bytes(&bytes)
                 && of == doc
             {
                 stored.update(|known| {
-                    for (chunk, ms) in times {
-                        if !known.iter().any(|(k, _)| *k == chunk) {
-                            known.push((chunk, ms));
+                    for pushed in chunks {
+                        if !known.iter().any(|k| k.chunk == pushed.chunk) {
+                            known.push(pushed);
                         }
                     }
                 });
+                rebased_by.set(by);
             }
         }
     });
-    // Newest first by the relay's time where it answered (a tablet's clock may be wrong), by the
-    // tablet's where it did not.
+    // Newest first by the relay's time where it vouches for it (a tablet's clock may be wrong),
+    // by the tablet's where it does not.
     let ordered = Memo::new(move |_| {
         let mut entries = entries.get();
+        let by = rebased_by.get();
         stored.with(|known| {
-            entries.sort_by_cached_key(|e| {
-                let relay = e.chunk_id().and_then(|c| known.iter().find(|(k, _)| *k == c).map(|(_, ms)| *ms));
-                std::cmp::Reverse(relay.unwrap_or(e.at_ms))
+            entries.sort_by_cached_key(|w| {
+                let ms = match when(w, known, by.as_ref()) {
+                    When::Relay(ms) => ms,
+                    _ => w.entry.at_ms,
+                };
+                std::cmp::Reverse(ms)
             });
         });
         entries
@@ -101,7 +111,7 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
                         <p class="card__empty">{move || t(HistoryMsg::Empty)}</p>
                     </Show>
                     <ol class="history__list">
-                        {move || ordered.get().into_iter().map(|entry| view! { <HistoryEntry entry stored lang/> }).collect_view()}
+                        {move || ordered.get().into_iter().map(|w| view! { <HistoryEntry w stored rebased_by lang/> }).collect_view()}
                     </ol>
                 </div>
             </Show>
@@ -113,33 +123,45 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
 const CLOCK_OFF_MS: i64 = 5 * 60_000;
 
 #[component]
-fn HistoryEntry(entry: Entry, stored: RwSignal<Vec<(ChunkId, i64)>>, lang: RwSignal<Lang>) -> impl IntoView {
-    let chunk = entry.chunk_id();
-    let Entry { at_ms, person, device_name, changes, .. } = entry;
+fn HistoryEntry(
+    w: Written,
+    stored: RwSignal<Vec<StoredChunk>>,
+    rebased_by: RwSignal<Option<Signer>>,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
+    let dated = Memo::new({
+        let w = w.clone();
+        move |_| rebased_by.with(|by| stored.with(|s| when(&w, s, by.as_ref())))
+    });
+    let Written { entry, .. } = w;
+    let frontdesk_core::history::Entry { at_ms, person, device_name, changes, .. } = entry;
     let at = move |ms: i64, l: Lang| {
         format!("{} {}", crate::i18n::format_date(crate::clock::local(ms).date(), l), crate::clock::format(ms, "%H:%M"))
     };
     let when = move || {
         let l = lang.get();
-        let relay = chunk.and_then(|c| stored.with(|s| s.iter().find(|(k, _)| *k == c).map(|(_, ms)| *ms)));
         let tablet = HistoryMsg::TabletClock.text(l);
-        match relay {
-            Some(ms) if (ms - at_ms).abs() > CLOCK_OFF_MS => {
+        match dated.get() {
+            When::Relay(ms) if (ms - at_ms).abs() > CLOCK_OFF_MS => {
                 // The tablet's time alone when it is the same day.
                 let same_day = crate::clock::local(ms).date() == crate::clock::local(at_ms).date();
                 let tablet_at = if same_day { crate::clock::format(at_ms, "%H:%M") } else { at(at_ms, l) };
                 format!("{} ({tablet}: {tablet_at})", at(ms, l))
             }
-            Some(ms) => at(ms, l),
-            None => format!("{} ({tablet})", at(at_ms, l)),
+            When::Relay(ms) => at(ms, l),
+            When::NotItsWriter | When::Tablet => format!("{} ({tablet})", at(at_ms, l)),
         }
     };
+    let unconfirmed = move || dated.get() == When::NotItsWriter;
     view! {
         <li class="history__entry">
             <p class="history__who">
                 <strong>{move || if person.is_empty() { HistoryMsg::Nobody.text(lang.get()).to_owned() } else { person.clone() }}</strong>
                 <span class="history__where">{move || format!("{} · {}", device_name, when())}</span>
             </p>
+            <Show when=unconfirmed>
+                <p class="history__unconfirmed" role="note">{move || HistoryMsg::Unconfirmed.text(lang.get())}</p>
+            </Show>
             <dl class="history__changes">
                 {changes.into_iter().map(|c| {
                     let field = c.field.clone();

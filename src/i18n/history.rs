@@ -12,6 +12,7 @@ messages! {
         Nobody => nobody,
         Became => became,
         TabletClock => tablet_clock,
+        Unconfirmed => unconfirmed,
         EmptyValue => empty_value,
         Yes => yes,
         No => no,

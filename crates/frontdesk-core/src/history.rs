@@ -23,6 +23,8 @@ use frontdesk_protocol::ChunkId;
 
 use crate::records;
 
+pub mod written;
+
 /// The root keys of every entry start so.
 pub const PREFIX: &str = "history";
 

@@ -33,7 +33,9 @@ pub use sealed::Scope;
 /// ([`ClientMsg::SetRetention`]); the relay empties expired ones and refuses anything more for
 /// them ([`ErrorCode::Expired`]). Version 9 (#20): a device asks when the relay stored chunks
 /// of a document ([`ClientMsg::WhenStored`]), so a record's History shows the relay's time.
-pub const PROTOCOL_VERSION: u8 = 9;
+/// Version 10 (#20): the answer also names the device that pushed each chunk and the latest
+/// re-base's, with their keys, so a History entry is dated only when its writer is one of them.
+pub const PROTOCOL_VERSION: u8 = 10;
 
 /// The hash of one Automerge change (SHA-256), as devices declare it. The relay stores these
 /// without knowing what they are.
@@ -345,9 +347,29 @@ pub enum AdminReply {
     /// The answer to [`ClientMsg::SetRetention`]: the rules the relay keeps now, and how many
     /// documents it emptied because of them.
     Retention { retention: Retention, emptied: u64 },
-    /// The answer to [`ClientMsg::WhenStored`]: the relay's time (ms since 1970, UTC) of each
-    /// chunk asked about whose push is in its audit log; a chunk it has no push of is left out.
-    Stored { doc: String, times: Vec<(ChunkId, i64)> },
+    /// The answer to [`ClientMsg::WhenStored`]: when and from whom the relay stored each chunk
+    /// asked about whose push is in its audit log (a chunk it has no push of is left out), and
+    /// which device made the document's latest re-base, if any (its fresh document copies what
+    /// it keeps under that device's actors).
+    Stored { doc: String, chunks: Vec<StoredChunk>, rebased_by: Option<Signer> },
+}
+
+/// A device as the relay authenticated it, and its public key as the relay has it (empty if
+/// it has none): what its signatures and the actors of its changes are checked against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signer {
+    pub device: String,
+    pub key: Vec<u8>,
+}
+
+/// A chunk's push as the relay's audit log has it ([`AdminReply::Stored`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredChunk {
+    pub chunk: ChunkId,
+    /// The relay's time of its first push (ms since 1970, UTC).
+    pub at_ms: i64,
+    /// The device that pushed it (authenticated at its Hello, its signature checked).
+    pub by: Signer,
 }
 
 /// A key epoch of one scope, as the relay numbered it (the newest, or a floor).
@@ -637,7 +659,15 @@ mod tests {
         for msg in msgs {
             assert_eq!(ClientMsg::decode(&msg.encode()).unwrap(), msg);
         }
-        let stored = AdminReply::Stored { doc: "clients".into(), times: vec![(ChunkId([3; 16]), 1_700_000_000_000)] };
+        let stored = AdminReply::Stored {
+            doc: "clients".into(),
+            chunks: vec![StoredChunk {
+                chunk: ChunkId([3; 16]),
+                at_ms: 1_700_000_000_000,
+                by: Signer { device: "d1".into(), key: vec![7; 32] },
+            }],
+            rebased_by: Some(Signer { device: "m1".into(), key: vec![8; 32] }),
+        };
         assert_eq!(AdminReply::from_bytes(&stored.to_bytes()).unwrap(), stored);
         let reply = ServerMsg::Ack { doc: "d".into(), chunk_id: ChunkId([9; 16]), seq: 42 };
         assert_eq!(ServerMsg::decode(&reply.encode()).unwrap(), reply);

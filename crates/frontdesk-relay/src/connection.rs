@@ -985,9 +985,9 @@ impl Session {
             return Ok(());
         }
         chunks.truncate(MAX_STORED_ASKED);
-        match self.relay.store.stored_at(&doc, &chunks).await {
-            Ok(times) => {
-                let reply = AdminReply::Stored { doc, times }.to_bytes();
+        match tokio::try_join!(self.relay.store.stored_at(&doc, &chunks), self.relay.store.rebased_by(&doc)) {
+            Ok((chunks, rebased_by)) => {
+                let reply = AdminReply::Stored { doc, chunks, rebased_by }.to_bytes();
                 self.send(sink, ServerMsg::Admin { reply }).await
             }
             Err(err) => {

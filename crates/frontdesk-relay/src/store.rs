@@ -7,7 +7,9 @@ pub mod sqlite;
 use std::future::Future;
 use std::pin::Pin;
 
-use frontdesk_protocol::{Author, ChunkId, DeviceInfo, Epoch, Head, PairRefusal, Retention, Role, Scope};
+use frontdesk_protocol::{
+    Author, ChunkId, DeviceInfo, Epoch, Head, PairRefusal, Retention, Role, Scope, Signer, StoredChunk,
+};
 
 pub use sqlite::SqliteStore;
 
@@ -499,6 +501,10 @@ pub trait Store: Send + Sync {
     /// The seq of the document's latest re-base; 0 if it never was (or does not exist).
     fn rebased_at<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, u64>;
 
+    /// The device that made the document's latest re-base, with its key as registered (empty
+    /// if it has none); `None` if it never was re-based, or was before protocol 10.
+    fn rebased_by<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Signer>>;
+
     /// The proposal waiting for `doc`, with what it must contain.
     fn proposal<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Proposal>>;
 
@@ -642,13 +648,14 @@ pub trait Store: Send + Sync {
     /// and every re-base (none for a refused one).
     fn audit<'a>(&'a self, query: &'a AuditQuery) -> StoreFuture<'a, Vec<AuditEntry>>;
 
-    /// The relay time at which each of `chunks` of `doc` was stored, as the audit log's push
-    /// lines say (#20: a record's History shows it), in the order asked, each id once: its first
-    /// push's time (one pushed again after its document was re-based or emptied has a line per
-    /// push). An id with no push of `doc` on record — never pushed, another document's, pushed
-    /// before protocol 9, or its line forgotten by [`prune_audit`](Store::prune_audit) — is left
-    /// out. A read of the log only: queued for no writer, and logged nowhere.
-    fn stored_at<'a>(&'a self, doc: &'a str, chunks: &'a [ChunkId]) -> StoreFuture<'a, Vec<(ChunkId, i64)>>;
+    /// The relay time at which each of `chunks` of `doc` was stored, and the device that pushed
+    /// it with its key as registered (empty if it has none), as the audit log's push lines say
+    /// (#20: a record's History shows them), in the order asked, each id once: its first push
+    /// (one pushed again after its document was re-based or emptied has a line per push). An id
+    /// with no push of `doc` on record — never pushed, another document's, pushed before
+    /// protocol 9, or its line forgotten by [`prune_audit`](Store::prune_audit) — is left out. A
+    /// read of the log only: queued for no writer, and logged nowhere.
+    fn stored_at<'a>(&'a self, doc: &'a str, chunks: &'a [ChunkId]) -> StoreFuture<'a, Vec<StoredChunk>>;
 
     /// Forgets the audit log's lines from before `before_ms` (the retention time); resolves
     /// with how many.

@@ -5,7 +5,9 @@
 //! the relay stored its chunks (protocol 9), as the push lines say; one that may not learns
 //! nothing.
 
-use frontdesk_protocol::{AdminReply, ChunkId, ClientMsg, ErrorCode, MAX_STORED_ASKED, Role, ServerMsg, close};
+use frontdesk_protocol::{
+    AdminReply, ChunkId, ClientMsg, ErrorCode, MAX_STORED_ASKED, Role, ServerMsg, Signer, StoredChunk, close,
+};
 use frontdesk_relay::store::{AuditAction, AuditQuery, NewChunk};
 
 mod support;
@@ -102,12 +104,17 @@ async fn a_push_is_recorded_with_the_device_that_sent_it_and_a_subscribe_as_a_re
     assert_eq!(kiosk_lines.unwrap(), vec![], "a refused read is not a read");
 }
 
-/// Asks when the relay stored `chunks` of `doc`, and expects its answer.
+/// Asks when the relay stored `chunks` of `doc`, and expects its answer: (chunk, relay time).
 async fn when_stored(socket: &mut Socket, doc: &str, chunks: Vec<ChunkId>) -> Vec<(ChunkId, i64)> {
+    stored(socket, doc, chunks).await.into_iter().map(|s| (s.chunk, s.at_ms)).collect()
+}
+
+/// Asks when and from whom the relay stored `chunks` of `doc`, and expects its answer.
+async fn stored(socket: &mut Socket, doc: &str, chunks: Vec<ChunkId>) -> Vec<StoredChunk> {
     socket.send(ClientMsg::WhenStored { doc: doc.into(), chunks }).await;
     match socket.recv().await {
         ServerMsg::Admin { reply } => match AdminReply::from_bytes(&reply).expect("an admin reply") {
-            AdminReply::Stored { doc: named, times } if named == doc => times,
+            AdminReply::Stored { doc: named, chunks, .. } if named == doc => chunks,
             other => panic!("expected when {doc}'s chunks were stored, got {other:?}"),
         },
         other => panic!("expected when {doc}'s chunks were stored, got {other:?}"),
@@ -127,7 +134,8 @@ async fn nothing_more(socket: &mut Socket) {
 #[tokio::test]
 async fn a_device_that_may_read_a_document_learns_when_the_relay_stored_its_chunks() {
     let relay = TestRelay::open(|_| {});
-    let (_, front) = relay.device(Role::Staff, "Front tablet").await;
+    let (front_id, front) = relay.device(Role::Staff, "Front tablet").await;
+    let front_key = front.public_key();
     let (_, back) = relay.device(Role::Staff, "Back tablet").await;
     let (_, office) = relay.device(Role::Manager, "Office").await;
     let mut front = relay.connect(&front).await;
@@ -143,7 +151,9 @@ async fn a_device_that_may_read_a_document_learns_when_the_relay_stored_its_chun
     };
 
     assert_eq!(when_stored(&mut front, "clients", vec![pushed, unknown]).await, [(pushed, at_ms)]);
-    assert_eq!(when_stored(&mut back, "clients", vec![unknown, pushed]).await, [(pushed, at_ms)]);
+    // Who pushed it, as the relay authenticated it, with the key its signature was checked by.
+    let expected = StoredChunk { chunk: pushed, at_ms, by: Signer { device: front_id, key: front_key.to_vec() } };
+    assert_eq!(stored(&mut back, "clients", vec![unknown, pushed]).await, [expected]);
     let mut office = relay.connect(&office).await;
     assert_eq!(when_stored(&mut office, "clients", vec![pushed]).await, [(pushed, at_ms)]);
     assert!(when_stored(&mut office, "clients", vec![unknown]).await.is_empty(), "nothing on record");

@@ -156,8 +156,15 @@ impl Store for Panicky {
     ) -> StoreFuture<'a, Vec<frontdesk_relay::store::AuditEntry>> {
         self.0.audit(query)
     }
-    fn stored_at<'a>(&'a self, doc: &'a str, chunks: &'a [ChunkId]) -> StoreFuture<'a, Vec<(ChunkId, i64)>> {
+    fn stored_at<'a>(
+        &'a self,
+        doc: &'a str,
+        chunks: &'a [ChunkId],
+    ) -> StoreFuture<'a, Vec<frontdesk_protocol::StoredChunk>> {
         self.0.stored_at(doc, chunks)
+    }
+    fn rebased_by<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<frontdesk_protocol::Signer>> {
+        self.0.rebased_by(doc)
     }
     fn prune_audit(&self, before_ms: i64) -> StoreFuture<'_, u64> {
         self.0.prune_audit(before_ms)

@@ -8,7 +8,9 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use frontdesk_protocol::retention::Rule;
-use frontdesk_protocol::{Area, Author, ChunkId, Epoch, Head, PairRefusal, Retention, Role, Scope};
+use frontdesk_protocol::{
+    Area, Author, ChunkId, Epoch, Head, PairRefusal, Retention, Role, Scope, Signer, StoredChunk,
+};
 
 use super::{
     Appended, AuditAction, AuditQuery, Backlog, Basis, Committed, InTheClear, LogChunk, Moved, NewChunk, PairingKeys,
@@ -1236,6 +1238,8 @@ pub async fn expired_documents_leave_nothing_and_free_their_bytes<H: Harness>(ha
 /// pushed again after it keeps its first time. Kept across a reopen.
 pub async fn when_a_chunk_was_stored_is_found_by_its_id_and_survives_a_rebase<H: Harness>(harness: H) {
     let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
+    // (chunk, time) of each answer; who pushed is checked at the end.
+    let when = |found: Vec<StoredChunk>| found.into_iter().map(|s| (s.chunk, s.at_ms)).collect::<Vec<_>>();
     // Received at relay times 1 001, 1 002 and 1 003.
     push(&store, "clients", 1, b"one").await;
     push(&store, "clients", 2, b"two").await;
@@ -1258,16 +1262,20 @@ pub async fn when_a_chunk_was_stored_is_found_by_its_id_and_survives_a_rebase<H:
 
     let asked = [chunk(2), chunk(9), chunk(3), chunk(1), chunk(2)];
     let expected = vec![(chunk(2), 1_002), (chunk(1), 1_001)];
-    let found = store.stored_at("clients", &asked).await.expect("read");
+    let found = when(store.stored_at("clients", &asked).await.expect("read"));
     assert_eq!(found, expected, "in the order asked, once each; unknown and day/d's ids left out");
-    assert_eq!(store.stored_at("day/d", &asked).await.expect("read"), [(chunk(3), 1_003)], "under a snapshot too");
+    assert_eq!(
+        when(store.stored_at("day/d", &asked).await.expect("read")),
+        [(chunk(3), 1_003)],
+        "under a snapshot too"
+    );
     assert!(store.stored_at("day/none", &asked).await.expect("read").is_empty(), "a document that does not exist");
     assert!(store.stored_at("clients", &[]).await.expect("read").is_empty(), "nothing asked");
 
     // A re-base deletes the chunks, not the audit log.
     assert_eq!(rebase(&store, "clients", 2, b"fresh").await, 3);
     assert!(backlog(&store, "clients", 0).await.chunks.is_empty(), "the chunks are gone");
-    assert_eq!(store.stored_at("clients", &asked).await.expect("read"), expected, "their times are not");
+    assert_eq!(when(store.stored_at("clients", &asked).await.expect("read")), expected, "their times are not");
     // The id is free again once its chunk is gone: pushed again, it has a second line, and its
     // first time stays the answer.
     let again = NewChunk { at_ms: 60_000, ..chunk_of("d2", "clients", 1, b"one again".to_vec()) };
@@ -1275,14 +1283,33 @@ pub async fn when_a_chunk_was_stored_is_found_by_its_id_and_survives_a_rebase<H:
     let lines = store.audit(&AuditQuery { doc: Some("clients".into()), ..AuditQuery::default() }).await;
     let of_one: Vec<i64> = lines.expect("read").iter().filter(|l| l.chunk == Some(chunk(1))).map(|l| l.at_ms).collect();
     assert_eq!(of_one, [1_001, 60_000], "a line per push");
-    assert_eq!(store.stored_at("clients", &[chunk(1)]).await.expect("read"), [(chunk(1), 1_001)], "the first");
+    assert_eq!(when(store.stored_at("clients", &[chunk(1)]).await.expect("read")), [(chunk(1), 1_001)], "the first");
     // Nor does emptying a document forget when its chunks were stored.
     assert_eq!(store.clear_docs(&["day/d".to_owned()]).await.expect("cleared"), 1);
-    assert_eq!(store.stored_at("day/d", &[chunk(3)]).await.expect("read"), [(chunk(3), 1_003)]);
+    assert_eq!(when(store.stored_at("day/d", &[chunk(3)]).await.expect("read")), [(chunk(3), 1_003)]);
 
     store.close().await.expect("the store closes");
     drop(store);
     let store = open(&harness, StoreLimits::default(), Box::new(|_| {})).await;
-    assert_eq!(store.stored_at("clients", &asked).await.expect("read"), expected, "kept across a reopen");
+    assert_eq!(when(store.stored_at("clients", &asked).await.expect("read")), expected, "kept across a reopen");
+
+    // Who pushed: the device its push line names, with the key it registered with; a device the
+    // registry does not know has no key to give.
+    let tablet = store.add_device("Desk 2", Role::Staff, [42; 32]).await.expect("device added");
+    let theirs = NewChunk { at_ms: 70_000, ..chunk_of(&tablet, "clients", 5, b"five".to_vec()) };
+    assert_eq!(store.push(theirs, 7).await.expect("pushed"), Appended { seq: 5, fresh: true });
+    let found = store.stored_at("clients", &[chunk(5), chunk(2)]).await.expect("read");
+    let who: Vec<(ChunkId, &str, &[u8])> =
+        found.iter().map(|s| (s.chunk, s.by.device.as_str(), &s.by.key[..])).collect();
+    assert_eq!(who, [(chunk(5), tablet.as_str(), &[42; 32][..]), (chunk(2), "d1", &[][..])]);
+    // Who re-based it last: the re-base above was m1's (no key registered), and a document
+    // never re-based has no one.
+    assert_eq!(store.rebased_by("clients").await.expect("read"), Some(Signer { device: "m1".into(), key: vec![] }));
+    assert_eq!(store.rebased_by("day/d").await.expect("read"), None);
+    assert_eq!(store.rebased_by("day/none").await.expect("read"), None);
+    let office = store.add_device("Office", Role::Manager, [43; 32]).await.expect("device added");
+    let fresh = rebase_of(&office, "clients", 5, b"fresh again");
+    assert_eq!(store.rebase(fresh, 7).await.expect("re-based"), Ok(6));
+    assert_eq!(store.rebased_by("clients").await.expect("read"), Some(Signer { device: office, key: vec![43; 32] }));
     store.close().await.expect("the store closes");
 }

@@ -5,6 +5,7 @@
 //! always on disk and subscribers see each document's chunks in sequence order. Reads and the
 //! device registry run on pooled connections off the async runtime.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
@@ -16,7 +17,9 @@ use tokio::sync::oneshot;
 
 use frontdesk_protocol::retention::Rule;
 use frontdesk_protocol::sealed::MAGIC;
-use frontdesk_protocol::{Area, Author, ChunkId, Epoch, Head, PairRefusal, Retention, Role, Scope, pairing};
+use frontdesk_protocol::{
+    Area, Author, ChunkId, Epoch, Head, PairRefusal, Retention, Role, Scope, Signer, StoredChunk, pairing,
+};
 
 use super::{
     Appended, AuditAction, AuditEntry, AuditQuery, Backlog, Basis, Committed, Device, DeviceKey, InTheClear, LogChunk,
@@ -27,7 +30,10 @@ use super::{
 /// The database's file in the data folder: the only place its name is written.
 const FILE_NAME: &str = "relay.sqlite3";
 
-/// Pooled connections kept for reads.
+/// Connections kept for reads, and reads run at once: a read waits for one of them. Unbounded,
+/// 5,000 devices reconnecting at once ran hundreds of reads on as many blocking threads, each
+/// opening a connection of its own, and the threads' stacks and the connections' caches left the
+/// relay ~45 MB larger (BENCHMARKS.md, the idle devices).
 const POOL: usize = 8;
 
 /// A failure inside this module: SQLite's own, or one of the store's; only [`StoreError`]
@@ -105,6 +111,10 @@ struct Inner {
     writer: Mutex<Option<SyncSender<Write>>>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
     pool: Mutex<Vec<Connection>>,
+    /// One permit a read running, [`POOL`] in all.
+    readers: Arc<tokio::sync::Semaphore>,
+    /// Read connections opened so far (the pool keeps at most [`POOL`]).
+    opened: std::sync::atomic::AtomicUsize,
 }
 
 /// The device table's columns: one definition for the schema and for the migration that
@@ -216,7 +226,7 @@ ALTER TABLE devices_paired RENAME TO devices;
 
 /// Columns added since the first schema, added to an older database when it is opened:
 /// `(table, column, definition)`.
-const ADDED_COLUMNS: [(&str, &str, &str); 14] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 15] = [
     // The declared heads of a chunk (32 bytes each), kept when a snapshot drops its bytes.
     ("chunks", "heads", "BLOB NOT NULL DEFAULT x''"),
     ("chunks", "device", "TEXT NOT NULL DEFAULT ''"),
@@ -236,6 +246,8 @@ const ADDED_COLUMNS: [(&str, &str, &str); 14] = [
     ("docs", "rebased_at", "INTEGER NOT NULL DEFAULT 0"),
     // Version 9's chunk id of a push line (#20: when the relay stored a chunk); none on others.
     ("audit", "chunk", "BLOB"),
+    // Version 10's device of the latest re-base ('' if none, or made before).
+    ("docs", "rebased_by", "TEXT NOT NULL DEFAULT ''"),
 ];
 
 /// Indexes on added columns: made once the columns exist (the schema runs before they are added
@@ -248,7 +260,7 @@ CREATE INDEX IF NOT EXISTS audit_by_chunk ON audit (doc, chunk) WHERE chunk IS N
 /// The first push line of a chunk of a document: its relay time ([`Store::stored_at`]), found
 /// through `audit_by_chunk` (`chunk = ?` implies the index's `chunk IS NOT NULL`), first written
 /// first (the index keeps a key's lines in rowid order).
-const STORED_AT: &str = "SELECT at_ms FROM audit WHERE doc = ?1 AND chunk = ?2 ORDER BY rowid LIMIT 1";
+const STORED_AT: &str = "SELECT at_ms, device FROM audit WHERE doc = ?1 AND chunk = ?2 ORDER BY rowid LIMIT 1";
 
 fn migrate(conn: &Connection) -> Result<()> {
     conn.execute_batch(SCHEMA)?;
@@ -307,6 +319,8 @@ impl SqliteStore {
                 writer: Mutex::new(Some(tx)),
                 writer_thread: Mutex::new(Some(handle)),
                 pool: Mutex::new(Vec::new()),
+                readers: Arc::new(tokio::sync::Semaphore::new(POOL)),
+                opened: std::sync::atomic::AtomicUsize::new(0),
             }),
         })
     }
@@ -346,10 +360,16 @@ impl SqliteStore {
     ) -> StoreFuture<'static, T> {
         let inner = self.inner.clone();
         Box::pin(async move {
+            // Held until the read ends, even when the caller stops waiting for it.
+            let permit = inner.readers.clone().acquire_owned().await.map_err(|_| StoreError::Closed)?;
             tokio::task::spawn_blocking(move || {
+                let _permit = permit;
                 let mut conn = match inner.pool.lock().ok().and_then(|mut pool| pool.pop()) {
                     Some(conn) => conn,
-                    None => open_connection(&inner.path)?,
+                    None => {
+                        inner.opened.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        open_connection(&inner.path)?
+                    }
                 };
                 let result = f(&mut conn);
                 if let Ok(mut pool) = inner.pool.lock()
@@ -429,6 +449,20 @@ impl Store for SqliteStore {
                 .query_row([doc], |row| row.get(0))
                 .optional()?;
             Ok(at.unwrap_or(0))
+        })
+    }
+
+    fn rebased_by<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Signer>> {
+        let doc = doc.to_owned();
+        self.with_connection(move |conn| {
+            let by: Option<(String, Option<Vec<u8>>)> = conn
+                .prepare_cached(
+                    "SELECT d.rebased_by, v.public_key FROM docs d LEFT JOIN devices v ON v.id = d.rebased_by
+                     WHERE d.name = ?1 AND d.rebased_by != ''",
+                )?
+                .query_row([doc], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            Ok(by.map(|(device, key)| Signer { device, key: key.unwrap_or_default() }))
         })
     }
 
@@ -846,21 +880,30 @@ impl Store for SqliteStore {
         })
     }
 
-    fn stored_at<'a>(&'a self, doc: &'a str, chunks: &'a [ChunkId]) -> StoreFuture<'a, Vec<(ChunkId, i64)>> {
+    fn stored_at<'a>(&'a self, doc: &'a str, chunks: &'a [ChunkId]) -> StoreFuture<'a, Vec<StoredChunk>> {
         let (doc, chunks) = (doc.to_owned(), chunks.to_vec());
         self.with_connection(move |conn| {
             // One indexed lookup per id, on a reader connection: the writer never waits for it.
             let mut stmt = conn.prepare_cached(STORED_AT)?;
+            let mut key_of = conn.prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?;
+            let mut keys: HashMap<String, Vec<u8>> = HashMap::new();
             let mut asked = std::collections::HashSet::with_capacity(chunks.len());
             let mut found = Vec::new();
             for chunk in chunks {
                 if !asked.insert(chunk) {
                     continue;
                 }
-                let at: Option<i64> = stmt.query_row(params![doc, &chunk.0[..]], |row| row.get(0)).optional()?;
-                if let Some(at) = at {
-                    found.push((chunk, at));
-                }
+                let line: Option<(i64, String)> =
+                    stmt.query_row(params![doc, &chunk.0[..]], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
+                let Some((at_ms, device)) = line else { continue };
+                let key = match keys.get(&device) {
+                    Some(key) => key.clone(),
+                    None => {
+                        let key: Option<Vec<u8>> = key_of.query_row([&device], |row| row.get(0)).optional()?.flatten();
+                        keys.entry(device.clone()).or_insert(key.unwrap_or_default()).clone()
+                    }
+                };
+                found.push(StoredChunk { chunk, at_ms, by: Signer { device, key } });
             }
             Ok(found)
         })
@@ -1542,8 +1585,8 @@ fn rebase_doc(tx: &rusqlite::Transaction<'_>, rebase: &Rebase, limits: StoreLimi
         params![doc, covers, bytes, author.key, author.signature],
     )?;
     tx.execute(
-        "UPDATE docs SET head_seq = ?2, bytes = ?3, rebased_at = ?2 WHERE name = ?1",
-        params![doc, covers, len],
+        "UPDATE docs SET head_seq = ?2, bytes = ?3, rebased_at = ?2, rebased_by = ?4 WHERE name = ?1",
+        params![doc, covers, len, device],
     )?;
     let line = AuditEntry {
         at_ms: *at_ms,
@@ -1715,6 +1758,20 @@ mod tests {
         assert!(!raw.windows(6).any(|w| w == [0x5e, 0xc2, 0xe7, 0x5e, 0xc2, 0xe7]), "the token hash is still there");
     }
 
+    /// A reconnect storm's reads wait for the pool's connections instead of each opening its own
+    /// on a blocking thread of its own (which left 5,000 reconnected devices' relay ~45 MB larger).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_reads_at_once_share_the_pools_connections() {
+        let data = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        let reads = (0..300).map(|i| store.backlog(if i % 2 == 0 { "kiosk" } else { "site" }, 0));
+        let backlogs = futures_util::future::join_all(reads).await;
+        assert!(backlogs.iter().all(|b| b.as_ref().is_ok_and(|b| b.head == 0)));
+        let opened = store.inner.opened.load(std::sync::atomic::Ordering::Relaxed);
+        assert!((1..=POOL).contains(&opened), "{opened} read connections opened for 300 reads");
+        store.close().await.unwrap();
+    }
+
     /// A data folder from before re-bases (protocol 7): its documents are read as never re-based,
     /// and can be.
     #[tokio::test]
@@ -1799,7 +1856,8 @@ mod tests {
         };
         store.push(chunk(2), 0).await.unwrap();
         let found = store.stored_at("clients", &[ChunkId([1; 16]), ChunkId([2; 16])]).await.unwrap();
-        assert_eq!(found, [(ChunkId([2; 16]), 9)]);
+        let found: Vec<(ChunkId, i64, &str)> = found.iter().map(|s| (s.chunk, s.at_ms, s.by.device.as_str())).collect();
+        assert_eq!(found, [(ChunkId([2; 16]), 9, "d1")]);
         let plan: Vec<String> = store
             .with_connection(|conn| {
                 let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {STORED_AT}"))?;
