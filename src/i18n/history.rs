@@ -47,20 +47,23 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("copay_minor", "Copay", "Copago"),
     ("at_ms", "Time", "Hora"),
     ("reason", "Reason", "Motivo"),
+    ("papers", "Document", "Documento"),
+    ("received", "received", "recibido"),
 ];
 
 /// A field's name as the History shows it: `name` → "Name"; a nested one by its first part and
 /// the rest (`lines.0.price` → "Line 1 · price"); an unknown one as written, spaced.
 pub fn field_label(field: &str, lang: Lang) -> String {
     let (head, rest) = field.split_once('.').unwrap_or((field, ""));
-    let label = match LABELS.iter().find(|(name, ..)| *name == head) {
+    let named = |name: &str| match LABELS.iter().find(|(n, ..)| *n == name) {
         Some((_, en, es)) => if lang == Lang::Es { es } else { en }.to_string(),
-        None => head.replace('_', " "),
+        None => name.replace('_', " "),
     };
+    let label = named(head);
     match rest.split_once('.') {
         // A list's item: counted from 1, then the item's own field.
         Some((index, field)) if index.parse::<usize>().is_ok() => {
-            format!("{label} {} · {}", index.parse::<usize>().unwrap_or(0) + 1, field.replace('_', " "))
+            format!("{label} {} · {}", index.parse::<usize>().unwrap_or(0) + 1, named(field))
         }
         _ if rest.is_empty() => label,
         _ => format!("{label} · {}", rest.replace(['_', '.'], " ")),
@@ -113,7 +116,10 @@ mod tests {
     fn fields_and_values_read_as_a_person_would_say_them() {
         assert_eq!(field_label("phone", Lang::Es), "Teléfono");
         assert_eq!(field_label("lines.0.unit_price", Lang::En), "Line 1 · unit price");
-        assert_eq!(field_label("papers.2", Lang::En), "papers · 2");
+        assert_eq!(field_label("papers.2", Lang::En), "Document · 2");
+        // A claim's document ticked: the list's item, then its own field, both named.
+        assert_eq!(field_label("papers.1.received", Lang::En), "Document 2 · received");
+        assert_eq!(field_label("papers.1.received", Lang::Es), "Documento 2 · recibido");
         assert_eq!(field_label("member_number", Lang::En), "Member number");
         assert_eq!(field_label("some_new_field", Lang::En), "some new field");
         assert_eq!(shown_value("amount_minor", "-1250", Lang::En), "-12.50", "a refund keeps its sign");

@@ -105,6 +105,26 @@ async fn a_claim_moves_through_its_workflow_across_tablets() -> Result<()> {
         .await?;
     }
     back.screenshot("insurance-approved").await?;
+    // The claim's History (#20): made on the first tablet, then its two documents ticked there,
+    // each entry dated by the relay and confirmed as that tablet's own.
+    front.click_button("History").await?;
+    front
+        .wait_until(SOON, "the claim's History, dated by the relay", |t| {
+            t.contains("Who changed what")
+                && t.matches("Desk 1 · ").count() >= 3
+                && !t.contains("(tablet's clock)")
+                && !t.contains("Not confirmed")
+        })
+        .await?;
+    let mut entries = Vec::new();
+    for entry in front.client.find_all(fantoccini::Locator::Css(".history__entry")).await? {
+        entries.push(entry.text().await?);
+    }
+    ensure!(entries.len() == 3, "made, then two documents ticked: {entries:?}");
+    ensure!(entries.iter().all(|e| e.contains("Desk 1")), "all on the first tablet: {entries:?}");
+    ensure!(entries[2].contains("Ana Gil"), "the oldest is the claim made, with its patient: {entries:?}");
+    ensure!(entries[0].contains("Document 2 · received"), "the newest ticked the second document: {entries:?}");
+    front.screenshot("insurance-claim-history").await?;
     manager.wait_until(SOON, "no open claim once approved", |t| t.contains("Open insurance claims\n0")).await?;
     manager.close().await?;
     // The copay is billed at the desk.
