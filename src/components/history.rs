@@ -90,7 +90,7 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
         stored.with(|known| {
             entries.sort_by_cached_key(|w| {
                 let ms = match when(w, known, by.as_ref()) {
-                    When::Relay(ms) => ms,
+                    When::Relay { at_ms, .. } => at_ms,
                     _ => w.entry.at_ms,
                 };
                 std::cmp::Reverse(ms)
@@ -142,22 +142,28 @@ fn HistoryEntry(
         let l = lang.get();
         let tablet = HistoryMsg::TabletClock.text(l);
         match dated.get() {
-            When::Relay(ms) if (ms - at_ms).abs() > CLOCK_OFF_MS => {
+            When::Relay { at_ms: ms, .. } if (ms - at_ms).abs() > CLOCK_OFF_MS => {
                 // The tablet's time alone when it is the same day.
                 let same_day = crate::clock::local(ms).date() == crate::clock::local(at_ms).date();
                 let tablet_at = if same_day { crate::clock::format(at_ms, "%H:%M") } else { at(at_ms, l) };
                 format!("{} ({tablet}: {tablet_at})", at(ms, l))
             }
-            When::Relay(ms) => at(ms, l),
+            When::Relay { at_ms: ms, .. } => at(ms, l),
             When::NotItsWriter | When::Tablet => format!("{} ({tablet})", at(at_ms, l)),
         }
     };
     let unconfirmed = move || dated.get() == When::NotItsWriter;
+    // A confirmed entry's tablet as the relay names it (its managers set the name); any other's
+    // as the entry says.
+    let shown_name = move || match dated.get() {
+        When::Relay { device_name: relay_name, .. } if !relay_name.is_empty() => relay_name,
+        _ => device_name.clone(),
+    };
     view! {
         <li class="history__entry">
             <p class="history__who">
                 <strong>{move || if person.is_empty() { HistoryMsg::Nobody.text(lang.get()).to_owned() } else { person.clone() }}</strong>
-                <span class="history__where">{move || format!("{} · {}", device_name, when())}</span>
+                <span class="history__where">{move || format!("{} · {}", shown_name(), when())}</span>
             </p>
             <Show when=unconfirmed>
                 <p class="history__unconfirmed" role="note">{move || HistoryMsg::Unconfirmed.text(lang.get())}</p>

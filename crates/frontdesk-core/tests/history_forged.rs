@@ -24,7 +24,7 @@ impl Tablet {
         ActorId::from(authorship::actor(authorship::tag(&self.key), [self.key[0]; 16]))
     }
     fn signer(&self) -> Signer {
-        Signer { device: self.id.into(), key: self.key.clone() }
+        Signer { device: self.id.into(), name: format!("{} (relay)", self.id), key: self.key.clone() }
     }
     fn who(&self) -> Who {
         Who { person: "Ana".into(), device: self.id.into(), device_name: format!("{} tablet", self.id) }
@@ -56,6 +56,11 @@ fn edit(doc: &mut AutoCommit, who: &Who, id: ChunkId, phone: &str, at_ms: i64) {
     let c = client(phone);
     history::as_chunk(id, || history::logged(doc, Kind::Client, "c1", who, at_ms, |d| clients::put_client(d, &c)))
         .expect("written");
+}
+
+/// Dated by the relay, named as the relay names device `id`.
+fn relay(at_ms: i64, id: &str) -> When {
+    When::Relay { at_ms, device_name: format!("{id} (relay)") }
 }
 
 fn pushed(n: u8, at_ms: i64, by: &Tablet) -> StoredChunk {
@@ -95,11 +100,11 @@ fn an_entry_naming_another_device_or_its_chunk_is_not_dated_by_the_relay() {
     assert_eq!(
         dated(&mut doc, &stored, None),
         [
-            ("desk 600 000 001".into(), When::Relay(10_000)),
+            ("desk 600 000 001".into(), relay(10_000, "desk")),
             ("desk 600 000 002".into(), When::NotItsWriter),
             ("desk 600 000 003".into(), When::NotItsWriter),
             ("hostile 600 000 004".into(), When::NotItsWriter),
-            ("hostile 600 000 005".into(), When::Relay(50_000)),
+            ("hostile 600 000 005".into(), relay(50_000, "hostile")),
         ]
     );
     // Not asked yet, or unknown to the relay: the tablet's clock, whoever wrote it.
@@ -112,7 +117,7 @@ fn an_entry_another_device_changed_is_no_longer_its_writers() {
     let mut doc = AutoCommit::new().with_actor(desk.actor());
     edit(&mut doc, &desk.who(), chunk(1), "600 000 001", 1_000);
     let stored = [pushed(1, 10_000, &desk)];
-    assert_eq!(dated(&mut doc, &stored, None)[0].1, When::Relay(10_000));
+    assert_eq!(dated(&mut doc, &stored, None)[0].1, relay(10_000, "desk"));
 
     let key = doc.document().map_range(ROOT, "history/".to_owned()..).next().expect("an entry").key.to_string();
     let (_, entry) = doc.get(ROOT, key.as_str()).expect("read").expect("the entry");
@@ -155,13 +160,13 @@ fn an_entry_copied_by_the_latest_rebase_keeps_its_relay_time() {
         autosurgeon::reconcile_prop(&mut fresh, ROOT, key.as_str(), entry).expect("copied");
     }
     let stored = [pushed(1, 10_000, &desk)];
-    assert_eq!(dated(&mut fresh, &stored, Some(&office.signer()))[0].1, When::Relay(10_000), "the re-base's copy");
+    assert_eq!(dated(&mut fresh, &stored, Some(&office.signer()))[0].1, relay(10_000, "desk"), "the re-base's copy");
     assert_eq!(dated(&mut fresh, &stored, None)[0].1, When::NotItsWriter, "not said to be re-based");
     assert_eq!(
         dated(&mut fresh, &stored, Some(&hostile.signer()))[0].1,
         When::NotItsWriter,
         "another device than the one that re-based it"
     );
-    let keyless = Signer { device: "office".into(), key: Vec::new() };
+    let keyless = Signer { device: "office".into(), name: "Office".into(), key: Vec::new() };
     assert_eq!(dated(&mut fresh, &stored, Some(&keyless))[0].1, When::NotItsWriter, "a re-base with no key on record");
 }

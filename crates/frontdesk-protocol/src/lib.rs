@@ -354,11 +354,13 @@ pub enum AdminReply {
     Stored { doc: String, chunks: Vec<StoredChunk>, rebased_by: Option<Signer> },
 }
 
-/// A device as the relay authenticated it, and its public key as the relay has it (empty if
-/// it has none): what its signatures and the actors of its changes are checked against.
+/// A device as the relay authenticated it: its id, its name as the managers set it (at pairing,
+/// or renamed since; empty if the relay has none), and its public key as the relay has it (empty
+/// if none): what its signatures and the actors of its changes are checked against.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signer {
     pub device: String,
+    pub name: String,
     pub key: Vec<u8>,
 }
 
@@ -664,9 +666,9 @@ mod tests {
             chunks: vec![StoredChunk {
                 chunk: ChunkId([3; 16]),
                 at_ms: 1_700_000_000_000,
-                by: Signer { device: "d1".into(), key: vec![7; 32] },
+                by: Signer { device: "d1".into(), name: "Desk 1".into(), key: vec![7; 32] },
             }],
-            rebased_by: Some(Signer { device: "m1".into(), key: vec![8; 32] }),
+            rebased_by: Some(Signer { device: "m1".into(), name: "Office".into(), key: vec![8; 32] }),
         };
         assert_eq!(AdminReply::from_bytes(&stored.to_bytes()).unwrap(), stored);
         let reply = ServerMsg::Ack { doc: "d".into(), chunk_id: ChunkId([9; 16]), seq: 42 };

@@ -152,7 +152,11 @@ async fn a_device_that_may_read_a_document_learns_when_the_relay_stored_its_chun
 
     assert_eq!(when_stored(&mut front, "clients", vec![pushed, unknown]).await, [(pushed, at_ms)]);
     // Who pushed it, as the relay authenticated it, with the key its signature was checked by.
-    let expected = StoredChunk { chunk: pushed, at_ms, by: Signer { device: front_id, key: front_key.to_vec() } };
+    let expected = StoredChunk {
+        chunk: pushed,
+        at_ms,
+        by: Signer { device: front_id, name: "Front tablet".into(), key: front_key.to_vec() },
+    };
     assert_eq!(stored(&mut back, "clients", vec![unknown, pushed]).await, [expected]);
     let mut office = relay.connect(&office).await;
     assert_eq!(when_stored(&mut office, "clients", vec![pushed]).await, [(pushed, at_ms)]);

@@ -70,10 +70,11 @@ fn only_by(doc: &Automerge, obj: &ObjId, actor: &ActorId) -> bool {
 }
 
 /// When an entry was made, as far as can be known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum When {
-    /// The relay's time of its chunk: the entry is its device's.
-    Relay(i64),
+    /// The relay's time of its chunk: the entry is its device's, named as the relay names it
+    /// (the name the entry gives is the tablet's word).
+    Relay { at_ms: i64, device_name: String },
     /// The relay got its chunk from another device than the entry's writer or the device it
     /// names: only the tablet's clock is left, and the entry is not confirmed.
     NotItsWriter,
@@ -91,5 +92,9 @@ pub fn when(written: &Written, stored: &[StoredChunk], rebased_by: Option<&Signe
         written.writer.as_ref().is_some_and(|actor| actor.to_bytes().starts_with(&authorship::tag(&signer.key)))
     };
     let writer_ok = wrote(&pushed.by) || rebased_by.is_some_and(wrote);
-    if writer_ok && pushed.by.device == written.entry.device { When::Relay(pushed.at_ms) } else { When::NotItsWriter }
+    if writer_ok && pushed.by.device == written.entry.device {
+        When::Relay { at_ms: pushed.at_ms, device_name: pushed.by.name.clone() }
+    } else {
+        When::NotItsWriter
+    }
 }

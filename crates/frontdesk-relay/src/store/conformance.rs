@@ -1299,17 +1299,23 @@ pub async fn when_a_chunk_was_stored_is_found_by_its_id_and_survives_a_rebase<H:
     let theirs = NewChunk { at_ms: 70_000, ..chunk_of(&tablet, "clients", 5, b"five".to_vec()) };
     assert_eq!(store.push(theirs, 7).await.expect("pushed"), Appended { seq: 5, fresh: true });
     let found = store.stored_at("clients", &[chunk(5), chunk(2)]).await.expect("read");
-    let who: Vec<(ChunkId, &str, &[u8])> =
-        found.iter().map(|s| (s.chunk, s.by.device.as_str(), &s.by.key[..])).collect();
-    assert_eq!(who, [(chunk(5), tablet.as_str(), &[42; 32][..]), (chunk(2), "d1", &[][..])]);
+    let who: Vec<(ChunkId, &str, &str, &[u8])> =
+        found.iter().map(|s| (s.chunk, s.by.device.as_str(), s.by.name.as_str(), &s.by.key[..])).collect();
+    assert_eq!(who, [(chunk(5), tablet.as_str(), "Desk 2", &[42; 32][..]), (chunk(2), "d1", "", &[][..])]);
     // Who re-based it last: the re-base above was m1's (no key registered), and a document
     // never re-based has no one.
-    assert_eq!(store.rebased_by("clients").await.expect("read"), Some(Signer { device: "m1".into(), key: vec![] }));
+    assert_eq!(
+        store.rebased_by("clients").await.expect("read"),
+        Some(Signer { device: "m1".into(), name: String::new(), key: vec![] })
+    );
     assert_eq!(store.rebased_by("day/d").await.expect("read"), None);
     assert_eq!(store.rebased_by("day/none").await.expect("read"), None);
     let office = store.add_device("Office", Role::Manager, [43; 32]).await.expect("device added");
     let fresh = rebase_of(&office, "clients", 5, b"fresh again");
     assert_eq!(store.rebase(fresh, 7).await.expect("re-based"), Ok(6));
-    assert_eq!(store.rebased_by("clients").await.expect("read"), Some(Signer { device: office, key: vec![43; 32] }));
+    assert_eq!(
+        store.rebased_by("clients").await.expect("read"),
+        Some(Signer { device: office, name: "Office".into(), key: vec![43; 32] })
+    );
     store.close().await.expect("the store closes");
 }

@@ -455,14 +455,18 @@ impl Store for SqliteStore {
     fn rebased_by<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Signer>> {
         let doc = doc.to_owned();
         self.with_connection(move |conn| {
-            let by: Option<(String, Option<Vec<u8>>)> = conn
+            let by: Option<(String, Option<String>, Option<Vec<u8>>)> = conn
                 .prepare_cached(
-                    "SELECT d.rebased_by, v.public_key FROM docs d LEFT JOIN devices v ON v.id = d.rebased_by
+                    "SELECT d.rebased_by, v.name, v.public_key FROM docs d LEFT JOIN devices v ON v.id = d.rebased_by
                      WHERE d.name = ?1 AND d.rebased_by != ''",
                 )?
-                .query_row([doc], |row| Ok((row.get(0)?, row.get(1)?)))
+                .query_row([doc], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
                 .optional()?;
-            Ok(by.map(|(device, key)| Signer { device, key: key.unwrap_or_default() }))
+            Ok(by.map(|(device, name, key)| Signer {
+                device,
+                name: name.unwrap_or_default(),
+                key: key.unwrap_or_default(),
+            }))
         })
     }
 
@@ -885,8 +889,8 @@ impl Store for SqliteStore {
         self.with_connection(move |conn| {
             // One indexed lookup per id, on a reader connection: the writer never waits for it.
             let mut stmt = conn.prepare_cached(STORED_AT)?;
-            let mut key_of = conn.prepare_cached("SELECT public_key FROM devices WHERE id = ?1")?;
-            let mut keys: HashMap<String, Vec<u8>> = HashMap::new();
+            let mut device_of = conn.prepare_cached("SELECT name, public_key FROM devices WHERE id = ?1")?;
+            let mut known: HashMap<String, (String, Vec<u8>)> = HashMap::new();
             let mut asked = std::collections::HashSet::with_capacity(chunks.len());
             let mut found = Vec::new();
             for chunk in chunks {
@@ -896,14 +900,16 @@ impl Store for SqliteStore {
                 let line: Option<(i64, String)> =
                     stmt.query_row(params![doc, &chunk.0[..]], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
                 let Some((at_ms, device)) = line else { continue };
-                let key = match keys.get(&device) {
-                    Some(key) => key.clone(),
+                let (name, key) = match known.get(&device) {
+                    Some(named) => named.clone(),
                     None => {
-                        let key: Option<Vec<u8>> = key_of.query_row([&device], |row| row.get(0)).optional()?.flatten();
-                        keys.entry(device.clone()).or_insert(key.unwrap_or_default()).clone()
+                        let row: Option<(String, Option<Vec<u8>>)> =
+                            device_of.query_row([&device], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
+                        let (name, key) = row.unwrap_or_default();
+                        known.entry(device.clone()).or_insert((name, key.unwrap_or_default())).clone()
                     }
                 };
-                found.push(StoredChunk { chunk, at_ms, by: Signer { device, key } });
+                found.push(StoredChunk { chunk, at_ms, by: Signer { device, name, key } });
             }
             Ok(found)
         })
