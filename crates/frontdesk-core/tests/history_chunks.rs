@@ -4,7 +4,7 @@
 // The native ciphers check the signatures (`crypto::native`): not built for wasm.
 #![cfg(not(target_arch = "wasm32"))]
 
-use frontdesk_core::clients::{self, Client};
+use frontdesk_core::clients;
 use frontdesk_core::device::{Effect, OutboxEntry, Write};
 use frontdesk_core::history::{self, Kind, Who};
 use frontdesk_core::replica::DocEdit;
@@ -12,22 +12,6 @@ use frontdesk_core::{DeviceCore, doc_name};
 use frontdesk_protocol::{ChunkId, Role};
 
 mod support;
-
-fn client(id: &str, phone: &str) -> Client {
-    Client {
-        id: id.into(),
-        code: "K7Q2".into(),
-        name: "Inés Prado".into(),
-        phone: phone.into(),
-        email: String::new(),
-        notes: String::new(),
-        merged_into: String::new(),
-        made_by: "Front desk".into(),
-        made_ms: 1,
-        changed_by: "Front desk".into(),
-        changed_ms: 1,
-    }
-}
 
 fn who() -> Who {
     Who { person: "Ana".into(), device: "d1".into(), device_name: "Front desk".into() }
@@ -52,7 +36,7 @@ fn an_entry_names_the_chunk_its_change_is_pushed_as() {
     let mut core = support::online(vec![doc_name::CLIENTS.into(), "messages/2026-12".into()], "d1", Role::Staff);
     let mut pushed: Vec<ChunkId> = Vec::new();
     for phone in ["600 111 222", "600 333 444"] {
-        let c = client("c1", phone);
+        let c = support::client("c1", phone);
         let (_, effects) = core
             .change(
                 doc_name::CLIENTS,
@@ -65,7 +49,7 @@ fn an_entry_names_the_chunk_its_change_is_pushed_as() {
         pushed.push(out[0].id);
     }
     // Two documents changed as one, the client's second: its entry names the clients chunk.
-    let c = client("c1", "600 555 666");
+    let c = support::client("c1", "600 555 666");
     let edits: Vec<(String, DocEdit)> = vec![
         (
             "messages/2026-12".into(),
@@ -94,7 +78,7 @@ fn an_entry_names_the_chunk_its_change_is_pushed_as() {
 #[test]
 fn an_entry_logged_outside_the_device_core_names_no_chunk() {
     let mut doc = automerge::AutoCommit::new();
-    let c = client("c1", "600 111 222");
+    let c = support::client("c1", "600 111 222");
     history::logged(&mut doc, Kind::Client, "c1", &who(), 1_000, |d| clients::put_client(d, &c)).unwrap();
     let read = history::of(doc.document(), Kind::Client, "c1");
     assert_eq!(read.len(), 1);

@@ -3,12 +3,17 @@
 //! all of it is the device that pushed its chunk (or the latest re-base's), and that device is
 //! the one the entry names. Each attack below is one a tablet with a valid key can make.
 
+// The shared fixtures use the native ciphers: not built for wasm.
+#![cfg(not(target_arch = "wasm32"))]
+
 use automerge::{ActorId, AutoCommit, ROOT, ReadDoc, transaction::Transactable};
 use frontdesk_core::authorship;
-use frontdesk_core::clients::{self, Client};
+use frontdesk_core::clients;
 use frontdesk_core::history::written::{When, Written, when, written};
 use frontdesk_core::history::{self, Entry, Kind, Who};
 use frontdesk_protocol::{ChunkId, Signer, StoredChunk};
+
+mod support;
 
 /// A device: its relay id, its key (only its tag matters here) and an actor bound to it.
 struct Tablet {
@@ -31,29 +36,13 @@ impl Tablet {
     }
 }
 
-fn client(phone: &str) -> Client {
-    Client {
-        id: "c1".into(),
-        code: "K7Q2".into(),
-        name: "Inés Prado".into(),
-        phone: phone.into(),
-        email: String::new(),
-        notes: String::new(),
-        merged_into: String::new(),
-        made_by: "Front desk".into(),
-        made_ms: 1,
-        changed_by: "Front desk".into(),
-        changed_ms: 1,
-    }
-}
-
 fn chunk(n: u8) -> ChunkId {
     ChunkId([n; 16])
 }
 
 /// `doc`'s actor writes the client with `phone`, logged as `who`, in chunk `id`.
 fn edit(doc: &mut AutoCommit, who: &Who, id: ChunkId, phone: &str, at_ms: i64) {
-    let c = client(phone);
+    let c = support::client("c1", phone);
     history::as_chunk(id, || history::logged(doc, Kind::Client, "c1", who, at_ms, |d| clients::put_client(d, &c)))
         .expect("written");
 }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test file uses its own part
 
+use frontdesk_core::clients::Client;
 use frontdesk_core::crypto::Op;
 use frontdesk_core::crypto::native::Keys;
 use frontdesk_core::device::{Effect, Start};
@@ -77,4 +78,21 @@ pub fn online(follow: Vec<String>, device: &str, role: Role) -> DeviceCore {
         ServerMsg::Welcome { device: device.into(), name: device.into(), role, epochs: vec![], floors: vec![] };
     core.handle(SyncEvent::Frame(welcome.encode()), 0, 0.5);
     core
+}
+
+/// A client of the History tests: `id`, reachable at `phone`.
+pub fn client(id: &str, phone: &str) -> Client {
+    Client {
+        id: id.into(),
+        code: "K7Q2".into(),
+        name: "Inés Prado".into(),
+        phone: phone.into(),
+        email: String::new(),
+        notes: String::new(),
+        merged_into: String::new(),
+        made_by: "Front desk".into(),
+        made_ms: 1,
+        changed_by: "Front desk".into(),
+        changed_ms: 1,
+    }
 }
