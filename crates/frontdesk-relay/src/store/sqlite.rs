@@ -282,11 +282,21 @@ fn migrate(conn: &Connection) -> Result<()> {
         )?;
         if !present {
             conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {definition}"))?;
+            if (table, column) == ("docs", "rebased_by") {
+                // Re-bases made before the column: their device, from the audit log's line.
+                conn.execute_batch(REBASED_BY_FROM_AUDIT)?;
+            }
         }
     }
     conn.execute_batch(ADDED_INDEXES)?;
     Ok(())
 }
+
+/// Fills `docs.rebased_by` of documents re-based before protocol 10 from their latest re-base's
+/// audit line (none if the log has forgotten it).
+const REBASED_BY_FROM_AUDIT: &str = "UPDATE docs SET rebased_by = coalesce((SELECT a.device FROM audit a
+     WHERE a.doc = docs.name AND a.action = 'rebase' ORDER BY a.rowid DESC LIMIT 1), '')
+     WHERE rebased_at > 0 AND rebased_by = ''";
 
 fn open_connection(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
@@ -1775,6 +1785,34 @@ mod tests {
         assert!(backlogs.iter().all(|b| b.as_ref().is_ok_and(|b| b.head == 0)));
         let opened = store.inner.opened.load(std::sync::atomic::Ordering::Relaxed);
         assert!((1..=POOL).contains(&opened), "{opened} read connections opened for 300 reads");
+        store.close().await.unwrap();
+    }
+
+    /// A data folder from before protocol 10: a document re-based then gets its re-base's device
+    /// from the audit log, so the History still vouches for the entries that re-base copied.
+    #[tokio::test]
+    async fn a_database_from_before_rebased_by_learns_it_from_the_audit_log() {
+        let data = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(data.path().join(FILE_NAME)).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE docs (name TEXT PRIMARY KEY, head_seq INTEGER NOT NULL,
+                     bytes INTEGER NOT NULL DEFAULT 0, rebased_at INTEGER NOT NULL DEFAULT 0) STRICT;
+                 CREATE TABLE audit (at_ms INTEGER NOT NULL, device TEXT NOT NULL, action TEXT NOT NULL,
+                     doc TEXT NOT NULL, seq INTEGER NOT NULL, size INTEGER NOT NULL, sha256 BLOB) STRICT;
+                 INSERT INTO docs (name, head_seq, rebased_at) VALUES ('clients', 6, 6), ('day/d', 2, 0),
+                     ('insurance', 3, 3);
+                 INSERT INTO audit VALUES (1, 'm1', 'rebase', 'clients', 4, 9, NULL),
+                     (2, 'd1', 'push', 'clients', 5, 3, NULL), (3, 'm2', 'rebase', 'clients', 6, 9, NULL),
+                     (4, 'd1', 'push', 'day/d', 2, 3, NULL);",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open_admin_in(data.path()).unwrap();
+        let clients = store.rebased_by("clients").await.unwrap().map(|s| s.device);
+        assert_eq!(clients.as_deref(), Some("m2"), "the latest re-base's device");
+        assert_eq!(store.rebased_by("day/d").await.unwrap(), None, "never re-based");
+        assert_eq!(store.rebased_by("insurance").await.unwrap(), None, "re-based, but the log no longer says by whom");
         store.close().await.unwrap();
     }
 
