@@ -82,21 +82,25 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
             }
         }
     });
-    // Newest first by the relay's time where it vouches for it (a tablet's clock may be wrong),
-    // by the tablet's where it does not.
+    // Each entry with when it was made, as far as the relay's answer says; newest first by the
+    // relay's time where it vouches for it (a tablet's clock may be wrong), by the tablet's where
+    // it does not.
     let ordered = Memo::new(move |_| {
-        let mut entries = entries.get();
         let by = rebased_by.get();
-        stored.with(|known| {
-            entries.sort_by_cached_key(|w| {
-                let ms = match when(w, known, by.as_ref()) {
-                    When::Relay { at_ms, .. } => at_ms,
-                    _ => w.entry.at_ms,
-                };
-                std::cmp::Reverse(ms)
-            });
+        let mut dated: Vec<(Written, When)> = stored.with(|known| {
+            let dated = |w: Written| {
+                let d = when(&w, known, by.as_ref());
+                (w, d)
+            };
+            entries.get().into_iter().map(dated).collect()
         });
-        entries
+        dated.sort_by_key(|(w, d)| {
+            std::cmp::Reverse(match d {
+                When::Relay { at_ms, .. } => *at_ms,
+                _ => w.entry.at_ms,
+            })
+        });
+        dated
     });
     view! {
         <div class="history">
@@ -111,7 +115,7 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
                         <p class="card__empty">{move || t(HistoryMsg::Empty)}</p>
                     </Show>
                     <ol class="history__list">
-                        {move || ordered.get().into_iter().map(|w| view! { <HistoryEntry w stored rebased_by lang/> }).collect_view()}
+                        {move || ordered.get().into_iter().map(|(w, dated)| view! { <HistoryEntry w dated lang/> }).collect_view()}
                     </ol>
                 </div>
             </Show>
@@ -123,49 +127,41 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
 const CLOCK_OFF_MS: i64 = 5 * 60_000;
 
 #[component]
-fn HistoryEntry(
-    w: Written,
-    stored: RwSignal<Vec<StoredChunk>>,
-    rebased_by: RwSignal<Option<Signer>>,
-    lang: RwSignal<Lang>,
-) -> impl IntoView {
-    let dated = Memo::new({
-        let w = w.clone();
-        move |_| rebased_by.with(|by| stored.with(|s| when(&w, s, by.as_ref())))
-    });
+fn HistoryEntry(w: Written, dated: When, lang: RwSignal<Lang>) -> impl IntoView {
     let Written { entry, .. } = w;
     let frontdesk_core::history::Entry { at_ms, person, device_name, changes, .. } = entry;
     let at = move |ms: i64, l: Lang| {
         format!("{} {}", crate::i18n::format_date(crate::clock::local(ms).date(), l), crate::clock::format(ms, "%H:%M"))
     };
+    let relay_ms = if let When::Relay { at_ms, .. } = &dated { Some(*at_ms) } else { None };
+    let unconfirmed = dated == When::NotItsWriter;
+    // A confirmed entry's tablet as the relay names it (its managers set the name); any other's
+    // as the entry says.
+    let shown_name = match dated {
+        When::Relay { device_name: relay_name, .. } if !relay_name.is_empty() => relay_name,
+        _ => device_name,
+    };
     let when = move || {
         let l = lang.get();
         let tablet = HistoryMsg::TabletClock.text(l);
-        match dated.get() {
-            When::Relay { at_ms: ms, .. } if (ms - at_ms).abs() > CLOCK_OFF_MS => {
+        match relay_ms {
+            Some(ms) if (ms - at_ms).abs() > CLOCK_OFF_MS => {
                 // The tablet's time alone when it is the same day.
                 let same_day = crate::clock::local(ms).date() == crate::clock::local(at_ms).date();
                 let tablet_at = if same_day { crate::clock::format(at_ms, "%H:%M") } else { at(at_ms, l) };
                 format!("{} ({tablet}: {tablet_at})", at(ms, l))
             }
-            When::Relay { at_ms: ms, .. } => at(ms, l),
-            When::NotItsWriter | When::Tablet => format!("{} ({tablet})", at(at_ms, l)),
+            Some(ms) => at(ms, l),
+            None => format!("{} ({tablet})", at(at_ms, l)),
         }
-    };
-    let unconfirmed = move || dated.get() == When::NotItsWriter;
-    // A confirmed entry's tablet as the relay names it (its managers set the name); any other's
-    // as the entry says.
-    let shown_name = move || match dated.get() {
-        When::Relay { device_name: relay_name, .. } if !relay_name.is_empty() => relay_name,
-        _ => device_name.clone(),
     };
     view! {
         <li class="history__entry">
             <p class="history__who">
                 <strong>{move || if person.is_empty() { HistoryMsg::Nobody.text(lang.get()).to_owned() } else { person.clone() }}</strong>
-                <span class="history__where">{move || format!("{} · {}", shown_name(), when())}</span>
+                <span class="history__where">{move || format!("{} · {}", shown_name, when())}</span>
             </p>
-            <Show when=unconfirmed>
+            <Show when=move || unconfirmed>
                 <p class="history__unconfirmed" role="note">{move || HistoryMsg::Unconfirmed.text(lang.get())}</p>
             </Show>
             <dl class="history__changes">

@@ -32,13 +32,13 @@ pub struct Written {
 
 /// The History of record `id` of `kind`, oldest first, each entry with its writer.
 pub fn written(doc: &Automerge, kind: Kind, id: &str) -> Vec<Written> {
+    // The entries `history::of` reads, read the same way, with their map's id.
     let key = records::key(kind.records(), id);
-    let range = format!("{PREFIX}/{key}/")..format!("{PREFIX}/{key}0");
-    doc.map_range(ROOT, range)
+    doc.map_range(ROOT, records::keys_of(&format!("{PREFIX}/{key}")))
         .filter(|item| matches!(item.value, automerge::ValueRef::Object(ObjType::Map)))
         .filter_map(|item| {
             let obj = item.id();
-            let entry: Entry = autosurgeon::hydrate_prop(doc, ROOT, item.key.as_ref()).ok()?;
+            let entry: Entry = records::read(doc, obj.clone())?;
             let writer = match (&obj, item.conflict) {
                 (ObjId::Id(_, actor, _), false) if only_by(doc, &obj, actor) => Some(actor.clone()),
                 _ => None,

@@ -465,18 +465,11 @@ impl Store for SqliteStore {
     fn rebased_by<'a>(&'a self, doc: &'a str) -> StoreFuture<'a, Option<Signer>> {
         let doc = doc.to_owned();
         self.with_connection(move |conn| {
-            let by: Option<(String, Option<String>, Option<Vec<u8>>)> = conn
-                .prepare_cached(
-                    "SELECT d.rebased_by, v.name, v.public_key FROM docs d LEFT JOIN devices v ON v.id = d.rebased_by
-                     WHERE d.name = ?1 AND d.rebased_by != ''",
-                )?
-                .query_row([doc], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            let device: Option<String> = conn
+                .prepare_cached("SELECT rebased_by FROM docs WHERE name = ?1 AND rebased_by != ''")?
+                .query_row([doc], |row| row.get(0))
                 .optional()?;
-            Ok(by.map(|(device, name, key)| Signer {
-                device,
-                name: name.unwrap_or_default(),
-                key: key.unwrap_or_default(),
-            }))
+            device.map(|device| signer(conn, device)).transpose()
         })
     }
 
@@ -899,8 +892,7 @@ impl Store for SqliteStore {
         self.with_connection(move |conn| {
             // One indexed lookup per id, on a reader connection: the writer never waits for it.
             let mut stmt = conn.prepare_cached(STORED_AT)?;
-            let mut device_of = conn.prepare_cached("SELECT name, public_key FROM devices WHERE id = ?1")?;
-            let mut known: HashMap<String, (String, Vec<u8>)> = HashMap::new();
+            let mut known: HashMap<String, Signer> = HashMap::new();
             let mut asked = std::collections::HashSet::with_capacity(chunks.len());
             let mut found = Vec::new();
             for chunk in chunks {
@@ -910,16 +902,11 @@ impl Store for SqliteStore {
                 let line: Option<(i64, String)> =
                     stmt.query_row(params![doc, &chunk.0[..]], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
                 let Some((at_ms, device)) = line else { continue };
-                let (name, key) = match known.get(&device) {
-                    Some(named) => named.clone(),
-                    None => {
-                        let row: Option<(String, Option<Vec<u8>>)> =
-                            device_of.query_row([&device], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
-                        let (name, key) = row.unwrap_or_default();
-                        known.entry(device.clone()).or_insert((name, key.unwrap_or_default())).clone()
-                    }
+                let by = match known.get(&device) {
+                    Some(by) => by.clone(),
+                    None => known.entry(device.clone()).or_insert(signer(conn, device)?).clone(),
                 };
-                found.push(StoredChunk { chunk, at_ms, by: Signer { device, name, key } });
+                found.push(StoredChunk { chunk, at_ms, by });
             }
             Ok(found)
         })
@@ -982,6 +969,17 @@ fn truncate_wal_soon(conn: &Connection) {
 }
 
 /// `n` random bytes as hex.
+/// Device `device` as the registry has it: its name and public key (empty if it has none, or is
+/// not registered).
+fn signer(conn: &Connection, device: String) -> Result<Signer> {
+    let row: Option<(String, Option<Vec<u8>>)> = conn
+        .prepare_cached("SELECT name, public_key FROM devices WHERE id = ?1")?
+        .query_row([&device], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let (name, key) = row.unwrap_or_default();
+    Ok(Signer { device, name, key: key.unwrap_or_default() })
+}
+
 fn random_hex(n: usize) -> String {
     use rand::RngCore;
     let mut raw = vec![0u8; n];
