@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use gloo_storage::{LocalStorage, Storage};
+
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -36,7 +36,7 @@ thread_local! {
 
 /// Uses the zone this device last saw in the business profile (call before reading the date).
 pub fn init(mode: Mode) {
-    let name: String = LocalStorage::get(mode.zone_key()).unwrap_or_default();
+    let name = crate::local_record::read_text(mode.zone_key()).unwrap_or_default();
     use_zone(&name);
     ZONE.with(|z| z.borrow_mut().saved = true);
 }
@@ -47,7 +47,7 @@ pub fn set_zone(mode: Mode, name: &str) {
         return;
     }
     use_zone(name);
-    let saved = LocalStorage::set(mode.zone_key(), name).is_ok();
+    let saved = crate::local_record::write_text(mode.zone_key(), name);
     ZONE.with(|z| z.borrow_mut().saved = saved);
 }
 

@@ -12,7 +12,6 @@
 use frontdesk_core::money::MoneyError;
 use frontdesk_core::schedule::{BookingError, BookingState};
 use frontdesk_core::site::SiteError;
-use serde::{Deserialize, Serialize};
 
 #[allow(unused_imports, dead_code)] // the generated module also has the context API, which we do not use
 mod generated {
@@ -77,7 +76,7 @@ pub use retention::RetentionMsg;
 pub use rooms::RoomsMsg;
 pub use sales::SalesMsg;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
     #[default]
     En,

@@ -8,6 +8,7 @@ pub mod device_key;
 mod documents;
 pub mod i18n;
 pub mod key_handover;
+pub mod local_record;
 pub mod pages;
 pub mod pairing;
 pub mod platform;

@@ -2,13 +2,13 @@
 
 use frontdesk_core::check_in::TicketCounter;
 use gloo_storage::{LocalStorage, Storage};
-use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
+use crate::local_record::LocalRecord;
 
 /// Which face of the app this device shows. A browser can be both (e.g. on a test bench);
 /// each mode keeps its own settings and database so they never share data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Kiosk,
     Desk,
@@ -48,24 +48,20 @@ impl Mode {
 }
 
 /// What a device remembers about itself (nothing secret: its credential is a key the browser
-/// holds, see `device_key`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// holds, see `device_key`). Kept as JSON: `{"device", "name", "lang": "En"|"Es", "role",
+/// "owner", "storage_notice_seen"}`, every field but `device` optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DeviceSettings {
     /// The device id the relay gave it at pairing (names the kiosk's inbox).
     pub device: String,
     /// The name the relay knows this device by (shown as who made a change).
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub lang: Lang,
     /// The role the relay gave this device (`kiosk`, `staff`, `manager`), remembered for offline starts.
-    #[serde(default)]
     pub role: String,
     /// The staff member this tablet belongs to (their messages and visitors show on it), or empty.
-    #[serde(default)]
     pub owner: String,
     /// Someone read the notice that the browser may clear this device's data.
-    #[serde(default)]
     pub storage_notice_seen: bool,
 }
 
@@ -107,11 +103,35 @@ impl DeviceSettings {
     /// What this mode keeps, paired or not (one reading of localStorage for every caller).
     #[inline(never)]
     fn stored(mode: Mode) -> Option<DeviceSettings> {
-        LocalStorage::get::<DeviceSettings>(mode.key()).ok()
+        DeviceSettings::from_record(&LocalRecord::read(mode.key())?)
+    }
+
+    /// Settings as kept: `None` without a `device` (a field of another type counts as missing).
+    fn from_record(record: &LocalRecord) -> Option<DeviceSettings> {
+        let text = |name| record.text(name).unwrap_or_default();
+        Some(DeviceSettings {
+            device: record.text("device")?,
+            name: text("name"),
+            lang: record.text("lang").map_or(Lang::default(), |l| if l == "Es" { Lang::Es } else { Lang::En }),
+            role: text("role"),
+            owner: text("owner"),
+            storage_notice_seen: record.flag("storage_notice_seen").unwrap_or(false),
+        })
+    }
+
+    /// The settings as kept (only the fields read: older keys are left out).
+    fn to_record(&self) -> LocalRecord {
+        LocalRecord::default()
+            .with("device", self.device.as_str())
+            .with("name", self.name.as_str())
+            .with("lang", if self.lang == Lang::Es { "Es" } else { "En" })
+            .with("role", self.role.as_str())
+            .with("owner", self.owner.as_str())
+            .with("storage_notice_seen", self.storage_notice_seen)
     }
 
     pub fn save(&self, mode: Mode) {
-        let _ = LocalStorage::set(mode.key(), self);
+        self.to_record().write(mode.key());
     }
 
     /// Keeps the id, name and role the relay welcomed this device with (for offline starts);
@@ -191,12 +211,33 @@ const TICKETS: &str = "frontdesk.kiosk.ticket";
 /// The kiosk's queue numbers as last saved (`TicketCounter::number` takes the next one, for an
 /// accepted check-in only).
 pub fn ticket_counter() -> TicketCounter {
-    LocalStorage::get::<TicketCounter>(TICKETS).unwrap_or_default()
+    LocalRecord::read(TICKETS).and_then(|r| counter_from(&r)).unwrap_or_default()
+}
+
+/// Queue numbers as kept: `{"date", "last", "letter": "A" | null}` (`letter` may be missing).
+fn counter_from(record: &LocalRecord) -> Option<TicketCounter> {
+    // A letter that is not one character spoils the record, as a wrong date or number does.
+    let letter = match record.text("letter") {
+        None => None,
+        Some(letter) => {
+            let mut chars = letter.chars();
+            match (chars.next(), chars.next()) {
+                (Some(letter), None) => Some(letter),
+                _ => return None,
+            }
+        }
+    };
+    Some(TicketCounter { date: record.text("date")?, last: record.count("last")?, letter })
 }
 
 /// Keeps the queue numbers for the next check-in.
 pub fn save_ticket_counter(counter: &TicketCounter) {
-    let _ = LocalStorage::set(TICKETS, counter);
+    let letter = counter.letter.map_or(wasm_bindgen::JsValue::NULL, |l| l.to_string().into());
+    LocalRecord::default()
+        .with("date", counter.date.as_str())
+        .with("last", counter.last)
+        .with("letter", letter)
+        .write(TICKETS);
 }
 
 #[cfg(test)]
@@ -204,17 +245,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stale_tokens_and_relay_addresses_are_not_read_and_are_dropped() {
+    fn stale_tokens_and_relay_addresses_are_found_by_their_keys_only() {
         let old = r#"{"token":"t","device":"d","name":"Desk","relay":"wss://attacker.example/sync","lang":"En","role":"staff"}"#;
         assert!(holds_stale_keys(old));
-        let settings: DeviceSettings = serde_json::from_str(old).unwrap();
-        assert_eq!((settings.device.as_str(), settings.role.as_str()), ("d", "staff"));
-        let again = serde_json::to_string(&settings).unwrap();
-        assert!(!again.contains("token") && !again.contains("relay") && !holds_stale_keys(&again), "{again}");
-        // A name that mentions a key is not taken for it.
-        let named =
-            DeviceSettings { device: "d".into(), name: r#"Front "token": desk"#.into(), ..DeviceSettings::default() };
-        assert!(!holds_stale_keys(&serde_json::to_string(&named).unwrap()));
+        assert!(!holds_stale_keys(r#"{"device":"d","name":"Desk","lang":"En","role":"staff"}"#));
+        // A name that mentions a key is not taken for it (JSON escapes its quotes).
+        assert!(!holds_stale_keys(r#"{"device":"d","name":"Front \"token\": desk"}"#));
     }
 
     #[test]

@@ -11,16 +11,14 @@
 
 use frontdesk_protocol::ChunkId;
 use gloo_storage::{LocalStorage, Storage};
-use serde::{Deserialize, Serialize};
 
+use crate::local_record::LocalRecord;
 use crate::settings::Mode;
 use crate::storage::OutboxEntry;
 
-#[derive(Serialize, Deserialize)]
-struct Spilled {
-    doc: String,
-    bytes: Vec<u8>,
-    order: f64,
+/// A chunk as kept: `{"doc", "bytes": [numbers], "order"}`.
+fn record(doc: &str, bytes: &[u8], order: f64) -> LocalRecord {
+    LocalRecord::default().with("doc", doc).with_bytes("bytes", bytes).with("order", order)
 }
 
 fn key(mode: Mode, id: &ChunkId) -> String {
@@ -29,8 +27,7 @@ fn key(mode: Mode, id: &ChunkId) -> String {
 
 /// Keeps `chunk` in localStorage; false if even that is full.
 pub fn put(mode: Mode, chunk: &OutboxEntry) -> bool {
-    let value = Spilled { doc: chunk.doc.clone(), bytes: chunk.bytes.clone(), order: chunk.order };
-    LocalStorage::set(key(mode, &chunk.id), value).is_ok()
+    record(&chunk.doc, &chunk.bytes, chunk.order).write(&key(mode, &chunk.id))
 }
 
 /// Forgets a chunk the relay acknowledged (nothing happens if it was never spilled).
@@ -48,8 +45,8 @@ pub fn all(mode: Mode) -> Vec<OutboxEntry> {
     keys.into_iter()
         .filter_map(|k| {
             let id = k[prefix.len()..].parse().ok()?;
-            let Spilled { doc, bytes, order } = LocalStorage::get(&k).ok()?;
-            Some(OutboxEntry { id, doc, bytes, order })
+            let kept = LocalRecord::read(&k)?;
+            Some(OutboxEntry { id, doc: kept.text("doc")?, bytes: kept.bytes("bytes")?, order: kept.number("order")? })
         })
         .collect()
 }
@@ -57,6 +54,6 @@ pub fn all(mode: Mode) -> Vec<OutboxEntry> {
 /// Writes and removes a chunk under a key no start reads (see the kiosk's warm-up).
 pub fn warm_up(bytes: Vec<u8>) {
     const KEY: &str = "frontdesk.warm-up";
-    let _ = LocalStorage::set(KEY, Spilled { doc: String::new(), bytes, order: 0.0 });
+    record("", &bytes, 0.0).write(KEY);
     LocalStorage::delete(KEY);
 }

@@ -26,6 +26,9 @@ fn arr<const N: usize>(value: &serde_json::Value) -> [u8; N] {
 #[path = "browser/keys.rs"]
 mod keys;
 
+#[path = "browser/local_record.rs"]
+mod local_record;
+
 /// A kiosk forgets the index of every day before today, and nothing else it stores.
 #[wasm_bindgen_test]
 async fn a_kiosk_forgets_its_past_days_and_nothing_else() {
