@@ -12,6 +12,7 @@ messages! {
         Delete => delete,
         Cancel => cancel,
         Saved => saved,
+        ClaimsReason => claims_reason,
     }
 }
 
@@ -25,6 +26,7 @@ pub fn area_text(area: Area, lang: Lang) -> &'static str {
         Area::Stays => tr!(lang, retention.stays),
         Area::Rooms => tr!(lang, retention.rooms),
         Area::Orders => tr!(lang, retention.orders),
+        Area::Insurance => tr!(lang, retention.claims),
         _ => tr!(lang, retention.invoices),
     }
 }

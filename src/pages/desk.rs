@@ -248,7 +248,7 @@ fn Desk(device: DeviceRef, today: NaiveDate) -> impl IntoView {
         manager
     });
     // Duties that show nothing on the board come in parts of their own, loaded once it is painted.
-    parts::duties(device, today, site, board, role);
+    parts::duties(device, today, site, board, role, lang);
     let draft = RwSignal::new(None::<sales::Draft>);
     let team = Memo::new(move |_| {
         revision.track();

@@ -79,7 +79,8 @@ fn the_kiosks_queue_numbers_survive_and_a_damaged_counter_starts_over() {
 #[wasm_bindgen_test]
 fn chunks_written_ahead_come_back_whole_and_damaged_ones_are_left_out() {
     let every_byte: Vec<u8> = (0..=255).collect();
-    let entry = OutboxEntry { id: ChunkId([7; 16]), doc: "inbox/2026-12-08/k1".into(), bytes: every_byte, order: 1.5e12 };
+    let entry =
+        OutboxEntry { id: ChunkId([7; 16]), doc: "inbox/2026-12-08/k1".into(), bytes: every_byte, order: 1.5e12 };
     assert!(frontdesk::spill::put(Mode::Kiosk, &entry));
     // As serde_json wrote one before.
     let old_id = ChunkId([8; 16]);
@@ -99,18 +100,25 @@ fn chunks_written_ahead_come_back_whole_and_damaged_ones_are_left_out() {
         storage().set_item(&format!("frontdesk.kiosk.spill.{}", ChunkId([20 + i as u8; 16])), damaged).unwrap();
     }
     let mut back = frontdesk::spill::all(Mode::Kiosk);
-    back.sort_by(|a, b| a.id.cmp(&b.id));
+    back.sort_by_key(|a| a.id);
     assert_eq!(
         back,
         vec![
             entry.clone(),
-            OutboxEntry { id: old_id, doc: "inbox/2026-12-08/k1".into(), bytes: vec![1, 2, 3], order: 1_733_650_000_000.25 },
+            OutboxEntry {
+                id: old_id,
+                doc: "inbox/2026-12-08/k1".into(),
+                bytes: vec![1, 2, 3],
+                order: 1_733_650_000_000.25
+            },
         ]
     );
     // The desk's own chunks are apart.
     assert!(frontdesk::spill::all(Mode::Desk).is_empty());
-    let keys: Vec<String> =
-        (0..storage().length().unwrap()).filter_map(|i| storage().key(i).unwrap()).filter(|k| k.contains(".spill.")).collect();
+    let keys: Vec<String> = (0..storage().length().unwrap())
+        .filter_map(|i| storage().key(i).unwrap())
+        .filter(|k| k.contains(".spill."))
+        .collect();
     for key in keys {
         storage().remove_item(&key).unwrap();
     }
@@ -128,7 +136,10 @@ fn the_zone_and_a_record_read_back_as_written() {
 
     let record = LocalRecord::default().with("n", 4_294_967_295u32).with("t", "é").with("f", false);
     let again = LocalRecord::parse(&record.to_json()).expect("an object");
-    assert_eq!((again.count("n"), again.text("t").as_deref(), again.flag("f")), (Some(u32::MAX), Some("é"), Some(false)));
+    assert_eq!(
+        (again.count("n"), again.text("t").as_deref(), again.flag("f")),
+        (Some(u32::MAX), Some("é"), Some(false))
+    );
     assert_eq!(LocalRecord::parse(r#"{"n":4294967296}"#).unwrap().count("n"), None);
     assert!(LocalRecord::parse("null").is_none() && LocalRecord::parse("3").is_none());
 }

@@ -265,6 +265,45 @@ pub fn move_claim(
     Ok(ClaimEvent { id, claim: view.claim.id.clone(), status: to, note, by: stamp.by.clone(), at_ms })
 }
 
+impl ClaimView {
+    /// When the claim closed: its last move, if that left it approved or denied (a denied claim
+    /// appealed since is open again).
+    pub fn closed_ms(&self) -> Option<i64> {
+        matches!(self.status, ClaimStatus::Approved | ClaimStatus::Denied)
+            .then(|| self.history.last())
+            .flatten()
+            .map(|e| e.at_ms)
+    }
+}
+
+/// Closed claims past the business's keeping (`retention::claims_days`) at `now_ms`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expired {
+    /// The claims' ids (each has its card photo's document, `doc_name::card_photo`).
+    pub claims: Vec<String>,
+    /// The root keys that go: each claim, each of its moves, and the History of each.
+    pub keys: Vec<String>,
+}
+
+/// The claims closed more than `days` days before `now_ms`, and what goes with them.
+pub fn expired(doc: &Automerge, days: u32, now_ms: i64) -> Expired {
+    let cutoff = now_ms - i64::from(days) * 86_400_000;
+    let mut out = Expired::default();
+    for view in claims(doc) {
+        if view.closed_ms().is_none_or(|closed| closed >= cutoff) {
+            continue;
+        }
+        let records = std::iter::once(format!("{CLAIM}/{}", view.claim.id))
+            .chain(view.history.iter().map(|e| format!("{EVENT}/{}", e.id)));
+        for key in records {
+            out.keys.push(format!("{}/{key}/", crate::history::PREFIX));
+            out.keys.push(key);
+        }
+        out.claims.push(view.claim.id);
+    }
+    out
+}
+
 /// Claims the desk must act on (drafts, and those the insurer sent back), oldest first.
 pub fn waiting_for_action(all: &[ClaimView]) -> Vec<&ClaimView> {
     let mut out: Vec<&ClaimView> = all.iter().filter(|c| c.status.needs_action()).collect();
@@ -462,6 +501,84 @@ mod tests {
         }
         // A huge string is refused without being decoded.
         assert!(shown(&format!("{JPEG}{}", "A".repeat(20_000_000))).is_none());
+    }
+
+    /// Only claims closed longer ago than the keeping go — approved, or denied and not appealed
+    /// since —, with their moves and the History of each; open ones stay however old.
+    #[test]
+    fn closed_claims_past_their_keeping_go_with_their_moves_and_history() {
+        const DAY: i64 = 86_400_000;
+        let now = 4_000 * DAY;
+        let mut doc = AutoCommit::new();
+        let claim = |doc: &mut AutoCommit, id: &str, moves: &[(ClaimStatus, i64)]| {
+            // The patients of the claims that go are called Inés; the others, Luis.
+            let patient =
+                if id.ends_with("long-ago") && !id.starts_with("draft") { "Inés Calvo" } else { "Luis Mora" };
+            let f = ClaimForm { patient: patient.into(), ..form() };
+            let c = f.check(id.into(), "EUR", &stamp("D", 0)).unwrap();
+            let who = crate::history::Who { person: "Eva".into(), device: "d1".into(), device_name: "Desk 1".into() };
+            crate::history::logged(doc, crate::history::Kind::Claim, id, &who, 0, |d| put_claim(d, &c)).unwrap();
+            for (n, (status, at)) in moves.iter().enumerate() {
+                let e = ClaimEvent {
+                    id: format!("{id}-e{n}"),
+                    claim: id.into(),
+                    status: *status,
+                    note: String::new(),
+                    by: "D".into(),
+                    at_ms: *at,
+                };
+                put_event(doc, &e).unwrap();
+            }
+        };
+        use ClaimStatus::*;
+        claim(&mut doc, "paid-long-ago", &[(Submitted, 100 * DAY), (Approved, 200 * DAY)]);
+        claim(&mut doc, "denied-long-ago", &[(Submitted, 100 * DAY), (Denied, 300 * DAY)]);
+        claim(&mut doc, "appealed", &[(Submitted, 100 * DAY), (Denied, 200 * DAY), (Submitted, 300 * DAY)]);
+        claim(&mut doc, "draft-long-ago", &[]);
+        claim(&mut doc, "paid-lately", &[(Submitted, 100 * DAY), (Approved, now - 1_000 * DAY)]);
+        claim(&mut doc, "paid-on-the-day", &[(Approved, now - 1_827 * DAY)]);
+        let gone = expired(doc.document(), 1_827, now);
+        let mut ids = gone.claims.clone();
+        ids.sort();
+        assert_eq!(ids, ["denied-long-ago", "paid-long-ago"]);
+        let mut keys = gone.keys.clone();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "claim/denied-long-ago",
+                "claim/paid-long-ago",
+                "claimevent/denied-long-ago-e0",
+                "claimevent/denied-long-ago-e1",
+                "claimevent/paid-long-ago-e0",
+                "claimevent/paid-long-ago-e1",
+                "history/claim/denied-long-ago/",
+                "history/claim/paid-long-ago/",
+                "history/claimevent/denied-long-ago-e0/",
+                "history/claimevent/denied-long-ago-e1/",
+                "history/claimevent/paid-long-ago-e0/",
+                "history/claimevent/paid-long-ago-e1/",
+            ]
+        );
+        // Re-based without them (as the manager's tablet does): the rest is as it was, and no
+        // byte of the document names the patients of the claims that went.
+        let erasure = crate::erasure::Erasure {
+            id: "r1".into(),
+            keys: gone.keys,
+            reason: "kept".into(),
+            by: "M".into(),
+            at_ms: now,
+        };
+        let actor = automerge::ActorId::from(&[9u8; 16][..]);
+        let person = crate::erasure::Person::default();
+        let mut new = crate::erasure::rebuilt(doc.document(), &erasure, &[], &person, actor).unwrap();
+        let left: Vec<String> = claims(new.document()).into_iter().map(|v| v.claim.id).collect();
+        assert_eq!(left.len(), 4);
+        assert!(!left.iter().any(|id| id.ends_with("long-ago") && id != "draft-long-ago"), "{left:?}");
+        let bytes = new.save_nocompress();
+        let holds = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(!holds("Inés Calvo") && holds("Luis Mora"));
+        assert_eq!(expired(new.document(), 1_827, now), Expired::default(), "nothing left to expire");
     }
 
     #[test]

@@ -4,8 +4,13 @@
 //!
 //! A rule names an area whose documents each cover a day or a month
 //! ([`frontdesk_protocol::retention::DATED`]); once the last day a document covers is more than
-//! the rule's days ago, the relay empties it and refuses it, and devices forget it. Records in
-//! long-lived documents (clients, claims) are not dated: erasure removes those (`erasure`).
+//! the rule's days ago, the relay empties it and refuses it, and devices forget it.
+//!
+//! Records in long-lived documents are not dated by their document's name. One kind has a rule
+//! of its own: **closed insurance claims** ([`CLAIMS`]: approved, or denied with no appeal since),
+//! kept for a time after they closed. A manager's tablet re-bases the claims document without
+//! the expired ones (`insurance::expired`, through erasure's re-base), so the relay and every
+//! device drop them, history included. Clients stay until erased (`erasure`).
 
 use automerge::{AutoCommit, Automerge};
 use autosurgeon::{Hydrate, Reconcile};
@@ -17,6 +22,9 @@ use crate::doc_name::Area;
 use crate::records;
 
 const KIND: &str = "retention";
+
+/// The area whose rule is for its closed claims (records, not documents: see the module's words).
+pub const CLAIMS: Area = Area::Insurance;
 
 /// One area's rule as the `site` document keeps it: its days, or `None` for "for ever".
 #[derive(Clone, Debug, PartialEq, Eq, Reconcile, Hydrate)]
@@ -41,6 +49,8 @@ pub fn shortest(area: Area) -> u32 {
         Area::Timeclock | Area::Stays | Area::Orders => 365,
         // Tax law keeps invoices four years in Spain and more in many places.
         Area::Invoices => 1461,
+        // Insurers and health programmes may audit a paid claim for five years or more.
+        Area::Insurance => 1827,
         _ => u32::MAX,
     }
 }
@@ -52,25 +62,34 @@ pub fn offered(area: Area) -> impl Iterator<Item = u32> {
 
 /// Sets how long `area`'s documents are kept (`None`: for ever).
 pub fn put(doc: &mut AutoCommit, area: Area, days: Option<u32>, by: &str, at_ms: i64) -> Result<(), String> {
-    if !DATED.contains(&area) || days.is_some_and(|d| d < shortest(area) || d > frontdesk_protocol::retention::MAX_DAYS)
+    if !(DATED.contains(&area) || area == CLAIMS)
+        || days.is_some_and(|d| d < shortest(area) || d > frontdesk_protocol::retention::MAX_DAYS)
     {
         return Err(format!("{area} cannot be kept for that long"));
     }
     records::put(doc, KIND, area.as_str(), &Kept { days, by: by.to_owned(), at_ms })
 }
 
-/// Every area's rule as set, in area order (areas never set are absent).
+/// Every area's rule as set, in area order (areas never set are absent), closed claims' last.
 pub fn kept(doc: &Automerge) -> Vec<(Area, Kept)> {
     DATED
         .into_iter()
+        .chain([CLAIMS])
         .filter_map(|area| records::get::<Kept>(doc, KIND, area.as_str()).map(|kept| (area, kept)))
         .collect()
+}
+
+/// How many days closed claims are kept after they closed (`None`: for ever, or never set).
+pub fn claims_days(doc: &Automerge) -> Option<u32> {
+    let days = records::get::<Kept>(doc, KIND, CLAIMS.as_str())?.days?;
+    Some(days.clamp(shortest(CLAIMS), frontdesk_protocol::retention::MAX_DAYS))
 }
 
 /// The business's rules, or `None` when no manager ever set any (then nothing expires, and a
 /// manager's device tells the relay nothing: it may not hold the `site` document yet).
 pub fn read(doc: &Automerge) -> Option<Retention> {
-    let kept = kept(doc);
+    // The relay's rules are for dated documents only (closed claims are the manager's tablet's).
+    let kept: Vec<(Area, Kept)> = kept(doc).into_iter().filter(|(area, _)| DATED.contains(area)).collect();
     if kept.is_empty() {
         return None;
     }
@@ -129,11 +148,28 @@ mod tests {
         assert!(put(&mut doc, Area::Timeclock, Some(30), "Ana", 1).is_err());
         assert!(put(&mut doc, Area::Clients, Some(3653), "Ana", 1).is_err());
         assert!(put(&mut doc, Area::Invoices, Some(1461), "Ana", 1).is_ok());
+        assert!(put(&mut doc, CLAIMS, Some(1461), "Ana", 1).is_err(), "closed claims: five years at least");
         assert!(offered(Area::Invoices).all(|d| d >= 1461));
         assert_eq!(offered(Area::Inbox).next(), Some(7));
         // Written by hand below the shortest: read as the shortest.
         records::put(&mut doc, KIND, "timeclock", &Kept { days: Some(1), by: String::new(), at_ms: 0 }).unwrap();
         assert_eq!(read(doc.document()).unwrap().days(Area::Timeclock), Some(365));
+    }
+
+    #[test]
+    fn the_closed_claims_rule_is_the_tablets_and_never_the_relays() {
+        let mut doc = AutoCommit::new();
+        put(&mut doc, CLAIMS, Some(1827), "Ana", 1).unwrap();
+        assert_eq!(claims_days(doc.document()), Some(1827));
+        assert_eq!(read(doc.document()), None, "no dated rule: nothing for the relay");
+        put(&mut doc, Area::Inbox, Some(7), "Ana", 2).unwrap();
+        assert_eq!(read(doc.document()).unwrap().rules, vec![Rule { area: Area::Inbox, days: 7 }]);
+        assert_eq!(kept(doc.document()).last().map(|(a, k)| (*a, k.days)), Some((CLAIMS, Some(1827))));
+        put(&mut doc, CLAIMS, None, "Ana", 3).unwrap();
+        assert_eq!(claims_days(doc.document()), None);
+        // Written by hand below the shortest: read as the shortest.
+        records::put(&mut doc, KIND, "insurance", &Kept { days: Some(30), by: String::new(), at_ms: 0 }).unwrap();
+        assert_eq!(claims_days(doc.document()), Some(1827));
     }
 
     /// Every name in a range is expired, and every expired name is in a range: checked for each

@@ -19,7 +19,7 @@ use crate::components::history::History;
 use crate::i18n::sales::{client_error_text, order_state_msg};
 use crate::i18n::{EraseMsg, Lang, Msg, SalesMsg, booking_state_msg};
 
-mod erase;
+pub(super) mod erase;
 mod export;
 
 /// Downloads a client's own copy of what the business keeps about them (a manager's tablet

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use super::{
     Shared, Tab, arrivals, billing, business, calendar, calls, clients, follow, insurance, lock, orders, payroll,
-    publish, reports, rooms, sales, team,
+    publish, reports, retention, rooms, sales, team,
 };
 use crate::components::device_gate::{DeviceRef, PairScreen, PairSetup};
 use crate::i18n::Lang;
@@ -47,6 +47,7 @@ pub fn duties(
     site: Memo<Site>,
     board: Memo<Vec<BoardEntry>>,
     role: RwSignal<String>,
+    lang: RwSignal<Lang>,
 ) {
     let owner_scope = Owner::current().expect("the desk is built under a reactive owner");
     let keeper = owner_scope.clone();
@@ -60,7 +61,7 @@ pub fn duties(
         let manager = role.get() == "manager";
         if manager {
             let owner = owner_scope.clone();
-            after_paint(move || leptos::task::spawn_local(manager_duties(owner, device, today, site)));
+            after_paint(move || leptos::task::spawn_local(manager_duties(owner, device, today, site, lang)));
         }
         manager
     });
@@ -214,10 +215,11 @@ pub async fn kiosk_index(
 }
 
 /// A manager's desk: keeps the kiosk's PIN list and the tablets' sign-in list in line with the
-/// pay rates (`publish::pins`),
-/// and follows the payroll document and the time clocks (`follow::manager`).
+/// pay rates (`publish::pins`), follows the payroll document and the time clocks
+/// (`follow::manager`), and drops closed claims past their keeping (`retention::keep_claims`).
 #[cfg_attr(feature = "lazy-sections", leptos::lazy)]
-pub async fn manager_duties(owner: Owner, device: DeviceRef, today: NaiveDate, site: Memo<Site>) {
+pub async fn manager_duties(owner: Owner, device: DeviceRef, today: NaiveDate, site: Memo<Site>, lang: RwSignal<Lang>) {
     owner.with(|| publish::pins(device, site));
+    leptos::task::spawn_local(retention::keep_claims_hourly(device.get_value(), lang));
     follow::manager(device.get_value(), today).await;
 }

@@ -1,15 +1,74 @@
 //! The manager's choice of how long each kind of dated record is kept (#20): kept in the `site`
 //! document (`frontdesk_core::retention`); every tablet forgets what is older, and the
 //! manager's tablet tells the relay, which deletes it too (the device core does both).
+//!
+//! Closed insurance claims are records in one long-lived document, not dated documents: a
+//! manager's tablet drops those past their keeping itself ([`keep_claims`]), by re-basing the
+//! claims document without them, as an erasure does.
+
+use std::rc::Rc;
 
 use frontdesk_core::doc_name::{self, Area};
-use frontdesk_core::retention;
+use frontdesk_core::erasure::{self, Erasure, Person, Plan};
 use frontdesk_core::site::{Module, Site};
+use frontdesk_core::{insurance, retention};
 use leptos::prelude::*;
 
+use super::clients::erase::{online, rebase_without};
 use crate::components::device_gate::DeviceRef;
+use crate::device::Device;
 use crate::i18n::retention::{area_text, length_text};
 use crate::i18n::{Lang, RetentionMsg, tr};
+
+/// Drops the closed claims past the business's keeping (`retention::claims_days`), on a
+/// manager's tablet when the rule is set and every hour: each one's card photo document is
+/// re-based empty, then the claims document without them, their moves and their History. The
+/// relay replaces what it kept of each, and every other tablet drops them when it next hears
+/// from it; one that was offline cannot bring them back (the relay refuses the old history).
+/// Nothing is done offline; what stops half way is found again by the next run.
+pub async fn keep_claims(dev: Rc<Device>, reason: String) {
+    let Some(days) = dev.read(doc_name::SITE, retention::claims_days).flatten() else { return };
+    dev.follow(vec![doc_name::INSURANCE.to_owned()]).await;
+    for _ in 0..40 {
+        if online(&dev) && dev.caught_up(doc_name::INSURANCE) {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(250).await;
+    }
+    if !online(&dev) || !dev.caught_up(doc_name::INSURANCE) {
+        return;
+    }
+    let now = crate::platform::now_ms();
+    let Some(gone) = dev.read(doc_name::INSURANCE, |d| insurance::expired(d, days, now)) else { return };
+    if gone.claims.is_empty() {
+        return;
+    }
+    let stamp = dev.stamp();
+    let erasure = Erasure { id: super::sales::new_id(), keys: Vec::new(), reason, by: stamp.by, at_ms: stamp.at_ms };
+    let nobody = Person::default();
+    // The photos first: while a claim is there, the next run finds its photo again.
+    for claim in &gone.claims {
+        let photo = doc_name::card_photo(claim);
+        dev.follow(vec![photo.clone()]).await;
+        if !rebase_without(&dev, &photo, &erasure, &nobody, erasure::plan_all).await {
+            return;
+        }
+    }
+    let expired = |d: &automerge::Automerge| Plan { erase: insurance::expired(d, days, now).keys, ..Plan::default() };
+    if !rebase_without(&dev, doc_name::INSURANCE, &erasure, &nobody, expired).await {
+        leptos::logging::warn!("closed claims past their keeping could not be dropped; trying again in an hour");
+    }
+}
+
+/// Runs [`keep_claims`] on a manager's tablet a minute after the desk starts, then every hour.
+pub async fn keep_claims_hourly(dev: Rc<Device>, lang: RwSignal<Lang>) {
+    let mut wait = 60_000;
+    loop {
+        gloo_timers::future::TimeoutFuture::new(wait).await;
+        keep_claims(dev.clone(), RetentionMsg::ClaimsReason.text(lang.get_untracked()).to_owned()).await;
+        wait = 3_600_000;
+    }
+}
 
 /// The areas this business has, in the order a manager reads them.
 fn areas(site: &Site) -> Vec<Area> {
@@ -23,6 +82,9 @@ fn areas(site: &Site) -> Vec<Area> {
         areas.push(Area::Orders);
     }
     areas.push(Area::Invoices);
+    if has(Module::Insurance) {
+        areas.push(retention::CLAIMS);
+    }
     areas
 }
 
@@ -51,7 +113,14 @@ pub fn KeepingCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) ->
             doc_name::SITE.to_owned(),
             "how long records are kept",
             move |doc| retention::put(doc, area, days, &by.by, by.at_ms),
-            move |result| outcome.set(Some(result)),
+            move |result| {
+                // Closed claims are dropped by this tablet: at once when the rule is set.
+                if result.is_ok() && area == retention::CLAIMS {
+                    let reason = RetentionMsg::ClaimsReason.text(lang.get_untracked()).to_owned();
+                    leptos::task::spawn_local(keep_claims(device.get_value(), reason));
+                }
+                outcome.set(Some(result))
+            },
         );
     };
     let choose = move |area: Area, value: String| {
@@ -75,7 +144,7 @@ pub fn KeepingCard(device: DeviceRef, lang: RwSignal<Lang>, site: Memo<Site>) ->
             <div class="keeping__rows">
                 {move || site.with(areas).into_iter().map(|area| {
                     let shortest = retention::shortest(area);
-                    let legal = matches!(area, Area::Invoices | Area::Timeclock);
+                    let legal = matches!(area, Area::Invoices | Area::Timeclock | retention::CLAIMS);
                     view! {
                         <label class="field keeping__row">
                             <span class="field__label">{move || area_text(area, lang.get())}</span>

@@ -45,7 +45,7 @@ pub(super) fn held(dev: &Device) -> Vec<String> {
         .collect()
 }
 
-fn online(dev: &Device) -> bool {
+pub(in crate::pages::desk) fn online(dev: &Device) -> bool {
     matches!(dev.status.get_untracked().connection, frontdesk_core::Connection::Online { .. })
 }
 
@@ -95,9 +95,17 @@ fn plans(dev: &Device, person: &Person) -> Vec<(String, Plan)> {
     out
 }
 
-/// Re-bases `doc` until nothing in it refers to `person` (a few tries: another tablet may write
-/// meanwhile, and the document is built again on what it wrote).
-async fn erase_in(dev: &Rc<Device>, doc: &str, person: &Person, erasure: &Erasure, whole: bool) -> bool {
+/// Re-bases `doc` until `plan` finds nothing more in it to erase (a few tries: another tablet
+/// may write meanwhile, and the document is built again on what it wrote); `scrub`'s keys keep
+/// their records without `person`. Also what a manager's tablet drops closed claims with
+/// (`retention::keep_claims`).
+pub(in crate::pages::desk) async fn rebase_without(
+    dev: &Rc<Device>,
+    doc: &str,
+    erasure: &Erasure,
+    person: &Person,
+    plan: impl Fn(&automerge::Automerge) -> Plan,
+) -> bool {
     for _ in 0..6 {
         for _ in 0..40 {
             if dev.caught_up(doc) {
@@ -108,7 +116,7 @@ async fn erase_in(dev: &Rc<Device>, doc: &str, person: &Person, erasure: &Erasur
         let actor = automerge::ActorId::from(&dev.actor()[..]);
         let built = dev
             .read(doc, |d| {
-                let plan = if whole { erasure::plan_all(d) } else { erasure::plan(d, person) };
+                let plan = plan(d);
                 if plan.is_empty() {
                     return None;
                 }
@@ -144,7 +152,8 @@ async fn erase(dev: Rc<Device>, person: Person, reason: String) -> Result<Summar
         Erasure { id: super::super::sales::new_id(), keys: Vec::new(), reason, by: stamp.by, at_ms: stamp.at_ms };
     for (doc, plan) in plans.iter().filter(|(_, p)| !p.is_empty()) {
         let whole = doc.starts_with(&doc_name::prefix(Area::CardPhoto)) && plan.erase.iter().any(|k| k == "photo/card");
-        if !erase_in(&dev, doc, &person, &erasure, whole).await {
+        let plan = |d: &automerge::Automerge| if whole { erasure::plan_all(d) } else { erasure::plan(d, &person) };
+        if !rebase_without(&dev, doc, &erasure, &person, plan).await {
             return Err(EraseMsg::Failed);
         }
     }
