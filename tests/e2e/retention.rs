@@ -99,3 +99,79 @@ async fn messages_past_their_keeping_are_deleted_everywhere_and_a_tablet_back_fr
     manager.close().await?;
     front_tablet.close().await
 }
+
+/// Fills the new claim form for `patient` and creates the claim.
+async fn make_claim(desk: &Browser, patient: &str) -> Result<()> {
+    desk.click_button("Insurance").await?;
+    desk.wait_for_text("New claim", SOON).await?;
+    desk.type_into("Patient", patient).await?;
+    desk.type_into("Insurer", "Sanitas").await?;
+    desk.type_into("Member number", "SN-4471").await?;
+    desk.type_into("Visit (what and when)", "Check-up").await?;
+    desk.type_into("Amount claimed (EUR)", "60").await?;
+    desk.click_button("Create claim").await?;
+    desk.wait_for_text("Submit to insurer", SOON).await.map(drop)
+}
+
+/// Closed insurance claims (#20): a claim approved six years ago (on a tablet whose clock reads
+/// then) and a claim still open. The manager keeps closed claims five years: the old claim
+/// leaves both tablets, even after a reload, and the relay keeps no byte of the claims
+/// document's earlier history; the open claim stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_claims_past_their_keeping_leave_every_tablet_and_the_relays_files() -> Result<()> {
+    let (relay, door) = relay_behind_door().await?;
+    let driver = Driver::start_in_zone(None)?;
+    let desk = relay.add_device("staff", "Desk 1")?;
+    let front = driver.browser(TABLET_PORTRAIT.0, TABLET_PORTRAIT.1).await?;
+    let six_years_back = front.clock_days_away(-2_200).await?;
+    front.goto(&door.url(&format!("/desk#code={}", desk.code))).await?;
+    front.wait_for_text("Online", SOON).await?;
+    let manager = clinic_manager(&relay, &driver, TABLET).await?;
+
+    step("six years ago, the front desk made a claim, and the insurer approved it");
+    make_claim(&front, "Inés Calvo").await?;
+    for paper in ["Insurance card", "Referral"] {
+        front
+            .click_xpath(&format!(
+                "//section[contains(@class,'claim')]//label[.//*[normalize-space(.)='{paper}']]//input"
+            ))
+            .await?;
+    }
+    front.wait_until(SOON, "both documents received", |t| !t.contains("Missing")).await?;
+    front.click_button("Submit to insurer").await?;
+    front.click_button("Mark approved").await?;
+    front.wait_until(SOON, "the claim approved", |t| t.contains("Approved")).await?;
+    front.wait_until_synced(SOON).await?;
+
+    step("today, the manager makes a claim that stays open");
+    make_claim(&manager, "Luis Mora").await?;
+    manager.wait_until(SOON, "both claims", |t| t.contains("Inés Calvo") && t.contains("Luis Mora")).await?;
+    manager.wait_until_synced(SOON).await?;
+    let before = stored_of(&relay, "insurance")?;
+    ensure!(!before.is_empty(), "the relay holds the claims");
+
+    step("the manager keeps closed claims five years, and confirms what that deletes");
+    manager.click_button("Business").await?;
+    manager.wait_for_text("How long records are kept", SOON).await?;
+    manager.select_option("Closed insurance claims, after approval or denial", "5 years").await?;
+    manager.wait_for_text("anything older than 5 years is deleted everywhere", SOON).await?;
+    manager.click_button("Delete older records").await?;
+    manager.wait_for_text("Tablets apply it within a minute", SOON).await?;
+    manager.screenshot("retention-4-claims").await?;
+
+    step("the old claim leaves both tablets; the open one stays");
+    manager.click_button("Insurance").await?;
+    let gone = |t: &str| !t.contains("Inés Calvo") && t.contains("Luis Mora");
+    manager.wait_until(Duration::from_secs(30), "the approved claim gone on the manager's tablet", gone).await?;
+    front.click_button("Insurance").await?;
+    front.wait_until(Duration::from_secs(30), "the approved claim gone on the front desk", gone).await?;
+    front.real_clock(&six_years_back).await?;
+    front.client.refresh().await?;
+    front.wait_for_text("Online", RECONNECT).await?;
+    front.click_button("Insurance").await?;
+    front.wait_until(SOON, "still gone after a reload", gone).await?;
+    let held = relay_files_holding(&relay, &before)?;
+    ensure!(held.is_empty(), "the relay's files still hold the claims' earlier bytes: {held:?}");
+    manager.close().await?;
+    front.close().await
+}
