@@ -153,7 +153,7 @@ async fn closed_claims_past_their_keeping_leave_every_tablet_and_the_relays_file
     step("the manager keeps closed claims five years, and confirms what that deletes");
     manager.click_button("Business").await?;
     manager.wait_for_text("How long records are kept", SOON).await?;
-    manager.select_option("Closed insurance claims, after approval or denial", "5 years").await?;
+    manager.select_option("Closed insurance claims", "5 years").await?;
     manager.wait_for_text("anything older than 5 years is deleted everywhere", SOON).await?;
     manager.click_button("Delete older records").await?;
     manager.wait_for_text("Tablets apply it within a minute", SOON).await?;
