@@ -47,6 +47,9 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("copay_minor", "Copay", "Copago"),
     ("at_ms", "Time", "Hora"),
     ("reason", "Reason", "Motivo"),
+    ("kind", "Fix", "Corrección"),
+    ("punch", "Punch left out", "Fichaje omitido"),
+    ("by", "By", "Por"),
     ("papers", "Document", "Documento"),
     ("received", "received", "recibido"),
 ];
@@ -87,6 +90,10 @@ pub fn shown_value(field: &str, value: &str, lang: Lang) -> String {
         _ => match (last, value) {
             (_, "true") => HistoryMsg::Yes.text(lang).to_owned(),
             (_, "false") => HistoryMsg::No.text(lang).to_owned(),
+            // A punch fix's kind, as the fix form names it.
+            ("kind", "AddIn") => super::PeopleMsg::AddClockIn.text(lang).to_owned(),
+            ("kind", "AddOut") => super::PeopleMsg::AddClockOut.text(lang).to_owned(),
+            ("kind", "Ignore") => super::PeopleMsg::LeaveOut.text(lang).to_owned(),
             // A booking's state, as the calendar names it.
             ("state", state) => booking_state(state)
                 .map_or_else(|| state.to_owned(), |s| super::booking_state_msg(s).text(lang).to_owned()),
@@ -126,6 +133,9 @@ mod tests {
         assert_eq!(shown_value("copay_minor", "123456", Lang::Es), "1.234,56");
         assert_eq!(shown_value("start_min", "570", Lang::En), "09:30");
         assert_eq!(shown_value("duration_min", "45", Lang::En), "45", "a length is not a time of day");
+        assert_eq!(field_label("kind", Lang::Es), "Corrección");
+        assert_eq!(shown_value("kind", "AddOut", Lang::En), crate::i18n::PeopleMsg::AddClockOut.text(Lang::En));
+        assert_eq!(shown_value("kind", "Ignore", Lang::Es), crate::i18n::PeopleMsg::LeaveOut.text(Lang::Es));
         assert_eq!(
             shown_value("state", "NoShow", Lang::En),
             super::super::booking_state_msg(frontdesk_core::schedule::BookingState::NoShow).text(Lang::En)

@@ -88,6 +88,26 @@ async fn a_clock_in_at_the_kiosk_appears_on_the_managers_timesheet_and_the_perio
     manager.wait_for_text("fixed: Forgot to clock out", SOON).await?;
     manager.wait_until(SOON, "the refusal gone once fixed", |t| !t.contains("Punches to fix first")).await?;
     manager.screenshot("payroll-timesheet").await?;
+    // The fix's History (#20): what it added and why, on which tablet, dated by the relay.
+    manager.click_button("History").await?;
+    manager
+        .wait_until(SOON, "the fix's History, dated by the relay", |t| {
+            t.contains("Who changed what") && !t.contains("(tablet's clock)") && !t.contains("Not confirmed")
+        })
+        .await?;
+    let mut entries = Vec::new();
+    for entry in manager.client.find_all(fantoccini::Locator::Css(".history__entry")).await? {
+        entries.push(entry.text().await?);
+    }
+    ensure!(
+        entries.len() == 1
+            && ["Fix", "Add the missing clock-out", "Reason", "Forgot to clock out"]
+                .iter()
+                .all(|w| entries[0].contains(w)),
+        "one entry, the fix made: {entries:?}"
+    );
+    manager.screenshot("payroll-fix-history").await?;
+    manager.click_button("Hide history").await?;
     let sheet = manager.text().await?;
     ensure!(!sheet.contains("In without out"), "the open punch is fixed: {sheet}");
     step("closing the week");

@@ -490,10 +490,24 @@ pub fn fixes(doc: &Automerge) -> Vec<Fix> {
 pub struct Shift {
     pub start_ms: i64,
     pub end_ms: Option<i64>,
-    /// The fixes that made this shift (their reasons show on the sheet).
-    pub fixed: Vec<String>,
+    /// The fixes that made this shift: their ids (each has its History) and reasons (shown on
+    /// the sheet).
+    pub fixed: Vec<FixNote>,
     /// Its punches whose time and the relay's receive time are far apart.
     pub skewed: Vec<Skew>,
+}
+
+/// A fix as a shift shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixNote {
+    pub id: String,
+    pub reason: String,
+}
+
+impl FixNote {
+    fn of(fix: &Fix) -> FixNote {
+        FixNote { id: fix.id.clone(), reason: fix.reason.clone() }
+    }
 }
 
 /// Something on a sheet a person must look at.
@@ -593,16 +607,16 @@ pub fn sheets(
     let punches = owners(rates, punches);
     let mut out = Vec::new();
     for rate in rates {
-        // (time, kind, fix's reason, skew)
-        let mut entries: Vec<(i64, PunchKind, Option<String>, Option<Skew>)> = punches
+        // (time, kind, the fix that added it, skew)
+        let mut entries: Vec<(i64, PunchKind, Option<FixNote>, Option<Skew>)> = punches
             .iter()
             .filter(|(p, owner)| *owner == Some(rate.staff.as_str()) && !ignored.contains(p.punch.id.as_str()))
             .map(|(p, _)| (p.at_ms(), p.punch.kind, None, p.skew()))
             .collect();
         for f in fixes.iter().filter(|f| f.staff == rate.staff) {
             match f.kind {
-                FixKind::AddIn => entries.push((f.at_ms, PunchKind::In, Some(f.reason.clone()), None)),
-                FixKind::AddOut => entries.push((f.at_ms, PunchKind::Out, Some(f.reason.clone()), None)),
+                FixKind::AddIn => entries.push((f.at_ms, PunchKind::In, Some(FixNote::of(f)), None)),
+                FixKind::AddOut => entries.push((f.at_ms, PunchKind::Out, Some(FixNote::of(f)), None)),
                 FixKind::Ignore => {}
             }
         }
@@ -612,7 +626,7 @@ pub fn sheets(
         entries.sort_dyn_by_key(|e| (e.0, e.1));
         let mut shifts = Vec::new();
         let mut problems = Vec::new();
-        let mut open: Option<(i64, Vec<String>, Vec<Skew>)> = None;
+        let mut open: Option<(i64, Vec<FixNote>, Vec<Skew>)> = None;
         for (at, kind, fix, skew) in entries {
             match kind {
                 PunchKind::In => {
@@ -1209,7 +1223,7 @@ mod tests {
         ];
         let s = sheets(&rates, &ps, &fixes, from, to, utc);
         assert!(s[0].problems.is_empty());
-        assert_eq!(s[0].shifts[0].fixed, vec!["Forgot to punch out".to_owned()]);
+        assert_eq!(s[0].shifts[0].fixed, vec![FixNote { id: "f1".into(), reason: "Forgot to punch out".into() }]);
         assert_eq!(s[0].regular_min, 16 * 60);
         let period = close(&s, &staff, &[], from, to, "EUR", "p".into(), &stamp).unwrap();
         assert_eq!(period.lines[0].gross_minor, 16 * 1200);

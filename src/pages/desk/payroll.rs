@@ -2,6 +2,7 @@
 //! punches fixed (reason kept), closing a pay period, and its CSV.
 
 use chrono::{Datelike, Duration, NaiveDate};
+use frontdesk_core::history::Kind;
 use frontdesk_core::payroll::{self, Fix, FixKind, PayRate, Problem, RateForm, Sheet};
 use frontdesk_core::site::Site;
 use frontdesk_core::{doc_name, export, pin, views};
@@ -10,6 +11,7 @@ use leptos::prelude::*;
 use super::sales::{currency, format_money, new_id};
 use crate::components::date_input::DateInput;
 use crate::components::device_gate::DeviceRef;
+use crate::components::history::History;
 use crate::components::time_input::TimeInput;
 use crate::i18n::people::{close_error_text, fix_error_text, pin_error_text, rate_error_text};
 use crate::i18n::{Lang, PeopleMsg, tr};
@@ -184,7 +186,7 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
                 </div>
                 {move || sheets.get().into_iter().map(|s| {
                     let staff = s.staff.clone();
-                    view! { <SheetView sheet=s name=name_of(&staff) lang money fixing/> }
+                    view! { <SheetView device sheet=s name=name_of(&staff) lang money fixing/> }
                 }).collect_view()}
                 <Show when=move || !nobodys.with(Vec::is_empty)>
                     <div class="sheet-block sheet-block--nobody">
@@ -236,6 +238,7 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
 
 #[component]
 fn SheetView(
+    device: DeviceRef,
     sheet: Sheet,
     name: String,
     lang: RwSignal<Lang>,
@@ -258,7 +261,7 @@ fn SheetView(
             <ul class="shift-list">
                 {sheet.shifts.iter().map(|s| {
                     let end = s.end_ms.map(clock);
-                    let fixed = s.fixed.join("; ");
+                    let fixed = s.fixed.clone();
                     let when = |ms: i64| format!("{} {}", day_of(ms), clock(ms));
                     let skewed: Vec<(String, String)> =
                         s.skewed.iter().map(|k| (when(k.claimed_ms), when(k.received_ms))).collect();
@@ -266,7 +269,11 @@ fn SheetView(
                         <li class="shift">
                             <span class="shift__day">{day_of(s.start_ms)}</span>
                             <span>{clock(s.start_ms)}" – "{move || end.clone().unwrap_or_else(|| t(PeopleMsg::StillIn).to_owned())}</span>
-                            {(!fixed.is_empty()).then(|| view! { <span class="tag">{move || t(PeopleMsg::Fixed)}": "{fixed.clone()}</span> })}
+                            // Each fix that made the shift, with its History (who fixed it, when, from what).
+                            {fixed.into_iter().map(|f| view! {
+                                <span class="tag">{move || t(PeopleMsg::Fixed)}": "{f.reason.clone()}</span>
+                                <History device lang doc=doc_name::PAYROLL.to_owned() kind=Kind::PunchFix id=f.id/>
+                            }).collect_view()}
                             {skewed.into_iter().map(|(claimed, received)| view! {
                                 <span class="tag">{move || tr!(lang.get(), people.punch_skewed, claimed = claimed.clone(), received = received.clone())}</span>
                             }).collect_view()}
