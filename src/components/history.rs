@@ -102,6 +102,17 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
         });
         dated
     });
+    // Fields that hold a staff member's id are shown with their name (from the business's list).
+    let staff = Memo::new(move |_| {
+        if !open.get() {
+            return Vec::new();
+        }
+        revision.track();
+        device
+            .with_value(|d| d.read(frontdesk_core::doc_name::SITE, frontdesk_core::site::Site::read))
+            .map(|site| site.staff.into_iter().map(|s| (s.id, s.name)).collect::<Vec<_>>())
+            .unwrap_or_default()
+    });
     view! {
         <div class="history">
             <button class="button button--ghost" type="button" aria-expanded=move || open.get().to_string()
@@ -115,7 +126,7 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
                         <p class="card__empty">{move || t(HistoryMsg::Empty)}</p>
                     </Show>
                     <ol class="history__list">
-                        {move || ordered.get().into_iter().map(|(w, dated)| view! { <HistoryEntry w dated lang/> }).collect_view()}
+                        {move || ordered.get().into_iter().map(|(w, dated)| view! { <HistoryEntry w dated lang staff/> }).collect_view()}
                     </ol>
                 </div>
             </Show>
@@ -127,7 +138,7 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
 const CLOCK_OFF_MS: i64 = 5 * 60_000;
 
 #[component]
-fn HistoryEntry(w: Written, dated: When, lang: RwSignal<Lang>) -> impl IntoView {
+fn HistoryEntry(w: Written, dated: When, lang: RwSignal<Lang>, staff: Memo<Vec<(String, String)>>) -> impl IntoView {
     let Written { entry, .. } = w;
     let frontdesk_core::history::Entry { at_ms, person, device_name, changes, .. } = entry;
     let at = move |ms: i64, l: Lang| {
@@ -170,7 +181,13 @@ fn HistoryEntry(w: Written, dated: When, lang: RwSignal<Lang>) -> impl IntoView 
                     let (before, after) = (c.before, c.after);
                     // "(empty)" is not struck through, nor shown as a value.
                     let (was_empty, now_empty) = (before.is_empty(), after.is_empty());
-                    let shown = move |value: &str| crate::i18n::history::shown_value(&field, value, lang.get());
+                    let shown = move |value: &str| {
+                        // A staff member's id: their name, if the business still lists them.
+                        let named = (field == "staff" || field.ends_with(".staff"))
+                            .then(|| staff.with(|all| all.iter().find(|(id, _)| id == value).map(|(_, n)| n.clone())))
+                            .flatten();
+                        named.unwrap_or_else(|| crate::i18n::history::shown_value(&field, value, lang.get()))
+                    };
                     let shown2 = shown.clone();
                     view! {
                         <dt>{move || field_label(&c.field, lang.get())}</dt>

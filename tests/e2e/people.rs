@@ -88,7 +88,8 @@ async fn a_clock_in_at_the_kiosk_appears_on_the_managers_timesheet_and_the_perio
     manager.wait_for_text("fixed: Forgot to clock out", SOON).await?;
     manager.wait_until(SOON, "the refusal gone once fixed", |t| !t.contains("Punches to fix first")).await?;
     manager.screenshot("payroll-timesheet").await?;
-    // The fix's History (#20): what it added and why, on which tablet, dated by the relay.
+    // The fix's History (#20): what it added and why, for whom (by name, not id), on which
+    // tablet, dated by the relay.
     manager.click_button("History").await?;
     manager
         .wait_until(SOON, "the fix's History, dated by the relay", |t| {
@@ -101,7 +102,7 @@ async fn a_clock_in_at_the_kiosk_appears_on_the_managers_timesheet_and_the_perio
     }
     ensure!(
         entries.len() == 1
-            && ["Fix", "Add the missing clock-out", "Reason", "Forgot to clock out"]
+            && ["Fix", "Add the missing clock-out", "Reason", "Forgot to clock out", "Staff", "Dra. Ruiz"]
                 .iter()
                 .all(|w| entries[0].contains(w)),
         "one entry, the fix made: {entries:?}"

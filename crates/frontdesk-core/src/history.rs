@@ -108,8 +108,8 @@ pub struct Who {
 }
 
 /// Fields an entry does not list: the id (the History is the record's own), and who last wrote
-/// it and when, which the entry itself says.
-const BOOKKEEPING: [&str; 5] = ["id", "changed_by", "changed_ms", "made_by", "made_ms"];
+/// it and when, which the entry itself says (`by`: a punch fix's maker).
+const BOOKKEEPING: [&str; 6] = ["id", "by", "changed_by", "changed_ms", "made_by", "made_ms"];
 
 /// Runs `write` (a write of record `id` of `kind`, at the document's root) and, if it changed
 /// any of the record's fields, puts an entry in its history saying which, by `who` at `at_ms`.
@@ -340,6 +340,26 @@ mod tests {
             (change.field.as_str(), change.before.as_str(), change.after.as_str()),
             ("state", "Booked", "NoShow")
         );
+    }
+
+    /// A punch fix's entry lists what it does and why, not its maker (the entry says who).
+    #[test]
+    fn a_punch_fix_lists_its_fields_but_not_who_made_it() {
+        let mut doc = AutoCommit::new();
+        let fix = crate::payroll::Fix {
+            id: "f1".into(),
+            staff: "s1".into(),
+            kind: crate::payroll::FixKind::AddOut,
+            at_ms: 5,
+            punch: String::new(),
+            reason: "Forgot to clock out".into(),
+            by: "Desk 2".into(),
+            made_ms: 6,
+        };
+        logged(&mut doc, Kind::PunchFix, "f1", &who("", "d2"), 6, |d| crate::payroll::put_fix(d, &fix)).unwrap();
+        let entries = of(doc.document(), Kind::PunchFix, "f1");
+        let fields: Vec<&str> = entries[0].changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["at_ms", "kind", "reason", "staff"]);
     }
 
     #[test]
