@@ -1356,3 +1356,14 @@ pub fn relay_files_holding(relay: &Relay, pieces: &[Vec<u8>]) -> Result<Vec<Stri
     }
     Ok(found)
 }
+
+/// Ticks each of `papers` as received on the claim open on `desk`, and waits until none is missing.
+pub async fn receive_papers(desk: &Browser, papers: &[&str]) -> Result<()> {
+    for paper in papers {
+        desk.click_xpath(&format!(
+            "//section[contains(@class,'claim')]//label[.//*[normalize-space(.)='{paper}']]//input"
+        ))
+        .await?;
+    }
+    desk.wait_until(crate::SOON, "the documents received", |t| !t.contains("Missing")).await.map(drop)
+}

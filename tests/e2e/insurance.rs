@@ -3,7 +3,7 @@
 
 use anyhow::{Result, ensure};
 
-use crate::harness::{Lobby, set_up_business};
+use crate::harness::{Lobby, receive_papers, set_up_business};
 use crate::{SOON, TABLET, TABLET_PORTRAIT};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -46,14 +46,7 @@ async fn a_claim_moves_through_its_workflow_across_tablets() -> Result<()> {
     // It cannot go out without its documents.
     front.click_button("Submit to insurer").await?;
     front.wait_for_text("Documents still missing: Insurance card, Referral.", SOON).await?;
-    for paper in ["Insurance card", "Referral"] {
-        front
-            .click_xpath(&format!(
-                "//section[contains(@class,'claim')]//label[.//*[normalize-space(.)='{paper}']]//input"
-            ))
-            .await?;
-    }
-    front.wait_until(SOON, "both documents received", |t| !t.contains("Missing")).await?;
+    receive_papers(front, &["Insurance card", "Referral"]).await?;
     front.click_button("Submit to insurer").await?;
     front.wait_for_text("Mark approved", SOON).await?;
     // A photo of the card (from the tablet's camera; here a file) reaches the other tablet.

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 
-use crate::harness::{Browser, Driver, clinic_manager, relay_behind_door, relay_files_holding, step, stored_of};
+use crate::harness::{
+    Browser, Driver, clinic_manager, receive_papers, relay_behind_door, relay_files_holding, step, stored_of,
+};
 use crate::{RECONNECT, SOON, TABLET, TABLET_PORTRAIT};
 
 /// How far back the tablet's clock is: a month well past 30 days.
@@ -130,14 +132,7 @@ async fn closed_claims_past_their_keeping_leave_every_tablet_and_the_relays_file
 
     step("six years ago, the front desk made a claim, and the insurer approved it");
     make_claim(&front, "Inés Calvo").await?;
-    for paper in ["Insurance card", "Referral"] {
-        front
-            .click_xpath(&format!(
-                "//section[contains(@class,'claim')]//label[.//*[normalize-space(.)='{paper}']]//input"
-            ))
-            .await?;
-    }
-    front.wait_until(SOON, "both documents received", |t| !t.contains("Missing")).await?;
+    receive_papers(&front, &["Insurance card", "Referral"]).await?;
     front.click_button("Submit to insurer").await?;
     front.click_button("Mark approved").await?;
     front.wait_until(SOON, "the claim approved", |t| t.contains("Approved")).await?;
