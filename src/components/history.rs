@@ -11,6 +11,7 @@
 
 use frontdesk_core::history::Kind;
 use frontdesk_core::history::written::{When, Written, when, written};
+use frontdesk_core::site::Site;
 use frontdesk_protocol::{AdminReply, ChunkId, ClientMsg, MAX_STORED_ASKED, Signer, StoredChunk};
 use leptos::prelude::*;
 
@@ -19,7 +20,15 @@ use crate::i18n::{HistoryMsg, Lang, history::field_label};
 
 /// The "History" button of a record and, once opened, its entries.
 #[component]
-pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind, id: String) -> impl IntoView {
+pub fn History(
+    device: DeviceRef,
+    lang: RwSignal<Lang>,
+    /// The business (the desk's own memo): a staff member's id is shown with their name.
+    site: Memo<Site>,
+    doc: String,
+    kind: Kind,
+    id: String,
+) -> impl IntoView {
     let t = move |m: HistoryMsg| m.text(lang.get());
     let open = RwSignal::new(false);
     let revision = device.with_value(|d| d.revision);
@@ -102,17 +111,6 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
         });
         dated
     });
-    // Fields that hold a staff member's id are shown with their name (from the business's list).
-    let staff = Memo::new(move |_| {
-        if !open.get() {
-            return Vec::new();
-        }
-        revision.track();
-        device
-            .with_value(|d| d.read(frontdesk_core::doc_name::SITE, frontdesk_core::site::Site::read))
-            .map(|site| site.staff.into_iter().map(|s| (s.id, s.name)).collect::<Vec<_>>())
-            .unwrap_or_default()
-    });
     view! {
         <div class="history">
             <button class="button button--ghost" type="button" aria-expanded=move || open.get().to_string()
@@ -126,7 +124,7 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
                         <p class="card__empty">{move || t(HistoryMsg::Empty)}</p>
                     </Show>
                     <ol class="history__list">
-                        {move || ordered.get().into_iter().map(|(w, dated)| view! { <HistoryEntry w dated lang staff/> }).collect_view()}
+                        {move || ordered.get().into_iter().map(|(w, dated)| view! { <HistoryEntry w dated lang site/> }).collect_view()}
                     </ol>
                 </div>
             </Show>
@@ -138,7 +136,7 @@ pub fn History(device: DeviceRef, lang: RwSignal<Lang>, doc: String, kind: Kind,
 const CLOCK_OFF_MS: i64 = 5 * 60_000;
 
 #[component]
-fn HistoryEntry(w: Written, dated: When, lang: RwSignal<Lang>, staff: Memo<Vec<(String, String)>>) -> impl IntoView {
+fn HistoryEntry(w: Written, dated: When, lang: RwSignal<Lang>, site: Memo<Site>) -> impl IntoView {
     let Written { entry, .. } = w;
     let frontdesk_core::history::Entry { at_ms, person, device_name, changes, .. } = entry;
     let at = move |ms: i64, l: Lang| {
@@ -184,7 +182,7 @@ fn HistoryEntry(w: Written, dated: When, lang: RwSignal<Lang>, staff: Memo<Vec<(
                     let shown = move |value: &str| {
                         // A staff member's id: their name, if the business still lists them.
                         let named = (field == "staff" || field.ends_with(".staff"))
-                            .then(|| staff.with(|all| all.iter().find(|(id, _)| id == value).map(|(_, n)| n.clone())))
+                            .then(|| site.with(|s| s.staff.iter().find(|m| m.id == value).map(|m| m.name.clone())))
                             .flatten();
                         named.unwrap_or_else(|| crate::i18n::history::shown_value(&field, value, lang.get()))
                     };

@@ -581,6 +581,34 @@ mod tests {
         assert_eq!(expired(new.document(), 1_827, now), Expired::default(), "nothing left to expire");
     }
 
+    /// A hostile tablet cannot make an open claim expire by writing a closing move dated long
+    /// ago: a claim's status is its latest move, so a back-dated approval is not what it stands
+    /// at, and closing it needs a move after its latest one — which then dates the closing.
+    #[test]
+    fn a_back_dated_closing_move_does_not_make_a_claim_expire() {
+        const DAY: i64 = 86_400_000;
+        let now = 4_000 * DAY;
+        let mut doc = AutoCommit::new();
+        put_claim(&mut doc, &form().check("c1".into(), "EUR", &stamp("D", 0)).unwrap()).unwrap();
+        let event = |id: &str, status, at_ms| ClaimEvent {
+            id: id.into(),
+            claim: "c1".into(),
+            status,
+            note: String::new(),
+            by: "D".into(),
+            at_ms,
+        };
+        put_event(&mut doc, &event("honest", ClaimStatus::Submitted, now - 10 * DAY)).unwrap();
+        // Written straight into the document, as a hostile tablet could, six years back.
+        put_event(&mut doc, &event("forged", ClaimStatus::Approved, now - 2_200 * DAY)).unwrap();
+        assert_eq!(claims(doc.document())[0].status, ClaimStatus::Submitted);
+        assert_eq!(expired(doc.document(), 1_827, now), Expired::default());
+        // Dated after the latest move to take effect, it closes the claim today, not years ago.
+        put_event(&mut doc, &event("later", ClaimStatus::Approved, now - 10 * DAY + 1)).unwrap();
+        assert_eq!(claims(doc.document())[0].closed_ms(), Some(now - 10 * DAY + 1));
+        assert_eq!(expired(doc.document(), 1_827, now), Expired::default());
+    }
+
     #[test]
     fn the_form_is_checked() {
         let s = stamp("D", 1);

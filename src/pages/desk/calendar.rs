@@ -508,7 +508,7 @@ fn BookingDetails(
                 }}
                 <button class="button button--ghost" on:click=download>{move || t(CalendarMsg::AddToCalendar)}</button>
             </div>
-            <History device lang doc=day_doc kind=Kind::Booking id/>
+            <History device lang site doc=day_doc kind=Kind::Booking id/>
         </aside>
     }
 }

@@ -369,7 +369,7 @@ fn ClientAccount(
                             <button class="button button--danger" on:click=move |_| erasing.set(true)>{move || EraseMsg::Open.text(lang.get())}</button>
                         </Show>
                     </div>
-                    <History device lang doc=doc_name::CLIENTS.to_owned() kind=Kind::Client id=c.id.clone()/>
+                    <History device lang site doc=doc_name::CLIENTS.to_owned() kind=Kind::Client id=c.id.clone()/>
                     {move || editing.get().then(|| view! { <ClientEditor device lang client=edit.clone() is_new=false on_done=Callback::new(move |_| editing.set(false))/> })}
                     {let gone = c.clone(); move || erasing.get().then(|| view! {
                         <erase::EraseClient device lang client=gone.clone() on_erased on_cancel=Callback::new(move |()| erasing.set(false))/>

@@ -493,7 +493,7 @@ fn ClaimCard(
                     view! { <li><strong>{move || status_text(s, lang.get())}</strong>" · "{when}" · "{e.by.clone()}{(!e.note.is_empty()).then(|| format!(" — {}", e.note))}</li> }
                 }).collect_view()}
             </ol>
-            <History device lang doc=doc_name::INSURANCE.to_owned() kind=Kind::Claim id=c.id.clone()/>
+            <History device lang site doc=doc_name::INSURANCE.to_owned() kind=Kind::Claim id=c.id.clone()/>
         </section>
     }
 }

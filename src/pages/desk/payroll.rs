@@ -186,7 +186,7 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
                 </div>
                 {move || sheets.get().into_iter().map(|s| {
                     let staff = s.staff.clone();
-                    view! { <SheetView device sheet=s name=name_of(&staff) lang money fixing/> }
+                    view! { <SheetView device site sheet=s name=name_of(&staff) lang money fixing/> }
                 }).collect_view()}
                 <Show when=move || !nobodys.with(Vec::is_empty)>
                     <div class="sheet-block sheet-block--nobody">
@@ -239,6 +239,7 @@ pub fn Payroll(device: DeviceRef, today: NaiveDate, lang: RwSignal<Lang>, site: 
 #[component]
 fn SheetView(
     device: DeviceRef,
+    site: Memo<Site>,
     sheet: Sheet,
     name: String,
     lang: RwSignal<Lang>,
@@ -272,7 +273,7 @@ fn SheetView(
                             // Each fix that made the shift, with its History (who fixed it, when, from what).
                             {fixed.into_iter().map(|f| view! {
                                 <span class="tag">{move || t(PeopleMsg::Fixed)}": "{f.reason.clone()}</span>
-                                <History device lang doc=doc_name::PAYROLL.to_owned() kind=Kind::PunchFix id=f.id/>
+                                <History device lang site doc=doc_name::PAYROLL.to_owned() kind=Kind::PunchFix id=f.id/>
                             }).collect_view()}
                             {skewed.into_iter().map(|(claimed, received)| view! {
                                 <span class="tag">{move || tr!(lang.get(), people.punch_skewed, claimed = claimed.clone(), received = received.clone())}</span>

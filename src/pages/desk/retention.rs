@@ -27,15 +27,29 @@ use crate::i18n::{Lang, RetentionMsg, tr};
 /// from it; one that was offline cannot bring them back (the relay refuses the old history).
 /// Nothing is done offline; what stops half way is found again by the next run.
 pub async fn keep_claims(dev: Rc<Device>, reason: String) {
+    // One run at a time: the rule saved during the hourly run starts no second re-base.
+    if KEEPING.replace(true) {
+        return;
+    }
+    drop_expired_claims(&dev, reason).await;
+    KEEPING.set(false);
+}
+
+thread_local! {
+    /// A [`keep_claims`] run is under way.
+    static KEEPING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+async fn drop_expired_claims(dev: &Rc<Device>, reason: String) {
     let Some(days) = dev.read(doc_name::SITE, retention::claims_days).flatten() else { return };
     dev.follow(vec![doc_name::INSURANCE.to_owned()]).await;
     for _ in 0..40 {
-        if online(&dev) && dev.caught_up(doc_name::INSURANCE) {
+        if online(dev) && dev.caught_up(doc_name::INSURANCE) {
             break;
         }
         gloo_timers::future::TimeoutFuture::new(250).await;
     }
-    if !online(&dev) || !dev.caught_up(doc_name::INSURANCE) {
+    if !online(dev) || !dev.caught_up(doc_name::INSURANCE) {
         return;
     }
     let now = crate::platform::now_ms();
@@ -50,12 +64,12 @@ pub async fn keep_claims(dev: Rc<Device>, reason: String) {
     for claim in &gone.claims {
         let photo = doc_name::card_photo(claim);
         dev.follow(vec![photo.clone()]).await;
-        if !rebase_without(&dev, &photo, &erasure, &nobody, erasure::plan_all).await {
+        if !rebase_without(dev, &photo, &erasure, &nobody, erasure::plan_all).await {
             return;
         }
     }
     let expired = |d: &automerge::Automerge| Plan { erase: insurance::expired(d, days, now).keys, ..Plan::default() };
-    if !rebase_without(&dev, doc_name::INSURANCE, &erasure, &nobody, expired).await {
+    if !rebase_without(dev, doc_name::INSURANCE, &erasure, &nobody, expired).await {
         leptos::logging::warn!("closed claims past their keeping could not be dropped; trying again in an hour");
     }
 }

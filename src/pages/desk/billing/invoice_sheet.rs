@@ -181,7 +181,7 @@ pub(super) fn InvoiceSheet(
                         </section>
                     </article>
                     <section class="card no-print">
-                        <History device lang doc=invoice_doc(&inv) kind=Kind::Invoice id=inv.id.clone()/>
+                        <History device lang site doc=invoice_doc(&inv) kind=Kind::Invoice id=inv.id.clone()/>
                     </section>
                 }
             })}
