@@ -1365,5 +1365,5 @@ pub async fn receive_papers(desk: &Browser, papers: &[&str]) -> Result<()> {
         ))
         .await?;
     }
-    desk.wait_until(crate::SOON, "the documents received", |t| !t.contains("Missing")).await.map(drop)
+    desk.wait_until(Duration::from_secs(10), "the documents received", |t| !t.contains("Missing")).await.map(drop)
 }
